@@ -1,0 +1,55 @@
+#include "privacy/piikind.h"
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+
+QList<PiiKind> allPiiKinds()
+{
+    return {PiiKind::Email,     PiiKind::Phone, PiiKind::Ssn,   PiiKind::CreditCard,
+            PiiKind::IpAddress, PiiKind::Iban,  PiiKind::Custom};
+}
+
+QString piiKindName(PiiKind kind)
+{
+    switch (kind) {
+    case PiiKind::Email: return u"email"_s;
+    case PiiKind::Phone: return u"phone"_s;
+    case PiiKind::Ssn: return u"ssn"_s;
+    case PiiKind::CreditCard: return u"credit_card"_s;
+    case PiiKind::IpAddress: return u"ip_address"_s;
+    case PiiKind::Iban: return u"iban"_s;
+    case PiiKind::Custom: return u"custom"_s;
+    }
+    return {};
+}
+
+quint32 piiKindFromName(QStringView name)
+{
+    const QString n = name.trimmed().toString().toLower().replace(u'-', u'_');
+    for (PiiKind k : allPiiKinds()) {
+        if (n == piiKindName(k))
+            return quint32(k);
+    }
+    if (n == u"ip"_s || n == u"ip_addr"_s)
+        return quint32(PiiKind::IpAddress);
+    if (n == u"card"_s || n == u"cc"_s || n == u"creditcard"_s)
+        return quint32(PiiKind::CreditCard);
+    if (n == u"phone_number"_s)
+        return quint32(PiiKind::Phone);
+    if (n == u"us_ssn"_s)
+        return quint32(PiiKind::Ssn);
+    return 0;
+}
+
+QStringList piiKindNames(quint32 mask)
+{
+    QStringList out;
+    for (PiiKind k : allPiiKinds()) {
+        if (mask & quint32(k))
+            out << piiKindName(k);
+    }
+    return out;
+}
+
+} // namespace pairlens

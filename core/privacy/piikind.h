@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace pairlens {
+
+// The kinds of personal data PairLens detects. The values are bits: a pair's `pii_mask` column is
+// the OR of the kinds found in it (0 = none found, NULL = not scanned yet).
+enum class PiiKind : quint32 {
+    Email = 1u << 0,
+    Phone = 1u << 1,
+    Ssn = 1u << 2,
+    CreditCard = 1u << 3,
+    IpAddress = 1u << 4,
+    Iban = 1u << 5,
+    Custom = 1u << 6,
+};
+
+QList<PiiKind> allPiiKinds();
+// Stable lower-case names used on the command line and in JSON: email, phone, ssn, credit_card,
+// ip_address, iban, custom.
+QString piiKindName(PiiKind kind);
+// Accepts the stable names and a few aliases (ip, card, cc); returns 0 when unknown.
+quint32 piiKindFromName(QStringView name);
+QStringList piiKindNames(quint32 mask);
+
+} // namespace pairlens
