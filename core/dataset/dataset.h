@@ -1,1 +1,70 @@
 #pragma once
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace pairlens {
+
+// An open dataset: one SQLite file with its own named Qt Sql connection. A Dataset belongs to the
+// thread that opened it; a worker thread opens its own with reopen(). Errors are reported through
+// errorString(), never shown: the caller (CLI or UI) decides how to present them.
+class Dataset
+{
+public:
+    enum class Mode {
+        OpenExisting,   // fail when the file does not exist
+        OpenOrCreate,   // create an empty dataset when the file does not exist
+        ReadOnly,       // never write; derived fields of new rows stay unfilled
+    };
+
+    // Returns nullptr with a one-sentence message in *error when the dataset can't be opened.
+    static std::unique_ptr<Dataset> open(const QString &location, Mode mode, QString *error);
+
+    ~Dataset();
+    Dataset(const Dataset &) = delete;
+    Dataset &operator=(const Dataset &) = delete;
+
+    // Another connection to the same dataset, for use on the calling thread.
+    std::unique_ptr<Dataset> reopen(QString *error) const;
+
+    QSqlDatabase &db() { return m_db; }
+    QString location() const { return m_location; }
+    QString displayName() const;
+    bool isReadOnly() const { return m_readOnly; }
+    int formatVersion() const { return m_formatVersion; }
+    // True when the file was opened with an older format version and migrated.
+    bool wasMigrated() const { return m_migratedFrom > 0; }
+
+    QString setting(const QString &key, const QString &fallback = {}) const;
+    QHash<QString, QString> settings() const;
+    bool setSetting(const QString &key, const QString &value);
+
+    // The per-dataset anonymization secret (32 random bytes, created with the dataset). Never
+    // exported, never shown.
+    QByteArray secret() const { return m_secret; }
+
+    // A counter that changes whenever another connection commits to the dataset.
+    qint64 dataVersion() const;
+
+    QString errorString() const { return m_error; }
+
+private:
+    Dataset() = default;
+    bool initialise(Mode mode, bool fileExisted);
+    bool ensureSecret();
+
+    QSqlDatabase m_db;
+    QString m_connectionName;
+    QString m_location;
+    QString m_error;
+    QByteArray m_secret;
+    Mode m_mode = Mode::OpenExisting;
+    bool m_readOnly = false;
+    int m_formatVersion = 0;
+    int m_migratedFrom = 0;
+};
+
+} // namespace pairlens

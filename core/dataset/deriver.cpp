@@ -1,1 +1,151 @@
 #include "dataset/deriver.h"
+
+#include "dataset/dataset.h"
+#include "dataset/filter.h"
+#include "sql/analyzer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimeZone>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+namespace {
+
+int codePointLength(QStringView s)
+{
+    int surrogates = 0;
+    for (QChar c : s) {
+        if (c.isLowSurrogate())
+            ++surrogates;
+    }
+    return int(s.size()) - surrogates;
+}
+
+QString tablesJson(const QStringList &tables)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(tables)).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+QDateTime parsePairTimestamp(QStringView text)
+{
+    QString t = text.trimmed().toString();
+    if (t.isEmpty())
+        return {};
+    if (t.size() > 10 && t.at(10) == u' ')
+        t[10] = u'T';
+    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(t, Qt::ISODate);
+    if (!dt.isValid() && t.size() == 10) {
+        const QDate d = QDate::fromString(t, Qt::ISODate);
+        if (d.isValid())
+            dt = QDateTime(d, QTime(0, 0), Qt::UTC);
+    }
+    if (dt.isValid() && dt.timeSpec() == Qt::LocalTime)
+        dt.setTimeSpec(Qt::UTC);
+    return dt;
+}
+
+Deriver::Deriver(PiiScanner scanner) : m_scanner(std::move(scanner)) {}
+
+DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView timestamp) const
+{
+    DerivedFields d;
+    const sql::Analysis a = sql::analyze(sql);
+    d.queryType = sql::statementTypeName(a.type);
+    d.tableNames = a.tables;
+    d.tableNamesJson = tablesJson(a.tables);
+    if (m_scanner)
+        d.piiMask = m_scanner(question, sql);
+    const QDateTime dt = parsePairTimestamp(timestamp);
+    if (dt.isValid())
+        d.ts = normalisedTimestamp(dt);
+    d.questionLength = codePointLength(question);
+    d.sqlLength = codePointLength(sql);
+    return d;
+}
+
+qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
+                              const std::function<bool(qint64, qint64)> &progress) const
+{
+    if (dataset.isReadOnly())
+        return 0;
+    QSqlDatabase &db = dataset.db();
+    QSqlQuery countQuery(db);
+    countQuery.exec(u"SELECT count(*) FROM pairs WHERE query_type IS NULL"_s);
+    const qint64 total = countQuery.next() ? countQuery.value(0).toLongLong() : 0;
+    if (total == 0)
+        return 0;
+    qint64 done = 0;
+    qint64 lastId = 0;
+    constexpr int kBatch = 5000;
+    QSqlQuery select(db);
+    select.setForwardOnly(true);
+    QSqlQuery update(db);
+    while (true) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return -1;
+        }
+        select.prepare(u"SELECT id, natural_language_query, sql_query, timestamp FROM pairs "
+                       "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
+        select.addBindValue(lastId);
+        if (!select.exec()) {
+            *error = select.lastError().text();
+            db.rollback();
+            return -1;
+        }
+        struct Row { qint64 id; DerivedFields d; };
+        QList<Row> rows;
+        while (select.next()) {
+            const qint64 id = select.value(0).toLongLong();
+            rows.append({id, derive(select.value(1).toString(), select.value(2).toString(),
+                                    select.value(3).toString())});
+            lastId = id;
+        }
+        select.finish();
+        update.prepare(u"UPDATE pairs SET query_type = ?, table_names = ?, pii_mask = ?, ts = ?, "
+                       "question_length = ?, sql_length = ? WHERE id = ?"_s);
+        for (const Row &r : rows) {
+            update.addBindValue(r.d.queryType);
+            update.addBindValue(r.d.tableNamesJson);
+            update.addBindValue(r.d.piiMask);
+            update.addBindValue(r.d.ts.isEmpty() ? QVariant() : QVariant(r.d.ts));
+            update.addBindValue(r.d.questionLength);
+            update.addBindValue(r.d.sqlLength);
+            update.addBindValue(r.id);
+            if (!update.exec()) {
+                *error = update.lastError().text();
+                db.rollback();
+                return -1;
+            }
+        }
+        if (!db.commit()) {
+            *error = db.lastError().text();
+            db.rollback();
+            return -1;
+        }
+        done += rows.size();
+        if (rows.size() < kBatch)
+            break;
+        if (progress && !progress(done, total))
+            break;
+    }
+    if (progress)
+        progress(done, total);
+    return done;
+}
+
+Deriver Deriver::forDataset(Dataset &dataset)
+{
+    Q_UNUSED(dataset);
+    return Deriver();
+}
+
+} // namespace pairlens

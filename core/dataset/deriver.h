@@ -1,1 +1,49 @@
 #pragma once
+
+#include "dataset/pair.h"
+
+#include <QStringView>
+
+#include <functional>
+
+namespace pairlens {
+
+class Dataset;
+
+// Everything PairLens computes from a pair's seed fields. Stored with the pair so filters,
+// sorting and statistics work in SQL.
+struct DerivedFields
+{
+    QString queryType;      // statementTypeName(), "" for no statement
+    QString tableNamesJson; // JSON array text
+    QStringList tableNames;
+    quint32 piiMask = 0;
+    QString ts;             // timestamp normalised to UTC (empty when unparseable)
+    int questionLength = 0; // in characters (code points)
+    int sqlLength = 0;
+};
+
+// Parses the ISO-8601 forms pairs arrive with ("2024-01-15T10:30:00Z", "...+02:00", a space instead
+// of the T, a date alone; no offset means UTC). Returns an invalid QDateTime when unparseable.
+QDateTime parsePairTimestamp(QStringView text);
+
+class Deriver
+{
+public:
+    using PiiScanner = std::function<quint32(QStringView question, QStringView sql)>;
+
+    // A deriver that uses the dataset's anonymization settings for the PII kinds.
+    static Deriver forDataset(Dataset &dataset);
+    explicit Deriver(PiiScanner scanner = {});
+
+    DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp) const;
+
+    // Fills the derived fields of every row that lacks them (rows written by outside programs),
+    // in batches inside transactions. Returns the number of rows updated, or -1 on error.
+    qint64 deriveMissing(Dataset &dataset, QString *error, const std::function<bool(qint64, qint64)> &progress = {}) const;
+
+private:
+    PiiScanner m_scanner;
+};
+
+} // namespace pairlens

@@ -1,1 +1,496 @@
 #include "dataset/pairstore.h"
+
+#include "dataset/dataset.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+namespace {
+
+const QString kColumns =
+    u"p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, p.database_type, "
+    "p.database_name, p.success, p.execution_time_ms, p.metadata, p.query_type, p.table_names, "
+    "p.pii_mask, p.review_status, p.reviewer_note, p.deleted"_s;
+
+Pair readPair(const QSqlQuery &q)
+{
+    Pair p;
+    p.rowId = q.value(0).toLongLong();
+    p.pairId = q.value(1).toString();
+    p.naturalLanguageQuery = q.value(2).toString();
+    p.sqlQuery = q.value(3).toString();
+    p.timestamp = q.value(4).toString();
+    p.databaseType = q.value(5).toString();
+    p.databaseName = q.value(6).toString();
+    p.success = q.value(7).toInt() != 0;
+    p.executionTimeMs = q.value(8).isNull() ? -1 : q.value(8).toDouble();
+    const QString meta = q.value(9).toString();
+    if (meta.size() > 2)
+        p.metadata = QJsonDocument::fromJson(meta.toUtf8()).object();
+    p.queryType = q.value(10).toString();
+    const QString tables = q.value(11).toString();
+    if (tables.size() > 2) {
+        for (const QJsonValue &v : QJsonDocument::fromJson(tables.toUtf8()).array())
+            p.tableNames << v.toString();
+    }
+    p.piiMask = quint32(q.value(12).toLongLong());
+    p.reviewStatus = ReviewStatus(q.value(13).toInt());
+    p.reviewerNote = q.value(14).toString();
+    p.deleted = q.value(15).toInt() != 0;
+    return p;
+}
+
+void bindAll(QSqlQuery &q, const QVariantList &bindings)
+{
+    for (const QVariant &v : bindings)
+        q.addBindValue(v);
+}
+
+QString nowIso()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+QString sortExpression(PairStore::SortColumn column)
+{
+    using C = PairStore::SortColumn;
+    switch (column) {
+    case C::Id: return u"p.id"_s;
+    case C::Timestamp: return u"coalesce(p.ts, p.timestamp)"_s;
+    case C::Question: return u"p.natural_language_query"_s;
+    case C::Sql: return u"p.sql_query"_s;
+    case C::QueryType: return u"coalesce(p.query_type, '')"_s;
+    case C::DatabaseType: return u"p.database_type"_s;
+    case C::DatabaseName: return u"p.database_name"_s;
+    case C::Success: return u"p.success"_s;
+    case C::ExecutionTime: return u"coalesce(p.execution_time_ms, -1)"_s;
+    case C::PiiKinds: return u"coalesce(p.pii_mask, 0)"_s;
+    case C::ReviewStatus: return u"p.review_status"_s;
+    }
+    return u"p.id"_s;
+}
+
+PairStore::PairStore(Dataset &dataset) : m_dataset(dataset), m_deriver(Deriver::forDataset(dataset)) {}
+
+bool PairStore::fail(const QString &message)
+{
+    m_error = message;
+    return false;
+}
+
+bool PairStore::failQuery(const QSqlQuery &query)
+{
+    return fail(query.lastError().text());
+}
+
+bool PairStore::beginWrite()
+{
+    if (m_dataset.isReadOnly())
+        return fail(QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
+    if (!m_dataset.db().transaction())
+        return fail(QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1")
+                        .arg(m_dataset.db().lastError().text()));
+    return true;
+}
+
+qint64 PairStore::count(const Filter &filter)
+{
+    const SqlCondition c = buildCondition(filter);
+    QSqlQuery q(m_dataset.db());
+    q.prepare(u"SELECT count(*) FROM pairs p WHERE "_s + c.where);
+    bindAll(q, c.bindings);
+    if (!q.exec() || !q.next()) {
+        failQuery(q);
+        return -1;
+    }
+    return q.value(0).toLongLong();
+}
+
+QList<Pair> PairStore::runSelect(const QString &sql, const QVariantList &bindings)
+{
+    QList<Pair> out;
+    QSqlQuery q(m_dataset.db());
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    bindAll(q, bindings);
+    if (!q.exec()) {
+        failQuery(q);
+        return out;
+    }
+    while (q.next())
+        out.append(readPair(q));
+    return out;
+}
+
+static QString orderBy(const PairStore::Sort &sort)
+{
+    const QString dir = sort.order == Qt::AscendingOrder ? u" ASC"_s : u" DESC"_s;
+    if (sort.column == PairStore::SortColumn::Id)
+        return u" ORDER BY p.id"_s + dir;
+    return u" ORDER BY "_s + sortExpression(sort.column) + dir + u", p.id"_s + dir;
+}
+
+QList<Pair> PairStore::page(const Filter &filter, const Sort &sort, int limit, qint64 offset)
+{
+    const SqlCondition c = buildCondition(filter);
+    return runSelect(u"SELECT "_s + kColumns + u" FROM pairs p WHERE "_s + c.where + orderBy(sort) +
+                         u" LIMIT %1 OFFSET %2"_s.arg(limit).arg(offset),
+                     c.bindings);
+}
+
+QList<Pair> PairStore::pageAfter(const Filter &filter, const Sort &sort, const PageKey &after, int limit)
+{
+    SqlCondition c = buildCondition(filter);
+    const QString cmp = sort.order == Qt::AscendingOrder ? u">"_s : u"<"_s;
+    QString keyset;
+    if (sort.column == SortColumn::Id) {
+        keyset = u"p.id "_s + cmp + u" ?"_s;
+        c.bindings << after.rowId;
+    } else {
+        keyset = u"("_s + sortExpression(sort.column) + u", p.id) "_s + cmp + u" (?, ?)"_s;
+        c.bindings << after.value << after.rowId;
+    }
+    return runSelect(u"SELECT "_s + kColumns + u" FROM pairs p WHERE "_s + c.where + u" AND "_s + keyset +
+                         orderBy(sort) + u" LIMIT %1"_s.arg(limit),
+                     c.bindings);
+}
+
+PairStore::PageKey PairStore::keyOf(const Pair &pair, SortColumn column) const
+{
+    PageKey k;
+    k.rowId = pair.rowId;
+    switch (column) {
+    case SortColumn::Id: k.value = pair.rowId; break;
+    case SortColumn::Timestamp: {
+        const QDateTime dt = parsePairTimestamp(pair.timestamp);
+        k.value = dt.isValid() ? normalisedTimestamp(dt) : pair.timestamp;
+        break;
+    }
+    case SortColumn::Question: k.value = pair.naturalLanguageQuery; break;
+    case SortColumn::Sql: k.value = pair.sqlQuery; break;
+    case SortColumn::QueryType: k.value = pair.queryType; break;
+    case SortColumn::DatabaseType: k.value = pair.databaseType; break;
+    case SortColumn::DatabaseName: k.value = pair.databaseName; break;
+    case SortColumn::Success: k.value = pair.success ? 1 : 0; break;
+    case SortColumn::ExecutionTime: k.value = pair.executionTimeMs < 0 ? -1.0 : pair.executionTimeMs; break;
+    case SortColumn::PiiKinds: k.value = qint64(pair.piiMask); break;
+    case SortColumn::ReviewStatus: k.value = int(pair.reviewStatus); break;
+    }
+    return k;
+}
+
+QList<qint64> PairStore::rowIds(const Filter &filter, const Sort &sort, int limit, qint64 offset)
+{
+    QList<qint64> out;
+    const SqlCondition c = buildCondition(filter);
+    QSqlQuery q(m_dataset.db());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT p.id FROM pairs p WHERE "_s + c.where + orderBy(sort) +
+              u" LIMIT %1 OFFSET %2"_s.arg(limit).arg(offset));
+    bindAll(q, c.bindings);
+    if (!q.exec()) {
+        failQuery(q);
+        return out;
+    }
+    while (q.next())
+        out.append(q.value(0).toLongLong());
+    return out;
+}
+
+bool PairStore::forEach(const Filter &filter, const Sort &sort, const std::function<bool(const Pair &)> &visit,
+                        int batchSize)
+{
+    QList<Pair> batch = page(filter, sort, batchSize, 0);
+    while (!batch.isEmpty()) {
+        for (const Pair &p : batch) {
+            if (!visit(p))
+                return true;
+        }
+        if (batch.size() < batchSize)
+            break;
+        batch = pageAfter(filter, sort, keyOf(batch.last(), sort.column), batchSize);
+    }
+    return m_error.isEmpty();
+}
+
+std::optional<Pair> PairStore::get(qint64 rowId)
+{
+    const QList<Pair> r = runSelect(u"SELECT "_s + kColumns + u" FROM pairs p WHERE p.id = ?"_s, {rowId});
+    if (r.isEmpty())
+        return std::nullopt;
+    return r.first();
+}
+
+std::optional<Pair> PairStore::getByPairId(const QString &pairId)
+{
+    const QList<Pair> r = runSelect(u"SELECT "_s + kColumns + u" FROM pairs p WHERE p.pair_id = ?"_s, {pairId});
+    if (r.isEmpty())
+        return std::nullopt;
+    return r.first();
+}
+
+PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
+{
+    AddResult result;
+    if (pairs.isEmpty())
+        return result;
+    if (!beginWrite()) {
+        result.error = m_error;
+        return result;
+    }
+    QSqlDatabase &db = m_dataset.db();
+    QSqlQuery q(db);
+    q.prepare(u"INSERT INTO pairs (pair_id, natural_language_query, sql_query, timestamp, database_type, "
+              "database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask, "
+              "question_length, sql_length, review_status, reviewer_note) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id) DO NOTHING"_s);
+    for (const Pair &p : pairs) {
+        const DerivedFields d = m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp);
+        q.addBindValue(p.pairId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : p.pairId);
+        q.addBindValue(p.naturalLanguageQuery);
+        q.addBindValue(p.sqlQuery);
+        q.addBindValue(p.timestamp.isEmpty() ? nowIso() : p.timestamp);
+        q.addBindValue(p.databaseType);
+        q.addBindValue(p.databaseName);
+        q.addBindValue(p.success ? 1 : 0);
+        q.addBindValue(p.executionTimeMs < 0 ? QVariant() : QVariant(p.executionTimeMs));
+        q.addBindValue(p.metadata.isEmpty()
+                           ? u"{}"_s
+                           : QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
+        q.addBindValue(d.ts.isEmpty() ? QVariant() : QVariant(d.ts));
+        q.addBindValue(d.queryType);
+        q.addBindValue(d.tableNamesJson);
+        q.addBindValue(d.piiMask);
+        q.addBindValue(d.questionLength);
+        q.addBindValue(d.sqlLength);
+        q.addBindValue(int(p.reviewStatus));
+        q.addBindValue(p.reviewerNote);
+        if (!q.exec()) {
+            result.error = q.lastError().text();
+            db.rollback();
+            m_error = result.error;
+            result.added = 0;
+            result.alreadyPresent = 0;
+            return result;
+        }
+        if (q.numRowsAffected() > 0)
+            ++result.added;
+        else
+            ++result.alreadyPresent;
+    }
+    if (!db.commit()) {
+        result.error = db.lastError().text();
+        db.rollback();
+        result.added = 0;
+        result.alreadyPresent = 0;
+    }
+    return result;
+}
+
+bool PairStore::setReviewStatus(const Filter &filter, ReviewStatus status, qint64 *changed)
+{
+    if (!beginWrite())
+        return false;
+    const SqlCondition c = buildCondition(filter);
+    QSqlQuery q(m_dataset.db());
+    q.prepare(u"UPDATE pairs AS p SET review_status = ? WHERE "_s + c.where);
+    q.addBindValue(int(status));
+    bindAll(q, c.bindings);
+    if (!q.exec()) {
+        m_dataset.db().rollback();
+        return failQuery(q);
+    }
+    const qint64 n = q.numRowsAffected();
+    if (changed)
+        *changed = n;
+    audit(u"review"_s, n, {{u"status"_s, reviewStatusName(status)}, {u"filter"_s, filter.toJson()}});
+    return m_dataset.db().commit() || fail(m_dataset.db().lastError().text());
+}
+
+bool PairStore::setReviewerNote(qint64 rowId, const QString &note)
+{
+    if (m_dataset.isReadOnly())
+        return fail(QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
+    QSqlQuery q(m_dataset.db());
+    q.prepare(u"UPDATE pairs SET reviewer_note = ? WHERE id = ?"_s);
+    q.addBindValue(note);
+    q.addBindValue(rowId);
+    return q.exec() || failQuery(q);
+}
+
+bool PairStore::updateText(qint64 rowId, const QString &question, const QString &sql)
+{
+    const std::optional<Pair> old = get(rowId);
+    if (!old)
+        return fail(QCoreApplication::translate("PairStore", "The pair no longer exists."));
+    if (!beginWrite())
+        return false;
+    const DerivedFields d = m_deriver.derive(question, sql, old->timestamp);
+    QSqlQuery q(m_dataset.db());
+    q.prepare(u"UPDATE pairs SET natural_language_query = ?, sql_query = ?, query_type = ?, table_names = ?, "
+              "pii_mask = ?, question_length = ?, sql_length = ? WHERE id = ?"_s);
+    for (const QVariant &v : QVariantList{question, sql, d.queryType, d.tableNamesJson, d.piiMask,
+                                          d.questionLength, d.sqlLength, rowId})
+        q.addBindValue(v);
+    if (!q.exec()) {
+        m_dataset.db().rollback();
+        return failQuery(q);
+    }
+    audit(u"edit"_s, 1, {{u"pair_id"_s, old->pairId}});
+    return m_dataset.db().commit() || fail(m_dataset.db().lastError().text());
+}
+
+std::optional<PairStore::DeleteResult> PairStore::softDelete(const Filter &filter)
+{
+    if (!beginWrite())
+        return std::nullopt;
+    QSqlDatabase &db = m_dataset.db();
+    QSqlQuery q(db);
+    if (!q.exec(u"SELECT coalesce(max(delete_batch), 0) + 1 FROM pairs WHERE delete_batch IS NOT NULL"_s) ||
+        !q.next()) {
+        db.rollback();
+        failQuery(q);
+        return std::nullopt;
+    }
+    DeleteResult r;
+    r.batch = q.value(0).toLongLong();
+    Filter live = filter;
+    live.scope = Filter::Scope::Live;
+    const SqlCondition c = buildCondition(live);
+    q.prepare(u"UPDATE pairs AS p SET deleted = 1, deleted_at = ?, delete_batch = ? WHERE "_s + c.where);
+    q.addBindValue(nowIso());
+    q.addBindValue(r.batch);
+    bindAll(q, c.bindings);
+    if (!q.exec()) {
+        db.rollback();
+        failQuery(q);
+        return std::nullopt;
+    }
+    r.count = q.numRowsAffected();
+    audit(u"delete"_s, r.count, {{u"batch"_s, r.batch}, {u"filter"_s, filter.toJson()}});
+    if (!db.commit()) {
+        fail(db.lastError().text());
+        db.rollback();
+        return std::nullopt;
+    }
+    return r;
+}
+
+std::optional<qint64> PairStore::restoreBatch(qint64 batch)
+{
+    if (!beginWrite())
+        return std::nullopt;
+    QSqlDatabase &db = m_dataset.db();
+    QSqlQuery q(db);
+    q.prepare(u"UPDATE pairs SET deleted = 0, deleted_at = NULL, delete_batch = NULL "
+              "WHERE delete_batch = ? AND deleted = 1"_s);
+    q.addBindValue(batch);
+    if (!q.exec()) {
+        db.rollback();
+        failQuery(q);
+        return std::nullopt;
+    }
+    const qint64 n = q.numRowsAffected();
+    audit(u"restore"_s, n, {{u"batch"_s, batch}});
+    if (!db.commit()) {
+        fail(db.lastError().text());
+        db.rollback();
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<qint64> PairStore::restore(const Filter &filter)
+{
+    if (!beginWrite())
+        return std::nullopt;
+    Filter trashed = filter;
+    trashed.scope = Filter::Scope::Deleted;
+    const SqlCondition c = buildCondition(trashed);
+    QSqlDatabase &db = m_dataset.db();
+    QSqlQuery q(db);
+    q.prepare(u"UPDATE pairs AS p SET deleted = 0, deleted_at = NULL, delete_batch = NULL WHERE "_s + c.where);
+    bindAll(q, c.bindings);
+    if (!q.exec()) {
+        db.rollback();
+        failQuery(q);
+        return std::nullopt;
+    }
+    const qint64 n = q.numRowsAffected();
+    audit(u"restore"_s, n, {{u"filter"_s, filter.toJson()}});
+    if (!db.commit()) {
+        fail(db.lastError().text());
+        db.rollback();
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<qint64> PairStore::purge(const Filter &filter)
+{
+    if (!beginWrite())
+        return std::nullopt;
+    Filter trashed = filter;
+    trashed.scope = Filter::Scope::Deleted;
+    const SqlCondition c = buildCondition(trashed);
+    QSqlDatabase &db = m_dataset.db();
+    QSqlQuery q(db);
+    q.prepare(u"DELETE FROM pairs AS p WHERE "_s + c.where);
+    bindAll(q, c.bindings);
+    if (!q.exec()) {
+        db.rollback();
+        failQuery(q);
+        return std::nullopt;
+    }
+    const qint64 n = q.numRowsAffected();
+    audit(u"purge"_s, n, {{u"filter"_s, filter.toJson()}});
+    if (!db.commit()) {
+        fail(db.lastError().text());
+        db.rollback();
+        return std::nullopt;
+    }
+    return n;
+}
+
+QStringList PairStore::distinctValues(const QString &column)
+{
+    static const QStringList allowed = {u"query_type"_s, u"database_type"_s, u"database_name"_s};
+    QStringList out;
+    if (!allowed.contains(column))
+        return out;
+    QSqlQuery q(m_dataset.db());
+    q.setForwardOnly(true);
+    if (!q.exec(u"SELECT DISTINCT %1 FROM pairs WHERE deleted = 0 AND %1 IS NOT NULL AND %1 <> '' ORDER BY 1"_s.arg(
+            column))) {
+        failQuery(q);
+        return out;
+    }
+    while (q.next())
+        out << q.value(0).toString();
+    return out;
+}
+
+bool PairStore::audit(const QString &action, qint64 pairCount, const QJsonObject &detail)
+{
+    if (m_dataset.isReadOnly())
+        return false;
+    QSqlQuery q(m_dataset.db());
+    q.prepare(u"INSERT INTO audit_log(at, action, pair_count, detail) VALUES (?, ?, ?, ?)"_s);
+    q.addBindValue(nowIso());
+    q.addBindValue(action);
+    q.addBindValue(pairCount);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(detail).toJson(QJsonDocument::Compact)));
+    return q.exec() || failQuery(q);
+}
+
+} // namespace pairlens

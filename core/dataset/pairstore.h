@@ -1,1 +1,108 @@
 #pragma once
+
+#include "dataset/deriver.h"
+#include "dataset/filter.h"
+#include "dataset/pair.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+class QSqlQuery;
+
+namespace pairlens {
+
+class Dataset;
+
+// The dataset's pairs: counting, paging, reading, adding, curating and deleting, always through a
+// Filter. Works on the Dataset's connection, so it lives on the Dataset's thread.
+class PairStore
+{
+public:
+    enum class SortColumn {
+        Id, Timestamp, Question, Sql, QueryType, DatabaseType, DatabaseName, Success, ExecutionTime,
+        PiiKinds, ReviewStatus,
+    };
+    struct Sort
+    {
+        SortColumn column = SortColumn::Timestamp;
+        Qt::SortOrder order = Qt::DescendingOrder;
+    };
+    // Where a keyset page continues: the sort value and row id of the last pair of the previous page.
+    struct PageKey
+    {
+        QVariant value;
+        qint64 rowId = 0;
+    };
+
+    struct AddResult
+    {
+        qint64 added = 0;
+        qint64 alreadyPresent = 0; // pair_id existed: left as it was
+        QString error;             // set when the batch failed as a whole (nothing of it was added)
+    };
+
+    struct DeleteResult
+    {
+        qint64 count = 0;
+        qint64 batch = 0; // restoreBatch(batch) undoes it
+    };
+
+    explicit PairStore(Dataset &dataset);
+
+    Dataset &dataset() { return m_dataset; }
+
+    qint64 count(const Filter &filter);
+    QList<Pair> page(const Filter &filter, const Sort &sort, int limit, qint64 offset = 0);
+    // Keyset pagination: the page after `after` (stable: ties are broken by row id).
+    QList<Pair> pageAfter(const Filter &filter, const Sort &sort, const PageKey &after, int limit);
+    PageKey keyOf(const Pair &pair, SortColumn column) const;
+    // Row ids of the matching pairs in sort order (for selections and streaming).
+    QList<qint64> rowIds(const Filter &filter, const Sort &sort, int limit = -1, qint64 offset = 0);
+    // Streams every matching pair in sort order in batches; stop by returning false.
+    bool forEach(const Filter &filter, const Sort &sort, const std::function<bool(const Pair &)> &visit,
+                 int batchSize = 2000);
+
+    std::optional<Pair> get(qint64 rowId);
+    std::optional<Pair> getByPairId(const QString &pairId);
+
+    // Adds pairs in one transaction, computing their derived fields. Pairs whose pair_id exists
+    // already are left untouched and counted as alreadyPresent.
+    AddResult add(const QList<Pair> &pairs);
+
+    bool setReviewStatus(const Filter &filter, ReviewStatus status, qint64 *changed = nullptr);
+    bool setReviewerNote(qint64 rowId, const QString &note);
+    // Edits a pair's question and SQL; the derived fields follow.
+    bool updateText(qint64 rowId, const QString &question, const QString &sql);
+
+    // Soft delete: the pairs move to the trash and can be restored until purged.
+    std::optional<DeleteResult> softDelete(const Filter &filter);
+    std::optional<qint64> restoreBatch(qint64 batch);
+    // Restores trashed pairs matching the filter (its scope is ignored).
+    std::optional<qint64> restore(const Filter &filter);
+    // Removes trashed pairs matching the filter for good (its scope is ignored).
+    std::optional<qint64> purge(const Filter &filter);
+
+    // Distinct non-empty values of a column among live pairs, for filter choices.
+    QStringList distinctValues(const QString &column);
+
+    bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail);
+
+    QString errorString() const { return m_error; }
+
+private:
+    bool fail(const QString &message);
+    bool failQuery(const QSqlQuery &query);
+    bool beginWrite();
+    QList<Pair> runSelect(const QString &sql, const QVariantList &bindings);
+
+    Dataset &m_dataset;
+    Deriver m_deriver;
+    QString m_error;
+};
+
+QString sortExpression(PairStore::SortColumn column);
+
+} // namespace pairlens

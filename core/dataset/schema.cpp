@@ -1,1 +1,150 @@
 #include "dataset/schema.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::schema {
+namespace {
+
+// Version 1: the seed fields and the derived fields, with the full-text index.
+const char *const kVersion1[] = {
+    R"(CREATE TABLE pairs (
+        id INTEGER PRIMARY KEY,
+        pair_id TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16)))),
+        natural_language_query TEXT NOT NULL DEFAULT '',
+        sql_query TEXT NOT NULL DEFAULT '',
+        timestamp TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        database_type TEXT NOT NULL DEFAULT '',
+        database_name TEXT NOT NULL DEFAULT '',
+        success INTEGER NOT NULL DEFAULT 1,
+        execution_time_ms REAL,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        ts TEXT,
+        query_type TEXT,
+        table_names TEXT,
+        pii_mask INTEGER,
+        question_length INTEGER,
+        sql_length INTEGER
+    ))",
+    R"(CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID)",
+    R"(CREATE INDEX pairs_underived ON pairs(id) WHERE query_type IS NULL)",
+    R"(CREATE VIRTUAL TABLE pairs_fts USING fts5(natural_language_query, sql_query,
+        content='pairs', content_rowid='id', tokenize='unicode61 remove_diacritics 2'))",
+    R"(CREATE TRIGGER pairs_fts_insert AFTER INSERT ON pairs BEGIN
+        INSERT INTO pairs_fts(rowid, natural_language_query, sql_query)
+        VALUES (new.id, new.natural_language_query, new.sql_query);
+    END)",
+    R"(CREATE TRIGGER pairs_fts_delete AFTER DELETE ON pairs BEGIN
+        INSERT INTO pairs_fts(pairs_fts, rowid, natural_language_query, sql_query)
+        VALUES ('delete', old.id, old.natural_language_query, old.sql_query);
+    END)",
+    R"(CREATE TRIGGER pairs_fts_update AFTER UPDATE OF natural_language_query, sql_query ON pairs BEGIN
+        INSERT INTO pairs_fts(pairs_fts, rowid, natural_language_query, sql_query)
+        VALUES ('delete', old.id, old.natural_language_query, old.sql_query);
+        INSERT INTO pairs_fts(rowid, natural_language_query, sql_query)
+        VALUES (new.id, new.natural_language_query, new.sql_query);
+    END)",
+};
+
+// Version 2: curation (review status and note, soft delete with undo batches), the audit log,
+// the table-name index and indexes for every filter.
+const char *const kVersion2[] = {
+    R"(ALTER TABLE pairs ADD COLUMN review_status INTEGER NOT NULL DEFAULT 0)",
+    R"(ALTER TABLE pairs ADD COLUMN reviewer_note TEXT NOT NULL DEFAULT '')",
+    R"(ALTER TABLE pairs ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0)",
+    R"(ALTER TABLE pairs ADD COLUMN deleted_at TEXT)",
+    R"(ALTER TABLE pairs ADD COLUMN delete_batch INTEGER)",
+    R"(CREATE TABLE pair_tables (
+        name TEXT NOT NULL COLLATE NOCASE,
+        pair INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        PRIMARY KEY (name, pair)
+    ) WITHOUT ROWID)",
+    R"(CREATE INDEX pair_tables_pair ON pair_tables(pair))",
+    R"(CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        action TEXT NOT NULL,
+        pair_count INTEGER NOT NULL DEFAULT 0,
+        detail TEXT NOT NULL DEFAULT '{}'
+    ))",
+    R"(CREATE INDEX pairs_ts ON pairs(deleted, ts, id))",
+    R"(CREATE INDEX pairs_query_type ON pairs(deleted, query_type))",
+    R"(CREATE INDEX pairs_database_type ON pairs(deleted, database_type))",
+    R"(CREATE INDEX pairs_database_name ON pairs(deleted, database_name))",
+    R"(CREATE INDEX pairs_success ON pairs(deleted, success))",
+    R"(CREATE INDEX pairs_review ON pairs(deleted, review_status))",
+    R"(CREATE INDEX pairs_delete_batch ON pairs(delete_batch) WHERE delete_batch IS NOT NULL)",
+    // Outside programs may insert rows with only the seed fields: their table names are filled in
+    // by PairLens together with the other derived fields.
+    R"(CREATE TRIGGER pairs_tables_cleanup AFTER UPDATE OF table_names ON pairs BEGIN
+        DELETE FROM pair_tables WHERE pair = new.id;
+        INSERT OR IGNORE INTO pair_tables(name, pair)
+            SELECT value, new.id FROM json_each(new.table_names) WHERE new.table_names IS NOT NULL;
+    END)",
+    R"(CREATE TRIGGER pairs_tables_insert AFTER INSERT ON pairs WHEN new.table_names IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO pair_tables(name, pair) SELECT value, new.id FROM json_each(new.table_names);
+    END)",
+    R"(CREATE TRIGGER pairs_tables_delete AFTER DELETE ON pairs BEGIN
+        DELETE FROM pair_tables WHERE pair = old.id;
+    END)",
+};
+
+template <std::size_t N>
+bool runAll(QSqlDatabase &db, const char *const (&statements)[N], QString *error)
+{
+    QSqlQuery q(db);
+    for (const char *sql : statements) {
+        if (!q.exec(QString::fromUtf8(sql))) {
+            *error = q.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+bool migrate(QSqlDatabase &db, int fromVersion, QString *error)
+{
+    if (fromVersion >= kCurrentVersion)
+        return true;
+    if (!db.transaction()) {
+        *error = db.lastError().text();
+        return false;
+    }
+    bool ok = true;
+    if (fromVersion < 1)
+        ok = runAll(db, kVersion1, error);
+    if (ok && fromVersion < 2)
+        ok = runAll(db, kVersion2, error);
+    QSqlQuery q(db);
+    if (ok && fromVersion >= 1) {
+        // Rows that existed before version 2 get their table index from their derived field.
+        ok = q.exec(u"INSERT OR IGNORE INTO pair_tables(name, pair) SELECT j.value, p.id "
+                    "FROM pairs p, json_each(p.table_names) j WHERE p.table_names IS NOT NULL"_s);
+        if (!ok)
+            *error = q.lastError().text();
+    }
+    if (ok)
+        ok = q.exec(u"PRAGMA application_id = %1"_s.arg(kApplicationId)) &&
+             q.exec(u"PRAGMA user_version = %1"_s.arg(kCurrentVersion));
+    if (ok && !q.lastError().text().isEmpty() && q.lastError().isValid())
+        ok = false;
+    if (!ok) {
+        if (error->isEmpty())
+            *error = q.lastError().text();
+        db.rollback();
+        return false;
+    }
+    if (!db.commit()) {
+        *error = db.lastError().text();
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+} // namespace pairlens::schema
