@@ -1,1 +1,93 @@
-int main() { return 0; }
+// pairlens: runs a headless subcommand, or opens the window.
+#include "cli/cliutil.h"
+#include "cli/command.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+void installTranslations(QCoreApplication &app)
+{
+    const QLocale locale;
+    auto *own = new QTranslator(&app);
+    if (own->load(locale, u"pairlens"_s, u"_"_s, u":/i18n"_s))
+        QCoreApplication::installTranslator(own);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qt);
+}
+
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(u"PairLens"_s);
+    QCoreApplication::setApplicationName(u"PairLens"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(PAIRLENS_VERSION));
+}
+
+void printUsage()
+{
+    using namespace pairlens::cli;
+    out(QCoreApplication::translate("main", "PairLens %1: curate natural-language to SQL training pairs.")
+            .arg(QStringLiteral(PAIRLENS_VERSION)));
+    out(QString());
+    out(QCoreApplication::translate("main", "Usage:"));
+    out(u"  pairlens [gui] [DATASET]                     "_s +
+        QCoreApplication::translate("main", "open the window"));
+    for (const Command &c : commands())
+        out(u"  pairlens "_s + c.synopsis);
+    out(QString());
+    out(QCoreApplication::translate("main", "FILTER: --from DATE --to DATE --successful-only --failed-only "
+                                            "--type T,... --db-type T,... --db-name N,... --search TEXT "
+                                            "--pii [KIND,...] --status S,..."));
+    out(QCoreApplication::translate("main", "Run 'pairlens COMMAND --help' for the options of a command."));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const QString first = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (first == u"--help"_s || first == u"-h"_s || first == u"help"_s || first == u"--version"_s) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        installTranslations(app);
+        if (first == u"--version"_s)
+            pairlens::cli::out(u"pairlens "_s + QStringLiteral(PAIRLENS_VERSION));
+        else
+            printUsage();
+        return 0;
+    }
+    if (const pairlens::cli::Command *command = pairlens::cli::findCommand(first)) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        installTranslations(app);
+        QStringList args = QCoreApplication::arguments().mid(1);
+        return command->run(args);
+    }
+    if (first.startsWith(u'-') && first != u"--dataset"_s) {
+        QCoreApplication app(argc, argv);
+        pairlens::cli::err(u"pairlens: unknown option %1. Try 'pairlens --help'."_s.arg(first));
+        return pairlens::cli::Usage;
+    }
+
+    QApplication app(argc, argv);
+    setIdentity();
+    QApplication::setDesktopFileName(u"pairlens"_s);
+    installTranslations(app);
+    QStringList rest = QCoreApplication::arguments().mid(1);
+    if (!rest.isEmpty() && rest.first() == u"gui"_s)
+        rest.removeFirst();
+    pairlens::ui::MainWindow window;
+    window.show();
+    if (!rest.isEmpty())
+        window.openDataset(rest.first());
+    else
+        window.openLastDataset();
+    return app.exec();
+}

@@ -1,4 +1,285 @@
+// Opening, creating, validating and migrating dataset files.
+#include "dataset/dataset.h"
+#include "dataset/deriver.h"
+#include "dataset/pairstore.h"
+#include "dataset/schema.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
-class Tstdataset : public QObject { Q_OBJECT private slots: void placeholder() { QVERIFY(true); } };
-QTEST_GUILESS_MAIN(Tstdataset)
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+
+class TstDataset : public QObject
+{
+    Q_OBJECT
+private slots:
+    void createsNewDataset();
+    void refusesMissingFileUnlessCreating();
+    void refusesForeignFiles_data();
+    void refusesForeignFiles();
+    void refusesNewerVersion();
+    void migratesVersion1();
+    void readOnlyFileOpensReadOnly();
+    void settingsAndSecret();
+    void outsideWriterSeedOnlyRowsGetDerived();
+    void concurrentWriterWhileOpen();
+};
+
+void TstDataset::createsNewDataset()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"new.pairlens"_s);
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QCOMPARE(ds->formatVersion(), schema::kCurrentVersion);
+    QVERIFY(!ds->isReadOnly());
+    QSqlQuery q(ds->db());
+    QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
+    QCOMPARE(q.value(0).toString(), u"wal"_s);
+    QVERIFY(q.exec(u"PRAGMA application_id"_s) && q.next());
+    QCOMPARE(q.value(0).toInt(), schema::kApplicationId);
+    // Every table the format document names is there.
+    for (const QString &t : {u"pairs"_s, u"pairs_fts"_s, u"pair_tables"_s, u"audit_log"_s, u"settings"_s}) {
+        QVERIFY(q.exec(u"SELECT count(*) FROM sqlite_schema WHERE name = '%1'"_s.arg(t)) && q.next());
+        QVERIFY2(q.value(0).toInt() == 1, qPrintable(t));
+    }
+}
+
+void TstDataset::refusesMissingFileUnlessCreating()
+{
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(!Dataset::open(dir.filePath(u"missing.db"_s), Dataset::Mode::OpenExisting, &error));
+    QVERIFY2(error.contains(u"does not exist"_s), qPrintable(error));
+    QVERIFY(!QFile::exists(dir.filePath(u"missing.db"_s)));
+    QVERIFY(!Dataset::open(dir.filePath(u"no/such/folder/x.db"_s), Dataset::Mode::OpenOrCreate, &error));
+    QVERIFY2(error.contains(u"not writable"_s) || error.contains(u"does not exist"_s), qPrintable(error));
+}
+
+void TstDataset::refusesForeignFiles_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("text file") << QByteArray("pair_id,question\n1,hello\n") << u"not an SQLite"_s;
+    QTest::newRow("json") << QByteArray("{\"pairs\": []}") << u"not an SQLite"_s;
+    QByteArray damaged("SQLite format 3\0", 16);
+    damaged += QByteArray(4096, '\xAB');
+    QTest::newRow("damaged sqlite") << damaged << u"damaged"_s;
+}
+
+void TstDataset::refusesForeignFiles()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"foreign.db"_s);
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    QString error;
+    QVERIFY(!Dataset::open(path, Dataset::Mode::OpenOrCreate, &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+    // The file is left exactly as it was.
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), content);
+}
+
+void TstDataset::refusesNewerVersion()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"future.db"_s);
+    {
+        QString error;
+        auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+        QVERIFY(ds);
+        QSqlQuery q(ds->db());
+        QVERIFY(q.exec(u"PRAGMA user_version = 99"_s));
+    }
+    QString error;
+    QVERIFY(!Dataset::open(path, Dataset::Mode::OpenExisting, &error));
+    QVERIFY2(error.contains(u"newer PairLens"_s) && error.contains(u"99"_s), qPrintable(error));
+}
+
+void TstDataset::migratesVersion1()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"v1.db"_s);
+    {
+        // A version-1 file as an older PairLens wrote it: seed and derived fields, no curation.
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v1"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QString error;
+        QVERIFY2(schema::migrate(db, 0, &error, 1), qPrintable(error));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"INSERT INTO pairs(pair_id, natural_language_query, sql_query, query_type, table_names) "
+                       "VALUES ('old-1', 'How many users?', 'SELECT count(*) FROM users', 'SELECT', '[\"users\"]')"_s));
+        QVERIFY(q.exec(u"PRAGMA user_version"_s) && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v1"_s);
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QVERIFY(ds->wasMigrated());
+    QCOMPARE(ds->formatVersion(), 2);
+    PairStore store(*ds);
+    const auto p = store.getByPairId(u"old-1"_s);
+    QVERIFY(p);
+    QCOMPARE(p->naturalLanguageQuery, u"How many users?"_s);
+    QCOMPARE(p->reviewStatus, ReviewStatus::Unreviewed);
+    QSqlQuery q(ds->db());
+    QVERIFY(q.exec(u"SELECT name FROM pair_tables"_s) && q.next());
+    QCOMPARE(q.value(0).toString(), u"users"_s);
+    // Curation works on the migrated file.
+    Filter f;
+    f.pairIds = {u"old-1"_s};
+    QVERIFY(store.softDelete(f));
+    QCOMPARE(store.count({}), 0);
+}
+
+void TstDataset::readOnlyFileOpensReadOnly()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"ro.db"_s);
+    {
+        QString error;
+        auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+        QVERIFY(ds);
+        PairStore store(*ds);
+        Pair p;
+        p.pairId = u"a"_s;
+        p.naturalLanguageQuery = u"q"_s;
+        p.sqlQuery = u"SELECT 1"_s;
+        QVERIFY(store.add({p}).error.isEmpty());
+        QSqlQuery q(ds->db());
+        q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
+        q.exec(u"PRAGMA journal_mode = DELETE"_s);
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup);
+    // root can write any file, so there the read-only path is entered through the mode instead.
+    const bool permissionsApply = !QFileInfo(path).isWritable();
+    QString error;
+    auto ds = Dataset::open(path, permissionsApply ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QVERIFY(ds->isReadOnly());
+    PairStore store(*ds);
+    QCOMPARE(store.count({}), 1);
+    QVERIFY(!store.softDelete(Filter{}));
+    QVERIFY(store.errorString().contains(u"read-only"_s));
+    QCOMPARE(store.count({}), 1);
+}
+
+void TstDataset::settingsAndSecret()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.db"_s);
+    QByteArray secret;
+    {
+        QString error;
+        auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+        QVERIFY(ds);
+        secret = ds->secret();
+        QCOMPARE(secret.size(), 32);
+        QVERIFY(ds->setSetting(u"privacy.operator.email"_s, u"redact"_s));
+        QVERIFY(!ds->settings().contains(u"privacy.secret"_s)); // never handed out with the settings
+    }
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::ReadOnly, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QVERIFY(ds->isReadOnly());
+    QCOMPARE(ds->secret(), secret); // stable across opens
+    QCOMPARE(ds->setting(u"privacy.operator.email"_s), u"redact"_s);
+    QVERIFY(!ds->setSetting(u"x"_s, u"y"_s));
+    PairStore store(*ds);
+    Pair p;
+    p.naturalLanguageQuery = u"q"_s;
+    QVERIFY(!store.add({p}).error.isEmpty());
+    QVERIFY(store.errorString().contains(u"read-only"_s));
+    // Another dataset has another secret.
+    auto other = Dataset::open(dir.filePath(u"t.db"_s), Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY(other);
+    QVERIFY(other->secret() != secret);
+}
+
+void TstDataset::outsideWriterSeedOnlyRowsGetDerived()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"outside.db"_s);
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY(ds);
+    {
+        // An outside program writing only seed fields, through its own connection.
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"outside"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"INSERT INTO pairs(pair_id, natural_language_query, sql_query, timestamp, database_type, "
+                       "success) VALUES ('ext-1', 'Delete old sessions', 'DELETE FROM sessions WHERE age > 30', "
+                       "'2024-03-01T10:00:00+02:00', 'postgresql', 0)"_s));
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"outside"_s);
+    const qint64 before = ds->dataVersion();
+    Q_UNUSED(before);
+    PairStore store(*ds);
+    Filter f;
+    f.queryTypes = {u"DELETE"_s};
+    QCOMPARE(store.count(f), 0); // not analysed yet
+    QCOMPARE(Deriver::forDataset(*ds).deriveMissing(*ds, &error), 1);
+    QCOMPARE(store.count(f), 1);
+    const auto p = store.getByPairId(u"ext-1"_s);
+    QVERIFY(p);
+    QCOMPARE(p->tableNames, QStringList{u"sessions"_s});
+    QVERIFY(!p->success);
+    // The timestamp with an offset is normalised to UTC for filtering.
+    Filter byDate;
+    byDate.from = parseFilterDate(u"2024-03-01T08:00:00Z"_s, false);
+    byDate.to = parseFilterDate(u"2024-03-01T08:00:00Z"_s, true);
+    QCOMPARE(store.count(byDate), 1);
+    // The full-text index followed the outside insert.
+    Filter search;
+    search.search = u"sessions"_s;
+    QCOMPARE(store.count(search), 1);
+}
+
+void TstDataset::concurrentWriterWhileOpen()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"busy.db"_s);
+    QString error;
+    auto reader = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY(reader);
+    PairStore readStore(*reader);
+    const qint64 v0 = reader->dataVersion();
+    auto writer = reader->reopen(&error);
+    QVERIFY2(writer, qPrintable(error));
+    PairStore writeStore(*writer);
+    QList<Pair> pairs;
+    for (int i = 0; i < 100; ++i) {
+        Pair p;
+        p.pairId = u"w-%1"_s.arg(i);
+        p.naturalLanguageQuery = u"question %1"_s.arg(i);
+        p.sqlQuery = u"SELECT %1"_s.arg(i);
+        pairs << p;
+    }
+    QCOMPARE(writeStore.add(pairs).added, 100);
+    QCOMPARE(readStore.count({}), 100);
+    QVERIFY(reader->dataVersion() != v0); // the reader can tell something changed
+}
+
+QTEST_GUILESS_MAIN(TstDataset)
 #include "tst_dataset.moc"

@@ -27,3 +27,33 @@ int reviewStatusFromName(QStringView name)
 }
 
 } // namespace pairlens
+
+#include "privacy/piikind.h"
+
+#include <QJsonArray>
+
+namespace pairlens {
+
+QJsonObject pairToJson(const Pair &p)
+{
+    QJsonObject o;
+    o[u"pair_id"_s] = p.pairId;
+    o[u"natural_language_query"_s] = p.naturalLanguageQuery;
+    o[u"sql_query"_s] = p.sqlQuery;
+    o[u"timestamp"_s] = p.timestamp;
+    o[u"database_type"_s] = p.databaseType;
+    o[u"database_name"_s] = p.databaseName;
+    o[u"success"_s] = p.success;
+    o[u"execution_time_ms"_s] = p.executionTimeMs < 0 ? QJsonValue() : QJsonValue(p.executionTimeMs);
+    o[u"metadata"_s] = p.metadata;
+    o[u"query_type"_s] = p.queryType;
+    o[u"table_names"_s] = QJsonArray::fromStringList(p.tableNames);
+    o[u"pii_kinds"_s] = QJsonArray::fromStringList(piiKindNames(p.piiMask));
+    o[u"review_status"_s] = reviewStatusName(p.reviewStatus);
+    o[u"reviewer_note"_s] = p.reviewerNote;
+    if (p.deleted)
+        o[u"deleted"_s] = true;
+    return o;
+}
+
+} // namespace pairlens

@@ -40,3 +40,9 @@ struct Pair
 };
 
 } // namespace pairlens
+
+namespace pairlens {
+// The pair as a JSON object with the seed's field names, plus derived and curation fields
+// (pii_kinds, review_status, reviewer_note, deleted).
+QJsonObject pairToJson(const Pair &pair);
+} // namespace pairlens

@@ -54,6 +54,12 @@ void bindAll(QSqlQuery &q, const QVariantList &bindings)
         q.addBindValue(v);
 }
 
+// Qt binds a null QString as SQL NULL; the dataset's text columns are NOT NULL.
+QString text(const QString &s)
+{
+    return s.isNull() ? QString(u""_s) : s;
+}
+
 QString nowIso()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -257,24 +263,24 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
     for (const Pair &p : pairs) {
         const DerivedFields d = m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp);
         q.addBindValue(p.pairId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : p.pairId);
-        q.addBindValue(p.naturalLanguageQuery);
-        q.addBindValue(p.sqlQuery);
+        q.addBindValue(text(p.naturalLanguageQuery));
+        q.addBindValue(text(p.sqlQuery));
         q.addBindValue(p.timestamp.isEmpty() ? nowIso() : p.timestamp);
-        q.addBindValue(p.databaseType);
-        q.addBindValue(p.databaseName);
+        q.addBindValue(text(p.databaseType));
+        q.addBindValue(text(p.databaseName));
         q.addBindValue(p.success ? 1 : 0);
         q.addBindValue(p.executionTimeMs < 0 ? QVariant() : QVariant(p.executionTimeMs));
         q.addBindValue(p.metadata.isEmpty()
                            ? u"{}"_s
                            : QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
         q.addBindValue(d.ts.isEmpty() ? QVariant() : QVariant(d.ts));
-        q.addBindValue(d.queryType);
+        q.addBindValue(text(d.queryType));
         q.addBindValue(d.tableNamesJson);
         q.addBindValue(d.piiMask);
         q.addBindValue(d.questionLength);
         q.addBindValue(d.sqlLength);
         q.addBindValue(int(p.reviewStatus));
-        q.addBindValue(p.reviewerNote);
+        q.addBindValue(text(p.reviewerNote));
         if (!q.exec()) {
             result.error = q.lastError().text();
             db.rollback();
@@ -323,7 +329,7 @@ bool PairStore::setReviewerNote(qint64 rowId, const QString &note)
         return fail(QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
     QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs SET reviewer_note = ? WHERE id = ?"_s);
-    q.addBindValue(note);
+    q.addBindValue(text(note));
     q.addBindValue(rowId);
     return q.exec() || failQuery(q);
 }
@@ -339,7 +345,7 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
     QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs SET natural_language_query = ?, sql_query = ?, query_type = ?, table_names = ?, "
               "pii_mask = ?, question_length = ?, sql_length = ? WHERE id = ?"_s);
-    for (const QVariant &v : QVariantList{question, sql, d.queryType, d.tableNamesJson, d.piiMask,
+    for (const QVariant &v : QVariantList{text(question), text(sql), text(d.queryType), d.tableNamesJson, d.piiMask,
                                           d.questionLength, d.sqlLength, rowId})
         q.addBindValue(v);
     if (!q.exec()) {

@@ -107,9 +107,9 @@ bool runAll(QSqlDatabase &db, const char *const (&statements)[N], QString *error
 
 } // namespace
 
-bool migrate(QSqlDatabase &db, int fromVersion, QString *error)
+bool migrate(QSqlDatabase &db, int fromVersion, QString *error, int toVersion)
 {
-    if (fromVersion >= kCurrentVersion)
+    if (fromVersion >= toVersion)
         return true;
     if (!db.transaction()) {
         *error = db.lastError().text();
@@ -118,10 +118,10 @@ bool migrate(QSqlDatabase &db, int fromVersion, QString *error)
     bool ok = true;
     if (fromVersion < 1)
         ok = runAll(db, kVersion1, error);
-    if (ok && fromVersion < 2)
+    if (ok && fromVersion < 2 && toVersion >= 2)
         ok = runAll(db, kVersion2, error);
     QSqlQuery q(db);
-    if (ok && fromVersion >= 1) {
+    if (ok && fromVersion >= 1 && toVersion >= 2) {
         // Rows that existed before version 2 get their table index from their derived field.
         ok = q.exec(u"INSERT OR IGNORE INTO pair_tables(name, pair) SELECT j.value, p.id "
                     "FROM pairs p, json_each(p.table_names) j WHERE p.table_names IS NOT NULL"_s);
@@ -130,9 +130,7 @@ bool migrate(QSqlDatabase &db, int fromVersion, QString *error)
     }
     if (ok)
         ok = q.exec(u"PRAGMA application_id = %1"_s.arg(kApplicationId)) &&
-             q.exec(u"PRAGMA user_version = %1"_s.arg(kCurrentVersion));
-    if (ok && !q.lastError().text().isEmpty() && q.lastError().isValid())
-        ok = false;
+             q.exec(u"PRAGMA user_version = %1"_s.arg(toVersion));
     if (!ok) {
         if (error->isEmpty())
             *error = q.lastError().text();

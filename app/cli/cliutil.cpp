@@ -1,0 +1,241 @@
+#include "cli/cliutil.h"
+
+#include "dataset/deriver.h"
+#include "dataset/pair.h"
+#include "privacy/piikind.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::cli {
+
+void out(const QString &text)
+{
+    const QByteArray b = text.toUtf8();
+    std::fwrite(b.constData(), 1, size_t(b.size()), stdout);
+    std::fputc('\n', stdout);
+}
+
+void err(const QString &text)
+{
+    const QByteArray b = text.toUtf8();
+    std::fwrite(b.constData(), 1, size_t(b.size()), stderr);
+    std::fputc('\n', stderr);
+    std::fflush(stderr);
+}
+
+void printJson(const QJsonValue &value)
+{
+    QByteArray b;
+    if (value.isObject())
+        b = QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
+    else if (value.isArray())
+        b = QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented);
+    std::fwrite(b.constData(), 1, size_t(b.size()), stdout);
+    std::fflush(stdout);
+}
+
+bool stderrIsTerminal()
+{
+    return isatty(fileno(stderr)) != 0;
+}
+
+bool stdinIsTerminal()
+{
+    return isatty(fileno(stdin)) != 0;
+}
+
+void setupParser(QCommandLineParser &parser, const QString &name, const QString &description)
+{
+    parser.setApplicationDescription(description);
+    parser.addHelpOption();
+    parser.addPositionalArgument(name, QCoreApplication::translate("cli", "The subcommand."));
+}
+
+bool parseOrExplain(QCommandLineParser &parser, const QStringList &args, int minPositional)
+{
+    QStringList full = args;
+    full.prepend(u"pairlens"_s);
+    if (!parser.parse(full)) {
+        err(u"pairlens %1: %2"_s.arg(args.value(0), parser.errorText()));
+        err(QCoreApplication::translate("cli", "Try 'pairlens %1 --help'.").arg(args.value(0)));
+        return false;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out(parser.helpText());
+        std::exit(0);
+    }
+    if (parser.positionalArguments().size() < minPositional + 1) {
+        err(QCoreApplication::translate("cli", "pairlens %1: missing arguments. Try 'pairlens %1 --help'.")
+                .arg(args.value(0)));
+        return false;
+    }
+    return true;
+}
+
+void addFilterOptions(QCommandLineParser &parser)
+{
+    auto tr = [](const char *s) { return QCoreApplication::translate("cli", s); };
+    parser.addOptions({
+        {u"from"_s, tr("Only pairs on or after DATE (YYYY-MM-DD or ISO-8601)."), u"DATE"_s},
+        {u"to"_s, tr("Only pairs on or before DATE (YYYY-MM-DD or ISO-8601)."), u"DATE"_s},
+        {u"successful-only"_s, tr("Only pairs whose SQL ran successfully.")},
+        {u"failed-only"_s, tr("Only pairs whose SQL failed.")},
+        {u"type"_s, tr("Only these statement types (SELECT,INSERT,...)."), u"T,..."_s},
+        {u"db-type"_s, tr("Only these database types (postgresql,mysql,...)."), u"T,..."_s},
+        {u"db-name"_s, tr("Only these database names."), u"NAME,..."_s},
+        {u"search"_s, tr("Full-text search over question and SQL."), u"TEXT"_s},
+        {u"pii"_s, tr("Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,"
+                      "iban,custom; 'any' for all)."),
+         u"KIND,..."_s},
+        {u"status"_s, tr("Only these review statuses (unreviewed,approved,rejected)."), u"S,..."_s},
+    });
+}
+
+static QStringList splitList(const QStringList &values)
+{
+    QStringList out;
+    for (const QString &v : values) {
+        for (const QString &part : v.split(u',', Qt::SkipEmptyParts))
+            out << part.trimmed();
+    }
+    return out;
+}
+
+bool hasFilterOptions(const QCommandLineParser &parser)
+{
+    for (const char16_t *o : {u"from", u"to", u"successful-only", u"failed-only", u"type", u"db-type", u"db-name",
+                              u"search", u"pii", u"status"}) {
+        if (parser.isSet(QString::fromUtf16(o)))
+            return true;
+    }
+    return false;
+}
+
+bool filterFromOptions(const QCommandLineParser &parser, Filter *f)
+{
+    auto tr = [](const char *s) { return QCoreApplication::translate("cli", s); };
+    if (parser.isSet(u"from"_s)) {
+        f->from = parseFilterDate(parser.value(u"from"_s), false);
+        if (!f->from.isValid()) {
+            err(tr("--from: \"%1\" is not a date (use YYYY-MM-DD).").arg(parser.value(u"from"_s)));
+            return false;
+        }
+    }
+    if (parser.isSet(u"to"_s)) {
+        f->to = parseFilterDate(parser.value(u"to"_s), true);
+        if (!f->to.isValid()) {
+            err(tr("--to: \"%1\" is not a date (use YYYY-MM-DD).").arg(parser.value(u"to"_s)));
+            return false;
+        }
+    }
+    if (parser.isSet(u"successful-only"_s) && parser.isSet(u"failed-only"_s)) {
+        err(tr("--successful-only and --failed-only exclude each other."));
+        return false;
+    }
+    if (parser.isSet(u"successful-only"_s))
+        f->success = Filter::Success::SuccessfulOnly;
+    if (parser.isSet(u"failed-only"_s))
+        f->success = Filter::Success::FailedOnly;
+    for (const QString &t : splitList(parser.values(u"type"_s)))
+        f->queryTypes << t.toUpper();
+    f->databaseTypes = splitList(parser.values(u"db-type"_s));
+    f->databaseNames = splitList(parser.values(u"db-name"_s));
+    f->search = parser.value(u"search"_s);
+    if (parser.isSet(u"pii"_s)) {
+        f->piiRequired = true;
+        for (const QString &k : splitList(parser.values(u"pii"_s))) {
+            if (k.compare(u"any"_s, Qt::CaseInsensitive) == 0)
+                continue;
+            const quint32 bit = piiKindFromName(k);
+            if (!bit) {
+                err(tr("--pii: unknown kind \"%1\" (known: %2).").arg(k, piiKindNames(0xFFFFFFFFu).join(u", "_s)));
+                return false;
+            }
+            f->piiKinds |= bit;
+        }
+    }
+    for (const QString &s : splitList(parser.values(u"status"_s))) {
+        const int v = reviewStatusFromName(s);
+        if (v < 0) {
+            err(tr("--status: unknown review status \"%1\" (use unreviewed, approved or rejected).").arg(s));
+            return false;
+        }
+        f->reviewStatuses << v;
+    }
+    return true;
+}
+
+std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode)
+{
+    QString error;
+    std::unique_ptr<Dataset> ds = Dataset::open(location, mode, &error);
+    if (!ds) {
+        err(error);
+        return nullptr;
+    }
+    if (!ds->isReadOnly()) {
+        const qint64 n = Deriver::forDataset(*ds).deriveMissing(*ds, &error);
+        if (n < 0)
+            err(QCoreApplication::translate("cli", "Warning: could not analyse new pairs: %1").arg(error));
+    }
+    return ds;
+}
+
+ProgressBar::ProgressBar(const QString &label, bool bytes)
+    : m_label(label), m_bytes(bytes), m_enabled(stderrIsTerminal()),
+      m_startMs(QDateTime::currentMSecsSinceEpoch())
+{
+}
+
+ProgressBar::~ProgressBar()
+{
+    finish();
+}
+
+Progress ProgressBar::progress()
+{
+    return Progress([this](qint64 done, qint64 total, const QString &) { update(done, total); });
+}
+
+void ProgressBar::update(qint64 done, qint64 total)
+{
+    if (!m_enabled)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_lastDrawMs < 100 && done < total)
+        return;
+    m_lastDrawMs = now;
+    const double secs = std::max(0.001, double(now - m_startMs) / 1000.0);
+    const double rate = double(done) / secs;
+    const int width = 30;
+    const double frac = total > 0 ? std::clamp(double(done) / double(total), 0.0, 1.0) : 0.0;
+    const int filled = int(frac * width);
+    QString bar = QString(filled, u'#') + QString(width - filled, u'-');
+    QString eta = u"--"_s;
+    if (rate > 0 && total > done)
+        eta = u"%1s"_s.arg(qint64(double(total - done) / rate));
+    const QString what = m_bytes ? u"%1 MB / %2 MB, %3 MB/s"_s.arg(done >> 20).arg(total >> 20).arg(rate / 1048576.0, 0, 'f', 1)
+                                 : u"%1 / %2, %3/s"_s.arg(done).arg(total).arg(qint64(rate));
+    const QByteArray line = (u"\r%1 [%2] %3%  %4  ETA %5 "_s.arg(m_label, bar).arg(int(frac * 100)).arg(what, eta)).toUtf8();
+    std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
+    std::fflush(stderr);
+    m_drawn = true;
+}
+
+void ProgressBar::finish()
+{
+    if (m_drawn) {
+        std::fputs("\r\033[K", stderr);
+        std::fflush(stderr);
+        m_drawn = false;
+    }
+}
+
+} // namespace pairlens::cli

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "common/progress.h"
+#include "dataset/dataset.h"
+#include "dataset/filter.h"
+
+#include <QCommandLineParser>
+#include <QJsonValue>
+#include <QString>
+
+#include <memory>
+
+namespace pairlens::cli {
+
+// Text output: stdout for results, stderr for messages. Always UTF-8.
+void out(const QString &text);
+void err(const QString &text);
+void printJson(const QJsonValue &value);
+bool stderrIsTerminal();
+bool stdinIsTerminal();
+
+// Sets up a parser for `pairlens NAME` with --help and the given positional arguments.
+void setupParser(QCommandLineParser &parser, const QString &name, const QString &description);
+// Parses; on a usage error prints it and returns false (exit with ExitCode::Usage).
+bool parseOrExplain(QCommandLineParser &parser, const QStringList &args, int minPositional);
+
+// The FILTER options of DESIGN.md: --from --to --successful-only --failed-only --type --db-type
+// --db-name --search --pii --status.
+void addFilterOptions(QCommandLineParser &parser);
+// Builds the Filter; on an invalid value prints why and returns false.
+bool filterFromOptions(const QCommandLineParser &parser, Filter *filter);
+bool hasFilterOptions(const QCommandLineParser &parser);
+
+// Opens a dataset or prints the reason. Derived fields of rows written by outside programs are
+// filled in first (unless the dataset is read-only).
+std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode);
+
+// A progress bar on stderr (count, rate, ETA) when stderr is a terminal; silent otherwise.
+class ProgressBar
+{
+public:
+    explicit ProgressBar(const QString &label, bool bytes = false);
+    ~ProgressBar();
+    Progress progress();
+    void update(qint64 done, qint64 total);
+    void finish();
+
+private:
+    QString m_label;
+    bool m_bytes;
+    bool m_enabled;
+    bool m_drawn = false;
+    qint64 m_startMs;
+    qint64 m_lastDrawMs = 0;
+};
+
+} // namespace pairlens::cli

@@ -1,0 +1,131 @@
+// `pairlens list` and `pairlens stats`: read-only views of a dataset.
+#include "cli/cliutil.h"
+#include "cli/command.h"
+#include "dataset/pairstore.h"
+#include "privacy/piikind.h"
+#include "stats/statistics.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::cli {
+namespace {
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
+
+QString elide(QString text, int width)
+{
+    text = text.simplified();
+    if (text.size() > width)
+        text = text.left(width - 1) + u'…';
+    return text.leftJustified(width);
+}
+} // namespace
+
+int runList(const QStringList &args)
+{
+    QCommandLineParser parser;
+    setupParser(parser, u"list"_s, tr("Lists the pairs of a dataset, newest first."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    addFilterOptions(parser);
+    parser.addOptions({{u"limit"_s, tr("At most N pairs (default 50)."), u"N"_s, u"50"_s},
+                       {u"offset"_s, tr("Skip the first N matching pairs."), u"N"_s, u"0"_s},
+                       {u"json"_s, tr("Print JSON (see docs/cli.md).")}});
+    if (!parseOrExplain(parser, args, 1))
+        return Usage;
+    Filter filter;
+    if (!filterFromOptions(parser, &filter))
+        return Usage;
+    bool ok1 = false, ok2 = false;
+    const int limit = parser.value(u"limit"_s).toInt(&ok1);
+    const qint64 offset = parser.value(u"offset"_s).toLongLong(&ok2);
+    if (!ok1 || !ok2 || limit < 0 || offset < 0) {
+        err(tr("pairlens list: --limit and --offset take non-negative numbers."));
+        return Usage;
+    }
+    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    if (!ds)
+        return Failure;
+    PairStore store(*ds);
+    const qint64 total = store.count(filter);
+    const QList<Pair> pairs = store.page(filter, {}, limit, offset);
+    if (total < 0 || !store.errorString().isEmpty()) {
+        err(tr("Cannot read %1: %2").arg(ds->location(), store.errorString()));
+        return Failure;
+    }
+    if (parser.isSet(u"json"_s)) {
+        QJsonArray a;
+        for (const Pair &p : pairs)
+            a.append(pairToJson(p));
+        printJson(QJsonObject{{u"total"_s, total}, {u"offset"_s, offset}, {u"count"_s, pairs.size()},
+                              {u"pairs"_s, a}});
+        return Ok;
+    }
+    out(u"%1  %2  %3  %4  %5  %6"_s.arg(u"TIME"_s.leftJustified(19), u"TYPE"_s.leftJustified(8),
+                                        u"DB"_s.leftJustified(10), u"OK"_s, u"PII"_s.leftJustified(12),
+                                        u"QUESTION / SQL"_s));
+    for (const Pair &p : pairs) {
+        out(u"%1  %2  %3  %4  %5  %6"_s.arg(p.timestamp.left(19).replace(u'T', u' ').leftJustified(19),
+                                            p.queryType.leftJustified(8), elide(p.databaseType, 10),
+                                            p.success ? u"ok"_s : u"!!"_s,
+                                            elide(piiKindNames(p.piiMask).join(u','), 12),
+                                            elide(p.naturalLanguageQuery, 60)));
+        out(u"%1%2"_s.arg(QString(55, u' '), elide(p.sqlQuery, 60)));
+    }
+    out(tr("%1 of %2 matching pairs shown (offset %3).").arg(pairs.size()).arg(total).arg(offset));
+    return Ok;
+}
+
+int runStats(const QStringList &args)
+{
+    QCommandLineParser parser;
+    setupParser(parser, u"stats"_s, tr("Shows statistics of the pairs matching the filter."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    addFilterOptions(parser);
+    parser.addOption({u"json"_s, tr("Print JSON (see docs/cli.md).")});
+    if (!parseOrExplain(parser, args, 1))
+        return Usage;
+    Filter filter;
+    if (!filterFromOptions(parser, &filter))
+        return Usage;
+    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    if (!ds)
+        return Failure;
+    Statistics s;
+    QString error;
+    if (!computeStatistics(*ds, filter, &s, &error)) {
+        err(tr("Cannot compute statistics of %1: %2").arg(ds->location(), error));
+        return Failure;
+    }
+    if (parser.isSet(u"json"_s)) {
+        printJson(s.toJson());
+        return Ok;
+    }
+    auto pct = [&](qint64 n) {
+        return s.totalPairs ? u"%1%"_s.arg(100.0 * double(n) / double(s.totalPairs), 0, 'f', 1) : u"-"_s;
+    };
+    out(tr("Pairs:            %1").arg(s.totalPairs));
+    out(tr("Successful:       %1 (%2)").arg(s.successfulPairs).arg(pct(s.successfulPairs)));
+    out(tr("Failed:           %1 (%2)").arg(s.failedPairs).arg(pct(s.failedPairs)));
+    out(tr("Unique tables:    %1").arg(s.uniqueTables));
+    out(tr("Avg question:     %1 characters").arg(s.avgQuestionLength, 0, 'f', 1));
+    out(tr("Avg SQL:          %1 characters").arg(s.avgSqlLength, 0, 'f', 1));
+    out(tr("Date range:       %1 .. %2").arg(s.firstTimestamp, s.lastTimestamp));
+    out(tr("Statement types:"));
+    for (auto it = s.queryTypes.constBegin(); it != s.queryTypes.constEnd(); ++it)
+        out(u"  %1 %2 (%3)"_s.arg((it.key().isEmpty() ? tr("(none)") : it.key()).leftJustified(14))
+                .arg(it.value(), 9)
+                .arg(pct(it.value())));
+    out(tr("Database types:"));
+    for (auto it = s.databaseTypes.constBegin(); it != s.databaseTypes.constEnd(); ++it)
+        out(u"  %1 %2 (%3)"_s.arg((it.key().isEmpty() ? tr("(unknown)") : it.key()).leftJustified(14))
+                .arg(it.value(), 9)
+                .arg(pct(it.value())));
+    return Ok;
+}
+
+} // namespace pairlens::cli

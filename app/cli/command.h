@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace pairlens::cli {
+
+// A headless subcommand: `pairlens NAME ARGS...`. run() gets the arguments after the program
+// name (args[0] is the subcommand) and returns the process exit code.
+struct Command
+{
+    QString name;
+    QString synopsis; // one line for `pairlens --help`
+    int (*run)(const QStringList &args);
+};
+
+const QList<Command> &commands();
+const Command *findCommand(const QString &name);
+
+// Exit codes shared by every command.
+enum ExitCode {
+    Ok = 0,
+    Failure = 1,    // the operation failed (message on stderr)
+    Usage = 2,      // the command line was wrong
+    Incomplete = 3, // ran, but not everything succeeded (e.g. rejected import records)
+};
+
+} // namespace pairlens::cli

@@ -1,0 +1,36 @@
+#include "cli/command.h"
+
+namespace pairlens::cli {
+
+int runDemo(const QStringList &args);
+int runImport(const QStringList &args);
+int runList(const QStringList &args);
+int runStats(const QStringList &args);
+int runDelete(const QStringList &args);
+int runRestore(const QStringList &args);
+
+const QList<Command> &commands()
+{
+    using namespace Qt::StringLiterals;
+    static const QList<Command> all = {
+        {u"demo"_s, u"demo DATASET [--pairs N] [--seed S]     synthetic dataset with realistic PII"_s, runDemo},
+        {u"import"_s, u"import DATASET FILE...                 JSONL / JSON / CSV; creates DATASET if missing"_s,
+         runImport},
+        {u"list"_s, u"list DATASET [FILTER] [--limit N] [--offset N] [--json]"_s, runList},
+        {u"stats"_s, u"stats DATASET [FILTER] [--json]"_s, runStats},
+        {u"delete"_s, u"delete DATASET (--id ID... | FILTER) [--yes]"_s, runDelete},
+        {u"restore"_s, u"restore DATASET (--id ID... | --all)"_s, runRestore},
+    };
+    return all;
+}
+
+const Command *findCommand(const QString &name)
+{
+    for (const Command &c : commands()) {
+        if (c.name == name)
+            return &c;
+    }
+    return nullptr;
+}
+
+} // namespace pairlens::cli
