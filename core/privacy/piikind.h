@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHashFunctions>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -25,5 +26,11 @@ QString piiKindName(PiiKind kind);
 // Accepts the stable names and a few aliases (ip, card, cc); returns 0 when unknown.
 quint32 piiKindFromName(QStringView name);
 QStringList piiKindNames(quint32 mask);
+
+// Lets PiiKind be a QHash key (Qt 6.4 has no generic qHash for enums).
+inline size_t qHash(PiiKind kind, size_t seed = 0) noexcept
+{
+    return ::qHash(quint32(kind), seed);
+}
 
 } // namespace pairlens

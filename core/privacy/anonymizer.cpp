@@ -1,0 +1,203 @@
+#include "privacy/anonymizer.h"
+
+#include "privacy/customdetector.h"
+#include "privacy/detectors.h"
+#include "privacy/operators.h"
+#include "sql/tokenizer.h"
+
+#include <QJsonArray>
+
+namespace pairlens::privacy {
+
+using detail::Match;
+
+namespace {
+
+void detectAll(const detail::CompiledPatterns &patterns, QStringView text, QList<Match> &out)
+{
+    if (detail::hasTrigger(text))
+        detail::findBuiltins(text, out);
+    if (!patterns.patterns.isEmpty())
+        detail::findCustom(patterns, text, out);
+}
+
+QList<Match> detectText(const detail::CompiledPatterns &patterns, QStringView text)
+{
+    QList<Match> matches;
+    detectAll(patterns, text, matches);
+    detail::resolveOverlaps(matches);
+    return matches;
+}
+
+bool isScannedToken(sql::TokenKind kind)
+{
+    return kind == sql::TokenKind::String || kind == sql::TokenKind::DollarString ||
+           kind == sql::TokenKind::LineComment || kind == sql::TokenKind::BlockComment;
+}
+
+// Values in the SQL's string literals and comments only; identifiers, keywords, numbers and
+// parameters are never touched. The whole text is scanned first (cheap, and empty for most SQL);
+// only when something is found is the SQL tokenized and each literal or comment scanned on its own.
+QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql)
+{
+    QList<Match> raw;
+    detectAll(patterns, sql, raw);
+    if (raw.isEmpty())
+        return raw;
+    QList<Match> matches;
+    const QList<sql::Token> tokens = sql::tokenize(sql);
+    for (const sql::Token &token : tokens) {
+        if (!isScannedToken(token.kind))
+            continue;
+        const qsizetype end = token.start + token.length;
+        bool touched = false;
+        for (const Match &m : std::as_const(raw)) {
+            if (m.start < end && m.end > token.start) {
+                touched = true;
+                break;
+            }
+        }
+        if (!touched)
+            continue;
+        QList<Match> inner;
+        detectAll(patterns, token.text(sql), inner);
+        for (Match m : std::as_const(inner)) {
+            m.start += token.start;
+            m.end += token.start;
+            matches.append(m);
+        }
+    }
+    detail::resolveOverlaps(matches);
+    return matches;
+}
+
+quint32 maskOf(const QList<Match> &matches)
+{
+    quint32 mask = 0;
+    for (const Match &m : matches)
+        mask |= quint32(m.kind);
+    return mask;
+}
+
+quint32 maskOf(const AnonymizedText &text)
+{
+    quint32 mask = 0;
+    for (const Finding &f : text.findings)
+        mask |= quint32(f.kind);
+    return mask;
+}
+
+QJsonValue anonymizeJsonValue(const Anonymizer &anonymizer, const QJsonValue &value)
+{
+    if (value.isString())
+        return anonymizer.anonymizeText(value.toString()).text;
+    if (value.isObject())
+        return anonymizer.anonymizeMetadata(value.toObject());
+    if (value.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &v : value.toArray())
+            out.append(anonymizeJsonValue(anonymizer, v));
+        return out;
+    }
+    return value;
+}
+
+} // namespace
+
+Anonymizer::Anonymizer(Config config)
+    : m_config(std::move(config)), m_patterns(detail::compilePatterns(m_config.customPatterns))
+{}
+
+const Config &Anonymizer::config() const
+{
+    return m_config;
+}
+
+static AnonymizedText build(const Config &config, const detail::CompiledPatterns &patterns, QStringView text,
+                            const QList<Match> &matches)
+{
+    AnonymizedText result;
+    if (matches.isEmpty()) {
+        result.text = text.toString();
+        return result;
+    }
+    result.text.reserve(text.size() + 16 * matches.size());
+    result.findings.reserve(matches.size());
+    qsizetype pos = 0;
+    for (const Match &m : matches) {
+        result.text.append(text.mid(pos, m.start - pos));
+        Finding f;
+        f.kind = m.kind;
+        Operator op = config.operatorFor(m.kind);
+        if (m.kind == PiiKind::Custom) {
+            const detail::CompiledPattern &p = patterns.patterns.at(m.custom);
+            f.customName = p.name;
+            op = p.op;
+        }
+        f.start = m.start;
+        f.end = m.end;
+        f.original = text.mid(m.start, m.end - m.start).toString();
+        f.replacement = detail::replacementFor(config.key, m.kind, f.customName, op, f.original);
+        f.replacementStart = result.text.size();
+        result.text.append(f.replacement);
+        f.replacementEnd = result.text.size();
+        result.findings.append(std::move(f));
+        pos = m.end;
+    }
+    result.text.append(text.mid(pos));
+    return result;
+}
+
+AnonymizedText Anonymizer::anonymizeText(QStringView text) const
+{
+    return build(m_config, *m_patterns, text, detectText(*m_patterns, text));
+}
+
+AnonymizedText Anonymizer::anonymizeSql(QStringView sql) const
+{
+    return build(m_config, *m_patterns, sql, detectSql(*m_patterns, sql));
+}
+
+QString Anonymizer::anonymizeDatabaseName(QStringView name) const
+{
+    return detail::databaseNameReplacement(m_config.key, m_config.databaseNameOperator, name);
+}
+
+QJsonObject Anonymizer::anonymizeMetadata(const QJsonObject &metadata) const
+{
+    if (!m_config.scanMetadata)
+        return metadata;
+    QJsonObject out;
+    for (auto it = metadata.constBegin(); it != metadata.constEnd(); ++it)
+        out.insert(it.key(), anonymizeJsonValue(*this, it.value()));
+    return out;
+}
+
+AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
+{
+    AnonymizedPair out;
+    out.question = anonymizeText(pair.naturalLanguageQuery);
+    out.sql = anonymizeSql(pair.sqlQuery);
+    out.databaseName = anonymizeDatabaseName(pair.databaseName);
+    out.metadata = pair.metadata.isEmpty() ? pair.metadata : anonymizeMetadata(pair.metadata);
+    out.piiMask = maskOf(out.question) | maskOf(out.sql);
+    return out;
+}
+
+quint32 Anonymizer::scanMask(QStringView question, QStringView sql) const
+{
+    return maskOf(detectText(*m_patterns, question)) | maskOf(detectSql(*m_patterns, sql));
+}
+
+qsizetype toCodePointOffset(QStringView text, qsizetype utf16Offset)
+{
+    const qsizetype end = qBound<qsizetype>(0, utf16Offset, text.size());
+    qsizetype points = end;
+    for (qsizetype i = 1; i < end; ++i) {
+        if (text[i].isLowSurrogate() && text[i - 1].isHighSurrogate())
+            --points;
+    }
+    return points;
+}
+
+} // namespace pairlens::privacy

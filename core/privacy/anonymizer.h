@@ -1,0 +1,118 @@
+#pragma once
+
+// The anonymization engine: detectors for the PII kinds of piikind.h, per-kind operators, keyed
+// (HMAC-SHA256) consistent replacements and spans for both sides of the text. Documented in
+// docs/anonymization.md. Every const member function is thread-safe: replacements are a pure
+// function of (key, kind, normalised value, operator), so no shared mutable state exists.
+
+#include "dataset/pair.h"
+#include "privacy/piikind.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+namespace pairlens::privacy {
+
+enum class Operator
+{
+    Mask,
+    Pseudonym,
+    Redact,
+    Hash,
+    Keep
+};
+// "mask", "pseudonym", "redact", "hash", "keep"
+QString operatorName(Operator op);
+std::optional<Operator> operatorFromName(QStringView name);
+
+// A reviewer's own pattern: a PCRE2 regular expression (QRegularExpression syntax).
+struct CustomPattern
+{
+    QString name;
+    QString pattern;
+    Operator op = Operator::Redact;
+};
+
+struct Config
+{
+    QByteArray key;                     // per-dataset secret; never serialised by toSettings()
+    QHash<PiiKind, Operator> operators; // missing kinds -> Mask
+    Operator databaseNameOperator = Operator::Mask;
+    QList<CustomPattern> customPatterns;
+    bool scanMetadata = true;
+
+    Operator operatorFor(PiiKind kind) const;
+
+    // Dataset settings are a key/value table; keys are prefixed "privacy." (privacy.operator.email=mask,
+    // privacy.operator.database_name=mask, privacy.custom_patterns=<json array of {name, pattern,
+    // operator}>, privacy.scan_metadata=true). Never reads or writes the key. Unknown or invalid values
+    // fall back to the defaults.
+    static Config fromSettings(const QHash<QString, QString> &settings);
+    QHash<QString, QString> toSettings() const;
+
+    // Validates the custom patterns; one clear message per bad pattern (empty when all are fine).
+    QStringList validate() const;
+};
+
+// One detected value. Offsets are UTF-16 code units (QString indices): [start, end) in the input,
+// [replacementStart, replacementEnd) in the anonymized output.
+struct Finding
+{
+    PiiKind kind = PiiKind::Custom;
+    QString customName; // the pattern's name for PiiKind::Custom
+    qsizetype start = 0, end = 0;
+    qsizetype replacementStart = 0, replacementEnd = 0;
+    QString original;
+    QString replacement;
+};
+
+struct AnonymizedText
+{
+    QString text;
+    QList<Finding> findings; // ordered by start, never overlapping
+};
+
+struct AnonymizedPair
+{
+    AnonymizedText question;
+    AnonymizedText sql;
+    QString databaseName;
+    QJsonObject metadata;
+    quint32 piiMask = 0; // OR of the kinds found in the question and the SQL (same as scanMask())
+};
+
+namespace detail {
+struct CompiledPatterns;
+}
+
+class Anonymizer
+{
+public:
+    explicit Anonymizer(Config config);
+
+    const Config &config() const;
+
+    AnonymizedText anonymizeText(QStringView text) const; // free text
+    AnonymizedText anonymizeSql(QStringView sql) const;   // string literals and comments only
+    QString anonymizeDatabaseName(QStringView name) const;
+    QJsonObject anonymizeMetadata(const QJsonObject &metadata) const; // string values, if scanMetadata
+    AnonymizedPair anonymizePair(const Pair &pair) const;
+    // OR of the PiiKind bits found in the question (free text) and in the SQL's literals and comments.
+    quint32 scanMask(QStringView question, QStringView sql) const;
+
+private:
+    Config m_config;
+    std::shared_ptr<const detail::CompiledPatterns> m_patterns;
+};
+
+// Converts a UTF-16 offset into `text` to a Unicode code point offset (for JSON output).
+qsizetype toCodePointOffset(QStringView text, qsizetype utf16Offset);
+
+} // namespace pairlens::privacy

@@ -1,0 +1,107 @@
+// IBAN: two upper-case letters of a country that issues IBANs, two check digits, then the BBAN;
+// written compact or in groups of four separated by one space or dash. The total length must be the
+// country's IBAN length and the ISO 7064 mod-97 check must give 1.
+#include "privacy/detectors.h"
+
+#include <algorithm>
+#include <string_view>
+
+namespace pairlens::privacy::detail {
+
+namespace {
+
+struct IbanCountry
+{
+    char code[3];
+    int length;
+};
+
+// IBAN registry (SWIFT), sorted by code.
+constexpr IbanCountry kIbanCountries[] = {
+    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22},
+    {"BH", 22}, {"BI", 27}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24},
+    {"DE", 22}, {"DJ", 27}, {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18},
+    {"FK", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27},
+    {"GT", 28}, {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27},
+    {"JO", 30}, {"KW", 30}, {"KZ", 20}, {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20},
+    {"LV", 21}, {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MN", 20}, {"MR", 27},
+    {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18}, {"NO", 15}, {"OM", 23}, {"PK", 24}, {"PL", 28},
+    {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33}, {"SA", 24}, {"SC", 31},
+    {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"SO", 23}, {"ST", 25}, {"SV", 28},
+    {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
+};
+
+} // namespace
+
+int ibanLength(QStringView cc)
+{
+    if (cc.size() != 2 || !isAsciiUpper(cc[0].unicode()) || !isAsciiUpper(cc[1].unicode()))
+        return 0;
+    const char key[2] = {char(cc[0].unicode()), char(cc[1].unicode())};
+    const auto *it = std::lower_bound(std::begin(kIbanCountries), std::end(kIbanCountries), key,
+                                      [](const IbanCountry &c, const char *k) {
+                                          return std::string_view(c.code, 2) < std::string_view(k, 2);
+                                      });
+    if (it == std::end(kIbanCountries) || it->code[0] != key[0] || it->code[1] != key[1])
+        return 0;
+    return it->length;
+}
+
+bool ibanChecksumValid(QStringView iban)
+{
+    if (iban.size() < 5 || iban.size() > 34)
+        return false;
+    // Move the first four characters to the end, letters count as 10..35; remainder mod 97 == 1.
+    int remainder = 0;
+    for (qsizetype k = 0; k < iban.size(); ++k) {
+        const char16_t c = iban[(k + 4) % iban.size()].unicode();
+        if (isDigit(c)) {
+            remainder = (remainder * 10 + (c - u'0')) % 97;
+        } else if (isAsciiUpper(c)) {
+            remainder = (remainder * 100 + (c - u'A' + 10)) % 97;
+        } else {
+            return false;
+        }
+    }
+    return remainder == 1;
+}
+
+qsizetype matchIbanAt(QStringView text, qsizetype pos)
+{
+    const int length = ibanLength(text.mid(pos, 2));
+    if (length == 0 || !isDigit(at(text, pos + 2)) || !isDigit(at(text, pos + 3)))
+        return -1;
+    if (pos > 0 && isWordChar(text[pos - 1].unicode()))
+        return -1;
+    char16_t compact[40];
+    int count = 0;
+    char16_t separator = 0;
+    int group = 0; // characters in the current group of a separated IBAN
+    qsizetype i = pos;
+    while (count < length) {
+        const char16_t c = at(text, i);
+        if (isDigit(c) || isAsciiUpper(c)) {
+            compact[count++] = c;
+            ++group;
+            ++i;
+            continue;
+        }
+        if ((c == u' ' || c == u'-') && count % 4 == 0 && group == 4 && (separator == 0 || separator == c) &&
+            isAsciiAlnum(at(text, i + 1))) {
+            separator = c;
+            group = 0;
+            ++i;
+            continue;
+        }
+        return -1;
+    }
+    if (separator != 0 && group > 4)
+        return -1;
+    if (isWordChar(at(text, i)))
+        return -1;
+    if (!ibanChecksumValid(QStringView(compact, count)))
+        return -1;
+    return i;
+}
+
+} // namespace pairlens::privacy::detail

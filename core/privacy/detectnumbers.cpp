@@ -1,0 +1,181 @@
+// US Social Security numbers and payment card numbers, plus the number boundary rules shared by the
+// digit-based detectors.
+#include "privacy/detectors.h"
+
+#include <QChar>
+
+namespace pairlens::privacy::detail {
+
+bool isWordChar(char16_t c)
+{
+    if (c < 0x80)
+        return isAsciiAlnum(c) || c == u'_';
+    return QChar(c).isLetterOrNumber() || QChar::isSurrogate(c);
+}
+
+bool numberStartOk(QStringView text, qsizetype pos)
+{
+    if (pos == 0)
+        return true;
+    const char16_t prev = text[pos - 1].unicode();
+    if (isWordChar(prev))
+        return false;
+    if ((prev == u'-' || prev == u'.' || prev == u'/') && isDigit(at(text, pos - 2)))
+        return false;
+    return true;
+}
+
+bool numberEndOk(QStringView text, qsizetype end)
+{
+    const char16_t next = at(text, end);
+    if (isWordChar(next))
+        return false;
+    if ((next == u'-' || next == u'.' || next == u'/') && isDigit(at(text, end + 1)))
+        return false;
+    return true;
+}
+
+// SSN: area-group-serial written 3-2-4 with one consistent delimiter ('-', '.' or ' ') or as nine
+// bare digits.
+bool ssnValid(QStringView d)
+{
+    if (d.size() != 9)
+        return false;
+    bool allSame = true;
+    for (qsizetype i = 0; i < 9; ++i) {
+        if (!isDigit(d[i].unicode()))
+            return false;
+        allSame = allSame && d[i] == d[0];
+    }
+    if (allSame)
+        return false;
+    const int area = (d[0].unicode() - u'0') * 100 + (d[1].unicode() - u'0') * 10 + (d[2].unicode() - u'0');
+    if (area == 0 || area == 666 || area >= 900)
+        return false;
+    if (d.mid(3, 2) == u"00" || d.mid(5, 4) == u"0000")
+        return false;
+    // Numbers voided after they were printed in advertising (the Woolworth wallet card, ...).
+    if (d == u"078051120" || d == u"219099999")
+        return false;
+    return true;
+}
+
+qsizetype matchSsnAt(QStringView text, qsizetype pos)
+{
+    char16_t digits[9];
+    qsizetype i = pos;
+    auto take = [&](int n, int offset) {
+        for (int k = 0; k < n; ++k, ++i) {
+            if (!isDigit(at(text, i)))
+                return false;
+            digits[offset + k] = text[i].unicode();
+        }
+        return true;
+    };
+    if (!take(3, 0))
+        return -1;
+    const char16_t sep = at(text, i);
+    if (isDigit(sep)) {
+        if (!take(6, 3))
+            return -1;
+    } else if (sep == u'-' || sep == u'.' || sep == u' ') {
+        ++i;
+        if (!take(2, 3) || at(text, i) != sep)
+            return -1;
+        ++i;
+        if (!take(4, 5))
+            return -1;
+    } else {
+        return -1;
+    }
+    if (isDigit(at(text, i)) || !numberEndOk(text, i))
+        return -1;
+    return ssnValid(QStringView(digits, 9)) ? i : -1;
+}
+
+bool luhnValid(QStringView digits)
+{
+    int sum = 0;
+    bool doubled = false;
+    for (qsizetype i = digits.size() - 1; i >= 0; --i) {
+        int d = digits[i].unicode() - u'0';
+        if (d < 0 || d > 9)
+            return false;
+        if (doubled) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+        doubled = !doubled;
+    }
+    return !digits.isEmpty() && sum % 10 == 0;
+}
+
+namespace {
+
+// Issuer prefixes: 1 (UATP, 15 digits), 2200-2204 (Mir), 2221-2720 (Mastercard), 3 (Amex, Diners,
+// JCB), 4 (Visa), 5 (Mastercard, Maestro), 6 (Discover, UnionPay, Maestro). 0, 7, 8, 9 never start one.
+bool cardPrefixValid(const char16_t *d, int count)
+{
+    const int first = d[0] - u'0';
+    if (first == 1)
+        return count == 15;
+    if (first == 2) {
+        const int four = (d[0] - u'0') * 1000 + (d[1] - u'0') * 100 + (d[2] - u'0') * 10 + (d[3] - u'0');
+        return (four >= 2200 && four <= 2204) || (four >= 2221 && four <= 2720);
+    }
+    return first >= 3 && first <= 6;
+}
+
+} // namespace
+
+// 13-19 digits, compact or in groups of 3-6 digits separated by one consistent ' ' or '-',
+// passing the Luhn check and starting with an issuer prefix.
+qsizetype matchCardAt(QStringView text, qsizetype pos)
+{
+    char16_t digits[20];
+    int count = 0;
+    qsizetype groupEnds[20];
+    int groupCounts[20]; // digits so far at each group end
+    int groups = 0;
+    char16_t separator = 0;
+    qsizetype i = pos;
+    while (groups < 20) {
+        const qsizetype groupStart = i;
+        while (isDigit(at(text, i)) && count < 20)
+            digits[count++] = text[i++].unicode();
+        if (count >= 20)
+            return -1;
+        groupEnds[groups] = i;
+        groupCounts[groups] = count;
+        ++groups;
+        const qsizetype length = i - groupStart;
+        const char16_t c = at(text, i);
+        const bool more =
+            (c == u' ' || c == u'-') && (separator == 0 || separator == c) && isDigit(at(text, i + 1));
+        if (groups == 1 && (!more || length > 6))
+            break; // compact form
+        if (length < 3 || length > 6) {
+            --groups; // a separated form has groups of 3-6 digits
+            break;
+        }
+        if (!more || count >= 19)
+            break;
+        separator = c;
+        ++i;
+    }
+    for (int g = groups - 1; g >= 0; --g) {
+        const int n = groupCounts[g];
+        if (n < 13 || n > 19 || !numberEndOk(text, groupEnds[g]) || !cardPrefixValid(digits, n))
+            continue;
+        bool allSame = true;
+        for (int k = 1; k < n; ++k)
+            allSame = allSame && digits[k] == digits[0];
+        if (!allSame && luhnValid(QStringView(digits, n)))
+            return groupEnds[g];
+    }
+    return -1;
+}
+
+} // namespace pairlens::privacy::detail

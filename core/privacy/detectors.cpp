@@ -1,0 +1,173 @@
+// One pass over the text that calls a detector only where its kind of value can start.
+#include "privacy/detectors.h"
+
+#include <algorithm>
+
+namespace pairlens::privacy::detail {
+
+bool hasTrigger(QStringView text)
+{
+    for (QChar ch : text) {
+        const char16_t c = ch.unicode();
+        if (isDigit(c) || c == u'@' || c == u':')
+            return true;
+    }
+    return false;
+}
+
+namespace {
+
+void add(QList<Match> &out, PiiKind kind, qsizetype start, qsizetype end)
+{
+    if (end > start)
+        out.append(Match{kind, start, end, -1});
+}
+
+// Cheap look-ahead at a digit group: how many digits follow (with separators) before anything
+// else, capped; and whether a '.' or ':' joins the first group to the next.
+int digitsAhead(QStringView text, qsizetype pos, bool *dotOrColon)
+{
+    int digits = 0;
+    qsizetype i = pos;
+    const qsizetype n = text.size();
+    while (i < n && isDigit(text[i].unicode()))
+        ++i, ++digits;
+    *dotOrColon = i < n && (text[i] == u'.' || text[i] == u':');
+    while (i < n && digits < 13) {
+        const char16_t c = text[i].unicode();
+        if (isDigit(c))
+            ++digits;
+        else if (!(c == u' ' || c == u'-' || c == u'.' || c == u'(' || c == u')'))
+            break;
+        ++i;
+    }
+    return digits;
+}
+
+} // namespace
+
+void findBuiltins(QStringView text, QList<Match> &out)
+{
+    const qsizetype n = text.size();
+    qsizetype i = 0;
+    while (i < n) {
+        const char16_t c = text[i].unicode();
+        if (isDigit(c)) {
+            if (numberStartOk(text, i)) {
+                bool dotOrColon = false;
+                const int digits = digitsAhead(text, i, &dotOrColon);
+                if (digits >= 9) {
+                    add(out, PiiKind::Ssn, i, matchSsnAt(text, i));
+                    add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
+                    add(out, PiiKind::Phone, i, matchNationalPhoneAt(text, i));
+                    if (digits >= 13)
+                        add(out, PiiKind::CreditCard, i, matchCardAt(text, i));
+                }
+                if (dotOrColon)
+                    add(out, PiiKind::IpAddress, i, matchIpv4At(text, i));
+                qsizetype h = i;
+                while (h < n && h - i < 5 && isHexDigit(text[h].unicode()))
+                    ++h;
+                if (h < n && text[h] == u':')
+                    add(out, PiiKind::IpAddress, i, matchIpv6At(text, i));
+            }
+            while (i < n && isDigit(text[i].unicode()))
+                ++i;
+            // A hex group such as "2001" followed by letters ("2001abc:...") is one word.
+            while (i < n && isWordChar(text[i].unicode()))
+                ++i;
+            continue;
+        }
+        if (c < 0x80 && isAsciiAlpha(c)) {
+            const bool boundary = i == 0 || !isWordChar(text[i - 1].unicode());
+            if (boundary) {
+                if (isAsciiUpper(c) && isAsciiUpper(at(text, i + 1)) && isDigit(at(text, i + 2)))
+                    add(out, PiiKind::Iban, i, matchIbanAt(text, i));
+                if (isHexDigit(c))
+                    add(out, PiiKind::IpAddress, i, matchIpv6At(text, i));
+            }
+            while (i < n && isWordChar(text[i].unicode()))
+                ++i;
+            continue;
+        }
+        switch (c) {
+        case u'@': {
+            qsizetype start = 0;
+            const qsizetype end = matchEmailAround(text, i, &start);
+            add(out, PiiKind::Email, start, end);
+            break;
+        }
+        case u'+':
+            add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
+            add(out, PiiKind::Phone, i, matchIntlPhoneAt(text, i));
+            break;
+        case u'(':
+            if (isDigit(at(text, i + 1)))
+                add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
+            break;
+        case u':':
+            if (at(text, i + 1) == u':')
+                add(out, PiiKind::IpAddress, i, matchIpv6At(text, i));
+            break;
+        default:
+            break;
+        }
+        ++i;
+    }
+}
+
+namespace {
+
+int priority(PiiKind kind)
+{
+    switch (kind) {
+    case PiiKind::Email:
+        return 0;
+    case PiiKind::Iban:
+        return 1;
+    case PiiKind::CreditCard:
+        return 2;
+    case PiiKind::Ssn:
+        return 3;
+    case PiiKind::Phone:
+        return 4;
+    case PiiKind::IpAddress:
+        return 5;
+    case PiiKind::Custom:
+        return 6;
+    }
+    return 7;
+}
+
+} // namespace
+
+void resolveOverlaps(QList<Match> &matches)
+{
+    if (matches.size() < 2)
+        return;
+    std::sort(matches.begin(), matches.end(), [](const Match &a, const Match &b) {
+        const qsizetype la = a.end - a.start, lb = b.end - b.start;
+        if (la != lb)
+            return la > lb;
+        if (priority(a.kind) != priority(b.kind))
+            return priority(a.kind) < priority(b.kind);
+        return a.start < b.start;
+    });
+    QList<Match> kept;
+    kept.reserve(matches.size());
+    for (const Match &m : std::as_const(matches)) {
+        bool overlaps = false;
+        for (const Match &k : std::as_const(kept)) {
+            if (m.start < k.end && k.start < m.end) {
+                overlaps = true;
+                break;
+            }
+        }
+        if (!overlaps)
+            kept.append(m);
+    }
+    std::sort(kept.begin(), kept.end(), [](const Match &a, const Match &b) { return a.start < b.start; });
+    matches = std::move(kept);
+}
+
+} // namespace pairlens::privacy::detail

@@ -1,0 +1,21 @@
+#pragma once
+
+// Internal: what a detected value becomes under each operator. Every function is pure: the result
+// depends only on (key, kind, normalised value, operator), which makes replacements consistent
+// across the question, the SQL and all pairs of a dataset.
+
+#include "privacy/anonymizer.h"
+
+namespace pairlens::privacy::detail {
+
+// The normalised form of a value, the input of the keyed hash: e-mail lower-case; phone, SSN and
+// card digits only (North American numbers without the leading 1, other international numbers
+// with their '+'); IP addresses in canonical form without zone or prefix; IBAN compact upper-case.
+QString normalise(PiiKind kind, QStringView original);
+
+QString replacementFor(const QByteArray &key, PiiKind kind, const QString &customName, Operator op,
+                       QStringView original);
+
+QString databaseNameReplacement(const QByteArray &key, Operator op, QStringView name);
+
+} // namespace pairlens::privacy::detail

@@ -1,0 +1,157 @@
+// The built-in detectors through the public API: the seed's examples, the accepted phone formats,
+// look-alikes that must not be detected, and the validators behind the detectors.
+#include "privacy/anonymizer.h"
+#include "privacy/detectors.h"
+
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+using namespace pairlens::privacy;
+
+namespace {
+
+Config keyed(const QByteArray &key)
+{
+    Config c;
+    c.key = key;
+    return c;
+}
+
+} // namespace
+
+class TstPiiDetectors : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void seedExamples_data();
+    void seedExamples();
+    void phoneFormats_data();
+    void phoneFormats();
+    void notPii_data();
+    void notPii();
+    void validators();
+    void mastercard2Series();
+};
+
+void TstPiiDetectors::seedExamples_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("expected"); // a regular expression for the whole output
+    QTest::newRow("phone") << u"Call 555-123-4567 now"_s << u"Call XXX-XXX-4567 now"_s;
+    QTest::newRow("email") << u"mail john@example.com"_s << u"mail user_[0-9a-f]{8}@example\\.com"_s;
+    QTest::newRow("ssn") << u"SSN 123-45-6789"_s << u"SSN XXX-XX-6789"_s;
+    QTest::newRow("card") << u"card 4111 1111 1111 1111."_s << u"card XXXX-XXXX-XXXX-1111\\."_s;
+    QTest::newRow("ipv4") << u"from 192.168.1.100"_s << u"from XXX\\.XXX\\.XXX\\.100"_s;
+    QTest::newRow("ipv6") << u"from 2001:db8::8a2e:370:7334"_s
+                          << u"from XXXX:XXXX:XXXX:XXXX:XXXX:XXXX:XXXX:7334"_s;
+    QTest::newRow("iban") << u"IBAN DE89 3704 0044 0532 0130 00"_s << u"IBAN DEXXXXXXXXXXXXXXXX3000"_s;
+    QTest::newRow("cidr") << u"net 10.0.0.0/8"_s << u"net XXX\\.XXX\\.XXX\\.0/8"_s;
+}
+
+void TstPiiDetectors::seedExamples()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, expected);
+    const AnonymizedText out = Anonymizer(keyed("seed")).anonymizeText(input);
+    QVERIFY2(QRegularExpression(u'^' + expected + u'$').match(out.text).hasMatch(), qPrintable(out.text));
+    QCOMPARE(out.findings.size(), 1);
+}
+
+void TstPiiDetectors::phoneFormats_data()
+{
+    QTest::addColumn<QString>("number");
+    for (const QString &n :
+         {u"555-123-4567"_s, u"(555) 123-4567"_s, u"(555)123-4567"_s, u"555.123.4567"_s, u"555 123 4567"_s,
+          u"+1 555 123 4567"_s, u"+1-555-123-4567"_s, u"1-555-123-4567"_s, u"+15551234567"_s,
+          u"+1 (555) 123-4567"_s, u"555-123-4567 ext. 12"_s, u"+44 20 7946 0958"_s, u"+49 30 1234567"_s,
+          u"+33 1 42 68 53 00"_s, u"+91 4155550132"_s, u"020 7946 0958"_s, u"090-1234-5678"_s})
+        QTest::newRow(qPrintable(n)) << n;
+}
+
+void TstPiiDetectors::phoneFormats()
+{
+    QFETCH(QString, number);
+    const QString text = u"Call " + number + u" today";
+    const AnonymizedText out = Anonymizer(Config{}).anonymizeText(text);
+    QCOMPARE(out.findings.size(), 1);
+    const Finding f = out.findings[0];
+    QCOMPARE(f.kind, PiiKind::Phone);
+    QCOMPARE(f.original, number);
+    QVERIFY(f.replacement.startsWith(u"XXX-XXX-"_s));
+}
+
+void TstPiiDetectors::notPii_data()
+{
+    QTest::addColumn<QString>("text");
+    for (const QString &t :
+         {u"Show the top 10 users who signed up after 2024-01-15"_s, u"Version 1.2.3 of the app"_s,
+          u"orders with total > 12345678 and id < 99"_s, u"contact me at john@example.invalidtld"_s,
+          u"meet on 01.02.2020 at 12:30:45"_s, u"ratio 1:2:3:4 and std::cout"_s,
+          u"IP 999.1.1.1 or 192.168.01.1"_s,
+          u"SSN-like 666-12-3456, 000-12-3456, 123-00-4567, 123-45-0000, 111-11-1111, 123-45.6789"_s,
+          u"card-like 4111 1111 1111 1112"_s, u"phone-like 155-123-4567 and 555-1234"_s,
+          u"IBAN-like DE89 3704 0044 0532 0130 01"_s, u"a MAC aa:bb:cc:dd:ee:ff"_s,
+          u"hash 4f3c2a1b9e8d7c6b"_s})
+        QTest::newRow(qPrintable(t.left(30))) << t;
+}
+
+void TstPiiDetectors::notPii()
+{
+    QFETCH(QString, text);
+    const AnonymizedText out = Anonymizer(Config{}).anonymizeText(text);
+    QVERIFY2(out.findings.isEmpty(), qPrintable(out.findings.value(0).original));
+    QCOMPARE(out.text, text);
+}
+
+void TstPiiDetectors::validators()
+{
+    using namespace pairlens::privacy::detail;
+    QVERIFY(luhnValid(u"4111111111111111"));
+    QVERIFY(!luhnValid(u"4111111111111112"));
+    QVERIFY(ssnValid(u"123456789"));
+    for (const char16_t *bad : {u"000123456", u"666123456", u"900123456", u"999123456", u"123001234",
+                                u"123450000", u"111111111", u"078051120"})
+        QVERIFY2(!ssnValid(QStringView(bad)), qPrintable(QString::fromUtf16(bad)));
+    QVERIFY(ibanChecksumValid(u"GB29NWBK60161331926819"));
+    QVERIFY(!ibanChecksumValid(u"GB29NWBK60161331926818"));
+    QCOMPARE(ibanLength(u"DE"), 22);
+    QCOMPARE(ibanLength(u"US"), 0);
+    quint8 v4[4];
+    QVERIFY(parseIpv4(u"255.255.255.255", v4));
+    QVERIFY(!parseIpv4(u"256.1.1.1", v4));
+    QVERIFY(!parseIpv4(u"10.01.1.1", v4));
+    quint16 v6[8];
+    QVERIFY(parseIpv6(u"::", v6));
+    QVERIFY(parseIpv6(u"::ffff:192.0.2.1", v6));
+    QCOMPARE(v6[5], quint16(0xffff));
+    QCOMPARE(v6[7], quint16(0x0201));
+    QVERIFY(parseIpv6(u"2001:0db8:0000:0000:0000:ff00:0042:8329", v6));
+    QVERIFY(!parseIpv6(u"2001::db8::1", v6));
+    QVERIFY(!parseIpv6(u"1:2:3:4:5:6:7", v6));
+    QVERIFY(isKnownTld(u"COM"));
+    QVERIFY(isKnownTld(u"de"));
+    QVERIFY(isKnownTld(u"xn--p1ai"));
+    QVERIFY(!isKnownTld(u"invalidtld"));
+}
+
+void TstPiiDetectors::mastercard2Series()
+{
+    // 2221-2720 is Mastercard; 2100 is no issuer.
+    for (const QString &prefix : {u"222100"_s, u"272099"_s, u"210000"_s}) {
+        QString digits = prefix + u"123456789"_s;
+        for (char16_t check = u'0'; check <= u'9'; ++check) {
+            if (detail::luhnValid(QString(digits + QChar(check)))) {
+                digits += QChar(check);
+                break;
+            }
+        }
+        const AnonymizedText out = Anonymizer(Config{}).anonymizeText(QString(u"pay " + digits));
+        QCOMPARE(out.findings.size(), prefix == u"210000"_s ? 0 : 1);
+    }
+}
+
+QTEST_GUILESS_MAIN(TstPiiDetectors)
+#include "tst_piidetectors.moc"
