@@ -1,4 +1,305 @@
+// The SQL lexer: token kinds, exact offsets, full coverage (also over every public data set) and
+// unquote().
+
+#include "sql/tokenizer.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
-class Tsttokenizer : public QObject { Q_OBJECT private slots: void placeholder() { QVERIFY(true); } };
-QTEST_GUILESS_MAIN(Tsttokenizer)
+
+using namespace Qt::StringLiterals;
+using namespace pairlens::sql;
+
+namespace {
+
+QString kindName(TokenKind kind)
+{
+    switch (kind) {
+    case TokenKind::Whitespace:
+        return u"ws"_s;
+    case TokenKind::LineComment:
+        return u"line"_s;
+    case TokenKind::BlockComment:
+        return u"block"_s;
+    case TokenKind::Word:
+        return u"word"_s;
+    case TokenKind::QuotedIdentifier:
+        return u"qid"_s;
+    case TokenKind::String:
+        return u"str"_s;
+    case TokenKind::DollarString:
+        return u"dollar"_s;
+    case TokenKind::Number:
+        return u"num"_s;
+    case TokenKind::Parameter:
+        return u"param"_s;
+    case TokenKind::Operator:
+        return u"op"_s;
+    case TokenKind::Punctuation:
+        return u"punct"_s;
+    case TokenKind::Unknown:
+        return u"unknown"_s;
+    }
+    return u"?"_s;
+}
+
+// "kind:text" for every token except whitespace, which only has to be there.
+QStringList describe(const QString &sql)
+{
+    QStringList out;
+    for (const Token &t : tokenize(sql))
+        if (t.kind != TokenKind::Whitespace)
+            out << kindName(t.kind) + u':' + t.text(sql);
+    return out;
+}
+
+// Every character covered once, in order, by non-empty tokens.
+bool coversExactly(QStringView sql, const QList<Token> &tokens, QString *why)
+{
+    qsizetype at = 0;
+    for (const Token &t : tokens) {
+        if (t.start != at || t.length <= 0) {
+            *why = u"token at %1 (length %2), expected start %3"_s.arg(t.start).arg(t.length).arg(at);
+            return false;
+        }
+        at += t.length;
+    }
+    if (at != sql.size()) {
+        *why = u"tokens end at %1 of %2"_s.arg(at).arg(sql.size());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TstTokenizer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void kinds_data();
+    void kinds();
+    void offsetsAreExact();
+    void coverage_data();
+    void coverage();
+    void unterminatedRunsToEnd_data();
+    void unterminatedRunsToEnd();
+    void unquote_data();
+    void unquote();
+    void sharedDataIsCoveredExactly_data();
+    void sharedDataIsCoveredExactly();
+};
+
+void TstTokenizer::kinds_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("words and punctuation")
+        << u"SELECT a.b, c FROM t;"_s
+        << QStringList{u"word:SELECT"_s, u"word:a"_s,    u"punct:."_s, u"word:b"_s, u"punct:,"_s,
+                       u"word:c"_s,      u"word:FROM"_s, u"word:t"_s,  u"punct:;"_s};
+    QTest::newRow("line comment stops before newline")
+        << u"a -- note 'x'\nb"_s << QStringList{u"word:a"_s, u"line:-- note 'x'"_s, u"word:b"_s};
+    QTest::newRow("nested block comment")
+        << u"a /* x /* y */ z */ b"_s << QStringList{u"word:a"_s, u"block:/* x /* y */ z */"_s, u"word:b"_s};
+    QTest::newRow("string with doubled quote")
+        << u"'it''s' x"_s << QStringList{u"str:'it''s'"_s, u"word:x"_s};
+    QTest::newRow("E string with backslash escape")
+        << u"E'a\\'b' c"_s << QStringList{u"str:E'a\\'b'"_s, u"word:c"_s};
+    QTest::newRow("N and X strings") << u"N'Zoë' X'1F' n'x'"_s
+                                     << QStringList{u"str:N'Zoë'"_s, u"str:X'1F'"_s, u"str:n'x'"_s};
+    QTest::newRow("word ending in N is not a prefix")
+        << u"WHEN'a'"_s << QStringList{u"word:WHEN"_s, u"str:'a'"_s};
+    QTest::newRow("double-quoted identifier with escape")
+        << u"\"my \"\"col\"\"\".x"_s << QStringList{u"qid:\"my \"\"col\"\"\""_s, u"punct:."_s, u"word:x"_s};
+    QTest::newRow("backtick identifier") << u"`order`"_s << QStringList{u"qid:`order`"_s};
+    QTest::newRow("bracket identifiers")
+        << u"[dbo].[User Link] [# Fav's]"_s
+        << QStringList{u"qid:[dbo]"_s, u"punct:."_s, u"qid:[User Link]"_s, u"qid:[# Fav's]"_s};
+    QTest::newRow("array subscripts are not identifiers")
+        << u"ARRAY[1, 2] x[1] text[] ['a']"_s
+        << QStringList{u"word:ARRAY"_s, u"punct:["_s, u"num:1"_s,     u"punct:,"_s,
+                       u"num:2"_s,      u"punct:]"_s, u"word:x"_s,    u"punct:["_s,
+                       u"num:1"_s,      u"punct:]"_s, u"word:text"_s, u"punct:["_s,
+                       u"punct:]"_s,    u"punct:["_s, u"str:'a'"_s,   u"punct:]"_s};
+    QTest::newRow("dollar quoted") << u"$$ a 'b' $$ $fn$ x $$ y $fn$"_s
+                                   << QStringList{u"dollar:$$ a 'b' $$"_s, u"dollar:$fn$ x $$ y $fn$"_s};
+    QTest::newRow("numbers") << u"1 1.5 1.5e-3 .5 0x1F 2E10 7."_s
+                             << QStringList{u"num:1"_s,    u"num:1.5"_s,  u"num:1.5e-3"_s, u"num:.5"_s,
+                                            u"num:0x1F"_s, u"num:2E10"_s, u"num:7."_s};
+    QTest::newRow("number then word") << u"3e x1"_s << QStringList{u"num:3"_s, u"word:e"_s, u"word:x1"_s};
+    QTest::newRow("parameters") << u"? ?1 :name @id @@ROWCOUNT $1 ##UserId## ##Tag:string?php##"_s
+                                << QStringList{u"param:?"_s,          u"param:?1"_s,
+                                               u"param::name"_s,      u"param:@id"_s,
+                                               u"param:@@ROWCOUNT"_s, u"param:$1"_s,
+                                               u"param:##UserId##"_s, u"param:##Tag:string?php##"_s};
+    QTest::newRow("cast operator is not a parameter")
+        << u"date::timestamp"_s << QStringList{u"word:date"_s, u"op:::"_s, u"word:timestamp"_s};
+    QTest::newRow("multi-character operators")
+        << u"a<>b!=c<=d>=e||f->>g @> h <@ i := j"_s
+        << QStringList{u"word:a"_s, u"op:<>"_s,  u"word:b"_s, u"op:!="_s,  u"word:c"_s,
+                       u"op:<="_s,  u"word:d"_s, u"op:>="_s,  u"word:e"_s, u"op:||"_s,
+                       u"word:f"_s, u"op:->>"_s, u"word:g"_s, u"op:@>"_s,  u"word:h"_s,
+                       u"op:<@"_s,  u"word:i"_s, u"op::="_s,  u"word:j"_s};
+    QTest::newRow("T-SQL temporary tables are words")
+        << u"INTO #tmp FROM ##global"_s
+        << QStringList{u"word:INTO"_s, u"word:#tmp"_s, u"word:FROM"_s, u"word:##global"_s};
+    QTest::newRow("non-ASCII identifier")
+        << u"SELECT straße"_s << QStringList{u"word:SELECT"_s, u"word:straße"_s};
+    QTest::newRow("unknown character")
+        << u"a \\ b"_s << QStringList{u"word:a"_s, u"unknown:\\"_s, u"word:b"_s};
+    QTest::newRow("minus is not a comment") << u"a-1"_s << QStringList{u"word:a"_s, u"op:-"_s, u"num:1"_s};
+}
+
+void TstTokenizer::kinds()
+{
+    QFETCH(QString, sql);
+    QFETCH(QStringList, expected);
+    QCOMPARE(describe(sql), expected);
+}
+
+void TstTokenizer::offsetsAreExact()
+{
+    const QString sql = u"SELECT 'a@b.com' /* c */ FROM \"T\" -- x"_s;
+    const QList<Token> tokens = tokenize(sql);
+    QCOMPARE(tokens.size(), 11);
+    QCOMPARE(tokens[2].kind, TokenKind::String);
+    QCOMPARE(tokens[2].start, 7);
+    QCOMPARE(tokens[2].length, 9);
+    QCOMPARE(tokens[4].kind, TokenKind::BlockComment);
+    QCOMPARE(tokens[4].start, 17);
+    QCOMPARE(tokens[8].kind, TokenKind::QuotedIdentifier);
+    QCOMPARE(tokens[8].text(sql), u"\"T\""_s);
+    QCOMPARE(tokens[10].kind, TokenKind::LineComment);
+    QCOMPARE(tokens[10].start + tokens[10].length, sql.size());
+    for (qsizetype i = 0; i < sql.size(); ++i)
+        QCOMPARE(nextToken(sql, i).start, i);
+}
+
+void TstTokenizer::coverage_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("spaces only") << u"  \n\t "_s;
+    QTest::newRow("spider spacing") << u"SELECT count(*) FROM head WHERE age  >  56"_s;
+    QTest::newRow("emoji and surrogates") << u"SELECT '😀' AS \"😀\", 😀x FROM t"_s;
+    QTest::newRow("non-breaking space") << u"SELECT\u00a0a"_s;
+    QTest::newRow("lone quote") << u"'"_s;
+    QTest::newRow("lone dollar") << u"$"_s;
+    QTest::newRow("lone bracket") << u"["_s;
+    QTest::newRow("hashes") << u"# ## ### #a## ##a"_s;
+    QTest::newRow("trailing slash star") << u"a /"_s;
+    QTest::newRow("E at end") << u"E"_s;
+    QTest::newRow("backslash at end of E string") << u"E'\\"_s;
+    QTest::newRow("carriage returns") << u"a --x\r\nb\r"_s;
+}
+
+void TstTokenizer::coverage()
+{
+    QFETCH(QString, sql);
+    const QList<Token> tokens = tokenize(sql);
+    QString why;
+    QVERIFY2(coversExactly(sql, tokens, &why), qPrintable(why));
+    QString rebuilt;
+    for (const Token &t : tokens)
+        rebuilt += t.text(sql);
+    QCOMPARE(rebuilt, sql);
+}
+
+void TstTokenizer::unterminatedRunsToEnd_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<int>("kind");
+    QTest::newRow("string") << u"x = 'abc"_s << int(TokenKind::String);
+    QTest::newRow("E string") << u"x = E'ab\\'"_s << int(TokenKind::String);
+    QTest::newRow("block comment") << u"x /* a /* b */"_s << int(TokenKind::BlockComment);
+    QTest::newRow("quoted identifier") << u"x \"abc"_s << int(TokenKind::QuotedIdentifier);
+    QTest::newRow("backtick") << u"x `abc"_s << int(TokenKind::QuotedIdentifier);
+    QTest::newRow("dollar string") << u"x $tag$ body $other$"_s << int(TokenKind::DollarString);
+    QTest::newRow("line comment") << u"x -- tail"_s << int(TokenKind::LineComment);
+}
+
+void TstTokenizer::unterminatedRunsToEnd()
+{
+    QFETCH(QString, sql);
+    QFETCH(int, kind);
+    const QList<Token> tokens = tokenize(sql);
+    QVERIFY(!tokens.isEmpty());
+    QCOMPARE(int(tokens.last().kind), kind);
+    QCOMPARE(tokens.last().start + tokens.last().length, sql.size());
+    QCOMPARE(tokens.last().start, sql.indexOf(u' ') + 1 + (sql.indexOf(u'=') >= 0 ? 2 : 0));
+}
+
+void TstTokenizer::unquote_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("plain string") << u"'abc'"_s << u"abc"_s;
+    QTest::newRow("doubled quote") << u"'it''s'"_s << u"it's"_s;
+    QTest::newRow("E string escapes") << u"E'a\\nb\\'c\\\\'"_s << u"a\nb'c\\"_s;
+    QTest::newRow("backslash is literal in plain string") << u"'a\\nb'"_s << u"a\\nb"_s;
+    QTest::newRow("N string") << u"N'Zoë'"_s << u"Zoë"_s;
+    QTest::newRow("X string") << u"X'1F'"_s << u"1F"_s;
+    QTest::newRow("unterminated string") << u"'abc"_s << u"abc"_s;
+    QTest::newRow("double quotes") << u"\"a\"\"b\""_s << u"a\"b"_s;
+    QTest::newRow("backticks") << u"`order`"_s << u"order"_s;
+    QTest::newRow("brackets") << u"[User Link]"_s << u"User Link"_s;
+    QTest::newRow("bracket escape") << u"[a]]b]"_s << u"a]b"_s;
+    QTest::newRow("dollar") << u"$$ x $$"_s << u" x "_s;
+    QTest::newRow("tagged dollar") << u"$fn$a$$b$fn$"_s << u"a$$b"_s;
+    QTest::newRow("unterminated dollar") << u"$fn$abc"_s << u"abc"_s;
+}
+
+void TstTokenizer::unquote()
+{
+    QFETCH(QString, sql);
+    QFETCH(QString, expected);
+    const QList<Token> tokens = tokenize(sql);
+    QCOMPARE(tokens.size(), 1);
+    QCOMPARE(pairlens::sql::unquote(sql, tokens.first()), expected);
+}
+
+void TstTokenizer::sharedDataIsCoveredExactly_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("pairs");
+    QTest::newRow("spider") << u"spider.jsonl"_s << 8034;
+    QTest::newRow("bird_dev") << u"bird_dev.jsonl"_s << 1534;
+    QTest::newRow("text2sql_data") << u"text2sql_data.jsonl"_s << 12194;
+    QTest::newRow("sede") << u"sede.jsonl"_s << 1714;
+    QTest::newRow("bird_critic_pg") << u"bird_critic_pg.jsonl"_s << 141;
+}
+
+void TstTokenizer::sharedDataIsCoveredExactly()
+{
+    QFETCH(QString, file);
+    QFETCH(int, pairs);
+    const QString path = pairlens::test::sharedDataFile(file);
+    if (path.isEmpty())
+        QSKIP("../shared/data is not present beside the project; skipping the public-data test");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    int count = 0;
+    int literals = 0;
+    while (!f.atEnd()) {
+        const QByteArray line = f.readLine();
+        if (line.trimmed().isEmpty())
+            continue;
+        const QString sql = QJsonDocument::fromJson(line).object().value(u"sql"_s).toString();
+        const QList<Token> tokens = tokenize(sql);
+        QString why;
+        QVERIFY2(coversExactly(sql, tokens, &why), qPrintable(u"pair %1: %2"_s.arg(count).arg(why)));
+        for (const Token &t : tokens)
+            literals += t.kind == TokenKind::String || t.kind == TokenKind::QuotedIdentifier ? 1 : 0;
+        ++count;
+    }
+    QCOMPARE(count, pairs);
+    QVERIFY(literals > 0); // text2sql_data writes its strings in double quotes
+}
+
+QTEST_GUILESS_MAIN(TstTokenizer)
 #include "tst_tokenizer.moc"

@@ -228,6 +228,8 @@ private:
                              Keyword::All, Keyword::Distinct, Keyword::As, Keyword::For, Keyword::Then,
                              Keyword::Instead, Keyword::Also, Keyword::Do}))
                 return false;
+            if (isOneOf(m_head, {Keyword::Grant, Keyword::Revoke, Keyword::Deny}))
+                return false; // GRANT SELECT, INSERT ON t
             return !m_withPending && !wantsBody;
         case Keyword::Replace:
             if (kw(i + 1) != Keyword::Into)

@@ -91,7 +91,7 @@ constexpr Entry kEntries[] = {
     {"false", Keyword::Reserved, true}, {"default", Keyword::Reserved, true},
     {"primary", Keyword::Reserved, true}, {"foreign", Keyword::Reserved, true},
     {"check", Keyword::Reserved, true}, {"over", Keyword::Reserved, true},
-    {"partition", Keyword::Reserved, true}, {"cast", Keyword::Reserved, true},
+    {"partition", Keyword::Reserved, true}, {"cast", Keyword::Reserved, false},
     {"array", Keyword::Reserved, true}, {"any", Keyword::Reserved, true},
     {"some", Keyword::Reserved, true}, {"similar", Keyword::Reserved, true},
     {"escape", Keyword::Reserved, true}, {"collate", Keyword::Reserved, true},
