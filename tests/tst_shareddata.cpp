@@ -1,4 +1,157 @@
+// Imports the whole of ../shared/data (real public NL->SQL pairs) and checks counts, statement
+// types and table names against facts read from the files themselves.
+#include "dataset/dataset.h"
+#include "dataset/importer.h"
+#include "dataset/pairstore.h"
+#include "stats/statistics.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
 #include <QTest>
-class Tstshareddata : public QObject { Q_OBJECT private slots: void placeholder() { QVERIFY(true); } };
-QTEST_GUILESS_MAIN(Tstshareddata)
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+
+namespace {
+
+// Reads a JSONL file independently of the importer: the number of records and of those with a
+// non-blank question.
+struct FileFacts
+{
+    qint64 records = 0;
+    qint64 usable = 0;
+    QList<qint64> blankQuestionLines;
+};
+
+FileFacts readFacts(const QString &path)
+{
+    FileFacts f;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return f;
+    qint64 line = 0;
+    while (!file.atEnd()) {
+        const QByteArray l = file.readLine();
+        ++line;
+        if (l.trimmed().isEmpty())
+            continue;
+        ++f.records;
+        const QJsonObject o = QJsonDocument::fromJson(l).object();
+        if (o.value(u"question"_s).toString().trimmed().isEmpty())
+            f.blankQuestionLines << line;
+        else
+            ++f.usable;
+    }
+    return f;
+}
+
+} // namespace
+
+class TstSharedData : public QObject
+{
+    Q_OBJECT
+private slots:
+    void importsEveryFile_data();
+    void importsEveryFile();
+    void wholeCollectionInOneDataset();
+};
+
+void TstSharedData::importsEveryFile_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<qint64>("expectedRecords");
+    QTest::addColumn<bool>("selectOnly");
+    // Record counts as stated in ../shared/data/README.md.
+    QTest::newRow("spider") << u"spider.jsonl"_s << qint64(8034) << true;
+    QTest::newRow("bird_dev") << u"bird_dev.jsonl"_s << qint64(1534) << true;
+    QTest::newRow("text2sql_data") << u"text2sql_data.jsonl"_s << qint64(12194) << true;
+    QTest::newRow("sede") << u"sede.jsonl"_s << qint64(1714) << false;
+    QTest::newRow("bird_critic_pg") << u"bird_critic_pg.jsonl"_s << qint64(141) << false;
+}
+
+void TstSharedData::importsEveryFile()
+{
+    QFETCH(QString, file);
+    QFETCH(qint64, expectedRecords);
+    QFETCH(bool, selectOnly);
+    const QString path = test::sharedDataFile(file);
+    if (path.isEmpty())
+        QSKIP("../shared/data is not present beside the project");
+    const FileFacts facts = readFacts(path);
+    QCOMPARE(facts.records, expectedRecords);
+
+    QTemporaryDir dir;
+    QString error;
+    auto ds = Dataset::open(dir.filePath(u"shared.db"_s), Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    Importer importer(store);
+    const ImportReport r = importer.importFile(path);
+    QVERIFY2(r.fatalError.isEmpty(), qPrintable(r.fatalError));
+    QCOMPARE(r.records, facts.records);
+    QCOMPARE(r.added, facts.usable);
+    QCOMPARE(r.rejected, qint64(facts.blankQuestionLines.size()));
+    QList<qint64> rejectedLines;
+    for (const ImportIssue &i : r.issues)
+        rejectedLines << i.line;
+    QCOMPARE(rejectedLines, facts.blankQuestionLines); // reported on the right lines
+
+    Statistics s;
+    QVERIFY2(computeStatistics(*ds, {}, &s, &error), qPrintable(error));
+    QCOMPARE(s.totalPairs, facts.usable);
+    QVERIFY(s.uniqueTables > 0);
+    QVERIFY(!s.queryTypes.contains(QString())); // every pair has a statement
+    if (selectOnly) {
+        QCOMPARE(s.queryTypes.value(u"SELECT"_s), facts.usable);
+        // Every SELECT of these corpora reads at least one table.
+        QSqlQuery q(ds->db());
+        QVERIFY(q.exec(u"SELECT count(*) FROM pairs WHERE table_names = '[]'"_s) && q.next());
+        QCOMPARE(q.value(0).toLongLong(), 0);
+    } else if (file == u"bird_critic_pg.jsonl"_s) {
+        // The PostgreSQL issues corpus has DML and DDL as well as queries.
+        for (const QString &t : {u"SELECT"_s, u"INSERT"_s, u"UPDATE"_s, u"DELETE"_s, u"CREATE"_s, u"ALTER"_s, u"DROP"_s})
+            QVERIFY2(s.queryTypes.value(t) > 0, qPrintable(t));
+    } else {
+        QVERIFY(s.queryTypes.value(u"SELECT"_s) > facts.usable * 95 / 100);
+    }
+}
+
+void TstSharedData::wholeCollectionInOneDataset()
+{
+    const QString spider = test::sharedDataFile(u"spider.jsonl"_s);
+    if (spider.isEmpty())
+        QSKIP("../shared/data is not present beside the project");
+    QTemporaryDir dir;
+    QString error;
+    auto ds = Dataset::open(dir.filePath(u"all.db"_s), Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY(ds);
+    PairStore store(*ds);
+    Importer importer(store);
+    qint64 expected = 0;
+    for (const QString &f : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"text2sql_data.jsonl"_s, u"sede.jsonl"_s,
+                             u"bird_critic_pg.jsonl"_s}) {
+        const QString path = test::sharedDataFile(f);
+        expected += readFacts(path).usable;
+        QVERIFY(importer.importFile(path).fatalError.isEmpty());
+    }
+    QCOMPARE(store.count({}), expected);
+    // Re-importing everything adds nothing.
+    qint64 added = 0;
+    for (const QString &f : {u"spider.jsonl"_s, u"sede.jsonl"_s})
+        added += importer.importFile(test::sharedDataFile(f)).added;
+    QCOMPARE(added, 0);
+    QCOMPARE(store.count({}), expected);
+    // Filters by database name (db_id) and text search work on real data.
+    Filter byDb;
+    byDb.databaseNames = {u"department_management"_s};
+    QVERIFY(store.count(byDb) > 0);
+    Filter search;
+    search.search = u"department"_s;
+    QVERIFY(store.count(search) >= store.count(byDb) / 2);
+}
+
+QTEST_GUILESS_MAIN(TstSharedData)
 #include "tst_shareddata.moc"

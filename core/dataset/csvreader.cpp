@@ -51,7 +51,7 @@ bool CsvReader::next(QStringList *fields)
     bool badUtf8 = false;
     auto endField = [&] {
         QStringDecoder dec(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        fields->append(dec(field));
+        fields->append(dec.decode(field));
         if (dec.hasError())
             badUtf8 = true;
         field.clear();

@@ -182,8 +182,12 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
     bool hasQuestion = false, hasSql = false;
     p.naturalLanguageQuery = firstString(o, {u"natural_language_query"_s, u"question"_s}, &hasQuestion);
     p.sqlQuery = firstString(o, {u"sql_query"_s, u"sql"_s, u"query"_s}, &hasSql);
-    if (!hasQuestion || p.naturalLanguageQuery.trimmed().isEmpty()) {
+    if (!hasQuestion) {
         *reason = tr("no question (natural_language_query or question)");
+        return std::nullopt;
+    }
+    if (p.naturalLanguageQuery.trimmed().isEmpty()) {
+        *reason = tr("the question is empty");
         return std::nullopt;
     }
     if (!hasSql) {
@@ -303,7 +307,8 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
         if (trimmed.isEmpty())
             continue;
         ++report.records;
-        (void)decoder(trimmed);
+        const QString decoded = decoder.decode(trimmed);
+        Q_UNUSED(decoded);
         if (decoder.hasError()) {
             decoder.resetState();
             sink.reject(lineNo, report.records, tr("the line is not valid UTF-8"));

@@ -260,12 +260,14 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
               "database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask, "
               "question_length, sql_length, review_status, reviewer_note) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id) DO NOTHING"_s);
+    const QString importTime = nowIso();
     for (const Pair &p : pairs) {
-        const DerivedFields d = m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp);
+        const QString timestamp = p.timestamp.isEmpty() ? importTime : p.timestamp;
+        const DerivedFields d = m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, timestamp);
         q.addBindValue(p.pairId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : p.pairId);
         q.addBindValue(text(p.naturalLanguageQuery));
         q.addBindValue(text(p.sqlQuery));
-        q.addBindValue(p.timestamp.isEmpty() ? nowIso() : p.timestamp);
+        q.addBindValue(timestamp);
         q.addBindValue(text(p.databaseType));
         q.addBindValue(text(p.databaseName));
         q.addBindValue(p.success ? 1 : 0);

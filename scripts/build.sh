@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures (once) and builds the release preset into build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared="$(cd .. && pwd)/shared/data"
+if [ ! -f build/build.ninja ]; then
+    cmake --preset release -DPAIRLENS_SHARED_DATA="$shared" >/dev/null
+fi
+cmake --build build -j "$(nproc)"
