@@ -115,11 +115,13 @@ inline quint32 hashStep(quint32 h, unsigned char c)
 struct Table
 {
     std::array<qint16, kSlots> m_slots;
+    std::array<qsizetype, std::size(kEntries)> m_lengths;
 
     Table()
     {
         m_slots.fill(-1);
         for (qsizetype i = 0; i < qsizetype(std::size(kEntries)); ++i) {
+            m_lengths[size_t(i)] = qsizetype(std::strlen(kEntries[i].name));
             quint32 h = 2166136261u;
             for (const char *p = kEntries[i].name; *p; ++p)
                 h = hashStep(h, static_cast<unsigned char>(*p));
@@ -141,8 +143,8 @@ struct Table
             char16_t c = word[i].unicode();
             if (c >= u'A' && c <= u'Z')
                 c = char16_t(c + 32);
-            else if (c > 0x7f)
-                return nullptr;
+            else if (!((c >= u'a' && c <= u'z') || c == u'_'))
+                return nullptr; // keywords are letters and '_' only
             lower[i] = char(c);
             h = hashStep(h, static_cast<unsigned char>(c));
         }
@@ -151,7 +153,7 @@ struct Table
             if (index < 0)
                 return nullptr;
             const Entry &entry = kEntries[index];
-            if (std::strlen(entry.name) == size_t(n) && std::memcmp(entry.name, lower, size_t(n)) == 0)
+            if (m_lengths[index] == n && std::memcmp(entry.name, lower, size_t(n)) == 0)
                 return &entry;
         }
     }

@@ -2,9 +2,40 @@
 
 #include <QString>
 
+#include <array>
+
 namespace pairlens::sql {
 
 namespace {
+
+// Character classes of ASCII, looked up once per character.
+enum : quint8
+{
+    kSpace = 1,
+    kLetter = 2,
+    kDigit = 4,
+    kWordPart = 8
+};
+
+constexpr std::array<quint8, 128> makeClasses()
+{
+    std::array<quint8, 128> t{};
+    for (int c = 0; c < 128; ++c) {
+        quint8 v = 0;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+            v |= kSpace;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')
+            v |= kLetter | kWordPart;
+        if (c >= '0' && c <= '9')
+            v |= kDigit | kWordPart;
+        if (c == '$')
+            v |= kWordPart;
+        t[size_t(c)] = v;
+    }
+    return t;
+}
+
+constexpr std::array<quint8, 128> kClasses = makeClasses();
 
 inline bool isAsciiLetter(char16_t c)
 {
@@ -21,20 +52,20 @@ inline bool isHexDigit(char16_t c)
 
 inline bool isSpace(char16_t c)
 {
-    if (c == u' ' || c == u'\t' || c == u'\n' || c == u'\r' || c == u'\f' || c == u'\v')
-        return true;
-    return c > 0x7f && QChar::isSpace(char32_t(c));
+    if (c < 128)
+        return kClasses[c] & kSpace;
+    return QChar::isSpace(char32_t(c));
 }
 
 // Non-ASCII characters that are not spaces count as letters: identifiers in other scripts, and
 // surrogate halves of characters outside the BMP, stay inside one Word token.
 inline bool isWordStart(char16_t c)
 {
-    return isAsciiLetter(c) || c == u'_' || (c > 0x7f && !isSpace(c));
+    return c < 128 ? (kClasses[c] & kLetter) != 0 : !isSpace(c);
 }
 inline bool isWordPart(char16_t c)
 {
-    return isWordStart(c) || isDigit(c) || c == u'$';
+    return c < 128 ? (kClasses[c] & kWordPart) != 0 : !isSpace(c);
 }
 
 qsizetype scanWord(QStringView s, qsizetype i)
@@ -175,23 +206,51 @@ qsizetype sedeParameterEnd(QStringView s, qsizetype i)
     return 0;
 }
 
-constexpr const char16_t *kOperators3[] = {u"->>", u"#>>", u"!~*", u"<=>", u"!!="};
-constexpr const char16_t *kOperators2[] = {u"::", u"<>", u"!=", u"<=", u">=", u"||", u"->", u"#>", u"@>",
-                                           u"<@", u"&&", u"<<", u">>", u"!~", u"~*", u"=>", u":=", u"==",
-                                           u"!<", u"!>", u"~~", u"+=", u"-=", u"*=", u"/=", u"%=", u"^=",
-                                           u"&=", u"|=", u"@@", u"-|", u"?|", u"?&"};
-
+// Longest operator at i (one character at least); compared character by character, no tables.
 qsizetype operatorLength(QStringView s, qsizetype i)
 {
-    const QStringView rest = s.mid(i, 3);
-    for (const char16_t *op : kOperators3)
-        if (rest.size() == 3 && rest == QStringView(op))
-            return 3;
-    const QStringView two = s.mid(i, 2);
-    for (const char16_t *op : kOperators2)
-        if (two.size() == 2 && two == QStringView(op))
-            return 2;
-    return 1;
+    const qsizetype n = s.size();
+    const char16_t c = s[i].unicode();
+    const char16_t d = i + 1 < n ? s[i + 1].unicode() : u'\0';
+    const char16_t e = i + 2 < n ? s[i + 2].unicode() : u'\0';
+    switch (c) {
+    case u'-':
+        return d == u'>' ? (e == u'>' ? 3 : 2) : (d == u'=' || d == u'|') ? 2 : 1;
+    case u'#':
+        return d == u'>' ? (e == u'>' ? 3 : 2) : 1;
+    case u'!':
+        if (d == u'~')
+            return e == u'*' ? 3 : 2;
+        return (d == u'=' || d == u'<' || d == u'>') ? 2 : 1;
+    case u'<':
+        if (d == u'=')
+            return e == u'>' ? 3 : 2;
+        return (d == u'>' || d == u'@' || d == u'<') ? 2 : 1;
+    case u'>':
+        return (d == u'=' || d == u'>') ? 2 : 1;
+    case u'|':
+        return (d == u'|' || d == u'=') ? 2 : 1;
+    case u':':
+        return (d == u':' || d == u'=') ? 2 : 1;
+    case u'@':
+        return (d == u'>' || d == u'@') ? 2 : 1;
+    case u'&':
+        return (d == u'&' || d == u'=') ? 2 : 1;
+    case u'~':
+        return (d == u'*' || d == u'~') ? 2 : 1;
+    case u'=':
+        return (d == u'>' || d == u'=') ? 2 : 1;
+    case u'?':
+        return (d == u'|' || d == u'&') ? 2 : 1;
+    case u'+':
+    case u'*':
+    case u'/':
+    case u'%':
+    case u'^':
+        return d == u'=' ? 2 : 1;
+    default:
+        return 1;
+    }
 }
 
 inline bool isOperatorChar(char16_t c)
