@@ -189,10 +189,20 @@ void TstCli::deleteNeedsConfirmationAndRestore()
     };
     const int afterDelete = total();
     QVERIFY(afterDelete < 500);
-    r = run({u"delete"_s, ds, u"--id"_s, u"demo-42-0000001"_s, u"--yes"_s});
+    // A pair still live after the first delete, by its pair_id.
+    const QString id = QJsonDocument::fromJson(run({u"list"_s, ds, u"--limit"_s, u"1"_s, u"--json"_s}).out.toUtf8())
+                           .object()
+                           .value(u"pairs"_s)
+                           .toArray()
+                           .first()
+                           .toObject()
+                           .value(u"pair_id"_s)
+                           .toString();
+    QVERIFY(!id.isEmpty());
+    r = run({u"delete"_s, ds, u"--id"_s, id, u"--yes"_s});
     QCOMPARE(r.code, 0);
     QCOMPARE(total(), afterDelete - 1);
-    r = run({u"restore"_s, ds, u"--id"_s, u"demo-42-0000001"_s});
+    r = run({u"restore"_s, ds, u"--id"_s, id});
     QCOMPARE(r.code, 0);
     QCOMPARE(total(), afterDelete);
     r = run({u"restore"_s, ds, u"--all"_s});
