@@ -31,6 +31,7 @@ private slots:
     void updateTextRederives();
     void softDeleteUndoRestorePurge();
     void distinctValues();
+    void piiKindsAreDerived();
 
 private:
     Pair makePair(const QString &id, const QString &q, const QString &sql, const QString &ts = u"2024-05-01T12:00:00Z"_s,
@@ -304,6 +305,24 @@ void TstPairStore::distinctValues()
     QVERIFY(types.contains(u"postgresql"_s));
     QVERIFY(types.contains(u"mysql"_s));
     QVERIFY(m_store->distinctValues(u"pair_id; DROP TABLE pairs"_s).isEmpty());
+}
+
+void TstPairStore::piiKindsAreDerived()
+{
+    QVERIFY(m_store->add({makePair(u"a"_s, u"Find the account of jane.doe@gmail.com"_s, u"SELECT * FROM accounts"_s),
+                          makePair(u"b"_s, u"Who called?"_s, u"SELECT * FROM calls WHERE phone = '555-123-4567'"_s),
+                          makePair(u"c"_s, u"Count email columns"_s, u"SELECT count(email) FROM users"_s)})
+                .error.isEmpty());
+    QCOMPARE(m_store->getByPairId(u"a"_s)->piiMask, quint32(PiiKind::Email));
+    QCOMPARE(m_store->getByPairId(u"b"_s)->piiMask, quint32(PiiKind::Phone)); // found in an SQL literal
+    QCOMPARE(m_store->getByPairId(u"c"_s)->piiMask, 0u); // an identifier named email is not PII
+    Filter any;
+    any.piiRequired = true;
+    QCOMPARE(m_store->count(any), 2);
+    Filter phone;
+    phone.piiRequired = true;
+    phone.piiKinds = quint32(PiiKind::Phone) | quint32(PiiKind::Ssn);
+    QCOMPARE(m_store->count(phone), 1);
 }
 
 QTEST_GUILESS_MAIN(TstPairStore)

@@ -2,6 +2,7 @@
 
 #include "dataset/dataset.h"
 #include "dataset/filter.h"
+#include "privacy/anonymizer.h"
 #include "sql/analyzer.h"
 
 #include <QJsonArray>
@@ -9,6 +10,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTimeZone>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -144,8 +147,11 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
 
 Deriver Deriver::forDataset(Dataset &dataset)
 {
-    Q_UNUSED(dataset);
-    return Deriver();
+    // The PII kinds depend on the dataset's custom patterns, so the scanner uses its settings.
+    privacy::Config config = privacy::Config::fromSettings(dataset.settings());
+    config.key = dataset.secret();
+    auto anonymizer = std::make_shared<const privacy::Anonymizer>(std::move(config));
+    return Deriver([anonymizer](QStringView question, QStringView sql) { return anonymizer->scanMask(question, sql); });
 }
 
 } // namespace pairlens
