@@ -1,0 +1,339 @@
+#include "export/exporter.h"
+
+#include "dataset/dataset.h"
+#include "dataset/pairstore.h"
+#include "export/formatwriter.h"
+#include "export/outputfile.h"
+#include "export/recordsource.h"
+#include "privacy/anonymizer.h"
+#include "stats/statistics.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSemaphore>
+#include <QThread>
+#include <QThreadPool>
+
+#include <deque>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::exporting {
+namespace {
+
+constexpr int kBatchSize = 512;
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Export", text);
+}
+
+// A batch of rows on its way through the pipeline: read on the dataset's thread, anonymized and
+// encoded on a worker, written in order on the dataset's thread.
+struct Batch
+{
+    std::vector<RawRow> rows;
+    QByteArray bytes;                 // the encoded records, back to back
+    std::vector<qsizetype> ends;      // end offset of each record in `bytes`
+    std::vector<DedupeSet::Key> keys; // with dedupe
+    std::vector<bool> train;          // with a split
+    QSemaphore done;
+};
+
+struct Pipeline
+{
+    const FormatWriter *writer = nullptr;
+    const privacy::Anonymizer *anonymizer = nullptr;
+    bool dedupe = false;
+    double split = 0;
+    QByteArray secret;
+
+    void process(Batch &b) const
+    {
+        b.ends.reserve(b.rows.size());
+        b.bytes.reserve(qsizetype(b.rows.size()) * 640);
+        for (const RawRow &row : b.rows) {
+            const ExportRecord record = toRecord(row, anonymizer);
+            writer->encode(record, b.bytes);
+            b.ends.push_back(b.bytes.size());
+            if (dedupe)
+                b.keys.push_back(dedupeKey(record));
+            if (split > 0)
+                b.train.push_back(isTrainSide(secret, record.pairId, split));
+        }
+        b.rows = {}; // free the raw text early
+    }
+};
+
+QJsonObject anonymizationJson(const ExportOptions &o, const privacy::Config &config)
+{
+    QJsonObject a{{u"enabled"_s, o.anonymize}};
+    if (!o.anonymize)
+        return a;
+    // Config::toSettings never holds the key; the operators per kind and the custom patterns.
+    QJsonObject ops;
+    const QHash<QString, QString> settings = config.toSettings();
+    for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
+        if (it.key() == u"privacy.custom_patterns"_s)
+            a[u"custom_patterns"_s] = QJsonDocument::fromJson(it.value().toUtf8()).array();
+        else if (it.key() == u"privacy.scan_metadata"_s)
+            a[u"scan_metadata"_s] = it.value() == u"true"_s;
+        else
+            ops[QString(it.key()).remove(u"privacy.operator."_s)] = it.value();
+    }
+    a[u"operators"_s] = ops;
+    return a;
+}
+
+} // namespace
+
+QStringList ExportResult::sha256s() const
+{
+    QStringList out;
+    for (const ExportedFile &f : files)
+        out << QString::fromLatin1(f.sha256);
+    return out;
+}
+
+QString Exporter::engineVersion()
+{
+    return QStringLiteral(PAIRLENS_VERSION);
+}
+
+Exporter::Exporter(Dataset &dataset, ExportOptions options)
+    : m_dataset(dataset), m_options(std::move(options))
+{}
+
+QList<QByteArray> Exporter::preview(int limit, QString *error)
+{
+    QList<QByteArray> out;
+    const privacy::Config config = [&] {
+        privacy::Config c = privacy::Config::fromSettings(m_dataset.settings());
+        c.key = m_dataset.secret();
+        return c;
+    }();
+    const privacy::Anonymizer anonymizer(config);
+    WriterContext context{m_options.fields,
+                          m_options.csvRaw,
+                          m_options.systemPrompt.value_or(defaultSystemPrompt()),
+                          m_options.promptTemplate,
+                          QDateTime::currentDateTimeUtc(),
+                          {}};
+    const std::unique_ptr<FormatWriter> writer = FormatWriter::create(m_options.format, context);
+    RecordSource source(m_dataset);
+    if (!source.start(m_options.effectiveFilter())) {
+        if (error)
+            *error = source.errorString();
+        return out;
+    }
+    std::vector<RawRow> rows;
+    source.read(rows, limit);
+    for (const RawRow &row : rows) {
+        QByteArray bytes;
+        writer->encode(toRecord(row, m_options.anonymize ? &anonymizer : nullptr), bytes);
+        out << bytes;
+    }
+    if (error)
+        *error = source.errorString();
+    return out;
+}
+
+ExportResult Exporter::run(const Progress &progress)
+{
+    ExportResult result;
+    const ExportOptions &o = m_options;
+    auto failed = [&](const QString &message) {
+        result.ok = false;
+        result.error = message;
+        return result;
+    };
+    if (const QString problem = o.validate(); !problem.isEmpty())
+        return failed(problem);
+
+    const Filter filter = o.effectiveFilter();
+    PairStore store(m_dataset);
+    result.matched = store.count(filter);
+    if (result.matched < 0)
+        return failed(tr("Cannot read the dataset: %1").arg(store.errorString()));
+
+    WriterContext context{o.fields,
+                          o.csvRaw,
+                          o.systemPrompt.value_or(defaultSystemPrompt()),
+                          o.promptTemplate,
+                          QDateTime::currentDateTimeUtc(),
+                          {}};
+    if (o.format == Format::Json) {
+        Statistics stats;
+        QString error;
+        if (!computeStatistics(m_dataset, filter, &stats, &error))
+            return failed(tr("Cannot compute the statistics: %1").arg(error));
+        context.statistics = stats.toJson();
+    }
+    const std::unique_ptr<FormatWriter> encoder = FormatWriter::create(o.format, context);
+
+    // One output (and one streaming writer) per file.
+    const QStringList paths = o.outputPaths();
+    const int level = o.compressed() ? o.gzipLevel : 0;
+    std::vector<std::unique_ptr<OutputFile>> files;
+    std::vector<std::unique_ptr<FormatWriter>> writers;
+    for (const QString &path : paths) {
+        files.push_back(std::make_unique<OutputFile>(path, level));
+        writers.push_back(FormatWriter::create(o.format, context));
+        if (!files.back()->open() || !writers.back()->begin(files.back().get()))
+            return failed(files.back()->errorString());
+    }
+
+    privacy::Config config = privacy::Config::fromSettings(m_dataset.settings());
+    config.key = m_dataset.secret();
+    const privacy::Anonymizer anonymizer(config);
+
+    Pipeline pipeline{encoder.get(), o.anonymize ? &anonymizer : nullptr, o.dedupe, o.split,
+                      m_dataset.secret()};
+    RecordSource source(m_dataset);
+    if (!source.start(filter))
+        return failed(tr("Cannot read the dataset: %1").arg(source.errorString()));
+
+    // Batches are anonymized and encoded on the pool while this thread reads the next ones and
+    // writes finished ones in order; at most `inFlight` batches exist at a time (bounded memory).
+    QThreadPool pool;
+    pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
+    const size_t inFlight = size_t(pool.maxThreadCount()) * 2 + 1;
+    std::deque<std::shared_ptr<Batch>> queue;
+    DedupeSet seen;
+    qint64 processed = 0;
+    QString writeError;
+    bool cancelled = progress.isCancelled();
+
+    auto writeFront = [&]() {
+        std::shared_ptr<Batch> b = queue.front();
+        queue.pop_front();
+        b->done.acquire();
+        qsizetype start = 0;
+        for (size_t i = 0; i < b->ends.size(); ++i) {
+            const qsizetype end = b->ends[i];
+            const qsizetype begin = start;
+            start = end;
+            if (!writeError.isEmpty())
+                continue;
+            if (o.dedupe && !seen.insert(b->keys[i])) {
+                ++result.duplicates;
+                continue;
+            }
+            FormatWriter &w = *writers[o.split > 0 && !b->train[i] ? 1 : 0];
+            if (!w.writeEncoded(b->bytes.constData() + begin, end - begin))
+                writeError = w.errorString();
+        }
+        processed += qint64(b->ends.size());
+    };
+
+    while (!cancelled && writeError.isEmpty()) {
+        auto batch = std::make_shared<Batch>();
+        batch->rows.reserve(kBatchSize);
+        if (source.read(batch->rows, kBatchSize) == 0)
+            break;
+        queue.push_back(batch);
+        pool.start([batch, &pipeline] {
+            pipeline.process(*batch);
+            batch->done.release();
+        });
+        while (queue.size() >= inFlight)
+            writeFront();
+        cancelled = !progress.report(processed, result.matched, tr("Exporting"));
+    }
+    while (!queue.empty())
+        writeFront();
+    pool.waitForDone();
+    if (!source.errorString().isEmpty() && writeError.isEmpty() && !cancelled)
+        return failed(tr("Cannot read the dataset: %1").arg(source.errorString()));
+    if (cancelled || progress.isCancelled()) {
+        result.cancelled = true;
+        result.error = tr("The export was cancelled; no file was written.");
+        return result; // the OutputFiles discard their temporary files
+    }
+    if (!writeError.isEmpty())
+        return failed(writeError);
+    progress.report(processed, result.matched, tr("Exporting"));
+
+    for (size_t i = 0; i < writers.size(); ++i) {
+        if (!writers[i]->finish())
+            return failed(files[i]->errorString());
+        ExportedFile f;
+        f.path = files[i]->path();
+        f.role = paths.size() == 1 ? u"all"_s : i == 0 ? u"train"_s : u"val"_s;
+        f.pairs = writers[i]->count();
+        f.bytes = files[i]->bytesWritten();
+        f.sha256 = files[i]->sha256Hex();
+        result.count += f.pairs;
+        result.files << f;
+    }
+
+    // The manifest is written before anything is committed, so a failure leaves nothing behind.
+    std::unique_ptr<QSaveFile> manifest;
+    if (o.writeManifest) {
+        QJsonArray filesJson;
+        for (const ExportedFile &f : std::as_const(result.files))
+            filesJson.append(QJsonObject{{u"name"_s, QFileInfo(f.path).fileName()},
+                                         {u"role"_s, f.role},
+                                         {u"pairs"_s, f.pairs},
+                                         {u"bytes"_s, f.bytes},
+                                         {u"sha256"_s, QString::fromLatin1(f.sha256)}});
+        const QJsonObject json{
+            {u"manifest_version"_s, 1},
+            {u"engine"_s, u"PairLens"_s},
+            {u"engine_version"_s, engineVersion()},
+            {u"exported_at"_s, context.exportedAt.toString(Qt::ISODateWithMs)},
+            {u"dataset"_s, QFileInfo(m_dataset.location()).fileName()},
+            {u"format"_s, formatName(o.format)},
+            {u"options"_s, o.toJson()},
+            {u"filter"_s, filter.toJson()},
+            {u"filter_description"_s, filter.describe()},
+            {u"matched_pairs"_s, result.matched},
+            {u"pair_count"_s, result.count},
+            {u"duplicates_removed"_s, result.duplicates},
+            {u"anonymization"_s, anonymizationJson(o, config)},
+            {u"files"_s, filesJson},
+        };
+        result.manifestPath = o.manifestPath();
+        manifest = std::make_unique<QSaveFile>(result.manifestPath);
+        manifest->setDirectWriteFallback(false);
+        if (!manifest->open(QIODevice::WriteOnly) || manifest->write(QJsonDocument(json).toJson()) < 0 ||
+            !manifest->flush())
+            return failed(tr("Cannot write %1: %2")
+                              .arg(QDir::toNativeSeparators(result.manifestPath), manifest->errorString()));
+    }
+
+    // Commit every file only now that all of them are complete.
+    for (size_t i = 0; i < files.size(); ++i) {
+        if (!files[i]->commit()) {
+            for (size_t j = 0; j < i; ++j) // best effort: don't leave half a split behind
+                QFile::remove(files[j]->path());
+            return failed(files[i]->errorString());
+        }
+    }
+    if (manifest && !manifest->commit())
+        result.warnings << tr("Cannot write %1: %2").arg(result.manifestPath, manifest->errorString());
+
+    if (o.audit) {
+        QJsonArray names;
+        for (const ExportedFile &f : std::as_const(result.files))
+            names.append(QDir::toNativeSeparators(QFileInfo(f.path).absoluteFilePath()));
+        const QJsonObject detail{{u"format"_s, formatName(o.format)},
+                                 {u"files"_s, names},
+                                 {u"sha256"_s, QJsonArray::fromStringList(result.sha256s())},
+                                 {u"anonymized"_s, o.anonymize},
+                                 {u"options"_s, o.toJson()},
+                                 {u"filter"_s, filter.toJson()}};
+        if (!store.audit(u"export"_s, result.count, detail))
+            result.warnings << tr("The export was not recorded in the audit log: %1")
+                                   .arg(m_dataset.isReadOnly() ? tr("the dataset is read-only")
+                                                               : store.errorString());
+    }
+    result.ok = true;
+    return result;
+}
+
+} // namespace pairlens::exporting

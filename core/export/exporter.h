@@ -1,0 +1,72 @@
+#pragma once
+
+// The export engine: streams the pairs matching a filter through the shared Anonymizer into one
+// of the formats of exportoptions.h, in constant memory, atomically (nothing appears at the target
+// until the whole file is written), with a manifest and an audit-log entry.
+//
+// Use from the GUI: on a worker thread, reopen the dataset (Dataset::reopen) and run
+//     std::atomic_bool cancel = false;
+//     Progress progress([](qint64 done, qint64 total, const QString &) { ... }, &cancel);
+//     ExportResult r = Exporter(*dataset, options).run(progress);
+// Setting `cancel` stops the export soon; nothing is left at the target and r.cancelled is true.
+
+#include "common/progress.h"
+#include "export/exportoptions.h"
+#include "export/exportrecord.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace pairlens {
+class Dataset;
+}
+
+namespace pairlens::exporting {
+
+struct ExportedFile
+{
+    QString path;
+    QString role; // "all", or "train" / "val" with a split
+    qint64 pairs = 0;
+    qint64 bytes = 0;
+    QByteArray sha256; // lower-case hex of the bytes on disk
+};
+
+struct ExportResult
+{
+    bool ok = false;
+    bool cancelled = false;
+    QString error;         // one sentence when !ok and !cancelled
+    qint64 matched = 0;    // pairs matching the (effective) filter
+    qint64 count = 0;      // pairs written (over all files)
+    qint64 duplicates = 0; // dropped by dedupe
+    QList<ExportedFile> files;
+    QString manifestPath; // empty when no manifest was written
+    QStringList warnings; // e.g. the audit log could not be written
+
+    QStringList sha256s() const;
+};
+
+class Exporter
+{
+public:
+    Exporter(Dataset &dataset, ExportOptions options);
+
+    // Runs the export on the calling thread (the dataset's thread). Progress counts pairs.
+    ExportResult run(const Progress &progress = {});
+
+    // The first `limit` records exactly as the export would write them (same anonymization and
+    // format), one entry per record, without writing anything. For previews.
+    QList<QByteArray> preview(int limit, QString *error = nullptr);
+
+    // The engine version written into manifests.
+    static QString engineVersion();
+
+private:
+    Dataset &m_dataset;
+    ExportOptions m_options;
+};
+
+} // namespace pairlens::exporting

@@ -1,0 +1,261 @@
+#include "export/exportoptions.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::exporting {
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Export", text);
+}
+
+struct FormatInfo
+{
+    Format format;
+    const char16_t *name;
+    const char16_t *extension;
+};
+
+constexpr FormatInfo kFormats[] = {
+    {Format::Jsonl, u"jsonl", u"jsonl"},
+    {Format::Json, u"json", u"json"},
+    {Format::Csv, u"csv", u"csv"},
+    {Format::PromptCompletion, u"prompt-completion", u"jsonl"},
+    {Format::OpenAiChat, u"openai-chat", u"jsonl"},
+    {Format::AnthropicChat, u"anthropic-chat", u"jsonl"},
+    {Format::Alpaca, u"alpaca", u"jsonl"},
+};
+
+constexpr const char16_t *kFieldNames[] = {
+    u"pair_id",           u"natural_language_query",
+    u"sql_query",         u"timestamp",
+    u"database_type",     u"database_name",
+    u"table_names",       u"success",
+    u"execution_time_ms", u"query_type",
+    u"metadata",
+};
+
+// "out.jsonl.gz" -> ("out", ".jsonl.gz"): the split files are NAME.train.EXT and NAME.val.EXT.
+std::pair<QString, QString> splitSuffix(const QString &path)
+{
+    const QFileInfo info(path);
+    QString name = info.fileName();
+    QString gz;
+    if (name.endsWith(u".gz"_s, Qt::CaseInsensitive) && name.size() > 3) {
+        gz = name.right(3);
+        name.chop(3);
+    }
+    const qsizetype dot = name.lastIndexOf(u'.');
+    QString ext;
+    if (dot > 0) {
+        ext = name.mid(dot);
+        name.truncate(dot);
+    }
+    const QString dir = path.left(path.size() - info.fileName().size());
+    return {dir + name, ext + gz};
+}
+
+} // namespace
+
+QList<Format> allFormats()
+{
+    QList<Format> out;
+    for (const FormatInfo &f : kFormats)
+        out << f.format;
+    return out;
+}
+
+QString formatName(Format format)
+{
+    for (const FormatInfo &f : kFormats) {
+        if (f.format == format)
+            return QString::fromUtf16(f.name);
+    }
+    return {};
+}
+
+std::optional<Format> formatFromName(QStringView name)
+{
+    const QString n = name.trimmed().toString().toLower();
+    for (const FormatInfo &f : kFormats) {
+        if (n == QStringView(f.name))
+            return f.format;
+    }
+    if (n == u"chat"_s || n == u"openai"_s)
+        return Format::OpenAiChat;
+    if (n == u"anthropic"_s)
+        return Format::AnthropicChat;
+    if (n == u"ndjson"_s)
+        return Format::Jsonl;
+    return std::nullopt;
+}
+
+QString formatExtension(Format format)
+{
+    for (const FormatInfo &f : kFormats) {
+        if (f.format == format)
+            return QString::fromUtf16(f.extension);
+    }
+    return u"jsonl"_s;
+}
+
+bool isRecordFormat(Format format)
+{
+    return format == Format::Jsonl || format == Format::Json || format == Format::Csv;
+}
+
+bool isTrainingFormat(Format format)
+{
+    return !isRecordFormat(format);
+}
+
+QList<Field> allFields()
+{
+    QList<Field> out;
+    for (int i = 0; i <= int(Field::Metadata); ++i)
+        out << Field(i);
+    return out;
+}
+
+QString fieldName(Field field)
+{
+    return QString::fromUtf16(kFieldNames[int(field)]);
+}
+
+std::optional<Field> fieldFromName(QStringView name)
+{
+    for (int i = 0; i <= int(Field::Metadata); ++i) {
+        if (name == QStringView(kFieldNames[i]))
+            return Field(i);
+    }
+    return std::nullopt;
+}
+
+std::optional<QList<Field>> parseFields(const QString &list, QString *error)
+{
+    QList<Field> out;
+    for (const QString &part : list.split(u',', Qt::SkipEmptyParts)) {
+        const QString name = part.trimmed();
+        const std::optional<Field> f = fieldFromName(name);
+        if (!f) {
+            QStringList known;
+            for (Field k : allFields())
+                known << fieldName(k);
+            *error = tr("Unknown field \"%1\" (known fields: %2).").arg(name, known.join(u", "_s));
+            return std::nullopt;
+        }
+        if (out.contains(*f)) {
+            *error = tr("The field \"%1\" is listed twice.").arg(name);
+            return std::nullopt;
+        }
+        out << *f;
+    }
+    if (out.isEmpty()) {
+        *error = tr("No fields were given.");
+        return std::nullopt;
+    }
+    return out;
+}
+
+QString defaultSystemPrompt()
+{
+    return u"You are an expert SQL assistant. Answer the user's question with one correct SQL query."_s;
+}
+
+QString defaultTemplate(Format format)
+{
+    switch (format) {
+    case Format::PromptCompletion:
+        return u"-- Database: {database_type}\n-- Tables: {tables}\n-- Question: {question}\n-- SQL:\n"_s;
+    case Format::Alpaca:
+        return u"Write a {database_type} SQL query that answers the question. Tables: {tables}."_s;
+    case Format::OpenAiChat:
+    case Format::AnthropicChat:
+        return u"Database: {database_type}\nTables: {tables}\n\n{question}"_s;
+    default:
+        return {};
+    }
+}
+
+bool ExportOptions::compressed() const
+{
+    return gzip || target.endsWith(u".gz"_s, Qt::CaseInsensitive);
+}
+
+QString ExportOptions::validate() const
+{
+    if (target.trimmed().isEmpty())
+        return tr("No output file was given.");
+    if (!fields.isEmpty() && !isRecordFormat(format))
+        return tr("The %1 format has fixed fields; --fields only applies to jsonl, json and csv.")
+            .arg(formatName(format));
+    if (split != 0 && !(split > 0 && split < 1))
+        return tr("The split must be a fraction between 0 and 1 (e.g. 0.9).");
+    if (gzipLevel < 1 || gzipLevel > 9)
+        return tr("The gzip level must be between 1 and 9.");
+    if (!promptTemplate.isEmpty() && isRecordFormat(format))
+        return tr("Templates only apply to the prompt, chat and alpaca formats.");
+    if (systemPrompt && !systemPrompt->isEmpty() &&
+        !(format == Format::OpenAiChat || format == Format::AnthropicChat))
+        return tr("A system prompt only applies to the openai-chat and anthropic-chat formats.");
+    return {};
+}
+
+Filter ExportOptions::effectiveFilter() const
+{
+    Filter f = filter;
+    if (isTrainingFormat(format) && !includeFailed && f.success == Filter::Success::Any)
+        f.success = Filter::Success::SuccessfulOnly;
+    return f;
+}
+
+QStringList ExportOptions::outputPaths() const
+{
+    QString path = target;
+    if (gzip && !path.endsWith(u".gz"_s, Qt::CaseInsensitive))
+        path += u".gz"_s;
+    if (split == 0)
+        return {path};
+    const auto [stem, ext] = splitSuffix(path);
+    return {stem + u".train"_s + ext, stem + u".val"_s + ext};
+}
+
+QString ExportOptions::manifestPath() const
+{
+    QString path = target;
+    if (gzip && !path.endsWith(u".gz"_s, Qt::CaseInsensitive))
+        path += u".gz"_s;
+    return path + u".manifest.json"_s;
+}
+
+QJsonObject ExportOptions::toJson() const
+{
+    QJsonObject o;
+    o[u"format"_s] = formatName(format);
+    QJsonArray f;
+    for (Field field : fields.isEmpty() && isRecordFormat(format) ? allFields() : fields)
+        f.append(fieldName(field));
+    if (isRecordFormat(format))
+        o[u"fields"_s] = f;
+    o[u"anonymized"_s] = anonymize;
+    o[u"gzip"_s] = compressed();
+    if (split != 0)
+        o[u"split"_s] = split;
+    o[u"dedupe"_s] = dedupe;
+    if (isTrainingFormat(format)) {
+        o[u"include_failed"_s] = includeFailed;
+        o[u"template"_s] = promptTemplate.isEmpty() ? defaultTemplate(format) : promptTemplate;
+        if (format == Format::OpenAiChat || format == Format::AnthropicChat)
+            o[u"system"_s] = systemPrompt.value_or(defaultSystemPrompt());
+    }
+    if (format == Format::Csv)
+        o[u"csv_raw"_s] = csvRaw;
+    return o;
+}
+
+} // namespace pairlens::exporting

@@ -1,0 +1,29 @@
+#pragma once
+
+// Fast JSON text output: appends UTF-8 straight into a byte buffer (no QJsonDocument per record).
+// The output is plain RFC 8259 JSON that any parser reads back to the same values.
+
+#include <QByteArray>
+#include <QJsonValue>
+#include <QStringList>
+#include <QStringView>
+
+namespace pairlens::exporting::json {
+
+// Appends `text` as a quoted JSON string: '"' and '\\' escaped, control characters as \n, \t, ...
+// or \u00XX, everything else as UTF-8 (unpaired surrogates become U+FFFD).
+void appendString(QByteArray &out, QStringView text);
+// Appends `text` as UTF-8 without quotes or escaping (used by CSV); same surrogate handling.
+void appendUtf8(QByteArray &out, QStringView text);
+// The shortest text that reads back as the same double; integral values without a fraction.
+void appendNumber(QByteArray &out, double value);
+void appendValue(QByteArray &out, const QJsonValue &value);
+void appendObject(QByteArray &out, const QJsonObject &object);
+void appendStringArray(QByteArray &out, const QStringList &values);
+// Appends `"key":`.
+inline void appendKey(QByteArray &out, const char *quotedKeyColon)
+{
+    out.append(quotedKeyColon);
+}
+
+} // namespace pairlens::exporting::json

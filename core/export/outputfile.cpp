@@ -1,0 +1,184 @@
+#include "export/outputfile.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::exporting {
+namespace {
+
+constexpr qsizetype kBufferSize = 1 << 20;
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Export", text);
+}
+
+struct DigestDeleter
+{
+    void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+} // namespace
+
+struct OutputFile::State
+{
+    std::unique_ptr<EVP_MD_CTX, DigestDeleter> digest{EVP_MD_CTX_new()};
+    z_stream zs{};
+    bool zlibActive = false;
+    QByteArray compressed;
+
+    ~State()
+    {
+        if (zlibActive)
+            deflateEnd(&zs);
+    }
+};
+
+OutputFile::OutputFile(const QString &path, int gzipLevel)
+    : m_path(path), m_gzipLevel(gzipLevel), m_file(path), m_state(std::make_unique<State>())
+{
+    m_file.setDirectWriteFallback(false);
+}
+
+OutputFile::~OutputFile()
+{
+    discard();
+}
+
+bool OutputFile::fail(const QString &message)
+{
+    if (m_error.isEmpty())
+        m_error = message;
+    return false;
+}
+
+bool OutputFile::open()
+{
+    const QFileInfo dir(QFileInfo(m_path).absolutePath());
+    if (!dir.isDir())
+        return fail(tr("Cannot write %1: the folder %2 does not exist.")
+                        .arg(QDir::toNativeSeparators(m_path), QDir::toNativeSeparators(dir.filePath())));
+    if (!m_state->digest || EVP_DigestInit_ex(m_state->digest.get(), EVP_sha256(), nullptr) != 1)
+        return fail(tr("Cannot compute checksums (OpenSSL SHA-256 is unavailable)."));
+    if (m_gzipLevel > 0) {
+        // windowBits 15 + 16: a gzip header and trailer around the deflate stream.
+        if (deflateInit2(&m_state->zs, m_gzipLevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return fail(tr("Cannot start gzip compression."));
+        m_state->zlibActive = true;
+        m_state->compressed.resize(kBufferSize);
+    }
+    if (!m_file.open(QIODevice::WriteOnly))
+        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+    m_buffer.reserve(kBufferSize + 64 * 1024);
+    m_open = true;
+    return true;
+}
+
+bool OutputFile::writeToDisk(const char *data, qsizetype size)
+{
+    if (size <= 0)
+        return true;
+    EVP_DigestUpdate(m_state->digest.get(), data, size_t(size));
+    if (m_file.write(data, size) != size)
+        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+    m_bytesOnDisk += size;
+    return true;
+}
+
+bool OutputFile::flushBuffer(bool final)
+{
+    if (!m_state->zlibActive) {
+        const bool ok = writeToDisk(m_buffer.constData(), m_buffer.size());
+        m_buffer.clear();
+        return ok;
+    }
+    z_stream &zs = m_state->zs;
+    zs.next_in = reinterpret_cast<Bytef *>(m_buffer.data());
+    zs.avail_in = uInt(m_buffer.size());
+    int rc = Z_OK;
+    do {
+        zs.next_out = reinterpret_cast<Bytef *>(m_state->compressed.data());
+        zs.avail_out = uInt(m_state->compressed.size());
+        rc = deflate(&zs, final ? Z_FINISH : Z_NO_FLUSH);
+        if (rc == Z_STREAM_ERROR)
+            return fail(tr("gzip compression failed."));
+        const qsizetype produced = m_state->compressed.size() - qsizetype(zs.avail_out);
+        if (!writeToDisk(m_state->compressed.constData(), produced))
+            return false;
+    } while (zs.avail_out == 0 || (final && rc != Z_STREAM_END));
+    m_buffer.clear();
+    return true;
+}
+
+bool OutputFile::write(const char *data, qsizetype size)
+{
+    if (!m_open || m_finished || !m_error.isEmpty())
+        return fail(tr("Cannot write %1: the file is not open.").arg(QDir::toNativeSeparators(m_path)));
+    m_buffer.append(data, size);
+    if (m_buffer.size() >= kBufferSize)
+        return flushBuffer(false);
+    return true;
+}
+
+bool OutputFile::finish()
+{
+    if (!m_open || !m_error.isEmpty())
+        return false;
+    if (m_finished)
+        return true;
+    if (!flushBuffer(true))
+        return false;
+    if (!m_file.flush())
+        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(m_state->digest.get(), md, &len);
+    m_sha256Hex = QByteArray(reinterpret_cast<const char *>(md), int(len)).toHex();
+    m_finished = true;
+    return true;
+}
+
+bool OutputFile::commit()
+{
+    if (!finish())
+        return false;
+    if (!m_file.commit())
+        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+    m_open = false;
+    return true;
+}
+
+void OutputFile::discard()
+{
+    if (m_open) {
+        m_file.cancelWriting();
+        m_file.commit(); // with writing cancelled this only removes the temporary file
+        m_open = false;
+    }
+}
+
+QByteArray sha256OfFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    std::unique_ptr<EVP_MD_CTX, DigestDeleter> ctx(EVP_MD_CTX_new());
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    QByteArray buf(1 << 16, Qt::Uninitialized);
+    qint64 n;
+    while ((n = f.read(buf.data(), buf.size())) > 0)
+        EVP_DigestUpdate(ctx.get(), buf.constData(), size_t(n));
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &len);
+    return QByteArray(reinterpret_cast<const char *>(md), int(len)).toHex();
+}
+
+} // namespace pairlens::exporting

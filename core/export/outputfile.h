@@ -1,0 +1,61 @@
+#pragma once
+
+// One file of an export, written atomically: the bytes go to a temporary file beside the target
+// (QSaveFile) that replaces the target only on commit(), so a failure, a cancel or a kill never
+// leaves a partial file at the target and never touches an existing one. Optionally gzip-compressed
+// on the fly; the SHA-256 of the bytes on disk is computed while writing.
+
+#include <QByteArray>
+#include <QSaveFile>
+#include <QString>
+
+#include <memory>
+
+namespace pairlens::exporting {
+
+class OutputFile
+{
+public:
+    // gzipLevel 0 = no compression.
+    explicit OutputFile(const QString &path, int gzipLevel = 0);
+    ~OutputFile(); // discards the temporary file unless committed
+    OutputFile(const OutputFile &) = delete;
+    OutputFile &operator=(const OutputFile &) = delete;
+
+    bool open();
+    // Buffered; returns false once writing failed (see errorString()).
+    bool write(const char *data, qsizetype size);
+    bool write(const QByteArray &bytes) { return write(bytes.constData(), bytes.size()); }
+    // Flushes the compressor and the buffer; after this sha256Hex() and bytesWritten() are final.
+    bool finish();
+    // Replaces the target with the finished file.
+    bool commit();
+    void discard();
+
+    QString path() const { return m_path; }
+    qint64 bytesWritten() const { return m_bytesOnDisk; }
+    QByteArray sha256Hex() const { return m_sha256Hex; }
+    QString errorString() const { return m_error; }
+
+private:
+    bool fail(const QString &message);
+    bool flushBuffer(bool final);
+    bool writeToDisk(const char *data, qsizetype size);
+
+    struct State;
+    QString m_path;
+    int m_gzipLevel;
+    QSaveFile m_file;
+    std::unique_ptr<State> m_state;
+    QByteArray m_buffer;
+    qint64 m_bytesOnDisk = 0;
+    QByteArray m_sha256Hex;
+    QString m_error;
+    bool m_open = false;
+    bool m_finished = false;
+};
+
+// The SHA-256 of a file on disk as lower-case hex (empty when it can't be read).
+QByteArray sha256OfFile(const QString &path);
+
+} // namespace pairlens::exporting
