@@ -245,6 +245,10 @@ void TstAnalyzer::analyze_data()
     row("transaction around an UPDATE", u"BEGIN; UPDATE t SET a = 1; COMMIT;"_s, u"UPDATE"_s, {u"t"_s}, 3);
     row("transaction only", u"BEGIN; COMMIT;"_s, u"TRANSACTION"_s, {}, 2);
     row("EXPLAIN", u"EXPLAIN ANALYZE SELECT * FROM t"_s, u"EXPLAIN"_s, {u"t"_s}, 1);
+    row("only control flow", u"IF @x = 1 PRINT 'x'"_s, u"OTHER"_s, {}, 2);
+    row("DECLARE and BEGIN TRAN", u"DECLARE @a int; BEGIN TRAN"_s, u"MULTIPLE"_s, {}, 2);
+    row("table variable is no table", u"SELECT * FROM @t JOIN Posts p ON p.Id = 1"_s, u"SELECT"_s,
+        {u"Posts"_s}, 1);
     row("PRAGMA", u"PRAGMA table_info(t)"_s, u"OTHER"_s, {}, 1);
     row("two SELECTs", u"SELECT 1; SELECT 2"_s, u"SELECT"_s, {}, 2);
     row("mixed read-only kinds are MULTIPLE", u"SELECT * FROM a; EXPLAIN SELECT 1"_s, u"MULTIPLE"_s, {u"a"_s},
