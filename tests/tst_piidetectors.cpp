@@ -2,6 +2,7 @@
 // look-alikes that must not be detected, and the validators behind the detectors.
 #include "privacy/anonymizer.h"
 #include "privacy/detectors.h"
+#include "privacy/hmac.h"
 
 #include <QRegularExpression>
 #include <QTest>
@@ -34,6 +35,7 @@ private slots:
     void notPii();
     void validators();
     void mastercard2Series();
+    void hmacMatchesOpenSsl();
 };
 
 void TstPiiDetectors::seedExamples_data()
@@ -150,6 +152,19 @@ void TstPiiDetectors::mastercard2Series()
         }
         const AnonymizedText out = Anonymizer(Config{}).anonymizeText(QString(u"pay " + digits));
         QCOMPARE(out.findings.size(), prefix == u"210000"_s ? 0 : 1);
+    }
+}
+
+void TstPiiDetectors::hmacMatchesOpenSsl()
+{
+    using namespace pairlens::privacy::detail;
+    for (const QByteArray &key : {QByteArray(), QByteArray("k"), QByteArray(64, 'x'), QByteArray(200, 'y')}) {
+        const KeyedHasher hasher(key);
+        for (const QString &value :
+             {QString(), u"john@example.com"_s, u"Zoë 😀 Müller"_s, QString(300, u'a')}) {
+            QCOMPARE(hasher.digest(u"email", value), referenceDigest(key, u"email", value));
+            QCOMPARE(hasher.digest(u"custom:Zoë", value), referenceDigest(key, u"custom:Zoë", value));
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "privacy/customdetector.h"
 #include "privacy/detectors.h"
+#include "privacy/hmac.h"
 #include "privacy/operators.h"
 #include "sql/tokenizer.h"
 
@@ -37,7 +38,8 @@ bool isScannedToken(sql::TokenKind kind)
 
 // Values in the SQL's string literals and comments only; identifiers, keywords, numbers and
 // parameters are never touched. The whole text is scanned first (cheap, and empty for most SQL);
-// only when something is found is the SQL tokenized and each literal or comment scanned on its own.
+// only when something is found is the SQL tokenized: candidates inside a literal or comment are
+// kept, and a literal or comment that a candidate crosses is scanned again on its own.
 QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql)
 {
     QList<Match> raw;
@@ -50,15 +52,17 @@ QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql
         if (!isScannedToken(token.kind))
             continue;
         const qsizetype end = token.start + token.length;
-        bool touched = false;
+        bool crossed = false;
+        const qsizetype before = matches.size();
         for (const Match &m : std::as_const(raw)) {
-            if (m.start < end && m.end > token.start) {
-                touched = true;
-                break;
-            }
+            if (m.start >= token.start && m.end <= end)
+                matches.append(m);
+            else if (m.start < end && m.end > token.start)
+                crossed = true;
         }
-        if (!touched)
+        if (!crossed)
             continue;
+        matches.resize(before);
         QList<Match> inner;
         detectAll(patterns, token.text(sql), inner);
         for (Match m : std::as_const(inner)) {
@@ -105,7 +109,8 @@ QJsonValue anonymizeJsonValue(const Anonymizer &anonymizer, const QJsonValue &va
 } // namespace
 
 Anonymizer::Anonymizer(Config config)
-    : m_config(std::move(config)), m_patterns(detail::compilePatterns(m_config.customPatterns))
+    : m_config(std::move(config)), m_patterns(detail::compilePatterns(m_config.customPatterns)),
+      m_hasher(std::make_shared<const detail::KeyedHasher>(m_config.key))
 {}
 
 const Config &Anonymizer::config() const
@@ -113,12 +118,13 @@ const Config &Anonymizer::config() const
     return m_config;
 }
 
-static AnonymizedText build(const Config &config, const detail::CompiledPatterns &patterns, QStringView text,
-                            const QList<Match> &matches)
+AnonymizedText Anonymizer::build(QStringView text, const QString *shared, bool sql) const
 {
+    const detail::CompiledPatterns &patterns = *m_patterns;
+    const QList<Match> matches = sql ? detectSql(patterns, text) : detectText(patterns, text);
     AnonymizedText result;
     if (matches.isEmpty()) {
-        result.text = text.toString();
+        result.text = shared ? *shared : text.toString(); // shares the original's data when possible
         return result;
     }
     result.text.reserve(text.size() + 16 * matches.size());
@@ -128,7 +134,7 @@ static AnonymizedText build(const Config &config, const detail::CompiledPatterns
         result.text.append(text.mid(pos, m.start - pos));
         Finding f;
         f.kind = m.kind;
-        Operator op = config.operatorFor(m.kind);
+        Operator op = m_config.operatorFor(m.kind);
         if (m.kind == PiiKind::Custom) {
             const detail::CompiledPattern &p = patterns.patterns.at(m.custom);
             f.customName = p.name;
@@ -137,7 +143,7 @@ static AnonymizedText build(const Config &config, const detail::CompiledPatterns
         f.start = m.start;
         f.end = m.end;
         f.original = text.mid(m.start, m.end - m.start).toString();
-        f.replacement = detail::replacementFor(config.key, m.kind, f.customName, op, f.original);
+        f.replacement = detail::replacementFor(*m_hasher, m.kind, f.customName, op, f.original);
         f.replacementStart = result.text.size();
         result.text.append(f.replacement);
         f.replacementEnd = result.text.size();
@@ -150,17 +156,17 @@ static AnonymizedText build(const Config &config, const detail::CompiledPatterns
 
 AnonymizedText Anonymizer::anonymizeText(QStringView text) const
 {
-    return build(m_config, *m_patterns, text, detectText(*m_patterns, text));
+    return build(text, nullptr, false);
 }
 
 AnonymizedText Anonymizer::anonymizeSql(QStringView sql) const
 {
-    return build(m_config, *m_patterns, sql, detectSql(*m_patterns, sql));
+    return build(sql, nullptr, true);
 }
 
 QString Anonymizer::anonymizeDatabaseName(QStringView name) const
 {
-    return detail::databaseNameReplacement(m_config.key, m_config.databaseNameOperator, name);
+    return detail::databaseNameReplacement(*m_hasher, m_config.databaseNameOperator, name);
 }
 
 QJsonObject Anonymizer::anonymizeMetadata(const QJsonObject &metadata) const
@@ -176,8 +182,8 @@ QJsonObject Anonymizer::anonymizeMetadata(const QJsonObject &metadata) const
 AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
 {
     AnonymizedPair out;
-    out.question = anonymizeText(pair.naturalLanguageQuery);
-    out.sql = anonymizeSql(pair.sqlQuery);
+    out.question = build(pair.naturalLanguageQuery, &pair.naturalLanguageQuery, false);
+    out.sql = build(pair.sqlQuery, &pair.sqlQuery, true);
     out.databaseName = anonymizeDatabaseName(pair.databaseName);
     out.metadata = pair.metadata.isEmpty() ? pair.metadata : anonymizeMetadata(pair.metadata);
     out.piiMask = maskOf(out.question) | maskOf(out.sql);

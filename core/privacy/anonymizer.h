@@ -90,7 +90,8 @@ struct AnonymizedPair
 
 namespace detail {
 struct CompiledPatterns;
-}
+class KeyedHasher;
+} // namespace detail
 
 class Anonymizer
 {
@@ -108,8 +109,11 @@ public:
     quint32 scanMask(QStringView question, QStringView sql) const;
 
 private:
+    AnonymizedText build(QStringView text, const QString *shared, bool sql) const;
+
     Config m_config;
     std::shared_ptr<const detail::CompiledPatterns> m_patterns;
+    std::shared_ptr<const detail::KeyedHasher> m_hasher;
 };
 
 // Converts a UTF-16 offset into `text` to a Unicode code point offset (for JSON output).

@@ -6,10 +6,8 @@
 
 namespace pairlens::privacy::detail {
 
-bool isWordChar(char16_t c)
+bool isWordCharSlow(char16_t c)
 {
-    if (c < 0x80)
-        return isAsciiAlnum(c) || c == u'_';
     return QChar(c).isLetterOrNumber() || QChar::isSurrogate(c);
 }
 

@@ -2,8 +2,39 @@
 #include "privacy/detectors.h"
 
 #include <algorithm>
+#include <array>
 
 namespace pairlens::privacy::detail {
+
+namespace {
+
+constexpr std::array<quint8, 128> makeClassTable()
+{
+    std::array<quint8, 128> t{};
+    for (int c = '0'; c <= '9'; ++c)
+        t[c] = DigitClass | HexClass | WordClass;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t[c] = UpperClass | WordClass | (c <= 'F' ? HexClass : 0);
+    for (int c = 'a'; c <= 'z'; ++c)
+        t[c] = LowerClass | WordClass | (c <= 'f' ? HexClass : 0);
+    t['_'] = WordClass;
+    return t;
+}
+
+constexpr std::array<quint8, 128> kClassTable = makeClassTable();
+
+} // namespace
+
+const quint8 kAsciiClass[128] = {
+#define PAIRLENS_ROW(i)                                                                                      \
+    kClassTable[i], kClassTable[i + 1], kClassTable[i + 2], kClassTable[i + 3], kClassTable[i + 4],          \
+        kClassTable[i + 5], kClassTable[i + 6], kClassTable[i + 7]
+    PAIRLENS_ROW(0),  PAIRLENS_ROW(8),   PAIRLENS_ROW(16),  PAIRLENS_ROW(24),
+    PAIRLENS_ROW(32), PAIRLENS_ROW(40),  PAIRLENS_ROW(48),  PAIRLENS_ROW(56),
+    PAIRLENS_ROW(64), PAIRLENS_ROW(72),  PAIRLENS_ROW(80),  PAIRLENS_ROW(88),
+    PAIRLENS_ROW(96), PAIRLENS_ROW(104), PAIRLENS_ROW(112), PAIRLENS_ROW(120),
+#undef PAIRLENS_ROW
+};
 
 bool hasTrigger(QStringView text)
 {
@@ -83,11 +114,20 @@ void findBuiltins(QStringView text, QList<Match> &out)
             if (boundary) {
                 if (isAsciiUpper(c) && isAsciiUpper(at(text, i + 1)) && isDigit(at(text, i + 2)))
                     add(out, PiiKind::Iban, i, matchIbanAt(text, i));
-                if (isHexDigit(c))
-                    add(out, PiiKind::IpAddress, i, matchIpv6At(text, i));
+                if (isHexDigit(c)) {
+                    qsizetype k = i + 1;
+                    while (k < n && k - i < 5 && isHexDigit(text[k].unicode()))
+                        ++k;
+                    if (k - i <= 4 && k < n && text[k] == u':')
+                        add(out, PiiKind::IpAddress, i, matchIpv6At(text, i));
+                }
             }
             while (i < n && isWordChar(text[i].unicode()))
                 ++i;
+            continue;
+        }
+        if (c < 0x80 && c != u'@' && c != u'+' && c != u'(' && c != u':') {
+            ++i;
             continue;
         }
         switch (c) {

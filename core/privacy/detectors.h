@@ -20,6 +20,20 @@ struct Match
     int custom = -1; // index of the custom pattern for PiiKind::Custom
 };
 
+// Character classes of the ASCII range, looked up in one table on the hot path.
+enum CharClass : quint8
+{
+    DigitClass = 1,
+    UpperClass = 2,
+    LowerClass = 4,
+    HexClass = 8,
+    WordClass = 16, // letters, digits, '_'
+};
+extern const quint8 kAsciiClass[128];
+inline bool hasClass(char16_t c, quint8 cls)
+{
+    return c < 0x80 && (kAsciiClass[c] & cls) != 0;
+}
 inline bool isDigit(char16_t c)
 {
     return c >= u'0' && c <= u'9';
@@ -30,18 +44,24 @@ inline bool isAsciiUpper(char16_t c)
 }
 inline bool isAsciiAlpha(char16_t c)
 {
-    return (c | 0x20) >= u'a' && (c | 0x20) <= u'z';
+    return hasClass(c, UpperClass | LowerClass);
 }
 inline bool isAsciiAlnum(char16_t c)
 {
-    return isDigit(c) || isAsciiAlpha(c);
+    return hasClass(c, DigitClass | UpperClass | LowerClass);
 }
 inline bool isHexDigit(char16_t c)
 {
-    return isDigit(c) || ((c | 0x20) >= u'a' && (c | 0x20) <= u'f');
+    return hasClass(c, HexClass);
 }
+bool isWordCharSlow(char16_t c);
 // Letters, digits and '_' (any script): characters that glue onto a number or a word.
-bool isWordChar(char16_t c);
+inline bool isWordChar(char16_t c)
+{
+    if (c < 0x80)
+        return (kAsciiClass[c] & WordClass) != 0;
+    return isWordCharSlow(c);
+}
 inline char16_t at(QStringView s, qsizetype i)
 {
     return i >= 0 && i < s.size() ? s[i].unicode() : char16_t(0);

@@ -230,7 +230,7 @@ QString normalise(PiiKind kind, QStringView original)
     return original.toString();
 }
 
-QString replacementFor(const QByteArray &key, PiiKind kind, const QString &customName, Operator op,
+QString replacementFor(const KeyedHasher &hasher, PiiKind kind, const QString &customName, Operator op,
                        QStringView original)
 {
     if (op == Operator::Keep)
@@ -238,7 +238,7 @@ QString replacementFor(const QByteArray &key, PiiKind kind, const QString &custo
     if (op == Operator::Redact)
         return redactionFor(kind, customName);
     const QString normalised = normalise(kind, original);
-    const Digest digest = keyedDigest(key, domainOf(kind, customName), normalised);
+    const Digest digest = hasher.digest(domainOf(kind, customName), normalised);
     switch (op) {
     case Operator::Mask:
         return maskFor(kind, original, normalised, digest);
@@ -253,13 +253,13 @@ QString replacementFor(const QByteArray &key, PiiKind kind, const QString &custo
     return original.toString();
 }
 
-QString databaseNameReplacement(const QByteArray &key, Operator op, QStringView name)
+QString databaseNameReplacement(const KeyedHasher &hasher, Operator op, QStringView name)
 {
     if (name.isEmpty() || op == Operator::Keep)
         return name.toString();
     if (op == Operator::Redact)
         return u"<DATABASE_NAME>"_s;
-    const Digest digest = keyedDigest(key, u"database_name", name);
+    const Digest digest = hasher.digest(u"database_name", name);
     switch (op) {
     case Operator::Mask:
         return u"db_"_s + digestHex(digest, 8);

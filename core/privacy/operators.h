@@ -5,6 +5,7 @@
 // across the question, the SQL and all pairs of a dataset.
 
 #include "privacy/anonymizer.h"
+#include "privacy/hmac.h"
 
 namespace pairlens::privacy::detail {
 
@@ -13,9 +14,9 @@ namespace pairlens::privacy::detail {
 // with their '+'); IP addresses in canonical form without zone or prefix; IBAN compact upper-case.
 QString normalise(PiiKind kind, QStringView original);
 
-QString replacementFor(const QByteArray &key, PiiKind kind, const QString &customName, Operator op,
+QString replacementFor(const KeyedHasher &hasher, PiiKind kind, const QString &customName, Operator op,
                        QStringView original);
 
-QString databaseNameReplacement(const QByteArray &key, Operator op, QStringView name);
+QString databaseNameReplacement(const KeyedHasher &hasher, Operator op, QStringView name);
 
 } // namespace pairlens::privacy::detail
