@@ -1,91 +1,578 @@
 #include "mainwindow.h"
 
+#include "curator.h"
+#include "datasetsession.h"
+#include "detailpane.h"
+#include "emptystate.h"
+#include "filterpanel.h"
+#include "importdialog.h"
+#include "infobar.h"
 #include "pairtablemodel.h"
+#include "piibadgedelegate.h"
+#include "trashdialog.h"
 
-#include "dataset/dataset.h"
-#include "dataset/deriver.h"
-#include "dataset/pairstore.h"
-
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
+#include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace pairlens::ui {
+namespace {
+
+const QStringList kImportSuffixes = {u"jsonl"_s, u"ndjson"_s, u"json"_s, u"csv"_s};
+constexpr int kMaxRecent = 8;
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
+    setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("PairLens"));
-    resize(1280, 800);
-    m_model = new PairTableModel(this);
-    m_table = new QTableView(this);
-    m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->setDefaultSectionSize(24);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    setCentralWidget(m_table);
-    m_status = new QLabel(this);
-    statusBar()->addWidget(m_status);
+    setAcceptDrops(true);
+    resize(1400, 860);
+    m_session = new DatasetSession(this);
+    m_undo = new QUndoStack(this);
+    m_model = new PairTableModel(m_session, Filter::Scope::Live, this);
 
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Dataset…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open Dataset"), {},
-                                                          tr("PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)"));
-        if (!path.isEmpty())
-            openDataset(path);
+    m_errorBar = new InfoBar(InfoBar::Kind::Error);
+    m_errorBar->setObjectName(u"errorBar"_s);
+    m_empty = new EmptyState;
+    m_tabs = new QTabWidget;
+    m_tabs->setTabBarAutoHide(true); // a single tab needs no tab bar; statistics add the second
+    m_tabs->setDocumentMode(true);
+    buildTable();
+
+    m_stack = new QStackedWidget;
+    m_stack->addWidget(m_empty);
+    m_stack->addWidget(m_tabs);
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 0);
+    layout->setSpacing(4);
+    layout->addWidget(m_errorBar);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    m_curator = new Curator(m_session, m_model, m_table, m_undo, this);
+    buildDocks();
+    buildActions();
+    buildStatusBar();
+
+    connect(m_empty, &EmptyState::openRequested, this, &MainWindow::chooseAndOpen);
+    connect(m_empty, &EmptyState::newRequested, this, &MainWindow::chooseAndCreate);
+    connect(m_empty, &EmptyState::demoRequested, this, &MainWindow::openDemo);
+    connect(m_empty, &EmptyState::recentRequested, this, &MainWindow::openDataset);
+    connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
+    connect(m_session, &DatasetSession::openFailed, this, &MainWindow::onOpenFailed);
+    connect(m_session, &DatasetSession::writeFailed, this, &MainWindow::showError);
+    connect(m_session, &DatasetSession::totalsChanged, this, &MainWindow::updateStatus);
+    connect(m_session, &DatasetSession::busyChanged, this, [this](bool busy) {
+        m_busy = std::max(0, m_busy + (busy ? 1 : -1));
+        m_statusBusy->setVisible(m_busy > 0);
     });
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    connect(m_session, &DatasetSession::externalChange, this, [this](qint64 added, qint64) {
+        if (added <= 0)
+            return;
+        m_externalBar->setText(added == 1 ? tr("1 new pair was added to the dataset by another program.")
+                                          : tr("%n new pairs were added to the dataset by another program.",
+                                               nullptr, int(added)));
+        m_externalBar->show();
+    });
+    connect(m_session->worker(), &DatasetWorker::choicesLoaded, m_filters, &FilterPanel::setChoices);
+    connect(m_curator, &Curator::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 5000); });
+    connect(m_filters, &FilterPanel::filterChanged, this, [this](const Filter &filter) {
+        m_model->setFilter(filter);
+        emit filterApplied(filter);
+    });
+    connect(m_model, &PairTableModel::countChanged, this, &MainWindow::updateStatus);
+    connect(m_model, &PairTableModel::countChanged, this, &MainWindow::updateEmptyResult);
+    connect(m_model, &PairTableModel::pageArrived, this, [this](qint64 first, qint64 last) {
+        const int row = m_table->currentIndex().row();
+        if (row >= first && row <= last)
+            updateDetail();
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateDetail);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) {
+                if (first != 0 || m_keepTopRow < 0)
+                    return;
+                // New pairs came in on top: keep the pairs that were on screen where they were.
+                const int top = m_keepTopRow + (last - first + 1);
+                m_keepTopRow = -1;
+                QTimer::singleShot(0, this, [this, top] {
+                    m_table->scrollTo(m_model->index(top, 0), QAbstractItemView::PositionAtTop);
+                });
+            });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateStatus);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::updateDetail);
+    connect(m_undo, &QUndoStack::indexChanged, this, &MainWindow::updateStatus);
+
+    restoreSettings();
+    updateActions();
+    updateStatus();
 }
 
 MainWindow::~MainWindow()
 {
-    m_model->setStore(nullptr);
+    // Children die after this body: keep their last signals away from a half-destroyed window.
+    m_undo->disconnect(this);
+    m_table->selectionModel()->disconnect(this);
+    m_session->disconnect(this);
+    m_model->disconnect(this);
 }
 
-void MainWindow::showError(const QString &message)
+void MainWindow::buildTable()
 {
-    QMessageBox::warning(this, tr("PairLens"), message);
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    m_readOnlyBar = new InfoBar(InfoBar::Kind::Warning);
+    m_readOnlyBar->setObjectName(u"readOnlyBar"_s);
+    m_readOnlyBar->setClosable(false);
+    m_readOnlyBar->setText(
+        tr("This dataset is read-only: you can browse, filter and preview it, but not review, "
+           "edit, import or delete."));
+    m_externalBar = new InfoBar(InfoBar::Kind::Info);
+    m_externalBar->setObjectName(u"externalBar"_s);
+    connect(m_externalBar->addButton(tr("Refresh"), u"refreshButton"_s), &QToolButton::clicked, this,
+            &MainWindow::refresh);
+
+    m_table = new QTableView;
+    m_table->setObjectName(u"pairTable"_s);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setSortingEnabled(false); // sorting happens in SQL; the header click is wired by hand
+    m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
+    m_table->setItemDelegateForColumn(PairTableModel::Pii, new PiiBadgeDelegate(m_table));
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setSectionsMovable(true);
+    header->setSortIndicatorShown(true);
+    header->setSortIndicator(-1, Qt::DescendingOrder);
+    header->setSectionsClickable(true);
+    header->setHighlightSections(false);
+    const QList<int> widths = {150, 380, 380, 80, 100, 70, 80, 120, 90};
+    for (int c = 0; c < widths.size(); ++c)
+        header->resizeSection(c, widths.at(c));
+    header->setStretchLastSection(true);
+    connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int section, Qt::SortOrder order) {
+        if (section < 0)
+            m_model->setSort({PairStore::SortColumn::Id, Qt::DescendingOrder});
+        else
+            m_model->sort(section, order);
+    });
+
+    m_noMatches = new QWidget(m_table->viewport());
+    m_noMatches->setObjectName(u"noMatches"_s);
+    auto *nm = new QVBoxLayout(m_noMatches);
+    m_noMatchesText = new QLabel;
+    m_noMatchesText->setAlignment(Qt::AlignCenter);
+    m_noMatchesText->setWordWrap(true);
+    QFont f = m_noMatchesText->font();
+    f.setPointSizeF(f.pointSizeF() * 1.2);
+    m_noMatchesText->setFont(f);
+    auto *clear = new QPushButton(tr("Clear filters"));
+    clear->setObjectName(u"noMatchesClear"_s);
+    nm->addStretch(1);
+    nm->addWidget(m_noMatchesText);
+    nm->addWidget(clear, 0, Qt::AlignCenter);
+    nm->addStretch(2);
+    m_noMatches->hide();
+    m_table->viewport()->installEventFilter(this);
+    connect(clear, &QPushButton::clicked, this, [this] {
+        if (m_model->filter().isEmpty())
+            chooseAndImport();
+        else
+            m_filters->clear();
+    });
+
+    layout->addWidget(m_readOnlyBar);
+    layout->addWidget(m_externalBar);
+    layout->addWidget(m_table, 1);
+    m_tabs->addTab(page, tr("Pairs"));
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        m_noMatches->setGeometry(m_table->viewport()->rect());
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::buildDocks()
+{
+    m_filters = new FilterPanel;
+    m_filterDock = new QDockWidget(tr("Filters"), this);
+    m_filterDock->setObjectName(u"filterDock"_s);
+    m_filterDock->setWidget(m_filters);
+    m_filterDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_filterDock);
+
+    m_detail = new DetailPane;
+    m_detailDock = new QDockWidget(tr("Pair"), this);
+    m_detailDock->setObjectName(u"detailDock"_s);
+    m_detailDock->setWidget(m_detail);
+    m_detailDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::BottomDockWidgetArea, m_detailDock);
+    resizeDocks({m_filterDock}, {270}, Qt::Horizontal);
+    resizeDocks({m_detailDock}, {330}, Qt::Vertical);
+    connect(m_detail, &DetailPane::noteEdited, m_curator, &Curator::saveNote);
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_statusTotals = new QLabel;
+    m_statusTotals->setObjectName(u"statusTotals"_s);
+    m_statusBusy = new QLabel(tr("Working…"));
+    m_statusBusy->hide();
+    statusBar()->addPermanentWidget(m_statusBusy);
+    statusBar()->addPermanentWidget(m_statusTotals);
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusTotals->text();
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_session->isOpen()) {
+        m_statusTotals->setText(tr("No dataset open"));
+        return;
+    }
+    const QLocale l;
+    QStringList parts;
+    parts << tr("%1 pairs").arg(l.toString(m_session->liveTotal()));
+    if (!m_model->filter().isEmpty())
+        parts << tr("%1 matching").arg(m_model->isCounted() ? l.toString(m_model->matchingCount()) : u"…"_s);
+    parts << tr("%1 selected").arg(l.toString(m_curator->selectedCount()));
+    if (m_session->trashTotal() > 0)
+        parts << tr("%1 in the trash").arg(l.toString(m_session->trashTotal()));
+    m_statusTotals->setText(parts.join(u"   ·   "_s));
+}
+
+void MainWindow::updateDetail()
+{
+    const Pair *pair = m_model->pairAt(m_table->currentIndex().row());
+    m_detail->setPair(pair, m_session->anonymizer());
+}
+
+void MainWindow::updateEmptyResult()
+{
+    const bool empty = m_session->isOpen() && m_model->isCounted() && m_model->matchingCount() == 0;
+    m_noMatches->setVisible(empty);
+    if (!empty)
+        return;
+    auto *button = m_noMatches->findChild<QPushButton *>(u"noMatchesClear"_s);
+    if (m_model->filter().isEmpty()) {
+        m_noMatchesText->setText(
+            tr("This dataset has no pairs yet.\nImport JSONL, JSON or CSV files, or drop them here."));
+        button->setText(tr("Import Files…"));
+        button->setVisible(!m_session->isReadOnly());
+    } else {
+        m_noMatchesText->setText(tr("No pairs match the filter."));
+        button->setText(tr("Clear filters"));
+        button->setVisible(true);
+    }
+    m_noMatches->setGeometry(m_table->viewport()->rect());
+    m_noMatches->raise();
 }
 
 bool MainWindow::openDataset(const QString &path)
 {
-    QString error;
-    std::unique_ptr<Dataset> ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
-    if (!ds) {
-        showError(error);
+    if (path.isEmpty())
+        return false;
+    if (!path.startsWith(u"postgres"_s) && !QFileInfo::exists(path)) {
+        showError(tr("The dataset %1 does not exist.").arg(QDir::toNativeSeparators(path)));
         return false;
     }
-    if (!ds->isReadOnly())
-        Deriver::forDataset(*ds).deriveMissing(*ds, &error);
-    m_model->setStore(nullptr);
-    m_store.reset();
-    m_dataset = std::move(ds);
-    m_store = std::make_unique<PairStore>(*m_dataset);
-    m_model->setStore(m_store.get());
-    m_table->resizeColumnsToContents();
-    m_table->horizontalHeader()->resizeSection(1, 420);
-    m_table->horizontalHeader()->resizeSection(2, 420);
-    setWindowTitle(tr("%1 – PairLens").arg(m_dataset->displayName()));
-    m_status->setText(tr("%n pairs", nullptr, int(m_model->rowCount())));
-    QSettings().setValue(u"lastDataset"_s, path);
+    closeDataset();
+    m_pendingOpen = path;
+    m_session->open(path, false);
     return true;
+}
+
+void MainWindow::newDataset(const QString &path)
+{
+    closeDataset();
+    if (QFileInfo::exists(path) && !QFile::remove(path)) {
+        showError(tr("Cannot replace %1.").arg(QDir::toNativeSeparators(path)));
+        return;
+    }
+    m_pendingOpen = path;
+    m_session->open(path, true);
+}
+
+void MainWindow::openDemo()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    QDir().mkpath(dir);
+    const QString path = QDir(dir).filePath(u"demo.pairlens"_s);
+    closeDataset();
+    m_pendingOpen = path;
+    statusBar()->showMessage(tr("Creating the demo dataset…"));
+    m_session->createDemo(path, 5000);
 }
 
 void MainWindow::openLastDataset()
 {
     const QString last = QSettings().value(u"lastDataset"_s).toString();
-    if (!last.isEmpty() && QFile::exists(last))
+    if (!last.isEmpty() && QFileInfo::exists(last))
         openDataset(last);
+}
+
+void MainWindow::closeDataset()
+{
+    if (!m_session->isOpen())
+        return;
+    m_detail->setPair(nullptr, nullptr);
+    if (m_trash)
+        m_trash->close();
+    m_undo->clear();
+    m_session->close();
+    m_externalBar->hide();
+    m_readOnlyBar->hide();
+    m_stack->setCurrentWidget(m_empty);
+    m_empty->setRecent(recentDatasets());
+    setWindowTitle(tr("PairLens"));
+    updateActions();
+    updateStatus();
+}
+
+void MainWindow::onOpened(const OpenInfo &info)
+{
+    m_pendingOpen.clear();
+    m_errorBar->hide();
+    m_stack->setCurrentWidget(m_tabs);
+    const QString name = QFileInfo(info.location).fileName();
+    setWindowTitle(info.readOnly ? tr("%1 [read-only] – PairLens").arg(name) : tr("%1 – PairLens").arg(name));
+    m_readOnlyBar->setVisible(info.readOnly);
+    m_detail->setReadOnly(info.readOnly);
+    m_session->requestChoices();
+    rememberRecent(info.location);
+    QSettings().setValue(u"lastDataset"_s, info.location);
+    if (info.migrated)
+        statusBar()->showMessage(tr("The dataset was upgraded to the current format."), 8000);
+    updateActions();
+    updateStatus();
+    emit datasetOpened(info.location);
+}
+
+void MainWindow::onOpenFailed(const QString &location, const QString &error)
+{
+    m_pendingOpen.clear();
+    statusBar()->clearMessage();
+    Q_UNUSED(location);
+    showError(error);
+    m_stack->setCurrentWidget(m_empty);
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_errorBar->setText(message);
+    m_errorBar->show();
+}
+
+void MainWindow::refresh()
+{
+    if (!m_session->isOpen())
+        return;
+    m_externalBar->hide();
+    const QModelIndex top = m_table->indexAt(QPoint(0, 0));
+    const bool newestFirst = m_model->currentSort().column == PairStore::SortColumn::Id &&
+                             m_model->currentSort().order == Qt::DescendingOrder;
+    m_keepTopRow = newestFirst && top.isValid() ? top.row() : -1;
+    m_session->refresh();
+}
+
+void MainWindow::setPreview(bool on)
+{
+    m_model->setPreview(on);
+    if (QAction *a = findChild<QAction *>(u"actionPreview"_s); a && a->isChecked() != on)
+        a->setChecked(on);
+}
+
+void MainWindow::showTrash()
+{
+    if (!m_session->isOpen())
+        return;
+    if (!m_trash)
+        m_trash = new TrashDialog(m_session, this);
+    m_trash->show();
+    m_trash->raise();
+    m_trash->activateWindow();
+}
+
+void MainWindow::importFiles(const QStringList &files)
+{
+    if (files.isEmpty())
+        return;
+    if (!m_session->isOpen()) {
+        showError(tr("Open or create a dataset first, then import files into it."));
+        return;
+    }
+    if (m_session->isReadOnly()) {
+        showError(tr("The dataset is read-only; nothing can be imported into it."));
+        return;
+    }
+    auto *dialog = new ImportDialog(m_session->location(), files, this);
+    dialog->setObjectName(u"importDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportDialog::importFinished, this, [this](const ImportReport &report) {
+        m_session->refresh([this](const WriteResult &) { m_externalBar->hide(); });
+        if (!report.fatalError.isEmpty())
+            showError(tr("The import failed: %1").arg(report.fatalError));
+        else
+            statusBar()->showMessage(ImportDialog::summary(report, 1).section(u':', 1).trimmed(), 8000);
+    });
+    dialog->show();
+    dialog->start();
+}
+
+void MainWindow::addStatisticsTab(QWidget *view, const QString &title)
+{
+    m_tabs->addTab(view, title);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls()) {
+        for (const QUrl &url : event->mimeData()->urls()) {
+            if (url.isLocalFile()) {
+                event->acceptProposedAction();
+                return;
+            }
+        }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList imports;
+    QString dataset;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (!url.isLocalFile())
+            continue;
+        const QString path = url.toLocalFile();
+        if (kImportSuffixes.contains(QFileInfo(path).suffix().toLower()))
+            imports << path;
+        else if (dataset.isEmpty())
+            dataset = path;
+    }
+    event->acceptProposedAction();
+    if (!dataset.isEmpty())
+        openDataset(dataset); // a dataset file opens; files dropped with it are ignored
+    else
+        importFiles(imports);
+}
+
+QStringList MainWindow::recentDatasets() const
+{
+    return QSettings().value(u"recentDatasets"_s).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QStringList recent = recentDatasets();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(u"recentDatasets"_s, recent);
+    m_empty->setRecent(recent);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(u"window/geometry"_s).toByteArray());
+    restoreState(s.value(u"window/state"_s).toByteArray());
+    m_table->horizontalHeader()->restoreState(s.value(u"window/tableHeader"_s).toByteArray());
+    const QHeaderView *header = m_table->horizontalHeader();
+    if (header->sortIndicatorSection() >= 0)
+        m_model->sort(header->sortIndicatorSection(), header->sortIndicatorOrder());
+    const Filter filter =
+        Filter::fromJson(QJsonDocument::fromJson(s.value(u"filter"_s).toByteArray()).object());
+    m_filters->setFilter(filter);
+    m_model->setFilter(filter);
+    setPreview(s.value(u"preview"_s, false).toBool());
+    m_empty->setRecent(recentDatasets());
+}
+
+void MainWindow::saveSettings()
+{
+    QSettings s;
+    s.setValue(u"window/geometry"_s, saveGeometry());
+    s.setValue(u"window/state"_s, saveState());
+    s.setValue(u"window/tableHeader"_s, m_table->horizontalHeader()->saveState());
+    s.setValue(u"filter"_s, QJsonDocument(m_filters->filter().toJson()).toJson(QJsonDocument::Compact));
+    s.setValue(u"preview"_s, m_model->preview());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_detail->setPair(nullptr, nullptr); // saves a note still being typed
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::chooseAndOpen()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Dataset"), {}, tr("PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)"));
+    if (!path.isEmpty())
+        openDataset(path);
+}
+
+void MainWindow::chooseAndCreate()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("New Dataset"), tr("pairs.pairlens"),
+                                                tr("PairLens datasets (*.pairlens)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u".pairlens"_s;
+    newDataset(path);
+}
+
+void MainWindow::chooseAndImport()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import Pairs"), {}, tr("Pairs (*.jsonl *.ndjson *.json *.csv);;All files (*)"));
+    importFiles(files);
 }
 
 } // namespace pairlens::ui

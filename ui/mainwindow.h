@@ -1,21 +1,35 @@
 #pragma once
 
+#include "dataset/filter.h"
+
 #include <QMainWindow>
 
-#include <memory>
+#include <functional>
 
-class QTableView;
+class QAction;
+class QDockWidget;
 class QLabel;
-
-namespace pairlens {
-class Dataset;
-class PairStore;
-}
+class QMenu;
+class QStackedWidget;
+class QTabWidget;
+class QTableView;
+class QUndoStack;
 
 namespace pairlens::ui {
 
+class Curator;
+class DatasetSession;
+class DetailPane;
+class EmptyState;
+class FilterPanel;
+class InfoBar;
 class PairTableModel;
+class TrashDialog;
+struct OpenInfo;
 
+// The main window: the pairs table with its filter panel and detail pane, menus and toolbar, the
+// banners and the empty states. The database work happens in DatasetSession's worker thread; the
+// review and delete work in Curator; this class wires them together and keeps the layout.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -23,17 +37,99 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // Opening is asynchronous: the table fills when the worker has opened the dataset. Returns
+    // false (with a message in the window) when there is nothing to open at `path`.
     bool openDataset(const QString &path);
+    void newDataset(const QString &path);
+    void openDemo();
     void openLastDataset();
+    void closeDataset();
+    // Imports JSONL / JSON / CSV files into the open dataset (progress dialog, report).
+    void importFiles(const QStringList &files);
+
+    // Hook for the statistics view (ui/stats/): adds it as a tab next to the pairs. The window
+    // calls `setFilter` on it with every filter change; its filterRequested() applies a filter.
+    void addStatisticsTab(QWidget *view, const QString &title);
+    // The current filter and the selected rows, e.g. for an export dialog (File > Export).
+    std::function<void()> exportHandler;
+
+    DatasetSession *session() const { return m_session; }
+    PairTableModel *model() const { return m_model; }
+    QTableView *tableView() const { return m_table; }
+    FilterPanel *filterPanel() const { return m_filters; }
+    DetailPane *detailPane() const { return m_detail; }
+    QUndoStack *undoStack() const { return m_undo; }
+    Curator *curator() const { return m_curator; }
+    TrashDialog *trashDialog() const { return m_trash; }
+    InfoBar *errorBar() const { return m_errorBar; }
+    InfoBar *externalBar() const { return m_externalBar; }
+    InfoBar *readOnlyBar() const { return m_readOnlyBar; }
+    QString statusText() const;
+
+public slots:
+    void showTrash();
+    void setPreview(bool on);
+    void refresh();
+
+signals:
+    void datasetOpened(const QString &location);
+    void filterApplied(const pairlens::Filter &filter);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void buildTable();
+    void buildDocks();
+    void buildActions();
+    void buildStatusBar();
+    QAction *addAction(QMenu *menu, const QString &name, const QString &text, const QKeySequence &shortcut,
+                       const QString &tip, const std::function<void()> &slot);
+    void restoreSettings();
+    void saveSettings();
+    void onOpened(const OpenInfo &info);
+    void onOpenFailed(const QString &location, const QString &error);
     void showError(const QString &message);
+    void updateActions();
+    void updateStatus();
+    void updateDetail();
+    void updateEmptyResult();
+    void rememberRecent(const QString &path);
+    QStringList recentDatasets() const;
+    void chooseAndOpen();
+    void chooseAndCreate();
+    void chooseAndImport();
+    void showShortcuts();
 
-    std::unique_ptr<Dataset> m_dataset;
-    std::unique_ptr<PairStore> m_store;
+    DatasetSession *m_session = nullptr;
     PairTableModel *m_model = nullptr;
     QTableView *m_table = nullptr;
-    QLabel *m_status = nullptr;
+    FilterPanel *m_filters = nullptr;
+    DetailPane *m_detail = nullptr;
+    QUndoStack *m_undo = nullptr;
+    Curator *m_curator = nullptr;
+    TrashDialog *m_trash = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    EmptyState *m_empty = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QWidget *m_noMatches = nullptr;
+    QLabel *m_noMatchesText = nullptr;
+    InfoBar *m_errorBar = nullptr;
+    InfoBar *m_readOnlyBar = nullptr;
+    InfoBar *m_externalBar = nullptr;
+    QDockWidget *m_filterDock = nullptr;
+    QDockWidget *m_detailDock = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QLabel *m_statusTotals = nullptr;
+    QLabel *m_statusBusy = nullptr;
+    QList<QAction *> m_needsDataset;  // enabled while a dataset is open
+    QList<QAction *> m_needsWritable; // and only when it is writable
+    QString m_pendingOpen;
+    int m_busy = 0;
+    int m_keepTopRow = -1;
 };
 
 } // namespace pairlens::ui

@@ -1,0 +1,42 @@
+#pragma once
+
+// Helpers shared by the GUI tests: isolated settings and paths, and datasets of demo pairs.
+#include "dataset/dataset.h"
+#include "dataset/demogenerator.h"
+#include "dataset/pairstore.h"
+
+#include <QCoreApplication>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace pairlens::test {
+
+// Test-mode standard paths and a settings folder inside `dir`, so no test reads or changes a
+// user's configuration.
+inline void isolateSettings(const QTemporaryDir &dir)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("PairLensTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("PairLensTest"));
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
+    QSettings().clear();
+}
+
+// A dataset file with `count` demo pairs (the same pairs for the same seed).
+inline bool makeDemoDataset(const QString &path, int count, quint64 seed = 7)
+{
+    QString error;
+    std::unique_ptr<Dataset> ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    if (!ds) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    PairStore store(*ds);
+    DemoGenerator gen(seed);
+    return store.add(gen.generate(count)).added == count;
+}
+
+} // namespace pairlens::test

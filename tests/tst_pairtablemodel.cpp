@@ -1,0 +1,189 @@
+// The pairs table model over a real dataset file: checked by QAbstractItemModelTester while it
+// loads pages on the worker, filters, sorts, previews and refreshes; stale results are dropped.
+#include "datasetsession.h"
+#include "guitestutil.h"
+#include "pairtablemodel.h"
+#include "privacy/anonymizer.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+using namespace pairlens::ui;
+
+class TstPairTableModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void modelTester_data();
+    void modelTester();
+    void staleFiltersAreDropped();
+    void cacheStaysBounded();
+    void previewAnonymizes();
+    void selectionResolvesRanges();
+
+private:
+    void loadAll(PairTableModel &model);
+    qint64 expectedCount(const Filter &filter);
+
+    QTemporaryDir m_dir;
+    QString m_path;
+};
+
+void TstPairTableModel::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    test::isolateSettings(m_dir);
+    m_path = m_dir.filePath(u"pairs.pairlens"_s);
+    QVERIFY(test::makeDemoDataset(m_path, 1200));
+}
+
+qint64 TstPairTableModel::expectedCount(const Filter &filter)
+{
+    QString error;
+    auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+    return PairStore(*ds).count(filter);
+}
+
+void TstPairTableModel::loadAll(PairTableModel &model)
+{
+    for (int row = 0; row < model.rowCount(); row += PairTableModel::kPageSize) {
+        model.data(model.index(row, PairTableModel::Question), Qt::DisplayRole);
+        QTRY_VERIFY(model.pairAt(row));
+    }
+}
+
+void TstPairTableModel::modelTester_data()
+{
+    QTest::addColumn<QString>("search");
+    QTest::addColumn<int>("scope");
+    QTest::addColumn<int>("sortColumn");
+    QTest::newRow("all, newest first") << QString() << int(Filter::Scope::Live) << -1;
+    QTest::newRow("search") << u"customers"_s << int(Filter::Scope::Live) << -1;
+    QTest::newRow("by time") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Time);
+    QTest::newRow("by PII") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Pii);
+    QTest::newRow("empty trash") << QString() << int(Filter::Scope::Deleted) << -1;
+    QTest::newRow("no match") << u"zzzxqj"_s << int(Filter::Scope::Live) << -1;
+}
+
+void TstPairTableModel::modelTester()
+{
+    QFETCH(QString, search);
+    QFETCH(int, scope);
+    QFETCH(int, sortColumn);
+    DatasetSession session;
+    PairTableModel model(&session, Filter::Scope(scope));
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy opened(&session, &DatasetSession::opened);
+    session.open(m_path);
+    QTRY_COMPARE(opened.size(), 1);
+    QTRY_VERIFY(model.isCounted());
+    QCOMPARE(model.rowCount(), scope == int(Filter::Scope::Live) ? 1200 : 0);
+
+    Filter filter;
+    filter.search = search;
+    model.setFilter(filter);
+    if (sortColumn >= 0)
+        model.sort(sortColumn, Qt::AscendingOrder);
+    filter.scope = Filter::Scope(scope);
+    const qint64 expected = expectedCount(filter);
+    QTRY_COMPARE(qint64(model.rowCount()), expected);
+    loadAll(model);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QVERIFY(model.pairAt(row));
+    if (expected > 0) {
+        QVERIFY(!model.data(model.index(0, PairTableModel::Question), Qt::DisplayRole).toString().isEmpty());
+        QVERIFY(model.data(model.index(0, 0), PairTableModel::RowIdRole).toLongLong() > 0);
+    }
+    model.setPreview(true);
+    model.refresh();
+    QTRY_COMPARE(qint64(model.rowCount()), expected);
+    loadAll(model);
+    session.close();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TstPairTableModel::staleFiltersAreDropped()
+{
+    DatasetSession session;
+    PairTableModel model(&session);
+    session.open(m_path);
+    QTRY_VERIFY(model.isCounted());
+    Filter a;
+    a.search = u"customers"_s;
+    Filter b;
+    b.success = Filter::Success::FailedOnly;
+    model.setFilter(a);
+    model.setFilter(b); // before the first answer: only b's count and pages may show
+    QTRY_COMPARE(qint64(model.rowCount()), expectedCount(b));
+    loadAll(model);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QVERIFY2(!model.pairAt(row)->success, "a row of the earlier filter leaked in");
+}
+
+void TstPairTableModel::cacheStaysBounded()
+{
+    DatasetSession session;
+    PairTableModel model(&session);
+    session.open(m_path);
+    QTRY_COMPARE(model.rowCount(), 1200);
+    QSignalSpy pages(&model, &PairTableModel::pageArrived);
+    // Walk top to bottom, as scrolling does: at most kCachePages pages stay in memory.
+    for (int row = 0; row < model.rowCount(); row += PairTableModel::kPageSize) {
+        model.data(model.index(row, 0), Qt::DisplayRole);
+        QTRY_VERIFY(model.pairAt(row));
+    }
+    QVERIFY(model.cachedPageCount() <= PairTableModel::kCachePages);
+    QVERIFY(model.pairAt(1199));
+}
+
+void TstPairTableModel::previewAnonymizes()
+{
+    DatasetSession session;
+    PairTableModel model(&session);
+    Filter f;
+    f.piiRequired = true;
+    f.piiKinds = quint32(PiiKind::Email);
+    model.setFilter(f);
+    session.open(m_path);
+    QTRY_VERIFY(model.isCounted());
+    QVERIFY(model.rowCount() > 0);
+    model.data(model.index(0, 0), Qt::DisplayRole);
+    QTRY_VERIFY(model.pairAt(0));
+    const Pair pair = *model.pairAt(0);
+    const QModelIndex question = model.index(0, PairTableModel::Question);
+    const QString original = model.data(question, Qt::DisplayRole).toString();
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setPreview(true);
+    QCOMPARE(changed.size(), 1);
+    const QString anonymized = model.data(question, Qt::DisplayRole).toString();
+    QCOMPARE(anonymized, session.anonymizer()->anonymizeText(pair.naturalLanguageQuery).text.simplified());
+    QVERIFY(original != anonymized);
+    QVERIFY(!anonymized.contains(u'@') || anonymized.contains(u"example.com"_s));
+}
+
+void TstPairTableModel::selectionResolvesRanges()
+{
+    DatasetSession session;
+    PairTableModel model(&session);
+    session.open(m_path);
+    QTRY_COMPARE(model.rowCount(), 1200);
+    model.data(model.index(0, 0), Qt::DisplayRole);
+    QTRY_VERIFY(model.pairAt(0));
+    QItemSelection selection;
+    selection.select(model.index(0, 0), model.index(2, PairTableModel::ColumnCount - 1));
+    selection.select(model.index(1, 0), model.index(4, 0));      // overlaps the first range
+    selection.select(model.index(900, 0), model.index(1099, 0)); // not loaded
+    QCOMPARE(PairTableModel::selectedRowCount(selection), qint64(205));
+    const Selection s = model.selectionFor(selection);
+    QCOMPARE(s.rowIds.size(), 5);
+    QCOMPARE(s.rowIds.first(), model.pairAt(0)->rowId);
+    QCOMPARE(s.ranges.size(), 1);
+    QCOMPARE(s.ranges.first().first, qint64(900));
+    QCOMPARE(s.ranges.first().second, qint64(200));
+}
+
+QTEST_MAIN(TstPairTableModel)
+#include "tst_pairtablemodel.moc"

@@ -1,0 +1,198 @@
+#include "curator.h"
+
+#include "commands.h"
+#include "datasetsession.h"
+#include "pairdialog.h"
+#include "pairtablemodel.h"
+
+#include <QMessageBox>
+#include <QTableView>
+#include <QUndoStack>
+
+namespace pairlens::ui {
+
+Curator::Curator(DatasetSession *session, PairTableModel *model, QTableView *view, QUndoStack *undo,
+                 QWidget *window)
+    : QObject(window), m_session(session), m_model(model), m_view(view), m_undo(undo), m_window(window)
+{
+    confirm = [this](const QString &title, const QString &text) {
+        return QMessageBox::question(m_window, title, text, QMessageBox::Yes | QMessageBox::Cancel,
+                                     QMessageBox::Cancel) == QMessageBox::Yes;
+    };
+    editPair = [this](bool add, Pair *pair) {
+        PairDialog dialog(add ? PairDialog::Mode::Add : PairDialog::Mode::Edit, *pair, {}, m_window);
+        if (dialog.exec() != QDialog::Accepted)
+            return false;
+        *pair = dialog.pair();
+        return true;
+    };
+    connect(session->worker(), &DatasetWorker::nextFound, this, [this](quint64, qint64 row) {
+        if (row < 0)
+            emit message(tr("No unreviewed pair after this one."));
+        else
+            selectRow(int(row));
+    });
+}
+
+qint64 Curator::selectedCount() const
+{
+    return PairTableModel::selectedRowCount(m_view->selectionModel()->selection());
+}
+
+void Curator::review(ReviewStatus status)
+{
+    if (!m_session->isOpen() || m_session->isReadOnly())
+        return;
+    const QItemSelection selection = m_view->selectionModel()->selection();
+    const qint64 n = PairTableModel::selectedRowCount(selection);
+    if (n == 0) {
+        emit message(tr("Select the pairs to review first."));
+        return;
+    }
+    WriteRequest r;
+    r.kind = WriteKind::Review;
+    r.status = status;
+    r.selection = m_model->selectionFor(selection);
+    m_session->write(r);
+    // Reviewing one pair at a time moves on to the next, so A, A, R, ... walks through the table.
+    if (n == 1)
+        move(1);
+}
+
+void Curator::deleteSelected()
+{
+    const qint64 n = selectedCount();
+    if (!m_session->isOpen() || m_session->isReadOnly() || n == 0)
+        return;
+    const QString text =
+        n == 1 ? tr("Delete the selected pair? You can undo this with Ctrl+Z or restore it from "
+                    "the trash.")
+               : tr("Delete %n selected pairs? You can undo this with Ctrl+Z or restore them "
+                    "from the trash.",
+                    nullptr, int(n));
+    if (!confirm(tr("Delete Pairs"), text))
+        return;
+    deleteWith(m_model->selectionFor(m_view->selectionModel()->selection()), n);
+}
+
+void Curator::deleteMatching()
+{
+    const qint64 n = m_model->matchingCount();
+    if (!m_session->isOpen() || m_session->isReadOnly() || n == 0)
+        return;
+    const bool all = m_model->filter().isEmpty();
+    const QString text = all ? tr("Delete all %n pairs of the dataset? You can undo this with Ctrl+Z or "
+                                  "restore them from the trash.",
+                                  nullptr, int(n))
+                             : tr("Delete the %n pairs matching the filter? You can undo this with Ctrl+Z or "
+                                  "restore them from the trash.",
+                                  nullptr, int(n));
+    if (!confirm(tr("Delete Pairs"), text))
+        return;
+    Selection s;
+    s.filter = m_model->filter();
+    s.sort = m_model->currentSort();
+    s.wholeFilter = true;
+    deleteWith(s, n);
+}
+
+void Curator::deleteWith(const Selection &selection, qint64 count)
+{
+    Q_UNUSED(count);
+    m_view->clearSelection();
+    WriteRequest r;
+    r.kind = WriteKind::Delete;
+    r.selection = selection;
+    m_session->write(r, [this](const WriteResult &result) {
+        if (!result.ok || result.count == 0)
+            return;
+        m_undo->push(new DeleteCommand(m_session, result.rowIds, result.batch, result.count));
+        emit message(result.count == 1 ? tr("1 pair moved to the trash.")
+                                       : tr("%n pairs moved to the trash.", nullptr, int(result.count)));
+    });
+}
+
+void Curator::editCurrent()
+{
+    if (!m_session->isOpen() || m_session->isReadOnly())
+        return;
+    const Pair *current = m_model->pairAt(m_view->currentIndex().row());
+    if (!current)
+        return;
+    Pair pair = *current;
+    if (!editPair(false, &pair))
+        return;
+    WriteRequest r;
+    r.kind = WriteKind::Edit;
+    r.rowId = pair.rowId;
+    r.question = pair.naturalLanguageQuery;
+    r.sql = pair.sqlQuery;
+    m_session->write(r);
+}
+
+void Curator::addPair()
+{
+    if (!m_session->isOpen() || m_session->isReadOnly())
+        return;
+    Pair pair;
+    pair.executionTimeMs = -1;
+    if (!editPair(true, &pair))
+        return;
+    pair.timestamp = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    WriteRequest r;
+    r.kind = WriteKind::Add;
+    r.pair = pair;
+    m_session->write(r, [this](const WriteResult &result) {
+        if (result.ok)
+            emit message(tr("Pair added."));
+    });
+}
+
+void Curator::saveNote(qint64 rowId, const QString &note)
+{
+    if (!m_session->isOpen() || m_session->isReadOnly())
+        return;
+    WriteRequest r;
+    r.kind = WriteKind::Note;
+    r.rowId = rowId;
+    r.note = note;
+    m_session->write(r);
+}
+
+void Curator::selectRow(int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    const QModelIndex index = m_model->index(row, PairTableModel::Question);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+}
+
+void Curator::move(int delta)
+{
+    const int rows = m_model->rowCount();
+    if (rows == 0)
+        return;
+    const int current =
+        m_view->currentIndex().isValid() ? m_view->currentIndex().row() : (delta > 0 ? -1 : rows);
+    selectRow(std::clamp(current + delta, 0, rows - 1));
+}
+
+void Curator::nextUnreviewed()
+{
+    const int from = m_view->currentIndex().isValid() ? m_view->currentIndex().row() + 1 : 0;
+    // The loaded rows answer at once; beyond them the worker looks further.
+    for (int row = from; row < m_model->rowCount(); ++row) {
+        const Pair *p = m_model->pairAt(row);
+        if (!p)
+            break;
+        if (p->reviewStatus == ReviewStatus::Unreviewed) {
+            selectRow(row);
+            return;
+        }
+    }
+    m_session->requestNextUnreviewed(0, m_model->filter(), m_model->currentSort(), from);
+}
+
+} // namespace pairlens::ui

@@ -1,0 +1,141 @@
+#include "datasetsession.h"
+
+#include "privacy/anonymizer.h"
+
+#include <QThread>
+
+namespace pairlens::ui {
+
+DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<OpenInfo>();
+    qRegisterMetaType<FilterChoices>();
+    qRegisterMetaType<WriteResult>();
+    qRegisterMetaType<QList<Pair>>();
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("pairlens-dataset"));
+    m_worker = new DatasetWorker;
+    m_worker->moveToThread(m_thread);
+    // The worker (and with it the dataset connection) is destroyed on its own thread.
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &DatasetWorker::opened, this, &DatasetSession::onOpened);
+    connect(m_worker, &DatasetWorker::writeFinished, this, &DatasetSession::onWriteFinished);
+    connect(m_worker, &DatasetWorker::totalsChanged, this, [this](qint64 live, qint64 trash) {
+        m_live = live;
+        m_trash = trash;
+        emit totalsChanged(live, trash);
+    });
+    connect(m_worker, &DatasetWorker::externalChange, this, &DatasetSession::externalChange);
+    connect(m_worker, &DatasetWorker::failed, this, &DatasetSession::writeFailed);
+    m_thread->start();
+}
+
+DatasetSession::~DatasetSession()
+{
+    post([](DatasetWorker *w) { w->close(); });
+    m_thread->quit();
+    m_thread->wait();
+}
+
+void DatasetSession::post(std::function<void(DatasetWorker *)> job)
+{
+    DatasetWorker *w = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker, [w, job = std::move(job)] { job(w); }, Qt::QueuedConnection);
+}
+
+void DatasetSession::open(const QString &location, bool create)
+{
+    emit busyChanged(true);
+    post([location, create](DatasetWorker *w) { w->open(location, create); });
+}
+
+void DatasetSession::createDemo(const QString &location, int pairs)
+{
+    emit busyChanged(true);
+    post([location, pairs](DatasetWorker *w) { w->createDemo(location, pairs); });
+}
+
+void DatasetSession::close()
+{
+    post([](DatasetWorker *w) { w->close(); });
+    const bool wasOpen = m_open;
+    m_open = false;
+    m_info = {};
+    m_anonymizer.reset();
+    m_live = m_trash = 0;
+    if (wasOpen)
+        emit closed();
+}
+
+void DatasetSession::setPollInterval(int ms)
+{
+    post([ms](DatasetWorker *w) { w->setPollInterval(ms); });
+}
+
+void DatasetSession::onOpened(const OpenInfo &info)
+{
+    emit busyChanged(false);
+    if (!info.error.isEmpty()) {
+        emit openFailed(info.location, info.error);
+        return;
+    }
+    m_info = info;
+    m_open = true;
+    privacy::Config config = privacy::Config::fromSettings(info.settings);
+    config.key = info.secret;
+    m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
+    emit opened(info);
+}
+
+void DatasetSession::requestCount(quint64 client, quint64 generation, const Filter &filter)
+{
+    post([=](DatasetWorker *w) { w->count(client, generation, filter); });
+}
+
+void DatasetSession::requestPage(const PageRequest &request)
+{
+    post([request](DatasetWorker *w) { w->fetchPage(request); });
+}
+
+void DatasetSession::requestChoices()
+{
+    post([](DatasetWorker *w) { w->loadChoices(); });
+}
+
+void DatasetSession::requestNextUnreviewed(quint64 client, const Filter &filter, const PairStore::Sort &sort,
+                                           qint64 fromRow)
+{
+    post([=](DatasetWorker *w) { w->findNext(client, filter, sort, fromRow); });
+}
+
+void DatasetSession::write(const WriteRequest &request, Callback callback)
+{
+    const int id = ++m_lastRequest;
+    if (callback)
+        m_callbacks.insert(id, std::move(callback));
+    emit busyChanged(true);
+    post([id, request](DatasetWorker *w) { w->write(id, request); });
+}
+
+void DatasetSession::refresh(Callback callback)
+{
+    const int id = ++m_lastRequest;
+    if (callback)
+        m_callbacks.insert(id, std::move(callback));
+    emit busyChanged(true);
+    post([id](DatasetWorker *w) { w->refresh(id); });
+}
+
+void DatasetSession::onWriteFinished(const WriteResult &result)
+{
+    emit busyChanged(false);
+    if (const Callback cb = m_callbacks.take(result.requestId))
+        cb(result);
+    if (!result.ok && !result.error.isEmpty())
+        emit writeFailed(result.error);
+    if (result.ok || result.kind == WriteKind::Refresh)
+        emit modified();
+}
+
+} // namespace pairlens::ui

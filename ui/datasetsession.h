@@ -1,0 +1,87 @@
+#pragma once
+
+#include "datasetworker.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class QThread;
+
+namespace pairlens::privacy {
+class Anonymizer;
+}
+
+namespace pairlens::ui {
+
+// The window's side of the open dataset: owns the worker thread, posts requests to it, remembers
+// what the window needs to know (location, read-only, totals) and holds the anonymizer the preview
+// uses. Models and dialogs share one session.
+class DatasetSession : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const WriteResult &)>;
+
+    explicit DatasetSession(QObject *parent = nullptr);
+    ~DatasetSession() override;
+
+    DatasetWorker *worker() const { return m_worker; }
+
+    void open(const QString &location, bool create = false);
+    void createDemo(const QString &location, int pairs);
+    void close();
+    void setPollInterval(int ms);
+
+    bool isOpen() const { return m_open; }
+    bool isReadOnly() const { return m_info.readOnly; }
+    QString location() const { return m_info.location; }
+    const OpenInfo &info() const { return m_info; }
+    const privacy::Anonymizer *anonymizer() const { return m_anonymizer.get(); }
+    qint64 liveTotal() const { return m_live; }
+    qint64 trashTotal() const { return m_trash; }
+
+    quint64 newClientId() { return ++m_lastClient; }
+
+    // Reads (answered by the worker's signals).
+    void requestCount(quint64 client, quint64 generation, const Filter &filter);
+    void requestPage(const PageRequest &request);
+    void requestChoices();
+    void requestNextUnreviewed(quint64 client, const Filter &filter, const PairStore::Sort &sort,
+                               qint64 fromRow);
+
+    // Writes. The callback runs on the window's thread once the worker is done; then `modified`
+    // tells every model to reload in place.
+    void write(const WriteRequest &request, Callback callback = {});
+    void refresh(Callback callback = {});
+
+signals:
+    void opened(const pairlens::ui::OpenInfo &info);
+    void openFailed(const QString &location, const QString &error);
+    void closed();
+    void modified();
+    void totalsChanged(qint64 live, qint64 trash);
+    void writeFailed(const QString &error);
+    void externalChange(qint64 added, qint64 live);
+    void busyChanged(bool busy);
+
+private:
+    void post(std::function<void(DatasetWorker *)> job);
+    void onOpened(const OpenInfo &info);
+    void onWriteFinished(const WriteResult &result);
+
+    QThread *m_thread = nullptr;
+    DatasetWorker *m_worker = nullptr;
+    OpenInfo m_info;
+    bool m_open = false;
+    std::unique_ptr<privacy::Anonymizer> m_anonymizer;
+    QHash<int, Callback> m_callbacks;
+    int m_lastRequest = 0;
+    quint64 m_lastClient = 0;
+    qint64 m_live = 0;
+    qint64 m_trash = 0;
+};
+
+} // namespace pairlens::ui

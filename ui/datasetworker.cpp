@@ -1,0 +1,298 @@
+#include "datasetworker.h"
+
+#include "dataset/dataset.h"
+#include "dataset/demogenerator.h"
+#include "dataset/deriver.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::ui {
+namespace {
+
+Filter rowIdFilter(const QList<qint64> &ids, Filter::Scope scope = Filter::Scope::Live)
+{
+    Filter f;
+    f.rowIds = ids;
+    f.restrictToRowIds = true;
+    f.scope = scope;
+    return f;
+}
+
+constexpr int kFindChunk = 2000;
+constexpr qint64 kFindLimit = 500000; // "next unreviewed" looks this far ahead at most
+
+} // namespace
+
+DatasetWorker::DatasetWorker(QObject *parent) : QObject(parent) {}
+
+DatasetWorker::~DatasetWorker()
+{
+    close();
+}
+
+void DatasetWorker::open(const QString &location, bool create)
+{
+    close();
+    OpenInfo info;
+    info.location = location;
+    QString error;
+    m_dataset =
+        Dataset::open(location, create ? Dataset::Mode::OpenOrCreate : Dataset::Mode::OpenExisting, &error);
+    if (!m_dataset) {
+        info.error = error;
+        emit opened(info);
+        return;
+    }
+    if (!m_dataset->isReadOnly()) {
+        // Rows written by outside programs get their statement type, tables and PII kinds now.
+        if (Deriver::forDataset(*m_dataset).deriveMissing(*m_dataset, &error) < 0)
+            emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    }
+    m_store = std::make_unique<PairStore>(*m_dataset);
+    info.readOnly = m_dataset->isReadOnly();
+    info.migrated = m_dataset->wasMigrated();
+    info.settings = m_dataset->settings();
+    info.secret = m_dataset->secret();
+    m_dataVersion = m_dataset->dataVersion();
+    emit opened(info);
+    updateTotals();
+    if (!m_poll) {
+        m_poll = new QTimer(this);
+        connect(m_poll, &QTimer::timeout, this, &DatasetWorker::poll);
+    }
+    m_poll->start(m_pollInterval);
+}
+
+void DatasetWorker::createDemo(const QString &location, int pairs)
+{
+    close();
+    QFile::remove(location);
+    QString error;
+    {
+        std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::OpenOrCreate, &error);
+        if (!ds) {
+            OpenInfo info;
+            info.location = location;
+            info.error = error;
+            emit opened(info);
+            return;
+        }
+        PairStore store(*ds);
+        DemoGenerator generator;
+        for (int done = 0; done < pairs;) {
+            const int n = std::min(5000, pairs - done);
+            const PairStore::AddResult r = store.add(generator.generate(n));
+            if (!r.error.isEmpty()) {
+                OpenInfo info;
+                info.location = location;
+                info.error = tr("Cannot write the demo dataset: %1").arg(r.error);
+                emit opened(info);
+                return;
+            }
+            done += n;
+        }
+    }
+    open(location, false);
+}
+
+void DatasetWorker::close()
+{
+    if (m_poll)
+        m_poll->stop();
+    m_store.reset();
+    m_dataset.reset();
+    m_knownLive = 0;
+}
+
+void DatasetWorker::setPollInterval(int ms)
+{
+    m_pollInterval = ms;
+    if (m_poll && m_poll->isActive())
+        m_poll->start(ms);
+}
+
+void DatasetWorker::updateTotals()
+{
+    if (!m_store)
+        return;
+    Filter trash;
+    trash.scope = Filter::Scope::Deleted;
+    m_knownLive = m_store->count({});
+    emit totalsChanged(m_knownLive, m_store->count(trash));
+}
+
+void DatasetWorker::count(quint64 client, quint64 generation, const Filter &filter)
+{
+    if (!m_store)
+        return;
+    const qint64 n = m_store->count(filter);
+    if (n < 0)
+        emit failed(tr("Cannot count the pairs: %1").arg(m_store->errorString()));
+    emit counted(client, generation, std::max<qint64>(0, n));
+}
+
+void DatasetWorker::fetchPage(const PageRequest &r)
+{
+    const bool stale = r.state->generation.load() != r.generation;
+    const bool far = r.keepRadius > 0 && std::abs(r.page - r.state->focusPage.load()) > r.keepRadius;
+    if (!m_store || stale || far) {
+        emit pageDropped(r.client, r.generation, r.page);
+        return;
+    }
+    emit pageLoaded(r.client, r.generation, r.page,
+                    m_store->page(r.filter, r.sort, r.pageSize, r.page * r.pageSize));
+}
+
+void DatasetWorker::loadChoices()
+{
+    if (!m_store)
+        return;
+    FilterChoices c;
+    c.queryTypes = m_store->distinctValues(u"query_type"_s);
+    c.databaseTypes = m_store->distinctValues(u"database_type"_s);
+    c.databaseNames = m_store->distinctValues(u"database_name"_s);
+    emit choicesLoaded(c);
+}
+
+void DatasetWorker::findNext(quint64 client, const Filter &filter, const PairStore::Sort &sort,
+                             qint64 fromRow)
+{
+    if (!m_store)
+        return;
+    for (qint64 offset = fromRow; offset < fromRow + kFindLimit; offset += kFindChunk) {
+        const QList<Pair> rows = m_store->page(filter, sort, kFindChunk, offset);
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (rows.at(i).reviewStatus == ReviewStatus::Unreviewed) {
+                emit nextFound(client, offset + i);
+                return;
+            }
+        }
+        if (rows.size() < kFindChunk)
+            break;
+    }
+    emit nextFound(client, -1);
+}
+
+QList<qint64> DatasetWorker::resolve(const Selection &s)
+{
+    if (s.wholeFilter)
+        return m_store->rowIds(s.filter, s.sort);
+    QList<qint64> ids = s.rowIds;
+    for (const auto &range : s.ranges)
+        ids += m_store->rowIds(s.filter, s.sort, int(range.second), range.first);
+    return ids;
+}
+
+WriteResult DatasetWorker::runWrite(const WriteRequest &r)
+{
+    WriteResult result;
+    result.kind = r.kind;
+    const Filter::Scope scope = r.selection.filter.scope;
+    switch (r.kind) {
+    case WriteKind::Delete:
+    case WriteKind::Redelete: {
+        result.rowIds = r.kind == WriteKind::Delete ? resolve(r.selection) : r.selection.rowIds;
+        if (const auto d = m_store->softDelete(rowIdFilter(result.rowIds))) {
+            result.ok = true;
+            result.count = d->count;
+            result.batch = d->batch;
+        }
+        break;
+    }
+    case WriteKind::RestoreBatch:
+        if (const auto n = m_store->restoreBatch(r.batch)) {
+            result.ok = true;
+            result.count = *n;
+        }
+        break;
+    case WriteKind::Restore:
+    case WriteKind::Purge: {
+        const Filter f =
+            r.selection.wholeFilter ? r.selection.filter : rowIdFilter(resolve(r.selection), scope);
+        const auto n = r.kind == WriteKind::Restore ? m_store->restore(f) : m_store->purge(f);
+        if (n) {
+            result.ok = true;
+            result.count = *n;
+        }
+        break;
+    }
+    case WriteKind::Review:
+        result.ok =
+            m_store->setReviewStatus(rowIdFilter(resolve(r.selection), scope), r.status, &result.count);
+        break;
+    case WriteKind::Note:
+        result.ok = m_store->setReviewerNote(r.rowId, r.note);
+        result.count = 1;
+        break;
+    case WriteKind::Edit:
+        result.ok = m_store->updateText(r.rowId, r.question, r.sql);
+        result.count = 1;
+        break;
+    case WriteKind::Add: {
+        const PairStore::AddResult a = m_store->add({r.pair});
+        result.ok = a.error.isEmpty() && a.added == 1;
+        result.count = a.added;
+        if (a.error.isEmpty() && a.added == 0)
+            result.error = tr("A pair with the id %1 exists already.").arg(r.pair.pairId);
+        break;
+    }
+    case WriteKind::Refresh:
+        break;
+    }
+    if (!result.ok && result.error.isEmpty())
+        result.error = m_store->errorString();
+    return result;
+}
+
+void DatasetWorker::write(int requestId, const WriteRequest &request)
+{
+    WriteResult result;
+    if (!m_store) {
+        result.error = tr("No dataset is open.");
+    } else {
+        result = runWrite(request);
+        if (request.kind != WriteKind::Note)
+            updateTotals();
+    }
+    result.requestId = requestId;
+    result.kind = request.kind;
+    emit writeFinished(result);
+}
+
+void DatasetWorker::refresh(int requestId)
+{
+    WriteResult result;
+    result.requestId = requestId;
+    result.kind = WriteKind::Refresh;
+    if (m_store) {
+        QString error;
+        if (!m_dataset->isReadOnly() && Deriver::forDataset(*m_dataset).deriveMissing(*m_dataset, &error) < 0)
+            result.error = error;
+        m_dataVersion = m_dataset->dataVersion();
+        const qint64 before = m_knownLive;
+        updateTotals();
+        result.count = m_knownLive - before;
+        result.ok = result.error.isEmpty();
+    }
+    emit writeFinished(result);
+    loadChoices();
+}
+
+void DatasetWorker::poll()
+{
+    if (!m_dataset)
+        return;
+    const qint64 version = m_dataset->dataVersion();
+    if (version == m_dataVersion)
+        return;
+    m_dataVersion = version;
+    const qint64 live = m_store->count({});
+    if (live != m_knownLive)
+        emit externalChange(live - m_knownLive, live);
+}
+
+} // namespace pairlens::ui

@@ -1,0 +1,167 @@
+#pragma once
+
+// The dataset's database work for the window, on a thread of its own. The worker opens its own
+// connection on that thread (a QSqlDatabase may only be used by the thread that opened it) and
+// talks to the window only through queued calls and signals, so nothing the database does can
+// freeze the window.
+
+#include "dataset/filter.h"
+#include "dataset/pair.h"
+#include "dataset/pairstore.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QPair>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+
+class QTimer;
+
+namespace pairlens {
+class Dataset;
+}
+
+namespace pairlens::ui {
+
+struct OpenInfo
+{
+    QString location;
+    QString error; // empty when the dataset opened
+    bool readOnly = false;
+    bool migrated = false;
+    QHash<QString, QString> settings;
+    QByteArray secret;
+};
+
+struct FilterChoices
+{
+    QStringList queryTypes;
+    QStringList databaseTypes;
+    QStringList databaseNames;
+};
+
+// Shared by a model and the worker: the worker drops a page request before it reaches the
+// database when the model moved on (new filter or sort) or scrolled far away from it.
+struct LoadState
+{
+    std::atomic<quint64> generation{0};
+    std::atomic<qint64> focusPage{0};
+};
+
+struct PageRequest
+{
+    std::shared_ptr<LoadState> state;
+    quint64 client = 0;
+    quint64 generation = 0;
+    Filter filter;
+    PairStore::Sort sort;
+    qint64 page = 0;
+    int pageSize = 100;
+    int keepRadius = 0; // dropped when |page - focusPage| > keepRadius (0: never)
+};
+
+// Some of the pairs shown in a table: explicit row ids (rows that are loaded) and (offset, count)
+// ranges of the sorted filter that the worker resolves to row ids.
+struct Selection
+{
+    Filter filter;
+    PairStore::Sort sort;
+    QList<qint64> rowIds;
+    QList<QPair<qint64, qint64>> ranges;
+    bool wholeFilter = false; // every pair matching the filter
+};
+
+enum class WriteKind
+{
+    Delete,
+    Redelete,
+    RestoreBatch,
+    Restore,
+    Purge,
+    Review,
+    Note,
+    Edit,
+    Add,
+    Refresh
+};
+
+// One change to the dataset. Which members matter depends on the kind.
+struct WriteRequest
+{
+    WriteKind kind = WriteKind::Review;
+    Selection selection; // Delete, Restore, Purge, Review (Redelete: selection.rowIds)
+    qint64 batch = 0;    // RestoreBatch
+    ReviewStatus status = ReviewStatus::Unreviewed;
+    qint64 rowId = 0;      // Note, Edit
+    QString question, sql; // Edit
+    QString note;          // Note
+    Pair pair;             // Add
+};
+
+struct WriteResult
+{
+    int requestId = 0;
+    WriteKind kind = WriteKind::Review;
+    bool ok = false;
+    QString error;
+    qint64 count = 0;
+    qint64 batch = 0;
+    QList<qint64> rowIds; // the pairs a delete applied to, so that redo deletes the same ones
+};
+
+class DatasetWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DatasetWorker(QObject *parent = nullptr);
+    ~DatasetWorker() override;
+
+    // Everything below runs on the worker's thread; DatasetSession posts the calls.
+    void open(const QString &location, bool create);
+    void createDemo(const QString &location, int pairs);
+    void close();
+    void setPollInterval(int ms);
+    void count(quint64 client, quint64 generation, const Filter &filter);
+    void fetchPage(const PageRequest &request);
+    void loadChoices();
+    void findNext(quint64 client, const Filter &filter, const PairStore::Sort &sort, qint64 fromRow);
+    void write(int requestId, const WriteRequest &request);
+    void refresh(int requestId);
+
+signals:
+    void opened(const pairlens::ui::OpenInfo &info);
+    void counted(quint64 client, quint64 generation, qint64 matching);
+    void totalsChanged(qint64 live, qint64 trash);
+    void pageLoaded(quint64 client, quint64 generation, qint64 page, const QList<pairlens::Pair> &rows);
+    void pageDropped(quint64 client, quint64 generation, qint64 page);
+    void choicesLoaded(const pairlens::ui::FilterChoices &choices);
+    void nextFound(quint64 client, qint64 row); // -1 when there is none
+    void writeFinished(const pairlens::ui::WriteResult &result);
+    // Another program changed the dataset: `added` more live pairs than when last refreshed.
+    void externalChange(qint64 added, qint64 live);
+    void failed(const QString &message);
+
+private:
+    void poll();
+    void updateTotals();
+    QList<qint64> resolve(const Selection &selection);
+    WriteResult runWrite(const WriteRequest &request);
+
+    std::unique_ptr<Dataset> m_dataset;
+    std::unique_ptr<PairStore> m_store;
+    QTimer *m_poll = nullptr;
+    int m_pollInterval = 2000;
+    qint64 m_dataVersion = -1;
+    qint64 m_knownLive = 0;
+};
+
+} // namespace pairlens::ui
+
+Q_DECLARE_METATYPE(pairlens::ui::OpenInfo)
+Q_DECLARE_METATYPE(pairlens::ui::FilterChoices)
+Q_DECLARE_METATYPE(pairlens::ui::WriteResult)

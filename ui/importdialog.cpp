@@ -1,0 +1,167 @@
+#include "importdialog.h"
+
+#include "dataset/dataset.h"
+#include "dataset/pairstore.h"
+
+#include <QDeadlineTimer>
+#include <QDialogButtonBox>
+#include <QFileInfo>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::ui {
+
+ImportDialog::ImportDialog(const QString &location, const QStringList &files, QWidget *parent)
+    : QDialog(parent), m_location(location), m_files(files)
+{
+    setWindowTitle(tr("Import"));
+    auto *layout = new QVBoxLayout(this);
+    m_label = new QLabel;
+    m_label->setWordWrap(true);
+    m_bar = new QProgressBar;
+    m_bar->setRange(0, 1000);
+    m_summary = new QLabel;
+    m_summary->setObjectName(u"importSummary"_s);
+    m_summary->setWordWrap(true);
+    m_summary->hide();
+    m_issues = new QPlainTextEdit;
+    m_issues->setObjectName(u"importIssues"_s);
+    m_issues->setReadOnly(true);
+    m_issues->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_issues->hide();
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &ImportDialog::reject);
+    layout->addWidget(m_label);
+    layout->addWidget(m_bar);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_issues, 1);
+    layout->addWidget(m_buttons);
+    resize(560, 160);
+}
+
+ImportDialog::~ImportDialog()
+{
+    m_cancel = true;
+    m_future.waitForFinished();
+}
+
+void ImportDialog::start()
+{
+    m_running = true;
+    m_label->setText(tr("Importing %1…").arg(QFileInfo(m_files.value(0)).fileName()));
+    const QString location = m_location;
+    const QStringList files = m_files;
+    m_future = QtConcurrent::run([this, location, files] {
+        ImportReport total;
+        QString error;
+        // The import thread's own connection: a QSqlDatabase belongs to the thread that opened it.
+        std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::OpenExisting, &error);
+        if (!ds) {
+            total.fatalError = error;
+        } else {
+            PairStore store(*ds);
+            Importer importer(store);
+            QDeadlineTimer throttle(0);
+            for (int i = 0; i < files.size() && !m_cancel; ++i) {
+                const Progress progress(
+                    [this, i, &throttle](qint64 done, qint64 all, const QString &) {
+                        if (!throttle.hasExpired() && done < all)
+                            return;
+                        throttle.setRemainingTime(100);
+                        QMetaObject::invokeMethod(this, [this, i, done, all] { onProgress(i, done, all); });
+                    },
+                    &m_cancel);
+                ImportReport r = importer.importFile(files.at(i), ImportFormat::Auto, progress);
+                for (ImportIssue &issue : r.issues) {
+                    if (issue.file.isEmpty())
+                        issue.file = files.at(i);
+                }
+                if (!r.fatalError.isEmpty())
+                    r.fatalError = tr("%1: %2").arg(QFileInfo(files.at(i)).fileName(), r.fatalError);
+                total.merge(r);
+            }
+        }
+        total.cancelled = total.cancelled || m_cancel;
+        QMetaObject::invokeMethod(this, [this, total] { onFinished(total); });
+    });
+}
+
+void ImportDialog::onProgress(int file, qint64 done, qint64 total)
+{
+    m_label->setText(tr("Importing %1 (%2 of %3)…")
+                         .arg(QFileInfo(m_files.value(file)).fileName())
+                         .arg(file + 1)
+                         .arg(m_files.size()));
+    const double fraction =
+        (file + (total > 0 ? double(done) / double(total) : 0.0)) / std::max<qsizetype>(1, m_files.size());
+    m_bar->setValue(int(fraction * 1000));
+}
+
+QString ImportDialog::summary(const ImportReport &r, int files)
+{
+    QStringList parts;
+    parts << (r.added == 1 ? tr("1 pair added") : tr("%n pairs added", nullptr, int(r.added)));
+    if (r.alreadyPresent)
+        parts << tr("%n already in the dataset (left as they were)", nullptr, int(r.alreadyPresent));
+    if (r.rejected)
+        parts << tr("%n rejected", nullptr, int(r.rejected));
+    QString text = (files == 1 ? tr("Read %1 records from 1 file: ").arg(r.records)
+                               : tr("Read %1 records from %2 files: ").arg(r.records).arg(files)) +
+                   parts.join(u", "_s) + u'.';
+    if (r.cancelled)
+        text += u' ' + tr("The import was cancelled; the pairs added before stay in the dataset.");
+    if (!r.fatalError.isEmpty())
+        text += u' ' + r.fatalError;
+    return text;
+}
+
+QString ImportDialog::issueText(const ImportReport &r)
+{
+    QStringList lines;
+    for (const ImportIssue &i : r.issues) {
+        const QString where = i.line > 0
+                                  ? tr("%1, line %2").arg(QFileInfo(i.file).fileName()).arg(i.line)
+                                  : tr("%1, record %2").arg(QFileInfo(i.file).fileName()).arg(i.record);
+        lines << where + u": "_s + i.reason;
+    }
+    if (r.rejected > r.issues.size())
+        lines << tr("… and %n more", nullptr, int(r.rejected - r.issues.size()));
+    return lines.join(u'\n');
+}
+
+void ImportDialog::onFinished(const ImportReport &report)
+{
+    m_running = false;
+    m_report = report;
+    m_bar->setValue(m_bar->maximum());
+    m_label->setText(report.fatalError.isEmpty() && !report.cancelled ? tr("Import finished.")
+                     : report.cancelled                               ? tr("Import cancelled.")
+                                                                      : tr("Import failed."));
+    m_summary->setText(summary(report, int(m_files.size())));
+    m_summary->show();
+    if (!report.issues.isEmpty()) {
+        m_issues->setPlainText(tr("Rejected records:") + u'\n' + issueText(report));
+        m_issues->show();
+        resize(width(), 420);
+    }
+    m_buttons->setStandardButtons(QDialogButtonBox::Close);
+    emit importFinished(report);
+}
+
+void ImportDialog::reject()
+{
+    if (m_running) {
+        m_cancel = true; // the import stops at its next progress report and finishes normally
+        m_label->setText(tr("Cancelling…"));
+        return;
+    }
+    QDialog::reject();
+}
+
+} // namespace pairlens::ui

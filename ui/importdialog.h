@@ -1,0 +1,57 @@
+#pragma once
+
+#include "dataset/importer.h"
+
+#include <QDialog>
+#include <QFuture>
+
+#include <atomic>
+
+class QDialogButtonBox;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+
+namespace pairlens::ui {
+
+// Imports files into a dataset on a thread of its own (with its own connection, so the table keeps
+// answering), shows the progress with Cancel, then a report with the rejected lines and why.
+class ImportDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    ImportDialog(const QString &location, const QStringList &files, QWidget *parent = nullptr);
+    ~ImportDialog() override;
+
+    void start();
+    bool isRunning() const { return m_running; }
+    const ImportReport &report() const { return m_report; }
+
+    // The report as text: a summary line, then one line per rejected record.
+    static QString summary(const ImportReport &report, int files);
+    static QString issueText(const ImportReport &report);
+
+signals:
+    void importFinished(const pairlens::ImportReport &report);
+
+private:
+    void onProgress(int file, qint64 done, qint64 total);
+    void onFinished(const ImportReport &report);
+    void reject() override;
+
+    QString m_location;
+    QStringList m_files;
+    QLabel *m_label = nullptr;
+    QProgressBar *m_bar = nullptr;
+    QLabel *m_summary = nullptr;
+    QPlainTextEdit *m_issues = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    QFuture<void> m_future;
+    std::atomic_bool m_cancel{false};
+    bool m_running = false;
+    ImportReport m_report;
+};
+
+} // namespace pairlens::ui
+
+Q_DECLARE_METATYPE(pairlens::ImportReport)

@@ -1,0 +1,137 @@
+#include "trashdialog.h"
+
+#include "datasetsession.h"
+#include "pairtablemodel.h"
+#include "piibadgedelegate.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::ui {
+
+TrashDialog::TrashDialog(DatasetSession *session, QWidget *parent)
+    : QDialog(parent), m_session(session), m_model(new PairTableModel(session, Filter::Scope::Deleted, this))
+{
+    setWindowTitle(tr("Trash"));
+    auto *layout = new QVBoxLayout(this);
+    auto *intro = new QLabel(tr("Deleted pairs stay here until you purge them. Restore brings them back "
+                                "into the dataset; purge removes them for good."));
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+
+    m_view = new QTableView;
+    m_view->setObjectName(u"trashView"_s);
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setWordWrap(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->setItemDelegateForColumn(PairTableModel::Pii, new PiiBadgeDelegate(m_view));
+    m_view->horizontalHeader()->resizeSection(PairTableModel::Time, 150);
+    m_view->horizontalHeader()->resizeSection(PairTableModel::Question, 320);
+    m_view->horizontalHeader()->resizeSection(PairTableModel::Sql, 320);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(m_view, 1);
+
+    m_status = new QLabel;
+    m_status->setObjectName(u"trashStatus"_s);
+    layout->addWidget(m_status);
+
+    auto *buttons = new QDialogButtonBox;
+    m_restore = buttons->addButton(tr("&Restore Selected"), QDialogButtonBox::ActionRole);
+    m_restore->setObjectName(u"restoreSelected"_s);
+    m_restoreAll = buttons->addButton(tr("Restore &All"), QDialogButtonBox::ActionRole);
+    m_purge = buttons->addButton(tr("&Purge Selected…"), QDialogButtonBox::ActionRole);
+    m_purge->setObjectName(u"purgeSelected"_s);
+    m_purgeAll = buttons->addButton(tr("Purge A&ll…"), QDialogButtonBox::ActionRole);
+    buttons->addButton(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_restore, &QPushButton::clicked, this, &TrashDialog::restoreSelected);
+    connect(m_restoreAll, &QPushButton::clicked, this, &TrashDialog::restoreAll);
+    connect(m_purge, &QPushButton::clicked, this, &TrashDialog::purgeSelected);
+    connect(m_purgeAll, &QPushButton::clicked, this, &TrashDialog::purgeAll);
+    layout->addWidget(buttons);
+
+    connect(m_model, &PairTableModel::countChanged, this, &TrashDialog::updateState);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &TrashDialog::updateState);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TrashDialog::updateState);
+    confirm = [this](const QString &text) {
+        return QMessageBox::warning(this, tr("Purge"), text, QMessageBox::Yes | QMessageBox::Cancel,
+                                    QMessageBox::Cancel) == QMessageBox::Yes;
+    };
+    updateState();
+    resize(1000, 560);
+}
+
+void TrashDialog::updateState()
+{
+    const qint64 selected = PairTableModel::selectedRowCount(m_view->selectionModel()->selection());
+    const qint64 total = m_model->matchingCount();
+    m_status->setText(
+        total == 0 ? tr("The trash is empty.")
+                   : (total == 1 ? tr("1 deleted pair") : tr("%n deleted pairs", nullptr, int(total))) +
+                         (selected ? tr(", %1 selected").arg(selected) : QString()));
+    const bool writable = m_session->isOpen() && !m_session->isReadOnly();
+    m_restore->setEnabled(writable && selected > 0);
+    m_purge->setEnabled(writable && selected > 0);
+    m_restoreAll->setEnabled(writable && total > 0);
+    m_purgeAll->setEnabled(writable && total > 0);
+}
+
+void TrashDialog::restoreSelected()
+{
+    WriteRequest r;
+    r.kind = WriteKind::Restore;
+    r.selection = m_model->selectionFor(m_view->selectionModel()->selection());
+    if (r.selection.rowIds.isEmpty() && r.selection.ranges.isEmpty())
+        return;
+    m_view->clearSelection();
+    m_session->write(r);
+}
+
+void TrashDialog::restoreAll()
+{
+    WriteRequest r;
+    r.kind = WriteKind::Restore;
+    r.selection.filter.scope = Filter::Scope::Deleted;
+    r.selection.wholeFilter = true;
+    m_session->write(r);
+}
+
+void TrashDialog::purgeSelected()
+{
+    const qint64 n = PairTableModel::selectedRowCount(m_view->selectionModel()->selection());
+    if (n == 0 || !confirm(n == 1 ? tr("Purge the selected pair for good? This cannot be undone.")
+                                  : tr("Purge %n pairs for good? This cannot be undone.", nullptr, int(n))))
+        return;
+    WriteRequest r;
+    r.kind = WriteKind::Purge;
+    r.selection = m_model->selectionFor(m_view->selectionModel()->selection());
+    m_view->clearSelection();
+    m_session->write(r);
+}
+
+void TrashDialog::purgeAll()
+{
+    const qint64 n = m_model->matchingCount();
+    if (n == 0 ||
+        !confirm(tr("Purge all %n pairs in the trash for good? This cannot be undone.", nullptr, int(n))))
+        return;
+    WriteRequest r;
+    r.kind = WriteKind::Purge;
+    r.selection.filter.scope = Filter::Scope::Deleted;
+    r.selection.wholeFilter = true;
+    m_session->write(r);
+}
+
+} // namespace pairlens::ui

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QDialog>
+
+#include <functional>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace pairlens::ui {
+
+class DatasetSession;
+class PairTableModel;
+
+// The trash: deleted pairs, to restore or to purge for good (after a confirmation).
+class TrashDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit TrashDialog(DatasetSession *session, QWidget *parent = nullptr);
+
+    PairTableModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+
+    // Asks before purging; tests replace it.
+    std::function<bool(const QString &)> confirm;
+
+public slots:
+    void restoreSelected();
+    void restoreAll();
+    void purgeSelected();
+    void purgeAll();
+
+private:
+    void updateState();
+
+    DatasetSession *m_session;
+    PairTableModel *m_model;
+    QTableView *m_view;
+    QLabel *m_status;
+    QPushButton *m_restore;
+    QPushButton *m_restoreAll;
+    QPushButton *m_purge;
+    QPushButton *m_purgeAll;
+};
+
+} // namespace pairlens::ui
