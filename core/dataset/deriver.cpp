@@ -2,6 +2,7 @@
 
 #include "dataset/dataset.h"
 #include "dataset/filter.h"
+#include "dataset/schema.h"
 #include "privacy/anonymizer.h"
 #include "sql/analyzer.h"
 
@@ -66,9 +67,9 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     d.tableNamesJson = tablesJson(a.tables);
     if (m_scanner)
         d.piiMask = m_scanner(question, sql);
+    // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.
     const QDateTime dt = parsePairTimestamp(timestamp);
-    if (dt.isValid())
-        d.ts = normalisedTimestamp(dt);
+    d.ts = dt.isValid() ? normalisedTimestamp(dt) : timestamp.toString();
     d.questionLength = codePointLength(question);
     d.sqlLength = codePointLength(sql);
     return d;
@@ -119,7 +120,7 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
             update.addBindValue(r.d.queryType);
             update.addBindValue(r.d.tableNamesJson);
             update.addBindValue(r.d.piiMask);
-            update.addBindValue(r.d.ts.isEmpty() ? QVariant() : QVariant(r.d.ts));
+            update.addBindValue(r.d.ts);
             update.addBindValue(r.d.questionLength);
             update.addBindValue(r.d.sqlLength);
             update.addBindValue(r.id);
@@ -128,6 +129,13 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
                 db.rollback();
                 return -1;
             }
+        }
+        QJsonArray ids;
+        for (const Row &r : rows)
+            ids.append(r.id);
+        if (!schema::indexDerivedRows(db, QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact)), error)) {
+            db.rollback();
+            return -1;
         }
         if (!db.commit()) {
             *error = db.lastError().text();

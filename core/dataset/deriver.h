@@ -18,7 +18,7 @@ struct DerivedFields
     QString tableNamesJson; // JSON array text
     QStringList tableNames;
     quint32 piiMask = 0;
-    QString ts;             // timestamp normalised to UTC (empty when unparseable)
+    QString ts;             // timestamp normalised to UTC (the text as given when unparseable)
     int questionLength = 0; // in characters (code points)
     int sqlLength = 0;
 };

@@ -1,6 +1,7 @@
 #include "dataset/pairstore.h"
 
 #include "dataset/dataset.h"
+#include "dataset/schema.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -72,7 +73,7 @@ QString sortExpression(PairStore::SortColumn column)
     using C = PairStore::SortColumn;
     switch (column) {
     case C::Id: return u"p.id"_s;
-    case C::Timestamp: return u"coalesce(p.ts, p.timestamp)"_s;
+    case C::Timestamp: return u"p.ts"_s;
     case C::Question: return u"p.natural_language_query"_s;
     case C::Sql: return u"p.sql_query"_s;
     case C::QueryType: return u"coalesce(p.query_type, '')"_s;
@@ -179,7 +180,7 @@ PairStore::PageKey PairStore::keyOf(const Pair &pair, SortColumn column) const
     case SortColumn::Id: k.value = pair.rowId; break;
     case SortColumn::Timestamp: {
         const QDateTime dt = parsePairTimestamp(pair.timestamp);
-        k.value = dt.isValid() ? normalisedTimestamp(dt) : pair.timestamp;
+        k.value = dt.isValid() ? normalisedTimestamp(dt) : pair.timestamp; // as Deriver stores ts
         break;
     }
     case SortColumn::Question: k.value = pair.naturalLanguageQuery; break;
@@ -261,6 +262,7 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
               "question_length, sql_length, review_status, reviewer_note) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id) DO NOTHING"_s);
     const QString importTime = nowIso();
+    qint64 firstId = 0; // rows from here on are this transaction's: it holds the write lock
     for (const Pair &p : pairs) {
         const QString timestamp = p.timestamp.isEmpty() ? importTime : p.timestamp;
         const DerivedFields d = m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, timestamp);
@@ -275,7 +277,7 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
         q.addBindValue(p.metadata.isEmpty()
                            ? u"{}"_s
                            : QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
-        q.addBindValue(d.ts.isEmpty() ? QVariant() : QVariant(d.ts));
+        q.addBindValue(d.ts);
         q.addBindValue(text(d.queryType));
         q.addBindValue(d.tableNamesJson);
         q.addBindValue(d.piiMask);
@@ -291,10 +293,21 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
             result.alreadyPresent = 0;
             return result;
         }
-        if (q.numRowsAffected() > 0)
-            ++result.added;
-        else
+        if (q.numRowsAffected() > 0) {
+            if (result.added++ == 0)
+                firstId = q.lastInsertId().toLongLong();
+        } else {
             ++result.alreadyPresent;
+        }
+    }
+    QString indexError;
+    if (result.added > 0 && !schema::indexInsertedRows(db, firstId, &indexError)) {
+        result.error = indexError;
+        m_error = indexError;
+        db.rollback();
+        result.added = 0;
+        result.alreadyPresent = 0;
+        return result;
     }
     if (!db.commit()) {
         result.error = db.lastError().text();

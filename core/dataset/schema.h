@@ -14,4 +14,12 @@ constexpr int kCurrentVersion = 2;
 // transaction. Returns false with a message in *error on failure (nothing is changed then).
 bool migrate(QSqlDatabase &db, int fromVersion, QString *error, int toVersion = kCurrentVersion);
 
+// Adds the rows with id >= firstId (just inserted by this connection, inside its write
+// transaction) to the full-text index and to pair_tables. One statement per batch keeps FTS5 from
+// flushing per row.
+bool indexInsertedRows(QSqlDatabase &db, qint64 firstId, QString *error);
+// Adds rows whose derived fields were just filled in (written by an outside program) to the
+// full-text index. `idsJson` is a JSON array of row ids.
+bool indexDerivedRows(QSqlDatabase &db, const QString &idsJson, QString *error);
+
 } // namespace pairlens::schema
