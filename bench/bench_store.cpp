@@ -1,0 +1,136 @@
+// Foundation benchmarks on 1M generated pairs (DESIGN.md targets):
+//   import with analysis >= 200k pairs/s, count / first page <= 20 ms, text search <= 100 ms,
+//   statistics <= 300 ms, delete or undo of 100k pairs <= 1 s.
+// Usage: bench_store [PAIRS] [WORKDIR]   (default 1000000, /tmp/pairlens-bench-store)
+#include "dataset/dataset.h"
+#include "dataset/demogenerator.h"
+#include "dataset/importer.h"
+#include "dataset/pairstore.h"
+#include "stats/statistics.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+
+namespace {
+
+void print(const char *what, double value, const char *unit, const char *target)
+{
+    std::printf("%-44s %12.1f %-8s target %s\n", what, value, unit, target);
+    std::fflush(stdout);
+}
+
+template <typename F>
+double medianMs(int runs, F &&f)
+{
+    std::vector<double> t;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        f();
+        t.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const int pairs = argc > 1 ? std::atoi(argv[1]) : 1'000'000;
+    const QString work = argc > 2 ? QString::fromLocal8Bit(argv[2]) : u"/tmp/pairlens-bench-store"_s;
+    QDir().mkpath(work);
+    const QString jsonl = work + u"/pairs-%1.jsonl"_s.arg(pairs);
+    if (!QFile::exists(jsonl)) {
+        std::printf("writing %d demo pairs to %s ...\n", pairs, qPrintable(jsonl));
+        QFile f(jsonl);
+        if (!f.open(QIODevice::WriteOnly))
+            return 1;
+        DemoGenerator gen(1);
+        for (int i = 0; i < pairs; ++i)
+            f.write(QJsonDocument(pairToJson(gen.next())).toJson(QJsonDocument::Compact) + '\n');
+    }
+    const QString dbPath = work + u"/bench.pairlens"_s;
+    for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s})
+        QFile::remove(dbPath + suffix);
+
+    QString error;
+    auto ds = Dataset::open(dbPath, Dataset::Mode::OpenOrCreate, &error);
+    if (!ds) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    PairStore store(*ds);
+    std::printf("PairLens store benchmark, %d pairs\n", pairs);
+
+    // Import with analysis (parse, statement type, tables, PII kinds, FTS and index maintenance).
+    {
+        QElapsedTimer t;
+        t.start();
+        Importer importer(store);
+        const ImportReport r = importer.importFile(jsonl);
+        const double s = double(t.nsecsElapsed()) / 1e9;
+        if (r.added != pairs) {
+            std::fprintf(stderr, "import added %lld of %d: %s\n", r.added, pairs, qPrintable(r.fatalError));
+            return 1;
+        }
+        print("import JSONL with analysis", double(pairs) / s, "pairs/s", ">= 200000");
+        print("  (import wall time)", s * 1000.0, "ms", "");
+    }
+    const int runs = 5;
+    print("count, no filter", medianMs(runs, [&] { store.count({}); }), "ms", "<= 20");
+    Filter failed;
+    failed.success = Filter::Success::FailedOnly;
+    print("count, failed only", medianMs(runs, [&] { store.count(failed); }), "ms", "<= 20");
+    print("first page (50, newest first)", medianMs(runs, [&] { store.page({}, {}, 50); }), "ms", "<= 20");
+    print("first page, failed only", medianMs(runs, [&] { store.page(failed, {}, 50); }), "ms", "<= 20");
+    Filter search;
+    search.search = u"refunded"_s;
+    print("text search 'refunded': count", medianMs(runs, [&] { store.count(search); }), "ms", "<= 100");
+    print("text search 'refunded': first page", medianMs(runs, [&] { store.page(search, {}, 50); }), "ms", "<= 100");
+    search.search = u"customers berlin"_s;
+    print("text search 'customers berlin': count", medianMs(runs, [&] { store.count(search); }), "ms", "<= 100");
+    Statistics st;
+    print("statistics (seed numbers)", medianMs(runs, [&] { computeStatistics(*ds, {}, &st, &error); }), "ms", "<= 300");
+
+    // Delete and undo 100k pairs chosen by a filter (a date range holding about 100k).
+    const int n = std::min(100'000, pairs / 10);
+    const QList<qint64> ids = store.rowIds({}, {PairStore::SortColumn::Id, Qt::AscendingOrder}, n, 0);
+    Filter sel;
+    sel.rowIds = ids;
+    QElapsedTimer t;
+    t.start();
+    const auto del = store.softDelete(sel);
+    const double delMs = double(t.nsecsElapsed()) / 1e6;
+    if (!del || del->count != n) {
+        std::fprintf(stderr, "delete failed: %s\n", qPrintable(store.errorString()));
+        return 1;
+    }
+    print("delete 100k pairs (selection)", delMs, "ms", "<= 1000");
+    t.restart();
+    const auto undone = store.restoreBatch(del->batch);
+    print("undo delete of 100k pairs", double(t.nsecsElapsed()) / 1e6, "ms", "<= 1000");
+    if (!undone || *undone != n)
+        return 1;
+    Filter byDate;
+    byDate.to = QDateTime::currentDateTimeUtc().addDays(-162); // oldest ~10% of a 180-day spread
+    const qint64 dateCount = store.count(byDate);
+    t.restart();
+    const auto del2 = store.softDelete(byDate);
+    print(qPrintable(u"delete %1 pairs (date filter)"_s.arg(dateCount)), double(t.nsecsElapsed()) / 1e6, "ms",
+          "<= 1000 per 100k");
+    t.restart();
+    store.restoreBatch(del2->batch);
+    print("  undo", double(t.nsecsElapsed()) / 1e6, "ms", "");
+    return 0;
+}
