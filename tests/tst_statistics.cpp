@@ -1,0 +1,434 @@
+// Statistics: every aggregate compared with numbers computed independently (from the JSONL files
+// themselves, or by streaming every pair through PairStore::forEach and counting in C++).
+#include "dataset/dataset.h"
+#include "dataset/demogenerator.h"
+#include "dataset/importer.h"
+#include "dataset/pairstore.h"
+#include "privacy/piikind.h"
+#include "stats/statistics.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+
+namespace {
+
+int codePoints(const QString &s)
+{
+    return int(s.toUcs4().size());
+}
+
+// The expected numbers, counted pair by pair.
+struct Expected
+{
+    qint64 total = 0, ok = 0, failed = 0;
+    QMap<QString, qint64> queryTypes, dbTypes, dbNames, pii;
+    QMap<QString, qint64> tables; // lower-cased name -> pairs
+    qint64 withPii = 0, review[3] = {0, 0, 0};
+    double qlen = 0, slen = 0;
+    QMap<QDate, qint64> days;
+    QList<double> times;
+    QMap<int, qint64> qbins, sbins; // bin index -> pairs
+    QString first, last;
+};
+
+int binOf(int length)
+{
+    const QList<int> &edges = lengthBinEdges();
+    int bin = 0;
+    for (int i = 0; i < edges.size(); ++i) {
+        if (length >= edges.at(i))
+            bin = i;
+    }
+    return bin;
+}
+
+Expected countPairs(Dataset &ds, const Filter &filter)
+{
+    Expected e;
+    PairStore store(ds);
+    store.forEach(filter, {PairStore::SortColumn::Id, Qt::AscendingOrder}, [&](const Pair &p) {
+        ++e.total;
+        ++(p.success ? e.ok : e.failed);
+        ++e.queryTypes[p.queryType];
+        ++e.dbTypes[p.databaseType];
+        ++e.dbNames[p.databaseName];
+        for (PiiKind k : allPiiKinds()) {
+            if (p.piiMask & quint32(k))
+                ++e.pii[piiKindName(k)];
+        }
+        if (p.piiMask)
+            ++e.withPii;
+        ++e.review[int(p.reviewStatus)];
+        e.qlen += codePoints(p.naturalLanguageQuery);
+        e.slen += codePoints(p.sqlQuery);
+        ++e.qbins[binOf(codePoints(p.naturalLanguageQuery))];
+        ++e.sbins[binOf(codePoints(p.sqlQuery))];
+        const QDateTime ts = parsePairTimestamp(p.timestamp).toUTC();
+        ++e.days[ts.date()];
+        const QString norm = normalisedTimestamp(ts);
+        if (e.first.isEmpty() || norm < e.first)
+            e.first = norm;
+        if (norm > e.last)
+            e.last = norm;
+        if (p.executionTimeMs >= 0)
+            e.times << p.executionTimeMs;
+        QSet<QString> seen;
+        for (const QString &t : p.tableNames) {
+            if (!seen.contains(t.toLower())) {
+                seen.insert(t.toLower());
+                ++e.tables[t.toLower()];
+            }
+        }
+        return true;
+    });
+    std::sort(e.times.begin(), e.times.end());
+    return e;
+}
+
+double nearestRank(const QList<double> &sorted, double p)
+{
+    const qsizetype rank = std::max<qsizetype>(1, qsizetype(std::ceil(p * double(sorted.size()))));
+    return sorted.at(rank - 1);
+}
+
+void compare(const Statistics &s, const Expected &e)
+{
+    QCOMPARE(s.totalPairs, e.total);
+    QCOMPARE(s.successfulPairs, e.ok);
+    QCOMPARE(s.failedPairs, e.failed);
+    QCOMPARE(s.queryTypes, e.queryTypes);
+    QCOMPARE(s.databaseTypes, e.dbTypes);
+    QCOMPARE(s.databaseNames, e.dbNames);
+    QCOMPARE(s.pairsWithPii, e.withPii);
+    for (PiiKind k : allPiiKinds())
+        QCOMPARE(s.piiKinds.value(piiKindName(k)), e.pii.value(piiKindName(k)));
+    QCOMPARE(s.unreviewedPairs, e.review[0]);
+    QCOMPARE(s.approvedPairs, e.review[1]);
+    QCOMPARE(s.rejectedPairs, e.review[2]);
+    if (e.total) {
+        QVERIFY(std::abs(s.avgQuestionLength - e.qlen / double(e.total)) < 1e-9);
+        QVERIFY(std::abs(s.avgSqlLength - e.slen / double(e.total)) < 1e-9);
+    }
+    QCOMPARE(s.firstTimestamp, e.first);
+    QCOMPARE(s.lastTimestamp, e.last);
+    // Histograms: every bin, empty ones included.
+    QCOMPARE(s.questionLengths.size(), lengthBinEdges().size());
+    for (int i = 0; i < s.questionLengths.size(); ++i) {
+        QCOMPARE(s.questionLengths.at(i).from, lengthBinEdges().at(i));
+        QCOMPARE(s.questionLengths.at(i).pairs, e.qbins.value(i));
+        QCOMPARE(s.sqlLengths.at(i).pairs, e.sbins.value(i));
+    }
+    // Timeline: the day counts add up into the buckets, in order, without gaps.
+    qint64 timelineTotal = 0;
+    for (int i = 0; i < s.timeline.size(); ++i) {
+        timelineTotal += s.timeline.at(i).pairs;
+        if (i > 0)
+            QVERIFY(s.timeline.at(i - 1).start < s.timeline.at(i).start);
+    }
+    QCOMPARE(timelineTotal, e.total);
+    if (!e.days.isEmpty()) {
+        QVERIFY(s.timeline.first().start <= e.days.firstKey());
+        QVERIFY(s.timeline.last().start <= e.days.lastKey());
+        if (s.timelineGranularity == Statistics::Granularity::Day) {
+            for (const Statistics::TimeBucket &b : s.timeline)
+                QCOMPARE(b.pairs, e.days.value(b.start));
+        }
+    }
+    // Execution times: exact nearest-rank percentiles.
+    QCOMPARE(s.executionTime.count, qint64(e.times.size()));
+    if (!e.times.isEmpty()) {
+        QCOMPARE(s.executionTime.min, e.times.first());
+        QCOMPARE(s.executionTime.max, e.times.last());
+        QCOMPARE(s.executionTime.p50, nearestRank(e.times, 0.50));
+        QCOMPARE(s.executionTime.p90, nearestRank(e.times, 0.90));
+        QCOMPARE(s.executionTime.p99, nearestRank(e.times, 0.99));
+    }
+    // Tables: the distinct count and the most used ones.
+    QCOMPARE(s.uniqueTables, qint64(e.tables.size()));
+    QCOMPARE(s.topTables.size(), std::min<qsizetype>(Statistics::kTopTables, e.tables.size()));
+    qint64 previous = std::numeric_limits<qint64>::max();
+    for (const Statistics::Count &t : s.topTables) {
+        QCOMPARE(t.count, e.tables.value(t.name.toLower()));
+        QVERIFY(t.count <= previous);
+        previous = t.count;
+    }
+    if (!s.topTables.isEmpty()) {
+        qint64 maxCount = 0;
+        for (qint64 n : e.tables)
+            maxCount = std::max(maxCount, n);
+        QCOMPARE(s.topTables.first().count, maxCount);
+    }
+}
+
+} // namespace
+
+class TestStatistics : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void sharedDataAgainstJsonl();
+    void demoDataAgainstCounting_data();
+    void demoDataAgainstCounting();
+    void portablePathAgrees();
+    void deletedPairs();
+    void nothingMatches();
+    void jsonKeys();
+    void markdown();
+    void cancel();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_demo;
+};
+
+void TestStatistics::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_demo = m_dir.filePath(u"demo.db"_s);
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    DemoGenerator gen(7, QDateTime(QDate(2025, 3, 31), QTime(12, 0), Qt::UTC));
+    const PairStore::AddResult r = store.add(gen.generate(4000));
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    // Some curation, so review progress and the trash have something to count.
+    QVERIFY(store.setReviewStatus(Filter{.queryTypes = {u"INSERT"_s}}, ReviewStatus::Approved));
+    QVERIFY(store.setReviewStatus(Filter{.queryTypes = {u"DELETE"_s}}, ReviewStatus::Rejected));
+    Filter drop;
+    drop.databaseTypes = {store.distinctValues(u"database_type"_s).value(0)};
+    drop.success = Filter::Success::FailedOnly;
+    QVERIFY(store.softDelete(drop));
+}
+
+void TestStatistics::sharedDataAgainstJsonl()
+{
+    PAIRLENS_REQUIRE_SHARED(spider, "spider.jsonl")
+    PAIRLENS_REQUIRE_SHARED(sede, "sede.jsonl")
+    PAIRLENS_REQUIRE_SHARED(critic, "bird_critic_pg.jsonl")
+    QString error;
+    const QString path = m_dir.filePath(u"shared.db"_s);
+    auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    Importer importer(store);
+    // Read the files directly: pair count, database names and lengths.
+    qint64 lines = 0;
+    double qlen = 0, slen = 0;
+    QMap<QString, qint64> dbNames;
+    for (const QString &file : {spider, sede, critic}) {
+        const ImportReport report = importer.importFile(file);
+        QVERIFY2(report.fatalError.isEmpty(), qPrintable(report.fatalError));
+        const qint64 rejected = report.rejected;
+        qint64 skipped = 0;
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        while (!f.atEnd()) {
+            const QByteArray line = f.readLine().trimmed();
+            if (line.isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QString reason;
+            if (!Importer::pairFromRecord(o, "x", &reason)) { // the records the import refused
+                ++skipped;
+                continue;
+            }
+            ++lines;
+            qlen += codePoints(o.value(u"question"_s).toString());
+            slen += codePoints(o.value(u"sql"_s).toString());
+            ++dbNames[o.value(u"db_id"_s).toString().trimmed()];
+        }
+        QCOMPARE(skipped, rejected);
+    }
+    Statistics s;
+    QVERIFY2(computeStatistics(*ds, Filter(), &s, &error), qPrintable(error));
+    QCOMPARE(s.totalPairs, lines);
+    QCOMPARE(s.databaseNames, dbNames);
+    QVERIFY(std::abs(s.avgQuestionLength - qlen / double(lines)) < 1e-9);
+    QVERIFY(std::abs(s.avgSqlLength - slen / double(lines)) < 1e-9);
+    QCOMPARE(s.successfulPairs, lines); // the public data records no failures
+    QCOMPARE(s.executionTime.count, 0); // nor execution times
+    QCOMPARE(s.queryTypes.value(u"SELECT"_s) + s.queryTypes.value(u"DECLARE"_s) > lines / 2, true);
+    // Everything else against counting pair by pair, unfiltered and for one database.
+    compare(s, countPairs(*ds, Filter()));
+    Filter one;
+    one.databaseNames = {u"student_club"_s, u"concert_singer"_s};
+    QVERIFY2(computeStatistics(*ds, one, &s, &error), qPrintable(error));
+    QCOMPARE(s.totalPairs, dbNames.value(u"student_club"_s) + dbNames.value(u"concert_singer"_s));
+    compare(s, countPairs(*ds, one));
+    // Unique tables against independent SQL over the derived field.
+    QSqlQuery q(ds->db());
+    QVERIFY(q.exec(u"SELECT count(DISTINCT lower(j.value)) FROM pairs p, json_each(p.table_names) j"_s));
+    QVERIFY(q.next());
+    QVERIFY2(computeStatistics(*ds, Filter(), &s, &error), qPrintable(error));
+    QCOMPARE(s.uniqueTables, q.value(0).toLongLong());
+}
+
+void TestStatistics::demoDataAgainstCounting_data()
+{
+    QTest::addColumn<QJsonObject>("filter");
+    QTest::newRow("everything") << QJsonObject();
+    QTest::newRow("failed") << QJsonObject{{u"success"_s, u"failed"_s}};
+    QTest::newRow("types") << QJsonObject{{u"query_types"_s, QJsonArray{u"SELECT"_s, u"INSERT"_s}}};
+    QTest::newRow("dates") << QJsonObject{{u"from"_s, u"2025-02-01"_s}, {u"to"_s, u"2025-02-20"_s}};
+    QTest::newRow("pii") << QJsonObject{{u"pii"_s, QJsonArray{u"email"_s, u"phone"_s}}};
+    QTest::newRow("any pii") << QJsonObject{{u"pii"_s, QJsonArray{}}};
+    QTest::newRow("search") << QJsonObject{{u"search"_s, u"customers"_s}};
+    QTest::newRow("review") << QJsonObject{{u"review_statuses"_s, QJsonArray{1, 2}}};
+    QTest::newRow("trash") << QJsonObject{{u"scope"_s, u"deleted"_s}};
+    QTest::newRow("all scopes") << QJsonObject{{u"scope"_s, u"all"_s}};
+}
+
+void TestStatistics::demoDataAgainstCounting()
+{
+    QFETCH(QJsonObject, filter);
+    const Filter f = Filter::fromJson(filter);
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    Statistics s;
+    QVERIFY2(computeStatistics(*ds, f, &s, &error), qPrintable(error));
+    QVERIFY(s.totalPairs > 0);
+    compare(s, countPairs(*ds, f));
+    QCOMPARE(s.totalPairs, PairStore(*ds).count(f));
+}
+
+// The one-scan SQLite aggregate and the portable GROUP BY queries give the same numbers.
+void TestStatistics::portablePathAgrees()
+{
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    Filter dates;
+    dates.from = QDateTime(QDate(2025, 1, 10), QTime(0, 0), Qt::UTC);
+    Filter failed;
+    failed.success = Filter::Success::FailedOnly;
+    for (const Filter &f : {Filter(), dates, failed}) {
+        Statistics fast, portable;
+        QVERIFY(computeStatistics(*ds, f, &fast, &error));
+        qputenv("PAIRLENS_STATS_PORTABLE", "1");
+        const bool ok = computeStatistics(*ds, f, &portable, &error);
+        qunsetenv("PAIRLENS_STATS_PORTABLE");
+        QVERIFY2(ok, qPrintable(error));
+        QCOMPARE(QJsonDocument(fast.toJson()).toJson(), QJsonDocument(portable.toJson()).toJson());
+    }
+}
+
+void TestStatistics::deletedPairs()
+{
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    Filter trash;
+    trash.scope = Filter::Scope::Deleted;
+    const qint64 deleted = store.count(trash);
+    QVERIFY(deleted > 0);
+    Statistics s;
+    QVERIFY(computeStatistics(*ds, Filter(), &s, &error));
+    QCOMPARE(s.deletedPairs, deleted);
+    // The trash count follows the rest of the filter.
+    Filter failedSelects;
+    failedSelects.queryTypes = {u"SELECT"_s};
+    QVERIFY(computeStatistics(*ds, failedSelects, &s, &error));
+    trash.queryTypes = failedSelects.queryTypes;
+    QCOMPARE(s.deletedPairs, store.count(trash));
+}
+
+void TestStatistics::nothingMatches()
+{
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    Filter none;
+    none.search = u"zzzznothingmatchesthis"_s;
+    Statistics s;
+    QVERIFY2(computeStatistics(*ds, none, &s, &error), qPrintable(error));
+    QCOMPARE(s.totalPairs, 0);
+    QVERIFY(s.timeline.isEmpty());
+    QVERIFY(s.topTables.isEmpty());
+    QCOMPARE(s.executionTime.count, 0);
+    QVERIFY(s.firstTimestamp.isEmpty());
+    const QJsonObject json = s.toJson();
+    QVERIFY(json.value(u"date_range"_s).toObject().value(u"start"_s).isNull());
+    QVERIFY(json.value(u"execution_time_ms"_s).toObject().value(u"p50"_s).isNull());
+}
+
+void TestStatistics::jsonKeys()
+{
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    Statistics s;
+    QVERIFY(computeStatistics(*ds, Filter(), &s, &error));
+    const QJsonObject o = s.toJson();
+    for (const char *key :
+         {"total_pairs", "successful_pairs", "failed_pairs", "unique_tables", "database_types",
+          "avg_query_length", "avg_sql_length", "date_range", "query_type_distribution", "deleted_pairs",
+          "database_names", "top_tables", "timeline", "question_length_histogram", "sql_length_histogram",
+          "execution_time_ms", "pii", "review_status"})
+        QVERIFY2(o.contains(QLatin1String(key)), key);
+    QCOMPARE(o.value(u"total_pairs"_s).toInteger(), s.totalPairs);
+    QCOMPARE(o.value(u"query_type_distribution"_s).toObject().value(u"SELECT"_s).toInteger(),
+             s.queryTypes.value(u"SELECT"_s));
+    QCOMPARE(o.value(u"date_range"_s).toObject().value(u"start"_s).toString(), s.firstTimestamp);
+    const QJsonObject times = o.value(u"execution_time_ms"_s).toObject();
+    QCOMPARE(times.value(u"count"_s).toInteger(), s.executionTime.count);
+    QCOMPARE(times.value(u"p90"_s).toDouble(), std::round(s.executionTime.p90 * 100) / 100);
+    QCOMPARE(o.value(u"review_status"_s).toObject().value(u"approved"_s).toInteger(), s.approvedPairs);
+    QCOMPARE(o.value(u"pii"_s).toObject().value(u"kinds"_s).toObject().value(u"email"_s).toInteger(),
+             s.piiKinds.value(u"email"_s));
+    const QJsonObject timeline = o.value(u"timeline"_s).toObject();
+    QCOMPARE(timeline.value(u"granularity"_s).toString(), granularityName(s.timelineGranularity));
+    QCOMPARE(timeline.value(u"buckets"_s).toArray().size(), s.timeline.size());
+    const QJsonArray bins = o.value(u"sql_length_histogram"_s).toArray();
+    QCOMPARE(bins.size(), lengthBinEdges().size());
+    QVERIFY(bins.last().toObject().value(u"to"_s).isNull());
+    QCOMPARE(o.value(u"top_tables"_s).toArray().first().toObject().value(u"pairs"_s).toInteger(),
+             s.topTables.first().count);
+}
+
+void TestStatistics::markdown()
+{
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    Statistics s;
+    QVERIFY(computeStatistics(*ds, Filter(), &s, &error));
+    const QString md = s.toMarkdown(u"Demo"_s);
+    QVERIFY(md.startsWith(u"# Demo"_s));
+    QVERIFY(md.contains(u"| Pairs | %1 |"_s.arg(s.totalPairs)));
+    QVERIFY(md.contains(u"| SELECT | %1 |"_s.arg(s.queryTypes.value(u"SELECT"_s))));
+    QVERIFY(md.contains(u"## Top tables"_s));
+}
+
+void TestStatistics::cancel()
+{
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    std::atomic_bool stop(true);
+    Statistics s;
+    QVERIFY(!computeStatistics(*ds, Filter(), &s, &error, Progress({}, &stop)));
+    QVERIFY(!error.isEmpty());
+    int reports = 0;
+    QVERIFY(computeStatistics(*ds, Filter(), &s, &error,
+                              Progress([&](qint64, qint64, const QString &) { ++reports; })));
+    QVERIFY(reports >= 2);
+}
+
+QTEST_GUILESS_MAIN(TestStatistics)
+#include "tst_statistics.moc"
