@@ -56,6 +56,49 @@ QDateTime parsePairTimestamp(QStringView text)
     return dt;
 }
 
+namespace {
+
+bool digitsAt(QStringView t, qsizetype from, qsizetype count, int max)
+{
+    int v = 0;
+    for (qsizetype i = from; i < from + count; ++i) {
+        const char16_t c = t[i].unicode();
+        if (c < u'0' || c > u'9')
+            return false;
+        v = v * 10 + (c - u'0');
+    }
+    return v <= max;
+}
+
+// "YYYY-MM-DDTHH:MM:SS.zzzZ" or "YYYY-MM-DDTHH:MM:SSZ" with plausible field values.
+bool isCanonicalUtc(QStringView t)
+{
+    if (t.size() != 24 && t.size() != 20)
+        return false;
+    if (t[4] != u'-' || t[7] != u'-' || t[10] != u'T' || t[13] != u':' || t[16] != u':' || t.back() != u'Z')
+        return false;
+    if (!digitsAt(t, 0, 4, 9999) || !digitsAt(t, 5, 2, 12) || !digitsAt(t, 8, 2, 31) || !digitsAt(t, 11, 2, 23) ||
+        !digitsAt(t, 14, 2, 59) || !digitsAt(t, 17, 2, 59))
+        return false;
+    if (t.mid(5, 2) == u"00" || t.mid(8, 2) == u"00")
+        return false;
+    return t.size() == 20 || (t[19] == u'.' && digitsAt(t, 20, 3, 999));
+}
+
+} // namespace
+
+QString normalisePairTimestamp(QStringView text)
+{
+    const QStringView t = text.trimmed();
+    if (isCanonicalUtc(t)) {
+        // Day 31 of a 30-day month and the like go through the full parser.
+        if (t.size() == 24 && QDate(t.left(4).toInt(), t.mid(5, 2).toInt(), t.mid(8, 2).toInt()).isValid())
+            return t.toString();
+    }
+    const QDateTime dt = parsePairTimestamp(t);
+    return dt.isValid() ? normalisedTimestamp(dt) : QString();
+}
+
 Deriver::Deriver(PiiScanner scanner) : m_scanner(std::move(scanner)) {}
 
 DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView timestamp) const
@@ -68,8 +111,9 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     if (m_scanner)
         d.piiMask = m_scanner(question, sql);
     // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.
-    const QDateTime dt = parsePairTimestamp(timestamp);
-    d.ts = dt.isValid() ? normalisedTimestamp(dt) : timestamp.toString();
+    d.ts = normalisePairTimestamp(timestamp);
+    if (d.ts.isEmpty())
+        d.ts = timestamp.toString();
     d.questionLength = codePointLength(question);
     d.sqlLength = codePointLength(sql);
     return d;

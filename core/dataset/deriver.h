@@ -26,6 +26,10 @@ struct DerivedFields
 // Parses the ISO-8601 forms pairs arrive with ("2024-01-15T10:30:00Z", "...+02:00", a space instead
 // of the T, a date alone; no offset means UTC). Returns an invalid QDateTime when unparseable.
 QDateTime parsePairTimestamp(QStringView text);
+// The stored form of a timestamp (column ts): UTC "YYYY-MM-DDTHH:MM:SS.zzzZ". Returns an empty
+// string when the text is not a timestamp. Already-normalised text takes a fast path (imports of
+// exported datasets are dominated by it).
+QString normalisePairTimestamp(QStringView text);
 
 class Deriver
 {

@@ -5,12 +5,14 @@
 #include "dataset/pairstore.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStringDecoder>
 #include <QUuid>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -202,7 +204,7 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
     if (p.pairId.isEmpty())
         p.pairId = QUuid::createUuidV5(kIdNamespace, fallbackId).toString(QUuid::WithoutBraces);
     p.timestamp = firstString(o, {u"timestamp"_s}).trimmed();
-    if (!p.timestamp.isEmpty() && !parsePairTimestamp(p.timestamp).isValid()) {
+    if (!p.timestamp.isEmpty() && normalisePairTimestamp(p.timestamp).isEmpty()) {
         *reason = tr("the timestamp \"%1\" is not an ISO-8601 date and time").arg(p.timestamp.left(40));
         return std::nullopt;
     }
@@ -277,6 +279,70 @@ ImportReport Importer::importFile(const QString &path, ImportFormat format, cons
     return report;
 }
 
+namespace {
+
+// A line of a JSON Lines file, read on the calling thread and parsed on a worker.
+struct RawLine
+{
+    qint64 line = 0;
+    qint64 record = 0;
+    QByteArray text;
+    QString error; // set when the line was rejected while reading (too long)
+};
+
+struct ParsedChunk
+{
+    QList<Pair> pairs;
+    QList<DerivedFields> derived;
+    QList<ImportIssue> issues; // in line order
+};
+
+ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const QByteArray &fileKey,
+                       const Deriver &deriver, const QString &importTime)
+{
+    ParsedChunk out;
+    out.pairs.reserve(lines.size());
+    out.derived.reserve(lines.size());
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    auto reject = [&](const RawLine &l, const QString &reason) { out.issues.append({file, l.line, l.record, reason}); };
+    for (const RawLine &l : lines) {
+        if (!l.error.isEmpty()) {
+            reject(l, l.error);
+            continue;
+        }
+        const QString decoded = decoder.decode(l.text);
+        Q_UNUSED(decoded);
+        if (decoder.hasError()) {
+            decoder.resetState();
+            reject(l, tr("the line is not valid UTF-8"));
+            continue;
+        }
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(l.text, &pe);
+        if (pe.error != QJsonParseError::NoError) {
+            reject(l, tr("not valid JSON (%1 at column %2)").arg(pe.errorString()).arg(pe.offset + 1));
+            continue;
+        }
+        if (!doc.isObject()) {
+            reject(l, tr("the line is not a JSON object"));
+            continue;
+        }
+        QString reason;
+        std::optional<Pair> p =
+            Importer::pairFromRecord(doc.object(), fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason);
+        if (!p) {
+            reject(l, reason);
+            continue;
+        }
+        out.derived.append(deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
+                                          p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp)));
+        out.pairs.append(std::move(*p));
+    }
+    return out;
+}
+
+} // namespace
+
 ImportReport Importer::importJsonl(const QString &path, const Progress &progress)
 {
     ImportReport report;
@@ -285,61 +351,73 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
         report.fatalError = tr("Cannot read %1: %2").arg(path, f.errorString());
         return report;
     }
-    Sink sink{m_store, report, path, {}};
     const qint64 total = f.size();
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
+    const QString importTime = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    const Deriver &deriver = m_store.deriver();
     qint64 lineNo = 0;
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    while (!f.atEnd()) {
-        QByteArray line = f.readLine(kMaxLineBytes);
-        ++lineNo;
-        if (!line.endsWith('\n') && !f.atEnd()) {
-            // Longer than the limit: skip the rest of the line without holding it in memory.
-            while (!f.atEnd() && !f.readLine(kMaxLineBytes).endsWith('\n')) {
+
+    // Reads up to kChunk records on this thread.
+    constexpr int kChunk = 5000;
+    auto readChunk = [&] {
+        QList<RawLine> chunk;
+        while (chunk.size() < kChunk && !f.atEnd()) {
+            QByteArray line = f.readLine(kMaxLineBytes);
+            ++lineNo;
+            if (!line.endsWith('\n') && !f.atEnd()) {
+                // Longer than the limit: skip the rest of the line without holding it in memory.
+                while (!f.atEnd() && !f.readLine(kMaxLineBytes).endsWith('\n')) {
+                }
+                chunk.append({lineNo, ++report.records, {}, tr("the line is longer than 16 MiB")});
+                continue;
             }
-            ++report.records;
-            sink.reject(lineNo, report.records, tr("the line is longer than 16 MiB"));
-            continue;
+            if (lineNo == 1 && line.startsWith("\xEF\xBB\xBF"))
+                line.remove(0, 3);
+            QByteArray trimmed = line.trimmed();
+            if (trimmed.isEmpty())
+                continue;
+            chunk.append({lineNo, ++report.records, std::move(trimmed), {}});
         }
-        if (lineNo == 1 && line.startsWith("\xEF\xBB\xBF"))
-            line.remove(0, 3);
-        const QByteArray trimmed = line.trimmed();
-        if (trimmed.isEmpty())
-            continue;
-        ++report.records;
-        const QString decoded = decoder.decode(trimmed);
-        Q_UNUSED(decoded);
-        if (decoder.hasError()) {
-            decoder.resetState();
-            sink.reject(lineNo, report.records, tr("the line is not valid UTF-8"));
-            continue;
+        return chunk;
+    };
+    auto consume = [&](const ParsedChunk &parsed) {
+        for (const ImportIssue &i : parsed.issues) {
+            ++report.rejected;
+            if (report.issues.size() < ImportReport::kMaxIssues)
+                report.issues.append(i);
         }
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(trimmed, &pe);
-        if (pe.error != QJsonParseError::NoError) {
-            sink.reject(lineNo, report.records,
-                        tr("not valid JSON (%1 at column %2)").arg(pe.errorString()).arg(pe.offset + 1));
-            continue;
+        if (parsed.pairs.isEmpty())
+            return true;
+        const PairStore::AddResult r = m_store.add(parsed.pairs, parsed.derived);
+        if (!r.error.isEmpty()) {
+            report.fatalError = tr("Cannot write to the dataset: %1").arg(r.error);
+            return false;
         }
-        if (!doc.isObject()) {
-            sink.reject(lineNo, report.records, tr("the line is not a JSON object"));
-            continue;
-        }
-        QString reason;
-        std::optional<Pair> p = pairFromRecord(doc.object(), fileKey + ':' + QByteArray::number(lineNo) + ':' + trimmed,
-                                               &reason);
-        if (!p) {
-            sink.reject(lineNo, report.records, reason);
-            continue;
-        }
-        if (!sink.add(std::move(*p)))
+        report.added += r.added;
+        report.alreadyPresent += r.alreadyPresent;
+        return true;
+    };
+
+    // A two-stage pipeline: while this thread writes chunk N, a worker parses and analyses N+1.
+    QFuture<ParsedChunk> pending;
+    while (true) {
+        const QList<RawLine> raw = readChunk();
+        QFuture<ParsedChunk> next;
+        if (!raw.isEmpty())
+            next = QtConcurrent::run(parseLines, raw, path, fileKey, std::cref(deriver), importTime);
+        if (pending.isValid() && !consume(pending.result())) {
+            next.waitForFinished();
             return report;
-        if ((lineNo & 1023) == 0 && !progress.report(f.pos(), total, path)) {
+        }
+        pending = next;
+        if (raw.isEmpty())
+            break;
+        if (!progress.report(f.pos(), total, path)) {
             report.cancelled = true;
+            pending.waitForFinished();
             break;
         }
     }
-    sink.flush();
     progress.report(total, total, path);
     return report;
 }

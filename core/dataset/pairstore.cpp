@@ -179,8 +179,8 @@ PairStore::PageKey PairStore::keyOf(const Pair &pair, SortColumn column) const
     switch (column) {
     case SortColumn::Id: k.value = pair.rowId; break;
     case SortColumn::Timestamp: {
-        const QDateTime dt = parsePairTimestamp(pair.timestamp);
-        k.value = dt.isValid() ? normalisedTimestamp(dt) : pair.timestamp; // as Deriver stores ts
+        const QString ts = normalisePairTimestamp(pair.timestamp);
+        k.value = ts.isEmpty() ? pair.timestamp : ts; // as Deriver stores ts
         break;
     }
     case SortColumn::Question: k.value = pair.naturalLanguageQuery; break;
@@ -248,6 +248,17 @@ std::optional<Pair> PairStore::getByPairId(const QString &pairId)
 
 PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
 {
+    QList<DerivedFields> derived;
+    derived.reserve(pairs.size());
+    const QString importTime = nowIso();
+    for (const Pair &p : pairs)
+        derived.append(m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp.isEmpty() ? importTime : p.timestamp));
+    return add(pairs, derived);
+}
+
+PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<DerivedFields> &derived)
+{
+    Q_ASSERT(pairs.size() == derived.size());
     AddResult result;
     if (pairs.isEmpty())
         return result;
@@ -263,9 +274,11 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id) DO NOTHING"_s);
     const QString importTime = nowIso();
     qint64 firstId = 0; // rows from here on are this transaction's: it holds the write lock
-    for (const Pair &p : pairs) {
-        const QString timestamp = p.timestamp.isEmpty() ? importTime : p.timestamp;
-        const DerivedFields d = m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, timestamp);
+    for (qsizetype i = 0; i < pairs.size(); ++i) {
+        const Pair &p = pairs.at(i);
+        const DerivedFields &d = derived.at(i);
+        // A pair without a timestamp was derived with the import time as its ts; store that too.
+        const QString timestamp = p.timestamp.isEmpty() ? (d.ts.isEmpty() ? importTime : d.ts) : p.timestamp;
         q.addBindValue(p.pairId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : p.pairId);
         q.addBindValue(text(p.naturalLanguageQuery));
         q.addBindValue(text(p.sqlQuery));

@@ -71,6 +71,10 @@ public:
     // Adds pairs in one transaction, computing their derived fields. Pairs whose pair_id exists
     // already are left untouched and counted as alreadyPresent.
     AddResult add(const QList<Pair> &pairs);
+    // The same with the derived fields already computed (derived[i] belongs to pairs[i]), so that
+    // callers can derive on another thread while the previous batch is written.
+    AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived);
+    const Deriver &deriver() const { return m_deriver; }
 
     bool setReviewStatus(const Filter &filter, ReviewStatus status, qint64 *changed = nullptr);
     bool setReviewerNote(qint64 rowId, const QString &note);
