@@ -25,7 +25,7 @@ using namespace Qt::StringLiterals;
 namespace pairlens::exporting {
 namespace {
 
-constexpr int kBatchSize = 512;
+constexpr int kBatchSize = 1024;
 
 QString tr(const char *text)
 {
@@ -56,8 +56,9 @@ struct Pipeline
     {
         b.ends.reserve(b.rows.size());
         b.bytes.reserve(qsizetype(b.rows.size()) * 640);
+        RecordConverter converter(anonymizer);
         for (const RawRow &row : b.rows) {
-            const ExportRecord record = toRecord(row, anonymizer);
+            const ExportRecord record = converter.convert(row);
             writer->encode(record, b.bytes);
             b.ends.push_back(b.bytes.size());
             if (dedupe)
@@ -132,9 +133,10 @@ QList<QByteArray> Exporter::preview(int limit, QString *error)
     }
     std::vector<RawRow> rows;
     source.read(rows, limit);
+    RecordConverter converter(m_options.anonymize ? &anonymizer : nullptr);
     for (const RawRow &row : rows) {
         QByteArray bytes;
-        writer->encode(toRecord(row, m_options.anonymize ? &anonymizer : nullptr), bytes);
+        writer->encode(converter.convert(row), bytes);
         out << bytes;
     }
     if (error)

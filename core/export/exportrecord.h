@@ -1,26 +1,29 @@
 #pragma once
 
-#include <QJsonObject>
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 
 namespace pairlens::exporting {
 
 // One pair as the format writers see it: already anonymized (unless the export says otherwise),
-// with the seed's fields.
+// with the seed's fields. Fields that are never anonymized stay in their stored UTF-8 form, and the
+// JSON columns as compact JSON text, so that writing them costs no conversion.
 struct ExportRecord
 {
-    QString pairId;
+    QByteArray pairId; // UTF-8
     QString question;
     QString sql;
-    QString timestamp;
-    QString databaseType;
+    QByteArray timestamp;    // UTF-8
+    QByteArray databaseType; // UTF-8
     QString databaseName;
-    QStringList tableNames;
+    QByteArray tableNamesJson = QByteArrayLiteral("[]"); // a JSON array of strings
     bool success = true;
-    double executionTimeMs = -1; // < 0 = unknown (null)
-    QString queryType;
-    QJsonObject metadata;
+    double executionTimeMs = -1;                       // < 0 = unknown (null)
+    QByteArray queryType;                              // UTF-8
+    QByteArray metadataJson = QByteArrayLiteral("{}"); // a JSON object
+
+    QStringList tableNames() const;
 };
 
 } // namespace pairlens::exporting

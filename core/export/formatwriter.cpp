@@ -80,13 +80,14 @@ QString renderTemplate(const QString &templ, const ExportRecord &r)
         if (name == u"question")
             out += r.question;
         else if (name == u"database_type")
-            out += r.databaseType.isEmpty() ? u"SQL"_s : r.databaseType;
+            out += r.databaseType.isEmpty() ? u"SQL"_s : QString::fromUtf8(r.databaseType);
         else if (name == u"database_name")
             out += r.databaseName;
-        else if (name == u"tables")
-            out += r.tableNames.isEmpty() ? u"(unknown)"_s : r.tableNames.join(u", "_s);
-        else if (name == u"query_type")
-            out += r.queryType;
+        else if (name == u"tables") {
+            const QStringList tables = r.tableNames();
+            out += tables.isEmpty() ? u"(unknown)"_s : tables.join(u", "_s);
+        } else if (name == u"query_type")
+            out += QString::fromUtf8(r.queryType);
         else {
             out += u'{';
             i = open + 1;

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace pairlens::exporting::json {
 namespace {
@@ -85,6 +86,35 @@ template <bool escape> void appendEncoded(QByteArray &out, QStringView text, boo
 void appendString(QByteArray &out, QStringView text)
 {
     appendEncoded<true>(out, text, true);
+}
+
+void appendUtf8String(QByteArray &out, QByteArrayView utf8)
+{
+    const qsizetype old = out.size();
+    out.resize(old + utf8.size() * 6 + 2);
+    char *p = out.data() + old;
+    *p++ = '"';
+    for (const char ch : utf8) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20) {
+            *p++ = '\\';
+            if (const char e = kShortEscape[c]) {
+                *p++ = e;
+            } else {
+                std::memcpy(p, "u00", 3);
+                p[3] = kHex[c >> 4];
+                p[4] = kHex[c & 15];
+                p += 5;
+            }
+        } else if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = char(c);
+        } else {
+            *p++ = char(c);
+        }
+    }
+    *p++ = '"';
+    out.truncate(p - out.constData());
 }
 
 void appendUtf8(QByteArray &out, QStringView text)

@@ -13,6 +13,8 @@ namespace pairlens::exporting::json {
 // Appends `text` as a quoted JSON string: '"' and '\\' escaped, control characters as \n, \t, ...
 // or \u00XX, everything else as UTF-8 (unpaired surrogates become U+FFFD).
 void appendString(QByteArray &out, QStringView text);
+// The same for text that is UTF-8 already (copied as it is apart from the escapes).
+void appendUtf8String(QByteArray &out, QByteArrayView utf8);
 // Appends `text` as UTF-8 without quotes or escaping (used by CSV); same surrogate handling.
 void appendUtf8(QByteArray &out, QStringView text);
 // The shortest text that reads back as the same double; integral values without a fraction.

@@ -1,23 +1,54 @@
 #include "export/recordsource.h"
 
 #include "dataset/dataset.h"
+#include "export/jsontext.h"
 #include "privacy/anonymizer.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlError>
+#include <QJsonObject>
+#include <QSqlDriver>
+#include <QSqlQuery>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sqlite3.h>
 
+#include <charconv>
 #include <cstring>
 
 using namespace Qt::StringLiterals;
 
 namespace pairlens::exporting {
+namespace {
 
-RecordSource::RecordSource(Dataset &dataset) : m_dataset(dataset), m_query(dataset.db())
+sqlite3 *handleOf(QSqlDatabase &db)
+{
+    const QVariant v = db.driver() ? db.driver()->handle() : QVariant();
+    if (v.isValid() && qstrcmp(v.typeName(), "sqlite3*") == 0)
+        return *static_cast<sqlite3 *const *>(v.constData());
+    return nullptr;
+}
+
+QByteArray column(sqlite3_stmt *stmt, int i)
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, i));
+    return text ? QByteArray(text, sqlite3_column_bytes(stmt, i)) : QByteArray();
+}
+
+} // namespace
+
+QStringList ExportRecord::tableNames() const
+{
+    QStringList out;
+    for (const QJsonValue &v : QJsonDocument::fromJson(tableNamesJson).array())
+        out << v.toString();
+    return out;
+}
+
+RecordSource::RecordSource(Dataset &dataset) : m_dataset(dataset)
 {
     // Streaming reads every page once: a small page cache and no memory map keep the resident
     // size flat whatever the size of the dataset.
@@ -32,7 +63,8 @@ RecordSource::RecordSource(Dataset &dataset) : m_dataset(dataset), m_query(datas
 
 RecordSource::~RecordSource()
 {
-    m_query.finish();
+    if (m_stmt)
+        sqlite3_finalize(m_stmt);
     QSqlQuery q(m_dataset.db());
     bool ok = false;
     if (m_oldCacheSize.toLongLong(&ok), ok)
@@ -43,24 +75,52 @@ RecordSource::~RecordSource()
 
 bool RecordSource::start(const Filter &filter)
 {
+    sqlite3 *db = handleOf(m_dataset.db());
+    if (!db) {
+        m_error = QCoreApplication::translate("Export", "Exports need an SQLite dataset.");
+        return false;
+    }
     const SqlCondition c = buildCondition(filter);
-    m_query.setForwardOnly(true);
     // "+p.deleted" keeps SQLite from choosing a filter index and then sorting every row by id:
     // a row-id scan streams without a sort.
     QString where = c.where;
     where.replace(u"p.deleted = "_s, u"+p.deleted = "_s);
-    if (!m_query.prepare(u"SELECT p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "
-                         "p.database_type, p.database_name, p.success, p.execution_time_ms, p.metadata, "
-                         "coalesce(p.query_type, ''), coalesce(p.table_names, '') FROM pairs p WHERE "_s +
-                         where + u" ORDER BY p.id"_s)) {
-        m_error = m_query.lastError().text();
+    const QByteArray sql = (u"SELECT p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "
+                            "p.database_type, p.database_name, p.success, p.execution_time_ms, p.metadata, "
+                            "p.query_type, p.table_names FROM pairs p WHERE "_s +
+                            where + u" ORDER BY p.id"_s)
+                               .toUtf8();
+    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &m_stmt, nullptr) != SQLITE_OK) {
+        m_error = QString::fromUtf8(sqlite3_errmsg(db));
         return false;
     }
-    for (const QVariant &v : c.bindings)
-        m_query.addBindValue(v);
-    if (!m_query.exec()) {
-        m_error = m_query.lastError().text();
-        return false;
+    int i = 1;
+    for (const QVariant &v : c.bindings) {
+        int rc = SQLITE_OK;
+        switch (v.typeId()) {
+        case QMetaType::Bool:
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::LongLong:
+        case QMetaType::ULongLong:
+            rc = sqlite3_bind_int64(m_stmt, i, v.toLongLong());
+            break;
+        case QMetaType::Double:
+            rc = sqlite3_bind_double(m_stmt, i, v.toDouble());
+            break;
+        default:
+            if (v.isNull()) {
+                rc = sqlite3_bind_null(m_stmt, i);
+            } else {
+                const QByteArray text = v.toString().toUtf8();
+                rc = sqlite3_bind_text(m_stmt, i, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+            }
+        }
+        if (rc != SQLITE_OK) {
+            m_error = QString::fromUtf8(sqlite3_errmsg(db));
+            return false;
+        }
+        ++i;
     }
     return true;
 }
@@ -68,28 +128,218 @@ bool RecordSource::start(const Filter &filter)
 int RecordSource::read(std::vector<RawRow> &rows, int max)
 {
     int n = 0;
-    while (n < max && m_query.next()) {
+    while (m_stmt && !m_done && n < max) {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc != SQLITE_ROW) {
+            m_done = true;
+            if (rc != SQLITE_DONE)
+                m_error = QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_stmt)));
+            break;
+        }
         RawRow &r = rows.emplace_back();
-        r.pairId = m_query.value(0).toString();
-        r.question = m_query.value(1).toString();
-        r.sql = m_query.value(2).toString();
-        r.timestamp = m_query.value(3).toString();
-        r.databaseType = m_query.value(4).toString();
-        r.databaseName = m_query.value(5).toString();
-        r.success = m_query.value(6).toInt() != 0;
-        const QVariant ms = m_query.value(7);
-        r.executionTimeMs = ms.isNull() ? -1 : ms.toDouble();
-        r.metadata = m_query.value(8).toString();
-        r.queryType = m_query.value(9).toString();
-        r.tables = m_query.value(10).toString();
+        r.pairId = column(m_stmt, 0);
+        r.question = column(m_stmt, 1);
+        r.sql = column(m_stmt, 2);
+        r.timestamp = column(m_stmt, 3);
+        r.databaseType = column(m_stmt, 4);
+        r.databaseName = column(m_stmt, 5);
+        r.success = sqlite3_column_int(m_stmt, 6) != 0;
+        r.executionTimeMs =
+            sqlite3_column_type(m_stmt, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(m_stmt, 7);
+        r.metadata = column(m_stmt, 8);
+        r.queryType = column(m_stmt, 9);
+        r.tables = column(m_stmt, 10);
         ++n;
     }
-    if (n < max && m_query.lastError().isValid())
-        m_error = m_query.lastError().text();
     return n;
 }
 
-ExportRecord toRecord(const RawRow &row, const privacy::Anonymizer *anonymizer)
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+void skipSpace(const char *&p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        ++p;
+}
+
+// Moves p past one JSON string (p at the opening quote); false when it is malformed.
+bool scanString(const char *&p, const char *end, bool *escaped)
+{
+    ++p;
+    while (p < end) {
+        const unsigned char c = static_cast<unsigned char>(*p);
+        if (c == '"') {
+            ++p;
+            return true;
+        }
+        if (c < 0x20)
+            return false;
+        if (c == '\\') {
+            *escaped = true;
+            if (++p >= end)
+                return false;
+            if (*p == 'u') {
+                if (end - p < 5)
+                    return false;
+                for (int i = 1; i <= 4; ++i) {
+                    if (!std::isxdigit(static_cast<unsigned char>(p[i])))
+                        return false;
+                }
+                p += 4;
+            } else if (!std::strchr("\"\\/bfnrt", *p)) {
+                return false;
+            }
+        }
+        ++p;
+    }
+    return false;
+}
+
+// The text of a scanned string token (quotes excluded), escapes resolved.
+QString decodeString(const char *begin, const char *end)
+{
+    QString out;
+    const char *run = begin;
+    for (const char *p = begin; p < end; ++p) {
+        if (*p != '\\')
+            continue;
+        out += QString::fromUtf8(run, p - run);
+        const char e = *++p;
+        switch (e) {
+        case 'b':
+            out += u'\b';
+            break;
+        case 'f':
+            out += u'\f';
+            break;
+        case 'n':
+            out += u'\n';
+            break;
+        case 'r':
+            out += u'\r';
+            break;
+        case 't':
+            out += u'\t';
+            break;
+        case 'u': {
+            unsigned int unit = 0;
+            std::from_chars(p + 1, p + 5, unit, 16);
+            out += QChar(char16_t(unit));
+            p += 4;
+            break;
+        }
+        default:
+            out += QLatin1Char(e);
+            break;
+        }
+        run = p + 1;
+    }
+    out += QString::fromUtf8(run, end - run);
+    return out;
+}
+
+} // namespace
+
+RecordConverter::RecordConverter(const privacy::Anonymizer *anonymizer)
+    : m_anonymizer(anonymizer), m_scanMetadata(anonymizer && anonymizer->config().scanMetadata)
+{}
+
+QString RecordConverter::cached(QHash<QString, QString> &cache, const QString &value, bool databaseName)
+{
+    // Replacements are a pure function of the value (and the key), so repeats are looked up.
+    const auto it = cache.constFind(value);
+    if (it != cache.constEnd())
+        return it.value();
+    if (cache.size() > 4096)
+        cache.clear();
+    QString out =
+        databaseName ? m_anonymizer->anonymizeDatabaseName(value) : m_anonymizer->anonymizeText(value).text;
+    cache.insert(value, out);
+    return out;
+}
+
+// Copies one JSON value in compact form; string values (never keys) are anonymized when the
+// metadata is scanned. Returns false on malformed input.
+bool RecordConverter::appendJson(QByteArray &out, const char *&p, const char *end, int depth)
+{
+    skipSpace(p, end);
+    if (p >= end || depth > 64)
+        return false;
+    const char c = *p;
+    if (c == '{' || c == '[') {
+        const char close = c == '{' ? '}' : ']';
+        out.append(c);
+        ++p;
+        skipSpace(p, end);
+        if (p < end && *p == close) {
+            out.append(close);
+            ++p;
+            return true;
+        }
+        for (;;) {
+            if (c == '{') {
+                skipSpace(p, end);
+                const char *key = p;
+                bool escaped = false;
+                if (p >= end || *p != '"' || !scanString(p, end, &escaped))
+                    return false;
+                out.append(key, p - key);
+                skipSpace(p, end);
+                if (p >= end || *p != ':')
+                    return false;
+                out.append(':');
+                ++p;
+            }
+            if (!appendJson(out, p, end, depth + 1))
+                return false;
+            skipSpace(p, end);
+            if (p >= end)
+                return false;
+            if (*p == ',') {
+                out.append(',');
+                ++p;
+                continue;
+            }
+            if (*p != close)
+                return false;
+            out.append(close);
+            ++p;
+            return true;
+        }
+    }
+    if (c == '"') {
+        const char *start = p;
+        bool escaped = false;
+        if (!scanString(p, end, &escaped))
+            return false;
+        if (!m_scanMetadata) {
+            out.append(start, p - start);
+            return true;
+        }
+        const QString value =
+            escaped ? decodeString(start + 1, p - 1) : QString::fromUtf8(start + 1, p - 1 - start - 1);
+        json::appendString(out, cached(m_strings, value, false));
+        return true;
+    }
+    const char *start = p;
+    while (p < end && (std::isalnum(static_cast<unsigned char>(*p)) || *p == '-' || *p == '+' || *p == '.'))
+        ++p;
+    const QByteArrayView token(start, p - start);
+    if (token == "true" || token == "false" || token == "null") {
+        out.append(token);
+        return true;
+    }
+    double number = 0;
+    const auto r = std::from_chars(start, p, number);
+    if (token.isEmpty() || r.ec != std::errc() || r.ptr != p)
+        return false;
+    out.append(token);
+    return true;
+}
+
+ExportRecord RecordConverter::convert(const RawRow &row)
 {
     ExportRecord r;
     r.pairId = row.pairId;
@@ -98,31 +348,41 @@ ExportRecord toRecord(const RawRow &row, const privacy::Anonymizer *anonymizer)
     r.success = row.success;
     r.executionTimeMs = row.executionTimeMs;
     r.queryType = row.queryType;
-    if (row.tables.size() > 2) {
-        const QJsonArray tables = QJsonDocument::fromJson(row.tables.toUtf8()).array();
-        r.tableNames.reserve(tables.size());
-        for (const QJsonValue &v : tables)
-            r.tableNames << v.toString();
-    }
-    QJsonObject metadata;
-    if (row.metadata.size() > 2)
-        metadata = QJsonDocument::fromJson(row.metadata.toUtf8()).object();
-    if (anonymizer) {
-        Pair p;
-        p.naturalLanguageQuery = row.question;
-        p.sqlQuery = row.sql;
-        p.databaseName = row.databaseName;
-        p.metadata = metadata;
-        privacy::AnonymizedPair a = anonymizer->anonymizePair(p);
+    if (row.tables.size() > 2 && row.tables.startsWith('[') && row.tables.endsWith(']'))
+        r.tableNamesJson = row.tables; // written by PairLens's analysis: compact JSON already
+    const QString question = QString::fromUtf8(row.question);
+    const QString sql = QString::fromUtf8(row.sql);
+    const QString databaseName = QString::fromUtf8(row.databaseName);
+    if (m_anonymizer) {
+        Pair pair;
+        pair.naturalLanguageQuery = question;
+        pair.sqlQuery = sql;
+        privacy::AnonymizedPair a = m_anonymizer->anonymizePair(pair);
         r.question = std::move(a.question.text);
         r.sql = std::move(a.sql.text);
-        r.databaseName = std::move(a.databaseName);
-        r.metadata = std::move(a.metadata);
+        r.databaseName = cached(m_names, databaseName, true);
     } else {
-        r.question = row.question;
-        r.sql = row.sql;
-        r.databaseName = row.databaseName;
-        r.metadata = std::move(metadata);
+        r.question = question;
+        r.sql = sql;
+        r.databaseName = databaseName;
+    }
+    if (row.metadata.size() > 2) {
+        QByteArray meta;
+        meta.reserve(row.metadata.size() + 16);
+        const char *p = row.metadata.constData();
+        const char *end = p + row.metadata.size();
+        skipSpace(p, end);
+        bool ok = p < end && *p == '{' && appendJson(meta, p, end, 0);
+        skipSpace(p, end);
+        if (ok && p == end) {
+            r.metadataJson = meta;
+        } else { // not what PairLens writes: let Qt's parser make the best of it
+            QJsonObject o = QJsonDocument::fromJson(row.metadata).object();
+            if (m_scanMetadata)
+                o = m_anonymizer->anonymizeMetadata(o);
+            r.metadataJson.clear();
+            json::appendObject(r.metadataJson, o);
+        }
     }
     return r;
 }
@@ -157,9 +417,9 @@ DedupeSet::Key dedupeKey(const ExportRecord &record)
     return key;
 }
 
-bool isTrainSide(const QByteArray &secret, const QString &pairId, double trainFraction)
+bool isTrainSide(const QByteArray &secret, const QByteArray &pairId, double trainFraction)
 {
-    const QByteArray data = "split\x1f" + pairId.toUtf8();
+    const QByteArray data = "split\x1f" + pairId;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (secret.isEmpty()) {

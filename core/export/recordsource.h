@@ -1,18 +1,20 @@
 #pragma once
 
-// Internal to the export engine: reads the matching pairs with one forward-only query (row id
-// order) and turns each row into an ExportRecord, anonymized when asked.
+// Internal to the export engine: reads the matching pairs with one forward-only statement (row id
+// order, straight from SQLite as UTF-8) and turns each row into an ExportRecord, anonymized when
+// asked.
 
 #include "dataset/filter.h"
 #include "export/dedupeset.h"
 #include "export/exportrecord.h"
 
 #include <QByteArray>
-#include <QSqlQuery>
+#include <QHash>
 #include <QString>
 
-#include <memory>
 #include <vector>
+
+struct sqlite3_stmt;
 
 namespace pairlens {
 class Dataset;
@@ -23,10 +25,10 @@ class Anonymizer;
 
 namespace pairlens::exporting {
 
-// The stored columns of one pair, as read (derived JSON columns still as text).
+// The stored columns of one pair as UTF-8, as read.
 struct RawRow
 {
-    QString pairId, question, sql, timestamp, databaseType, databaseName, metadata, queryType, tables;
+    QByteArray pairId, question, sql, timestamp, databaseType, databaseName, metadata, queryType, tables;
     bool success = true;
     double executionTimeMs = -1;
 };
@@ -35,7 +37,7 @@ class RecordSource
 {
 public:
     explicit RecordSource(Dataset &dataset);
-    ~RecordSource(); // restores the connection's cache settings
+    ~RecordSource(); // finishes the statement, restores the connection's cache settings
 
     bool start(const Filter &filter);
     // Appends up to `max` rows; returns how many (0 at the end or on an error).
@@ -44,14 +46,29 @@ public:
 
 private:
     Dataset &m_dataset;
-    QSqlQuery m_query;
+    sqlite3_stmt *m_stmt = nullptr;
+    bool m_done = false;
     QString m_error;
     QString m_oldCacheSize, m_oldMmapSize;
 };
 
-// Turns a row into a record: parses the JSON columns, anonymizes question, SQL, database name and
-// metadata when `anonymizer` is set. Thread-safe.
-ExportRecord toRecord(const RawRow &row, const privacy::Anonymizer *anonymizer);
+// Turns rows into records: parses the JSON columns, anonymizes question, SQL, database name and
+// (when the configuration says so) the metadata's string values. Repeated values (database names,
+// metadata strings) are anonymized once per converter. Use one per thread.
+class RecordConverter
+{
+public:
+    explicit RecordConverter(const privacy::Anonymizer *anonymizer);
+    ExportRecord convert(const RawRow &row);
+
+private:
+    QString cached(QHash<QString, QString> &cache, const QString &value, bool databaseName);
+    bool appendJson(QByteArray &out, const char *&p, const char *end, int depth);
+
+    const privacy::Anonymizer *m_anonymizer;
+    bool m_scanMetadata;
+    QHash<QString, QString> m_names, m_strings;
+};
 
 // The duplicate key of a record: a 128-bit hash of question and SQL with whitespace runs collapsed
 // and case folded.
@@ -59,6 +76,6 @@ DedupeSet::Key dedupeKey(const ExportRecord &record);
 
 // True when the pair goes to the training side: HMAC-SHA256(secret, pair_id) read as a fraction
 // of 2^64 is below `trainFraction`. The same pair always lands on the same side for a dataset.
-bool isTrainSide(const QByteArray &secret, const QString &pairId, double trainFraction);
+bool isTrainSide(const QByteArray &secret, const QByteArray &pairId, double trainFraction);
 
 } // namespace pairlens::exporting

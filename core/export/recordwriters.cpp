@@ -24,7 +24,7 @@ void appendJsonField(QByteArray &out, Field field, const ExportRecord &r)
 {
     switch (field) {
     case Field::PairId:
-        json::appendString(out, r.pairId);
+        json::appendUtf8String(out, r.pairId);
         break;
     case Field::Question:
         json::appendString(out, r.question);
@@ -33,16 +33,16 @@ void appendJsonField(QByteArray &out, Field field, const ExportRecord &r)
         json::appendString(out, r.sql);
         break;
     case Field::Timestamp:
-        json::appendString(out, r.timestamp);
+        json::appendUtf8String(out, r.timestamp);
         break;
     case Field::DatabaseType:
-        json::appendString(out, r.databaseType);
+        json::appendUtf8String(out, r.databaseType);
         break;
     case Field::DatabaseName:
         json::appendString(out, r.databaseName);
         break;
     case Field::TableNames:
-        json::appendStringArray(out, r.tableNames);
+        out.append(r.tableNamesJson);
         break;
     case Field::Success:
         out.append(r.success ? "true" : "false");
@@ -54,10 +54,10 @@ void appendJsonField(QByteArray &out, Field field, const ExportRecord &r)
             json::appendNumber(out, r.executionTimeMs);
         break;
     case Field::QueryType:
-        json::appendString(out, r.queryType);
+        json::appendUtf8String(out, r.queryType);
         break;
     case Field::Metadata:
-        json::appendObject(out, r.metadata);
+        out.append(r.metadataJson);
         break;
     }
 }
@@ -161,22 +161,19 @@ private:
     {
         switch (field) {
         case Field::PairId:
-            return r.pairId;
+            return QString::fromUtf8(r.pairId);
         case Field::Question:
             return r.question;
         case Field::Sql:
             return r.sql;
         case Field::Timestamp:
-            return r.timestamp;
+            return QString::fromUtf8(r.timestamp);
         case Field::DatabaseType:
-            return r.databaseType;
+            return QString::fromUtf8(r.databaseType);
         case Field::DatabaseName:
             return r.databaseName;
-        case Field::TableNames: {
-            QByteArray b;
-            json::appendStringArray(b, r.tableNames);
-            return QString::fromUtf8(b);
-        }
+        case Field::TableNames:
+            return QString::fromUtf8(r.tableNamesJson);
         case Field::Success:
             return r.success ? u"true"_s : u"false"_s;
         case Field::ExecutionTime: {
@@ -187,12 +184,9 @@ private:
             return QString::fromLatin1(b);
         }
         case Field::QueryType:
-            return r.queryType;
-        case Field::Metadata: {
-            QByteArray b;
-            json::appendObject(b, r.metadata);
-            return QString::fromUtf8(b);
-        }
+            return QString::fromUtf8(r.queryType);
+        case Field::Metadata:
+            return QString::fromUtf8(r.metadataJson);
         }
         return {};
     }
