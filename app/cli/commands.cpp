@@ -8,6 +8,7 @@ int runList(const QStringList &args);
 int runStats(const QStringList &args);
 int runDelete(const QStringList &args);
 int runRestore(const QStringList &args);
+int runExport(const QStringList &args);
 
 const QList<Command> &commands()
 {
@@ -20,6 +21,7 @@ const QList<Command> &commands()
         {u"stats"_s, u"stats DATASET [FILTER] [--json]"_s, runStats},
         {u"delete"_s, u"delete DATASET (--id ID... | FILTER) [--yes]"_s, runDelete},
         {u"restore"_s, u"restore DATASET (--id ID... | --all)"_s, runRestore},
+        {u"export"_s, u"export DATASET -o FILE --format FMT [FILTER] [OPTIONS]"_s, runExport},
     };
     return all;
 }

@@ -1,0 +1,222 @@
+// `pairlens export`: writes the pairs matching a filter (or a selection of pair ids) in one of the
+// export formats, anonymized unless --no-anonymize. See docs/export-formats.md.
+#include "cli/cliutil.h"
+#include "cli/command.h"
+#include "export/exporter.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <atomic>
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::cli {
+namespace {
+
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
+
+std::atomic_bool g_cancel = false;
+
+extern "C" void requestCancel(int)
+{
+    g_cancel.store(true);
+}
+
+QStringList splitIds(const QString &text)
+{
+    QStringList out;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        const QString id = part.trimmed();
+        if (!id.isEmpty())
+            out << id;
+    }
+    return out;
+}
+
+bool readIdFile(const QString &path, QStringList *ids)
+{
+    QFile f(path);
+    if (path == u"-"_s ? !f.open(stdin, QIODevice::ReadOnly) : !f.open(QIODevice::ReadOnly)) {
+        err(tr("Cannot read %1: %2").arg(path, f.errorString()));
+        return false;
+    }
+    while (!f.atEnd()) {
+        const QString line = QString::fromUtf8(f.readLine()).trimmed();
+        if (!line.isEmpty() && !line.startsWith(u'#'))
+            *ids << line;
+    }
+    return true;
+}
+
+} // namespace
+
+int runExport(const QStringList &args)
+{
+    using namespace exporting;
+    QCommandLineParser parser;
+    setupParser(parser, u"export"_s,
+                tr("Exports the pairs matching the filter, anonymized unless --no-anonymize is given."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    addFilterOptions(parser);
+    QStringList formats;
+    for (Format f : allFormats())
+        formats << formatName(f);
+    parser.addOptions({
+        {{u"o"_s, u"output"_s}, tr("The file to write (a .gz name compresses it)."), u"FILE"_s},
+        {u"format"_s, tr("One of: %1 (default: from the file name, else jsonl).").arg(formats.join(u", "_s)),
+         u"FMT"_s},
+        {u"ids"_s, tr("Only these pairs (comma-separated pair_id values)."), u"ID,..."_s},
+        {u"id-file"_s, tr("Only the pairs listed in FILE, one pair_id per line ('-' = stdin)."), u"FILE"_s},
+        {u"fields"_s, tr("Only these fields, in this order (jsonl, json, csv)."), u"A,B,..."_s},
+        {u"no-anonymize"_s, tr("Write the original values, including personal data.")},
+        {u"gzip"_s, tr("Compress with gzip (appends .gz to the file name when missing).")},
+        {u"split"_s,
+         tr("Write NAME.train.EXT with this fraction of the pairs and NAME.val.EXT with the rest."),
+         u"FRACTION"_s},
+        {u"dedupe"_s,
+         tr("Drop exact duplicates (question + SQL, ignoring case and spacing); keep the first.")},
+        {u"system"_s, tr("System prompt of the chat formats ('' = none)."), u"TEXT"_s},
+        {u"template"_s,
+         tr("Prompt template of the prompt, chat and alpaca formats: {question}, {database_type}, "
+            "{database_name}, {tables}, {query_type}."),
+         u"TEXT"_s},
+        {u"include-failed"_s, tr("Also export failed pairs in the fine-tuning formats.")},
+        {u"csv-raw"_s, tr("Don't neutralise CSV cells that a spreadsheet would run as formulas.")},
+        {u"json"_s, tr("Print the result as JSON (see docs/cli.md).")},
+    });
+    if (!parseOrExplain(parser, args, 1))
+        return Usage;
+
+    ExportOptions o;
+    if (!filterFromOptions(parser, &o.filter))
+        return Usage;
+    o.target = parser.value(u"output"_s);
+    if (o.target.isEmpty()) {
+        err(tr("pairlens export: give the file to write with -o FILE."));
+        return Usage;
+    }
+    if (parser.isSet(u"format"_s)) {
+        const std::optional<Format> f = formatFromName(parser.value(u"format"_s));
+        if (!f) {
+            err(tr("pairlens export: unknown format \"%1\" (use one of %2).")
+                    .arg(parser.value(u"format"_s), formats.join(u", "_s)));
+            return Usage;
+        }
+        o.format = *f;
+    } else {
+        QString name = o.target.toLower();
+        if (name.endsWith(u".gz"_s))
+            name.chop(3);
+        o.format = name.endsWith(u".csv"_s)    ? Format::Csv
+                   : name.endsWith(u".json"_s) ? Format::Json
+                                               : Format::Jsonl;
+    }
+    QStringList ids = splitIds(parser.values(u"ids"_s).join(u','));
+    if (parser.isSet(u"id-file"_s) && !readIdFile(parser.value(u"id-file"_s), &ids))
+        return Failure;
+    if ((parser.isSet(u"ids"_s) || parser.isSet(u"id-file"_s)) && ids.isEmpty()) {
+        err(tr("pairlens export: --ids / --id-file name no pairs."));
+        return Usage;
+    }
+    o.filter.pairIds = ids;
+    if (parser.isSet(u"fields"_s)) {
+        QString error;
+        const std::optional<QList<Field>> fields = parseFields(parser.value(u"fields"_s), &error);
+        if (!fields) {
+            err(u"pairlens export: "_s + error);
+            return Usage;
+        }
+        o.fields = *fields;
+    }
+    o.anonymize = !parser.isSet(u"no-anonymize"_s);
+    o.gzip = parser.isSet(u"gzip"_s);
+    if (parser.isSet(u"split"_s)) {
+        bool ok = false;
+        o.split = parser.value(u"split"_s).toDouble(&ok);
+        if (!ok || !(o.split > 0 && o.split < 1)) {
+            err(tr("pairlens export: --split takes a fraction between 0 and 1, e.g. 0.9."));
+            return Usage;
+        }
+    }
+    o.dedupe = parser.isSet(u"dedupe"_s);
+    if (parser.isSet(u"system"_s))
+        o.systemPrompt = parser.value(u"system"_s);
+    o.promptTemplate = parser.value(u"template"_s);
+    o.includeFailed = parser.isSet(u"include-failed"_s);
+    o.csvRaw = parser.isSet(u"csv-raw"_s);
+    if (const QString problem = o.validate(); !problem.isEmpty()) {
+        err(u"pairlens export: "_s + problem);
+        return Usage;
+    }
+
+    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    if (!ds)
+        return Failure;
+    if (!o.anonymize)
+        err(tr("Warning: anonymization is off (--no-anonymize); the export holds the original values, "
+               "including any personal data."));
+
+    std::signal(SIGINT, requestCancel);
+    std::signal(SIGTERM, requestCancel);
+    ProgressBar bar(tr("Exporting"));
+    const Progress progress([&bar](qint64 done, qint64 total, const QString &) { bar.update(done, total); },
+                            &g_cancel);
+    const ExportResult r = Exporter(*ds, o).run(progress);
+    bar.finish();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    if (r.cancelled) {
+        err(tr("Export cancelled; nothing was written."));
+        return 130;
+    }
+    if (!r.ok) {
+        err(r.error);
+        return Failure;
+    }
+    for (const QString &w : r.warnings)
+        err(tr("Warning: %1").arg(w));
+    if (parser.isSet(u"json"_s)) {
+        QJsonArray files;
+        for (const ExportedFile &f : r.files)
+            files.append(QJsonObject{{u"path"_s, f.path},
+                                     {u"role"_s, f.role},
+                                     {u"pairs"_s, f.pairs},
+                                     {u"bytes"_s, f.bytes},
+                                     {u"sha256"_s, QString::fromLatin1(f.sha256)}});
+        printJson(QJsonObject{{u"format"_s, formatName(o.format)},
+                              {u"anonymized"_s, o.anonymize},
+                              {u"matched"_s, r.matched},
+                              {u"count"_s, r.count},
+                              {u"duplicates"_s, r.duplicates},
+                              {u"files"_s, files},
+                              {u"manifest"_s, r.manifestPath}});
+        return Ok;
+    }
+    QStringList names;
+    for (const ExportedFile &f : r.files)
+        names << u"%1 (%2)"_s.arg(QDir::toNativeSeparators(f.path)).arg(f.pairs);
+    if (r.count == 0)
+        out(tr("No pairs matched; wrote an empty %1 file: %2.")
+                .arg(formatName(o.format), names.join(u", "_s)));
+    else
+        out(tr("Exported %1 pairs%2 as %3 to %4.")
+                .arg(r.count)
+                .arg(o.anonymize ? tr(" (anonymized)") : tr(" (NOT anonymized)"), formatName(o.format),
+                     names.join(u", "_s)));
+    if (r.duplicates > 0)
+        out(tr("%1 duplicate pairs were left out.").arg(r.duplicates));
+    if (!r.manifestPath.isEmpty())
+        out(tr("Manifest: %1").arg(QDir::toNativeSeparators(r.manifestPath)));
+    return Ok;
+}
+
+} // namespace pairlens::cli

@@ -1,0 +1,194 @@
+// `pairlens export` end to end: the built binary run through QProcess.
+#include "testutil.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TstExportCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void exportsJsonlAnonymized();
+    void noAnonymizeWarns();
+    void jsonSummaryAndSplit();
+    void idsAndIdFile();
+    void trainingFormatDefaultsToSuccessful();
+    void zeroMatchesIsNotAnError();
+    void usageErrors_data();
+    void usageErrors();
+    void unwritableTargetFails();
+
+private:
+    struct Run
+    {
+        int code = -1;
+        QByteArray out, err;
+    };
+    Run run(const QStringList &args);
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+    QByteArray read(const QString &name) const
+    {
+        QFile f(path(name));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+    QTemporaryDir m_dir;
+    QString m_ds;
+};
+
+TstExportCli::Run TstExportCli::run(const QStringList &args)
+{
+    QProcess p;
+    p.setWorkingDirectory(m_dir.path());
+    p.start(QStringLiteral(PAIRLENS_EXE), args);
+    Run r;
+    if (!p.waitForFinished(120000))
+        return r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+void TstExportCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_ds = path(u"demo.pairlens"_s);
+    const Run r = run({u"demo"_s, m_ds, u"--pairs"_s, u"300"_s, u"--seed"_s, u"5"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+}
+
+void TstExportCli::exportsJsonlAnonymized()
+{
+    const Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"a.jsonl"_s), u"--format"_s, u"jsonl"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.out.contains("300"));
+    QVERIFY(r.err.isEmpty()); // no progress bar when stderr is not a terminal, no warning
+    const QList<QByteArray> lines = read(u"a.jsonl"_s).split('\n');
+    QCOMPARE(lines.size(), 301); // 300 lines and the empty rest after the last newline
+    for (const QByteArray &l : lines.mid(0, 300))
+        QVERIFY(QJsonDocument::fromJson(l).isObject());
+    QVERIFY(QFile::exists(path(u"a.jsonl.manifest.json"_s)));
+}
+
+void TstExportCli::noAnonymizeWarns()
+{
+    const Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"raw.jsonl"_s), u"--no-anonymize"_s});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.err.contains("anonymization is off"));
+    QVERIFY(r.out.contains("NOT anonymized"));
+    // The demo data has e-mail addresses: the original ones appear only without anonymization.
+    const QString raw = QString::fromUtf8(read(u"raw.jsonl"_s));
+    const QRegularExpressionMatch m =
+        QRegularExpression(u"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[a-z]{2,}"_s).match(raw);
+    QVERIFY(m.hasMatch());
+    const Run a = run({u"export"_s, m_ds, u"-o"_s, path(u"anon.jsonl"_s)});
+    QCOMPARE(a.code, 0);
+    const QByteArray anonymized = read(u"anon.jsonl"_s);
+    QCOMPARE(anonymized.count('\n'), 300);
+    QVERIFY2(!anonymized.contains(m.captured(0).toUtf8()), qPrintable(m.captured(0)));
+}
+
+void TstExportCli::jsonSummaryAndSplit()
+{
+    const Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"s.csv"_s), u"--split"_s, u"0.75"_s, u"--json"_s,
+                       u"--fields"_s, u"pair_id,sql_query"_s, u"--gzip"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(o[u"format"_s].toString(), u"csv"_s);
+    QCOMPARE(o[u"count"_s].toInt(), 300);
+    const QJsonArray files = o[u"files"_s].toArray();
+    QCOMPARE(files.size(), 2);
+    QCOMPARE(QFileInfo(files.at(0)[u"path"_s].toString()).fileName(), u"s.train.csv.gz"_s);
+    QCOMPARE(QFileInfo(files.at(1)[u"path"_s].toString()).fileName(), u"s.val.csv.gz"_s);
+    QCOMPARE(files.at(0)[u"pairs"_s].toInt() + files.at(1)[u"pairs"_s].toInt(), 300);
+    QProcess gz;
+    gz.start(u"gzip"_s, {u"-t"_s, path(u"s.train.csv.gz"_s), path(u"s.val.csv.gz"_s)});
+    if (gz.waitForFinished(30000))
+        QCOMPARE(gz.exitCode(), 0);
+}
+
+void TstExportCli::idsAndIdFile()
+{
+    Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"all.jsonl"_s), u"--fields"_s, u"pair_id"_s});
+    QCOMPARE(r.code, 0);
+    const QList<QByteArray> lines = read(u"all.jsonl"_s).split('\n');
+    QStringList ids;
+    for (int i = 0; i < 5; ++i)
+        ids << QJsonDocument::fromJson(lines.at(i)).object()[u"pair_id"_s].toString();
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"ids.jsonl"_s), u"--ids"_s, ids.mid(0, 2).join(u','),
+             u"--fields"_s, u"pair_id"_s});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(read(u"ids.jsonl"_s).count('\n'), 2);
+    QFile f(path(u"ids.txt"_s));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write((ids.join(u'\n') + u"\n\n"_s).toUtf8());
+    f.close();
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"idfile.jsonl"_s), u"--id-file"_s, path(u"ids.txt"_s),
+             u"--fields"_s, u"pair_id"_s});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(read(u"idfile.jsonl"_s).count('\n'), 5);
+}
+
+void TstExportCli::trainingFormatDefaultsToSuccessful()
+{
+    Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"ok.jsonl"_s), u"--format"_s, u"alpaca"_s, u"--json"_s});
+    QCOMPARE(r.code, 0);
+    const qint64 successful = QJsonDocument::fromJson(r.out).object()[u"count"_s].toInteger();
+    QVERIFY(successful > 0 && successful < 300);
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"all-al.jsonl"_s), u"--format"_s, u"alpaca"_s,
+             u"--include-failed"_s, u"--json"_s});
+    QCOMPARE(QJsonDocument::fromJson(r.out).object()[u"count"_s].toInt(), 300);
+}
+
+void TstExportCli::zeroMatchesIsNotAnError()
+{
+    const Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"none.json"_s), u"--search"_s, u"qqqqzzzz"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.out.contains("No pairs matched"));
+    const QJsonObject doc = QJsonDocument::fromJson(read(u"none.json"_s)).object();
+    QCOMPARE(doc[u"total_pairs"_s].toInt(-1), 0);
+    QVERIFY(doc[u"pairs"_s].isArray());
+}
+
+void TstExportCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QByteArray>("mentions");
+    QTest::newRow("unknown field") << QStringList{u"--fields"_s, u"pair_id,bogus"_s} << QByteArray("bogus");
+    QTest::newRow("unknown format") << QStringList{u"--format"_s, u"xml"_s} << QByteArray("xml");
+    QTest::newRow("bad split") << QStringList{u"--split"_s, u"1.5"_s} << QByteArray("--split");
+    QTest::newRow("fields on chat") << QStringList{u"--format"_s, u"openai-chat"_s, u"--fields"_s,
+                                                   u"pair_id"_s}
+                                    << QByteArray("--fields");
+}
+
+void TstExportCli::usageErrors()
+{
+    QFETCH(QStringList, extra);
+    QFETCH(QByteArray, mentions);
+    const Run r = run(QStringList{u"export"_s, m_ds, u"-o"_s, path(u"bad.jsonl"_s)} + extra);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(mentions), r.err.constData());
+    QCOMPARE(r.err.trimmed().count('\n'), 0); // one sentence
+    QVERIFY(!QFile::exists(path(u"bad.jsonl"_s)));
+}
+
+void TstExportCli::unwritableTargetFails()
+{
+    const Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"no/such/dir/out.jsonl"_s)});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("does not exist"));
+}
+
+QTEST_GUILESS_MAIN(TstExportCli)
+#include "tst_exportcli.moc"
