@@ -8,6 +8,8 @@ int runList(const QStringList &args);
 int runStats(const QStringList &args);
 int runDelete(const QStringList &args);
 int runRestore(const QStringList &args);
+int runScan(const QStringList &args);
+int runAnonymize(const QStringList &args);
 int runExport(const QStringList &args);
 
 const QList<Command> &commands()
@@ -21,6 +23,9 @@ const QList<Command> &commands()
         {u"stats"_s, u"stats DATASET [FILTER] [--json]"_s, runStats},
         {u"delete"_s, u"delete DATASET (--id ID... | FILTER) [--yes]"_s, runDelete},
         {u"restore"_s, u"restore DATASET (--id ID... | --all)"_s, runRestore},
+        {u"scan"_s, u"scan DATASET [FILTER] [--examples N] [--json]   PII report, examples shown masked"_s, runScan},
+        {u"anonymize"_s, u"anonymize [--dataset DATASET] [--sql] [--json]   stdin lines -> anonymized stdout"_s,
+         runAnonymize},
         {u"export"_s, u"export DATASET -o FILE --format FMT [FILTER] [OPTIONS]"_s, runExport},
     };
     return all;
