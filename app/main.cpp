@@ -63,6 +63,25 @@ int main(int argc, char *argv[])
             printUsage();
         return 0;
     }
+    if (first == u"chart"_s) {
+        // Charts are drawn with QtCharts (widgets) on the offscreen platform: no display needed.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        // Headless runs have no XDG runtime folder; that warning is noise, not the one-sentence error.
+        static const QtMessageHandler previous = qInstallMessageHandler(
+            [](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+                if (message.startsWith(u"QStandardPaths:"_s))
+                    return;
+                if (previous)
+                    previous(type, context, message);
+                else
+                    pairlens::cli::err(message);
+            });
+        QApplication app(argc, argv);
+        setIdentity();
+        installTranslations(app);
+        return pairlens::cli::findCommand(first)->run(QCoreApplication::arguments().mid(1));
+    }
     if (const pairlens::cli::Command *command = pairlens::cli::findCommand(first)) {
         QCoreApplication app(argc, argv);
         setIdentity();

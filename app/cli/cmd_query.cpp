@@ -125,6 +125,47 @@ int runStats(const QStringList &args)
         out(u"  %1 %2 (%3)"_s.arg((it.key().isEmpty() ? tr("(unknown)") : it.key()).leftJustified(14))
                 .arg(it.value(), 9)
                 .arg(pct(it.value())));
+    out(tr("Database names:   %1").arg(s.databaseNames.size()));
+    out(tr("In the trash:     %1").arg(s.deletedPairs));
+    out(tr("Review:           %1 unreviewed, %2 approved, %3 rejected")
+            .arg(s.unreviewedPairs)
+            .arg(s.approvedPairs)
+            .arg(s.rejectedPairs));
+    if (s.executionTime.count > 0)
+        out(tr("Execution time:   p50 %1 ms, p90 %2 ms, p99 %3 ms (%4 timed pairs)")
+                .arg(s.executionTime.p50)
+                .arg(s.executionTime.p90)
+                .arg(s.executionTime.p99)
+                .arg(s.executionTime.count));
+    out(tr("Pairs with PII:   %1 (%2), %3 not scanned yet")
+            .arg(s.pairsWithPii)
+            .arg(pct(s.pairsWithPii))
+            .arg(s.unscannedPairs));
+    for (auto it = s.piiKinds.constBegin(); it != s.piiKinds.constEnd(); ++it) {
+        if (it.value() > 0)
+            out(u"  %1 %2 (%3)"_s.arg(it.key().leftJustified(14)).arg(it.value(), 9).arg(pct(it.value())));
+    }
+    if (!s.topTables.isEmpty()) {
+        out(tr("Top tables:"));
+        for (const Statistics::Count &t : s.topTables)
+            out(u"  %1 %2 (%3)"_s.arg(t.name.leftJustified(24)).arg(t.count, 9).arg(pct(t.count)));
+    }
+    if (!s.timeline.isEmpty()) {
+        out(tr("Pairs per %1:").arg(granularityName(s.timelineGranularity)));
+        for (const Statistics::TimeBucket &b : s.timeline)
+            out(u"  %1 %2 (%3 failed)"_s.arg(b.start.toString(Qt::ISODate)).arg(b.pairs, 9).arg(b.failed));
+    }
+    auto histogram = [&](const QString &title, const QList<Statistics::HistogramBin> &bins) {
+        out(title);
+        for (const Statistics::HistogramBin &b : bins) {
+            if (b.pairs > 0)
+                out(u"  %1 %2"_s
+                        .arg((b.to < 0 ? u"%1+"_s.arg(b.from) : u"%1-%2"_s.arg(b.from).arg(b.to)).leftJustified(14))
+                        .arg(b.pairs, 9));
+        }
+    };
+    histogram(tr("Question lengths (characters):"), s.questionLengths);
+    histogram(tr("SQL lengths (characters):"), s.sqlLengths);
     return Ok;
 }
 

@@ -8,6 +8,7 @@ int runList(const QStringList &args);
 int runStats(const QStringList &args);
 int runDelete(const QStringList &args);
 int runRestore(const QStringList &args);
+int runChart(const QStringList &args);
 int runScan(const QStringList &args);
 int runAnonymize(const QStringList &args);
 int runExport(const QStringList &args);
@@ -23,6 +24,7 @@ const QList<Command> &commands()
         {u"stats"_s, u"stats DATASET [FILTER] [--json]"_s, runStats},
         {u"delete"_s, u"delete DATASET (--id ID... | FILTER) [--yes]"_s, runDelete},
         {u"restore"_s, u"restore DATASET (--id ID... | --all)"_s, runRestore},
+        {u"chart"_s, u"chart DATASET --kind KIND -o FILE.png|.svg [--width W --height H] [FILTER]"_s, runChart},
         {u"scan"_s, u"scan DATASET [FILTER] [--examples N] [--json]   PII report, examples shown masked"_s, runScan},
         {u"anonymize"_s, u"anonymize [--dataset DATASET] [--sql] [--json]   stdin lines -> anonymized stdout"_s,
          runAnonymize},

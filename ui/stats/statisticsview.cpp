@@ -1,0 +1,384 @@
+#include "stats/statisticsview.h"
+
+#include "dataset/dataset.h"
+
+#include <QAbstractBarSeries>
+#include <QApplication>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPieSeries>
+#include <QPieSlice>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::ui {
+
+struct StatisticsView::Result
+{
+    int generation = 0;
+    Statistics stats;
+    QString error;
+    bool cancelled = false;
+};
+
+namespace {
+
+enum Page
+{
+    ChartsPage,
+    MessagePage
+};
+
+// Runs on a pool thread: the dataset is opened (and closed) there, so its connection never
+// crosses threads.
+StatisticsView::Result computeOnWorker(int generation, const QString &location, const Filter &filter,
+                                       std::shared_ptr<std::atomic_bool> cancel)
+{
+    StatisticsView::Result r;
+    r.generation = generation;
+    QString error;
+    auto dataset = Dataset::open(location, Dataset::Mode::ReadOnly, &error);
+    if (!dataset) {
+        r.error = error;
+        return r;
+    }
+    if (!computeStatistics(*dataset, filter, &r.stats, &error, Progress({}, cancel.get()))) {
+        r.cancelled = cancel->load();
+        r.error = error;
+    }
+    return r;
+}
+
+// A chart view that offers the view's context menu.
+class ChartView : public QChartView
+{
+public:
+    ChartView(std::function<void(const QPoint &)> menu, QWidget *parent)
+        : QChartView(parent), m_menu(std::move(menu))
+    {
+        setRenderHint(QPainter::Antialiasing);
+        setMinimumSize(420, 300);
+        setFrameShape(QFrame::NoFrame);
+    }
+
+protected:
+    void contextMenuEvent(QContextMenuEvent *event) override { m_menu(event->globalPos()); }
+
+private:
+    std::function<void(const QPoint &)> m_menu;
+};
+
+} // namespace
+
+StatisticsView::StatisticsView(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+
+    auto *header = new QHBoxLayout;
+    m_summary = new QLabel(this);
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    header->addWidget(m_summary, 1);
+    m_busyBar = new QProgressBar(this);
+    m_busyBar->setRange(0, 0); // indeterminate
+    m_busyBar->setMaximumWidth(120);
+    m_busyBar->setTextVisible(false);
+    m_busyBar->setToolTip(tr("Computing statistics…"));
+    m_busyBar->hide();
+    header->addWidget(m_busyBar);
+    m_copyButton = new QToolButton(this);
+    m_copyButton->setText(tr("Copy"));
+    m_copyButton->setToolTip(tr("Copy the statistics to the clipboard"));
+    m_copyButton->setPopupMode(QToolButton::InstantPopup);
+    auto *copyMenu = new QMenu(m_copyButton);
+    copyMenu->addAction(tr("Copy as Markdown"), this, &StatisticsView::copyMarkdown);
+    copyMenu->addAction(tr("Copy as JSON"), this, &StatisticsView::copyJson);
+    m_copyButton->setMenu(copyMenu);
+    m_copyButton->setEnabled(false);
+    header->addWidget(m_copyButton);
+    auto *refreshButton = new QToolButton(this);
+    refreshButton->setText(tr("Refresh"));
+    refreshButton->setToolTip(tr("Compute the statistics again"));
+    connect(refreshButton, &QToolButton::clicked, this, &StatisticsView::refresh);
+    header->addWidget(refreshButton);
+    layout->addLayout(header);
+
+    m_pages = new QStackedWidget(this);
+    auto *scroll = new QScrollArea(m_pages);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *grid = new QWidget(scroll);
+    auto *gridLayout = new QGridLayout(grid);
+    gridLayout->setSpacing(8);
+    int i = 0;
+    for (ChartKind kind : allChartKinds()) {
+        auto *view = new ChartView([this, kind](const QPoint &pos) { showChartMenu(kind, pos); }, grid);
+        view->setObjectName(u"chart-"_s + chartKindName(kind));
+        view->setAccessibleName(chartTitle(kind));
+        m_views.insert(kind, view);
+        gridLayout->addWidget(view, i / 2, i % 2);
+        ++i;
+    }
+    scroll->setWidget(grid);
+    m_pages->insertWidget(ChartsPage, scroll);
+    m_message = new QLabel(m_pages);
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setWordWrap(true);
+    QFont f = m_message->font();
+    f.setPointSizeF(f.pointSizeF() * 1.3);
+    m_message->setFont(f);
+    m_pages->insertWidget(MessagePage, m_message);
+    layout->addWidget(m_pages, 1);
+
+    m_message->setText(tr("Open a dataset to see its statistics."));
+    m_pages->setCurrentIndex(MessagePage);
+    updateSummary();
+}
+
+StatisticsView::~StatisticsView()
+{
+    if (m_cancel)
+        m_cancel->store(true); // a running computation stops soon; its result is dropped
+}
+
+void StatisticsView::setDataset(const QString &location)
+{
+    m_location = location;
+    m_hasStats = false;
+    refresh();
+}
+
+void StatisticsView::setFilter(const Filter &filter)
+{
+    m_filter = filter;
+    refresh();
+}
+
+void StatisticsView::refresh()
+{
+    if (m_location.isEmpty()) {
+        ++m_generation;
+        if (m_cancel)
+            m_cancel->store(true);
+        m_hasStats = false;
+        setBusy(false);
+        m_message->setText(tr("Open a dataset to see its statistics."));
+        m_pages->setCurrentIndex(MessagePage);
+        updateSummary();
+        return;
+    }
+    startComputation();
+}
+
+void StatisticsView::startComputation()
+{
+    if (m_cancel)
+        m_cancel->store(true); // the older computation is stale
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    const int generation = ++m_generation;
+    setBusy(true);
+    auto *watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        showResult(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(computeOnWorker, generation, m_location, m_filter, m_cancel));
+}
+
+void StatisticsView::showResult(const Result &result)
+{
+    if (result.generation != m_generation)
+        return; // an older filter's numbers
+    setBusy(false);
+    if (!result.error.isEmpty()) {
+        if (result.cancelled)
+            return;
+        m_hasStats = false;
+        m_message->setText(tr("Cannot compute the statistics: %1").arg(result.error));
+        m_pages->setCurrentIndex(MessagePage);
+        updateSummary();
+        emit statisticsReady();
+        return;
+    }
+    m_stats = result.stats;
+    m_hasStats = true;
+    if (m_stats.totalPairs == 0) {
+        m_message->setText(m_filter.isEmpty() ? tr("This dataset has no pairs yet.")
+                                              : tr("No pairs match the filter."));
+        m_pages->setCurrentIndex(MessagePage);
+    } else {
+        m_pages->setCurrentIndex(ChartsPage);
+    }
+    rebuildCharts();
+    updateSummary();
+    emit statisticsReady();
+}
+
+void StatisticsView::rebuildCharts()
+{
+    const ChartTheme theme = ChartTheme::fromPalette(palette());
+    for (auto it = m_views.constBegin(); it != m_views.constEnd(); ++it) {
+        QChart *chart = createChart(it.key(), m_stats, theme);
+        QChart *old = it.value()->chart();
+        it.value()->setChart(chart); // the view owns the new chart
+        delete old;
+        connectChart(it.key(), chart);
+    }
+}
+
+void StatisticsView::connectChart(ChartKind kind, QChart *chart)
+{
+    Q_UNUSED(kind)
+    for (QAbstractSeries *series : chart->series()) {
+        if (auto *bars = qobject_cast<QAbstractBarSeries *>(series)) {
+            connect(bars, &QAbstractBarSeries::clicked, this, [this](int index, QBarSet *set) {
+                const QJsonObject refinement = clickRefinement(set, index);
+                if (!refinement.isEmpty())
+                    emit filterRequested(refineFilter(m_filter, refinement));
+            });
+            connect(bars, &QAbstractBarSeries::hovered, this, [](bool status, int index, QBarSet *set) {
+                if (status)
+                    QToolTip::showText(QCursor::pos(), clickToolTip(set, index));
+                else
+                    QToolTip::hideText();
+            });
+        } else if (auto *pie = qobject_cast<QPieSeries *>(series)) {
+            connect(pie, &QPieSeries::clicked, this, [this](QPieSlice *slice) {
+                const QJsonObject refinement = clickRefinement(slice);
+                if (!refinement.isEmpty())
+                    emit filterRequested(refineFilter(m_filter, refinement));
+            });
+            connect(pie, &QPieSeries::hovered, this, [](QPieSlice *slice, bool state) {
+                slice->setExploded(state);
+                if (state)
+                    QToolTip::showText(QCursor::pos(), clickToolTip(slice));
+                else
+                    QToolTip::hideText();
+            });
+        }
+    }
+}
+
+void StatisticsView::showChartMenu(ChartKind kind, const QPoint &globalPos)
+{
+    QMenu menu(this);
+    QAction *png = menu.addAction(tr("Save Chart as PNG…"));
+    QAction *svg = menu.addAction(tr("Save Chart as SVG…"));
+    menu.addSeparator();
+    QAction *md = menu.addAction(tr("Copy Statistics as Markdown"));
+    QAction *json = menu.addAction(tr("Copy Statistics as JSON"));
+    for (QAction *a : {png, svg, md, json})
+        a->setEnabled(m_hasStats);
+    QAction *chosen = menu.exec(globalPos);
+    if (chosen == png)
+        saveChartAs(kind, u"png"_s);
+    else if (chosen == svg)
+        saveChartAs(kind, u"svg"_s);
+    else if (chosen == md)
+        copyMarkdown();
+    else if (chosen == json)
+        copyJson();
+}
+
+void StatisticsView::saveChartAs(ChartKind kind, const QString &format)
+{
+    const QString filter = format == u"svg"_s ? tr("SVG images (*.svg)") : tr("PNG images (*.png)");
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save Chart"), chartKindName(kind) + u'.' + format, filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u'.' + format;
+    QString error;
+    if (!saveChart(kind, m_stats, path, QSize(1200, 720), &error))
+        QMessageBox::warning(this, tr("Save Chart"), error);
+}
+
+QString StatisticsView::statisticsMarkdown() const
+{
+    return m_hasStats ? m_stats.toMarkdown() : QString();
+}
+
+QString StatisticsView::statisticsJson() const
+{
+    if (!m_hasStats)
+        return {};
+    QJsonObject o = m_stats.toJson();
+    o.insert(u"filter"_s, m_filter.toJson());
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+}
+
+void StatisticsView::copyMarkdown()
+{
+    if (m_hasStats)
+        QApplication::clipboard()->setText(statisticsMarkdown());
+}
+
+void StatisticsView::copyJson()
+{
+    if (m_hasStats)
+        QApplication::clipboard()->setText(statisticsJson());
+}
+
+void StatisticsView::setBusy(bool busy)
+{
+    if (busy == m_busy)
+        return;
+    m_busy = busy;
+    m_busyBar->setVisible(busy);
+    emit busyChanged(busy);
+}
+
+void StatisticsView::updateSummary()
+{
+    m_copyButton->setEnabled(m_hasStats);
+    if (!m_hasStats) {
+        m_summary->clear();
+        return;
+    }
+    const Statistics &s = m_stats;
+    QStringList parts;
+    parts << tr("<b>%1</b> pairs").arg(formatCount(s.totalPairs));
+    parts << tr("<b>%1</b> successful").arg(formatPercent(s.successfulPairs, s.totalPairs));
+    parts << tr("<b>%1</b> tables").arg(formatCount(s.uniqueTables));
+    if (s.executionTime.count)
+        parts << tr("execution p50 / p90 / p99: <b>%1 / %2 / %3 ms</b>")
+                     .arg(s.executionTime.p50, 0, 'f', 1)
+                     .arg(s.executionTime.p90, 0, 'f', 1)
+                     .arg(s.executionTime.p99, 0, 'f', 1);
+    parts << tr("<b>%1</b> with PII").arg(formatPercent(s.pairsWithPii, s.totalPairs));
+    if (s.deletedPairs)
+        parts << tr("%1 in the trash").arg(formatCount(s.deletedPairs));
+    if (!s.firstTimestamp.isEmpty())
+        parts << tr("%1 to %2").arg(s.firstTimestamp.left(10), s.lastTimestamp.left(10));
+    m_summary->setText(parts.join(u" · "_s));
+}
+
+void StatisticsView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_hasStats)
+        rebuildCharts();
+}
+
+} // namespace pairlens::ui
