@@ -28,8 +28,7 @@ void print(const char *what, double value, const char *unit, const char *target)
     std::fflush(stdout);
 }
 
-template <typename F>
-double medianMs(int runs, F &&f)
+template <typename F> double medianMs(int runs, F &&f)
 {
     std::vector<double> t;
     for (int i = 0; i < runs; ++i) {
@@ -97,11 +96,14 @@ int main(int argc, char **argv)
     Filter search;
     search.search = u"refunded"_s;
     print("text search 'refunded': count", medianMs(runs, [&] { store.count(search); }), "ms", "<= 100");
-    print("text search 'refunded': first page", medianMs(runs, [&] { store.page(search, {}, 50); }), "ms", "<= 100");
+    print("text search 'refunded': first page", medianMs(runs, [&] { store.page(search, {}, 50); }), "ms",
+          "<= 100");
     search.search = u"customers berlin"_s;
-    print("text search 'customers berlin': count", medianMs(runs, [&] { store.count(search); }), "ms", "<= 100");
+    print("text search 'customers berlin': count", medianMs(runs, [&] { store.count(search); }), "ms",
+          "<= 100");
     Statistics st;
-    print("statistics (seed numbers)", medianMs(runs, [&] { computeStatistics(*ds, {}, &st, &error); }), "ms", "<= 300");
+    print("statistics (seed numbers)", medianMs(runs, [&] { computeStatistics(*ds, {}, &st, &error); }), "ms",
+          "<= 300");
 
     // Delete and undo 100k pairs chosen by a filter (a date range holding about 100k).
     const int n = std::min(100'000, pairs / 10);

@@ -14,7 +14,7 @@ QString tempPath(QTemporaryDir &dir, const QString &name);
 } // namespace pairlens::test
 
 // Skips the current test function with a clear message when ../shared/data is missing.
-#define PAIRLENS_REQUIRE_SHARED(var, name)                                                            \
-    const QString var = pairlens::test::sharedDataFile(QStringLiteral(name));                         \
-    if (var.isEmpty())                                                                                \
+#define PAIRLENS_REQUIRE_SHARED(var, name)                                                                   \
+    const QString var = pairlens::test::sharedDataFile(QStringLiteral(name));                                \
+    if (var.isEmpty())                                                                                       \
         QSKIP("../shared/data is not present beside the project; skipping the public-data test");

@@ -50,8 +50,8 @@ TstCli::Run TstCli::run(const QStringList &args, const QByteArray &input)
     p.closeWriteChannel();
     if (!p.waitForFinished(120000))
         return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
 void TstCli::initTestCase()
@@ -114,16 +114,17 @@ void TstCli::statsJsonHasSeedKeys()
     const Run r = run({u"stats"_s, m_demo, u"--json"_s});
     QCOMPARE(r.code, 0);
     const QJsonObject s = QJsonDocument::fromJson(r.out.toUtf8()).object();
-    for (const QString &k : {u"total_pairs"_s, u"successful_pairs"_s, u"failed_pairs"_s, u"unique_tables"_s,
-                             u"database_types"_s, u"avg_query_length"_s, u"avg_sql_length"_s, u"date_range"_s,
-                             u"query_type_distribution"_s})
+    for (const QString &k :
+         {u"total_pairs"_s, u"successful_pairs"_s, u"failed_pairs"_s, u"unique_tables"_s, u"database_types"_s,
+          u"avg_query_length"_s, u"avg_sql_length"_s, u"date_range"_s, u"query_type_distribution"_s})
         QVERIFY2(s.contains(k), qPrintable(k));
     QCOMPARE(s.value(u"total_pairs"_s).toInt(), 3000);
     QCOMPARE(s.value(u"successful_pairs"_s).toInt() + s.value(u"failed_pairs"_s).toInt(), 3000);
     QVERIFY(s.value(u"failed_pairs"_s).toInt() > 0);
     QVERIFY(!s.value(u"date_range"_s).toObject().value(u"start"_s).toString().isEmpty());
     const QJsonObject types = s.value(u"query_type_distribution"_s).toObject();
-    for (const QString &t : {u"SELECT"_s, u"INSERT"_s, u"UPDATE"_s, u"DELETE"_s, u"CREATE"_s, u"ALTER"_s, u"DROP"_s})
+    for (const QString &t :
+         {u"SELECT"_s, u"INSERT"_s, u"UPDATE"_s, u"DELETE"_s, u"CREATE"_s, u"ALTER"_s, u"DROP"_s})
         QVERIFY2(types.value(t).toInt() > 0, qPrintable(t)); // the demo has every statement type
     QVERIFY(s.value(u"database_types"_s).toObject().size() >= 4);
 }
@@ -153,7 +154,8 @@ void TstCli::importReportsLinesAndExitCode()
     const QString file = m_dir.filePath(u"in.jsonl"_s);
     QFile f(file);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{\"question\":\"a\",\"sql\":\"SELECT 1\"}\nnot json\n{\"question\":\"b\",\"sql\":\"SELECT 2\"}\n");
+    f.write(
+        "{\"question\":\"a\",\"sql\":\"SELECT 1\"}\nnot json\n{\"question\":\"b\",\"sql\":\"SELECT 2\"}\n");
     f.close();
     const QString ds = m_dir.filePath(u"imp.pairlens"_s);
     Run r = run({u"import"_s, ds, file});
@@ -175,7 +177,7 @@ void TstCli::deleteNeedsConfirmationAndRestore()
     const QString ds = m_dir.filePath(u"del.pairlens"_s);
     QCOMPARE(run({u"demo"_s, ds, u"--pairs"_s, u"500"_s}).code, 0);
     Run r = run({u"delete"_s, ds});
-    QCOMPARE(r.code, 2); // refuses to delete everything
+    QCOMPARE(r.code, 2);                                            // refuses to delete everything
     r = run({u"delete"_s, ds, u"--failed-only"_s}, QByteArray("")); // no terminal, no --yes
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains(u"--yes"_s));
@@ -190,14 +192,15 @@ void TstCli::deleteNeedsConfirmationAndRestore()
     const int afterDelete = total();
     QVERIFY(afterDelete < 500);
     // A pair still live after the first delete, by its pair_id.
-    const QString id = QJsonDocument::fromJson(run({u"list"_s, ds, u"--limit"_s, u"1"_s, u"--json"_s}).out.toUtf8())
-                           .object()
-                           .value(u"pairs"_s)
-                           .toArray()
-                           .first()
-                           .toObject()
-                           .value(u"pair_id"_s)
-                           .toString();
+    const QString id =
+        QJsonDocument::fromJson(run({u"list"_s, ds, u"--limit"_s, u"1"_s, u"--json"_s}).out.toUtf8())
+            .object()
+            .value(u"pairs"_s)
+            .toArray()
+            .first()
+            .toObject()
+            .value(u"pair_id"_s)
+            .toString();
     QVERIFY(!id.isEmpty());
     r = run({u"delete"_s, ds, u"--id"_s, id, u"--yes"_s});
     QCOMPARE(r.code, 0);

@@ -121,8 +121,9 @@ void TstDataset::migratesVersion1()
         QString error;
         QVERIFY2(schema::migrate(db, 0, &error, 1), qPrintable(error));
         QSqlQuery q(db);
-        QVERIFY(q.exec(u"INSERT INTO pairs(pair_id, natural_language_query, sql_query, query_type, table_names) "
-                       "VALUES ('old-1', 'How many users?', 'SELECT count(*) FROM users', 'SELECT', '[\"users\"]')"_s));
+        QVERIFY(q.exec(
+            u"INSERT INTO pairs(pair_id, natural_language_query, sql_query, query_type, table_names) "
+            "VALUES ('old-1', 'How many users?', 'SELECT count(*) FROM users', 'SELECT', '[\"users\"]')"_s));
         QVERIFY(q.exec(u"PRAGMA user_version"_s) && q.next());
         QCOMPARE(q.value(0).toInt(), 1);
         q.finish();
@@ -171,7 +172,8 @@ void TstDataset::readOnlyFileOpensReadOnly()
     // root can write any file, so there the read-only path is entered through the mode instead.
     const bool permissionsApply = !QFileInfo(path).isWritable();
     QString error;
-    auto ds = Dataset::open(path, permissionsApply ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly, &error);
+    auto ds =
+        Dataset::open(path, permissionsApply ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly, &error);
     QVERIFY2(ds, qPrintable(error));
     QVERIFY(ds->isReadOnly());
     PairStore store(*ds);
@@ -226,9 +228,10 @@ void TstDataset::outsideWriterSeedOnlyRowsGetDerived()
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QSqlQuery q(db);
-        QVERIFY(q.exec(u"INSERT INTO pairs(pair_id, natural_language_query, sql_query, timestamp, database_type, "
-                       "success) VALUES ('ext-1', 'Delete old sessions', 'DELETE FROM sessions WHERE age > 30', "
-                       "'2024-03-01T10:00:00+02:00', 'postgresql', 0)"_s));
+        QVERIFY(
+            q.exec(u"INSERT INTO pairs(pair_id, natural_language_query, sql_query, timestamp, database_type, "
+                   "success) VALUES ('ext-1', 'Delete old sessions', 'DELETE FROM sessions WHERE age > 30', "
+                   "'2024-03-01T10:00:00+02:00', 'postgresql', 0)"_s));
         q.finish();
         db.close();
     }

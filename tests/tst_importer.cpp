@@ -6,8 +6,8 @@
 #include "testutil.h"
 
 #include <QFile>
-#include <QUuid>
 #include <QTest>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -72,12 +72,17 @@ void TstImporter::detectsFormats_data()
     QTest::addColumn<int>("format");
     QTest::newRow("jsonl by suffix") << u"a.jsonl"_s << QByteArray("{}\n") << int(ImportFormat::Jsonl);
     QTest::newRow("csv by suffix") << u"a.csv"_s << QByteArray("question,sql\n") << int(ImportFormat::Csv);
-    QTest::newRow("json array") << u"a.json"_s << QByteArray("  [ {\"question\": \"x\"} ]") << int(ImportFormat::Json);
-    QTest::newRow("json envelope") << u"a.json"_s << QByteArray("{\n \"pairs\": []\n}") << int(ImportFormat::Json);
-    QTest::newRow("jsonl named .json") << u"b.json"_s << QByteArray("{\"question\":\"a\"}\n{\"question\":\"b\"}\n")
-                                       << int(ImportFormat::Jsonl);
-    QTest::newRow("jsonl no suffix") << u"data"_s << QByteArray("{\"question\":\"a\"}\n") << int(ImportFormat::Jsonl);
-    QTest::newRow("csv no suffix") << u"data2"_s << QByteArray("question,sql\nx,y\n") << int(ImportFormat::Csv);
+    QTest::newRow("json array") << u"a.json"_s << QByteArray("  [ {\"question\": \"x\"} ]")
+                                << int(ImportFormat::Json);
+    QTest::newRow("json envelope") << u"a.json"_s << QByteArray("{\n \"pairs\": []\n}")
+                                   << int(ImportFormat::Json);
+    QTest::newRow("jsonl named .json")
+        << u"b.json"_s << QByteArray("{\"question\":\"a\"}\n{\"question\":\"b\"}\n")
+        << int(ImportFormat::Jsonl);
+    QTest::newRow("jsonl no suffix") << u"data"_s << QByteArray("{\"question\":\"a\"}\n")
+                                     << int(ImportFormat::Jsonl);
+    QTest::newRow("csv no suffix") << u"data2"_s << QByteArray("question,sql\nx,y\n")
+                                   << int(ImportFormat::Csv);
 }
 
 void TstImporter::detectsFormats()
@@ -91,7 +96,8 @@ void TstImporter::detectsFormats()
 
 void TstImporter::jsonlSeedFields()
 {
-    const QString path = write(u"seed.jsonl"_s,
+    const QString path = write(
+        u"seed.jsonl"_s,
         R"({"pair_id":"p1","natural_language_query":"Show me all users who signed up last week","sql_query":"SELECT * FROM users WHERE signup_date >= NOW() - INTERVAL '7 days'","timestamp":"2024-01-15T10:30:00Z","database_type":"postgresql","database_name":"app_prod","success":true,"execution_time_ms":45.2,"metadata":{"agent":"v2"}}
 {"pair_id":"p2","question":"How many heads of the departments are older than 56 ?","sql":"SELECT count(*) FROM head WHERE age  >  56","db_id":"department_management","split":"train","source":"spider"}
 )");
@@ -116,15 +122,15 @@ void TstImporter::jsonlSeedFields()
 
 void TstImporter::malformedLinesReportedRestImported()
 {
-    const QString path = write(u"bad.jsonl"_s,
-                               "{\"question\":\"ok one\",\"sql\":\"SELECT 1\"}\n"
-                               "{\"question\": \"truncated\n"
-                               "\n"
-                               "[1,2,3]\n"
-                               "{\"sql\":\"SELECT 2\"}\n"
-                               "{\"question\":\"bad time\",\"sql\":\"SELECT 3\",\"timestamp\":\"yesterday\"}\n"
-                               "{\"question\":\"bad success\",\"sql\":\"SELECT 3\",\"success\":\"maybe\"}\n"
-                               "{\"question\":\"ok two\",\"sql\":\"SELECT 4\"}\n");
+    const QString path =
+        write(u"bad.jsonl"_s, "{\"question\":\"ok one\",\"sql\":\"SELECT 1\"}\n"
+                              "{\"question\": \"truncated\n"
+                              "\n"
+                              "[1,2,3]\n"
+                              "{\"sql\":\"SELECT 2\"}\n"
+                              "{\"question\":\"bad time\",\"sql\":\"SELECT 3\",\"timestamp\":\"yesterday\"}\n"
+                              "{\"question\":\"bad success\",\"sql\":\"SELECT 3\",\"success\":\"maybe\"}\n"
+                              "{\"question\":\"ok two\",\"sql\":\"SELECT 4\"}\n");
     Importer importer(*m_store);
     const ImportReport r = importer.importFile(path);
     QCOMPARE(r.records, 7);
@@ -192,22 +198,26 @@ void TstImporter::missingTimestampGetsImportTime()
 {
     const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
     Importer importer(*m_store);
-    QCOMPARE(importer.importFile(write(u"t.jsonl"_s, "{\"question\":\"a\",\"sql\":\"SELECT 1\"}\n")).added, 1);
+    QCOMPARE(importer.importFile(write(u"t.jsonl"_s, "{\"question\":\"a\",\"sql\":\"SELECT 1\"}\n")).added,
+             1);
     const Pair p = m_store->page({}, {}, 1).first();
     const QDateTime ts = QDateTime::fromString(p.timestamp, Qt::ISODateWithMs);
-    QVERIFY2(ts.isValid() && ts >= before && ts <= QDateTime::currentDateTimeUtc().addSecs(1), qPrintable(p.timestamp));
+    QVERIFY2(ts.isValid() && ts >= before && ts <= QDateTime::currentDateTimeUtc().addSecs(1),
+             qPrintable(p.timestamp));
 }
 
 void TstImporter::jsonArrayAndEnvelope()
 {
     Importer importer(*m_store);
-    const ImportReport a = importer.importFile(write(u"arr.json"_s,
+    const ImportReport a = importer.importFile(write(
+        u"arr.json"_s,
         R"([{"pair_id":"a1","question":"q1","sql":"SELECT 1"}, 42, {"pair_id":"a2","question":"q2","sql":"UPDATE t SET x = 1"}])"));
     QCOMPARE(a.added, 2);
     QCOMPARE(a.rejected, 1);
     QCOMPARE(a.issues.first().record, 2);
-    const ImportReport e = importer.importFile(write(u"env.json"_s,
-        R"({"exported_at":"2024-01-01T00:00:00Z","format_version":"1.0","total_pairs":1,
+    const ImportReport e = importer.importFile(
+        write(u"env.json"_s,
+              R"({"exported_at":"2024-01-01T00:00:00Z","format_version":"1.0","total_pairs":1,
             "pairs":[{"pair_id":"e1","natural_language_query":"q","sql_query":"DELETE FROM t","success":false}],
             "statistics":{}})"));
     QCOMPARE(e.added, 1);
@@ -219,11 +229,12 @@ void TstImporter::jsonArrayAndEnvelope()
 
 void TstImporter::csvQuotedFieldsAndBadRows()
 {
-    const QString path = write(u"pairs.csv"_s,
-                               "\xEF\xBB\xBFpair_id,natural_language_query,sql_query,success,metadata\r\n"
-                               "c1,\"Say \"\"hi\"\", then\nnewline\",\"SELECT 'a,b' FROM t\",true,\"{\"\"k\"\":1}\"\r\n"
-                               "c2,too,few\r\n"
-                               "c3,plain,SELECT 1,false,\r\n");
+    const QString path =
+        write(u"pairs.csv"_s,
+              "\xEF\xBB\xBFpair_id,natural_language_query,sql_query,success,metadata\r\n"
+              "c1,\"Say \"\"hi\"\", then\nnewline\",\"SELECT 'a,b' FROM t\",true,\"{\"\"k\"\":1}\"\r\n"
+              "c2,too,few\r\n"
+              "c3,plain,SELECT 1,false,\r\n");
     Importer importer(*m_store);
     const ImportReport r = importer.importFile(path);
     QCOMPARE(r.added, 2);
@@ -239,7 +250,8 @@ void TstImporter::csvQuotedFieldsAndBadRows()
 
 void TstImporter::hugeFieldRejectedOthersKept()
 {
-    QByteArray data = "{\"question\":\"" + QByteArray(Importer::kMaxFieldBytes + 10, 'x') + "\",\"sql\":\"SELECT 1\"}\n";
+    QByteArray data =
+        "{\"question\":\"" + QByteArray(Importer::kMaxFieldBytes + 10, 'x') + "\",\"sql\":\"SELECT 1\"}\n";
     data += "{\"question\":\"small\",\"sql\":\"SELECT 1\"}\n";
     Importer importer(*m_store);
     const ImportReport r = importer.importFile(write(u"huge.jsonl"_s, data));
@@ -268,7 +280,12 @@ void TstImporter::cancelStopsEarly()
     for (int i = 0; i < 20000; ++i)
         data += "{\"question\":\"q" + QByteArray::number(i) + "\",\"sql\":\"SELECT 1\"}\n";
     std::atomic_bool cancel = false;
-    Progress progress([&](qint64 done, qint64, const QString &) { if (done > 0) cancel = true; }, &cancel);
+    Progress progress(
+        [&](qint64 done, qint64, const QString &) {
+            if (done > 0)
+                cancel = true;
+        },
+        &cancel);
     Importer importer(*m_store);
     const ImportReport r = importer.importFile(write(u"many.jsonl"_s, data), ImportFormat::Auto, progress);
     QVERIFY(r.cancelled);

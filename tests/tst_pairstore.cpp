@@ -34,8 +34,9 @@ private slots:
     void piiKindsAreDerived();
 
 private:
-    Pair makePair(const QString &id, const QString &q, const QString &sql, const QString &ts = u"2024-05-01T12:00:00Z"_s,
-                  const QString &dbType = u"postgresql"_s, bool success = true);
+    Pair makePair(const QString &id, const QString &q, const QString &sql,
+                  const QString &ts = u"2024-05-01T12:00:00Z"_s, const QString &dbType = u"postgresql"_s,
+                  bool success = true);
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Dataset> m_ds;
     std::unique_ptr<PairStore> m_store;
@@ -74,8 +75,9 @@ void TstPairStore::cleanup()
 
 void TstPairStore::addCountsAndSkipsExisting()
 {
-    const auto r = m_store->add({makePair(u"a"_s, u"How many users?"_s, u"SELECT count(*) FROM users"_s),
-                                 makePair(u"b"_s, u"Add a user"_s, u"INSERT INTO users(name) VALUES ('x')"_s)});
+    const auto r =
+        m_store->add({makePair(u"a"_s, u"How many users?"_s, u"SELECT count(*) FROM users"_s),
+                      makePair(u"b"_s, u"Add a user"_s, u"INSERT INTO users(name) VALUES ('x')"_s)});
     QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
     QCOMPARE(r.added, 2);
     const auto again = m_store->add({makePair(u"a"_s, u"changed"_s, u"SELECT 2"_s)});
@@ -151,7 +153,8 @@ void TstPairStore::filters_data()
                                 << QStringList{u"a"_s, u"b"_s, u"d"_s};
     QTest::newRow("type") << QJsonObject{{u"query_types"_s, QJsonArray{u"INSERT"_s, u"DELETE"_s}}}
                           << QStringList{u"b"_s, u"c"_s};
-    QTest::newRow("db type") << QJsonObject{{u"database_types"_s, QJsonArray{u"mysql"_s}}} << QStringList{u"d"_s};
+    QTest::newRow("db type") << QJsonObject{{u"database_types"_s, QJsonArray{u"mysql"_s}}}
+                             << QStringList{u"d"_s};
     QTest::newRow("from") << QJsonObject{{u"from"_s, u"2024-02-01"_s}} << QStringList{u"b"_s, u"c"_s, u"d"_s};
     QTest::newRow("to (whole day)") << QJsonObject{{u"to"_s, u"2024-02-01"_s}} << QStringList{u"a"_s, u"b"_s};
     QTest::newRow("range") << QJsonObject{{u"from"_s, u"2024-02-01"_s}, {u"to"_s, u"2024-03-01"_s}}
@@ -168,12 +171,14 @@ void TstPairStore::filters()
 {
     QFETCH(QJsonObject, filter);
     QFETCH(QStringList, expected);
-    QVERIFY(m_store->add({makePair(u"a"_s, u"Users?"_s, u"SELECT * FROM users"_s, u"2024-01-15T09:00:00Z"_s),
-                          makePair(u"b"_s, u"Add"_s, u"INSERT INTO t VALUES (1)"_s, u"2024-02-01T23:30:00Z"_s),
-                          makePair(u"c"_s, u"Remove"_s, u"DELETE FROM t"_s, u"2024-03-01T00:00:00Z"_s,
-                                   u"postgresql"_s, false),
-                          makePair(u"d"_s, u"More"_s, u"SELECT 1"_s, u"2024-04-10T10:00:00+02:00"_s, u"mysql"_s)})
-                .error.isEmpty());
+    QVERIFY(
+        m_store
+            ->add({makePair(u"a"_s, u"Users?"_s, u"SELECT * FROM users"_s, u"2024-01-15T09:00:00Z"_s),
+                   makePair(u"b"_s, u"Add"_s, u"INSERT INTO t VALUES (1)"_s, u"2024-02-01T23:30:00Z"_s),
+                   makePair(u"c"_s, u"Remove"_s, u"DELETE FROM t"_s, u"2024-03-01T00:00:00Z"_s,
+                            u"postgresql"_s, false),
+                   makePair(u"d"_s, u"More"_s, u"SELECT 1"_s, u"2024-04-10T10:00:00+02:00"_s, u"mysql"_s)})
+            .error.isEmpty());
     const Filter f = Filter::fromJson(filter);
     QStringList got;
     for (const Pair &p : m_store->page(f, {PairStore::SortColumn::Timestamp, Qt::AscendingOrder}, 100))
@@ -186,9 +191,11 @@ void TstPairStore::filters()
 
 void TstPairStore::searchIsFullTextWithPrefix()
 {
-    QVERIFY(m_store->add({makePair(u"a"_s, u"Show customers in Berlin"_s, u"SELECT * FROM customers"_s),
-                          makePair(u"b"_s, u"Count orders"_s, u"SELECT count(*) FROM orders WHERE \"city\" = 'Berlin'"_s),
-                          makePair(u"c"_s, u"Total revenue"_s, u"SELECT sum(x) FROM sales"_s)})
+    QVERIFY(m_store
+                ->add({makePair(u"a"_s, u"Show customers in Berlin"_s, u"SELECT * FROM customers"_s),
+                       makePair(u"b"_s, u"Count orders"_s,
+                                u"SELECT count(*) FROM orders WHERE \"city\" = 'Berlin'"_s),
+                       makePair(u"c"_s, u"Total revenue"_s, u"SELECT sum(x) FROM sales"_s)})
                 .error.isEmpty());
     Filter f;
     f.search = u"berlin"_s;
@@ -309,10 +316,12 @@ void TstPairStore::distinctValues()
 
 void TstPairStore::piiKindsAreDerived()
 {
-    QVERIFY(m_store->add({makePair(u"a"_s, u"Find the account of jane.doe@gmail.com"_s, u"SELECT * FROM accounts"_s),
-                          makePair(u"b"_s, u"Who called?"_s, u"SELECT * FROM calls WHERE phone = '555-123-4567'"_s),
-                          makePair(u"c"_s, u"Count email columns"_s, u"SELECT count(email) FROM users"_s)})
-                .error.isEmpty());
+    QVERIFY(
+        m_store
+            ->add({makePair(u"a"_s, u"Find the account of jane.doe@gmail.com"_s, u"SELECT * FROM accounts"_s),
+                   makePair(u"b"_s, u"Who called?"_s, u"SELECT * FROM calls WHERE phone = '555-123-4567'"_s),
+                   makePair(u"c"_s, u"Count email columns"_s, u"SELECT count(email) FROM users"_s)})
+            .error.isEmpty());
     QCOMPARE(m_store->getByPairId(u"a"_s)->piiMask, quint32(PiiKind::Email));
     QCOMPARE(m_store->getByPairId(u"b"_s)->piiMask, quint32(PiiKind::Phone)); // found in an SQL literal
     QCOMPARE(m_store->getByPairId(u"c"_s)->piiMask, 0u); // an identifier named email is not PII

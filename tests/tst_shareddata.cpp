@@ -112,7 +112,8 @@ void TstSharedData::importsEveryFile()
         QCOMPARE(q.value(0).toLongLong(), 0);
     } else if (file == u"bird_critic_pg.jsonl"_s) {
         // The PostgreSQL issues corpus has DML and DDL as well as queries.
-        for (const QString &t : {u"SELECT"_s, u"INSERT"_s, u"UPDATE"_s, u"DELETE"_s, u"CREATE"_s, u"ALTER"_s, u"DROP"_s})
+        for (const QString &t :
+             {u"SELECT"_s, u"INSERT"_s, u"UPDATE"_s, u"DELETE"_s, u"CREATE"_s, u"ALTER"_s, u"DROP"_s})
             QVERIFY2(s.queryTypes.value(t) > 0, qPrintable(t));
     } else {
         QVERIFY(s.queryTypes.value(u"SELECT"_s) > facts.usable * 95 / 100);
@@ -131,8 +132,8 @@ void TstSharedData::wholeCollectionInOneDataset()
     PairStore store(*ds);
     Importer importer(store);
     qint64 expected = 0;
-    for (const QString &f : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"text2sql_data.jsonl"_s, u"sede.jsonl"_s,
-                             u"bird_critic_pg.jsonl"_s}) {
+    for (const QString &f : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"text2sql_data.jsonl"_s,
+                             u"sede.jsonl"_s, u"bird_critic_pg.jsonl"_s}) {
         const QString path = test::sharedDataFile(f);
         expected += readFacts(path).usable;
         QVERIFY(importer.importFile(path).fatalError.isEmpty());

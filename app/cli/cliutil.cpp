@@ -91,8 +91,9 @@ void addFilterOptions(QCommandLineParser &parser)
         {u"db-type"_s, tr("Only these database types (postgresql,mysql,...)."), u"T,..."_s},
         {u"db-name"_s, tr("Only these database names."), u"NAME,..."_s},
         {u"search"_s, tr("Full-text search over question and SQL."), u"TEXT"_s},
-        {u"pii"_s, tr("Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,"
-                      "iban,custom; 'any' for all)."),
+        {u"pii"_s,
+         tr("Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,"
+            "iban,custom; 'any' for all)."),
          u"KIND,..."_s},
         {u"status"_s, tr("Only these review statuses (unreviewed,approved,rejected)."), u"S,..."_s},
     });
@@ -110,8 +111,8 @@ static QStringList splitList(const QStringList &values)
 
 bool hasFilterOptions(const QCommandLineParser &parser)
 {
-    for (const char16_t *o : {u"from", u"to", u"successful-only", u"failed-only", u"type", u"db-type", u"db-name",
-                              u"search", u"pii", u"status"}) {
+    for (const char16_t *o : {u"from", u"to", u"successful-only", u"failed-only", u"type", u"db-type",
+                              u"db-name", u"search", u"pii", u"status"}) {
         if (parser.isSet(QString::fromUtf16(o)))
             return true;
     }
@@ -155,7 +156,8 @@ bool filterFromOptions(const QCommandLineParser &parser, Filter *f)
                 continue;
             const quint32 bit = piiKindFromName(k);
             if (!bit) {
-                err(tr("--pii: unknown kind \"%1\" (known: %2).").arg(k, piiKindNames(0xFFFFFFFFu).join(u", "_s)));
+                err(tr("--pii: unknown kind \"%1\" (known: %2).")
+                        .arg(k, piiKindNames(0xFFFFFFFFu).join(u", "_s)));
                 return false;
             }
             f->piiKinds |= bit;
@@ -191,8 +193,7 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
 ProgressBar::ProgressBar(const QString &label, bool bytes)
     : m_label(label), m_bytes(bytes), m_enabled(stderrIsTerminal()),
       m_startMs(QDateTime::currentMSecsSinceEpoch())
-{
-}
+{}
 
 ProgressBar::~ProgressBar()
 {
@@ -221,9 +222,12 @@ void ProgressBar::update(qint64 done, qint64 total)
     QString eta = u"--"_s;
     if (rate > 0 && total > done)
         eta = u"%1s"_s.arg(qint64(double(total - done) / rate));
-    const QString what = m_bytes ? u"%1 MB / %2 MB, %3 MB/s"_s.arg(done >> 20).arg(total >> 20).arg(rate / 1048576.0, 0, 'f', 1)
-                                 : u"%1 / %2, %3/s"_s.arg(done).arg(total).arg(qint64(rate));
-    const QByteArray line = (u"\r%1 [%2] %3%  %4  ETA %5 "_s.arg(m_label, bar).arg(int(frac * 100)).arg(what, eta)).toUtf8();
+    const QString what =
+        m_bytes
+            ? u"%1 MB / %2 MB, %3 MB/s"_s.arg(done >> 20).arg(total >> 20).arg(rate / 1048576.0, 0, 'f', 1)
+            : u"%1 / %2, %3/s"_s.arg(done).arg(total).arg(qint64(rate));
+    const QByteArray line =
+        (u"\r%1 [%2] %3%  %4  ETA %5 "_s.arg(m_label, bar).arg(int(frac * 100)).arg(what, eta)).toUtf8();
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     std::fflush(stderr);
     m_drawn = true;

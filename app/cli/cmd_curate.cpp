@@ -44,8 +44,9 @@ bool confirm(const QString &question)
 int runDelete(const QStringList &args)
 {
     QCommandLineParser parser;
-    setupParser(parser, u"delete"_s,
-                tr("Moves pairs to the trash (restore them with 'pairlens restore'). Give --id or a filter."));
+    setupParser(
+        parser, u"delete"_s,
+        tr("Moves pairs to the trash (restore them with 'pairlens restore'). Give --id or a filter."));
     parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
     addFilterOptions(parser);
     parser.addOptions({{u"id"_s, tr("A pair_id to delete (repeat, or separate with commas)."), u"ID"_s},
@@ -89,7 +90,9 @@ int runDelete(const QStringList &args)
         err(tr("Cannot delete from %1: %2").arg(ds->location(), store.errorString()));
         return Failure;
     }
-    out(tr("Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all").arg(r->count).arg(ds->location()));
+    out(tr("Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all")
+            .arg(r->count)
+            .arg(ds->location()));
     return Ok;
 }
 

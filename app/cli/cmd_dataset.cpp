@@ -23,16 +23,17 @@ int runDemo(const QStringList &args)
     QCommandLineParser parser;
     setupParser(parser, u"demo"_s, tr("Writes a synthetic dataset with realistic questions, SQL and PII."));
     parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file to create or add to."));
-    parser.addOptions({{u"pairs"_s, tr("How many pairs (default 2000)."), u"N"_s, u"2000"_s},
-                       {u"seed"_s, tr("Random seed; the same seed gives the same pairs (default 42)."), u"S"_s,
-                        u"42"_s}});
+    parser.addOptions(
+        {{u"pairs"_s, tr("How many pairs (default 2000)."), u"N"_s, u"2000"_s},
+         {u"seed"_s, tr("Random seed; the same seed gives the same pairs (default 42)."), u"S"_s, u"42"_s}});
     if (!parseOrExplain(parser, args, 1))
         return Usage;
     bool ok1 = false, ok2 = false;
     const qint64 count = parser.value(u"pairs"_s).toLongLong(&ok1);
     const quint64 seed = parser.value(u"seed"_s).toULongLong(&ok2);
     if (!ok1 || count < 0 || count > 100'000'000 || !ok2) {
-        err(tr("pairlens demo: --pairs takes a number from 0 to 100000000 and --seed a non-negative number."));
+        err(tr(
+            "pairlens demo: --pairs takes a number from 0 to 100000000 and --seed a non-negative number."));
         return Usage;
     }
     auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenOrCreate);
@@ -63,19 +64,21 @@ int runDemo(const QStringList &args)
 int runImport(const QStringList &args)
 {
     QCommandLineParser parser;
-    setupParser(parser, u"import"_s,
-                tr("Imports pairs from JSON Lines, JSON or CSV files (seed field names, or question/sql/db_id). "
-                   "Malformed records are reported with their line number; the rest are imported. Exits 0 only "
-                   "when every record was imported or was already present."));
+    setupParser(
+        parser, u"import"_s,
+        tr("Imports pairs from JSON Lines, JSON or CSV files (seed field names, or question/sql/db_id). "
+           "Malformed records are reported with their line number; the rest are imported. Exits 0 only "
+           "when every record was imported or was already present."));
     parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file (created when missing)."));
     parser.addPositionalArgument(u"FILE"_s, tr("Files to import."), u"FILE..."_s);
-    parser.addOption({u"format"_s, tr("Force the format: jsonl, json or csv (default: detected)."), u"FMT"_s});
+    parser.addOption(
+        {u"format"_s, tr("Force the format: jsonl, json or csv (default: detected)."), u"FMT"_s});
     if (!parseOrExplain(parser, args, 2))
         return Usage;
     ImportFormat format = ImportFormat::Auto;
     if (parser.isSet(u"format"_s)) {
         const QString f = parser.value(u"format"_s).toLower();
-        format = f == u"jsonl"_s ? ImportFormat::Jsonl
+        format = f == u"jsonl"_s  ? ImportFormat::Jsonl
                  : f == u"json"_s ? ImportFormat::Json
                  : f == u"csv"_s  ? ImportFormat::Csv
                                   : ImportFormat::Auto;

@@ -18,8 +18,7 @@ public:
     Progress() = default;
     explicit Progress(Callback cb, std::atomic_bool *cancel = nullptr)
         : m_callback(std::move(cb)), m_cancel(cancel)
-    {
-    }
+    {}
 
     bool isCancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
 

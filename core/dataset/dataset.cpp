@@ -137,8 +137,9 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
         }
         if (objects == 0 && fileExisted && mode != Mode::OpenOrCreate && QFileInfo(m_location).size() > 0) {
             // An SQLite file with no tables at all: treat it as a new dataset only when asked to.
-            m_error = QCoreApplication::translate("Dataset", "%1 is an empty database, not a PairLens dataset.")
-                          .arg(m_location);
+            m_error =
+                QCoreApplication::translate("Dataset", "%1 is an empty database, not a PairLens dataset.")
+                    .arg(m_location);
             return false;
         }
         QString err;

@@ -14,10 +14,11 @@ namespace pairlens {
 class Dataset
 {
 public:
-    enum class Mode {
-        OpenExisting,   // fail when the file does not exist
-        OpenOrCreate,   // create an empty dataset when the file does not exist
-        ReadOnly,       // never write; derived fields of new rows stay unfilled
+    enum class Mode
+    {
+        OpenExisting, // fail when the file does not exist
+        OpenOrCreate, // create an empty dataset when the file does not exist
+        ReadOnly,     // never write; derived fields of new rows stay unfilled
     };
 
     // Returns nullptr with a one-sentence message in *error when the dataset can't be opened.

@@ -18,7 +18,8 @@ struct Template
 // {K} card, {I} IP address, {B} IBAN, {U} person, {Y} city, {X} status word.
 const Template kTemplates[] = {
     {u"How many {T} were created after {D}?", u"SELECT COUNT(*) FROM {T} WHERE created_at > '{D}';"},
-    {u"Show me all users who signed up last week", u"SELECT * FROM users WHERE signup_date >= date('now', '-7 days');"},
+    {u"Show me all users who signed up last week",
+     u"SELECT * FROM users WHERE signup_date >= date('now', '-7 days');"},
     {u"List the top {N} customers by total order value",
      u"SELECT c.id, c.name, SUM(o.total) AS revenue FROM customers c JOIN orders o ON o.customer_id = c.id "
      u"GROUP BY c.id, c.name ORDER BY revenue DESC LIMIT {N};"},
@@ -27,7 +28,8 @@ const Template kTemplates[] = {
      u"SELECT o.* FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = '{E}' "
      u"AND o.ordered_at >= date_trunc('month', now());"},
     {u"Look up the customer whose phone number is {P}", u"SELECT * FROM customers WHERE phone = '{P}';"},
-    {u"Which employee has SSN {S}?", u"SELECT employee_id, first_name, last_name FROM employees WHERE ssn = '{S}';"},
+    {u"Which employee has SSN {S}?",
+     u"SELECT employee_id, first_name, last_name FROM employees WHERE ssn = '{S}';"},
     {u"Was card {K} used in a refunded payment?",
      u"SELECT p.id, p.amount FROM payments p WHERE p.card_number = '{K}' AND p.status = 'refunded';"},
     {u"Show the failed logins from {I} today",
@@ -40,11 +42,11 @@ const Template kTemplates[] = {
     {u"Which products are out of stock in {Y}?",
      u"SELECT p.sku, p.name FROM products p JOIN inventory i ON i.product_id = p.id JOIN warehouses w "
      u"ON w.id = i.warehouse_id WHERE i.quantity = 0 AND w.city = '{Y}';"},
-    {u"Count {X} tickets per agent",
-     u"SELECT agent_id, COUNT(*) FROM support_tickets WHERE status = '{X}' GROUP BY agent_id ORDER BY 2 DESC;"},
-    {u"Show revenue per region for {D} onwards",
-     u"SELECT r.name, SUM(s.amount) FROM sales s JOIN regions r ON r.id = s.region_id WHERE s.sold_at >= '{D}' "
-     u"GROUP BY r.name;"},
+    {u"Count {X} tickets per agent", u"SELECT agent_id, COUNT(*) FROM support_tickets WHERE status = '{X}' "
+                                     u"GROUP BY agent_id ORDER BY 2 DESC;"},
+    {u"Show revenue per region for {D} onwards", u"SELECT r.name, SUM(s.amount) FROM sales s JOIN regions r "
+                                                 u"ON r.id = s.region_id WHERE s.sold_at >= '{D}' "
+                                                 u"GROUP BY r.name;"},
     {u"Add a new customer {U} with email {E}",
      u"INSERT INTO customers (name, email, created_at) VALUES ('{U}', '{E}', CURRENT_TIMESTAMP);"},
     {u"Record a call from {P} for {U}",
@@ -52,7 +54,8 @@ const Template kTemplates[] = {
     {u"Log a login for user {N} from {I}",
      u"INSERT INTO login_attempts (user_id, ip_address, success) VALUES ({N}, '{I}', true);"},
     {u"Change the email of {U} to {E}", u"UPDATE customers SET email = '{E}' WHERE name = '{U}';"},
-    {u"Mark order {N} as shipped", u"UPDATE orders SET status = 'shipped', shipped_at = now() WHERE id = {N};"},
+    {u"Mark order {N} as shipped",
+     u"UPDATE orders SET status = 'shipped', shipped_at = now() WHERE id = {N};"},
     {u"Give every {X} account a 10% discount", u"UPDATE accounts SET discount = 0.10 WHERE status = '{X}';"},
     {u"Delete the test accounts", u"DELETE FROM accounts WHERE email LIKE '%@test.invalid';"},
     {u"Remove sessions older than {N} days",
@@ -61,7 +64,8 @@ const Template kTemplates[] = {
      u"CREATE TABLE product_reviews (id SERIAL PRIMARY KEY, product_id INT REFERENCES products(id), "
      u"rating INT CHECK (rating BETWEEN 1 AND 5), body TEXT, created_at TIMESTAMP DEFAULT now());"},
     {u"Index orders by customer", u"CREATE INDEX idx_orders_customer ON orders (customer_id);"},
-    {u"Add a loyalty points column to customers", u"ALTER TABLE customers ADD COLUMN loyalty_points INT DEFAULT 0;"},
+    {u"Add a loyalty points column to customers",
+     u"ALTER TABLE customers ADD COLUMN loyalty_points INT DEFAULT 0;"},
     {u"Drop the old staging table", u"DROP TABLE IF EXISTS staging_orders_old;"},
     {u"Empty the import buffer", u"TRUNCATE TABLE import_buffer;"},
     {u"Merge today's price updates into products",
@@ -80,32 +84,35 @@ const Template kTemplates[] = {
      u"WHERE o.customer_id = c.id);"},
 };
 
-const QStringList kTables = {u"orders"_s, u"customers"_s, u"invoices"_s, u"payments"_s, u"products"_s,
-                             u"support_tickets"_s, u"shipments"_s, u"subscriptions"_s};
+const QStringList kTables = {u"orders"_s,   u"customers"_s,       u"invoices"_s,  u"payments"_s,
+                             u"products"_s, u"support_tickets"_s, u"shipments"_s, u"subscriptions"_s};
 const QStringList kColumns = {u"amount"_s, u"total"_s, u"duration_ms"_s, u"quantity"_s, u"score"_s};
 const QStringList kFirst = {u"maria"_s, u"james"_s, u"wei"_s, u"aisha"_s, u"lukas"_s, u"sofia"_s,
-                            u"omar"_s, u"emma"_s, u"raj"_s, u"chloe"_s, u"diego"_s, u"hannah"_s};
-const QStringList kLast = {u"gonzalez"_s, u"smith"_s, u"chen"_s, u"khan"_s, u"muller"_s, u"rossi"_s,
-                           u"haddad"_s, u"johnson"_s, u"patel"_s, u"martin"_s, u"silva"_s, u"becker"_s};
-const QStringList kDomains = {u"gmail.com"_s, u"outlook.com"_s, u"yahoo.co.uk"_s, u"acme-corp.com"_s,
-                              u"web.de"_s, u"proton.me"_s};
+                            u"omar"_s,  u"emma"_s,  u"raj"_s, u"chloe"_s, u"diego"_s, u"hannah"_s};
+const QStringList kLast = {u"gonzalez"_s, u"smith"_s,   u"chen"_s,  u"khan"_s,   u"muller"_s, u"rossi"_s,
+                           u"haddad"_s,   u"johnson"_s, u"patel"_s, u"martin"_s, u"silva"_s,  u"becker"_s};
+const QStringList kDomains = {u"gmail.com"_s,     u"outlook.com"_s, u"yahoo.co.uk"_s,
+                              u"acme-corp.com"_s, u"web.de"_s,      u"proton.me"_s};
 const QStringList kCities = {u"Berlin"_s, u"Austin"_s, u"Lyon"_s, u"Osaka"_s, u"Toronto"_s, u"Leeds"_s};
 const QStringList kStatuses = {u"open"_s, u"active"_s, u"pending"_s, u"closed"_s, u"premium"_s};
-const QStringList kDbNames = {u"shop_prod"_s, u"crm"_s, u"analytics"_s, u"hr_core"_s, u"billing"_s,
-                              u"support_desk"_s};
+const QStringList kDbNames = {u"shop_prod"_s, u"crm"_s,     u"analytics"_s,
+                              u"hr_core"_s,   u"billing"_s, u"support_desk"_s};
 const QStringList kModels = {u"gpt-4o-mini"_s, u"claude-3-5-haiku"_s, u"llama-3.1-70b"_s, u"sqlcoder-15b"_s};
 
-struct DbType { const char16_t *name; int weight; };
-const DbType kDbTypes[] = {{u"postgresql", 40}, {u"mysql", 25}, {u"sqlite", 15}, {u"snowflake", 10},
-                           {u"bigquery", 6}, {u"mssql", 4}};
+struct DbType
+{
+    const char16_t *name;
+    int weight;
+};
+const DbType kDbTypes[] = {{u"postgresql", 40}, {u"mysql", 25},   {u"sqlite", 15},
+                           {u"snowflake", 10},  {u"bigquery", 6}, {u"mssql", 4}};
 
 } // namespace
 
 DemoGenerator::DemoGenerator(quint64 seed, QDateTime end)
     : m_rng(quint32(seed ^ (seed >> 32))), m_end(end.isValid() ? end : QDateTime::currentDateTimeUtc()),
       m_seed(seed)
-{
-}
+{}
 
 QString DemoGenerator::pick(const QStringList &list)
 {
@@ -135,11 +142,16 @@ QString DemoGenerator::phone()
     };
     const QString area = QString::number(200 + m_rng.bounded(780));
     switch (m_rng.bounded(5)) {
-    case 0: return area + u'-' + u"555"_s + u'-' + d(4);
-    case 1: return u'(' + area + u") "_s + QString::number(200 + m_rng.bounded(700)) + u'-' + d(4);
-    case 2: return area + u'.' + QString::number(200 + m_rng.bounded(700)) + u'.' + d(4);
-    case 3: return u"+1 "_s + area + u' ' + QString::number(200 + m_rng.bounded(700)) + u' ' + d(4);
-    default: return u"+44 20 7946 "_s + d(4);
+    case 0:
+        return area + u'-' + u"555"_s + u'-' + d(4);
+    case 1:
+        return u'(' + area + u") "_s + QString::number(200 + m_rng.bounded(700)) + u'-' + d(4);
+    case 2:
+        return area + u'.' + QString::number(200 + m_rng.bounded(700)) + u'.' + d(4);
+    case 3:
+        return u"+1 "_s + area + u' ' + QString::number(200 + m_rng.bounded(700)) + u' ' + d(4);
+    default:
+        return u"+44 20 7946 "_s + d(4);
     }
 }
 
@@ -214,20 +226,48 @@ QString DemoGenerator::fill(const QString &pattern, QHash<QChar, QString> *memo)
         if (it == memo->end()) {
             QString v;
             switch (key.unicode()) {
-            case u'T': v = pick(kTables); break;
-            case u'C': v = pick(kColumns); break;
-            case u'N': v = QString::number(1 + m_rng.bounded(500)); break;
-            case u'D': v = m_end.date().addDays(-qint64(m_rng.bounded(365))).toString(Qt::ISODate); break;
-            case u'E': v = email(); break;
-            case u'P': v = phone(); break;
-            case u'S': v = ssn(); break;
-            case u'K': v = card(); break;
-            case u'I': v = ip(); break;
-            case u'B': v = iban(); break;
-            case u'U': v = person(); break;
-            case u'Y': v = pick(kCities); break;
-            case u'X': v = pick(kStatuses); break;
-            default: v = key; break;
+            case u'T':
+                v = pick(kTables);
+                break;
+            case u'C':
+                v = pick(kColumns);
+                break;
+            case u'N':
+                v = QString::number(1 + m_rng.bounded(500));
+                break;
+            case u'D':
+                v = m_end.date().addDays(-qint64(m_rng.bounded(365))).toString(Qt::ISODate);
+                break;
+            case u'E':
+                v = email();
+                break;
+            case u'P':
+                v = phone();
+                break;
+            case u'S':
+                v = ssn();
+                break;
+            case u'K':
+                v = card();
+                break;
+            case u'I':
+                v = ip();
+                break;
+            case u'B':
+                v = iban();
+                break;
+            case u'U':
+                v = person();
+                break;
+            case u'Y':
+                v = pick(kCities);
+                break;
+            case u'X':
+                v = pick(kStatuses);
+                break;
+            default:
+                v = key;
+                break;
             }
             it = memo->insert(key, v);
         }
@@ -268,7 +308,8 @@ Pair DemoGenerator::next()
                      {u"model"_s, pick(kModels)},
                      {u"session_id"_s, u"s-%1"_s.arg(m_rng.bounded(100000))}};
     if (!p.success)
-        meta.insert(u"error"_s, m_rng.bounded(2) ? u"relation does not exist"_s : u"syntax error at or near \"FROM\""_s);
+        meta.insert(u"error"_s,
+                    m_rng.bounded(2) ? u"relation does not exist"_s : u"syntax error at or near \"FROM\""_s);
     if (m_rng.bounded(8) == 0)
         meta.insert(u"requested_by"_s, email());
     p.metadata = meta;

@@ -31,7 +31,8 @@ int codePointLength(QStringView s)
 
 QString tablesJson(const QStringList &tables)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(tables)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(tables)).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -77,8 +78,8 @@ bool isCanonicalUtc(QStringView t)
         return false;
     if (t[4] != u'-' || t[7] != u'-' || t[10] != u'T' || t[13] != u':' || t[16] != u':' || t.back() != u'Z')
         return false;
-    if (!digitsAt(t, 0, 4, 9999) || !digitsAt(t, 5, 2, 12) || !digitsAt(t, 8, 2, 31) || !digitsAt(t, 11, 2, 23) ||
-        !digitsAt(t, 14, 2, 59) || !digitsAt(t, 17, 2, 59))
+    if (!digitsAt(t, 0, 4, 9999) || !digitsAt(t, 5, 2, 12) || !digitsAt(t, 8, 2, 31) ||
+        !digitsAt(t, 11, 2, 23) || !digitsAt(t, 14, 2, 59) || !digitsAt(t, 17, 2, 59))
         return false;
     if (t.mid(5, 2) == u"00" || t.mid(8, 2) == u"00")
         return false;
@@ -149,7 +150,11 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
             db.rollback();
             return -1;
         }
-        struct Row { qint64 id; DerivedFields d; };
+        struct Row
+        {
+            qint64 id;
+            DerivedFields d;
+        };
         QList<Row> rows;
         while (select.next()) {
             const qint64 id = select.value(0).toLongLong();
@@ -177,7 +182,8 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
         QJsonArray ids;
         for (const Row &r : rows)
             ids.append(r.id);
-        if (!schema::indexDerivedRows(db, QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact)), error)) {
+        if (!schema::indexDerivedRows(
+                db, QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact)), error)) {
             db.rollback();
             return -1;
         }
@@ -203,7 +209,8 @@ Deriver Deriver::forDataset(Dataset &dataset)
     privacy::Config config = privacy::Config::fromSettings(dataset.settings());
     config.key = dataset.secret();
     auto anonymizer = std::make_shared<const privacy::Anonymizer>(std::move(config));
-    return Deriver([anonymizer](QStringView question, QStringView sql) { return anonymizer->scanMask(question, sql); });
+    return Deriver(
+        [anonymizer](QStringView question, QStringView sql) { return anonymizer->scanMask(question, sql); });
 }
 
 } // namespace pairlens

@@ -44,7 +44,8 @@ public:
 
     // Fills the derived fields of every row that lacks them (rows written by outside programs),
     // in batches inside transactions. Returns the number of rows updated, or -1 on error.
-    qint64 deriveMissing(Dataset &dataset, QString *error, const std::function<bool(qint64, qint64)> &progress = {}) const;
+    qint64 deriveMissing(Dataset &dataset, QString *error,
+                         const std::function<bool(qint64, qint64)> &progress = {}) const;
 
 private:
     PiiScanner m_scanner;

@@ -13,7 +13,8 @@ namespace {
 
 QString jsonArrayText(const QStringList &values)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact));
 }
 
 QString jsonArrayText(const QList<qint64> &values)
@@ -54,8 +55,7 @@ QDateTime parseFilterDate(const QString &text, bool endOfDay)
         const QDate d = QDate::fromString(t, Qt::ISODate);
         if (!d.isValid())
             return {};
-        return endOfDay ? QDateTime(d, QTime(23, 59, 59, 999), Qt::UTC)
-                        : QDateTime(d, QTime(0, 0), Qt::UTC);
+        return endOfDay ? QDateTime(d, QTime(23, 59, 59, 999), Qt::UTC) : QDateTime(d, QTime(0, 0), Qt::UTC);
     }
     QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
     if (!dt.isValid())
@@ -85,9 +85,14 @@ SqlCondition buildCondition(const Filter &f)
     QStringList parts;
     QVariantList b;
     switch (f.scope) {
-    case Filter::Scope::Live: parts << u"p.deleted = 0"_s; break;
-    case Filter::Scope::Deleted: parts << u"p.deleted = 1"_s; break;
-    case Filter::Scope::All: break;
+    case Filter::Scope::Live:
+        parts << u"p.deleted = 0"_s;
+        break;
+    case Filter::Scope::Deleted:
+        parts << u"p.deleted = 1"_s;
+        break;
+    case Filter::Scope::All:
+        break;
     }
     if (f.from.isValid()) {
         parts << u"p.ts >= ?"_s;

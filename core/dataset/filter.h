@@ -13,20 +13,30 @@ namespace pairlens {
 // exports, so "the current filter" means the same everywhere. Empty members don't restrict.
 struct Filter
 {
-    enum class Success { Any, SuccessfulOnly, FailedOnly };
-    enum class Scope { Live, Deleted, All }; // live pairs, the trash, or both
+    enum class Success
+    {
+        Any,
+        SuccessfulOnly,
+        FailedOnly
+    };
+    enum class Scope
+    {
+        Live,
+        Deleted,
+        All
+    }; // live pairs, the trash, or both
 
-    QDateTime from;          // inclusive; invalid = open
-    QDateTime to;            // inclusive; invalid = open
+    QDateTime from; // inclusive; invalid = open
+    QDateTime to;   // inclusive; invalid = open
     Success success = Success::Any;
-    QStringList queryTypes;  // "SELECT", ...; "" matches pairs without a statement
+    QStringList queryTypes; // "SELECT", ...; "" matches pairs without a statement
     QStringList databaseTypes;
     QStringList databaseNames;
-    QString search;          // full-text over question and SQL (words, prefix match on the last)
+    QString search; // full-text over question and SQL (words, prefix match on the last)
     QList<int> reviewStatuses;
     bool piiRequired = false; // true: only pairs with PII of one of piiKinds (or any, when 0)
     quint32 piiKinds = 0;
-    QList<qint64> rowIds;     // explicit selection (empty = no restriction)
+    QList<qint64> rowIds;          // explicit selection (empty = no restriction)
     bool restrictToRowIds = false; // true with an empty rowIds list matches nothing
     QStringList pairIds;
     Scope scope = Scope::Live;

@@ -58,17 +58,34 @@ std::optional<bool> parseBool(const QJsonValue &v)
         const QString s = v.toString().trimmed().toLower();
         if (s == u"true"_s || s == u"1"_s || s == u"yes"_s || s == u"t"_s || s == u"success"_s)
             return true;
-        if (s == u"false"_s || s == u"0"_s || s == u"no"_s || s == u"f"_s || s == u"failure"_s || s == u"failed"_s)
+        if (s == u"false"_s || s == u"0"_s || s == u"no"_s || s == u"f"_s || s == u"failure"_s ||
+            s == u"failed"_s)
             return false;
     }
     return std::nullopt;
 }
 
 const QStringList kKnownKeys = {
-    u"pair_id"_s, u"id"_s, u"natural_language_query"_s, u"question"_s, u"sql_query"_s, u"sql"_s,
-    u"query"_s, u"timestamp"_s, u"database_type"_s, u"db_type"_s, u"database_name"_s, u"db_id"_s,
-    u"success"_s, u"execution_time_ms"_s, u"metadata"_s, u"query_type"_s, u"table_names"_s,
-    u"review_status"_s, u"reviewer_note"_s, u"pii_kinds"_s,
+    u"pair_id"_s,
+    u"id"_s,
+    u"natural_language_query"_s,
+    u"question"_s,
+    u"sql_query"_s,
+    u"sql"_s,
+    u"query"_s,
+    u"timestamp"_s,
+    u"database_type"_s,
+    u"db_type"_s,
+    u"database_name"_s,
+    u"db_id"_s,
+    u"success"_s,
+    u"execution_time_ms"_s,
+    u"metadata"_s,
+    u"query_type"_s,
+    u"table_names"_s,
+    u"review_status"_s,
+    u"reviewer_note"_s,
+    u"pii_kinds"_s,
 };
 
 } // namespace
@@ -129,10 +146,14 @@ Importer::Importer(PairStore &store) : m_store(store) {}
 QString Importer::formatName(ImportFormat format)
 {
     switch (format) {
-    case ImportFormat::Auto: return u"auto"_s;
-    case ImportFormat::Jsonl: return u"jsonl"_s;
-    case ImportFormat::Json: return u"json"_s;
-    case ImportFormat::Csv: return u"csv"_s;
+    case ImportFormat::Auto:
+        return u"auto"_s;
+    case ImportFormat::Jsonl:
+        return u"jsonl"_s;
+    case ImportFormat::Json:
+        return u"json"_s;
+    case ImportFormat::Csv:
+        return u"csv"_s;
     }
     return {};
 }
@@ -178,7 +199,8 @@ ImportFormat Importer::detectFormat(const QString &path, QString *error)
     return ImportFormat::Auto;
 }
 
-std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteArray &fallbackId, QString *reason)
+std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteArray &fallbackId,
+                                             QString *reason)
 {
     Pair p;
     bool hasQuestion = false, hasSql = false;
@@ -271,10 +293,14 @@ ImportReport Importer::importFile(const QString &path, ImportFormat format, cons
         }
     }
     switch (format) {
-    case ImportFormat::Jsonl: return importJsonl(path, progress);
-    case ImportFormat::Json: return importJson(path, progress);
-    case ImportFormat::Csv: return importCsv(path, progress);
-    case ImportFormat::Auto: break;
+    case ImportFormat::Jsonl:
+        return importJsonl(path, progress);
+    case ImportFormat::Json:
+        return importJson(path, progress);
+    case ImportFormat::Csv:
+        return importCsv(path, progress);
+    case ImportFormat::Auto:
+        break;
     }
     return report;
 }
@@ -304,7 +330,9 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
     out.pairs.reserve(lines.size());
     out.derived.reserve(lines.size());
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    auto reject = [&](const RawLine &l, const QString &reason) { out.issues.append({file, l.line, l.record, reason}); };
+    auto reject = [&](const RawLine &l, const QString &reason) {
+        out.issues.append({file, l.line, l.record, reason});
+    };
     for (const RawLine &l : lines) {
         if (!l.error.isEmpty()) {
             reject(l, l.error);
@@ -328,14 +356,15 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
             continue;
         }
         QString reason;
-        std::optional<Pair> p =
-            Importer::pairFromRecord(doc.object(), fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason);
+        std::optional<Pair> p = Importer::pairFromRecord(
+            doc.object(), fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason);
         if (!p) {
             reject(l, reason);
             continue;
         }
-        out.derived.append(deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
-                                          p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp)));
+        out.derived.append(
+            deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
+                           p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp)));
         out.pairs.append(std::move(*p));
     }
     return out;
@@ -492,7 +521,8 @@ ImportReport Importer::importCsv(const QString &path, const Progress &progress)
     for (QString &h : header)
         h = h.trimmed();
     if (!header.contains(u"natural_language_query"_s) && !header.contains(u"question"_s)) {
-        report.fatalError = tr("%1 has no \"natural_language_query\" or \"question\" column in its header.").arg(path);
+        report.fatalError =
+            tr("%1 has no \"natural_language_query\" or \"question\" column in its header.").arg(path);
         return report;
     }
     Sink sink{m_store, report, path, {}};
@@ -516,9 +546,9 @@ ImportReport Importer::importCsv(const QString &path, const Progress &progress)
                 o.insert(header.at(i), fields.at(i));
         }
         QString reason;
-        std::optional<Pair> p = pairFromRecord(o, fileKey + ':' + QByteArray::number(reader.recordLine()) + ':' +
-                                                       fields.join(u'\x1f').toUtf8(),
-                                               &reason);
+        std::optional<Pair> p = pairFromRecord(
+            o, fileKey + ':' + QByteArray::number(reader.recordLine()) + ':' + fields.join(u'\x1f').toUtf8(),
+            &reason);
         if (!p) {
             sink.reject(reader.recordLine(), report.records, reason);
             continue;

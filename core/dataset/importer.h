@@ -13,7 +13,13 @@ namespace pairlens {
 
 class PairStore;
 
-enum class ImportFormat { Auto, Jsonl, Json, Csv };
+enum class ImportFormat
+{
+    Auto,
+    Jsonl,
+    Json,
+    Csv
+};
 
 struct ImportIssue
 {
@@ -25,7 +31,7 @@ struct ImportIssue
 
 struct ImportReport
 {
-    qint64 records = 0;        // records read
+    qint64 records = 0; // records read
     qint64 added = 0;
     qint64 alreadyPresent = 0; // pair_id already in the dataset: left as it was
     qint64 rejected = 0;

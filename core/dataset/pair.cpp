@@ -7,9 +7,12 @@ namespace pairlens {
 QString reviewStatusName(ReviewStatus status)
 {
     switch (status) {
-    case ReviewStatus::Unreviewed: return u"unreviewed"_s;
-    case ReviewStatus::Approved: return u"approved"_s;
-    case ReviewStatus::Rejected: return u"rejected"_s;
+    case ReviewStatus::Unreviewed:
+        return u"unreviewed"_s;
+    case ReviewStatus::Approved:
+        return u"approved"_s;
+    case ReviewStatus::Rejected:
+        return u"rejected"_s;
     }
     return {};
 }

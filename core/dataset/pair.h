@@ -7,7 +7,12 @@
 
 namespace pairlens {
 
-enum class ReviewStatus : int { Unreviewed = 0, Approved = 1, Rejected = 2 };
+enum class ReviewStatus : int
+{
+    Unreviewed = 0,
+    Approved = 1,
+    Rejected = 2
+};
 QString reviewStatusName(ReviewStatus status); // "unreviewed", "approved", "rejected"
 // Returns -1 when the name is unknown.
 int reviewStatusFromName(QStringView name);
@@ -29,9 +34,9 @@ struct Pair
     QJsonObject metadata;
 
     // Derived by PairLens
-    QString queryType;    // "SELECT", "INSERT", ... ("" = no statement)
+    QString queryType; // "SELECT", "INSERT", ... ("" = no statement)
     QStringList tableNames;
-    quint32 piiMask = 0;  // OR of PiiKind bits
+    quint32 piiMask = 0; // OR of PiiKind bits
 
     // Curation
     ReviewStatus reviewStatus = ReviewStatus::Unreviewed;

@@ -72,17 +72,28 @@ QString sortExpression(PairStore::SortColumn column)
 {
     using C = PairStore::SortColumn;
     switch (column) {
-    case C::Id: return u"p.id"_s;
-    case C::Timestamp: return u"p.ts"_s;
-    case C::Question: return u"p.natural_language_query"_s;
-    case C::Sql: return u"p.sql_query"_s;
-    case C::QueryType: return u"coalesce(p.query_type, '')"_s;
-    case C::DatabaseType: return u"p.database_type"_s;
-    case C::DatabaseName: return u"p.database_name"_s;
-    case C::Success: return u"p.success"_s;
-    case C::ExecutionTime: return u"coalesce(p.execution_time_ms, -1)"_s;
-    case C::PiiKinds: return u"coalesce(p.pii_mask, 0)"_s;
-    case C::ReviewStatus: return u"p.review_status"_s;
+    case C::Id:
+        return u"p.id"_s;
+    case C::Timestamp:
+        return u"p.ts"_s;
+    case C::Question:
+        return u"p.natural_language_query"_s;
+    case C::Sql:
+        return u"p.sql_query"_s;
+    case C::QueryType:
+        return u"coalesce(p.query_type, '')"_s;
+    case C::DatabaseType:
+        return u"p.database_type"_s;
+    case C::DatabaseName:
+        return u"p.database_name"_s;
+    case C::Success:
+        return u"p.success"_s;
+    case C::ExecutionTime:
+        return u"coalesce(p.execution_time_ms, -1)"_s;
+    case C::PiiKinds:
+        return u"coalesce(p.pii_mask, 0)"_s;
+    case C::ReviewStatus:
+        return u"p.review_status"_s;
     }
     return u"p.id"_s;
 }
@@ -103,7 +114,8 @@ bool PairStore::failQuery(const QSqlQuery &query)
 bool PairStore::beginWrite()
 {
     if (m_dataset.isReadOnly())
-        return fail(QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
+        return fail(
+            QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
     if (!m_dataset.db().transaction())
         return fail(QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1")
                         .arg(m_dataset.db().lastError().text()));
@@ -177,21 +189,41 @@ PairStore::PageKey PairStore::keyOf(const Pair &pair, SortColumn column) const
     PageKey k;
     k.rowId = pair.rowId;
     switch (column) {
-    case SortColumn::Id: k.value = pair.rowId; break;
+    case SortColumn::Id:
+        k.value = pair.rowId;
+        break;
     case SortColumn::Timestamp: {
         const QString ts = normalisePairTimestamp(pair.timestamp);
         k.value = ts.isEmpty() ? pair.timestamp : ts; // as Deriver stores ts
         break;
     }
-    case SortColumn::Question: k.value = pair.naturalLanguageQuery; break;
-    case SortColumn::Sql: k.value = pair.sqlQuery; break;
-    case SortColumn::QueryType: k.value = pair.queryType; break;
-    case SortColumn::DatabaseType: k.value = pair.databaseType; break;
-    case SortColumn::DatabaseName: k.value = pair.databaseName; break;
-    case SortColumn::Success: k.value = pair.success ? 1 : 0; break;
-    case SortColumn::ExecutionTime: k.value = pair.executionTimeMs < 0 ? -1.0 : pair.executionTimeMs; break;
-    case SortColumn::PiiKinds: k.value = qint64(pair.piiMask); break;
-    case SortColumn::ReviewStatus: k.value = int(pair.reviewStatus); break;
+    case SortColumn::Question:
+        k.value = pair.naturalLanguageQuery;
+        break;
+    case SortColumn::Sql:
+        k.value = pair.sqlQuery;
+        break;
+    case SortColumn::QueryType:
+        k.value = pair.queryType;
+        break;
+    case SortColumn::DatabaseType:
+        k.value = pair.databaseType;
+        break;
+    case SortColumn::DatabaseName:
+        k.value = pair.databaseName;
+        break;
+    case SortColumn::Success:
+        k.value = pair.success ? 1 : 0;
+        break;
+    case SortColumn::ExecutionTime:
+        k.value = pair.executionTimeMs < 0 ? -1.0 : pair.executionTimeMs;
+        break;
+    case SortColumn::PiiKinds:
+        k.value = qint64(pair.piiMask);
+        break;
+    case SortColumn::ReviewStatus:
+        k.value = int(pair.reviewStatus);
+        break;
     }
     return k;
 }
@@ -214,8 +246,8 @@ QList<qint64> PairStore::rowIds(const Filter &filter, const Sort &sort, int limi
     return out;
 }
 
-bool PairStore::forEach(const Filter &filter, const Sort &sort, const std::function<bool(const Pair &)> &visit,
-                        int batchSize)
+bool PairStore::forEach(const Filter &filter, const Sort &sort,
+                        const std::function<bool(const Pair &)> &visit, int batchSize)
 {
     QList<Pair> batch = page(filter, sort, batchSize, 0);
     while (!batch.isEmpty()) {
@@ -240,7 +272,8 @@ std::optional<Pair> PairStore::get(qint64 rowId)
 
 std::optional<Pair> PairStore::getByPairId(const QString &pairId)
 {
-    const QList<Pair> r = runSelect(u"SELECT "_s + kColumns + u" FROM pairs p WHERE p.pair_id = ?"_s, {pairId});
+    const QList<Pair> r =
+        runSelect(u"SELECT "_s + kColumns + u" FROM pairs p WHERE p.pair_id = ?"_s, {pairId});
     if (r.isEmpty())
         return std::nullopt;
     return r.first();
@@ -252,7 +285,8 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
     derived.reserve(pairs.size());
     const QString importTime = nowIso();
     for (const Pair &p : pairs)
-        derived.append(m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp.isEmpty() ? importTime : p.timestamp));
+        derived.append(m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery,
+                                        p.timestamp.isEmpty() ? importTime : p.timestamp));
     return add(pairs, derived);
 }
 
@@ -354,7 +388,8 @@ bool PairStore::setReviewStatus(const Filter &filter, ReviewStatus status, qint6
 bool PairStore::setReviewerNote(qint64 rowId, const QString &note)
 {
     if (m_dataset.isReadOnly())
-        return fail(QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
+        return fail(
+            QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
     QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs SET reviewer_note = ? WHERE id = ?"_s);
     q.addBindValue(text(note));
@@ -373,8 +408,8 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
     QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs SET natural_language_query = ?, sql_query = ?, query_type = ?, table_names = ?, "
               "pii_mask = ?, question_length = ?, sql_length = ? WHERE id = ?"_s);
-    for (const QVariant &v : QVariantList{text(question), text(sql), text(d.queryType), d.tableNamesJson, d.piiMask,
-                                          d.questionLength, d.sqlLength, rowId})
+    for (const QVariant &v : QVariantList{text(question), text(sql), text(d.queryType), d.tableNamesJson,
+                                          d.piiMask, d.questionLength, d.sqlLength, rowId})
         q.addBindValue(v);
     if (!q.exec()) {
         m_dataset.db().rollback();
@@ -453,7 +488,8 @@ std::optional<qint64> PairStore::restore(const Filter &filter)
     const SqlCondition c = buildCondition(trashed);
     QSqlDatabase &db = m_dataset.db();
     QSqlQuery q(db);
-    q.prepare(u"UPDATE pairs AS p SET deleted = 0, deleted_at = NULL, delete_batch = NULL WHERE "_s + c.where);
+    q.prepare(u"UPDATE pairs AS p SET deleted = 0, deleted_at = NULL, delete_batch = NULL WHERE "_s +
+              c.where);
     bindAll(q, c.bindings);
     if (!q.exec()) {
         db.rollback();
@@ -504,8 +540,9 @@ QStringList PairStore::distinctValues(const QString &column)
         return out;
     QSqlQuery q(m_dataset.db());
     q.setForwardOnly(true);
-    if (!q.exec(u"SELECT DISTINCT %1 FROM pairs WHERE deleted = 0 AND %1 IS NOT NULL AND %1 <> '' ORDER BY 1"_s.arg(
-            column))) {
+    if (!q.exec(
+            u"SELECT DISTINCT %1 FROM pairs WHERE deleted = 0 AND %1 IS NOT NULL AND %1 <> '' ORDER BY 1"_s
+                .arg(column))) {
         failQuery(q);
         return out;
     }

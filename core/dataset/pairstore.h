@@ -21,9 +21,19 @@ class Dataset;
 class PairStore
 {
 public:
-    enum class SortColumn {
-        Id, Timestamp, Question, Sql, QueryType, DatabaseType, DatabaseName, Success, ExecutionTime,
-        PiiKinds, ReviewStatus,
+    enum class SortColumn
+    {
+        Id,
+        Timestamp,
+        Question,
+        Sql,
+        QueryType,
+        DatabaseType,
+        DatabaseName,
+        Success,
+        ExecutionTime,
+        PiiKinds,
+        ReviewStatus,
     };
     struct Sort
     {

@@ -121,8 +121,7 @@ const char *const kVersion2[] = {
     END)",
 };
 
-template <std::size_t N>
-bool runAll(QSqlDatabase &db, const char *const (&statements)[N], QString *error)
+template <std::size_t N> bool runAll(QSqlDatabase &db, const char *const (&statements)[N], QString *error)
 {
     QSqlQuery q(db);
     for (const char *sql : statements) {
@@ -197,8 +196,9 @@ bool indexInsertedRows(QSqlDatabase &db, qint64 firstId, QString *error)
 bool indexDerivedRows(QSqlDatabase &db, const QString &idsJson, QString *error)
 {
     QSqlQuery q(db);
-    q.prepare(u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
-              "SELECT id, natural_language_query, sql_query FROM pairs WHERE id IN (SELECT value FROM json_each(?))"_s);
+    q.prepare(
+        u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
+        "SELECT id, natural_language_query, sql_query FROM pairs WHERE id IN (SELECT value FROM json_each(?))"_s);
     q.addBindValue(idsJson);
     if (!q.exec()) {
         *error = q.lastError().text();

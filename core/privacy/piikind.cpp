@@ -13,13 +13,20 @@ QList<PiiKind> allPiiKinds()
 QString piiKindName(PiiKind kind)
 {
     switch (kind) {
-    case PiiKind::Email: return u"email"_s;
-    case PiiKind::Phone: return u"phone"_s;
-    case PiiKind::Ssn: return u"ssn"_s;
-    case PiiKind::CreditCard: return u"credit_card"_s;
-    case PiiKind::IpAddress: return u"ip_address"_s;
-    case PiiKind::Iban: return u"iban"_s;
-    case PiiKind::Custom: return u"custom"_s;
+    case PiiKind::Email:
+        return u"email"_s;
+    case PiiKind::Phone:
+        return u"phone"_s;
+    case PiiKind::Ssn:
+        return u"ssn"_s;
+    case PiiKind::CreditCard:
+        return u"credit_card"_s;
+    case PiiKind::IpAddress:
+        return u"ip_address"_s;
+    case PiiKind::Iban:
+        return u"iban"_s;
+    case PiiKind::Custom:
+        return u"custom"_s;
     }
     return {};
 }

@@ -9,7 +9,8 @@ namespace pairlens {
 
 // The kinds of personal data PairLens detects. The values are bits: a pair's `pii_mask` column is
 // the OR of the kinds found in it (0 = none found, NULL = not scanned yet).
-enum class PiiKind : quint32 {
+enum class PiiKind : quint32
+{
     Email = 1u << 0,
     Phone = 1u << 1,
     Ssn = 1u << 2,

@@ -6,24 +6,25 @@
 
 namespace pairlens::sql {
 
-enum class StatementType {
-    None,      // empty SQL or only comments/whitespace
-    Select,    // SELECT, VALUES, WITH ... SELECT, (SELECT ...), TABLE x
+enum class StatementType
+{
+    None,   // empty SQL or only comments/whitespace
+    Select, // SELECT, VALUES, WITH ... SELECT, (SELECT ...), TABLE x
     Insert,
     Update,
     Delete,
     Merge,
-    Upsert,    // REPLACE INTO (SQLite/MySQL)
+    Upsert, // REPLACE INTO (SQLite/MySQL)
     Create,
     Alter,
     Drop,
     Truncate,
-    Grant,     // GRANT / REVOKE
+    Grant,       // GRANT / REVOKE
     Transaction, // BEGIN / COMMIT / ROLLBACK / SAVEPOINT / START TRANSACTION
-    Declare,   // DECLARE / SET of variables only (T-SQL scripts without a data statement)
+    Declare,     // DECLARE / SET of variables only (T-SQL scripts without a data statement)
     Explain,
-    Other,     // recognised as SQL but none of the above (PRAGMA, VACUUM, SHOW, USE, CALL, ...)
-    Multiple,  // several statements, none data-changing, of different types
+    Other,    // recognised as SQL but none of the above (PRAGMA, VACUUM, SHOW, USE, CALL, ...)
+    Multiple, // several statements, none data-changing, of different types
 };
 
 // Stable upper-case names used in the dataset (`query_type`) and in exports: "SELECT", "INSERT",
