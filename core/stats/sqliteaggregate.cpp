@@ -333,7 +333,7 @@ void setTables(Statistics *out, QList<Statistics::Count> tables)
     out->topTables = tables.mid(0, Statistics::kTopTables);
 }
 
-bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantList &bindings,
+bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantList &bindings, bool live,
                         bool percentiles, Statistics *out, QString *error)
 {
     if (!db.driver() || db.driverName() != u"QSQLITE"_s)
@@ -354,10 +354,17 @@ bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantLi
     {
         QSqlQuery q(db);
         q.setForwardOnly(true);
+        // Without ANALYZE data SQLite tends to scan a small non-covering index and look every row
+        // up in the table; the covering pairs_stats index (live pairs only) is the right one.
+        QString indexed;
+        if (live && q.exec(u"SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'pairs_stats'"_s) &&
+            q.next())
+            indexed = u" INDEXED BY pairs_stats"_s;
+        q.finish();
         ok = q.prepare(u"SELECT pairlens_stats(coalesce(p.query_type, ''), p.database_type, p.database_name, "
                        "p.success, p.review_status, p.pii_mask, p.ts, p.question_length, p.sql_length, "
-                       "p.execution_time_ms, p.table_names) FROM pairs p WHERE "_s +
-                       where);
+                       "p.execution_time_ms, p.table_names) FROM pairs p"_s +
+                       indexed + u" WHERE "_s + where);
         for (const QVariant &v : bindings)
             q.addBindValue(v);
         ok = ok && q.exec() && q.next();

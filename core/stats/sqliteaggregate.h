@@ -18,7 +18,8 @@ namespace pairlens::stats {
 // portable GROUP BY queries); sets *error when the query itself failed.
 // With `percentiles`, the execution-time percentiles are taken from exact value counts gathered in
 // the same pass (used under a filter, where ORDER BY + OFFSET would sort the matching rows).
-bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantList &bindings,
+// `live`: the filter's scope is the live pairs (the pairs_stats index is partial on them).
+bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantList &bindings, bool live,
                         bool percentiles, Statistics *out, QString *error);
 
 // Rolls the per-day counts up into the timeline and the raw length counts into the bins; shared by

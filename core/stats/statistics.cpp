@@ -239,8 +239,9 @@ bool computeStatistics(Dataset &dataset, const Filter &filter, Statistics *out, 
     const bool forcePortable = qEnvironmentVariableIsSet("PAIRLENS_STATS_PORTABLE");
     const bool walkIndex = filter.isEmpty();
     QString passError;
-    bool onePass = !forcePortable &&
-                   stats::aggregateInOnePass(dataset.db(), c.where, c.bindings, !walkIndex, out, &passError);
+    bool onePass = !forcePortable && stats::aggregateInOnePass(dataset.db(), c.where, c.bindings,
+                                                               filter.scope == Filter::Scope::Live,
+                                                               !walkIndex, out, &passError);
     if (!onePass) {
         *out = Statistics();
         if (!groupByPasses(q, c, out, error))
