@@ -113,6 +113,7 @@ bool PairStore::failQuery(const QSqlQuery &query)
 
 bool PairStore::beginWrite()
 {
+    m_error.clear();
     if (m_dataset.isReadOnly())
         return fail(
             QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
@@ -124,6 +125,7 @@ bool PairStore::beginWrite()
 
 qint64 PairStore::count(const Filter &filter)
 {
+    m_error.clear();
     const SqlCondition c = buildCondition(filter);
     QSqlQuery q(m_dataset.db());
     q.prepare(u"SELECT count(*) FROM pairs p WHERE "_s + c.where);
@@ -137,6 +139,7 @@ qint64 PairStore::count(const Filter &filter)
 
 QList<Pair> PairStore::runSelect(const QString &sql, const QVariantList &bindings)
 {
+    m_error.clear();
     QList<Pair> out;
     QSqlQuery q(m_dataset.db());
     q.setForwardOnly(true);
@@ -374,15 +377,11 @@ bool PairStore::setReviewStatus(const Filter &filter, ReviewStatus status, qint6
     q.prepare(u"UPDATE pairs AS p SET review_status = ? WHERE "_s + c.where);
     q.addBindValue(int(status));
     bindAll(q, c.bindings);
-    if (!q.exec()) {
-        m_dataset.db().rollback();
-        return failQuery(q);
-    }
-    const qint64 n = q.numRowsAffected();
-    if (changed)
-        *changed = n;
-    audit(u"review"_s, n, {{u"status"_s, reviewStatusName(status)}, {u"filter"_s, filter.toJson()}});
-    return m_dataset.db().commit() || fail(m_dataset.db().lastError().text());
+    const std::optional<qint64> n = execAudited(
+        q, u"review"_s, {{u"status"_s, reviewStatusName(status)}, {u"filter"_s, filter.toJson()}});
+    if (changed && n)
+        *changed = *n;
+    return n.has_value();
 }
 
 bool PairStore::setReviewerNote(qint64 rowId, const QString &note)
@@ -425,6 +424,7 @@ std::optional<PairStore::DeleteResult> PairStore::softDelete(const Filter &filte
         return std::nullopt;
     QSqlDatabase &db = m_dataset.db();
     QSqlQuery q(db);
+    // Inside the write transaction, so two deleting processes never share a batch number.
     if (!q.exec(u"SELECT coalesce(max(delete_batch), 0) + 1 FROM pairs WHERE delete_batch IS NOT NULL"_s) ||
         !q.next()) {
         db.rollback();
@@ -433,6 +433,7 @@ std::optional<PairStore::DeleteResult> PairStore::softDelete(const Filter &filte
     }
     DeleteResult r;
     r.batch = q.value(0).toLongLong();
+    q.finish();
     Filter live = filter;
     live.scope = Filter::Scope::Live;
     const SqlCondition c = buildCondition(live);
@@ -440,18 +441,11 @@ std::optional<PairStore::DeleteResult> PairStore::softDelete(const Filter &filte
     q.addBindValue(nowIso());
     q.addBindValue(r.batch);
     bindAll(q, c.bindings);
-    if (!q.exec()) {
-        db.rollback();
-        failQuery(q);
+    const std::optional<qint64> n =
+        execAudited(q, u"delete"_s, {{u"batch"_s, r.batch}, {u"filter"_s, filter.toJson()}});
+    if (!n)
         return std::nullopt;
-    }
-    r.count = q.numRowsAffected();
-    audit(u"delete"_s, r.count, {{u"batch"_s, r.batch}, {u"filter"_s, filter.toJson()}});
-    if (!db.commit()) {
-        fail(db.lastError().text());
-        db.rollback();
-        return std::nullopt;
-    }
+    r.count = *n;
     return r;
 }
 
@@ -459,24 +453,11 @@ std::optional<qint64> PairStore::restoreBatch(qint64 batch)
 {
     if (!beginWrite())
         return std::nullopt;
-    QSqlDatabase &db = m_dataset.db();
-    QSqlQuery q(db);
+    QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs SET deleted = 0, deleted_at = NULL, delete_batch = NULL "
               "WHERE delete_batch = ? AND deleted = 1"_s);
     q.addBindValue(batch);
-    if (!q.exec()) {
-        db.rollback();
-        failQuery(q);
-        return std::nullopt;
-    }
-    const qint64 n = q.numRowsAffected();
-    audit(u"restore"_s, n, {{u"batch"_s, batch}});
-    if (!db.commit()) {
-        fail(db.lastError().text());
-        db.rollback();
-        return std::nullopt;
-    }
-    return n;
+    return execAudited(q, u"restore"_s, {{u"batch"_s, batch}});
 }
 
 std::optional<qint64> PairStore::restore(const Filter &filter)
@@ -486,24 +467,11 @@ std::optional<qint64> PairStore::restore(const Filter &filter)
     Filter trashed = filter;
     trashed.scope = Filter::Scope::Deleted;
     const SqlCondition c = buildCondition(trashed);
-    QSqlDatabase &db = m_dataset.db();
-    QSqlQuery q(db);
+    QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs AS p SET deleted = 0, deleted_at = NULL, delete_batch = NULL WHERE "_s +
               c.where);
     bindAll(q, c.bindings);
-    if (!q.exec()) {
-        db.rollback();
-        failQuery(q);
-        return std::nullopt;
-    }
-    const qint64 n = q.numRowsAffected();
-    audit(u"restore"_s, n, {{u"filter"_s, filter.toJson()}});
-    if (!db.commit()) {
-        fail(db.lastError().text());
-        db.rollback();
-        return std::nullopt;
-    }
-    return n;
+    return execAudited(q, u"restore"_s, {{u"filter"_s, filter.toJson()}});
 }
 
 std::optional<qint64> PairStore::purge(const Filter &filter)
@@ -513,17 +481,26 @@ std::optional<qint64> PairStore::purge(const Filter &filter)
     Filter trashed = filter;
     trashed.scope = Filter::Scope::Deleted;
     const SqlCondition c = buildCondition(trashed);
-    QSqlDatabase &db = m_dataset.db();
-    QSqlQuery q(db);
+    QSqlQuery q(m_dataset.db());
     q.prepare(u"DELETE FROM pairs AS p WHERE "_s + c.where);
     bindAll(q, c.bindings);
-    if (!q.exec()) {
+    return execAudited(q, u"purge"_s, {{u"filter"_s, filter.toJson()}});
+}
+
+std::optional<qint64> PairStore::execAudited(QSqlQuery &query, const QString &action,
+                                             const QJsonObject &detail)
+{
+    QSqlDatabase &db = m_dataset.db();
+    if (!query.exec()) {
+        failQuery(query);
         db.rollback();
-        failQuery(q);
         return std::nullopt;
     }
-    const qint64 n = q.numRowsAffected();
-    audit(u"purge"_s, n, {{u"filter"_s, filter.toJson()}});
+    const qint64 n = query.numRowsAffected();
+    if (!audit(action, n, detail)) {
+        db.rollback();
+        return std::nullopt;
+    }
     if (!db.commit()) {
         fail(db.lastError().text());
         db.rollback();

@@ -110,6 +110,9 @@ private:
     bool fail(const QString &message);
     bool failQuery(const QSqlQuery &query);
     bool beginWrite();
+    // Runs a prepared write inside the transaction beginWrite() opened, records it in the audit
+    // log and commits; rolls back and returns nullopt on any failure. Returns the rows changed.
+    std::optional<qint64> execAudited(QSqlQuery &query, const QString &action, const QJsonObject &detail);
     QList<Pair> runSelect(const QString &sql, const QVariantList &bindings);
 
     Dataset &m_dataset;
