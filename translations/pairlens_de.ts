@@ -2,588 +2,2325 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>ChartFactory</name>
+    <message>
+        <source>Pairs</source>
+        <translation>Paare</translation>
+    </message>
+    <message>
+        <source>%1: %2 pairs (%3)</source>
+        <translation>%1: %2 Paare (%3)</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>week</source>
+        <translation>Woche</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>Monat</translation>
+    </message>
+    <message>
+        <source>Pairs per %1, %2 to %3</source>
+        <translation>Paare pro %1, %2 bis %3</translation>
+    </message>
+    <message>
+        <source>Successful</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1: %2 successful of %3 pairs</source>
+        <translation>%1: %2 von %3 Paaren erfolgreich</translation>
+    </message>
+    <message>
+        <source>%1: %2 failed of %3 pairs</source>
+        <translation>%1: %2 von %3 Paaren fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Question and SQL lengths</source>
+        <translation>Länge von Fragen und SQL</translation>
+    </message>
+    <message>
+        <source>Question (avg %1)</source>
+        <translation>Frage (Ø %1)</translation>
+    </message>
+    <message>
+        <source>SQL (avg %1)</source>
+        <translation>SQL (Ø %1)</translation>
+    </message>
+    <message>
+        <source>Questions of %1 characters: %2 pairs (%3)</source>
+        <translation>Fragen mit %1 Zeichen: %2 Paare (%3)</translation>
+    </message>
+    <message>
+        <source>SQL of %1 characters: %2 pairs (%3)</source>
+        <translation>SQL mit %1 Zeichen: %2 Paare (%3)</translation>
+    </message>
+    <message>
+        <source>Length (characters)</source>
+        <translation>Länge (Zeichen)</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Phone number</source>
+        <translation>Telefonnummer</translation>
+    </message>
+    <message>
+        <source>US SSN</source>
+        <translation>US-SSN</translation>
+    </message>
+    <message>
+        <source>Credit card</source>
+        <translation>Kreditkarte</translation>
+    </message>
+    <message>
+        <source>IP address</source>
+        <translation>IP-Adresse</translation>
+    </message>
+    <message>
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <source>Custom pattern</source>
+        <translation>Eigenes Muster</translation>
+    </message>
+    <message>
+        <source>Statement types</source>
+        <translation>Abfragetypen</translation>
+    </message>
+    <message>
+        <source>Successful and failed pairs</source>
+        <translation>Erfolgreiche und fehlgeschlagene Paare</translation>
+    </message>
+    <message>
+        <source>Database types</source>
+        <translation>Datenbanktypen</translation>
+    </message>
+    <message>
+        <source>Pairs over time</source>
+        <translation>Paare im Zeitverlauf</translation>
+    </message>
+    <message>
+        <source>Most used tables</source>
+        <translation>Meistgenutzte Tabellen</translation>
+    </message>
+    <message>
+        <source>Personal data found</source>
+        <translation>Gefundene personenbezogene Daten</translation>
+    </message>
+    <message>
+        <source>Review progress</source>
+        <translation>Prüffortschritt</translation>
+    </message>
+    <message>
+        <source>(no statement)</source>
+        <translation>(keine Anweisung)</translation>
+    </message>
+    <message>
+        <source>(not recorded)</source>
+        <translation>(nicht erfasst)</translation>
+    </message>
+    <message>
+        <source>Review progress (%1 reviewed)</source>
+        <translation>Prüffortschritt (%1 geprüft)</translation>
+    </message>
+    <message>
+        <source>Unreviewed</source>
+        <translation>Ungeprüft</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Genehmigt</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Most used tables (%1 of %2)</source>
+        <translation>Meistgenutzte Tabellen (%1 von %2)</translation>
+    </message>
+    <message>
+        <source>Pairs using the table</source>
+        <translation>Paare, die die Tabelle verwenden</translation>
+    </message>
+    <message>
+        <source>Personal data found (%1 of pairs)</source>
+        <translation>Gefundene personenbezogene Daten (in %1 der Paare)</translation>
+    </message>
+    <message>
+        <source>Pairs containing it</source>
+        <translation>Paare, die sie enthalten</translation>
+    </message>
+    <message>
+        <source>The chart must be at least 100 × 100 pixels.</source>
+        <translation>Das Diagramm muss mindestens 100 × 100 Pixel groß sein.</translation>
+    </message>
+    <message>
+        <source>No pairs match the filter</source>
+        <translation>Keine Paare entsprechen dem Filter</translation>
+    </message>
+    <message>
+        <source>Created by PairLens</source>
+        <translation>Erstellt mit PairLens</translation>
+    </message>
+    <message>
+        <source>Cannot write the chart to %1: %2.</source>
+        <translation>Das Diagramm kann nicht nach %1 geschrieben werden: %2.</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+</context>
+<context>
     <name>CsvReader</name>
     <message>
         <source>a quoted field is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Feld in Anführungszeichen wird nicht geschlossen</translation>
     </message>
     <message>
         <source>the record is not valid UTF-8</source>
-        <translation type="unfinished"></translation>
+        <translation>der Eintrag ist kein gültiges UTF-8</translation>
     </message>
 </context>
 <context>
     <name>Dataset</name>
     <message>
         <source>PostgreSQL datasets are not supported by this build yet; use a dataset file.</source>
-        <translation type="unfinished"></translation>
+        <translation>PostgreSQL-Datensätze werden von diesem Build noch nicht unterstützt; verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>The dataset %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Datensatz %1 existiert nicht.</translation>
     </message>
     <message>
         <source>%1 is a folder, not a dataset file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein Ordner, keine Datensatzdatei.</translation>
     </message>
     <message>
         <source>%1 is not a PairLens dataset (it is not an SQLite database file).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein PairLens-Datensatz (es ist keine SQLite-Datenbankdatei).</translation>
     </message>
     <message>
         <source>Cannot create %1: the folder %2 does not exist or is not writable.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht erstellt werden: Der Ordner %2 existiert nicht oder ist nicht beschreibbar.</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
         <source>%1 is damaged or not a PairLens dataset: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist beschädigt oder kein PairLens-Datensatz: %2</translation>
     </message>
     <message>
         <source>%1 is an SQLite database, but not a PairLens dataset; PairLens leaves it untouched.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine SQLite-Datenbank, aber kein PairLens-Datensatz; PairLens lässt sie unverändert.</translation>
     </message>
     <message>
         <source>%1 was written by a newer PairLens (format version %2; this version reads up to %3). Please update PairLens.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde von einer neueren PairLens-Version geschrieben (Formatversion %2; diese Version liest bis Version %3). Bitte aktualisieren Sie PairLens.</translation>
     </message>
     <message>
         <source>%1 is empty and read-only, so it cannot become a dataset.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer und schreibgeschützt und kann daher kein Datensatz werden.</translation>
     </message>
     <message>
         <source>%1 uses an older format (version %2) and is read-only, so it cannot be upgraded.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 verwendet ein älteres Format (Version %2) und ist schreibgeschützt; es kann daher nicht aktualisiert werden.</translation>
     </message>
     <message>
         <source>%1 is an empty database, not a PairLens dataset.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine leere Datenbank, kein PairLens-Datensatz.</translation>
     </message>
     <message>
         <source>Cannot prepare %1 as a dataset: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht als Datensatz eingerichtet werden: %2</translation>
     </message>
     <message>
         <source>Cannot write to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>In %1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>The dataset is read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Datensatz ist schreibgeschützt.</translation>
+    </message>
+</context>
+<context>
+    <name>DeleteCommand</name>
+    <message>
+        <source>Delete 1 pair</source>
+        <translation>1 Paar löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n pairs</source>
+        <translation>
+            <numerusform>%n Paar löschen</numerusform>
+            <numerusform>%n Paare löschen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>Cannot read the dataset: %1</source>
+        <translation>Der Datensatz kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot compute the statistics: %1</source>
+        <translation>Die Statistik kann nicht berechnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; no file was written.</source>
+        <translation>Der Export wurde abgebrochen; es wurde keine Datei geschrieben.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>The export was not recorded in the audit log: %1</source>
+        <translation>Der Export wurde nicht im Audit-Protokoll vermerkt: %1</translation>
+    </message>
+    <message>
+        <source>the dataset is read-only</source>
+        <translation>der Datensatz ist schreibgeschützt</translation>
+    </message>
+    <message>
+        <source>Unknown field &quot;%1&quot; (known fields: %2).</source>
+        <translation>Unbekanntes Feld &quot;%1&quot; (bekannte Felder: %2).</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; is listed twice.</source>
+        <translation>Das Feld &quot;%1&quot; ist doppelt angegeben.</translation>
+    </message>
+    <message>
+        <source>No fields were given.</source>
+        <translation>Es wurden keine Felder angegeben.</translation>
+    </message>
+    <message>
+        <source>No output file was given.</source>
+        <translation>Es wurde keine Ausgabedatei angegeben.</translation>
+    </message>
+    <message>
+        <source>The %1 format has fixed fields; --fields only applies to jsonl, json and csv.</source>
+        <translation>Das Format %1 hat feste Felder; --fields gilt nur für jsonl, json und csv.</translation>
+    </message>
+    <message>
+        <source>The split must be a fraction between 0 and 1 (e.g. 0.9).</source>
+        <translation>Die Aufteilung muss ein Anteil zwischen 0 und 1 sein (z. B. 0.9).</translation>
+    </message>
+    <message>
+        <source>The gzip level must be between 1 and 9.</source>
+        <translation>Die gzip-Stufe muss zwischen 1 und 9 liegen.</translation>
+    </message>
+    <message>
+        <source>Templates only apply to the prompt, chat and alpaca formats.</source>
+        <translation>Vorlagen gelten nur für die Formate prompt, chat und alpaca.</translation>
+    </message>
+    <message>
+        <source>A system prompt only applies to the openai-chat and anthropic-chat formats.</source>
+        <translation>Ein Systemprompt gilt nur für die Formate openai-chat und anthropic-chat.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: the folder %2 does not exist.</source>
+        <translation>%1 kann nicht geschrieben werden: Der Ordner %2 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Cannot compute checksums (OpenSSL SHA-256 is unavailable).</source>
+        <translation>Prüfsummen können nicht berechnet werden (OpenSSL SHA-256 ist nicht verfügbar).</translation>
+    </message>
+    <message>
+        <source>Cannot start gzip compression.</source>
+        <translation>Die gzip-Komprimierung kann nicht gestartet werden.</translation>
+    </message>
+    <message>
+        <source>gzip compression failed.</source>
+        <translation>Die gzip-Komprimierung ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: the file is not open.</source>
+        <translation>%1 kann nicht geschrieben werden: Die Datei ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>Exports need an SQLite dataset.</source>
+        <translation>Exporte benötigen einen SQLite-Datensatz.</translation>
+    </message>
+</context>
+<context>
+    <name>Importer</name>
+    <message>
+        <source>Cannot write to the dataset: %1</source>
+        <translation>In den Datensatz kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 does not start with a JSON array or object.</source>
+        <translation>%1 beginnt nicht mit einem JSON-Array oder -Objekt.</translation>
+    </message>
+    <message>
+        <source>Cannot tell the format of %1: expected JSON Lines, JSON or CSV.</source>
+        <translation>Das Format von %1 ist nicht erkennbar: erwartet wird JSON Lines, JSON oder CSV.</translation>
+    </message>
+    <message>
+        <source>no question (natural_language_query or question)</source>
+        <translation>keine Frage (natural_language_query oder question)</translation>
+    </message>
+    <message>
+        <source>the question is empty</source>
+        <translation>die Frage ist leer</translation>
+    </message>
+    <message>
+        <source>no SQL (sql_query or sql)</source>
+        <translation>kein SQL (sql_query oder sql)</translation>
+    </message>
+    <message>
+        <source>a text field is larger than 1 MiB</source>
+        <translation>ein Textfeld ist größer als 1 MiB</translation>
+    </message>
+    <message>
+        <source>the timestamp &quot;%1&quot; is not an ISO-8601 date and time</source>
+        <translation>der Zeitstempel &quot;%1&quot; ist kein Datum mit Uhrzeit nach ISO 8601</translation>
+    </message>
+    <message>
+        <source>&quot;success&quot; is not true or false</source>
+        <translation>&quot;success&quot; ist weder true noch false</translation>
+    </message>
+    <message>
+        <source>&quot;execution_time_ms&quot; is not a number</source>
+        <translation>&quot;execution_time_ms&quot; ist keine Zahl</translation>
+    </message>
+    <message>
+        <source>&quot;metadata&quot; is not a JSON object</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>%1 does not exist or is not a file.</source>
+        <translation>%1 existiert nicht oder ist keine Datei.</translation>
+    </message>
+    <message>
+        <source>the line is not valid UTF-8</source>
+        <translation>die Zeile ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>not valid JSON (%1 at column %2)</source>
+        <translation>kein gültiges JSON (%1 in Spalte %2)</translation>
+    </message>
+    <message>
+        <source>the line is not a JSON object</source>
+        <translation>die Zeile ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>the line is longer than 16 MiB</source>
+        <translation>die Zeile ist länger als 16 MiB</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON: %2 on line %3.</source>
+        <translation>%1 ist kein gültiges JSON: %2 in Zeile %3.</translation>
+    </message>
+    <message>
+        <source>record %1 is not a JSON object</source>
+        <translation>Eintrag %1 ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;natural_language_query&quot; or &quot;question&quot; column in its header.</source>
+        <translation>%1 hat in der Kopfzeile keine Spalte &quot;natural_language_query&quot; oder &quot;question&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 fields where the header has %2</source>
+        <translation>%1 Felder, die Kopfzeile hat aber %2</translation>
     </message>
 </context>
 <context>
     <name>PairStore</name>
     <message>
         <source>The dataset is read-only; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Datensatz ist schreibgeschützt; es wurde nichts geändert.</translation>
     </message>
     <message>
         <source>Cannot write to the dataset: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>In den Datensatz kann nicht geschrieben werden: %1</translation>
     </message>
     <message>
         <source>The pair no longer exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Paar existiert nicht mehr.</translation>
+    </message>
+</context>
+<context>
+    <name>PiiStyle</name>
+    <message>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>SSN</source>
+        <translation>SSN</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>IP</source>
+        <translation>IP</translation>
+    </message>
+    <message>
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Eigenes</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <source>Phone number</source>
+        <translation>Telefonnummer</translation>
+    </message>
+    <message>
+        <source>US social security number</source>
+        <translation>US-Sozialversicherungsnummer</translation>
+    </message>
+    <message>
+        <source>Credit card number</source>
+        <translation>Kreditkartennummer</translation>
+    </message>
+    <message>
+        <source>IP address</source>
+        <translation>IP-Adresse</translation>
+    </message>
+    <message>
+        <source>IBAN (bank account)</source>
+        <translation>IBAN (Bankkonto)</translation>
+    </message>
+    <message>
+        <source>Custom pattern</source>
+        <translation>Eigenes Muster</translation>
+    </message>
+    <message>
+        <source>Unreviewed</source>
+        <translation>Ungeprüft</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Genehmigt</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>Statistics</name>
+    <message>
+        <source>Computing statistics</source>
+        <translation>Statistik wird berechnet</translation>
+    </message>
+    <message>
+        <source>The statistics were cancelled.</source>
+        <translation>Die Statistikberechnung wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Pairs</source>
+        <translation>Paare</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>Dataset statistics</source>
+        <translation>Statistik des Datensatzes</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Kennzahl</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Successful</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>In the trash</source>
+        <translation>Im Papierkorb</translation>
+    </message>
+    <message>
+        <source>Unique tables</source>
+        <translation>Verschiedene Tabellen</translation>
+    </message>
+    <message>
+        <source>Average question length</source>
+        <translation>Durchschnittliche Fragenlänge</translation>
+    </message>
+    <message>
+        <source>Average SQL length</source>
+        <translation>Durchschnittliche SQL-Länge</translation>
+    </message>
+    <message>
+        <source>First pair</source>
+        <translation>Erstes Paar</translation>
+    </message>
+    <message>
+        <source>Last pair</source>
+        <translation>Letztes Paar</translation>
+    </message>
+    <message>
+        <source>Execution time p50 / p90 / p99 (ms)</source>
+        <translation>Ausführungszeit p50 / p90 / p99 (ms)</translation>
+    </message>
+    <message>
+        <source>Pairs with PII</source>
+        <translation>Paare mit PII</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>Geprüft</translation>
+    </message>
+    <message>
+        <source>Statement types</source>
+        <translation>Abfragetypen</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>Database types</source>
+        <translation>Datenbanktypen</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(unbekannt)</translation>
+    </message>
+    <message>
+        <source>Top tables</source>
+        <translation>Häufigste Tabellen</translation>
+    </message>
+    <message>
+        <source>PII kinds</source>
+        <translation>PII-Arten</translation>
     </message>
 </context>
 <context>
     <name>cli</name>
     <message>
         <source>The subcommand.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Unterbefehl.</translation>
     </message>
     <message>
         <source>Try &apos;pairlens %1 --help&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
         <source>pairlens %1: missing arguments. Try &apos;pairlens %1 --help&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
+    </message>
+    <message>
+        <source>Only pairs on or after DATE (YYYY-MM-DD or ISO-8601).</source>
+        <translation>Nur Paare ab DATE (JJJJ-MM-TT oder ISO 8601).</translation>
+    </message>
+    <message>
+        <source>Only pairs on or before DATE (YYYY-MM-DD or ISO-8601).</source>
+        <translation>Nur Paare bis einschließlich DATE (JJJJ-MM-TT oder ISO 8601).</translation>
+    </message>
+    <message>
+        <source>Only pairs whose SQL ran successfully.</source>
+        <translation>Nur Paare, deren SQL erfolgreich ausgeführt wurde.</translation>
+    </message>
+    <message>
+        <source>Only pairs whose SQL failed.</source>
+        <translation>Nur Paare, deren SQL fehlgeschlagen ist.</translation>
+    </message>
+    <message>
+        <source>Only these statement types (SELECT,INSERT,...).</source>
+        <translation>Nur diese Abfragetypen (SELECT,INSERT,...).</translation>
+    </message>
+    <message>
+        <source>Only these database types (postgresql,mysql,...).</source>
+        <translation>Nur diese Datenbanktypen (postgresql,mysql,...).</translation>
+    </message>
+    <message>
+        <source>Only these database names.</source>
+        <translation>Nur diese Datenbanknamen.</translation>
+    </message>
+    <message>
+        <source>Full-text search over question and SQL.</source>
+        <translation>Volltextsuche in Frage und SQL.</translation>
+    </message>
+    <message>
+        <source>Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; for all).</source>
+        <translation>Nur Paare mit personenbezogenen Daten (dieser Arten: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; für alle).</translation>
+    </message>
+    <message>
+        <source>Only these review statuses (unreviewed,approved,rejected).</source>
+        <translation>Nur Paare mit diesem Prüfstatus (unreviewed,approved,rejected).</translation>
+    </message>
+    <message>
+        <source>--from: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
+        <translation>--from: &quot;%1&quot; ist kein Datum (verwenden Sie JJJJ-MM-TT).</translation>
+    </message>
+    <message>
+        <source>--to: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
+        <translation>--to: &quot;%1&quot; ist kein Datum (verwenden Sie JJJJ-MM-TT).</translation>
+    </message>
+    <message>
+        <source>--successful-only and --failed-only exclude each other.</source>
+        <translation>--successful-only und --failed-only schließen sich gegenseitig aus.</translation>
+    </message>
+    <message>
+        <source>--pii: unknown kind &quot;%1&quot; (known: %2).</source>
+        <translation>--pii: unbekannte Art &quot;%1&quot; (bekannt: %2).</translation>
+    </message>
+    <message>
+        <source>--status: unknown review status &quot;%1&quot; (use unreviewed, approved or rejected).</source>
+        <translation>--status: unbekannter Prüfstatus &quot;%1&quot; (verwenden Sie unreviewed, approved oder rejected).</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: Neue Paare konnten nicht analysiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Renders a statistics chart of the pairs matching the filter to a PNG or SVG file.</source>
+        <translation>Zeichnet ein Statistikdiagramm der Paare, die dem Filter entsprechen, in eine PNG- oder SVG-Datei.</translation>
+    </message>
+    <message>
+        <source>Dataset file.</source>
+        <translation>Datensatzdatei.</translation>
+    </message>
+    <message>
+        <source>The chart: %1.</source>
+        <translation>Das Diagramm: %1.</translation>
+    </message>
+    <message>
+        <source>The image to write (.png or .svg).</source>
+        <translation>Die zu schreibende Bilddatei (.png oder .svg).</translation>
+    </message>
+    <message>
+        <source>Width in pixels (default 1200).</source>
+        <translation>Breite in Pixeln (Standard: 1200).</translation>
+    </message>
+    <message>
+        <source>Height in pixels (default 720).</source>
+        <translation>Höhe in Pixeln (Standard: 720).</translation>
+    </message>
+    <message>
+        <source>pairlens chart: charts need a GUI application object; run it through the pairlens executable.</source>
+        <translation>pairlens chart: Diagramme benötigen ein GUI-Anwendungsobjekt; starten Sie den Befehl über das Programm pairlens.</translation>
+    </message>
+    <message>
+        <source>pairlens chart: --kind must be one of %1.</source>
+        <translation>pairlens chart: --kind muss eines von %1 sein.</translation>
+    </message>
+    <message>
+        <source>pairlens chart: name the image to write with -o FILE.png or -o FILE.svg.</source>
+        <translation>pairlens chart: Geben Sie die zu schreibende Bilddatei mit -o FILE.png oder -o FILE.svg an.</translation>
+    </message>
+    <message>
+        <source>pairlens chart: the output file must end in .png or .svg.</source>
+        <translation>pairlens chart: Die Ausgabedatei muss auf .png oder .svg enden.</translation>
+    </message>
+    <message>
+        <source>pairlens chart: --width and --height take a number of pixels between 100 and 10000.</source>
+        <translation>pairlens chart: --width und --height erwarten eine Pixelzahl zwischen 100 und 10000.</translation>
+    </message>
+    <message>
+        <source>Cannot compute statistics of %1: %2</source>
+        <translation>Die Statistik von %1 kann nicht berechnet werden: %2</translation>
+    </message>
+    <message>
+        <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
+        <translation>Verschiebt Paare in den Papierkorb (wiederherstellen mit &apos;pairlens restore&apos;). Geben Sie --id oder einen Filter an.</translation>
+    </message>
+    <message>
+        <source>A pair_id to delete (repeat, or separate with commas).</source>
+        <translation>Eine zu löschende pair_id (mehrfach angeben oder durch Kommas trennen).</translation>
+    </message>
+    <message>
+        <source>Don&apos;t ask for confirmation.</source>
+        <translation>Nicht nach einer Bestätigung fragen.</translation>
+    </message>
+    <message>
+        <source>pairlens delete: give --id ID or a filter (for example --failed-only); refusing to delete every pair.</source>
+        <translation>pairlens delete: Geben Sie --id ID oder einen Filter an (zum Beispiel --failed-only); ohne Auswahl werden nicht alle Paare gelöscht.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>No pairs match; nothing was deleted.</source>
+        <translation>Keine passenden Paare; es wurde nichts gelöscht.</translation>
+    </message>
+    <message>
+        <source>pairlens delete: %1 pairs match; add --yes to delete them without a prompt.</source>
+        <translation>pairlens delete: %1 Paare passen; fügen Sie --yes hinzu, um sie ohne Rückfrage zu löschen.</translation>
+    </message>
+    <message>
+        <source>Move %1 pairs to the trash?</source>
+        <translation>%1 Paare in den Papierkorb verschieben?</translation>
+    </message>
+    <message>
+        <source>Nothing was deleted.</source>
+        <translation>Es wurde nichts gelöscht.</translation>
+    </message>
+    <message>
+        <source>Cannot delete from %1: %2</source>
+        <translation>Aus %1 kann nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all</source>
+        <translation>%1 Paare in den Papierkorb verschoben. Rückgängig mit: pairlens restore %2 --all</translation>
+    </message>
+    <message>
+        <source>Restores deleted pairs from the trash.</source>
+        <translation>Stellt gelöschte Paare aus dem Papierkorb wieder her.</translation>
+    </message>
+    <message>
+        <source>A pair_id to restore (repeat, or separate with commas).</source>
+        <translation>Eine wiederherzustellende pair_id (mehrfach angeben oder durch Kommas trennen).</translation>
+    </message>
+    <message>
+        <source>Restore every deleted pair.</source>
+        <translation>Alle gelöschten Paare wiederherstellen.</translation>
+    </message>
+    <message>
+        <source>pairlens restore: give either --id ID... or --all.</source>
+        <translation>pairlens restore: Geben Sie entweder --id ID... oder --all an.</translation>
+    </message>
+    <message>
+        <source>Cannot restore in %1: %2</source>
+        <translation>In %1 kann nicht wiederhergestellt werden: %2</translation>
+    </message>
+    <message>
+        <source>Restored %1 pairs.</source>
+        <translation>%1 Paare wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>Writes a synthetic dataset with realistic questions, SQL and PII.</source>
+        <translation>Schreibt einen synthetischen Datensatz mit realistischen Fragen, SQL und personenbezogenen Daten.</translation>
+    </message>
+    <message>
+        <source>Dataset file to create or add to.</source>
+        <translation>Datensatzdatei, die angelegt oder ergänzt wird.</translation>
+    </message>
+    <message>
+        <source>How many pairs (default 2000).</source>
+        <translation>Anzahl der Paare (Standard: 2000).</translation>
+    </message>
+    <message>
+        <source>Random seed; the same seed gives the same pairs (default 42).</source>
+        <translation>Startwert des Zufallsgenerators; derselbe Startwert ergibt dieselben Paare (Standard: 42).</translation>
+    </message>
+    <message>
+        <source>pairlens demo: --pairs takes a number from 0 to 100000000 and --seed a non-negative number.</source>
+        <translation>pairlens demo: --pairs erwartet eine Zahl von 0 bis 100000000 und --seed eine nicht negative Zahl.</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: %2</source>
+        <translation>In %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Wrote %1 demo pairs to %2.</source>
+        <translation>%1 Demo-Paare in %2 geschrieben.</translation>
+    </message>
+    <message>
+        <source>Imports pairs from JSON Lines, JSON or CSV files (seed field names, or question/sql/db_id). Malformed records are reported with their line number; the rest are imported. Exits 0 only when every record was imported or was already present.</source>
+        <translation>Importiert Paare aus JSON-Lines-, JSON- oder CSV-Dateien (Feldnamen des Seed-Formats oder question/sql/db_id). Fehlerhafte Einträge werden mit ihrer Zeilennummer gemeldet; der Rest wird importiert. Der Exit-Code ist nur dann 0, wenn jeder Eintrag importiert wurde oder bereits vorhanden war.</translation>
+    </message>
+    <message>
+        <source>Dataset file (created when missing).</source>
+        <translation>Datensatzdatei (wird angelegt, falls sie fehlt).</translation>
+    </message>
+    <message>
+        <source>Files to import.</source>
+        <translation>Zu importierende Dateien.</translation>
+    </message>
+    <message>
+        <source>Force the format: jsonl, json or csv (default: detected).</source>
+        <translation>Format erzwingen: jsonl, json oder csv (Standard: automatisch erkannt).</translation>
+    </message>
+    <message>
+        <source>pairlens import: --format must be jsonl, json or csv.</source>
+        <translation>pairlens import: --format muss jsonl, json oder csv sein.</translation>
+    </message>
+    <message>
+        <source>%1 is read-only; nothing was imported.</source>
+        <translation>%1 ist schreibgeschützt; es wurde nichts importiert.</translation>
+    </message>
+    <message>
+        <source>%1:%2: skipped: %3</source>
+        <translation>%1:%2: übersprungen: %3</translation>
+    </message>
+    <message>
+        <source>%1: record %2: skipped: %3</source>
+        <translation>%1: Eintrag %2: übersprungen: %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 more records skipped.</source>
+        <translation>%1: %2 weitere Einträge übersprungen.</translation>
+    </message>
+    <message>
+        <source>%1: %2 records, %3 imported, %4 already present, %5 skipped.</source>
+        <translation>%1: %2 Einträge, %3 importiert, %4 bereits vorhanden, %5 übersprungen.</translation>
+    </message>
+    <message>
+        <source>Exports the pairs matching the filter, anonymized unless --no-anonymize is given.</source>
+        <translation>Exportiert die Paare, die dem Filter entsprechen, anonymisiert, sofern nicht --no-anonymize angegeben ist.</translation>
+    </message>
+    <message>
+        <source>The file to write (a .gz name compresses it).</source>
+        <translation>Die zu schreibende Datei (ein Name auf .gz komprimiert sie).</translation>
+    </message>
+    <message>
+        <source>One of: %1 (default: from the file name, else jsonl).</source>
+        <translation>Eines von: %1 (Standard: aus dem Dateinamen, sonst jsonl).</translation>
+    </message>
+    <message>
+        <source>Only these pairs (comma-separated pair_id values).</source>
+        <translation>Nur diese Paare (durch Kommas getrennte pair_id-Werte).</translation>
+    </message>
+    <message>
+        <source>Only the pairs listed in FILE, one pair_id per line (&apos;-&apos; = stdin).</source>
+        <translation>Nur die in FILE aufgeführten Paare, eine pair_id pro Zeile (&apos;-&apos; = stdin).</translation>
+    </message>
+    <message>
+        <source>Only these fields, in this order (jsonl, json, csv).</source>
+        <translation>Nur diese Felder, in dieser Reihenfolge (jsonl, json, csv).</translation>
+    </message>
+    <message>
+        <source>Write the original values, including personal data.</source>
+        <translation>Die Originalwerte schreiben, einschließlich personenbezogener Daten.</translation>
+    </message>
+    <message>
+        <source>Compress with gzip (appends .gz to the file name when missing).</source>
+        <translation>Mit gzip komprimieren (hängt .gz an den Dateinamen an, falls es fehlt).</translation>
+    </message>
+    <message>
+        <source>Write NAME.train.EXT with this fraction of the pairs and NAME.val.EXT with the rest.</source>
+        <translation>NAME.train.EXT mit diesem Anteil der Paare und NAME.val.EXT mit dem Rest schreiben.</translation>
+    </message>
+    <message>
+        <source>Drop exact duplicates (question + SQL, ignoring case and spacing); keep the first.</source>
+        <translation>Exakte Duplikate weglassen (Frage + SQL, ohne Beachtung von Groß-/Kleinschreibung und Leerraum); das erste bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>System prompt of the chat formats (&apos;&apos; = none).</source>
+        <translation>Systemprompt der Chat-Formate (&apos;&apos; = keiner).</translation>
+    </message>
+    <message>
+        <source>Prompt template of the prompt, chat and alpaca formats: {question}, {database_type}, {database_name}, {tables}, {query_type}.</source>
+        <translation>Prompt-Vorlage der Formate prompt, chat und alpaca: {question}, {database_type}, {database_name}, {tables}, {query_type}.</translation>
+    </message>
+    <message>
+        <source>Also export failed pairs in the fine-tuning formats.</source>
+        <translation>Auch fehlgeschlagene Paare in den Fine-Tuning-Formaten exportieren.</translation>
+    </message>
+    <message>
+        <source>Don&apos;t neutralise CSV cells that a spreadsheet would run as formulas.</source>
+        <translation>CSV-Zellen, die eine Tabellenkalkulation als Formel ausführen würde, nicht entschärfen.</translation>
+    </message>
+    <message>
+        <source>Print the result as JSON (see docs/cli.md).</source>
+        <translation>Das Ergebnis als JSON ausgeben (siehe docs/cli.md).</translation>
+    </message>
+    <message>
+        <source>pairlens export: give the file to write with -o FILE.</source>
+        <translation>pairlens export: Geben Sie die zu schreibende Datei mit -o FILE an.</translation>
+    </message>
+    <message>
+        <source>pairlens export: unknown format &quot;%1&quot; (use one of %2).</source>
+        <translation>pairlens export: unbekanntes Format &quot;%1&quot; (verwenden Sie eines von %2).</translation>
+    </message>
+    <message>
+        <source>pairlens export: --ids / --id-file name no pairs.</source>
+        <translation>pairlens export: --ids / --id-file nennen keine Paare.</translation>
+    </message>
+    <message>
+        <source>pairlens export: --split takes a fraction between 0 and 1, e.g. 0.9.</source>
+        <translation>pairlens export: --split erwartet einen Anteil zwischen 0 und 1, z. B. 0.9.</translation>
+    </message>
+    <message>
+        <source>Warning: anonymization is off (--no-anonymize); the export holds the original values, including any personal data.</source>
+        <translation>Warnung: Die Anonymisierung ist ausgeschaltet (--no-anonymize); der Export enthält die Originalwerte, einschließlich aller personenbezogenen Daten.</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>Export abgebrochen; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>No pairs matched; wrote an empty %1 file: %2.</source>
+        <translation>Keine passenden Paare; eine leere %1-Datei wurde geschrieben: %2.</translation>
+    </message>
+    <message>
+        <source>Exported %1 pairs%2 as %3 to %4.</source>
+        <translation>%1 Paare%2 als %3 nach %4 exportiert.</translation>
+    </message>
+    <message>
+        <source> (anonymized)</source>
+        <translation> (anonymisiert)</translation>
+    </message>
+    <message>
+        <source> (NOT anonymized)</source>
+        <translation> (NICHT anonymisiert)</translation>
+    </message>
+    <message>
+        <source>%1 duplicate pairs were left out.</source>
+        <translation>%1 doppelte Paare wurden ausgelassen.</translation>
+    </message>
+    <message>
+        <source>Manifest: %1</source>
+        <translation>Manifest: %1</translation>
+    </message>
+    <message>
+        <source>Filter: %1</source>
+        <translation>Filter: %1</translation>
+    </message>
+    <message>
+        <source>Scanned %1 pairs: %2 contain PII (%3), %4 findings.</source>
+        <translation>%1 Paare durchsucht: %2 enthalten PII (%3), %4 Funde.</translation>
+    </message>
+    <message>
+        <source>KIND</source>
+        <translation>ART</translation>
+    </message>
+    <message>
+        <source>FINDINGS</source>
+        <translation>FUNDE</translation>
+    </message>
+    <message>
+        <source>PAIRS</source>
+        <translation>PAARE</translation>
+    </message>
+    <message>
+        <source>OPERATOR</source>
+        <translation>OPERATOR</translation>
+    </message>
+    <message>
+        <source>Where: question %1 findings in %2 pairs; SQL %3 in %4; metadata %5</source>
+        <translation>Fundorte: Frage %1 Funde in %2 Paaren; SQL %3 in %4; Metadaten %5</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+    <message>
+        <source>not scanned</source>
+        <translation>nicht durchsucht</translation>
+    </message>
+    <message>
+        <source>Database names: %1 distinct in %2 pairs, replaced with operator %3.</source>
+        <translation>Datenbanknamen: %1 verschiedene in %2 Paaren, ersetzt mit Operator %3.</translation>
+    </message>
+    <message>
+        <source>Database names: %1 distinct in %2 pairs, replaced with operator %3 (e.g. %4).</source>
+        <translation>Datenbanknamen: %1 verschiedene in %2 Paaren, ersetzt mit Operator %3 (z. B. %4).</translation>
+    </message>
+    <message>
+        <source>Examples (anonymized; original values are never shown):</source>
+        <translation>Beispiele (anonymisiert; Originalwerte werden nie angezeigt):</translation>
+    </message>
+    <message>
+        <source>Reports the personal data (PII) found in the pairs matching the filter: findings and pairs per kind, where they are, and a few examples shown anonymized, exactly as an export would write them. Original values are never printed.</source>
+        <translation>Berichtet über die personenbezogenen Daten (PII) in den Paaren, die dem Filter entsprechen: Funde und Paare je Art, wo sie vorkommen, und einige Beispiele, anonymisiert, genau so, wie ein Export sie schreiben würde. Originalwerte werden nie ausgegeben.</translation>
+    </message>
+    <message>
+        <source>Examples per kind (default 3, 0 for none).</source>
+        <translation>Beispiele pro Art (Standard: 3, 0 für keine).</translation>
+    </message>
+    <message>
+        <source>Print JSON (see docs/cli.md).</source>
+        <translation>JSON ausgeben (siehe docs/cli.md).</translation>
+    </message>
+    <message>
+        <source>pairlens scan: --examples takes a number from 0 to 1000.</source>
+        <translation>pairlens scan: --examples erwartet eine Zahl von 0 bis 1000.</translation>
+    </message>
+    <message>
+        <source>scan</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <source>Anonymizes text lines from stdin to stdout, one output line per input line, flushed at once. With --dataset, the dataset&apos;s key and operators are used, so a value gets the same replacement as in that dataset&apos;s exports. Without it, a random key is made for this run only: pseudonyms and hashes then differ between runs. Lines that are not valid UTF-8 are not written; each is reported on stderr with its line number and the exit code is 3.</source>
+        <translation>Anonymisiert Textzeilen von stdin nach stdout, eine Ausgabezeile pro Eingabezeile, jeweils sofort geschrieben. Mit --dataset werden der Schlüssel und die Operatoren des Datensatzes verwendet, sodass ein Wert denselben Ersatz erhält wie in den Exporten dieses Datensatzes. Ohne diese Option wird nur für diesen Lauf ein zufälliger Schlüssel erzeugt: Pseudonyme und Hashes unterscheiden sich dann zwischen den Läufen. Zeilen, die kein gültiges UTF-8 sind, werden nicht geschrieben; jede wird mit ihrer Zeilennummer auf stderr gemeldet, und der Exit-Code ist 3.</translation>
+    </message>
+    <message>
+        <source>Use the key and operators of this dataset (opened read-only).</source>
+        <translation>Schlüssel und Operatoren dieses Datensatzes verwenden (schreibgeschützt geöffnet).</translation>
+    </message>
+    <message>
+        <source>Treat each line as SQL: only string literals and comments change.</source>
+        <translation>Jede Zeile als SQL behandeln: Nur Zeichenkettenliterale und Kommentare werden geändert.</translation>
+    </message>
+    <message>
+        <source>One JSON object per line with the findings (see docs/cli.md).</source>
+        <translation>Ein JSON-Objekt pro Zeile mit den Funden (siehe docs/cli.md).</translation>
+    </message>
+    <message>
+        <source>pairlens anonymize: unexpected argument &quot;%1&quot;; the text is read from stdin.</source>
+        <translation>pairlens anonymize: unerwartetes Argument &quot;%1&quot;; der Text wird von stdin gelesen.</translation>
+    </message>
+    <message>
+        <source>No --dataset: using a random key for this run; pseudonyms differ between runs.</source>
+        <translation>Kein --dataset: Für diesen Lauf wird ein zufälliger Schlüssel verwendet; Pseudonyme unterscheiden sich zwischen den Läufen.</translation>
+    </message>
+    <message>
+        <source>Line %1 is not valid UTF-8; it was not written.</source>
+        <translation>Zeile %1 ist kein gültiges UTF-8; sie wurde nicht geschrieben.</translation>
+    </message>
+    <message>
+        <source>Cannot read stdin after line %1.</source>
+        <translation>stdin kann nach Zeile %1 nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 lines were not valid UTF-8 and were left out.</source>
+        <translation>%1 von %2 Zeilen waren kein gültiges UTF-8 und wurden ausgelassen.</translation>
+    </message>
+    <message>
+        <source>Lists the pairs of a dataset, newest first.</source>
+        <translation>Listet die Paare eines Datensatzes auf, die neuesten zuerst.</translation>
+    </message>
+    <message>
+        <source>At most N pairs (default 50).</source>
+        <translation>Höchstens N Paare (Standard: 50).</translation>
+    </message>
+    <message>
+        <source>Skip the first N matching pairs.</source>
+        <translation>Die ersten N passenden Paare überspringen.</translation>
+    </message>
+    <message>
+        <source>pairlens list: --limit and --offset take non-negative numbers.</source>
+        <translation>pairlens list: --limit und --offset erwarten nicht negative Zahlen.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 matching pairs shown (offset %3).</source>
+        <translation>%1 von %2 passenden Paaren angezeigt (Versatz %3).</translation>
+    </message>
+    <message>
+        <source>Shows statistics of the pairs matching the filter.</source>
+        <translation>Zeigt eine Statistik der Paare, die dem Filter entsprechen.</translation>
+    </message>
+    <message>
+        <source>Pairs:            %1</source>
+        <translation>Paare:                  %1</translation>
+    </message>
+    <message>
+        <source>Successful:       %1 (%2)</source>
+        <translation>Erfolgreich:            %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Failed:           %1 (%2)</source>
+        <translation>Fehlgeschlagen:         %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Unique tables:    %1</source>
+        <translation>Verschiedene Tabellen:  %1</translation>
+    </message>
+    <message>
+        <source>Avg question:     %1 characters</source>
+        <translation>Mittlere Fragenlänge:   %1 Zeichen</translation>
+    </message>
+    <message>
+        <source>Avg SQL:          %1 characters</source>
+        <translation>Mittlere SQL-Länge:     %1 Zeichen</translation>
+    </message>
+    <message>
+        <source>Date range:       %1 .. %2</source>
+        <translation>Zeitraum:               %1 .. %2</translation>
+    </message>
+    <message>
+        <source>Statement types:</source>
+        <translation>Abfragetypen:</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>Database types:</source>
+        <translation>Datenbanktypen:</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(unbekannt)</translation>
+    </message>
+    <message>
+        <source>Database names:   %1</source>
+        <translation>Datenbanknamen:         %1</translation>
+    </message>
+    <message>
+        <source>In the trash:     %1</source>
+        <translation>Im Papierkorb:          %1</translation>
+    </message>
+    <message>
+        <source>Review:           %1 unreviewed, %2 approved, %3 rejected</source>
+        <translation>Prüfung:                %1 ungeprüft, %2 genehmigt, %3 abgelehnt</translation>
+    </message>
+    <message>
+        <source>Execution time:   p50 %1 ms, p90 %2 ms, p99 %3 ms (%4 timed pairs)</source>
+        <translation>Ausführungszeit:        p50 %1 ms, p90 %2 ms, p99 %3 ms (%4 Paare mit Zeitangabe)</translation>
+    </message>
+    <message>
+        <source>Pairs with PII:   %1 (%2), %3 not scanned yet</source>
+        <translation>Paare mit PII:          %1 (%2), %3 noch nicht durchsucht</translation>
+    </message>
+    <message>
+        <source>Top tables:</source>
+        <translation>Häufigste Tabellen:</translation>
+    </message>
+    <message>
+        <source>Pairs per %1:</source>
+        <translation>Paare pro Zeiteinheit (%1):</translation>
+    </message>
+    <message>
+        <source>Question lengths (characters):</source>
+        <translation>Fragenlängen (Zeichen):</translation>
+    </message>
+    <message>
+        <source>SQL lengths (characters):</source>
+        <translation>SQL-Längen (Zeichen):</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>PairLens %1: curate natural-language to SQL training pairs.</source>
-        <translation type="unfinished"></translation>
+        <translation>PairLens %1: Trainingspaare aus natürlicher Sprache und SQL kuratieren.</translation>
     </message>
     <message>
         <source>Usage:</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufruf:</translation>
     </message>
     <message>
         <source>open the window</source>
-        <translation type="unfinished"></translation>
+        <translation>das Fenster öffnen</translation>
     </message>
     <message>
         <source>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,...</source>
-        <translation type="unfinished"></translation>
+        <translation>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,...</translation>
     </message>
     <message>
         <source>Run &apos;pairlens COMMAND --help&apos; for the options of a command.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;pairlens COMMAND --help&apos; zeigt die Optionen eines Befehls.</translation>
     </message>
 </context>
 <context>
-    <name>pairlens::Importer</name>
+    <name>pairlens::ui::Curator</name>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <source>No unreviewed pair after this one.</source>
+        <translation>Nach diesem Paar gibt es kein ungeprüftes Paar mehr.</translation>
     </message>
     <message>
-        <source>%1 does not start with a JSON array or object.</source>
-        <translation type="unfinished"></translation>
+        <source>Select the pairs to review first.</source>
+        <translation>Wählen Sie zuerst die zu prüfenden Paare aus.</translation>
     </message>
     <message>
-        <source>Cannot tell the format of %1: expected JSON Lines, JSON or CSV.</source>
-        <translation type="unfinished"></translation>
+        <source>Delete the selected pair? You can undo this with Ctrl+Z or restore it from the trash.</source>
+        <translation>Das ausgewählte Paar löschen? Sie können dies mit Strg+Z rückgängig machen oder es aus dem Papierkorb wiederherstellen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n selected pairs? You can undo this with Ctrl+Z or restore them from the trash.</source>
+        <translation>
+            <numerusform>%n ausgewähltes Paar löschen? Sie können dies mit Strg+Z rückgängig machen oder es aus dem Papierkorb wiederherstellen.</numerusform>
+            <numerusform>%n ausgewählte Paare löschen? Sie können dies mit Strg+Z rückgängig machen oder sie aus dem Papierkorb wiederherstellen.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>no question (natural_language_query or question)</source>
-        <translation type="unfinished"></translation>
+        <source>Delete Pairs</source>
+        <translation>Paare löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n pairs of the dataset? You can undo this with Ctrl+Z or restore them from the trash.</source>
+        <translation>
+            <numerusform>Alle Paare des Datensatzes (%n Paar) löschen? Sie können dies mit Strg+Z rückgängig machen oder es aus dem Papierkorb wiederherstellen.</numerusform>
+            <numerusform>Alle %n Paare des Datensatzes löschen? Sie können dies mit Strg+Z rückgängig machen oder sie aus dem Papierkorb wiederherstellen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the %n pairs matching the filter? You can undo this with Ctrl+Z or restore them from the trash.</source>
+        <translation>
+            <numerusform>%n Paar löschen, das dem Filter entspricht? Sie können dies mit Strg+Z rückgängig machen oder es aus dem Papierkorb wiederherstellen.</numerusform>
+            <numerusform>Die %n Paare löschen, die dem Filter entsprechen? Sie können dies mit Strg+Z rückgängig machen oder sie aus dem Papierkorb wiederherstellen.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>no SQL (sql_query or sql)</source>
-        <translation type="unfinished"></translation>
+        <source>1 pair moved to the trash.</source>
+        <translation>1 Paar in den Papierkorb verschoben.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pairs moved to the trash.</source>
+        <translation>
+            <numerusform>%n Paar in den Papierkorb verschoben.</numerusform>
+            <numerusform>%n Paare in den Papierkorb verschoben.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>a text field is larger than 1 MiB</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the timestamp &quot;%1&quot; is not an ISO-8601 date and time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&quot;success&quot; is not true or false</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&quot;execution_time_ms&quot; is not a number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&quot;metadata&quot; is not a JSON object</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 does not exist or is not a file.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the line is longer than 16 MiB</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the line is not valid UTF-8</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not valid JSON (%1 at column %2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the line is not a JSON object</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is not valid JSON: %2 on line %3.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>record %1 is not a JSON object</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 has no &quot;natural_language_query&quot; or &quot;question&quot; column in its header.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 fields where the header has %2</source>
-        <translation type="unfinished"></translation>
+        <source>Pair added.</source>
+        <translation>Paar hinzugefügt.</translation>
     </message>
 </context>
 <context>
-    <name>pairlens::Importer::Sink</name>
+    <name>pairlens::ui::DatasetWorker</name>
     <message>
-        <source>Cannot write to the dataset: %1</source>
-        <translation type="unfinished"></translation>
+        <source>Some pairs could not be analysed: %1</source>
+        <translation>Einige Paare konnten nicht analysiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot write the demo dataset: %1</source>
+        <translation>Der Demo-Datensatz kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot count the pairs: %1</source>
+        <translation>Die Paare können nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>A pair with the id %1 exists already.</source>
+        <translation>Ein Paar mit der ID %1 existiert bereits.</translation>
+    </message>
+    <message>
+        <source>No dataset is open.</source>
+        <translation>Es ist kein Datensatz geöffnet.</translation>
     </message>
 </context>
 <context>
-    <name>pairlens::cli</name>
+    <name>pairlens::ui::DetailPane</name>
     <message>
-        <source>Only pairs on or after DATE (YYYY-MM-DD or ISO-8601).</source>
-        <translation type="unfinished"></translation>
+        <source>Select a pair to see it here: its question and SQL as they are and as they will be exported, with the personal data found in them.</source>
+        <translation>Wählen Sie ein Paar aus, um es hier zu sehen: Frage und SQL im Original und so, wie sie exportiert werden, mit den darin gefundenen personenbezogenen Daten.</translation>
     </message>
     <message>
-        <source>Only pairs on or before DATE (YYYY-MM-DD or ISO-8601).</source>
-        <translation type="unfinished"></translation>
+        <source>Original</source>
+        <translation>Original</translation>
     </message>
     <message>
-        <source>Only pairs whose SQL ran successfully.</source>
-        <translation type="unfinished"></translation>
+        <source>As exported (anonymized)</source>
+        <translation>Wie exportiert (anonymisiert)</translation>
     </message>
     <message>
-        <source>Only pairs whose SQL failed.</source>
-        <translation type="unfinished"></translation>
+        <source>Question</source>
+        <translation>Frage</translation>
     </message>
     <message>
-        <source>Only these statement types (SELECT,INSERT,...).</source>
-        <translation type="unfinished"></translation>
+        <source>SQL</source>
+        <translation>SQL</translation>
     </message>
     <message>
-        <source>Only these database types (postgresql,mysql,...).</source>
-        <translation type="unfinished"></translation>
+        <source>Note</source>
+        <translation>Notiz</translation>
     </message>
     <message>
-        <source>Only these database names.</source>
-        <translation type="unfinished"></translation>
+        <source>Reviewer note (saved as you type)</source>
+        <translation>Prüfnotiz (wird beim Tippen gespeichert)</translation>
     </message>
     <message>
-        <source>Full-text search over question and SQL.</source>
-        <translation type="unfinished"></translation>
+        <source>The dataset is read-only</source>
+        <translation>Der Datensatz ist schreibgeschützt</translation>
     </message>
     <message>
-        <source>Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; for all).</source>
-        <translation type="unfinished"></translation>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
     </message>
     <message>
-        <source>Only these review statuses (unreviewed,approved,rejected).</source>
-        <translation type="unfinished"></translation>
+        <source>%1 (was %2)</source>
+        <translation>%1 (vorher %2)</translation>
     </message>
     <message>
-        <source>--from: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
-        <translation type="unfinished"></translation>
+        <source>Pair %1</source>
+        <translation>Paar %1</translation>
     </message>
     <message>
-        <source>--to: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
-        <translation type="unfinished"></translation>
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
     </message>
     <message>
-        <source>--successful-only and --failed-only exclude each other.</source>
-        <translation type="unfinished"></translation>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <source>--pii: unknown kind &quot;%1&quot; (known: %2).</source>
-        <translation type="unfinished"></translation>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
     </message>
     <message>
-        <source>--status: unknown review status &quot;%1&quot; (use unreviewed, approved or rejected).</source>
-        <translation type="unfinished"></translation>
+        <source>no statement</source>
+        <translation>keine Anweisung</translation>
     </message>
     <message>
-        <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
-        <translation type="unfinished"></translation>
+        <source>tables: %1</source>
+        <translation>Tabellen: %1</translation>
     </message>
     <message>
-        <source>Dataset file.</source>
-        <translation type="unfinished"></translation>
+        <source>No personal data found in this pair.</source>
+        <translation>In diesem Paar wurden keine personenbezogenen Daten gefunden.</translation>
     </message>
     <message>
-        <source>A pair_id to delete (repeat, or separate with commas).</source>
-        <translation type="unfinished"></translation>
+        <source>Found: %1</source>
+        <translation>Gefunden: %1</translation>
     </message>
+</context>
+<context>
+    <name>pairlens::ui::EmptyState</name>
     <message>
-        <source>Don&apos;t ask for confirmation.</source>
-        <translation type="unfinished"></translation>
+        <source>No dataset is open</source>
+        <translation>Kein Datensatz geöffnet</translation>
     </message>
     <message>
-        <source>pairlens delete: give --id ID or a filter (for example --failed-only); refusing to delete every pair.</source>
-        <translation type="unfinished"></translation>
+        <source>A dataset holds natural-language questions and the SQL generated for them. Open one, create an empty one and import JSONL, JSON or CSV files into it, or look around in a demo dataset. You can also drop a file here.</source>
+        <translation>Ein Datensatz enthält Fragen in natürlicher Sprache und das dafür erzeugte SQL. Öffnen Sie einen, legen Sie einen leeren an und importieren Sie JSONL-, JSON- oder CSV-Dateien hinein, oder sehen Sie sich in einem Demo-Datensatz um. Sie können auch eine Datei hierher ziehen.</translation>
     </message>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <source>Open a dataset…</source>
+        <translation>Datensatz öffnen…</translation>
     </message>
     <message>
-        <source>No pairs match; nothing was deleted.</source>
-        <translation type="unfinished"></translation>
+        <source>A PairLens dataset file (.pairlens, .db)</source>
+        <translation>Eine PairLens-Datensatzdatei (.pairlens, .db)</translation>
     </message>
     <message>
-        <source>pairlens delete: %1 pairs match; add --yes to delete them without a prompt.</source>
-        <translation type="unfinished"></translation>
+        <source>New dataset…</source>
+        <translation>Neuer Datensatz…</translation>
     </message>
     <message>
-        <source>Move %1 pairs to the trash?</source>
-        <translation type="unfinished"></translation>
+        <source>An empty dataset to import pairs into</source>
+        <translation>Ein leerer Datensatz, in den Sie Paare importieren</translation>
     </message>
     <message>
-        <source>Nothing was deleted.</source>
-        <translation type="unfinished"></translation>
+        <source>Open the demo dataset</source>
+        <translation>Demo-Datensatz öffnen</translation>
     </message>
     <message>
-        <source>Cannot delete from %1: %2</source>
-        <translation type="unfinished"></translation>
+        <source>5,000 synthetic pairs with realistic personal data</source>
+        <translation>5.000 synthetische Paare mit realistischen personenbezogenen Daten</translation>
     </message>
     <message>
-        <source>Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all</source>
-        <translation type="unfinished"></translation>
+        <source>Recent datasets</source>
+        <translation>Zuletzt verwendete Datensätze</translation>
     </message>
+</context>
+<context>
+    <name>pairlens::ui::FilterPanel</name>
     <message>
-        <source>Restores deleted pairs from the trash.</source>
-        <translation type="unfinished"></translation>
+        <source>(no statement)</source>
+        <translation>(keine Anweisung)</translation>
     </message>
     <message>
-        <source>A pair_id to restore (repeat, or separate with commas).</source>
-        <translation type="unfinished"></translation>
+        <source>Search questions and SQL…</source>
+        <translation>Fragen und SQL durchsuchen…</translation>
     </message>
     <message>
-        <source>Restore every deleted pair.</source>
-        <translation type="unfinished"></translation>
+        <source>Full-text search over question and SQL; the last word matches as a prefix (Ctrl+F)</source>
+        <translation>Volltextsuche in Frage und SQL; das letzte Wort wird als Wortanfang gesucht (Strg+F)</translation>
     </message>
     <message>
-        <source>pairlens restore: give either --id ID... or --all.</source>
-        <translation type="unfinished"></translation>
+        <source>Date (UTC)</source>
+        <translation>Datum (UTC)</translation>
     </message>
     <message>
-        <source>Cannot restore in %1: %2</source>
-        <translation type="unfinished"></translation>
+        <source>From</source>
+        <translation>Von</translation>
     </message>
     <message>
-        <source>Restored %1 pairs.</source>
-        <translation type="unfinished"></translation>
+        <source>To</source>
+        <translation>Bis</translation>
     </message>
     <message>
-        <source>Writes a synthetic dataset with realistic questions, SQL and PII.</source>
-        <translation type="unfinished"></translation>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
     </message>
     <message>
-        <source>Dataset file to create or add to.</source>
-        <translation type="unfinished"></translation>
+        <source>Successful and failed</source>
+        <translation>Erfolgreich und fehlgeschlagen</translation>
     </message>
     <message>
-        <source>How many pairs (default 2000).</source>
-        <translation type="unfinished"></translation>
+        <source>Successful only</source>
+        <translation>Nur erfolgreiche</translation>
     </message>
     <message>
-        <source>Random seed; the same seed gives the same pairs (default 42).</source>
-        <translation type="unfinished"></translation>
+        <source>Failed only</source>
+        <translation>Nur fehlgeschlagene</translation>
     </message>
     <message>
-        <source>pairlens demo: --pairs takes a number from 0 to 100000000 and --seed a non-negative number.</source>
-        <translation type="unfinished"></translation>
+        <source>Statement type</source>
+        <translation>Abfragetyp</translation>
     </message>
     <message>
-        <source>demo</source>
-        <translation type="unfinished"></translation>
+        <source>Database type</source>
+        <translation>Datenbanktyp</translation>
     </message>
     <message>
-        <source>Cannot write to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <source>Database name</source>
+        <translation>Datenbankname</translation>
     </message>
     <message>
-        <source>Wrote %1 demo pairs to %2.</source>
-        <translation type="unfinished"></translation>
+        <source>Review status</source>
+        <translation>Prüfstatus</translation>
     </message>
     <message>
-        <source>Imports pairs from JSON Lines, JSON or CSV files (seed field names, or question/sql/db_id). Malformed records are reported with their line number; the rest are imported. Exits 0 only when every record was imported or was already present.</source>
-        <translation type="unfinished"></translation>
+        <source>Personal data</source>
+        <translation>Personenbezogene Daten</translation>
     </message>
     <message>
-        <source>Dataset file (created when missing).</source>
-        <translation type="unfinished"></translation>
+        <source>Only pairs with personal data</source>
+        <translation>Nur Paare mit personenbezogenen Daten</translation>
     </message>
     <message>
-        <source>Files to import.</source>
-        <translation type="unfinished"></translation>
+        <source>Check kinds below to narrow it down; none checked means any kind</source>
+        <translation>Zum Eingrenzen unten Arten ankreuzen; ohne Auswahl gilt jede Art</translation>
     </message>
     <message>
-        <source>Force the format: jsonl, json or csv (default: detected).</source>
-        <translation type="unfinished"></translation>
+        <source>Clear filters</source>
+        <translation>Filter zurücksetzen</translation>
     </message>
     <message>
-        <source>pairlens import: --format must be jsonl, json or csv.</source>
-        <translation type="unfinished"></translation>
+        <source>Show all pairs again (Ctrl+Shift+L)</source>
+        <translation>Wieder alle Paare anzeigen (Strg+Umschalt+L)</translation>
     </message>
+</context>
+<context>
+    <name>pairlens::ui::ImportDialog</name>
     <message>
-        <source>%1 is read-only; nothing was imported.</source>
-        <translation type="unfinished"></translation>
+        <source>Import</source>
+        <translation>Import</translation>
     </message>
     <message>
-        <source>%1:%2: skipped: %3</source>
-        <translation type="unfinished"></translation>
+        <source>Importing %1…</source>
+        <translation>%1 wird importiert…</translation>
     </message>
     <message>
-        <source>%1: record %2: skipped: %3</source>
-        <translation type="unfinished"></translation>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
     <message>
-        <source>%1: %2 more records skipped.</source>
-        <translation type="unfinished"></translation>
+        <source>Importing %1 (%2 of %3)…</source>
+        <translation>%1 wird importiert (%2 von %3)…</translation>
     </message>
     <message>
-        <source>%1: %2 records, %3 imported, %4 already present, %5 skipped.</source>
-        <translation type="unfinished"></translation>
+        <source>1 pair added</source>
+        <translation>1 Paar hinzugefügt</translation>
     </message>
-    <message>
-        <source>Lists the pairs of a dataset, newest first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>At most N pairs (default 50).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Skip the first N matching pairs.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Print JSON (see docs/cli.md).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>pairlens list: --limit and --offset take non-negative numbers.</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n pairs added</source>
+        <translation>
+            <numerusform>%n Paar hinzugefügt</numerusform>
+            <numerusform>%n Paare hinzugefügt</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 of %2 matching pairs shown (offset %3).</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n already in the dataset (left as they were)</source>
+        <translation>
+            <numerusform>%n bereits im Datensatz (unverändert belassen)</numerusform>
+            <numerusform>%n bereits im Datensatz (unverändert belassen)</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Shows statistics of the pairs matching the filter.</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>%n abgelehnt</numerusform>
+            <numerusform>%n abgelehnt</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Cannot compute statistics of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <source>Read %1 records from 1 file: </source>
+        <translation>%1 Einträge aus 1 Datei gelesen: </translation>
     </message>
     <message>
-        <source>Pairs:            %1</source>
-        <translation type="unfinished"></translation>
+        <source>Read %1 records from %2 files: </source>
+        <translation>%1 Einträge aus %2 Dateien gelesen: </translation>
     </message>
     <message>
-        <source>Successful:       %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <source>The import was cancelled; the pairs added before stay in the dataset.</source>
+        <translation>Der Import wurde abgebrochen; die bis dahin hinzugefügten Paare bleiben im Datensatz.</translation>
     </message>
     <message>
-        <source>Failed:           %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <source>%1, line %2</source>
+        <translation>%1, Zeile %2</translation>
     </message>
     <message>
-        <source>Unique tables:    %1</source>
-        <translation type="unfinished"></translation>
+        <source>%1, record %2</source>
+        <translation>%1, Eintrag %2</translation>
     </message>
-    <message>
-        <source>Avg question:     %1 characters</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… und %n weiterer</numerusform>
+            <numerusform>… und %n weitere</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Avg SQL:          %1 characters</source>
-        <translation type="unfinished"></translation>
+        <source>Import finished.</source>
+        <translation>Import abgeschlossen.</translation>
     </message>
     <message>
-        <source>Date range:       %1 .. %2</source>
-        <translation type="unfinished"></translation>
+        <source>Import cancelled.</source>
+        <translation>Import abgebrochen.</translation>
     </message>
     <message>
-        <source>Statement types:</source>
-        <translation type="unfinished"></translation>
+        <source>Import failed.</source>
+        <translation>Import fehlgeschlagen.</translation>
     </message>
     <message>
-        <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <source>Rejected records:</source>
+        <translation>Abgelehnte Einträge:</translation>
     </message>
     <message>
-        <source>Database types:</source>
-        <translation type="unfinished"></translation>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
     </message>
+</context>
+<context>
+    <name>pairlens::ui::InfoBar</name>
     <message>
-        <source>(unknown)</source>
-        <translation type="unfinished"></translation>
+        <source>Close</source>
+        <translation>Schließen</translation>
     </message>
 </context>
 <context>
     <name>pairlens::ui::MainWindow</name>
     <message>
         <source>PairLens</source>
-        <translation type="unfinished"></translation>
+        <translation>PairLens</translation>
     </message>
     <message>
-        <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <source>1 new pair was added to the dataset by another program.</source>
+        <translation>1 neues Paar wurde von einem anderen Programm zum Datensatz hinzugefügt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new pairs were added to the dataset by another program.</source>
+        <translation>
+            <numerusform>%n neues Paar wurde von einem anderen Programm zum Datensatz hinzugefügt.</numerusform>
+            <numerusform>%n neue Paare wurden von einem anderen Programm zum Datensatz hinzugefügt.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>&amp;Open Dataset…</source>
-        <translation type="unfinished"></translation>
+        <source>This dataset is read-only: you can browse, filter and preview it, but not review, edit, import or delete.</source>
+        <translation>Dieser Datensatz ist schreibgeschützt: Sie können ihn durchblättern, filtern und in der Vorschau ansehen, aber nicht prüfen, bearbeiten, importieren oder löschen.</translation>
     </message>
     <message>
-        <source>Open Dataset</source>
-        <translation type="unfinished"></translation>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
     </message>
     <message>
-        <source>PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <source>Clear filters</source>
+        <translation>Filter zurücksetzen</translation>
     </message>
     <message>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <source>Pairs</source>
+        <translation>Paare</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>Pair</source>
+        <translation>Paar</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>In Arbeit…</translation>
+    </message>
+    <message>
+        <source>No dataset open</source>
+        <translation>Kein Datensatz geöffnet</translation>
+    </message>
+    <message>
+        <source>%1 pairs</source>
+        <translation>%1 Paare</translation>
+    </message>
+    <message>
+        <source>%1 matching</source>
+        <translation>%1 passend</translation>
+    </message>
+    <message>
+        <source>%1 selected</source>
+        <translation>%1 ausgewählt</translation>
+    </message>
+    <message>
+        <source>%1 in the trash</source>
+        <translation>%1 im Papierkorb</translation>
+    </message>
+    <message>
+        <source>This dataset has no pairs yet.
+Import JSONL, JSON or CSV files, or drop them here.</source>
+        <translation>Dieser Datensatz enthält noch keine Paare.
+Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</translation>
+    </message>
+    <message>
+        <source>Import Files…</source>
+        <translation>Dateien importieren…</translation>
+    </message>
+    <message>
+        <source>No pairs match the filter.</source>
+        <translation>Keine Paare entsprechen dem Filter.</translation>
+    </message>
+    <message>
+        <source>The dataset %1 does not exist.</source>
+        <translation>Der Datensatz %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Cannot replace %1.</source>
+        <translation>%1 kann nicht ersetzt werden.</translation>
+    </message>
+    <message>
+        <source>Creating the demo dataset…</source>
+        <translation>Demo-Datensatz wird erstellt…</translation>
     </message>
     <message>
         <source>%1 – PairLens</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 – PairLens</translation>
     </message>
-    <message numerus="yes">
-        <source>%n pairs</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+    <message>
+        <source>%1 [read-only] – PairLens</source>
+        <translation>%1 [schreibgeschützt] – PairLens</translation>
+    </message>
+    <message>
+        <source>The dataset was upgraded to the current format.</source>
+        <translation>Der Datensatz wurde auf das aktuelle Format aktualisiert.</translation>
+    </message>
+    <message>
+        <source>Open or create a dataset first, then import files into it.</source>
+        <translation>Öffnen oder erstellen Sie zuerst einen Datensatz und importieren Sie dann Dateien hinein.</translation>
+    </message>
+    <message>
+        <source>The dataset is read-only; nothing can be imported into it.</source>
+        <translation>Der Datensatz ist schreibgeschützt; in ihn kann nichts importiert werden.</translation>
+    </message>
+    <message>
+        <source>The import failed: %1</source>
+        <translation>Der Import ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Open Dataset</source>
+        <translation>Datensatz öffnen</translation>
+    </message>
+    <message>
+        <source>PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)</source>
+        <translation>PairLens-Datensätze (*.pairlens *.db *.sqlite);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>New Dataset</source>
+        <translation>Neuer Datensatz</translation>
+    </message>
+    <message>
+        <source>pairs.pairlens</source>
+        <translation>paare.pairlens</translation>
+    </message>
+    <message>
+        <source>PairLens datasets (*.pairlens)</source>
+        <translation>PairLens-Datensätze (*.pairlens)</translation>
+    </message>
+    <message>
+        <source>Import Pairs</source>
+        <translation>Paare importieren</translation>
+    </message>
+    <message>
+        <source>Pairs (*.jsonl *.ndjson *.json *.csv);;All files (*)</source>
+        <translation>Paare (*.jsonl *.ndjson *.json *.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New Dataset…</source>
+        <translation>&amp;Neuer Datensatz…</translation>
+    </message>
+    <message>
+        <source>Create an empty dataset</source>
+        <translation>Einen leeren Datensatz anlegen</translation>
+    </message>
+    <message>
+        <source>&amp;Open Dataset…</source>
+        <translation>Datensatz ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open a dataset file</source>
+        <translation>Eine Datensatzdatei öffnen</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>No recent datasets</source>
+        <translation>Keine zuletzt geöffneten Datensätze</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>Liste leeren</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo Dataset</source>
+        <translation>&amp;Demo-Datensatz öffnen</translation>
+    </message>
+    <message>
+        <source>Create and open a dataset of synthetic pairs</source>
+        <translation>Einen Datensatz mit synthetischen Paaren anlegen und öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Import Files…</source>
+        <translation>Dateien &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Import JSONL, JSON or CSV files into this dataset</source>
+        <translation>JSONL-, JSON- oder CSV-Dateien in diesen Datensatz importieren</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the pairs for fine-tuning</source>
+        <translation>Die Paare für das Fine-Tuning exportieren</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Exporting from the window is not available in this build. Use &apos;pairlens export DATASET -o FILE --format FMT&apos; on the command line.</source>
+        <translation>Exportieren aus dem Fenster ist in diesem Build nicht verfügbar. Verwenden Sie auf der Kommandozeile &apos;pairlens export DATASET -o FILE --format FMT&apos;.</translation>
+    </message>
+    <message>
+        <source>&amp;Close Dataset</source>
+        <translation>Datensatz &amp;schließen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Add Pair…</source>
+        <translation>Paar &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a pair by hand</source>
+        <translation>Ein Paar von Hand hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Pair…</source>
+        <translation>Paar &amp;bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Edit the question and SQL of the current pair</source>
+        <translation>Frage und SQL des aktuellen Paars bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Selected…</source>
+        <translation>Auswahl &amp;löschen…</translation>
+    </message>
+    <message>
+        <source>Move the selected pairs to the trash</source>
+        <translation>Die ausgewählten Paare in den Papierkorb verschieben</translation>
+    </message>
+    <message>
+        <source>Delete All &amp;Matching…</source>
+        <translation>&amp;Alle passenden löschen…</translation>
+    </message>
+    <message>
+        <source>Move every pair matching the filter to the trash</source>
+        <translation>Alle Paare, die dem Filter entsprechen, in den Papierkorb verschieben</translation>
+    </message>
+    <message>
+        <source>&amp;Trash…</source>
+        <translation>&amp;Papierkorb…</translation>
+    </message>
+    <message>
+        <source>Restore or purge deleted pairs</source>
+        <translation>Gelöschte Paare wiederherstellen oder endgültig löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Review</source>
+        <translation>&amp;Prüfung</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>&amp;Genehmigen</translation>
+    </message>
+    <message>
+        <source>Approve the selected pairs</source>
+        <translation>Die ausgewählten Paare genehmigen</translation>
+    </message>
+    <message>
+        <source>&amp;Reject</source>
+        <translation>&amp;Ablehnen</translation>
+    </message>
+    <message>
+        <source>Reject the selected pairs</source>
+        <translation>Die ausgewählten Paare ablehnen</translation>
+    </message>
+    <message>
+        <source>Mark &amp;Unreviewed</source>
+        <translation>Als &amp;ungeprüft markieren</translation>
+    </message>
+    <message>
+        <source>Reset the review status of the selected pairs</source>
+        <translation>Den Prüfstatus der ausgewählten Paare zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Next Pair</source>
+        <translation>&amp;Nächstes Paar</translation>
+    </message>
+    <message>
+        <source>Go to the next pair</source>
+        <translation>Zum nächsten Paar gehen</translation>
+    </message>
+    <message>
+        <source>&amp;Previous Pair</source>
+        <translation>&amp;Vorheriges Paar</translation>
+    </message>
+    <message>
+        <source>Go to the previous pair</source>
+        <translation>Zum vorherigen Paar gehen</translation>
+    </message>
+    <message>
+        <source>Next Un&amp;reviewed</source>
+        <translation>Nächstes ung&amp;eprüftes Paar</translation>
+    </message>
+    <message>
+        <source>Go to the next pair that has not been reviewed</source>
+        <translation>Zum nächsten Paar gehen, das noch nicht geprüft wurde</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Anonymization &amp;Preview</source>
+        <translation>Anonymisierungs&amp;vorschau</translation>
+    </message>
+    <message>
+        <source>Show questions and SQL as they will be exported</source>
+        <translation>Fragen und SQL so anzeigen, wie sie exportiert werden</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Suchen</translation>
+    </message>
+    <message>
+        <source>Search questions and SQL</source>
+        <translation>Fragen und SQL durchsuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Filters</source>
+        <translation>&amp;Filter zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Show all pairs again</source>
+        <translation>Wieder alle Paare anzeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Reload the pairs, including those other programs added</source>
+        <translation>Die Paare neu laden, auch die von anderen Programmen hinzugefügten</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>&amp;About PairLens</source>
+        <translation>Ü&amp;ber PairLens</translation>
+    </message>
+    <message>
+        <source>About PairLens</source>
+        <translation>Über PairLens</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;PairLens %1&lt;/b&gt;&lt;p&gt;Curate natural-language to SQL training pairs: filter, review, anonymize and export them.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;PairLens %1&lt;/b&gt;&lt;p&gt;Trainingspaare aus natürlicher Sprache und SQL kuratieren: filtern, prüfen, anonymisieren und exportieren.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Werkzeugleiste</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::PairDialog</name>
+    <message>
+        <source>Add Pair</source>
+        <translation>Paar hinzufügen</translation>
+    </message>
+    <message>
+        <source>Edit Pair</source>
+        <translation>Paar bearbeiten</translation>
+    </message>
+    <message>
+        <source>The question a person asked</source>
+        <translation>Die Frage, die eine Person gestellt hat</translation>
+    </message>
+    <message>
+        <source>The SQL generated for it</source>
+        <translation>Das dafür erzeugte SQL</translation>
+    </message>
+    <message>
+        <source>&amp;Question:</source>
+        <translation>&amp;Frage:</translation>
+    </message>
+    <message>
+        <source>&amp;SQL:</source>
+        <translation>&amp;SQL:</translation>
+    </message>
+    <message>
+        <source>The SQL ran successfully</source>
+        <translation>Das SQL wurde erfolgreich ausgeführt</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>Database &amp;type:</source>
+        <translation>Datenbank&amp;typ:</translation>
+    </message>
+    <message>
+        <source>Database &amp;name:</source>
+        <translation>Datenbank&amp;name:</translation>
+    </message>
+    <message>
+        <source>&amp;Execution time:</source>
+        <translation>&amp;Ausführungszeit:</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
     </message>
 </context>
 <context>
     <name>pairlens::ui::PairTableModel</name>
     <message>
-        <source>yes</source>
-        <translation type="unfinished"></translation>
+        <source>(none)</source>
+        <translation>(keine)</translation>
     </message>
     <message>
-        <source>no</source>
-        <translation type="unfinished"></translation>
+        <source>Yes</source>
+        <translation>Ja</translation>
     </message>
     <message>
-        <source>Time</source>
-        <translation type="unfinished"></translation>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>No personal data found</source>
+        <translation>Keine personenbezogenen Daten gefunden</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>Zeit (UTC)</translation>
     </message>
     <message>
         <source>Question</source>
-        <translation type="unfinished"></translation>
+        <translation>Frage</translation>
     </message>
     <message>
         <source>SQL</source>
-        <translation type="unfinished"></translation>
+        <translation>SQL</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbank</translation>
     </message>
     <message>
         <source>Success</source>
-        <translation type="unfinished"></translation>
+        <translation>Erfolg</translation>
     </message>
     <message>
-        <source>ms</source>
-        <translation type="unfinished"></translation>
+        <source>Duration</source>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>PII</source>
-        <translation type="unfinished"></translation>
+        <translation>PII</translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Statement type of the SQL</source>
+        <translation>Abfragetyp des SQL</translation>
+    </message>
+    <message>
+        <source>Database type the SQL ran against</source>
+        <translation>Datenbanktyp, auf dem das SQL ausgeführt wurde</translation>
+    </message>
+    <message>
+        <source>Execution time</source>
+        <translation>Ausführungszeit</translation>
+    </message>
+    <message>
+        <source>Kinds of personal data found in the question or the SQL</source>
+        <translation>Arten personenbezogener Daten, die in der Frage oder im SQL gefunden wurden</translation>
+    </message>
+    <message>
+        <source>Review status</source>
+        <translation>Prüfstatus</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::StatisticsView</name>
+    <message>
+        <source>Computing statistics…</source>
+        <translation>Statistik wird berechnet…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the statistics to the clipboard</source>
+        <translation>Die Statistik in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Copy as Markdown</source>
+        <translation>Als Markdown kopieren</translation>
+    </message>
+    <message>
+        <source>Copy as JSON</source>
+        <translation>Als JSON kopieren</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Compute the statistics again</source>
+        <translation>Die Statistik neu berechnen</translation>
+    </message>
+    <message>
+        <source>Open a dataset to see its statistics.</source>
+        <translation>Öffnen Sie einen Datensatz, um seine Statistik zu sehen.</translation>
+    </message>
+    <message>
+        <source>Cannot compute the statistics: %1</source>
+        <translation>Die Statistik kann nicht berechnet werden: %1</translation>
+    </message>
+    <message>
+        <source>This dataset has no pairs yet.</source>
+        <translation>Dieser Datensatz enthält noch keine Paare.</translation>
+    </message>
+    <message>
+        <source>No pairs match the filter.</source>
+        <translation>Keine Paare entsprechen dem Filter.</translation>
+    </message>
+    <message>
+        <source>Save Chart as PNG…</source>
+        <translation>Diagramm als PNG speichern…</translation>
+    </message>
+    <message>
+        <source>Save Chart as SVG…</source>
+        <translation>Diagramm als SVG speichern…</translation>
+    </message>
+    <message>
+        <source>Copy Statistics as Markdown</source>
+        <translation>Statistik als Markdown kopieren</translation>
+    </message>
+    <message>
+        <source>Copy Statistics as JSON</source>
+        <translation>Statistik als JSON kopieren</translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG-Bilder (*.svg)</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Save Chart</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; pairs</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; Paare</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; successful</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; erfolgreich</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; tables</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; Tabellen</translation>
+    </message>
+    <message>
+        <source>execution p50 / p90 / p99: &lt;b&gt;%1 / %2 / %3 ms&lt;/b&gt;</source>
+        <translation>Ausführung p50 / p90 / p99: &lt;b&gt;%1 / %2 / %3 ms&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; with PII</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; mit PII</translation>
+    </message>
+    <message>
+        <source>%1 in the trash</source>
+        <translation>%1 im Papierkorb</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 bis %2</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::TrashDialog</name>
+    <message>
+        <source>Trash</source>
+        <translation>Papierkorb</translation>
+    </message>
+    <message>
+        <source>Deleted pairs stay here until you purge them. Restore brings them back into the dataset; purge removes them for good.</source>
+        <translation>Gelöschte Paare bleiben hier, bis Sie sie endgültig löschen. „Wiederherstellen“ holt sie in den Datensatz zurück; „Endgültig löschen“ entfernt sie für immer.</translation>
+    </message>
+    <message>
+        <source>&amp;Restore Selected</source>
+        <translation>Auswahl &amp;wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Restore &amp;All</source>
+        <translation>&amp;Alle wiederherstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Purge Selected…</source>
+        <translation>Auswahl endgültig &amp;löschen…</translation>
+    </message>
+    <message>
+        <source>Purge A&amp;ll…</source>
+        <translation>Alle endgültig lö&amp;schen…</translation>
+    </message>
+    <message>
+        <source>Purge</source>
+        <translation>Endgültig löschen</translation>
+    </message>
+    <message>
+        <source>The trash is empty.</source>
+        <translation>Der Papierkorb ist leer.</translation>
+    </message>
+    <message>
+        <source>1 deleted pair</source>
+        <translation>1 gelöschtes Paar</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deleted pairs</source>
+        <translation>
+            <numerusform>%n gelöschtes Paar</numerusform>
+            <numerusform>%n gelöschte Paare</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, %1 selected</source>
+        <translation>, %1 ausgewählt</translation>
+    </message>
+    <message>
+        <source>Purge the selected pair for good? This cannot be undone.</source>
+        <translation>Das ausgewählte Paar endgültig löschen? Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Purge %n pairs for good? This cannot be undone.</source>
+        <translation>
+            <numerusform>%n Paar endgültig löschen? Dies kann nicht rückgängig gemacht werden.</numerusform>
+            <numerusform>%n Paare endgültig löschen? Dies kann nicht rückgängig gemacht werden.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Purge all %n pairs in the trash for good? This cannot be undone.</source>
+        <translation>
+            <numerusform>%n Paar im Papierkorb endgültig löschen? Dies kann nicht rückgängig gemacht werden.</numerusform>
+            <numerusform>Alle %n Paare im Papierkorb endgültig löschen? Dies kann nicht rückgängig gemacht werden.</numerusform>
+        </translation>
     </message>
 </context>
 </TS>
