@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, checks formatting and runs every test.
+# The whole test suite: installs what is missing, builds, runs every test and checks formatting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-scripts/check-format.sh
-QT_QPA_PLATFORM=offscreen ctest --test-dir build --output-on-failure --no-tests=error -j 2
+status=0
+QT_QPA_PLATFORM=offscreen ctest --test-dir build --output-on-failure --no-tests=error -j 2 || status=1
+scripts/check-format.sh || status=1
+exit $status
