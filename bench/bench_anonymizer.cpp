@@ -2,7 +2,11 @@
 // anonymizePair() (preview and export) over ~1M realistic pairs held in memory.
 // The pairs cycle the questions and SQL of ../shared/data (Spider, BIRD, SEDE, BIRD-CRITIC);
 // about 8% get PII injected into the question and/or an SQL string literal or comment.
-// Usage: bench_anonymizer [pairs] [shared-data-folder]
+// Then the same on demo pairs (DemoGenerator, as `pairlens demo` makes them) with their metadata:
+// anonymizePair() including the metadata, and each metadata string value through anonymizeText()
+// (what the exporter does per value).
+// Usage: bench_anonymizer [pairs] [shared-data-folder] [demo-pairs]
+#include "dataset/demogenerator.h"
 #include "privacy/anonymizer.h"
 
 #include <QCoreApplication>
@@ -86,7 +90,9 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     const int count = args.size() > 1 ? args[1].toInt() : 1000000;
-    const QString folder = args.size() > 2 ? args[2] : QStringLiteral(PAIRLENS_SHARED_DATA);
+    const QString folder =
+        args.size() > 2 && !args[2].isEmpty() ? args[2] : QStringLiteral(PAIRLENS_SHARED_DATA);
+    const int demoCount = args.size() > 3 ? args[3].toInt() : 200000;
     const QList<Seed> seeds = loadSeeds(folder);
 
     QRandomGenerator rng(42);
@@ -143,5 +149,36 @@ int main(int argc, char **argv)
                 anonymizeSeconds, count / anonymizeSeconds, anonymizeCpu, count / anonymizeCpu,
                 static_cast<unsigned long long>(findings));
     std::printf("scan + anonymize (cpu): %8.0f pairs/s\n", count / (scanCpu + anonymizeCpu));
+
+    // Demo pairs with metadata (agent, model, session_id, sometimes error and requested_by).
+    DemoGenerator generator(2024, QDateTime(QDate(2025, 6, 30), QTime(12, 0), Qt::UTC));
+    const QList<Pair> demo = generator.generate(demoCount);
+    QStringList metaStrings;
+    for (const Pair &p : demo) {
+        for (auto it = p.metadata.constBegin(); it != p.metadata.constEnd(); ++it) {
+            if (it.value().isString())
+                metaStrings.append(it.value().toString());
+        }
+    }
+    cpu = threadCpuSeconds();
+    findings = 0;
+    for (const Pair &p : demo) {
+        const AnonymizedPair a = anonymizer.anonymizePair(p);
+        findings += a.question.findings.size() + a.sql.findings.size() + a.metadata.size();
+    }
+    const double demoCpu = threadCpuSeconds() - cpu;
+    cpu = threadCpuSeconds();
+    qsizetype chars = 0;
+    for (const QString &value : std::as_const(metaStrings))
+        chars += anonymizer.anonymizeText(value).text.size();
+    const double metaCpu = threadCpuSeconds() - cpu;
+    std::printf("demo pairs: %d, %d metadata string values\n", int(demo.size()), int(metaStrings.size()));
+    std::printf("anonymizePair (demo, with metadata): cpu %.3f s = %8.0f pairs/s = %.2f us/pair\n", demoCpu,
+                demo.size() / demoCpu, demoCpu * 1e6 / double(demo.size()));
+    std::printf(
+        "anonymizeText (metadata values):     cpu %.3f s = %.3f us/value = %.2f us/pair (%lld chars)\n",
+        metaCpu, metaCpu * 1e6 / double(metaStrings.size()), metaCpu * 1e6 / double(demo.size()),
+        static_cast<long long>(chars));
+    std::printf("(%llu findings and metadata keys)\n", static_cast<unsigned long long>(findings));
     return 0;
 }

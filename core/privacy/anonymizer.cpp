@@ -14,18 +14,20 @@ using detail::Match;
 
 namespace {
 
-void detectAll(const detail::CompiledPatterns &patterns, QStringView text, QList<Match> &out)
+// Built-in detectors (skipped when the pre-filter sees no possible value), then custom patterns,
+// which always run. `fast` is false only when tests compare against the full scan.
+void detectAll(const detail::CompiledPatterns &patterns, QStringView text, QList<Match> &out, bool fast)
 {
-    if (detail::hasTrigger(text))
-        detail::findBuiltins(text, out);
+    if (fast ? detail::mayContainBuiltin(text) : true)
+        detail::findBuiltins(text, out, fast);
     if (!patterns.patterns.isEmpty())
         detail::findCustom(patterns, text, out);
 }
 
-QList<Match> detectText(const detail::CompiledPatterns &patterns, QStringView text)
+QList<Match> detectText(const detail::CompiledPatterns &patterns, QStringView text, bool fast)
 {
     QList<Match> matches;
-    detectAll(patterns, text, matches);
+    detectAll(patterns, text, matches, fast);
     detail::resolveOverlaps(matches);
     return matches;
 }
@@ -40,10 +42,10 @@ bool isScannedToken(sql::TokenKind kind)
 // parameters are never touched. The whole text is scanned first (cheap, and empty for most SQL);
 // only when something is found is the SQL tokenized: candidates inside a literal or comment are
 // kept, and a literal or comment that a candidate crosses is scanned again on its own.
-QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql)
+QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql, bool fast)
 {
     QList<Match> raw;
-    detectAll(patterns, sql, raw);
+    detectAll(patterns, sql, raw, fast);
     if (raw.isEmpty())
         return raw;
     QList<Match> matches;
@@ -64,7 +66,7 @@ QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql
             continue;
         matches.resize(before);
         QList<Match> inner;
-        detectAll(patterns, token.text(sql), inner);
+        detectAll(patterns, token.text(sql), inner, fast);
         for (Match m : std::as_const(inner)) {
             m.start += token.start;
             m.end += token.start;
@@ -91,19 +93,62 @@ quint32 maskOf(const AnonymizedText &text)
     return mask;
 }
 
-QJsonValue anonymizeJsonValue(const Anonymizer &anonymizer, const QJsonValue &value)
+bool anonymizeJson(const Anonymizer &anonymizer, const QJsonValue &value, QJsonValue *out);
+
+// Sets *out and returns true only when something changes: unchanged objects and arrays are never
+// rebuilt, a changed one is a copy of the original with the changed values replaced.
+bool anonymizeObject(const Anonymizer &anonymizer, const QJsonObject &object, QJsonObject *out)
 {
-    if (value.isString())
-        return anonymizer.anonymizeText(value.toString()).text;
-    if (value.isObject())
-        return anonymizer.anonymizeMetadata(value.toObject());
-    if (value.isArray()) {
-        QJsonArray out;
-        for (const QJsonValue &v : value.toArray())
-            out.append(anonymizeJsonValue(anonymizer, v));
-        return out;
+    bool any = false;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        QJsonValue changed;
+        if (!anonymizeJson(anonymizer, it.value(), &changed))
+            continue;
+        if (!any)
+            *out = object;
+        any = true;
+        out->insert(it.key(), changed);
     }
-    return value;
+    return any;
+}
+
+bool anonymizeJson(const Anonymizer &anonymizer, const QJsonValue &value, QJsonValue *out)
+{
+    switch (value.type()) {
+    case QJsonValue::String: {
+        AnonymizedText a = anonymizer.anonymizeText(value.toString());
+        if (a.findings.isEmpty())
+            return false;
+        *out = std::move(a.text);
+        return true;
+    }
+    case QJsonValue::Object: {
+        QJsonObject changed;
+        if (!anonymizeObject(anonymizer, value.toObject(), &changed))
+            return false;
+        *out = std::move(changed);
+        return true;
+    }
+    case QJsonValue::Array: {
+        const QJsonArray array = value.toArray();
+        QJsonArray changed;
+        bool any = false;
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            QJsonValue v;
+            if (!anonymizeJson(anonymizer, array.at(i), &v))
+                continue;
+            if (!any)
+                changed = array;
+            any = true;
+            changed.replace(i, v);
+        }
+        if (any)
+            *out = std::move(changed);
+        return any;
+    }
+    default:
+        return false;
+    }
 }
 
 } // namespace
@@ -121,7 +166,8 @@ const Config &Anonymizer::config() const
 AnonymizedText Anonymizer::build(QStringView text, const QString *shared, bool sql) const
 {
     const detail::CompiledPatterns &patterns = *m_patterns;
-    const QList<Match> matches = sql ? detectSql(patterns, text) : detectText(patterns, text);
+    const QList<Match> matches =
+        sql ? detectSql(patterns, text, m_fastPaths) : detectText(patterns, text, m_fastPaths);
     AnonymizedText result;
     if (matches.isEmpty()) {
         result.text = shared ? *shared : text.toString(); // shares the original's data when possible
@@ -164,6 +210,16 @@ AnonymizedText Anonymizer::anonymizeSql(QStringView sql) const
     return build(sql, nullptr, true);
 }
 
+AnonymizedText Anonymizer::anonymizeText(const QString &text) const
+{
+    return build(text, &text, false);
+}
+
+AnonymizedText Anonymizer::anonymizeSql(const QString &sql) const
+{
+    return build(sql, &sql, true);
+}
+
 QString Anonymizer::anonymizeDatabaseName(QStringView name) const
 {
     return detail::databaseNameReplacement(*m_hasher, m_config.databaseNameOperator, name);
@@ -173,10 +229,8 @@ QJsonObject Anonymizer::anonymizeMetadata(const QJsonObject &metadata) const
 {
     if (!m_config.scanMetadata)
         return metadata;
-    QJsonObject out;
-    for (auto it = metadata.constBegin(); it != metadata.constEnd(); ++it)
-        out.insert(it.key(), anonymizeJsonValue(*this, it.value()));
-    return out;
+    QJsonObject changed;
+    return anonymizeObject(*this, metadata, &changed) ? changed : metadata;
 }
 
 AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
@@ -192,7 +246,8 @@ AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
 
 quint32 Anonymizer::scanMask(QStringView question, QStringView sql) const
 {
-    return maskOf(detectText(*m_patterns, question)) | maskOf(detectSql(*m_patterns, sql));
+    return maskOf(detectText(*m_patterns, question, m_fastPaths)) |
+           maskOf(detectSql(*m_patterns, sql, m_fastPaths));
 }
 
 qsizetype toCodePointOffset(QStringView text, qsizetype utf16Offset)

@@ -91,6 +91,7 @@ struct AnonymizedPair
 namespace detail {
 struct CompiledPatterns;
 class KeyedHasher;
+struct AnonymizerTesting;
 } // namespace detail
 
 class Anonymizer
@@ -102,19 +103,34 @@ public:
 
     AnonymizedText anonymizeText(QStringView text) const; // free text
     AnonymizedText anonymizeSql(QStringView sql) const;   // string literals and comments only
+    // The same; when nothing is found, the result's text shares the input's data (no copy).
+    AnonymizedText anonymizeText(const QString &text) const;
+    AnonymizedText anonymizeSql(const QString &sql) const;
     QString anonymizeDatabaseName(QStringView name) const;
-    QJsonObject anonymizeMetadata(const QJsonObject &metadata) const; // string values, if scanMetadata
+    // String values, if scanMetadata. Returns `metadata` itself (shared) when nothing changes.
+    QJsonObject anonymizeMetadata(const QJsonObject &metadata) const;
     AnonymizedPair anonymizePair(const Pair &pair) const;
     // OR of the PiiKind bits found in the question (free text) and in the SQL's literals and comments.
     quint32 scanMask(QStringView question, QStringView sql) const;
 
 private:
+    friend struct detail::AnonymizerTesting;
     AnonymizedText build(QStringView text, const QString *shared, bool sql) const;
 
     Config m_config;
+    bool m_fastPaths = true; // pre-filter and skipped sure losers; off only in tests and benchmarks
     std::shared_ptr<const detail::CompiledPatterns> m_patterns;
     std::shared_ptr<const detail::KeyedHasher> m_hasher;
 };
+
+namespace detail {
+// For tests and benchmarks only: turns the pre-filter (mayContainBuiltin()) and the skipping of
+// candidates that cannot win off, so results can be compared with every detector run on every text.
+struct AnonymizerTesting
+{
+    static void setFastPaths(Anonymizer &anonymizer, bool on) { anonymizer.m_fastPaths = on; }
+};
+} // namespace detail
 
 // Converts a UTF-16 offset into `text` to a Unicode code point offset (for JSON output).
 qsizetype toCodePointOffset(QStringView text, qsizetype utf16Offset);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace pairlens::privacy::detail {
 
@@ -36,12 +37,90 @@ const quint8 kAsciiClass[128] = {
 #undef PAIRLENS_ROW
 };
 
-bool hasTrigger(QStringView text)
+return false;
+}
+
+namespace {
+
+bool isRunSeparator(char16_t c)
 {
-    for (QChar ch : text) {
-        const char16_t c = ch.unicode();
-        if (isDigit(c) || c == u'@' || c == u':')
-            return true;
+    return c == u' ' || c == u'-' || c == u'(' || c == u')' || c == u'+' || c == u'.';
+}
+
+// True when none of the four UTF-16 units in `x` is in '0'..'@' (digits, ':' and '@' are where
+// evidence begins). Units >= 0x8000 are left to the caller (false).
+bool fourUninteresting(quint64 x)
+{
+    constexpr quint64 lanes = 0x0001000100010001ULL, high = 0x8000800080008000ULL;
+    if (x & high)
+        return false;
+    // Per 16-bit lane (no carries between lanes for values < 0x8000): the high bit of `atLeast30`
+    // is set when the unit is >= '0', the high bit of `above40` when it is > '@'.
+    const quint64 atLeast30 = x + lanes * (0x8000 - 0x30);
+    const quint64 above40 = x + lanes * (0x7FFF - 0x40);
+    return (atLeast30 & ~above40 & high) == 0;
+}
+
+} // namespace
+
+bool mayContainBuiltin(QStringView text)
+{
+    const char16_t *p = text.utf16();
+    const qsizetype n = text.size();
+    int colons = 0;
+    bool noDotAfterAt = false; // an '@' had no '.' after it, so no later '@' has one either
+    qsizetype i = 0;
+    while (i < n) {
+        while (i + 4 <= n) {
+            quint64 x;
+            std::memcpy(&x, p + i, sizeof x);
+            if (!fourUninteresting(x))
+                break;
+            i += 4;
+        }
+        if (i >= n)
+            break;
+        const char16_t c = p[i];
+        if (isDigit(c)) {
+            // IBAN: two upper-case letters right before two digits (a digit after a letter always
+            // starts a run, so every such pair is seen here).
+            if (i >= 2 && isAsciiUpper(p[i - 2]) && isAsciiUpper(p[i - 1]) && i + 1 < n && isDigit(p[i + 1]))
+                return true;
+            // The whole run of digits and separators around this digit.
+            int digits = 0, dots = 0;
+            bool plus = false;
+            for (qsizetype k = i - 1; k >= 0 && (isDigit(p[k]) || isRunSeparator(p[k])); --k) {
+                digits += isDigit(p[k]);
+                dots += p[k] == u'.';
+                plus = plus || p[k] == u'+';
+            }
+            for (; i < n; ++i) {
+                const char16_t d = p[i];
+                if (isDigit(d)) {
+                    ++digits;
+                    if (digits >= 9 || (plus && digits >= 8) || (digits >= 4 && dots >= 3))
+                        return true;
+                } else if (d == u'.') {
+                    ++dots;
+                } else if (d == u'+') {
+                    plus = true;
+                } else if (!isRunSeparator(d)) {
+                    break; // this character is looked at by the main loop
+                }
+            }
+            continue;
+        }
+        if (c == u'@') {
+            if (!noDotAfterAt) {
+                if (text.indexOf(u'.', i + 1) >= 0)
+                    return true;
+                noDotAfterAt = true;
+            }
+        } else if (c == u':') {
+            if (++colons >= 6 || (i + 1 < n && p[i + 1] == u':'))
+                return true;
+        }
+        ++i;
     }
     return false;
 }
@@ -77,7 +156,7 @@ int digitsAhead(QStringView text, qsizetype pos, bool *dotOrColon)
 
 } // namespace
 
-void findBuiltins(QStringView text, QList<Match> &out)
+void findBuiltins(QStringView text, QList<Match> &out, bool fast)
 {
     const qsizetype n = text.size();
     qsizetype i = 0;
@@ -88,9 +167,10 @@ void findBuiltins(QStringView text, QList<Match> &out)
                 bool dotOrColon = false;
                 const int digits = digitsAhead(text, i, &dotOrColon);
                 if (digits >= 9) {
-                    add(out, PiiKind::Ssn, i, matchSsnAt(text, i));
+                    const qsizetype ssnEnd = matchSsnAt(text, i);
+                    add(out, PiiKind::Ssn, i, ssnEnd);
                     add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
-                    add(out, PiiKind::Phone, i, matchNationalPhoneAt(text, i));
+                    add(out, PiiKind::Phone, i, matchNationalPhoneAt(text, i, fast ? ssnEnd : -1));
                     if (digits >= 13)
                         add(out, PiiKind::CreditCard, i, matchCardAt(text, i));
                 }

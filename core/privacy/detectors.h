@@ -73,18 +73,32 @@ bool numberStartOk(QStringView text, qsizetype pos);
 // joined by '-' or '.'.
 bool numberEndOk(QStringView text, qsizetype end);
 
-// Anything worth scanning for: a digit, '@' or ':' (every built-in kind needs one of them).
-bool hasTrigger(QStringView text);
+// The conservative pre-filter: false only when no built-in kind can match anywhere in the text,
+// judged from the least evidence each detector needs (one pass, stops at the first sufficient
+// evidence). Every value lies inside the text, so evidence missing from the whole text is missing
+// from every value:
+//   - e-mail: an '@' with a '.' after it (two host labels);
+//   - IBAN: two upper-case ASCII letters followed by two digits (country code, check digits);
+//   - phone, SSN, card: one run of digits and ' ', '-', '.', '(', ')', '+' (every separator these
+//     detectors accept) holding at least 9 digits, or 8 when the run has a '+' (the shortest
+//     international number; SSN 9, North American numbers 10, trunk-prefixed numbers 9, cards 13);
+//   - IPv4: such a run holding at least 4 digits and 3 dots;
+//   - IPv6: "::" or at least 6 ':' (8 groups need 7, 6 groups plus an IPv4 tail need 6).
+bool mayContainBuiltin(QStringView text);
 
-// All built-in candidates of the text, unresolved (they may overlap).
-void findBuiltins(QStringView text, QList<Match> &out);
+// All built-in candidates of the text, unresolved (they may overlap). `fast` (the default) also
+// skips candidates that are certain to lose the overlap resolution without affecting any other
+// candidate (a trunk-prefixed phone number with exactly the span of a valid SSN, which wins the
+// tie by kind, is not sent to libphonenumber); false gives every candidate (tests compare both).
+void findBuiltins(QStringView text, QList<Match> &out, bool fast = true);
 // Keeps the longest of overlapping matches (ties: the earlier kind in the priority order), sorted by start.
 void resolveOverlaps(QList<Match> &matches);
 
 qsizetype matchEmailAround(QStringView text, qsizetype atSign, qsizetype *start);
 qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos);
-qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos);     // '+' followed by a country code
-qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos); // 0-prefixed trunk or CN mobile
+qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos); // '+' followed by a country code
+// 0-prefixed trunk or CN mobile; a candidate ending exactly at `loserEnd` is not validated (-1).
+qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd = -1);
 qsizetype matchSsnAt(QStringView text, qsizetype pos);
 qsizetype matchCardAt(QStringView text, qsizetype pos);
 qsizetype matchIpv4At(QStringView text, qsizetype pos);

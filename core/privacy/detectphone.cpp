@@ -179,7 +179,7 @@ qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos)
     return -1;
 }
 
-qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos)
+qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd)
 {
     const char16_t first = at(text, pos);
     if (first == u'1') {
@@ -214,7 +214,7 @@ qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos)
         }
         break;
     }
-    if (groups < 2 || digits < 9 || digits > 12 || !numberEndOk(text, i))
+    if (groups < 2 || digits < 9 || digits > 12 || !numberEndOk(text, i) || i == loserEnd)
         return -1;
     static const char *const regions[] = {"GB", "DE", "FR", "IT", "ES", "NL", "BE", "CH", "AT",
                                           "SE", "IL", "JP", "KR", "CN", "AU", "IN", "BR", "MX"};

@@ -1,0 +1,274 @@
+// The anonymizer's fast paths change no result: the pre-filter (detail::mayContainBuiltin), the
+// skipped sure losers and the shared, unrebuilt outputs. Every text of ../shared/data (questions,
+// SQL, the PII cases) and 50k demo pairs with metadata go through an Anonymizer with the fast paths
+// and one without (every detector on every text), and text, findings, masks and metadata must be
+// identical. The pre-filter is also checked on its own: where it says "nothing", the full scan
+// must find no candidate at all.
+#include "dataset/demogenerator.h"
+#include "privacy/anonymizer.h"
+#include "privacy/detectors.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+using namespace pairlens::privacy;
+
+namespace {
+
+Config config()
+{
+    Config c;
+    c.key = QByteArrayLiteral("fast-path-key");
+    return c;
+}
+
+Config withCustomPattern()
+{
+    Config c = config();
+    c.customPatterns.append({u"employee"_s, u"EMP-\\d{6}"_s, Operator::Hash});
+    c.customPatterns.append({u"word"_s, u"\\bsecret\\w*"_s, Operator::Redact});
+    return c;
+}
+
+// Empty when equal, else what differs first.
+QString difference(const AnonymizedText &a, const AnonymizedText &b)
+{
+    if (a.text != b.text)
+        return u"text: \"%1\" vs \"%2\""_s.arg(a.text, b.text);
+    if (a.findings.size() != b.findings.size())
+        return u"%1 vs %2 findings"_s.arg(a.findings.size()).arg(b.findings.size());
+    for (qsizetype i = 0; i < a.findings.size(); ++i) {
+        const Finding &x = a.findings[i], &y = b.findings[i];
+        if (x.kind != y.kind || x.customName != y.customName || x.start != y.start || x.end != y.end ||
+            x.replacementStart != y.replacementStart || x.replacementEnd != y.replacementEnd ||
+            x.original != y.original || x.replacement != y.replacement)
+            return u"finding %1: %2 [%3,%4) vs %5 [%6,%7)"_s.arg(i)
+                .arg(x.original)
+                .arg(x.start)
+                .arg(x.end)
+                .arg(y.original)
+                .arg(y.start)
+                .arg(y.end);
+    }
+    return {};
+}
+
+struct Corpus
+{
+    QStringList texts; // questions and PII case texts
+    QStringList sql;
+};
+
+Corpus loadShared()
+{
+    Corpus c;
+    for (const QString &name : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"sede.jsonl"_s,
+                                u"bird_critic_pg.jsonl"_s, u"text2sql_data.jsonl"_s, u"pii_cases.jsonl"_s}) {
+        const QString path = test::sharedDataFile(name);
+        QFile file(path);
+        if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
+            continue;
+        while (!file.atEnd()) {
+            const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
+            for (const QString &key : {u"question"_s, u"text"_s, u"evidence"_s}) {
+                if (o.value(key).isString())
+                    c.texts.append(o.value(key).toString());
+            }
+            if (o.value(u"sql"_s).isString())
+                c.sql.append(o.value(u"sql"_s).toString());
+        }
+    }
+    return c;
+}
+
+} // namespace
+
+class TstAnonymizerFastPath : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void prefilterExamples_data();
+    void prefilterExamples();
+    void prefilterNeverHidesACandidate();
+    void sharedDataSameResults();
+    void demoPairsSameResults();
+    void unchangedOutputsShareTheInput();
+};
+
+void TstAnonymizerFastPath::prefilterExamples_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("possible");
+    // Each detector's least evidence, in the shortest forms it accepts.
+    QTest::newRow("email") << u"mail a@b.co now"_s << true;
+    QTest::newRow("ipv4") << u"host 1.2.3.4"_s << true;
+    QTest::newRow("ipv6 compressed") << u"::1"_s << true;
+    QTest::newRow("ipv6 v4 tail") << u"1:2:3:4:5:6:1.2.3.4"_s << true;
+    QTest::newRow("ipv6 full") << u"1:2:3:4:5:6:7:8"_s << true;
+    QTest::newRow("ssn") << u"123-45-6789"_s << true;
+    QTest::newRow("ssn bare") << u"123456789"_s << true;
+    QTest::newRow("intl 8 digits") << u"+49 30 123 45"_s << true;
+    QTest::newRow("nanp paren") << u"(555) 123-4567"_s << true;
+    QTest::newRow("iban") << u"NO9386011117947"_s << true;
+    QTest::newRow("iban grouped") << u"pay GB82 WEST 1234 5698 7654 32"_s << true;
+    // No kind can match.
+    QTest::newRow("session id") << u"s-12345"_s << false;
+    QTest::newRow("date") << u"WHERE d > '2023-05-01'"_s << false;
+    QTest::newRow("time") << u"12:34:56"_s << false;
+    QTest::newRow("limit") << u"SELECT * FROM t LIMIT 10"_s << false;
+    QTest::newRow("model") << u"gpt-4o-2024"_s << false;
+    QTest::newRow("at without dot") << u"x@y"_s << false;
+    QTest::newRow("dot before at") << u"a.b@c"_s << false;
+    QTest::newRow("version") << u"version 1.2.3"_s << false;
+    QTest::newRow("8 digits no plus") << u"1234 5678"_s << false;
+    QTest::newRow("upper then one digit") << u"T1.name"_s << false;
+    QTest::newRow("cast") << u"x:int"_s << false;
+    QTest::newRow("non-ascii") << u"naïve 東京 12"_s << false;
+}
+
+void TstAnonymizerFastPath::prefilterExamples()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, possible);
+    QCOMPARE(detail::mayContainBuiltin(text), possible);
+    if (!possible) {
+        QList<detail::Match> all;
+        detail::findBuiltins(text, all, false);
+        QVERIFY(all.isEmpty());
+    }
+}
+
+void TstAnonymizerFastPath::prefilterNeverHidesACandidate()
+{
+    const Corpus corpus = loadShared();
+    if (corpus.texts.isEmpty())
+        QSKIP("../shared/data is not present beside the project; skipping the public-data test");
+    QStringList all = corpus.texts + corpus.sql;
+    DemoGenerator gen(7);
+    for (const Pair &p : gen.generate(20000))
+        all << p.naturalLanguageQuery << p.sqlQuery;
+    qsizetype skipped = 0;
+    for (const QString &text : std::as_const(all)) {
+        if (detail::mayContainBuiltin(text))
+            continue;
+        ++skipped;
+        QList<detail::Match> candidates;
+        detail::findBuiltins(text, candidates, false);
+        if (!candidates.isEmpty())
+            QFAIL(qPrintable(u"the pre-filter skipped a candidate in: "_s + text));
+    }
+    qInfo("%lld of %lld texts skipped by the pre-filter", qint64(skipped), qint64(all.size()));
+    QVERIFY(skipped > 0);
+}
+
+void TstAnonymizerFastPath::sharedDataSameResults()
+{
+    const Corpus corpus = loadShared();
+    if (corpus.texts.isEmpty())
+        QSKIP("../shared/data is not present beside the project; skipping the public-data test");
+    for (const Config &c : {config(), withCustomPattern()}) {
+        const Anonymizer fast(c);
+        Anonymizer full(c);
+        detail::AnonymizerTesting::setFastPaths(full, false);
+        for (const QString &text : corpus.texts) {
+            const QString diff = difference(fast.anonymizeText(text), full.anonymizeText(text));
+            if (!diff.isEmpty())
+                QFAIL(qPrintable(text + u": "_s + diff));
+            QCOMPARE(fast.scanMask(text, {}), full.scanMask(text, {}));
+        }
+        for (const QString &sql : corpus.sql) {
+            const QString diff = difference(fast.anonymizeSql(sql), full.anonymizeSql(sql));
+            if (!diff.isEmpty())
+                QFAIL(qPrintable(sql + u": "_s + diff));
+            // The same SQL as free text: all of it scanned, not only literals and comments.
+            const QString asText = difference(fast.anonymizeText(sql), full.anonymizeText(sql));
+            if (!asText.isEmpty())
+                QFAIL(qPrintable(sql + u": "_s + asText));
+            QCOMPARE(fast.scanMask({}, sql), full.scanMask({}, sql));
+        }
+    }
+}
+
+void TstAnonymizerFastPath::demoPairsSameResults()
+{
+    DemoGenerator gen(2024, QDateTime(QDate(2025, 6, 30), QTime(12, 0), Qt::UTC));
+    const QList<Pair> pairs = gen.generate(50000);
+    for (const Config &c : {config(), withCustomPattern()}) {
+        const Anonymizer fast(c);
+        Anonymizer full(c);
+        detail::AnonymizerTesting::setFastPaths(full, false);
+        int withPii = 0, metadataChanged = 0;
+        for (const Pair &p : pairs) {
+            const AnonymizedPair a = fast.anonymizePair(p), b = full.anonymizePair(p);
+            QString diff = difference(a.question, b.question);
+            if (diff.isEmpty())
+                diff = difference(a.sql, b.sql);
+            if (!diff.isEmpty())
+                QFAIL(qPrintable(p.naturalLanguageQuery + u" / "_s + p.sqlQuery + u": "_s + diff));
+            QCOMPARE(a.databaseName, b.databaseName);
+            QCOMPARE(a.metadata, b.metadata);
+            QCOMPARE(a.piiMask, b.piiMask);
+            QCOMPARE(fast.scanMask(p.naturalLanguageQuery, p.sqlQuery), a.piiMask);
+            withPii += a.piiMask != 0;
+            metadataChanged += a.metadata != p.metadata;
+            // Each metadata string on its own, as the exporter anonymizes them.
+            for (auto it = p.metadata.constBegin(); it != p.metadata.constEnd(); ++it) {
+                if (!it.value().isString())
+                    continue;
+                const QString value = it.value().toString();
+                const QString d = difference(fast.anonymizeText(value), full.anonymizeText(value));
+                if (!d.isEmpty())
+                    QFAIL(qPrintable(value + u": "_s + d));
+            }
+        }
+        // The comparison covered both paths.
+        QVERIFY(withPii > 1000);
+        QVERIFY(metadataChanged > 1000);
+    }
+}
+
+void TstAnonymizerFastPath::unchangedOutputsShareTheInput()
+{
+    const Anonymizer a(config());
+    const QString question = u"How many users signed up in 2023?"_s;
+    const QString sql = u"SELECT COUNT(*) FROM users WHERE created_at >= '2023-01-01' LIMIT 10"_s;
+    const AnonymizedText q = a.anonymizeText(question), s = a.anonymizeSql(sql);
+    QVERIFY(q.findings.isEmpty() && s.findings.isEmpty());
+    QCOMPARE(q.text.constData(), question.constData()); // the same data, not a copy
+    QCOMPARE(s.text.constData(), sql.constData());
+    QCOMPARE(q.findings.capacity(), 0);
+
+    Pair p;
+    p.naturalLanguageQuery = question;
+    p.sqlQuery = sql;
+    p.metadata = QJsonObject{{u"agent"_s, u"sql-agent"_s},
+                             {u"session_id"_s, u"s-12345"_s},
+                             {u"tags"_s, QJsonArray{u"a"_s, 1, QJsonObject{{u"k"_s, u"v"_s}}}}};
+    const AnonymizedPair out = a.anonymizePair(p);
+    QCOMPARE(out.question.text.constData(), question.constData());
+    QCOMPARE(out.sql.text.constData(), sql.constData());
+    QCOMPARE(out.metadata, p.metadata);
+    QCOMPARE(out.piiMask, 0u);
+
+    // A change deep inside replaces that value only; everything else is kept as it was.
+    QJsonObject meta = p.metadata;
+    meta.insert(u"tags"_s, QJsonArray{u"a"_s, QJsonObject{{u"by"_s, u"ana@example.org"_s}}, 2});
+    const QJsonObject changed = a.anonymizeMetadata(meta);
+    QCOMPARE(changed.value(u"agent"_s), meta.value(u"agent"_s));
+    QCOMPARE(changed.value(u"session_id"_s), meta.value(u"session_id"_s));
+    const QJsonArray tags = changed.value(u"tags"_s).toArray();
+    QCOMPARE(tags.size(), 3);
+    QCOMPARE(tags.at(0), QJsonValue(u"a"_s));
+    QCOMPARE(tags.at(2), QJsonValue(2));
+    QVERIFY(tags.at(1).toObject().value(u"by"_s).toString().startsWith(u"user_"_s));
+}
+
+QTEST_GUILESS_MAIN(TstAnonymizerFastPath)
+#include "tst_anonymizerfastpath.moc"
