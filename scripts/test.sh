@@ -7,4 +7,5 @@ scripts/build.sh
 status=0
 QT_QPA_PLATFORM=offscreen ctest --test-dir build --output-on-failure --no-tests=error -j 2 || status=1
 scripts/check-format.sh || status=1
+scripts/check-package.sh || status=1
 exit $status

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the DEB package, checks its metadata and runs the packaged binary from an extracted copy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+desktop-file-validate packaging/pairlens.desktop
+appstreamcli validate --no-net packaging/io.pairlens.PairLens.metainfo.xml
+(cd build && cpack -G DEB >/dev/null)
+deb=$(ls build/pairlens_*.deb | head -n 1)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$deb" "$tmp/root"
+for f in usr/bin/pairlens usr/share/applications/pairlens.desktop usr/share/icons/hicolor/scalable/apps/pairlens.svg \
+         usr/share/metainfo/io.pairlens.PairLens.metainfo.xml; do
+    test -f "$tmp/root/$f" || { echo "package is missing $f"; exit 1; }
+done
+dpkg-deb -f "$deb" Depends | grep -q libqt6sql6-sqlite
+"$tmp/root/usr/bin/pairlens" demo "$tmp/demo.pairlens" --pairs 50 >/dev/null
+test "$("$tmp/root/usr/bin/pairlens" stats "$tmp/demo.pairlens" --json | grep -c '"total_pairs": 50')" = 1
+echo "package: $(basename "$deb") installs its files and runs"
