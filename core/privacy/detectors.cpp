@@ -37,9 +37,6 @@ const quint8 kAsciiClass[128] = {
 #undef PAIRLENS_ROW
 };
 
-return false;
-}
-
 namespace {
 
 bool isRunSeparator(char16_t c)
