@@ -60,8 +60,12 @@ int main(int argc, char **argv)
             f.write(QJsonDocument(pairToJson(gen.next())).toJson(QJsonDocument::Compact) + '\n');
     }
     const QString dbPath = work + u"/bench.pairlens"_s;
-    for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s})
-        QFile::remove(dbPath + suffix);
+    // PAIRLENS_BENCH_REUSE=1 keeps the dataset of the previous run and skips the import.
+    const bool reuse = qEnvironmentVariableIntValue("PAIRLENS_BENCH_REUSE") == 1 && QFile::exists(dbPath);
+    if (!reuse) {
+        for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s})
+            QFile::remove(dbPath + suffix);
+    }
 
     QString error;
     auto ds = Dataset::open(dbPath, Dataset::Mode::OpenOrCreate, &error);
@@ -73,7 +77,7 @@ int main(int argc, char **argv)
     std::printf("PairLens store benchmark, %d pairs\n", pairs);
 
     // Import with analysis (parse, statement type, tables, PII kinds, FTS and index maintenance).
-    {
+    if (!reuse) {
         QElapsedTimer t;
         t.start();
         Importer importer(store);

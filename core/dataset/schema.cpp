@@ -53,7 +53,8 @@ const char *const kVersion1[] = {
 // the table-name index and indexes for every filter.
 //
 // Secondary indexes are partial (WHERE deleted = 0): queries on live pairs use them, and a soft
-// delete only removes entries instead of moving them. The full-text index and pair_tables are filled
+// delete only removes entries instead of moving them. Each filter column is followed by (ts, id),
+// so the newest-first page of a filtered view is an index walk instead of a sort. The full-text index and pair_tables are filled
 // per batch by PairLens (PairStore::add, Deriver::deriveMissing) rather than by per-row insert
 // triggers: a trigger into the FTS5 table flushes its pending terms at every statement, which made
 // imports an order of magnitude slower. Rows written by outside programs are indexed when their
@@ -79,11 +80,11 @@ const char *const kVersion2[] = {
         detail TEXT NOT NULL DEFAULT '{}'
     ))",
     R"(CREATE INDEX pairs_ts ON pairs(ts, id) WHERE deleted = 0)",
-    R"(CREATE INDEX pairs_query_type ON pairs(query_type) WHERE deleted = 0)",
-    R"(CREATE INDEX pairs_database_type ON pairs(database_type) WHERE deleted = 0)",
-    R"(CREATE INDEX pairs_database_name ON pairs(database_name) WHERE deleted = 0)",
-    R"(CREATE INDEX pairs_success ON pairs(success) WHERE deleted = 0)",
-    R"(CREATE INDEX pairs_review ON pairs(review_status) WHERE deleted = 0)",
+    R"(CREATE INDEX pairs_query_type ON pairs(query_type, ts, id) WHERE deleted = 0)",
+    R"(CREATE INDEX pairs_database_type ON pairs(database_type, ts, id) WHERE deleted = 0)",
+    R"(CREATE INDEX pairs_database_name ON pairs(database_name, ts, id) WHERE deleted = 0)",
+    R"(CREATE INDEX pairs_success ON pairs(success, ts, id) WHERE deleted = 0)",
+    R"(CREATE INDEX pairs_review ON pairs(review_status, ts, id) WHERE deleted = 0)",
     R"(CREATE INDEX pairs_trash ON pairs(deleted_at) WHERE deleted = 1)",
     R"(CREATE INDEX pairs_delete_batch ON pairs(delete_batch) WHERE delete_batch IS NOT NULL)",
     // Statistics: every column the one-pass aggregate reads, so it scans this index instead of the
