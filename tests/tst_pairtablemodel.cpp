@@ -60,12 +60,17 @@ void TstPairTableModel::modelTester_data()
     QTest::addColumn<QString>("search");
     QTest::addColumn<int>("scope");
     QTest::addColumn<int>("sortColumn");
-    QTest::newRow("all, newest first") << QString() << int(Filter::Scope::Live) << -1;
-    QTest::newRow("search") << u"customers"_s << int(Filter::Scope::Live) << -1;
-    QTest::newRow("by time") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Time);
-    QTest::newRow("by PII") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Pii);
-    QTest::newRow("empty trash") << QString() << int(Filter::Scope::Deleted) << -1;
-    QTest::newRow("no match") << u"zzzxqj"_s << int(Filter::Scope::Live) << -1;
+    QTest::addColumn<bool>("byIds"); // pages looked up through the id list instead of OFFSET
+    QTest::newRow("all, newest first") << QString() << int(Filter::Scope::Live) << -1 << false;
+    QTest::newRow("all, by ids") << QString() << int(Filter::Scope::Live) << -1 << true;
+    QTest::newRow("search") << u"customers"_s << int(Filter::Scope::Live) << -1 << false;
+    QTest::newRow("search, by ids") << u"customers"_s << int(Filter::Scope::Live) << -1 << true;
+    QTest::newRow("by time") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Time) << false;
+    QTest::newRow("by time, by ids") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Time)
+                                     << true;
+    QTest::newRow("by PII") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Pii) << false;
+    QTest::newRow("empty trash") << QString() << int(Filter::Scope::Deleted) << -1 << true;
+    QTest::newRow("no match") << u"zzzxqj"_s << int(Filter::Scope::Live) << -1 << false;
 }
 
 void TstPairTableModel::modelTester()
@@ -73,7 +78,10 @@ void TstPairTableModel::modelTester()
     QFETCH(QString, search);
     QFETCH(int, scope);
     QFETCH(int, sortColumn);
+    QFETCH(bool, byIds);
     DatasetSession session;
+    if (byIds)
+        session.setDirectOffsetLimit(0);
     PairTableModel model(&session, Filter::Scope(scope));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy opened(&session, &DatasetSession::opened);
@@ -93,6 +101,15 @@ void TstPairTableModel::modelTester()
     loadAll(model);
     for (int row = 0; row < model.rowCount(); ++row)
         QVERIFY(model.pairAt(row));
+    // Whichever way the pages were read, the rows are those of the store's own paging, in order.
+    {
+        QString error;
+        auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+        const QList<qint64> ids = PairStore(*ds).rowIds(filter, model.currentSort());
+        QCOMPARE(ids.size(), qsizetype(model.rowCount()));
+        for (int row = 0; row < model.rowCount(); ++row)
+            QCOMPARE(model.pairAt(row)->rowId, ids.at(row));
+    }
     if (expected > 0) {
         QVERIFY(!model.data(model.index(0, PairTableModel::Question), Qt::DisplayRole).toString().isEmpty());
         QVERIFY(model.data(model.index(0, 0), PairTableModel::RowIdRole).toLongLong() > 0);

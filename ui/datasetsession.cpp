@@ -73,6 +73,11 @@ void DatasetSession::setPollInterval(int ms)
     post([ms](DatasetWorker *w) { w->setPollInterval(ms); });
 }
 
+void DatasetSession::setDirectOffsetLimit(qint64 rows)
+{
+    post([rows](DatasetWorker *w) { w->setDirectOffsetLimit(rows); });
+}
+
 void DatasetSession::onOpened(const OpenInfo &info)
 {
     emit busyChanged(false);

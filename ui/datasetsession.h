@@ -34,6 +34,7 @@ public:
     void createDemo(const QString &location, int pairs);
     void close();
     void setPollInterval(int ms);
+    void setDirectOffsetLimit(qint64 rows);
 
     bool isOpen() const { return m_open; }
     bool isReadOnly() const { return m_info.readOnly; }

@@ -59,7 +59,8 @@ void DatasetWorker::open(const QString &location, bool create)
     info.secret = m_dataset->secret();
     m_dataVersion = m_dataset->dataVersion();
     emit opened(info);
-    updateTotals();
+    // The totals for the status bar can wait until the first rows are on screen.
+    QTimer::singleShot(400, this, &DatasetWorker::updateTotals);
     if (!m_poll) {
         m_poll = new QTimer(this);
         connect(m_poll, &QTimer::timeout, this, &DatasetWorker::poll);
@@ -103,6 +104,7 @@ void DatasetWorker::close()
 {
     if (m_poll)
         m_poll->stop();
+    m_idLists.clear();
     m_store.reset();
     m_dataset.reset();
     m_knownLive = 0;

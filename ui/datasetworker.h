@@ -126,6 +126,8 @@ public:
     void createDemo(const QString &location, int pairs);
     void close();
     void setPollInterval(int ms);
+    // Pages starting below this offset are read with OFFSET, the rest through the id list.
+    void setDirectOffsetLimit(qint64 rows) { m_directOffsetLimit = rows; }
     void count(quint64 client, quint64 generation, const Filter &filter);
     void fetchPage(const PageRequest &request);
     void loadChoices();
@@ -151,6 +153,19 @@ private:
     void updateTotals();
     QList<qint64> resolve(const Selection &selection);
     WriteResult runWrite(const WriteRequest &request);
+
+    QList<Pair> pageByIds(const PageRequest &request);
+
+    // For pages far from the top, a model's whole result (the row ids of its filter in its sort
+    // order) is read once; its pages are then looked up by row id, which costs the same at any
+    // depth, where OFFSET has to walk past every row before the page.
+    struct IdList
+    {
+        quint64 generation = 0;
+        QList<qint64> ids;
+    };
+    QHash<quint64, IdList> m_idLists; // by client
+    qint64 m_directOffsetLimit = 2000;
 
     std::unique_ptr<Dataset> m_dataset;
     std::unique_ptr<PairStore> m_store;

@@ -8,7 +8,7 @@
 #include "importdialog.h"
 #include "infobar.h"
 #include "pairtablemodel.h"
-#include "piibadgedelegate.h"
+#include "pairtableview.h"
 #include "trashdialog.h"
 
 #include <QApplication>
@@ -108,6 +108,24 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     connect(m_model, &PairTableModel::countChanged, this, &MainWindow::updateStatus);
     connect(m_model, &PairTableModel::countChanged, this, &MainWindow::updateEmptyResult);
+    auto requestChoices = [this] {
+        if (m_choicesPending && m_session->isOpen()) {
+            m_choicesPending = false;
+            m_session->requestChoices();
+        }
+    };
+    connect(m_model, &PairTableModel::pageArrived, this, requestChoices);
+    connect(m_model, &PairTableModel::pageArrived, this, [this] {
+        if (m_fitPending && m_table->isVisible()) {
+            m_fitPending = false;
+            m_columnsFitted = true;
+            fitPairColumns(m_table);
+        }
+    });
+    connect(m_model, &PairTableModel::countChanged, this, [requestChoices](qint64 n) {
+        if (n == 0)
+            requestChoices();
+    });
     connect(m_model, &PairTableModel::pageArrived, this, [this](qint64 first, qint64 last) {
         const int row = m_table->currentIndex().row();
         if (row >= first && row <= last)
@@ -166,27 +184,13 @@ void MainWindow::buildTable()
     m_table = new QTableView;
     m_table->setObjectName(u"pairTable"_s);
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideRight);
+    setUpPairTable(m_table);
     m_table->setSortingEnabled(false); // sorting happens in SQL; the header click is wired by hand
-    m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
-    m_table->setItemDelegateForColumn(PairTableModel::Pii, new PiiBadgeDelegate(m_table));
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionsMovable(true);
     header->setSortIndicatorShown(true);
     header->setSortIndicator(-1, Qt::DescendingOrder);
     header->setSectionsClickable(true);
-    header->setHighlightSections(false);
-    const QList<int> widths = {150, 380, 380, 80, 100, 70, 80, 120, 90};
-    for (int c = 0; c < widths.size(); ++c)
-        header->resizeSection(c, widths.at(c));
-    header->setStretchLastSection(true);
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int section, Qt::SortOrder order) {
         if (section < 0)
             m_model->setSort({PairStore::SortColumn::Id, Qt::DescendingOrder});
@@ -376,11 +380,14 @@ void MainWindow::onOpened(const OpenInfo &info)
     m_pendingOpen.clear();
     m_errorBar->hide();
     m_stack->setCurrentWidget(m_tabs);
+    // On the first start the columns are sized to the window once the table is laid out
+    // (afterwards the user's widths are restored).
+    m_fitPending = !m_columnsFitted;
     const QString name = QFileInfo(info.location).fileName();
     setWindowTitle(info.readOnly ? tr("%1 [read-only] – PairLens").arg(name) : tr("%1 – PairLens").arg(name));
     m_readOnlyBar->setVisible(info.readOnly);
     m_detail->setReadOnly(info.readOnly);
-    m_session->requestChoices();
+    m_choicesPending = true; // asked for once the first rows are on their way
     rememberRecent(info.location);
     QSettings().setValue(u"lastDataset"_s, info.location);
     if (info.migrated)
@@ -520,7 +527,8 @@ void MainWindow::restoreSettings()
     QSettings s;
     restoreGeometry(s.value(u"window/geometry"_s).toByteArray());
     restoreState(s.value(u"window/state"_s).toByteArray());
-    m_table->horizontalHeader()->restoreState(s.value(u"window/tableHeader"_s).toByteArray());
+    m_columnsFitted =
+        m_table->horizontalHeader()->restoreState(s.value(u"window/tableHeader"_s).toByteArray());
     const QHeaderView *header = m_table->horizontalHeader();
     if (header->sortIndicatorSection() >= 0)
         m_model->sort(header->sortIndicatorSection(), header->sortIndicatorOrder());

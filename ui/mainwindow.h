@@ -130,6 +130,9 @@ private:
     QString m_pendingOpen;
     int m_busy = 0;
     int m_keepTopRow = -1;
+    bool m_choicesPending = false;
+    bool m_columnsFitted = false;
+    bool m_fitPending = false;
 };
 
 } // namespace pairlens::ui

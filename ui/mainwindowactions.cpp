@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTableView>
 #include <QTableWidget>
 #include <QToolBar>
 #include <QUndoStack>
@@ -182,6 +183,18 @@ void MainWindow::buildActions()
     bar->addSeparator();
     for (QAction *a : {del, undo, trash})
         bar->addAction(a);
+
+    // The table's context menu and double-click.
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *separator = new QAction(this);
+    separator->setSeparator(true);
+    auto *separator2 = new QAction(this);
+    separator2->setSeparator(true);
+    m_table->addActions({approve, reject, reset, separator, editPair, del, separator2, preview});
+    connect(m_table, &QAbstractItemView::doubleClicked, this, [this, editPair] {
+        if (editPair->isEnabled())
+            m_curator->editCurrent();
+    });
 
     m_needsDataset = {close,          exportAction, trash, next,         previous,
                       nextUnreviewed, preview,      find,  clearFilters, refreshAction};

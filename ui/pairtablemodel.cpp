@@ -106,6 +106,7 @@ void PairTableModel::setPreview(bool on)
     if (m_preview == on)
         return;
     m_preview = on;
+    emit headerDataChanged(Qt::Horizontal, Question, Sql);
     if (m_count > 0)
         emit dataChanged(index(0, Question), index(rowCount() - 1, Sql));
 }

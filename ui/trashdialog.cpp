@@ -2,7 +2,10 @@
 
 #include "datasetsession.h"
 #include "pairtablemodel.h"
-#include "piibadgedelegate.h"
+#include "pairtableview.h"
+
+#include <QShowEvent>
+#include <QTimer>
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -29,17 +32,7 @@ TrashDialog::TrashDialog(DatasetSession *session, QWidget *parent)
     m_view = new QTableView;
     m_view->setObjectName(u"trashView"_s);
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setWordWrap(false);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
-    m_view->setItemDelegateForColumn(PairTableModel::Pii, new PiiBadgeDelegate(m_view));
-    m_view->horizontalHeader()->resizeSection(PairTableModel::Time, 150);
-    m_view->horizontalHeader()->resizeSection(PairTableModel::Question, 320);
-    m_view->horizontalHeader()->resizeSection(PairTableModel::Sql, 320);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    setUpPairTable(m_view);
     layout->addWidget(m_view, 1);
 
     m_status = new QLabel;
@@ -71,6 +64,15 @@ TrashDialog::TrashDialog(DatasetSession *session, QWidget *parent)
     };
     updateState();
     resize(1000, 560);
+}
+
+void TrashDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    if (!m_fitted) {
+        m_fitted = true;
+        QTimer::singleShot(0, this, [this] { fitPairColumns(m_view); });
+    }
 }
 
 void TrashDialog::updateState()

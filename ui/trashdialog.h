@@ -32,6 +32,9 @@ public slots:
     void purgeSelected();
     void purgeAll();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void updateState();
 
@@ -43,6 +46,7 @@ private:
     QPushButton *m_restoreAll;
     QPushButton *m_purge;
     QPushButton *m_purgeAll;
+    bool m_fitted = false;
 };
 
 } // namespace pairlens::ui
