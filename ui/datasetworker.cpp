@@ -145,8 +145,34 @@ void DatasetWorker::fetchPage(const PageRequest &r)
         emit pageDropped(r.client, r.generation, r.page);
         return;
     }
-    emit pageLoaded(r.client, r.generation, r.page,
-                    m_store->page(r.filter, r.sort, r.pageSize, r.page * r.pageSize));
+    const qint64 offset = r.page * r.pageSize;
+    const auto list = m_idLists.constFind(r.client);
+    const bool haveIds = list != m_idLists.cend() && list->generation == r.generation;
+    if (!haveIds && offset < m_directOffsetLimit) {
+        emit pageLoaded(r.client, r.generation, r.page, m_store->page(r.filter, r.sort, r.pageSize, offset));
+        return;
+    }
+    emit pageLoaded(r.client, r.generation, r.page, pageByIds(r));
+}
+
+QList<Pair> DatasetWorker::pageByIds(const PageRequest &r)
+{
+    IdList &list = m_idLists[r.client];
+    if (list.generation != r.generation || list.ids.isEmpty()) {
+        list.generation = r.generation;
+        list.ids = m_store->rowIds(r.filter, r.sort);
+    }
+    const qint64 offset = r.page * r.pageSize;
+    if (offset >= list.ids.size())
+        return {};
+    // The ids are already filtered: looking them up by id alone lets SQLite go straight to them.
+    const Filter byId = rowIdFilter(list.ids.mid(offset, r.pageSize), Filter::Scope::All);
+    QList<Pair> rows = m_store->page(byId, r.sort, r.pageSize, 0);
+    if (r.filter.scope != Filter::Scope::All) {
+        const bool wantDeleted = r.filter.scope == Filter::Scope::Deleted;
+        rows.removeIf([wantDeleted](const Pair &p) { return p.deleted != wantDeleted; });
+    }
+    return rows;
 }
 
 void DatasetWorker::loadChoices()
