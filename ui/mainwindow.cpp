@@ -4,11 +4,13 @@
 #include "datasetsession.h"
 #include "detailpane.h"
 #include "emptystate.h"
+#include "exportdialog.h"
 #include "filterpanel.h"
 #include "importdialog.h"
 #include "infobar.h"
 #include "pairtablemodel.h"
 #include "pairtableview.h"
+#include "stats/statisticsview.h"
 #include "trashdialog.h"
 
 #include <QApplication>
@@ -78,6 +80,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     buildDocks();
     buildActions();
     buildStatusBar();
+    buildStatistics();
+    exportHandler = [this] { showExportDialog(); };
 
     connect(m_empty, &EmptyState::openRequested, this, &MainWindow::chooseAndOpen);
     connect(m_empty, &EmptyState::newRequested, this, &MainWindow::chooseAndCreate);
@@ -471,6 +475,70 @@ void MainWindow::importFiles(const QStringList &files)
 void MainWindow::addStatisticsTab(QWidget *view, const QString &title)
 {
     m_tabs->addTab(view, title);
+}
+
+void MainWindow::buildStatistics()
+{
+    m_stats = new StatisticsView;
+    m_stats->setObjectName(u"statisticsView"_s);
+    addStatisticsTab(m_stats, tr("Statistics"));
+    // The view follows the table's dataset and filter, and the dataset's changes (deletes, undo,
+    // imports, reviews and refreshes all end in DatasetSession::modified). While its tab is hidden
+    // it only notes that it is stale and computes when it is shown.
+    auto markStale = [this] {
+        m_statsStale = true;
+        syncStatistics();
+    };
+    connect(this, &MainWindow::datasetOpened, this, markStale);
+    connect(this, &MainWindow::filterApplied, this, markStale);
+    connect(m_session, &DatasetSession::modified, this, markStale);
+    connect(m_session, &DatasetSession::closed, this, [this] {
+        m_statsStale = false;
+        m_stats->setDataset({});
+    });
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::syncStatistics);
+    connect(m_stats, &StatisticsView::filterRequested, this, [this](const Filter &filter) {
+        m_filters->setFilter(filter);
+        m_model->setFilter(filter);
+        emit filterApplied(filter); // the statistics narrow to it too
+    });
+}
+
+void MainWindow::showExportDialog()
+{
+    if (!m_session->isOpen())
+        return;
+    ExportDialog::Source source;
+    source.location = m_session->location();
+    source.readOnly = m_session->isReadOnly();
+    source.filter = m_model->filter();
+    source.filterCount = m_model->rowCount();
+    const QItemSelection selection = m_table->selectionModel()->selection();
+    source.selection = m_model->selectionFor(selection);
+    source.selectedCount = PairTableModel::selectedRowCount(selection);
+    source.total = m_session->liveTotal();
+    auto *dialog = new ExportDialog(source, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ExportDialog::exportFinished, this, [this](const exporting::ExportResult &result) {
+        if (result.ok)
+            statusBar()->showMessage(ExportDialog::summary(result), 8000);
+    });
+    dialog->open();
+}
+
+void MainWindow::syncStatistics()
+{
+    if (!m_statsStale || m_tabs->currentWidget() != m_stats || !m_session->isOpen())
+        return;
+    m_statsStale = false;
+    const QString location = m_session->location();
+    if (m_stats->dataset() != location) {
+        m_stats->setDataset({}); // cancels a computation for the old dataset without starting one
+        m_stats->setFilter(m_model->filter());
+        m_stats->setDataset(location);
+    } else {
+        m_stats->setFilter(m_model->filter()); // recomputes
+    }
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

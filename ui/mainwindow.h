@@ -24,6 +24,7 @@ class EmptyState;
 class FilterPanel;
 class InfoBar;
 class PairTableModel;
+class StatisticsView;
 class TrashDialog;
 struct OpenInfo;
 
@@ -61,6 +62,7 @@ public:
     QUndoStack *undoStack() const { return m_undo; }
     Curator *curator() const { return m_curator; }
     TrashDialog *trashDialog() const { return m_trash; }
+    StatisticsView *statisticsView() const { return m_stats; }
     InfoBar *errorBar() const { return m_errorBar; }
     InfoBar *externalBar() const { return m_externalBar; }
     InfoBar *readOnlyBar() const { return m_readOnlyBar; }
@@ -86,6 +88,9 @@ private:
     void buildDocks();
     void buildActions();
     void buildStatusBar();
+    void buildStatistics();
+    void syncStatistics();
+    void showExportDialog();
     QAction *addAction(QMenu *menu, const QString &name, const QString &text, const QKeySequence &shortcut,
                        const QString &tip, const std::function<void()> &slot);
     void restoreSettings();
@@ -112,6 +117,8 @@ private:
     QUndoStack *m_undo = nullptr;
     Curator *m_curator = nullptr;
     TrashDialog *m_trash = nullptr;
+    StatisticsView *m_stats = nullptr;
+    bool m_statsStale = false; // recomputed when the statistics tab is shown
     QStackedWidget *m_stack = nullptr;
     EmptyState *m_empty = nullptr;
     QTabWidget *m_tabs = nullptr;

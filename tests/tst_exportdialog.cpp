@@ -1,0 +1,250 @@
+// The statistics tab and File > Export… of the main window, driven on the offscreen platform with
+// isolated settings and a real dataset file.
+#include "curator.h"
+#include "exportdialog.h"
+#include "filterpanel.h"
+#include "guitestutil.h"
+#include "mainwindow.h"
+#include "pairtablemodel.h"
+#include "stats/statisticsview.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+using namespace pairlens::ui;
+
+namespace {
+constexpr int kPairs = 400;
+constexpr int kTimeout = 60000;
+} // namespace
+
+class TstExportDialog : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void statisticsTabShowsTotals();
+    void statisticsFollowFilter();
+    void exportEverythingAnonymized();
+    void exportSelectedRows();
+    void invalidOptionsAreExplained();
+
+private:
+    void openWindow();
+    ExportDialog *openExportDialog();
+    QList<QByteArray> lines(const QString &path);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<MainWindow> m_window;
+    QString m_path;
+};
+
+void TstExportDialog::initTestCase()
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
+void TstExportDialog::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    test::isolateSettings(*m_dir);
+    m_path = m_dir->filePath(u"pairs.pairlens"_s);
+}
+
+void TstExportDialog::cleanup()
+{
+    for (QWidget *w : QApplication::topLevelWidgets())
+        if (auto *box = qobject_cast<QMessageBox *>(w))
+            box->close();
+    m_window.reset();
+    m_dir.reset();
+}
+
+void TstExportDialog::openWindow()
+{
+    QVERIFY(test::makeDemoDataset(m_path, kPairs));
+    m_window = std::make_unique<MainWindow>();
+    m_window->filterPanel()->setDebounceInterval(50);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(m_window->openDataset(m_path));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->model()->rowCount(), kPairs, kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->model()->pairAt(0), kTimeout);
+}
+
+ExportDialog *TstExportDialog::openExportDialog()
+{
+    auto *action = m_window->findChild<QAction *>(u"actionExport"_s);
+    if (!action || !action->isEnabled())
+        return nullptr;
+    action->trigger();
+    return m_window->findChild<ExportDialog *>(u"exportDialog"_s);
+}
+
+QList<QByteArray> TstExportDialog::lines(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QList<QByteArray> result;
+    for (const QByteArray &line : file.readAll().split('\n'))
+        if (!line.trimmed().isEmpty())
+            result << line;
+    return result;
+}
+
+void TstExportDialog::statisticsTabShowsTotals()
+{
+    openWindow();
+    StatisticsView *view = m_window->statisticsView();
+    QVERIFY(view);
+    auto *tabs = m_window->findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    QCOMPARE(tabs->count(), 2);
+    QVERIFY(tabs->tabBar()->isVisible());
+    QCOMPARE(tabs->indexOf(view), 1);
+
+    // Hidden, the tab computes nothing; shown, it computes the dataset's figures.
+    QVERIFY(!view->hasStatistics());
+    tabs->setCurrentWidget(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->hasStatistics() && !view->isBusy(), kTimeout);
+    QCOMPARE(view->dataset(), m_path);
+    QCOMPARE(view->statistics().totalPairs, qint64(kPairs));
+
+    // A delete (and its undo) refreshes the figures.
+    m_window->tableView()->selectRow(0);
+    m_window->curator()->confirm = [](const QString &, const QString &) { return true; };
+    tabs->setCurrentIndex(0);
+    QMetaObject::invokeMethod(m_window->findChild<QAction *>(u"actionDelete"_s), "trigger");
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->model()->rowCount(), kPairs - 1, kTimeout);
+    tabs->setCurrentWidget(view);
+    QTRY_COMPARE_WITH_TIMEOUT(view->statistics().totalPairs, qint64(kPairs - 1), kTimeout);
+}
+
+void TstExportDialog::statisticsFollowFilter()
+{
+    openWindow();
+    StatisticsView *view = m_window->statisticsView();
+    auto *tabs = m_window->findChild<QTabWidget *>();
+    tabs->setCurrentWidget(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->hasStatistics() && !view->isBusy(), kTimeout);
+    const qint64 failed = view->statistics().failedPairs;
+    QVERIFY(failed > 0 && failed < kPairs);
+
+    // A filter asked for by the view (a chart click) reaches the table and the view.
+    Filter filter;
+    filter.success = Filter::Success::FailedOnly;
+    emit view->filterRequested(filter);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->model()->rowCount(), int(failed), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view->hasStatistics() && !view->isBusy() && view->statistics().totalPairs == failed, kTimeout);
+    QVERIFY(m_window->filterPanel()->filter().success == Filter::Success::FailedOnly);
+}
+
+void TstExportDialog::exportEverythingAnonymized()
+{
+    openWindow();
+    // An e-mail address the export must not contain.
+    QString email;
+    {
+        QString error;
+        auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+        QVERIFY(ds);
+        const QRegularExpression re(u"[a-z]+\\.[a-z]+\\d*@[a-z0-9-]+(\\.[a-z0-9-]+)+"_s,
+                                    QRegularExpression::CaseInsensitiveOption);
+        PairStore(*ds).forEach(Filter{}, PairStore::Sort{}, [&](const Pair &p) {
+            const auto m = re.match(p.naturalLanguageQuery + u' ' + p.sqlQuery);
+            if (m.hasMatch())
+                email = m.captured();
+            return !m.hasMatch();
+        });
+    }
+    QVERIFY2(!email.isEmpty(), "the demo dataset should hold an e-mail address");
+
+    ExportDialog *dialog = openExportDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    auto *anonymize = dialog->findChild<QCheckBox *>(u"exportAnonymize"_s);
+    QVERIFY(anonymize && anonymize->isChecked());
+    QVERIFY(!dialog->findChild<QLabel *>(u"exportAnonymizeWarning"_s)->isVisible());
+    anonymize->setChecked(false);
+    QVERIFY(dialog->findChild<QLabel *>(u"exportAnonymizeWarning"_s)->isVisible());
+    anonymize->setChecked(true);
+
+    dialog->setFormat(exporting::Format::Jsonl);
+    dialog->setScope(ExportDialog::Scope::Everything);
+    const QString target = m_dir->filePath(u"out.jsonl"_s);
+    dialog->setTarget(target);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(u"exportStart"_s), Qt::LeftButton);
+
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(target), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->findChild<QMessageBox *>(u"exportResult"_s), kTimeout);
+    auto *box = m_window->findChild<QMessageBox *>(u"exportResult"_s);
+    QVERIFY2(box->text().contains(QDir::toNativeSeparators(target)), qPrintable(box->text()));
+    QVERIFY(box->text().contains(u"manifest"_s));
+
+    const QList<QByteArray> exported = lines(target);
+    QCOMPARE(exported.size(), kPairs);
+    for (const QByteArray &line : exported) {
+        QJsonParseError error;
+        QVERIFY(QJsonDocument::fromJson(line, &error).isObject());
+    }
+    QFile file(target);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY2(!file.readAll().contains(email.toUtf8()), qPrintable(email));
+
+    // The format and folder are remembered.
+    QCOMPARE(QSettings().value(u"export/format"_s).toString(), u"jsonl"_s);
+    QCOMPARE(QSettings().value(u"export/folder"_s).toString(), QFileInfo(target).absolutePath());
+}
+
+void TstExportDialog::exportSelectedRows()
+{
+    openWindow();
+    QTableView *view = m_window->tableView();
+    view->selectionModel()->select(QItemSelection(view->model()->index(2, 0), view->model()->index(8, 0)),
+                                   QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    ExportDialog *dialog = openExportDialog();
+    QVERIFY(dialog);
+    dialog->setFormat(exporting::Format::Csv);
+    dialog->setScope(ExportDialog::Scope::Selection);
+    QCOMPARE(dialog->scope(), ExportDialog::Scope::Selection);
+    const QString target = m_dir->filePath(u"selected.csv"_s);
+    dialog->setTarget(target);
+    QSignalSpy finished(dialog, &ExportDialog::exportFinished);
+    dialog->startExport();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeout);
+    QVERIFY(QFile::exists(target));
+    QCOMPARE(lines(target).size(), 1 + 7); // the header and the seven selected pairs
+}
+
+void TstExportDialog::invalidOptionsAreExplained()
+{
+    openWindow();
+    ExportDialog *dialog = openExportDialog();
+    QVERIFY(dialog);
+    dialog->setTarget({});
+    dialog->startExport();
+    auto *problem = dialog->findChild<QLabel *>(u"exportProblem"_s);
+    QVERIFY(problem && problem->isVisible() && !problem->text().isEmpty());
+    QVERIFY(!dialog->isRunning());
+    QVERIFY(dialog->isVisible());
+}
+
+QTEST_MAIN(TstExportDialog)
+#include "tst_exportdialog.moc"

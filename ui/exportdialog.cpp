@@ -1,0 +1,421 @@
+#include "exportdialog.h"
+
+#include "dataset/dataset.h"
+#include "dataset/pairstore.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::ui {
+
+using exporting::ExportOptions;
+using exporting::ExportResult;
+using exporting::Format;
+
+struct ExportDialog::RunState
+{
+    std::atomic_bool cancel = false;
+    std::atomic<qint64> done = 0;
+    std::atomic<qint64> total = 0;
+};
+
+namespace {
+
+const QString kFormatKey = u"export/format"_s;
+const QString kFolderKey = u"export/folder"_s;
+
+// Runs on a pool thread: its own connection to the dataset, the selection's rows resolved there.
+ExportResult runExport(ExportOptions options, QString location, bool readOnly, Selection selection,
+                       bool resolveSelection, std::shared_ptr<std::atomic_bool> cancel,
+                       std::shared_ptr<std::atomic<qint64>> done, std::shared_ptr<std::atomic<qint64>> total)
+{
+    ExportResult result;
+    QString error;
+    std::unique_ptr<Dataset> ds =
+        Dataset::open(location, readOnly ? Dataset::Mode::ReadOnly : Dataset::Mode::OpenExisting, &error);
+    if (!ds) {
+        result.error = error;
+        return result;
+    }
+    if (ds->isReadOnly())
+        options.audit = false; // a read-only dataset has no audit log to write to
+    if (resolveSelection) {
+        PairStore store(*ds);
+        QList<qint64> ids = selection.rowIds;
+        for (const auto &range : selection.ranges)
+            ids += store.rowIds(selection.filter, selection.sort, int(range.second), range.first);
+        Filter filter;
+        filter.scope = selection.filter.scope;
+        filter.rowIds = ids;
+        filter.restrictToRowIds = true;
+        options.filter = filter;
+    }
+    const Progress progress(
+        [done, total](qint64 d, qint64 t, const QString &) {
+            done->store(d);
+            total->store(t);
+        },
+        cancel.get());
+    return exporting::Exporter(*ds, options).run(progress);
+}
+
+} // namespace
+
+ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_source(std::move(source))
+{
+    setObjectName(u"exportDialog"_s);
+    setWindowTitle(tr("Export Pairs"));
+    const QSettings settings;
+
+    m_format = new QComboBox;
+    m_format->setObjectName(u"exportFormat"_s);
+    for (Format f : exporting::allFormats())
+        m_format->addItem(exporting::formatName(f), int(f));
+    if (const auto f = exporting::formatFromName(settings.value(kFormatKey).toString()))
+        m_format->setCurrentIndex(m_format->findData(int(*f)));
+
+    auto *scopeBox = new QWidget;
+    auto *scopeLayout = new QVBoxLayout(scopeBox);
+    scopeLayout->setContentsMargins(0, 0, 0, 0);
+    m_scope = new QButtonGroup(this);
+    auto *scopeFilter =
+        new QRadioButton(tr("Pairs matching the current filter (%L1)").arg(m_source.filterCount));
+    scopeFilter->setObjectName(u"exportScopeFilter"_s);
+    m_scopeSelection = new QRadioButton(tr("Selected rows (%L1)").arg(m_source.selectedCount));
+    m_scopeSelection->setObjectName(u"exportScopeSelection"_s);
+    m_scopeSelection->setEnabled(m_source.selectedCount > 0);
+    auto *scopeAll = new QRadioButton(tr("Every pair in the dataset (%L1)").arg(m_source.total));
+    scopeAll->setObjectName(u"exportScopeAll"_s);
+    m_scope->addButton(scopeFilter, int(Scope::Filter));
+    m_scope->addButton(m_scopeSelection, int(Scope::Selection));
+    m_scope->addButton(scopeAll, int(Scope::Everything));
+    scopeFilter->setChecked(true);
+    for (QAbstractButton *b : m_scope->buttons())
+        scopeLayout->addWidget(b);
+
+    m_target = new QLineEdit;
+    m_target->setObjectName(u"exportTarget"_s);
+    m_target->setMinimumWidth(360);
+    auto *browse = new QPushButton(tr("Browse…"));
+    browse->setObjectName(u"exportBrowse"_s);
+    auto *targetRow = new QHBoxLayout;
+    targetRow->addWidget(m_target, 1);
+    targetRow->addWidget(browse);
+    const QString folder =
+        settings.value(kFolderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+            .toString();
+    const QString base = QFileInfo(m_source.location).completeBaseName();
+    m_target->setText(QDir(folder).filePath(
+        base + u'.' + exporting::formatExtension(Format(m_format->currentData().toInt()))));
+
+    m_anonymize = new QCheckBox(tr("Anonymize personal data"));
+    m_anonymize->setObjectName(u"exportAnonymize"_s);
+    m_anonymize->setChecked(true);
+    m_anonymizeWarning = new QLabel(tr(
+        "<b>Anonymization is off:</b> the export holds the original values, including any personal data."));
+    m_anonymizeWarning->setObjectName(u"exportAnonymizeWarning"_s);
+    m_anonymizeWarning->setWordWrap(true);
+    m_anonymizeWarning->setStyleSheet(u"color: #b3261e;"_s);
+    m_gzip = new QCheckBox(tr("Compress with gzip"));
+    m_gzip->setObjectName(u"exportGzip"_s);
+    m_split = new QCheckBox(tr("Split into training and validation files, training share:"));
+    m_split->setObjectName(u"exportSplit"_s);
+    m_splitRatio = new QDoubleSpinBox;
+    m_splitRatio->setObjectName(u"exportSplitRatio"_s);
+    m_splitRatio->setRange(0.5, 0.99);
+    m_splitRatio->setSingleStep(0.05);
+    m_splitRatio->setDecimals(2);
+    m_splitRatio->setValue(0.9);
+    auto *splitRow = new QHBoxLayout;
+    splitRow->addWidget(m_split);
+    splitRow->addWidget(m_splitRatio);
+    splitRow->addStretch(1);
+    m_dedupe = new QCheckBox(tr("Remove duplicates (same question and SQL)"));
+    m_dedupe->setObjectName(u"exportDedupe"_s);
+    m_includeFailed = new QCheckBox(tr("Include failed pairs"));
+    m_includeFailed->setObjectName(u"exportIncludeFailed"_s);
+    m_includeFailed->setToolTip(
+        tr("The fine-tuning formats export successful pairs only unless this is set."));
+
+    auto *options = new QGroupBox(tr("Options"));
+    auto *optionsLayout = new QVBoxLayout(options);
+    optionsLayout->addWidget(m_anonymize);
+    optionsLayout->addWidget(m_anonymizeWarning);
+    optionsLayout->addWidget(m_gzip);
+    optionsLayout->addLayout(splitRow);
+    optionsLayout->addWidget(m_dedupe);
+    optionsLayout->addWidget(m_includeFailed);
+
+    m_systemPrompt = new QLineEdit;
+    m_systemPrompt->setObjectName(u"exportSystemPrompt"_s);
+    m_systemPrompt->setPlaceholderText(exporting::defaultSystemPrompt());
+    m_systemPrompt->setToolTip(tr("The system message of the chat formats; empty uses the default."));
+    m_template = new QLineEdit;
+    m_template->setObjectName(u"exportTemplate"_s);
+    m_template->setToolTip(tr("Placeholders: {question}, {database_type}, {database_name}, {tables}, "
+                              "{query_type}. Empty uses the format's default."));
+    auto *templates = new QGroupBox(tr("Fine-tuning prompt"));
+    templates->setObjectName(u"exportTemplates"_s);
+    auto *templatesLayout = new QFormLayout(templates);
+    templatesLayout->addRow(tr("System prompt:"), m_systemPrompt);
+    templatesLayout->addRow(tr("Prompt template:"), m_template);
+
+    m_problem = new QLabel;
+    m_problem->setObjectName(u"exportProblem"_s);
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(u"color: #b3261e;"_s);
+    m_problem->hide();
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
+    m_exportButton = buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
+    m_exportButton->setObjectName(u"exportStart"_s);
+    m_exportButton->setDefault(true);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Format:"), m_format);
+    form->addRow(tr("Pairs:"), scopeBox);
+    form->addRow(tr("File:"), targetRow);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(options);
+    layout->addWidget(templates);
+    layout->addWidget(m_problem);
+    layout->addStretch(1);
+    layout->addWidget(buttons);
+
+    connect(browse, &QPushButton::clicked, this, &ExportDialog::chooseTarget);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::startExport);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_format, &QComboBox::currentIndexChanged, this, [this] {
+        // Keep the file name's extension in step with the format.
+        const QString path = m_target->text().trimmed();
+        if (!path.isEmpty()) {
+            QFileInfo info(path);
+            const QString name = info.completeBaseName().section(u'.', 0, 0);
+            const Format format = Format(m_format->currentData().toInt());
+            m_target->setText(info.dir().filePath(name + u'.' + exporting::formatExtension(format)));
+        }
+        updateControls();
+    });
+    connect(m_anonymize, &QCheckBox::toggled, this, &ExportDialog::updateControls);
+    connect(m_split, &QCheckBox::toggled, this, &ExportDialog::updateControls);
+    updateControls();
+}
+
+ExportDialog::~ExportDialog()
+{
+    if (m_state)
+        m_state->cancel.store(true); // the worker stops soon and leaves nothing behind
+}
+
+ExportOptions ExportDialog::options() const
+{
+    ExportOptions o;
+    o.format = Format(m_format->currentData().toInt());
+    o.target = m_target->text().trimmed();
+    switch (scope()) {
+    case Scope::Filter:
+        o.filter = m_source.filter;
+        break;
+    case Scope::Selection:
+        o.filter = m_source.selection.filter; // narrowed to the rows on the worker
+        break;
+    case Scope::Everything:
+        o.filter = Filter{};
+        break;
+    }
+    o.anonymize = m_anonymize->isChecked();
+    o.gzip = m_gzip->isChecked();
+    o.split = m_split->isChecked() ? m_splitRatio->value() : 0.0;
+    o.dedupe = m_dedupe->isChecked();
+    if (exporting::isTrainingFormat(o.format)) {
+        o.includeFailed = m_includeFailed->isChecked();
+        if (!m_systemPrompt->text().trimmed().isEmpty())
+            o.systemPrompt = m_systemPrompt->text().trimmed();
+        o.promptTemplate = m_template->text().trimmed();
+    }
+    o.audit = !m_source.readOnly;
+    return o;
+}
+
+ExportDialog::Scope ExportDialog::scope() const
+{
+    return Scope(m_scope->checkedId());
+}
+
+void ExportDialog::setFormat(Format format)
+{
+    m_format->setCurrentIndex(m_format->findData(int(format)));
+}
+
+void ExportDialog::setScope(Scope scope)
+{
+    if (QAbstractButton *b = m_scope->button(int(scope)); b && b->isEnabled())
+        b->setChecked(true);
+}
+
+void ExportDialog::setTarget(const QString &path)
+{
+    m_target->setText(path);
+}
+
+void ExportDialog::chooseTarget()
+{
+    const Format format = options().format;
+    const QString ext = exporting::formatExtension(format);
+    QFileDialog dialog(this, tr("Export To"), m_target->text());
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setDefaultSuffix(ext);
+    dialog.setNameFilters({tr("%1 files (*.%2)").arg(ext.toUpper(), ext), tr("All files (*)")});
+    if (dialog.exec() == QDialog::Accepted && !dialog.selectedFiles().isEmpty())
+        m_target->setText(QDir::toNativeSeparators(dialog.selectedFiles().constFirst()));
+}
+
+void ExportDialog::updateControls()
+{
+    const Format format = Format(m_format->currentData().toInt());
+    const bool training = exporting::isTrainingFormat(format);
+    m_anonymizeWarning->setVisible(!m_anonymize->isChecked());
+    m_splitRatio->setEnabled(m_split->isChecked());
+    m_includeFailed->setEnabled(training);
+    m_systemPrompt->setEnabled(format == Format::OpenAiChat || format == Format::AnthropicChat);
+    m_template->setEnabled(training);
+    m_template->setPlaceholderText(training ? exporting::defaultTemplate(format) : QString());
+    m_problem->hide();
+}
+
+void ExportDialog::showProblem(const QString &text)
+{
+    m_problem->setText(text);
+    m_problem->setVisible(!text.isEmpty());
+}
+
+void ExportDialog::startExport()
+{
+    if (m_running)
+        return;
+    const ExportOptions o = options();
+    if (o.target.isEmpty()) {
+        showProblem(tr("Choose the file to export to."));
+        return;
+    }
+    if (const QString problem = o.validate(); !problem.isEmpty()) {
+        showProblem(problem);
+        return;
+    }
+    showProblem({});
+    QSettings settings;
+    settings.setValue(kFormatKey, exporting::formatName(o.format));
+    settings.setValue(kFolderKey, QFileInfo(o.target).absolutePath());
+
+    m_running = true;
+    m_exportButton->setEnabled(false);
+    m_state = std::make_shared<RunState>();
+    const qint64 expected = scope() == Scope::Selection ? m_source.selectedCount
+                            : scope() == Scope::Filter  ? m_source.filterCount
+                                                        : m_source.total;
+    m_progress = new QProgressDialog(tr("Exporting %L1 pairs…").arg(expected), tr("Cancel"), 0, 0, this);
+    m_progress->setObjectName(u"exportProgress"_s);
+    m_progress->setWindowTitle(tr("Export"));
+    m_progress->setMinimumDuration(300);
+    m_progress->setAutoClose(false);
+    m_progress->setAutoReset(false);
+    const std::shared_ptr<RunState> state = m_state;
+    connect(m_progress, &QProgressDialog::canceled, this, [state] { state->cancel.store(true); });
+    auto *timer = new QTimer(m_progress);
+    timer->setInterval(100);
+    connect(timer, &QTimer::timeout, m_progress, [this, state] {
+        const qint64 total = state->total.load();
+        if (total > 0 && m_progress->maximum() != 1000)
+            m_progress->setMaximum(1000);
+        if (total > 0)
+            m_progress->setValue(int(std::min<qint64>(1000, state->done.load() * 1000 / total)));
+        m_progress->setLabelText(tr("Exported %L1 of %L2 pairs…").arg(state->done.load()).arg(total));
+    });
+    timer->start();
+
+    // The worker shares the counters through aliasing pointers into the same RunState.
+    auto cancel = std::shared_ptr<std::atomic_bool>(state, &state->cancel);
+    auto done = std::shared_ptr<std::atomic<qint64>>(state, &state->done);
+    auto total = std::shared_ptr<std::atomic<qint64>>(state, &state->total);
+    auto *watcher = new QFutureWatcher<ExportResult>(this);
+    connect(watcher, &QFutureWatcher<ExportResult>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        finish(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(runExport, o, m_source.location, m_source.readOnly,
+                                         m_source.selection, scope() == Scope::Selection, cancel, done,
+                                         total));
+}
+
+QString ExportDialog::summary(const ExportResult &r)
+{
+    QStringList paths;
+    for (const exporting::ExportedFile &f : r.files)
+        paths << QDir::toNativeSeparators(f.path);
+    QString text = r.manifestPath.isEmpty()
+                       ? tr("Exported %n pair(s) to %1.", nullptr, int(r.count)).arg(paths.join(u", "_s))
+                       : tr("Exported %n pair(s) to %1 (manifest: %2).", nullptr, int(r.count))
+                             .arg(paths.join(u", "_s), QDir::toNativeSeparators(r.manifestPath));
+    if (r.duplicates > 0)
+        text += u' ' + tr("%n duplicate(s) removed.", nullptr, int(r.duplicates));
+    return text;
+}
+
+void ExportDialog::finish(const ExportResult &result)
+{
+    m_result = result;
+    m_running = false;
+    m_state.reset();
+    if (m_progress) {
+        m_progress->deleteLater();
+        m_progress = nullptr;
+    }
+    m_exportButton->setEnabled(true);
+    emit exportFinished(result);
+    if (result.cancelled) {
+        showProblem(tr("Export cancelled; nothing was written."));
+        return;
+    }
+    if (!result.ok) {
+        showProblem(result.error.isEmpty() ? tr("The export failed.") : result.error);
+        return;
+    }
+    QString text = summary(result);
+    for (const QString &w : result.warnings)
+        text += u'\n' + tr("Warning: %1").arg(w);
+    auto *box =
+        new QMessageBox(QMessageBox::Information, tr("Export"), text, QMessageBox::Ok, parentWidget());
+    box->setObjectName(u"exportResult"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    accept();
+}
+
+} // namespace pairlens::ui

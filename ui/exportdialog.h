@@ -1,0 +1,101 @@
+#pragma once
+
+#include "datasetworker.h"
+#include "export/exporter.h"
+
+#include <QDialog>
+
+#include <memory>
+
+class QButtonGroup;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressDialog;
+class QPushButton;
+class QRadioButton;
+
+namespace pairlens::ui {
+
+// File > Export…: the format, which pairs (the table's filter, the selected rows or everything),
+// the target file and the options of exporting::ExportOptions. The export runs with the core
+// Exporter on a worker thread that opens its own connection to the dataset, behind a progress
+// dialog whose Cancel stops it (nothing is left at the target then).
+class ExportDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    enum class Scope
+    {
+        Filter,
+        Selection,
+        Everything,
+    };
+
+    struct Source
+    {
+        QString location;
+        bool readOnly = false;
+        Filter filter;          // the table's filter
+        qint64 filterCount = 0; // pairs matching it
+        Selection selection;    // the selected rows (resolved on the worker)
+        qint64 selectedCount = 0;
+        qint64 total = 0; // live pairs in the dataset
+    };
+
+    explicit ExportDialog(Source source, QWidget *parent = nullptr);
+    ~ExportDialog() override;
+
+    // The options the widgets describe (the target and filter included; the selection's rows are
+    // resolved when the export runs).
+    exporting::ExportOptions options() const;
+    Scope scope() const;
+    void setFormat(exporting::Format format);
+    void setScope(Scope scope);
+    void setTarget(const QString &path);
+    bool isRunning() const { return m_running; }
+    const exporting::ExportResult &result() const { return m_result; }
+
+    // The sentence shown after an export.
+    static QString summary(const exporting::ExportResult &result);
+
+public slots:
+    // Validates and starts the export (the Export button).
+    void startExport();
+
+signals:
+    void exportFinished(const pairlens::exporting::ExportResult &result);
+
+private:
+    void chooseTarget();
+    void updateControls();
+    void finish(const exporting::ExportResult &result);
+    void showProblem(const QString &text);
+
+    Source m_source;
+    exporting::ExportResult m_result;
+    bool m_running = false;
+    struct RunState;
+    std::shared_ptr<RunState> m_state;
+
+    QComboBox *m_format = nullptr;
+    QButtonGroup *m_scope = nullptr;
+    QRadioButton *m_scopeSelection = nullptr;
+    QLineEdit *m_target = nullptr;
+    QCheckBox *m_anonymize = nullptr;
+    QLabel *m_anonymizeWarning = nullptr;
+    QCheckBox *m_gzip = nullptr;
+    QCheckBox *m_split = nullptr;
+    QDoubleSpinBox *m_splitRatio = nullptr;
+    QCheckBox *m_dedupe = nullptr;
+    QCheckBox *m_includeFailed = nullptr;
+    QLineEdit *m_systemPrompt = nullptr;
+    QLineEdit *m_template = nullptr;
+    QLabel *m_problem = nullptr;
+    QPushButton *m_exportButton = nullptr;
+    QProgressDialog *m_progress = nullptr;
+};
+
+} // namespace pairlens::ui
