@@ -273,6 +273,13 @@
     </message>
 </context>
 <context>
+    <name>Deriver</name>
+    <message>
+        <source>The dataset is read-only.</source>
+        <translation>Der Datensatz ist schreibgeschützt.</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <source>Cannot read the dataset: %1</source>
@@ -1046,12 +1053,12 @@
         <translation>Fundorte: Frage %1 Funde in %2 Paaren; SQL %3 in %4; Metadaten %5</translation>
     </message>
     <message>
-        <source>%1 in %2</source>
-        <translation>%1 in %2</translation>
-    </message>
-    <message>
         <source>not scanned</source>
         <translation>nicht durchsucht</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
     </message>
     <message>
         <source>Database names: %1 distinct in %2 pairs, replaced with operator %3.</source>
@@ -1224,6 +1231,98 @@
     <message>
         <source>SQL lengths (characters):</source>
         <translation>SQL-Längen (Zeichen):</translation>
+    </message>
+    <message>
+        <source>Anonymization settings of %1:</source>
+        <translation>Anonymisierungseinstellungen von %1:</translation>
+    </message>
+    <message>
+        <source>scanned</source>
+        <translation>durchsucht</translation>
+    </message>
+    <message>
+        <source>No custom patterns.</source>
+        <translation>Keine eigenen Muster.</translation>
+    </message>
+    <message>
+        <source>Custom patterns:</source>
+        <translation>Eigene Muster:</translation>
+    </message>
+    <message>
+        <source>Shows or changes how a dataset is anonymized: the operator per kind of PII (mask, pseudonym, redact, hash, keep), custom patterns and whether metadata is scanned. Used by the preview, scan and every export. The dataset&apos;s key is never shown.</source>
+        <translation>Zeigt oder ändert, wie ein Datensatz anonymisiert wird: den Operator je PII-Art (mask, pseudonym, redact, hash, keep), eigene Muster und ob Metadaten durchsucht werden. Gilt für die Vorschau, den Scan und jeden Export. Der Schlüssel des Datensatzes wird nie angezeigt.</translation>
+    </message>
+    <message>
+        <source>Set the operator of a kind: KIND=OP, e.g. email=pseudonym (kinds: email, phone, ssn, credit_card, ip_address, iban, database_name). Repeatable.</source>
+        <translation>Den Operator einer Art festlegen: KIND=OP, z. B. email=pseudonym (Arten: email, phone, ssn, credit_card, ip_address, iban, database_name). Mehrfach angebbar.</translation>
+    </message>
+    <message>
+        <source>Add or replace a custom pattern: NAME=REGEX (PCRE syntax). Repeatable.</source>
+        <translation>Ein eigenes Muster hinzufügen oder ersetzen: NAME=REGEX (PCRE-Syntax). Mehrfach angebbar.</translation>
+    </message>
+    <message>
+        <source>Operator of the patterns added with --add-pattern (default redact).</source>
+        <translation>Operator der mit --add-pattern hinzugefügten Muster (Standard: redact).</translation>
+    </message>
+    <message>
+        <source>Remove the custom pattern NAME. Repeatable.</source>
+        <translation>Das eigene Muster NAME entfernen. Mehrfach angebbar.</translation>
+    </message>
+    <message>
+        <source>Scan string values in metadata: on or off.</source>
+        <translation>Zeichenkettenwerte in Metadaten durchsuchen: on oder off.</translation>
+    </message>
+    <message>
+        <source>Print the settings as JSON.</source>
+        <translation>Die Einstellungen als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>--operator: &quot;%1&quot; is not KIND=OP with OP one of %2.</source>
+        <translation>--operator: &quot;%1&quot; hat nicht die Form KIND=OP mit OP aus %2.</translation>
+    </message>
+    <message>
+        <source>--operator: unknown kind &quot;%1&quot;.</source>
+        <translation>--operator: unbekannte Art &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <source>--pattern-operator: use one of %1.</source>
+        <translation>--pattern-operator: Verwenden Sie eines von %1.</translation>
+    </message>
+    <message>
+        <source>--remove-pattern: there is no custom pattern named &quot;%1&quot;.</source>
+        <translation>--remove-pattern: Es gibt kein eigenes Muster namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <source>--add-pattern: &quot;%1&quot; is not NAME=REGEX.</source>
+        <translation>--add-pattern: &quot;%1&quot; hat nicht die Form NAME=REGEX.</translation>
+    </message>
+    <message>
+        <source>--scan-metadata takes on or off.</source>
+        <translation>--scan-metadata erwartet on oder off.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>Es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>%1 is read-only; nothing was changed.</source>
+        <translation>%1 ist schreibgeschützt; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1.</source>
+        <translation>In %1 kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>rescan</source>
+        <translation>Erneuter Scan</translation>
+    </message>
+    <message>
+        <source>The settings were saved, but the PII kinds could not be updated: %1</source>
+        <translation>Die Einstellungen wurden gespeichert, aber die PII-Arten konnten nicht aktualisiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Custom patterns changed: PII kinds updated for %1 pairs.</source>
+        <translation>Eigene Muster geändert: PII-Arten für %1 Paare aktualisiert.</translation>
     </message>
 </context>
 <context>
@@ -1439,6 +1538,158 @@
     <message>
         <source>Recent datasets</source>
         <translation>Zuletzt verwendete Datensätze</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::ExportDialog</name>
+    <message>
+        <source>Export Pairs</source>
+        <translation>Paare exportieren</translation>
+    </message>
+    <message>
+        <source>Pairs matching the current filter (%L1)</source>
+        <translation>Paare, die dem aktuellen Filter entsprechen (%L1)</translation>
+    </message>
+    <message>
+        <source>Selected rows (%L1)</source>
+        <translation>Ausgewählte Zeilen (%L1)</translation>
+    </message>
+    <message>
+        <source>Every pair in the dataset (%L1)</source>
+        <translation>Alle Paare des Datensatzes (%L1)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Anonymize personal data</source>
+        <translation>Personenbezogene Daten anonymisieren</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Anonymization is off:&lt;/b&gt; the export holds the original values, including any personal data.</source>
+        <translation>&lt;b&gt;Die Anonymisierung ist ausgeschaltet:&lt;/b&gt; Der Export enthält die Originalwerte, einschließlich aller personenbezogenen Daten.</translation>
+    </message>
+    <message>
+        <source>Compress with gzip</source>
+        <translation>Mit gzip komprimieren</translation>
+    </message>
+    <message>
+        <source>Split into training and validation files, training share:</source>
+        <translation>In Trainings- und Validierungsdatei aufteilen, Trainingsanteil:</translation>
+    </message>
+    <message>
+        <source>Remove duplicates (same question and SQL)</source>
+        <translation>Duplikate entfernen (gleiche Frage und gleiches SQL)</translation>
+    </message>
+    <message>
+        <source>Include failed pairs</source>
+        <translation>Fehlgeschlagene Paare einbeziehen</translation>
+    </message>
+    <message>
+        <source>The fine-tuning formats export successful pairs only unless this is set.</source>
+        <translation>Die Fine-Tuning-Formate exportieren nur erfolgreiche Paare, sofern dies nicht gesetzt ist.</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>Optionen</translation>
+    </message>
+    <message>
+        <source>The system message of the chat formats; empty uses the default.</source>
+        <translation>Die Systemnachricht der Chat-Formate; leer bedeutet Standard.</translation>
+    </message>
+    <message>
+        <source>Placeholders: {question}, {database_type}, {database_name}, {tables}, {query_type}. Empty uses the format&apos;s default.</source>
+        <translation>Platzhalter: {question}, {database_type}, {database_name}, {tables}, {query_type}. Leer bedeutet den Standard des Formats.</translation>
+    </message>
+    <message>
+        <source>Fine-tuning prompt</source>
+        <translation>Fine-Tuning-Prompt</translation>
+    </message>
+    <message>
+        <source>System prompt:</source>
+        <translation>Systemprompt:</translation>
+    </message>
+    <message>
+        <source>Prompt template:</source>
+        <translation>Prompt-Vorlage:</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <source>Pairs:</source>
+        <translation>Paare:</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Datei:</translation>
+    </message>
+    <message>
+        <source>Export To</source>
+        <translation>Exportieren nach</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>%1-Dateien (*.%2)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Choose the file to export to.</source>
+        <translation>Wählen Sie die Datei, in die exportiert wird.</translation>
+    </message>
+    <message>
+        <source>Exporting %L1 pairs…</source>
+        <translation>%L1 Paare werden exportiert…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Exported %L1 of %L2 pairs…</source>
+        <translation>%L1 von %L2 Paaren exportiert…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n pair(s) to %1.</source>
+        <translation>
+            <numerusform>%n Paar nach %1 exportiert.</numerusform>
+            <numerusform>%n Paare nach %1 exportiert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n pair(s) to %1 (manifest: %2).</source>
+        <translation>
+            <numerusform>%n Paar nach %1 exportiert (Manifest: %2).</numerusform>
+            <numerusform>%n Paare nach %1 exportiert (Manifest: %2).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicate(s) removed.</source>
+        <translation>
+            <numerusform>%n Duplikat entfernt.</numerusform>
+            <numerusform>%n Duplikate entfernt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>Export abgebrochen; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>The export failed.</source>
+        <translation>Der Export ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
     </message>
 </context>
 <context>
@@ -1732,6 +1983,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>The import failed: %1</source>
         <translation>Der Import ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
     </message>
     <message>
         <source>Open Dataset</source>
