@@ -7,12 +7,15 @@
 #include "dataset/demogenerator.h"
 #include "dataset/pairstore.h"
 #include "datasetsession.h"
+#include "exportdialog.h"
 #include "filterpanel.h"
 #include "mainwindow.h"
 #include "pairtablemodel.h"
 #include "privacy/piikind.h"
+#include "stats/statisticsview.h"
 #include "trashdialog.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -20,6 +23,7 @@
 #include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 
@@ -138,5 +142,25 @@ int main(int argc, char **argv)
     ok = save(trash, out.filePath(u"trash.png"_s)) && ok;
     trash->restoreAll();
     waitFor([&] { return window.session()->trashTotal() == 0; });
+    trash->close();
+
+    // The statistics tab.
+    auto *tabs = window.findChild<QTabWidget *>();
+    StatisticsView *stats = window.statisticsView();
+    tabs->setCurrentWidget(stats);
+    waitFor([&] { return stats->hasStatistics() && !stats->isBusy(); });
+    settle(800);
+    ok = save(&window, out.filePath(u"statistics.png"_s)) && ok;
+    tabs->setCurrentIndex(0);
+
+    // The export dialog.
+    window.findChild<QAction *>(u"actionExport"_s)->trigger();
+    auto *exportDialog = window.findChild<ExportDialog *>(u"exportDialog"_s);
+    if (!exportDialog)
+        return 1;
+    exportDialog->setTarget(QDir::home().filePath(u"exports/demo.jsonl"_s));
+    settle();
+    ok = save(exportDialog, out.filePath(u"export-dialog.png"_s)) && ok;
+    exportDialog->reject();
     return ok ? 0 : 1;
 }

@@ -10,6 +10,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -125,6 +126,12 @@ void TstExportDialog::statisticsTabShowsTotals()
     QTRY_VERIFY_WITH_TIMEOUT(view->hasStatistics() && !view->isBusy(), kTimeout);
     QCOMPARE(view->dataset(), m_path);
     QCOMPARE(view->statistics().totalPairs, qint64(kPairs));
+    // The pair pane makes room for the charts and comes back with the pairs.
+    auto *detailDock = m_window->findChild<QDockWidget *>(u"detailDock"_s);
+    QVERIFY(detailDock && !detailDock->isVisible());
+    tabs->setCurrentIndex(0);
+    QVERIFY(detailDock->isVisible());
+    tabs->setCurrentWidget(view);
 
     // A delete (and its undo) refreshes the figures.
     m_window->tableView()->selectRow(0);

@@ -496,7 +496,18 @@ void MainWindow::buildStatistics()
         m_statsStale = false;
         m_stats->setDataset({});
     });
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::syncStatistics);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        // The pair pane has nothing to show for the charts: it gives them its room while they are
+        // shown and comes back with the pairs.
+        if (m_tabs->currentWidget() == m_stats && m_detailDock->isVisible() && !m_detailDock->isFloating()) {
+            m_detailHiddenForStats = true;
+            m_detailDock->hide();
+        } else if (m_tabs->currentWidget() != m_stats && m_detailHiddenForStats) {
+            m_detailHiddenForStats = false;
+            m_detailDock->show();
+        }
+        syncStatistics();
+    });
     connect(m_stats, &StatisticsView::filterRequested, this, [this](const Filter &filter) {
         m_filters->setFilter(filter);
         m_model->setFilter(filter);
@@ -610,6 +621,10 @@ void MainWindow::restoreSettings()
 
 void MainWindow::saveSettings()
 {
+    if (m_detailHiddenForStats) { // saved as the user left it
+        m_detailHiddenForStats = false;
+        m_detailDock->show();
+    }
     QSettings s;
     s.setValue(u"window/geometry"_s, saveGeometry());
     s.setValue(u"window/state"_s, saveState());

@@ -118,7 +118,8 @@ private:
     Curator *m_curator = nullptr;
     TrashDialog *m_trash = nullptr;
     StatisticsView *m_stats = nullptr;
-    bool m_statsStale = false; // recomputed when the statistics tab is shown
+    bool m_statsStale = false;           // recomputed when the statistics tab is shown
+    bool m_detailHiddenForStats = false; // the pair pane makes room for the charts
     QStackedWidget *m_stack = nullptr;
     EmptyState *m_empty = nullptr;
     QTabWidget *m_tabs = nullptr;
