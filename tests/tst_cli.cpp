@@ -22,6 +22,7 @@ private slots:
     void importReportsLinesAndExitCode();
     void deleteNeedsConfirmationAndRestore();
     void clearErrorsForBadDatasets();
+    void privacySettings();
 
 private:
     struct Run
@@ -227,6 +228,40 @@ void TstCli::clearErrorsForBadDatasets()
     r = run({u"stats"_s, m_dir.filePath(u"nope.pairlens"_s)});
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains(u"does not exist"_s));
+}
+
+void TstCli::privacySettings()
+{
+    const QString ds = m_dir.filePath(u"privacy.pairlens"_s);
+    QCOMPARE(run({u"demo"_s, ds, u"--pairs"_s, u"400"_s}).code, 0);
+    auto customPairs = [&] {
+        const Run r = run({u"stats"_s, ds, u"--pii"_s, u"custom"_s, u"--json"_s});
+        return QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"total_pairs"_s).toInt(-1);
+    };
+    QCOMPARE(customPairs(), 0);
+    // Operators per kind and a custom pattern; the PII kinds follow the new pattern at once.
+    Run r = run({u"privacy"_s, ds, u"--operator"_s, u"email=redact"_s, u"--add-pattern"_s,
+                 u"order_no=order \\d+"_s, u"--json"_s});
+    QCOMPARE(r.code, 0);
+    const QJsonObject settings = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(settings.value(u"operators"_s).toObject().value(u"email"_s).toString(), u"redact"_s);
+    QCOMPARE(settings.value(u"custom_patterns"_s).toArray().size(), 1);
+    QVERIFY(!r.out.contains(u"secret"_s));
+    const int withOrders = customPairs();
+    QVERIFY(withOrders > 0); // "Mark order 306 as shipped" and the like
+    r = run({u"anonymize"_s, u"--dataset"_s, ds}, "Mail jane.doe@gmail.com about order 42\n");
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(u"<EMAIL>"_s) && !r.out.contains(u"order 42"_s), qPrintable(r.out));
+    // A bad pattern is refused with its reason and nothing changes.
+    r = run({u"privacy"_s, ds, u"--add-pattern"_s, u"broken=(unclosed"_s});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(u"broken"_s));
+    QCOMPARE(customPairs(), withOrders);
+    r = run({u"privacy"_s, ds, u"--operator"_s, u"names=mask"_s});
+    QCOMPARE(r.code, 2);
+    r = run({u"privacy"_s, ds, u"--remove-pattern"_s, u"order_no"_s});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(customPairs(), 0);
 }
 
 QTEST_GUILESS_MAIN(TstCli)

@@ -12,6 +12,7 @@ int runChart(const QStringList &args);
 int runScan(const QStringList &args);
 int runAnonymize(const QStringList &args);
 int runExport(const QStringList &args);
+int runPrivacy(const QStringList &args);
 
 const QList<Command> &commands()
 {
@@ -29,6 +30,8 @@ const QList<Command> &commands()
         {u"anonymize"_s, u"anonymize [--dataset DATASET] [--sql] [--json]   stdin lines -> anonymized stdout"_s,
          runAnonymize},
         {u"export"_s, u"export DATASET -o FILE --format FMT [FILTER] [OPTIONS]"_s, runExport},
+        {u"privacy"_s, u"privacy DATASET [--operator KIND=OP] [--add-pattern NAME=REGEX] [--remove-pattern NAME]"_s,
+         runPrivacy},
     };
     return all;
 }

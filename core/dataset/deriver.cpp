@@ -6,6 +6,7 @@
 #include "privacy/anonymizer.h"
 #include "sql/analyzer.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -201,6 +202,70 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
     if (progress)
         progress(done, total);
     return done;
+}
+
+qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
+                          const std::function<bool(qint64, qint64)> &progress) const
+{
+    if (dataset.isReadOnly()) {
+        *error = QCoreApplication::translate("Deriver", "The dataset is read-only.");
+        return -1;
+    }
+    QSqlDatabase &db = dataset.db();
+    QSqlQuery q(db);
+    q.exec(u"SELECT count(*) FROM pairs WHERE query_type IS NOT NULL"_s);
+    const qint64 total = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    qint64 done = 0, changed = 0, lastId = 0;
+    constexpr int kBatch = 5000;
+    QSqlQuery update(db);
+    while (true) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return -1;
+        }
+        q.setForwardOnly(true);
+        q.prepare(u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1) FROM pairs "
+                  "WHERE query_type IS NOT NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
+        q.addBindValue(lastId);
+        if (!q.exec()) {
+            *error = q.lastError().text();
+            db.rollback();
+            return -1;
+        }
+        QList<std::pair<qint64, quint32>> updates;
+        int rows = 0;
+        while (q.next()) {
+            ++rows;
+            lastId = q.value(0).toLongLong();
+            const quint32 mask = m_scanner ? m_scanner(q.value(1).toString(), q.value(2).toString()) : 0;
+            if (q.value(3).toLongLong() != qint64(mask))
+                updates.append({lastId, mask});
+        }
+        q.finish();
+        update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
+        for (const auto &[id, mask] : updates) {
+            update.addBindValue(mask);
+            update.addBindValue(id);
+            if (!update.exec()) {
+                *error = update.lastError().text();
+                db.rollback();
+                return -1;
+            }
+        }
+        if (!db.commit()) {
+            *error = db.lastError().text();
+            db.rollback();
+            return -1;
+        }
+        changed += updates.size();
+        done += rows;
+        if (rows < kBatch || (progress && !progress(done, total)))
+            break;
+    }
+    if (progress)
+        progress(done, total);
+    return changed;
 }
 
 Deriver Deriver::forDataset(Dataset &dataset)

@@ -47,6 +47,12 @@ public:
     qint64 deriveMissing(Dataset &dataset, QString *error,
                          const std::function<bool(qint64, qint64)> &progress = {}) const;
 
+    // Recomputes the PII kinds of every analysed pair (after the dataset's custom patterns changed),
+    // in batches inside transactions. Returns the number of pairs whose kinds changed, or -1 on
+    // error (then nothing of the failing batch is changed).
+    qint64 rescanPii(Dataset &dataset, QString *error,
+                     const std::function<bool(qint64, qint64)> &progress = {}) const;
+
 private:
     PiiScanner m_scanner;
 };
