@@ -172,6 +172,18 @@ void TstAnonymizer::differentKeys()
             Anonymizer(keyed("y")).anonymizeText(text).text);
     QVERIFY(Anonymizer(keyed("x")).anonymizeDatabaseName(u"db") !=
             Anonymizer(keyed("y")).anonymizeDatabaseName(u"db"));
+    // Database names are remembered per thread: alternating anonymizers and names must never see
+    // each other's answers, and a remembered answer equals a fresh one.
+    const Anonymizer x(keyed("x")), y(keyed("y"));
+    const QString xdb = x.anonymizeDatabaseName(u"db"), ydb = y.anonymizeDatabaseName(u"db");
+    QVERIFY(xdb != ydb);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(x.anonymizeDatabaseName(u"db"), xdb);
+        QCOMPARE(x.anonymizeDatabaseName(u"db"), xdb);
+        QCOMPARE(y.anonymizeDatabaseName(u"db"), ydb);
+        QVERIFY(x.anonymizeDatabaseName(u"other") != xdb);
+    }
+    QCOMPARE(Anonymizer(keyed("x")).anonymizeDatabaseName(u"db"), xdb);
 }
 
 void TstAnonymizer::sqlLiteralsAndComments()

@@ -1,5 +1,7 @@
 #include "privacy/anonymizer.h"
 
+#include <atomic>
+
 #include "privacy/customdetector.h"
 #include "privacy/detectors.h"
 #include "privacy/hmac.h"
@@ -153,9 +155,15 @@ bool anonymizeJson(const Anonymizer &anonymizer, const QJsonValue &value, QJsonV
 
 } // namespace
 
+static quint64 nextInstanceId()
+{
+    static std::atomic<quint64> counter{0};
+    return ++counter;
+}
+
 Anonymizer::Anonymizer(Config config)
     : m_config(std::move(config)), m_patterns(detail::compilePatterns(m_config.customPatterns)),
-      m_hasher(std::make_shared<const detail::KeyedHasher>(m_config.key))
+      m_hasher(std::make_shared<const detail::KeyedHasher>(m_config.key)), m_instance(nextInstanceId())
 {}
 
 const Config &Anonymizer::config() const
@@ -222,7 +230,23 @@ AnonymizedText Anonymizer::anonymizeSql(const QString &sql) const
 
 QString Anonymizer::anonymizeDatabaseName(QStringView name) const
 {
-    return detail::databaseNameReplacement(*m_hasher, m_config.databaseNameOperator, name);
+    // A dataset has few database names and consecutive pairs usually share one, so each thread
+    // remembers its last answer (per anonymizer) instead of computing the keyed hash every pair.
+    // Keyed by the anonymizer's instance id, never by its address: a new anonymizer (another
+    // dataset's key) may be constructed where an old one was.
+    struct Last
+    {
+        quint64 instance = 0;
+        QString name;
+        QString replacement;
+    };
+    thread_local Last last;
+    if (last.instance == m_instance && last.name == name)
+        return last.replacement;
+    last.instance = m_instance;
+    last.name = name.toString();
+    last.replacement = detail::databaseNameReplacement(*m_hasher, m_config.databaseNameOperator, name);
+    return last.replacement;
 }
 
 QJsonObject Anonymizer::anonymizeMetadata(const QJsonObject &metadata) const
