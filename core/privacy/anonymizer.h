@@ -122,6 +122,7 @@ private:
     bool m_fastPaths = true; // pre-filter and skipped sure losers; off only in tests and benchmarks
     std::shared_ptr<const detail::CompiledPatterns> m_patterns;
     std::shared_ptr<const detail::KeyedHasher> m_hasher;
+    quint64 m_instance = 0; // unique per constructed anonymizer; copies share it (same config)
 };
 
 namespace detail {
