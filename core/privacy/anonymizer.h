@@ -118,7 +118,6 @@ private:
     AnonymizedText build(QStringView text, const QString *shared, bool sql) const;
 
     Config m_config;
-    quint64 m_instance = 0;  // unique per constructed anonymizer; copies share it (same config)
     bool m_fastPaths = true; // pre-filter and skipped sure losers; off only in tests and benchmarks
     std::shared_ptr<const detail::CompiledPatterns> m_patterns;
     std::shared_ptr<const detail::KeyedHasher> m_hasher;
