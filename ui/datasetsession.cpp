@@ -44,10 +44,10 @@ void DatasetSession::post(std::function<void(DatasetWorker *)> job)
         m_worker, [w, job = std::move(job)] { job(w); }, Qt::QueuedConnection);
 }
 
-void DatasetSession::open(const QString &location, bool create)
+void DatasetSession::open(const QString &location, Dataset::Mode mode)
 {
     emit busyChanged(true);
-    post([location, create](DatasetWorker *w) { w->open(location, create); });
+    post([location, mode](DatasetWorker *w) { w->open(location, mode); });
 }
 
 void DatasetSession::createDemo(const QString &location, int pairs)

@@ -30,7 +30,7 @@ public:
 
     DatasetWorker *worker() const { return m_worker; }
 
-    void open(const QString &location, bool create = false);
+    void open(const QString &location, pairlens::Dataset::Mode mode = pairlens::Dataset::Mode::OpenExisting);
     void createDemo(const QString &location, int pairs);
     void close();
     void setPollInterval(int ms);

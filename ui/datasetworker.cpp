@@ -34,14 +34,13 @@ DatasetWorker::~DatasetWorker()
     close();
 }
 
-void DatasetWorker::open(const QString &location, bool create)
+void DatasetWorker::open(const QString &location, Dataset::Mode mode)
 {
     close();
     OpenInfo info;
     info.location = location;
     QString error;
-    m_dataset =
-        Dataset::open(location, create ? Dataset::Mode::OpenOrCreate : Dataset::Mode::OpenExisting, &error);
+    m_dataset = Dataset::open(location, mode, &error);
     if (!m_dataset) {
         info.error = error;
         emit opened(info);
@@ -97,7 +96,7 @@ void DatasetWorker::createDemo(const QString &location, int pairs)
             done += n;
         }
     }
-    open(location, false);
+    open(location, Dataset::Mode::OpenExisting);
 }
 
 void DatasetWorker::close()

@@ -5,6 +5,7 @@
 // talks to the window only through queued calls and signals, so nothing the database does can
 // freeze the window.
 
+#include "dataset/dataset.h"
 #include "dataset/filter.h"
 #include "dataset/pair.h"
 #include "dataset/pairstore.h"
@@ -122,7 +123,7 @@ public:
     ~DatasetWorker() override;
 
     // Everything below runs on the worker's thread; DatasetSession posts the calls.
-    void open(const QString &location, bool create);
+    void open(const QString &location, pairlens::Dataset::Mode mode);
     void createDemo(const QString &location, int pairs);
     void close();
     void setPollInterval(int ms);

@@ -83,10 +83,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     buildStatistics();
     exportHandler = [this] { showExportDialog(); };
 
-    connect(m_empty, &EmptyState::openRequested, this, &MainWindow::chooseAndOpen);
+    connect(m_empty, &EmptyState::openRequested, this, [this] { chooseAndOpen(); });
     connect(m_empty, &EmptyState::newRequested, this, &MainWindow::chooseAndCreate);
     connect(m_empty, &EmptyState::demoRequested, this, &MainWindow::openDemo);
-    connect(m_empty, &EmptyState::recentRequested, this, &MainWindow::openDataset);
+    connect(m_empty, &EmptyState::recentRequested, this, [this](const QString &path) { openDataset(path); });
     connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &DatasetSession::openFailed, this, &MainWindow::onOpenFailed);
     connect(m_session, &DatasetSession::writeFailed, this, &MainWindow::showError);
@@ -318,7 +318,7 @@ void MainWindow::updateEmptyResult()
     m_noMatches->raise();
 }
 
-bool MainWindow::openDataset(const QString &path)
+bool MainWindow::openDataset(const QString &path, bool readOnly)
 {
     if (path.isEmpty())
         return false;
@@ -328,7 +328,7 @@ bool MainWindow::openDataset(const QString &path)
     }
     closeDataset();
     m_pendingOpen = path;
-    m_session->open(path, false);
+    m_session->open(path, readOnly ? Dataset::Mode::ReadOnly : Dataset::Mode::OpenExisting);
     return true;
 }
 
@@ -340,7 +340,7 @@ void MainWindow::newDataset(const QString &path)
         return;
     }
     m_pendingOpen = path;
-    m_session->open(path, true);
+    m_session->open(path, Dataset::Mode::OpenOrCreate);
 }
 
 void MainWindow::openDemo()
@@ -640,12 +640,13 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::chooseAndOpen()
+void MainWindow::chooseAndOpen(bool readOnly)
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Dataset"), {}, tr("PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, readOnly ? tr("Open Dataset Read-Only") : tr("Open Dataset"), {},
+                                     tr("PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)"));
     if (!path.isEmpty())
-        openDataset(path);
+        openDataset(path, readOnly);
 }
 
 void MainWindow::chooseAndCreate()

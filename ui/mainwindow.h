@@ -40,7 +40,8 @@ public:
 
     // Opening is asynchronous: the table fills when the worker has opened the dataset. Returns
     // false (with a message in the window) when there is nothing to open at `path`.
-    bool openDataset(const QString &path);
+    // readOnly: nothing is changed, not even derived fields (for reviewers who must not write).
+    bool openDataset(const QString &path, bool readOnly = false);
     void newDataset(const QString &path);
     void openDemo();
     void openLastDataset();
@@ -104,7 +105,7 @@ private:
     void updateEmptyResult();
     void rememberRecent(const QString &path);
     QStringList recentDatasets() const;
-    void chooseAndOpen();
+    void chooseAndOpen(bool readOnly = false);
     void chooseAndCreate();
     void chooseAndImport();
     void showShortcuts();

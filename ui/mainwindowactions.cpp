@@ -56,6 +56,8 @@ void MainWindow::buildActions()
               [this] { chooseAndCreate(); });
     addAction(file, u"actionOpen"_s, tr("&Open Dataset…"), QKeySequence::Open, tr("Open a dataset file"),
               [this] { chooseAndOpen(); });
+    addAction(file, u"actionOpenReadOnly"_s, tr("Open Dataset &Read-Only…"), QKeySequence(),
+              tr("Open a dataset without changing anything in it"), [this] { chooseAndOpen(true); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(u"recentMenu"_s);
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
