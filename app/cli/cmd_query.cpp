@@ -61,19 +61,18 @@ int runList(const QStringList &args)
         QJsonArray a;
         for (const Pair &p : pairs)
             a.append(pairToJson(p));
-        printJson(QJsonObject{{u"total"_s, total}, {u"offset"_s, offset}, {u"count"_s, pairs.size()},
-                              {u"pairs"_s, a}});
+        printJson(QJsonObject{
+            {u"total"_s, total}, {u"offset"_s, offset}, {u"count"_s, pairs.size()}, {u"pairs"_s, a}});
         return Ok;
     }
     out(u"%1  %2  %3  %4  %5  %6"_s.arg(u"TIME"_s.leftJustified(19), u"TYPE"_s.leftJustified(8),
                                         u"DB"_s.leftJustified(10), u"OK"_s, u"PII"_s.leftJustified(12),
                                         u"QUESTION / SQL"_s));
     for (const Pair &p : pairs) {
-        out(u"%1  %2  %3  %4  %5  %6"_s.arg(p.timestamp.left(19).replace(u'T', u' ').leftJustified(19),
-                                            p.queryType.leftJustified(8), elide(p.databaseType, 10),
-                                            p.success ? u"ok"_s : u"!!"_s,
-                                            elide(piiKindNames(p.piiMask).join(u','), 12),
-                                            elide(p.naturalLanguageQuery, 60)));
+        out(u"%1  %2  %3  %4  %5  %6"_s.arg(
+            p.timestamp.left(19).replace(u'T', u' ').leftJustified(19), p.queryType.leftJustified(8),
+            elide(p.databaseType, 10), p.success ? u"ok"_s : u"!!"_s,
+            elide(piiKindNames(p.piiMask).join(u','), 12), elide(p.naturalLanguageQuery, 60)));
         out(u"%1%2"_s.arg(QString(55, u' '), elide(p.sqlQuery, 60)));
     }
     out(tr("%1 of %2 matching pairs shown (offset %3).").arg(pairs.size()).arg(total).arg(offset));
@@ -160,7 +159,8 @@ int runStats(const QStringList &args)
         for (const Statistics::HistogramBin &b : bins) {
             if (b.pairs > 0)
                 out(u"  %1 %2"_s
-                        .arg((b.to < 0 ? u"%1+"_s.arg(b.from) : u"%1-%2"_s.arg(b.from).arg(b.to)).leftJustified(14))
+                        .arg((b.to < 0 ? u"%1+"_s.arg(b.from) : u"%1-%2"_s.arg(b.from).arg(b.to))
+                                 .leftJustified(14))
                         .arg(b.pairs, 9));
         }
     };

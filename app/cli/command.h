@@ -18,7 +18,8 @@ const QList<Command> &commands();
 const Command *findCommand(const QString &name);
 
 // Exit codes shared by every command.
-enum ExitCode {
+enum ExitCode
+{
     Ok = 0,
     Failure = 1,    // the operation failed (message on stderr)
     Usage = 2,      // the command line was wrong

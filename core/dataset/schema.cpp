@@ -54,12 +54,12 @@ const char *const kVersion1[] = {
 //
 // Secondary indexes are partial (WHERE deleted = 0): queries on live pairs use them, and a soft
 // delete only removes entries instead of moving them. Each filter column is followed by (ts, id),
-// so the newest-first page of a filtered view is an index walk instead of a sort. The full-text index and pair_tables are filled
-// per batch by PairLens (PairStore::add, Deriver::deriveMissing) rather than by per-row insert
-// triggers: a trigger into the FTS5 table flushes its pending terms at every statement, which made
-// imports an order of magnitude slower. Rows written by outside programs are indexed when their
-// derived fields are filled in (query_type IS NULL until then), which is why the remaining FTS
-// triggers only act on rows whose query_type is set.
+// so the newest-first page of a filtered view is an index walk instead of a sort. The full-text index and
+// pair_tables are filled per batch by PairLens (PairStore::add, Deriver::deriveMissing) rather than by
+// per-row insert triggers: a trigger into the FTS5 table flushes its pending terms at every statement, which
+// made imports an order of magnitude slower. Rows written by outside programs are indexed when their derived
+// fields are filled in (query_type IS NULL until then), which is why the remaining FTS triggers only act on
+// rows whose query_type is set.
 const char *const kVersion2[] = {
     R"(ALTER TABLE pairs ADD COLUMN review_status INTEGER NOT NULL DEFAULT 0)",
     R"(ALTER TABLE pairs ADD COLUMN reviewer_note TEXT NOT NULL DEFAULT '')",
