@@ -190,6 +190,19 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
     return ds;
 }
 
+bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out)
+{
+    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
+    if (!ds)
+        return false;
+    QString error;
+    if (!computeStatistics(*ds, filter, out, &error)) {
+        err(tr("Cannot compute statistics of %1: %2").arg(ds->location(), error));
+        return false;
+    }
+    return true;
+}
+
 ProgressBar::ProgressBar(const QString &label, bool bytes)
     : m_label(label), m_bytes(bytes), m_enabled(stderrIsTerminal()),
       m_startMs(QDateTime::currentMSecsSinceEpoch())

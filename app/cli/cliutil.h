@@ -3,14 +3,22 @@
 #include "common/progress.h"
 #include "dataset/dataset.h"
 #include "dataset/filter.h"
+#include "stats/statistics.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QJsonValue>
 #include <QString>
 
 #include <memory>
 
 namespace pairlens::cli {
+
+// Every command's user-visible text is in the translation context "cli".
+inline QString tr(const char *text)
+{
+    return QCoreApplication::translate("cli", text);
+}
 
 // Text output: stdout for results, stderr for messages. Always UTF-8.
 void out(const QString &text);
@@ -34,6 +42,9 @@ bool hasFilterOptions(const QCommandLineParser &parser);
 // Opens a dataset or prints the reason. Derived fields of rows written by outside programs are
 // filled in first (unless the dataset is read-only).
 std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode);
+
+// Opens the dataset and computes its statistics for the filter, or prints why not (exit Failure).
+bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out);
 
 // A progress bar on stderr (count, rate, ETA) when stderr is a terminal; silent otherwise.
 class ProgressBar

@@ -11,13 +11,6 @@
 using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
-namespace {
-QString tr(const char *s)
-{
-    return QCoreApplication::translate("cli", s);
-}
-} // namespace
-
 int runChart(const QStringList &args)
 {
     QStringList kinds;
@@ -64,15 +57,10 @@ int runChart(const QStringList &args)
     Filter filter;
     if (!filterFromOptions(parser, &filter))
         return Usage;
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
-    if (!ds)
-        return Failure;
     Statistics stats;
-    QString error;
-    if (!computeStatistics(*ds, filter, &stats, &error)) {
-        err(tr("Cannot compute statistics of %1: %2").arg(ds->location(), error));
+    if (!statisticsOrExplain(parser.positionalArguments().at(1), filter, &stats))
         return Failure;
-    }
+    QString error;
     if (!ui::saveChart(*kind, stats, output, QSize(width, height), &error)) {
         err(error);
         return Failure;

@@ -12,10 +12,6 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
 namespace {
-QString tr(const char *s)
-{
-    return QCoreApplication::translate("cli", s);
-}
 
 QString elide(QString text, int width)
 {
@@ -91,15 +87,9 @@ int runStats(const QStringList &args)
     Filter filter;
     if (!filterFromOptions(parser, &filter))
         return Usage;
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
-    if (!ds)
-        return Failure;
     Statistics s;
-    QString error;
-    if (!computeStatistics(*ds, filter, &s, &error)) {
-        err(tr("Cannot compute statistics of %1: %2").arg(ds->location(), error));
+    if (!statisticsOrExplain(parser.positionalArguments().at(1), filter, &s))
         return Failure;
-    }
     if (parser.isSet(u"json"_s)) {
         printJson(s.toJson());
         return Ok;
