@@ -197,7 +197,8 @@ bool statisticsOrExplain(const QString &location, const Filter &filter, Statisti
         return false;
     QString error;
     if (!computeStatistics(*ds, filter, out, &error)) {
-        err(tr("Cannot compute statistics of %1: %2").arg(ds->location(), error));
+        err(QCoreApplication::translate("cli", "Cannot compute statistics of %1: %2")
+                .arg(ds->location(), error));
         return false;
     }
     return true;

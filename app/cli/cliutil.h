@@ -14,12 +14,6 @@
 
 namespace pairlens::cli {
 
-// Every command's user-visible text is in the translation context "cli".
-inline QString tr(const char *text)
-{
-    return QCoreApplication::translate("cli", text);
-}
-
 // Text output: stdout for results, stderr for messages. Always UTF-8.
 void out(const QString &text);
 void err(const QString &text);

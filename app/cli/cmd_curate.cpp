@@ -11,6 +11,10 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
 namespace {
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
 
 QStringList idList(const QCommandLineParser &parser)
 {

@@ -11,6 +11,13 @@
 using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
+namespace {
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
+} // namespace
+
 int runDemo(const QStringList &args)
 {
     QCommandLineParser parser;

@@ -18,6 +18,11 @@ using namespace Qt::StringLiterals;
 namespace pairlens::cli {
 namespace {
 
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
+
 std::atomic_bool g_cancel = false;
 
 extern "C" void requestCancel(int)

@@ -24,6 +24,10 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
 namespace {
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
 
 // Builds the anonymizer of a dataset, warning about custom patterns that will not run.
 privacy::Anonymizer datasetAnonymizer(const Dataset &ds)

@@ -12,6 +12,10 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
 namespace {
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
 
 QString elide(QString text, int width)
 {

@@ -14,6 +14,10 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
 namespace {
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("cli", s);
+}
 
 QStringList operatorNames()
 {
