@@ -2,12 +2,16 @@
 // loads the way main.cpp loads it, is found under the contexts the code looks strings up in (Q_OBJECT
 // classes and the file-local tr() helpers of the CLI and core), is complete, keeps every placeholder,
 // accelerator and HTML tag of its source, and the real binary speaks German when the locale says so.
+#include "guitestutil.h"
 #include "mainwindow.h"
 #include "trashdialog.h"
 
+#include <QAction>
 #include <QDir>
 #include <QFile>
 #include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -80,6 +84,19 @@ QStringList matches(const QRegularExpression &re, const QString &text)
     return found;
 }
 
+// The character after the accelerator '&' ("&&" is a literal ampersand), or a null QChar.
+QChar accelerator(const QString &text)
+{
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text.at(i) != u'&')
+            continue;
+        if (text.at(i + 1) != u'&')
+            return text.at(i + 1).toLower();
+        ++i;
+    }
+    return {};
+}
+
 QString tsPath()
 {
     return QDir(QStringLiteral(PAIRLENS_SOURCE_DIR)).filePath(u"translations/pairlens_de.ts"_s);
@@ -97,6 +114,7 @@ private slots:
     void pluralForms();
     void tsIsComplete();
     void placeholdersAcceleratorsAndTagsKept();
+    void menuAcceleratorsUnique();
     void binarySpeaksGerman();
 
 private:
@@ -211,6 +229,34 @@ void TstTranslations::placeholdersAcceleratorsAndTagsKept()
             if (m.source.endsWith(u'…') != t.endsWith(u'…') || m.source.endsWith(u'.') != t.endsWith(u'.'))
                 problems << u"trailing punctuation differs: "_s + where;
         }
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+}
+
+void TstTranslations::menuAcceleratorsUnique()
+{
+    QTemporaryDir settings;
+    pairlens::test::isolateSettings(settings);
+    pairlens::ui::MainWindow window;
+    const QList<QAction *> menus = window.menuBar()->actions();
+    QVERIFY(!menus.isEmpty());
+    QCOMPARE(menus.first()->text(), u"&Datei"_s); // the window really is German
+    QStringList problems;
+    auto check = [&problems](const QString &where, const QList<QAction *> &actions) {
+        QHash<QChar, QString> seen;
+        for (const QAction *a : actions) {
+            const QChar key = accelerator(a->text());
+            if (a->isSeparator() || key.isNull())
+                continue;
+            if (seen.contains(key))
+                problems << u"%1: \"%2\" and \"%3\" share &%4"_s.arg(where, seen.value(key), a->text(), key);
+            seen.insert(key, a->text());
+        }
+    };
+    check(u"menu bar"_s, menus);
+    for (const QAction *menu : menus) {
+        if (menu->menu())
+            check(menu->text(), menu->menu()->actions());
     }
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }

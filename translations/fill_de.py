@@ -293,7 +293,9 @@ def fill(ts, args, tmp):
             source = message.findtext("source") or ""
             origin = (name, source)
             value = dictionary.get(name, {}).get(source)
-            if value is None and is_finished(message) and check_value(message, translation_text(message)) is None:
+            if value is None and is_finished(message) and check_value(message, translation_text(message)) is None \
+                    and translation_text(message) != fallback.get(source, (None, None))[1]:
+                # Translated in the .ts (Qt Linguist) and not just the same text as elsewhere: keep it.
                 value = dictionary.setdefault(name, {})[source] = translation_text(message)
                 harvested += 1
             if value is None and source in fallback:

@@ -1993,6 +1993,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Datensatz öffnen</translation>
     </message>
     <message>
+        <source>Open Dataset Read-Only</source>
+        <translation>Datensatz schreibgeschützt öffnen</translation>
+    </message>
+    <message>
         <source>PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)</source>
         <translation>PairLens-Datensätze (*.pairlens *.db *.sqlite);;Alle Dateien (*)</translation>
     </message>
@@ -2035,6 +2039,14 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Open a dataset file</source>
         <translation>Eine Datensatzdatei öffnen</translation>
+    </message>
+    <message>
+        <source>Open Dataset &amp;Read-Only…</source>
+        <translation>Datensatz schreib&amp;geschützt öffnen…</translation>
+    </message>
+    <message>
+        <source>Open a dataset without changing anything in it</source>
+        <translation>Einen Datensatz öffnen, ohne etwas darin zu ändern</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
