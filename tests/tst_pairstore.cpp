@@ -204,6 +204,17 @@ void TstPairStore::searchIsFullTextWithPrefix()
     QCOMPARE(m_store->count(f), 1); // prefix on the last word
     f.search = u"count orders"_s;
     QCOMPARE(m_store->count(f), 1);
+    // A search alone is counted from the full-text index; trashed matches must not count.
+    f.search = u"berlin"_s;
+    Filter one;
+    one.pairIds = {u"a"_s};
+    QVERIFY(m_store->softDelete(one));
+    QCOMPARE(m_store->count(f), 1);
+    QCOMPARE(m_store->rowIds(f, {}).size(), 1); // the general query agrees
+    Filter trash;
+    trash.scope = Filter::Scope::Deleted;
+    trash.search = u"berlin"_s;
+    QCOMPARE(m_store->count(trash), 1);
     f.search = u"\"unbalanced ' quote) OR *"_s;
     QCOMPARE(m_store->count(f), 0); // punctuation never breaks the query
     QVERIFY2(m_store->errorString().isEmpty(), qPrintable(m_store->errorString()));

@@ -126,8 +126,25 @@ bool PairStore::beginWrite()
 qint64 PairStore::count(const Filter &filter)
 {
     m_error.clear();
-    const SqlCondition c = buildCondition(filter);
     QSqlQuery q(m_dataset.db());
+    Filter rest = filter;
+    rest.search.clear();
+    const QString fts = ftsQuery(filter.search);
+    if (!fts.isEmpty() && rest.isEmpty() && filter.scope == Filter::Scope::Live) {
+        // A search alone: count the matches in the full-text index (which holds every analysed
+        // pair) and take away the trashed ones, instead of visiting every match in `pairs`.
+        q.prepare(u"SELECT (SELECT count(*) FROM pairs_fts WHERE pairs_fts MATCH ?) - (SELECT count(*) FROM "
+                  u"pairs p "
+                  "WHERE p.deleted = 1 AND p.query_type IS NOT NULL AND EXISTS (SELECT 1 FROM pairs_fts f "
+                  "WHERE f.rowid = p.id AND pairs_fts MATCH ?))"_s);
+        q.addBindValue(fts);
+        q.addBindValue(fts);
+        if (q.exec() && q.next())
+            return q.value(0).toLongLong();
+        failQuery(q);
+        return -1;
+    }
+    const SqlCondition c = buildCondition(filter);
     q.prepare(u"SELECT count(*) FROM pairs p WHERE "_s + c.where);
     bindAll(q, c.bindings);
     if (!q.exec() || !q.next()) {
