@@ -10,7 +10,8 @@ this script then
      QCoreApplication::translate("cli", s); }`; lupdate cannot see that and files those strings under
      the enclosing namespace or class ("pairlens::cli", "pairlens::exporting::Exporter", ...), where
      the translator would never find them. A second lupdate run with locations tells which file each
-     message comes from, and the helper in that file gives the real context.
+     message comes from, and the helper in that file (or in a header it includes) gives the real
+     context.
   2. fills every message from the dictionary (same context first, else the same source text in any
      context, so a term is translated once) and checks that the placeholders (%1..%99, %n, %L1)
      are kept,
@@ -96,26 +97,34 @@ def locate_messages():
 
 
 def source_facts():
-    """Per file: the context of its file-local tr() helper and the literal contexts it uses;
-    overall: the classes that have their own tr() (Q_OBJECT, Q_DECLARE_TR_FUNCTIONS)."""
-    helpers, literals, tr_classes = {}, {}, set()
+    """Per file: the context of the file-local tr() helper it defines or gets from a header it
+    includes, and the literal contexts it uses; overall: the classes that have their own tr()
+    (Q_OBJECT, Q_DECLARE_TR_FUNCTIONS)."""
+    texts, helpers, literals, tr_classes = {}, {}, {}, set()
     for directory in SOURCE_DIRS:
         for path in sorted((ROOT / directory).rglob("*")):
-            if path.suffix not in (".cpp", ".h"):
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            rel = str(path.relative_to(ROOT))
-            found = set(HELPER.findall(text))
-            if len(found) > 1:
-                print(f"warning: {rel} has tr() helpers for several contexts {sorted(found)}; not remapped")
-            elif found:
-                helpers[rel] = found.pop()
-            literals[rel] = set(LITERAL_CONTEXT.findall(text))
-            tr_classes.update(TR_FUNCTIONS.findall(text))
-            for match in re.finditer(r"\bQ_OBJECT\b", text):
-                classes = list(CLASS.finditer(text, 0, match.start()))
-                if classes:
-                    tr_classes.add(classes[-1].group(1))
+            if path.suffix in (".cpp", ".h"):
+                texts[path.resolve()] = path.read_text(encoding="utf-8", errors="replace")
+    own = {path: set(HELPER.findall(text)) for path, text in texts.items()}
+    for path, text in texts.items():
+        rel = str(path.relative_to(ROOT))
+        found = set(own[path])
+        if not found:  # a helper shared through a header
+            for include in re.findall(r'#\s*include\s+"([^"]+)"', text):
+                for candidate in [path.parent / include] + [ROOT / d / include for d in SOURCE_DIRS]:
+                    if candidate.resolve() in own:
+                        found |= own[candidate.resolve()]
+                        break
+        if len(found) > 1:
+            print(f"warning: {rel} sees tr() helpers for several contexts {sorted(found)}; not remapped")
+        elif found:
+            helpers[rel] = found.pop()
+        literals[rel] = set(LITERAL_CONTEXT.findall(text))
+        tr_classes.update(TR_FUNCTIONS.findall(text))
+        for match in re.finditer(r"\bQ_OBJECT\b", text):
+            classes = list(CLASS.finditer(text, 0, match.start()))
+            if classes:
+                tr_classes.add(classes[-1].group(1))
     return helpers, literals, tr_classes
 
 

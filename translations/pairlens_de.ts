@@ -721,6 +721,10 @@
         <translation>Warnung: Neue Paare konnten nicht analysiert werden: %1</translation>
     </message>
     <message>
+        <source>Cannot compute statistics of %1: %2</source>
+        <translation>Die Statistik von %1 kann nicht berechnet werden: %2</translation>
+    </message>
+    <message>
         <source>Renders a statistics chart of the pairs matching the filter to a PNG or SVG file.</source>
         <translation>Zeichnet ein Statistikdiagramm der Paare, die dem Filter entsprechen, in eine PNG- oder SVG-Datei.</translation>
     </message>
@@ -763,10 +767,6 @@
     <message>
         <source>pairlens chart: --width and --height take a number of pixels between 100 and 10000.</source>
         <translation>pairlens chart: --width und --height erwarten eine Pixelzahl zwischen 100 und 10000.</translation>
-    </message>
-    <message>
-        <source>Cannot compute statistics of %1: %2</source>
-        <translation>Die Statistik von %1 kann nicht berechnet werden: %2</translation>
     </message>
     <message>
         <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
