@@ -142,6 +142,8 @@ QChart *horizontalBars(const QString &title, QList<Bar> bars, qint64 total, cons
     categoryAxis->append(categories);
     styleAxis(categoryAxis, theme);
     categoryAxis->setGridLineVisible(false);
+    if (categories.size() > 8) // keep many labels whole instead of elided to "..."
+        categoryAxis->setLabelsFont(font(theme, -1));
     chart->addAxis(categoryAxis, Qt::AlignLeft);
     series->attachAxis(categoryAxis);
     QValueAxis *valueAxis = countAxis(max, theme, valueTitle, 1.15);
@@ -278,9 +280,11 @@ QChart *timelineChart(const Statistics &s, const ChartTheme &theme)
     axisX->append(categories);
     styleAxis(axisX, theme);
     axisX->setGridLineVisible(false);
-    if (categories.size() > 8)
-        axisX->setLabelsAngle(-60);
-    if (categories.size() > 40)
+    // A category axis gives each bar's label only the bar's width and elides the rest to "...":
+    // with many buckets the dates are left to the title and the tooltips instead.
+    if (categories.size() > 12)
+        axisX->setLabelsVisible(false);
+    else if (categories.size() > 8)
         axisX->setLabelsFont(font(theme, -1));
     chart->addAxis(axisX, Qt::AlignBottom);
     series->attachAxis(axisX);
@@ -499,8 +503,12 @@ QChart *createChart(ChartKind kind, const Statistics &s, const ChartTheme &theme
         return lengthsChart(s, theme);
     case ChartKind::Tables: {
         QList<Bar> bars;
-        for (const Statistics::Count &t : s.topTables)
+        // Ten bars stay readable at report size; the title says how many tables there are.
+        for (const Statistics::Count &t : s.topTables) {
+            if (bars.size() == 10)
+                break;
             bars.append({t.name, t.count, {}, {}});
+        }
         if (bars.isEmpty())
             return emptyChart(kind, theme);
         return horizontalBars(tr("Most used tables (%1 of %2)").arg(bars.size()).arg(s.uniqueTables), bars,
