@@ -4,6 +4,7 @@
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
 #include "dataset/pairstore.h"
+#include "testutil.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -23,20 +24,6 @@ inline void isolateSettings(const QTemporaryDir &dir)
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
     QSettings().clear();
-}
-
-// A dataset file with `count` demo pairs (the same pairs for the same seed).
-inline bool makeDemoDataset(const QString &path, int count, quint64 seed = 7)
-{
-    QString error;
-    std::unique_ptr<Dataset> ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
-    if (!ds) {
-        qWarning("%s", qPrintable(error));
-        return false;
-    }
-    PairStore store(*ds);
-    DemoGenerator gen(seed);
-    return store.add(gen.generate(count)).added == count;
 }
 
 } // namespace pairlens::test

@@ -1,5 +1,9 @@
 #include "testutil.h"
 
+#include "dataset/dataset.h"
+#include "dataset/demogenerator.h"
+#include "dataset/pairstore.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -14,6 +18,22 @@ QString sharedDataFile(const QString &name)
 QString tempPath(QTemporaryDir &dir, const QString &name)
 {
     return dir.filePath(name);
+}
+
+bool makeDemoDataset(const QString &path, int count, quint64 seed, const QDateTime &end)
+{
+    QString error;
+    std::unique_ptr<Dataset> ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    if (!ds) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    PairStore store(*ds);
+    DemoGenerator gen(seed, end);
+    const PairStore::AddResult r = store.add(gen.generate(count));
+    if (!r.error.isEmpty())
+        qWarning("%s", qPrintable(r.error));
+    return r.added == count;
 }
 
 } // namespace pairlens::test

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -10,6 +11,10 @@ QString sharedDataFile(const QString &name);
 
 // A fresh temporary folder that is removed at the end of the test.
 QString tempPath(QTemporaryDir &dir, const QString &name);
+
+// Creates (or adds to) a dataset file with `count` demo pairs: the same pairs for the same seed and
+// end date (an invalid end means now). Returns false, with a warning, when they can't be written.
+bool makeDemoDataset(const QString &path, int count, quint64 seed = 7, const QDateTime &end = {});
 
 } // namespace pairlens::test
 

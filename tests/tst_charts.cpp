@@ -96,12 +96,7 @@ void TestCharts::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_demo = m_dir.filePath(u"demo.db"_s);
-    QString error;
-    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenOrCreate, &error);
-    QVERIFY2(ds, qPrintable(error));
-    PairStore store(*ds);
-    DemoGenerator gen(11, QDateTime(QDate(2025, 3, 31), QTime(12, 0), Qt::UTC));
-    QVERIFY(store.add(gen.generate(1500)).error.isEmpty());
+    QVERIFY(test::makeDemoDataset(m_demo, 1500, 11, QDateTime(QDate(2025, 3, 31), QTime(12, 0), Qt::UTC)));
 }
 
 void TestCharts::kindNames()
