@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QSet>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -26,11 +27,14 @@ private slots:
     void filters_data();
     void filters();
     void searchIsFullTextWithPrefix();
+    void searchPathsMatchTheGeneralQuery_data();
+    void searchPathsMatchTheGeneralQuery();
     void explicitIdSetsOfAnySize();
     void reviewStatusAndNote();
     void updateTextRederives();
     void softDeleteUndoRestorePurge();
     void distinctValues();
+    void distinctValuesSkipEmptyAndTrashed();
     void piiKindsAreDerived();
 
 private:
@@ -40,6 +44,11 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Dataset> m_ds;
     std::unique_ptr<PairStore> m_store;
+    // One dataset for every row of searchPathsMatchTheGeneralQuery, built on first use.
+    PairStore &searchStore();
+    QTemporaryDir m_searchDir;
+    std::unique_ptr<Dataset> m_searchDs;
+    std::unique_ptr<PairStore> m_searchStore;
 };
 
 Pair TstPairStore::makePair(const QString &id, const QString &q, const QString &sql, const QString &ts,
@@ -220,6 +229,131 @@ void TstPairStore::searchIsFullTextWithPrefix()
     QVERIFY2(m_store->errorString().isEmpty(), qPrintable(m_store->errorString()));
 }
 
+PairStore &TstPairStore::searchStore()
+{
+    if (m_searchStore)
+        return *m_searchStore;
+    QString error;
+    m_searchDs = Dataset::open(m_searchDir.filePath(u"search.db"_s), Dataset::Mode::OpenOrCreate, &error);
+    if (!m_searchDs)
+        qFatal("%s", qPrintable(error));
+    m_searchStore = std::make_unique<PairStore>(*m_searchDs);
+    PairStore &store = *m_searchStore;
+    DemoGenerator gen(11, QDateTime(QDate(2024, 12, 31), QTime(0, 0), Qt::UTC));
+    if (store.add(gen.generate(1500)).added != 1500)
+        qFatal("cannot add the demo pairs");
+    // Pairs sharing one timestamp: ties are broken by row id on every path.
+    QList<Pair> same;
+    for (int i = 0; i < 40; ++i)
+        same << makePair(u"same%1"_s.arg(i), u"Orders of customers, batch %1"_s.arg(i),
+                         u"SELECT * FROM orders WHERE customer_id = %1"_s.arg(i), u"2024-05-05T05:05:05Z"_s,
+                         i % 2 ? u"mysql"_s : u"postgresql"_s, i % 3 != 0);
+    if (store.add(same).added != 40)
+        qFatal("cannot add the pairs sharing a timestamp");
+    // Trash every third pair and review every fifth: some of each match the searches.
+    QList<qint64> trashed;
+    QList<qint64> reviewed;
+    const QList<qint64> ids = store.rowIds({}, {PairStore::SortColumn::Id, Qt::AscendingOrder});
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        if (i % 3 == 1)
+            trashed << ids.at(i);
+        if (i % 5 == 2)
+            reviewed << ids.at(i);
+    }
+    Filter review;
+    review.rowIds = reviewed;
+    Filter trash;
+    trash.rowIds = trashed;
+    if (!store.setReviewStatus(review, ReviewStatus::Approved) || !store.softDelete(trash))
+        qFatal("cannot review or trash pairs");
+    return store;
+}
+
+void TstPairStore::searchPathsMatchTheGeneralQuery_data()
+{
+    QTest::addColumn<QJsonObject>("filter");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<int>("order");
+    using C = PairStore::SortColumn;
+    const QList<QPair<const char *, QJsonObject>> filters = {
+        {"search", {{u"search"_s, u"customers"_s}}},
+        {"prefix", {{u"search"_s, u"ord"_s}}},
+        {"two words", {{u"search"_s, u"customer email"_s}}},
+        {"no match", {{u"search"_s, u"zzzxqj"_s}}},
+        {"failed", {{u"search"_s, u"customers"_s}, {u"success"_s, u"failed"_s}}},
+        {"dates", {{u"search"_s, u"ord"_s}, {u"from"_s, u"2024-09-01"_s}, {u"to"_s, u"2024-10-31"_s}}},
+        {"db type", {{u"search"_s, u"customers"_s}, {u"database_types"_s, QJsonArray{u"mysql"_s}}}},
+        {"pii", {{u"search"_s, u"ord"_s}, {u"pii"_s, QJsonArray{u"email"_s}}}},
+        {"review", {{u"search"_s, u"customers"_s}, {u"review_statuses"_s, QJsonArray{1}}}},
+        {"trash", {{u"search"_s, u"customers"_s}, {u"scope"_s, u"deleted"_s}}},
+        {"all scopes", {{u"search"_s, u"customers"_s}, {u"scope"_s, u"all"_s}}},
+    };
+    for (const auto &[name, filter] : filters) {
+        for (C c : {C::Id, C::Timestamp, C::Question, C::ExecutionTime, C::ReviewStatus}) {
+            QTest::addRow("%s, col%d asc", name, int(c)) << filter << int(c) << int(Qt::AscendingOrder);
+            QTest::addRow("%s, col%d desc", name, int(c)) << filter << int(c) << int(Qt::DescendingOrder);
+        }
+    }
+}
+
+// Searches in row-id order are read from the full-text index and searches in time order walk the
+// time index: whatever the path, count, pages, keyset pages and row ids must be exactly those of
+// the general query (every match looked up and sorted), trashed matches included or not.
+void TstPairStore::searchPathsMatchTheGeneralQuery()
+{
+    QFETCH(QJsonObject, filter);
+    QFETCH(int, column);
+    QFETCH(int, order);
+    PairStore &store = searchStore();
+    Dataset &ds = store.dataset();
+    const Filter f = Filter::fromJson(filter);
+    const PairStore::Sort sort{PairStore::SortColumn(column), Qt::SortOrder(order)};
+    // The general query, written out here as it was before the search paths existed.
+    const SqlCondition c = buildCondition(f);
+    const QString dir = sort.order == Qt::AscendingOrder ? u" ASC"_s : u" DESC"_s;
+    QSqlQuery q(ds.db());
+    q.prepare(u"SELECT p.id FROM pairs p WHERE "_s + c.where + u" ORDER BY "_s + sortExpression(sort.column) +
+              dir + u", p.id"_s + dir);
+    for (const QVariant &v : c.bindings)
+        q.addBindValue(v);
+    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    QList<qint64> expected;
+    while (q.next())
+        expected << q.value(0).toLongLong();
+    if (f.search != u"zzzxqj"_s)
+        QVERIFY(!expected.isEmpty()); // the case tests something
+
+    const PairStore::SearchPath path = PairStore::searchPath(f, sort);
+    if (sort.column == PairStore::SortColumn::Id)
+        QCOMPARE(path, PairStore::SearchPath::SearchIndexOrder);
+    else if (sort.column == PairStore::SortColumn::Timestamp && f.scope == Filter::Scope::Live)
+        QCOMPARE(path, PairStore::SearchPath::TimeIndexWalk);
+    else
+        QCOMPARE(path, PairStore::SearchPath::CollectMatches);
+
+    QCOMPARE(store.count(f), expected.size());
+    QCOMPARE(store.rowIds(f, sort), expected);
+    // Offset pages, the first and those beyond it.
+    for (qint64 offset : {0, 30, 90, 1000}) {
+        QList<qint64> got;
+        for (const Pair &p : store.page(f, sort, 30, offset))
+            got << p.rowId;
+        QCOMPARE(got, expected.mid(offset, 30));
+        QCOMPARE(store.rowIds(f, sort, 30, offset), expected.mid(offset, 30));
+    }
+    // Keyset pages, as forEach (exports) reads them.
+    QList<qint64> viaKeyset;
+    QVERIFY(store.forEach(
+        f, sort,
+        [&](const Pair &p) {
+            viaKeyset << p.rowId;
+            return true;
+        },
+        37));
+    QCOMPARE(viaKeyset, expected);
+    QVERIFY2(store.errorString().isEmpty(), qPrintable(store.errorString()));
+}
+
 void TstPairStore::explicitIdSetsOfAnySize()
 {
     DemoGenerator gen(3);
@@ -323,6 +457,26 @@ void TstPairStore::distinctValues()
     QVERIFY(types.contains(u"postgresql"_s));
     QVERIFY(types.contains(u"mysql"_s));
     QVERIFY(m_store->distinctValues(u"pair_id; DROP TABLE pairs"_s).isEmpty());
+}
+
+void TstPairStore::distinctValuesSkipEmptyAndTrashed()
+{
+    QVERIFY(m_store
+                ->add({makePair(u"a"_s, u"q"_s, u"SELECT 1"_s, u"2024-05-01T12:00:00Z"_s, u"mysql"_s),
+                       makePair(u"b"_s, u"q"_s, u"SELECT 2"_s, u"2024-05-01T12:00:00Z"_s, u""_s),
+                       makePair(u"c"_s, u"q"_s, u"SELECT 3"_s, u"2024-05-01T12:00:00Z"_s, u"bigquery"_s),
+                       makePair(u"d"_s, u"q"_s, u"SELECT 4"_s, u"2024-05-01T12:00:00Z"_s, u"sqlite"_s),
+                       makePair(u"e"_s, u"q"_s, u"SELECT 5"_s, u"2024-05-01T12:00:00Z"_s, u"mysql"_s),
+                       makePair(u"f"_s, u"q"_s, u"DROP TABLE t"_s, u"2024-05-01T12:00:00Z"_s, u"Oracle"_s)})
+                .error.isEmpty());
+    Filter sqlite;
+    sqlite.pairIds = {u"d"_s};
+    QVERIFY(m_store->softDelete(sqlite));
+    // Sorted as SQLite compares text (upper case first), each value once, nothing empty or trashed.
+    QCOMPARE(m_store->distinctValues(u"database_type"_s),
+             (QStringList{u"Oracle"_s, u"bigquery"_s, u"mysql"_s}));
+    QCOMPARE(m_store->distinctValues(u"query_type"_s), (QStringList{u"DROP"_s, u"SELECT"_s}));
+    QCOMPARE(m_store->distinctValues(u"database_name"_s), QStringList{u"shop"_s});
 }
 
 void TstPairStore::piiKindsAreDerived()

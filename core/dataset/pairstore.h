@@ -69,6 +69,18 @@ public:
     // Keyset pagination: the page after `after` (stable: ties are broken by row id).
     QList<Pair> pageAfter(const Filter &filter, const Sort &sort, const PageKey &after, int limit);
     PageKey keyOf(const Pair &pair, SortColumn column) const;
+    // How page(), pageAfter() and rowIds() read a filter with a search: CollectMatches looks every
+    // match up and sorts them; SearchIndexOrder (row-id order) walks the full-text index in rowid
+    // order; TimeIndexWalk (time order, live pairs) walks the time index keeping the matches.
+    // All three return the same rows in the same order.
+    enum class SearchPath
+    {
+        None, // no search
+        CollectMatches,
+        SearchIndexOrder,
+        TimeIndexWalk,
+    };
+    static SearchPath searchPath(const Filter &filter, const Sort &sort);
     // Row ids of the matching pairs in sort order (for selections and streaming).
     QList<qint64> rowIds(const Filter &filter, const Sort &sort, int limit = -1, qint64 offset = 0);
     // Streams every matching pair in sort order in batches; stop by returning false.
