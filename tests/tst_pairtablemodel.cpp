@@ -19,6 +19,8 @@ private slots:
     void initTestCase();
     void modelTester_data();
     void modelTester();
+    void firstPageComesBeforeTheCount();
+    void shortFirstPageIsTheCount();
     void staleFiltersAreDropped();
     void cacheStaysBounded();
     void previewAnonymizes();
@@ -68,6 +70,12 @@ void TstPairTableModel::modelTester_data()
     QTest::newRow("by time") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Time) << false;
     QTest::newRow("by time, by ids") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Time)
                                      << true;
+    QTest::newRow("search, by time") << u"ord"_s << int(Filter::Scope::Live) << int(PairTableModel::Time)
+                                     << false;
+    QTest::newRow("search, by time, by ids")
+        << u"ord"_s << int(Filter::Scope::Live) << int(PairTableModel::Time) << true;
+    QTest::newRow("search, by question")
+        << u"customers"_s << int(Filter::Scope::Live) << int(PairTableModel::Question) << false;
     QTest::newRow("by PII") << QString() << int(Filter::Scope::Live) << int(PairTableModel::Pii) << false;
     QTest::newRow("empty trash") << QString() << int(Filter::Scope::Deleted) << -1 << true;
     QTest::newRow("no match") << u"zzzxqj"_s << int(Filter::Scope::Live) << -1 << false;
@@ -92,12 +100,17 @@ void TstPairTableModel::modelTester()
 
     Filter filter;
     filter.search = search;
+    // The rows of the previous filter stay (and load no pages) until the new filter's rows arrive;
+    // its count says they are all there.
+    QSignalSpy counted(&model, &PairTableModel::countChanged);
     model.setFilter(filter);
     if (sortColumn >= 0)
         model.sort(sortColumn, Qt::AscendingOrder);
     filter.scope = Filter::Scope(scope);
     const qint64 expected = expectedCount(filter);
-    QTRY_COMPARE(qint64(model.rowCount()), expected);
+    QTRY_VERIFY(!counted.isEmpty());
+    QVERIFY(model.isCounted());
+    QCOMPARE(qint64(model.rowCount()), expected);
     loadAll(model);
     for (int row = 0; row < model.rowCount(); ++row)
         QVERIFY(model.pairAt(row));
@@ -119,6 +132,103 @@ void TstPairTableModel::modelTester()
     QTRY_COMPARE(qint64(model.rowCount()), expected);
     loadAll(model);
     session.close();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+// A new filter's first page is shown as soon as it arrives, before its count; the count then
+// adds the rows below it without resetting the view.
+void TstPairTableModel::firstPageComesBeforeTheCount()
+{
+    DatasetSession session;
+    PairTableModel model(&session);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    session.open(m_path);
+    QTRY_VERIFY(model.isCounted());
+    QCOMPARE(model.rowCount(), 1200);
+
+    struct Shown
+    {
+        int rows = 0;
+        bool counted = false;
+        qint64 firstRowId = 0;
+    };
+    QList<Shown> resets;
+    connect(&model, &QAbstractItemModel::modelReset, this, [&] {
+        resets.append({model.rowCount(), model.isCounted(), model.pairAt(0) ? model.pairAt(0)->rowId : 0});
+    });
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy counted(&model, &PairTableModel::countChanged);
+    Filter f;
+    f.search = u"ord"_s;
+    const qint64 expected = expectedCount(f);
+    QVERIFY(expected > PairTableModel::kPageSize);
+    model.setFilter(f);
+    QCOMPARE(model.rowCount(), 1200); // the old rows stay until the new ones arrive
+    QTRY_COMPARE(counted.size(), 1);
+    QVERIFY(model.isCounted());
+    QCOMPARE(qint64(model.rowCount()), expected);
+
+    QString error;
+    auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+    const QList<qint64> ids = PairStore(*ds).rowIds(f, model.currentSort());
+    QCOMPARE(resets.size(), 1);
+    QCOMPARE(resets.first().rows, PairTableModel::kPageSize);
+    QVERIFY(!resets.first().counted);
+    QCOMPARE(resets.first().firstRowId, ids.first());
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.first().at(1).toInt(), PairTableModel::kPageSize);
+    QCOMPARE(qint64(inserted.first().at(2).toInt()), expected - 1);
+    loadAll(model);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.pairAt(row)->rowId, ids.at(row));
+
+    // A new sort shows its first page the same way.
+    resets.clear();
+    model.sort(PairTableModel::Time, Qt::DescendingOrder);
+    QTRY_COMPARE(counted.size(), 2);
+    QCOMPARE(resets.size(), 1);
+    QCOMPARE(resets.first().rows, PairTableModel::kPageSize);
+    QCOMPARE(qint64(model.rowCount()), expected);
+    QCOMPARE(model.pairAt(0)->rowId, PairStore(*ds).rowIds(f, model.currentSort(), 1).first());
+}
+
+// A first page shorter than a page is the whole result: the model is counted at once.
+void TstPairTableModel::shortFirstPageIsTheCount()
+{
+    DatasetSession session;
+    PairTableModel model(&session);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    session.open(m_path);
+    QTRY_VERIFY(model.isCounted());
+    QList<QPair<int, bool>> resets;
+    connect(&model, &QAbstractItemModel::modelReset, this, [&] {
+        resets.append({model.rowCount(), model.isCounted()});
+    });
+    QSignalSpy counted(&model, &PairTableModel::countChanged);
+    Filter f;
+    f.search = u"ord"_s;
+    f.success = Filter::Success::FailedOnly;
+    f.databaseTypes = {u"mysql"_s};
+    const qint64 expected = expectedCount(f);
+    QVERIFY(expected > 0 && expected < PairTableModel::kPageSize);
+    model.setFilter(f);
+    QTRY_COMPARE(resets.size(), 1);
+    QCOMPARE(resets.first(), qMakePair(int(expected), true));
+    QCOMPARE(counted.size(), 1);
+    QCOMPARE(counted.first().first().toLongLong(), expected);
+    // Nothing changes when the worker answers the count that follows (the worker answers in order:
+    // once a later request is answered, so is the count).
+    QSignalSpy choices(session.worker(), &DatasetWorker::choicesLoaded);
+    session.requestChoices();
+    QTRY_COMPARE(choices.size(), 1);
+    QCOMPARE(counted.size(), 1);
+    QCOMPARE(resets.size(), 1);
+    QCOMPARE(qint64(model.rowCount()), expected);
+
+    f.search = u"zzzxqj"_s; // nothing at all
+    model.setFilter(f);
+    QTRY_COMPARE(resets.size(), 2);
+    QCOMPARE(resets.last(), qMakePair(0, true));
     QCOMPARE(model.rowCount(), 0);
 }
 

@@ -93,9 +93,10 @@ void DatasetSession::onOpened(const OpenInfo &info)
     emit opened(info);
 }
 
-void DatasetSession::requestCount(quint64 client, quint64 generation, const Filter &filter)
+void DatasetSession::requestCount(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
+                                  const Filter &filter)
 {
-    post([=](DatasetWorker *w) { w->count(client, generation, filter); });
+    post([=](DatasetWorker *w) { w->count(state, client, generation, filter); });
 }
 
 void DatasetSession::requestPage(const PageRequest &request)

@@ -47,7 +47,9 @@ public:
     quint64 newClientId() { return ++m_lastClient; }
 
     // Reads (answered by the worker's signals).
-    void requestCount(quint64 client, quint64 generation, const Filter &filter);
+    // Dropped before it reaches the database when `state` has moved on to another generation.
+    void requestCount(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
+                      const Filter &filter);
     void requestPage(const PageRequest &request);
     void requestChoices();
     void requestNextUnreviewed(quint64 client, const Filter &filter, const PairStore::Sort &sort,

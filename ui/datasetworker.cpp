@@ -104,6 +104,7 @@ void DatasetWorker::close()
     if (m_poll)
         m_poll->stop();
     m_idLists.clear();
+    m_shortFirstPages.clear();
     m_store.reset();
     m_dataset.reset();
     m_knownLive = 0;
@@ -126,10 +127,16 @@ void DatasetWorker::updateTotals()
     emit totalsChanged(m_knownLive, m_store->count(trash));
 }
 
-void DatasetWorker::count(quint64 client, quint64 generation, const Filter &filter)
+void DatasetWorker::count(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
+                          const Filter &filter)
 {
-    if (!m_store)
+    if (!m_store || (state && state->generation.load() != generation))
+        return; // the model has moved on and ignores this count anyway
+    const auto known = m_shortFirstPages.constFind(client);
+    if (known != m_shortFirstPages.cend() && known->generation == generation) {
+        emit counted(client, generation, known->rows);
         return;
+    }
     const qint64 n = m_store->count(filter);
     if (n < 0)
         emit failed(tr("Cannot count the pairs: %1").arg(m_store->errorString()));
@@ -148,7 +155,10 @@ void DatasetWorker::fetchPage(const PageRequest &r)
     const auto list = m_idLists.constFind(r.client);
     const bool haveIds = list != m_idLists.cend() && list->generation == r.generation;
     if (!haveIds && offset < m_directOffsetLimit) {
-        emit pageLoaded(r.client, r.generation, r.page, m_store->page(r.filter, r.sort, r.pageSize, offset));
+        const QList<Pair> rows = m_store->page(r.filter, r.sort, r.pageSize, offset);
+        if (offset == 0 && rows.size() < r.pageSize && m_store->errorString().isEmpty())
+            m_shortFirstPages.insert(r.client, {r.generation, rows.size()});
+        emit pageLoaded(r.client, r.generation, r.page, rows);
         return;
     }
     emit pageLoaded(r.client, r.generation, r.page, pageByIds(r));

@@ -129,7 +129,8 @@ public:
     void setPollInterval(int ms);
     // Pages starting below this offset are read with OFFSET, the rest through the id list.
     void setDirectOffsetLimit(qint64 rows) { m_directOffsetLimit = rows; }
-    void count(quint64 client, quint64 generation, const Filter &filter);
+    void count(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
+               const Filter &filter);
     void fetchPage(const PageRequest &request);
     void loadChoices();
     void findNext(quint64 client, const Filter &filter, const PairStore::Sort &sort, qint64 fromRow);
@@ -166,6 +167,14 @@ private:
         QList<qint64> ids;
     };
     QHash<quint64, IdList> m_idLists; // by client
+    // A first page shorter than a page is the whole result: its size answers the count that
+    // follows it without another query.
+    struct ShortFirstPage
+    {
+        quint64 generation = 0;
+        qint64 rows = 0;
+    };
+    QHash<quint64, ShortFirstPage> m_shortFirstPages; // by client
     qint64 m_directOffsetLimit = 2000;
 
     std::unique_ptr<Dataset> m_dataset;

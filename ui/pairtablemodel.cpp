@@ -139,9 +139,11 @@ void PairTableModel::restart(bool keepRows)
     m_keepRows = keepRows;
     m_requested.clear();
     m_pending.clear();
-    m_session->requestCount(m_client, m_generation, m_filter);
+    // A new filter asks for its first rows before its count: they are shown as soon as they arrive
+    // (see onPage), and the count, which can take longer than the page for a broad search, follows.
     if (!keepRows)
-        requestPage(0); // the first rows of the new filter come right behind its count
+        requestPage(0);
+    m_session->requestCount(m_state, m_client, m_generation, m_filter);
 }
 
 void PairTableModel::requestPage(qint64 page) const
@@ -168,6 +170,19 @@ void PairTableModel::onCounted(quint64 client, quint64 generation, qint64 count)
         return;
     const qint64 old = m_count;
     const qint64 shown = std::min<qint64>(count, std::numeric_limits<int>::max());
+    if (!m_keepRows && m_shownGeneration == generation) {
+        // The first page is on screen already: the rows below it join it, and the view keeps its
+        // position, selection and current row.
+        resizeShown(shown);
+        for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it)
+            m_cache.insert(it.key(), it.value(), generation, m_state->focusPage.load());
+        m_pending.clear();
+        const bool changed = !m_counted || shown != old;
+        m_counted = true;
+        if (changed)
+            emit countChanged(m_count);
+        return;
+    }
     if (!m_keepRows || !m_counted) {
         beginResetModel();
         m_count = shown;
@@ -217,7 +232,24 @@ void PairTableModel::onPage(quint64 client, quint64 generation, qint64 page, con
     for (const Pair &p : pairs)
         rows.append(Row{p, std::nullopt, std::nullopt});
     if (generation != m_shownGeneration && !m_keepRows) {
-        m_pending.insert(page, std::move(rows));
+        if (page != 0) {
+            m_pending.insert(page, std::move(rows)); // shown once the count says how many rows there are
+            return;
+        }
+        // The first rows of a new filter or sort, ahead of its count: show them now. Until the
+        // count arrives the table has just these rows; a short page is the whole result.
+        const bool complete = rows.size() < kPageSize;
+        beginResetModel();
+        m_count = rows.size();
+        m_cache.clear();
+        m_cache.insert(0, std::move(rows), generation, 0);
+        m_shownGeneration = generation;
+        m_counted = complete;
+        endResetModel();
+        if (complete)
+            emit countChanged(m_count);
+        if (m_count > 0)
+            emit pageArrived(0, m_count - 1);
         return;
     }
     m_cache.insert(page, std::move(rows), generation, m_state->focusPage.load());
@@ -226,6 +258,19 @@ void PairTableModel::onPage(quint64 client, quint64 generation, qint64 page, con
     if (last >= first) {
         emit dataChanged(index(int(first), 0), index(int(last), ColumnCount - 1));
         emit pageArrived(first, last);
+    }
+}
+
+void PairTableModel::resizeShown(qint64 rows)
+{
+    if (rows > m_count) {
+        beginInsertRows({}, int(m_count), int(rows - 1));
+        m_count = rows;
+        endInsertRows();
+    } else if (rows < m_count) {
+        beginRemoveRows({}, int(rows), int(m_count - 1));
+        m_count = rows;
+        endRemoveRows();
     }
 }
 
@@ -363,8 +408,11 @@ QVariant PairTableModel::data(const QModelIndex &index, int role) const
         return {};
     const qint64 page = index.row() / kPageSize;
     Row *row = m_cache.row(index.row());
-    if (!row || m_cache.generationOf(page) != m_generation)
-        requestPage(page); // not loaded, or loaded before the last change: the old row shows meanwhile
+    // Not loaded, or loaded before the last change: the old row shows meanwhile. The rows of an
+    // earlier filter, still on screen until the new one's first page arrives, need no new page.
+    if ((!row || m_cache.generationOf(page) != m_generation) &&
+        (m_keepRows || m_shownGeneration == m_generation))
+        requestPage(page);
     if (!row) {
         if (role == Qt::DisplayRole && index.column() == Question)
             return tr("Loading…");

@@ -19,9 +19,10 @@ struct LoadState;
 struct Selection;
 
 // The pairs matching a filter as table rows, for datasets of millions of pairs. The row count comes
-// from a count query on the worker; data() answers from a bounded page cache and, for rows not
-// loaded yet, shows a placeholder and asks the worker for their page. Pages arrive by signal and
-// emit dataChanged; results for an older filter or sort (an older generation) are dropped.
+// from a count query on the worker, asked right after the first page (which is shown before the
+// count arrives); data() answers from a bounded page cache and, for rows not loaded yet, shows a
+// placeholder and asks the worker for their page. Pages arrive by signal and emit dataChanged;
+// results for an older filter or sort (an older generation) are dropped.
 class PairTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -53,7 +54,8 @@ public:
                             QObject *parent = nullptr);
     ~PairTableModel() override;
 
-    // A new filter or sort reloads from scratch; the rows stay until the new count arrives.
+    // A new filter or sort reloads from scratch; the rows stay until its first page arrives, which
+    // is shown at once (the table then has just those rows until the count adds the rest).
     void setFilter(const Filter &filter);
     Filter filter() const { return m_filter; }
     PairStore::Sort currentSort() const { return m_sort; }
@@ -70,6 +72,7 @@ public:
     // inserted on top so the pairs on screen stay where they are.
     void refresh();
 
+    // False until the matching pairs are counted (rowCount() may be the first page alone).
     bool isCounted() const { return m_counted; }
     qsizetype cachedPageCount() const { return m_cache.pageCount(); }
     qint64 matchingCount() const { return m_count; }
@@ -103,6 +106,7 @@ private:
     };
 
     void restart(bool keepRows);
+    void resizeShown(qint64 rows); // inserts or removes rows at the end
     void requestPage(qint64 page) const;
     void onCounted(quint64 client, quint64 generation, qint64 count);
     void onPage(quint64 client, quint64 generation, qint64 page, const QList<Pair> &rows);
