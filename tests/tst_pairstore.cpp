@@ -274,6 +274,7 @@ void TstPairStore::searchPathsMatchTheGeneralQuery_data()
     QTest::addColumn<QJsonObject>("filter");
     QTest::addColumn<int>("column");
     QTest::addColumn<int>("order");
+    QTest::addColumn<int>("walk"); // PairStore::setSearchWalkLimit
     using C = PairStore::SortColumn;
     const QList<QPair<const char *, QJsonObject>> filters = {
         {"search", {{u"search"_s, u"customers"_s}}},
@@ -290,8 +291,17 @@ void TstPairStore::searchPathsMatchTheGeneralQuery_data()
     };
     for (const auto &[name, filter] : filters) {
         for (C c : {C::Id, C::Timestamp, C::Question, C::ExecutionTime, C::ReviewStatus}) {
-            QTest::addRow("%s, col%d asc", name, int(c)) << filter << int(c) << int(Qt::AscendingOrder);
-            QTest::addRow("%s, col%d desc", name, int(c)) << filter << int(c) << int(Qt::DescendingOrder);
+            QTest::addRow("%s, col%d asc", name, int(c)) << filter << int(c) << int(Qt::AscendingOrder) << 0;
+            QTest::addRow("%s, col%d desc", name, int(c))
+                << filter << int(c) << int(Qt::DescendingOrder) << 0;
+        }
+        // A walk over the matches cut short: the page is filled within it, or the general query
+        // answers instead.
+        for (int walk : {3, 40, 200}) {
+            QTest::addRow("%s, id asc, walk %d", name, walk)
+                << filter << int(C::Id) << int(Qt::AscendingOrder) << walk;
+            QTest::addRow("%s, id desc, walk %d", name, walk)
+                << filter << int(C::Id) << int(Qt::DescendingOrder) << walk;
         }
     }
 }
@@ -304,7 +314,9 @@ void TstPairStore::searchPathsMatchTheGeneralQuery()
     QFETCH(QJsonObject, filter);
     QFETCH(int, column);
     QFETCH(int, order);
+    QFETCH(int, walk);
     PairStore &store = searchStore();
+    store.setSearchWalkLimit(walk);
     Dataset &ds = store.dataset();
     const Filter f = Filter::fromJson(filter);
     const PairStore::Sort sort{PairStore::SortColumn(column), Qt::SortOrder(order)};

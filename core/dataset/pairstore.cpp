@@ -204,11 +204,10 @@ PairStore::SearchPath PairStore::searchPath(const Filter &filter, const Sort &so
     return SearchPath::CollectMatches;
 }
 
-static SelectParts selectParts(const Filter &filter, const PairStore::Sort &sort)
+static SelectParts selectParts(const Filter &filter, const PairStore::Sort &sort, PairStore::SearchPath path)
 {
     SelectParts s;
     const QString dir = direction(sort);
-    const PairStore::SearchPath path = PairStore::searchPath(filter, sort);
     if (path == PairStore::SearchPath::SearchIndexOrder || path == PairStore::SearchPath::TimeIndexWalk) {
         Filter rest = filter;
         rest.search.clear();
@@ -249,29 +248,95 @@ static SelectParts selectParts(const Filter &filter, const PairStore::Sort &sort
     return s;
 }
 
+// With a search in row-id order and a filter that may keep few of its matches (a column, a date
+// range, the trash), the walk over the matches is cut after this many (more for deeper pages):
+// when the filter keeps fewer pairs than the page needs among them, the general query, which can
+// go through the filter's own index, answers instead. A page of a rare review status among 300k
+// matches would otherwise look up all 300k.
+static qint64 searchWalkLimit(qint64 rowsNeeded)
+{
+    return 10000 + 10 * rowsNeeded;
+}
+
+std::optional<qint64> PairStore::nthSearchMatch(const QString &fts, const Sort &sort, qint64 n,
+                                                std::optional<qint64> afterRowId)
+{
+    const bool ascending = sort.order == Qt::AscendingOrder;
+    QSqlQuery q(m_dataset.db());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?"_s +
+              (afterRowId ? (ascending ? u" AND rowid > ?"_s : u" AND rowid < ?"_s) : QString()) +
+              u" ORDER BY rowid"_s + direction(sort) + u" LIMIT 1 OFFSET %1"_s.arg(n - 1));
+    q.addBindValue(fts);
+    if (afterRowId)
+        q.addBindValue(*afterRowId);
+    if (q.exec() && q.next())
+        return q.value(0).toLongLong();
+    return std::nullopt;
+}
+
+QList<PairStore::Statement> PairStore::readStatements(const QString &columns, const Filter &filter,
+                                                      const Sort &sort, const PageKey *after, int limit,
+                                                      qint64 offset)
+{
+    auto statement = [&](SearchPath path, std::optional<qint64> bound) {
+        SelectParts s = selectParts(filter, sort, path);
+        const bool ascending = sort.order == Qt::AscendingOrder;
+        const QString cmp = ascending ? u">"_s : u"<"_s;
+        QString where = s.fromWhere;
+        if (after && sort.column == SortColumn::Id) {
+            where += u" AND "_s + s.idColumn + u" "_s + cmp + u" ?"_s;
+            s.bindings << after->rowId;
+        } else if (after) {
+            where += u" AND ("_s + sortExpression(sort.column) + u", p.id) "_s + cmp + u" (?, ?)"_s;
+            s.bindings << after->value << after->rowId;
+        }
+        if (bound) {
+            where += u" AND "_s + s.idColumn + (ascending ? u" <= ?"_s : u" >= ?"_s);
+            s.bindings << *bound;
+        }
+        return Statement{u"SELECT "_s + columns + where + s.orderBy +
+                             u" LIMIT %1 OFFSET %2"_s.arg(limit).arg(after ? 0 : offset),
+                         s.bindings};
+    };
+    const SearchPath path = searchPath(filter, sort);
+    Filter rest = filter;
+    rest.search.clear();
+    const bool selective = !rest.isEmpty() || rest.scope == Filter::Scope::Deleted;
+    if (path != SearchPath::SearchIndexOrder || !selective)
+        return {statement(path, std::nullopt)};
+    if (limit < 0)
+        return {statement(SearchPath::CollectMatches, std::nullopt)};
+    const std::optional<qint64> bound = nthSearchMatch(
+        ftsQuery(filter.search), sort,
+        m_searchWalkLimit > 0 ? m_searchWalkLimit : searchWalkLimit((after ? 0 : offset) + limit),
+        after ? std::optional<qint64>(after->rowId) : std::nullopt);
+    if (!bound)
+        return {statement(path, std::nullopt)}; // fewer matches than the walk may take
+    return {statement(path, bound), statement(SearchPath::CollectMatches, std::nullopt)};
+}
+
+QList<Pair> PairStore::read(const Filter &filter, const Sort &sort, const PageKey *after, int limit,
+                            qint64 offset)
+{
+    const QList<Statement> statements = readStatements(kColumns, filter, sort, after, limit, offset);
+    QList<Pair> rows;
+    for (const Statement &st : statements) {
+        rows = runSelect(st.sql, st.bindings);
+        if (rows.size() == limit || !m_error.isEmpty())
+            break;
+    }
+    return rows;
+}
+
 QList<Pair> PairStore::page(const Filter &filter, const Sort &sort, int limit, qint64 offset)
 {
-    const SelectParts s = selectParts(filter, sort);
-    return runSelect(u"SELECT "_s + kColumns + s.fromWhere + s.orderBy +
-                         u" LIMIT %1 OFFSET %2"_s.arg(limit).arg(offset),
-                     s.bindings);
+    return read(filter, sort, nullptr, limit, offset);
 }
 
 QList<Pair> PairStore::pageAfter(const Filter &filter, const Sort &sort, const PageKey &after, int limit)
 {
-    SelectParts s = selectParts(filter, sort);
-    const QString cmp = sort.order == Qt::AscendingOrder ? u">"_s : u"<"_s;
-    QString keyset;
-    if (sort.column == SortColumn::Id) {
-        keyset = s.idColumn + u" "_s + cmp + u" ?"_s;
-        s.bindings << after.rowId;
-    } else {
-        keyset = u"("_s + sortExpression(sort.column) + u", p.id) "_s + cmp + u" (?, ?)"_s;
-        s.bindings << after.value << after.rowId;
-    }
-    return runSelect(u"SELECT "_s + kColumns + s.fromWhere + u" AND "_s + keyset + s.orderBy +
-                         u" LIMIT %1"_s.arg(limit),
-                     s.bindings);
+    return read(filter, sort, &after, limit, 0);
 }
 
 PairStore::PageKey PairStore::keyOf(const Pair &pair, SortColumn column) const
@@ -322,17 +387,21 @@ QList<qint64> PairStore::rowIds(const Filter &filter, const Sort &sort, int limi
 {
     m_error.clear();
     QList<qint64> out;
-    const SelectParts s = selectParts(filter, sort);
-    QSqlQuery q(m_dataset.db());
-    q.setForwardOnly(true);
-    q.prepare(u"SELECT p.id"_s + s.fromWhere + s.orderBy + u" LIMIT %1 OFFSET %2"_s.arg(limit).arg(offset));
-    bindAll(q, s.bindings);
-    if (!q.exec()) {
-        failQuery(q);
-        return out;
+    for (const Statement &st : readStatements(u"p.id"_s, filter, sort, nullptr, limit, offset)) {
+        out.clear();
+        QSqlQuery q(m_dataset.db());
+        q.setForwardOnly(true);
+        q.prepare(st.sql);
+        bindAll(q, st.bindings);
+        if (!q.exec()) {
+            failQuery(q);
+            return out;
+        }
+        while (q.next())
+            out.append(q.value(0).toLongLong());
+        if (out.size() == limit)
+            break;
     }
-    while (q.next())
-        out.append(q.value(0).toLongLong());
     return out;
 }
 

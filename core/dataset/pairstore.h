@@ -81,6 +81,10 @@ public:
         TimeIndexWalk,
     };
     static SearchPath searchPath(const Filter &filter, const Sort &sort);
+    // How many matches a search in row-id order walks, when further conditions may keep few of
+    // them, before the general query answers instead; 0 (the default) scales with the page.
+    // Tests make it small to exercise both outcomes.
+    void setSearchWalkLimit(qint64 matches) { m_searchWalkLimit = matches; }
     // Row ids of the matching pairs in sort order (for selections and streaming).
     QList<qint64> rowIds(const Filter &filter, const Sort &sort, int limit = -1, qint64 offset = 0);
     // Streams every matching pair in sort order in batches; stop by returning false.
@@ -127,9 +131,26 @@ private:
     std::optional<qint64> execAudited(QSqlQuery &query, const QString &action, const QJsonObject &detail);
     QList<Pair> runSelect(const QString &sql, const QVariantList &bindings);
 
+    // The statements that read (part of) a filter in sort order, to run in turn until one fills
+    // the page (the last one always answers). More than one only when a search's matches are
+    // walked for a filter that may keep few of them (see searchWalkLimit()).
+    struct Statement
+    {
+        QString sql;
+        QVariantList bindings;
+    };
+    QList<Statement> readStatements(const QString &columns, const Filter &filter, const Sort &sort,
+                                    const PageKey *after, int limit, qint64 offset);
+    QList<Pair> read(const Filter &filter, const Sort &sort, const PageKey *after, int limit, qint64 offset);
+    // The row id of the n-th match of a full-text query in the sort's direction (after a row id);
+    // nullopt when there are fewer matches.
+    std::optional<qint64> nthSearchMatch(const QString &fts, const Sort &sort, qint64 n,
+                                         std::optional<qint64> afterRowId);
+
     Dataset &m_dataset;
     Deriver m_deriver;
     QString m_error;
+    qint64 m_searchWalkLimit = 0;
 };
 
 QString sortExpression(PairStore::SortColumn column);
