@@ -1,5 +1,6 @@
 // The anonymizer's fast paths change no result: the pre-filter (detail::mayContainBuiltin), the
-// skipped sure losers and the shared, unrebuilt outputs. Every text of ../shared/data (questions,
+// skipped sure losers, the per-thread memos of libphonenumber's answers and of replacements, and
+// the shared, unrebuilt outputs. Every text of ../shared/data (questions,
 // SQL, the PII cases) and 50k demo pairs with metadata go through an Anonymizer with the fast paths
 // and one without (every detector on every text), and text, findings, masks and metadata must be
 // identical. The pre-filter is also checked on its own: where it says "nothing", the full scan
@@ -7,6 +8,7 @@
 #include "dataset/demogenerator.h"
 #include "privacy/anonymizer.h"
 #include "privacy/detectors.h"
+#include "privacy/threadmemo.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -100,6 +102,8 @@ private slots:
     void sharedDataSameResults();
     void demoPairsSameResults();
     void unchangedOutputsShareTheInput();
+    void memoKeepsAnonymizersApart();
+    void threadMemoIsBounded();
 };
 
 void TstAnonymizerFastPath::prefilterExamples_data()
@@ -268,6 +272,53 @@ void TstAnonymizerFastPath::unchangedOutputsShareTheInput()
     QCOMPARE(tags.at(0), QJsonValue(u"a"_s));
     QCOMPARE(tags.at(2), QJsonValue(2));
     QVERIFY(tags.at(1).toObject().value(u"by"_s).toString().startsWith(u"user_"_s));
+}
+
+// The replacement memo is keyed by the anonymizer instance, kind and operator: anonymizers built
+// one after another (at the same address, with other keys or operators) never see each other's
+// replacements, and a remembered replacement equals a fresh one.
+void TstAnonymizerFastPath::memoKeepsAnonymizersApart()
+{
+    const QString text = u"Call +44 20 7946 0123 or 555-867-5309, mail ana@example.org"_s;
+    QStringList seen;
+    for (int i = 0; i < 3; ++i) {
+        for (Operator op : {Operator::Mask, Operator::Pseudonym, Operator::Hash, Operator::Redact}) {
+            Config c;
+            c.key = "memo-key-" + QByteArray::number(i);
+            c.operators.insert(PiiKind::Email, op);
+            c.operators.insert(PiiKind::Phone, op);
+            const Anonymizer fast(c);
+            Anonymizer full(c);
+            detail::AnonymizerTesting::setFastPaths(full, false);
+            const AnonymizedText first = fast.anonymizeText(text);
+            const AnonymizedText again = fast.anonymizeText(text); // from the memo
+            QCOMPARE(first.findings.size(), 3);
+            QCOMPARE(difference(first, full.anonymizeText(text)), QString());
+            QCOMPARE(difference(again, first), QString());
+            if (op == Operator::Pseudonym || op == Operator::Hash) { // keyed: differs per key and operator
+                QVERIFY2(!seen.contains(first.text), qPrintable(first.text));
+                seen.append(first.text);
+            }
+        }
+    }
+}
+
+void TstAnonymizerFastPath::threadMemoIsBounded()
+{
+    detail::ThreadMemo<int, int, std::hash<int>, 4> memo;
+    int calls = 0;
+    const auto get = [&](int key) { return memo.get(key, [&] { return ++calls, key * 10; }); };
+    for (int round = 0; round < 3; ++round) {
+        for (int key = 0; key < 4; ++key)
+            QCOMPARE(get(key), key * 10);
+    }
+    QCOMPARE(calls, 4);   // rounds 2 and 3 came from the memo
+    QCOMPARE(get(7), 70); // a fifth key: the memo starts again empty
+    QCOMPARE(calls, 5);
+    QCOMPARE(get(0), 0); // computed again
+    QCOMPARE(calls, 6);
+    QCOMPARE(get(7), 70); // still there
+    QCOMPARE(calls, 6);
 }
 
 QTEST_GUILESS_MAIN(TstAnonymizerFastPath)

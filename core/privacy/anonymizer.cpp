@@ -6,6 +6,7 @@
 #include "privacy/detectors.h"
 #include "privacy/hmac.h"
 #include "privacy/operators.h"
+#include "privacy/threadmemo.h"
 #include "sql/tokenizer.h"
 
 #include <QJsonArray>
@@ -77,6 +78,36 @@ QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql
     }
     detail::resolveOverlaps(matches);
     return matches;
+}
+
+// What one detected value becomes: a pure function of (anonymizer, kind, custom name, operator,
+// value), remembered per thread (see threadmemo.h; 16,384 entries are ~4 MB per thread at most). The
+// anonymizer is identified by its instance id, never by its address: a new anonymizer (another dataset's key)
+// may be constructed where an old one was.
+struct ReplacementKey
+{
+    quint64 instance = 0;
+    PiiKind kind = PiiKind::Custom;
+    Operator op = Operator::Mask;
+    QString customName;
+    QString original;
+    bool operator==(const ReplacementKey &) const = default;
+};
+
+struct ReplacementKeyHash
+{
+    size_t operator()(const ReplacementKey &k) const noexcept
+    {
+        return size_t(qHashMulti(0, k.instance, quint32(k.kind), int(k.op), k.customName, k.original));
+    }
+};
+
+QString replacementOf(const detail::KeyedHasher &hasher, quint64 instance, PiiKind kind,
+                      const QString &customName, Operator op, const QString &original)
+{
+    thread_local detail::ThreadMemo<ReplacementKey, QString, ReplacementKeyHash, 16384> memo;
+    return memo.get(ReplacementKey{instance, kind, op, customName, original},
+                    [&] { return detail::replacementFor(hasher, kind, customName, op, original); });
 }
 
 quint32 maskOf(const QList<Match> &matches)
@@ -197,7 +228,9 @@ AnonymizedText Anonymizer::build(QStringView text, const QString *shared, bool s
         f.start = m.start;
         f.end = m.end;
         f.original = text.mid(m.start, m.end - m.start).toString();
-        f.replacement = detail::replacementFor(*m_hasher, m.kind, f.customName, op, f.original);
+        f.replacement = m_fastPaths
+                            ? replacementOf(*m_hasher, m_instance, m.kind, f.customName, op, f.original)
+                            : detail::replacementFor(*m_hasher, m.kind, f.customName, op, f.original);
         f.replacementStart = result.text.size();
         result.text.append(f.replacement);
         f.replacementEnd = result.text.size();

@@ -118,15 +118,16 @@ private:
     AnonymizedText build(QStringView text, const QString *shared, bool sql) const;
 
     Config m_config;
-    bool m_fastPaths = true; // pre-filter and skipped sure losers; off only in tests and benchmarks
+    bool m_fastPaths = true; // pre-filter, skipped sure losers, memos; off only in tests and benchmarks
     std::shared_ptr<const detail::CompiledPatterns> m_patterns;
     std::shared_ptr<const detail::KeyedHasher> m_hasher;
     quint64 m_instance = 0; // unique per constructed anonymizer; copies share it (same config)
 };
 
 namespace detail {
-// For tests and benchmarks only: turns the pre-filter (mayContainBuiltin()) and the skipping of
-// candidates that cannot win off, so results can be compared with every detector run on every text.
+// For tests and benchmarks only: turns the pre-filter (mayContainBuiltin()), the skipping of
+// candidates that cannot win and the per-thread memos (threadmemo.h) off, so results can be
+// compared with every detector run on every text and every value validated and replaced afresh.
 struct AnonymizerTesting
 {
     static void setFastPaths(Anonymizer &anonymizer, bool on) { anonymizer.m_fastPaths = on; }

@@ -167,7 +167,7 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
                     const qsizetype ssnEnd = matchSsnAt(text, i);
                     add(out, PiiKind::Ssn, i, ssnEnd);
                     add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
-                    add(out, PiiKind::Phone, i, matchNationalPhoneAt(text, i, fast ? ssnEnd : -1));
+                    add(out, PiiKind::Phone, i, matchNationalPhoneAt(text, i, fast ? ssnEnd : -1, fast));
                     if (digits >= 13)
                         add(out, PiiKind::CreditCard, i, matchCardAt(text, i));
                 }
@@ -216,7 +216,7 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
         }
         case u'+':
             add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
-            add(out, PiiKind::Phone, i, matchIntlPhoneAt(text, i));
+            add(out, PiiKind::Phone, i, matchIntlPhoneAt(text, i, fast));
             break;
         case u'(':
             if (isDigit(at(text, i + 1)))

@@ -89,16 +89,19 @@ bool mayContainBuiltin(QStringView text);
 // All built-in candidates of the text, unresolved (they may overlap). `fast` (the default) also
 // skips candidates that are certain to lose the overlap resolution without affecting any other
 // candidate (a trunk-prefixed phone number with exactly the span of a valid SSN, which wins the
-// tie by kind, is not sent to libphonenumber); false gives every candidate (tests compare both).
+// tie by kind, is not sent to libphonenumber) and remembers libphonenumber's answers; false gives
+// every candidate, each validated afresh (tests compare both).
 void findBuiltins(QStringView text, QList<Match> &out, bool fast = true);
 // Keeps the longest of overlapping matches (ties: the earlier kind in the priority order), sorted by start.
 void resolveOverlaps(QList<Match> &matches);
 
 qsizetype matchEmailAround(QStringView text, qsizetype atSign, qsizetype *start);
 qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos);
-qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos); // '+' followed by a country code
+// Phone numbers validated by libphonenumber remember its answers per thread unless `memoize` is
+// false (tests compare both).
+qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos, bool memoize = true); // '+' and a country code
 // 0-prefixed trunk or CN mobile; a candidate ending exactly at `loserEnd` is not validated (-1).
-qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd = -1);
+qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd = -1, bool memoize = true);
 qsizetype matchSsnAt(QStringView text, qsizetype pos);
 qsizetype matchCardAt(QStringView text, qsizetype pos);
 qsizetype matchIpv4At(QStringView text, qsizetype pos);

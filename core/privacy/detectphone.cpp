@@ -3,6 +3,7 @@
 // numbers with a trunk prefix are validated by libphonenumber, which is only called for the few
 // candidates that survive the cheap shape checks.
 #include "privacy/detectors.h"
+#include "privacy/threadmemo.h"
 
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -34,13 +35,26 @@ std::string toAscii(QStringView text)
     return out;
 }
 
-bool validForRegion(QStringView number, const char *region)
+bool validForRegionUncached(const std::string &number, const char *region)
 {
     const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
     PhoneNumber parsed;
-    if (util->Parse(toAscii(number), region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR)
+    if (util->Parse(number, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR)
         return false;
     return util->IsValidNumber(parsed);
+}
+
+// libphonenumber's answer (~340k instructions, ICU regular expressions) remembered per thread:
+// the key is the region code (two letters, or "ZZ" for '+' numbers), then the candidate's ASCII.
+// 65,536 entries are ~6 MB per thread at most.
+bool validForRegion(QStringView number, const char *region, bool memoize)
+{
+    if (!memoize)
+        return validForRegionUncached(toAscii(number), region);
+    thread_local ThreadMemo<std::string, bool, std::hash<std::string>, 65536> memo;
+    std::string key(region);
+    key += toAscii(number);
+    return memo.get(std::move(key), [&] { return validForRegionUncached(toAscii(number), region); });
 }
 
 // An optional extension after a number: " x12", " ext. 12", " ext12", " extension 12".
@@ -133,7 +147,7 @@ qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos)
     return extensionEnd(text, end);
 }
 
-qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos)
+qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos, bool memoize)
 {
     if (at(text, pos) != u'+' || !isDigit(at(text, pos + 1)) || at(text, pos + 1) == u'0' ||
         at(text, pos + 1) == u'1')
@@ -173,13 +187,13 @@ qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos)
         const qsizetype end = groupEnds[g];
         if (!numberEndOk(text, end))
             continue;
-        if (validForRegion(text.mid(pos, end - pos), "ZZ"))
+        if (validForRegion(text.mid(pos, end - pos), "ZZ", memoize))
             return end;
     }
     return -1;
 }
 
-qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd)
+qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd, bool memoize)
 {
     const char16_t first = at(text, pos);
     if (first == u'1') {
@@ -188,7 +202,7 @@ qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserE
         if (second < u'3' || !digitsAt(text, pos, 11) || !numberEndOk(text, pos + 11) ||
             isDigit(at(text, pos + 11)))
             return -1;
-        return validForRegion(text.mid(pos, 11), "CN") ? pos + 11 : -1;
+        return validForRegion(text.mid(pos, 11), "CN", memoize) ? pos + 11 : -1;
     }
     if (first != u'0')
         return -1;
@@ -220,7 +234,7 @@ qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserE
                                           "SE", "IL", "JP", "KR", "CN", "AU", "IN", "BR", "MX"};
     const QStringView candidate = text.mid(pos, i - pos);
     for (const char *region : regions) {
-        if (validForRegion(candidate, region))
+        if (validForRegion(candidate, region, memoize))
             return i;
     }
     return -1;
