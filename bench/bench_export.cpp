@@ -170,6 +170,7 @@ void phases(const QString &path, int n)
         if (out.size() > (1 << 20))
             out.clear();
     }
+    const double encodeUs = double(t.nsecsElapsed()) / 1e3 / double(rows.size());
     privacy::Config noMeta = config;
     noMeta.scanMetadata = false;
     const privacy::Anonymizer textOnly(noMeta);
@@ -179,7 +180,6 @@ void phases(const QString &path, int n)
         found += textOnlyConverter.convert(r).question.size();
     const double textOnlyUs = double(t.nsecsElapsed()) / 1e3 / double(rows.size());
     std::printf("convert with anonymization of question, SQL, name only: %.2f us\n", textOnlyUs);
-    const double encodeUs = double(t.nsecsElapsed()) / 1e3 / double(rows.size());
     std::printf(
         "per pair (us, one thread, %zu pairs): read %.2f, convert without anonymization %.2f, convert "
         "with anonymization %.2f (%lld chars), encode JSONL %.2f\n",

@@ -103,6 +103,7 @@ private slots:
     void demoPairsSameResults();
     void unchangedOutputsShareTheInput();
     void memoKeepsAnonymizersApart();
+    void utf8UnchangedOnlyWhenCertain();
     void threadMemoIsBounded();
 };
 
@@ -142,6 +143,8 @@ void TstAnonymizerFastPath::prefilterExamples()
     QFETCH(QString, text);
     QFETCH(bool, possible);
     QCOMPARE(detail::mayContainBuiltin(text), possible);
+    const QByteArray utf8 = text.toUtf8();
+    QCOMPARE(detail::mayContainBuiltin(QByteArrayView(utf8)), possible); // the same over UTF-8
     if (!possible) {
         QList<detail::Match> all;
         detail::findBuiltins(text, all, false);
@@ -160,6 +163,9 @@ void TstAnonymizerFastPath::prefilterNeverHidesACandidate()
         all << p.naturalLanguageQuery << p.sqlQuery;
     qsizetype skipped = 0;
     for (const QString &text : std::as_const(all)) {
+        const QByteArray utf8 = text.toUtf8();
+        if (detail::mayContainBuiltin(QByteArrayView(utf8)) != detail::mayContainBuiltin(text))
+            QFAIL(qPrintable(u"the pre-filter answers differently over UTF-8: "_s + text));
         if (detail::mayContainBuiltin(text))
             continue;
         ++skipped;
@@ -301,6 +307,39 @@ void TstAnonymizerFastPath::memoKeepsAnonymizersApart()
             }
         }
     }
+}
+
+// leavesUtf8Unchanged() lets the exporter copy metadata bytes as they are: it may say "unchanged"
+// only when anonymizeText() finds nothing, never for invalid UTF-8, and never with custom patterns.
+void TstAnonymizerFastPath::utf8UnchangedOnlyWhenCertain()
+{
+    const Anonymizer plain(config());
+    const Anonymizer custom(withCustomPattern());
+    QStringList texts = {u"sql-agent"_s,        u"s-48213"_s,
+                         u"gpt-4o-mini"_s,      u"Zoë Müller – 東京 📈"_s,
+                         u"ana@example.org"_s,  u"call +44 20 7946 0123"_s,
+                         u"10.1.2.3"_s,         u"DE89 3704 0044"_s,
+                         u"fe80::1"_s,          u"relation does not exist"_s,
+                         u"EMP-123456 secret"_s};
+    DemoGenerator gen(11);
+    for (const Pair &p : gen.generate(5000)) {
+        for (auto it = p.metadata.constBegin(); it != p.metadata.constEnd(); ++it)
+            texts << it.value().toString();
+    }
+    int unchanged = 0;
+    for (const QString &text : std::as_const(texts)) {
+        const QByteArray utf8 = text.toUtf8();
+        if (plain.leavesUtf8Unchanged(utf8)) {
+            ++unchanged;
+            QVERIFY2(plain.anonymizeText(text).findings.isEmpty(), qPrintable(text));
+        }
+        QVERIFY(!custom.leavesUtf8Unchanged(utf8)); // custom patterns always run
+    }
+    QVERIFY(unchanged > 5000);
+    QVERIFY(plain.leavesUtf8Unchanged(QByteArrayView("Zo\xc3\xab")));
+    QVERIFY(!plain.leavesUtf8Unchanged(QByteArrayView("Zo\xc3")));          // truncated sequence
+    QVERIFY(!plain.leavesUtf8Unchanged(QByteArrayView("caf\xe9 latin-1"))); // not UTF-8 at all
+    QVERIFY(!plain.leavesUtf8Unchanged(QByteArrayView("ana@example.org")));
 }
 
 void TstAnonymizerFastPath::threadMemoIsBounded()

@@ -88,11 +88,17 @@ void appendString(QByteArray &out, QStringView text)
     appendEncoded<true>(out, text, true);
 }
 
-void appendUtf8String(QByteArray &out, QByteArrayView utf8)
+char *writeString(char *p, QStringView text)
 {
-    const qsizetype old = out.size();
-    out.resize(old + utf8.size() * 6 + 2);
-    char *p = out.data() + old;
+    *p++ = '"';
+    p = encode<true>(p, reinterpret_cast<const char16_t *>(text.utf16()),
+                     reinterpret_cast<const char16_t *>(text.utf16()) + text.size());
+    *p++ = '"';
+    return p;
+}
+
+char *writeUtf8String(char *p, QByteArrayView utf8)
+{
     *p++ = '"';
     for (const char ch : utf8) {
         const auto c = static_cast<unsigned char>(ch);
@@ -114,7 +120,28 @@ void appendUtf8String(QByteArray &out, QByteArrayView utf8)
         }
     }
     *p++ = '"';
-    out.truncate(p - out.constData());
+    return p;
+}
+
+char *writeNumber(char *p, double value)
+{
+    if (!std::isfinite(value)) { // JSON has no NaN or infinity
+        std::memcpy(p, "null", 4);
+        return p + 4;
+    }
+    std::to_chars_result r;
+    if (std::abs(value) < 9007199254740992.0 && value == std::trunc(value))
+        r = std::to_chars(p, p + kNumberBound, qint64(value));
+    else
+        r = std::to_chars(p, p + kNumberBound, value);
+    return r.ptr;
+}
+
+void appendUtf8String(QByteArray &out, QByteArrayView utf8)
+{
+    const qsizetype old = out.size();
+    out.resize(old + stringBound(utf8.size()));
+    out.truncate(writeUtf8String(out.data() + old, utf8) - out.constData());
 }
 
 void appendUtf8(QByteArray &out, QStringView text)
@@ -124,17 +151,9 @@ void appendUtf8(QByteArray &out, QStringView text)
 
 void appendNumber(QByteArray &out, double value)
 {
-    if (!std::isfinite(value)) { // JSON has no NaN or infinity
-        out.append("null");
-        return;
-    }
-    char buf[32];
-    std::to_chars_result r;
-    if (std::abs(value) < 9007199254740992.0 && value == std::trunc(value))
-        r = std::to_chars(buf, buf + sizeof buf, qint64(value));
-    else
-        r = std::to_chars(buf, buf + sizeof buf, value);
-    out.append(buf, r.ptr - buf);
+    const qsizetype old = out.size();
+    out.resize(old + kNumberBound);
+    out.truncate(writeNumber(out.data() + old, value) - out.constData());
 }
 
 void appendValue(QByteArray &out, const QJsonValue &value)

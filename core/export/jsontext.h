@@ -22,6 +22,17 @@ void appendNumber(QByteArray &out, double value);
 void appendValue(QByteArray &out, const QJsonValue &value);
 void appendObject(QByteArray &out, const QJsonObject &object);
 void appendStringArray(QByteArray &out, const QStringList &values);
+// The same written into memory the caller has sized (no per-call growth checks): each returns the
+// end of what it wrote. A string of n UTF-16 units or n UTF-8 bytes takes at most stringBound(n)
+// bytes (every unit could be a six-byte \u00XX escape), a number at most kNumberBound.
+constexpr qsizetype kNumberBound = 32;
+constexpr qsizetype stringBound(qsizetype units)
+{
+    return units * 6 + 2;
+}
+char *writeString(char *p, QStringView text);
+char *writeUtf8String(char *p, QByteArrayView utf8);
+char *writeNumber(char *p, double value);
 // Appends `"key":`.
 inline void appendKey(QByteArray &out, const char *quotedKeyColon)
 {

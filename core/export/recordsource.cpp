@@ -32,12 +32,6 @@ sqlite3 *handleOf(QSqlDatabase &db)
     return nullptr;
 }
 
-QByteArray column(sqlite3_stmt *stmt, int i)
-{
-    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, i));
-    return text ? QByteArray(text, sqlite3_column_bytes(stmt, i)) : QByteArray();
-}
-
 } // namespace
 
 QStringList ExportRecord::tableNames() const
@@ -137,18 +131,27 @@ int RecordSource::read(std::vector<RawRow> &rows, int max)
             break;
         }
         RawRow &r = rows.emplace_back();
-        r.pairId = column(m_stmt, 0);
-        r.question = column(m_stmt, 1);
-        r.sql = column(m_stmt, 2);
-        r.timestamp = column(m_stmt, 3);
-        r.databaseType = column(m_stmt, 4);
-        r.databaseName = column(m_stmt, 5);
+        // Column order of the SELECT: pair_id, question, sql, timestamp, database_type,
+        // database_name, success, execution_time_ms, metadata, query_type, table_names.
+        static constexpr int kTextColumns[RawRow::ColumnCount] = {0, 1, 2, 3, 4, 5, 8, 9, 10};
+        const char *texts[RawRow::ColumnCount];
+        int total = 0;
+        for (int c = 0; c < RawRow::ColumnCount; ++c) {
+            // sqlite3_column_text() first, then _bytes(), as SQLite's documentation advises.
+            texts[c] = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, kTextColumns[c]));
+            total += texts[c] ? sqlite3_column_bytes(m_stmt, kTextColumns[c]) : 0;
+            r.ends[c] = total;
+        }
+        r.text.resize(total);
+        char *out = r.text.data();
+        for (int c = 0; c < RawRow::ColumnCount; ++c) {
+            const int begin = c == 0 ? 0 : r.ends[c - 1];
+            if (r.ends[c] > begin)
+                std::memcpy(out + begin, texts[c], size_t(r.ends[c] - begin));
+        }
         r.success = sqlite3_column_int(m_stmt, 6) != 0;
         r.executionTimeMs =
             sqlite3_column_type(m_stmt, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(m_stmt, 7);
-        r.metadata = column(m_stmt, 8);
-        r.queryType = column(m_stmt, 9);
-        r.tables = column(m_stmt, 10);
         ++n;
     }
     return n;
@@ -314,7 +317,10 @@ bool RecordConverter::appendJson(QByteArray &out, const char *&p, const char *en
         bool escaped = false;
         if (!scanString(p, end, &escaped))
             return false;
-        if (!m_scanMetadata) {
+        // Kept as it is when the anonymizer certainly changes nothing (the common case: ids,
+        // agent and model names), without decoding and re-encoding it.
+        if (!m_scanMetadata ||
+            (!escaped && m_anonymizer->leavesUtf8Unchanged(QByteArrayView(start + 1, p - 1 - (start + 1))))) {
             out.append(start, p - start);
             return true;
         }
@@ -341,18 +347,23 @@ bool RecordConverter::appendJson(QByteArray &out, const char *&p, const char *en
 
 ExportRecord RecordConverter::convert(const RawRow &row)
 {
+    const auto view = [&row](RawRow::Column c) {
+        const QByteArrayView v = row.column(c);
+        return QByteArray::fromRawData(v.data(), v.size());
+    };
     ExportRecord r;
-    r.pairId = row.pairId;
-    r.timestamp = row.timestamp;
-    r.databaseType = row.databaseType;
+    r.pairId = view(RawRow::PairId);
+    r.timestamp = view(RawRow::Timestamp);
+    r.databaseType = view(RawRow::DatabaseType);
     r.success = row.success;
     r.executionTimeMs = row.executionTimeMs;
-    r.queryType = row.queryType;
-    if (row.tables.size() > 2 && row.tables.startsWith('[') && row.tables.endsWith(']'))
-        r.tableNamesJson = row.tables; // written by PairLens's analysis: compact JSON already
-    const QString question = QString::fromUtf8(row.question);
-    const QString sql = QString::fromUtf8(row.sql);
-    const QString databaseName = QString::fromUtf8(row.databaseName);
+    r.queryType = view(RawRow::QueryType);
+    const QByteArrayView tables = row.column(RawRow::Tables);
+    if (tables.size() > 2 && tables.startsWith('[') && tables.endsWith(']'))
+        r.tableNamesJson = view(RawRow::Tables); // written by PairLens's analysis: compact JSON already
+    const QString question = QString::fromUtf8(row.column(RawRow::Question));
+    const QString sql = QString::fromUtf8(row.column(RawRow::Sql));
+    const QString databaseName = QString::fromUtf8(row.column(RawRow::DatabaseName));
     if (m_anonymizer) {
         Pair pair;
         pair.naturalLanguageQuery = question;
@@ -366,18 +377,19 @@ ExportRecord RecordConverter::convert(const RawRow &row)
         r.sql = sql;
         r.databaseName = databaseName;
     }
-    if (row.metadata.size() > 2) {
+    const QByteArrayView metadata = row.column(RawRow::Metadata);
+    if (metadata.size() > 2) {
         QByteArray meta;
-        meta.reserve(row.metadata.size() + 16);
-        const char *p = row.metadata.constData();
-        const char *end = p + row.metadata.size();
+        meta.reserve(metadata.size() + 16);
+        const char *p = metadata.data();
+        const char *end = p + metadata.size();
         skipSpace(p, end);
         bool ok = p < end && *p == '{' && appendJson(meta, p, end, 0);
         skipSpace(p, end);
         if (ok && p == end) {
             r.metadataJson = meta;
         } else { // not what PairLens writes: let Qt's parser make the best of it
-            QJsonObject o = QJsonDocument::fromJson(row.metadata).object();
+            QJsonObject o = QJsonDocument::fromJson(metadata.toByteArray()).object();
             if (m_scanMetadata)
                 o = m_anonymizer->anonymizeMetadata(o);
             r.metadataJson.clear();

@@ -2,6 +2,8 @@
 #include "export/formatwriter.h"
 #include "export/jsontext.h"
 
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens::exporting {
@@ -20,46 +22,70 @@ QList<QByteArray> quotedKeys(const QList<Field> &fields)
     return keys;
 }
 
-void appendJsonField(QByteArray &out, Field field, const ExportRecord &r)
+// The most bytes a field's JSON value can take (see json::stringBound).
+qsizetype jsonFieldBound(Field field, const ExportRecord &r)
 {
     switch (field) {
     case Field::PairId:
-        json::appendUtf8String(out, r.pairId);
-        break;
+        return json::stringBound(r.pairId.size());
     case Field::Question:
-        json::appendString(out, r.question);
-        break;
+        return json::stringBound(r.question.size());
     case Field::Sql:
-        json::appendString(out, r.sql);
-        break;
+        return json::stringBound(r.sql.size());
     case Field::Timestamp:
-        json::appendUtf8String(out, r.timestamp);
-        break;
+        return json::stringBound(r.timestamp.size());
     case Field::DatabaseType:
-        json::appendUtf8String(out, r.databaseType);
-        break;
+        return json::stringBound(r.databaseType.size());
     case Field::DatabaseName:
-        json::appendString(out, r.databaseName);
-        break;
+        return json::stringBound(r.databaseName.size());
     case Field::TableNames:
-        out.append(r.tableNamesJson);
-        break;
+        return r.tableNamesJson.size();
     case Field::Success:
-        out.append(r.success ? "true" : "false");
-        break;
+        return 5;
     case Field::ExecutionTime:
-        if (r.executionTimeMs < 0)
-            out.append("null");
-        else
-            json::appendNumber(out, r.executionTimeMs);
-        break;
+        return json::kNumberBound;
     case Field::QueryType:
-        json::appendUtf8String(out, r.queryType);
-        break;
+        return json::stringBound(r.queryType.size());
     case Field::Metadata:
-        out.append(r.metadataJson);
-        break;
+        return r.metadataJson.size();
     }
+    return 0;
+}
+
+char *copy(char *p, QByteArrayView bytes)
+{
+    std::memcpy(p, bytes.data(), size_t(bytes.size()));
+    return p + bytes.size();
+}
+
+// Writes a field's JSON value at p (sized by jsonFieldBound) and returns its end.
+char *writeJsonField(char *p, Field field, const ExportRecord &r)
+{
+    switch (field) {
+    case Field::PairId:
+        return json::writeUtf8String(p, r.pairId);
+    case Field::Question:
+        return json::writeString(p, r.question);
+    case Field::Sql:
+        return json::writeString(p, r.sql);
+    case Field::Timestamp:
+        return json::writeUtf8String(p, r.timestamp);
+    case Field::DatabaseType:
+        return json::writeUtf8String(p, r.databaseType);
+    case Field::DatabaseName:
+        return json::writeString(p, r.databaseName);
+    case Field::TableNames:
+        return copy(p, r.tableNamesJson);
+    case Field::Success:
+        return copy(p, r.success ? QByteArrayView("true") : QByteArrayView("false"));
+    case Field::ExecutionTime:
+        return r.executionTimeMs < 0 ? copy(p, "null") : json::writeNumber(p, r.executionTimeMs);
+    case Field::QueryType:
+        return json::writeUtf8String(p, r.queryType);
+    case Field::Metadata:
+        return copy(p, r.metadataJson);
+    }
+    return p;
 }
 
 class JsonObjectWriter : public FormatWriter
@@ -67,34 +93,45 @@ class JsonObjectWriter : public FormatWriter
 public:
     explicit JsonObjectWriter(const WriterContext &c)
         : m_fields(c.fields.isEmpty() ? allFields() : c.fields), m_keys(quotedKeys(m_fields))
-    {}
-
-    void encodeObject(const ExportRecord &r, QByteArray &out) const
     {
-        out.append('{');
+        for (const QByteArray &k : std::as_const(m_keys))
+            m_keysSize += k.size();
+    }
+
+    // One object, plus `last` after it when not 0: the buffer grows once to the record's bound
+    // and every field is written straight into it.
+    void encodeObject(const ExportRecord &r, QByteArray &out, char last = 0) const
+    {
+        qsizetype bound = m_keysSize + m_fields.size() + 2;
+        for (Field f : m_fields)
+            bound += jsonFieldBound(f, r);
+        const qsizetype old = out.size();
+        out.resize(old + bound);
+        char *p = out.data() + old;
+        *p++ = '{';
         for (qsizetype i = 0; i < m_fields.size(); ++i) {
             if (i)
-                out.append(',');
-            out.append(m_keys.at(i));
-            appendJsonField(out, m_fields.at(i), r);
+                *p++ = ',';
+            p = copy(p, m_keys.at(i));
+            p = writeJsonField(p, m_fields.at(i), r);
         }
-        out.append('}');
+        *p++ = '}';
+        if (last)
+            *p++ = last;
+        out.truncate(p - out.constData());
     }
 
 private:
     QList<Field> m_fields;
     QList<QByteArray> m_keys;
+    qsizetype m_keysSize = 0;
 };
 
 class JsonlWriter : public JsonObjectWriter
 {
 public:
     using JsonObjectWriter::JsonObjectWriter;
-    void encode(const ExportRecord &r, QByteArray &out) const override
-    {
-        encodeObject(r, out);
-        out.append('\n');
-    }
+    void encode(const ExportRecord &r, QByteArray &out) const override { encodeObject(r, out, '\n'); }
 };
 
 // The seed's envelope. The pairs are streamed, so "total_pairs" and "statistics" follow the

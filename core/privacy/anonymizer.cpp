@@ -301,6 +301,12 @@ AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
     return out;
 }
 
+bool Anonymizer::leavesUtf8Unchanged(QByteArrayView utf8) const
+{
+    return m_fastPaths && m_patterns->patterns.isEmpty() && !detail::mayContainBuiltin(utf8) &&
+           utf8.isValidUtf8();
+}
+
 quint32 Anonymizer::scanMask(QStringView question, QStringView sql) const
 {
     return maskOf(detectText(*m_patterns, question, m_fastPaths)) |

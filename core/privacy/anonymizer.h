@@ -110,6 +110,10 @@ public:
     // String values, if scanMetadata. Returns `metadata` itself (shared) when nothing changes.
     QJsonObject anonymizeMetadata(const QJsonObject &metadata) const;
     AnonymizedPair anonymizePair(const Pair &pair) const;
+    // True when anonymizeText() of this UTF-8 text certainly returns it unchanged: valid UTF-8, no
+    // custom pattern, and no built-in kind can match (the pre-filter). Lets a caller holding UTF-8
+    // (the exporter's metadata) keep the bytes without decoding them; false means "maybe".
+    bool leavesUtf8Unchanged(QByteArrayView utf8) const;
     // OR of the PiiKind bits found in the question (free text) and in the SQL's literals and comments.
     quint32 scanMask(QStringView question, QStringView sql) const;
 

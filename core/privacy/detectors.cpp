@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <type_traits>
 
 namespace pairlens::privacy::detail {
 
@@ -60,39 +61,65 @@ bool fourUninteresting(quint64 x)
 
 } // namespace
 
-bool mayContainBuiltin(QStringView text)
+namespace {
+
+// True when none of the eight bytes in `x` is in '0'..'@'. Bytes >= 0x80 are left to the caller.
+bool eightUninteresting(quint64 x)
 {
-    const char16_t *p = text.utf16();
-    const qsizetype n = text.size();
+    constexpr quint64 lanes = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    if (x & high)
+        return false;
+    const quint64 atLeast30 = x + lanes * (0x80 - 0x30);
+    const quint64 above40 = x + lanes * (0x7F - 0x40);
+    return (atLeast30 & ~above40 & high) == 0;
+}
+
+// The pre-filter over UTF-16 units or UTF-8 bytes: every piece of evidence is ASCII, and a
+// non-ASCII character (one unit, or two to four bytes >= 0x80) is never evidence and ends a run
+// of digits and separators either way, so both encodings give the same answer.
+template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
+{
     int colons = 0;
     bool noDotAfterAt = false; // an '@' had no '.' after it, so no later '@' has one either
     qsizetype i = 0;
     while (i < n) {
-        while (i + 4 <= n) {
-            quint64 x;
-            std::memcpy(&x, p + i, sizeof x);
-            if (!fourUninteresting(x))
-                break;
-            i += 4;
+        if constexpr (sizeof(Ch) == 2) {
+            while (i + 4 <= n) {
+                quint64 x;
+                std::memcpy(&x, p + i, sizeof x);
+                if (!fourUninteresting(x))
+                    break;
+                i += 4;
+            }
+        } else {
+            while (i + 8 <= n) {
+                quint64 x;
+                std::memcpy(&x, p + i, sizeof x);
+                if (!eightUninteresting(x))
+                    break;
+                i += 8;
+            }
         }
         if (i >= n)
             break;
-        const char16_t c = p[i];
+        const char16_t c = char16_t(std::make_unsigned_t<Ch>(p[i]));
         if (isDigit(c)) {
+            const auto unit = [p](qsizetype k) { return char16_t(std::make_unsigned_t<Ch>(p[k])); };
             // IBAN: two upper-case letters right before two digits (a digit after a letter always
             // starts a run, so every such pair is seen here).
-            if (i >= 2 && isAsciiUpper(p[i - 2]) && isAsciiUpper(p[i - 1]) && i + 1 < n && isDigit(p[i + 1]))
+            if (i >= 2 && isAsciiUpper(unit(i - 2)) && isAsciiUpper(unit(i - 1)) && i + 1 < n &&
+                isDigit(unit(i + 1)))
                 return true;
             // The whole run of digits and separators around this digit.
             int digits = 0, dots = 0;
             bool plus = false;
-            for (qsizetype k = i - 1; k >= 0 && (isDigit(p[k]) || isRunSeparator(p[k])); --k) {
-                digits += isDigit(p[k]);
-                dots += p[k] == u'.';
-                plus = plus || p[k] == u'+';
+            for (qsizetype k = i - 1; k >= 0 && (isDigit(unit(k)) || isRunSeparator(unit(k))); --k) {
+                digits += isDigit(unit(k));
+                dots += unit(k) == u'.';
+                plus = plus || unit(k) == u'+';
             }
             for (; i < n; ++i) {
-                const char16_t d = p[i];
+                const char16_t d = unit(i);
                 if (isDigit(d)) {
                     ++digits;
                     if (digits >= 9 || (plus && digits >= 8) || (digits >= 4 && dots >= 3))
@@ -109,17 +136,29 @@ bool mayContainBuiltin(QStringView text)
         }
         if (c == u'@') {
             if (!noDotAfterAt) {
-                if (text.indexOf(u'.', i + 1) >= 0)
+                if (std::find(p + i + 1, p + n, Ch('.')) != p + n)
                     return true;
                 noDotAfterAt = true;
             }
         } else if (c == u':') {
-            if (++colons >= 6 || (i + 1 < n && p[i + 1] == u':'))
+            if (++colons >= 6 || (i + 1 < n && p[i + 1] == Ch(':')))
                 return true;
         }
         ++i;
     }
     return false;
+}
+
+} // namespace
+
+bool mayContainBuiltin(QStringView text)
+{
+    return mayContainBuiltinIn(text.utf16(), text.size());
+}
+
+bool mayContainBuiltin(QByteArrayView utf8)
+{
+    return mayContainBuiltinIn(utf8.data(), utf8.size());
 }
 
 namespace {

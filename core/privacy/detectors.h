@@ -7,6 +7,7 @@
 
 #include "privacy/piikind.h"
 
+#include <QByteArrayView>
 #include <QList>
 #include <QStringView>
 
@@ -85,6 +86,8 @@ bool numberEndOk(QStringView text, qsizetype end);
 //   - IPv4: such a run holding at least 4 digits and 3 dots;
 //   - IPv6: "::" or at least 6 ':' (8 groups need 7, 6 groups plus an IPv4 tail need 6).
 bool mayContainBuiltin(QStringView text);
+// The same over UTF-8 (the same answer as over the decoded text).
+bool mayContainBuiltin(QByteArrayView utf8);
 
 // All built-in candidates of the text, unresolved (they may overlap). `fast` (the default) also
 // skips candidates that are certain to lose the overlap resolution without affecting any other
