@@ -8,7 +8,7 @@
 #include "dataset/demogenerator.h"
 #include "privacy/anonymizer.h"
 #include "privacy/detectors.h"
-#include "privacy/threadmemo.h"
+#include "privacy/memo.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -16,6 +16,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+
+#include <atomic>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -105,6 +108,7 @@ private slots:
     void memoKeepsAnonymizersApart();
     void utf8UnchangedOnlyWhenCertain();
     void threadMemoIsBounded();
+    void sharedMemoAcrossThreads();
 };
 
 void TstAnonymizerFastPath::prefilterExamples_data()
@@ -358,6 +362,31 @@ void TstAnonymizerFastPath::threadMemoIsBounded()
     QCOMPARE(calls, 6);
     QCOMPARE(get(7), 70); // still there
     QCOMPARE(calls, 6);
+}
+
+// Two threads asking one shared memo for the same keys all get the right value; each key is
+// computed at most once per thread (a race may compute it twice), and the memo stays bounded.
+void TstAnonymizerFastPath::sharedMemoAcrossThreads()
+{
+    detail::SharedMemo<int, int, std::hash<int>, 64> memo;
+    std::atomic<int> calls{0};
+    std::atomic<int> wrong{0};
+    const auto work = [&] {
+        for (int round = 0; round < 50; ++round) {
+            for (int key = 0; key < 40; ++key) {
+                if (memo.get(key, [&] { return ++calls, key * 3; }) != key * 3)
+                    ++wrong;
+            }
+        }
+    };
+    std::thread a(work), b(work);
+    a.join();
+    b.join();
+    QCOMPARE(wrong.load(), 0);
+    QVERIFY(calls.load() >= 40);
+    QVERIFY2(calls.load() <= 80, qPrintable(QString::number(calls.load())));
+    for (int key = 100; key < 200; ++key) // beyond the capacity: starts again empty, still right
+        QCOMPARE(memo.get(key, [&] { return key * 3; }), key * 3);
 }
 
 QTEST_GUILESS_MAIN(TstAnonymizerFastPath)

@@ -6,7 +6,7 @@
 #include "privacy/detectors.h"
 #include "privacy/hmac.h"
 #include "privacy/operators.h"
-#include "privacy/threadmemo.h"
+#include "privacy/memo.h"
 #include "sql/tokenizer.h"
 
 #include <QJsonArray>
@@ -81,7 +81,7 @@ QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql
 }
 
 // What one detected value becomes: a pure function of (anonymizer, kind, custom name, operator,
-// value), remembered per thread (see threadmemo.h; 16,384 entries are ~4 MB per thread at most). The
+// value), remembered per thread (see memo.h; 16,384 entries are ~4 MB per thread at most). The
 // anonymizer is identified by its instance id, never by its address: a new anonymizer (another dataset's key)
 // may be constructed where an old one was.
 struct ReplacementKey

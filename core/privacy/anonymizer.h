@@ -130,7 +130,7 @@ private:
 
 namespace detail {
 // For tests and benchmarks only: turns the pre-filter (mayContainBuiltin()), the skipping of
-// candidates that cannot win and the per-thread memos (threadmemo.h) off, so results can be
+// candidates that cannot win and the memos (memo.h) off, so results can be
 // compared with every detector run on every text and every value validated and replaced afresh.
 struct AnonymizerTesting
 {

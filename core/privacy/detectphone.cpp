@@ -3,7 +3,7 @@
 // numbers with a trunk prefix are validated by libphonenumber, which is only called for the few
 // candidates that survive the cheap shape checks.
 #include "privacy/detectors.h"
-#include "privacy/threadmemo.h"
+#include "privacy/memo.h"
 
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -44,17 +44,17 @@ bool validForRegionUncached(const std::string &number, const char *region)
     return util->IsValidNumber(parsed);
 }
 
-// libphonenumber's answer (~340k instructions, ICU regular expressions) remembered per thread:
-// the key is the region code (two letters, or "ZZ" for '+' numbers), then the candidate's ASCII.
-// 65,536 entries are ~6 MB per thread at most.
+// libphonenumber's answer (~340k instructions, ICU regular expressions) remembered once for all
+// threads (an export's workers see the same numbers): the key is the region code (two letters, or
+// "ZZ" for '+' numbers), then the candidate's ASCII. 65,536 entries are ~6 MB at most.
 bool validForRegion(QStringView number, const char *region, bool memoize)
 {
     if (!memoize)
         return validForRegionUncached(toAscii(number), region);
-    thread_local ThreadMemo<std::string, bool, std::hash<std::string>, 65536> memo;
+    static SharedMemo<std::string, bool, std::hash<std::string>, 65536> memo;
     std::string key(region);
     key += toAscii(number);
-    return memo.get(std::move(key), [&] { return validForRegionUncached(toAscii(number), region); });
+    return memo.get(key, [&] { return validForRegionUncached(toAscii(number), region); });
 }
 
 // An optional extension after a number: " x12", " ext. 12", " ext12", " extension 12".
