@@ -96,7 +96,7 @@ bool OutputFile::flushBuffer(bool final)
 {
     if (!m_state->zlibActive) {
         const bool ok = writeToDisk(m_buffer.constData(), m_buffer.size());
-        m_buffer.clear();
+        m_buffer.resize(0); // keeps the capacity (clear() would free it and regrow it every flush)
         return ok;
     }
     z_stream &zs = m_state->zs;
@@ -113,7 +113,7 @@ bool OutputFile::flushBuffer(bool final)
         if (!writeToDisk(m_state->compressed.constData(), produced))
             return false;
     } while (zs.avail_out == 0 || (final && rc != Z_STREAM_END));
-    m_buffer.clear();
+    m_buffer.resize(0);
     return true;
 }
 
