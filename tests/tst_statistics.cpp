@@ -1,10 +1,13 @@
 // Statistics: every aggregate compared with numbers computed independently (from the JSONL files
-// themselves, or by streaming every pair through PairStore::forEach and counting in C++).
+// themselves, or by streaming every pair through PairStore::forEach and counting in C++), and the
+// scan paths (the dataset's connection, a connection of its own, ts ranges folded in parallel on
+// several) against each other.
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
 #include "dataset/importer.h"
 #include "dataset/pairstore.h"
 #include "privacy/piikind.h"
+#include "stats/sqliteaggregate.h"
 #include "stats/statistics.h"
 #include "testutil.h"
 
@@ -12,11 +15,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -171,6 +177,54 @@ void compare(const Statistics &s, const Expected &e)
     }
 }
 
+// computeStatistics() with its scan on `connections` connections of its own (0: the dataset's).
+class ScanConnections
+{
+public:
+    explicit ScanConnections(int connections)
+    {
+        qputenv("PAIRLENS_STATS_CONNECTIONS", QByteArray::number(connections));
+    }
+    ~ScanConnections() { qunsetenv("PAIRLENS_STATS_CONNECTIONS"); }
+    ScanConnections(const ScanConnections &) = delete;
+    ScanConnections &operator=(const ScanConnections &) = delete;
+};
+
+QByteArray jsonOf(const Statistics &s)
+{
+    return QJsonDocument(s.toJson()).toJson();
+}
+
+// The connections a scan with `connections` requested should have used: the live pairs of an
+// index scan are split over all of them; a filter naming its pairs and the trash use one.
+int expectedConnections(const Filter &f, int connections)
+{
+    if (connections == 0)
+        return 0;
+    return f.scope == Filter::Scope::Live && !stats::namesPairs(f) ? connections : 1;
+}
+
+Pair makePair(const QString &question, const QString &sql, const QString &timestamp)
+{
+    Pair p;
+    p.naturalLanguageQuery = question;
+    p.sqlQuery = sql;
+    p.timestamp = timestamp;
+    p.databaseType = u"postgresql"_s;
+    p.databaseName = u"shop"_s;
+    p.executionTimeMs = 12.5;
+    return p;
+}
+
+bool exec(Dataset &ds, const QString &sql)
+{
+    QSqlQuery q(ds.db());
+    if (q.exec(sql))
+        return true;
+    qWarning("%s", qPrintable(q.lastError().text()));
+    return false;
+}
+
 } // namespace
 
 class TestStatistics : public QObject
@@ -188,6 +242,13 @@ private slots:
     void jsonKeys();
     void markdown();
     void cancel();
+    void scanPathsAgree_data();
+    void scanPathsAgree();
+    void tableSpellingFollowsTime();
+    void unusualTimestamps();
+    void smallDatasets();
+    void rangeBoundsOnPairs();
+    void oneStateUnderWrites();
 
 private:
     QTemporaryDir m_dir;
@@ -426,6 +487,320 @@ void TestStatistics::cancel()
     QVERIFY(computeStatistics(*ds, Filter(), &s, &error,
                               Progress([&](qint64, qint64, const QString &) { ++reports; })));
     QVERIFY(reports >= 2);
+}
+
+void TestStatistics::scanPathsAgree_data()
+{
+    QTest::addColumn<QJsonObject>("filter");
+    QTest::addColumn<int>("selection"); // > 0: restrict to that many row ids, newest first
+    QTest::newRow("everything") << QJsonObject() << 0;
+    QTest::newRow("failed") << QJsonObject{{u"success"_s, u"failed"_s}} << 0;
+    QTest::newRow("types") << QJsonObject{{u"query_types"_s, QJsonArray{u"SELECT"_s, u"INSERT"_s}}} << 0;
+    QTest::newRow("dates") << QJsonObject{{u"from"_s, u"2025-02-01"_s}, {u"to"_s, u"2025-02-20"_s}} << 0;
+    QTest::newRow("from") << QJsonObject{{u"from"_s, u"2025-03-01"_s}} << 0;
+    QTest::newRow("to") << QJsonObject{{u"to"_s, u"2025-01-15"_s}} << 0;
+    QTest::newRow("pii") << QJsonObject{{u"pii"_s, QJsonArray{u"email"_s, u"phone"_s}}} << 0;
+    QTest::newRow("search") << QJsonObject{{u"search"_s, u"customers"_s}} << 0;
+    QTest::newRow("search and dates")
+        << QJsonObject{{u"search"_s, u"orders"_s}, {u"from"_s, u"2025-02-01"_s}} << 0;
+    QTest::newRow("review") << QJsonObject{{u"review_statuses"_s, QJsonArray{1, 2}}} << 0;
+    QTest::newRow("trash") << QJsonObject{{u"scope"_s, u"deleted"_s}} << 0;
+    QTest::newRow("all scopes") << QJsonObject{{u"scope"_s, u"all"_s}} << 0;
+    QTest::newRow("selection") << QJsonObject() << 700;
+    QTest::newRow("nothing in range") << QJsonObject{{u"from"_s, u"2030-01-01"_s}} << 0;
+}
+
+// Every way of scanning gives the same numbers, and the numbers of counting pair by pair: on the
+// dataset's connection, on a connection of its own, and split into ts ranges over 2 and 4
+// connections (the demo dataset has trashed and reviewed pairs).
+void TestStatistics::scanPathsAgree()
+{
+    QFETCH(QJsonObject, filter);
+    QFETCH(int, selection);
+    QString error;
+    auto ds = Dataset::open(m_demo, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    Filter f = Filter::fromJson(filter);
+    if (selection > 0) {
+        f.rowIds = PairStore(*ds).rowIds(Filter(), {}, selection);
+        QCOMPARE(f.rowIds.size(), selection);
+    }
+    const Expected expected = countPairs(*ds, f);
+    QByteArray reference;
+    for (int connections : {0, 1, 2, 4}) {
+        const ScanConnections scan(connections);
+        for (int run = 0; run < 3; ++run) { // the threads take the ranges in another order each time
+            Statistics s;
+            QVERIFY2(computeStatistics(*ds, f, &s, &error), qPrintable(error));
+            const stats::ScanReport report = stats::lastScan();
+            if (expected.total > 1) {
+                QCOMPARE(report.connections, expectedConnections(f, connections));
+                if (report.connections > 1)
+                    QVERIFY(report.statements > report.connections);
+            } else {
+                QCOMPARE(report.connections, std::min(connections, 1)); // nothing to split
+            }
+            compare(s, expected);
+            QCOMPARE(s.deletedPairs, PairStore(*ds).count([&] {
+                Filter trash = f;
+                trash.scope = Filter::Scope::Deleted;
+                return trash;
+            }()));
+            const QByteArray json = jsonOf(s);
+            if (reference.isEmpty())
+                reference = json;
+            QCOMPARE(json, reference);
+        }
+    }
+}
+
+// A table counts under the spelling of its first pair by time, whichever thread scanned that pair
+// and in whatever order the pairs were read.
+void TestStatistics::tableSpellingFollowsTime()
+{
+    const QString path = m_dir.filePath(u"spelling.db"_s);
+    QVERIFY(test::makeDemoDataset(path, 3000, 11, QDateTime(QDate(2025, 6, 30), QTime(12, 0), Qt::UTC)));
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    // Before and after every demo pair (the demo spans the 180 days up to its end).
+    // Read in row-id order, the same tables text as the first pair comes late first.
+    const PairStore::AddResult added = store.add({
+        makePair(u"customers again"_s, u"SELECT id FROM Customers"_s, u"2025-08-25T10:00:00Z"_s),
+        makePair(u"late customers"_s, u"SELECT * FROM cUSTOMERS"_s, u"2025-08-20T10:00:00Z"_s),
+        makePair(u"zeta, later"_s, u"SELECT * FROM ZETA_LOG"_s, u"2025-08-02T10:00:00Z"_s),
+        makePair(u"zeta"_s, u"SELECT * FROM Zeta_Log"_s, u"2025-08-01T10:00:00Z"_s),
+        makePair(u"customers, next"_s, u"SELECT * FROM CUSTOMERS WHERE id = 1"_s, u"2024-10-02T10:00:00Z"_s),
+        makePair(u"first customers"_s, u"SELECT name FROM Customers"_s, u"2024-10-01T10:00:00Z"_s),
+    });
+    QCOMPARE(added.added, 6);
+    Filter zetaOnly;
+    zetaOnly.search = u"zeta"_s;
+    Filter byTime;
+    byTime.to = QDateTime(QDate(2025, 12, 31), QTime(0, 0), Qt::UTC);
+    Filter late; // only the pairs added after the demo
+    late.from = QDateTime(QDate(2025, 7, 31), QTime(0, 0), Qt::UTC);
+    Filter newestFirst; // a selection, read in row-id order: the newest rows were added first
+    newestFirst.rowIds = store.rowIds(Filter(), {PairStore::SortColumn::Timestamp, Qt::DescendingOrder});
+    const QList<std::pair<Filter, QStringList>> cases = {
+        {Filter(), {u"Customers"_s}},
+        {byTime, {u"Customers"_s}},
+        {newestFirst, {u"Customers"_s}},
+        {zetaOnly, {u"Zeta_Log"_s}},
+        {late, {u"Zeta_Log"_s, u"cUSTOMERS"_s}},
+    };
+    for (const auto &[f, spellings] : cases) {
+        for (int connections : {0, 1, 2, 4}) {
+            const ScanConnections scan(connections);
+            for (int run = 0; run < 6; ++run) { // the threads take the ranges in another order each time
+                Statistics s;
+                QVERIFY2(computeStatistics(*ds, f, &s, &error), qPrintable(error));
+                QStringList names;
+                for (const Statistics::Count &t : s.topTables)
+                    names << t.name;
+                for (const QString &expected : spellings) {
+                    QVERIFY2(names.contains(expected), qPrintable(expected + u": "_s + names.join(u", "_s)));
+                    for (const QString &name : names) // one entry per table, whatever the spelling
+                        QVERIFY(name == expected || name.compare(expected, Qt::CaseInsensitive) != 0);
+                }
+            }
+        }
+    }
+}
+
+// Pairs without ts (written by another program), with an empty one and with one that is not a
+// timestamp: every path agrees, the date range skips the empty one and the ranges still cover
+// every pair.
+void TestStatistics::unusualTimestamps()
+{
+    const QString path = m_dir.filePath(u"timestamps.db"_s);
+    QVERIFY(test::makeDemoDataset(path, 1500, 5, QDateTime(QDate(2025, 5, 31), QTime(12, 0), Qt::UTC)));
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QVERIFY(exec(*ds, u"UPDATE pairs SET ts = NULL WHERE id % 50 = 0"_s));
+    QVERIFY(exec(*ds, u"UPDATE pairs SET ts = '' WHERE id % 97 = 0"_s));
+    QVERIFY(
+        exec(*ds, u"UPDATE pairs SET deleted = 1, deleted_at = ts, delete_batch = 99 WHERE id % 31 = 0"_s));
+    auto check = [&](bool splittable) {
+        QSqlQuery q(ds->db());
+        QVERIFY(q.exec(u"SELECT count(*), min(CASE WHEN ts <> '' THEN ts END), max(ts), "
+                       "sum(ts IS NULL OR substr(ts, 1, 10) NOT GLOB '[0-9][0-9][0-9][0-9]-*') "
+                       "FROM pairs WHERE deleted = 0"_s) &&
+                q.next());
+        const qint64 total = q.value(0).toLongLong();
+        const QString first = q.value(1).toString(), last = q.value(2).toString();
+        const qint64 withoutDay = q.value(3).toLongLong();
+        q.finish();
+        QVERIFY(withoutDay > 0);
+        QByteArray reference;
+        for (int connections : {0, 1, 2, 4}) {
+            const ScanConnections scan(connections);
+            Statistics s;
+            QVERIFY2(computeStatistics(*ds, Filter(), &s, &error), qPrintable(error));
+            QCOMPARE(stats::lastScan().connections, splittable ? connections : std::min(connections, 1));
+            if (splittable && connections > 1)
+                QVERIFY(stats::lastScan().statements > 10);
+            QCOMPARE(s.totalPairs, total);
+            QCOMPARE(s.firstTimestamp, first);
+            QCOMPARE(s.lastTimestamp, last);
+            qint64 inTimeline = 0;
+            for (const Statistics::TimeBucket &b : s.timeline)
+                inTimeline += b.pairs;
+            QCOMPARE(inTimeline, total - withoutDay);
+            QCOMPARE(s.queryTypes.value(u"SELECT"_s) + s.queryTypes.value(u"INSERT"_s) +
+                             s.queryTypes.value(u"UPDATE"_s) + s.queryTypes.value(u"DELETE"_s) >
+                         0,
+                     true);
+            const QByteArray json = jsonOf(s);
+            if (reference.isEmpty())
+                reference = json;
+            QCOMPARE(json, reference);
+        }
+        // The portable GROUP BY queries agree (their date range counts the empty ts, ours not).
+        qputenv("PAIRLENS_STATS_PORTABLE", "1");
+        Statistics portable;
+        const bool ok = computeStatistics(*ds, Filter(), &portable, &error);
+        qunsetenv("PAIRLENS_STATS_PORTABLE");
+        QVERIFY2(ok, qPrintable(error));
+        QJsonObject fast = QJsonDocument::fromJson(reference).object(), slow = portable.toJson();
+        fast.remove(u"date_range"_s);
+        slow.remove(u"date_range"_s);
+        QCOMPARE(fast, slow);
+    };
+    check(true);
+    // A ts that is no timestamp sorts after every real one: the range can't be split in time.
+    QVERIFY(exec(
+        *ds,
+        u"UPDATE pairs SET ts = 'yesterday' WHERE id = (SELECT max(id) FROM pairs WHERE deleted = 0)"_s));
+    check(false);
+}
+
+// No pairs, one pair and three pairs, on every path.
+void TestStatistics::smallDatasets()
+{
+    for (int pairs : {0, 1, 3}) {
+        const QString path = m_dir.filePath(u"small%1.db"_s.arg(pairs));
+        QVERIFY(test::makeDemoDataset(path, pairs, 3, QDateTime(QDate(2025, 1, 31), QTime(12, 0), Qt::UTC)));
+        QString error;
+        auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+        QVERIFY2(ds, qPrintable(error));
+        const Expected expected = countPairs(*ds, Filter());
+        QCOMPARE(expected.total, pairs);
+        QByteArray reference;
+        for (int connections : {0, 1, 2}) {
+            const ScanConnections scan(connections);
+            Statistics s;
+            QVERIFY2(computeStatistics(*ds, Filter(), &s, &error), qPrintable(error));
+            QCOMPARE(stats::lastScan().connections, pairs > 1 ? connections : std::min(connections, 1));
+            if (pairs)
+                compare(s, expected);
+            else
+                QCOMPARE(s.totalPairs, 0);
+            const QByteArray json = jsonOf(s);
+            if (reference.isEmpty())
+                reference = json;
+            QCOMPARE(json, reference);
+        }
+    }
+}
+
+// Pairs at whole days over 16 days: the ts ranges of a parallel scan begin exactly at pairs, which
+// must be counted once.
+void TestStatistics::rangeBoundsOnPairs()
+{
+    const QString path = m_dir.filePath(u"days.db"_s);
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QList<Pair> pairs;
+    const QStringList sql = {u"SELECT * FROM a"_s, u"INSERT INTO b VALUES (1)"_s, u"DELETE FROM c"_s};
+    for (int day = 0; day <= 16; ++day) {
+        for (int i = 0; i < 30; ++i) {
+            Pair p = makePair(u"question %1 %2"_s.arg(day).arg(i), sql.at(i % sql.size()),
+                              QDate(2025, 1, 1).addDays(day).toString(Qt::ISODate) + u"T00:00:00Z"_s);
+            p.success = i % 4 != 0;
+            p.executionTimeMs = i % 5 == 0 ? -1 : day * 10.0 + i;
+            pairs << p;
+        }
+    }
+    QCOMPARE(PairStore(*ds).add(pairs).added, pairs.size());
+    const Expected expected = countPairs(*ds, Filter());
+    QByteArray reference;
+    for (int connections : {0, 2, 3}) {
+        const ScanConnections scan(connections);
+        Statistics s;
+        QVERIFY2(computeStatistics(*ds, Filter(), &s, &error), qPrintable(error));
+        QCOMPARE(stats::lastScan().connections, connections);
+        if (connections)
+            QCOMPARE(stats::lastScan().statements, 17); // the pairs without ts, then 16 days
+        compare(s, expected);
+        const QByteArray json = jsonOf(s);
+        if (reference.isEmpty())
+            reference = json;
+        QCOMPARE(json, reference);
+    }
+}
+
+// While another connection keeps adding pairs (200 per transaction, spread over the whole time
+// range), every result describes one committed state: all of a batch or none of it, in every
+// number, although several connections scan different ranges.
+void TestStatistics::oneStateUnderWrites()
+{
+    const QString path = m_dir.filePath(u"writes.db"_s);
+    const QDateTime end(QDate(2025, 6, 30), QTime(12, 0), Qt::UTC);
+    QVERIFY(test::makeDemoDataset(path, 1000, 21, end));
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    constexpr int kBatch = 200, kBatches = 15;
+    std::atomic_bool done(false), writerOk(true);
+    std::thread writer([&] {
+        QString e;
+        auto other = Dataset::open(path, Dataset::Mode::OpenExisting, &e);
+        if (!other) {
+            writerOk = false;
+        } else {
+            PairStore store(*other);
+            for (int i = 0; i < kBatches; ++i) {
+                if (store.add(DemoGenerator(1000 + quint64(i), end).generate(kBatch)).added != kBatch)
+                    writerOk = false;
+            }
+        }
+        done = true;
+    });
+    const ScanConnections scan(2);
+    int runs = 0;
+    auto checkOne = [&] {
+        Statistics s;
+        QVERIFY2(computeStatistics(*ds, Filter(), &s, &error), qPrintable(error));
+        ++runs;
+        QCOMPARE((s.totalPairs - 1000) % kBatch, 0);
+        QCOMPARE(s.successfulPairs + s.failedPairs, s.totalPairs);
+        qint64 sum = 0;
+        for (qint64 n : std::as_const(s.queryTypes))
+            sum += n;
+        QCOMPARE(sum, s.totalPairs);
+        sum = 0;
+        for (const Statistics::TimeBucket &b : s.timeline)
+            sum += b.pairs;
+        QCOMPARE(sum, s.totalPairs);
+        QCOMPARE(s.unreviewedPairs, s.totalPairs);
+    };
+    while (!done) {
+        checkOne();
+        if (QTest::currentTestFailed())
+            break;
+    }
+    writer.join();
+    QVERIFY(writerOk);
+    checkOne();
+    QCOMPARE(stats::lastScan().connections, 2);
+    Statistics s;
+    QVERIFY(computeStatistics(*ds, Filter(), &s, &error));
+    QCOMPARE(s.totalPairs, 1000 + kBatch * kBatches);
+    QVERIFY(runs > 1);
 }
 
 QTEST_GUILESS_MAIN(TestStatistics)

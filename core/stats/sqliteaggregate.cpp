@@ -1,20 +1,20 @@
 #include "stats/sqliteaggregate.h"
 
-#include "privacy/piikind.h"
-
+#include <QFileInfo>
 #include <QHash>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QSqlDriver>
-#include <QSqlError>
-#include <QSqlQuery>
+#include <QThread>
+#include <QVariant>
 
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -22,320 +22,380 @@ using namespace Qt::StringLiterals;
 namespace pairlens::stats {
 namespace {
 
-// A small open-addressing table keyed by short byte strings with a cheap FNV-1a hash: the
-// aggregate does several lookups per row, where QHash's seeded hash dominated the profile.
-template <typename T> class FlatTable
+constexpr const char *kFunction = "pairlens_stats";
+constexpr int kArguments = 11;
+// A parallel scan splits the live pairs into this many ts ranges; each thread takes the next range
+// when it is done with one, so an uneven spread of the pairs over time evens out.
+constexpr int kChunks = 16;
+// Smaller dataset files are scanned on the dataset's connection: opening others costs more than it
+// saves.
+constexpr qint64 kOwnConnectionBytes = qint64(8) << 20;
+constexpr int kMaxThreads = 4;
+
+thread_local ScanReport t_lastScan;
+
+QString selectStats()
 {
-public:
-    FlatTable() : m_slots(64) {}
-
-    // The value for the bytes, created (key copied) the first time they are seen.
-    T &operator()(const char *p, int n)
-    {
-        const quint32 h = hash(p, n);
-        for (quint32 i = h & mask();; i = (i + 1) & mask()) {
-            Slot &s = m_slots[i];
-            if (!s.used) {
-                if (m_size * 2 >= m_slots.size()) {
-                    grow();
-                    return (*this)(p, n);
-                }
-                s.used = true;
-                s.hash = h;
-                s.key = QByteArray(p, n);
-                ++m_size;
-                return s.value;
-            }
-            if (s.hash == h && s.key.size() == n && std::memcmp(s.key.constData(), p, size_t(n)) == 0)
-                return s.value;
-        }
-    }
-
-    template <typename F> void forEach(F f) const
-    {
-        for (const Slot &s : m_slots) {
-            if (s.used)
-                f(s.key, s.value);
-        }
-    }
-
-private:
-    struct Slot
-    {
-        QByteArray key;
-        T value{};
-        quint32 hash = 0;
-        bool used = false;
-    };
-    static quint32 hash(const char *p, int n)
-    {
-        quint32 h = 2166136261u;
-        for (int i = 0; i < n; ++i)
-            h = (h ^ quint8(p[i])) * 16777619u;
-        return h;
-    }
-    quint32 mask() const { return quint32(m_slots.size() - 1); }
-    void grow()
-    {
-        std::vector<Slot> old(m_slots.size() * 2);
-        old.swap(m_slots);
-        m_size = 0;
-        for (Slot &s : old) {
-            if (!s.used)
-                continue;
-            for (quint32 i = s.hash & mask();; i = (i + 1) & mask()) {
-                if (!m_slots[i].used) {
-                    m_slots[i] = std::move(s);
-                    ++m_size;
-                    break;
-                }
-            }
-        }
-    }
-
-    std::vector<Slot> m_slots;
-    qsizetype m_size = 0;
-};
-
-// Everything the aggregate counts. Keys stay raw UTF-8 bytes until the end.
-struct Accumulator
-{
-    qint64 total = 0;
-    qint64 successful = 0;
-    FlatTable<qint64> queryTypes, databaseTypes, databaseNames;
-    qint64 review[3] = {0, 0, 0};
-    QHash<qint64, qint64> masks;
-    qint64 unscanned = 0;
-    double questionChars = 0, sqlChars = 0;
-    QByteArray firstTs, lastTs;
-    FlatTable<DayCount> days;
-    QHash<int, qint64> questionLengths, sqlLengths;
-    qint64 timed = 0;
-    double timeSum = 0, timeMin = 0, timeMax = 0;
-    QHash<QByteArray, int> tableIds; // lower-cased name -> index below
-    QList<QByteArray> tableNames;    // first spelling seen
-    QList<qint64> tableCounts;
-    FlatTable<QList<int>> parsedTables; // table_names text -> table indexes
-    QHash<double, qint64> times;        // execution time -> pairs, for percentiles under a filter
-    bool collectTimes = false;
-};
-
-// The query's accumulator: set by aggregateInOnePass() for the one statement it runs.
-struct Context
-{
-    std::unique_ptr<Accumulator> acc;
-};
-
-void count(FlatTable<qint64> &table, sqlite3_value *v)
-{
-    const auto *p = reinterpret_cast<const char *>(sqlite3_value_text(v));
-    ++table(p ? p : "", p ? sqlite3_value_bytes(v) : 0);
+    return u"SELECT pairlens_stats(p.query_type, p.database_type, p.database_name, p.success, "
+           "p.review_status, p.pii_mask, p.ts, p.question_length, p.sql_length, p.execution_time_ms, "
+           "p.table_names) FROM pairs p"_s;
 }
 
-// The distinct table names (ignoring ASCII case, as the pair_tables index does) of a JSON array
-// text such as ["a","B"], as indexes into Accumulator::tableNames.
-QList<int> parseTables(Accumulator &a, const QByteArray &json)
-{
-    QList<QByteArray> names;
-    if (json.contains('\\')) { // escapes: let the JSON parser do it
-        for (const QJsonValue &e : QJsonDocument::fromJson(json).array())
-            names << e.toString().toUtf8();
-    } else {
-        for (qsizetype i = json.indexOf('"'); i >= 0;) {
-            const qsizetype end = json.indexOf('"', i + 1);
-            if (end < 0)
-                break;
-            names << json.mid(i + 1, end - i - 1);
-            i = json.indexOf('"', end + 1);
-        }
-    }
-    QList<int> ids;
-    for (const QByteArray &name : names) {
-        const QByteArray key = name.toLower();
-        auto it = a.tableIds.find(key);
-        if (it == a.tableIds.end()) {
-            it = a.tableIds.insert(key, int(a.tableNames.size()));
-            a.tableNames << name;
-            a.tableCounts << 0;
-        }
-        if (!ids.contains(it.value()))
-            ids << it.value();
-    }
-    return ids;
-}
-
-// Table names repeat: each distinct table_names text is parsed once.
-void countTables(Accumulator &a, sqlite3_value *v)
-{
-    const auto *p = reinterpret_cast<const char *>(sqlite3_value_text(v));
-    const int n = sqlite3_value_bytes(v);
-    if (!p || n <= 2)
-        return;
-    QList<int> &ids = a.parsedTables(p, n);
-    if (ids.isEmpty()) {
-        ids = parseTables(a, QByteArray(p, n));
-        if (ids.isEmpty())
-            ids << -1; // parsed: no names
-    }
-    for (int id : ids) {
-        if (id >= 0)
-            ++a.tableCounts[id];
-    }
-}
-
-// pairlens_stats(query_type, database_type, database_name, success, review_status, pii_mask, ts,
-//                question_length, sql_length, execution_time_ms, table_names)
 void step(sqlite3_context *ctx, int, sqlite3_value **argv)
 {
-    auto *c = static_cast<Context *>(sqlite3_user_data(ctx));
-    Accumulator &a = *c->acc;
-    ++a.total;
-    const bool ok = sqlite3_value_int(argv[3]) != 0;
-    a.successful += ok;
-    count(a.queryTypes, argv[0]);
-    count(a.databaseTypes, argv[1]);
-    count(a.databaseNames, argv[2]);
-    const int review = sqlite3_value_int(argv[4]);
-    ++a.review[review == 1 || review == 2 ? review : 0];
-    if (sqlite3_value_type(argv[5]) == SQLITE_NULL)
-        ++a.unscanned;
-    else
-        ++a.masks[sqlite3_value_int64(argv[5])];
-    if (sqlite3_value_type(argv[6]) != SQLITE_NULL) {
-        const auto *ts = reinterpret_cast<const char *>(sqlite3_value_text(argv[6]));
-        const int len = sqlite3_value_bytes(argv[6]);
-        const QByteArray t = QByteArray::fromRawData(ts, len);
-        if (a.firstTs.isEmpty() || t < a.firstTs)
-            a.firstTs = QByteArray(ts, len);
-        if (t > a.lastTs)
-            a.lastTs = QByteArray(ts, len);
-        DayCount &d = a.days(ts, std::min(len, 10));
-        ++d.pairs;
-        d.failed += !ok;
-    }
-    const int ql = sqlite3_value_int(argv[7]), sl = sqlite3_value_int(argv[8]);
-    a.questionChars += ql;
-    a.sqlChars += sl;
-    ++a.questionLengths[ql];
-    ++a.sqlLengths[sl];
-    if (sqlite3_value_type(argv[9]) != SQLITE_NULL) {
-        const double t = sqlite3_value_double(argv[9]);
-        a.timeMin = a.timed ? std::min(a.timeMin, t) : t;
-        a.timeMax = a.timed ? std::max(a.timeMax, t) : t;
-        a.timeSum += t;
-        ++a.timed;
-        if (a.collectTimes)
-            ++a.times[t];
-    }
-    countTables(a, argv[10]);
+    static_cast<StatsAccumulator *>(sqlite3_user_data(ctx))->add(argv);
 }
 
 void final(sqlite3_context *ctx)
 {
-    auto *c = static_cast<Context *>(sqlite3_user_data(ctx));
-    sqlite3_result_int64(ctx, c->acc->total);
+    sqlite3_result_int64(ctx, static_cast<StatsAccumulator *>(sqlite3_user_data(ctx))->total());
 }
 
-QMap<QString, qint64> toMap(const FlatTable<qint64> &table)
+int bindValue(sqlite3_stmt *s, int i, const QVariant &v)
 {
-    QMap<QString, qint64> m;
-    table.forEach([&m](const QByteArray &key, qint64 n) { m[QString::fromUtf8(key)] += n; });
-    return m;
-}
-
-QDate bucketStart(QDate day, Statistics::Granularity g)
-{
-    switch (g) {
-    case Statistics::Granularity::Day:
-        return day;
-    case Statistics::Granularity::Week:
-        return day.addDays(1 - day.dayOfWeek());
-    case Statistics::Granularity::Month:
-        return QDate(day.year(), day.month(), 1);
+    if (v.isNull())
+        return sqlite3_bind_null(s, i);
+    switch (v.typeId()) {
+    case QMetaType::Bool:
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+        return sqlite3_bind_int64(s, i, v.toLongLong());
+    case QMetaType::Double:
+        return sqlite3_bind_double(s, i, v.toDouble());
+    case QMetaType::QByteArray: {
+        const QByteArray b = v.toByteArray();
+        return sqlite3_bind_blob(s, i, b.constData(), int(b.size()), SQLITE_TRANSIENT);
     }
-    return day;
-}
-
-QDate nextBucket(QDate start, Statistics::Granularity g)
-{
-    switch (g) {
-    case Statistics::Granularity::Day:
-        return start.addDays(1);
-    case Statistics::Granularity::Week:
-        return start.addDays(7);
-    case Statistics::Granularity::Month:
-        return start.addMonths(1);
+    default: {
+        const QByteArray t = v.toString().toUtf8();
+        return sqlite3_bind_text(s, i, t.constData(), int(t.size()), SQLITE_TRANSIENT);
     }
-    return start.addDays(1);
-}
-
-} // namespace
-
-void setTimeline(Statistics *out, const QMap<QDate, DayCount> &days)
-{
-    out->timeline.clear();
-    if (days.isEmpty())
-        return;
-    // At most ~60 buckets: days up to two months, weeks up to ~14 months, then months.
-    const qint64 span = days.firstKey().daysTo(days.lastKey()) + 1;
-    const auto g = span <= 62       ? Statistics::Granularity::Day
-                   : span <= 7 * 60 ? Statistics::Granularity::Week
-                                    : Statistics::Granularity::Month;
-    out->timelineGranularity = g;
-    const QDate last = bucketStart(days.lastKey(), g);
-    for (QDate d = bucketStart(days.firstKey(), g); d <= last; d = nextBucket(d, g))
-        out->timeline.append({d, 0, 0});
-    qsizetype i = 0;
-    for (auto it = days.constBegin(); it != days.constEnd(); ++it) {
-        const QDate start = bucketStart(it.key(), g);
-        while (out->timeline.at(i).start < start)
-            ++i;
-        out->timeline[i].pairs += it.value().pairs;
-        out->timeline[i].failed += it.value().failed;
     }
 }
 
-QList<Statistics::HistogramBin> binLengths(const QMap<int, qint64> &counts)
+// The first column of the first row, or an invalid QVariant (no row, or an error).
+QVariant scalar(sqlite3 *db, const QString &sql, const QVariantList &bindings = {})
 {
-    const QList<int> &edges = lengthBinEdges();
-    QList<Statistics::HistogramBin> bins;
-    for (qsizetype i = 0; i < edges.size(); ++i)
-        bins.append({edges.at(i), i + 1 < edges.size() ? edges.at(i + 1) - 1 : -1, 0});
-    for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
-        const auto upper = std::upper_bound(edges.cbegin(), edges.cend(), std::max(0, it.key()));
-        bins[std::max<qsizetype>(0, upper - edges.cbegin() - 1)].pairs += it.value();
+    sqlite3_stmt *s = nullptr;
+    const QByteArray text = sql.toUtf8();
+    QVariant result;
+    if (sqlite3_prepare_v2(db, text.constData(), int(text.size()), &s, nullptr) == SQLITE_OK) {
+        for (int i = 0; i < bindings.size(); ++i)
+            bindValue(s, i + 1, bindings.at(i));
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            if (sqlite3_column_type(s, 0) == SQLITE_INTEGER)
+                result = sqlite3_column_int64(s, 0);
+            else
+                result = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(s, 0)),
+                                           sqlite3_column_bytes(s, 0));
+        }
     }
-    return bins;
+    sqlite3_finalize(s);
+    return result;
 }
 
-void setPiiKinds(Statistics *out, const QHash<qint64, qint64> &masks)
+// Changes whenever another connection has committed since this one's previous read transaction.
+qint64 dataVersion(sqlite3 *db)
 {
-    out->piiKinds.clear();
-    out->pairsWithPii = 0;
-    for (PiiKind kind : allPiiKinds())
-        out->piiKinds[piiKindName(kind)] = 0;
-    for (auto it = masks.constBegin(); it != masks.constEnd(); ++it) {
-        if (it.key() != 0)
-            out->pairsWithPii += it.value();
-        for (PiiKind kind : allPiiKinds()) {
-            if (it.key() & qint64(kind))
-                out->piiKinds[piiKindName(kind)] += it.value();
+    const QVariant v = scalar(db, u"PRAGMA data_version"_s);
+    return v.isValid() ? v.toLongLong() : -1;
+}
+
+// One statement of the scan: the rows of one ts range (or all of them).
+struct Chunk
+{
+    QString sql;
+    QVariantList bindings;
+};
+
+// One connection's part of the scan: the aggregate registered on it, folding into one accumulator.
+class Scan
+{
+public:
+    Scan(sqlite3 *db, StatsAccumulator *acc) : m_db(db), m_acc(acc) {}
+    ~Scan()
+    {
+        for (sqlite3_stmt *s : std::as_const(m_statements))
+            sqlite3_finalize(s);
+        // The function refers to the accumulator: unregister it before it goes away.
+        if (m_registered)
+            sqlite3_create_function_v2(m_db, kFunction, kArguments, SQLITE_UTF8, nullptr, nullptr, nullptr,
+                                       nullptr, nullptr);
+    }
+    Scan(const Scan &) = delete;
+    Scan &operator=(const Scan &) = delete;
+
+    bool run(const Chunk &chunk, int index, QString *error)
+    {
+        if (!m_registered) {
+            if (sqlite3_create_function_v2(m_db, kFunction, kArguments, SQLITE_UTF8, m_acc, nullptr, step,
+                                           final, nullptr) != SQLITE_OK)
+                return fail(error);
+            m_registered = true;
+        }
+        sqlite3_stmt *&s = m_statements[chunk.sql];
+        if (!s) {
+            const QByteArray sql = chunk.sql.toUtf8();
+            if (sqlite3_prepare_v2(m_db, sql.constData(), int(sql.size()), &s, nullptr) != SQLITE_OK)
+                return fail(error);
+        }
+        for (int i = 0; i < chunk.bindings.size(); ++i) {
+            if (bindValue(s, i + 1, chunk.bindings.at(i)) != SQLITE_OK)
+                return fail(error);
+        }
+        m_acc->beginChunk(index);
+        const bool ok = sqlite3_step(s) == SQLITE_ROW;
+        if (!ok)
+            fail(error);
+        sqlite3_reset(s);
+        return ok;
+    }
+
+private:
+    bool fail(QString *error) const
+    {
+        *error = QString::fromUtf8(sqlite3_errmsg(m_db));
+        return false;
+    }
+
+    sqlite3 *m_db;
+    StatsAccumulator *m_acc;
+    bool m_registered = false;
+    QHash<QString, sqlite3_stmt *> m_statements;
+};
+
+// The live pairs matching the filter as consecutive ts ranges, in index order: the pairs without
+// ts (only without a date filter), then `count` ranges of equal length in time between the first
+// and the last ts in range. Empty when the range can't be split (no pairs, timestamps that are not
+// normalised, all at one instant).
+QList<Chunk> planChunks(sqlite3 *db, const Filter &filter, int count)
+{
+    Filter rest = filter;
+    rest.from = QDateTime();
+    rest.to = QDateTime();
+    const SqlCondition c = buildCondition(rest);
+    const QString from = filter.from.isValid() ? normalisedTimestamp(filter.from) : QString();
+    const QString to = filter.to.isValid() ? normalisedTimestamp(filter.to) : QString();
+    auto edge = [&](const char *order) {
+        QString sql = u"SELECT p.ts FROM pairs p INDEXED BY pairs_stats WHERE p.deleted = 0 AND p.ts "_s +
+                      (from.isEmpty() ? u"> ?"_s : u">= ?"_s);
+        QVariantList b{from};
+        if (!to.isEmpty()) {
+            sql += u" AND p.ts <= ?"_s;
+            b << to;
+        }
+        return scalar(db, sql + u" ORDER BY p.ts "_s + QLatin1String(order) + u" LIMIT 1"_s, b).toString();
+    };
+    const QString first = edge("ASC"), last = edge("DESC");
+    const QDateTime t0 = QDateTime::fromString(first, Qt::ISODateWithMs);
+    const QDateTime t1 = QDateTime::fromString(last, Qt::ISODateWithMs);
+    if (!t0.isValid() || !t1.isValid() || t1 <= t0)
+        return {};
+    QStringList bounds; // between the ranges
+    const qint64 span = t0.msecsTo(t1);
+    for (int k = 1; k < count; ++k) {
+        const QString b = normalisedTimestamp(t0.addMSecs(span * k / count));
+        if (b > (bounds.isEmpty() ? first : bounds.last()))
+            bounds << b;
+    }
+    if (bounds.isEmpty())
+        return {};
+    const QString head = selectStats() + u" INDEXED BY pairs_stats WHERE ("_s + c.where + u")"_s;
+    QList<Chunk> chunks;
+    if (from.isEmpty() && to.isEmpty())
+        chunks.append({head + u" AND p.ts IS NULL"_s, c.bindings});
+    for (qsizetype k = 0; k <= bounds.size(); ++k) {
+        Chunk chunk{head, c.bindings};
+        const QString lower = k > 0 ? bounds.at(k - 1) : from;
+        if (!lower.isEmpty()) {
+            chunk.sql += u" AND p.ts >= ?"_s;
+            chunk.bindings << lower;
+        }
+        if (k < bounds.size()) {
+            chunk.sql += u" AND p.ts < ?"_s;
+            chunk.bindings << bounds.at(k);
+        } else if (!to.isEmpty()) {
+            chunk.sql += u" AND p.ts <= ?"_s;
+            chunk.bindings << to;
+        }
+        chunks.append(chunk);
+    }
+    return chunks;
+}
+
+// A read-only connection of a scan thread. It reads the file through a memory map instead of
+// copying every page into a page cache of its own, and opens a read transaction: from its first
+// read on, it sees one state of the dataset.
+class ScanConnection
+{
+public:
+    explicit ScanConnection(const QByteArray &file)
+    {
+        if (sqlite3_open_v2(file.constData(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+            SQLITE_OK)
+            return;
+        sqlite3_busy_timeout(m_db, 5000);
+        sqlite3_exec(m_db,
+                     "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112",
+                     nullptr, nullptr, nullptr);
+        m_open = sqlite3_exec(m_db, "BEGIN; SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) ==
+                 SQLITE_OK;
+    }
+    ~ScanConnection()
+    {
+        if (m_open)
+            sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+        sqlite3_close_v2(m_db);
+    }
+    ScanConnection(const ScanConnection &) = delete;
+    ScanConnection &operator=(const ScanConnection &) = delete;
+
+    sqlite3 *handle() const { return m_open ? m_db : nullptr; }
+
+private:
+    sqlite3 *m_db = nullptr;
+    bool m_open = false;
+};
+
+// What the threads of a parallel scan share.
+struct Shared
+{
+    std::mutex mutex;
+    std::condition_variable changed;
+    int arrived = 0; // workers that have opened their connection (or failed to)
+    bool decided = false;
+    bool go = false; // every open connection reads the same state: scan
+    QList<Chunk> chunks;
+    std::atomic<int> next{0};
+    std::atomic_bool failed{false};
+    QString error; // the first one
+    const Progress *progress = nullptr;
+};
+
+// Scans chunks until none is left, one failed or the progress asked to stop.
+void takeChunks(Shared &shared, Scan &scan)
+{
+    while (!shared.failed.load() && !shared.progress->isCancelled()) {
+        const int i = shared.next.fetch_add(1);
+        if (i >= shared.chunks.size())
+            return;
+        QString error;
+        if (!scan.run(shared.chunks.at(i), i, &error)) {
+            const std::lock_guard lock(shared.mutex);
+            if (!shared.failed.exchange(true))
+                shared.error = error;
+            return;
         }
     }
 }
 
-void setTables(Statistics *out, QList<Statistics::Count> tables)
+void work(Shared &shared, const QByteArray &file, StatsAccumulator *acc)
 {
-    out->uniqueTables = tables.size();
-    std::sort(tables.begin(), tables.end(), [](const Statistics::Count &a, const Statistics::Count &b) {
-        return a.count != b.count ? a.count > b.count : a.name.compare(b.name, Qt::CaseInsensitive) < 0;
-    });
-    out->topTables = tables.mid(0, Statistics::kTopTables);
+    const ScanConnection connection(file);
+    {
+        std::unique_lock lock(shared.mutex);
+        ++shared.arrived;
+        shared.changed.notify_all();
+        shared.changed.wait(lock, [&] { return shared.decided; });
+    }
+    if (connection.handle() && shared.go) {
+        Scan scan(connection.handle(), acc);
+        takeChunks(shared, scan);
+    }
 }
 
-bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantList &bindings, bool live,
-                        bool percentiles, Statistics *out, QString *error)
+// The scan on connections of its own (`threads` of them, each on a thread of its own), all reading
+// the state that `db` (in autocommit mode) then reads in the read transaction this begins
+// (*readTransaction). With more than one chunk the threads take them in turn, else one connection
+// runs `whole`. Returns false, with nothing scanned, when the state can't be shared (something was
+// committed in between); the caller then scans on `db`.
+bool scanOnOwnConnections(sqlite3 *db, const QByteArray &file, const QList<Chunk> &chunks, int threads,
+                          const Progress &progress, StatsAccumulator *acc, QString *error, bool *cancelled,
+                          bool *readTransaction)
 {
+    // The scan connections open their read transactions, then `db` opens its own. If the data
+    // version of `db` is the same as before the scan connections began theirs, nothing was
+    // committed in between and every connection reads the same state (SQLite's snapshot API, which
+    // would say so directly, is not compiled into every libsqlite3).
+    const qint64 before = dataVersion(db);
+    Shared shared;
+    shared.progress = &progress;
+    std::vector<std::unique_ptr<StatsAccumulator>> parts;
+    std::vector<std::thread> workers;
+    for (int i = 1; i < threads && chunks.size() > 1; ++i) {
+        parts.push_back(std::make_unique<StatsAccumulator>(acc->collectsTimes(), acc->isOrdered()));
+        try {
+            workers.emplace_back(work, std::ref(shared), file, parts.back().get());
+        } catch (const std::system_error &) { // no more threads: scan with the ones there are
+            parts.pop_back();
+            break;
+        }
+    }
+    const ScanConnection own(file);
+    {
+        std::unique_lock lock(shared.mutex);
+        shared.changed.wait(lock, [&] { return shared.arrived == int(workers.size()); });
+    }
+    *readTransaction = sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+    const qint64 after = dataVersion(db); // the first read of the transaction
+    {
+        const std::lock_guard lock(shared.mutex);
+        shared.go = *readTransaction && before >= 0 && after == before;
+        if (shared.go)
+            shared.chunks = chunks;
+        shared.decided = true;
+        shared.changed.notify_all();
+    }
+    if (shared.go) {
+        Scan scan(own.handle() ? own.handle() : db, acc); // `db` reads the same state too
+        takeChunks(shared, scan);
+    }
+    for (std::thread &t : workers)
+        t.join();
+    if (!shared.go)
+        return false;
+    if (shared.failed) {
+        *error = shared.error;
+        return true;
+    }
+    if (progress.isCancelled()) {
+        *cancelled = true;
+        return true;
+    }
+    for (const auto &part : parts)
+        acc->merge(*part);
+    return true;
+}
+
+} // namespace
+
+ScanReport lastScan()
+{
+    return t_lastScan;
+}
+
+bool namesPairs(const Filter &filter)
+{
+    return !ftsQuery(filter.search).isEmpty() || filter.restrictToRowIds || !filter.rowIds.isEmpty() ||
+           !filter.pairIds.isEmpty();
+}
+
+int scanConnections(qint64 bytes, bool parallel)
+{
+    bool set = false;
+    const int forced = qEnvironmentVariableIntValue("PAIRLENS_STATS_CONNECTIONS", &set);
+    if (set && forced >= 0)
+        return std::min(forced, parallel ? kMaxThreads : 1);
+    if (bytes < kOwnConnectionBytes)
+        return 0;
+    return parallel ? std::clamp(QThread::idealThreadCount(), 1, kMaxThreads) : 1;
+}
+
+bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, bool percentiles, const Progress &progress,
+                        Statistics *out, QString *error, bool *cancelled, bool *readTransaction)
+{
+    *readTransaction = false;
     if (!db.driver() || db.driverName() != u"QSQLITE"_s)
         return false;
     const QVariant handle = db.driver()->handle();
@@ -344,107 +404,50 @@ bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantLi
     sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
     if (!sqlite)
         return false;
-    Context context;
-    context.acc = std::make_unique<Accumulator>();
-    context.acc->collectTimes = percentiles;
-    if (sqlite3_create_function_v2(sqlite, "pairlens_stats", 11, SQLITE_UTF8, &context, nullptr, step, final,
-                                   nullptr) != SQLITE_OK)
-        return false;
-    bool ok = true;
-    {
-        QSqlQuery q(db);
-        q.setForwardOnly(true);
-        // Without ANALYZE data SQLite tends to scan a small non-covering index and look every row
-        // up in the table; the covering pairs_stats index (live pairs only) is the right one.
-        QString indexed;
-        if (live && q.exec(u"SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'pairs_stats'"_s) &&
-            q.next())
-            indexed = u" INDEXED BY pairs_stats"_s;
-        q.finish();
-        ok = q.prepare(u"SELECT pairlens_stats(coalesce(p.query_type, ''), p.database_type, p.database_name, "
-                       "p.success, p.review_status, p.pii_mask, p.ts, p.question_length, p.sql_length, "
-                       "p.execution_time_ms, p.table_names) FROM pairs p"_s +
-                       indexed + u" WHERE "_s + where);
-        for (const QVariant &v : bindings)
-            q.addBindValue(v);
-        ok = ok && q.exec() && q.next();
-        if (!ok)
-            *error = q.lastError().text();
-    }
-    // The function refers to this stack frame: unregister it before returning.
-    sqlite3_create_function_v2(sqlite, "pairlens_stats", 11, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr,
-                               nullptr);
-    if (!ok)
-        return true;
 
-    const Accumulator &a = *context.acc;
-    out->totalPairs = a.total;
-    out->successfulPairs = a.successful;
-    out->failedPairs = a.total - a.successful;
-    out->queryTypes = toMap(a.queryTypes);
-    out->databaseTypes = toMap(a.databaseTypes);
-    out->databaseNames = toMap(a.databaseNames);
-    out->unreviewedPairs = a.review[0];
-    out->approvedPairs = a.review[1];
-    out->rejectedPairs = a.review[2];
-    out->unscannedPairs = a.unscanned;
-    setPiiKinds(out, a.masks);
-    if (a.total > 0) {
-        out->avgQuestionLength = a.questionChars / double(a.total);
-        out->avgSqlLength = a.sqlChars / double(a.total);
+    // Without ANALYZE data SQLite tends to scan a small non-covering index and look every row up
+    // in the table; the covering pairs_stats index (live pairs only) is the right one, unless the
+    // filter names the pairs (a full-text search, a selection): then the planner looks them up by
+    // id, which beats testing every index entry against the list.
+    const bool indexed =
+        filter.scope == Filter::Scope::Live && !namesPairs(filter) &&
+        scalar(sqlite, u"SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'pairs_stats'"_s)
+            .isValid();
+    const SqlCondition c = buildCondition(filter);
+    const Chunk whole{selectStats() + (indexed ? u" INDEXED BY pairs_stats"_s : QString()) + u" WHERE "_s +
+                          c.where,
+                      c.bindings};
+    // A large dataset is scanned on connections of its own: in parallel over ts ranges of the
+    // index, and through a memory map, leaving the page cache of the dataset's connection alone.
+    const bool autocommit = sqlite3_get_autocommit(sqlite) != 0;
+    const char *file = sqlite3_db_filename(sqlite, "main");
+    const int connections =
+        autocommit && file && *file ? scanConnections(QFileInfo(QString::fromUtf8(file)).size(), indexed) : 0;
+
+    StatsAccumulator acc(percentiles, indexed);
+    bool scanned = false;
+    t_lastScan = {};
+    if (connections > 0) {
+        QList<Chunk> chunks =
+            indexed && connections > 1 ? planChunks(sqlite, filter, kChunks) : QList<Chunk>();
+        if (chunks.isEmpty())
+            chunks = {whole};
+        scanned = scanOnOwnConnections(sqlite, QByteArray(file), chunks, connections, progress, &acc, error,
+                                       cancelled, readTransaction);
+        if (scanned)
+            t_lastScan = {chunks.size() > 1 ? connections : 1, int(chunks.size())};
+        if (scanned && (!error->isEmpty() || *cancelled))
+            return true;
+    } else if (autocommit) {
+        *readTransaction = sqlite3_exec(sqlite, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
     }
-    out->firstTimestamp = QString::fromUtf8(a.firstTs);
-    out->lastTimestamp = QString::fromUtf8(a.lastTs);
-    QMap<QDate, DayCount> days;
-    a.days.forEach([&days](const QByteArray &key, const DayCount &n) {
-        const QDate d = QDate::fromString(QString::fromLatin1(key), Qt::ISODate);
-        if (d.isValid()) {
-            days[d].pairs += n.pairs;
-            days[d].failed += n.failed;
-        }
-    });
-    setTimeline(out, days);
-    QMap<int, qint64> ql, sl;
-    for (auto it = a.questionLengths.constBegin(); it != a.questionLengths.constEnd(); ++it)
-        ql.insert(it.key(), it.value());
-    for (auto it = a.sqlLengths.constBegin(); it != a.sqlLengths.constEnd(); ++it)
-        sl.insert(it.key(), it.value());
-    out->questionLengths = binLengths(ql);
-    out->sqlLengths = binLengths(sl);
-    out->executionTime.count = a.timed;
-    if (a.timed) {
-        out->executionTime.min = a.timeMin;
-        out->executionTime.max = a.timeMax;
-        out->executionTime.avg = a.timeSum / double(a.timed);
+    if (!scanned) {
+        t_lastScan = {0, 1};
+        Scan scan(sqlite, &acc);
+        if (!scan.run(whole, 0, error))
+            return true;
     }
-    QList<Statistics::Count> tables;
-    for (qsizetype i = 0; i < a.tableNames.size(); ++i) {
-        if (a.tableCounts.at(i) > 0)
-            tables.append({QString::fromUtf8(a.tableNames.at(i)), a.tableCounts.at(i)});
-    }
-    setTables(out, tables);
-    if (a.collectTimes && a.timed) {
-        // Exact nearest-rank percentiles from the value counts of this pass.
-        QList<std::pair<double, qint64>> values;
-        values.reserve(a.times.size());
-        for (auto it = a.times.constBegin(); it != a.times.constEnd(); ++it)
-            values.append({it.key(), it.value()});
-        std::sort(values.begin(), values.end());
-        const std::pair<double, double *> ranks[] = {{0.50, &out->executionTime.p50},
-                                                     {0.90, &out->executionTime.p90},
-                                                     {0.99, &out->executionTime.p99}};
-        for (const auto &[fraction, target] : ranks) {
-            const qint64 rank = std::clamp<qint64>(qint64(std::ceil(fraction * double(a.timed))), 1, a.timed);
-            qint64 seen = 0;
-            for (const auto &[value, n] : values) {
-                seen += n;
-                if (seen >= rank) {
-                    *target = value;
-                    break;
-                }
-            }
-        }
-    }
+    acc.finish(out);
     return true;
 }
 

@@ -1,37 +1,53 @@
 #pragma once
 
+#include "common/progress.h"
+#include "dataset/filter.h"
+#include "stats/accumulator.h"
 #include "stats/statistics.h"
 
 #include <QSqlDatabase>
 #include <QString>
-#include <QVariantList>
 
 namespace pairlens::stats {
 
 // The single-pass path of computeStatistics() for SQLite datasets: a user-defined SQL aggregate,
-// pairlens_stats(...), registered on the connection for the duration of one query, folds every
+// pairlens_stats(...), registered on the connection for the duration of the scan, folds every
 // breakdown (types, names, review, PII kinds, lengths, days, execution-time summary, tables) in one
 // scan of the pairs_stats covering index, where a GROUP BY per breakdown would sort the rows once
 // each. Fills everything but the trash count (and the percentiles unless asked for).
 //
+// On a large dataset the scan runs on read-only connections of its own, the scan of live pairs
+// split into ts ranges that several threads fold in parallel, all reading the state the dataset's
+// connection reads (see docs/statistics.md); the merged numbers are the ones a single scan gives.
+//
 // Returns false without touching *out when the connection is not SQLite (the caller then runs the
-// portable GROUP BY queries); sets *error when the query itself failed.
-// With `percentiles`, the execution-time percentiles are taken from exact value counts gathered in
-// the same pass (used under a filter, where ORDER BY + OFFSET would sort the matching rows).
-// `live`: the filter's scope is the live pairs (the pairs_stats index is partial on them).
-bool aggregateInOnePass(QSqlDatabase &db, const QString &where, const QVariantList &bindings, bool live,
-                        bool percentiles, Statistics *out, QString *error);
+// portable GROUP BY queries); sets *error when the query itself failed, *cancelled when the
+// progress asked to stop. With `percentiles`, the execution-time percentiles are taken from the
+// exact values gathered in the same pass (used under a filter, where ORDER BY + OFFSET would sort
+// the matching rows).
+//
+// When the connection was not in a transaction, the scan leaves a read transaction open (and sets
+// *readTransaction) so that the caller's further queries see the same state; the caller commits it.
+bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, bool percentiles, const Progress &progress,
+                        Statistics *out, QString *error, bool *cancelled, bool *readTransaction);
 
-// Rolls the per-day counts up into the timeline and the raw length counts into the bins; shared by
-// both paths so they can't disagree.
-struct DayCount
+// How the last aggregateInOnePass() on this thread scanned (the tests check that the path they
+// mean to exercise ran): on how many connections of its own (0: the dataset's) and in how many
+// statements (ts ranges).
+struct ScanReport
 {
-    qint64 pairs = 0;
-    qint64 failed = 0;
+    int connections = 0;
+    int statements = 0;
 };
-void setTimeline(Statistics *out, const QMap<QDate, DayCount> &days);
-QList<Statistics::HistogramBin> binLengths(const QMap<int, qint64> &counts);
-void setPiiKinds(Statistics *out, const QHash<qint64, qint64> &masks);
-void setTables(Statistics *out, QList<Statistics::Count> tables);
+ScanReport lastScan();
+
+// True when the filter names the pairs (a full-text search, a selection of ids): SQLite then looks
+// the matching pairs up by id rather than scanning an index.
+bool namesPairs(const Filter &filter);
+
+// How many connections of its own the scan uses for a dataset file of `bytes` (0: the dataset's
+// connection); more than one only when it can run `parallel`. PAIRLENS_STATS_CONNECTIONS=N overrides
+// it (0: always the dataset's connection; N: N connections also for a small dataset; the tests use it).
+int scanConnections(qint64 bytes, bool parallel);
 
 } // namespace pairlens::stats

@@ -192,9 +192,10 @@ bool groupByPasses(QSqlQuery &q, const SqlCondition &c, Statistics *out, QString
     return true;
 }
 
-// Nearest-rank percentiles of the execution time by ORDER BY + OFFSET. Unfiltered, SQLite walks
-// the pairs_exec_time index to the rank; under a filter it sorts the matching times once per rank
-// (a window function would sort once but always sorts, also when the index could be walked).
+// Nearest-rank percentiles of the execution time by ORDER BY + OFFSET, from whichever end of the
+// order is nearer. Unfiltered, SQLite walks the pairs_exec_time index to the rank; under a filter it
+// sorts the matching times once per rank (a window function would sort once but always sorts, also
+// when the index could be walked). `e->count` must come from the same state of the dataset.
 bool percentiles(QSqlQuery &q, const SqlCondition &c, Statistics::ExecutionTimes *e, QString *error)
 {
     const qint64 n = e->count;
@@ -203,17 +204,39 @@ bool percentiles(QSqlQuery &q, const SqlCondition &c, Statistics::ExecutionTimes
         if (n == 0)
             break;
         const qint64 rank = std::clamp<qint64>(qint64(std::ceil(fraction * double(n))), 1, n);
-        if (!run(q,
-                 u"SELECT p.execution_time_ms FROM pairs p WHERE "_s + c.where +
-                     u" AND p.execution_time_ms IS NOT NULL ORDER BY p.execution_time_ms LIMIT 1 OFFSET %1"_s
-                         .arg(rank - 1),
-                 c.bindings, error))
+        const bool fromTop = n - rank < rank - 1;
+        if (!run(
+                q,
+                u"SELECT p.execution_time_ms FROM pairs p WHERE "_s + c.where +
+                    u" AND p.execution_time_ms IS NOT NULL ORDER BY p.execution_time_ms %1 LIMIT 1 OFFSET %2"_s
+                        .arg(fromTop ? u"DESC"_s : u"ASC"_s)
+                        .arg(fromTop ? n - rank : rank - 1),
+                c.bindings, error))
             return false;
         if (q.next())
             *target = q.value(0).toDouble();
     }
     return true;
 }
+
+// Ends the read transaction the statistics ran in, if they began one.
+class ReadTransaction
+{
+public:
+    explicit ReadTransaction(QSqlDatabase &db) : m_db(db) {}
+    ~ReadTransaction()
+    {
+        if (m_active)
+            m_db.commit();
+    }
+    ReadTransaction(const ReadTransaction &) = delete;
+    ReadTransaction &operator=(const ReadTransaction &) = delete;
+    void setActive(bool active) { m_active = active; }
+
+private:
+    QSqlDatabase &m_db;
+    bool m_active = false;
+};
 
 } // namespace
 
@@ -233,19 +256,28 @@ bool computeStatistics(Dataset &dataset, const Filter &filter, Statistics *out, 
     if (!step(0))
         return false;
 
-    // 1. Every breakdown: in one scan on SQLite, else one GROUP BY each.
+    // 1. Every breakdown: in one scan on SQLite (split over threads on a large dataset), else one
+    //    GROUP BY each. Everything runs in one read transaction, so every number describes the
+    //    same state of the dataset.
     //    Percentiles: by ORDER BY + OFFSET, an index walk when only the scope restricts; under a
-    //    filter the one-scan path takes them from the exact value counts of its pass instead.
+    //    filter the one-scan path takes them from the exact values of its pass instead.
     const bool forcePortable = qEnvironmentVariableIsSet("PAIRLENS_STATS_PORTABLE");
     const bool walkIndex = filter.isEmpty();
+    ReadTransaction transaction(dataset.db());
     QString passError;
-    bool onePass = !forcePortable && stats::aggregateInOnePass(dataset.db(), c.where, c.bindings,
-                                                               filter.scope == Filter::Scope::Live,
-                                                               !walkIndex, out, &passError);
+    bool cancelled = false, began = false;
+    const bool onePass =
+        !forcePortable && stats::aggregateInOnePass(dataset.db(), filter, !walkIndex, progress, out,
+                                                    &passError, &cancelled, &began);
+    transaction.setActive(began);
     if (!onePass) {
         *out = Statistics();
+        transaction.setActive(dataset.db().transaction());
         if (!groupByPasses(q, c, out, error))
             return false;
+    } else if (cancelled) {
+        *error = tr("The statistics were cancelled.");
+        return false;
     } else if (!passError.isEmpty()) {
         *error = passError;
         return false;
@@ -259,12 +291,20 @@ bool computeStatistics(Dataset &dataset, const Filter &filter, Statistics *out, 
     if (!step(2))
         return false;
 
-    // 3. The trash: the same filter over deleted pairs.
+    // 3. The trash: the same filter over deleted pairs. Under a filter that names the pairs (a
+    //    search), SQLite looks every named pair up by id; walking the trash index is cheaper when the
+    //    trash holds fewer pairs than were found alive.
     const SqlCondition d = deletedCondition(filter);
-    if (!run(q, u"SELECT count(*) FROM pairs p WHERE "_s + d.where, d.bindings, error))
+    QString from = u"pairs p"_s;
+    if (onePass && stats::namesPairs(filter) &&
+        q.exec(u"SELECT count(*) FROM pairs INDEXED BY pairs_trash WHERE deleted = 1"_s) && q.next() &&
+        q.value(0).toLongLong() < out->totalPairs)
+        from = u"pairs p INDEXED BY pairs_trash"_s;
+    if (!run(q, u"SELECT count(*) FROM "_s + from + u" WHERE "_s + d.where, d.bindings, error))
         return false;
     if (q.next())
         out->deletedPairs = q.value(0).toLongLong();
+    q.finish();
     return step(kSteps);
 }
 
