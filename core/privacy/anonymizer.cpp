@@ -1,12 +1,13 @@
 #include "privacy/anonymizer.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "privacy/customdetector.h"
 #include "privacy/detectors.h"
 #include "privacy/hmac.h"
-#include "privacy/operators.h"
 #include "privacy/memo.h"
+#include "privacy/operators.h"
 #include "sql/tokenizer.h"
 
 #include <QJsonArray>
@@ -43,8 +44,8 @@ bool isScannedToken(sql::TokenKind kind)
 
 // Values in the SQL's string literals and comments only; identifiers, keywords, numbers and
 // parameters are never touched. The whole text is scanned first (cheap, and empty for most SQL);
-// only when something is found is the SQL tokenized: candidates inside a literal or comment are
-// kept, and a literal or comment that a candidate crosses is scanned again on its own.
+// only when something is found is the SQL tokenized (up to the last candidate): candidates inside a literal
+// or comment are kept, and a literal or comment that a candidate crosses is scanned again on its own.
 QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql, bool fast)
 {
     QList<Match> raw;
@@ -52,8 +53,14 @@ QList<Match> detectSql(const detail::CompiledPatterns &patterns, QStringView sql
     if (raw.isEmpty())
         return raw;
     QList<Match> matches;
-    const QList<sql::Token> tokens = sql::tokenize(sql);
-    for (const sql::Token &token : tokens) {
+    // Tokens one at a time (no list), and only as far as the last candidate reaches: a token that
+    // starts after it can neither hold nor cross one.
+    qsizetype reach = 0;
+    for (const Match &m : std::as_const(raw))
+        reach = std::max(reach, m.end);
+    for (qsizetype next = 0; next < reach;) {
+        const sql::Token token = sql::nextToken(sql, next);
+        next += token.length;
         if (!isScannedToken(token.kind))
             continue;
         const qsizetype end = token.start + token.length;
