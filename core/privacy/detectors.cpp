@@ -45,32 +45,21 @@ bool isRunSeparator(char16_t c)
     return c == u' ' || c == u'-' || c == u'(' || c == u')' || c == u'+' || c == u'.';
 }
 
-// True when none of the four UTF-16 units in `x` is in '0'..'@' (digits, ':' and '@' are where
-// evidence begins). Units >= 0x8000 are left to the caller (false).
-bool fourUninteresting(quint64 x)
+// True when none of the UTF-16 units (Ch = char16_t: four) or bytes (eight) packed in `x` is in
+// '0'..'@' (digits, ':' and '@' are where evidence begins). A lane with its top bit set (a unit >=
+// 0x8000, a byte >= 0x80) is left to the caller (false).
+template <typename Ch> bool noneInteresting(quint64 x)
 {
-    constexpr quint64 lanes = 0x0001000100010001ULL, high = 0x8000800080008000ULL;
+    constexpr int bits = 8 * sizeof(Ch);
+    constexpr quint64 lanes = ~quint64(0) / ((quint64(1) << bits) - 1); // 0x0001...0001 or 0x0101...01
+    constexpr quint64 half = quint64(1) << (bits - 1);
+    constexpr quint64 high = lanes * half;
     if (x & high)
         return false;
-    // Per 16-bit lane (no carries between lanes for values < 0x8000): the high bit of `atLeast30`
-    // is set when the unit is >= '0', the high bit of `above40` when it is > '@'.
-    const quint64 atLeast30 = x + lanes * (0x8000 - 0x30);
-    const quint64 above40 = x + lanes * (0x7FFF - 0x40);
-    return (atLeast30 & ~above40 & high) == 0;
-}
-
-} // namespace
-
-namespace {
-
-// True when none of the eight bytes in `x` is in '0'..'@'. Bytes >= 0x80 are left to the caller.
-bool eightUninteresting(quint64 x)
-{
-    constexpr quint64 lanes = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    if (x & high)
-        return false;
-    const quint64 atLeast30 = x + lanes * (0x80 - 0x30);
-    const quint64 above40 = x + lanes * (0x7F - 0x40);
+    // Per lane (no carries between lanes for values below `half`): the top bit of `atLeast30` is
+    // set when the lane is >= '0', the top bit of `above40` when it is > '@'.
+    const quint64 atLeast30 = x + lanes * (half - 0x30);
+    const quint64 above40 = x + lanes * (half - 1 - 0x40);
     return (atLeast30 & ~above40 & high) == 0;
 }
 
@@ -83,22 +72,13 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
     bool noDotAfterAt = false; // an '@' had no '.' after it, so no later '@' has one either
     qsizetype i = 0;
     while (i < n) {
-        if constexpr (sizeof(Ch) == 2) {
-            while (i + 4 <= n) {
-                quint64 x;
-                std::memcpy(&x, p + i, sizeof x);
-                if (!fourUninteresting(x))
-                    break;
-                i += 4;
-            }
-        } else {
-            while (i + 8 <= n) {
-                quint64 x;
-                std::memcpy(&x, p + i, sizeof x);
-                if (!eightUninteresting(x))
-                    break;
-                i += 8;
-            }
+        constexpr qsizetype perWord = sizeof(quint64) / sizeof(Ch);
+        while (i + perWord <= n) {
+            quint64 x;
+            std::memcpy(&x, p + i, sizeof x);
+            if (!noneInteresting<Ch>(x))
+                break;
+            i += perWord;
         }
         if (i >= n)
             break;
