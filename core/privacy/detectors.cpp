@@ -68,6 +68,7 @@ template <typename Ch> bool noneInteresting(quint64 x)
 // of digits and separators either way, so both encodings give the same answer.
 template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
 {
+    const auto unit = [p](qsizetype k) { return char16_t(std::make_unsigned_t<Ch>(p[k])); };
     int colons = 0;
     bool noDotAfterAt = false; // an '@' had no '.' after it, so no later '@' has one either
     qsizetype i = 0;
@@ -82,9 +83,8 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
         }
         if (i >= n)
             break;
-        const char16_t c = char16_t(std::make_unsigned_t<Ch>(p[i]));
+        const char16_t c = unit(i);
         if (isDigit(c)) {
-            const auto unit = [p](qsizetype k) { return char16_t(std::make_unsigned_t<Ch>(p[k])); };
             // IBAN: two upper-case letters right before two digits (a digit after a letter always
             // starts a run, so every such pair is seen here).
             if (i >= 2 && isAsciiUpper(unit(i - 2)) && isAsciiUpper(unit(i - 1)) && i + 1 < n &&
@@ -121,7 +121,7 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
                 noDotAfterAt = true;
             }
         } else if (c == u':') {
-            if (++colons >= 6 || (i + 1 < n && p[i + 1] == Ch(':')))
+            if (++colons >= 6 || (i + 1 < n && unit(i + 1) == u':'))
                 return true;
         }
         ++i;

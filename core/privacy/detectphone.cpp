@@ -49,12 +49,11 @@ bool validForRegionUncached(const std::string &number, const char *region)
 // "ZZ" for '+' numbers), then the candidate's ASCII. 65,536 entries are ~6 MB at most.
 bool validForRegion(QStringView number, const char *region, bool memoize)
 {
+    const std::string ascii = toAscii(number);
     if (!memoize)
-        return validForRegionUncached(toAscii(number), region);
+        return validForRegionUncached(ascii, region);
     static SharedMemo<std::string, bool, std::hash<std::string>, 65536> memo;
-    std::string key(region);
-    key += toAscii(number);
-    return memo.get(key, [&] { return validForRegionUncached(toAscii(number), region); });
+    return memo.get(region + ascii, [&] { return validForRegionUncached(ascii, region); });
 }
 
 // An optional extension after a number: " x12", " ext. 12", " ext12", " extension 12".

@@ -15,24 +15,39 @@
 
 namespace pairlens::privacy::detail {
 
-template <typename Key, typename Value, typename Hash = std::hash<Key>, std::size_t Capacity = 4096>
-class ThreadMemo
+// The map behind both memos: when it holds `Capacity` entries, an insert empties it first.
+template <typename Key, typename Value, typename Hash, std::size_t Capacity> class BoundedMap
 {
 public:
-    // The stored result for `key`, or `compute()`'s, which is remembered.
-    template <typename Compute> const Value &get(Key key, Compute &&compute)
+    const Value *find(const Key &key) const
     {
-        auto it = m_map.find(key);
-        if (it != m_map.end())
-            return it->second;
+        const auto it = m_map.find(key);
+        return it != m_map.end() ? &it->second : nullptr;
+    }
+    const Value &insert(Key key, Value value)
+    {
         if (m_map.size() >= Capacity)
             m_map.clear();
-        Value value = compute();
         return m_map.emplace(std::move(key), std::move(value)).first->second;
     }
 
 private:
     std::unordered_map<Key, Value, Hash> m_map;
+};
+
+template <typename Key, typename Value, typename Hash, std::size_t Capacity> class ThreadMemo
+{
+public:
+    // The stored result for `key`, or `compute()`'s, which is remembered.
+    template <typename Compute> const Value &get(Key key, Compute &&compute)
+    {
+        if (const Value *known = m_map.find(key))
+            return *known;
+        return m_map.insert(std::move(key), compute());
+    }
+
+private:
+    BoundedMap<Key, Value, Hash, Capacity> m_map;
 };
 
 // The same shared between threads. The function runs outside the lock, so two threads may both
@@ -44,21 +59,18 @@ public:
     {
         {
             const std::lock_guard lock(m_mutex);
-            const auto it = m_map.find(key);
-            if (it != m_map.end())
-                return it->second;
+            if (const Value *known = m_map.find(key))
+                return *known;
         }
         Value value = compute();
         const std::lock_guard lock(m_mutex);
-        if (m_map.size() >= Capacity)
-            m_map.clear();
-        m_map.emplace(key, value);
+        m_map.insert(key, value);
         return value;
     }
 
 private:
     std::mutex m_mutex;
-    std::unordered_map<Key, Value, Hash> m_map;
+    BoundedMap<Key, Value, Hash, Capacity> m_map;
 };
 
 } // namespace pairlens::privacy::detail
