@@ -167,13 +167,13 @@ int main(int argc, char **argv)
 
     // 2. Filter changes, without the panel's 250 ms typing debounce (that delay is deliberate).
     window.filterPanel()->setDebounceInterval(0);
-    // Plain: the cases of the earlier runs. Combined: a search with a filter or in time order, the
-    // same target. Other order: a search sorted by a column without an index (informative).
+    // Plain: the cases of the earlier runs. Combined: a search with a filter or in another order,
+    // the same target. Sort: a click on a column header, no search (each column's own index).
     enum class Kind
     {
         Plain,
         Combined,
-        OtherOrder
+        Sort
     };
     struct Case
     {
@@ -234,14 +234,29 @@ int main(int argc, char **argv)
         {"search 'ord', any database", Kind::Combined, setDatabaseType(u"postgresql"_s, false)},
         {"search 'ord', sorted by time", Kind::Combined, sortBy(PairTableModel::Time, Qt::DescendingOrder)},
         {"sorted by time, search 'email'", Kind::Combined, setSearch(u"email"_s)},
-        {"search 'email', sorted by question", Kind::OtherOrder,
+        {"search 'email', sorted by question", Kind::Combined,
          sortBy(PairTableModel::Question, Qt::AscendingOrder)},
+        {"search 'email', sorted by SQL desc", Kind::Combined,
+         sortBy(PairTableModel::Sql, Qt::DescendingOrder)},
+        {"search 'email', sorted by PII kinds", Kind::Combined,
+         sortBy(PairTableModel::Pii, Qt::DescendingOrder)},
         {"search 'email', newest first", Kind::Combined, sortBy(-1, Qt::DescendingOrder)},
         {"clear at last", Kind::Combined, setSearch(QString())},
+        {"sort by question", Kind::Sort, sortBy(PairTableModel::Question, Qt::AscendingOrder)},
+        {"sort by question desc", Kind::Sort, sortBy(PairTableModel::Question, Qt::DescendingOrder)},
+        {"sort by SQL", Kind::Sort, sortBy(PairTableModel::Sql, Qt::AscendingOrder)},
+        {"sort by statement type", Kind::Sort, sortBy(PairTableModel::Type, Qt::AscendingOrder)},
+        {"sort by database type desc", Kind::Sort, sortBy(PairTableModel::DatabaseType, Qt::DescendingOrder)},
+        {"sort by success", Kind::Sort, sortBy(PairTableModel::Success, Qt::AscendingOrder)},
+        {"sort by execution time desc", Kind::Sort,
+         sortBy(PairTableModel::ExecutionTime, Qt::DescendingOrder)},
+        {"sort by PII kinds desc", Kind::Sort, sortBy(PairTableModel::Pii, Qt::DescendingOrder)},
+        {"sort by review status", Kind::Sort, sortBy(PairTableModel::Review, Qt::AscendingOrder)},
+        {"newest first again", Kind::Sort, sortBy(-1, Qt::DescendingOrder)},
     };
     std::vector<double> filters;
     std::vector<double> combined;
-    std::vector<double> otherOrder;
+    std::vector<double> sorts;
     std::vector<double> counts;
     for (const Case &c : cases) {
         QElapsedTimer t;
@@ -255,7 +270,7 @@ int main(int argc, char **argv)
         const double ms = double(t.nsecsElapsed()) / 1e6;
         waitFor([&] { return model->isCounted(); });
         const double countMs = double(t.nsecsElapsed()) / 1e6;
-        (c.kind == Kind::Plain ? filters : c.kind == Kind::Combined ? combined : otherOrder).push_back(ms);
+        (c.kind == Kind::Plain ? filters : c.kind == Kind::Combined ? combined : sorts).push_back(ms);
         counts.push_back(countMs);
         std::printf("  filter %-34s %8.1f ms rows, %8.1f ms count  (%d matching)\n", c.name, ms, countMs,
                     model->rowCount());
@@ -266,7 +281,9 @@ int main(int argc, char **argv)
           "<= 200 ms");
     print("combined/sorted search -> rows visible (worst)",
           *std::max_element(combined.begin(), combined.end()), "ms", "<= 200 ms");
-    print("search sorted by question -> rows visible", otherOrder.front(), "ms", "<= 200 ms");
+    print("sort by a column -> rows visible (median)", median(sorts), "ms", "<= 200 ms");
+    print("sort by a column -> rows visible (worst)", *std::max_element(sorts.begin(), sorts.end()), "ms",
+          "<= 200 ms");
     print("filter change -> count shown (worst)", *std::max_element(counts.begin(), counts.end()), "ms", "-");
 
     // 3. Scroll from top to bottom in 400 jumps, each waiting for its rows; then the memory.

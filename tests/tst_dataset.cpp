@@ -1,5 +1,6 @@
 // Opening, creating, validating and migrating dataset files.
 #include "dataset/dataset.h"
+#include "dataset/demogenerator.h"
 #include "dataset/deriver.h"
 #include "dataset/pairstore.h"
 #include "dataset/schema.h"
@@ -25,6 +26,7 @@ private slots:
     void refusesNewerVersion();
     void migratesVersion1();
     void readOnlyFileOpensReadOnly();
+    void version2ReadsReadOnlyAndUpgradesWritable();
     void settingsAndSecret();
     void outsideWriterSeedOnlyRowsGetDerived();
     void concurrentWriterWhileOpen();
@@ -134,7 +136,7 @@ void TstDataset::migratesVersion1()
     auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
     QVERIFY2(ds, qPrintable(error));
     QVERIFY(ds->wasMigrated());
-    QCOMPARE(ds->formatVersion(), 2);
+    QCOMPARE(ds->formatVersion(), schema::kCurrentVersion);
     PairStore store(*ds);
     const auto p = store.getByPairId(u"old-1"_s);
     QVERIFY(p);
@@ -181,6 +183,66 @@ void TstDataset::readOnlyFileOpensReadOnly()
     QVERIFY(!store.softDelete(Filter{}));
     QVERIFY(store.errorString().contains(u"read-only"_s));
     QCOMPARE(store.count({}), 1);
+}
+
+// Version 3 only adds the sort indexes: a read-only version-2 file opens as it is, and a writable
+// one gets them.
+void TstDataset::version2ReadsReadOnlyAndUpgradesWritable()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"v2.pairlens"_s);
+    const char *const sortIndexes[] = {"pairs_question", "pairs_sql", "pairs_pii"};
+    auto countSortIndexes = [&](Dataset &ds) {
+        QSqlQuery q(ds.db());
+        int n = 0;
+        for (const char *name : sortIndexes) {
+            q.prepare(u"SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?"_s);
+            q.addBindValue(QString::fromLatin1(name));
+            if (q.exec() && q.next())
+                n += q.value(0).toInt();
+        }
+        return n;
+    };
+    {
+        QString error;
+        auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+        QVERIFY2(ds, qPrintable(error));
+        QCOMPARE(countSortIndexes(*ds), 3);
+        PairStore store(*ds);
+        DemoGenerator gen(5);
+        QCOMPARE(store.add(gen.generate(200)).added, 200);
+        // Back to what version 2 wrote.
+        QSqlQuery q(ds->db());
+        for (const char *name : sortIndexes)
+            QVERIFY(q.exec(u"DROP INDEX "_s + QString::fromLatin1(name)));
+        QVERIFY(q.exec(u"PRAGMA user_version = 2"_s));
+        q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
+    }
+    const PairStore::Sort byQuestion{PairStore::SortColumn::Question, Qt::AscendingOrder};
+    QList<qint64> sorted;
+    {
+        QString error;
+        auto ds = Dataset::open(path, Dataset::Mode::ReadOnly, &error);
+        QVERIFY2(ds, qPrintable(error));
+        QCOMPARE(ds->formatVersion(), 2);
+        QVERIFY(!ds->wasMigrated());
+        QCOMPARE(countSortIndexes(*ds), 0);
+        PairStore store(*ds);
+        QCOMPARE(store.count({}), 200);
+        const QList<Pair> page = store.page({}, byQuestion, 200);
+        QCOMPARE(page.size(), 200);
+        for (qsizetype i = 1; i < page.size(); ++i)
+            QVERIFY(page.at(i - 1).naturalLanguageQuery <= page.at(i).naturalLanguageQuery);
+        sorted = store.rowIds({}, byQuestion);
+    }
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QVERIFY(ds->wasMigrated());
+    QCOMPARE(ds->formatVersion(), schema::kCurrentVersion);
+    QCOMPARE(countSortIndexes(*ds), 3);
+    PairStore store(*ds);
+    QCOMPARE(store.rowIds({}, byQuestion), sorted); // the same order through the index
 }
 
 void TstDataset::settingsAndSecret()

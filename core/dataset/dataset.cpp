@@ -107,6 +107,7 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
     q.exec(u"SELECT count(*) FROM sqlite_schema"_s);
     q.next();
     const int objects = q.value(0).toInt();
+    q.finish(); // a statement still reading sqlite_schema would lock the schema against the migration
 
     if (appId != schema::kApplicationId && objects > 0) {
         m_error = QCoreApplication::translate("Dataset", "%1 is an SQLite database, but not a PairLens "
@@ -123,7 +124,12 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
                       .arg(schema::kCurrentVersion);
         return false;
     }
-    if (version < schema::kCurrentVersion) {
+    m_formatVersion = schema::kCurrentVersion;
+    if (version < schema::kCurrentVersion && m_readOnly && objects > 0 &&
+        version >= schema::kOldestReadableVersion) {
+        // Only indexes are missing: read the file as it is.
+        m_formatVersion = version;
+    } else if (version < schema::kCurrentVersion) {
         if (m_readOnly) {
             m_error = objects == 0
                           ? QCoreApplication::translate("Dataset", "%1 is empty and read-only, so it cannot "
@@ -150,7 +156,6 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
         }
         m_migratedFrom = version;
     }
-    m_formatVersion = schema::kCurrentVersion;
 
     if (!m_readOnly) {
         // WAL lets outside programs keep inserting while PairLens reads; NORMAL sync is durable at

@@ -11,6 +11,8 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens {
@@ -68,35 +70,98 @@ QString nowIso()
 
 } // namespace
 
-QString sortExpression(PairStore::SortColumn column)
+QStringList sortTerms(PairStore::SortColumn column)
 {
+    // Each sort reads an index in order: a column with an index of its own is followed by the row
+    // id only; a column whose index is (column, ts, id) is followed by the time, so pairs of equal
+    // value come in time order (in the sort's direction) and the index gives the whole order.
     using C = PairStore::SortColumn;
     switch (column) {
     case C::Id:
-        return u"p.id"_s;
+        return {};
     case C::Timestamp:
-        return u"p.ts"_s;
+        return {u"p.ts"_s};
     case C::Question:
-        return u"p.natural_language_query"_s;
+        return {u"p.natural_language_query"_s};
     case C::Sql:
-        return u"p.sql_query"_s;
+        return {u"p.sql_query"_s};
     case C::QueryType:
-        return u"coalesce(p.query_type, '')"_s;
+        return {u"p.query_type"_s, u"p.ts"_s};
     case C::DatabaseType:
-        return u"p.database_type"_s;
+        return {u"p.database_type"_s, u"p.ts"_s};
     case C::DatabaseName:
-        return u"p.database_name"_s;
+        return {u"p.database_name"_s, u"p.ts"_s};
     case C::Success:
-        return u"p.success"_s;
+        return {u"p.success"_s, u"p.ts"_s};
     case C::ExecutionTime:
-        return u"coalesce(p.execution_time_ms, -1)"_s;
+        return {u"p.execution_time_ms"_s};
     case C::PiiKinds:
-        return u"coalesce(p.pii_mask, 0)"_s;
+        return {u"p.pii_mask"_s, u"p.ts"_s};
     case C::ReviewStatus:
-        return u"p.review_status"_s;
+        return {u"p.review_status"_s, u"p.ts"_s};
     }
-    return u"p.id"_s;
+    return {};
 }
+
+QString orderByClause(const PairStore::Sort &sort)
+{
+    const QString dir = sort.order == Qt::AscendingOrder ? u" ASC"_s : u" DESC"_s;
+    QString out = u" ORDER BY "_s;
+    for (const QString &term : sortTerms(sort.column))
+        out += term + dir + u", "_s;
+    return out + u"p.id"_s + dir;
+}
+
+namespace {
+
+// The rows after a keyset key in the sort's order. NULL sorts first in SQLite, and a row value
+// comparison with a NULL in it is NULL: that is right for rows before the key in ascending order,
+// but a key with a NULL (an unknown execution time), or a descending order (where NULLs come after
+// the key), is spelt out term by term.
+QString keysetCondition(const QStringList &terms, const QVariantList &values, qint64 rowId, bool ascending,
+                        QVariantList *bindings)
+{
+    const QString cmp = ascending ? u">"_s : u"<"_s;
+    const bool hasNull =
+        std::any_of(values.begin(), values.end(), [](const QVariant &v) { return v.isNull(); });
+    if (!hasNull && ascending) {
+        QString lhs, rhs;
+        for (const QString &t : terms) {
+            lhs += t + u", "_s;
+            rhs += u"?, "_s;
+        }
+        *bindings += values;
+        *bindings << rowId;
+        return u"("_s + lhs + u"p.id) "_s + cmp + u" ("_s + rhs + u"?)"_s;
+    }
+    // (t1, ..., id) after (v1, ..., r) = t1 after v1 OR (t1 = v1 AND (... OR (id after r))).
+    QString out = u"p.id "_s + cmp + u" ?"_s;
+    QVariantList tail{rowId};
+    for (qsizetype i = terms.size() - 1; i >= 0; --i) {
+        const QString &t = terms.at(i);
+        const QVariant &v = values.at(i);
+        QVariantList head;
+        QString after, equal;
+        if (v.isNull()) {
+            after = ascending ? QString(t + u" IS NOT NULL"_s) : u"0"_s;
+            equal = t + u" IS NULL"_s;
+        } else {
+            after =
+                ascending ? QString(t + u" > ?"_s) : QString(u"("_s + t + u" < ? OR "_s + t + u" IS NULL)"_s);
+            equal = t + u" = ?"_s;
+            head << v;
+        }
+        out = u"("_s + after + u" OR ("_s + equal + u" AND "_s + out + u"))"_s;
+        QVariantList next = head;
+        next += head; // the equality binds the value again
+        next += tail;
+        tail = next;
+    }
+    *bindings += tail;
+    return out;
+}
+
+} // namespace
 
 PairStore::PairStore(Dataset &dataset) : m_dataset(dataset), m_deriver(Deriver::forDataset(dataset)) {}
 
@@ -198,9 +263,9 @@ PairStore::SearchPath PairStore::searchPath(const Filter &filter, const Sort &so
         return SearchPath::CollectMatches;
     if (sort.column == SortColumn::Id)
         return SearchPath::SearchIndexOrder;
-    // The time index (pairs_ts) holds live pairs only.
-    if (sort.column == SortColumn::Timestamp && filter.scope == Filter::Scope::Live)
-        return SearchPath::TimeIndexWalk;
+    // The sort indexes hold live pairs only.
+    if (filter.scope == Filter::Scope::Live)
+        return SearchPath::SortIndexWalk;
     return SearchPath::CollectMatches;
 }
 
@@ -208,7 +273,7 @@ static SelectParts selectParts(const Filter &filter, const PairStore::Sort &sort
 {
     SelectParts s;
     const QString dir = direction(sort);
-    if (path == PairStore::SearchPath::SearchIndexOrder || path == PairStore::SearchPath::TimeIndexWalk) {
+    if (path == PairStore::SearchPath::SearchIndexOrder || path == PairStore::SearchPath::SortIndexWalk) {
         Filter rest = filter;
         rest.search.clear();
         const SqlCondition c = buildCondition(rest);
@@ -227,11 +292,12 @@ static SelectParts selectParts(const Filter &filter, const PairStore::Sort &sort
             s.idColumn = u"f.rowid"_s;
             return s;
         }
-        // A search in time order: the matches are collected into a list once, and SQLite walks
-        // the time index (or a filter index ending in ts, id) in order, keeping the pairs on the
-        // list. The unary + keeps it from looking every match up by id and sorting them all
-        // instead (0.5-1 s for a search matching a fifth of 1M pairs); the walk stops at the
-        // page, and even a search matching nothing walks the index in well under 0.1 s.
+        // A search sorted by a column: the matches are collected into a list once, and SQLite
+        // walks the sort's index (pairs_ts, pairs_question, ...; or a filter index that gives the
+        // same order) in order, keeping the pairs on the list. The unary + keeps it from looking
+        // every match up by id and sorting them all instead (0.5-1 s for a search matching a fifth
+        // of 1M pairs); the walk stops at the page, and even a search matching nothing walks the
+        // index in about 0.1 s.
         s.fromWhere =
             u" FROM pairs p WHERE +p.id IN (SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?) AND "_s +
             c.where;
@@ -240,10 +306,7 @@ static SelectParts selectParts(const Filter &filter, const PairStore::Sort &sort
         s.fromWhere = u" FROM pairs p WHERE "_s + c.where;
         s.bindings = c.bindings;
     }
-    if (sort.column == PairStore::SortColumn::Id)
-        s.orderBy = u" ORDER BY p.id"_s + dir;
-    else
-        s.orderBy = u" ORDER BY "_s + sortExpression(sort.column) + dir + u", p.id"_s + dir;
+    s.orderBy = orderByClause(sort);
     s.idColumn = u"p.id"_s;
     return s;
 }
@@ -288,8 +351,8 @@ QList<PairStore::Statement> PairStore::readStatements(const QString &columns, co
             where += u" AND "_s + s.idColumn + u" "_s + cmp + u" ?"_s;
             s.bindings << after->rowId;
         } else if (after) {
-            where += u" AND ("_s + sortExpression(sort.column) + u", p.id) "_s + cmp + u" (?, ?)"_s;
-            s.bindings << after->value << after->rowId;
+            where += u" AND "_s + keysetCondition(sortTerms(sort.column), after->values, after->rowId,
+                                                  ascending, &s.bindings);
         }
         if (bound) {
             where += u" AND "_s + s.idColumn + (ascending ? u" <= ?"_s : u" >= ?"_s);
@@ -341,43 +404,46 @@ QList<Pair> PairStore::pageAfter(const Filter &filter, const Sort &sort, const P
 
 PairStore::PageKey PairStore::keyOf(const Pair &pair, SortColumn column) const
 {
+    // One value per sort term (sortTerms). A Pair does not keep which of its derived fields are
+    // NULL, which they only are until the pair is analysed; PairLens analyses pairs before it reads
+    // them, so keys take the analysed values.
     PageKey k;
     k.rowId = pair.rowId;
+    const QString ts = normalisePairTimestamp(pair.timestamp);
+    const QVariant time = ts.isEmpty() ? pair.timestamp : ts; // as Deriver stores ts
     switch (column) {
     case SortColumn::Id:
-        k.value = pair.rowId;
         break;
-    case SortColumn::Timestamp: {
-        const QString ts = normalisePairTimestamp(pair.timestamp);
-        k.value = ts.isEmpty() ? pair.timestamp : ts; // as Deriver stores ts
+    case SortColumn::Timestamp:
+        k.values = {time};
         break;
-    }
     case SortColumn::Question:
-        k.value = pair.naturalLanguageQuery;
+        k.values = {pair.naturalLanguageQuery};
         break;
     case SortColumn::Sql:
-        k.value = pair.sqlQuery;
+        k.values = {pair.sqlQuery};
         break;
     case SortColumn::QueryType:
-        k.value = pair.queryType;
+        k.values = {pair.queryType, time};
         break;
     case SortColumn::DatabaseType:
-        k.value = pair.databaseType;
+        k.values = {pair.databaseType, time};
         break;
     case SortColumn::DatabaseName:
-        k.value = pair.databaseName;
+        k.values = {pair.databaseName, time};
         break;
     case SortColumn::Success:
-        k.value = pair.success ? 1 : 0;
+        k.values = {pair.success ? 1 : 0, time};
         break;
     case SortColumn::ExecutionTime:
-        k.value = pair.executionTimeMs < 0 ? -1.0 : pair.executionTimeMs;
+        // Unknown times are stored as NULL (Pair says -1).
+        k.values = {pair.executionTimeMs < 0 ? QVariant() : QVariant(pair.executionTimeMs)};
         break;
     case SortColumn::PiiKinds:
-        k.value = qint64(pair.piiMask);
+        k.values = {qint64(pair.piiMask), time};
         break;
     case SortColumn::ReviewStatus:
-        k.value = int(pair.reviewStatus);
+        k.values = {int(pair.reviewStatus), time};
         break;
     }
     return k;

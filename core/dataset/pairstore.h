@@ -6,6 +6,8 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <QVariant>
 
 #include <functional>
 #include <optional>
@@ -40,10 +42,11 @@ public:
         SortColumn column = SortColumn::Timestamp;
         Qt::SortOrder order = Qt::DescendingOrder;
     };
-    // Where a keyset page continues: the sort value and row id of the last pair of the previous page.
+    // Where a keyset page continues: the sort values (one per term of sortTerms()) and row id of
+    // the last pair of the previous page.
     struct PageKey
     {
-        QVariant value;
+        QVariantList values;
         qint64 rowId = 0;
     };
 
@@ -71,14 +74,14 @@ public:
     PageKey keyOf(const Pair &pair, SortColumn column) const;
     // How page(), pageAfter() and rowIds() read a filter with a search: CollectMatches looks every
     // match up and sorts them; SearchIndexOrder (row-id order) walks the full-text index in rowid
-    // order; TimeIndexWalk (time order, live pairs) walks the time index keeping the matches.
+    // order; SortIndexWalk (any other order, live pairs) walks the sort's index keeping the matches.
     // All three return the same rows in the same order.
     enum class SearchPath
     {
         None, // no search
         CollectMatches,
         SearchIndexOrder,
-        TimeIndexWalk,
+        SortIndexWalk,
     };
     static SearchPath searchPath(const Filter &filter, const Sort &sort);
     // How many matches a search in row-id order walks, when further conditions may keep few of
@@ -153,6 +156,9 @@ private:
     qint64 m_searchWalkLimit = 0;
 };
 
-QString sortExpression(PairStore::SortColumn column);
+// What a sort orders by before the row id (every sort ends with the row id, so it is total), and the
+// ORDER BY clause of a read over `pairs p`. Each sort is the order of an index of live pairs.
+QStringList sortTerms(PairStore::SortColumn column);
+QString orderByClause(const PairStore::Sort &sort);
 
 } // namespace pairlens

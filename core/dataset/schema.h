@@ -8,7 +8,11 @@ namespace pairlens::schema {
 // Identifies a PairLens dataset file (SQLite `PRAGMA application_id`, "PLNS").
 constexpr int kApplicationId = 0x504C4E53;
 // The format version this build writes. Older files are migrated on open; newer ones are refused.
-constexpr int kCurrentVersion = 2;
+constexpr int kCurrentVersion = 3;
+// Files from this version on hold every table and column this build reads; later versions only add
+// indexes. A read-only file of an older version that is at least this one opens as it is (slower to
+// sort) instead of being refused for want of an upgrade.
+constexpr int kOldestReadableVersion = 2;
 
 // Brings an open SQLite dataset from `fromVersion` (0 = empty file) to `toVersion` inside one
 // transaction. Returns false with a message in *error on failure (nothing is changed then).
