@@ -152,10 +152,7 @@ QString keysetCondition(const QStringList &terms, const QVariantList &values, qi
             head << v;
         }
         out = u"("_s + after + u" OR ("_s + equal + u" AND "_s + out + u"))"_s;
-        QVariantList next = head;
-        next += head; // the equality binds the value again
-        next += tail;
-        tail = next;
+        tail = head + head + tail; // the equality binds the value again
     }
     *bindings += tail;
     return out;
@@ -404,48 +401,52 @@ QList<Pair> PairStore::pageAfter(const Filter &filter, const Sort &sort, const P
 
 PairStore::PageKey PairStore::keyOf(const Pair &pair, SortColumn column) const
 {
-    // One value per sort term (sortTerms). A Pair does not keep which of its derived fields are
-    // NULL, which they only are until the pair is analysed; PairLens analyses pairs before it reads
-    // them, so keys take the analysed values.
-    PageKey k;
-    k.rowId = pair.rowId;
-    const QString ts = normalisePairTimestamp(pair.timestamp);
-    const QVariant time = ts.isEmpty() ? pair.timestamp : ts; // as Deriver stores ts
+    // One value per sort term (sortTerms): the column's, or the time for its `p.ts` tie-break. A
+    // Pair does not keep which of its derived fields are NULL, which they only are until the pair
+    // is analysed; PairLens analyses pairs before it reads them, so keys take the analysed values.
+    auto time = [&pair]() -> QVariant {
+        const QString ts = normalisePairTimestamp(pair.timestamp);
+        return ts.isEmpty() ? pair.timestamp : ts; // as Deriver stores ts
+    };
+    QVariant value;
     switch (column) {
     case SortColumn::Id:
-        break;
     case SortColumn::Timestamp:
-        k.values = {time};
         break;
     case SortColumn::Question:
-        k.values = {pair.naturalLanguageQuery};
+        value = pair.naturalLanguageQuery;
         break;
     case SortColumn::Sql:
-        k.values = {pair.sqlQuery};
+        value = pair.sqlQuery;
         break;
     case SortColumn::QueryType:
-        k.values = {pair.queryType, time};
+        value = pair.queryType;
         break;
     case SortColumn::DatabaseType:
-        k.values = {pair.databaseType, time};
+        value = pair.databaseType;
         break;
     case SortColumn::DatabaseName:
-        k.values = {pair.databaseName, time};
+        value = pair.databaseName;
         break;
     case SortColumn::Success:
-        k.values = {pair.success ? 1 : 0, time};
+        value = pair.success ? 1 : 0;
         break;
     case SortColumn::ExecutionTime:
         // Unknown times are stored as NULL (Pair says -1).
-        k.values = {pair.executionTimeMs < 0 ? QVariant() : QVariant(pair.executionTimeMs)};
+        if (pair.executionTimeMs >= 0)
+            value = pair.executionTimeMs;
         break;
     case SortColumn::PiiKinds:
-        k.values = {qint64(pair.piiMask), time};
+        value = qint64(pair.piiMask);
         break;
     case SortColumn::ReviewStatus:
-        k.values = {int(pair.reviewStatus), time};
+        value = int(pair.reviewStatus);
         break;
     }
+    PageKey k;
+    k.rowId = pair.rowId;
+    for (const QString &term : sortTerms(column))
+        k.values << (term == u"p.ts"_s ? time() : value);
     return k;
 }
 
