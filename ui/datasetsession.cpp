@@ -50,6 +50,12 @@ void DatasetSession::open(const QString &location, Dataset::Mode mode)
     post([location, mode](DatasetWorker *w) { w->open(location, mode); });
 }
 
+void DatasetSession::createNew(const QString &location)
+{
+    emit busyChanged(true);
+    post([location](DatasetWorker *w) { w->createNew(location); });
+}
+
 void DatasetSession::createDemo(const QString &location, int pairs)
 {
     emit busyChanged(true);

@@ -32,6 +32,8 @@ public:
 
     void open(const QString &location, pairlens::Dataset::Mode mode = pairlens::Dataset::Mode::OpenExisting);
     void createDemo(const QString &location, int pairs);
+    // A new, empty dataset at `location`, replacing the file there unless another program has it open.
+    void createNew(const QString &location);
     void close();
     void setPollInterval(int ms);
     void setDirectOffsetLimit(qint64 rows);

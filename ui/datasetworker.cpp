@@ -5,7 +5,6 @@
 #include "dataset/deriver.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -52,7 +51,9 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
             emit failed(tr("Some pairs could not be analysed: %1").arg(error));
     }
     m_store = std::make_unique<PairStore>(*m_dataset);
+    m_knownMaxId = std::max<qint64>(0, m_store->maxRowId());
     info.readOnly = m_dataset->isReadOnly();
+    info.readOnlyReason = m_dataset->readOnlyReason();
     info.migrated = m_dataset->wasMigrated();
     info.settings = m_dataset->settings();
     info.secret = m_dataset->secret();
@@ -67,11 +68,31 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
     m_poll->start(m_pollInterval);
 }
 
+void DatasetWorker::createNew(const QString &location)
+{
+    close();
+    QString error;
+    if (!Dataset::removeFiles(location, &error)) {
+        OpenInfo info;
+        info.location = location;
+        info.error = error;
+        emit opened(info);
+        return;
+    }
+    open(location, Dataset::Mode::OpenOrCreate);
+}
+
 void DatasetWorker::createDemo(const QString &location, int pairs)
 {
     close();
-    QFile::remove(location);
     QString error;
+    if (!Dataset::removeFiles(location, &error)) {
+        OpenInfo info;
+        info.location = location;
+        info.error = error;
+        emit opened(info);
+        return;
+    }
     {
         std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::OpenOrCreate, &error);
         if (!ds) {
@@ -270,7 +291,12 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
         result.count = 1;
         break;
     case WriteKind::Add: {
+        // Rows up to here are known: the one added now is this window's own, not another program's,
+        // unless another program added rows since (those the next poll still counts).
+        const bool noneNew = m_store->countLiveAfter(m_knownMaxId) == 0;
         const PairStore::AddResult a = m_store->add({r.pair});
+        if (noneNew)
+            m_knownMaxId = std::max<qint64>(m_knownMaxId, m_store->maxRowId());
         result.ok = a.error.isEmpty() && a.added == 1;
         result.count = a.added;
         if (a.error.isEmpty() && a.added == 0)
@@ -310,9 +336,10 @@ void DatasetWorker::refresh(int requestId)
         if (!m_dataset->isReadOnly() && Deriver::forDataset(*m_dataset).deriveMissing(*m_dataset, &error) < 0)
             result.error = error;
         m_dataVersion = m_dataset->dataVersion();
-        const qint64 before = m_knownLive;
+        const qint64 added = m_store->countLiveAfter(m_knownMaxId);
+        m_knownMaxId = std::max<qint64>(m_knownMaxId, m_store->maxRowId());
         updateTotals();
-        result.count = m_knownLive - before;
+        result.count = std::max<qint64>(0, added);
         result.ok = result.error.isEmpty();
     }
     emit writeFinished(result);
@@ -326,10 +353,20 @@ void DatasetWorker::poll()
     const qint64 version = m_dataset->dataVersion();
     if (version == m_dataVersion)
         return;
-    m_dataVersion = version;
+    if (!m_dataset->isReadOnly()) {
+        // Pairs written by recorders get their statement type, tables and PII kinds now, so that
+        // filters and searches find them (deriving is cheap when nothing is missing).
+        QString error;
+        if (Deriver::forDataset(*m_dataset).deriveMissing(*m_dataset, &error) < 0)
+            emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    }
+    m_dataVersion = m_dataset->dataVersion();
+    // New pairs are counted by row id since the last refresh, so rows added before the first totals
+    // were read (or while other pairs were deleted) are never absorbed into the known count.
+    const qint64 added = m_store->countLiveAfter(m_knownMaxId);
     const qint64 live = m_store->count({});
-    if (live != m_knownLive)
-        emit externalChange(live - m_knownLive, live);
+    if (added > 0 || live != m_knownLive)
+        emit externalChange(std::max<qint64>(0, added), live);
 }
 
 } // namespace pairlens::ui

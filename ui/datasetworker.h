@@ -34,6 +34,7 @@ struct OpenInfo
     QString location;
     QString error; // empty when the dataset opened
     bool readOnly = false;
+    QString readOnlyReason; // why a dataset opened read-only although writing was asked for
     bool migrated = false;
     QHash<QString, QString> settings;
     QByteArray secret;
@@ -125,6 +126,7 @@ public:
     // Everything below runs on the worker's thread; DatasetSession posts the calls.
     void open(const QString &location, pairlens::Dataset::Mode mode);
     void createDemo(const QString &location, int pairs);
+    void createNew(const QString &location);
     void close();
     void setPollInterval(int ms);
     // Pages starting below this offset are read with OFFSET, the rest through the id list.
@@ -183,6 +185,7 @@ private:
     int m_pollInterval = 2000;
     qint64 m_dataVersion = -1;
     qint64 m_knownLive = 0;
+    qint64 m_knownMaxId = 0; // the largest row id when the dataset was opened or last refreshed
 };
 
 } // namespace pairlens::ui

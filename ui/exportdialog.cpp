@@ -350,13 +350,16 @@ void ExportDialog::startExport()
     connect(m_progress, &QProgressDialog::canceled, this, [state] { state->cancel.store(true); });
     auto *timer = new QTimer(m_progress);
     timer->setInterval(100);
-    connect(timer, &QTimer::timeout, m_progress, [this, state] {
+    // The timer uses the dialog it belongs to, never m_progress: finish() clears m_progress before
+    // the dialog (and with it this timer) is deleted, and a tick may fall in between.
+    QProgressDialog *dialog = m_progress;
+    connect(timer, &QTimer::timeout, dialog, [dialog, state] {
         const qint64 total = state->total.load();
-        if (total > 0 && m_progress->maximum() != 1000)
-            m_progress->setMaximum(1000);
+        if (total > 0 && dialog->maximum() != 1000)
+            dialog->setMaximum(1000);
         if (total > 0)
-            m_progress->setValue(int(std::min<qint64>(1000, state->done.load() * 1000 / total)));
-        m_progress->setLabelText(tr("Exported %L1 of %L2 pairs…").arg(state->done.load()).arg(total));
+            dialog->setValue(int(std::min<qint64>(1000, state->done.load() * 1000 / total)));
+        dialog->setLabelText(tr("Exported %L1 of %L2 pairs…").arg(state->done.load()).arg(total));
     });
     timer->start();
 
@@ -394,6 +397,8 @@ void ExportDialog::finish(const ExportResult &result)
     m_running = false;
     m_state.reset();
     if (m_progress) {
+        for (QTimer *t : m_progress->findChildren<QTimer *>(Qt::FindDirectChildrenOnly))
+            t->stop();
         m_progress->deleteLater();
         m_progress = nullptr;
     }

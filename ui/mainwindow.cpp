@@ -177,9 +177,6 @@ void MainWindow::buildTable()
     m_readOnlyBar = new InfoBar(InfoBar::Kind::Warning);
     m_readOnlyBar->setObjectName(u"readOnlyBar"_s);
     m_readOnlyBar->setClosable(false);
-    m_readOnlyBar->setText(
-        tr("This dataset is read-only: you can browse, filter and preview it, but not review, "
-           "edit, import or delete."));
     m_externalBar = new InfoBar(InfoBar::Kind::Info);
     m_externalBar->setObjectName(u"externalBar"_s);
     connect(m_externalBar->addButton(tr("Refresh"), u"refreshButton"_s), &QToolButton::clicked, this,
@@ -335,12 +332,8 @@ bool MainWindow::openDataset(const QString &path, bool readOnly)
 void MainWindow::newDataset(const QString &path)
 {
     closeDataset();
-    if (QFileInfo::exists(path) && !QFile::remove(path)) {
-        showError(tr("Cannot replace %1.").arg(QDir::toNativeSeparators(path)));
-        return;
-    }
     m_pendingOpen = path;
-    m_session->open(path, Dataset::Mode::OpenOrCreate);
+    m_session->createNew(path);
 }
 
 void MainWindow::openDemo()
@@ -389,6 +382,10 @@ void MainWindow::onOpened(const OpenInfo &info)
     m_fitPending = !m_columnsFitted;
     const QString name = QFileInfo(info.location).fileName();
     setWindowTitle(info.readOnly ? tr("%1 [read-only] – PairLens").arg(name) : tr("%1 – PairLens").arg(name));
+    const QString readOnlyText = tr("This dataset is read-only: you can browse, filter and preview it, but not "
+                                    "review, edit, import or delete.");
+    m_readOnlyBar->setText(info.readOnlyReason.isEmpty() ? readOnlyText
+                                                         : info.readOnlyReason + u' ' + readOnlyText);
     m_readOnlyBar->setVisible(info.readOnly);
     m_detail->setReadOnly(info.readOnly);
     m_choicesPending = true; // asked for once the first rows are on their way

@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "dataset/deriver.h"
 #include "dataset/pairstore.h"
+#include "dataset/writetx.h"
 #include "privacy/anonymizer.h"
 
 #include <QCoreApplication>
@@ -163,19 +164,22 @@ int runPrivacy(const QStringList &args)
             err(tr("%1 is read-only; nothing was changed.").arg(ds->location()));
             return Failure;
         }
-        QSqlDatabase &db = ds->db();
-        db.transaction();
+        WriteTransaction tx(ds->db());
+        QString error;
+        if (!tx.begin(&error)) {
+            err(tr("Cannot write to %1: %2").arg(ds->location(), error));
+            return Failure;
+        }
         const QHash<QString, QString> settings = config.toSettings();
         for (auto it = settings.constBegin(); it != settings.constEnd(); ++it) {
             if (!ds->setSetting(it.key(), it.value())) {
-                db.rollback();
                 err(tr("Cannot write to %1: %2").arg(ds->location(), ds->errorString()));
                 return Failure;
             }
         }
         PairStore(*ds).audit(u"settings"_s, 0, {{u"privacy"_s, configToJson(config)}});
-        if (!db.commit()) {
-            err(tr("Cannot write to %1.").arg(ds->location()));
+        if (!tx.commit(&error)) {
+            err(tr("Cannot write to %1: %2").arg(ds->location(), error));
             return Failure;
         }
         // Custom patterns decide the "custom" PII kind of every pair: scan again when they change.

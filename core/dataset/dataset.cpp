@@ -1,14 +1,20 @@
 #include "dataset/dataset.h"
 
 #include "dataset/schema.h"
+#include "dataset/writeops.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
-#include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QFile>
+#include <QUrl>
+
+#include <sqlite3.h>
+
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
@@ -21,15 +27,28 @@ QString nextConnectionName()
     return u"pairlens-%1"_s.arg(counter.fetchAndAddRelaxed(1));
 }
 
-// True when the first bytes are SQLite's header (or the file is empty, which SQLite treats as a
-// fresh database).
-bool looksLikeSqlite(const QString &path)
+// The file is identified through SQLite only. Reading its header with a QFile would open a second
+// descriptor of the file in this process, and closing it drops every POSIX lock the process holds
+// on the file, including those of its other SQLite connections: another process would then think
+// it is the last one and delete the WAL still in use (SQLite's "How To Corrupt", section 2.2).
+bool isNotADatabase(const QSqlError &error)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return true; // let SQLite report the real problem (permissions, ...)
-    const QByteArray head = f.read(16);
-    return head.isEmpty() || head == QByteArrayLiteral("SQLite format 3\0");
+    return error.nativeErrorCode() == u"26"_s || error.text().contains(u"not a database"_s);
+}
+
+bool folderIsWritable(const QString &path)
+{
+    const QFileInfo dir(QFileInfo(path).absolutePath());
+    return dir.isDir() && dir.isWritable();
+}
+
+// A read-only URI for SQLite; `immutable` also tells it that nobody changes the file, so it needs
+// no -shm (a dataset on a read-only mount or in a read-only folder).
+QString readOnlyUri(const QString &path, bool immutable)
+{
+    QString uri = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toString(QUrl::FullyEncoded);
+    uri += immutable ? u"?mode=ro&immutable=1"_s : u"?mode=ro"_s;
+    return uri;
 }
 
 const QString kSecretKey = u"privacy.secret"_s;
@@ -56,12 +75,6 @@ std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QStri
         *error = QCoreApplication::translate("Dataset", "%1 is a folder, not a dataset file.").arg(location);
         return nullptr;
     }
-    if (existed && !looksLikeSqlite(location)) {
-        *error = QCoreApplication::translate("Dataset", "%1 is not a PairLens dataset (it is not an SQLite "
-                                                        "database file).")
-                     .arg(location);
-        return nullptr;
-    }
     if (!existed) {
         const QFileInfo dir(info.absolutePath());
         if (!dir.isDir() || !dir.isWritable()) {
@@ -72,6 +85,15 @@ std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QStri
         }
     }
     ds->m_readOnly = mode == Mode::ReadOnly || (existed && !info.isWritable());
+    if (existed && !folderIsWritable(location)) {
+        // SQLite writes the -wal and -shm files beside the dataset: without them nothing can change.
+        ds->m_readOnly = true;
+        ds->m_readOnlyReason = QCoreApplication::translate(
+            "Dataset", "The folder of this dataset is read-only, so it was opened read-only.");
+    } else if (existed && !info.isWritable() && mode != Mode::ReadOnly) {
+        ds->m_readOnlyReason =
+            QCoreApplication::translate("Dataset", "You may not write to this dataset file, so it was opened read-only.");
+    }
     if (!ds->initialise(mode, existed)) {
         *error = ds->m_error;
         return nullptr;
@@ -83,21 +105,44 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
 {
     m_connectionName = nextConnectionName();
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    m_db.setDatabaseName(m_location);
-    QString options = u"QSQLITE_BUSY_TIMEOUT=5000"_s;
-    if (m_readOnly)
-        options += u";QSQLITE_OPEN_READONLY"_s;
-    m_db.setConnectOptions(options);
-    if (!m_db.open()) {
+    const auto connect = [this](bool immutable) {
+        m_db.close();
+        if (m_readOnly) {
+            m_db.setDatabaseName(readOnlyUri(m_location, immutable));
+            m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"_s);
+        } else {
+            m_db.setDatabaseName(m_location);
+            m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+        }
+        return m_db.open();
+    };
+    if (!connect(false)) {
         m_error = QCoreApplication::translate("Dataset", "Cannot open %1: %2")
                       .arg(m_location, m_db.lastError().text());
         return false;
     }
     QSqlQuery q(m_db);
-    // The header check above passed, but a damaged file only shows itself on the first read.
-    if (!q.exec(u"PRAGMA application_id"_s) || !q.next()) {
-        m_error = QCoreApplication::translate("Dataset", "%1 is damaged or not a PairLens dataset: %2")
-                      .arg(m_location, q.lastError().text());
+    // SQLite reads the file only now: a foreign or damaged file shows itself on this first read.
+    bool read = q.exec(u"PRAGMA application_id"_s) && q.next();
+    if (!read && m_readOnly && !isNotADatabase(q.lastError()) && !folderIsWritable(m_location)) {
+        // A WAL dataset on a read-only mount or in a read-only folder: SQLite cannot create the
+        // -shm it wants ("unable to open", "attempt to write a readonly database"). Nobody can
+        // change such a file, so it may be read as immutable.
+        q = QSqlQuery();
+        if (connect(true)) {
+            q = QSqlQuery(m_db);
+            read = q.exec(u"PRAGMA application_id"_s) && q.next();
+            m_immutable = read;
+        }
+    }
+    if (!read) {
+        const QSqlError e = q.lastError();
+        m_error = isNotADatabase(e)
+                      ? QCoreApplication::translate("Dataset", "%1 is not a PairLens dataset (it is not an "
+                                                               "SQLite database file).")
+                            .arg(m_location)
+                      : QCoreApplication::translate("Dataset", "%1 is damaged or cannot be read: %2")
+                            .arg(m_location, e.text());
         return false;
     }
     const int appId = q.value(0).toInt();
@@ -141,8 +186,9 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
                                 .arg(version);
             return false;
         }
-        if (objects == 0 && fileExisted && mode != Mode::OpenOrCreate && QFileInfo(m_location).size() > 0) {
-            // An SQLite file with no tables at all: treat it as a new dataset only when asked to.
+        if (objects == 0 && fileExisted && mode != Mode::OpenOrCreate) {
+            // An SQLite file with no tables at all (or an empty file): make it a new dataset only
+            // when asked to create one, never when asked to open one.
             m_error =
                 QCoreApplication::translate("Dataset", "%1 is an empty database, not a PairLens dataset.")
                     .arg(m_location);
@@ -171,6 +217,11 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
 
     if (!ensureSecret())
         return false;
+    if (!m_readOnly) {
+        // Finish large writes that a process killed midway had committed (see writeops.h).
+        QString ignored;
+        writeops::recover(m_db, &ignored);
+    }
     return true;
 }
 
@@ -263,6 +314,74 @@ qint64 Dataset::dataVersion() const
     if (q.exec(u"PRAGMA data_version"_s) && q.next())
         return q.value(0).toLongLong();
     return -1;
+}
+
+} // namespace pairlens
+
+namespace pairlens {
+
+bool Dataset::isDatasetFile(const QString &datasetLocation, const QString &path)
+{
+    if (datasetLocation.isEmpty() || path.isEmpty() || datasetLocation.startsWith(u"postgres"_s))
+        return false;
+    struct stat target{};
+    if (::stat(QFile::encodeName(path).constData(), &target) != 0)
+        return false;
+    for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s, u"-journal"_s}) {
+        struct stat own{};
+        if (::stat(QFile::encodeName(datasetLocation + suffix).constData(), &own) == 0 &&
+            own.st_dev == target.st_dev && own.st_ino == target.st_ino)
+            return true;
+    }
+    return false;
+}
+
+bool Dataset::isOwnFile(const QString &path) const
+{
+    return isDatasetFile(m_location, path);
+}
+
+bool Dataset::removeFiles(const QString &location, QString *error)
+{
+    const QByteArray file = QFile::encodeName(location);
+    if (!QFileInfo::exists(location))
+        return true;
+    sqlite3 *db = nullptr;
+    int rc = sqlite3_open_v2(file.constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    QString mode;
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 2000);
+        sqlite3_stmt *stmt = nullptr;
+        rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = DELETE", -1, &stmt, nullptr);
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(stmt);
+            if (rc == SQLITE_ROW) {
+                mode = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
+                rc = SQLITE_OK;
+            }
+        }
+        sqlite3_finalize(stmt);
+    }
+    const int code = rc & 0xff;
+    sqlite3_close_v2(db);
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED || (code == SQLITE_OK && mode != u"delete"_s)) {
+        *error = QCoreApplication::translate("Dataset", "%1 is in use by another program; close it there first.")
+                     .arg(location);
+        return false;
+    }
+    if (code != SQLITE_OK && code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {
+        *error = QCoreApplication::translate("Dataset", "Cannot replace %1: %2")
+                     .arg(location, QString::fromUtf8(sqlite3_errstr(rc)));
+        return false;
+    }
+    // No connection is left and the WAL was checkpointed away: the files can go.
+    for (const QString &suffix : {u"-wal"_s, u"-shm"_s, u"-journal"_s})
+        QFile::remove(location + suffix);
+    if (!QFile::remove(location)) {
+        *error = QCoreApplication::translate("Dataset", "Cannot replace %1.").arg(location);
+        return false;
+    }
+    return true;
 }
 
 } // namespace pairlens

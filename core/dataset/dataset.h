@@ -35,6 +35,20 @@ public:
     QString location() const { return m_location; }
     QString displayName() const;
     bool isReadOnly() const { return m_readOnly; }
+    // Why a dataset asked to open for writing opened read-only (empty when it was not).
+    QString readOnlyReason() const { return m_readOnlyReason; }
+    // True when the file is read as immutable (a read-only mount or folder): changes by other
+    // programs are not seen until it is opened again.
+    bool isImmutable() const { return m_immutable; }
+    // True when `path` names this dataset's file, its -wal or its -shm (through any link): such a
+    // path must never be opened, written or replaced by anything but SQLite.
+    bool isOwnFile(const QString &path) const;
+    // The same for any dataset location.
+    static bool isDatasetFile(const QString &datasetLocation, const QString &path);
+    // Removes a dataset file with its -wal and -shm, to create a new dataset in its place. Refuses
+    // (false, one sentence in *error) while any connection (this process's or another's) has it
+    // open: SQLite itself checks that by leaving WAL mode, which needs the only connection.
+    static bool removeFiles(const QString &location, QString *error);
     int formatVersion() const { return m_formatVersion; }
     // True when the file was opened with an older format version and migrated.
     bool wasMigrated() const { return m_migratedFrom > 0; }
@@ -64,6 +78,8 @@ private:
     QByteArray m_secret;
     Mode m_mode = Mode::OpenExisting;
     bool m_readOnly = false;
+    bool m_immutable = false;
+    QString m_readOnlyReason;
     int m_formatVersion = 0;
     int m_migratedFrom = 0;
 };

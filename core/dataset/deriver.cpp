@@ -1,5 +1,7 @@
 #include "dataset/deriver.h"
 
+#include "dataset/writetx.h"
+
 #include "dataset/dataset.h"
 #include "dataset/filter.h"
 #include "dataset/schema.h"
@@ -121,6 +123,30 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     return d;
 }
 
+namespace {
+
+// Writes a list of row updates in short BEGIN IMMEDIATE transactions (each holds the write lock
+// for ~40 ms, so recorders inserting meanwhile never wait long). `write(from, to)` runs inside the
+// transaction; returns false with *error on failure (the failing chunk is rolled back).
+template <typename Write> bool writeInChunks(QSqlDatabase &db, qsizetype count, QString *error, Write write)
+{
+    ChunkSizer sizer(100);
+    for (qsizetype from = 0; from < count;) {
+        const qsizetype to = std::min<qsizetype>(count, from + sizer.size());
+        WriteTransaction tx(db);
+        if (!tx.begin(error) || !write(from, to, error))
+            return false;
+        const qint64 held = tx.heldMs();
+        if (!tx.commit(error))
+            return false;
+        sizer.record(int(to - from), held);
+        from = to;
+    }
+    return true;
+}
+
+} // namespace
+
 qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
                               const std::function<bool(qint64, qint64)> &progress) const
 {
@@ -130,6 +156,7 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
     QSqlQuery countQuery(db);
     countQuery.exec(u"SELECT count(*) FROM pairs WHERE query_type IS NULL"_s);
     const qint64 total = countQuery.next() ? countQuery.value(0).toLongLong() : 0;
+    countQuery.finish();
     if (total == 0)
         return 0;
     qint64 done = 0;
@@ -139,16 +166,12 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
     select.setForwardOnly(true);
     QSqlQuery update(db);
     while (true) {
-        if (!db.transaction()) {
-            *error = db.lastError().text();
-            return -1;
-        }
+        // Read and analyse outside any write transaction; only the updates take the lock.
         select.prepare(u"SELECT id, natural_language_query, sql_query, timestamp FROM pairs "
                        "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         select.addBindValue(lastId);
         if (!select.exec()) {
             *error = select.lastError().text();
-            db.rollback();
             return -1;
         }
         struct Row
@@ -164,35 +187,34 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
             lastId = id;
         }
         select.finish();
-        update.prepare(u"UPDATE pairs SET query_type = ?, table_names = ?, pii_mask = ?, ts = ?, "
-                       "question_length = ?, sql_length = ? WHERE id = ?"_s);
-        for (const Row &r : rows) {
-            update.addBindValue(r.d.queryType);
-            update.addBindValue(r.d.tableNamesJson);
-            update.addBindValue(r.d.piiMask);
-            update.addBindValue(r.d.ts);
-            update.addBindValue(r.d.questionLength);
-            update.addBindValue(r.d.sqlLength);
-            update.addBindValue(r.id);
-            if (!update.exec()) {
-                *error = update.lastError().text();
-                db.rollback();
-                return -1;
+        const bool ok = writeInChunks(db, rows.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
+            // Another process may have derived some of these rows meanwhile: only rows still
+            // underived are updated and indexed, so none enters the full-text index twice.
+            update.prepare(u"UPDATE pairs SET query_type = ?, table_names = ?, pii_mask = ?, ts = ?, "
+                           "question_length = ?, sql_length = ? WHERE id = ? AND query_type IS NULL"_s);
+            QJsonArray ids;
+            for (qsizetype i = from; i < to; ++i) {
+                const Row &r = rows.at(i);
+                update.addBindValue(r.d.queryType);
+                update.addBindValue(r.d.tableNamesJson);
+                update.addBindValue(r.d.piiMask);
+                update.addBindValue(r.d.ts);
+                update.addBindValue(r.d.questionLength);
+                update.addBindValue(r.d.sqlLength);
+                update.addBindValue(r.id);
+                if (!update.exec()) {
+                    *e = update.lastError().text();
+                    return false;
+                }
+                if (update.numRowsAffected() > 0)
+                    ids.append(r.id);
             }
-        }
-        QJsonArray ids;
-        for (const Row &r : rows)
-            ids.append(r.id);
-        if (!schema::indexDerivedRows(
-                db, QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact)), error)) {
-            db.rollback();
+            return ids.isEmpty() ||
+                   schema::indexDerivedRows(db, QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact)),
+                                            e);
+        });
+        if (!ok)
             return -1;
-        }
-        if (!db.commit()) {
-            *error = db.lastError().text();
-            db.rollback();
-            return -1;
-        }
         done += rows.size();
         if (rows.size() < kBatch)
             break;
@@ -220,17 +242,12 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
     constexpr int kBatch = 5000;
     QSqlQuery update(db);
     while (true) {
-        if (!db.transaction()) {
-            *error = db.lastError().text();
-            return -1;
-        }
         q.setForwardOnly(true);
         q.prepare(u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1) FROM pairs "
                   "WHERE query_type IS NOT NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         q.addBindValue(lastId);
         if (!q.exec()) {
             *error = q.lastError().text();
-            db.rollback();
             return -1;
         }
         QList<std::pair<qint64, quint32>> updates;
@@ -243,21 +260,20 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
                 updates.append({lastId, mask});
         }
         q.finish();
-        update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
-        for (const auto &[id, mask] : updates) {
-            update.addBindValue(mask);
-            update.addBindValue(id);
-            if (!update.exec()) {
-                *error = update.lastError().text();
-                db.rollback();
-                return -1;
+        const bool ok = writeInChunks(db, updates.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
+            update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
+            for (qsizetype i = from; i < to; ++i) {
+                update.addBindValue(updates.at(i).second);
+                update.addBindValue(updates.at(i).first);
+                if (!update.exec()) {
+                    *e = update.lastError().text();
+                    return false;
+                }
             }
-        }
-        if (!db.commit()) {
-            *error = db.lastError().text();
-            db.rollback();
+            return true;
+        });
+        if (!ok)
             return -1;
-        }
         changed += updates.size();
         done += rows;
         if (rows < kBatch || (progress && !progress(done, total)))

@@ -1,6 +1,7 @@
 #include "dataset/importer.h"
 
 #include "dataset/csvreader.h"
+#include "dataset/dataset.h"
 #include "dataset/deriver.h"
 #include "dataset/pairstore.h"
 
@@ -284,6 +285,11 @@ ImportReport Importer::importFile(const QString &path, ImportFormat format, cons
         report.fatalError = tr("%1 does not exist or is not a file.").arg(path);
         return report;
     }
+    if (m_store.dataset().isOwnFile(path)) {
+        // Reading it would open the dataset outside SQLite, which drops this process's locks on it.
+        report.fatalError = tr("%1 is the dataset itself (or one of its files); nothing was imported.").arg(path);
+        return report;
+    }
     if (format == ImportFormat::Auto) {
         QString error;
         format = detectFormat(path, &error);
@@ -370,6 +376,30 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
     return out;
 }
 
+// Reads one line (with its '\n') into *line, reusing its buffer, in steps of 64 KiB: a line is
+// never given a buffer larger than it needs (QIODevice::readLine(max) allocates `max` bytes for
+// every line). A line longer than `max` is read to its end and dropped: returns false then.
+bool readBoundedLine(QIODevice &f, qsizetype max, QByteArray *line)
+{
+    line->clear();
+    char step[64 * 1024];
+    bool tooLong = false;
+    while (!f.atEnd()) {
+        const qint64 n = f.readLine(step, sizeof step);
+        if (n <= 0)
+            break;
+        if (!tooLong && line->size() + n <= max)
+            line->append(step, n);
+        else
+            tooLong = true;
+        if (step[n - 1] == '\n')
+            break;
+    }
+    if (tooLong)
+        line->clear();
+    return !tooLong;
+}
+
 } // namespace
 
 ImportReport Importer::importJsonl(const QString &path, const Progress &progress)
@@ -391,12 +421,10 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
     auto readChunk = [&] {
         QList<RawLine> chunk;
         while (chunk.size() < kChunk && !f.atEnd()) {
-            QByteArray line = f.readLine(kMaxLineBytes);
+            QByteArray line;
             ++lineNo;
-            if (!line.endsWith('\n') && !f.atEnd()) {
-                // Longer than the limit: skip the rest of the line without holding it in memory.
-                while (!f.atEnd() && !f.readLine(kMaxLineBytes).endsWith('\n')) {
-                }
+            if (!readBoundedLine(f, kMaxLineBytes, &line)) {
+                // Longer than the limit: the rest of the line was skipped without holding it.
                 chunk.append({lineNo, ++report.records, {}, tr("the line is longer than 16 MiB")});
                 continue;
             }

@@ -1,10 +1,13 @@
 #include "dataset/pairstore.h"
 
+#include "dataset/writeops.h"
+
 #include "dataset/dataset.h"
 #include "dataset/schema.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -179,10 +182,57 @@ bool PairStore::beginWrite()
     if (m_dataset.isReadOnly())
         return fail(
             QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
-    if (!m_dataset.db().transaction())
+    // BEGIN IMMEDIATE: take the write lock now, waiting for it through the busy timeout (see
+    // writetx.h).
+    QSqlQuery q(m_dataset.db());
+    if (!q.exec(u"BEGIN IMMEDIATE"_s))
         return fail(QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1")
-                        .arg(m_dataset.db().lastError().text()));
+                        .arg(q.lastError().text()));
+    m_writeHeld.start();
     return true;
+}
+
+std::optional<QList<qint64>> PairStore::matchingIds(const Filter &filter, qint64 afterId, int limit,
+                                                    QString *error)
+{
+    const SqlCondition c = buildCondition(filter);
+    QSqlQuery q(m_dataset.db());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT p.id FROM pairs p WHERE ("_s + c.where + u") AND p.id > ? ORDER BY p.id LIMIT ?"_s);
+    bindAll(q, c.bindings);
+    q.addBindValue(afterId);
+    q.addBindValue(limit);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return std::nullopt;
+    }
+    QList<qint64> ids;
+    while (q.next())
+        ids.append(q.value(0).toLongLong());
+    return ids;
+}
+
+std::optional<qint64> PairStore::runLarge(writeops::Op &op, const Filter &filter)
+{
+    m_error.clear();
+    if (m_dataset.isReadOnly()) {
+        fail(QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
+        return std::nullopt;
+    }
+    QString error;
+    const writeops::IdSource source = [this, &filter](qint64 after, int limit, QString *e) {
+        return matchingIds(filter, after, limit, e);
+    };
+    const std::optional<writeops::Result> r = writeops::run(m_dataset.db(), op, source, &error, m_progress);
+    if (!r) {
+        fail(QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1").arg(error));
+        return std::nullopt;
+    }
+    if (r->cancelled) {
+        fail(QCoreApplication::translate("PairStore", "Cancelled; nothing was changed."));
+        return std::nullopt;
+    }
+    return r->count;
 }
 
 qint64 PairStore::count(const Filter &filter)
@@ -214,6 +264,26 @@ qint64 PairStore::count(const Filter &filter)
         return -1;
     }
     return q.value(0).toLongLong();
+}
+
+qint64 PairStore::maxRowId()
+{
+    QSqlQuery q(m_dataset.db());
+    if (q.exec(u"SELECT coalesce(max(id), 0) FROM pairs"_s) && q.next())
+        return q.value(0).toLongLong();
+    failQuery(q);
+    return -1;
+}
+
+qint64 PairStore::countLiveAfter(qint64 rowId)
+{
+    QSqlQuery q(m_dataset.db());
+    q.prepare(u"SELECT count(*) FROM pairs WHERE id > ? AND deleted = 0"_s);
+    q.addBindValue(rowId);
+    if (q.exec() && q.next())
+        return q.value(0).toLongLong();
+    failQuery(q);
+    return -1;
 }
 
 QList<Pair> PairStore::runSelect(const QString &sql, const QVariantList &bindings)
@@ -520,11 +590,24 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
 {
     Q_ASSERT(pairs.size() == derived.size());
     AddResult result;
-    if (pairs.isEmpty())
-        return result;
+    // In transactions of ~40 ms each (sized from the last ones), so that a large import never
+    // keeps a recorder waiting for the write lock; each transaction is all-or-nothing.
+    for (qsizetype from = 0; from < pairs.size();) {
+        const qsizetype to = std::min<qsizetype>(pairs.size(), from + m_addSizer.size());
+        if (!addRange(pairs, derived, from, to, &result))
+            return result;
+        m_addSizer.record(int(to - from), m_writeHeld.elapsed());
+        from = to;
+    }
+    return result;
+}
+
+bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &derived, qsizetype from,
+                         qsizetype to, AddResult *result)
+{
     if (!beginWrite()) {
-        result.error = m_error;
-        return result;
+        result->error = m_error;
+        return false;
     }
     QSqlDatabase &db = m_dataset.db();
     QSqlQuery q(db);
@@ -534,7 +617,14 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id) DO NOTHING"_s);
     const QString importTime = nowIso();
     qint64 firstId = 0; // rows from here on are this transaction's: it holds the write lock
-    for (qsizetype i = 0; i < pairs.size(); ++i) {
+    qint64 added = 0, present = 0;
+    const auto failWith = [&](const QString &message) {
+        result->error = message;
+        m_error = message;
+        db.rollback();
+        return false;
+    };
+    for (qsizetype i = from; i < to; ++i) {
         const Pair &p = pairs.at(i);
         const DerivedFields &d = derived.at(i);
         // A pair without a timestamp was derived with the import time as its ts; store that too.
@@ -558,50 +648,33 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
         q.addBindValue(d.sqlLength);
         q.addBindValue(int(p.reviewStatus));
         q.addBindValue(text(p.reviewerNote));
-        if (!q.exec()) {
-            result.error = q.lastError().text();
-            db.rollback();
-            m_error = result.error;
-            result.added = 0;
-            result.alreadyPresent = 0;
-            return result;
-        }
+        if (!q.exec())
+            return failWith(q.lastError().text());
         if (q.numRowsAffected() > 0) {
-            if (result.added++ == 0)
+            if (added++ == 0)
                 firstId = q.lastInsertId().toLongLong();
         } else {
-            ++result.alreadyPresent;
+            ++present;
         }
     }
     QString indexError;
-    if (result.added > 0 && !schema::indexInsertedRows(db, firstId, &indexError)) {
-        result.error = indexError;
-        m_error = indexError;
-        db.rollback();
-        result.added = 0;
-        result.alreadyPresent = 0;
-        return result;
-    }
-    if (!db.commit()) {
-        result.error = db.lastError().text();
-        db.rollback();
-        result.added = 0;
-        result.alreadyPresent = 0;
-    }
-    return result;
+    if (added > 0 && !schema::indexInsertedRows(db, firstId, &indexError))
+        return failWith(indexError);
+    if (!db.commit())
+        return failWith(db.lastError().text());
+    result->added += added;
+    result->alreadyPresent += present;
+    return true;
 }
 
 bool PairStore::setReviewStatus(const Filter &filter, ReviewStatus status, qint64 *changed)
 {
-    if (!beginWrite())
-        return false;
-    const SqlCondition c = buildCondition(filter);
-    QSqlQuery q(m_dataset.db());
-    q.prepare(u"UPDATE pairs AS p SET review_status = ? WHERE "_s + c.where);
-    q.addBindValue(int(status));
-    bindAll(q, c.bindings);
-    const std::optional<qint64> n = execAudited(
-        q, u"review"_s, {{u"status"_s, reviewStatusName(status)}, {u"filter"_s, filter.toJson()}});
+    writeops::Op op;
+    op.action = writeops::Action::Review;
+    op.value = QString::number(int(status));
+    op.auditName = u"review"_s;
+    op.detail = {{u"status"_s, reviewStatusName(status)}, {u"filter"_s, filter.toJson()}};
+    const std::optional<qint64> n = runLarge(op, filter);
     if (changed && n)
         *changed = *n;
     return n.has_value();
@@ -643,93 +716,77 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
 
 std::optional<PairStore::DeleteResult> PairStore::softDelete(const Filter &filter)
 {
-    if (!beginWrite())
-        return std::nullopt;
-    QSqlDatabase &db = m_dataset.db();
-    QSqlQuery q(db);
-    // Inside the write transaction, so two deleting processes never share a batch number.
-    if (!q.exec(u"SELECT coalesce(max(delete_batch), 0) + 1 FROM pairs WHERE delete_batch IS NOT NULL"_s) ||
-        !q.next()) {
-        db.rollback();
-        failQuery(q);
-        return std::nullopt;
-    }
-    DeleteResult r;
-    r.batch = q.value(0).toLongLong();
-    q.finish();
     Filter live = filter;
     live.scope = Filter::Scope::Live;
-    const SqlCondition c = buildCondition(live);
-    q.prepare(u"UPDATE pairs AS p SET deleted = 1, deleted_at = ?, delete_batch = ? WHERE "_s + c.where);
-    q.addBindValue(nowIso());
-    q.addBindValue(r.batch);
-    bindAll(q, c.bindings);
-    const std::optional<qint64> n =
-        execAudited(q, u"delete"_s, {{u"batch"_s, r.batch}, {u"filter"_s, filter.toJson()}});
+    writeops::Op op;
+    op.action = writeops::Action::Delete;
+    op.value = nowIso();
+    op.auditName = u"delete"_s;
+    op.detail = {{u"filter"_s, filter.toJson()}};
+    const std::optional<qint64> n = runLarge(op, live);
     if (!n)
         return std::nullopt;
-    r.count = *n;
-    return r;
+    return DeleteResult{*n, op.batch};
 }
 
 std::optional<qint64> PairStore::restoreBatch(qint64 batch)
 {
-    if (!beginWrite())
+    m_error.clear();
+    writeops::Op op;
+    op.action = writeops::Action::Restore;
+    op.auditName = u"restore"_s;
+    op.detail = {{u"batch"_s, batch}};
+    if (m_dataset.isReadOnly()) {
+        fail(QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
         return std::nullopt;
-    QSqlQuery q(m_dataset.db());
-    q.prepare(u"UPDATE pairs SET deleted = 0, deleted_at = NULL, delete_batch = NULL "
-              "WHERE delete_batch = ? AND deleted = 1"_s);
-    q.addBindValue(batch);
-    return execAudited(q, u"restore"_s, {{u"batch"_s, batch}});
+    }
+    const writeops::IdSource source = [this, batch](qint64 after, int limit,
+                                                    QString *e) -> std::optional<QList<qint64>> {
+        QSqlQuery q(m_dataset.db());
+        q.setForwardOnly(true);
+        q.prepare(u"SELECT id FROM pairs WHERE delete_batch = ? AND deleted = 1 AND id > ? ORDER BY id LIMIT ?"_s);
+        q.addBindValue(batch);
+        q.addBindValue(after);
+        q.addBindValue(limit);
+        if (!q.exec()) {
+            *e = q.lastError().text();
+            return std::nullopt;
+        }
+        QList<qint64> ids;
+        while (q.next())
+            ids.append(q.value(0).toLongLong());
+        return ids;
+    };
+    QString error;
+    const std::optional<writeops::Result> r = writeops::run(m_dataset.db(), op, source, &error, m_progress);
+    if (!r || r->cancelled) {
+        fail(r ? QCoreApplication::translate("PairStore", "Cancelled; nothing was changed.")
+               : QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1").arg(error));
+        return std::nullopt;
+    }
+    return r->count;
 }
 
 std::optional<qint64> PairStore::restore(const Filter &filter)
 {
-    if (!beginWrite())
-        return std::nullopt;
     Filter trashed = filter;
     trashed.scope = Filter::Scope::Deleted;
-    const SqlCondition c = buildCondition(trashed);
-    QSqlQuery q(m_dataset.db());
-    q.prepare(u"UPDATE pairs AS p SET deleted = 0, deleted_at = NULL, delete_batch = NULL WHERE "_s +
-              c.where);
-    bindAll(q, c.bindings);
-    return execAudited(q, u"restore"_s, {{u"filter"_s, filter.toJson()}});
+    writeops::Op op;
+    op.action = writeops::Action::Restore;
+    op.auditName = u"restore"_s;
+    op.detail = {{u"filter"_s, filter.toJson()}};
+    return runLarge(op, trashed);
 }
 
 std::optional<qint64> PairStore::purge(const Filter &filter)
 {
-    if (!beginWrite())
-        return std::nullopt;
     Filter trashed = filter;
     trashed.scope = Filter::Scope::Deleted;
-    const SqlCondition c = buildCondition(trashed);
-    QSqlQuery q(m_dataset.db());
-    q.prepare(u"DELETE FROM pairs AS p WHERE "_s + c.where);
-    bindAll(q, c.bindings);
-    return execAudited(q, u"purge"_s, {{u"filter"_s, filter.toJson()}});
-}
-
-std::optional<qint64> PairStore::execAudited(QSqlQuery &query, const QString &action,
-                                             const QJsonObject &detail)
-{
-    QSqlDatabase &db = m_dataset.db();
-    if (!query.exec()) {
-        failQuery(query);
-        db.rollback();
-        return std::nullopt;
-    }
-    const qint64 n = query.numRowsAffected();
-    if (!audit(action, n, detail)) {
-        db.rollback();
-        return std::nullopt;
-    }
-    if (!db.commit()) {
-        fail(db.lastError().text());
-        db.rollback();
-        return std::nullopt;
-    }
-    return n;
+    writeops::Op op;
+    op.action = writeops::Action::Purge;
+    op.auditName = u"purge"_s;
+    op.detail = {{u"filter"_s, filter.toJson()}};
+    return runLarge(op, trashed);
 }
 
 QStringList PairStore::distinctValues(const QString &column)

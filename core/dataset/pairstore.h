@@ -3,7 +3,9 @@
 #include "dataset/deriver.h"
 #include "dataset/filter.h"
 #include "dataset/pair.h"
+#include "dataset/writetx.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -17,6 +19,9 @@ class QSqlQuery;
 namespace pairlens {
 
 class Dataset;
+namespace writeops {
+struct Op;
+}
 
 // The dataset's pairs: counting, paging, reading, adding, curating and deleting, always through a
 // Filter. Works on the Dataset's connection, so it lives on the Dataset's thread.
@@ -54,7 +59,7 @@ public:
     {
         qint64 added = 0;
         qint64 alreadyPresent = 0; // pair_id existed: left as it was
-        QString error;             // set when the batch failed as a whole (nothing of it was added)
+        QString error; // set when writing failed: the pairs counted above were added, the rest not
     };
 
     struct DeleteResult
@@ -68,6 +73,10 @@ public:
     Dataset &dataset() { return m_dataset; }
 
     qint64 count(const Filter &filter);
+    // The largest row id (0 for an empty dataset), and how many live pairs have a larger one: what
+    // other programs added since, whatever else changed meanwhile.
+    qint64 maxRowId();
+    qint64 countLiveAfter(qint64 rowId);
     QList<Pair> page(const Filter &filter, const Sort &sort, int limit, qint64 offset = 0);
     // Keyset pagination: the page after `after` (stable: ties are broken by row id).
     QList<Pair> pageAfter(const Filter &filter, const Sort &sort, const PageKey &after, int limit);
@@ -97,8 +106,9 @@ public:
     std::optional<Pair> get(qint64 rowId);
     std::optional<Pair> getByPairId(const QString &pairId);
 
-    // Adds pairs in one transaction, computing their derived fields. Pairs whose pair_id exists
-    // already are left untouched and counted as alreadyPresent.
+    // Adds pairs, computing their derived fields, in transactions short enough (~40 ms) that other
+    // writers never wait long; each transaction adds a whole run of the pairs or none of it. Pairs
+    // whose pair_id exists already are left untouched and counted as alreadyPresent.
     AddResult add(const QList<Pair> &pairs);
     // The same with the derived fields already computed (derived[i] belongs to pairs[i]), so that
     // callers can derive on another thread while the previous batch is written.
@@ -123,15 +133,22 @@ public:
 
     bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail);
 
+    // Progress of large writes (delete, restore, purge, review): (done, total), total 0 while the
+    // pairs are still being gathered. Returning false before the write's commit point cancels it.
+    void setWriteProgress(std::function<bool(qint64, qint64)> progress) { m_progress = std::move(progress); }
+
     QString errorString() const { return m_error; }
 
 private:
     bool fail(const QString &message);
     bool failQuery(const QSqlQuery &query);
     bool beginWrite();
-    // Runs a prepared write inside the transaction beginWrite() opened, records it in the audit
-    // log and commits; rolls back and returns nullopt on any failure. Returns the rows changed.
-    std::optional<qint64> execAudited(QSqlQuery &query, const QString &action, const QJsonObject &detail);
+    bool addRange(const QList<Pair> &pairs, const QList<DerivedFields> &derived, qsizetype from, qsizetype to,
+                  AddResult *result);
+    // Row ids matching a filter after `afterId`, ascending (for staging a large write).
+    std::optional<QList<qint64>> matchingIds(const Filter &filter, qint64 afterId, int limit, QString *error);
+    // Runs a large write (writeops.h) over the pairs matching `filter`.
+    std::optional<qint64> runLarge(writeops::Op &op, const Filter &filter);
     QList<Pair> runSelect(const QString &sql, const QVariantList &bindings);
 
     // The statements that read (part of) a filter in sort order, to run in turn until one fills
@@ -154,6 +171,9 @@ private:
     Deriver m_deriver;
     QString m_error;
     qint64 m_searchWalkLimit = 0;
+    std::function<bool(qint64, qint64)> m_progress;
+    ChunkSizer m_addSizer{100};
+    QElapsedTimer m_writeHeld; // since beginWrite() took the write lock
 };
 
 // What a sort orders by before the row id (every sort ends with the row id, so it is total), and the

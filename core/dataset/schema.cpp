@@ -4,6 +4,8 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens::schema {
@@ -138,6 +140,26 @@ const char *const kVersion3[] = {
     R"(CREATE INDEX IF NOT EXISTS pairs_pii ON pairs(pii_mask, ts, id) WHERE deleted = 0)",
 };
 
+// Version 4: large writes in short transactions (see writeops.h). An operation on many pairs is
+// staged here row by row, committed by one short transaction, then applied in chunks; a process
+// killed while applying leaves it for the next one to finish.
+const char *const kVersion4[] = {
+    R"(CREATE TABLE IF NOT EXISTS write_ops (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        action TEXT NOT NULL,
+        state TEXT NOT NULL,
+        value TEXT,
+        batch INTEGER,
+        owner TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ))",
+    R"(CREATE TABLE IF NOT EXISTS write_op_rows (
+        op INTEGER NOT NULL,
+        pair INTEGER NOT NULL,
+        PRIMARY KEY (op, pair)
+    ) WITHOUT ROWID)",
+};
+
 template <std::size_t N> bool runAll(QSqlDatabase &db, const char *const (&statements)[N], QString *error)
 {
     QSqlQuery q(db);
@@ -156,9 +178,19 @@ bool migrate(QSqlDatabase &db, int fromVersion, QString *error, int toVersion)
 {
     if (fromVersion >= toVersion)
         return true;
-    if (!db.transaction()) {
-        *error = db.lastError().text();
+    // BEGIN IMMEDIATE, then read the version again: another process may have migrated the file
+    // between our first look and taking the write lock.
+    QSqlQuery begin(db);
+    if (!begin.exec(u"BEGIN IMMEDIATE"_s)) {
+        *error = begin.lastError().text();
         return false;
+    }
+    if (begin.exec(u"PRAGMA user_version"_s) && begin.next())
+        fromVersion = std::max(fromVersion, begin.value(0).toInt());
+    begin.finish();
+    if (fromVersion >= toVersion) {
+        db.commit();
+        return true;
     }
     bool ok = true;
     if (fromVersion < 1)
@@ -167,6 +199,8 @@ bool migrate(QSqlDatabase &db, int fromVersion, QString *error, int toVersion)
         ok = runAll(db, kVersion2, error);
     if (ok && fromVersion < 3 && toVersion >= 3)
         ok = runAll(db, kVersion3, error);
+    if (ok && fromVersion < 4 && toVersion >= 4)
+        ok = runAll(db, kVersion4, error);
     QSqlQuery q(db);
     if (ok && fromVersion == 1 && toVersion >= 2) {
         // Rows that existed before version 2 get their table index from their derived field.

@@ -155,6 +155,15 @@ ExportResult Exporter::run(const Progress &progress)
     };
     if (const QString problem = o.validate(); !problem.isEmpty())
         return failed(problem);
+    QStringList targets = o.outputPaths();
+    if (!o.manifestPath().isEmpty())
+        targets << o.manifestPath();
+    for (const QString &path : std::as_const(targets)) {
+        // Writing there would replace the dataset (or its WAL) with the export.
+        if (m_dataset.isOwnFile(path))
+            return failed(tr("%1 is the dataset itself (or one of its files); choose another export file.")
+                              .arg(path));
+    }
 
     const Filter filter = o.effectiveFilter();
     PairStore store(m_dataset);

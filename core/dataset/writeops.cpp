@@ -1,0 +1,417 @@
+#include "dataset/writeops.h"
+
+#include "dataset/writetx.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSysInfo>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::writeops {
+namespace {
+
+constexpr int kReadPage = 20000; // ids read per step of the staging, outside any lock
+
+QString actionName(Action a)
+{
+    switch (a) {
+    case Action::Delete:
+        return u"delete"_s;
+    case Action::Restore:
+        return u"restore"_s;
+    case Action::Purge:
+        return u"purge"_s;
+    case Action::Review:
+        return u"review"_s;
+    }
+    return {};
+}
+
+std::optional<Action> actionFromName(const QString &name)
+{
+    for (Action a : {Action::Delete, Action::Restore, Action::Purge, Action::Review})
+        if (actionName(a) == name)
+            return a;
+    return std::nullopt;
+}
+
+QString nowIso()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QString ownerTag()
+{
+    return u"%1:%2"_s.arg(QSysInfo::machineHostName()).arg(qint64(::getpid()));
+}
+
+// True when the process that staged an op can no longer commit it.
+bool ownerIsGone(const QString &owner, const QString &createdAt)
+{
+    const qsizetype colon = owner.lastIndexOf(u':');
+    const QString host = owner.left(colon);
+    bool ok = false;
+    const qint64 pid = owner.mid(colon + 1).toLongLong(&ok);
+    if (host == QSysInfo::machineHostName() && ok && pid > 0)
+        return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+    // Another machine (a shared folder): give its process a day.
+    const QDateTime created = QDateTime::fromString(createdAt, Qt::ISODateWithMs);
+    return !created.isValid() || created.secsTo(QDateTime::currentDateTimeUtc()) > 24 * 3600;
+}
+
+QString idsJson(const QList<qint64> &ids, qsizetype from, qsizetype to)
+{
+    QString out;
+    out.reserve((to - from) * 8 + 2);
+    out += u'[';
+    for (qsizetype i = from; i < to; ++i) {
+        if (i > from)
+            out += u',';
+        out += QString::number(ids.at(i));
+    }
+    out += u']';
+    return out;
+}
+
+bool fail(QString *error, const QSqlQuery &q)
+{
+    if (error)
+        *error = q.lastError().text();
+    return false;
+}
+
+// Applies one chunk of an op's staged rows inside a write transaction: *changed rows changed,
+// *taken staged rows consumed (0 when nothing was left: the op is then removed). False on error.
+bool applyChunk(QSqlDatabase &db, qint64 opId, Action action, const QString &value, qint64 batch, int limit,
+                qint64 *changed, qint64 *taken, qint64 *heldMs, QString *error)
+{
+    WriteTransaction tx(db);
+    if (!tx.begin(error))
+        return false;
+    QSqlQuery q(db);
+    const QString staged = u"SELECT pair FROM write_op_rows WHERE op = ? ORDER BY pair LIMIT ?"_s;
+    switch (action) {
+    case Action::Delete:
+        q.prepare(u"UPDATE pairs SET deleted = 1, deleted_at = ?, delete_batch = ? WHERE deleted = 0 AND id IN ("_s +
+                  staged + u")"_s);
+        q.addBindValue(value);
+        q.addBindValue(batch);
+        break;
+    case Action::Restore:
+        q.prepare(u"UPDATE pairs SET deleted = 0, deleted_at = NULL, delete_batch = NULL "
+                  "WHERE deleted = 1 AND id IN ("_s +
+                  staged + u")"_s);
+        break;
+    case Action::Purge:
+        q.prepare(u"DELETE FROM pairs WHERE deleted = 1 AND id IN ("_s + staged + u")"_s);
+        break;
+    case Action::Review:
+        q.prepare(u"UPDATE pairs SET review_status = ? WHERE id IN ("_s + staged + u")"_s);
+        q.addBindValue(value.toInt());
+        break;
+    }
+    q.addBindValue(opId);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return fail(error, q);
+    *changed = std::max(0, q.numRowsAffected());
+    q.prepare(u"DELETE FROM write_op_rows WHERE op = ? AND pair IN ("_s + staged + u")"_s);
+    q.addBindValue(opId);
+    q.addBindValue(opId);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return fail(error, q);
+    *taken = q.numRowsAffected();
+    if (*taken == 0) {
+        q.prepare(u"DELETE FROM write_ops WHERE id = ?"_s);
+        q.addBindValue(opId);
+        if (!q.exec())
+            return fail(error, q);
+    }
+    *heldMs = tx.heldMs();
+    return tx.commit(error);
+}
+
+// Applies every staged row of a committed op. Returns the rows changed, or -1 on error.
+qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &value, qint64 batch, qint64 total,
+                const Progress &progress, QString *error)
+{
+    ChunkSizer sizer;
+    qint64 changed = 0, done = 0;
+    while (true) {
+        const int limit = sizer.size();
+        qint64 n = 0, taken = 0, held = 0;
+        if (!applyChunk(db, opId, action, value, batch, limit, &n, &taken, &held, error))
+            return -1;
+        if (taken == 0)
+            break;
+        changed += n;
+        done += taken;
+        sizer.record(int(taken), held);
+        if (progress)
+            progress(std::min(done, total), total);
+    }
+    return changed;
+}
+
+} // namespace
+
+std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QString *error,
+                          const Progress &progress)
+{
+    // 1. The op, with a new batch number for a delete (allocated under the write lock, so two
+    //    processes never share one).
+    qint64 opId = 0;
+    {
+        WriteTransaction tx(db);
+        if (!tx.begin(error))
+            return std::nullopt;
+        QSqlQuery q(db);
+        if (op.action == Action::Delete) {
+            if (!q.exec(u"SELECT max(coalesce((SELECT max(delete_batch) FROM pairs WHERE delete_batch IS NOT NULL), 0), "
+                        "coalesce((SELECT max(batch) FROM write_ops WHERE action = 'delete'), 0)) + 1"_s) ||
+                !q.next()) {
+                fail(error, q);
+                return std::nullopt;
+            }
+            op.batch = q.value(0).toLongLong();
+            q.finish();
+        }
+        q.prepare(u"INSERT INTO write_ops(action, state, value, batch, owner, created_at) "
+                  "VALUES (?, 'staging', ?, ?, ?, ?)"_s);
+        q.addBindValue(actionName(op.action));
+        q.addBindValue(op.value);
+        q.addBindValue(op.batch);
+        q.addBindValue(ownerTag());
+        q.addBindValue(nowIso());
+        if (!q.exec()) {
+            fail(error, q);
+            return std::nullopt;
+        }
+        opId = q.lastInsertId().toLongLong();
+        if (!tx.commit(error))
+            return std::nullopt;
+    }
+    const auto dropOp = [&db, opId] {
+        // Best effort: a leftover staging op is dropped by recover() once this process is gone.
+        QString ignored;
+        ChunkSizer sizer(2000);
+        while (true) {
+            WriteTransaction tx(db);
+            if (!tx.begin(&ignored))
+                return;
+            QSqlQuery q(db);
+            q.prepare(u"DELETE FROM write_op_rows WHERE op = ? AND pair IN (SELECT pair FROM write_op_rows "
+                      "WHERE op = ? ORDER BY pair LIMIT ?)"_s);
+            q.addBindValue(opId);
+            q.addBindValue(opId);
+            q.addBindValue(sizer.size());
+            if (!q.exec())
+                return;
+            const qint64 n = q.numRowsAffected();
+            if (n == 0) {
+                q.prepare(u"DELETE FROM write_ops WHERE id = ?"_s);
+                q.addBindValue(opId);
+                q.exec();
+            }
+            tx.commit(&ignored);
+            if (n == 0)
+                return;
+        }
+    };
+
+    // 2. Staging: ids are read outside the lock and written in short transactions.
+    qint64 staged = 0;
+    qint64 after = 0;
+    ChunkSizer sizer(2000);
+    while (true) {
+        const std::optional<QList<qint64>> ids = source(after, kReadPage, error);
+        if (!ids) {
+            dropOp();
+            return std::nullopt;
+        }
+        if (ids->isEmpty())
+            break;
+        after = ids->last();
+        for (qsizetype from = 0; from < ids->size();) {
+            const qsizetype to = std::min<qsizetype>(ids->size(), from + sizer.size());
+            WriteTransaction tx(db);
+            if (!tx.begin(error)) {
+                dropOp();
+                return std::nullopt;
+            }
+            QSqlQuery q(db);
+            q.prepare(u"INSERT OR IGNORE INTO write_op_rows(op, pair) SELECT ?, value FROM json_each(?)"_s);
+            q.addBindValue(opId);
+            q.addBindValue(idsJson(*ids, from, to));
+            if (!q.exec()) {
+                fail(error, q);
+                tx.rollback();
+                dropOp();
+                return std::nullopt;
+            }
+            const qint64 held = tx.heldMs();
+            if (!tx.commit(error)) {
+                dropOp();
+                return std::nullopt;
+            }
+            sizer.record(int(to - from), held);
+            staged += to - from;
+            from = to;
+        }
+        if (progress && !progress(staged, 0)) {
+            dropOp();
+            return Result{0, true};
+        }
+        if (ids->size() < kReadPage)
+            break;
+    }
+
+    // 3. The commit point: the op becomes 'applying' together with its audit entry.
+    {
+        WriteTransaction tx(db);
+        if (!tx.begin(error)) {
+            dropOp();
+            return std::nullopt;
+        }
+        QSqlQuery q(db);
+        q.prepare(u"UPDATE write_ops SET state = 'applying' WHERE id = ?"_s);
+        q.addBindValue(opId);
+        QJsonObject detail = op.detail;
+        if (op.action == Action::Delete)
+            detail.insert(u"batch"_s, op.batch);
+        bool ok = q.exec();
+        if (ok && !op.auditName.isEmpty()) {
+            QSqlQuery a(db);
+            a.prepare(u"INSERT INTO audit_log(at, action, pair_count, detail) VALUES (?, ?, ?, ?)"_s);
+            a.addBindValue(nowIso());
+            a.addBindValue(op.auditName);
+            a.addBindValue(staged);
+            a.addBindValue(QString::fromUtf8(QJsonDocument(detail).toJson(QJsonDocument::Compact)));
+            ok = a.exec();
+            if (!ok)
+                fail(error, a);
+        } else if (!ok) {
+            fail(error, q);
+        }
+        if (!ok) {
+            tx.rollback();
+            dropOp();
+            return std::nullopt;
+        }
+        if (!tx.commit(error)) {
+            dropOp();
+            return std::nullopt;
+        }
+    }
+
+    // 4. Applying. From here on the operation is done as far as the user is concerned.
+    QString applyError;
+    const qint64 changed = applyAll(db, opId, op.action, op.value, op.batch, staged, progress, &applyError);
+    Result r;
+    r.count = changed < 0 ? staged : changed;
+    if (changed < 0)
+        qWarning("PairLens: %s will be finished when the dataset is next opened: %s", qPrintable(op.auditName),
+                 qPrintable(applyError));
+    return r;
+}
+
+std::optional<Result> run(QSqlDatabase &db, Op &op, const QList<qint64> &rowIds, QString *error,
+                          const Progress &progress)
+{
+    QList<qint64> sorted = rowIds;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    const IdSource source = [&sorted](qint64 afterId, int limit, QString *) -> std::optional<QList<qint64>> {
+        const auto from = std::upper_bound(sorted.cbegin(), sorted.cend(), afterId);
+        const qsizetype start = from - sorted.cbegin();
+        return sorted.mid(start, std::min<qsizetype>(limit, sorted.size() - start));
+    };
+    return run(db, op, source, error, progress);
+}
+
+int recover(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(u"SELECT id, action, state, value, batch, owner, created_at FROM write_ops ORDER BY id"_s)) {
+        fail(error, q);
+        return 0;
+    }
+    struct Pending
+    {
+        qint64 id;
+        QString action, state, value;
+        qint64 batch;
+        QString owner, createdAt;
+    };
+    QList<Pending> pending;
+    while (q.next())
+        pending.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                        q.value(4).toLongLong(), q.value(5).toString(), q.value(6).toString()});
+    q.finish();
+    int handled = 0;
+    for (const Pending &p : pending) {
+        const std::optional<Action> action = actionFromName(p.action);
+        if (!action)
+            continue;
+        if (p.state == u"applying"_s) {
+            if (applyAll(db, p.id, *action, p.value, p.batch, 0, {}, error) < 0)
+                return handled;
+            ++handled;
+        } else if (ownerIsGone(p.owner, p.createdAt)) {
+            // Staged by a process that died before the commit point: the operation never happened.
+            ChunkSizer sizer(2000);
+            while (true) {
+                WriteTransaction tx(db);
+                if (!tx.begin(error))
+                    return handled;
+                QSqlQuery d(db);
+                d.prepare(u"DELETE FROM write_op_rows WHERE op = ? AND pair IN (SELECT pair FROM write_op_rows "
+                          "WHERE op = ? ORDER BY pair LIMIT ?)"_s);
+                d.addBindValue(p.id);
+                d.addBindValue(p.id);
+                d.addBindValue(sizer.size());
+                if (!d.exec()) {
+                    fail(error, d);
+                    return handled;
+                }
+                const qint64 n = d.numRowsAffected();
+                if (n == 0) {
+                    d.prepare(u"DELETE FROM write_ops WHERE id = ? AND state = 'staging'"_s);
+                    d.addBindValue(p.id);
+                    if (!d.exec()) {
+                        fail(error, d);
+                        return handled;
+                    }
+                }
+                if (!tx.commit(error))
+                    return handled;
+                if (n == 0)
+                    break;
+            }
+            ++handled;
+        }
+    }
+    return handled;
+}
+
+int pendingCount(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    if (q.exec(u"SELECT count(*) FROM write_ops WHERE state = 'applying'"_s) && q.next())
+        return q.value(0).toInt();
+    return 0;
+}
+
+} // namespace pairlens::writeops

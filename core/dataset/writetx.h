@@ -1,0 +1,59 @@
+#pragma once
+
+// Write transactions that never fail where they could wait. Every transaction that writes to a
+// dataset begins with BEGIN IMMEDIATE: it takes the write lock at once and waits for it through the
+// busy timeout. A deferred BEGIN that reads first and writes later fails with SQLITE_BUSY at once in
+// WAL mode when another connection wrote in between, without waiting.
+
+#include <QElapsedTimer>
+#include <QSqlDatabase>
+#include <QString>
+
+namespace pairlens {
+
+class WriteTransaction
+{
+public:
+    explicit WriteTransaction(QSqlDatabase &db) : m_db(db) {}
+    ~WriteTransaction();
+    WriteTransaction(const WriteTransaction &) = delete;
+    WriteTransaction &operator=(const WriteTransaction &) = delete;
+
+    // BEGIN IMMEDIATE; on failure *error holds the driver's message.
+    bool begin(QString *error);
+    bool commit(QString *error);
+    void rollback();
+    bool isActive() const { return m_active; }
+    // Milliseconds since begin() returned (the time the write lock has been held).
+    qint64 heldMs() const { return m_held.isValid() ? m_held.elapsed() : 0; }
+
+private:
+    QSqlDatabase &m_db;
+    QElapsedTimer m_held;
+    bool m_active = false;
+};
+
+// Sizes the chunks of a large write so that each transaction holds the write lock for about
+// `targetMs`, whatever the machine and the dataset: it starts small and follows the measured time
+// per row.
+class ChunkSizer
+{
+public:
+    explicit ChunkSizer(int first = 200, int targetMs = 40, int max = 20000)
+        : m_size(first), m_targetMs(targetMs), m_max(max)
+    {
+    }
+    int size() const { return m_size; }
+    // Records that `rows` rows took `ms` milliseconds and picks the next size.
+    void record(int rows, qint64 ms);
+
+private:
+    int m_size;
+    int m_targetMs;
+    int m_max;
+};
+
+// True when the driver's error text is SQLite's "database is locked" / "busy" answer.
+bool isBusyError(const QString &text);
+
+} // namespace pairlens
