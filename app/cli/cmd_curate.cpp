@@ -57,7 +57,8 @@ int runDelete(const QStringList &args)
     if (!filterFromOptions(parser, &filter))
         return Usage;
     filter.pairIds = idList(parser);
-    if (filter.pairIds.isEmpty() && !hasFilterOptions(parser)) {
+    // An option given with nothing in it (--search "") restricts nothing either.
+    if (filter.pairIds.isEmpty() && (!hasFilterOptions(parser) || filter.isEmpty())) {
         err(tr("pairlens delete: give --id ID or a filter (for example --failed-only); refusing to delete "
                "every pair."));
         return Usage;
@@ -85,7 +86,14 @@ int runDelete(const QStringList &args)
             return Ok;
         }
     }
+    ProgressBar bar(tr("delete"));
+    store.setWriteProgress([&bar](qint64 done, qint64 total) {
+        if (total > 0)
+            bar.update(done, total);
+        return true;
+    });
     const auto r = store.softDelete(filter);
+    bar.finish();
     if (!r) {
         err(tr("Cannot delete from %1: %2").arg(ds->location(), store.errorString()));
         return Failure;
@@ -115,7 +123,14 @@ int runRestore(const QStringList &args)
     if (!ds)
         return Failure;
     PairStore store(*ds);
+    ProgressBar bar(tr("restore"));
+    store.setWriteProgress([&bar](qint64 done, qint64 total) {
+        if (total > 0)
+            bar.update(done, total);
+        return true;
+    });
     const auto n = store.restore(filter);
+    bar.finish();
     if (!n) {
         err(tr("Cannot restore in %1: %2").arg(ds->location(), store.errorString()));
         return Failure;

@@ -164,6 +164,11 @@ int runPrivacy(const QStringList &args)
             err(tr("%1 is read-only; nothing was changed.").arg(ds->location()));
             return Failure;
         }
+        // Custom patterns decide the "custom" PII kind of every pair: scan again when they change.
+        bool patternsChanged = patternsBefore.size() != config.customPatterns.size();
+        for (qsizetype i = 0; !patternsChanged && i < patternsBefore.size(); ++i)
+            patternsChanged = patternsBefore[i].name != config.customPatterns[i].name ||
+                              patternsBefore[i].pattern != config.customPatterns[i].pattern;
         WriteTransaction tx(ds->db());
         QString error;
         if (!tx.begin(&error)) {
@@ -177,16 +182,17 @@ int runPrivacy(const QStringList &args)
                 return Failure;
             }
         }
+        // Committed with the patterns: a rescan cut short (kill, crash) is finished by the next
+        // writable open of the dataset, so the PII kinds never stay half updated.
+        if (patternsChanged && !ds->setSetting(Deriver::kRescanPendingKey, u"1"_s)) {
+            err(tr("Cannot write to %1: %2").arg(ds->location(), ds->errorString()));
+            return Failure;
+        }
         PairStore(*ds).audit(u"settings"_s, 0, {{u"privacy"_s, configToJson(config)}});
         if (!tx.commit(&error)) {
             err(tr("Cannot write to %1: %2").arg(ds->location(), error));
             return Failure;
         }
-        // Custom patterns decide the "custom" PII kind of every pair: scan again when they change.
-        bool patternsChanged = patternsBefore.size() != config.customPatterns.size();
-        for (qsizetype i = 0; !patternsChanged && i < patternsBefore.size(); ++i)
-            patternsChanged = patternsBefore[i].name != config.customPatterns[i].name ||
-                              patternsBefore[i].pattern != config.customPatterns[i].pattern;
         if (patternsChanged) {
             ProgressBar bar(tr("rescan"));
             QString error;

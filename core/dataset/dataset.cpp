@@ -1,5 +1,6 @@
 #include "dataset/dataset.h"
 
+#include "dataset/deriver.h"
 #include "dataset/schema.h"
 #include "dataset/writeops.h"
 
@@ -13,6 +14,9 @@
 #include <QUrl>
 
 #include <sqlite3.h>
+
+#include <cstring>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -34,6 +38,30 @@ QString nextConnectionName()
 bool isNotADatabase(const QSqlError &error)
 {
     return error.nativeErrorCode() == u"26"_s || error.text().contains(u"not a database"_s);
+}
+
+// True when the file starts with SQLite's header. Read through SQLite's own file layer: its unix VFS
+// shares one descriptor per file between the connections of a process and keeps it open while any
+// of them holds a lock, so this read cannot drop a lock as a QFile's close would.
+bool hasSqliteHeader(const QString &path)
+{
+    sqlite3_vfs *vfs = sqlite3_vfs_find(nullptr);
+    if (!vfs)
+        return false;
+    const QByteArray name = QFile::encodeName(QFileInfo(path).absoluteFilePath());
+    sqlite3_filename filename = sqlite3_create_filename(name.constData(), "", "", 0, nullptr);
+    std::vector<char> storage(size_t(vfs->szOsFile));
+    auto *file = reinterpret_cast<sqlite3_file *>(storage.data());
+    int flags = 0;
+    bool header = false;
+    if (vfs->xOpen(vfs, filename, file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &flags) == SQLITE_OK) {
+        char head[16] = {};
+        header = file->pMethods->xRead(file, head, sizeof head, 0) == SQLITE_OK &&
+                 std::memcmp(head, "SQLite format 3", 16) == 0;
+        file->pMethods->xClose(file);
+    }
+    sqlite3_free_filename(filename);
+    return header;
 }
 
 bool folderIsWritable(const QString &path)
@@ -137,7 +165,7 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
     }
     if (!read) {
         const QSqlError e = q.lastError();
-        m_error = isNotADatabase(e)
+        m_error = isNotADatabase(e) && !hasSqliteHeader(m_location)
                       ? QCoreApplication::translate("Dataset", "%1 is not a PairLens dataset (it is not an "
                                                                "SQLite database file).")
                             .arg(m_location)
@@ -221,6 +249,9 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
         // Finish large writes that a process killed midway had committed (see writeops.h).
         QString ignored;
         writeops::recover(m_db, &ignored);
+        // New custom patterns whose rescan of the PII kinds was cut short.
+        if (!setting(Deriver::kRescanPendingKey).isEmpty())
+            Deriver::forDataset(*this).rescanPii(*this, &ignored);
     }
     return true;
 }

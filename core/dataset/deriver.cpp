@@ -276,11 +276,19 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
             return -1;
         changed += updates.size();
         done += rows;
-        if (rows < kBatch || (progress && !progress(done, total)))
+        if (rows < kBatch)
             break;
+        if (progress && !progress(done, total))
+            return changed; // cancelled: the rescan stays owed
     }
     if (progress)
         progress(done, total);
+    if (!dataset.setting(kRescanPendingKey).isEmpty()) {
+        QSqlQuery clear(db);
+        clear.prepare(u"DELETE FROM settings WHERE key = ?"_s);
+        clear.addBindValue(kRescanPendingKey);
+        clear.exec();
+    }
     return changed;
 }
 

@@ -47,6 +47,10 @@ public:
     qint64 deriveMissing(Dataset &dataset, QString *error,
                          const std::function<bool(qint64, qint64)> &progress = {}) const;
 
+    // The setting that marks a rescan as owed: written with the new custom patterns, removed when
+    // rescanPii() completes, and honoured by Dataset::open (a writable open finishes the rescan).
+    static inline const QString kRescanPendingKey = QStringLiteral("privacy.rescanPending");
+
     // Recomputes the PII kinds of every analysed pair (after the dataset's custom patterns changed),
     // in batches inside transactions. Returns the number of pairs whose kinds changed, or -1 on
     // error (then nothing of the failing batch is changed).

@@ -575,7 +575,7 @@ std::optional<Pair> PairStore::getByPairId(const QString &pairId)
     return r.first();
 }
 
-PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
+PairStore::AddResult PairStore::add(const QList<Pair> &pairs, AddMode mode)
 {
     QList<DerivedFields> derived;
     derived.reserve(pairs.size());
@@ -583,13 +583,18 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs)
     for (const Pair &p : pairs)
         derived.append(m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery,
                                         p.timestamp.isEmpty() ? importTime : p.timestamp));
-    return add(pairs, derived);
+    return add(pairs, derived, mode);
 }
 
-PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<DerivedFields> &derived)
+PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+                                    AddMode mode)
 {
     Q_ASSERT(pairs.size() == derived.size());
     AddResult result;
+    if (mode == AddMode::OneTransaction) {
+        addRange(pairs, derived, 0, pairs.size(), &result);
+        return result;
+    }
     // In transactions of ~40 ms each (sized from the last ones), so that a large import never
     // keeps a recorder waiting for the write lock; each transaction is all-or-nothing.
     for (qsizetype from = 0; from < pairs.size();) {

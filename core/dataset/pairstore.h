@@ -109,10 +109,18 @@ public:
     // Adds pairs, computing their derived fields, in transactions short enough (~40 ms) that other
     // writers never wait long; each transaction adds a whole run of the pairs or none of it. Pairs
     // whose pair_id exists already are left untouched and counted as alreadyPresent.
-    AddResult add(const QList<Pair> &pairs);
+    // AddMode::OneTransaction adds the whole list in one transaction (all or nothing); keep such
+    // lists small (a few hundred pairs), since the write lock is held meanwhile.
+    enum class AddMode
+    {
+        ShortTransactions,
+        OneTransaction,
+    };
+    AddResult add(const QList<Pair> &pairs, AddMode mode = AddMode::ShortTransactions);
     // The same with the derived fields already computed (derived[i] belongs to pairs[i]), so that
     // callers can derive on another thread while the previous batch is written.
-    AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived);
+    AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+                  AddMode mode = AddMode::ShortTransactions);
     const Deriver &deriver() const { return m_deriver; }
 
     bool setReviewStatus(const Filter &filter, ReviewStatus status, qint64 *changed = nullptr);
