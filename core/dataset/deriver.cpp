@@ -140,6 +140,7 @@ template <typename Write> bool writeInChunks(QSqlDatabase &db, qsizetype count, 
         if (!tx.commit(error))
             return false;
         sizer.record(int(to - from), held);
+        yieldWriteLock(held);
         from = to;
     }
     return true;

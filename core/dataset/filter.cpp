@@ -86,7 +86,9 @@ SqlCondition buildCondition(const Filter &f)
     QVariantList b;
     switch (f.scope) {
     case Filter::Scope::Live:
-        parts << u"p.deleted = 0"_s;
+        // Live pairs that PairLens has analysed: the secondary indexes hold exactly these (a
+        // recorder's row joins them when its fields are derived, see schema.cpp version 4).
+        parts << u"p.deleted = 0"_s << u"p.query_type IS NOT NULL"_s;
         break;
     case Filter::Scope::Deleted:
         parts << u"p.deleted = 1"_s;

@@ -601,8 +601,10 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
         const qsizetype to = std::min<qsizetype>(pairs.size(), from + m_addSizer.size());
         if (!addRange(pairs, derived, from, to, &result))
             return result;
-        m_addSizer.record(int(to - from), m_writeHeld.elapsed());
+        const qint64 held = m_writeHeld.elapsed();
+        m_addSizer.record(int(to - from), held);
         from = to;
+        yieldWriteLock(held); // also before the caller's next add()
     }
     return result;
 }
@@ -805,8 +807,10 @@ QStringList PairStore::distinctValues(const QString &column)
     // walk over every live pair (about 0.2 s each on 1M pairs). Ascending, like ORDER BY.
     QSqlQuery q(m_dataset.db());
     q.setForwardOnly(true);
-    if (!q.exec(u"WITH RECURSIVE v(x) AS (SELECT (SELECT min(%1) FROM pairs WHERE deleted = 0 AND %1 > '') "
-                "UNION ALL SELECT (SELECT min(%1) FROM pairs WHERE deleted = 0 AND %1 > v.x) FROM v "
+    if (!q.exec(u"WITH RECURSIVE v(x) AS (SELECT (SELECT min(%1) FROM pairs WHERE deleted = 0 AND query_type IS NOT NULL AND "
+                "%1 > '') "
+                "UNION ALL SELECT (SELECT min(%1) FROM pairs WHERE deleted = 0 AND query_type IS NOT NULL AND "
+                "%1 > v.x) FROM v "
                 "WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL"_s.arg(column))) {
         failQuery(q);
         return out;

@@ -158,6 +158,7 @@ qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &val
         changed += n;
         done += taken;
         sizer.record(int(taken), held);
+        yieldWriteLock(held);
         if (progress)
             progress(std::min(done, total), total);
     }
@@ -266,6 +267,7 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
                 return std::nullopt;
             }
             sizer.record(int(to - from), held);
+            yieldWriteLock(held);
             staged += to - from;
             from = to;
         }

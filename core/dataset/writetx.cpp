@@ -2,6 +2,7 @@
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 
 #include <algorithm>
 
@@ -57,6 +58,11 @@ void ChunkSizer::record(int rows, qint64 ms)
     // Grow at most 4x per step and shrink at once: a slow chunk means the lock was held too long.
     const int next = int(std::min(ideal, double(m_size) * 4));
     m_size = std::clamp(next, 1, m_max);
+}
+
+void yieldWriteLock(qint64 heldMs)
+{
+    QThread::msleep(std::clamp<unsigned long>(static_cast<unsigned long>(std::max<qint64>(heldMs, 0)), 2, 40));
 }
 
 bool isBusyError(const QString &text)

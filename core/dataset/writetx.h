@@ -53,6 +53,13 @@ private:
     int m_max;
 };
 
+// Called between two chunks of a large write, after the commit: sleeps about as long as the
+// write lock was held (2 to 40 ms). Other writers (recorders) wait for the lock in SQLite's busy
+// handler, which polls it every few to 100 ms; without a gap a writer that commits and begins
+// again at once could keep them out for seconds. Half the time free keeps each poll's chance of
+// finding the lock free at about one half.
+void yieldWriteLock(qint64 heldMs);
+
 // True when the driver's error text is SQLite's "database is locked" / "busy" answer.
 bool isBusyError(const QString &text);
 
