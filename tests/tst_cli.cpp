@@ -84,6 +84,25 @@ void TstCli::helpAndUsageErrors()
     r = run({u"list"_s, m_demo, u"--pii"_s, u"names"_s});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains(u"unknown kind"_s));
+
+    // An unknown command is an error (exit 2), never a window: there is no display here, so a
+    // window would abort or hang instead.
+    r = run({u"frobnicate"_s, u"x"_s, u"y"_s});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(u"unknown command 'frobnicate'"_s), qPrintable(r.err));
+    r = run({u"exprot"_s, m_demo});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(u"Did you mean 'export'"_s), qPrintable(r.err));
+    r = run({u"serve"_s, m_demo});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(u"not part of PairLens"_s), qPrintable(r.err));
+    r = run({u"--version"_s});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith(u"pairlens "_s), qPrintable(r.out));
+    // 'delete' with a filter that restricts nothing refuses to take everything.
+    r = run({u"delete"_s, m_demo, u"--search"_s, u""_s, u"--yes"_s});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(u"refusing to delete every pair"_s), qPrintable(r.err));
 }
 
 void TstCli::demoListStats()
