@@ -60,9 +60,11 @@ bool ensureDataset(const QString &path, int pairs)
                 return true;
         }
     }
-    QFile::remove(path);
-    QFile::remove(path + u"-wal"_s);
-    QFile::remove(path + u"-shm"_s);
+    QString removeError;
+    if (!Dataset::removeFiles(path, &removeError)) {
+        std::printf("%s\n", qPrintable(removeError));
+        return false;
+    }
     std::printf("generating %d pairs into %s ...\n", pairs, qPrintable(path));
     std::fflush(stdout);
     QString error;

@@ -476,7 +476,7 @@ int writeBatch(Dataset &ds, const std::vector<Row> &rows, Stats &stats, std::mt1
 
 struct Options
 {
-    std::string dataset, prefix = "rec", log;
+    std::string dataset, prefix = "rec", log, synchronous = "FULL";
     long long count = -1, batch = 10;
     std::uint64_t seed = 1;
 };
@@ -486,7 +486,7 @@ struct Options
     if (!problem.empty())
         std::fprintf(stderr, "recorder: %s\n", problem.c_str());
     std::fprintf(stderr, "usage: pairlens_recorder_example DATASET --count N [--batch B] [--seed S] "
-                         "[--prefix P] [--log FILE]\n");
+                         "[--prefix P] [--log FILE] [--synchronous full|normal]\n");
     std::exit(2);
 }
 
@@ -518,7 +518,12 @@ Options parseArgs(int argc, char **argv)
             o.seed = std::uint64_t(toNumber("--seed", value()));
         else if (a == "--prefix")
             o.prefix = value();
-        else if (a == "--log")
+        else if (a == "--synchronous") {
+            const std::string v = value();
+            if (v != "full" && v != "normal")
+                usage("--synchronous is full or normal");
+            o.synchronous = v == "full" ? "FULL" : "NORMAL";
+        } else if (a == "--log")
             o.log = value();
         else if (a == "-h" || a == "--help")
             usage("");
@@ -547,6 +552,8 @@ int main(int argc, char **argv)
     double elapsedS = 0;
     try {
         Dataset ds(opt.dataset);
+        // Per connection: FULL survives a power loss, NORMAL a crash of this program (and commits faster).
+        ds.exec("PRAGMA synchronous = " + opt.synchronous);
         FILE *log = nullptr;
         if (!opt.log.empty()) {
             log = std::fopen(opt.log.c_str(), "a");

@@ -1,6 +1,7 @@
 // `pairlens chart`: renders one statistics chart to PNG or SVG without a display.
 #include "cli/cliutil.h"
 #include "cli/command.h"
+#include "dataset/dataset.h"
 #include "stats/chartfactory.h"
 #include "stats/statistics.h"
 
@@ -64,6 +65,11 @@ int runChart(const QStringList &args)
     Filter filter;
     if (!filterFromOptions(parser, &filter))
         return Usage;
+    if (Dataset::isDatasetFile(parser.positionalArguments().at(1), output)) {
+        err(tr("pairlens chart: %1 is the dataset itself (or one of its files); choose another image file.")
+                .arg(output));
+        return Usage;
+    }
     Statistics stats;
     if (!statisticsOrExplain(parser.positionalArguments().at(1), filter, &stats))
         return Failure;

@@ -2,6 +2,7 @@
 // export formats, anonymized unless --no-anonymize. See docs/export-formats.md.
 #include "cli/cliutil.h"
 #include "cli/command.h"
+#include "dataset/dataset.h"
 #include "export/exporter.h"
 
 #include <QCoreApplication>
@@ -120,6 +121,12 @@ int runExport(const QStringList &args)
                                                : Format::Jsonl;
     }
     QStringList ids = splitIds(parser.values(u"ids"_s).join(u','));
+    if (parser.isSet(u"id-file"_s) &&
+        Dataset::isDatasetFile(parser.positionalArguments().value(1), parser.value(u"id-file"_s))) {
+        // Reading it would open the dataset outside SQLite (and it holds no ids).
+        err(tr("pairlens export: --id-file %1 is the dataset itself.").arg(parser.value(u"id-file"_s)));
+        return Usage;
+    }
     if (parser.isSet(u"id-file"_s) && !readIdFile(parser.value(u"id-file"_s), &ids))
         return Failure;
     if ((parser.isSet(u"ids"_s) || parser.isSet(u"id-file"_s)) && ids.isEmpty()) {

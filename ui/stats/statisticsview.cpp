@@ -9,6 +9,7 @@
 #include <QChartView>
 #include <QClipboard>
 #include <QContextMenuEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QGridLayout>
@@ -310,6 +311,11 @@ void StatisticsView::saveChartAs(ChartKind kind, const QString &format)
     if (QFileInfo(path).suffix().isEmpty())
         path += u'.' + format;
     QString error;
+    if (Dataset::isDatasetFile(m_location, path)) {
+        QMessageBox::warning(this, tr("Save Chart"),
+                             tr("%1 is the dataset itself; choose another file.").arg(QDir::toNativeSeparators(path)));
+        return;
+    }
     if (!saveChart(kind, m_stats, path, QSize(1200, 720), &error))
         QMessageBox::warning(this, tr("Save Chart"), error);
 }
