@@ -432,6 +432,17 @@ class Torture:
 
     # --- the run
 
+    def name_of(self, pid):
+        """The kind and command of a running process (for the lock monitor)."""
+        with self.lock:
+            entry = self.running.get(pid)
+        if not entry:
+            return f"pid {pid} (ended, or the harness)"
+        kind, p = entry
+        if kind in ("recorder", "driver"):
+            return kind
+        return " ".join([kind] + [a for a in p.args[2:6] if a.startswith("-")][:2])
+
     def guarded(self, target, *args):
         """A loop that dies of an exception is a failed run, not a quiet one."""
         def body():
@@ -446,15 +457,18 @@ class Torture:
         self.load_start = os.getloadavg()
         self.setup()
         threads = [self.guarded(self.recorder_loop, k) for k in range(self.args.recorders)]
-        threads += [self.guarded(f) for f in (self.cli_writer_loop, self.cli_reader_loop, self.driver_loop)]
-        killer = self.guarded(self.killer_loop)
+        if not self.args.recorders_only:
+            threads += [self.guarded(f) for f in (self.cli_writer_loop, self.cli_reader_loop, self.driver_loop)]
+            threads.append(self.guarded(self.killer_loop))
+        self.monitor = None
+        if self.args.lock_monitor:
+            self.monitor = tu.LockMonitor(self.ds, self.name_of)
+            self.monitor.start()
         started = time.monotonic()
         for t in threads:
             t.start()
-        killer.start()
         time.sleep(self.args.seconds)
         self.stop.set()
-        killer.join()
         # Stop what runs until told: recorders and the driver (their logs hold what they acknowledged).
         with self.lock:
             endless = [p for kind, p in self.running.values() if kind in ("recorder", "driver")]
@@ -465,6 +479,8 @@ class Torture:
             if t.is_alive():
                 self.violation(f"{t.name} did not stop within 300 s")
         self.elapsed = time.monotonic() - started
+        if self.monitor:
+            self.monitor.finish()
         # One writable open: finishes killed large writes, derives the outside rows.
         p = tu.run([self.pairlens, "list", self.ds, "--limit", "1"], check=False)
         if p.returncode != 0:
@@ -640,16 +656,29 @@ json.dump(res, open(out, "w"))
         print(f"  driver: {', '.join(f'{k} {v}' for k, v in sorted(getattr(self, 'driver_acks', {}).items()))} "
               f"acknowledged; {getattr(self, 'driver_in_flight', 0)} writes in flight at a kill; "
               f"{getattr(self, 'driver_pairs', 0)} pairs checked")
+        if self.monitor:
+            by = self.monitor.longest_by_name()
+            worst = self.monitor.longest(3)
+            every = self.elapsed * 1000 / max(1, self.monitor.samples)
+            print(f"  write lock, sampled from /proc/locks every {every:.1f} ms on average (a hold: consecutive "
+                  f"samples with the same holder, so back-to-back transactions of one process count as one): "
+                  f"longest by kind: " + ", ".join(f"{k} {v:.0f} ms" for k, v in
+                                                       sorted(by.items(), key=lambda kv: -kv[1])[:8]))
+            print("    longest holds: " + "; ".join(f"{ms:.0f} ms by {name}" for ms, _, name in worst))
         print(f"  exports: {', '.join(f'{s} ({how}) {n}' for (s, how), n in sorted(self.export_results.items()))}")
         leftovers = [f for f in os.listdir(self.exports)]
         if leftovers:
             print(f"  leftover files in the export folder (temporaries of killed exports): {len(leftovers)}")
         for n in self.notes:
             print(f"  note: {n}")
+        if self.monitor:
+            by = self.monitor.longest_by_name()
         figures = {"seed": self.args.seed, "seconds": self.args.seconds, "recorders": self.args.recorders,
                    "recorder_pairs": total_pairs, "recorder_pairs_per_s": round(total_pairs / self.elapsed),
                    "busy_errors": busy, "max_wait_ms": max_wait, "kills": sum(self.kills.values()),
                    "violations": len(self.violations)}
+        if self.monitor:
+            figures["longest_lock_hold_ms"] = {k: round(v) for k, v in by.items() if v >= 50}
         print("FIGURES " + json.dumps(figures))
         if self.violations:
             print(f"FAILED: {len(self.violations)} violations:")
@@ -674,6 +703,10 @@ def main():
     parser.add_argument("--kill-every", type=float, default=1.0, help="mean seconds between kills")
     parser.add_argument("--cli-pause", type=float, default=0.2, help="max pause between CLI commands")
     parser.add_argument("--driver-interval-ms", type=int, default=20)
+    parser.add_argument("--recorders-only", action="store_true",
+                        help="a baseline: only the recorders (no CLI, no worker driver, no kills)")
+    parser.add_argument("--no-lock-monitor", dest="lock_monitor", action="store_false",
+                        help="don't sample /proc/locks for the holders of the write lock")
     parser.add_argument("--recorder", choices=("example", "builtin"), default="example",
                         help="examples/recorder.py (default) or the harness's own recorder, which also "
                         "reports lock waits and COMMIT times apart")

@@ -272,3 +272,73 @@ def export_target_state(path):
 
 def now():
     return time.monotonic()
+
+
+class LockMonitor:
+    """Samples /proc/locks for who holds the dataset's write lock, and for how long.
+
+    In WAL mode SQLite's write lock is a POSIX lock on byte 120 of the -shm file (WAL_WRITE_LOCK;
+    121 is the checkpoint lock). Sampling every `interval` s gives each hold's length to within
+    about two intervals. `name_of(pid)` names the process (e.g. its kind); it is called while the
+    process may still be looked up."""
+
+    WRITE_BYTE = 120
+
+    def __init__(self, dataset, name_of, interval=0.002):
+        import threading
+        self.shm = dataset + "-shm"
+        self.name_of = name_of
+        self.interval = interval
+        self.stop = threading.Event()
+        self.holds = []  # (ms, pid, name) of every finished hold
+        self.samples = 0
+        self.thread = threading.Thread(target=self.loop, name="lock-monitor", daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def finish(self):
+        self.stop.set()
+        self.thread.join()
+
+    def holder(self):
+        try:
+            st = os.stat(self.shm)
+        except FileNotFoundError:
+            return None
+        key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+        with open("/proc/locks") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 8 or parts[1] == "->" or parts[3] != "WRITE":
+                    continue
+                if parts[5] == key and parts[6] == str(self.WRITE_BYTE):
+                    return int(parts[4])
+        return None
+
+    def loop(self):
+        current, since, name = None, 0.0, ""
+        while not self.stop.is_set():
+            t = time.monotonic()
+            try:
+                pid = self.holder()
+            except OSError:
+                pid = None
+            self.samples += 1
+            if pid != current:
+                if current is not None:
+                    self.holds.append(((t - since) * 1000, current, name))
+                current, since = pid, t
+                name = self.name_of(pid) if pid is not None else ""
+            time.sleep(self.interval)
+        if current is not None:
+            self.holds.append(((time.monotonic() - since) * 1000, current, name))
+
+    def longest(self, n=5):
+        return sorted(self.holds, reverse=True)[:n]
+
+    def longest_by_name(self):
+        out = {}
+        for ms, pid, name in self.holds:
+            out[name] = max(out.get(name, 0.0), ms)
+        return out
