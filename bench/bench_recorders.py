@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -77,34 +78,51 @@ def run_recorders(cmds, env):
     }
 
 
+HOLD = re.compile(r"held the write lock for (\d+) ms \((\w+)\)")
+
+
+def pairlens_env():
+    env = tu.child_env()
+    env["PAIRLENS_TRACE_LOCK_MS"] = "0"  # every commit reports how long it held the write lock
+    return env
+
+
 class Background:
     """The window's worker, a reader paging the table and an exporter, in loops until stopped."""
 
-    def __init__(self, pairlens, driver, dataset, work, pairs):
+    def __init__(self, pairlens, driver, dataset, work, pairs, parts):
         self.stop = threading.Event()
         self.counts = {"list": 0, "export": 0, "list_failed": 0, "export_failed": 0}
+        self.holds = []
+        self.driver_log = os.path.join(work, "driver.stderr")
         self.threads = []
-        self.driver = subprocess.Popen(
-            [driver, dataset, "--steps", "1000000", "--seed", "5", "--log", os.path.join(work, "driver.jsonl"),
-             "--rows", str(min(pairs, 5000)), "--prefix", "demo-", "--interval-ms", "20"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=tu.child_env())
+        self.driver = None
+        if "window" in parts:
+            self.driver = subprocess.Popen(
+                [driver, dataset, "--steps", "1000000", "--seed", "5", "--log", os.path.join(work, "driver.jsonl"),
+                 "--rows", str(min(pairs, 5000)), "--prefix", "demo-", "--interval-ms", "20"],
+                stdout=subprocess.DEVNULL, stderr=open(self.driver_log, "w"), env=pairlens_env())
         rng = random.Random(9)
 
         def lister():
             while not self.stop.is_set():
-                p = tu.run([pairlens, "list", dataset, "--offset", str(rng.randrange(max(1, pairs - 100))),
-                            "--limit", "100", "--json"], check=False)
+                p = subprocess.run([pairlens, "list", dataset, "--offset", str(rng.randrange(max(1, pairs - 100))),
+                                    "--limit", "100", "--json"], capture_output=True, text=True, env=pairlens_env())
                 self.counts["list" if p.returncode == 0 else "list_failed"] += 1
+                self.holds += [(int(m), w) for m, w in HOLD.findall(p.stderr)]
 
         def exporter():
             n = 0
             while not self.stop.is_set():
                 n += 1
-                p = tu.run([pairlens, "export", dataset, "-o", os.path.join(work, f"export-{n % 2}.jsonl")],
-                           check=False)
+                p = subprocess.run([pairlens, "export", dataset, "-o", os.path.join(work, f"export-{n % 2}.jsonl")],
+                                   capture_output=True, text=True, env=pairlens_env())
                 self.counts["export" if p.returncode == 0 else "export_failed"] += 1
+                self.holds += [(int(m), w) for m, w in HOLD.findall(p.stderr)]
 
-        for fn in (lister, exporter):
+        for name, fn in (("list", lister), ("export", exporter)):
+            if name not in parts:
+                continue
             t = threading.Thread(target=fn, daemon=True)
             t.start()
             self.threads.append(t)
@@ -113,8 +131,14 @@ class Background:
         self.stop.set()
         for t in self.threads:
             t.join()
-        self.driver.terminate()
-        self.driver.wait()
+        if self.driver:
+            self.driver.terminate()
+            self.driver.wait()
+            with open(self.driver_log) as f:
+                self.holds += [(int(m), "window-" + w) for m, w in HOLD.findall(f.read())]
+        self.counts["pairlens_commits"] = len(self.holds)
+        self.counts["pairlens_longest_hold_ms"] = max((h for h, _ in self.holds), default=0)
+        self.counts["pairlens_holds_over_100ms"] = sorted(((h, w) for h, w in self.holds if h > 100), reverse=True)
         return self.counts
 
 
@@ -127,6 +151,8 @@ def main():
     parser.add_argument("--recorders", type=int, default=2, help="recorder processes (default 2)")
     parser.add_argument("--sync", choices=["full", "normal"], default="full",
                         help="the recorders' PRAGMA synchronous (default full, the samples' default)")
+    parser.add_argument("--background", default="window,list,export",
+                        help="what works beside the recorders in the busy phase (default window,list,export)")
     args = parser.parse_args()
     pairlens, driver = tu.find_binaries(args)
     cpp = args.recorder_cpp or os.path.join(args.bin_dir or os.path.join(REPO, "build"), "examples",
@@ -134,12 +160,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix="pairlens-bench-recorders-") as work:
         dataset = os.path.join(work, "bench.pairlens")
         tu.run([pairlens, "demo", dataset, "--pairs", str(args.pairs)], timeout=3600)
-        out = {"pairs_in_dataset": args.pairs, "recorders": args.recorders, "count_each": args.count,
+        out = {"background_parts": args.background, "pairs_in_dataset": args.pairs, "recorders": args.recorders, "count_each": args.count,
                "batch": 10, "sync": args.sync, "load_average": os.getloadavg()[0]}
         cmds, env = recorder_commands(args, cpp, dataset, "alone", args.sync)
         out["alone"] = run_recorders(cmds, env)
         tu.run([pairlens, "list", dataset, "--limit", "1"])  # analyse the reference rows first
-        background = Background(pairlens, driver, dataset, work, args.pairs)
+        background = Background(pairlens, driver, dataset, work, args.pairs, args.background.split(","))
         time.sleep(1.0)
         cmds, env = recorder_commands(args, cpp, dataset, "busy", args.sync)
         out["busy"] = run_recorders(cmds, env)

@@ -116,6 +116,7 @@ private slots:
     void windowConnectionsKeepTheLocks();
     void ownFilesAreRefused();
     void readOnlyFolderOpensReadOnly();
+    void importAuditCountsEachTransaction();
 
 private:
     // Fails the test when the process no longer holds a lock on the dataset.
@@ -384,6 +385,48 @@ void TstSharedAccess::readOnlyFolderOpensReadOnly()
         QVERIFY(!ds->readOnlyReason().isEmpty());
         QCOMPARE(PairStore(*ds).count({}), qint64(50));
     }
+}
+
+void TstSharedAccess::importAuditCountsEachTransaction()
+{
+    // An import commits in short transactions; its audit entry is written first and each
+    // transaction adds its pairs to it, so the entry never disagrees with the pairs, even when the
+    // import is killed between two transactions.
+    QString error;
+    auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    const qint64 id = store.startAddAudit(u"import"_s, {{u"file"_s, u"generated"_s}});
+    QVERIFY(id > 0);
+    auto entry = [&] {
+        QSqlQuery q(ds->db());
+        q.prepare(u"SELECT pair_count, detail FROM audit_log WHERE id = ?"_s);
+        q.addBindValue(id);
+        q.exec();
+        q.next();
+        return std::pair(q.value(0).toLongLong(), QJsonDocument::fromJson(q.value(1).toByteArray()).object());
+    };
+    QCOMPARE(entry().second.value(u"state"_s).toString(), u"running"_s);
+    QList<Pair> pairs;
+    for (int i = 0; i < 700; ++i) {
+        Pair p;
+        p.pairId = u"audit-%1"_s.arg(i);
+        p.naturalLanguageQuery = u"How many orders did customer %1 place?"_s.arg(i);
+        p.sqlQuery = u"SELECT count(*) FROM orders WHERE customer_id = %1"_s.arg(i);
+        pairs << p;
+    }
+    const PairStore::AddResult first = store.add(pairs.mid(0, 400));
+    QCOMPARE(first.added, qint64(400));
+    QCOMPARE(entry().first, qint64(400)); // what a kill here would leave: the entry counts 400
+    const PairStore::AddResult second = store.add(pairs.mid(300)); // 100 present already
+    QCOMPARE(second.added, qint64(300));
+    QCOMPARE(second.alreadyPresent, qint64(100));
+    QVERIFY(store.finishAddAudit({{u"records"_s, 800}}));
+    const auto [count, detail] = entry();
+    QCOMPARE(count, qint64(700));
+    QCOMPARE(detail.value(u"state"_s).toString(), u"done"_s);
+    QCOMPARE(detail.value(u"records"_s).toInt(), 800);
+    QCOMPARE(detail.value(u"file"_s).toString(), u"generated"_s);
 }
 
 QTEST_MAIN(TstSharedAccess)

@@ -77,7 +77,9 @@ void ImportDialog::start()
                         QMetaObject::invokeMethod(this, [this, i, done, all] { onProgress(i, done, all); });
                     },
                     &m_cancel);
+                store.startAddAudit(u"import"_s, {{u"file"_s, files.at(i)}, {u"source"_s, u"window"_s}});
                 ImportReport r = importer.importFile(files.at(i), ImportFormat::Auto, progress);
+                store.finishAddAudit({{u"records"_s, r.records}, {u"skipped"_s, r.rejected}});
                 for (ImportIssue &issue : r.issues) {
                     if (issue.file.isEmpty())
                         issue.file = files.at(i);

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QTimeZone>
 
 #include <memory>
@@ -125,20 +126,31 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
 
 namespace {
 
+constexpr int kBusyRetries = 10;
+
 // Writes a list of row updates in short BEGIN IMMEDIATE transactions (each holds the write lock
-// for ~40 ms, so recorders inserting meanwhile never wait long). `write(from, to)` runs inside the
+// for ~20 ms, so recorders inserting meanwhile never wait long). `write(from, to)` runs inside the
 // transaction; returns false with *error on failure (the failing chunk is rolled back).
 template <typename Write> bool writeInChunks(QSqlDatabase &db, qsizetype count, QString *error, Write write)
 {
     ChunkSizer sizer(100);
+    int busyRetries = 0;
     for (qsizetype from = 0; from < count;) {
         const qsizetype to = std::min<qsizetype>(count, from + sizer.size());
         WriteTransaction tx(db);
-        if (!tx.begin(error) || !write(from, to, error))
-            return false;
+        bool ok = tx.begin(error) && write(from, to, error);
         const qint64 held = tx.heldMs();
-        if (!tx.commit(error))
+        ok = ok && tx.commit(error);
+        if (!ok) {
+            // Busy past the busy timeout (a WAL recovery after a killed process, many writers at
+            // once): the chunk was rolled back and is idempotent, so wait and run it again.
+            if (isBusyError(*error) && ++busyRetries <= kBusyRetries) {
+                tx.rollback();
+                QThread::msleep(50 * busyRetries);
+                continue;
+            }
             return false;
+        }
         sizer.record(int(to - from), held);
         yieldWriteLock(held);
         from = to;
@@ -171,7 +183,12 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
         select.prepare(u"SELECT id, natural_language_query, sql_query, timestamp FROM pairs "
                        "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         select.addBindValue(lastId);
-        if (!select.exec()) {
+        bool read = select.exec();
+        for (int attempt = 1; !read && isBusyError(select.lastError().text()) && attempt <= kBusyRetries; ++attempt) {
+            QThread::msleep(50 * attempt);
+            read = select.exec();
+        }
+        if (!read) {
             *error = select.lastError().text();
             return -1;
         }

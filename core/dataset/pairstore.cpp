@@ -595,7 +595,7 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
         addRange(pairs, derived, 0, pairs.size(), &result);
         return result;
     }
-    // In transactions of ~40 ms each (sized from the last ones), so that a large import never
+    // In transactions of ~20 ms each (sized from the last ones), so that a large import never
     // keeps a recorder waiting for the write lock; each transaction is all-or-nothing.
     for (qsizetype from = 0; from < pairs.size();) {
         const qsizetype to = std::min<qsizetype>(pairs.size(), from + m_addSizer.size());
@@ -667,6 +667,15 @@ bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &d
     QString indexError;
     if (added > 0 && !schema::indexInsertedRows(db, firstId, &indexError))
         return failWith(indexError);
+    if (added > 0 && m_addAuditId > 0) {
+        QSqlQuery a(db);
+        a.prepare(u"UPDATE audit_log SET pair_count = pair_count + ? WHERE id = ?"_s);
+        a.addBindValue(added);
+        a.addBindValue(m_addAuditId);
+        if (!a.exec())
+            return failWith(a.lastError().text());
+    }
+    noteLockHeld(m_writeHeld.elapsed(), "add");
     if (!db.commit())
         return failWith(db.lastError().text());
     result->added += added;
@@ -718,6 +727,7 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
         return failQuery(q);
     }
     audit(u"edit"_s, 1, {{u"pair_id"_s, old->pairId}});
+    noteLockHeld(m_writeHeld.elapsed(), "edit");
     return m_dataset.db().commit() || fail(m_dataset.db().lastError().text());
 }
 
@@ -818,6 +828,36 @@ QStringList PairStore::distinctValues(const QString &column)
     while (q.next())
         out << q.value(0).toString();
     return out;
+}
+
+qint64 PairStore::startAddAudit(const QString &action, const QJsonObject &detail)
+{
+    m_addAuditId = 0;
+    m_addAuditDetail = detail;
+    QJsonObject running = detail;
+    running.insert(u"state"_s, u"running"_s);
+    if (!audit(action, 0, running))
+        return 0;
+    QSqlQuery q(m_dataset.db());
+    if (q.exec(u"SELECT last_insert_rowid()"_s) && q.next())
+        m_addAuditId = q.value(0).toLongLong();
+    return m_addAuditId;
+}
+
+bool PairStore::finishAddAudit(const QJsonObject &moreDetail)
+{
+    if (m_addAuditId <= 0)
+        return false;
+    QJsonObject detail = m_addAuditDetail;
+    for (auto it = moreDetail.begin(); it != moreDetail.end(); ++it)
+        detail.insert(it.key(), it.value());
+    detail.insert(u"state"_s, u"done"_s);
+    QSqlQuery q(m_dataset.db());
+    q.prepare(u"UPDATE audit_log SET detail = ? WHERE id = ?"_s);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(detail).toJson(QJsonDocument::Compact)));
+    q.addBindValue(m_addAuditId);
+    m_addAuditId = 0;
+    return q.exec() || failQuery(q);
 }
 
 bool PairStore::audit(const QString &action, qint64 pairCount, const QJsonObject &detail)

@@ -6,6 +6,7 @@
 #include "dataset/writetx.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -106,7 +107,7 @@ public:
     std::optional<Pair> get(qint64 rowId);
     std::optional<Pair> getByPairId(const QString &pairId);
 
-    // Adds pairs, computing their derived fields, in transactions short enough (~40 ms) that other
+    // Adds pairs, computing their derived fields, in transactions short enough (~20 ms) that other
     // writers never wait long; each transaction adds a whole run of the pairs or none of it. Pairs
     // whose pair_id exists already are left untouched and counted as alreadyPresent.
     // AddMode::OneTransaction adds the whole list in one transaction (all or nothing); keep such
@@ -140,6 +141,12 @@ public:
     QStringList distinctValues(const QString &column);
 
     bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail);
+    // An audit entry that follows the adds made after it: it is written first (state "running",
+    // no pairs), each add() transaction adds its pairs to it in the same transaction, and
+    // finishAddAudit() marks it "done" with more detail. A killed import so leaves an entry that
+    // counts exactly the pairs it added. Returns the entry's id, or 0 on failure.
+    qint64 startAddAudit(const QString &action, const QJsonObject &detail);
+    bool finishAddAudit(const QJsonObject &moreDetail);
 
     // Progress of large writes (delete, restore, purge, review): (done, total), total 0 while the
     // pairs are still being gathered. Returning false before the write's commit point cancels it.
@@ -181,6 +188,8 @@ private:
     qint64 m_searchWalkLimit = 0;
     std::function<bool(qint64, qint64)> m_progress;
     ChunkSizer m_addSizer{100};
+    qint64 m_addAuditId = 0;
+    QJsonObject m_addAuditDetail;
     QElapsedTimer m_writeHeld; // since beginWrite() took the write lock
 };
 

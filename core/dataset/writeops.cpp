@@ -320,8 +320,10 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
     // 4. Applying. From here on the operation is done as far as the user is concerned.
     QString applyError;
     const qint64 changed = applyAll(db, opId, op.action, op.value, op.batch, staged, progress, &applyError);
+    // The operation's size is what it staged (the audit log says the same): another process's
+    // open may finish chunks of it, so the rows this process changed itself can be fewer.
     Result r;
-    r.count = changed < 0 ? staged : changed;
+    r.count = staged;
     if (changed < 0)
         qWarning("PairLens: %s will be finished when the dataset is next opened: %s", qPrintable(op.auditName),
                  qPrintable(applyError));
@@ -368,6 +370,9 @@ int recover(QSqlDatabase &db, QString *error)
         if (!action)
             continue;
         if (p.state == u"applying"_s) {
+            // An op whose process is still applying it is left to that process.
+            if (!ownerIsGone(p.owner, p.createdAt))
+                continue;
             if (applyAll(db, p.id, *action, p.value, p.batch, 0, {}, error) < 0)
                 return handled;
             ++handled;

@@ -9,7 +9,7 @@
 //      'staging' (invisible to every reader; dropped when its process died before step 2);
 //   2. committed: one short transaction turns the op to 'applying' and writes the audit entry.
 //      This is the operation's commit point;
-//   3. applied: chunks of the staged rows are changed, each in a transaction of ~40 ms, until
+//   3. applied: chunks of the staged rows are changed, each in a transaction of ~20 ms, until
 //      none is left; then the op is removed.
 // A process killed during step 3 leaves an 'applying' op that the next writable open of the
 // dataset finishes (recover()). Each chunk is idempotent, so two processes may both finish one.

@@ -5,6 +5,8 @@
 #include <QThread>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -31,6 +33,7 @@ bool WriteTransaction::begin(QString *error)
 
 bool WriteTransaction::commit(QString *error)
 {
+    noteLockHeld(heldMs(), "write");
     QSqlQuery q(m_db);
     if (!q.exec(u"COMMIT"_s)) {
         if (error)
@@ -55,9 +58,33 @@ void ChunkSizer::record(int rows, qint64 ms)
         return;
     const double perRow = std::max<double>(ms, 0.5) / rows;
     const double ideal = m_targetMs / perRow;
-    // Grow at most 4x per step and shrink at once: a slow chunk means the lock was held too long.
-    const int next = int(std::min(ideal, double(m_size) * 4));
+    // Grow at most 1.5x per step and shrink at once: a slow chunk means the lock was held too long.
+    const int next = int(std::min(ideal, double(m_size) * 1.5));
     m_size = std::clamp(next, 1, m_max);
+}
+
+namespace {
+std::atomic<qint64> g_longestHeld{0};
+}
+
+void noteLockHeld(qint64 heldMs, const char *what)
+{
+    qint64 seen = g_longestHeld.load(std::memory_order_relaxed);
+    while (heldMs > seen && !g_longestHeld.compare_exchange_weak(seen, heldMs, std::memory_order_relaxed)) {
+    }
+    static const int threshold = [] {
+        bool ok = false;
+        const int v = qEnvironmentVariableIntValue("PAIRLENS_TRACE_LOCK_MS", &ok);
+        return ok ? v : -1;
+    }();
+    if (threshold >= 0 && heldMs >= threshold)
+        std::fprintf(stderr, "pairlens: held the write lock for %lld ms (%s)\n", static_cast<long long>(heldMs),
+                     what);
+}
+
+qint64 longestLockHeldMs()
+{
+    return g_longestHeld.load(std::memory_order_relaxed);
 }
 
 void yieldWriteLock(qint64 heldMs)

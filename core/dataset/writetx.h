@@ -35,11 +35,12 @@ private:
 
 // Sizes the chunks of a large write so that each transaction holds the write lock for about
 // `targetMs`, whatever the machine and the dataset: it starts small and follows the measured time
-// per row.
+// per row. The target is a fifth of the ~100 ms budget: the time per row varies (an FTS5 merge, a
+// page read from disk) and a busy machine can deschedule the writer while it holds the lock.
 class ChunkSizer
 {
 public:
-    explicit ChunkSizer(int first = 200, int targetMs = 40, int max = 20000)
+    explicit ChunkSizer(int first = 200, int targetMs = 20, int max = 20000)
         : m_size(first), m_targetMs(targetMs), m_max(max)
     {
     }
@@ -59,6 +60,13 @@ private:
 // again at once could keep them out for seconds. Half the time free keeps each poll's chance of
 // finding the lock free at about one half.
 void yieldWriteLock(qint64 heldMs);
+
+// Records that a write transaction held the lock for `heldMs` (called at every commit). With the
+// environment variable PAIRLENS_TRACE_LOCK_MS=N set, holds of N ms or more are reported on stderr
+// ("pairlens: held the write lock for 12 ms (delete)"), for benchmarks and field diagnosis.
+void noteLockHeld(qint64 heldMs, const char *what);
+// The longest hold this process has recorded.
+qint64 longestLockHeldMs();
 
 // True when the driver's error text is SQLite's "database is locked" / "busy" answer.
 bool isBusyError(const QString &text);
