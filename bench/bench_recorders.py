@@ -41,7 +41,7 @@ def recorder_commands(args, cpp, dataset, phase, sync):
         prefix = f"{phase}-{i}"
         common = [dataset, "--count", str(args.count), "--batch", "10", "--seed", str(i + 1), "--prefix", prefix,
                   "--synchronous", sync]
-        if i % 2 == 0:
+        if (args.kinds == "mixed" and i % 2 == 0) or args.kinds == "python":
             cmd = [sys.executable, os.path.join(REPO, "examples", "recorder.py")] + common
         else:
             cmd = [cpp] + common
@@ -151,6 +151,8 @@ def main():
     parser.add_argument("--recorders", type=int, default=2, help="recorder processes (default 2)")
     parser.add_argument("--sync", choices=["full", "normal"], default="full",
                         help="the recorders' PRAGMA synchronous (default full, the samples' default)")
+    parser.add_argument("--kinds", choices=["mixed", "python", "cpp"], default="mixed",
+                        help="which sample recorders run: alternately Python and C++ (default), or one kind")
     parser.add_argument("--background", default="window,list,export",
                         help="what works beside the recorders in the busy phase (default window,list,export)")
     args = parser.parse_args()
