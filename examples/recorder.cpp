@@ -347,7 +347,10 @@ public:
                 [](void *, int tries) -> int {
                     if (tries * 0.2 >= kBusyTimeoutMs)
                         return 0;
-                    struct timespec ts{0, 200000};
+                    struct timespec ts
+                    {
+                        0, 200000
+                    };
                     nanosleep(&ts, nullptr);
                     return 1;
                 },

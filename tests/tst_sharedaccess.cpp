@@ -20,7 +20,6 @@
 
 #include <QAction>
 #include <QDir>
-#include <QScopeGuard>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,6 +27,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableView>
@@ -49,7 +49,9 @@ constexpr int kTimeout = 60000;
 // POSIX locks this process holds on `path`'s inode, from /proc/locks.
 int locksHeld(const QString &path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return -1;
     QFile f(u"/proc/locks"_s); // not a dataset file
@@ -69,7 +71,8 @@ int locksHeld(const QString &path)
         const QList<QByteArray> dev = parts.at(5).split(':');
         if (pid != ::getpid() || dev.size() != 3 || dev.at(2) != inodeKey)
             continue;
-        if (dev.at(0).toUInt(nullptr, 16) == major(st.st_dev) && dev.at(1).toUInt(nullptr, 16) == minor(st.st_dev))
+        if (dev.at(0).toUInt(nullptr, 16) == major(st.st_dev) &&
+            dev.at(1).toUInt(nullptr, 16) == minor(st.st_dev))
             ++held;
     }
     return held;
@@ -83,7 +86,7 @@ QByteArray runCli(const QStringList &args, int *exitCode = nullptr, bool unprivi
     p.setProcessChannelMode(QProcess::SeparateChannels);
     if (unprivileged && ::geteuid() == 0)
         p.start(u"setpriv"_s, QStringList{u"--reuid=nobody"_s, u"--regid=nogroup"_s, u"--clear-groups"_s,
-                                           QStringLiteral(PAIRLENS_EXE)} +
+                                          QStringLiteral(PAIRLENS_EXE)} +
                                   args);
     else
         p.start(QStringLiteral(PAIRLENS_EXE), args);
@@ -151,7 +154,8 @@ void TstSharedAccess::cleanup()
 void TstSharedAccess::expectLocks(const char *after)
 {
     const int held = locksHeld(m_path);
-    QVERIFY2(held > 0, qPrintable(u"the process lost its locks on the dataset after %1"_s.arg(QLatin1String(after))));
+    QVERIFY2(held > 0,
+             qPrintable(u"the process lost its locks on the dataset after %1"_s.arg(QLatin1String(after))));
     // The WAL of a dataset with an open connection is never deleted (stat only, never opened).
     QVERIFY2(QFileInfo::exists(m_path + u"-wal"_s), after);
 }
@@ -197,8 +201,9 @@ void TstSharedAccess::coreConnectionsKeepTheLocks()
         const QString input = m_dir->filePath(u"in.jsonl"_s);
         QFile f(input);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(R"({"pair_id":"imported-1","natural_language_query":"How many orders?","sql_query":"SELECT count(*) FROM orders"})"
-                "\n");
+        f.write(
+            R"({"pair_id":"imported-1","natural_language_query":"How many orders?","sql_query":"SELECT count(*) FROM orders"})"
+            "\n");
         f.close();
         PairStore other(*first);
         const ImportReport r = Importer(other).importFile(input);
@@ -276,8 +281,9 @@ void TstSharedAccess::windowConnectionsKeepTheLocks()
     {
         QFile f(input);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(R"({"pair_id":"window-import-1","natural_language_query":"List users","sql_query":"SELECT * FROM users"})"
-                "\n");
+        f.write(
+            R"({"pair_id":"window-import-1","natural_language_query":"List users","sql_query":"SELECT * FROM users"})"
+            "\n");
     }
     window->importFiles({input});
     QTRY_COMPARE_WITH_TIMEOUT(PairStore(*first).count({}), qint64(kPairs + 1), kTimeout);
@@ -298,7 +304,8 @@ void TstSharedAccess::windowConnectionsKeepTheLocks()
     auto *approve = window->findChild<QAction *>(u"actionApprove"_s);
     QVERIFY(approve);
     approve->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(PairStore(*first).getByPairId(pairId)->reviewStatus == ReviewStatus::Approved, kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(PairStore(*first).getByPairId(pairId)->reviewStatus == ReviewStatus::Approved,
+                             kTimeout);
     int code = -1;
     const QByteArray listed = runCli({u"list"_s, m_path, u"--status"_s, u"approved"_s, u"--json"_s}, &code);
     QCOMPARE(code, 0);
@@ -352,8 +359,8 @@ void TstSharedAccess::readOnlyFolderOpensReadOnly()
     const QString path = folder + u"/ro.pairlens"_s;
     QVERIFY(test::makeDemoDataset(path, 50));
     QVERIFY(!QFileInfo::exists(path + u"-wal"_s)); // the last connection closed cleanly
-    const auto all = QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther | QFile::ExeOwner | QFile::ExeGroup |
-                     QFile::ExeOther;
+    const auto all = QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther | QFile::ExeOwner |
+                     QFile::ExeGroup | QFile::ExeOther;
     QVERIFY(QFile::setPermissions(m_dir->path(), all | QFile::WriteOwner));
     QVERIFY(QFile::setPermissions(folder, all));
     QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
@@ -364,7 +371,8 @@ void TstSharedAccess::readOnlyFolderOpensReadOnly()
 
     int code = -1;
     QByteArray errors;
-    const QByteArray listed = runCli({u"list"_s, path, u"--limit"_s, u"3"_s, u"--json"_s}, &code, true, &errors);
+    const QByteArray listed =
+        runCli({u"list"_s, path, u"--limit"_s, u"3"_s, u"--json"_s}, &code, true, &errors);
     QVERIFY2(code == 0, errors.constData());
     QCOMPARE(QJsonDocument::fromJson(listed).object().value(u"pairs"_s).toArray().size(), 3);
     const QByteArray stats = runCli({u"stats"_s, path, u"--json"_s}, &code, true, &errors);

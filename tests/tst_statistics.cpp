@@ -766,8 +766,9 @@ void TestStatistics::oneStateUnderWrites()
         } else {
             PairStore store(*other);
             for (int i = 0; i < kBatches; ++i) {
-                if (store.add(DemoGenerator(1000 + quint64(i), end).generate(kBatch),
-                              PairStore::AddMode::OneTransaction)
+                if (store
+                        .add(DemoGenerator(1000 + quint64(i), end).generate(kBatch),
+                             PairStore::AddMode::OneTransaction)
                         .added != kBatch)
                     writerOk = false;
             }

@@ -68,31 +68,30 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
     m_poll->start(m_pollInterval);
 }
 
-void DatasetWorker::createNew(const QString &location)
+bool DatasetWorker::removeForNew(const QString &location)
 {
     close();
     QString error;
-    if (!Dataset::removeFiles(location, &error)) {
-        OpenInfo info;
-        info.location = location;
-        info.error = error;
-        emit opened(info);
-        return;
-    }
-    open(location, Dataset::Mode::OpenOrCreate);
+    if (Dataset::removeFiles(location, &error))
+        return true;
+    OpenInfo info;
+    info.location = location;
+    info.error = error;
+    emit opened(info);
+    return false;
+}
+
+void DatasetWorker::createNew(const QString &location)
+{
+    if (removeForNew(location))
+        open(location, Dataset::Mode::OpenOrCreate);
 }
 
 void DatasetWorker::createDemo(const QString &location, int pairs)
 {
-    close();
-    QString error;
-    if (!Dataset::removeFiles(location, &error)) {
-        OpenInfo info;
-        info.location = location;
-        info.error = error;
-        emit opened(info);
+    if (!removeForNew(location))
         return;
-    }
+    QString error;
     {
         std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::OpenOrCreate, &error);
         if (!ds) {

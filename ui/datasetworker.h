@@ -153,6 +153,9 @@ signals:
     void failed(const QString &message);
 
 private:
+    // Closes the dataset and removes the file at `location` for a new one; emits opened() with the
+    // error and returns false when another program still has it open.
+    bool removeForNew(const QString &location);
     void poll();
     void updateTotals();
     QList<qint64> resolve(const Selection &selection);

@@ -382,8 +382,9 @@ void MainWindow::onOpened(const OpenInfo &info)
     m_fitPending = !m_columnsFitted;
     const QString name = QFileInfo(info.location).fileName();
     setWindowTitle(info.readOnly ? tr("%1 [read-only] – PairLens").arg(name) : tr("%1 – PairLens").arg(name));
-    const QString readOnlyText = tr("This dataset is read-only: you can browse, filter and preview it, but not "
-                                    "review, edit, import or delete.");
+    const QString readOnlyText =
+        tr("This dataset is read-only: you can browse, filter and preview it, but not "
+           "review, edit, import or delete.");
     m_readOnlyBar->setText(info.readOnlyReason.isEmpty() ? readOnlyText
                                                          : info.readOnlyReason + u' ' + readOnlyText);
     m_readOnlyBar->setVisible(info.readOnly);

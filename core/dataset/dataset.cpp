@@ -6,11 +6,11 @@
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QFile>
 #include <QUrl>
 
 #include <sqlite3.h>
@@ -119,8 +119,8 @@ std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QStri
         ds->m_readOnlyReason = QCoreApplication::translate(
             "Dataset", "The folder of this dataset is read-only, so it was opened read-only.");
     } else if (existed && !info.isWritable() && mode != Mode::ReadOnly) {
-        ds->m_readOnlyReason =
-            QCoreApplication::translate("Dataset", "You may not write to this dataset file, so it was opened read-only.");
+        ds->m_readOnlyReason = QCoreApplication::translate(
+            "Dataset", "You may not write to this dataset file, so it was opened read-only.");
     }
     if (!ds->initialise(mode, existed)) {
         *error = ds->m_error;
@@ -355,11 +355,15 @@ bool Dataset::isDatasetFile(const QString &datasetLocation, const QString &path)
 {
     if (datasetLocation.isEmpty() || path.isEmpty() || datasetLocation.startsWith(u"postgres"_s))
         return false;
-    struct stat target{};
+    struct stat target
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &target) != 0)
         return false;
     for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s, u"-journal"_s}) {
-        struct stat own{};
+        struct stat own
+        {
+        };
         if (::stat(QFile::encodeName(datasetLocation + suffix).constData(), &own) == 0 &&
             own.st_dev == target.st_dev && own.st_ino == target.st_ino)
             return true;
@@ -396,8 +400,9 @@ bool Dataset::removeFiles(const QString &location, QString *error)
     const int code = rc & 0xff;
     sqlite3_close_v2(db);
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED || (code == SQLITE_OK && mode != u"delete"_s)) {
-        *error = QCoreApplication::translate("Dataset", "%1 is in use by another program; close it there first.")
-                     .arg(location);
+        *error =
+            QCoreApplication::translate("Dataset", "%1 is in use by another program; close it there first.")
+                .arg(location);
         return false;
     }
     if (code != SQLITE_OK && code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {

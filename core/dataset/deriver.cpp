@@ -184,7 +184,8 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
                        "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         select.addBindValue(lastId);
         bool read = select.exec();
-        for (int attempt = 1; !read && isBusyError(select.lastError().text()) && attempt <= kBusyRetries; ++attempt) {
+        for (int attempt = 1; !read && isBusyError(select.lastError().text()) && attempt <= kBusyRetries;
+             ++attempt) {
             QThread::msleep(50 * attempt);
             read = select.exec();
         }
@@ -228,8 +229,8 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
                     ids.append(r.id);
             }
             return ids.isEmpty() ||
-                   schema::indexDerivedRows(db, QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact)),
-                                            e);
+                   schema::indexDerivedRows(
+                       db, QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact)), e);
         });
         if (!ok)
             return -1;
@@ -278,18 +279,19 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
                 updates.append({lastId, mask});
         }
         q.finish();
-        const bool ok = writeInChunks(db, updates.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
-            update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
-            for (qsizetype i = from; i < to; ++i) {
-                update.addBindValue(updates.at(i).second);
-                update.addBindValue(updates.at(i).first);
-                if (!update.exec()) {
-                    *e = update.lastError().text();
-                    return false;
+        const bool ok =
+            writeInChunks(db, updates.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
+                update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
+                for (qsizetype i = from; i < to; ++i) {
+                    update.addBindValue(updates.at(i).second);
+                    update.addBindValue(updates.at(i).first);
+                    if (!update.exec()) {
+                        *e = update.lastError().text();
+                        return false;
+                    }
                 }
-            }
-            return true;
-        });
+                return true;
+            });
         if (!ok)
             return -1;
         changed += updates.size();

@@ -287,7 +287,8 @@ ImportReport Importer::importFile(const QString &path, ImportFormat format, cons
     }
     if (m_store.dataset().isOwnFile(path)) {
         // Reading it would open the dataset outside SQLite, which drops this process's locks on it.
-        report.fatalError = tr("%1 is the dataset itself (or one of its files); nothing was imported.").arg(path);
+        report.fatalError =
+            tr("%1 is the dataset itself (or one of its files); nothing was imported.").arg(path);
         return report;
     }
     if (format == ImportFormat::Auto) {

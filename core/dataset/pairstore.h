@@ -160,10 +160,12 @@ private:
     bool beginWrite();
     bool addRange(const QList<Pair> &pairs, const QList<DerivedFields> &derived, qsizetype from, qsizetype to,
                   AddResult *result);
-    // Row ids matching a filter after `afterId`, ascending (for staging a large write).
-    std::optional<QList<qint64>> matchingIds(const Filter &filter, qint64 afterId, int limit, QString *error);
-    // Runs a large write (writeops.h) over the pairs matching `filter`.
+    // Row ids of `pairs p` matching a condition after `afterId`, ascending (for staging a large write).
+    std::optional<QList<qint64>> idsAfter(const QString &where, const QVariantList &bindings, qint64 afterId,
+                                          int limit, QString *error);
+    // Runs a large write (writeops.h) over the pairs matching `filter` (or a condition on `pairs p`).
     std::optional<qint64> runLarge(writeops::Op &op, const Filter &filter);
+    std::optional<qint64> runLarge(writeops::Op &op, const QString &where, const QVariantList &bindings);
     QList<Pair> runSelect(const QString &sql, const QVariantList &bindings);
 
     // The statements that read (part of) a filter in sort order, to run in turn until one fills

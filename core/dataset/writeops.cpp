@@ -3,8 +3,8 @@
 #include "dataset/writetx.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -102,8 +102,9 @@ bool applyChunk(QSqlDatabase &db, qint64 opId, Action action, const QString &val
     const QString staged = u"SELECT pair FROM write_op_rows WHERE op = ? ORDER BY pair LIMIT ?"_s;
     switch (action) {
     case Action::Delete:
-        q.prepare(u"UPDATE pairs SET deleted = 1, deleted_at = ?, delete_batch = ? WHERE deleted = 0 AND id IN ("_s +
-                  staged + u")"_s);
+        q.prepare(
+            u"UPDATE pairs SET deleted = 1, deleted_at = ?, delete_batch = ? WHERE deleted = 0 AND id IN ("_s +
+            staged + u")"_s);
         q.addBindValue(value);
         q.addBindValue(batch);
         break;
@@ -143,8 +144,8 @@ bool applyChunk(QSqlDatabase &db, qint64 opId, Action action, const QString &val
 }
 
 // Applies every staged row of a committed op. Returns the rows changed, or -1 on error.
-qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &value, qint64 batch, qint64 total,
-                const Progress &progress, QString *error)
+qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &value, qint64 batch,
+                qint64 total, const Progress &progress, QString *error)
 {
     ChunkSizer sizer;
     qint64 changed = 0, done = 0;
@@ -179,7 +180,8 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
             return std::nullopt;
         QSqlQuery q(db);
         if (op.action == Action::Delete) {
-            if (!q.exec(u"SELECT max(coalesce((SELECT max(delete_batch) FROM pairs WHERE delete_batch IS NOT NULL), 0), "
+            if (!q.exec(u"SELECT max(coalesce((SELECT max(delete_batch) FROM pairs WHERE delete_batch IS NOT "
+                        u"NULL), 0), "
                         "coalesce((SELECT max(batch) FROM write_ops WHERE action = 'delete'), 0)) + 1"_s) ||
                 !q.next()) {
                 fail(error, q);
@@ -325,8 +327,8 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
     Result r;
     r.count = staged;
     if (changed < 0)
-        qWarning("PairLens: %s will be finished when the dataset is next opened: %s", qPrintable(op.auditName),
-                 qPrintable(applyError));
+        qWarning("PairLens: %s will be finished when the dataset is next opened: %s",
+                 qPrintable(op.auditName), qPrintable(applyError));
     return r;
 }
 
@@ -361,8 +363,9 @@ int recover(QSqlDatabase &db, QString *error)
     };
     QList<Pending> pending;
     while (q.next())
-        pending.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                        q.value(4).toLongLong(), q.value(5).toString(), q.value(6).toString()});
+        pending.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                        q.value(3).toString(), q.value(4).toLongLong(), q.value(5).toString(),
+                        q.value(6).toString()});
     q.finish();
     int handled = 0;
     for (const Pending &p : pending) {
@@ -384,8 +387,9 @@ int recover(QSqlDatabase &db, QString *error)
                 if (!tx.begin(error))
                     return handled;
                 QSqlQuery d(db);
-                d.prepare(u"DELETE FROM write_op_rows WHERE op = ? AND pair IN (SELECT pair FROM write_op_rows "
-                          "WHERE op = ? ORDER BY pair LIMIT ?)"_s);
+                d.prepare(
+                    u"DELETE FROM write_op_rows WHERE op = ? AND pair IN (SELECT pair FROM write_op_rows "
+                    "WHERE op = ? ORDER BY pair LIMIT ?)"_s);
                 d.addBindValue(p.id);
                 d.addBindValue(p.id);
                 d.addBindValue(sizer.size());

@@ -50,7 +50,7 @@ using Progress = std::function<bool(qint64 done, qint64 total)>;
 
 struct Result
 {
-    qint64 count = 0;   // rows the operation changed
+    qint64 count = 0; // rows the operation changed
     bool cancelled = false;
 };
 

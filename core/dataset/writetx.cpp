@@ -78,8 +78,8 @@ void noteLockHeld(qint64 heldMs, const char *what)
         return ok ? v : -1;
     }();
     if (threshold >= 0 && heldMs >= threshold)
-        std::fprintf(stderr, "pairlens: held the write lock for %lld ms (%s)\n", static_cast<long long>(heldMs),
-                     what);
+        std::fprintf(stderr, "pairlens: held the write lock for %lld ms (%s)\n",
+                     static_cast<long long>(heldMs), what);
 }
 
 qint64 longestLockHeldMs()
@@ -89,7 +89,8 @@ qint64 longestLockHeldMs()
 
 void yieldWriteLock(qint64 heldMs)
 {
-    QThread::msleep(std::clamp<unsigned long>(static_cast<unsigned long>(std::max<qint64>(heldMs, 0)), 2, 40));
+    QThread::msleep(
+        std::clamp<unsigned long>(static_cast<unsigned long>(std::max<qint64>(heldMs, 0)), 2, 40));
 }
 
 bool isBusyError(const QString &text)

@@ -42,8 +42,7 @@ class ChunkSizer
 public:
     explicit ChunkSizer(int first = 200, int targetMs = 20, int max = 20000)
         : m_size(first), m_targetMs(targetMs), m_max(max)
-    {
-    }
+    {}
     int size() const { return m_size; }
     // Records that `rows` rows took `ms` milliseconds and picks the next size.
     void record(int rows, qint64 ms);

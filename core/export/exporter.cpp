@@ -161,8 +161,8 @@ ExportResult Exporter::run(const Progress &progress)
     for (const QString &path : std::as_const(targets)) {
         // Writing there would replace the dataset (or its WAL) with the export.
         if (m_dataset.isOwnFile(path))
-            return failed(tr("%1 is the dataset itself (or one of its files); choose another export file.")
-                              .arg(path));
+            return failed(
+                tr("%1 is the dataset itself (or one of its files); choose another export file.").arg(path));
     }
 
     const Filter filter = o.effectiveFilter();

@@ -178,8 +178,9 @@ QList<Chunk> planChunks(sqlite3 *db, const Filter &filter, int count)
     const QString from = filter.from.isValid() ? normalisedTimestamp(filter.from) : QString();
     const QString to = filter.to.isValid() ? normalisedTimestamp(filter.to) : QString();
     auto edge = [&](const char *order) {
-        QString sql = u"SELECT p.ts FROM pairs p INDEXED BY pairs_stats WHERE p.deleted = 0 AND p.query_type IS NOT NULL AND p.ts "_s +
-                      (from.isEmpty() ? u"> ?"_s : u">= ?"_s);
+        QString sql =
+            u"SELECT p.ts FROM pairs p INDEXED BY pairs_stats WHERE p.deleted = 0 AND p.query_type IS NOT NULL AND p.ts "_s +
+            (from.isEmpty() ? u"> ?"_s : u">= ?"_s);
         QVariantList b{from};
         if (!to.isEmpty()) {
             sql += u" AND p.ts <= ?"_s;

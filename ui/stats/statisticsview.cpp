@@ -312,8 +312,9 @@ void StatisticsView::saveChartAs(ChartKind kind, const QString &format)
         path += u'.' + format;
     QString error;
     if (Dataset::isDatasetFile(m_location, path)) {
-        QMessageBox::warning(this, tr("Save Chart"),
-                             tr("%1 is the dataset itself; choose another file.").arg(QDir::toNativeSeparators(path)));
+        QMessageBox::warning(
+            this, tr("Save Chart"),
+            tr("%1 is the dataset itself; choose another file.").arg(QDir::toNativeSeparators(path)));
         return;
     }
     if (!saveChart(kind, m_stats, path, QSize(1200, 720), &error))
