@@ -10,6 +10,7 @@
 #include "dataset/dataset.h"
 #include "dataset/importer.h"
 #include "dataset/pairstore.h"
+#include "dataset/writeops.h"
 #include "export/exporter.h"
 #include "exportdialog.h"
 #include "guitestutil.h"
@@ -120,6 +121,7 @@ private slots:
     void ownFilesAreRefused();
     void readOnlyFolderOpensReadOnly();
     void importAuditCountsEachTransaction();
+    void committedOperationsApplyInCommitOrder();
 
 private:
     // Fails the test when the process no longer holds a lock on the dataset.
@@ -435,6 +437,51 @@ void TstSharedAccess::importAuditCountsEachTransaction()
     QCOMPARE(detail.value(u"state"_s).toString(), u"done"_s);
     QCOMPARE(detail.value(u"records"_s).toInt(), 800);
     QCOMPARE(detail.value(u"file"_s).toString(), u"generated"_s);
+}
+
+void TstSharedAccess::committedOperationsApplyInCommitOrder()
+{
+    // A restore committed by another process that has not finished applying it (still running,
+    // or killed and not yet reaped) must take effect before a delete committed after it: the
+    // delete then trashes the pairs and nothing brings them back afterwards.
+    QString error;
+    auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    const QList<qint64> ids = store.rowIds({}, {}, 3);
+    QCOMPARE(ids.size(), 3);
+    QVERIFY(store.softDelete(rowFilter(ids.at(0)))); // trashed, then
+    QVERIFY(store.softDelete(rowFilter(ids.at(1))));
+    {
+        // ... a restore of both, committed and staged by a live process (this one) that stopped
+        // applying it.
+        QSqlQuery q(ds->db());
+        QVERIFY(q.exec(u"INSERT INTO write_ops(action, state, value, batch, owner, created_at, seq) VALUES "
+                       "('restore', 'applying', '', 0, 'this-host:1', '2026-01-01T00:00:00.000Z', "
+                       "(SELECT coalesce(max(seq), 0) + 1 FROM write_ops))"_s));
+        const qint64 op = q.lastInsertId().toLongLong();
+        for (qint64 id : {ids.at(0), ids.at(1)}) {
+            q.prepare(u"INSERT INTO write_op_rows(op, pair) VALUES (?, ?)"_s);
+            q.addBindValue(op);
+            q.addBindValue(id);
+            QVERIFY(q.exec());
+        }
+    }
+    // A delete of the same pairs, acknowledged after the restore's commit.
+    Filter both;
+    both.rowIds = {ids.at(0), ids.at(1)};
+    both.restrictToRowIds = true;
+    const auto deleted = store.softDelete(both);
+    QVERIFY2(deleted, qPrintable(store.errorString()));
+    QCOMPARE(deleted->count, qint64(2));
+    QCOMPARE(writeops::pendingCount(ds->db()), 0);
+    Filter trash;
+    trash.scope = Filter::Scope::Deleted;
+    QCOMPARE(store.count(trash), qint64(2));
+    // Reopening (recovery) changes nothing.
+    auto again = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(again, qPrintable(error));
+    QCOMPARE(PairStore(*again).count(trash), qint64(2));
 }
 
 QTEST_MAIN(TstSharedAccess)

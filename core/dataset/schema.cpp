@@ -184,7 +184,8 @@ const char *const kVersion4[] = {
         value TEXT,
         batch INTEGER,
         owner TEXT NOT NULL,
-        created_at TEXT NOT NULL
+        created_at TEXT NOT NULL,
+        seq INTEGER
     ))",
     R"(CREATE TABLE IF NOT EXISTS write_op_rows (
         op INTEGER NOT NULL,

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -62,8 +63,18 @@ bool ownerIsGone(const QString &owner, const QString &createdAt)
     const QString host = owner.left(colon);
     bool ok = false;
     const qint64 pid = owner.mid(colon + 1).toLongLong(&ok);
-    if (host == QSysInfo::machineHostName() && ok && pid > 0)
-        return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+    if (host == QSysInfo::machineHostName() && ok && pid > 0) {
+        if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
+            return true;
+        // A killed process that its parent has not reaped yet is a zombie: gone as well.
+        QFile stat(u"/proc/%1/stat"_s.arg(pid));
+        if (stat.open(QIODevice::ReadOnly)) {
+            const QByteArray line = stat.readAll();
+            const qsizetype close = line.lastIndexOf(')');
+            return close > 0 && line.size() > close + 2 && line.at(close + 2) == 'Z';
+        }
+        return false;
+    }
     // Another machine (a shared folder): give its process a day.
     const QDateTime created = QDateTime::fromString(createdAt, Qt::ISODateWithMs);
     return !created.isValid() || created.secsTo(QDateTime::currentDateTimeUtc()) > 24 * 3600;
@@ -166,11 +177,60 @@ qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &val
     return changed;
 }
 
+// Applies every committed operation in commit order (all of them, or those committed before
+// operation `beforeOp` when it is given). Ops of processes still applying them are applied too:
+// applying is idempotent chunk by chunk, and an op's effect must be in place before any later
+// op's, whoever applies it. Returns the rows changed, or -1 on error.
+qint64 applyCommitted(QSqlDatabase &db, qint64 beforeOp, QString *error)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (beforeOp > 0) {
+        q.prepare(u"SELECT id, action, value, batch FROM write_ops WHERE state = 'applying' AND id <> ? "
+                  "AND seq < (SELECT seq FROM write_ops WHERE id = ?) ORDER BY seq"_s);
+        q.addBindValue(beforeOp);
+        q.addBindValue(beforeOp);
+    } else {
+        q.prepare(u"SELECT id, action, value, batch FROM write_ops WHERE state = 'applying' ORDER BY seq"_s);
+    }
+    if (!q.exec()) {
+        fail(error, q);
+        return -1;
+    }
+    struct Committed
+    {
+        qint64 id;
+        QString action, value;
+        qint64 batch;
+    };
+    QList<Committed> ops;
+    while (q.next())
+        ops.append(
+            {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong()});
+    q.finish();
+    qint64 changed = 0;
+    for (const Committed &c : ops) {
+        const std::optional<Action> action = actionFromName(c.action);
+        if (!action)
+            continue;
+        const qint64 n = applyAll(db, c.id, *action, c.value, c.batch, 0, {}, error);
+        if (n < 0)
+            return -1;
+        changed += n;
+    }
+    return changed;
+}
+
 } // namespace
 
 std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QString *error,
                           const Progress &progress)
 {
+    // 0. Operations committed earlier come first, so that the staging below reads the state they
+    //    leave (a restore still being applied by a killed or live process, for instance).
+    if (applyCommitted(db, 0, error) < 0)
+        return std::nullopt;
+
     // 1. The op, with a new batch number for a delete (allocated under the write lock, so two
     //    processes never share one).
     qint64 opId = 0;
@@ -289,7 +349,10 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
             return std::nullopt;
         }
         QSqlQuery q(db);
-        q.prepare(u"UPDATE write_ops SET state = 'applying' WHERE id = ?"_s);
+        // seq orders committed operations: every process applies them in this order (see
+        // applyCommitted), so a later operation's effect never lands before an earlier one's.
+        q.prepare(u"UPDATE write_ops SET state = 'applying', "
+                  "seq = (SELECT coalesce(max(seq), 0) + 1 FROM write_ops) WHERE id = ?"_s);
         q.addBindValue(opId);
         QJsonObject detail = op.detail;
         if (op.action == Action::Delete)
@@ -319,9 +382,12 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
         }
     }
 
-    // 4. Applying. From here on the operation is done as far as the user is concerned.
+    // 4. Applying. From here on the operation is done as far as the user is concerned. Operations
+    //    committed before it (by processes still applying them, or killed) are applied first.
     QString applyError;
-    const qint64 changed = applyAll(db, opId, op.action, op.value, op.batch, staged, progress, &applyError);
+    qint64 changed = applyCommitted(db, opId, &applyError);
+    if (changed >= 0)
+        changed = applyAll(db, opId, op.action, op.value, op.batch, staged, progress, &applyError);
     // The operation's size is what it staged (the audit log says the same): another process's
     // open may finish chunks of it, so the rows this process changed itself can be fewer.
     Result r;
@@ -367,19 +433,17 @@ int recover(QSqlDatabase &db, QString *error)
                         q.value(3).toString(), q.value(4).toLongLong(), q.value(5).toString(),
                         q.value(6).toString()});
     q.finish();
+    // Committed operations, in commit order: this open then sees every operation that was
+    // committed before it, whether its process is alive, killed or a zombie not yet reaped.
     int handled = 0;
+    for (const Pending &p : pending)
+        handled += p.state == u"applying"_s ? 1 : 0;
+    if (handled > 0 && applyCommitted(db, 0, error) < 0)
+        return 0;
     for (const Pending &p : pending) {
-        const std::optional<Action> action = actionFromName(p.action);
-        if (!action)
+        if (p.state == u"applying"_s)
             continue;
-        if (p.state == u"applying"_s) {
-            // An op whose process is still applying it is left to that process.
-            if (!ownerIsGone(p.owner, p.createdAt))
-                continue;
-            if (applyAll(db, p.id, *action, p.value, p.batch, 0, {}, error) < 0)
-                return handled;
-            ++handled;
-        } else if (ownerIsGone(p.owner, p.createdAt)) {
+        if (ownerIsGone(p.owner, p.createdAt)) {
             // Staged by a process that died before the commit point: the operation never happened.
             ChunkSizer sizer(2000);
             while (true) {
