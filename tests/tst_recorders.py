@@ -25,6 +25,11 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = 40  # seconds for any one process; the whole test takes a few seconds
 SUMMARY_KEYS = {"inserted", "busy_retries", "max_wait_ms", "pairs_per_s"}
+# Pairs each recorder writes while the CLI loops: enough to keep them running for a second or more
+# (since format 4 a recorder writes 1,000 pairs in ~50 ms, before one CLI command ends).
+DEMO_PAIRS = 200
+CONCURRENT = 20000
+TOTAL = DEMO_PAIRS + 2 * CONCURRENT
 
 passed = 0
 failed = 0
@@ -76,9 +81,9 @@ def pair_ids(db, prefix):
 
 
 def test_concurrent(args, tmp):
-    """Both recorders at once, 1000 pairs each, while `pairlens list` and `stats` run in a loop."""
+    """Both recorders at once, CONCURRENT pairs each, while `pairlens list` and `stats` run in a loop."""
     ds = os.path.join(tmp, "shared.pairlens")
-    r = run([args.pairlens, "demo", ds, "--pairs", "200"])
+    r = run([args.pairlens, "demo", ds, "--pairs", str(DEMO_PAIRS)])
     if not check("demo dataset created", r.returncode == 0, r.stderr.strip()):
         return
     r = run([args.pairlens, "stats", ds, "--json"])
@@ -119,7 +124,8 @@ def test_concurrent(args, tmp):
     logs = {kind: os.path.join(tmp, f"{kind}.log") for kind in ("py", "cpp")}
     procs = {
         kind: subprocess.Popen(
-            recorder_cmd(kind, args, ds, "--count", "1000", "--batch", "10", "--prefix", kind, "--log", logs[kind]),
+            recorder_cmd(kind, args, ds, "--count", str(CONCURRENT), "--batch", "10", "--prefix", kind,
+                         "--log", logs[kind]),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for kind in ("py", "cpp")
     }
@@ -140,8 +146,8 @@ def test_concurrent(args, tmp):
         out, err = outputs[kind]
         s = summary_of(out)
         check(f"{kind} recorder exits 0 next to the CLI", proc.returncode == 0, err.strip())
-        check(f"{kind} recorder reports 1000 inserted",
-              s is not None and set(s) == SUMMARY_KEYS and s["inserted"] == 1000, out.strip())
+        check(f"{kind} recorder reports {CONCURRENT} inserted",
+              s is not None and set(s) == SUMMARY_KEYS and s["inserted"] == CONCURRENT, out.strip())
         if s:
             print(f"     {kind} recorder: {json.dumps(s)}")
     check("the CLI ran during the recorders", cli_during >= 2, f"{cli_during} of {cli_runs} runs")
@@ -155,20 +161,20 @@ def test_concurrent(args, tmp):
     with read_only(ds) as db:
         for kind in ("py", "cpp"):
             present = pair_ids(db, kind)
-            expected = {f"{kind}-{n}" for n in range(1000)}
-            check(f"{kind}: all 1000 pairs present once (0 lost)",
-                  len(present) == 1000 and set(present) == expected,
+            expected = {f"{kind}-{n}" for n in range(CONCURRENT)}
+            check(f"{kind}: all {CONCURRENT} pairs present once (0 lost)",
+                  len(present) == CONCURRENT and set(present) == expected,
                   f"{len(present)} rows, {len(expected - set(present))} missing")
             with open(logs[kind], encoding="utf-8") as f:
                 logged = f.read().split()
-            check(f"{kind}: the log acknowledges exactly the 1000 pairs", sorted(logged) == sorted(expected),
+            check(f"{kind}: the log acknowledges exactly the {CONCURRENT} pairs", sorted(logged) == sorted(expected),
                   f"{len(logged)} lines")
         mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         check("the dataset is still in WAL mode", mode == "wal", mode)
 
     r = run([args.pairlens, "stats", ds, "--json"])
     stats = json.loads(r.stdout) if r.returncode == 0 else {}
-    check("stats: total_pairs is 2200", stats.get("total_pairs") == 2200, str(stats.get("total_pairs")))
+    check(f"stats: total_pairs is {TOTAL}", stats.get("total_pairs") == TOTAL, str(stats.get("total_pairs")))
     check("stats: every pair analysed", stats.get("pii", {}).get("unscanned_pairs") == 0,
           str(stats.get("pii", {}).get("unscanned_pairs")))
 
@@ -201,11 +207,11 @@ def test_concurrent(args, tmp):
           f"scan: {email_pairs} pairs, expected {demo_email_pairs} demo + {email_rows} recorded; {r.stderr.strip()}")
 
     # A second run of the other sample with the same ids only skips: the inserts are idempotent.
-    r = run(recorder_cmd("cpp", args, ds, "--count", "1000", "--prefix", "py"))
+    r = run(recorder_cmd("cpp", args, ds, "--count", str(CONCURRENT), "--prefix", "py"))
     s = summary_of(r.stdout)
     check("a repeated run inserts nothing", r.returncode == 0 and s and s["inserted"] == 0, r.stdout + r.stderr)
     with read_only(ds) as db:
-        check("... and duplicates nothing", db.execute("SELECT count(*) FROM pairs").fetchone()[0] == 2200)
+        check("... and duplicates nothing", db.execute("SELECT count(*) FROM pairs").fetchone()[0] == TOTAL)
 
 
 def test_same_pairs(args, tmp):
