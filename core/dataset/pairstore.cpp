@@ -7,7 +7,6 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -176,19 +175,15 @@ bool PairStore::failQuery(const QSqlQuery &query)
     return fail(query.lastError().text());
 }
 
-bool PairStore::beginWrite()
+bool PairStore::beginWrite(WriteTransaction &tx)
 {
     m_error.clear();
     if (m_dataset.isReadOnly())
         return fail(
             QCoreApplication::translate("PairStore", "The dataset is read-only; nothing was changed."));
-    // BEGIN IMMEDIATE: take the write lock now, waiting for it through the busy timeout (see
-    // writetx.h).
-    QSqlQuery q(m_dataset.db());
-    if (!q.exec(u"BEGIN IMMEDIATE"_s))
-        return fail(QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1")
-                        .arg(q.lastError().text()));
-    m_writeHeld.start();
+    QString error;
+    if (!tx.begin(&error))
+        return fail(QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1").arg(error));
     return true;
 }
 
@@ -598,16 +593,17 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
     Q_ASSERT(pairs.size() == derived.size());
     AddResult result;
     if (mode == AddMode::OneTransaction) {
-        addRange(pairs, derived, 0, pairs.size(), &result);
+        qint64 held = 0;
+        addRange(pairs, derived, 0, pairs.size(), &result, &held);
         return result;
     }
     // In transactions of ~20 ms each (sized from the last ones), so that a large import never
     // keeps a recorder waiting for the write lock; each transaction is all-or-nothing.
     for (qsizetype from = 0; from < pairs.size();) {
         const qsizetype to = std::min<qsizetype>(pairs.size(), from + m_addSizer.size());
-        if (!addRange(pairs, derived, from, to, &result))
+        qint64 held = 0;
+        if (!addRange(pairs, derived, from, to, &result, &held))
             return result;
-        const qint64 held = m_writeHeld.elapsed();
         m_addSizer.record(int(to - from), held);
         from = to;
         yieldWriteLock(held); // also before the caller's next add()
@@ -616,13 +612,14 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
 }
 
 bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &derived, qsizetype from,
-                         qsizetype to, AddResult *result)
+                         qsizetype to, AddResult *result, qint64 *heldMs)
 {
-    if (!beginWrite()) {
+    QSqlDatabase &db = m_dataset.db();
+    WriteTransaction tx(db); // rolled back unless committed
+    if (!beginWrite(tx)) {
         result->error = m_error;
         return false;
     }
-    QSqlDatabase &db = m_dataset.db();
     QSqlQuery q(db);
     q.prepare(u"INSERT INTO pairs (pair_id, natural_language_query, sql_query, timestamp, database_type, "
               "database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask, "
@@ -634,7 +631,6 @@ bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &d
     const auto failWith = [&](const QString &message) {
         result->error = message;
         m_error = message;
-        db.rollback();
         return false;
     };
     for (qsizetype i = from; i < to; ++i) {
@@ -681,9 +677,10 @@ bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &d
         if (!a.exec())
             return failWith(a.lastError().text());
     }
-    noteLockHeld(m_writeHeld.elapsed(), "add");
-    if (!db.commit())
-        return failWith(db.lastError().text());
+    *heldMs = tx.heldMs();
+    QString commitError;
+    if (!tx.commit(&commitError))
+        return failWith(commitError);
     result->added += added;
     result->alreadyPresent += present;
     return true;
@@ -719,22 +716,22 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
     const std::optional<Pair> old = get(rowId);
     if (!old)
         return fail(QCoreApplication::translate("PairStore", "The pair no longer exists."));
-    if (!beginWrite())
-        return false;
+    // Analysed before the write lock is taken: only the update needs it.
     const DerivedFields d = m_deriver.derive(question, sql, old->timestamp);
+    WriteTransaction tx(m_dataset.db()); // rolled back unless committed
+    if (!beginWrite(tx))
+        return false;
     QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs SET natural_language_query = ?, sql_query = ?, query_type = ?, table_names = ?, "
               "pii_mask = ?, question_length = ?, sql_length = ? WHERE id = ?"_s);
     for (const QVariant &v : QVariantList{text(question), text(sql), text(d.queryType), d.tableNamesJson,
                                           d.piiMask, d.questionLength, d.sqlLength, rowId})
         q.addBindValue(v);
-    if (!q.exec()) {
-        m_dataset.db().rollback();
+    if (!q.exec())
         return failQuery(q);
-    }
     audit(u"edit"_s, 1, {{u"pair_id"_s, old->pairId}});
-    noteLockHeld(m_writeHeld.elapsed(), "edit");
-    return m_dataset.db().commit() || fail(m_dataset.db().lastError().text());
+    QString error;
+    return tx.commit(&error) || fail(error);
 }
 
 std::optional<PairStore::DeleteResult> PairStore::softDelete(const Filter &filter)

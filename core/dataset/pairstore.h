@@ -5,7 +5,6 @@
 #include "dataset/pair.h"
 #include "dataset/writetx.h"
 
-#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -157,9 +156,10 @@ public:
 private:
     bool fail(const QString &message);
     bool failQuery(const QSqlQuery &query);
-    bool beginWrite();
+    // Takes the write lock through `tx` (refused for a read-only dataset); false with errorString().
+    bool beginWrite(WriteTransaction &tx);
     bool addRange(const QList<Pair> &pairs, const QList<DerivedFields> &derived, qsizetype from, qsizetype to,
-                  AddResult *result);
+                  AddResult *result, qint64 *heldMs);
     // Row ids of `pairs p` matching a condition after `afterId`, ascending (for staging a large write).
     std::optional<QList<qint64>> idsAfter(const QString &where, const QVariantList &bindings, qint64 afterId,
                                           int limit, QString *error);
@@ -192,7 +192,6 @@ private:
     ChunkSizer m_addSizer{100};
     qint64 m_addAuditId = 0;
     QJsonObject m_addAuditDetail;
-    QElapsedTimer m_writeHeld; // since beginWrite() took the write lock
 };
 
 // What a sort orders by before the row id (every sort ends with the row id, so it is total), and the

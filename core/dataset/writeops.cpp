@@ -2,9 +2,7 @@
 
 #include "dataset/writetx.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -221,6 +219,36 @@ qint64 applyCommitted(QSqlDatabase &db, qint64 beforeOp, QString *error)
     return changed;
 }
 
+// Removes an op that never reached its commit point, with its staged rows, in short transactions.
+bool dropStaged(QSqlDatabase &db, qint64 opId, QString *error)
+{
+    ChunkSizer sizer(2000);
+    while (true) {
+        WriteTransaction tx(db);
+        if (!tx.begin(error))
+            return false;
+        QSqlQuery q(db);
+        q.prepare(u"DELETE FROM write_op_rows WHERE op = ? AND pair IN (SELECT pair FROM write_op_rows "
+                  "WHERE op = ? ORDER BY pair LIMIT ?)"_s);
+        q.addBindValue(opId);
+        q.addBindValue(opId);
+        q.addBindValue(sizer.size());
+        if (!q.exec())
+            return fail(error, q);
+        const qint64 n = q.numRowsAffected();
+        if (n == 0) {
+            q.prepare(u"DELETE FROM write_ops WHERE id = ? AND state = 'staging'"_s);
+            q.addBindValue(opId);
+            if (!q.exec())
+                return fail(error, q);
+        }
+        if (!tx.commit(error))
+            return false;
+        if (n == 0)
+            return true;
+    }
+}
+
 } // namespace
 
 std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QString *error,
@@ -268,29 +296,7 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
     const auto dropOp = [&db, opId] {
         // Best effort: a leftover staging op is dropped by recover() once this process is gone.
         QString ignored;
-        ChunkSizer sizer(2000);
-        while (true) {
-            WriteTransaction tx(db);
-            if (!tx.begin(&ignored))
-                return;
-            QSqlQuery q(db);
-            q.prepare(u"DELETE FROM write_op_rows WHERE op = ? AND pair IN (SELECT pair FROM write_op_rows "
-                      "WHERE op = ? ORDER BY pair LIMIT ?)"_s);
-            q.addBindValue(opId);
-            q.addBindValue(opId);
-            q.addBindValue(sizer.size());
-            if (!q.exec())
-                return;
-            const qint64 n = q.numRowsAffected();
-            if (n == 0) {
-                q.prepare(u"DELETE FROM write_ops WHERE id = ?"_s);
-                q.addBindValue(opId);
-                q.exec();
-            }
-            tx.commit(&ignored);
-            if (n == 0)
-                return;
-        }
+        dropStaged(db, opId, &ignored);
     };
 
     // 2. Staging: ids are read outside the lock and written in short transactions.
@@ -398,40 +404,23 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
     return r;
 }
 
-std::optional<Result> run(QSqlDatabase &db, Op &op, const QList<qint64> &rowIds, QString *error,
-                          const Progress &progress)
-{
-    QList<qint64> sorted = rowIds;
-    std::sort(sorted.begin(), sorted.end());
-    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    const IdSource source = [&sorted](qint64 afterId, int limit, QString *) -> std::optional<QList<qint64>> {
-        const auto from = std::upper_bound(sorted.cbegin(), sorted.cend(), afterId);
-        const qsizetype start = from - sorted.cbegin();
-        return sorted.mid(start, std::min<qsizetype>(limit, sorted.size() - start));
-    };
-    return run(db, op, source, error, progress);
-}
-
 int recover(QSqlDatabase &db, QString *error)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (!q.exec(u"SELECT id, action, state, value, batch, owner, created_at FROM write_ops ORDER BY id"_s)) {
+    if (!q.exec(u"SELECT id, state, owner, created_at FROM write_ops ORDER BY id"_s)) {
         fail(error, q);
         return 0;
     }
     struct Pending
     {
         qint64 id;
-        QString action, state, value;
-        qint64 batch;
-        QString owner, createdAt;
+        QString state, owner, createdAt;
     };
     QList<Pending> pending;
     while (q.next())
-        pending.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                        q.value(3).toString(), q.value(4).toLongLong(), q.value(5).toString(),
-                        q.value(6).toString()});
+        pending.append(
+            {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
     q.finish();
     // Committed operations, in commit order: this open then sees every operation that was
     // committed before it, whether its process is alive, killed or a zombie not yet reaped.
@@ -443,38 +432,10 @@ int recover(QSqlDatabase &db, QString *error)
     for (const Pending &p : pending) {
         if (p.state == u"applying"_s)
             continue;
+        // Staged by a process that died before the commit point: the operation never happened.
         if (ownerIsGone(p.owner, p.createdAt)) {
-            // Staged by a process that died before the commit point: the operation never happened.
-            ChunkSizer sizer(2000);
-            while (true) {
-                WriteTransaction tx(db);
-                if (!tx.begin(error))
-                    return handled;
-                QSqlQuery d(db);
-                d.prepare(
-                    u"DELETE FROM write_op_rows WHERE op = ? AND pair IN (SELECT pair FROM write_op_rows "
-                    "WHERE op = ? ORDER BY pair LIMIT ?)"_s);
-                d.addBindValue(p.id);
-                d.addBindValue(p.id);
-                d.addBindValue(sizer.size());
-                if (!d.exec()) {
-                    fail(error, d);
-                    return handled;
-                }
-                const qint64 n = d.numRowsAffected();
-                if (n == 0) {
-                    d.prepare(u"DELETE FROM write_ops WHERE id = ? AND state = 'staging'"_s);
-                    d.addBindValue(p.id);
-                    if (!d.exec()) {
-                        fail(error, d);
-                        return handled;
-                    }
-                }
-                if (!tx.commit(error))
-                    return handled;
-                if (n == 0)
-                    break;
-            }
+            if (!dropStaged(db, p.id, error))
+                return handled;
             ++handled;
         }
     }

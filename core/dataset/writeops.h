@@ -60,10 +60,6 @@ struct Result
 std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QString *error,
                           const Progress &progress = {});
 
-// The same for an explicit list of row ids.
-std::optional<Result> run(QSqlDatabase &db, Op &op, const QList<qint64> &rowIds, QString *error,
-                          const Progress &progress = {});
-
 // Finishes every committed operation left by a process that stopped while applying it, and drops
 // the staged rows of operations whose process died before their commit point. Cheap when there is
 // nothing to do (one read of a small table). Returns the number of operations finished or dropped.

@@ -5,7 +5,6 @@
 #include <QThread>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -63,15 +62,8 @@ void ChunkSizer::record(int rows, qint64 ms)
     m_size = std::clamp(next, 1, m_max);
 }
 
-namespace {
-std::atomic<qint64> g_longestHeld{0};
-}
-
 void noteLockHeld(qint64 heldMs, const char *what)
 {
-    qint64 seen = g_longestHeld.load(std::memory_order_relaxed);
-    while (heldMs > seen && !g_longestHeld.compare_exchange_weak(seen, heldMs, std::memory_order_relaxed)) {
-    }
     static const int threshold = [] {
         bool ok = false;
         const int v = qEnvironmentVariableIntValue("PAIRLENS_TRACE_LOCK_MS", &ok);
@@ -80,11 +72,6 @@ void noteLockHeld(qint64 heldMs, const char *what)
     if (threshold >= 0 && heldMs >= threshold)
         std::fprintf(stderr, "pairlens: held the write lock for %lld ms (%s)\n",
                      static_cast<long long>(heldMs), what);
-}
-
-qint64 longestLockHeldMs()
-{
-    return g_longestHeld.load(std::memory_order_relaxed);
 }
 
 void yieldWriteLock(qint64 heldMs)

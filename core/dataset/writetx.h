@@ -64,8 +64,6 @@ void yieldWriteLock(qint64 heldMs);
 // environment variable PAIRLENS_TRACE_LOCK_MS=N set, holds of N ms or more are reported on stderr
 // ("pairlens: held the write lock for 12 ms (delete)"), for benchmarks and field diagnosis.
 void noteLockHeld(qint64 heldMs, const char *what);
-// The longest hold this process has recorded.
-qint64 longestLockHeldMs();
 
 // True when the driver's error text is SQLite's "database is locked" / "busy" answer.
 bool isBusyError(const QString &text);
