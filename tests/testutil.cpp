@@ -9,10 +9,19 @@
 
 namespace pairlens::test {
 
-QString sharedDataFile(const QString &name)
+QString testDataFile(const QString &name)
 {
-    const QString path = QDir(QStringLiteral(PAIRLENS_SHARED_DATA)).filePath(name);
-    return QFileInfo::exists(path) ? QFileInfo(path).canonicalFilePath() : QString();
+    const QString path = QDir(QStringLiteral(PAIRLENS_TEST_DATA)).filePath(name);
+    return QFileInfo(path).isFile() ? QFileInfo(path).canonicalFilePath() : QString();
+}
+
+QByteArray missingTestDataMessage(const QString &name)
+{
+    const QString path = QDir(QStringLiteral(PAIRLENS_TEST_DATA)).filePath(name);
+    const QString message =
+        QStringLiteral("The test data file ") + QDir::toNativeSeparators(path) +
+        QStringLiteral(" is missing; it is part of the repository (see tests/data/README.md).");
+    return message.toUtf8();
 }
 
 QString tempPath(QTemporaryDir &dir, const QString &name)

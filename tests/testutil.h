@@ -6,8 +6,12 @@
 
 namespace pairlens::test {
 
-// Path of a file in ../shared/data, or an empty string when the folder is genuinely absent.
-QString sharedDataFile(const QString &name);
+// Path of a file of tests/data (real public data, see tests/data/README.md), or an empty string when
+// it is missing. Use PAIRLENS_REQUIRE_TEST_DATA in a test function: a missing file is a failure.
+QString testDataFile(const QString &name);
+
+// The sentence a test fails with when tests/data/<name> is missing.
+QByteArray missingTestDataMessage(const QString &name);
 
 // A fresh temporary folder that is removed at the end of the test.
 QString tempPath(QTemporaryDir &dir, const QString &name);
@@ -18,8 +22,9 @@ bool makeDemoDataset(const QString &path, int count, quint64 seed = 7, const QDa
 
 } // namespace pairlens::test
 
-// Skips the current test function with a clear message when ../shared/data is missing.
-#define PAIRLENS_REQUIRE_SHARED(var, name)                                                                   \
-    const QString var = pairlens::test::sharedDataFile(QStringLiteral(name));                                \
+// Declares `var` as the path of tests/data/<name>; fails the current test function, naming the
+// missing path, when the file is not there (never a skip: the data is part of the repository).
+#define PAIRLENS_REQUIRE_TEST_DATA(var, name)                                                                \
+    const QString var = pairlens::test::testDataFile(name);                                                  \
     if (var.isEmpty())                                                                                       \
-        QSKIP("../shared/data is not present beside the project; skipping the public-data test");
+        QFAIL(pairlens::test::missingTestDataMessage(name).constData());

@@ -1,6 +1,6 @@
 // The anonymizer's fast paths change no result: the pre-filter (detail::mayContainBuiltin), the
 // skipped sure losers, the per-thread memos of libphonenumber's answers and of replacements, and
-// the shared, unrebuilt outputs. Every text of ../shared/data (questions,
+// the shared, unrebuilt outputs. Every text of tests/data (questions,
 // SQL, the PII cases) and 50k demo pairs with metadata go through an Anonymizer with the fast paths
 // and one without (every detector on every text), and text, findings, masks and metadata must be
 // identical. The pre-filter is also checked on its own: where it says "nothing", the full scan
@@ -68,17 +68,20 @@ struct Corpus
 {
     QStringList texts; // questions and PII case texts
     QStringList sql;
+    QByteArray error; // why a file of tests/data could not be read
 };
 
-Corpus loadShared()
+Corpus loadTestData()
 {
     Corpus c;
     for (const QString &name : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"sede.jsonl"_s,
                                 u"bird_critic_pg.jsonl"_s, u"text2sql_data.jsonl"_s, u"pii_cases.jsonl"_s}) {
-        const QString path = test::sharedDataFile(name);
+        const QString path = test::testDataFile(name);
         QFile file(path);
-        if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
-            continue;
+        if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+            c.error = test::missingTestDataMessage(name);
+            return c;
+        }
         while (!file.atEnd()) {
             const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
             for (const QString &key : {u"question"_s, u"text"_s, u"evidence"_s}) {
@@ -158,9 +161,10 @@ void TstAnonymizerFastPath::prefilterExamples()
 
 void TstAnonymizerFastPath::prefilterNeverHidesACandidate()
 {
-    const Corpus corpus = loadShared();
-    if (corpus.texts.isEmpty())
-        QSKIP("../shared/data is not present beside the project; skipping the public-data test");
+    const Corpus corpus = loadTestData();
+    if (!corpus.error.isEmpty())
+        QFAIL(corpus.error.constData());
+    QVERIFY(!corpus.texts.isEmpty() && !corpus.sql.isEmpty());
     QStringList all = corpus.texts + corpus.sql;
     DemoGenerator gen(7);
     for (const Pair &p : gen.generate(20000))
@@ -184,9 +188,10 @@ void TstAnonymizerFastPath::prefilterNeverHidesACandidate()
 
 void TstAnonymizerFastPath::sharedDataSameResults()
 {
-    const Corpus corpus = loadShared();
-    if (corpus.texts.isEmpty())
-        QSKIP("../shared/data is not present beside the project; skipping the public-data test");
+    const Corpus corpus = loadTestData();
+    if (!corpus.error.isEmpty())
+        QFAIL(corpus.error.constData());
+    QVERIFY(!corpus.texts.isEmpty() && !corpus.sql.isEmpty());
     for (const Config &c : {config(), withCustomPattern()}) {
         const Anonymizer fast(c);
         Anonymizer full(c);

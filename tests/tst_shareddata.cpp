@@ -1,5 +1,5 @@
-// Imports the whole of ../shared/data (real public NL->SQL pairs) and checks counts, statement
-// types and table names against facts read from the files themselves.
+// Imports the whole of tests/data (real public NL->SQL pairs, subsets of ../shared/data) and checks
+// counts, statement types and table names against facts read from the files themselves.
 #include "dataset/dataset.h"
 #include "dataset/importer.h"
 #include "dataset/pairstore.h"
@@ -64,11 +64,12 @@ void TstSharedData::importsEveryFile_data()
     QTest::addColumn<QString>("file");
     QTest::addColumn<qint64>("expectedRecords");
     QTest::addColumn<bool>("selectOnly");
-    // Record counts as stated in ../shared/data/README.md.
-    QTest::newRow("spider") << u"spider.jsonl"_s << qint64(8034) << true;
-    QTest::newRow("bird_dev") << u"bird_dev.jsonl"_s << qint64(1534) << true;
-    QTest::newRow("text2sql_data") << u"text2sql_data.jsonl"_s << qint64(12194) << true;
-    QTest::newRow("sede") << u"sede.jsonl"_s << qint64(1714) << false;
+    // Record counts as stated in tests/data/README.md, counted there with `grep -c . FILE` and by
+    // `python3 tests/data/make-subsets.py --count`.
+    QTest::newRow("spider") << u"spider.jsonl"_s << qint64(1005) << true;
+    QTest::newRow("bird_dev") << u"bird_dev.jsonl"_s << qint64(307) << true;
+    QTest::newRow("text2sql_data") << u"text2sql_data.jsonl"_s << qint64(549) << true;
+    QTest::newRow("sede") << u"sede.jsonl"_s << qint64(179) << false;
     QTest::newRow("bird_critic_pg") << u"bird_critic_pg.jsonl"_s << qint64(141) << false;
 }
 
@@ -77,9 +78,7 @@ void TstSharedData::importsEveryFile()
     QFETCH(QString, file);
     QFETCH(qint64, expectedRecords);
     QFETCH(bool, selectOnly);
-    const QString path = test::sharedDataFile(file);
-    if (path.isEmpty())
-        QSKIP("../shared/data is not present beside the project");
+    PAIRLENS_REQUIRE_TEST_DATA(path, file)
     const FileFacts facts = readFacts(path);
     QCOMPARE(facts.records, expectedRecords);
 
@@ -122,9 +121,6 @@ void TstSharedData::importsEveryFile()
 
 void TstSharedData::wholeCollectionInOneDataset()
 {
-    const QString spider = test::sharedDataFile(u"spider.jsonl"_s);
-    if (spider.isEmpty())
-        QSKIP("../shared/data is not present beside the project");
     QTemporaryDir dir;
     QString error;
     auto ds = Dataset::open(dir.filePath(u"all.db"_s), Dataset::Mode::OpenOrCreate, &error);
@@ -134,15 +130,17 @@ void TstSharedData::wholeCollectionInOneDataset()
     qint64 expected = 0;
     for (const QString &f : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"text2sql_data.jsonl"_s,
                              u"sede.jsonl"_s, u"bird_critic_pg.jsonl"_s}) {
-        const QString path = test::sharedDataFile(f);
+        PAIRLENS_REQUIRE_TEST_DATA(path, f)
         expected += readFacts(path).usable;
         QVERIFY(importer.importFile(path).fatalError.isEmpty());
     }
     QCOMPARE(store.count({}), expected);
     // Re-importing everything adds nothing.
     qint64 added = 0;
-    for (const QString &f : {u"spider.jsonl"_s, u"sede.jsonl"_s})
-        added += importer.importFile(test::sharedDataFile(f)).added;
+    for (const QString &f : {u"spider.jsonl"_s, u"sede.jsonl"_s}) {
+        PAIRLENS_REQUIRE_TEST_DATA(path, f)
+        added += importer.importFile(path).added;
+    }
     QCOMPARE(added, 0);
     QCOMPARE(store.count({}), expected);
     // Filters by database name (db_id) and text search work on real data.

@@ -275,9 +275,9 @@ void TestStatistics::initTestCase()
 
 void TestStatistics::sharedDataAgainstJsonl()
 {
-    PAIRLENS_REQUIRE_SHARED(spider, "spider.jsonl")
-    PAIRLENS_REQUIRE_SHARED(sede, "sede.jsonl")
-    PAIRLENS_REQUIRE_SHARED(critic, "bird_critic_pg.jsonl")
+    PAIRLENS_REQUIRE_TEST_DATA(spider, u"spider.jsonl"_s)
+    PAIRLENS_REQUIRE_TEST_DATA(sede, u"sede.jsonl"_s)
+    PAIRLENS_REQUIRE_TEST_DATA(critic, u"bird_critic_pg.jsonl"_s)
     QString error;
     const QString path = m_dir.filePath(u"shared.db"_s);
     auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
