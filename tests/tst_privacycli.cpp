@@ -151,6 +151,7 @@ private slots:
     void scanRespectsFilter();
     void scanKeepAndCustomPatterns();
     void scanDemoDataset();
+    void scanFailOnPii();
     void scanErrors();
     void anonymizeSeedExamples();
     void anonymizeConsistency();
@@ -479,6 +480,104 @@ void TstPrivacyCli::scanDemoDataset()
         QVERIFY2(!json.contains(a), qPrintable(a));
         QVERIFY2(!text.out.contains(a), qPrintable(a));
     }
+}
+
+void TstPrivacyCli::scanFailOnPii()
+{
+    // Pairs per kind, from the records table, and the sentence part the scan says for a kind.
+    QHash<QString, int> pairs;
+    for (const Record &rec : records()) {
+        for (auto it = rec.findings.constBegin(); it != rec.findings.constEnd(); ++it)
+            pairs[it.key()] += 1;
+    }
+    auto holds = [](int n, const QString &kind) {
+        return n == 1 ? u"1 pair holds %1 values"_s.arg(kind) : u"%1 pairs hold %2 values"_s.arg(n).arg(kind);
+    };
+    const QString keepEnd = u" that an export would keep un-anonymized (operator keep).\n"_s;
+
+    // Default operators (mask): nothing would leave as it is, but PII is there.
+    Run r = run({u"scan"_s, m_pii, u"--fail-on-pii"_s});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+    QVERIFY(r.out.contains(u"Scanned 9 pairs"_s));
+    r = run({u"scan"_s, m_pii, u"--fail-on-any-pii"_s});
+    QCOMPARE(r.code, 4);
+    QVERIFY(r.out.contains(u"Scanned 9 pairs"_s)); // the report is still printed
+    QStringList all;
+    for (const QString &k : kKinds)
+        all << holds(pairs.value(k), k);
+    QCOMPARE(r.err,
+             u"pairlens scan: %1 and %2 that an export with --no-anonymize would write as they are.\n"_s.arg(
+                 all.mid(0, all.size() - 1).join(u", "_s), all.constLast()));
+    r = run({u"scan"_s, m_pii, u"--fail-on-any-pii"_s, u"--search"_s, u"orders last week"_s}); // p6: no PII
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.err.isEmpty());
+
+    // A dataset whose e-mail operator is keep, set with the real command.
+    const QString leak = m_dir.filePath(u"leak.pairlens"_s);
+    r = run({u"import"_s, leak, m_dir.filePath(u"pii.jsonl"_s)});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = run({u"privacy"_s, leak, u"--operator"_s, u"email=keep"_s});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = run({u"scan"_s, leak});
+    QCOMPARE(r.code, 0); // without the option, a report only
+    r = run({u"scan"_s, leak, u"--fail-on-pii"_s});
+    QCOMPARE(r.code, 4);
+    QVERIFY(r.out.contains(u"Scanned 9 pairs"_s));
+    QCOMPARE(r.err, u"pairlens scan: "_s + holds(pairs.value(u"email"_s), u"email"_s) + keepEnd);
+    QCOMPARE(r.err, u"pairlens scan: 3 pairs hold email values"_s + keepEnd);
+    for (const QString &original : kOriginals)
+        QVERIFY2(!r.err.contains(original, Qt::CaseInsensitive) &&
+                     !r.out.contains(original, Qt::CaseInsensitive),
+                 qPrintable(original));
+
+    // --json: the report is still one valid object on stdout, the sentence on stderr.
+    r = run({u"scan"_s, leak, u"--fail-on-pii"_s, u"--json"_s});
+    QCOMPARE(r.code, 4);
+    QJsonParseError e;
+    const QJsonObject o = QJsonDocument::fromJson(r.rawOut, &e).object();
+    QCOMPARE(e.error, QJsonParseError::NoError);
+    QCOMPARE(o.value(u"pairs_scanned"_s).toInteger(), 9);
+    QCOMPARE(o.value(u"kinds"_s).toObject().value(u"email"_s).toObject().value(u"operator"_s).toString(),
+             u"keep"_s);
+    QCOMPARE(r.err, u"pairlens scan: 3 pairs hold email values"_s + keepEnd);
+
+    // The filter decides which pairs count: p4 has no e-mail; p8 is the one crm pair with one.
+    r = run({u"scan"_s, leak, u"--fail-on-pii"_s, u"--failed-only"_s});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.err.isEmpty());
+    r = run({u"scan"_s, leak, u"--fail-on-pii"_s, u"--db-name"_s, u"crm"_s, u"--json"_s});
+    QCOMPARE(r.code, 4);
+    QCOMPARE(r.err, u"pairlens scan: 1 pair holds email values"_s + keepEnd);
+    QVERIFY(QJsonDocument::fromJson(r.rawOut).isObject());
+
+    // A custom pattern kept as it is counts too, by its name.
+    r = run({u"privacy"_s, leak, u"--add-pattern"_s, u"employee_id=EMP-\\d{5}"_s, u"--pattern-operator"_s,
+             u"keep"_s});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = run({u"scan"_s, leak, u"--fail-on-pii"_s});
+    QCOMPARE(r.code, 4);
+    QCOMPARE(r.err, u"pairlens scan: 3 pairs hold email values and 1 pair holds custom:employee_id values"_s +
+                        keepEnd);
+
+    // Every operator replaces again: exit 0; database names kept as they are never count (not PII).
+    r = run({u"privacy"_s, leak, u"--operator"_s, u"email=hash"_s, u"--operator"_s, u"database_name=keep"_s,
+             u"--add-pattern"_s, u"employee_id=EMP-\\d{5}"_s, u"--pattern-operator"_s, u"redact"_s});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = run({u"scan"_s, leak, u"--fail-on-pii"_s});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+    r = run({u"scan"_s, leak, u"--fail-on-any-pii"_s, u"--db-name"_s, u"crm"_s});
+    QCOMPARE(r.code, 4);
+    QCOMPARE(r.err,
+             u"pairlens scan: 1 pair holds email values, 1 pair holds phone values and 1 pair holds "
+             u"custom:employee_id values that an export with --no-anonymize would write as they are.\n"_s);
+
+    // Usage errors and unreadable datasets keep their codes.
+    r = run({u"scan"_s, leak, u"--fail-on-pii"_s, u"--examples"_s, u"many"_s});
+    QCOMPARE(r.code, 2);
+    r = run({u"scan"_s, m_dir.filePath(u"missing.pairlens"_s), u"--fail-on-any-pii"_s});
+    QCOMPARE(r.code, 1);
 }
 
 void TstPrivacyCli::scanErrors()

@@ -1089,6 +1089,34 @@
         <translation>pairlens scan: --examples erwartet eine Zahl von 0 bis 1000.</translation>
     </message>
     <message>
+        <source>Exit with code 4 when an export with the dataset&apos;s privacy settings would write personal data as it is (a kind or custom pattern whose operator is keep has findings).</source>
+        <translation>Mit Code 4 beenden, wenn ein Export mit den Datenschutzeinstellungen des Datensatzes personenbezogene Daten unverändert schreiben würde (eine Art oder ein eigenes Muster mit dem Operator keep hat Funde).</translation>
+    </message>
+    <message>
+        <source>Exit with code 4 when any personal data is found (for exports with --no-anonymize).</source>
+        <translation>Mit Code 4 beenden, sobald personenbezogene Daten gefunden werden (für Exporte mit --no-anonymize).</translation>
+    </message>
+    <message>
+        <source>1 pair holds %1 values</source>
+        <translation>1 Paar enthält %1-Werte</translation>
+    </message>
+    <message>
+        <source>%1 pairs hold %2 values</source>
+        <translation>%1 Paare enthalten %2-Werte</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1 und %2</translation>
+    </message>
+    <message>
+        <source>pairlens scan: %1 that an export with --no-anonymize would write as they are.</source>
+        <translation>pairlens scan: %1, die ein Export mit --no-anonymize unverändert schreiben würde.</translation>
+    </message>
+    <message>
+        <source>pairlens scan: %1 that an export would keep un-anonymized (operator keep).</source>
+        <translation>pairlens scan: %1, die ein Export nicht anonymisiert übernehmen würde (Operator keep).</translation>
+    </message>
+    <message>
         <source>scan</source>
         <translation>Scan</translation>
     </message>

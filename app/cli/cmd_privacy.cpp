@@ -165,6 +165,32 @@ public:
         }
     }
 
+    // The findings an export would write as they are, one "N pairs hold KIND values" per kind (or
+    // custom pattern) that has findings: with anyPii every kind found (an export with --no-anonymize),
+    // otherwise only those whose operator is keep. Database names are not PII (they are not scanned)
+    // and never count.
+    QStringList leaks(const privacy::Config &config, bool anyPii) const
+    {
+        QStringList parts;
+        auto add = [&](qint64 pairs, const QString &name) {
+            parts << (pairs == 1 ? tr("1 pair holds %1 values").arg(name)
+                                 : tr("%1 pairs hold %2 values").arg(pairs).arg(name));
+        };
+        for (PiiKind kind : allPiiKinds()) {
+            if (kind == PiiKind::Custom)
+                continue;
+            const Tally t = m_kinds.value(piiKindName(kind));
+            if (t.findings > 0 && (anyPii || config.operatorFor(kind) == privacy::Operator::Keep))
+                add(t.pairs, piiKindName(kind));
+        }
+        for (const privacy::CustomPattern &p : config.customPatterns) {
+            const Tally t = m_patterns.value(p.name);
+            if (t.findings > 0 && (anyPii || p.op == privacy::Operator::Keep))
+                add(t.pairs, u"custom:"_s + p.name);
+        }
+        return parts;
+    }
+
     QJsonObject toJson(const Filter &filter, const privacy::Config &config) const
     {
         QJsonObject kinds;
@@ -344,8 +370,15 @@ int runScan(const QStringList &args)
            "write them. Original values are never printed."));
     parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
     addFilterOptions(parser);
-    parser.addOptions({{u"examples"_s, tr("Examples per kind (default 3, 0 for none)."), u"N"_s, u"3"_s},
-                       {u"json"_s, tr("Print JSON (see docs/cli.md).")}});
+    parser.addOptions(
+        {{u"examples"_s, tr("Examples per kind (default 3, 0 for none)."), u"N"_s, u"3"_s},
+         {u"fail-on-pii"_s,
+          tr("Exit with code 4 when an export with the dataset's privacy settings would write "
+             "personal data as it is (a kind or custom pattern whose operator is keep has "
+             "findings).")},
+         {u"fail-on-any-pii"_s,
+          tr("Exit with code 4 when any personal data is found (for exports with --no-anonymize).")},
+         {u"json"_s, tr("Print JSON (see docs/cli.md).")}});
     if (!parseOrExplain(parser, args, 1))
         return Usage;
     Filter filter;
@@ -386,6 +419,22 @@ int runScan(const QStringList &args)
         printJson(report.toJson(filter, anonymizer.config()));
     else
         report.print(filter, anonymizer.config());
+
+    // Pipelines: the report is printed either way; one sentence on stderr says what would leak.
+    const bool anyPii = parser.isSet(u"fail-on-any-pii"_s);
+    if (anyPii || parser.isSet(u"fail-on-pii"_s)) {
+        const QStringList leaks = report.leaks(anonymizer.config(), anyPii);
+        if (!leaks.isEmpty()) {
+            QString list = leaks.constLast();
+            if (leaks.size() > 1)
+                list = tr("%1 and %2").arg(leaks.mid(0, leaks.size() - 1).join(u", "_s), list);
+            err(anyPii ? tr("pairlens scan: %1 that an export with --no-anonymize would write as they are.")
+                             .arg(list)
+                       : tr("pairlens scan: %1 that an export would keep un-anonymized (operator keep).")
+                             .arg(list));
+            return PiiLeak;
+        }
+    }
     return Ok;
 }
 

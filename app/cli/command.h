@@ -24,6 +24,7 @@ enum ExitCode
     Failure = 1,    // the operation failed (message on stderr)
     Usage = 2,      // the command line was wrong
     Incomplete = 3, // ran, but not everything succeeded (e.g. rejected import records)
+    PiiLeak = 4,    // personal data would leave un-anonymized (`scan --fail-on-pii`, `--fail-on-any-pii`)
 };
 
 } // namespace pairlens::cli
