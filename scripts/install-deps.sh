@@ -8,7 +8,7 @@ packages=(
     qt6-svg-dev libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev libqt6opengl6-dev
     libssl-dev zlib1g-dev libsqlite3-dev sqlite3 libphonenumber-dev
     xvfb xauth imagemagick fonts-dejavu-core dpkg-dev file desktop-file-utils appstream qt6-translations-l10n
-    python3 util-linux procps
+    python3 python3-yaml util-linux procps
 )
 
 missing=()
