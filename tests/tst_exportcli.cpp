@@ -27,6 +27,9 @@ private slots:
     void usageErrors_data();
     void usageErrors();
     void unwritableTargetFails();
+    void toStandardOutput();
+    void splitCannotGoToStandardOutput();
+    void interruptedExportLeavesNothing();
 
 private:
     struct Run
@@ -188,6 +191,67 @@ void TstExportCli::unwritableTargetFails()
     const Run r = run({u"export"_s, m_ds, u"-o"_s, path(u"no/such/dir/out.jsonl"_s)});
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains("does not exist"));
+}
+
+void TstExportCli::toStandardOutput()
+{
+    // -o -: the pairs are stdout, byte for byte what -o FILE writes; the summary moves to stderr;
+    // no manifest (there is no file to describe) and nothing named "-" appears.
+    const Run file = run({u"export"_s, m_ds, u"-o"_s, path(u"same.jsonl"_s), u"--format"_s, u"alpaca"_s});
+    QCOMPARE(file.code, 0);
+    const Run r = run({u"export"_s, m_ds, u"-o"_s, u"-"_s, u"--format"_s, u"alpaca"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QByteArray onDisk = read(u"same.jsonl"_s);
+    const qsizetype lines = onDisk.count('\n'); // the successful pairs (a training format)
+    QVERIFY(lines > 200 && lines < 300);
+    QCOMPARE(r.out, onDisk);
+    for (const QByteArray &line : r.out.split('\n').mid(0, lines))
+        QVERIFY(QJsonDocument::fromJson(line).object().contains(u"instruction"_s));
+    QVERIFY2(r.err.contains("Exported %1 pairs (anonymized) as alpaca to standard output"_ba.replace("%1", QByteArray::number(lines))),
+             r.err.constData());
+    QVERIFY(!QFile::exists(path(u"-"_s)));
+    QVERIFY(!QFile::exists(path(u"-.manifest.json"_s)));
+
+    // gzip and --json work too: the JSON result goes to stderr.
+    const Run gz = run({u"export"_s, m_ds, u"-o"_s, u"-"_s, u"--gzip"_s, u"--json"_s});
+    QCOMPARE(gz.code, 0);
+    QVERIFY(gz.out.startsWith("\x1f\x8b")); // the gzip magic
+    const QJsonObject summary = QJsonDocument::fromJson(gz.err).object();
+    QCOMPARE(summary[u"count"_s].toInt(), 300);
+    QCOMPARE(summary[u"manifest"_s].toString(), QString());
+}
+
+void TstExportCli::splitCannotGoToStandardOutput()
+{
+    const Run r = run({u"export"_s, m_ds, u"-o"_s, u"-"_s, u"--split"_s, u"0.9"_s});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("standard output"));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TstExportCli::interruptedExportLeavesNothing()
+{
+    // SIGTERM while a large export runs: exit status 130 (documented), no file, no manifest.
+    const QString big = path(u"big.pairlens"_s);
+    QCOMPARE(run({u"demo"_s, big, u"--pairs"_s, u"60000"_s}).code, 0);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        const QString target = path(u"cancelled-%1.jsonl"_s.arg(attempt));
+        QProcess p;
+        p.start(QStringLiteral(PAIRLENS_EXE), {u"export"_s, big, u"-o"_s, target, u"--format"_s, u"json"_s});
+        QVERIFY(p.waitForStarted());
+        QTest::qWait(150 + 100 * attempt);
+        p.terminate();
+        QVERIFY(p.waitForFinished(60000));
+        if (p.exitCode() == 0)
+            continue; // it finished before the signal; try again with the signal sooner or later
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY(p.readAllStandardError().contains("cancelled"));
+        QVERIFY(!QFile::exists(target));
+        QVERIFY(!QFile::exists(target + u".manifest.json"_s));
+        return;
+    }
+    QFAIL("every export finished before SIGTERM reached it");
 }
 
 QTEST_GUILESS_MAIN(TstExportCli)

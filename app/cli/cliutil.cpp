@@ -30,15 +30,15 @@ void err(const QString &text)
     std::fflush(stderr);
 }
 
-void printJson(const QJsonValue &value)
+void printJson(const QJsonValue &value, FILE *to)
 {
     QByteArray b;
     if (value.isObject())
         b = QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
     else if (value.isArray())
         b = QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented);
-    std::fwrite(b.constData(), 1, size_t(b.size()), stdout);
-    std::fflush(stdout);
+    std::fwrite(b.constData(), 1, size_t(b.size()), to);
+    std::fflush(to);
 }
 
 bool stderrIsTerminal()
@@ -68,7 +68,10 @@ bool parseOrExplain(QCommandLineParser &parser, const QStringList &args, int min
         return false;
     }
     if (parser.isSet(u"help"_s)) {
-        out(parser.helpText());
+        // QCommandLineParser names the program as it was started (build/app/pairlens); say pairlens.
+        QString help = parser.helpText();
+        help.replace(u"Usage: "_s + QCoreApplication::arguments().value(0) + u' ', u"Usage: pairlens "_s);
+        out(help);
         std::exit(0);
     }
     if (parser.positionalArguments().size() < minPositional + 1) {

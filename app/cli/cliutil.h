@@ -10,6 +10,7 @@
 #include <QJsonValue>
 #include <QString>
 
+#include <cstdio>
 #include <memory>
 
 namespace pairlens::cli {
@@ -17,7 +18,8 @@ namespace pairlens::cli {
 // Text output: stdout for results, stderr for messages. Always UTF-8.
 void out(const QString &text);
 void err(const QString &text);
-void printJson(const QJsonValue &value);
+// Indented JSON on stdout (or on `to`).
+void printJson(const QJsonValue &value, FILE *to = stdout);
 bool stderrIsTerminal();
 bool stdinIsTerminal();
 

@@ -71,7 +71,7 @@ int runExport(const QStringList &args)
     for (Format f : allFormats())
         formats << formatName(f);
     parser.addOptions({
-        {{u"o"_s, u"output"_s}, tr("The file to write (a .gz name compresses it)."), u"FILE"_s},
+        {{u"o"_s, u"output"_s}, tr("The file to write (a .gz name compresses it); - writes to standard output."), u"FILE"_s},
         {u"format"_s, tr("One of: %1 (default: from the file name, else jsonl).").arg(formats.join(u", "_s)),
          u"FMT"_s},
         {u"ids"_s, tr("Only these pairs (comma-separated pair_id values)."), u"ID,..."_s},
@@ -101,9 +101,11 @@ int runExport(const QStringList &args)
         return Usage;
     o.target = parser.value(u"output"_s);
     if (o.target.isEmpty()) {
-        err(tr("pairlens export: give the file to write with -o FILE."));
+        err(tr("pairlens export: give the file to write with -o FILE (-o - for standard output)."));
         return Usage;
     }
+    // With -o - the pairs are the output; the summary and the JSON result go to stderr.
+    const auto say = o.toStdout() ? err : out;
     if (parser.isSet(u"format"_s)) {
         const std::optional<Format> f = formatFromName(parser.value(u"format"_s));
         if (!f) {
@@ -164,6 +166,9 @@ int runExport(const QStringList &args)
         return Usage;
     }
 
+    // From here on Ctrl-C / SIGTERM cancel cleanly (exit 130), even while the dataset opens.
+    std::signal(SIGINT, requestCancel);
+    std::signal(SIGTERM, requestCancel);
     auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
     if (!ds)
         return Failure;
@@ -171,8 +176,6 @@ int runExport(const QStringList &args)
         err(tr("Warning: anonymization is off (--no-anonymize); the export holds the original values, "
                "including any personal data."));
 
-    std::signal(SIGINT, requestCancel);
-    std::signal(SIGTERM, requestCancel);
     ProgressBar bar(tr("Exporting"));
     const Progress progress([&bar](qint64 done, qint64 total, const QString &) { bar.update(done, total); },
                             &g_cancel);
@@ -183,7 +186,7 @@ int runExport(const QStringList &args)
 
     if (r.cancelled) {
         err(tr("Export cancelled; nothing was written."));
-        return 130;
+        return Cancelled;
     }
     if (!r.ok) {
         err(r.error);
@@ -205,24 +208,26 @@ int runExport(const QStringList &args)
                               {u"count"_s, r.count},
                               {u"duplicates"_s, r.duplicates},
                               {u"files"_s, files},
-                              {u"manifest"_s, r.manifestPath}});
+                              {u"manifest"_s, r.manifestPath}},
+                  o.toStdout() ? stderr : stdout);
         return Ok;
     }
     QStringList names;
     for (const ExportedFile &f : r.files)
-        names << u"%1 (%2)"_s.arg(QDir::toNativeSeparators(f.path)).arg(f.pairs);
+        names << u"%1 (%2)"_s.arg(o.toStdout() ? tr("standard output") : QDir::toNativeSeparators(f.path))
+                     .arg(f.pairs);
     if (r.count == 0)
-        out(tr("No pairs matched; wrote an empty %1 file: %2.")
+        say(tr("No pairs matched; wrote an empty %1 file: %2.")
                 .arg(formatName(o.format), names.join(u", "_s)));
     else
-        out(tr("Exported %1 pairs%2 as %3 to %4.")
+        say(tr("Exported %1 pairs%2 as %3 to %4.")
                 .arg(r.count)
                 .arg(o.anonymize ? tr(" (anonymized)") : tr(" (NOT anonymized)"), formatName(o.format),
                      names.join(u", "_s)));
     if (r.duplicates > 0)
-        out(tr("%1 duplicate pairs were left out.").arg(r.duplicates));
+        say(tr("%1 duplicate pairs were left out.").arg(r.duplicates));
     if (!r.manifestPath.isEmpty())
-        out(tr("Manifest: %1").arg(QDir::toNativeSeparators(r.manifestPath)));
+        say(tr("Manifest: %1").arg(QDir::toNativeSeparators(r.manifestPath)));
     return Ok;
 }
 

@@ -284,7 +284,7 @@ ExportResult Exporter::run(const Progress &progress)
 
     // The manifest is written before anything is committed, so a failure leaves nothing behind.
     std::unique_ptr<QSaveFile> manifest;
-    if (o.writeManifest) {
+    if (o.writeManifest && !o.toStdout()) {
         QJsonArray filesJson;
         for (const ExportedFile &f : std::as_const(result.files))
             filesJson.append(QJsonObject{{u"name"_s, QFileInfo(f.path).fileName()},
@@ -331,7 +331,7 @@ ExportResult Exporter::run(const Progress &progress)
     if (o.audit) {
         QJsonArray names;
         for (const ExportedFile &f : std::as_const(result.files))
-            names.append(QDir::toNativeSeparators(QFileInfo(f.path).absoluteFilePath()));
+            names.append(o.toStdout() ? u"-"_s : QDir::toNativeSeparators(QFileInfo(f.path).absoluteFilePath()));
         const QJsonObject detail{{u"format"_s, formatName(o.format)},
                                  {u"files"_s, names},
                                  {u"sha256"_s, QJsonArray::fromStringList(result.sha256s())},

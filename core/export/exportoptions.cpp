@@ -196,6 +196,8 @@ QString ExportOptions::validate() const
             .arg(formatName(format));
     if (split != 0 && !(split > 0 && split < 1))
         return tr("The split must be a fraction between 0 and 1 (e.g. 0.9).");
+    if (split != 0 && toStdout())
+        return tr("A split writes two files, so it cannot go to standard output; give -o FILE.");
     if (gzipLevel < 1 || gzipLevel > 9)
         return tr("The gzip level must be between 1 and 9.");
     if (!promptTemplate.isEmpty() && isRecordFormat(format))
@@ -216,6 +218,8 @@ Filter ExportOptions::effectiveFilter() const
 
 QStringList ExportOptions::outputPaths() const
 {
+    if (toStdout())
+        return {target};
     QString path = target;
     if (gzip && !path.endsWith(u".gz"_s, Qt::CaseInsensitive))
         path += u".gz"_s;
@@ -227,6 +231,8 @@ QStringList ExportOptions::outputPaths() const
 
 QString ExportOptions::manifestPath() const
 {
+    if (toStdout())
+        return {};
     QString path = target;
     if (gzip && !path.endsWith(u".gz"_s, Qt::CaseInsensitive))
         path += u".gz"_s;

@@ -66,7 +66,7 @@ QString defaultTemplate(Format format);
 struct ExportOptions
 {
     Format format = Format::Jsonl;
-    QString target;                      // the file to write (with --split: NAME.train.EXT and NAME.val.EXT)
+    QString target; // the file to write (with --split: NAME.train.EXT and NAME.val.EXT); "-" = stdout
     Filter filter;                       // which pairs (the selection: filter.pairIds / filter.rowIds)
     QList<Field> fields;                 // empty = all fields (jsonl, json, csv only)
     bool anonymize = true;               // anonymized by default
@@ -87,6 +87,8 @@ struct ExportOptions
     // (or the filter already asks for failed pairs).
     Filter effectiveFilter() const;
     bool compressed() const;
+    // True when the pairs go to standard output (target "-"): no temporary file, no manifest.
+    bool toStdout() const { return target == QLatin1String("-"); }
     // The files written: the target (".gz" appended when gzip is asked for and missing), or the
     // train and validation files of a split.
     QStringList outputPaths() const;

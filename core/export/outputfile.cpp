@@ -45,11 +45,18 @@ OutputFile::OutputFile(const QString &path, int gzipLevel)
     : m_path(path), m_gzipLevel(gzipLevel), m_file(path), m_state(std::make_unique<State>())
 {
     m_file.setDirectWriteFallback(false);
+    if (path == u"-"_s)
+        m_device = &m_stdout;
 }
 
 OutputFile::~OutputFile()
 {
     discard();
+}
+
+QString OutputFile::displayName() const
+{
+    return m_device == &m_stdout ? tr("standard output") : QDir::toNativeSeparators(m_path);
 }
 
 bool OutputFile::fail(const QString &message)
@@ -62,7 +69,7 @@ bool OutputFile::fail(const QString &message)
 bool OutputFile::open()
 {
     const QFileInfo dir(QFileInfo(m_path).absolutePath());
-    if (!dir.isDir())
+    if (m_device == &m_file && !dir.isDir())
         return fail(tr("Cannot write %1: the folder %2 does not exist.")
                         .arg(QDir::toNativeSeparators(m_path), QDir::toNativeSeparators(dir.filePath())));
     if (!m_state->digest || EVP_DigestInit_ex(m_state->digest.get(), EVP_sha256(), nullptr) != 1)
@@ -74,8 +81,11 @@ bool OutputFile::open()
         m_state->zlibActive = true;
         m_state->compressed.resize(kBufferSize);
     }
-    if (!m_file.open(QIODevice::WriteOnly))
-        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+    const bool opened = m_device == &m_stdout
+                            ? m_stdout.open(1, QIODevice::WriteOnly | QIODevice::Unbuffered, QFileDevice::DontCloseHandle)
+                            : m_file.open(QIODevice::WriteOnly);
+    if (!opened)
+        return fail(tr("Cannot write %1: %2").arg(displayName(), m_device->errorString()));
     m_buffer.reserve(kBufferSize + 64 * 1024);
     m_open = true;
     return true;
@@ -86,8 +96,8 @@ bool OutputFile::writeToDisk(const char *data, qsizetype size)
     if (size <= 0)
         return true;
     EVP_DigestUpdate(m_state->digest.get(), data, size_t(size));
-    if (m_file.write(data, size) != size)
-        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+    if (m_device->write(data, size) != size)
+        return fail(tr("Cannot write %1: %2").arg(displayName(), m_device->errorString()));
     m_bytesOnDisk += size;
     return true;
 }
@@ -135,8 +145,8 @@ bool OutputFile::finish()
         return true;
     if (!flushBuffer(true))
         return false;
-    if (!m_file.flush())
-        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+    if (!m_device->flush())
+        return fail(tr("Cannot write %1: %2").arg(displayName(), m_device->errorString()));
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(m_state->digest.get(), md, &len);
@@ -149,6 +159,11 @@ bool OutputFile::commit()
 {
     if (!finish())
         return false;
+    if (m_device == &m_stdout) {
+        m_stdout.close();
+        m_open = false;
+        return true;
+    }
     if (!m_file.commit())
         return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
     m_open = false;
@@ -157,7 +172,10 @@ bool OutputFile::commit()
 
 void OutputFile::discard()
 {
-    if (m_open) {
+    if (m_open && m_device == &m_stdout) {
+        m_stdout.close();
+        m_open = false;
+    } else if (m_open) {
         m_file.cancelWriting();
         m_file.commit(); // with writing cancelled this only removes the temporary file
         m_open = false;

@@ -3,9 +3,12 @@
 // One file of an export, written atomically: the bytes go to a temporary file beside the target
 // (QSaveFile) that replaces the target only on commit(), so a failure, a cancel or a kill never
 // leaves a partial file at the target and never touches an existing one. Optionally gzip-compressed
-// on the fly; the SHA-256 of the bytes on disk is computed while writing.
+// on the fly; the SHA-256 of the bytes on disk is computed while writing. The path "-" writes to
+// standard output instead, as the bytes come: nothing is atomic there, and discard() cannot take
+// back what was written.
 
 #include <QByteArray>
+#include <QFile>
 #include <QSaveFile>
 #include <QString>
 
@@ -39,6 +42,7 @@ public:
 
 private:
     bool fail(const QString &message);
+    QString displayName() const;
     bool flushBuffer(bool final);
     bool writeToDisk(const char *data, qsizetype size);
 
@@ -46,6 +50,8 @@ private:
     QString m_path;
     int m_gzipLevel;
     QSaveFile m_file;
+    QFile m_stdout;      // used instead of m_file for the path "-"
+    QFileDevice *m_device = &m_file;
     std::unique_ptr<State> m_state;
     QByteArray m_buffer;
     qint64 m_bytesOnDisk = 0;
