@@ -39,15 +39,22 @@ void printUsage()
     out(QCoreApplication::translate("main", "PairLens %1: curate natural-language to SQL training pairs.")
             .arg(QStringLiteral(PAIRLENS_VERSION)));
     out(QString());
-    out(QCoreApplication::translate("main", "Usage:"));
-    out(u"  pairlens [gui] [DATASET]                     "_s +
-        QCoreApplication::translate("main", "open the window"));
-    for (const Command &c : commands())
-        out(u"  pairlens "_s + c.synopsis);
+    out(QCoreApplication::translate(
+        "main", "Usage: pairlens COMMAND ARGUMENTS...     runs a command, with no window"));
+    out(QCoreApplication::translate("main", "       pairlens [gui] [DATASET]          opens the window"));
     out(QString());
-    out(QCoreApplication::translate("main", "FILTER: --from DATE --to DATE --successful-only --failed-only "
-                                            "--type T,... --db-type T,... --db-name N,... --search TEXT "
-                                            "--pii [KIND,...] --status S,..."));
+    out(QCoreApplication::translate("main", "Commands:"));
+    for (const Command &c : commands()) {
+        out(u"  %1 %2"_s.arg(c.name, c.usage));
+        out(u"      "_s + QCoreApplication::translate("cli", c.summary));
+    }
+    out(QString());
+    out(QCoreApplication::translate(
+        "main", "FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... "
+                "--db-name N,... --search TEXT --pii [KIND,...] --status S,..."));
+    out(QCoreApplication::translate(
+        "main", "Exit status: 0 done, 1 failed, 2 wrong command line, 3 incomplete (some records rejected), "
+                "4 personal data would leave un-anonymized (scan --fail-on-pii), 130 cancelled."));
     out(QCoreApplication::translate("main", "Run 'pairlens COMMAND --help' for the options of a command."));
 }
 

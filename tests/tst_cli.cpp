@@ -67,8 +67,18 @@ void TstCli::helpAndUsageErrors()
 {
     Run r = run({u"--help"_s});
     QCOMPARE(r.code, 0);
-    for (const QString &c : {u"demo"_s, u"import"_s, u"list"_s, u"stats"_s, u"delete"_s, u"restore"_s})
-        QVERIFY2(r.out.contains(u"pairlens "_s + c), qPrintable(c));
+    for (const QString &c : {u"demo"_s, u"import"_s, u"list"_s, u"stats"_s, u"delete"_s, u"restore"_s, u"chart"_s,
+                             u"scan"_s, u"anonymize"_s, u"export"_s, u"privacy"_s})
+        QVERIFY2(r.out.contains(u"\n  "_s + c + u' '), qPrintable(c)); // "  export DATASET -o ..."
+    QVERIFY(r.out.contains(u"Exit status: 0 done, 1 failed, 2 wrong command line"_s));
+    r = run({u"--version"_s});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith(u"pairlens "_s));
+    // A command's help names the program as users type it, not as the test started it.
+    r = run({u"export"_s, u"--help"_s});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith(u"Usage: pairlens [options] export"_s), qPrintable(r.out.left(80)));
+    QVERIFY(r.out.contains(u"standard output"_s));
     r = run({u"list"_s, u"--help"_s});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains(u"--successful-only"_s));

@@ -154,7 +154,7 @@ void TstTranslations::translatesKnownStrings_data()
     row("Export", "Cannot write %1: %2", u"%1 kann nicht geschrieben werden: %2"_s);
     row("Statistics", "Dataset statistics", u"Statistik des Datensatzes"_s);
     // cli: main.cpp and the "cli" helper of app/cli/*.cpp
-    row("main", "Usage:", u"Aufruf:"_s);
+    row("main", "Commands:", u"Befehle:"_s);
     row("cli", "Dataset file.", u"Datensatzdatei."_s);
     row("cli", "Restores deleted pairs from the trash.",
         u"Stellt gelöschte Paare aus dem Papierkorb wieder her."_s);
@@ -284,7 +284,9 @@ void TstTranslations::binarySpeaksGerman()
     QVERIFY(m_home.isValid());
     Run r = run({u"--help"_s}, u"de_DE.UTF-8"_s);
     QCOMPARE(r.code, 0);
-    QVERIFY2(r.out.contains(u"Aufruf:"_s) && r.out.contains(u"das Fenster öffnen"_s), qPrintable(r.out));
+    QVERIFY2(r.out.contains(u"Befehle:"_s) && r.out.contains(u"öffnet das Fenster"_s) &&
+                 r.out.contains(u"Holt Paare aus dem Papierkorb zurück."_s),
+             qPrintable(r.out));
 
     r = run({u"--help"_s}, u"C.UTF-8"_s); // and English without a German locale
     QCOMPARE(r.code, 0);

@@ -210,20 +210,28 @@
         <translation>%1 ist ein Ordner, keine Datensatzdatei.</translation>
     </message>
     <message>
-        <source>%1 is not a PairLens dataset (it is not an SQLite database file).</source>
-        <translation>%1 ist kein PairLens-Datensatz (es ist keine SQLite-Datenbankdatei).</translation>
-    </message>
-    <message>
         <source>Cannot create %1: the folder %2 does not exist or is not writable.</source>
         <translation>%1 kann nicht erstellt werden: Der Ordner %2 existiert nicht oder ist nicht beschreibbar.</translation>
+    </message>
+    <message>
+        <source>The folder of this dataset is read-only, so it was opened read-only.</source>
+        <translation>Der Ordner dieses Datensatzes ist schreibgeschützt, daher wurde er schreibgeschützt geöffnet.</translation>
+    </message>
+    <message>
+        <source>You may not write to this dataset file, so it was opened read-only.</source>
+        <translation>Sie dürfen diese Datensatzdatei nicht ändern, daher wurde sie schreibgeschützt geöffnet.</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <source>%1 is damaged or not a PairLens dataset: %2</source>
-        <translation>%1 ist beschädigt oder kein PairLens-Datensatz: %2</translation>
+        <source>%1 is not a PairLens dataset (it is not an SQLite database file).</source>
+        <translation>%1 ist kein PairLens-Datensatz (es ist keine SQLite-Datenbankdatei).</translation>
+    </message>
+    <message>
+        <source>%1 is damaged or cannot be read: %2</source>
+        <translation>%1 ist beschädigt oder kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 is an SQLite database, but not a PairLens dataset; PairLens leaves it untouched.</source>
@@ -257,6 +265,18 @@
         <source>The dataset is read-only.</source>
         <translation>Der Datensatz ist schreibgeschützt.</translation>
     </message>
+    <message>
+        <source>%1 is in use by another program; close it there first.</source>
+        <translation>%1 wird von einem anderen Programm verwendet; schließen Sie die Datei dort zuerst.</translation>
+    </message>
+    <message>
+        <source>Cannot replace %1: %2</source>
+        <translation>%1 kann nicht ersetzt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot replace %1.</source>
+        <translation>%1 kann nicht ersetzt werden.</translation>
+    </message>
 </context>
 <context>
     <name>DeleteCommand</name>
@@ -281,6 +301,10 @@
 </context>
 <context>
     <name>Export</name>
+    <message>
+        <source>%1 is the dataset itself (or one of its files); choose another export file.</source>
+        <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
+    </message>
     <message>
         <source>Cannot read the dataset: %1</source>
         <translation>Der Datensatz kann nicht gelesen werden: %1</translation>
@@ -334,6 +358,10 @@
         <translation>Die Aufteilung muss ein Anteil zwischen 0 und 1 sein (z. B. 0.9).</translation>
     </message>
     <message>
+        <source>A split writes two files, so it cannot go to standard output; give -o FILE.</source>
+        <translation>Eine Aufteilung schreibt zwei Dateien und kann daher nicht auf die Standardausgabe gehen; geben Sie -o DATEI an.</translation>
+    </message>
+    <message>
         <source>The gzip level must be between 1 and 9.</source>
         <translation>Die gzip-Stufe muss zwischen 1 und 9 liegen.</translation>
     </message>
@@ -344,6 +372,10 @@
     <message>
         <source>A system prompt only applies to the openai-chat and anthropic-chat formats.</source>
         <translation>Ein Systemprompt gilt nur für die Formate openai-chat und anthropic-chat.</translation>
+    </message>
+    <message>
+        <source>standard output</source>
+        <translation>Standardausgabe</translation>
     </message>
     <message>
         <source>Cannot write %1: the folder %2 does not exist.</source>
@@ -425,6 +457,10 @@
         <translation>%1 existiert nicht oder ist keine Datei.</translation>
     </message>
     <message>
+        <source>%1 is the dataset itself (or one of its files); nothing was imported.</source>
+        <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); es wurde nichts importiert.</translation>
+    </message>
+    <message>
         <source>the line is not valid UTF-8</source>
         <translation>die Zeile ist kein gültiges UTF-8</translation>
     </message>
@@ -466,6 +502,10 @@
     <message>
         <source>Cannot write to the dataset: %1</source>
         <translation>In den Datensatz kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was changed.</source>
+        <translation>Abgebrochen; es wurde nichts geändert.</translation>
     </message>
     <message>
         <source>The pair no longer exists.</source>
@@ -769,6 +809,10 @@
         <translation>pairlens chart: --width und --height erwarten eine Pixelzahl zwischen 100 und 10000.</translation>
     </message>
     <message>
+        <source>pairlens chart: %1 is the dataset itself (or one of its files); choose another image file.</source>
+        <translation>pairlens chart: %1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Bilddatei.</translation>
+    </message>
+    <message>
         <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
         <translation>Verschiebt Paare in den Papierkorb (wiederherstellen mit &apos;pairlens restore&apos;). Geben Sie --id oder einen Filter an.</translation>
     </message>
@@ -805,6 +849,10 @@
         <translation>Es wurde nichts gelöscht.</translation>
     </message>
     <message>
+        <source>delete</source>
+        <translation>löschen</translation>
+    </message>
+    <message>
         <source>Cannot delete from %1: %2</source>
         <translation>Aus %1 kann nicht gelöscht werden: %2</translation>
     </message>
@@ -827,6 +875,10 @@
     <message>
         <source>pairlens restore: give either --id ID... or --all.</source>
         <translation>pairlens restore: Geben Sie entweder --id ID... oder --all an.</translation>
+    </message>
+    <message>
+        <source>restore</source>
+        <translation>wiederherstellen</translation>
     </message>
     <message>
         <source>Cannot restore in %1: %2</source>
@@ -913,8 +965,8 @@
         <translation>Exportiert die Paare, die dem Filter entsprechen, anonymisiert, sofern nicht --no-anonymize angegeben ist.</translation>
     </message>
     <message>
-        <source>The file to write (a .gz name compresses it).</source>
-        <translation>Die zu schreibende Datei (ein Name auf .gz komprimiert sie).</translation>
+        <source>The file to write (a .gz name compresses it); - writes to standard output.</source>
+        <translation>Die zu schreibende Datei (ein Name auf .gz komprimiert sie); - schreibt auf die Standardausgabe.</translation>
     </message>
     <message>
         <source>One of: %1 (default: from the file name, else jsonl).</source>
@@ -969,12 +1021,16 @@
         <translation>Das Ergebnis als JSON ausgeben (siehe docs/cli.md).</translation>
     </message>
     <message>
-        <source>pairlens export: give the file to write with -o FILE.</source>
-        <translation>pairlens export: Geben Sie die zu schreibende Datei mit -o FILE an.</translation>
+        <source>pairlens export: give the file to write with -o FILE (-o - for standard output).</source>
+        <translation>pairlens export: Geben Sie die zu schreibende Datei mit -o DATEI an (-o - für die Standardausgabe).</translation>
     </message>
     <message>
         <source>pairlens export: unknown format &quot;%1&quot; (use one of %2).</source>
         <translation>pairlens export: unbekanntes Format &quot;%1&quot; (verwenden Sie eines von %2).</translation>
+    </message>
+    <message>
+        <source>pairlens export: --id-file %1 is the dataset itself.</source>
+        <translation>pairlens export: --id-file %1 ist der Datensatz selbst.</translation>
     </message>
     <message>
         <source>pairlens export: --ids / --id-file name no pairs.</source>
@@ -1001,6 +1057,10 @@
         <translation>Warnung: %1</translation>
     </message>
     <message>
+        <source>standard output</source>
+        <translation>Standardausgabe</translation>
+    </message>
+    <message>
         <source>No pairs matched; wrote an empty %1 file: %2.</source>
         <translation>Keine passenden Paare; eine leere %1-Datei wurde geschrieben: %2.</translation>
     </message>
@@ -1023,6 +1083,14 @@
     <message>
         <source>Manifest: %1</source>
         <translation>Manifest: %1</translation>
+    </message>
+    <message>
+        <source>1 pair holds %1 values</source>
+        <translation>1 Paar enthält %1-Werte</translation>
+    </message>
+    <message>
+        <source>%1 pairs hold %2 values</source>
+        <translation>%1 Paare enthalten %2-Werte</translation>
     </message>
     <message>
         <source>Filter: %1</source>
@@ -1081,14 +1149,6 @@
         <translation>Beispiele pro Art (Standard: 3, 0 für keine).</translation>
     </message>
     <message>
-        <source>Print JSON (see docs/cli.md).</source>
-        <translation>JSON ausgeben (siehe docs/cli.md).</translation>
-    </message>
-    <message>
-        <source>pairlens scan: --examples takes a number from 0 to 1000.</source>
-        <translation>pairlens scan: --examples erwartet eine Zahl von 0 bis 1000.</translation>
-    </message>
-    <message>
         <source>Exit with code 4 when an export with the dataset&apos;s privacy settings would write personal data as it is (a kind or custom pattern whose operator is keep has findings).</source>
         <translation>Mit Code 4 beenden, wenn ein Export mit den Datenschutzeinstellungen des Datensatzes personenbezogene Daten unverändert schreiben würde (eine Art oder ein eigenes Muster mit dem Operator keep hat Funde).</translation>
     </message>
@@ -1097,12 +1157,16 @@
         <translation>Mit Code 4 beenden, sobald personenbezogene Daten gefunden werden (für Exporte mit --no-anonymize).</translation>
     </message>
     <message>
-        <source>1 pair holds %1 values</source>
-        <translation>1 Paar enthält %1-Werte</translation>
+        <source>Print JSON (see docs/cli.md).</source>
+        <translation>JSON ausgeben (siehe docs/cli.md).</translation>
     </message>
     <message>
-        <source>%1 pairs hold %2 values</source>
-        <translation>%1 Paare enthalten %2-Werte</translation>
+        <source>pairlens scan: --examples takes a number from 0 to 1000.</source>
+        <translation>pairlens scan: --examples erwartet eine Zahl von 0 bis 1000.</translation>
+    </message>
+    <message>
+        <source>scan</source>
+        <translation>Scan</translation>
     </message>
     <message>
         <source>%1 and %2</source>
@@ -1115,10 +1179,6 @@
     <message>
         <source>pairlens scan: %1 that an export would keep un-anonymized (operator keep).</source>
         <translation>pairlens scan: %1, die ein Export nicht anonymisiert übernehmen würde (Operator keep).</translation>
-    </message>
-    <message>
-        <source>scan</source>
-        <translation>Scan</translation>
     </message>
     <message>
         <source>Anonymizes text lines from stdin to stdout, one output line per input line, flushed at once. With --dataset, the dataset&apos;s key and operators are used, so a value gets the same replacement as in that dataset&apos;s exports. Without it, a random key is made for this run only: pseudonyms and hashes then differ between runs. Lines that are not valid UTF-8 are not written; each is reported on stderr with its line number and the exit code is 3.</source>
@@ -1337,10 +1397,6 @@
         <translation>%1 ist schreibgeschützt; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <source>Cannot write to %1.</source>
-        <translation>In %1 kann nicht geschrieben werden.</translation>
-    </message>
-    <message>
         <source>rescan</source>
         <translation>Erneuter Scan</translation>
     </message>
@@ -1352,6 +1408,50 @@
         <source>Custom patterns changed: PII kinds updated for %1 pairs.</source>
         <translation>Eigene Muster geändert: PII-Arten für %1 Paare aktualisiert.</translation>
     </message>
+    <message>
+        <source>Adds synthetic pairs with realistic PII; creates DATASET if missing.</source>
+        <translation>Fügt synthetische Paare mit realistischen personenbezogenen Daten hinzu; legt DATASET an, falls es fehlt.</translation>
+    </message>
+    <message>
+        <source>Adds the pairs of JSONL, JSON or CSV files; creates DATASET if missing.</source>
+        <translation>Fügt die Paare aus JSONL-, JSON- oder CSV-Dateien hinzu; legt DATASET an, falls es fehlt.</translation>
+    </message>
+    <message>
+        <source>Lists the pairs matching the filter.</source>
+        <translation>Listet die Paare auf, die zum Filter passen.</translation>
+    </message>
+    <message>
+        <source>Prints the statistics of the pairs matching the filter.</source>
+        <translation>Gibt die Statistik der Paare aus, die zum Filter passen.</translation>
+    </message>
+    <message>
+        <source>Moves pairs to the trash (restore brings them back).</source>
+        <translation>Verschiebt Paare in den Papierkorb (restore holt sie zurück).</translation>
+    </message>
+    <message>
+        <source>Brings pairs back from the trash.</source>
+        <translation>Holt Paare aus dem Papierkorb zurück.</translation>
+    </message>
+    <message>
+        <source>Draws a statistics chart to a PNG or SVG file, with no display.</source>
+        <translation>Zeichnet ein Statistikdiagramm in eine PNG- oder SVG-Datei, ohne Bildschirm.</translation>
+    </message>
+    <message>
+        <source>Reports the personal data in the pairs; examples are shown anonymized.</source>
+        <translation>Berichtet die personenbezogenen Daten in den Paaren; Beispiele werden anonymisiert gezeigt.</translation>
+    </message>
+    <message>
+        <source>Anonymizes the lines of standard input to standard output.</source>
+        <translation>Anonymisiert die Zeilen der Standardeingabe auf die Standardausgabe.</translation>
+    </message>
+    <message>
+        <source>Writes the pairs matching the filter, anonymized, with a manifest.</source>
+        <translation>Schreibt die Paare, die zum Filter passen, anonymisiert und mit Manifest.</translation>
+    </message>
+    <message>
+        <source>Shows or changes the dataset&apos;s anonymization settings.</source>
+        <translation>Zeigt oder ändert die Anonymisierungseinstellungen des Datensatzes.</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1360,20 +1460,40 @@
         <translation>PairLens %1: Trainingspaare aus natürlicher Sprache und SQL kuratieren.</translation>
     </message>
     <message>
-        <source>Usage:</source>
-        <translation>Aufruf:</translation>
+        <source>Usage: pairlens COMMAND ARGUMENTS...     runs a command, with no window</source>
+        <translation>Aufruf: pairlens BEFEHL ARGUMENTE...      führt einen Befehl aus, ohne Fenster</translation>
     </message>
     <message>
-        <source>open the window</source>
-        <translation>das Fenster öffnen</translation>
+        <source>       pairlens [gui] [DATASET]          opens the window</source>
+        <translation>       pairlens [gui] [DATASET]          öffnet das Fenster</translation>
+    </message>
+    <message>
+        <source>Commands:</source>
+        <translation>Befehle:</translation>
     </message>
     <message>
         <source>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,...</source>
         <translation>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,...</translation>
     </message>
     <message>
+        <source>Exit status: 0 done, 1 failed, 2 wrong command line, 3 incomplete (some records rejected), 4 personal data would leave un-anonymized (scan --fail-on-pii), 130 cancelled.</source>
+        <translation>Rückgabewert: 0 erledigt, 1 fehlgeschlagen, 2 falsche Befehlszeile, 3 unvollständig (einige Datensätze abgelehnt), 4 personenbezogene Daten würden unanonymisiert hinausgehen (scan --fail-on-pii), 130 abgebrochen.</translation>
+    </message>
+    <message>
         <source>Run &apos;pairlens COMMAND --help&apos; for the options of a command.</source>
         <translation>&apos;pairlens COMMAND --help&apos; zeigt die Optionen eines Befehls.</translation>
+    </message>
+    <message>
+        <source>pairlens: &apos;%1&apos; is not part of PairLens %2 yet. Run &apos;pairlens --help&apos; for the commands it has.</source>
+        <translation>pairlens: »%1« gehört noch nicht zu PairLens %2. &apos;pairlens --help&apos; zeigt die vorhandenen Befehle.</translation>
+    </message>
+    <message>
+        <source>pairlens: unknown command &apos;%1&apos;. Did you mean &apos;%2&apos;? Run &apos;pairlens --help&apos; for the commands.</source>
+        <translation>pairlens: unbekannter Befehl »%1«. Meinten Sie »%2«? &apos;pairlens --help&apos; zeigt die Befehle.</translation>
+    </message>
+    <message>
+        <source>pairlens: unknown command &apos;%1&apos;. Run &apos;pairlens --help&apos; for the commands.</source>
+        <translation>pairlens: unbekannter Befehl »%1«. &apos;pairlens --help&apos; zeigt die Befehle.</translation>
     </message>
 </context>
 <context>
@@ -1915,10 +2035,6 @@
         </translation>
     </message>
     <message>
-        <source>This dataset is read-only: you can browse, filter and preview it, but not review, edit, import or delete.</source>
-        <translation>Dieser Datensatz ist schreibgeschützt: Sie können ihn durchblättern, filtern und in der Vorschau ansehen, aber nicht prüfen, bearbeiten, importieren oder löschen.</translation>
-    </message>
-    <message>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
@@ -1981,10 +2097,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Der Datensatz %1 existiert nicht.</translation>
     </message>
     <message>
-        <source>Cannot replace %1.</source>
-        <translation>%1 kann nicht ersetzt werden.</translation>
-    </message>
-    <message>
         <source>Creating the demo dataset…</source>
         <translation>Demo-Datensatz wird erstellt…</translation>
     </message>
@@ -1995,6 +2107,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>%1 [read-only] – PairLens</source>
         <translation>%1 [schreibgeschützt] – PairLens</translation>
+    </message>
+    <message>
+        <source>This dataset is read-only: you can browse, filter and preview it, but not review, edit, import or delete.</source>
+        <translation>Dieser Datensatz ist schreibgeschützt: Sie können ihn durchblättern, filtern und in der Vorschau ansehen, aber nicht prüfen, bearbeiten, importieren oder löschen.</translation>
     </message>
     <message>
         <source>The dataset was upgraded to the current format.</source>
@@ -2520,6 +2636,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Save Chart</source>
         <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>%1 is the dataset itself; choose another file.</source>
+        <translation>%1 ist der Datensatz selbst; wählen Sie eine andere Datei.</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; pairs</source>

@@ -10,7 +10,8 @@ namespace pairlens::cli {
 struct Command
 {
     QString name;
-    QString synopsis; // one line for `pairlens --help`
+    QString usage;       // the arguments, e.g. "DATASET [FILTER] [--json]"
+    const char *summary; // one sentence for `pairlens --help` (context "cli", translated when shown)
     int (*run)(const QStringList &args);
 };
 
@@ -25,6 +26,7 @@ enum ExitCode
     Usage = 2,      // the command line was wrong
     Incomplete = 3, // ran, but not everything succeeded (e.g. rejected import records)
     PiiLeak = 4,    // personal data would leave un-anonymized (`scan --fail-on-pii`, `--fail-on-any-pii`)
+    Cancelled = 130, // interrupted (Ctrl-C, SIGTERM); nothing half-written is left behind
 };
 
 } // namespace pairlens::cli

@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include <QCoreApplication>
+
 namespace pairlens::cli {
 
 int runDemo(const QStringList &args);
@@ -18,26 +20,31 @@ const QList<Command> &commands()
 {
     using namespace Qt::StringLiterals;
     static const QList<Command> all = {
-        {u"demo"_s, u"demo DATASET [--pairs N] [--seed S]     synthetic dataset with realistic PII"_s,
-         runDemo},
-        {u"import"_s,
-         u"import DATASET FILE...                 JSONL / JSON / CSV; creates DATASET if missing"_s,
+        {u"demo"_s, u"DATASET [--pairs N] [--seed S]"_s,
+         QT_TRANSLATE_NOOP("cli", "Adds synthetic pairs with realistic PII; creates DATASET if missing."), runDemo},
+        {u"import"_s, u"DATASET FILE... [--format jsonl|json|csv]"_s,
+         QT_TRANSLATE_NOOP("cli", "Adds the pairs of JSONL, JSON or CSV files; creates DATASET if missing."),
          runImport},
-        {u"list"_s, u"list DATASET [FILTER] [--limit N] [--offset N] [--json]"_s, runList},
-        {u"stats"_s, u"stats DATASET [FILTER] [--json]"_s, runStats},
-        {u"delete"_s, u"delete DATASET (--id ID... | FILTER) [--yes]"_s, runDelete},
-        {u"restore"_s, u"restore DATASET (--id ID... | --all)"_s, runRestore},
-        {u"chart"_s, u"chart DATASET --kind KIND -o FILE.png|.svg [--width W --height H] [FILTER]"_s,
-         runChart},
-        {u"scan"_s, u"scan DATASET [FILTER] [--examples N] [--json]   PII report, examples shown masked"_s,
+        {u"list"_s, u"DATASET [FILTER] [--limit N] [--offset N] [--json]"_s,
+         QT_TRANSLATE_NOOP("cli", "Lists the pairs matching the filter."), runList},
+        {u"stats"_s, u"DATASET [FILTER] [--json]"_s,
+         QT_TRANSLATE_NOOP("cli", "Prints the statistics of the pairs matching the filter."), runStats},
+        {u"delete"_s, u"DATASET (--id ID... | FILTER) [--yes]"_s,
+         QT_TRANSLATE_NOOP("cli", "Moves pairs to the trash (restore brings them back)."), runDelete},
+        {u"restore"_s, u"DATASET (--id ID... | --all)"_s,
+         QT_TRANSLATE_NOOP("cli", "Brings pairs back from the trash."), runRestore},
+        {u"chart"_s, u"DATASET --kind KIND -o FILE.png|.svg [--width W --height H] [FILTER]"_s,
+         QT_TRANSLATE_NOOP("cli", "Draws a statistics chart to a PNG or SVG file, with no display."), runChart},
+        {u"scan"_s, u"DATASET [FILTER] [--examples N] [--json] [--fail-on-pii]"_s,
+         QT_TRANSLATE_NOOP("cli", "Reports the personal data in the pairs; examples are shown anonymized."),
          runScan},
-        {u"anonymize"_s,
-         u"anonymize [--dataset DATASET] [--sql] [--json]   stdin lines -> anonymized stdout"_s,
-         runAnonymize},
-        {u"export"_s, u"export DATASET -o FILE --format FMT [FILTER] [OPTIONS]"_s, runExport},
-        {u"privacy"_s,
-         u"privacy DATASET [--operator KIND=OP] [--add-pattern NAME=REGEX] [--remove-pattern NAME]"_s,
-         runPrivacy},
+        {u"anonymize"_s, u"[--dataset DATASET] [--sql] [--json]"_s,
+         QT_TRANSLATE_NOOP("cli", "Anonymizes the lines of standard input to standard output."), runAnonymize},
+        {u"export"_s, u"DATASET -o FILE|- [--format FMT] [FILTER] [OPTIONS]"_s,
+         QT_TRANSLATE_NOOP("cli", "Writes the pairs matching the filter, anonymized, with a manifest."),
+         runExport},
+        {u"privacy"_s, u"DATASET [--operator KIND=OP] [--add-pattern NAME=REGEX] [--remove-pattern NAME]"_s,
+         QT_TRANSLATE_NOOP("cli", "Shows or changes the dataset's anonymization settings."), runPrivacy},
     };
     return all;
 }
