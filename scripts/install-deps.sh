@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages PairLens needs to build, test and run - only those missing.
+# --fresh-machine adds what scripts/check-fresh-machine.sh needs on the host (CI runs it).
 set -euo pipefail
 
 packages=(
@@ -8,8 +9,11 @@ packages=(
     qt6-svg-dev libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev libqt6opengl6-dev
     libssl-dev zlib1g-dev libsqlite3-dev sqlite3 libphonenumber-dev
     xvfb xauth imagemagick fonts-dejavu-core dpkg-dev file desktop-file-utils appstream qt6-translations-l10n
-    python3 python3-yaml util-linux procps
+    python3 python3-yaml util-linux procps lintian man-db gzip
 )
+if [ "${1:-}" = "--fresh-machine" ]; then
+    packages+=(debootstrap xdotool git ca-certificates)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
