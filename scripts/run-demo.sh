@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh pairlens # the app alone; scripts/test.sh builds the rest
 demo="${PAIRLENS_DEMO:-$HOME/pairlens-demo.pairlens}"
 if [ ! -f "$demo" ]; then
     build/app/pairlens demo "$demo" --pairs 20000
