@@ -67,8 +67,8 @@ void TstCli::helpAndUsageErrors()
 {
     Run r = run({u"--help"_s});
     QCOMPARE(r.code, 0);
-    for (const QString &c : {u"demo"_s, u"import"_s, u"list"_s, u"stats"_s, u"delete"_s, u"restore"_s, u"chart"_s,
-                             u"scan"_s, u"anonymize"_s, u"export"_s, u"privacy"_s})
+    for (const QString &c : {u"demo"_s, u"import"_s, u"list"_s, u"stats"_s, u"delete"_s, u"restore"_s,
+                             u"chart"_s, u"scan"_s, u"anonymize"_s, u"export"_s, u"privacy"_s})
         QVERIFY2(r.out.contains(u"\n  "_s + c + u' '), qPrintable(c)); // "  export DATASET -o ..."
     QVERIFY(r.out.contains(u"Exit status: 0 done, 1 failed, 2 wrong command line"_s));
     r = run({u"--version"_s});

@@ -81,9 +81,9 @@ bool OutputFile::open()
         m_state->zlibActive = true;
         m_state->compressed.resize(kBufferSize);
     }
-    const bool opened = m_device == &m_stdout
-                            ? m_stdout.open(1, QIODevice::WriteOnly | QIODevice::Unbuffered, QFileDevice::DontCloseHandle)
-                            : m_file.open(QIODevice::WriteOnly);
+    const bool opened = m_device == &m_stdout ? m_stdout.open(1, QIODevice::WriteOnly | QIODevice::Unbuffered,
+                                                              QFileDevice::DontCloseHandle)
+                                              : m_file.open(QIODevice::WriteOnly);
     if (!opened)
         return fail(tr("Cannot write %1: %2").arg(displayName(), m_device->errorString()));
     m_buffer.reserve(kBufferSize + 64 * 1024);
