@@ -207,7 +207,8 @@ void TstExportCli::toStandardOutput()
     QCOMPARE(r.out, onDisk);
     for (const QByteArray &line : r.out.split('\n').mid(0, lines))
         QVERIFY(QJsonDocument::fromJson(line).object().contains(u"instruction"_s));
-    QVERIFY2(r.err.contains("Exported %1 pairs (anonymized) as alpaca to standard output"_ba.replace("%1", QByteArray::number(lines))),
+    QVERIFY2(r.err.contains("Exported %1 pairs (anonymized) as alpaca to standard output"_ba.replace(
+                 "%1", QByteArray::number(lines))),
              r.err.constData());
     QVERIFY(!QFile::exists(path(u"-"_s)));
     QVERIFY(!QFile::exists(path(u"-.manifest.json"_s)));

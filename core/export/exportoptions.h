@@ -66,14 +66,14 @@ QString defaultTemplate(Format format);
 struct ExportOptions
 {
     Format format = Format::Jsonl;
-    QString target; // the file to write (with --split: NAME.train.EXT and NAME.val.EXT); "-" = stdout
-    Filter filter;                       // which pairs (the selection: filter.pairIds / filter.rowIds)
-    QList<Field> fields;                 // empty = all fields (jsonl, json, csv only)
-    bool anonymize = true;               // anonymized by default
-    bool gzip = false;                   // also implied by a target ending in ".gz"
-    int gzipLevel = 6;                   // zlib level 1..9
-    double split = 0;                    // 0 = no split; else the train fraction in (0, 1)
-    bool dedupe = false;                 // drop exact duplicates (normalised question + SQL), keep the first
+    QString target;        // the file to write (with --split: NAME.train.EXT and NAME.val.EXT); "-" = stdout
+    Filter filter;         // which pairs (the selection: filter.pairIds / filter.rowIds)
+    QList<Field> fields;   // empty = all fields (jsonl, json, csv only)
+    bool anonymize = true; // anonymized by default
+    bool gzip = false;     // also implied by a target ending in ".gz"
+    int gzipLevel = 6;     // zlib level 1..9
+    double split = 0;      // 0 = no split; else the train fraction in (0, 1)
+    bool dedupe = false;   // drop exact duplicates (normalised question + SQL), keep the first
     bool includeFailed = false;          // fine-tuning formats export successful pairs only unless set
     bool csvRaw = false;                 // don't neutralise spreadsheet formulas in CSV cells
     std::optional<QString> systemPrompt; // unset = default; empty = no system message
