@@ -71,7 +71,9 @@ int runExport(const QStringList &args)
     for (Format f : allFormats())
         formats << formatName(f);
     parser.addOptions({
-        {{u"o"_s, u"output"_s}, tr("The file to write (a .gz name compresses it); - writes to standard output."), u"FILE"_s},
+        {{u"o"_s, u"output"_s},
+         tr("The file to write (a .gz name compresses it); - writes to standard output."),
+         u"FILE"_s},
         {u"format"_s, tr("One of: %1 (default: from the file name, else jsonl).").arg(formats.join(u", "_s)),
          u"FMT"_s},
         {u"ids"_s, tr("Only these pairs (comma-separated pair_id values)."), u"ID,..."_s},

@@ -22,10 +22,10 @@ const Command *findCommand(const QString &name);
 enum ExitCode
 {
     Ok = 0,
-    Failure = 1,    // the operation failed (message on stderr)
-    Usage = 2,      // the command line was wrong
-    Incomplete = 3, // ran, but not everything succeeded (e.g. rejected import records)
-    PiiLeak = 4,    // personal data would leave un-anonymized (`scan --fail-on-pii`, `--fail-on-any-pii`)
+    Failure = 1,     // the operation failed (message on stderr)
+    Usage = 2,       // the command line was wrong
+    Incomplete = 3,  // ran, but not everything succeeded (e.g. rejected import records)
+    PiiLeak = 4,     // personal data would leave un-anonymized (`scan --fail-on-pii`, `--fail-on-any-pii`)
     Cancelled = 130, // interrupted (Ctrl-C, SIGTERM); nothing half-written is left behind
 };
 

@@ -331,7 +331,8 @@ ExportResult Exporter::run(const Progress &progress)
     if (o.audit) {
         QJsonArray names;
         for (const ExportedFile &f : std::as_const(result.files))
-            names.append(o.toStdout() ? u"-"_s : QDir::toNativeSeparators(QFileInfo(f.path).absoluteFilePath()));
+            names.append(o.toStdout() ? u"-"_s
+                                      : QDir::toNativeSeparators(QFileInfo(f.path).absoluteFilePath()));
         const QJsonObject detail{{u"format"_s, formatName(o.format)},
                                  {u"files"_s, names},
                                  {u"sha256"_s, QJsonArray::fromStringList(result.sha256s())},

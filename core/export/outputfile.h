@@ -50,7 +50,7 @@ private:
     QString m_path;
     int m_gzipLevel;
     QSaveFile m_file;
-    QFile m_stdout;      // used instead of m_file for the path "-"
+    QFile m_stdout; // used instead of m_file for the path "-"
     QFileDevice *m_device = &m_file;
     std::unique_ptr<State> m_state;
     QByteArray m_buffer;
