@@ -98,10 +98,10 @@ mkdir -p /tmp/.X11-unix
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >"$log/xvfb.log" 2>&1 &
 xvfb=$!
 demo_pid=
-kill_root_processes() { # DIR: every process whose root directory is DIR
+kill_root_processes() { # DIR [SIGNAL]: every process whose root directory is DIR
     local p
     for p in /proc/[0-9]*; do
-        [ "$(readlink "$p/root" 2>/dev/null)" = "$1" ] && kill -9 "${p#/proc/}" 2>/dev/null
+        [ "$(readlink "$p/root" 2>/dev/null)" = "$1" ] && kill "-${2:-KILL}" "${p#/proc/}" 2>/dev/null
     done
     return 0
 }
@@ -133,8 +133,9 @@ sleep 5 # let the table and charts fill
 title=$(DISPLAY=$display xdotool getwindowname "$window")
 import -display "$display" -window root "$work/fresh-demo.png"
 say "window title: $title; screenshot: $work/fresh-demo.png"
-DISPLAY=$display xdotool windowclose "$window" 2>/dev/null || true
+kill_root_processes "$root" TERM # the window quits as on logout
 for _ in $(seq 1 20); do kill -0 "$demo_pid" 2>/dev/null || break; sleep 0.5; done
+kill -0 "$demo_pid" 2>/dev/null && say "the window did not quit on SIGTERM; killed"
 kill_root_processes "$root"
 wait "$demo_pid" 2>/dev/null || true
 demo_pid=
