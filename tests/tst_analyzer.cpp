@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -23,6 +24,7 @@ private slots:
     void analyze();
     void sharedData_data();
     void sharedData();
+    void pgStatementsPairByPair();
 };
 
 void TstAnalyzer::typeNames()
@@ -153,71 +155,62 @@ void TstAnalyzer::analyze_data()
     row("DECLARE alone", u"DECLARE @x int = 5"_s, u"DECLARE"_s, {}, 1);
     row("DECLARE then EXEC", u"DECLARE @sql NVARCHAR(MAX) = 'SELECT 1';\nEXEC(@sql);"_s, u"OTHER"_s, {}, 2);
 
-    // --- bird_critic_pg (PostgreSQL, several statements)
-    row("pg 45 DROP first among four statements",
-        u"DROP INDEX IF EXISTS idx_trans_account_bank_type\nCREATE INDEX idx_trans_account_bank_type ON "
-        u"trans "
-        "(account_id, bank, type);\nANALYZE trans;\nSELECT trans_id FROM trans WHERE account_id IN (SELECT "
-        "account_id FROM account WHERE district_id = 18) AND bank = 'AB'"_s,
-        u"DROP"_s, {u"trans"_s, u"account"_s}, 4);
-    row("pg 71 UPDATE then SELECT",
-        u"UPDATE disp\nSET addresses = '[{\"PostCode\": null}]'\nWHERE jsonb_typeof(addresses) <> 'array'\n  "
-        u" OR "
-        "addresses = '[]';\n\nSELECT c.client_id, addr ->> 'PostCode' AS PostCode\nFROM client c\nFULL JOIN "
-        "disp d "
-        "ON c.client_id = d.client_id,\njsonb_array_elements(d.addresses) AS addr\nWHERE c.client_id = 12345;"_s,
-        u"UPDATE"_s, {u"disp"_s, u"client"_s}, 2);
-    row("pg 38 INSERT ... SELECT then SELECT",
-        u"INSERT INTO test(observation)\nSELECT jsonb_agg(s.elements)\nFROM (\n  SELECT "
-        "jsonb_array_elements(observation) FROM test\n) AS s(elements);\n\nSELECT * FROM test;"_s,
-        u"INSERT"_s, {u"test"_s}, 2);
-    row("pg 48 data-changing CTE then INSERT",
-        u"WITH j AS (INSERT INTO event (event_id) VALUES ('recAlAwtBZ0Fqbr5K') ON CONFLICT (event_id) DO "
-        u"UPDATE "
-        "SET event_id = event.event_id RETURNING xmax = 0 AS inserted, *) INSERT INTO failure (event, "
-        "member) "
-        "SELECT event_id, 'rec280Sk7o31iG0Tx' FROM j WHERE NOT inserted RETURNING *;"_s,
-        u"INSERT"_s, {u"event"_s, u"failure"_s}, 1);
-    row("pg 113 DELETE inside CTE wins",
-        u"WITH deleted_rows AS (DELETE FROM superhero WHERE id = 999 RETURNING 1) SELECT COALESCE((SELECT * "
-        "FROM deleted_rows), 0)"_s,
-        u"DELETE"_s, {u"superhero"_s}, 1);
-    row("pg 91 DROP VIEW then CREATE VIEW",
-        u"drop view findcount;\n        create or replace view findcount(season, team_count) as\n        "
-        u"select\n"
-        "            season\n        from (\n            select distinct season\n            from match\n"
-        "        ) seasons;"_s,
-        u"DROP"_s, {u"findcount"_s, u"match"_s}, 2);
-    row("pg 87 ALTER TABLE REFERENCES",
-        u"ALTER table  connected\n    DROP CONSTRAINT connected_bond_id_fkey,\n    ADD CONSTRAINT "
-        "connected_bond_id_fkey \n    FOREIGN KEY (bond_id) REFERENCES bond(bond_id) ON DELETE RESTRICT;"_s,
-        u"ALTER"_s, {u"connected"_s, u"bond"_s}, 1);
-    row("pg 15 two ALTERs",
-        u"ALTER TABLE account\n    ALTER COLUMN date\n    TYPE varchar(30) \n    USING date::varchar;\nALTER "
-        "TABLE account\n    ALTER COLUMN date\n    TYPE timestamp \n    USING date::timestamp;"_s,
-        u"ALTER"_s, {u"account"_s}, 2);
-    row("pg 13 INSERT ON CONFLICT DO UPDATE",
-        u"INSERT INTO attendance (link_to_event, attend) VALUES ('recEVTik3MlqbvLFi', 1) ON CONFLICT "
-        "(link_to_event, link_to_member) DO UPDATE SET attend = 1;"_s,
-        u"INSERT"_s, {u"attendance"_s}, 1);
-    row("pg 81 UNNEST WITH ORDINALITY",
-        u"SELECT cte.id, c.name FROM (SELECT card_order FROM decks WHERE id = 1) d  CROSS JOIN "
-        "UNNEST(d.card_order) WITH ORDINALITY cte(id, idx)  INNER JOIN cards c ON c.id = cte.id ORDER BY cte.idx;"_s,
-        u"SELECT"_s, {u"decks"_s, u"cards"_s}, 1);
-    row("pg 119 EXTRACT ... FROM",
-        u"SELECT * FROM trans WHERE EXTRACT(MONTH FROM date) = EXTRACT(MONTH FROM CURRENT_DATE) ORDER BY "
-        u"date "
-        "DESC;"_s,
-        u"SELECT"_s, {u"trans"_s}, 1);
-    row("pg 2 function body is a string, trigger ON table",
-        u"CREATE OR REPLACE FUNCTION total_loans()\n    RETURNS TRIGGER\n    AS $$\n    BEGIN \n        "
-        u"UPDATE "
-        "loan_summary SET total = 1;\n    END;\n    $$ LANGUAGE plpgsql;\nCREATE TRIGGER tr_total_loans "
-        "AFTER "
-        "UPDATE OF status ON loan FOR EACH ROW EXECUTE PROCEDURE total_loans();"_s,
-        u"CREATE"_s, {u"loan"_s}, 2);
-    row("pg 121 DO block", u"DO $$ \n    DECLARE \n        i integer; \n    BEGIN \n    END $$;"_s,
-        u"OTHER"_s, {}, 1);
+    // --- PostgreSQL (written for these tests; several statements, bodies, data-changing CTEs)
+    row("pg DROP INDEX without semicolon, first among four statements",
+        u"DROP INDEX IF EXISTS idx_payments_invoice\nCREATE INDEX idx_payments_invoice ON payments "
+        "(invoice_id, paid_at);\nANALYZE payments;\nSELECT id FROM payments WHERE invoice_id IN (SELECT id "
+        "FROM invoices WHERE customer_id = 7) AND method = 'card'"_s,
+        u"DROP"_s, {u"payments"_s, u"invoices"_s}, 4);
+    row("pg UPDATE then SELECT with a table function in the FROM list",
+        u"UPDATE profiles\nSET links = '[{\"url\": null}]'\nWHERE jsonb_typeof(links) <> 'array'\n   OR "
+        "links = '[]';\n\nSELECT u.user_id, link ->> 'url' AS url\nFROM users u\nFULL JOIN profiles p ON "
+        "u.user_id = p.user_id,\njsonb_array_elements(p.links) AS link\nWHERE u.user_id = 42;"_s,
+        u"UPDATE"_s, {u"profiles"_s, u"users"_s}, 2);
+    row("pg INSERT ... SELECT from a derived table, then SELECT",
+        u"INSERT INTO readings(batch)\nSELECT jsonb_agg(s.v)\nFROM (\n  SELECT jsonb_array_elements(batch) "
+        "FROM readings\n) AS s(v);\n\nSELECT * FROM readings;"_s,
+        u"INSERT"_s, {u"readings"_s}, 2);
+    row("pg data-changing CTE with ON CONFLICT, then INSERT",
+        u"WITH s AS (INSERT INTO signup (email) VALUES ('new@example.com') ON CONFLICT (email) DO UPDATE "
+        "SET email = signup.email RETURNING xmax = 0 AS created, *) INSERT INTO signup_log (email, note) "
+        "SELECT email, 'repeat' FROM s WHERE NOT created RETURNING *;"_s,
+        u"INSERT"_s, {u"signup"_s, u"signup_log"_s}, 1);
+    row("pg DELETE inside CTE wins",
+        u"WITH gone AS (DELETE FROM sessions WHERE id = 999 RETURNING 1) SELECT COALESCE((SELECT * FROM "
+        "gone), 0)"_s,
+        u"DELETE"_s, {u"sessions"_s}, 1);
+    row("pg DROP VIEW then CREATE VIEW, lower case",
+        u"drop view seasons_per_team;\n    create or replace view seasons_per_team(season, n) as\n    "
+        "select\n        season, count(*)\n    from (\n        select distinct season, team\n        "
+        "from fixtures\n    ) s group by season;"_s,
+        u"DROP"_s, {u"seasons_per_team"_s, u"fixtures"_s}, 2);
+    row("pg ALTER TABLE REFERENCES",
+        u"ALTER table  order_lines\n    DROP CONSTRAINT order_lines_order_id_fkey,\n    ADD CONSTRAINT "
+        "order_lines_order_id_fkey \n    FOREIGN KEY (order_id) REFERENCES orders(id) ON DELETE RESTRICT;"_s,
+        u"ALTER"_s, {u"order_lines"_s, u"orders"_s}, 1);
+    row("pg two ALTERs",
+        u"ALTER TABLE visits\n    ALTER COLUMN day\n    TYPE varchar(30) \n    USING day::varchar;\nALTER "
+        "TABLE visits\n    ALTER COLUMN day\n    TYPE timestamp \n    USING day::timestamp;"_s,
+        u"ALTER"_s, {u"visits"_s}, 2);
+    row("pg INSERT ON CONFLICT DO UPDATE",
+        u"INSERT INTO rsvp (event_id, member_id, going) VALUES (12, 7, true) ON CONFLICT (event_id, "
+        "member_id) DO UPDATE SET going = true;"_s,
+        u"INSERT"_s, {u"rsvp"_s}, 1);
+    row("pg UNNEST WITH ORDINALITY",
+        u"SELECT x.id, t.name FROM (SELECT track_ids FROM playlists WHERE id = 1) p  CROSS JOIN "
+        "UNNEST(p.track_ids) WITH ORDINALITY x(id, pos)  INNER JOIN tracks t ON t.id = x.id ORDER BY x.pos;"_s,
+        u"SELECT"_s, {u"playlists"_s, u"tracks"_s}, 1);
+    row("pg EXTRACT ... FROM",
+        u"SELECT * FROM payments WHERE EXTRACT(MONTH FROM paid_at) = EXTRACT(MONTH FROM CURRENT_DATE) "
+        "ORDER BY paid_at DESC;"_s,
+        u"SELECT"_s, {u"payments"_s}, 1);
+    row("pg function body is a string, trigger ON table",
+        u"CREATE OR REPLACE FUNCTION refresh_totals()\n    RETURNS TRIGGER\n    AS $$\n    BEGIN \n        "
+        "UPDATE order_totals SET total = 1;\n    END;\n    $$ LANGUAGE plpgsql;\nCREATE TRIGGER "
+        "tr_refresh_totals AFTER UPDATE OF status ON orders FOR EACH ROW EXECUTE PROCEDURE refresh_totals();"_s,
+        u"CREATE"_s, {u"orders"_s}, 2);
+    row("pg DO block", u"DO $$ \n    DECLARE \n        n integer; \n    BEGIN \n    END $$;"_s, u"OTHER"_s,
+        {}, 1);
 
     // --- other statement kinds
     row("INSERT SELECT", u"INSERT INTO archive SELECT * FROM logs WHERE d < 1"_s, u"INSERT"_s,
@@ -293,11 +286,15 @@ void TstAnalyzer::sharedData_data()
     // of SQL ("Top 10 of Kadi, Gujarat"), one builds its query in a string and runs EXEC(@sql). They
     // are OTHER, with no tables; every other pair's statements are SELECT (after DECLARE / WITH).
     QTest::newRow("sede") << u"sede.jsonl"_s << 179 << u"OTHER=8,SELECT=171"_s << 8 << -1;
-    // The whole file. Checked statement by statement: e.g. ALTER = pairs 3, 15, 87; DROP = 9, 45, 91;
-    // the OTHER is a DO block (121); a CTE that inserts or deletes counts as that (25, 48, 113).
-    QTest::newRow("bird_critic_pg")
-        << u"bird_critic_pg.jsonl"_s << 141
-        << u"ALTER=3,CREATE=15,DELETE=3,DROP=3,INSERT=10,OTHER=1,SELECT=98,UPDATE=8"_s << 9 << 12;
+    // pg_statements: written for PairLens (tests/data/make-pg-statements.py), every pair with the
+    // statement type, tables and statement count tallied by hand when it was written (its `expect`
+    // field, compared pair by pair in pgStatementsPairByPair()). These totals are those tallies added
+    // up by `python3 tests/data/make-pg-statements.py --count`, not anything PairLens computed.
+    QTest::newRow("pg_statements")
+        << u"pg_statements.jsonl"_s << 150
+        << u"ALTER=11,CREATE=23,DELETE=11,DROP=6,EXPLAIN=1,GRANT=1,INSERT=16,MULTIPLE=2,OTHER=3,SELECT=57,"
+           "TRUNCATE=2,UPDATE=17"_s
+        << 17 << 26;
 }
 
 void TstAnalyzer::sharedData()
@@ -349,6 +346,43 @@ void TstAnalyzer::sharedData()
     QCOMPARE(noTables, withoutTables);
     if (multiStatement >= 0)
         QCOMPARE(multi, multiStatement);
+}
+
+// Every pair of pg_statements.jsonl against the tally written with it by hand (`expect`: type, tables
+// in order of first appearance, statement count; see tests/data/make-pg-statements.py). All
+// differences are listed, with the line of the file.
+void TstAnalyzer::pgStatementsPairByPair()
+{
+    PAIRLENS_REQUIRE_TEST_DATA(path, u"pg_statements.jsonl"_s)
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QStringList differences;
+    int line = 0;
+    int pairs = 0;
+    while (!f.atEnd()) {
+        const QByteArray text = f.readLine();
+        ++line;
+        if (text.trimmed().isEmpty())
+            continue;
+        ++pairs;
+        const QJsonObject o = QJsonDocument::fromJson(text).object();
+        const QJsonObject expect = o.value(u"expect"_s).toObject();
+        QVERIFY2(!expect.isEmpty(), qPrintable(u"line %1 has no expect"_s.arg(line)));
+        QStringList tables;
+        for (const QJsonValue &v : expect.value(u"tables"_s).toArray())
+            tables << v.toString();
+        const QString type = expect.value(u"type"_s).toString();
+        const int statements = expect.value(u"statements"_s).toInt(-1);
+        const Analysis a = pairlens::sql::analyze(o.value(u"sql"_s).toString());
+        const QString got =
+            u"%1 [%2] %3"_s.arg(statementTypeName(a.type), a.tables.join(u", "_s)).arg(a.statementCount);
+        const QString want = u"%1 [%2] %3"_s.arg(type, tables.join(u", "_s)).arg(statements);
+        if (got != want)
+            differences << u"line %1 (%2): expected %3, analyzed %4"_s.arg(line).arg(
+                o.value(u"question"_s).toString(), want, got);
+    }
+    QCOMPARE(pairs, 150);
+    QVERIFY2(differences.isEmpty(), qPrintable(u"\n"_s + differences.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(TstAnalyzer)

@@ -75,7 +75,7 @@ Corpus loadTestData()
 {
     Corpus c;
     for (const QString &name : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"sede.jsonl"_s,
-                                u"bird_critic_pg.jsonl"_s, u"text2sql_data.jsonl"_s, u"pii_cases.jsonl"_s}) {
+                                u"pg_statements.jsonl"_s, u"text2sql_data.jsonl"_s, u"pii_cases.jsonl"_s}) {
         const QString path = test::testDataFile(name);
         QFile file(path);
         if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {

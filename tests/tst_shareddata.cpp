@@ -65,12 +65,12 @@ void TstSharedData::importsEveryFile_data()
     QTest::addColumn<qint64>("expectedRecords");
     QTest::addColumn<bool>("selectOnly");
     // Record counts as stated in tests/data/README.md, counted there with `grep -c . FILE` and by
-    // `python3 tests/data/make-subsets.py --count`.
+    // `python3 tests/data/make-subsets.py --count` (`make-pg-statements.py --count` for pg_statements).
     QTest::newRow("spider") << u"spider.jsonl"_s << qint64(1005) << true;
     QTest::newRow("bird_dev") << u"bird_dev.jsonl"_s << qint64(307) << true;
     QTest::newRow("text2sql_data") << u"text2sql_data.jsonl"_s << qint64(549) << true;
     QTest::newRow("sede") << u"sede.jsonl"_s << qint64(179) << false;
-    QTest::newRow("bird_critic_pg") << u"bird_critic_pg.jsonl"_s << qint64(141) << false;
+    QTest::newRow("pg_statements") << u"pg_statements.jsonl"_s << qint64(150) << false;
 }
 
 void TstSharedData::importsEveryFile()
@@ -109,8 +109,8 @@ void TstSharedData::importsEveryFile()
         QSqlQuery q(ds->db());
         QVERIFY(q.exec(u"SELECT count(*) FROM pairs WHERE table_names = '[]'"_s) && q.next());
         QCOMPARE(q.value(0).toLongLong(), 0);
-    } else if (file == u"bird_critic_pg.jsonl"_s) {
-        // The PostgreSQL issues corpus has DML and DDL as well as queries.
+    } else if (file == u"pg_statements.jsonl"_s) {
+        // The PostgreSQL pairs have DML and DDL as well as queries.
         for (const QString &t :
              {u"SELECT"_s, u"INSERT"_s, u"UPDATE"_s, u"DELETE"_s, u"CREATE"_s, u"ALTER"_s, u"DROP"_s})
             QVERIFY2(s.queryTypes.value(t) > 0, qPrintable(t));
@@ -129,7 +129,7 @@ void TstSharedData::wholeCollectionInOneDataset()
     Importer importer(store);
     qint64 expected = 0;
     for (const QString &f : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"text2sql_data.jsonl"_s,
-                             u"sede.jsonl"_s, u"bird_critic_pg.jsonl"_s}) {
+                             u"sede.jsonl"_s, u"pg_statements.jsonl"_s}) {
         PAIRLENS_REQUIRE_TEST_DATA(path, f)
         expected += readFacts(path).usable;
         QVERIFY(importer.importFile(path).fatalError.isEmpty());

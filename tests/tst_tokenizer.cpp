@@ -267,13 +267,13 @@ void TstTokenizer::sharedDataIsCoveredExactly_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("pairs");
-    // Records of the tests/data files (non-blank lines, as `python3 tests/data/make-subsets.py --count`
-    // and `grep -c . FILE` count them).
+    // Records of the tests/data files (non-blank lines, as `python3 tests/data/make-subsets.py --count`,
+    // `make-pg-statements.py --count` and `grep -c . FILE` count them).
     QTest::newRow("spider") << u"spider.jsonl"_s << 1005;
     QTest::newRow("bird_dev") << u"bird_dev.jsonl"_s << 307;
     QTest::newRow("text2sql_data") << u"text2sql_data.jsonl"_s << 549;
     QTest::newRow("sede") << u"sede.jsonl"_s << 179;
-    QTest::newRow("bird_critic_pg") << u"bird_critic_pg.jsonl"_s << 141;
+    QTest::newRow("pg_statements") << u"pg_statements.jsonl"_s << 150;
 }
 
 void TstTokenizer::sharedDataIsCoveredExactly()

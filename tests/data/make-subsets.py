@@ -6,6 +6,8 @@
     python3 tests/data/make-subsets.py --source DIR     # the full files are somewhere else
     python3 tests/data/make-subsets.py --count [DIR]    # the figures the tests expect, counted here
 
+tests/data/pg_statements.jsonl is no subset: make-pg-statements.py writes it.
+
 The selection is deterministic: fixed strides over the source lines (counted from the first line of
 the file, or of the Advising rows for text2sql_data.jsonl) plus a few required rows. Selected lines
 are copied byte for byte, in their original order; nothing inside a row is changed. The rules and
@@ -30,7 +32,6 @@ SOURCES = {
     "bird_dev.jsonl": (1534, "666dbf3dde8368c2e494b2bda2cc347edea06daa6696754d6cba5957744d359b"),
     "text2sql_data.jsonl": (12194, "8b9a286412f08611e5a7f1fddb8327068ab644dec001bbc4116f450cffb546d7"),
     "sede.jsonl": (1714, "24b1be850309208ca11416f7cb5f278cdbe8c2ae7db9d772e21548a00c80191f"),
-    "bird_critic_pg.jsonl": (141, "52044729d1b32b8834118e8fd347f4234185c3a965933a53148c0172a8d76947"),
     "pii_cases.jsonl": (1862, "a3711b00170b9b2c4b99d6bc2bb78a10414b1c79667b8cd718109ded88894885"),
 }
 
@@ -95,8 +96,8 @@ def count_figures(folder):
     for name in RULES:
         rows = [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
         print(f"{name}: {len(rows)} records")
-        if name in ("pii_cases.jsonl", "bird_critic_pg.jsonl"):
-            continue  # no SQL / whole file, checked statement by statement in tst_analyzer
+        if name == "pii_cases.jsonl":
+            continue  # no SQL
         types, no_table, several = {}, 0, 0
         for row in rows:
             sql = without_literals_and_comments(row["sql"])
@@ -118,7 +119,6 @@ RULES = {
     "bird_dev.jsonl": bird_dev,
     "text2sql_data.jsonl": text2sql_data,
     "sede.jsonl": sede,
-    "bird_critic_pg.jsonl": whole,  # whole: tst_analyzer checks every statement type of it
     "pii_cases.jsonl": whole,  # whole: tst_piicases measures precision and recall over every case
 }
 
