@@ -30,7 +30,67 @@ private slots:
     void settingsAndSecret();
     void outsideWriterSeedOnlyRowsGetDerived();
     void concurrentWriterWhileOpen();
+    void damagedPageIsReportedNotTakenForTheEnd();
+    void damagedSearchIndexIsNamed();
+    void messagesForDamageAndFullDisk();
 };
+
+namespace {
+
+// The page size of a closed dataset, the root page of one of its tables, and a page of that table
+// below its root (the middle child of the root, when the root is an interior page).
+struct TablePages
+{
+    int pageSize = 0;
+    int root = 0;
+    int child = 0;
+};
+
+TablePages tablePages(const QString &path, const QString &table)
+{
+    TablePages t;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"pages"_s);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(u"PRAGMA page_size"_s) && q.next())
+                t.pageSize = q.value(0).toInt();
+            q.prepare(u"SELECT rootpage FROM sqlite_schema WHERE name = ?"_s);
+            q.addBindValue(table);
+            if (q.exec() && q.next())
+                t.root = q.value(0).toInt();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"pages"_s);
+    t.child = t.root;
+    // SQLite's file format: an interior table page (type 5) holds its cell count at byte 3 and,
+    // from byte 12, a 2-byte pointer per cell to a cell that starts with the child's page number.
+    QFile f(path);
+    if (t.root > 1 && f.open(QIODevice::ReadOnly) && f.seek(qint64(t.root - 1) * t.pageSize)) {
+        const QByteArray page = f.read(t.pageSize);
+        auto u16 = [&](int at) { return (uchar(page.at(at)) << 8) | uchar(page.at(at + 1)); };
+        auto u32 = [&](int at) { return (u16(at) << 16) | u16(at + 2); };
+        if (page.size() == t.pageSize && page.at(0) == 5 && u16(3) > 0)
+            t.child = u32(u16(12 + 2 * (u16(3) / 2)));
+    }
+    return t;
+}
+
+// Writes garbage over one page of a closed dataset file.
+bool damagePage(const QString &path, int page, int pageSize)
+{
+    QFile f(path);
+    if (page < 1 || !f.open(QIODevice::ReadWrite) || !f.seek(qint64(page - 1) * pageSize))
+        return false;
+    QByteArray garbage;
+    while (garbage.size() < pageSize)
+        garbage += "\xDE\xAD\xBE\xEF";
+    return f.write(garbage) == pageSize;
+}
+
+} // namespace
 
 void TstDataset::createsNewDataset()
 {
@@ -344,6 +404,84 @@ void TstDataset::concurrentWriterWhileOpen()
     QCOMPARE(writeStore.add(pairs).added, 100);
     QCOMPARE(readStore.count({}), 100);
     QVERIFY(reader->dataVersion() != v0); // the reader can tell something changed
+}
+
+void TstDataset::damagedPageIsReportedNotTakenForTheEnd()
+{
+    // A damaged page of the pairs table ends a read of the pairs as if they had run out (the issue:
+    // `list` showed 117 of 1,523 pairs and exited 0). SQLite's report of the damage tells the two
+    // apart, whichever code path read the page.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"damaged.pairlens"_s);
+    QVERIFY(test::makeDemoDataset(path, 1523));
+    const TablePages pages = tablePages(path, u"pairs"_s);
+    QVERIFY2(pages.child != pages.root, "the pairs table should span more than one page");
+    QVERIFY(damagePage(path, pages.child, pages.pageSize));
+
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    QVERIFY(!ds->damageReported());
+    PairStore store(*ds);
+    const QList<Pair> read = store.page({}, {}, 5000);
+    QVERIFY(read.size() < 1523);
+    QVERIFY(ds->damageReported());
+    const QString message = ds->damageMessage();
+    QVERIFY2(message.startsWith(path + u" is damaged: "_s), qPrintable(message));
+    QVERIFY2(message.contains(u"page %1"_s.arg(pages.child)), qPrintable(message));
+    QVERIFY2(message.contains(u"restore it from a backup"_s), qPrintable(message));
+    QCOMPARE(message.count(u'\n'), 0);
+    QCOMPARE(ds->failureMessage(Dataset::Access::Read, u"Unable to fetch row"_s), message);
+
+    // A dataset opened afterwards starts with no damage reported.
+    auto other = Dataset::open(dir.filePath(u"healthy.pairlens"_s), Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY(other);
+    QVERIFY(!other->damageReported());
+    QCOMPARE(other->failureMessage(Dataset::Access::Read, u"boom"_s),
+             u"Cannot read %1: boom"_s.arg(other->location()));
+}
+
+void TstDataset::damagedSearchIndexIsNamed()
+{
+    // The issue: a damaged page of the full-text index made searches fail with "Parameter count
+    // mismatch" (the statement could not be prepared, and only its execution was checked).
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"fts.pairlens"_s);
+    QVERIFY(test::makeDemoDataset(path, 500));
+    const TablePages config = tablePages(path, u"pairs_fts_config"_s);
+    QVERIFY(damagePage(path, config.root, config.pageSize));
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(ds, qPrintable(error));
+    PairStore store(*ds);
+    QCOMPARE(store.count({}), 500); // no search: the index is not read
+    Filter search;
+    search.search = u"customers"_s;
+    QCOMPARE(store.count(search), -1);
+    QVERIFY(ds->damageReported());
+    const QString message = ds->failureMessage(Dataset::Access::Read, store.errorString());
+    QVERIFY2(message.contains(u"is damaged: its full-text search index cannot be read"_s),
+             qPrintable(message));
+    QVERIFY2(!message.contains(u"Parameter count"_s), qPrintable(message));
+}
+
+void TstDataset::messagesForDamageAndFullDisk()
+{
+    QVERIFY(Dataset::isDiskFullError(u"database or disk is full Unable to fetch row"_s));
+    QVERIFY(Dataset::isDiskFullError(u"No space left on device"_s));
+    QVERIFY(Dataset::isDamageError(u"database disk image is malformed"_s));
+    QVERIFY(!Dataset::isDamageError(u"database is locked"_s));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"x.pairlens"_s);
+    const QString full = Dataset::diskFullMessage(path);
+    QVERIFY2(full.startsWith(u"Cannot write to %1: the disk is full ("_s.arg(path)), qPrintable(full));
+    QVERIFY2(full.contains(u" free on "_s), qPrintable(full));
+    QString error;
+    auto ds = Dataset::open(path, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY(ds);
+    // (The free space of the test's disk changes as others write to it.)
+    QVERIFY(ds->failureMessage(Dataset::Access::Write, u"database or disk is full"_s)
+                .startsWith(u"Cannot write to %1: the disk is full ("_s.arg(path)));
 }
 
 QTEST_GUILESS_MAIN(TstDataset)

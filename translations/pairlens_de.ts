@@ -258,12 +258,60 @@
         <translation>%1 kann nicht als Datensatz eingerichtet werden: %2</translation>
     </message>
     <message>
+        <source>The dataset is read-only.</source>
+        <translation>Der Datensatz ist schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
         <source>Cannot write to %1: %2</source>
         <translation>In %1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <source>The dataset is read-only.</source>
-        <translation>Der Datensatz ist schreibgeschützt.</translation>
+        <source>its full-text search index</source>
+        <translation>sein Volltext-Suchindex</translation>
+    </message>
+    <message>
+        <source>its table of pairs</source>
+        <translation>seine Tabelle der Paare</translation>
+    </message>
+    <message>
+        <source>its table or index &quot;%1&quot;</source>
+        <translation>seine Tabelle oder sein Index &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>page %1 of %2 cannot be read</source>
+        <translation>Seite %1 von %2 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read (page %2)</source>
+        <translation>%1 kann nicht gelesen werden (Seite %2)</translation>
+    </message>
+    <message>
+        <source>page %1 of the file cannot be read</source>
+        <translation>Seite %1 der Datei kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read</source>
+        <translation>%1 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>SQLite found damaged data while reading it</source>
+        <translation>SQLite hat beim Lesen beschädigte Daten gefunden</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2; restore it from a backup (SQLite: database disk image is malformed).</source>
+        <translation>%1 ist beschädigt: %2; stellen Sie die Datei aus einer Sicherung wieder her (SQLite: database disk image is malformed).</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: the disk is full; make room and run it again.</source>
+        <translation>In %1 kann nicht geschrieben werden: Der Datenträger ist voll; schaffen Sie Platz und führen Sie den Vorgang erneut aus.</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: the disk is full (%2 free on %3); make room and run it again.</source>
+        <translation>In %1 kann nicht geschrieben werden: Der Datenträger ist voll (%2 frei auf %3); schaffen Sie Platz und führen Sie den Vorgang erneut aus.</translation>
     </message>
     <message>
         <source>%1 is in use by another program; close it there first.</source>

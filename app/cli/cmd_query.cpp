@@ -53,8 +53,10 @@ int runList(const QStringList &args)
     PairStore store(*ds);
     const qint64 total = store.count(filter);
     const QList<Pair> pairs = store.page(filter, {}, limit, offset);
-    if (total < 0 || !store.errorString().isEmpty()) {
-        err(tr("Cannot read %1: %2").arg(ds->location(), store.errorString()));
+    if (total < 0 || !store.errorString().isEmpty() || ds->damageReported()) {
+        // A damaged page ends a read as if the pairs had run out: SQLite's report of the damage,
+        // not the number of pairs read, tells the two apart.
+        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
         return Failure;
     }
     if (parser.isSet(u"json"_s)) {
@@ -92,8 +94,19 @@ int runStats(const QStringList &args)
     if (!filterFromOptions(parser, &filter))
         return Usage;
     Statistics s;
-    if (!statisticsOrExplain(parser.positionalArguments().at(1), filter, &s))
-        return Failure;
+    {
+        auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+        if (!ds)
+            return Failure;
+        QString error;
+        const bool computed = computeStatistics(*ds, filter, &s, &error);
+        if (!computed || ds->damageReported()) {
+            err(ds->damageReported() || Dataset::isDamageError(error) || Dataset::isDiskFullError(error)
+                    ? ds->failureMessage(Dataset::Access::Read, error)
+                    : tr("Cannot compute statistics of %1: %2").arg(ds->location(), error));
+            return Failure;
+        }
+    }
     if (parser.isSet(u"json"_s)) {
         printJson(s.toJson());
         return Ok;

@@ -8,9 +8,13 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
+#include <QMutex>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStorageInfo>
 #include <QUrl>
 
 #include <sqlite3.h>
@@ -81,6 +85,55 @@ QString readOnlyUri(const QString &path, bool immutable)
 
 const QString kSecretKey = u"privacy.secret"_s;
 
+// SQLite's error log. Every statement that stops on an error is logged with its result code, and
+// so is every place where SQLite finds a page damaged, whatever the caller then makes of the
+// error: a loop that stops at the first failed step() looks exactly like one that reached the end.
+// Counting the reports lets commands tell "no more rows" from "the rest could not be read".
+struct SqliteLog
+{
+    QAtomicInteger<quint64> damage = 0;
+    QAtomicInteger<quint64> diskFull = 0;
+    QMutex mutex;
+    QString lastDamage; // what SQLite said on its last damage report
+};
+
+SqliteLog &sqliteLog()
+{
+    static SqliteLog log;
+    return log;
+}
+
+void onSqliteLog(void *, int code, const char *message)
+{
+    // Called on any thread that uses SQLite; must not call SQLite.
+    SqliteLog &log = sqliteLog();
+    switch (code & 0xff) {
+    case SQLITE_CORRUPT: {
+        log.damage.fetchAndAddRelaxed(1);
+        const QMutexLocker lock(&log.mutex);
+        log.lastDamage = QString::fromUtf8(message).left(400);
+        break;
+    }
+    case SQLITE_FULL:
+        log.diskFull.fetchAndAddRelaxed(1);
+        break;
+    default:
+        break;
+    }
+}
+
+// The log can only be set before SQLite initialises, so it is set while the program's static
+// objects are made, before main() and before any connection.
+[[maybe_unused]] const bool kSqliteLogInstalled = [] {
+    sqliteLog();
+    return sqlite3_config(SQLITE_CONFIG_LOG, &onSqliteLog, nullptr) == SQLITE_OK;
+}();
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Dataset", text);
+}
+
 } // namespace
 
 std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QString *error)
@@ -122,8 +175,17 @@ std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QStri
         ds->m_readOnlyReason = QCoreApplication::translate(
             "Dataset", "You may not write to this dataset file, so it was opened read-only.");
     }
+    ds->m_damageMark = sqliteLog().damage.loadRelaxed();
+    ds->m_diskFullMark = sqliteLog().diskFull.loadRelaxed();
     if (!ds->initialise(mode, existed)) {
         *error = ds->m_error;
+        ds.reset();
+        // A dataset that could not be created (a full disk) leaves no empty file behind, which
+        // later commands would take for an empty database.
+        if (!existed && QFileInfo(location).exists() && QFileInfo(location).size() == 0) {
+            QString ignored;
+            removeFiles(location, &ignored);
+        }
         return nullptr;
     }
     return ds;
@@ -145,8 +207,10 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
         return m_db.open();
     };
     if (!connect(false)) {
-        m_error = QCoreApplication::translate("Dataset", "Cannot open %1: %2")
-                      .arg(m_location, m_db.lastError().text());
+        const QString e = m_db.lastError().text();
+        m_error = isDiskFullError(e)
+                      ? diskFullMessage(m_location)
+                      : QCoreApplication::translate("Dataset", "Cannot open %1: %2").arg(m_location, e);
         return false;
     }
     QSqlQuery q(m_db);
@@ -224,8 +288,10 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
         }
         QString err;
         if (!schema::migrate(m_db, version, &err)) {
-            m_error = QCoreApplication::translate("Dataset", "Cannot prepare %1 as a dataset: %2")
-                          .arg(m_location, err);
+            m_error = isDiskFullError(err) || diskFullReported()
+                          ? diskFullMessage(m_location)
+                          : QCoreApplication::translate("Dataset", "Cannot prepare %1 as a dataset: %2")
+                                .arg(m_location, err);
             return false;
         }
         m_migratedFrom = version;
@@ -273,7 +339,7 @@ bool Dataset::ensureSecret()
     QByteArray secret(32, Qt::Uninitialized);
     QRandomGenerator::system()->generate(secret.begin(), secret.end());
     if (!setSetting(kSecretKey, QString::fromLatin1(secret.toHex()))) {
-        m_error = QCoreApplication::translate("Dataset", "Cannot write to %1: %2").arg(m_location, m_error);
+        m_error = failureMessage(Access::Write, m_error);
         return false;
     }
     m_secret = secret;
@@ -337,6 +403,104 @@ bool Dataset::setSetting(const QString &key, const QString &value)
         return false;
     }
     return true;
+}
+
+bool Dataset::damageReported() const
+{
+    return sqliteLog().damage.loadRelaxed() != m_damageMark;
+}
+
+bool Dataset::diskFullReported() const
+{
+    return sqliteLog().diskFull.loadRelaxed() != m_diskFullMark;
+}
+
+bool Dataset::isDamageError(const QString &error)
+{
+    // SQLite's own words (never translated): SQLITE_CORRUPT and SQLITE_NOTADB.
+    return error.contains(u"database disk image is malformed"_s) ||
+           error.contains(u"file is not a database"_s);
+}
+
+bool Dataset::isDiskFullError(const QString &error)
+{
+    // SQLITE_FULL, and ENOSPC in the C library's words.
+    return error.contains(u"database or disk is full"_s) || error.contains(u"No space left on device"_s);
+}
+
+QString Dataset::failureMessage(Access access, const QString &error) const
+{
+    if (damageReported() || isDamageError(error))
+        return damageMessage();
+    if (diskFullReported() || isDiskFullError(error))
+        return diskFullMessage(m_location);
+    return access == Access::Read ? tr("Cannot read %1: %2").arg(m_location, error)
+                                  : tr("Cannot write to %1: %2").arg(m_location, error);
+}
+
+QString Dataset::damageMessage() const
+{
+    QString said;
+    {
+        const QMutexLocker lock(&sqliteLog().mutex);
+        said = sqliteLog().lastDamage;
+    }
+    // Where: SQLite's quick check stops at the first damaged page. (It reads the whole file, which
+    // only a command that failed pays for.)
+    QString check;
+    QHash<int, QString> roots; // root page -> table or index
+    {
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        if (q.exec(u"SELECT rootpage, name FROM sqlite_schema WHERE rootpage > 0"_s)) {
+            while (q.next())
+                roots.insert(q.value(0).toInt(), q.value(1).toString());
+        }
+        if (q.exec(u"PRAGMA quick_check(1)"_s) && q.next())
+            check = q.value(0).toString();
+        else
+            check = q.lastError().text();
+    }
+    auto part = [&](const QString &name) {
+        if (name.startsWith(u"pairs_fts"_s))
+            return tr("its full-text search index");
+        if (name == u"pairs"_s)
+            return tr("its table of pairs");
+        return tr("its table or index \"%1\"").arg(name);
+    };
+    QString where;
+    static const QRegularExpression treePage(u"Tree (\\d+) page (\\d+)"_s);
+    static const QRegularExpression page(u"[Pp]age (\\d+)"_s);
+    const QRegularExpressionMatch tm = treePage.match(check);
+    const QRegularExpressionMatch pm = page.match(check);
+    if (tm.hasMatch() && roots.contains(tm.captured(1).toInt())) {
+        where =
+            tr("page %1 of %2 cannot be read").arg(tm.captured(2), part(roots.value(tm.captured(1).toInt())));
+    } else if (pm.hasMatch() && roots.contains(pm.captured(1).toInt())) {
+        where =
+            tr("%1 cannot be read (page %2)").arg(part(roots.value(pm.captured(1).toInt())), pm.captured(1));
+    } else if (pm.hasMatch() && said.contains(u"pairs_fts"_s)) {
+        where = tr("%1 cannot be read (page %2)").arg(part(u"pairs_fts"_s), pm.captured(1));
+    } else if (pm.hasMatch()) {
+        where = tr("page %1 of the file cannot be read").arg(pm.captured(1));
+    } else if (said.contains(u"pairs_fts"_s)) {
+        where = tr("%1 cannot be read").arg(part(u"pairs_fts"_s));
+    } else {
+        where = tr("SQLite found damaged data while reading it");
+    }
+    return tr("%1 is damaged: %2; restore it from a backup (SQLite: database disk image is malformed).")
+        .arg(m_location, where);
+}
+
+QString Dataset::diskFullMessage(const QString &path)
+{
+    const QStorageInfo storage(QFileInfo(path).absolutePath());
+    const qint64 available = storage.isValid() ? storage.bytesAvailable() : -1;
+    if (available < 0)
+        return tr("Cannot write to %1: the disk is full; make room and run it again.").arg(path);
+    return tr("Cannot write to %1: the disk is full (%2 free on %3); make room and run it again.")
+        .arg(path, QLocale().formattedDataSize(available, 1, QLocale::DataSizeTraditionalFormat),
+             storage.rootPath());
 }
 
 qint64 Dataset::dataVersion() const

@@ -66,6 +66,30 @@ public:
 
     QString errorString() const { return m_error; }
 
+    // Damage and a full disk as SQLite reported them to its error log since this dataset was
+    // opened. The log is the process's and does not name the connection, so that a damaged page is
+    // noticed whichever code path met it: a read that meets one ends early just like a read that
+    // reached the end, and not every caller tells the two apart.
+    bool damageReported() const;
+    bool diskFullReported() const;
+    enum class Access
+    {
+        Read,
+        Write
+    };
+    // One sentence for a failed read or write of this dataset, `error` as the failing call gave it:
+    // damageMessage() when SQLite reported damage, diskFullMessage() when it reported a full disk,
+    // otherwise "Cannot read DATASET: error" or "Cannot write to DATASET: error".
+    QString failureMessage(Access access, const QString &error) const;
+    // "DATASET is damaged: page N of the file cannot be read (...); restore it from a backup."
+    // Runs PRAGMA quick_check to tell where; call it only once damage was reported.
+    QString damageMessage() const;
+    // "Cannot write to PATH: the disk is full (N free on MOUNT); ..." for any file.
+    static QString diskFullMessage(const QString &path);
+    // True when an error text says SQLite found the file damaged or the disk full.
+    static bool isDamageError(const QString &error);
+    static bool isDiskFullError(const QString &error);
+
 private:
     Dataset() = default;
     bool initialise(Mode mode, bool fileExisted);
@@ -82,6 +106,8 @@ private:
     QString m_readOnlyReason;
     int m_formatVersion = 0;
     int m_migratedFrom = 0;
+    quint64 m_damageMark = 0;   // SQLite's damage reports before this dataset was opened
+    quint64 m_diskFullMark = 0; // and its full-disk reports
 };
 
 } // namespace pairlens
