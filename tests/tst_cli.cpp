@@ -1,12 +1,22 @@
 // The pairlens command line end to end: the real binary in a child process, no display.
 #include "testutil.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTest>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -23,6 +33,12 @@ private slots:
     void deleteNeedsConfirmationAndRestore();
     void clearErrorsForBadDatasets();
     void privacySettings();
+    // Issue 13: hostile input and damaged datasets.
+    void hostileImportsStayInBoundedMemory();
+    void importNotesTakenPairIds();
+    void damagedDatasetsFailInOneSentence();
+    void fullDiskIsOneSentence();
+    void statsLeavesAnEmptyFileAlone();
 
 private:
     struct Run
@@ -291,6 +307,287 @@ void TstCli::privacySettings()
     r = run({u"privacy"_s, ds, u"--remove-pattern"_s, u"order_no"_s});
     QCOMPARE(r.code, 0);
     QCOMPARE(customPairs(), 0);
+}
+
+namespace {
+
+// VmHWM (peak resident memory) of a running process in KiB, or -1.
+qint64 peakRssKiB(qint64 pid)
+{
+    QFile f(u"/proc/%1/status"_s.arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+// Writes `head`, then `fillerBytes` of `filler` repeated, then `tail`.
+bool writeLarge(const QString &path, const QByteArray &head, const QByteArray &filler, qint64 fillerBytes,
+                const QByteArray &tail)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(head) != head.size())
+        return false;
+    QByteArray block;
+    while (block.size() < (1 << 20))
+        block += filler;
+    for (qint64 done = 0; done < fillerBytes; done += block.size()) {
+        if (f.write(block) != block.size())
+            return false;
+    }
+    return f.write(tail) == tail.size();
+}
+
+} // namespace
+
+void TstCli::hostileImportsStayInBoundedMemory()
+{
+    // Files of 320 MB, each with one bad record that used to be read whole into memory (a CSV
+    // quote never closed: 9.4 GB for a 3 GB file; a JSON array: the whole file), and valid records
+    // after it. Each import runs in its own process, with an address-space limit as a guard, and
+    // its peak resident memory must stay at 200 MB whatever the file's size.
+    QTemporaryDir dir;
+    constexpr qint64 kFiller = 320ll << 20;
+    const QString csv = dir.filePath(u"unclosed.csv"_s);
+    QVERIFY(writeLarge(csv,
+                       "pair_id,question,sql\nc1,first,SELECT 1\nc2,second,SELECT 2\n"
+                       "c3,\"this quote is never closed,SELECT 3\n",
+                       QByteArray(999, 'x') + '\n', kFiller, "c4,fourth,SELECT 4\nc5,fifth,SELECT 5\n"));
+    const QString json = dir.filePath(u"giant.json"_s);
+    QVERIFY(writeLarge(
+        json,
+        "[{\"pair_id\":\"j1\",\"question\":\"q1\",\"sql\":\"SELECT 1\"},\n"
+        "{\"pair_id\":\"j2\",\"question\":\"q2\",\"sql\":\"SELECT 2\"},\n"
+        "{\"pair_id\":\"j3\",\"question\":\"",
+        QByteArray(4096, 'y'), kFiller,
+        "\",\"sql\":\"SELECT 3\"},\n{\"pair_id\":\"j4\",\"question\":\"q4\",\"sql\":\"SELECT 4\"}]\n"));
+    const QString jsonl = dir.filePath(u"giantline.jsonl"_s);
+    QVERIFY(writeLarge(
+        jsonl,
+        "{\"pair_id\":\"l1\",\"question\":\"q1\",\"sql\":\"SELECT 1\"}\n"
+        "{\"pair_id\":\"l2\",\"question\":\"",
+        QByteArray(4096, 'z'), kFiller,
+        "\",\"sql\":\"SELECT 2\"}\n{\"pair_id\":\"l3\",\"question\":\"q3\",\"sql\":\"SELECT 3\"}\n"));
+
+    struct Case
+    {
+        QString file;
+        QString badLine;
+        QStringList ids;
+    };
+    const QList<Case> cases = {
+        {csv,
+         u"unclosed.csv:4: skipped: a quoted field is not closed"_s,
+         {u"c1"_s, u"c2"_s, u"c4"_s, u"c5"_s}},
+        {json, u"giant.json:3: skipped: the record is larger than 16 MiB"_s, {u"j1"_s, u"j2"_s, u"j4"_s}},
+        {jsonl, u"giantline.jsonl:2: skipped: the line is longer than 16 MiB"_s, {u"l1"_s, u"l3"_s}},
+    };
+    for (const Case &c : cases) {
+        const QString ds = dir.filePath(QFileInfo(c.file).fileName() + u".pairlens"_s);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"HOME"_s, m_dir.path());
+        p.setProcessEnvironment(env);
+        p.setChildProcessModifier([] {
+            // A guard: a regression fails here instead of taking the machine's memory.
+            const rlimit limit{4ull << 30, 4ull << 30};
+            ::setrlimit(RLIMIT_AS, &limit);
+        });
+        QElapsedTimer timer;
+        timer.start();
+        p.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, ds, c.file});
+        QVERIFY(p.waitForStarted());
+        const qint64 pid = p.processId();
+        qint64 peak = 0;
+        while (!p.waitForFinished(20))
+            peak = std::max(peak, peakRssKiB(pid));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        // Every child of this test so far, this one included (the peak of the largest).
+        rusage children{};
+        ::getrusage(RUSAGE_CHILDREN, &children);
+        peak = std::max<qint64>(peak, children.ru_maxrss);
+        qInfo("%s: peak RSS %lld MiB, %lld ms", qPrintable(QFileInfo(c.file).fileName()), peak / 1024,
+              timer.elapsed());
+        QVERIFY2(peak > 0 && peak <= 200 * 1024, qPrintable(u"peak RSS %1 KiB"_s.arg(peak)));
+        QCOMPARE(p.exitCode(), 3); // incomplete: one record skipped
+        QVERIFY2(err.contains(c.badLine), qPrintable(err));
+        QVERIFY2(out.contains(u"%1 imported"_s.arg(c.ids.size())), qPrintable(out));
+        const Run list = run({u"list"_s, ds, u"--json"_s});
+        QStringList ids;
+        for (const QJsonValue &v :
+             QJsonDocument::fromJson(list.out.toUtf8()).object().value(u"pairs"_s).toArray())
+            ids << v.toObject().value(u"pair_id"_s).toString();
+        ids.sort();
+        QCOMPARE(ids, c.ids);
+        QFile::remove(c.file);
+    }
+}
+
+void TstCli::importNotesTakenPairIds()
+{
+    const QString ds = m_dir.filePath(u"taken.pairlens"_s);
+    const QString first = m_dir.filePath(u"taken1.jsonl"_s);
+    const QString second = m_dir.filePath(u"taken2.jsonl"_s);
+    for (const auto &[path, content] :
+         {std::pair{
+              first,
+              QByteArray(
+                  "{\"pair_id\":\"t1\",\"question\":\"Mail jane@example.com\",\"sql\":\"SELECT 1\"}\n")},
+          std::pair{
+              second,
+              QByteArray("{\"pair_id\":\"t1\",\"question\":\"Mail joe@example.com\",\"sql\":\"SELECT 1\"}\n"
+                         "{\"pair_id\":\"t2\",\"question\":\"a\",\"sql\":\"SELECT 2\"}\n"
+                         "{\"pair_id\":\"t2\",\"question\":\"b\",\"sql\":\"SELECT 2\"}\n")}}) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    QCOMPARE(run({u"import"_s, ds, first}).code, 0);
+    const Run r = run({u"import"_s, ds, second});
+    QCOMPARE(r.code, 0); // a notice: re-importing a file after editing its pairs does the same
+    QVERIFY2(r.err.contains(u"taken2.jsonl:1: not imported: pair_id \"t1\" is already in the dataset"_s),
+             qPrintable(r.err));
+    QVERIFY2(r.err.contains(u"taken2.jsonl:3: not imported: pair_id \"t2\" was used on line 2"_s),
+             qPrintable(r.err));
+    QVERIFY2(r.err.contains(u"2 records have a pair_id that is already taken"_s), qPrintable(r.err));
+    QVERIFY2(!r.err.contains(u"example.com"_s), qPrintable(r.err)); // no values, only pair_ids
+}
+
+void TstCli::damagedDatasetsFailInOneSentence()
+{
+    // Garbage over a page of the pairs table, and over the full-text index's configuration page,
+    // of closed copies of a demo dataset.
+    const QString healthy = m_dir.filePath(u"healthy.pairlens"_s);
+    QCOMPARE(run({u"demo"_s, healthy, u"--pairs"_s, u"1523"_s}).code, 0);
+    int pageSize = 0;
+    QList<int> pages;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"pages"_s);
+        db.setDatabaseName(healthy);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA page_size"_s) && q.next());
+        pageSize = q.value(0).toInt();
+        // A leaf of the pairs table (dbstat), and the index's configuration table.
+        QVERIFY2(q.exec(u"SELECT pageno FROM dbstat WHERE name = 'pairs' AND pagetype = 'leaf' "
+                        "ORDER BY pageno LIMIT 1 OFFSET 60"_s) &&
+                     q.next(),
+                 qPrintable(q.lastError().text()));
+        pages << q.value(0).toInt();
+        QVERIFY(q.exec(u"SELECT rootpage FROM sqlite_schema WHERE name = 'pairs_fts_config'"_s) && q.next());
+        pages << q.value(0).toInt();
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"pages"_s);
+    const QStringList names = {u"pairs-page.pairlens"_s, u"fts-page.pairlens"_s};
+    for (int i = 0; i < 2; ++i) {
+        const QString copy = m_dir.filePath(names.at(i));
+        QVERIFY(QFile::copy(healthy, copy));
+        QFile f(copy);
+        QVERIFY(f.open(QIODevice::ReadWrite) && f.seek(qint64(pages.at(i) - 1) * pageSize));
+        QVERIFY(f.write(QByteArray(pageSize, '\xA5')) == pageSize);
+    }
+    auto expectDamaged = [&](const Run &r, const QString &what) {
+        QVERIFY2(r.code == 1, qPrintable(what + u": exit "_s + QString::number(r.code)));
+        QVERIFY2(r.err.contains(u" is damaged: "_s) && r.err.count(u'\n') == 1,
+                 qPrintable(what + u": "_s + r.err));
+        QVERIFY2(!r.err.contains(u"Parameter count"_s), qPrintable(r.err));
+    };
+    const QString pairsPage = m_dir.filePath(names.at(0));
+    const QString ftsPage = m_dir.filePath(names.at(1));
+    expectDamaged(run({u"list"_s, pairsPage, u"--limit"_s, u"5000"_s}), u"list"_s);
+    expectDamaged(run({u"list"_s, pairsPage, u"--limit"_s, u"5000"_s, u"--json"_s}), u"list --json"_s);
+    expectDamaged(run({u"list"_s, ftsPage, u"--search"_s, u"customers"_s}), u"list --search"_s);
+    expectDamaged(run({u"stats"_s, ftsPage, u"--search"_s, u"orders"_s}), u"stats --search"_s);
+    const QString one = m_dir.filePath(u"one.jsonl"_s);
+    QFile f(one);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"question\":\"how many customers\",\"sql\":\"SELECT count(*) FROM customers\"}\n");
+    f.close();
+    expectDamaged(run({u"import"_s, ftsPage, one}), u"import"_s);
+    // The healthy original still lists all of its pairs.
+    const Run ok = run({u"list"_s, healthy, u"--limit"_s, u"1"_s});
+    QCOMPARE(ok.code, 0);
+    QVERIFY(ok.out.contains(u"of 1523"_s));
+}
+
+void TstCli::fullDiskIsOneSentence()
+{
+    // A real full disk: a 2 MiB tmpfs, mounted in a mount namespace of its own (it disappears with
+    // the shell). Root mounts it directly; anyone else in a user namespace of their own.
+    if (QStandardPaths::findExecutable(u"unshare"_s).isEmpty())
+        QSKIP("needs unshare(1) to mount a small tmpfs");
+    QTemporaryDir dir;
+    const QString mount = dir.filePath(u"small"_s);
+    QVERIFY(QDir().mkpath(mount));
+    const QString jsonl = dir.filePath(u"many.jsonl"_s);
+    {
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 20000; ++i)
+            f.write("{\"question\":\"How many orders did customer " + QByteArray::number(i) +
+                    " place last week?\",\"sql\":\"SELECT count(*) FROM orders WHERE customer_id = " +
+                    QByteArray::number(i) + "\"}\n");
+    }
+    const QString script = uR"(set -u
+mount -t tmpfs -o size=2m tmpfs "$1" || exit 99
+"$2" demo "$1/demo.pairlens" --pairs 20000 >/dev/null 2>"$3/demo.err"; echo $? >"$3/demo.rc"
+"$2" import "$1/demo.pairlens" "$4" >/dev/null 2>"$3/import.err"; echo $? >"$3/import.rc"
+head -c 4000000 /dev/zero >"$1/filler" 2>/dev/null
+"$2" import "$1/new.pairlens" "$4" >/dev/null 2>"$3/create.err"; echo $? >"$3/create.rc"
+ls "$1" >"$3/ls"
+)"_s;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"HOME"_s, m_dir.path());
+    p.setProcessEnvironment(env);
+    const QStringList namespaces = ::geteuid() == 0 ? QStringList{u"-m"_s} : QStringList{u"-r"_s, u"-m"_s};
+    p.start(u"unshare"_s, namespaces + QStringList{u"sh"_s, u"-c"_s, script, u"sh"_s, mount,
+                                                   QStringLiteral(PAIRLENS_EXE), dir.path(), jsonl});
+    QVERIFY(p.waitForFinished(120000));
+    if (p.exitCode() == 99 || (p.exitCode() != 0 && !QFile::exists(dir.filePath(u"demo.rc"_s))))
+        QSKIP(qPrintable(u"cannot mount a tmpfs in a mount namespace here: "_s +
+                         QString::fromUtf8(p.readAllStandardError()).trimmed()));
+    QCOMPARE(p.exitCode(), 0);
+    auto read = [&](const QString &name) {
+        QFile f(dir.filePath(name));
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    };
+    for (const QString &step : {u"demo"_s, u"import"_s, u"create"_s}) {
+        const QString err = read(step + u".err"_s);
+        QVERIFY2(read(step + u".rc"_s).trimmed() == u"1"_s, qPrintable(step + u": "_s + err));
+        QVERIFY2(err.contains(u": the disk is full ("_s) && err.contains(u" free on "_s),
+                 qPrintable(step + u": "_s + err));
+        QVERIFY2(!err.contains(u"Unknown error"_s) && !err.contains(u"Unable to"_s), qPrintable(err));
+        // One sentence (the import also prints its per-file summary on stdout, not here).
+        QCOMPARE(err.count(u'\n'), 1);
+    }
+    // The dataset that could not be created left no empty file behind.
+    QVERIFY2(!read(u"ls"_s).contains(u"new.pairlens"_s), qPrintable(read(u"ls"_s)));
+}
+
+void TstCli::statsLeavesAnEmptyFileAlone()
+{
+    // A 0-byte file is no dataset: stats and list say so and never turn it into one.
+    const QString empty = m_dir.filePath(u"empty.pairlens"_s);
+    QFile f(empty);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    for (const QStringList &args :
+         {QStringList{u"stats"_s, empty}, QStringList{u"stats"_s, empty, u"--json"_s},
+          QStringList{u"list"_s, empty}}) {
+        const Run r = run(args);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"is an empty database, not a PairLens dataset"_s), qPrintable(r.err));
+        QCOMPARE(QFileInfo(empty).size(), 0);
+        QVERIFY(!QFile::exists(empty + u"-wal"_s) && !QFile::exists(empty + u"-shm"_s));
+    }
 }
 
 QTEST_GUILESS_MAIN(TstCli)

@@ -191,8 +191,32 @@
         <translation>ein Feld in Anführungszeichen wird nicht geschlossen</translation>
     </message>
     <message>
+        <source>a quote inside a quoted field is not doubled</source>
+        <translation>ein Anführungszeichen in einem Feld in Anführungszeichen ist nicht verdoppelt</translation>
+    </message>
+    <message>
+        <source>a quoted field goes on past the end of the line</source>
+        <translation>ein Feld in Anführungszeichen reicht über das Zeilenende hinaus</translation>
+    </message>
+    <message>
+        <source>a quoted field is not closed within 16 MiB</source>
+        <translation>ein Feld in Anführungszeichen wird innerhalb von 16 MiB nicht geschlossen</translation>
+    </message>
+    <message>
         <source>the record is not valid UTF-8</source>
         <translation>der Eintrag ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>%1 (no line after it is a whole record, so the rest of the file was skipped)</source>
+        <translation>%1 (keine Zeile danach ist ein vollständiger Eintrag, daher wurde der Rest der Datei übersprungen)</translation>
+    </message>
+    <message>
+        <source>%1 (lines %2 to %3 were skipped; reading went on at line %4)</source>
+        <translation>%1 (die Zeilen %2 bis %3 wurden übersprungen; weitergelesen wurde ab Zeile %4)</translation>
+    </message>
+    <message>
+        <source>a field is larger than 1 MiB, or the record larger than 16 MiB or wider than 4096 fields</source>
+        <translation>ein Feld ist größer als 1 MiB, oder der Eintrag ist größer als 16 MiB oder hat mehr als 4096 Felder</translation>
     </message>
 </context>
 <context>
@@ -453,8 +477,28 @@
 <context>
     <name>Importer</name>
     <message>
-        <source>Cannot write to the dataset: %1</source>
-        <translation>In den Datensatz kann nicht geschrieben werden: %1</translation>
+        <source>the line is not valid UTF-8</source>
+        <translation>die Zeile ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>the record is not valid UTF-8</source>
+        <translation>der Eintrag ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>not valid JSON (%1 at column %2)</source>
+        <translation>kein gültiges JSON (%1 in Spalte %2)</translation>
+    </message>
+    <message>
+        <source>the line is not a JSON object</source>
+        <translation>die Zeile ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>the record is not a JSON object</source>
+        <translation>der Eintrag ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>the text holds %1, half of a UTF-16 surrogate pair without its other half, which is not a character</source>
+        <translation>der Text enthält %1, eine Hälfte eines UTF-16-Surrogatpaars ohne die andere Hälfte, also kein Zeichen</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
@@ -481,8 +525,16 @@
         <translation>kein SQL (sql_query oder sql)</translation>
     </message>
     <message>
-        <source>a text field is larger than 1 MiB</source>
-        <translation>ein Textfeld ist größer als 1 MiB</translation>
+        <source>the question is larger than 1 MiB of UTF-8</source>
+        <translation>die Frage ist größer als 1 MiB UTF-8</translation>
+    </message>
+    <message>
+        <source>the SQL is larger than 1 MiB of UTF-8</source>
+        <translation>das SQL ist größer als 1 MiB UTF-8</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is larger than 1 MiB of UTF-8</source>
+        <translation>&quot;%1&quot; ist größer als 1 MiB UTF-8</translation>
     </message>
     <message>
         <source>the timestamp &quot;%1&quot; is not an ISO-8601 date and time</source>
@@ -501,6 +553,22 @@
         <translation>&quot;metadata&quot; ist kein JSON-Objekt</translation>
     </message>
     <message>
+        <source>&quot;metadata&quot; is not a JSON object (it is an array)</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern ein Array)</translation>
+    </message>
+    <message>
+        <source>&quot;metadata&quot; is not a JSON object (it is a number)</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern eine Zahl)</translation>
+    </message>
+    <message>
+        <source>&quot;metadata&quot; is not a JSON object (it is true or false)</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern true oder false)</translation>
+    </message>
+    <message>
+        <source>&quot;metadata&quot; (with the other fields the record carries) is larger than 1 MiB of UTF-8</source>
+        <translation>&quot;metadata&quot; (mit den übrigen Feldern des Eintrags) ist größer als 1 MiB UTF-8</translation>
+    </message>
+    <message>
         <source>%1 does not exist or is not a file.</source>
         <translation>%1 existiert nicht oder ist keine Datei.</translation>
     </message>
@@ -509,28 +577,32 @@
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); es wurde nichts importiert.</translation>
     </message>
     <message>
-        <source>the line is not valid UTF-8</source>
-        <translation>die Zeile ist kein gültiges UTF-8</translation>
+        <source>pair_id &quot;%1&quot; was used on line %2 with another question or SQL; the first record was kept</source>
+        <translation>pair_id &quot;%1&quot; wurde in Zeile %2 mit einer anderen Frage oder einem anderen SQL verwendet; der erste Eintrag wurde behalten</translation>
     </message>
     <message>
-        <source>not valid JSON (%1 at column %2)</source>
-        <translation>kein gültiges JSON (%1 in Spalte %2)</translation>
+        <source>pair_id &quot;%1&quot; was used by an earlier record of this file with another question or SQL; the first record was kept</source>
+        <translation>pair_id &quot;%1&quot; wurde von einem früheren Eintrag dieser Datei mit einer anderen Frage oder einem anderen SQL verwendet; der erste Eintrag wurde behalten</translation>
     </message>
     <message>
-        <source>the line is not a JSON object</source>
-        <translation>die Zeile ist kein JSON-Objekt</translation>
+        <source>pair_id &quot;%1&quot; is already in the dataset with another question or SQL; the pair in the dataset was kept</source>
+        <translation>pair_id &quot;%1&quot; ist bereits mit einer anderen Frage oder einem anderen SQL im Datensatz; das Paar im Datensatz wurde behalten</translation>
     </message>
     <message>
         <source>the line is longer than 16 MiB</source>
         <translation>die Zeile ist länger als 16 MiB</translation>
     </message>
     <message>
-        <source>%1 is not valid JSON: %2 on line %3.</source>
-        <translation>%1 ist kein gültiges JSON: %2 in Zeile %3.</translation>
+        <source>the record is larger than 16 MiB</source>
+        <translation>der Eintrag ist größer als 16 MiB</translation>
     </message>
     <message>
-        <source>record %1 is not a JSON object</source>
-        <translation>Eintrag %1 ist kein JSON-Objekt</translation>
+        <source>%1 is not valid JSON: %2; reading stopped on line %3, after %4 records.</source>
+        <translation>%1 ist kein gültiges JSON: %2; das Lesen endete in Zeile %3 nach %4 Einträgen.</translation>
+    </message>
+    <message>
+        <source>The header of %1 cannot be read: %2.</source>
+        <translation>Die Kopfzeile von %1 kann nicht gelesen werden: %2.</translation>
     </message>
     <message>
         <source>%1 has no &quot;natural_language_query&quot; or &quot;question&quot; column in its header.</source>
@@ -542,14 +614,81 @@
     </message>
 </context>
 <context>
-    <name>PairStore</name>
+    <name>JsonRecordReader</name>
     <message>
-        <source>The dataset is read-only; nothing was changed.</source>
-        <translation>Der Datensatz ist schreibgeschützt; es wurde nichts geändert.</translation>
+        <source>the end of the file</source>
+        <translation>das Dateiende</translation>
     </message>
+    <message>
+        <source>the file ends inside a string that starts on line %1</source>
+        <translation>die Datei endet in einer Zeichenkette, die in Zeile %1 beginnt</translation>
+    </message>
+    <message>
+        <source>expected a value on line %1 but found %2</source>
+        <translation>in Zeile %1 wurde ein Wert erwartet, aber %2 gefunden</translation>
+    </message>
+    <message>
+        <source>the file ends inside a record that starts on line %1</source>
+        <translation>die Datei endet in einem Eintrag, der in Zeile %1 beginnt</translation>
+    </message>
+    <message>
+        <source>the record that starts on line %1 is nested more than %2 levels deep</source>
+        <translation>der Eintrag, der in Zeile %1 beginnt, ist mehr als %2 Ebenen tief verschachtelt</translation>
+    </message>
+    <message>
+        <source>%1 on line %2 does not close the bracket that is open there</source>
+        <translation>%1 in Zeile %2 schließt nicht die dort offene Klammer</translation>
+    </message>
+    <message>
+        <source>a string on line %1 is not closed on its line (lines %2 to %3 were skipped; reading went on at line %4)</source>
+        <translation>eine Zeichenkette in Zeile %1 wird in ihrer Zeile nicht geschlossen (die Zeilen %2 bis %3 wurden übersprungen; weitergelesen wurde ab Zeile %4)</translation>
+    </message>
+    <message>
+        <source>a string on line %1 is not closed on its line</source>
+        <translation>eine Zeichenkette in Zeile %1 wird in ihrer Zeile nicht geschlossen</translation>
+    </message>
+    <message>
+        <source>there is more after the end of the JSON document, on line %1</source>
+        <translation>nach dem Ende des JSON-Dokuments folgt noch etwas, in Zeile %1</translation>
+    </message>
+    <message>
+        <source>it does not start with a JSON array or object</source>
+        <translation>es beginnt nicht mit einem JSON-Array oder -Objekt</translation>
+    </message>
+    <message>
+        <source>the file ends inside the array</source>
+        <translation>die Datei endet innerhalb des Arrays</translation>
+    </message>
+    <message>
+        <source>expected &apos;,&apos; or &apos;]&apos; after record %1 on line %2 but found %3</source>
+        <translation>nach Eintrag %1 in Zeile %2 wurde &apos;,&apos; oder &apos;]&apos; erwartet, aber %3 gefunden</translation>
+    </message>
+    <message>
+        <source>expected a key in quotes on line %1 but found %2</source>
+        <translation>in Zeile %1 wurde ein Schlüssel in Anführungszeichen erwartet, aber %2 gefunden</translation>
+    </message>
+    <message>
+        <source>a key on line %1 is not closed on its line</source>
+        <translation>ein Schlüssel in Zeile %1 wird in seiner Zeile nicht geschlossen</translation>
+    </message>
+    <message>
+        <source>expected &apos;:&apos; on line %1 but found %2</source>
+        <translation>in Zeile %1 wurde &apos;:&apos; erwartet, aber %2 gefunden</translation>
+    </message>
+    <message>
+        <source>expected &apos;,&apos; or &apos;}&apos; on line %1 but found %2</source>
+        <translation>in Zeile %1 wurde &apos;,&apos; oder &apos;}&apos; erwartet, aber %2 gefunden</translation>
+    </message>
+</context>
+<context>
+    <name>PairStore</name>
     <message>
         <source>Cannot write to the dataset: %1</source>
         <translation>In den Datensatz kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>The dataset is read-only; nothing was changed.</source>
+        <translation>Der Datensatz ist schreibgeschützt; es wurde nichts geändert.</translation>
     </message>
     <message>
         <source>Cancelled; nothing was changed.</source>
@@ -961,10 +1100,6 @@
         <translation>Demo</translation>
     </message>
     <message>
-        <source>Cannot write to %1: %2</source>
-        <translation>In %1 kann nicht geschrieben werden: %2</translation>
-    </message>
-    <message>
         <source>Wrote %1 demo pairs to %2.</source>
         <translation>%1 Demo-Paare in %2 geschrieben.</translation>
     </message>
@@ -1003,6 +1138,14 @@
     <message>
         <source>%1: %2 more records skipped.</source>
         <translation>%1: %2 weitere Einträge übersprungen.</translation>
+    </message>
+    <message>
+        <source>%1:%2: not imported: %3</source>
+        <translation>%1:%2: nicht importiert: %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 records have a pair_id that is already taken by another question or SQL (%3 in the dataset, %4 earlier in the file); they were not imported.</source>
+        <translation>%1: %2 Einträge haben eine pair_id, die schon von einer anderen Frage oder einem anderen SQL belegt ist (%3 im Datensatz, %4 weiter vorn in der Datei); sie wurden nicht importiert.</translation>
     </message>
     <message>
         <source>%1: %2 records, %3 imported, %4 already present, %5 skipped.</source>
@@ -1443,6 +1586,10 @@
     <message>
         <source>%1 is read-only; nothing was changed.</source>
         <translation>%1 ist schreibgeschützt; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: %2</source>
+        <translation>In %1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>rescan</source>

@@ -48,7 +48,7 @@ int runDemo(const QStringList &args)
         const PairStore::AddResult r = store.add(gen.generate(n));
         if (!r.error.isEmpty()) {
             bar.finish();
-            err(tr("Cannot write to %1: %2").arg(ds->location(), r.error));
+            err(ds->failureMessage(Dataset::Access::Write, r.error));
             return Failure;
         }
         added += r.added;
@@ -57,6 +57,10 @@ int runDemo(const QStringList &args)
     }
     bar.finish();
     store.audit(u"import"_s, added, {{u"source"_s, u"demo"_s}, {u"seed"_s, QString::number(seed)}});
+    if (ds->damageReported()) {
+        err(ds->damageMessage());
+        return Failure;
+    }
     out(tr("Wrote %1 demo pairs to %2.").arg(added).arg(ds->location()));
     return Ok;
 }
@@ -112,6 +116,17 @@ int runImport(const QStringList &args)
         }
         if (r.rejected > r.issues.size())
             err(tr("%1: %2 more records skipped.").arg(file).arg(r.rejected - r.issues.size()));
+        // A pair_id taken by another question or SQL: not an error (re-importing a file after
+        // editing its pairs in the window does it), but the record's content did not come in.
+        for (const ImportIssue &i : r.conflicts)
+            err(tr("%1:%2: not imported: %3").arg(i.file).arg(i.line).arg(i.reason));
+        if (const qint64 n = r.conflictsWithDataset + r.conflictsInFile; n > 0)
+            err(tr("%1: %2 records have a pair_id that is already taken by another question or SQL (%3 in "
+                   "the dataset, %4 earlier in the file); they were not imported.")
+                    .arg(file)
+                    .arg(n)
+                    .arg(r.conflictsWithDataset)
+                    .arg(r.conflictsInFile));
         if (!r.fatalError.isEmpty())
             err(r.fatalError);
         out(tr("%1: %2 records, %3 imported, %4 already present, %5 skipped.")
@@ -125,6 +140,11 @@ int runImport(const QStringList &args)
     }
     if (!total.fatalError.isEmpty())
         return Failure;
+    if (ds->damageReported()) {
+        // A read of the dataset (the pair_ids already there) met a damaged page.
+        err(ds->damageMessage());
+        return Failure;
+    }
     return total.complete() ? Ok : Incomplete;
 }
 

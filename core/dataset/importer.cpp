@@ -3,17 +3,23 @@
 #include "dataset/csvreader.h"
 #include "dataset/dataset.h"
 #include "dataset/deriver.h"
+#include "dataset/jsonreader.h"
 #include "dataset/pairstore.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlQuery>
 #include <QStringDecoder>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -66,6 +72,111 @@ std::optional<bool> parseBool(const QJsonValue &v)
     return std::nullopt;
 }
 
+// Bytes of the UTF-8 form of a text (a surrogate pair makes 4, anything else 1-3).
+qsizetype utf8Size(QStringView text)
+{
+    qsizetype n = 0;
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        n += u < 0x80 ? 1 : (u < 0x800 || QChar::isSurrogate(u)) ? 2 : 3;
+    }
+    return n;
+}
+
+bool tooLarge(QStringView text)
+{
+    return text.size() > Importer::kMaxFieldBytes / 3 && utf8Size(text) > Importer::kMaxFieldBytes;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// The code unit of a \uXXXX escape at `at` (the backslash), or -1.
+int escapedUnit(const QByteArray &json, qsizetype at)
+{
+    if (at + 6 > json.size() || json.at(at) != '\\' || json.at(at + 1) != 'u')
+        return -1;
+    int unit = 0;
+    for (qsizetype i = at + 2; i < at + 6; ++i) {
+        const int h = hexValue(json.at(i));
+        if (h < 0)
+            return -1;
+        unit = unit * 16 + h;
+    }
+    return unit;
+}
+
+// A \uD800-\uDFFF escape that is not one half of a surrogate pair ("\ud800" followed by anything
+// but a low surrogate, or a low surrogate alone), or an empty array. Such an escape is no
+// character, and Qt's parser would merge a lone high one with the character after it.
+QByteArray loneSurrogateEscape(const QByteArray &json)
+{
+    qsizetype at = json.indexOf('\\');
+    while (at >= 0 && at + 1 < json.size()) {
+        if (json.at(at + 1) != 'u') {
+            at = json.indexOf('\\', at + 2); // an escaped character, maybe a backslash
+            continue;
+        }
+        const int unit = escapedUnit(json, at);
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+            const int low = escapedUnit(json, at + 6);
+            if (low < 0xDC00 || low > 0xDFFF)
+                return json.mid(at, 6);
+            at = json.indexOf('\\', at + 12);
+            continue;
+        }
+        if (unit >= 0xDC00 && unit <= 0xDFFF)
+            return json.mid(at, 6);
+        at = json.indexOf('\\', at + 2);
+    }
+    return {};
+}
+
+// Parses the JSON text of one record (a JSON Lines line, a JSON array's element) into an object,
+// or says why it can't be used. `what` names the text in reasons: "line" or "record".
+bool parseRecordText(const QByteArray &text, bool isLine, QJsonObject *object, QString *reason)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString decoded = decoder.decode(text);
+    Q_UNUSED(decoded);
+    if (decoder.hasError()) {
+        *reason = isLine ? tr("the line is not valid UTF-8") : tr("the record is not valid UTF-8");
+        return false;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        *reason = tr("not valid JSON (%1 at column %2)").arg(pe.errorString()).arg(pe.offset + 1);
+        return false;
+    }
+    if (!doc.isObject()) {
+        *reason = isLine ? tr("the line is not a JSON object") : tr("the record is not a JSON object");
+        return false;
+    }
+    const QByteArray lone = loneSurrogateEscape(text);
+    if (!lone.isEmpty()) {
+        *reason = tr("the text holds %1, half of a UTF-16 surrogate pair without its other half, which is "
+                     "not a character")
+                      .arg(QString::fromLatin1(lone));
+        return false;
+    }
+    *object = doc.object();
+    return true;
+}
+
+QString shownId(const QString &id)
+{
+    return id.size() > 80 ? id.left(79) + u'…' : id;
+}
+
 const QStringList kKnownKeys = {
     u"pair_id"_s,
     u"id"_s,
@@ -101,19 +212,30 @@ void ImportReport::merge(const ImportReport &o)
         if (issues.size() < kMaxIssues)
             issues << i;
     }
+    conflictsWithDataset += o.conflictsWithDataset;
+    conflictsInFile += o.conflictsInFile;
+    for (const ImportIssue &i : o.conflicts) {
+        if (conflicts.size() < kMaxConflicts)
+            conflicts << i;
+    }
     if (fatalError.isEmpty())
         fatalError = o.fatalError;
     cancelled = cancelled || o.cancelled;
 }
 
-// Collects pairs into batches for the store and records rejections.
+// Collects pairs into batches for the store and records rejections. A batch is at most kBatch
+// pairs and about kBatchBytes of their text, so that memory stays bounded whatever the records.
 struct Importer::Sink
 {
-    PairStore &store;
+    Importer &importer;
     ImportReport &report;
     QString file;
+    qint64 importStart = 0;
     QList<Pair> batch;
+    QList<qint64> lines;
+    qsizetype bytes = 0;
     static constexpr int kBatch = 5000;
+    static constexpr qsizetype kBatchBytes = 8 << 20;
 
     void reject(qint64 line, qint64 record, const QString &reason)
     {
@@ -125,20 +247,25 @@ struct Importer::Sink
     {
         if (batch.isEmpty())
             return true;
-        const PairStore::AddResult r = store.add(batch);
+        importer.noteConflicts(batch, lines, file, importStart, report);
+        const PairStore::AddResult r = importer.m_store.add(batch);
         batch.clear();
-        if (!r.error.isEmpty()) {
-            report.fatalError = tr("Cannot write to the dataset: %1").arg(r.error);
-            return false;
-        }
+        lines.clear();
+        bytes = 0;
         report.added += r.added;
         report.alreadyPresent += r.alreadyPresent;
+        if (!r.error.isEmpty()) {
+            report.fatalError = importer.writeFailure(r.error);
+            return false;
+        }
         return true;
     }
-    bool add(Pair &&p)
+    bool add(Pair &&p, qint64 line, qsizetype size)
     {
         batch.append(std::move(p));
-        return batch.size() < kBatch || flush();
+        lines.append(line);
+        bytes += size;
+        return (batch.size() < kBatch && bytes < kBatchBytes) || flush();
     }
 };
 
@@ -219,20 +346,36 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
         *reason = tr("no SQL (sql_query or sql)");
         return std::nullopt;
     }
-    if (p.naturalLanguageQuery.size() > kMaxFieldBytes || p.sqlQuery.size() > kMaxFieldBytes) {
-        *reason = tr("a text field is larger than 1 MiB");
+    if (tooLarge(p.naturalLanguageQuery)) {
+        *reason = tr("the question is larger than 1 MiB of UTF-8");
         return std::nullopt;
     }
+    if (tooLarge(p.sqlQuery)) {
+        *reason = tr("the SQL is larger than 1 MiB of UTF-8");
+        return std::nullopt;
+    }
+    auto largeField = [&](const QString &value, const QString &name) {
+        if (!tooLarge(value))
+            return false;
+        *reason = tr("\"%1\" is larger than 1 MiB of UTF-8").arg(name);
+        return true;
+    };
     p.pairId = firstString(o, {u"pair_id"_s, u"id"_s}).trimmed();
+    if (largeField(p.pairId, u"pair_id"_s))
+        return std::nullopt;
     if (p.pairId.isEmpty())
         p.pairId = QUuid::createUuidV5(kIdNamespace, fallbackId).toString(QUuid::WithoutBraces);
     p.timestamp = firstString(o, {u"timestamp"_s}).trimmed();
+    if (largeField(p.timestamp, u"timestamp"_s))
+        return std::nullopt;
     if (!p.timestamp.isEmpty() && normalisePairTimestamp(p.timestamp).isEmpty()) {
         *reason = tr("the timestamp \"%1\" is not an ISO-8601 date and time").arg(p.timestamp.left(40));
         return std::nullopt;
     }
     p.databaseType = firstString(o, {u"database_type"_s, u"db_type"_s}).trimmed();
     p.databaseName = firstString(o, {u"database_name"_s, u"db_id"_s}).trimmed();
+    if (largeField(p.databaseType, u"database_type"_s) || largeField(p.databaseName, u"database_name"_s))
+        return std::nullopt;
     if (o.contains(u"success"_s)) {
         const std::optional<bool> s = parseBool(o.value(u"success"_s));
         if (!s) {
@@ -255,25 +398,46 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
     }
     if (p.executionTimeMs < -1)
         p.executionTimeMs = -1;
+    // Metadata is a JSON object, or a string holding one (CSV); null, absent or an empty string
+    // mean none. Anything else (an array, a number, true or false) is refused like a string that
+    // holds no object, never dropped.
     const QJsonValue meta = o.value(u"metadata"_s);
     if (meta.isObject()) {
         p.metadata = meta.toObject();
-    } else if (meta.isString() && !meta.toString().trimmed().isEmpty()) {
-        const QJsonDocument d = QJsonDocument::fromJson(meta.toString().toUtf8());
-        if (!d.isObject()) {
-            *reason = tr("\"metadata\" is not a JSON object");
-            return std::nullopt;
+    } else if (meta.isString()) {
+        if (!meta.toString().trimmed().isEmpty()) {
+            const QJsonDocument d = QJsonDocument::fromJson(meta.toString().toUtf8());
+            if (!d.isObject()) {
+                *reason = tr("\"metadata\" is not a JSON object");
+                return std::nullopt;
+            }
+            p.metadata = d.object();
         }
-        p.metadata = d.object();
+    } else if (meta.isArray()) {
+        *reason = tr("\"metadata\" is not a JSON object (it is an array)");
+        return std::nullopt;
+    } else if (meta.isDouble()) {
+        *reason = tr("\"metadata\" is not a JSON object (it is a number)");
+        return std::nullopt;
+    } else if (meta.isBool()) {
+        *reason = tr("\"metadata\" is not a JSON object (it is true or false)");
+        return std::nullopt;
     }
     const int status = reviewStatusFromName(firstString(o, {u"review_status"_s}));
     if (status >= 0)
         p.reviewStatus = ReviewStatus(status);
     p.reviewerNote = firstString(o, {u"reviewer_note"_s});
+    if (largeField(p.reviewerNote, u"reviewer_note"_s))
+        return std::nullopt;
     // Anything else the record carries (the public data's source, split, difficulty, ...) is kept.
     for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
         if (!kKnownKeys.contains(it.key()) && !p.metadata.contains(it.key()))
             p.metadata.insert(it.key(), it.value());
+    }
+    if (!p.metadata.isEmpty() &&
+        QJsonDocument(p.metadata).toJson(QJsonDocument::Compact).size() > kMaxFieldBytes) {
+        *reason = tr("\"metadata\" (with the other fields the record carries) is larger than 1 MiB of UTF-8");
+        return std::nullopt;
     }
     return p;
 }
@@ -312,6 +476,91 @@ ImportReport Importer::importFile(const QString &path, ImportFormat format, cons
     return report;
 }
 
+void Importer::noteConflicts(const QList<Pair> &pairs, const QList<qint64> &lines, const QString &file,
+                             qint64 importStart, ImportReport &report)
+{
+    struct Note
+    {
+        qint64 line;
+        QString reason;
+        bool inFile;
+    };
+    QList<Note> notes;
+    // Within the list: the first record with a pair_id is the one the store keeps.
+    QHash<QString, qsizetype> first;
+    first.reserve(pairs.size());
+    QStringList ids;
+    for (qsizetype i = 0; i < pairs.size(); ++i) {
+        const Pair &p = pairs.at(i);
+        const auto it = first.constFind(p.pairId);
+        if (it == first.constEnd()) {
+            first.insert(p.pairId, i);
+            ids.append(p.pairId);
+            continue;
+        }
+        const Pair &kept = pairs.at(*it);
+        if (kept.naturalLanguageQuery != p.naturalLanguageQuery || kept.sqlQuery != p.sqlQuery)
+            notes.append({lines.value(i),
+                          tr("pair_id \"%1\" was used on line %2 with another question or SQL; the first "
+                             "record was kept")
+                              .arg(shownId(p.pairId))
+                              .arg(lines.value(*it)),
+                          true});
+    }
+    // In the dataset: before this import, or added by an earlier batch of it (a higher row id).
+    QSqlQuery q(m_store.dataset().db());
+    q.setForwardOnly(true);
+    constexpr qsizetype kStep = 500;
+    for (qsizetype from = 0; from < ids.size(); from += kStep) {
+        const qsizetype n = std::min(kStep, ids.size() - from);
+        QString marks(n * 2 - 1, u',');
+        for (qsizetype i = 0; i < n; ++i)
+            marks[i * 2] = u'?';
+        q.prepare(u"SELECT id, pair_id, natural_language_query, sql_query FROM pairs WHERE pair_id IN ("_s +
+                  marks + u')');
+        for (qsizetype i = from; i < from + n; ++i)
+            q.addBindValue(ids.at(i));
+        if (!q.exec())
+            return; // the add that follows reports what is wrong with the dataset
+        while (q.next()) {
+            const qsizetype i = first.value(q.value(1).toString(), -1);
+            if (i < 0)
+                continue;
+            const Pair &p = pairs.at(i);
+            if (q.value(2).toString() == p.naturalLanguageQuery && q.value(3).toString() == p.sqlQuery)
+                continue;
+            const bool inFile = q.value(0).toLongLong() > importStart;
+            notes.append({lines.value(i),
+                          inFile
+                              ? tr("pair_id \"%1\" was used by an earlier record of this file with another "
+                                   "question or SQL; the first record was kept")
+                                    .arg(shownId(p.pairId))
+                              : tr("pair_id \"%1\" is already in the dataset with another question or SQL; "
+                                   "the pair in the dataset was kept")
+                                    .arg(shownId(p.pairId)),
+                          inFile});
+        }
+    }
+    std::stable_sort(notes.begin(), notes.end(),
+                     [](const Note &a, const Note &b) { return a.line < b.line; });
+    for (const Note &n : notes) {
+        ++(n.inFile ? report.conflictsInFile : report.conflictsWithDataset);
+        if (report.conflicts.size() < ImportReport::kMaxConflicts)
+            report.conflicts.append({file, n.line, 0, n.reason});
+    }
+}
+
+QString Importer::writeFailure(const QString &error) const
+{
+    // The store's errors may carry its own "Cannot write to the dataset: " in front.
+    QString detail = error;
+    const QString prefix =
+        QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1").arg(QString());
+    if (!prefix.isEmpty() && detail.startsWith(prefix))
+        detail = detail.mid(prefix.size());
+    return m_store.dataset().failureMessage(Dataset::Access::Write, detail);
+}
+
 namespace {
 
 // A line of a JSON Lines file, read on the calling thread and parsed on a worker.
@@ -327,6 +576,7 @@ struct ParsedChunk
 {
     QList<Pair> pairs;
     QList<DerivedFields> derived;
+    QList<qint64> lines;       // of the pairs
     QList<ImportIssue> issues; // in line order
 };
 
@@ -336,7 +586,7 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
     ParsedChunk out;
     out.pairs.reserve(lines.size());
     out.derived.reserve(lines.size());
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    out.lines.reserve(lines.size());
     auto reject = [&](const RawLine &l, const QString &reason) {
         out.issues.append({file, l.line, l.record, reason});
     };
@@ -345,26 +595,14 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
             reject(l, l.error);
             continue;
         }
-        const QString decoded = decoder.decode(l.text);
-        Q_UNUSED(decoded);
-        if (decoder.hasError()) {
-            decoder.resetState();
-            reject(l, tr("the line is not valid UTF-8"));
-            continue;
-        }
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(l.text, &pe);
-        if (pe.error != QJsonParseError::NoError) {
-            reject(l, tr("not valid JSON (%1 at column %2)").arg(pe.errorString()).arg(pe.offset + 1));
-            continue;
-        }
-        if (!doc.isObject()) {
-            reject(l, tr("the line is not a JSON object"));
-            continue;
-        }
+        QJsonObject object;
         QString reason;
+        if (!parseRecordText(l.text, true, &object, &reason)) {
+            reject(l, reason);
+            continue;
+        }
         std::optional<Pair> p = Importer::pairFromRecord(
-            doc.object(), fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason);
+            object, fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason);
         if (!p) {
             reject(l, reason);
             continue;
@@ -373,33 +611,64 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
             deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
                            p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp)));
         out.pairs.append(std::move(*p));
+        out.lines.append(l.line);
     }
     return out;
 }
 
-// Reads one line (with its '\n') into *line, reusing its buffer, in steps of 64 KiB: a line is
-// never given a buffer larger than it needs (QIODevice::readLine(max) allocates `max` bytes for
-// every line). A line longer than `max` is read to its end and dropped: returns false then.
-bool readBoundedLine(QIODevice &f, qsizetype max, QByteArray *line)
+// Reads a file line by line in blocks of 256 KiB. QIODevice::readLine() on a QFile falls back to
+// reading a byte at a time when its buffer holds no line end, which made a 3 GB line take half a
+// minute; this finds line ends with memchr. A line longer than `max` is read to its end without
+// being held.
+class LineReader
 {
-    line->clear();
-    char step[64 * 1024];
-    bool tooLong = false;
-    while (!f.atEnd()) {
-        const qint64 n = f.readLine(step, sizeof step);
-        if (n <= 0)
-            break;
-        if (!tooLong && line->size() + n <= max)
-            line->append(step, n);
-        else
-            tooLong = true;
-        if (step[n - 1] == '\n')
-            break;
+public:
+    explicit LineReader(QIODevice &device) : m_device(device) {}
+
+    // Reads the next line without its '\n' into *line. Returns false at the end of the input;
+    // *tooLong is set (and *line empty) when the line was longer than `max`.
+    bool next(QByteArray *line, qsizetype max, bool *tooLong)
+    {
+        *line = QByteArray();
+        *tooLong = false;
+        bool any = false;
+        while (true) {
+            if (m_pos >= m_block.size() && !refill())
+                return any;
+            any = true;
+            const char *begin = m_block.constData() + m_pos;
+            const qsizetype left = m_block.size() - m_pos;
+            const char *eol = static_cast<const char *>(std::memchr(begin, '\n', size_t(left)));
+            const qsizetype n = eol ? eol - begin : left;
+            if (!*tooLong && line->size() + n <= max) {
+                line->append(begin, n);
+            } else if (!*tooLong) {
+                *tooLong = true;
+                *line = QByteArray(); // give the memory back at once
+            }
+            m_pos += eol ? n + 1 : n;
+            if (eol)
+                return true;
+        }
     }
-    if (tooLong)
-        line->clear();
-    return !tooLong;
-}
+    qint64 position() const { return m_offset + m_pos; }
+
+private:
+    bool refill()
+    {
+        m_offset += m_block.size();
+        m_block.resize(kBlock);
+        const qint64 n = m_device.read(m_block.data(), kBlock);
+        m_block.resize(n > 0 ? qsizetype(n) : 0);
+        m_pos = 0;
+        return n > 0;
+    }
+    static constexpr qint64 kBlock = 256 * 1024;
+    QIODevice &m_device;
+    QByteArray m_block;
+    qsizetype m_pos = 0;
+    qint64 m_offset = 0;
+};
 
 } // namespace
 
@@ -415,16 +684,24 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
     const QString importTime = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     const Deriver &deriver = m_store.deriver();
+    const qint64 importStart = m_store.maxRowId();
+    LineReader reader(f);
     qint64 lineNo = 0;
 
-    // Reads up to kChunk records on this thread.
+    // Reads up to kChunk records, or about kChunkBytes of them, on this thread. *large is set when
+    // one of them is kLargeLine or more.
     constexpr int kChunk = 5000;
-    auto readChunk = [&] {
+    constexpr qsizetype kChunkBytes = 1 << 20;
+    constexpr qsizetype kLargeLine = 64 << 10;
+    auto readChunk = [&](bool *large) {
+        *large = false;
         QList<RawLine> chunk;
-        while (chunk.size() < kChunk && !f.atEnd()) {
-            QByteArray line;
+        qsizetype bytes = 0;
+        QByteArray line;
+        bool tooLong = false;
+        while (chunk.size() < kChunk && bytes < kChunkBytes && reader.next(&line, kMaxLineBytes, &tooLong)) {
             ++lineNo;
-            if (!readBoundedLine(f, kMaxLineBytes, &line)) {
+            if (tooLong) {
                 // Longer than the limit: the rest of the line was skipped without holding it.
                 chunk.append({lineNo, ++report.records, {}, tr("the line is longer than 16 MiB")});
                 continue;
@@ -434,6 +711,8 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
             QByteArray trimmed = line.trimmed();
             if (trimmed.isEmpty())
                 continue;
+            bytes += trimmed.size();
+            *large = *large || trimmed.size() >= kLargeLine;
             chunk.append({lineNo, ++report.records, std::move(trimmed), {}});
         }
         return chunk;
@@ -446,31 +725,51 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
         }
         if (parsed.pairs.isEmpty())
             return true;
+        noteConflicts(parsed.pairs, parsed.lines, path, importStart, report);
         const PairStore::AddResult r = m_store.add(parsed.pairs, parsed.derived);
-        if (!r.error.isEmpty()) {
-            report.fatalError = tr("Cannot write to the dataset: %1").arg(r.error);
-            return false;
-        }
         report.added += r.added;
         report.alreadyPresent += r.alreadyPresent;
+        if (!r.error.isEmpty()) {
+            report.fatalError = writeFailure(r.error);
+            return false;
+        }
         return true;
     };
 
     // A two-stage pipeline: while this thread writes chunk N, a worker parses and analyses N+1.
+    // Analysing a record takes memory in proportion to its text (about 45 MB for a record of 1 MB
+    // question, 1 MB SQL and 1 MB metadata), so a chunk with large records is never in flight
+    // beside another one, and is analysed on this thread (what a worker thread frees stays with
+    // its own malloc arena, so two threads would each keep their peak).
     QFuture<ParsedChunk> pending;
     while (true) {
-        const QList<RawLine> raw = readChunk();
+        bool large = false;
+        QList<RawLine> raw = readChunk(&large);
+        if (large) {
+            if (pending.isValid() && !consume(pending.result()))
+                return report;
+            pending = {};
+            if (!consume(parseLines(raw, path, fileKey, deriver, importTime)))
+                return report;
+            if (!progress.report(reader.position(), total, path)) {
+                report.cancelled = true;
+                break;
+            }
+            continue;
+        }
         QFuture<ParsedChunk> next;
-        if (!raw.isEmpty())
-            next = QtConcurrent::run(parseLines, raw, path, fileKey, std::cref(deriver), importTime);
+        const bool last = raw.isEmpty();
+        if (!last)
+            next =
+                QtConcurrent::run(parseLines, std::move(raw), path, fileKey, std::cref(deriver), importTime);
         if (pending.isValid() && !consume(pending.result())) {
             next.waitForFinished();
             return report;
         }
         pending = next;
-        if (raw.isEmpty())
+        if (last)
             break;
-        if (!progress.report(f.pos(), total, path)) {
+        if (!progress.report(reader.position(), total, path)) {
             report.cancelled = true;
             pending.waitForFinished();
             break;
@@ -488,48 +787,56 @@ ImportReport Importer::importJson(const QString &path, const Progress &progress)
         report.fatalError = tr("Cannot read %1: %2").arg(path, f.errorString());
         return report;
     }
-    const QByteArray data = f.readAll();
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(data, &pe);
-    if (pe.error != QJsonParseError::NoError) {
-        const qint64 line = data.left(pe.offset).count('\n') + 1;
-        report.fatalError = tr("%1 is not valid JSON: %2 on line %3.").arg(path, pe.errorString()).arg(line);
-        return report;
-    }
-    QJsonArray records;
-    if (doc.isArray()) {
-        records = doc.array();
-    } else if (doc.object().value(u"pairs"_s).isArray()) {
-        records = doc.object().value(u"pairs"_s).toArray();
-    } else if (doc.isObject()) {
-        records.append(doc.object()); // a single pair
-    }
-    Sink sink{m_store, report, path, {}};
+    // Streamed: one record's text at a time, never the whole document.
+    JsonRecordReader reader(&f);
+    Sink sink{*this, report, path, m_store.maxRowId(), {}, {}, 0};
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
-    const qint64 total = records.size();
-    for (qint64 i = 0; i < total; ++i) {
+    const qint64 total = f.size();
+    JsonRecordReader::Record record;
+    while (reader.next(&record)) {
         ++report.records;
-        const QJsonValue v = records.at(i);
-        if (!v.isObject()) {
-            sink.reject(0, i + 1, tr("record %1 is not a JSON object").arg(i + 1));
+        if (!record.error.isEmpty()) {
+            sink.reject(record.line, record.index, record.error);
             continue;
         }
+        if (record.tooLarge) {
+            sink.reject(record.line, record.index, tr("the record is larger than 16 MiB"));
+            continue;
+        }
+        QJsonObject object;
         QString reason;
-        const QByteArray key = fileKey + ':' + QByteArray::number(i) + ':' +
-                               QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
-        std::optional<Pair> p = pairFromRecord(v.toObject(), key, &reason);
-        if (!p) {
-            sink.reject(0, i + 1, reason);
+        if (!record.text.startsWith('{')) {
+            sink.reject(record.line, record.index, tr("the record is not a JSON object"));
             continue;
         }
-        if (!sink.add(std::move(*p)))
+        if (!parseRecordText(record.text, false, &object, &reason)) {
+            sink.reject(record.line, record.index, reason);
+            continue;
+        }
+        // The same key as when the whole array was parsed at once: re-imports find the same ids.
+        const QByteArray key = fileKey + ':' + QByteArray::number(record.index - 1) + ':' +
+                               QJsonDocument(object).toJson(QJsonDocument::Compact);
+        std::optional<Pair> p = pairFromRecord(object, key, &reason);
+        if (!p) {
+            sink.reject(record.line, record.index, reason);
+            continue;
+        }
+        if (!sink.add(std::move(*p), record.line, record.text.size() * 3))
             return report;
-        if ((i & 1023) == 0 && !progress.report(i, total, path)) {
+        if ((report.records & 1023) == 0 && !progress.report(reader.position(), total, path)) {
             report.cancelled = true;
             break;
         }
     }
-    sink.flush();
+    if (!sink.flush())
+        return report;
+    if (!reader.error().isEmpty() && !report.cancelled) {
+        report.fatalError = tr("%1 is not valid JSON: %2; reading stopped on line %3, after %4 records.")
+                                .arg(path, reader.error())
+                                .arg(reader.errorLine())
+                                .arg(report.records);
+        return report;
+    }
     progress.report(total, total, path);
     return report;
 }
@@ -547,6 +854,10 @@ ImportReport Importer::importCsv(const QString &path, const Progress &progress)
     if (!reader.next(&header)) {
         return report; // an empty file holds no records
     }
+    if (!reader.recordError().isEmpty()) {
+        report.fatalError = tr("The header of %1 cannot be read: %2.").arg(path, reader.recordError());
+        return report;
+    }
     for (QString &h : header)
         h = h.trimmed();
     if (!header.contains(u"natural_language_query"_s) && !header.contains(u"question"_s)) {
@@ -554,7 +865,8 @@ ImportReport Importer::importCsv(const QString &path, const Progress &progress)
             tr("%1 has no \"natural_language_query\" or \"question\" column in its header.").arg(path);
         return report;
     }
-    Sink sink{m_store, report, path, {}};
+    reader.setFieldCount(int(header.size()));
+    Sink sink{*this, report, path, m_store.maxRowId(), {}, {}, 0};
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
     const qint64 total = f.size();
     QStringList fields;
@@ -570,7 +882,9 @@ ImportReport Importer::importCsv(const QString &path, const Progress &progress)
             continue;
         }
         QJsonObject o;
+        qsizetype size = 0;
         for (int i = 0; i < header.size(); ++i) {
+            size += fields.at(i).size();
             if (!fields.at(i).isEmpty() || header.at(i) == u"sql_query"_s || header.at(i) == u"sql"_s)
                 o.insert(header.at(i), fields.at(i));
         }
@@ -582,14 +896,15 @@ ImportReport Importer::importCsv(const QString &path, const Progress &progress)
             sink.reject(reader.recordLine(), report.records, reason);
             continue;
         }
-        if (!sink.add(std::move(*p)))
+        if (!sink.add(std::move(*p), reader.recordLine(), size * 4))
             return report;
         if ((report.records & 1023) == 0 && !progress.report(f.pos(), total, path)) {
             report.cancelled = true;
             break;
         }
     }
-    sink.flush();
+    if (!sink.flush())
+        return report;
     progress.report(total, total, path);
     return report;
 }
