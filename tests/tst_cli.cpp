@@ -541,6 +541,7 @@ mount -t tmpfs -o size=2m tmpfs "$1" || exit 99
 "$2" import "$1/demo.pairlens" "$4" >/dev/null 2>"$3/import.err"; echo $? >"$3/import.rc"
 head -c 4000000 /dev/zero >"$1/filler" 2>/dev/null
 "$2" import "$1/new.pairlens" "$4" >/dev/null 2>"$3/create.err"; echo $? >"$3/create.rc"
+"$2" delete "$1/demo.pairlens" --search orders --yes >/dev/null 2>"$3/delete.err"; echo $? >"$3/delete.rc"
 ls "$1" >"$3/ls"
 )"_s;
     QProcess p;
@@ -559,7 +560,7 @@ ls "$1" >"$3/ls"
         QFile f(dir.filePath(name));
         return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
     };
-    for (const QString &step : {u"demo"_s, u"import"_s, u"create"_s}) {
+    for (const QString &step : {u"demo"_s, u"import"_s, u"create"_s, u"delete"_s}) {
         const QString err = read(step + u".err"_s);
         QVERIFY2(read(step + u".rc"_s).trimmed() == u"1"_s, qPrintable(step + u": "_s + err));
         QVERIFY2(err.contains(u": the disk is full ("_s) && err.contains(u" free on "_s),

@@ -69,7 +69,7 @@ int runDelete(const QStringList &args)
     PairStore store(*ds);
     const qint64 n = store.count(filter);
     if (n < 0) {
-        err(tr("Cannot read %1: %2").arg(ds->location(), store.errorString()));
+        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
         return Failure;
     }
     if (n == 0) {
@@ -95,7 +95,7 @@ int runDelete(const QStringList &args)
     const auto r = store.softDelete(filter);
     bar.finish();
     if (!r) {
-        err(tr("Cannot delete from %1: %2").arg(ds->location(), store.errorString()));
+        err(ds->failureMessage(Dataset::Access::Write, store.errorString()));
         return Failure;
     }
     out(tr("Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all")
@@ -132,7 +132,7 @@ int runRestore(const QStringList &args)
     const auto n = store.restore(filter);
     bar.finish();
     if (!n) {
-        err(tr("Cannot restore in %1: %2").arg(ds->location(), store.errorString()));
+        err(ds->failureMessage(Dataset::Access::Write, store.errorString()));
         return Failure;
     }
     out(tr("Restored %1 pairs.").arg(*n));
