@@ -54,7 +54,7 @@ TstExportCli::Run TstExportCli::run(const QStringList &args)
     p.setWorkingDirectory(m_dir.path());
     p.start(QStringLiteral(PAIRLENS_EXE), args);
     Run r;
-    if (!p.waitForFinished(120000))
+    if (!p.waitForFinished(600000)) // a hang detector only: minutes on a loaded machine
         return r;
     r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.out = p.readAllStandardOutput();
@@ -234,7 +234,7 @@ void TstExportCli::interruptedExportLeavesNothing()
 {
     // SIGTERM while a large export runs: exit status 130 (documented), no file, no manifest.
     const QString big = path(u"big.pairlens"_s);
-    QCOMPARE(run({u"demo"_s, big, u"--pairs"_s, u"60000"_s}).code, 0);
+    QCOMPARE(run({u"demo"_s, big, u"--pairs"_s, u"30000"_s}).code, 0);
     for (int attempt = 0; attempt < 5; ++attempt) {
         const QString target = path(u"cancelled-%1.jsonl"_s.arg(attempt));
         QProcess p;
