@@ -91,6 +91,12 @@ private slots:
     void unquote();
     void sharedDataIsCoveredExactly_data();
     void sharedDataIsCoveredExactly();
+    // Dialects, and the content of literals and comments (decodeContent, encodeContent).
+    void dialectKinds_data();
+    void dialectKinds();
+    void decodeContent_data();
+    void decodeContent();
+    void encodeContentReadsBack();
 };
 
 void TstTokenizer::kinds_data()
@@ -299,6 +305,136 @@ void TstTokenizer::sharedDataIsCoveredExactly()
     }
     QCOMPARE(count, pairs);
     QVERIFY(literals > 0); // text2sql_data writes its strings in double quotes
+}
+
+namespace {
+
+QStringList describeIn(const QString &sql, Dialect dialect)
+{
+    QStringList out;
+    for (const Token &t : tokenize(sql, dialect))
+        if (t.kind != TokenKind::Whitespace)
+            out << kindName(t.kind) + u':' + t.text(sql);
+    return out;
+}
+
+} // namespace
+
+void TstTokenizer::dialectKinds_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("mysql #") << u"a # b\nc"_s << u"mysql"_s
+                             << QStringList{u"word:a"_s, u"line:# b"_s, u"word:c"_s};
+    QTest::newRow("pg # is an operator")
+        << u"a # b"_s << u"postgresql"_s << QStringList{u"word:a"_s, u"op:#"_s, u"word:b"_s};
+    QTest::newRow("generic #temp") << u"#t"_s << u""_s << QStringList{u"word:#t"_s};
+    QTest::newRow("mysql \"string\"") << u"\"a\\\"b\""_s << u"mysql"_s << QStringList{u"str:\"a\\\"b\""_s};
+    QTest::newRow("pg \"identifier\"") << u"\"a\""_s << u"postgresql"_s << QStringList{u"qid:\"a\""_s};
+    QTest::newRow("mysql backslash quote")
+        << u"'a\\'b' x"_s << u"mysql"_s << QStringList{u"str:'a\\'b'"_s, u"word:x"_s};
+    QTest::newRow("pg standard backslash")
+        << u"'a\\' x"_s << u"postgresql"_s << QStringList{u"str:'a\\'"_s, u"word:x"_s};
+    QTest::newRow("pg U&") << u"U&'\\0040' x"_s << u"postgresql"_s
+                           << QStringList{u"str:U&'\\0040'"_s, u"word:x"_s};
+    QTest::newRow("sqlite U& is not a string")
+        << u"U&'x'"_s << u"sqlite"_s << QStringList{u"word:U"_s, u"op:&"_s, u"str:'x'"_s};
+    QTest::newRow("mysql no nesting")
+        << u"/* a /* b */ c"_s << u"mysql"_s << QStringList{u"block:/* a /* b */"_s, u"word:c"_s};
+    QTest::newRow("pg nesting") << u"/* a /* b */ c */"_s << u"postgresql"_s
+                                << QStringList{u"block:/* a /* b */ c */"_s};
+    QTest::newRow("snowflake //") << u"a // b\nc"_s << u"snowflake"_s
+                                  << QStringList{u"word:a"_s, u"line:// b"_s, u"word:c"_s};
+    QTest::newRow("bigquery strings") << u"'''it's''' r'\\d' b\"x\""_s << u"bigquery"_s
+                                      << QStringList{u"str:'''it's'''"_s, u"str:r'\\d'"_s, u"str:b\"x\""_s};
+    QTest::newRow("tsql brackets") << u"[a b]"_s << u"mssql"_s << QStringList{u"qid:[a b]"_s};
+    QTest::newRow("pg brackets are subscripts")
+        << u"[a]"_s << u"postgresql"_s << QStringList{u"punct:["_s, u"word:a"_s, u"punct:]"_s};
+}
+
+void TstTokenizer::dialectKinds()
+{
+    QFETCH(QString, sql);
+    QFETCH(QString, dialect);
+    QFETCH(QStringList, expected);
+    const Dialect d = dialectFromDatabaseType(dialect);
+    QCOMPARE(describeIn(sql, d), expected);
+    QString why;
+    QVERIFY2(coversExactly(sql, tokenize(sql, d), &why), qPrintable(why));
+}
+
+void TstTokenizer::decodeContent_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("spanOfAt"); // the source text the '@' of the value was written as
+    QTest::newRow("doubled quote") << u"'a''@'"_s << u""_s << u"a'@"_s << u"@"_s;
+    QTest::newRow("E hex") << u"E'a\\x40b'"_s << u"postgresql"_s << u"a@b"_s << u"\\x40"_s;
+    QTest::newRow("E octal") << u"E'a\\100b'"_s << u"postgresql"_s << u"a@b"_s << u"\\100"_s;
+    QTest::newRow("E unicode") << u"E'a\\u0040b'"_s << u"postgresql"_s << u"a@b"_s << u"\\u0040"_s;
+    QTest::newRow("U&") << u"U&'a\\0040b'"_s << u"postgresql"_s << u"a@b"_s << u"\\0040"_s;
+    QTest::newRow("U& long") << u"U&'a\\+000040b'"_s << u"postgresql"_s << u"a@b"_s << u"\\+000040"_s;
+    QTest::newRow("mysql backslash") << u"'a\\@b\\''"_s << u"mysql"_s << u"a@b'"_s << u"\\@"_s;
+    QTest::newRow("mysql like escape") << u"'\\%@'"_s << u"mysql"_s << u"\\%@"_s << u"@"_s;
+    QTest::newRow("standard backslash") << u"'a\\@'"_s << u"postgresql"_s << u"a\\@"_s << u"@"_s;
+    QTest::newRow("hex") << u"X'614062'"_s << u"mysql"_s << u"a@b"_s << u"40"_s;
+    QTest::newRow("dollar") << u"$fn$a@b$fn$"_s << u"postgresql"_s << u"a@b"_s << u"@"_s;
+    QTest::newRow("line comment") << u"--a@b"_s << u""_s << u"a@b"_s << u"@"_s;
+    QTest::newRow("hash comment") << u"#a@b"_s << u"mysql"_s << u"a@b"_s << u"@"_s;
+    QTest::newRow("block comment") << u"/*a@b*/"_s << u""_s << u"a@b"_s << u"@"_s;
+    QTest::newRow("unterminated") << u"'a@b"_s << u""_s << u"a@b"_s << u"@"_s;
+    QTest::newRow("unterminated ending in a quote") << u"'a@''"_s << u""_s << u"a@'"_s << u"@"_s;
+    QTest::newRow("bigquery triple") << u"'''a'@'''"_s << u"bigquery"_s << u"a'@"_s << u"@"_s;
+}
+
+void TstTokenizer::decodeContent()
+{
+    QFETCH(QString, sql);
+    QFETCH(QString, dialect);
+    QFETCH(QString, value);
+    QFETCH(QString, spanOfAt);
+    const Dialect d = dialectFromDatabaseType(dialect);
+    const QList<Token> tokens = tokenize(sql, d);
+    QCOMPARE(tokens.size(), 1);
+    const DecodedContent c = pairlens::sql::decodeContent(sql, tokens[0], d);
+    QVERIFY(c.form != ContentForm::None);
+    QCOMPARE(c.value, value);
+    const qsizetype at = c.value.indexOf(u'@');
+    QCOMPARE(sql.mid(c.sourceStart(at), c.sourceEnd(at) - c.sourceStart(at)), spanOfAt);
+    // Anything written back stays inside the token; where the form has escapes, it reads as itself.
+    const QString weird = u"x'\"\\*/$fn$\n-- end"_s;
+    const QString rebuilt = sql.left(c.contentStart) + encodeContent(c, weird) + sql.mid(c.contentEnd);
+    const QList<Token> again = tokenize(rebuilt, d);
+    QCOMPARE(again.size(), 1);
+    QCOMPARE(again[0].kind, tokens[0].kind);
+    const DecodedContent back = pairlens::sql::decodeContent(rebuilt, again[0], d);
+    if (c.form == ContentForm::Quoted || c.form == ContentForm::Backslash ||
+        c.form == ContentForm::UnicodeEscape || c.form == ContentForm::Hex)
+        QCOMPARE(back.value, weird);
+}
+
+void TstTokenizer::encodeContentReadsBack()
+{
+    DecodedContent quoted;
+    quoted.form = ContentForm::Quoted;
+    QCOMPARE(encodeContent(quoted, u"it's"), u"it''s"_s);
+    DecodedContent backslash = quoted;
+    backslash.form = ContentForm::Backslash;
+    QCOMPARE(encodeContent(backslash, u"a'b\\c"), u"a\\'b\\\\c"_s);
+    DecodedContent block;
+    block.form = ContentForm::BlockComment;
+    QCOMPARE(encodeContent(block, u"*/x/*y*/"), u"_/x_*y__"_s); // no pair left, no * or / at an edge
+    DecodedContent line;
+    line.form = ContentForm::Comment;
+    QCOMPARE(encodeContent(line, u"a\nb\rc"), u"a b c"_s);
+    DecodedContent dollar;
+    dollar.form = ContentForm::Dollar;
+    QCOMPARE(encodeContent(dollar, u"$fn$"), u"_fn_"_s);
+    DecodedContent hex;
+    hex.form = ContentForm::Hex;
+    QCOMPARE(encodeContent(hex, u"a@"), u"6140"_s);
 }
 
 QTEST_GUILESS_MAIN(TstTokenizer)
