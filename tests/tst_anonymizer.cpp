@@ -34,10 +34,10 @@ Config allOperators(Operator op)
 }
 
 // Tokens that must survive anonymization unchanged: everything but literals and comments.
-QStringList structuralTokens(const QString &sql)
+QStringList structuralTokens(const QString &sql, sql::Dialect dialect = sql::Dialect::Generic)
 {
     QStringList out;
-    for (const sql::Token &t : sql::tokenize(sql)) {
+    for (const sql::Token &t : sql::tokenize(sql, dialect)) {
         switch (t.kind) {
         case sql::TokenKind::Whitespace:
         case sql::TokenKind::String:
@@ -85,6 +85,14 @@ private slots:
     void metadata();
     void pairAndMask();
     void threadSafety();
+    // The leaks of issue 13: each one found and replaced, with the SQL's tokens kept.
+    void leaks_data();
+    void leaks();
+    void concatenationKeepsTokens();
+    void escapesReplaceTheirSpan();
+    void dialects();
+    void identifiers();
+    void pairUsesDatabaseType();
 };
 
 void TstAnonymizer::operators()
@@ -235,7 +243,7 @@ void TstAnonymizer::spansAndUnicode()
     QCOMPARE(toCodePointOffset(text, 0), 0);
     QCOMPARE(toCodePointOffset(text, 1), 1); // inside the surrogate pair: counts the high surrogate
     QCOMPARE(toCodePointOffset(text, 2), 1);
-    QCOMPARE(out.findings[1].original, u"x@example.de"_s); // the local part is ASCII only
+    QCOMPARE(out.findings[1].original, u"zoë.x@example.de"_s); // internationalised local part
     QCOMPARE(toCodePointOffset(out.text, out.findings[2].replacementStart),
              out.findings[2].replacementStart - 2);
 }
@@ -372,6 +380,264 @@ void TstAnonymizer::threadSafety()
     t2.join();
     QCOMPARE(r1, expected);
     QCOMPARE(r2, expected);
+}
+
+namespace {
+
+// Token kinds of `sql` read with `dialect`.
+QList<sql::TokenKind> kindsOf(const QString &sql, sql::Dialect dialect)
+{
+    QList<sql::TokenKind> kinds;
+    for (const sql::Token &t : sql::tokenize(sql, dialect))
+        kinds.append(t.kind);
+    return kinds;
+}
+
+} // namespace
+
+void TstAnonymizer::leaks_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("databaseType"); // empty: free text; else SQL of that database
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QStringList>("gone"); // none of these may remain in the output
+    QTest::addColumn<QString>("kept");     // the output must still contain this
+
+    const auto row = [](const char *name, const QString &input, const QString &type, const char16_t *kind,
+                        const QStringList &gone, const QString &kept = QString()) {
+        QTest::newRow(name) << input << type << QString::fromUtf16(kind) << gone << kept;
+    };
+    // A local part may start with '-': the comment opener is not part of it.
+    row("comment --ed@", u"SELECT 1 --ed@corp.com"_s, u"postgresql"_s, u"email", {u"ed@corp"_s},
+        u"SELECT 1 --user_"_s);
+    row("comment --ed@ generic", u"SELECT 1 --ed@corp.com\nFROM t"_s, u"unknown"_s, u"email", {u"ed@corp"_s},
+        u"SELECT 1 --user_"_s);
+    // Constant concatenation: detected on the joined value, replaced in each piece.
+    row("|| concat", u"SELECT 'alice.smith' || '@corp.com'"_s, u"postgresql"_s, u"email",
+        {u"alice"_s, u"corp.com"_s}, u"' || ''"_s);
+    row("CONCAT()", u"SELECT CONCAT('555-867','-5309')"_s, u"mysql"_s, u"phone", {u"867"_s},
+        u"XXX-XXX-5309"_s);
+    row("CONCAT_WS()", u"SELECT CONCAT_WS('-', '555', '867', '5309')"_s, u"mysql"_s, u"phone", {u"867"_s},
+        u"'-'"_s);
+    row("T-SQL +", u"SELECT '555-867' + '-5309' AS phone"_s, u"mssql"_s, u"phone", {u"867"_s}, u"AS phone"_s);
+    row("adjacent literals", u"SELECT 'bob.jones'\n'@corp.com'"_s, u"postgresql"_s, u"email",
+        {u"bob.jones"_s});
+    // Phones in other digits and with other separators.
+    row("arabic-indic digits", u"call ٥٥٥-١٢٣-٤٥٦٧ now"_s, QString(), u"phone", {u"٥٥٥"_s, u"١٢٣"_s},
+        u"XXX-XXX-4567"_s);
+    row("extended arabic-indic digits", u"call ۵۵۵-۱۲۳-۴۵۶۷"_s, QString(), u"phone", {u"۱۲۳"_s});
+    row("fullwidth digits", u"call ５５５-１２３-４５６７"_s, QString(), u"phone", {u"１２３"_s},
+        u"XXX-XXX-4567"_s);
+    row("devanagari digits", u"call ५५५-१२३-४५६७"_s, QString(), u"phone", {u"१२३"_s});
+    row("nbsp", u"call 555\u00A0123\u00A04567"_s, QString(), u"phone", {u"123"_s});
+    row("narrow nbsp", u"call 555\u202F123\u202F4567"_s, QString(), u"phone", {u"123"_s});
+    row("en dash", u"call 555–123–4567"_s, QString(), u"phone", {u"123"_s});
+    row("minus sign", u"call 555−123−4567"_s, QString(), u"phone", {u"123"_s});
+    row("zero-width separators", u"call 555\u200B123\u200B4567"_s, QString(), u"phone", {u"123"_s});
+    row("zero-width inside", u"call 555-1\u200B23-45\u200D67"_s, QString(), u"phone", {u"1\u200B23"_s});
+    row("fullwidth phone in SQL", u"SELECT * FROM c WHERE phone = '５５５-１２３-４５６７'"_s, u"sqlite"_s,
+        u"phone", {u"１２３"_s}, u"phone = 'XXX-XXX-4567'"_s);
+    row("mixed phone separators", u"call 555 123-4567"_s, QString(), u"phone", {u"123"_s});
+    // Cards with double spaces, dots, mixed separators.
+    row("card double spaces", u"card 4111  1111  1111  1111"_s, QString(), u"credit_card", {u"4111  1111"_s},
+        u"XXXX-XXXX-XXXX-1111"_s);
+    row("card dots", u"card 4111.1111.1111.1111"_s, QString(), u"credit_card", {u"4111.1111"_s});
+    row("card mixed", u"card 4111-1111 1111.1111"_s, QString(), u"credit_card", {u"4111-1111"_s});
+    row("card nbsp", u"card 4111\u00A01111\u00A01111\u00A01111"_s, QString(), u"credit_card", {u"4111"_s});
+    row("card fullwidth", u"card ４１１１ １１１１ １１１１ １１１１"_s, QString(), u"credit_card",
+        {u"４１１１"_s});
+    // MySQL: # comments, double-quoted strings, backslash-escaped quotes.
+    row("mysql # comment", u"SELECT 1 # ask ed@corp.com\nFROM t"_s, u"mysql"_s, u"email", {u"ed@corp"_s},
+        u"\nFROM t"_s);
+    row("mysql double quotes", u"SELECT * FROM u WHERE email = \"ed@corp.com\""_s, u"MySQL 8.0"_s, u"email",
+        {u"ed@corp"_s}, u"email = \"user_"_s);
+    row("mysql escaped quote", u"SELECT 'O\\'Brien, ed@corp.com' FROM t"_s, u"mariadb"_s, u"email",
+        {u"ed@corp"_s}, u"'O\\'Brien, user_"_s);
+    row("mysql escaped quote before", u"SELECT 'it\\'s 555-123-4567\\'' FROM t"_s, u"mysql"_s, u"phone",
+        {u"123"_s}, u"XXX-XXX-4567\\''"_s);
+    row("mysql escaped at", u"SELECT 'alice\\@corp.com'"_s, u"mysql"_s, u"email", {u"alice"_s});
+    row("bigquery # and \"\"", u"SELECT \"ed@corp.com\" # bob@corp.com"_s, u"bigquery"_s, u"email",
+        {u"ed@corp"_s, u"bob@corp"_s});
+    row("snowflake //", u"SELECT 1 // ed@corp.com"_s, u"snowflake"_s, u"email", {u"ed@corp"_s});
+    // PostgreSQL escapes: decoded for detection, the written span replaced.
+    row("E'\\x40'", u"SELECT E'alice\\x40corp.com'"_s, u"postgresql"_s, u"email", {u"alice"_s}, u"E'user_"_s);
+    row("E'\\100' octal", u"SELECT E'alice\\100corp.com'"_s, u"postgres"_s, u"email", {u"alice"_s});
+    row("E'\\u0040'", u"SELECT E'alice\\u0040corp.com'"_s, u"postgresql"_s, u"email", {u"alice"_s});
+    row("U&'\\0040'", u"SELECT U&'alice\\0040corp.com'"_s, u"postgresql"_s, u"email", {u"alice"_s},
+        u"U&'user_"_s);
+    row("U&'!0040' UESCAPE", u"SELECT U&'alice!0040corp.com' UESCAPE '!'"_s, u"postgresql"_s, u"email",
+        {u"alice"_s}, u"UESCAPE '!'"_s);
+    row("E'' digits", u"SELECT E'\\x35\\x35\\x35-123-4567'"_s, u"postgresql"_s, u"phone", {u"-123-"_s});
+    row("hex string", u"SELECT X'616C69636540636F72702E636F6D'"_s, u"mysql"_s, u"email", {u"616C69636540"_s},
+        u"X'"_s);
+    // URL-encoded and fullwidth at-signs.
+    row("%40 text", u"mail alice%40corp.com"_s, QString(), u"email", {u"alice"_s});
+    row("%40 sql", u"SELECT * FROM l WHERE url LIKE '%?to=alice%40corp.com%'"_s, u"postgresql"_s, u"email",
+        {u"alice"_s}, u"LIKE '%?to=user_"_s);
+    row("fullwidth at", u"mail alice＠corp.com"_s, QString(), u"email", {u"alice"_s});
+    row("fullwidth address", u"mail ａｌｉｃｅ＠ｃｏｒｐ．ｃｏｍ"_s, QString(), u"email", {u"ａｌｉｃｅ"_s});
+    row("small at", u"mail alice﹫corp.com"_s, QString(), u"email", {u"alice"_s});
+    // Internationalised domains, newer TLDs, quoted local parts.
+    row("IDN domain", u"mail walter@bücher.de"_s, QString(), u"email", {u"walter"_s, u"bücher"_s});
+    row("IDN punycode", u"mail walter@xn--bcher-kva.de"_s, QString(), u"email", {u"walter"_s});
+    row(".рф", u"mail иван@почта.рф"_s, QString(), u"email", {u"иван"_s, u"почта"_s});
+    row(".bcn", u"mail jordi@ajuntament.bcn"_s, QString(), u"email", {u"jordi"_s});
+    row(".zip", u"mail eve@files.zip"_s, QString(), u"email", {u"eve"_s});
+    row("quoted local part", u"mail \"john doe\"@corp.com please"_s, QString(), u"email", {u"john doe"_s},
+        u" please"_s);
+    row("quoted local part in SQL", u"SELECT '\"john doe\"@corp.com'"_s, u"postgresql"_s, u"email",
+        {u"john"_s}, u"SELECT 'user_"_s);
+}
+
+void TstAnonymizer::leaks()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, databaseType);
+    QFETCH(QString, kind);
+    QFETCH(QStringList, gone);
+    QFETCH(QString, kept);
+    const Anonymizer a(keyed("leaks"));
+    const bool isSql = !databaseType.isNull();
+    const sql::Dialect dialect = sql::dialectFromDatabaseType(databaseType);
+    const AnonymizedText out = isSql ? a.anonymizeSql(input, dialect) : a.anonymizeText(input);
+    QVERIFY2(!out.findings.isEmpty(), qPrintable(out.text));
+    QCOMPARE(piiKindName(out.findings[0].kind), kind);
+    for (const QString &g : gone)
+        QVERIFY2(!out.text.contains(g), qPrintable(u"\"%1\" left in: %2"_s.arg(g, out.text)));
+    if (!kept.isEmpty())
+        QVERIFY2(out.text.contains(kept), qPrintable(out.text));
+    verifySpans(input, out);
+    if (isSql) {
+        QCOMPARE(kindsOf(out.text, dialect), kindsOf(input, dialect));
+        QCOMPARE(structuralTokens(out.text, dialect), structuralTokens(input, dialect));
+        Pair p;
+        p.sqlQuery = input;
+        p.databaseType = databaseType;
+        QCOMPARE(a.anonymizePair(p).sql.text, out.text); // the pair's database_type picks the dialect
+        QVERIFY(a.scanMask(QString(), input, dialect) & quint32(out.findings[0].kind));
+    } else {
+        QVERIFY(a.scanMask(input, QString()) & quint32(out.findings[0].kind));
+    }
+}
+
+void TstAnonymizer::concatenationKeepsTokens()
+{
+    const Anonymizer a(keyed("concat"));
+    // The joined value gets the one replacement the same value gets anywhere else.
+    const QString email = a.anonymizeText(u"alice.smith@corp.com"_s).text;
+    const AnonymizedText out =
+        a.anonymizeSql(u"SELECT 'alice.smith' || '@corp.com' AS m"_s, sql::Dialect::PostgreSQL);
+    QCOMPARE(out.text, u"SELECT '"_s + email + u"' || '' AS m"_s);
+    QCOMPARE(out.findings.size(), 1);
+    QCOMPARE(out.findings[0].value, u"alice.smith@corp.com"_s);
+    QCOMPARE(out.findings[0].original, u"alice.smith' || '@corp.com"_s);
+    // A value inside one piece is still found on its own; pieces that are not constant never join.
+    const AnonymizedText inner = a.anonymizeSql(u"SELECT 'x' || 'call 555-123-4567' || col || '-0000'"_s);
+    QCOMPARE(inner.findings.size(), 1);
+    QVERIFY(inner.text.contains(u"'call XXX-XXX-4567' || col || '-0000'"_s));
+    // Nothing is joined across a comma outside CONCAT.
+    QVERIFY(a.anonymizeSql(u"SELECT '555-867', '-5309'"_s).findings.isEmpty());
+    // CONCAT_WS: the separator is between every two arguments and stays.
+    const AnonymizedText ws =
+        a.anonymizeSql(u"SELECT CONCAT_WS('-', '555', '867', '5309')"_s, sql::Dialect::MySQL);
+    QCOMPARE(ws.text, u"SELECT CONCAT_WS('-', 'XXX-XXX-5309', '', '')"_s);
+}
+
+void TstAnonymizer::escapesReplaceTheirSpan()
+{
+    const Anonymizer a(keyed("esc"));
+    const QString email = a.anonymizeText(u"alice@corp.com"_s).text;
+    const AnonymizedText e =
+        a.anonymizeSql(u"SELECT E'it\\'s alice\\x40corp.com'"_s, sql::Dialect::PostgreSQL);
+    QCOMPARE(e.text, u"SELECT E'it\\'s "_s + email + u"'"_s);
+    QCOMPARE(e.findings[0].original, u"alice\\x40corp.com"_s);
+    QCOMPARE(e.findings[0].value, u"alice@corp.com"_s);
+    // A replacement that holds the literal's quote is escaped for that literal.
+    Config c = keyed("esc");
+    c.customPatterns = {{u"name"_s, u"O'Brien"_s, Operator::Mask}};
+    const Anonymizer custom(c);
+    QCOMPARE(custom.anonymizeSql(u"SELECT 'Mr O''Brien'"_s).text, u"SELECT 'Mr X''XXXXX'"_s);
+    QCOMPARE(custom.anonymizeSql(u"SELECT 'Mr O\\'Brien'"_s, sql::Dialect::MySQL).text,
+             u"SELECT 'Mr X\\'XXXXX'"_s);
+    QCOMPARE(custom.anonymizeSql(u"SELECT \"Mr O'Brien\""_s, sql::Dialect::MySQL).text,
+             u"SELECT \"Mr X'XXXXX\""_s);
+    // In a comment nothing can be escaped: what would end it is replaced.
+    c.customPatterns = {{u"end"_s, u"secret\\*/x"_s, Operator::Keep},
+                        {u"nl"_s, u"tok\\d+"_s, Operator::Pseudonym}};
+    c.customPatterns[1].name = u"a*/b\n--"_s;
+    const Anonymizer odd(c);
+    const QString sql = u"SELECT 1 /* tok42 */ -- tok7\n"_s;
+    const AnonymizedText out = odd.anonymizeSql(sql);
+    QCOMPARE(out.findings.size(), 2);
+    QCOMPARE(kindsOf(out.text, sql::Dialect::Generic), kindsOf(sql, sql::Dialect::Generic));
+}
+
+void TstAnonymizer::dialects()
+{
+    using sql::Dialect;
+    QCOMPARE(sql::dialectFromDatabaseType(u"PostgreSQL 16"), Dialect::PostgreSQL);
+    QCOMPARE(sql::dialectFromDatabaseType(u"postgres"), Dialect::PostgreSQL);
+    QCOMPARE(sql::dialectFromDatabaseType(u"MariaDB"), Dialect::MySQL);
+    QCOMPARE(sql::dialectFromDatabaseType(u"sqlite3"), Dialect::SQLite);
+    QCOMPARE(sql::dialectFromDatabaseType(u"Microsoft SQL Server"), Dialect::TSql);
+    QCOMPARE(sql::dialectFromDatabaseType(u"mssql"), Dialect::TSql);
+    QCOMPARE(sql::dialectFromDatabaseType(u"bigquery"), Dialect::BigQuery);
+    QCOMPARE(sql::dialectFromDatabaseType(u"snowflake"), Dialect::Snowflake);
+    QCOMPARE(sql::dialectFromDatabaseType(u"oracle"), Dialect::Generic);
+    QCOMPARE(sql::dialectFromDatabaseType(u""), Dialect::Generic);
+    const Anonymizer a(keyed("d"));
+    // '#' starts a comment in MySQL only; elsewhere "# x@y.com" is code and stays.
+    const QString hash = u"SELECT a # b FROM t # ed@corp.com\n"_s;
+    QVERIFY(a.anonymizeSql(hash, Dialect::PostgreSQL).findings.isEmpty());
+    QCOMPARE(a.anonymizeSql(hash, Dialect::MySQL).findings.size(), 1);
+    // "..." is an identifier in PostgreSQL, a string in MySQL.
+    const QString quoted = u"SELECT \"ed@corp.com\""_s;
+    QVERIFY(a.anonymizeSql(quoted, Dialect::PostgreSQL).findings.isEmpty());
+    QCOMPARE(a.anonymizeSql(quoted, Dialect::MySQL).findings.size(), 1);
+    // A backslash escapes in MySQL strings, not in standard ones: 'a\' ends the PostgreSQL string.
+    const QString bs = u"SELECT 'a\\', 'ed@corp.com'"_s;
+    QCOMPARE(a.anonymizeSql(bs, Dialect::PostgreSQL).findings.size(), 1);
+    QCOMPARE(kindsOf(a.anonymizeSql(bs, Dialect::MySQL).text, Dialect::MySQL), kindsOf(bs, Dialect::MySQL));
+    // Nested comments only where the database nests them.
+    const QString nested = u"SELECT 1 /* a /* b */ ed@corp.com */"_s;
+    QCOMPARE(a.anonymizeSql(nested, Dialect::PostgreSQL).findings.size(), 1);
+    QVERIFY(a.anonymizeSql(nested, Dialect::MySQL).findings.isEmpty()); // code after the comment
+}
+
+void TstAnonymizer::identifiers()
+{
+    Config c = keyed("ids");
+    const Anonymizer a(c);
+    QCOMPARE(a.anonymizeIdentifier(IdentifierField::PairId, u"demo-7-0000042"_s), u"demo-7-0000042"_s);
+    const QString id = a.anonymizeIdentifier(IdentifierField::PairId, u"ed@corp.com-2024-05-01"_s);
+    QVERIFY2(QRegularExpression(u"^pair_[0-9a-f]{16}$"_s).match(id).hasMatch(), qPrintable(id));
+    QCOMPARE(a.anonymizeIdentifier(IdentifierField::PairId, u"ed@corp.com-2024-05-01"_s), id); // stable
+    // Ids that differ only in their personal data stay different (a mask would make them equal).
+    QVERIFY(a.anonymizeIdentifier(IdentifierField::PairId, u"call-555-123-4567"_s) !=
+            a.anonymizeIdentifier(IdentifierField::PairId, u"call-555-999-4567"_s));
+    QVERIFY(Anonymizer(keyed("other")).anonymizeIdentifier(IdentifierField::PairId, u"ed@corp.com-1"_s) !=
+            a.anonymizeIdentifier(IdentifierField::PairId, u"ed@corp.com-1"_s));
+    QCOMPARE(a.anonymizeIdentifier(IdentifierField::DatabaseType, u"postgresql"_s), u"postgresql"_s);
+    const QString type = a.anonymizeIdentifier(IdentifierField::DatabaseType, u"mysql (ed@corp.com)"_s);
+    QVERIFY(type.startsWith(u"mysql (user_"_s) && !type.contains(u"ed@"_s));
+    const Anonymizer keep(allOperators(Operator::Keep));
+    QCOMPARE(keep.anonymizeIdentifier(IdentifierField::PairId, u"ed@corp.com-1"_s), u"ed@corp.com-1"_s);
+}
+
+void TstAnonymizer::pairUsesDatabaseType()
+{
+    const Anonymizer a(keyed("pair"));
+    Pair p;
+    p.pairId = u"session-ed@corp.com-1"_s;
+    p.databaseType = u"mysql"_s;
+    p.sqlQuery = u"SELECT 1 # owner ed@corp.com\n"_s;
+    const AnonymizedPair out = a.anonymizePair(p);
+    QVERIFY(out.pairId.startsWith(u"pair_"_s));
+    QCOMPARE(out.databaseType, u"mysql"_s);
+    QVERIFY(!out.sql.text.contains(u"ed@corp"_s));
+    QCOMPARE(out.piiMask, quint32(PiiKind::Email));
+    p.databaseType = u"postgresql"_s; // '#' is an operator there: nothing in a literal
+    QCOMPARE(a.anonymizePair(p).sql.text, p.sqlQuery);
 }
 
 QTEST_GUILESS_MAIN(TstAnonymizer)

@@ -7,6 +7,7 @@
 
 #include "dataset/pair.h"
 #include "privacy/piikind.h"
+#include "sql/tokenizer.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -62,7 +63,9 @@ struct Config
 };
 
 // One detected value. Offsets are UTF-16 code units (QString indices): [start, end) in the input,
-// [replacementStart, replacementEnd) in the anonymized output.
+// [replacementStart, replacementEnd) in the anonymized output. In SQL a value joined from several
+// literals ('alice' || '@corp.com') spans them and what lies between; `original` and `replacement`
+// are exactly the input's and the output's text of those ranges.
 struct Finding
 {
     PiiKind kind = PiiKind::Custom;
@@ -71,6 +74,7 @@ struct Finding
     qsizetype replacementStart = 0, replacementEnd = 0;
     QString original;
     QString replacement;
+    QString value; // the value as detected: escapes decoded, folded, joined (what was replaced)
 };
 
 struct AnonymizedText
@@ -81,17 +85,28 @@ struct AnonymizedText
 
 struct AnonymizedPair
 {
+    QString pairId;       // anonymizeIdentifier(PairId, ...)
+    QString databaseType; // anonymizeIdentifier(DatabaseType, ...)
     AnonymizedText question;
-    AnonymizedText sql;
+    AnonymizedText sql; // read with the dialect of the pair's database_type
     QString databaseName;
     QJsonObject metadata;
     quint32 piiMask = 0; // OR of the kinds found in the question and the SQL (same as scanMask())
+};
+
+// The seed fields that identify rather than describe a pair, anonymized by anonymizeIdentifier().
+enum class IdentifierField
+{
+    PairId,       // "pair_<hash16>" (keyed) when it holds personal data: unique, stable, no part kept
+    DatabaseType, // each detected value replaced like in free text ("postgresql" stays)
 };
 
 namespace detail {
 struct CompiledPatterns;
 class KeyedHasher;
 struct AnonymizerTesting;
+struct Match;
+struct View;
 } // namespace detail
 
 class Anonymizer
@@ -102,10 +117,14 @@ public:
     const Config &config() const;
 
     AnonymizedText anonymizeText(QStringView text) const; // free text
-    AnonymizedText anonymizeSql(QStringView sql) const;   // string literals and comments only
+    // String literals and comments only, read with the lexical rules of `dialect` (see
+    // sql::dialectFromDatabaseType()); the output has exactly the input's tokens.
+    AnonymizedText anonymizeSql(QStringView sql, sql::Dialect dialect = sql::Dialect::Generic) const;
     // The same; when nothing is found, the result's text shares the input's data (no copy).
     AnonymizedText anonymizeText(const QString &text) const;
-    AnonymizedText anonymizeSql(const QString &sql) const;
+    AnonymizedText anonymizeSql(const QString &sql, sql::Dialect dialect = sql::Dialect::Generic) const;
+    // pair_id or database_type: unchanged (shared) unless it holds personal data; see IdentifierField.
+    QString anonymizeIdentifier(IdentifierField field, const QString &value) const;
     QString anonymizeDatabaseName(QStringView name) const;
     // String values, if scanMetadata. Returns `metadata` itself (shared) when nothing changes.
     QJsonObject anonymizeMetadata(const QJsonObject &metadata) const;
@@ -115,11 +134,15 @@ public:
     // (the exporter's metadata) keep the bytes without decoding them; false means "maybe".
     bool leavesUtf8Unchanged(QByteArrayView utf8) const;
     // OR of the PiiKind bits found in the question (free text) and in the SQL's literals and comments.
-    quint32 scanMask(QStringView question, QStringView sql) const;
+    quint32 scanMask(QStringView question, QStringView sql,
+                     sql::Dialect dialect = sql::Dialect::Generic) const;
 
 private:
     friend struct detail::AnonymizerTesting;
-    AnonymizedText build(QStringView text, const QString *shared, bool sql) const;
+    AnonymizedText build(QStringView text, const QString *shared) const;
+    Finding findingOf(const detail::View &view, qsizetype a, qsizetype b, const detail::Match &m) const;
+    QString replacement(const Finding &f, PiiKind kind, int custom) const;
+    AnonymizedText buildSql(QStringView sql, const QString *shared, sql::Dialect dialect) const;
 
     Config m_config;
     bool m_fastPaths = true; // pre-filter, skipped sure losers, memos; off only in tests and benchmarks

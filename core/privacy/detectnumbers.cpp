@@ -126,9 +126,27 @@ bool cardPrefixValid(const char16_t *d, int count)
     return first >= 3 && first <= 6;
 }
 
+// The separator between two digit groups of a card number at text[i], if any: its length, 0 when
+// there is none. One '-' or '.', one or two spaces, or a '-' or '.' with one space on either side
+// ("4111 - 1111"); groups may be separated differently ("4111-1111 1111.1111").
+int cardGapLength(QStringView text, qsizetype i)
+{
+    qsizetype k = i;
+    if (at(text, k) == u' ')
+        ++k;
+    if (at(text, k) == u'-' || at(text, k) == u'.') {
+        ++k;
+        if (at(text, k) == u' ')
+            ++k;
+    } else if (at(text, k) == u' ') {
+        ++k; // two spaces
+    }
+    return k > i && isDigit(at(text, k)) ? int(k - i) : 0;
+}
+
 } // namespace
 
-// 13-19 digits, compact or in groups of 3-6 digits separated by one consistent ' ' or '-',
+// 13-19 digits, compact or in groups of 3-6 digits separated by spaces, '-' or '.' (cardGapLength()),
 // passing the Luhn check and starting with an issuer prefix.
 qsizetype matchCardAt(QStringView text, qsizetype pos)
 {
@@ -137,31 +155,35 @@ qsizetype matchCardAt(QStringView text, qsizetype pos)
     qsizetype groupEnds[20];
     int groupCounts[20]; // digits so far at each group end
     int groups = 0;
-    char16_t separator = 0;
     qsizetype i = pos;
     while (groups < 20) {
         const qsizetype groupStart = i;
-        while (isDigit(at(text, i)) && count < 20)
-            digits[count++] = text[i++].unicode();
-        if (count >= 20)
-            return -1;
+        int more = 0;
+        while (isDigit(at(text, i + more)) && count + more < 20) {
+            digits[count + more] = text[i + more].unicode();
+            ++more;
+        }
+        if (count + more >= 20) {
+            if (groups == 0)
+                return -1; // a longer number
+            break;         // the next number: the groups so far may be a card
+        }
+        i += more;
+        count += more;
         groupEnds[groups] = i;
         groupCounts[groups] = count;
         ++groups;
         const qsizetype length = i - groupStart;
-        const char16_t c = at(text, i);
-        const bool more =
-            (c == u' ' || c == u'-') && (separator == 0 || separator == c) && isDigit(at(text, i + 1));
-        if (groups == 1 && (!more || length > 6))
+        const int gap = cardGapLength(text, i);
+        if (groups == 1 && (gap == 0 || length > 6))
             break; // compact form
         if (length < 3 || length > 6) {
             --groups; // a separated form has groups of 3-6 digits
             break;
         }
-        if (!more || count >= 19)
+        if (gap == 0 || count >= 19)
             break;
-        separator = c;
-        ++i;
+        i += gap;
     }
     for (int g = groups - 1; g >= 0; --g) {
         const int n = groupCounts[g];

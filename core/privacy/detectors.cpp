@@ -85,6 +85,13 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
             break;
         const char16_t c = unit(i);
         if (isDigit(c)) {
+            // "%40" is an URL-encoded at-sign.
+            if (c == u'4' && i >= 1 && unit(i - 1) == u'%' && i + 1 < n && unit(i + 1) == u'0' &&
+                !noDotAfterAt) {
+                if (std::find(p + i + 2, p + n, Ch('.')) != p + n)
+                    return true;
+                noDotAfterAt = true;
+            }
             // IBAN: two upper-case letters right before two digits (a digit after a letter always
             // starts a run, so every such pair is seen here).
             if (i >= 2 && isAsciiUpper(unit(i - 2)) && isAsciiUpper(unit(i - 1)) && i + 1 < n &&
@@ -222,6 +229,13 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
                 ++i;
             continue;
         }
+        if (c == u'%' && at(text, i + 1) == u'4' && at(text, i + 2) == u'0') {
+            qsizetype start = 0;
+            const qsizetype end = matchEmailAround(text, i, i + 3, &start);
+            add(out, PiiKind::Email, start, end);
+            ++i;
+            continue;
+        }
         if (c < 0x80 && c != u'@' && c != u'+' && c != u'(' && c != u':') {
             ++i;
             continue;
@@ -229,7 +243,7 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
         switch (c) {
         case u'@': {
             qsizetype start = 0;
-            const qsizetype end = matchEmailAround(text, i, &start);
+            const qsizetype end = matchEmailAround(text, i, i + 1, &start);
             add(out, PiiKind::Email, start, end);
             break;
         }
@@ -252,9 +266,7 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
     }
 }
 
-namespace {
-
-int priority(PiiKind kind)
+int kindPriority(PiiKind kind)
 {
     switch (kind) {
     case PiiKind::Email:
@@ -275,8 +287,6 @@ int priority(PiiKind kind)
     return 7;
 }
 
-} // namespace
-
 void resolveOverlaps(QList<Match> &matches)
 {
     if (matches.size() < 2)
@@ -285,8 +295,8 @@ void resolveOverlaps(QList<Match> &matches)
         const qsizetype la = a.end - a.start, lb = b.end - b.start;
         if (la != lb)
             return la > lb;
-        if (priority(a.kind) != priority(b.kind))
-            return priority(a.kind) < priority(b.kind);
+        if (kindPriority(a.kind) != kindPriority(b.kind))
+            return kindPriority(a.kind) < kindPriority(b.kind);
         return a.start < b.start;
     });
     QList<Match> kept;

@@ -78,7 +78,7 @@ bool numberEndOk(QStringView text, qsizetype end);
 // judged from the least evidence each detector needs (one pass, stops at the first sufficient
 // evidence). Every value lies inside the text, so evidence missing from the whole text is missing
 // from every value:
-//   - e-mail: an '@' with a '.' after it (two host labels);
+//   - e-mail: an '@' (or "%40") with a '.' after it (two host labels);
 //   - IBAN: two upper-case ASCII letters followed by two digits (country code, check digits);
 //   - phone, SSN, card: one run of digits and ' ', '-', '.', '(', ')', '+' (every separator these
 //     detectors accept) holding at least 9 digits, or 8 when the run has a '+' (the shortest
@@ -97,8 +97,11 @@ bool mayContainBuiltin(QByteArrayView utf8);
 void findBuiltins(QStringView text, QList<Match> &out, bool fast = true);
 // Keeps the longest of overlapping matches (ties: the earlier kind in the priority order), sorted by start.
 void resolveOverlaps(QList<Match> &matches);
+// That priority order: e-mail, IBAN, card, SSN, phone, IP, custom (lower wins).
+int kindPriority(PiiKind kind);
 
-qsizetype matchEmailAround(QStringView text, qsizetype atSign, qsizetype *start);
+// The e-mail address around the at-sign text[atSign, atEnd) ("@", or "%40" URL-encoded).
+qsizetype matchEmailAround(QStringView text, qsizetype atSign, qsizetype atEnd, qsizetype *start);
 qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos);
 // Phone numbers validated by libphonenumber remember its answers per thread unless `memoize` is
 // false (tests compare both).

@@ -90,6 +90,16 @@ bool isPhoneSeparator(char16_t c)
     return c == u'-' || c == u'.' || c == u' ';
 }
 
+// The separator between the groups of a North American number at text[i]: '-', '.', one or two
+// spaces; groups may be separated differently ("555 123-4567"). Its length, or 0.
+int phoneGapLength(QStringView text, qsizetype i)
+{
+    const char16_t c = at(text, i);
+    if (c == u' ' && at(text, i + 1) == u' ')
+        return 2;
+    return isPhoneSeparator(c) ? 1 : 0;
+}
+
 } // namespace
 
 qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos)
@@ -111,35 +121,30 @@ qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos)
     if (plus && digitsAt(text, i, 10) && !isDigit(at(text, i + 10))) {
         end = i + 10; // +15551234567
     } else {
-        bool paren = false;
-        char16_t sep = 0;
         const qsizetype areaPos = at(text, i) == u'(' ? i + 1 : i;
         if (at(text, i) == u'(') {
             if (!digitsAt(text, i + 1, 3) || at(text, i + 4) != u')')
                 return -1;
             if (i == pos && pos > 0 && isWordChar(text[pos - 1].unicode()))
                 return -1;
-            paren = true;
             i += 5;
             if (at(text, i) == u' ')
                 ++i;
         } else {
-            sep = at(text, i + 3);
-            if (!digitsAt(text, i, 3) || !isPhoneSeparator(sep))
+            const int gap = phoneGapLength(text, i + 3);
+            if (!digitsAt(text, i, 3) || gap == 0)
                 return -1;
-            i += 4;
+            i += 3 + gap;
         }
         const char16_t area = at(text, areaPos);
         if (area < u'2' || area > u'9')
             return -1;
         if (!digitsAt(text, i, 3))
             return -1;
-        const char16_t sep2 = at(text, i + 3);
-        if (paren ? !isPhoneSeparator(sep2) : sep2 != sep)
+        const int gap2 = phoneGapLength(text, i + 3);
+        if (gap2 == 0 || !digitsAt(text, i + 3 + gap2, 4))
             return -1;
-        if (!digitsAt(text, i + 4, 4))
-            return -1;
-        end = i + 8;
+        end = i + 3 + gap2 + 4;
     }
     if (isDigit(at(text, end)) || !numberEndOk(text, end))
         return -1;
