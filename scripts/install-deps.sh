@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages PairLens needs to build, test and run - only those missing.
 # --fresh-machine adds what scripts/check-fresh-machine.sh needs on the host (CI runs it).
+# --fuzz adds clang and libFuzzer for the fuzz targets (scripts/fuzz.sh, build-fuzz/).
 set -euo pipefail
 
 packages=(
@@ -11,9 +12,13 @@ packages=(
     xvfb xauth imagemagick fonts-dejavu-core dpkg-dev file desktop-file-utils appstream qt6-translations-l10n
     python3 python3-yaml util-linux procps lintian man-db gzip
 )
-if [ "${1:-}" = "--fresh-machine" ]; then
-    packages+=(debootstrap xdotool git ca-certificates)
-fi
+for arg in "$@"; do
+    case "$arg" in
+    --fresh-machine) packages+=(debootstrap xdotool git ca-certificates) ;;
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
+    *) echo "install-deps.sh: unknown option $arg (--fresh-machine, --fuzz)" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

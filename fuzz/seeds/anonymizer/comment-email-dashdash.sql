@@ -1,0 +1,2 @@
+SELECT id FROM users --ed@corp.com
+WHERE active

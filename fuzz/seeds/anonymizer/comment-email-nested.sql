@@ -1,0 +1,1 @@
+SELECT 1 /* a /* ed@corp.com */ b */ FROM t

@@ -1,0 +1,1 @@
+SELECT * FROM users WHERE email = 'alice.smith' || '@corp.com'

@@ -1,0 +1,1 @@
+BEGIN; UPDATE users SET email='ed@corp.com' WHERE id=1; COMMIT; SELECT 1; DROP TABLE x

@@ -1,0 +1,1 @@
+SELECT 'it\'s ed@corp.com', "double ed@corp.com" FROM `tbl`

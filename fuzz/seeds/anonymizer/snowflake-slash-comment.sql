@@ -1,0 +1,2 @@
+SELECT 1 // ed@corp.com
+, 'a\'b@corp.com'

@@ -1,0 +1,1 @@
+SELECT [ed@corp.com], N'ed@corp.com', #temp.x FROM [dbo].[Users] WHERE x = @p

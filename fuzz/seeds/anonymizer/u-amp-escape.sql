@@ -1,0 +1,1 @@
+SELECT U&'alice\0040corp.com', U&'d\+000040x' FROM t

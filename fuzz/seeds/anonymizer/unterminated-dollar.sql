@@ -1,0 +1,1 @@
+SELECT $x$ ed@corp.com

@@ -1,0 +1,1 @@
+SELECT 'alice%40corp.com', 'bob%2540corp.com'

@@ -1,0 +1,1 @@
+SELECT * FROM users WHERE phone = '+١ ٢٠٢ ٥٥٥ ٠١٤٣' OR ssn = '١٢٣-٤٥-٦٧٨٩'

@@ -1,0 +1,1 @@
+SELECT CONCAT('alice.smith', '@', 'corp.com'), CONCAT_WS('', 'bob', '@corp.com')

@@ -1,0 +1,1 @@
+WITH a AS (SELECT * FROM "Users" u JOIN public.orders o ON o.uid = u.id) SELECT * FROM a, (SELECT 1 FROM users) s

@@ -1,0 +1,1 @@
+SELECT E'alice\x40corp.com', E'it\'s bob\100corp.com'

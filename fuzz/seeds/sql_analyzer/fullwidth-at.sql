@@ -1,0 +1,1 @@
+SELECT * FROM users WHERE email = 'alice＠corp.com' OR note = 'a＠b.example'

@@ -1,0 +1,2 @@
+SELECT name FROM users # owner ed@corp.com
+WHERE id = 1

@@ -1,0 +1,1 @@
+SELECT "ed@corp.com", `555-867-5309` FROM t

@@ -1,0 +1,1 @@
+SELECT U&'alice!0040corp.com' UESCAPE '!', U&'\D800 lone'

@@ -1,0 +1,1 @@
+SELECT 1 /* contact ed@corp.com */ FROM t

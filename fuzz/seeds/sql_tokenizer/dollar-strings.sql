@@ -1,0 +1,1 @@
+SELECT $tag$ed@corp.com $$ not the end$tag$, $$ bob@corp.com $$, $1

@@ -1,0 +1,1 @@
+SELECT 'â‚' || '@corp.com' /* ðŸ */

@@ -1,0 +1,2 @@
+SELECT 'ed@corp.comÿþ' -- À¯ bob@corp.com
+, 'í €x@corp.com'

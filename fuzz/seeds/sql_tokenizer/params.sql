@@ -1,0 +1,1 @@
+SELECT ##Param:int##, :name, ?1, $2, @v FROM t WHERE a::text = 'x'

@@ -1,0 +1,1 @@
+SELECT 'ed@corp.com
