@@ -6,6 +6,8 @@
 #include "export/exporter.h"
 #include "testutil.h"
 
+#include "export/formatwriter.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -144,6 +146,10 @@ private slots:
     void manifestContents();
     void auditLogEntry();
     void previewMatchesExport();
+    void csvFormulaVariants_data();
+    void csvFormulaVariants();
+    void csvFormulaVariantsExported();
+    void csvNumbersAndNumericColumn();
 
 private:
     ExportResult exportTo(const QString &name, Format format, ExportOptions o = {});
@@ -170,6 +176,8 @@ Pair TstExport::pair(const QString &id, const QString &q, const QString &sql, bo
 
 void TstExport::init()
 {
+    if (QByteArrayView(QTest::currentTestFunction()) == "csvFormulaVariants")
+        return; // a pure function: no dataset for each of its rows
     m_dir = std::make_unique<QTemporaryDir>();
     QString error;
     m_ds = Dataset::open(m_dir->filePath(u"ds.pairlens"_s), Dataset::Mode::OpenOrCreate, &error);
@@ -643,6 +651,170 @@ void TstExport::previewMatchesExport()
     QCOMPARE(preview.size(), 2);
     const ExportResult r = Exporter(*m_ds, o).run();
     QVERIFY(readFile(r.files.at(0).path).startsWith(QByteArray(preview.at(0) + preview.at(1))));
+}
+
+// OWASP's CSV injection triggers (= + - @ tab CR) and every way of hiding them from a check of the
+// first character: leading spaces and invisible characters, fullwidth and small forms.
+struct FormulaCase
+{
+    QByteArray name;
+    QString cell;
+    bool formula;
+};
+
+static QList<FormulaCase> formulaCases()
+{
+    QList<FormulaCase> cases;
+    const QList<QPair<const char *, QString>> triggers = {
+        {"=", u"=1+1"_s},
+        {"+", u"+1+1"_s},
+        {"-", u"-1+1"_s},
+        {"@", u"@SUM(A1)"_s},
+        {"fullwidth =", u"\uFF1D1+1"_s},
+        {"fullwidth +", u"\uFF0B1+1"_s},
+        {"fullwidth -", u"\uFF0D1+1"_s},
+        {"fullwidth @", u"\uFF20SUM(A1)"_s},
+        {"small =", u"\uFE661+1"_s},
+        {"small +", u"\uFE621"_s},
+        {"small -", u"\uFE631"_s},
+        {"small @", u"\uFE6BSUM(A1)"_s},
+        {"minus sign", u"\u22121+1"_s},
+    };
+    const QList<QPair<const char *, QString>> prefixes = {
+        {"", QString()},
+        {"space", u" "_s},
+        {"spaces", u"   "_s},
+        {"tab", u"\t"_s},
+        {"CR", u"\r"_s},
+        {"LF", u"\n"_s},
+        {"CRLF", u"\r\n"_s},
+        {"NBSP", u"\u00A0"_s},
+        {"ZWSP", u"\u200B"_s},
+        {"ZWNJ", u"\u200C"_s},
+        {"ZWJ", u"\u200D"_s},
+        {"BOM", u"\uFEFF"_s},
+        {"em space", u"\u2003"_s},
+        {"ideographic space", u"\u3000"_s},
+        {"line separator", u"\u2028"_s},
+        {"narrow NBSP", u"\u202F"_s},
+        {"word joiner", u"\u2060"_s},
+        {"LRM", u"\u200E"_s},
+        {"vertical tab", u"\v"_s},
+        {"mixed", u" \u200B\u00A0\t\uFEFF "_s},
+    };
+    for (const auto &[prefixName, prefix] : prefixes) {
+        for (const auto &[triggerName, trigger] : triggers)
+            cases.append({QByteArray(prefixName) + " + " + triggerName, prefix + trigger, true});
+    }
+    // Tab, CR and LF start a formula-like cell whatever follows.
+    cases.append({"tab text", u"\ttabbed start"_s, true});
+    cases.append({"CR text", u"\rSELECT 1"_s, true});
+    cases.append({"LF text", u"\nSELECT 1"_s, true});
+    cases.append({"sql comment", u"-- count\nSELECT 1"_s, true});
+    cases.append({"negative number", u"-5"_s, true});
+    // Not formulas.
+    cases.append({"plain", u"How many orders?"_s, false});
+    cases.append({"empty", QString(), false});
+    cases.append({"equals inside", u"a=1"_s, false});
+    cases.append({"minus inside", u"5-3"_s, false});
+    cases.append({"space then text", u" hello"_s, false});
+    cases.append({"ZWSP then text", u"\u200Bhello"_s, false});
+    cases.append({"NBSP then digit", u"\u00A05"_s, false});
+    cases.append({"apostrophe", u"'=1+1"_s, false});
+    cases.append({"quote", u"\"=1+1\""_s, false});
+    cases.append({"only spaces", u" \u00A0\u200B"_s, false});
+    cases.append({"number", u"42"_s, false});
+    return cases;
+}
+
+void TstExport::csvFormulaVariants_data()
+{
+    QTest::addColumn<QString>("cell");
+    QTest::addColumn<bool>("formula");
+    for (const FormulaCase &c : formulaCases())
+        QTest::newRow(c.name.constData()) << c.cell << c.formula;
+}
+
+void TstExport::csvFormulaVariants()
+{
+    QFETCH(QString, cell);
+    QFETCH(bool, formula);
+    QCOMPARE(csvCellIsFormula(cell), formula);
+}
+
+void TstExport::csvFormulaVariantsExported()
+{
+    // Every variant as a question, exported once: a formula cell is written with a leading
+    // apostrophe and quoted, read back by an independent parser; --csv-raw writes it as it is.
+    const QList<FormulaCase> cases = formulaCases();
+    QList<Pair> pairs;
+    for (qsizetype i = 0; i < cases.size(); ++i)
+        pairs << pair(u"f%1"_s.arg(i), cases.at(i).cell, u"SELECT 1"_s);
+    QCOMPARE(PairStore(*m_ds).add(pairs).added, cases.size());
+    ExportOptions o;
+    o.anonymize = false;
+    o.fields = {Field::PairId, Field::Question};
+    // The texts as stored (SQLite takes a leading U+FEFF in UTF-16 text for a byte-order mark).
+    ExportResult r = exportTo(u"f.jsonl"_s, Format::Jsonl, o);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QHash<QString, QString> stored;
+    for (const QJsonObject &line : parseJsonl(readFile(r.files.at(0).path)))
+        stored.insert(line[u"pair_id"_s].toString(), line[u"natural_language_query"_s].toString());
+    r = exportTo(u"f.csv"_s, Format::Csv, o);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    const QByteArray raw = readFile(r.files.at(0).path);
+    QHash<QString, QString> written;
+    for (const QStringList &row : parseCsv(raw))
+        written.insert(row.value(0), row.value(1));
+    o.csvRaw = true;
+    r = exportTo(u"f-raw.csv"_s, Format::Csv, o);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QHash<QString, QString> unchanged;
+    for (const QStringList &row : parseCsv(readFile(r.files.at(0).path)))
+        unchanged.insert(row.value(0), row.value(1));
+
+    for (qsizetype i = 0; i < cases.size(); ++i) {
+        const FormulaCase &c = cases.at(i);
+        const QString id = u"f%1"_s.arg(i);
+        const QString text = stored.value(id);
+        QVERIFY2(text == c.cell || (c.cell.startsWith(QChar(0xFEFF)) && text == c.cell.mid(1)),
+                 c.name.constData());
+        QVERIFY2(csvCellIsFormula(text) == c.formula, c.name.constData());
+        QVERIFY2(written.value(id) == (c.formula ? u"'"_s + text : text), c.name.constData());
+        if (c.formula) {
+            QString quoted = text;
+            quoted.replace(u'"', u"\"\""_s);
+            QVERIFY2(raw.contains((u"\r\n"_s + id + u",\"'"_s + quoted + u"\"\r\n"_s).toUtf8()),
+                     c.name.constData());
+        }
+        QVERIFY2(unchanged.value(id) == text, c.name.constData());
+    }
+}
+
+void TstExport::csvNumbersAndNumericColumn()
+{
+    // execution_time_ms is a number PairLens writes (never a formula); a negative stored time means
+    // "unknown" and is an empty cell. Text that looks like a negative number is neutralised.
+    Pair fast = pair(u"n1"_s, u"-5"_s, u"SELECT 1"_s);
+    fast.executionTimeMs = 5;
+    Pair negative = pair(u"n2"_s, u"+5"_s, u"SELECT 1"_s);
+    negative.executionTimeMs = -5;
+    Pair big = pair(u"n3"_s, u"5"_s, u"SELECT 1"_s);
+    big.executionTimeMs = 1.5e21;
+    PairStore store(*m_ds);
+    QCOMPARE(store.add({fast, negative, big}).added, 3);
+    ExportOptions o;
+    o.filter.pairIds = {u"n1"_s, u"n2"_s, u"n3"_s};
+    o.fields = {Field::PairId, Field::Question, Field::ExecutionTime};
+    const ExportResult r = exportTo(u"n.csv"_s, Format::Csv, o);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    const QList<QStringList> rows = parseCsv(readFile(r.files.at(0).path));
+    QCOMPARE(rows.size(), 4);
+    QCOMPARE(rows.at(1), (QStringList{u"n1"_s, u"'-5"_s, u"5"_s}));
+    QCOMPARE(rows.at(2), (QStringList{u"n2"_s, u"'+5"_s, QString()}));
+    QCOMPARE(rows.at(3).at(1), u"5"_s);
+    QVERIFY(!rows.at(3).at(2).startsWith(u'\''));
+    QCOMPARE(rows.at(3).at(2).toDouble(), 1.5e21);
 }
 
 QTEST_GUILESS_MAIN(TstExport)

@@ -65,6 +65,14 @@ private:
     QString m_error;
 };
 
+// True when a spreadsheet would take this CSV cell for a formula (OWASP, "CSV Injection"): it starts
+// with a tab, CR or LF, or its first character after leading spaces and invisible characters
+// (Unicode spaces such as NBSP, control characters, zero-width and other format characters such as
+// U+200B..U+200D and U+FEFF) is = + - @, a fullwidth or small form of one (U+FF1D U+FF0B U+FF0D
+// U+FF20, U+FE66 U+FE62 U+FE63 U+FE6B) or the minus sign U+2212. The CSV writer writes such text
+// cells with a leading apostrophe, quoted, unless ExportOptions::csvRaw.
+bool csvCellIsFormula(QStringView cell);
+
 // Fills a template's placeholders {question}, {database_type}, {database_name}, {tables} and
 // {query_type}; other text (including unknown {names}) is kept as it is.
 QString renderTemplate(const QString &templ, const ExportRecord &record);

@@ -208,7 +208,7 @@ QString decodeString(const char *begin, const char *end)
     for (const char *p = begin; p < end; ++p) {
         if (*p != '\\')
             continue;
-        out += QString::fromUtf8(run, p - run);
+        out += textFromUtf8(QByteArrayView(run, p - run));
         const char e = *++p;
         switch (e) {
         case 'b':
@@ -239,7 +239,7 @@ QString decodeString(const char *begin, const char *end)
         }
         run = p + 1;
     }
-    out += QString::fromUtf8(run, end - run);
+    out += textFromUtf8(QByteArrayView(run, end - run));
     return out;
 }
 
@@ -325,7 +325,7 @@ bool RecordConverter::appendJson(QByteArray &out, const char *&p, const char *en
             return true;
         }
         const QString value =
-            escaped ? decodeString(start + 1, p - 1) : QString::fromUtf8(start + 1, p - 1 - start - 1);
+            escaped ? decodeString(start + 1, p - 1) : textFromUtf8(QByteArrayView(start + 1, p - 1));
         json::appendString(out, cached(m_strings, value, false));
         return true;
     }
@@ -361,9 +361,9 @@ ExportRecord RecordConverter::convert(const RawRow &row)
     const QByteArrayView tables = row.column(RawRow::Tables);
     if (tables.size() > 2 && tables.startsWith('[') && tables.endsWith(']'))
         r.tableNamesJson = view(RawRow::Tables); // written by PairLens's analysis: compact JSON already
-    const QString question = QString::fromUtf8(row.column(RawRow::Question));
-    const QString sql = QString::fromUtf8(row.column(RawRow::Sql));
-    const QString databaseName = QString::fromUtf8(row.column(RawRow::DatabaseName));
+    const QString question = textFromUtf8(row.column(RawRow::Question));
+    const QString sql = textFromUtf8(row.column(RawRow::Sql));
+    const QString databaseName = textFromUtf8(row.column(RawRow::DatabaseName));
     if (m_anonymizer) {
         Pair pair;
         pair.naturalLanguageQuery = question;

@@ -165,7 +165,8 @@ private:
 };
 
 // RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, a quote, CR or
-// LF (quotes doubled). Cells that a spreadsheet would run as a formula get a leading apostrophe.
+// LF (quotes doubled). Cells that a spreadsheet would run as a formula (csvCellIsFormula) get a
+// leading apostrophe and are quoted.
 class CsvWriter : public FormatWriter
 {
 public:
@@ -188,7 +189,10 @@ public:
         for (qsizetype i = 0; i < m_fields.size(); ++i) {
             if (i)
                 out.append(',');
-            appendCell(out, cellText(m_fields.at(i), r));
+            // execution_time_ms is a number PairLens formats itself (never negative: an unknown
+            // time is an empty cell), so it is never taken for a formula; every other cell is text.
+            const Field field = m_fields.at(i);
+            appendCell(out, cellText(field, r), field != Field::ExecutionTime);
         }
         out.append("\r\n");
     }
@@ -198,15 +202,15 @@ private:
     {
         switch (field) {
         case Field::PairId:
-            return QString::fromUtf8(r.pairId);
+            return textFromUtf8(r.pairId);
         case Field::Question:
             return r.question;
         case Field::Sql:
             return r.sql;
         case Field::Timestamp:
-            return QString::fromUtf8(r.timestamp);
+            return textFromUtf8(r.timestamp);
         case Field::DatabaseType:
-            return QString::fromUtf8(r.databaseType);
+            return textFromUtf8(r.databaseType);
         case Field::DatabaseName:
             return r.databaseName;
         case Field::TableNames:
@@ -221,26 +225,21 @@ private:
             return QString::fromLatin1(b);
         }
         case Field::QueryType:
-            return QString::fromUtf8(r.queryType);
+            return textFromUtf8(r.queryType);
         case Field::Metadata:
             return QString::fromUtf8(r.metadataJson);
         }
         return {};
     }
 
-    void appendCell(QByteArray &out, const QString &text) const
+    void appendCell(QByteArray &out, const QString &text, bool isText) const
     {
-        bool formula = false;
-        if (!m_raw && !text.isEmpty()) {
-            const QChar c = text.front();
-            formula = c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r';
-        }
-        bool quote = false;
-        for (const QChar c : text) {
-            if (c == u',' || c == u'"' || c == u'\n' || c == u'\r') {
-                quote = true;
-                break;
-            }
+        // OWASP's advice for CSV injection: a leading apostrophe, and the cell quoted.
+        const bool formula = isText && !m_raw && csvCellIsFormula(text);
+        bool quote = formula;
+        for (qsizetype i = 0; !quote && i < text.size(); ++i) {
+            const QChar c = text.at(i);
+            quote = c == u',' || c == u'"' || c == u'\n' || c == u'\r';
         }
         if (quote)
             out.append('"');
@@ -261,6 +260,41 @@ private:
 };
 
 } // namespace
+
+bool csvCellIsFormula(QStringView cell)
+{
+    if (cell.isEmpty())
+        return false;
+    const char16_t first = cell.front().unicode();
+    if (first == u'\t' || first == u'\r' || first == u'\n')
+        return true;
+    // Spreadsheets skip what can't be seen before they look for a formula: spaces of every kind
+    // (NBSP, U+2000..U+200A, U+3000, ...), line and paragraph separators, control characters and
+    // format characters (zero-width space and joiners, U+FEFF, bidi marks, soft hyphen).
+    for (const QChar c : cell) {
+        if (c.isSpace() || c.category() == QChar::Other_Format || c.category() == QChar::Other_Control)
+            continue;
+        switch (c.unicode()) {
+        case u'=':
+        case u'+':
+        case u'-':
+        case u'@':
+        case u'\uFF1D': // fullwidth = + - @
+        case u'\uFF0B':
+        case u'\uFF0D':
+        case u'\uFF20':
+        case u'\uFE66': // small = + - @
+        case u'\uFE62':
+        case u'\uFE63':
+        case u'\uFE6B':
+        case u'\u2212': // minus sign
+            return true;
+        default:
+            return false;
+        }
+    }
+    return false;
+}
 
 std::unique_ptr<FormatWriter> createRecordWriter(Format format, const WriterContext &context)
 {
