@@ -18,6 +18,7 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 using namespace Qt::StringLiterals;
@@ -150,6 +151,9 @@ private slots:
     void csvFormulaVariants();
     void csvFormulaVariantsExported();
     void csvNumbersAndNumericColumn();
+    void replacesOnlyEarlierExports();
+    void replacingSplitsAndManifests();
+    void neverReplacesSpecialFiles();
 
 private:
     ExportResult exportTo(const QString &name, Format format, ExportOptions o = {});
@@ -525,6 +529,7 @@ void TstExport::cancelLeavesNothing()
     ExportOptions o;
     o.target = target;
     o.split = 0.5;
+    o.overwrite = true; // c.jsonl is no export: without this it would be refused before starting
     const ExportResult r = Exporter(*m_ds, o).run(progress);
     QVERIFY(r.cancelled);
     QVERIFY(!r.ok);
@@ -554,6 +559,7 @@ void TstExport::failingTargetLeavesNothing()
     QVERIFY(QDir(m_dir->path()).mkdir(u"x.val.jsonl"_s));
     o.target = m_dir->filePath(u"x.jsonl"_s);
     o.split = 0.5;
+    o.overwrite = true; // x.train.jsonl is no export
     r = Exporter(*m_ds, o).run();
     QVERIFY(!r.ok);
     QVERIFY(!r.error.isEmpty());
@@ -815,6 +821,163 @@ void TstExport::csvNumbersAndNumericColumn()
     QCOMPARE(rows.at(3).at(1), u"5"_s);
     QVERIFY(!rows.at(3).at(2).startsWith(u'\''));
     QCOMPARE(rows.at(3).at(2).toDouble(), 1.5e21);
+}
+
+void TstExport::replacesOnlyEarlierExports()
+{
+    const QString target = m_dir->filePath(u"r.jsonl"_s);
+    const QString manifest = target + u".manifest.json"_s;
+    auto write = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    ExportOptions o;
+    o.target = target;
+
+    // A user's own file is refused and left as it is; nothing else appears.
+    QVERIFY(write(target, "my notes\n"));
+    QCOMPARE(Exporter::filesNeedingConfirmation(o, m_ds->location()), QStringList{target});
+    ExportResult r = Exporter(*m_ds, o).run();
+    QVERIFY(!r.ok);
+    QVERIFY(!r.cancelled);
+    QCOMPARE(r.refusedFiles, QStringList{target});
+    QVERIFY2(r.error.contains(u"r.jsonl"_s), qPrintable(r.error));
+    QCOMPARE(readFile(target), QByteArray("my notes\n"));
+    QVERIFY(!QFile::exists(manifest));
+
+    // With overwrite (--force) it is replaced; the export and its manifest are an earlier export
+    // from then on, and replaced again without asking.
+    o.overwrite = true;
+    r = Exporter(*m_ds, o).run();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(parseJsonl(readFile(target)).size(), 5);
+    o.overwrite = false;
+    QVERIFY(Exporter::filesNeedingConfirmation(o, m_ds->location()).isEmpty());
+    o.fields = {Field::PairId};
+    r = Exporter(*m_ds, o).run();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QVERIFY(readFile(target).startsWith("{\"pair_id\":\"p1\"}\n"));
+
+    // An export changed since (someone edited it) is no longer an earlier export.
+    QVERIFY(write(target, readFile(target) + "{\"pair_id\":\"mine\"}\n"));
+    const QByteArray edited = readFile(target);
+    r = Exporter(*m_ds, o).run();
+    QVERIFY(!r.ok);
+    QCOMPARE(r.refusedFiles, QStringList{target});
+    QCOMPARE(readFile(target), edited);
+
+    // Same size, other bytes: the SHA-256 tells.
+    o.overwrite = true;
+    QVERIFY(Exporter(*m_ds, o).run().ok);
+    o.overwrite = false;
+    QByteArray same = readFile(target);
+    same[2] = same[2] == 'x' ? 'y' : 'x';
+    QVERIFY(write(target, same));
+    QCOMPARE(Exporter(*m_ds, o).run().refusedFiles, QStringList{target});
+    QCOMPARE(readFile(target), same);
+
+    // An earlier export of another format is not one of this kind.
+    o.overwrite = true;
+    QVERIFY(Exporter(*m_ds, o).run().ok);
+    o.overwrite = false;
+    const QByteArray jsonl = readFile(target);
+    o.fields.clear();
+    o.format = Format::OpenAiChat;
+    r = Exporter(*m_ds, o).run();
+    QVERIFY(!r.ok);
+    QCOMPARE(r.refusedFiles, (QStringList{target, manifest}));
+    QCOMPARE(readFile(target), jsonl);
+
+    // A manifest that PairLens did not write does not make the file an export.
+    o.format = Format::Jsonl;
+    QVERIFY(write(manifest, QJsonDocument(QJsonObject{{u"engine"_s, u"Other"_s},
+                                                      {u"manifest_version"_s, 1},
+                                                      {u"format"_s, u"jsonl"_s},
+                                                      {u"files"_s, QJsonArray{}}})
+                                .toJson()));
+    QCOMPARE(Exporter(*m_ds, o).run().refusedFiles, (QStringList{target, manifest}));
+
+    // Overwrite replaces anything, but never the dataset.
+    o.overwrite = true;
+    QVERIFY(Exporter(*m_ds, o).run().ok);
+    o.target = m_ds->location();
+    r = Exporter(*m_ds, o).run();
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.contains(u"dataset itself"_s), qPrintable(r.error));
+    QVERIFY(r.refusedFiles.isEmpty());
+    QCOMPARE(PairStore(*m_ds).count(Filter{}), 5);
+}
+
+void TstExport::replacingSplitsAndManifests()
+{
+    auto write = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    ExportOptions o;
+    o.target = m_dir->filePath(u"s.csv"_s);
+    o.format = Format::Csv;
+    o.split = 0.5;
+    const QString train = m_dir->filePath(u"s.train.csv"_s);
+    const QString val = m_dir->filePath(u"s.val.csv"_s);
+    const QString manifest = m_dir->filePath(u"s.csv.manifest.json"_s);
+
+    // A user's file at a split part, or at the manifest's path, is refused.
+    QVERIFY(write(val, "a,b\r\n"));
+    ExportResult r = Exporter(*m_ds, o).run();
+    QCOMPARE(r.refusedFiles, QStringList{val});
+    QVERIFY(!QFile::exists(train));
+    QVERIFY(QFile::remove(val));
+    QVERIFY(write(manifest, "{}"));
+    r = Exporter(*m_ds, o).run();
+    QCOMPARE(r.refusedFiles, QStringList{manifest});
+    QCOMPARE(readFile(manifest), QByteArray("{}"));
+    QVERIFY(!QFile::exists(train) && !QFile::exists(val));
+    QVERIFY(QFile::remove(manifest));
+
+    // An earlier split export (both parts listed in one manifest) is replaced.
+    r = Exporter(*m_ds, o).run();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    r = Exporter(*m_ds, o).run();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    // A manifest whose files are gone may be replaced; a file that it does not list may not.
+    QVERIFY(QFile::remove(train));
+    QVERIFY(QFile::remove(val));
+    QVERIFY(Exporter(*m_ds, o).run().ok);
+    o.split = 0;
+    QVERIFY(write(o.target, "pair_id\r\nmine\r\n"));
+    QCOMPARE(Exporter(*m_ds, o).run().refusedFiles, QStringList{o.target});
+    QCOMPARE(readFile(o.target), QByteArray("pair_id\r\nmine\r\n"));
+
+    // With a manifest left out, a file at the manifest's path is not touched and not asked about.
+    o.writeManifest = false;
+    o.target = m_dir->filePath(u"nomanifest.csv"_s);
+    QVERIFY(write(o.target + u".manifest.json"_s, "mine"));
+    QVERIFY(Exporter(*m_ds, o).run().ok);
+    QCOMPARE(readFile(o.target + u".manifest.json"_s), QByteArray("mine"));
+}
+
+void TstExport::neverReplacesSpecialFiles()
+{
+    // A FIFO (or a device) is never opened nor replaced, not even with overwrite; a dangling link
+    // counts as a file that is not an export.
+    const QString fifo = m_dir->filePath(u"pipe.jsonl"_s);
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    ExportOptions o;
+    o.target = fifo;
+    o.overwrite = true;
+    ExportResult r = Exporter(*m_ds, o).run();
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.contains(u"not a regular file"_s), qPrintable(r.error));
+    QVERIFY(QFileInfo(fifo).isSymLink() || !QFileInfo(fifo).isFile());
+    QVERIFY(Exporter::filesNeedingConfirmation(o, m_ds->location()).isEmpty());
+
+    const QString link = m_dir->filePath(u"dangling.jsonl"_s);
+    QVERIFY(QFile::link(m_dir->filePath(u"nowhere/at/all"_s), link));
+    o.target = link;
+    o.overwrite = false;
+    QCOMPARE(Exporter::filesNeedingConfirmation(o, m_ds->location()), QStringList{link});
+    QCOMPARE(Exporter(*m_ds, o).run().refusedFiles, QStringList{link});
 }
 
 QTEST_GUILESS_MAIN(TstExport)

@@ -30,6 +30,7 @@ private slots:
     void toStandardOutput();
     void splitCannotGoToStandardOutput();
     void interruptedExportLeavesNothing();
+    void replacesOnlyEarlierExports();
 
 private:
     struct Run
@@ -253,6 +254,61 @@ void TstExportCli::interruptedExportLeavesNothing()
         return;
     }
     QFAIL("every export finished before SIGTERM reached it");
+}
+
+void TstExportCli::replacesOnlyEarlierExports()
+{
+    // A user's own file is refused (exit 1, one sentence naming --force) and left unchanged.
+    const QString mine = path(u"mine.csv"_s);
+    {
+        QFile f(mine);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("my,own\r\ndata,here\r\n");
+    }
+    Run r = run({u"export"_s, m_ds, u"-o"_s, mine});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("mine.csv") && r.err.contains("--force"), r.err.constData());
+    QCOMPARE(r.err.trimmed().count('\n'), 0);
+    QVERIFY(r.out.isEmpty());
+    QCOMPARE(read(u"mine.csv"_s), QByteArray("my,own\r\ndata,here\r\n"));
+    QVERIFY(!QFile::exists(mine + u".manifest.json"_s));
+
+    // --force replaces it; from then on it is an earlier export and is replaced without --force.
+    r = run({u"export"_s, m_ds, u"-o"_s, mine, u"--force"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(read(u"mine.csv"_s).startsWith("pair_id,"));
+    r = run({u"export"_s, m_ds, u"-o"_s, mine, u"--fields"_s, u"pair_id"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(read(u"mine.csv"_s).startsWith("pair_id\r\n"));
+
+    // An earlier export of another format is refused: the file and its manifest.
+    r = run({u"export"_s, m_ds, u"-o"_s, mine, u"--format"_s, u"jsonl"_s});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("mine.csv.manifest.json"), r.err.constData());
+    QVERIFY(read(u"mine.csv"_s).startsWith("pair_id\r\n"));
+
+    // A split: a user's file at a part is refused; an earlier split is replaced.
+    {
+        QFile f(path(u"sp.val.jsonl"_s));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("mine\n");
+    }
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"sp.jsonl"_s), u"--split"_s, u"0.5"_s});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("sp.val.jsonl"));
+    QVERIFY(!QFile::exists(path(u"sp.train.jsonl"_s)));
+    QCOMPARE(read(u"sp.val.jsonl"_s), QByteArray("mine\n"));
+    QVERIFY(QFile::remove(path(u"sp.val.jsonl"_s)));
+    QCOMPARE(run({u"export"_s, m_ds, u"-o"_s, path(u"sp.jsonl"_s), u"--split"_s, u"0.5"_s}).code, 0);
+    QCOMPARE(run({u"export"_s, m_ds, u"-o"_s, path(u"sp.jsonl"_s), u"--split"_s, u"0.5"_s}).code, 0);
+
+    // --force replaces anything, but never the dataset (or its WAL).
+    for (const QString &target : QStringList{m_ds, m_ds + u"-wal"_s}) {
+        r = run({u"export"_s, m_ds, u"-o"_s, target, u"--force"_s, u"--format"_s, u"jsonl"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("dataset itself"), r.err.constData());
+    }
+    QCOMPARE(run({u"stats"_s, m_ds}).code, 0); // the dataset is intact
 }
 
 QTEST_GUILESS_MAIN(TstExportCli)

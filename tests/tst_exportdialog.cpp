@@ -16,6 +16,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -43,6 +44,7 @@ private slots:
     void exportEverythingAnonymized();
     void exportSelectedRows();
     void invalidOptionsAreExplained();
+    void replacingAFileThatIsNoExportAsks();
 
 private:
     void openWindow();
@@ -251,6 +253,73 @@ void TstExportDialog::invalidOptionsAreExplained()
     QVERIFY(problem && problem->isVisible() && !problem->text().isEmpty());
     QVERIFY(!dialog->isRunning());
     QVERIFY(dialog->isVisible());
+}
+
+void TstExportDialog::replacingAFileThatIsNoExportAsks()
+{
+    openWindow();
+    const QString target = m_dir->filePath(u"mine.jsonl"_s);
+    {
+        QFile f(target);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("my own notes\n");
+    }
+    auto start = [&]() -> QPointer<ExportDialog> {
+        QPointer<ExportDialog> dialog = openExportDialog();
+        if (!dialog)
+            return nullptr;
+        dialog->setFormat(exporting::Format::Jsonl);
+        dialog->setScope(ExportDialog::Scope::Everything);
+        dialog->setTarget(target);
+        dialog->startExport();
+        return dialog;
+    };
+
+    // Cancel: nothing is written, the file is as it was, the dialog says so.
+    QPointer<ExportDialog> dialog = start();
+    QVERIFY(dialog);
+    auto *box = dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s);
+    QVERIFY(box);
+    QVERIFY(box->isVisible());
+    QVERIFY2(box->informativeText().contains(QDir::toNativeSeparators(target)),
+             qPrintable(box->informativeText()));
+    QVERIFY(!dialog->isRunning());
+    dialog->startExport(); // a second click while the question is open does nothing
+    QCOMPARE(dialog->findChildren<QMessageBox *>(u"exportReplaceQuestion"_s).size(), 1);
+    box->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(dialog->findChildren<QMessageBox *>(u"exportReplaceQuestion"_s).isEmpty()); // closed, deleted
+    QVERIFY(!dialog->isRunning());
+    QVERIFY(dialog->findChild<QLabel *>(u"exportProblem"_s)->isVisible());
+    QTest::qWait(200);
+    QFile file(target);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("my own notes\n"));
+    file.close();
+    QVERIFY(!QFile::exists(target + u".manifest.json"_s));
+
+    // Replace: the export runs and replaces it.
+    QSignalSpy finished(dialog.data(), &ExportDialog::exportFinished);
+    dialog->startExport();
+    box = dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s);
+    QVERIFY(box && box->isVisible());
+    box->findChild<QPushButton *>(u"exportReplace"_s)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeout);
+    QVERIFY(finished.at(0).at(0).value<exporting::ExportResult>().ok);
+    QCOMPARE(lines(target).size(), kPairs);
+    QVERIFY(QFile::exists(target + u".manifest.json"_s));
+    QTRY_VERIFY(!dialog); // accepted and deleted
+    for (QWidget *w : QApplication::topLevelWidgets())
+        if (auto *result = qobject_cast<QMessageBox *>(w))
+            result->close();
+
+    // An earlier export of the same format is replaced without a question.
+    dialog = start();
+    QVERIFY(dialog);
+    QVERIFY(!dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s));
+    QVERIFY(dialog->isRunning());
+    QSignalSpy again(dialog.data(), &ExportDialog::exportFinished);
+    QTRY_COMPARE_WITH_TIMEOUT(again.size(), 1, kTimeout);
+    QVERIFY(again.at(0).at(0).value<exporting::ExportResult>().ok);
 }
 
 QTEST_MAIN(TstExportDialog)

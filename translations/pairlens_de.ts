@@ -378,6 +378,14 @@
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
     </message>
     <message>
+        <source>%1 is not a regular file; an export only replaces regular files (-o - writes to standard output).</source>
+        <translation>%1 ist keine reguläre Datei; ein Export ersetzt nur reguläre Dateien (-o - schreibt auf die Standardausgabe).</translation>
+    </message>
+    <message>
+        <source>Not replacing %1: not an unchanged earlier PairLens %2 export; nothing was written.</source>
+        <translation>%1 wird nicht ersetzt: kein unveränderter früherer PairLens-%2-Export; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
         <source>Cannot read the dataset: %1</source>
         <translation>Der Datensatz kann nicht gelesen werden: %1</translation>
     </message>
@@ -1208,6 +1216,10 @@
         <translation>CSV-Zellen, die eine Tabellenkalkulation als Formel ausführen würde, nicht entschärfen.</translation>
     </message>
     <message>
+        <source>Replace existing files even when they are not an unchanged earlier PairLens export of the same format (never the dataset).</source>
+        <translation>Vorhandene Dateien auch dann ersetzen, wenn sie kein unveränderter früherer PairLens-Export desselben Formats sind (nie den Datensatz).</translation>
+    </message>
+    <message>
         <source>Print the result as JSON (see docs/cli.md).</source>
         <translation>Das Ergebnis als JSON ausgeben (siehe docs/cli.md).</translation>
     </message>
@@ -1242,6 +1254,10 @@
     <message>
         <source>Export cancelled; nothing was written.</source>
         <translation>Export abgebrochen; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>pairlens export: not replacing %1: not an unchanged earlier PairLens %2 export; nothing was written (--force replaces it).</source>
+        <translation>pairlens export: %1 wird nicht ersetzt: kein unveränderter früherer PairLens-%2-Export; es wurde nichts geschrieben (--force ersetzt ihn).</translation>
     </message>
     <message>
         <source>Warning: %1</source>
@@ -1988,6 +2004,28 @@
     <message>
         <source>Choose the file to export to.</source>
         <translation>Wählen Sie die Datei, in die exportiert wird.</translation>
+    </message>
+    <message>
+        <source>Replace Files</source>
+        <translation>Dateien ersetzen</translation>
+    </message>
+    <message>
+        <source>Replace existing files?</source>
+        <translation>Vorhandene Dateien ersetzen?</translation>
+    </message>
+    <message>
+        <source>These files exist and are not an unchanged earlier PairLens %1 export; the export would replace them:
+%2</source>
+        <translation>Diese Dateien sind vorhanden und kein unveränderter früherer PairLens-%1-Export; der Export würde sie ersetzen:
+%2</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message>
+        <source>Nothing was exported; the existing files were left as they are.</source>
+        <translation>Es wurde nichts exportiert; die vorhandenen Dateien bleiben unverändert.</translation>
     </message>
     <message>
         <source>Exporting %L1 pairs…</source>

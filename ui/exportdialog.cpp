@@ -14,6 +14,7 @@
 #include <QFormLayout>
 #include <QFutureWatcher>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -291,6 +292,9 @@ void ExportDialog::chooseTarget()
     const QString ext = exporting::formatExtension(format);
     QFileDialog dialog(this, tr("Export To"), m_target->text());
     dialog.setAcceptMode(QFileDialog::AcceptSave);
+    // The export asks itself, and only when a file that is not an earlier export would be replaced
+    // (its split files and manifest included).
+    dialog.setOption(QFileDialog::DontConfirmOverwrite);
     dialog.setDefaultSuffix(ext);
     dialog.setNameFilters({tr("%1 files (*.%2)").arg(ext.toUpper(), ext), tr("All files (*)")});
     if (dialog.exec() == QDialog::Accepted && !dialog.selectedFiles().isEmpty())
@@ -318,7 +322,7 @@ void ExportDialog::showProblem(const QString &text)
 
 void ExportDialog::startExport()
 {
-    if (m_running)
+    if (m_running || m_asking)
         return;
     const ExportOptions o = options();
     if (o.target.isEmpty()) {
@@ -330,6 +334,48 @@ void ExportDialog::startExport()
         return;
     }
     showProblem({});
+    QGuiApplication::setOverrideCursor(Qt::WaitCursor); // an earlier export is hashed to recognise it
+    const QStringList replaced = exporting::Exporter::filesNeedingConfirmation(o, m_source.location);
+    QGuiApplication::restoreOverrideCursor();
+    if (!replaced.isEmpty()) {
+        askToReplace(o, replaced);
+        return;
+    }
+    launch(o);
+}
+
+void ExportDialog::askToReplace(ExportOptions o, const QStringList &files)
+{
+    QStringList names;
+    for (const QString &f : files)
+        names << QDir::toNativeSeparators(f);
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Replace Files"), tr("Replace existing files?"),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(u"exportReplaceQuestion"_s);
+    box->setInformativeText(tr("These files exist and are not an unchanged earlier PairLens %1 export; "
+                               "the export would replace them:\n%2")
+                                .arg(exporting::formatName(o.format), names.join(u'\n')));
+    QPushButton *replace = box->addButton(tr("Replace"), QMessageBox::DestructiveRole);
+    replace->setObjectName(u"exportReplace"_s);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    m_asking = true;
+    m_exportButton->setEnabled(false);
+    connect(box, &QMessageBox::finished, this, [this, box, replace, o]() mutable {
+        m_asking = false;
+        m_exportButton->setEnabled(true);
+        if (box->clickedButton() != replace) {
+            showProblem(tr("Nothing was exported; the existing files were left as they are."));
+            return;
+        }
+        o.overwrite = true;
+        launch(o);
+    });
+    box->open();
+}
+
+void ExportDialog::launch(const ExportOptions &o)
+{
     QSettings settings;
     settings.setValue(kFormatKey, exporting::formatName(o.format));
     settings.setValue(kFolderKey, QFileInfo(o.target).absolutePath());

@@ -22,7 +22,8 @@ namespace pairlens::ui {
 // File > Export…: the format, which pairs (the table's filter, the selected rows or everything),
 // the target file and the options of exporting::ExportOptions. The export runs with the core
 // Exporter on a worker thread that opens its own connection to the dataset, behind a progress
-// dialog whose Cancel stops it (nothing is left at the target then).
+// dialog whose Cancel stops it (nothing is left at the target then). A file that is not an
+// unchanged earlier export of the same format is never replaced without asking.
 class ExportDialog : public QDialog
 {
     Q_OBJECT
@@ -62,7 +63,9 @@ public:
     static QString summary(const exporting::ExportResult &result);
 
 public slots:
-    // Validates and starts the export (the Export button).
+    // Validates and starts the export (the Export button). When the export would replace existing
+    // files that are not an unchanged earlier PairLens export of the same format, it first asks
+    // (a window-modal QMessageBox named "exportReplaceQuestion") and starts only on "Replace".
     void startExport();
 
 signals:
@@ -71,12 +74,15 @@ signals:
 private:
     void chooseTarget();
     void updateControls();
+    void askToReplace(exporting::ExportOptions options, const QStringList &files);
+    void launch(const exporting::ExportOptions &options);
     void finish(const exporting::ExportResult &result);
     void showProblem(const QString &text);
 
     Source m_source;
     exporting::ExportResult m_result;
     bool m_running = false;
+    bool m_asking = false; // the question whether to replace files is open
     struct RunState;
     std::shared_ptr<RunState> m_state;
 

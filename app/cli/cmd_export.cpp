@@ -93,6 +93,8 @@ int runExport(const QStringList &args)
          u"TEXT"_s},
         {u"include-failed"_s, tr("Also export failed pairs in the fine-tuning formats.")},
         {u"csv-raw"_s, tr("Don't neutralise CSV cells that a spreadsheet would run as formulas.")},
+        {u"force"_s, tr("Replace existing files even when they are not an unchanged earlier PairLens "
+                        "export of the same format (never the dataset).")},
         {u"json"_s, tr("Print the result as JSON (see docs/cli.md).")},
     });
     if (!parseOrExplain(parser, args, 1))
@@ -163,6 +165,7 @@ int runExport(const QStringList &args)
     o.promptTemplate = parser.value(u"template"_s);
     o.includeFailed = parser.isSet(u"include-failed"_s);
     o.csvRaw = parser.isSet(u"csv-raw"_s);
+    o.overwrite = parser.isSet(u"force"_s);
     if (const QString problem = o.validate(); !problem.isEmpty()) {
         err(u"pairlens export: "_s + problem);
         return Usage;
@@ -189,6 +192,15 @@ int runExport(const QStringList &args)
     if (r.cancelled) {
         err(tr("Export cancelled; nothing was written."));
         return Cancelled;
+    }
+    if (!r.ok && !r.refusedFiles.isEmpty()) {
+        QStringList names;
+        for (const QString &f : r.refusedFiles)
+            names << QDir::toNativeSeparators(f);
+        err(tr("pairlens export: not replacing %1: not an unchanged earlier PairLens %2 export; nothing "
+               "was written (--force replaces it).")
+                .arg(names.join(u", "_s), formatName(o.format)));
+        return Failure;
     }
     if (!r.ok) {
         err(r.error);

@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,6 +20,8 @@
 #include <QThreadPool>
 
 #include <deque>
+#include <functional>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -90,6 +93,121 @@ QJsonObject anonymizationJson(const ExportOptions &o, const privacy::Config &con
     return a;
 }
 
+// --- Replacing existing files -------------------------------------------------------------------
+
+// The manifest at `path` when PairLens wrote it for `format`; nullopt for anything else. Only a
+// regular file of manifest size is opened.
+std::optional<QJsonObject> pairLensManifest(const QString &path, Format format)
+{
+    const QFileInfo info(path);
+    if (!info.isFile() || info.size() > (qint64(16) << 20))
+        return std::nullopt;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    const QJsonObject m = doc.object();
+    if (m.value(u"engine"_s).toString() != u"PairLens"_s || m.value(u"manifest_version"_s).toInt() != 1 ||
+        m.value(u"format"_s).toString() != formatName(format))
+        return std::nullopt;
+    return m;
+}
+
+// True when the manifest lists the file at `path` by name with its current size and SHA-256: the
+// file is an earlier export, unchanged since. The file is hashed only when its size matches.
+bool listsUnchanged(const QJsonObject &manifest, const QString &path)
+{
+    const QFileInfo info(path);
+    for (const QJsonValue &v : manifest.value(u"files"_s).toArray()) {
+        const QJsonObject f = v.toObject();
+        if (f.value(u"name"_s).toString() != info.fileName())
+            continue;
+        const QByteArray sha = f.value(u"sha256"_s).toString().toLatin1();
+        return f.value(u"bytes"_s).toInteger(-1) == info.size() && !sha.isEmpty() &&
+               sha256OfFile(path) == sha;
+    }
+    return false;
+}
+
+struct TargetCheck
+{
+    QStringList notAnExport; // existing files that are not an unchanged earlier export
+    QString notRegular;      // the first existing path that is not a regular file
+};
+
+// The files an export writes: the data files and (unless it is left out) the manifest.
+QStringList writtenPaths(const ExportOptions &o)
+{
+    if (o.toStdout())
+        return {};
+    QStringList paths = o.outputPaths();
+    if (o.writeManifest)
+        paths << o.manifestPath();
+    return paths;
+}
+
+// Applies the rule of Exporter::filesNeedingConfirmation() to every path the export writes. Paths
+// for which `isDatasetFile` is true are skipped without being opened.
+TargetCheck checkTargets(const ExportOptions &o, const std::function<bool(const QString &)> &isDatasetFile)
+{
+    TargetCheck check;
+    const QString manifestPath = o.manifestPath();
+    std::optional<std::optional<QJsonObject>> manifest; // read once, when first needed
+    auto previous = [&]() -> const std::optional<QJsonObject> & {
+        if (!manifest)
+            manifest = isDatasetFile(manifestPath) ? std::nullopt : pairLensManifest(manifestPath, o.format);
+        return *manifest;
+    };
+    for (const QString &path : writtenPaths(o)) {
+        if (isDatasetFile(path))
+            continue;
+        const QFileInfo info(path);
+        if (!info.exists()) {
+            if (info.isSymLink()) // a dangling link: writing would create the file it points to
+                check.notAnExport << path;
+            continue;
+        }
+        if (!info.isFile()) {
+            if (check.notRegular.isEmpty())
+                check.notRegular = path;
+            continue;
+        }
+        const std::optional<QJsonObject> &m = previous();
+        const bool earlier = m && (path == manifestPath || listsUnchanged(*m, path));
+        if (!earlier)
+            check.notAnExport << path;
+    }
+    return check;
+}
+
+// What is at a path, to see whether it changed while the export ran.
+struct PathState
+{
+    bool exists = false;
+    qint64 size = -1;
+    QDateTime modified;
+    bool operator==(const PathState &) const = default;
+};
+
+PathState stateOf(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists() && !info.isSymLink())
+        return {};
+    return {true, info.size(), info.lastModified()};
+}
+
+QString nativeList(const QStringList &paths)
+{
+    QStringList out;
+    for (const QString &p : paths)
+        out << QDir::toNativeSeparators(p);
+    return out.join(u", "_s);
+}
+
 } // namespace
 
 QStringList ExportResult::sha256s() const
@@ -103,6 +221,13 @@ QStringList ExportResult::sha256s() const
 QString Exporter::engineVersion()
 {
     return QStringLiteral(PAIRLENS_VERSION);
+}
+
+QStringList Exporter::filesNeedingConfirmation(const ExportOptions &options, const QString &datasetLocation)
+{
+    return checkTargets(options,
+                        [&](const QString &path) { return Dataset::isDatasetFile(datasetLocation, path); })
+        .notAnExport;
 }
 
 Exporter::Exporter(Dataset &dataset, ExportOptions options)
@@ -164,6 +289,30 @@ ExportResult Exporter::run(const Progress &progress)
             return failed(
                 tr("%1 is the dataset itself (or one of its files); choose another export file.").arg(path));
     }
+    // Nothing is replaced that is not an earlier export of the same kind, unless asked to (and
+    // never anything but a regular file). Checked again just before the files are committed.
+    const auto isOwnFile = [this](const QString &path) { return m_dataset.isOwnFile(path); };
+    const auto refuse = [&](const TargetCheck &check) -> bool {
+        if (!check.notRegular.isEmpty()) {
+            failed(tr("%1 is not a regular file; an export only replaces regular files (-o - writes to "
+                      "standard output).")
+                       .arg(QDir::toNativeSeparators(check.notRegular)));
+            return true;
+        }
+        if (!o.overwrite && !check.notAnExport.isEmpty()) {
+            result.refusedFiles = check.notAnExport;
+            failed(tr("Not replacing %1: not an unchanged earlier PairLens %2 export; nothing was written.")
+                       .arg(nativeList(check.notAnExport), formatName(o.format)));
+            return true;
+        }
+        return false;
+    };
+    if (refuse(checkTargets(o, isOwnFile)))
+        return result;
+    const QStringList written = writtenPaths(o);
+    QList<PathState> before;
+    for (const QString &path : written)
+        before << stateOf(path);
 
     const Filter filter = o.effectiveFilter();
     PairStore store(m_dataset);
@@ -317,7 +466,15 @@ ExportResult Exporter::run(const Progress &progress)
                               .arg(QDir::toNativeSeparators(result.manifestPath), manifest->errorString()));
     }
 
-    // Commit every file only now that all of them are complete.
+    // Commit every file only now that all of them are complete, unless something appeared at (or
+    // changed at) a target meanwhile that may not be replaced.
+    for (qsizetype i = 0; i < written.size(); ++i) {
+        if (stateOf(written.at(i)) != before.at(i)) {
+            if (refuse(checkTargets(o, isOwnFile)))
+                return result; // the OutputFiles and the QSaveFile discard their temporary files
+            break;
+        }
+    }
     for (size_t i = 0; i < files.size(); ++i) {
         if (!files[i]->commit()) {
             for (size_t j = 0; j < i; ++j) // best effort: don't leave half a split behind

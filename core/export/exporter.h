@@ -45,6 +45,9 @@ struct ExportResult
     QList<ExportedFile> files;
     QString manifestPath; // empty when no manifest was written
     QStringList warnings; // e.g. the audit log could not be written
+    // Existing files the export refused to replace because they are not an unchanged earlier
+    // PairLens export of the same format and options.overwrite was not set (error says so too).
+    QStringList refusedFiles;
 
     QStringList sha256s() const;
 };
@@ -63,6 +66,16 @@ public:
 
     // The engine version written into manifests.
     static QString engineVersion();
+
+    // The existing files that `options` would replace although they are not an unchanged earlier
+    // PairLens export of the same format: the targets (or split parts) and the manifest. A file may
+    // be replaced without asking only when the manifest beside it (options.manifestPath()) was
+    // written by PairLens for the same format and - for a data file - lists the file's name with
+    // its current size and SHA-256 (docs/export-formats.md, "Replacing files"). The dataset's own
+    // files (`datasetLocation`) and paths that are not regular files are left out: they are never
+    // opened here, and run() refuses them whatever options.overwrite says. Reads the manifest and
+    // hashes an earlier export whose size matches; nothing is written.
+    static QStringList filesNeedingConfirmation(const ExportOptions &options, const QString &datasetLocation);
 
 private:
     Dataset &m_dataset;

@@ -79,7 +79,11 @@ struct ExportOptions
     std::optional<QString> systemPrompt; // unset = default; empty = no system message
     QString promptTemplate;              // empty = the format's default
     bool writeManifest = true;           // FILE.manifest.json beside the export
-    bool audit = true;                   // record the export in the dataset's audit log
+    // Replace existing files that are not an unchanged earlier PairLens export of the same format
+    // (--force; the dialog sets it after asking). Never the dataset's own files, never a file that
+    // is not a regular file. See Exporter::filesNeedingConfirmation().
+    bool overwrite = false;
+    bool audit = true; // record the export in the dataset's audit log
 
     // One clear sentence when the options can't work together; empty when they are fine.
     QString validate() const;
