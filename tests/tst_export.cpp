@@ -7,6 +7,8 @@
 #include "testutil.h"
 
 #include "export/formatwriter.h"
+#include "export/recordsource.h"
+#include "privacy/anonymizer.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -154,6 +156,8 @@ private slots:
     void replacesOnlyEarlierExports();
     void replacingSplitsAndManifests();
     void neverReplacesSpecialFiles();
+    void statisticsAnonymizedLikeThePairs();
+    void recordedFilterIsAnonymized();
 
 private:
     ExportResult exportTo(const QString &name, Format format, ExportOptions o = {});
@@ -978,6 +982,119 @@ void TstExport::neverReplacesSpecialFiles()
     o.overwrite = false;
     QCOMPARE(Exporter::filesNeedingConfirmation(o, m_ds->location()), QStringList{link});
     QCOMPARE(Exporter(*m_ds, o).run().refusedFiles, QStringList{link});
+}
+
+void TstExport::statisticsAnonymizedLikeThePairs()
+{
+    const QString dbName = u"customer_zoe@corp.com"_s;
+    const QString table = u"t_frank.green@corp.com"_s;
+    Pair a =
+        pair(u"s1"_s, u"Orders of the customer?"_s, u"SELECT * FROM `"_s + table + u"` JOIN orders ON 1"_s);
+    a.databaseName = dbName;
+    Pair b = pair(u"s2"_s, u"Other orders?"_s, u"SELECT * FROM orders"_s);
+    b.databaseName = u"hr_erin.grey@corp.com"_s;
+    PairStore store(*m_ds);
+    QCOMPARE(store.add({a, b}).added, 2);
+
+    ExportResult r = exportTo(u"st.json"_s, Format::Json);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QByteArray raw = readFile(r.files.at(0).path);
+    QJsonObject doc = QJsonDocument::fromJson(raw).object();
+    // The statistics' database names and tables are exactly the values the records carry.
+    QSet<QString> recordNames, recordTables;
+    for (const QJsonValue &v : doc[u"pairs"_s].toArray()) {
+        recordNames << v[u"database_name"_s].toString();
+        for (const QJsonValue &t : v[u"table_names"_s].toArray())
+            recordTables << t.toString();
+    }
+    const QJsonObject stats = doc[u"statistics"_s].toObject();
+    const QStringList statNames = stats[u"database_names"_s].toObject().keys();
+    QCOMPARE(QSet<QString>(statNames.cbegin(), statNames.cend()), recordNames);
+    QSet<QString> statTables;
+    for (const QJsonValue &t : stats[u"top_tables"_s].toArray())
+        statTables << t[u"name"_s].toString();
+    QCOMPARE(statTables, recordTables);
+    QVERIFY(statTables.contains(u"orders"_s)); // an ordinary name stays as it is
+    for (const QString &original : {dbName, u"hr_erin.grey@corp.com"_s, table, u"shop"_s}) {
+        const QByteArray outside = QByteArray(raw).replace((u'`' + table + u'`').toUtf8(), "`SQL`");
+        QVERIFY2(!outside.contains(original.toUtf8()), qPrintable(original));
+    }
+    // The same replacement as the records, also for the table name in a prompt ({tables}).
+    ExportOptions t;
+    t.filter.pairIds = {u"s1"_s};
+    t.promptTemplate = u"Tables: {tables}"_s;
+    r = exportTo(u"st-alpaca.jsonl"_s, Format::Alpaca, t);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    const QString instruction =
+        parseJsonl(readFile(r.files.at(0).path)).value(0)[u"instruction"_s].toString();
+    QVERIFY2(!instruction.contains(table) && instruction.contains(u"orders"_s), qPrintable(instruction));
+
+    // Names that become equal (operator redact) are merged, their counts added.
+    QVERIFY(m_ds->setSetting(u"privacy.operator.database_name"_s, u"redact"_s));
+    r = exportTo(u"st-redact.json"_s, Format::Json);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    doc = QJsonDocument::fromJson(readFile(r.files.at(0).path)).object();
+    const QJsonObject names = doc[u"statistics"_s][u"database_names"_s].toObject();
+    QCOMPARE(names.size(), 1);
+    QCOMPARE(names.begin().value().toInt(), 7);
+    QCOMPARE(names.begin().key(), doc[u"pairs"_s].toArray().at(0)[u"database_name"_s].toString());
+
+    // Without anonymization the statistics hold the original values.
+    ExportOptions plain;
+    plain.anonymize = false;
+    r = exportTo(u"st-raw.json"_s, Format::Json, plain);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    doc = QJsonDocument::fromJson(readFile(r.files.at(0).path)).object();
+    QVERIFY(doc[u"statistics"_s][u"database_names"_s].toObject().contains(dbName));
+    bool found = false;
+    for (const QJsonValue &t : doc[u"statistics"_s][u"top_tables"_s].toArray())
+        found = found || t[u"name"_s].toString() == table;
+    QVERIFY(found);
+}
+
+void TstExport::recordedFilterIsAnonymized()
+{
+    Pair p = pair(u"rf1"_s, u"Orders for "_s + kEmail, u"SELECT * FROM orders"_s);
+    p.databaseName = u"customer_zoe@corp.com"_s;
+    QCOMPARE(PairStore(*m_ds).add({p}).added, 1);
+    ExportOptions o;
+    o.filter.databaseNames = {u"customer_zoe@corp.com"_s};
+    o.filter.search = kEmail.toUpper();
+    o.filter.pairIds = {u"rf1"_s, u"ann.lee@corp.com"_s};
+    ExportResult r = exportTo(u"rf.jsonl"_s, Format::Jsonl, o);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(r.count, 1);
+    const QString exportedName =
+        parseJsonl(readFile(r.files.at(0).path)).value(0)[u"database_name"_s].toString();
+    const QByteArray manifestText = readFile(r.manifestPath);
+    const QJsonObject manifest = QJsonDocument::fromJson(manifestText).object();
+    QSqlQuery q(m_ds->db());
+    QVERIFY(q.exec(u"SELECT detail FROM audit_log WHERE action = 'export' ORDER BY id DESC"_s) && q.next());
+    const QByteArray auditText = q.value(0).toString().toUtf8();
+    const QJsonObject audit = QJsonDocument::fromJson(auditText).object();
+    for (const QJsonObject &filter : {manifest[u"filter"_s].toObject(), audit[u"filter"_s].toObject()}) {
+        // The structure is kept: the same keys, the same number of values.
+        QCOMPARE(filter.keys(), (QStringList{u"database_names"_s, u"pair_ids"_s, u"search"_s}));
+        QCOMPARE(filter[u"database_names"_s].toArray(), QJsonArray{exportedName});
+        QVERIFY(filter[u"search"_s].toString().endsWith(u"@example.com"_s));
+        QCOMPARE(filter[u"pair_ids"_s].toArray().size(), 2);
+        QCOMPARE(filter[u"pair_ids"_s].toArray().at(0).toString(), u"rf1"_s);
+    }
+    for (const QByteArray &text : {manifestText, auditText}) {
+        for (const QString &original : {kEmail, kEmail.toUpper(), u"customer_zoe"_s, u"ann.lee@corp.com"_s})
+            QVERIFY2(!text.contains(original.toUtf8()),
+                     qPrintable(original + u" in "_s + QString::fromUtf8(text)));
+    }
+    QVERIFY(!manifest[u"filter_description"_s].toString().contains(u"corp.com"_s));
+
+    // Without anonymization the filter is recorded as given.
+    o.anonymize = false;
+    r = exportTo(u"rf-raw.jsonl"_s, Format::Jsonl, o);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    const QJsonObject raw =
+        QJsonDocument::fromJson(readFile(r.manifestPath)).object()[u"filter"_s].toObject();
+    QCOMPARE(raw[u"search"_s].toString(), kEmail.toUpper());
+    QCOMPARE(raw[u"database_names"_s].toArray(), QJsonArray{u"customer_zoe@corp.com"_s});
 }
 
 QTEST_GUILESS_MAIN(TstExport)

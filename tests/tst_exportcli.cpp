@@ -1,4 +1,5 @@
 // `pairlens export` end to end: the built binary run through QProcess.
+#include "dataset/dataset.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -8,6 +9,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -31,6 +33,7 @@ private slots:
     void splitCannotGoToStandardOutput();
     void interruptedExportLeavesNothing();
     void replacesOnlyEarlierExports();
+    void noOriginalValueInAnonymizedExports();
 
 private:
     struct Run
@@ -309,6 +312,137 @@ void TstExportCli::replacesOnlyEarlierExports()
         QVERIFY2(r.err.contains("dataset itself"), r.err.constData());
     }
     QCOMPARE(run({u"stats"_s, m_ds}).code, 0); // the dataset is intact
+}
+
+void TstExportCli::noOriginalValueInAnonymizedExports()
+{
+    // A dataset with personal data everywhere an export can carry it apart from pair_id and
+    // database_type: questions, SQL literals and comments, metadata (nested), database names and
+    // table names. Every format, anonymized, with filter values that are personal data too: not one
+    // original value may appear in any byte written (files, manifest, --json, the summary, the
+    // audit log entry).
+    const QStringList originals = {
+        u"bob.jones@acme-corp.com"_s,
+        u"carol.white@example-mail.com"_s,
+        u"dave.black@corp-mail.com"_s,
+        u"customer_zoe@corp.com"_s,
+        u"hr_erin.grey@corp.com"_s,
+        u"t_frank.green@corp.com"_s,
+        u"555-123-4567"_s,
+        u"123-45-6789"_s,
+        u"4111 1111 1111 1111"_s,
+        u"5500000000000004"_s,
+        u"192.168.10.77"_s,
+        u"172.16.5.4"_s,
+        u"10.20.30.40"_s,
+        u"DE89370400440532013000"_s,
+    };
+    // Parts of them that must not survive either (local parts, names inside database names).
+    const QStringList fragments = {u"bob.jones"_s, u"carol.white"_s, u"dave.black"_s, u"customer_zoe"_s,
+                                   u"erin.grey"_s, u"frank.green"_s, u"BOB.JONES"_s};
+    // The table name is an identifier in the SQL, which anonymization never changes: it may appear
+    // there (and only there), written as `t_frank.green@corp.com`.
+    const QByteArray identifier = "`t_frank.green@corp.com`";
+
+    QJsonArray lines;
+    QString input;
+    const QStringList dbNames = {u"customer_zoe@corp.com"_s, u"hr_erin.grey@corp.com"_s};
+    for (int i = 0; i < 6; ++i) {
+        const QJsonObject pair{
+            {u"pair_id"_s, u"leak-%1"_s.arg(i)},
+            {u"natural_language_query"_s,
+             u"Orders of bob.jones@acme-corp.com, phone 555-123-4567, SSN 123-45-6789, card "
+             "4111 1111 1111 1111, from 192.168.10.77, IBAN DE89370400440532013000 (#%1)"_s.arg(i)},
+            {u"sql_query"_s,
+             u"SELECT o.id FROM `t_frank.green@corp.com` o JOIN orders p ON p.id = o.id WHERE o.email = "
+             "'carol.white@example-mail.com' AND o.ip = '10.20.30.40' -- asked by dave.black@corp-mail.com"_s},
+            {u"timestamp"_s, u"2024-05-0%1T12:00:00Z"_s.arg(i + 1)},
+            {u"database_type"_s, u"mysql"_s},
+            {u"database_name"_s, dbNames.at(i % 2)},
+            {u"success"_s, i != 5},
+            {u"execution_time_ms"_s, 10 + i},
+            {u"metadata"_s, QJsonObject{{u"requested_by"_s, u"dave.black@corp-mail.com"_s},
+                                        {u"nested"_s, QJsonObject{{u"ips"_s, QJsonArray{u"172.16.5.4"_s}},
+                                                                  {u"card"_s, u"5500000000000004"_s}}}}},
+        };
+        input += QString::fromUtf8(QJsonDocument(pair).toJson(QJsonDocument::Compact)) + u'\n';
+    }
+    const QString ds = path(u"leak.pairlens"_s);
+    {
+        QFile f(path(u"leak.jsonl"_s));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(input.toUtf8());
+    }
+    Run r = run({u"import"_s, ds, path(u"leak.jsonl"_s)});
+    QVERIFY2(r.code == 0, r.err.constData());
+
+    auto check = [&](const QByteArray &bytes, const QString &where) {
+        const QByteArray outside = QByteArray(bytes).replace(identifier, "`SQL identifier`");
+        for (const QString &value : originals + fragments) {
+            for (const QByteArray &form :
+                 {value.toUtf8(), value.toLower().toUtf8(), value.toUpper().toUtf8()})
+                if (outside.contains(form))
+                    return u"%1 contains \"%2\""_s.arg(where, QString::fromUtf8(form));
+        }
+        return QString();
+    };
+    const QStringList filter = {u"--db-name"_s, dbNames.join(u','),
+                                u"--search"_s,  u"BOB.JONES@ACME-CORP.COM"_s,
+                                u"--ids"_s,     u"leak-0,leak-1,leak-2,leak-3,leak-4,leak-5"_s};
+    int exports = 0;
+    for (const QString &format : {u"jsonl"_s, u"json"_s, u"csv"_s, u"prompt-completion"_s, u"openai-chat"_s,
+                                  u"anthropic-chat"_s, u"alpaca"_s}) {
+        for (const QStringList &extra : {QStringList{}, QStringList{u"--split"_s, u"0.5"_s}}) {
+            const QString target =
+                path(u"leak-%1%2.out"_s.arg(format, extra.isEmpty() ? u""_s : u"-split"_s));
+            const QString name = u"%1 %2"_s.arg(format, extra.join(u' '));
+            r = run(QStringList{u"export"_s, ds, u"-o"_s, target, u"--format"_s, format, u"--json"_s,
+                                u"--include-failed"_s} +
+                    filter + extra);
+            QVERIFY2(r.code == 0, r.err.constData());
+            const QJsonObject summary = QJsonDocument::fromJson(r.out).object();
+            QCOMPARE(summary[u"count"_s].toInt(), 6);
+            QString problem = check(r.out, name + u" --json output"_s);
+            if (problem.isEmpty())
+                problem = check(r.err, name + u" stderr"_s);
+            for (const QJsonValue &f : summary[u"files"_s].toArray()) {
+                QFile file(f[u"path"_s].toString());
+                QVERIFY(file.open(QIODevice::ReadOnly));
+                const QByteArray bytes = file.readAll();
+                if (f[u"pairs"_s].toInt() > 0)           // a split part may get none (the side is keyed)
+                    QVERIFY(bytes.contains(identifier)); // the SQL is there
+                if (problem.isEmpty())
+                    problem = check(bytes, f[u"path"_s].toString());
+            }
+            QFile manifest(summary[u"manifest"_s].toString());
+            QVERIFY(manifest.open(QIODevice::ReadOnly));
+            if (problem.isEmpty())
+                problem = check(manifest.readAll(), manifest.fileName());
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            ++exports;
+        }
+    }
+    // The audit log entries of these exports.
+    {
+        QString error;
+        auto dataset = pairlens::Dataset::open(ds, pairlens::Dataset::Mode::ReadOnly, &error);
+        QVERIFY2(dataset, qPrintable(error));
+        QSqlQuery q(dataset->db());
+        QVERIFY(q.exec(u"SELECT detail FROM audit_log WHERE action = 'export'"_s));
+        int entries = 0;
+        while (q.next()) {
+            ++entries;
+            const QString problem = check(q.value(0).toString().toUtf8(), u"the audit log"_s);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        }
+        QCOMPARE(entries, exports);
+    }
+
+    // The check itself finds them when the export is not anonymized.
+    r = run(QStringList{u"export"_s, ds, u"-o"_s, path(u"leak-raw.json"_s), u"--no-anonymize"_s} + filter);
+    QCOMPARE(r.code, 0);
+    QVERIFY(!check(read(u"leak-raw.json"_s), u"raw"_s).isEmpty());
+    QVERIFY(!check(read(u"leak-raw.json.manifest.json"_s), u"raw manifest"_s).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TstExportCli)

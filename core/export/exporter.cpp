@@ -19,6 +19,7 @@
 #include <QThread>
 #include <QThreadPool>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -208,6 +209,32 @@ QString nativeList(const QStringList &paths)
     return out.join(u", "_s);
 }
 
+// --- Anonymized statistics -------------------------------------------------------------------------
+
+// The JSON envelope's statistics as an anonymized export writes them: database names through the
+// database-name operator and table names through anonymizeTableName(), exactly as in the records;
+// entries that become equal are merged (their counts added).
+void anonymizeStatistics(Statistics &stats, const privacy::Anonymizer &anonymizer)
+{
+    QMap<QString, qint64> names;
+    for (auto it = stats.databaseNames.cbegin(); it != stats.databaseNames.cend(); ++it)
+        names[anonymizer.anonymizeDatabaseName(it.key())] += it.value();
+    stats.databaseNames = names;
+    QList<Statistics::Count> tables;
+    for (const Statistics::Count &t : std::as_const(stats.topTables)) {
+        const QString name = anonymizeTableName(anonymizer, t.name);
+        auto it = std::find_if(tables.begin(), tables.end(), [&](const auto &c) { return c.name == name; });
+        if (it == tables.end())
+            tables.append({name, t.count});
+        else
+            it->count += t.count;
+    }
+    std::stable_sort(tables.begin(), tables.end(), [](const auto &a, const auto &b) {
+        return a.count != b.count ? a.count > b.count : a.name < b.name;
+    });
+    stats.topTables = tables;
+}
+
 } // namespace
 
 QStringList ExportResult::sha256s() const
@@ -228,6 +255,20 @@ QStringList Exporter::filesNeedingConfirmation(const ExportOptions &options, con
     return checkTargets(options,
                         [&](const QString &path) { return Dataset::isDatasetFile(datasetLocation, path); })
         .notAnExport;
+}
+
+Filter Exporter::recordedFilter(const Filter &filter, const privacy::Anonymizer *anonymizer)
+{
+    if (!anonymizer)
+        return filter;
+    Filter f = filter;
+    for (QString &name : f.databaseNames)
+        name = anonymizer->anonymizeDatabaseName(name);
+    if (!f.search.isEmpty())
+        f.search = anonymizer->anonymizeText(f.search).text;
+    for (QString &id : f.pairIds)
+        id = anonymizer->anonymizeText(id).text;
+    return f;
 }
 
 Exporter::Exporter(Dataset &dataset, ExportOptions options)
@@ -320,6 +361,14 @@ ExportResult Exporter::run(const Progress &progress)
     if (result.matched < 0)
         return failed(tr("Cannot read the dataset: %1").arg(store.errorString()));
 
+    privacy::Config config = privacy::Config::fromSettings(m_dataset.settings());
+    config.key = m_dataset.secret();
+    const privacy::Anonymizer anonymizer(config);
+    const privacy::Anonymizer *anonymizing = o.anonymize ? &anonymizer : nullptr;
+    // What the manifest and the audit log record: in an anonymized export, no value the records
+    // replace appears in them either.
+    const Filter recorded = recordedFilter(filter, anonymizing);
+
     WriterContext context{o.fields,
                           o.csvRaw,
                           o.systemPrompt.value_or(defaultSystemPrompt()),
@@ -331,6 +380,8 @@ ExportResult Exporter::run(const Progress &progress)
         QString error;
         if (!computeStatistics(m_dataset, filter, &stats, &error))
             return failed(tr("Cannot compute the statistics: %1").arg(error));
+        if (anonymizing)
+            anonymizeStatistics(stats, *anonymizing);
         context.statistics = stats.toJson();
     }
     const std::unique_ptr<FormatWriter> encoder = FormatWriter::create(o.format, context);
@@ -347,12 +398,7 @@ ExportResult Exporter::run(const Progress &progress)
             return failed(files.back()->errorString());
     }
 
-    privacy::Config config = privacy::Config::fromSettings(m_dataset.settings());
-    config.key = m_dataset.secret();
-    const privacy::Anonymizer anonymizer(config);
-
-    Pipeline pipeline{encoder.get(), o.anonymize ? &anonymizer : nullptr, o.dedupe, o.split,
-                      m_dataset.secret()};
+    Pipeline pipeline{encoder.get(), anonymizing, o.dedupe, o.split, m_dataset.secret()};
     RecordSource source(m_dataset);
     if (!source.start(filter))
         return failed(tr("Cannot read the dataset: %1").arg(source.errorString()));
@@ -446,11 +492,13 @@ ExportResult Exporter::run(const Progress &progress)
             {u"engine"_s, u"PairLens"_s},
             {u"engine_version"_s, engineVersion()},
             {u"exported_at"_s, context.exportedAt.toString(Qt::ISODateWithMs)},
-            {u"dataset"_s, QFileInfo(m_dataset.location()).fileName()},
+            {u"dataset"_s, anonymizing
+                               ? anonymizing->anonymizeText(QFileInfo(m_dataset.location()).fileName()).text
+                               : QFileInfo(m_dataset.location()).fileName()},
             {u"format"_s, formatName(o.format)},
             {u"options"_s, o.toJson()},
-            {u"filter"_s, filter.toJson()},
-            {u"filter_description"_s, filter.describe()},
+            {u"filter"_s, recorded.toJson()},
+            {u"filter_description"_s, recorded.describe()},
             {u"matched_pairs"_s, result.matched},
             {u"pair_count"_s, result.count},
             {u"duplicates_removed"_s, result.duplicates},
@@ -495,7 +543,7 @@ ExportResult Exporter::run(const Progress &progress)
                                  {u"sha256"_s, QJsonArray::fromStringList(result.sha256s())},
                                  {u"anonymized"_s, o.anonymize},
                                  {u"options"_s, o.toJson()},
-                                 {u"filter"_s, filter.toJson()}};
+                                 {u"filter"_s, recorded.toJson()}};
         if (!store.audit(u"export"_s, result.count, detail))
             result.warnings << tr("The export was not recorded in the audit log: %1")
                                    .arg(m_dataset.isReadOnly() ? tr("the dataset is read-only")

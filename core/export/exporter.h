@@ -21,7 +21,10 @@
 
 namespace pairlens {
 class Dataset;
+namespace privacy {
+class Anonymizer;
 }
+} // namespace pairlens
 
 namespace pairlens::exporting {
 
@@ -76,6 +79,11 @@ public:
     // opened here, and run() refuses them whatever options.overwrite says. Reads the manifest and
     // hashes an earlier export whose size matches; nothing is written.
     static QStringList filesNeedingConfirmation(const ExportOptions &options, const QString &datasetLocation);
+
+    // The filter as an anonymized export records it (manifest, audit log): database names through
+    // the database-name operator, the search text and pair ids through the text anonymizer; the
+    // filter's structure is kept. Returned unchanged when the export is not anonymized.
+    static Filter recordedFilter(const Filter &filter, const privacy::Anonymizer *anonymizer);
 
 private:
     Dataset &m_dataset;

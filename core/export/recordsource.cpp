@@ -263,6 +263,34 @@ QString RecordConverter::cached(QHash<QString, QString> &cache, const QString &v
     return out;
 }
 
+QString anonymizeTableName(const privacy::Anonymizer &anonymizer, const QString &name)
+{
+    return anonymizer.anonymizeText(name).text;
+}
+
+// The table_names JSON array of an anonymized record: kept as stored when the anonymizer certainly
+// changes none of its names (the common case, one pre-filter pass), else rebuilt name by name.
+QByteArray RecordConverter::tableNamesJson(QByteArrayView json)
+{
+    if (!json.contains('\\') && m_anonymizer->leavesUtf8Unchanged(json))
+        return QByteArray::fromRawData(json.data(), json.size());
+    const QByteArray key = json.toByteArray();
+    const auto it = m_tables.constFind(key);
+    if (it != m_tables.constEnd())
+        return it.value();
+    if (m_tables.size() > 4096)
+        m_tables.clear();
+    QByteArray out("[");
+    for (const QJsonValue &v : QJsonDocument::fromJson(key).array()) {
+        if (out.size() > 1)
+            out.append(',');
+        json::appendString(out, anonymizeTableName(*m_anonymizer, v.toString()));
+    }
+    out.append(']');
+    m_tables.insert(key, out);
+    return out;
+}
+
 // Copies one JSON value in compact form; string values (never keys) are anonymized when the
 // metadata is scanned. Returns false on malformed input.
 bool RecordConverter::appendJson(QByteArray &out, const char *&p, const char *end, int depth)
@@ -359,8 +387,10 @@ ExportRecord RecordConverter::convert(const RawRow &row)
     r.executionTimeMs = row.executionTimeMs;
     r.queryType = view(RawRow::QueryType);
     const QByteArrayView tables = row.column(RawRow::Tables);
-    if (tables.size() > 2 && tables.startsWith('[') && tables.endsWith(']'))
-        r.tableNamesJson = view(RawRow::Tables); // written by PairLens's analysis: compact JSON already
+    if (tables.size() > 2 && tables.startsWith('[') && tables.endsWith(']')) {
+        // Written by PairLens's analysis: compact JSON already.
+        r.tableNamesJson = m_anonymizer ? tableNamesJson(tables) : view(RawRow::Tables);
+    }
     const QString question = textFromUtf8(row.column(RawRow::Question));
     const QString sql = textFromUtf8(row.column(RawRow::Sql));
     const QString databaseName = textFromUtf8(row.column(RawRow::DatabaseName));

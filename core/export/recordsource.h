@@ -73,9 +73,10 @@ private:
     QString m_oldCacheSize, m_oldMmapSize;
 };
 
-// Turns rows into records: parses the JSON columns, anonymizes question, SQL, database name and
-// (when the configuration says so) the metadata's string values. Repeated values (database names,
-// metadata strings) are anonymized once per converter. Use one per thread.
+// Turns rows into records: parses the JSON columns, anonymizes question, SQL, database name, the
+// table names (see anonymizeTableName()) and (when the configuration says so) the metadata's string
+// values. Repeated values (database names, table lists, metadata strings) are anonymized once per
+// converter. Use one per thread.
 class RecordConverter
 {
 public:
@@ -87,12 +88,20 @@ public:
 
 private:
     QString cached(QHash<QString, QString> &cache, const QString &value, bool databaseName);
+    QByteArray tableNamesJson(QByteArrayView json);
     bool appendJson(QByteArray &out, const char *&p, const char *end, int depth);
 
     const privacy::Anonymizer *m_anonymizer;
     bool m_scanMetadata;
     QHash<QString, QString> m_names, m_strings;
+    QHash<QByteArray, QByteArray> m_tables;
 };
+
+// How an anonymized export writes a table name (the records' table_names, the {tables} placeholder,
+// the JSON envelope's top_tables): through the text anonymizer, so a name holding personal data
+// gets the replacement that value gets in a question, and an ordinary name stays as it is. (The SQL
+// text itself keeps its identifiers as written: the anonymizer never changes identifiers.)
+QString anonymizeTableName(const privacy::Anonymizer &anonymizer, const QString &name);
 
 // The duplicate key of a record: a 128-bit hash of question and SQL with whitespace runs collapsed
 // and case folded.
