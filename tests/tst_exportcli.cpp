@@ -239,14 +239,22 @@ void TstExportCli::interruptedExportLeavesNothing()
     // SIGTERM while a large export runs: exit status 130 (documented), no file, no manifest.
     const QString big = path(u"big.pairlens"_s);
     QCOMPARE(run({u"demo"_s, big, u"--pairs"_s, u"30000"_s}).code, 0);
-    for (int attempt = 0; attempt < 5; ++attempt) {
+    for (int attempt = 0; attempt < 10; ++attempt) {
         const QString target = path(u"cancelled-%1.jsonl"_s.arg(attempt));
         QProcess p;
         p.start(QStringLiteral(PAIRLENS_EXE), {u"export"_s, big, u"-o"_s, target, u"--format"_s, u"json"_s});
         QVERIFY(p.waitForStarted());
-        QTest::qWait(150 + 100 * attempt);
+        QTest::qWait(100 + 100 * attempt);
         p.terminate();
         QVERIFY(p.waitForFinished(60000));
+        if (p.exitStatus() == QProcess::CrashExit) {
+            // The signal came before pairlens handles it (a slow start on a loaded machine) or after
+            // the export was complete: either nothing or the whole file is there. Try again later.
+            QVERIFY(!QFile::exists(target) || QJsonDocument::fromJson(read(QFileInfo(target).fileName()))
+                                                  .object()
+                                                  .contains(u"total_pairs"_s));
+            continue;
+        }
         if (p.exitCode() == 0)
             continue; // it finished before the signal; try again with the signal sooner or later
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
@@ -256,7 +264,7 @@ void TstExportCli::interruptedExportLeavesNothing()
         QVERIFY(!QFile::exists(target + u".manifest.json"_s));
         return;
     }
-    QFAIL("every export finished before SIGTERM reached it");
+    QFAIL("no SIGTERM arrived while an export was running");
 }
 
 void TstExportCli::replacesOnlyEarlierExports()
