@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <span>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -41,8 +42,11 @@ struct Candidate
 // the candidates found in them.
 struct Scan
 {
+    View source;             // view -1: the input itself (no copy, no map)
     std::vector<View> views; // by index: a View's text may point into its own storage
     QList<Candidate> found;
+
+    const View &view(int index) const { return index < 0 ? source : views[size_t(index)]; }
 };
 
 // Built-in detectors (skipped when the pre-filter sees no possible value), custom patterns when
@@ -50,8 +54,9 @@ struct Scan
 void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int viewIndex, bool fast,
                   bool builtins, bool custom)
 {
-    const View &view = scan.views[viewIndex];
-    QList<Match> matches;
+    const View &view = scan.view(viewIndex);
+    thread_local QList<Match> matches; // a scratch list: its capacity is kept between calls
+    matches.resize(0);
     if (builtins && (fast ? detail::mayContainBuiltin(view.text) : true))
         detail::findBuiltins(view.text, matches, fast);
     if (custom && !patterns.patterns.isEmpty())
@@ -68,14 +73,12 @@ void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int view
     }
 }
 
-// Detects in `base` (moved into the scan) and, when folding changes it, in its folded forms instead:
-// zero-width characters removed and, when it has any, read as spaces. Custom patterns also see the
-// text as written.
-void detectWithFolding(const detail::CompiledPatterns &patterns, Scan &scan, View &&base, bool fast)
+// Detects in the view `baseIndex` and, when folding changes it (`needs`, a FoldNeed mask), in its
+// folded forms instead: zero-width characters removed and, when it has any, read as spaces. Custom
+// patterns also see the text as written.
+void detectWithFolding(const detail::CompiledPatterns &patterns, Scan &scan, int baseIndex, int needs,
+                       bool fast)
 {
-    const int needs = detail::foldNeeds(base.text);
-    const int baseIndex = int(scan.views.size());
-    scan.views.push_back(std::move(base));
     if (needs == detail::FoldNothing) {
         detectInView(patterns, scan, baseIndex, fast, true, true);
         return;
@@ -85,7 +88,7 @@ void detectWithFolding(const detail::CompiledPatterns &patterns, Scan &scan, Vie
         if (spaces && !(needs & detail::FoldZeroWidth))
             break;
         View folded;
-        detail::foldView(scan.views[baseIndex], spaces, folded);
+        detail::foldView(scan.view(baseIndex), spaces, folded);
         scan.views.push_back(std::move(folded));
         detectInView(patterns, scan, int(scan.views.size()) - 1, fast, true, true);
     }
@@ -132,12 +135,12 @@ void resolve(QList<Candidate> &found)
 
 void detectText(const detail::CompiledPatterns &patterns, QStringView text, bool fast, Scan &scan)
 {
-    if (fast && patterns.patterns.isEmpty() && !detail::mayContainBuiltin(text) &&
-        detail::foldNeeds(text) == detail::FoldNothing)
+    const int needs = detail::foldNeeds(text);
+    if (fast && patterns.patterns.isEmpty() && needs == detail::FoldNothing &&
+        !detail::mayContainBuiltin(text))
         return;
-    View view;
-    view.text = text;
-    detectWithFolding(patterns, scan, std::move(view), fast);
+    scan.source.text = text;
+    detectWithFolding(patterns, scan, -1, needs, fast);
     resolve(scan.found);
 }
 
@@ -200,6 +203,22 @@ qsizetype nextSpecialUnit(const char16_t *p, qsizetype i, qsizetype n)
     return n;
 }
 
+// Whether "concat" (any case) is in the text.
+bool containsConcat(const char16_t *p, qsizetype n)
+{
+    static constexpr char16_t word[] = u"concat";
+    for (qsizetype i = 0; i + 6 <= n; ++i) {
+        if ((p[i] | 0x20) != u'c')
+            continue;
+        qsizetype k = 1;
+        while (k < 6 && (p[i + k] | 0x20) == word[k])
+            ++k;
+        if (k == 6)
+            return true;
+    }
+    return false;
+}
+
 // Whether reading the SQL token by token could find what the whole text does not show: non-ASCII
 // text (folding), backslash escapes, hex and U& strings, and string literals joined by
 // concatenation (a quote followed by ||, + or, with CONCAT in the text, a comma, then another
@@ -221,6 +240,12 @@ bool needsTokenScan(QStringView sql)
         // A quote may open or close a literal: both readings are tried (more scans, never fewer).
         if (i > 0 && (p[i - 1] == u'x' || p[i - 1] == u'X' || p[i - 1] == u'&'))
             return true; // X'..' and U&'..'
+        // Only whitespace, a comment, a quote, ||, + or a comma can follow a literal that is joined.
+        const char16_t next = i + 1 < n ? p[i + 1] : u'\0';
+        if (!(next == u' ' || next == u'\n' || next == u'\t' || next == u'\r' || next == u'|' ||
+              next == u'+' || next == u',' || next == u'/' || next == u'-' || next == u'#' || next == u'\'' ||
+              next == u'"'))
+            continue;
         const qsizetype k = skipTrivia(sql, i + 1);
         if (k >= n)
             continue;
@@ -234,7 +259,7 @@ bool needsTokenScan(QStringView sql)
             after = k + 1;
         else if (d == u',') {
             if (!concatKnown) {
-                concat = sql.contains(u"concat", Qt::CaseInsensitive);
+                concat = containsConcat(p, n);
                 concatKnown = true;
             }
             if (concat)
@@ -501,7 +526,9 @@ void detectSqlView(const detail::CompiledPatterns &patterns, SqlScan &s, View &&
         detail::foldNeeds(view.text) == detail::FoldNothing)
         return;
     const qsizetype before = s.scan.found.size();
-    detectWithFolding(patterns, s.scan, std::move(view), fast);
+    const int needs = detail::foldNeeds(view.text);
+    s.scan.views.push_back(std::move(view));
+    detectWithFolding(patterns, s.scan, int(s.scan.views.size()) - 1, needs, fast);
     while (s.viewPiece.size() < qsizetype(s.scan.views.size())) {
         s.viewPiece.append(piece);
         s.viewChain.append(chain);
@@ -518,11 +545,7 @@ void detectSqlView(const detail::CompiledPatterns &patterns, SqlScan &s, View &&
 void detectSimpleSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect,
                      const QList<Match> &raw, SqlScan &s)
 {
-    View whole;
-    whole.text = sql;
-    s.scan.views.push_back(std::move(whole));
-    s.viewPiece.append(-1);
-    s.viewChain.append(-1);
+    s.scan.source.text = sql; // view -1
     qsizetype reach = 0;
     for (const Match &m : raw)
         reach = std::max(reach, m.end);
@@ -545,12 +568,12 @@ void detectSimpleSql(const detail::CompiledPatterns &patterns, QStringView sql, 
         if (piece.content.form == sql::ContentForm::None)
             continue;
         const int index = int(s.pieces.size());
-        s.pieces.append(piece);
+        s.pieces.append(std::move(piece));
         const sql::DecodedContent &c = s.pieces.constLast().content;
         const qsizetype before = s.scan.found.size();
         for (const Match &m : raw) {
             if (m.start >= c.contentStart && m.end <= c.contentEnd)
-                s.scan.found.append(Candidate{m, 0, m.start, m.end, index});
+                s.scan.found.append(Candidate{m, -1, m.start, m.end, index});
             else if (m.start < end && m.end > token.start)
                 crossed = true;
         }
@@ -590,7 +613,7 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
     // it overlaps none of them (its range spans what lies between the literals, such as a comment).
     QList<Candidate> single, joined;
     for (const Candidate &c : std::as_const(s.scan.found))
-        (s.viewChain[c.view] < 0 ? single : joined).append(c);
+        (c.view < 0 || s.viewChain[c.view] < 0 ? single : joined).append(c);
     resolve(single);
     sortByPreference(joined);
     for (const Candidate &c : std::as_const(joined)) {
@@ -615,8 +638,8 @@ struct Segment
 
 QList<Segment> segmentsOf(const SqlScan &s, const Candidate &c)
 {
-    const View &v = s.scan.views[c.view];
-    const int chain = s.viewChain[c.view];
+    const View &v = s.scan.view(c.view);
+    const int chain = c.view < 0 ? -1 : s.viewChain[c.view];
     if (chain < 0)
         return {Segment{c.m.start, c.m.end, c.piece, false}};
     QList<Segment> out;
@@ -836,9 +859,9 @@ AnonymizedText Anonymizer::build(QStringView text, const QString *shared) const
     qsizetype pos = 0;
     for (const Candidate &c : std::as_const(scan.found)) {
         result.text.append(text.mid(pos, c.m.start - pos));
-        Finding f = findingOf(scan.views[c.view], c.a, c.b, c.m);
+        Finding f = findingOf(scan.view(c.view), c.a, c.b, c.m);
         f.original = text.mid(c.m.start, c.m.end - c.m.start).toString();
-        if (scan.views[c.view].identity())
+        if (scan.view(c.view).identity())
             f.value = f.original;
         f.replacement = replacement(f, c.m.kind, c.m.custom);
         f.replacementStart = result.text.size();
@@ -862,15 +885,18 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
     }
     // What each value becomes, before it is written into the literals it came from.
     QList<Finding> findings;
-    QList<QList<Segment>> segments;
+    QList<QList<Segment>> segments; // of values joined from several literals
+    QList<int> pieceOf;
     for (const Candidate &c : std::as_const(s.scan.found)) {
-        Finding f = findingOf(s.scan.views[c.view], c.a, c.b, c.m);
+        Finding f = findingOf(s.scan.view(c.view), c.a, c.b, c.m);
         f.original = sql.mid(c.m.start, c.m.end - c.m.start).toString();
-        if (s.scan.views[c.view].identity())
+        if (s.scan.view(c.view).identity())
             f.value = f.original;
         f.replacement = replacement(f, c.m.kind, c.m.custom);
         findings.append(std::move(f));
-        segments.append(segmentsOf(s, c));
+        const bool joined = c.view >= 0 && s.viewChain[c.view] >= 0;
+        segments.append(joined ? segmentsOf(s, c) : QList<Segment>());
+        pieceOf.append(c.piece);
     }
     // The whole replacement goes into the first literal of a value, the others lose their part of
     // it (a CONCAT_WS separator is left alone): 'alice' || '@corp.com' -> 'user_..@example.com' || ''.
@@ -887,10 +913,16 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
             result.text.append(sql.mid(pos, f.start - pos));
             f.replacementStart = result.text.size();
             pos = f.start;
+            bool whole = false;             // the replacement took the value's whole range, as it is
             if (f.replacement != f.value) { // "keep" (and any unchanged value) edits nothing
                 const QString r = attempt == 0 ? f.replacement : safeReplacement(f.replacement, attempt);
                 bool written = false;
-                const QList<Segment> &segs = segments[k];
+                // A value inside one literal or comment has one range, its own (no list kept).
+                const Segment one{f.start, f.end, pieceOf[k], false};
+                const QList<Segment> &listed = segments[k];
+                const std::span<const Segment> segs =
+                    listed.isEmpty() ? std::span<const Segment>(&one, 1)
+                                     : std::span<const Segment>(listed.constData(), size_t(listed.size()));
                 inert = inert && isInert(r);
                 const bool anyOwn =
                     std::any_of(segs.begin(), segs.end(), [](const Segment &g) { return !g.shared; });
@@ -901,16 +933,23 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
                     const sql::DecodedContent &content = s.pieces[g.piece].content;
                     inert = inert && content.form != sql::ContentForm::Dollar &&
                             content.form != sql::ContentForm::Hex;
-                    if (!written)
-                        result.text.append(sql::encodeContent(content, r));
-                    written = true;
+                    if (!written) {
+                        // Inert text reads the same in every form but hex strings: no need to encode.
+                        const bool plain = isInert(r) && content.form != sql::ContentForm::Hex;
+                        result.text.append(plain ? r : sql::encodeContent(content, r));
+                        written = true;
+                        whole = segs.size() == 1 && g.start == f.start && g.end == f.end && plain;
+                    }
                     pos = g.end;
                 }
             }
             result.text.append(sql.mid(pos, f.end - pos));
             pos = f.end;
             f.replacementEnd = result.text.size();
-            f.replacement = result.text.mid(f.replacementStart, f.replacementEnd - f.replacementStart);
+            if (whole) // the replacement as computed (shared)
+                f.replacement = attempt == 0 ? f.replacement : safeReplacement(f.replacement, attempt);
+            else
+                f.replacement = result.text.mid(f.replacementStart, f.replacementEnd - f.replacementStart);
             result.findings.append(std::move(f));
         }
         result.text.append(sql.mid(pos));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
 
 namespace pairlens::sql {
 
@@ -443,7 +444,10 @@ Token lex(QStringView s, qsizetype i, const Rules &r)
         return make(TokenKind::BlockComment, scanBlockComment(s, i, r.nestedComments));
     if ((c == u'#' && r.hashComments) || (c == u'/' && d == u'/' && r.slashComments))
         return lineComment(i + 1);
-    if (c == u'\'' || c == u'"' || isAsciiLetter(c)) {
+    // A string: a quote, or a prefix letter (or two) right before one.
+    if (c == u'\'' || c == u'"' ||
+        (isAsciiLetter(c) &&
+         (d == u'\'' || d == u'"' || d == u'&' || (r.bigQueryStrings && isAsciiLetter(d))))) {
         char16_t quote = 0;
         const int prefix = stringPrefix(s, i, r, &quote);
         if (prefix >= 0)
@@ -519,24 +523,31 @@ Token lex(QStringView s, qsizetype i, const Rules &r)
 
 Dialect dialectFromDatabaseType(QStringView databaseType)
 {
-    const QStringView t = databaseType.trimmed();
-    if (t.isEmpty())
+    // Lower-case ASCII in a stack buffer (names are short; a longer one is judged by its start).
+    const QStringView trimmed = databaseType.trimmed();
+    char buffer[64];
+    const qsizetype n = std::min<qsizetype>(trimmed.size(), qsizetype(sizeof buffer));
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = trimmed[i].unicode();
+        buffer[i] = c < 0x80 ? char((c >= u'A' && c <= u'Z') ? c | 0x20 : c) : '?';
+    }
+    const std::string_view t(buffer, size_t(n));
+    if (t.empty())
         return Dialect::Generic;
-    const auto has = [t](QStringView part) { return t.contains(part, Qt::CaseInsensitive); };
-    const auto is = [t](QStringView name) { return t.compare(name, Qt::CaseInsensitive) == 0; };
-    if (has(u"postgre") || has(u"pgsql") || is(u"pg") || is(u"psql") || has(u"redshift") ||
-        has(u"cockroach") || has(u"greenplum") || has(u"timescale"))
+    const auto has = [t](std::string_view part) { return t.find(part) != std::string_view::npos; };
+    if (has("postgre") || has("pgsql") || t == "pg" || t == "psql" || has("redshift") || has("cockroach") ||
+        has("greenplum") || has("timescale"))
         return Dialect::PostgreSQL;
-    if (has(u"mysql") || has(u"mariadb") || has(u"tidb"))
+    if (has("mysql") || has("mariadb") || has("tidb"))
         return Dialect::MySQL;
-    if (has(u"sqlite"))
+    if (has("sqlite"))
         return Dialect::SQLite;
-    if (has(u"mssql") || has(u"sql server") || has(u"sqlserver") || has(u"tsql") || has(u"t-sql") ||
-        has(u"azure sql") || has(u"synapse"))
+    if (has("mssql") || has("sql server") || has("sqlserver") || has("tsql") || has("t-sql") ||
+        has("azure sql") || has("synapse"))
         return Dialect::TSql;
-    if (has(u"bigquery"))
+    if (has("bigquery"))
         return Dialect::BigQuery;
-    if (has(u"snowflake"))
+    if (has("snowflake"))
         return Dialect::Snowflake;
     return Dialect::Generic;
 }
