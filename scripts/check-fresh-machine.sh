@@ -14,7 +14,9 @@
 #   PAIRLENS_FRESH_CACHE  (default /var/cache/pairlens-fresh)
 #   PAIRLENS_FRESH_DIR    (default /var/tmp/pairlens-fresh; roots, logs and the screenshot)
 #   PAIRLENS_MIRROR       (default http://deb.debian.org/debian)
-# Usage: scripts/check-fresh-machine.sh [--keep]   (--keep leaves the roots for inspection)
+# Usage: scripts/check-fresh-machine.sh [--keep] [--deb-only DEB]
+#   --keep      leaves the roots for inspection
+#   --deb-only  skips the README root and checks only the given DEB in a fresh root
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -22,7 +24,15 @@ cache=${PAIRLENS_FRESH_CACHE:-/var/cache/pairlens-fresh}
 work=${PAIRLENS_FRESH_DIR:-/var/tmp/pairlens-fresh}
 mirror=${PAIRLENS_MIRROR:-http://deb.debian.org/debian}
 keep=0
-[ "${1:-}" = "--keep" ] && keep=1
+deb_only=
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --keep) keep=1 ;;
+    --deb-only) deb_only=$(realpath "$2"); shift ;;
+    *) echo "check-fresh-machine: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
 
 [ "$(id -u)" -eq 0 ] || { echo "check-fresh-machine: needs root (debootstrap, chroot and mounts)." >&2; exit 2; }
 for tool in debootstrap unshare Xvfb xdotool import git; do
@@ -88,6 +98,7 @@ in_root() { # DIR COMMAND
 
 # --- root 1: the README's two commands
 root="$work/demo-root"
+if [ -z "$deb_only" ]; then
 make_root "$root"
 git clone -q "$repo" "$root/root/pairlens"
 say "clean clone of $(git -C "$repo" rev-parse --short HEAD) copied into a minbase root"
@@ -161,6 +172,14 @@ say "no test skipped"
 
 deb=$(ls "$root"/root/pairlens/build/pairlens_*.deb | head -n 1)
 [ -f "$deb" ] || { say "FAILED: scripts/test.sh built no DEB"; exit 1; }
+else
+    deb=$deb_only
+    display=
+    xvfb=
+    demo_pid=
+    cleanup() { if [ "$keep" -eq 0 ]; then rm -rf "$work/deb-root"; fi; }
+    trap cleanup EXIT
+fi
 
 # --- root 2: the package alone
 droot="$work/deb-root"
@@ -177,8 +196,10 @@ done_step "package installed"
 in_root "$droot" "set -e; cd /root
     pairlens --version
     pairlens demo shop.pairlens --pairs 500
-    pairlens export shop.pairlens -o shop.jsonl --format openai-chat
+    pairlens export shop.pairlens -o shop.jsonl
     test \$(wc -l < shop.jsonl) = 500
+    pairlens export shop.pairlens -o chat.jsonl --format openai-chat --split 0.9
+    test -s chat.train.jsonl
     test -f shop.jsonl.manifest.json
     test -f /usr/share/man/man1/pairlens.1.gz
     test -f /usr/share/bash-completion/completions/pairlens
