@@ -84,6 +84,9 @@ in_root() { # DIR COMMAND
     unshare --mount --propagation private -- bash -c '
         set -e
         dir=$1; cache=$2; shift 2
+        # On a real machine "/" is a mount point (mount namespaces and disk-space queries rely on
+        # it), so the root is bound onto itself before the chroot.
+        mount --bind "$dir" "$dir"
         mount -t proc proc "$dir/proc"
         mount -t sysfs sys "$dir/sys"
         mount --rbind /dev "$dir/dev"
