@@ -90,8 +90,10 @@ def option_roff(short, long, value):
 
 
 def write_man(path, version, commands, details, filter_line, exit_line):
-    date = datetime.datetime.utcfromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or
-                                              datetime.datetime.utcnow().timestamp()).strftime("%Y-%m-%d")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible builds set it
+    utc = datetime.timezone.utc
+    when = datetime.datetime.fromtimestamp(int(epoch), utc) if epoch else datetime.datetime.now(utc)
+    date = when.strftime("%Y-%m-%d")
     out = [f'.TH PAIRLENS 1 "{date}" "PairLens {version}" "User Commands"',
            ".SH NAME",
            "pairlens \\- curate natural\\-language to SQL training pairs",
