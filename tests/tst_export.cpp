@@ -158,6 +158,7 @@ private slots:
     void neverReplacesSpecialFiles();
     void statisticsAnonymizedLikeThePairs();
     void recordedFilterIsAnonymized();
+    void identifiersAndDialectAnonymized();
 
 private:
     ExportResult exportTo(const QString &name, Format format, ExportOptions o = {});
@@ -1095,6 +1096,60 @@ void TstExport::recordedFilterIsAnonymized()
         QJsonDocument::fromJson(readFile(r.manifestPath)).object()[u"filter"_s].toObject();
     QCOMPARE(raw[u"search"_s].toString(), kEmail.toUpper());
     QCOMPARE(raw[u"database_names"_s].toArray(), QJsonArray{u"customer_zoe@corp.com"_s});
+}
+
+void TstExport::identifiersAndDialectAnonymized()
+{
+    // Personal data in pair_id and database_type, and SQL that is only read right in its dialect:
+    // MySQL's double-quoted strings and '#' comments.
+    Pair a = pair(u"ann.lee@corp.com"_s, u"Her orders?"_s,
+                  u"SELECT * FROM users WHERE email = \"bob.jones@corp.com\" # or dora.kim@corp.com"_s);
+    a.databaseType = u"mysql"_s;
+    Pair b = pair(u"id-2"_s, u"Other orders?"_s, u"SELECT * FROM orders"_s);
+    b.databaseType = u"postgresql carl.nash@corp.com"_s;
+    PairStore store(*m_ds);
+    QCOMPARE(store.add({a, b}).added, 2);
+    QCOMPARE(store.add(DemoGenerator(11).generate(200)).added, 200);
+
+    ExportOptions o;
+    o.split = 0.5;
+    ExportResult r = exportTo(u"ids.jsonl"_s, Format::Jsonl, o);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QByteArray all;
+    QHash<QString, QString> sideOf; // exported id -> file
+    for (const ExportedFile &f : r.files) {
+        const QByteArray bytes = readFile(f.path);
+        all += bytes;
+        for (const QJsonObject &line : parseJsonl(bytes))
+            sideOf.insert(line[u"pair_id"_s].toString(), f.path);
+    }
+    for (const char *original : {"ann.lee", "bob.jones", "dora.kim", "carl.nash"})
+        QVERIFY2(!all.contains(original), original);
+    QCOMPARE(sideOf.size(), 207);        // ids stay unique
+    QVERIFY(sideOf.contains(u"id-2"_s)); // ordinary ids stay
+    QString anonId;
+    for (auto it = sideOf.cbegin(); it != sideOf.cend(); ++it) {
+        if (it.key().startsWith(u"pair_"_s))
+            anonId = it.key();
+    }
+    QVERIFY2(!anonId.isEmpty(), "the id holding an e-mail address is replaced by pair_<hash>");
+    QVERIFY(all.contains("\"database_type\":\"mysql\""));
+    QVERIFY(all.contains("\"database_type\":\"postgresql "));
+    // The replacement keeps MySQL's tokens: still a double-quoted string and a '#' comment.
+    QVERIFY2(all.contains("WHERE email = \\\"") && all.contains(" # or "), all.left(400).constData());
+
+    // The side of a pair is chosen by its original id: the same with and without anonymization.
+    o.anonymize = false;
+    const ExportResult plain = exportTo(u"ids-raw.jsonl"_s, Format::Jsonl, o);
+    QVERIFY2(plain.ok, qPrintable(plain.error));
+    QSet<QString> plainTrain;
+    for (const QJsonObject &line : parseJsonl(readFile(plain.files.at(0).path)))
+        plainTrain << line[u"pair_id"_s].toString();
+    QCOMPARE(plainTrain.contains(u"ann.lee@corp.com"_s), sideOf.value(anonId) == r.files.at(0).path);
+    for (auto it = sideOf.cbegin(); it != sideOf.cend(); ++it) {
+        if (it.key() != anonId)
+            QCOMPARE(plainTrain.contains(it.key()), it.value() == r.files.at(0).path);
+    }
 }
 
 QTEST_GUILESS_MAIN(TstExport)

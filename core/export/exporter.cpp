@@ -68,7 +68,8 @@ struct Pipeline
             if (dedupe)
                 b.keys.push_back(dedupeKey(record));
             if (split > 0)
-                b.train.push_back(isTrainSide(secret, record.pairId, split));
+                // The original id: the side must not change when an id is anonymized.
+                b.train.push_back(isTrainSide(secret, row.column(RawRow::PairId).toByteArray(), split));
         }
         b.rows = {}; // free the raw text early
     }
@@ -267,7 +268,7 @@ Filter Exporter::recordedFilter(const Filter &filter, const privacy::Anonymizer 
     if (!f.search.isEmpty())
         f.search = anonymizer->anonymizeText(f.search).text;
     for (QString &id : f.pairIds)
-        id = anonymizer->anonymizeText(id).text;
+        id = anonymizer->anonymizeIdentifier(privacy::IdentifierField::PairId, id);
     return f;
 }
 

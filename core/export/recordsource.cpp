@@ -373,6 +373,20 @@ bool RecordConverter::appendJson(QByteArray &out, const char *&p, const char *en
     return true;
 }
 
+QByteArray RecordConverter::identifier(privacy::IdentifierField field, const QByteArray &utf8)
+{
+    if (m_anonymizer->leavesUtf8Unchanged(utf8))
+        return utf8;
+    QHash<QByteArray, QByteArray> &cache = field == privacy::IdentifierField::PairId ? m_ids : m_types;
+    if (cache.size() > 4096)
+        cache.clear();
+    auto it = cache.constFind(utf8);
+    if (it == cache.cend())
+        it = cache.insert(QByteArray(utf8.constData(), utf8.size()),
+                          m_anonymizer->anonymizeIdentifier(field, textFromUtf8(utf8)).toUtf8());
+    return *it;
+}
+
 ExportRecord RecordConverter::convert(const RawRow &row)
 {
     const auto view = [&row](RawRow::Column c) {
@@ -383,6 +397,12 @@ ExportRecord RecordConverter::convert(const RawRow &row)
     r.pairId = view(RawRow::PairId);
     r.timestamp = view(RawRow::Timestamp);
     r.databaseType = view(RawRow::DatabaseType);
+    if (m_anonymizer) {
+        // An id or a database type may hold personal data too (an agent that names pairs after
+        // its user): they go through the anonymizer, which leaves ordinary values as they are.
+        r.pairId = identifier(privacy::IdentifierField::PairId, r.pairId);
+        r.databaseType = identifier(privacy::IdentifierField::DatabaseType, r.databaseType);
+    }
     r.success = row.success;
     r.executionTimeMs = row.executionTimeMs;
     r.queryType = view(RawRow::QueryType);
@@ -395,12 +415,14 @@ ExportRecord RecordConverter::convert(const RawRow &row)
     const QString sql = textFromUtf8(row.column(RawRow::Sql));
     const QString databaseName = textFromUtf8(row.column(RawRow::DatabaseName));
     if (m_anonymizer) {
-        Pair pair;
-        pair.naturalLanguageQuery = question;
-        pair.sqlQuery = sql;
-        privacy::AnonymizedPair a = m_anonymizer->anonymizePair(pair);
-        r.question = std::move(a.question.text);
-        r.sql = std::move(a.sql.text);
+        const QByteArrayView type = row.column(RawRow::DatabaseType);
+        if (m_lastDialect < 0 || type != m_lastType) {
+            m_lastType = type.toByteArray();
+            m_lastDialect = int(sql::dialectFromDatabaseType(textFromUtf8(type)));
+        }
+        const auto dialect = sql::Dialect(m_lastDialect);
+        r.question = m_anonymizer->anonymizeText(question).text;
+        r.sql = m_anonymizer->anonymizeSql(sql, dialect).text;
         r.databaseName = cached(m_names, databaseName, true);
     } else {
         r.question = question;

@@ -20,7 +20,8 @@ namespace pairlens {
 class Dataset;
 namespace privacy {
 class Anonymizer;
-}
+enum class IdentifierField;
+} // namespace privacy
 } // namespace pairlens
 
 namespace pairlens::exporting {
@@ -88,6 +89,7 @@ public:
 
 private:
     QString cached(QHash<QString, QString> &cache, const QString &value, bool databaseName);
+    QByteArray identifier(privacy::IdentifierField field, const QByteArray &utf8);
     QByteArray tableNamesJson(QByteArrayView json);
     bool appendJson(QByteArray &out, const char *&p, const char *end, int depth);
 
@@ -95,6 +97,9 @@ private:
     bool m_scanMetadata;
     QHash<QString, QString> m_names, m_strings;
     QHash<QByteArray, QByteArray> m_tables;
+    QHash<QByteArray, QByteArray> m_ids, m_types; // anonymized identifiers that hold personal data
+    QByteArray m_lastType;                        // the database type of m_lastDialect
+    int m_lastDialect = -1;
 };
 
 // How an anonymized export writes a table name (the records' table_names, the {tables} placeholder,
