@@ -551,9 +551,17 @@ void TstPairStore::piiKindsAreDerived()
     QCOMPARE(m_store->getByPairId(u"a"_s)->piiMask, quint32(PiiKind::Email));
     QCOMPARE(m_store->getByPairId(u"b"_s)->piiMask, quint32(PiiKind::Phone)); // found in an SQL literal
     QCOMPARE(m_store->getByPairId(u"c"_s)->piiMask, 0u); // an identifier named email is not PII
+    // The SQL is read in its database_type's dialect: MySQL's # comment holds an address.
+    Pair mysql = makePair(u"m"_s, u"Who wrote it?"_s, u"SELECT 1 # ask ann.lee@corp.com"_s);
+    mysql.databaseType = u"mysql"_s;
+    Pair generic = makePair(u"g"_s, u"Who wrote it?"_s, u"SELECT 1 # ask ann.lee@corp.com"_s);
+    generic.databaseType = u"postgresql"_s; // '#' is an operator there: the text is code
+    QVERIFY(m_store->add({mysql, generic}).error.isEmpty());
+    QCOMPARE(m_store->getByPairId(u"m"_s)->piiMask, quint32(PiiKind::Email));
+    QCOMPARE(m_store->getByPairId(u"g"_s)->piiMask, 0u);
     Filter any;
     any.piiRequired = true;
-    QCOMPARE(m_store->count(any), 2);
+    QCOMPARE(m_store->count(any), 3);
     Filter phone;
     phone.piiRequired = true;
     phone.piiKinds = quint32(PiiKind::Phone) | quint32(PiiKind::Ssn);

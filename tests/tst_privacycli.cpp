@@ -157,6 +157,7 @@ private slots:
     void anonymizeConsistency();
     void anonymizeJsonOffsets();
     void anonymizeSqlKeepsIdentifiers();
+    void anonymizeSqlInDialect();
     void anonymizeInvalidUtf8();
     void anonymizeFlushesPerLine();
     void anonymizeErrors();
@@ -712,6 +713,24 @@ void TstPrivacyCli::anonymizeSqlKeepsIdentifiers()
     // As free text the number is a card.
     const Run t = run({u"anonymize"_s}, "SELECT * FROM cards WHERE id = 4111111111111111\n");
     QCOMPARE(t.out.trimmed(), u"SELECT * FROM cards WHERE id = XXXX-XXXX-XXXX-1111"_s);
+}
+
+void TstPrivacyCli::anonymizeSqlInDialect()
+{
+    // MySQL reads "..." as a string and # as a comment; generic SQL reads an identifier and code.
+    const QByteArray sql =
+        "SELECT id FROM users WHERE email = \"ann.lee@corp.com\" # ask bob.jones@corp.com\n";
+    const Run mysql = run({u"anonymize"_s, u"--sql"_s, u"--database-type"_s, u"MySQL 8.0"_s}, sql);
+    QCOMPARE(mysql.code, 0);
+    QVERIFY2(
+        QRegularExpression(u"^SELECT id FROM users WHERE email = \"user_[0-9a-f]{8}@example\\.com\" # ask "
+                           u"user_[0-9a-f]{8}@example\\.com$"_s)
+            .match(mysql.out.trimmed())
+            .hasMatch(),
+        qPrintable(mysql.out));
+    const Run generic = run({u"anonymize"_s, u"--sql"_s}, sql);
+    QCOMPARE(generic.code, 0);
+    QCOMPARE(generic.out.toUtf8(), sql); // an identifier and code: not changed
 }
 
 void TstPrivacyCli::anonymizeInvalidUtf8()

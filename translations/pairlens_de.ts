@@ -394,12 +394,16 @@
         <translation>Die Statistik kann nicht berechnet werden: %1</translation>
     </message>
     <message>
+        <source>The export was cancelled; no file was written.</source>
+        <translation>Der Export wurde abgebrochen; es wurde keine Datei geschrieben.</translation>
+    </message>
+    <message>
         <source>Exporting</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <source>The export was cancelled; no file was written.</source>
-        <translation>Der Export wurde abgebrochen; es wurde keine Datei geschrieben.</translation>
+        <source>The split put %1% of the pairs in the training file (%2% asked for): pairs that share a normalized question or SQL stay on one side, and the dataset&apos;s pairs form %3 such groups.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot write %1: %2</source>
@@ -442,6 +446,14 @@
         <translation>Eine Aufteilung schreibt zwei Dateien und kann daher nicht auf die Standardausgabe gehen; geben Sie -o DATEI an.</translation>
     </message>
     <message>
+        <source>The filter asks for pairs that are not approved, but only approved pairs are exported (--approved-only).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The filter asks for rejected pairs, which exports leave out unless --include-rejected is given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The gzip level must be between 1 and 9.</source>
         <translation>Die gzip-Stufe muss zwischen 1 und 9 liegen.</translation>
     </message>
@@ -480,6 +492,10 @@
     <message>
         <source>Exports need an SQLite dataset.</source>
         <translation>Exporte benötigen einen SQLite-Datensatz.</translation>
+    </message>
+    <message>
+        <source>Grouping</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1024,10 +1040,6 @@
         <translation>pairlens delete: Geben Sie --id ID oder einen Filter an (zum Beispiel --failed-only); ohne Auswahl werden nicht alle Paare gelöscht.</translation>
     </message>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
         <source>No pairs match; nothing was deleted.</source>
         <translation>Keine passenden Paare; es wurde nichts gelöscht.</translation>
     </message>
@@ -1046,10 +1058,6 @@
     <message>
         <source>delete</source>
         <translation>löschen</translation>
-    </message>
-    <message>
-        <source>Cannot delete from %1: %2</source>
-        <translation>Aus %1 kann nicht gelöscht werden: %2</translation>
     </message>
     <message>
         <source>Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all</source>
@@ -1074,10 +1082,6 @@
     <message>
         <source>restore</source>
         <translation>wiederherstellen</translation>
-    </message>
-    <message>
-        <source>Cannot restore in %1: %2</source>
-        <translation>In %1 kann nicht wiederhergestellt werden: %2</translation>
     </message>
     <message>
         <source>Restored %1 pairs.</source>
@@ -1158,6 +1162,10 @@
     <message>
         <source>%1: %2 records, %3 imported, %4 already present, %5 skipped.</source>
         <translation>%1: %2 Einträge, %3 importiert, %4 bereits vorhanden, %5 übersprungen.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>Exports the pairs matching the filter, anonymized unless --no-anonymize is given.</source>
@@ -1398,6 +1406,10 @@
     <message>
         <source>Treat each line as SQL: only string literals and comments change.</source>
         <translation>Jede Zeile als SQL behandeln: Nur Zeichenkettenliterale und Kommentare werden geändert.</translation>
+    </message>
+    <message>
+        <source>With --sql: read the SQL in this database&apos;s dialect (mysql, postgresql, sqlite, mssql, ...), as exports do for a pair of that database_type.</source>
+        <translation>Mit --sql: Das SQL im Dialekt dieser Datenbank lesen (mysql, postgresql, sqlite, mssql, ...), wie Exporte es für ein Paar dieses database_type tun.</translation>
     </message>
     <message>
         <source>One JSON object per line with the findings (see docs/cli.md).</source>

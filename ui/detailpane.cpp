@@ -201,7 +201,7 @@ void DetailPane::setPair(const Pair *pair, const privacy::Anonymizer *anonymizer
     privacy::AnonymizedText sql{pair->sqlQuery, {}};
     if (anonymizer) {
         question = anonymizer->anonymizeText(pair->naturalLanguageQuery);
-        sql = anonymizer->anonymizeSql(pair->sqlQuery);
+        sql = anonymizer->anonymizeSql(pair->sqlQuery, sql::dialectFromDatabaseType(pair->databaseType));
     }
     showText(m_question[0], m_question[1], pair->naturalLanguageQuery, question);
     showText(m_sql[0], m_sql[1], pair->sqlQuery, sql);

@@ -362,7 +362,8 @@ QString PairTableModel::previewText(Row &row, bool sql) const
         if (!a)
             slot = text;
         else
-            slot = sql ? a->anonymizeSql(text).text : a->anonymizeText(text).text;
+            slot = sql ? a->anonymizeSql(text, sql::dialectFromDatabaseType(row.pair.databaseType)).text
+                       : a->anonymizeText(text).text;
     }
     return *slot;
 }

@@ -145,7 +145,8 @@ public:
         // The same calls as anonymizePair(), with the metadata's findings kept (it returns only the
         // anonymized object).
         take(anonymizer.anonymizeText(pair.naturalLanguageQuery), u"question"_s, {});
-        take(anonymizer.anonymizeSql(pair.sqlQuery), u"sql"_s, {});
+        take(anonymizer.anonymizeSql(pair.sqlQuery, sql::dialectFromDatabaseType(pair.databaseType)),
+             u"sql"_s, {});
         if (anonymizer.config().scanMetadata && !pair.metadata.isEmpty())
             scanMetadata(pair.metadata, QString(), anonymizer, take);
         for (const QString &k : std::as_const(kindsInPair))
@@ -450,6 +451,11 @@ int runAnonymize(const QStringList &args)
     parser.addOptions(
         {{u"dataset"_s, tr("Use the key and operators of this dataset (opened read-only)."), u"DATASET"_s},
          {u"sql"_s, tr("Treat each line as SQL: only string literals and comments change.")},
+         {u"database-type"_s,
+          tr("With --sql: read the SQL in this database's dialect (mysql, postgresql, sqlite, mssql, ...), "
+             "as "
+             "exports do for a pair of that database_type."),
+          u"TYPE"_s},
          {u"json"_s, tr("One JSON object per line with the findings (see docs/cli.md).")}});
     if (!parseOrExplain(parser, args, 0))
         return Usage;
@@ -473,6 +479,7 @@ int runAnonymize(const QStringList &args)
             err(tr("No --dataset: using a random key for this run; pseudonyms differ between runs."));
     }
     const bool sql = parser.isSet(u"sql"_s);
+    const sql::Dialect dialect = sql::dialectFromDatabaseType(parser.value(u"database-type"_s));
     const bool json = parser.isSet(u"json"_s);
 
     qint64 lineNo = 0, invalid = 0;
@@ -502,7 +509,7 @@ int runAnonymize(const QStringList &args)
             continue;
         }
         const privacy::AnonymizedText a =
-            sql ? anonymizer->anonymizeSql(input) : anonymizer->anonymizeText(input);
+            sql ? anonymizer->anonymizeSql(input, dialect) : anonymizer->anonymizeText(input);
         if (json)
             writeLine(QJsonDocument(findingsJson(input, a, lineNo)).toJson(QJsonDocument::Compact));
         else

@@ -34,13 +34,16 @@ QString normalisePairTimestamp(QStringView text);
 class Deriver
 {
 public:
-    using PiiScanner = std::function<quint32(QStringView question, QStringView sql)>;
+    // The SQL is read in the dialect of the pair's database_type (sql::dialectFromDatabaseType).
+    using PiiScanner =
+        std::function<quint32(QStringView question, QStringView sql, QStringView databaseType)>;
 
     // A deriver that uses the dataset's anonymization settings for the PII kinds.
     static Deriver forDataset(Dataset &dataset);
     explicit Deriver(PiiScanner scanner = {});
 
-    DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp) const;
+    DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp,
+                         QStringView databaseType) const;
 
     // Fills the derived fields of every row that lacks them (rows written by outside programs),
     // in batches inside transactions. Returns the number of rows updated, or -1 on error.

@@ -607,9 +607,9 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
             reject(l, reason);
             continue;
         }
-        out.derived.append(
-            deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
-                           p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp)));
+        out.derived.append(deriver.derive(
+            p->naturalLanguageQuery, p->sqlQuery,
+            p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp), p->databaseType));
         out.pairs.append(std::move(*p));
         out.lines.append(l.line);
     }
