@@ -535,6 +535,9 @@ void TstCli::fullDiskIsOneSentence()
                     " place last week?\",\"sql\":\"SELECT count(*) FROM orders WHERE customer_id = " +
                     QByteArray::number(i) + "\"}\n");
     }
+    // A dataset on a disk with room, exported onto the full one.
+    const QString outside = dir.filePath(u"outside.pairlens"_s);
+    QCOMPARE(run({u"demo"_s, outside, u"--pairs"_s, u"2000"_s}).code, 0);
     const QString script = uR"(set -u
 mount -t tmpfs -o size=2m tmpfs "$1" || exit 99
 "$2" demo "$1/demo.pairlens" --pairs 20000 >/dev/null 2>"$3/demo.err"; echo $? >"$3/demo.rc"
@@ -542,6 +545,7 @@ mount -t tmpfs -o size=2m tmpfs "$1" || exit 99
 head -c 4000000 /dev/zero >"$1/filler" 2>/dev/null
 "$2" import "$1/new.pairlens" "$4" >/dev/null 2>"$3/create.err"; echo $? >"$3/create.rc"
 "$2" delete "$1/demo.pairlens" --search orders --yes >/dev/null 2>"$3/delete.err"; echo $? >"$3/delete.rc"
+"$2" export "$5" -o "$1/out.jsonl" >/dev/null 2>"$3/export.err"; echo $? >"$3/export.rc"
 ls "$1" >"$3/ls"
 )"_s;
     QProcess p;
@@ -550,7 +554,7 @@ ls "$1" >"$3/ls"
     p.setProcessEnvironment(env);
     const QStringList namespaces = ::geteuid() == 0 ? QStringList{u"-m"_s} : QStringList{u"-r"_s, u"-m"_s};
     p.start(u"unshare"_s, namespaces + QStringList{u"sh"_s, u"-c"_s, script, u"sh"_s, mount,
-                                                   QStringLiteral(PAIRLENS_EXE), dir.path(), jsonl});
+                                                   QStringLiteral(PAIRLENS_EXE), dir.path(), jsonl, outside});
     QVERIFY(p.waitForFinished(120000));
     if (p.exitCode() == 99 || (p.exitCode() != 0 && !QFile::exists(dir.filePath(u"demo.rc"_s))))
         QSKIP(qPrintable(u"cannot mount a tmpfs in a mount namespace here: "_s +
@@ -560,7 +564,7 @@ ls "$1" >"$3/ls"
         QFile f(dir.filePath(name));
         return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
     };
-    for (const QString &step : {u"demo"_s, u"import"_s, u"create"_s, u"delete"_s}) {
+    for (const QString &step : {u"demo"_s, u"import"_s, u"create"_s, u"delete"_s, u"export"_s}) {
         const QString err = read(step + u".err"_s);
         QVERIFY2(read(step + u".rc"_s).trimmed() == u"1"_s, qPrintable(step + u": "_s + err));
         QVERIFY2(err.contains(u": the disk is full ("_s) && err.contains(u" free on "_s),
@@ -571,6 +575,8 @@ ls "$1" >"$3/ls"
     }
     // The dataset that could not be created left no empty file behind.
     QVERIFY2(!read(u"ls"_s).contains(u"new.pairlens"_s), qPrintable(read(u"ls"_s)));
+    // The export that did not fit left neither a partial file nor a manifest.
+    QVERIFY2(!read(u"ls"_s).contains(u"out."_s), qPrintable(read(u"ls"_s)));
 }
 
 void TstCli::statsLeavesAnEmptyFileAlone()

@@ -1,9 +1,12 @@
 #include "export/outputfile.h"
 
+#include "dataset/dataset.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStorageInfo>
 
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -66,6 +69,19 @@ bool OutputFile::fail(const QString &message)
     return false;
 }
 
+bool OutputFile::failWrite(const QString &deviceError)
+{
+    // A full disk says so in one sentence with the free space: QSaveFile's commit reports ENOSPC
+    // of its final flush as "Unknown error", so the free space is asked too. Less free space than a
+    // buffer is the cause of a failed write of one.
+    const QStorageInfo storage(QFileInfo(m_path).absolutePath());
+    if (m_device != &m_stdout &&
+        (Dataset::isDiskFullError(deviceError) ||
+         (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < 2 * kBufferSize)))
+        return fail(Dataset::diskFullMessage(m_path));
+    return fail(tr("Cannot write %1: %2").arg(displayName(), deviceError));
+}
+
 bool OutputFile::open()
 {
     const QFileInfo dir(QFileInfo(m_path).absolutePath());
@@ -85,7 +101,7 @@ bool OutputFile::open()
                                                               QFileDevice::DontCloseHandle)
                                               : m_file.open(QIODevice::WriteOnly);
     if (!opened)
-        return fail(tr("Cannot write %1: %2").arg(displayName(), m_device->errorString()));
+        return failWrite(m_device->errorString());
     m_buffer.reserve(kBufferSize + 64 * 1024);
     m_open = true;
     return true;
@@ -97,7 +113,7 @@ bool OutputFile::writeToDisk(const char *data, qsizetype size)
         return true;
     EVP_DigestUpdate(m_state->digest.get(), data, size_t(size));
     if (m_device->write(data, size) != size)
-        return fail(tr("Cannot write %1: %2").arg(displayName(), m_device->errorString()));
+        return failWrite(m_device->errorString());
     m_bytesOnDisk += size;
     return true;
 }
@@ -146,7 +162,7 @@ bool OutputFile::finish()
     if (!flushBuffer(true))
         return false;
     if (!m_device->flush())
-        return fail(tr("Cannot write %1: %2").arg(displayName(), m_device->errorString()));
+        return failWrite(m_device->errorString());
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(m_state->digest.get(), md, &len);
@@ -165,7 +181,7 @@ bool OutputFile::commit()
         return true;
     }
     if (!m_file.commit())
-        return fail(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_path), m_file.errorString()));
+        return failWrite(m_file.errorString());
     m_open = false;
     return true;
 }

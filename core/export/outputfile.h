@@ -42,6 +42,7 @@ public:
 
 private:
     bool fail(const QString &message);
+    bool failWrite(const QString &deviceError);
     QString displayName() const;
     bool flushBuffer(bool final);
     bool writeToDisk(const char *data, qsizetype size);
