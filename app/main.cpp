@@ -156,14 +156,15 @@ int main(int argc, char *argv[])
         QApplication app(argc, argv);
         setIdentity();
         installTranslations(app);
-        return pairlens::cli::findCommand(first)->run(QCoreApplication::arguments().mid(1));
+        return pairlens::cli::finishCommand(
+            pairlens::cli::findCommand(first)->run(QCoreApplication::arguments().mid(1)));
     }
     if (const pairlens::cli::Command *command = pairlens::cli::findCommand(first)) {
         QCoreApplication app(argc, argv);
         setIdentity();
         installTranslations(app);
         QStringList args = QCoreApplication::arguments().mid(1);
-        return command->run(args);
+        return pairlens::cli::finishCommand(command->run(args));
     }
     if (first.startsWith(u'-') && first != u"--dataset"_s) {
         QCoreApplication app(argc, argv);

@@ -505,6 +505,18 @@ void TstCli::damagedDatasetsFailInOneSentence()
     expectDamaged(run({u"list"_s, pairsPage, u"--limit"_s, u"5000"_s, u"--json"_s}), u"list --json"_s);
     expectDamaged(run({u"list"_s, ftsPage, u"--search"_s, u"customers"_s}), u"list --search"_s);
     expectDamaged(run({u"stats"_s, ftsPage, u"--search"_s, u"orders"_s}), u"stats --search"_s);
+    // Commands that write or report: nothing of part of the pairs is written or printed.
+    const QString exported = m_dir.filePath(u"damaged-export.jsonl"_s);
+    expectDamaged(run({u"export"_s, pairsPage, u"-o"_s, exported}), u"export"_s);
+    QVERIFY(!QFile::exists(exported));
+    for (const QStringList &scan :
+         {QStringList{u"scan"_s, pairsPage}, QStringList{u"scan"_s, pairsPage, u"--json"_s}}) {
+        const Run r = run(scan);
+        expectDamaged(r, scan.join(u' '));
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+    }
+    // Any other command that met the damage fails too, after saying what it did.
+    expectDamaged(run({u"restore"_s, pairsPage, u"--all"_s}), u"restore"_s);
     const QString one = m_dir.filePath(u"one.jsonl"_s);
     QFile f(one);
     QVERIFY(f.open(QIODevice::WriteOnly));

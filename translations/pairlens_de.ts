@@ -386,10 +386,6 @@
         <translation>%1 wird nicht ersetzt: kein unveränderter früherer PairLens-%2-Export; es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <source>Cannot read the dataset: %1</source>
-        <translation>Der Datensatz kann nicht gelesen werden: %1</translation>
-    </message>
-    <message>
         <source>Cannot compute the statistics: %1</source>
         <translation>Die Statistik kann nicht berechnet werden: %1</translation>
     </message>
@@ -797,12 +793,16 @@
 <context>
     <name>Statistics</name>
     <message>
-        <source>Computing statistics</source>
-        <translation>Statistik wird berechnet</translation>
+        <source>Finding duplicates</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The statistics were cancelled.</source>
         <translation>Die Statistikberechnung wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Computing statistics</source>
+        <translation>Statistik wird berechnet</translation>
     </message>
     <message>
         <source>Pairs</source>
@@ -867,6 +867,14 @@
     <message>
         <source>Reviewed</source>
         <translation>Geprüft</translation>
+    </message>
+    <message>
+        <source>Exact duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Normalized duplicates</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Statement types</source>
@@ -948,6 +956,14 @@
         <translation>Nur Paare mit diesem Prüfstatus (unreviewed,approved,rejected).</translation>
     </message>
     <message>
+        <source>Only pairs whose question and SQL another pair repeats exactly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only pairs whose question and SQL another pair repeats up to case, spacing and literal values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>--from: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
         <translation>--from: &quot;%1&quot; ist kein Datum (verwenden Sie JJJJ-MM-TT).</translation>
     </message>
@@ -968,8 +984,16 @@
         <translation>--status: unbekannter Prüfstatus &quot;%1&quot; (verwenden Sie unreviewed, approved oder rejected).</translation>
     </message>
     <message>
+        <source>--duplicates and --normalized-duplicates exclude each other.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Warning: could not analyse new pairs: %1</source>
         <translation>Warnung: Neue Paare konnten nicht analysiert werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 is damaged; restore it from a backup.</source>
+        <translation>%1 ist beschädigt; stellen Sie ihn aus einer Sicherung wieder her.</translation>
     </message>
     <message>
         <source>Cannot compute statistics of %1: %2</source>
@@ -1088,6 +1112,58 @@
         <translation>%1 Paare wiederhergestellt.</translation>
     </message>
     <message>
+        <source>Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A pair_id to review (repeat, or separate with commas).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review every pair (when no --id or filter is given).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new review status: approved, rejected or unreviewed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also set this reviewer note (&apos;&apos; clears it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the result as JSON (see docs/cli.md).</source>
+        <translation>Das Ergebnis als JSON ausgeben (siehe docs/cli.md).</translation>
+    </message>
+    <message>
+        <source>pairlens review: give the new status with --status approved|rejected|unreviewed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pairlens review: give --id ID, a filter (for example --db-name NAME) or --all; refusing to review every pair.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: no pair has the pair_id %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No pairs match; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marked %1 pairs %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the reviewer note of %1 pairs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Writes a synthetic dataset with realistic questions, SQL and PII.</source>
         <translation>Schreibt einen synthetischen Datensatz mit realistischen Fragen, SQL und personenbezogenen Daten.</translation>
     </message>
@@ -1204,16 +1280,28 @@
         <translation>NAME.train.EXT mit diesem Anteil der Paare und NAME.val.EXT mit dem Rest schreiben.</translation>
     </message>
     <message>
-        <source>Drop exact duplicates (question + SQL, ignoring case and spacing); keep the first.</source>
-        <translation>Exakte Duplikate weglassen (Frage + SQL, ohne Beachtung von Groß-/Kleinschreibung und Leerraum); das erste bleibt erhalten.</translation>
+        <source>Drop exact duplicates (question + SQL, ignoring case and spacing); keep the first. On by default in the fine-tuning formats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep duplicates in the fine-tuning formats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also export pairs a reviewer rejected (left out by default).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export approved pairs only.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>System prompt of the chat formats (&apos;&apos; = none).</source>
         <translation>Systemprompt der Chat-Formate (&apos;&apos; = keiner).</translation>
     </message>
     <message>
-        <source>Prompt template of the prompt, chat and alpaca formats: {question}, {database_type}, {database_name}, {tables}, {query_type}.</source>
-        <translation>Prompt-Vorlage der Formate prompt, chat und alpaca: {question}, {database_type}, {database_name}, {tables}, {query_type}.</translation>
+        <source>Prompt template of the prompt, chat and alpaca formats: {question}, {database_type}, {database_name}, {tables}, {query_type} ({tables} names the answer&apos;s own tables; see docs/export-formats.md).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Also export failed pairs in the fine-tuning formats.</source>
@@ -1226,10 +1314,6 @@
     <message>
         <source>Replace existing files even when they are not an unchanged earlier PairLens export of the same format (never the dataset).</source>
         <translation>Vorhandene Dateien auch dann ersetzen, wenn sie kein unveränderter früherer PairLens-Export desselben Formats sind (nie den Datensatz).</translation>
-    </message>
-    <message>
-        <source>Print the result as JSON (see docs/cli.md).</source>
-        <translation>Das Ergebnis als JSON ausgeben (siehe docs/cli.md).</translation>
     </message>
     <message>
         <source>pairlens export: give the file to write with -o FILE (-o - for standard output).</source>
@@ -1250,6 +1334,14 @@
     <message>
         <source>pairlens export: --split takes a fraction between 0 and 1, e.g. 0.9.</source>
         <translation>pairlens export: --split erwartet einen Anteil zwischen 0 und 1, z. B. 0.9.</translation>
+    </message>
+    <message>
+        <source>pairlens export: --dedupe and --keep-duplicates exclude each other.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pairlens export: --include-rejected and --approved-only exclude each other.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Warning: anonymization is off (--no-anonymize); the export holds the original values, including any personal data.</source>
@@ -1292,8 +1384,24 @@
         <translation> (NICHT anonymisiert)</translation>
     </message>
     <message>
-        <source>%1 duplicate pairs were left out.</source>
-        <translation>%1 doppelte Paare wurden ausgelassen.</translation>
+        <source>%1 rejected (--include-rejected keeps them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not approved (--approved-only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed (--include-failed keeps them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 duplicates (--keep-duplicates keeps them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 pairs matched; left out: %2.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Manifest: %1</source>
@@ -1460,6 +1568,14 @@
         <translation>Zeigt eine Statistik der Paare, die dem Filter entsprechen.</translation>
     </message>
     <message>
+        <source>Count duplicates whatever the number of pairs (by default only up to %L1 pairs: counting reads every question and SQL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Don&apos;t count duplicates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pairs:            %1</source>
         <translation>Paare:                  %1</translation>
     </message>
@@ -1514,6 +1630,14 @@
     <message>
         <source>Review:           %1 unreviewed, %2 approved, %3 rejected</source>
         <translation>Prüfung:                %1 ungeprüft, %2 genehmigt, %3 abgelehnt</translation>
+    </message>
+    <message>
+        <source>Duplicates:       %1 exact (%2), %3 normalized (%4); list them with --duplicates or --normalized-duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicates:       not counted for more than %L1 pairs (--count-duplicates counts them)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Execution time:   p50 %1 ms, p90 %2 ms, p99 %3 ms (%4 timed pairs)</source>
@@ -1654,6 +1778,10 @@
     <message>
         <source>Brings pairs back from the trash.</source>
         <translation>Holt Paare aus dem Papierkorb zurück.</translation>
+    </message>
+    <message>
+        <source>Sets the review status (and note) of pairs; exports leave rejected pairs out.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Draws a statistics chart to a PNG or SVG file, with no display.</source>

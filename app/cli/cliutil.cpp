@@ -1,5 +1,7 @@
 #include "cli/cliutil.h"
 
+#include "cli/command.h"
+
 #include "dataset/deriver.h"
 #include "dataset/pair.h"
 #include "privacy/piikind.h"
@@ -177,6 +179,14 @@ bool filterFromOptions(const QCommandLineParser &parser, Filter *f)
     return true;
 }
 
+namespace {
+QString &lastOpenedLocation()
+{
+    static QString location;
+    return location;
+}
+} // namespace
+
 std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode)
 {
     QString error;
@@ -185,6 +195,7 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
         err(error);
         return nullptr;
     }
+    lastOpenedLocation() = location;
     if (!ds->isReadOnly()) {
         const qint64 n = Deriver::forDataset(*ds).deriveMissing(*ds, &error);
         if (n < 0)
@@ -193,15 +204,31 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
     return ds;
 }
 
+int finishCommand(int code)
+{
+    if (code == Failure || code == Usage || lastOpenedLocation().isEmpty() ||
+        Dataset::damageReportsInProcess() == 0)
+        return code;
+    // Reopened read-only to say where (PRAGMA quick_check); the command's own connection is closed.
+    QString error;
+    const std::unique_ptr<Dataset> ds = Dataset::open(lastOpenedLocation(), Dataset::Mode::ReadOnly, &error);
+    err(ds ? ds->damageMessage()
+           : QCoreApplication::translate("cli", "%1 is damaged; restore it from a backup.")
+                 .arg(lastOpenedLocation()));
+    return Failure;
+}
+
 bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out)
 {
     auto ds = openDataset(location, Dataset::Mode::OpenExisting);
     if (!ds)
         return false;
     QString error;
-    if (!computeStatistics(*ds, filter, out, &error)) {
-        err(QCoreApplication::translate("cli", "Cannot compute statistics of %1: %2")
-                .arg(ds->location(), error));
+    if (!computeStatistics(*ds, filter, out, &error) || ds->damageReported()) {
+        err(ds->damageReported() || Dataset::isDamageError(error) || Dataset::isDiskFullError(error)
+                ? ds->failureMessage(Dataset::Access::Read, error)
+                : QCoreApplication::translate("cli", "Cannot compute statistics of %1: %2")
+                      .arg(ds->location(), error));
         return false;
     }
     return true;

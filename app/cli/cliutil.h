@@ -39,6 +39,12 @@ bool hasFilterOptions(const QCommandLineParser &parser);
 // filled in first (unless the dataset is read-only).
 std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode);
 
+// The exit status of a command as it returned, unless SQLite reported damage to a dataset the
+// command opened with openDataset() and the command did not fail anyway: a damaged page ends a read
+// as if the pairs had run out, so a command may have done its work on part of the pairs. Then the
+// damage sentence goes to stderr and the status is Failure.
+int finishCommand(int code);
+
 // Opens the dataset and computes its statistics for the filter, or prints why not (exit Failure).
 bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out);
 

@@ -397,8 +397,8 @@ int runScan(const QStringList &args)
     const privacy::Anonymizer anonymizer = datasetAnonymizer(*ds);
     PairStore store(*ds);
     const qint64 total = store.count(filter);
-    if (total < 0) {
-        err(tr("Cannot read %1: %2").arg(ds->location(), store.errorString()));
+    if (total < 0 || ds->damageReported()) {
+        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
         return Failure;
     }
     ScanReport report(examples);
@@ -412,8 +412,9 @@ int runScan(const QStringList &args)
             return true;
         });
     bar.finish();
-    if (!complete) {
-        err(tr("Cannot read %1: %2").arg(ds->location(), store.errorString()));
+    // A damaged page ends the read as if the pairs had run out: a scan of part of them says nothing.
+    if (!complete || ds->damageReported()) {
+        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
         return Failure;
     }
     if (parser.isSet(u"json"_s))

@@ -410,6 +410,11 @@ bool Dataset::damageReported() const
     return sqliteLog().damage.loadRelaxed() != m_damageMark;
 }
 
+quint64 Dataset::damageReportsInProcess()
+{
+    return sqliteLog().damage.loadRelaxed();
+}
+
 bool Dataset::diskFullReported() const
 {
     return sqliteLog().diskFull.loadRelaxed() != m_diskFullMark;

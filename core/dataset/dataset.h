@@ -72,6 +72,8 @@ public:
     // reached the end, and not every caller tells the two apart.
     bool damageReported() const;
     bool diskFullReported() const;
+    // SQLite's damage reports in this process so far, whichever dataset they were about.
+    static quint64 damageReportsInProcess();
     enum class Access
     {
         Read,

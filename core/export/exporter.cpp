@@ -360,7 +360,7 @@ ExportResult Exporter::run(const Progress &progress)
     PairStore store(m_dataset);
     result.matched = store.count(filter);
     if (result.matched < 0)
-        return failed(tr("Cannot read the dataset: %1").arg(store.errorString()));
+        return failed(m_dataset.failureMessage(Dataset::Access::Read, store.errorString()));
 
     privacy::Config config = privacy::Config::fromSettings(m_dataset.settings());
     config.key = m_dataset.secret();
@@ -402,7 +402,7 @@ ExportResult Exporter::run(const Progress &progress)
     Pipeline pipeline{encoder.get(), anonymizing, o.dedupe, o.split, m_dataset.secret()};
     RecordSource source(m_dataset);
     if (!source.start(filter))
-        return failed(tr("Cannot read the dataset: %1").arg(source.errorString()));
+        return failed(m_dataset.failureMessage(Dataset::Access::Read, source.errorString()));
 
     // Batches are anonymized and encoded on the pool while this thread reads the next ones and
     // writes finished ones in order; at most `inFlight` batches exist at a time (bounded memory).
@@ -455,7 +455,7 @@ ExportResult Exporter::run(const Progress &progress)
         writeFront();
     pool.waitForDone();
     if (!source.errorString().isEmpty() && writeError.isEmpty() && !cancelled)
-        return failed(tr("Cannot read the dataset: %1").arg(source.errorString()));
+        return failed(m_dataset.failureMessage(Dataset::Access::Read, source.errorString()));
     if (cancelled || progress.isCancelled()) {
         result.cancelled = true;
         result.error = tr("The export was cancelled; no file was written.");
@@ -524,6 +524,9 @@ ExportResult Exporter::run(const Progress &progress)
             break;
         }
     }
+    // A damaged page ends a read as if the pairs had run out: never commit an export of part of them.
+    if (m_dataset.damageReported())
+        return failed(m_dataset.damageMessage());
     for (size_t i = 0; i < files.size(); ++i) {
         if (!files[i]->commit()) {
             for (size_t j = 0; j < i; ++j) // best effort: don't leave half a split behind
