@@ -20,6 +20,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -50,6 +52,7 @@ private slots:
     void externalInsertIsNoticed();
     void importReportsRejectedLines();
     void corruptDatasetShowsMessage();
+    void damagedPagesShowTheDamage();
     void readOnlyDatasetDisablesEditing();
     void settingsAreRestored();
 
@@ -432,6 +435,52 @@ void TstMainWindow::corruptDatasetShowsMessage()
     QVERIFY(!m_window->session()->isOpen());
     QVERIFY(!m_window->openDataset(m_dir->filePath(u"missing.pairlens"_s)));
     QVERIFY(m_window->errorBar()->text().contains(u"does not exist"_s));
+}
+
+void TstMainWindow::damagedPagesShowTheDamage()
+{
+    // A dataset that opens but has damaged pages in its table of pairs: the table must not quietly
+    // show part of the pairs.
+    QVERIFY(test::makeDemoDataset(m_path, 3000));
+    int pageSize = 0;
+    QList<int> leaves;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"leaves"_s);
+        db.setDatabaseName(m_path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA page_size"_s) && q.next());
+        pageSize = q.value(0).toInt();
+        QVERIFY(q.exec(u"SELECT pageno FROM dbstat WHERE name = 'pairs' AND pagetype = 'leaf'"_s));
+        int i = 0;
+        while (q.next()) {
+            if (i++ % 4 == 0)
+                leaves << q.value(0).toInt();
+        }
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"leaves"_s);
+    QVERIFY(leaves.size() > 5);
+    {
+        QFile f(m_path);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        for (const int page : std::as_const(leaves)) {
+            QVERIFY(f.seek(qint64(page - 1) * pageSize));
+            QCOMPARE(f.write(QByteArray(pageSize, '\xA5')), qint64(pageSize));
+        }
+    }
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(m_window->openDataset(m_path));
+    // Scroll through the table so that pages are read.
+    QTRY_VERIFY(m_window->model()->rowCount() > 0);
+    m_window->tableView()->scrollToBottom();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->errorBar()->isVisible() &&
+                                 m_window->errorBar()->text().contains(u" is damaged: "_s),
+                             20000);
+    QVERIFY2(m_window->errorBar()->text().contains(u"restore it from a backup"_s),
+             qPrintable(m_window->errorBar()->text()));
 }
 
 void TstMainWindow::readOnlyDatasetDisablesEditing()

@@ -40,6 +40,7 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
     info.location = location;
     QString error;
     m_dataset = Dataset::open(location, mode, &error);
+    m_damageReported = false;
     if (!m_dataset) {
         info.error = error;
         emit opened(info);
@@ -158,8 +159,9 @@ void DatasetWorker::count(const std::shared_ptr<LoadState> &state, quint64 clien
         return;
     }
     const qint64 n = m_store->count(filter);
-    if (n < 0)
+    if (n < 0 && !reportDamage())
         emit failed(tr("Cannot count the pairs: %1").arg(m_store->errorString()));
+    reportDamage();
     emit counted(client, generation, std::max<qint64>(0, n));
 }
 
@@ -176,12 +178,28 @@ void DatasetWorker::fetchPage(const PageRequest &r)
     const bool haveIds = list != m_idLists.cend() && list->generation == r.generation;
     if (!haveIds && offset < m_directOffsetLimit) {
         const QList<Pair> rows = m_store->page(r.filter, r.sort, r.pageSize, offset);
-        if (offset == 0 && rows.size() < r.pageSize && m_store->errorString().isEmpty())
+        if (offset == 0 && rows.size() < r.pageSize && m_store->errorString().isEmpty() && !reportDamage())
             m_shortFirstPages.insert(r.client, {r.generation, rows.size()});
+        reportDamage();
         emit pageLoaded(r.client, r.generation, r.page, rows);
         return;
     }
-    emit pageLoaded(r.client, r.generation, r.page, pageByIds(r));
+    const QList<Pair> rows = pageByIds(r);
+    reportDamage();
+    emit pageLoaded(r.client, r.generation, r.page, rows);
+}
+
+bool DatasetWorker::reportDamage()
+{
+    // A damaged page ends a read as if the pairs had run out: the table would quietly show part of
+    // them. Said once per dataset, in the damage sentence (where, and to restore from a backup).
+    if (!m_dataset || !m_dataset->damageReported())
+        return false;
+    if (!m_damageReported) {
+        m_damageReported = true;
+        emit failed(m_dataset->damageMessage());
+    }
+    return true;
 }
 
 QList<Pair> DatasetWorker::pageByIds(const PageRequest &r)

@@ -162,6 +162,7 @@ private:
     WriteResult runWrite(const WriteRequest &request);
 
     QList<Pair> pageByIds(const PageRequest &request);
+    bool reportDamage(); // emits failed() with the damage sentence once; true when damage was reported
 
     // For pages far from the top, a model's whole result (the row ids of its filter in its sort
     // order) is read once; its pages are then looked up by row id, which costs the same at any
@@ -183,6 +184,7 @@ private:
     qint64 m_directOffsetLimit = 2000;
 
     std::unique_ptr<Dataset> m_dataset;
+    bool m_damageReported = false; // the damage sentence was emitted for m_dataset
     std::unique_ptr<PairStore> m_store;
     QTimer *m_poll = nullptr;
     int m_pollInterval = 2000;
