@@ -34,6 +34,8 @@ private slots:
     void interruptedExportLeavesNothing();
     void replacesOnlyEarlierExports();
     void noOriginalValueInAnonymizedExports();
+    void reviewCommandAndReviewAwareExport();
+    void duplicatesListedAndCounted();
 
 private:
     struct Run
@@ -153,7 +155,7 @@ void TstExportCli::trainingFormatDefaultsToSuccessful()
     const qint64 successful = QJsonDocument::fromJson(r.out).object()[u"count"_s].toInteger();
     QVERIFY(successful > 0 && successful < 300);
     r = run({u"export"_s, m_ds, u"-o"_s, path(u"all-al.jsonl"_s), u"--format"_s, u"alpaca"_s,
-             u"--include-failed"_s, u"--json"_s});
+             u"--include-failed"_s, u"--keep-duplicates"_s, u"--json"_s});
     QCOMPARE(QJsonDocument::fromJson(r.out).object()[u"count"_s].toInt(), 300);
 }
 
@@ -201,9 +203,11 @@ void TstExportCli::toStandardOutput()
 {
     // -o -: the pairs are stdout, byte for byte what -o FILE writes; the summary moves to stderr;
     // no manifest (there is no file to describe) and nothing named "-" appears.
-    const Run file = run({u"export"_s, m_ds, u"-o"_s, path(u"same.jsonl"_s), u"--format"_s, u"alpaca"_s});
+    const Run file = run({u"export"_s, m_ds, u"-o"_s, path(u"same.jsonl"_s), u"--format"_s, u"alpaca"_s,
+                          u"--keep-duplicates"_s});
     QCOMPARE(file.code, 0);
-    const Run r = run({u"export"_s, m_ds, u"-o"_s, u"-"_s, u"--format"_s, u"alpaca"_s});
+    const Run r =
+        run({u"export"_s, m_ds, u"-o"_s, u"-"_s, u"--format"_s, u"alpaca"_s, u"--keep-duplicates"_s});
     QVERIFY2(r.code == 0, r.err.constData());
     const QByteArray onDisk = read(u"same.jsonl"_s);
     const qsizetype lines = onDisk.count('\n'); // the successful pairs (a training format)
@@ -451,6 +455,93 @@ void TstExportCli::noOriginalValueInAnonymizedExports()
     QCOMPARE(r.code, 0);
     QVERIFY(!check(read(u"leak-raw.json"_s), u"raw"_s).isEmpty());
     QVERIFY(!check(read(u"leak-raw.json.manifest.json"_s), u"raw manifest"_s).isEmpty());
+}
+
+void TstExportCli::reviewCommandAndReviewAwareExport()
+{
+    Run r = run({u"list"_s, m_ds, u"--limit"_s, u"2"_s, u"--json"_s});
+    QCOMPARE(r.code, 0);
+    QStringList ids;
+    for (const QJsonValue &v : QJsonDocument::fromJson(r.out).object()[u"pairs"_s].toArray())
+        ids << v[u"pair_id"_s].toString();
+    QCOMPARE(ids.size(), 2);
+
+    // No selection, or no status: refused.
+    QCOMPARE(run({u"review"_s, m_ds, u"--status"_s, u"rejected"_s}).code, 2);
+    QCOMPARE(run({u"review"_s, m_ds, u"--id"_s, ids.at(0), u"--status"_s, u"bogus"_s}).code, 2);
+
+    r = run({u"review"_s, m_ds, u"--id"_s, ids.join(u','), u"--status"_s, u"rejected"_s, u"--note"_s,
+             u"wrong join"_s, u"--json"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject reviewed = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(reviewed[u"changed"_s].toInt(), 2);
+    QCOMPARE(reviewed[u"notes"_s].toInt(), 2);
+    r = run({u"list"_s, m_ds, u"--status"_s, u"rejected"_s, u"--json"_s});
+    const QJsonArray rejected = QJsonDocument::fromJson(r.out).object()[u"pairs"_s].toArray();
+    QCOMPARE(rejected.size(), 2);
+    QCOMPARE(rejected.at(0)[u"reviewer_note"_s].toString(), u"wrong join"_s);
+
+    // The export leaves them out, says so, and the manifest records it.
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"reviewed.jsonl"_s), u"--json"_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QJsonObject result = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(result[u"matched"_s].toInt(), 300);
+    QCOMPARE(result[u"left_out"_s].toObject()[u"rejected"_s].toInt(), 2);
+    QCOMPARE(result[u"count"_s].toInt(), 298);
+    const QByteArray written = read(u"reviewed.jsonl"_s);
+    QCOMPARE(written.count('\n'), 298);
+    for (const QString &id : ids)
+        QVERIFY(!written.contains(QByteArray("\"" + id.toUtf8() + "\"")));
+    const QJsonObject manifest = QJsonDocument::fromJson(read(u"reviewed.jsonl.manifest.json"_s)).object();
+    QCOMPARE(manifest[u"left_out"_s].toObject()[u"rejected"_s].toInt(), 2);
+    QCOMPARE(manifest[u"review"_s].toString(), u"not-rejected"_s);
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"reviewed-text.jsonl"_s)});
+    QVERIFY2(r.out.contains("300 pairs matched; left out: 2 rejected"), r.out.constData());
+
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"everything.jsonl"_s), u"--include-rejected"_s, u"--json"_s});
+    QCOMPARE(QJsonDocument::fromJson(r.out).object()[u"count"_s].toInt(), 300);
+    r = run({u"export"_s, m_ds, u"-o"_s, path(u"approved.jsonl"_s), u"--approved-only"_s, u"--json"_s});
+    result = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(result[u"count"_s].toInt(), 0);
+    QCOMPARE(result[u"left_out"_s].toObject()[u"unreviewed"_s].toInt(), 298);
+    QCOMPARE(
+        run({u"export"_s, m_ds, u"-o"_s, path(u"x.jsonl"_s), u"--include-rejected"_s, u"--approved-only"_s})
+            .code,
+        2);
+    QCOMPARE(run({u"export"_s, m_ds, u"-o"_s, path(u"x.jsonl"_s), u"--status"_s, u"rejected"_s}).code, 2);
+
+    // Back as they were, for the tests that follow.
+    r = run(
+        {u"review"_s, m_ds, u"--id"_s, ids.join(u','), u"--status"_s, u"unreviewed"_s, u"--note"_s, u""_s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.out.contains("Marked 2 pairs unreviewed."));
+}
+
+void TstExportCli::duplicatesListedAndCounted()
+{
+    Run r = run({u"stats"_s, m_ds, u"--json"_s});
+    QCOMPARE(r.code, 0);
+    const QJsonObject duplicates = QJsonDocument::fromJson(r.out).object()[u"duplicates"_s].toObject();
+    const qint64 exact = duplicates[u"exact"_s].toInteger();
+    QVERIFY(exact > 0); // the demo repeats pairs
+    QVERIFY(duplicates[u"normalized"_s].toInteger() >= exact);
+    r = run({u"stats"_s, m_ds});
+    QVERIFY(r.out.contains("Duplicates:       %1 exact"_ba.replace("%1", QByteArray::number(exact))));
+
+    // Every listed pair has a twin among the listed ones; listing all of them shows each group.
+    r = run({u"list"_s, m_ds, u"--duplicates"_s, u"--limit"_s, u"1000"_s, u"--json"_s});
+    QCOMPARE(r.code, 0);
+    const QJsonObject listed = QJsonDocument::fromJson(r.out).object();
+    QMap<QString, int> seen;
+    for (const QJsonValue &v : listed[u"pairs"_s].toArray())
+        ++seen[v[u"natural_language_query"_s].toString() + u'\x1f' + v[u"sql_query"_s].toString()];
+    QVERIFY(!seen.isEmpty());
+    qint64 extra = 0;
+    for (int n : std::as_const(seen)) {
+        QVERIFY(n >= 2);
+        extra += n - 1;
+    }
+    QCOMPARE(extra, exact); // the pairs beyond the first of each group
 }
 
 QTEST_GUILESS_MAIN(TstExportCli)

@@ -399,7 +399,7 @@
     </message>
     <message>
         <source>The split put %1% of the pairs in the training file (%2% asked for): pairs that share a normalized question or SQL stay on one side, and the dataset&apos;s pairs form %3 such groups.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Aufteilung hat %1% der Paare in die Trainingsdatei gelegt (%2% verlangt): Paare mit gleicher normalisierter Frage oder gleichem normalisiertem SQL bleiben auf einer Seite, und die Paare des Datensatzes bilden %3 solche Gruppen.</translation>
     </message>
     <message>
         <source>Cannot write %1: %2</source>
@@ -443,11 +443,11 @@
     </message>
     <message>
         <source>The filter asks for pairs that are not approved, but only approved pairs are exported (--approved-only).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Filter verlangt nicht freigegebene Paare, exportiert werden aber nur freigegebene (--approved-only).</translation>
     </message>
     <message>
         <source>The filter asks for rejected pairs, which exports leave out unless --include-rejected is given.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Filter verlangt abgelehnte Paare, die Exporte ohne --include-rejected auslassen.</translation>
     </message>
     <message>
         <source>The gzip level must be between 1 and 9.</source>
@@ -491,7 +491,7 @@
     </message>
     <message>
         <source>Grouping</source>
-        <translation type="unfinished"></translation>
+        <translation>Gruppieren</translation>
     </message>
 </context>
 <context>
@@ -794,7 +794,7 @@
     <name>Statistics</name>
     <message>
         <source>Finding duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplikate suchen</translation>
     </message>
     <message>
         <source>The statistics were cancelled.</source>
@@ -870,11 +870,11 @@
     </message>
     <message>
         <source>Exact duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>Exakte Duplikate</translation>
     </message>
     <message>
         <source>Normalized duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>Normalisierte Duplikate</translation>
     </message>
     <message>
         <source>Statement types</source>
@@ -957,11 +957,11 @@
     </message>
     <message>
         <source>Only pairs whose question and SQL another pair repeats exactly.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Paare, deren Frage und SQL ein anderes Paar genau wiederholt.</translation>
     </message>
     <message>
         <source>Only pairs whose question and SQL another pair repeats up to case, spacing and literal values.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Paare, deren Frage und SQL ein anderes Paar bis auf Groß-/Kleinschreibung, Leerraum und Literalwerte wiederholt.</translation>
     </message>
     <message>
         <source>--from: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
@@ -985,7 +985,7 @@
     </message>
     <message>
         <source>--duplicates and --normalized-duplicates exclude each other.</source>
-        <translation type="unfinished"></translation>
+        <translation>--duplicates und --normalized-duplicates schließen einander aus.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
@@ -1113,23 +1113,23 @@
     </message>
     <message>
         <source>Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all.</source>
-        <translation type="unfinished"></translation>
+        <translation>Setzt den Prüfstatus (und die Prüfnotiz) von Paaren. Geben Sie --id, einen Filter oder --all an.</translation>
     </message>
     <message>
         <source>A pair_id to review (repeat, or separate with commas).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine zu prüfende pair_id (wiederholbar oder durch Kommas getrennt).</translation>
     </message>
     <message>
         <source>Review every pair (when no --id or filter is given).</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Paare prüfen (wenn weder --id noch ein Filter angegeben ist).</translation>
     </message>
     <message>
         <source>The new review status: approved, rejected or unreviewed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der neue Prüfstatus: approved, rejected oder unreviewed.</translation>
     </message>
     <message>
         <source>Also set this reviewer note (&apos;&apos; clears it).</source>
-        <translation type="unfinished"></translation>
+        <translation>Auch diese Prüfnotiz setzen (&apos;&apos; löscht sie).</translation>
     </message>
     <message>
         <source>Print the result as JSON (see docs/cli.md).</source>
@@ -1137,31 +1137,31 @@
     </message>
     <message>
         <source>pairlens review: give the new status with --status approved|rejected|unreviewed.</source>
-        <translation type="unfinished"></translation>
+        <translation>pairlens review: Geben Sie den neuen Status mit --status approved|rejected|unreviewed an.</translation>
     </message>
     <message>
         <source>pairlens review: give --id ID, a filter (for example --db-name NAME) or --all; refusing to review every pair.</source>
-        <translation type="unfinished"></translation>
+        <translation>pairlens review: Geben Sie --id ID, einen Filter (zum Beispiel --db-name NAME) oder --all an; alle Paare werden nicht ungefragt geprüft.</translation>
     </message>
     <message>
         <source>review</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen</translation>
     </message>
     <message>
         <source>Warning: no pair has the pair_id %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: Kein Paar hat die pair_id %1.</translation>
     </message>
     <message>
         <source>No pairs match; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Paare passen; nichts wurde geändert.</translation>
     </message>
     <message>
         <source>Marked %1 pairs %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Paare als %2 markiert.</translation>
     </message>
     <message>
         <source>Set the reviewer note of %1 pairs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfnotiz von %1 Paaren gesetzt.</translation>
     </message>
     <message>
         <source>Writes a synthetic dataset with realistic questions, SQL and PII.</source>
@@ -1281,19 +1281,19 @@
     </message>
     <message>
         <source>Drop exact duplicates (question + SQL, ignoring case and spacing); keep the first. On by default in the fine-tuning formats.</source>
-        <translation type="unfinished"></translation>
+        <translation>Exakte Duplikate (Frage + SQL, ohne Beachtung von Groß-/Kleinschreibung und Leerraum) weglassen; das erste bleibt. In den Fine-Tuning-Formaten standardmäßig an.</translation>
     </message>
     <message>
         <source>Keep duplicates in the fine-tuning formats.</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplikate in den Fine-Tuning-Formaten behalten.</translation>
     </message>
     <message>
         <source>Also export pairs a reviewer rejected (left out by default).</source>
-        <translation type="unfinished"></translation>
+        <translation>Auch abgelehnte Paare exportieren (standardmäßig ausgelassen).</translation>
     </message>
     <message>
         <source>Export approved pairs only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur freigegebene Paare exportieren.</translation>
     </message>
     <message>
         <source>System prompt of the chat formats (&apos;&apos; = none).</source>
@@ -1301,7 +1301,7 @@
     </message>
     <message>
         <source>Prompt template of the prompt, chat and alpaca formats: {question}, {database_type}, {database_name}, {tables}, {query_type} ({tables} names the answer&apos;s own tables; see docs/export-formats.md).</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt-Vorlage der Prompt-, Chat- und Alpaca-Formate: {question}, {database_type}, {database_name}, {tables}, {query_type} ({tables} nennt die Tabellen der Antwort selbst; siehe docs/export-formats.md).</translation>
     </message>
     <message>
         <source>Also export failed pairs in the fine-tuning formats.</source>
@@ -1337,11 +1337,11 @@
     </message>
     <message>
         <source>pairlens export: --dedupe and --keep-duplicates exclude each other.</source>
-        <translation type="unfinished"></translation>
+        <translation>pairlens export: --dedupe und --keep-duplicates schließen einander aus.</translation>
     </message>
     <message>
         <source>pairlens export: --include-rejected and --approved-only exclude each other.</source>
-        <translation type="unfinished"></translation>
+        <translation>pairlens export: --include-rejected und --approved-only schließen einander aus.</translation>
     </message>
     <message>
         <source>Warning: anonymization is off (--no-anonymize); the export holds the original values, including any personal data.</source>
@@ -1385,23 +1385,23 @@
     </message>
     <message>
         <source>%1 rejected (--include-rejected keeps them)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 abgelehnt (--include-rejected behält sie)</translation>
     </message>
     <message>
         <source>%1 not approved (--approved-only)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 nicht freigegeben (--approved-only)</translation>
     </message>
     <message>
         <source>%1 failed (--include-failed keeps them)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fehlgeschlagen (--include-failed behält sie)</translation>
     </message>
     <message>
         <source>%1 duplicates (--keep-duplicates keeps them)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Duplikate (--keep-duplicates behält sie)</translation>
     </message>
     <message>
         <source>%1 pairs matched; left out: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Paare passten; ausgelassen: %2.</translation>
     </message>
     <message>
         <source>Manifest: %1</source>
@@ -1569,11 +1569,11 @@
     </message>
     <message>
         <source>Count duplicates whatever the number of pairs (by default only up to %L1 pairs: counting reads every question and SQL).</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplikate bei jeder Anzahl von Paaren zählen (standardmäßig nur bis %L1 Paare: das Zählen liest jede Frage und jedes SQL).</translation>
     </message>
     <message>
         <source>Don&apos;t count duplicates.</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplikate nicht zählen.</translation>
     </message>
     <message>
         <source>Pairs:            %1</source>
@@ -1633,11 +1633,11 @@
     </message>
     <message>
         <source>Duplicates:       %1 exact (%2), %3 normalized (%4); list them with --duplicates or --normalized-duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplikate:        %1 exakt (%2), %3 normalisiert (%4); auflisten mit --duplicates oder --normalized-duplicates</translation>
     </message>
     <message>
         <source>Duplicates:       not counted for more than %L1 pairs (--count-duplicates counts them)</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplikate:        bei mehr als %L1 Paaren nicht gezählt (--count-duplicates zählt sie)</translation>
     </message>
     <message>
         <source>Execution time:   p50 %1 ms, p90 %2 ms, p99 %3 ms (%4 timed pairs)</source>
@@ -1781,7 +1781,7 @@
     </message>
     <message>
         <source>Sets the review status (and note) of pairs; exports leave rejected pairs out.</source>
-        <translation type="unfinished"></translation>
+        <translation>Setzt den Prüfstatus (und die Notiz) von Paaren; Exporte lassen abgelehnte Paare aus.</translation>
     </message>
     <message>
         <source>Draws a statistics chart to a PNG or SVG file, with no display.</source>

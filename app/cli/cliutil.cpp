@@ -101,6 +101,10 @@ void addFilterOptions(QCommandLineParser &parser)
             "iban,custom; 'any' for all)."),
          u"KIND,..."_s},
         {u"status"_s, tr("Only these review statuses (unreviewed,approved,rejected)."), u"S,..."_s},
+        {u"duplicates"_s, tr("Only pairs whose question and SQL another pair repeats exactly.")},
+        {u"normalized-duplicates"_s,
+         tr("Only pairs whose question and SQL another pair repeats up to case, spacing and literal "
+            "values.")},
     });
 }
 
@@ -116,8 +120,9 @@ static QStringList splitList(const QStringList &values)
 
 bool hasFilterOptions(const QCommandLineParser &parser)
 {
-    for (const char16_t *o : {u"from", u"to", u"successful-only", u"failed-only", u"type", u"db-type",
-                              u"db-name", u"search", u"pii", u"status"}) {
+    for (const char16_t *o :
+         {u"from", u"to", u"successful-only", u"failed-only", u"type", u"db-type", u"db-name", u"search",
+          u"pii", u"status", u"duplicates", u"normalized-duplicates"}) {
         if (parser.isSet(QString::fromUtf16(o)))
             return true;
     }
@@ -176,6 +181,14 @@ bool filterFromOptions(const QCommandLineParser &parser, Filter *f)
         }
         f->reviewStatuses << v;
     }
+    if (parser.isSet(u"duplicates"_s) && parser.isSet(u"normalized-duplicates"_s)) {
+        err(tr("--duplicates and --normalized-duplicates exclude each other."));
+        return false;
+    }
+    if (parser.isSet(u"duplicates"_s))
+        f->duplicates = Filter::Duplicates::Exact;
+    if (parser.isSet(u"normalized-duplicates"_s))
+        f->duplicates = Filter::Duplicates::Normalized;
     return true;
 }
 

@@ -1,9 +1,13 @@
-// `pairlens delete` and `pairlens restore`: soft delete into the trash and back.
+// `pairlens delete` and `pairlens restore`: soft delete into the trash and back; `pairlens review`:
+// review status and reviewer note for scripted curation.
 #include "cli/cliutil.h"
 #include "cli/command.h"
 #include "dataset/pairstore.h"
+#include "dataset/reviewnotes.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
 
 #include <cstdio>
 
@@ -137,6 +141,104 @@ int runRestore(const QStringList &args)
     }
     out(tr("Restored %1 pairs.").arg(*n));
     return Ok;
+}
+
+int runReview(const QStringList &args)
+{
+    QCommandLineParser parser;
+    setupParser(parser, u"review"_s,
+                tr("Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    addFilterOptions(parser);
+    parser.addOptions({
+        {u"id"_s, tr("A pair_id to review (repeat, or separate with commas)."), u"ID"_s},
+        {u"all"_s, tr("Review every pair (when no --id or filter is given).")},
+        {u"set"_s, tr("The new review status: approved, rejected or unreviewed."), u"STATUS"_s},
+        {u"note"_s, tr("Also set this reviewer note ('' clears it)."), u"TEXT"_s},
+        {u"json"_s, tr("Print the result as JSON (see docs/cli.md).")},
+    });
+    if (!parseOrExplain(parser, args, 1))
+        return Usage;
+    Filter filter;
+    if (!filterFromOptions(parser, &filter))
+        return Usage;
+    // --status is a FILTER option (which pairs); the new status is --set. `--status S` alone, with
+    // no other selection, is read as the new status, the way DESIGN.md writes the command.
+    QString newStatus = parser.value(u"set"_s);
+    if (newStatus.isEmpty() && parser.values(u"status"_s).size() == 1 &&
+        !parser.value(u"status"_s).contains(u',')) {
+        newStatus = parser.value(u"status"_s);
+        filter.reviewStatuses.clear();
+    }
+    const int status = reviewStatusFromName(newStatus);
+    if (newStatus.isEmpty() || status < 0) {
+        err(tr("pairlens review: give the new status with --status approved|rejected|unreviewed."));
+        return Usage;
+    }
+    filter.pairIds = idList(parser);
+    const bool all = parser.isSet(u"all"_s);
+    if (filter.pairIds.isEmpty() && filter.isEmpty() && !all) {
+        err(tr("pairlens review: give --id ID, a filter (for example --db-name NAME) or --all; refusing to "
+               "review every pair."));
+        return Usage;
+    }
+    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    if (!ds)
+        return Failure;
+    PairStore store(*ds);
+    const qint64 matched = store.count(filter);
+    if (matched < 0) {
+        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
+        return Failure;
+    }
+    QStringList missing;
+    if (!filter.pairIds.isEmpty() && matched < filter.pairIds.size()) {
+        for (const QString &id : std::as_const(filter.pairIds)) {
+            if (!store.getByPairId(id))
+                missing << id;
+        }
+    }
+    ProgressBar bar(tr("review"));
+    store.setWriteProgress([&bar](qint64 done, qint64 total) {
+        if (total > 0)
+            bar.update(done, total);
+        return true;
+    });
+    qint64 changed = 0;
+    if (matched > 0 && !store.setReviewStatus(filter, ReviewStatus(status), &changed)) {
+        bar.finish();
+        err(ds->failureMessage(Dataset::Access::Write, store.errorString()));
+        return Failure;
+    }
+    qint64 notes = 0;
+    if (matched > 0 && parser.isSet(u"note"_s)) {
+        QString error;
+        const std::optional<qint64> n = setReviewerNotes(*ds, filter, parser.value(u"note"_s), &error);
+        if (!n) {
+            bar.finish();
+            err(ds->failureMessage(Dataset::Access::Write, error));
+            return Failure;
+        }
+        notes = *n;
+    }
+    bar.finish();
+    for (const QString &id : std::as_const(missing))
+        err(tr("Warning: no pair has the pair_id %1.").arg(id));
+    const QString name = reviewStatusName(ReviewStatus(status));
+    if (parser.isSet(u"json"_s)) {
+        printJson(QJsonObject{{u"status"_s, name},
+                              {u"matched"_s, matched},
+                              {u"changed"_s, changed},
+                              {u"notes"_s, notes},
+                              {u"missing_ids"_s, QJsonArray::fromStringList(missing)}});
+    } else if (matched == 0) {
+        out(tr("No pairs match; nothing was changed."));
+    } else {
+        out(tr("Marked %1 pairs %2.").arg(changed).arg(name));
+        if (parser.isSet(u"note"_s))
+            out(tr("Set the reviewer note of %1 pairs.").arg(notes));
+    }
+    return missing.isEmpty() ? Ok : Incomplete;
 }
 
 } // namespace pairlens::cli

@@ -84,12 +84,16 @@ int runExport(const QStringList &args)
         {u"split"_s,
          tr("Write NAME.train.EXT with this fraction of the pairs and NAME.val.EXT with the rest."),
          u"FRACTION"_s},
-        {u"dedupe"_s,
-         tr("Drop exact duplicates (question + SQL, ignoring case and spacing); keep the first.")},
+        {u"dedupe"_s, tr("Drop exact duplicates (question + SQL, ignoring case and spacing); keep the first. "
+                         "On by default in the fine-tuning formats.")},
+        {u"keep-duplicates"_s, tr("Keep duplicates in the fine-tuning formats.")},
+        {u"include-rejected"_s, tr("Also export pairs a reviewer rejected (left out by default).")},
+        {u"approved-only"_s, tr("Export approved pairs only.")},
         {u"system"_s, tr("System prompt of the chat formats ('' = none)."), u"TEXT"_s},
         {u"template"_s,
          tr("Prompt template of the prompt, chat and alpaca formats: {question}, {database_type}, "
-            "{database_name}, {tables}, {query_type}."),
+            "{database_name}, {tables}, {query_type} ({tables} names the answer's own tables; see "
+            "docs/export-formats.md)."),
          u"TEXT"_s},
         {u"include-failed"_s, tr("Also export failed pairs in the fine-tuning formats.")},
         {u"csv-raw"_s, tr("Don't neutralise CSV cells that a spreadsheet would run as formulas.")},
@@ -159,7 +163,22 @@ int runExport(const QStringList &args)
             return Usage;
         }
     }
-    o.dedupe = parser.isSet(u"dedupe"_s);
+    if (parser.isSet(u"dedupe"_s) && parser.isSet(u"keep-duplicates"_s)) {
+        err(tr("pairlens export: --dedupe and --keep-duplicates exclude each other."));
+        return Usage;
+    }
+    if (parser.isSet(u"dedupe"_s))
+        o.dedupe = true;
+    if (parser.isSet(u"keep-duplicates"_s))
+        o.dedupe = false;
+    if (parser.isSet(u"include-rejected"_s) && parser.isSet(u"approved-only"_s)) {
+        err(tr("pairlens export: --include-rejected and --approved-only exclude each other."));
+        return Usage;
+    }
+    if (parser.isSet(u"include-rejected"_s))
+        o.review = ReviewScope::IncludeRejected;
+    if (parser.isSet(u"approved-only"_s))
+        o.review = ReviewScope::ApprovedOnly;
     if (parser.isSet(u"system"_s))
         o.systemPrompt = parser.value(u"system"_s);
     o.promptTemplate = parser.value(u"template"_s);
@@ -218,7 +237,12 @@ int runExport(const QStringList &args)
                                      {u"sha256"_s, QString::fromLatin1(f.sha256)}});
         printJson(QJsonObject{{u"format"_s, formatName(o.format)},
                               {u"anonymized"_s, o.anonymize},
+                              {u"review"_s, reviewScopeName(o.review)},
                               {u"matched"_s, r.matched},
+                              {u"left_out"_s, QJsonObject{{u"rejected"_s, r.scope.rejected},
+                                                          {u"unreviewed"_s, r.scope.unreviewed},
+                                                          {u"failed"_s, r.scope.failed},
+                                                          {u"duplicates"_s, r.duplicates}}},
                               {u"count"_s, r.count},
                               {u"duplicates"_s, r.duplicates},
                               {u"files"_s, files},
@@ -238,8 +262,18 @@ int runExport(const QStringList &args)
                 .arg(r.count)
                 .arg(o.anonymize ? tr(" (anonymized)") : tr(" (NOT anonymized)"), formatName(o.format),
                      names.join(u", "_s)));
+    // What the filter matched and what each rule left out, so the count written is never a surprise.
+    QStringList leftOut;
+    if (r.scope.rejected > 0)
+        leftOut << tr("%1 rejected (--include-rejected keeps them)").arg(r.scope.rejected);
+    if (r.scope.unreviewed > 0)
+        leftOut << tr("%1 not approved (--approved-only)").arg(r.scope.unreviewed);
+    if (r.scope.failed > 0)
+        leftOut << tr("%1 failed (--include-failed keeps them)").arg(r.scope.failed);
     if (r.duplicates > 0)
-        say(tr("%1 duplicate pairs were left out.").arg(r.duplicates));
+        leftOut << tr("%1 duplicates (--keep-duplicates keeps them)").arg(r.duplicates);
+    if (!leftOut.isEmpty())
+        say(tr("%1 pairs matched; left out: %2.").arg(r.matched).arg(leftOut.join(u", "_s)));
     if (!r.manifestPath.isEmpty())
         say(tr("Manifest: %1").arg(QDir::toNativeSeparators(r.manifestPath)));
     return Ok;

@@ -3,6 +3,7 @@
 #include "cli/command.h"
 #include "dataset/pairstore.h"
 #include "privacy/piikind.h"
+#include "stats/duplicates.h"
 #include "stats/statistics.h"
 
 #include <QCoreApplication>
@@ -52,7 +53,11 @@ int runList(const QStringList &args)
         return Failure;
     PairStore store(*ds);
     const qint64 total = store.count(filter);
-    const QList<Pair> pairs = store.page(filter, {}, limit, offset);
+    // Duplicates are listed by question, so that the pairs of each group stand together.
+    const PairStore::Sort sort = filter.duplicates == Filter::Duplicates::Any
+                                     ? PairStore::Sort{}
+                                     : PairStore::Sort{PairStore::SortColumn::Question, Qt::AscendingOrder};
+    const QList<Pair> pairs = store.page(filter, sort, limit, offset);
     if (total < 0 || !store.errorString().isEmpty() || ds->damageReported()) {
         // A damaged page ends a read as if the pairs had run out: SQLite's report of the damage,
         // not the number of pairs read, tells the two apart.
@@ -81,13 +86,21 @@ int runList(const QStringList &args)
     return Ok;
 }
 
+// `stats` counts duplicates by default up to this many pairs (about a second); beyond, on request.
+constexpr qint64 kDuplicatesByDefault = 100000;
+
 int runStats(const QStringList &args)
 {
     QCommandLineParser parser;
     setupParser(parser, u"stats"_s, tr("Shows statistics of the pairs matching the filter."));
     parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
     addFilterOptions(parser);
-    parser.addOption({u"json"_s, tr("Print JSON (see docs/cli.md).")});
+    parser.addOptions({{u"json"_s, tr("Print JSON (see docs/cli.md).")},
+                       {u"count-duplicates"_s,
+                        tr("Count duplicates whatever the number of pairs (by default only up to %L1 "
+                           "pairs: counting reads every question and SQL).")
+                            .arg(kDuplicatesByDefault)},
+                       {u"no-duplicates"_s, tr("Don't count duplicates.")}});
     if (!parseOrExplain(parser, args, 1))
         return Usage;
     Filter filter;
@@ -99,7 +112,11 @@ int runStats(const QStringList &args)
         if (!ds)
             return Failure;
         QString error;
-        const bool computed = computeStatistics(*ds, filter, &s, &error);
+        bool computed = computeStatistics(*ds, filter, &s, &error);
+        const bool duplicates = parser.isSet(u"count-duplicates"_s) ||
+                                (!parser.isSet(u"no-duplicates"_s) && s.totalPairs <= kDuplicatesByDefault);
+        if (computed && duplicates)
+            computed = addDuplicates(*ds, filter, &s, &error);
         if (!computed || ds->damageReported()) {
             err(ds->damageReported() || Dataset::isDamageError(error) || Dataset::isDiskFullError(error)
                     ? ds->failureMessage(Dataset::Access::Read, error)
@@ -108,7 +125,10 @@ int runStats(const QStringList &args)
         }
     }
     if (parser.isSet(u"json"_s)) {
-        printJson(s.toJson());
+        QJsonObject json = s.toJson();
+        if (!json.contains(u"duplicates"_s))
+            json[u"duplicates"_s] = QJsonValue::Null; // not counted
+        printJson(json);
         return Ok;
     }
     auto pct = [&](qint64 n) {
@@ -137,6 +157,16 @@ int runStats(const QStringList &args)
             .arg(s.unreviewedPairs)
             .arg(s.approvedPairs)
             .arg(s.rejectedPairs));
+    if (s.exactDuplicates >= 0)
+        out(tr("Duplicates:       %1 exact (%2), %3 normalized (%4); list them with --duplicates or "
+               "--normalized-duplicates")
+                .arg(s.exactDuplicates)
+                .arg(pct(s.exactDuplicates))
+                .arg(s.normalizedDuplicates)
+                .arg(pct(s.normalizedDuplicates)));
+    else if (!parser.isSet(u"no-duplicates"_s))
+        out(tr("Duplicates:       not counted for more than %L1 pairs (--count-duplicates counts them)")
+                .arg(kDuplicatesByDefault));
     if (s.executionTime.count > 0)
         out(tr("Execution time:   p50 %1 ms, p90 %2 ms, p99 %3 ms (%4 timed pairs)")
                 .arg(s.executionTime.p50)

@@ -10,6 +10,7 @@ int runList(const QStringList &args);
 int runStats(const QStringList &args);
 int runDelete(const QStringList &args);
 int runRestore(const QStringList &args);
+int runReview(const QStringList &args);
 int runChart(const QStringList &args);
 int runScan(const QStringList &args);
 int runAnonymize(const QStringList &args);
@@ -34,6 +35,11 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("cli", "Moves pairs to the trash (restore brings them back)."), runDelete},
         {u"restore"_s, u"DATASET (--id ID... | --all)"_s,
          QT_TRANSLATE_NOOP("cli", "Brings pairs back from the trash."), runRestore},
+        {u"review"_s,
+         u"DATASET (--id ID,... | FILTER | --all) --status approved|rejected|unreviewed [--note TEXT]"_s,
+         QT_TRANSLATE_NOOP("cli",
+                           "Sets the review status (and note) of pairs; exports leave rejected pairs out."),
+         runReview},
         {u"chart"_s, u"DATASET --kind KIND -o FILE.png|.svg [--width W --height H] [FILTER]"_s,
          QT_TRANSLATE_NOOP("cli", "Draws a statistics chart to a PNG or SVG file, with no display."),
          runChart},

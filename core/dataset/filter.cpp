@@ -1,5 +1,6 @@
 #include "dataset/filter.h"
 
+#include "dataset/duplicatekeys.h"
 #include "privacy/piikind.h"
 
 #include <QJsonArray>
@@ -40,7 +41,7 @@ bool Filter::isEmpty() const
     return !from.isValid() && !to.isValid() && success == Success::Any && queryTypes.isEmpty() &&
            databaseTypes.isEmpty() && databaseNames.isEmpty() && search.trimmed().isEmpty() &&
            reviewStatuses.isEmpty() && !piiRequired && !restrictToRowIds && rowIds.isEmpty() &&
-           pairIds.isEmpty();
+           pairIds.isEmpty() && duplicates == Duplicates::Any;
 }
 
 QString normalisedTimestamp(const QDateTime &dt)
@@ -80,22 +81,46 @@ QString ftsQuery(const QString &text)
     return terms.join(u' ');
 }
 
-SqlCondition buildCondition(const Filter &f)
+namespace {
+
+QStringList scopeParts(Filter::Scope scope, const QString &alias)
 {
-    QStringList parts;
-    QVariantList b;
-    switch (f.scope) {
+    switch (scope) {
     case Filter::Scope::Live:
         // Live pairs that PairLens has analysed: the secondary indexes hold exactly these (a
         // recorder's row joins them when its fields are derived, see schema.cpp version 4).
-        parts << u"p.deleted = 0"_s << u"p.query_type IS NOT NULL"_s;
-        break;
+        return {alias + u".deleted = 0"_s, alias + u".query_type IS NOT NULL"_s};
     case Filter::Scope::Deleted:
-        parts << u"p.deleted = 1"_s;
-        break;
+        return {alias + u".deleted = 1"_s};
     case Filter::Scope::All:
         break;
     }
+    return {};
+}
+
+// The pairs of the scope whose duplicate key (the SQL functions of duplicatekeys.h) another pair
+// of the scope shares: one pass over the scope, a sort by key (a window function).
+QString duplicatesCondition(Filter::Duplicates duplicates, Filter::Scope scope)
+{
+    // The call links duplicatekeys.cpp, whose start-up code registers the functions.
+    if (!dupkeys::sqlFunctionsRegistered())
+        qWarning("pairlens: the duplicate-key SQL functions are not registered");
+    const QString key = duplicates == Filter::Duplicates::Exact
+                            ? u"pairlens_exact_key(d.natural_language_query, d.sql_query)"_s
+                            : u"pairlens_normalized_key(d.natural_language_query, d.sql_query, "
+                              "d.database_type)"_s;
+    const QStringList where = scopeParts(scope, u"d"_s);
+    return u"p.id IN (SELECT id FROM (SELECT d.id AS id, count(*) OVER (PARTITION BY %1) AS n FROM pairs "
+           u"d%2) "
+           "WHERE n > 1)"_s.arg(key, where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
+}
+
+} // namespace
+
+SqlCondition buildCondition(const Filter &f)
+{
+    QStringList parts = scopeParts(f.scope, u"p"_s);
+    QVariantList b;
     if (f.from.isValid()) {
         parts << u"p.ts >= ?"_s;
         b << normalisedTimestamp(f.from);
@@ -145,6 +170,8 @@ SqlCondition buildCondition(const Filter &f)
         parts << u"p.pair_id IN (SELECT value FROM json_each(?))"_s;
         b << jsonArrayText(f.pairIds);
     }
+    if (f.duplicates != Filter::Duplicates::Any)
+        parts << duplicatesCondition(f.duplicates, f.scope);
     return {parts.isEmpty() ? u"1"_s : parts.join(u" AND "_s), b};
 }
 
@@ -177,6 +204,8 @@ QJsonObject Filter::toJson() const
         o[u"row_ids"_s] = QJsonDocument::fromJson(jsonArrayText(rowIds).toUtf8()).array();
     if (!pairIds.isEmpty())
         o[u"pair_ids"_s] = QJsonArray::fromStringList(pairIds);
+    if (duplicates != Duplicates::Any)
+        o[u"duplicates"_s] = duplicates == Duplicates::Exact ? u"exact"_s : u"normalized"_s;
     if (scope != Scope::Live)
         o[u"scope"_s] = scope == Scope::Deleted ? u"deleted"_s : u"all"_s;
     return o;
@@ -210,6 +239,10 @@ Filter Filter::fromJson(const QJsonObject &o)
             f.rowIds << qint64(v.toDouble());
     }
     f.pairIds = toStringList(o.value(u"pair_ids"_s));
+    const QString duplicates = o.value(u"duplicates"_s).toString();
+    f.duplicates = duplicates == u"exact"_s        ? Duplicates::Exact
+                   : duplicates == u"normalized"_s ? Duplicates::Normalized
+                                                   : Duplicates::Any;
     const QString scope = o.value(u"scope"_s).toString();
     f.scope = scope == u"deleted"_s ? Scope::Deleted : scope == u"all"_s ? Scope::All : Scope::Live;
     return f;

@@ -25,6 +25,14 @@ struct Filter
         Deleted,
         All
     }; // live pairs, the trash, or both
+    // Only pairs that have a duplicate among the pairs of the same scope (dataset/duplicatekeys.h):
+    // the same question and SQL (Exact), or the same normalized question and SQL (Normalized).
+    enum class Duplicates
+    {
+        Any,
+        Exact,
+        Normalized
+    };
 
     QDateTime from; // inclusive; invalid = open
     QDateTime to;   // inclusive; invalid = open
@@ -39,6 +47,7 @@ struct Filter
     QList<qint64> rowIds;          // explicit selection (empty = no restriction)
     bool restrictToRowIds = false; // true with an empty rowIds list matches nothing
     QStringList pairIds;
+    Duplicates duplicates = Duplicates::Any;
     Scope scope = Scope::Live;
 
     bool isEmpty() const; // true when nothing but the scope restricts

@@ -3,8 +3,10 @@
 #include "dataset/dataset.h"
 #include "dataset/pairstore.h"
 #include "export/formatwriter.h"
+#include "export/jsontext.h"
 #include "export/outputfile.h"
 #include "export/recordsource.h"
+#include "export/splitgroups.h"
 #include "privacy/anonymizer.h"
 #include "stats/statistics.h"
 
@@ -20,6 +22,7 @@
 #include <QThreadPool>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -53,8 +56,7 @@ struct Pipeline
     const FormatWriter *writer = nullptr;
     const privacy::Anonymizer *anonymizer = nullptr;
     bool dedupe = false;
-    double split = 0;
-    QByteArray secret;
+    const SplitGroups *groups = nullptr; // with a split
 
     void process(Batch &b) const
     {
@@ -67,9 +69,14 @@ struct Pipeline
             b.ends.push_back(b.bytes.size());
             if (dedupe)
                 b.keys.push_back(dedupeKey(record));
-            if (split > 0)
-                // The original id: the side must not change when an id is anonymized.
-                b.train.push_back(isTrainSide(secret, row.column(RawRow::PairId).toByteArray(), split));
+            if (groups) {
+                // The original text and id: the side must not change when they are anonymized.
+                const QString type = textFromUtf8(row.column(RawRow::DatabaseType));
+                b.train.push_back(
+                    groups->isTrain(dupkeys::questionKey(textFromUtf8(row.column(RawRow::Question))),
+                                    dupkeys::sqlKey(textFromUtf8(row.column(RawRow::Sql)), type),
+                                    row.column(RawRow::PairId).toByteArray()));
+            }
         }
         b.rows = {}; // free the raw text early
     }
@@ -272,6 +279,39 @@ Filter Exporter::recordedFilter(const Filter &filter, const privacy::Anonymizer 
     return f;
 }
 
+std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOptions &options,
+                                                QString *error)
+{
+    PairStore store(dataset);
+    ScopeCounts c;
+    const auto count = [&](const Filter &f, qint64 *to) {
+        *to = store.count(f);
+        return *to >= 0;
+    };
+    const Filter reviewed = options.reviewedFilter();
+    qint64 reviewedCount = 0;
+    bool ok = count(options.filter, &c.matched) && count(reviewed, &reviewedCount) &&
+              count(options.effectiveFilter(), &c.selected);
+    if (ok && options.review != ReviewScope::IncludeRejected && c.matched > reviewedCount) {
+        // Of those the review scope left out, the rejected ones; the rest are unreviewed.
+        const QList<int> &asked = options.filter.reviewStatuses;
+        const int rejected = int(ReviewStatus::Rejected);
+        if (asked.isEmpty() || asked.contains(rejected)) {
+            Filter f = options.filter;
+            f.reviewStatuses = {rejected};
+            ok = count(f, &c.rejected);
+        }
+        c.unreviewed = std::max<qint64>(0, c.matched - reviewedCount - c.rejected);
+    }
+    if (!ok) {
+        if (error)
+            *error = store.errorString();
+        return std::nullopt;
+    }
+    c.failed = std::max<qint64>(0, reviewedCount - c.selected);
+    return c;
+}
+
 Exporter::Exporter(Dataset &dataset, ExportOptions options)
     : m_dataset(dataset), m_options(std::move(options))
 {}
@@ -358,9 +398,14 @@ ExportResult Exporter::run(const Progress &progress)
 
     const Filter filter = o.effectiveFilter();
     PairStore store(m_dataset);
-    result.matched = store.count(filter);
-    if (result.matched < 0)
-        return failed(m_dataset.failureMessage(Dataset::Access::Read, store.errorString()));
+    {
+        QString error;
+        const std::optional<ScopeCounts> counts = countScope(m_dataset, o, &error);
+        if (!counts)
+            return failed(m_dataset.failureMessage(Dataset::Access::Read, error));
+        result.scope = *counts;
+        result.matched = counts->matched;
+    }
 
     privacy::Config config = privacy::Config::fromSettings(m_dataset.settings());
     config.key = m_dataset.secret();
@@ -399,7 +444,32 @@ ExportResult Exporter::run(const Progress &progress)
             return failed(files.back()->errorString());
     }
 
-    Pipeline pipeline{encoder.get(), anonymizing, o.dedupe, o.split, m_dataset.secret()};
+    // A split first joins the pairs that share a normalized question or SQL into groups (one read
+    // of the question and SQL of every live pair), so that each group goes to one side.
+    std::optional<SplitGroups> groups;
+    if (o.split > 0) {
+        groups.emplace(m_dataset.secret(), o.split);
+        const qint64 live = store.count(Filter{});
+        std::atomic_bool stop = progress.isCancelled();
+        const Progress grouping(
+            [&](qint64 done, qint64, const QString &stage) {
+                if (!progress.report(done, live, stage))
+                    stop = true;
+            },
+            &stop);
+        QString error;
+        if (!groups->build(m_dataset, grouping, &error)) {
+            if (!error.isEmpty())
+                return failed(m_dataset.failureMessage(Dataset::Access::Read, error));
+            result.cancelled = true;
+            result.error = tr("The export was cancelled; no file was written.");
+            return result;
+        }
+        result.splitGroups = groups->groupCount();
+    }
+
+    const bool dedupe = o.dedupes();
+    Pipeline pipeline{encoder.get(), anonymizing, dedupe, groups ? &*groups : nullptr};
     RecordSource source(m_dataset);
     if (!source.start(filter))
         return failed(m_dataset.failureMessage(Dataset::Access::Read, source.errorString()));
@@ -426,7 +496,7 @@ ExportResult Exporter::run(const Progress &progress)
             start = end;
             if (!writeError.isEmpty())
                 continue;
-            if (o.dedupe && !seen.insert(b->keys[i])) {
+            if (dedupe && !seen.insert(b->keys[i])) {
                 ++result.duplicates;
                 continue;
             }
@@ -449,7 +519,7 @@ ExportResult Exporter::run(const Progress &progress)
         });
         while (queue.size() >= inFlight)
             writeFront();
-        cancelled = !progress.report(processed, result.matched, tr("Exporting"));
+        cancelled = !progress.report(processed, result.scope.selected, tr("Exporting"));
     }
     while (!queue.empty())
         writeFront();
@@ -463,7 +533,7 @@ ExportResult Exporter::run(const Progress &progress)
     }
     if (!writeError.isEmpty())
         return failed(writeError);
-    progress.report(processed, result.matched, tr("Exporting"));
+    progress.report(processed, result.scope.selected, tr("Exporting"));
 
     for (size_t i = 0; i < writers.size(); ++i) {
         if (!writers[i]->finish())
@@ -478,6 +548,24 @@ ExportResult Exporter::run(const Progress &progress)
         result.files << f;
     }
 
+    if (groups && result.count >= 20) {
+        // Whole groups go to one side: with a few large groups the shares can differ from the
+        // fraction asked for, and the user should know.
+        const double train = double(result.files.at(0).pairs) / double(result.count);
+        if (std::abs(train - o.split) > 0.1)
+            result.warnings
+                << tr("The split put %1% of the pairs in the training file (%2% asked for): pairs "
+                      "that share a normalized question or SQL stay on one side, and the dataset's "
+                      "pairs form %3 such groups.")
+                       .arg(qRound(train * 100))
+                       .arg(qRound(o.split * 100))
+                       .arg(result.splitGroups);
+    }
+    const QJsonObject leftOut{{u"rejected"_s, result.scope.rejected},
+                              {u"unreviewed"_s, result.scope.unreviewed},
+                              {u"failed"_s, result.scope.failed},
+                              {u"duplicates"_s, result.duplicates}};
+
     // The manifest is written before anything is committed, so a failure leaves nothing behind.
     std::unique_ptr<QSaveFile> manifest;
     if (o.writeManifest && !o.toStdout()) {
@@ -488,7 +576,7 @@ ExportResult Exporter::run(const Progress &progress)
                                          {u"pairs"_s, f.pairs},
                                          {u"bytes"_s, f.bytes},
                                          {u"sha256"_s, QString::fromLatin1(f.sha256)}});
-        const QJsonObject json{
+        QJsonObject json{
             {u"manifest_version"_s, 1},
             {u"engine"_s, u"PairLens"_s},
             {u"engine_version"_s, engineVersion()},
@@ -501,11 +589,15 @@ ExportResult Exporter::run(const Progress &progress)
             {u"filter"_s, recorded.toJson()},
             {u"filter_description"_s, recorded.describe()},
             {u"matched_pairs"_s, result.matched},
+            {u"review"_s, reviewScopeName(o.review)},
+            {u"left_out"_s, leftOut},
             {u"pair_count"_s, result.count},
             {u"duplicates_removed"_s, result.duplicates},
             {u"anonymization"_s, anonymizationJson(o, config)},
             {u"files"_s, filesJson},
         };
+        if (groups)
+            json[u"split_groups"_s] = result.splitGroups;
         result.manifestPath = o.manifestPath();
         manifest = std::make_unique<QSaveFile>(result.manifestPath);
         manifest->setDirectWriteFallback(false);
@@ -546,6 +638,8 @@ ExportResult Exporter::run(const Progress &progress)
                                  {u"files"_s, names},
                                  {u"sha256"_s, QJsonArray::fromStringList(result.sha256s())},
                                  {u"anonymized"_s, o.anonymize},
+                                 {u"matched"_s, result.matched},
+                                 {u"left_out"_s, leftOut},
                                  {u"options"_s, o.toJson()},
                                  {u"filter"_s, recorded.toJson()}};
         if (!store.audit(u"export"_s, result.count, detail))

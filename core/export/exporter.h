@@ -19,6 +19,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace pairlens {
 class Dataset;
 namespace privacy {
@@ -37,14 +39,28 @@ struct ExportedFile
     QByteArray sha256; // lower-case hex of the bytes on disk
 };
 
+// What an export takes of the pairs its filter matches, and what each rule leaves out, counted
+// before anything is written (Exporter::countScope()). matched - rejected - unreviewed - failed
+// = selected; the duplicates among them are dropped while writing.
+struct ScopeCounts
+{
+    qint64 matched = 0;    // pairs matching the filter as given
+    qint64 rejected = 0;   // left out by the review scope: rejected pairs
+    qint64 unreviewed = 0; // left out by --approved-only: unreviewed pairs
+    qint64 failed = 0;     // left out by a fine-tuning format: failed pairs (unless includeFailed)
+    qint64 selected = 0;   // what remains: the pairs the export reads
+};
+
 struct ExportResult
 {
     bool ok = false;
     bool cancelled = false;
-    QString error;         // one sentence when !ok and !cancelled
-    qint64 matched = 0;    // pairs matching the (effective) filter
-    qint64 count = 0;      // pairs written (over all files)
-    qint64 duplicates = 0; // dropped by dedupe
+    QString error;          // one sentence when !ok and !cancelled
+    qint64 matched = 0;     // pairs matching the filter as given (scope.matched)
+    ScopeCounts scope;      // what the review scope and the failed rule left out
+    qint64 count = 0;       // pairs written (over all files)
+    qint64 duplicates = 0;  // dropped by dedupe
+    qint64 splitGroups = 0; // with a split: the groups of pairs sharing a normalized question or SQL
     QList<ExportedFile> files;
     QString manifestPath; // empty when no manifest was written
     QStringList warnings; // e.g. the audit log could not be written
@@ -66,6 +82,11 @@ public:
     // The first `limit` records exactly as the export would write them (same anonymization and
     // format), one entry per record, without writing anything. For previews.
     QList<QByteArray> preview(int limit, QString *error = nullptr);
+
+    // How many pairs the options' filter matches and what the review scope and the failed rule of
+    // the fine-tuning formats leave out (a few COUNT queries; for the dialog, before it writes).
+    static std::optional<ScopeCounts> countScope(Dataset &dataset, const ExportOptions &options,
+                                                 QString *error);
 
     // The engine version written into manifests.
     static QString engineVersion();

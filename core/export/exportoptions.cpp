@@ -1,8 +1,12 @@
 #include "export/exportoptions.h"
 
+#include "dataset/pair.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -170,13 +174,14 @@ QString defaultSystemPrompt()
 QString defaultTemplate(Format format)
 {
     switch (format) {
+    // Never {tables}: the tables the answer's SQL uses would tell the model part of the answer.
     case Format::PromptCompletion:
-        return u"-- Database: {database_type}\n-- Tables: {tables}\n-- Question: {question}\n-- SQL:\n"_s;
+        return u"-- Database: {database_type}\n-- Question: {question}\n-- SQL:\n"_s;
     case Format::Alpaca:
-        return u"Write a {database_type} SQL query that answers the question. Tables: {tables}."_s;
+        return u"Write a {database_type} SQL query that answers the question."_s;
     case Format::OpenAiChat:
     case Format::AnthropicChat:
-        return u"Database: {database_type}\nTables: {tables}\n\n{question}"_s;
+        return u"Database: {database_type}\n\n{question}"_s;
     default:
         return {};
     }
@@ -198,6 +203,20 @@ QString ExportOptions::validate() const
         return tr("The split must be a fraction between 0 and 1 (e.g. 0.9).");
     if (split != 0 && toStdout())
         return tr("A split writes two files, so it cannot go to standard output; give -o FILE.");
+    if (!filter.reviewStatuses.isEmpty() && review != ReviewScope::IncludeRejected) {
+        const bool rejected = filter.reviewStatuses.contains(int(ReviewStatus::Rejected));
+        const bool other =
+            std::any_of(filter.reviewStatuses.cbegin(), filter.reviewStatuses.cend(), [&](int s) {
+                return review == ReviewScope::ApprovedOnly ? s == int(ReviewStatus::Approved)
+                                                           : s != int(ReviewStatus::Rejected);
+            });
+        if (!other && review == ReviewScope::ApprovedOnly)
+            return tr("The filter asks for pairs that are not approved, but only approved pairs are "
+                      "exported (--approved-only).");
+        if (!other && rejected)
+            return tr("The filter asks for rejected pairs, which exports leave out unless "
+                      "--include-rejected is given.");
+    }
     if (gzipLevel < 1 || gzipLevel > 9)
         return tr("The gzip level must be between 1 and 9.");
     if (!promptTemplate.isEmpty() && isRecordFormat(format))
@@ -208,10 +227,52 @@ QString ExportOptions::validate() const
     return {};
 }
 
-Filter ExportOptions::effectiveFilter() const
+QString reviewScopeName(ReviewScope scope)
+{
+    switch (scope) {
+    case ReviewScope::IncludeRejected:
+        return u"include-rejected"_s;
+    case ReviewScope::ApprovedOnly:
+        return u"approved-only"_s;
+    case ReviewScope::NotRejected:
+        break;
+    }
+    return u"not-rejected"_s;
+}
+
+Filter ExportOptions::reviewedFilter() const
 {
     Filter f = filter;
-    if (isTrainingFormat(format) && !includeFailed && f.success == Filter::Success::Any)
+    QList<int> allowed;
+    switch (review) {
+    case ReviewScope::IncludeRejected:
+        return f;
+    case ReviewScope::NotRejected:
+        allowed = {int(ReviewStatus::Unreviewed), int(ReviewStatus::Approved)};
+        break;
+    case ReviewScope::ApprovedOnly:
+        allowed = {int(ReviewStatus::Approved)};
+        break;
+    }
+    if (f.reviewStatuses.isEmpty()) {
+        f.reviewStatuses = allowed;
+    } else { // both restrict: validate() refuses a status filter the scope leaves nothing of
+        f.reviewStatuses.removeIf([&](int s) { return !allowed.contains(s); });
+        if (f.reviewStatuses.isEmpty())
+            f.restrictToRowIds = true; // matches nothing
+    }
+    return f;
+}
+
+bool ExportOptions::skipsFailed() const
+{
+    return isTrainingFormat(format) && !includeFailed && filter.success == Filter::Success::Any;
+}
+
+Filter ExportOptions::effectiveFilter() const
+{
+    Filter f = reviewedFilter();
+    if (skipsFailed())
         f.success = Filter::Success::SuccessfulOnly;
     return f;
 }
@@ -250,9 +311,12 @@ QJsonObject ExportOptions::toJson() const
         o[u"fields"_s] = f;
     o[u"anonymized"_s] = anonymize;
     o[u"gzip"_s] = compressed();
-    if (split != 0)
+    if (split != 0) {
         o[u"split"_s] = split;
-    o[u"dedupe"_s] = dedupe;
+        o[u"split_groups"_s] = u"normalized question or SQL"_s;
+    }
+    o[u"dedupe"_s] = dedupes();
+    o[u"review"_s] = reviewScopeName(review);
     if (isTrainingFormat(format)) {
         o[u"include_failed"_s] = includeFailed;
         o[u"template"_s] = promptTemplate.isEmpty() ? defaultTemplate(format) : promptTemplate;

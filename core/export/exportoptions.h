@@ -59,9 +59,20 @@ std::optional<Field> fieldFromName(QStringView name);
 std::optional<QList<Field>> parseFields(const QString &list, QString *error);
 
 // The default templates of the fine-tuning formats (placeholders: {question}, {database_type},
-// {database_name}, {tables}, {query_type}).
+// {database_name}, {tables}, {query_type}). No default holds {tables}: those are the tables of the
+// answer's own SQL, a part of the label (docs/export-formats.md, "Templates").
 QString defaultSystemPrompt();
 QString defaultTemplate(Format format);
+
+// Which review statuses an export takes (docs/export-formats.md, "Review status"). Rejected pairs
+// are left out unless asked for.
+enum class ReviewScope
+{
+    NotRejected,     // unreviewed and approved pairs (the default)
+    IncludeRejected, // every status (--include-rejected)
+    ApprovedOnly,    // approved pairs only (--approved-only)
+};
+QString reviewScopeName(ReviewScope scope); // "not-rejected", "include-rejected", "approved-only"
 
 struct ExportOptions
 {
@@ -73,7 +84,10 @@ struct ExportOptions
     bool gzip = false;     // also implied by a target ending in ".gz"
     int gzipLevel = 6;     // zlib level 1..9
     double split = 0;      // 0 = no split; else the train fraction in (0, 1)
-    bool dedupe = false;   // drop exact duplicates (normalised question + SQL), keep the first
+    // Drop exact duplicates (question + SQL, ignoring case and spacing), keep the first. Unset: on
+    // for the fine-tuning formats, off for the others (see dedupes()).
+    std::optional<bool> dedupe;
+    ReviewScope review = ReviewScope::NotRejected;
     bool includeFailed = false;          // fine-tuning formats export successful pairs only unless set
     bool csvRaw = false;                 // don't neutralise spreadsheet formulas in CSV cells
     std::optional<QString> systemPrompt; // unset = default; empty = no system message
@@ -87,9 +101,16 @@ struct ExportOptions
 
     // One clear sentence when the options can't work together; empty when they are fine.
     QString validate() const;
-    // The filter actually used: the fine-tuning formats add "successful only" unless includeFailed
-    // (or the filter already asks for failed pairs).
+    // The filter actually used: the review scope narrows the review statuses, and the fine-tuning
+    // formats add "successful only" unless includeFailed (or the filter already asks for failed pairs).
     Filter effectiveFilter() const;
+    // The filter with the review scope applied but not the "successful only" of the fine-tuning
+    // formats (for counting what each rule leaves out).
+    Filter reviewedFilter() const;
+    // True when the export drops duplicates (dedupe, or its default for the format).
+    bool dedupes() const { return dedupe.value_or(isTrainingFormat(format)); }
+    // True when failed pairs are left out (fine-tuning formats without includeFailed).
+    bool skipsFailed() const;
     bool compressed() const;
     // True when the pairs go to standard output (target "-"): no temporary file, no manifest.
     bool toStdout() const { return target == QLatin1String("-"); }

@@ -355,6 +355,9 @@ QJsonObject Statistics::toJson() const
                               {u"kinds"_s, toJsonObject(piiKinds)}};
     o[u"review_status"_s] = QJsonObject{
         {u"unreviewed"_s, unreviewedPairs}, {u"approved"_s, approvedPairs}, {u"rejected"_s, rejectedPairs}};
+    if (exactDuplicates >= 0)
+        o[u"duplicates"_s] =
+            QJsonObject{{u"exact"_s, exactDuplicates}, {u"normalized"_s, normalizedDuplicates}};
     return o;
 }
 
@@ -412,6 +415,12 @@ QString Statistics::toMarkdown(const QString &title) const
     row(tr("Reviewed"), u"%1 approved, %2 rejected, %3 unreviewed"_s.arg(approvedPairs)
                             .arg(rejectedPairs)
                             .arg(unreviewedPairs));
+    if (exactDuplicates >= 0) {
+        row(tr("Exact duplicates"),
+            u"%1 (%2)"_s.arg(exactDuplicates).arg(percent(exactDuplicates, totalPairs)));
+        row(tr("Normalized duplicates"),
+            u"%1 (%2)"_s.arg(normalizedDuplicates).arg(percent(normalizedDuplicates, totalPairs)));
+    }
     md << QString();
     countTable(md, tr("Statement types"), sortedCounts(queryTypes, tr("(none)")), totalPairs);
     countTable(md, tr("Database types"), sortedCounts(databaseTypes, tr("(unknown)")), totalPairs);

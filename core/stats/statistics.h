@@ -84,13 +84,18 @@ struct Statistics
     qint64 unreviewedPairs = 0;
     qint64 approvedPairs = 0;
     qint64 rejectedPairs = 0;
+    // Pairs that repeat an earlier pair, exactly and after normalization (stats/duplicates.h);
+    // -1 when they were not counted (computeStatistics() leaves them; addDuplicates() counts them).
+    qint64 exactDuplicates = -1;
+    qint64 normalizedDuplicates = -1;
 
     static constexpr int kTopTables = 15;
 
     // The seed's keys: total_pairs, successful_pairs, failed_pairs, unique_tables, database_types,
     // avg_query_length, avg_sql_length, date_range {start, end}, query_type_distribution; then
     // deleted_pairs, database_names, top_tables, timeline, question_length_histogram,
-    // sql_length_histogram, execution_time_ms, pii, review_status (see docs/statistics.md).
+    // sql_length_histogram, execution_time_ms, pii, review_status, and duplicates when they were
+    // counted (see docs/statistics.md).
     QJsonObject toJson() const;
     // The numbers as a Markdown report (for sharing).
     QString toMarkdown(const QString &title = {}) const;

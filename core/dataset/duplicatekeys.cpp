@@ -1,0 +1,191 @@
+#include "dataset/duplicatekeys.h"
+
+#include "sql/tokenizer.h"
+
+#include <QCryptographicHash>
+
+#include <sqlite3.h>
+
+#include <cstring>
+
+namespace pairlens::dupkeys {
+namespace {
+
+Key keyOf(char tag, QByteArrayView a, QByteArrayView b = {})
+{
+    QCryptographicHash hash(QCryptographicHash::Md5);
+    hash.addData(QByteArrayView(&tag, 1));
+    hash.addData(a);
+    if (!b.isNull()) {
+        hash.addData("\x1f");
+        hash.addData(b);
+    }
+    const QByteArrayView digest = hash.resultView();
+    Key key;
+    std::memcpy(key.data(), digest.data(), sizeof key);
+    return key;
+}
+
+QByteArrayView bytesOf(const QString &text)
+{
+    return QByteArrayView(reinterpret_cast<const char *>(text.utf16()), text.size() * 2);
+}
+
+void appendFolded(QString &out, QStringView text)
+{
+    for (const QChar c : text)
+        out += c.toCaseFolded();
+}
+
+// --- SQL functions ---------------------------------------------------------------------------------
+
+QString argText(sqlite3_value *v)
+{
+    const auto *p = reinterpret_cast<const char *>(sqlite3_value_text(v));
+    return p ? QString::fromUtf8(p, sqlite3_value_bytes(v)) : QString();
+}
+
+QByteArrayView argUtf8(sqlite3_value *v)
+{
+    const auto *p = reinterpret_cast<const char *>(sqlite3_value_text(v));
+    return p ? QByteArrayView(p, sqlite3_value_bytes(v)) : QByteArrayView("");
+}
+
+void resultKey(sqlite3_context *context, const Key &key)
+{
+    sqlite3_result_blob(context, key.data(), int(sizeof key), SQLITE_TRANSIENT);
+}
+
+void exactKeyFunction(sqlite3_context *context, int, sqlite3_value **argv)
+{
+    resultKey(context, exactPairKey(argUtf8(argv[0]), argUtf8(argv[1])));
+}
+
+void normalizedKeyFunction(sqlite3_context *context, int, sqlite3_value **argv)
+{
+    resultKey(context, normalizedPairKey(argText(argv[0]), argText(argv[1]), argText(argv[2])));
+}
+
+int registerFunctions(sqlite3 *db, const char **, const sqlite3_api_routines *)
+{
+    constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    sqlite3_create_function_v2(db, "pairlens_exact_key", 2, flags, nullptr, exactKeyFunction, nullptr,
+                               nullptr, nullptr);
+    sqlite3_create_function_v2(db, "pairlens_normalized_key", 3, flags, nullptr, normalizedKeyFunction,
+                               nullptr, nullptr, nullptr);
+    return SQLITE_OK;
+}
+
+// Every connection opened after this (the dataset's, the workers', the statistics' own) gets the
+// functions. Runs before main(), before any connection exists.
+const bool g_registered =
+    sqlite3_auto_extension(reinterpret_cast<void (*)()>(&registerFunctions)) == SQLITE_OK;
+
+} // namespace
+
+QString normalizedQuestion(QStringView question)
+{
+    QString out;
+    out.reserve(question.size());
+    bool gap = false;
+    bool digits = false;
+    for (const QChar c : question) {
+        // Surrogates (letters and symbols beyond the BMP) are kept as they are.
+        const bool word = c.isLetterOrNumber() || c.isSurrogate() || c.isMark();
+        if (!word) {
+            gap = !out.isEmpty();
+            digits = false;
+            continue;
+        }
+        if (gap)
+            out += u' ';
+        gap = false;
+        if (c.isDigit()) {
+            if (!digits)
+                out += u'0';
+            digits = true;
+            continue;
+        }
+        digits = false;
+        out += c.toCaseFolded();
+    }
+    return out;
+}
+
+QString normalizedSql(QStringView sql, QStringView databaseType)
+{
+    const sql::Dialect dialect = sql::dialectFromDatabaseType(databaseType);
+    QString out;
+    out.reserve(sql.size());
+    qsizetype meaningfulEnd = 0; // out's size after its last token that is not a semicolon
+    for (qsizetype i = 0; i < sql.size();) {
+        const sql::Token t = sql::nextToken(sql, i, dialect);
+        i = t.start + t.length;
+        if (t.length <= 0)
+            break;
+        const QStringView text = t.text(sql);
+        switch (t.kind) {
+        case sql::TokenKind::Whitespace:
+        case sql::TokenKind::LineComment:
+        case sql::TokenKind::BlockComment:
+            continue;
+        default:
+            break;
+        }
+        if (!out.isEmpty())
+            out += u' ';
+        switch (t.kind) {
+        case sql::TokenKind::String:
+        case sql::TokenKind::DollarString:
+        case sql::TokenKind::Number:
+        case sql::TokenKind::Parameter:
+            out += u'?';
+            break;
+        case sql::TokenKind::QuotedIdentifier:
+            appendFolded(out, sql::unquote(sql, t, dialect));
+            break;
+        case sql::TokenKind::Word:
+            appendFolded(out, text);
+            break;
+        default:
+            out += text;
+            break;
+        }
+        if (!(t.kind == sql::TokenKind::Punctuation && text == u";"))
+            meaningfulEnd = out.size();
+    }
+    out.truncate(meaningfulEnd); // "SELECT 1;" is "SELECT 1"
+    return out;
+}
+
+Key questionKey(QStringView question)
+{
+    const QString n = normalizedQuestion(question);
+    return n.isEmpty() ? Key{0, 0} : keyOf('q', bytesOf(n));
+}
+
+Key sqlKey(QStringView sql, QStringView databaseType)
+{
+    const QString n = normalizedSql(sql, databaseType);
+    return n.isEmpty() ? Key{0, 0} : keyOf('s', bytesOf(n));
+}
+
+Key exactPairKey(QByteArrayView questionUtf8, QByteArrayView sqlUtf8)
+{
+    return keyOf('e', questionUtf8.isNull() ? QByteArrayView("") : questionUtf8,
+                 sqlUtf8.isNull() ? QByteArrayView("") : sqlUtf8);
+}
+
+Key normalizedPairKey(QStringView question, QStringView sql, QStringView databaseType)
+{
+    const QString q = normalizedQuestion(question);
+    const QString s = normalizedSql(sql, databaseType);
+    return keyOf('n', bytesOf(q), bytesOf(s));
+}
+
+bool sqlFunctionsRegistered()
+{
+    return g_registered;
+}
+
+} // namespace pairlens::dupkeys
