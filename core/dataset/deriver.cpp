@@ -206,6 +206,10 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
                                     select.value(3).toString(), select.value(4).toString())});
             lastId = id;
         }
+        if (select.lastError().isValid()) { // a step failed: not the end of the rows
+            *error = select.lastError().text();
+            return -1;
+        }
         select.finish();
         const bool ok = writeInChunks(db, rows.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
             // Another process may have derived some of these rows meanwhile: only rows still
@@ -281,6 +285,10 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
                           : 0;
             if (q.value(3).toLongLong() != qint64(mask))
                 updates.append({lastId, mask});
+        }
+        if (q.lastError().isValid()) { // a step failed: not the end of the rows
+            *error = q.lastError().text();
+            return -1;
         }
         q.finish();
         const bool ok =

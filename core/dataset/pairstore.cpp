@@ -203,6 +203,10 @@ std::optional<QList<qint64>> PairStore::idsAfter(const QString &where, const QVa
     QList<qint64> ids;
     while (q.next())
         ids.append(q.value(0).toLongLong());
+    if (q.lastError().isValid()) { // a step failed: not the end of the rows
+        *error = q.lastError().text();
+        return std::nullopt;
+    }
     return ids;
 }
 
@@ -301,6 +305,8 @@ QList<Pair> PairStore::runSelect(const QString &sql, const QVariantList &binding
     }
     while (q.next())
         out.append(readPair(q));
+    if (q.lastError().isValid()) // a step failed: not the end of the rows
+        failQuery(q);
     return out;
 }
 
@@ -537,6 +543,10 @@ QList<qint64> PairStore::rowIds(const Filter &filter, const Sort &sort, int limi
         }
         while (q.next())
             out.append(q.value(0).toLongLong());
+        if (q.lastError().isValid()) {
+            failQuery(q);
+            return out;
+        }
         if (out.size() == limit)
             break;
     }
@@ -803,6 +813,8 @@ QStringList PairStore::distinctValues(const QString &column)
     }
     while (q.next())
         out << q.value(0).toString();
+    if (q.lastError().isValid())
+        failQuery(q);
     return out;
 }
 

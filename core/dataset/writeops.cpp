@@ -205,6 +205,10 @@ qint64 applyCommitted(QSqlDatabase &db, qint64 beforeOp, QString *error)
     while (q.next())
         ops.append(
             {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong()});
+    if (q.lastError().isValid()) { // a step failed: not the end of the rows
+        fail(error, q);
+        return -1;
+    }
     q.finish();
     qint64 changed = 0;
     for (const Committed &c : ops) {
