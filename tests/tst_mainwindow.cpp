@@ -418,6 +418,32 @@ void TstMainWindow::importReportsRejectedLines()
     QVERIFY2(issues->toPlainText().contains(u"line 2"_s), qPrintable(issues->toPlainText()));
     QTRY_COMPARE(m_window->model()->rowCount(), 12);
     QVERIFY(!m_window->externalBar()->isVisible());
+    dialog->close();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    QVERIFY(!m_window->findChild<ImportDialog *>(u"importDialog"_s));
+
+    // A pair_id taken by another question: not imported, and the dialog says which line.
+    const QString taken = m_dir->filePath(u"taken.jsonl"_s);
+    QFile t(taken);
+    QVERIFY(t.open(QIODevice::WriteOnly));
+    t.write(R"({"pair_id": "dup-1", "natural_language_query": "First question", "sql_query": "SELECT 1"})"
+            "\n"
+            R"({"pair_id": "dup-1", "natural_language_query": "Another question", "sql_query": "SELECT 2"})"
+            "\n");
+    t.close();
+    m_window->importFiles({taken});
+    dialog = m_window->findChild<ImportDialog *>(u"importDialog"_s);
+    QVERIFY(dialog);
+    issues = dialog->findChild<QPlainTextEdit *>(u"importIssues"_s);
+    QTRY_VERIFY(!dialog->isRunning());
+    QCOMPARE(dialog->report().conflictsInFile, qint64(1));
+    QVERIFY2(issues->isVisible() && issues->toPlainText().contains(u"taken.jsonl, line 2"_s) &&
+                 issues->toPlainText().contains(u"dup-1"_s),
+             qPrintable(issues->toPlainText()));
+    QVERIFY(!issues->toPlainText().contains(u"Another question"_s)); // ids, never values
+    const QLabel *summary = dialog->findChild<QLabel *>(u"importSummary"_s);
+    QVERIFY(summary);
+    QVERIFY2(summary->text().contains(u"1 not imported"_s), qPrintable(summary->text()));
 }
 
 void TstMainWindow::corruptDatasetShowsMessage()

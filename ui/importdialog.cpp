@@ -113,6 +113,8 @@ QString ImportDialog::summary(const ImportReport &r, int files)
         parts << tr("%n already in the dataset (left as they were)", nullptr, int(r.alreadyPresent));
     if (r.rejected)
         parts << tr("%n rejected", nullptr, int(r.rejected));
+    if (const qint64 n = r.conflictsWithDataset + r.conflictsInFile; n > 0)
+        parts << tr("%n not imported because another question or SQL has their pair_id", nullptr, int(n));
     QString text = (files == 1 ? tr("Read %1 records from 1 file: ").arg(r.records)
                                : tr("Read %1 records from %2 files: ").arg(r.records).arg(files)) +
                    parts.join(u", "_s) + u'.';
@@ -137,6 +139,19 @@ QString ImportDialog::issueText(const ImportReport &r)
     return lines.join(u'\n');
 }
 
+QString ImportDialog::conflictText(const ImportReport &r)
+{
+    // A pair_id taken by another question or SQL is no error (re-importing a file after editing
+    // its pairs does it), but the record's content did not come in: say which, never the values.
+    QStringList lines;
+    for (const ImportIssue &i : r.conflicts)
+        lines << tr("%1, line %2").arg(QFileInfo(i.file).fileName()).arg(i.line) + u": "_s + i.reason;
+    const qint64 n = r.conflictsWithDataset + r.conflictsInFile;
+    if (n > r.conflicts.size())
+        lines << tr("… and %n more", nullptr, int(n - r.conflicts.size()));
+    return lines.join(u'\n');
+}
+
 void ImportDialog::onFinished(const ImportReport &report)
 {
     m_running = false;
@@ -147,8 +162,15 @@ void ImportDialog::onFinished(const ImportReport &report)
                                                                       : tr("Import failed."));
     m_summary->setText(summary(report, int(m_files.size())));
     m_summary->show();
-    if (!report.issues.isEmpty()) {
-        m_issues->setPlainText(tr("Rejected records:") + u'\n' + issueText(report));
+    QStringList sections;
+    if (!report.issues.isEmpty())
+        sections << tr("Rejected records:") + u'\n' + issueText(report);
+    if (!report.conflicts.isEmpty())
+        sections << tr("Not imported, their pair_id is taken by another question or SQL (the pair that was "
+                       "there first is kept):") +
+                        u'\n' + conflictText(report);
+    if (!sections.isEmpty()) {
+        m_issues->setPlainText(sections.join(u"\n\n"_s));
         m_issues->show();
         resize(width(), 420);
     }

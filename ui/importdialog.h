@@ -30,6 +30,7 @@ public:
     // The report as text: a summary line, then one line per rejected record.
     static QString summary(const ImportReport &report, int files);
     static QString issueText(const ImportReport &report);
+    static QString conflictText(const ImportReport &report);
 
 signals:
     void importFinished(const pairlens::ImportReport &report);
