@@ -241,34 +241,87 @@ qsizetype dollarTagLength(QStringView s, qsizetype i)
     return j < s.size() && s[j].unicode() == u'$' ? j + 1 - i : 0;
 }
 
-// `[x]` is a T-SQL quoted identifier unless it is a subscript (`a[1]`, `ARRAY[...]`, `text[]`):
-// it must not follow a word, `]`, `)` or a quote directly, must not start with a quote and must
-// close on the same line.
-qsizetype bracketIdentifierEnd(QStringView s, qsizetype i)
+Token lex(QStringView s, qsizetype i, const Rules &r);
+
+inline bool isLineBreak(char16_t c)
 {
+    return c == u'\n' || c == u'\r';
+}
+
+// `[x]` is a T-SQL quoted identifier unless it is a subscript (`a[1]`, `ARRAY[...]`, `text[]`) or an
+// array (`['a', 'b']`): it must not follow a word, `]`, `)` or a quote directly, and must close on
+// its line before any other `[`. The look-ahead reads the line token by token, as the tokenizer reads
+// it when the `[` is punctuation, and stops at a literal or comment: what a literal or comment holds
+// never decides, so a `]` written into one (encodeContent(), the anonymizer) cannot turn an earlier
+// `[` into an identifier that swallows the literal's opening quote. One exception keeps T-SQL names
+// such as [# Fav's] and [Owners']: a quote right after a word character is an apostrophe, and the
+// look-ahead reads on through that string's content up to a `]` (`]]` is one), giving up at a quote
+// or `[` in it; after its closing quote it reads tokens again.
+qsizetype bracketIdentifierEnd(QStringView s, qsizetype i, const Rules &r)
+{
+    const qsizetype n = s.size();
     if (i > 0) {
         const char16_t p = s[i - 1].unicode();
         if (isWordPart(p) || p == u']' || p == u')' || p == u'"' || p == u'\'')
             return 0;
     }
-    for (qsizetype j = i + 1; j < s.size(); ++j) {
+    qsizetype j = i + 1;
+    while (j < n) {
         const char16_t c = s[j].unicode();
         if (c == u']') {
-            if (j + 1 < s.size() && s[j + 1].unicode() == u']') {
-                ++j;
+            if (j + 1 < n && s[j + 1].unicode() == u']') {
+                j += 2;
                 continue;
             }
             return j == i + 1 ? 0 : j + 1;
         }
-        // `['a', 'b']` is an array of strings; T-SQL allows quotes inside, as in [# Fav's].
-        if (c == u'\n' || c == u'\r' || c == u'[' || (c == u'\'' && j == i + 1))
+        if (c == u'[' || isLineBreak(c))
             return 0;
+        if (c == u'\'' && !r.backslashStrings && isWordPart(s[j - 1].unicode())) {
+            // The content of a string whose quotes are doubled (scanQuoted() without backslashes).
+            for (++j; j < n; ++j) {
+                const char16_t a = s[j].unicode();
+                if (a == u']') {
+                    if (j + 1 < n && s[j + 1].unicode() == u']') {
+                        ++j;
+                        continue;
+                    }
+                    return j + 1;
+                }
+                if (a == u'[' || isLineBreak(a))
+                    return 0;
+                if (a == u'\'') {
+                    if (j + 1 < n && s[j + 1].unicode() == u'\'')
+                        return 0;
+                    ++j; // after the closing quote
+                    break;
+                }
+            }
+            continue;
+        }
+        const Token t = lex(s, j, r);
+        switch (t.kind) {
+        case TokenKind::String:
+        case TokenKind::DollarString:
+        case TokenKind::LineComment:
+        case TokenKind::BlockComment:
+            return 0;
+        default:
+            break;
+        }
+        j = t.start + t.length;
+        for (qsizetype k = t.start; k < j; ++k) {
+            if (isLineBreak(s[k].unicode()))
+                return 0; // whitespace, or a quoted identifier, running onto the next line
+        }
     }
     return 0;
 }
 
-// `##Name##` or `##Name:type?default##` (Stack Exchange Data Explorer): the end, or 0.
-qsizetype sedeParameterEnd(QStringView s, qsizetype i)
+// `##Name##` or `##Name:type?default##` (Stack Exchange Data Explorer): the end, or 0. It closes on
+// its line and never inside a literal or comment (the look-ahead stops at a quote, "--", "/*" or a
+// dollar quote), for the reason given at bracketIdentifierEnd().
+qsizetype sedeParameterEnd(QStringView s, qsizetype i, const Rules &r)
 {
     const qsizetype n = s.size();
     qsizetype j = i + 2;
@@ -276,9 +329,11 @@ qsizetype sedeParameterEnd(QStringView s, qsizetype i)
         return 0;
     for (; j + 1 < n; ++j) {
         const char16_t c = s[j].unicode();
-        if (c == u'#' && s[j + 1].unicode() == u'#')
+        const char16_t d = s[j + 1].unicode();
+        if (c == u'#' && d == u'#')
             return j + 2;
-        if (c == u'\n' || c == u'\r' || c == u'\'' || c == u';')
+        if (isLineBreak(c) || c == u'\'' || c == u';' || (c == u'-' && d == u'-') ||
+            (c == u'/' && d == u'*') || (c == u'$' && r.dollarStrings && dollarTagLength(s, j) > 0))
             return 0;
     }
     return 0;
@@ -463,7 +518,7 @@ Token lex(QStringView s, qsizetype i, const Rules &r)
         return make(TokenKind::QuotedIdentifier, scanQuoted(s, i + 1, u'`', false));
     if (c == u'[') {
         if (r.bracketIdentifiers) {
-            if (const qsizetype end = bracketIdentifierEnd(s, i))
+            if (const qsizetype end = bracketIdentifierEnd(s, i, r))
                 return make(TokenKind::QuotedIdentifier, end);
         }
         return make(TokenKind::Punctuation, i + 1);
@@ -506,7 +561,7 @@ Token lex(QStringView s, qsizetype i, const Rules &r)
     }
     if (c == u'#' && r.tempTables) {
         if (d == u'#') {
-            if (const qsizetype end = sedeParameterEnd(s, i))
+            if (const qsizetype end = sedeParameterEnd(s, i, r))
                 return make(TokenKind::Parameter, end);
             if (i + 2 < n && isWordStart(s[i + 2].unicode()))
                 return make(TokenKind::Word, scanWord(s, i + 2)); // ##global temporary table
