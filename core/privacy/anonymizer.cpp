@@ -701,6 +701,75 @@ QString safeReplacement(const QString &replacement, int attempt)
     return out;
 }
 
+// Whether writing `inserted` (inert text, or nothing) in place of `removed`, source text from the
+// content of a literal or comment, certainly keeps the tokens. Inert text ends and nests nothing, but
+// what it replaces may hold the token's structure or what a look-ahead of the tokenizer reads: the
+// '/' and '*' of a comment nested in a block comment, a raw string's backslashes and quotes, and in
+// strings the quotes, brackets and line breaks that decide whether an earlier '[' starts a
+// [bracketed identifier] (bracketIdentifierEnd() in sql/tokenizer.cpp). With nothing in its place,
+// the characters around the value in a block comment or raw string could pair ("*" "/", "\" "'").
+bool keepsStructure(const sql::DecodedContent &content, QStringView removed, QStringView inserted)
+{
+    const auto holds = [removed](QStringView characters) {
+        return std::any_of(removed.begin(), removed.end(),
+                           [characters](QChar c) { return characters.contains(c); });
+    };
+    switch (content.form) {
+    case sql::ContentForm::Comment:
+        return true;
+    case sql::ContentForm::BlockComment:
+        return !inserted.isEmpty() && !holds(u"*/");
+    case sql::ContentForm::Raw:
+        return !inserted.isEmpty() && !holds(u"\\'\"");
+    case sql::ContentForm::Quoted:
+    case sql::ContentForm::Backslash:
+    case sql::ContentForm::UnicodeEscape:
+        return !holds(u"'[]\n\r");
+    case sql::ContentForm::Dollar: // letters could complete the tag
+    case sql::ContentForm::Hex:
+    case sql::ContentForm::None:
+        break;
+    }
+    return false;
+}
+
+// The last resort when no replacement keeps the tokens: the value's source text with every letter
+// and digit masked and every other character kept, so that each quote, backslash, comment delimiter,
+// dollar sign, bracket and line break stays where it was and the SQL lexes exactly as before. Letters
+// and digits become 'X' (word characters stay word characters), hex digits '0', and in a dollar
+// string a letter its tag does not hold ('.' should it hold X, Y and Z), so no run completes the tag.
+QString structureKeepingMask(QStringView source, const sql::DecodedContent &content)
+{
+    QChar mask = u'X';
+    if (content.form == sql::ContentForm::Hex) {
+        mask = u'0';
+    } else if (content.form == sql::ContentForm::Dollar) {
+        mask = u'.';
+        for (const QChar m : {QChar(u'X'), QChar(u'Y'), QChar(u'Z')}) {
+            if (!content.dollarTag.contains(m)) {
+                mask = m;
+                break;
+            }
+        }
+    }
+    QString out;
+    out.reserve(source.size());
+    for (qsizetype i = 0; i < source.size(); ++i) {
+        const QChar c = source[i];
+        if (c.isHighSurrogate() && i + 1 < source.size() && source[i + 1].isLowSurrogate()) {
+            const char32_t cp = QChar::surrogateToUcs4(c, source[i + 1]);
+            if (QChar::isLetterOrNumber(cp))
+                out += mask;
+            else
+                out += source.mid(i, 2);
+            ++i;
+            continue;
+        }
+        out += c.isLetterOrNumber() ? mask : c;
+    }
+    return out;
+}
+
 // What one detected value becomes: a pure function of (anonymizer, kind, custom name, operator,
 // value), remembered per thread (see memo.h; 16,384 entries are ~4 MB per thread at most). The
 // anonymizer is identified by its instance id, never by its address: a new anonymizer (another dataset's key)
@@ -901,7 +970,10 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
     // The whole replacement goes into the first literal of a value, the others lose their part of
     // it (a CONCAT_WS separator is left alone): 'alice' || '@corp.com' -> 'user_..@example.com' || ''.
     // Should the result not lex into the same tokens (a custom pattern's replacement could hold
-    // anything), the replacements are reduced to safe characters, then to letters.
+    // anything, a value could hold part of a nested comment's delimiter), the replacements are reduced
+    // to safe characters, then to letters, and at last each value is masked where it stands
+    // (structureKeepingMask()): changed tokens are never returned.
+    constexpr int kLastResort = 5;
     for (int attempt = 0;; ++attempt) {
         bool inert = true; // every edit certainly keeps the tokens: no need to lex the result
         result.text.clear();
@@ -915,7 +987,9 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
             pos = f.start;
             bool whole = false;             // the replacement took the value's whole range, as it is
             if (f.replacement != f.value) { // "keep" (and any unchanged value) edits nothing
-                const QString r = attempt == 0 ? f.replacement : safeReplacement(f.replacement, attempt);
+                const QString r = attempt == 0            ? f.replacement
+                                  : attempt < kLastResort ? safeReplacement(f.replacement, attempt)
+                                                          : QString();
                 bool written = false;
                 // A value inside one literal or comment has one range, its own (no list kept).
                 const Segment one{f.start, f.end, pieceOf[k], false};
@@ -931,14 +1005,18 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
                         continue;
                     result.text.append(sql.mid(pos, g.start - pos));
                     const sql::DecodedContent &content = s.pieces[g.piece].content;
-                    inert = inert && content.form != sql::ContentForm::Dollar &&
-                            content.form != sql::ContentForm::Hex;
-                    if (!written) {
+                    const QStringView removed = sql.mid(g.start, g.end - g.start);
+                    if (attempt == kLastResort) {
+                        result.text.append(structureKeepingMask(removed, content));
+                    } else if (!written) {
                         // Inert text reads the same in every form but hex strings: no need to encode.
                         const bool plain = isInert(r) && content.form != sql::ContentForm::Hex;
                         result.text.append(plain ? r : sql::encodeContent(content, r));
+                        inert = inert && keepsStructure(content, removed, r);
                         written = true;
                         whole = segs.size() == 1 && g.start == f.start && g.end == f.end && plain;
+                    } else {
+                        inert = inert && keepsStructure(content, removed, QStringView());
                     }
                     pos = g.end;
                 }
@@ -953,7 +1031,11 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
             result.findings.append(std::move(f));
         }
         result.text.append(sql.mid(pos));
-        if (attempt >= 4 || (inert && attempt == 0) || sameTokens(sql, result.text, dialect))
+        if (attempt == kLastResort) {
+            Q_ASSERT(sameTokens(sql, result.text, dialect));
+            break;
+        }
+        if ((inert && attempt == 0) || sameTokens(sql, result.text, dialect))
             break;
     }
     return result;
