@@ -8,6 +8,9 @@
 // anonymizePair() including the metadata, and each metadata string value through anonymizeText()
 // (what the exporter does per value).
 // Usage: bench_anonymizer [pairs] [shared-data-folder] [demo-pairs] (defaults 1M, built-in path, 1M)
+//        bench_anonymizer --findings [shared-data-folder]
+// --findings lists every finding in the clean public pairs (Spider, BIRD dev, text2sql-data, SEDE)
+// and how many pairs of each file have one: what an anonymizer change does to real, clean data.
 #include "dataset/demogenerator.h"
 #include "privacy/anonymizer.h"
 
@@ -111,12 +114,53 @@ double measureQuestionAndSql(const Anonymizer &anonymizer, const QList<Pair> &pa
     return n / (scanCpu + anonymizeCpu);
 }
 
+// --findings: one line per finding ("file:line<TAB>question|sql<TAB>kind<TAB>value"), then the
+// pairs with a finding per file.
+int listFindings(const QString &folder)
+{
+    const Anonymizer anonymizer(Config{});
+    int allPairs = 0, allFlagged = 0;
+    for (const QString &name :
+         {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"text2sql_data.jsonl"_s, u"sede.jsonl"_s}) {
+        QFile file(QDir(folder).filePath(name));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "cannot read %s\n", qPrintable(file.fileName()));
+            return 1;
+        }
+        int line = 0, pairs = 0, flagged = 0;
+        while (!file.atEnd()) {
+            ++line;
+            const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
+            if (o.isEmpty())
+                continue;
+            ++pairs;
+            const AnonymizedText q = anonymizer.anonymizeText(o.value(u"question"_s).toString());
+            const AnonymizedText s = anonymizer.anonymizeSql(o.value(u"sql"_s).toString());
+            for (const auto *part : {&q, &s}) {
+                for (const Finding &f : part->findings)
+                    std::printf("%s:%d\t%s\t%s\t%s\n", qPrintable(name), line,
+                                part == &q ? "question" : "sql", qPrintable(piiKindName(f.kind)),
+                                qPrintable(f.original));
+            }
+            flagged += !q.findings.isEmpty() || !s.findings.isEmpty();
+        }
+        std::printf("# %s: %d of %d pairs with a finding\n", qPrintable(name), flagged, pairs);
+        allPairs += pairs;
+        allFlagged += flagged;
+    }
+    std::printf("# all: %d of %d pairs with a finding (%.3f %%)\n", allFlagged, allPairs,
+                100.0 * allFlagged / qMax(1, allPairs));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
+    if (args.size() > 1 && args[1] == u"--findings"_s)
+        return listFindings(args.size() > 2 ? args[2] : QStringLiteral(PAIRLENS_SHARED_DATA));
     const int count = args.size() > 1 ? args[1].toInt() : 1000000;
     const QString folder =
         args.size() > 2 && !args[2].isEmpty() ? args[2] : QStringLiteral(PAIRLENS_SHARED_DATA);
