@@ -49,8 +49,8 @@ const QMap<QString, QString> &disagreements()
          u"obfuscated 'at' addresses are not detected: too many false positives in ordinary English"_s},
         {u"PHONE_NUMBER|My US number is (415) 555-0132, and my international one is415-555-0132|[[16,30],[59,71]]"_s,
          u"a number glued to a word ('is415-...') is not taken; the same text is also labelled with only the first span"_s},
-        {u"PHONE_NUMBER|My US number is (415) 555-0132, and my international one is 91-415-555-0132|[[16,30],[60,75]]"_s,
-         u"'91-415-555-0132' is not a valid number in any plan; the same text is also labelled with only the first span"_s},
+        {u"PHONE_NUMBER|My US number is (415) 555-0132, and my international one is 91-415-555-0132|[[16,30]]"_s,
+         u"'91-415-555-0132' is written as a phone number (four groups, issue 15); the same text is also labelled with both spans"_s},
         {u"PHONE_NUMBER|My US number is (415) 555-0132, and my international one is +91 4155 550132|[[16,30]]"_s,
          u"'+91 4155 550132' is a valid Indian number (libphonenumber); the same text is also labelled with both spans"_s},
     };

@@ -33,6 +33,9 @@ private slots:
     void phoneFormats();
     void notPii_data();
     void notPii();
+    void worldNumbers_data();
+    void worldNumbers();
+    void contextWords();
     void validators();
     void mastercard2Series();
     void hmacMatchesOpenSsl();
@@ -94,9 +97,14 @@ void TstPiiDetectors::notPii_data()
           u"meet on 01.02.2020 at 12:30:45"_s, u"ratio 1:2:3:4 and std::cout"_s,
           u"IP 999.1.1.1 or 192.168.01.1"_s,
           u"SSN-like 666-12-3456, 000-12-3456, 123-00-4567, 123-45-0000, 111-11-1111, 123-45.6789"_s,
-          u"card-like 4111 1111 1111 1112"_s, u"phone-like 155-123-4567 and 555-1234"_s,
+          u"card-like 4111 1111 1111 1112"_s, u"look-alikes 155-123-4567 and 555-1234"_s,
           u"IBAN-like DE89 3704 0044 0532 0130 01"_s, u"a MAC aa:bb:cc:dd:ee:ff"_s,
-          u"hash 4f3c2a1b9e8d7c6b"_s})
+          u"hash 4f3c2a1b9e8d7c6b"_s,
+          // Issue 15: numbers that only a context word makes phone numbers, a date with a
+          // context word, 12-digit Luhn-valid numbers without a card word, mixed-case IBANs.
+          u"SELECT * FROM orders WHERE id = 46733950"_s, u"orders in 2019-2020 and 1999 2000"_s,
+          u"calls on 2024-01-15"_s, u"What is the phone of customer 46733950?"_s,
+          u"order 630427373398 shipped"_s, u"LV80 bANK 0000 4351 9500 1"_s, u"ids 467 3395 and 9472 7916"_s})
         QTest::newRow(qPrintable(t.left(30))) << t;
 }
 
@@ -106,6 +114,78 @@ void TstPiiDetectors::notPii()
     const AnonymizedText out = Anonymizer(Config{}).anonymizeText(text);
     QVERIFY2(out.findings.isEmpty(), qPrintable(out.findings.value(0).original));
     QCOMPARE(out.text, text);
+}
+
+void TstPiiDetectors::worldNumbers_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("kind");
+    const auto add = [](const QString &text, const QString &value, PiiKind kind) {
+        QTest::newRow(qPrintable(text)) << text << value << int(kind);
+    };
+    // Phones: grouped national numbers stand alone; compact and two-group ones need a context word.
+    add(u"Omar, 60-56-85-91"_s, u"60-56-85-91"_s, PiiKind::Phone);
+    add(u"Omar, (37) 788-063"_s, u"(37) 788-063"_s, PiiKind::Phone);
+    add(u"Omar, 699 956 915"_s, u"699 956 915"_s, PiiKind::Phone);
+    add(u"Tel. 467 3395"_s, u"467 3395"_s, PiiKind::Phone);
+    add(u"Handy: 9472 7916"_s, u"9472 7916"_s, PiiKind::Phone);
+    add(u"téléphone 46733950"_s, u"46733950"_s, PiiKind::Phone);
+    add(u"llamar al 9472 7916"_s, u"9472 7916"_s, PiiKind::Phone);
+    add(u"phone-like 555-1234"_s, u"555-1234"_s, PiiKind::Phone);
+    add(u"ring 0049 30 12345678"_s, u"0049 30 12345678"_s, PiiKind::Phone);
+    add(u"ring 011 44 20 7946 0958"_s, u"011 44 20 7946 0958"_s, PiiKind::Phone);
+    add(u"ring +49 (0)30 12345678"_s, u"+49 (0)30 12345678"_s, PiiKind::Phone);
+    add(u"ring 8 (916) 123-45-67"_s, u"8 (916) 123-45-67"_s, PiiKind::Phone);
+    add(u"ring 030/12345678"_s, u"030/12345678"_s, PiiKind::Phone);
+    add(u"ring 06 12 34 56 78"_s, u"06 12 34 56 78"_s, PiiKind::Phone);
+    // Cards: 12-digit Maestro with a card word or in groups, JCB's 15-digit 2131.
+    add(u"card 630427373398"_s, u"630427373398"_s, PiiKind::CreditCard);
+    add(u"Karte 6304 2737 3398"_s, u"6304 2737 3398"_s, PiiKind::CreditCard);
+    add(u"pay 6304 2737 3398"_s, u"6304 2737 3398"_s, PiiKind::CreditCard);
+    add(u"pay 213176828496175"_s, u"213176828496175"_s, PiiKind::CreditCard);
+    // IBANs in lower case and other groupings.
+    add(u"iban gb42nawi04454264788619."_s, u"gb42nawi04454264788619"_s, PiiKind::Iban);
+    add(u"iban GB42NAWI 04454264788619"_s, u"GB42NAWI 04454264788619"_s, PiiKind::Iban);
+    add(u"iban gb42-nawi-0445-4264-7886-19"_s, u"gb42-nawi-0445-4264-7886-19"_s, PiiKind::Iban);
+}
+
+void TstPiiDetectors::worldNumbers()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, value);
+    QFETCH(int, kind);
+    const AnonymizedText out = Anonymizer(Config{}).anonymizeText(text);
+    QCOMPARE(out.findings.size(), 1);
+    QCOMPARE(out.findings[0].original, value);
+    QCOMPARE(int(out.findings[0].kind), kind);
+}
+
+void TstPiiDetectors::contextWords()
+{
+    using namespace pairlens::privacy::detail;
+    const auto phone = [](const QString &t) {
+        const qsizetype at = t.indexOf(u'#');
+        QString text = t;
+        text.replace(at, 1, u"4673 3950"_s);
+        return hasContext(text, at, at + 9, ContextKind::Phone);
+    };
+    QVERIFY(phone(u"Telefon: #"_s));
+    QVERIFY(phone(u"# (mobile)"_s));
+    QVERIFY(phone(u"the phone_number is #"_s));
+    QVERIFY(phone(u"Rufnummer #"_s));
+    QVERIFY(phone(u"móvil #"_s));
+    QVERIFY(!phone(u"call_id #"_s));   // an identifier, not the word
+    QVERIFY(!phone(u"hotel #"_s));     // "tel" only as a whole word
+    QVERIFY(!phone(u"phone = '#'"_s)); // never across a quote
+    QVERIFY(!phone(u"-- call\n#"_s));  // nor a line break
+    QVERIFY(!phone(u"a phone, and then many more words than fit the window before #"_s));
+    QVERIFY(idWordBefore(u"customer 46733950", 9));
+    QVERIFY(idWordBefore(u"user_id = 46733950", 10));
+    QVERIFY(!idWordBefore(u"phone 46733950", 6));
+    QVERIFY(mayHavePhoneWord(u"Tel 1234567", 11));
+    QVERIFY(!mayHavePhoneWord(u"hotel 1234567", 13));
+    QVERIFY(mayHavePhoneWord("t\xc3\xa9l 1234567", 12)); // any non-ASCII character may be one
 }
 
 void TstPiiDetectors::validators()
@@ -121,6 +201,8 @@ void TstPiiDetectors::validators()
     QVERIFY(!ibanChecksumValid(u"GB29NWBK60161331926818"));
     QCOMPARE(ibanLength(u"DE"), 22);
     QCOMPARE(ibanLength(u"US"), 0);
+    QCOMPARE(ibanLength(u"gb"), 22);
+    QVERIFY(ibanChecksumValid(u"GB42NAWI04454264788619"));
     quint8 v4[4];
     QVERIFY(parseIpv4(u"255.255.255.255", v4));
     QVERIFY(!parseIpv4(u"256.1.1.1", v4));

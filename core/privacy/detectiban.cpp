@@ -1,6 +1,6 @@
-// IBAN: two upper-case letters of a country that issues IBANs, two check digits, then the BBAN;
-// written compact or in groups of four separated by one space or dash. The total length must be the
-// country's IBAN length and the ISO 7064 mod-97 check must give 1.
+// IBAN: two letters of a country that issues IBANs, two check digits, then the BBAN, in upper or
+// lower case (not mixed); written compact or in groups separated by one or two spaces or a dash.
+// The total length must be the country's IBAN length and the ISO 7064 mod-97 check must give 1.
 #include "privacy/detectors.h"
 
 #include <algorithm>
@@ -35,9 +35,9 @@ constexpr IbanCountry kIbanCountries[] = {
 
 int ibanLength(QStringView cc)
 {
-    if (cc.size() != 2 || !isAsciiUpper(cc[0].unicode()) || !isAsciiUpper(cc[1].unicode()))
+    if (cc.size() != 2 || !isAsciiAlpha(cc[0].unicode()) || !isAsciiAlpha(cc[1].unicode()))
         return 0;
-    const char key[2] = {char(cc[0].unicode()), char(cc[1].unicode())};
+    const char key[2] = {char(cc[0].unicode() & ~0x20), char(cc[1].unicode() & ~0x20)}; // upper case
     const auto *it = std::lower_bound(std::begin(kIbanCountries), std::end(kIbanCountries), key,
                                       [](const IbanCountry &c, const char *k) {
                                           return std::string_view(c.code, 2) < std::string_view(k, 2);
@@ -73,30 +73,34 @@ qsizetype matchIbanAt(QStringView text, qsizetype pos)
         return -1;
     if (pos > 0 && isWordChar(text[pos - 1].unicode()))
         return -1;
+    // One case throughout: "GB29 NWBK ..." or "gb29 nwbk ...", never "LV80 bANK ...".
+    const bool lower = !isAsciiUpper(text[pos].unicode());
+    const auto letterOk = [lower](char16_t c) { return lower ? c >= u'a' && c <= u'z' : isAsciiUpper(c); };
+    if (!letterOk(text[pos + 1].unicode()))
+        return -1;
     char16_t compact[40];
     int count = 0;
-    char16_t separator = 0;
-    int group = 0; // characters in the current group of a separated IBAN
     qsizetype i = pos;
     while (count < length) {
         const char16_t c = at(text, i);
-        if (isDigit(c) || isAsciiUpper(c)) {
-            compact[count++] = c;
-            ++group;
+        if (isDigit(c) || letterOk(c)) {
+            compact[count++] = lower && !isDigit(c) ? char16_t(c - u'a' + u'A') : c;
             ++i;
             continue;
         }
-        if ((c == u' ' || c == u'-') && count % 4 == 0 && group == 4 && (separator == 0 || separator == c) &&
-            isAsciiAlnum(at(text, i + 1))) {
-            separator = c;
-            group = 0;
-            ++i;
-            continue;
+        // Groups of any size after the country code and check digits, joined by one or two spaces
+        // or one dash: "GB29 NWBK 6016 1331 9268 19", "GB29NWBK 60161331926819".
+        if (count >= 4 && (c == u' ' || c == u'-')) {
+            qsizetype k = i + 1;
+            if (c == u' ' && at(text, k) == u' ')
+                ++k;
+            if (isDigit(at(text, k)) || letterOk(at(text, k))) {
+                i = k;
+                continue;
+            }
         }
         return -1;
     }
-    if (separator != 0 && group > 4)
-        return -1;
     if (isWordChar(at(text, i)))
         return -1;
     if (!ibanChecksumValid(QStringView(compact, count)))

@@ -1,5 +1,5 @@
-// US Social Security numbers and payment card numbers, plus the number boundary rules shared by the
-// digit-based detectors.
+// US Social Security numbers and payment card numbers (every length and brand), plus the number boundary
+// rules shared by the digit-based detectors.
 #include "privacy/detectors.h"
 
 #include <QChar>
@@ -112,16 +112,32 @@ bool luhnValid(QStringView digits)
 
 namespace {
 
-// Issuer prefixes: 1 (UATP, 15 digits), 2200-2204 (Mir), 2221-2720 (Mastercard), 3 (Amex, Diners,
-// JCB), 4 (Visa), 5 (Mastercard, Maestro), 6 (Discover, UnionPay, Maestro). 0, 7, 8, 9 never start one.
+int leading(const char16_t *d, int n)
+{
+    int v = 0;
+    for (int k = 0; k < n; ++k)
+        v = v * 10 + (d[k] - u'0');
+    return v;
+}
+
+// Issuer prefixes of 13-19 digit numbers: 1 (UATP, 15 digits), 1800 and 2131 (JCB's 15-digit
+// numbers, covered by the UATP rule and listed), 2200-2204 (Mir), 2221-2720 (Mastercard), 3 (Amex
+// 34/37, Diners 300-305/36/38/39, JCB 3528-3589), 4 (Visa), 5 (Mastercard 51-55, Maestro 50/56-59),
+// 6 (Discover 6011/644-649/65, UnionPay 62, Maestro 56-69, RuPay). 0, 7, 8, 9 never start one.
+// 12 digits: Maestro (50, 56-69) only.
 bool cardPrefixValid(const char16_t *d, int count)
 {
     const int first = d[0] - u'0';
+    if (count == 12) {
+        const int two = leading(d, 2);
+        return two == 50 || (two >= 56 && two <= 69);
+    }
     if (first == 1)
         return count == 15;
     if (first == 2) {
-        const int four = (d[0] - u'0') * 1000 + (d[1] - u'0') * 100 + (d[2] - u'0') * 10 + (d[3] - u'0');
-        return (four >= 2200 && four <= 2204) || (four >= 2221 && four <= 2720);
+        const int four = leading(d, 4);
+        return (four >= 2200 && four <= 2204) || (four >= 2221 && four <= 2720) ||
+               (four == 2131 && count == 15);
     }
     return first >= 3 && first <= 6;
 }
@@ -146,8 +162,9 @@ int cardGapLength(QStringView text, qsizetype i)
 
 } // namespace
 
-// 13-19 digits, compact or in groups of 3-6 digits separated by spaces, '-' or '.' (cardGapLength()),
-// passing the Luhn check and starting with an issuer prefix.
+// 12-19 digits, compact or in groups of 3-6 digits separated by spaces, '-' or '.' (cardGapLength()),
+// passing the Luhn check and starting with an issuer prefix. A 12-digit number (Maestro) also needs
+// to be written in groups or to have a card word nearby (an order number in SQL is neither).
 qsizetype matchCardAt(QStringView text, qsizetype pos)
 {
     char16_t digits[20];
@@ -187,7 +204,9 @@ qsizetype matchCardAt(QStringView text, qsizetype pos)
     }
     for (int g = groups - 1; g >= 0; --g) {
         const int n = groupCounts[g];
-        if (n < 13 || n > 19 || !numberEndOk(text, groupEnds[g]) || !cardPrefixValid(digits, n))
+        if (n < 12 || n > 19 || !numberEndOk(text, groupEnds[g]) || !cardPrefixValid(digits, n))
+            continue;
+        if (n == 12 && g == 0 && !hasContext(text, pos, groupEnds[g], ContextKind::Card))
             continue;
         bool allSame = true;
         for (int k = 1; k < n; ++k)

@@ -42,7 +42,13 @@ namespace {
 
 bool isRunSeparator(char16_t c)
 {
-    return c == u' ' || c == u'-' || c == u'(' || c == u')' || c == u'+' || c == u'.';
+    return c == u' ' || c == u'-' || c == u'(' || c == u')' || c == u'+' || c == u'.' || c == u'/';
+}
+
+bool isIbanCountry(char16_t a, char16_t b)
+{
+    const char16_t code[2] = {a, b};
+    return ibanLength(QStringView(code, 2)) != 0;
 }
 
 // True when none of the UTF-16 units (Ch = char16_t: four) or bytes (eight) packed in `x` is in
@@ -71,6 +77,7 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
     const auto unit = [p](qsizetype k) { return char16_t(std::make_unsigned_t<Ch>(p[k])); };
     int colons = 0;
     bool noDotAfterAt = false; // an '@' had no '.' after it, so no later '@' has one either
+    int phoneWord = -1;        // mayHavePhoneWord(), computed when first needed
     qsizetype i = 0;
     while (i < n) {
         constexpr qsizetype perWord = sizeof(quint64) / sizeof(Ch);
@@ -92,32 +99,57 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
                     return true;
                 noDotAfterAt = true;
             }
-            // IBAN: two upper-case letters right before two digits (a digit after a letter always
-            // starts a run, so every such pair is seen here).
-            if (i >= 2 && isAsciiUpper(unit(i - 2)) && isAsciiUpper(unit(i - 1)) && i + 1 < n &&
-                isDigit(unit(i + 1)))
+            // IBAN: two letters right before two digits (a digit after a letter always starts a
+            // run, so every such pair is seen here).
+            if (i >= 2 && isAsciiAlpha(unit(i - 2)) && isAsciiAlpha(unit(i - 1)) && i + 1 < n &&
+                isDigit(unit(i + 1)) && isIbanCountry(unit(i - 2), unit(i - 1)))
                 return true;
-            // The whole run of digits and separators around this digit.
-            int digits = 0, dots = 0;
-            bool plus = false;
+            // The whole run of digits and separators around this digit: its digits, dots, digit
+            // groups and the lengths of its first three groups.
+            int digits = 0, dots = 0, groups = 0;
+            int lens[3] = {0, 0, 0};
+            bool plus = false, bracket = false, inGroup = false;
             for (qsizetype k = i - 1; k >= 0 && (isDigit(unit(k)) || isRunSeparator(unit(k))); --k) {
-                digits += isDigit(unit(k));
-                dots += unit(k) == u'.';
                 plus = plus || unit(k) == u'+';
+                bracket = bracket || unit(k) == u'(';
+                digits += isDigit(unit(k)); // none: the first digit of a run is seen first
             }
             for (; i < n; ++i) {
                 const char16_t d = unit(i);
                 if (isDigit(d)) {
                     ++digits;
+                    if (!inGroup)
+                        ++groups;
+                    inGroup = true;
+                    if (groups <= 3)
+                        ++lens[groups - 1];
                     if (digits >= 9 || (plus && digits >= 8) || (digits >= 4 && dots >= 3))
                         return true;
-                } else if (d == u'.') {
-                    ++dots;
-                } else if (d == u'+') {
-                    plus = true;
-                } else if (!isRunSeparator(d)) {
-                    break; // this character is looked at by the main loop
+                    continue;
                 }
+                inGroup = false;
+                if (d == u'.')
+                    ++dots;
+                else if (d == u'+')
+                    plus = true;
+                else if (d == u'(')
+                    bracket = true;
+                else if (!isRunSeparator(d))
+                    break; // this character is looked at by the main loop
+            }
+            if (digits >= 7) {
+                // See matchNationalPhoneAt(): 7-8 digits need brackets, three groups that are not
+                // shaped like a date (which are never phone numbers), or a context word.
+                const bool dateShaped = groups == 3 && ((lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2) ||
+                                                        (lens[0] <= 2 && lens[1] <= 2 && lens[2] == 4));
+                if (bracket || (groups >= 3 && !dateShaped))
+                    return true;
+                if (dateShaped)
+                    continue; // never a phone number (see dateShaped() in detectphone.cpp)
+                if (phoneWord < 0)
+                    phoneWord = mayHavePhoneWord(p, n) ? 1 : 0;
+                if (phoneWord == 1)
+                    return true;
             }
             continue;
         }
@@ -170,7 +202,7 @@ int digitsAhead(QStringView text, qsizetype pos, bool *dotOrColon)
         const char16_t c = text[i].unicode();
         if (isDigit(c))
             ++digits;
-        else if (!(c == u' ' || c == u'-' || c == u'.' || c == u'(' || c == u')'))
+        else if (!(c == u' ' || c == u'-' || c == u'.' || c == u'/' || c == u'(' || c == u')'))
             break;
         ++i;
     }
@@ -189,12 +221,15 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
             if (numberStartOk(text, i)) {
                 bool dotOrColon = false;
                 const int digits = digitsAhead(text, i, &dotOrColon);
-                if (digits >= 9) {
-                    const qsizetype ssnEnd = matchSsnAt(text, i);
-                    add(out, PiiKind::Ssn, i, ssnEnd);
-                    add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
+                if (digits >= 7) {
+                    qsizetype ssnEnd = -1;
+                    if (digits >= 9) {
+                        ssnEnd = matchSsnAt(text, i);
+                        add(out, PiiKind::Ssn, i, ssnEnd);
+                        add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
+                    }
                     add(out, PiiKind::Phone, i, matchNationalPhoneAt(text, i, fast ? ssnEnd : -1, fast));
-                    if (digits >= 13)
+                    if (digits >= 12)
                         add(out, PiiKind::CreditCard, i, matchCardAt(text, i));
                 }
                 if (dotOrColon)
@@ -215,7 +250,7 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
         if (c < 0x80 && isAsciiAlpha(c)) {
             const bool boundary = i == 0 || !isWordChar(text[i - 1].unicode());
             if (boundary) {
-                if (isAsciiUpper(c) && isAsciiUpper(at(text, i + 1)) && isDigit(at(text, i + 2)))
+                if (isAsciiAlpha(at(text, i + 1)) && isDigit(at(text, i + 2)))
                     add(out, PiiKind::Iban, i, matchIbanAt(text, i));
                 if (isHexDigit(c)) {
                     qsizetype k = i + 1;
@@ -252,8 +287,10 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
             add(out, PiiKind::Phone, i, matchIntlPhoneAt(text, i, fast));
             break;
         case u'(':
-            if (isDigit(at(text, i + 1)))
+            if (isDigit(at(text, i + 1))) {
                 add(out, PiiKind::Phone, i, matchNanpPhoneAt(text, i));
+                add(out, PiiKind::Phone, i, matchNationalPhoneAt(text, i, -1, fast));
+            }
             break;
         case u':':
             if (at(text, i + 1) == u':')

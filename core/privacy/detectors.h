@@ -79,10 +79,12 @@ bool numberEndOk(QStringView text, qsizetype end);
 // evidence). Every value lies inside the text, so evidence missing from the whole text is missing
 // from every value:
 //   - e-mail: an '@' (or "%40") with a '.' after it (two host labels);
-//   - IBAN: two upper-case ASCII letters followed by two digits (country code, check digits);
-//   - phone, SSN, card: one run of digits and ' ', '-', '.', '(', ')', '+' (every separator these
-//     detectors accept) holding at least 9 digits, or 8 when the run has a '+' (the shortest
-//     international number; SSN 9, North American numbers 10, trunk-prefixed numbers 9, cards 13);
+//   - IBAN: two ASCII letters of a country with IBANs (any case) followed by two digits;
+//   - phone, SSN, card: one run of digits and ' ', '-', '.', '/', '(', ')', '+' (every separator
+//     these detectors accept) holding at least 9 digits, or 8 when the run has a '+' (the shortest
+//     international number; SSN 9, North American numbers 10, trunk-prefixed numbers 9, cards 12);
+//     or 7 digits when the run has a '(' (an area code in brackets), three or more digit groups
+//     not shaped like a date (4-2-2, 2-2-4), or the text a phone context word (mayHavePhoneWord());
 //   - IPv4: such a run holding at least 4 digits and 3 dots;
 //   - IPv6: "::" or at least 6 ':' (8 groups need 7, 6 groups plus an IPv4 tail need 6).
 bool mayContainBuiltin(QStringView text);
@@ -99,6 +101,24 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast = true);
 void resolveOverlaps(QList<Match> &matches);
 // That priority order: e-mail, IBAN, card, SSN, phone, IP, custom (lower wins).
 int kindPriority(PiiKind kind);
+
+// What a context word says a nearby number is.
+enum class ContextKind
+{
+    Phone,
+    Card,
+};
+// A context word of that kind near text[start, end): up to 48 units before or 24 after, never
+// across a quote, backtick, '$', line break, ';', '#' or comment marker (detectcontext.cpp).
+bool hasContext(QStringView text, qsizetype start, qsizetype end, ContextKind kind);
+
+// The word right before text[start] names an identifier ("customer", "id", "order", "zip", ...):
+// a number that only a context word makes a phone number is then an identifier instead.
+bool idWordBefore(QStringView text, qsizetype start);
+// Whether the text could hold a phone context word anywhere: an ASCII word that is one, or any
+// non-ASCII character (the same answer over UTF-16 and UTF-8). The pre-filter's test.
+bool mayHavePhoneWord(const char16_t *text, qsizetype n);
+bool mayHavePhoneWord(const char *utf8, qsizetype n);
 
 // The e-mail address around the at-sign text[atSign, atEnd) ("@", or "%40" URL-encoded).
 qsizetype matchEmailAround(QStringView text, qsizetype atSign, qsizetype atEnd, qsizetype *start);

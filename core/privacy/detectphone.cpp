@@ -1,7 +1,10 @@
 // Phone numbers. North American numbers (the common case in this data, including the fictional
-// 555 exchange) are checked by shape rules here; international "+CC ..." numbers and national
-// numbers with a trunk prefix are validated by libphonenumber, which is only called for the few
-// candidates that survive the cheap shape checks.
+// 555 exchange) are checked by shape rules here; international numbers ("+CC ...", "00 CC ...",
+// "011 CC ...") and national numbers with a trunk prefix are validated by libphonenumber, which is
+// only called for the few candidates that survive the cheap shape checks. Other national numbers
+// are judged by their grouping ("699 956 915", "60-56-85-91", "(37) 788-063"), and shapes that are
+// ambiguous alone ("467 3395", "46733950") count only with a context word nearby
+// (detectcontext.cpp). docs/anonymization.md lists the rules.
 #include "privacy/detectors.h"
 #include "privacy/memo.h"
 
@@ -151,6 +154,19 @@ qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos)
     return extensionEnd(text, end);
 }
 
+namespace {
+
+bool possibleInternational(QStringView number)
+{
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber parsed;
+    if (util->Parse(toAscii(number), "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR)
+        return false;
+    return util->IsPossibleNumberWithReason(parsed) == PhoneNumberUtil::IS_POSSIBLE;
+}
+
+} // namespace
+
 qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos, bool memoize)
 {
     if (at(text, pos) != u'+' || !isDigit(at(text, pos + 1)) || at(text, pos + 1) == u'0' ||
@@ -192,56 +208,271 @@ qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos, bool memoize)
         if (!numberEndOk(text, end))
             continue;
         if (validForRegion(text.mid(pos, end - pos), "ZZ", memoize))
-            return end;
+            return extensionEnd(text, end);
+    }
+    // Not in an assigned range (made-up and test numbers are written like real ones): a number of
+    // a possible length for its country code counts when written in groups or named as a phone.
+    if (groups >= 1 && groupDigits[groups - 1] >= 8) {
+        const qsizetype end = groupEnds[groups - 1];
+        if (numberEndOk(text, end) && (groups >= 3 || hasContext(text, pos, end, ContextKind::Phone)) &&
+            possibleInternational(text.mid(pos, end - pos)))
+            return extensionEnd(text, end);
     }
     return -1;
 }
 
-qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd, bool memoize)
+namespace {
+
+// The digit groups of a written number: "699 956 915", "60-56-85-91", "(37) 788-063",
+// "8 (495) 123-45-67", "030/1234567".
+struct Run
 {
-    const char16_t first = at(text, pos);
-    if (first == u'1') {
-        // Chinese mobile numbers: 1[3-9] and nine more digits, written without separators.
-        const char16_t second = at(text, pos + 1);
-        if (second < u'3' || !digitsAt(text, pos, 11) || !numberEndOk(text, pos + 11) ||
-            isDigit(at(text, pos + 11)))
-            return -1;
-        return validForRegion(text.mid(pos, 11), "CN", memoize) ? pos + 11 : -1;
+    static constexpr int kMaxGroups = 8;
+    int groups = 0;
+    int digits = 0;
+    qsizetype start[kMaxGroups] = {};
+    qsizetype end[kMaxGroups] = {};
+    int len[kMaxGroups] = {};
+    char16_t sep[kMaxGroups] = {}; // what joins group g to the one before (0 for the first)
+    int bracketed = -1;            // the group written in brackets, if any
+    char d[16] = {};               // the digits
+
+    int value(int g) const
+    {
+        int v = 0;
+        for (qsizetype k = start[g]; k < end[g]; ++k)
+            v = v * 10 + (d[offset(g) + int(k - start[g])] - '0');
+        return v;
     }
-    if (first != u'0')
-        return -1;
-    // Not the tail of a longer digit sequence written in groups ("DE89 3704 0044 0532 0130 01").
-    if (pos >= 2 && text[pos - 1] == u' ' && isDigit(text[pos - 2].unicode()))
-        return -1;
-    // A trunk-prefixed number in 2-4 groups joined by one consistent separator, 9-12 digits in all
-    // (dates such as 01.02.2020 have at most eight digits).
+    int offset(int g) const
+    {
+        int o = 0;
+        for (int k = 0; k < g; ++k)
+            o += len[k];
+        return o;
+    }
+    bool year(int g) const { return len[g] == 4 && value(g) >= 1900 && value(g) <= 2099; }
+};
+
+// Reads the groups from `pos`: digits joined by one ' ', '-', '.' or '/', one of them possibly in
+// brackets followed by an optional ' ' or '-'. False when there is none, or when the run goes on
+// past 8 groups or 15 digits: such a run is no phone number, nor is any part of it.
+bool readRun(QStringView text, qsizetype pos, Run &r)
+{
     qsizetype i = pos;
-    int digits = 0, groups = 0;
-    char16_t sep = 0;
+    char16_t joiner = 0;
     while (true) {
-        const qsizetype start = i;
+        bool bracket = false;
+        if (at(text, i) == u'(' && r.bracketed < 0) {
+            bracket = true;
+            ++i;
+        }
+        const qsizetype groupStart = i;
         while (isDigit(at(text, i)))
             ++i;
-        digits += int(i - start);
-        ++groups;
+        const int len = int(i - groupStart);
+        if (len == 0)
+            return false;
+        if (r.groups == Run::kMaxGroups || r.digits + len > 15)
+            return false;
+        for (int k = 0; k < len; ++k)
+            r.d[r.digits + k] = char(text[groupStart + k].unicode());
+        r.start[r.groups] = groupStart;
+        r.end[r.groups] = i;
+        r.len[r.groups] = len;
+        r.sep[r.groups] = joiner;
+        r.digits += len;
+        if (bracket) {
+            if (at(text, i) != u')' || len > 5)
+                return false;
+            r.bracketed = r.groups;
+            ++i;
+        }
+        ++r.groups;
         const char16_t c = at(text, i);
-        if (groups < 4 && isPhoneSeparator(c) && (sep == 0 || sep == c) && isDigit(at(text, i + 1))) {
-            sep = c;
+        if (bracket) {
+            qsizetype k = i;
+            if (c == u' ' || c == u'-')
+                ++k;
+            if (!isDigit(at(text, k)))
+                return false; // an area code is followed by the number
+            joiner = u')';
+            i = k;
+            continue;
+        }
+        if ((c == u' ' || c == u'-' || c == u'.' || c == u'/') &&
+            (isDigit(at(text, i + 1)) ||
+             (at(text, i + 1) == u'(' && r.bracketed < 0 && isDigit(at(text, i + 2))))) {
+            joiner = c;
             ++i;
             continue;
         }
-        break;
+        return true;
     }
-    if (groups < 2 || digits < 9 || digits > 12 || !numberEndOk(text, i) || i == loserEnd)
+}
+
+bool dayMonth(const Run &r, int g, int max)
+{
+    return r.len[g] <= 2 && r.value(g) >= 1 && r.value(g) <= max;
+}
+
+// Three groups of 4-2-2 or 2-2-4 digits (or fewer than 2): the shape of a date whatever the values,
+// never a phone number, context or not. The pre-filter (mayContainBuiltin()) relies on this rule.
+bool dateShaped(const Run &r)
+{
+    return r.groups == 3 && ((r.len[0] == 4 && r.len[1] <= 2 && r.len[2] <= 2) ||
+                             (r.len[0] <= 2 && r.len[1] <= 2 && r.len[2] == 4));
+}
+
+// Dates (2024-01-15, 15.01.2024, 01/15/2024), year lists and ranges (2019-2020), IPv4-like
+// dotted quads and thousands written with dots (12.345.678) are not phone numbers.
+bool notAPhone(const Run &r)
+{
+    if (dateShaped(r))
+        return true;
+    for (int g = 0; g + 2 < r.groups; ++g) {
+        if (r.sep[g + 1] != r.sep[g + 2] || r.sep[g + 1] == u')')
+            continue;
+        if (r.year(g) && dayMonth(r, g + 1, 12) && dayMonth(r, g + 2, 31))
+            return true;
+        if (r.year(g + 2) && dayMonth(r, g, 31) && dayMonth(r, g + 1, 31))
+            return true;
+    }
+    bool allYears = r.groups >= 2;
+    for (int g = 0; g < r.groups; ++g)
+        allYears = allYears && r.year(g);
+    if (allYears)
+        return true;
+    bool dots = r.groups >= 2, quad = r.groups == 4, thousands = r.groups >= 2 && r.len[0] <= 3;
+    for (int g = 1; g < r.groups; ++g) {
+        dots = dots && r.sep[g] == u'.';
+        quad = quad && r.len[g] <= 3;
+        thousands = thousands && r.len[g] == 3;
+    }
+    if (dots && ((quad && r.len[0] <= 3) || thousands))
+        return true;
+    // A compact 8-digit date (20240115).
+    if (r.groups == 1 && r.len[0] == 8) {
+        const int v = r.value(0);
+        const int y = v / 10000, m = v / 100 % 100, day = v % 100;
+        if (y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && day >= 1 && day <= 31)
+            return true;
+    }
+    return false;
+}
+
+// Regions whose national numbers start with the trunk prefix 0 (or 8): first those this data
+// meets most, then the most populous.
+const char *const kTrunkRegions[] = {
+    "GB", "DE", "FR", "IT", "NL", "BE", "CH", "AT", "SE", "IL", "JP", "KR", "CN", "AU", "IN", "BR",
+    "MX", "ID", "PK", "NG", "BD", "PH", "EG", "VN", "IR", "TR", "TH", "TZ", "ZA", "KE", "MM", "UG",
+    "SD", "DZ", "AR", "IQ", "AF", "UA", "MA", "SA", "MY", "PE", "NZ", "TW", "FI", "IE",
+};
+const char *const kTrunk8Regions[] = {"RU", "KZ", "BY", "UZ"};
+
+// The international prefix a number starts with ("00", "011"), 0 when none.
+int internationalPrefix(const Run &r)
+{
+    if (r.bracketed == 0 || r.d[0] != '0')
+        return 0;
+    if (r.d[1] == '0' && r.digits >= 10)
+        return 2;
+    if (r.d[1] == '1' && r.d[2] == '1' && r.digits >= 11)
+        return 3;
+    return 0;
+}
+
+} // namespace
+
+qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserEnd, bool memoize)
+{
+    const char16_t first = at(text, pos);
+    if (first != u'(' && !isDigit(first))
         return -1;
-    static const char *const regions[] = {"GB", "DE", "FR", "IT", "ES", "NL", "BE", "CH", "AT",
-                                          "SE", "IL", "JP", "KR", "CN", "AU", "IN", "BR", "MX"};
-    const QStringView candidate = text.mid(pos, i - pos);
-    for (const char *region : regions) {
-        if (validForRegion(candidate, region, memoize))
-            return i;
+    // '+' numbers are matchIntlPhoneAt()'s and matchNanpPhoneAt()'s.
+    if (pos > 0 && (isWordChar(text[pos - 1].unicode()) || text[pos - 1] == u'+'))
+        return -1;
+    // Not the tail of a longer digit sequence written in groups ("DE89 3704 0044 0532 0130 01"),
+    // nor what follows an area code in brackets ("(205) 892-5664" is read from its '(').
+    qsizetype before = pos - 1;
+    if (before >= 0 && text[before] == u' ')
+        --before;
+    if (before >= 0 && before < pos - 1 && isDigit(text[before].unicode()))
+        return -1;
+    if (before >= 1 && text[before] == u')' && isDigit(text[before - 1].unicode()))
+        return -1;
+    Run r;
+    if (!readRun(text, pos, r))
+        return -1;
+    const qsizetype end = r.end[r.groups - 1];
+    if (r.digits < 7 || !numberEndOk(text, end) || isDigit(at(text, end)) || end == loserEnd)
+        return -1;
+    if (notAPhone(r))
+        return -1;
+    const QStringView candidate = text.mid(pos, end - pos);
+    const auto context = [&] {
+        return !idWordBefore(text, pos) && hasContext(text, pos, end, ContextKind::Phone);
+    };
+    bool ok = false;
+    if (r.groups == 1 && r.d[0] == '1' && r.digits == 11 && r.d[1] >= '3') {
+        // Chinese mobile numbers: 1[3-9] and nine more digits, written without separators.
+        ok = validForRegion(candidate, "CN", memoize) || context();
+        return ok ? extensionEnd(text, end) : -1;
     }
-    return -1;
+    if (const int prefix = internationalPrefix(r)) {
+        // "00 44 20 7946 0958", "011 49 30 1234567": the '+' written as the international prefix.
+        qsizetype from = pos + prefix;
+        if (r.len[0] == prefix)
+            from = r.start[1];
+        if (r.bracketed < 0 || r.start[r.bracketed] - 1 >= from) {
+            const QString plus = u'+' + text.mid(from, end - from).toString();
+            ok = validForRegion(plus, "ZZ", memoize) ||
+                 ((r.groups >= 3 || context()) && possibleInternational(plus));
+        }
+    }
+    if (ok) {
+        // an international number
+    } else if (r.d[0] == '0' || (r.d[0] == '8' && r.len[0] == 1 && r.digits >= 10 && r.digits <= 11)) {
+        // A trunk prefix ('0', or '8' written alone as in "8 (916) 123-45-67"): validated as a
+        // national number of the regions that use it ("011 2345-6789" is also Buenos Aires).
+        if (r.digits >= 9 && r.digits <= 12 && (r.groups >= 2 || r.digits >= 10)) {
+            if (r.d[0] == '0') {
+                for (const char *region : kTrunkRegions) {
+                    if ((ok = validForRegion(candidate, region, memoize)))
+                        break;
+                }
+            } else {
+                for (const char *region : kTrunk8Regions) {
+                    if ((ok = validForRegion(candidate, region, memoize)))
+                        break;
+                }
+            }
+        }
+        ok = ok || (r.digits >= 8 && r.digits <= 12 && context());
+    } else if (r.digits > 12) {
+        ok = false;
+    } else if (r.groups == 3 && r.len[0] == 3 && r.len[1] == 3 && r.len[2] == 4) {
+        // The North American shape: valid area codes are matchNanpPhoneAt()'s; others
+        // ("123-456-7890") only when named as a phone.
+        if (r.d[0] >= '2' && r.sep[1] != u'/' && r.sep[2] != u'/' && r.bracketed < 0)
+            return -1;
+        ok = context();
+    } else if (r.bracketed >= 0) {
+        // "(37) 788-063", "(11) 91234-5678": an area code in brackets.
+        ok = r.digits - r.offset(r.bracketed + 1) >= 5 || context();
+    } else {
+        // 3-2-4 is the shape of a US SSN (the SSN detector judges it, mixed separators included).
+        const bool ssnShaped = r.groups == 3 && r.len[0] == 3 && r.len[1] == 2 && r.len[2] == 4;
+        bool grouped = r.groups >= 3 && r.digits >= 8 && !ssnShaped;
+        for (int g = 0; g < r.groups; ++g)
+            grouped = grouped && r.len[g] >= 2 && r.len[g] <= 4 && r.sep[g] != u'/';
+        // Three or more groups of 2-4 digits ("699 956 915", "60-56-85-91"); compact and
+        // two-group numbers ("467 3395", "46733950") only when named as a phone.
+        ok = grouped || context();
+    }
+    if (!ok)
+        return -1;
+    return extensionEnd(text, end);
 }
 
 } // namespace pairlens::privacy::detail
