@@ -20,6 +20,7 @@
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QProcess>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -76,6 +77,7 @@ private slots:
     void kindNames();
     void queryTypesMatchNumbers();
     void donutsMatchNumbers();
+    void percentAndCountFormats();
     void timelineAndLengths();
     void piiAndTables();
     void emptyStatistics();
@@ -94,6 +96,8 @@ private:
 
 void TestCharts::initTestCase()
 {
+    // Number formats are asserted in English, whatever the machine's locale.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     QVERIFY(m_dir.isValid());
     m_demo = m_dir.filePath(u"demo.db"_s);
     QVERIFY(test::makeDemoDataset(m_demo, 1500, 11, QDateTime(QDate(2025, 3, 31), QTime(12, 0), Qt::UTC)));
@@ -154,6 +158,39 @@ void TestCharts::donutsMatchNumbers()
     QCOMPARE(pie->slices().at(1)->value(), 40.0);
     QCOMPARE(clickRefinement(pie->slices().at(2)).value(u"review_statuses"_s).toArray(), QJsonArray{2});
     QVERIFY(chart->title().contains(u"50.0%"_s));
+    QVERIFY2(pie->slices().at(1)->label().contains(u"40 (40.0%)"_s),
+             qPrintable(pie->slices().at(1)->label()));
+
+    // A few reviewed of many: counts, and shares that are neither 0 % nor 100 %.
+    Statistics few = s;
+    few.totalPairs = 20000;
+    few.unreviewedPairs = 19994;
+    few.approvedPairs = 6;
+    few.rejectedPairs = 0;
+    chart.reset(createChart(ChartKind::Review, few, ChartTheme::lightTheme()));
+    pie = qobject_cast<QPieSeries *>(chart->series().value(0));
+    QVERIFY(pie);
+    QCOMPARE(pie->count(), 2);
+    QVERIFY2(pie->slices().at(0)->label().contains(u"19,994 (99.97%)"_s),
+             qPrintable(pie->slices().at(0)->label()));
+    QVERIFY2(pie->slices().at(1)->label().contains(u"6 (0.03%)"_s), qPrintable(pie->slices().at(1)->label()));
+}
+
+void TestCharts::percentAndCountFormats()
+{
+    QCOMPARE(formatPercent(1, 3), u"33.3%"_s);
+    QCOMPARE(formatPercent(0, 3), u"0.0%"_s);
+    QCOMPARE(formatPercent(3, 3), u"100.0%"_s);
+    QCOMPARE(formatPercent(6, 20000), u"0.03%"_s);
+    QCOMPARE(formatPercent(19994, 20000), u"99.97%"_s);
+    QCOMPARE(formatPercent(1, 1000000), u"0.0001%"_s);
+    QCOMPARE(formatPercent(1, 0), u"–"_s);
+    QCOMPARE(formatCount(1234567), u"1,234,567"_s);
+    // Charts write axis and bar labels in the same locale, with group separators.
+    std::unique_ptr<QChart> chart(
+        createChart(ChartKind::Tables, sampleStatistics(), ChartTheme::lightTheme()));
+    QVERIFY(chart->localizeNumbers());
+    QCOMPARE(chart->locale().toString(15000), u"15,000"_s);
 }
 
 void TestCharts::timelineAndLengths()
@@ -171,6 +208,22 @@ void TestCharts::timelineAndLengths()
     QCOMPARE(r.value(u"from"_s).toString(), u"2025-01-02"_s);
     QCOMPARE(r.value(u"to"_s).toString(), u"2025-01-02"_s);
     QCOMPARE(r.value(u"success"_s).toString(), u"failed"_s);
+    QCOMPARE(categories(chart.get()), (QStringList{u"2025-01-01"_s, u"2025-01-02"_s})); // ISO dates
+
+    // A long timeline labels every n-th bucket (about 40 labels), the others blank and distinct.
+    Statistics year = s;
+    year.timeline.clear();
+    for (int d = 0; d < 365; ++d)
+        year.timeline.append({QDate(2025, 1, 1).addDays(d), 10, 1});
+    chart.reset(createChart(ChartKind::Timeline, year, ChartTheme::lightTheme()));
+    const QStringList yearLabels = categories(chart.get());
+    QCOMPARE(yearLabels.size(), 365);
+    QCOMPARE(QSet<QString>(yearLabels.cbegin(), yearLabels.cend()).size(), 365);
+    qsizetype dated = 0;
+    for (const QString &l : yearLabels)
+        dated += l.trimmed().isEmpty() ? 0 : 1;
+    QVERIFY2(dated >= 30 && dated <= 40, qPrintable(QString::number(dated)));
+    QCOMPARE(yearLabels.first(), u"2025-01-01"_s);
 
     chart.reset(createChart(ChartKind::Lengths, s, ChartTheme::lightTheme()));
     series = barSeries(chart.get());

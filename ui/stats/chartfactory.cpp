@@ -58,6 +58,9 @@ QChart *baseChart(const QString &title, const ChartTheme &theme)
     chart->legend()->setLabelColor(theme.text);
     chart->legend()->setFont(font(theme, 0));
     chart->legend()->setAlignment(Qt::AlignBottom);
+    // Axis and bar labels in the reader's number format, with group separators ("15,000").
+    chart->setLocale(countLocale());
+    chart->setLocalizeNumbers(true);
     return chart;
 }
 
@@ -174,7 +177,8 @@ QChart *donut(const QString &title, const QList<Slice> &slices, const ChartTheme
         if (s.count == 0)
             continue;
         auto *slice =
-            series->append(u"%1  %2"_s.arg(s.label, formatPercent(s.count, total)), double(s.count));
+            series->append(u"%1  %2 (%3)"_s.arg(s.label, formatCount(s.count), formatPercent(s.count, total)),
+                           double(s.count));
         slice->setColor(s.color);
         slice->setBorderColor(theme.background);
         slice->setBorderWidth(2);
@@ -210,12 +214,12 @@ QList<Bar> barsFromMap(const QMap<QString, qint64> &map, const QString &emptyNam
 QString bucketLabel(QDate start, Statistics::Granularity g)
 {
     switch (g) {
-    // Short enough for the narrow categories of a long timeline (the axis elides longer ones).
+    // ISO dates, the same in every language (the axis turns them upright when they are many).
     case Statistics::Granularity::Day:
     case Statistics::Granularity::Week:
-        return QLocale::c().toString(start, u"M/d"_s);
+        return start.toString(Qt::ISODate);
     case Statistics::Granularity::Month:
-        return QLocale::c().toString(start, u"MMM yy"_s);
+        return start.toString(u"yyyy-MM"_s);
     }
     return start.toString(Qt::ISODate);
 }
@@ -250,11 +254,15 @@ QChart *timelineChart(const Statistics &s, const ChartTheme &theme)
     QVariantList okRefine, failedRefine;
     QStringList okTips, failedTips;
     qint64 max = 0;
+    // Upright labels fit about 40 to a chart; with more buckets every n-th is labelled and the
+    // others get distinct blank labels (the axis needs distinct categories).
+    const qsizetype every = std::max<qsizetype>(1, (s.timeline.size() + 39) / 40);
     for (const Statistics::TimeBucket &b : s.timeline) {
         ok->append(double(b.pairs - b.failed));
         failed->append(double(b.failed));
-        QString label = bucketLabel(b.start, s.timelineGranularity);
-        while (categories.contains(label)) // the axis needs distinct labels
+        QString label = categories.size() % every == 0 ? bucketLabel(b.start, s.timelineGranularity)
+                                                       : QString(categories.size() % every, u' ');
+        while (categories.contains(label))
             label += u' ';
         categories << label;
         const QString from = b.start.toString(Qt::ISODate);
@@ -280,12 +288,12 @@ QChart *timelineChart(const Statistics &s, const ChartTheme &theme)
     axisX->append(categories);
     styleAxis(axisX, theme);
     axisX->setGridLineVisible(false);
-    // A category axis gives each bar's label only the bar's width and elides the rest to "...":
-    // with many buckets the dates are left to the title and the tooltips instead.
-    if (categories.size() > 12)
-        axisX->setLabelsVisible(false);
-    else if (categories.size() > 8)
+    // A category axis gives each level label only its bar's width and elides the rest to "...":
+    // more than a few dates stand upright instead, in a smaller font.
+    if (categories.size() > 6) {
+        axisX->setLabelsAngle(-90);
         axisX->setLabelsFont(font(theme, -1));
+    }
     chart->addAxis(axisX, Qt::AlignBottom);
     series->attachAxis(axisX);
     QValueAxis *axisY = countAxis(max, theme, tr("Pairs"));
@@ -572,13 +580,18 @@ Filter refineFilter(const Filter &base, const QJsonObject &refinement)
     return f;
 }
 
-QString formatCount(qint64 n)
+QLocale countLocale()
 {
     QLocale locale;
     if (locale.language() == QLocale::C)
         locale = QLocale(QLocale::English, QLocale::UnitedStates);
     locale.setNumberOptions(QLocale::DefaultNumberOptions);
-    return locale.toString(n);
+    return locale;
+}
+
+QString formatCount(qint64 n)
+{
+    return countLocale().toString(n);
 }
 
 QString formatPercent(qint64 n, qint64 total)
@@ -586,7 +599,17 @@ QString formatPercent(qint64 n, qint64 total)
     if (total <= 0)
         return u"–"_s;
     const double p = 100.0 * double(n) / double(total);
-    return u"%1%"_s.arg(p, 0, 'f', p > 0 && p < 0.1 ? 2 : 1);
+    // One decimal, more where one would round a share to 0 % or 100 % that is neither
+    // (6 reviewed of 20,000: "0.03%" and "99.97%", not "0.0%" and "100.0%").
+    int decimals = 1;
+    const auto looksWhole = [&](int d) {
+        const double scale = std::pow(10.0, d);
+        const double r = std::round(p * scale) / scale;
+        return (r <= 0 && n > 0) || (r >= 100 && n < total);
+    };
+    while (decimals < 4 && looksWhole(decimals))
+        ++decimals;
+    return countLocale().toString(p, 'f', decimals) + u'%';
 }
 
 bool saveChart(QChart *chart, const QString &path, QSize size, QString *error)

@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QJsonObject>
 #include <QList>
+#include <QLocale>
 #include <QSize>
 #include <QString>
 
@@ -81,6 +82,8 @@ bool saveChart(QChart *chart, const QString &path, QSize size, QString *error);
 bool saveChart(ChartKind kind, const Statistics &stats, const QString &path, QSize size, QString *error);
 
 // "12,345": counts formatted for people (grouped, whatever the C locale says).
+// The locale numbers are shown in: the user's, English where it is the C locale.
+QLocale countLocale();
 QString formatCount(qint64 n);
 QString formatPercent(qint64 n, qint64 total);
 
