@@ -53,7 +53,12 @@ void Curator::review(ReviewStatus status)
     r.kind = WriteKind::Review;
     r.status = status;
     r.selection = m_model->selectionFor(selection);
-    m_session->write(r);
+    // Thousands of pairs are resolved and written by the worker, in chunks; the command that undoes
+    // them holds their row ids and each one's previous status.
+    m_session->write(r, [this, status](const WriteResult &result) {
+        if (result.ok && !result.rowIds.isEmpty())
+            m_undo->push(new ReviewCommand(m_session, status, result.rowIds, result.previousByStatus));
+    });
     // Reviewing one pair at a time moves on to the next, so A, A, R, ... walks through the table.
     if (n == 1)
         move(1);
@@ -127,7 +132,11 @@ void Curator::editCurrent()
     r.rowId = pair.rowId;
     r.question = pair.naturalLanguageQuery;
     r.sql = pair.sqlQuery;
-    m_session->write(r);
+    m_session->write(r, [this, r](const WriteResult &result) {
+        if (result.ok && (result.previousQuestion != r.question || result.previousSql != r.sql))
+            m_undo->push(new EditCommand(m_session, r.rowId, result.previousQuestion, result.previousSql,
+                                         r.question, r.sql));
+    });
 }
 
 void Curator::addPair()
@@ -143,8 +152,11 @@ void Curator::addPair()
     r.kind = WriteKind::Add;
     r.pair = pair;
     m_session->write(r, [this](const WriteResult &result) {
-        if (result.ok)
-            emit message(tr("Pair added."));
+        if (!result.ok)
+            return;
+        if (!result.rowIds.isEmpty())
+            m_undo->push(new RestoreCommand(m_session, result.rowIds, RestoreCommand::Kind::Add));
+        emit message(tr("Pair added."));
     });
 }
 
@@ -156,7 +168,10 @@ void Curator::saveNote(qint64 rowId, const QString &note)
     r.kind = WriteKind::Note;
     r.rowId = rowId;
     r.note = note;
-    m_session->write(r);
+    m_session->write(r, [this, rowId, note](const WriteResult &result) {
+        if (result.ok && result.previousNote != note)
+            m_undo->push(new NoteCommand(m_session, rowId, result.previousNote, note));
+    });
 }
 
 void Curator::selectRow(int row)

@@ -26,6 +26,8 @@ DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
         emit totalsChanged(live, trash);
     });
     connect(m_worker, &DatasetWorker::externalChange, this, &DatasetSession::externalChange);
+    connect(m_worker, &DatasetWorker::writeProgress, this,
+            [this](int, qint64 done, qint64 total) { emit writeProgress(done, total); });
     connect(m_worker, &DatasetWorker::failed, this, &DatasetSession::writeFailed);
     m_thread->start();
 }

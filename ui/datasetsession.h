@@ -71,6 +71,8 @@ signals:
     void writeFailed(const QString &error);
     void externalChange(qint64 added, qint64 live);
     void busyChanged(bool busy);
+    // A large write's progress (done of total pairs; total 0 while they are gathered).
+    void writeProgress(qint64 done, qint64 total);
 
 private:
     void post(std::function<void(DatasetWorker *)> job);

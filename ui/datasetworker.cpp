@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QTimer>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -284,40 +285,88 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
             result.count = *n;
         }
         break;
-    case WriteKind::Restore:
-    case WriteKind::Purge: {
-        const Filter f =
-            r.selection.wholeFilter ? r.selection.filter : rowIdFilter(resolve(r.selection), scope);
-        const auto n = r.kind == WriteKind::Restore ? m_store->restore(f) : m_store->purge(f);
-        if (n) {
+    case WriteKind::Restore: {
+        // The restored pairs by row id, so that undo can move the same ones to the trash again.
+        Filter trashed = r.selection.wholeFilter ? r.selection.filter : rowIdFilter(resolve(r.selection));
+        trashed.scope = Filter::Scope::Deleted;
+        result.rowIds = m_store->rowIds(trashed, {PairStore::SortColumn::Id, Qt::AscendingOrder});
+        if (const auto n = m_store->restore(rowIdFilter(result.rowIds, Filter::Scope::Deleted))) {
             result.ok = true;
             result.count = *n;
         }
         break;
     }
-    case WriteKind::Review:
-        result.ok =
-            m_store->setReviewStatus(rowIdFilter(resolve(r.selection), scope), r.status, &result.count);
+    case WriteKind::Purge: {
+        const Filter f =
+            r.selection.wholeFilter ? r.selection.filter : rowIdFilter(resolve(r.selection), scope);
+        if (const auto n = m_store->purge(f)) {
+            result.ok = true;
+            result.count = *n;
+        }
+        break;
+    }
+    case WriteKind::Review: {
+        result.rowIds = resolve(r.selection);
+        // Each pair's own status before, for undo: read just before the write (a pair another
+        // program reviews in between is restored to what this read saw).
+        Filter before = rowIdFilter(result.rowIds, scope);
+        for (const ReviewStatus s :
+             {ReviewStatus::Unreviewed, ReviewStatus::Approved, ReviewStatus::Rejected}) {
+            before.reviewStatuses = {int(s)};
+            result.previousByStatus << m_store->rowIds(before,
+                                                       {PairStore::SortColumn::Id, Qt::AscendingOrder});
+        }
+        if (!m_store->errorString().isEmpty())
+            break;
+        result.ok = m_store->setReviewStatus(rowIdFilter(result.rowIds, scope), r.status, &result.count);
+        break;
+    }
+    case WriteKind::ReviewRestore:
+        result.ok = true;
+        for (qsizetype s = 0; s < r.byStatus.size() && result.ok; ++s) {
+            if (r.byStatus.at(s).isEmpty())
+                continue;
+            qint64 n = 0;
+            // Scope All: a pair trashed since still gets back the status it had.
+            result.ok = m_store->setReviewStatus(rowIdFilter(r.byStatus.at(s), Filter::Scope::All),
+                                                 ReviewStatus(s), &n);
+            result.count += n;
+        }
         break;
     case WriteKind::Note:
-        result.ok = m_store->setReviewerNote(r.rowId, r.note);
+    case WriteKind::Edit: {
+        const std::optional<Pair> old = m_store->get(r.rowId);
+        if (!old) {
+            result.error = tr("The pair no longer exists.");
+            break;
+        }
+        result.rowIds = {r.rowId};
+        result.previousNote = old->reviewerNote;
+        result.previousQuestion = old->naturalLanguageQuery;
+        result.previousSql = old->sqlQuery;
+        result.ok = r.kind == WriteKind::Note ? m_store->setReviewerNote(r.rowId, r.note)
+                                              : m_store->updateText(r.rowId, r.question, r.sql);
         result.count = 1;
         break;
-    case WriteKind::Edit:
-        result.ok = m_store->updateText(r.rowId, r.question, r.sql);
-        result.count = 1;
-        break;
+    }
     case WriteKind::Add: {
         // Rows up to here are known: the one added now is this window's own, not another program's,
         // unless another program added rows since (those the next poll still counts).
         const bool noneNew = m_store->countLiveAfter(m_knownMaxId) == 0;
-        const PairStore::AddResult a = m_store->add({r.pair});
+        Pair pair = r.pair;
+        if (pair.pairId.isEmpty()) // named here, so that undo finds the pair it added
+            pair.pairId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const PairStore::AddResult a = m_store->add({pair});
         if (noneNew)
             m_knownMaxId = std::max<qint64>(m_knownMaxId, m_store->maxRowId());
         result.ok = a.error.isEmpty() && a.added == 1;
         result.count = a.added;
         if (a.error.isEmpty() && a.added == 0)
-            result.error = tr("A pair with the id %1 exists already.").arg(r.pair.pairId);
+            result.error = tr("A pair with the id %1 exists already.").arg(pair.pairId);
+        if (result.ok) {
+            if (const std::optional<Pair> added = m_store->getByPairId(pair.pairId))
+                result.rowIds = {added->rowId};
+        }
         break;
     }
     case WriteKind::Refresh:
@@ -334,7 +383,12 @@ void DatasetWorker::write(int requestId, const WriteRequest &request)
     if (!m_store) {
         result.error = tr("No dataset is open.");
     } else {
+        m_store->setWriteProgress([this, requestId](qint64 done, qint64 total) {
+            emit writeProgress(requestId, done, total);
+            return true;
+        });
         result = runWrite(request);
+        m_store->setWriteProgress({});
         if (request.kind != WriteKind::Note)
             updateTotals();
     }

@@ -86,6 +86,7 @@ enum class WriteKind
     Restore,
     Purge,
     Review,
+    ReviewRestore, // undo of a review: each pair back to the status it had
     Note,
     Edit,
     Add,
@@ -99,10 +100,11 @@ struct WriteRequest
     Selection selection; // Delete, Restore, Purge, Review (Redelete: selection.rowIds)
     qint64 batch = 0;    // RestoreBatch
     ReviewStatus status = ReviewStatus::Unreviewed;
-    qint64 rowId = 0;      // Note, Edit
-    QString question, sql; // Edit
-    QString note;          // Note
-    Pair pair;             // Add
+    QList<QList<qint64>> byStatus; // ReviewRestore: row ids by the status (index) they go back to
+    qint64 rowId = 0;              // Note, Edit
+    QString question, sql;         // Edit
+    QString note;                  // Note
+    Pair pair;                     // Add
 };
 
 struct WriteResult
@@ -113,7 +115,14 @@ struct WriteResult
     QString error;
     qint64 count = 0;
     qint64 batch = 0;
-    QList<qint64> rowIds; // the pairs a delete applied to, so that redo deletes the same ones
+    // The pairs a delete, review, restore or add applied to, so that undo and redo change the
+    // same ones whatever the table shows by then.
+    QList<qint64> rowIds;
+    // What the write replaced, for undo: Review: rowIds by the status (index) each had before;
+    // Note: the note before; Edit: the question and SQL before.
+    QList<QList<qint64>> previousByStatus;
+    QString previousNote;
+    QString previousQuestion, previousSql;
 };
 
 class DatasetWorker : public QObject
@@ -148,6 +157,8 @@ signals:
     void choicesLoaded(const pairlens::ui::FilterChoices &choices);
     void nextFound(quint64 client, qint64 row); // -1 when there is none
     void writeFinished(const pairlens::ui::WriteResult &result);
+    // Progress of a large write (done of total pairs; total 0 while they are gathered).
+    void writeProgress(int requestId, qint64 done, qint64 total);
     // Another program changed the dataset: `added` more live pairs than when last refreshed.
     void externalChange(qint64 added, qint64 live);
     void failed(const QString &message);

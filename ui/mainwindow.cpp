@@ -94,6 +94,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_session, &DatasetSession::busyChanged, this, [this](bool busy) {
         m_busy = std::max(0, m_busy + (busy ? 1 : -1));
         m_statusBusy->setVisible(m_busy > 0);
+        if (!busy)
+            m_statusBusy->setText(tr("Working…"));
+    });
+    connect(m_session, &DatasetSession::writeProgress, this, [this](qint64 done, qint64 total) {
+        // Large reviews, deletes, restores and their undos go in chunks: say how far they are.
+        if (total >= 1000)
+            m_statusBusy->setText(tr("Working… %1 %").arg(done * 100 / total));
     });
     connect(m_session, &DatasetSession::externalChange, this, [this](qint64 added, qint64) {
         if (added <= 0)
@@ -437,8 +444,10 @@ void MainWindow::showTrash()
 {
     if (!m_session->isOpen())
         return;
-    if (!m_trash)
+    if (!m_trash) {
         m_trash = new TrashDialog(m_session, this);
+        m_trash->setUndoStack(m_undo);
+    }
     m_trash->show();
     m_trash->raise();
     m_trash->activateWindow();

@@ -1,5 +1,6 @@
 #include "trashdialog.h"
 
+#include "commands.h"
 #include "datasetsession.h"
 #include "pairtablemodel.h"
 #include "pairtableview.h"
@@ -11,8 +12,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QTableView>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -43,6 +46,7 @@ TrashDialog::TrashDialog(DatasetSession *session, QWidget *parent)
     m_restore = buttons->addButton(tr("&Restore Selected"), QDialogButtonBox::ActionRole);
     m_restore->setObjectName(u"restoreSelected"_s);
     m_restoreAll = buttons->addButton(tr("Restore &All"), QDialogButtonBox::ActionRole);
+    m_restoreAll->setObjectName(u"restoreAll"_s);
     m_purge = buttons->addButton(tr("&Purge Selected…"), QDialogButtonBox::ActionRole);
     m_purge->setObjectName(u"purgeSelected"_s);
     m_purgeAll = buttons->addButton(tr("Purge A&ll…"), QDialogButtonBox::ActionRole);
@@ -98,7 +102,7 @@ void TrashDialog::restoreSelected()
     if (r.selection.rowIds.isEmpty() && r.selection.ranges.isEmpty())
         return;
     m_view->clearSelection();
-    m_session->write(r);
+    restoreWith(r);
 }
 
 void TrashDialog::restoreAll()
@@ -107,7 +111,16 @@ void TrashDialog::restoreAll()
     r.kind = WriteKind::Restore;
     r.selection.filter.scope = Filter::Scope::Deleted;
     r.selection.wholeFilter = true;
-    m_session->write(r);
+    restoreWith(r);
+}
+
+void TrashDialog::restoreWith(const WriteRequest &request)
+{
+    QPointer<QUndoStack> undo = m_undo;
+    m_session->write(request, [session = m_session, undo](const WriteResult &result) {
+        if (undo && result.ok && !result.rowIds.isEmpty())
+            undo->push(new RestoreCommand(session, result.rowIds));
+    });
 }
 
 void TrashDialog::purgeSelected()

@@ -7,6 +7,7 @@
 class QLabel;
 class QPushButton;
 class QTableView;
+class QUndoStack;
 
 namespace pairlens::ui {
 
@@ -23,6 +24,9 @@ public:
     PairTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
 
+    // Restores push a command here, so that Edit > Undo moves the pairs back to the trash.
+    void setUndoStack(QUndoStack *undo) { m_undo = undo; }
+
     // Asks before purging; tests replace it.
     std::function<bool(const QString &)> confirm;
 
@@ -37,6 +41,7 @@ protected:
 
 private:
     void updateState();
+    void restoreWith(const struct WriteRequest &request);
 
     DatasetSession *m_session;
     PairTableModel *m_model;
@@ -46,6 +51,7 @@ private:
     QPushButton *m_restoreAll;
     QPushButton *m_purge;
     QPushButton *m_purgeAll;
+    QUndoStack *m_undo = nullptr;
     bool m_fitted = false;
 };
 
