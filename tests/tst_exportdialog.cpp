@@ -6,10 +6,12 @@
 #include "guitestutil.h"
 #include "mainwindow.h"
 #include "pairtablemodel.h"
+#include "stats/duplicates.h"
 #include "stats/statisticsview.h"
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QJsonDocument>
@@ -45,6 +47,8 @@ private slots:
     void exportSelectedRows();
     void invalidOptionsAreExplained();
     void replacingAFileThatIsNoExportAsks();
+    void reviewScopeAndCountsBeforeWriting();
+    void statisticsCountDuplicatesAndListThem();
 
 private:
     void openWindow();
@@ -320,6 +324,126 @@ void TstExportDialog::replacingAFileThatIsNoExportAsks()
     QSignalSpy again(dialog.data(), &ExportDialog::exportFinished);
     QTRY_COMPARE_WITH_TIMEOUT(again.size(), 1, kTimeout);
     QVERIFY(again.at(0).at(0).value<exporting::ExportResult>().ok);
+}
+
+void TstExportDialog::reviewScopeAndCountsBeforeWriting()
+{
+    // Ten pairs rejected by a reviewer, before the window opens.
+    QVERIFY(test::makeDemoDataset(m_path, kPairs));
+    QStringList rejectedIds;
+    {
+        QString error;
+        auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+        QVERIFY2(ds, qPrintable(error));
+        PairStore store(*ds);
+        for (const Pair &p : store.page(Filter{}, {}, 10))
+            rejectedIds << p.pairId;
+        Filter f;
+        f.pairIds = rejectedIds;
+        QVERIFY(store.setReviewStatus(f, ReviewStatus::Rejected));
+    }
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(m_window->openDataset(m_path));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->model()->rowCount(), kPairs, kTimeout);
+
+    ExportDialog *dialog = openExportDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    auto *review = dialog->findChild<QComboBox *>(u"exportReview"_s);
+    QVERIFY(review && review->isVisible());
+    QCOMPARE(dialog->options().review, exporting::ReviewScope::NotRejected);
+    dialog->setFormat(exporting::Format::Jsonl);
+    dialog->setScope(ExportDialog::Scope::Everything);
+    // Before writing, the dialog explains the count.
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->countsText().isEmpty(), kTimeout);
+    QString counts = dialog->countsText();
+    QVERIFY2(counts.contains(u"400</b> pairs match"_s) && counts.contains(u"10 rejected"_s) &&
+                 counts.contains(u"390</b> will be exported"_s),
+             qPrintable(counts));
+
+    // A fine-tuning format also leaves out failed pairs and duplicates, and says so.
+    dialog->setFormat(exporting::Format::OpenAiChat);
+    QVERIFY(dialog->findChild<QCheckBox *>(u"exportDedupe"_s)->isChecked()); // the format's default
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->countsText().isEmpty(), kTimeout);
+    counts = dialog->countsText();
+    QVERIFY2(counts.contains(u"failed"_s) && counts.contains(u"duplicates"_s), qPrintable(counts));
+    dialog->setFormat(exporting::Format::Jsonl);
+    QVERIFY(!dialog->findChild<QCheckBox *>(u"exportDedupe"_s)->isChecked());
+
+    // Choosing "every pair" with the keyboard takes the rejected pairs in again.
+    review->setFocus();
+    QTest::keyClick(review, Qt::Key_End);
+    QCOMPARE(dialog->options().review, exporting::ReviewScope::IncludeRejected);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->countsText().contains(u"Nothing is left out"_s), kTimeout);
+    QTest::keyClick(review, Qt::Key_Home);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->countsText().contains(u"10 rejected"_s), kTimeout);
+
+    const QString target = m_dir->filePath(u"reviewed.jsonl"_s);
+    dialog->setTarget(target);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(u"exportStart"_s), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->findChild<QMessageBox *>(u"exportResult"_s), kTimeout);
+    auto *box = m_window->findChild<QMessageBox *>(u"exportResult"_s);
+    QVERIFY2(box->text().contains(u"10 rejected pair(s) left out"_s), qPrintable(box->text()));
+    const QList<QByteArray> exported = lines(target);
+    QCOMPARE(exported.size(), kPairs - 10);
+    for (const QByteArray &line : exported) {
+        const QString id = QJsonDocument::fromJson(line).object()[u"pair_id"_s].toString();
+        QVERIFY(!rejectedIds.contains(id));
+    }
+    QFile manifest(target + u".manifest.json"_s);
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    const QJsonObject m = QJsonDocument::fromJson(manifest.readAll()).object();
+    QCOMPARE(m[u"left_out"_s].toObject()[u"rejected"_s].toInt(), 10);
+}
+
+void TstExportDialog::statisticsCountDuplicatesAndListThem()
+{
+    openWindow();
+    StatisticsView *view = m_window->statisticsView();
+    auto *tabs = m_window->findChild<QTabWidget *>();
+    tabs->setCurrentWidget(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->hasStatistics() && !view->isBusy(), kTimeout);
+    DuplicateCounts expected;
+    {
+        QString error;
+        auto ds = Dataset::open(m_path, Dataset::Mode::ReadOnly, &error);
+        QVERIFY(ds);
+        QVERIFY2(computeDuplicates(*ds, Filter{}, &expected, &error), qPrintable(error));
+    }
+    QVERIFY(expected.exact > 0);
+    QCOMPARE(view->statistics().exactDuplicates, expected.exact);
+    QCOMPARE(view->statistics().normalizedDuplicates, expected.normalized);
+    auto *summary = view->findChild<QLabel *>(u"statisticsSummary"_s);
+    QVERIFY(summary);
+    QVERIFY2(summary->text().contains(u"exact duplicates"_s), qPrintable(summary->text()));
+
+    // The filter panel lists them: every pair shown has a twin.
+    tabs->setCurrentIndex(0);
+    auto *duplicates = m_window->findChild<QComboBox *>(u"duplicates"_s);
+    QVERIFY(duplicates);
+    duplicates->setFocus();
+    QTest::keyClick(duplicates, Qt::Key_Down); // "Exact duplicates only"
+    QCOMPARE(m_window->filterPanel()->filter().duplicates, Filter::Duplicates::Exact);
+    qint64 inGroups = 0;
+    {
+        QString error;
+        auto ds = Dataset::open(m_path, Dataset::Mode::ReadOnly, &error);
+        Filter f;
+        f.duplicates = Filter::Duplicates::Exact;
+        inGroups = PairStore(*ds).count(f);
+    }
+    QVERIFY(inGroups > expected.exact);
+    QTRY_COMPARE_WITH_TIMEOUT(qint64(m_window->model()->rowCount()), inGroups, kTimeout);
+
+    // The summary's link does the same for normalized duplicates.
+    tabs->setCurrentWidget(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->hasStatistics() && !view->isBusy(), kTimeout);
+    QSignalSpy requested(view, &StatisticsView::filterRequested);
+    emit summary->linkActivated(u"duplicates:normalized"_s);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.at(0).at(0).value<Filter>().duplicates, Filter::Duplicates::Normalized);
 }
 
 QTEST_MAIN(TstExportDialog)

@@ -490,6 +490,10 @@
         <translation>Exporte benötigen einen SQLite-Datensatz.</translation>
     </message>
     <message>
+        <source>Counting duplicates</source>
+        <translation>Duplikate zählen</translation>
+    </message>
+    <message>
         <source>Grouping</source>
         <translation>Gruppieren</translation>
     </message>
@@ -2082,6 +2086,22 @@
         <translation>Duplikate entfernen (gleiche Frage und gleiches SQL)</translation>
     </message>
     <message>
+        <source>On by default in the fine-tuning formats: a model learns nothing from a repeated example, and an evaluation counts it twice.</source>
+        <translation>In den Fine-Tuning-Formaten standardmäßig an: Aus einem wiederholten Beispiel lernt ein Modell nichts, und eine Auswertung zählt es doppelt.</translation>
+    </message>
+    <message>
+        <source>Unreviewed and approved pairs (rejected pairs are left out)</source>
+        <translation>Ungeprüfte und freigegebene Paare (abgelehnte werden ausgelassen)</translation>
+    </message>
+    <message>
+        <source>Approved pairs only</source>
+        <translation>Nur freigegebene Paare</translation>
+    </message>
+    <message>
+        <source>Every pair, rejected ones included</source>
+        <translation>Alle Paare, auch abgelehnte</translation>
+    </message>
+    <message>
         <source>Include failed pairs</source>
         <translation>Fehlgeschlagene Paare einbeziehen</translation>
     </message>
@@ -2098,8 +2118,8 @@
         <translation>Die Systemnachricht der Chat-Formate; leer bedeutet Standard.</translation>
     </message>
     <message>
-        <source>Placeholders: {question}, {database_type}, {database_name}, {tables}, {query_type}. Empty uses the format&apos;s default.</source>
-        <translation>Platzhalter: {question}, {database_type}, {database_name}, {tables}, {query_type}. Leer bedeutet den Standard des Formats.</translation>
+        <source>Placeholders: {question}, {database_type}, {database_name}, {tables}, {query_type}. Empty uses the format&apos;s default. {tables} names the tables of the answer&apos;s own SQL, a hint the model will not get in use; the defaults leave it out.</source>
+        <translation>Platzhalter: {question}, {database_type}, {database_name}, {tables}, {query_type}. Leer verwendet die Vorgabe des Formats. {tables} nennt die Tabellen aus dem SQL der Antwort selbst, einen Hinweis, den das Modell im Einsatz nicht bekommt; die Vorgaben lassen ihn weg.</translation>
     </message>
     <message>
         <source>Fine-tuning prompt</source>
@@ -2126,6 +2146,10 @@
         <translation>Paare:</translation>
     </message>
     <message>
+        <source>Review:</source>
+        <translation>Prüfung:</translation>
+    </message>
+    <message>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
@@ -2140,6 +2164,46 @@
     <message>
         <source>All files (*)</source>
         <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Counting the pairs…</source>
+        <translation>Paare werden gezählt …</translation>
+    </message>
+    <message>
+        <source>The pairs could not be counted: %1</source>
+        <translation>Die Paare konnten nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>%L1 rejected</source>
+        <translation>%L1 abgelehnt</translation>
+    </message>
+    <message>
+        <source>%L1 not approved</source>
+        <translation>%L1 nicht freigegeben</translation>
+    </message>
+    <message>
+        <source>%L1 failed (the fine-tuning formats take successful pairs)</source>
+        <translation>%L1 fehlgeschlagen (die Fine-Tuning-Formate nehmen erfolgreiche Paare)</translation>
+    </message>
+    <message>
+        <source>at least %L1 duplicates</source>
+        <translation>mindestens %L1 Duplikate</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%L1&lt;/b&gt; pairs match.</source>
+        <translation>&lt;b&gt;%L1&lt;/b&gt; Paare passen.</translation>
+    </message>
+    <message>
+        <source>Nothing is left out.</source>
+        <translation>Nichts wird ausgelassen.</translation>
+    </message>
+    <message>
+        <source>Left out: %1.</source>
+        <translation>Ausgelassen: %1.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%L1&lt;/b&gt; will be exported.</source>
+        <translation>&lt;b&gt;%L1&lt;/b&gt; werden exportiert.</translation>
     </message>
     <message>
         <source>Choose the file to export to.</source>
@@ -2191,6 +2255,27 @@
         <translation>
             <numerusform>%n Paar nach %1 exportiert (Manifest: %2).</numerusform>
             <numerusform>%n Paare nach %1 exportiert (Manifest: %2).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rejected pair(s) left out.</source>
+        <translation>
+            <numerusform>%n abgelehntes Paar ausgelassen.</numerusform>
+            <numerusform>%n abgelehnte Paare ausgelassen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pair(s) not approved left out.</source>
+        <translation>
+            <numerusform>%n nicht freigegebenes Paar ausgelassen.</numerusform>
+            <numerusform>%n nicht freigegebene Paare ausgelassen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed pair(s) left out.</source>
+        <translation>
+            <numerusform>%n fehlgeschlagenes Paar ausgelassen.</numerusform>
+            <numerusform>%n fehlgeschlagene Paare ausgelassen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -2270,6 +2355,26 @@
     <message>
         <source>Review status</source>
         <translation>Prüfstatus</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>Duplikate</translation>
+    </message>
+    <message>
+        <source>With or without duplicates</source>
+        <translation>Mit oder ohne Duplikate</translation>
+    </message>
+    <message>
+        <source>Exact duplicates only</source>
+        <translation>Nur exakte Duplikate</translation>
+    </message>
+    <message>
+        <source>Normalized duplicates only</source>
+        <translation>Nur normalisierte Duplikate</translation>
+    </message>
+    <message>
+        <source>Pairs whose question and SQL another pair repeats: exactly, or up to case, spacing and literal values.</source>
+        <translation>Paare, deren Frage und SQL ein anderes Paar wiederholt: genau oder bis auf Groß-/Kleinschreibung, Leerraum und Literalwerte.</translation>
     </message>
     <message>
         <source>Personal data</source>
@@ -3033,6 +3138,14 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; with PII</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; mit PII</translation>
+    </message>
+    <message>
+        <source>&lt;a href=&quot;duplicates:exact&quot;&gt;&lt;b&gt;%1&lt;/b&gt; exact duplicates&lt;/a&gt;, &lt;a href=&quot;duplicates:normalized&quot;&gt;&lt;b&gt;%2&lt;/b&gt; normalized&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;duplicates:exact&quot;&gt;&lt;b&gt;%1&lt;/b&gt; exakte Duplikate&lt;/a&gt;, &lt;a href=&quot;duplicates:normalized&quot;&gt;&lt;b&gt;%2&lt;/b&gt; normalisierte&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>duplicates not counted (more than %1 pairs)</source>
+        <translation>Duplikate nicht gezählt (mehr als %1 Paare)</translation>
     </message>
     <message>
         <source>%1 in the trash</source>

@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QToolButton>
@@ -51,6 +52,47 @@ namespace {
 const QString kFormatKey = u"export/format"_s;
 const QString kFolderKey = u"export/folder"_s;
 
+// The selected rows as a filter of row ids (on the worker's connection).
+Filter selectionFilter(Dataset &ds, const Selection &selection)
+{
+    PairStore store(ds);
+    QList<qint64> ids = selection.rowIds;
+    for (const auto &range : selection.ranges)
+        ids += store.rowIds(selection.filter, selection.sort, int(range.second), range.first);
+    Filter filter;
+    filter.scope = selection.filter.scope;
+    filter.rowIds = ids;
+    filter.restrictToRowIds = true;
+    return filter;
+}
+
+// Runs on a pool thread: what the export would take and leave out, on a read-only connection.
+ExportDialog::Counts countOnWorker(int generation, ExportOptions options, QString location,
+                                   Selection selection, bool resolveSelection,
+                                   std::shared_ptr<std::atomic_bool> cancel)
+{
+    ExportDialog::Counts counts;
+    counts.generation = generation;
+    QString error;
+    std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::ReadOnly, &error);
+    if (!ds) {
+        counts.error = error;
+        return counts;
+    }
+    if (resolveSelection)
+        options.filter = selectionFilter(*ds, selection);
+    counts.scope = exporting::Exporter::countScope(*ds, options, &error);
+    if (!counts.scope) {
+        counts.error = error;
+        return counts;
+    }
+    if (options.dedupes() && !cancel->load())
+        counts.duplicates =
+            exporting::Exporter::countDuplicates(*ds, options, Progress({}, cancel.get()), &error);
+    counts.error = error;
+    return counts;
+}
+
 // Runs on a pool thread: its own connection to the dataset, the selection's rows resolved there.
 ExportResult runExport(ExportOptions options, QString location, bool readOnly, Selection selection,
                        bool resolveSelection, std::shared_ptr<std::atomic_bool> cancel,
@@ -66,17 +108,8 @@ ExportResult runExport(ExportOptions options, QString location, bool readOnly, S
     }
     if (ds->isReadOnly())
         options.audit = false; // a read-only dataset has no audit log to write to
-    if (resolveSelection) {
-        PairStore store(*ds);
-        QList<qint64> ids = selection.rowIds;
-        for (const auto &range : selection.ranges)
-            ids += store.rowIds(selection.filter, selection.sort, int(range.second), range.first);
-        Filter filter;
-        filter.scope = selection.filter.scope;
-        filter.rowIds = ids;
-        filter.restrictToRowIds = true;
-        options.filter = filter;
-    }
+    if (resolveSelection)
+        options.filter = selectionFilter(*ds, selection);
     const Progress progress(
         [done, total](qint64 d, qint64 t, const QString &) {
             done->store(d);
@@ -159,6 +192,23 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     splitRow->addStretch(1);
     m_dedupe = new QCheckBox(tr("Remove duplicates (same question and SQL)"));
     m_dedupe->setObjectName(u"exportDedupe"_s);
+    m_dedupe->setToolTip(tr("On by default in the fine-tuning formats: a model learns nothing from a "
+                            "repeated example, and an evaluation counts it twice."));
+
+    m_review = new QComboBox;
+    m_review->setObjectName(u"exportReview"_s);
+    m_review->addItem(tr("Unreviewed and approved pairs (rejected pairs are left out)"),
+                      int(exporting::ReviewScope::NotRejected));
+    m_review->addItem(tr("Approved pairs only"), int(exporting::ReviewScope::ApprovedOnly));
+    m_review->addItem(tr("Every pair, rejected ones included"), int(exporting::ReviewScope::IncludeRejected));
+    m_counts = new QLabel;
+    m_counts->setObjectName(u"exportCounts"_s);
+    m_counts->setWordWrap(true);
+    m_counts->setTextFormat(Qt::RichText);
+    m_countTimer = new QTimer(this);
+    m_countTimer->setSingleShot(true);
+    m_countTimer->setInterval(150);
+    connect(m_countTimer, &QTimer::timeout, this, &ExportDialog::count);
     m_includeFailed = new QCheckBox(tr("Include failed pairs"));
     m_includeFailed->setObjectName(u"exportIncludeFailed"_s);
     m_includeFailed->setToolTip(
@@ -180,7 +230,9 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     m_template = new QLineEdit;
     m_template->setObjectName(u"exportTemplate"_s);
     m_template->setToolTip(tr("Placeholders: {question}, {database_type}, {database_name}, {tables}, "
-                              "{query_type}. Empty uses the format's default."));
+                              "{query_type}. Empty uses the format's default. {tables} names the tables of "
+                              "the answer's own SQL, a hint the model will not get in use; the defaults "
+                              "leave it out."));
     auto *templates = new QGroupBox(tr("Fine-tuning prompt"));
     templates->setObjectName(u"exportTemplates"_s);
     auto *templatesLayout = new QFormLayout(templates);
@@ -201,6 +253,8 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     auto *form = new QFormLayout;
     form->addRow(tr("Format:"), m_format);
     form->addRow(tr("Pairs:"), scopeBox);
+    form->addRow(tr("Review:"), m_review);
+    form->addRow(QString(), m_counts);
     form->addRow(tr("File:"), targetRow);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -226,13 +280,25 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     });
     connect(m_anonymize, &QCheckBox::toggled, this, &ExportDialog::updateControls);
     connect(m_split, &QCheckBox::toggled, this, &ExportDialog::updateControls);
+    // Whatever changes what is exported is counted again.
+    connect(m_review, &QComboBox::currentIndexChanged, this, &ExportDialog::scheduleCount);
+    connect(m_scope, &QButtonGroup::idToggled, this, [this](int, bool on) {
+        if (on)
+            scheduleCount();
+    });
+    connect(m_includeFailed, &QCheckBox::toggled, this, &ExportDialog::scheduleCount);
+    connect(m_dedupe, &QCheckBox::clicked, this, [this] { m_dedupeTouched = true; });
+    connect(m_dedupe, &QCheckBox::toggled, this, &ExportDialog::scheduleCount);
     updateControls();
+    count();
 }
 
 ExportDialog::~ExportDialog()
 {
     if (m_state)
         m_state->cancel.store(true); // the worker stops soon and leaves nothing behind
+    if (m_countCancel)
+        m_countCancel->store(true);
 }
 
 ExportOptions ExportDialog::options() const
@@ -255,6 +321,7 @@ ExportOptions ExportDialog::options() const
     o.gzip = m_gzip->isChecked();
     o.split = m_split->isChecked() ? m_splitRatio->value() : 0.0;
     o.dedupe = m_dedupe->isChecked();
+    o.review = exporting::ReviewScope(m_review->currentData().toInt());
     if (exporting::isTrainingFormat(o.format)) {
         o.includeFailed = m_includeFailed->isChecked();
         if (!m_systemPrompt->text().trimmed().isEmpty())
@@ -311,7 +378,72 @@ void ExportDialog::updateControls()
     m_systemPrompt->setEnabled(format == Format::OpenAiChat || format == Format::AnthropicChat);
     m_template->setEnabled(training);
     m_template->setPlaceholderText(training ? exporting::defaultTemplate(format) : QString());
+    if (!m_dedupeTouched && m_dedupe->isChecked() != training) {
+        const QSignalBlocker block(m_dedupe);
+        m_dedupe->setChecked(training); // the format's default until the user chooses
+    }
     m_problem->hide();
+    scheduleCount();
+}
+
+void ExportDialog::scheduleCount()
+{
+    if (m_countCancel)
+        m_countCancel->store(true); // an older count is of no use any more
+    m_counting = true;
+    m_counts->setText(tr("Counting the pairs…"));
+    m_countTimer->start();
+}
+
+void ExportDialog::count()
+{
+    m_countTimer->stop();
+    if (m_countCancel)
+        m_countCancel->store(true);
+    m_countCancel = std::make_shared<std::atomic_bool>(false);
+    m_counting = true;
+    m_counts->setText(tr("Counting the pairs…"));
+    const int generation = ++m_countGeneration;
+    auto *watcher = new QFutureWatcher<Counts>(this);
+    connect(watcher, &QFutureWatcher<Counts>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        showCounts(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(countOnWorker, generation, options(), m_source.location,
+                                         m_source.selection, scope() == Scope::Selection, m_countCancel));
+}
+
+void ExportDialog::showCounts(const Counts &counts)
+{
+    if (counts.generation != m_countGeneration)
+        return; // the options changed meanwhile; a newer count follows
+    m_counting = false;
+    m_lastCounts = counts.scope;
+    if (!counts.scope) {
+        m_counts->setText(tr("The pairs could not be counted: %1").arg(counts.error.toHtmlEscaped()));
+        return;
+    }
+    const exporting::ScopeCounts &c = *counts.scope;
+    QStringList leftOut;
+    if (c.rejected > 0)
+        leftOut << tr("%L1 rejected").arg(c.rejected);
+    if (c.unreviewed > 0)
+        leftOut << tr("%L1 not approved").arg(c.unreviewed);
+    if (c.failed > 0)
+        leftOut << tr("%L1 failed (the fine-tuning formats take successful pairs)").arg(c.failed);
+    const qint64 duplicates = counts.duplicates.value_or(0);
+    if (duplicates > 0)
+        leftOut << tr("at least %L1 duplicates").arg(duplicates);
+    QString text = tr("<b>%L1</b> pairs match.").arg(c.matched);
+    text += u' ' +
+            (leftOut.isEmpty() ? tr("Nothing is left out.") : tr("Left out: %1.").arg(leftOut.join(u", "_s)));
+    text += u' ' + tr("<b>%L1</b> will be exported.").arg(c.selected - duplicates);
+    m_counts->setText(text);
+}
+
+QString ExportDialog::countsText() const
+{
+    return m_counting ? QString() : m_counts->text();
 }
 
 void ExportDialog::showProblem(const QString &text)
@@ -383,9 +515,10 @@ void ExportDialog::launch(const ExportOptions &o)
     m_running = true;
     m_exportButton->setEnabled(false);
     m_state = std::make_shared<RunState>();
-    const qint64 expected = scope() == Scope::Selection ? m_source.selectedCount
-                            : scope() == Scope::Filter  ? m_source.filterCount
-                                                        : m_source.total;
+    const qint64 expected = m_lastCounts                  ? m_lastCounts->selected
+                            : scope() == Scope::Selection ? m_source.selectedCount
+                            : scope() == Scope::Filter    ? m_source.filterCount
+                                                          : m_source.total;
     m_progress = new QProgressDialog(tr("Exporting %L1 pairs…").arg(expected), tr("Cancel"), 0, 0, this);
     m_progress->setObjectName(u"exportProgress"_s);
     m_progress->setWindowTitle(tr("Export"));
@@ -432,6 +565,12 @@ QString ExportDialog::summary(const ExportResult &r)
                        ? tr("Exported %n pair(s) to %1.", nullptr, int(r.count)).arg(paths.join(u", "_s))
                        : tr("Exported %n pair(s) to %1 (manifest: %2).", nullptr, int(r.count))
                              .arg(paths.join(u", "_s), QDir::toNativeSeparators(r.manifestPath));
+    if (r.scope.rejected > 0)
+        text += u' ' + tr("%n rejected pair(s) left out.", nullptr, int(r.scope.rejected));
+    if (r.scope.unreviewed > 0)
+        text += u' ' + tr("%n pair(s) not approved left out.", nullptr, int(r.scope.unreviewed));
+    if (r.scope.failed > 0)
+        text += u' ' + tr("%n failed pair(s) left out.", nullptr, int(r.scope.failed));
     if (r.duplicates > 0)
         text += u' ' + tr("%n duplicate(s) removed.", nullptr, int(r.duplicates));
     return text;

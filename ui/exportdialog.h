@@ -5,7 +5,9 @@
 
 #include <QDialog>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 
 class QButtonGroup;
 class QCheckBox;
@@ -16,6 +18,7 @@ class QLineEdit;
 class QProgressDialog;
 class QPushButton;
 class QRadioButton;
+class QTimer;
 
 namespace pairlens::ui {
 
@@ -23,7 +26,10 @@ namespace pairlens::ui {
 // the target file and the options of exporting::ExportOptions. The export runs with the core
 // Exporter on a worker thread that opens its own connection to the dataset, behind a progress
 // dialog whose Cancel stops it (nothing is left at the target then). A file that is not an
-// unchanged earlier export of the same format is never replaced without asking.
+// unchanged earlier export of the same format is never replaced without asking. Before writing, the
+// dialog shows the review scope (rejected pairs are left out unless asked for) and explains the
+// count: the pairs matched and what the review scope, the failed rule of the fine-tuning formats and
+// duplicate removal leave out, counted on a worker whenever an option changes.
 class ExportDialog : public QDialog
 {
     Q_OBJECT
@@ -61,6 +67,18 @@ public:
 
     // The sentence shown after an export.
     static QString summary(const exporting::ExportResult &result);
+    // The explanation of the count shown before writing ("exportCounts"); empty while counting.
+    QString countsText() const;
+    bool isCounting() const { return m_counting; }
+
+    // What the counting worker found for one set of options.
+    struct Counts
+    {
+        int generation = 0;
+        std::optional<exporting::ScopeCounts> scope;
+        std::optional<qint64> duplicates; // when the options drop duplicates
+        QString error;
+    };
 
 public slots:
     // Validates and starts the export (the Export button). When the export would replace existing
@@ -78,6 +96,9 @@ private:
     void launch(const exporting::ExportOptions &options);
     void finish(const exporting::ExportResult &result);
     void showProblem(const QString &text);
+    void scheduleCount();
+    void count();
+    void showCounts(const Counts &counts);
 
     Source m_source;
     exporting::ExportResult m_result;
@@ -96,6 +117,14 @@ private:
     QCheckBox *m_split = nullptr;
     QDoubleSpinBox *m_splitRatio = nullptr;
     QCheckBox *m_dedupe = nullptr;
+    bool m_dedupeTouched = false; // the user set it: it no longer follows the format
+    QComboBox *m_review = nullptr;
+    QLabel *m_counts = nullptr;
+    QTimer *m_countTimer = nullptr;
+    int m_countGeneration = 0;
+    bool m_counting = false;
+    std::shared_ptr<std::atomic_bool> m_countCancel;
+    std::optional<exporting::ScopeCounts> m_lastCounts;
     QCheckBox *m_includeFailed = nullptr;
     QLineEdit *m_systemPrompt = nullptr;
     QLineEdit *m_template = nullptr;

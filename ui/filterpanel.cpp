@@ -137,6 +137,16 @@ FilterPanel::FilterPanel(QWidget *parent) : QWidget(parent)
         connect(box, &QCheckBox::toggled, this, &FilterPanel::changed);
     }
 
+    layout->addWidget(sectionLabel(tr("Duplicates")));
+    m_duplicates = new QComboBox;
+    m_duplicates->setObjectName(u"duplicates"_s);
+    m_duplicates->addItems(
+        {tr("With or without duplicates"), tr("Exact duplicates only"), tr("Normalized duplicates only")});
+    m_duplicates->setToolTip(tr("Pairs whose question and SQL another pair repeats: exactly, or up to case, "
+                                "spacing and literal values."));
+    layout->addWidget(m_duplicates);
+    connect(m_duplicates, &QComboBox::currentIndexChanged, this, &FilterPanel::changed);
+
     layout->addWidget(sectionLabel(tr("Personal data")));
     m_piiAny = new QCheckBox(tr("Only pairs with personal data"));
     m_piiAny->setObjectName(u"piiAny"_s);
@@ -239,6 +249,7 @@ Filter FilterPanel::filter() const
     }
     if (f.piiKinds)
         f.piiRequired = true;
+    f.duplicates = Filter::Duplicates(m_duplicates->currentIndex());
     return f;
 }
 
@@ -267,6 +278,7 @@ void FilterPanel::setFilter(const Filter &f)
     m_piiAny->setChecked(f.piiRequired);
     for (QCheckBox *box : m_piiKinds)
         box->setChecked(f.piiKinds & box->property("kind").toUInt());
+    m_duplicates->setCurrentIndex(int(f.duplicates));
     m_loading = false;
     m_debounce->stop();
     updateClearButton();

@@ -57,6 +57,7 @@ private:
     QListWidget *m_dbNames = nullptr;
     QList<QCheckBox *> m_review;
     QCheckBox *m_piiAny = nullptr;
+    QComboBox *m_duplicates = nullptr;
     QList<QCheckBox *> m_piiKinds;
     QPushButton *m_clear = nullptr;
     QTimer *m_debounce = nullptr;

@@ -31,10 +31,18 @@ QByteArrayView bytesOf(const QString &text)
     return QByteArrayView(reinterpret_cast<const char *>(text.utf16()), text.size() * 2);
 }
 
+QChar folded(QChar c)
+{
+    const char16_t u = c.unicode();
+    if (u < 0x80) // ASCII, the common case, without the Unicode tables
+        return QChar(u >= u'A' && u <= u'Z' ? char16_t(u + 32) : u);
+    return c.toCaseFolded();
+}
+
 void appendFolded(QString &out, QStringView text)
 {
     for (const QChar c : text)
-        out += c.toCaseFolded();
+        out += folded(c);
 }
 
 // --- SQL functions ---------------------------------------------------------------------------------
@@ -107,7 +115,7 @@ QString normalizedQuestion(QStringView question)
             continue;
         }
         digits = false;
-        out += c.toCaseFolded();
+        out += folded(c);
     }
     return out;
 }

@@ -7,6 +7,7 @@
 #include "export/outputfile.h"
 #include "export/recordsource.h"
 #include "export/splitgroups.h"
+#include "export/targetcheck.h"
 #include "privacy/anonymizer.h"
 #include "stats/statistics.h"
 
@@ -70,7 +71,12 @@ struct Pipeline
             if (dedupe)
                 b.keys.push_back(dedupeKey(record));
             if (groups) {
-                // The original text and id: the side must not change when they are anonymized.
+                // As the groups were built; else from the original text and id (the side must not
+                // change when they are anonymized).
+                if (const std::optional<bool> train = groups->isTrainRow(row.rowId)) {
+                    b.train.push_back(*train);
+                    continue;
+                }
                 const QString type = textFromUtf8(row.column(RawRow::DatabaseType));
                 b.train.push_back(
                     groups->isTrain(dupkeys::questionKey(textFromUtf8(row.column(RawRow::Question))),
@@ -100,121 +106,6 @@ QJsonObject anonymizationJson(const ExportOptions &o, const privacy::Config &con
     }
     a[u"operators"_s] = ops;
     return a;
-}
-
-// --- Replacing existing files -------------------------------------------------------------------
-
-// The manifest at `path` when PairLens wrote it for `format`; nullopt for anything else. Only a
-// regular file of manifest size is opened.
-std::optional<QJsonObject> pairLensManifest(const QString &path, Format format)
-{
-    const QFileInfo info(path);
-    if (!info.isFile() || info.size() > (qint64(16) << 20))
-        return std::nullopt;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return std::nullopt;
-    const QJsonObject m = doc.object();
-    if (m.value(u"engine"_s).toString() != u"PairLens"_s || m.value(u"manifest_version"_s).toInt() != 1 ||
-        m.value(u"format"_s).toString() != formatName(format))
-        return std::nullopt;
-    return m;
-}
-
-// True when the manifest lists the file at `path` by name with its current size and SHA-256: the
-// file is an earlier export, unchanged since. The file is hashed only when its size matches.
-bool listsUnchanged(const QJsonObject &manifest, const QString &path)
-{
-    const QFileInfo info(path);
-    for (const QJsonValue &v : manifest.value(u"files"_s).toArray()) {
-        const QJsonObject f = v.toObject();
-        if (f.value(u"name"_s).toString() != info.fileName())
-            continue;
-        const QByteArray sha = f.value(u"sha256"_s).toString().toLatin1();
-        return f.value(u"bytes"_s).toInteger(-1) == info.size() && !sha.isEmpty() &&
-               sha256OfFile(path) == sha;
-    }
-    return false;
-}
-
-struct TargetCheck
-{
-    QStringList notAnExport; // existing files that are not an unchanged earlier export
-    QString notRegular;      // the first existing path that is not a regular file
-};
-
-// The files an export writes: the data files and (unless it is left out) the manifest.
-QStringList writtenPaths(const ExportOptions &o)
-{
-    if (o.toStdout())
-        return {};
-    QStringList paths = o.outputPaths();
-    if (o.writeManifest)
-        paths << o.manifestPath();
-    return paths;
-}
-
-// Applies the rule of Exporter::filesNeedingConfirmation() to every path the export writes. Paths
-// for which `isDatasetFile` is true are skipped without being opened.
-TargetCheck checkTargets(const ExportOptions &o, const std::function<bool(const QString &)> &isDatasetFile)
-{
-    TargetCheck check;
-    const QString manifestPath = o.manifestPath();
-    std::optional<std::optional<QJsonObject>> manifest; // read once, when first needed
-    auto previous = [&]() -> const std::optional<QJsonObject> & {
-        if (!manifest)
-            manifest = isDatasetFile(manifestPath) ? std::nullopt : pairLensManifest(manifestPath, o.format);
-        return *manifest;
-    };
-    for (const QString &path : writtenPaths(o)) {
-        if (isDatasetFile(path))
-            continue;
-        const QFileInfo info(path);
-        if (!info.exists()) {
-            if (info.isSymLink()) // a dangling link: writing would create the file it points to
-                check.notAnExport << path;
-            continue;
-        }
-        if (!info.isFile()) {
-            if (check.notRegular.isEmpty())
-                check.notRegular = path;
-            continue;
-        }
-        const std::optional<QJsonObject> &m = previous();
-        const bool earlier = m && (path == manifestPath || listsUnchanged(*m, path));
-        if (!earlier)
-            check.notAnExport << path;
-    }
-    return check;
-}
-
-// What is at a path, to see whether it changed while the export ran.
-struct PathState
-{
-    bool exists = false;
-    qint64 size = -1;
-    QDateTime modified;
-    bool operator==(const PathState &) const = default;
-};
-
-PathState stateOf(const QString &path)
-{
-    const QFileInfo info(path);
-    if (!info.exists() && !info.isSymLink())
-        return {};
-    return {true, info.size(), info.lastModified()};
-}
-
-QString nativeList(const QStringList &paths)
-{
-    QStringList out;
-    for (const QString &p : paths)
-        out << QDir::toNativeSeparators(p);
-    return out.join(u", "_s);
 }
 
 // --- Anonymized statistics -------------------------------------------------------------------------
@@ -277,39 +168,6 @@ Filter Exporter::recordedFilter(const Filter &filter, const privacy::Anonymizer 
     for (QString &id : f.pairIds)
         id = anonymizer->anonymizeIdentifier(privacy::IdentifierField::PairId, id);
     return f;
-}
-
-std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOptions &options,
-                                                QString *error)
-{
-    PairStore store(dataset);
-    ScopeCounts c;
-    const auto count = [&](const Filter &f, qint64 *to) {
-        *to = store.count(f);
-        return *to >= 0;
-    };
-    const Filter reviewed = options.reviewedFilter();
-    qint64 reviewedCount = 0;
-    bool ok = count(options.filter, &c.matched) && count(reviewed, &reviewedCount) &&
-              count(options.effectiveFilter(), &c.selected);
-    if (ok && options.review != ReviewScope::IncludeRejected && c.matched > reviewedCount) {
-        // Of those the review scope left out, the rejected ones; the rest are unreviewed.
-        const QList<int> &asked = options.filter.reviewStatuses;
-        const int rejected = int(ReviewStatus::Rejected);
-        if (asked.isEmpty() || asked.contains(rejected)) {
-            Filter f = options.filter;
-            f.reviewStatuses = {rejected};
-            ok = count(f, &c.rejected);
-        }
-        c.unreviewed = std::max<qint64>(0, c.matched - reviewedCount - c.rejected);
-    }
-    if (!ok) {
-        if (error)
-            *error = store.errorString();
-        return std::nullopt;
-    }
-    c.failed = std::max<qint64>(0, reviewedCount - c.selected);
-    return c;
 }
 
 Exporter::Exporter(Dataset &dataset, ExportOptions options)
@@ -444,6 +302,9 @@ ExportResult Exporter::run(const Progress &progress)
             return failed(files.back()->errorString());
     }
 
+    // The source sets the connection up for one streaming pass (a small page cache, no memory map),
+    // the grouping pass of a split included.
+    RecordSource source(m_dataset);
     // A split first joins the pairs that share a normalized question or SQL into groups (one read
     // of the question and SQL of every live pair), so that each group goes to one side.
     std::optional<SplitGroups> groups;
@@ -470,7 +331,6 @@ ExportResult Exporter::run(const Progress &progress)
 
     const bool dedupe = o.dedupes();
     Pipeline pipeline{encoder.get(), anonymizing, dedupe, groups ? &*groups : nullptr};
-    RecordSource source(m_dataset);
     if (!source.start(filter))
         return failed(m_dataset.failureMessage(Dataset::Access::Read, source.errorString()));
 

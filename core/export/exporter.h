@@ -87,6 +87,11 @@ public:
     // the fine-tuning formats leave out (a few COUNT queries; for the dialog, before it writes).
     static std::optional<ScopeCounts> countScope(Dataset &dataset, const ExportOptions &options,
                                                  QString *error);
+    // How many duplicates the export would drop at least (reads the selected pairs once; nullopt
+    // when reading failed, with *error, or the progress asked to stop, with an empty *error).
+    // Counted on the stored text: anonymization can make a few more pairs equal.
+    static std::optional<qint64> countDuplicates(Dataset &dataset, const ExportOptions &options,
+                                                 const Progress &progress, QString *error);
 
     // The engine version written into manifests.
     static QString engineVersion();

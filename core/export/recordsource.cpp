@@ -81,7 +81,7 @@ bool RecordSource::start(const Filter &filter)
     where.replace(u"p.deleted = "_s, u"+p.deleted = "_s);
     const QByteArray sql = (u"SELECT p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "
                             "p.database_type, p.database_name, p.success, p.execution_time_ms, p.metadata, "
-                            "p.query_type, p.table_names FROM pairs p WHERE "_s +
+                            "p.query_type, p.table_names, p.id FROM pairs p WHERE "_s +
                             where + u" ORDER BY p.id"_s)
                                .toUtf8();
     if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &m_stmt, nullptr) != SQLITE_OK) {
@@ -152,6 +152,7 @@ int RecordSource::read(std::vector<RawRow> &rows, int max)
         r.success = sqlite3_column_int(m_stmt, 6) != 0;
         r.executionTimeMs =
             sqlite3_column_type(m_stmt, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(m_stmt, 7);
+        r.rowId = sqlite3_column_int64(m_stmt, 11);
         ++n;
     }
     return n;

@@ -47,6 +47,7 @@ struct RawRow
     int ends[ColumnCount] = {}; // where each column ends in `text`
     bool success = true;
     double executionTimeMs = -1;
+    qint64 rowId = 0; // the row's id in the pairs table
 
     QByteArrayView column(Column c) const
     {

@@ -37,6 +37,7 @@ bool less(const dupkeys::Key &a, const dupkeys::Key &b)
 struct Row
 {
     QByteArray question, sql, type;
+    qint64 rowId = 0;
     dupkeys::Key questionKey{0, 0}, sqlKey{0, 0};
 };
 
@@ -112,11 +113,16 @@ quint32 SplitGroups::root(quint32 node)
     return node;
 }
 
-void SplitGroups::add(const dupkeys::Key &question, const dupkeys::Key &sql)
+void SplitGroups::add(const dupkeys::Key &question, const dupkeys::Key &sql, qint64 rowId)
 {
     const bool hasQuestion = !dupkeys::isNull(question), hasSql = !dupkeys::isNull(sql);
     const quint32 a = hasQuestion ? insert(question) : kNone;
     const quint32 b = hasSql ? insert(sql) : kNone;
+    if (rowId > 0 && (a != kNone || b != kNone) && rowId < (qint64(1) << 32)) {
+        if (size_t(rowId) >= m_rowNode.size())
+            m_rowNode.resize(std::max(size_t(rowId) + 1, m_rowNode.size() * 3 / 2), 0);
+        m_rowNode[size_t(rowId)] = (a != kNone ? a : b) + 1;
+    }
     if (a == kNone || b == kNone)
         return;
     const quint32 ra = root(a), rb = root(b);
@@ -144,6 +150,22 @@ void SplitGroups::finish()
     for (quint32 n = 0; n < m_keys.size(); ++n)
         m_train[n] = m_train[root(n)];
     m_parent = {}; // not needed any more
+    m_rowKnown.assign(m_rowNode.size(), false);
+    m_rowTrain.assign(m_rowNode.size(), false);
+    for (size_t row = 0; row < m_rowNode.size(); ++row) {
+        if (const quint32 node = m_rowNode[row]) {
+            m_rowKnown[row] = true;
+            m_rowTrain[row] = m_train[node - 1];
+        }
+    }
+    m_rowNode = {};
+}
+
+std::optional<bool> SplitGroups::isTrainRow(qint64 rowId) const
+{
+    if (rowId <= 0 || rowId >= qint64(m_rowKnown.size()) || !m_rowKnown[size_t(rowId)])
+        return std::nullopt;
+    return m_rowTrain[size_t(rowId)];
 }
 
 bool SplitGroups::sideOf(const dupkeys::Key &key) const
@@ -186,9 +208,10 @@ bool SplitGroups::build(Dataset &dataset, const Progress &progress, QString *err
         return false;
     }
     const SqlCondition c = buildCondition(Filter{}); // every live pair; no bindings
-    const QByteArray sql = ("SELECT p.natural_language_query, p.sql_query, p.database_type FROM pairs p "
-                            "WHERE " +
-                            c.where.toUtf8() + " ORDER BY p.id");
+    const QByteArray sql =
+        ("SELECT p.natural_language_query, p.sql_query, p.database_type, p.id FROM pairs p "
+         "WHERE " +
+         c.where.toUtf8() + " ORDER BY p.id");
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK) {
         *error = QString::fromUtf8(sqlite3_errmsg(db));
@@ -211,7 +234,7 @@ bool SplitGroups::build(Dataset &dataset, const Progress &progress, QString *err
                     *error = QString::fromUtf8(sqlite3_errmsg(db));
                 break;
             }
-            rows.push_back({column(0), column(1), column(2)});
+            rows.push_back({column(0), column(1), column(2), sqlite3_column_int64(stmt, 3)});
         }
         // Normalizing reads every SQL with the tokenizer: spread over the cores.
         QtConcurrent::blockingMap(rows, [](Row &r) {
@@ -219,7 +242,7 @@ bool SplitGroups::build(Dataset &dataset, const Progress &progress, QString *err
             r.sqlKey = dupkeys::sqlKey(textOf(r.sql), textOf(r.type));
         });
         for (const Row &r : rows)
-            add(r.questionKey, r.sqlKey);
+            add(r.questionKey, r.sqlKey, r.rowId);
         done += qint64(rows.size());
         if (!progress.report(done, 0, QCoreApplication::translate("Export", "Grouping"))) {
             more = false;

@@ -1,6 +1,7 @@
 #include "stats/statisticsview.h"
 
 #include "dataset/dataset.h"
+#include "stats/duplicates.h"
 
 #include <QAbstractBarSeries>
 #include <QApplication>
@@ -64,6 +65,13 @@ StatisticsView::Result computeOnWorker(int generation, const QString &location, 
     if (!computeStatistics(*dataset, filter, &r.stats, &error, Progress({}, cancel.get()))) {
         r.cancelled = cancel->load();
         r.error = error;
+        return r;
+    }
+    // Duplicates read every question and SQL: counted up to kDuplicatesCounted pairs (about a second).
+    if (r.stats.totalPairs <= StatisticsView::kDuplicatesCounted &&
+        !addDuplicates(*dataset, filter, &r.stats, &error, Progress({}, cancel.get()))) {
+        r.cancelled = cancel->load();
+        r.error = error;
     }
     return r;
 }
@@ -98,7 +106,13 @@ StatisticsView::StatisticsView(QWidget *parent) : QWidget(parent)
     m_summary = new QLabel(this);
     m_summary->setTextFormat(Qt::RichText);
     m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setObjectName(u"statisticsSummary"_s);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    connect(m_summary, &QLabel::linkActivated, this, [this](const QString &link) {
+        Filter f = m_filter;
+        f.duplicates = link.endsWith(u"exact"_s) ? Filter::Duplicates::Exact : Filter::Duplicates::Normalized;
+        emit filterRequested(f);
+    });
     header->addWidget(m_summary, 1);
     m_busyBar = new QProgressBar(this);
     m_busyBar->setRange(0, 0); // indeterminate
@@ -374,6 +388,13 @@ void StatisticsView::updateSummary()
                      .arg(s.executionTime.p90, 0, 'f', 1)
                      .arg(s.executionTime.p99, 0, 'f', 1);
     parts << tr("<b>%1</b> with PII").arg(formatPercent(s.pairsWithPii, s.totalPairs));
+    // The duplicates link to the filter that lists them.
+    if (s.exactDuplicates >= 0)
+        parts << tr("<a href=\"duplicates:exact\"><b>%1</b> exact duplicates</a>, "
+                    "<a href=\"duplicates:normalized\"><b>%2</b> normalized</a>")
+                     .arg(formatCount(s.exactDuplicates), formatCount(s.normalizedDuplicates));
+    else
+        parts << tr("duplicates not counted (more than %1 pairs)").arg(formatCount(kDuplicatesCounted));
     if (s.deletedPairs)
         parts << tr("%1 in the trash").arg(formatCount(s.deletedPairs));
     if (!s.firstTimestamp.isEmpty())

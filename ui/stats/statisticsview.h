@@ -39,6 +39,8 @@ public:
     QString dataset() const { return m_location; }
     void setFilter(const pairlens::Filter &filter);
     pairlens::Filter filter() const { return m_filter; }
+    // The view counts duplicates (stats/duplicates.h) when at most this many pairs match.
+    static constexpr qint64 kDuplicatesCounted = 100000;
 
     // The numbers last shown (valid when hasStatistics()).
     const Statistics &statistics() const { return m_stats; }

@@ -1,0 +1,87 @@
+// Exporter's counts before an export writes anything: what the review scope and the failed rule of
+// the fine-tuning formats leave out (COUNT queries), and the duplicates it would drop (one read).
+#include "dataset/dataset.h"
+#include "dataset/pairstore.h"
+#include "export/dedupeset.h"
+#include "export/exporter.h"
+#include "export/recordsource.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace pairlens::exporting {
+
+std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOptions &options,
+                                                QString *error)
+{
+    PairStore store(dataset);
+    ScopeCounts c;
+    const auto count = [&](const Filter &f, qint64 *to) {
+        *to = store.count(f);
+        return *to >= 0;
+    };
+    const Filter reviewed = options.reviewedFilter();
+    qint64 reviewedCount = 0;
+    bool ok = count(options.filter, &c.matched) && count(reviewed, &reviewedCount) &&
+              count(options.effectiveFilter(), &c.selected);
+    if (ok && options.review != ReviewScope::IncludeRejected && c.matched > reviewedCount) {
+        // Of those the review scope left out, the rejected ones; the rest are unreviewed.
+        const QList<int> &asked = options.filter.reviewStatuses;
+        const int rejected = int(ReviewStatus::Rejected);
+        if (asked.isEmpty() || asked.contains(rejected)) {
+            Filter f = options.filter;
+            f.reviewStatuses = {rejected};
+            ok = count(f, &c.rejected);
+        }
+        c.unreviewed = std::max<qint64>(0, c.matched - reviewedCount - c.rejected);
+    }
+    if (!ok) {
+        if (error)
+            *error = store.errorString();
+        return std::nullopt;
+    }
+    c.failed = std::max<qint64>(0, reviewedCount - c.selected);
+    return c;
+}
+
+std::optional<qint64> Exporter::countDuplicates(Dataset &dataset, const ExportOptions &options,
+                                                const Progress &progress, QString *error)
+{
+    RecordSource source(dataset);
+    if (!source.start(options.effectiveFilter())) {
+        if (error)
+            *error = source.errorString();
+        return std::nullopt;
+    }
+    // The export's key (dedupeKey()) over the stored text: anonymization can only make more pairs
+    // equal, so the export drops at least this many.
+    RecordConverter converter(nullptr);
+    DedupeSet seen;
+    std::vector<RawRow> rows;
+    qint64 read = 0, duplicates = 0;
+    for (;;) {
+        rows.clear();
+        const int n = source.read(rows, 4096);
+        if (n == 0)
+            break;
+        for (const RawRow &row : rows) {
+            if (!seen.insert(dedupeKey(converter.convert(row))))
+                ++duplicates;
+        }
+        read += n;
+        if (!progress.report(read, 0, QCoreApplication::translate("Export", "Counting duplicates"))) {
+            if (error)
+                error->clear();
+            return std::nullopt;
+        }
+    }
+    if (!source.errorString().isEmpty()) {
+        if (error)
+            *error = source.errorString();
+        return std::nullopt;
+    }
+    return duplicates;
+}
+
+} // namespace pairlens::exporting
