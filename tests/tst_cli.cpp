@@ -515,6 +515,13 @@ void TstCli::damagedDatasetsFailInOneSentence()
         expectDamaged(r, scan.join(u' '));
         QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
     }
+    const QString png = m_dir.filePath(u"damaged-chart.png"_s);
+    expectDamaged(
+        run({u"chart"_s, ftsPage, u"--search"_s, u"orders"_s, u"--kind"_s, u"query-types"_s, u"-o"_s, png}),
+        u"chart"_s);
+    QVERIFY(!QFile::exists(png));
+    expectDamaged(run({u"export"_s, pairsPage, u"-o"_s, exported + u".json"_s, u"--format"_s, u"json"_s}),
+                  u"export --format json"_s);
     // Any other command that met the damage fails too, after saying what it did.
     expectDamaged(run({u"restore"_s, pairsPage, u"--all"_s}), u"restore"_s);
     const QString one = m_dir.filePath(u"one.jsonl"_s);

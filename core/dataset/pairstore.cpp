@@ -237,6 +237,15 @@ std::optional<qint64> PairStore::runLarge(writeops::Op &op, const QString &where
         fail(QCoreApplication::translate("PairStore", "Cancelled; nothing was changed."));
         return std::nullopt;
     }
+    if (!r->applyError.isEmpty()) {
+        // Committed, so it will happen, but not finished now: say why (one sentence for a full
+        // disk or a damaged file) and when it completes.
+        fail(m_dataset.failureMessage(Dataset::Access::Write, r->applyError) + u' ' +
+             QCoreApplication::translate("PairStore",
+                                         "The change is recorded and is finished when the dataset is next "
+                                         "opened for writing."));
+        return std::nullopt;
+    }
     return r->count;
 }
 

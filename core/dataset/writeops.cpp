@@ -403,8 +403,7 @@ std::optional<Result> run(QSqlDatabase &db, Op &op, const IdSource &source, QStr
     Result r;
     r.count = staged;
     if (changed < 0)
-        qWarning("PairLens: %s will be finished when the dataset is next opened: %s",
-                 qPrintable(op.auditName), qPrintable(applyError));
+        r.applyError = applyError.isEmpty() ? QStringLiteral("unknown error") : applyError;
     return r;
 }
 

@@ -52,6 +52,9 @@ struct Result
 {
     qint64 count = 0; // rows the operation changed
     bool cancelled = false;
+    // Why applying stopped after the commit point (a full disk, say); empty when it finished. The
+    // operation is recorded and completes at the next writable open (recover()).
+    QString applyError;
 };
 
 // Runs an operation over the ids `source` yields. Returns nullopt with *error set when it failed

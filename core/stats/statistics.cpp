@@ -305,6 +305,12 @@ bool computeStatistics(Dataset &dataset, const Filter &filter, Statistics *out, 
     if (q.next())
         out->deletedPairs = q.value(0).toLongLong();
     q.finish();
+    // A damaged page ends a scan as if the pairs had run out: numbers of part of the pairs are no
+    // statistics of the dataset (the window's tab, `stats`, `chart`, a JSON export's envelope).
+    if (dataset.damageReported()) {
+        *error = dataset.damageMessage();
+        return false;
+    }
     return step(kSteps);
 }
 
