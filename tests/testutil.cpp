@@ -5,7 +5,13 @@
 #include "dataset/pairstore.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
 
 namespace pairlens::test {
 
@@ -43,6 +49,49 @@ bool makeDemoDataset(const QString &path, int count, quint64 seed, const QDateTi
     if (!r.error.isEmpty())
         qWarning("%s", qPrintable(r.error));
     return r.added == count;
+}
+
+QList<int> sqlitePages(const QString &path, const QString &name, const QString &pageType, int *pageSize)
+{
+    QList<int> pages;
+    const QString connection = u"pairlens-test-pages"_s;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(u"PRAGMA page_size"_s) && q.next())
+                *pageSize = q.value(0).toInt();
+            q.prepare(
+                u"SELECT pageno FROM dbstat WHERE name = ? AND (? = '' OR pagetype = ?) ORDER BY pageno"_s);
+            q.addBindValue(name);
+            q.addBindValue(pageType.isNull() ? u""_s : pageType); // a null QString binds NULL
+            q.addBindValue(pageType.isNull() ? u""_s : pageType);
+            if (q.exec()) {
+                while (q.next())
+                    pages << q.value(0).toInt();
+            } else {
+                qWarning() << "dbstat:" << q.lastError().text();
+            }
+            q.finish();
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return pages;
+}
+
+bool overwritePages(const QString &path, const QList<int> &pages, int pageSize, char fill)
+{
+    QFile f(path);
+    if (pageSize <= 0 || !f.open(QIODevice::ReadWrite))
+        return false;
+    const QByteArray garbage(pageSize, fill);
+    for (const int page : pages) {
+        if (page < 1 || !f.seek(qint64(page - 1) * pageSize) || f.write(garbage) != pageSize)
+            return false;
+    }
+    return true;
 }
 
 } // namespace pairlens::test

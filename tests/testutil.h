@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -19,6 +20,12 @@ QString tempPath(QTemporaryDir &dir, const QString &name);
 // Creates (or adds to) a dataset file with `count` demo pairs: the same pairs for the same seed and
 // end date (an invalid end means now). Returns false, with a warning, when they can't be written.
 bool makeDemoDataset(const QString &path, int count, quint64 seed = 7, const QDateTime &end = {});
+
+// Damage for tests of damaged datasets, on a closed file: the pages of `name` (a table or index)
+// of the given SQLite page type ("leaf", "internal", ...; empty: any), read with dbstat, and
+// `overwritePages()` that writes `fill` over each of them. `pageSize` receives the file's page size.
+QList<int> sqlitePages(const QString &path, const QString &name, const QString &pageType, int *pageSize);
+bool overwritePages(const QString &path, const QList<int> &pages, int pageSize, char fill = '\xA5');
 
 } // namespace pairlens::test
 

@@ -9,9 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -464,34 +461,18 @@ void TstCli::damagedDatasetsFailInOneSentence()
     // of closed copies of a demo dataset.
     const QString healthy = m_dir.filePath(u"healthy.pairlens"_s);
     QCOMPARE(run({u"demo"_s, healthy, u"--pairs"_s, u"1523"_s}).code, 0);
+    // A leaf of the pairs table, and the index's configuration table (one page: its root).
     int pageSize = 0;
-    QList<int> pages;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"pages"_s);
-        db.setDatabaseName(healthy);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(u"PRAGMA page_size"_s) && q.next());
-        pageSize = q.value(0).toInt();
-        // A leaf of the pairs table (dbstat), and the index's configuration table.
-        QVERIFY2(q.exec(u"SELECT pageno FROM dbstat WHERE name = 'pairs' AND pagetype = 'leaf' "
-                        "ORDER BY pageno LIMIT 1 OFFSET 60"_s) &&
-                     q.next(),
-                 qPrintable(q.lastError().text()));
-        pages << q.value(0).toInt();
-        QVERIFY(q.exec(u"SELECT rootpage FROM sqlite_schema WHERE name = 'pairs_fts_config'"_s) && q.next());
-        pages << q.value(0).toInt();
-        q.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(u"pages"_s);
+    const QList<int> leaves = pairlens::test::sqlitePages(healthy, u"pairs"_s, u"leaf"_s, &pageSize);
+    const QList<int> config =
+        pairlens::test::sqlitePages(healthy, u"pairs_fts_config"_s, QString(), &pageSize);
+    QVERIFY(leaves.size() > 60 && config.size() == 1);
+    const QList<int> pages = {leaves.at(60), config.at(0)};
     const QStringList names = {u"pairs-page.pairlens"_s, u"fts-page.pairlens"_s};
     for (int i = 0; i < 2; ++i) {
         const QString copy = m_dir.filePath(names.at(i));
         QVERIFY(QFile::copy(healthy, copy));
-        QFile f(copy);
-        QVERIFY(f.open(QIODevice::ReadWrite) && f.seek(qint64(pages.at(i) - 1) * pageSize));
-        QVERIFY(f.write(QByteArray(pageSize, '\xA5')) == pageSize);
+        QVERIFY(pairlens::test::overwritePages(copy, {pages.at(i)}, pageSize));
     }
     auto expectDamaged = [&](const Run &r, const QString &what) {
         QVERIFY2(r.code == 1, qPrintable(what + u": exit "_s + QString::number(r.code)));

@@ -20,8 +20,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -470,32 +468,11 @@ void TstMainWindow::damagedPagesShowTheDamage()
     QVERIFY(test::makeDemoDataset(m_path, 3000));
     int pageSize = 0;
     QList<int> leaves;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"leaves"_s);
-        db.setDatabaseName(m_path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(u"PRAGMA page_size"_s) && q.next());
-        pageSize = q.value(0).toInt();
-        QVERIFY(q.exec(u"SELECT pageno FROM dbstat WHERE name = 'pairs' AND pagetype = 'leaf'"_s));
-        int i = 0;
-        while (q.next()) {
-            if (i++ % 4 == 0)
-                leaves << q.value(0).toInt();
-        }
-        q.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(u"leaves"_s);
+    const QList<int> all = test::sqlitePages(m_path, u"pairs"_s, u"leaf"_s, &pageSize);
+    for (qsizetype i = 0; i < all.size(); i += 4)
+        leaves << all.at(i);
     QVERIFY(leaves.size() > 5);
-    {
-        QFile f(m_path);
-        QVERIFY(f.open(QIODevice::ReadWrite));
-        for (const int page : std::as_const(leaves)) {
-            QVERIFY(f.seek(qint64(page - 1) * pageSize));
-            QCOMPARE(f.write(QByteArray(pageSize, '\xA5')), qint64(pageSize));
-        }
-    }
+    QVERIFY(test::overwritePages(m_path, leaves, pageSize));
     m_window = std::make_unique<MainWindow>();
     m_window->show();
     QVERIFY(m_window->openDataset(m_path));
