@@ -123,6 +123,11 @@ void DatasetSession::requestNextUnreviewed(quint64 client, const Filter &filter,
     post([=](DatasetWorker *w) { w->findNext(client, filter, sort, fromRow); });
 }
 
+void DatasetSession::requestRecord(qint64 rowId, int format)
+{
+    post([rowId, format](DatasetWorker *w) { w->previewRecord(rowId, format); });
+}
+
 void DatasetSession::write(const WriteRequest &request, Callback callback)
 {
     const int id = ++m_lastRequest;

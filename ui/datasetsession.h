@@ -56,6 +56,8 @@ public:
     void requestChoices();
     void requestNextUnreviewed(quint64 client, const Filter &filter, const PairStore::Sort &sort,
                                qint64 fromRow);
+    // Answered by the worker's recordPreviewed().
+    void requestRecord(qint64 rowId, int format);
 
     // Writes. The callback runs on the window's thread once the worker is done; then `modified`
     // tells every model to reload in place.

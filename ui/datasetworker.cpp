@@ -3,6 +3,7 @@
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
 #include "dataset/deriver.h"
+#include "export/exporter.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -415,6 +416,24 @@ void DatasetWorker::refresh(int requestId)
     }
     emit writeFinished(result);
     loadChoices();
+}
+
+void DatasetWorker::previewRecord(qint64 rowId, int format)
+{
+    if (!m_dataset)
+        return;
+    exporting::ExportOptions o;
+    o.format = exporting::Format(format);
+    o.filter.rowIds = {rowId};
+    o.filter.restrictToRowIds = true;
+    // Shown for any pair: the pane says apart when the review or a failure keeps it out of exports.
+    o.review = exporting::ReviewScope::IncludeRejected;
+    o.includeFailed = true;
+    QString error;
+    const QList<QByteArray> records = exporting::Exporter(*m_dataset, o).preview(1, &error);
+    if (records.isEmpty() && error.isEmpty())
+        error = tr("The pair no longer exists.");
+    emit recordPreviewed(rowId, format, records.value(0), error);
 }
 
 void DatasetWorker::poll()

@@ -147,6 +147,9 @@ public:
     void findNext(quint64 client, const Filter &filter, const PairStore::Sort &sort, qint64 fromRow);
     void write(int requestId, const WriteRequest &request);
     void refresh(int requestId);
+    // The bytes an anonymized export in `format` (an exporting::Format) writes for one pair, from the
+    // export engine (Exporter::preview), whatever its review status or success.
+    void previewRecord(qint64 rowId, int format);
 
 signals:
     void opened(const pairlens::ui::OpenInfo &info);
@@ -156,6 +159,7 @@ signals:
     void pageDropped(quint64 client, quint64 generation, qint64 page);
     void choicesLoaded(const pairlens::ui::FilterChoices &choices);
     void nextFound(quint64 client, qint64 row); // -1 when there is none
+    void recordPreviewed(qint64 rowId, int format, const QByteArray &bytes, const QString &error);
     void writeFinished(const pairlens::ui::WriteResult &result);
     // Progress of a large write (done of total pairs; total 0 while they are gathered).
     void writeProgress(int requestId, qint64 done, qint64 total);

@@ -5,12 +5,19 @@
 #include "privacy/anonymizer.h"
 #include "sqlhighlighter.h"
 
+#include "export/exportoptions.h"
+
+#include <QComboBox>
 #include <QFontDatabase>
 #include <QGridLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -55,6 +62,49 @@ QTextEdit::ExtraSelection highlight(QPlainTextEdit *edit, qsizetype start, qsize
     return s;
 }
 
+// The metadata's values one per line, "path: value", strings as they are, other values in JSON.
+void metadataLines(const QJsonValue &value, const QString &path, QList<std::pair<QString, QJsonValue>> &out)
+{
+    if (value.isObject()) {
+        const QJsonObject o = value.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            metadataLines(it.value(), path.isEmpty() ? it.key() : path + u'.' + it.key(), out);
+        if (o.isEmpty())
+            out.append({path, value});
+    } else if (value.isArray()) {
+        const QJsonArray a = value.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            metadataLines(a.at(i), u"%1[%2]"_s.arg(path).arg(i), out);
+        if (a.isEmpty())
+            out.append({path, value});
+    } else {
+        out.append({path, value});
+    }
+}
+
+QString jsonText(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    // A scalar: wrapped in an array to print it as JSON.
+    const QByteArray a = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(a.mid(1, a.size() - 2));
+}
+
+QString chipsOf(const QHash<quint32, int> &found)
+{
+    QStringList chips;
+    for (PiiKind k : allPiiKinds()) {
+        if (const int n = found.value(quint32(k)))
+            chips << u"<span style=\"background-color:%1; color:#101010;\">&nbsp;%2 ×%3&nbsp;</span>"_s
+                         .arg(piiColor(k).name(), piiDescription(k).toHtmlEscaped())
+                         .arg(n);
+    }
+    return chips.join(u"&nbsp; "_s);
+}
+
 } // namespace
 
 DetailPane::DetailPane(QWidget *parent) : QWidget(parent)
@@ -83,30 +133,85 @@ DetailPane::DetailPane(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_title);
     layout->addWidget(m_meta);
 
+    // First tab: each field as it is and as it will be exported, side by side.
+    auto *sideBySide = new QWidget;
+    auto *sideLayout = new QVBoxLayout(sideBySide);
+    sideLayout->setContentsMargins(0, 4, 0, 0);
     auto *grid = new QGridLayout;
     grid->addWidget(header(tr("Original")), 0, 1);
     grid->addWidget(header(tr("As exported (anonymized)")), 0, 2);
     grid->addWidget(header(tr("Question")), 1, 0, Qt::AlignTop);
     grid->addWidget(header(tr("SQL")), 2, 0, Qt::AlignTop);
+    grid->addWidget(header(tr("Database")), 3, 0);
+    grid->addWidget(header(tr("Metadata")), 4, 0, Qt::AlignTop);
     m_question[0] = textView(u"originalQuestion"_s, false);
     m_question[1] = textView(u"anonymizedQuestion"_s, false);
     m_sql[0] = textView(u"originalSql"_s, true);
     m_sql[1] = textView(u"anonymizedSql"_s, true);
-    grid->addWidget(m_question[0], 1, 1);
-    grid->addWidget(m_question[1], 1, 2);
-    grid->addWidget(m_sql[0], 2, 1);
-    grid->addWidget(m_sql[1], 2, 2);
+    m_metadata[0] = textView(u"originalMetadata"_s, false);
+    m_metadata[1] = textView(u"anonymizedMetadata"_s, false);
+    for (int side = 0; side < 2; ++side) {
+        m_databaseName[side] = new QLabel;
+        m_databaseName[side]->setObjectName(side == 0 ? u"originalDatabaseName"_s
+                                                      : u"anonymizedDatabaseName"_s);
+        m_databaseName[side]->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_databaseName[side]->setTextFormat(Qt::PlainText);
+        grid->addWidget(m_question[side], 1, side + 1);
+        grid->addWidget(m_sql[side], 2, side + 1);
+        grid->addWidget(m_databaseName[side], 3, side + 1);
+        grid->addWidget(m_metadata[side], 4, side + 1);
+    }
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 1);
     grid->setRowStretch(1, 2);
     grid->setRowStretch(2, 3);
-    layout->addLayout(grid, 1);
+    grid->setRowStretch(4, 2);
+    sideLayout->addLayout(grid, 1);
 
     m_legend = new QLabel;
     m_legend->setObjectName(u"legend"_s);
     m_legend->setTextFormat(Qt::RichText);
     m_legend->setWordWrap(true);
-    layout->addWidget(m_legend);
+    sideLayout->addWidget(m_legend);
+
+    // Second tab: the bytes an export writes for this pair, from the export engine itself.
+    auto *recordPage = new QWidget;
+    auto *recordLayout = new QVBoxLayout(recordPage);
+    recordLayout->setContentsMargins(0, 4, 0, 0);
+    auto *formatRow = new QHBoxLayout;
+    formatRow->addWidget(new QLabel(tr("Format:")));
+    m_recordFormat = new QComboBox;
+    m_recordFormat->setObjectName(u"recordFormat"_s);
+    for (const exporting::Format f : exporting::allFormats())
+        m_recordFormat->addItem(exporting::formatName(f), int(f));
+    formatRow->addWidget(m_recordFormat);
+    m_recordNote = new QLabel;
+    m_recordNote->setObjectName(u"recordNote"_s);
+    m_recordNote->setWordWrap(true);
+    formatRow->addWidget(m_recordNote, 1);
+    recordLayout->addLayout(formatRow);
+    m_record = textView(u"recordView"_s, false);
+    m_record->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_record->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    recordLayout->addWidget(m_record, 1);
+    auto *recordHint = new QLabel(tr("Exactly what an anonymized export in this format writes for this pair, "
+                                     "with the default options and all fields."));
+    recordHint->setWordWrap(true);
+    recordHint->setEnabled(false);
+    recordLayout->addWidget(recordHint);
+
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(u"detailTabs"_s);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(sideBySide, tr("Original and Exported"));
+    m_tabs->addTab(recordPage, tr("Record as Exported"));
+    layout->addWidget(m_tabs, 1);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] { requestRecord(); });
+    connect(m_recordFormat, &QComboBox::currentIndexChanged, this, [this] {
+        m_recordStale = true;
+        updateRecordNote();
+        requestRecord();
+    });
 
     auto *noteRow = new QHBoxLayout;
     noteRow->addWidget(header(tr("Note")), 0, Qt::AlignTop);
@@ -209,21 +314,112 @@ void DetailPane::setPair(const Pair *pair, const privacy::Anonymizer *anonymizer
     QHash<quint32, int> found;
     for (const privacy::Finding &f : question.findings + sql.findings)
         ++found[quint32(f.kind)];
-    QStringList chips;
-    for (PiiKind k : allPiiKinds()) {
-        if (const int n = found.value(quint32(k)))
-            chips << u"<span style=\"background-color:%1; color:#101010;\">&nbsp;%2 ×%3&nbsp;</span>"_s
-                         .arg(piiColor(k).name(), piiDescription(k).toHtmlEscaped())
-                         .arg(n);
-    }
-    m_legend->setText(chips.isEmpty() ? tr("No personal data found in this pair.")
-                                      : tr("Found: %1").arg(chips.join(u"&nbsp; "_s)));
+    const QString none = tr("(none)");
+    m_databaseName[0]->setText(pair->databaseName.isEmpty() ? none : pair->databaseName);
+    m_databaseName[1]->setText(
+        pair->databaseName.isEmpty()
+            ? none
+            : (anonymizer ? anonymizer->anonymizeDatabaseName(pair->databaseName) : pair->databaseName));
+    const QHash<quint32, int> inMetadata = showMetadata(*pair, anonymizer);
+    // Metadata findings are listed apart: the PII column, the filter and the statistics count the
+    // question and the SQL only (docs/user-guide.md, "Metadata").
+    QStringList legend;
+    legend << (found.isEmpty() ? tr("No personal data found in the question or the SQL.")
+                               : tr("Found: %1").arg(chipsOf(found)));
+    if (!inMetadata.isEmpty())
+        legend << tr("In the metadata (not counted in the PII column): %1").arg(chipsOf(inMetadata));
+    m_legend->setText(legend.join(u"<br>"_s));
+
+    m_status = pair->reviewStatus;
+    m_success = pair->success;
+    m_recordStale = true;
+    updateRecordNote();
+    requestRecord();
 
     if (!samePair || (!m_noteDirty && !m_note->hasFocus())) {
         QSignalBlocker block(m_note);
         m_note->setPlainText(pair->reviewerNote);
         m_noteDirty = false;
     }
+}
+
+QHash<quint32, int> DetailPane::showMetadata(const Pair &pair, const privacy::Anonymizer *anonymizer)
+{
+    QHash<quint32, int> found;
+    QList<std::pair<QString, QJsonValue>> lines;
+    if (!pair.metadata.isEmpty())
+        metadataLines(pair.metadata, QString(), lines);
+    // Built line by line, so that each value's findings land at their place in both texts. String
+    // values go through the same anonymizer call as an export's (keys are never changed).
+    const bool scan = anonymizer && anonymizer->config().scanMetadata;
+    QString original;
+    privacy::AnonymizedText anonymized;
+    for (const auto &[path, value] : std::as_const(lines)) {
+        if (!original.isEmpty()) {
+            original += u'\n';
+            anonymized.text += u'\n';
+        }
+        const QString prefix = path + u": "_s;
+        original += prefix;
+        anonymized.text += prefix;
+        if (!value.isString()) {
+            original += jsonText(value);
+            anonymized.text += jsonText(value);
+            continue;
+        }
+        const QString text = value.toString();
+        const qsizetype from = original.size(), to = anonymized.text.size();
+        original += text;
+        if (!scan) {
+            anonymized.text += text;
+            continue;
+        }
+        const privacy::AnonymizedText r = anonymizer->anonymizeText(text);
+        anonymized.text += r.text;
+        for (privacy::Finding f : r.findings) {
+            f.start += from;
+            f.end += from;
+            f.replacementStart += to;
+            f.replacementEnd += to;
+            anonymized.findings << f;
+            ++found[quint32(f.kind)];
+        }
+    }
+    showText(m_metadata[0], m_metadata[1], original, anonymized);
+    for (QPlainTextEdit *edit : m_metadata)
+        edit->setPlaceholderText(tr("No metadata"));
+    return found;
+}
+
+void DetailPane::updateRecordNote()
+{
+    const auto format = exporting::Format(m_recordFormat->currentData().toInt());
+    QString note;
+    if (m_status == ReviewStatus::Rejected)
+        note = tr("This pair is rejected: exports leave it out unless rejected pairs are included.");
+    else if (!m_success && exporting::isTrainingFormat(format))
+        note = tr("This pair failed: the fine-tuning formats leave it out unless failed pairs are included.");
+    m_recordNote->setText(note);
+}
+
+void DetailPane::requestRecord()
+{
+    if (!m_rowId || !m_recordStale || m_tabs->currentIndex() != 1)
+        return;
+    m_recordStale = false;
+    m_recordBytes.clear();
+    emit recordRequested(m_rowId, m_recordFormat->currentData().toInt());
+}
+
+void DetailPane::setRecord(qint64 rowId, int format, const QByteArray &bytes, const QString &error)
+{
+    if (rowId != m_rowId || format != m_recordFormat->currentData().toInt())
+        return; // an answer for a pair or format no longer shown
+    m_recordBytes = error.isEmpty() ? bytes : QByteArray();
+    if (!error.isEmpty())
+        m_record->setPlainText(tr("The record cannot be shown: %1").arg(error));
+    else
+        m_record->setPlainText(QString::fromUtf8(bytes));
 }
 
 } // namespace pairlens::ui

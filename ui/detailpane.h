@@ -2,11 +2,15 @@
 
 #include "dataset/pair.h"
 
+#include <QHash>
 #include <QWidget>
 
+class QComboBox;
+class QJsonValue;
 class QLabel;
 class QPlainTextEdit;
 class QStackedWidget;
+class QTabWidget;
 class QTimer;
 
 namespace pairlens::privacy {
@@ -16,9 +20,11 @@ struct AnonymizedText;
 
 namespace pairlens::ui {
 
-// The selected pair in full: question and SQL as they are and as they will be exported, side by
-// side, with every finding highlighted in its kind's colour on both sides and a legend; the pair's
-// metadata; and the reviewer note (saved while typing, debounced).
+// The selected pair in full: question, SQL, database name and metadata as they are and as they will
+// be exported, side by side, with every finding highlighted in its kind's colour on both sides and a
+// legend (metadata findings apart: the PII column and filter cover question and SQL); the record as
+// exported, in a chosen format, as the export engine writes it; and the reviewer note (saved while
+// typing, debounced).
 class DetailPane : public QWidget
 {
     Q_OBJECT
@@ -35,14 +41,32 @@ public:
     QPlainTextEdit *originalSql() const { return m_sql[0]; }
     QPlainTextEdit *anonymizedSql() const { return m_sql[1]; }
     QPlainTextEdit *noteEdit() const { return m_note; }
+    QPlainTextEdit *originalMetadata() const { return m_metadata[0]; }
+    QPlainTextEdit *anonymizedMetadata() const { return m_metadata[1]; }
+    QLabel *originalDatabaseName() const { return m_databaseName[0]; }
+    QLabel *anonymizedDatabaseName() const { return m_databaseName[1]; }
+    QLabel *legend() const { return m_legend; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QComboBox *recordFormat() const { return m_recordFormat; }
+    QPlainTextEdit *recordView() const { return m_record; }
+    // The bytes the record view shows (its text has CSV's CRLF line ends as plain line breaks).
+    QByteArray recordBytes() const { return m_recordBytes; }
+    // The export engine's bytes for `rowId` in `format` (an exporting::Format), or why there are none.
+    void setRecord(qint64 rowId, int format, const QByteArray &bytes, const QString &error);
 
 signals:
     void noteEdited(qint64 rowId, const QString &note);
+    // The record-as-exported tab wants the bytes of a pair in a format (answer with setRecord()).
+    void recordRequested(qint64 rowId, int format);
 
 private:
     void showText(QPlainTextEdit *original, QPlainTextEdit *anonymized, const QString &text,
                   const privacy::AnonymizedText &result);
     void flushNote();
+    // Fills the metadata views; returns the findings per kind (PiiKind bits).
+    QHash<quint32, int> showMetadata(const Pair &pair, const privacy::Anonymizer *anonymizer);
+    void requestRecord();
+    void updateRecordNote();
 
     QStackedWidget *m_stack = nullptr;
     QLabel *m_title = nullptr;
@@ -50,6 +74,16 @@ private:
     QLabel *m_legend = nullptr;
     QPlainTextEdit *m_question[2] = {};
     QPlainTextEdit *m_sql[2] = {};
+    QPlainTextEdit *m_metadata[2] = {};
+    QLabel *m_databaseName[2] = {};
+    QTabWidget *m_tabs = nullptr;
+    QComboBox *m_recordFormat = nullptr;
+    QLabel *m_recordNote = nullptr;
+    QPlainTextEdit *m_record = nullptr;
+    ReviewStatus m_status = ReviewStatus::Unreviewed;
+    bool m_success = true;
+    bool m_recordStale = true;
+    QByteArray m_recordBytes;
     QPlainTextEdit *m_note = nullptr;
     QTimer *m_noteTimer = nullptr;
     qint64 m_rowId = 0;

@@ -261,6 +261,8 @@ void MainWindow::buildDocks()
     resizeDocks({m_filterDock}, {270}, Qt::Horizontal);
     resizeDocks({m_detailDock}, {330}, Qt::Vertical);
     connect(m_detail, &DetailPane::noteEdited, m_curator, &Curator::saveNote);
+    connect(m_detail, &DetailPane::recordRequested, m_session, &DatasetSession::requestRecord);
+    connect(m_session->worker(), &DatasetWorker::recordPreviewed, m_detail, &DetailPane::setRecord);
 }
 
 void MainWindow::buildStatusBar()
