@@ -221,6 +221,9 @@ int main(int argc, char **argv)
     ChildRun bestExport, bestSqlite;
     for (int i = 0; i < runs; ++i) {
         const ChildRun s = runChild({"sqlite3", "-json", ds, sql}, ref);
+        // Each run writes a new file: replacing an earlier export first verifies it (issue 13).
+        QFile::remove(QString::fromUtf8(out));
+        QFile::remove(QString::fromUtf8(out) + u".manifest.json"_s);
         const ChildRun e = runExportChild(path, QString::fromUtf8(out));
         if (!s.ok || !e.ok) {
             std::fprintf(stderr, "a run failed (sqlite3 ok=%d, pairlens export ok=%d)\n", s.ok, e.ok);
@@ -240,6 +243,8 @@ int main(int argc, char **argv)
                 double(QFileInfo(QString::fromUtf8(out)).size()) / 1e6, double(bestExport.maxRssKb) / 1024.0);
     std::printf("sqlite3 -json same rows:  %.2f s, %.1f MB written, peak RSS %.1f MB\n", bestSqlite.seconds,
                 double(QFileInfo(QString::fromUtf8(ref)).size()) / 1e6, double(bestSqlite.maxRssKb) / 1024.0);
+    QFile::remove(QString::fromUtf8(out));
+    QFile::remove(QString::fromUtf8(out) + u".manifest.json"_s);
     const ChildRun plain = runExportChild(path, QString::fromUtf8(out), false);
     std::printf("JSONL export without anonymization: %.2f s, peak RSS %.1f MB (%.2fx sqlite3)\n",
                 plain.seconds, double(plain.maxRssKb) / 1024.0, plain.seconds / bestSqlite.seconds);
