@@ -256,6 +256,9 @@ ExportResult Exporter::run(const Progress &progress)
 
     const Filter filter = o.effectiveFilter();
     PairStore store(m_dataset);
+    // The source sets the connection up for one streaming pass (a small page cache, no memory map):
+    // for the counts, the grouping pass of a split and the export itself.
+    RecordSource source(m_dataset);
     {
         QString error;
         const std::optional<ScopeCounts> counts = countScope(m_dataset, o, &error);
@@ -302,9 +305,6 @@ ExportResult Exporter::run(const Progress &progress)
             return failed(files.back()->errorString());
     }
 
-    // The source sets the connection up for one streaming pass (a small page cache, no memory map),
-    // the grouping pass of a split included.
-    RecordSource source(m_dataset);
     // A split first joins the pairs that share a normalized question or SQL into groups (one read
     // of the question and SQL of every live pair), so that each group goes to one side.
     std::optional<SplitGroups> groups;

@@ -23,8 +23,16 @@ std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOp
     };
     const Filter reviewed = options.reviewedFilter();
     qint64 reviewedCount = 0;
-    bool ok = count(options.filter, &c.matched) && count(reviewed, &reviewedCount) &&
-              count(options.effectiveFilter(), &c.selected);
+    // As few queries as the options need: the review scope and the failed rule each add one.
+    bool ok = count(options.filter, &c.matched);
+    if (ok && options.review == ReviewScope::IncludeRejected)
+        reviewedCount = c.matched;
+    else if (ok)
+        ok = count(reviewed, &reviewedCount);
+    if (ok && options.skipsFailed())
+        ok = count(options.effectiveFilter(), &c.selected);
+    else
+        c.selected = reviewedCount;
     if (ok && options.review != ReviewScope::IncludeRejected && c.matched > reviewedCount) {
         // Of those the review scope left out, the rejected ones; the rest are unreviewed.
         const QList<int> &asked = options.filter.reviewStatuses;
