@@ -1116,8 +1116,8 @@
         <translation>%1 Paare wiederhergestellt.</translation>
     </message>
     <message>
-        <source>Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all.</source>
-        <translation>Setzt den Prüfstatus (und die Prüfnotiz) von Paaren. Geben Sie --id, einen Filter oder --all an.</translation>
+        <source>Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all, and the new status with --status S (or with --set S, --status then selecting pairs by their current status).</source>
+        <translation>Setzt den Prüfstatus (und die Prüfnotiz) von Paaren. Geben Sie --id, einen Filter oder --all an und den neuen Status mit --status S (oder mit --set S; --status wählt dann Paare nach ihrem jetzigen Status).</translation>
     </message>
     <message>
         <source>A pair_id to review (repeat, or separate with commas).</source>

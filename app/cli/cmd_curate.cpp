@@ -147,7 +147,9 @@ int runReview(const QStringList &args)
 {
     QCommandLineParser parser;
     setupParser(parser, u"review"_s,
-                tr("Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all."));
+                tr("Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all, "
+                   "and the new status with --status S (or with --set S, --status then selecting pairs by "
+                   "their current status)."));
     parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
     addFilterOptions(parser);
     parser.addOptions({
