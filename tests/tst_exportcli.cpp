@@ -510,11 +510,14 @@ void TstExportCli::reviewCommandAndReviewAwareExport()
         2);
     QCOMPARE(run({u"export"_s, m_ds, u"-o"_s, path(u"x.jsonl"_s), u"--status"_s, u"rejected"_s}).code, 2);
 
-    // Back as they were, for the tests that follow.
+    // --set gives the new status when --status selects by the current one: back as they were, for
+    // the tests that follow.
     r = run(
-        {u"review"_s, m_ds, u"--id"_s, ids.join(u','), u"--status"_s, u"unreviewed"_s, u"--note"_s, u""_s});
+        {u"review"_s, m_ds, u"--status"_s, u"rejected"_s, u"--set"_s, u"unreviewed"_s, u"--note"_s, u""_s});
     QVERIFY2(r.code == 0, r.err.constData());
-    QVERIFY(r.out.contains("Marked 2 pairs unreviewed."));
+    QVERIFY2(r.out.contains("Marked 2 pairs unreviewed."), r.out.constData());
+    r = run({u"list"_s, m_ds, u"--status"_s, u"rejected"_s, u"--json"_s});
+    QCOMPARE(QJsonDocument::fromJson(r.out).object()[u"total"_s].toInt(), 0);
 }
 
 void TstExportCli::duplicatesListedAndCounted()
