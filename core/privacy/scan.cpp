@@ -1,0 +1,108 @@
+#include "privacy/scan_p.h"
+
+#include "privacy/customdetector.h"
+
+#include <algorithm>
+
+namespace pairlens::privacy::detail {
+
+namespace {
+
+// Built-in detectors (skipped when the pre-filter sees no possible value), custom patterns when
+// `custom` is set; candidates in source coordinates.
+void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int viewIndex, bool fast,
+                  bool builtins, bool custom)
+{
+    const View &view = scan.view(viewIndex);
+    thread_local QList<Match> matches; // a scratch list: its capacity is kept between calls
+    matches.resize(0);
+    if (builtins && (fast ? detail::mayContainBuiltin(view.text) : true))
+        detail::findBuiltins(view.text, matches, fast);
+    if (custom && !patterns.patterns.isEmpty())
+        detail::findCustom(patterns, view.text, matches);
+    for (const Match &m : std::as_const(matches)) {
+        Candidate c;
+        c.m = m;
+        c.m.start = view.sourceStart(m.start);
+        c.m.end = view.sourceEnd(m.end - 1);
+        c.view = viewIndex;
+        c.a = m.start;
+        c.b = m.end;
+        scan.found.append(c);
+    }
+}
+
+} // namespace
+
+// Detects in the view `baseIndex` and, when folding changes it (`needs`, a FoldNeed mask), in its
+// folded forms instead: zero-width characters removed and, when it has any, read as spaces. Custom
+// patterns also see the text as written.
+void detectWithFolding(const detail::CompiledPatterns &patterns, Scan &scan, int baseIndex, int needs,
+                       bool fast)
+{
+    if (needs == detail::FoldNothing) {
+        detectInView(patterns, scan, baseIndex, fast, true, true);
+        return;
+    }
+    detectInView(patterns, scan, baseIndex, fast, false, true);
+    for (const bool spaces : {false, true}) {
+        if (spaces && !(needs & detail::FoldZeroWidth))
+            break;
+        View folded;
+        detail::foldView(scan.view(baseIndex), spaces, folded);
+        scan.views.push_back(std::move(folded));
+        detectInView(patterns, scan, int(scan.views.size()) - 1, fast, true, true);
+    }
+}
+
+// Longest first (by their source hulls; ties: the kind's priority, then the earlier start and view).
+void sortByPreference(QList<Candidate> &found)
+{
+    std::sort(found.begin(), found.end(), [](const Candidate &x, const Candidate &y) {
+        const qsizetype lx = x.m.end - x.m.start, ly = y.m.end - y.m.start;
+        if (lx != ly)
+            return lx > ly;
+        if (detail::kindPriority(x.m.kind) != detail::kindPriority(y.m.kind))
+            return detail::kindPriority(x.m.kind) < detail::kindPriority(y.m.kind);
+        if (x.m.start != y.m.start)
+            return x.m.start < y.m.start;
+        return x.view < y.view;
+    });
+}
+
+// Keeps the longest of overlapping candidates, sorted by start.
+void resolve(QList<Candidate> &found)
+{
+    if (found.size() < 2)
+        return;
+    sortByPreference(found);
+    QList<Candidate> kept;
+    kept.reserve(found.size());
+    for (const Candidate &c : std::as_const(found)) {
+        bool overlaps = false;
+        for (const Candidate &k : std::as_const(kept)) {
+            if (c.m.start < k.m.end && k.m.start < c.m.end) {
+                overlaps = true;
+                break;
+            }
+        }
+        if (!overlaps)
+            kept.append(c);
+    }
+    std::sort(kept.begin(), kept.end(),
+              [](const Candidate &x, const Candidate &y) { return x.m.start < y.m.start; });
+    found = std::move(kept);
+}
+
+void detectText(const detail::CompiledPatterns &patterns, QStringView text, bool fast, Scan &scan)
+{
+    const int needs = detail::foldNeeds(text);
+    if (fast && patterns.patterns.isEmpty() && needs == detail::FoldNothing &&
+        !detail::mayContainBuiltin(text))
+        return;
+    scan.source.text = text;
+    detectWithFolding(patterns, scan, -1, needs, fast);
+    resolve(scan.found);
+}
+
+} // namespace pairlens::privacy::detail

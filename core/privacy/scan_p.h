@@ -1,0 +1,49 @@
+#pragma once
+
+// The detection pass of the anonymizer over one text: the views of the text (itself and its folded
+// forms) and the candidates found in them, overlaps resolved. Private to core/privacy.
+
+#include "privacy/detectors.h"
+#include "privacy/fold.h"
+
+#include <QList>
+#include <QStringView>
+
+#include <vector>
+
+namespace pairlens::privacy::detail {
+
+struct CompiledPatterns;
+
+// A value found in one of the views of an input: its kind and the hull of the source characters it
+// was read from (m.start, m.end), and the view and range it was read in.
+struct Candidate
+{
+    Match m;
+    int view = 0;
+    qsizetype a = 0, b = 0; // in views[view].text
+    int piece = -1;         // SQL: the literal or comment it lies in (-1: several, see its chain)
+};
+
+// The views of one input (the text itself, its folded forms, each SQL literal, joined literals) and
+// the candidates found in them.
+struct Scan
+{
+    View source;             // view -1: the input itself (no copy, no map)
+    std::vector<View> views; // by index: a View's text may point into its own storage
+    QList<Candidate> found;
+
+    const View &view(int index) const { return index < 0 ? source : views[size_t(index)]; }
+};
+
+// Detects in the view `baseIndex` and, when folding changes it (`needs`, a FoldNeed mask), in its
+// folded forms instead. Custom patterns also see the text as written.
+void detectWithFolding(const CompiledPatterns &patterns, Scan &scan, int baseIndex, int needs, bool fast);
+// Longest first (by their source hulls; ties: the kind's priority, then the earlier start and view).
+void sortByPreference(QList<Candidate> &found);
+// Keeps the longest of overlapping candidates, sorted by start.
+void resolve(QList<Candidate> &found);
+// Every candidate of a free text, resolved (nothing when the pre-filter rules every kind out).
+void detectText(const CompiledPatterns &patterns, QStringView text, bool fast, Scan &scan);
+
+} // namespace pairlens::privacy::detail

@@ -1,0 +1,73 @@
+#pragma once
+
+// The anonymizer's reading of SQL: the values in its string literals and comments, read as the
+// database reads them (escapes decoded, folded, constant concatenations joined), and the checks
+// that keep a rewritten SQL text's tokens exactly those of the original. Private to core/privacy.
+
+#include "privacy/scan_p.h"
+#include "sql/tokenizer.h"
+
+#include <QList>
+#include <QString>
+#include <QStringView>
+
+namespace pairlens::privacy::detail {
+
+// One literal or comment of the SQL.
+struct Piece
+{
+    qsizetype token = 0;
+    sql::DecodedContent content;
+    int view = -1; // its own view in the scan
+};
+
+// Literals joined into one value: the pieces in order; `shared` marks a CONCAT_WS separator, which
+// occurs between every two arguments and is never edited.
+struct Chain
+{
+    QList<int> pieces;
+    QList<bool> shared;
+    int view = -1;
+};
+
+// What was found in an SQL text: the scan, the tokens, the literals and comments (pieces), the
+// joined literals (chains), and which piece or chain each view belongs to.
+struct SqlScan
+{
+    Scan scan;
+    QList<sql::Token> tokens;
+    QList<Piece> pieces;
+    QList<Chain> chains;
+    QList<int> viewPiece; // per view: its piece, or -1
+    QList<int> viewChain; // per view: its chain, or -1
+};
+
+// Values in the SQL's string literals and comments only; identifiers, keywords, numbers and
+// parameters are never touched.
+void detectSql(const CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect, bool fast,
+               SqlScan &s);
+
+// Where a candidate's characters are in the SQL: one range per literal it covers.
+struct Segment
+{
+    qsizetype start = 0, end = 0;
+    int piece = 0;
+    bool shared = false;
+};
+
+QList<Segment> segmentsOf(const SqlScan &s, const Candidate &c);
+
+// The same token kinds, in the same order, and every token that is not a literal or comment
+// unchanged: the invariant of anonymized SQL.
+bool sameTokens(QStringView before, QStringView after, sql::Dialect dialect);
+// Text that reads the same in every literal and comment form (no quote, backslash, delimiter...).
+bool isInert(QStringView text);
+// A replacement rewritten for retry `attempt` so that it holds fewer characters that could act.
+QString safeReplacement(const QString &replacement, int attempt);
+// True when replacing `removed` by `inserted` in that content certainly keeps the tokens.
+bool keepsStructure(const sql::DecodedContent &content, QStringView removed, QStringView inserted);
+// The last resort: the value's source text with letters and digits masked, every other character
+// kept, so the SQL lexes exactly as before.
+QString structureKeepingMask(QStringView source, const sql::DecodedContent &content);
+
+} // namespace pairlens::privacy::detail
