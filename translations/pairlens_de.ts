@@ -372,6 +372,13 @@
     </message>
 </context>
 <context>
+    <name>EditCommand</name>
+    <message>
+        <source>Edit pair</source>
+        <translation>Paar bearbeiten</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <source>%1 is the dataset itself (or one of its files); choose another export file.</source>
@@ -705,6 +712,13 @@
     </message>
 </context>
 <context>
+    <name>NoteCommand</name>
+    <message>
+        <source>Edit note</source>
+        <translation>Notiz bearbeiten</translation>
+    </message>
+</context>
+<context>
     <name>PairStore</name>
     <message>
         <source>Cannot write to the dataset: %1</source>
@@ -717,6 +731,10 @@
     <message>
         <source>Cancelled; nothing was changed.</source>
         <translation>Abgebrochen; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>The change is recorded and is finished when the dataset is next opened for writing.</source>
+        <translation>Die Änderung ist vermerkt und wird abgeschlossen, wenn der Datensatz das nächste Mal zum Schreiben geöffnet wird.</translation>
     </message>
     <message>
         <source>The pair no longer exists.</source>
@@ -792,6 +810,60 @@
     <message>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreCommand</name>
+    <message>
+        <source>Add pair</source>
+        <translation>Paar hinzufügen</translation>
+    </message>
+    <message>
+        <source>Restore 1 pair</source>
+        <translation>1 Paar wiederherstellen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n pairs</source>
+        <translation>
+            <numerusform>%n Paar wiederherstellen</numerusform>
+            <numerusform>%n Paare wiederherstellen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewCommand</name>
+    <message>
+        <source>Approve 1 pair</source>
+        <translation>1 Paar freigeben</translation>
+    </message>
+    <message numerus="yes">
+        <source>Approve %n pairs</source>
+        <translation>
+            <numerusform>%n Paar freigeben</numerusform>
+            <numerusform>%n Paare freigeben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reject 1 pair</source>
+        <translation>1 Paar ablehnen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n pairs</source>
+        <translation>
+            <numerusform>%n Paar ablehnen</numerusform>
+            <numerusform>%n Paare ablehnen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mark 1 pair unreviewed</source>
+        <translation>1 Paar als ungeprüft markieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Mark %n pairs unreviewed</source>
+        <translation>
+            <numerusform>%n Paar als ungeprüft markieren</numerusform>
+            <numerusform>%n Paare als ungeprüft markieren</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1921,6 +1993,10 @@
         <translation>Die Paare können nicht gezählt werden: %1</translation>
     </message>
     <message>
+        <source>The pair no longer exists.</source>
+        <translation>Das Paar existiert nicht mehr.</translation>
+    </message>
+    <message>
         <source>A pair with the id %1 exists already.</source>
         <translation>Ein Paar mit der ID %1 existiert bereits.</translation>
     </message>
@@ -1950,6 +2026,30 @@
     <message>
         <source>SQL</source>
         <translation>SQL</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <source>Exactly what an anonymized export in this format writes for this pair, with the default options and all fields.</source>
+        <translation>Genau das, was ein anonymisierter Export in diesem Format für dieses Paar schreibt, mit den Standardoptionen und allen Feldern.</translation>
+    </message>
+    <message>
+        <source>Original and Exported</source>
+        <translation>Original und Export</translation>
+    </message>
+    <message>
+        <source>Record as Exported</source>
+        <translation>Datensatz wie exportiert</translation>
     </message>
     <message>
         <source>Note</source>
@@ -1996,12 +2096,36 @@
         <translation>Tabellen: %1</translation>
     </message>
     <message>
-        <source>No personal data found in this pair.</source>
-        <translation>In diesem Paar wurden keine personenbezogenen Daten gefunden.</translation>
+        <source>(none)</source>
+        <translation>(keiner)</translation>
+    </message>
+    <message>
+        <source>No personal data found in the question or the SQL.</source>
+        <translation>In Frage und SQL wurden keine personenbezogenen Daten gefunden.</translation>
     </message>
     <message>
         <source>Found: %1</source>
         <translation>Gefunden: %1</translation>
+    </message>
+    <message>
+        <source>In the metadata (not counted in the PII column): %1</source>
+        <translation>In den Metadaten (nicht in der PII-Spalte gezählt): %1</translation>
+    </message>
+    <message>
+        <source>No metadata</source>
+        <translation>Keine Metadaten</translation>
+    </message>
+    <message>
+        <source>This pair is rejected: exports leave it out unless rejected pairs are included.</source>
+        <translation>Dieses Paar ist abgelehnt: Exporte lassen es aus, außer abgelehnte Paare werden eingeschlossen.</translation>
+    </message>
+    <message>
+        <source>This pair failed: the fine-tuning formats leave it out unless failed pairs are included.</source>
+        <translation>Dieses Paar ist fehlgeschlagen: Die Fine-Tuning-Formate lassen es aus, außer fehlgeschlagene Paare werden eingeschlossen.</translation>
+    </message>
+    <message>
+        <source>The record cannot be shown: %1</source>
+        <translation>Der Datensatz kann nicht angezeigt werden: %1</translation>
     </message>
 </context>
 <context>
@@ -2440,6 +2564,13 @@
             <numerusform>%n abgelehnt</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n not imported because another question or SQL has their pair_id</source>
+        <translation>
+            <numerusform>%n nicht importiert, weil eine andere Frage oder ein anderes SQL ihre pair_id hat</numerusform>
+            <numerusform>%n nicht importiert, weil eine andere Frage oder ein anderes SQL ihre pair_id hat</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Read %1 records from 1 file: </source>
         <translation>%1 Einträge aus 1 Datei gelesen: </translation>
@@ -2484,6 +2615,10 @@
         <translation>Abgelehnte Einträge:</translation>
     </message>
     <message>
+        <source>Not imported, their pair_id is taken by another question or SQL (the pair that was there first is kept):</source>
+        <translation>Nicht importiert, ihre pair_id gehört schon einer anderen Frage oder einem anderen SQL (das zuerst vorhandene Paar bleibt):</translation>
+    </message>
+    <message>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
@@ -2500,6 +2635,14 @@
     <message>
         <source>PairLens</source>
         <translation>PairLens</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>In Arbeit…</translation>
+    </message>
+    <message>
+        <source>Working… %1 %</source>
+        <translation>In Arbeit… %1 %</translation>
     </message>
     <message>
         <source>1 new pair was added to the dataset by another program.</source>
@@ -2531,10 +2674,6 @@
     <message>
         <source>Pair</source>
         <translation>Paar</translation>
-    </message>
-    <message>
-        <source>Working…</source>
-        <translation>In Arbeit…</translation>
     </message>
     <message>
         <source>No dataset open</source>
