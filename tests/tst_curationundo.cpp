@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "pairtablemodel.h"
 #include "trashdialog.h"
+#include "windowtest.h"
 
 #include <QAction>
 #include <QLineEdit>
@@ -21,7 +22,7 @@ using namespace Qt::StringLiterals;
 using namespace pairlens;
 using namespace pairlens::ui;
 
-class TstCurationUndo : public QObject
+class TstCurationUndo : public test::WindowTest
 {
     Q_OBJECT
 private slots:
@@ -37,19 +38,12 @@ private slots:
     void restoreFromTrashUndoes();
 
 private:
-    void openWindow(int pairs = 300);
-    void clickRow(int row, Qt::KeyboardModifiers modifiers = {});
-    void key(QKeySequence sequence);
     QString undoText() const;
     QString redoText() const;
     std::optional<Pair> pair(qint64 rowId);
     qint64 count(const Filter &filter = {});
     void setStatus(const QList<qint64> &rowIds, ReviewStatus status);
     QList<ReviewStatus> statuses(const QList<qint64> &rowIds);
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<MainWindow> m_window;
-    QString m_path;
 };
 
 void TstCurationUndo::initTestCase()
@@ -59,44 +53,12 @@ void TstCurationUndo::initTestCase()
 
 void TstCurationUndo::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    test::isolateSettings(*m_dir);
-    m_path = m_dir->filePath(u"pairs.pairlens"_s);
+    initWindowTest();
 }
 
 void TstCurationUndo::cleanup()
 {
-    m_window.reset();
-    m_dir.reset();
-}
-
-void TstCurationUndo::openWindow(int pairs)
-{
-    QVERIFY(test::makeDemoDataset(m_path, pairs));
-    m_window = std::make_unique<MainWindow>();
-    m_window->filterPanel()->setDebounceInterval(50);
-    m_window->curator()->confirm = [](const QString &, const QString &) { return true; };
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(m_window->openDataset(m_path));
-    QTRY_COMPARE(m_window->model()->rowCount(), pairs);
-    QTRY_VERIFY(m_window->model()->pairAt(0));
-}
-
-void TstCurationUndo::clickRow(int row, Qt::KeyboardModifiers modifiers)
-{
-    QTableView *view = m_window->tableView();
-    view->scrollTo(view->model()->index(row, 1));
-    const QRect rect = view->visualRect(view->model()->index(row, 1));
-    QVERIFY(rect.isValid());
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, rect.center());
-}
-
-void TstCurationUndo::key(QKeySequence sequence)
-{
-    QTest::keySequence(m_window->tableView(), sequence);
+    cleanupWindowTest();
 }
 
 QString TstCurationUndo::undoText() const

@@ -11,6 +11,7 @@
 #include "pairtablemodel.h"
 #include "privacy/anonymizer.h"
 #include "trashdialog.h"
+#include "windowtest.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -29,7 +30,7 @@ using namespace Qt::StringLiterals;
 using namespace pairlens;
 using namespace pairlens::ui;
 
-class TstMainWindow : public QObject
+class TstMainWindow : public test::WindowTest
 {
     Q_OBJECT
 private slots:
@@ -55,15 +56,8 @@ private slots:
     void settingsAreRestored();
 
 private:
-    void openWindow(int pairs = 300);
-    void clickRow(int row, Qt::KeyboardModifiers modifiers = {});
-    void key(QKeySequence sequence);
     qint64 count(const Filter &filter = {});
     std::optional<Pair> pair(qint64 rowId);
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<MainWindow> m_window;
-    QString m_path;
 };
 
 void TstMainWindow::initTestCase()
@@ -73,44 +67,12 @@ void TstMainWindow::initTestCase()
 
 void TstMainWindow::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    test::isolateSettings(*m_dir);
-    m_path = m_dir->filePath(u"pairs.pairlens"_s);
+    initWindowTest();
 }
 
 void TstMainWindow::cleanup()
 {
-    m_window.reset();
-    m_dir.reset();
-}
-
-void TstMainWindow::openWindow(int pairs)
-{
-    QVERIFY(test::makeDemoDataset(m_path, pairs));
-    m_window = std::make_unique<MainWindow>();
-    m_window->filterPanel()->setDebounceInterval(50);
-    m_window->curator()->confirm = [](const QString &, const QString &) { return true; };
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(m_window->openDataset(m_path));
-    QTRY_COMPARE(m_window->model()->rowCount(), pairs);
-    QTRY_VERIFY(m_window->model()->pairAt(0));
-}
-
-void TstMainWindow::clickRow(int row, Qt::KeyboardModifiers modifiers)
-{
-    QTableView *view = m_window->tableView();
-    view->scrollTo(view->model()->index(row, 1));
-    const QRect rect = view->visualRect(view->model()->index(row, 1));
-    QVERIFY(rect.isValid());
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, rect.center());
-}
-
-void TstMainWindow::key(QKeySequence sequence)
-{
-    QTest::keySequence(m_window->tableView(), sequence);
+    cleanupWindowTest();
 }
 
 qint64 TstMainWindow::count(const Filter &filter)
