@@ -5,6 +5,7 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -214,7 +215,7 @@ QList<Bar> barsFromMap(const QMap<QString, qint64> &map, const QString &emptyNam
 QString bucketLabel(QDate start, Statistics::Granularity g)
 {
     switch (g) {
-    // ISO dates, the same in every language (the axis turns them upright when they are many).
+    // ISO dates, the same in every language.
     case Statistics::Granularity::Day:
     case Statistics::Granularity::Week:
         return start.toString(Qt::ISODate);
@@ -237,6 +238,10 @@ QDate bucketEnd(QDate start, Statistics::Granularity g)
     return start;
 }
 
+// The most dates the timeline's axis shows: each gets the width of 1/5 of the plot, which holds an
+// ISO date whole in a chart half a window wide.
+constexpr qsizetype kTimelineLabels = 5;
+
 QChart *timelineChart(const Statistics &s, const ChartTheme &theme)
 {
     const QString unit = s.timelineGranularity == Statistics::Granularity::Day    ? tr("day")
@@ -250,21 +255,12 @@ QChart *timelineChart(const Statistics &s, const ChartTheme &theme)
     failed->setColor(theme.bad);
     ok->setBorderColor(theme.good);
     failed->setBorderColor(theme.bad);
-    QStringList categories;
     QVariantList okRefine, failedRefine;
     QStringList okTips, failedTips;
     qint64 max = 0;
-    // Upright labels fit about 40 to a chart; with more buckets every n-th is labelled and the
-    // others get distinct blank labels (the axis needs distinct categories).
-    const qsizetype every = std::max<qsizetype>(1, (s.timeline.size() + 39) / 40);
     for (const Statistics::TimeBucket &b : s.timeline) {
         ok->append(double(b.pairs - b.failed));
         failed->append(double(b.failed));
-        QString label = categories.size() % every == 0 ? bucketLabel(b.start, s.timelineGranularity)
-                                                       : QString(categories.size() % every, u' ');
-        while (categories.contains(label))
-            label += u' ';
-        categories << label;
         const QString from = b.start.toString(Qt::ISODate);
         const QString to = bucketEnd(b.start, s.timelineGranularity).toString(Qt::ISODate);
         const QString range = from == to ? from : u"%1 – %2"_s.arg(from, to);
@@ -284,16 +280,21 @@ QChart *timelineChart(const Statistics &s, const ChartTheme &theme)
     series->append(failed);
     series->setBarWidth(0.85);
     chart->addSeries(series);
-    auto *axisX = new QBarCategoryAxis;
-    axisX->append(categories);
+    // Dates under the bars they start, as many as fit whole: a bar category axis would give each
+    // label only its bar's width and elide every date of a long timeline to "...". A category
+    // axis over the bars' positions (0 .. n-1) labels every n-th bar instead, with its ISO date.
+    const qsizetype n = s.timeline.size();
+    const qsizetype every = std::max<qsizetype>(1, (n + kTimelineLabels - 1) / kTimelineLabels);
+    auto *axisX = new QCategoryAxis;
+    axisX->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axisX->setRange(-0.5, double(n) - 0.5);
+    axisX->setStartValue(-0.5);
+    for (qsizetype i = 0; i < n; i += every)
+        axisX->append(bucketLabel(s.timeline.at(i).start, s.timelineGranularity), double(i));
     styleAxis(axisX, theme);
     axisX->setGridLineVisible(false);
-    // A category axis gives each level label only its bar's width and elides the rest to "...":
-    // more than a few dates stand upright instead, in a smaller font.
-    if (categories.size() > 6) {
-        axisX->setLabelsAngle(-90);
+    if (n > 8)
         axisX->setLabelsFont(font(theme, -1));
-    }
     chart->addAxis(axisX, Qt::AlignBottom);
     series->attachAxis(axisX);
     QValueAxis *axisY = countAxis(max, theme, tr("Pairs"));
