@@ -1899,8 +1899,8 @@
         <translation>Befehle:</translation>
     </message>
     <message>
-        <source>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,...</source>
-        <translation>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,...</translation>
+        <source>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,... --duplicates --normalized-duplicates</source>
+        <translation>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,... --duplicates --normalized-duplicates</translation>
     </message>
     <message>
         <source>Exit status: 0 done, 1 failed, 2 wrong command line, 3 incomplete (some records rejected), 4 personal data would leave un-anonymized (scan --fail-on-pii), 130 cancelled.</source>

@@ -46,7 +46,7 @@ const QList<Command> &commands()
         {u"scan"_s, u"DATASET [FILTER] [--examples N] [--json] [--fail-on-pii]"_s,
          QT_TRANSLATE_NOOP("cli", "Reports the personal data in the pairs; examples are shown anonymized."),
          runScan},
-        {u"anonymize"_s, u"[--dataset DATASET] [--sql] [--json]"_s,
+        {u"anonymize"_s, u"[--dataset DATASET] [--sql [--database-type TYPE]] [--json]"_s,
          QT_TRANSLATE_NOOP("cli", "Anonymizes the lines of standard input to standard output."),
          runAnonymize},
         {u"export"_s, u"DATASET -o FILE|- [--format FMT] [FILTER] [OPTIONS]"_s,
