@@ -149,7 +149,8 @@ static quint64 nextInstanceId()
 }
 
 Anonymizer::Anonymizer(Config config)
-    : m_config(std::move(config)), m_patterns(detail::compilePatterns(m_config.customPatterns)),
+    : m_config(std::move(config)),
+      m_patterns(detail::compilePatterns(m_config.customPatterns, m_config.decisions)),
       m_hasher(std::make_shared<const detail::KeyedHasher>(m_config.key)), m_instance(nextInstanceId())
 {}
 

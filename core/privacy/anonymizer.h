@@ -41,6 +41,32 @@ struct CustomPattern
     Operator op = Operator::Redact;
 };
 
+// A reviewer's decision about one value, everywhere it occurs (stored in the dataset's settings
+// under Config::kDecisionsKey, see docs/anonymization.md):
+// - NotPii: a finding whose value is this text (e-mail addresses compared case-insensitively) is
+//   not personal data and is left as it is;
+// - Mark: this text is personal data of `kind` wherever it occurs (compared case-insensitively,
+//   not inside a longer word), replaced by that kind's operator like any finding of the kind.
+struct Decision
+{
+    enum class Type
+    {
+        NotPii,
+        Mark
+    };
+    Type type = Type::NotPii;
+    QString value;
+    PiiKind kind = PiiKind::Custom; // Mark only
+
+    bool operator==(const Decision &) const = default;
+};
+// "not_pii", "mark"
+QString decisionTypeName(Decision::Type type);
+// The stored form: a compact JSON array of {"decision", "value"[, "kind"]}; unreadable entries are
+// skipped on reading.
+QString decisionsToJson(const QList<Decision> &decisions);
+QList<Decision> decisionsFromJson(const QString &json);
+
 struct Config
 {
     QByteArray key;                     // per-dataset secret; never serialised by toSettings()
@@ -48,6 +74,12 @@ struct Config
     Operator databaseNameOperator = Operator::Mask;
     QList<CustomPattern> customPatterns;
     bool scanMetadata = true;
+    QList<Decision> decisions; // read by fromSettings(); never written by toSettings()
+
+    // The setting that holds the decisions (see decisionsToJson()).
+    static inline const QString kDecisionsKey = QStringLiteral("privacy.decisions");
+    // Marked values longer than this are refused by the writers (and ignored when read).
+    static constexpr qsizetype kMaxDecisionValueLength = 500;
 
     Operator operatorFor(PiiKind kind) const;
 

@@ -47,6 +47,48 @@ std::optional<Operator> operatorFromName(QStringView name)
     return std::nullopt;
 }
 
+QString decisionTypeName(Decision::Type type)
+{
+    return type == Decision::Type::Mark ? u"mark"_s : u"not_pii"_s;
+}
+
+QString decisionsToJson(const QList<Decision> &decisions)
+{
+    QJsonArray array;
+    for (const Decision &d : decisions) {
+        QJsonObject o{{u"decision"_s, decisionTypeName(d.type)}, {u"value"_s, d.value}};
+        if (d.type == Decision::Type::Mark)
+            o.insert(u"kind"_s, piiKindName(d.kind));
+        array.append(o);
+    }
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+QList<Decision> decisionsFromJson(const QString &json)
+{
+    QList<Decision> decisions;
+    const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const QJsonValue &value : array) {
+        const QJsonObject o = value.toObject();
+        Decision d;
+        d.value = o.value(u"value"_s).toString();
+        if (d.value.trimmed().isEmpty() || d.value.size() > Config::kMaxDecisionValueLength)
+            continue;
+        const QString type = o.value(u"decision"_s).toString();
+        if (type == u"mark"_s) {
+            d.type = Decision::Type::Mark;
+            const quint32 kind = piiKindFromName(o.value(u"kind"_s).toString());
+            if (kind == 0)
+                continue;
+            d.kind = PiiKind(kind);
+        } else if (type != u"not_pii"_s) {
+            continue;
+        }
+        decisions.append(d);
+    }
+    return decisions;
+}
+
 Operator Config::operatorFor(PiiKind kind) const
 {
     return operators.value(kind, Operator::Mask);
@@ -79,6 +121,7 @@ Config Config::fromSettings(const QHash<QString, QString> &settings)
         if (!p.name.isEmpty() || !p.pattern.isEmpty())
             config.customPatterns.append(p);
     }
+    config.decisions = decisionsFromJson(settings.value(kDecisionsKey));
     const QString scan = settings.value(kScanMetadataKey).trimmed().toLower();
     config.scanMetadata = !(scan == u"false"_s || scan == u"0"_s || scan == u"no"_s || scan == u"off"_s);
     return config;

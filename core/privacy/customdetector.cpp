@@ -39,13 +39,42 @@ QString checkPattern(const CustomPattern &p)
     return {};
 }
 
-std::shared_ptr<const CompiledPatterns> compilePatterns(const QList<CustomPattern> &patterns)
+bool CompiledPatterns::isNotPii(PiiKind kind, const QString &value) const
+{
+    if (notPii.isEmpty())
+        return false;
+    return notPii.contains(value.trimmed()) ||
+           (kind == PiiKind::Email && notPiiFolded.contains(value.trimmed().toCaseFolded()));
+}
+
+std::shared_ptr<const CompiledPatterns> compilePatterns(const QList<CustomPattern> &patterns,
+                                                        const QList<Decision> &decisions)
 {
     auto compiled = std::make_shared<CompiledPatterns>();
     for (const CustomPattern &p : patterns) {
         if (!checkPattern(p).isEmpty())
             continue; // Config::validate() reports it; an invalid pattern never matches
         compiled->patterns.append(CompiledPattern{p.name.trimmed(), p.op, makeRegex(p.pattern)});
+    }
+    for (const Decision &d : decisions) {
+        const QString value = d.value.trimmed();
+        if (value.isEmpty())
+            continue;
+        if (d.type == Decision::Type::NotPii) {
+            compiled->notPii.insert(value);
+            compiled->notPiiFolded.insert(value.toCaseFolded());
+            continue;
+        }
+        // The value as written, case-insensitively, never as part of a longer word or number.
+        auto wordy = [](QChar c) { return c.isLetterOrNumber() || c == u'_'; };
+        const QString pattern = (wordy(value.front()) ? u"(?<![\\p{L}\\p{N}_])"_s : QString()) +
+                                QRegularExpression::escape(value) +
+                                (wordy(value.back()) ? u"(?![\\p{L}\\p{N}_])"_s : QString());
+        QRegularExpression re(u"(*LIMIT_MATCH=%1)"_s.arg(kMatchLimit) + pattern,
+                              QRegularExpression::CaseInsensitiveOption |
+                                  QRegularExpression::UseUnicodePropertiesOption);
+        re.optimize();
+        compiled->patterns.append(CompiledPattern{kMarkedName, Operator::Redact, re, d.kind});
     }
     return compiled;
 }
@@ -72,7 +101,7 @@ void findCustom(const CompiledPatterns &compiled, QStringView text, QList<Match>
                     break;
                 const qsizetype s = m.capturedStart(), e = m.capturedEnd();
                 if (e > s)
-                    out.append(Match{PiiKind::Custom, windowStart + s, windowStart + e, index});
+                    out.append(Match{compiled.patterns[index].kind, windowStart + s, windowStart + e, index});
                 offset = e > s ? e : s + 1;
             }
             if (aborted || last)

@@ -6,6 +6,7 @@
 #include "privacy/detectors.h"
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include <memory>
 
@@ -25,19 +26,28 @@ struct CompiledPattern
     QString name;
     Operator op = Operator::Redact;
     QRegularExpression regex;
+    PiiKind kind = PiiKind::Custom; // a value marked as personal data has the kind it was marked with
 };
+
+// The name of the custom findings made by values marked as personal data of kind "custom".
+inline const QString kMarkedName = QStringLiteral("marked");
 
 struct CompiledPatterns
 {
-    QList<CompiledPattern> patterns; // only the valid ones
+    QList<CompiledPattern> patterns; // only the valid ones, then one per marked value
+    QSet<QString> notPii;            // values decided "not personal data", as written
+    QSet<QString> notPiiFolded;      // the same, case-folded (compared with e-mail addresses)
+
+    bool isNotPii(PiiKind kind, const QString &value) const;
 };
 
 // Empty when the pattern is usable; otherwise one sentence saying what is wrong.
 QString checkPattern(const CustomPattern &pattern);
 
-std::shared_ptr<const CompiledPatterns> compilePatterns(const QList<CustomPattern> &patterns);
+std::shared_ptr<const CompiledPatterns> compilePatterns(const QList<CustomPattern> &patterns,
+                                                        const QList<Decision> &decisions = {});
 
-// Appends a Match (kind Custom, custom = index into patterns) for every non-empty match.
+// Appends a Match (the pattern's kind, custom = index into patterns) for every non-empty match.
 void findCustom(const CompiledPatterns &compiled, QStringView text, QList<Match> &out);
 
 } // namespace pairlens::privacy::detail

@@ -21,6 +21,9 @@ void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int view
     if (custom && !patterns.patterns.isEmpty())
         detail::findCustom(patterns, view.text, matches);
     for (const Match &m : std::as_const(matches)) {
+        if (!patterns.notPii.isEmpty() &&
+            patterns.isNotPii(m.kind, view.text.mid(m.start, m.end - m.start).toString()))
+            continue; // a reviewer decided this value is not personal data
         Candidate c;
         c.m = m;
         c.m.start = view.sourceStart(m.start);
