@@ -1740,6 +1740,22 @@
         <translation>SQL-Längen (Zeichen):</translation>
     </message>
     <message>
+        <source>%1 has no privacy decisions.</source>
+        <translation>%1 hat keine Datenschutz-Entscheidungen.</translation>
+    </message>
+    <message>
+        <source>Privacy decisions of %1:</source>
+        <translation>Datenschutz-Entscheidungen von %1:</translation>
+    </message>
+    <message>
+        <source>personal data (%1)</source>
+        <translation>personenbezogen (%1)</translation>
+    </message>
+    <message>
+        <source>not personal data</source>
+        <translation>nicht personenbezogen</translation>
+    </message>
+    <message>
         <source>Anonymization settings of %1:</source>
         <translation>Anonymisierungseinstellungen von %1:</translation>
     </message>
@@ -1754,6 +1770,10 @@
     <message>
         <source>Custom patterns:</source>
         <translation>Eigene Muster:</translation>
+    </message>
+    <message>
+        <source>Privacy decisions: %1 (shown by --list).</source>
+        <translation>Datenschutz-Entscheidungen: %1 (Anzeige mit --list).</translation>
     </message>
     <message>
         <source>Shows or changes how a dataset is anonymized: the operator per kind of PII (mask, pseudonym, redact, hash, keep), custom patterns and whether metadata is scanned. Used by the preview, scan and every export. The dataset&apos;s key is never shown.</source>
@@ -1778,6 +1798,22 @@
     <message>
         <source>Scan string values in metadata: on or off.</source>
         <translation>Zeichenkettenwerte in Metadaten durchsuchen: on oder off.</translation>
+    </message>
+    <message>
+        <source>Decide that VALUE is not personal data: findings of exactly this value are left as they are everywhere (e-mail addresses in any case). Repeatable.</source>
+        <translation>VALUE ist keine personenbezogene Angabe: Funde genau dieses Werts bleiben überall unverändert (E-Mail-Adressen in jeder Schreibweise). Wiederholbar.</translation>
+    </message>
+    <message>
+        <source>Mark VALUE as personal data of KIND (email, phone, ssn, credit_card, ip_address, iban or custom) wherever it occurs: KIND=VALUE. Repeatable.</source>
+        <translation>VALUE überall, wo er vorkommt, als personenbezogene Angabe der Art KIND markieren (email, phone, ssn, credit_card, ip_address, iban oder custom): KIND=VALUE. Wiederholbar.</translation>
+    </message>
+    <message>
+        <source>Remove the decision about VALUE. Repeatable.</source>
+        <translation>Die Entscheidung über VALUE entfernen. Wiederholbar.</translation>
+    </message>
+    <message>
+        <source>Print the privacy decisions (the values decided, as given).</source>
+        <translation>Die Datenschutz-Entscheidungen ausgeben (die entschiedenen Werte, wie angegeben).</translation>
     </message>
     <message>
         <source>Print the settings as JSON.</source>
@@ -1808,6 +1844,22 @@
         <translation>--scan-metadata erwartet on oder off.</translation>
     </message>
     <message>
+        <source>--forget: there is no decision about &quot;%1&quot;.</source>
+        <translation>--forget: Es gibt keine Entscheidung über „%1“.</translation>
+    </message>
+    <message>
+        <source>%1: the value is empty.</source>
+        <translation>%1: Der Wert ist leer.</translation>
+    </message>
+    <message>
+        <source>%1: the value is longer than %2 characters.</source>
+        <translation>%1: Der Wert ist länger als %2 Zeichen.</translation>
+    </message>
+    <message>
+        <source>--mark: &quot;%1&quot; is not KIND=VALUE with KIND one of %2.</source>
+        <translation>--mark: „%1“ ist nicht KIND=VALUE mit KIND aus %2.</translation>
+    </message>
+    <message>
         <source>Nothing was changed.</source>
         <translation>Es wurde nichts geändert.</translation>
     </message>
@@ -1822,6 +1874,14 @@
     <message>
         <source>rescan</source>
         <translation>Erneuter Scan</translation>
+    </message>
+    <message>
+        <source>The privacy decisions could not be saved or applied: %1</source>
+        <translation>Die Datenschutz-Entscheidungen konnten nicht gespeichert oder angewendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Privacy decisions changed: PII kinds updated for %1 pairs.</source>
+        <translation>Datenschutz-Entscheidungen geändert: PII-Arten für %1 Paare aktualisiert.</translation>
     </message>
     <message>
         <source>The settings were saved, but the PII kinds could not be updated: %1</source>

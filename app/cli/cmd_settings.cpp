@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "dataset/deriver.h"
 #include "dataset/pairstore.h"
+#include "dataset/privacydecisions.h"
 #include "dataset/writetx.h"
 #include "privacy/anonymizer.h"
 
@@ -46,6 +47,35 @@ QJsonObject configToJson(const privacy::Config &config)
             {u"scan_metadata"_s, config.scanMetadata}};
 }
 
+QJsonArray decisionsJsonArray(const QList<privacy::Decision> &decisions)
+{
+    QJsonArray array;
+    for (const privacy::Decision &d : decisions) {
+        QJsonObject o{{u"decision"_s, privacy::decisionTypeName(d.type)}, {u"value"_s, d.value}};
+        if (d.type == privacy::Decision::Type::Mark)
+            o.insert(u"kind"_s, piiKindName(d.kind));
+        array.append(o);
+    }
+    return array;
+}
+
+// The decided values are the reviewer's own input: listing them is what --list is for.
+void printDecisions(const QString &location, const QList<privacy::Decision> &decisions)
+{
+    if (decisions.isEmpty()) {
+        out(tr("%1 has no privacy decisions.").arg(location));
+        return;
+    }
+    out(tr("Privacy decisions of %1:").arg(location));
+    for (const privacy::Decision &d : decisions) {
+        if (d.type == privacy::Decision::Type::Mark)
+            out(u"  %1 %2"_s.arg(tr("personal data (%1)").arg(piiKindName(d.kind)).leftJustified(28),
+                                 d.value));
+        else
+            out(u"  %1 %2"_s.arg(tr("not personal data").leftJustified(28), d.value));
+    }
+}
+
 void printConfig(const QString &location, const privacy::Config &config)
 {
     out(tr("Anonymization settings of %1:").arg(location));
@@ -56,11 +86,13 @@ void printConfig(const QString &location, const privacy::Config &config)
                          config.scanMetadata ? tr("scanned") : tr("not scanned")));
     if (config.customPatterns.isEmpty()) {
         out(tr("No custom patterns."));
-        return;
+    } else {
+        out(tr("Custom patterns:"));
+        for (const privacy::CustomPattern &p : config.customPatterns)
+            out(u"  %1 %2  %3"_s.arg(p.name.leftJustified(14), privacy::operatorName(p.op), p.pattern));
     }
-    out(tr("Custom patterns:"));
-    for (const privacy::CustomPattern &p : config.customPatterns)
-        out(u"  %1 %2  %3"_s.arg(p.name.leftJustified(14), privacy::operatorName(p.op), p.pattern));
+    if (!config.decisions.isEmpty())
+        out(tr("Privacy decisions: %1 (shown by --list).").arg(config.decisions.size()));
 }
 
 } // namespace
@@ -85,12 +117,24 @@ int runPrivacy(const QStringList &args)
          u"OP"_s, u"redact"_s},
         {u"remove-pattern"_s, tr("Remove the custom pattern NAME. Repeatable."), u"NAME"_s},
         {u"scan-metadata"_s, tr("Scan string values in metadata: on or off."), u"on|off"_s},
+        {u"not-pii"_s,
+         tr("Decide that VALUE is not personal data: findings of exactly this value are left as they "
+            "are everywhere (e-mail addresses in any case). Repeatable."),
+         u"VALUE"_s},
+        {u"mark"_s,
+         tr("Mark VALUE as personal data of KIND (email, phone, ssn, credit_card, ip_address, iban or "
+            "custom) wherever it occurs: KIND=VALUE. Repeatable."),
+         u"KIND=VALUE"_s},
+        {u"forget"_s, tr("Remove the decision about VALUE. Repeatable."), u"VALUE"_s},
+        {u"list"_s, tr("Print the privacy decisions (the values decided, as given).")},
         {u"json"_s, tr("Print the settings as JSON.")},
     });
     if (!parseOrExplain(parser, args, 1))
         return Usage;
-    const bool changing = parser.isSet(u"operator"_s) || parser.isSet(u"add-pattern"_s) ||
-                          parser.isSet(u"remove-pattern"_s) || parser.isSet(u"scan-metadata"_s);
+    const bool deciding = parser.isSet(u"not-pii"_s) || parser.isSet(u"mark"_s) || parser.isSet(u"forget"_s);
+    const bool settingsChanging = parser.isSet(u"operator"_s) || parser.isSet(u"add-pattern"_s) ||
+                                  parser.isSet(u"remove-pattern"_s) || parser.isSet(u"scan-metadata"_s);
+    const bool changing = settingsChanging || deciding;
     auto ds = openDataset(parser.positionalArguments().at(1),
                           changing ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly);
     if (!ds)
@@ -151,6 +195,53 @@ int runPrivacy(const QStringList &args)
         }
         config.scanMetadata = v == u"on"_s;
     }
+    const QList<privacy::Decision> decisionsBefore = config.decisions;
+    QJsonObject change;
+    for (const QString &value : parser.values(u"forget"_s)) {
+        const qsizetype before = config.decisions.size();
+        config.decisions = withoutDecision(config.decisions, value);
+        if (config.decisions.size() == before) {
+            err(tr("--forget: there is no decision about \"%1\".").arg(value));
+            return Usage;
+        }
+        change[u"forget"_s] = change[u"forget"_s].toArray() + value;
+    }
+    auto checkValue = [](const QString &option, const QString &value) {
+        if (value.trimmed().isEmpty()) {
+            err(tr("%1: the value is empty.").arg(option));
+            return false;
+        }
+        if (value.size() > privacy::Config::kMaxDecisionValueLength) {
+            err(tr("%1: the value is longer than %2 characters.")
+                    .arg(option)
+                    .arg(privacy::Config::kMaxDecisionValueLength));
+            return false;
+        }
+        return true;
+    };
+    for (const QString &value : parser.values(u"not-pii"_s)) {
+        if (!checkValue(u"--not-pii"_s, value))
+            return Usage;
+        config.decisions = withDecision(config.decisions, {privacy::Decision::Type::NotPii, value});
+        change[u"not_pii"_s] = change[u"not_pii"_s].toArray() + value.trimmed();
+    }
+    for (const QString &assignment : parser.values(u"mark"_s)) {
+        const qsizetype eq = assignment.indexOf(u'=');
+        const quint32 kind = eq <= 0 ? 0 : piiKindFromName(assignment.left(eq).trimmed().toLower());
+        if (!kind) {
+            err(tr("--mark: \"%1\" is not KIND=VALUE with KIND one of %2.")
+                    .arg(assignment, piiKindNames(~0u).join(u", "_s)));
+            return Usage;
+        }
+        const QString value = assignment.mid(eq + 1);
+        if (!checkValue(u"--mark"_s, value))
+            return Usage;
+        config.decisions =
+            withDecision(config.decisions, {privacy::Decision::Type::Mark, value, PiiKind(kind)});
+        change[u"mark"_s] = change[u"mark"_s].toArray() + QJsonObject{{u"kind"_s, piiKindName(PiiKind(kind))},
+                                                                      {u"value"_s, value.trimmed()}};
+    }
+    const bool decisionsChanged = config.decisions != decisionsBefore;
     const QStringList problems = config.validate();
     if (!problems.isEmpty()) {
         for (const QString &p : problems)
@@ -169,31 +260,49 @@ int runPrivacy(const QStringList &args)
         for (qsizetype i = 0; !patternsChanged && i < patternsBefore.size(); ++i)
             patternsChanged = patternsBefore[i].name != config.customPatterns[i].name ||
                               patternsBefore[i].pattern != config.customPatterns[i].pattern;
-        WriteTransaction tx(ds->db());
-        QString error;
-        if (!tx.begin(&error)) {
-            err(tr("Cannot write to %1: %2").arg(ds->location(), error));
-            return Failure;
-        }
-        const QHash<QString, QString> settings = config.toSettings();
-        for (auto it = settings.constBegin(); it != settings.constEnd(); ++it) {
-            if (!ds->setSetting(it.key(), it.value())) {
+        if (settingsChanging) {
+            WriteTransaction tx(ds->db());
+            QString error;
+            if (!tx.begin(&error)) {
+                err(tr("Cannot write to %1: %2").arg(ds->location(), error));
+                return Failure;
+            }
+            const QHash<QString, QString> settings = config.toSettings();
+            for (auto it = settings.constBegin(); it != settings.constEnd(); ++it) {
+                if (!ds->setSetting(it.key(), it.value())) {
+                    err(tr("Cannot write to %1: %2").arg(ds->location(), ds->errorString()));
+                    return Failure;
+                }
+            }
+            // Committed with the patterns: a rescan cut short (kill, crash) is finished by the next
+            // writable open of the dataset, so the PII kinds never stay half updated.
+            if (patternsChanged && !ds->setSetting(Deriver::kRescanPendingKey, u"1"_s)) {
                 err(tr("Cannot write to %1: %2").arg(ds->location(), ds->errorString()));
                 return Failure;
             }
+            PairStore(*ds).audit(u"settings"_s, 0, {{u"privacy"_s, configToJson(config)}});
+            if (!tx.commit(&error)) {
+                err(tr("Cannot write to %1: %2").arg(ds->location(), error));
+                return Failure;
+            }
         }
-        // Committed with the patterns: a rescan cut short (kill, crash) is finished by the next
-        // writable open of the dataset, so the PII kinds never stay half updated.
-        if (patternsChanged && !ds->setSetting(Deriver::kRescanPendingKey, u"1"_s)) {
-            err(tr("Cannot write to %1: %2").arg(ds->location(), ds->errorString()));
-            return Failure;
-        }
-        PairStore(*ds).audit(u"settings"_s, 0, {{u"privacy"_s, configToJson(config)}});
-        if (!tx.commit(&error)) {
-            err(tr("Cannot write to %1: %2").arg(ds->location(), error));
-            return Failure;
-        }
-        if (patternsChanged) {
+        if (decisionsChanged) {
+            // Also finishes the rescan owed to changed custom patterns.
+            ProgressBar bar(tr("rescan"));
+            QString error;
+            const qint64 n =
+                savePrivacyDecisions(*ds, config.decisions, change, &error, [&](qint64 done, qint64 total) {
+                    bar.update(done, total);
+                    return true;
+                });
+            bar.finish();
+            if (n < 0) {
+                err(tr("The privacy decisions could not be saved or applied: %1").arg(error));
+                return Failure;
+            }
+            if (!parser.isSet(u"json"_s) && !parser.isSet(u"list"_s))
+                out(tr("Privacy decisions changed: PII kinds updated for %1 pairs.").arg(n));
+        } else if (patternsChanged) {
             ProgressBar bar(tr("rescan"));
             QString error;
             const qint64 n = Deriver::forDataset(*ds).rescanPii(*ds, &error, [&](qint64 done, qint64 total) {
@@ -209,10 +318,18 @@ int runPrivacy(const QStringList &args)
                 out(tr("Custom patterns changed: PII kinds updated for %1 pairs.").arg(n));
         }
     }
-    if (parser.isSet(u"json"_s))
-        printJson(configToJson(config));
-    else
+    if (parser.isSet(u"list"_s)) {
+        if (parser.isSet(u"json"_s))
+            printJson(QJsonObject{{u"decisions"_s, decisionsJsonArray(config.decisions)}});
+        else
+            printDecisions(ds->location(), config.decisions);
+    } else if (parser.isSet(u"json"_s)) {
+        QJsonObject json = configToJson(config);
+        json.insert(u"decisions"_s, qint64(config.decisions.size()));
+        printJson(json);
+    } else {
         printConfig(ds->location(), config);
+    }
     return Ok;
 }
 

@@ -52,7 +52,9 @@ const QList<Command> &commands()
         {u"export"_s, u"DATASET -o FILE|- [--format FMT] [FILTER] [OPTIONS]"_s,
          QT_TRANSLATE_NOOP("cli", "Writes the pairs matching the filter, anonymized, with a manifest."),
          runExport},
-        {u"privacy"_s, u"DATASET [--operator KIND=OP] [--add-pattern NAME=REGEX] [--remove-pattern NAME]"_s,
+        {u"privacy"_s,
+         u"DATASET [--operator KIND=OP] [--add-pattern NAME=REGEX] [--remove-pattern NAME] [--not-pii VALUE] "
+         "[--mark KIND=VALUE] [--forget VALUE] [--list]"_s,
          QT_TRANSLATE_NOOP("cli", "Shows or changes the dataset's anonymization settings."), runPrivacy},
     };
     return all;
