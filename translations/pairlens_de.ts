@@ -2187,6 +2187,22 @@
         <source>The record cannot be shown: %1</source>
         <translation>Der Datensatz kann nicht angezeigt werden: %1</translation>
     </message>
+    <message>
+        <source>Not personal data (everywhere)</source>
+        <translation>Keine personenbezogene Angabe (überall)</translation>
+    </message>
+    <message>
+        <source>Every finding of exactly this value is left as it is, in every pair.</source>
+        <translation>Jeder Fund genau dieses Werts bleibt unverändert, in jedem Paar.</translation>
+    </message>
+    <message>
+        <source>Mark as personal data</source>
+        <translation>Als personenbezogen markieren</translation>
+    </message>
+    <message>
+        <source>Other personal data</source>
+        <translation>Andere personenbezogene Angabe</translation>
+    </message>
 </context>
 <context>
     <name>pairlens::ui::EmptyState</name>
@@ -3238,6 +3254,17 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Review status</source>
         <translation>Prüfstatus</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::PrivacyDecider</name>
+    <message>
+        <source>Mark as personal data (%1)</source>
+        <translation>Als personenbezogen markieren (%1)</translation>
+    </message>
+    <message>
+        <source>Not personal data</source>
+        <translation>Keine personenbezogene Angabe</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,9 @@
 #include "datasetsession.h"
 
 #include <QCoreApplication>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
 
 namespace pairlens::ui {
 namespace {
@@ -206,6 +209,37 @@ void RestoreCommand::redo()
         return;
     }
     m_session->write(restoreFromTrash(m_rowIds));
+}
+
+PrivacyDecisionCommand::PrivacyDecisionCommand(DatasetSession *session, const QString &text,
+                                               const QList<privacy::Decision> &before,
+                                               const QList<privacy::Decision> &after)
+    : m_session(session), m_before(before), m_after(after)
+{
+    setText(text);
+}
+
+void PrivacyDecisionCommand::write(const QList<privacy::Decision> &decisions, const QString &how)
+{
+    WriteRequest r;
+    r.kind = WriteKind::PrivacyDecisions;
+    r.decisions = decisions;
+    r.change = QJsonObject{{how, text()}};
+    m_session->write(r);
+}
+
+void PrivacyDecisionCommand::undo()
+{
+    write(m_before, u"undo"_s);
+}
+
+void PrivacyDecisionCommand::redo()
+{
+    if (m_firstRedo) {
+        m_firstRedo = false;
+        return;
+    }
+    write(m_after, u"redo"_s);
 }
 
 } // namespace pairlens::ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dataset/pair.h"
+#include "privacy/anonymizer.h"
 
 #include <QList>
 #include <QString>
@@ -120,6 +121,25 @@ public:
 private:
     DatasetSession *m_session;
     QList<qint64> m_rowIds;
+    bool m_firstRedo = true;
+};
+
+// A change of the dataset's privacy decisions ("not personal data", "mark as personal data"): undo
+// writes back the decisions as they were, redo the decisions as the change left them.
+class PrivacyDecisionCommand : public QUndoCommand
+{
+public:
+    PrivacyDecisionCommand(DatasetSession *session, const QString &text,
+                           const QList<privacy::Decision> &before, const QList<privacy::Decision> &after);
+
+    void undo() override;
+    void redo() override;
+
+private:
+    void write(const QList<privacy::Decision> &decisions, const QString &how);
+
+    DatasetSession *m_session;
+    QList<privacy::Decision> m_before, m_after;
     bool m_firstRedo = true;
 };
 

@@ -149,6 +149,13 @@ void DatasetSession::refresh(Callback callback)
 void DatasetSession::onWriteFinished(const WriteResult &result)
 {
     emit busyChanged(false);
+    if (result.kind == WriteKind::PrivacyDecisions && result.ok) {
+        // The preview follows the new decisions at once.
+        m_info.settings = result.settings;
+        privacy::Config config = privacy::Config::fromSettings(m_info.settings);
+        config.key = m_info.secret;
+        m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
+    }
     if (const Callback cb = m_callbacks.take(result.requestId))
         cb(result);
     if (!result.ok && !result.error.isEmpty())

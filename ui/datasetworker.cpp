@@ -3,6 +3,7 @@
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
 #include "dataset/deriver.h"
+#include "dataset/privacydecisions.h"
 #include "export/exporter.h"
 
 #include <QCoreApplication>
@@ -368,6 +369,15 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
             if (const std::optional<Pair> added = m_store->getByPairId(pair.pairId))
                 result.rowIds = {added->rowId};
         }
+        break;
+    }
+    case WriteKind::PrivacyDecisions: {
+        result.previousDecisions = privacy::Config::fromSettings(m_dataset->settings()).decisions;
+        QString error;
+        result.count = savePrivacyDecisions(*m_dataset, r.decisions, r.change, &error);
+        result.ok = result.count >= 0;
+        result.error = error;
+        result.settings = m_dataset->settings();
         break;
     }
     case WriteKind::Refresh:

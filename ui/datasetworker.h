@@ -9,6 +9,7 @@
 #include "dataset/filter.h"
 #include "dataset/pair.h"
 #include "dataset/pairstore.h"
+#include "privacy/anonymizer.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -90,6 +91,7 @@ enum class WriteKind
     Note,
     Edit,
     Add,
+    PrivacyDecisions, // replace the dataset's privacy decisions (then rescan the PII kinds)
     Refresh
 };
 
@@ -100,11 +102,13 @@ struct WriteRequest
     Selection selection; // Delete, Restore, Purge, Review (Redelete: selection.rowIds)
     qint64 batch = 0;    // RestoreBatch
     ReviewStatus status = ReviewStatus::Unreviewed;
-    QList<QList<qint64>> byStatus; // ReviewRestore: row ids by the status (index) they go back to
-    qint64 rowId = 0;              // Note, Edit
-    QString question, sql;         // Edit
-    QString note;                  // Note
-    Pair pair;                     // Add
+    QList<QList<qint64>> byStatus;      // ReviewRestore: row ids by the status (index) they go back to
+    qint64 rowId = 0;                   // Note, Edit
+    QString question, sql;              // Edit
+    QString note;                       // Note
+    Pair pair;                          // Add
+    QList<privacy::Decision> decisions; // PrivacyDecisions: all of them, as they are to be
+    QJsonObject change;                 // PrivacyDecisions: what changed, for the audit log
 };
 
 struct WriteResult
@@ -123,6 +127,9 @@ struct WriteResult
     QList<QList<qint64>> previousByStatus;
     QString previousNote;
     QString previousQuestion, previousSql;
+    // PrivacyDecisions: the decisions before, and the dataset's settings after the write.
+    QList<privacy::Decision> previousDecisions;
+    QHash<QString, QString> settings;
 };
 
 class DatasetWorker : public QObject

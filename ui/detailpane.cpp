@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -148,6 +149,11 @@ DetailPane::DetailPane(QWidget *parent) : QWidget(parent)
     m_question[1] = textView(u"anonymizedQuestion"_s, false);
     m_sql[0] = textView(u"originalSql"_s, true);
     m_sql[1] = textView(u"anonymizedSql"_s, true);
+    for (QPlainTextEdit *view : {m_question[0], m_sql[0]}) {
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(view, &QWidget::customContextMenuRequested, this,
+                [this, view](const QPoint &pos) { showContextMenu(view, pos); });
+    }
     m_metadata[0] = textView(u"originalMetadata"_s, false);
     m_metadata[1] = textView(u"anonymizedMetadata"_s, false);
     for (int side = 0; side < 2; ++side) {
@@ -242,6 +248,7 @@ DetailPane::DetailPane(QWidget *parent) : QWidget(parent)
 
 void DetailPane::setReadOnly(bool readOnly)
 {
+    m_readOnly = readOnly;
     m_note->setReadOnly(readOnly);
     m_note->setPlaceholderText(readOnly ? tr("The dataset is read-only")
                                         : tr("Reviewer note (saved as you type)"));
@@ -261,6 +268,7 @@ void DetailPane::showText(QPlainTextEdit *original, QPlainTextEdit *anonymized, 
 {
     original->setPlainText(text);
     anonymized->setPlainText(result.text);
+    m_findings.insert(original, result.findings);
     QList<QTextEdit::ExtraSelection> left, right;
     for (const privacy::Finding &f : result.findings) {
         const QString kind =
@@ -420,6 +428,58 @@ void DetailPane::setRecord(qint64 rowId, int format, const QByteArray &bytes, co
         m_record->setPlainText(tr("The record cannot be shown: %1").arg(error));
     else
         m_record->setPlainText(QString::fromUtf8(bytes));
+}
+
+QList<QAction *> DetailPane::privacyActions(QPlainTextEdit *view, int position, QObject *parent)
+{
+    QList<QAction *> actions;
+    if (m_readOnly || m_rowId == 0)
+        return actions;
+    for (const privacy::Finding &f : m_findings.value(view)) {
+        if (position < f.start || position > f.end)
+            continue;
+        const QString value = f.value.isEmpty() ? f.original : f.value;
+        auto *a = new QAction(tr("Not personal data (everywhere)"), parent);
+        a->setObjectName(u"notPersonalData"_s);
+        a->setToolTip(tr("Every finding of exactly this value is left as it is, in every pair."));
+        connect(a, &QAction::triggered, this, [this, value] {
+            emit privacyDecided({privacy::Decision::Type::NotPii, value});
+        });
+        actions << a;
+        break;
+    }
+    // The selection, on one line (a paragraph break reads as U+2029 in a QTextCursor).
+    const QString selected = view->textCursor().selectedText().trimmed();
+    if (!selected.isEmpty() && !selected.contains(QChar::ParagraphSeparator) &&
+        selected.size() <= privacy::Config::kMaxDecisionValueLength) {
+        auto *mark = new QAction(tr("Mark as personal data"), parent);
+        mark->setObjectName(u"markPersonalData"_s);
+        auto *menu = new QMenu(this);
+        connect(mark, &QObject::destroyed, menu, &QObject::deleteLater);
+        for (PiiKind kind : allPiiKinds()) {
+            QAction *k =
+                menu->addAction(kind == PiiKind::Custom ? tr("Other personal data") : piiDescription(kind));
+            k->setObjectName(u"mark_"_s + piiKindName(kind));
+            connect(k, &QAction::triggered, this, [this, selected, kind] {
+                emit privacyDecided({privacy::Decision::Type::Mark, selected, kind});
+            });
+        }
+        mark->setMenu(menu);
+        actions << mark;
+    }
+    return actions;
+}
+
+void DetailPane::showContextMenu(QPlainTextEdit *view, const QPoint &pos)
+{
+    QMenu *menu = view->createStandardContextMenu(pos);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    const QList<QAction *> actions = privacyActions(view, view->cursorForPosition(pos).position(), menu);
+    if (!actions.isEmpty()) {
+        menu->addSeparator();
+        menu->addActions(actions);
+    }
+    menu->popup(view->viewport()->mapToGlobal(pos));
 }
 
 } // namespace pairlens::ui

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "dataset/pair.h"
+#include "privacy/anonymizer.h"
 
 #include <QHash>
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QJsonValue;
 class QLabel;
@@ -12,11 +14,6 @@ class QPlainTextEdit;
 class QStackedWidget;
 class QTabWidget;
 class QTimer;
-
-namespace pairlens::privacy {
-class Anonymizer;
-struct AnonymizedText;
-} // namespace pairlens::privacy
 
 namespace pairlens::ui {
 
@@ -53,11 +50,17 @@ public:
     QByteArray recordBytes() const { return m_recordBytes; }
     // The export engine's bytes for `rowId` in `format` (an exporting::Format), or why there are none.
     void setRecord(qint64 rowId, int format, const QByteArray &bytes, const QString &error);
+    // The privacy actions of the original question or SQL view (its context menu's): "Not personal
+    // data (everywhere)" on a finding at `position`, "Mark as personal data" with a kind submenu on
+    // the view's selected text. Owned by `parent`; none when the dataset is read-only.
+    QList<QAction *> privacyActions(QPlainTextEdit *view, int position, QObject *parent);
 
 signals:
     void noteEdited(qint64 rowId, const QString &note);
     // The record-as-exported tab wants the bytes of a pair in a format (answer with setRecord()).
     void recordRequested(qint64 rowId, int format);
+    // A privacy decision taken in the pane (see privacyActions()).
+    void privacyDecided(const pairlens::privacy::Decision &decision);
 
 private:
     void showText(QPlainTextEdit *original, QPlainTextEdit *anonymized, const QString &text,
@@ -67,6 +70,7 @@ private:
     QHash<quint32, int> showMetadata(const Pair &pair, const privacy::Anonymizer *anonymizer);
     void requestRecord();
     void updateRecordNote();
+    void showContextMenu(QPlainTextEdit *view, const QPoint &pos);
 
     QStackedWidget *m_stack = nullptr;
     QLabel *m_title = nullptr;
@@ -88,6 +92,8 @@ private:
     QTimer *m_noteTimer = nullptr;
     qint64 m_rowId = 0;
     bool m_noteDirty = false;
+    bool m_readOnly = false;
+    QHash<const QPlainTextEdit *, QList<privacy::Finding>> m_findings; // of the original views
 };
 
 } // namespace pairlens::ui

@@ -10,6 +10,7 @@
 #include "infobar.h"
 #include "pairtablemodel.h"
 #include "pairtableview.h"
+#include "privacydecider.h"
 #include "stats/statisticsview.h"
 #include "trashdialog.h"
 
@@ -263,6 +264,8 @@ void MainWindow::buildDocks()
     connect(m_detail, &DetailPane::noteEdited, m_curator, &Curator::saveNote);
     connect(m_detail, &DetailPane::recordRequested, m_session, &DatasetSession::requestRecord);
     connect(m_session->worker(), &DatasetWorker::recordPreviewed, m_detail, &DetailPane::setRecord);
+    auto *decider = new PrivacyDecider(m_session, m_undo, this);
+    connect(m_detail, &DetailPane::privacyDecided, decider, &PrivacyDecider::decide);
 }
 
 void MainWindow::buildStatusBar()
