@@ -44,6 +44,7 @@ private:
     QAction *redoAction() const { return m_window->findChild<QAction *>(u"actionRedo"_s); }
     DetailPane *pane() const { return m_window->findChild<DetailPane *>(); }
     qint64 m_rowId = 0;
+    int m_row = -1;
 };
 
 void TstPrivacyPane::initTestCase()
@@ -86,6 +87,7 @@ void TstPrivacyPane::openOnSpiderPair()
             row = r;
     }
     QVERIFY(row >= 0);
+    m_row = row;
     clickRow(row);
     QTRY_COMPARE(pane()->rowId(), m_rowId);
     QCOMPARE(pane()->originalQuestion()->toPlainText(), kQuestion);
@@ -112,6 +114,9 @@ void TstPrivacyPane::notPersonalDataUndoAndRedo()
     QVERIFY(!pane()->anonymizedQuestion()->toPlainText().contains(u"123456789"_s));
     QVERIFY(!pane()->anonymizedSql()->toPlainText().contains(u"123456789"_s));
     QCOMPARE(piiMask(), quint32(PiiKind::Ssn));
+    m_window->model()->setPreview(true);
+    const QModelIndex question = m_window->model()->index(m_row, PairTableModel::Question);
+    QVERIFY(!question.data().toString().contains(u"123456789"_s));
 
     QObject owner;
     // Nothing to decide away from a finding.
@@ -126,6 +131,9 @@ void TstPrivacyPane::notPersonalDataUndoAndRedo()
     QTRY_COMPARE(pane()->anonymizedSql()->toPlainText(), kSql);
     QCOMPARE(decisions(), (QList<privacy::Decision>{{privacy::Decision::Type::NotPii, u"123456789"_s}}));
     QCOMPARE(piiMask(), 0u);
+    // The table's preview (anonymized cells) and PII column follow too.
+    QTRY_VERIFY(question.data().toString().contains(u"123456789"_s));
+    QTRY_COMPARE(m_window->model()->pairAt(m_row)->piiMask, 0u);
     QTRY_VERIFY(undoAction()->isEnabled());
     QCOMPARE(undoAction()->text().remove(u'&'), u"Undo Not personal data"_s);
 
@@ -133,6 +141,7 @@ void TstPrivacyPane::notPersonalDataUndoAndRedo()
     QTRY_VERIFY(!pane()->anonymizedQuestion()->toPlainText().contains(u"123456789"_s));
     QVERIFY(decisions().isEmpty());
     QCOMPARE(piiMask(), quint32(PiiKind::Ssn));
+    QTRY_VERIFY(!question.data().toString().contains(u"123456789"_s));
 
     QTRY_VERIFY(redoAction()->isEnabled());
     redoAction()->trigger();
