@@ -7,6 +7,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -92,6 +94,28 @@ bool overwritePages(const QString &path, const QList<int> &pages, int pageSize, 
             return false;
     }
     return true;
+}
+
+CliRun runHeadless(const QString &exe, const QStringList &args, const QString &home, const QByteArray &input)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"DISPLAY"_s); // headless commands must not need one
+    env.remove(u"QT_QPA_PLATFORM"_s);
+    env.insert(u"HOME"_s, home);
+    p.setProcessEnvironment(env);
+    p.start(exe, args);
+    if (!input.isNull())
+        p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(120000))
+        return {};
+    CliRun r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.rawOut = p.readAllStandardOutput();
+    r.out = QString::fromUtf8(r.rawOut);
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
 }
 
 } // namespace pairlens::test

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 namespace pairlens::test {
@@ -26,6 +28,19 @@ bool makeDemoDataset(const QString &path, int count, quint64 seed = 7, const QDa
 // `overwritePages()` that writes `fill` over each of them. `pageSize` receives the file's page size.
 QList<int> sqlitePages(const QString &path, const QString &name, const QString &pageType, int *pageSize);
 bool overwritePages(const QString &path, const QList<int> &pages, int pageSize, char fill = '\xA5');
+
+// One run of the pairlens command line as a headless pipeline runs it: no DISPLAY, no
+// QT_QPA_PLATFORM, HOME set to `home`, `input` on stdin (none: stdin closed). `code` is -1 when it
+// crashed or did not finish within two minutes (a hang detector, never a timing).
+struct CliRun
+{
+    int code = -1;
+    QString out;
+    QString err;
+    QByteArray rawOut;
+};
+CliRun runHeadless(const QString &exe, const QStringList &args, const QString &home,
+                   const QByteArray &input = {});
 
 } // namespace pairlens::test
 

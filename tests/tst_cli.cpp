@@ -38,12 +38,7 @@ private slots:
     void statsLeavesAnEmptyFileAlone();
 
 private:
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-    };
+    using Run = pairlens::test::CliRun;
     Run run(const QStringList &args, const QByteArray &input = {});
     QTemporaryDir m_dir;
     QString m_demo;
@@ -51,21 +46,7 @@ private:
 
 TstCli::Run TstCli::run(const QStringList &args, const QByteArray &input)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(u"DISPLAY"_s); // headless commands must not need one
-    env.remove(u"QT_QPA_PLATFORM"_s);
-    env.insert(u"HOME"_s, m_dir.path());
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(PAIRLENS_EXE), args);
-    if (!input.isNull()) {
-        p.write(input);
-    }
-    p.closeWriteChannel();
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return pairlens::test::runHeadless(QStringLiteral(PAIRLENS_EXE), args, m_dir.path(), input);
 }
 
 void TstCli::initTestCase()

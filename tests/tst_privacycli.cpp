@@ -163,13 +163,7 @@ private slots:
     void anonymizeErrors();
 
 private:
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-        QByteArray rawOut;
-    };
+    using Run = pairlens::test::CliRun;
     Run run(const QStringList &args, const QByteArray &input = {});
     QJsonObject scanJson(const QStringList &extra, const QString &dataset = {});
     QTemporaryDir m_dir;
@@ -179,24 +173,7 @@ private:
 
 TstPrivacyCli::Run TstPrivacyCli::run(const QStringList &args, const QByteArray &input)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(u"DISPLAY"_s); // headless commands must not need one
-    env.remove(u"QT_QPA_PLATFORM"_s);
-    env.insert(u"HOME"_s, m_dir.path());
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(PAIRLENS_EXE), args);
-    if (!input.isNull())
-        p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(120000))
-        return {};
-    Run r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.rawOut = p.readAllStandardOutput();
-    r.out = QString::fromUtf8(r.rawOut);
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return pairlens::test::runHeadless(QStringLiteral(PAIRLENS_EXE), args, m_dir.path(), input);
 }
 
 QJsonObject TstPrivacyCli::scanJson(const QStringList &extra, const QString &dataset)

@@ -33,12 +33,7 @@ private slots:
     void cliForgetAndErrors();
 
 private:
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-    };
+    using Run = pairlens::test::CliRun;
     Run run(const QStringList &args);
     QString makeDataset(const QString &name);
     QJsonObject scanJson(const QString &dataset);
@@ -85,21 +80,7 @@ const QStringList kSqls = {
 
 TstPrivacyDecisions::Run TstPrivacyDecisions::run(const QStringList &args)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(u"DISPLAY"_s); // headless commands must not need one
-    env.remove(u"QT_QPA_PLATFORM"_s);
-    env.insert(u"HOME"_s, m_dir.path());
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(PAIRLENS_EXE), args);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(120000))
-        return {};
-    Run r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return pairlens::test::runHeadless(QStringLiteral(PAIRLENS_EXE), args, m_dir.path());
 }
 
 QString TstPrivacyDecisions::makeDataset(const QString &name)
