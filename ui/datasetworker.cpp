@@ -162,9 +162,9 @@ void DatasetWorker::count(const std::shared_ptr<LoadState> &state, quint64 clien
         return;
     }
     const qint64 n = m_store->count(filter);
-    if (n < 0 && !reportDamage())
+    const bool damaged = reportDamage();
+    if (n < 0 && !damaged)
         emit failed(tr("Cannot count the pairs: %1").arg(m_store->errorString()));
-    reportDamage();
     emit counted(client, generation, std::max<qint64>(0, n));
 }
 
@@ -181,9 +181,9 @@ void DatasetWorker::fetchPage(const PageRequest &r)
     const bool haveIds = list != m_idLists.cend() && list->generation == r.generation;
     if (!haveIds && offset < m_directOffsetLimit) {
         const QList<Pair> rows = m_store->page(r.filter, r.sort, r.pageSize, offset);
-        if (offset == 0 && rows.size() < r.pageSize && m_store->errorString().isEmpty() && !reportDamage())
+        const bool damaged = reportDamage();
+        if (offset == 0 && rows.size() < r.pageSize && m_store->errorString().isEmpty() && !damaged)
             m_shortFirstPages.insert(r.client, {r.generation, rows.size()});
-        reportDamage();
         emit pageLoaded(r.client, r.generation, r.page, rows);
         return;
     }
