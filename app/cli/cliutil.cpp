@@ -3,6 +3,7 @@
 #include "cli/command.h"
 
 #include "dataset/deriver.h"
+#include "dataset/filterargs.h"
 #include "dataset/pair.h"
 #include "privacy/piikind.h"
 
@@ -86,110 +87,21 @@ bool parseOrExplain(QCommandLineParser &parser, const QStringList &args, int min
 
 void addFilterOptions(QCommandLineParser &parser)
 {
-    auto tr = [](const char *s) { return QCoreApplication::translate("cli", s); };
-    parser.addOptions({
-        {u"from"_s, tr("Only pairs on or after DATE (YYYY-MM-DD or ISO-8601)."), u"DATE"_s},
-        {u"to"_s, tr("Only pairs on or before DATE (YYYY-MM-DD or ISO-8601)."), u"DATE"_s},
-        {u"successful-only"_s, tr("Only pairs whose SQL ran successfully.")},
-        {u"failed-only"_s, tr("Only pairs whose SQL failed.")},
-        {u"type"_s, tr("Only these statement types (SELECT,INSERT,...)."), u"T,..."_s},
-        {u"db-type"_s, tr("Only these database types (postgresql,mysql,...)."), u"T,..."_s},
-        {u"db-name"_s, tr("Only these database names."), u"NAME,..."_s},
-        {u"search"_s, tr("Full-text search over question and SQL."), u"TEXT"_s},
-        {u"pii"_s,
-         tr("Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,"
-            "iban,custom; 'any' for all)."),
-         u"KIND,..."_s},
-        {u"status"_s, tr("Only these review statuses (unreviewed,approved,rejected)."), u"S,..."_s},
-        {u"duplicates"_s, tr("Only pairs whose question and SQL another pair repeats exactly.")},
-        {u"normalized-duplicates"_s,
-         tr("Only pairs whose question and SQL another pair repeats up to case, spacing and literal "
-            "values.")},
-    });
-}
-
-static QStringList splitList(const QStringList &values)
-{
-    QStringList out;
-    for (const QString &v : values) {
-        for (const QString &part : v.split(u',', Qt::SkipEmptyParts))
-            out << part.trimmed();
-    }
-    return out;
+    pairlens::addFilterOptions(parser);
 }
 
 bool hasFilterOptions(const QCommandLineParser &parser)
 {
-    for (const char16_t *o :
-         {u"from", u"to", u"successful-only", u"failed-only", u"type", u"db-type", u"db-name", u"search",
-          u"pii", u"status", u"duplicates", u"normalized-duplicates"}) {
-        if (parser.isSet(QString::fromUtf16(o)))
-            return true;
-    }
-    return false;
+    return pairlens::hasFilterOptions(parser);
 }
 
 bool filterFromOptions(const QCommandLineParser &parser, Filter *f)
 {
-    auto tr = [](const char *s) { return QCoreApplication::translate("cli", s); };
-    if (parser.isSet(u"from"_s)) {
-        f->from = parseFilterDate(parser.value(u"from"_s), false);
-        if (!f->from.isValid()) {
-            err(tr("--from: \"%1\" is not a date (use YYYY-MM-DD).").arg(parser.value(u"from"_s)));
-            return false;
-        }
-    }
-    if (parser.isSet(u"to"_s)) {
-        f->to = parseFilterDate(parser.value(u"to"_s), true);
-        if (!f->to.isValid()) {
-            err(tr("--to: \"%1\" is not a date (use YYYY-MM-DD).").arg(parser.value(u"to"_s)));
-            return false;
-        }
-    }
-    if (parser.isSet(u"successful-only"_s) && parser.isSet(u"failed-only"_s)) {
-        err(tr("--successful-only and --failed-only exclude each other."));
-        return false;
-    }
-    if (parser.isSet(u"successful-only"_s))
-        f->success = Filter::Success::SuccessfulOnly;
-    if (parser.isSet(u"failed-only"_s))
-        f->success = Filter::Success::FailedOnly;
-    for (const QString &t : splitList(parser.values(u"type"_s)))
-        f->queryTypes << t.toUpper();
-    f->databaseTypes = splitList(parser.values(u"db-type"_s));
-    f->databaseNames = splitList(parser.values(u"db-name"_s));
-    f->search = parser.value(u"search"_s);
-    if (parser.isSet(u"pii"_s)) {
-        f->piiRequired = true;
-        for (const QString &k : splitList(parser.values(u"pii"_s))) {
-            if (k.compare(u"any"_s, Qt::CaseInsensitive) == 0)
-                continue;
-            const quint32 bit = piiKindFromName(k);
-            if (!bit) {
-                err(tr("--pii: unknown kind \"%1\" (known: %2).")
-                        .arg(k, piiKindNames(0xFFFFFFFFu).join(u", "_s)));
-                return false;
-            }
-            f->piiKinds |= bit;
-        }
-    }
-    for (const QString &s : splitList(parser.values(u"status"_s))) {
-        const int v = reviewStatusFromName(s);
-        if (v < 0) {
-            err(tr("--status: unknown review status \"%1\" (use unreviewed, approved or rejected).").arg(s));
-            return false;
-        }
-        f->reviewStatuses << v;
-    }
-    if (parser.isSet(u"duplicates"_s) && parser.isSet(u"normalized-duplicates"_s)) {
-        err(tr("--duplicates and --normalized-duplicates exclude each other."));
-        return false;
-    }
-    if (parser.isSet(u"duplicates"_s))
-        f->duplicates = Filter::Duplicates::Exact;
-    if (parser.isSet(u"normalized-duplicates"_s))
-        f->duplicates = Filter::Duplicates::Normalized;
-    return true;
+    QString error;
+    if (pairlens::filterFromOptions(parser, f, &error))
+        return true;
+    err(error);
+    return false;
 }
 
 namespace {

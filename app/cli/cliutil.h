@@ -28,8 +28,9 @@ void setupParser(QCommandLineParser &parser, const QString &name, const QString 
 // Parses; on a usage error prints it and returns false (exit with ExitCode::Usage).
 bool parseOrExplain(QCommandLineParser &parser, const QStringList &args, int minPositional);
 
-// The FILTER options of DESIGN.md: --from --to --successful-only --failed-only --type --db-type
-// --db-name --search --pii --status.
+// The FILTER options of DESIGN.md (dataset/filterargs.h): --from --to --successful-only
+// --failed-only --type --db-type --db-name --table --search --pii --status --duplicates
+// --normalized-duplicates.
 void addFilterOptions(QCommandLineParser &parser);
 // Builds the Filter; on an invalid value prints why and returns false.
 bool filterFromOptions(const QCommandLineParser &parser, Filter *filter);

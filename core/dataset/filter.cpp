@@ -39,9 +39,9 @@ QStringList toStringList(const QJsonValue &v)
 bool Filter::isEmpty() const
 {
     return !from.isValid() && !to.isValid() && success == Success::Any && queryTypes.isEmpty() &&
-           databaseTypes.isEmpty() && databaseNames.isEmpty() && search.trimmed().isEmpty() &&
-           reviewStatuses.isEmpty() && !piiRequired && !restrictToRowIds && rowIds.isEmpty() &&
-           pairIds.isEmpty() && duplicates == Duplicates::Any;
+           databaseTypes.isEmpty() && databaseNames.isEmpty() && tables.isEmpty() &&
+           search.trimmed().isEmpty() && reviewStatuses.isEmpty() && !piiRequired && !restrictToRowIds &&
+           rowIds.isEmpty() && pairIds.isEmpty() && duplicates == Duplicates::Any;
 }
 
 QString normalisedTimestamp(const QDateTime &dt)
@@ -147,6 +147,17 @@ SqlCondition buildCondition(const Filter &f)
     inList(u"coalesce(p.query_type, '')"_s, f.queryTypes);
     inList(u"p.database_type"_s, f.databaseTypes);
     inList(u"p.database_name"_s, f.databaseNames);
+    if (!f.tables.isEmpty()) {
+        // pair_tables mirrors the derived table names (name COLLATE NOCASE, primary key first).
+        if (f.tables.size() == 1) {
+            parts << u"p.id IN (SELECT pair FROM pair_tables WHERE name = ?)"_s;
+            b << f.tables.first();
+        } else {
+            parts
+                << u"p.id IN (SELECT pair FROM pair_tables WHERE name IN (SELECT value FROM json_each(?)))"_s;
+            b << jsonArrayText(f.tables);
+        }
+    }
     if (!f.reviewStatuses.isEmpty()) {
         QStringList s;
         for (int v : f.reviewStatuses)
@@ -190,6 +201,8 @@ QJsonObject Filter::toJson() const
         o[u"database_types"_s] = QJsonArray::fromStringList(databaseTypes);
     if (!databaseNames.isEmpty())
         o[u"database_names"_s] = QJsonArray::fromStringList(databaseNames);
+    if (!tables.isEmpty())
+        o[u"tables"_s] = QJsonArray::fromStringList(tables);
     if (!search.isEmpty())
         o[u"search"_s] = search;
     if (!reviewStatuses.isEmpty()) {
@@ -225,6 +238,7 @@ Filter Filter::fromJson(const QJsonObject &o)
     f.queryTypes = toStringList(o.value(u"query_types"_s));
     f.databaseTypes = toStringList(o.value(u"database_types"_s));
     f.databaseNames = toStringList(o.value(u"database_names"_s));
+    f.tables = toStringList(o.value(u"tables"_s));
     f.search = o.value(u"search"_s).toString();
     for (const QJsonValue &v : o.value(u"review_statuses"_s).toArray())
         f.reviewStatuses << v.toInt();

@@ -40,7 +40,8 @@ struct Filter
     QStringList queryTypes; // "SELECT", ...; "" matches pairs without a statement
     QStringList databaseTypes;
     QStringList databaseNames;
-    QString search; // full-text over question and SQL (words, prefix match on the last)
+    QStringList tables; // pairs whose SQL uses one of these tables (case-insensitive)
+    QString search;     // full-text over question and SQL (words, prefix match on the last)
     QList<int> reviewStatuses;
     bool piiRequired = false; // true: only pairs with PII of one of piiKinds (or any, when 0)
     quint32 piiKinds = 0;
