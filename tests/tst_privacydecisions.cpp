@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include "dataset/dataset.h"
+#include "dataset/privacydecisions.h"
 #include "privacy/anonymizer.h"
 
 #include <QFile>
@@ -31,6 +32,9 @@ private slots:
     void cliNotPii();
     void cliMark();
     void cliForgetAndErrors();
+    void engineNotPiiInOnePair();
+    void decisionScopes();
+    void cliNotPiiInOnePair();
 
 private:
     using Run = pairlens::test::CliRun;
@@ -334,6 +338,113 @@ void TstPrivacyDecisions::cliForgetAndErrors()
     QCOMPARE(run({u"privacy"_s, ds, u"--not-pii"_s, u"  "_s}).code, 2);
     QCOMPARE(run({u"privacy"_s, ds, u"--not-pii"_s, QString(501, u'x')}).code, 2);
     QCOMPARE(auditEntries(ds), 2); // refused changes write nothing
+}
+
+void TstPrivacyDecisions::engineNotPiiInOnePair()
+{
+    Config config;
+    config.key = QByteArray(32, 'k');
+    Decision here{Decision::Type::NotPii, kSpiderId};
+    here.pairId = u"s1"_s;
+    config.decisions = {here};
+    const Anonymizer a(config);
+    QVERIFY(a.hasPairDecisions());
+    // Every other pair (and a caller that names none) still sees the value as personal data.
+    QCOMPARE(a.anonymizeText(kQuestions[0]).findings.size(), 1);
+    QCOMPARE(&a.forPair(u"s2"_s), &a);
+    QCOMPARE(&a.forPair(QString()), &a);
+    const Anonymizer &s1 = a.forPair(u"s1"_s);
+    QVERIFY(&s1 != &a);
+    QCOMPARE(s1.anonymizeText(kQuestions[0]).text, kQuestions[0]);
+    QCOMPARE(s1.anonymizeSql(kSqls[0]).text, kSqls[0]);
+    QCOMPARE(s1.scanMask(kQuestions[0], kSqls[0]), 0u);
+    // Other values of that pair are still found, with the replacements every pair gets.
+    const auto other = s1.anonymizeText(u"SSN 123-45-6789"_s);
+    QCOMPARE(other.findings.size(), 1);
+    QCOMPARE(other.text, a.anonymizeText(u"SSN 123-45-6789"_s).text);
+    // anonymizePair() picks the pair's decisions itself.
+    pairlens::Pair pair;
+    pair.pairId = u"s1"_s;
+    pair.naturalLanguageQuery = kQuestions[0];
+    pair.sqlQuery = kSqls[0];
+    QCOMPARE(a.anonymizePair(pair).question.text, kQuestions[0]);
+    pair.pairId = u"s9"_s;
+    QVERIFY(a.anonymizePair(pair).question.text != kQuestions[0]);
+    // The stored form keeps the scope.
+    QCOMPARE(pairlens::privacy::decisionsFromJson(pairlens::privacy::decisionsToJson(config.decisions)),
+             config.decisions);
+}
+
+void TstPrivacyDecisions::decisionScopes()
+{
+    using pairlens::withDecision;
+    using pairlens::withoutDecision;
+    Decision inS1{Decision::Type::NotPii, kSpiderId};
+    inS1.pairId = u"s1"_s;
+    Decision inS2 = inS1;
+    inS2.pairId = u"s2"_s;
+    QList<Decision> d = withDecision(withDecision({}, inS1), inS2);
+    QCOMPARE(d.size(), 2);              // two pairs, two decisions
+    QCOMPARE(withDecision(d, inS1), d); // the same again changes nothing
+    // A decision for every pair replaces those of single pairs about the value.
+    const Decision everywhere{Decision::Type::NotPii, kSpiderId};
+    QCOMPARE(withDecision(d, everywhere), QList<Decision>{everywhere});
+    // ... and a single pair's is then not added.
+    QCOMPARE(withDecision({everywhere}, inS1), QList<Decision>{everywhere});
+    // A pair's "not personal data" is an exception to a mark for every pair: both are kept.
+    const Decision mark{Decision::Type::Mark, kSpiderId, PiiKind::Ssn};
+    QCOMPARE(withDecision({mark}, inS1).size(), 2);
+    // Forgetting: one pair's, or every decision about the value.
+    QCOMPARE(withoutDecision(d, kSpiderId, u"s2"_s), QList<Decision>{inS1});
+    QCOMPARE(withoutDecision(d, kSpiderId, QString()), d);
+    QVERIFY(withoutDecision(d, kSpiderId).isEmpty());
+}
+
+void TstPrivacyDecisions::cliNotPiiInOnePair()
+{
+    const QString ds = makeDataset(u"notpiipair"_s);
+    QVERIFY(!ds.isEmpty());
+    // s4 holds the same id as s1.
+    const QString more = m_dir.filePath(u"pairscope.jsonl"_s);
+    QFile f(more);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(pairsJsonl({u"s4"_s}, {u"Student 123456789 again"_s}, {u"SELECT 1"_s}));
+    f.close();
+    QCOMPARE(run({u"import"_s, ds, more}).code, 0);
+    QCOMPARE(piiMasks(ds).value(u"s4"_s), qint64(PiiKind::Ssn));
+
+    const Run r = run({u"privacy"_s, ds, u"--not-pii"_s, kSpiderId, u"--pair"_s, u"s1"_s});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(u"PII kinds updated for 1 pairs"_s));
+    QHash<QString, qint64> masks = piiMasks(ds);
+    QCOMPARE(masks.value(u"s1"_s), 0);
+    QCOMPARE(masks.value(u"s4"_s), qint64(PiiKind::Ssn)); // the same value elsewhere is still found
+
+    const QList<QJsonObject> records = exportRecords(ds, u"notpiipair-export.jsonl"_s);
+    QCOMPARE(records.size(), 4);
+    QCOMPARE(records[0].value(u"natural_language_query"_s).toString(), kQuestions[0]);
+    QCOMPARE(records[0].value(u"sql_query"_s).toString(), kSqls[0]);
+    QVERIFY(!records[3].value(u"natural_language_query"_s).toString().contains(kSpiderId));
+    const QJsonObject ssn = scanJson(ds).value(u"kinds"_s).toObject().value(u"ssn"_s).toObject();
+    QCOMPARE(ssn.value(u"pairs"_s).toInt(), 2); // s2 and s4
+
+    const Run list = run({u"privacy"_s, ds, u"--list"_s, u"--json"_s});
+    const QJsonArray listed =
+        QJsonDocument::fromJson(list.out.toUtf8()).object().value(u"decisions"_s).toArray();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed[0].toObject().value(u"pair_id"_s).toString(), u"s1"_s);
+    QVERIFY(run({u"privacy"_s, ds, u"--list"_s}).out.contains(u"not personal data in s1"_s));
+
+    // --pair goes with --not-pii or --forget only; a mark applies to every pair.
+    const Run bad = run({u"privacy"_s, ds, u"--mark"_s, u"ssn=K-1"_s, u"--pair"_s, u"s1"_s});
+    QCOMPARE(bad.code, 2);
+    QVERIFY(bad.err.contains(u"--pair"_s));
+
+    // Forgetting that pair's decision brings the finding back.
+    const Run forget = run({u"privacy"_s, ds, u"--forget"_s, kSpiderId, u"--pair"_s, u"s1"_s});
+    QVERIFY2(forget.code == 0, qPrintable(forget.err));
+    QCOMPARE(piiMasks(ds).value(u"s1"_s), qint64(PiiKind::Ssn));
+    QCOMPARE(auditEntries(ds), 2);
 }
 
 QTEST_GUILESS_MAIN(TstPrivacyDecisions)

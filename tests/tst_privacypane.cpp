@@ -1,6 +1,7 @@
 // Privacy decisions taken in the window's pair pane: "Not personal data (everywhere)" on a finding
 // and "Mark as personal data" on a selection, each written to the dataset (decisions, PII kinds),
-// shown at once in the preview, and undone and redone from the Edit menu.
+// shown at once in the preview, and undone and redone from the Edit menu; "Not personal data in
+// this pair" decides for the selected pair alone.
 #include "datasetsession.h"
 #include "detailpane.h"
 #include "guitestutil.h"
@@ -35,6 +36,7 @@ private slots:
     void cleanup();
     void notPersonalDataUndoAndRedo();
     void markSelectionAsPersonalData();
+    void notPersonalDataInThisPair();
 
 private:
     void openOnSpiderPair();
@@ -123,9 +125,10 @@ void TstPrivacyPane::notPersonalDataUndoAndRedo()
     QVERIFY(pane()->privacyActions(pane()->originalQuestion(), 2, &owner).isEmpty());
     const QList<QAction *> actions = pane()->privacyActions(
         pane()->originalQuestion(), int(kQuestion.indexOf(u"123456789"_s)) + 3, &owner);
-    QCOMPARE(actions.size(), 1);
-    QCOMPARE(actions[0]->objectName(), u"notPersonalData"_s);
-    actions[0]->trigger();
+    QCOMPARE(actions.size(), 2);
+    QCOMPARE(actions[0]->objectName(), u"notPersonalDataHere"_s);
+    QCOMPARE(actions[1]->objectName(), u"notPersonalData"_s);
+    actions[1]->trigger();
 
     QTRY_COMPARE(pane()->anonymizedQuestion()->toPlainText(), kQuestion);
     QTRY_COMPARE(pane()->anonymizedSql()->toPlainText(), kSql);
@@ -184,6 +187,50 @@ void TstPrivacyPane::markSelectionAsPersonalData()
     QTRY_VERIFY(pane()->anonymizedQuestion()->toPlainText().contains(u"Omar Johnson"_s));
     QVERIFY(decisions().isEmpty());
     QCOMPARE(piiMask(), quint32(PiiKind::Ssn));
+}
+
+void TstPrivacyPane::notPersonalDataInThisPair()
+{
+    openOnSpiderPair();
+    qint64 otherRowId = 0;
+    { // Another pair with the same student id: it stays personal data there.
+        QString error;
+        auto ds = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+        QVERIFY2(ds, qPrintable(error));
+        Pair p;
+        p.pairId = u"spider-2"_s;
+        p.naturalLanguageQuery = u"Grades of student 123456789"_s;
+        p.sqlQuery = u"SELECT grade FROM enrolment WHERE stuid = '123456789'"_s;
+        p.timestamp = u"2024-03-02T10:00:00Z"_s;
+        p.databaseType = u"sqlite"_s;
+        PairStore store(*ds);
+        QCOMPARE(store.add({p}).added, 1);
+        otherRowId = store.getByPairId(u"spider-2"_s)->rowId;
+    }
+    QObject owner;
+    const QList<QAction *> actions =
+        pane()->privacyActions(pane()->originalSql(), int(kSql.indexOf(u"123456789"_s)) + 1, &owner);
+    QCOMPARE(actions.size(), 2);
+    QCOMPARE(actions[0]->objectName(), u"notPersonalDataHere"_s);
+    actions[0]->trigger();
+
+    QTRY_VERIFY(pane()->anonymizedSql()->toPlainText().contains(u"stuid = '123456789'"_s));
+    QVERIFY(pane()->anonymizedQuestion()->toPlainText().contains(u"123456789"_s));
+    privacy::Decision expected{privacy::Decision::Type::NotPii, u"123456789"_s};
+    expected.pairId = u"spider-1"_s;
+    QCOMPARE(decisions(), QList<privacy::Decision>{expected});
+    QTRY_COMPARE(piiMask() & quint32(PiiKind::Ssn), 0u);
+    {
+        QString error;
+        auto ds = Dataset::open(m_path, Dataset::Mode::ReadOnly, &error);
+        QVERIFY2(ds, qPrintable(error));
+        QCOMPARE(PairStore(*ds).get(otherRowId)->piiMask & quint32(PiiKind::Ssn), quint32(PiiKind::Ssn));
+    }
+    QTRY_COMPARE(undoAction()->text().remove(u'&'), u"Undo Not personal data in this pair"_s);
+    undoAction()->trigger();
+    QTRY_VERIFY(!pane()->anonymizedSql()->toPlainText().contains(u"123456789"_s));
+    QVERIFY(decisions().isEmpty());
+    QCOMPARE(piiMask() & quint32(PiiKind::Ssn), quint32(PiiKind::Ssn));
 }
 
 QTEST_MAIN(TstPrivacyPane)

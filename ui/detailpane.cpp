@@ -281,8 +281,11 @@ void DetailPane::showText(QPlainTextEdit *original, QPlainTextEdit *anonymized, 
     anonymized->setExtraSelections(right);
 }
 
-void DetailPane::setPair(const Pair *pair, const privacy::Anonymizer *anonymizer)
+void DetailPane::setPair(const Pair *pair, const privacy::Anonymizer *datasetAnonymizer)
 {
+    // The pair's own decisions (a value "not personal data" in this pair) apply to all it shows.
+    const privacy::Anonymizer *anonymizer =
+        datasetAnonymizer && pair ? &datasetAnonymizer->forPair(pair->pairId) : datasetAnonymizer;
     if (!pair) {
         flushNote();
         m_rowId = 0;
@@ -293,6 +296,7 @@ void DetailPane::setPair(const Pair *pair, const privacy::Anonymizer *anonymizer
     if (!samePair)
         flushNote();
     m_rowId = pair->rowId;
+    m_pairId = pair->pairId;
     m_stack->setCurrentIndex(1);
     m_title->setText(tr("Pair %1").arg(pair->pairId));
 
@@ -439,6 +443,17 @@ QList<QAction *> DetailPane::privacyActions(QPlainTextEdit *view, int position, 
         if (position < f.start || position > f.end)
             continue;
         const QString value = f.value.isEmpty() ? f.original : f.value;
+        if (!m_pairId.isEmpty()) {
+            auto *here = new QAction(tr("Not personal data in this pair"), parent);
+            here->setObjectName(u"notPersonalDataHere"_s);
+            here->setToolTip(tr("This value is left as it is in this pair only."));
+            connect(here, &QAction::triggered, this, [this, value, pairId = m_pairId] {
+                privacy::Decision d{privacy::Decision::Type::NotPii, value};
+                d.pairId = pairId;
+                emit privacyDecided(d);
+            });
+            actions << here;
+        }
         auto *a = new QAction(tr("Not personal data (everywhere)"), parent);
         a->setObjectName(u"notPersonalData"_s);
         a->setToolTip(tr("Every finding of exactly this value is left as it is, in every pair."));

@@ -91,6 +91,7 @@ private:
     QPlainTextEdit *m_note = nullptr;
     QTimer *m_noteTimer = nullptr;
     qint64 m_rowId = 0;
+    QString m_pairId; // of the pair shown (its own privacy decisions)
     bool m_noteDirty = false;
     bool m_readOnly = false;
     QHash<const QPlainTextEdit *, QList<privacy::Finding>> m_findings; // of the original views

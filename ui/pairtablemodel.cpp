@@ -358,6 +358,8 @@ QString PairTableModel::previewText(Row &row, bool sql) const
     std::optional<QString> &slot = sql ? row.previewSql : row.previewQuestion;
     if (!slot) {
         const privacy::Anonymizer *a = m_session->anonymizer();
+        if (a)
+            a = &a->forPair(row.pair.pairId);
         const QString &text = sql ? row.pair.sqlQuery : row.pair.naturalLanguageQuery;
         if (!a)
             slot = text;

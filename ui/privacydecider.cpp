@@ -26,11 +26,14 @@ void PrivacyDecider::decide(const privacy::Decision &decision)
     if (after == before)
         return;
     const bool mark = decision.type == privacy::Decision::Type::Mark;
-    const QString text =
-        mark ? tr("Mark as personal data (%1)").arg(piiKindName(decision.kind)) : tr("Not personal data");
+    const QString text = mark ? tr("Mark as personal data (%1)").arg(piiKindName(decision.kind))
+                         : decision.pairId.isEmpty() ? tr("Not personal data")
+                                                     : tr("Not personal data in this pair");
     QJsonObject change{{mark ? u"mark"_s : u"not_pii"_s, decision.value.trimmed()}};
     if (mark)
         change.insert(u"kind"_s, piiKindName(decision.kind));
+    else if (!decision.pairId.isEmpty())
+        change.insert(u"pair_id"_s, decision.pairId);
     WriteRequest r;
     r.kind = WriteKind::PrivacyDecisions;
     r.decisions = after;

@@ -109,8 +109,9 @@ public:
             m_kinds.insert(piiKindName(k), {});
     }
 
-    void add(const Pair &pair, const privacy::Anonymizer &anonymizer)
+    void add(const Pair &pair, const privacy::Anonymizer &datasetAnonymizer)
     {
+        const privacy::Anonymizer &anonymizer = datasetAnonymizer.forPair(pair.pairId);
         ++m_scanned;
         QSet<QString> kindsInPair, patternsInPair, fieldsInPair;
         auto take = [&](const privacy::AnonymizedText &t, const QString &field, const QString &path) {

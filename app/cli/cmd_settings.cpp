@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSqlDatabase>
 
 using namespace Qt::StringLiterals;
@@ -49,14 +50,7 @@ QJsonObject configToJson(const privacy::Config &config)
 
 QJsonArray decisionsJsonArray(const QList<privacy::Decision> &decisions)
 {
-    QJsonArray array;
-    for (const privacy::Decision &d : decisions) {
-        QJsonObject o{{u"decision"_s, privacy::decisionTypeName(d.type)}, {u"value"_s, d.value}};
-        if (d.type == privacy::Decision::Type::Mark)
-            o.insert(u"kind"_s, piiKindName(d.kind));
-        array.append(o);
-    }
-    return array;
+    return QJsonDocument::fromJson(privacy::decisionsToJson(decisions).toUtf8()).array();
 }
 
 // The decided values are the reviewer's own input: listing them is what --list is for.
@@ -71,8 +65,10 @@ void printDecisions(const QString &location, const QList<privacy::Decision> &dec
         if (d.type == privacy::Decision::Type::Mark)
             out(u"  %1 %2"_s.arg(tr("personal data (%1)").arg(piiKindName(d.kind)).leftJustified(28),
                                  d.value));
-        else
+        else if (d.pairId.isEmpty())
             out(u"  %1 %2"_s.arg(tr("not personal data").leftJustified(28), d.value));
+        else
+            out(u"  %1 %2"_s.arg(tr("not personal data in %1").arg(d.pairId).leftJustified(28), d.value));
     }
 }
 
@@ -125,7 +121,12 @@ int runPrivacy(const QStringList &args)
          tr("Mark VALUE as personal data of KIND (email, phone, ssn, credit_card, ip_address, iban or "
             "custom) wherever it occurs: KIND=VALUE. Repeatable."),
          u"KIND=VALUE"_s},
-        {u"forget"_s, tr("Remove the decision about VALUE. Repeatable."), u"VALUE"_s},
+        {u"forget"_s, tr("Remove the decisions about VALUE (with --pair: that pair's only). Repeatable."),
+         u"VALUE"_s},
+        {u"pair"_s,
+         tr("With --not-pii or --forget: only in the pair whose pair_id is ID (the value stays "
+            "personal data in every other pair)."),
+         u"ID"_s},
         {u"list"_s, tr("Print the privacy decisions (the values decided, as given).")},
         {u"json"_s, tr("Print the settings as JSON.")},
     });
@@ -135,6 +136,14 @@ int runPrivacy(const QStringList &args)
     const bool settingsChanging = parser.isSet(u"operator"_s) || parser.isSet(u"add-pattern"_s) ||
                                   parser.isSet(u"remove-pattern"_s) || parser.isSet(u"scan-metadata"_s);
     const bool changing = settingsChanging || deciding;
+    const std::optional<QString> pairScope =
+        parser.isSet(u"pair"_s) ? std::optional<QString>(parser.value(u"pair"_s)) : std::nullopt;
+    if (pairScope && (pairScope->isEmpty() || parser.isSet(u"mark"_s) ||
+                      !(parser.isSet(u"not-pii"_s) || parser.isSet(u"forget"_s)))) {
+        err(tr("--pair takes a pair_id and goes with --not-pii or --forget (a mark applies to every "
+               "pair)."));
+        return Usage;
+    }
     auto ds = openDataset(parser.positionalArguments().at(1),
                           changing ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly);
     if (!ds)
@@ -199,7 +208,7 @@ int runPrivacy(const QStringList &args)
     QJsonObject change;
     for (const QString &value : parser.values(u"forget"_s)) {
         const qsizetype before = config.decisions.size();
-        config.decisions = withoutDecision(config.decisions, value);
+        config.decisions = withoutDecision(config.decisions, value, pairScope);
         if (config.decisions.size() == before) {
             err(tr("--forget: there is no decision about \"%1\".").arg(value));
             return Usage;
@@ -222,8 +231,12 @@ int runPrivacy(const QStringList &args)
     for (const QString &value : parser.values(u"not-pii"_s)) {
         if (!checkValue(u"--not-pii"_s, value))
             return Usage;
-        config.decisions = withDecision(config.decisions, {privacy::Decision::Type::NotPii, value});
+        privacy::Decision decision{privacy::Decision::Type::NotPii, value};
+        decision.pairId = pairScope.value_or(QString());
+        config.decisions = withDecision(config.decisions, decision);
         change[u"not_pii"_s] = change[u"not_pii"_s].toArray() + value.trimmed();
+        if (pairScope)
+            change[u"pair_id"_s] = *pairScope;
     }
     for (const QString &assignment : parser.values(u"mark"_s)) {
         const qsizetype eq = assignment.indexOf(u'=');

@@ -107,7 +107,7 @@ QString normalisePairTimestamp(QStringView text)
 Deriver::Deriver(PiiScanner scanner) : m_scanner(std::move(scanner)) {}
 
 DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView timestamp,
-                              QStringView databaseType) const
+                              QStringView databaseType, QStringView pairId) const
 {
     DerivedFields d;
     const sql::Analysis a = sql::analyze(sql);
@@ -115,7 +115,7 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     d.tableNames = a.tables;
     d.tableNamesJson = tablesJson(a.tables);
     if (m_scanner)
-        d.piiMask = m_scanner(question, sql, databaseType);
+        d.piiMask = m_scanner(question, sql, databaseType, pairId);
     // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.
     d.ts = normalisePairTimestamp(timestamp);
     if (d.ts.isEmpty())
@@ -181,8 +181,9 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
     QSqlQuery update(db);
     while (true) {
         // Read and analyse outside any write transaction; only the updates take the lock.
-        select.prepare(u"SELECT id, natural_language_query, sql_query, timestamp, database_type FROM pairs "
-                       "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
+        select.prepare(
+            u"SELECT id, natural_language_query, sql_query, timestamp, database_type, pair_id FROM pairs "
+            "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         select.addBindValue(lastId);
         bool read = select.exec();
         for (int attempt = 1; !read && isBusyError(select.lastError().text()) && attempt <= kBusyRetries;
@@ -203,7 +204,8 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
         while (select.next()) {
             const qint64 id = select.value(0).toLongLong();
             rows.append({id, derive(select.value(1).toString(), select.value(2).toString(),
-                                    select.value(3).toString(), select.value(4).toString())});
+                                    select.value(3).toString(), select.value(4).toString(),
+                                    select.value(5).toString())});
             lastId = id;
         }
         if (select.lastError().isValid()) { // a step failed: not the end of the rows
@@ -267,9 +269,10 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
     QSqlQuery update(db);
     while (true) {
         q.setForwardOnly(true);
-        q.prepare(u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1), database_type "
-                  "FROM pairs "
-                  "WHERE query_type IS NOT NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
+        q.prepare(
+            u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1), database_type, pair_id "
+            "FROM pairs "
+            "WHERE query_type IS NOT NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         q.addBindValue(lastId);
         if (!q.exec()) {
             *error = q.lastError().text();
@@ -280,9 +283,9 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
         while (q.next()) {
             ++rows;
             lastId = q.value(0).toLongLong();
-            const quint32 mask =
-                m_scanner ? m_scanner(q.value(1).toString(), q.value(2).toString(), q.value(4).toString())
-                          : 0;
+            const quint32 mask = m_scanner ? m_scanner(q.value(1).toString(), q.value(2).toString(),
+                                                       q.value(4).toString(), q.value(5).toString())
+                                           : 0;
             if (q.value(3).toLongLong() != qint64(mask))
                 updates.append({lastId, mask});
         }
@@ -330,9 +333,11 @@ Deriver Deriver::forDataset(Dataset &dataset)
     privacy::Config config = privacy::Config::fromSettings(dataset.settings());
     config.key = dataset.secret();
     auto anonymizer = std::make_shared<const privacy::Anonymizer>(std::move(config));
-    return Deriver([anonymizer](QStringView question, QStringView sql, QStringView databaseType) {
-        return anonymizer->scanMask(question, sql, sql::dialectFromDatabaseType(databaseType));
-    });
+    return Deriver(
+        [anonymizer](QStringView question, QStringView sql, QStringView databaseType, QStringView pairId) {
+            return anonymizer->forPair(pairId).scanMask(question, sql,
+                                                        sql::dialectFromDatabaseType(databaseType));
+        });
 }
 
 } // namespace pairlens

@@ -34,16 +34,17 @@ QString normalisePairTimestamp(QStringView text);
 class Deriver
 {
 public:
-    // The SQL is read in the dialect of the pair's database_type (sql::dialectFromDatabaseType).
-    using PiiScanner =
-        std::function<quint32(QStringView question, QStringView sql, QStringView databaseType)>;
+    // The SQL is read in the dialect of the pair's database_type (sql::dialectFromDatabaseType);
+    // the pair_id selects the decisions of that pair (privacy::Anonymizer::forPair).
+    using PiiScanner = std::function<quint32(QStringView question, QStringView sql, QStringView databaseType,
+                                             QStringView pairId)>;
 
     // A deriver that uses the dataset's anonymization settings for the PII kinds.
     static Deriver forDataset(Dataset &dataset);
     explicit Deriver(PiiScanner scanner = {});
 
     DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp,
-                         QStringView databaseType) const;
+                         QStringView databaseType, QStringView pairId = {}) const;
 
     // Fills the derived fields of every row that lacks them (rows written by outside programs),
     // in batches inside transactions. Returns the number of rows updated, or -1 on error.

@@ -607,9 +607,10 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
             reject(l, reason);
             continue;
         }
-        out.derived.append(deriver.derive(
-            p->naturalLanguageQuery, p->sqlQuery,
-            p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp), p->databaseType));
+        out.derived.append(
+            deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
+                           p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp),
+                           p->databaseType, p->pairId));
         out.pairs.append(std::move(*p));
         out.lines.append(l.line);
     }

@@ -602,7 +602,8 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, AddMode mode)
     const QString importTime = nowIso();
     for (const Pair &p : pairs)
         derived.append(m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery,
-                                        p.timestamp.isEmpty() ? importTime : p.timestamp, p.databaseType));
+                                        p.timestamp.isEmpty() ? importTime : p.timestamp, p.databaseType,
+                                        p.pairId));
     return add(pairs, derived, mode);
 }
 
@@ -736,7 +737,7 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
     if (!old)
         return fail(QCoreApplication::translate("PairStore", "The pair no longer exists."));
     // Analysed before the write lock is taken: only the update needs it.
-    const DerivedFields d = m_deriver.derive(question, sql, old->timestamp, old->databaseType);
+    const DerivedFields d = m_deriver.derive(question, sql, old->timestamp, old->databaseType, old->pairId);
     WriteTransaction tx(m_dataset.db()); // rolled back unless committed
     if (!beginWrite(tx))
         return false;

@@ -16,15 +16,35 @@ namespace pairlens {
 QList<privacy::Decision> withDecision(QList<privacy::Decision> decisions, privacy::Decision decision)
 {
     decision.value = decision.value.trimmed();
-    decisions = withoutDecision(std::move(decisions), decision.value);
+    if (decision.type == privacy::Decision::Type::Mark)
+        decision.pairId.clear();
+    if (decisions.contains(decision))
+        return decisions; // decided already: nothing changes, not even the order
+    const bool global = decision.pairId.isEmpty();
+    // A decision replaces the earlier one of its scope; one for every pair also those of single
+    // pairs, which it decides too. A pair's decision leaves those for every pair: it is the
+    // exception (a value marked everywhere, not personal data here).
+    decisions.removeIf([&](const privacy::Decision &d) {
+        return d.value.trimmed() == decision.value && (global || d.pairId == decision.pairId);
+    });
+    if (!global) {
+        for (const privacy::Decision &d : std::as_const(decisions)) {
+            if (d.type == privacy::Decision::Type::NotPii && d.pairId.isEmpty() &&
+                d.value.trimmed() == decision.value)
+                return decisions; // already not personal data in every pair
+        }
+    }
     decisions.append(decision);
     return decisions;
 }
 
-QList<privacy::Decision> withoutDecision(QList<privacy::Decision> decisions, const QString &value)
+QList<privacy::Decision> withoutDecision(QList<privacy::Decision> decisions, const QString &value,
+                                         std::optional<QString> pairId)
 {
     const QString v = value.trimmed();
-    decisions.removeIf([&](const privacy::Decision &d) { return d.value.trimmed() == v; });
+    decisions.removeIf([&](const privacy::Decision &d) {
+        return d.value.trimmed() == v && (!pairId || d.pairId == *pairId);
+    });
     return decisions;
 }
 

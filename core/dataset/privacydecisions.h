@@ -11,16 +11,21 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace pairlens {
 
 class Dataset;
 
 // The decisions with `decision` in place of any earlier one about the same value (exact text,
-// surrounding spaces ignored).
+// surrounding spaces ignored) in the same scope (Decision::pairId); a decision for every pair also
+// replaces those of single pairs about the value, and a pair's "not personal data" is not added
+// when the value is not personal data in every pair already.
 QList<privacy::Decision> withDecision(QList<privacy::Decision> decisions, privacy::Decision decision);
-// The decisions without any about `value`.
-QList<privacy::Decision> withoutDecision(QList<privacy::Decision> decisions, const QString &value);
+// The decisions without any about `value`: in every scope, or only those of `pairId` (empty: the
+// decisions for every pair).
+QList<privacy::Decision> withoutDecision(QList<privacy::Decision> decisions, const QString &value,
+                                         std::optional<QString> pairId = std::nullopt);
 
 // Stores `decisions` as the dataset's decisions, writes an audit entry ("privacy_decisions" with
 // `change` and the decisions) and owes a rescan, in one transaction; then rescans the PII kinds of

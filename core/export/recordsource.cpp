@@ -252,7 +252,10 @@ RecordConverter::RecordConverter(const privacy::Anonymizer *anonymizer)
 
 QString RecordConverter::cached(QHash<QString, QString> &cache, const QString &value, bool databaseName)
 {
-    // Replacements are a pure function of the value (and the key), so repeats are looked up.
+    // Replacements are a pure function of the value (and the key), so repeats are looked up; a
+    // pair with decisions of its own (rare) is anonymized afresh.
+    if (m_pair != m_anonymizer)
+        return databaseName ? m_pair->anonymizeDatabaseName(value) : m_pair->anonymizeText(value).text;
     const auto it = cache.constFind(value);
     if (it != cache.constEnd())
         return it.value();
@@ -398,6 +401,9 @@ ExportRecord RecordConverter::convert(const RawRow &row)
     r.pairId = view(RawRow::PairId);
     r.timestamp = view(RawRow::Timestamp);
     r.databaseType = view(RawRow::DatabaseType);
+    m_pair = m_anonymizer && m_anonymizer->hasPairDecisions()
+                 ? &m_anonymizer->forPair(textFromUtf8(row.column(RawRow::PairId)))
+                 : m_anonymizer;
     if (m_anonymizer) {
         // An id or a database type may hold personal data too (an agent that names pairs after
         // its user): they go through the anonymizer, which leaves ordinary values as they are.
@@ -422,8 +428,8 @@ ExportRecord RecordConverter::convert(const RawRow &row)
             m_lastDialect = int(sql::dialectFromDatabaseType(textFromUtf8(type)));
         }
         const auto dialect = sql::Dialect(m_lastDialect);
-        r.question = m_anonymizer->anonymizeText(question).text;
-        r.sql = m_anonymizer->anonymizeSql(sql, dialect).text;
+        r.question = m_pair->anonymizeText(question).text;
+        r.sql = m_pair->anonymizeSql(sql, dialect).text;
         r.databaseName = cached(m_names, databaseName, true);
     } else {
         r.question = question;
@@ -444,7 +450,7 @@ ExportRecord RecordConverter::convert(const RawRow &row)
         } else { // not what PairLens writes: let Qt's parser make the best of it
             QJsonObject o = QJsonDocument::fromJson(metadata.toByteArray()).object();
             if (m_scanMetadata)
-                o = m_anonymizer->anonymizeMetadata(o);
+                o = m_pair->anonymizeMetadata(o);
             r.metadataJson.clear();
             json::appendObject(r.metadataJson, o);
         }

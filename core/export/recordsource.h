@@ -95,6 +95,7 @@ private:
     bool appendJson(QByteArray &out, const char *&p, const char *end, int depth);
 
     const privacy::Anonymizer *m_anonymizer;
+    const privacy::Anonymizer *m_pair = nullptr; // the record's: forPair() of its pair_id
     bool m_scanMetadata;
     QHash<QString, QString> m_names, m_strings;
     QHash<QByteArray, QByteArray> m_tables;

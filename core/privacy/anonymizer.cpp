@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <span>
+#include <unordered_map>
 
 #include "privacy/customdetector.h"
 #include "privacy/detectors.h"
@@ -148,11 +149,53 @@ static quint64 nextInstanceId()
     return ++counter;
 }
 
+namespace detail {
+
+// The anonymizers of the pairs that have decisions of their own, by pair_id.
+struct PairScopes
+{
+    std::unordered_map<QString, Anonymizer> byPair;
+};
+
+} // namespace detail
+
 Anonymizer::Anonymizer(Config config)
     : m_config(std::move(config)),
       m_patterns(detail::compilePatterns(m_config.customPatterns, m_config.decisions)),
       m_hasher(std::make_shared<const detail::KeyedHasher>(m_config.key)), m_instance(nextInstanceId())
+{
+    QHash<QString, QSet<QString>> notPii; // pair_id -> values not personal data in that pair
+    for (const Decision &d : std::as_const(m_config.decisions)) {
+        if (d.type == Decision::Type::NotPii && !d.pairId.isEmpty() && !d.value.trimmed().isEmpty())
+            notPii[d.pairId].insert(d.value.trimmed());
+    }
+    if (notPii.isEmpty())
+        return;
+    auto scopes = std::make_shared<detail::PairScopes>();
+    for (auto it = notPii.cbegin(); it != notPii.cend(); ++it) {
+        auto patterns = std::make_shared<detail::CompiledPatterns>(*m_patterns);
+        for (const QString &value : it.value()) {
+            patterns->notPii.insert(value);
+            patterns->notPiiFolded.insert(value.toCaseFolded());
+        }
+        scopes->byPair.emplace(it.key(), Anonymizer(*this, std::move(patterns)));
+    }
+    m_pairScopes = std::move(scopes);
+}
+
+// A pair's anonymizer: the same key, operators and replacements (and memos), other patterns.
+Anonymizer::Anonymizer(const Anonymizer &base, std::shared_ptr<const detail::CompiledPatterns> patterns)
+    : m_config(base.m_config), m_fastPaths(base.m_fastPaths), m_patterns(std::move(patterns)),
+      m_hasher(base.m_hasher), m_instance(base.m_instance)
 {}
+
+const Anonymizer &Anonymizer::forPair(QStringView pairId) const
+{
+    if (!m_pairScopes || pairId.isEmpty())
+        return *this;
+    const auto it = m_pairScopes->byPair.find(pairId.toString());
+    return it == m_pairScopes->byPair.end() ? *this : it->second;
+}
 
 const Config &Anonymizer::config() const
 {
@@ -378,6 +421,8 @@ QJsonObject Anonymizer::anonymizeMetadata(const QJsonObject &metadata) const
 
 AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
 {
+    if (const Anonymizer &scoped = forPair(pair.pairId); &scoped != this)
+        return scoped.anonymizePair(pair);
     AnonymizedPair out;
     out.pairId = anonymizeIdentifier(IdentifierField::PairId, pair.pairId);
     out.databaseType = anonymizeIdentifier(IdentifierField::DatabaseType, pair.databaseType);

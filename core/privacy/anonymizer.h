@@ -44,7 +44,7 @@ struct CustomPattern
 // A reviewer's decision about one value, everywhere it occurs (stored in the dataset's settings
 // under Config::kDecisionsKey, see docs/anonymization.md):
 // - NotPii: a finding whose value is this text (e-mail addresses compared case-insensitively) is
-//   not personal data and is left as it is;
+//   not personal data and is left as it is; with a pairId, only in the pair of that pair_id;
 // - Mark: this text is personal data of `kind` wherever it occurs (compared case-insensitively,
 //   not inside a longer word), replaced by that kind's operator like any finding of the kind.
 struct Decision
@@ -57,13 +57,14 @@ struct Decision
     Type type = Type::NotPii;
     QString value;
     PiiKind kind = PiiKind::Custom; // Mark only
+    QString pairId;                 // NotPii only: empty for every pair, else that pair alone
 
     bool operator==(const Decision &) const = default;
 };
 // "not_pii", "mark"
 QString decisionTypeName(Decision::Type type);
-// The stored form: a compact JSON array of {"decision", "value"[, "kind"]}; unreadable entries are
-// skipped on reading.
+// The stored form: a compact JSON array of {"decision", "value"[, "kind"][, "pair_id"]}; unreadable
+// entries are skipped on reading.
 QString decisionsToJson(const QList<Decision> &decisions);
 QList<Decision> decisionsFromJson(const QString &json);
 
@@ -135,6 +136,7 @@ enum class IdentifierField
 
 namespace detail {
 struct CompiledPatterns;
+struct PairScopes;
 class KeyedHasher;
 struct AnonymizerTesting;
 struct Match;
@@ -147,6 +149,12 @@ public:
     explicit Anonymizer(Config config);
 
     const Config &config() const;
+
+    // The anonymizer of the pair whose pair_id is `pairId`: this one, or when a reviewer decided a
+    // value of that pair alone is not personal data (Decision::pairId), one that also leaves it.
+    // Callers that scan one pair's fields go through it (anonymizePair() does so itself).
+    const Anonymizer &forPair(QStringView pairId) const;
+    bool hasPairDecisions() const { return m_pairScopes != nullptr; }
 
     AnonymizedText anonymizeText(QStringView text) const; // free text
     // String literals and comments only, read with the lexical rules of `dialect` (see
@@ -170,6 +178,7 @@ public:
                      sql::Dialect dialect = sql::Dialect::Generic) const;
 
 private:
+    Anonymizer(const Anonymizer &base, std::shared_ptr<const detail::CompiledPatterns> patterns);
     friend struct detail::AnonymizerTesting;
     AnonymizedText build(QStringView text, const QString *shared) const;
     Finding findingOf(const detail::View &view, qsizetype a, qsizetype b, const detail::Match &m) const;
@@ -180,6 +189,7 @@ private:
     bool m_fastPaths = true; // pre-filter, skipped sure losers, memos; off only in tests and benchmarks
     std::shared_ptr<const detail::CompiledPatterns> m_patterns;
     std::shared_ptr<const detail::KeyedHasher> m_hasher;
+    std::shared_ptr<const detail::PairScopes> m_pairScopes; // null without per-pair decisions
     quint64 m_instance = 0; // unique per constructed anonymizer; copies share it (same config)
 };
 

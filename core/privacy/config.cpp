@@ -59,6 +59,8 @@ QString decisionsToJson(const QList<Decision> &decisions)
         QJsonObject o{{u"decision"_s, decisionTypeName(d.type)}, {u"value"_s, d.value}};
         if (d.type == Decision::Type::Mark)
             o.insert(u"kind"_s, piiKindName(d.kind));
+        else if (!d.pairId.isEmpty())
+            o.insert(u"pair_id"_s, d.pairId);
         array.append(o);
     }
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
@@ -81,7 +83,9 @@ QList<Decision> decisionsFromJson(const QString &json)
             if (kind == 0)
                 continue;
             d.kind = PiiKind(kind);
-        } else if (type != u"not_pii"_s) {
+        } else if (type == u"not_pii"_s) {
+            d.pairId = o.value(u"pair_id"_s).toString();
+        } else {
             continue;
         }
         decisions.append(d);

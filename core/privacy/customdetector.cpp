@@ -61,6 +61,8 @@ std::shared_ptr<const CompiledPatterns> compilePatterns(const QList<CustomPatter
         if (value.isEmpty())
             continue;
         if (d.type == Decision::Type::NotPii) {
+            if (!d.pairId.isEmpty())
+                continue; // one pair's decision: Anonymizer::forPair() adds it for that pair
             compiled->notPii.insert(value);
             compiled->notPiiFolded.insert(value.toCaseFolded());
             continue;
