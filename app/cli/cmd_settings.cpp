@@ -31,23 +31,6 @@ QStringList operatorNames()
     return names;
 }
 
-QJsonObject configToJson(const privacy::Config &config)
-{
-    QJsonObject operators;
-    for (PiiKind kind : allPiiKinds()) {
-        if (kind != PiiKind::Custom)
-            operators.insert(piiKindName(kind), privacy::operatorName(config.operatorFor(kind)));
-    }
-    operators.insert(u"database_name"_s, privacy::operatorName(config.databaseNameOperator));
-    QJsonArray patterns;
-    for (const privacy::CustomPattern &p : config.customPatterns)
-        patterns.append(QJsonObject{
-            {u"name"_s, p.name}, {u"pattern"_s, p.pattern}, {u"operator"_s, privacy::operatorName(p.op)}});
-    return {{u"operators"_s, operators},
-            {u"custom_patterns"_s, patterns},
-            {u"scan_metadata"_s, config.scanMetadata}};
-}
-
 QJsonArray decisionsJsonArray(const QList<privacy::Decision> &decisions)
 {
     return QJsonDocument::fromJson(privacy::decisionsToJson(decisions).toUtf8()).array();
@@ -75,7 +58,7 @@ void printDecisions(const QString &location, const QList<privacy::Decision> &dec
 void printConfig(const QString &location, const privacy::Config &config)
 {
     out(tr("Anonymization settings of %1:").arg(location));
-    const QJsonObject ops = configToJson(config).value(u"operators"_s).toObject();
+    const QJsonObject ops = privacySettingsJson(config).value(u"operators"_s).toObject();
     for (auto it = ops.constBegin(); it != ops.constEnd(); ++it)
         out(u"  %1 %2"_s.arg(it.key().leftJustified(14), it.value().toString()));
     out(u"  %1 %2"_s.arg(u"metadata"_s.leftJustified(14),
@@ -268,39 +251,24 @@ int runPrivacy(const QStringList &args)
             err(tr("%1 is read-only; nothing was changed.").arg(ds->location()));
             return Failure;
         }
-        // Custom patterns decide the "custom" PII kind of every pair: scan again when they change.
-        bool patternsChanged = patternsBefore.size() != config.customPatterns.size();
-        for (qsizetype i = 0; !patternsChanged && i < patternsBefore.size(); ++i)
-            patternsChanged = patternsBefore[i].name != config.customPatterns[i].name ||
-                              patternsBefore[i].pattern != config.customPatterns[i].pattern;
+        const bool patternsChanged = !sameCustomPatterns(patternsBefore, config.customPatterns);
         if (settingsChanging) {
-            WriteTransaction tx(ds->db());
+            // Stored in one transaction; a change of the custom patterns rescans the PII kinds.
+            ProgressBar bar(tr("rescan"));
             QString error;
-            if (!tx.begin(&error)) {
-                err(tr("Cannot write to %1: %2").arg(ds->location(), error));
+            const qint64 n = savePrivacySettings(*ds, config, &error, [&](qint64 done, qint64 total) {
+                bar.update(done, total);
+                return true;
+            });
+            bar.finish();
+            if (n < 0) {
+                err(tr("The settings could not be saved or applied to %1: %2").arg(ds->location(), error));
                 return Failure;
             }
-            const QHash<QString, QString> settings = config.toSettings();
-            for (auto it = settings.constBegin(); it != settings.constEnd(); ++it) {
-                if (!ds->setSetting(it.key(), it.value())) {
-                    err(tr("Cannot write to %1: %2").arg(ds->location(), ds->errorString()));
-                    return Failure;
-                }
-            }
-            // Committed with the patterns: a rescan cut short (kill, crash) is finished by the next
-            // writable open of the dataset, so the PII kinds never stay half updated.
-            if (patternsChanged && !ds->setSetting(Deriver::kRescanPendingKey, u"1"_s)) {
-                err(tr("Cannot write to %1: %2").arg(ds->location(), ds->errorString()));
-                return Failure;
-            }
-            PairStore(*ds).audit(u"settings"_s, 0, {{u"privacy"_s, configToJson(config)}});
-            if (!tx.commit(&error)) {
-                err(tr("Cannot write to %1: %2").arg(ds->location(), error));
-                return Failure;
-            }
+            if (patternsChanged && !parser.isSet(u"json"_s))
+                out(tr("Custom patterns changed: PII kinds updated for %1 pairs.").arg(n));
         }
         if (decisionsChanged) {
-            // Also finishes the rescan owed to changed custom patterns.
             ProgressBar bar(tr("rescan"));
             QString error;
             const qint64 n =
@@ -315,20 +283,6 @@ int runPrivacy(const QStringList &args)
             }
             if (!parser.isSet(u"json"_s) && !parser.isSet(u"list"_s))
                 out(tr("Privacy decisions changed: PII kinds updated for %1 pairs.").arg(n));
-        } else if (patternsChanged) {
-            ProgressBar bar(tr("rescan"));
-            QString error;
-            const qint64 n = Deriver::forDataset(*ds).rescanPii(*ds, &error, [&](qint64 done, qint64 total) {
-                bar.update(done, total);
-                return true;
-            });
-            bar.finish();
-            if (n < 0) {
-                err(tr("The settings were saved, but the PII kinds could not be updated: %1").arg(error));
-                return Failure;
-            }
-            if (!parser.isSet(u"json"_s))
-                out(tr("Custom patterns changed: PII kinds updated for %1 pairs.").arg(n));
         }
     }
     if (parser.isSet(u"list"_s)) {
@@ -337,7 +291,7 @@ int runPrivacy(const QStringList &args)
         else
             printDecisions(ds->location(), config.decisions);
     } else if (parser.isSet(u"json"_s)) {
-        QJsonObject json = configToJson(config);
+        QJsonObject json = privacySettingsJson(config);
         json.insert(u"decisions"_s, qint64(config.decisions.size()));
         printJson(json);
     } else {

@@ -77,4 +77,71 @@ qint64 savePrivacyDecisions(Dataset &dataset, const QList<privacy::Decision> &de
     return Deriver::forDataset(dataset).rescanPii(dataset, error, progress);
 }
 
+QJsonObject privacySettingsJson(const privacy::Config &config)
+{
+    QJsonObject operators;
+    for (PiiKind kind : allPiiKinds()) {
+        if (kind != PiiKind::Custom)
+            operators.insert(piiKindName(kind), privacy::operatorName(config.operatorFor(kind)));
+    }
+    operators.insert(u"database_name"_s, privacy::operatorName(config.databaseNameOperator));
+    QJsonArray patterns;
+    for (const privacy::CustomPattern &p : config.customPatterns)
+        patterns.append(QJsonObject{
+            {u"name"_s, p.name}, {u"pattern"_s, p.pattern}, {u"operator"_s, privacy::operatorName(p.op)}});
+    return {{u"operators"_s, operators},
+            {u"custom_patterns"_s, patterns},
+            {u"scan_metadata"_s, config.scanMetadata}};
+}
+
+bool sameCustomPatterns(const QList<privacy::CustomPattern> &a, const QList<privacy::CustomPattern> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        if (a[i].name != b[i].name || a[i].pattern != b[i].pattern)
+            return false;
+    }
+    return true;
+}
+
+qint64 savePrivacySettings(Dataset &dataset, const privacy::Config &config, QString *error,
+                           const std::function<bool(qint64, qint64)> &progress)
+{
+    if (dataset.isReadOnly()) {
+        *error = QCoreApplication::translate("Deriver", "The dataset is read-only.");
+        return -1;
+    }
+    if (const QStringList problems = config.validate(); !problems.isEmpty()) {
+        *error = problems.join(u' ');
+        return -1;
+    }
+    WriteTransaction tx(dataset.db());
+    if (!tx.begin(error))
+        return -1;
+    const privacy::Config before = privacy::Config::fromSettings(dataset.settings());
+    // Custom patterns decide the "custom" PII kind of every pair: a change owes a rescan, committed
+    // with the patterns so that one cut short (kill, crash) is finished by the next writable open.
+    const bool rescan = !sameCustomPatterns(before.customPatterns, config.customPatterns);
+    const QHash<QString, QString> settings = config.toSettings();
+    for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
+        if (!dataset.setSetting(it.key(), it.value())) {
+            *error = dataset.errorString();
+            return -1;
+        }
+    }
+    if (rescan && !dataset.setSetting(Deriver::kRescanPendingKey, u"1"_s)) {
+        *error = dataset.errorString();
+        return -1;
+    }
+    PairStore store(dataset);
+    if (!store.audit(u"settings"_s, 0, {{u"privacy"_s, privacySettingsJson(config)}})) {
+        *error = store.errorString();
+        return -1;
+    }
+    if (!tx.commit(error))
+        return -1;
+    return rescan ? Deriver::forDataset(dataset).rescanPii(dataset, error, progress) : 0;
+}
+
 } // namespace pairlens

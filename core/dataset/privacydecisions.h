@@ -1,8 +1,9 @@
 #pragma once
 
-// A reviewer's privacy decisions ("not personal data", "mark as personal data") kept in a dataset's
-// settings (privacy::Config::kDecisionsKey), changed in one write transaction with an audit entry,
-// and followed by the same rescan of the PII kinds that a change of custom patterns causes.
+// A reviewer's privacy decisions ("not personal data", "mark as personal data") and the dataset's
+// anonymization settings (operators, custom patterns), kept in its settings table, each changed in
+// one write transaction with an audit entry and followed by a rescan of the PII kinds when what
+// detection finds changes.
 
 #include "privacy/anonymizer.h"
 
@@ -35,5 +36,19 @@ QList<privacy::Decision> withoutDecision(QList<privacy::Decision> decisions, con
 qint64 savePrivacyDecisions(Dataset &dataset, const QList<privacy::Decision> &decisions,
                             const QJsonObject &change, QString *error,
                             const std::function<bool(qint64, qint64)> &progress = {});
+
+// The anonymization settings as shown by `pairlens privacy --json` and kept in the audit log:
+// {"operators": {kind: op, ..., "database_name": op}, "custom_patterns": [...], "scan_metadata"}.
+QJsonObject privacySettingsJson(const privacy::Config &config);
+// True when both lists have the same patterns (names and expressions) in the same order.
+bool sameCustomPatterns(const QList<privacy::CustomPattern> &a, const QList<privacy::CustomPattern> &b);
+
+// Stores the anonymization settings of `config` (operators, database name operator, custom
+// patterns, metadata scanning; never its key or decisions) with an audit entry ("settings"), in one
+// transaction; when the custom patterns changed, owes and runs a rescan of the PII kinds. Returns
+// the number of pairs whose kinds changed (0 without a rescan), or -1 with *error set: one
+// sentence per invalid pattern (nothing changed), or the failing write.
+qint64 savePrivacySettings(Dataset &dataset, const privacy::Config &config, QString *error,
+                           const std::function<bool(qint64, qint64)> &progress = {});
 
 } // namespace pairlens
