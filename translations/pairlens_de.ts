@@ -381,6 +381,18 @@
 <context>
     <name>Export</name>
     <message>
+        <source>The value &quot;%1&quot; of %2 can&apos;t be given on the command line.</source>
+        <translation>Der Wert „%1“ von %2 lässt sich auf der Kommandozeile nicht angeben.</translation>
+    </message>
+    <message>
+        <source>Rows picked in the table can&apos;t be named on the command line; give their pair ids with --ids.</source>
+        <translation>In der Tabelle gewählte Zeilen lassen sich auf der Kommandozeile nicht benennen; geben Sie ihre Paar-IDs mit --ids an.</translation>
+    </message>
+    <message>
+        <source>The command line exports live pairs only, never the trash.</source>
+        <translation>Die Kommandozeile exportiert nur vorhandene Paare, nie den Papierkorb.</translation>
+    </message>
+    <message>
         <source>%1 is the dataset itself (or one of its files); choose another export file.</source>
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
     </message>
