@@ -1004,78 +1004,6 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>Only pairs on or after DATE (YYYY-MM-DD or ISO-8601).</source>
-        <translation>Nur Paare ab DATE (JJJJ-MM-TT oder ISO 8601).</translation>
-    </message>
-    <message>
-        <source>Only pairs on or before DATE (YYYY-MM-DD or ISO-8601).</source>
-        <translation>Nur Paare bis einschließlich DATE (JJJJ-MM-TT oder ISO 8601).</translation>
-    </message>
-    <message>
-        <source>Only pairs whose SQL ran successfully.</source>
-        <translation>Nur Paare, deren SQL erfolgreich ausgeführt wurde.</translation>
-    </message>
-    <message>
-        <source>Only pairs whose SQL failed.</source>
-        <translation>Nur Paare, deren SQL fehlgeschlagen ist.</translation>
-    </message>
-    <message>
-        <source>Only these statement types (SELECT,INSERT,...).</source>
-        <translation>Nur diese Abfragetypen (SELECT,INSERT,...).</translation>
-    </message>
-    <message>
-        <source>Only these database types (postgresql,mysql,...).</source>
-        <translation>Nur diese Datenbanktypen (postgresql,mysql,...).</translation>
-    </message>
-    <message>
-        <source>Only these database names.</source>
-        <translation>Nur diese Datenbanknamen.</translation>
-    </message>
-    <message>
-        <source>Full-text search over question and SQL.</source>
-        <translation>Volltextsuche in Frage und SQL.</translation>
-    </message>
-    <message>
-        <source>Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; for all).</source>
-        <translation>Nur Paare mit personenbezogenen Daten (dieser Arten: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; für alle).</translation>
-    </message>
-    <message>
-        <source>Only these review statuses (unreviewed,approved,rejected).</source>
-        <translation>Nur Paare mit diesem Prüfstatus (unreviewed,approved,rejected).</translation>
-    </message>
-    <message>
-        <source>Only pairs whose question and SQL another pair repeats exactly.</source>
-        <translation>Nur Paare, deren Frage und SQL ein anderes Paar genau wiederholt.</translation>
-    </message>
-    <message>
-        <source>Only pairs whose question and SQL another pair repeats up to case, spacing and literal values.</source>
-        <translation>Nur Paare, deren Frage und SQL ein anderes Paar bis auf Groß-/Kleinschreibung, Leerraum und Literalwerte wiederholt.</translation>
-    </message>
-    <message>
-        <source>--from: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
-        <translation>--from: &quot;%1&quot; ist kein Datum (verwenden Sie JJJJ-MM-TT).</translation>
-    </message>
-    <message>
-        <source>--to: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
-        <translation>--to: &quot;%1&quot; ist kein Datum (verwenden Sie JJJJ-MM-TT).</translation>
-    </message>
-    <message>
-        <source>--successful-only and --failed-only exclude each other.</source>
-        <translation>--successful-only und --failed-only schließen sich gegenseitig aus.</translation>
-    </message>
-    <message>
-        <source>--pii: unknown kind &quot;%1&quot; (known: %2).</source>
-        <translation>--pii: unbekannte Art &quot;%1&quot; (bekannt: %2).</translation>
-    </message>
-    <message>
-        <source>--status: unknown review status &quot;%1&quot; (use unreviewed, approved or rejected).</source>
-        <translation>--status: unbekannter Prüfstatus &quot;%1&quot; (verwenden Sie unreviewed, approved oder rejected).</translation>
-    </message>
-    <message>
-        <source>--duplicates and --normalized-duplicates exclude each other.</source>
-        <translation>--duplicates und --normalized-duplicates schließen einander aus.</translation>
-    </message>
-    <message>
         <source>Warning: could not analyse new pairs: %1</source>
         <translation>Warnung: Neue Paare konnten nicht analysiert werden: %1</translation>
     </message>
@@ -1768,6 +1696,10 @@
         <translation>nicht personenbezogen</translation>
     </message>
     <message>
+        <source>not personal data in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Anonymization settings of %1:</source>
         <translation>Anonymisierungseinstellungen von %1:</translation>
     </message>
@@ -1820,8 +1752,12 @@
         <translation>VALUE überall, wo er vorkommt, als personenbezogene Angabe der Art KIND markieren (email, phone, ssn, credit_card, ip_address, iban oder custom): KIND=VALUE. Wiederholbar.</translation>
     </message>
     <message>
-        <source>Remove the decision about VALUE. Repeatable.</source>
-        <translation>Die Entscheidung über VALUE entfernen. Wiederholbar.</translation>
+        <source>Remove the decisions about VALUE (with --pair: that pair&apos;s only). Repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --not-pii or --forget: only in the pair whose pair_id is ID (the value stays personal data in every other pair).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Print the privacy decisions (the values decided, as given).</source>
@@ -1830,6 +1766,10 @@
     <message>
         <source>Print the settings as JSON.</source>
         <translation>Die Einstellungen als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>--pair takes a pair_id and goes with --not-pii or --forget (a mark applies to every pair).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--operator: &quot;%1&quot; is not KIND=OP with OP one of %2.</source>
@@ -1880,12 +1820,16 @@
         <translation>%1 ist schreibgeschützt; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <source>Cannot write to %1: %2</source>
-        <translation>In %1 kann nicht geschrieben werden: %2</translation>
-    </message>
-    <message>
         <source>rescan</source>
         <translation>Erneuter Scan</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved or applied to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom patterns changed: PII kinds updated for %1 pairs.</source>
+        <translation>Eigene Muster geändert: PII-Arten für %1 Paare aktualisiert.</translation>
     </message>
     <message>
         <source>The privacy decisions could not be saved or applied: %1</source>
@@ -1894,14 +1838,6 @@
     <message>
         <source>Privacy decisions changed: PII kinds updated for %1 pairs.</source>
         <translation>Datenschutz-Entscheidungen geändert: PII-Arten für %1 Paare aktualisiert.</translation>
-    </message>
-    <message>
-        <source>The settings were saved, but the PII kinds could not be updated: %1</source>
-        <translation>Die Einstellungen wurden gespeichert, aber die PII-Arten konnten nicht aktualisiert werden: %1</translation>
-    </message>
-    <message>
-        <source>Custom patterns changed: PII kinds updated for %1 pairs.</source>
-        <translation>Eigene Muster geändert: PII-Arten für %1 Paare aktualisiert.</translation>
     </message>
     <message>
         <source>Adds synthetic pairs with realistic PII; creates DATASET if missing.</source>
@@ -1950,6 +1886,82 @@
     <message>
         <source>Shows or changes the dataset&apos;s anonymization settings.</source>
         <translation>Zeigt oder ändert die Anonymisierungseinstellungen des Datensatzes.</translation>
+    </message>
+    <message>
+        <source>Only pairs on or after DATE (YYYY-MM-DD or ISO-8601).</source>
+        <translation>Nur Paare ab DATE (JJJJ-MM-TT oder ISO 8601).</translation>
+    </message>
+    <message>
+        <source>Only pairs on or before DATE (YYYY-MM-DD or ISO-8601).</source>
+        <translation>Nur Paare bis einschließlich DATE (JJJJ-MM-TT oder ISO 8601).</translation>
+    </message>
+    <message>
+        <source>Only pairs whose SQL ran successfully.</source>
+        <translation>Nur Paare, deren SQL erfolgreich ausgeführt wurde.</translation>
+    </message>
+    <message>
+        <source>Only pairs whose SQL failed.</source>
+        <translation>Nur Paare, deren SQL fehlgeschlagen ist.</translation>
+    </message>
+    <message>
+        <source>Only these statement types (SELECT,INSERT,...).</source>
+        <translation>Nur diese Abfragetypen (SELECT,INSERT,...).</translation>
+    </message>
+    <message>
+        <source>Only these database types (postgresql,mysql,...).</source>
+        <translation>Nur diese Datenbanktypen (postgresql,mysql,...).</translation>
+    </message>
+    <message>
+        <source>Only these database names.</source>
+        <translation>Nur diese Datenbanknamen.</translation>
+    </message>
+    <message>
+        <source>Only pairs whose SQL uses one of these tables (case-insensitive).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full-text search over question and SQL.</source>
+        <translation>Volltextsuche in Frage und SQL.</translation>
+    </message>
+    <message>
+        <source>Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; for all).</source>
+        <translation>Nur Paare mit personenbezogenen Daten (dieser Arten: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; für alle).</translation>
+    </message>
+    <message>
+        <source>Only these review statuses (unreviewed,approved,rejected).</source>
+        <translation>Nur Paare mit diesem Prüfstatus (unreviewed,approved,rejected).</translation>
+    </message>
+    <message>
+        <source>Only pairs whose question and SQL another pair repeats exactly.</source>
+        <translation>Nur Paare, deren Frage und SQL ein anderes Paar genau wiederholt.</translation>
+    </message>
+    <message>
+        <source>Only pairs whose question and SQL another pair repeats up to case, spacing and literal values.</source>
+        <translation>Nur Paare, deren Frage und SQL ein anderes Paar bis auf Groß-/Kleinschreibung, Leerraum und Literalwerte wiederholt.</translation>
+    </message>
+    <message>
+        <source>--from: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
+        <translation>--from: &quot;%1&quot; ist kein Datum (verwenden Sie JJJJ-MM-TT).</translation>
+    </message>
+    <message>
+        <source>--to: &quot;%1&quot; is not a date (use YYYY-MM-DD).</source>
+        <translation>--to: &quot;%1&quot; ist kein Datum (verwenden Sie JJJJ-MM-TT).</translation>
+    </message>
+    <message>
+        <source>--successful-only and --failed-only exclude each other.</source>
+        <translation>--successful-only und --failed-only schließen sich gegenseitig aus.</translation>
+    </message>
+    <message>
+        <source>--pii: unknown kind &quot;%1&quot; (known: %2).</source>
+        <translation>--pii: unbekannte Art &quot;%1&quot; (bekannt: %2).</translation>
+    </message>
+    <message>
+        <source>--status: unknown review status &quot;%1&quot; (use unreviewed, approved or rejected).</source>
+        <translation>--status: unbekannter Prüfstatus &quot;%1&quot; (verwenden Sie unreviewed, approved oder rejected).</translation>
+    </message>
+    <message>
+        <source>--duplicates and --normalized-duplicates exclude each other.</source>
+        <translation>--duplicates und --normalized-duplicates schließen einander aus.</translation>
     </message>
 </context>
 <context>
@@ -2200,6 +2212,14 @@
         <translation>Der Datensatz kann nicht angezeigt werden: %1</translation>
     </message>
     <message>
+        <source>Not personal data in this pair</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This value is left as it is in this pair only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Not personal data (everywhere)</source>
         <translation>Keine personenbezogene Angabe (überall)</translation>
     </message>
@@ -2444,10 +2464,6 @@
         <translation>Es wurde nichts exportiert; die vorhandenen Dateien bleiben unverändert.</translation>
     </message>
     <message>
-        <source>Exporting %L1 pairs…</source>
-        <translation>%L1 Paare werden exportiert…</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -2456,45 +2472,45 @@
         <translation>%L1 von %L2 Paaren exportiert…</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n pair(s) to %1.</source>
+        <source>Exported %Ln pair(s) to %1.</source>
         <translation>
-            <numerusform>%n Paar nach %1 exportiert.</numerusform>
-            <numerusform>%n Paare nach %1 exportiert.</numerusform>
+            <numerusform>%Ln Paar nach %1 exportiert.</numerusform>
+            <numerusform>%Ln Paare nach %1 exportiert.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n pair(s) to %1 (manifest: %2).</source>
+        <source>Exported %Ln pair(s) to %1 (manifest: %2).</source>
         <translation>
-            <numerusform>%n Paar nach %1 exportiert (Manifest: %2).</numerusform>
-            <numerusform>%n Paare nach %1 exportiert (Manifest: %2).</numerusform>
+            <numerusform>%Ln Paar nach %1 exportiert (Manifest: %2).</numerusform>
+            <numerusform>%Ln Paare nach %1 exportiert (Manifest: %2).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n rejected pair(s) left out.</source>
+        <source>%Ln rejected pair(s) left out.</source>
         <translation>
-            <numerusform>%n abgelehntes Paar ausgelassen.</numerusform>
-            <numerusform>%n abgelehnte Paare ausgelassen.</numerusform>
+            <numerusform>%Ln abgelehntes Paar ausgelassen.</numerusform>
+            <numerusform>%Ln abgelehnte Paare ausgelassen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n pair(s) not approved left out.</source>
+        <source>%Ln pair(s) not approved left out.</source>
         <translation>
-            <numerusform>%n nicht freigegebenes Paar ausgelassen.</numerusform>
-            <numerusform>%n nicht freigegebene Paare ausgelassen.</numerusform>
+            <numerusform>%Ln nicht freigegebenes Paar ausgelassen.</numerusform>
+            <numerusform>%Ln nicht freigegebene Paare ausgelassen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n failed pair(s) left out.</source>
+        <source>%Ln failed pair(s) left out.</source>
         <translation>
-            <numerusform>%n fehlgeschlagenes Paar ausgelassen.</numerusform>
-            <numerusform>%n fehlgeschlagene Paare ausgelassen.</numerusform>
+            <numerusform>%Ln fehlgeschlagenes Paar ausgelassen.</numerusform>
+            <numerusform>%Ln fehlgeschlagene Paare ausgelassen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n duplicate(s) removed.</source>
+        <source>%Ln duplicate(s) removed.</source>
         <translation>
-            <numerusform>%n Duplikat entfernt.</numerusform>
-            <numerusform>%n Duplikate entfernt.</numerusform>
+            <numerusform>%Ln Duplikat entfernt.</numerusform>
+            <numerusform>%Ln Duplikate entfernt.</numerusform>
         </translation>
     </message>
     <message>
@@ -2508,6 +2524,49 @@
     <message>
         <source>Warning: %1</source>
         <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>Open Folder</source>
+        <translation>Ordner öffnen</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::ExportPreview</name>
+    <message>
+        <source>The same export on the &amp;command line:</source>
+        <translation>Derselbe Export auf der &amp;Kommandozeile:</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copies the command, quoted for a POSIX shell.</source>
+        <translation>Kopiert den Befehl, für eine POSIX-Shell maskiert.</translation>
+    </message>
+    <message>
+        <source>The %L1 selected pairs are too many to list on the command line: give their pair ids in a file with --id-file FILE.</source>
+        <translation>Die %L1 ausgewählten Paare sind zu viele für die Kommandozeile: Geben Sie ihre Paar-IDs in einer Datei mit --id-file DATEI an.</translation>
+    </message>
+    <message>
+        <source>Reading the selected pairs&apos; ids…</source>
+        <translation>Die IDs der ausgewählten Paare werden gelesen…</translation>
+    </message>
+    <message>
+        <source>The first selected pair as the export writes it:</source>
+        <translation>Das erste ausgewählte Paar, wie der Export es schreibt:</translation>
+    </message>
+    <message>
+        <source>The first pair as the export writes it:</source>
+        <translation>Das erste Paar, wie der Export es schreibt:</translation>
+    </message>
+    <message>
+        <source>No sample can be shown: %1</source>
+        <translation>Es kann kein Beispiel gezeigt werden: %1</translation>
+    </message>
+    <message>
+        <source>No pair is exported with these options.</source>
+        <translation>Mit diesen Optionen wird kein Paar exportiert.</translation>
     </message>
 </context>
 <context>
@@ -3277,6 +3336,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Not personal data</source>
         <translation>Keine personenbezogene Angabe</translation>
+    </message>
+    <message>
+        <source>Not personal data in this pair</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

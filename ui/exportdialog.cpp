@@ -1,7 +1,7 @@
 #include "exportdialog.h"
 
-#include "dataset/dataset.h"
-#include "dataset/pairstore.h"
+#include "exportjobs.h"
+#include "exportpreview.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -11,6 +11,7 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QFutureWatcher>
 #include <QGroupBox>
@@ -19,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QRadioButton>
@@ -51,72 +53,23 @@ namespace {
 
 const QString kFormatKey = u"export/format"_s;
 const QString kFolderKey = u"export/folder"_s;
+const QString kGzipKey = u"export/gzip"_s;
+const QString kSplitKey = u"export/split"_s;
+const QString kSplitRatioKey = u"export/splitRatio"_s;
+const QString kDedupeKey = u"export/dedupe"_s; // only once the user chose
+const QString kReviewKey = u"export/review"_s;
+const QString kIncludeFailedKey = u"export/includeFailed"_s;
+const QString kSystemPromptKey = u"export/systemPrompt"_s;
+const QString kTemplateKey = u"export/template"_s;
 
-// The selected rows as a filter of row ids (on the worker's connection).
-Filter selectionFilter(Dataset &ds, const Selection &selection)
+// The folder offered for a first export: the documents folder when it exists, else home. Nothing
+// is created: a folder that is not there makes the first export fail.
+QString defaultFolder()
 {
-    PairStore store(ds);
-    QList<qint64> ids = selection.rowIds;
-    for (const auto &range : selection.ranges)
-        ids += store.rowIds(selection.filter, selection.sort, int(range.second), range.first);
-    Filter filter;
-    filter.scope = selection.filter.scope;
-    filter.rowIds = ids;
-    filter.restrictToRowIds = true;
-    return filter;
-}
-
-// Runs on a pool thread: what the export would take and leave out, on a read-only connection.
-ExportDialog::Counts countOnWorker(int generation, ExportOptions options, QString location,
-                                   Selection selection, bool resolveSelection,
-                                   std::shared_ptr<std::atomic_bool> cancel)
-{
-    ExportDialog::Counts counts;
-    counts.generation = generation;
-    QString error;
-    std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::ReadOnly, &error);
-    if (!ds) {
-        counts.error = error;
-        return counts;
-    }
-    if (resolveSelection)
-        options.filter = selectionFilter(*ds, selection);
-    counts.scope = exporting::Exporter::countScope(*ds, options, &error);
-    if (!counts.scope) {
-        counts.error = error;
-        return counts;
-    }
-    if (options.dedupes() && !cancel->load())
-        counts.duplicates =
-            exporting::Exporter::countDuplicates(*ds, options, Progress({}, cancel.get()), &error);
-    counts.error = error;
-    return counts;
-}
-
-// Runs on a pool thread: its own connection to the dataset, the selection's rows resolved there.
-ExportResult runExport(ExportOptions options, QString location, bool readOnly, Selection selection,
-                       bool resolveSelection, std::shared_ptr<std::atomic_bool> cancel,
-                       std::shared_ptr<std::atomic<qint64>> done, std::shared_ptr<std::atomic<qint64>> total)
-{
-    ExportResult result;
-    QString error;
-    std::unique_ptr<Dataset> ds =
-        Dataset::open(location, readOnly ? Dataset::Mode::ReadOnly : Dataset::Mode::OpenExisting, &error);
-    if (!ds) {
-        result.error = error;
-        return result;
-    }
-    if (ds->isReadOnly())
-        options.audit = false; // a read-only dataset has no audit log to write to
-    if (resolveSelection)
-        options.filter = selectionFilter(*ds, selection);
-    const Progress progress(
-        [done, total](qint64 d, qint64 t, const QString &) {
-            done->store(d);
-            total->store(t);
-        },
-        cancel.get());
-    return exporting::Exporter(*ds, options).run(progress);
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (!documents.isEmpty() && QFileInfo(documents).isDir())
+        return documents;
+    return QDir::homePath();
 }
 
 } // namespace
@@ -161,9 +114,9 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     auto *targetRow = new QHBoxLayout;
     targetRow->addWidget(m_target, 1);
     targetRow->addWidget(browse);
-    const QString folder =
-        settings.value(kFolderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-            .toString();
+    QString folder = settings.value(kFolderKey).toString();
+    if (folder.isEmpty() || !QFileInfo(folder).isDir())
+        folder = defaultFolder();
     const QString base = QFileInfo(m_source.location).completeBaseName();
     m_target->setText(QDir(folder).filePath(
         base + u'.' + exporting::formatExtension(Format(m_format->currentData().toInt()))));
@@ -214,6 +167,19 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     m_includeFailed->setToolTip(
         tr("The fine-tuning formats export successful pairs only unless this is set."));
 
+    // The choices of the last export (anonymization is always offered on: turning it off is a
+    // decision for each export).
+    m_gzip->setChecked(settings.value(kGzipKey, false).toBool());
+    m_split->setChecked(settings.value(kSplitKey, false).toBool());
+    m_splitRatio->setValue(settings.value(kSplitRatioKey, 0.9).toDouble());
+    if (settings.contains(kDedupeKey)) {
+        m_dedupe->setChecked(settings.value(kDedupeKey).toBool());
+        m_dedupeTouched = true;
+    }
+    if (const int review = m_review->findData(settings.value(kReviewKey, -1).toInt()); review >= 0)
+        m_review->setCurrentIndex(review);
+    m_includeFailed->setChecked(settings.value(kIncludeFailedKey, false).toBool());
+
     auto *options = new QGroupBox(tr("Options"));
     auto *optionsLayout = new QVBoxLayout(options);
     optionsLayout->addWidget(m_anonymize);
@@ -227,8 +193,11 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     m_systemPrompt->setObjectName(u"exportSystemPrompt"_s);
     m_systemPrompt->setPlaceholderText(exporting::defaultSystemPrompt());
     m_systemPrompt->setToolTip(tr("The system message of the chat formats; empty uses the default."));
-    m_template = new QLineEdit;
+    m_template = new QPlainTextEdit;
     m_template->setObjectName(u"exportTemplate"_s);
+    m_template->setTabChangesFocus(true);
+    m_template->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_template->setMinimumHeight(QFontMetrics(m_template->font()).lineSpacing() * 5 + 12);
     m_template->setToolTip(tr("Placeholders: {question}, {database_type}, {database_name}, {tables}, "
                               "{query_type}. Empty uses the format's default. {tables} names the tables of "
                               "the answer's own SQL, a hint the model will not get in use; the defaults "
@@ -238,6 +207,8 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     auto *templatesLayout = new QFormLayout(templates);
     templatesLayout->addRow(tr("System prompt:"), m_systemPrompt);
     templatesLayout->addRow(tr("Prompt template:"), m_template);
+    m_systemPrompt->setText(settings.value(kSystemPromptKey).toString());
+    m_template->setPlainText(settings.value(kTemplateKey).toString());
 
     m_problem = new QLabel;
     m_problem->setObjectName(u"exportProblem"_s);
@@ -256,12 +227,20 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     form->addRow(tr("Review:"), m_review);
     form->addRow(QString(), m_counts);
     form->addRow(tr("File:"), targetRow);
+    m_preview = new ExportPreview(m_source.location, m_source.selection, m_source.selectedCount);
+    m_preview->setObjectName(u"exportPreview"_s);
+    m_preview->setMinimumWidth(420);
+    auto *left = new QVBoxLayout;
+    left->addLayout(form);
+    left->addWidget(options);
+    left->addWidget(templates);
+    left->addWidget(m_problem);
+    left->addStretch(1);
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left, 3);
+    columns->addWidget(m_preview, 2);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(options);
-    layout->addWidget(templates);
-    layout->addWidget(m_problem);
-    layout->addStretch(1);
+    layout->addLayout(columns, 1);
     layout->addWidget(buttons);
 
     connect(browse, &QPushButton::clicked, this, &ExportDialog::chooseTarget);
@@ -289,6 +268,13 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     connect(m_includeFailed, &QCheckBox::toggled, this, &ExportDialog::scheduleCount);
     connect(m_dedupe, &QCheckBox::clicked, this, [this] { m_dedupeTouched = true; });
     connect(m_dedupe, &QCheckBox::toggled, this, &ExportDialog::scheduleCount);
+    // The sample and the command follow every option.
+    for (QCheckBox *box : {m_anonymize, m_gzip, m_split})
+        connect(box, &QCheckBox::toggled, this, &ExportDialog::updatePreview);
+    connect(m_splitRatio, &QDoubleSpinBox::valueChanged, this, &ExportDialog::updatePreview);
+    connect(m_target, &QLineEdit::textChanged, this, &ExportDialog::updatePreview);
+    connect(m_systemPrompt, &QLineEdit::textChanged, this, &ExportDialog::updatePreview);
+    connect(m_template, &QPlainTextEdit::textChanged, this, &ExportDialog::updatePreview);
     updateControls();
     count();
 }
@@ -326,7 +312,7 @@ ExportOptions ExportDialog::options() const
         o.includeFailed = m_includeFailed->isChecked();
         if (!m_systemPrompt->text().trimmed().isEmpty())
             o.systemPrompt = m_systemPrompt->text().trimmed();
-        o.promptTemplate = m_template->text().trimmed();
+        o.promptTemplate = m_template->toPlainText().trimmed();
     }
     o.audit = !m_source.readOnly;
     return o;
@@ -386,8 +372,14 @@ void ExportDialog::updateControls()
     scheduleCount();
 }
 
+void ExportDialog::updatePreview()
+{
+    m_preview->setOptions(options(), scope() == Scope::Selection);
+}
+
 void ExportDialog::scheduleCount()
 {
+    updatePreview();
     if (m_countCancel)
         m_countCancel->store(true); // an older count is of no use any more
     m_counting = true;
@@ -409,7 +401,7 @@ void ExportDialog::count()
         watcher->deleteLater();
         showCounts(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run(countOnWorker, generation, options(), m_source.location,
+    watcher->setFuture(QtConcurrent::run(exportjobs::count, generation, options(), m_source.location,
                                          m_source.selection, scope() == Scope::Selection, m_countCancel));
 }
 
@@ -511,6 +503,15 @@ void ExportDialog::launch(const ExportOptions &o)
     QSettings settings;
     settings.setValue(kFormatKey, exporting::formatName(o.format));
     settings.setValue(kFolderKey, QFileInfo(o.target).absolutePath());
+    settings.setValue(kGzipKey, m_gzip->isChecked());
+    settings.setValue(kSplitKey, m_split->isChecked());
+    settings.setValue(kSplitRatioKey, m_splitRatio->value());
+    if (m_dedupeTouched)
+        settings.setValue(kDedupeKey, m_dedupe->isChecked());
+    settings.setValue(kReviewKey, m_review->currentData().toInt());
+    settings.setValue(kIncludeFailedKey, m_includeFailed->isChecked());
+    settings.setValue(kSystemPromptKey, m_systemPrompt->text());
+    settings.setValue(kTemplateKey, m_template->toPlainText());
 
     m_running = true;
     m_exportButton->setEnabled(false);
@@ -519,10 +520,12 @@ void ExportDialog::launch(const ExportOptions &o)
                             : scope() == Scope::Selection ? m_source.selectedCount
                             : scope() == Scope::Filter    ? m_source.filterCount
                                                           : m_source.total;
-    m_progress = new QProgressDialog(tr("Exporting %L1 pairs…").arg(expected), tr("Cancel"), 0, 0, this);
+    // Shown at once with the expected total; the engine's own total replaces it when it starts.
+    m_progress = new QProgressDialog(tr("Exported %L1 of %L2 pairs…").arg(0).arg(expected), tr("Cancel"), 0,
+                                     expected > 0 ? 1000 : 0, this);
     m_progress->setObjectName(u"exportProgress"_s);
     m_progress->setWindowTitle(tr("Export"));
-    m_progress->setMinimumDuration(300);
+    m_progress->setMinimumDuration(0);
     m_progress->setAutoClose(false);
     m_progress->setAutoReset(false);
     const std::shared_ptr<RunState> state = m_state;
@@ -532,8 +535,8 @@ void ExportDialog::launch(const ExportOptions &o)
     // The timer uses the dialog it belongs to, never m_progress: finish() clears m_progress before
     // the dialog (and with it this timer) is deleted, and a tick may fall in between.
     QProgressDialog *dialog = m_progress;
-    connect(timer, &QTimer::timeout, dialog, [dialog, state] {
-        const qint64 total = state->total.load();
+    connect(timer, &QTimer::timeout, dialog, [dialog, state, expected] {
+        const qint64 total = state->total.load() > 0 ? state->total.load() : expected;
         if (total > 0 && dialog->maximum() != 1000)
             dialog->setMaximum(1000);
         if (total > 0)
@@ -541,6 +544,8 @@ void ExportDialog::launch(const ExportOptions &o)
         dialog->setLabelText(tr("Exported %L1 of %L2 pairs…").arg(state->done.load()).arg(total));
     });
     timer->start();
+    m_progress->setValue(0);
+    m_progress->show();
 
     // The worker shares the counters through aliasing pointers into the same RunState.
     auto cancel = std::shared_ptr<std::atomic_bool>(state, &state->cancel);
@@ -551,61 +556,9 @@ void ExportDialog::launch(const ExportOptions &o)
         watcher->deleteLater();
         finish(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run(runExport, o, m_source.location, m_source.readOnly,
+    watcher->setFuture(QtConcurrent::run(exportjobs::run, o, m_source.location, m_source.readOnly,
                                          m_source.selection, scope() == Scope::Selection, cancel, done,
                                          total));
-}
-
-QString ExportDialog::summary(const ExportResult &r)
-{
-    QStringList paths;
-    for (const exporting::ExportedFile &f : r.files)
-        paths << QDir::toNativeSeparators(f.path);
-    QString text = r.manifestPath.isEmpty()
-                       ? tr("Exported %n pair(s) to %1.", nullptr, int(r.count)).arg(paths.join(u", "_s))
-                       : tr("Exported %n pair(s) to %1 (manifest: %2).", nullptr, int(r.count))
-                             .arg(paths.join(u", "_s), QDir::toNativeSeparators(r.manifestPath));
-    if (r.scope.rejected > 0)
-        text += u' ' + tr("%n rejected pair(s) left out.", nullptr, int(r.scope.rejected));
-    if (r.scope.unreviewed > 0)
-        text += u' ' + tr("%n pair(s) not approved left out.", nullptr, int(r.scope.unreviewed));
-    if (r.scope.failed > 0)
-        text += u' ' + tr("%n failed pair(s) left out.", nullptr, int(r.scope.failed));
-    if (r.duplicates > 0)
-        text += u' ' + tr("%n duplicate(s) removed.", nullptr, int(r.duplicates));
-    return text;
-}
-
-void ExportDialog::finish(const ExportResult &result)
-{
-    m_result = result;
-    m_running = false;
-    m_state.reset();
-    if (m_progress) {
-        for (QTimer *t : m_progress->findChildren<QTimer *>(Qt::FindDirectChildrenOnly))
-            t->stop();
-        m_progress->deleteLater();
-        m_progress = nullptr;
-    }
-    m_exportButton->setEnabled(true);
-    emit exportFinished(result);
-    if (result.cancelled) {
-        showProblem(tr("Export cancelled; nothing was written."));
-        return;
-    }
-    if (!result.ok) {
-        showProblem(result.error.isEmpty() ? tr("The export failed.") : result.error);
-        return;
-    }
-    QString text = summary(result);
-    for (const QString &w : result.warnings)
-        text += u'\n' + tr("Warning: %1").arg(w);
-    auto *box =
-        new QMessageBox(QMessageBox::Information, tr("Export"), text, QMessageBox::Ok, parentWidget());
-    box->setObjectName(u"exportResult"_s);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-    accept();
 }
 
 } // namespace pairlens::ui

@@ -2,6 +2,7 @@
 
 #include "datasetworker.h"
 #include "export/exporter.h"
+#include "exportjobs.h"
 
 #include <QDialog>
 
@@ -15,12 +16,15 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QProgressDialog;
 class QPushButton;
 class QRadioButton;
 class QTimer;
 
 namespace pairlens::ui {
+
+class ExportPreview;
 
 // File > Export…: the format, which pairs (the table's filter, the selected rows or everything),
 // the target file and the options of exporting::ExportOptions. The export runs with the core
@@ -29,7 +33,10 @@ namespace pairlens::ui {
 // unchanged earlier export of the same format is never replaced without asking. Before writing, the
 // dialog shows the review scope (rejected pairs are left out unless asked for) and explains the
 // count: the pairs matched and what the review scope, the failed rule of the fine-tuning formats and
-// duplicate removal leave out, counted on a worker whenever an option changes.
+// duplicate removal leave out, counted on a worker whenever an option changes. Beside the options,
+// ExportPreview shows a sample record and the equivalent `pairlens export` command. The choices
+// (but never "anonymization off") are remembered in QSettings; a first export is offered the
+// documents folder when it exists, else home.
 class ExportDialog : public QDialog
 {
     Q_OBJECT
@@ -72,13 +79,9 @@ public:
     bool isCounting() const { return m_counting; }
 
     // What the counting worker found for one set of options.
-    struct Counts
-    {
-        int generation = 0;
-        std::optional<exporting::ScopeCounts> scope;
-        std::optional<qint64> duplicates; // when the options drop duplicates
-        QString error;
-    };
+    using Counts = exportjobs::Counts;
+    // The sample record and the command line beside the options.
+    ExportPreview *preview() const { return m_preview; }
 
 public slots:
     // Validates and starts the export (the Export button). When the export would replace existing
@@ -97,6 +100,7 @@ private:
     void finish(const exporting::ExportResult &result);
     void showProblem(const QString &text);
     void scheduleCount();
+    void updatePreview();
     void count();
     void showCounts(const Counts &counts);
 
@@ -127,7 +131,8 @@ private:
     std::optional<exporting::ScopeCounts> m_lastCounts;
     QCheckBox *m_includeFailed = nullptr;
     QLineEdit *m_systemPrompt = nullptr;
-    QLineEdit *m_template = nullptr;
+    QPlainTextEdit *m_template = nullptr;
+    ExportPreview *m_preview = nullptr;
     QLabel *m_problem = nullptr;
     QPushButton *m_exportButton = nullptr;
     QProgressDialog *m_progress = nullptr;
