@@ -780,6 +780,14 @@
         <translation>IBAN</translation>
     </message>
     <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
         <source>Custom</source>
         <translation>Eigenes</translation>
     </message>
@@ -806,6 +814,14 @@
     <message>
         <source>IBAN (bank account)</source>
         <translation>IBAN (Bankkonto)</translation>
+    </message>
+    <message>
+        <source>Person name</source>
+        <translation>Personenname</translation>
+    </message>
+    <message>
+        <source>Street address</source>
+        <translation>Straßenadresse</translation>
     </message>
     <message>
         <source>Custom pattern</source>

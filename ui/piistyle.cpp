@@ -20,6 +20,10 @@ QColor piiColor(PiiKind kind)
         return QColor(0xd4, 0xb8, 0xf4);
     case PiiKind::Iban:
         return QColor(0x9f, 0xe3, 0xe0);
+    case PiiKind::Name:
+        return QColor(0xf9, 0xc4, 0xe1);
+    case PiiKind::Address:
+        return QColor(0xc8, 0xe6, 0x9c);
     case PiiKind::Custom:
         return QColor(0xe6, 0xc9, 0xa8);
     }
@@ -41,6 +45,10 @@ QString piiLabel(PiiKind kind)
         return QCoreApplication::translate("PiiStyle", "IP");
     case PiiKind::Iban:
         return QCoreApplication::translate("PiiStyle", "IBAN");
+    case PiiKind::Name:
+        return QCoreApplication::translate("PiiStyle", "Name");
+    case PiiKind::Address:
+        return QCoreApplication::translate("PiiStyle", "Address");
     case PiiKind::Custom:
         return QCoreApplication::translate("PiiStyle", "Custom");
     }
@@ -62,6 +70,10 @@ QString piiDescription(PiiKind kind)
         return QCoreApplication::translate("PiiStyle", "IP address");
     case PiiKind::Iban:
         return QCoreApplication::translate("PiiStyle", "IBAN (bank account)");
+    case PiiKind::Name:
+        return QCoreApplication::translate("PiiStyle", "Person name");
+    case PiiKind::Address:
+        return QCoreApplication::translate("PiiStyle", "Street address");
     case PiiKind::Custom:
         return QCoreApplication::translate("PiiStyle", "Custom pattern");
     }

@@ -224,10 +224,52 @@ Finding Anonymizer::findingOf(const detail::View &view, qsizetype a, qsizetype b
     return f;
 }
 
-AnonymizedText Anonymizer::build(QStringView text, const QString *shared) const
+// The values found in a pair's SQL, found again in its question (whole words, any case) where
+// nothing else was found, with the kind they had there.
+static void addSqlValues(QStringView text, const QList<Finding> &sqlFindings, Scan &scan)
+{
+    bool added = false;
+    for (const Finding &f : sqlFindings) {
+        const QString &value = f.value.isEmpty() ? f.original : f.value;
+        if (f.kind == PiiKind::Custom || value.trimmed().size() < 2)
+            continue;
+        for (qsizetype from = 0;;) {
+            const qsizetype at = text.indexOf(value, from, Qt::CaseInsensitive);
+            if (at < 0)
+                break;
+            from = at + 1;
+            const qsizetype end = at + value.size();
+            if ((at > 0 && detail::isWordChar(text[at - 1].unicode())) ||
+                (end < text.size() && detail::isWordChar(text[end].unicode())))
+                continue;
+            const bool overlaps =
+                std::any_of(scan.found.cbegin(), scan.found.cend(),
+                            [&](const Candidate &c) { return c.m.start < end && at < c.m.end; });
+            if (overlaps)
+                continue;
+            Candidate c;
+            c.m = Match{f.kind, at, end, -1};
+            c.view = -1;
+            c.a = at;
+            c.b = end;
+            scan.found.append(c);
+            added = true;
+        }
+    }
+    if (added) {
+        scan.source.text = text;
+        std::sort(scan.found.begin(), scan.found.end(),
+                  [](const Candidate &x, const Candidate &y) { return x.m.start < y.m.start; });
+    }
+}
+
+AnonymizedText Anonymizer::build(QStringView text, const QString *shared,
+                                 const QList<Finding> *sqlFindings) const
 {
     Scan scan;
     detectText(*m_patterns, text, m_fastPaths, scan);
+    if (sqlFindings && !sqlFindings->isEmpty())
+        addSqlValues(text, *sqlFindings, scan);
     AnonymizedText result;
     if (scan.found.isEmpty()) {
         result.text = shared ? *shared : text.toString(); // shares the original's data when possible
@@ -371,6 +413,11 @@ AnonymizedText Anonymizer::anonymizeSql(const QString &sql, sql::Dialect dialect
     return buildSql(sql, &sql, dialect);
 }
 
+AnonymizedText Anonymizer::anonymizeQuestion(const QString &question, const AnonymizedText &sql) const
+{
+    return build(question, &question, &sql.findings);
+}
+
 QString Anonymizer::anonymizeIdentifier(IdentifierField field, const QString &value) const
 {
     if (field == IdentifierField::DatabaseType)
@@ -426,8 +473,8 @@ AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
     AnonymizedPair out;
     out.pairId = anonymizeIdentifier(IdentifierField::PairId, pair.pairId);
     out.databaseType = anonymizeIdentifier(IdentifierField::DatabaseType, pair.databaseType);
-    out.question = build(pair.naturalLanguageQuery, &pair.naturalLanguageQuery);
     out.sql = buildSql(pair.sqlQuery, &pair.sqlQuery, sql::dialectFromDatabaseType(pair.databaseType));
+    out.question = build(pair.naturalLanguageQuery, &pair.naturalLanguageQuery, &out.sql.findings);
     out.databaseName = anonymizeDatabaseName(pair.databaseName);
     out.metadata = pair.metadata.isEmpty() ? pair.metadata : anonymizeMetadata(pair.metadata);
     out.piiMask = maskOf(out.question) | maskOf(out.sql);
@@ -437,7 +484,8 @@ AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const
 bool Anonymizer::leavesUtf8Unchanged(QByteArrayView utf8) const
 {
     return m_fastPaths && m_patterns->patterns.isEmpty() && !detail::mayContainBuiltin(utf8) &&
-           detail::foldNeeds(utf8) == detail::FoldNothing && utf8.isValidUtf8();
+           !detail::mayContainNameOrAddress(utf8) && detail::foldNeeds(utf8) == detail::FoldNothing &&
+           utf8.isValidUtf8();
 }
 
 quint32 Anonymizer::scanMask(QStringView question, QStringView sql, sql::Dialect dialect) const

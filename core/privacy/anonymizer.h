@@ -163,6 +163,10 @@ public:
     // The same; when nothing is found, the result's text shares the input's data (no copy).
     AnonymizedText anonymizeText(const QString &text) const;
     AnonymizedText anonymizeSql(const QString &sql, sql::Dialect dialect = sql::Dialect::Generic) const;
+    // The question of a pair whose SQL was anonymized into `sql`: also every value found in that SQL
+    // (by a detector or by what the SQL says a column holds) is found in the question, whole words,
+    // case-insensitively, and gets the same replacement. anonymizePair() reads a pair this way.
+    AnonymizedText anonymizeQuestion(const QString &question, const AnonymizedText &sql) const;
     // pair_id or database_type: unchanged (shared) unless it holds personal data; see IdentifierField.
     QString anonymizeIdentifier(IdentifierField field, const QString &value) const;
     QString anonymizeDatabaseName(QStringView name) const;
@@ -180,7 +184,8 @@ public:
 private:
     Anonymizer(const Anonymizer &base, std::shared_ptr<const detail::CompiledPatterns> patterns);
     friend struct detail::AnonymizerTesting;
-    AnonymizedText build(QStringView text, const QString *shared) const;
+    AnonymizedText build(QStringView text, const QString *shared,
+                         const QList<Finding> *sqlFindings = nullptr) const;
     Finding findingOf(const detail::View &view, qsizetype a, qsizetype b, const detail::Match &m) const;
     QString replacement(const Finding &f, PiiKind kind, int custom) const;
     AnonymizedText buildSql(QStringView sql, const QString *shared, sql::Dialect dialect) const;

@@ -320,8 +320,12 @@ int kindPriority(PiiKind kind)
         return 5;
     case PiiKind::Custom:
         return 6;
+    case PiiKind::Address:
+        return 7;
+    case PiiKind::Name:
+        return 8;
     }
-    return 7;
+    return 9;
 }
 
 void resolveOverlaps(QList<Match> &matches)

@@ -99,8 +99,24 @@ bool mayContainBuiltin(QByteArrayView utf8);
 void findBuiltins(QStringView text, QList<Match> &out, bool fast = true);
 // Keeps the longest of overlapping matches (ties: the earlier kind in the priority order), sorted by start.
 void resolveOverlaps(QList<Match> &matches);
-// That priority order: e-mail, IBAN, card, SSN, phone, IP, custom (lower wins).
+// That priority order: e-mail, IBAN, card, SSN, phone, IP, custom, address, name (lower wins).
 int kindPriority(PiiKind kind);
+
+// Person names and street addresses (detectname.cpp, detectaddress.cpp, docs/anonymization.md).
+// The pre-filter: false when the text has no capitalised word, no digit next to a letter and no
+// character outside ASCII, so neither can be there (the same answer over UTF-16 and UTF-8).
+bool mayContainNameOrAddress(QStringView text);
+bool mayContainNameOrAddress(QByteArrayView utf8);
+// Whether the apostrophe at text[i] is inside a word: a letter follows, and a word of two or more
+// letters ("Smith's") or a single O, D or L ("O'Brien", "D'Angelo") comes before it. So an SQL
+// string's opening quote after a prefix (E'John', N'John') never glues the prefix to the word.
+bool apostropheInWord(QStringView text, qsizetype i);
+// Names: capitalised given and family names of the gazetteer, initials, after titles (Dr, Mrs) and
+// context words ("customer", "named"); common words that are also names need more evidence.
+void findNames(QStringView text, QList<Match> &out);
+// Street addresses: "221B Baker Street", "Hauptstraße 5", "12 rue de la Paix", "Via Roma 10",
+// Japanese, Chinese and Korean forms.
+void findAddresses(QStringView text, QList<Match> &out);
 
 // What a context word says a nearby number is.
 enum class ContextKind

@@ -100,6 +100,10 @@ QString maskFor(PiiKind kind, QStringView original, const QString &normalised, c
     case PiiKind::Iban:
         return normalised.left(2) + QString(std::max<qsizetype>(0, normalised.size() - 6), u'X') +
                normalised.right(4);
+    case PiiKind::Name: // nothing of the name is kept: its initials or length would say much
+        return u"person_"_s + digestHex(digest, 8);
+    case PiiKind::Address:
+        return u"address_"_s + digestHex(digest, 8);
     case PiiKind::Custom: {
         QString out = original.toString();
         for (QChar &c : out) {
@@ -159,6 +163,18 @@ QString pseudonymFor(PiiKind kind, QStringView original, const QString &normalis
             bban.append(QChar(u'0' + int(digestNumber(d, int(i), 10))));
         const int check = 98 - mod97(QString(bban + country + u"00"_s));
         return country + u"%1"_s.arg(check, 2, 10, QChar(u'0')) + bban;
+    }
+    case PiiKind::Name: { // "Maria Chen"
+        QString first = QString::fromUtf16(kFirstNames[digestNumber(d, 0, std::size(kFirstNames))]);
+        QString last = QString::fromUtf16(kLastNames[digestNumber(d, 8, std::size(kLastNames))]);
+        first[0] = first[0].toUpper();
+        last[0] = last[0].toUpper();
+        return first + u' ' + last;
+    }
+    case PiiKind::Address: { // "417 Willow Street"
+        QString noun = QString::fromUtf16(kNouns[digestNumber(d, 8, std::size(kNouns))]);
+        noun[0] = noun[0].toUpper();
+        return QString::number(1 + digestNumber(d, 0, 999)) + u' ' + noun + u" Street"_s;
     }
     case PiiKind::Custom: {
         QString name = customName.toLower();
@@ -223,6 +239,12 @@ QString normalise(PiiKind kind, QStringView original)
                 out.append(c.toUpper());
         }
         return out;
+    }
+    case PiiKind::Name:
+    case PiiKind::Address: {
+        // Case and spacing do not matter: "Omar Johnson" in the SQL and "omar  johnson" in the
+        // question are the same person.
+        return original.toString().simplified().toCaseFolded();
     }
     case PiiKind::Custom:
         return original.toString();

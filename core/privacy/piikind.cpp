@@ -6,8 +6,8 @@ namespace pairlens {
 
 QList<PiiKind> allPiiKinds()
 {
-    return {PiiKind::Email,     PiiKind::Phone, PiiKind::Ssn,   PiiKind::CreditCard,
-            PiiKind::IpAddress, PiiKind::Iban,  PiiKind::Custom};
+    return {PiiKind::Email, PiiKind::Phone, PiiKind::Ssn,     PiiKind::CreditCard, PiiKind::IpAddress,
+            PiiKind::Iban,  PiiKind::Name,  PiiKind::Address, PiiKind::Custom};
 }
 
 QString piiKindName(PiiKind kind)
@@ -25,6 +25,10 @@ QString piiKindName(PiiKind kind)
         return u"ip_address"_s;
     case PiiKind::Iban:
         return u"iban"_s;
+    case PiiKind::Name:
+        return u"name"_s;
+    case PiiKind::Address:
+        return u"address"_s;
     case PiiKind::Custom:
         return u"custom"_s;
     }
@@ -44,6 +48,10 @@ quint32 piiKindFromName(QStringView name)
         return quint32(PiiKind::CreditCard);
     if (n == u"phone_number"_s)
         return quint32(PiiKind::Phone);
+    if (n == u"person"_s || n == u"person_name"_s)
+        return quint32(PiiKind::Name);
+    if (n == u"street_address"_s)
+        return quint32(PiiKind::Address);
     if (n == u"us_ssn"_s)
         return quint32(PiiKind::Ssn);
     return 0;

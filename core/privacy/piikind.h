@@ -18,11 +18,13 @@ enum class PiiKind : quint32
     IpAddress = 1u << 4,
     Iban = 1u << 5,
     Custom = 1u << 6,
+    Name = 1u << 7,    // a person's name
+    Address = 1u << 8, // a street address
 };
 
 QList<PiiKind> allPiiKinds();
 // Stable lower-case names used on the command line and in JSON: email, phone, ssn, credit_card,
-// ip_address, iban, custom.
+// ip_address, iban, name, address, custom.
 QString piiKindName(PiiKind kind);
 // Accepts the stable names and a few aliases (ip, card, cc); returns 0 when unknown.
 quint32 piiKindFromName(QStringView name);

@@ -18,6 +18,10 @@ void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int view
     matches.resize(0);
     if (builtins && (fast ? detail::mayContainBuiltin(view.text) : true))
         detail::findBuiltins(view.text, matches, fast);
+    if (builtins && (fast ? detail::mayContainNameOrAddress(view.text) : true)) {
+        detail::findNames(view.text, matches);
+        detail::findAddresses(view.text, matches);
+    }
     if (custom && !patterns.patterns.isEmpty())
         detail::findCustom(patterns, view.text, matches);
     for (const Match &m : std::as_const(matches)) {
@@ -101,7 +105,7 @@ void detectText(const detail::CompiledPatterns &patterns, QStringView text, bool
 {
     const int needs = detail::foldNeeds(text);
     if (fast && patterns.patterns.isEmpty() && needs == detail::FoldNothing &&
-        !detail::mayContainBuiltin(text))
+        !detail::mayContainBuiltin(text) && !detail::mayContainNameOrAddress(text))
         return;
     scan.source.text = text;
     detectWithFolding(patterns, scan, -1, needs, fast);

@@ -363,7 +363,7 @@ void detectSqlView(const detail::CompiledPatterns &patterns, SqlScan &s, View &&
                    bool fast)
 {
     if (fast && patterns.patterns.isEmpty() && !detail::mayContainBuiltin(view.text) &&
-        detail::foldNeeds(view.text) == detail::FoldNothing)
+        !detail::mayContainNameOrAddress(view.text) && detail::foldNeeds(view.text) == detail::FoldNothing)
         return;
     const qsizetype before = s.scan.found.size();
     const int needs = detail::foldNeeds(view.text);
@@ -434,11 +434,22 @@ void detectSimpleSql(const detail::CompiledPatterns &patterns, QStringView sql, 
 void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect, bool fast,
                SqlScan &s)
 {
-    if (fast && patterns.patterns.isEmpty() && !needsTokenScan(sql)) {
-        if (!detail::mayContainBuiltin(sql))
+    const bool names = detail::mayContainNameOrAddress(sql);
+    // A doubled quote inside a literal ('O''Brien') is one character of the value: names are read
+    // in the decoded literal (the whole text shows "O''Brien").
+    const bool doubled = names && (sql.contains(u"''") || sql.contains(u"\"\""));
+    if (fast && patterns.patterns.isEmpty() && !needsTokenScan(sql) && !doubled &&
+        !mayHaveColumnValues(sql)) {
+        const bool builtins = detail::mayContainBuiltin(sql);
+        if (!builtins && !names)
             return;
         QList<Match> raw;
-        detail::findBuiltins(sql, raw, fast);
+        if (builtins)
+            detail::findBuiltins(sql, raw, fast);
+        if (names) {
+            detail::findNames(sql, raw);
+            detail::findAddresses(sql, raw);
+        }
         if (!patterns.notPii.isEmpty())
             raw.removeIf([&](const Match &m) { // values a reviewer decided are not personal data
                 return patterns.isNotPii(m.kind, sql.mid(m.start, m.end - m.start).toString());
@@ -455,6 +466,8 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
         detectSqlView(patterns, s, pieceView(sql, s.pieces[p].content), int(p), -1, fast);
     for (qsizetype c = 0; c < s.chains.size(); ++c)
         detectSqlView(patterns, s, chainView(s.pieces, s.chains[c]), -1, int(c), fast);
+    s.scan.source.text = sql; // view -1, for the values of columns (below)
+    findColumnValues(patterns, sql, s);
     // Values inside one literal or comment first; a value joined from several literals only where
     // it overlaps none of them (its range spans what lies between the literals, such as a comment).
     QList<Candidate> single, joined;

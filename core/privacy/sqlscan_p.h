@@ -47,6 +47,13 @@ struct SqlScan
 void detectSql(const CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect, bool fast,
                SqlScan &s);
 
+// What the SQL says a value is (columnsemantics.cpp): whether the SQL could compare, insert or
+// assign a string literal to a column whose name says it holds personal data (a quote and such a
+// column name), and the candidates of those literals, added to s.scan.found (needs s.tokens and
+// s.pieces).
+bool mayHaveColumnValues(QStringView sql);
+void findColumnValues(const CompiledPatterns &patterns, QStringView sql, SqlScan &s);
+
 // Where a candidate's characters are in the SQL: one range per literal it covers.
 struct Segment
 {

@@ -1,0 +1,356 @@
+// What the SQL says a value is: a string literal compared with (=, <>, !=, LIKE, IN (...)),
+// inserted into (INSERT INTO t (cols) VALUES (...), by position) or assigned to (UPDATE ... SET
+// col = '...') a column whose name says what it holds (email, phone, ssn, first_name, address,
+// ...) is personal data of that kind, whatever its shape. See docs/anonymization.md.
+#include "privacy/customdetector.h"
+#include "privacy/gazetteer.h"
+#include "privacy/sqlscan_p.h"
+
+#include <QChar>
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+namespace pairlens::privacy::detail {
+
+namespace {
+
+constexpr quint32 kBareName = 1u << 31; // "name": a person's name only when the value looks like one
+
+bool contains(std::u16string_view s, std::u16string_view part)
+{
+    return s.find(part) != std::u16string_view::npos;
+}
+
+template <size_t N> bool isOneOf(std::u16string_view s, const std::array<std::u16string_view, N> &list)
+{
+    for (std::u16string_view x : list) {
+        if (x == s)
+            return true;
+    }
+    return false;
+}
+
+constexpr std::array<std::u16string_view, 33> kPersonWords = {
+    u"first",  u"last",      u"full",    u"given",     u"family",  u"middle",  u"maiden",
+    u"sur",    u"fore",      u"person",  u"customer",  u"cust",    u"contact", u"employee",
+    u"emp",    u"client",    u"patient", u"student",   u"manager", u"owner",   u"author",
+    u"driver", u"passenger", u"member",  u"teacher",   u"guest",   u"tenant",  u"applicant",
+    u"staff",  u"buyer",     u"seller",  u"recipient", u"sender"};
+
+// The kind of personal data a column holds, from its name (the last part of a qualified name,
+// without quotes), or 0. Parts are split at '_' and lower-to-upper changes ("customerEmail").
+quint32 kindOfColumn(QStringView identifier)
+{
+    if (identifier.size() < 2 || identifier.size() > 48)
+        return 0;
+    QChar first = identifier.front();
+    if (first == u'"' || first == u'`' || first == u'[')
+        identifier = identifier.mid(1, identifier.size() - 2);
+    char16_t joined[48];
+    std::array<std::u16string_view, 6> parts;
+    size_t nparts = 0, length = 0, partStart = 0;
+    for (qsizetype i = 0; i < identifier.size(); ++i) {
+        const char16_t c = identifier[i].unicode();
+        const bool boundary = c == u'_' || c == u'-' || c == u' ' ||
+                              (i > 0 && c >= u'A' && c <= u'Z' && identifier[i - 1].isLower());
+        if (boundary && length > partStart && nparts < parts.size()) {
+            parts[nparts++] = std::u16string_view(joined + partStart, length - partStart);
+            partStart = length;
+        }
+        if (c == u'_' || c == u'-' || c == u' ')
+            continue;
+        if (c >= 0x80)
+            return 0;
+        joined[length++] = (c >= u'A' && c <= u'Z') ? char16_t(c | 0x20) : c;
+    }
+    if (length > partStart && nparts < parts.size())
+        parts[nparts++] = std::u16string_view(joined + partStart, length - partStart);
+    const std::u16string_view all(joined, length);
+    const auto hasPart = [&](std::u16string_view p) {
+        for (size_t k = 0; k < nparts; ++k) {
+            if (parts[k] == p)
+                return true;
+        }
+        return false;
+    };
+    // "mail" alone or "mail_address"; MailStreet, MailCity are parts of a postal address.
+    if (contains(all, u"email") || all == u"mail" || all == u"mailaddress")
+        return quint32(PiiKind::Email);
+    if (contains(all, u"phone") || hasPart(u"tel") || hasPart(u"mobile") || hasPart(u"cell") ||
+        hasPart(u"fax") || hasPart(u"telephone") || hasPart(u"mob"))
+        return quint32(PiiKind::Phone);
+    if (hasPart(u"ssn") || contains(all, u"socialsecurity"))
+        return quint32(PiiKind::Ssn);
+    if (contains(all, u"cardnumber") || contains(all, u"cardno") || contains(all, u"creditcard") ||
+        all == u"ccnumber" || all == u"ccnum" || all == u"pan")
+        return quint32(PiiKind::CreditCard);
+    if (hasPart(u"iban"))
+        return quint32(PiiKind::Iban);
+    if (hasPart(u"ip") || contains(all, u"ipaddress") || contains(all, u"ipaddr"))
+        return quint32(PiiKind::IpAddress);
+    if (contains(all, u"address") || hasPart(u"addr") || contains(all, u"street") || hasPart(u"zip") ||
+        contains(all, u"zipcode") || contains(all, u"postcode") || contains(all, u"postalcode"))
+        return quint32(PiiKind::Address);
+    if (all == u"surname" || all == u"forename" || all == u"fname" || all == u"lname" || all == u"contact" ||
+        all == u"firstname" || all == u"lastname" || all == u"fullname" || all == u"middlename" ||
+        all == u"givenname" || all == u"familyname" || all == u"maidenname")
+        return quint32(PiiKind::Name);
+    if (nparts >= 2 && parts[nparts - 1] == u"name" && isOneOf(parts[nparts - 2], kPersonWords))
+        return quint32(PiiKind::Name);
+    if (nparts == 1 && all == u"name")
+        return kBareName;
+    return 0;
+}
+
+bool isComparison(QStringView op)
+{
+    return op == u"=" || op == u"<>" || op == u"!=" || op == u"==";
+}
+
+// Looks like a person's name: one to four capitalised words, the first a given name of the
+// gazetteer that is not a stop word ("Alice", "Omar Johnson"; not "Glebe Park" or "France").
+bool looksLikePersonName(QStringView value)
+{
+    qsizetype words = 0;
+    for (QStringView w : value.tokenize(u' ', Qt::SkipEmptyParts)) {
+        if (++words > 4 || !w.front().isUpper())
+            return false;
+        for (QChar c : w) {
+            if (!c.isLetter() && c != u'-' && c != u'\'' && c != u'.')
+                return false;
+        }
+        if (words == 1) {
+            const quint8 bits = gazetteerBits(w);
+            if (!(bits & GivenName) || (bits & StopWord))
+                return false;
+        }
+    }
+    return words > 0;
+}
+
+// The part of a literal's value that is the personal data: without surrounding spaces and, after
+// LIKE, the '%' wildcards at its ends; empty when it holds too little to be anyone's data.
+bool valueRange(QStringView value, quint32 kind, bool like, qsizetype *a, qsizetype *b)
+{
+    qsizetype x = 0, y = value.size();
+    while (x < y && (value[x].isSpace() || (like && value[x] == u'%')))
+        ++x;
+    while (y > x && (value[y - 1].isSpace() || (like && value[y - 1] == u'%')))
+        --y;
+    const QStringView v = value.mid(x, y - x);
+    if (like && (v.contains(u'%') || v.contains(u'_')))
+        return false;
+    if (v.contains(u"##")) // a SEDE parameter ("##Email##")
+        return false;
+    int letters = 0, digits = 0;
+    for (QChar c : v) {
+        letters += c.isLetter() ? 1 : 0;
+        digits += c.isDigit() ? 1 : 0;
+    }
+    switch (PiiKind(kind)) {
+    case PiiKind::Email: // not a domain or its end ("@corp.com", "edu")
+        if (v.startsWith(u'@') || (letters < 4 && !v.contains(u'@')))
+            return false;
+        break;
+    case PiiKind::Phone:
+    case PiiKind::CreditCard:
+    case PiiKind::Ssn:
+    case PiiKind::Iban:
+        if (digits < 4)
+            return false;
+        break;
+    case PiiKind::IpAddress:
+        if (digits < 2 || !(v.contains(u'.') || v.contains(u':')))
+            return false;
+        break;
+    case PiiKind::Name:
+        if (letters < 2)
+            return false;
+        break;
+    default:
+        if (letters + digits < 3)
+            return false;
+        break;
+    }
+    *a = x;
+    *b = y;
+    return true;
+}
+
+} // namespace
+
+bool mayHaveColumnValues(QStringView sql)
+{
+    const char16_t *p = sql.utf16();
+    const qsizetype n = sql.size();
+    bool quote = false;
+    for (qsizetype i = 0; i < n && !quote; ++i)
+        quote = p[i] == u'\'' || p[i] == u'"' || p[i] == u'$';
+    if (!quote)
+        return false;
+    for (qsizetype i = 0; i < n;) {
+        if (!(hasClass(p[i], UpperClass | LowerClass) || p[i] == u'_')) {
+            ++i;
+            continue;
+        }
+        qsizetype e = i + 1;
+        while (e < n && isWordChar(p[e]))
+            ++e;
+        if (e - i >= 2 && e - i <= 48 && kindOfColumn(sql.mid(i, e - i)) != 0)
+            return true;
+        i = e;
+    }
+    return false;
+}
+
+void findColumnValues(const CompiledPatterns &patterns, QStringView sql, SqlScan &s)
+{
+    const QList<sql::Token> &tokens = s.tokens;
+    QList<qsizetype> sig; // significant tokens
+    QList<int> pieceOfSig;
+    QHash<qsizetype, int> pieceOfToken;
+    for (qsizetype p = 0; p < s.pieces.size(); ++p)
+        pieceOfToken.insert(s.pieces[p].token, int(p));
+    for (qsizetype t = 0; t < tokens.size(); ++t) {
+        const sql::TokenKind k = tokens[t].kind;
+        if (k == sql::TokenKind::Whitespace || k == sql::TokenKind::LineComment ||
+            k == sql::TokenKind::BlockComment)
+            continue;
+        sig.append(t);
+        pieceOfSig.append((k == sql::TokenKind::String || k == sql::TokenKind::DollarString)
+                              ? pieceOfToken.value(t, -1)
+                              : -1);
+    }
+    const auto text = [&](qsizetype j) {
+        return j >= 0 && j < sig.size() ? tokens[sig[j]].text(sql) : QStringView();
+    };
+    const auto kindAt = [&](qsizetype j) {
+        return j >= 0 && j < sig.size() ? tokens[sig[j]].kind : sql::TokenKind::Unknown;
+    };
+    const auto column = [&](qsizetype j) -> quint32 {
+        const sql::TokenKind k = kindAt(j);
+        if (k != sql::TokenKind::Word && k != sql::TokenKind::QuotedIdentifier)
+            return 0;
+        return kindOfColumn(text(j));
+    };
+    const auto isWord = [&](qsizetype j, QStringView w) {
+        return kindAt(j) == sql::TokenKind::Word && text(j).compare(w, Qt::CaseInsensitive) == 0;
+    };
+    const auto isPunct = [&](qsizetype j, char16_t c) {
+        return kindAt(j) == sql::TokenKind::Punctuation && text(j).size() == 1 && text(j)[0] == c;
+    };
+    // The columns of INSERT INTO t (c1, c2, ...) VALUES, read back from VALUES at `values`.
+    const auto insertColumns = [&](qsizetype values) {
+        QList<quint32> cols;
+        if (!isPunct(values - 1, u')'))
+            return cols;
+        qsizetype j = values - 2;
+        while (j >= 0 && !isPunct(j, u'(')) {
+            if (!isPunct(j, u','))
+                cols.prepend(column(j));
+            --j;
+        }
+        return cols;
+    };
+    for (qsizetype j = 0; j < sig.size(); ++j) {
+        const int piece = pieceOfSig[j];
+        if (piece < 0)
+            continue;
+        quint32 kind = 0;
+        bool like = false;
+        // col = 'x', col LIKE 'x', col NOT LIKE 'x', SET col = 'x'; 'x' = col.
+        if (kindAt(j - 1) == sql::TokenKind::Operator && isComparison(text(j - 1))) {
+            kind = column(j - 2);
+        } else if (isWord(j - 1, u"LIKE") || isWord(j - 1, u"ILIKE")) {
+            like = true;
+            kind = column(isWord(j - 2, u"NOT") ? j - 3 : j - 2);
+        }
+        if (kind == 0 && kindAt(j + 1) == sql::TokenKind::Operator && isComparison(text(j + 1)))
+            kind = column(j + 2);
+        if (kind == 0 && (isPunct(j - 1, u'(') || isPunct(j - 1, u','))) {
+            // IN ('a', 'b') or VALUES (..., 'x', ...): find the opening bracket, counting commas.
+            qsizetype k = j - 1, position = 0;
+            int depth = 0;
+            for (; k >= 0; --k) {
+                if (isPunct(k, u')'))
+                    ++depth;
+                else if (isPunct(k, u'(')) {
+                    if (depth == 0)
+                        break;
+                    --depth;
+                } else if (depth == 0 && isPunct(k, u','))
+                    ++position;
+            }
+            if (k > 0 && isWord(k - 1, u"IN")) {
+                kind = column(isWord(k - 2, u"NOT") ? k - 3 : k - 2);
+            } else if (k > 0) {
+                // VALUES (...), (...): back over earlier rows to VALUES.
+                qsizetype v = k - 1;
+                while (v > 0 && isPunct(v, u',') && isPunct(v - 1, u')')) {
+                    int d = 0;
+                    qsizetype r = v - 1;
+                    for (; r >= 0; --r) {
+                        if (isPunct(r, u')'))
+                            ++d;
+                        else if (isPunct(r, u'(') && --d == 0)
+                            break;
+                    }
+                    v = r - 1;
+                }
+                if (isWord(v, u"VALUES")) {
+                    const QList<quint32> cols = insertColumns(v);
+                    if (position < cols.size())
+                        kind = cols[position];
+                }
+            }
+        }
+        if (kind == 0)
+            continue;
+        const sql::DecodedContent &content = s.pieces[piece].content;
+        const QStringView value(content.value);
+        qsizetype a = 0, b = 0;
+        if (kind == kBareName) {
+            kind = quint32(PiiKind::Name);
+            if (!valueRange(value, kind, like, &a, &b) || !looksLikePersonName(value.mid(a, b - a)))
+                continue;
+        } else if (!valueRange(value, kind, like, &a, &b)) {
+            continue;
+        }
+        if (!patterns.notPii.isEmpty() && patterns.isNotPii(PiiKind(kind), value.mid(a, b - a).toString()))
+            continue; // a reviewer decided this value is not personal data
+        Candidate c;
+        c.m.kind = PiiKind(kind);
+        c.piece = piece;
+        if (content.verbatim) {
+            c.view = -1;
+            c.a = c.m.start = content.contentStart + a;
+            c.b = c.m.end = content.contentStart + b;
+        } else {
+            View v;
+            v.setStorage(content.value);
+            v.from = content.from;
+            v.to = content.to;
+            s.scan.views.push_back(std::move(v));
+            while (s.viewPiece.size() < qsizetype(s.scan.views.size())) {
+                s.viewPiece.append(piece);
+                s.viewChain.append(-1);
+            }
+            c.view = int(s.scan.views.size()) - 1;
+            c.a = a;
+            c.b = b;
+            c.m.start = s.scan.views.back().sourceStart(a);
+            c.m.end = s.scan.views.back().sourceEnd(b - 1);
+        }
+        // A detector's finding that covers the value is kept (it read the value folded and knows its
+        // shape); one inside a longer value loses to it when overlaps are resolved.
+        const bool covered =
+            std::any_of(s.scan.found.cbegin(), s.scan.found.cend(),
+                        [&c](const Candidate &k) { return k.m.start <= c.m.start && k.m.end >= c.m.end; });
+        if (!covered)
+            s.scan.found.append(c);
+    }
+}
+
+} // namespace pairlens::privacy::detail

@@ -1,0 +1,435 @@
+// Street addresses (docs/anonymization.md):
+// - number first: "221B Baker Street", "1600 Pennsylvania Ave NW", "12 Oak Hill Rd, Apt. 4":
+//   a house number, one to four capitalised words or ordinals, a street suffix of the gazetteer,
+//   optionally a direction and a unit (Apt, Suite, Unit, #); French "12 rue de la Paix";
+// - name first: "Hauptstraße 5", "Berliner Str. 12a", "Kalverstraat 92", "Storgatan 3",
+//   "Via Roma 10", "Calle Mayor, 5", "Rua Augusta, 123", "ul. Marszałkowska 12";
+// - East Asian: "東京都千代田区丸の内1-2-3", "北京市朝阳区建国路88号", "서울특별시 강남구 테헤란로 123".
+#include "privacy/detectors.h"
+#include "privacy/gazetteer.h"
+
+#include <QChar>
+
+#include <array>
+#include <string_view>
+
+namespace pairlens::privacy::detail {
+
+namespace {
+
+bool isLetterUnit(char16_t c)
+{
+    return c < 0x80 ? isAsciiAlpha(c) : QChar(c).isLetter();
+}
+
+bool isUpperUnit(char16_t c)
+{
+    return c < 0x80 ? isAsciiUpper(c) : QChar(c).isUpper();
+}
+
+// A capitalised word at text[s, e): an upper-case letter, then a lower-case one ("Oak", not "FROM").
+bool capitalisedAt(QStringView text, qsizetype s, qsizetype e)
+{
+    if (!isUpperUnit(text[s].unicode()))
+        return false;
+    if (e - s == 1)
+        return true;
+    const char16_t c = text[s + 1].unicode();
+    return c < 0x80 ? (c >= u'a' && c <= u'z') : QChar(c).isLower();
+}
+
+// The end of the word of letters (inner '-', '\'' and '.' kept when a letter follows) at i.
+qsizetype wordEnd(QStringView text, qsizetype i)
+{
+    const qsizetype n = text.size();
+    while (i < n) {
+        const char16_t c = text[i].unicode();
+        if (isLetterUnit(c) || (c == u'-' && i + 1 < n && isLetterUnit(text[i + 1].unicode())) ||
+            ((c == u'\'' || c == u'\u2019') && apostropheInWord(text, i)))
+            ++i;
+        else
+            break;
+    }
+    return i;
+}
+
+bool lowerIn(QStringView word, std::initializer_list<std::u16string_view> list)
+{
+    const QString w = word.toString().toLower();
+    const std::u16string_view v(reinterpret_cast<const char16_t *>(w.utf16()), size_t(w.size()));
+    for (std::u16string_view s : list) {
+        if (s == v)
+            return true;
+    }
+    return false;
+}
+
+bool endsWithAny(QStringView word, std::initializer_list<std::u16string_view> list)
+{
+    const QString w = word.toString().toLower();
+    for (std::u16string_view s : list) {
+        const QStringView sv(s.data(), qsizetype(s.size()));
+        if (w.size() > sv.size() + 1 && QStringView(w).endsWith(sv))
+            return true;
+    }
+    return false;
+}
+
+// A house number at i: 1-5 digits, an optional letter ("221B") or range ("12-14"); its end or -1.
+qsizetype houseNumber(QStringView text, qsizetype i)
+{
+    const qsizetype n = text.size();
+    const qsizetype start = i;
+    while (i < n && isDigit(text[i].unicode()) && i - start < 6)
+        ++i;
+    if (i == start || i - start > 5 || (i < n && isDigit(text[i].unicode())))
+        return -1;
+    if (i + 1 < n && text[i] == u'-' && isDigit(text[i + 1].unicode())) {
+        qsizetype k = i + 1;
+        while (k < n && isDigit(text[k].unicode()))
+            ++k;
+        if (k - i <= 5)
+            i = k;
+    }
+    if (i < n && isAsciiAlpha(text[i].unicode()) && !(i + 1 < n && isWordChar(text[i + 1].unicode())))
+        ++i; // "221B", "12a"
+    if (i < n && isWordChar(text[i].unicode()))
+        return -1;
+    return i;
+}
+
+// A unit after a street: " Apt 4", ", Apt. 4B", " Suite 200", " Unit 5", " #12"; its end or `end`.
+qsizetype unitAfter(QStringView text, qsizetype end)
+{
+    qsizetype i = end;
+    if (i < text.size() && text[i] == u',')
+        ++i;
+    if (i >= text.size() || text[i] != u' ')
+        return end;
+    ++i;
+    if (i < text.size() && text[i] == u'#') {
+        const qsizetype h = houseNumber(text, i + 1);
+        return h > 0 ? h : end;
+    }
+    const qsizetype w = wordEnd(text, i);
+    if (!lowerIn(text.mid(i, w - i),
+                 {u"apt", u"apartment", u"suite", u"ste", u"unit", u"flat", u"room", u"floor"}))
+        return end;
+    qsizetype k = w;
+    if (k < text.size() && text[k] == u'.')
+        ++k;
+    if (k < text.size() && text[k] == u' ')
+        ++k;
+    const qsizetype h = houseNumber(text, k);
+    return h > 0 ? h : end;
+}
+
+// Number first: "221B Baker Street", "12 rue de la Paix".
+qsizetype matchNumberFirst(QStringView text, qsizetype pos)
+{
+    if (!numberStartOk(text, pos))
+        return -1;
+    const qsizetype number = houseNumber(text, pos);
+    if (number < 0)
+        return -1;
+    qsizetype i = number;
+    if (i < text.size() && text[i] == u',')
+        ++i;
+    if (i >= text.size() || text[i] != u' ')
+        return -1;
+    ++i;
+    qsizetype w = wordEnd(text, i);
+    if (w == i)
+        return -1;
+    if (lowerIn(text.mid(i, w - i), {u"rue", u"avenue", u"boulevard", u"bd", u"place", u"chemin", u"allée",
+                                     u"impasse", u"quai", u"route", u"cours"}) &&
+        !isUpperUnit(text[i].unicode())) {
+        // French: the type in lower case, then words up to a capitalised one.
+        qsizetype end = -1;
+        for (int words = 0; words < 5; ++words) {
+            if (w >= text.size() || text[w] != u' ')
+                break;
+            const qsizetype s = w + 1;
+            const qsizetype e = wordEnd(text, s);
+            if (e == s)
+                break;
+            if (capitalisedAt(text, s, e))
+                end = e;
+            else if (!lowerIn(text.mid(s, e - s),
+                              {u"de", u"la", u"du", u"des", u"le", u"les", u"l'", u"d'"}) &&
+                     !text.mid(s, e - s).startsWith(u"d'") && !text.mid(s, e - s).startsWith(u"l'"))
+                break;
+            w = e;
+        }
+        return end;
+    }
+    // English: capitalised words or ordinals, then a street suffix (the last one within four words).
+    qsizetype end = -1;
+    int names = 0;
+    for (int words = 0; words < 5; ++words) {
+        const qsizetype s = i;
+        qsizetype e = wordEnd(text, s);
+        const bool ordinal = e == s && houseNumber(text, s) < 0 && isDigit(at(text, s));
+        if (ordinal) { // "5th"
+            e = s;
+            while (e < text.size() && isWordChar(text[e].unicode()))
+                ++e;
+            const QStringView o = text.mid(s, e - s);
+            if (!(o.endsWith(u"st") || o.endsWith(u"nd") || o.endsWith(u"rd") || o.endsWith(u"th")))
+                break;
+        } else if (e == s || !capitalisedAt(text, s, e) ||
+                   (e < text.size() && isWordChar(text[e].unicode()))) {
+            break;
+        }
+        const QStringView word = text.mid(s, e - s);
+        if (!ordinal && names > 0 && (gazetteerBits(word) & StreetSuffix)) {
+            end = e;
+            // The '.' of an abbreviation ("St.", "Ave."), not a full stop after "Avenue".
+            if (end < text.size() && text[end] == u'.' &&
+                lowerIn(word, {u"st", u"ave", u"av", u"rd", u"ln", u"blvd", u"dr", u"ct", u"pl", u"sq",
+                               u"pkwy", u"hwy", u"ter", u"cir", u"trl", u"cres"}))
+                ++end;
+        }
+        ++names;
+        i = e;
+        if (i < text.size() && text[i] == u'.')
+            ++i;
+        if (i >= text.size() || text[i] != u' ')
+            break;
+        ++i;
+    }
+    if (end < 0)
+        return -1;
+    // A direction ("NW") and a unit.
+    if (end + 1 < text.size() && text[end] == u' ') {
+        const qsizetype d = wordEnd(text, end + 1);
+        const QStringView dir = text.mid(end + 1, d - end - 1);
+        if (dir == u"N" || dir == u"S" || dir == u"E" || dir == u"W" || dir == u"NE" || dir == u"NW" ||
+            dir == u"SE" || dir == u"SW")
+            end = d;
+    }
+    return unitAfter(text, end);
+}
+
+// The number after a street's name: " 5", ", 5", " Nr. 5", ", nº 5"; its end or -1.
+qsizetype numberAfterName(QStringView text, qsizetype i)
+{
+    if (i < text.size() && text[i] == u',')
+        ++i;
+    if (i >= text.size() || text[i] != u' ')
+        return -1;
+    ++i;
+    const qsizetype w = wordEnd(text, i);
+    if (w > i && lowerIn(text.mid(i, w - i), {u"nr", u"no", u"nº", u"n", u"num"})) {
+        i = w;
+        if (i < text.size() && text[i] == u'.')
+            ++i;
+        if (i < text.size() && text[i] == u' ')
+            ++i;
+    } else if (i + 1 < text.size() && text[i] == u'n' && (text[i + 1] == u'º' || text[i + 1] == u'°')) {
+        i += 2;
+        if (i < text.size() && text[i] == u' ')
+            ++i;
+    }
+    if (i >= text.size() || !isDigit(text[i].unicode()))
+        return -1;
+    return houseNumber(text, i);
+}
+
+// Name first: "Hauptstraße 5", "Via Roma 10", "Calle Mayor, 5".
+qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
+{
+    const qsizetype w = wordEnd(text, pos);
+    qsizetype e = w;
+    if (e < text.size() && text[e] == u'.')
+        ++e;
+    const QStringView word = text.mid(pos, w - pos);
+    *start = pos;
+    // One word with a glued suffix (German, Dutch, Scandinavian, Finnish), or "Berliner Straße".
+    if (capitalisedAt(text, pos, w) &&
+        (endsWithAny(word, {u"straße", u"strasse", u"str",      u"weg",    u"gasse", u"platz",  u"allee",
+                            u"damm",   u"ufer",    u"chaussee", u"straat", u"laan",  u"gracht", u"plein",
+                            u"kade",   u"singel",  u"gatan",    u"vägen",  u"gata",  u"gade",   u"vej",
+                            u"veien",  u"katu",    u"tie",      u"kuja"}) ||
+         lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse"}))) {
+        if (word.endsWith(u"str") && e == w)
+            return -1; // "Str" is written "Str."
+        if (lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse"})) {
+            // "Berliner Straße": the capitalised word before it is part of the name.
+            if (pos < 2 || text[pos - 1] != u' ' || !isLetterUnit(text[pos - 2].unicode()))
+                return -1;
+            qsizetype b = pos - 1;
+            while (b > 0 && isLetterUnit(text[b - 1].unicode()))
+                --b;
+            if (!capitalisedAt(text, b, pos - 1))
+                return -1;
+            *start = b;
+        }
+        return numberAfterName(text, e);
+    }
+    // A type first, then capitalised words: "Via Roma 10", "Calle Mayor, 5", "ul. Marszałkowska 12".
+    if (!lowerIn(word,
+                 {u"via", u"viale", u"piazza", u"corso", u"calle", u"avenida", u"av", u"rua", u"travessa",
+                  u"praça", u"paseo", u"plaza", u"carrera", u"strada", u"ul", u"ulica", u"aleja"}))
+        return -1;
+    if (word == u"ul" && e == w)
+        return -1;
+    qsizetype i = e;
+    int names = 0;
+    for (int words = 0; words < 5; ++words) {
+        if (i >= text.size() || text[i] != u' ')
+            break;
+        const qsizetype s = i + 1;
+        const qsizetype we = wordEnd(text, s);
+        if (we == s)
+            break;
+        const bool particle =
+            lowerIn(text.mid(s, we - s), {u"de", u"del", u"la", u"di", u"da", u"do", u"dos", u"das"});
+        if (!capitalisedAt(text, s, we) && !particle)
+            break;
+        names += particle ? 0 : 1;
+        i = we;
+        const qsizetype number = numberAfterName(text, i);
+        if (number > 0 && names > 0)
+            return number;
+    }
+    return -1;
+}
+
+bool isCjk(char16_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+}
+
+bool isHangul(char16_t c)
+{
+    return c >= 0xAC00 && c <= 0xD7A3;
+}
+
+bool isOneOf(char16_t c, std::u16string_view set)
+{
+    return set.find(c) != std::u16string_view::npos;
+}
+
+// Japanese and Chinese: CJK text holding an administrative unit right before the number, the
+// number written "1-2-3" or followed by 号, 番地, 番 or 丁目.
+qsizetype matchCjk(QStringView text, qsizetype pos, qsizetype *start)
+{
+    qsizetype b = pos;
+    while (b > 0 && pos - b < 24 && isCjk(text[b - 1].unicode()))
+        --b;
+    if (b == pos)
+        return -1;
+    qsizetype marker = -1;
+    for (qsizetype k = b; k < pos; ++k) {
+        if (isOneOf(text[k].unicode(), u"都道府県省市区町村郡")) {
+            marker = k;
+            break;
+        }
+    }
+    if (marker < 0)
+        return -1;
+    const bool street = isOneOf(text[pos - 1].unicode(), u"路街道巷弄里目丁");
+    qsizetype i = pos, groups = 0;
+    bool suffix = false;
+    while (i < text.size()) {
+        qsizetype d = i;
+        while (d < text.size() && isDigit(text[d].unicode()))
+            ++d;
+        if (d == i)
+            break;
+        ++groups;
+        i = d;
+        if (i < text.size() && isOneOf(text[i].unicode(), u"号號番")) {
+            suffix = true;
+            ++i;
+            if (i < text.size() && text[i] == u'地')
+                ++i;
+        } else if (i + 1 < text.size() && text[i] == u'丁' && text[i + 1] == u'目') {
+            suffix = true;
+            i += 2;
+        }
+        if (i + 1 < text.size() && (text[i] == u'-' || text[i] == u'ー') && isDigit(text[i + 1].unicode()))
+            ++i;
+    }
+    if (!(suffix || groups >= 2 || street))
+        return -1;
+    *start = std::max(b, marker - 2);
+    return i;
+}
+
+// Korean: a road name ending in 로 or 길, a space and a number, after up to three words ending in
+// 시, 도, 구, 군, 동, 읍 or 면.
+qsizetype matchKorean(QStringView text, qsizetype pos, qsizetype *start)
+{
+    if (pos < 3 || text[pos - 1] != u' ' || !isOneOf(text[pos - 2].unicode(), u"로길"))
+        return -1;
+    qsizetype b = pos - 2;
+    while (b > 0 && (isHangul(text[b - 1].unicode()) || isDigit(text[b - 1].unicode())))
+        --b;
+    *start = b;
+    for (int words = 0; words < 3; ++words) {
+        if (*start < 2 || text[*start - 1] != u' ' || !isOneOf(text[*start - 2].unicode(), u"시도구군동읍면"))
+            break;
+        qsizetype k = *start - 2;
+        while (k > 0 && isHangul(text[k - 1].unicode()))
+            --k;
+        *start = k;
+    }
+    qsizetype end = houseNumber(text, pos);
+    return end;
+}
+
+} // namespace
+
+void findAddresses(QStringView text, QList<Match> &out)
+{
+    const qsizetype n = text.size();
+    qsizetype i = 0;
+    while (i < n) {
+        const char16_t c = text[i].unicode();
+        if (isDigit(c)) {
+            qsizetype end = matchNumberFirst(text, i);
+            if (end > i) {
+                out.append(Match{PiiKind::Address, i, end, -1});
+                i = end;
+                continue;
+            }
+            qsizetype start = i;
+            if (i > 0 && text[i - 1].unicode() >= 0x3000) {
+                end = matchCjk(text, i, &start);
+            } else if (i > 1 && text[i - 1] == u' ' && text[i - 2].unicode() >= 0xAC00) {
+                end = matchKorean(text, i, &start);
+            }
+            if (end > i) {
+                out.append(Match{PiiKind::Address, start, end, -1});
+                i = end;
+                continue;
+            }
+            while (i < n && isWordChar(text[i].unicode()))
+                ++i;
+            continue;
+        }
+        if (isLetterUnit(c)) {
+            if (i == 0 || !isWordChar(text[i - 1].unicode())) {
+                qsizetype start = i;
+                const qsizetype end = c < 0x3000 ? matchNameFirst(text, i, &start) : -1;
+                if (end > i) {
+                    out.append(Match{PiiKind::Address, start, end, -1});
+                    i = end;
+                    continue;
+                }
+            }
+            if (c >= 0x3000) { // CJK: no spaces between words, the number may follow any character
+                ++i;
+                continue;
+            }
+            while (i < n && isWordChar(text[i].unicode()))
+                ++i;
+            continue;
+        }
+        ++i;
+    }
+}
+
+} // namespace pairlens::privacy::detail

@@ -1,0 +1,368 @@
+// Person names: capitalised words of the gazetteer (gazetteer.h) read together. A name is
+// - a given name followed by given or family names ("Omar Johnson", "Anna Maria Rossi"), or
+//   initials and a family name ("J. Smith", "John F. Kennedy");
+// - any capitalised words after a title ("Dr. Okafor", "Mrs Smith", "Herr Müller");
+// - a single given or family name after a context word ("customer Omar", "named Alice").
+// Words that are also common English words ("Will", "Rose", "Price") or stop words (months,
+// places, "Street", "Order") need more evidence: a common word counts only next to another name
+// that is not one, or after a strong context word; a stop word only after a title.
+#include "privacy/detectors.h"
+#include "privacy/gazetteer.h"
+
+#include <QChar>
+
+#include <array>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace pairlens::privacy::detail {
+
+namespace {
+
+bool isLetterUnit(char16_t c)
+{
+    if (c < 0x80)
+        return isAsciiAlpha(c);
+    return QChar(c).isLetter();
+}
+
+bool isUpperUnit(char16_t c)
+{
+    if (c < 0x80)
+        return isAsciiUpper(c);
+    return QChar(c).isUpper() || QChar(c).isTitleCase();
+}
+
+bool isLowerUnit(char16_t c)
+{
+    if (c < 0x80)
+        return c >= u'a' && c <= u'z';
+    return QChar(c).isLower();
+}
+
+bool isApostrophe(char16_t c)
+{
+    return c == u'\'' || c == u'\u2019';
+}
+
+struct Word
+{
+    qsizetype start = 0, end = 0; // the letters (a possessive "'s" left out)
+    qsizetype after = 0;          // end, or past a '.' right after it
+    quint8 bits = 0;
+    bool capitalised = false;
+    bool initial = false; // one upper-case letter and a '.'
+};
+
+// Capitalised: an upper-case letter, then lower-case letters; after "Mc", "Mac", an apostrophe or
+// a hyphen another upper-case letter may follow ("McDonald", "O'Brien", "Smith-Jones").
+bool capitalised(QStringView w)
+{
+    if (w.size() < 2 || !isUpperUnit(w[0].unicode()))
+        return false;
+    for (qsizetype i = 1; i < w.size(); ++i) {
+        const char16_t c = w[i].unicode();
+        if (isLowerUnit(c) || isApostrophe(c) || c == u'-')
+            continue;
+        if (isUpperUnit(c)) {
+            const char16_t p = w[i - 1].unicode();
+            if (isApostrophe(p) || p == u'-' || (i == 2 && w.startsWith(u"Mc")) ||
+                (i == 3 && w.startsWith(u"Mac")))
+                continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+quint8 bitsOf(QStringView w)
+{
+    const quint8 bits = gazetteerBits(w);
+    if (bits != 0)
+        return bits;
+    // "O'Brien", "D'Angelo", "McAllister", "MacGregor": family names by their form.
+    if (w.size() >= 4 && (w[1] == u'\'' || w[1] == u'\u2019') && isUpperUnit(w[2].unicode()))
+        return FamilyName;
+    if ((w.size() >= 4 && w.startsWith(u"Mc") && isUpperUnit(w[2].unicode())) ||
+        (w.size() >= 5 && w.startsWith(u"Mac") && isUpperUnit(w[3].unicode())))
+        return FamilyName;
+    if (!w.contains(u'-'))
+        return 0;
+    // "Smith-Jones", "Anne-Marie": every part a name.
+    quint8 any = 0;
+    for (QStringView part : w.tokenize(u'-')) {
+        const quint8 b = gazetteerBits(part);
+        if (!(b & (GivenName | FamilyName)) || (b & StopWord))
+            return 0;
+        any |= b & (GivenName | FamilyName);
+    }
+    return any;
+}
+
+// The words of the text (letters, with inner apostrophes and hyphens); a word glued to a digit or
+// '_' (an identifier such as "name_1") is left out.
+void readWords(QStringView text, std::vector<Word> &words)
+{
+    const qsizetype n = text.size();
+    qsizetype i = 0;
+    while (i < n) {
+        const char16_t c = text[i].unicode();
+        if (!isLetterUnit(c)) {
+            ++i;
+            continue;
+        }
+        const bool glued = i > 0 && isWordChar(text[i - 1].unicode());
+        qsizetype e = i + 1;
+        while (e < n) {
+            const char16_t d = text[e].unicode();
+            if (isLetterUnit(d) || (d == u'-' && e + 1 < n && isLetterUnit(text[e + 1].unicode())) ||
+                (isApostrophe(d) && apostropheInWord(text, e)))
+                ++e;
+            else
+                break;
+        }
+        const bool gluedAfter = e < n && isWordChar(text[e].unicode());
+        if (glued || gluedAfter || !isUpperUnit(c)) {
+            i = e;
+            while (i < n && isWordChar(text[i].unicode()))
+                ++i;
+            continue;
+        }
+        Word w;
+        w.start = i;
+        w.end = e;
+        if (e - i > 2 && isApostrophe(text[e - 2].unicode()) && (text[e - 1] == u's' || text[e - 1] == u'S'))
+            w.end = e - 2; // "Smith's"
+        w.after = w.end < n && text[w.end] == u'.' && w.end == e ? w.end + 1 : w.end;
+        const QStringView s = text.mid(w.start, w.end - w.start);
+        if (s.size() == 1) {
+            w.initial = w.after > w.end;
+        } else if (capitalised(s)) {
+            w.capitalised = true;
+            w.bits = bitsOf(s);
+        }
+        if (w.initial || w.capitalised)
+            words.push_back(w);
+        i = e;
+    }
+}
+
+// Only one space (or a no-break space) between two words of one name.
+bool adjacent(QStringView text, const Word &a, const Word &b)
+{
+    return b.start == a.after + 1 && (text[a.after] == u' ' || text[a.after] == u'\u00A0');
+}
+
+// The lower-case word that ends right before `pos` (spaces, ',' or ':' between), at most 16 units.
+QString wordBefore(QStringView text, qsizetype pos)
+{
+    qsizetype k = pos;
+    while (k > 0 && (text[k - 1] == u' ' || text[k - 1] == u',' || text[k - 1] == u':'))
+        --k;
+    if (k == pos)
+        return {};
+    const qsizetype end = k;
+    while (k > 0 && isLetterUnit(text[k - 1].unicode()) && end - k < 16)
+        --k;
+    if (k > 0 && isWordChar(text[k - 1].unicode()))
+        return {};
+    return text.mid(k, end - k).toString().toLower();
+}
+
+// Words after which a single name is one: strong ones (a name that is also a common word counts
+// too) and weak ones.
+constexpr std::array<std::u16string_view, 34> kStrongContext = {
+    u"customer", u"customers", u"client",  u"named",     u"called", u"user",    u"employee",
+    u"staff",    u"patient",   u"student", u"member",    u"person", u"contact", u"manager",
+    u"owner",    u"teacher",   u"driver",  u"passenger", u"guest",  u"tenant",  u"applicant",
+    u"author",   u"nurse",     u"doctor",  u"dear",      u"hi",     u"hello",   u"kunde",
+    u"kundin",   u"herrn",     u"client",  u"cliente",   u"signed", u"regards"};
+constexpr std::array<std::u16string_view, 2> kWeakContext = {u"for", u"by"};
+
+int contextBefore(QStringView text, qsizetype pos)
+{
+    const QString w = wordBefore(text, pos);
+    if (w.isEmpty())
+        return 0;
+    const std::u16string_view v(reinterpret_cast<const char16_t *>(w.utf16()), size_t(w.size()));
+    for (std::u16string_view s : kStrongContext) {
+        if (s == v)
+            return 2;
+    }
+    for (std::u16string_view s : kWeakContext) {
+        if (s == v)
+            return 1;
+    }
+    return 0;
+}
+
+bool isNameWord(const Word &w)
+{
+    return w.capitalised && (w.bits & (GivenName | FamilyName)) && !(w.bits & StopWord);
+}
+
+// A given name that is also a stop word ("Charlotte", "Victoria", "Jordan") begins a name when a
+// family name that is no common word follows ("Charlotte Evans"; not "Virginia Beach").
+bool stopGivenStarts(QStringView text, const std::vector<Word> &words, size_t i)
+{
+    const Word &w = words[i];
+    if (!w.capitalised || !(w.bits & GivenName) || !(w.bits & StopWord) || i + 1 >= words.size())
+        return false;
+    const Word &x = words[i + 1];
+    return adjacent(text, w, x) && x.capitalised && (x.bits & FamilyName) &&
+           !(x.bits & (CommonWord | StopWord));
+}
+
+// See mayContainNameOrAddress(). The least evidence of every rule: a capitalised word (an ASCII
+// upper-case letter and a lower-case one, or a unit outside ASCII, at the start of a word) with
+// a word, digit or '.' and spaces, ',' or ':' before it (a context word, the second of two names, a name
+// after an initial or title, a street after its number), or one space and a capital, digit or
+// unit outside ASCII after it (the first of two names, a title, a street before its number); or
+// CJK or Hangul text and a digit. Units outside ASCII count alike in UTF-16 and UTF-8 (a lead
+// byte >= 0xE3 is a character >= U+3000).
+template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
+{
+    const auto u = [p](qsizetype k) { return unsigned(std::make_unsigned_t<Ch>(p[k])); };
+    const auto letter = [&](qsizetype k) {
+        const unsigned c = u(k);
+        return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    };
+    bool digit = false, cjk = false;
+    for (qsizetype i = 0; i < n; ++i) {
+        const unsigned c = u(i);
+        if (c >= '0' && c <= '9') {
+            digit = true;
+            if (cjk)
+                return true;
+            continue;
+        }
+        if (c >= (sizeof(Ch) == 1 ? 0xE3u : 0x3000u)) {
+            cjk = true;
+            if (digit)
+                return true;
+        }
+        const bool start = c >= 0x80 || (c >= 'A' && c <= 'Z' && i + 1 < n &&
+                                         (u(i + 1) >= 0x80 || (u(i + 1) >= 'a' && u(i + 1) <= 'z')));
+        if (!start || (i > 0 && letter(i - 1)))
+            continue;
+        qsizetype b = i;
+        while (b > 0 && (u(b - 1) == ' ' || u(b - 1) == ',' || u(b - 1) == ':'))
+            --b;
+        if (b < i && b > 0 && (letter(b - 1) || u(b - 1) == '.' || (u(b - 1) >= '0' && u(b - 1) <= '9')))
+            return true;
+        qsizetype e = i + 1;
+        while (e < n && (letter(e) || u(e) == '-' || u(e) == '\''))
+            ++e;
+        if (e < n && u(e) == '.')
+            ++e;
+        if (e < n && u(e) == ',')
+            ++e;
+        if (e + 1 < n && u(e) == ' ' &&
+            (u(e + 1) >= 0x80 || (u(e + 1) >= 'A' && u(e + 1) <= 'Z') ||
+             (u(e + 1) >= '0' && u(e + 1) <= '9')))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+bool apostropheInWord(QStringView text, qsizetype i)
+{
+    if (i < 1 || i + 1 >= text.size() || !isLetterUnit(text[i + 1].unicode()) ||
+        !isLetterUnit(text[i - 1].unicode()))
+        return false;
+    if (i >= 2 && isLetterUnit(text[i - 2].unicode()))
+        return true; // "Smith's", "don't"
+    const char16_t p = text[i - 1].unicode();
+    return p == u'O' || p == u'D' || p == u'L';
+}
+
+bool mayContainNameOrAddress(QStringView text)
+{
+    return mayContainNameIn(text.utf16(), text.size());
+}
+
+bool mayContainNameOrAddress(QByteArrayView utf8)
+{
+    return mayContainNameIn(utf8.data(), utf8.size());
+}
+
+void findNames(QStringView text, QList<Match> &out)
+{
+    thread_local std::vector<Word> words;
+    words.clear();
+    readWords(text, words);
+    const size_t n = words.size();
+    for (size_t i = 0; i < n; ++i) {
+        const Word &w = words[i];
+        if (w.capitalised && (w.bits & Title)) {
+            // A title and up to three capitalised words or initials: "Dr. Okafor", "Mrs J. Smith".
+            size_t last = i;
+            for (size_t k = i + 1; k < n && k <= i + 3 && adjacent(text, words[k - 1], words[k]); ++k) {
+                if (words[k].bits & (Title | StreetSuffix) && !(words[k].bits & (GivenName | FamilyName)))
+                    break;
+                last = k;
+            }
+            while (last > i && words[last].initial)
+                --last;
+            if (last > i) {
+                out.append(Match{PiiKind::Name, words[i + 1].start, words[last].end, -1});
+                i = last;
+                continue;
+            }
+        }
+        const bool stopStart = stopGivenStarts(text, words, i);
+        if (!isNameWord(w) && !w.initial && !stopStart)
+            continue;
+        // The run of names and initials from here.
+        size_t end = i + 1;
+        while (end < n && end < i + 4 && adjacent(text, words[end - 1], words[end])) {
+            const Word &x = words[end];
+            // An unknown capitalised word between two names is a middle name ("Richard Milhous Nixon").
+            const bool middle = x.capitalised && x.bits == 0 && end + 1 < n &&
+                                adjacent(text, x, words[end + 1]) && isNameWord(words[end + 1]) &&
+                                !words[end + 1].initial;
+            if (!(isNameWord(x) || x.initial || middle))
+                break;
+            ++end;
+        }
+        while (end > i + 1 && words[end - 1].initial)
+            --end; // a name ends with a name
+        int names = 0, common = 0, initials = 0;
+        bool given = false;
+        for (size_t k = i; k < end; ++k) {
+            if (words[k].initial) {
+                ++initials;
+                continue;
+            }
+            ++names;
+            common += (words[k].bits & (CommonWord | StopWord)) ? 1 : 0;
+            if (names == 1)
+                given = (words[k].bits & GivenName) != 0;
+        }
+        const int context = contextBefore(text, w.start);
+        bool accept = false;
+        if (names >= 2 && (given || words[i].initial))
+            accept = common < names || context > 0;
+        else if (names == 1 && initials >= 1 && words[i].initial)
+            accept = true; // "J. Smith"
+        else if (names == 1 && initials == 0)
+            accept = context == 2 || (context == 1 && common == 0);
+        else if (names >= 2)
+            accept = context > 0 && common < names; // "Smith John" only after a context word
+        if (names == 1 && initials == 0 && context > 0 && end < n &&
+            adjacent(text, words[end - 1], words[end]) && words[end].capitalised && words[end].bits == 0 &&
+            (w.bits & GivenName)) {
+            ++end; // "customer Omar Xylander": a given name and an unknown capitalised word
+            accept = true;
+        }
+        if (!accept)
+            continue;
+        out.append(Match{PiiKind::Name, words[i].start, words[end - 1].end, -1});
+        i = end - 1;
+    }
+}
+
+} // namespace pairlens::privacy::detail
