@@ -211,6 +211,35 @@ void RestoreCommand::redo()
     m_session->write(restoreFromTrash(m_rowIds));
 }
 
+PrivacySettingsCommand::PrivacySettingsCommand(DatasetSession *session, const privacy::Config &before,
+                                               const privacy::Config &after)
+    : m_session(session), m_before(before), m_after(after)
+{
+    setText(QCoreApplication::translate("PrivacySettingsCommand", "Change privacy settings"));
+}
+
+void PrivacySettingsCommand::write(const privacy::Config &config)
+{
+    WriteRequest r;
+    r.kind = WriteKind::PrivacySettings;
+    r.config = config;
+    m_session->write(r);
+}
+
+void PrivacySettingsCommand::undo()
+{
+    write(m_before);
+}
+
+void PrivacySettingsCommand::redo()
+{
+    if (m_firstRedo) {
+        m_firstRedo = false;
+        return;
+    }
+    write(m_after);
+}
+
 PrivacyDecisionCommand::PrivacyDecisionCommand(DatasetSession *session, const QString &text,
                                                const QList<privacy::Decision> &before,
                                                const QList<privacy::Decision> &after)

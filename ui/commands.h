@@ -124,6 +124,25 @@ private:
     bool m_firstRedo = true;
 };
 
+// A change of the dataset's anonymization settings from the Privacy Settings dialog: undo writes
+// back the settings as they were.
+class PrivacySettingsCommand : public QUndoCommand
+{
+public:
+    PrivacySettingsCommand(DatasetSession *session, const privacy::Config &before,
+                           const privacy::Config &after);
+
+    void undo() override;
+    void redo() override;
+
+private:
+    void write(const privacy::Config &config);
+
+    DatasetSession *m_session;
+    privacy::Config m_before, m_after;
+    bool m_firstRedo = true; // the change was written before the command was pushed
+};
+
 // A change of the dataset's privacy decisions ("not personal data", "mark as personal data"): undo
 // writes back the decisions as they were, redo the decisions as the change left them.
 class PrivacyDecisionCommand : public QUndoCommand

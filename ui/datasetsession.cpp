@@ -149,8 +149,9 @@ void DatasetSession::refresh(Callback callback)
 void DatasetSession::onWriteFinished(const WriteResult &result)
 {
     emit busyChanged(false);
-    if (result.kind == WriteKind::PrivacyDecisions && result.ok) {
-        // The preview follows the new decisions at once.
+    if ((result.kind == WriteKind::PrivacyDecisions || result.kind == WriteKind::PrivacySettings) &&
+        result.ok) {
+        // The preview follows the new decisions and settings at once.
         m_info.settings = result.settings;
         privacy::Config config = privacy::Config::fromSettings(m_info.settings);
         config.key = m_info.secret;

@@ -380,6 +380,14 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
         result.settings = m_dataset->settings();
         break;
     }
+    case WriteKind::PrivacySettings: {
+        QString error;
+        result.count = savePrivacySettings(*m_dataset, r.config, &error);
+        result.ok = result.count >= 0;
+        result.error = error;
+        result.settings = m_dataset->settings();
+        break;
+    }
     case WriteKind::Refresh:
         break;
     }

@@ -92,6 +92,7 @@ enum class WriteKind
     Edit,
     Add,
     PrivacyDecisions, // replace the dataset's privacy decisions (then rescan the PII kinds)
+    PrivacySettings,  // replace its operators, custom patterns and metadata scanning (config)
     Refresh
 };
 
@@ -109,6 +110,7 @@ struct WriteRequest
     Pair pair;                          // Add
     QList<privacy::Decision> decisions; // PrivacyDecisions: all of them, as they are to be
     QJsonObject change;                 // PrivacyDecisions: what changed, for the audit log
+    privacy::Config config;             // PrivacySettings: the settings as they are to be
 };
 
 struct WriteResult
@@ -127,7 +129,7 @@ struct WriteResult
     QList<QList<qint64>> previousByStatus;
     QString previousNote;
     QString previousQuestion, previousSql;
-    // PrivacyDecisions: the decisions before, and the dataset's settings after the write.
+    // PrivacyDecisions: the decisions before; both privacy kinds: the dataset's settings after.
     QList<privacy::Decision> previousDecisions;
     QHash<QString, QString> settings;
 };

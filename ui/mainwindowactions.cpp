@@ -3,6 +3,7 @@
 #include "datasetsession.h"
 #include "filterpanel.h"
 #include "mainwindow.h"
+#include "privacysettingsdialog.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -123,6 +124,11 @@ void MainWindow::buildActions()
         tr("Move every pair matching the filter to the trash"), [this] { m_curator->deleteMatching(); });
     QAction *trash = addAction(edit, u"actionTrash"_s, tr("&Trash…"), QKeySequence(u"Ctrl+T"_s),
                                tr("Restore or purge deleted pairs"), [this] { showTrash(); });
+    edit->addSeparator();
+    QAction *privacySettings =
+        addAction(edit, u"actionPrivacySettings"_s, tr("&Privacy Settings…"), QKeySequence(u"Ctrl+Shift+P"_s),
+                  tr("How each kind of personal data is anonymized, and your own patterns"),
+                  [this] { PrivacySettingsDialog::edit(m_session, m_undo, this); });
 
     QMenu *review = menuBar()->addMenu(tr("&Review"));
     QAction *approve = addAction(review, u"actionApprove"_s, tr("&Approve"), QKeySequence(u"A"_s),
@@ -198,8 +204,8 @@ void MainWindow::buildActions()
             m_curator->editCurrent();
     });
 
-    m_needsDataset = {close,          exportAction, trash, next,         previous,
-                      nextUnreviewed, preview,      find,  clearFilters, refreshAction};
+    m_needsDataset = {close,   exportAction, trash,        next,          previous,       nextUnreviewed,
+                      preview, find,         clearFilters, refreshAction, privacySettings};
     m_needsWritable = {import, add, editPair, del, delAll, approve, reject, reset};
 }
 
