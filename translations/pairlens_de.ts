@@ -841,6 +841,13 @@
     </message>
 </context>
 <context>
+    <name>PrivacySettingsCommand</name>
+    <message>
+        <source>Change privacy settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RestoreCommand</name>
     <message>
         <source>Add pair</source>
@@ -3077,6 +3084,14 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Gelöschte Paare wiederherstellen oder endgültig löschen</translation>
     </message>
     <message>
+        <source>&amp;Privacy Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How each kind of personal data is anonymized, and your own patterns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Review</source>
         <translation>&amp;Prüfung</translation>
     </message>
@@ -3344,6 +3359,29 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
 </context>
 <context>
+    <name>pairlens::ui::PairTableView</name>
+    <message>
+        <source>Show All Columns</source>
+        <translation>Alle Spalten anzeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows as tab-separated text</source>
+        <translation>Die ausgewählten Zeilen als tabulatorgetrennten Text kopieren</translation>
+    </message>
+    <message>
+        <source>Copy as CS&amp;V</source>
+        <translation>Als CS&amp;V kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows as CSV with a header</source>
+        <translation>Die ausgewählten Zeilen als CSV mit Kopfzeile kopieren</translation>
+    </message>
+</context>
+<context>
     <name>pairlens::ui::PrivacyDecider</name>
     <message>
         <source>Mark as personal data (%1)</source>
@@ -3355,6 +3393,134 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>Not personal data in this pair</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::PrivacySettingsDialog</name>
+    <message>
+        <source>Mask (format kept)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pseudonym (consistent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redact (&lt;KIND&gt;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hash (keyed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep (not anonymized)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Privacy Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Operators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Custom Patterns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dataset is open read-only: the settings can be seen, not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What every export and the preview write in place of each kind of personal data. The examples use this dataset&apos;s key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Kind&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Operator&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Example&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database name</source>
+        <translation>Datenbankname</translation>
+    </message>
+    <message>
+        <source>Scan the text values of each pair&apos;s &amp;metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your own kinds of personal data, as regular expressions (PCRE syntax), e.g. ticket numbers: TCK-\d{6}. A change rescans the PII column.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Regular expression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add Pattern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove Pattern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pattern%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Test text: every pattern and kind is tried on it as you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste a question, SQL or metadata value here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>pattern %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing found; the text is exported as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found %1.
+Exported as: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type or paste a text above to see what is found in it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -3,6 +3,7 @@
 #include "datasetsession.h"
 #include "filterpanel.h"
 #include "mainwindow.h"
+#include "pairtableview.h"
 #include "privacysettingsdialog.h"
 
 #include <QAction>
@@ -109,6 +110,8 @@ void MainWindow::buildActions()
     edit->addAction(redo);
     QWidget::addAction(undo);
     QWidget::addAction(redo);
+    edit->addSeparator();
+    edit->addActions(pairTableCopyActions(m_table)); // Ctrl+C: the selected rows as TSV; CSV
     edit->addSeparator();
     QAction *add = addAction(edit, u"actionAddPair"_s, tr("&Add Pair…"), QKeySequence(u"Ctrl+Shift+N"_s),
                              tr("Add a pair by hand"), [this] { m_curator->addPair(); });

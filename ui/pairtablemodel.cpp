@@ -405,6 +405,17 @@ QVariant PairTableModel::display(Row &row, int column) const
     return {};
 }
 
+QString PairTableModel::copyText(int row, int column) const
+{
+    Row *r = row >= 0 && row < m_count ? m_cache.row(row) : nullptr;
+    if (!r)
+        return {};
+    if (column == Question || column == Sql)
+        return m_preview ? previewText(*r, column == Sql)
+                         : (column == Sql ? r->pair.sqlQuery : r->pair.naturalLanguageQuery);
+    return display(*r, column).toString();
+}
+
 QVariant PairTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))

@@ -77,6 +77,9 @@ public:
     qsizetype cachedPageCount() const { return m_cache.pageCount(); }
     qint64 matchingCount() const { return m_count; }
     const Pair *pairAt(int row) const;
+    // A cell's text for copying: as display() shows it, but question and SQL in full (anonymized in
+    // preview mode). Empty when the row isn't loaded.
+    QString copyText(int row, int column) const;
     // The row ids of the rows in [first, last] that are loaded; false when some aren't.
     bool loadedRowIds(int first, int last, QList<qint64> *ids) const;
 
