@@ -2,6 +2,7 @@
 // context and Edit menus, a column chooser on the header's context menu that is remembered, a
 // selection that survives a new sort order, and a last column never under the scroll bar.
 #include "pairtableview.h"
+#include "trashdialog.h"
 #include "windowtest.h"
 
 #include <QAction>
@@ -10,6 +11,7 @@
 #include <QHeaderView>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QTimer>
 
@@ -28,6 +30,7 @@ private slots:
     void columnChooserHidesAndRemembers();
     void sortingKeepsTheSelection();
     void lastColumnIsNeverUnderTheScrollBar();
+    void trashShowsWhenAndThePair();
 
 private:
     QStringList selectedPairIds();
@@ -174,6 +177,49 @@ void TstTableKeys::lastColumnIsNeverUnderTheScrollBar()
                                 .arg(view->viewport()->width())));
     QCOMPARE(view->horizontalScrollBar()->maximum(), 0);
     QVERIFY(header->sectionSize(last) >= view->fontMetrics().horizontalAdvance(u"Unreviewed"_s));
+}
+
+void TstTableKeys::trashShowsWhenAndThePair()
+{
+    openWindow(40);
+    const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
+    clickRow(0);
+    clickRow(2, Qt::ShiftModifier);
+    key(QKeySequence::Delete);
+    QTRY_COMPARE(m_window->model()->rowCount(), 37);
+    const QDateTime after = QDateTime::currentDateTimeUtc().addSecs(1);
+    key(QKeySequence(u"Ctrl+T"_s));
+    TrashDialog *trash = m_window->trashDialog();
+    QVERIFY(trash && trash->isVisible());
+    QTRY_COMPARE(trash->model()->rowCount(), 3);
+    QTRY_VERIFY(trash->model()->pairAt(0));
+
+    // A deleted-at column, last, in UTC like the time column.
+    PairTableModel *model = trash->model();
+    QCOMPARE(model->columnCount(), int(PairTableModel::ColumnCount) + 1);
+    QCOMPARE(model->headerData(PairTableModel::DeletedAt, Qt::Horizontal, Qt::DisplayRole).toString(),
+             u"Deleted (UTC)"_s);
+    QCOMPARE(m_window->model()->columnCount(), int(PairTableModel::ColumnCount)); // not in the table
+    for (int row = 0; row < 3; ++row) {
+        const QString text = model->index(row, PairTableModel::DeletedAt).data().toString();
+        QDateTime deleted = QDateTime::fromString(text, u"yyyy-MM-dd HH:mm:ss"_s);
+        deleted.setTimeSpec(Qt::UTC);
+        QVERIFY2(deleted.isValid() && deleted >= before.addSecs(-1) && deleted <= after, qPrintable(text));
+    }
+
+    // The selected pair in full, following the selection.
+    QTableView *view = trash->view();
+    for (int row : {1, 2, 0}) {
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->visualRect(model->index(row, 1)).center());
+        const Pair *p = model->pairAt(row);
+        QVERIFY(p);
+        QTRY_VERIFY(trash->preview()->toPlainText().contains(p->sqlQuery));
+        QVERIFY(trash->preview()->toPlainText().contains(p->naturalLanguageQuery));
+        QVERIFY(trash->preview()->toPlainText().contains(p->pairId));
+        QVERIFY(trash->preview()->toPlainText().contains(
+            model->index(row, PairTableModel::DeletedAt).data().toString()));
+    }
 }
 
 QTEST_MAIN(TstTableKeys)

@@ -3338,6 +3338,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Prüfung</translation>
     </message>
     <message>
+        <source>Deleted (UTC)</source>
+        <translation>Gelöscht (UTC)</translation>
+    </message>
+    <message>
         <source>Statement type of the SQL</source>
         <translation>Abfragetyp des SQL</translation>
     </message>
@@ -3650,6 +3654,10 @@ Exported as: %2</source>
         <translation>Gelöschte Paare bleiben hier, bis Sie sie endgültig löschen. „Wiederherstellen“ holt sie in den Datensatz zurück; „Endgültig löschen“ entfernt sie für immer.</translation>
     </message>
     <message>
+        <source>Select a pair to see its question and SQL in full.</source>
+        <translation>Wählen Sie ein Paar, um Frage und SQL vollständig zu sehen.</translation>
+    </message>
+    <message>
         <source>&amp;Restore Selected</source>
         <translation>Auswahl &amp;wiederherstellen</translation>
     </message>
@@ -3668,6 +3676,22 @@ Exported as: %2</source>
     <message>
         <source>Purge</source>
         <translation>Endgültig löschen</translation>
+    </message>
+    <message>
+        <source>Question:</source>
+        <translation>Frage:</translation>
+    </message>
+    <message>
+        <source>SQL:</source>
+        <translation>SQL:</translation>
+    </message>
+    <message>
+        <source>deleted %1 UTC</source>
+        <translation>gelöscht %1 UTC</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>Notiz: %1</translation>
     </message>
     <message>
         <source>The trash is empty.</source>

@@ -350,7 +350,7 @@ int PairTableModel::rowCount(const QModelIndex &parent) const
 
 int PairTableModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : ColumnCount + (m_filter.scope == Filter::Scope::Deleted ? 1 : 0);
 }
 
 QString PairTableModel::previewText(Row &row, bool sql) const
@@ -401,6 +401,10 @@ QVariant PairTableModel::display(Row &row, int column) const
     }
     case Review:
         return reviewStatusLabel(p.reviewStatus);
+    case DeletedAt: {
+        const QDateTime dt = QDateTime::fromString(p.deletedAt, Qt::ISODateWithMs);
+        return dt.isValid() ? dt.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s) : p.deletedAt;
+    }
     }
     return {};
 }
@@ -488,7 +492,7 @@ QVariant PairTableModel::data(const QModelIndex &index, int role) const
 
 QVariant PairTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::DisplayRole) {
         switch (section) {
@@ -510,6 +514,8 @@ QVariant PairTableModel::headerData(int section, Qt::Orientation orientation, in
             return tr("PII");
         case Review:
             return tr("Review");
+        case DeletedAt:
+            return tr("Deleted (UTC)");
         }
     }
     if (role == Qt::ToolTipRole) {

@@ -38,7 +38,10 @@ public:
         ExecutionTime,
         Pii,
         Review,
-        ColumnCount
+        ColumnCount,
+        // The trash's extra last column: when each pair was deleted (columnCount() is ColumnCount + 1
+        // for a model of the trash).
+        DeletedAt = ColumnCount,
     };
     enum Role
     {

@@ -230,8 +230,11 @@ void fitPairColumns(QTableView *view)
         {M::Pii, width(QStringLiteral("E-mail Phone")) + 10},
         {M::Review, width(QStringLiteral("Unreviewed"))},
     };
+    QList<QPair<int, int>> columns = fixed;
+    if (header->count() > M::DeletedAt) // the trash: when each pair was deleted
+        columns.append({M::DeletedAt, width(QStringLiteral("2026-12-31 23:59:59"))});
     int used = 0;
-    for (const auto &[column, size] : fixed) {
+    for (const auto &[column, size] : std::as_const(columns)) {
         header->resizeSection(column, size); // the last one (the review) stretches to the edge
         used += header->isSectionHidden(column) ? 0 : size;
     }

@@ -12,8 +12,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QSplitter>
 #include <QTableView>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -36,7 +38,18 @@ TrashDialog::TrashDialog(DatasetSession *session, QWidget *parent)
     m_view->setObjectName(u"trashView"_s);
     m_view->setModel(m_model);
     setUpPairTable(m_view);
-    layout->addWidget(m_view, 1);
+    // The selected pair in full below the table, to decide whether to restore it.
+    m_preview = new QPlainTextEdit;
+    m_preview->setObjectName(u"trashPreview"_s);
+    m_preview->setReadOnly(true);
+    m_preview->setPlaceholderText(tr("Select a pair to see its question and SQL in full."));
+    auto *splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(m_view);
+    splitter->addWidget(m_preview);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter, 1);
 
     m_status = new QLabel;
     m_status->setObjectName(u"trashStatus"_s);
@@ -62,6 +75,10 @@ TrashDialog::TrashDialog(DatasetSession *session, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &TrashDialog::updateState);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TrashDialog::updateState);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &TrashDialog::updatePreview);
+    connect(m_model, &PairTableModel::pageArrived, this, &TrashDialog::updatePreview);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &TrashDialog::updatePreview);
     confirm = [this](const QString &text) {
         return QMessageBox::warning(this, tr("Purge"), text, QMessageBox::Yes | QMessageBox::Cancel,
                                     QMessageBox::Cancel) == QMessageBox::Yes;
@@ -77,6 +94,28 @@ void TrashDialog::showEvent(QShowEvent *event)
         m_fitted = true;
         QTimer::singleShot(0, this, [this] { fitPairColumns(m_view); });
     }
+}
+
+void TrashDialog::updatePreview()
+{
+    const QModelIndex current = m_view->currentIndex();
+    const Pair *p = current.isValid() ? m_model->pairAt(current.row()) : nullptr;
+    if (!p) {
+        m_preview->clear();
+        return;
+    }
+    const QString deleted = m_model->index(current.row(), PairTableModel::DeletedAt).data().toString();
+    QString text = tr("Question:") + u'\n' + p->naturalLanguageQuery + u"\n\n"_s + tr("SQL:") + u'\n' +
+                   p->sqlQuery + u"\n\n"_s;
+    QStringList facts{p->pairId, p->databaseName.isEmpty() ? p->databaseType
+                                                           : p->databaseType + u" · "_s + p->databaseName};
+    if (!deleted.isEmpty())
+        facts << tr("deleted %1 UTC").arg(deleted);
+    if (!p->reviewerNote.isEmpty())
+        facts << tr("note: %1").arg(p->reviewerNote);
+    text += facts.join(u" · "_s);
+    if (m_preview->toPlainText() != text)
+        m_preview->setPlainText(text);
 }
 
 void TrashDialog::updateState()

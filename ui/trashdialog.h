@@ -5,6 +5,7 @@
 #include <functional>
 
 class QLabel;
+class QPlainTextEdit;
 class QPushButton;
 class QTableView;
 class QUndoStack;
@@ -23,6 +24,8 @@ public:
 
     PairTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    // The current pair in full: question, SQL, pair id, database, when it was deleted, the note.
+    QPlainTextEdit *preview() const { return m_preview; }
 
     // Restores push a command here, so that Edit > Undo moves the pairs back to the trash.
     void setUndoStack(QUndoStack *undo) { m_undo = undo; }
@@ -41,11 +44,13 @@ protected:
 
 private:
     void updateState();
+    void updatePreview();
     void restoreWith(const struct WriteRequest &request);
 
     DatasetSession *m_session;
     PairTableModel *m_model;
     QTableView *m_view;
+    QPlainTextEdit *m_preview = nullptr;
     QLabel *m_status;
     QPushButton *m_restore;
     QPushButton *m_restoreAll;

@@ -42,6 +42,7 @@ struct Pair
     ReviewStatus reviewStatus = ReviewStatus::Unreviewed;
     QString reviewerNote;
     bool deleted = false;
+    QString deletedAt; // when it went to the trash (UTC ISO-8601; empty for live pairs)
 };
 
 } // namespace pairlens

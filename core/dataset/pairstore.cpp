@@ -23,7 +23,7 @@ namespace {
 const QString kColumns =
     u"p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, p.database_type, "
     "p.database_name, p.success, p.execution_time_ms, p.metadata, p.query_type, p.table_names, "
-    "p.pii_mask, p.review_status, p.reviewer_note, p.deleted"_s;
+    "p.pii_mask, p.review_status, p.reviewer_note, p.deleted, p.deleted_at"_s;
 
 Pair readPair(const QSqlQuery &q)
 {
@@ -50,6 +50,7 @@ Pair readPair(const QSqlQuery &q)
     p.reviewStatus = ReviewStatus(q.value(13).toInt());
     p.reviewerNote = q.value(14).toString();
     p.deleted = q.value(15).toInt() != 0;
+    p.deletedAt = q.value(16).toString();
     return p;
 }
 
