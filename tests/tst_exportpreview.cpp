@@ -54,6 +54,7 @@ private slots:
     void choicesAreRememberedAcrossRuns();
     void progressAtOnceAndResultWithSeparators();
     void promptTemplateEditorIsTallEnough();
+    void recordAsExportedStartsInTheLastFormat();
 
 private:
     ExportDialog *openExportDialog();
@@ -284,6 +285,15 @@ void TstExportPreview::promptTemplateEditorIsTallEnough()
     QVERIFY2(editor->height() >= 4 * editor->fontMetrics().lineSpacing(),
              qPrintable(QString::number(editor->height())));
     QVERIFY(!editor->placeholderText().isEmpty()); // the format's default, to read and adapt
+}
+
+void TstExportPreview::recordAsExportedStartsInTheLastFormat()
+{
+    QSettings().setValue(u"export/format"_s, u"openai-chat"_s); // as the dialog leaves it
+    openWindow(20);
+    auto *format = m_window->findChild<QComboBox *>(u"recordFormat"_s);
+    QVERIFY(format);
+    QCOMPARE(exporting::Format(format->currentData().toInt()), exporting::Format::OpenAiChat);
 }
 
 QTEST_MAIN(TstExportPreview)

@@ -17,6 +17,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTimer>
@@ -190,6 +191,9 @@ DetailPane::DetailPane(QWidget *parent) : QWidget(parent)
     m_recordFormat->setObjectName(u"recordFormat"_s);
     for (const exporting::Format f : exporting::allFormats())
         m_recordFormat->addItem(exporting::formatName(f), int(f));
+    // The format of the last export (File > Export…), so the record shown is the one exported.
+    if (const auto last = exporting::formatFromName(QSettings().value(u"export/format"_s).toString()))
+        m_recordFormat->setCurrentIndex(m_recordFormat->findData(int(*last)));
     formatRow->addWidget(m_recordFormat);
     m_recordNote = new QLabel;
     m_recordNote->setObjectName(u"recordNote"_s);
