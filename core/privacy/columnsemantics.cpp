@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace pairlens::privacy::detail {
@@ -179,9 +180,65 @@ bool valueRange(QStringView value, quint32 kind, bool like, qsizetype *a, qsizet
     return true;
 }
 
-} // namespace
+// Whether the SQL holds the word INSERT (any case), without a general substring search.
+bool holdsInsert(QStringView sql)
+{
+    for (qsizetype i = 0; i + 6 <= sql.size(); ++i) {
+        if ((sql[i].unicode() | 0x20) == u'i' && (sql[i + 1].unicode() | 0x20) == u'n' &&
+            sql.mid(i, 6).compare(u"insert", Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
 
-bool mayHaveColumnValues(QStringView sql)
+// kindOfColumn() remembered per thread for the last identifiers (SQL repeats its columns): a
+// direct-mapped table of 256 entries keyed by the identifier as written.
+quint32 cachedKindOfColumn(QStringView identifier)
+{
+    struct Slot
+    {
+        std::u16string key;
+        quint32 kind = 0;
+        bool used = false;
+    };
+    thread_local std::array<Slot, 256> cache;
+    quint32 h = 2166136261u;
+    for (QChar c : identifier)
+        h = (h ^ c.unicode()) * 16777619u;
+    Slot &slot = cache[(h ^ (h >> 8)) & 255];
+    const std::u16string_view key(reinterpret_cast<const char16_t *>(identifier.utf16()),
+                                  size_t(identifier.size()));
+    if (slot.used && slot.key == key)
+        return slot.kind;
+    slot.key.assign(key);
+    slot.kind = kindOfColumn(identifier);
+    slot.used = true;
+    return slot.kind;
+}
+
+// Whether a candidate found by the detectors covers the literal that starts at the quote at
+// `q` (what findColumnValues() would take of it: without surrounding spaces, and '%' after LIKE).
+bool literalCovered(QStringView sql, qsizetype q, bool like, const QList<Candidate> &found)
+{
+    const char16_t quote = sql[q].unicode();
+    const qsizetype close = sql.indexOf(QChar(quote), q + 1);
+    if (close < 0 || (close + 1 < sql.size() && sql[close + 1] == QChar(quote)))
+        return false; // unterminated, or a doubled quote: read it properly
+    qsizetype a = q + 1, b = close;
+    while (a < b && (sql[a].isSpace() || (like && sql[a] == u'%')))
+        ++a;
+    while (b > a && (sql[b - 1].isSpace() || (like && sql[b - 1] == u'%')))
+        --b;
+    return std::any_of(found.cbegin(), found.cend(),
+                       [a, b](const Candidate &c) { return c.m.start <= a && c.m.end >= b; });
+}
+
+// Identifiers where a literal could stand next to them are classified: before or after a
+// comparison operator, before LIKE, ILIKE, IN or NOT, and in a column list of an INSERT. Returns
+// whether one of them names personal data; with `found`, only whether one of them needs the
+// tokens: `col = 'x'` and `col LIKE 'x'` whose literal a detector's candidate already covers
+// need nothing more (most SQL with such columns: the detectors know e-mail addresses and names).
+bool columnMentions(QStringView sql, const QList<Candidate> *found)
 {
     const char16_t *p = sql.utf16();
     const qsizetype n = sql.size();
@@ -190,38 +247,109 @@ bool mayHaveColumnValues(QStringView sql)
         quote = p[i] == u'\'' || p[i] == u'"' || p[i] == u'$';
     if (!quote)
         return false;
+    int insert = -1; // the SQL holds "insert" (computed when first needed)
+    const auto isOp = [](char16_t c) { return c == u'=' || c == u'<' || c == u'>' || c == u'!'; };
+    const auto isQuoteOrBracket = [](char16_t c) { return c == u'"' || c == u'`' || c == u']' || c == u'['; };
+    const auto isSpace = [](char16_t c) { return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r'; };
     for (qsizetype i = 0; i < n;) {
         if (!(hasClass(p[i], UpperClass | LowerClass) || p[i] == u'_')) {
             ++i;
             continue;
         }
+        const qsizetype start = i;
         qsizetype e = i + 1;
         while (e < n && isWordChar(p[e]))
             ++e;
-        if (e - i >= 2 && e - i <= 48 && kindOfColumn(sql.mid(i, e - i)) != 0)
-            return true;
         i = e;
+        if (start > 0 && isWordChar(p[start - 1]))
+            continue;
+        // What follows the identifier (after a closing quote or bracket and spaces), and what precedes it.
+        qsizetype k = e;
+        while (k < n && (isQuoteOrBracket(p[k]) || isSpace(p[k])))
+            ++k;
+        qsizetype b = start;
+        while (b > 0 && (isQuoteOrBracket(p[b - 1]) || isSpace(p[b - 1])))
+            --b;
+        const bool opAfter = k < n && isOp(p[k]);
+        bool near = opAfter || (b > 0 && isOp(p[b - 1]));
+        qsizetype likeEnd = -1;
+        if (!near && k + 1 < n) {
+            const char16_t c = p[k] | 0x20;
+            if (c == u'l' || c == u'i' || c == u'n') {
+                qsizetype w = k;
+                while (w < n && hasClass(p[w], UpperClass | LowerClass))
+                    ++w;
+                const QStringView next = sql.mid(k, w - k);
+                if (next.compare(u"like", Qt::CaseInsensitive) == 0 ||
+                    next.compare(u"ilike", Qt::CaseInsensitive) == 0)
+                    likeEnd = w;
+                near = likeEnd > 0 || next.compare(u"in", Qt::CaseInsensitive) == 0 ||
+                       next.compare(u"not", Qt::CaseInsensitive) == 0;
+            }
+        }
+        if (!near && k < n && (p[k] == u',' || p[k] == u')')) {
+            if (insert < 0)
+                insert = holdsInsert(sql) ? 1 : 0;
+            near = insert == 1;
+        }
+        if (!near || e - start < 2 || e - start > 48 || cachedKindOfColumn(sql.mid(start, e - start)) == 0)
+            continue;
+        if (!found)
+            return true;
+        // `col = 'x'` or `col LIKE 'x'` with 'x' covered: nothing to add.
+        qsizetype q = -1;
+        if (opAfter) {
+            q = k;
+            while (q < n && isOp(p[q]))
+                ++q;
+        } else if (likeEnd > 0) {
+            q = likeEnd;
+        }
+        if (q >= 0) {
+            while (q < n && isSpace(p[q]))
+                ++q;
+            if (q < n && p[q] == u'\'' && literalCovered(sql, q, likeEnd > 0, *found))
+                continue;
+        }
+        return true;
     }
     return false;
 }
+} // namespace
 
-void findColumnValues(const CompiledPatterns &patterns, QStringView sql, SqlScan &s)
+bool mayHaveColumnValues(QStringView sql)
+{
+    return columnMentions(sql, nullptr);
+}
+
+bool columnValuesNeedTokens(QStringView sql, const QList<Candidate> &found)
+{
+    return columnMentions(sql, &found);
+}
+
+void findColumnValues(const CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect, SqlScan &s)
 {
     const QList<sql::Token> &tokens = s.tokens;
     QList<qsizetype> sig; // significant tokens
     QList<int> pieceOfSig;
-    QHash<qsizetype, int> pieceOfToken;
-    for (qsizetype p = 0; p < s.pieces.size(); ++p)
-        pieceOfToken.insert(s.pieces[p].token, int(p));
+    const auto pieceOfToken = [&s](qsizetype t) {
+        for (qsizetype p = 0; p < s.pieces.size(); ++p) {
+            if (s.pieces[p].token == t)
+                return int(p);
+        }
+        return -2;
+    };
+    sig.reserve(tokens.size());
+    pieceOfSig.reserve(tokens.size());
     for (qsizetype t = 0; t < tokens.size(); ++t) {
         const sql::TokenKind k = tokens[t].kind;
         if (k == sql::TokenKind::Whitespace || k == sql::TokenKind::LineComment ||
             k == sql::TokenKind::BlockComment)
             continue;
         sig.append(t);
-        pieceOfSig.append((k == sql::TokenKind::String || k == sql::TokenKind::DollarString)
-                              ? pieceOfToken.value(t, -1)
-                              : -1);
+        // -2: a literal not read yet (the fast path reads only literals with a candidate).
+        pieceOfSig.append((k == sql::TokenKind::String || k == sql::TokenKind::DollarString) ? pieceOfToken(t)
+                                                                                             : -1);
     }
     const auto text = [&](qsizetype j) {
         return j >= 0 && j < sig.size() ? tokens[sig[j]].text(sql) : QStringView();
@@ -255,8 +383,8 @@ void findColumnValues(const CompiledPatterns &patterns, QStringView sql, SqlScan
         return cols;
     };
     for (qsizetype j = 0; j < sig.size(); ++j) {
-        const int piece = pieceOfSig[j];
-        if (piece < 0)
+        int piece = pieceOfSig[j];
+        if (piece == -1)
             continue;
         quint32 kind = 0;
         bool like = false;
@@ -308,6 +436,16 @@ void findColumnValues(const CompiledPatterns &patterns, QStringView sql, SqlScan
         }
         if (kind == 0)
             continue;
+        if (piece == -2) {
+            Piece p;
+            p.token = sig[j];
+            p.content = sql::decodeContent(sql, tokens[sig[j]], dialect);
+            if (p.content.form == sql::ContentForm::None)
+                continue;
+            piece = int(s.pieces.size());
+            s.pieces.append(std::move(p));
+            pieceOfSig[j] = piece;
+        }
         const sql::DecodedContent &content = s.pieces[piece].content;
         const QStringView value(content.value);
         qsizetype a = 0, b = 0;

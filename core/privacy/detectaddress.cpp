@@ -53,12 +53,12 @@ qsizetype wordEnd(QStringView text, qsizetype i)
     return i;
 }
 
+// Case-insensitive, without allocating (this runs at every word of every text).
 bool lowerIn(QStringView word, std::initializer_list<std::u16string_view> list)
 {
-    const QString w = word.toString().toLower();
-    const std::u16string_view v(reinterpret_cast<const char16_t *>(w.utf16()), size_t(w.size()));
-    for (std::u16string_view s : list) {
-        if (s == v)
+    for (std::u16string_view x : list) {
+        const QStringView sv(x.data(), qsizetype(x.size()));
+        if (word.size() == sv.size() && word.compare(sv, Qt::CaseInsensitive) == 0)
             return true;
     }
     return false;
@@ -66,10 +66,9 @@ bool lowerIn(QStringView word, std::initializer_list<std::u16string_view> list)
 
 bool endsWithAny(QStringView word, std::initializer_list<std::u16string_view> list)
 {
-    const QString w = word.toString().toLower();
-    for (std::u16string_view s : list) {
-        const QStringView sv(s.data(), qsizetype(s.size()));
-        if (w.size() > sv.size() + 1 && QStringView(w).endsWith(sv))
+    for (std::u16string_view x : list) {
+        const QStringView sv(x.data(), qsizetype(x.size()));
+        if (word.size() > sv.size() + 1 && word.endsWith(sv, Qt::CaseInsensitive))
             return true;
     }
     return false;
@@ -245,8 +244,16 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
         ++e;
     const QStringView word = text.mid(pos, w - pos);
     *start = pos;
+    // What follows: a number (", 5", " Nr. 5") for a street named first, a word for a type first.
+    qsizetype f = e;
+    if (f < text.size() && text[f] == u',')
+        ++f;
+    if (f + 1 >= text.size() || text[f] != u' ')
+        return -1;
+    const char16_t next = text[f + 1].unicode();
+    const bool number = isDigit(next) || next == u'N' || next == u'n';
     // One word with a glued suffix (German, Dutch, Scandinavian, Finnish), or "Berliner Straße".
-    if (capitalisedAt(text, pos, w) &&
+    if (number && capitalisedAt(text, pos, w) &&
         (endsWithAny(word, {u"straße", u"strasse", u"str",      u"weg",    u"gasse", u"platz",  u"allee",
                             u"damm",   u"ufer",    u"chaussee", u"straat", u"laan",  u"gracht", u"plein",
                             u"kade",   u"singel",  u"gatan",    u"vägen",  u"gata",  u"gade",   u"vej",
@@ -268,9 +275,9 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
         return numberAfterName(text, e);
     }
     // A type first, then capitalised words: "Via Roma 10", "Calle Mayor, 5", "ul. Marszałkowska 12".
-    if (!lowerIn(word,
-                 {u"via", u"viale", u"piazza", u"corso", u"calle", u"avenida", u"av", u"rua", u"travessa",
-                  u"praça", u"paseo", u"plaza", u"carrera", u"strada", u"ul", u"ulica", u"aleja"}))
+    if (w - pos > 8 || !lowerIn(word, {u"via", u"viale", u"piazza", u"corso", u"calle", u"avenida", u"av",
+                                       u"rua", u"travessa", u"praça", u"paseo", u"plaza", u"carrera",
+                                       u"strada", u"ul", u"ulica", u"aleja"}))
         return -1;
     if (word == u"ul" && e == w)
         return -1;
@@ -413,7 +420,9 @@ void findAddresses(QStringView text, QList<Match> &out)
         if (isLetterUnit(c)) {
             if (i == 0 || !isWordChar(text[i - 1].unicode())) {
                 qsizetype start = i;
-                const qsizetype end = c < 0x3000 ? matchNameFirst(text, i, &start) : -1;
+                // A street's name is capitalised; only "ul." and "via" may be written lower-case.
+                const bool candidate = c < 0x3000 && (isUpperUnit(c) || c == u'u' || c == u'v');
+                const qsizetype end = candidate ? matchNameFirst(text, i, &start) : -1;
                 if (end > i) {
                     out.append(Match{PiiKind::Address, start, end, -1});
                     i = end;

@@ -154,8 +154,8 @@ bool adjacent(QStringView text, const Word &a, const Word &b)
     return b.start == a.after + 1 && (text[a.after] == u' ' || text[a.after] == u'\u00A0');
 }
 
-// The lower-case word that ends right before `pos` (spaces, ',' or ':' between), at most 16 units.
-QString wordBefore(QStringView text, qsizetype pos)
+// The word that ends right before `pos` (spaces, ',' or ':' between), at most 16 units.
+QStringView wordBefore(QStringView text, qsizetype pos)
 {
     qsizetype k = pos;
     while (k > 0 && (text[k - 1] == u' ' || text[k - 1] == u',' || text[k - 1] == u':'))
@@ -167,7 +167,7 @@ QString wordBefore(QStringView text, qsizetype pos)
         --k;
     if (k > 0 && isWordChar(text[k - 1].unicode()))
         return {};
-    return text.mid(k, end - k).toString().toLower();
+    return text.mid(k, end - k);
 }
 
 // Words after which a single name is one: strong ones (a name that is also a common word counts
@@ -182,16 +182,19 @@ constexpr std::array<std::u16string_view, 2> kWeakContext = {u"for", u"by"};
 
 int contextBefore(QStringView text, qsizetype pos)
 {
-    const QString w = wordBefore(text, pos);
+    const QStringView w = wordBefore(text, pos);
     if (w.isEmpty())
         return 0;
-    const std::u16string_view v(reinterpret_cast<const char16_t *>(w.utf16()), size_t(w.size()));
+    const auto in = [w](std::u16string_view s) {
+        return w.size() == qsizetype(s.size()) &&
+               w.compare(QStringView(s.data(), qsizetype(s.size())), Qt::CaseInsensitive) == 0;
+    };
     for (std::u16string_view s : kStrongContext) {
-        if (s == v)
+        if (in(s))
             return 2;
     }
     for (std::u16string_view s : kWeakContext) {
-        if (s == v)
+        if (in(s))
             return 1;
     }
     return 0;

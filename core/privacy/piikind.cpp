@@ -48,7 +48,7 @@ quint32 piiKindFromName(QStringView name)
         return quint32(PiiKind::CreditCard);
     if (n == u"phone_number"_s)
         return quint32(PiiKind::Phone);
-    if (n == u"person"_s || n == u"person_name"_s)
+    if (n == u"person_name"_s)
         return quint32(PiiKind::Name);
     if (n == u"street_address"_s)
         return quint32(PiiKind::Address);

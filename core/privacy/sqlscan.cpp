@@ -437,11 +437,13 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
     const bool names = detail::mayContainNameOrAddress(sql);
     // A doubled quote inside a literal ('O''Brien') is one character of the value: names are read
     // in the decoded literal (the whole text shows "O''Brien").
-    const bool doubled = names && (sql.contains(u"''") || sql.contains(u"\"\""));
-    if (fast && patterns.patterns.isEmpty() && !needsTokenScan(sql) && !doubled &&
-        !mayHaveColumnValues(sql)) {
+    bool doubled = false;
+    for (qsizetype i = 1; names && !doubled && i < sql.size(); ++i)
+        doubled = (sql[i] == u'\'' || sql[i] == u'"') && sql[i - 1] == sql[i];
+    const bool columns = mayHaveColumnValues(sql);
+    if (fast && patterns.patterns.isEmpty() && !needsTokenScan(sql) && !doubled) {
         const bool builtins = detail::mayContainBuiltin(sql);
-        if (!builtins && !names)
+        if (!builtins && !names && !columns)
             return;
         QList<Match> raw;
         if (builtins)
@@ -456,6 +458,15 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
             });
         if (!raw.isEmpty())
             detectSimpleSql(patterns, sql, dialect, raw, s);
+        if (columns && columnValuesNeedTokens(sql, s.scan.found)) {
+            // The tokens, and only the literals next to a column of personal data.
+            s.scan.source.text = sql;
+            s.tokens = sql::tokenize(sql, dialect);
+            const qsizetype before = s.scan.found.size();
+            findColumnValues(patterns, sql, dialect, s);
+            if (s.scan.found.size() > before)
+                resolve(s.scan.found);
+        }
         return;
     }
     s.tokens = sql::tokenize(sql, dialect);
@@ -467,7 +478,8 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
     for (qsizetype c = 0; c < s.chains.size(); ++c)
         detectSqlView(patterns, s, chainView(s.pieces, s.chains[c]), -1, int(c), fast);
     s.scan.source.text = sql; // view -1, for the values of columns (below)
-    findColumnValues(patterns, sql, s);
+    if (columns)
+        findColumnValues(patterns, sql, dialect, s);
     // Values inside one literal or comment first; a value joined from several literals only where
     // it overlaps none of them (its range spans what lies between the literals, such as a comment).
     QList<Candidate> single, joined;

@@ -49,10 +49,13 @@ void detectSql(const CompiledPatterns &patterns, QStringView sql, sql::Dialect d
 
 // What the SQL says a value is (columnsemantics.cpp): whether the SQL could compare, insert or
 // assign a string literal to a column whose name says it holds personal data (a quote and such a
-// column name), and the candidates of those literals, added to s.scan.found (needs s.tokens and
-// s.pieces).
+// column name), and the candidates of those literals, added to s.scan.found (needs s.tokens; a
+// literal without a piece in s.pieces gets one).
 bool mayHaveColumnValues(QStringView sql);
-void findColumnValues(const CompiledPatterns &patterns, QStringView sql, SqlScan &s);
+// Whether findColumnValues() could add to these candidates (false when every `col = 'x'` of such a
+// column has a candidate covering 'x' and there is no other form); see columnsemantics.cpp.
+bool columnValuesNeedTokens(QStringView sql, const QList<Candidate> &found);
+void findColumnValues(const CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect, SqlScan &s);
 
 // Where a candidate's characters are in the SQL: one range per literal it covers.
 struct Segment
