@@ -23,6 +23,7 @@ DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
     connect(m_worker, &DatasetWorker::totalsChanged, this, [this](qint64 live, qint64 trash) {
         m_live = live;
         m_trash = trash;
+        m_totalsKnown = true;
         emit totalsChanged(live, trash);
     });
     connect(m_worker, &DatasetWorker::externalChange, this, &DatasetSession::externalChange);
@@ -48,18 +49,21 @@ void DatasetSession::post(std::function<void(DatasetWorker *)> job)
 
 void DatasetSession::open(const QString &location, Dataset::Mode mode)
 {
+    emit opening(location);
     emit busyChanged(true);
     post([location, mode](DatasetWorker *w) { w->open(location, mode); });
 }
 
 void DatasetSession::createNew(const QString &location)
 {
+    emit opening(location);
     emit busyChanged(true);
     post([location](DatasetWorker *w) { w->createNew(location); });
 }
 
 void DatasetSession::createDemo(const QString &location, int pairs)
 {
+    emit opening(location);
     emit busyChanged(true);
     post([location, pairs](DatasetWorker *w) { w->createDemo(location, pairs); });
 }
@@ -72,6 +76,7 @@ void DatasetSession::close()
     m_info = {};
     m_anonymizer.reset();
     m_live = m_trash = 0;
+    m_totalsKnown = false;
     if (wasOpen)
         emit closed();
 }

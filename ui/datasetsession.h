@@ -45,6 +45,8 @@ public:
     const privacy::Anonymizer *anonymizer() const { return m_anonymizer.get(); }
     qint64 liveTotal() const { return m_live; }
     qint64 trashTotal() const { return m_trash; }
+    // False from opening until the worker has counted the totals (liveTotal() is 0 meanwhile).
+    bool totalsKnown() const { return m_totalsKnown; }
 
     quint64 newClientId() { return ++m_lastClient; }
 
@@ -65,6 +67,8 @@ public:
     void refresh(Callback callback = {});
 
 signals:
+    // A dataset is about to be opened or created at `location` (before the worker starts).
+    void opening(const QString &location);
     void opened(const pairlens::ui::OpenInfo &info);
     void openFailed(const QString &location, const QString &error);
     void closed();
@@ -91,6 +95,7 @@ private:
     quint64 m_lastClient = 0;
     qint64 m_live = 0;
     qint64 m_trash = 0;
+    bool m_totalsKnown = false;
 };
 
 } // namespace pairlens::ui

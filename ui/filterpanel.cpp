@@ -1,14 +1,16 @@
 #include "filterpanel.h"
 
 #include "datasetworker.h"
+#include "facetcounter.h"
+#include "facetlist.h"
 #include "piistyle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollArea>
@@ -19,16 +21,6 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::ui {
 namespace {
-
-QLabel *sectionLabel(const QString &text)
-{
-    auto *label = new QLabel(text);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    label->setContentsMargins(0, 8, 0, 0);
-    return label;
-}
 
 QIcon swatch(const QColor &color)
 {
@@ -42,33 +34,10 @@ QIcon swatch(const QColor &color)
     return QIcon(pm);
 }
 
-QStringList checkedValues(const QListWidget *list)
+QStringList successLabels()
 {
-    QStringList out;
-    for (int i = 0; i < list->count(); ++i) {
-        if (list->item(i)->checkState() == Qt::Checked)
-            out << list->item(i)->data(Qt::UserRole).toString();
-    }
-    return out;
-}
-
-void fillList(QListWidget *list, const QStringList &values, const QStringList &checked)
-{
-    QSignalBlocker block(list);
-    list->clear();
-    QStringList all = values;
-    for (const QString &c : checked) {
-        if (!all.contains(c))
-            all << c; // a value restored from settings that this dataset doesn't have (yet)
-    }
-    for (const QString &v : all) {
-        auto *item = new QListWidgetItem(v.isEmpty() ? FilterPanel::tr("(no statement)") : v, list);
-        item->setData(Qt::UserRole, v);
-        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
-        item->setCheckState(checked.contains(v) ? Qt::Checked : Qt::Unchecked);
-    }
-    const int rows = std::clamp(int(all.size()), 1, 6);
-    list->setFixedHeight(rows * list->fontMetrics().height() * 3 / 2 + 6);
+    return {FilterPanel::tr("Successful and failed"), FilterPanel::tr("Successful only"),
+            FilterPanel::tr("Failed only")};
 }
 
 } // namespace
@@ -78,12 +47,31 @@ FilterPanel::FilterPanel(QWidget *parent) : QWidget(parent)
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(250);
-    connect(m_debounce, &QTimer::timeout, this, [this] { emit filterChanged(filter()); });
+    connect(m_debounce, &QTimer::timeout, this, [this] {
+        emit filterChanged(filter());
+        recount();
+    });
+    m_recount = new QTimer(this);
+    m_recount->setSingleShot(true);
+    m_recount->setInterval(0);
+    m_counter = new FacetCounter(this);
+    connect(m_recount, &QTimer::timeout, this, [this] { m_counter->count(filter()); });
+    connect(m_counter, &FacetCounter::counted, this, &FilterPanel::showCounts);
+    connect(m_counter, &FacetCounter::timeRangeRead, this,
+            [this](const QDateTime &first, const QDateTime &last) {
+                // An unticked date starts at the dataset's own dates, not today.
+                m_loading = true;
+                if (first.isValid() && !m_fromOn->isChecked())
+                    m_from->setDate(first.toUTC().date());
+                if (last.isValid() && !m_toOn->isChecked())
+                    m_to->setDate(last.toUTC().date());
+                m_loading = false;
+            });
 
     auto *content = new QWidget;
     auto *layout = new QVBoxLayout(content);
     layout->setContentsMargins(8, 4, 8, 8);
-    layout->setSpacing(4);
+    layout->setSpacing(2);
 
     m_search = new QLineEdit;
     m_search->setObjectName(u"searchEdit"_s);
@@ -94,77 +82,83 @@ FilterPanel::FilterPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_search);
     connect(m_search, &QLineEdit::textChanged, this, &FilterPanel::changed);
 
-    layout->addWidget(sectionLabel(tr("Date (UTC)")));
+    auto *dates = new QWidget;
+    auto *dateRows = new QGridLayout(dates);
+    dateRows->setContentsMargins(0, 0, 0, 0);
     auto addDate = [&](QCheckBox **on, QDateEdit **edit, const QString &label, const QString &name) {
-        auto *row = new QHBoxLayout;
         *on = new QCheckBox(label);
         *edit = new QDateEdit(QDate::currentDate());
         (*edit)->setObjectName(name);
+        (*on)->setObjectName(name + u"On"_s);
         (*edit)->setCalendarPopup(true);
         (*edit)->setDisplayFormat(u"yyyy-MM-dd"_s);
         (*edit)->setEnabled(false);
-        row->addWidget(*on);
-        row->addWidget(*edit, 1);
-        layout->addLayout(row);
+        const int row = dateRows->rowCount();
+        dateRows->addWidget(*on, row, 0);
+        dateRows->addWidget(*edit, row, 1);
         connect(*on, &QCheckBox::toggled, *edit, &QWidget::setEnabled);
         connect(*on, &QCheckBox::toggled, this, &FilterPanel::changed);
-        connect(*edit, &QDateEdit::dateChanged, this, &FilterPanel::changed);
+        connect(*edit, &QDateEdit::dateChanged, this, [this, on = *on] {
+            if (on->isChecked())
+                changed();
+        });
     };
     addDate(&m_fromOn, &m_from, tr("From"), u"fromDate"_s);
     addDate(&m_toOn, &m_to, tr("To"), u"toDate"_s);
-    m_fromOn->setMinimumWidth(m_toOn->sizeHint().width());
+    dateRows->setColumnStretch(1, 1);
+    layout->addWidget(addSection(tr("Date (UTC)"), u"date"_s, dates));
 
-    layout->addWidget(sectionLabel(tr("Result")));
     m_success = new QComboBox;
     m_success->setObjectName(u"successCombo"_s);
-    m_success->addItems({tr("Successful and failed"), tr("Successful only"), tr("Failed only")});
-    layout->addWidget(m_success);
+    m_success->addItems(successLabels());
+    m_success->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_success->setMinimumContentsLength(12);
+    layout->addWidget(addSection(tr("Result"), u"result"_s, m_success));
     connect(m_success, &QComboBox::currentIndexChanged, this, &FilterPanel::changed);
 
-    layout->addWidget(sectionLabel(tr("Statement type")));
-    layout->addWidget(buildChoiceList(&m_types, u"typeList"_s));
-    layout->addWidget(sectionLabel(tr("Database type")));
-    layout->addWidget(buildChoiceList(&m_dbTypes, u"dbTypeList"_s));
-    layout->addWidget(sectionLabel(tr("Database name")));
-    layout->addWidget(buildChoiceList(&m_dbNames, u"dbNameList"_s));
-
-    layout->addWidget(sectionLabel(tr("Review status")));
+    // Review status and personal data come first: the sections reviewers use most, reachable
+    // without scrolling.
+    auto *review = new QWidget;
+    auto *reviewRows = new QGridLayout(review);
+    reviewRows->setContentsMargins(0, 0, 0, 0);
+    reviewRows->setVerticalSpacing(2);
     for (ReviewStatus s : {ReviewStatus::Unreviewed, ReviewStatus::Approved, ReviewStatus::Rejected}) {
         auto *box = new QCheckBox(reviewStatusLabel(s));
         box->setObjectName(u"review_"_s + reviewStatusName(s));
         m_review << box;
-        layout->addWidget(box);
+        m_reviewCounts << countLabel(u"count_review_"_s + reviewStatusName(s));
+        reviewRows->addWidget(box, int(s), 0);
+        reviewRows->addWidget(m_reviewCounts.last(), int(s), 1);
         connect(box, &QCheckBox::toggled, this, &FilterPanel::changed);
     }
+    reviewRows->setColumnStretch(0, 1);
+    layout->addWidget(addSection(tr("Review status"), u"review"_s, review));
 
-    layout->addWidget(sectionLabel(tr("Duplicates")));
-    m_duplicates = new QComboBox;
-    m_duplicates->setObjectName(u"duplicates"_s);
-    m_duplicates->addItems(
-        {tr("With or without duplicates"), tr("Exact duplicates only"), tr("Normalized duplicates only")});
-    m_duplicates->setToolTip(tr("Pairs whose question and SQL another pair repeats: exactly, or up to case, "
-                                "spacing and literal values."));
-    layout->addWidget(m_duplicates);
-    connect(m_duplicates, &QComboBox::currentIndexChanged, this, &FilterPanel::changed);
-
-    layout->addWidget(sectionLabel(tr("Personal data")));
+    auto *pii = new QWidget;
+    auto *piiRows = new QGridLayout(pii);
+    piiRows->setContentsMargins(0, 0, 0, 0);
+    piiRows->setVerticalSpacing(2);
     m_piiAny = new QCheckBox(tr("Only pairs with personal data"));
     m_piiAny->setObjectName(u"piiAny"_s);
     m_piiAny->setToolTip(tr("Check kinds below to narrow it down; none checked means any kind"));
-    layout->addWidget(m_piiAny);
+    m_piiAnyCount = countLabel(u"count_piiAny"_s);
+    piiRows->addWidget(m_piiAny, 0, 0, 1, 2);
+    piiRows->addWidget(m_piiAnyCount, 0, 2);
     connect(m_piiAny, &QCheckBox::toggled, this, &FilterPanel::changed);
-    auto *kinds = new QGridLayout;
-    kinds->setContentsMargins(16, 0, 0, 0);
-    int i = 0;
-    for (PiiKind k : allPiiKinds()) {
+    // Two columns of kinds, each with its count.
+    const QList<PiiKind> kinds = allPiiKinds();
+    for (qsizetype i = 0; i < kinds.size(); ++i) {
+        const PiiKind k = kinds.at(i);
         auto *box = new QCheckBox(piiLabel(k));
         box->setObjectName(u"pii_"_s + piiKindName(k));
         box->setIcon(swatch(piiColor(k)));
         box->setToolTip(piiDescription(k));
         box->setProperty("kind", quint32(k));
         m_piiKinds << box;
-        kinds->addWidget(box, i / 2, i % 2);
-        ++i;
+        m_piiCounts << countLabel(u"count_pii_"_s + piiKindName(k));
+        const int row = 1 + int(i);
+        piiRows->addWidget(box, row, 1);
+        piiRows->addWidget(m_piiCounts.last(), row, 2);
         connect(box, &QCheckBox::toggled, this, [this](bool on) {
             if (on && !m_piiAny->isChecked()) {
                 QSignalBlocker b(m_piiAny);
@@ -173,10 +167,37 @@ FilterPanel::FilterPanel(QWidget *parent) : QWidget(parent)
             changed();
         });
     }
-    layout->addLayout(kinds);
+    piiRows->setColumnMinimumWidth(0, 12);
+    piiRows->setColumnStretch(1, 1);
+    layout->addWidget(addSection(tr("Personal data"), u"pii"_s, pii));
+
+    m_types = buildChoiceList(u"typeList"_s);
+    layout->addWidget(addSection(tr("Statement type"), u"type"_s, m_types));
+    m_dbTypes = buildChoiceList(u"dbTypeList"_s);
+    layout->addWidget(addSection(tr("Database type"), u"dbType"_s, m_dbTypes));
+    m_dbNames = buildChoiceList(u"dbNameList"_s);
+    layout->addWidget(addSection(tr("Database name"), u"dbName"_s, m_dbNames));
+    m_tables = buildChoiceList(u"tableList"_s);
+    m_tables->setToolTip(tr("Pairs whose SQL uses the table; the most used tables first"));
+    layout->addWidget(addSection(tr("Table"), u"table"_s, m_tables));
+
+    m_duplicates = new QComboBox;
+    m_duplicates->setObjectName(u"duplicates"_s);
+    m_duplicates->addItems(
+        {tr("With or without duplicates"), tr("Exact duplicates only"), tr("Normalized duplicates only")});
+    m_duplicates->setToolTip(tr("Pairs whose question and SQL another pair repeats: exactly, or up to case, "
+                                "spacing and literal values."));
+    m_duplicates->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_duplicates->setMinimumContentsLength(12);
+    layout->addWidget(addSection(tr("Duplicates"), u"duplicates"_s, m_duplicates));
+    connect(m_duplicates, &QComboBox::currentIndexChanged, this, &FilterPanel::changed);
     layout->addStretch(1);
+    // Folded at first: the long lists and the rarely used ones (they open when they filter).
+    for (const QString &name : {u"dbName"_s, u"table"_s, u"duplicates"_s})
+        m_sections.value(name)->setExpanded(false);
 
     auto *scroll = new QScrollArea;
+    scroll->setObjectName(u"filterScroll"_s);
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -198,15 +219,28 @@ FilterPanel::FilterPanel(QWidget *parent) : QWidget(parent)
     updateClearButton();
 }
 
-QWidget *FilterPanel::buildChoiceList(QListWidget **list, const QString &objectName)
+FilterSection *FilterPanel::addSection(const QString &title, const QString &name, QWidget *content)
 {
-    *list = new QListWidget;
-    (*list)->setObjectName(objectName);
-    (*list)->setSelectionMode(QAbstractItemView::NoSelection);
-    (*list)->setFocusPolicy(Qt::TabFocus);
-    fillList(*list, {}, {});
-    connect(*list, &QListWidget::itemChanged, this, &FilterPanel::changed);
-    return *list;
+    auto *section = new FilterSection(title, name, content);
+    m_sections.insert(name, section);
+    return section;
+}
+
+FacetList *FilterPanel::buildChoiceList(const QString &objectName)
+{
+    auto *list = new FacetList;
+    list->setObjectName(objectName);
+    connect(list, &QListWidget::itemChanged, this, &FilterPanel::changed);
+    return list;
+}
+
+QLabel *FilterPanel::countLabel(const QString &objectName)
+{
+    auto *label = new QLabel;
+    label->setObjectName(objectName);
+    label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    return label;
 }
 
 void FilterPanel::setDebounceInterval(int ms)
@@ -224,6 +258,27 @@ void FilterPanel::changed()
 void FilterPanel::updateClearButton()
 {
     m_clear->setEnabled(!filter().isEmpty());
+    updateSections();
+}
+
+void FilterPanel::updateSections()
+{
+    const Filter f = filter();
+    const QList<QPair<QString, int>> active = {
+        {u"date"_s, int(f.from.isValid()) + int(f.to.isValid())},
+        {u"result"_s, int(f.success != Filter::Success::Any)},
+        {u"review"_s, int(f.reviewStatuses.size())},
+        {u"pii"_s, f.piiRequired ? std::max(1, int(piiKindNames(f.piiKinds).size())) : 0},
+        {u"type"_s, int(f.queryTypes.size())},
+        {u"dbType"_s, int(f.databaseTypes.size())},
+        {u"dbName"_s, int(f.databaseNames.size())},
+        {u"table"_s, int(f.tables.size())},
+        {u"duplicates"_s, int(f.duplicates != Filter::Duplicates::Any)},
+    };
+    for (const auto &a : active) {
+        if (FilterSection *s = m_sections.value(a.first))
+            s->setActiveCount(a.second);
+    }
 }
 
 Filter FilterPanel::filter() const
@@ -235,9 +290,10 @@ Filter FilterPanel::filter() const
     if (m_toOn->isChecked())
         f.to = QDateTime(m_to->date(), QTime(23, 59, 59, 999), Qt::UTC);
     f.success = Filter::Success(m_success->currentIndex());
-    f.queryTypes = checkedValues(m_types);
-    f.databaseTypes = checkedValues(m_dbTypes);
-    f.databaseNames = checkedValues(m_dbNames);
+    f.queryTypes = m_types->checkedValues();
+    f.databaseTypes = m_dbTypes->checkedValues();
+    f.databaseNames = m_dbNames->checkedValues();
+    f.tables = m_tables->checkedValues();
     for (int i = 0; i < m_review.size(); ++i) {
         if (m_review.at(i)->isChecked())
             f.reviewStatuses << i;
@@ -264,15 +320,10 @@ void FilterPanel::setFilter(const Filter &f)
     if (f.to.isValid())
         m_to->setDate(f.to.toUTC().date());
     m_success->setCurrentIndex(int(f.success));
-    auto recheck = [](QListWidget *list, const QStringList &checked) {
-        QStringList values;
-        for (int i = 0; i < list->count(); ++i)
-            values << list->item(i)->data(Qt::UserRole).toString();
-        fillList(list, values, checked);
-    };
-    recheck(m_types, f.queryTypes);
-    recheck(m_dbTypes, f.databaseTypes);
-    recheck(m_dbNames, f.databaseNames);
+    m_types->setValues(m_types->values(), f.queryTypes);
+    m_dbTypes->setValues(m_dbTypes->values(), f.databaseTypes);
+    m_dbNames->setValues(m_dbNames->values(), f.databaseNames);
+    m_tables->setValues(m_tables->values(), f.tables);
     for (int i = 0; i < m_review.size(); ++i)
         m_review.at(i)->setChecked(f.reviewStatuses.contains(i));
     m_piiAny->setChecked(f.piiRequired);
@@ -282,13 +333,84 @@ void FilterPanel::setFilter(const Filter &f)
     m_loading = false;
     m_debounce->stop();
     updateClearButton();
+    // A folded section that now filters opens, so that nothing active is hidden.
+    if (!f.databaseNames.isEmpty())
+        m_sections.value(u"dbName"_s)->setExpanded(true);
+    if (!f.tables.isEmpty())
+        m_sections.value(u"table"_s)->setExpanded(true);
+    if (f.duplicates != Filter::Duplicates::Any)
+        m_sections.value(u"duplicates"_s)->setExpanded(true);
+    recount();
+}
+
+void FilterPanel::applyFilter(const Filter &filter)
+{
+    setFilter(filter);
+    emit filterChanged(this->filter());
 }
 
 void FilterPanel::setChoices(const FilterChoices &choices)
 {
-    fillList(m_types, choices.queryTypes, checkedValues(m_types));
-    fillList(m_dbTypes, choices.databaseTypes, checkedValues(m_dbTypes));
-    fillList(m_dbNames, choices.databaseNames, checkedValues(m_dbNames));
+    m_types->setValues(choices.queryTypes, m_types->checkedValues());
+    m_dbTypes->setValues(choices.databaseTypes, m_dbTypes->checkedValues());
+    m_dbNames->setValues(choices.databaseNames, m_dbNames->checkedValues());
+    if (m_hasCounts)
+        showCounts(m_counts); // values the choices add get their counts (0 when absent)
+}
+
+void FilterPanel::setDataset(const QString &location)
+{
+    if (location == m_counter->dataset())
+        return;
+    m_counter->setDataset(location);
+    clearCounts();
+    if (location.isEmpty()) {
+        m_tables->setValues({}, m_tables->checkedValues());
+        return;
+    }
+    // The tables come with the counts (the most used first).
+    m_tables->setValues({}, m_tables->checkedValues());
+    recount();
+}
+
+void FilterPanel::recount()
+{
+    if (!m_counter->dataset().isEmpty())
+        m_recount->start();
+}
+
+void FilterPanel::clearCounts()
+{
+    m_hasCounts = false;
+    m_counts = {};
+    for (FacetList *list : {m_types, m_dbTypes, m_dbNames, m_tables})
+        list->clearCounts();
+    for (QLabel *label : m_reviewCounts + m_piiCounts)
+        label->clear();
+    m_piiAnyCount->clear();
+    for (int i = 0; i < m_success->count(); ++i)
+        m_success->setItemText(i, successLabels().value(i));
+}
+
+void FilterPanel::showCounts(const FacetCounts &c)
+{
+    m_counts = c;
+    m_hasCounts = true;
+    const QLocale l;
+    m_types->setCounts(c.queryTypes);
+    m_dbTypes->setCounts(c.databaseTypes);
+    m_dbNames->setCounts(c.databaseNames);
+    m_tables->setCounts(c.tables);
+    for (int i = 0; i < m_reviewCounts.size(); ++i)
+        m_reviewCounts.at(i)->setText(l.toString(c.reviewStatuses.value(i)));
+    m_piiAnyCount->setText(l.toString(c.withPii));
+    for (int i = 0; i < m_piiKinds.size(); ++i)
+        m_piiCounts.at(i)->setText(l.toString(c.piiKinds.value(m_piiKinds.at(i)->property("kind").toUInt())));
+    const QStringList labels = successLabels();
+    const qint64 counts[] = {c.successful + c.failed, c.successful, c.failed};
+    for (int i = 0; i < m_success->count(); ++i)
+        m_success->setItemText(i, u"%1 (%2)"_s.arg(labels.value(i), l.toString(counts[i])));
+    emit countsShown();
 }
 
 void FilterPanel::clear()

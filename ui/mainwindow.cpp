@@ -82,6 +82,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     buildActions();
     buildStatusBar();
     buildStatistics();
+    buildFilters();
     exportHandler = [this] { showExportDialog(); };
 
     connect(m_empty, &EmptyState::openRequested, this, [this] { chooseAndOpen(); });
@@ -291,9 +292,17 @@ void MainWindow::updateStatus()
     }
     const QLocale l;
     QStringList parts;
-    parts << tr("%1 pairs").arg(l.toString(m_session->liveTotal()));
-    if (!m_model->filter().isEmpty())
-        parts << tr("%1 matching").arg(m_model->isCounted() ? l.toString(m_model->matchingCount()) : u"…"_s);
+    // Never a count that is not known yet ("0 pairs" while the totals are counted) or is another
+    // filter's: "Counting…" until it is.
+    const bool filtered = !m_model->filter().isEmpty(), counted = m_model->isCounted() && !m_countPending;
+    if (m_session->totalsKnown() || (!filtered && counted))
+        parts << tr("%1 pairs")
+                     .arg(l.toString(m_session->totalsKnown() ? m_session->liveTotal()
+                                                              : m_model->matchingCount()));
+    if (filtered ? !counted : !(m_session->totalsKnown() || counted))
+        parts << tr("Counting…");
+    else if (filtered)
+        parts << tr("%1 matching").arg(l.toString(m_model->matchingCount()));
     parts << tr("%1 selected").arg(l.toString(m_curator->selectedCount()));
     if (m_session->trashTotal() > 0)
         parts << tr("%1 in the trash").arg(l.toString(m_session->trashTotal()));
@@ -489,44 +498,6 @@ void MainWindow::addStatisticsTab(QWidget *view, const QString &title)
     m_tabs->addTab(view, title);
 }
 
-void MainWindow::buildStatistics()
-{
-    m_stats = new StatisticsView;
-    m_stats->setObjectName(u"statisticsView"_s);
-    addStatisticsTab(m_stats, tr("Statistics"));
-    // The view follows the table's dataset and filter, and the dataset's changes (deletes, undo,
-    // imports, reviews and refreshes all end in DatasetSession::modified). While its tab is hidden
-    // it only notes that it is stale and computes when it is shown.
-    auto markStale = [this] {
-        m_statsStale = true;
-        syncStatistics();
-    };
-    connect(this, &MainWindow::datasetOpened, this, markStale);
-    connect(this, &MainWindow::filterApplied, this, markStale);
-    connect(m_session, &DatasetSession::modified, this, markStale);
-    connect(m_session, &DatasetSession::closed, this, [this] {
-        m_statsStale = false;
-        m_stats->setDataset({});
-    });
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
-        // The pair pane has nothing to show for the charts: it gives them its room while they are
-        // shown and comes back with the pairs.
-        if (m_tabs->currentWidget() == m_stats && m_detailDock->isVisible() && !m_detailDock->isFloating()) {
-            m_detailHiddenForStats = true;
-            m_detailDock->hide();
-        } else if (m_tabs->currentWidget() != m_stats && m_detailHiddenForStats) {
-            m_detailHiddenForStats = false;
-            m_detailDock->show();
-        }
-        syncStatistics();
-    });
-    connect(m_stats, &StatisticsView::filterRequested, this, [this](const Filter &filter) {
-        m_filters->setFilter(filter);
-        m_model->setFilter(filter);
-        emit filterApplied(filter); // the statistics narrow to it too
-    });
-}
-
 void MainWindow::showExportDialog()
 {
     if (!m_session->isOpen())
@@ -547,21 +518,6 @@ void MainWindow::showExportDialog()
             statusBar()->showMessage(ExportDialog::summary(result), 8000);
     });
     dialog->open();
-}
-
-void MainWindow::syncStatistics()
-{
-    if (!m_statsStale || m_tabs->currentWidget() != m_stats || !m_session->isOpen())
-        return;
-    m_statsStale = false;
-    const QString location = m_session->location();
-    if (m_stats->dataset() != location) {
-        m_stats->setDataset({}); // cancels a computation for the old dataset without starting one
-        m_stats->setFilter(m_model->filter());
-        m_stats->setDataset(location);
-    } else {
-        m_stats->setFilter(m_model->filter()); // recomputes
-    }
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -21,6 +21,7 @@ class Curator;
 class DatasetSession;
 class DetailPane;
 class EmptyState;
+class FilterChips;
 class FilterPanel;
 class InfoBar;
 class PairTableModel;
@@ -59,6 +60,7 @@ public:
     PairTableModel *model() const { return m_model; }
     QTableView *tableView() const { return m_table; }
     FilterPanel *filterPanel() const { return m_filters; }
+    FilterChips *filterChips() const { return m_chips; }
     DetailPane *detailPane() const { return m_detail; }
     QUndoStack *undoStack() const { return m_undo; }
     Curator *curator() const { return m_curator; }
@@ -90,6 +92,7 @@ private:
     void buildActions();
     void buildStatusBar();
     void buildStatistics();
+    void buildFilters(); // mainwindowfilters.cpp: chips, facet counts, a new dataset's filter
     void syncStatistics();
     void showExportDialog();
     QAction *addAction(QMenu *menu, const QString &name, const QString &text, const QKeySequence &shortcut,
@@ -114,6 +117,9 @@ private:
     PairTableModel *m_model = nullptr;
     QTableView *m_table = nullptr;
     FilterPanel *m_filters = nullptr;
+    FilterChips *m_chips = nullptr;
+    QString m_filterDataset;     // the dataset the filter was set on
+    bool m_countPending = false; // the table's count is not for its filter yet
     DetailPane *m_detail = nullptr;
     QUndoStack *m_undo = nullptr;
     Curator *m_curator = nullptr;

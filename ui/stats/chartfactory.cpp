@@ -516,7 +516,7 @@ QChart *createChart(ChartKind kind, const Statistics &s, const ChartTheme &theme
         for (const Statistics::Count &t : s.topTables) {
             if (bars.size() == 10)
                 break;
-            bars.append({t.name, t.count, {}, {}});
+            bars.append({t.name, t.count, {{u"tables"_s, QJsonArray{t.name}}}, {}}); // a click filters by it
         }
         if (bars.isEmpty())
             return emptyChart(kind, theme);

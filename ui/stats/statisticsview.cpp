@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QPieSeries>
 #include <QPieSlice>
+#include <QPointer>
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QStackedWidget>
@@ -52,8 +53,11 @@ enum Page
 // Runs on a pool thread: the dataset is opened (and closed) there, so its connection never
 // crosses threads.
 StatisticsView::Result computeOnWorker(int generation, const QString &location, const Filter &filter,
-                                       std::shared_ptr<std::atomic_bool> cancel)
+                                       std::shared_ptr<std::atomic_bool> cancel,
+                                       std::function<void(qint64, qint64)> report)
 {
+    const Progress progress([report](qint64 done, qint64 total, const QString &) { report(done, total); },
+                            cancel.get());
     StatisticsView::Result r;
     r.generation = generation;
     QString error;
@@ -62,7 +66,7 @@ StatisticsView::Result computeOnWorker(int generation, const QString &location, 
         r.error = error;
         return r;
     }
-    if (!computeStatistics(*dataset, filter, &r.stats, &error, Progress({}, cancel.get()))) {
+    if (!computeStatistics(*dataset, filter, &r.stats, &error, progress)) {
         r.cancelled = cancel->load();
         r.error = error;
         return r;
@@ -212,12 +216,30 @@ void StatisticsView::startComputation()
     m_cancel = std::make_shared<std::atomic_bool>(false);
     const int generation = ++m_generation;
     setBusy(true);
+    // Until the first numbers are in, the page says that they are being computed (never "Open a
+    // dataset"), with how far it is.
+    m_busyBar->setRange(0, 0);
+    if (!m_hasStats) {
+        m_message->setText(tr("Computing…"));
+        m_pages->setCurrentIndex(MessagePage);
+    }
+    QPointer<StatisticsView> self(this);
+    auto progress = [self, generation](qint64 done, qint64 total) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, generation, done, total] {
+                if (self && self->m_generation == generation && self->m_busy)
+                    self->showProgress(done, total);
+            },
+            Qt::QueuedConnection);
+    };
     auto *watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
         watcher->deleteLater();
         showResult(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run(computeOnWorker, generation, m_location, m_filter, m_cancel));
+    watcher->setFuture(
+        QtConcurrent::run(computeOnWorker, generation, m_location, m_filter, m_cancel, progress));
 }
 
 void StatisticsView::showResult(const Result &result)
@@ -359,6 +381,16 @@ void StatisticsView::copyJson()
 {
     if (m_hasStats)
         QApplication::clipboard()->setText(statisticsJson());
+}
+
+void StatisticsView::showProgress(qint64 done, qint64 total)
+{
+    if (total <= 0)
+        return;
+    m_busyBar->setRange(0, 100);
+    m_busyBar->setValue(int(done * 100 / total));
+    if (!m_hasStats)
+        m_message->setText(tr("Computing… %1 %").arg(done * 100 / total));
 }
 
 void StatisticsView::setBusy(bool busy)

@@ -76,6 +76,7 @@ private:
     void showChartMenu(ChartKind kind, const QPoint &globalPos);
     void saveChartAs(ChartKind kind, const QString &format);
     void setBusy(bool busy);
+    void showProgress(qint64 done, qint64 total);
     void updateSummary();
 
     QString m_location;
