@@ -33,6 +33,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
+#include <QTranslator>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -51,6 +52,7 @@ private slots:
     void facetsLeaveTheirOwnDimensionOut();
     void panelShowsCountsUnderTheOtherFilters();
     void reviewAndPiiReachableWithoutScrolling();
+    void nothingClippedInGerman();
     void tableFilterWithCounts();
     void chipsRemoveAFilter();
     void copyAsCommandLineReproducesTheView();
@@ -262,6 +264,56 @@ void TstFilterFacets::reviewAndPiiReachableWithoutScrolling()
     QVERIFY(!approved->isVisible());
     QTest::mouseClick(header, Qt::LeftButton);
     QVERIFY(approved->isVisible());
+}
+
+void TstFilterFacets::nothingClippedInGerman()
+{
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(u"de_DE"_s), u"pairlens"_s, u"_"_s, u":/i18n"_s));
+    QCoreApplication::installTranslator(&translator);
+    const QLocale before;
+    QLocale::setDefault(QLocale(u"de_DE"_s));
+    auto restore = qScopeGuard([&] {
+        QCoreApplication::removeTranslator(&translator);
+        QLocale::setDefault(before);
+    });
+    openWindow();
+    m_window->resize(1280, 800);
+    waitForCounts();
+    FilterPanel *panel = m_window->filterPanel();
+    QVERIFY(panel->findChild<QCheckBox *>(u"review_rejected"_s)->text() != u"Rejected"_s); // German
+    // Every section open, with a filter that makes the headers and chips their longest.
+    Filter f;
+    f.piiRequired = true;
+    f.piiKinds = piiKindFromName(u"email");
+    f.tables = {u"customers"_s};
+    f.success = Filter::Success::FailedOnly;
+    panel->applyFilter(f);
+    waitForCounts();
+    for (QToolButton *header : panel->findChildren<QToolButton *>()) {
+        if (header->objectName().startsWith(u"section_"_s))
+            header->setChecked(true);
+    }
+    QTest::qWait(50);
+    auto *scroll = panel->findChild<QScrollArea *>(u"filterScroll"_s);
+    const int width = scroll->viewport()->width();
+    QStringList clipped;
+    for (QWidget *w : scroll->widget()->findChildren<QWidget *>()) {
+        if (!w->isVisible() || !(qobject_cast<QCheckBox *>(w) || qobject_cast<QLabel *>(w) ||
+                                 qobject_cast<QComboBox *>(w) || qobject_cast<QDateEdit *>(w)))
+            continue;
+        const int right = w->mapTo(scroll->viewport(), QPoint(w->width(), 0)).x();
+        const bool fits =
+            right <= width && (qobject_cast<QComboBox *>(w) || w->width() >= w->sizeHint().width());
+        if (!fits)
+            clipped << u"%1 (%2: %3 of %4, right %5 of %6)"_s
+                           .arg(w->objectName(), QString::fromLatin1(w->metaObject()->className()))
+                           .arg(w->width())
+                           .arg(w->sizeHint().width())
+                           .arg(right)
+                           .arg(width);
+    }
+    QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(u"; "_s)));
 }
 
 void TstFilterFacets::tableFilterWithCounts()

@@ -172,7 +172,8 @@ FilterSection::FilterSection(const QString &title, const QString &name, QWidget 
     m_header->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_header->setAutoRaise(true);
     m_header->setStyleSheet(u"QToolButton { border: none; padding: 3px 0px; }"_s);
-    m_header->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    // Takes the panel's width and never widens it (a long title in German is cut, not the panel).
+    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     QFont f = m_header->font();
     f.setBold(true);
     m_header->setFont(f);

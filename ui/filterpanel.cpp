@@ -407,8 +407,9 @@ void FilterPanel::showCounts(const FacetCounts &c)
     for (int i = 0; i < m_piiKinds.size(); ++i)
         m_piiCounts.at(i)->setText(l.toString(c.piiKinds.value(m_piiKinds.at(i)->property("kind").toUInt())));
     const QStringList labels = successLabels();
-    const qint64 counts[] = {c.successful + c.failed, c.successful, c.failed};
-    for (int i = 0; i < m_success->count(); ++i)
+    const qint64 counts[] = {0, c.successful, c.failed};
+    // "Successful and failed" is every pair the other filters leave: its count would say nothing new.
+    for (int i = 1; i < m_success->count(); ++i)
         m_success->setItemText(i, u"%1 (%2)"_s.arg(labels.value(i), l.toString(counts[i])));
     emit countsShown();
 }
