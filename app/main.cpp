@@ -51,7 +51,7 @@ void printUsage()
     out(QString());
     out(QCoreApplication::translate(
         "main", "FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... "
-                "--db-name N,... --search TEXT --pii [KIND,...] --status S,... --duplicates "
+                "--db-name N,... --table NAME,... --search TEXT --pii [KIND,...] --status S,... --duplicates "
                 "--normalized-duplicates"));
     out(QCoreApplication::translate(
         "main", "Exit status: 0 done, 1 failed, 2 wrong command line, 3 incomplete (some records rejected), "
