@@ -233,88 +233,142 @@ bool literalCovered(QStringView sql, qsizetype q, bool like, const QList<Candida
                        [a, b](const Candidate &c) { return c.m.start <= a && c.m.end >= b; });
 }
 
-// Identifiers where a literal could stand next to them are classified: before or after a
-// comparison operator, before LIKE, ILIKE, IN or NOT, and in a column list of an INSERT. Returns
-// whether one of them names personal data; with `found`, only whether one of them needs the
-// tokens: `col = 'x'` and `col LIKE 'x'` whose literal a detector's candidate already covers
-// need nothing more (most SQL with such columns: the detectors know e-mail addresses and names).
+bool isSqlSpace(char16_t c)
+{
+    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r';
+}
+
+bool isOperatorUnit(char16_t c)
+{
+    return c == u'=' || c == u'<' || c == u'>' || c == u'!';
+}
+
+// The identifier that ends right before `end` (spaces and a closing quote or bracket between):
+// its start, or -1.
+qsizetype identifierBefore(QStringView sql, qsizetype end, qsizetype *identEnd)
+{
+    qsizetype b = end;
+    while (b > 0 && isSqlSpace(sql[b - 1].unicode()))
+        --b;
+    if (b > 0 && (sql[b - 1] == u'"' || sql[b - 1] == u'`' || sql[b - 1] == u']'))
+        --b;
+    *identEnd = b;
+    while (b > 0 && isWordChar(sql[b - 1].unicode()))
+        --b;
+    return b < *identEnd ? b : -1;
+}
+
+// The column kind of the identifier ending before `end`, or 0.
+quint32 columnBefore(QStringView sql, qsizetype end, qsizetype *start = nullptr)
+{
+    qsizetype e = 0;
+    const qsizetype b = identifierBefore(sql, end, &e);
+    if (start)
+        *start = b;
+    if (b < 0 || e - b < 2 || e - b > 48)
+        return 0;
+    return cachedKindOfColumn(sql.mid(b, e - b));
+}
+
+// Read from each quote that may open a literal: what stands before it (`col =`, `col LIKE`,
+// `col NOT LIKE`, `col IN (..., `, `VALUES (..., `) and after its closing quote (`= col`). Returns
+// whether a column of personal data is compared with, given or assigned a literal; with `found`,
+// only whether one of them needs the tokens: `col = 'x'` and `col LIKE 'x'` whose literal a
+// detector's candidate already covers need nothing more (most SQL with such columns: the
+// detectors know e-mail addresses and names). Comments between a column and its literal hide it
+// here and in findColumnValues() alike (this decides whether that runs at all).
 bool columnMentions(QStringView sql, const QList<Candidate> *found)
 {
-    const char16_t *p = sql.utf16();
     const qsizetype n = sql.size();
-    bool quote = false;
-    for (qsizetype i = 0; i < n && !quote; ++i)
-        quote = p[i] == u'\'' || p[i] == u'"' || p[i] == u'$';
-    if (!quote)
-        return false;
-    int insert = -1; // the SQL holds "insert" (computed when first needed)
-    const auto isOp = [](char16_t c) { return c == u'=' || c == u'<' || c == u'>' || c == u'!'; };
-    const auto isQuoteOrBracket = [](char16_t c) { return c == u'"' || c == u'`' || c == u']' || c == u'['; };
-    const auto isSpace = [](char16_t c) { return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r'; };
-    for (qsizetype i = 0; i < n;) {
-        if (!(hasClass(p[i], UpperClass | LowerClass) || p[i] == u'_')) {
-            ++i;
-            continue;
-        }
-        const qsizetype start = i;
-        qsizetype e = i + 1;
-        while (e < n && isWordChar(p[e]))
-            ++e;
-        i = e;
-        if (start > 0 && isWordChar(p[start - 1]))
-            continue;
-        // What follows the identifier (after a closing quote or bracket and spaces), and what precedes it.
-        qsizetype k = e;
-        while (k < n && (isQuoteOrBracket(p[k]) || isSpace(p[k])))
-            ++k;
-        qsizetype b = start;
-        while (b > 0 && (isQuoteOrBracket(p[b - 1]) || isSpace(p[b - 1])))
+    const auto wordBeforeIs = [&](qsizetype end, QStringView word, qsizetype *wordStart) {
+        qsizetype b = end;
+        while (b > 0 && isSqlSpace(sql[b - 1].unicode()))
             --b;
-        const bool opAfter = k < n && isOp(p[k]);
-        bool near = opAfter || (b > 0 && isOp(p[b - 1]));
-        qsizetype likeEnd = -1;
-        if (!near && k + 1 < n) {
-            const char16_t c = p[k] | 0x20;
-            if (c == u'l' || c == u'i' || c == u'n') {
-                qsizetype w = k;
-                while (w < n && hasClass(p[w], UpperClass | LowerClass))
-                    ++w;
-                const QStringView next = sql.mid(k, w - k);
-                if (next.compare(u"like", Qt::CaseInsensitive) == 0 ||
-                    next.compare(u"ilike", Qt::CaseInsensitive) == 0)
-                    likeEnd = w;
-                near = likeEnd > 0 || next.compare(u"in", Qt::CaseInsensitive) == 0 ||
-                       next.compare(u"not", Qt::CaseInsensitive) == 0;
+        const qsizetype e = b;
+        while (b > 0 && isAsciiAlpha(sql[b - 1].unicode()))
+            --b;
+        *wordStart = b;
+        return e - b == word.size() && sql.mid(b, e - b).compare(word, Qt::CaseInsensitive) == 0;
+    };
+    for (qsizetype q = 0; q < n; ++q) {
+        const char16_t c = sql[q].unicode();
+        if (c != u'\'' && c != u'"')
+            continue;
+        qsizetype b = q;
+        while (b > 0 && isSqlSpace(sql[b - 1].unicode()))
+            --b;
+        qsizetype w = 0;
+        if (b > 0 && isOperatorUnit(sql[b - 1].unicode())) {
+            qsizetype o = b - 1;
+            while (o > 0 && isOperatorUnit(sql[o - 1].unicode()))
+                --o;
+            if (columnBefore(sql, o) != 0) {
+                if (!found || c != u'\'' || !literalCovered(sql, q, false, *found))
+                    return true;
+            }
+        } else if (wordBeforeIs(b, u"like", &w) || wordBeforeIs(b, u"ilike", &w)) {
+            qsizetype x = w;
+            if (wordBeforeIs(w, u"not", &x))
+                w = x;
+            if (columnBefore(sql, w) != 0) {
+                if (!found || c != u'\'' || !literalCovered(sql, q, true, *found))
+                    return true;
+            }
+        } else if (b > 0 && (sql[b - 1] == u'(' || sql[b - 1] == u',')) {
+            // Back over the list to its bracket: IN (...) or VALUES (...).
+            qsizetype k = b - 1;
+            int depth = 0;
+            for (int steps = 0; k >= 0 && steps < 4000; --k, ++steps) {
+                const char16_t d = sql[k].unicode();
+                if (d == u')')
+                    ++depth;
+                else if (d == u'(' && depth-- == 0)
+                    break;
+            }
+            if (k > 0) {
+                if (wordBeforeIs(k, u"in", &w)) {
+                    qsizetype x = w;
+                    if (wordBeforeIs(w, u"not", &x))
+                        w = x;
+                    if (columnBefore(sql, w) != 0)
+                        return true;
+                } else if (wordBeforeIs(k, u"values", &w) || (sql[b - 1] == u',' && holdsInsert(sql))) {
+                    return true; // an INSERT (or a later row of one): read its column list with the tokens
+                }
             }
         }
-        if (!near && k < n && (p[k] == u',' || p[k] == u')')) {
-            if (insert < 0)
-                insert = holdsInsert(sql) ? 1 : 0;
-            near = insert == 1;
+        // 'x' = col: after the closing quote.
+        if (c == u'\'') {
+            const qsizetype close = sql.indexOf(u'\'', q + 1);
+            if (close < 0)
+                break;
+            qsizetype a = close + 1;
+            while (a < n && isSqlSpace(sql[a].unicode()))
+                ++a;
+            if (a < n && isOperatorUnit(sql[a].unicode())) {
+                while (a < n && isOperatorUnit(sql[a].unicode()))
+                    ++a;
+                while (a < n && isSqlSpace(sql[a].unicode()))
+                    ++a;
+                qsizetype e = a;
+                if (e < n && (sql[e] == u'"' || sql[e] == u'`' || sql[e] == u'['))
+                    ++e;
+                while (e < n && (isWordChar(sql[e].unicode()) || sql[e] == u'.'))
+                    ++e;
+                // The last part of a qualified name.
+                qsizetype s0 = e;
+                while (s0 > a && sql[s0 - 1] != u'.' && sql[s0 - 1] != u'"' && sql[s0 - 1] != u'`' &&
+                       sql[s0 - 1] != u'[')
+                    --s0;
+                if (e - s0 >= 2 && e - s0 <= 48 && cachedKindOfColumn(sql.mid(s0, e - s0)) != 0)
+                    return true;
+            }
+            q = close; // the content of a literal is no SQL
         }
-        if (!near || e - start < 2 || e - start > 48 || cachedKindOfColumn(sql.mid(start, e - start)) == 0)
-            continue;
-        if (!found)
-            return true;
-        // `col = 'x'` or `col LIKE 'x'` with 'x' covered: nothing to add.
-        qsizetype q = -1;
-        if (opAfter) {
-            q = k;
-            while (q < n && isOp(p[q]))
-                ++q;
-        } else if (likeEnd > 0) {
-            q = likeEnd;
-        }
-        if (q >= 0) {
-            while (q < n && isSpace(p[q]))
-                ++q;
-            if (q < n && p[q] == u'\'' && literalCovered(sql, q, likeEnd > 0, *found))
-                continue;
-        }
-        return true;
     }
     return false;
 }
+
 } // namespace
 
 bool mayHaveColumnValues(QStringView sql)

@@ -10,6 +10,7 @@
 
 #include <QChar>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -391,6 +392,9 @@ qsizetype matchKorean(QStringView text, qsizetype pos, qsizetype *start)
 
 void findAddresses(QStringView text, QList<Match> &out)
 {
+    // Every form has a number: most texts have none.
+    if (std::none_of(text.begin(), text.end(), [](QChar c) { return isDigit(c.unicode()); }))
+        return;
     const qsizetype n = text.size();
     qsizetype i = 0;
     while (i < n) {
