@@ -294,6 +294,20 @@ void TstFilterFacets::nothingClippedInGerman()
         if (header->objectName().startsWith(u"section_"_s))
             header->setChecked(true);
     }
+    // Counts of a dataset of millions.
+    FacetCounts big = panel->counts();
+    const qint64 many = 9999999;
+    for (FacetCounts::Values *values :
+         {&big.queryTypes, &big.databaseTypes, &big.databaseNames, &big.tables}) {
+        for (auto &v : *values)
+            v.second = many;
+    }
+    big.successful = big.failed = big.withPii = many;
+    big.reviewStatuses = {many, many, many};
+    for (PiiKind k : allPiiKinds())
+        big.piiKinds.insert(quint32(k), many);
+    emit panel->facetCounter()->counted(big);
+    QCOMPARE(panel->findChild<QLabel *>(u"count_piiAny"_s)->text(), QLocale().toString(many));
     QTest::qWait(50);
     auto *scroll = panel->findChild<QScrollArea *>(u"filterScroll"_s);
     const int width = scroll->viewport()->width();

@@ -138,9 +138,10 @@ FilterPanel::FilterPanel(QWidget *parent) : QWidget(parent)
     auto *piiRows = new QGridLayout(pii);
     piiRows->setContentsMargins(0, 0, 0, 0);
     piiRows->setVerticalSpacing(2);
-    m_piiAny = new QCheckBox(tr("Only pairs with personal data"));
+    m_piiAny = new QCheckBox(tr("With personal data")); // short: its count goes beside it
     m_piiAny->setObjectName(u"piiAny"_s);
-    m_piiAny->setToolTip(tr("Check kinds below to narrow it down; none checked means any kind"));
+    m_piiAny->setToolTip(tr("Only pairs with personal data. Check kinds below to narrow it down; none "
+                            "checked means any kind"));
     m_piiAnyCount = countLabel(u"count_piiAny"_s);
     piiRows->addWidget(m_piiAny, 0, 0, 1, 2);
     piiRows->addWidget(m_piiAnyCount, 0, 2);

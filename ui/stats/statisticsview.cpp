@@ -389,8 +389,8 @@ void StatisticsView::showProgress(qint64 done, qint64 total)
         return;
     m_busyBar->setRange(0, 100);
     m_busyBar->setValue(int(done * 100 / total));
-    if (!m_hasStats)
-        m_message->setText(tr("Computing… %1 %").arg(done * 100 / total));
+    if (!m_hasStats) // the last steps (duplicates, the charts) follow the last report: never "100 %"
+        m_message->setText(done < total ? tr("Computing… %1 %").arg(done * 100 / total) : tr("Computing…"));
 }
 
 void StatisticsView::setBusy(bool busy)
