@@ -1947,8 +1947,8 @@
         <translation>Volltextsuche in Frage und SQL.</translation>
     </message>
     <message>
-        <source>Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; for all).</source>
-        <translation>Nur Paare mit personenbezogenen Daten (dieser Arten: email,phone,ssn,credit_card,ip_address,iban,custom; &apos;any&apos; für alle).</translation>
+        <source>Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,iban,name,address,custom; &apos;any&apos; for all).</source>
+        <translation>Nur Paare mit personenbezogenen Daten (dieser Arten: email,phone,ssn,credit_card,ip_address,iban,name,address,custom; &apos;any&apos; für alle).</translation>
     </message>
     <message>
         <source>Only these review statuses (unreviewed,approved,rejected).</source>

@@ -53,7 +53,7 @@ void addFilterOptions(QCommandLineParser &parser)
         {u"search"_s, tr("Full-text search over question and SQL."), u"TEXT"_s},
         {u"pii"_s,
          tr("Only pairs containing PII (of these kinds: email,phone,ssn,credit_card,ip_address,"
-            "iban,custom; 'any' for all)."),
+            "iban,name,address,custom; 'any' for all)."),
          u"KIND,..."_s},
         {u"status"_s, tr("Only these review statuses (unreviewed,approved,rejected)."), u"S,..."_s},
         {u"duplicates"_s, tr("Only pairs whose question and SQL another pair repeats exactly.")},
