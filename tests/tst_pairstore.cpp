@@ -1,7 +1,10 @@
 // The store API: counting, paging (offset and keyset), filters, curation, delete and undo.
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
+#include "dataset/deriver.h"
 #include "dataset/pairstore.h"
+#include "dataset/privacydecisions.h"
+#include "privacy/anonymizer.h"
 #include "privacy/piikind.h"
 #include "testutil.h"
 
@@ -38,6 +41,8 @@ private slots:
     void distinctValues();
     void distinctValuesSkipEmptyAndTrashed();
     void piiKindsAreDerived();
+    void metadataCountsInPiiKinds();
+    void olderScannerIsRescannedOnOpen();
 
 private:
     Pair makePair(const QString &id, const QString &q, const QString &sql,
@@ -566,6 +571,56 @@ void TstPairStore::piiKindsAreDerived()
     phone.piiRequired = true;
     phone.piiKinds = quint32(PiiKind::Phone) | quint32(PiiKind::Ssn);
     QCOMPARE(m_store->count(phone), 1);
+}
+
+void TstPairStore::metadataCountsInPiiKinds()
+{
+    Pair p = makePair(u"meta"_s, u"How many orders?"_s, u"SELECT count(*) FROM orders"_s);
+    p.metadata = QJsonObject{{u"agent"_s, u"sql-agent"_s},
+                             {u"user"_s, QJsonObject{{u"contact"_s, u"kim.ng@corp.com"_s}}},
+                             {u"tags"_s, QJsonArray{u"ok"_s, u"call 212-555-0187"_s}}};
+    QVERIFY(m_store->add({p}).error.isEmpty());
+    // The question and the SQL hold nothing: the kinds come from the metadata's values.
+    const quint32 expected = quint32(PiiKind::Email) | quint32(PiiKind::Phone);
+    QCOMPARE(m_store->getByPairId(u"meta"_s)->piiMask, expected);
+    Filter email;
+    email.piiRequired = true;
+    email.piiKinds = quint32(PiiKind::Email);
+    QCOMPARE(m_store->count(email), 1);
+    // A dataset that does not scan metadata does not count it either (rescanned when changed).
+    privacy::Config config = privacy::Config::fromSettings(m_ds->settings());
+    config.scanMetadata = false;
+    QString error;
+    QVERIFY2(savePrivacySettings(*m_ds, config, &error) >= 0, qPrintable(error));
+    QCOMPARE(m_store->getByPairId(u"meta"_s)->piiMask, 0u);
+    config.scanMetadata = true;
+    QVERIFY2(savePrivacySettings(*m_ds, config, &error) >= 0, qPrintable(error));
+    QCOMPARE(m_store->getByPairId(u"meta"_s)->piiMask, expected);
+}
+
+void TstPairStore::olderScannerIsRescannedOnOpen()
+{
+    QVERIFY(m_store->add({makePair(u"old"_s, u"Find jane.doe@gmail.com"_s, u"SELECT 1"_s)}).error.isEmpty());
+    QCOMPARE(m_ds->setting(Deriver::kScannerVersionKey), QString::number(Deriver::kScannerVersion));
+    // Kinds computed by an older PairLens (here: none) and its scanner version.
+    QSqlQuery q(m_ds->db());
+    QVERIFY(q.exec(u"UPDATE pairs SET pii_mask = 0"_s));
+    QVERIFY(q.exec(u"UPDATE settings SET value = '1' WHERE key = 'privacy.scannerVersion'"_s));
+    q.finish();
+    const QString path = m_ds->location();
+    m_store.reset();
+    m_ds.reset();
+    QString error;
+    { // A read-only open changes nothing.
+        auto ro = Dataset::open(path, Dataset::Mode::ReadOnly, &error);
+        QVERIFY2(ro, qPrintable(error));
+        QCOMPARE(PairStore(*ro).getByPairId(u"old"_s)->piiMask, 0u);
+    }
+    m_ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(m_ds, qPrintable(error));
+    m_store = std::make_unique<PairStore>(*m_ds);
+    QCOMPARE(m_store->getByPairId(u"old"_s)->piiMask, quint32(PiiKind::Email));
+    QCOMPARE(m_ds->setting(Deriver::kScannerVersionKey), QString::number(Deriver::kScannerVersion));
 }
 
 QTEST_GUILESS_MAIN(TstPairStore)

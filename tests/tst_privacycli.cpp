@@ -351,10 +351,11 @@ void TstPrivacyCli::scanRespectsFilter()
     QCOMPARE(o.value(u"kinds"_s).toObject().value(u"phone"_s).toObject().value(u"findings"_s).toInteger(), 1);
     QCOMPARE(o.value(u"database_names"_s).toObject().value(u"distinct"_s).toInteger(), 1);
 
-    // --pii filters on the question and the SQL (pii_mask): p1 and p8, not p7 (metadata only).
+    // --pii filters on the PII kinds (pii_mask), which count the metadata's values too: p1 and p8
+    // (question or SQL) and p7 (metadata only).
     o = scanJson({u"--pii"_s, u"email"_s});
-    QCOMPARE(o.value(u"pairs_scanned"_s).toInteger(), 2);
-    QCOMPARE(o.value(u"kinds"_s).toObject().value(u"email"_s).toObject().value(u"findings"_s).toInteger(), 3);
+    QCOMPARE(o.value(u"pairs_scanned"_s).toInteger(), 3);
+    QCOMPARE(o.value(u"kinds"_s).toObject().value(u"email"_s).toObject().value(u"findings"_s).toInteger(), 4);
 
     o = scanJson({u"--search"_s, u"nothing-matches-this"_s});
     QCOMPARE(o.value(u"pairs_scanned"_s).toInteger(), 0);

@@ -3,6 +3,7 @@
 #include "dataset/deriver.h"
 #include "dataset/schema.h"
 #include "dataset/writeops.h"
+#include "dataset/writetx.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -315,9 +316,17 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
         // Finish large writes that a process killed midway had committed (see writeops.h).
         QString ignored;
         writeops::recover(m_db, &ignored);
-        // New custom patterns whose rescan of the PII kinds was cut short.
-        if (!setting(Deriver::kRescanPendingKey).isEmpty())
-            Deriver::forDataset(*this).rescanPii(*this, &ignored);
+        // New custom patterns whose rescan of the PII kinds was cut short, or kinds computed by an
+        // older scanner (fewer detectors): scanned again, once.
+        const QString scanner = QString::number(Deriver::kScannerVersion);
+        const bool outdated = setting(Deriver::kScannerVersionKey) != scanner;
+        if (outdated || !setting(Deriver::kRescanPendingKey).isEmpty()) {
+            if (Deriver::forDataset(*this).rescanPii(*this, &ignored) >= 0 && outdated) {
+                WriteTransaction tx(m_db);
+                if (tx.begin(&ignored) && setSetting(Deriver::kScannerVersionKey, scanner))
+                    tx.commit(&ignored);
+            }
+        }
     }
     return true;
 }

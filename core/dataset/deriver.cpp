@@ -63,6 +63,15 @@ QDateTime parsePairTimestamp(QStringView text)
 
 namespace {
 
+// The metadata column's JSON object (empty when there is none or it is not an object).
+QJsonObject metadataObject(const QVariant &column)
+{
+    const QString text = column.toString();
+    if (text.size() <= 2)
+        return {};
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
 bool digitsAt(QStringView t, qsizetype from, qsizetype count, int max)
 {
     int v = 0;
@@ -107,7 +116,7 @@ QString normalisePairTimestamp(QStringView text)
 Deriver::Deriver(PiiScanner scanner) : m_scanner(std::move(scanner)) {}
 
 DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView timestamp,
-                              QStringView databaseType, QStringView pairId) const
+                              QStringView databaseType, QStringView pairId, const QJsonObject &metadata) const
 {
     DerivedFields d;
     const sql::Analysis a = sql::analyze(sql);
@@ -115,7 +124,7 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     d.tableNames = a.tables;
     d.tableNamesJson = tablesJson(a.tables);
     if (m_scanner)
-        d.piiMask = m_scanner(question, sql, databaseType, pairId);
+        d.piiMask = m_scanner(question, sql, databaseType, pairId, metadata);
     // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.
     d.ts = normalisePairTimestamp(timestamp);
     if (d.ts.isEmpty())
@@ -181,9 +190,9 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
     QSqlQuery update(db);
     while (true) {
         // Read and analyse outside any write transaction; only the updates take the lock.
-        select.prepare(
-            u"SELECT id, natural_language_query, sql_query, timestamp, database_type, pair_id FROM pairs "
-            "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
+        select.prepare(u"SELECT id, natural_language_query, sql_query, timestamp, database_type, pair_id, "
+                       u"metadata FROM pairs "
+                       "WHERE query_type IS NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         select.addBindValue(lastId);
         bool read = select.exec();
         for (int attempt = 1; !read && isBusyError(select.lastError().text()) && attempt <= kBusyRetries;
@@ -205,7 +214,7 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
             const qint64 id = select.value(0).toLongLong();
             rows.append({id, derive(select.value(1).toString(), select.value(2).toString(),
                                     select.value(3).toString(), select.value(4).toString(),
-                                    select.value(5).toString())});
+                                    select.value(5).toString(), metadataObject(select.value(6)))});
             lastId = id;
         }
         if (select.lastError().isValid()) { // a step failed: not the end of the rows
@@ -269,10 +278,10 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
     QSqlQuery update(db);
     while (true) {
         q.setForwardOnly(true);
-        q.prepare(
-            u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1), database_type, pair_id "
-            "FROM pairs "
-            "WHERE query_type IS NOT NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
+        q.prepare(u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1), database_type, "
+                  u"pair_id, metadata "
+                  "FROM pairs "
+                  "WHERE query_type IS NOT NULL AND id > ? ORDER BY id LIMIT %1"_s.arg(kBatch));
         q.addBindValue(lastId);
         if (!q.exec()) {
             *error = q.lastError().text();
@@ -283,9 +292,10 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
         while (q.next()) {
             ++rows;
             lastId = q.value(0).toLongLong();
-            const quint32 mask = m_scanner ? m_scanner(q.value(1).toString(), q.value(2).toString(),
-                                                       q.value(4).toString(), q.value(5).toString())
-                                           : 0;
+            const quint32 mask =
+                m_scanner ? m_scanner(q.value(1).toString(), q.value(2).toString(), q.value(4).toString(),
+                                      q.value(5).toString(), metadataObject(q.value(6)))
+                          : 0;
             if (q.value(3).toLongLong() != qint64(mask))
                 updates.append({lastId, mask});
         }
@@ -333,11 +343,12 @@ Deriver Deriver::forDataset(Dataset &dataset)
     privacy::Config config = privacy::Config::fromSettings(dataset.settings());
     config.key = dataset.secret();
     auto anonymizer = std::make_shared<const privacy::Anonymizer>(std::move(config));
-    return Deriver(
-        [anonymizer](QStringView question, QStringView sql, QStringView databaseType, QStringView pairId) {
-            return anonymizer->forPair(pairId).scanMask(question, sql,
-                                                        sql::dialectFromDatabaseType(databaseType));
-        });
+    return Deriver([anonymizer](QStringView question, QStringView sql, QStringView databaseType,
+                                QStringView pairId, const QJsonObject &metadata) {
+        const privacy::Anonymizer &a = anonymizer->forPair(pairId);
+        return a.scanMask(question, sql, sql::dialectFromDatabaseType(databaseType)) |
+               a.metadataMask(metadata);
+    });
 }
 
 } // namespace pairlens

@@ -4,6 +4,8 @@
 
 #include <QStringView>
 
+#include <QJsonObject>
+
 #include <functional>
 
 namespace pairlens {
@@ -35,16 +37,18 @@ class Deriver
 {
 public:
     // The SQL is read in the dialect of the pair's database_type (sql::dialectFromDatabaseType);
-    // the pair_id selects the decisions of that pair (privacy::Anonymizer::forPair).
+    // the pair_id selects the decisions of that pair (privacy::Anonymizer::forPair). The kinds
+    // found in the metadata's string values count too, when the dataset scans metadata.
     using PiiScanner = std::function<quint32(QStringView question, QStringView sql, QStringView databaseType,
-                                             QStringView pairId)>;
+                                             QStringView pairId, const QJsonObject &metadata)>;
 
     // A deriver that uses the dataset's anonymization settings for the PII kinds.
     static Deriver forDataset(Dataset &dataset);
     explicit Deriver(PiiScanner scanner = {});
 
     DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp,
-                         QStringView databaseType, QStringView pairId = {}) const;
+                         QStringView databaseType, QStringView pairId = {},
+                         const QJsonObject &metadata = {}) const;
 
     // Fills the derived fields of every row that lacks them (rows written by outside programs),
     // in batches inside transactions. Returns the number of rows updated, or -1 on error.
@@ -54,6 +58,11 @@ public:
     // The setting that marks a rescan as owed: written with the new custom patterns, removed when
     // rescanPii() completes, and honoured by Dataset::open (a writable open finishes the rescan).
     static inline const QString kRescanPendingKey = QStringLiteral("privacy.rescanPending");
+    // What the PII kinds of the pairs were computed with: when a dataset's value differs from
+    // kScannerVersion (detectors added, metadata counted), a writable open rescans them once.
+    // 2: person names, street addresses, column semantics and the metadata's values count.
+    static inline const QString kScannerVersionKey = QStringLiteral("privacy.scannerVersion");
+    static constexpr int kScannerVersion = 2;
 
     // Recomputes the PII kinds of every analysed pair (after the dataset's custom patterns changed),
     // in batches inside transactions. Returns the number of pairs whose kinds changed, or -1 on

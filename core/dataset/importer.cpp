@@ -610,7 +610,7 @@ ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const Q
         out.derived.append(
             deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
                            p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp),
-                           p->databaseType, p->pairId));
+                           p->databaseType, p->pairId, p->metadata));
         out.pairs.append(std::move(*p));
         out.lines.append(l.line);
     }

@@ -604,7 +604,7 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, AddMode mode)
     for (const Pair &p : pairs)
         derived.append(m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery,
                                         p.timestamp.isEmpty() ? importTime : p.timestamp, p.databaseType,
-                                        p.pairId));
+                                        p.pairId, p.metadata));
     return add(pairs, derived, mode);
 }
 
@@ -738,7 +738,8 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
     if (!old)
         return fail(QCoreApplication::translate("PairStore", "The pair no longer exists."));
     // Analysed before the write lock is taken: only the update needs it.
-    const DerivedFields d = m_deriver.derive(question, sql, old->timestamp, old->databaseType, old->pairId);
+    const DerivedFields d =
+        m_deriver.derive(question, sql, old->timestamp, old->databaseType, old->pairId, old->metadata);
     WriteTransaction tx(m_dataset.db()); // rolled back unless committed
     if (!beginWrite(tx))
         return false;

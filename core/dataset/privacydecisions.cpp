@@ -122,7 +122,8 @@ qint64 savePrivacySettings(Dataset &dataset, const privacy::Config &config, QStr
     const privacy::Config before = privacy::Config::fromSettings(dataset.settings());
     // Custom patterns decide the "custom" PII kind of every pair: a change owes a rescan, committed
     // with the patterns so that one cut short (kill, crash) is finished by the next writable open.
-    const bool rescan = !sameCustomPatterns(before.customPatterns, config.customPatterns);
+    const bool rescan = !sameCustomPatterns(before.customPatterns, config.customPatterns) ||
+                        before.scanMetadata != config.scanMetadata; // metadata counts in the kinds
     const QHash<QString, QString> settings = config.toSettings();
     for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
         if (!dataset.setSetting(it.key(), it.value())) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <span>
 #include <unordered_map>
 
@@ -464,6 +465,31 @@ QJsonObject Anonymizer::anonymizeMetadata(const QJsonObject &metadata) const
         return metadata;
     QJsonObject changed;
     return anonymizeObject(*this, metadata, &changed) ? changed : metadata;
+}
+
+quint32 Anonymizer::metadataMask(const QJsonObject &metadata) const
+{
+    if (!m_config.scanMetadata || metadata.isEmpty())
+        return 0;
+    quint32 mask = 0;
+    const std::function<void(const QJsonValue &)> visit = [&](const QJsonValue &value) {
+        if (value.isString()) {
+            const QString text = value.toString();
+            Scan scan;
+            detectText(*m_patterns, text, m_fastPaths, scan);
+            mask |= maskOf(scan.found);
+        } else if (value.isObject()) {
+            const QJsonObject o = value.toObject();
+            for (auto it = o.constBegin(); it != o.constEnd(); ++it)
+                visit(it.value());
+        } else if (value.isArray()) {
+            for (const QJsonValue &v : value.toArray())
+                visit(v);
+        }
+    };
+    for (auto it = metadata.constBegin(); it != metadata.constEnd(); ++it)
+        visit(it.value());
+    return mask;
 }
 
 AnonymizedPair Anonymizer::anonymizePair(const Pair &pair) const

@@ -177,6 +177,8 @@ public:
     // custom pattern, and no built-in kind can match (the pre-filter). Lets a caller holding UTF-8
     // (the exporter's metadata) keep the bytes without decoding them; false means "maybe".
     bool leavesUtf8Unchanged(QByteArrayView utf8) const;
+    // OR of the PiiKind bits found in the string values of `metadata` (0 unless scanMetadata).
+    quint32 metadataMask(const QJsonObject &metadata) const;
     // OR of the PiiKind bits found in the question (free text) and in the SQL's literals and comments.
     quint32 scanMask(QStringView question, QStringView sql,
                      sql::Dialect dialect = sql::Dialect::Generic) const;
