@@ -35,6 +35,7 @@ private slots:
     void engineNotPiiInOnePair();
     void decisionScopes();
     void cliNotPiiInOnePair();
+    void exportReplacesSqlValuesInQuestion();
 
 private:
     using Run = pairlens::test::CliRun;
@@ -445,6 +446,35 @@ void TstPrivacyDecisions::cliNotPiiInOnePair()
     QVERIFY2(forget.code == 0, qPrintable(forget.err));
     QCOMPARE(piiMasks(ds).value(u"s1"_s), qint64(PiiKind::Ssn));
     QCOMPARE(auditEntries(ds), 2);
+}
+
+void TstPrivacyDecisions::exportReplacesSqlValuesInQuestion()
+{
+    // "kdunbar77" is no e-mail, phone or name by its shape; the SQL says it is a user's e-mail
+    // column's value. The export and scan replace it in the question too.
+    const QString file = m_dir.filePath(u"columns.jsonl"_s);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(pairsJsonl(
+        {u"c1"_s}, {u"Which orders did the user with e-mail kdunbar77 place?"_s},
+        {u"SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.email = 'kdunbar77'"_s}));
+    f.close();
+    const QString ds = m_dir.filePath(u"columns.pairlens"_s);
+    QCOMPARE(run({u"import"_s, ds, file}).code, 0);
+    const QList<QJsonObject> records = exportRecords(ds, u"columns-export.jsonl"_s);
+    QCOMPARE(records.size(), 1);
+    const QString question = records[0].value(u"natural_language_query"_s).toString();
+    const QString sql = records[0].value(u"sql_query"_s).toString();
+    QVERIFY2(!sql.contains(u"kdunbar77"_s), qPrintable(sql));
+    QVERIFY2(!question.contains(u"kdunbar77"_s), qPrintable(question));
+    // The same replacement on both sides.
+    const qsizetype at = sql.indexOf(u"u.email = '"_s) + 11;
+    const QString replacement = sql.mid(at, sql.indexOf(u'\'', at) - at);
+    QVERIFY(!replacement.isEmpty());
+    QVERIFY2(question.contains(replacement), qPrintable(question + u" / "_s + replacement));
+    // scan counts it in the question as well.
+    const QJsonObject email = scanJson(ds).value(u"kinds"_s).toObject().value(u"email"_s).toObject();
+    QCOMPARE(email.value(u"findings"_s).toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(TstPrivacyDecisions)

@@ -321,8 +321,9 @@ void DetailPane::setPair(const Pair *pair, const privacy::Anonymizer *datasetAno
     privacy::AnonymizedText question{pair->naturalLanguageQuery, {}};
     privacy::AnonymizedText sql{pair->sqlQuery, {}};
     if (anonymizer) {
-        question = anonymizer->anonymizeText(pair->naturalLanguageQuery);
+        // As exported: the SQL's values (by what their column holds) replaced in the question too.
         sql = anonymizer->anonymizeSql(pair->sqlQuery, sql::dialectFromDatabaseType(pair->databaseType));
+        question = anonymizer->anonymizeQuestion(pair->naturalLanguageQuery, sql);
     }
     showText(m_question[0], m_question[1], pair->naturalLanguageQuery, question);
     showText(m_sql[0], m_sql[1], pair->sqlQuery, sql);

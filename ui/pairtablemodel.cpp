@@ -361,11 +361,15 @@ QString PairTableModel::previewText(Row &row, bool sql) const
         if (a)
             a = &a->forPair(row.pair.pairId);
         const QString &text = sql ? row.pair.sqlQuery : row.pair.naturalLanguageQuery;
-        if (!a)
+        if (!a) {
             slot = text;
-        else
-            slot = sql ? a->anonymizeSql(text, sql::dialectFromDatabaseType(row.pair.databaseType)).text
-                       : a->anonymizeText(text).text;
+        } else {
+            // Both at once, as exported: the SQL's values are replaced in the question too.
+            const privacy::AnonymizedText s =
+                a->anonymizeSql(row.pair.sqlQuery, sql::dialectFromDatabaseType(row.pair.databaseType));
+            row.previewSql = s.text;
+            row.previewQuestion = a->anonymizeQuestion(row.pair.naturalLanguageQuery, s).text;
+        }
     }
     return *slot;
 }

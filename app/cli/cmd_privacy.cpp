@@ -145,9 +145,10 @@ public:
         };
         // The same calls as anonymizePair(), with the metadata's findings kept (it returns only the
         // anonymized object).
-        take(anonymizer.anonymizeText(pair.naturalLanguageQuery), u"question"_s, {});
-        take(anonymizer.anonymizeSql(pair.sqlQuery, sql::dialectFromDatabaseType(pair.databaseType)),
-             u"sql"_s, {});
+        const privacy::AnonymizedText sql =
+            anonymizer.anonymizeSql(pair.sqlQuery, sql::dialectFromDatabaseType(pair.databaseType));
+        take(anonymizer.anonymizeQuestion(pair.naturalLanguageQuery, sql), u"question"_s, {});
+        take(sql, u"sql"_s, {});
         if (anonymizer.config().scanMetadata && !pair.metadata.isEmpty())
             scanMetadata(pair.metadata, QString(), anonymizer, take);
         for (const QString &k : std::as_const(kindsInPair))

@@ -428,8 +428,11 @@ ExportRecord RecordConverter::convert(const RawRow &row)
             m_lastDialect = int(sql::dialectFromDatabaseType(textFromUtf8(type)));
         }
         const auto dialect = sql::Dialect(m_lastDialect);
-        r.question = m_pair->anonymizeText(question).text;
-        r.sql = m_pair->anonymizeSql(sql, dialect).text;
+        // The SQL first: a value it names (a column that holds e-mail addresses, names...) gets
+        // the same replacement in the question (as anonymizePair() does).
+        const privacy::AnonymizedText anonymizedSql = m_pair->anonymizeSql(sql, dialect);
+        r.question = m_pair->anonymizeQuestion(question, anonymizedSql).text;
+        r.sql = anonymizedSql.text;
         r.databaseName = cached(m_names, databaseName, true);
     } else {
         r.question = question;
