@@ -844,7 +844,7 @@
     <name>PrivacySettingsCommand</name>
     <message>
         <source>Change privacy settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenschutz-Einstellungen ändern</translation>
     </message>
 </context>
 <context>
@@ -1720,7 +1720,7 @@
     </message>
     <message>
         <source>not personal data in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>keine personenbezogenen Daten in %1</translation>
     </message>
     <message>
         <source>Anonymization settings of %1:</source>
@@ -1776,11 +1776,11 @@
     </message>
     <message>
         <source>Remove the decisions about VALUE (with --pair: that pair&apos;s only). Repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernt die Entscheidungen zu WERT (mit --pair nur die dieses Paars). Wiederholbar.</translation>
     </message>
     <message>
         <source>With --not-pii or --forget: only in the pair whose pair_id is ID (the value stays personal data in every other pair).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit --not-pii oder --forget: nur im Paar mit der pair_id ID (in allen anderen Paaren bleibt der Wert personenbezogen).</translation>
     </message>
     <message>
         <source>Print the privacy decisions (the values decided, as given).</source>
@@ -1792,7 +1792,7 @@
     </message>
     <message>
         <source>--pair takes a pair_id and goes with --not-pii or --forget (a mark applies to every pair).</source>
-        <translation type="unfinished"></translation>
+        <translation>--pair erwartet eine pair_id und gehört zu --not-pii oder --forget (eine Markierung gilt für alle Paare).</translation>
     </message>
     <message>
         <source>--operator: &quot;%1&quot; is not KIND=OP with OP one of %2.</source>
@@ -1848,7 +1848,7 @@
     </message>
     <message>
         <source>The settings could not be saved or applied to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellungen konnten in %1 nicht gespeichert oder angewendet werden: %2</translation>
     </message>
     <message>
         <source>Custom patterns changed: PII kinds updated for %1 pairs.</source>
@@ -1940,7 +1940,7 @@
     </message>
     <message>
         <source>Only pairs whose SQL uses one of these tables (case-insensitive).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Paare, deren SQL eine dieser Tabellen verwendet (Groß-/Kleinschreibung egal).</translation>
     </message>
     <message>
         <source>Full-text search over question and SQL.</source>
@@ -2006,8 +2006,8 @@
         <translation>Befehle:</translation>
     </message>
     <message>
-        <source>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,... --duplicates --normalized-duplicates</source>
-        <translation>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --search TEXT --pii [KIND,...] --status S,... --duplicates --normalized-duplicates</translation>
+        <source>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --table NAME,... --search TEXT --pii [KIND,...] --status S,... --duplicates --normalized-duplicates</source>
+        <translation>FILTER: --from DATE --to DATE --successful-only --failed-only --type T,... --db-type T,... --db-name N,... --table NAME,... --search TEXT --pii [KIND,...] --status S,... --duplicates --normalized-duplicates</translation>
     </message>
     <message>
         <source>Exit status: 0 done, 1 failed, 2 wrong command line, 3 incomplete (some records rejected), 4 personal data would leave un-anonymized (scan --fail-on-pii), 130 cancelled.</source>
@@ -2236,11 +2236,11 @@
     </message>
     <message>
         <source>Not personal data in this pair</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine personenbezogenen Daten in diesem Paar</translation>
     </message>
     <message>
         <source>This value is left as it is in this pair only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Wert bleibt nur in diesem Paar unverändert.</translation>
     </message>
     <message>
         <source>Not personal data (everywhere)</source>
@@ -2593,35 +2593,89 @@
     </message>
 </context>
 <context>
-    <name>pairlens::ui::FilterPanel</name>
+    <name>pairlens::ui::FacetList</name>
+    <message>
+        <source>(no statement)</source>
+        <translation>(keine Anweisung)</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::FilterChips</name>
+    <message>
+        <source>Copy as command line</source>
+        <translation>Als Befehlszeile kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the pairlens export command with these filters, to run the same selection in a pipeline</source>
+        <translation>Den pairlens-export-Befehl mit diesen Filtern kopieren, um dieselbe Auswahl in einer Pipeline zu verwenden</translation>
+    </message>
+    <message>
+        <source>Remove this filter: %1</source>
+        <translation>Diesen Filter entfernen: %1</translation>
+    </message>
+    <message>
+        <source>Search: %1</source>
+        <translation>Suche: %1</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>Ab %1</translation>
+    </message>
+    <message>
+        <source>To %1</source>
+        <translation>Bis %1</translation>
+    </message>
+    <message>
+        <source>Successful only</source>
+        <translation>Nur erfolgreiche</translation>
+    </message>
+    <message>
+        <source>Failed only</source>
+        <translation>Nur fehlgeschlagene</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>Personal data: any</source>
+        <translation>PII: beliebig</translation>
+    </message>
+    <message>
+        <source>Personal data: %1</source>
+        <translation>PII: %1</translation>
+    </message>
     <message>
         <source>(no statement)</source>
         <translation>(keine Anweisung)</translation>
     </message>
     <message>
-        <source>Search questions and SQL…</source>
-        <translation>Fragen und SQL durchsuchen…</translation>
+        <source>Type</source>
+        <translation>Typ</translation>
     </message>
     <message>
-        <source>Full-text search over question and SQL; the last word matches as a prefix (Ctrl+F)</source>
-        <translation>Volltextsuche in Frage und SQL; das letzte Wort wird als Wortanfang gesucht (Strg+F)</translation>
+        <source>Database type</source>
+        <translation>Datenbanktyp</translation>
     </message>
     <message>
-        <source>Date (UTC)</source>
-        <translation>Datum (UTC)</translation>
+        <source>Database</source>
+        <translation>Datenbank</translation>
     </message>
     <message>
-        <source>From</source>
-        <translation>Von</translation>
+        <source>Table</source>
+        <translation>Tabelle</translation>
     </message>
     <message>
-        <source>To</source>
-        <translation>Bis</translation>
+        <source>Exact duplicates</source>
+        <translation>Exakte Duplikate</translation>
     </message>
     <message>
-        <source>Result</source>
-        <translation>Ergebnis</translation>
+        <source>Normalized duplicates</source>
+        <translation>Normalisierte Duplikate</translation>
     </message>
+</context>
+<context>
+    <name>pairlens::ui::FilterPanel</name>
     <message>
         <source>Successful and failed</source>
         <translation>Erfolgreich und fehlgeschlagen</translation>
@@ -2633,6 +2687,46 @@
     <message>
         <source>Failed only</source>
         <translation>Nur fehlgeschlagene</translation>
+    </message>
+    <message>
+        <source>Search questions and SQL…</source>
+        <translation>Fragen und SQL durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Full-text search over question and SQL; the last word matches as a prefix (Ctrl+F)</source>
+        <translation>Volltextsuche in Frage und SQL; das letzte Wort wird als Wortanfang gesucht (Strg+F)</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <source>Date (UTC)</source>
+        <translation>Datum (UTC)</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Review status</source>
+        <translation>Prüfstatus</translation>
+    </message>
+    <message>
+        <source>With personal data</source>
+        <translation>Mit PII</translation>
+    </message>
+    <message>
+        <source>Only pairs with personal data. Check kinds below to narrow it down; none checked means any kind</source>
+        <translation>Nur Paare mit personenbezogenen Daten. Zum Eingrenzen unten Arten ankreuzen; ohne Auswahl gilt jede Art</translation>
+    </message>
+    <message>
+        <source>Personal data</source>
+        <translation>Personenbezogene Daten</translation>
     </message>
     <message>
         <source>Statement type</source>
@@ -2647,12 +2741,12 @@
         <translation>Datenbankname</translation>
     </message>
     <message>
-        <source>Review status</source>
-        <translation>Prüfstatus</translation>
+        <source>Pairs whose SQL uses the table; the most used tables first</source>
+        <translation>Paare, deren SQL die Tabelle verwendet; die meistverwendeten Tabellen zuerst</translation>
     </message>
     <message>
-        <source>Duplicates</source>
-        <translation>Duplikate</translation>
+        <source>Table</source>
+        <translation>Tabelle</translation>
     </message>
     <message>
         <source>With or without duplicates</source>
@@ -2671,16 +2765,8 @@
         <translation>Paare, deren Frage und SQL ein anderes Paar wiederholt: genau oder bis auf Groß-/Kleinschreibung, Leerraum und Literalwerte.</translation>
     </message>
     <message>
-        <source>Personal data</source>
-        <translation>Personenbezogene Daten</translation>
-    </message>
-    <message>
-        <source>Only pairs with personal data</source>
-        <translation>Nur Paare mit personenbezogenen Daten</translation>
-    </message>
-    <message>
-        <source>Check kinds below to narrow it down; none checked means any kind</source>
-        <translation>Zum Eingrenzen unten Arten ankreuzen; ohne Auswahl gilt jede Art</translation>
+        <source>Duplicates</source>
+        <translation>Duplikate</translation>
     </message>
     <message>
         <source>Clear filters</source>
@@ -2689,6 +2775,13 @@
     <message>
         <source>Show all pairs again (Ctrl+Shift+L)</source>
         <translation>Wieder alle Paare anzeigen (Strg+Umschalt+L)</translation>
+    </message>
+</context>
+<context>
+    <name>pairlens::ui::FilterSection</name>
+    <message>
+        <source>%1 (%2 active)</source>
+        <translation>%1 (%2 aktiv)</translation>
     </message>
 </context>
 <context>
@@ -2854,6 +2947,10 @@
         <translation>%1 Paare</translation>
     </message>
     <message>
+        <source>Counting…</source>
+        <translation>Wird gezählt…</translation>
+    </message>
+    <message>
         <source>%1 matching</source>
         <translation>%1 passend</translation>
     </message>
@@ -2914,10 +3011,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>The import failed: %1</source>
         <translation>Der Import ist fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Statistics</source>
-        <translation>Statistik</translation>
     </message>
     <message>
         <source>Open Dataset</source>
@@ -3085,11 +3178,11 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>&amp;Privacy Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenschut&amp;z-Einstellungen…</translation>
     </message>
     <message>
         <source>How each kind of personal data is anonymized, and your own patterns</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie jede Art personenbezogener Daten anonymisiert wird, und eigene Muster</translation>
     </message>
     <message>
         <source>&amp;Review</source>
@@ -3214,6 +3307,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Shortcut</source>
         <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
     </message>
 </context>
 <context>
@@ -3397,62 +3494,62 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>Not personal data in this pair</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine personenbezogenen Daten in diesem Paar</translation>
     </message>
 </context>
 <context>
     <name>pairlens::ui::PrivacySettingsDialog</name>
     <message>
         <source>Mask (format kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>Maskieren (Format bleibt)</translation>
     </message>
     <message>
         <source>Pseudonym (consistent)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pseudonym (einheitlich)</translation>
     </message>
     <message>
         <source>Redact (&lt;KIND&gt;)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwärzen (&lt;KIND&gt;)</translation>
     </message>
     <message>
         <source>Hash (keyed)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hash (mit Schlüssel)</translation>
     </message>
     <message>
         <source>Keep (not anonymized)</source>
-        <translation type="unfinished"></translation>
+        <translation>Behalten (nicht anonymisiert)</translation>
     </message>
     <message>
         <source>Privacy Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenschutz-Einstellungen</translation>
     </message>
     <message>
         <source>&amp;Operators</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Operatoren</translation>
     </message>
     <message>
         <source>&amp;Custom Patterns</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Eigene Muster</translation>
     </message>
     <message>
         <source>The dataset is open read-only: the settings can be seen, not changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Datensatz ist schreibgeschützt geöffnet: Die Einstellungen sind sichtbar, aber nicht änderbar.</translation>
     </message>
     <message>
         <source>What every export and the preview write in place of each kind of personal data. The examples use this dataset&apos;s key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Was jeder Export und die Vorschau anstelle jeder Art personenbezogener Daten schreiben. Die Beispiele verwenden den Schlüssel dieses Datensatzes.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Kind&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Art&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Operator&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Operator&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Example&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Beispiel&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Database name</source>
@@ -3460,11 +3557,11 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>Scan the text values of each pair&apos;s &amp;metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Textwerte der &amp;Metadaten jedes Paars durchsuchen</translation>
     </message>
     <message>
         <source>Your own kinds of personal data, as regular expressions (PCRE syntax), e.g. ticket numbers: TCK-\d{6}. A change rescans the PII column.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigene Arten personenbezogener Daten als reguläre Ausdrücke (PCRE-Syntax), z. B. Ticketnummern: TCK-\d{6}. Eine Änderung durchsucht die PII-Spalte neu.</translation>
     </message>
     <message>
         <source>Name</source>
@@ -3472,35 +3569,35 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>Regular expression</source>
-        <translation type="unfinished"></translation>
+        <translation>Regulärer Ausdruck</translation>
     </message>
     <message>
         <source>Operator</source>
-        <translation type="unfinished"></translation>
+        <translation>Operator</translation>
     </message>
     <message>
         <source>Matches</source>
-        <translation type="unfinished"></translation>
+        <translation>Treffer</translation>
     </message>
     <message>
         <source>&amp;Add Pattern</source>
-        <translation type="unfinished"></translation>
+        <translation>Muster &amp;hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Remove Pattern</source>
-        <translation type="unfinished"></translation>
+        <translation>Muster &amp;entfernen</translation>
     </message>
     <message>
         <source>pattern%1</source>
-        <translation type="unfinished"></translation>
+        <translation>muster%1</translation>
     </message>
     <message>
         <source>&amp;Test text: every pattern and kind is tried on it as you type.</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Testtext: Jedes Muster und jede Art wird beim Tippen darauf angewendet.</translation>
     </message>
     <message>
         <source>Paste a question, SQL or metadata value here</source>
-        <translation type="unfinished"></translation>
+        <translation>Frage, SQL oder Metadatenwert hier einfügen</translation>
     </message>
     <message>
         <source>%1 → %2</source>
@@ -3512,20 +3609,21 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>pattern %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Muster %1: %2</translation>
     </message>
     <message>
         <source>Nothing found; the text is exported as it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts gefunden; der Text wird unverändert exportiert.</translation>
     </message>
     <message>
         <source>Found %1.
 Exported as: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Gefunden: %1.
+Exportiert als: %2</translation>
     </message>
     <message>
         <source>Type or paste a text above to see what is found in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Oben einen Text eingeben oder einfügen, um zu sehen, was darin gefunden wird.</translation>
     </message>
 </context>
 <context>
@@ -3561,6 +3659,10 @@ Exported as: %2</source>
     <message>
         <source>Open a dataset to see its statistics.</source>
         <translation>Öffnen Sie einen Datensatz, um seine Statistik zu sehen.</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Wird berechnet…</translation>
     </message>
     <message>
         <source>Cannot compute the statistics: %1</source>
@@ -3605,6 +3707,10 @@ Exported as: %2</source>
     <message>
         <source>%1 is the dataset itself; choose another file.</source>
         <translation>%1 ist der Datensatz selbst; wählen Sie eine andere Datei.</translation>
+    </message>
+    <message>
+        <source>Computing… %1 %</source>
+        <translation>Wird berechnet… %1 %</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; pairs</source>
