@@ -204,6 +204,8 @@ void PrivacySettingsDialog::buildPatterns(QWidget *page)
     m_patterns->setHorizontalHeaderLabels(
         {tr("Name"), tr("Regular expression"), tr("Operator"), tr("Matches")});
     m_patterns->horizontalHeader()->setSectionResizeMode(PatternColumn, QHeaderView::Stretch);
+    m_patterns->horizontalHeader()->setSectionResizeMode(OperatorColumn, QHeaderView::ResizeToContents);
+    m_patterns->horizontalHeader()->setSectionResizeMode(MatchesColumn, QHeaderView::ResizeToContents);
     m_patterns->verticalHeader()->hide();
     m_patterns->setSelectionBehavior(QAbstractItemView::SelectRows);
     if (m_readOnly)
