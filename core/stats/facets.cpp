@@ -3,6 +3,7 @@
 #include "dataset/dataset.h"
 #include "dataset/pair.h"
 #include "privacy/piikind.h"
+#include "stats/sqlrun.h"
 
 #include <QCoreApplication>
 #include <QSqlError>
@@ -13,29 +14,13 @@ using namespace Qt::StringLiterals;
 namespace pairlens {
 namespace {
 
-bool run(QSqlQuery &q, const QString &sql, const QVariantList &bindings, QString *error)
-{
-    q.setForwardOnly(true);
-    if (!q.prepare(sql)) {
-        *error = q.lastError().text();
-        return false;
-    }
-    for (const QVariant &v : bindings)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        *error = q.lastError().text();
-        return false;
-    }
-    return true;
-}
-
 // "SELECT <key>, count(*) FROM pairs p WHERE <filter> GROUP BY 1", most frequent first.
 bool countBy(QSqlQuery &q, const QString &key, const Filter &filter, FacetCounts::Values *out, QString *error)
 {
     const SqlCondition c = buildCondition(filter);
-    if (!run(q,
-             u"SELECT %1, count(*) FROM pairs p WHERE %2 GROUP BY 1 ORDER BY 2 DESC, 1"_s.arg(key, c.where),
-             c.bindings, error))
+    if (!stats::runQuery(
+            q, u"SELECT %1, count(*) FROM pairs p WHERE %2 GROUP BY 1 ORDER BY 2 DESC, 1"_s.arg(key, c.where),
+            c.bindings, error))
         return false;
     while (q.next())
         out->append({q.value(0).toString(), q.value(1).toLongLong()});
@@ -115,7 +100,8 @@ bool computeFacets(Dataset &dataset, const Filter &filter, FacetCounts *out, QSt
             sums << u"sum((coalesce(p.pii_mask, 0) & %1) <> 0)"_s.arg(quint32(k));
         const SqlCondition c = buildCondition(f);
         if (!step() ||
-            !run(q, u"SELECT %1 FROM pairs p WHERE %2"_s.arg(sums.join(u", "_s), c.where), c.bindings, error))
+            !stats::runQuery(q, u"SELECT %1 FROM pairs p WHERE %2"_s.arg(sums.join(u", "_s), c.where),
+                             c.bindings, error))
             return finish(false);
         if (q.next()) {
             out->withPii = q.value(0).toLongLong();
@@ -129,11 +115,12 @@ bool computeFacets(Dataset &dataset, const Filter &filter, FacetCounts *out, QSt
     {
         const SqlCondition c = buildCondition(f);
         if (!step() ||
-            !run(q,
-                 u"SELECT t.name, count(*) FROM pair_tables t JOIN pairs p ON p.id = t.pair WHERE %1 "
-                 "GROUP BY t.name ORDER BY 2 DESC, 1 LIMIT %2"_s.arg(c.where)
-                     .arg(FacetCounts::kMaxTables),
-                 c.bindings, error))
+            !stats::runQuery(
+                q,
+                u"SELECT t.name, count(*) FROM pair_tables t JOIN pairs p ON p.id = t.pair WHERE %1 "
+                "GROUP BY t.name ORDER BY 2 DESC, 1 LIMIT %2"_s.arg(c.where)
+                    .arg(FacetCounts::kMaxTables),
+                c.bindings, error))
             return finish(false);
         while (q.next())
             out->tables.append({q.value(0).toString(), q.value(1).toLongLong()});
@@ -148,7 +135,7 @@ bool computeFacets(Dataset &dataset, const Filter &filter, FacetCounts *out, QSt
         Filter one = f;
         one.tables = {name};
         const SqlCondition c = buildCondition(one);
-        if (!run(q, u"SELECT count(*) FROM pairs p WHERE "_s + c.where, c.bindings, error))
+        if (!stats::runQuery(q, u"SELECT count(*) FROM pairs p WHERE "_s + c.where, c.bindings, error))
             return finish(false);
         if (q.next() && q.value(0).toLongLong() > 0)
             out->tables.append({name, q.value(0).toLongLong()});
@@ -161,10 +148,10 @@ bool liveTimeRange(Dataset &dataset, QDateTime *first, QDateTime *last, QString 
 {
     QSqlQuery q(dataset.db());
     // Each one walks to an end of pairs_ts (live, analysed pairs).
-    if (!run(q,
-             u"SELECT (SELECT min(ts) FROM pairs WHERE deleted = 0 AND query_type IS NOT NULL), "
-             "(SELECT max(ts) FROM pairs WHERE deleted = 0 AND query_type IS NOT NULL)"_s,
-             {}, error))
+    if (!stats::runQuery(q,
+                         u"SELECT (SELECT min(ts) FROM pairs WHERE deleted = 0 AND query_type IS NOT NULL), "
+                         "(SELECT max(ts) FROM pairs WHERE deleted = 0 AND query_type IS NOT NULL)"_s,
+                         {}, error))
         return false;
     *first = *last = QDateTime();
     if (q.next()) {

@@ -3,6 +3,7 @@
 #include "dataset/dataset.h"
 #include "privacy/piikind.h"
 #include "stats/sqliteaggregate.h"
+#include "stats/sqlrun.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -17,22 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens {
 namespace {
-
-bool run(QSqlQuery &q, const QString &sql, const QVariantList &bindings, QString *error)
-{
-    q.setForwardOnly(true);
-    if (!q.prepare(sql)) {
-        *error = q.lastError().text();
-        return false;
-    }
-    for (const QVariant &v : bindings)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        *error = q.lastError().text();
-        return false;
-    }
-    return true;
-}
 
 QJsonObject toJsonObject(const QMap<QString, qint64> &m)
 {
@@ -87,14 +72,15 @@ namespace {
 // The portable path: one GROUP BY per breakdown (each sorts the matching rows once).
 bool groupByPasses(QSqlQuery &q, const SqlCondition &c, Statistics *out, QString *error)
 {
-    if (!run(q,
-             u"SELECT coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.review_status, "
-             u"p.pii_mask, "
-             "count(*), total(p.question_length), total(p.sql_length), min(p.ts), max(p.ts), "
-             "count(p.execution_time_ms), total(p.execution_time_ms), min(p.execution_time_ms), "
-             "max(p.execution_time_ms) FROM pairs p WHERE "_s +
-                 c.where + u" GROUP BY 1, 2, 3, 4, 5"_s,
-             c.bindings, error))
+    if (!stats::runQuery(
+            q,
+            u"SELECT coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.review_status, "
+            u"p.pii_mask, "
+            "count(*), total(p.question_length), total(p.sql_length), min(p.ts), max(p.ts), "
+            "count(p.execution_time_ms), total(p.execution_time_ms), min(p.execution_time_ms), "
+            "max(p.execution_time_ms) FROM pairs p WHERE "_s +
+                c.where + u" GROUP BY 1, 2, 3, 4, 5"_s,
+            c.bindings, error))
         return false;
     double qlen = 0, slen = 0, etime = 0;
     QHash<qint64, qint64> masks;
@@ -148,10 +134,11 @@ bool groupByPasses(QSqlQuery &q, const SqlCondition &c, Statistics *out, QString
     if (out->totalPairs == 0)
         return true;
 
-    if (!run(q,
-             u"SELECT substr(p.ts, 1, 10), count(*), count(*) - total(p.success <> 0) FROM pairs p WHERE "_s +
-                 c.where + u" AND p.ts IS NOT NULL GROUP BY 1"_s,
-             c.bindings, error))
+    if (!stats::runQuery(
+            q,
+            u"SELECT substr(p.ts, 1, 10), count(*), count(*) - total(p.success <> 0) FROM pairs p WHERE "_s +
+                c.where + u" AND p.ts IS NOT NULL GROUP BY 1"_s,
+            c.bindings, error))
         return false;
     QMap<QDate, stats::DayCount> days;
     while (q.next()) {
@@ -161,10 +148,10 @@ bool groupByPasses(QSqlQuery &q, const SqlCondition &c, Statistics *out, QString
     }
     stats::setTimeline(out, days);
 
-    if (!run(q,
-             u"SELECT p.question_length, p.sql_length, count(*) FROM pairs p WHERE "_s + c.where +
-                 u" GROUP BY 1, 2"_s,
-             c.bindings, error))
+    if (!stats::runQuery(q,
+                         u"SELECT p.question_length, p.sql_length, count(*) FROM pairs p WHERE "_s + c.where +
+                             u" GROUP BY 1, 2"_s,
+                         c.bindings, error))
         return false;
     QMap<int, qint64> ql, sl;
     while (q.next()) {
@@ -174,16 +161,18 @@ bool groupByPasses(QSqlQuery &q, const SqlCondition &c, Statistics *out, QString
     out->questionLengths = stats::binLengths(ql);
     out->sqlLengths = stats::binLengths(sl);
 
-    if (!run(q, u"SELECT p.database_name, count(*) FROM pairs p WHERE "_s + c.where + u" GROUP BY 1"_s,
-             c.bindings, error))
+    if (!stats::runQuery(
+            q, u"SELECT p.database_name, count(*) FROM pairs p WHERE "_s + c.where + u" GROUP BY 1"_s,
+            c.bindings, error))
         return false;
     while (q.next())
         out->databaseNames.insert(q.value(0).toString(), q.value(1).toLongLong());
 
-    if (!run(q,
-             u"SELECT t.name, count(*) FROM pair_tables t JOIN pairs p ON p.id = t.pair WHERE "_s + c.where +
-                 u" GROUP BY t.name"_s,
-             c.bindings, error))
+    if (!stats::runQuery(
+            q,
+            u"SELECT t.name, count(*) FROM pair_tables t JOIN pairs p ON p.id = t.pair WHERE "_s + c.where +
+                u" GROUP BY t.name"_s,
+            c.bindings, error))
         return false;
     QList<Statistics::Count> tables;
     while (q.next())
@@ -205,7 +194,7 @@ bool percentiles(QSqlQuery &q, const SqlCondition &c, Statistics::ExecutionTimes
             break;
         const qint64 rank = std::clamp<qint64>(qint64(std::ceil(fraction * double(n))), 1, n);
         const bool fromTop = n - rank < rank - 1;
-        if (!run(
+        if (!stats::runQuery(
                 q,
                 u"SELECT p.execution_time_ms FROM pairs p WHERE "_s + c.where +
                     u" AND p.execution_time_ms IS NOT NULL ORDER BY p.execution_time_ms %1 LIMIT 1 OFFSET %2"_s
@@ -300,7 +289,7 @@ bool computeStatistics(Dataset &dataset, const Filter &filter, Statistics *out, 
         q.exec(u"SELECT count(*) FROM pairs INDEXED BY pairs_trash WHERE deleted = 1"_s) && q.next() &&
         q.value(0).toLongLong() < out->totalPairs)
         from = u"pairs p INDEXED BY pairs_trash"_s;
-    if (!run(q, u"SELECT count(*) FROM "_s + from + u" WHERE "_s + d.where, d.bindings, error))
+    if (!stats::runQuery(q, u"SELECT count(*) FROM "_s + from + u" WHERE "_s + d.where, d.bindings, error))
         return false;
     if (q.next())
         out->deletedPairs = q.value(0).toLongLong();
