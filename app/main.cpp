@@ -60,7 +60,7 @@ void printUsage()
 }
 
 // Commands that DESIGN.md names and this build does not have yet.
-const QStringList kLaterCommands = {u"review"_s, u"copy"_s, u"serve"_s, u"keys"_s};
+const QStringList kLaterCommands = {u"review"_s, u"copy"_s};
 
 int editDistance(const QString &a, const QString &b)
 {

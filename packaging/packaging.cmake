@@ -53,6 +53,9 @@ or fine-tuning formats, from the window or headless with the pairlens
 command line.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The SQLite driver and the platform plugins are loaded at run time, so shlibdeps can't see them.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, qt6-qpa-plugins")
+# Qt HttpServer (and the Qt WebSockets it links) serve `pairlens serve`; shlibdeps finds them too,
+# they are named so that the DEB says what the server needs; TLS goes through libqt6network6's
+# OpenSSL plugin.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, qt6-qpa-plugins, libqt6httpserver6, libqt6websockets6")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libqt6svg6, qt6-translations-l10n")
 include(CPack)

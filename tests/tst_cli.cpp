@@ -97,7 +97,7 @@ void TstCli::helpAndUsageErrors()
     r = run({u"exprot"_s, m_demo});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains(u"Did you mean 'export'"_s), qPrintable(r.err));
-    r = run({u"serve"_s, m_demo});
+    r = run({u"copy"_s, m_demo, m_demo});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains(u"not part of PairLens"_s), qPrintable(r.err));
     r = run({u"--version"_s});

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>ApiKeys</name>
+    <message>
+        <source>%1 is read-only.</source>
+        <translation>%1 ist schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>unknown scope &apos;%1&apos; (use read, write, export, raw or admin)</source>
+        <translation>unbekannter Bereich &apos;%1&apos; (read, write, export, raw oder admin verwenden)</translation>
+    </message>
+    <message>
+        <source>no scope given (use read, write, export, raw or admin)</source>
+        <translation>kein Bereich angegeben (read, write, export, raw oder admin verwenden)</translation>
+    </message>
+    <message>
+        <source>a key needs a name of 1 to 100 characters</source>
+        <translation>ein Schlüssel braucht einen Namen mit 1 bis 100 Zeichen</translation>
+    </message>
+    <message>
+        <source>a key named &apos;%1&apos; exists already (revoke it first)</source>
+        <translation>ein Schlüssel namens &apos;%1&apos; existiert bereits (widerrufen Sie ihn zuerst)</translation>
+    </message>
+    <message>
+        <source>no key is named &apos;%1&apos;</source>
+        <translation>kein Schlüssel heißt &apos;%1&apos;</translation>
+    </message>
+</context>
+<context>
     <name>ChartFactory</name>
     <message>
         <source>Pairs</source>
@@ -1014,6 +1041,126 @@
 </context>
 <context>
     <name>cli</name>
+    <message>
+        <source>Serves the Training Data Export API over the dataset (see docs/api.md). Every route but /health needs a key from &apos;pairlens keys&apos;.</source>
+        <translation>Stellt die Training Data Export API für den Datensatz bereit (siehe docs/api.md). Jede Route außer /health braucht einen Schlüssel von &apos;pairlens keys&apos;.</translation>
+    </message>
+    <message>
+        <source>Address and port to listen on (default 127.0.0.1:8765; port 0 picks a free one).</source>
+        <translation>Adresse und Port, auf denen gelauscht wird (Standard: 127.0.0.1:8765; Port 0 wählt einen freien).</translation>
+    </message>
+    <message>
+        <source>PEM certificate (chain) for HTTPS; needs --key.</source>
+        <translation>PEM-Zertifikat (-kette) für HTTPS; braucht --key.</translation>
+    </message>
+    <message>
+        <source>PEM private key of the certificate.</source>
+        <translation>Privater PEM-Schlüssel des Zertifikats.</translation>
+    </message>
+    <message>
+        <source>Largest request body accepted, in bytes (default 33554432); larger ones get 413.</source>
+        <translation>Größter angenommener Anfragekörper in Bytes (Standard: 33554432); größere erhalten 413.</translation>
+    </message>
+    <message>
+        <source>Requests per second allowed per key (default 1000; 0 = no limit).</source>
+        <translation>Erlaubte Anfragen pro Sekunde und Schlüssel (Standard: 1000; 0 = keine Grenze).</translation>
+    </message>
+    <message>
+        <source>Requests a key may make at once above the rate (default twice the rate).</source>
+        <translation>Anfragen, die ein Schlüssel auf einmal über die Rate hinaus stellen darf (Standard: das Doppelte der Rate).</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --listen &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8765).</source>
+        <translation>pairlens serve: --listen &quot;%1&quot; ist nicht ADRESSE:PORT (zum Beispiel 127.0.0.1:8765).</translation>
+    </message>
+    <message>
+        <source>pairlens serve: HTTPS needs both --cert and --key.</source>
+        <translation>pairlens serve: HTTPS braucht --cert und --key.</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --max-body must be a number of bytes, at least 1024.</source>
+        <translation>pairlens serve: --max-body muss eine Anzahl Bytes sein, mindestens 1024.</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --rate-limit must be a number of requests per second (0 = no limit).</source>
+        <translation>pairlens serve: --rate-limit muss eine Anzahl Anfragen pro Sekunde sein (0 = keine Grenze).</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --burst must be a number, at least 1.</source>
+        <translation>pairlens serve: --burst muss eine Zahl sein, mindestens 1.</translation>
+    </message>
+    <message>
+        <source>Warning: %1 is read-only (%2); the API answers reads only.</source>
+        <translation>Warnung: %1 ist schreibgeschützt (%2); die API beantwortet nur Lesezugriffe.</translation>
+    </message>
+    <message>
+        <source>Warning: %1 has no API keys yet; create one with: pairlens keys %1 create --name NAME --scope read,write,export</source>
+        <translation>Warnung: %1 hat noch keine API-Schlüssel; erstellen Sie einen mit: pairlens keys %1 create --name NAME --scope read,write,export</translation>
+    </message>
+    <message>
+        <source>pairlens serve: listening on %1://%2:%3/api/training-data (dataset %4)</source>
+        <translation>pairlens serve: lauscht auf %1://%2:%3/api/training-data (Datensatz %4)</translation>
+    </message>
+    <message>
+        <source>Creates, lists and revokes the API keys of &apos;pairlens serve&apos;. The dataset keeps only a hash of each key: create prints the key once.</source>
+        <translation>Erstellt, listet und widerruft die API-Schlüssel von &apos;pairlens serve&apos;. Der Datensatz speichert nur einen Hash jedes Schlüssels: create gibt den Schlüssel einmal aus.</translation>
+    </message>
+    <message>
+        <source>create, list or revoke NAME.</source>
+        <translation>create, list oder revoke NAME.</translation>
+    </message>
+    <message>
+        <source>The new key&apos;s name (create).</source>
+        <translation>Der Name des neuen Schlüssels (create).</translation>
+    </message>
+    <message>
+        <source>The new key&apos;s scopes: read, write, export, raw, admin, comma-separated (create).</source>
+        <translation>Die Bereiche des neuen Schlüssels: read, write, export, raw, admin, durch Kommas getrennt (create).</translation>
+    </message>
+    <message>
+        <source>pairlens keys: unknown action &apos;%1&apos; (use create, list or revoke).</source>
+        <translation>pairlens keys: unbekannte Aktion &apos;%1&apos; (create, list oder revoke verwenden).</translation>
+    </message>
+    <message>
+        <source>pairlens keys create: give --name NAME and --scope read,write,export,admin.</source>
+        <translation>pairlens keys create: geben Sie --name NAME und --scope read,write,export,admin an.</translation>
+    </message>
+    <message>
+        <source>pairlens keys create: --scope: %1.</source>
+        <translation>pairlens keys create: --scope: %1.</translation>
+    </message>
+    <message>
+        <source>pairlens keys revoke: give the name of the key to revoke.</source>
+        <translation>pairlens keys revoke: geben Sie den Namen des zu widerrufenden Schlüssels an.</translation>
+    </message>
+    <message>
+        <source>%1 has no API keys.</source>
+        <translation>%1 hat keine API-Schlüssel.</translation>
+    </message>
+    <message>
+        <source>pairlens keys revoke: %1.</source>
+        <translation>pairlens keys revoke: %1.</translation>
+    </message>
+    <message>
+        <source>Revoked the key &apos;%1&apos;; a running server refuses it within a second.</source>
+        <translation>Der Schlüssel &apos;%1&apos; wurde widerrufen; ein laufender Server lehnt ihn innerhalb einer Sekunde ab.</translation>
+    </message>
+    <message>
+        <source>pairlens keys create: %1.</source>
+        <translation>pairlens keys create: %1.</translation>
+    </message>
+    <message>
+        <source>Created the key &apos;%1&apos; (%2). It is shown only this once: the dataset keeps only its hash.</source>
+        <translation>Der Schlüssel &apos;%1&apos; (%2) wurde erstellt. Er wird nur dieses eine Mal angezeigt: Der Datensatz speichert nur seinen Hash.</translation>
+    </message>
+    <message>
+        <source>Serves the Training Data Export API (HTTP) over the dataset.</source>
+        <translation>Stellt die Training Data Export API (HTTP) für den Datensatz bereit.</translation>
+    </message>
+    <message>
+        <source>Creates, lists and revokes the API keys of &apos;pairlens serve&apos;.</source>
+        <translation>Erstellt, listet und widerruft die API-Schlüssel von &apos;pairlens serve&apos;.</translation>
+    </message>
     <message>
         <source>The subcommand.</source>
         <translation>Der Unterbefehl.</translation>

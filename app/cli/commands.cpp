@@ -16,6 +16,8 @@ int runScan(const QStringList &args);
 int runAnonymize(const QStringList &args);
 int runExport(const QStringList &args);
 int runPrivacy(const QStringList &args);
+int runServe(const QStringList &args);
+int runKeys(const QStringList &args);
 
 const QList<Command> &commands()
 {
@@ -56,6 +58,12 @@ const QList<Command> &commands()
          u"DATASET [--operator KIND=OP] [--add-pattern NAME=REGEX] [--remove-pattern NAME] [--not-pii VALUE] "
          "[--mark KIND=VALUE] [--forget VALUE] [--list]"_s,
          QT_TRANSLATE_NOOP("cli", "Shows or changes the dataset's anonymization settings."), runPrivacy},
+        {u"serve"_s,
+         u"DATASET [--listen ADDR:PORT] [--cert FILE --key FILE] [--rate-limit N] [--max-body BYTES]"_s,
+         QT_TRANSLATE_NOOP("cli", "Serves the Training Data Export API (HTTP) over the dataset."), runServe},
+        {u"keys"_s,
+         u"DATASET (create --name NAME --scope read,write,export,raw,admin | list | revoke NAME)"_s,
+         QT_TRANSLATE_NOOP("cli", "Creates, lists and revokes the API keys of 'pairlens serve'."), runKeys},
     };
     return all;
 }

@@ -108,6 +108,8 @@ QJsonObject anonymizationJson(const ExportOptions &o, const privacy::Config &con
     return a;
 }
 
+} // namespace
+
 // --- Anonymized statistics -------------------------------------------------------------------------
 
 // The JSON envelope's statistics as an anonymized export writes them: database names through the
@@ -133,8 +135,6 @@ void anonymizeStatistics(Statistics &stats, const privacy::Anonymizer &anonymize
     });
     stats.topTables = tables;
 }
-
-} // namespace
 
 QStringList ExportResult::sha256s() const
 {
@@ -299,7 +299,7 @@ ExportResult Exporter::run(const Progress &progress)
     std::vector<std::unique_ptr<OutputFile>> files;
     std::vector<std::unique_ptr<FormatWriter>> writers;
     for (const QString &path : paths) {
-        files.push_back(std::make_unique<OutputFile>(path, level));
+        files.push_back(std::make_unique<OutputFile>(path, level, o.outputFd));
         writers.push_back(FormatWriter::create(o.format, context));
         if (!files.back()->open() || !writers.back()->begin(files.back().get()))
             return failed(files.back()->errorString());

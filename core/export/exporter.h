@@ -23,6 +23,7 @@
 
 namespace pairlens {
 class Dataset;
+struct Statistics;
 namespace privacy {
 class Anonymizer;
 }
@@ -70,6 +71,11 @@ struct ExportResult
 
     QStringList sha256s() const;
 };
+
+// The statistics as an anonymized export writes them (the JSON envelope; `pairlens serve`):
+// database names through the database-name operator and table names through anonymizeTableName(),
+// exactly as in the records; entries that become equal are merged (their counts added).
+void anonymizeStatistics(Statistics &stats, const privacy::Anonymizer &anonymizer);
 
 class Exporter
 {

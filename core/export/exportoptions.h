@@ -98,6 +98,9 @@ struct ExportOptions
     // is not a regular file. See Exporter::filesNeedingConfirmation().
     bool overwrite = false;
     bool audit = true; // record the export in the dataset's audit log
+    // The file descriptor the target "-" writes to: standard output, unless a caller streams the
+    // export elsewhere (`pairlens serve` writes into a pipe to the HTTP response).
+    int outputFd = 1;
 
     // One clear sentence when the options can't work together; empty when they are fine.
     QString validate() const;

@@ -44,8 +44,9 @@ struct OutputFile::State
     }
 };
 
-OutputFile::OutputFile(const QString &path, int gzipLevel)
-    : m_path(path), m_gzipLevel(gzipLevel), m_file(path), m_state(std::make_unique<State>())
+OutputFile::OutputFile(const QString &path, int gzipLevel, int stdoutFd)
+    : m_path(path), m_gzipLevel(gzipLevel), m_stdoutFd(stdoutFd), m_file(path),
+      m_state(std::make_unique<State>())
 {
     m_file.setDirectWriteFallback(false);
     if (path == u"-"_s)
@@ -97,9 +98,10 @@ bool OutputFile::open()
         m_state->zlibActive = true;
         m_state->compressed.resize(kBufferSize);
     }
-    const bool opened = m_device == &m_stdout ? m_stdout.open(1, QIODevice::WriteOnly | QIODevice::Unbuffered,
-                                                              QFileDevice::DontCloseHandle)
-                                              : m_file.open(QIODevice::WriteOnly);
+    const bool opened = m_device == &m_stdout
+                            ? m_stdout.open(m_stdoutFd, QIODevice::WriteOnly | QIODevice::Unbuffered,
+                                            QFileDevice::DontCloseHandle)
+                            : m_file.open(QIODevice::WriteOnly);
     if (!opened)
         return failWrite(m_device->errorString());
     m_buffer.reserve(kBufferSize + 64 * 1024);

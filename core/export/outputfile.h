@@ -19,8 +19,9 @@ namespace pairlens::exporting {
 class OutputFile
 {
 public:
-    // gzipLevel 0 = no compression.
-    explicit OutputFile(const QString &path, int gzipLevel = 0);
+    // gzipLevel 0 = no compression. The path "-" writes to the file descriptor `stdoutFd` (standard
+    // output unless a caller streams elsewhere: `pairlens serve` writes into a pipe).
+    explicit OutputFile(const QString &path, int gzipLevel = 0, int stdoutFd = 1);
     ~OutputFile(); // discards the temporary file unless committed
     OutputFile(const OutputFile &) = delete;
     OutputFile &operator=(const OutputFile &) = delete;
@@ -50,6 +51,7 @@ private:
     struct State;
     QString m_path;
     int m_gzipLevel;
+    int m_stdoutFd;
     QSaveFile m_file;
     QFile m_stdout; // used instead of m_file for the path "-"
     QFileDevice *m_device = &m_file;

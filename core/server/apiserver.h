@@ -1,0 +1,114 @@
+#pragma once
+
+// `pairlens serve`: the Training Data Export API over a dataset (docs/api.md), on Qt HttpServer.
+// Everything runs on the thread that owns the Dataset (one connection, short BEGIN IMMEDIATE
+// transactions through PairStore) except exports, which run on a worker with their own connection.
+// Routes under /api/training-data: POST/GET /pairs, POST /pairs:batch, GET/PATCH/DELETE
+// /pairs/<pair_id>, POST /pairs/<pair_id>/restore, GET /statistics, GET /export; and GET /health,
+// GET /api/openapi.json. Every route but those two needs an API key with the right scope.
+
+#include "dataset/pairstore.h"
+#include "server/apikeys.h"
+#include "server/httpio.h"
+#include "server/ratelimiter.h"
+
+#include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QPointer>
+#include <QUrlQuery>
+
+#include <memory>
+
+class QTcpSocket;
+
+namespace pairlens {
+class Dataset;
+namespace privacy {
+class Anonymizer;
+}
+} // namespace pairlens
+
+namespace pairlens::server {
+
+class WriteQueue;
+
+struct ServerOptions
+{
+    QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8765;     // 0 = any free port (see ApiServer::port())
+    QString certificateFile; // PEM; both set = HTTPS
+    QString keyFile;
+    qint64 maxBodyBytes = 32 << 20;
+    double rateLimit = 1000; // requests per second per key; 0 = no limit
+    double rateBurst = 2000;
+};
+
+// One request as the routes see it.
+struct ApiRequest
+{
+    QByteArray method;    // "GET", "POST", ...
+    QStringList segments; // the path after /api/training-data/, split and percent-decoded
+    QUrlQuery query;
+    QByteArray body;
+    QPointer<QTcpSocket> socket;
+    bool close = false; // the client asked to close the connection after the answer
+    ApiKey key;
+};
+
+class ApiServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+public:
+    ApiServer(Dataset &dataset, ServerOptions options, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Loads the certificate and key (when given) and listens; false with one sentence in *error.
+    bool start(QString *error);
+    quint16 port() const;
+    bool isTls() const { return m_tls; }
+    // Writes the queued single-pair POSTs now (before the process ends).
+    void flush();
+
+    static constexpr qsizetype kMaxBatch = 10000;
+    static constexpr int kMaxPageSize = 1000;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    // Routing and access (apiserver.cpp)
+    std::optional<ApiKey> keyFor(const QByteArray &token);
+    const privacy::Anonymizer *anonymizerFor(const ApiRequest &r);
+    void reply(const ApiRequest &r, int status, const QJsonObject &body, const HeaderList &headers = {});
+    void fail(const ApiRequest &r, int status, const QString &message, const HeaderList &headers = {});
+    void storeFailed(const ApiRequest &r, const QString &error);
+    std::optional<QJsonObject> jsonBody(const ApiRequest &r);
+    void auditRequest(const ApiRequest &r, const QString &action, qint64 pairs, QJsonObject detail);
+
+    // Routes (pairroutes.cpp)
+    void addPair(const ApiRequest &r);
+    void addBatch(const ApiRequest &r);
+    void listPairs(const ApiRequest &r);
+    void getPair(const ApiRequest &r, const QString &pairId);
+    void patchPair(const ApiRequest &r, const QString &pairId);
+    void deletePair(const ApiRequest &r, const QString &pairId);
+    void restorePair(const ApiRequest &r, const QString &pairId);
+    void statistics(const ApiRequest &r);
+    void exportPairs(const ApiRequest &r); // exportroute.cpp
+
+    Dataset &m_dataset;
+    ServerOptions m_options;
+    PairStore m_store;
+    std::unique_ptr<WriteQueue> m_queue;
+    RateLimiter m_limiter;
+    GuardedTcpServer *m_server = nullptr;
+    bool m_tls = false;
+    QList<ApiKey> m_keys;
+    QElapsedTimer m_keysLoaded;
+    std::unique_ptr<privacy::Anonymizer> m_anonymizer;
+    QElapsedTimer m_anonymizerBuilt;
+};
+
+} // namespace pairlens::server

@@ -1,0 +1,223 @@
+// The routes over pairs and statistics of ApiServer (apiserver.h): each one a few calls into the
+// store API (PairStore, computeStatistics), never SQL of its own.
+#include "dataset/dataset.h"
+#include "dataset/deriver.h"
+#include "export/exporter.h"
+#include "privacy/anonymizer.h"
+#include "server/apiquery.h"
+#include "server/apiserver.h"
+#include "server/writequeue.h"
+#include "stats/statistics.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::server {
+namespace {
+Filter byPairId(const QString &pairId)
+{
+    Filter f;
+    f.pairIds = {pairId};
+    return f;
+}
+} // namespace
+
+void ApiServer::addPair(const ApiRequest &r)
+{
+    const std::optional<QJsonObject> body = jsonBody(r);
+    if (!body)
+        return;
+    QString error;
+    const std::optional<Pair> pair = pairFromBody(*body, &error);
+    if (!pair)
+        return fail(r, 400, error);
+    const bool clientId = !body->value(u"pair_id"_s).toString().trimmed().isEmpty();
+    const privacy::Anonymizer *anonymizer = anonymizerFor(r);
+    // Answered after the commit of the group the pair is written in (writequeue.h).
+    m_queue->add(*pair, clientId, r.key.name,
+                 [this, r, anonymizer](int status, const std::optional<Pair> &stored, const QString &error) {
+                     if (stored)
+                         reply(r, status, {{u"pair"_s, apiPair(*stored, anonymizer)}});
+                     else
+                         storeFailed(r, error);
+                 });
+}
+
+void ApiServer::addBatch(const ApiRequest &r)
+{
+    const std::optional<QJsonObject> body = jsonBody(r);
+    if (!body)
+        return;
+    if (!body->value(u"pairs"_s).isArray())
+        return fail(r, 400, u"The body must be {\"pairs\": [...]}."_s);
+    const QJsonArray items = body->value(u"pairs"_s).toArray();
+    if (items.size() > kMaxBatch)
+        return fail(r, 413,
+                    u"A batch holds at most %1 pairs; this one has %2."_s.arg(kMaxBatch).arg(items.size()));
+    // Every pair is checked before any is written: a batch with one bad pair writes nothing.
+    QList<Pair> pairs;
+    pairs.reserve(items.size());
+    QStringList ids;
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (!items.at(i).isObject())
+            return fail(r, 400, u"pairs[%1] is not a JSON object."_s.arg(i));
+        QString error;
+        const std::optional<Pair> p = pairFromBody(items.at(i).toObject(), &error);
+        if (!p)
+            return fail(r, 400, u"pairs[%1]: %2"_s.arg(i).arg(error));
+        ids << p->pairId;
+        if (!seen.contains(p->pairId)) {
+            seen.insert(p->pairId);
+            pairs << *p;
+        }
+    }
+    m_store.startAddAudit(u"api.add"_s,
+                          {{u"key"_s, r.key.name}, {u"route"_s, u"POST /api/training-data/pairs:batch"_s}});
+    // Short transactions (~20 ms each): a recorder or the window never waits long for the lock. A
+    // pair_id already stored is left as it is, so sending a batch again adds nothing twice.
+    const PairStore::AddResult result = m_store.add(pairs);
+    m_store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
+    if (!result.error.isEmpty()) {
+        // The pairs of the committed transactions stay: sending the batch again adds the rest.
+        return fail(r, isBusyError(result.error) ? 503 : 500,
+                    u"Added %1 of the %2 pairs before writing failed (%3); send the batch again to add the "
+                    "rest."_s.arg(result.added)
+                        .arg(pairs.size())
+                        .arg(result.error));
+    }
+    reply(r, result.added > 0 ? 201 : 200,
+          {{u"added"_s, result.added},
+           {u"already_present"_s, result.alreadyPresent + (items.size() - pairs.size())},
+           {u"pair_ids"_s, QJsonArray::fromStringList(ids)}});
+}
+
+void ApiServer::listPairs(const ApiRequest &r)
+{
+    QString error;
+    const std::optional<Filter> filter = filterFromQuery(r.query, &error);
+    const std::optional<qint64> limit =
+        filter ? intParameter(r.query, u"limit"_s, 100, kMaxPageSize, &error) : std::nullopt;
+    const std::optional<qint64> offset =
+        limit ? intParameter(r.query, u"offset"_s, 0, std::numeric_limits<qint64>::max() / 2, &error)
+              : std::nullopt;
+    if (!offset)
+        return fail(r, 400, error);
+    std::optional<PairStore::PageKey> after;
+    if (r.query.hasQueryItem(u"cursor"_s)) {
+        after = decodeCursor(r.query.queryItemValue(u"cursor"_s));
+        if (!after)
+            return fail(r, 400, u"cursor: not a cursor this server returned."_s);
+    }
+    const PairStore::Sort sort{PairStore::SortColumn::Timestamp, Qt::DescendingOrder};
+    const qint64 total = m_store.count(*filter);
+    if (total < 0)
+        return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, m_store.errorString()));
+    const QList<Pair> page = after ? m_store.pageAfter(*filter, sort, *after, int(*limit))
+                                   : m_store.page(*filter, sort, int(*limit), *offset);
+    if (!m_store.errorString().isEmpty() && page.isEmpty() && total > 0)
+        return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, m_store.errorString()));
+    const privacy::Anonymizer *anonymizer = anonymizerFor(r);
+    QJsonArray pairs;
+    for (const Pair &p : page)
+        pairs.append(apiPair(p, anonymizer));
+    QJsonObject out{{u"pairs"_s, pairs}, {u"total"_s, total}, {u"limit"_s, *limit}};
+    if (!after)
+        out[u"offset"_s] = *offset;
+    // The cursor continues after the last pair of this page, whatever was added or deleted since.
+    out[u"next_cursor"_s] = page.size() == *limit && *limit > 0
+                                ? QJsonValue(encodeCursor(m_store.keyOf(page.last(), sort.column)))
+                                : QJsonValue();
+    reply(r, 200, out);
+}
+
+void ApiServer::getPair(const ApiRequest &r, const QString &pairId)
+{
+    const std::optional<Pair> p = m_store.getByPairId(pairId);
+    if (!p || p->deleted)
+        return fail(
+            r, 404,
+            p ? u"The pair %1 is in the trash (restore it with POST .../pairs/%1/restore)."_s.arg(pairId)
+              : u"No pair has the pair_id %1."_s.arg(pairId));
+    reply(r, 200, {{u"pair"_s, apiPair(*p, anonymizerFor(r))}});
+}
+
+void ApiServer::patchPair(const ApiRequest &r, const QString &pairId)
+{
+    const std::optional<QJsonObject> body = jsonBody(r);
+    if (!body)
+        return;
+    int status = -1;
+    if (body->contains(u"review_status"_s)) {
+        status = reviewStatusFromName(body->value(u"review_status"_s).toString());
+        if (!body->value(u"review_status"_s).isString() || status < 0)
+            return fail(r, 400, u"review_status must be \"approved\", \"rejected\" or \"unreviewed\"."_s);
+    }
+    const QJsonValue note = body->value(u"reviewer_note"_s);
+    if (!note.isUndefined() && !note.isNull() && !note.isString())
+        return fail(r, 400, u"reviewer_note must be a string."_s);
+    if (status < 0 && note.isUndefined())
+        return fail(r, 400, u"Give review_status, reviewer_note or both."_s);
+    const std::optional<Pair> p = m_store.getByPairId(pairId);
+    if (!p || p->deleted)
+        return fail(r, 404, u"No pair has the pair_id %1."_s.arg(pairId));
+    if (status >= 0 && !m_store.setReviewStatus(byPairId(pairId), ReviewStatus(status)))
+        return storeFailed(r, m_store.errorString());
+    if (!note.isUndefined() && !m_store.setReviewerNote(p->rowId, note.toString()))
+        return storeFailed(r, m_store.errorString());
+    QJsonObject detail{{u"pair_id"_s, pairId}};
+    if (status >= 0)
+        detail[u"review_status"_s] = reviewStatusName(ReviewStatus(status));
+    if (!note.isUndefined())
+        detail[u"reviewer_note"_s] = true; // that it changed; the note itself stays in the pair
+    auditRequest(r, u"api.review"_s, 1, detail);
+    reply(r, 200, {{u"pair"_s, apiPair(m_store.get(p->rowId).value_or(*p), anonymizerFor(r))}});
+}
+
+void ApiServer::deletePair(const ApiRequest &r, const QString &pairId)
+{
+    const std::optional<PairStore::DeleteResult> d = m_store.softDelete(byPairId(pairId));
+    if (!d)
+        return storeFailed(r, m_store.errorString());
+    if (d->count == 0)
+        return fail(r, 404, u"No pair has the pair_id %1 (or it is in the trash already)."_s.arg(pairId));
+    auditRequest(r, u"api.delete"_s, d->count, {{u"pair_id"_s, pairId}, {u"batch"_s, d->batch}});
+    reply(r, 200,
+          {{u"message"_s,
+            u"Pair %1 moved to the trash; POST .../pairs/%1/restore brings it back."_s.arg(pairId)},
+           {u"pair_id"_s, pairId},
+           {u"batch"_s, d->batch}});
+}
+
+void ApiServer::restorePair(const ApiRequest &r, const QString &pairId)
+{
+    const std::optional<qint64> n = m_store.restore(byPairId(pairId));
+    if (!n)
+        return storeFailed(r, m_store.errorString());
+    if (*n == 0)
+        return fail(r, 404, u"No pair with the pair_id %1 is in the trash."_s.arg(pairId));
+    auditRequest(r, u"api.restore"_s, *n, {{u"pair_id"_s, pairId}});
+    const std::optional<Pair> p = m_store.getByPairId(pairId);
+    QJsonObject out{{u"message"_s, u"Pair %1 restored."_s.arg(pairId)}};
+    if (p)
+        out[u"pair"_s] = apiPair(*p, anonymizerFor(r));
+    reply(r, 200, out);
+}
+
+void ApiServer::statistics(const ApiRequest &r)
+{
+    QString error;
+    const std::optional<Filter> filter = filterFromQuery(r.query, &error);
+    if (!filter)
+        return fail(r, 400, error);
+    Statistics stats;
+    if (!computeStatistics(m_dataset, *filter, &stats, &error))
+        return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, error));
+    if (const privacy::Anonymizer *anonymizer = anonymizerFor(r))
+        exporting::anonymizeStatistics(stats, *anonymizer);
+    reply(r, 200, {{u"statistics"_s, stats.toJson()}});
+}
+
+} // namespace pairlens::server

@@ -1,0 +1,57 @@
+#pragma once
+
+// Single POST /pairs requests are written together: the pairs that arrive while the event loop is
+// busy go into one BEGIN IMMEDIATE transaction (PairStore::add, AddMode::OneTransaction) with one
+// audit entry per key, and every request is answered only after that commit. So 16 clients posting
+// at once cost one commit, not sixteen, and no answered pair can be lost by a kill -9.
+
+#include "dataset/pair.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace pairlens {
+class PairStore;
+}
+
+namespace pairlens::server {
+
+class WriteQueue : public QObject
+{
+    Q_OBJECT
+public:
+    // status 201 (added), 200 (the pair_id existed: the stored pair), 503 or 500 (not written);
+    // `stored` is the pair as stored when written.
+    using Done = std::function<void(int status, const std::optional<Pair> &stored, const QString &error)>;
+
+    explicit WriteQueue(PairStore &store, QObject *parent = nullptr);
+
+    void add(const Pair &pair, bool clientId, const QString &keyName, Done done);
+    // Writes what is queued now (also called by the destructor and on shutdown).
+    void flush();
+    ~WriteQueue() override;
+
+    // At most this many pairs per transaction (the rest goes in the next one).
+    static constexpr int kMaxGroup = 500;
+
+private:
+    struct Item
+    {
+        Pair pair;
+        bool clientId = false;
+        QString key;
+        Done done;
+    };
+    void writeGroup(const QString &key, QList<Item> &items);
+
+    PairStore &m_store;
+    QList<Item> m_items;
+    bool m_scheduled = false;
+};
+
+} // namespace pairlens::server
