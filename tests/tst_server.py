@@ -28,6 +28,7 @@ import time
 import urllib.parse
 import urllib.request
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = 240  # a hang detector only
 passed = 0
 failed = 0
@@ -549,6 +550,51 @@ def test_openapi(srv, keys):
         check(f"{path} is documented", path in doc["paths"])
 
 
+def doc_blocks(lang):
+    text = open(os.path.join(HERE, "..", "docs", "api.md"), encoding="utf-8").read()
+    return re.findall(r"```" + lang + r"\n(.*?)```", text, re.S)
+
+
+def test_docs(srv, keys, tmp):
+    """docs/api.md: the original guide's curl calls and the Python recorder, run as they are written."""
+    env = dict(os.environ, PAIRLENS_URL=f"http://127.0.0.1:{srv.port}", PAIRLENS_KEY=keys["admin"])
+    guide = [b for b in doc_blocks("sh") if "curl" in b]
+    check("docs/api.md has the guide's curl calls", len(guide) == 1)
+    calls = [c.strip() for c in guide[0].split("\n\n") if "curl" in c] if guide else []
+    work = os.path.join(tmp, "guide")
+    os.makedirs(work, exist_ok=True)
+    shapes = [("POST /pairs", lambda o: "pair" in o and o["pair"]["query_type"] == "SELECT"),
+              ("GET /pairs", lambda o: "pairs" in o and "total" in o and o["pairs"]),
+              ("GET /statistics", lambda o: "total_pairs" in o.get("statistics", {}))]
+    for i, call in enumerate(calls):
+        r = subprocess.run(["bash", "-c", call], capture_output=True, text=True, env=env, cwd=work, timeout=120)
+        if i < len(shapes):
+            try:
+                out = json.loads(r.stdout)
+            except ValueError:
+                out = {}
+            check(f"the guide's {shapes[i][0]} answers the documented shape", r.returncode == 0 and shapes[i][1](out),
+                  r.stdout[:300] + r.stderr)
+        else:
+            files = [f for f in os.listdir(work) if re.match(r"training_data_\d{8}_\d{6}\.jsonl$", f)]
+            check("the guide's export download saves a JSONL file", r.returncode == 0 and len(files) == 1
+                  and os.path.getsize(os.path.join(work, files[0])) > 0, r.stderr + str(files))
+    check("the guide has four calls", len(calls) == 4, str(len(calls)))
+    recorder = [b for b in doc_blocks("python") if "def record(" in b]
+    if not check("docs/api.md has the recorder example", len(recorder) == 1):
+        return
+    path = os.path.join(tmp, "recorder_example.py")
+    with open(path, "w") as f:
+        f.write(recorder[0])
+    r = subprocess.run([sys.executable, path], capture_output=True, text=True, env=dict(env, PAIRLENS_KEY=keys["writer"]),
+                       timeout=120)
+    words = r.stdout.split()
+    check("the recorder example records a pair", r.returncode == 0 and len(words) == 3 and words[1:] == ["SELECT", "orders"],
+          r.stdout + r.stderr)
+    s, _, b = srv.call("GET", "/api/training-data/pairs/" + (words[0] if words else "x"), key=keys["reader"])
+    check("... which the API then returns", s == 200, f"{s}")
+
+
 def test_kill9(args, tmp):
     """Four clients post as fast as they can; kill -9; every pair that got a 201 is in the file."""
     ds = os.path.join(tmp, "kill.pairlens")
@@ -615,6 +661,7 @@ def main():
             test_export(srv, keys, ds)
             test_disconnect(srv, keys, ds, big=8_000_000)
             test_openapi(srv, keys)
+            test_docs(srv, keys, tmp)
             test_audit(ds)
             check("the server is still running", srv.proc.poll() is None)
         finally:
