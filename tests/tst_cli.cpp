@@ -521,10 +521,12 @@ void TstCli::fullDiskIsOneSentence()
     QCOMPARE(run({u"demo"_s, outside, u"--pairs"_s, u"2000"_s}).code, 0);
     const QString script = uR"(set -u
 mount -t tmpfs -o size=2m tmpfs "$1" || exit 99
+"$2" demo "$1/demo.pairlens" --pairs 0 >/dev/null 2>&1
 "$2" demo "$1/demo.pairlens" --pairs 20000 >/dev/null 2>"$3/demo.err"; echo $? >"$3/demo.rc"
 "$2" import "$1/demo.pairlens" "$4" >/dev/null 2>"$3/import.err"; echo $? >"$3/import.rc"
 head -c 4000000 /dev/zero >"$1/filler" 2>/dev/null
 "$2" import "$1/new.pairlens" "$4" >/dev/null 2>"$3/create.err"; echo $? >"$3/create.rc"
+"$2" demo "$1/new-demo.pairlens" --pairs 20000 >/dev/null 2>"$3/createdemo.err"; echo $? >"$3/createdemo.rc"
 "$2" delete "$1/demo.pairlens" --search orders --yes >/dev/null 2>"$3/delete.err"; echo $? >"$3/delete.rc"
 "$2" export "$5" -o "$1/out.jsonl" >/dev/null 2>"$3/export.err"; echo $? >"$3/export.rc"
 ls "$1" >"$3/ls"
@@ -545,7 +547,8 @@ ls "$1" >"$3/ls"
         QFile f(dir.filePath(name));
         return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
     };
-    for (const QString &step : {u"demo"_s, u"import"_s, u"create"_s, u"delete"_s, u"export"_s}) {
+    for (const QString &step :
+         {u"demo"_s, u"import"_s, u"create"_s, u"createdemo"_s, u"delete"_s, u"export"_s}) {
         const QString err = read(step + u".err"_s);
         QVERIFY2(read(step + u".rc"_s).trimmed() == u"1"_s, qPrintable(step + u": "_s + err));
         QVERIFY2(err.contains(u": the disk is full ("_s) && err.contains(u" free on "_s),
@@ -556,6 +559,9 @@ ls "$1" >"$3/ls"
     }
     // The dataset that could not be created left no empty file behind.
     QVERIFY2(!read(u"ls"_s).contains(u"new.pairlens"_s), qPrintable(read(u"ls"_s)));
+    // Nor did the new datasets written as bulk loads (no temporary file either).
+    QVERIFY2(!read(u"ls"_s).contains(u"new-demo.pairlens"_s), qPrintable(read(u"ls"_s)));
+    QVERIFY2(!read(u"ls"_s).contains(u".importing-"_s), qPrintable(read(u"ls"_s)));
     // The export that did not fit left neither a partial file nor a manifest.
     QVERIFY2(!read(u"ls"_s).contains(u"out."_s), qPrintable(read(u"ls"_s)));
 }

@@ -29,6 +29,17 @@
     </message>
 </context>
 <context>
+    <name>BulkLoad</name>
+    <message>
+        <source>another program created it while the pairs were imported; nothing was changed</source>
+        <translation>ein anderes Programm hat sie während des Imports angelegt; nichts wurde geändert</translation>
+    </message>
+    <message>
+        <source>Cannot create %1: %2.</source>
+        <translation>%1 kann nicht angelegt werden: %2.</translation>
+    </message>
+</context>
+<context>
     <name>ChartFactory</name>
     <message>
         <source>Pairs</source>

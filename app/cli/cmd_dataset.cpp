@@ -1,7 +1,8 @@
 // `pairlens demo` and `pairlens import`: commands that put pairs into a dataset.
 #include "cli/cliutil.h"
 #include "cli/command.h"
-#include "dataset/demogenerator.h"
+#include "dataset/bulkload.h"
+#include "dataset/demowriter.h"
 #include "dataset/importer.h"
 #include "dataset/pairstore.h"
 
@@ -17,6 +18,7 @@ QString tr(const char *s)
     return QCoreApplication::translate("cli", s);
 }
 } // namespace
+static int importInto(Dataset &dataset, bool bulk, const QStringList &files, ImportFormat format);
 
 int runDemo(const QStringList &args)
 {
@@ -36,32 +38,55 @@ int runDemo(const QStringList &args)
             "pairlens demo: --pairs takes a number from 0 to 100000000 and --seed a non-negative number."));
         return Usage;
     }
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenOrCreate);
-    if (!ds)
-        return Failure;
-    PairStore store(*ds);
-    DemoGenerator gen(seed);
-    ProgressBar bar(tr("demo"));
-    qint64 added = 0;
-    for (qint64 done = 0; done < count;) {
-        const int n = int(std::min<qint64>(5000, count - done));
-        const PairStore::AddResult r = store.add(gen.generate(n));
-        if (!r.error.isEmpty()) {
-            bar.finish();
-            err(ds->failureMessage(Dataset::Access::Write, r.error));
+    // A new dataset is written as a bulk load (bulkload.h): the indexes are built once at the end.
+    const QString location = parser.positionalArguments().at(1);
+    std::unique_ptr<BulkLoad> bulk;
+    std::unique_ptr<Dataset> opened;
+    if (BulkLoad::canCreate(location) && count > 0) {
+        QString error;
+        bulk = BulkLoad::begin(location, &error);
+        if (!bulk) {
+            err(error);
             return Failure;
         }
-        added += r.added;
-        done += n;
-        bar.update(done, count);
+    } else {
+        opened = openDataset(location, Dataset::Mode::OpenOrCreate);
+        if (!opened)
+            return Failure;
     }
-    bar.finish();
-    store.audit(u"import"_s, added, {{u"source"_s, u"demo"_s}, {u"seed"_s, QString::number(seed)}});
-    if (ds->damageReported()) {
-        err(ds->damageMessage());
-        return Failure;
+    Dataset *ds = bulk ? &bulk->dataset() : opened.get();
+    qint64 added = 0;
+    {
+        PairStore store(*ds);
+        store.setBulkLoad(bulk != nullptr);
+        ProgressBar bar(tr("demo"));
+        QString error;
+        added = addDemoPairs(store, seed, count, &error, [&](qint64 done, qint64 total) {
+            bar.update(done, total);
+            return true;
+        });
+        bar.finish();
+        if (added < 0) {
+            QString message = ds->failureMessage(Dataset::Access::Write, error);
+            if (bulk)
+                message.replace(bulk->temporaryPath(), location);
+            err(message);
+            return Failure;
+        }
+        store.audit(u"import"_s, added, {{u"source"_s, u"demo"_s}, {u"seed"_s, QString::number(seed)}});
+        if (ds->damageReported()) {
+            err(ds->damageMessage());
+            return Failure;
+        }
     }
-    out(tr("Wrote %1 demo pairs to %2.").arg(added).arg(ds->location()));
+    if (bulk) {
+        QString error;
+        if (!bulk->finish(&error)) {
+            err(error);
+            return Failure;
+        }
+    }
+    out(tr("Wrote %1 demo pairs to %2.").arg(added).arg(location));
     return Ok;
 }
 
@@ -91,17 +116,48 @@ int runImport(const QStringList &args)
             return Usage;
         }
     }
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenOrCreate);
-    if (!ds)
-        return Failure;
+    // A new dataset is written as a bulk load (bulkload.h): nobody else can see the file until it is
+    // complete, and the indexes are built once at the end.
+    const QString location = parser.positionalArguments().at(1);
+    std::unique_ptr<BulkLoad> bulk;
+    std::unique_ptr<Dataset> opened;
+    if (BulkLoad::canCreate(location)) {
+        QString error;
+        bulk = BulkLoad::begin(location, &error);
+        if (!bulk) {
+            err(error);
+            return Failure;
+        }
+    } else {
+        opened = openDataset(location, Dataset::Mode::OpenOrCreate);
+        if (!opened)
+            return Failure;
+    }
+    Dataset *ds = bulk ? &bulk->dataset() : opened.get();
     if (ds->isReadOnly()) {
         err(tr("%1 is read-only; nothing was imported.").arg(ds->location()));
         return Failure;
     }
+    const int code = importInto(*ds, bulk != nullptr, parser.positionalArguments().mid(2), format);
+    if (bulk && code != Failure) {
+        QString error;
+        if (!bulk->finish(&error)) {
+            err(error);
+            return Failure;
+        }
+    }
+    return code;
+}
+
+// Imports the files into a dataset (a bulk load's when `bulk`), with the messages of `pairlens import`.
+static int importInto(Dataset &dataset, bool bulk, const QStringList &files, ImportFormat format)
+{
+    Dataset *ds = &dataset;
     PairStore store(*ds);
+    store.setBulkLoad(bulk);
     Importer importer(store);
     ImportReport total;
-    for (const QString &file : parser.positionalArguments().mid(2)) {
+    for (const QString &file : files) {
         ProgressBar bar(QFileInfo(file).fileName(), true);
         // The audit entry is written first and counts the pairs of every committed transaction,
         // so a killed import leaves an entry that says exactly what it added.

@@ -3,6 +3,7 @@
 #include "dataset/writeops.h"
 
 #include "dataset/dataset.h"
+#include "dataset/pairinsert.h"
 #include "dataset/schema.h"
 
 #include <QCoreApplication>
@@ -11,7 +12,6 @@
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QUuid>
 
 #include <algorithm>
 
@@ -613,7 +613,7 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
 {
     Q_ASSERT(pairs.size() == derived.size());
     AddResult result;
-    if (mode == AddMode::OneTransaction) {
+    if (mode == AddMode::OneTransaction || m_bulkLoad) {
         qint64 held = 0;
         addRange(pairs, derived, 0, pairs.size(), &result, &held);
         return result;
@@ -641,11 +641,8 @@ bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &d
         result->error = m_error;
         return false;
     }
-    QSqlQuery q(db);
-    q.prepare(u"INSERT INTO pairs (pair_id, natural_language_query, sql_query, timestamp, database_type, "
-              "database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask, "
-              "question_length, sql_length, review_status, reviewer_note) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id) DO NOTHING"_s);
+    // Bound through SQLite's C API (pairinsert.h): Qt Sql's binding cost a fifth of the import.
+    PairInserter insert(sqliteHandle(db));
     const QString importTime = nowIso();
     qint64 firstId = 0; // rows from here on are this transaction's: it holds the write lock
     qint64 added = 0, present = 0;
@@ -654,41 +651,22 @@ bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &d
         m_error = message;
         return false;
     };
+    if (!insert.isValid())
+        return failWith(insert.lastError());
     for (qsizetype i = from; i < to; ++i) {
-        const Pair &p = pairs.at(i);
-        const DerivedFields &d = derived.at(i);
-        // A pair without a timestamp was derived with the import time as its ts; store that too.
-        const QString timestamp = p.timestamp.isEmpty() ? (d.ts.isEmpty() ? importTime : d.ts) : p.timestamp;
-        q.addBindValue(p.pairId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : p.pairId);
-        q.addBindValue(text(p.naturalLanguageQuery));
-        q.addBindValue(text(p.sqlQuery));
-        q.addBindValue(timestamp);
-        q.addBindValue(text(p.databaseType));
-        q.addBindValue(text(p.databaseName));
-        q.addBindValue(p.success ? 1 : 0);
-        q.addBindValue(p.executionTimeMs < 0 ? QVariant() : QVariant(p.executionTimeMs));
-        q.addBindValue(p.metadata.isEmpty()
-                           ? u"{}"_s
-                           : QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
-        q.addBindValue(d.ts);
-        q.addBindValue(text(d.queryType));
-        q.addBindValue(d.tableNamesJson);
-        q.addBindValue(d.piiMask);
-        q.addBindValue(d.questionLength);
-        q.addBindValue(d.sqlLength);
-        q.addBindValue(int(p.reviewStatus));
-        q.addBindValue(text(p.reviewerNote));
-        if (!q.exec())
-            return failWith(q.lastError().text());
-        if (q.numRowsAffected() > 0) {
+        qint64 rowId = 0;
+        QString insertError;
+        if (!insert.insert(pairs.at(i), derived.at(i), importTime, &rowId, &insertError))
+            return failWith(insertError);
+        if (rowId > 0) {
             if (added++ == 0)
-                firstId = q.lastInsertId().toLongLong();
+                firstId = rowId;
         } else {
             ++present;
         }
     }
     QString indexError;
-    if (added > 0 && !schema::indexInsertedRows(db, firstId, &indexError))
+    if (added > 0 && !m_bulkLoad && !schema::indexInsertedRows(db, firstId, &indexError))
         return failWith(indexError);
     if (added > 0 && m_addAuditId > 0) {
         QSqlQuery a(db);

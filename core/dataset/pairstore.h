@@ -122,6 +122,9 @@ public:
     AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
                   AddMode mode = AddMode::ShortTransactions);
     const Deriver &deriver() const { return m_deriver; }
+    // For a BulkLoad's dataset only (bulkload.h), which no other program has open: add() writes each
+    // list in one transaction and leaves the full-text index and pair_tables to BulkLoad::finish().
+    void setBulkLoad(bool on) { m_bulkLoad = on; }
 
     bool setReviewStatus(const Filter &filter, ReviewStatus status, qint64 *changed = nullptr);
     bool setReviewerNote(qint64 rowId, const QString &note);
@@ -191,6 +194,7 @@ private:
     std::function<bool(qint64, qint64)> m_progress;
     ChunkSizer m_addSizer{100};
     qint64 m_addAuditId = 0;
+    bool m_bulkLoad = false;
     QJsonObject m_addAuditDetail;
 };
 

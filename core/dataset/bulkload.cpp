@@ -1,0 +1,221 @@
+#include "dataset/bulkload.h"
+
+#include "dataset/writetx.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <fcntl.h>
+#endif
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("BulkLoad", text);
+}
+
+void removeWithCompanions(const QString &path)
+{
+    for (const QString &suffix : {u"-wal"_s, u"-shm"_s, u"-journal"_s, QString()})
+        QFile::remove(path + suffix);
+}
+
+// Temporary files of bulk loads into `location` whose process is gone (killed mid-load).
+void removeAbandoned(const QString &location)
+{
+    const QFileInfo target(location);
+    const QString prefix = target.fileName() + u".importing-"_s;
+    const QDir dir = target.absoluteDir();
+    for (const QString &name : dir.entryList({prefix + u"*"_s}, QDir::Files | QDir::Hidden)) {
+        bool ok = false;
+        const qint64 pid = QStringView(name).mid(prefix.size()).toLongLong(&ok);
+        if (!ok || pid <= 0) // a -wal, -shm or -journal: removed with its file
+            continue;
+        if (::kill(pid_t(pid), 0) == -1 && errno == ESRCH)
+            removeWithCompanions(dir.filePath(name));
+    }
+}
+
+// Moves `from` to `to` unless `to` exists (then false with errno EEXIST).
+bool renameNoReplace(const QString &from, const QString &to)
+{
+    const QByteArray f = QFile::encodeName(from), t = QFile::encodeName(to);
+#if defined(__linux__) && defined(RENAME_NOREPLACE)
+    if (::renameat2(AT_FDCWD, f.constData(), AT_FDCWD, t.constData(), RENAME_NOREPLACE) == 0)
+        return true;
+    if (errno != EINVAL && errno != ENOSYS) // a file system without RENAME_NOREPLACE: link below
+        return false;
+#endif
+    if (::link(f.constData(), t.constData()) != 0)
+        return false;
+    ::unlink(f.constData());
+    return true;
+}
+
+bool exec(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql))
+        return true;
+    *error = q.lastError().text();
+    return false;
+}
+
+} // namespace
+
+QString BulkLoad::temporaryPathFor(const QString &location, qint64 pid)
+{
+    return location + u".importing-%1"_s.arg(pid);
+}
+
+bool BulkLoad::canCreate(const QString &location)
+{
+    return !location.isEmpty() && !location.startsWith(u"postgres"_s) && !QFileInfo::exists(location);
+}
+
+std::unique_ptr<BulkLoad> BulkLoad::begin(const QString &location, QString *error)
+{
+    std::unique_ptr<BulkLoad> load(new BulkLoad);
+    load->m_location = location;
+    load->m_temp = temporaryPathFor(location, qint64(::getpid()));
+    removeAbandoned(location);
+    removeWithCompanions(load->m_temp); // our own pid's: a leftover of a process long gone
+    load->m_dataset = Dataset::open(load->m_temp, Dataset::Mode::OpenOrCreate, error);
+    if (!load->m_dataset) {
+        error->replace(load->m_temp, location);
+        removeWithCompanions(load->m_temp);
+        return nullptr;
+    }
+    // Nobody else knows this file: no journal (a failure discards the whole file), no syncing, and
+    // sorts for the indexes spill to temporary files instead of memory.
+    QSqlDatabase &db = load->m_dataset->db();
+    QString sqlError;
+    if (!exec(db, u"PRAGMA journal_mode = OFF"_s, &sqlError) ||
+        !exec(db, u"PRAGMA synchronous = OFF"_s, &sqlError) ||
+        !exec(db, u"PRAGMA temp_store = FILE"_s, &sqlError) || !load->dropIndexes(&sqlError)) {
+        *error =
+            load->m_dataset->failureMessage(Dataset::Access::Write, sqlError).replace(load->m_temp, location);
+        return nullptr; // the destructor removes the file
+    }
+    return load;
+}
+
+BulkLoad::~BulkLoad()
+{
+    if (!m_finished)
+        discard();
+}
+
+void BulkLoad::discard()
+{
+    m_dataset.reset();
+    removeWithCompanions(m_temp);
+}
+
+bool BulkLoad::dropIndexes(QString *error)
+{
+    // Every secondary index of pairs and pair_tables except the ones inserts need: the pair_id
+    // index (its UNIQUE constraint: no `sql`) and pairs_underived (imported rows are analysed, so
+    // it stays empty).
+    QSqlDatabase &db = m_dataset->db();
+    QSqlQuery q(db);
+    QStringList names;
+    if (!q.exec(u"SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('pairs', 'pair_tables') AND name <> 'pairs_underived' ORDER BY name"_s)) {
+        *error = q.lastError().text();
+        return false;
+    }
+    while (q.next()) {
+        names << q.value(0).toString();
+        m_indexes << q.value(1).toString();
+    }
+    q.finish();
+    WriteTransaction tx(db);
+    if (!tx.begin(error))
+        return false;
+    for (const QString &name : names) {
+        if (!exec(db, u"DROP INDEX \"%1\""_s.arg(name), error))
+            return false;
+    }
+    return tx.commit(error);
+}
+
+bool BulkLoad::buildIndexes(QString *error)
+{
+    // PAIRLENS_TRACE_BULK=1 prints the time of each step on stderr (for the benchmarks).
+    static const bool trace = qEnvironmentVariableIntValue("PAIRLENS_TRACE_BULK") == 1;
+    QElapsedTimer clock;
+    clock.start();
+    const auto step = [&](const char *what) {
+        if (trace)
+            std::fprintf(stderr, "bulk load: %s %lld ms\n", what, static_cast<long long>(clock.restart()));
+    };
+    QSqlDatabase &db = m_dataset->db();
+    WriteTransaction tx(db);
+    if (!tx.begin(error))
+        return false;
+    // The full-text index and pair_tables of the analysed rows (all of them), in one statement each,
+    // then the secondary indexes, each built by one sort.
+    if (!exec(db,
+              u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
+              "SELECT id, natural_language_query, sql_query FROM pairs WHERE query_type IS NOT NULL"_s,
+              error) ||
+        !exec(db,
+              u"INSERT OR IGNORE INTO pair_tables(name, pair) SELECT j.value, p.id "
+              "FROM pairs p, json_each(p.table_names) j WHERE p.table_names IS NOT NULL"_s,
+              error))
+        return false;
+    step("full-text index and pair_tables");
+    for (const QString &sql : std::as_const(m_indexes)) {
+        if (!exec(db, sql, error))
+            return false;
+        step(qPrintable(sql.section(u' ', 2, 2)));
+    }
+    return tx.commit(error);
+}
+
+bool BulkLoad::finish(QString *error)
+{
+    QString sqlError;
+    const auto failed = [&] {
+        *error = m_dataset ? m_dataset->failureMessage(Dataset::Access::Write, sqlError) : sqlError;
+        error->replace(m_temp, m_location);
+        discard();
+        m_finished = true;
+        return false;
+    };
+    if (!buildIndexes(&sqlError) || !exec(m_dataset->db(), u"PRAGMA journal_mode = WAL"_s, &sqlError))
+        return failed();
+    m_dataset.reset(); // the last connection: SQLite removes the -wal and -shm
+    if (!renameNoReplace(m_temp, m_location)) {
+        const int e = errno;
+        sqlError = e == EEXIST ? tr("another program created it while the pairs were imported; nothing "
+                                    "was changed")
+                               : QString::fromLocal8Bit(std::strerror(e));
+        *error = tr("Cannot create %1: %2.").arg(m_location, sqlError);
+        discard();
+        m_finished = true;
+        return false;
+    }
+    removeWithCompanions(m_temp);
+    m_finished = true;
+    return true;
+}
+
+} // namespace pairlens

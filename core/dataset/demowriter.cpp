@@ -1,0 +1,74 @@
+#include "dataset/demowriter.h"
+
+#include "dataset/demogenerator.h"
+
+#include <QDateTime>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+namespace {
+
+struct Batch
+{
+    QList<Pair> pairs;
+    QList<DerivedFields> derived;
+};
+
+Batch deriveBatch(QList<Pair> pairs, const Deriver &deriver, const QString &now)
+{
+    Batch b;
+    b.derived.reserve(pairs.size());
+    for (const Pair &p : pairs)
+        b.derived.append(deriver.derive(p.naturalLanguageQuery, p.sqlQuery,
+                                        p.timestamp.isEmpty() ? QStringView(now) : QStringView(p.timestamp),
+                                        p.databaseType, p.pairId, p.metadata));
+    b.pairs = std::move(pairs);
+    return b;
+}
+
+} // namespace
+
+qint64 addDemoPairs(PairStore &store, quint64 seed, qint64 count, QString *error,
+                    const std::function<bool(qint64, qint64)> &progress, const QDateTime &end)
+{
+    constexpr int kBatch = 5000;
+    DemoGenerator gen(seed, end);
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    const Deriver &deriver = store.deriver();
+    qint64 generated = 0, written = 0, added = 0;
+    QFuture<Batch> pending;
+    // A two-stage pipeline: while this thread writes batch N and generates N+2, a worker
+    // analyses N+1 (statement type, tables, PII kinds).
+    auto next = [&]() -> QFuture<Batch> {
+        if (generated >= count)
+            return {};
+        const int n = int(std::min<qint64>(kBatch, count - generated));
+        generated += n;
+        return QtConcurrent::run(deriveBatch, gen.generate(n), std::cref(deriver), now);
+    };
+    pending = next();
+    while (pending.isValid()) {
+        QFuture<Batch> following = next();
+        const Batch b = pending.result();
+        const PairStore::AddResult r = store.add(b.pairs, b.derived);
+        if (!r.error.isEmpty()) {
+            following.waitForFinished();
+            *error = r.error;
+            return -1;
+        }
+        added += r.added;
+        written += b.pairs.size();
+        if (progress && !progress(written, count)) {
+            following.waitForFinished();
+            break;
+        }
+        pending = following;
+    }
+    return added;
+}
+
+} // namespace pairlens

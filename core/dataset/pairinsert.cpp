@@ -1,0 +1,111 @@
+#include "dataset/pairinsert.h"
+
+#include <QJsonDocument>
+#include <QSqlDriver>
+#include <QUuid>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+namespace {
+
+const char kInsert[] =
+    "INSERT INTO pairs (pair_id, natural_language_query, sql_query, timestamp, database_type, "
+    "database_name, success, execution_time_ms, metadata, ts, query_type, table_names, "
+    "pii_mask, question_length, sql_length, review_status, reviewer_note) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+    "ON CONFLICT(pair_id) DO NOTHING";
+
+} // namespace
+
+sqlite3 *sqliteHandle(QSqlDatabase &db)
+{
+    if (!db.driver() || db.driverName() != u"QSQLITE"_s)
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    if (qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+PairInserter::PairInserter(sqlite3 *db) : m_db(db)
+{
+    if (m_db && sqlite3_prepare_v3(m_db, kInsert, int(sizeof kInsert - 1), 0, &m_stmt, nullptr) != SQLITE_OK)
+        m_stmt = nullptr;
+}
+
+PairInserter::~PairInserter()
+{
+    sqlite3_finalize(m_stmt);
+}
+
+QString PairInserter::lastError() const
+{
+    return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : u"no SQLite connection"_s;
+}
+
+bool PairInserter::insert(const Pair &p, const DerivedFields &d, const QString &importTime, qint64 *rowId,
+                          QString *error)
+{
+    *rowId = 0;
+    if (!m_stmt) {
+        *error = lastError();
+        return false;
+    }
+    int slot = 0;
+    // Text columns are NOT NULL: a null QString is stored as ''. (constData() of an empty
+    // QByteArray points at a '\0', never at nullptr, so SQLite binds '' and not NULL.)
+    const auto bindText = [&](int column, const QString &s) {
+        QByteArray &b = m_buffers[slot++];
+        b = s.toUtf8();
+        return sqlite3_bind_text(m_stmt, column, b.constData(), int(b.size()), SQLITE_STATIC);
+    };
+    // Derived text that is NULL when not computed (ts, table_names), as Qt bound it before.
+    const auto bindNullable = [&](int column, const QString &s) {
+        if (s.isNull())
+            return sqlite3_bind_null(m_stmt, column);
+        return bindText(column, s);
+    };
+    const QString timestamp = p.timestamp.isEmpty() ? (d.ts.isEmpty() ? importTime : d.ts) : p.timestamp;
+    int rc = bindText(1, p.pairId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : p.pairId);
+    rc |= bindText(2, p.naturalLanguageQuery);
+    rc |= bindText(3, p.sqlQuery);
+    rc |= bindText(4, timestamp);
+    rc |= bindText(5, p.databaseType);
+    rc |= bindText(6, p.databaseName);
+    rc |= sqlite3_bind_int(m_stmt, 7, p.success ? 1 : 0);
+    rc |= p.executionTimeMs < 0 ? sqlite3_bind_null(m_stmt, 8)
+                                : sqlite3_bind_double(m_stmt, 8, p.executionTimeMs);
+    {
+        QByteArray &b = m_buffers[slot++];
+        b = p.metadata.isEmpty() ? QByteArray("{}")
+                                 : QJsonDocument(p.metadata).toJson(QJsonDocument::Compact);
+        rc |= sqlite3_bind_text(m_stmt, 9, b.constData(), int(b.size()), SQLITE_STATIC);
+    }
+    rc |= bindNullable(10, d.ts);
+    rc |= bindText(11, d.queryType);
+    rc |= bindNullable(12, d.tableNamesJson);
+    rc |= sqlite3_bind_int64(m_stmt, 13, qint64(d.piiMask));
+    rc |= sqlite3_bind_int(m_stmt, 14, d.questionLength);
+    rc |= sqlite3_bind_int(m_stmt, 15, d.sqlLength);
+    rc |= sqlite3_bind_int(m_stmt, 16, int(p.reviewStatus));
+    rc |= bindText(17, p.reviewerNote);
+    if (rc != SQLITE_OK) {
+        *error = lastError();
+        sqlite3_reset(m_stmt);
+        return false;
+    }
+    rc = sqlite3_step(m_stmt);
+    const bool ok = rc == SQLITE_DONE;
+    if (ok && sqlite3_changes(m_db) > 0)
+        *rowId = sqlite3_last_insert_rowid(m_db);
+    if (!ok)
+        *error = lastError();
+    sqlite3_reset(m_stmt);
+    return ok;
+}
+
+} // namespace pairlens
