@@ -85,7 +85,8 @@ QString violation(const QString &in, const AnonymizedText &out, Dialect dialect)
 QList<Config> configs()
 {
     QList<Config> out;
-    for (Operator op : {Operator::Mask, Operator::Pseudonym, Operator::Redact, Operator::Hash}) {
+    for (Operator op :
+         {Operator::Mask, Operator::Pseudonym, Operator::Redact, Operator::Hash, Operator::Surrogate}) {
         Config c;
         c.key = "invariants";
         for (PiiKind kind : allPiiKinds())
@@ -657,7 +658,8 @@ void TstAnonymizerInvariants::valuesHoldingDelimiters()
     QFETCH(QString, sql);
     QFETCH(QString, gone);
     QFETCH(QString, generic);
-    for (Operator op : {Operator::Mask, Operator::Pseudonym, Operator::Redact, Operator::Hash}) {
+    for (Operator op :
+         {Operator::Mask, Operator::Pseudonym, Operator::Redact, Operator::Hash, Operator::Surrogate}) {
         Config c;
         c.key = "invariants";
         c.customPatterns = {{u"x"_s, pattern, op}};

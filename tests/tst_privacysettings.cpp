@@ -68,6 +68,14 @@ void TstPrivacySettings::examplesFollowTheOperator()
              privacy::Anonymizer(c).anonymizeText(u"ana.silva@example.org"_s).text);
     setOperator(d, u"email"_s, privacy::Operator::Redact);
     QCOMPARE(d.exampleText(PiiKind::Email), u"ana.silva@example.org → <EMAIL>"_s);
+    // The surrogate operator is a choice too: a realistic phone number in the sample's format.
+    setOperator(d, u"phone"_s, privacy::Operator::Surrogate);
+    c = keyed();
+    c.operators.insert(PiiKind::Phone, privacy::Operator::Surrogate);
+    const QString surrogate = privacy::Anonymizer(c).anonymizeText(u"+1 415 555 0132"_s).text;
+    QVERIFY(surrogate.startsWith(u"+1 415 555 01"_s) && surrogate.size() == 15);
+    QCOMPARE(d.exampleText(PiiKind::Phone), u"+1 415 555 0132 → "_s + surrogate);
+    QCOMPARE(d.config().operatorFor(PiiKind::Phone), privacy::Operator::Surrogate);
     setOperator(d, u"email"_s, privacy::Operator::Keep);
     QCOMPARE(d.exampleText(PiiKind::Email), u"ana.silva@example.org → ana.silva@example.org"_s);
     QVERIFY(d.findChild<QPushButton *>(u"saveButton"_s)->isEnabled());

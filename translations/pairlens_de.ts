@@ -1901,12 +1901,12 @@
         <translation>Datenschutz-Entscheidungen: %1 (Anzeige mit --list).</translation>
     </message>
     <message>
-        <source>Shows or changes how a dataset is anonymized: the operator per kind of PII (mask, pseudonym, redact, hash, keep), custom patterns and whether metadata is scanned. Used by the preview, scan and every export. The dataset&apos;s key is never shown.</source>
-        <translation>Zeigt oder ändert, wie ein Datensatz anonymisiert wird: den Operator je PII-Art (mask, pseudonym, redact, hash, keep), eigene Muster und ob Metadaten durchsucht werden. Gilt für die Vorschau, den Scan und jeden Export. Der Schlüssel des Datensatzes wird nie angezeigt.</translation>
+        <source>Shows or changes how a dataset is anonymized: the operator per kind of PII (mask, pseudonym, redact, hash, keep, surrogate), custom patterns and whether metadata is scanned. Used by the preview, scan and every export. The dataset&apos;s key is never shown.</source>
+        <translation>Zeigt oder ändert, wie ein Datensatz anonymisiert wird: den Operator je PII-Art (mask, pseudonym, redact, hash, keep, surrogate), eigene Muster und ob Metadaten durchsucht werden. Gilt für die Vorschau, den Scan und jeden Export. Der Schlüssel des Datensatzes wird nie angezeigt.</translation>
     </message>
     <message>
-        <source>Set the operator of a kind: KIND=OP, e.g. email=pseudonym (kinds: email, phone, ssn, credit_card, ip_address, iban, database_name). Repeatable.</source>
-        <translation>Den Operator einer Art festlegen: KIND=OP, z. B. email=pseudonym (Arten: email, phone, ssn, credit_card, ip_address, iban, database_name). Mehrfach angebbar.</translation>
+        <source>Set the operator of a kind: KIND=OP, e.g. email=pseudonym or name=surrogate (kinds: email, phone, ssn, credit_card, ip_address, iban, name, address, database_name). Repeatable.</source>
+        <translation>Den Operator einer Art festlegen: KIND=OP, z. B. email=pseudonym oder name=surrogate (Arten: email, phone, ssn, credit_card, ip_address, iban, name, address, database_name). Mehrfach angebbar.</translation>
     </message>
     <message>
         <source>Add or replace a custom pattern: NAME=REGEX (PCRE syntax). Repeatable.</source>
@@ -3676,6 +3676,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Keep (not anonymized)</source>
         <translation>Behalten (nicht anonymisiert)</translation>
+    </message>
+    <message>
+        <source>Surrogate (realistic, same format)</source>
+        <translation>Ersatzwert (realistisch, gleiches Format)</translation>
     </message>
     <message>
         <source>Privacy Settings</source>

@@ -27,9 +27,9 @@ namespace pairlens::ui {
 
 namespace {
 
-constexpr privacy::Operator kOperators[] = {privacy::Operator::Mask, privacy::Operator::Pseudonym,
-                                            privacy::Operator::Redact, privacy::Operator::Hash,
-                                            privacy::Operator::Keep};
+constexpr privacy::Operator kOperators[] = {privacy::Operator::Mask,      privacy::Operator::Pseudonym,
+                                            privacy::Operator::Redact,    privacy::Operator::Hash,
+                                            privacy::Operator::Surrogate, privacy::Operator::Keep};
 
 enum PatternColumn
 {
@@ -75,6 +75,8 @@ QString operatorLabel(privacy::Operator op)
         return PrivacySettingsDialog::tr("Hash (keyed)");
     case privacy::Operator::Keep:
         return PrivacySettingsDialog::tr("Keep (not anonymized)");
+    case privacy::Operator::Surrogate:
+        return PrivacySettingsDialog::tr("Surrogate (realistic, same format)");
     }
     return {};
 }

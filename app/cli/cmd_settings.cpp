@@ -25,8 +25,9 @@ QString tr(const char *s)
 QStringList operatorNames()
 {
     QStringList names;
-    for (privacy::Operator op : {privacy::Operator::Mask, privacy::Operator::Pseudonym,
-                                 privacy::Operator::Redact, privacy::Operator::Hash, privacy::Operator::Keep})
+    for (privacy::Operator op :
+         {privacy::Operator::Mask, privacy::Operator::Pseudonym, privacy::Operator::Redact,
+          privacy::Operator::Hash, privacy::Operator::Keep, privacy::Operator::Surrogate})
         names << privacy::operatorName(op);
     return names;
 }
@@ -82,13 +83,13 @@ int runPrivacy(const QStringList &args)
     setupParser(
         parser, u"privacy"_s,
         tr("Shows or changes how a dataset is anonymized: the operator per kind of PII (mask, pseudonym, "
-           "redact, hash, keep), custom patterns and whether metadata is scanned. Used by the preview, "
-           "scan and every export. The dataset's key is never shown."));
+           "redact, hash, keep, surrogate), custom patterns and whether metadata is scanned. Used by the "
+           "preview, scan and every export. The dataset's key is never shown."));
     parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
     parser.addOptions({
         {u"operator"_s,
-         tr("Set the operator of a kind: KIND=OP, e.g. email=pseudonym (kinds: email, phone, ssn, "
-            "credit_card, ip_address, iban, database_name). Repeatable."),
+         tr("Set the operator of a kind: KIND=OP, e.g. email=pseudonym or name=surrogate (kinds: email, "
+            "phone, ssn, credit_card, ip_address, iban, name, address, database_name). Repeatable."),
          u"KIND=OP"_s},
         {u"add-pattern"_s, tr("Add or replace a custom pattern: NAME=REGEX (PCRE syntax). Repeatable."),
          u"NAME=REGEX"_s},

@@ -27,9 +27,10 @@ enum class Operator
     Pseudonym,
     Redact,
     Hash,
-    Keep
+    Keep,
+    Surrogate // a realistic fake value of the same kind and format (docs/anonymization.md)
 };
-// "mask", "pseudonym", "redact", "hash", "keep"
+// "mask", "pseudonym", "redact", "hash", "keep", "surrogate"
 QString operatorName(Operator op);
 std::optional<Operator> operatorFromName(QStringView name);
 

@@ -32,6 +32,8 @@ QString operatorName(Operator op)
         return u"hash"_s;
     case Operator::Keep:
         return u"keep"_s;
+    case Operator::Surrogate:
+        return u"surrogate"_s;
     }
     return {};
 }
@@ -39,8 +41,8 @@ QString operatorName(Operator op)
 std::optional<Operator> operatorFromName(QStringView name)
 {
     const QStringView n = name.trimmed();
-    for (Operator op :
-         {Operator::Mask, Operator::Pseudonym, Operator::Redact, Operator::Hash, Operator::Keep}) {
+    for (Operator op : {Operator::Mask, Operator::Pseudonym, Operator::Redact, Operator::Hash, Operator::Keep,
+                        Operator::Surrogate}) {
         if (n.compare(operatorName(op), Qt::CaseInsensitive) == 0)
             return op;
     }

@@ -268,6 +268,10 @@ QString replacementFor(const KeyedHasher &hasher, PiiKind kind, const QString &c
         return pseudonymFor(kind, original, normalised, customName, digest);
     case Operator::Hash:
         return digestHex(digest, 16);
+    case Operator::Surrogate: {
+        QString surrogate = surrogateFor(kind, original, normalised, digest);
+        return surrogate.isEmpty() ? pseudonymFor(kind, original, normalised, customName, digest) : surrogate;
+    }
     case Operator::Redact:
     case Operator::Keep:
         break;
@@ -286,6 +290,7 @@ QString databaseNameReplacement(const KeyedHasher &hasher, Operator op, QStringV
     case Operator::Mask:
         return u"db_"_s + digestHex(digest, 8);
     case Operator::Pseudonym:
+    case Operator::Surrogate:
         return QString::fromUtf16(kAdjectives[digestNumber(digest, 0, std::size(kAdjectives))]) + u'_' +
                QString::fromUtf16(kNouns[digestNumber(digest, 8, std::size(kNouns))]) + u'_' +
                QString::number(digestNumber(digest, 16, 100));

@@ -17,6 +17,10 @@ QString normalise(PiiKind kind, QStringView original);
 QString replacementFor(const KeyedHasher &hasher, PiiKind kind, const QString &customName, Operator op,
                        QStringView original);
 
+// The surrogate operator (surrogate.cpp): a realistic value of the kind in the original's format, or
+// empty where there is none (IP addresses, East Asian addresses: the pseudonym is used).
+QString surrogateFor(PiiKind kind, QStringView original, const QString &normalised, const Digest &digest);
+
 QString databaseNameReplacement(const KeyedHasher &hasher, Operator op, QStringView name);
 
 } // namespace pairlens::privacy::detail
