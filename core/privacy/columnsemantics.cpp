@@ -290,10 +290,20 @@ bool columnMentions(QStringView sql, const QList<Candidate> *found)
         *wordStart = b;
         return e - b == word.size() && sql.mid(b, e - b).compare(word, Qt::CaseInsensitive) == 0;
     };
+    qsizetype nextSingle = -1, nextDouble = -1; // the next quotes, found with Qt's vectorised search
     for (qsizetype q = 0; q < n; ++q) {
+        if (nextSingle < q) {
+            nextSingle = sql.indexOf(u'\'', q);
+            nextSingle = nextSingle < 0 ? n : nextSingle;
+        }
+        if (nextDouble < q) {
+            nextDouble = sql.indexOf(u'"', q);
+            nextDouble = nextDouble < 0 ? n : nextDouble;
+        }
+        q = std::min(nextSingle, nextDouble);
+        if (q >= n)
+            break;
         const char16_t c = sql[q].unicode();
-        if (c != u'\'' && c != u'"')
-            continue;
         qsizetype b = q;
         while (b > 0 && isSqlSpace(sql[b - 1].unicode()))
             --b;
@@ -510,6 +520,8 @@ void findColumnValues(const CompiledPatterns &patterns, QStringView sql, sql::Di
         } else if (!valueRange(value, kind, like, &a, &b)) {
             continue;
         }
+        if (kind == quint32(PiiKind::Name) && holdsNonPersonWord(value.mid(a, b - a)))
+            continue; // full_name = 'General Motors', name = 'Marina Bay Street Circuit'
         if (!patterns.notPii.isEmpty() && patterns.isNotPii(PiiKind(kind), value.mid(a, b - a).toString()))
             continue; // a reviewer decided this value is not personal data
         Candidate c;

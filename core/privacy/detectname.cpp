@@ -11,6 +11,8 @@
 
 #include <QChar>
 
+#include <emmintrin.h>
+
 #include <array>
 #include <string_view>
 #include <type_traits>
@@ -180,6 +182,27 @@ constexpr std::array<std::u16string_view, 34> kStrongContext = {
     u"kundin",   u"herrn",     u"client",  u"cliente",   u"signed", u"regards"};
 constexpr std::array<std::u16string_view, 2> kWeakContext = {u"for", u"by"};
 
+// Words of organisations and places (compared case-insensitively as whole words).
+constexpr std::array<std::u16string_view, 40> kNonPerson = {
+    u"company",   u"companies",  u"motors",     u"motor",   u"corporation", u"corp",    u"inc",
+    u"ltd",       u"llc",        u"gmbh",       u"plc",     u"crew",        u"circuit", u"academy",
+    u"school",    u"college",    u"university", u"club",    u"united",      u"fc",      u"team",
+    u"group",     u"bank",       u"airlines",   u"airways", u"hotel",       u"records", u"studios",
+    u"pictures",  u"press",      u"monte",      u"santo",   u"sao",         u"são",     u"fort",
+    u"institute", u"foundation", u"hospital",   u"stadium", u"island"};
+
+bool nonPersonWord(QStringView w)
+{
+    if (w.size() < 2 || w.size() > 11)
+        return false;
+    for (std::u16string_view x : kNonPerson) {
+        if (w.size() == qsizetype(x.size()) &&
+            w.compare(QStringView(x.data(), qsizetype(x.size())), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
 int contextBefore(QStringView text, qsizetype pos)
 {
     const QStringView w = wordBefore(text, pos);
@@ -233,6 +256,33 @@ template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
     };
     bool digit = false, cjk = false;
     for (qsizetype i = 0; i < n; ++i) {
+        if constexpr (sizeof(Ch) == 2) {
+            // Eight units at a time past those that decide nothing here: no capital followed by a
+            // lower-case letter, nothing outside ASCII (a digit only remembered). SQL keywords in
+            // capitals and text in lower case go by at a few instructions per eight units.
+            const __m128i capitalA = _mm_set1_epi16(short(u'A')), smallA = _mm_set1_epi16(short(u'a')),
+                          zero = _mm_set1_epi16(short(u'0')), ascii = _mm_set1_epi16(0x7F),
+                          none = _mm_setzero_si128();
+            const auto inRange = [none](__m128i v, __m128i lo, short span) {
+                return _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, lo), _mm_set1_epi16(span)), none);
+            };
+            while (i + 9 <= n) {
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+                const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i + 1));
+                const __m128i other =
+                    _mm_andnot_si128(_mm_cmpeq_epi16(_mm_subs_epu16(v, ascii), none), _mm_set1_epi16(-1));
+                const __m128i nextOther =
+                    _mm_andnot_si128(_mm_cmpeq_epi16(_mm_subs_epu16(w, ascii), none), _mm_set1_epi16(-1));
+                const __m128i start =
+                    _mm_and_si128(inRange(v, capitalA, 25), _mm_or_si128(inRange(w, smallA, 25), nextOther));
+                if (_mm_movemask_epi8(_mm_or_si128(start, other)) != 0)
+                    break;
+                digit = digit || _mm_movemask_epi8(inRange(v, zero, 9)) != 0;
+                i += 8;
+            }
+            if (i >= n)
+                break;
+        }
         const unsigned c = u(i);
         if (c >= '0' && c <= '9') {
             digit = true;
@@ -280,6 +330,23 @@ bool apostropheInWord(QStringView text, qsizetype i)
         return true; // "Smith's", "don't"
     const char16_t p = text[i - 1].unicode();
     return p == u'O' || p == u'D' || p == u'L';
+}
+
+bool holdsNonPersonWord(QStringView text)
+{
+    qsizetype i = 0;
+    const qsizetype n = text.size();
+    while (i < n) {
+        while (i < n && !isLetterUnit(text[i].unicode()))
+            ++i;
+        qsizetype e = i;
+        while (e < n && isLetterUnit(text[e].unicode()))
+            ++e;
+        if (e > i && nonPersonWord(text.mid(i, e - i)))
+            return true;
+        i = e;
+    }
+    return false;
 }
 
 bool mayContainNameOrAddress(QStringView text)
@@ -360,6 +427,12 @@ void findNames(QStringView text, QList<Match> &out)
             (w.bits & GivenName)) {
             ++end; // "customer Omar Xylander": a given name and an unknown capitalised word
             accept = true;
+        }
+        // An organisation or a place: "Columbus Crew", "Santo Domingo", "General Motors".
+        for (size_t k = i; accept && k < std::min(n, end + 1); ++k) {
+            if (k == end && !adjacent(text, words[end - 1], words[k]))
+                break;
+            accept = !nonPersonWord(text.mid(words[k].start, words[k].end - words[k].start));
         }
         if (!accept)
             continue;

@@ -114,6 +114,10 @@ bool apostropheInWord(QStringView text, qsizetype i);
 // Names: capitalised given and family names of the gazetteer, initials, after titles (Dr, Mrs) and
 // context words ("customer", "named"); common words that are also names need more evidence.
 void findNames(QStringView text, QList<Match> &out);
+// Whether a text holds a word that names an organisation or a place rather than a person
+// ("Company", "Motors", "Crew", "Circuit", "Inc", "Monte", "Santo", ...): such words end a name's
+// evidence ("Columbus Crew", "General Motors", "Monte Carlo" are no one's names).
+bool holdsNonPersonWord(QStringView text);
 // Street addresses: "221B Baker Street", "Hauptstraße 5", "12 rue de la Paix", "Via Roma 10",
 // Japanese, Chinese and Korean forms.
 void findAddresses(QStringView text, QList<Match> &out);

@@ -11,14 +11,16 @@ namespace {
 // Built-in detectors (skipped when the pre-filter sees no possible value), custom patterns when
 // `custom` is set; candidates in source coordinates.
 void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int viewIndex, bool fast,
-                  bool builtins, bool custom)
+                  bool builtins, bool custom, PreFilter known = {})
 {
     const View &view = scan.view(viewIndex);
     thread_local QList<Match> matches; // a scratch list: its capacity is kept between calls
     matches.resize(0);
-    if (builtins && (fast ? detail::mayContainBuiltin(view.text) : true))
+    if (builtins &&
+        (fast ? (known.builtin >= 0 ? known.builtin != 0 : detail::mayContainBuiltin(view.text)) : true))
         detail::findBuiltins(view.text, matches, fast);
-    if (builtins && (fast ? detail::mayContainNameOrAddress(view.text) : true)) {
+    if (builtins &&
+        (fast ? (known.names >= 0 ? known.names != 0 : detail::mayContainNameOrAddress(view.text)) : true)) {
         detail::findNames(view.text, matches);
         detail::findAddresses(view.text, matches);
     }
@@ -45,10 +47,10 @@ void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int view
 // folded forms instead: zero-width characters removed and, when it has any, read as spaces. Custom
 // patterns also see the text as written.
 void detectWithFolding(const detail::CompiledPatterns &patterns, Scan &scan, int baseIndex, int needs,
-                       bool fast)
+                       bool fast, PreFilter known)
 {
     if (needs == detail::FoldNothing) {
-        detectInView(patterns, scan, baseIndex, fast, true, true);
+        detectInView(patterns, scan, baseIndex, fast, true, true, known);
         return;
     }
     detectInView(patterns, scan, baseIndex, fast, false, true);
@@ -104,11 +106,15 @@ void resolve(QList<Candidate> &found)
 void detectText(const detail::CompiledPatterns &patterns, QStringView text, bool fast, Scan &scan)
 {
     const int needs = detail::foldNeeds(text);
-    if (fast && patterns.patterns.isEmpty() && needs == detail::FoldNothing &&
-        !detail::mayContainBuiltin(text) && !detail::mayContainNameOrAddress(text))
-        return;
+    PreFilter known;
+    if (fast && needs == detail::FoldNothing) {
+        known.builtin = detail::mayContainBuiltin(text) ? 1 : 0;
+        known.names = detail::mayContainNameOrAddress(text) ? 1 : 0;
+        if (patterns.patterns.isEmpty() && !known.builtin && !known.names)
+            return;
+    }
     scan.source.text = text;
-    detectWithFolding(patterns, scan, -1, needs, fast);
+    detectWithFolding(patterns, scan, -1, needs, fast, known);
     resolve(scan.found);
 }
 

@@ -38,7 +38,13 @@ struct Scan
 
 // Detects in the view `baseIndex` and, when folding changes it (`needs`, a FoldNeed mask), in its
 // folded forms instead. Custom patterns also see the text as written.
-void detectWithFolding(const CompiledPatterns &patterns, Scan &scan, int baseIndex, int needs, bool fast);
+// What the pre-filters already said of a text (-1: not asked), so they run once per text.
+struct PreFilter
+{
+    signed char builtin = -1, names = -1;
+};
+void detectWithFolding(const CompiledPatterns &patterns, Scan &scan, int baseIndex, int needs, bool fast,
+                       PreFilter known = {});
 // Longest first (by their source hulls; ties: the kind's priority, then the earlier start and view).
 void sortByPreference(QList<Candidate> &found);
 // Keeps the longest of overlapping candidates, sorted by start.

@@ -362,13 +362,17 @@ View chainView(const QList<Piece> &pieces, const Chain &chain)
 void detectSqlView(const detail::CompiledPatterns &patterns, SqlScan &s, View &&view, int piece, int chain,
                    bool fast)
 {
-    if (fast && patterns.patterns.isEmpty() && !detail::mayContainBuiltin(view.text) &&
-        !detail::mayContainNameOrAddress(view.text) && detail::foldNeeds(view.text) == detail::FoldNothing)
-        return;
-    const qsizetype before = s.scan.found.size();
     const int needs = detail::foldNeeds(view.text);
+    PreFilter known;
+    if (fast && needs == detail::FoldNothing) {
+        known.builtin = detail::mayContainBuiltin(view.text) ? 1 : 0;
+        known.names = detail::mayContainNameOrAddress(view.text) ? 1 : 0;
+        if (patterns.patterns.isEmpty() && !known.builtin && !known.names)
+            return;
+    }
+    const qsizetype before = s.scan.found.size();
     s.scan.views.push_back(std::move(view));
-    detectWithFolding(patterns, s.scan, int(s.scan.views.size()) - 1, needs, fast);
+    detectWithFolding(patterns, s.scan, int(s.scan.views.size()) - 1, needs, fast, known);
     while (s.viewPiece.size() < qsizetype(s.scan.views.size())) {
         s.viewPiece.append(piece);
         s.viewChain.append(chain);
