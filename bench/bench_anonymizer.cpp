@@ -9,6 +9,7 @@
 // (what the exporter does per value).
 // Usage: bench_anonymizer [pairs] [shared-data-folder] [demo-pairs] (defaults 1M, built-in path, 1M)
 //        bench_anonymizer --findings [shared-data-folder]
+//        bench_anonymizer --heldout [tests/data/pii_heldout.jsonl] [-v]
 // --findings lists every finding in the clean public pairs (Spider, BIRD dev, text2sql-data, SEDE)
 // and how many pairs of each file have one: what an anonymizer change does to real, clean data.
 #include "dataset/demogenerator.h"
@@ -18,9 +19,12 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QRandomGenerator>
+#include <QSet>
 
 #include <cstdio>
 #include <ctime>
@@ -153,12 +157,92 @@ int listFindings(const QString &folder)
     return 0;
 }
 
+// --heldout: precision and recall per kind on tests/data/pii_heldout.jsonl (make-pii-heldout.py),
+// cases the detectors were never tuned on. A finding counts when its span (code points) and kind
+// equal a label. Per set (known, unseen: locales whose names the gazetteer holds or not), field
+// (text, sql) and kind; `-v` also lists every missed or extra span.
+int heldOut(const QString &path, bool verbose)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "cannot read %s\n", qPrintable(path));
+        return 1;
+    }
+    struct Counts
+    {
+        int tp = 0, fp = 0, fn = 0;
+    };
+    QMap<QString, Counts> counts; // "set/field/kind", "all/all/kind", "all/all/numbers"
+    const Anonymizer anonymizer(Config{});
+    const QStringList numbers = {u"email"_s,       u"phone"_s,      u"ssn"_s,
+                                 u"credit_card"_s, u"ip_address"_s, u"iban"_s};
+    int records = 0;
+    while (!file.atEnd()) {
+        const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
+        if (o.isEmpty())
+            continue;
+        ++records;
+        const QString text = o.value(u"text"_s).toString();
+        const bool sql = o.value(u"field"_s).toString() == u"sql"_s;
+        const AnonymizedText r = sql ? anonymizer.anonymizeSql(text) : anonymizer.anonymizeText(text);
+        QSet<QString> labels, found;
+        for (const QJsonValue &v : o.value(u"spans"_s).toArray()) {
+            const QJsonArray a = v.toArray();
+            labels.insert(u"%1:%2:%3"_s.arg(a[0].toInt()).arg(a[1].toInt()).arg(a[2].toString()));
+        }
+        for (const Finding &f : r.findings)
+            found.insert(u"%1:%2:%3"_s.arg(toCodePointOffset(text, f.start))
+                             .arg(toCodePointOffset(text, f.end))
+                             .arg(piiKindName(f.kind)));
+        const QString set = o.value(u"set"_s).toString(), field = sql ? u"sql"_s : u"text"_s;
+        const auto count = [&](const QString &key, bool label, bool hit) {
+            const QString kind = key.section(u':', 2);
+            for (const QString &k :
+                 QStringList{set + u'/' + field + u'/' + kind, u"all/all/"_s + kind,
+                             numbers.contains(kind) ? u"all/all/(six number kinds)"_s : QString()}) {
+                if (k.isEmpty())
+                    continue;
+                Counts &c = counts[k];
+                (label ? (hit ? c.tp : c.fn) : c.fp) += 1;
+            }
+            if (verbose && !hit)
+                std::printf(
+                    "%s\t%s\t%s\t%s\n", label ? "missed" : "extra", qPrintable(kind),
+                    qPrintable(text.mid(key.section(u':', 0, 0).toInt(),
+                                        key.section(u':', 1, 1).toInt() - key.section(u':', 0, 0).toInt())),
+                    qPrintable(text));
+        };
+        for (const QString &l : std::as_const(labels))
+            count(l, true, found.contains(l));
+        for (const QString &f : std::as_const(found)) {
+            if (!labels.contains(f))
+                count(f, false, false);
+        }
+    }
+    std::printf("%d records of %s\n\n| set | field | kind | TP | FP | FN | precision | recall |\n"
+                "|---|---|---|---:|---:|---:|---:|---:|\n",
+                records, qPrintable(path));
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        const Counts &c = it.value();
+        const double p = c.tp + c.fp ? double(c.tp) / (c.tp + c.fp) : 1.0;
+        const double r = c.tp + c.fn ? double(c.tp) / (c.tp + c.fn) : 1.0;
+        const QStringList key = it.key().split(u'/');
+        std::printf("| %s | %s | %s | %d | %d | %d | %.3f | %.3f |\n", qPrintable(key[0]), qPrintable(key[1]),
+                    qPrintable(key[2]), c.tp, c.fp, c.fn, p, r);
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
+    if (args.size() > 1 && args[1] == u"--heldout"_s)
+        return heldOut(args.size() > 2 && !args[2].startsWith(u'-') ? args[2]
+                                                                    : u"tests/data/pii_heldout.jsonl"_s,
+                       args.contains(u"-v"_s));
     if (args.size() > 1 && args[1] == u"--findings"_s)
         return listFindings(args.size() > 2 ? args[2] : QStringLiteral(PAIRLENS_SHARED_DATA));
     const int count = args.size() > 1 ? args[1].toInt() : 1000000;
