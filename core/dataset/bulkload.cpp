@@ -103,12 +103,14 @@ std::unique_ptr<BulkLoad> BulkLoad::begin(const QString &location, QString *erro
         return nullptr;
     }
     // Nobody else knows this file: no journal (a failure discards the whole file), no syncing, and
-    // sorts for the indexes spill to temporary files instead of memory.
+    // sorts for the indexes spill to temporary files instead of memory (bounded by the page cache)
+    // and may use a second thread.
     QSqlDatabase &db = load->m_dataset->db();
     QString sqlError;
     if (!exec(db, u"PRAGMA journal_mode = OFF"_s, &sqlError) ||
         !exec(db, u"PRAGMA synchronous = OFF"_s, &sqlError) ||
-        !exec(db, u"PRAGMA temp_store = FILE"_s, &sqlError) || !load->dropIndexes(&sqlError)) {
+        !exec(db, u"PRAGMA temp_store = FILE"_s, &sqlError) ||
+        !exec(db, u"PRAGMA threads = 2"_s, &sqlError) || !load->dropIndexes(&sqlError)) {
         *error =
             load->m_dataset->failureMessage(Dataset::Access::Write, sqlError).replace(load->m_temp, location);
         return nullptr; // the destructor removes the file

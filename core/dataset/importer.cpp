@@ -4,6 +4,7 @@
 #include "dataset/dataset.h"
 #include "dataset/deriver.h"
 #include "dataset/jsonreader.h"
+#include "dataset/pairinsert.h"
 #include "dataset/pairstore.h"
 
 #include <QCoreApplication>
@@ -508,28 +509,17 @@ void Importer::noteConflicts(const QList<Pair> &pairs, const QList<qint64> &line
                           true});
     }
     // In the dataset: before this import, or added by an earlier batch of it (a higher row id).
-    QSqlQuery q(m_store.dataset().db());
-    q.setForwardOnly(true);
-    constexpr qsizetype kStep = 500;
-    for (qsizetype from = 0; from < ids.size(); from += kStep) {
-        const qsizetype n = std::min(kStep, ids.size() - from);
-        QString marks(n * 2 - 1, u',');
-        for (qsizetype i = 0; i < n; ++i)
-            marks[i * 2] = u'?';
-        q.prepare(u"SELECT id, pair_id, natural_language_query, sql_query FROM pairs WHERE pair_id IN ("_s +
-                  marks + u')');
-        for (qsizetype i = from; i < from + n; ++i)
-            q.addBindValue(ids.at(i));
-        if (!q.exec())
-            return; // the add that follows reports what is wrong with the dataset
-        while (q.next()) {
-            const qsizetype i = first.value(q.value(1).toString(), -1);
+    QString lookupError;
+    const bool looked = findPairIds(
+        sqliteHandle(m_store.dataset().db()), ids,
+        [&](qsizetype k, qint64 rowId, const QString &question, const QString &sql) {
+            const qsizetype i = first.value(ids.at(k), -1);
             if (i < 0)
-                continue;
+                return;
             const Pair &p = pairs.at(i);
-            if (q.value(2).toString() == p.naturalLanguageQuery && q.value(3).toString() == p.sqlQuery)
-                continue;
-            const bool inFile = q.value(0).toLongLong() > importStart;
+            if (question == p.naturalLanguageQuery && sql == p.sqlQuery)
+                return;
+            const bool inFile = rowId > importStart;
             notes.append({lines.value(i),
                           inFile
                               ? tr("pair_id \"%1\" was used by an earlier record of this file with another "
@@ -539,8 +529,10 @@ void Importer::noteConflicts(const QList<Pair> &pairs, const QList<qint64> &line
                                    "the pair in the dataset was kept")
                                     .arg(shownId(p.pairId)),
                           inFile});
-        }
-    }
+        },
+        &lookupError);
+    if (!looked)
+        return; // the add that follows reports what is wrong with the dataset
     std::stable_sort(notes.begin(), notes.end(),
                      [](const Note &a, const Note &b) { return a.line < b.line; });
     for (const Note &n : notes) {

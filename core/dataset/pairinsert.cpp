@@ -108,4 +108,35 @@ bool PairInserter::insert(const Pair &p, const DerivedFields &d, const QString &
     return ok;
 }
 
+bool findPairIds(sqlite3 *db, const QStringList &ids,
+                 const std::function<void(qsizetype, qint64, QString, QString)> &found, QString *error)
+{
+    static const char kFind[] = "SELECT id, natural_language_query, sql_query FROM pairs WHERE pair_id = ?1";
+    sqlite3_stmt *stmt = nullptr;
+    if (!db || sqlite3_prepare_v3(db, kFind, int(sizeof kFind - 1), 0, &stmt, nullptr) != SQLITE_OK) {
+        *error = db ? QString::fromUtf8(sqlite3_errmsg(db)) : u"no SQLite connection"_s;
+        return false;
+    }
+    const auto text = [&](int column) {
+        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, column)),
+                                 sqlite3_column_bytes(stmt, column));
+    };
+    bool ok = true;
+    for (qsizetype i = 0; i < ids.size() && ok; ++i) {
+        const QByteArray id = ids.at(i).toUtf8();
+        sqlite3_bind_text(stmt, 1, id.constData(), int(id.size()), SQLITE_STATIC);
+        int rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW) {
+            found(i, sqlite3_column_int64(stmt, 0), text(1), text(2));
+            rc = sqlite3_step(stmt);
+        }
+        ok = rc == SQLITE_DONE;
+        if (!ok)
+            *error = QString::fromUtf8(sqlite3_errmsg(db));
+        sqlite3_reset(stmt);
+    }
+    sqlite3_finalize(stmt);
+    return ok;
+}
+
 } // namespace pairlens

@@ -11,6 +11,9 @@
 #include <QByteArray>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
+
+#include <functional>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -43,5 +46,11 @@ private:
     sqlite3_stmt *m_stmt = nullptr;
     QByteArray m_buffers[13]; // the UTF-8 of the text values, alive until the step
 };
+
+// Looks the pair_ids up one by one through one prepared statement (far cheaper than Qt Sql binding
+// hundreds of values into an IN list) and calls `found(index into ids, row id, question, sql)` for
+// each that is in the dataset. Returns false with *error when the lookup failed.
+bool findPairIds(sqlite3 *db, const QStringList &ids,
+                 const std::function<void(qsizetype, qint64, QString, QString)> &found, QString *error);
 
 } // namespace pairlens
