@@ -2,6 +2,10 @@
 //   import with analysis >= 200k pairs/s, count / first page <= 20 ms, text search <= 100 ms,
 //   statistics <= 300 ms, delete or undo of 100k pairs <= 1 s.
 // Usage: bench_store [PAIRS] [WORKDIR]   (default 1000000, /tmp/pairlens-bench-store)
+// The reference measured in the same run: bench/reference_loader.py (Python's sqlite3, executemany,
+// no analysis, no indexes) loading the same JSON Lines file. PAIRLENS_BENCH_ORDINARY=1 imports into
+// an existing empty dataset (the chunked path) instead of a bulk load of a new one.
+#include "dataset/bulkload.h"
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
 #include "dataset/importer.h"
@@ -12,7 +16,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QProcess>
 
 #include <algorithm>
 #include <cstdio>
@@ -59,6 +65,20 @@ int main(int argc, char **argv)
         for (int i = 0; i < pairs; ++i)
             f.write(QJsonDocument(pairToJson(gen.next())).toJson(QJsonDocument::Compact) + '\n');
     }
+    // New pairs for the import into the full dataset (another seed, other pair_ids).
+    const int extra = std::max(1, pairs / 10);
+    const QString extraJsonl = work + u"/extra-%1.jsonl"_s.arg(extra);
+    if (!QFile::exists(extraJsonl)) {
+        QFile f(extraJsonl);
+        if (!f.open(QIODevice::WriteOnly))
+            return 1;
+        DemoGenerator gen(2);
+        for (int i = 0; i < extra; ++i) {
+            Pair p = gen.next();
+            p.pairId = u"extra-"_s + p.pairId;
+            f.write(QJsonDocument(pairToJson(p)).toJson(QJsonDocument::Compact) + '\n');
+        }
+    }
     const QString dbPath = work + u"/bench.pairlens"_s;
     // PAIRLENS_BENCH_REUSE=1 keeps the dataset of the previous run and skips the import.
     const bool reuse = qEnvironmentVariableIntValue("PAIRLENS_BENCH_REUSE") == 1 && QFile::exists(dbPath);
@@ -68,28 +88,71 @@ int main(int argc, char **argv)
     }
 
     QString error;
+    std::printf("PairLens store benchmark, %d pairs\n", pairs);
+    double referenceRate = 0;
+    if (!reuse) {
+        // The reference: a plain Python loader of the same file.
+        QProcess python;
+        python.start(u"python3"_s, {QStringLiteral(PAIRLENS_SOURCE_DIR "/bench/reference_loader.py"), jsonl,
+                                    work + u"/reference.sqlite"_s});
+        python.waitForFinished(-1);
+        const QByteArray said = python.readAllStandardOutput();
+        std::printf("reference loader: %s", said.constData());
+        const qsizetype colon = said.lastIndexOf(':');
+        referenceRate = colon > 0 ? said.mid(colon + 1).trimmed().split(' ').value(0).toDouble() : 0;
+        for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s})
+            QFile::remove(work + u"/reference.sqlite"_s + suffix);
+    }
+
+    // Import with analysis (parse, statement type, tables, PII kinds, FTS and indexes): a bulk load
+    // of a new dataset, as `pairlens import NEW FILE` does.
+    if (!reuse) {
+        const bool ordinary = qEnvironmentVariableIntValue("PAIRLENS_BENCH_ORDINARY") == 1;
+        QElapsedTimer t;
+        t.start();
+        ImportReport r;
+        if (ordinary) {
+            auto fresh = Dataset::open(dbPath, Dataset::Mode::OpenOrCreate, &error);
+            if (!fresh)
+                return 1;
+            PairStore s(*fresh);
+            r = Importer(s).importFile(jsonl);
+        } else {
+            auto load = BulkLoad::begin(dbPath, &error);
+            if (!load) {
+                std::fprintf(stderr, "%s\n", qPrintable(error));
+                return 1;
+            }
+            {
+                PairStore s(load->dataset());
+                s.setBulkLoad(true);
+                r = Importer(s).importFile(jsonl);
+            }
+            if (!load->finish(&error)) {
+                std::fprintf(stderr, "%s\n", qPrintable(error));
+                return 1;
+            }
+        }
+        const double s = double(t.nsecsElapsed()) / 1e9;
+        if (r.added != pairs) {
+            std::fprintf(stderr, "import added %lld of %d: %s\n", r.added, pairs, qPrintable(r.fatalError));
+            return 1;
+        }
+        print(ordinary ? "import JSONL with analysis (ordinary)" : "import JSONL with analysis (bulk load)",
+              double(pairs) / s, "pairs/s", ">= 200000");
+        print("  (import wall time)", s * 1000.0, "ms", "");
+        if (referenceRate > 0)
+            print("  ratio to the reference loader", double(pairs) / s / referenceRate, "x", ">= 1");
+    }
     auto ds = Dataset::open(dbPath, Dataset::Mode::OpenOrCreate, &error);
     if (!ds) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 1;
     }
     PairStore store(*ds);
-    std::printf("PairLens store benchmark, %d pairs\n", pairs);
-
-    // Import with analysis (parse, statement type, tables, PII kinds, FTS and index maintenance).
-    if (!reuse) {
-        QElapsedTimer t;
-        t.start();
-        Importer importer(store);
-        const ImportReport r = importer.importFile(jsonl);
-        const double s = double(t.nsecsElapsed()) / 1e9;
-        if (r.added != pairs) {
-            std::fprintf(stderr, "import added %lld of %d: %s\n", r.added, pairs, qPrintable(r.fatalError));
-            return 1;
-        }
-        print("import JSONL with analysis", double(pairs) / s, "pairs/s", ">= 200000");
-        print("  (import wall time)", s * 1000.0, "ms", "");
-    }
+    std::printf("dataset file: %.1f MB, JSON Lines: %.1f MB (%.2fx)\n",
+                double(QFileInfo(dbPath).size()) / 1e6, double(QFileInfo(jsonl).size()) / 1e6,
+                double(QFileInfo(dbPath).size()) / double(QFileInfo(jsonl).size()));
     const int runs = 5;
     print("count, no filter", medianMs(runs, [&] { store.count({}); }), "ms", "<= 20");
     Filter failed;
@@ -138,5 +201,14 @@ int main(int argc, char **argv)
     t.restart();
     store.restoreBatch(del2->batch);
     print("  undo", double(t.nsecsElapsed()) / 1e6, "ms", "");
+
+    // Import into the full dataset (the ordinary chunked path that recorders and readers share).
+    if (!reuse) {
+        t.restart();
+        const ImportReport r = Importer(store).importFile(extraJsonl);
+        const double s = double(t.nsecsElapsed()) / 1e9;
+        print(qPrintable(u"import %1 new pairs into the full dataset"_s.arg(r.added)), double(r.added) / s,
+              "pairs/s", ">= 100000");
+    }
     return 0;
 }
