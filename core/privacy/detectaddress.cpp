@@ -98,6 +98,13 @@ qsizetype houseNumber(QStringView text, qsizetype i)
     return i;
 }
 
+bool isUnitWord(QStringView w)
+{
+    return lowerIn(w, {u"apt",   u"apartment", u"suite", u"ste",    u"unit", u"flat",         u"room",
+                       u"floor", u"casa",      u"hus",   u"zimmer", u"kat",  u"appartamento", u"piso",
+                       u"andar", u"bloco",     u"stan",  u"lgh",    u"app",  u"bte",          u"pisarna"});
+}
+
 // A unit after a street: " Apt 4", ", Apt. 4B", " Suite 200", " Unit 5", " #12"; its end or `end`.
 qsizetype unitAfter(QStringView text, qsizetype end)
 {
@@ -112,8 +119,17 @@ qsizetype unitAfter(QStringView text, qsizetype end)
         return h > 0 ? h : end;
     }
     const qsizetype w = wordEnd(text, i);
-    if (!lowerIn(text.mid(i, w - i),
-                 {u"apt", u"apartment", u"suite", u"ste", u"unit", u"flat", u"room", u"floor"}))
+    if (w == i && isDigit(text[i].unicode())) {
+        // A floor after the number: "4 OG", "2 hoog", "3 Stock", "1º A".
+        const qsizetype h = houseNumber(text, i);
+        if (h > 0 && h + 1 < text.size() && text[h] == u' ') {
+            const qsizetype f = wordEnd(text, h + 1);
+            if (lowerIn(text.mid(h + 1, f - h - 1), {u"og", u"hoog", u"stock", u"etage", u"étage"}))
+                return f;
+        }
+        return end;
+    }
+    if (!isUnitWord(text.mid(i, w - i)))
         return end;
     qsizetype k = w;
     if (k < text.size() && text[k] == u'.')
@@ -124,7 +140,9 @@ qsizetype unitAfter(QStringView text, qsizetype end)
     return h > 0 ? h : end;
 }
 
-// Number first: "221B Baker Street", "12 rue de la Paix".
+qsizetype matchEnglishAfterNumber(QStringView text, qsizetype i);
+
+// Number first: "221B Baker Street", "12 rue de la Paix", "808 Rua Gabriel".
 qsizetype matchNumberFirst(QStringView text, qsizetype pos)
 {
     if (!numberStartOk(text, pos))
@@ -141,28 +159,51 @@ qsizetype matchNumberFirst(QStringView text, qsizetype pos)
     qsizetype w = wordEnd(text, i);
     if (w == i)
         return -1;
-    if (lowerIn(text.mid(i, w - i), {u"rue", u"avenue", u"boulevard", u"bd", u"place", u"chemin", u"allée",
-                                     u"impasse", u"quai", u"route", u"cours"}) &&
-        !isUpperUnit(text[i].unicode())) {
-        // French: the type in lower case, then words up to a capitalised one.
+    const bool romanceType = lowerIn(
+        text.mid(i, w - i),
+        {u"rue",     u"avenue",    u"boulevard", u"bd",       u"place",   u"chemin",  u"allée", u"impasse",
+         u"quai",    u"route",     u"cours",     u"voie",     u"passage", u"square",  u"villa", u"cité",
+         u"sentier", u"esplanade", u"rua",       u"travessa", u"alameda", u"avenida", u"praça", u"largo",
+         u"rodovia", u"viela",     u"calle",     u"camino",   u"paseo",   u"plaza"});
+    // "12 Avenue Road" is English (a suffix last); "263 Avenue de l'Odéon", "808 Rua Gabriel" are not.
+    if (romanceType && isUpperUnit(text[i].unicode())) {
+        const qsizetype english = matchEnglishAfterNumber(text, i);
+        if (english > 0)
+            return english;
+    }
+    if (romanceType) {
+        // French, Portuguese, Spanish: the type, then words up to a capitalised one, and a unit.
         qsizetype end = -1;
         for (int words = 0; words < 5; ++words) {
-            if (w >= text.size() || text[w] != u' ')
+            // Words are joined by a space, or by the apostrophe of an elided article ("de l'Odéon").
+            const bool elided = w + 1 < text.size() && (text[w] == u'\'' || text[w] == u'\u2019') &&
+                                lowerIn(text.mid(w - 1, 1), {u"l", u"d"}) &&
+                                (w < 2 || !isLetterUnit(text[w - 2].unicode()));
+            if (w >= text.size() || (text[w] != u' ' && !elided))
                 break;
             const qsizetype s = w + 1;
             const qsizetype e = wordEnd(text, s);
             if (e == s)
                 break;
+            if (isUnitWord(text.mid(s, e - s)))
+                break; // "Apt. 184", "Casa 7": the unit, read by unitAfter()
             if (capitalisedAt(text, s, e))
                 end = e;
-            else if (!lowerIn(text.mid(s, e - s),
-                              {u"de", u"la", u"du", u"des", u"le", u"les", u"l'", u"d'"}) &&
+            else if (!lowerIn(text.mid(s, e - s), {u"de", u"la", u"du", u"des", u"le", u"les", u"l'", u"d'",
+                                                   u"da", u"do", u"dos", u"das", u"del", u"l", u"d"}) &&
                      !text.mid(s, e - s).startsWith(u"d'") && !text.mid(s, e - s).startsWith(u"l'"))
                 break;
             w = e;
         }
-        return end;
+        return end < 0 ? -1 : unitAfter(text, end);
     }
+    return matchEnglishAfterNumber(text, i);
+}
+
+// After a house number: capitalised words or ordinals, then a street suffix (the last one within
+// four words), a direction and a unit: "Baker Street", "Pennsylvania Ave NW, Apt. 4".
+qsizetype matchEnglishAfterNumber(QStringView text, qsizetype i)
+{
     // English: capitalised words or ordinals, then a street suffix (the last one within four words).
     qsizetype end = -1;
     int names = 0;
@@ -255,14 +296,17 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
     const bool number = isDigit(next) || next == u'N' || next == u'n';
     // One word with a glued suffix (German, Dutch, Scandinavian, Finnish), or "Berliner Straße".
     if (number && capitalisedAt(text, pos, w) &&
-        (endsWithAny(word, {u"straße", u"strasse", u"str",      u"weg",    u"gasse", u"platz",  u"allee",
-                            u"damm",   u"ufer",    u"chaussee", u"straat", u"laan",  u"gracht", u"plein",
-                            u"kade",   u"singel",  u"gatan",    u"vägen",  u"gata",  u"gade",   u"vej",
-                            u"veien",  u"katu",    u"tie",      u"kuja"}) ||
-         lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse"}))) {
+        (endsWithAny(word, {u"gränd",   u"gränden",  u"backe",  u"stigen", u"torget", u"leden", u"straße",
+                            u"strasse", u"str",      u"weg",    u"gasse",  u"platz",  u"allee", u"damm",
+                            u"ufer",    u"chaussee", u"straat", u"laan",   u"gracht", u"plein", u"kade",
+                            u"singel",  u"gatan",    u"vägen",  u"gata",   u"gade",   u"vej",   u"veien",
+                            u"katu",    u"tie",      u"kuja"}) ||
+         lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse", u"gata",
+                        u"gatan", u"vägen", u"gränd"}))) {
         if (word.endsWith(u"str") && e == w)
             return -1; // "Str" is written "Str."
-        if (lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse"})) {
+        if (lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse", u"gata",
+                           u"gatan", u"vägen", u"gränd"})) {
             // "Berliner Straße": the capitalised word before it is part of the name.
             if (pos < 2 || text[pos - 1] != u' ' || !isLetterUnit(text[pos - 2].unicode()))
                 return -1;
@@ -273,15 +317,51 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
                 return -1;
             *start = b;
         }
-        return numberAfterName(text, e);
+        const qsizetype number = numberAfterName(text, e);
+        if (number > 0 && *start == pos && pos >= 2 && text[pos - 1] == u' ') {
+            // "Västra Storgatan 5", "Lilla Nygatan 3": a Scandinavian direction or size before it.
+            qsizetype b = pos - 1;
+            while (b > 0 && isLetterUnit(text[b - 1].unicode()))
+                --b;
+            if (lowerIn(text.mid(b, pos - 1 - b),
+                        {u"västra", u"östra", u"norra", u"södra", u"lilla", u"stora", u"nedre", u"övre",
+                         u"gamle", u"nye", u"vestre", u"østre", u"nordre", u"søndre", u"store", u"lille"}) &&
+                capitalisedAt(text, b, pos - 1))
+                *start = b;
+        }
+        return number > 0 ? unitAfter(text, number) : -1;
     }
     // A type first, then capitalised words: "Via Roma 10", "Calle Mayor, 5", "ul. Marszałkowska 12".
-    if (w - pos > 8 || !lowerIn(word, {u"via", u"viale", u"piazza", u"corso", u"calle", u"avenida", u"av",
-                                       u"rua", u"travessa", u"praça", u"paseo", u"plaza", u"carrera",
-                                       u"strada", u"ul", u"ulica", u"aleja"}))
+    // A name, then the type in lower case: "Vegova ulica 134", "Resljeva cesta 2", "Bogdán főút 31",
+    // "Soma sor 7", "Kārsavas bulvāris 626" (Slovenian, Croatian, Hungarian, Latvian, Slovak).
+    if (capitalisedAt(text, pos, w) && w + 1 < text.size() && text[w] == u' ') {
+        const qsizetype t = wordEnd(text, w + 1);
+        if (lowerIn(text.mid(w + 1, t - w - 1),
+                    {u"ulica",  u"cesta",    u"trg",      u"út",      u"utca",   u"útja",
+                     u"főút",   u"sor",      u"fasor",    u"tér",     u"körút",  u"köz",
+                     u"sétány", u"iela",     u"bulvāris", u"laukums", u"gatve",  u"prospekts",
+                     u"ulice",  u"námestie", u"nábrežie", u"trieda",  u"náměstí"})) {
+            const qsizetype number = numberAfterName(text, t);
+            return number > 0 ? unitAfter(text, number) : -1;
+        }
+    }
+    // German "Am Mittelberg 8", "An den Rheinauen 30a": a house number of at most three digits
+    // (so "Am Montag 2024" is no address).
+    const bool german = lowerIn(word, {u"am", u"an", u"auf", u"zum", u"zur", u"unter", u"hinter"}) &&
+                        isUpperUnit(text[pos].unicode());
+    if (w - pos > 8 ||
+        (!german &&
+         !lowerIn(word, {u"via",      u"viale",    u"piazza",   u"piazzale", u"corso",   u"borgo",
+                         u"contrada", u"vicolo",   u"largo",    u"calle",    u"avenida", u"av",
+                         u"rua",      u"travessa", u"praça",    u"paseo",    u"plaza",   u"carrera",
+                         u"camino",   u"ronda",    u"glorieta", u"travesía", u"strada",  u"ul",
+                         u"ulica",    u"aleja",    u"al",       u"os",       u"pl",      u"wyb",
+                         u"bulw",     u"droga",    u"ogród",    u"skwer",    u"rondo",   u"rotonda"})))
         return -1;
-    if (word == u"ul" && e == w)
-        return -1;
+    if ((word == u"ul" || word == u"al" || word == u"os" || word == u"pl" || word == u"wyb" ||
+         word == u"bulw") &&
+        e == w)
+        return -1; // the Polish abbreviations are written with their dot
     qsizetype i = e;
     int names = 0;
     for (int words = 0; words < 5; ++words) {
@@ -291,15 +371,23 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
         const qsizetype we = wordEnd(text, s);
         if (we == s)
             break;
-        const bool particle =
-            lowerIn(text.mid(s, we - s), {u"de", u"del", u"la", u"di", u"da", u"do", u"dos", u"das"});
+        const bool particle = lowerIn(text.mid(s, we - s), {u"de", u"del", u"la", u"di", u"da", u"do", u"dos",
+                                                            u"das", u"der", u"den", u"dem"});
         if (!capitalisedAt(text, s, we) && !particle)
             break;
         names += particle ? 0 : 1;
         i = we;
         const qsizetype number = numberAfterName(text, i);
-        if (number > 0 && names > 0)
-            return number;
+        if (number > 0 && names > 0) {
+            if (german) {
+                qsizetype digits = 0;
+                for (qsizetype k = i; k < number; ++k)
+                    digits += isDigit(text[k].unicode()) ? 1 : 0;
+                if (digits > 3)
+                    return -1;
+            }
+            return unitAfter(text, number);
+        }
     }
     return -1;
 }
@@ -424,8 +512,11 @@ void findAddresses(QStringView text, QList<Match> &out)
         if (isLetterUnit(c)) {
             if (i == 0 || !isWordChar(text[i - 1].unicode())) {
                 qsizetype start = i;
-                // A street's name is capitalised; only "ul." and "via" may be written lower-case.
-                const bool candidate = c < 0x3000 && (isUpperUnit(c) || c == u'u' || c == u'v');
+                // A street's name is capitalised; only "via" and the Polish "ul.", "al.", "os.", "pl.",
+                // "wyb." may be written lower-case.
+                const bool candidate = c < 0x3000 && (isUpperUnit(c) || c == u'u' || c == u'v' || c == u'a' ||
+                                                      c == u'o' || c == u'p' || c == u'w' || c == u'b' ||
+                                                      c == u'd' || c == u's' || c == u'r');
                 const qsizetype end = candidate ? matchNameFirst(text, i, &start) : -1;
                 if (end > i) {
                     out.append(Match{PiiKind::Address, start, end, -1});

@@ -146,8 +146,9 @@ def values(row, rng):
     return v
 
 
-def fill(template, v, v2):
-    """The text of a template and its spans ([start, end, kind], code points)."""
+def fill(template, v, v2, sql=False):
+    """The text of a template and its spans ([start, end, kind], code points); in SQL a quote in a
+    value is doubled, as the literal needs it."""
     out, spans, i = "", [], 0
     while i < len(template):
         c = template[i]
@@ -155,12 +156,14 @@ def fill(template, v, v2):
             j = template.index("]", i)
             kind, slot = template[i + 1:j].split(":")
             value = v2["name"] if slot == "name2" else v[slot]
+            if sql:
+                value = value.replace("'", "''")
             spans.append([len(out), len(out) + len(value), kind])
             out += value
             i = j + 1
         elif c == "{":
             j = template.index("}", i)
-            out += v[template[i + 1:j]]
+            out += v[template[i + 1:j]].replace("'", "''") if sql else v[template[i + 1:j]]
             i = j + 1
         else:
             out += c
@@ -189,7 +192,7 @@ def main():
                 if k % 3 == 0:
                     q, s = PAIRS[rng.randrange(len(PAIRS))]
                     for field, tpl in (("text", q), ("sql", s)):
-                        t, spans = fill(tpl, v, v2)
+                        t, spans = fill(tpl, v, v2, field == "sql")
                         records.append({"id": rid + "-" + field, "set": group, "locale": loc, "field": field,
                                         "text": t, "spans": spans})
                 tpl = negative[rng.randrange(len(negative))] if k % 5 == 4 else text[rng.randrange(len(text))]
