@@ -224,6 +224,11 @@ void TstPiiNames::moreConventions_data()
     row("de floor", u"Wohnt in der Blaukehlchenweg 6 8 OG seit Mai"_s, u"address"_s,
         u"Blaukehlchenweg 6 8 OG"_s);
     row("pl os", u"Adres: os. Mielczarek 307, Kraków"_s, u"address"_s, u"os. Mielczarek 307"_s);
+    row("name particles", u"Send it to Anna van der Berg now"_s, u"name"_s, u"Anna van der Berg"_s);
+    row("unknown after context", u"Our customer Borna Pavešić wants to cancel"_s, u"name"_s,
+        u"Borna Pavešić"_s);
+    row("unknown after regards", u"Thanks. Regards, Themba Nonyana"_s, u"name"_s, u"Themba Nonyana"_s);
+    row("title case heading", u"A User Rank In A Given Tag"_s, QString(), QString());
     row("de am year", u"Am Montag 2024 war es kalt"_s, QString(), QString());
     row("en in month", u"In March 2024 sales grew"_s, QString(), QString());
     row("org crew", u"Players who play for Columbus Crew"_s, QString(), QString());

@@ -179,7 +179,7 @@ constexpr std::array<std::u16string_view, 34> kStrongContext = {
     u"staff",    u"patient",   u"student", u"member",    u"person", u"contact", u"manager",
     u"owner",    u"teacher",   u"driver",  u"passenger", u"guest",  u"tenant",  u"applicant",
     u"author",   u"nurse",     u"doctor",  u"dear",      u"hi",     u"hello",   u"kunde",
-    u"kundin",   u"herrn",     u"client",  u"cliente",   u"signed", u"regards"};
+    u"kundin",   u"herrn",     u"holder",  u"cliente",   u"signed", u"regards"};
 constexpr std::array<std::u16string_view, 2> kWeakContext = {u"for", u"by"};
 
 // Words of organisations and places (compared case-insensitively as whole words).
@@ -203,6 +203,45 @@ bool nonPersonWord(QStringView w)
     return false;
 }
 
+// Between two words only lower-case particles of family names, one or two: " van ", " van der ",
+// " de la ", " di ", " von ".
+bool particlesBetween(QStringView text, const Word &a, const Word &b)
+{
+    if (b.start - a.after < 4 || b.start - a.after > 10 || text[a.after] != u' ')
+        return false;
+    int particles = 0;
+    qsizetype k = a.after + 1;
+    while (k < b.start) {
+        qsizetype e = k;
+        while (e < b.start && text[e] >= u'a' && text[e] <= u'z')
+            ++e;
+        const QStringView p = text.mid(k, e - k);
+        if (e >= b.start || text[e] != u' ' || ++particles > 2 ||
+            !(p == u"van" || p == u"von" || p == u"de" || p == u"der" || p == u"den" || p == u"del" ||
+              p == u"della" || p == u"di" || p == u"da" || p == u"du" || p == u"dos" || p == u"das" ||
+              p == u"la" || p == u"le" || p == u"ten" || p == u"ter" || p == u"zu"))
+            return false;
+        k = e + 1;
+    }
+    return particles > 0 && k == b.start;
+}
+
+// The context word before `pos` is written as in a sentence, not in a Title Case heading ("A User
+// Rank In A Given Tag"): in lower case, or a greeting or closing ("Dear", "Hi", "Regards").
+bool contextInProse(QStringView text, qsizetype pos)
+{
+    const QStringView w = wordBefore(text, pos);
+    if (w.isEmpty())
+        return false;
+    if (isLowerUnit(w[0].unicode()))
+        return true;
+    for (std::u16string_view g : {u"dear", u"hi", u"hello", u"regards"}) {
+        if (w.compare(QStringView(g.data(), qsizetype(g.size())), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
 int contextBefore(QStringView text, qsizetype pos)
 {
     const QStringView w = wordBefore(text, pos);
@@ -221,6 +260,14 @@ int contextBefore(QStringView text, qsizetype pos)
             return 1;
     }
     return 0;
+}
+
+// A capitalised word that may be a name the gazetteer does not know: unknown, or a family name,
+// and no organisation or place.
+bool unknownNameWord(QStringView text, const Word &w)
+{
+    return w.capitalised && (w.bits == 0 || w.bits == FamilyName) &&
+           !nonPersonWord(text.mid(w.start, w.end - w.start));
 }
 
 bool isNameWord(const Word &w)
@@ -384,12 +431,45 @@ void findNames(QStringView text, QList<Match> &out)
             }
         }
         const bool stopStart = stopGivenStarts(text, words, i);
+        if (w.capitalised && w.bits == 0 && i + 1 < n && adjacent(text, w, words[i + 1]) &&
+            unknownNameWord(text, words[i + 1]) && contextBefore(text, w.start) == 2 &&
+            contextInProse(text, w.start)) {
+            // Two names the gazetteer does not know after a strong context word: "customer Borna
+            // Pavešić", "Regards, Themba Nonyana".
+            size_t last = i + 1; // and a third ("Liên Kiệt Vương")
+            if (last + 1 < n && adjacent(text, words[last], words[last + 1]) && words[last + 1].capitalised &&
+                !(words[last + 1].bits & (StopWord | StreetSuffix | Title)) &&
+                !nonPersonWord(text.mid(words[last + 1].start, words[last + 1].end - words[last + 1].start)))
+                ++last;
+            out.append(Match{PiiKind::Name, w.start, words[last].end, -1});
+            i = last;
+            continue;
+        }
         if (!isNameWord(w) && !w.initial && !stopStart)
             continue;
         // The run of names and initials from here.
         size_t end = i + 1;
-        while (end < n && end < i + 4 && adjacent(text, words[end - 1], words[end])) {
+        while (end < n && end < i + 4) {
             const Word &x = words[end];
+            if (!adjacent(text, words[end - 1], words[end])) {
+                // A family name after particles: "Jente van de Wal", "Boet de Lange".
+                if ((words[i].bits & GivenName) && !words[end - 1].initial &&
+                    particlesBetween(text, words[end - 1], x) && x.capitalised &&
+                    !(x.bits & (StopWord | StreetSuffix | Title)) &&
+                    !nonPersonWord(text.mid(x.start, x.end - x.start))) {
+                    ++end;
+                    break;
+                }
+                break;
+            }
+            // An unknown capitalised word after a given and a family name ends it ("María Teresa
+            // Gamboa Acuña", "Omar Johnson Xylander").
+            if (x.capitalised && x.bits == 0 && end - i >= 2 && (words[i].bits & GivenName) &&
+                !nonPersonWord(text.mid(x.start, x.end - x.start)) &&
+                (end + 1 >= n || !adjacent(text, x, words[end + 1]))) {
+                ++end;
+                break;
+            }
             // An unknown capitalised word between two names is a middle name ("Richard Milhous Nixon").
             const bool middle = x.capitalised && x.bits == 0 && end + 1 < n &&
                                 adjacent(text, x, words[end + 1]) && isNameWord(words[end + 1]) &&
