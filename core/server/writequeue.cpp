@@ -1,5 +1,6 @@
 #include "server/writequeue.h"
 
+#include "dataset/deriver.h"
 #include "dataset/pairstore.h"
 #include "dataset/writetx.h"
 
@@ -9,7 +10,12 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::server {
 
-WriteQueue::WriteQueue(PairStore &store, QObject *parent) : QObject(parent), m_store(store) {}
+WriteQueue::WriteQueue(PairStore &store, QObject *parent) : QObject(parent), m_store(store)
+{
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &WriteQueue::flush);
+}
 
 WriteQueue::~WriteQueue()
 {
@@ -19,16 +25,26 @@ WriteQueue::~WriteQueue()
 void WriteQueue::add(const Pair &pair, bool clientId, const QString &keyName, Done done)
 {
     m_items.append(Item{pair, clientId, keyName, std::move(done)});
-    if (!m_scheduled) {
-        m_scheduled = true;
-        // After the requests already read in this turn of the event loop: they join the group.
-        QTimer::singleShot(0, this, &WriteQueue::flush);
+    if (m_items.size() >= kMaxGroup) {
+        flush();
+        return;
     }
+    if (m_scheduled)
+        return;
+    m_scheduled = true;
+    // Under load (the last group held more than one pair, or it was written a moment ago) the group
+    // stays open for a millisecond, so that the clients answered by the last commit join this one:
+    // one commit then serves many requests. A lone recorder is written at the next turn of the
+    // event loop, without the wait.
+    const bool busy = m_lastGroup > 1 || (m_sinceFlush.isValid() && m_sinceFlush.elapsed() < 2);
+    m_timer.start(busy ? 1 : 0);
 }
 
 void WriteQueue::flush()
 {
     m_scheduled = false;
+    m_timer.stop();
+    m_lastGroup = int(m_items.size());
     while (!m_items.isEmpty()) {
         const QString key = m_items.first().key;
         QList<Item> group;
@@ -40,6 +56,7 @@ void WriteQueue::flush()
         }
         writeGroup(key, group);
     }
+    m_sinceFlush.start();
 }
 
 void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
@@ -60,7 +77,13 @@ void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
     if (pairs.isEmpty())
         return;
     m_store.startAddAudit(u"api.add"_s, {{u"key"_s, key}, {u"route"_s, u"POST /api/training-data/pairs"_s}});
-    const PairStore::AddResult r = m_store.add(pairs, PairStore::AddMode::OneTransaction);
+    // Derived here (not inside add()) so that the answers need not read the pairs back.
+    QList<DerivedFields> derived;
+    derived.reserve(pairs.size());
+    for (const Pair &p : std::as_const(pairs))
+        derived.append(m_store.deriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
+                                                p.databaseType, p.pairId, p.metadata));
+    const PairStore::AddResult r = m_store.add(pairs, derived, PairStore::AddMode::OneTransaction);
     m_store.finishAddAudit({{u"added"_s, r.added}, {u"already_present"_s, r.alreadyPresent}});
     if (!r.error.isEmpty()) {
         const int status = isBusyError(r.error) ? 503 : 500;
@@ -68,6 +91,18 @@ void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
             item->done(status, std::nullopt, r.error);
         return;
     }
+    if (r.added == pairs.size()) {
+        // Every pair is new: stored as sent, with the derived fields.
+        for (qsizetype i = 0; i < adding.size(); ++i) {
+            Pair stored = pairs.at(i);
+            stored.queryType = derived.at(i).queryType;
+            stored.tableNames = derived.at(i).tableNames;
+            stored.piiMask = derived.at(i).piiMask;
+            adding.at(i)->done(201, stored, {});
+        }
+        return;
+    }
+    // Some pair_id was stored meanwhile (by another program): each answer reads its pair back.
     for (Item *item : std::as_const(adding)) {
         const std::optional<Pair> stored = m_store.getByPairId(item->pair.pairId);
         if (stored)

@@ -7,10 +7,12 @@
 
 #include "dataset/pair.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <functional>
 #include <optional>
@@ -52,6 +54,9 @@ private:
     PairStore &m_store;
     QList<Item> m_items;
     bool m_scheduled = false;
+    QTimer m_timer;
+    int m_lastGroup = 0;
+    QElapsedTimer m_sinceFlush;
 };
 
 } // namespace pairlens::server
