@@ -334,9 +334,12 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
     // A type first, then capitalised words: "Via Roma 10", "Calle Mayor, 5", "ul. Marszałkowska 12".
     // A name, then the type in lower case: "Vegova ulica 134", "Resljeva cesta 2", "Bogdán főút 31",
     // "Soma sor 7", "Kārsavas bulvāris 626" (Slovenian, Croatian, Hungarian, Latvian, Slovak).
-    if (capitalisedAt(text, pos, w) && w + 1 < text.size() && text[w] == u' ') {
+    if (w + 1 < text.size() && text[w] == u' ' && text[w + 1].unicode() >= u'a' &&
+        capitalisedAt(text, pos, w)) {
         const qsizetype t = wordEnd(text, w + 1);
-        if (lowerIn(text.mid(w + 1, t - w - 1),
+        if (t + 1 < text.size() && (text[t] == u' ' || text[t] == u',') &&
+            !isLetterUnit(text[t + 1].unicode()) &&
+            lowerIn(text.mid(w + 1, t - w - 1),
                     {u"ulica",  u"cesta",    u"trg",      u"út",      u"utca",   u"útja",
                      u"főút",   u"sor",      u"fasor",    u"tér",     u"körút",  u"köz",
                      u"sétány", u"iela",     u"bulvāris", u"laukums", u"gatve",  u"prospekts",
@@ -390,6 +393,36 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
         }
     }
     return -1;
+}
+
+// The street types written in lower case before a name: "via Roma 10", "ul. Marszałkowska 12",
+// "os. Mielczarek 307", "droga Stępień 62" (one comparison per word of a text with a digit).
+bool lowerCaseType(QStringView text, qsizetype i)
+{
+    switch (text[i].unicode()) {
+    case u'v':
+    case u'u':
+    case u'a':
+    case u'o':
+    case u'p':
+    case u'w':
+    case u'b':
+    case u'd':
+    case u's':
+    case u'r':
+        break;
+    default:
+        return false;
+    }
+    qsizetype w = i + 1;
+    while (w < text.size() && w - i <= 7 && text[w].unicode() >= u'a' && text[w].unicode() <= u'z')
+        ++w;
+    if (w < text.size() && w - i <= 7 && text[w] == u'ó')
+        w = wordEnd(text, i); // "ogród"
+    if (w - i < 2 || w - i > 7)
+        return false;
+    return lowerIn(text.mid(i, w - i), {u"via", u"viale", u"ul", u"al", u"os", u"pl", u"wyb", u"bulw",
+                                        u"droga", u"ogród", u"skwer", u"rondo", u"rotonda"});
 }
 
 bool isCjk(char16_t c)
@@ -484,7 +517,7 @@ void findAddresses(QStringView text, QList<Match> &out)
     if (std::none_of(text.begin(), text.end(), [](QChar c) { return isDigit(c.unicode()); }))
         return;
     const qsizetype n = text.size();
-    qsizetype i = 0;
+    qsizetype i = 0, nextDigit = -1;
     while (i < n) {
         const char16_t c = text[i].unicode();
         if (isDigit(c)) {
@@ -514,9 +547,17 @@ void findAddresses(QStringView text, QList<Match> &out)
                 qsizetype start = i;
                 // A street's name is capitalised; only "via" and the Polish "ul.", "al.", "os.", "pl.",
                 // "wyb." may be written lower-case.
-                const bool candidate = c < 0x3000 && (isUpperUnit(c) || c == u'u' || c == u'v' || c == u'a' ||
-                                                      c == u'o' || c == u'p' || c == u'w' || c == u'b' ||
-                                                      c == u'd' || c == u's' || c == u'r');
+                // Every name-first form ends with a house number a few words on.
+                if (nextDigit < i) {
+                    nextDigit = i;
+                    while (nextDigit < n && !isDigit(text[nextDigit].unicode()))
+                        ++nextDigit;
+                }
+                // Capitalised ("Via", "Hauptstraße", "Am"; not SQL's "SELECT") or a lower-case type.
+                const bool candidate =
+                    c < 0x3000 && nextDigit - i <= 72 &&
+                    ((isUpperUnit(c) && (i + 1 >= n || !isUpperUnit(text[i + 1].unicode()))) ||
+                     (c >= u'a' && c <= u'z' && lowerCaseType(text, i)));
                 const qsizetype end = candidate ? matchNameFirst(text, i, &start) : -1;
                 if (end > i) {
                     out.append(Match{PiiKind::Address, start, end, -1});
