@@ -224,6 +224,13 @@ void TstPiiNames::moreConventions_data()
     row("de floor", u"Wohnt in der Blaukehlchenweg 6 8 OG seit Mai"_s, u"address"_s,
         u"Blaukehlchenweg 6 8 OG"_s);
     row("pl os", u"Adres: os. Mielczarek 307, Kraków"_s, u"address"_s, u"os. Mielczarek 307"_s);
+    row("en british suffix", u"Deliver to 7 Dooley Mead tomorrow"_s, u"address"_s, u"7 Dooley Mead"_s);
+    row("hr adjective", u"Adresa: Lovranska 913, Zagreb"_s, u"address"_s, u"Lovranska 913"_s);
+    row("hr adjective year", u"Nebraska 2024 results"_s, QString(), QString());
+    row("nl particle floor", u"Bezorgen op van Doornplantsoen 908 II graag"_s, u"address"_s,
+        u"van Doornplantsoen 908 II"_s);
+    row("es bloque", u"Enviar a Bloque Olivia 5 hoy"_s, u"address"_s, u"Bloque Olivia 5"_s);
+    row("pl unit", u"Adres: os. Herman 9 m. 505"_s, u"address"_s, u"os. Herman 9 m. 505"_s);
     row("name particles", u"Send it to Anna van der Berg now"_s, u"name"_s, u"Anna van der Berg"_s);
     row("unknown after context", u"Our customer Borna Pavešić wants to cancel"_s, u"name"_s,
         u"Borna Pavešić"_s);

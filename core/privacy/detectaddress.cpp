@@ -5,6 +5,7 @@
 // - name first: "Hauptstraße 5", "Berliner Str. 12a", "Kalverstraat 92", "Storgatan 3",
 //   "Via Roma 10", "Calle Mayor, 5", "Rua Augusta, 123", "ul. Marszałkowska 12";
 // - East Asian: "東京都千代田区丸の内1-2-3", "北京市朝阳区建国路88号", "서울특별시 강남구 테헤란로 123".
+#include "privacy/detectaddress_p.h"
 #include "privacy/detectors.h"
 #include "privacy/gazetteer.h"
 
@@ -98,6 +99,16 @@ qsizetype houseNumber(QStringView text, qsizetype i)
     return i;
 }
 
+// Street suffixes of faker's British, Australian and Ghanaian English lists (MIT) that the
+// gazetteer's list (faker's "en" one) lacks.
+bool moreEnglishSuffix(QStringView w)
+{
+    return lowerIn(w, {u"rise",  u"croft",  u"bank",     u"gate",    u"end",     u"drove",  u"mead",
+                       u"chase", u"yard",   u"garth",    u"fold",    u"wynd",    u"parade", u"vale",
+                       u"brae",  u"grange", u"approach", u"wood",    u"paddock", u"brow",   u"lea",
+                       u"side",  u"copse",  u"glade",    u"circuit", u"link",    u"lk"});
+}
+
 bool isUnitWord(QStringView w)
 {
     return lowerIn(w, {u"apt",   u"apartment", u"suite", u"ste",    u"unit", u"flat",         u"room",
@@ -119,6 +130,15 @@ qsizetype unitAfter(QStringView text, qsizetype end)
         return h > 0 ? h : end;
     }
     const qsizetype w = wordEnd(text, i);
+    const QStringView unit = text.mid(i, w - i);
+    if ((unit == u"I" || unit == u"II" || unit == u"III" || unit == u"IV") &&
+        (w == text.size() || !isWordChar(text[w].unicode())))
+        return w; // a Dutch floor: "Bakkerplantsoen 649 II"
+    if ((unit == u"m" || unit == u"dz") && w + 1 < text.size() && text[w] == u'.') {
+        const qsizetype k = w + 1 < text.size() && text[w + 1] == u' ' ? w + 2 : w + 1;
+        const qsizetype h = k < text.size() && isDigit(text[k].unicode()) ? houseNumber(text, k) : -1;
+        return h > 0 ? h : end; // Polish "m. 505", Latvian "dz. 949"
+    }
     if (w == i && isDigit(text[i].unicode())) {
         // A floor after the number: "4 OG", "2 hoog", "3 Stock", "1º A".
         const qsizetype h = houseNumber(text, i);
@@ -223,7 +243,7 @@ qsizetype matchEnglishAfterNumber(QStringView text, qsizetype i)
             break;
         }
         const QStringView word = text.mid(s, e - s);
-        if (!ordinal && names > 0 && (gazetteerBits(word) & StreetSuffix)) {
+        if (!ordinal && names > 0 && ((gazetteerBits(word) & StreetSuffix) || moreEnglishSuffix(word))) {
             end = e;
             // The '.' of an abbreviation ("St.", "Ave."), not a full stop after "Avenue".
             if (end < text.size() && text[end] == u'.' &&
@@ -296,11 +316,12 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
     const bool number = isDigit(next) || next == u'N' || next == u'n';
     // One word with a glued suffix (German, Dutch, Scandinavian, Finnish), or "Berliner Straße".
     if (number && capitalisedAt(text, pos, w) &&
-        (endsWithAny(word, {u"gränd",   u"gränden",  u"backe",  u"stigen", u"torget", u"leden", u"straße",
-                            u"strasse", u"str",      u"weg",    u"gasse",  u"platz",  u"allee", u"damm",
-                            u"ufer",    u"chaussee", u"straat", u"laan",   u"gracht", u"plein", u"kade",
-                            u"singel",  u"gatan",    u"vägen",  u"gata",   u"gade",   u"vej",   u"veien",
-                            u"katu",    u"tie",      u"kuja"}) ||
+        (endsWithAny(word, {u"plantsoen", u"dijk",    u"park",     u"ska",    u"ská",    u"čka",    u"ška",
+                            u"ová",       u"gränd",   u"gränden",  u"backe",  u"stigen", u"torget", u"leden",
+                            u"straße",    u"strasse", u"str",      u"weg",    u"gasse",  u"platz",  u"allee",
+                            u"damm",      u"ufer",    u"chaussee", u"straat", u"laan",   u"gracht", u"plein",
+                            u"kade",      u"singel",  u"gatan",    u"vägen",  u"gata",   u"gade",   u"vej",
+                            u"veien",     u"katu",    u"tie",      u"kuja"}) ||
          lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse", u"gata",
                         u"gatan", u"vägen", u"gränd"}))) {
         if (word.endsWith(u"str") && e == w)
@@ -318,6 +339,25 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
             *start = b;
         }
         const qsizetype number = numberAfterName(text, e);
+        if (number > 0 && endsWithAny(word, {u"ska", u"ská", u"čka", u"ška", u"ová"})) {
+            // Croatian and Slovak streets named by an adjective ("Lovranska 913", "Uránová 602"):
+            // not before a year ("Nebraska 2024").
+            qsizetype digits = 0;
+            for (qsizetype k = e; k < number; ++k)
+                digits += isDigit(text[k].unicode()) ? 1 : 0;
+            if (digits > 3)
+                return -1;
+        }
+        if (number > 0 && *start == pos && pos >= 4 && text[pos - 1] == u' ' &&
+            (text.mid(0, pos - 1).endsWith(u"van") || text.mid(0, pos - 1).endsWith(u"de")) &&
+            endsWithAny(word, {u"plantsoen", u"dijk", u"park", u"straat", u"laan", u"weg", u"gracht"})) {
+            // Dutch "van Doornplantsoen 908", "de Witdijk 418".
+            qsizetype b = pos - 1;
+            while (b > 0 && text[b - 1] >= u'a' && text[b - 1] <= u'z')
+                --b;
+            if (b == 0 || !isLetterUnit(text[b - 1].unicode()))
+                *start = b;
+        }
         if (number > 0 && *start == pos && pos >= 2 && text[pos - 1] == u' ') {
             // "Västra Storgatan 5", "Lilla Nygatan 3": a Scandinavian direction or size before it.
             qsizetype b = pos - 1;
@@ -340,10 +380,11 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
         if (t + 1 < text.size() && (text[t] == u' ' || text[t] == u',') &&
             !isLetterUnit(text[t + 1].unicode()) &&
             lowerIn(text.mid(w + 1, t - w - 1),
-                    {u"ulica",  u"cesta",    u"trg",      u"út",      u"utca",   u"útja",
-                     u"főút",   u"sor",      u"fasor",    u"tér",     u"körút",  u"köz",
-                     u"sétány", u"iela",     u"bulvāris", u"laukums", u"gatve",  u"prospekts",
-                     u"ulice",  u"námestie", u"nábrežie", u"trieda",  u"náměstí"})) {
+                    {u"ulica",    u"cesta",   u"trg",     u"út",        u"utca",     u"útja",     u"főút",
+                     u"sor",      u"fasor",   u"tér",     u"körút",     u"köz",      u"sétány",   u"iela",
+                     u"bulvāris", u"laukums", u"gatve",   u"prospekts", u"ulice",    u"námestie", u"nábrežie",
+                     u"trieda",   u"náměstí", u"park",    u"határút",   u"országút", u"sugárút",  u"főtér",
+                     u"körtér",   u"liget",   u"rakpart", u"dűlő",      u"dambis",   u"gāte"})) {
             const qsizetype number = numberAfterName(text, t);
             return number > 0 ? unitAfter(text, number) : -1;
         }
@@ -352,14 +393,19 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
     // (so "Am Montag 2024" is no address).
     const bool german = lowerIn(word, {u"am", u"an", u"auf", u"zum", u"zur", u"unter", u"hinter"}) &&
                         isUpperUnit(text[pos].unicode());
-    if (w - pos > 8 ||
+    if (w - pos > 12 ||
         (!german &&
-         !lowerIn(word, {u"via",      u"viale",    u"piazza",   u"piazzale", u"corso",   u"borgo",
-                         u"contrada", u"vicolo",   u"largo",    u"calle",    u"avenida", u"av",
-                         u"rua",      u"travessa", u"praça",    u"paseo",    u"plaza",   u"carrera",
-                         u"camino",   u"ronda",    u"glorieta", u"travesía", u"strada",  u"ul",
-                         u"ulica",    u"aleja",    u"al",       u"os",       u"pl",      u"wyb",
-                         u"bulw",     u"droga",    u"ogród",    u"skwer",    u"rondo",   u"rotonda"})))
+         !lowerIn(word, {u"via",        u"viale",    u"piazza",   u"piazzale",     u"corso",   u"borgo",
+                         u"contrada",   u"vicolo",   u"largo",    u"calle",        u"avenida", u"av",
+                         u"rua",        u"travessa", u"praça",    u"paseo",        u"plaza",   u"carrera",
+                         u"camino",     u"ronda",    u"glorieta", u"travesía",     u"strada",  u"ul",
+                         u"ulica",      u"aleja",    u"al",       u"os",           u"pl",      u"wyb",
+                         u"bulw",       u"droga",    u"ogród",    u"skwer",        u"rondo",   u"rotonda",
+                         u"park",       u"rynek",    u"szosa",    u"wyspa",        u"bloque",  u"edificio",
+                         u"escalinata", u"jardines", u"parcela",  u"poblado",      u"parque",  u"pasaje",
+                         u"riera",      u"rambla",   u"subida",   u"salida",       u"bajada",  u"caserío",
+                         u"caserio",    u"aldea",    u"barrio",   u"carretera",    u"cuesta",  u"explanada",
+                         u"manzana",    u"polígono", u"senda",    u"urbanización", u"vía",     u"incrocio"})))
         return -1;
     if ((word == u"ul" || word == u"al" || word == u"os" || word == u"pl" || word == u"wyb" ||
          word == u"bulw") &&
@@ -421,95 +467,17 @@ bool lowerCaseType(QStringView text, qsizetype i)
         w = wordEnd(text, i); // "ogród"
     if (w - i < 2 || w - i > 7)
         return false;
-    return lowerIn(text.mid(i, w - i), {u"via", u"viale", u"ul", u"al", u"os", u"pl", u"wyb", u"bulw",
-                                        u"droga", u"ogród", u"skwer", u"rondo", u"rotonda"});
-}
-
-bool isCjk(char16_t c)
-{
-    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
-}
-
-bool isHangul(char16_t c)
-{
-    return c >= 0xAC00 && c <= 0xD7A3;
-}
-
-bool isOneOf(char16_t c, std::u16string_view set)
-{
-    return set.find(c) != std::u16string_view::npos;
-}
-
-// Japanese and Chinese: CJK text holding an administrative unit right before the number, the
-// number written "1-2-3" or followed by 号, 番地, 番 or 丁目.
-qsizetype matchCjk(QStringView text, qsizetype pos, qsizetype *start)
-{
-    qsizetype b = pos;
-    while (b > 0 && pos - b < 24 && isCjk(text[b - 1].unicode()))
-        --b;
-    if (b == pos)
-        return -1;
-    qsizetype marker = -1;
-    for (qsizetype k = b; k < pos; ++k) {
-        if (isOneOf(text[k].unicode(), u"都道府県省市区町村郡")) {
-            marker = k;
-            break;
-        }
-    }
-    if (marker < 0)
-        return -1;
-    const bool street = isOneOf(text[pos - 1].unicode(), u"路街道巷弄里目丁");
-    qsizetype i = pos, groups = 0;
-    bool suffix = false;
-    while (i < text.size()) {
-        qsizetype d = i;
-        while (d < text.size() && isDigit(text[d].unicode()))
-            ++d;
-        if (d == i)
-            break;
-        ++groups;
-        i = d;
-        if (i < text.size() && isOneOf(text[i].unicode(), u"号號番")) {
-            suffix = true;
-            ++i;
-            if (i < text.size() && text[i] == u'地')
-                ++i;
-        } else if (i + 1 < text.size() && text[i] == u'丁' && text[i + 1] == u'目') {
-            suffix = true;
-            i += 2;
-        }
-        if (i + 1 < text.size() && (text[i] == u'-' || text[i] == u'ー') && isDigit(text[i + 1].unicode()))
-            ++i;
-    }
-    if (!(suffix || groups >= 2 || street))
-        return -1;
-    *start = std::max(b, marker - 2);
-    return i;
-}
-
-// Korean: a road name ending in 로 or 길, a space and a number, after up to three words ending in
-// 시, 도, 구, 군, 동, 읍 or 면.
-qsizetype matchKorean(QStringView text, qsizetype pos, qsizetype *start)
-{
-    if (pos < 3 || text[pos - 1] != u' ' || !isOneOf(text[pos - 2].unicode(), u"로길"))
-        return -1;
-    qsizetype b = pos - 2;
-    while (b > 0 && (isHangul(text[b - 1].unicode()) || isDigit(text[b - 1].unicode())))
-        --b;
-    *start = b;
-    for (int words = 0; words < 3; ++words) {
-        if (*start < 2 || text[*start - 1] != u' ' || !isOneOf(text[*start - 2].unicode(), u"시도구군동읍면"))
-            break;
-        qsizetype k = *start - 2;
-        while (k > 0 && isHangul(text[k - 1].unicode()))
-            --k;
-        *start = k;
-    }
-    qsizetype end = houseNumber(text, pos);
-    return end;
+    return lowerIn(text.mid(i, w - i),
+                   {u"via", u"viale", u"ul", u"al", u"os", u"pl", u"wyb", u"bulw", u"droga", u"ogród",
+                    u"skwer", u"rondo", u"rotonda", u"park", u"rynek", u"szosa", u"wyspa"});
 }
 
 } // namespace
+
+qsizetype houseNumberAt(QStringView text, qsizetype i)
+{
+    return houseNumber(text, i);
+}
 
 void findAddresses(QStringView text, QList<Match> &out)
 {
