@@ -340,10 +340,14 @@ bool columnMentions(QStringView sql, const QList<Candidate> *found)
                     qsizetype x = w;
                     if (wordBeforeIs(w, u"not", &x))
                         w = x;
-                    if (columnBefore(sql, w) != 0)
+                    if (columnBefore(sql, w) != 0 &&
+                        (!found || c != u'\'' || !literalCovered(sql, q, false, *found)))
                         return true;
                 } else if (wordBeforeIs(k, u"values", &w) || (sql[b - 1] == u',' && holdsInsert(sql))) {
-                    return true; // an INSERT (or a later row of one): read its column list with the tokens
+                    // An INSERT (or a later row of one): its column list is read with the tokens, unless
+                    // a detector's candidate already covers this value (whatever its column).
+                    if (!found || c != u'\'' || !literalCovered(sql, q, false, *found))
+                        return true;
                 }
             }
         }
