@@ -13,6 +13,7 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QTcpSocket>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -62,12 +63,18 @@ ApiServer::ApiServer(Dataset &dataset, ServerOptions options, QObject *parent)
 ApiServer::~ApiServer()
 {
     flush();
+    for (QThread *worker : std::as_const(m_workers)) {
+        worker->wait();
+        delete worker;
+    }
 }
 
 void ApiServer::flush()
 {
-    if (m_queue)
+    if (m_queue) {
         m_queue->flush();
+        m_queue->closeAudit();
+    }
 }
 
 quint16 ApiServer::port() const

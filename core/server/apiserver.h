@@ -21,6 +21,7 @@
 #include <memory>
 
 class QTcpSocket;
+class QThread;
 
 namespace pairlens {
 class Dataset;
@@ -107,6 +108,7 @@ private:
     bool m_tls = false;
     QList<ApiKey> m_keys;
     QElapsedTimer m_keysLoaded;
+    QList<QThread *> m_workers; // statistics being computed (waited for on destruction)
     std::unique_ptr<privacy::Anonymizer> m_anonymizer;
     QElapsedTimer m_anonymizerBuilt;
 };

@@ -11,6 +11,7 @@
 
 #include <QJsonArray>
 #include <QSet>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -74,6 +75,8 @@ void ApiServer::addBatch(const ApiRequest &r)
             pairs << *p;
         }
     }
+    m_queue->flush();
+    m_queue->closeAudit(); // the batch gets its own entry
     m_store.startAddAudit(u"api.add"_s,
                           {{u"key"_s, r.key.name}, {u"route"_s, u"POST /api/training-data/pairs:batch"_s}});
     // Short transactions (~20 ms each): a recorder or the window never waits long for the lock. A
@@ -212,12 +215,30 @@ void ApiServer::statistics(const ApiRequest &r)
     const std::optional<Filter> filter = filterFromQuery(r.query, &error);
     if (!filter)
         return fail(r, 400, error);
-    Statistics stats;
-    if (!computeStatistics(m_dataset, *filter, &stats, &error))
-        return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, error));
-    if (const privacy::Anonymizer *anonymizer = anonymizerFor(r))
-        exporting::anonymizeStatistics(stats, *anonymizer);
-    reply(r, 200, {{u"statistics"_s, stats.toJson()}});
+    // Computed on a worker with its own connection (a few hundred ms on 1M pairs): the recorders'
+    // POSTs are answered meanwhile.
+    struct Result
+    {
+        Statistics stats;
+        QString error;
+        bool ok = false;
+    };
+    auto result = std::make_shared<Result>();
+    QThread *worker = QThread::create([this, result, f = *filter] {
+        std::unique_ptr<Dataset> own = m_dataset.reopen(&result->error);
+        result->ok = own && computeStatistics(*own, f, &result->stats, &result->error);
+    });
+    m_workers.append(worker);
+    connect(worker, &QThread::finished, this, [this, r, result, worker] {
+        m_workers.removeOne(worker);
+        worker->deleteLater();
+        if (!result->ok)
+            return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, result->error));
+        if (const privacy::Anonymizer *anonymizer = anonymizerFor(r))
+            exporting::anonymizeStatistics(result->stats, *anonymizer);
+        reply(r, 200, {{u"statistics"_s, result->stats.toJson()}});
+    });
+    worker->start();
 }
 
 } // namespace pairlens::server

@@ -1,9 +1,10 @@
 #pragma once
 
 // Single POST /pairs requests are written together: the pairs that arrive while the event loop is
-// busy go into one BEGIN IMMEDIATE transaction (PairStore::add, AddMode::OneTransaction) with one
-// audit entry per key, and every request is answered only after that commit. So 16 clients posting
-// at once cost one commit, not sixteen, and no answered pair can be lost by a kill -9.
+// busy go into one BEGIN IMMEDIATE transaction (PairStore::add, AddMode::OneTransaction), which also
+// adds them to the key's open "api.add" audit entry, and every request is answered only after that
+// commit. So 16 clients posting at once cost one commit, not sixteen, and no answered pair can be
+// lost by a kill -9.
 
 #include "dataset/pair.h"
 
@@ -36,6 +37,8 @@ public:
     void add(const Pair &pair, bool clientId, const QString &keyName, Done done);
     // Writes what is queued now (also called by the destructor and on shutdown).
     void flush();
+    // Marks the open audit entry done (before other adds, which need the store's audit slot).
+    void closeAudit();
     ~WriteQueue() override;
 
     // At most this many pairs per transaction (the rest goes in the next one).
@@ -56,6 +59,9 @@ private:
     bool m_scheduled = false;
     QTimer m_timer;
     int m_lastGroup = 0;
+    QString m_auditKey; // the key of the open "api.add" entry (empty: none)
+    QElapsedTimer m_auditAge;
+    qint64 m_auditRequests = 0;
     QElapsedTimer m_sinceFlush;
 };
 
