@@ -13,6 +13,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -265,15 +266,49 @@ int main(int argc, char *argv[])
                 },
                 [&](int status, const QByteArray &) { (status == 201 ? created : other) += 1; }));
         const double s = runClients(clients);
+        const long peak = server.peakKb();
+        server.stop();
+        // Reference, same run: the store alone (no HTTP) adding the same number of pairs in
+        // transactions of 16 (what the server's write queue does with 16 clients), one process.
+        const QString direct = work + u"/posts-direct.pairlens"_s;
+        Dataset::removeFiles(direct, nullptr);
+        runOrDie({u"demo"_s, direct, u"--pairs"_s, u"100"_s});
+        QString error;
+        auto ds = Dataset::open(direct, Dataset::Mode::OpenExisting, &error);
+        PairStore store(*ds);
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < posts; i += 16) {
+            QList<Pair> group;
+            for (int j = i; j < std::min(posts, i + 16); ++j) {
+                const QJsonObject o = pairJson(u"direct-%1"_s.arg(j), j);
+                Pair p;
+                p.pairId = o.value(u"pair_id"_s).toString();
+                p.naturalLanguageQuery = o.value(u"natural_language_query"_s).toString();
+                p.sqlQuery = o.value(u"sql_query"_s).toString();
+                p.timestamp = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+                p.databaseType = u"postgresql"_s;
+                p.databaseName = u"shop"_s;
+                p.success = o.value(u"success"_s).toBool();
+                p.executionTimeMs = o.value(u"execution_time_ms"_s).toDouble();
+                p.metadata = o.value(u"metadata"_s).toObject();
+                group << p;
+            }
+            store.add(group, PairStore::AddMode::OneTransaction);
+        }
+        const double directSeconds = double(t.nsecsElapsed()) / 1e9;
         say(u"single POSTs, 16 clients: %1 pairs (201: %2, other: %3) in %4 s = %5 pairs/s (target >= "
             u"5,000); "
-            "server peak %6 MB"_s.arg(posts)
+            "server peak %6 MB; reference: PairStore::add of the same pairs in transactions of 16, no HTTP: "
+            "%7 s = %8 pairs/s; ratio HTTP/store time %9"_s.arg(posts)
                 .arg(created)
                 .arg(other)
                 .arg(s, 0, 'f', 2)
                 .arg(double(created) / s, 0, 'f', 0)
-                .arg(double(server.peakKb()) / 1024.0, 0, 'f', 0));
-        server.stop();
+                .arg(double(peak) / 1024.0, 0, 'f', 0)
+                .arg(directSeconds, 0, 'f', 2)
+                .arg(double(posts) / directSeconds, 0, 'f', 0)
+                .arg(s / directSeconds, 0, 'f', 2));
     }
 
     // --- 2. batches of 10,000 from 2 clients, and `pairlens import` of the same pairs
