@@ -235,6 +235,9 @@ void TstPiiNames::moreConventions_data()
     row("unknown after context", u"Our customer Borna Pavešić wants to cancel"_s, u"name"_s,
         u"Borna Pavešić"_s);
     row("unknown after regards", u"Thanks. Regards, Themba Nonyana"_s, u"name"_s, u"Themba Nonyana"_s);
+    row("given and unknown mid-sentence", u"Show all orders of Omar Tromplowski now"_s, u"name"_s,
+        u"Omar Tromplowski"_s);
+    row("given and unknown before a capital", u"List the awards of Omar Xyzzy Prize"_s, QString(), QString());
     row("title case heading", u"A User Rank In A Given Tag"_s, QString(), QString());
     row("de am year", u"Am Montag 2024 war es kalt"_s, QString(), QString());
     row("en in month", u"In March 2024 sales grew"_s, QString(), QString());

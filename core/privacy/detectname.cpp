@@ -502,9 +502,17 @@ void findNames(QStringView text, QList<Match> &out)
             accept = context == 2 || (context == 1 && common == 0);
         else if (names >= 2)
             accept = context > 0 && common < names; // "Smith John" only after a context word
-        if (names == 1 && initials == 0 && context > 0 && end < n &&
-            adjacent(text, words[end - 1], words[end]) && words[end].capitalised && words[end].bits == 0 &&
-            (w.bits & GivenName)) {
+        // A given name and an unknown capitalised word after a context word, or mid-sentence (after
+        // a word in lower case, the unknown word not followed by another capitalised one).
+        const auto midSentence = [&] {
+            const QStringView before = wordBefore(text, w.start);
+            return !before.isEmpty() && isLowerUnit(before[0].unicode()) &&
+                   !(w.bits & (CommonWord | StopWord)) &&
+                   (end + 1 >= n || !adjacent(text, words[end], words[end + 1]));
+        };
+        if (names == 1 && initials == 0 && end < n && adjacent(text, words[end - 1], words[end]) &&
+            words[end].capitalised && words[end].bits == 0 && (w.bits & GivenName) &&
+            (context > 0 || midSentence())) {
             ++end; // "customer Omar Xylander": a given name and an unknown capitalised word
             accept = true;
         }
