@@ -15,9 +15,12 @@
 #include <QChart>
 #include <QChartView>
 #include <QFile>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QProcess>
@@ -67,6 +70,15 @@ QStringList categories(QChart *chart)
     return {};
 }
 
+// What the legend says of each slice or set (a donut's counts and shares are there).
+QStringList legendLabels(QChart *chart)
+{
+    QStringList labels;
+    for (QLegendMarker *m : chart->legend()->markers())
+        labels << m->label();
+    return labels;
+}
+
 QStringList dateAxisLabels(QChart *chart)
 {
     for (QAbstractAxis *axis : chart->axes(Qt::Horizontal)) {
@@ -94,6 +106,9 @@ private slots:
     void refinements();
     void savePngAndSvg();
     void viewComputesAndClicks();
+    void viewKeepsClickedChart();
+    void timelineClickKeepsWeeks();
+    void axisLabelsFit();
     void viewDropsStaleResults();
     void viewEmptyState();
     void cliChartHeadless();
@@ -157,7 +172,10 @@ void TestCharts::donutsMatchNumbers()
     QCOMPARE(pie->count(), 2);
     QCOMPARE(pie->slices().at(0)->value(), 80.0);
     QCOMPARE(pie->slices().at(1)->value(), 20.0);
-    QVERIFY(pie->slices().at(0)->label().contains(u"80.0%"_s));
+    QVERIFY(legendLabels(chart.get()).at(0).contains(u"80 (80.0%)"_s));
+    // Beside the ring, the share alone: a whole "Successful 4,422 (88.…" was cut at the edge.
+    QCOMPARE(pie->slices().at(0)->label(), u"80.0%"_s);
+    QVERIFY(pie->slices().at(0)->isLabelVisible());
     QCOMPARE(clickRefinement(pie->slices().at(1)).value(u"success"_s).toString(), u"failed"_s);
 
     chart.reset(createChart(ChartKind::Review, s, ChartTheme::lightTheme()));
@@ -168,8 +186,8 @@ void TestCharts::donutsMatchNumbers()
     QCOMPARE(pie->slices().at(1)->value(), 40.0);
     QCOMPARE(clickRefinement(pie->slices().at(2)).value(u"review_statuses"_s).toArray(), QJsonArray{2});
     QVERIFY(chart->title().contains(u"50.0%"_s));
-    QVERIFY2(pie->slices().at(1)->label().contains(u"40 (40.0%)"_s),
-             qPrintable(pie->slices().at(1)->label()));
+    QVERIFY2(legendLabels(chart.get()).at(1).contains(u"40 (40.0%)"_s),
+             qPrintable(legendLabels(chart.get()).at(1)));
 
     // A few reviewed of many: counts, and shares that are neither 0 % nor 100 %.
     Statistics few = s;
@@ -181,9 +199,12 @@ void TestCharts::donutsMatchNumbers()
     pie = qobject_cast<QPieSeries *>(chart->series().value(0));
     QVERIFY(pie);
     QCOMPARE(pie->count(), 2);
-    QVERIFY2(pie->slices().at(0)->label().contains(u"19,994 (99.97%)"_s),
-             qPrintable(pie->slices().at(0)->label()));
-    QVERIFY2(pie->slices().at(1)->label().contains(u"6 (0.03%)"_s), qPrintable(pie->slices().at(1)->label()));
+    const QStringList legend = legendLabels(chart.get());
+    QVERIFY2(legend.at(0).contains(u"19,994 (99.97%)"_s), qPrintable(legend.at(0)));
+    QVERIFY2(legend.at(1).contains(u"6 (0.03%)"_s), qPrintable(legend.at(1)));
+    // The sliver has no label beside the ring, where it would lie on its neighbour's.
+    QVERIFY(pie->slices().at(0)->isLabelVisible());
+    QVERIFY(!pie->slices().at(1)->isLabelVisible());
 }
 
 void TestCharts::percentAndCountFormats()
@@ -218,6 +239,11 @@ void TestCharts::timelineAndLengths()
     QCOMPARE(r.value(u"from"_s).toString(), u"2025-01-02"_s);
     QCOMPARE(r.value(u"to"_s).toString(), u"2025-01-02"_s);
     QCOMPARE(r.value(u"success"_s).toString(), u"failed"_s);
+    // The green (successful) part of a bar stands for the whole day or week.
+    const QJsonObject green = clickRefinement(ok, 1);
+    QCOMPARE(green.value(u"from"_s).toString(), u"2025-01-02"_s);
+    QCOMPARE(green.value(u"to"_s).toString(), u"2025-01-02"_s);
+    QVERIFY(!green.contains(u"success"_s));
     // ISO dates under the bars they start (bars at 0 .. n-1).
     QCOMPARE(dateAxisLabels(chart.get()), (QStringList{u"2025-01-01"_s, u"2025-01-02"_s}));
 
@@ -244,8 +270,8 @@ void TestCharts::timelineAndLengths()
     QCOMPARE(series->barSets().at(0)->count(), 3); // the last bin has SQL pairs: kept
     QCOMPARE(series->barSets().at(0)->at(1), 70.0);
     QCOMPARE(series->barSets().at(1)->at(2), 10.0);
-    QCOMPARE(categories(chart.get()).last(), u"40+"_s);
-    QVERIFY(clickRefinement(series->barSets().at(0), 0).isEmpty()); // no length filter
+    QCOMPARE(categories(chart.get()), (QStringList{u"0"_s, u"20"_s, u"40+"_s})); // where each bucket starts
+    QVERIFY(clickRefinement(series->barSets().at(0), 0).isEmpty());              // no length filter
 }
 
 void TestCharts::piiAndTables()
@@ -380,6 +406,166 @@ void TestCharts::viewComputesAndClicks()
     QVERIFY(view.statisticsMarkdown().contains(u"| Pairs | 1500 |"_s));
 }
 
+namespace {
+
+int barIndex(QChart *chart, const QString &categoryStart)
+{
+    const QStringList cats = categories(chart);
+    for (int i = 0; i < cats.size(); ++i) {
+        if (cats.at(i).startsWith(categoryStart + u' '))
+            return i;
+    }
+    return -1;
+}
+
+QList<int> selectedBars(QBarSet *set)
+{
+    QList<int> selected;
+    for (int i = 0; i < set->count(); ++i) {
+        if (set->isBarSelected(i))
+            selected << i;
+    }
+    return selected;
+}
+
+} // namespace
+
+void TestCharts::viewKeepsClickedChart()
+{
+    StatisticsView view;
+    view.resize(1100, 900);
+    view.show();
+    // As the window does: a click's filter comes back as the view's filter.
+    connect(&view, &StatisticsView::filterRequested, &view, &StatisticsView::setFilter);
+    QSignalSpy ready(&view, &StatisticsView::statisticsReady);
+    view.setDataset(m_demo);
+    QVERIFY(ready.wait(20000));
+    const Statistics all = view.statistics();
+    QVERIFY(all.queryTypes.size() > 3);
+
+    QChart *chart = view.chartView(ChartKind::QueryTypes)->chart();
+    int select = barIndex(chart, u"SELECT"_s);
+    QVERIFY(select >= 0);
+    QAbstractBarSeries *series = barSeries(chart);
+    emit series->clicked(select, series->barSets().first());
+    QVERIFY(ready.wait(20000));
+    QCOMPARE(view.filter().queryTypes, QStringList{u"SELECT"_s});
+    // The other charts describe the SELECT pairs alone ...
+    QCOMPARE(view.statistics().queryTypes.keys(), QStringList{u"SELECT"_s});
+    qint64 dbTotal = 0;
+    QBarSet *dbSet = barSeries(view.chartView(ChartKind::DatabaseTypes)->chart())->barSets().first();
+    for (int i = 0; i < dbSet->count(); ++i)
+        dbTotal += qint64(dbSet->at(i));
+    QCOMPARE(dbTotal, all.queryTypes.value(u"SELECT"_s));
+    // ... and the clicked one keeps every bar, the chosen one marked.
+    chart = view.chartView(ChartKind::QueryTypes)->chart();
+    QCOMPARE(categories(chart).size(), all.queryTypes.size());
+    select = barIndex(chart, u"SELECT"_s);
+    QBarSet *set = barSeries(chart)->barSets().first();
+    QCOMPARE(selectedBars(set), QList<int>{select});
+    QCOMPARE(set->at(select), double(all.queryTypes.value(u"SELECT"_s)));
+
+    // Another bar of the same chart chooses that type instead (not SELECT and INSERT, not none).
+    const int insert = barIndex(chart, u"INSERT"_s);
+    QVERIFY(insert >= 0);
+    emit barSeries(chart)->clicked(insert, set);
+    QVERIFY(ready.wait(20000));
+    QCOMPARE(view.filter().queryTypes, QStringList{u"INSERT"_s});
+    chart = view.chartView(ChartKind::QueryTypes)->chart();
+    QCOMPARE(categories(chart).size(), all.queryTypes.size());
+    QCOMPARE(selectedBars(barSeries(chart)->barSets().first()), QList<int>{barIndex(chart, u"INSERT"_s)});
+
+    // A slice of the donut: marked and pulled out, the others faded; the statement types stay
+    // pinned no more (the filter now differs from their base in more than the type).
+    auto *pie = qobject_cast<QPieSeries *>(view.chartView(ChartKind::Success)->chart()->series().value(0));
+    QVERIFY(pie);
+    const QColor failedColour = pie->slices().at(1)->color();
+    emit pie->clicked(pie->slices().at(0));
+    QVERIFY(ready.wait(20000));
+    QCOMPARE(view.filter().success, Filter::Success::SuccessfulOnly);
+    QCOMPARE(view.filter().queryTypes, QStringList{u"INSERT"_s});
+    pie = qobject_cast<QPieSeries *>(view.chartView(ChartKind::Success)->chart()->series().value(0));
+    QCOMPARE(pie->count(), 2);
+    QVERIFY(pie->slices().at(0)->isExploded());
+    QVERIFY(!pie->slices().at(1)->isExploded());
+    QVERIFY(pie->slices().at(1)->color() != failedColour);
+    chart = view.chartView(ChartKind::QueryTypes)->chart();
+    QCOMPARE(categories(chart).size(), 1);
+    QVERIFY(selectedBars(barSeries(chart)->barSets().first()).isEmpty());
+
+    // A filter from elsewhere ends the pin: the donut shows the new filter's pairs alone.
+    Filter other;
+    other.databaseTypes = {u"mysql"_s};
+    view.setFilter(other);
+    QVERIFY(ready.wait(20000));
+    pie = qobject_cast<QPieSeries *>(view.chartView(ChartKind::Success)->chart()->series().value(0));
+    QCOMPARE(qint64(pie->sum()), view.statistics().totalPairs);
+    for (QPieSlice *slice : pie->slices())
+        QVERIFY(!slice->isExploded());
+}
+
+void TestCharts::timelineClickKeepsWeeks()
+{
+    StatisticsView view;
+    view.resize(1100, 900);
+    view.show();
+    connect(&view, &StatisticsView::filterRequested, &view, &StatisticsView::setFilter);
+    QSignalSpy ready(&view, &StatisticsView::statisticsReady);
+    view.setDataset(m_demo);
+    QVERIFY(ready.wait(20000));
+    const Statistics all = view.statistics();
+    QChart *chart = view.chartView(ChartKind::Timeline)->chart();
+    QAbstractBarSeries *series = barSeries(chart);
+    const int bars = int(series->barSets().first()->count());
+    QVERIFY(bars > 3);
+    const int week = 2;
+    emit series->clicked(week, series->barSets().first()); // the green part
+    QVERIFY(ready.wait(20000));
+    // That week's pairs, successful and failed.
+    QCOMPARE(view.filter().success, Filter::Success::Any);
+    QCOMPARE(view.statistics().totalPairs, all.timeline.at(week).pairs);
+    QVERIFY(view.statistics().failedPairs > 0);
+    chart = view.chartView(ChartKind::Timeline)->chart();
+    series = barSeries(chart);
+    QCOMPARE(int(series->barSets().first()->count()), bars);
+    for (QBarSet *set : series->barSets())
+        QCOMPARE(selectedBars(set), QList<int>{week});
+}
+
+void TestCharts::axisLabelsFit()
+{
+    // The charts as the window shows them at 1280x800 (the tab beside the filter panel): no label
+    // under the bars is wider than its bar's share of the plot, so none is cut to "100…".
+    StatisticsView view;
+    view.resize(1000, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy ready(&view, &StatisticsView::statisticsReady);
+    view.setDataset(m_demo);
+    QVERIFY(ready.wait(20000));
+    for (ChartKind kind : {ChartKind::Lengths, ChartKind::Timeline}) {
+        QChart *chart = view.chartView(kind)->chart();
+        QTRY_VERIFY(chart->plotArea().width() > 100);
+        for (QAbstractAxis *axis : chart->axes(Qt::Horizontal)) {
+            QStringList labels;
+            qreal slot = 0;
+            if (auto *c = qobject_cast<QBarCategoryAxis *>(axis)) {
+                labels = c->categories();
+                slot = chart->plotArea().width() / labels.size();
+            } else if (auto *c = qobject_cast<QCategoryAxis *>(axis)) {
+                labels = c->categoriesLabels();
+                slot = chart->plotArea().width() / labels.size();
+            }
+            const QFontMetricsF metrics(axis->labelsFont());
+            for (const QString &label : labels)
+                QVERIFY2(metrics.horizontalAdvance(label) <= slot,
+                         qPrintable(u"%1: '%2' needs %3 px of %4"_s.arg(chartKindName(kind), label)
+                                        .arg(metrics.horizontalAdvance(label))
+                                        .arg(slot)));
+        }
+    }
+}
+
 void TestCharts::viewDropsStaleResults()
 {
     StatisticsView view;
@@ -450,6 +636,13 @@ void TestCharts::cliChartErrors()
 {
     auto runChart = [](const QStringList &args, QString *stderrText) {
         QProcess p;
+        // The messages are checked in English, whatever language the test runs in.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"LANGUAGE"_s);
+        env.remove(u"LC_MESSAGES"_s);
+        env.insert(u"LC_ALL"_s, u"C.UTF-8"_s);
+        env.insert(u"LANG"_s, u"C.UTF-8"_s);
+        p.setProcessEnvironment(env);
         p.start(QStringLiteral(PAIRLENS_EXE), QStringList{u"chart"_s} + args);
         p.waitForFinished(60000);
         *stderrText = QString::fromUtf8(p.readAllStandardError()).trimmed();

@@ -14,6 +14,7 @@
 #include <QImage>
 #include <QJsonArray>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLocale>
 #include <QPainter>
 #include <QPalette>
@@ -164,6 +165,9 @@ struct Slice
     QJsonObject refinement;
 };
 
+// A slice gets a label beside the ring from this share of the whole.
+constexpr double kLabelledShare = 0.04;
+
 QChart *donut(const QString &title, const QList<Slice> &slices, const ChartTheme &theme)
 {
     QChart *chart = baseChart(title, theme);
@@ -174,18 +178,21 @@ QChart *donut(const QString &title, const QList<Slice> &slices, const ChartTheme
     auto *series = new QPieSeries;
     series->setHoleSize(0.45);
     series->setPieSize(0.72);
+    QStringList legend;
     for (const Slice &s : slices) {
         if (s.count == 0)
             continue;
-        auto *slice =
-            series->append(u"%1  %2 (%3)"_s.arg(s.label, formatCount(s.count), formatPercent(s.count, total)),
-                           double(s.count));
+        // The legend names each slice with its count and share; beside the ring, the share alone
+        // (a whole label there was cut at the chart's edge), and none for a sliver, whose label
+        // would lie on its neighbour's.
+        legend << u"%1  %2 (%3)"_s.arg(s.label, formatCount(s.count), formatPercent(s.count, total));
+        auto *slice = series->append(formatPercent(s.count, total), double(s.count));
         slice->setColor(s.color);
         slice->setBorderColor(theme.background);
         slice->setBorderWidth(2);
         slice->setLabelColor(theme.text);
         slice->setLabelFont(font(theme, 0));
-        slice->setLabelVisible(true);
+        slice->setLabelVisible(double(s.count) >= kLabelledShare * double(total));
         slice->setLabelPosition(QPieSlice::LabelOutside);
         slice->setLabelArmLengthFactor(0.12);
         slice->setProperty(kFilterProperty, s.refinement);
@@ -194,6 +201,9 @@ QChart *donut(const QString &title, const QList<Slice> &slices, const ChartTheme
             tr("%1: %2 pairs (%3)").arg(s.label, formatCount(s.count), formatPercent(s.count, total)));
     }
     chart->addSeries(series);
+    const QList<QLegendMarker *> markers = chart->legend()->markers(series);
+    for (qsizetype i = 0; i < markers.size() && i < legend.size(); ++i)
+        markers.at(i)->setLabel(legend.at(i));
     return chart;
 }
 
@@ -264,7 +274,8 @@ QChart *timelineChart(const Statistics &s, const ChartTheme &theme)
         const QString from = b.start.toString(Qt::ISODate);
         const QString to = bucketEnd(b.start, s.timelineGranularity).toString(Qt::ISODate);
         const QString range = from == to ? from : u"%1 – %2"_s.arg(from, to);
-        okRefine << QJsonObject{{u"from"_s, from}, {u"to"_s, to}, {u"success"_s, u"successful"_s}};
+        // The green part stands for the week (the bar a reader aims at); the red part for its failures.
+        okRefine << QJsonObject{{u"from"_s, from}, {u"to"_s, to}};
         failedRefine << QJsonObject{{u"from"_s, from}, {u"to"_s, to}, {u"success"_s, u"failed"_s}};
         okTips << tr("%1: %2 successful of %3 pairs")
                       .arg(range, formatCount(b.pairs - b.failed), formatCount(b.pairs));
@@ -329,7 +340,9 @@ QChart *lengthsChart(const Statistics &s, const ChartTheme &theme)
         const auto q = s.questionLengths.value(i), l = s.sqlLengths.value(i);
         question->append(double(q.pairs));
         sql->append(double(l.pairs));
-        categories << binLabel(q);
+        // The axis names each bucket by where it starts ("100"): a whole range ("100–199") was cut
+        // to "100…" under bars as narrow as these. The tool tips give the range.
+        categories << (q.to < 0 ? u"%1+"_s.arg(formatCount(q.from)) : formatCount(q.from));
         qTips << tr("Questions of %1 characters: %2 pairs (%3)")
                      .arg(binLabel(q), formatCount(q.pairs), formatPercent(q.pairs, s.totalPairs));
         sTips << tr("SQL of %1 characters: %2 pairs (%3)")
@@ -345,7 +358,7 @@ QChart *lengthsChart(const Statistics &s, const ChartTheme &theme)
     chart->addSeries(series);
     auto *axisX = new QBarCategoryAxis;
     axisX->append(categories);
-    styleAxis(axisX, theme, tr("Length (characters)"));
+    styleAxis(axisX, theme, tr("Length (characters, from)"));
     axisX->setGridLineVisible(false);
     if (categories.size() > 8)
         axisX->setLabelsAngle(-45);

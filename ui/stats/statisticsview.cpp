@@ -1,6 +1,7 @@
 #include "stats/statisticsview.h"
 
 #include "dataset/dataset.h"
+#include "stats/chartselection.h"
 #include "stats/duplicates.h"
 
 #include <QAbstractBarSeries>
@@ -38,6 +39,7 @@ struct StatisticsView::Result
 {
     int generation = 0;
     Statistics stats;
+    std::optional<Statistics> pinStats; // the pinned chart's base filter's numbers
     QString error;
     bool cancelled = false;
 };
@@ -53,6 +55,7 @@ enum Page
 // Runs on a pool thread: the dataset is opened (and closed) there, so its connection never
 // crosses threads.
 StatisticsView::Result computeOnWorker(int generation, const QString &location, const Filter &filter,
+                                       const std::optional<Filter> &pinBase,
                                        std::shared_ptr<std::atomic_bool> cancel,
                                        std::function<void(qint64, qint64)> report)
 {
@@ -76,6 +79,16 @@ StatisticsView::Result computeOnWorker(int generation, const QString &location, 
         !addDuplicates(*dataset, filter, &r.stats, &error, Progress({}, cancel.get()))) {
         r.cancelled = cancel->load();
         r.error = error;
+        return r;
+    }
+    if (pinBase) {
+        Statistics base;
+        if (!computeStatistics(*dataset, *pinBase, &base, &error, Progress({}, cancel.get()))) {
+            r.cancelled = cancel->load();
+            r.error = error;
+            return r;
+        }
+        r.pinStats = base;
     }
     return r;
 }
@@ -190,6 +203,9 @@ void StatisticsView::setDataset(const QString &location)
 void StatisticsView::setFilter(const Filter &filter)
 {
     m_filter = filter;
+    // Another filter than a click on the pinned chart: every chart shows the new filter alone.
+    if (m_pinKind && !differsOnlyIn(m_pinBase, m_filter, chartFilterKeys(*m_pinKind)))
+        m_pinKind.reset();
     refresh();
 }
 
@@ -238,8 +254,9 @@ void StatisticsView::startComputation()
         watcher->deleteLater();
         showResult(watcher->result());
     });
-    watcher->setFuture(
-        QtConcurrent::run(computeOnWorker, generation, m_location, m_filter, m_cancel, progress));
+    watcher->setFuture(QtConcurrent::run(&m_pool, computeOnWorker, generation, m_location, m_filter,
+                                         m_pinKind ? std::optional<Filter>(m_pinBase) : std::nullopt,
+                                         m_cancel, progress));
 }
 
 void StatisticsView::showResult(const Result &result)
@@ -259,6 +276,7 @@ void StatisticsView::showResult(const Result &result)
     }
     m_stats = result.stats;
     m_hasStats = true;
+    m_pinStats = result.pinStats;
     if (m_stats.totalPairs == 0) {
         m_message->setText(m_filter.isEmpty() ? tr("This dataset has no pairs yet.")
                                               : tr("No pairs match the filter."));
@@ -275,7 +293,10 @@ void StatisticsView::rebuildCharts()
 {
     const ChartTheme theme = ChartTheme::fromPalette(palette());
     for (auto it = m_views.constBegin(); it != m_views.constEnd(); ++it) {
-        QChart *chart = createChart(it.key(), m_stats, theme);
+        const bool pinned = m_pinKind == it.key() && m_pinStats;
+        QChart *chart = createChart(it.key(), pinned ? *m_pinStats : m_stats, theme);
+        if (pinned)
+            highlightSelection(chart, m_pinBase, m_filter);
         QChart *old = it.value()->chart();
         it.value()->setChart(chart); // the view owns the new chart
         delete old;
@@ -283,16 +304,25 @@ void StatisticsView::rebuildCharts()
     }
 }
 
+void StatisticsView::clicked(ChartKind kind, const QJsonObject &refinement)
+{
+    if (refinement.isEmpty())
+        return;
+    // The chart keeps the bars of the filter it was first clicked in: another click in it refines
+    // that filter again, instead of the one the first click made.
+    if (m_pinKind != kind) {
+        m_pinKind = kind;
+        m_pinBase = m_filter;
+    }
+    emit filterRequested(refineFilter(m_pinBase, refinement));
+}
+
 void StatisticsView::connectChart(ChartKind kind, QChart *chart)
 {
-    Q_UNUSED(kind)
     for (QAbstractSeries *series : chart->series()) {
         if (auto *bars = qobject_cast<QAbstractBarSeries *>(series)) {
-            connect(bars, &QAbstractBarSeries::clicked, this, [this](int index, QBarSet *set) {
-                const QJsonObject refinement = clickRefinement(set, index);
-                if (!refinement.isEmpty())
-                    emit filterRequested(refineFilter(m_filter, refinement));
-            });
+            connect(bars, &QAbstractBarSeries::clicked, this,
+                    [this, kind](int index, QBarSet *set) { clicked(kind, clickRefinement(set, index)); });
             connect(bars, &QAbstractBarSeries::hovered, this, [](bool status, int index, QBarSet *set) {
                 if (status)
                     QToolTip::showText(QCursor::pos(), clickToolTip(set, index));
@@ -300,13 +330,10 @@ void StatisticsView::connectChart(ChartKind kind, QChart *chart)
                     QToolTip::hideText();
             });
         } else if (auto *pie = qobject_cast<QPieSeries *>(series)) {
-            connect(pie, &QPieSeries::clicked, this, [this](QPieSlice *slice) {
-                const QJsonObject refinement = clickRefinement(slice);
-                if (!refinement.isEmpty())
-                    emit filterRequested(refineFilter(m_filter, refinement));
-            });
+            connect(pie, &QPieSeries::clicked, this,
+                    [this, kind](QPieSlice *slice) { clicked(kind, clickRefinement(slice)); });
             connect(pie, &QPieSeries::hovered, this, [](QPieSlice *slice, bool state) {
-                slice->setExploded(state);
+                slice->setExploded(state || slice->property(kSelectedProperty).toBool());
                 if (state)
                     QToolTip::showText(QCursor::pos(), clickToolTip(slice));
                 else

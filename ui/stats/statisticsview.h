@@ -5,10 +5,12 @@
 #include "stats/statistics.h"
 
 #include <QMap>
+#include <QThreadPool>
 #include <QWidget>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QChartView;
 class QGridLayout;
@@ -73,6 +75,7 @@ private:
     void showResult(const Result &result);
     void rebuildCharts();
     void connectChart(ChartKind kind, QChart *chart);
+    void clicked(ChartKind kind, const QJsonObject &refinement);
     void showChartMenu(ChartKind kind, const QPoint &globalPos);
     void saveChartAs(ChartKind kind, const QString &format);
     void setBusy(bool busy);
@@ -83,9 +86,18 @@ private:
     Filter m_filter;
     Statistics m_stats;
     bool m_hasStats = false;
+    // The chart last clicked to filter, drawn from its base filter's numbers while the filter
+    // differs from that base only in what the chart sets (chartselection.h).
+    std::optional<ChartKind> m_pinKind;
+    Filter m_pinBase;
+    std::optional<Statistics> m_pinStats;
     bool m_busy = false;
     int m_generation = 0;
     std::shared_ptr<std::atomic_bool> m_cancel;
+    // The computations run here, not in the global pool, whose threads the duplicate count
+    // (QtConcurrent::blockingMap) needs: two computations there (a stale one and its successor)
+    // left it none and stalled both.
+    QThreadPool m_pool;
 
     QStackedWidget *m_pages = nullptr;
     QLabel *m_summary = nullptr;
