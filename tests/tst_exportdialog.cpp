@@ -132,9 +132,16 @@ void TstExportDialog::statisticsTabShowsTotals()
     QTRY_VERIFY_WITH_TIMEOUT(view->hasStatistics() && !view->isBusy(), kTimeout);
     QCOMPARE(view->dataset(), m_path);
     QCOMPARE(view->statistics().totalPairs, qint64(kPairs));
-    // The pair pane makes room for the charts and comes back with the pairs.
+    // The pair pane makes room for the charts and comes back with the pairs (with a pair selected:
+    // without one it takes no room).
     auto *detailDock = m_window->findChild<QDockWidget *>(u"detailDock"_s);
     QVERIFY(detailDock && !detailDock->isVisible());
+    tabs->setCurrentIndex(0);
+    QVERIFY(!detailDock->isVisible());
+    m_window->tableView()->selectRow(1);
+    QVERIFY(detailDock->isVisible());
+    tabs->setCurrentWidget(view);
+    QVERIFY(!detailDock->isVisible());
     tabs->setCurrentIndex(0);
     QVERIFY(detailDock->isVisible());
     tabs->setCurrentWidget(view);

@@ -74,7 +74,18 @@ void TstTableKeys::ctrlCCopiesSelectedRowsAsTsv()
     clickRow(4, Qt::ShiftModifier);
     QApplication::clipboard()->clear();
     key(QKeySequence::Copy);
-    const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
+    // Records end at line breaks outside quotes (a multi-statement SQL keeps its own, quoted).
+    QStringList lines{QString()};
+    bool quoted = false;
+    for (const QChar c : QApplication::clipboard()->text()) {
+        if (c == u'"')
+            quoted = !quoted;
+        if (c == u'\n' && !quoted)
+            lines << QString();
+        else
+            lines.last() += c;
+    }
+    lines.removeAll(QString());
     QCOMPARE(lines.size(), 1 + 3);
     const QStringList header = lines.at(0).split(u'\t');
     QCOMPARE(header.size(), int(PairTableModel::ColumnCount));

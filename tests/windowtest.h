@@ -60,6 +60,9 @@ protected:
     void clickRow(int row, Qt::KeyboardModifiers modifiers = {})
     {
         QTableView *view = m_window->tableView();
+        // The layout settles first: the pair pane, shown by a previous click, takes its room.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::processEvents();
         view->scrollTo(view->model()->index(row, 1));
         const QRect rect = view->visualRect(view->model()->index(row, 1));
         QVERIFY(rect.isValid());

@@ -102,8 +102,8 @@
         <translation>SQL mit %1 Zeichen: %2 Paare (%3)</translation>
     </message>
     <message>
-        <source>Length (characters)</source>
-        <translation>Länge (Zeichen)</translation>
+        <source>Length (characters, from)</source>
+        <translation>Länge (Zeichen, ab)</translation>
     </message>
     <message>
         <source>E-mail</source>
@@ -1053,126 +1053,6 @@
 <context>
     <name>cli</name>
     <message>
-        <source>Serves the Training Data Export API over the dataset (see docs/api.md). Every route but /health needs a key from &apos;pairlens keys&apos;.</source>
-        <translation>Stellt die Training Data Export API für den Datensatz bereit (siehe docs/api.md). Jede Route außer /health braucht einen Schlüssel von &apos;pairlens keys&apos;.</translation>
-    </message>
-    <message>
-        <source>Address and port to listen on (default 127.0.0.1:8765; port 0 picks a free one).</source>
-        <translation>Adresse und Port, auf denen gelauscht wird (Standard: 127.0.0.1:8765; Port 0 wählt einen freien).</translation>
-    </message>
-    <message>
-        <source>PEM certificate (chain) for HTTPS; needs --key.</source>
-        <translation>PEM-Zertifikat (-kette) für HTTPS; braucht --key.</translation>
-    </message>
-    <message>
-        <source>PEM private key of the certificate.</source>
-        <translation>Privater PEM-Schlüssel des Zertifikats.</translation>
-    </message>
-    <message>
-        <source>Largest request body accepted, in bytes (default 33554432); larger ones get 413.</source>
-        <translation>Größter angenommener Anfragekörper in Bytes (Standard: 33554432); größere erhalten 413.</translation>
-    </message>
-    <message>
-        <source>Requests per second allowed per key (default 1000; 0 = no limit).</source>
-        <translation>Erlaubte Anfragen pro Sekunde und Schlüssel (Standard: 1000; 0 = keine Grenze).</translation>
-    </message>
-    <message>
-        <source>Requests a key may make at once above the rate (default twice the rate).</source>
-        <translation>Anfragen, die ein Schlüssel auf einmal über die Rate hinaus stellen darf (Standard: das Doppelte der Rate).</translation>
-    </message>
-    <message>
-        <source>pairlens serve: --listen &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8765).</source>
-        <translation>pairlens serve: --listen &quot;%1&quot; ist nicht ADRESSE:PORT (zum Beispiel 127.0.0.1:8765).</translation>
-    </message>
-    <message>
-        <source>pairlens serve: HTTPS needs both --cert and --key.</source>
-        <translation>pairlens serve: HTTPS braucht --cert und --key.</translation>
-    </message>
-    <message>
-        <source>pairlens serve: --max-body must be a number of bytes, at least 1024.</source>
-        <translation>pairlens serve: --max-body muss eine Anzahl Bytes sein, mindestens 1024.</translation>
-    </message>
-    <message>
-        <source>pairlens serve: --rate-limit must be a number of requests per second (0 = no limit).</source>
-        <translation>pairlens serve: --rate-limit muss eine Anzahl Anfragen pro Sekunde sein (0 = keine Grenze).</translation>
-    </message>
-    <message>
-        <source>pairlens serve: --burst must be a number, at least 1.</source>
-        <translation>pairlens serve: --burst muss eine Zahl sein, mindestens 1.</translation>
-    </message>
-    <message>
-        <source>Warning: %1 is read-only (%2); the API answers reads only.</source>
-        <translation>Warnung: %1 ist schreibgeschützt (%2); die API beantwortet nur Lesezugriffe.</translation>
-    </message>
-    <message>
-        <source>Warning: %1 has no API keys yet; create one with: pairlens keys %1 create --name NAME --scope read,write,export</source>
-        <translation>Warnung: %1 hat noch keine API-Schlüssel; erstellen Sie einen mit: pairlens keys %1 create --name NAME --scope read,write,export</translation>
-    </message>
-    <message>
-        <source>pairlens serve: listening on %1://%2:%3/api/training-data (dataset %4)</source>
-        <translation>pairlens serve: lauscht auf %1://%2:%3/api/training-data (Datensatz %4)</translation>
-    </message>
-    <message>
-        <source>Creates, lists and revokes the API keys of &apos;pairlens serve&apos;. The dataset keeps only a hash of each key: create prints the key once.</source>
-        <translation>Erstellt, listet und widerruft die API-Schlüssel von &apos;pairlens serve&apos;. Der Datensatz speichert nur einen Hash jedes Schlüssels: create gibt den Schlüssel einmal aus.</translation>
-    </message>
-    <message>
-        <source>create, list or revoke NAME.</source>
-        <translation>create, list oder revoke NAME.</translation>
-    </message>
-    <message>
-        <source>The new key&apos;s name (create).</source>
-        <translation>Der Name des neuen Schlüssels (create).</translation>
-    </message>
-    <message>
-        <source>The new key&apos;s scopes: read, write, export, raw, admin, comma-separated (create).</source>
-        <translation>Die Bereiche des neuen Schlüssels: read, write, export, raw, admin, durch Kommas getrennt (create).</translation>
-    </message>
-    <message>
-        <source>pairlens keys: unknown action &apos;%1&apos; (use create, list or revoke).</source>
-        <translation>pairlens keys: unbekannte Aktion &apos;%1&apos; (create, list oder revoke verwenden).</translation>
-    </message>
-    <message>
-        <source>pairlens keys create: give --name NAME and --scope read,write,export,admin.</source>
-        <translation>pairlens keys create: geben Sie --name NAME und --scope read,write,export,admin an.</translation>
-    </message>
-    <message>
-        <source>pairlens keys create: --scope: %1.</source>
-        <translation>pairlens keys create: --scope: %1.</translation>
-    </message>
-    <message>
-        <source>pairlens keys revoke: give the name of the key to revoke.</source>
-        <translation>pairlens keys revoke: geben Sie den Namen des zu widerrufenden Schlüssels an.</translation>
-    </message>
-    <message>
-        <source>%1 has no API keys.</source>
-        <translation>%1 hat keine API-Schlüssel.</translation>
-    </message>
-    <message>
-        <source>pairlens keys revoke: %1.</source>
-        <translation>pairlens keys revoke: %1.</translation>
-    </message>
-    <message>
-        <source>Revoked the key &apos;%1&apos;; a running server refuses it within a second.</source>
-        <translation>Der Schlüssel &apos;%1&apos; wurde widerrufen; ein laufender Server lehnt ihn innerhalb einer Sekunde ab.</translation>
-    </message>
-    <message>
-        <source>pairlens keys create: %1.</source>
-        <translation>pairlens keys create: %1.</translation>
-    </message>
-    <message>
-        <source>Created the key &apos;%1&apos; (%2). It is shown only this once: the dataset keeps only its hash.</source>
-        <translation>Der Schlüssel &apos;%1&apos; (%2) wurde erstellt. Er wird nur dieses eine Mal angezeigt: Der Datensatz speichert nur seinen Hash.</translation>
-    </message>
-    <message>
-        <source>Serves the Training Data Export API (HTTP) over the dataset.</source>
-        <translation>Stellt die Training Data Export API (HTTP) für den Datensatz bereit.</translation>
-    </message>
-    <message>
-        <source>Creates, lists and revokes the API keys of &apos;pairlens serve&apos;.</source>
-        <translation>Erstellt, listet und widerruft die API-Schlüssel von &apos;pairlens serve&apos;.</translation>
-    </message>
-    <message>
         <source>The subcommand.</source>
         <translation>Der Unterbefehl.</translation>
     </message>
@@ -1861,6 +1741,118 @@
         <translation>SQL-Längen (Zeichen):</translation>
     </message>
     <message>
+        <source>Serves the Training Data Export API over the dataset (see docs/api.md). Every route but /health needs a key from &apos;pairlens keys&apos;.</source>
+        <translation>Stellt die Training Data Export API für den Datensatz bereit (siehe docs/api.md). Jede Route außer /health braucht einen Schlüssel von &apos;pairlens keys&apos;.</translation>
+    </message>
+    <message>
+        <source>Address and port to listen on (default 127.0.0.1:8765; port 0 picks a free one).</source>
+        <translation>Adresse und Port, auf denen gelauscht wird (Standard: 127.0.0.1:8765; Port 0 wählt einen freien).</translation>
+    </message>
+    <message>
+        <source>PEM certificate (chain) for HTTPS; needs --key.</source>
+        <translation>PEM-Zertifikat (-kette) für HTTPS; braucht --key.</translation>
+    </message>
+    <message>
+        <source>PEM private key of the certificate.</source>
+        <translation>Privater PEM-Schlüssel des Zertifikats.</translation>
+    </message>
+    <message>
+        <source>Largest request body accepted, in bytes (default 33554432); larger ones get 413.</source>
+        <translation>Größter angenommener Anfragekörper in Bytes (Standard: 33554432); größere erhalten 413.</translation>
+    </message>
+    <message>
+        <source>Requests per second allowed per key (default 1000; 0 = no limit).</source>
+        <translation>Erlaubte Anfragen pro Sekunde und Schlüssel (Standard: 1000; 0 = keine Grenze).</translation>
+    </message>
+    <message>
+        <source>Requests a key may make at once above the rate (default twice the rate).</source>
+        <translation>Anfragen, die ein Schlüssel auf einmal über die Rate hinaus stellen darf (Standard: das Doppelte der Rate).</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --listen &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8765).</source>
+        <translation>pairlens serve: --listen &quot;%1&quot; ist nicht ADRESSE:PORT (zum Beispiel 127.0.0.1:8765).</translation>
+    </message>
+    <message>
+        <source>pairlens serve: HTTPS needs both --cert and --key.</source>
+        <translation>pairlens serve: HTTPS braucht --cert und --key.</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --max-body must be a number of bytes, at least 1024.</source>
+        <translation>pairlens serve: --max-body muss eine Anzahl Bytes sein, mindestens 1024.</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --rate-limit must be a number of requests per second (0 = no limit).</source>
+        <translation>pairlens serve: --rate-limit muss eine Anzahl Anfragen pro Sekunde sein (0 = keine Grenze).</translation>
+    </message>
+    <message>
+        <source>pairlens serve: --burst must be a number, at least 1.</source>
+        <translation>pairlens serve: --burst muss eine Zahl sein, mindestens 1.</translation>
+    </message>
+    <message>
+        <source>Warning: %1 is read-only (%2); the API answers reads only.</source>
+        <translation>Warnung: %1 ist schreibgeschützt (%2); die API beantwortet nur Lesezugriffe.</translation>
+    </message>
+    <message>
+        <source>Warning: %1 has no API keys yet; create one with: pairlens keys %1 create --name NAME --scope read,write,export</source>
+        <translation>Warnung: %1 hat noch keine API-Schlüssel; erstellen Sie einen mit: pairlens keys %1 create --name NAME --scope read,write,export</translation>
+    </message>
+    <message>
+        <source>pairlens serve: listening on %1://%2:%3/api/training-data (dataset %4)</source>
+        <translation>pairlens serve: lauscht auf %1://%2:%3/api/training-data (Datensatz %4)</translation>
+    </message>
+    <message>
+        <source>Creates, lists and revokes the API keys of &apos;pairlens serve&apos;. The dataset keeps only a hash of each key: create prints the key once.</source>
+        <translation>Erstellt, listet und widerruft die API-Schlüssel von &apos;pairlens serve&apos;. Der Datensatz speichert nur einen Hash jedes Schlüssels: create gibt den Schlüssel einmal aus.</translation>
+    </message>
+    <message>
+        <source>create, list or revoke NAME.</source>
+        <translation>create, list oder revoke NAME.</translation>
+    </message>
+    <message>
+        <source>The new key&apos;s name (create).</source>
+        <translation>Der Name des neuen Schlüssels (create).</translation>
+    </message>
+    <message>
+        <source>The new key&apos;s scopes: read, write, export, raw, admin, comma-separated (create).</source>
+        <translation>Die Bereiche des neuen Schlüssels: read, write, export, raw, admin, durch Kommas getrennt (create).</translation>
+    </message>
+    <message>
+        <source>pairlens keys: unknown action &apos;%1&apos; (use create, list or revoke).</source>
+        <translation>pairlens keys: unbekannte Aktion &apos;%1&apos; (create, list oder revoke verwenden).</translation>
+    </message>
+    <message>
+        <source>pairlens keys create: give --name NAME and --scope read,write,export,admin.</source>
+        <translation>pairlens keys create: geben Sie --name NAME und --scope read,write,export,admin an.</translation>
+    </message>
+    <message>
+        <source>pairlens keys create: --scope: %1.</source>
+        <translation>pairlens keys create: --scope: %1.</translation>
+    </message>
+    <message>
+        <source>pairlens keys revoke: give the name of the key to revoke.</source>
+        <translation>pairlens keys revoke: geben Sie den Namen des zu widerrufenden Schlüssels an.</translation>
+    </message>
+    <message>
+        <source>%1 has no API keys.</source>
+        <translation>%1 hat keine API-Schlüssel.</translation>
+    </message>
+    <message>
+        <source>pairlens keys revoke: %1.</source>
+        <translation>pairlens keys revoke: %1.</translation>
+    </message>
+    <message>
+        <source>Revoked the key &apos;%1&apos;; a running server refuses it within a second.</source>
+        <translation>Der Schlüssel &apos;%1&apos; wurde widerrufen; ein laufender Server lehnt ihn innerhalb einer Sekunde ab.</translation>
+    </message>
+    <message>
+        <source>pairlens keys create: %1.</source>
+        <translation>pairlens keys create: %1.</translation>
+    </message>
+    <message>
+        <source>Created the key &apos;%1&apos; (%2). It is shown only this once: the dataset keeps only its hash.</source>
+        <translation>Der Schlüssel &apos;%1&apos; (%2) wurde erstellt. Er wird nur dieses eine Mal angezeigt: Der Datensatz speichert nur seinen Hash.</translation>
+    </message>
+    <message>
         <source>%1 has no privacy decisions.</source>
         <translation>%1 hat keine Datenschutz-Entscheidungen.</translation>
     </message>
@@ -2069,6 +2061,14 @@
         <translation>Zeigt oder ändert die Anonymisierungseinstellungen des Datensatzes.</translation>
     </message>
     <message>
+        <source>Serves the Training Data Export API (HTTP) over the dataset.</source>
+        <translation>Stellt die Training Data Export API (HTTP) für den Datensatz bereit.</translation>
+    </message>
+    <message>
+        <source>Creates, lists and revokes the API keys of &apos;pairlens serve&apos;.</source>
+        <translation>Erstellt, listet und widerruft die API-Schlüssel von &apos;pairlens serve&apos;.</translation>
+    </message>
+    <message>
         <source>Only pairs on or after DATE (YYYY-MM-DD or ISO-8601).</source>
         <translation>Nur Paare ab DATE (JJJJ-MM-TT oder ISO 8601).</translation>
     </message>
@@ -2190,6 +2190,26 @@
 </context>
 <context>
     <name>pairlens::ui::Curator</name>
+    <message>
+        <source>Go to Pair</source>
+        <translation>Zu Paar springen</translation>
+    </message>
+    <message>
+        <source>Pair id:</source>
+        <translation>Paar-ID:</translation>
+    </message>
+    <message>
+        <source>No pair has the id %1.</source>
+        <translation>Kein Paar hat die ID %1.</translation>
+    </message>
+    <message>
+        <source>Pair %1 is in the trash (Edit &gt; Trash).</source>
+        <translation>Paar %1 liegt im Papierkorb (Bearbeiten &gt; Papierkorb).</translation>
+    </message>
+    <message>
+        <source>Pair %1 is hidden by the filter; clear the filters to see it.</source>
+        <translation>Paar %1 wird vom Filter ausgeblendet; setzen Sie die Filter zurück, um es zu sehen.</translation>
+    </message>
     <message>
         <source>No unreviewed pair after this one.</source>
         <translation>Nach diesem Paar gibt es kein ungeprüftes Paar mehr.</translation>
@@ -3295,6 +3315,14 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
+        <source>Undone: %1</source>
+        <translation>Rückgängig gemacht: %1</translation>
+    </message>
+    <message>
+        <source>Redone: %1</source>
+        <translation>Wiederhergestellt: %1</translation>
+    </message>
+    <message>
         <source>&amp;Add Pair…</source>
         <translation>Paar &amp;hinzufügen…</translation>
     </message>
@@ -3393,6 +3421,14 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Go to the next pair that has not been reviewed</source>
         <translation>Zum nächsten Paar gehen, das noch nicht geprüft wurde</translation>
+    </message>
+    <message>
+        <source>&amp;Go to Pair…</source>
+        <translation>Zu Paar &amp;springen…</translation>
+    </message>
+    <message>
+        <source>Select the pair with a given pair id</source>
+        <translation>Das Paar mit einer bestimmten Paar-ID auswählen</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -3586,7 +3622,7 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>PII</source>
-        <translation>PII</translation>
+        <translation>Personendaten</translation>
     </message>
     <message>
         <source>Review</source>

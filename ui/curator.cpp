@@ -5,9 +5,12 @@
 #include "pairdialog.h"
 #include "pairtablemodel.h"
 
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QTableView>
 #include <QUndoStack>
+
+#include <algorithm>
 
 namespace pairlens::ui {
 
@@ -26,6 +29,21 @@ Curator::Curator(DatasetSession *session, PairTableModel *model, QTableView *vie
         *pair = dialog.pair();
         return true;
     };
+    askPairId = [this] {
+        return QInputDialog::getText(m_window, tr("Go to Pair"), tr("Pair id:")).trimmed();
+    };
+    connect(session->worker(), &DatasetWorker::pairLocated, this,
+            [this](const QString &pairId, qint64 row, bool exists, bool deleted) {
+                if (row >= 0)
+                    selectRow(int(row));
+                else if (!exists)
+                    emit message(tr("No pair has the id %1.").arg(pairId));
+                else if (deleted)
+                    emit message(tr("Pair %1 is in the trash (Edit > Trash).").arg(pairId));
+                else
+                    emit message(
+                        tr("Pair %1 is hidden by the filter; clear the filters to see it.").arg(pairId));
+            });
     connect(session->worker(), &DatasetWorker::nextFound, this, [this](quint64, qint64 row) {
         if (row < 0)
             emit message(tr("No unreviewed pair after this one."));
@@ -77,7 +95,12 @@ void Curator::deleteSelected()
                     nullptr, int(n));
     if (!confirm(tr("Delete Pairs"), text))
         return;
-    deleteWith(m_model->selectionFor(m_view->selectionModel()->selection()), n);
+    // The pair after the deleted ones takes the first one's row: the reviewer goes on from there.
+    const QItemSelection selection = m_view->selectionModel()->selection();
+    int first = m_model->rowCount();
+    for (const QItemSelectionRange &range : selection)
+        first = std::min(first, range.top());
+    deleteWith(m_model->selectionFor(selection), n, first);
 }
 
 void Curator::deleteMatching()
@@ -98,19 +121,24 @@ void Curator::deleteMatching()
     s.filter = m_model->filter();
     s.sort = m_model->currentSort();
     s.wholeFilter = true;
-    deleteWith(s, n);
+    deleteWith(s, n, 0);
 }
 
-void Curator::deleteWith(const Selection &selection, qint64 count)
+void Curator::deleteWith(const Selection &selection, qint64 count, int selectAfter)
 {
     Q_UNUSED(count);
     m_view->clearSelection();
     WriteRequest r;
     r.kind = WriteKind::Delete;
     r.selection = selection;
-    m_session->write(r, [this](const WriteResult &result) {
+    m_session->write(r, [this, selectAfter](const WriteResult &result) {
         if (!result.ok || result.count == 0)
             return;
+        // The table is counted again after the delete; then the row is there to select.
+        connect(
+            m_model, &PairTableModel::countChanged, this,
+            [this, selectAfter] { selectRow(std::min(selectAfter, m_model->rowCount() - 1)); },
+            Qt::SingleShotConnection);
         m_undo->push(new DeleteCommand(m_session, result.rowIds, result.batch, result.count));
         emit message(result.count == 1 ? tr("1 pair moved to the trash.")
                                        : tr("%n pairs moved to the trash.", nullptr, int(result.count)));
@@ -192,6 +220,28 @@ void Curator::move(int delta)
     const int current =
         m_view->currentIndex().isValid() ? m_view->currentIndex().row() : (delta > 0 ? -1 : rows);
     selectRow(std::clamp(current + delta, 0, rows - 1));
+}
+
+void Curator::goToPair()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString pairId = askPairId();
+    if (!pairId.isEmpty())
+        goToPairId(pairId);
+}
+
+void Curator::goToPairId(const QString &pairId)
+{
+    // A loaded row answers at once; otherwise the worker finds the pair's row in the view's order.
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const Pair *p = m_model->pairAt(row);
+        if (p && p->pairId == pairId) {
+            selectRow(row);
+            return;
+        }
+    }
+    m_session->requestLocate(pairId, m_model->filter(), m_model->currentSort());
 }
 
 void Curator::nextUnreviewed()

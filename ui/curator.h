@@ -29,6 +29,8 @@ public:
     std::function<bool(const QString &title, const QString &text)> confirm;
     // Runs a pair dialog (tests replace it). Returns false when cancelled.
     std::function<bool(bool add, Pair *pair)> editPair;
+    // Asks for a pair id (tests replace it). Empty when cancelled.
+    std::function<QString()> askPairId;
 
     qint64 selectedCount() const;
 
@@ -44,6 +46,9 @@ public slots:
     void next() { move(1); }
     void previous() { move(-1); }
     void nextUnreviewed();
+    // Ctrl+G: asks for a pair id and selects that pair in the table.
+    void goToPair();
+    void goToPairId(const QString &pairId);
     void saveNote(qint64 rowId, const QString &note);
 
 signals:
@@ -52,7 +57,8 @@ signals:
 private:
     void move(int delta);
     void selectRow(int row);
-    void deleteWith(const struct Selection &selection, qint64 count);
+    // Deletes; then selects the row `selectAfter` (or the last one) of the table counted anew.
+    void deleteWith(const struct Selection &selection, qint64 count, int selectAfter);
 
     DatasetSession *m_session;
     PairTableModel *m_model;

@@ -128,6 +128,11 @@ void DatasetSession::requestNextUnreviewed(quint64 client, const Filter &filter,
     post([=](DatasetWorker *w) { w->findNext(client, filter, sort, fromRow); });
 }
 
+void DatasetSession::requestLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort)
+{
+    post([=](DatasetWorker *w) { w->locate(pairId, filter, sort); });
+}
+
 void DatasetSession::requestRecord(qint64 rowId, int format)
 {
     post([rowId, format](DatasetWorker *w) { w->previewRecord(rowId, format); });

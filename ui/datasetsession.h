@@ -60,6 +60,7 @@ public:
                                qint64 fromRow);
     // Answered by the worker's recordPreviewed().
     void requestRecord(qint64 rowId, int format);
+    void requestLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort);
 
     // Writes. The callback runs on the window's thread once the worker is done; then `modified`
     // tells every model to reload in place.

@@ -255,6 +255,20 @@ void DatasetWorker::findNext(quint64 client, const Filter &filter, const PairSto
     emit nextFound(client, -1);
 }
 
+void DatasetWorker::locate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort)
+{
+    if (!m_store)
+        return;
+    const std::optional<Pair> pair = m_store->getByPairId(pairId);
+    if (!pair || pair->deleted) {
+        emit pairLocated(pairId, -1, pair.has_value(), pair.has_value());
+        return;
+    }
+    // The row ids of the view in its order (one indexed read, as deep pages do): where the pair is.
+    const qint64 row = m_store->rowIds(filter, sort).indexOf(pair->rowId);
+    emit pairLocated(pairId, row, true, false);
+}
+
 QList<qint64> DatasetWorker::resolve(const Selection &s)
 {
     if (s.wholeFilter)

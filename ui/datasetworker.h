@@ -154,6 +154,8 @@ public:
     void fetchPage(const PageRequest &request);
     void loadChoices();
     void findNext(quint64 client, const Filter &filter, const PairStore::Sort &sort, qint64 fromRow);
+    // The row of the pair with `pairId` among the pairs of `filter` in `sort` order (pairLocated).
+    void locate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort);
     void write(int requestId, const WriteRequest &request);
     void refresh(int requestId);
     // The bytes an anonymized export in `format` (an exporting::Format) writes for one pair, from the
@@ -168,6 +170,9 @@ signals:
     void pageDropped(quint64 client, quint64 generation, qint64 page);
     void choicesLoaded(const pairlens::ui::FilterChoices &choices);
     void nextFound(quint64 client, qint64 row); // -1 when there is none
+    // Where locate() found a pair: its row, or -1 with `exists` false (no such pair), or true (it
+    // is in the trash or the filter hides it; `deleted` says which).
+    void pairLocated(const QString &pairId, qint64 row, bool exists, bool deleted);
     void recordPreviewed(qint64 rowId, int format, const QByteArray &bytes, const QString &error);
     void writeFinished(const pairlens::ui::WriteResult &result);
     // Progress of a large write (done of total pairs; total 0 while they are gathered).

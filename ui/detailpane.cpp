@@ -18,6 +18,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTimer>
@@ -230,6 +231,12 @@ DetailPane::DetailPane(QWidget *parent) : QWidget(parent)
     m_note->setPlaceholderText(tr("Reviewer note (saved as you type)"));
     m_note->setFixedHeight(m_note->fontMetrics().height() * 3 + 12);
     m_note->setTabChangesFocus(true);
+    // Escape saves the note and gives the keys back to the table (A, R, J, K review again).
+    auto *leave = new QShortcut(QKeySequence(Qt::Key_Escape), m_note, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(leave, &QShortcut::activated, this, [this] {
+        flushNote();
+        emit noteLeft();
+    });
     noteRow->addWidget(m_note, 1);
     layout->addLayout(noteRow);
     m_stack->addWidget(page);

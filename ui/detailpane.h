@@ -57,6 +57,8 @@ public:
 
 signals:
     void noteEdited(qint64 rowId, const QString &note);
+    // Escape in the note field: the note is saved; the window moves the focus back to the table.
+    void noteLeft();
     // The record-as-exported tab wants the bytes of a pair in a format (answer with setRecord()).
     void recordRequested(qint64 rowId, int format);
     // A privacy decision taken in the pane (see privacyActions()).

@@ -14,6 +14,7 @@
 #include "stats/statisticsview.h"
 #include "trashdialog.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -22,7 +23,9 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QJsonDocument>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPushButton>
@@ -163,6 +166,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::updateDetail);
     connect(m_undo, &QUndoStack::indexChanged, this, &MainWindow::updateStatus);
 
+    m_filters->searchEdit()->installEventFilter(this);
     restoreSettings();
     updateActions();
     updateStatus();
@@ -242,6 +246,16 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_table->viewport() && event->type() == QEvent::Resize)
         m_noMatches->setGeometry(m_table->viewport()->rect());
+    if (watched == m_detailDock && event->type() == QEvent::Close)
+        m_detailWanted = false; // its close button
+    // The search box would take Ctrl+E as "end of line" (X11 key bindings): it exports instead, as
+    // everywhere else in the window (End still ends the line). Left unaccepted, the shortcut runs.
+    if (m_filters && watched == m_filters->searchEdit() && event->type() == QEvent::ShortcutOverride) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const QAction *exportAction = findChild<QAction *>(u"actionExport"_s);
+        if (exportAction && QKeySequence(key->keyCombination()) == exportAction->shortcut())
+            return true;
+    }
     return QMainWindow::eventFilter(watched, event);
 }
 
@@ -262,7 +276,12 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_detailDock);
     resizeDocks({m_filterDock}, {270}, Qt::Horizontal);
     resizeDocks({m_detailDock}, {330}, Qt::Vertical);
+    // View > Pair and the pane's close button say whether it comes with a selected pair.
+    connect(m_detailDock->toggleViewAction(), &QAction::triggered, this,
+            [this](bool on) { m_detailWanted = on; });
+    m_detailDock->installEventFilter(this);
     connect(m_detail, &DetailPane::noteEdited, m_curator, &Curator::saveNote);
+    connect(m_detail, &DetailPane::noteLeft, this, [this] { m_table->setFocus(Qt::ShortcutFocusReason); });
     connect(m_detail, &DetailPane::recordRequested, m_session, &DatasetSession::requestRecord);
     connect(m_session->worker(), &DatasetWorker::recordPreviewed, m_detail, &DetailPane::setRecord);
     auto *decider = new PrivacyDecider(m_session, m_undo, this);
@@ -313,6 +332,17 @@ void MainWindow::updateDetail()
 {
     const Pair *pair = m_model->pairAt(m_table->currentIndex().row());
     m_detail->setPair(pair, m_session->anonymizer());
+    updateDetailDock();
+}
+
+void MainWindow::updateDetailDock()
+{
+    if (m_detailDock->isFloating())
+        return;
+    const bool show = m_detailWanted && m_tabs->currentWidget() != m_stats && m_session->isOpen() &&
+                      m_table->currentIndex().isValid();
+    if (m_detailDock->isVisible() != show)
+        m_detailDock->setVisible(show);
 }
 
 void MainWindow::updateEmptyResult()
@@ -574,6 +604,8 @@ void MainWindow::restoreSettings()
     QSettings s;
     restoreGeometry(s.value(u"window/geometry"_s).toByteArray());
     restoreState(s.value(u"window/state"_s).toByteArray());
+    m_detailWanted = s.value(u"window/pairPane"_s, true).toBool();
+    updateDetailDock();
     m_columnsFitted =
         m_table->horizontalHeader()->restoreState(s.value(u"window/tableHeader"_s).toByteArray());
     const QHeaderView *header = m_table->horizontalHeader();
@@ -589,11 +621,8 @@ void MainWindow::restoreSettings()
 
 void MainWindow::saveSettings()
 {
-    if (m_detailHiddenForStats) { // saved as the user left it
-        m_detailHiddenForStats = false;
-        m_detailDock->show();
-    }
     QSettings s;
+    s.setValue(u"window/pairPane"_s, m_detailWanted);
     s.setValue(u"window/geometry"_s, saveGeometry());
     s.setValue(u"window/state"_s, saveState());
     s.setValue(u"window/tableHeader"_s, m_table->horizontalHeader()->saveState());

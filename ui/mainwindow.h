@@ -105,6 +105,9 @@ private:
     void updateActions();
     void updateStatus();
     void updateDetail();
+    // The pair pane takes room only when it has a pair to show: a current row on the Pairs tab
+    // (unless the user closed it, or it floats).
+    void updateDetailDock();
     void updateEmptyResult();
     void rememberRecent(const QString &path);
     QStringList recentDatasets() const;
@@ -125,8 +128,8 @@ private:
     Curator *m_curator = nullptr;
     TrashDialog *m_trash = nullptr;
     StatisticsView *m_stats = nullptr;
-    bool m_statsStale = false;           // recomputed when the statistics tab is shown
-    bool m_detailHiddenForStats = false; // the pair pane makes room for the charts
+    bool m_statsStale = false;  // recomputed when the statistics tab is shown
+    bool m_detailWanted = true; // the user's choice: the pair pane shows up with a pair
     QStackedWidget *m_stack = nullptr;
     EmptyState *m_empty = nullptr;
     QTabWidget *m_tabs = nullptr;

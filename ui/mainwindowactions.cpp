@@ -17,6 +17,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QToolBar>
@@ -106,6 +107,12 @@ void MainWindow::buildActions()
     QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
     redo->setObjectName(u"actionRedo"_s);
     redo->setShortcuts({QKeySequence(u"Ctrl+Shift+Z"_s), QKeySequence(u"Ctrl+Y"_s)});
+    // The status bar says what was undone or redone (a "moved to the trash" would outlive its undo).
+    connect(undo, &QAction::triggered, this,
+            [this] { statusBar()->showMessage(tr("Undone: %1").arg(m_undo->text(m_undo->index())), 5000); });
+    connect(redo, &QAction::triggered, this, [this] {
+        statusBar()->showMessage(tr("Redone: %1").arg(m_undo->text(m_undo->index() - 1)), 5000);
+    });
     edit->addAction(undo);
     edit->addAction(redo);
     QWidget::addAction(undo);
@@ -149,6 +156,8 @@ void MainWindow::buildActions()
     QAction *nextUnreviewed = addAction(
         review, u"actionNextUnreviewed"_s, tr("Next Un&reviewed"), QKeySequence(u"N"_s),
         tr("Go to the next pair that has not been reviewed"), [this] { m_curator->nextUnreviewed(); });
+    QAction *goTo = addAction(review, u"actionGoToPair"_s, tr("&Go to Pair…"), QKeySequence(u"Ctrl+G"_s),
+                              tr("Select the pair with a given pair id"), [this] { m_curator->goToPair(); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *preview = addAction(view, u"actionPreview"_s, tr("Anonymization &Preview"), QKeySequence(u"P"_s),
@@ -207,8 +216,8 @@ void MainWindow::buildActions()
             m_curator->editCurrent();
     });
 
-    m_needsDataset = {close,   exportAction, trash,        next,          previous,       nextUnreviewed,
-                      preview, find,         clearFilters, refreshAction, privacySettings};
+    m_needsDataset = {close, exportAction, trash, next,         previous,      nextUnreviewed,
+                      goTo,  preview,      find,  clearFilters, refreshAction, privacySettings};
     m_needsWritable = {import, add, editPair, del, delAll, approve, reject, reset};
 }
 

@@ -97,13 +97,7 @@ void MainWindow::buildStatistics()
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         // The pair pane has nothing to show for the charts: it gives them its room while they are
         // shown and comes back with the pairs.
-        if (m_tabs->currentWidget() == m_stats && m_detailDock->isVisible() && !m_detailDock->isFloating()) {
-            m_detailHiddenForStats = true;
-            m_detailDock->hide();
-        } else if (m_tabs->currentWidget() != m_stats && m_detailHiddenForStats) {
-            m_detailHiddenForStats = false;
-            m_detailDock->show();
-        }
+        updateDetailDock();
         syncStatistics();
     });
     connect(m_stats, &StatisticsView::filterRequested, this, [this](const Filter &filter) {

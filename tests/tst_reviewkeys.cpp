@@ -1,0 +1,200 @@
+// Reviewing with the keyboard (issue 16): Escape leaves the note field for the table, Ctrl+E exports
+// from the search box, a delete selects the pair after the deleted ones, the status bar says what
+// an undo or redo did, Ctrl+G goes to a pair id, and the pair pane takes room only with a pair.
+#include "detailpane.h"
+#include "windowtest.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QStatusBar>
+#include <QUndoStack>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+using namespace pairlens::ui;
+
+class TstReviewKeys : public test::WindowTest
+{
+    Q_OBJECT
+private slots:
+    void init() { initWindowTest(); }
+    void cleanup() { cleanupWindowTest(); }
+    void escapeLeavesTheNote();
+    void ctrlEExportsFromTheSearchBox();
+    void deleteSelectsTheNextPair();
+    void undoAndRedoSayWhatTheyDid();
+    void ctrlGGoesToAPairId();
+    void pairPaneOnlyWithAPair();
+
+private:
+    QString statusMessage() const { return m_window->statusBar()->currentMessage(); }
+    QDockWidget *pairDock() const { return m_window->findChild<QDockWidget *>(u"detailDock"_s); }
+};
+
+void TstReviewKeys::escapeLeavesTheNote()
+{
+    openWindow();
+    clickRow(2);
+    const qint64 rowId = m_window->model()->pairAt(2)->rowId;
+    QPlainTextEdit *note = m_window->detailPane()->noteEdit();
+    QTRY_VERIFY(note->isVisible());
+    note->setFocus();
+    QTRY_VERIFY(note->hasFocus());
+    QTest::keyClicks(note, u"checked by hand"_s);
+    QTest::keyClick(note, Qt::Key_Escape);
+    // The table has the keys again, and the note is saved at once (not after the typing pause).
+    QTRY_VERIFY(m_window->tableView()->hasFocus());
+    QTRY_VERIFY(m_window->model()->pairAt(2) && m_window->model()->pairAt(2)->rowId == rowId &&
+                m_window->model()->pairAt(2)->reviewerNote == u"checked by hand"_s);
+    // J moves on from the table, as it does before a note is typed.
+    key(QKeySequence(u"J"_s));
+    QTRY_COMPARE(m_window->tableView()->currentIndex().row(), 3);
+}
+
+void TstReviewKeys::ctrlEExportsFromTheSearchBox()
+{
+    openWindow();
+    int exports = 0;
+    m_window->exportHandler = [&exports] { ++exports; };
+    QLineEdit *search = m_window->filterPanel()->searchEdit();
+    search->setFocus();
+    QTRY_VERIFY(search->hasFocus());
+    QTest::keyClicks(search, u"customers"_s);
+    search->setCursorPosition(2);
+    QTest::keySequence(search, QKeySequence(u"Ctrl+E"_s));
+    QCOMPARE(exports, 1);
+    QCOMPARE(search->cursorPosition(), 2); // not taken as "end of line"
+    QCOMPARE(search->text(), u"customers"_s);
+    // In the table too.
+    m_window->tableView()->setFocus();
+    key(QKeySequence(u"Ctrl+E"_s));
+    QCOMPARE(exports, 2);
+}
+
+void TstReviewKeys::deleteSelectsTheNextPair()
+{
+    openWindow();
+    QAbstractItemModelTester tester(m_window->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    clickRow(5);
+    clickRow(6, Qt::ShiftModifier);
+    QTRY_VERIFY(m_window->model()->pairAt(7));
+    const QString next = m_window->model()->pairAt(7)->pairId;
+    key(QKeySequence::Delete);
+    QTRY_COMPARE(m_window->model()->rowCount(), 298);
+    // The pair after the deleted ones is selected in their place, shown in the pair pane.
+    QTRY_VERIFY(m_window->tableView()->currentIndex().row() == 5 && m_window->model()->pairAt(5) &&
+                m_window->model()->pairAt(5)->pairId == next);
+    QCOMPARE(m_window->tableView()->selectionModel()->selectedRows().size(), 1);
+    QTRY_COMPARE(m_window->detailPane()->rowId(), m_window->model()->pairAt(5)->rowId);
+
+    // Deleting the last row selects the one that is last now.
+    clickRow(297);
+    key(QKeySequence::Delete);
+    QTRY_COMPARE(m_window->model()->rowCount(), 297);
+    QTRY_COMPARE(m_window->tableView()->currentIndex().row(), 296);
+}
+
+void TstReviewKeys::undoAndRedoSayWhatTheyDid()
+{
+    openWindow();
+    clickRow(0);
+    key(QKeySequence::Delete);
+    QTRY_COMPARE(m_window->model()->rowCount(), 299);
+    QTRY_VERIFY2(statusMessage().contains(u"moved to the trash"_s), qPrintable(statusMessage()));
+    const QString command = m_window->undoStack()->undoText();
+    QVERIFY(!command.isEmpty());
+    key(QKeySequence::Undo);
+    // Not the delete's message any more: what the undo did.
+    QCOMPARE(statusMessage(), u"Undone: %1"_s.arg(command));
+    QTRY_COMPARE(m_window->model()->rowCount(), 300);
+    key(QKeySequence(u"Ctrl+Shift+Z"_s));
+    QCOMPARE(statusMessage(), u"Redone: %1"_s.arg(command));
+    QTRY_COMPARE(m_window->model()->rowCount(), 299);
+}
+
+void TstReviewKeys::ctrlGGoesToAPairId()
+{
+    const int pairs = 3000;
+    QVERIFY(test::makeDemoDataset(m_path, pairs));
+    QString oldest, error;
+    {
+        auto ds = Dataset::open(m_path, Dataset::Mode::ReadOnly, &error);
+        QVERIFY2(ds, qPrintable(error));
+        const auto pair = PairStore(*ds).get(1);
+        QVERIFY(pair);
+        oldest = pair->pairId;
+    }
+    openWindowOnDataset(pairs);
+    QString asked;
+    m_window->curator()->askPairId = [&asked] { return asked; };
+
+    // The first pair recorded is the last row, far beyond the rows loaded.
+    QVERIFY(!m_window->model()->pairAt(pairs - 1));
+    asked = oldest;
+    key(QKeySequence(u"Ctrl+G"_s));
+    QTRY_COMPARE(m_window->tableView()->currentIndex().row(), pairs - 1);
+    QTRY_VERIFY(m_window->model()->pairAt(pairs - 1));
+    QCOMPARE(m_window->model()->pairAt(pairs - 1)->pairId, oldest);
+    QTRY_COMPARE(m_window->detailPane()->rowId(), qint64(1));
+
+    // A loaded row answers at once.
+    asked = m_window->model()->pairAt(0)->pairId;
+    key(QKeySequence(u"Ctrl+G"_s));
+    QCOMPARE(m_window->tableView()->currentIndex().row(), 0);
+
+    // An unknown id, and one the filter hides, are said in the status bar.
+    asked = u"no-such-pair"_s;
+    key(QKeySequence(u"Ctrl+G"_s));
+    QTRY_COMPARE(statusMessage(), u"No pair has the id no-such-pair."_s);
+    Filter failed;
+    failed.success = Filter::Success::FailedOnly;
+    m_window->filterPanel()->setFilter(failed);
+    m_window->model()->setFilter(failed);
+    QTRY_VERIFY(m_window->model()->isCounted() && m_window->model()->rowCount() < pairs);
+    QString hidden;
+    {
+        auto ds = Dataset::open(m_path, Dataset::Mode::ReadOnly, &error);
+        Filter succeeded;
+        succeeded.success = Filter::Success::SuccessfulOnly;
+        const QList<Pair> page = PairStore(*ds).page(succeeded, {}, 1);
+        QVERIFY(!page.isEmpty());
+        hidden = page.first().pairId;
+    }
+    asked = hidden;
+    key(QKeySequence(u"Ctrl+G"_s));
+    QTRY_VERIFY2(statusMessage().contains(u"hidden by the filter"_s), qPrintable(statusMessage()));
+}
+
+void TstReviewKeys::pairPaneOnlyWithAPair()
+{
+    openWindow();
+    QDockWidget *dock = pairDock();
+    QVERIFY(dock);
+    // Nothing selected: the table has the room.
+    QVERIFY(!dock->isVisible());
+    const int emptyHeight = m_window->tableView()->height();
+    clickRow(1);
+    QTRY_VERIFY(dock->isVisible());
+    QTRY_VERIFY(m_window->tableView()->height() < emptyHeight);
+    // View > Pair turns it off: it stays away with the next pair, until turned on again.
+    dock->toggleViewAction()->trigger();
+    QVERIFY(!dock->isVisible());
+    clickRow(2);
+    QVERIFY(!dock->isVisible());
+    dock->toggleViewAction()->trigger();
+    QVERIFY(dock->isVisible());
+    // Another filter without a current row: away again.
+    Filter failed;
+    failed.success = Filter::Success::FailedOnly;
+    m_window->filterPanel()->setFilter(failed);
+    m_window->model()->setFilter(failed);
+    QTRY_VERIFY(!m_window->tableView()->currentIndex().isValid());
+    QTRY_VERIFY(!dock->isVisible());
+}
+
+QTEST_MAIN(TstReviewKeys)
+#include "tst_reviewkeys.moc"
