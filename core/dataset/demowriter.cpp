@@ -40,20 +40,21 @@ qint64 addDemoPairs(PairStore &store, quint64 seed, qint64 count, QString *error
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     const Deriver &deriver = store.deriver();
     qint64 generated = 0, written = 0, added = 0;
-    QFuture<Batch> pending;
-    // A two-stage pipeline: while this thread writes batch N and generates N+2, a worker
-    // analyses N+1 (statement type, tables, PII kinds).
+    // A two-stage pipeline: while this thread writes batch N, a worker generates batch N+1 and
+    // analyses it (statement type, tables, PII kinds). One batch at a time uses the generator: the
+    // next one starts only when the previous one is done.
     auto next = [&]() -> QFuture<Batch> {
         if (generated >= count)
             return {};
         const int n = int(std::min<qint64>(kBatch, count - generated));
         generated += n;
-        return QtConcurrent::run(deriveBatch, gen.generate(n), std::cref(deriver), now);
+        return QtConcurrent::run(
+            [&gen, &deriver, &now, n] { return deriveBatch(gen.generate(n), deriver, now); });
     };
-    pending = next();
+    QFuture<Batch> pending = next();
     while (pending.isValid()) {
-        QFuture<Batch> following = next();
         const Batch b = pending.result();
+        QFuture<Batch> following = next();
         const PairStore::AddResult r = store.add(b.pairs, b.derived);
         if (!r.error.isEmpty()) {
             following.waitForFinished();
