@@ -253,6 +253,12 @@ def test_body_limits(srv, keys, tmp):
     body = json.loads(r.read())
     c.close()
     check("a chunked request body: 411", r.status == 411 and is_error(body), f"{r.status} {body}")
+    sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+    sock.sendall(b"HELLO there\r\n\r\n")
+    answer = sock.recv(4096)
+    sock.close()
+    check("a request that is not HTTP: 400 and a JSON error", answer.startswith(b"HTTP/1.1 400") and b'"error"' in answer,
+          answer[:200])
     s, _, b = srv.call("GET", "/health")
     check("the server answers after the refusals", s == 200, f"{s}")
 

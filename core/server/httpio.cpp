@@ -1,6 +1,7 @@
 #include "server/httpio.h"
 
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
@@ -153,6 +154,14 @@ void RequestGuard::onReadyRead()
 
 bool RequestGuard::inspectHead(const QByteArray &head)
 {
+    // "METHOD TARGET HTTP/1.x": anything else would make Qt HttpServer 6.4 drop the connection's
+    // signals and leave the client waiting; it gets a clear 400 instead.
+    static const QRegularExpression requestLine(u"^[A-Z]{1,20} [^ ]+ HTTP/1\\.[01]\r?$"_s);
+    const QByteArray first = head.left(head.indexOf('\n') < 0 ? head.size() : head.indexOf('\n'));
+    if (!requestLine.match(QString::fromLatin1(first)).hasMatch()) {
+        refuse(400, u"This is not an HTTP/1.1 request."_s);
+        return false;
+    }
     qint64 length = 0;
     bool chunked = false, expectContinue = false;
     for (const QByteArray &line : head.split('\n')) {
