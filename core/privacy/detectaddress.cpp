@@ -56,11 +56,22 @@ qsizetype wordEnd(QStringView text, qsizetype i)
 }
 
 // Case-insensitive, without allocating (this runs at every word of every text).
+// Whether a unit of a word may equal, in any case, a unit of a lower-case list entry: a quick
+// test before Qt's case-insensitive comparison (exact for ASCII letters, always true otherwise).
+inline bool mayEqualFolded(char16_t w, char16_t x)
+{
+    return w >= 0x80 || x >= 0x80 || (w | 0x20) == x;
+}
+
 bool lowerIn(QStringView word, std::initializer_list<std::u16string_view> list)
 {
+    if (word.isEmpty())
+        return false;
+    const char16_t first = word.front().unicode();
     for (std::u16string_view x : list) {
         const QStringView sv(x.data(), qsizetype(x.size()));
-        if (word.size() == sv.size() && word.compare(sv, Qt::CaseInsensitive) == 0)
+        if (word.size() == sv.size() && mayEqualFolded(first, x.front()) &&
+            word.compare(sv, Qt::CaseInsensitive) == 0)
             return true;
     }
     return false;
@@ -68,9 +79,13 @@ bool lowerIn(QStringView word, std::initializer_list<std::u16string_view> list)
 
 bool endsWithAny(QStringView word, std::initializer_list<std::u16string_view> list)
 {
+    if (word.isEmpty())
+        return false;
+    const char16_t last = word.back().unicode();
     for (std::u16string_view x : list) {
         const QStringView sv(x.data(), qsizetype(x.size()));
-        if (word.size() > sv.size() + 1 && word.endsWith(sv, Qt::CaseInsensitive))
+        if (word.size() > sv.size() + 1 && mayEqualFolded(last, x.back()) &&
+            word.endsWith(sv, Qt::CaseInsensitive))
             return true;
     }
     return false;

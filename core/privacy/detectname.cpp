@@ -196,7 +196,8 @@ bool nonPersonWord(QStringView w)
     if (w.size() < 2 || w.size() > 11)
         return false;
     for (std::u16string_view x : kNonPerson) {
-        if (w.size() == qsizetype(x.size()) &&
+        const char16_t a = w.front().unicode(), b = x.front();
+        if (w.size() == qsizetype(x.size()) && (a >= 0x80 || b >= 0x80 || (a | 0x20) == b) &&
             w.compare(QStringView(x.data(), qsizetype(x.size())), Qt::CaseInsensitive) == 0)
             return true;
     }
