@@ -444,10 +444,9 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
     bool doubled = false;
     for (qsizetype i = 1; names && !doubled && i < sql.size(); ++i)
         doubled = (sql[i] == u'\'' || sql[i] == u'"') && sql[i - 1] == sql[i];
-    const bool columns = mayHaveColumnValues(sql);
     if (fast && patterns.patterns.isEmpty() && !needsTokenScan(sql) && !doubled) {
         const bool builtins = detail::mayContainBuiltin(sql);
-        if (!builtins && !names && !columns)
+        if (!builtins && !names && !mayHaveColumnValues(sql))
             return;
         QList<Match> raw;
         if (builtins)
@@ -462,7 +461,8 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
             });
         if (!raw.isEmpty())
             detectSimpleSql(patterns, sql, dialect, raw, s);
-        if (columns && columnValuesNeedTokens(sql, s.scan.found)) {
+        // (A mention that needs the tokens is a mention: no separate mayHaveColumnValues() here.)
+        if (columnValuesNeedTokens(sql, s.scan.found)) {
             // The tokens, and only the literals next to a column of personal data.
             s.scan.source.text = sql;
             s.tokens = sql::tokenize(sql, dialect);
@@ -473,6 +473,7 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
         }
         return;
     }
+    const bool columns = mayHaveColumnValues(sql);
     s.tokens = sql::tokenize(sql, dialect);
     SqlScanner scanner(sql, dialect, s.tokens);
     s.pieces = std::move(scanner.pieces);
