@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -578,9 +579,10 @@ QString safeReplacement(const QString &replacement, int attempt)
 // the characters around the value in a block comment or raw string could pair ("*" "/", "\" "'").
 bool keepsStructure(const sql::DecodedContent &content, QStringView removed, QStringView inserted)
 {
-    const auto holds = [removed](QStringView characters) {
-        return std::any_of(removed.begin(), removed.end(),
-                           [characters](QChar c) { return characters.contains(c); });
+    const auto holds = [removed](std::u16string_view characters) { // all ASCII
+        return std::any_of(removed.begin(), removed.end(), [characters](QChar c) {
+            return c.unicode() < 0x80 && characters.find(c.unicode()) != std::u16string_view::npos;
+        });
     };
     switch (content.form) {
     case sql::ContentForm::Comment:
