@@ -11,7 +11,9 @@
 
 #include <QChar>
 
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 
 #include <array>
 #include <string_view>
@@ -304,6 +306,7 @@ template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
     };
     bool digit = false, cjk = false;
     for (qsizetype i = 0; i < n; ++i) {
+#if defined(__SSE2__)
         if constexpr (sizeof(Ch) == 2) {
             // Eight units at a time past those that decide nothing here: no capital followed by a
             // lower-case letter, nothing outside ASCII (a digit only remembered). SQL keywords in
@@ -331,6 +334,7 @@ template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
             if (i >= n)
                 break;
         }
+#endif
         const unsigned c = u(i);
         if (c >= '0' && c <= '9') {
             digit = true;
