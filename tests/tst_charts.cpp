@@ -109,6 +109,7 @@ private slots:
     void viewKeepsClickedChart();
     void timelineClickKeepsWeeks();
     void axisLabelsFit();
+    void summaryFollowsTheLocale();
     void viewDropsStaleResults();
     void viewEmptyState();
     void cliChartHeadless();
@@ -564,6 +565,29 @@ void TestCharts::axisLabelsFit()
                                         .arg(slot)));
         }
     }
+}
+
+void TestCharts::summaryFollowsTheLocale()
+{
+    // Every figure of the summary line in the locale's format: German decimal commas in the
+    // execution times too (they were "23.8" beside "4.378 Paare").
+    const QLocale german(QLocale::German, QLocale::Germany);
+    QLocale::setDefault(german);
+    StatisticsView view;
+    QSignalSpy ready(&view, &StatisticsView::statisticsReady);
+    view.setDataset(m_demo);
+    const bool computed = ready.wait(20000);
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QVERIFY(computed);
+    auto *summary = view.findChild<QLabel *>(u"statisticsSummary"_s);
+    QVERIFY(summary);
+    const auto &t = view.statistics().executionTime;
+    const QString times = u"%1 / %2 / %3 ms"_s.arg(
+        german.toString(t.p50, 'f', 1), german.toString(t.p90, 'f', 1), german.toString(t.p99, 'f', 1));
+    QVERIFY2(summary->text().contains(times), qPrintable(summary->text() + u" lacks "_s + times));
+    QVERIFY(times.contains(u','));
+    QVERIFY2(summary->text().contains(german.toString(view.statistics().totalPairs)),
+             qPrintable(summary->text()));
 }
 
 void TestCharts::viewDropsStaleResults()

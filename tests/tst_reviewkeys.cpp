@@ -7,9 +7,12 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QScopeGuard>
 #include <QStatusBar>
+#include <QTranslator>
 #include <QUndoStack>
 
 using namespace Qt::StringLiterals;
@@ -28,6 +31,7 @@ private slots:
     void undoAndRedoSayWhatTheyDid();
     void ctrlGGoesToAPairId();
     void pairPaneOnlyWithAPair();
+    void germanColumnsFitTheirValues();
 
 private:
     QString statusMessage() const { return m_window->statusBar()->currentMessage(); }
@@ -194,6 +198,48 @@ void TstReviewKeys::pairPaneOnlyWithAPair()
     m_window->model()->setFilter(failed);
     QTRY_VERIFY(!m_window->tableView()->currentIndex().isValid());
     QTRY_VERIFY(!dock->isVisible());
+}
+
+void TstReviewKeys::germanColumnsFitTheirValues()
+{
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(u"de_DE"_s), u"pairlens"_s, u"_"_s, u":/i18n"_s));
+    QCoreApplication::installTranslator(&translator);
+    const QLocale before;
+    QLocale::setDefault(QLocale(u"de_DE"_s));
+    auto restore = qScopeGuard([&] {
+        QCoreApplication::removeTranslator(&translator);
+        QLocale::setDefault(before);
+    });
+    openWindow();
+    m_window->resize(1280, 800);
+    // Failed pairs: "Fehlgeschlagen" in the result column, the German header "Personendaten".
+    Filter failed;
+    failed.success = Filter::Success::FailedOnly;
+    m_window->filterPanel()->setFilter(failed);
+    m_window->model()->setFilter(failed);
+    QTRY_VERIFY(m_window->model()->isCounted() && m_window->model()->pairAt(0) &&
+                !m_window->model()->pairAt(0)->success);
+    const PairTableModel *model = m_window->model();
+    QCOMPARE(model->headerData(PairTableModel::Pii, Qt::Horizontal, Qt::DisplayRole).toString(),
+             u"Personendaten"_s);
+    QCOMPARE(model->data(model->index(0, PairTableModel::Success), Qt::DisplayRole).toString(),
+             u"Fehlgeschlagen"_s);
+    const QHeaderView *header = m_window->tableView()->horizontalHeader();
+    const QFontMetrics fm(m_window->tableView()->font());
+    const QFontMetrics headerFm(header->font());
+    for (int column :
+         {PairTableModel::Time, PairTableModel::Type, PairTableModel::DatabaseType, PairTableModel::Success,
+          PairTableModel::ExecutionTime, PairTableModel::Pii, PairTableModel::Review}) {
+        const QString title = model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        QVERIFY2(headerFm.horizontalAdvance(title) + 16 <= header->sectionSize(column), qPrintable(title));
+        for (int row = 0; row < std::min(model->rowCount(), 40); ++row) {
+            QTRY_VERIFY(model->pairAt(row));
+            const QString text = model->data(model->index(row, column), Qt::DisplayRole).toString();
+            QVERIFY2(fm.horizontalAdvance(text) + 8 <= header->sectionSize(column),
+                     qPrintable(u"%1: '%2' in %3 px"_s.arg(title, text).arg(header->sectionSize(column))));
+        }
+    }
 }
 
 QTEST_MAIN(TstReviewKeys)

@@ -2,11 +2,14 @@
 
 #include "pairtablemodel.h"
 #include "piibadgedelegate.h"
+#include "piistyle.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QHeaderView>
+#include <QLocale>
 #include <QMenu>
 #include <QScrollBar>
 #include <QSet>
@@ -221,14 +224,30 @@ void fitPairColumns(QTableView *view)
     auto width = [&fm](const QString &sample) { return fm.horizontalAdvance(sample) + 20; };
     QHeaderView *header = view->horizontalHeader();
     using M = PairTableModel;
+    // The widest of the column's header and its values, in the window's language ("Fehlgeschlagen"
+    // is wider than "Success"); the header's sort arrow needs room beside its text.
+    const QFontMetrics headerFm(header->font());
+    auto fit = [&](int column, const QStringList &values) {
+        int w = headerFm.horizontalAdvance(view->model()->headerData(column, Qt::Horizontal).toString()) + 36;
+        for (const QString &v : values)
+            w = std::max(w, width(v));
+        return w;
+    };
+    auto translate = [](const char *context, const char *text) {
+        return QCoreApplication::translate(context, text);
+    };
+    const char *model = "pairlens::ui::PairTableModel";
     const QList<QPair<int, int>> fixed = {
-        {M::Time, width(QStringLiteral("2026-12-31 23:59:59"))},
-        {M::Type, width(QStringLiteral("TRUNCATE"))},
-        {M::DatabaseType, width(QStringLiteral("postgresql"))},
-        {M::Success, width(QStringLiteral("Success"))},
-        {M::ExecutionTime, width(QStringLiteral("1,234.5 ms"))},
-        {M::Pii, width(QStringLiteral("E-mail Phone")) + 10},
-        {M::Review, width(QStringLiteral("Unreviewed"))},
+        {M::Time, fit(M::Time, {QStringLiteral("2026-12-31 23:59:59")})},
+        {M::Type, fit(M::Type, {QStringLiteral("TRUNCATE")})},
+        {M::DatabaseType, fit(M::DatabaseType, {QStringLiteral("postgresql")})},
+        {M::Success, fit(M::Success, {translate(model, "Yes"), translate(model, "Failed")})},
+        {M::ExecutionTime,
+         fit(M::ExecutionTime, {translate(model, "%1 ms").arg(QLocale().toString(1234.5, 'f', 1))})},
+        {M::Pii, fit(M::Pii, {QStringLiteral("E-mail Phone")}) + 10},
+        {M::Review, fit(M::Review, {reviewStatusLabel(ReviewStatus::Unreviewed),
+                                    reviewStatusLabel(ReviewStatus::Approved),
+                                    reviewStatusLabel(ReviewStatus::Rejected)})},
     };
     QList<QPair<int, int>> columns = fixed;
     if (header->count() > M::DeletedAt) // the trash: when each pair was deleted

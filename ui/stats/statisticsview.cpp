@@ -443,9 +443,9 @@ void StatisticsView::updateSummary()
     parts << tr("<b>%1</b> tables").arg(formatCount(s.uniqueTables));
     if (s.executionTime.count)
         parts << tr("execution p50 / p90 / p99: <b>%1 / %2 / %3 ms</b>")
-                     .arg(s.executionTime.p50, 0, 'f', 1)
-                     .arg(s.executionTime.p90, 0, 'f', 1)
-                     .arg(s.executionTime.p99, 0, 'f', 1);
+                     .arg(countLocale().toString(s.executionTime.p50, 'f', 1),
+                          countLocale().toString(s.executionTime.p90, 'f', 1),
+                          countLocale().toString(s.executionTime.p99, 'f', 1));
     parts << tr("<b>%1</b> with PII").arg(formatPercent(s.pairsWithPii, s.totalPairs));
     // The duplicates link to the filter that lists them.
     if (s.exactDuplicates >= 0)
