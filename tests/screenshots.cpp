@@ -1,7 +1,8 @@
 // Saves the documentation screenshots of the window (docs/screenshots/) with QWidget::grab():
 //   pairlens_screenshots DATASET OUTDIR
 // Run by scripts/screenshots.sh under xvfb-run; DATASET is created with 5,000 demo pairs when it
-// doesn't exist. Settings are isolated.
+// doesn't exist. Settings are isolated. The window speaks the language of the locale (LANG), as
+// pairlens does: the script runs it in English and in German (docs/screenshots/de/).
 #include "curator.h"
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
@@ -20,12 +21,14 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLibraryInfo>
 #include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTranslator>
 
 #include <cstdio>
 #include <functional>
@@ -65,6 +68,13 @@ bool save(QWidget *widget, const QString &path)
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    const QLocale locale;
+    auto *own = new QTranslator(&app);
+    if (own->load(locale, u"pairlens"_s, u"_"_s, u":/i18n"_s))
+        QCoreApplication::installTranslator(own);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qt);
     if (argc < 3) {
         std::fprintf(stderr, "usage: pairlens_screenshots DATASET OUTDIR\n");
         return 2;
