@@ -161,6 +161,7 @@ private slots:
     void anonymizeInvalidUtf8();
     void anonymizeFlushesPerLine();
     void anonymizeErrors();
+    void surrogateOperator();
 
 private:
     using Run = pairlens::test::CliRun;
@@ -789,6 +790,31 @@ void TstPrivacyCli::anonymizeErrors()
     QFile f(m_other);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), before);
+}
+
+// --operator KIND=surrogate through the real command: stored, listed, and `anonymize --dataset`
+// writes realistic values in the input's format, the same ones on every run (the dataset's key).
+void TstPrivacyCli::surrogateOperator()
+{
+    const QString ds = m_dir.filePath(u"surrogate.pairlens"_s);
+    Run r = run({u"import"_s, ds, m_dir.filePath(u"pii.jsonl"_s)});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = run({u"privacy"_s, ds, u"--operator"_s, u"phone=surrogate"_s, u"--operator"_s, u"name=surrogate"_s});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = run({u"privacy"_s, ds});
+    QVERIFY2(r.out.contains(QRegularExpression(u"phone +surrogate"_s)), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QRegularExpression(u"name +surrogate"_s)), qPrintable(r.out));
+    const QByteArray line = "Call Dr. Omar Johnson at (415) 867-5309\n";
+    r = run({u"anonymize"_s, u"--dataset"_s, ds}, line);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QRegularExpressionMatch m =
+        QRegularExpression(u"^Call Dr\\. ([A-Z][a-z]+ [A-Z][a-z]+) at \\(415\\) 555-01\\d\\d\\n$"_s)
+            .match(r.out);
+    QVERIFY2(m.hasMatch(), qPrintable(r.out));
+    QVERIFY(m.captured(1) != u"Omar Johnson"_s);
+    QCOMPARE(run({u"anonymize"_s, u"--dataset"_s, ds}, line).out, r.out);
+    r = run({u"privacy"_s, ds, u"--operator"_s, u"name=lifelike"_s});
+    QCOMPARE(r.code, 2);
 }
 
 QTEST_GUILESS_MAIN(TstPrivacyCli)
