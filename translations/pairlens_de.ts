@@ -3506,6 +3506,18 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <source>Statistics</source>
         <translation>Statistik</translation>
     </message>
+    <message>
+        <source>%1 is a file of pairs, not a dataset. Import it into a new dataset, %2?</source>
+        <translation>%1 ist eine Datei mit Paaren, kein Datensatz. In einen neuen Datensatz importieren, %2?</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Choose Another Place…</source>
+        <translation>Anderen Ort wählen…</translation>
+    </message>
 </context>
 <context>
     <name>pairlens::ui::PairDialog</name>

@@ -374,6 +374,10 @@ bool MainWindow::openDataset(const QString &path, bool readOnly)
         showError(tr("The dataset %1 does not exist.").arg(QDir::toNativeSeparators(path)));
         return false;
     }
+    if (!path.startsWith(u"postgres"_s) && isPairFile(path)) {
+        importAsNewDataset(path);
+        return false;
+    }
     closeDataset();
     m_pendingOpen = path;
     m_session->open(path, readOnly ? Dataset::Mode::ReadOnly : Dataset::Mode::OpenExisting);
@@ -448,11 +452,14 @@ void MainWindow::onOpened(const OpenInfo &info)
     updateActions();
     updateStatus();
     emit datasetOpened(info.location);
+    if (!m_importAfterOpen.isEmpty())
+        importFiles(std::exchange(m_importAfterOpen, {}));
 }
 
 void MainWindow::onOpenFailed(const QString &location, const QString &error)
 {
     m_pendingOpen.clear();
+    m_importAfterOpen.clear();
     statusBar()->clearMessage();
     Q_UNUSED(location);
     showError(error);

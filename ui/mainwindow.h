@@ -55,6 +55,11 @@ public:
     void addStatisticsTab(QWidget *view, const QString &title);
     // The current filter and the selected rows, e.g. for an export dialog (File > Export).
     std::function<void()> exportHandler;
+    // A JSONL, JSON or CSV file opened as a dataset: asks whether to import it into a new dataset,
+    // proposed beside it. Returns the new dataset's path, empty to cancel (tests replace it).
+    std::function<QString(const QString &file, const QString &proposed)> askImportAsDataset;
+    // True for a file of pairs (by its suffix: .jsonl, .ndjson, .json, .csv), not a dataset.
+    static bool isPairFile(const QString &path);
 
     DatasetSession *session() const { return m_session; }
     PairTableModel *model() const { return m_model; }
@@ -102,6 +107,7 @@ private:
     void onOpened(const OpenInfo &info);
     void onOpenFailed(const QString &location, const QString &error);
     void showError(const QString &message);
+    void importAsNewDataset(const QString &file); // mainwindowpairfile.cpp
     void updateActions();
     void updateStatus();
     void updateDetail();
@@ -146,6 +152,7 @@ private:
     QList<QAction *> m_needsDataset;  // enabled while a dataset is open
     QList<QAction *> m_needsWritable; // and only when it is writable
     QString m_pendingOpen;
+    QStringList m_importAfterOpen; // files imported once the new dataset is open
     int m_busy = 0;
     int m_keepTopRow = -1;
     bool m_choicesPending = false;

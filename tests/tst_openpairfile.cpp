@@ -1,0 +1,107 @@
+// Opening a file of pairs (JSONL, JSON, CSV) as a dataset (issue 16): the window offers to import it
+// into a new dataset beside it instead of failing with "not a PairLens dataset".
+#include "datasetsession.h"
+#include "infobar.h"
+#include "windowtest.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+using namespace pairlens::ui;
+
+class TstOpenPairFile : public test::WindowTest
+{
+    Q_OBJECT
+private slots:
+    void init() { initWindowTest(); }
+    void cleanup() { cleanupWindowTest(); }
+    void pairFilesAreRecognised();
+    void jsonlOpensAsANewDataset();
+    void cancellingLeavesEverythingAsItWas();
+
+private:
+    QString writePairs(const QString &name);
+    void showEmptyWindow();
+};
+
+QString TstOpenPairFile::writePairs(const QString &name)
+{
+    const QString path = m_dir->filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    for (int i = 1; i <= 3; ++i)
+        f.write(
+            QStringLiteral(
+                R"({"pair_id":"p%1","natural_language_query":"Show the users of team %1",)"
+                R"("sql_query":"SELECT * FROM users WHERE team = %1","timestamp":"2026-01-0%1T10:00:00Z",)"
+                R"("database_type":"postgresql","success":true,"execution_time_ms":3})"
+                "\n")
+                .arg(i)
+                .toUtf8());
+    return path;
+}
+
+void TstOpenPairFile::showEmptyWindow()
+{
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TstOpenPairFile::pairFilesAreRecognised()
+{
+    QVERIFY(MainWindow::isPairFile(u"/data/pairs.jsonl"_s));
+    QVERIFY(MainWindow::isPairFile(u"/data/Pairs.JSON"_s));
+    QVERIFY(MainWindow::isPairFile(u"export.csv"_s));
+    QVERIFY(MainWindow::isPairFile(u"x.ndjson"_s));
+    QVERIFY(!MainWindow::isPairFile(u"x.pairlens"_s));
+    QVERIFY(!MainWindow::isPairFile(u"x.db"_s));
+}
+
+void TstOpenPairFile::jsonlOpensAsANewDataset()
+{
+    const QString pairs = writePairs(u"pairs.jsonl"_s);
+    QVERIFY(!pairs.isEmpty());
+    QFile(m_dir->filePath(u"pairs.pairlens"_s)).open(QIODevice::WriteOnly); // the name is taken
+    showEmptyWindow();
+    QString askedFile, proposed;
+    m_window->askImportAsDataset = [&](const QString &file, const QString &target) {
+        askedFile = file;
+        proposed = target;
+        return target;
+    };
+    QVERIFY(!m_window->openDataset(pairs)); // not opened as a dataset ...
+    QCOMPARE(askedFile, pairs);
+    // ... but imported into a new one beside it, under a free name.
+    QCOMPARE(proposed, m_dir->filePath(u"pairs-2.pairlens"_s));
+    QTRY_VERIFY(m_window->session()->isOpen());
+    QCOMPARE(m_window->session()->location(), proposed);
+    QTRY_COMPARE(m_window->model()->rowCount(), 3);
+    QTRY_VERIFY(m_window->model()->pairAt(0));
+    QVERIFY(m_window->model()->pairAt(0)->pairId.startsWith(u'p'));
+    QVERIFY(!m_window->errorBar()->isVisible());
+    QVERIFY(QFileInfo::exists(pairs)); // the file of pairs is left as it was
+}
+
+void TstOpenPairFile::cancellingLeavesEverythingAsItWas()
+{
+    const QString pairs = writePairs(u"more.csv.json"_s);
+    openWindow(20);
+    int asked = 0;
+    m_window->askImportAsDataset = [&](const QString &, const QString &) {
+        ++asked;
+        return QString();
+    };
+    QVERIFY(!m_window->openDataset(pairs));
+    QCOMPARE(asked, 1);
+    QCOMPARE(m_window->session()->location(), m_path); // the open dataset stays
+    QCOMPARE(m_window->model()->rowCount(), 20);
+    QVERIFY(!QFileInfo::exists(m_dir->filePath(u"more.csv.pairlens"_s)));
+    QVERIFY(!m_window->errorBar()->isVisible());
+}
+
+QTEST_MAIN(TstOpenPairFile)
+#include "tst_openpairfile.moc"
