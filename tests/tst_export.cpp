@@ -780,13 +780,15 @@ void TstExport::csvFormulaVariantsExported()
     ExportOptions o;
     o.anonymize = false;
     o.fields = {Field::PairId, Field::Question};
-    // The texts as stored (SQLite takes a leading U+FEFF in UTF-16 text for a byte-order mark).
-    ExportResult r = exportTo(u"f.jsonl"_s, Format::Jsonl, o);
-    QVERIFY2(r.ok, qPrintable(r.error));
+    // The texts as stored, read through the store: QJsonDocument drops a U+FEFF even inside a
+    // string, so a JSON Lines export read back with it would not show what is stored.
     QHash<QString, QString> stored;
-    for (const QJsonObject &line : parseJsonl(readFile(r.files.at(0).path)))
-        stored.insert(line[u"pair_id"_s].toString(), line[u"natural_language_query"_s].toString());
-    r = exportTo(u"f.csv"_s, Format::Csv, o);
+    for (qsizetype i = 0; i < cases.size(); ++i) {
+        const std::optional<Pair> p = PairStore(*m_ds).getByPairId(u"f%1"_s.arg(i));
+        QVERIFY(p);
+        stored.insert(p->pairId, p->naturalLanguageQuery);
+    }
+    ExportResult r = exportTo(u"f.csv"_s, Format::Csv, o);
     QVERIFY2(r.ok, qPrintable(r.error));
     const QByteArray raw = readFile(r.files.at(0).path);
     QHash<QString, QString> written;
