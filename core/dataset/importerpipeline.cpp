@@ -1,0 +1,240 @@
+// The JSON Lines import: lines read on the calling thread, parsed and analysed on a worker while
+// the calling thread writes the chunk before.
+
+#include "dataset/importer.h"
+#include "dataset/importer_p.h"
+
+#include "dataset/deriver.h"
+#include "dataset/pairstore.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstring>
+
+namespace pairlens {
+
+using namespace detail;
+
+namespace {
+
+// A line of a JSON Lines file, read on the calling thread and parsed on a worker.
+struct RawLine
+{
+    qint64 line = 0;
+    qint64 record = 0;
+    QByteArray text;
+    QString error; // set when the line was rejected while reading (too long)
+};
+
+struct ParsedChunk
+{
+    QList<Pair> pairs;
+    QList<DerivedFields> derived;
+    QList<qint64> lines;       // of the pairs
+    QList<ImportIssue> issues; // in line order
+};
+
+ParsedChunk parseLines(const QList<RawLine> &lines, const QString &file, const QByteArray &fileKey,
+                       const Deriver &deriver, const QString &importTime)
+{
+    ParsedChunk out;
+    out.pairs.reserve(lines.size());
+    out.derived.reserve(lines.size());
+    out.lines.reserve(lines.size());
+    auto reject = [&](const RawLine &l, const QString &reason) {
+        out.issues.append({file, l.line, l.record, reason});
+    };
+    for (const RawLine &l : lines) {
+        if (!l.error.isEmpty()) {
+            reject(l, l.error);
+            continue;
+        }
+        QJsonObject object;
+        QString reason;
+        if (!parseRecordText(l.text, true, &object, &reason)) {
+            reject(l, reason);
+            continue;
+        }
+        std::optional<Pair> p = Importer::pairFromRecord(
+            object, fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason);
+        if (!p) {
+            reject(l, reason);
+            continue;
+        }
+        out.derived.append(
+            deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
+                           p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp),
+                           p->databaseType, p->pairId, p->metadata));
+        out.pairs.append(std::move(*p));
+        out.lines.append(l.line);
+    }
+    return out;
+}
+
+// Reads a file line by line in blocks of 256 KiB. QIODevice::readLine() on a QFile falls back to
+// reading a byte at a time when its buffer holds no line end, which made a 3 GB line take half a
+// minute; this finds line ends with memchr. A line longer than `max` is read to its end without
+// being held.
+class LineReader
+{
+public:
+    explicit LineReader(QIODevice &device) : m_device(device) {}
+
+    // Reads the next line without its '\n' into *line. Returns false at the end of the input;
+    // *tooLong is set (and *line empty) when the line was longer than `max`.
+    bool next(QByteArray *line, qsizetype max, bool *tooLong)
+    {
+        *line = QByteArray();
+        *tooLong = false;
+        bool any = false;
+        while (true) {
+            if (m_pos >= m_block.size() && !refill())
+                return any;
+            any = true;
+            const char *begin = m_block.constData() + m_pos;
+            const qsizetype left = m_block.size() - m_pos;
+            const char *eol = static_cast<const char *>(std::memchr(begin, '\n', size_t(left)));
+            const qsizetype n = eol ? eol - begin : left;
+            if (!*tooLong && line->size() + n <= max) {
+                line->append(begin, n);
+            } else if (!*tooLong) {
+                *tooLong = true;
+                *line = QByteArray(); // give the memory back at once
+            }
+            m_pos += eol ? n + 1 : n;
+            if (eol)
+                return true;
+        }
+    }
+    qint64 position() const { return m_offset + m_pos; }
+
+private:
+    bool refill()
+    {
+        m_offset += m_block.size();
+        m_block.resize(kBlock);
+        const qint64 n = m_device.read(m_block.data(), kBlock);
+        m_block.resize(n > 0 ? qsizetype(n) : 0);
+        m_pos = 0;
+        return n > 0;
+    }
+    static constexpr qint64 kBlock = 256 * 1024;
+    QIODevice &m_device;
+    QByteArray m_block;
+    qsizetype m_pos = 0;
+    qint64 m_offset = 0;
+};
+
+} // namespace
+
+ImportReport Importer::importJsonl(const QString &path, const Progress &progress)
+{
+    ImportReport report;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        report.fatalError = tr("Cannot read %1: %2").arg(path, f.errorString());
+        return report;
+    }
+    const qint64 total = f.size();
+    const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
+    const QString importTime = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    const Deriver &deriver = m_store.deriver();
+    const qint64 importStart = m_store.maxRowId();
+    LineReader reader(f);
+    qint64 lineNo = 0;
+
+    // Reads up to kChunk records, or about kChunkBytes of them, on this thread. *large is set when
+    // one of them is kLargeLine or more.
+    constexpr int kChunk = 5000;
+    constexpr qsizetype kChunkBytes = 1 << 20;
+    constexpr qsizetype kLargeLine = 64 << 10;
+    auto readChunk = [&](bool *large) {
+        *large = false;
+        QList<RawLine> chunk;
+        qsizetype bytes = 0;
+        QByteArray line;
+        bool tooLong = false;
+        while (chunk.size() < kChunk && bytes < kChunkBytes && reader.next(&line, kMaxLineBytes, &tooLong)) {
+            ++lineNo;
+            if (tooLong) {
+                // Longer than the limit: the rest of the line was skipped without holding it.
+                chunk.append({lineNo, ++report.records, {}, tr("the line is longer than 16 MiB")});
+                continue;
+            }
+            if (lineNo == 1 && line.startsWith("\xEF\xBB\xBF"))
+                line.remove(0, 3);
+            QByteArray trimmed = line.trimmed();
+            if (trimmed.isEmpty())
+                continue;
+            bytes += trimmed.size();
+            *large = *large || trimmed.size() >= kLargeLine;
+            chunk.append({lineNo, ++report.records, std::move(trimmed), {}});
+        }
+        return chunk;
+    };
+    auto consume = [&](const ParsedChunk &parsed) {
+        for (const ImportIssue &i : parsed.issues) {
+            ++report.rejected;
+            if (report.issues.size() < ImportReport::kMaxIssues)
+                report.issues.append(i);
+        }
+        if (parsed.pairs.isEmpty())
+            return true;
+        noteConflicts(parsed.pairs, parsed.lines, path, importStart, report);
+        const PairStore::AddResult r = m_store.add(parsed.pairs, parsed.derived);
+        report.added += r.added;
+        report.alreadyPresent += r.alreadyPresent;
+        if (!r.error.isEmpty()) {
+            report.fatalError = writeFailure(r.error);
+            return false;
+        }
+        return true;
+    };
+
+    // A two-stage pipeline: while this thread writes chunk N, a worker parses and analyses N+1.
+    // Analysing a record takes memory in proportion to its text (about 45 MB for a record of 1 MB
+    // question, 1 MB SQL and 1 MB metadata), so a chunk with large records is never in flight
+    // beside another one, and is analysed on this thread (what a worker thread frees stays with
+    // its own malloc arena, so two threads would each keep their peak).
+    QFuture<ParsedChunk> pending;
+    while (true) {
+        bool large = false;
+        QList<RawLine> raw = readChunk(&large);
+        if (large) {
+            if (pending.isValid() && !consume(pending.result()))
+                return report;
+            pending = {};
+            if (!consume(parseLines(raw, path, fileKey, deriver, importTime)))
+                return report;
+            if (!progress.report(reader.position(), total, path)) {
+                report.cancelled = true;
+                break;
+            }
+            continue;
+        }
+        QFuture<ParsedChunk> next;
+        const bool last = raw.isEmpty();
+        if (!last)
+            next =
+                QtConcurrent::run(parseLines, std::move(raw), path, fileKey, std::cref(deriver), importTime);
+        if (pending.isValid() && !consume(pending.result())) {
+            next.waitForFinished();
+            return report;
+        }
+        pending = next;
+        if (last)
+            break;
+        if (!progress.report(reader.position(), total, path)) {
+            report.cancelled = true;
+            pending.waitForFinished();
+            break;
+        }
+    }
+    progress.report(total, total, path);
+    return report;
+}
+
+} // namespace pairlens
