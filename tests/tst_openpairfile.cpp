@@ -6,6 +6,8 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -20,6 +22,7 @@ private slots:
     void pairFilesAreRecognised();
     void jsonlOpensAsANewDataset();
     void cancellingLeavesEverythingAsItWas();
+    void aFileThatIsNoDatasetOffersAnother();
 
 private:
     QString writePairs(const QString &name);
@@ -101,6 +104,27 @@ void TstOpenPairFile::cancellingLeavesEverythingAsItWas()
     QCOMPARE(m_window->model()->rowCount(), 20);
     QVERIFY(!QFileInfo::exists(m_dir->filePath(u"more.csv.pairlens"_s)));
     QVERIFY(!m_window->errorBar()->isVisible());
+}
+
+void TstOpenPairFile::aFileThatIsNoDatasetOffersAnother()
+{
+    const QString bad = m_dir->filePath(u"notes.pairlens"_s);
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("just some notes, not a dataset\n");
+    f.close();
+    showEmptyWindow();
+    QVERIFY(m_window->openDataset(bad));
+    InfoBar *bar = m_window->errorBar();
+    QTRY_VERIFY(bar->isVisible());
+    // One sentence saying why, and what can be done: open another dataset.
+    auto *label = bar->findChildren<QLabel *>().last();
+    QVERIFY2(label->text().contains(u"is not a PairLens dataset"_s), qPrintable(label->text()));
+    auto *other = bar->findChild<QToolButton *>(u"openOtherButton"_s);
+    QVERIFY(other && other->isVisible());
+    // Another kind of error has no such button.
+    m_window->importFiles({writePairs(u"pairs.jsonl"_s)});
+    QTRY_VERIFY(bar->isVisible() && !other->isVisible());
 }
 
 QTEST_MAIN(TstOpenPairFile)

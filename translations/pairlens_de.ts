@@ -558,6 +558,54 @@
 <context>
     <name>Importer</name>
     <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 does not start with a JSON array or object.</source>
+        <translation>%1 beginnt nicht mit einem JSON-Array oder -Objekt.</translation>
+    </message>
+    <message>
+        <source>Cannot tell the format of %1: expected JSON Lines, JSON or CSV.</source>
+        <translation>Das Format von %1 ist nicht erkennbar: erwartet wird JSON Lines, JSON oder CSV.</translation>
+    </message>
+    <message>
+        <source>%1 does not exist or is not a file.</source>
+        <translation>%1 existiert nicht oder ist keine Datei.</translation>
+    </message>
+    <message>
+        <source>%1 is the dataset itself (or one of its files); nothing was imported.</source>
+        <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); es wurde nichts importiert.</translation>
+    </message>
+    <message>
+        <source>the record is larger than 16 MiB</source>
+        <translation>der Eintrag ist größer als 16 MiB</translation>
+    </message>
+    <message>
+        <source>the record is not a JSON object</source>
+        <translation>der Eintrag ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON: %2; reading stopped on line %3, after %4 records.</source>
+        <translation>%1 ist kein gültiges JSON: %2; das Lesen endete in Zeile %3 nach %4 Einträgen.</translation>
+    </message>
+    <message>
+        <source>The header of %1 cannot be read: %2.</source>
+        <translation>Die Kopfzeile von %1 kann nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;natural_language_query&quot; or &quot;question&quot; column in its header.</source>
+        <translation>%1 hat in der Kopfzeile keine Spalte &quot;natural_language_query&quot; oder &quot;question&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 fields where the header has %2</source>
+        <translation>%1 Felder, die Kopfzeile hat aber %2</translation>
+    </message>
+    <message>
+        <source>the line is longer than 16 MiB</source>
+        <translation>die Zeile ist länger als 16 MiB</translation>
+    </message>
+    <message>
         <source>the line is not valid UTF-8</source>
         <translation>die Zeile ist kein gültiges UTF-8</translation>
     </message>
@@ -574,24 +622,8 @@
         <translation>die Zeile ist kein JSON-Objekt</translation>
     </message>
     <message>
-        <source>the record is not a JSON object</source>
-        <translation>der Eintrag ist kein JSON-Objekt</translation>
-    </message>
-    <message>
         <source>the text holds %1, half of a UTF-16 surrogate pair without its other half, which is not a character</source>
         <translation>der Text enthält %1, eine Hälfte eines UTF-16-Surrogatpaars ohne die andere Hälfte, also kein Zeichen</translation>
-    </message>
-    <message>
-        <source>Cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>%1 does not start with a JSON array or object.</source>
-        <translation>%1 beginnt nicht mit einem JSON-Array oder -Objekt.</translation>
-    </message>
-    <message>
-        <source>Cannot tell the format of %1: expected JSON Lines, JSON or CSV.</source>
-        <translation>Das Format von %1 ist nicht erkennbar: erwartet wird JSON Lines, JSON oder CSV.</translation>
     </message>
     <message>
         <source>no question (natural_language_query or question)</source>
@@ -650,14 +682,6 @@
         <translation>&quot;metadata&quot; (mit den übrigen Feldern des Eintrags) ist größer als 1 MiB UTF-8</translation>
     </message>
     <message>
-        <source>%1 does not exist or is not a file.</source>
-        <translation>%1 existiert nicht oder ist keine Datei.</translation>
-    </message>
-    <message>
-        <source>%1 is the dataset itself (or one of its files); nothing was imported.</source>
-        <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); es wurde nichts importiert.</translation>
-    </message>
-    <message>
         <source>pair_id &quot;%1&quot; was used on line %2 with another question or SQL; the first record was kept</source>
         <translation>pair_id &quot;%1&quot; wurde in Zeile %2 mit einer anderen Frage oder einem anderen SQL verwendet; der erste Eintrag wurde behalten</translation>
     </message>
@@ -668,30 +692,6 @@
     <message>
         <source>pair_id &quot;%1&quot; is already in the dataset with another question or SQL; the pair in the dataset was kept</source>
         <translation>pair_id &quot;%1&quot; ist bereits mit einer anderen Frage oder einem anderen SQL im Datensatz; das Paar im Datensatz wurde behalten</translation>
-    </message>
-    <message>
-        <source>the line is longer than 16 MiB</source>
-        <translation>die Zeile ist länger als 16 MiB</translation>
-    </message>
-    <message>
-        <source>the record is larger than 16 MiB</source>
-        <translation>der Eintrag ist größer als 16 MiB</translation>
-    </message>
-    <message>
-        <source>%1 is not valid JSON: %2; reading stopped on line %3, after %4 records.</source>
-        <translation>%1 ist kein gültiges JSON: %2; das Lesen endete in Zeile %3 nach %4 Einträgen.</translation>
-    </message>
-    <message>
-        <source>The header of %1 cannot be read: %2.</source>
-        <translation>Die Kopfzeile von %1 kann nicht gelesen werden: %2.</translation>
-    </message>
-    <message>
-        <source>%1 has no &quot;natural_language_query&quot; or &quot;question&quot; column in its header.</source>
-        <translation>%1 hat in der Kopfzeile keine Spalte &quot;natural_language_query&quot; oder &quot;question&quot;.</translation>
-    </message>
-    <message>
-        <source>%1 fields where the header has %2</source>
-        <translation>%1 Felder, die Kopfzeile hat aber %2</translation>
     </message>
 </context>
 <context>
@@ -3076,6 +3076,10 @@
     <message>
         <source>PairLens</source>
         <translation>PairLens</translation>
+    </message>
+    <message>
+        <source>Open Another Dataset…</source>
+        <translation>Anderen Datensatz öffnen…</translation>
     </message>
     <message>
         <source>Working…</source>

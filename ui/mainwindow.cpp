@@ -63,6 +63,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     m_errorBar = new InfoBar(InfoBar::Kind::Error);
     m_errorBar->setObjectName(u"errorBar"_s);
+    // What can be done when a dataset cannot be opened: open another one (the banner says why).
+    m_openOtherButton = m_errorBar->addButton(tr("Open Another Dataset…"), u"openOtherButton"_s);
+    m_openOtherButton->hide();
+    connect(m_openOtherButton, &QToolButton::clicked, this, [this] {
+        m_errorBar->hide();
+        chooseAndOpen();
+    });
     m_empty = new EmptyState;
     m_tabs = new QTabWidget;
     m_tabs->setTabBarAutoHide(true); // a single tab needs no tab bar; statistics add the second
@@ -463,12 +470,14 @@ void MainWindow::onOpenFailed(const QString &location, const QString &error)
     statusBar()->clearMessage();
     Q_UNUSED(location);
     showError(error);
+    m_openOtherButton->show();
     m_stack->setCurrentWidget(m_empty);
 }
 
 void MainWindow::showError(const QString &message)
 {
     m_errorBar->setText(message);
+    m_openOtherButton->hide(); // only for a dataset that could not be opened
     m_errorBar->show();
 }
 

@@ -13,6 +13,7 @@ class QMenu;
 class QStackedWidget;
 class QTabWidget;
 class QTableView;
+class QToolButton;
 class QUndoStack;
 
 namespace pairlens::ui {
@@ -142,6 +143,7 @@ private:
     QWidget *m_noMatches = nullptr;
     QLabel *m_noMatchesText = nullptr;
     InfoBar *m_errorBar = nullptr;
+    QToolButton *m_openOtherButton = nullptr; // on m_errorBar when an open failed
     InfoBar *m_readOnlyBar = nullptr;
     InfoBar *m_externalBar = nullptr;
     QDockWidget *m_filterDock = nullptr;
