@@ -1,4 +1,5 @@
 #include "dataset/dataset.h"
+#include "dataset/dataset_p.h"
 
 #include "dataset/deriver.h"
 #include "dataset/schema.h"
@@ -28,6 +29,9 @@
 using namespace Qt::StringLiterals;
 
 namespace pairlens {
+
+using namespace detail;
+
 namespace {
 
 QString nextConnectionName()
@@ -85,55 +89,6 @@ QString readOnlyUri(const QString &path, bool immutable)
 }
 
 const QString kSecretKey = u"privacy.secret"_s;
-
-// SQLite's error log. Every statement that stops on an error is logged with its result code, and
-// so is every place where SQLite finds a page damaged, whatever the caller then makes of the
-// error: a loop that stops at the first failed step() looks exactly like one that reached the end.
-// Counting the reports lets commands tell "no more rows" from "the rest could not be read".
-struct SqliteLog
-{
-    QAtomicInteger<quint64> damage = 0;
-    QAtomicInteger<quint64> diskFull = 0;
-    QMutex mutex;
-    QString lastDamage; // what SQLite said on its last damage report
-};
-
-SqliteLog &sqliteLog()
-{
-    static SqliteLog log;
-    return log;
-}
-
-void onSqliteLog(void *, int code, const char *message)
-{
-    // Called on any thread that uses SQLite; must not call SQLite.
-    SqliteLog &log = sqliteLog();
-    switch (code & 0xff) {
-    case SQLITE_CORRUPT: {
-        log.damage.fetchAndAddRelaxed(1);
-        const QMutexLocker lock(&log.mutex);
-        log.lastDamage = QString::fromUtf8(message).left(400);
-        break;
-    }
-    case SQLITE_FULL:
-        log.diskFull.fetchAndAddRelaxed(1);
-        break;
-    default:
-        break;
-    }
-}
-
-// The log can only be set before SQLite initialises, so it is set while the program's static
-// objects are made, before main() and before any connection.
-[[maybe_unused]] const bool kSqliteLogInstalled = [] {
-    sqliteLog();
-    return sqlite3_config(SQLITE_CONFIG_LOG, &onSqliteLog, nullptr) == SQLITE_OK;
-}();
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Dataset", text);
-}
 
 } // namespace
 
@@ -414,188 +369,12 @@ bool Dataset::setSetting(const QString &key, const QString &value)
     return true;
 }
 
-bool Dataset::damageReported() const
-{
-    return sqliteLog().damage.loadRelaxed() != m_damageMark;
-}
-
-quint64 Dataset::damageReportsInProcess()
-{
-    return sqliteLog().damage.loadRelaxed();
-}
-
-bool Dataset::diskFullReported() const
-{
-    return sqliteLog().diskFull.loadRelaxed() != m_diskFullMark;
-}
-
-bool Dataset::isDamageError(const QString &error)
-{
-    // SQLite's own words (never translated): SQLITE_CORRUPT and SQLITE_NOTADB.
-    return error.contains(u"database disk image is malformed"_s) ||
-           error.contains(u"file is not a database"_s);
-}
-
-bool Dataset::isDiskFullError(const QString &error)
-{
-    // SQLITE_FULL, and ENOSPC in the C library's words.
-    return error.contains(u"database or disk is full"_s) || error.contains(u"No space left on device"_s);
-}
-
-QString Dataset::failureMessage(Access access, const QString &error) const
-{
-    if (damageReported() || isDamageError(error))
-        return damageMessage();
-    if (diskFullReported() || isDiskFullError(error))
-        return diskFullMessage(m_location);
-    return access == Access::Read ? tr("Cannot read %1: %2").arg(m_location, error)
-                                  : tr("Cannot write to %1: %2").arg(m_location, error);
-}
-
-QString Dataset::damageMessage() const
-{
-    QString said;
-    {
-        const QMutexLocker lock(&sqliteLog().mutex);
-        said = sqliteLog().lastDamage;
-    }
-    // Where: SQLite's quick check stops at the first damaged page. (It reads the whole file, which
-    // only a command that failed pays for.)
-    QString check;
-    QHash<int, QString> roots; // root page -> table or index
-    {
-        QSqlQuery q(m_db);
-        q.setForwardOnly(true);
-        if (q.exec(u"SELECT rootpage, name FROM sqlite_schema WHERE rootpage > 0"_s)) {
-            while (q.next())
-                roots.insert(q.value(0).toInt(), q.value(1).toString());
-        }
-        if (q.exec(u"PRAGMA quick_check(1)"_s) && q.next())
-            check = q.value(0).toString();
-        else
-            check = q.lastError().text();
-    }
-    auto part = [&](const QString &name) {
-        if (name.startsWith(u"pairs_fts"_s))
-            return tr("its full-text search index");
-        if (name == u"pairs"_s)
-            return tr("its table of pairs");
-        return tr("its table or index \"%1\"").arg(name);
-    };
-    QString where;
-    static const QRegularExpression treePage(u"Tree (\\d+) page (\\d+)"_s);
-    static const QRegularExpression page(u"[Pp]age (\\d+)"_s);
-    const QRegularExpressionMatch tm = treePage.match(check);
-    const QRegularExpressionMatch pm = page.match(check);
-    if (tm.hasMatch() && roots.contains(tm.captured(1).toInt())) {
-        where =
-            tr("page %1 of %2 cannot be read").arg(tm.captured(2), part(roots.value(tm.captured(1).toInt())));
-    } else if (pm.hasMatch() && roots.contains(pm.captured(1).toInt())) {
-        where =
-            tr("%1 cannot be read (page %2)").arg(part(roots.value(pm.captured(1).toInt())), pm.captured(1));
-    } else if (pm.hasMatch() && said.contains(u"pairs_fts"_s)) {
-        where = tr("%1 cannot be read (page %2)").arg(part(u"pairs_fts"_s), pm.captured(1));
-    } else if (pm.hasMatch()) {
-        where = tr("page %1 of the file cannot be read").arg(pm.captured(1));
-    } else if (said.contains(u"pairs_fts"_s)) {
-        where = tr("%1 cannot be read").arg(part(u"pairs_fts"_s));
-    } else {
-        where = tr("SQLite found damaged data while reading it");
-    }
-    return tr("%1 is damaged: %2; restore it from a backup (SQLite: database disk image is malformed).")
-        .arg(m_location, where);
-}
-
-QString Dataset::diskFullMessage(const QString &path)
-{
-    const QStorageInfo storage(QFileInfo(path).absolutePath());
-    const qint64 available = storage.isValid() ? storage.bytesAvailable() : -1;
-    if (available < 0)
-        return tr("Cannot write to %1: the disk is full; make room and run it again.").arg(path);
-    return tr("Cannot write to %1: the disk is full (%2 free on %3); make room and run it again.")
-        .arg(path, QLocale().formattedDataSize(available, 1, QLocale::DataSizeTraditionalFormat),
-             storage.rootPath());
-}
-
 qint64 Dataset::dataVersion() const
 {
     QSqlQuery q(m_db);
     if (q.exec(u"PRAGMA data_version"_s) && q.next())
         return q.value(0).toLongLong();
     return -1;
-}
-
-} // namespace pairlens
-
-namespace pairlens {
-
-bool Dataset::isDatasetFile(const QString &datasetLocation, const QString &path)
-{
-    if (datasetLocation.isEmpty() || path.isEmpty() || datasetLocation.startsWith(u"postgres"_s))
-        return false;
-    struct stat target
-    {
-    };
-    if (::stat(QFile::encodeName(path).constData(), &target) != 0)
-        return false;
-    for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s, u"-journal"_s}) {
-        struct stat own
-        {
-        };
-        if (::stat(QFile::encodeName(datasetLocation + suffix).constData(), &own) == 0 &&
-            own.st_dev == target.st_dev && own.st_ino == target.st_ino)
-            return true;
-    }
-    return false;
-}
-
-bool Dataset::isOwnFile(const QString &path) const
-{
-    return isDatasetFile(m_location, path);
-}
-
-bool Dataset::removeFiles(const QString &location, QString *error)
-{
-    const QByteArray file = QFile::encodeName(location);
-    if (!QFileInfo::exists(location))
-        return true;
-    sqlite3 *db = nullptr;
-    int rc = sqlite3_open_v2(file.constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
-    QString mode;
-    if (rc == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 2000);
-        sqlite3_stmt *stmt = nullptr;
-        rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = DELETE", -1, &stmt, nullptr);
-        if (rc == SQLITE_OK) {
-            rc = sqlite3_step(stmt);
-            if (rc == SQLITE_ROW) {
-                mode = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
-                rc = SQLITE_OK;
-            }
-        }
-        sqlite3_finalize(stmt);
-    }
-    const int code = rc & 0xff;
-    sqlite3_close_v2(db);
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED || (code == SQLITE_OK && mode != u"delete"_s)) {
-        *error =
-            QCoreApplication::translate("Dataset", "%1 is in use by another program; close it there first.")
-                .arg(location);
-        return false;
-    }
-    if (code != SQLITE_OK && code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {
-        *error = QCoreApplication::translate("Dataset", "Cannot replace %1: %2")
-                     .arg(location, QString::fromUtf8(sqlite3_errstr(rc)));
-        return false;
-    }
-    // No connection is left and the WAL was checkpointed away: the files can go.
-    for (const QString &suffix : {u"-wal"_s, u"-shm"_s, u"-journal"_s})
-        QFile::remove(location + suffix);
-    if (!QFile::remove(location)) {
-        *error = QCoreApplication::translate("Dataset", "Cannot replace %1.").arg(location);
-        return false;
-    }
-    return true;
 }
 
 } // namespace pairlens
