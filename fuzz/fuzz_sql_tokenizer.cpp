@@ -21,7 +21,7 @@ constexpr int kContentChecks = 6;
 // Characters that end, escape or nest literals and comments in some dialect; the second also has
 // a lone surrogate (only the tokens are compared for it). Lexing never depends on what a literal
 // holds but in one place: a string opened right after a word character, as in [# Fav's], whose
-// content the look-ahead of an earlier '[' reads (bracketIdentifierEnd() in core/sql/tokenizer.cpp).
+// content the look-ahead of an earlier '[' reads (bracketIdentifierEnd() in core/sql/tokenizerdialect.cpp).
 // It gives up at a quote, and both values write one (doubled or escaped) before their ']'.
 const QString &hostileValue(int which)
 {
