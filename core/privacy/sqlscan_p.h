@@ -13,6 +13,16 @@
 
 namespace pairlens::privacy::detail {
 
+inline bool isScannedToken(sql::TokenKind kind)
+{
+    return kind == sql::TokenKind::String || kind == sql::TokenKind::DollarString ||
+           kind == sql::TokenKind::LineComment || kind == sql::TokenKind::BlockComment;
+}
+
+// Whether reading the SQL token by token could find what the whole text does not show
+// (sqlscanprefilter.cpp).
+bool needsTokenScan(QStringView sql);
+
 // One literal or comment of the SQL.
 struct Piece
 {
@@ -68,7 +78,7 @@ struct Segment
 QList<Segment> segmentsOf(const SqlScan &s, const Candidate &c);
 
 // The same token kinds, in the same order, and every token that is not a literal or comment
-// unchanged: the invariant of anonymized SQL.
+// unchanged: the invariant of anonymized SQL (sqlscankeep.cpp, like the checks below).
 bool sameTokens(QStringView before, QStringView after, sql::Dialect dialect);
 // Text that reads the same in every literal and comment form (no quote, backslash, delimiter...).
 bool isInert(QStringView text);
