@@ -11,7 +11,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QScopeGuard>
+#include <QScrollBar>
 #include <QStatusBar>
+#include <QTimer>
 #include <QTranslator>
 #include <QUndoStack>
 
@@ -32,6 +34,7 @@ private slots:
     void ctrlGGoesToAPairId();
     void pairPaneOnlyWithAPair();
     void germanColumnsFitTheirValues();
+    void jumpToTheEndNeverFlickersBack();
 
 private:
     QString statusMessage() const { return m_window->statusBar()->currentMessage(); }
@@ -240,6 +243,50 @@ void TstReviewKeys::germanColumnsFitTheirValues()
                      qPrintable(u"%1: '%2' in %3 px"_s.arg(title, text).arg(header->sectionSize(column))));
         }
     }
+}
+
+void TstReviewKeys::jumpToTheEndNeverFlickersBack()
+{
+    // Far pages come through the view's id list (deeper than the worker reads with OFFSET): once a
+    // row on screen has its pair, it never shows "Loading…" again while the view stays there.
+    const int pairs = 20000;
+    openWindow(pairs);
+    QTableView *view = m_window->tableView();
+    const PairTableModel *model = m_window->model();
+    QHash<int, bool> loaded;
+    QStringList flickers;
+    QTimer sampler;
+    connect(&sampler, &QTimer::timeout, this, [&] {
+        const int top = view->rowAt(0), bottom = view->rowAt(view->viewport()->height() - 1);
+        for (int r = top; r >= 0 && r <= bottom; ++r) {
+            const bool now = model->data(model->index(r, 1), PairTableModel::LoadedRole).toBool();
+            if (loaded.value(r, false) && !now)
+                flickers << QString::number(r);
+            loaded[r] = now;
+        }
+    });
+    sampler.start(2);
+    auto screenLoaded = [&] {
+        const int top = view->rowAt(0), bottom = view->rowAt(view->viewport()->height() - 1);
+        for (int r = top; r >= 0 && r <= bottom; ++r)
+            if (!model->pairAt(r))
+                return false;
+        return top >= 0;
+    };
+    for (const auto &jump : {std::function<void()>([&] { key(QKeySequence(u"Ctrl+End"_s)); }),
+                             std::function<void()>([&] { view->verticalScrollBar()->setValue(pairs / 2); }),
+                             std::function<void()>([&] {
+                                 view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
+                             })}) {
+        loaded.clear();
+        jump();
+        // Placeholders first, then the pairs: every row on screen gets its pair ...
+        QTRY_VERIFY_WITH_TIMEOUT(screenLoaded(), 20000);
+        // ... and keeps it.
+        QTest::qWait(500);
+        QVERIFY2(flickers.isEmpty(), qPrintable(u"back to Loading: rows "_s + flickers.join(u", "_s)));
+    }
+    QCOMPARE(view->rowAt(view->viewport()->height() - 1), pairs - 1);
 }
 
 QTEST_MAIN(TstReviewKeys)
