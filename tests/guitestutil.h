@@ -7,10 +7,12 @@
 #include "testutil.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 namespace pairlens::test {
 
@@ -25,5 +27,33 @@ inline void isolateSettings(const QTemporaryDir &dir)
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
     QSettings().clear();
 }
+
+// The window in German for one test: PairLens's German translation and the German locale while
+// it lives, the previous translation and locale back when it goes. `loaded()` says whether the
+// translation was found.
+class GermanUi
+{
+public:
+    GermanUi() : m_before(QLocale())
+    {
+        m_loaded = m_translator.load(QLocale(QStringLiteral("de_DE")), QStringLiteral("pairlens"),
+                                     QStringLiteral("_"), QStringLiteral(":/i18n"));
+        QCoreApplication::installTranslator(&m_translator);
+        QLocale::setDefault(QLocale(QStringLiteral("de_DE")));
+    }
+    ~GermanUi()
+    {
+        QCoreApplication::removeTranslator(&m_translator);
+        QLocale::setDefault(m_before);
+    }
+    GermanUi(const GermanUi &) = delete;
+    GermanUi &operator=(const GermanUi &) = delete;
+    bool loaded() const { return m_loaded; }
+
+private:
+    QTranslator m_translator;
+    QLocale m_before;
+    bool m_loaded = false;
+};
 
 } // namespace pairlens::test

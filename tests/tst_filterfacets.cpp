@@ -33,7 +33,6 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
-#include <QTranslator>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -268,15 +267,8 @@ void TstFilterFacets::reviewAndPiiReachableWithoutScrolling()
 
 void TstFilterFacets::nothingClippedInGerman()
 {
-    QTranslator translator;
-    QVERIFY(translator.load(QLocale(u"de_DE"_s), u"pairlens"_s, u"_"_s, u":/i18n"_s));
-    QCoreApplication::installTranslator(&translator);
-    const QLocale before;
-    QLocale::setDefault(QLocale(u"de_DE"_s));
-    auto restore = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&translator);
-        QLocale::setDefault(before);
-    });
+    const test::GermanUi german;
+    QVERIFY(german.loaded());
     openWindow();
     m_window->resize(1280, 800);
     waitForCounts();

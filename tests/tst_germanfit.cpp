@@ -10,8 +10,6 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QLabel>
-#include <QScopeGuard>
-#include <QTranslator>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -65,15 +63,8 @@ QStringList clippedIn(QWidget *top)
 
 void TstGermanFit::windowAndDialogsFitInGerman()
 {
-    QTranslator translator;
-    QVERIFY(translator.load(QLocale(u"de_DE"_s), u"pairlens"_s, u"_"_s, u":/i18n"_s));
-    QCoreApplication::installTranslator(&translator);
-    const QLocale before;
-    QLocale::setDefault(QLocale(u"de_DE"_s));
-    auto restore = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&translator);
-        QLocale::setDefault(before);
-    });
+    const test::GermanUi german;
+    QVERIFY(german.loaded());
     openWindow();
     m_window->resize(1280, 800);
     clickRow(1);

@@ -10,11 +10,9 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QScopeGuard>
 #include <QScrollBar>
 #include <QStatusBar>
 #include <QTimer>
-#include <QTranslator>
 #include <QUndoStack>
 
 using namespace Qt::StringLiterals;
@@ -205,15 +203,8 @@ void TstReviewKeys::pairPaneOnlyWithAPair()
 
 void TstReviewKeys::germanColumnsFitTheirValues()
 {
-    QTranslator translator;
-    QVERIFY(translator.load(QLocale(u"de_DE"_s), u"pairlens"_s, u"_"_s, u":/i18n"_s));
-    QCoreApplication::installTranslator(&translator);
-    const QLocale before;
-    QLocale::setDefault(QLocale(u"de_DE"_s));
-    auto restore = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&translator);
-        QLocale::setDefault(before);
-    });
+    const test::GermanUi german;
+    QVERIFY(german.loaded());
     openWindow();
     m_window->resize(1280, 800);
     // Failed pairs: "Fehlgeschlagen" in the result column, the German header "Personendaten".
