@@ -12,13 +12,11 @@ Prints one line per check and "N passed, M failed"; the exit code is 1 when a ch
 """
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
 import re
 import socket
-import sqlite3
 import ssl
 import subprocess
 import sys
@@ -26,38 +24,12 @@ import tempfile
 import threading
 import time
 import urllib.parse
+
+import checklib
+from checklib import TIMEOUT, check, read_only, run
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TIMEOUT = 240  # a hang detector only
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-    sys.stdout.flush()
-    return ok
-
-
-def run(cmd, timeout=TIMEOUT):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-
-
-@contextlib.contextmanager
-def read_only(path):
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
-    db = sqlite3.connect(uri, uri=True)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 class Server:
@@ -681,8 +653,8 @@ def main():
         test_rate_limit(args, ds, keys)
         test_tls(args, tmp, ds, keys)
         test_kill9(args, tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"{checklib.passed} passed, {checklib.failed} failed")
+    return 1 if checklib.failed else 0
 
 
 if __name__ == "__main__":

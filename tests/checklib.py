@@ -1,0 +1,42 @@
+"""What the Python test drivers (tst_recorders.py, tst_server.py) share: one line per check with
+the counts for the summary, commands run with a hang detector, and a read-only look into a dataset.
+"""
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import sys
+import urllib.parse
+
+TIMEOUT = 240  # seconds: only a hang detector (a few seconds on a quiet machine; minutes at load 9)
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail=""):
+    """Prints PASS or FAIL for one check and counts it; returns ok."""
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"PASS {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+    sys.stdout.flush()
+    return ok
+
+
+def run(cmd, timeout=TIMEOUT):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+@contextlib.contextmanager
+def read_only(path):
+    """A read-only connection: the only way these tests look into a dataset besides PairLens."""
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    db = sqlite3.connect(uri, uri=True)
+    try:
+        yield db
+    finally:
+        db.close()
