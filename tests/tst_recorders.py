@@ -10,7 +10,6 @@ exit code is 1 when a check failed.
 """
 
 import argparse
-import contextlib
 import json
 import os
 import signal
@@ -20,46 +19,17 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
+
+import checklib
+from checklib import TIMEOUT, check, read_only, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TIMEOUT = 240  # seconds: only a hang detector (a few seconds on a quiet machine; minutes at load 9)
 SUMMARY_KEYS = {"inserted", "busy_retries", "max_wait_ms", "pairs_per_s"}
 # Pairs each recorder writes while the CLI loops: enough to keep them running for a second or more
 # (since format 4 a recorder writes 1,000 pairs in ~50 ms, before one CLI command ends).
 DEMO_PAIRS = 200
 CONCURRENT = 20000
 TOTAL = DEMO_PAIRS + 2 * CONCURRENT
-
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-    sys.stdout.flush()
-    return ok
-
-
-def run(cmd, timeout=TIMEOUT):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-
-
-@contextlib.contextmanager
-def read_only(path):
-    """A read-only connection: the only way this test looks into a dataset besides PairLens."""
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
-    db = sqlite3.connect(uri, uri=True)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def recorder_cmd(kind, args, dataset, *extra):
@@ -97,14 +67,20 @@ def test_concurrent(args, tmp):
     cli_lock = threading.Lock()
     cli_runs, cli_during, cli_failures, cli_stderr, cli_ms = [0], [0], [], [], []
 
+    # A CLI run counts as "during" when it overlaps the recorders' run: it started before both
+    # recorders had finished and ended after they started. (Counting only the runs that ended
+    # before the recorders did missed a run that opened, derived and printed all through theirs.)
+    recorders_started = [None]
+
     def cli_loop(cmd):
         while not recorders_done.is_set():
             started = time.monotonic()
             r = run([args.pairlens] + cmd)
+            ended = time.monotonic()
             with cli_lock:
-                cli_ms.append((time.monotonic() - started) * 1000)
+                cli_ms.append((ended - started) * 1000)
                 cli_runs[0] += 1
-                if not recorders_done.is_set():
+                if recorders_started[0] is not None and ended > recorders_started[0]:
                     cli_during[0] += 1
                 if r.returncode != 0:
                     cli_failures.append(f"{cmd[0]} exit {r.returncode}: {r.stderr.strip()}")
@@ -129,6 +105,8 @@ def test_concurrent(args, tmp):
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for kind in ("py", "cpp")
     }
+    with cli_lock:
+        recorders_started[0] = time.monotonic()
     outputs = {}
     try:
         for kind, proc in procs.items():
@@ -306,8 +284,8 @@ def main():
                 test()
             except Exception as e:  # a crash in one part is a failure, the others still run
                 check("no unexpected error", False, f"{type(e).__name__}: {e}")
-    print(f"{passed} passed, {failed} failed ({time.monotonic() - started:.1f} s)")
-    return 1 if failed else 0
+    print(f"{checklib.passed} passed, {checklib.failed} failed ({time.monotonic() - started:.1f} s)")
+    return 1 if checklib.failed else 0
 
 
 if __name__ == "__main__":
