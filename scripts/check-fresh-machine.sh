@@ -72,6 +72,10 @@ deb $mirror bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main
 EOF
     cp -L /etc/resolv.conf "$dir/etc/resolv.conf"
+    # No package may start a daemon in the root (postgresql-15 would start its "main" cluster on
+    # 5432 and keep the root's mounts busy): policy-rc.d exiting 101 is Debian's way to say so.
+    printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+    chmod 755 "$dir/usr/sbin/policy-rc.d"
     # A real machine has a hostname and a user's home; HOME is /root here.
     mkdir -p "$dir/root"
 }

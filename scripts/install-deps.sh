@@ -12,6 +12,7 @@ packages=(
     libssl-dev zlib1g-dev libsqlite3-dev sqlite3 libphonenumber-dev
     xvfb xauth imagemagick fonts-dejavu-core dpkg-dev file desktop-file-utils appstream qt6-translations-l10n
     python3 python3-yaml util-linux procps lintian man-db gzip curl openssl
+    postgresql-15 libpq-dev
 )
 for arg in "$@"; do
     case "$arg" in
