@@ -1,0 +1,37 @@
+// PostgreSQL storage on libpq (issue 18). Location: postgresql://user[:pw]@host:port/db[?schema=NAME]
+// (also postgres://); the schema defaults to training_data. The password comes from the URL,
+// PGPASSWORD or ~/.pgpass (libpq reads them) and is never stored or printed.
+#pragma once
+
+#include "storage/storage.h"
+
+#include <memory>
+
+namespace pairlens {
+
+class PgStorage final : public Storage
+{
+public:
+    static constexpr int kFormatVersion = 1;
+
+    // Connects (connect_timeout 10 s unless the URL sets one) and creates the schema on first open.
+    // On failure returns nullptr and one sentence in *error, never containing the password.
+    static std::unique_ptr<PgStorage> open(const QString &location, QString *error);
+    ~PgStorage() override;
+
+    int formatVersion() const override { return m_version; }
+    qint64 count(QString *error) override;
+    QString schema() const { return m_schema; }
+
+private:
+    struct Conn;
+    PgStorage() = default;
+    bool migrate(QString *error);
+
+    std::unique_ptr<Conn> m_conn;
+    QString m_schema;
+    QString m_quotedSchema;
+    int m_version = 0;
+};
+
+} // namespace pairlens

@@ -1,0 +1,161 @@
+// PgStorage (issue 18) against the real PostgreSQL 15 of the CTest fixture pg_cluster
+// (scripts/pg-cluster.sh; PAIRLENS_PG_DIR names its DIR with the owner's and the read-only URLs).
+#include "storage/pgstorage.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+#include <QUrl>
+
+using namespace pairlens;
+using namespace Qt::StringLiterals;
+
+class TstPgStorage : public QObject
+{
+    Q_OBJECT
+
+    QString m_url;
+    QString m_readOnly;
+
+    static QString readLine(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return QString::fromUtf8(f.readAll()).trimmed();
+    }
+
+    // Runs SQL as a recorder would, through psql (a separate process, not PairLens).
+    static QString psql(const QString &url, const QString &sql)
+    {
+        QProcess p;
+        p.start(QStringLiteral(PAIRLENS_PSQL),
+                {url, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-c"_s, sql});
+        if (!p.waitForFinished(60000) || p.exitCode() != 0)
+            return u"psql failed: "_s + QString::fromUtf8(p.readAllStandardError());
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    }
+
+    static QString withSchema(const QString &url, const QString &schema)
+    {
+        return url + u"?schema="_s + schema;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
+        m_url = readLine(dir + u"/url"_s);
+        m_readOnly = readLine(dir + u"/url-readonly"_s);
+        QVERIFY2(!m_url.isEmpty() && !m_readOnly.isEmpty(),
+                 "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
+        psql(m_url, u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE"_s);
+    }
+
+    void locations()
+    {
+        QVERIFY(isPostgresLocation(u"postgresql://u@h/db"_s));
+        QVERIFY(isPostgresLocation(u"postgres://u@h/db"_s));
+        QVERIFY(!isPostgresLocation(u"/tmp/postgres.pairlens"_s));
+        QVERIFY(!isPostgresLocation(u"postgresdata.pairlens"_s));
+    }
+
+    void firstOpenCreatesTheVersionedSchema()
+    {
+        QString error;
+        auto s = PgStorage::open(withSchema(m_url, u"t_first"_s), &error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(s->formatVersion(), PgStorage::kFormatVersion);
+        QCOMPARE(s->schema(), u"t_first"_s);
+        QCOMPARE(s->count(&error), 0);
+        QCOMPARE(psql(m_url, u"SELECT value FROM t_first.settings WHERE key = 'format_version'"_s), u"1"_s);
+
+        // A recorder plain-INSERTs the seed fields; pair_id and timestamp get defaults.
+        QCOMPARE(
+            psql(m_url,
+                 u"INSERT INTO t_first.pairs (natural_language_query, sql_query, database_type, success) "
+                 "VALUES ('how many users', 'SELECT count(*) FROM users', 'postgresql', 1), "
+                 "('orders today', 'SELECT * FROM orders', 'postgresql', 0)"_s),
+            QString());
+        QCOMPARE(s->count(&error), 2);
+        QCOMPARE(psql(m_url, u"SELECT count(DISTINCT pair_id) FROM t_first.pairs WHERE length(pair_id) = 32 "
+                             "AND timestamp LIKE '____-__-__T__:__:__.___Z' AND query_type IS NULL"_s),
+                 u"2"_s);
+
+        // A second open finds the version and keeps the rows.
+        auto again = PgStorage::open(withSchema(m_url, u"t_first"_s), &error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->count(&error), 2);
+    }
+
+    void defaultSchemaIsTrainingData()
+    {
+        QString error;
+        auto s = PgStorage::open(m_url, &error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(s->schema(), u"training_data"_s);
+        QCOMPARE(psql(m_url,
+                      u"SELECT count(*) FROM information_schema.tables WHERE table_schema = 'training_data' "
+                      "AND table_name IN ('pairs', 'settings')"_s),
+                 u"2"_s);
+    }
+
+    void readOnlyRoleReadsButCannotCreate()
+    {
+        // The cluster grants the read-only role SELECT in training_data (created by the owner above).
+        QCOMPARE(
+            psql(
+                m_url,
+                u"INSERT INTO training_data.pairs (natural_language_query, sql_query) VALUES ('q', 'SELECT 1')"_s),
+            QString());
+        const qint64 rows = psql(m_url, u"SELECT count(*) FROM training_data.pairs"_s).toLongLong();
+        QVERIFY(rows >= 1);
+        QString error;
+        auto s = PgStorage::open(m_readOnly, &error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(s->count(&error), rows);
+
+        auto refused = PgStorage::open(withSchema(m_readOnly, u"t_other"_s), &error);
+        QVERIFY(!refused);
+        QVERIFY2(error.startsWith(u"Cannot create the PairLens tables in PostgreSQL schema t_other: "_s),
+                 qPrintable(error));
+        QVERIFY2(error.contains(u"permission denied"_s), qPrintable(error));
+    }
+
+    void wrongPasswordIsOneSentenceWithoutThePassword()
+    {
+        QUrl url(m_url);
+        url.setPassword(u"Sekr3t-not-it"_s);
+        QString error;
+        QVERIFY(!PgStorage::open(url.toString(), &error));
+        QVERIFY2(error.startsWith(u"Cannot connect to PostgreSQL at 127.0.0.1:"_s), qPrintable(error));
+        QVERIFY2(error.contains(u"password authentication failed"_s), qPrintable(error));
+        QVERIFY(!error.contains(u"Sekr3t"_s));
+        QVERIFY(!error.contains(u'\n'));
+    }
+
+    void closedPortFailsWithoutHanging()
+    {
+        // Port 1 on loopback: nothing listens, the connection is refused at once (connect_timeout
+        // bounds the unreachable case).
+        QString error;
+        QVERIFY(!PgStorage::open(u"postgresql://pairlens:pw@127.0.0.1:1/pairlens"_s, &error));
+        QVERIFY2(error.startsWith(u"Cannot connect to PostgreSQL at 127.0.0.1:1: "_s), qPrintable(error));
+        QVERIFY(!error.contains(u"pw@"_s));
+    }
+
+    void notAUrl()
+    {
+        QString error;
+        QVERIFY(!PgStorage::open(u"postgresql://"_s, &error));
+        QVERIFY2(error.contains(u"not a valid URL"_s), qPrintable(error));
+    }
+
+    void cleanupTestCase()
+    {
+        psql(m_url, u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPgStorage)
+#include "tst_pgstorage.moc"
