@@ -3,6 +3,7 @@
 #include "storage/pgstorage.h"
 
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTest>
 #include <QUrl>
@@ -100,6 +101,44 @@ private slots:
                  u"2"_s);
     }
 
+    void addBatchCopiesAndIsIdempotentByPairId()
+    {
+        QString error;
+        auto s = PgStorage::open(withSchema(m_url, u"t_first"_s), &error);
+        QVERIFY2(s, qPrintable(error));
+        const qint64 before = s->count(&error);
+        QList<Pair> pairs(3);
+        pairs[0].pairId = u"copy-a"_s;
+        pairs[0].naturalLanguageQuery = u"tab\there, line\nbreak, back\\slash, Grüße 東京"_s;
+        pairs[0].sqlQuery = u"SELECT '\\N' FROM t"_s;
+        pairs[0].timestamp = u"2024-05-01T10:00:00Z"_s;
+        pairs[0].databaseType = u"postgresql"_s;
+        pairs[0].executionTimeMs = 12.5;
+        pairs[0].metadata = QJsonObject{{u"agent"_s, u"x"_s}};
+        pairs[1].pairId = u"copy-b"_s;
+        pairs[1].success = false;
+        pairs[1].executionTimeMs = -1;
+        pairs[2].sqlQuery = u"SELECT 2"_s; // no pair_id: PostgreSQL makes one
+
+        QCOMPARE(s->addBatch(pairs, &error), 3);
+        QCOMPARE(s->count(&error), before + 3);
+        QCOMPARE(
+            psql(m_url, uR"(SELECT natural_language_query = E'tab\there, line\nbreak, back\\slash, Grüße 東京'
+                 AND sql_query = E'SELECT ''\\N'' FROM t' AND timestamp = '2024-05-01T10:00:00Z'
+                 AND execution_time_ms = 12.5 AND metadata = '{"agent":"x"}' AND success = 1
+                 FROM t_first.pairs WHERE pair_id = 'copy-a')"_s),
+            u"t"_s);
+        QCOMPARE(
+            psql(m_url,
+                 u"SELECT success, execution_time_ms IS NULL FROM t_first.pairs WHERE pair_id = 'copy-b'"_s),
+            u"0|t"_s);
+
+        // The same pairs again: both have a pair_id and are skipped.
+        QCOMPARE(s->addBatch(pairs.mid(0, 2), &error), 0);
+        QCOMPARE(s->count(&error), before + 3);
+        QCOMPARE(s->addBatch({}, &error), 0);
+    }
+
     void readOnlyRoleReadsButCannotCreate()
     {
         // The cluster grants the read-only role SELECT in training_data (created by the owner above).
@@ -120,6 +159,15 @@ private slots:
         QVERIFY2(error.startsWith(u"Cannot create the PairLens tables in PostgreSQL schema t_other: "_s),
                  qPrintable(error));
         QVERIFY2(error.contains(u"permission denied"_s), qPrintable(error));
+
+        // Import through the read-only role is refused with one sentence and changes nothing.
+        QList<Pair> one(1);
+        one[0].pairId = u"ro-attempt"_s;
+        QCOMPARE(s->addBatch(one, &error), -1);
+        QVERIFY2(
+            error.startsWith(u"Cannot add pairs to PostgreSQL schema training_data: permission denied"_s),
+            qPrintable(error));
+        QCOMPARE(s->count(&error), rows);
     }
 
     void wrongPasswordIsOneSentenceWithoutThePassword()

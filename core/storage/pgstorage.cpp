@@ -1,6 +1,7 @@
 #include "storage/pgstorage.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -178,6 +179,113 @@ qint64 PgStorage::count(QString *error)
         return -1;
     }
     return QString::fromUtf8(PQgetvalue(r.res, 0, 0)).toLongLong();
+}
+
+namespace {
+
+// One field of COPY's text format: backslash, tab, newline and carriage return escaped.
+void appendCopyField(QByteArray &line, const QString &value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    for (const char c : utf8) {
+        switch (c) {
+        case '\\':
+            line += "\\\\";
+            break;
+        case '\t':
+            line += "\\t";
+            break;
+        case '\n':
+            line += "\\n";
+            break;
+        case '\r':
+            line += "\\r";
+            break;
+        default:
+            line += c;
+        }
+    }
+}
+
+} // namespace
+
+qint64 PgStorage::addBatch(const QList<Pair> &pairs, QString *error)
+{
+    PGconn *pg = m_conn->pg;
+    bool inCopy = false;
+    const auto fail = [&](const QString &why) -> qint64 {
+        if (inCopy) {
+            PQputCopyEnd(pg, "aborted");
+            while (PGresult *rest = PQgetResult(pg))
+                PQclear(rest);
+        }
+        Result rollback(PQexec(pg, "ROLLBACK"));
+        *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
+        return -1;
+    };
+    {
+        Result r(PQexec(
+            pg, "BEGIN; CREATE TEMP TABLE pairlens_in (pair_id TEXT, natural_language_query TEXT, "
+                "sql_query TEXT, timestamp TEXT, database_type TEXT, database_name TEXT, success INTEGER, "
+                "execution_time_ms DOUBLE PRECISION, metadata TEXT) ON COMMIT DROP; "
+                "COPY pairlens_in FROM STDIN"));
+        if (PQresultStatus(r.res) != PGRES_COPY_IN)
+            return fail(r.error());
+    }
+    inCopy = true;
+    QByteArray buffer;
+    const auto flush = [&]() {
+        const bool ok = PQputCopyData(pg, buffer.constData(), int(buffer.size())) == 1;
+        buffer.clear();
+        return ok;
+    };
+    for (const Pair &p : pairs) {
+        appendCopyField(buffer, p.pairId);
+        buffer += '\t';
+        appendCopyField(buffer, p.naturalLanguageQuery);
+        buffer += '\t';
+        appendCopyField(buffer, p.sqlQuery);
+        buffer += '\t';
+        appendCopyField(buffer, p.timestamp);
+        buffer += '\t';
+        appendCopyField(buffer, p.databaseType);
+        buffer += '\t';
+        appendCopyField(buffer, p.databaseName);
+        buffer += p.success ? "\t1\t" : "\t0\t";
+        buffer += p.executionTimeMs < 0 ? QByteArray("\\N") : QByteArray::number(p.executionTimeMs, 'g', 17);
+        buffer += '\t';
+        appendCopyField(buffer, QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
+        buffer += '\n';
+        if (buffer.size() > (1 << 20) && !flush())
+            return fail(pgMessage(PQerrorMessage(pg)));
+    }
+    if (!buffer.isEmpty() && !flush())
+        return fail(pgMessage(PQerrorMessage(pg)));
+    inCopy = false;
+    if (PQputCopyEnd(pg, nullptr) != 1)
+        return fail(pgMessage(PQerrorMessage(pg)));
+    {
+        Result copied(PQgetResult(pg));
+        if (!copied.ok())
+            return fail(copied.error());
+        while (PGresult *more = PQgetResult(pg))
+            PQclear(more);
+    }
+    const QString insert =
+        uR"(INSERT INTO %1.pairs (pair_id, natural_language_query, sql_query, timestamp, database_type,
+    database_name, success, execution_time_ms, metadata)
+SELECT COALESCE(NULLIF(pair_id, ''), replace(gen_random_uuid()::text, '-', '')), natural_language_query, sql_query,
+    COALESCE(NULLIF(timestamp, ''), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+    database_type, database_name, success, execution_time_ms, metadata
+FROM pairlens_in ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
+    Result inserted(PQexec(pg, insert.toUtf8().constData()));
+    if (!inserted.ok())
+        return fail(inserted.error());
+    const qint64 added = QByteArray(PQcmdTuples(inserted.res)).toLongLong();
+    Result commit(PQexec(pg, "COMMIT"));
+    if (!commit.ok())
+        return fail(commit.error());
+    return added;
 }
 
 } // namespace pairlens

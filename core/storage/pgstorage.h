@@ -21,6 +21,8 @@ public:
 
     int formatVersion() const override { return m_version; }
     qint64 count(QString *error) override;
+    // Through COPY ... FROM STDIN into a temporary table, then INSERT ... ON CONFLICT (pair_id) DO NOTHING.
+    qint64 addBatch(const QList<Pair> &pairs, QString *error) override;
     QString schema() const { return m_schema; }
 
 private:
