@@ -31,6 +31,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -210,7 +211,10 @@ void MainWindow::buildTable()
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionsMovable(true);
     header->setSortIndicatorShown(true);
-    header->setSortIndicator(-1, Qt::DescendingOrder);
+    // The default order, newest added first, is shown on Time (pairs are added as they are
+    // recorded); it stays the row-id order, whose reads and live inserts are the fastest. Set
+    // before the handler below is connected, so the model keeps that order.
+    header->setSortIndicator(PairTableModel::Time, Qt::DescendingOrder);
     header->setSectionsClickable(true);
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int section, Qt::SortOrder order) {
         if (section < 0)
@@ -624,9 +628,17 @@ void MainWindow::restoreSettings()
     updateDetailDock();
     m_columnsFitted =
         m_table->horizontalHeader()->restoreState(s.value(u"window/tableHeader"_s).toByteArray());
-    const QHeaderView *header = m_table->horizontalHeader();
-    if (header->sortIndicatorSection() >= 0)
-        m_model->sort(header->sortIndicatorSection(), header->sortIndicatorOrder());
+    QHeaderView *header = m_table->horizontalHeader();
+    const int section = header->sortIndicatorSection();
+    const Qt::SortOrder order = header->sortIndicatorOrder();
+    if (section < 0 || (section == PairTableModel::Time && order == Qt::DescendingOrder)) {
+        // The default order (settings older than its indicator kept none): shown on Time.
+        const QSignalBlocker block(header);
+        header->setSortIndicator(PairTableModel::Time, Qt::DescendingOrder);
+        m_model->setSort({PairStore::SortColumn::Id, Qt::DescendingOrder});
+    } else {
+        m_model->sort(section, order);
+    }
     const Filter filter =
         Filter::fromJson(QJsonDocument::fromJson(s.value(u"filter"_s).toByteArray()).object());
     m_filters->setFilter(filter);
