@@ -33,6 +33,7 @@ private slots:
     void reviewOfThousandsUndoes();
     void undoAfterAnotherProgramChangedThePair();
     void noteUndoAndRedo();
+    void noteUndoBeforeTheSaveIsAnswered();
     void editUndoAndRedo();
     void addUndoAndRedo();
     void restoreFromTrashUndoes();
@@ -241,6 +242,32 @@ void TstCurationUndo::noteUndoAndRedo()
     QTRY_COMPARE(note->toPlainText(), QString()); // the pane follows
     m_window->findChild<QAction *>(u"actionRedo"_s)->trigger();
     QTRY_COMPARE(pair(id)->reviewerNote, u"asks for a real SSN"_s);
+}
+
+void TstCurationUndo::noteUndoBeforeTheSaveIsAnswered()
+{
+    // Ctrl+Z at once after Escape saved the note: the save is still on its way to the dataset.
+    // The history must already hold it, in order, so that undo and redo are exact.
+    openWindow();
+    clickRow(3);
+    const qint64 id = m_window->model()->pairAt(3)->rowId;
+    QTRY_COMPARE(m_window->detailPane()->rowId(), id);
+    QPlainTextEdit *note = m_window->detailPane()->noteEdit();
+    note->setFocus();
+    QTest::keyClicks(note, u"first"_s);
+    QTest::keyClick(note, Qt::Key_Escape); // saves now and gives the keys back to the table
+    QCOMPARE(m_window->undoStack()->count(), 1);
+    note->setFocus();
+    note->moveCursor(QTextCursor::End);
+    QTest::keyClicks(note, u" and second"_s);
+    QTest::keyClick(note, Qt::Key_Escape);
+    QCOMPARE(m_window->undoStack()->count(), 1); // one step for one pair's note
+    m_window->findChild<QAction *>(u"actionUndo"_s)->trigger();
+    QTRY_COMPARE(pair(id)->reviewerNote, QString());
+    QVERIFY(m_window->undoStack()->canRedo());
+    m_window->findChild<QAction *>(u"actionRedo"_s)->trigger();
+    QTRY_COMPARE(pair(id)->reviewerNote, u"first and second"_s);
+    QTRY_COMPARE(note->toPlainText(), u"first and second"_s);
 }
 
 void TstCurationUndo::editUndoAndRedo()

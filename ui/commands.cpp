@@ -147,11 +147,7 @@ void NoteCommand::undo()
 
 void NoteCommand::redo()
 {
-    if (m_firstRedo) {
-        m_firstRedo = false;
-        return;
-    }
-    write(m_after);
+    write(m_after); // also the first time: pushing the command saves the note
 }
 
 EditCommand::EditCommand(DatasetSession *session, qint64 rowId, const QString &questionBefore,

@@ -81,7 +81,6 @@ private:
     DatasetSession *m_session;
     qint64 m_rowId;
     QString m_before, m_after;
-    bool m_firstRedo = true;
 };
 
 // An edit of a pair's question and SQL (the derived fields follow both ways).

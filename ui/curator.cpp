@@ -188,18 +188,13 @@ void Curator::addPair()
     });
 }
 
-void Curator::saveNote(qint64 rowId, const QString &note)
+void Curator::saveNote(qint64 rowId, const QString &before, const QString &after)
 {
     if (!m_session->isOpen() || m_session->isReadOnly())
         return;
-    WriteRequest r;
-    r.kind = WriteKind::Note;
-    r.rowId = rowId;
-    r.note = note;
-    m_session->write(r, [this, rowId, note](const WriteResult &result) {
-        if (result.ok && result.previousNote != note)
-            m_undo->push(new NoteCommand(m_session, rowId, result.previousNote, note));
-    });
+    // Pushed at once, in the order typed: the command's first redo writes the note. (Pushed from a
+    // write's reply instead, a reply arriving after an undo started a new history and lost the redo.)
+    m_undo->push(new NoteCommand(m_session, rowId, before, after));
 }
 
 void Curator::selectRow(int row)

@@ -49,7 +49,7 @@ public slots:
     // Ctrl+G: asks for a pair id and selects that pair in the table.
     void goToPair();
     void goToPairId(const QString &pairId);
-    void saveNote(qint64 rowId, const QString &note);
+    void saveNote(qint64 rowId, const QString &before, const QString &after);
 
 signals:
     void message(const QString &text);

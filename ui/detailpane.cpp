@@ -270,7 +270,10 @@ void DetailPane::flushNote()
     m_noteTimer->stop();
     if (m_noteDirty && m_rowId) {
         m_noteDirty = false;
-        emit noteEdited(m_rowId, m_note->toPlainText());
+        const QString before = m_storedNote;
+        m_storedNote = m_note->toPlainText();
+        if (m_storedNote != before)
+            emit noteEdited(m_rowId, before, m_storedNote);
     }
 }
 
@@ -363,6 +366,7 @@ void DetailPane::setPair(const Pair *pair, const privacy::Anonymizer *datasetAno
     if (!samePair || (!m_noteDirty && !m_note->hasFocus())) {
         QSignalBlocker block(m_note);
         m_note->setPlainText(pair->reviewerNote);
+        m_storedNote = pair->reviewerNote;
         m_noteDirty = false;
     }
 }

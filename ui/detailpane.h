@@ -56,7 +56,8 @@ public:
     QList<QAction *> privacyActions(QPlainTextEdit *view, int position, QObject *parent);
 
 signals:
-    void noteEdited(qint64 rowId, const QString &note);
+    // The note of a pair changed from what the dataset holds (before) to what was typed (after).
+    void noteEdited(qint64 rowId, const QString &before, const QString &after);
     // Escape in the note field: the note is saved; the window moves the focus back to the table.
     void noteLeft();
     // The record-as-exported tab wants the bytes of a pair in a format (answer with setRecord()).
@@ -95,6 +96,7 @@ private:
     qint64 m_rowId = 0;
     QString m_pairId; // of the pair shown (its own privacy decisions)
     bool m_noteDirty = false;
+    QString m_storedNote; // the note as the dataset holds it, as far as this pane knows
     bool m_readOnly = false;
     QHash<const QPlainTextEdit *, QList<privacy::Finding>> m_findings; // of the original views
 };
