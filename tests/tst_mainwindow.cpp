@@ -52,6 +52,7 @@ private slots:
     void importReportsRejectedLines();
     void corruptDatasetShowsMessage();
     void damagedPagesShowTheDamage();
+    void truncatedDatasetShowsTheDamage();
     void readOnlyDatasetDisablesEditing();
     void settingsAreRestored();
 
@@ -417,7 +418,22 @@ void TstMainWindow::corruptDatasetShowsMessage()
     m_window->show();
     QVERIFY(m_window->openDataset(bad));
     QTRY_VERIFY(m_window->errorBar()->isVisible());
-    QVERIFY(!m_window->errorBar()->text().isEmpty());
+    // One sentence that says what is wrong and what to do; SQLite's own words only behind
+    // "Show Details", never the driver's ("Unable to fetch row").
+    const QString said = m_window->errorBar()->text();
+    QVERIFY2(said.contains(u" is damaged: "_s) && said.contains(u"restore it from a backup"_s),
+             qPrintable(said));
+    QVERIFY2(!said.contains(u"Unable to"_s) && !said.contains(u"SQLite"_s), qPrintable(said));
+    auto *details = m_window->errorBar()->findChild<QToolButton *>(u"detailsButton"_s);
+    QVERIFY(details && details->isVisible());
+    QVERIFY(m_window->errorBar()->findChild<QToolButton *>(u"openOtherButton"_s)->isVisible());
+    auto *detailsText = m_window->errorBar()->findChild<QLabel *>(u"infoDetails"_s);
+    QVERIFY(!detailsText->isVisible());
+    details->click();
+    QVERIFY(detailsText->isVisible());
+    QVERIFY2(detailsText->text().contains(u"SQLite error 26"_s), qPrintable(detailsText->text()));
+    details->click();
+    QVERIFY(!detailsText->isVisible());
     QVERIFY(!m_window->session()->isOpen());
     QVERIFY(!m_window->openDataset(m_dir->filePath(u"missing.pairlens"_s)));
     QVERIFY(m_window->errorBar()->text().contains(u"does not exist"_s));
@@ -446,6 +462,33 @@ void TstMainWindow::damagedPagesShowTheDamage()
                              20000);
     QVERIFY2(m_window->errorBar()->text().contains(u"restore it from a backup"_s),
              qPrintable(m_window->errorBar()->text()));
+    QVERIFY(!m_window->errorBar()->text().contains(u"SQLite"_s));
+    QVERIFY2(m_window->errorBar()->details().startsWith(u"SQLite: "_s),
+             qPrintable(m_window->errorBar()->details()));
+    QVERIFY(m_window->errorBar()->findChild<QToolButton *>(u"detailsButton"_s)->isVisible());
+}
+
+void TstMainWindow::truncatedDatasetShowsTheDamage()
+{
+    // A dataset file cut short (a copy that stopped half way): it must not pass for an empty or
+    // a smaller dataset.
+    QVERIFY(test::makeDemoDataset(m_path, 3000));
+    {
+        QFile f(m_path); // not open anywhere: this test owns the file
+        QVERIFY(f.resize(f.size() / 2));
+    }
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(m_window->openDataset(m_path));
+    QTRY_VERIFY(m_window->model()->rowCount() > 0 || m_window->errorBar()->isVisible());
+    if (!m_window->errorBar()->isVisible())
+        m_window->tableView()->scrollToBottom();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->errorBar()->isVisible(), 20000);
+    const QString said = m_window->errorBar()->text();
+    QVERIFY2(said.contains(u" is damaged: "_s) && said.contains(u"restore it from a backup"_s),
+             qPrintable(said));
+    QVERIFY2(!said.contains(u"SQLite"_s) && !said.contains(u"Unable to"_s), qPrintable(said));
+    QVERIFY(m_window->errorBar()->findChild<QToolButton *>(u"detailsButton"_s)->isVisible());
 }
 
 void TstMainWindow::readOnlyDatasetDisablesEditing()

@@ -292,8 +292,16 @@
         <translation>%1 ist kein PairLens-Datensatz (es ist keine SQLite-Datenbankdatei).</translation>
     </message>
     <message>
-        <source>%1 is damaged or cannot be read: %2</source>
-        <translation>%1 ist beschädigt oder kann nicht gelesen werden: %2</translation>
+        <source>%1 is damaged: even its first page cannot be read, so it cannot be opened; restore it from a backup.</source>
+        <translation>%1 ist beschädigt: Schon die erste Seite lässt sich nicht lesen, daher kann die Datei nicht geöffnet werden; stellen Sie sie aus einer Sicherung wieder her.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2.</source>
+        <translation>%1 kann nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: its list of tables cannot be read, so it cannot be opened; restore it from a backup.</source>
+        <translation>%1 ist beschädigt: Die Liste der Tabellen lässt sich nicht lesen, daher kann die Datei nicht geöffnet werden; stellen Sie sie aus einer Sicherung wieder her.</translation>
     </message>
     <message>
         <source>%1 is an SQLite database, but not a PairLens dataset; PairLens leaves it untouched.</source>
@@ -364,8 +372,8 @@
         <translation>SQLite hat beim Lesen beschädigte Daten gefunden</translation>
     </message>
     <message>
-        <source>%1 is damaged: %2; restore it from a backup (SQLite: database disk image is malformed).</source>
-        <translation>%1 ist beschädigt: %2; stellen Sie die Datei aus einer Sicherung wieder her (SQLite: database disk image is malformed).</translation>
+        <source>%1 is damaged: %2; restore it from a backup.</source>
+        <translation>%1 ist beschädigt: %2; stellen Sie die Datei aus einer Sicherung wieder her.</translation>
     </message>
     <message>
         <source>Cannot write to %1: the disk is full; make room and run it again.</source>
@@ -792,6 +800,69 @@
     </message>
 </context>
 <context>
+    <name>PgStorage</name>
+    <message>
+        <source>The filter %1 is not supported on PostgreSQL datasets yet.</source>
+        <translation>Der Filter %1 wird bei PostgreSQL-Datensätzen noch nicht unterstützt.</translation>
+    </message>
+    <message>
+        <source>Cannot count the pairs in PostgreSQL: %1</source>
+        <translation>Die Paare in PostgreSQL können nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot read the pairs from PostgreSQL: %1</source>
+        <translation>Die Paare können nicht aus PostgreSQL gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot compute the statistics in PostgreSQL: %1</source>
+        <translation>Die Statistik kann in PostgreSQL nicht berechnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot count the duplicates in PostgreSQL: %1</source>
+        <translation>Die Duplikate in PostgreSQL können nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>Not a PostgreSQL location (postgresql://user@host:port/database).</source>
+        <translation>Keine PostgreSQL-Adresse (postgresql://benutzer@host:port/datenbank).</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL location is not a valid URL: postgresql://user[:password]@host:port/database[?schema=NAME].</source>
+        <translation>Die PostgreSQL-Adresse ist keine gültige URL: postgresql://benutzer[:passwort]@host:port/datenbank[?schema=NAME].</translation>
+    </message>
+    <message>
+        <source>Cannot connect to PostgreSQL at %1: %2</source>
+        <translation>Keine Verbindung zu PostgreSQL unter %1: %2</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL schema %1 has format version %2; this PairLens reads up to version %3.</source>
+        <translation>Das PostgreSQL-Schema %1 hat die Formatversion %2; diese PairLens-Version liest bis Version %3.</translation>
+    </message>
+    <message>
+        <source>Cannot create the PairLens tables in PostgreSQL schema %1: %2</source>
+        <translation>Die PairLens-Tabellen können im PostgreSQL-Schema %1 nicht angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL schema %1 has no readable format version.</source>
+        <translation>Das PostgreSQL-Schema %1 hat keine lesbare Formatversion.</translation>
+    </message>
+    <message>
+        <source>Cannot read the privileges of PostgreSQL schema %1: %2</source>
+        <translation>Die Rechte am PostgreSQL-Schema %1 können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is read-only for this PostgreSQL role: it may not add pairs to schema %2.</source>
+        <translation>%1 ist für diese PostgreSQL-Rolle schreibgeschützt: Sie darf dem Schema %2 keine Paare hinzufügen.</translation>
+    </message>
+    <message>
+        <source>Cannot add pairs to PostgreSQL schema %1: %2</source>
+        <translation>Dem PostgreSQL-Schema %1 können keine Paare hinzugefügt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot analyse the new pairs in PostgreSQL schema %1: %2</source>
+        <translation>Die neuen Paare im PostgreSQL-Schema %1 können nicht analysiert werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>PiiStyle</name>
     <message>
         <source>E-mail</source>
@@ -1051,6 +1122,13 @@
     </message>
 </context>
 <context>
+    <name>Storage</name>
+    <message>
+        <source>Cannot create a temporary folder for the import: %1</source>
+        <translation>Für den Import kann kein temporärer Ordner angelegt werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message>
         <source>The subcommand.</source>
@@ -1063,6 +1141,10 @@
     <message>
         <source>pairlens %1: missing arguments. Try &apos;pairlens %1 --help&apos;.</source>
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
+    </message>
+    <message>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list and stats do); use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list und stats schon); verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
@@ -1123,6 +1205,11 @@
     <message>
         <source>pairlens chart: %1 is the dataset itself (or one of its files); choose another image file.</source>
         <translation>pairlens chart: %1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Bilddatei.</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <comment>the key that answers yes to a [y/N] question</comment>
+        <translation>j</translation>
     </message>
     <message>
         <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
@@ -3069,6 +3156,14 @@
     <message>
         <source>Close</source>
         <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Show Details</source>
+        <translation>Details anzeigen</translation>
+    </message>
+    <message>
+        <source>Hide Details</source>
+        <translation>Details ausblenden</translation>
     </message>
 </context>
 <context>

@@ -95,7 +95,7 @@ void DatasetSession::onOpened(const OpenInfo &info)
 {
     emit busyChanged(false);
     if (!info.error.isEmpty()) {
-        emit openFailed(info.location, info.error);
+        emit openFailed(info.location, info.error, info.details);
         return;
     }
     m_info = info;

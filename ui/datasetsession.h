@@ -71,11 +71,11 @@ signals:
     // A dataset is about to be opened or created at `location` (before the worker starts).
     void opening(const QString &location);
     void opened(const pairlens::ui::OpenInfo &info);
-    void openFailed(const QString &location, const QString &error);
+    void openFailed(const QString &location, const QString &error, const QString &details);
     void closed();
     void modified();
     void totalsChanged(qint64 live, qint64 trash);
-    void writeFailed(const QString &error);
+    void writeFailed(const QString &error, const QString &details = QString());
     void externalChange(qint64 added, qint64 live);
     void busyChanged(bool busy);
     // A large write's progress (done of total pairs; total 0 while they are gathered).

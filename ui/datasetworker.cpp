@@ -42,7 +42,7 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
     OpenInfo info;
     info.location = location;
     QString error;
-    m_dataset = Dataset::open(location, mode, &error);
+    m_dataset = Dataset::open(location, mode, &error, &info.details);
     m_damageReported = false;
     if (!m_dataset) {
         info.error = error;
@@ -200,7 +200,7 @@ bool DatasetWorker::reportDamage()
         return false;
     if (!m_damageReported) {
         m_damageReported = true;
-        emit failed(m_dataset->damageMessage());
+        emit failed(m_dataset->damageMessage(), m_dataset->damageDetails());
     }
     return true;
 }
@@ -357,7 +357,6 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
             break;
         }
         result.rowIds = {r.rowId};
-        result.previousNote = old->reviewerNote;
         result.previousQuestion = old->naturalLanguageQuery;
         result.previousSql = old->sqlQuery;
         result.ok = r.kind == WriteKind::Note ? m_store->setReviewerNote(r.rowId, r.note)

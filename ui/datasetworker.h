@@ -33,7 +33,8 @@ namespace pairlens::ui {
 struct OpenInfo
 {
     QString location;
-    QString error; // empty when the dataset opened
+    QString error;   // empty when the dataset opened
+    QString details; // what SQLite said behind the error, for "Show details"
     bool readOnly = false;
     QString readOnlyReason; // why a dataset opened read-only although writing was asked for
     bool migrated = false;
@@ -125,9 +126,8 @@ struct WriteResult
     // same ones whatever the table shows by then.
     QList<qint64> rowIds;
     // What the write replaced, for undo: Review: rowIds by the status (index) each had before;
-    // Note: the note before; Edit: the question and SQL before.
+    // Edit: the question and SQL before. (A note's undo knows its before from the pair pane.)
     QList<QList<qint64>> previousByStatus;
-    QString previousNote;
     QString previousQuestion, previousSql;
     // PrivacyDecisions: the decisions before; both privacy kinds: the dataset's settings after.
     QList<privacy::Decision> previousDecisions;
@@ -179,7 +179,7 @@ signals:
     void writeProgress(int requestId, qint64 done, qint64 total);
     // Another program changed the dataset: `added` more live pairs than when last refreshed.
     void externalChange(qint64 added, qint64 live);
-    void failed(const QString &message);
+    void failed(const QString &message, const QString &details = QString());
 
 private:
     // Closes the dataset and removes the file at `location` for a new one; emits opened() with the

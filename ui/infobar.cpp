@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QStyle>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -24,8 +25,28 @@ InfoBar::InfoBar(Kind kind, QWidget *parent) : QFrame(parent)
     m_close->setText(u"✕"_s);
     m_close->setToolTip(tr("Close"));
     connect(m_close, &QToolButton::clicked, this, &QWidget::hide);
-    layout->addWidget(m_icon);
-    layout->addWidget(m_text, 1);
+    m_details = new QLabel;
+    m_details->setObjectName(u"infoDetails"_s);
+    m_details->setWordWrap(true);
+    m_details->setTextFormat(Qt::PlainText);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->hide();
+    m_detailsButton = new QToolButton;
+    m_detailsButton->setObjectName(u"detailsButton"_s);
+    m_detailsButton->setText(tr("Show Details"));
+    m_detailsButton->setCheckable(true);
+    m_detailsButton->hide();
+    connect(m_detailsButton, &QToolButton::toggled, this, [this](bool on) {
+        m_details->setVisible(on);
+        m_detailsButton->setText(on ? tr("Hide Details") : tr("Show Details"));
+    });
+    auto *texts = new QVBoxLayout;
+    texts->setSpacing(2);
+    texts->addWidget(m_text);
+    texts->addWidget(m_details);
+    layout->addWidget(m_icon, 0, Qt::AlignTop);
+    layout->addLayout(texts, 1);
+    layout->addWidget(m_detailsButton, 0, Qt::AlignTop);
     layout->addLayout(m_buttons);
     layout->addWidget(m_close);
     setKind(kind);
@@ -61,6 +82,19 @@ void InfoBar::setKind(Kind kind)
 void InfoBar::setText(const QString &text)
 {
     m_text->setText(text);
+    setDetails(QString());
+}
+
+void InfoBar::setDetails(const QString &details)
+{
+    m_details->setText(details);
+    m_detailsButton->setChecked(false);
+    m_detailsButton->setVisible(!details.isEmpty());
+}
+
+QString InfoBar::details() const
+{
+    return m_details->text();
 }
 
 QString InfoBar::text() const

@@ -29,10 +29,16 @@ public:
     // Adds a button; the bar stays open when it is clicked unless the handler hides it.
     QToolButton *addButton(const QString &text, const QString &objectName);
     void setClosable(bool closable);
+    // What lies behind the sentence (SQLite's own words): a "Show details" button shows it; empty
+    // hides the button. setText() clears it.
+    void setDetails(const QString &details);
+    QString details() const;
 
 private:
     QLabel *m_icon = nullptr;
     QLabel *m_text = nullptr;
+    QLabel *m_details = nullptr;
+    QToolButton *m_detailsButton = nullptr;
     QHBoxLayout *m_buttons = nullptr;
     QToolButton *m_close = nullptr;
 };

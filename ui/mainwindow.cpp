@@ -467,20 +467,21 @@ void MainWindow::onOpened(const OpenInfo &info)
         importFiles(std::exchange(m_importAfterOpen, {}));
 }
 
-void MainWindow::onOpenFailed(const QString &location, const QString &error)
+void MainWindow::onOpenFailed(const QString &location, const QString &error, const QString &details)
 {
     m_pendingOpen.clear();
     m_importAfterOpen.clear();
     statusBar()->clearMessage();
     Q_UNUSED(location);
-    showError(error);
+    showError(error, details);
     m_openOtherButton->show();
     m_stack->setCurrentWidget(m_empty);
 }
 
-void MainWindow::showError(const QString &message)
+void MainWindow::showError(const QString &message, const QString &details)
 {
     m_errorBar->setText(message);
+    m_errorBar->setDetails(details);
     m_openOtherButton->hide(); // only for a dataset that could not be opened
     m_errorBar->show();
 }

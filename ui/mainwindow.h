@@ -106,8 +106,8 @@ private:
     void restoreSettings();
     void saveSettings();
     void onOpened(const OpenInfo &info);
-    void onOpenFailed(const QString &location, const QString &error);
-    void showError(const QString &message);
+    void onOpenFailed(const QString &location, const QString &error, const QString &details);
+    void showError(const QString &message, const QString &details = QString());
     void importAsNewDataset(const QString &file); // mainwindowpairfile.cpp
     void updateActions();
     void updateStatus();

@@ -52,6 +52,14 @@ bool isNotADatabase(const QSqlError &error)
 // True when the file starts with SQLite's header. Read through SQLite's own file layer: its unix VFS
 // shares one descriptor per file between the connections of a process and keeps it open while any
 // of them holds a lock, so this read cannot drop a lock as a QFile's close would.
+// What SQLite said, with its error code, for "Show details" (never the sentence itself).
+QString sqliteWords(const QSqlError &error)
+{
+    const QString said = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+    return error.nativeErrorCode().isEmpty() ? said
+                                             : u"SQLite error %1: %2"_s.arg(error.nativeErrorCode(), said);
+}
+
 bool hasSqliteHeader(const QString &path)
 {
     sqlite3_vfs *vfs = sqlite3_vfs_find(nullptr);
@@ -92,7 +100,7 @@ const QString kSecretKey = u"privacy.secret"_s;
 
 } // namespace
 
-std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QString *error)
+std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QString *error, QString *details)
 {
     std::unique_ptr<Dataset> ds(new Dataset);
     ds->m_location = location;
@@ -135,6 +143,8 @@ std::unique_ptr<Dataset> Dataset::open(const QString &location, Mode mode, QStri
     ds->m_diskFullMark = sqliteLog().diskFull.loadRelaxed();
     if (!ds->initialise(mode, existed)) {
         *error = ds->m_error;
+        if (details)
+            *details = ds->m_errorDetails;
         ds.reset();
         // A dataset that could not be created (a full disk) leaves no empty file behind, which
         // later commands would take for an empty database.
@@ -185,20 +195,41 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
     }
     if (!read) {
         const QSqlError e = q.lastError();
-        m_error = isNotADatabase(e) && !hasSqliteHeader(m_location)
-                      ? QCoreApplication::translate("Dataset", "%1 is not a PairLens dataset (it is not an "
-                                                               "SQLite database file).")
-                            .arg(m_location)
-                      : QCoreApplication::translate("Dataset", "%1 is damaged or cannot be read: %2")
-                            .arg(m_location, e.text());
+        m_errorDetails = sqliteWords(e);
+        if (isNotADatabase(e) && !hasSqliteHeader(m_location)) {
+            m_error = QCoreApplication::translate("Dataset", "%1 is not a PairLens dataset (it is not an "
+                                                             "SQLite database file).")
+                          .arg(m_location);
+        } else if (isNotADatabase(e) || isDamageError(e.text()) || damageReported()) {
+            // An SQLite header followed by garbage, or a first page that does not add up.
+            m_error = QCoreApplication::translate("Dataset", "%1 is damaged: even its first page cannot be "
+                                                             "read, so it cannot be opened; restore it from "
+                                                             "a backup.")
+                          .arg(m_location);
+        } else {
+            m_error = QCoreApplication::translate("Dataset", "%1 cannot be read: %2.")
+                          .arg(m_location, e.databaseText().isEmpty() ? e.text() : e.databaseText());
+        }
         return false;
     }
     const int appId = q.value(0).toInt();
     q.exec(u"PRAGMA user_version"_s);
     q.next();
     const int version = q.value(0).toInt();
-    q.exec(u"SELECT count(*) FROM sqlite_schema"_s);
-    q.next();
+    // The list of tables is the first read beyond page 1: a file cut short or overwritten after
+    // its header fails here, and must not pass for an empty database.
+    if (!q.exec(u"SELECT count(*) FROM sqlite_schema"_s) || !q.next()) {
+        m_errorDetails = sqliteWords(q.lastError());
+        m_error =
+            damageReported() || isDamageError(q.lastError().text())
+                ? QCoreApplication::translate("Dataset", "%1 is damaged: its list of tables cannot be "
+                                                         "read, so it cannot be opened; restore it from "
+                                                         "a backup.")
+                      .arg(m_location)
+                : QCoreApplication::translate("Dataset", "%1 cannot be read: %2.")
+                      .arg(m_location, q.lastError().databaseText());
+        return false;
+    }
     const int objects = q.value(0).toInt();
     q.finish(); // a statement still reading sqlite_schema would lock the schema against the migration
 

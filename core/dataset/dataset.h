@@ -22,7 +22,10 @@ public:
     };
 
     // Returns nullptr with a one-sentence message in *error when the dataset can't be opened.
-    static std::unique_ptr<Dataset> open(const QString &location, Mode mode, QString *error);
+    // On failure *error gets one sentence; *details (when given) what SQLite itself said, for a
+    // "Show details" behind the sentence.
+    static std::unique_ptr<Dataset> open(const QString &location, Mode mode, QString *error,
+                                         QString *details = nullptr);
 
     ~Dataset();
     Dataset(const Dataset &) = delete;
@@ -86,6 +89,8 @@ public:
     // "DATASET is damaged: page N of the file cannot be read (...); restore it from a backup."
     // Runs PRAGMA quick_check to tell where; call it only once damage was reported.
     QString damageMessage() const;
+    // What SQLite said about the damage (its log and quick_check), for "Show details".
+    QString damageDetails() const;
     // "Cannot write to PATH: the disk is full (N free on MOUNT); ..." for any file.
     static QString diskFullMessage(const QString &path);
     // True when an error text says SQLite found the file damaged or the disk full.
@@ -101,6 +106,7 @@ private:
     QString m_connectionName;
     QString m_location;
     QString m_error;
+    QString m_errorDetails; // SQLite's own words behind m_error, when it has any
     QByteArray m_secret;
     Mode m_mode = Mode::OpenExisting;
     bool m_readOnly = false;

@@ -147,8 +147,17 @@ QString Dataset::damageMessage() const
     } else {
         where = tr("SQLite found damaged data while reading it");
     }
-    return tr("%1 is damaged: %2; restore it from a backup (SQLite: database disk image is malformed).")
-        .arg(m_location, where);
+    return tr("%1 is damaged: %2; restore it from a backup.").arg(m_location, where);
+}
+
+QString Dataset::damageDetails() const
+{
+    QString said;
+    {
+        const QMutexLocker lock(&sqliteLog().mutex);
+        said = sqliteLog().lastDamage;
+    }
+    return u"SQLite: "_s + (said.isEmpty() ? u"database disk image is malformed"_s : said);
 }
 
 QString Dataset::diskFullMessage(const QString &path)
