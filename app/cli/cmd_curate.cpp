@@ -35,13 +35,17 @@ QStringList idList(const QCommandLineParser &parser)
 
 bool confirm(const QString &question)
 {
-    std::fputs(question.toUtf8().constData(), stderr);
-    std::fputs(" [y/N] ", stderr);
+    // The letter for yes in the user's language ("j" in German); "y" is always understood too.
+    const QString yes =
+        QCoreApplication::translate("cli", "y", "the key that answers yes to a [y/N] question");
+    const QString prompt = question + u" ["_s + yes + u"/N] "_s;
+    std::fputs(prompt.toUtf8().constData(), stderr);
     std::fflush(stderr);
-    char buf[16] = {};
+    char buf[64] = {};
     if (!std::fgets(buf, sizeof buf, stdin))
         return false;
-    return buf[0] == 'y' || buf[0] == 'Y';
+    const QString answer = QString::fromUtf8(buf).trimmed().toLower();
+    return !answer.isEmpty() && (answer.startsWith(u'y') || answer.startsWith(yes.toLower()));
 }
 } // namespace
 
