@@ -24,6 +24,7 @@ private slots:
     void refusesForeignFiles_data();
     void refusesForeignFiles();
     void refusesNewerVersion();
+    void cutShortDatasetIsDamagedNotEmpty();
     void migratesVersion1();
     void readOnlyFileOpensReadOnly();
     void version2ReadsReadOnlyAndUpgradesWritable();
@@ -146,13 +147,45 @@ void TstDataset::refusesForeignFiles()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(content);
     }
-    QString error;
-    QVERIFY(!Dataset::open(path, Dataset::Mode::OpenOrCreate, &error));
+    QString error, details;
+    QVERIFY(!Dataset::open(path, Dataset::Mode::OpenOrCreate, &error, &details));
     QVERIFY2(error.contains(expected), qPrintable(error));
+    // One sentence; the driver's words ("Unable to fetch row") never, SQLite's only in the details.
+    QVERIFY2(!error.contains(u"Unable to"_s) && !error.contains(u"SQLite error"_s), qPrintable(error));
+    if (expected == u"damaged"_s)
+        QVERIFY2(details.startsWith(u"SQLite error 26"_s), qPrintable(details));
     // The file is left exactly as it was.
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), content);
+}
+
+void TstDataset::cutShortDatasetIsDamagedNotEmpty()
+{
+    // A copy that stopped after a few pages: it must fail as damaged, never open as an empty or a
+    // smaller dataset (or be "migrated" into one).
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"cut.pairlens"_s);
+    QVERIFY(test::makeDemoDataset(path, 2000));
+    const qint64 size = QFileInfo(path).size();
+    for (const qint64 keep : {size / 2, qint64(4096 * 2)}) { // shorter each time
+        QVERIFY(QFile::resize(path, keep));
+        QString error, details;
+        std::unique_ptr<Dataset> ds = Dataset::open(path, Dataset::Mode::OpenExisting, &error, &details);
+        if (ds) {
+            // Page 1 and the table list were intact: the damage shows where pairs are read.
+            PairStore store(*ds);
+            const qint64 n = store.count(Filter());
+            QVERIFY2(ds->damageReported(), qPrintable(QString::number(n)));
+            QVERIFY(ds->damageMessage().contains(u" is damaged: "_s));
+            continue;
+        }
+        QVERIFY2(error.contains(u" is damaged: "_s) && error.contains(u"restore it from a backup"_s),
+                 qPrintable(error));
+        QVERIFY2(!error.contains(u"empty"_s), qPrintable(error));
+        QVERIFY2(details.startsWith(u"SQLite error"_s), qPrintable(details));
+        QCOMPARE(QFileInfo(path).size(), keep); // left as it was
+    }
 }
 
 void TstDataset::refusesNewerVersion()

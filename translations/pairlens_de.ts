@@ -292,8 +292,8 @@
         <translation>%1 ist kein PairLens-Datensatz (es ist keine SQLite-Datenbankdatei).</translation>
     </message>
     <message>
-        <source>%1 is damaged: even its first page cannot be read, so it cannot be opened; restore it from a backup.</source>
-        <translation>%1 ist beschädigt: Schon die erste Seite lässt sich nicht lesen, daher kann die Datei nicht geöffnet werden; stellen Sie sie aus einer Sicherung wieder her.</translation>
+        <source>%1 is damaged: SQLite cannot read it, so it cannot be opened; restore it from a backup.</source>
+        <translation>%1 ist beschädigt: SQLite kann die Datei nicht lesen, daher kann sie nicht geöffnet werden; stellen Sie sie aus einer Sicherung wieder her.</translation>
     </message>
     <message>
         <source>%1 cannot be read: %2.</source>

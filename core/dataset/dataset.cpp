@@ -201,10 +201,9 @@ bool Dataset::initialise(Mode mode, bool fileExisted)
                                                              "SQLite database file).")
                           .arg(m_location);
         } else if (isNotADatabase(e) || isDamageError(e.text()) || damageReported()) {
-            // An SQLite header followed by garbage, or a first page that does not add up.
-            m_error = QCoreApplication::translate("Dataset", "%1 is damaged: even its first page cannot be "
-                                                             "read, so it cannot be opened; restore it from "
-                                                             "a backup.")
+            // An SQLite header followed by garbage, a first page that does not add up, a file cut short.
+            m_error = QCoreApplication::translate("Dataset", "%1 is damaged: SQLite cannot read it, so it "
+                                                             "cannot be opened; restore it from a backup.")
                           .arg(m_location);
         } else {
             m_error = QCoreApplication::translate("Dataset", "%1 cannot be read: %2.")
