@@ -1,4 +1,5 @@
 #include "storage/pgstorage.h"
+#include "storage/pgstorage_p.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -6,6 +7,8 @@
 #include <QUrlQuery>
 
 #include <libpq-fe.h>
+
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -16,48 +19,34 @@ bool isPostgresLocation(const QString &location)
     return location.startsWith(u"postgresql://"_s) || location.startsWith(u"postgres://"_s);
 }
 
-struct PgStorage::Conn
-{
-    PGconn *pg = nullptr;
-    ~Conn()
-    {
-        if (pg)
-            PQfinish(pg);
-    }
-};
+namespace pg {
 
-namespace {
-
-QString tr(const char *text)
+QString message(const char *text)
 {
-    return QCoreApplication::translate("PgStorage", text);
-}
-
-// libpq's message, first line, without the "FATAL:" noise. libpq never puts the password in it.
-QString pgMessage(const char *message)
-{
-    QString text = QString::fromUtf8(message).trimmed();
-    text = text.section(u'\n', 0, 0).trimmed();
+    QString line = QString::fromUtf8(text).trimmed();
+    line = line.section(u'\n', 0, 0).trimmed();
     for (const auto &prefix : {u"FATAL:  "_s, u"ERROR:  "_s})
-        if (text.startsWith(prefix))
-            text = text.mid(prefix.size());
-    return text;
+        if (line.startsWith(prefix))
+            line = line.mid(prefix.size());
+    return line;
 }
 
-struct Result
+PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params)
 {
-    PGresult *res;
-    explicit Result(PGresult *r) : res(r) {}
-    ~Result() { PQclear(res); }
-    bool ok() const
-    {
-        const auto s = PQresultStatus(res);
-        return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
-    }
-    QString error() const { return pgMessage(PQresultErrorMessage(res)); }
-};
+    if (params.isEmpty())
+        return PQexec(pg, sql.toUtf8().constData());
+    std::vector<const char *> values;
+    values.reserve(size_t(params.size()));
+    for (const QByteArray &p : params)
+        values.push_back(p.constData());
+    return PQexecParams(pg, sql.toUtf8().constData(), int(values.size()), nullptr, values.data(), nullptr,
+                        nullptr, 0);
+}
 
-} // namespace
+} // namespace pg
+
+using pg::Result;
+using pg::tr;
 
 PgStorage::~PgStorage() = default;
 
@@ -86,13 +75,16 @@ std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *err
     std::unique_ptr<PgStorage> storage(new PgStorage);
     storage->m_conn = std::make_unique<Conn>();
     storage->m_schema = schema;
+    QUrl shown(location);
+    shown.setPassword({});
+    storage->m_location = shown.toString();
     const QByteArray conninfo = url.toEncoded();
     storage->m_conn->pg = PQconnectdb(conninfo.constData());
     PGconn *pg = storage->m_conn->pg;
     const QString where = u"%1:%2"_s.arg(url.host()).arg(url.port(5432));
     if (!pg || PQstatus(pg) != CONNECTION_OK) {
         *error = tr("Cannot connect to PostgreSQL at %1: %2")
-                     .arg(where, pg ? pgMessage(PQerrorMessage(pg)) : QString());
+                     .arg(where, pg ? pg::message(PQerrorMessage(pg)) : QString());
         return nullptr;
     }
     char *quoted = PQescapeIdentifier(pg, schema.toUtf8().constData(), size_t(schema.toUtf8().size()));
@@ -181,6 +173,21 @@ qint64 PgStorage::count(QString *error)
     return QString::fromUtf8(PQgetvalue(r.res, 0, 0)).toLongLong();
 }
 
+bool PgStorage::canWrite(QString *why)
+{
+    Result r(pg::exec(m_conn->pg, u"SELECT has_table_privilege($1::text, 'INSERT')"_s,
+                      {(m_quotedSchema + u".pairs"_s).toUtf8()}));
+    if (!r.ok()) {
+        *why = tr("Cannot read the privileges of PostgreSQL schema %1: %2").arg(m_schema, r.error());
+        return false;
+    }
+    if (r.text(0, 0) == u"t"_s)
+        return true;
+    *why = tr("%1 is read-only for this PostgreSQL role: it may not add pairs to schema %2.")
+               .arg(m_location, m_schema);
+    return false;
+}
+
 namespace {
 
 // One field of COPY's text format: backslash, tab, newline and carriage return escaped.
@@ -207,39 +214,77 @@ void appendCopyField(QByteArray &line, const QString &value)
     }
 }
 
-} // namespace
-
-qint64 PgStorage::addBatch(const QList<Pair> &pairs, QString *error)
+// The derived fields as the last six fields of a COPY line (ts, query_type, table_names,
+// pii_mask, question_length, sql_length), or \N for each when there are none.
+void appendDerived(QByteArray &line, const DerivedFields *d)
 {
-    PGconn *pg = m_conn->pg;
-    bool inCopy = false;
-    const auto fail = [&](const QString &why) -> qint64 {
-        if (inCopy) {
+    if (!d) {
+        line += "\\N\t\\N\t\\N\t\\N\t\\N\t\\N";
+        return;
+    }
+    appendCopyField(line, d->ts);
+    line += '\t';
+    appendCopyField(line, d->queryType);
+    line += '\t';
+    appendCopyField(line, d->tableNamesJson);
+    line += '\t' + QByteArray::number(d->piiMask) + '\t' + QByteArray::number(d->questionLength) + '\t' +
+            QByteArray::number(d->sqlLength);
+}
+
+const char kDerivedColumns[] = "ts TEXT, query_type TEXT, table_names TEXT, pii_mask BIGINT, "
+                               "question_length INTEGER, sql_length INTEGER";
+
+// In the open transaction: creates the temporary table `pairlens_in` with `columns` (dropped at
+// commit) and COPYs the lines of `data` into it. Returns false with libpq's reason in *why.
+bool copyIn(PGconn *pg, const QString &columns, const QByteArray &data, QString *why)
+{
+    {
+        Result r(pg::exec(
+            pg, u"CREATE TEMP TABLE pairlens_in (%1) ON COMMIT DROP; COPY pairlens_in FROM STDIN"_s.arg(
+                    columns)));
+        if (PQresultStatus(r.res) != PGRES_COPY_IN) {
+            *why = r.error();
+            return false;
+        }
+    }
+    constexpr qsizetype kPiece = 1 << 20;
+    for (qsizetype from = 0; from < data.size(); from += kPiece) {
+        const qsizetype n = std::min(kPiece, data.size() - from);
+        if (PQputCopyData(pg, data.constData() + from, int(n)) != 1) {
+            *why = pg::message(PQerrorMessage(pg));
             PQputCopyEnd(pg, "aborted");
             while (PGresult *rest = PQgetResult(pg))
                 PQclear(rest);
+            return false;
         }
+    }
+    if (PQputCopyEnd(pg, nullptr) != 1) {
+        *why = pg::message(PQerrorMessage(pg));
+        return false;
+    }
+    Result copied(PQgetResult(pg));
+    bool ok = copied.ok();
+    if (!ok)
+        *why = copied.error();
+    while (PGresult *more = PQgetResult(pg))
+        PQclear(more);
+    return ok;
+}
+
+} // namespace
+
+qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error)
+{
+    Q_ASSERT(derived.isEmpty() || derived.size() == pairs.size());
+    PGconn *pg = m_conn->pg;
+    const auto fail = [&](const QString &why) -> qint64 {
         Result rollback(PQexec(pg, "ROLLBACK"));
         *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
-    {
-        Result r(PQexec(
-            pg, "BEGIN; CREATE TEMP TABLE pairlens_in (pair_id TEXT, natural_language_query TEXT, "
-                "sql_query TEXT, timestamp TEXT, database_type TEXT, database_name TEXT, success INTEGER, "
-                "execution_time_ms DOUBLE PRECISION, metadata TEXT) ON COMMIT DROP; "
-                "COPY pairlens_in FROM STDIN"));
-        if (PQresultStatus(r.res) != PGRES_COPY_IN)
-            return fail(r.error());
-    }
-    inCopy = true;
     QByteArray buffer;
-    const auto flush = [&]() {
-        const bool ok = PQputCopyData(pg, buffer.constData(), int(buffer.size())) == 1;
-        buffer.clear();
-        return ok;
-    };
-    for (const Pair &p : pairs) {
+    for (qsizetype i = 0; i < pairs.size(); ++i) {
+        const Pair &p = pairs.at(i);
         appendCopyField(buffer, p.pairId);
         buffer += '\t';
         appendCopyField(buffer, p.naturalLanguageQuery);
@@ -255,28 +300,31 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, QString *error)
         buffer += p.executionTimeMs < 0 ? QByteArray("\\N") : QByteArray::number(p.executionTimeMs, 'g', 17);
         buffer += '\t';
         appendCopyField(buffer, QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
+        buffer += '\t';
+        appendDerived(buffer, derived.isEmpty() ? nullptr : &derived.at(i));
         buffer += '\n';
-        if (buffer.size() > (1 << 20) && !flush())
-            return fail(pgMessage(PQerrorMessage(pg)));
     }
-    if (!buffer.isEmpty() && !flush())
-        return fail(pgMessage(PQerrorMessage(pg)));
-    inCopy = false;
-    if (PQputCopyEnd(pg, nullptr) != 1)
-        return fail(pgMessage(PQerrorMessage(pg)));
     {
-        Result copied(PQgetResult(pg));
-        if (!copied.ok())
-            return fail(copied.error());
-        while (PGresult *more = PQgetResult(pg))
-            PQclear(more);
+        Result begin(PQexec(pg, "BEGIN"));
+        if (!begin.ok())
+            return fail(begin.error());
     }
+    QString why;
+    if (!copyIn(
+            pg,
+            u"pair_id TEXT, natural_language_query TEXT, sql_query TEXT, timestamp TEXT, database_type TEXT, "
+            "database_name TEXT, success INTEGER, execution_time_ms DOUBLE PRECISION, metadata TEXT, "_s +
+                QLatin1StringView(kDerivedColumns),
+            buffer, &why))
+        return fail(why);
     const QString insert =
         uR"(INSERT INTO %1.pairs (pair_id, natural_language_query, sql_query, timestamp, database_type,
-    database_name, success, execution_time_ms, metadata)
+    database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask, question_length,
+    sql_length)
 SELECT COALESCE(NULLIF(pair_id, ''), replace(gen_random_uuid()::text, '-', '')), natural_language_query, sql_query,
     COALESCE(NULLIF(timestamp, ''), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-    database_type, database_name, success, execution_time_ms, metadata
+    database_type, database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask,
+    question_length, sql_length
 FROM pairlens_in ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
     Result inserted(PQexec(pg, insert.toUtf8().constData()));
     if (!inserted.ok())
@@ -286,6 +334,67 @@ FROM pairlens_in ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
     if (!commit.ok())
         return fail(commit.error());
     return added;
+}
+
+qint64 PgStorage::deriveMissing(const Deriver &deriver, QString *error)
+{
+    PGconn *pg = m_conn->pg;
+    constexpr int kBatch = 5000;
+    qint64 done = 0;
+    QByteArray lastId = "0";
+    const auto fail = [&](const QString &why) -> qint64 {
+        Result rollback(PQexec(pg, "ROLLBACK"));
+        *error = tr("Cannot analyse the new pairs in PostgreSQL schema %1: %2").arg(m_schema, why);
+        return -1;
+    };
+    while (true) {
+        // Read and analyse outside any transaction; only the update holds locks.
+        Result rows(
+            pg::exec(pg,
+                     u"SELECT id, natural_language_query, sql_query, timestamp, database_type, pair_id, "
+                     "metadata FROM %1.pairs WHERE query_type IS NULL AND id > $1 ORDER BY id LIMIT %2"_s
+                         .arg(m_quotedSchema)
+                         .arg(kBatch),
+                     {lastId}));
+        if (!rows.ok())
+            return fail(rows.error());
+        if (rows.rows() == 0)
+            break;
+        QByteArray buffer;
+        for (int i = 0; i < rows.rows(); ++i) {
+            const QString metadata = rows.text(i, 6);
+            const DerivedFields d = deriver.derive(
+                rows.text(i, 1), rows.text(i, 2), rows.text(i, 3), rows.text(i, 4), rows.text(i, 5),
+                metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object() : QJsonObject());
+            lastId = PQgetvalue(rows.res, i, 0);
+            buffer += lastId + '\t';
+            appendDerived(buffer, &d);
+            buffer += '\n';
+        }
+        {
+            Result begin(PQexec(pg, "BEGIN"));
+            if (!begin.ok())
+                return fail(begin.error());
+        }
+        QString why;
+        if (!copyIn(pg, u"id BIGINT, "_s + QLatin1StringView(kDerivedColumns), buffer, &why))
+            return fail(why);
+        // A row another process analysed meanwhile keeps its fields.
+        Result updated(pg::exec(
+            pg, u"UPDATE %1.pairs p SET ts = i.ts, query_type = i.query_type, "
+                "table_names = i.table_names, pii_mask = i.pii_mask, "
+                "question_length = i.question_length, sql_length = i.sql_length "
+                "FROM pairlens_in i WHERE p.id = i.id AND p.query_type IS NULL"_s.arg(m_quotedSchema)));
+        if (!updated.ok())
+            return fail(updated.error());
+        Result commit(PQexec(pg, "COMMIT"));
+        if (!commit.ok())
+            return fail(commit.error());
+        done += rows.rows();
+        if (rows.rows() < kBatch)
+            break;
+    }
+    return done;
 }
 
 } // namespace pairlens

@@ -19,10 +19,23 @@ public:
     static std::unique_ptr<PgStorage> open(const QString &location, QString *error);
     ~PgStorage() override;
 
+    QString location() const override { return m_location; }
     int formatVersion() const override { return m_version; }
+    // Asks the server whether this role may INSERT into the pairs table.
+    bool canWrite(QString *why) override;
     qint64 count(QString *error) override;
+    using Storage::addBatch;
     // Through COPY ... FROM STDIN into a temporary table, then INSERT ... ON CONFLICT (pair_id) DO NOTHING.
-    qint64 addBatch(const QList<Pair> &pairs, QString *error) override;
+    qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error) override;
+    qint64 deriveMissing(const Deriver &deriver, QString *error) override;
+
+    // pgread.cpp. Filters: dates, success, statement types, database types and names, review
+    // status (every pair is unreviewed) and PII kinds; tables, search and duplicates are refused.
+    qint64 count(const Filter &filter, QString *error) override;
+    bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) override;
+    bool statistics(const Filter &filter, Statistics *out, QString *error) override;
+    bool countDuplicates(const Filter &filter, Statistics *out, QString *error) override;
+
     QString schema() const { return m_schema; }
 
 private:
@@ -31,6 +44,7 @@ private:
     bool migrate(QString *error);
 
     std::unique_ptr<Conn> m_conn;
+    QString m_location; // the URL without its password
     QString m_schema;
     QString m_quotedSchema;
     int m_version = 0;

@@ -1,9 +1,12 @@
-// The storage seam (issue 18, first cut): what PairLens needs from wherever the pairs live.
+// The storage seam (issue 18): what PairLens needs from wherever the pairs live.
 // SQLite datasets keep using Dataset/PairStore directly; PostgreSQL implements this interface.
-// The interface grows as commands move onto it (page, forEach, statistics).
+// The interface grows as commands move onto it (so far: import, list and stats).
 #pragma once
 
+#include "dataset/deriver.h"
+#include "dataset/filter.h"
 #include "dataset/pair.h"
+#include "stats/statistics.h"
 
 #include <QList>
 #include <QString>
@@ -15,14 +18,41 @@ class Storage
 public:
     virtual ~Storage() = default;
 
+    // Where the pairs are, for messages (never with a password).
+    virtual QString location() const = 0;
     // The format version of the opened store (its settings table).
     virtual int formatVersion() const = 0;
-    // Number of pairs, or -1 with *error set.
+    // True when pairs may be added; false with one sentence in *why (e.g. a read-only role).
+    virtual bool canWrite(QString *why) = 0;
+
+    // Number of pairs (analysed or not, as a recorder wrote them), or -1 with *error set.
     virtual qint64 count(QString *error) = 0;
-    // Adds the seed fields of pairs in one transaction; a pair_id already stored is skipped (so a
-    // second import of the same file adds nothing). Returns how many were added, -1 with *error.
-    virtual qint64 addBatch(const QList<Pair> &pairs, QString *error) = 0;
+    // Adds pairs in one transaction; a pair_id already stored is skipped (so a second import of the
+    // same file adds nothing). `derived` is empty (the derived fields stay to be filled, as for a
+    // recorder's rows) or holds one entry per pair. Returns how many were added, -1 with *error.
+    virtual qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+                            QString *error) = 0;
+    qint64 addBatch(const QList<Pair> &pairs, QString *error) { return addBatch(pairs, {}, error); }
+    // Fills the derived fields of the rows that lack them (written by recorders) with the shared
+    // analysis (Deriver::derive). Returns how many rows were analysed, -1 with *error.
+    virtual qint64 deriveMissing(const Deriver &deriver, QString *error) = 0;
+
+    // The reads below see what a dataset file's live views see: analysed pairs matching the filter.
+    // A filter the store cannot apply yet fails with one sentence in *error that names it.
+    virtual qint64 count(const Filter &filter, QString *error) = 0;
+    // A page in the dataset file's default order: newest first (normalised time, then row id,
+    // descending), `offset` pairs skipped.
+    virtual bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) = 0;
+    // The statistics of docs/statistics.md, as aggregates computed by the store (not by reading the
+    // pairs into PairLens); the duplicates are left uncounted (-1).
+    virtual bool statistics(const Filter &filter, Statistics *out, QString *error) = 0;
+    // Counts the exact and normalized duplicates into *out (stats/duplicates.h's definitions).
+    virtual bool countDuplicates(const Filter &filter, Statistics *out, QString *error) = 0;
 };
+
+// The analysis of a store without anonymization settings of its own (all a PostgreSQL store has so
+// far): what Deriver::forDataset() does for a new dataset file.
+Deriver defaultDeriver();
 
 // True for a location that names a PostgreSQL database (postgresql:// or postgres://).
 bool isPostgresLocation(const QString &location);

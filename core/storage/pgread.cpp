@@ -1,0 +1,370 @@
+// PgStorage's reads: the Filter translated to PostgreSQL, counts, pages, and the statistics as SQL
+// aggregates on the server, rolled up by the same helpers as a dataset file's (stats/accumulator.h).
+#include "storage/pgstorage.h"
+#include "storage/pgstorage_p.h"
+
+#include "dataset/duplicatekeys.h"
+#include "export/dedupeset.h"
+#include "stats/accumulator.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+
+using pg::Result;
+using pg::tr;
+
+namespace pg {
+
+bool condition(const Filter &f, Condition *out, QString *error)
+{
+    // What PostgreSQL cannot answer the same way as a dataset file yet is refused, by its option.
+    QString unsupported;
+    if (!f.tables.isEmpty())
+        unsupported = u"--table"_s;
+    else if (!f.search.trimmed().isEmpty())
+        unsupported = u"--search"_s;
+    else if (f.duplicates == Filter::Duplicates::Exact)
+        unsupported = u"--duplicates"_s;
+    else if (f.duplicates == Filter::Duplicates::Normalized)
+        unsupported = u"--normalized-duplicates"_s;
+    else if (f.restrictToRowIds || !f.rowIds.isEmpty() || !f.pairIds.isEmpty())
+        unsupported = u"--id"_s;
+    if (!unsupported.isEmpty()) {
+        *error = tr("The filter %1 is not supported on PostgreSQL datasets yet.").arg(unsupported);
+        return false;
+    }
+    QStringList parts;
+    QList<QByteArray> &params = out->params;
+    params.clear();
+    const auto param = [&](const QString &value) {
+        params.append(value.toUtf8());
+        return u"$%1"_s.arg(params.size());
+    };
+    // No trash yet: every analysed pair is live. Unanalysed rows (a recorder's) are in no view, as
+    // in a dataset file.
+    switch (f.scope) {
+    case Filter::Scope::Live:
+        parts << u"p.query_type IS NOT NULL"_s;
+        break;
+    case Filter::Scope::Deleted:
+        parts << u"false"_s;
+        break;
+    case Filter::Scope::All:
+        break;
+    }
+    // ts is compared byte by byte, as SQLite compares text.
+    if (f.from.isValid())
+        parts << u"p.ts COLLATE \"C\" >= %1"_s.arg(param(normalisedTimestamp(f.from)));
+    if (f.to.isValid())
+        parts << u"p.ts COLLATE \"C\" <= %1"_s.arg(param(normalisedTimestamp(f.to)));
+    if (f.success == Filter::Success::SuccessfulOnly)
+        parts << u"p.success <> 0"_s;
+    else if (f.success == Filter::Success::FailedOnly)
+        parts << u"p.success = 0"_s;
+    const auto inList = [&](const QString &column, const QStringList &values) {
+        if (values.isEmpty())
+            return;
+        const QString json = QString::fromUtf8(
+            QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact));
+        parts << u"%1 IN (SELECT json_array_elements_text(%2::json))"_s.arg(column, param(json));
+    };
+    inList(u"coalesce(p.query_type, '')"_s, f.queryTypes);
+    inList(u"p.database_type"_s, f.databaseTypes);
+    inList(u"p.database_name"_s, f.databaseNames);
+    // No review yet: every pair is unreviewed.
+    if (!f.reviewStatuses.isEmpty() && !f.reviewStatuses.contains(int(ReviewStatus::Unreviewed)))
+        parts << u"false"_s;
+    if (f.piiRequired) {
+        const quint32 mask = f.piiKinds ? f.piiKinds : 0xFFFFFFFFu;
+        parts << u"(coalesce(p.pii_mask, 0)::bigint & %1) <> 0"_s.arg(mask);
+    }
+    out->where = parts.isEmpty() ? u"true"_s : parts.join(u" AND "_s);
+    return true;
+}
+
+} // namespace pg
+
+qint64 PgStorage::count(const Filter &filter, QString *error)
+{
+    pg::Condition c;
+    if (!pg::condition(filter, &c, error))
+        return -1;
+    Result r(pg::exec(m_conn->pg, u"SELECT count(*) FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where),
+                      c.params));
+    if (!r.ok()) {
+        *error = tr("Cannot count the pairs in PostgreSQL: %1").arg(r.error());
+        return -1;
+    }
+    return r.number(0, 0);
+}
+
+bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error)
+{
+    out->clear();
+    pg::Condition c;
+    if (!pg::condition(filter, &c, error))
+        return false;
+    Result r(pg::exec(
+        m_conn->pg,
+        u"SELECT p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, p.database_type, "
+        "p.database_name, p.success, p.execution_time_ms, p.metadata, p.query_type, p.table_names, "
+        "p.pii_mask "
+        "FROM %1.pairs p WHERE %2 ORDER BY p.ts COLLATE \"C\" DESC, p.id DESC LIMIT %3 OFFSET %4"_s
+            .arg(m_quotedSchema, c.where)
+            .arg(limit)
+            .arg(offset),
+        c.params));
+    if (!r.ok()) {
+        *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
+        return false;
+    }
+    out->reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+        Pair p;
+        p.rowId = r.number(i, 0);
+        p.pairId = r.text(i, 1);
+        p.naturalLanguageQuery = r.text(i, 2);
+        p.sqlQuery = r.text(i, 3);
+        p.timestamp = r.text(i, 4);
+        p.databaseType = r.text(i, 5);
+        p.databaseName = r.text(i, 6);
+        p.success = r.number(i, 7) != 0;
+        p.executionTimeMs = r.isNull(i, 8) ? -1 : r.real(i, 8);
+        const QString metadata = r.text(i, 9);
+        if (metadata.size() > 2)
+            p.metadata = QJsonDocument::fromJson(metadata.toUtf8()).object();
+        p.queryType = r.text(i, 10);
+        const QString tables = r.text(i, 11);
+        if (tables.size() > 2) {
+            for (const QJsonValue &v : QJsonDocument::fromJson(tables.toUtf8()).array())
+                p.tableNames << v.toString();
+        }
+        p.piiMask = quint32(r.number(i, 12));
+        out->append(std::move(p));
+    }
+    return true;
+}
+
+bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error)
+{
+    *out = Statistics();
+    pg::Condition c;
+    if (!pg::condition(filter, &c, error))
+        return false;
+    PGconn *pg = m_conn->pg;
+    const QString from = u" FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where);
+    QString failed;
+    // Every query reads the same snapshot.
+    const auto run = [&](const QString &sql) {
+        auto r = std::make_unique<Result>(pg::exec(pg, sql, c.params));
+        if (!r->ok())
+            failed = r->error();
+        return r;
+    };
+    const auto fail = [&]() {
+        Result rollback(PQexec(pg, "ROLLBACK"));
+        *error = tr("Cannot compute the statistics in PostgreSQL: %1").arg(failed);
+        return false;
+    };
+    {
+        Result begin(PQexec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        if (!begin.ok()) {
+            failed = begin.error();
+            return fail();
+        }
+    }
+
+    // 1. Every breakdown that is a sum, in one GROUP BY (as the portable path of a dataset file).
+    auto r =
+        run(u"SELECT coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.pii_mask, count(*), "
+            "sum(p.question_length), sum(p.sql_length), min(p.ts COLLATE \"C\"), max(p.ts COLLATE \"C\"), "
+            "count(p.execution_time_ms), sum(p.execution_time_ms), min(p.execution_time_ms), "
+            "max(p.execution_time_ms)"_s +
+            from + u" GROUP BY 1, 2, 3, 4"_s);
+    if (!failed.isEmpty())
+        return fail();
+    double qlen = 0, slen = 0, etime = 0;
+    QHash<qint64, qint64> masks;
+    for (int i = 0; i < r->rows(); ++i) {
+        const qint64 n = r->number(i, 4);
+        out->totalPairs += n;
+        (r->text(i, 2) == u"t"_s ? out->successfulPairs : out->failedPairs) += n;
+        out->queryTypes[r->text(i, 0)] += n;
+        out->databaseTypes[r->text(i, 1)] += n;
+        if (r->isNull(i, 3))
+            out->unscannedPairs += n;
+        else
+            masks[r->number(i, 3)] += n;
+        qlen += r->real(i, 5);
+        slen += r->real(i, 6);
+        const QString first = r->text(i, 7), last = r->text(i, 8);
+        if (!first.isEmpty() && (out->firstTimestamp.isEmpty() || first < out->firstTimestamp))
+            out->firstTimestamp = first;
+        if (last > out->lastTimestamp)
+            out->lastTimestamp = last;
+        if (const qint64 timed = r->number(i, 9); timed > 0) {
+            auto &e = out->executionTime;
+            const double lo = r->real(i, 11), hi = r->real(i, 12);
+            e.min = e.count == 0 ? lo : std::min(e.min, lo);
+            e.max = e.count == 0 ? hi : std::max(e.max, hi);
+            e.count += timed;
+            etime += r->real(i, 10);
+        }
+    }
+    out->unreviewedPairs = out->totalPairs; // no review in PostgreSQL yet
+    if (out->totalPairs > 0) {
+        out->avgQuestionLength = qlen / double(out->totalPairs);
+        out->avgSqlLength = slen / double(out->totalPairs);
+    }
+    if (out->executionTime.count > 0)
+        out->executionTime.avg = etime / double(out->executionTime.count);
+    stats::setPiiKinds(out, masks);
+    out->questionLengths = stats::binLengths({});
+    out->sqlLengths = out->questionLengths;
+    if (out->totalPairs == 0) {
+        Result commit(PQexec(pg, "COMMIT"));
+        return true;
+    }
+
+    // 2. Pairs per day, rolled up into the timeline.
+    r = run(u"SELECT substr(p.ts, 1, 10), count(*), count(*) FILTER (WHERE p.success = 0)"_s + from +
+            u" AND p.ts IS NOT NULL GROUP BY 1"_s);
+    if (!failed.isEmpty())
+        return fail();
+    QMap<QDate, stats::DayCount> days;
+    for (int i = 0; i < r->rows(); ++i) {
+        const QDate d = QDate::fromString(r->text(i, 0), Qt::ISODate);
+        if (d.isValid())
+            days[d] = {r->number(i, 1), r->number(i, 2)};
+    }
+    stats::setTimeline(out, days);
+
+    // 3. The length histograms, from the count of each length.
+    for (const auto &[column, bins] : {std::pair{u"question_length"_s, &out->questionLengths},
+                                       std::pair{u"sql_length"_s, &out->sqlLengths}}) {
+        r = run(u"SELECT p.%1, count(*)"_s.arg(column) + from + u" GROUP BY 1"_s);
+        if (!failed.isEmpty())
+            return fail();
+        QMap<int, qint64> lengths;
+        for (int i = 0; i < r->rows(); ++i)
+            lengths[int(r->number(i, 0))] += r->number(i, 1);
+        *bins = stats::binLengths(lengths);
+    }
+
+    // 4. Database names.
+    r = run(u"SELECT p.database_name, count(*)"_s + from + u" GROUP BY 1"_s);
+    if (!failed.isEmpty())
+        return fail();
+    for (int i = 0; i < r->rows(); ++i)
+        out->databaseNames.insert(r->text(i, 0), r->number(i, 1));
+
+    // 5. Tables, as a dataset file counts them: names compared in ASCII lower case, a pair counted
+    //    once per table, each spelt as in the first pair (by time, then row) that uses it.
+    r = run(u"SELECT (array_agg(t.name ORDER BY p.ts COLLATE \"C\", p.id, t.n))[1], count(DISTINCT p.id) "
+            "FROM %1.pairs p CROSS JOIN LATERAL jsonb_array_elements_text(p.table_names::jsonb) "
+            "WITH ORDINALITY AS t(name, n) WHERE %2 "
+            "GROUP BY translate(t.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"_s.arg(
+                m_quotedSchema, c.where));
+    if (!failed.isEmpty())
+        return fail();
+    QList<Statistics::Count> tables;
+    for (int i = 0; i < r->rows(); ++i)
+        tables.append({r->text(i, 0), r->number(i, 1)});
+    stats::setTables(out, tables);
+
+    // 6. Nearest-rank percentiles of the execution time: the smallest value with at least p% at or
+    //    below, by the same ranks as a dataset file.
+    auto &e = out->executionTime;
+    const std::pair<double, double *> ranks[] = {{0.50, &e.p50}, {0.90, &e.p90}, {0.99, &e.p99}};
+    for (const auto &[fraction, target] : ranks) {
+        if (e.count == 0)
+            break;
+        const qint64 rank = std::clamp<qint64>(qint64(std::ceil(fraction * double(e.count))), 1, e.count);
+        r = run(u"SELECT p.execution_time_ms"_s + from +
+                u" AND p.execution_time_ms IS NOT NULL ORDER BY p.execution_time_ms LIMIT 1 OFFSET %1"_s.arg(
+                    rank - 1));
+        if (!failed.isEmpty())
+            return fail();
+        if (r->rows() > 0)
+            *target = r->real(0, 0);
+    }
+    // No trash in PostgreSQL yet: deletedPairs stays 0.
+    Result commit(PQexec(pg, "COMMIT"));
+    return true;
+}
+
+bool PgStorage::countDuplicates(const Filter &filter, Statistics *out, QString *error)
+{
+    pg::Condition c;
+    if (!pg::condition(filter, &c, error))
+        return false;
+    PGconn *pg = m_conn->pg;
+    // Streamed a row at a time (single-row mode): memory holds one batch and the keys.
+    std::vector<const char *> values;
+    for (const QByteArray &p : c.params)
+        values.push_back(p.constData());
+    const QByteArray sql =
+        u"SELECT p.natural_language_query, p.sql_query, p.database_type FROM %1.pairs p WHERE %2"_s
+            .arg(m_quotedSchema, c.where)
+            .toUtf8();
+    if (!PQsendQueryParams(pg, sql.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr,
+                           0) ||
+        !PQsetSingleRowMode(pg)) {
+        *error = tr("Cannot count the duplicates in PostgreSQL: %1").arg(pg::message(PQerrorMessage(pg)));
+        return false;
+    }
+    struct Row
+    {
+        QString question, sql, type;
+        dupkeys::Key exact{0, 0}, normalized{0, 0};
+    };
+    constexpr size_t kBatch = 8192;
+    std::vector<Row> rows;
+    exporting::DedupeSet exact, normalized;
+    qint64 exactCount = 0, normalizedCount = 0;
+    QString failed;
+    const auto fold = [&]() {
+        // The keys of dataset/duplicatekeys.h, computed on all cores as for a dataset file.
+        QtConcurrent::blockingMap(rows, [](Row &r) {
+            r.exact = dupkeys::exactPairKey(r.question.toUtf8(), r.sql.toUtf8());
+            r.normalized = dupkeys::normalizedPairKey(r.question, r.sql, r.type);
+        });
+        for (const Row &r : rows) {
+            if (!exact.insert(r.exact))
+                ++exactCount;
+            if (!normalized.insert(r.normalized))
+                ++normalizedCount;
+        }
+        rows.clear();
+    };
+    while (PGresult *res = PQgetResult(pg)) {
+        Result r(res);
+        const auto status = PQresultStatus(res);
+        if (status == PGRES_SINGLE_TUPLE) {
+            rows.push_back({r.text(0, 0), r.text(0, 1), r.text(0, 2)});
+            if (rows.size() >= kBatch)
+                fold();
+        } else if (status != PGRES_TUPLES_OK && failed.isEmpty()) {
+            failed = r.error();
+        }
+    }
+    if (!failed.isEmpty()) {
+        *error = tr("Cannot count the duplicates in PostgreSQL: %1").arg(failed);
+        return false;
+    }
+    fold();
+    out->exactDuplicates = exactCount;
+    out->normalizedDuplicates = normalizedCount;
+    return true;
+}
+
+} // namespace pairlens

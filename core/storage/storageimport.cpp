@@ -1,0 +1,117 @@
+#include "storage/storageimport.h"
+
+#include "dataset/bulkload.h"
+#include "dataset/pairstore.h"
+#include "storage/storage.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+
+ImportReport importIntoStorage(Storage &storage, const QString &file, ImportFormat format,
+                               const Progress &progress)
+{
+    ImportReport report;
+    QTemporaryDir dir;
+    if (!dir.isValid()) {
+        report.fatalError = QCoreApplication::translate("Storage", "Cannot create a temporary folder for the "
+                                                                   "import: %1")
+                                .arg(dir.errorString());
+        return report;
+    }
+    QString error;
+    std::unique_ptr<BulkLoad> staging = BulkLoad::begin(dir.filePath(u"staging.pairlens"_s), &error);
+    if (!staging) {
+        report.fatalError = error;
+        return report;
+    }
+    qint64 lastId = 0, moved = 0, added = 0;
+    QString moveError;
+    // Moves the pairs staged since the last call on to the storage, in batches.
+    const auto move = [&]() {
+        constexpr int kBatch = 5000;
+        QSqlQuery q(staging->dataset().db());
+        q.setForwardOnly(true);
+        while (moveError.isEmpty()) {
+            q.prepare(
+                u"SELECT id, pair_id, natural_language_query, sql_query, timestamp, database_type, "
+                "database_name, success, execution_time_ms, metadata, ts, query_type, table_names, "
+                "pii_mask, question_length, sql_length FROM pairs WHERE id > ? ORDER BY id LIMIT %1"_s.arg(
+                    kBatch));
+            q.addBindValue(lastId);
+            if (!q.exec()) {
+                moveError = q.lastError().text();
+                return;
+            }
+            QList<Pair> pairs;
+            QList<DerivedFields> derived;
+            while (q.next()) {
+                lastId = q.value(0).toLongLong();
+                Pair p;
+                p.pairId = q.value(1).toString();
+                p.naturalLanguageQuery = q.value(2).toString();
+                p.sqlQuery = q.value(3).toString();
+                p.timestamp = q.value(4).toString();
+                p.databaseType = q.value(5).toString();
+                p.databaseName = q.value(6).toString();
+                p.success = q.value(7).toInt() != 0;
+                p.executionTimeMs = q.value(8).isNull() ? -1 : q.value(8).toDouble();
+                const QString metadata = q.value(9).toString();
+                if (metadata.size() > 2)
+                    p.metadata = QJsonDocument::fromJson(metadata.toUtf8()).object();
+                DerivedFields d;
+                d.ts = q.value(10).toString();
+                d.queryType = q.value(11).toString();
+                d.tableNamesJson = q.value(12).toString();
+                d.piiMask = quint32(q.value(13).toLongLong());
+                d.questionLength = q.value(14).toInt();
+                d.sqlLength = q.value(15).toInt();
+                pairs.append(std::move(p));
+                derived.append(std::move(d));
+            }
+            q.finish();
+            if (pairs.isEmpty())
+                return;
+            const qint64 n = storage.addBatch(pairs, derived, &moveError);
+            if (n < 0)
+                return;
+            moved += pairs.size();
+            added += n;
+        }
+    };
+    std::atomic_bool stop = false;
+    {
+        PairStore store(staging->dataset());
+        store.setBulkLoad(true);
+        Importer importer(store);
+        const Progress staged(
+            [&](qint64 done, qint64 total, const QString &stage) {
+                move();
+                if (!moveError.isEmpty() || !progress.report(done, total, stage))
+                    stop = true;
+            },
+            &stop);
+        report = importer.importFile(file, format, staged);
+        if (moveError.isEmpty() && !report.cancelled)
+            move();
+    }
+    // The staging dataset counted what was new to it; the storage says what was new to it.
+    report.alreadyPresent += moved - added;
+    report.added = added;
+    if (!moveError.isEmpty()) {
+        report.cancelled = false;
+        if (report.fatalError.isEmpty())
+            report.fatalError = moveError;
+    }
+    return report;
+}
+
+} // namespace pairlens

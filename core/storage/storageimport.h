@@ -1,0 +1,24 @@
+#pragma once
+
+// `pairlens import` into a Storage (issue 18): the records go through the importer of dataset files
+// (dataset/importer.h) unchanged, so every format, check, line number, message and derived field is
+// the same; only where the pairs end up differs.
+
+#include "common/progress.h"
+#include "dataset/importer.h"
+
+namespace pairlens {
+
+class Storage;
+
+// Imports one file into `storage`. The importer writes into a staging dataset (a bulk load in a
+// temporary folder, removed at the end); each time it reports progress, the pairs it committed
+// there since go on to the storage, seed and derived fields, in one Storage::addBatch() each (COPY
+// for PostgreSQL). The staging dataset needs about as much temporary disk as a dataset file of the
+// file's pairs. The report is the importer's, with `added` and `alreadyPresent` as the storage
+// counted them (a pair_id already stored there is already present). A pair_id taken in the storage
+// by another question or SQL is not reported as a conflict yet (conflictsWithDataset stays 0).
+ImportReport importIntoStorage(Storage &storage, const QString &file, ImportFormat format,
+                               const Progress &progress = {});
+
+} // namespace pairlens
