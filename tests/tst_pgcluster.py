@@ -2,7 +2,7 @@
 """The throwaway PostgreSQL 15 of the CTest fixture pg_cluster (scripts/pg-cluster.sh, issue 18):
 the owner role writes in schema training_data, the read-only role reads and is refused writes, a
 wrong password and a closed port fail within connect_timeout, and pairlens answers one clear
-sentence and a non-zero exit for a postgresql:// location it cannot open yet.
+sentence and a non-zero exit for a postgresql:// location a command cannot open yet.
 Usage: tst_pgcluster.py --pairlens PATH --psql PATH   (PAIRLENS_PG_DIR names the fixture's DIR)
 """
 
@@ -56,10 +56,11 @@ def main():
     r = psql(args.psql, f"postgresql://pairlens@127.0.0.1:{closed}/pairlens", "SELECT 1")
     check("a closed port fails, no hang", r.returncode != 0, r.stderr)
 
-    # Until the PostgreSQL backend lands, a postgresql:// location is one clear sentence, exit != 0.
-    r = run([args.pairlens, "stats", url], timeout=60)
+    # A command that does not take a postgresql:// location yet (import, list and stats do, see
+    # tst_pgcli) answers one clear sentence, exit != 0.
+    r = run([args.pairlens, "scan", url], timeout=60)
     err = r.stderr.strip()
-    check("pairlens stats postgresql://... exits non-zero with one sentence",
+    check("pairlens scan postgresql://... exits non-zero with one sentence",
           r.returncode != 0 and "PostgreSQL" in err and len(err.splitlines()) == 1, r.stdout + r.stderr)
     check("the password is not echoed", parts.password not in r.stdout + r.stderr)
 

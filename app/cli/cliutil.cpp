@@ -6,6 +6,7 @@
 #include "dataset/filterargs.h"
 #include "dataset/pair.h"
 #include "privacy/piikind.h"
+#include "storage/pgstorage.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -115,6 +116,14 @@ QString &lastOpenedLocation()
 std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode)
 {
     QString error;
+    if (isPostgresLocation(location)) {
+        // The commands that work on PostgreSQL call openStorage() instead.
+        err(QCoreApplication::translate("cli",
+                                        "pairlens %1 does not work on PostgreSQL datasets yet (import, "
+                                        "list and stats do); use a dataset file.")
+                .arg(QCoreApplication::arguments().value(1)));
+        return nullptr;
+    }
     std::unique_ptr<Dataset> ds = Dataset::open(location, mode, &error);
     if (!ds) {
         err(error);
@@ -127,6 +136,20 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
             err(QCoreApplication::translate("cli", "Warning: could not analyse new pairs: %1").arg(error));
     }
     return ds;
+}
+
+std::unique_ptr<Storage> openStorage(const QString &location)
+{
+    QString error;
+    std::unique_ptr<Storage> storage = PgStorage::open(location, &error);
+    if (!storage) {
+        err(error);
+        return nullptr;
+    }
+    QString readOnly;
+    if (storage->canWrite(&readOnly) && storage->deriveMissing(defaultDeriver(), &error) < 0)
+        err(QCoreApplication::translate("cli", "Warning: could not analyse new pairs: %1").arg(error));
+    return storage;
 }
 
 int finishCommand(int code)

@@ -4,6 +4,7 @@
 #include "dataset/dataset.h"
 #include "dataset/filter.h"
 #include "stats/statistics.h"
+#include "storage/storage.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -39,6 +40,10 @@ bool hasFilterOptions(const QCommandLineParser &parser);
 // Opens a dataset or prints the reason. Derived fields of rows written by outside programs are
 // filled in first (unless the dataset is read-only).
 std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode);
+
+// Opens a PostgreSQL dataset (storage/pgstorage.h) or prints the reason. As openDataset(), the
+// derived fields of rows written by recorders are filled in first (when the role may write).
+std::unique_ptr<Storage> openStorage(const QString &location);
 
 // The exit status of a command as it returned, unless SQLite reported damage to a dataset the
 // command opened with openDataset() and the command did not fail anyway: a damaged page ends a read

@@ -5,6 +5,8 @@
 #include "dataset/demowriter.h"
 #include "dataset/importer.h"
 #include "dataset/pairstore.h"
+#include "storage/pgstorage.h"
+#include "storage/storageimport.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -19,6 +21,7 @@ QString tr(const char *s)
 }
 } // namespace
 static int importInto(Dataset &dataset, bool bulk, const QStringList &files, ImportFormat format);
+static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format);
 
 int runDemo(const QStringList &args)
 {
@@ -116,9 +119,11 @@ int runImport(const QStringList &args)
             return Usage;
         }
     }
+    const QString location = parser.positionalArguments().at(1);
+    if (isPostgresLocation(location))
+        return importIntoPostgres(location, parser.positionalArguments().mid(2), format);
     // A new dataset is written as a bulk load (bulkload.h): nobody else can see the file until it is
     // complete, and the indexes are built once at the end.
-    const QString location = parser.positionalArguments().at(1);
     std::unique_ptr<BulkLoad> bulk;
     std::unique_ptr<Dataset> opened;
     if (BulkLoad::canCreate(location)) {
@@ -149,6 +154,39 @@ int runImport(const QStringList &args)
     return code;
 }
 
+// The messages of `pairlens import` about one file: the records skipped (with their line), the
+// pair_id conflicts, a fatal error, and the counts.
+static void printFileReport(const QString &file, const ImportReport &r)
+{
+    for (const ImportIssue &i : r.issues) {
+        if (i.line > 0)
+            err(tr("%1:%2: skipped: %3").arg(i.file).arg(i.line).arg(i.reason));
+        else
+            err(tr("%1: record %2: skipped: %3").arg(i.file).arg(i.record).arg(i.reason));
+    }
+    if (r.rejected > r.issues.size())
+        err(tr("%1: %2 more records skipped.").arg(file).arg(r.rejected - r.issues.size()));
+    // A pair_id taken by another question or SQL: not an error (re-importing a file after
+    // editing its pairs in the window does it), but the record's content did not come in.
+    for (const ImportIssue &i : r.conflicts)
+        err(tr("%1:%2: not imported: %3").arg(i.file).arg(i.line).arg(i.reason));
+    if (const qint64 n = r.conflictsWithDataset + r.conflictsInFile; n > 0)
+        err(tr("%1: %2 records have a pair_id that is already taken by another question or SQL (%3 in "
+               "the dataset, %4 earlier in the file); they were not imported.")
+                .arg(file)
+                .arg(n)
+                .arg(r.conflictsWithDataset)
+                .arg(r.conflictsInFile));
+    if (!r.fatalError.isEmpty())
+        err(r.fatalError);
+    out(tr("%1: %2 records, %3 imported, %4 already present, %5 skipped.")
+            .arg(file)
+            .arg(r.records)
+            .arg(r.added)
+            .arg(r.alreadyPresent)
+            .arg(r.rejected));
+}
+
 // Imports the files into a dataset (a bulk load's when `bulk`), with the messages of `pairlens import`.
 static int importInto(Dataset &dataset, bool bulk, const QStringList &files, ImportFormat format)
 {
@@ -164,33 +202,7 @@ static int importInto(Dataset &dataset, bool bulk, const QStringList &files, Imp
         store.startAddAudit(u"import"_s, {{u"file"_s, file}});
         const ImportReport r = importer.importFile(file, format, bar.progress());
         bar.finish();
-        for (const ImportIssue &i : r.issues) {
-            if (i.line > 0)
-                err(tr("%1:%2: skipped: %3").arg(i.file).arg(i.line).arg(i.reason));
-            else
-                err(tr("%1: record %2: skipped: %3").arg(i.file).arg(i.record).arg(i.reason));
-        }
-        if (r.rejected > r.issues.size())
-            err(tr("%1: %2 more records skipped.").arg(file).arg(r.rejected - r.issues.size()));
-        // A pair_id taken by another question or SQL: not an error (re-importing a file after
-        // editing its pairs in the window does it), but the record's content did not come in.
-        for (const ImportIssue &i : r.conflicts)
-            err(tr("%1:%2: not imported: %3").arg(i.file).arg(i.line).arg(i.reason));
-        if (const qint64 n = r.conflictsWithDataset + r.conflictsInFile; n > 0)
-            err(tr("%1: %2 records have a pair_id that is already taken by another question or SQL (%3 in "
-                   "the dataset, %4 earlier in the file); they were not imported.")
-                    .arg(file)
-                    .arg(n)
-                    .arg(r.conflictsWithDataset)
-                    .arg(r.conflictsInFile));
-        if (!r.fatalError.isEmpty())
-            err(r.fatalError);
-        out(tr("%1: %2 records, %3 imported, %4 already present, %5 skipped.")
-                .arg(file)
-                .arg(r.records)
-                .arg(r.added)
-                .arg(r.alreadyPresent)
-                .arg(r.rejected));
+        printFileReport(file, r);
         total.merge(r);
         store.finishAddAudit({{u"records"_s, r.records}, {u"skipped"_s, r.rejected}});
     }
@@ -201,6 +213,33 @@ static int importInto(Dataset &dataset, bool bulk, const QStringList &files, Imp
         err(ds->damageMessage());
         return Failure;
     }
+    return total.complete() ? Ok : Incomplete;
+}
+
+// Imports the files into a PostgreSQL dataset through the same importer (storage/storageimport.h),
+// with the same messages.
+static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format)
+{
+    QString error;
+    const std::unique_ptr<PgStorage> storage = PgStorage::open(location, &error);
+    if (!storage) {
+        err(error);
+        return Failure;
+    }
+    if (!storage->canWrite(&error)) {
+        err(error);
+        return Failure;
+    }
+    ImportReport total;
+    for (const QString &file : files) {
+        ProgressBar bar(QFileInfo(file).fileName(), true);
+        const ImportReport r = importIntoStorage(*storage, file, format, bar.progress());
+        bar.finish();
+        printFileReport(file, r);
+        total.merge(r);
+    }
+    if (!total.fatalError.isEmpty())
+        return Failure;
     return total.complete() ? Ok : Incomplete;
 }
 

@@ -5,6 +5,7 @@
 #include "privacy/piikind.h"
 #include "stats/duplicates.h"
 #include "stats/statistics.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -48,21 +49,37 @@ int runList(const QStringList &args)
         err(tr("pairlens list: --limit and --offset take non-negative numbers."));
         return Usage;
     }
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
-    if (!ds)
-        return Failure;
-    PairStore store(*ds);
-    const qint64 total = store.count(filter);
-    // Duplicates are listed by question, so that the pairs of each group stand together.
-    const PairStore::Sort sort = filter.duplicates == Filter::Duplicates::Any
-                                     ? PairStore::Sort{}
-                                     : PairStore::Sort{PairStore::SortColumn::Question, Qt::AscendingOrder};
-    const QList<Pair> pairs = store.page(filter, sort, limit, offset);
-    if (total < 0 || !store.errorString().isEmpty() || ds->damageReported()) {
-        // A damaged page ends a read as if the pairs had run out: SQLite's report of the damage,
-        // not the number of pairs read, tells the two apart.
-        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
-        return Failure;
+    const QString location = parser.positionalArguments().at(1);
+    qint64 total = 0;
+    QList<Pair> pairs;
+    if (isPostgresLocation(location)) {
+        const std::unique_ptr<Storage> storage = openStorage(location);
+        if (!storage)
+            return Failure;
+        QString error;
+        total = storage->count(filter, &error);
+        if (total < 0 || !storage->page(filter, limit, offset, &pairs, &error)) {
+            err(error);
+            return Failure;
+        }
+    } else {
+        auto ds = openDataset(location, Dataset::Mode::OpenExisting);
+        if (!ds)
+            return Failure;
+        PairStore store(*ds);
+        total = store.count(filter);
+        // Duplicates are listed by question, so that the pairs of each group stand together.
+        const PairStore::Sort sort =
+            filter.duplicates == Filter::Duplicates::Any
+                ? PairStore::Sort{}
+                : PairStore::Sort{PairStore::SortColumn::Question, Qt::AscendingOrder};
+        pairs = store.page(filter, sort, limit, offset);
+        if (total < 0 || !store.errorString().isEmpty() || ds->damageReported()) {
+            // A damaged page ends a read as if the pairs had run out: SQLite's report of the damage,
+            // not the number of pairs read, tells the two apart.
+            err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
+            return Failure;
+        }
     }
     if (parser.isSet(u"json"_s)) {
         QJsonArray a;
@@ -107,15 +124,29 @@ int runStats(const QStringList &args)
     if (!filterFromOptions(parser, &filter))
         return Usage;
     Statistics s;
-    {
-        auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    const QString location = parser.positionalArguments().at(1);
+    const auto countDuplicates = [&]() {
+        return parser.isSet(u"count-duplicates"_s) ||
+               (!parser.isSet(u"no-duplicates"_s) && s.totalPairs <= kDuplicatesByDefault);
+    };
+    if (isPostgresLocation(location)) {
+        // Aggregates computed by the server (storage/pgread.cpp).
+        const std::unique_ptr<Storage> storage = openStorage(location);
+        if (!storage)
+            return Failure;
+        QString error;
+        if (!storage->statistics(filter, &s, &error) ||
+            (countDuplicates() && !storage->countDuplicates(filter, &s, &error))) {
+            err(error);
+            return Failure;
+        }
+    } else {
+        auto ds = openDataset(location, Dataset::Mode::OpenExisting);
         if (!ds)
             return Failure;
         QString error;
         bool computed = computeStatistics(*ds, filter, &s, &error);
-        const bool duplicates = parser.isSet(u"count-duplicates"_s) ||
-                                (!parser.isSet(u"no-duplicates"_s) && s.totalPairs <= kDuplicatesByDefault);
-        if (computed && duplicates)
+        if (computed && countDuplicates())
             computed = addDuplicates(*ds, filter, &s, &error);
         if (!computed || ds->damageReported()) {
             err(ds->damageReported() || Dataset::isDamageError(error) || Dataset::isDiskFullError(error)

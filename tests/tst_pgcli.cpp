@@ -1,0 +1,324 @@
+// `pairlens import`, `list` and `stats` on a PostgreSQL dataset (issue 18): the real binary against
+// the real PostgreSQL 15 of the CTest fixture pg_cluster, each run beside the same commands on a
+// dataset file, whose output it must equal.
+#include "testutil.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+class TstPgCli : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_owner;    // the owner's URL (for psql)
+    QString m_url;      // the owner's URL, with a schema of its own for this run
+    QString m_readOnly; // the read-only role's URL, same schema
+    QString m_schema;
+    QString m_file;   // the dataset file beside it
+    QString m_timed;  // pairs with times, PII, failures and a malformed line (JSON Lines)
+    QString m_csv;    // the same shape as CSV
+    QString m_spider; // tests/data/spider.jsonl: no timestamps (the import time is theirs)
+
+    using Run = pairlens::test::CliRun;
+    Run run(const QStringList &args)
+    {
+        return pairlens::test::runHeadless(QStringLiteral(PAIRLENS_EXE), args, m_dir.path());
+    }
+
+    static QString readLine(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return QString::fromUtf8(f.readAll()).trimmed();
+    }
+
+    static QString psql(const QString &url, const QString &sql)
+    {
+        QProcess p;
+        p.start(QStringLiteral(PAIRLENS_PSQL),
+                {url, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-c"_s, sql});
+        if (!p.waitForFinished(60000) || p.exitCode() != 0)
+            return u"psql failed: "_s + QString::fromUtf8(p.readAllStandardError());
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    }
+
+    static QJsonObject json(const Run &r) { return QJsonDocument::fromJson(r.rawOut).object(); }
+
+    // Runs the same command on the dataset file and on PostgreSQL; both must succeed.
+    std::pair<Run, Run> both(const QStringList &command, const QStringList &options = {})
+    {
+        const Run file = run(QStringList{command} << m_file << options);
+        const Run pg = run(QStringList{command} << m_url << options);
+        return {file, pg};
+    }
+
+    void writeInputs()
+    {
+        // From the first 300 spider pairs: times over three months, execution times, failures, PII in
+        // the question and the metadata, a repeated pair, a malformed line and a record without SQL.
+        PAIRLENS_REQUIRE_TEST_DATA(spider, u"spider.jsonl"_s);
+        m_spider = spider;
+        QFile in(spider);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile jsonl(m_timed = m_dir.filePath(u"timed.jsonl"_s));
+        QFile csv(m_csv = m_dir.filePath(u"timed.csv"_s));
+        QVERIFY(jsonl.open(QIODevice::WriteOnly) && csv.open(QIODevice::WriteOnly));
+        csv.write("pair_id,natural_language_query,sql_query,timestamp,database_type,database_name,success,"
+                  "execution_time_ms\n");
+        const QStringList pii = {u" Mail the result to ana.lopez@example.com."_s, u" Call +1 415 555 0142."_s,
+                                 u" Card 4111 1111 1111 1111 was used."_s, QString(), QString()};
+        const QStringList types = {u"postgresql"_s, u"mysql"_s, u"sqlite"_s};
+        const QDateTime start(QDate(2024, 3, 1), QTime(8, 0), Qt::UTC);
+        for (int i = 0; i < 300 && !in.atEnd(); ++i) {
+            const QJsonObject s = QJsonDocument::fromJson(in.readLine()).object();
+            QJsonObject metadata;
+            metadata[u"agent"_s] = u"v%1"_s.arg(i % 4);
+            QJsonObject o{
+                {u"natural_language_query"_s, QString(s[u"question"_s].toString() + pii.at(i % pii.size()))},
+                {u"sql_query"_s, s[u"sql"_s]},
+                {u"timestamp"_s, start.addSecs(qint64(i) * 7 * 3571).toString(Qt::ISODate)},
+                {u"database_type"_s, types.at(i % 3)},
+                {u"database_name"_s, s[u"db_id"_s]},
+                {u"success"_s, i % 7 != 3},
+                {u"metadata"_s, metadata}};
+            if (i % 5 != 4)
+                o[u"execution_time_ms"_s] = double(i % 37) * 1.25 + 0.5;
+            if (i % 2 == 0)
+                o[u"pair_id"_s] = u"timed-%1"_s.arg(i);
+            jsonl.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+            if (i == 40)
+                jsonl.write("{\"natural_language_query\": \"broken\", \"sql_query\": \n"); // malformed
+            if (i == 41)
+                jsonl.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n'); // repeated
+            if (i < 60) {
+                QStringList fields = {u"csv-%1"_s.arg(i),
+                                      o[u"natural_language_query"_s].toString(),
+                                      o[u"sql_query"_s].toString(),
+                                      o[u"timestamp"_s].toString(),
+                                      o[u"database_type"_s].toString(),
+                                      o[u"database_name"_s].toString(),
+                                      i % 7 != 3 ? u"1"_s : u"0"_s,
+                                      o[u"execution_time_ms"_s].isDouble()
+                                          ? QString::number(o[u"execution_time_ms"_s].toDouble())
+                                          : QString()};
+                for (QString &f : fields)
+                    f = u"\""_s + f.replace(u"\""_s, u"\"\""_s) + u"\""_s;
+                csv.write(fields.join(u',').toUtf8() + '\n');
+            }
+        }
+        jsonl.write("{\"natural_language_query\": \"no sql here\"}\n"); // a record the importer rejects
+    }
+
+    // Removes what depends on when a file without timestamps was imported.
+    static QJsonObject withoutImportTimes(QJsonObject o)
+    {
+        o.remove(u"date_range"_s);
+        o.remove(u"timeline"_s);
+        if (o.contains(u"pairs"_s)) {
+            QJsonArray pairs = o[u"pairs"_s].toArray();
+            for (qsizetype i = 0; i < pairs.size(); ++i) {
+                QJsonObject p = pairs.at(i).toObject();
+                p.remove(u"timestamp"_s);
+                pairs[i] = p;
+            }
+            o[u"pairs"_s] = pairs;
+        }
+        return o;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
+        const QString url = readLine(dir + u"/url"_s), readOnly = readLine(dir + u"/url-readonly"_s);
+        QVERIFY2(!url.isEmpty() && !readOnly.isEmpty(),
+                 "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
+        m_schema = u"t_cli_%1"_s.arg(QRandomGenerator::global()->generate(), 8, 16, QChar(u'0'));
+        m_owner = url;
+        m_url = url + u"?schema="_s + m_schema;
+        m_readOnly = readOnly + u"?schema="_s + m_schema;
+        m_file = m_dir.filePath(u"same.pairlens"_s);
+        writeInputs();
+    }
+
+    void importGivesTheSameReport()
+    {
+        for (const QString &input : {m_timed, m_csv}) {
+            const auto [file, pg] = both({u"import"_s}, {input});
+            QCOMPARE(file.code, input == m_timed ? 3 : 0); // 3: some records were skipped
+            QCOMPARE(pg.code, file.code);
+            QCOMPARE(pg.out, file.out);
+            QCOMPARE(pg.err, file.err);
+        }
+        // The malformed line and the record without SQL are named by their lines.
+        const Run again = run({u"import"_s, m_url, m_timed});
+        QVERIFY2(again.err.contains(m_timed + u":42: skipped: "_s), qPrintable(again.err));
+        QVERIFY2(again.err.contains(m_timed + u":303: skipped: "_s), qPrintable(again.err));
+        // A second import adds nothing: every pair_id is there.
+        QVERIFY2(again.out.contains(u": 303 records, 0 imported, 301 already present, 2 skipped."_s),
+                 qPrintable(again.out));
+        const Run csvAgain = run({u"import"_s, m_url, m_csv});
+        QCOMPARE(csvAgain.code, 0);
+        QVERIFY2(csvAgain.out.contains(u": 60 records, 0 imported, 60 already present, 0 skipped."_s),
+                 qPrintable(csvAgain.out));
+        QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.pairs"_s.arg(m_schema)), u"361"_s);
+        // Every derived field is filled on import.
+        QCOMPARE(psql(m_owner,
+                      u"SELECT count(*) FROM %1.pairs WHERE query_type IS NULL OR ts IS NULL OR "
+                      "table_names IS NULL OR pii_mask IS NULL OR question_length IS NULL"_s.arg(m_schema)),
+                 u"0"_s);
+    }
+
+    void statsAreTheSame()
+    {
+        const auto [file, pg] = both({u"stats"_s}, {u"--json"_s});
+        QCOMPARE(file.code, 0);
+        QVERIFY2(pg.code == 0, qPrintable(pg.err));
+        const QJsonObject f = json(file), p = json(pg);
+        QCOMPARE(p[u"total_pairs"_s].toInteger(), 361);
+        QVERIFY(p[u"pii"_s].toObject()[u"pairs_with_pii"_s].toInteger() > 0);
+        QVERIFY(p[u"duplicates"_s].toObject()[u"exact"_s].toInteger() > 0); // the CSV repeats 60 pairs
+        for (auto it = f.constBegin(); it != f.constEnd(); ++it)
+            QVERIFY2(
+                p.value(it.key()) == it.value(),
+                qPrintable(
+                    it.key() + u": file "_s +
+                    QString::fromUtf8(QJsonDocument(QJsonObject{{it.key(), it.value()}}).toJson()) +
+                    u"PostgreSQL "_s +
+                    QString::fromUtf8(QJsonDocument(QJsonObject{{it.key(), p.value(it.key())}}).toJson())));
+        QCOMPARE(p, f);
+        // The text report too.
+        const auto [fileText, pgText] = both({u"stats"_s});
+        QCOMPARE(pgText.code, 0);
+        QCOMPARE(pgText.out, fileText.out);
+    }
+
+    void statsUnderAFilterAreTheSame()
+    {
+        const QList<QStringList> filters = {
+            {u"--failed-only"_s},
+            {u"--db-type"_s, u"mysql,sqlite"_s, u"--type"_s, u"SELECT"_s},
+            {u"--from"_s, u"2024-04-01"_s, u"--to"_s, u"2024-05-15"_s},
+            {u"--pii"_s, u"email"_s},
+            {u"--status"_s, u"approved"_s},
+        };
+        for (const QStringList &filter : filters) {
+            const auto [file, pg] = both({u"stats"_s}, QStringList{u"--json"_s} << filter);
+            QVERIFY2(pg.code == 0, qPrintable(pg.err));
+            QCOMPARE(json(pg), json(file));
+            QVERIFY2(json(pg)[u"total_pairs"_s].toInteger() < 361, qPrintable(filter.join(u' ')));
+        }
+    }
+
+    void listIsTheSame()
+    {
+        const QList<QStringList> options = {
+            {},
+            {u"--limit"_s, u"25"_s, u"--offset"_s, u"40"_s},
+            {u"--limit"_s, u"1000"_s},
+            {u"--successful-only"_s, u"--db-name"_s, u"farm,concert_singer"_s},
+            {u"--offset"_s, u"5000"_s},
+        };
+        for (const QStringList &o : options) {
+            const auto [file, pg] = both({u"list"_s}, QStringList{u"--json"_s} << o);
+            QVERIFY2(pg.code == 0, qPrintable(pg.err));
+            QCOMPARE(json(pg), json(file));
+            const auto [fileText, pgText] = both({u"list"_s}, o);
+            QCOMPARE(pgText.out, fileText.out);
+        }
+        QCOMPARE(json(run({u"list"_s, m_url, u"--json"_s, u"--limit"_s, u"1000"_s}))[u"count"_s].toInteger(),
+                 361);
+    }
+
+    void importTimesAsAFile()
+    {
+        // Pairs without timestamps get the time of their import, in both.
+        const auto [file, pg] = both({u"import"_s}, {m_spider});
+        QCOMPARE(file.code, 0);
+        QCOMPARE(pg.code, 0);
+        QCOMPARE(pg.out, file.out);
+        const auto [fileStats, pgStats] = both({u"stats"_s}, {u"--json"_s, u"--count-duplicates"_s});
+        QVERIFY(json(pgStats)[u"total_pairs"_s].toInteger() > 1300);
+        QCOMPARE(withoutImportTimes(json(pgStats)), withoutImportTimes(json(fileStats)));
+        const auto [fileList, pgList] = both({u"list"_s}, {u"--json"_s, u"--limit"_s, u"2000"_s});
+        QCOMPARE(withoutImportTimes(json(pgList)), withoutImportTimes(json(fileList)));
+    }
+
+    void recorderRowsAreAnalysedOnOpen()
+    {
+        QCOMPARE(
+            psql(m_owner,
+                 u"INSERT INTO %1.pairs (pair_id, natural_language_query, sql_query, timestamp, "
+                 "database_type, success) VALUES ('rec-1', 'who wrote to bob@example.org', "
+                 "'SELECT * FROM mail JOIN people ON true', '2030-01-01T00:00:00Z', 'postgresql', 1)"_s.arg(
+                     m_schema)),
+            QString());
+        const Run r = run({u"list"_s, m_url, u"--json"_s, u"--limit"_s, u"1"_s});
+        QCOMPARE(r.code, 0);
+        const QJsonObject newest = json(r)[u"pairs"_s].toArray().first().toObject();
+        QCOMPARE(newest[u"pair_id"_s].toString(), u"rec-1"_s);
+        QCOMPARE(newest[u"query_type"_s].toString(), u"SELECT"_s);
+        QCOMPARE(newest[u"table_names"_s].toArray(), QJsonArray({u"mail"_s, u"people"_s}));
+        QCOMPARE(newest[u"pii_kinds"_s].toArray(), QJsonArray({u"email"_s}));
+    }
+
+    void readOnlyRoleListsButCannotImport()
+    {
+        QCOMPARE(
+            psql(m_owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA %1 "
+                          "TO pairlens_ro"_s.arg(m_schema)),
+            QString());
+        const QString before = psql(m_owner, u"SELECT count(*) FROM %1.pairs"_s.arg(m_schema));
+        const Run refused = run({u"import"_s, m_readOnly, m_csv});
+        QCOMPARE(refused.code, 1);
+        QCOMPARE(refused.out, QString());
+        QCOMPARE(refused.err.trimmed().count(u'\n'), 0); // one sentence
+        QVERIFY2(refused.err.contains(u"read-only"_s), qPrintable(refused.err));
+        QVERIFY(!refused.err.contains(u":"_s + QUrl(m_readOnly).password() + u"@"_s));
+        QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.pairs"_s.arg(m_schema)), before);
+        const Run list = run({u"list"_s, m_readOnly, u"--json"_s, u"--limit"_s, u"3"_s});
+        QVERIFY2(list.code == 0, qPrintable(list.err));
+        QCOMPARE(json(list)[u"count"_s].toInteger(), 3);
+        const Run stats = run({u"stats"_s, m_readOnly, u"--json"_s, u"--no-duplicates"_s});
+        QVERIFY2(stats.code == 0, qPrintable(stats.err));
+        QCOMPARE(json(stats)[u"total_pairs"_s].toInteger(), before.toLongLong());
+    }
+
+    void whatIsNotSupportedYetSaysSo()
+    {
+        for (const QStringList &args :
+             {QStringList{u"list"_s, m_url, u"--search"_s, u"farm"_s},
+              QStringList{u"stats"_s, m_url, u"--table"_s, u"farm"_s},
+              QStringList{u"stats"_s, m_url, u"--duplicates"_s}, QStringList{u"scan"_s, m_url},
+              QStringList{u"export"_s, m_url, u"-o"_s, m_dir.filePath(u"out.jsonl"_s)},
+              QStringList{u"delete"_s, m_url, u"--failed-only"_s, u"--yes"_s}}) {
+            const Run r = run(args);
+            QCOMPARE(r.code, 1);
+            QCOMPARE(r.out, QString());
+            QVERIFY2(r.err.trimmed().count(u'\n') == 0 && r.err.contains(u"PostgreSQL"_s),
+                     qPrintable(args.join(u' ') + u": "_s + r.err));
+            QVERIFY(!r.err.contains(u":"_s + QUrl(m_url).password() + u"@"_s));
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_schema.isEmpty() && !m_owner.isEmpty())
+            psql(m_owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(m_schema));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPgCli)
+#include "tst_pgcli.moc"
