@@ -154,6 +154,64 @@ bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair>
     return true;
 }
 
+namespace {
+
+// The breakdowns of the statistics, one grouping set each, in one scan of the matching pairs.
+enum Breakdown
+{
+    Combination, // statement type, database type, success, PII kinds: the sums
+    Day,
+    QuestionLength,
+    SqlLength,
+    DatabaseName,
+    TableNames, // each distinct table_names text, with its first pair (time, then row)
+    kBreakdowns
+};
+
+const char *const kBreakdownKeys[] = {
+    "coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.pii_mask",
+    "substr(p.ts, 1, 10)",
+    "p.question_length",
+    "p.sql_length",
+    "p.database_name",
+    "p.table_names",
+};
+
+// The tables of the distinct table_names texts, as a dataset file counts them
+// (StatsAccumulator::tables): names compared in ASCII lower case, a pair counted once per table,
+// each spelt as in the first pair (by time, then row) that uses it.
+struct TableNamesText
+{
+    QByteArray first; // ts, \x01, zero-padded id: the order of the first pair with this text
+    QString json;
+    qint64 pairs = 0;
+};
+QList<Statistics::Count> countTables(QList<TableNamesText> texts)
+{
+    std::sort(texts.begin(), texts.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    QHash<QByteArray, qsizetype> ids; // lower-cased name -> table
+    QList<Statistics::Count> tables;
+    for (const TableNamesText &t : texts) {
+        QList<qsizetype> seen;
+        for (const QJsonValue &v : QJsonDocument::fromJson(t.json.toUtf8()).array()) {
+            const QString name = v.toString();
+            const QByteArray key = name.toUtf8().toLower();
+            auto id = ids.find(key);
+            if (id == ids.end()) {
+                id = ids.insert(key, tables.size());
+                tables.append({name, 0});
+            }
+            if (!seen.contains(id.value())) {
+                seen.append(id.value());
+                tables[id.value()].count += t.pairs;
+            }
+        }
+    }
+    return tables;
+}
+
+} // namespace
+
 bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error)
 {
     *out = Statistics();
@@ -161,63 +219,89 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     if (!pg::condition(filter, &c, error))
         return false;
     PGconn *pg = m_conn->pg;
-    const QString from = u" FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where);
-    QString failed;
-    // Every query reads the same snapshot.
-    const auto run = [&](const QString &sql) {
-        auto r = std::make_unique<Result>(pg::exec(pg, sql, c.params));
-        if (!r->ok())
-            failed = r->error();
-        return r;
-    };
-    const auto fail = [&]() {
+    const auto fail = [&](const QString &why) {
         Result rollback(PQexec(pg, "ROLLBACK"));
-        *error = tr("Cannot compute the statistics in PostgreSQL: %1").arg(failed);
+        *error = tr("Cannot compute the statistics in PostgreSQL: %1").arg(why);
         return false;
     };
+    // Both queries read the same snapshot.
     {
         Result begin(PQexec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-        if (!begin.ok()) {
-            failed = begin.error();
-            return fail();
-        }
+        if (!begin.ok())
+            return fail(begin.error());
     }
 
-    // 1. Every breakdown that is a sum, in one GROUP BY (as the portable path of a dataset file).
-    auto r =
-        run(u"SELECT coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.pii_mask, count(*), "
-            "sum(p.question_length), sum(p.sql_length), min(p.ts COLLATE \"C\"), max(p.ts COLLATE \"C\"), "
-            "count(p.execution_time_ms), sum(p.execution_time_ms), min(p.execution_time_ms), "
-            "max(p.execution_time_ms)"_s +
-            from + u" GROUP BY 1, 2, 3, 4"_s);
-    if (!failed.isEmpty())
-        return fail();
+    // 1. Every breakdown in one scan: a grouping set each (the portable path of a dataset file runs
+    //    one GROUP BY per breakdown). GROUPING() tells the sets apart: its bit of a key is 0 in the
+    //    set that groups by it.
+    QStringList keys, sets;
+    for (const char *k : kBreakdownKeys) {
+        keys << QString::fromLatin1(k);
+        sets << u"("_s + QString::fromLatin1(k) + u')';
+    }
+    const QString sql = u"SELECT GROUPING(%1), %1, count(*), sum(p.question_length), sum(p.sql_length), "
+                        u"min(p.ts COLLATE \"C\"), "
+                        "max(p.ts COLLATE \"C\"), count(p.execution_time_ms), sum(p.execution_time_ms), "
+                        "min(p.execution_time_ms), "
+                        "max(p.execution_time_ms), count(*) FILTER (WHERE p.success = 0), "
+                        "min((p.ts || chr(1) || lpad(p.id::text, 20, '0')) COLLATE \"C\") "
+                        "FROM %2.pairs p WHERE %3 GROUP BY GROUPING SETS (%4)"_s.arg(
+                            keys.join(u", "_s), m_quotedSchema, c.where, sets.join(u", "_s));
+    Result r(pg::exec(pg, sql, c.params));
+    if (!r.ok())
+        return fail(r.error());
+    // Columns: 0 GROUPING(), 1-4 the combination, 5 day, 6 question length, 7 SQL length, 8 database
+    // name, 9 table_names, then the aggregates from 10.
+    constexpr int kKeyColumn[kBreakdowns] = {1, 5, 6, 7, 8, 9};
+    constexpr int kCount = 10, kFailed = 19, kFirst = 20;
+    const int keyCount = 9;
+    const auto grouped = [&](int row, Breakdown b) {
+        const int bit = keyCount - kKeyColumn[b]; // GROUPING()'s last argument is its lowest bit
+        return (r.number(row, 0) & (qint64(1) << bit)) == 0;
+    };
     double qlen = 0, slen = 0, etime = 0;
     QHash<qint64, qint64> masks;
-    for (int i = 0; i < r->rows(); ++i) {
-        const qint64 n = r->number(i, 4);
-        out->totalPairs += n;
-        (r->text(i, 2) == u"t"_s ? out->successfulPairs : out->failedPairs) += n;
-        out->queryTypes[r->text(i, 0)] += n;
-        out->databaseTypes[r->text(i, 1)] += n;
-        if (r->isNull(i, 3))
-            out->unscannedPairs += n;
-        else
-            masks[r->number(i, 3)] += n;
-        qlen += r->real(i, 5);
-        slen += r->real(i, 6);
-        const QString first = r->text(i, 7), last = r->text(i, 8);
-        if (!first.isEmpty() && (out->firstTimestamp.isEmpty() || first < out->firstTimestamp))
-            out->firstTimestamp = first;
-        if (last > out->lastTimestamp)
-            out->lastTimestamp = last;
-        if (const qint64 timed = r->number(i, 9); timed > 0) {
-            auto &e = out->executionTime;
-            const double lo = r->real(i, 11), hi = r->real(i, 12);
-            e.min = e.count == 0 ? lo : std::min(e.min, lo);
-            e.max = e.count == 0 ? hi : std::max(e.max, hi);
-            e.count += timed;
-            etime += r->real(i, 10);
+    QMap<QDate, stats::DayCount> days;
+    QMap<int, qint64> questionLengths, sqlLengths;
+    QList<TableNamesText> tableNames;
+    for (int i = 0; i < r.rows(); ++i) {
+        const qint64 n = r.number(i, kCount);
+        if (grouped(i, Combination)) {
+            out->totalPairs += n;
+            (r.text(i, 3) == u"t"_s ? out->successfulPairs : out->failedPairs) += n;
+            out->queryTypes[r.text(i, 1)] += n;
+            out->databaseTypes[r.text(i, 2)] += n;
+            if (r.isNull(i, 4))
+                out->unscannedPairs += n;
+            else
+                masks[r.number(i, 4)] += n;
+            qlen += r.real(i, 11);
+            slen += r.real(i, 12);
+            const QString first = r.text(i, 13), last = r.text(i, 14);
+            if (!first.isEmpty() && (out->firstTimestamp.isEmpty() || first < out->firstTimestamp))
+                out->firstTimestamp = first;
+            if (last > out->lastTimestamp)
+                out->lastTimestamp = last;
+            if (const qint64 timed = r.number(i, 15); timed > 0) {
+                auto &e = out->executionTime;
+                const double lo = r.real(i, 17), hi = r.real(i, 18);
+                e.min = e.count == 0 ? lo : std::min(e.min, lo);
+                e.max = e.count == 0 ? hi : std::max(e.max, hi);
+                e.count += timed;
+                etime += r.real(i, 16);
+            }
+        } else if (grouped(i, Day)) {
+            const QDate d = QDate::fromString(r.text(i, 5), Qt::ISODate);
+            if (!r.isNull(i, 5) && d.isValid())
+                days[d] = {n, r.number(i, kFailed)};
+        } else if (grouped(i, QuestionLength)) {
+            questionLengths[int(r.number(i, 6))] += n;
+        } else if (grouped(i, SqlLength)) {
+            sqlLengths[int(r.number(i, 7))] += n;
+        } else if (grouped(i, DatabaseName)) {
+            out->databaseNames.insert(r.text(i, 8), n);
+        } else if (grouped(i, TableNames)) {
+            tableNames.append({QByteArray(PQgetvalue(r.res, i, kFirst)), r.text(i, 9), n});
         }
     }
     out->unreviewedPairs = out->totalPairs; // no review in PostgreSQL yet
@@ -228,74 +312,29 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     if (out->executionTime.count > 0)
         out->executionTime.avg = etime / double(out->executionTime.count);
     stats::setPiiKinds(out, masks);
-    out->questionLengths = stats::binLengths({});
-    out->sqlLengths = out->questionLengths;
-    if (out->totalPairs == 0) {
-        Result commit(PQexec(pg, "COMMIT"));
-        return true;
-    }
-
-    // 2. Pairs per day, rolled up into the timeline.
-    r = run(u"SELECT substr(p.ts, 1, 10), count(*), count(*) FILTER (WHERE p.success = 0)"_s + from +
-            u" AND p.ts IS NOT NULL GROUP BY 1"_s);
-    if (!failed.isEmpty())
-        return fail();
-    QMap<QDate, stats::DayCount> days;
-    for (int i = 0; i < r->rows(); ++i) {
-        const QDate d = QDate::fromString(r->text(i, 0), Qt::ISODate);
-        if (d.isValid())
-            days[d] = {r->number(i, 1), r->number(i, 2)};
-    }
     stats::setTimeline(out, days);
+    out->questionLengths = stats::binLengths(questionLengths);
+    out->sqlLengths = stats::binLengths(sqlLengths);
+    stats::setTables(out, countTables(tableNames));
 
-    // 3. The length histograms, from the count of each length.
-    for (const auto &[column, bins] : {std::pair{u"question_length"_s, &out->questionLengths},
-                                       std::pair{u"sql_length"_s, &out->sqlLengths}}) {
-        r = run(u"SELECT p.%1, count(*)"_s.arg(column) + from + u" GROUP BY 1"_s);
-        if (!failed.isEmpty())
-            return fail();
-        QMap<int, qint64> lengths;
-        for (int i = 0; i < r->rows(); ++i)
-            lengths[int(r->number(i, 0))] += r->number(i, 1);
-        *bins = stats::binLengths(lengths);
-    }
-
-    // 4. Database names.
-    r = run(u"SELECT p.database_name, count(*)"_s + from + u" GROUP BY 1"_s);
-    if (!failed.isEmpty())
-        return fail();
-    for (int i = 0; i < r->rows(); ++i)
-        out->databaseNames.insert(r->text(i, 0), r->number(i, 1));
-
-    // 5. Tables, as a dataset file counts them: names compared in ASCII lower case, a pair counted
-    //    once per table, each spelt as in the first pair (by time, then row) that uses it.
-    r = run(u"SELECT (array_agg(t.name ORDER BY p.ts COLLATE \"C\", p.id, t.n))[1], count(DISTINCT p.id) "
-            "FROM %1.pairs p CROSS JOIN LATERAL jsonb_array_elements_text(p.table_names::jsonb) "
-            "WITH ORDINALITY AS t(name, n) WHERE %2 "
-            "GROUP BY translate(t.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"_s.arg(
-                m_quotedSchema, c.where));
-    if (!failed.isEmpty())
-        return fail();
-    QList<Statistics::Count> tables;
-    for (int i = 0; i < r->rows(); ++i)
-        tables.append({r->text(i, 0), r->number(i, 1)});
-    stats::setTables(out, tables);
-
-    // 6. Nearest-rank percentiles of the execution time: the smallest value with at least p% at or
-    //    below, by the same ranks as a dataset file.
+    // 2. Nearest-rank percentiles of the execution time (the smallest value with at least p% at or
+    //    below): percentile_disc's rank is ceil(p * n), as a dataset file's.
     auto &e = out->executionTime;
-    const std::pair<double, double *> ranks[] = {{0.50, &e.p50}, {0.90, &e.p90}, {0.99, &e.p99}};
-    for (const auto &[fraction, target] : ranks) {
-        if (e.count == 0)
-            break;
-        const qint64 rank = std::clamp<qint64>(qint64(std::ceil(fraction * double(e.count))), 1, e.count);
-        r = run(u"SELECT p.execution_time_ms"_s + from +
-                u" AND p.execution_time_ms IS NOT NULL ORDER BY p.execution_time_ms LIMIT 1 OFFSET %1"_s.arg(
-                    rank - 1));
-        if (!failed.isEmpty())
-            return fail();
-        if (r->rows() > 0)
-            *target = r->real(0, 0);
+    if (e.count > 0) {
+        Result p(pg::exec(
+            pg,
+            u"SELECT percentile_disc(ARRAY[0.5, 0.9, 0.99]::float8[]) WITHIN GROUP "
+            "(ORDER BY p.execution_time_ms) FROM %1.pairs p WHERE %2 AND p.execution_time_ms IS NOT NULL"_s
+                .arg(m_quotedSchema, c.where),
+            c.params));
+        if (!p.ok())
+            return fail(p.error());
+        const QStringList values = p.text(0, 0).mid(1).chopped(1).split(u',');
+        if (values.size() == 3) {
+            e.p50 = values.at(0).toDouble();
+            e.p90 = values.at(1).toDouble();
+            e.p99 = values.at(2).toDouble();
+        }
     }
     // No trash in PostgreSQL yet: deletedPairs stays 0.
     Result commit(PQexec(pg, "COMMIT"));
