@@ -296,6 +296,30 @@ private slots:
         QCOMPARE(json(stats)[u"total_pairs"_s].toInteger(), before.toLongLong());
     }
 
+    void aFailedWriteStopsTheImportWithOneSentence()
+    {
+        // The server refuses one pair of the batch (a trigger): the batch is rolled back, the import
+        // stops with the server's reason and exit 1, and nothing half-written is left.
+        const QString schema = m_schema + u"_w"_s;
+        const QString url = m_owner + u"?schema="_s + schema;
+        QCOMPARE(run({u"list"_s, url}).code, 0); // creates the schema
+        QCOMPARE(psql(m_owner,
+                      u"CREATE FUNCTION %1.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                      "IF NEW.pair_id = 'timed-100' THEN RAISE EXCEPTION 'pair timed-100 refused'; END IF; "
+                      "RETURN NEW; END $$; CREATE TRIGGER refuse BEFORE INSERT ON %1.pairs FOR EACH ROW "
+                      "EXECUTE FUNCTION %1.refuse()"_s.arg(schema)),
+                 QString());
+        const Run r = run({u"import"_s, url, m_timed});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(
+                     u"Cannot add pairs to PostgreSQL schema %1: pair timed-100 refused\n"_s.arg(schema)),
+                 qPrintable(r.err));
+        QVERIFY2(r.out.contains(u": 303 records, 0 imported, 0 already present, 2 skipped."_s),
+                 qPrintable(r.out));
+        QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.pairs"_s.arg(schema)), u"0"_s);
+        psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
     void whatIsNotSupportedYetSaysSo()
     {
         for (const QStringList &args :

@@ -9,6 +9,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
 
@@ -35,6 +36,16 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
     }
     qint64 lastId = 0, moved = 0, added = 0;
     QString moveError;
+    // The storage writes one batch at a time on a worker thread while this thread reads and analyses
+    // the next records (the staging dataset stays on this thread).
+    QFuture<void> writing;
+    QString writeError;
+    const auto waitForWrite = [&]() {
+        writing.waitForFinished();
+        writing = {};
+        if (!writeError.isEmpty() && moveError.isEmpty())
+            moveError = writeError;
+    };
     // Moves the pairs staged since the last call on to the storage, in batches.
     const auto move = [&]() {
         constexpr int kBatch = 5000;
@@ -80,11 +91,17 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
             q.finish();
             if (pairs.isEmpty())
                 return;
-            const qint64 n = storage.addBatch(pairs, derived, &moveError);
-            if (n < 0)
+            waitForWrite();
+            if (!moveError.isEmpty())
                 return;
-            moved += pairs.size();
-            added += n;
+            writing = QtConcurrent::run([&storage, &writeError, &moved, &added, pairs = std::move(pairs),
+                                         derived = std::move(derived)]() {
+                const qint64 n = storage.addBatch(pairs, derived, &writeError);
+                if (n >= 0) {
+                    moved += pairs.size();
+                    added += n;
+                }
+            });
         }
     };
     std::atomic_bool stop = false;
@@ -102,6 +119,7 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
         report = importer.importFile(file, format, staged);
         if (moveError.isEmpty() && !report.cancelled)
             move();
+        waitForWrite();
     }
     // The staging dataset counted what was new to it; the storage says what was new to it.
     report.alreadyPresent += moved - added;

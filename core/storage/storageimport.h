@@ -13,11 +13,13 @@ class Storage;
 
 // Imports one file into `storage`. The importer writes into a staging dataset (a bulk load in a
 // temporary folder, removed at the end); each time it reports progress, the pairs it committed
-// there since go on to the storage, seed and derived fields, in one Storage::addBatch() each (COPY
-// for PostgreSQL). The staging dataset needs about as much temporary disk as a dataset file of the
-// file's pairs. The report is the importer's, with `added` and `alreadyPresent` as the storage
-// counted them (a pair_id already stored there is already present). A pair_id taken in the storage
-// by another question or SQL is not reported as a conflict yet (conflictsWithDataset stays 0).
+// there since go on to the storage, seed and derived fields, in one Storage::addBatch() per 5,000
+// (COPY for PostgreSQL), written on a worker thread, one batch at a time, while the next records
+// are read and analysed. The staging dataset needs about as much temporary disk as a dataset file
+// of the file's pairs. The report is the importer's, with `added` and `alreadyPresent` as the
+// storage counted them (a pair_id already stored there is already present). A pair_id taken in the
+// storage by another question or SQL is not reported as a conflict yet (conflictsWithDataset
+// stays 0).
 ImportReport importIntoStorage(Storage &storage, const QString &file, ImportFormat format,
                                const Progress &progress = {});
 
