@@ -50,7 +50,9 @@ private slots:
         m_readOnly = readLine(dir + u"/url-readonly"_s);
         QVERIFY2(!m_url.isEmpty() && !m_readOnly.isEmpty(),
                  "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
-        psql(m_url, u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE"_s);
+        psql(
+            m_url,
+            u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE; DROP SCHEMA IF EXISTS t_v1 CASCADE"_s);
     }
 
     void locations()
@@ -69,7 +71,8 @@ private slots:
         QCOMPARE(s->formatVersion(), PgStorage::kFormatVersion);
         QCOMPARE(s->schema(), u"t_first"_s);
         QCOMPARE(s->count(&error), 0);
-        QCOMPARE(psql(m_url, u"SELECT value FROM t_first.settings WHERE key = 'format_version'"_s), u"1"_s);
+        QCOMPARE(psql(m_url, u"SELECT value FROM t_first.settings WHERE key = 'format_version'"_s),
+                 QString::number(PgStorage::kFormatVersion));
 
         // A recorder plain-INSERTs the seed fields; pair_id and timestamp get defaults.
         QCOMPARE(
@@ -170,6 +173,29 @@ private slots:
         QCOMPARE(s->count(&error), rows);
     }
 
+    void versionOneGetsTheIndexOfTheDefaultOrder()
+    {
+        // A schema of format version 1 (no pairs_live_ts): the read-only role reads it as it is, the
+        // owner's open adds the index and sets version 2 once.
+        QString error;
+        QVERIFY2(PgStorage::open(withSchema(m_url, u"t_v1"_s), &error), qPrintable(error));
+        QCOMPARE(psql(m_url, u"DROP INDEX t_v1.pairs_live_ts; UPDATE t_v1.settings SET value = '1' "
+                             "WHERE key = 'format_version'; GRANT USAGE ON SCHEMA t_v1 TO pairlens_ro; "
+                             "GRANT SELECT ON ALL TABLES IN SCHEMA t_v1 TO pairlens_ro"_s),
+                 QString());
+        auto reader = PgStorage::open(withSchema(m_readOnly, u"t_v1"_s), &error);
+        QVERIFY2(reader, qPrintable(error));
+        QCOMPARE(reader->formatVersion(), 1);
+        QCOMPARE(reader->count(Filter(), &error), 0);
+        auto owner = PgStorage::open(withSchema(m_url, u"t_v1"_s), &error);
+        QVERIFY2(owner, qPrintable(error));
+        QCOMPARE(owner->formatVersion(), 2);
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM pg_indexes WHERE schemaname = 't_v1' "
+                             "AND indexname = 'pairs_live_ts'"_s),
+                 u"1"_s);
+        QCOMPARE(psql(m_url, u"SELECT value FROM t_v1.settings WHERE key = 'format_version'"_s), u"2"_s);
+    }
+
     void wrongPasswordIsOneSentenceWithoutThePassword()
     {
         QUrl url(m_url);
@@ -201,7 +227,9 @@ private slots:
 
     void cleanupTestCase()
     {
-        psql(m_url, u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE"_s);
+        psql(
+            m_url,
+            u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE; DROP SCHEMA IF EXISTS t_v1 CASCADE"_s);
     }
 };
 

@@ -116,10 +116,16 @@ bool PgStorage::migrate(QString *error)
     }
     if (m_version == kFormatVersion)
         return true;
+    // An older version the role may not migrate (a read-only role) is read as it is: the versions
+    // after 1 only add indexes.
+    QString readOnly;
+    if (m_version > 0 && !canWrite(&readOnly))
+        return true;
 
-    // First open: one transaction creates the schema, its tables and the version. The columns match
-    // the SQLite dataset's pairs table (docs/dataset-format.md) so a recorder can INSERT the same
-    // seed fields; the derived columns stay NULL until PairLens fills them.
+    // First open (or an older version): one transaction creates what is missing of the schema, its
+    // tables and indexes, and sets the version. The columns match the SQLite dataset's pairs table
+    // (docs/dataset-format.md) so a recorder can INSERT the same seed fields; the derived columns
+    // stay NULL until PairLens fills them.
     const QString ddl = uR"(SET client_min_messages = warning;
 BEGIN;
 SELECT pg_advisory_xact_lock(hashtext('pairlens-migrate'));
@@ -145,7 +151,9 @@ CREATE TABLE IF NOT EXISTS %1.pairs (
 );
 CREATE INDEX IF NOT EXISTS pairs_underived ON %1.pairs (id) WHERE query_type IS NULL;
 CREATE INDEX IF NOT EXISTS pairs_timestamp ON %1.pairs (timestamp);
-INSERT INTO %1.settings (key, value) VALUES ('format_version', '%2') ON CONFLICT (key) DO NOTHING;
+CREATE INDEX IF NOT EXISTS pairs_live_ts ON %1.pairs (ts COLLATE "C", id) WHERE query_type IS NOT NULL;
+INSERT INTO %1.settings AS s (key, value) VALUES ('format_version', '%2')
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value WHERE s.value::int < EXCLUDED.value::int;
 COMMIT;)"_s.arg(s)
                             .arg(kFormatVersion);
     Result r(PQexec(pg, ddl.toUtf8().constData()));

@@ -12,7 +12,8 @@ namespace pairlens {
 class PgStorage final : public Storage
 {
 public:
-    static constexpr int kFormatVersion = 1;
+    // 1: settings, pairs. 2: pairs_live_ts, the order of the file's default view.
+    static constexpr int kFormatVersion = 2;
 
     // Connects (connect_timeout 10 s unless the URL sets one) and creates the schema on first open.
     // On failure returns nullptr and one sentence in *error, never containing the password.
