@@ -118,7 +118,7 @@ void TstOpenPairFile::aFileThatIsNoDatasetOffersAnother()
     InfoBar *bar = m_window->errorBar();
     QTRY_VERIFY(bar->isVisible());
     // One sentence saying why, and what can be done: open another dataset.
-    auto *label = bar->findChildren<QLabel *>().last();
+    auto *label = bar->findChild<QLabel *>(u"infoText"_s);
     QVERIFY2(label->text().contains(u"is not a PairLens dataset"_s), qPrintable(label->text()));
     auto *other = bar->findChild<QToolButton *>(u"openOtherButton"_s);
     QVERIFY(other && other->isVisible());
