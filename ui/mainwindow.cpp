@@ -211,10 +211,11 @@ void MainWindow::buildTable()
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionsMovable(true);
     header->setSortIndicatorShown(true);
-    // The default order, newest added first, is shown on Time (pairs are added as they are
-    // recorded); it stays the row-id order, whose reads and live inserts are the fastest. Set
-    // before the handler below is connected, so the model keeps that order.
+    // The default order: newest first by the pairs' own time, as the indicator on Time says (the
+    // order they were added in is not that of an imported history). Every filter's index is
+    // ordered by time, so this costs no more than the row order did.
     header->setSortIndicator(PairTableModel::Time, Qt::DescendingOrder);
+    m_model->sort(PairTableModel::Time, Qt::DescendingOrder);
     header->setSectionsClickable(true);
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int section, Qt::SortOrder order) {
         if (section < 0)
@@ -632,11 +633,11 @@ void MainWindow::restoreSettings()
     QHeaderView *header = m_table->horizontalHeader();
     const int section = header->sortIndicatorSection();
     const Qt::SortOrder order = header->sortIndicatorOrder();
-    if (section < 0 || (section == PairTableModel::Time && order == Qt::DescendingOrder)) {
-        // The default order (settings older than its indicator kept none): shown on Time.
+    if (section < 0) {
+        // Settings from before the default order had its indicator: the default, newest first.
         const QSignalBlocker block(header);
         header->setSortIndicator(PairTableModel::Time, Qt::DescendingOrder);
-        m_model->setSort({PairStore::SortColumn::Id, Qt::DescendingOrder});
+        m_model->sort(PairTableModel::Time, Qt::DescendingOrder);
     } else {
         m_model->sort(section, order);
     }

@@ -197,6 +197,8 @@ void PairTableModel::onCounted(quint64 client, quint64 generation, qint64 count)
         m_shownGeneration = generation;
         const bool newestFirst =
             m_sort.column == PairStore::SortColumn::Id && m_sort.order == Qt::DescendingOrder;
+        if (!newestFirst)
+            emit rowsReordering(); // the rows still hold the pairs they showed
         if (shown > old) {
             const qint64 added = shown - old;
             if (newestFirst) {

@@ -102,6 +102,9 @@ public:
 signals:
     void countChanged(qint64 matching);
     void pageArrived(qint64 firstRow, qint64 lastRow);
+    // A refresh changed the number of rows in an order where any row may now hold another pair
+    // (every order but newest added first); emitted while the rows still hold the pairs they had.
+    void rowsReordering();
 
 private:
     struct Row

@@ -33,9 +33,9 @@ QString field(const QString &text, QChar separator)
     return u'"' + quoted + u'"';
 }
 
-// Keeps the selected pairs selected across a new sort order: their row ids are remembered when the
-// sort indicator changes and selected again wherever they land, as their pages arrive. A selection
-// made by the user meanwhile ends it.
+// Keeps the selected pairs selected across a new sort order and across a refresh that moves rows:
+// their row ids are remembered when the sort indicator changes or the rows reorder, and selected
+// again wherever they land, as their pages arrive. A selection made by the user meanwhile ends it.
 class SelectionKeeper : public QObject
 {
 public:
@@ -45,6 +45,15 @@ public:
         connect(view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
                 &SelectionKeeper::remember);
         connect(model, &PairTableModel::pageArrived, this, &SelectionKeeper::reselect);
+        connect(model, &PairTableModel::rowsReordering, this, [this] {
+            remember();
+            if (m_rowIds.isEmpty())
+                return;
+            // The rows stay (no reset), so the old rows' selection would now mark other pairs.
+            m_restoring = true;
+            m_view->selectionModel()->clearSelection();
+            m_restoring = false;
+        });
         connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
             // A selection the user makes ends it; the reset of the new order (nothing selected) doesn't.
             if (!m_restoring && m_view->selectionModel()->hasSelection())
