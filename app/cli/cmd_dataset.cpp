@@ -238,6 +238,9 @@ static int importIntoPostgres(const QString &location, const QStringList &files,
         printFileReport(file, r);
         total.merge(r);
     }
+    // Many new rows: the planner's statistics of the table, now rather than when autovacuum comes.
+    if (total.added >= 10000)
+        storage->analyze();
     if (!total.fatalError.isEmpty())
         return Failure;
     return total.complete() ? Ok : Incomplete;

@@ -181,6 +181,12 @@ qint64 PgStorage::count(QString *error)
     return QString::fromUtf8(PQgetvalue(r.res, 0, 0)).toLongLong();
 }
 
+void PgStorage::analyze()
+{
+    Result r(
+        pg::exec(m_conn->pg, u"SET client_min_messages = error; ANALYZE %1.pairs"_s.arg(m_quotedSchema)));
+}
+
 bool PgStorage::canWrite(QString *why)
 {
     Result r(pg::exec(m_conn->pg, u"SELECT has_table_privilege($1::text, 'INSERT')"_s,

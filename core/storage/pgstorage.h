@@ -38,6 +38,10 @@ public:
     bool countDuplicates(const Filter &filter, Statistics *out, QString *error) override;
 
     QString schema() const { return m_schema; }
+    // Refreshes the planner's statistics of the pairs table (ANALYZE) after a large import, instead
+    // of waiting for autovacuum: the statistics' grouping sets are planned from them. Skipped
+    // quietly by PostgreSQL for a role that does not own the table.
+    void analyze();
 
 private:
     struct Conn;
