@@ -3,6 +3,7 @@
 // dataset file, whose output it must equal.
 #include "testutil.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,6 +13,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
+
+#include <csignal>
+#include <sys/types.h>
 
 using namespace Qt::StringLiterals;
 
@@ -317,6 +321,59 @@ private slots:
         QVERIFY2(r.out.contains(u": 303 records, 0 imported, 0 already present, 2 skipped."_s),
                  qPrintable(r.out));
         QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.pairs"_s.arg(schema)), u"0"_s);
+        psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
+    void ctrlCStopsTheImportCleanly()
+    {
+        // 300,000 small records: several seconds of import, interrupted once the first batches are in.
+        const QString big = m_dir.filePath(u"big.jsonl"_s);
+        {
+            QFile f(big);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QByteArray text;
+            for (int i = 0; i < 300000; ++i)
+                text += "{\"pair_id\": \"big-" + QByteArray::number(i) +
+                        "\", \"natural_language_query\": "
+                        "\"How many rows has table t" +
+                        QByteArray::number(i % 977) +
+                        "?\", \"sql_query\": "
+                        "\"SELECT count(*) FROM t" +
+                        QByteArray::number(i % 977) + "\"}\n";
+            f.write(text);
+        }
+        const QString schema = m_schema + u"_c"_s;
+        const QString url = m_owner + u"?schema="_s + schema;
+        const QString tmp = m_dir.filePath(u"tmp"_s);
+        QVERIFY(QDir().mkpath(tmp));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"HOME"_s, m_dir.path());
+        env.insert(u"TMPDIR"_s, tmp); // where the staging dataset goes
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, url, big});
+        QVERIFY(p.waitForStarted());
+        const auto stored = [&]() {
+            return psql(m_owner, u"SELECT count(*) FROM %1.pairs"_s.arg(schema)).toLongLong();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(stored() > 0, 60000);
+        QCOMPARE(p.state(), QProcess::Running);
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const qint64 kept = stored();
+        QVERIFY2(kept > 0 && kept < 300000, qPrintable(QString::number(kept)));
+        QVERIFY2(QDir(tmp).isEmpty(),
+                 qPrintable(QDir(tmp).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u' ')));
+        // Importing again adds exactly the rest.
+        const Run again = run({u"import"_s, url, big});
+        QCOMPARE(again.code, 0);
+        QVERIFY2(again.out.contains(
+                     u": 300000 records, %1 imported, %2 already present, 0 skipped."_s.arg(300000 - kept)
+                         .arg(kept)),
+                 qPrintable(again.out));
+        QCOMPARE(stored(), 300000);
         psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
 
