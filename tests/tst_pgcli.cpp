@@ -260,6 +260,34 @@ private slots:
         QCOMPARE(withoutImportTimes(json(pgList)), withoutImportTimes(json(fileList)));
     }
 
+    void takenPairIdsAreCountedAsInAFile()
+    {
+        // timed-0 is stored with another question: kept, and counted as taken; the other record is new.
+        const QString taken = m_dir.filePath(u"taken.jsonl"_s);
+        QFile f(taken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"pair_id\": \"timed-0\", \"natural_language_query\": \"another question\", "
+                "\"sql_query\": \"SELECT 1\"}\n"
+                "{\"pair_id\": \"taken-new\", \"natural_language_query\": \"a new question\", "
+                "\"sql_query\": \"SELECT 2\"}\n");
+        f.close();
+        const auto [file, pg] = both({u"import"_s}, {taken});
+        QCOMPARE(file.code, 0);
+        QCOMPARE(pg.code, 0);
+        QCOMPARE(pg.out, file.out);
+        QVERIFY2(pg.out.contains(u": 2 records, 1 imported, 1 already present, 0 skipped."_s),
+                 qPrintable(pg.out));
+        // The file names the line; PostgreSQL gives the count only.
+        const QString summary = taken +
+                                u": 1 records have a pair_id that is already taken by another question or "
+                                "SQL (1 in the dataset, 0 earlier in the file); they were not imported.\n"_s;
+        QVERIFY2(file.err.contains(summary), qPrintable(file.err));
+        QCOMPARE(pg.err, summary);
+        QCOMPARE(psql(m_owner, u"SELECT natural_language_query <> 'another question' FROM %1.pairs "
+                               "WHERE pair_id = 'timed-0'"_s.arg(m_schema)),
+                 u"t"_s);
+    }
+
     void recorderRowsAreAnalysedOnOpen()
     {
         QCOMPARE(

@@ -27,7 +27,8 @@ public:
     qint64 count(QString *error) override;
     using Storage::addBatch;
     // Through COPY ... FROM STDIN into a temporary table, then INSERT ... ON CONFLICT (pair_id) DO NOTHING.
-    qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error) override;
+    qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error,
+                    qint64 *taken) override;
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;
 
     // pgread.cpp. Filters: dates, success, statement types, database types and names, review

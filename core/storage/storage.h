@@ -29,10 +29,16 @@ public:
     virtual qint64 count(QString *error) = 0;
     // Adds pairs in one transaction; a pair_id already stored is skipped (so a second import of the
     // same file adds nothing). `derived` is empty (the derived fields stay to be filled, as for a
-    // recorder's rows) or holds one entry per pair. Returns how many were added, -1 with *error.
-    virtual qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
-                            QString *error) = 0;
-    qint64 addBatch(const QList<Pair> &pairs, QString *error) { return addBatch(pairs, {}, error); }
+    // recorder's rows) or holds one entry per pair. Returns how many were added, -1 with *error;
+    // *taken (when given) gets how many of the skipped pairs have a pair_id stored with another
+    // question or SQL (the stored pair is kept). The pair_ids of one batch must be distinct.
+    virtual qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error,
+                            qint64 *taken) = 0;
+    qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error)
+    {
+        return addBatch(pairs, derived, error, nullptr);
+    }
+    qint64 addBatch(const QList<Pair> &pairs, QString *error) { return addBatch(pairs, {}, error, nullptr); }
     // Fills the derived fields of the rows that lack them (written by recorders) with the shared
     // analysis (Deriver::derive). Returns how many rows were analysed, -1 with *error.
     virtual qint64 deriveMissing(const Deriver &deriver, QString *error) = 0;

@@ -34,7 +34,7 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
         report.fatalError = error;
         return report;
     }
-    qint64 lastId = 0, moved = 0, added = 0;
+    qint64 lastId = 0, moved = 0, added = 0, taken = 0;
     QString moveError;
     // The storage writes one batch at a time on a worker thread while this thread reads and analyses
     // the next records (the staging dataset stays on this thread).
@@ -94,12 +94,14 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
             waitForWrite();
             if (!moveError.isEmpty())
                 return;
-            writing = QtConcurrent::run([&storage, &writeError, &moved, &added, pairs = std::move(pairs),
-                                         derived = std::move(derived)]() {
-                const qint64 n = storage.addBatch(pairs, derived, &writeError);
+            writing = QtConcurrent::run([&storage, &writeError, &moved, &added, &taken,
+                                         pairs = std::move(pairs), derived = std::move(derived)]() {
+                qint64 conflicts = 0;
+                const qint64 n = storage.addBatch(pairs, derived, &writeError, &conflicts);
                 if (n >= 0) {
                     moved += pairs.size();
                     added += n;
+                    taken += conflicts;
                 }
             });
         }
@@ -124,6 +126,7 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
     // The staging dataset counted what was new to it; the storage says what was new to it.
     report.alreadyPresent += moved - added;
     report.added = added;
+    report.conflictsWithDataset = taken;
     if (!moveError.isEmpty()) {
         report.cancelled = false;
         if (report.fatalError.isEmpty())

@@ -17,9 +17,9 @@ class Storage;
 // (COPY for PostgreSQL), written on a worker thread, one batch at a time, while the next records
 // are read and analysed. The staging dataset needs about as much temporary disk as a dataset file
 // of the file's pairs. The report is the importer's, with `added` and `alreadyPresent` as the
-// storage counted them (a pair_id already stored there is already present). A pair_id taken in the
-// storage by another question or SQL is not reported as a conflict yet (conflictsWithDataset
-// stays 0).
+// storage counted them (a pair_id already stored there is already present), and
+// conflictsWithDataset the pairs whose pair_id the storage holds with another question or SQL (the
+// lines of those records are not known: `conflicts` lists only those within the file).
 ImportReport importIntoStorage(Storage &storage, const QString &file, ImportFormat format,
                                const Progress &progress = {});
 
