@@ -28,9 +28,7 @@ bool condition(const Filter &f, Condition *out, QString *error)
 {
     // What PostgreSQL cannot answer the same way as a dataset file yet is refused, by its option.
     QString unsupported;
-    if (!f.tables.isEmpty())
-        unsupported = u"--table"_s;
-    else if (!f.search.trimmed().isEmpty())
+    if (!f.search.trimmed().isEmpty())
         unsupported = u"--search"_s;
     else if (f.duplicates == Filter::Duplicates::Exact)
         unsupported = u"--duplicates"_s;
@@ -80,6 +78,18 @@ bool condition(const Filter &f, Condition *out, QString *error)
     inList(u"coalesce(p.query_type, '')"_s, f.queryTypes);
     inList(u"p.database_type"_s, f.databaseTypes);
     inList(u"p.database_name"_s, f.databaseNames);
+    if (!f.tables.isEmpty()) {
+        // As pair_tables' COLLATE NOCASE: names compared in ASCII lower case.
+        const auto lower = [](const QString &text) {
+            return u"translate(%1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"_s.arg(text);
+        };
+        const QString json = QString::fromUtf8(
+            QJsonDocument(QJsonArray::fromStringList(f.tables)).toJson(QJsonDocument::Compact));
+        parts << u"EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.table_names::jsonb) AS t(name) WHERE %1 "
+                 u"IN "
+                 "(SELECT %2 FROM json_array_elements_text(%3::json) AS w(name)))"_s.arg(
+                     lower(u"t.name"_s), lower(u"w.name"_s), param(json));
+    }
     // No review yet: every pair is unreviewed.
     if (!f.reviewStatuses.isEmpty() && !f.reviewStatuses.contains(int(ReviewStatus::Unreviewed)))
         parts << u"false"_s;

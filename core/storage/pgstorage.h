@@ -31,8 +31,8 @@ public:
                     qint64 *taken) override;
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;
 
-    // pgread.cpp. Filters: dates, success, statement types, database types and names, review
-    // status (every pair is unreviewed) and PII kinds; tables, search and duplicates are refused.
+    // pgread.cpp. Filters: dates, success, statement types, database types and names, tables, review
+    // status (every pair is unreviewed) and PII kinds; search and duplicates are refused.
     qint64 count(const Filter &filter, QString *error) override;
     bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) override;
     bool statistics(const Filter &filter, Statistics *out, QString *error) override;
