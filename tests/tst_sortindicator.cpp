@@ -1,7 +1,7 @@
 // The table's order is always shown by the header's sort indicator, and the indicator tells the
-// truth: the default order is newest first by time (demo pairs are not added in time order, so
-// the row order would not do), a click toggles it as on any column, and the indicator comes back
-// with the window's settings.
+// truth: the default order, newest added first, is shown on its own column (#, the row number),
+// not on Time (demo pairs and imported histories are not added in time order); a click on Time
+// sorts by time, and the indicator comes back with the window's settings.
 #include "mainwindow.h"
 #include "pairtablemodel.h"
 #include "windowtest.h"
@@ -61,31 +61,39 @@ void TstSortIndicator::defaultOrderShowsItsIndicator()
     openWindow(300);
     QHeaderView *header = m_window->tableView()->horizontalHeader();
     QVERIFY(header->isSortIndicatorShown());
-    QCOMPARE(header->sortIndicatorSection(), int(PairTableModel::Time));
+    QCOMPARE(header->sortIndicatorSection(), int(PairTableModel::Added));
     QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
-    // The rows are in that order.
-    QCOMPARE(m_window->model()->currentSort().column, PairStore::SortColumn::Timestamp);
+    QCOMPARE(header->visualIndex(PairTableModel::Added), 0); // the first column, as row numbers are
+    QCOMPARE(m_window->model()->headerData(PairTableModel::Added, Qt::Horizontal, Qt::DisplayRole).toString(),
+             u"#"_s);
+    // It is the order pairs were added, newest first, and the column shows it.
+    QCOMPARE(m_window->model()->currentSort().column, PairStore::SortColumn::Id);
     QCOMPARE(m_window->model()->currentSort().order, Qt::DescendingOrder);
-    QTRY_VERIFY(timesInOrder(Qt::DescendingOrder, 50));
+    QTRY_VERIFY(m_window->model()->pairAt(0));
+    QCOMPARE(m_window->model()->pairAt(0)->rowId, qint64(300));
+    QCOMPARE(m_window->model()->index(0, PairTableModel::Added).data().toString(), u"300"_s);
+    QCOMPARE(m_window->model()->index(1, PairTableModel::Added).data().toString(), u"299"_s);
+    // The demo's times are not in that order, which is why Time does not carry the indicator.
+    QTRY_VERIFY(m_window->model()->pairAt(49));
+    QVERIFY(!timesInOrder(Qt::DescendingOrder, 50));
 
-    // A click on Time toggles it: oldest first.
+    // A click on Time sorts by time; a second click reverses it.
     clickHeader(PairTableModel::Time);
     QCOMPARE(header->sortIndicatorSection(), int(PairTableModel::Time));
-    QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+    const Qt::SortOrder first = header->sortIndicatorOrder();
     QCOMPARE(m_window->model()->currentSort().column, PairStore::SortColumn::Timestamp);
-    QCOMPARE(m_window->model()->currentSort().order, Qt::AscendingOrder);
-    QTRY_VERIFY(timesInOrder(Qt::AscendingOrder, 50));
-
-    // Again: newest first, by time.
+    QCOMPARE(m_window->model()->currentSort().order, first);
+    QTRY_VERIFY(timesInOrder(first, 50));
     clickHeader(PairTableModel::Time);
-    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
-    QCOMPARE(m_window->model()->currentSort().order, Qt::DescendingOrder);
-    QTRY_VERIFY(timesInOrder(Qt::DescendingOrder, 50));
+    const Qt::SortOrder second = header->sortIndicatorOrder();
+    QVERIFY(second != first);
+    QCOMPARE(m_window->model()->currentSort().order, second);
+    QTRY_VERIFY(timesInOrder(second, 50));
 
-    // Another column takes the indicator.
-    clickHeader(PairTableModel::Question);
-    QCOMPARE(header->sortIndicatorSection(), int(PairTableModel::Question));
-    QCOMPARE(m_window->model()->currentSort().column, PairStore::SortColumn::Question);
+    // Back to the order added.
+    clickHeader(PairTableModel::Added);
+    QCOMPARE(header->sortIndicatorSection(), int(PairTableModel::Added));
+    QCOMPARE(m_window->model()->currentSort().column, PairStore::SortColumn::Id);
 }
 
 void TstSortIndicator::defaultOrderIndicatorIsRestored()
@@ -95,10 +103,11 @@ void TstSortIndicator::defaultOrderIndicatorIsRestored()
     m_window.reset();
     openWindowOnDataset(100);
     QHeaderView *header = m_window->tableView()->horizontalHeader();
-    QCOMPARE(header->sortIndicatorSection(), int(PairTableModel::Time));
+    QCOMPARE(header->sortIndicatorSection(), int(PairTableModel::Added));
     QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
-    QCOMPARE(m_window->model()->currentSort().column, PairStore::SortColumn::Timestamp);
-    QTRY_VERIFY(timesInOrder(Qt::DescendingOrder, 50));
+    QCOMPARE(m_window->model()->currentSort().column, PairStore::SortColumn::Id);
+    QTRY_VERIFY(m_window->model()->pairAt(0));
+    QCOMPARE(m_window->model()->pairAt(0)->rowId, qint64(100));
 
     // A chosen order comes back with its indicator.
     clickHeader(PairTableModel::Success);

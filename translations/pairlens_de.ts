@@ -3740,6 +3740,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Prüfung</translation>
     </message>
     <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
         <source>Deleted (UTC)</source>
         <translation>Gelöscht (UTC)</translation>
     </message>
@@ -3762,6 +3766,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Review status</source>
         <translation>Prüfstatus</translation>
+    </message>
+    <message>
+        <source>Order added: the pair&apos;s row number in the dataset</source>
+        <translation>Reihenfolge des Hinzufügens: die Zeilennummer des Paars im Datensatz</translation>
     </message>
 </context>
 <context>

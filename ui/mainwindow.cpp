@@ -211,11 +211,11 @@ void MainWindow::buildTable()
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionsMovable(true);
     header->setSortIndicatorShown(true);
-    // The default order: newest first by the pairs' own time, as the indicator on Time says (the
-    // order they were added in is not that of an imported history). Every filter's index is
-    // ordered by time, so this costs no more than the row order did.
-    header->setSortIndicator(PairTableModel::Time, Qt::DescendingOrder);
-    m_model->sort(PairTableModel::Time, Qt::DescendingOrder);
+    // The default order, newest added first, has its own column (#, the row number) to show its
+    // indicator on: Time would claim a time order that an imported history does not have. It is
+    // the fastest order for searches (the full-text index's own). Set before the handler below
+    // is connected; the model starts in that order.
+    header->setSortIndicator(PairTableModel::Added, Qt::DescendingOrder);
     header->setSectionsClickable(true);
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int section, Qt::SortOrder order) {
         if (section < 0)
@@ -634,10 +634,10 @@ void MainWindow::restoreSettings()
     const int section = header->sortIndicatorSection();
     const Qt::SortOrder order = header->sortIndicatorOrder();
     if (section < 0) {
-        // Settings from before the default order had its indicator: the default, newest first.
+        // Settings from before the default order had its indicator: the default, newest added first.
         const QSignalBlocker block(header);
-        header->setSortIndicator(PairTableModel::Time, Qt::DescendingOrder);
-        m_model->sort(PairTableModel::Time, Qt::DescendingOrder);
+        header->setSortIndicator(PairTableModel::Added, Qt::DescendingOrder);
+        m_model->sort(PairTableModel::Added, Qt::DescendingOrder);
     } else {
         m_model->sort(section, order);
     }

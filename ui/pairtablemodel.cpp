@@ -97,6 +97,8 @@ std::optional<PairStore::SortColumn> PairTableModel::sortColumnFor(int column)
         return C::PiiKinds;
     case Review:
         return C::ReviewStatus;
+    case Added:
+        return C::Id;
     }
     return std::nullopt;
 }
@@ -407,6 +409,8 @@ QVariant PairTableModel::display(Row &row, int column) const
     }
     case Review:
         return reviewStatusLabel(p.reviewStatus);
+    case Added:
+        return QString::number(p.rowId);
     case DeletedAt: {
         const QDateTime dt = QDateTime::fromString(p.deletedAt, Qt::ISODateWithMs);
         return dt.isValid() ? dt.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s) : p.deletedAt;
@@ -477,13 +481,15 @@ QVariant PairTableModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xc0, 0x2b, 0x2b));
         if (index.column() == Review)
             return QBrush(reviewStatusColor(p.reviewStatus));
+        if (index.column() == Added)
+            return QBrush(QColor(0x6b, 0x6b, 0x6b));
         return {};
     case Qt::FontRole:
         if (index.column() == Sql)
             return QFontDatabase::systemFont(QFontDatabase::FixedFont);
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() == ExecutionTime)
+        if (index.column() == ExecutionTime || index.column() == Added)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case RowIdRole:
@@ -520,6 +526,8 @@ QVariant PairTableModel::headerData(int section, Qt::Orientation orientation, in
             return tr("PII");
         case Review:
             return tr("Review");
+        case Added:
+            return tr("#");
         case DeletedAt:
             return tr("Deleted (UTC)");
         }
@@ -536,6 +544,8 @@ QVariant PairTableModel::headerData(int section, Qt::Orientation orientation, in
             return tr("Kinds of personal data found in the question or the SQL");
         case Review:
             return tr("Review status");
+        case Added:
+            return tr("Order added: the pair's row number in the dataset");
         }
     }
     return {};

@@ -38,6 +38,9 @@ public:
         ExecutionTime,
         Pii,
         Review,
+        // The order the pairs were added in (the dataset's row number); shown first, and the
+        // table's default order, newest added first.
+        Added,
         ColumnCount,
         // The trash's extra last column: when each pair was deleted (columnCount() is ColumnCount + 1
         // for a model of the trash).

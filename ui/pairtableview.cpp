@@ -206,6 +206,8 @@ void setUpPairTable(QTableView *view)
     auto *model = qobject_cast<PairTableModel *>(view->model());
     if (!model)
         return;
+    // The row number first, where tables show it (a saved layout may move it elsewhere).
+    header->moveSection(header->visualIndex(PairTableModel::Added), 0);
     new SelectionKeeper(view, model);
     auto copy = [view](QChar separator) {
         QApplication::clipboard()->setText(selectedRowsText(view, separator));
@@ -254,6 +256,7 @@ void fitPairColumns(QTableView *view)
         {M::ExecutionTime,
          fit(M::ExecutionTime, {translate(model, "%1 ms").arg(QLocale().toString(1234.5, 'f', 1))})},
         {M::Pii, fit(M::Pii, {QStringLiteral("E-mail Phone")}) + 10},
+        {M::Added, fit(M::Added, {QStringLiteral("10000000")})},
         {M::Review, fit(M::Review, {reviewStatusLabel(ReviewStatus::Unreviewed),
                                     reviewStatusLabel(ReviewStatus::Approved),
                                     reviewStatusLabel(ReviewStatus::Rejected)})},
