@@ -25,9 +25,10 @@ QString message(const char *text)
 {
     QString line = QString::fromUtf8(text).trimmed();
     line = line.section(u'\n', 0, 0).trimmed();
+    // Also inside: libpq puts the server's "FATAL:  ..." after its own "connection to server at ... failed:
+    // ".
     for (const auto &prefix : {u"FATAL:  "_s, u"ERROR:  "_s})
-        if (line.startsWith(prefix))
-            line = line.mid(prefix.size());
+        line.remove(prefix);
     return line;
 }
 
