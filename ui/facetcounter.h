@@ -11,7 +11,7 @@
 
 namespace pairlens::ui {
 
-// Counts the filter panel's facets (stats/facets.h) on a pool thread with a connection of its own,
+// Counts the filter panel's facets (stats/facets.h) on a low-priority thread with a connection of its own,
 // so that neither the window nor the table's worker waits for them. A newer request cancels an
 // older one; only the newest result is reported.
 class FacetCounter : public QObject
