@@ -207,8 +207,15 @@ void TstTableKeys::trashShowsWhenAndThePair()
     QTRY_COMPARE(trash->model()->rowCount(), 3);
     QTRY_VERIFY(trash->model()->pairAt(0));
 
-    // A deleted-at column, last, in UTC like the time column.
+    // A deleted-at column, first and in view, in UTC like the time column.
     PairTableModel *model = trash->model();
+    QHeaderView *trashHeader = trash->view()->horizontalHeader();
+    QCOMPARE(trashHeader->logicalIndex(0), int(PairTableModel::DeletedAt));
+    QVERIFY(!trashHeader->isSectionHidden(PairTableModel::DeletedAt));
+    QVERIFY(trashHeader->sectionViewportPosition(PairTableModel::DeletedAt) >= 0);
+    QVERIFY(trashHeader->sectionViewportPosition(PairTableModel::DeletedAt) +
+                trashHeader->sectionSize(PairTableModel::DeletedAt) <=
+            trash->view()->viewport()->width());
     QCOMPARE(model->columnCount(), int(PairTableModel::ColumnCount) + 1);
     QCOMPARE(model->headerData(PairTableModel::DeletedAt, Qt::Horizontal, Qt::DisplayRole).toString(),
              u"Deleted (UTC)"_s);

@@ -38,6 +38,11 @@ TrashDialog::TrashDialog(DatasetSession *session, QWidget *parent)
     m_view->setObjectName(u"trashView"_s);
     m_view->setModel(m_model);
     setUpPairTable(m_view);
+    // When each pair was deleted is what the trash is about: first, where no scrolling hides it
+    // (the row number, which the table shows first, says nothing here).
+    m_view->horizontalHeader()->setSectionHidden(PairTableModel::Added, true);
+    m_view->horizontalHeader()->moveSection(
+        m_view->horizontalHeader()->visualIndex(PairTableModel::DeletedAt), 0);
     // The selected pair in full below the table, to decide whether to restore it.
     m_preview = new QPlainTextEdit;
     m_preview->setObjectName(u"trashPreview"_s);
