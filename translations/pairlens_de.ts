@@ -439,8 +439,16 @@
         <translation>Die Kommandozeile exportiert nur vorhandene Paare, nie den Papierkorb.</translation>
     </message>
     <message>
+        <source>Previews need a dataset file.</source>
+        <translation>Vorschauen brauchen eine Datensatzdatei.</translation>
+    </message>
+    <message>
         <source>%1 is the dataset itself (or one of its files); choose another export file.</source>
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
+    </message>
+    <message>
+        <source>pairlens export --split does not work on PostgreSQL datasets yet.</source>
+        <translation>pairlens export --split funktioniert noch nicht mit PostgreSQL-Datensätzen.</translation>
     </message>
     <message>
         <source>%1 is not a regular file; an export only replaces regular files (-o - writes to standard output).</source>
@@ -822,6 +830,10 @@
         <translation>Die Duplikate in PostgreSQL können nicht gezählt werden: %1</translation>
     </message>
     <message>
+        <source>the connection was lost</source>
+        <translation>die Verbindung ist abgebrochen</translation>
+    </message>
+    <message>
         <source>Not a PostgreSQL location (postgresql://user@host:port/database).</source>
         <translation>Keine PostgreSQL-Adresse (postgresql://benutzer@host:port/datenbank).</translation>
     </message>
@@ -832,6 +844,18 @@
     <message>
         <source>Cannot connect to PostgreSQL at %1: %2</source>
         <translation>Keine Verbindung zu PostgreSQL unter %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the settings of PostgreSQL schema %1: %2</source>
+        <translation>Die Einstellungen des PostgreSQL-Schemas %1 können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the settings of PostgreSQL schema %1: %2</source>
+        <translation>Die Einstellungen des PostgreSQL-Schemas %1 können nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>The privacy secret of PostgreSQL schema %1 is damaged.</source>
+        <translation>Das Datenschutz-Geheimnis des PostgreSQL-Schemas %1 ist beschädigt.</translation>
     </message>
     <message>
         <source>The PostgreSQL schema %1 has format version %2; this PairLens reads up to version %3.</source>
@@ -1143,8 +1167,8 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list and stats do); use a dataset file.</source>
-        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list und stats schon); verwenden Sie eine Datensatzdatei.</translation>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats and export do); use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats und export schon); verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>

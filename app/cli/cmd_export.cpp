@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "dataset/dataset.h"
 #include "export/exporter.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -193,8 +194,15 @@ int runExport(const QStringList &args)
     // From here on Ctrl-C / SIGTERM cancel cleanly (exit 130), even while the dataset opens.
     std::signal(SIGINT, requestCancel);
     std::signal(SIGTERM, requestCancel);
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
-    if (!ds)
+    // A PostgreSQL dataset goes through the storage seam into the same export engine.
+    const QString location = parser.positionalArguments().at(1);
+    std::unique_ptr<Dataset> ds;
+    std::unique_ptr<Storage> storage;
+    if (isPostgresLocation(location))
+        storage = openStorage(location);
+    else
+        ds = openDataset(location, Dataset::Mode::OpenExisting);
+    if (!ds && !storage)
         return Failure;
     if (!o.anonymize)
         err(tr("Warning: anonymization is off (--no-anonymize); the export holds the original values, "
@@ -203,7 +211,7 @@ int runExport(const QStringList &args)
     ProgressBar bar(tr("Exporting"));
     const Progress progress([&bar](qint64 done, qint64 total, const QString &) { bar.update(done, total); },
                             &g_cancel);
-    const ExportResult r = Exporter(*ds, o).run(progress);
+    const ExportResult r = ds ? Exporter(*ds, o).run(progress) : Exporter(*storage, o).run(progress);
     bar.finish();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);

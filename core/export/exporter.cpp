@@ -10,6 +10,7 @@
 #include "export/targetcheck.h"
 #include "privacy/anonymizer.h"
 #include "stats/statistics.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -171,15 +172,24 @@ Filter Exporter::recordedFilter(const Filter &filter, const privacy::Anonymizer 
 }
 
 Exporter::Exporter(Dataset &dataset, ExportOptions options)
-    : m_dataset(dataset), m_options(std::move(options))
+    : m_dataset(&dataset), m_options(std::move(options))
+{}
+
+Exporter::Exporter(Storage &storage, ExportOptions options)
+    : m_storage(&storage), m_options(std::move(options))
 {}
 
 QList<QByteArray> Exporter::preview(int limit, QString *error)
 {
     QList<QByteArray> out;
+    if (!m_dataset) {
+        if (error)
+            *error = tr("Previews need a dataset file.");
+        return out;
+    }
     const privacy::Config config = [&] {
-        privacy::Config c = privacy::Config::fromSettings(m_dataset.settings());
-        c.key = m_dataset.secret();
+        privacy::Config c = privacy::Config::fromSettings(m_dataset->settings());
+        c.key = m_dataset->secret();
         return c;
     }();
     const privacy::Anonymizer anonymizer(config);
@@ -190,7 +200,7 @@ QList<QByteArray> Exporter::preview(int limit, QString *error)
                           QDateTime::currentDateTimeUtc(),
                           {}};
     const std::unique_ptr<FormatWriter> writer = FormatWriter::create(m_options.format, context);
-    RecordSource source(m_dataset);
+    RecordSource source(*m_dataset);
     if (!source.start(m_options.effectiveFilter())) {
         if (error)
             *error = source.errorString();
@@ -225,13 +235,20 @@ ExportResult Exporter::run(const Progress &progress)
         targets << o.manifestPath();
     for (const QString &path : std::as_const(targets)) {
         // Writing there would replace the dataset (or its WAL) with the export.
-        if (m_dataset.isOwnFile(path))
+        if (m_dataset && m_dataset->isOwnFile(path))
             return failed(
                 tr("%1 is the dataset itself (or one of its files); choose another export file.").arg(path));
     }
     // Nothing is replaced that is not an earlier export of the same kind, unless asked to (and
     // never anything but a regular file). Checked again just before the files are committed.
-    const auto isOwnFile = [this](const QString &path) { return m_dataset.isOwnFile(path); };
+    const auto isOwnFile = [this](const QString &path) { return m_dataset && m_dataset->isOwnFile(path); };
+    // A read's failure as one sentence: a dataset file says which file and why; the storage's
+    // sentences already name the store.
+    const auto readFailure = [this](const QString &error) {
+        return m_dataset ? m_dataset->failureMessage(Dataset::Access::Read, error) : error;
+    };
+    if (m_storage && o.split > 0)
+        return failed(tr("pairlens export --split does not work on PostgreSQL datasets yet."));
     const auto refuse = [&](const TargetCheck &check) -> bool {
         if (!check.notRegular.isEmpty()) {
             failed(tr("%1 is not a regular file; an export only replaces regular files (-o - writes to "
@@ -255,21 +272,29 @@ ExportResult Exporter::run(const Progress &progress)
         before << stateOf(path);
 
     const Filter filter = o.effectiveFilter();
-    PairStore store(m_dataset);
+    std::optional<PairStore> store;
+    if (m_dataset)
+        store.emplace(*m_dataset);
     // The source sets the connection up for one streaming pass (a small page cache, no memory map):
     // for the counts, the grouping pass of a split and the export itself.
-    RecordSource source(m_dataset);
+    std::optional<RecordSource> source;
+    if (m_dataset)
+        source.emplace(*m_dataset);
+    else
+        source.emplace(*m_storage);
     {
         QString error;
-        const std::optional<ScopeCounts> counts = countScope(m_dataset, o, &error);
+        const std::optional<ScopeCounts> counts =
+            m_dataset ? countScope(*m_dataset, o, &error) : countScope(*m_storage, o, &error);
         if (!counts)
-            return failed(m_dataset.failureMessage(Dataset::Access::Read, error));
+            return failed(readFailure(error));
         result.scope = *counts;
         result.matched = counts->matched;
     }
 
-    privacy::Config config = privacy::Config::fromSettings(m_dataset.settings());
-    config.key = m_dataset.secret();
+    privacy::Config config =
+        privacy::Config::fromSettings(m_dataset ? m_dataset->settings() : m_storage->settings());
+    config.key = m_dataset ? m_dataset->secret() : m_storage->secret();
     const privacy::Anonymizer anonymizer(config);
     const privacy::Anonymizer *anonymizing = o.anonymize ? &anonymizer : nullptr;
     // What the manifest and the audit log record: in an anonymized export, no value the records
@@ -285,7 +310,8 @@ ExportResult Exporter::run(const Progress &progress)
     if (o.format == Format::Json) {
         Statistics stats;
         QString error;
-        if (!computeStatistics(m_dataset, filter, &stats, &error))
+        if (m_dataset ? !computeStatistics(*m_dataset, filter, &stats, &error)
+                      : !m_storage->statistics(filter, &stats, &error))
             return failed(tr("Cannot compute the statistics: %1").arg(error));
         if (anonymizing)
             anonymizeStatistics(stats, *anonymizing);
@@ -309,8 +335,8 @@ ExportResult Exporter::run(const Progress &progress)
     // of the question and SQL of every live pair), so that each group goes to one side.
     std::optional<SplitGroups> groups;
     if (o.split > 0) {
-        groups.emplace(m_dataset.secret(), o.split);
-        const qint64 live = store.count(Filter{});
+        groups.emplace(m_dataset->secret(), o.split);
+        const qint64 live = store->count(Filter{});
         std::atomic_bool stop = progress.isCancelled();
         const Progress grouping(
             [&](qint64 done, qint64, const QString &stage) {
@@ -319,9 +345,9 @@ ExportResult Exporter::run(const Progress &progress)
             },
             &stop);
         QString error;
-        if (!groups->build(m_dataset, grouping, &error)) {
+        if (!groups->build(*m_dataset, grouping, &error)) {
             if (!error.isEmpty())
-                return failed(m_dataset.failureMessage(Dataset::Access::Read, error));
+                return failed(readFailure(error));
             result.cancelled = true;
             result.error = tr("The export was cancelled; no file was written.");
             return result;
@@ -331,8 +357,8 @@ ExportResult Exporter::run(const Progress &progress)
 
     const bool dedupe = o.dedupes();
     Pipeline pipeline{encoder.get(), anonymizing, dedupe, groups ? &*groups : nullptr};
-    if (!source.start(filter))
-        return failed(m_dataset.failureMessage(Dataset::Access::Read, source.errorString()));
+    if (!source->start(filter))
+        return failed(readFailure(source->errorString()));
 
     // Batches are anonymized and encoded on the pool while this thread reads the next ones and
     // writes finished ones in order; at most `inFlight` batches exist at a time (bounded memory).
@@ -370,7 +396,7 @@ ExportResult Exporter::run(const Progress &progress)
     while (!cancelled && writeError.isEmpty()) {
         auto batch = std::make_shared<Batch>();
         batch->rows.reserve(kBatchSize);
-        if (source.read(batch->rows, kBatchSize) == 0)
+        if (source->read(batch->rows, kBatchSize) == 0)
             break;
         queue.push_back(batch);
         pool.start([batch, &pipeline] {
@@ -384,8 +410,8 @@ ExportResult Exporter::run(const Progress &progress)
     while (!queue.empty())
         writeFront();
     pool.waitForDone();
-    if (!source.errorString().isEmpty() && writeError.isEmpty() && !cancelled)
-        return failed(m_dataset.failureMessage(Dataset::Access::Read, source.errorString()));
+    if (!source->errorString().isEmpty() && writeError.isEmpty() && !cancelled)
+        return failed(readFailure(source->errorString()));
     if (cancelled || progress.isCancelled()) {
         result.cancelled = true;
         result.error = tr("The export was cancelled; no file was written.");
@@ -436,14 +462,14 @@ ExportResult Exporter::run(const Progress &progress)
                                          {u"pairs"_s, f.pairs},
                                          {u"bytes"_s, f.bytes},
                                          {u"sha256"_s, QString::fromLatin1(f.sha256)}});
+        const QString datasetName =
+            m_dataset ? QFileInfo(m_dataset->location()).fileName() : m_storage->location();
         QJsonObject json{
             {u"manifest_version"_s, 1},
             {u"engine"_s, u"PairLens"_s},
             {u"engine_version"_s, engineVersion()},
             {u"exported_at"_s, context.exportedAt.toString(Qt::ISODateWithMs)},
-            {u"dataset"_s, anonymizing
-                               ? anonymizing->anonymizeText(QFileInfo(m_dataset.location()).fileName()).text
-                               : QFileInfo(m_dataset.location()).fileName()},
+            {u"dataset"_s, anonymizing ? anonymizing->anonymizeText(datasetName).text : datasetName},
             {u"format"_s, formatName(o.format)},
             {u"options"_s, o.toJson()},
             {u"filter"_s, recorded.toJson()},
@@ -477,8 +503,8 @@ ExportResult Exporter::run(const Progress &progress)
         }
     }
     // A damaged page ends a read as if the pairs had run out: never commit an export of part of them.
-    if (m_dataset.damageReported())
-        return failed(m_dataset.damageMessage());
+    if (m_dataset && m_dataset->damageReported())
+        return failed(m_dataset->damageMessage());
     for (size_t i = 0; i < files.size(); ++i) {
         if (!files[i]->commit()) {
             for (size_t j = 0; j < i; ++j) // best effort: don't leave half a split behind
@@ -489,7 +515,7 @@ ExportResult Exporter::run(const Progress &progress)
     if (manifest && !manifest->commit())
         result.warnings << tr("Cannot write %1: %2").arg(result.manifestPath, manifest->errorString());
 
-    if (o.audit) {
+    if (o.audit && store) {
         QJsonArray names;
         for (const ExportedFile &f : std::as_const(result.files))
             names.append(o.toStdout() ? u"-"_s
@@ -502,10 +528,10 @@ ExportResult Exporter::run(const Progress &progress)
                                  {u"left_out"_s, leftOut},
                                  {u"options"_s, o.toJson()},
                                  {u"filter"_s, recorded.toJson()}};
-        if (!store.audit(u"export"_s, result.count, detail))
+        if (!store->audit(u"export"_s, result.count, detail))
             result.warnings << tr("The export was not recorded in the audit log: %1")
-                                   .arg(m_dataset.isReadOnly() ? tr("the dataset is read-only")
-                                                               : store.errorString());
+                                   .arg(m_dataset->isReadOnly() ? tr("the dataset is read-only")
+                                                                : store->errorString());
     }
     result.ok = true;
     return result;

@@ -23,6 +23,7 @@
 
 namespace pairlens {
 class Dataset;
+class Storage;
 struct Statistics;
 namespace privacy {
 class Anonymizer;
@@ -81,6 +82,10 @@ class Exporter
 {
 public:
     Exporter(Dataset &dataset, ExportOptions options);
+    // An export of a dataset behind the storage seam (a PostgreSQL dataset): the same records,
+    // files and manifest as from a dataset file holding the same pairs and secret. No split yet
+    // (refused in one sentence), no audit-log entry (such a store has no audit log yet), no preview.
+    Exporter(Storage &storage, ExportOptions options);
 
     // Runs the export on the calling thread (the dataset's thread). Progress counts pairs.
     ExportResult run(const Progress &progress = {});
@@ -92,6 +97,8 @@ public:
     // How many pairs the options' filter matches and what the review scope and the failed rule of
     // the fine-tuning formats leave out (a few COUNT queries; for the dialog, before it writes).
     static std::optional<ScopeCounts> countScope(Dataset &dataset, const ExportOptions &options,
+                                                 QString *error);
+    static std::optional<ScopeCounts> countScope(Storage &storage, const ExportOptions &options,
                                                  QString *error);
     // How many duplicates the export would drop at least (reads the selected pairs once; nullopt
     // when reading failed, with *error, or the progress asked to stop, with an empty *error).
@@ -118,7 +125,8 @@ public:
     static Filter recordedFilter(const Filter &filter, const privacy::Anonymizer *anonymizer);
 
 private:
-    Dataset &m_dataset;
+    Dataset *m_dataset = nullptr;
+    Storage *m_storage = nullptr;
     ExportOptions m_options;
 };
 

@@ -3,6 +3,7 @@
 #include "dataset/dataset.h"
 #include "export/jsontext.h"
 #include "privacy/anonymizer.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -42,11 +43,13 @@ QStringList ExportRecord::tableNames() const
     return out;
 }
 
-RecordSource::RecordSource(Dataset &dataset) : m_dataset(dataset)
+RecordSource::RecordSource(Storage &storage) : m_storage(&storage) {}
+
+RecordSource::RecordSource(Dataset &dataset) : m_dataset(&dataset)
 {
     // Streaming reads every page once: a small page cache and no memory map keep the resident
     // size flat whatever the size of the dataset.
-    QSqlQuery q(m_dataset.db());
+    QSqlQuery q(m_dataset->db());
     if (q.exec(u"PRAGMA cache_size"_s) && q.next())
         m_oldCacheSize = q.value(0).toString();
     if (q.exec(u"PRAGMA mmap_size"_s) && q.next())
@@ -59,7 +62,9 @@ RecordSource::~RecordSource()
 {
     if (m_stmt)
         sqlite3_finalize(m_stmt);
-    QSqlQuery q(m_dataset.db());
+    if (!m_dataset)
+        return;
+    QSqlQuery q(m_dataset->db());
     bool ok = false;
     if (m_oldCacheSize.toLongLong(&ok), ok)
         q.exec(u"PRAGMA cache_size = "_s + m_oldCacheSize);
@@ -69,7 +74,11 @@ RecordSource::~RecordSource()
 
 bool RecordSource::start(const Filter &filter)
 {
-    sqlite3 *db = handleOf(m_dataset.db());
+    if (m_storage) {
+        m_cursor = m_storage->readRows(filter, &m_error);
+        return m_cursor != nullptr;
+    }
+    sqlite3 *db = handleOf(m_dataset->db());
     if (!db) {
         m_error = QCoreApplication::translate("Export", "Exports need an SQLite dataset.");
         return false;
@@ -121,6 +130,28 @@ bool RecordSource::start(const Filter &filter)
 
 int RecordSource::read(std::vector<RawRow> &rows, int max)
 {
+    if (m_cursor) {
+        // The same RawRow as from SQLite: the text columns back to back in one buffer.
+        const int n = m_cursor->fetch(max, [&rows](const StoredRow &s) {
+            RawRow &r = rows.emplace_back();
+            qsizetype total = 0;
+            for (int c = 0; c < RawRow::ColumnCount; ++c)
+                r.ends[c] = int(total += s.text[c].size());
+            r.text.resize(total);
+            char *out = r.text.data();
+            for (int c = 0; c < RawRow::ColumnCount; ++c) {
+                if (!s.text[c].isEmpty())
+                    std::memcpy(out, s.text[c].data(), size_t(s.text[c].size()));
+                out += s.text[c].size();
+            }
+            r.success = s.success;
+            r.executionTimeMs = s.executionTimeMs;
+            r.rowId = s.rowId;
+        });
+        if (n == 0)
+            m_error = m_cursor->errorString();
+        return n;
+    }
     int n = 0;
     while (m_stmt && !m_done && n < max) {
         const int rc = sqlite3_step(m_stmt);

@@ -12,12 +12,15 @@
 #include <QHash>
 #include <QString>
 
+#include <memory>
 #include <vector>
 
 struct sqlite3_stmt;
 
 namespace pairlens {
 class Dataset;
+class RowCursor;
+class Storage;
 namespace privacy {
 class Anonymizer;
 enum class IdentifierField;
@@ -60,6 +63,8 @@ class RecordSource
 {
 public:
     explicit RecordSource(Dataset &dataset);
+    // Reads through the storage seam (Storage::readRows), e.g. a PostgreSQL dataset's cursor.
+    explicit RecordSource(Storage &storage);
     ~RecordSource(); // finishes the statement, restores the connection's cache settings
 
     bool start(const Filter &filter);
@@ -68,7 +73,9 @@ public:
     QString errorString() const { return m_error; }
 
 private:
-    Dataset &m_dataset;
+    Dataset *m_dataset = nullptr;
+    Storage *m_storage = nullptr;
+    std::unique_ptr<RowCursor> m_cursor;
     sqlite3_stmt *m_stmt = nullptr;
     bool m_done = false;
     QString m_error;

@@ -5,20 +5,25 @@
 #include "export/dedupeset.h"
 #include "export/exporter.h"
 #include "export/recordsource.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <functional>
 
 namespace pairlens::exporting {
 
-std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOptions &options,
-                                                QString *error)
+namespace {
+
+// `countOf` returns the pairs a filter matches, or -1 with its error kept for `errorOf`.
+std::optional<ScopeCounts> countScopeWith(const std::function<qint64(const Filter &)> &countOf,
+                                          const std::function<QString()> &errorOf,
+                                          const ExportOptions &options, QString *error)
 {
-    PairStore store(dataset);
     ScopeCounts c;
     const auto count = [&](const Filter &f, qint64 *to) {
-        *to = store.count(f);
+        *to = countOf(f);
         return *to >= 0;
     };
     const Filter reviewed = options.reviewedFilter();
@@ -46,11 +51,29 @@ std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOp
     }
     if (!ok) {
         if (error)
-            *error = store.errorString();
+            *error = errorOf();
         return std::nullopt;
     }
     c.failed = std::max<qint64>(0, reviewedCount - c.selected);
     return c;
+}
+
+} // namespace
+
+std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOptions &options,
+                                                QString *error)
+{
+    PairStore store(dataset);
+    return countScopeWith([&](const Filter &f) { return store.count(f); },
+                          [&] { return store.errorString(); }, options, error);
+}
+
+std::optional<ScopeCounts> Exporter::countScope(Storage &storage, const ExportOptions &options,
+                                                QString *error)
+{
+    QString failure;
+    return countScopeWith([&](const Filter &f) { return storage.count(f, &failure); },
+                          [&] { return failure; }, options, error);
 }
 
 std::optional<qint64> Exporter::countDuplicates(Dataset &dataset, const ExportOptions &options,

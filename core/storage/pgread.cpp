@@ -426,4 +426,95 @@ bool PgStorage::countDuplicates(const Filter &filter, Statistics *out, QString *
     return true;
 }
 
+namespace {
+
+// A cursor over the pairs in one read-only REPEATABLE READ transaction: every FETCH sees the
+// snapshot of the first, whatever recorders insert meanwhile.
+class PgRowCursor final : public RowCursor
+{
+public:
+    explicit PgRowCursor(PGconn *pg) : m_pg(pg) {}
+    ~PgRowCursor() override
+    {
+        if (m_open)
+            Result end(PQexec(m_pg, "ROLLBACK"));
+    }
+
+    bool start(const QString &sql, const QList<QByteArray> &params, QString *error)
+    {
+        Result begin(PQexec(m_pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        if (!begin.ok()) {
+            *error = readError(begin.error());
+            return false;
+        }
+        m_open = true;
+        Result declare(pg::exec(m_pg, u"DECLARE pairlens_rows NO SCROLL CURSOR FOR "_s + sql, params));
+        if (!declare.ok()) {
+            *error = readError(declare.error());
+            return false;
+        }
+        return true;
+    }
+
+    int fetch(int max, const std::function<void(const StoredRow &)> &row) override
+    {
+        if (m_done)
+            return 0;
+        Result r(PQexec(
+            m_pg,
+            QByteArray("FETCH FORWARD " + QByteArray::number(max) + " FROM pairlens_rows").constData()));
+        if (!r.ok()) {
+            m_error = readError(r.error());
+            m_done = true;
+            return 0;
+        }
+        const int n = r.rows();
+        if (n < max)
+            m_done = true;
+        // Column order of the SELECT: the texts in StoredRow's order, then success,
+        // execution_time_ms, id.
+        StoredRow out;
+        for (int i = 0; i < n; ++i) {
+            for (int c = 0; c < 9; ++c)
+                out.text[c] = QByteArrayView(PQgetvalue(r.res, i, c), PQgetlength(r.res, i, c));
+            out.success = QByteArrayView(PQgetvalue(r.res, i, 9)) != "0";
+            out.executionTimeMs = r.isNull(i, 10) ? -1 : r.real(i, 10);
+            out.rowId = r.number(i, 11);
+            row(out);
+        }
+        return n;
+    }
+
+    QString errorString() const override { return m_error; }
+
+private:
+    static QString readError(const QString &why)
+    {
+        return tr("Cannot read the pairs from PostgreSQL: %1")
+            .arg(why.isEmpty() ? tr("the connection was lost") : why);
+    }
+
+    PGconn *m_pg;
+    bool m_open = false;
+    bool m_done = false;
+    QString m_error;
+};
+
+} // namespace
+
+std::unique_ptr<RowCursor> PgStorage::readRows(const Filter &filter, QString *error)
+{
+    pg::Condition c;
+    if (!pg::condition(filter, &c, error))
+        return nullptr;
+    auto cursor = std::make_unique<PgRowCursor>(m_conn->pg);
+    const QString sql = u"SELECT p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "
+                        "p.database_type, p.database_name, p.metadata, coalesce(p.query_type, ''), "
+                        "coalesce(p.table_names, ''), p.success, p.execution_time_ms, p.id FROM %1.pairs p "
+                        "WHERE %2 ORDER BY p.id"_s.arg(m_quotedSchema, c.where);
+    if (!cursor->start(sql, c.params, error))
+        return nullptr;
+    return cursor;
+}
+
 } // namespace pairlens

@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -91,9 +92,70 @@ std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *err
     char *quoted = PQescapeIdentifier(pg, schema.toUtf8().constData(), size_t(schema.toUtf8().size()));
     storage->m_quotedSchema = QString::fromUtf8(quoted);
     PQfreemem(quoted);
-    if (!storage->migrate(error))
+    if (!storage->migrate(error) || !storage->ensureSecret(error))
         return nullptr;
     return storage;
+}
+
+// As Dataset::ensureSecret(): 32 random bytes, hex in the settings table under privacy.secret,
+// created once by the first role that may write (under the schema's advisory lock, so two first
+// opens agree on one secret); a read-only role without one gets a secret for this session only.
+bool PgStorage::ensureSecret(QString *error)
+{
+    PGconn *pg = m_conn->pg;
+    const QString select =
+        u"SELECT value FROM %1.settings WHERE key = 'privacy.secret'"_s.arg(m_quotedSchema);
+    const auto read = [&]() -> bool {
+        Result r(pg::exec(pg, select));
+        if (!r.ok()) {
+            *error = tr("Cannot read the settings of PostgreSQL schema %1: %2").arg(m_schema, r.error());
+            return false;
+        }
+        if (r.rows() == 1)
+            m_secret = QByteArray::fromHex(r.text(0, 0).toLatin1());
+        return true;
+    };
+    if (!read())
+        return false;
+    if (!m_secret.isEmpty())
+        return true;
+    QByteArray secret(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(secret.begin(), secret.end());
+    QString readOnly;
+    if (!canWrite(&readOnly)) {
+        m_secret = secret;
+        return true;
+    }
+    const QString sql = uR"(BEGIN;
+SELECT pg_advisory_xact_lock(hashtext('pairlens-migrate'));
+INSERT INTO %1.settings (key, value) VALUES ('privacy.secret', '%2') ON CONFLICT (key) DO NOTHING;
+COMMIT;)"_s.arg(m_quotedSchema, QString::fromLatin1(secret.toHex()));
+    Result r(PQexec(pg, sql.toUtf8().constData()));
+    if (!r.ok()) {
+        const QString why = r.error();
+        Result rollback(PQexec(pg, "ROLLBACK"));
+        *error = tr("Cannot write the settings of PostgreSQL schema %1: %2").arg(m_schema, why);
+        return false;
+    }
+    if (!read())
+        return false;
+    if (m_secret.size() != 32) {
+        *error = tr("The privacy secret of PostgreSQL schema %1 is damaged.").arg(m_schema);
+        return false;
+    }
+    return true;
+}
+
+QHash<QString, QString> PgStorage::settings()
+{
+    QHash<QString, QString> out;
+    Result r(pg::exec(m_conn->pg, u"SELECT key, value FROM %1.settings"_s.arg(m_quotedSchema)));
+    if (!r.ok())
+        return out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.insert(r.text(i, 0), r.text(i, 1));
+    out.remove(u"privacy.secret"_s);
+    return out;
 }
 
 bool PgStorage::migrate(QString *error)

@@ -37,6 +37,12 @@ public:
     bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) override;
     bool statistics(const Filter &filter, Statistics *out, QString *error) override;
     bool countDuplicates(const Filter &filter, Statistics *out, QString *error) override;
+    // A server-side cursor (DECLARE ... NO SCROLL CURSOR, FETCH n) in a read-only REPEATABLE READ
+    // transaction, ended when the cursor is destroyed; the connection serves nothing else meanwhile.
+    std::unique_ptr<RowCursor> readRows(const Filter &filter, QString *error) override;
+
+    QHash<QString, QString> settings() override;
+    QByteArray secret() const override { return m_secret; }
 
     QString schema() const { return m_schema; }
     // Refreshes the planner's statistics of the pairs table (ANALYZE) after a large import, instead
@@ -48,12 +54,14 @@ private:
     struct Conn;
     PgStorage() = default;
     bool migrate(QString *error);
+    bool ensureSecret(QString *error);
 
     std::unique_ptr<Conn> m_conn;
     QString m_location; // the URL without its password
     QString m_schema;
     QString m_quotedSchema;
     int m_version = 0;
+    QByteArray m_secret;
 };
 
 } // namespace pairlens

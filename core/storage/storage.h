@@ -8,10 +8,38 @@
 #include "dataset/pair.h"
 #include "stats/statistics.h"
 
+#include <QByteArrayView>
+#include <QHash>
 #include <QList>
 #include <QString>
 
+#include <functional>
+#include <memory>
+
 namespace pairlens {
+
+// One stored pair as a forward read gives it (Storage::readRows): the text columns as stored UTF-8,
+// valid only during the callback. The export engine turns them into its records.
+struct StoredRow
+{
+    // In the order of exporting::RawRow::Column: pair_id, natural_language_query, sql_query,
+    // timestamp, database_type, database_name, metadata, query_type, table_names.
+    QByteArrayView text[9];
+    bool success = true;
+    double executionTimeMs = -1; // < 0: unknown
+    qint64 rowId = 0;
+};
+
+// A forward-only read of stored pairs in row id order, in constant memory.
+class RowCursor
+{
+public:
+    virtual ~RowCursor() = default;
+    // Calls `row` for up to `max` next pairs; returns how many (0 at the end or on an error, which
+    // errorString() then names in one sentence).
+    virtual int fetch(int max, const std::function<void(const StoredRow &)> &row) = 0;
+    virtual QString errorString() const = 0;
+};
 
 class Storage
 {
@@ -54,6 +82,16 @@ public:
     virtual bool statistics(const Filter &filter, Statistics *out, QString *error) = 0;
     // Counts the exact and normalized duplicates into *out (stats/duplicates.h's definitions).
     virtual bool countDuplicates(const Filter &filter, Statistics *out, QString *error) = 0;
+    // The analysed pairs matching the filter in row id order (the order pairs were added, as a
+    // dataset file's export reads them), or nullptr with *error.
+    virtual std::unique_ptr<RowCursor> readRows(const Filter &filter, QString *error) = 0;
+
+    // The settings a dataset file keeps in its settings table (privacy operators, custom patterns),
+    // without the secret; empty when they cannot be read.
+    virtual QHash<QString, QString> settings() = 0;
+    // The per-dataset anonymization secret (32 bytes), as Dataset::secret(): created once with the
+    // store; a role that may not write into a store without one gets a secret for this session.
+    virtual QByteArray secret() const = 0;
 };
 
 // The analysis of a store without anonymization settings of its own (all a PostgreSQL store has so

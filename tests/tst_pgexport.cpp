@@ -1,0 +1,444 @@
+// `pairlens export` on a PostgreSQL dataset (issue 18): the real binary against the real PostgreSQL 15
+// of the CTest fixture pg_cluster, beside the same export of a dataset file holding the same pairs
+// and the same privacy secret, whose bytes it must equal.
+#include "testutil.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <csignal>
+#include <sys/types.h>
+
+using namespace Qt::StringLiterals;
+
+class TstPgExport : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_owner;    // the owner's URL (for psql)
+    QString m_url;      // the owner's URL, with a schema of its own for this run
+    QString m_readOnly; // the read-only role's URL, same schema
+    QString m_roRole;   // the read-only role's URL (for psql: it sees and may end its own sessions)
+    QString m_schema;
+    QString m_file;  // the dataset file beside it
+    QString m_input; // pairs with times, PII, failures, repeats and metadata (JSON Lines)
+
+    using Run = pairlens::test::CliRun;
+    Run run(const QStringList &args)
+    {
+        return pairlens::test::runHeadless(QStringLiteral(PAIRLENS_EXE), args, m_dir.path());
+    }
+
+    static QString readLine(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return QString::fromUtf8(f.readAll()).trimmed();
+    }
+
+    static QByteArray readAll(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("(missing)");
+    }
+
+    static QString psql(const QString &url, const QString &sql)
+    {
+        QProcess p;
+        p.start(QStringLiteral(PAIRLENS_PSQL),
+                {url, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-c"_s, sql});
+        if (!p.waitForFinished(60000) || p.exitCode() != 0)
+            return u"psql failed: "_s + QString::fromUtf8(p.readAllStandardError());
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    }
+
+    // The files of the work folder a test may leave (inputs, the dataset file, the outputs named).
+    QStringList outputs() const
+    {
+        QStringList names = QDir(m_dir.path()).entryList(QDir::Files | QDir::Hidden);
+        names.removeIf([](const QString &n) { return n.startsWith(u"input"_s) || n.startsWith(u"same."_s); });
+        return names;
+    }
+
+    void removeOutputs()
+    {
+        for (const QString &name : outputs())
+            QFile::remove(m_dir.filePath(name));
+    }
+
+    // A data file of one export without what names the export's time (the JSON envelope's
+    // exported_at, its second line).
+    static QByteArray withoutTime(QByteArray bytes)
+    {
+        if (bytes.startsWith("{\n\"exported_at\"")) {
+            const qsizetype end = bytes.indexOf('\n', 2);
+            bytes.remove(2, end - 1);
+        }
+        return bytes;
+    }
+
+    // A manifest without the fields that name the dataset, the output file or the time.
+    static QJsonObject comparable(const QString &manifestPath, bool json)
+    {
+        QJsonObject m = QJsonDocument::fromJson(readAll(manifestPath)).object();
+        m.remove(u"dataset"_s);
+        m.remove(u"exported_at"_s);
+        QJsonArray files = m[u"files"_s].toArray();
+        for (qsizetype i = 0; i < files.size(); ++i) {
+            QJsonObject f = files.at(i).toObject();
+            f.remove(u"name"_s);
+            if (json) // the envelope holds the export's time
+                f.remove(u"sha256"_s);
+            files[i] = f;
+        }
+        m[u"files"_s] = files;
+        return m;
+    }
+
+    void writeInput()
+    {
+        PAIRLENS_REQUIRE_TEST_DATA(spider, u"spider.jsonl"_s);
+        QFile in(spider);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(m_input = m_dir.filePath(u"input.jsonl"_s));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        const QStringList pii = {u" Mail the result to ana.lopez@example.com."_s, u" Call +1 415 555 0142."_s,
+                                 u" Card 4111 1111 1111 1111 was used."_s, QString(), QString()};
+        const QStringList types = {u"postgresql"_s, u"mysql"_s, u"sqlite"_s};
+        const QDateTime start(QDate(2024, 3, 1), QTime(8, 0), Qt::UTC);
+        for (int i = 0; i < 400 && !in.atEnd(); ++i) {
+            const QJsonObject s = QJsonDocument::fromJson(in.readLine()).object();
+            QJsonObject metadata{{u"agent"_s, u"v%1"_s.arg(i % 4)}};
+            if (i % 9 == 0)
+                metadata[u"user"_s] = u"bob.miller@example.org"_s;
+            QJsonObject o{
+                {u"natural_language_query"_s, QString(s[u"question"_s].toString() + pii.at(i % pii.size()))},
+                {u"sql_query"_s, s[u"sql"_s]},
+                {u"timestamp"_s, start.addSecs(qint64(i) * 7 * 3571).toString(Qt::ISODate)},
+                {u"database_type"_s, types.at(i % 3)},
+                {u"database_name"_s, s[u"db_id"_s]},
+                {u"success"_s, i % 7 != 3},
+                {u"metadata"_s, metadata}};
+            if (i % 5 != 4)
+                o[u"execution_time_ms"_s] = double(i % 37) * 1.25 + 0.5;
+            if (i % 2 == 0)
+                o[u"pair_id"_s] = u"exp-%1"_s.arg(i);
+            out.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+            if (i % 50 == 7) { // the same question and SQL again under another id: a duplicate
+                o[u"pair_id"_s] = u"again-%1"_s.arg(i);
+                out.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+            }
+        }
+    }
+
+    // The dataset file takes the PostgreSQL dataset's secret, so that both replace values alike.
+    static bool setFileSecret(const QString &file, const QString &hex)
+    {
+        bool ok = false;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"secret"_s);
+            db.setDatabaseName(file);
+            if (db.open()) {
+                QSqlQuery q(db);
+                q.prepare(u"UPDATE settings SET value = ? WHERE key = 'privacy.secret'"_s);
+                q.addBindValue(hex);
+                ok = q.exec() && q.numRowsAffected() == 1;
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"secret"_s);
+        return ok;
+    }
+
+    // Exports with the same options from the file and from PostgreSQL (the owner's URL unless
+    // given) and compares the data files and manifests. Returns the pairs written.
+    qint64 compareExport(const QString &format, const QStringList &options, const QString &url = {})
+    {
+        const QString ext = format == u"csv"_s ? u"csv"_s : format == u"json"_s ? u"json"_s : u"jsonl"_s;
+        const QString gz = options.contains(u"--gzip"_s) ? u".gz"_s : QString();
+        const QString f = m_dir.filePath(u"file."_s + ext + gz), p = m_dir.filePath(u"pg."_s + ext + gz);
+        const QStringList tail = QStringList{u"--format"_s, format, u"--json"_s} << options;
+        const Run file = run(QStringList{u"export"_s, m_file, u"-o"_s, f} << tail);
+        const Run pg = run(QStringList{u"export"_s, url.isEmpty() ? m_url : url, u"-o"_s, p} << tail);
+        const QString what = format + u" "_s + options.join(u' ');
+        if (file.code != 0 || pg.code != 0) {
+            qWarning() << what << file.err << pg.err;
+            return -1;
+        }
+        if (withoutTime(readAll(p)) != withoutTime(readAll(f))) {
+            qWarning() << what << "data files differ";
+            return -1;
+        }
+        const bool json = format == u"json"_s;
+        const QJsonObject fm = comparable(f + u".manifest.json"_s, json);
+        const QJsonObject pm = comparable(p + u".manifest.json"_s, json);
+        if (fm != pm || fm.isEmpty()) {
+            qWarning() << what << "manifests differ" << fm << pm;
+            return -1;
+        }
+        // The result JSON too, but for the paths.
+        QJsonObject fr = QJsonDocument::fromJson(file.rawOut).object(),
+                    pr = QJsonDocument::fromJson(pg.rawOut).object();
+        for (QJsonObject *r : {&fr, &pr}) {
+            r->remove(u"files"_s);
+            r->remove(u"manifest"_s);
+        }
+        if (fr != pr) {
+            qWarning() << what << "results differ" << fr << pr;
+            return -1;
+        }
+        const qint64 count = pm[u"pair_count"_s].toInteger();
+        removeOutputs();
+        return count;
+    }
+
+    // A session that holds advisory lock 4242 while it is open, for the gate below.
+    struct LockHolder
+    {
+        QProcess p;
+        bool start(const QString &url)
+        {
+            p.start(QStringLiteral(PAIRLENS_PSQL), {url, u"-X"_s, u"-q"_s, u"-tA"_s});
+            if (!p.waitForStarted())
+                return false;
+            p.write("SELECT 'locked' FROM pg_advisory_lock(4242);\n");
+            return p.waitForReadyRead(30000) && p.readAllStandardOutput().contains("locked");
+        }
+        ~LockHolder()
+        {
+            p.closeWriteChannel();
+            if (!p.waitForFinished(30000))
+                p.kill();
+        }
+    };
+
+    // A schema whose pairs the read-only role reads through a row-level security policy that waits
+    // for advisory lock 4242 at the 100th row of a REPEATABLE READ read (the export's cursor), never
+    // in a count: an export by that role stops right there while a test holds the lock.
+    QString gatedSchema()
+    {
+        const QString schema = m_schema + u"_g"_s;
+        const QString url = m_owner + u"?schema="_s + schema;
+        if (run({u"import"_s, url, m_input}).code != 0)
+            return {};
+        const QString setup = psql(
+            m_owner,
+            u"CREATE FUNCTION %1.gate(bigint) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+            "IF $1 = 100 AND current_setting('transaction_isolation') = 'repeatable read' THEN "
+            "PERFORM pg_advisory_lock_shared(4242); PERFORM pg_advisory_unlock_shared(4242); END IF; "
+            "RETURN true; END $$; ALTER TABLE %1.pairs ENABLE ROW LEVEL SECURITY; "
+            "CREATE POLICY gate ON %1.pairs FOR SELECT USING (%1.gate(id)); "
+            "GRANT USAGE ON SCHEMA %1 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA %1 TO pairlens_ro"_s
+                .arg(schema));
+        return setup.isEmpty() ? schema : QString();
+    }
+
+    // Waits until a backend of the read-only role waits for the advisory lock; its pid.
+    QString waitingBackend()
+    {
+        QString pid;
+        for (int i = 0; i < 600 && pid.isEmpty(); ++i) {
+            pid = psql(m_roRole, u"SELECT pid FROM pg_stat_activity WHERE usename = 'pairlens_ro' AND "
+                                 "wait_event_type = 'Lock' AND wait_event = 'advisory'"_s);
+            if (pid.isEmpty())
+                QTest::qWait(50);
+        }
+        return pid;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
+        const QString url = readLine(dir + u"/url"_s), readOnly = readLine(dir + u"/url-readonly"_s);
+        QVERIFY2(!url.isEmpty() && !readOnly.isEmpty(),
+                 "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
+        m_schema = u"t_exp_%1"_s.arg(QRandomGenerator::global()->generate(), 8, 16, QChar(u'0'));
+        m_owner = url;
+        m_url = url + u"?schema="_s + m_schema;
+        m_readOnly = readOnly + u"?schema="_s + m_schema;
+        m_roRole = readOnly;
+        m_file = m_dir.filePath(u"same.pairlens"_s);
+        writeInput();
+        const Run file = run({u"import"_s, m_file, m_input});
+        QCOMPARE(file.code, 0);
+        const Run pg = run({u"import"_s, m_url, m_input});
+        QCOMPARE(pg.code, 0);
+        QCOMPARE(pg.out, file.out);
+        // The secret was created with the schema, once, in its settings table as in the file's.
+        const QString secret =
+            psql(m_owner, u"SELECT value FROM %1.settings WHERE key = 'privacy.secret'"_s.arg(m_schema));
+        QCOMPARE(secret.size(), 64);
+        QCOMPARE(run({u"list"_s, m_url, u"--limit"_s, u"1"_s}).code, 0);
+        QCOMPARE(psql(m_owner, u"SELECT value FROM %1.settings WHERE key = 'privacy.secret'"_s.arg(m_schema)),
+                 secret);
+        QVERIFY(setFileSecret(m_file, secret));
+    }
+
+    void everyFormatIsTheSame()
+    {
+        const QStringList formats = {
+            u"jsonl"_s,       u"json"_s,           u"csv"_s,   u"prompt-completion"_s,
+            u"openai-chat"_s, u"anthropic-chat"_s, u"alpaca"_s};
+        for (const QString &format : formats) {
+            const qint64 n = compareExport(format, {});
+            QVERIFY2(n > 300, qPrintable(format + u": "_s + QString::number(n)));
+        }
+        // Not anonymized, deduplicated, compressed, a field list and a template.
+        QVERIFY(compareExport(u"jsonl"_s, {u"--no-anonymize"_s}) > 400);
+        QVERIFY(compareExport(u"jsonl"_s, {u"--dedupe"_s}) > 300);
+        QVERIFY(compareExport(u"csv"_s, {u"--fields"_s, u"pair_id,natural_language_query,metadata"_s}) > 400);
+        QVERIFY(compareExport(u"alpaca"_s, {u"--template"_s, u"{question} ({database_name}: {tables})"_s,
+                                            u"--include-failed"_s}) > 300);
+        QVERIFY(compareExport(u"jsonl"_s, {u"--gzip"_s}) > 400);
+    }
+
+    void anonymizedByDefault()
+    {
+        const QString out = m_dir.filePath(u"anon.jsonl"_s);
+        const Run r = run({u"export"_s, m_url, u"-o"_s, out});
+        QCOMPARE(r.code, 0);
+        const QByteArray bytes = readAll(out);
+        QVERIFY(bytes.contains("user_"));
+        QVERIFY(!bytes.contains("ana.lopez@example.com"));
+        QVERIFY(!bytes.contains("bob.miller@example.org"));
+        removeOutputs();
+    }
+
+    void underAFilterTheSame()
+    {
+        const QList<QStringList> filters = {
+            {u"--failed-only"_s},
+            {u"--db-type"_s, u"mysql,sqlite"_s, u"--type"_s, u"SELECT"_s},
+            {u"--from"_s, u"2024-04-01"_s, u"--to"_s, u"2024-05-15"_s},
+            {u"--pii"_s, u"email"_s},
+            {u"--table"_s, u"singer,HEAD"_s},
+        };
+        for (const QStringList &filter : filters) {
+            const qint64 n = compareExport(u"jsonl"_s, filter);
+            QVERIFY2(n > 0 && n < 400, qPrintable(filter.join(u' ') + u": "_s + QString::number(n)));
+        }
+    }
+
+    void readOnlyRoleExports()
+    {
+        QCOMPARE(
+            psql(m_owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA %1 "
+                          "TO pairlens_ro"_s.arg(m_schema)),
+            QString());
+        const QString before = psql(
+            m_owner,
+            u"SELECT count(*), string_agg(key || value, ',' ORDER BY key) FROM %1.settings"_s.arg(m_schema));
+        QVERIFY(compareExport(u"jsonl"_s, {}, m_readOnly) > 300);
+        QVERIFY(compareExport(u"json"_s, {u"--successful-only"_s}, m_readOnly) > 300);
+        QCOMPARE(psql(m_owner,
+                      u"SELECT count(*), string_agg(key || value, ',' ORDER BY key) FROM %1.settings"_s.arg(
+                          m_schema)),
+                 before);
+    }
+
+    void refusedFiltersSaySo()
+    {
+        const QString out = m_dir.filePath(u"refused.jsonl"_s);
+        for (const QStringList &options :
+             {QStringList{u"--search"_s, u"farm"_s}, QStringList{u"--duplicates"_s},
+              QStringList{u"--ids"_s, u"exp-0"_s}, QStringList{u"--split"_s, u"0.8"_s}}) {
+            const Run r = run(QStringList{u"export"_s, m_url, u"-o"_s, out} << options);
+            QCOMPARE(r.code, 1);
+            QCOMPARE(r.out, QString());
+            QVERIFY2(r.err.trimmed().count(u'\n') == 0 && r.err.contains(u"PostgreSQL"_s),
+                     qPrintable(options.join(u' ') + u": "_s + r.err));
+            QCOMPARE(outputs(), QStringList());
+        }
+    }
+
+    void wrongPasswordFailsWithOneSentence()
+    {
+        QUrl url(m_url);
+        url.setPassword(u"not-the-password"_s);
+        const Run r = run({u"export"_s, url.toString(), u"-o"_s, m_dir.filePath(u"denied.jsonl"_s)});
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.out, QString());
+        QCOMPARE(r.err.trimmed().count(u'\n'), 0);
+        QVERIFY2(r.err.contains(u"password authentication failed"_s), qPrintable(r.err));
+        QVERIFY(!r.err.contains(u"not-the-password"_s));
+        QCOMPARE(outputs(), QStringList());
+    }
+
+    void aDroppedConnectionLeavesNoFile()
+    {
+        const QString schema = gatedSchema();
+        QVERIFY(!schema.isEmpty());
+        LockHolder lock;
+        QVERIFY(lock.start(m_owner));
+        const QString out = m_dir.filePath(u"dropped.jsonl"_s);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"HOME"_s, m_dir.path());
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PAIRLENS_EXE),
+                {u"export"_s, QString(m_readOnly).replace(m_schema, schema), u"-o"_s, out});
+        QVERIFY(p.waitForStarted());
+        // The export is in the middle of its cursor, its output file open.
+        const QString pid = waitingBackend();
+        QVERIFY2(!pid.isEmpty(), qPrintable(QString::fromUtf8(p.readAllStandardError())));
+        QCOMPARE(psql(m_roRole, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)), u"t"_s);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+        const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+        QCOMPARE(err.count(u'\n'), 0);
+        QVERIFY2(err.startsWith(u"Cannot read the pairs from PostgreSQL: "_s), qPrintable(err));
+        QCOMPARE(outputs(), QStringList());
+        psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
+    void ctrlCStopsTheExportCleanly()
+    {
+        const QString schema = gatedSchema();
+        QVERIFY(!schema.isEmpty());
+        const QString out = m_dir.filePath(u"cancelled.jsonl"_s);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"HOME"_s, m_dir.path());
+        p.setProcessEnvironment(env);
+        {
+            LockHolder lock;
+            QVERIFY(lock.start(m_owner));
+            p.start(QStringLiteral(PAIRLENS_EXE),
+                    {u"export"_s, QString(m_readOnly).replace(m_schema, schema), u"-o"_s, out});
+            QVERIFY(p.waitForStarted());
+            QVERIFY(!waitingBackend().isEmpty());
+            ::kill(pid_t(p.processId()), SIGINT);
+        } // the lock is released: the cursor goes on, and the export sees the request to stop
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(
+            QString::fromUtf8(p.readAllStandardError()).contains(u"Export cancelled; nothing was written."_s),
+            "no cancel message");
+        QCOMPARE(outputs(), QStringList());
+        psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_schema.isEmpty() && !m_owner.isEmpty())
+            psql(m_owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(m_schema));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPgExport)
+#include "tst_pgexport.moc"
