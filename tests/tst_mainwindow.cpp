@@ -58,6 +58,7 @@ private slots:
     void settingsAreRestored();
 
 private:
+    void verifyDamageSentence();
     qint64 count(const Filter &filter = {});
     std::optional<Pair> pair(qint64 rowId);
 };
@@ -418,6 +419,18 @@ void TstMainWindow::importReportsRejectedLines()
     QVERIFY2(summary->text().contains(u"1 not imported"_s), qPrintable(summary->text()));
 }
 
+// The error bar says in one sentence what is wrong and what to do; SQLite's own words only behind
+// "Show Details", never the driver's ("Unable to fetch row").
+void TstMainWindow::verifyDamageSentence()
+{
+    const QString said = m_window->errorBar()->text();
+    QVERIFY2(said.contains(u" is damaged: "_s) && said.contains(u"restore it from a backup"_s),
+             qPrintable(said));
+    QVERIFY2(!said.contains(u"Unable to"_s) && !said.contains(u"SQLite error"_s) &&
+                 !said.contains(u"malformed"_s),
+             qPrintable(said));
+}
+
 void TstMainWindow::corruptDatasetShowsMessage()
 {
     const QString bad = m_dir->filePath(u"bad.pairlens"_s);
@@ -429,14 +442,9 @@ void TstMainWindow::corruptDatasetShowsMessage()
     m_window->show();
     QVERIFY(m_window->openDataset(bad));
     QTRY_VERIFY(m_window->errorBar()->isVisible());
-    // One sentence that says what is wrong and what to do; SQLite's own words only behind
-    // "Show Details", never the driver's ("Unable to fetch row").
-    const QString said = m_window->errorBar()->text();
-    QVERIFY2(said.contains(u" is damaged: "_s) && said.contains(u"restore it from a backup"_s),
-             qPrintable(said));
-    QVERIFY2(!said.contains(u"Unable to"_s) && !said.contains(u"SQLite error"_s) &&
-                 !said.contains(u"malformed"_s),
-             qPrintable(said));
+    verifyDamageSentence();
+    if (QTest::currentTestFailed())
+        return;
     auto *details = m_window->errorBar()->findChild<QToolButton *>(u"detailsButton"_s);
     QVERIFY(details && details->isVisible());
     QVERIFY(m_window->errorBar()->findChild<QToolButton *>(u"openOtherButton"_s)->isVisible());
@@ -497,12 +505,9 @@ void TstMainWindow::truncatedDatasetShowsTheDamage()
     if (!m_window->errorBar()->isVisible())
         m_window->tableView()->scrollToBottom();
     QTRY_VERIFY_WITH_TIMEOUT(m_window->errorBar()->isVisible(), 20000);
-    const QString said = m_window->errorBar()->text();
-    QVERIFY2(said.contains(u" is damaged: "_s) && said.contains(u"restore it from a backup"_s),
-             qPrintable(said));
-    QVERIFY2(!said.contains(u"SQLite error"_s) && !said.contains(u"malformed"_s) &&
-                 !said.contains(u"Unable to"_s),
-             qPrintable(said));
+    verifyDamageSentence();
+    if (QTest::currentTestFailed())
+        return;
     QVERIFY(m_window->errorBar()->findChild<QToolButton *>(u"detailsButton"_s)->isVisible());
 }
 
