@@ -177,9 +177,16 @@ class TstPgExport : public QObject
             qWarning() << what << file.err << pg.err;
             return -1;
         }
-        if (withoutTime(readAll(p)) != withoutTime(readAll(f))) {
-            qWarning() << what << "data files differ";
-            return -1;
+        // With --split: NAME.train.EXT and NAME.val.EXT beside one manifest.
+        const QStringList parts =
+            options.contains(u"--split"_s) ? QStringList{u".train."_s, u".val."_s} : QStringList{u"."_s};
+        for (const QString &part : parts) {
+            const QString fp = m_dir.filePath(u"file"_s + part + ext + gz);
+            const QString pp = m_dir.filePath(u"pg"_s + part + ext + gz);
+            if (withoutTime(readAll(pp)) != withoutTime(readAll(fp)) || !QFile::exists(fp)) {
+                qWarning() << what << "data files differ" << pp;
+                return -1;
+            }
         }
         const bool json = format == u"json"_s;
         const QJsonObject fm = comparable(f + u".manifest.json"_s, json);
@@ -304,6 +311,10 @@ private slots:
         QVERIFY(compareExport(u"alpaca"_s, {u"--template"_s, u"{question} ({database_name}: {tables})"_s,
                                             u"--include-failed"_s}) > 300);
         QVERIFY(compareExport(u"jsonl"_s, {u"--gzip"_s}) > 400);
+        // A split: each group of pairs sharing a normalized question or SQL on one side, by the
+        // same keyed hash.
+        QVERIFY(compareExport(u"jsonl"_s, {u"--split"_s, u"0.8"_s}) > 400);
+        QVERIFY(compareExport(u"openai-chat"_s, {u"--split"_s, u"0.5"_s, u"--db-type"_s, u"mysql"_s}) > 100);
     }
 
     void anonymizedByDefault()
@@ -355,7 +366,7 @@ private slots:
         const QString out = m_dir.filePath(u"refused.jsonl"_s);
         for (const QStringList &options :
              {QStringList{u"--search"_s, u"farm"_s}, QStringList{u"--duplicates"_s},
-              QStringList{u"--ids"_s, u"exp-0"_s}, QStringList{u"--split"_s, u"0.8"_s}}) {
+              QStringList{u"--ids"_s, u"exp-0"_s}}) {
             const Run r = run(QStringList{u"export"_s, m_url, u"-o"_s, out} << options);
             QCOMPARE(r.code, 1);
             QCOMPARE(r.out, QString());

@@ -447,10 +447,6 @@
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
     </message>
     <message>
-        <source>pairlens export --split does not work on PostgreSQL datasets yet.</source>
-        <translation>pairlens export --split funktioniert noch nicht mit PostgreSQL-Datensätzen.</translation>
-    </message>
-    <message>
         <source>%1 is not a regular file; an export only replaces regular files (-o - writes to standard output).</source>
         <translation>%1 ist keine reguläre Datei; ein Export ersetzt nur reguläre Dateien (-o - schreibt auf die Standardausgabe).</translation>
     </message>

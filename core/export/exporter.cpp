@@ -247,8 +247,6 @@ ExportResult Exporter::run(const Progress &progress)
     const auto readFailure = [this](const QString &error) {
         return m_dataset ? m_dataset->failureMessage(Dataset::Access::Read, error) : error;
     };
-    if (m_storage && o.split > 0)
-        return failed(tr("pairlens export --split does not work on PostgreSQL datasets yet."));
     const auto refuse = [&](const TargetCheck &check) -> bool {
         if (!check.notRegular.isEmpty()) {
             failed(tr("%1 is not a regular file; an export only replaces regular files (-o - writes to "
@@ -335,8 +333,9 @@ ExportResult Exporter::run(const Progress &progress)
     // of the question and SQL of every live pair), so that each group goes to one side.
     std::optional<SplitGroups> groups;
     if (o.split > 0) {
-        groups.emplace(m_dataset->secret(), o.split);
-        const qint64 live = store->count(Filter{});
+        groups.emplace(m_dataset ? m_dataset->secret() : m_storage->secret(), o.split);
+        QString countError;
+        const qint64 live = store ? store->count(Filter{}) : m_storage->count(Filter{}, &countError);
         std::atomic_bool stop = progress.isCancelled();
         const Progress grouping(
             [&](qint64 done, qint64, const QString &stage) {
@@ -345,7 +344,8 @@ ExportResult Exporter::run(const Progress &progress)
             },
             &stop);
         QString error;
-        if (!groups->build(*m_dataset, grouping, &error)) {
+        if (m_dataset ? !groups->build(*m_dataset, grouping, &error)
+                      : !groups->build(*m_storage, grouping, &error)) {
             if (!error.isEmpty())
                 return failed(readFailure(error));
             result.cancelled = true;

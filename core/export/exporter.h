@@ -83,8 +83,8 @@ class Exporter
 public:
     Exporter(Dataset &dataset, ExportOptions options);
     // An export of a dataset behind the storage seam (a PostgreSQL dataset): the same records,
-    // files and manifest as from a dataset file holding the same pairs and secret. No split yet
-    // (refused in one sentence), no audit-log entry (such a store has no audit log yet), no preview.
+    // files and manifest as from a dataset file holding the same pairs and secret (a split too).
+    // No audit-log entry (such a store has no audit log yet), no preview.
     Exporter(Storage &storage, ExportOptions options);
 
     // Runs the export on the calling thread (the dataset's thread). Progress counts pairs.

@@ -2,6 +2,7 @@
 
 #include "dataset/dataset.h"
 #include "export/recordsource.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -197,6 +198,40 @@ bool SplitGroups::isTrain(const dupkeys::Key &question, const dupkeys::Key &sql,
     if (hasQuestion || hasSql)
         return sideOf(hasQuestion ? question : sql);
     return isTrainSide(m_secret, pairId, m_fraction);
+}
+
+bool SplitGroups::build(Storage &storage, const Progress &progress, QString *error)
+{
+    error->clear();
+    // The same pairs in the same order as from a dataset file: every live pair, by row id.
+    const std::unique_ptr<RowCursor> cursor = storage.readRows(Filter{}, error);
+    if (!cursor)
+        return false;
+    qint64 done = 0;
+    std::vector<Row> rows;
+    for (;;) {
+        rows.clear();
+        const int n = cursor->fetch(kBatch, [&rows](const StoredRow &s) {
+            rows.push_back(
+                {s.text[1].toByteArray(), s.text[2].toByteArray(), s.text[4].toByteArray(), s.rowId});
+        });
+        if (n == 0)
+            break;
+        QtConcurrent::blockingMap(rows, [](Row &r) {
+            r.questionKey = dupkeys::questionKey(textOf(r.question));
+            r.sqlKey = dupkeys::sqlKey(textOf(r.sql), textOf(r.type));
+        });
+        for (const Row &r : rows)
+            add(r.questionKey, r.sqlKey, r.rowId);
+        done += qint64(rows.size());
+        if (!progress.report(done, 0, QCoreApplication::translate("Export", "Grouping")))
+            return false;
+    }
+    *error = cursor->errorString();
+    if (!error->isEmpty())
+        return false;
+    finish();
+    return true;
 }
 
 bool SplitGroups::build(Dataset &dataset, const Progress &progress, QString *error)

@@ -24,7 +24,8 @@
 
 namespace pairlens {
 class Dataset;
-}
+class Storage;
+} // namespace pairlens
 
 namespace pairlens::exporting {
 
@@ -37,6 +38,8 @@ public:
     // progress as (pairs read, live pairs, "Grouping"); false with *error when reading failed,
     // false with an empty *error when the progress asked to stop.
     bool build(Dataset &dataset, const Progress &progress, QString *error);
+    // The same from a store behind the seam (Storage::readRows over every live pair).
+    bool build(Storage &storage, const Progress &progress, QString *error);
 
     // Adds one pair's keys (build() does this for every live pair, with its row id so that
     // isTrainRow() answers without normalizing the pair again).
