@@ -1,6 +1,7 @@
 // `pairlens import`, `list` and `stats` on a PostgreSQL dataset (issue 18): the real binary against
 // the real PostgreSQL 15 of the CTest fixture pg_cluster, each run beside the same commands on a
 // dataset file, whose output it must equal.
+#include "pgtestutil.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -18,6 +19,8 @@
 #include <sys/types.h>
 
 using namespace Qt::StringLiterals;
+using pairlens::test::psql;
+using pairlens::test::readTrimmed;
 
 class TstPgCli : public QObject
 {
@@ -37,24 +40,6 @@ class TstPgCli : public QObject
     Run run(const QStringList &args)
     {
         return pairlens::test::runHeadless(QStringLiteral(PAIRLENS_EXE), args, m_dir.path());
-    }
-
-    static QString readLine(const QString &path)
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        return QString::fromUtf8(f.readAll()).trimmed();
-    }
-
-    static QString psql(const QString &url, const QString &sql)
-    {
-        QProcess p;
-        p.start(QStringLiteral(PAIRLENS_PSQL),
-                {url, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-c"_s, sql});
-        if (!p.waitForFinished(60000) || p.exitCode() != 0)
-            return u"psql failed: "_s + QString::fromUtf8(p.readAllStandardError());
-        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
     }
 
     static QJsonObject json(const Run &r) { return QJsonDocument::fromJson(r.rawOut).object(); }
@@ -145,14 +130,12 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
-        const QString url = readLine(dir + u"/url"_s), readOnly = readLine(dir + u"/url-readonly"_s);
-        QVERIFY2(!url.isEmpty() && !readOnly.isEmpty(),
-                 "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
-        m_schema = u"t_cli_%1"_s.arg(QRandomGenerator::global()->generate(), 8, 16, QChar(u'0'));
-        m_owner = url;
-        m_url = url + u"?schema="_s + m_schema;
-        m_readOnly = readOnly + u"?schema="_s + m_schema;
+        const pairlens::test::PgServer server = pairlens::test::pgServer();
+        QVERIFY2(server.found(), "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
+        m_schema = pairlens::test::uniqueSchema(u"t_cli"_s);
+        m_owner = server.owner;
+        m_url = server.owner + u"?schema="_s + m_schema;
+        m_readOnly = server.readOnly + u"?schema="_s + m_schema;
         m_file = m_dir.filePath(u"same.pairlens"_s);
         writeInputs();
     }

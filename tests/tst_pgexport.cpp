@@ -1,6 +1,7 @@
 // `pairlens export` on a PostgreSQL dataset (issue 18): the real binary against the real PostgreSQL 15
 // of the CTest fixture pg_cluster, beside the same export of a dataset file holding the same pairs
 // and the same privacy secret, whose bytes it must equal.
+#include "pgtestutil.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -20,6 +21,8 @@
 #include <sys/types.h>
 
 using namespace Qt::StringLiterals;
+using pairlens::test::psql;
+using pairlens::test::readTrimmed;
 
 class TstPgExport : public QObject
 {
@@ -40,28 +43,10 @@ class TstPgExport : public QObject
         return pairlens::test::runHeadless(QStringLiteral(PAIRLENS_EXE), args, m_dir.path());
     }
 
-    static QString readLine(const QString &path)
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        return QString::fromUtf8(f.readAll()).trimmed();
-    }
-
     static QByteArray readAll(const QString &path)
     {
         QFile f(path);
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("(missing)");
-    }
-
-    static QString psql(const QString &url, const QString &sql)
-    {
-        QProcess p;
-        p.start(QStringLiteral(PAIRLENS_PSQL),
-                {url, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-c"_s, sql});
-        if (!p.waitForFinished(60000) || p.exitCode() != 0)
-            return u"psql failed: "_s + QString::fromUtf8(p.readAllStandardError());
-        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
     }
 
     // The files of the work folder a test may leave (inputs, the dataset file, the outputs named).
@@ -269,15 +254,13 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
-        const QString url = readLine(dir + u"/url"_s), readOnly = readLine(dir + u"/url-readonly"_s);
-        QVERIFY2(!url.isEmpty() && !readOnly.isEmpty(),
-                 "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
-        m_schema = u"t_exp_%1"_s.arg(QRandomGenerator::global()->generate(), 8, 16, QChar(u'0'));
-        m_owner = url;
-        m_url = url + u"?schema="_s + m_schema;
-        m_readOnly = readOnly + u"?schema="_s + m_schema;
-        m_roRole = readOnly;
+        const pairlens::test::PgServer server = pairlens::test::pgServer();
+        QVERIFY2(server.found(), "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
+        m_schema = pairlens::test::uniqueSchema(u"t_exp"_s);
+        m_owner = server.owner;
+        m_url = server.owner + u"?schema="_s + m_schema;
+        m_readOnly = server.readOnly + u"?schema="_s + m_schema;
+        m_roRole = server.readOnly;
         m_file = m_dir.filePath(u"same.pairlens"_s);
         writeInput();
         const Run file = run({u"import"_s, m_file, m_input});

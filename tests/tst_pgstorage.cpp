@@ -1,5 +1,6 @@
 // PgStorage (issue 18) against the real PostgreSQL 15 of the CTest fixture pg_cluster
 // (scripts/pg-cluster.sh; PAIRLENS_PG_DIR names its DIR with the owner's and the read-only URLs).
+#include "pgtestutil.h"
 #include "storage/pgstorage.h"
 
 #include <QFile>
@@ -10,6 +11,8 @@
 
 using namespace pairlens;
 using namespace Qt::StringLiterals;
+using pairlens::test::psql;
+using pairlens::test::readTrimmed;
 
 class TstPgStorage : public QObject
 {
@@ -17,25 +20,6 @@ class TstPgStorage : public QObject
 
     QString m_url;
     QString m_readOnly;
-
-    static QString readLine(const QString &path)
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        return QString::fromUtf8(f.readAll()).trimmed();
-    }
-
-    // Runs SQL as a recorder would, through psql (a separate process, not PairLens).
-    static QString psql(const QString &url, const QString &sql)
-    {
-        QProcess p;
-        p.start(QStringLiteral(PAIRLENS_PSQL),
-                {url, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-c"_s, sql});
-        if (!p.waitForFinished(60000) || p.exitCode() != 0)
-            return u"psql failed: "_s + QString::fromUtf8(p.readAllStandardError());
-        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-    }
 
     static QString withSchema(const QString &url, const QString &schema)
     {
@@ -46,8 +30,8 @@ private slots:
     void initTestCase()
     {
         const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
-        m_url = readLine(dir + u"/url"_s);
-        m_readOnly = readLine(dir + u"/url-readonly"_s);
+        m_url = readTrimmed(dir + u"/url"_s);
+        m_readOnly = readTrimmed(dir + u"/url-readonly"_s);
         QVERIFY2(!m_url.isEmpty() && !m_readOnly.isEmpty(),
                  "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
         psql(
