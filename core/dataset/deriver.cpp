@@ -342,6 +342,11 @@ Deriver Deriver::forDataset(Dataset &dataset)
     // The PII kinds depend on the dataset's custom patterns, so the scanner uses its settings.
     privacy::Config config = privacy::Config::fromSettings(dataset.settings());
     config.key = dataset.secret();
+    return forPrivacy(std::move(config));
+}
+
+Deriver Deriver::forPrivacy(privacy::Config config)
+{
     auto anonymizer = std::make_shared<const privacy::Anonymizer>(std::move(config));
     return Deriver([anonymizer](QStringView question, QStringView sql, QStringView databaseType,
                                 QStringView pairId, const QJsonObject &metadata) {

@@ -11,6 +11,9 @@
 namespace pairlens {
 
 class Dataset;
+namespace privacy {
+struct Config;
+}
 
 // Everything PairLens computes from a pair's seed fields. Stored with the pair so filters,
 // sorting and statistics work in SQL.
@@ -44,6 +47,9 @@ public:
 
     // A deriver that uses the dataset's anonymization settings for the PII kinds.
     static Deriver forDataset(Dataset &dataset);
+    // A deriver whose PII kinds are those this privacy configuration finds (forDataset() with a
+    // dataset's settings; a new dataset's defaults for a store without settings of its own).
+    static Deriver forPrivacy(privacy::Config config);
     explicit Deriver(PiiScanner scanner = {});
 
     DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp,

@@ -32,19 +32,7 @@ namespace {
 
 Pair readPair(const QSqlQuery &q)
 {
-    Pair p;
-    p.rowId = q.value(0).toLongLong();
-    p.pairId = q.value(1).toString();
-    p.naturalLanguageQuery = q.value(2).toString();
-    p.sqlQuery = q.value(3).toString();
-    p.timestamp = q.value(4).toString();
-    p.databaseType = q.value(5).toString();
-    p.databaseName = q.value(6).toString();
-    p.success = q.value(7).toInt() != 0;
-    p.executionTimeMs = q.value(8).isNull() ? -1 : q.value(8).toDouble();
-    const QString meta = q.value(9).toString();
-    if (meta.size() > 2)
-        p.metadata = QJsonDocument::fromJson(meta.toUtf8()).object();
+    Pair p = PairStore::readSeedFields(q);
     p.queryType = q.value(10).toString();
     const QString tables = q.value(11).toString();
     if (tables.size() > 2) {
@@ -60,6 +48,24 @@ Pair readPair(const QSqlQuery &q)
 }
 
 } // namespace
+
+Pair PairStore::readSeedFields(const QSqlQuery &q)
+{
+    Pair p;
+    p.rowId = q.value(0).toLongLong();
+    p.pairId = q.value(1).toString();
+    p.naturalLanguageQuery = q.value(2).toString();
+    p.sqlQuery = q.value(3).toString();
+    p.timestamp = q.value(4).toString();
+    p.databaseType = q.value(5).toString();
+    p.databaseName = q.value(6).toString();
+    p.success = q.value(7).toInt() != 0;
+    p.executionTimeMs = q.value(8).isNull() ? -1 : q.value(8).toDouble();
+    const QString meta = q.value(9).toString();
+    if (meta.size() > 2)
+        p.metadata = QJsonDocument::fromJson(meta.toUtf8()).object();
+    return p;
+}
 
 PairStore::PairStore(Dataset &dataset) : m_dataset(dataset), m_deriver(Deriver::forDataset(dataset)) {}
 

@@ -93,6 +93,10 @@ public:
         SortIndexWalk,
     };
     static SearchPath searchPath(const Filter &filter, const Sort &sort);
+    // The row id and seed fields of a row whose first ten columns are id, pair_id,
+    // natural_language_query, sql_query, timestamp, database_type, database_name, success,
+    // execution_time_ms, metadata (in that order); the derived fields are left empty.
+    static Pair readSeedFields(const QSqlQuery &q);
     // How many matches a search in row-id order walks, when further conditions may keep few of
     // them, before the general query answers instead; 0 (the default) scales with the page.
     // Tests make it small to exercise both outcomes.

@@ -123,6 +123,18 @@ QList<Statistics::HistogramBin> binLengths(const QMap<int, qint64> &counts)
     return bins;
 }
 
+void setAveragesAndPiiKinds(Statistics *out, double questionLengths, double sqlLengths, double executionTimes,
+                            const QHash<qint64, qint64> &masks)
+{
+    if (out->totalPairs > 0) {
+        out->avgQuestionLength = questionLengths / double(out->totalPairs);
+        out->avgSqlLength = sqlLengths / double(out->totalPairs);
+    }
+    if (out->executionTime.count > 0)
+        out->executionTime.avg = executionTimes / double(out->executionTime.count);
+    setPiiKinds(out, masks);
+}
+
 void setPiiKinds(Statistics *out, const QHash<qint64, qint64> &masks)
 {
     out->piiKinds.clear();

@@ -24,6 +24,10 @@ struct DayCount
 void setTimeline(Statistics *out, const QMap<QDate, DayCount> &days);
 QList<Statistics::HistogramBin> binLengths(const QMap<int, qint64> &counts);
 void setPiiKinds(Statistics *out, const QHash<qint64, qint64> &masks);
+// Averages from the sums of a grouped scan (lengths over all pairs, execution times over the timed
+// ones) and the PII kinds from the pair counts per mask.
+void setAveragesAndPiiKinds(Statistics *out, double questionLengths, double sqlLengths, double executionTimes,
+                            const QHash<qint64, qint64> &masks);
 void setTables(Statistics *out, QList<Statistics::Count> tables);
 
 // Byte helpers for the per-row path: short strings compared and hashed a word at a time, inline

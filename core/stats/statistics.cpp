@@ -122,13 +122,7 @@ bool groupByPasses(QSqlQuery &q, const SqlCondition &c, Statistics *out, QString
             etime += q.value(11).toDouble();
         }
     }
-    if (out->totalPairs > 0) {
-        out->avgQuestionLength = qlen / double(out->totalPairs);
-        out->avgSqlLength = slen / double(out->totalPairs);
-    }
-    if (out->executionTime.count > 0)
-        out->executionTime.avg = etime / double(out->executionTime.count);
-    stats::setPiiKinds(out, masks);
+    stats::setAveragesAndPiiKinds(out, qlen, slen, etime, masks);
     out->questionLengths = stats::binLengths({});
     out->sqlLengths = out->questionLengths;
     if (out->totalPairs == 0)

@@ -310,13 +310,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
         }
     }
     out->unreviewedPairs = out->totalPairs; // no review in PostgreSQL yet
-    if (out->totalPairs > 0) {
-        out->avgQuestionLength = qlen / double(out->totalPairs);
-        out->avgSqlLength = slen / double(out->totalPairs);
-    }
-    if (out->executionTime.count > 0)
-        out->executionTime.avg = etime / double(out->executionTime.count);
-    stats::setPiiKinds(out, masks);
+    stats::setAveragesAndPiiKinds(out, qlen, slen, etime, masks);
     out->questionLengths = stats::binLengths(questionLengths);
     out->sqlLengths = stats::binLengths(sqlLengths);
     stats::setTables(out, countTables(tableNames));

@@ -66,18 +66,8 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
             QList<DerivedFields> derived;
             while (q.next()) {
                 lastId = q.value(0).toLongLong();
-                Pair p;
-                p.pairId = q.value(1).toString();
-                p.naturalLanguageQuery = q.value(2).toString();
-                p.sqlQuery = q.value(3).toString();
-                p.timestamp = q.value(4).toString();
-                p.databaseType = q.value(5).toString();
-                p.databaseName = q.value(6).toString();
-                p.success = q.value(7).toInt() != 0;
-                p.executionTimeMs = q.value(8).isNull() ? -1 : q.value(8).toDouble();
-                const QString metadata = q.value(9).toString();
-                if (metadata.size() > 2)
-                    p.metadata = QJsonDocument::fromJson(metadata.toUtf8()).object();
+                Pair p = PairStore::readSeedFields(q);
+                p.rowId = 0; // a row of the staging dataset, not of the target
                 DerivedFields d;
                 d.ts = q.value(10).toString();
                 d.queryType = q.value(11).toString();
