@@ -47,6 +47,21 @@ QString textOf(const QByteArray &utf8)
     return QString::fromUtf8(utf8);
 }
 
+// Computes a batch's duplicate keys and adds its rows; false when the export was cancelled.
+// Normalizing reads every SQL with the tokenizer: spread over the cores.
+template <typename Add>
+bool keyAndAdd(std::vector<Row> &rows, qint64 *done, const Progress &progress, const Add &add)
+{
+    QtConcurrent::blockingMap(rows, [](Row &r) {
+        r.questionKey = dupkeys::questionKey(textOf(r.question));
+        r.sqlKey = dupkeys::sqlKey(textOf(r.sql), textOf(r.type));
+    });
+    for (const Row &r : rows)
+        add(r);
+    *done += qint64(rows.size());
+    return progress.report(*done, 0, QCoreApplication::translate("Export", "Grouping"));
+}
+
 } // namespace
 
 SplitGroups::SplitGroups(QByteArray secret, double trainFraction)
@@ -217,14 +232,8 @@ bool SplitGroups::build(Storage &storage, const Progress &progress, QString *err
         });
         if (n == 0)
             break;
-        QtConcurrent::blockingMap(rows, [](Row &r) {
-            r.questionKey = dupkeys::questionKey(textOf(r.question));
-            r.sqlKey = dupkeys::sqlKey(textOf(r.sql), textOf(r.type));
-        });
-        for (const Row &r : rows)
-            add(r.questionKey, r.sqlKey, r.rowId);
-        done += qint64(rows.size());
-        if (!progress.report(done, 0, QCoreApplication::translate("Export", "Grouping")))
+        if (!keyAndAdd(rows, &done, progress,
+                       [this](const Row &r) { add(r.questionKey, r.sqlKey, r.rowId); }))
             return false;
     }
     *error = cursor->errorString();
@@ -271,15 +280,8 @@ bool SplitGroups::build(Dataset &dataset, const Progress &progress, QString *err
             }
             rows.push_back({column(0), column(1), column(2), sqlite3_column_int64(stmt, 3)});
         }
-        // Normalizing reads every SQL with the tokenizer: spread over the cores.
-        QtConcurrent::blockingMap(rows, [](Row &r) {
-            r.questionKey = dupkeys::questionKey(textOf(r.question));
-            r.sqlKey = dupkeys::sqlKey(textOf(r.sql), textOf(r.type));
-        });
-        for (const Row &r : rows)
-            add(r.questionKey, r.sqlKey, r.rowId);
-        done += qint64(rows.size());
-        if (!progress.report(done, 0, QCoreApplication::translate("Export", "Grouping"))) {
+        if (!keyAndAdd(rows, &done, progress,
+                       [this](const Row &r) { add(r.questionKey, r.sqlKey, r.rowId); })) {
             more = false;
             error->clear();
             sqlite3_finalize(stmt);
