@@ -327,6 +327,29 @@ private slots:
         }
     }
 
+    // scan reads the same rows in the same order with the same key: the same report, examples
+    // and all (the examples name pair_ids and show anonymized values, never originals).
+    void scanIsTheFilesScan()
+    {
+        for (const QStringList &options :
+             {QStringList{u"--json"_s}, QStringList{}, QStringList{u"--json"_s, u"--pii"_s, u"email"_s},
+              QStringList{u"--examples"_s, u"0"_s, u"--failed-only"_s}}) {
+            const Run file = run(QStringList{u"scan"_s, m_file} + options);
+            const Run pg = run(QStringList{u"scan"_s, m_url} + options);
+            QCOMPARE(file.code, 0);
+            QCOMPARE(pg.code, file.code);
+            QVERIFY2(file.out.size() > 100, qPrintable(file.out));
+            QCOMPARE(pg.out, file.out);
+            QVERIFY(!pg.out.contains(u"ana.lopez@example.com"_s));
+        }
+        // The pipeline gate too: email's operator keeps nothing, so --fail-on-any-pii trips on both.
+        const Run file = run({u"scan"_s, m_file, u"--fail-on-any-pii"_s});
+        const Run pg = run({u"scan"_s, m_url, u"--fail-on-any-pii"_s});
+        QCOMPARE(file.code, 4);
+        QCOMPARE(pg.code, 4);
+        QCOMPARE(pg.err, file.err);
+    }
+
     void readOnlyRoleExports()
     {
         QCOMPARE(

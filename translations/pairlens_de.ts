@@ -1163,8 +1163,8 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats and export do); use a dataset file.</source>
-        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats und export schon); verwenden Sie eine Datensatzdatei.</translation>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, export and scan do); use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, export und scan schon); verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
@@ -1650,6 +1650,10 @@
     <message>
         <source>Reports the personal data (PII) found in the pairs matching the filter: findings and pairs per kind, where they are, and a few examples shown anonymized, exactly as an export would write them. Original values are never printed.</source>
         <translation>Berichtet über die personenbezogenen Daten (PII) in den Paaren, die dem Filter entsprechen: Funde und Paare je Art, wo sie vorkommen, und einige Beispiele, anonymisiert, genau so, wie ein Export sie schreiben würde. Originalwerte werden nie ausgegeben.</translation>
+    </message>
+    <message>
+        <source>Dataset file or postgresql:// URL.</source>
+        <translation>Datensatzdatei oder postgresql://-URL.</translation>
     </message>
     <message>
         <source>Examples per kind (default 3, 0 for none).</source>

@@ -7,6 +7,7 @@
 #include "dataset/pairstore.h"
 #include "privacy/anonymizer.h"
 #include "privacy/piikind.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -29,14 +30,20 @@ QString tr(const char *s)
     return QCoreApplication::translate("cli", s);
 }
 
-// Builds the anonymizer of a dataset, warning about custom patterns that will not run.
-privacy::Anonymizer datasetAnonymizer(const Dataset &ds)
+// Builds the anonymizer of a dataset's settings and secret, warning about custom patterns that
+// will not run.
+privacy::Anonymizer anonymizerOf(const QHash<QString, QString> &settings, const QByteArray &secret)
 {
-    privacy::Config config = privacy::Config::fromSettings(ds.settings());
-    config.key = ds.secret();
+    privacy::Config config = privacy::Config::fromSettings(settings);
+    config.key = secret;
     for (const QString &problem : config.validate())
         err(tr("Warning: %1").arg(problem));
     return privacy::Anonymizer(config);
+}
+
+privacy::Anonymizer datasetAnonymizer(const Dataset &ds)
+{
+    return anonymizerOf(ds.settings(), ds.secret());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,7 +378,7 @@ int runScan(const QStringList &args)
         tr("Reports the personal data (PII) found in the pairs matching the filter: findings and pairs "
            "per kind, where they are, and a few examples shown anonymized, exactly as an export would "
            "write them. Original values are never printed."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     addFilterOptions(parser);
     parser.addOptions(
         {{u"examples"_s, tr("Examples per kind (default 3, 0 for none)."), u"N"_s, u"3"_s},
@@ -393,31 +400,60 @@ int runScan(const QStringList &args)
         err(tr("pairlens scan: --examples takes a number from 0 to 1000."));
         return Usage;
     }
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
-    if (!ds)
+    const QString location = parser.positionalArguments().at(1);
+    std::unique_ptr<Dataset> ds;
+    std::unique_ptr<Storage> storage;
+    if (isPostgresLocation(location))
+        storage = openStorage(location); // the same report, from the server's rows
+    else
+        ds = openDataset(location, Dataset::Mode::OpenExisting);
+    if (!ds && !storage)
         return Failure;
-    const privacy::Anonymizer anonymizer = datasetAnonymizer(*ds);
-    PairStore store(*ds);
-    const qint64 total = store.count(filter);
-    if (total < 0 || ds->damageReported()) {
-        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
-        return Failure;
-    }
+    const privacy::Anonymizer anonymizer =
+        ds ? datasetAnonymizer(*ds) : anonymizerOf(storage->settings(), storage->secret());
     ScanReport report(examples);
     ProgressBar bar(tr("scan"));
     qint64 done = 0;
-    const bool complete =
-        store.forEach(filter, {PairStore::SortColumn::Id, Qt::AscendingOrder}, [&](const Pair &pair) {
-            report.add(pair, anonymizer);
-            if (++done % 1000 == 0)
-                bar.update(done, total);
-            return true;
-        });
-    bar.finish();
-    // A damaged page ends the read as if the pairs had run out: a scan of part of them says nothing.
-    if (!complete || ds->damageReported()) {
-        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
-        return Failure;
+    const auto add = [&](const Pair &pair, qint64 total) {
+        report.add(pair, anonymizer);
+        if (++done % 1000 == 0)
+            bar.update(done, total);
+    };
+    if (storage) {
+        QString error;
+        const qint64 total = storage->count(filter, &error);
+        const std::unique_ptr<RowCursor> cursor = total < 0 ? nullptr : storage->readRows(filter, &error);
+        if (!cursor) {
+            err(error);
+            return Failure;
+        }
+        // In row id order, as from a dataset file, so the examples are the same pairs'.
+        while (cursor->fetch(1024, [&](const StoredRow &row) { add(pairFromStoredRow(row), total); }) > 0) {
+        }
+        bar.finish();
+        if (!cursor->errorString().isEmpty()) {
+            err(cursor->errorString());
+            return Failure;
+        }
+    } else {
+        PairStore store(*ds);
+        const qint64 total = store.count(filter);
+        if (total < 0 || ds->damageReported()) {
+            err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
+            return Failure;
+        }
+        const bool complete =
+            store.forEach(filter, {PairStore::SortColumn::Id, Qt::AscendingOrder}, [&](const Pair &pair) {
+                add(pair, total);
+                return true;
+            });
+        bar.finish();
+        // A damaged page ends the read as if the pairs had run out: a scan of part of them says
+        // nothing.
+        if (!complete || ds->damageReported()) {
+            err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
+            return Failure;
+        }
     }
     if (parser.isSet(u"json"_s))
         printJson(report.toJson(filter, anonymizer.config()));

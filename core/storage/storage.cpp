@@ -2,7 +2,33 @@
 
 #include "privacy/anonymizer.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace pairlens {
+
+Pair pairFromStoredRow(const StoredRow &row)
+{
+    const auto text = [&row](int i) { return QString::fromUtf8(row.text[i]); };
+    Pair p;
+    p.rowId = row.rowId;
+    p.pairId = text(0);
+    p.naturalLanguageQuery = text(1);
+    p.sqlQuery = text(2);
+    p.timestamp = text(3);
+    p.databaseType = text(4);
+    p.databaseName = text(5);
+    if (row.text[6].size() > 2)
+        p.metadata = QJsonDocument::fromJson(row.text[6].toByteArray()).object();
+    p.queryType = text(7);
+    if (row.text[8].size() > 2) {
+        for (const QJsonValue &v : QJsonDocument::fromJson(row.text[8].toByteArray()).array())
+            p.tableNames << v.toString();
+    }
+    p.success = row.success;
+    p.executionTimeMs = row.executionTimeMs;
+    return p;
+}
 
 Deriver defaultDeriver()
 {

@@ -98,6 +98,9 @@ public:
 // far): what Deriver::forDataset() does for a new dataset file.
 Deriver defaultDeriver();
 
+// The pair a forward read gave, with its derived fields (statement type, tables) as stored.
+Pair pairFromStoredRow(const StoredRow &row);
+
 // True for a location that names a PostgreSQL database (postgresql:// or postgres://).
 bool isPostgresLocation(const QString &location);
 
