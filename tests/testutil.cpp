@@ -96,6 +96,16 @@ bool overwritePages(const QString &path, const QList<int> &pages, int pageSize, 
     return true;
 }
 
+QProcessEnvironment englishEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"LANGUAGE"_s);
+    env.remove(u"LC_MESSAGES"_s);
+    env.insert(u"LC_ALL"_s, u"C.UTF-8"_s);
+    env.insert(u"LANG"_s, u"C.UTF-8"_s);
+    return env;
+}
+
 CliRun runHeadless(const QString &exe, const QStringList &args, const QString &home, const QByteArray &input)
 {
     QProcess p;

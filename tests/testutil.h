@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -41,6 +42,10 @@ struct CliRun
 };
 CliRun runHeadless(const QString &exe, const QStringList &args, const QString &home,
                    const QByteArray &input = {});
+
+// This process's environment with the language set to English (C.UTF-8), for commands whose
+// messages a test compares, whatever locale the test itself runs under.
+QProcessEnvironment englishEnvironment();
 
 } // namespace pairlens::test
 

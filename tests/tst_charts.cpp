@@ -661,12 +661,7 @@ void TestCharts::cliChartErrors()
     auto runChart = [](const QStringList &args, QString *stderrText) {
         QProcess p;
         // The messages are checked in English, whatever language the test runs in.
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(u"LANGUAGE"_s);
-        env.remove(u"LC_MESSAGES"_s);
-        env.insert(u"LC_ALL"_s, u"C.UTF-8"_s);
-        env.insert(u"LANG"_s, u"C.UTF-8"_s);
-        p.setProcessEnvironment(env);
+        p.setProcessEnvironment(test::englishEnvironment());
         p.start(QStringLiteral(PAIRLENS_EXE), QStringList{u"chart"_s} + args);
         p.waitForFinished(60000);
         *stderrText = QString::fromUtf8(p.readAllStandardError()).trimmed();

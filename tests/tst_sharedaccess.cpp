@@ -87,12 +87,7 @@ QByteArray runCli(const QStringList &args, int *exitCode = nullptr, bool unprivi
     p.setProcessChannelMode(QProcess::SeparateChannels);
     // The messages compared here are the English ones: the command speaks English whatever the
     // locale the test runs under (under LANG=de_DE.UTF-8 it would say "schreibgeschützt").
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(u"LANGUAGE"_s);
-    env.remove(u"LC_MESSAGES"_s);
-    env.insert(u"LC_ALL"_s, u"C.UTF-8"_s);
-    env.insert(u"LANG"_s, u"C.UTF-8"_s);
-    p.setProcessEnvironment(env);
+    p.setProcessEnvironment(test::englishEnvironment());
     if (unprivileged && ::geteuid() == 0)
         p.start(u"setpriv"_s, QStringList{u"--reuid=nobody"_s, u"--regid=nogroup"_s, u"--clear-groups"_s,
                                           QStringLiteral(PAIRLENS_EXE)} +
