@@ -275,8 +275,8 @@ void TstCurationUndo::noteUndoBeforeTheSaveIsAnswered()
     QTest::keyClick(note, Qt::Key_Escape);
     QCOMPARE(m_window->undoStack()->count(), 1); // one step for one pair's note
     m_window->findChild<QAction *>(u"actionUndo"_s)->trigger();
-    // Three writes are queued by now; on a loaded machine (the fresh-machine check runs two test
-    // programs at once) they may take longer than QTRY's default 5 s.
+    // Three writes are queued by now. (The failures once blamed on their speed came from pair()
+    // reading an empty optional; the longer wait is only headroom.)
     QTRY_COMPARE_WITH_TIMEOUT(pair(id)->reviewerNote, QString(), 20000);
     QVERIFY(m_window->undoStack()->canRedo());
     m_window->findChild<QAction *>(u"actionRedo"_s)->trigger();
