@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tst_server: `pairlens serve` over a real dataset file, called with a real HTTP client (http.client
 of Python's standard library, and curl). Issue 19: every route and its JSON shape, every error
-(401/403/404/405/400/411/413/429), keys and scopes, anonymized database names and exports, the
+(401/403/404/405/400/411/413/429, 500 and 503 from the store), keys and scopes, anonymized database names and exports, the
 cursor, batches that are idempotent, the audit log with the key's name, a client that disconnects
 mid-export, TLS, the OpenAPI document against the server, and kill -9 under load losing no pair
 that got a 201.
@@ -338,6 +338,75 @@ def test_batch(srv, keys):
     check("the total grew by the batch", b["total"] == before + 2000, f"{b['total']} {before}")
 
 
+def test_store_errors(srv, keys, ds):
+    """What a client sees when the store cannot take its pair: 503 with Retry-After while another
+    program holds the dataset's write lock past the busy timeout (2 s), 500 with one sentence when the
+    store refuses the row; nothing half-stored, and the server goes on serving."""
+    import sqlite3
+    body = dict(NEW_PAIR, natural_language_query="Orders of customer locked-out@example.org")
+    holder = sqlite3.connect(ds, timeout=10, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        s, h, b = srv.call("POST", "/api/training-data/pairs", key=keys["writer"], body=body)
+        waited = time.monotonic() - started
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    check("POST while another program holds the write lock: 503 with Retry-After and an error",
+          s == 503 and h.get("retry-after") == "1" and is_error(b), f"{s} {h} {b}")
+    check("the 503 came after the busy timeout, not at once", waited >= 1.5, f"{waited:.2f} s")
+    s, _, b = srv.call("POST", "/api/training-data/pairs", key=keys["writer"], body=body)
+    check("the same POST once the lock is released: 201", s == 201, f"{s} {b}")
+    with read_only(ds) as db:
+        n = db.execute("SELECT count(*) FROM pairs WHERE natural_language_query = ?",
+                       (body["natural_language_query"],)).fetchone()[0]
+    check("the pair is stored once", n == 1, str(n))
+
+    batch = {"pairs": [dict(NEW_PAIR, pair_id="tst-locked-batch-%d" % i) for i in range(3)]}
+    holder = sqlite3.connect(ds, timeout=10, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        s, h, b = srv.call("POST", "/api/training-data/pairs:batch", key=keys["writer"], body=batch)
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    check("a batch while the write lock is held: 503 with Retry-After",
+          s == 503 and h.get("retry-after") == "1" and is_error(b), f"{s} {h} {b}")
+    s, _, b = srv.call("POST", "/api/training-data/pairs:batch", key=keys["writer"], body=batch)
+    check("the same batch afterwards adds all of it", s == 201 and b.get("added") == 3, f"{s} {b}")
+
+    # A store that refuses the row (here a trigger another program put into the dataset; a full disk
+    # or a damaged page fails the same way): 500 with one sentence, nothing stored, server alive.
+    admin = sqlite3.connect(ds, timeout=10, isolation_level=None)
+    try:
+        admin.execute("CREATE TRIGGER tst_server_refuse BEFORE INSERT ON pairs "
+                      "WHEN new.natural_language_query LIKE '%refuse-me%' "
+                      "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END")
+        refused = dict(NEW_PAIR, natural_language_query="Orders for refuse-me please")
+        s, _, b = srv.call("POST", "/api/training-data/pairs", key=keys["writer"], body=refused)
+        message = b.get("error", "") if isinstance(b, dict) else ""
+        check("POST the store refuses: 500 with the store's reason in one sentence",
+              s == 500 and "refused by the test trigger" in message and "\n" not in message, f"{s} {b}")
+        s, _, b = srv.call("POST", "/api/training-data/pairs:batch", key=keys["writer"],
+                           body={"pairs": [dict(refused, pair_id="tst-refused-%d" % i) for i in range(2)]})
+        check("a batch the store refuses: 500 with an error", s == 500 and is_error(b), f"{s} {b}")
+    finally:
+        admin.execute("DROP TRIGGER IF EXISTS tst_server_refuse")
+        admin.close()
+    with read_only(ds) as db:
+        n = db.execute("SELECT count(*) FROM pairs WHERE natural_language_query LIKE '%refuse-me%'").fetchone()[0]
+    check("nothing of the refused pairs is stored", n == 0, str(n))
+    s, _, b = srv.call("GET", "/health")
+    check("the server still answers after the errors", s == 200, f"{s} {b}")
+    s, _, doc = srv.call("GET", "/api/openapi.json")
+    paths = doc.get("paths", {}) if isinstance(doc, dict) else {}
+    for path in ("/api/training-data/pairs", "/api/training-data/pairs:batch"):
+        documented = paths.get(path, {}).get("post", {}).get("responses", {})
+        check(f"POST {path}: 500 and 503 are documented", "500" in documented and "503" in documented,
+              str(list(documented)))
+
+
 def test_statistics(srv, keys):
     s, _, b = srv.call("GET", "/api/training-data/statistics", key=keys["reader"])
     st = b.get("statistics", {}) if isinstance(b, dict) else {}
@@ -640,6 +709,7 @@ def main():
             test_list(srv, keys)
             test_delete_restore_review(srv, keys, pair_id)
             test_batch(srv, keys)
+            test_store_errors(srv, keys, ds)
             test_statistics(srv, keys)
             test_export(srv, keys, ds)
             test_disconnect(srv, keys, ds, big=8_000_000)

@@ -85,11 +85,17 @@ void ApiServer::addBatch(const ApiRequest &r)
     m_store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
     if (!result.error.isEmpty()) {
         // The pairs of the committed transactions stay: sending the batch again adds the rest.
-        return fail(r, isBusyError(result.error) ? 503 : 500,
+        if (isBusyError(result.error))
+            return fail(r, 503,
+                        u"Added %1 of the %2 pairs, then the dataset stayed busy (another program holds "
+                        "its write lock); send the batch again to add the rest."_s.arg(result.added)
+                            .arg(pairs.size()),
+                        {{"Retry-After", "1"}});
+        return fail(r, 500,
                     u"Added %1 of the %2 pairs before writing failed (%3); send the batch again to add the "
                     "rest."_s.arg(result.added)
                         .arg(pairs.size())
-                        .arg(result.error));
+                        .arg(m_dataset.failureMessage(Dataset::Access::Write, result.error)));
     }
     reply(r, result.added > 0 ? 201 : 200,
           {{u"added"_s, result.added},
