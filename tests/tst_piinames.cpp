@@ -243,6 +243,24 @@ void TstPiiNames::moreConventions_data()
     row("en in month", u"In March 2024 sales grew"_s, QString(), QString());
     row("org crew", u"Players who play for Columbus Crew"_s, QString(), QString());
     row("place monte", u"Races held in Monte Carlo since 1950"_s, QString(), QString());
+    // Names the gazetteer does not hold, by capitalisation alone (issue 15, unseen locales).
+    row("run mid-sentence", u"Please check the refund of Tünde Varrószegi today"_s, u"name"_s,
+        u"Tünde Varrószegi"_s);
+    row("run starts the text", u"Đức Thịnh Lâm paid twice last month"_s, u"name"_s, u"Đức Thịnh Lâm"_s);
+    row("run after a verb", u"Call Dražen Kovačevićek about the lease"_s, u"name"_s, u"Dražen Kovačevićek"_s);
+    row("run with a particle", u"The invoice of Gianmarco Di Pietrantoniello is late"_s, u"name"_s,
+        u"Gianmarco Di Pietrantoniello"_s);
+    row("one unknown after a greeting", u"Hi Zsombor, your parcel has shipped"_s, u"name"_s, u"Zsombor"_s);
+    row("run of words of the list", u"Show Total Revenue Report"_s, QString(), QString());
+    row("run of foreign words", u"Ship 40 units of Ordenador Pequeño to Leeds"_s, QString(), QString());
+    row("run after in", u"Total revenue in Kecskeméti Szentendre grew"_s, QString(), QString());
+    row("run of four", u"Read Ljubomir Zsigmondy Várkonyi Ferencz later"_s, QString(), QString());
+    row("run before a number", u"Ship it to Kardinala Stepinčeva 31 soon"_s, QString(), QString());
+    row("run of an organisation", u"Payment from Horvatić Babićek d.o.o. arrived"_s, QString(), QString());
+    row("runs of an organisation", u"Sales of Tamásfalvi Gyurcsek, Bődörék és Társa Kft. rose"_s, QString(),
+        QString());
+    row("run with an abbreviation", u"Orders of Veresék Tsa. Kkt grew"_s, QString(), QString());
+    row("one unknown after called", u"A band called Gorgorothek played"_s, QString(), QString());
 }
 
 void TstPiiNames::moreConventions()

@@ -54,7 +54,8 @@ struct Word
 {
     qsizetype start = 0, end = 0; // the letters (a possessive "'s" left out)
     qsizetype after = 0;          // end, or past a '.' right after it
-    quint8 bits = 0;
+    quint8 bits = 0;              // the gazetteer's bits but Vocabulary (0: unknown)
+    bool vocabulary = false;      // a word of the word list that no name is ("Show", "Ergonomic")
     bool capitalised = false;
     bool initial = false; // one upper-case letter and a '.'
 };
@@ -144,7 +145,9 @@ void readWords(QStringView text, std::vector<Word> &words)
             w.initial = w.after > w.end;
         } else if (capitalised(s)) {
             w.capitalised = true;
-            w.bits = bitsOf(s);
+            const quint8 bits = bitsOf(s);
+            w.bits = bits & ~Vocabulary;
+            w.vocabulary = (bits & Vocabulary) != 0;
         }
         if (w.initial || w.capitalised)
             words.push_back(w);
@@ -195,7 +198,11 @@ constexpr std::array<std::u16string_view, 40> kNonPerson = {
 
 bool nonPersonWord(QStringView w)
 {
-    if (w.size() < 2 || w.size() > 11)
+    if (w.size() < 2)
+        return false;
+    if (gazetteerBits(w) & Organisation)
+        return true; // "GmbH", "Hijos", "Partners", "Combinatie"
+    if (w.size() > 11)
         return false;
     for (std::u16string_view x : kNonPerson) {
         const char16_t a = w.front().unicode(), b = x.front();
@@ -288,6 +295,169 @@ bool stopGivenStarts(QStringView text, const std::vector<Word> &words, size_t i)
     const Word &x = words[i + 1];
     return adjacent(text, w, x) && x.capitalised && (x.bits & FamilyName) &&
            !(x.bits & (CommonWord | StopWord));
+}
+
+bool isParticle(QStringView w)
+{
+    for (std::u16string_view p : {u"de", u"di", u"da", u"del", u"della", u"van", u"von", u"der", u"den",
+                                  u"du", u"dos", u"das", u"le", u"la", u"ten", u"ter"}) {
+        if (w.compare(QStringView(p.data(), qsizetype(p.size())), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Words after which capitalised words are more often a place or a thing than a person: "in
+// Sesto Olinda", "at Kuala Lumpur", "the Lakers".
+bool placeOrThingBefore(QStringView before)
+{
+    for (std::u16string_view p :
+         {u"in", u"at", u"near", u"the", u"a", u"an", u"into", u"via", u"im", u"à", u"en"}) {
+        if (before.compare(QStringView(p.data(), qsizetype(p.size())), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Strong context words that also introduce things ("a band called Gorgoroth", "a ship named
+// Aquababy"): one unknown word after them is no evidence of a person.
+bool thingContext(QStringView w)
+{
+    return w.compare(u"called", Qt::CaseInsensitive) == 0 || w.compare(u"named", Qt::CaseInsensitive) == 0 ||
+           w.compare(u"signed", Qt::CaseInsensitive) == 0 || w.compare(u"author", Qt::CaseInsensitive) == 0;
+}
+
+// A word that may be part of a name the gazetteer does not hold: capitalised, and neither a word
+// of the word list, a name that is also a common word, a stop word, a street suffix, a title nor
+// a word of an organisation or place.
+bool plainNameWord(QStringView text, const Word &w)
+{
+    return w.capitalised && !w.vocabulary && !(w.bits & (CommonWord | StopWord | StreetSuffix | Title)) &&
+           !nonPersonWord(text.mid(w.start, w.end - w.start));
+}
+
+// A number after the words (a lower-case word may come between): a street and its house number
+// ("Lovranska 913", "Cesta Ljubljanske brigade 666"), not a person.
+bool numberAfter(QStringView text, qsizetype pos)
+{
+    const qsizetype n = text.size();
+    qsizetype k = pos;
+    for (int hop = 0; hop < 2; ++hop) {
+        while (k < n && (text[k] == u' ' || text[k] == u','))
+            ++k;
+        if (k < n && text[k].isDigit())
+            return true;
+        if (hop == 1 || k >= n || !isLowerUnit(text[k].unicode()))
+            return false;
+        while (k < n && isLetterUnit(text[k].unicode()))
+            ++k;
+    }
+    return false;
+}
+
+// A verb done to a person that starts a sentence ("Call Dražen Kovačević", "Ask Tünde Varró").
+bool personVerbStarts(QStringView text, const Word &w)
+{
+    qsizetype k = w.start;
+    while (k > 0 && text[k - 1] == u' ')
+        --k;
+    if (k > 0 && text[k - 1] != u'.' && text[k - 1] != u'!' && text[k - 1] != u'?' && text[k - 1] != u'\n')
+        return false;
+    const QStringView v = text.mid(w.start, w.end - w.start);
+    for (std::u16string_view p :
+         {u"ask", u"call", u"email", u"e-mail", u"phone", u"text", u"message", u"contact", u"tell", u"invite",
+          u"thank", u"pay", u"remind", u"notify", u"cc", u"ping"}) {
+        if (v.compare(QStringView(p.data(), qsizetype(p.size())), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Two or three capitalised words, none of them a word of the word list, a common or stop word
+// or an organisation's ("Gábor Kocsis", "Bảo Khánh Tô", "Oliviero Di Maggio"), that are no
+// part of a longer run of capitalised words, not after words that introduce places or things
+// and not before a house number: a name the gazetteer does not hold, in any language. Returns
+// the index past the run's last word, or `i` when there is none.
+size_t capitalisedRun(QStringView text, const std::vector<Word> &words, size_t i)
+{
+    const size_t n = words.size();
+    if (!plainNameWord(text, words[i]))
+        return i;
+    if (i > 0 && adjacent(text, words[i - 1], words[i]) && words[i - 1].capitalised &&
+        contextBefore(text, words[i].start) == 0 && !personVerbStarts(text, words[i - 1]))
+        return i; // the tail of a longer run
+    const QStringView before = wordBefore(text, words[i].start);
+    if (!before.isEmpty() && placeOrThingBefore(before))
+        return i;
+    size_t end = i + 1;
+    int names = 1;
+    while (end < n && adjacent(text, words[end - 1], words[end])) {
+        const Word &x = words[end];
+        const QStringView xs = text.mid(x.start, x.end - x.start);
+        if (x.capitalised && isParticle(xs) && end + 1 < n && adjacent(text, x, words[end + 1]) &&
+            plainNameWord(text, words[end + 1])) {
+            ++end; // "Di" in "Oliviero Di Maggio"
+            continue;
+        }
+        if (!plainNameWord(text, x))
+            break;
+        if (words[end - 1].after > words[end - 1].end)
+            return i; // an abbreviation inside ("Tsa. Kkt", "Bezp.Org. Arājs")
+        if (++names > 3)
+            return i;
+        ++end;
+    }
+    if (names < 2)
+        return i;
+    // Another capitalised word right after (a heading, a title, an organisation): no name.
+    if (end < n && adjacent(text, words[end - 1], words[end]) && !words[end].initial)
+        return i;
+    if (numberAfter(text, words[end - 1].end))
+        return i;
+    return end;
+}
+
+// Capitalised names joined by commas, '&' and "and" in its languages that end in an
+// organisation's word make a company: "Valladares Garibay, Gastélum Olivares y Crespo Abrego
+// Asociados", "Andersson Fransson, Lindholm AB", "Márton és Veres Kkt.". Reads at most eight words
+// after `pos`.
+bool organisationAfter(QStringView text, qsizetype pos)
+{
+    const qsizetype n = text.size();
+    qsizetype k = pos;
+    for (int hop = 0; hop < 8; ++hop) {
+        while (k < n && (text[k] == u' ' || text[k] == u',' || text[k] == u'&' || text[k] == u'.'))
+            ++k;
+        qsizetype e = k;
+        while (e < n && (isLetterUnit(text[e].unicode()) || text[e] == u'-'))
+            ++e;
+        if (e == k)
+            return false;
+        const QStringView w = text.mid(k, e - k);
+        if (nonPersonWord(w))
+            return true;
+        if (e - k == 1 && e + 1 < n && text[e] == u'.' && isLetterUnit(text[e + 1].unicode())) {
+            // A dotted abbreviation: "d.o.o.", "B.V.", "S.L.", "s.r.o."
+            char16_t letters[8];
+            qsizetype count = 0, d = k;
+            while (count < 8 && d + 1 < n && isLetterUnit(text[d].unicode()) && text[d + 1] == u'.') {
+                letters[count++] = text[d].unicode();
+                d += 2;
+            }
+            if (count >= 2 && nonPersonWord(QStringView(letters, count)))
+                return true;
+        }
+        if (!isUpperUnit(w[0].unicode())) {
+            bool joiner = false;
+            for (std::u16string_view j : {u"y", u"e", u"és", u"and", u"und", u"och", u"og", u"en", u"et",
+                                          u"i", u"a", u"ve", u"si", u"și"})
+                joiner = joiner || w == QStringView(j.data(), qsizetype(j.size()));
+            if (!joiner)
+                return false;
+        }
+        k = e;
+    }
+    return false;
 }
 
 // See mayContainNameOrAddress(). The least evidence of every rule: a capitalised word (an ASCII
@@ -450,8 +620,20 @@ void findNames(QStringView text, QList<Match> &out)
             i = last;
             continue;
         }
-        if (!isNameWord(w) && !w.initial && !stopStart)
+        if (!isNameWord(w) && !w.initial && !stopStart) {
+            if (const size_t run = capitalisedRun(text, words, i);
+                run > i && !organisationAfter(text, words[run - 1].end)) {
+                out.append(Match{PiiKind::Name, w.start, words[run - 1].end, -1});
+                i = run - 1;
+            } else if (w.bits == 0 && plainNameWord(text, w) && contextBefore(text, w.start) == 2 &&
+                       contextInProse(text, w.start) && !thingContext(wordBefore(text, w.start)) &&
+                       !(i + 1 < n && adjacent(text, w, words[i + 1])) && !numberAfter(text, w.end)) {
+                // One word the gazetteer does not know after a strong context word: "Hi Tonko",
+                // "user István".
+                out.append(Match{PiiKind::Name, w.start, w.end, -1});
+            }
             continue;
+        }
         // The run of names and initials from here.
         size_t end = i + 1;
         while (end < n && end < i + 4) {
@@ -527,8 +709,18 @@ void findNames(QStringView text, QList<Match> &out)
                 break;
             accept = !nonPersonWord(text.mid(words[k].start, words[k].end - words[k].start));
         }
-        if (!accept)
+        size_t run = capitalisedRun(text, words, i);
+        if (run > i && organisationAfter(text, words[run - 1].end))
+            run = i;
+        if (accept && run <= i && context == 0 && !words[i].initial) {
+            // "in Maria Clara do Norte", "the Reis de Nossa Senhora office": a place or a thing.
+            const QStringView before = wordBefore(text, w.start);
+            accept = before.isEmpty() || !placeOrThingBefore(before);
+        }
+        if (!accept && run <= i)
             continue;
+        if (run > end)
+            end = run; // "Sanja Lončar Kurtović", "Oliviero Di Maggio"
         out.append(Match{PiiKind::Name, words[i].start, words[end - 1].end, -1});
         i = end - 1;
     }

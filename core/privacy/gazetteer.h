@@ -11,10 +11,12 @@ enum GazetteerBit : quint8
 {
     GivenName = 1,
     FamilyName = 2,
-    CommonWord = 4,   // also a common English word: a lone capitalised one is not a name
-    StreetSuffix = 8, // Street, Avenue, Rd, ...
-    Title = 16,       // Mr, Mrs, Dr, Prof, Herr, Frau, ...
-    StopWord = 32,    // months, places, words of questions about data: a name only after a title
+    CommonWord = 4,     // also a common English word: a lone capitalised one is not a name
+    StreetSuffix = 8,   // Street, Avenue, Rd, ...
+    Title = 16,         // Mr, Mrs, Dr, Prof, Herr, Frau, ...
+    StopWord = 32,      // months, places, words of questions about data: a name only after a title
+    Vocabulary = 64,    // another lower-case word of the word list (no name): "Show", "Total", "Ergonomic"
+    Organisation = 128, // a word of organisations: "GmbH", "Hijos", "Partners", "Combinatie"
 };
 
 // The bits of a word (any case; 0 when unknown). The table is built on first use (~2 ms).
