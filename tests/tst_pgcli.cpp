@@ -396,13 +396,14 @@ private slots:
 
     void whatIsNotSupportedYetSaysSo()
     {
-        for (const QStringList &args : {QStringList{u"list"_s, m_url, u"--search"_s, u"farm"_s},
-                                        QStringList{u"stats"_s, m_url, u"--search"_s, u"farm"_s},
-                                        QStringList{u"stats"_s, m_url, u"--duplicates"_s},
-                                        QStringList{u"scan"_s, m_url, u"--search"_s, u"farm"_s},
-                                        QStringList{u"export"_s, m_url, u"-o"_s,
-                                                    m_dir.filePath(u"out.jsonl"_s), u"--search"_s, u"farm"_s},
-                                        QStringList{u"delete"_s, m_url, u"--failed-only"_s, u"--yes"_s}}) {
+        for (const QStringList &args :
+             {QStringList{u"list"_s, m_url, u"--normalized-duplicates"_s},
+              QStringList{u"stats"_s, m_url, u"--duplicates"_s},
+              QStringList{u"scan"_s, m_url, u"--duplicates"_s},
+              QStringList{u"export"_s, m_url, u"-o"_s, m_dir.filePath(u"out.jsonl"_s), u"--duplicates"_s},
+              QStringList{u"delete"_s, m_url, u"--duplicates"_s, u"--yes"_s},
+              QStringList{u"chart"_s, m_url, u"--kind"_s, u"success"_s, u"-o"_s,
+                          m_dir.filePath(u"c.png"_s)}}) {
             const Run r = run(args);
             QCOMPARE(r.code, 1);
             QCOMPARE(r.out, QString());

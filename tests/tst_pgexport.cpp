@@ -294,6 +294,9 @@ private slots:
         QVERIFY(compareExport(u"alpaca"_s, {u"--template"_s, u"{question} ({database_name}: {tables})"_s,
                                             u"--include-failed"_s}) > 300);
         QVERIFY(compareExport(u"jsonl"_s, {u"--gzip"_s}) > 400);
+        // A search and a list of pair_ids select the same pairs as in the file.
+        QVERIFY(compareExport(u"jsonl"_s, {u"--search"_s, u"how many"_s}) > 10);
+        QCOMPARE(compareExport(u"csv"_s, {u"--ids"_s, u"exp-0,exp-2,exp-4,no-such-pair"_s}), 3);
         // A split: each group of pairs sharing a normalized question or SQL on one side, by the
         // same keyed hash.
         QVERIFY(compareExport(u"jsonl"_s, {u"--split"_s, u"0.8"_s}) > 400);
@@ -371,8 +374,7 @@ private slots:
     {
         const QString out = m_dir.filePath(u"refused.jsonl"_s);
         for (const QStringList &options :
-             {QStringList{u"--search"_s, u"farm"_s}, QStringList{u"--duplicates"_s},
-              QStringList{u"--ids"_s, u"exp-0"_s}}) {
+             {QStringList{u"--duplicates"_s}, QStringList{u"--normalized-duplicates"_s}}) {
             const Run r = run(QStringList{u"export"_s, m_url, u"-o"_s, out} << options);
             QCOMPARE(r.code, 1);
             QCOMPARE(r.out, QString());

@@ -4,6 +4,7 @@
 #include "storage/pgstorage.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTest>
@@ -34,9 +35,9 @@ private slots:
         m_readOnly = readTrimmed(dir + u"/url-readonly"_s);
         QVERIFY2(!m_url.isEmpty() && !m_readOnly.isEmpty(),
                  "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
-        psql(
-            m_url,
-            u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE; DROP SCHEMA IF EXISTS t_v1 CASCADE"_s);
+        psql(m_url, u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE; DROP "
+                    u"SCHEMA IF EXISTS t_v1 CASCADE; DROP SCHEMA IF EXISTS t_v2 CASCADE; "
+                    "DROP SCHEMA IF EXISTS t_cur CASCADE"_s);
     }
 
     void locations()
@@ -173,11 +174,230 @@ private slots:
         QCOMPARE(reader->count(Filter(), &error), 0);
         auto owner = PgStorage::open(withSchema(m_url, u"t_v1"_s), &error);
         QVERIFY2(owner, qPrintable(error));
-        QCOMPARE(owner->formatVersion(), 2);
+        QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
         QCOMPARE(psql(m_url, u"SELECT count(*) FROM pg_indexes WHERE schemaname = 't_v1' "
                              "AND indexname = 'pairs_live_ts'"_s),
                  u"1"_s);
-        QCOMPARE(psql(m_url, u"SELECT value FROM t_v1.settings WHERE key = 'format_version'"_s), u"2"_s);
+        QCOMPARE(psql(m_url, u"SELECT value FROM t_v1.settings WHERE key = 'format_version'"_s),
+                 QString::number(PgStorage::kFormatVersion));
+    }
+
+    void versionTwoGetsCurationAndSearch()
+    {
+        // A schema made by the DDL of format version 2 (before review, trash, search and the audit
+        // log), with an analysed pair and a recorder's row, as PairLens 2 left it.
+        QCOMPARE(psql(m_url, uR"(CREATE SCHEMA t_v2;
+CREATE TABLE t_v2.settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE t_v2.pairs (
+    id BIGSERIAL PRIMARY KEY,
+    pair_id TEXT NOT NULL UNIQUE DEFAULT replace(gen_random_uuid()::text, '-', ''),
+    natural_language_query TEXT NOT NULL DEFAULT '',
+    sql_query TEXT NOT NULL DEFAULT '',
+    timestamp TEXT NOT NULL DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    database_type TEXT NOT NULL DEFAULT '',
+    database_name TEXT NOT NULL DEFAULT '',
+    success INTEGER NOT NULL DEFAULT 1,
+    execution_time_ms DOUBLE PRECISION,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    ts TEXT,
+    query_type TEXT,
+    table_names TEXT,
+    pii_mask INTEGER,
+    question_length INTEGER,
+    sql_length INTEGER
+);
+CREATE INDEX pairs_underived ON t_v2.pairs (id) WHERE query_type IS NULL;
+CREATE INDEX pairs_timestamp ON t_v2.pairs (timestamp);
+CREATE INDEX pairs_live_ts ON t_v2.pairs (ts COLLATE "C", id) WHERE query_type IS NOT NULL;
+INSERT INTO t_v2.settings VALUES ('format_version', '2'), ('privacy.secret', repeat('ab', 32));
+INSERT INTO t_v2.pairs (pair_id, natural_language_query, sql_query, timestamp, ts, query_type, table_names,
+    pii_mask, question_length, sql_length)
+VALUES ('old-1', 'Which Crème brûlée orders?', 'SELECT * FROM dessert_orders', '2024-01-02T03:04:05Z',
+    '2024-01-02T03:04:05.000Z', 'SELECT', '["dessert_orders"]', 0, 26, 28);
+INSERT INTO t_v2.pairs (pair_id, natural_language_query, sql_query) VALUES ('rec-1', 'count the users',
+    'SELECT count(*) FROM users');
+GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA t_v2 TO pairlens_ro)"_s),
+                 QString());
+        QString error;
+        // The read-only role reads version 2 as it is: every pair live and unreviewed, no search.
+        {
+            auto reader = PgStorage::open(withSchema(m_readOnly, u"t_v2"_s), &error);
+            QVERIFY2(reader, qPrintable(error));
+            QCOMPARE(reader->formatVersion(), 2);
+            QCOMPARE(reader->count(Filter(), &error), 1);
+            Filter unreviewed;
+            unreviewed.reviewStatuses = {int(ReviewStatus::Unreviewed)};
+            QCOMPARE(reader->count(unreviewed, &error), 1);
+            Filter trash;
+            trash.scope = Filter::Scope::Deleted;
+            QCOMPARE(reader->count(trash, &error), 0);
+            QList<Pair> page;
+            QVERIFY2(reader->page(Filter(), 10, 0, &page, &error), qPrintable(error));
+            QCOMPARE(page.size(), 1);
+            QCOMPARE(page.first().reviewStatus, ReviewStatus::Unreviewed);
+            Statistics stats;
+            QVERIFY2(reader->statistics(Filter(), &stats, &error), qPrintable(error));
+            QCOMPARE(stats.unreviewedPairs, 1);
+            QCOMPARE(stats.deletedPairs, 0);
+            Filter search;
+            search.search = u"creme"_s;
+            QCOMPARE(reader->count(search, &error), -1);
+            QVERIFY2(error.contains(u"--search"_s) && error.contains(u"version 3"_s), qPrintable(error));
+            QVERIFY(!reader->softDelete(Filter(), &error));
+            QVERIFY2(error.contains(u"read-only"_s), qPrintable(error));
+        }
+        // The owner's open migrates it in one transaction; the analysed pair keeps its fields and
+        // gets its search vector, the recorder's row is analysed.
+        auto owner = PgStorage::open(withSchema(m_url, u"t_v2"_s), &error);
+        QVERIFY2(owner, qPrintable(error));
+        QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
+        QCOMPARE(psql(m_url, u"SELECT value FROM t_v2.settings WHERE key = 'format_version'"_s), u"3"_s);
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v2.audit_log"_s), u"0"_s);
+        QCOMPARE(owner->deriveMissing(defaultDeriver(), &error), 1);
+        QCOMPARE(psql(m_url, u"SELECT review_status, reviewer_note, delete_batch IS NULL, question_length, "
+                             "search_vector IS NOT NULL FROM t_v2.pairs WHERE pair_id = 'old-1'"_s),
+                 u"0||t|26|t"_s);
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v2.pairs WHERE search_vector IS NULL"_s), u"0"_s);
+        QCOMPARE(owner->count(Filter(), &error), 2);
+        Filter search;
+        search.search = u"creme BRULEE ord"_s; // without accents, any case, the last word a prefix
+        QCOMPARE(owner->count(search, &error), 1);
+        search.search = u"dessert_orders"_s; // as a phrase: dessert, then orders
+        QCOMPARE(owner->count(search, &error), 1);
+        search.search = u"orders dessert"_s; // both words, anywhere
+        QCOMPARE(owner->count(search, &error), 1);
+        search.search = u"\"brûlée orders\" select"_s; // punctuation is no part of a word
+        QCOMPARE(owner->count(search, &error), 1);
+        search.search = u"orders? SELECT"_s; // two words: in the question and in the SQL
+        QCOMPARE(owner->count(search, &error), 1);
+        search.search = u"orders?SELECT"_s; // one phrase, which never spans the question and the SQL
+        QCOMPARE(owner->count(search, &error), 0);
+        search.search = u"brûlée_orders"_s; // the phrase "brulee orders" of the question
+        QCOMPARE(owner->count(search, &error), 1);
+        search.search = u"creme_orders"_s;
+        QCOMPARE(owner->count(search, &error), 0);
+        search.search = u"count users"_s;
+        QCOMPARE(owner->count(search, &error), 1);
+        search.search = u"?!"_s; // no word at all: nothing matches
+        QCOMPARE(owner->count(search, &error), 0);
+        // A second open changes nothing.
+        auto again = PgStorage::open(withSchema(m_url, u"t_v2"_s), &error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->deriveMissing(defaultDeriver(), &error), 0);
+    }
+
+    void curationThroughTheSeam()
+    {
+        QString error;
+        auto s = PgStorage::open(withSchema(m_url, u"t_cur"_s), &error);
+        QVERIFY2(s, qPrintable(error));
+        QList<Pair> pairs(6);
+        QList<DerivedFields> derived;
+        for (int i = 0; i < pairs.size(); ++i) {
+            Pair &p = pairs[i];
+            p.pairId = u"cur-%1"_s.arg(i);
+            p.naturalLanguageQuery = u"question %1 about %2"_s.arg(i).arg(i % 2 ? u"cats"_s : u"dogs"_s);
+            p.sqlQuery = u"SELECT %1 FROM animals"_s.arg(i);
+            p.timestamp = u"2024-02-0%1T10:00:00Z"_s.arg(i + 1);
+            p.success = i != 5;
+            derived << defaultDeriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
+                                               p.databaseType, p.pairId, p.metadata);
+        }
+        QCOMPARE(s->addBatch(pairs, derived, &error), 6);
+        Filter cats;
+        cats.search = u"cats"_s;
+        const auto deleted = s->softDelete(cats, &error);
+        QVERIFY2(deleted, qPrintable(error));
+        QCOMPARE(deleted->count, 3);
+        QCOMPARE(deleted->batch, 1);
+        Filter failed;
+        failed.success = Filter::Success::FailedOnly;
+        const auto again = s->softDelete(failed, &error); // cur-5 is in the trash already
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->count, 0);
+        QCOMPARE(again->batch, 2);
+        Filter one;
+        one.pairIds = {u"cur-0"_s};
+        const auto third = s->softDelete(one, &error);
+        QVERIFY2(third, qPrintable(error));
+        QCOMPARE(third->count, 1);
+        QCOMPARE(third->batch, 2); // as in a dataset file: one more than the largest batch in the trash
+        QCOMPARE(s->count(Filter(), &error), 2);
+        Filter trash;
+        trash.scope = Filter::Scope::Deleted;
+        QCOMPARE(s->count(trash, &error), 4);
+        QList<Pair> page;
+        QVERIFY2(s->page(trash, 10, 0, &page, &error), qPrintable(error));
+        QCOMPARE(page.size(), 4);
+        QVERIFY(page.first().deleted);
+        QVERIFY(page.first().deletedAt.endsWith(u'Z'));
+
+        // Undo of the first delete; a restore by pair_id; a purge of what is left in the trash.
+        QCOMPARE(s->restoreBatch(deleted->batch, &error), 3);
+        QCOMPARE(s->count(trash, &error), 1);
+        QCOMPARE(s->restore(one, &error), 1);
+        QCOMPARE(s->count(Filter(), &error), 6);
+        QCOMPARE(s->softDelete(one, &error)->count, 1);
+        QCOMPARE(s->purge(Filter(), &error), 1);
+        QCOMPARE(s->count(&error), 5);
+
+        // Review and notes: the count is of the matching pairs, whether they had the value or not.
+        Filter dogs;
+        dogs.search = u"dogs"_s;
+        QCOMPARE(s->setReviewStatus(dogs, ReviewStatus::Approved, &error), 2);
+        QCOMPARE(s->setReviewStatus(Filter(), ReviewStatus::Approved, &error), 5);
+        Filter cat1;
+        cat1.pairIds = {u"cur-1"_s};
+        QCOMPARE(s->setReviewStatus(cat1, ReviewStatus::Rejected, &error), 1);
+        QCOMPARE(s->setReviewerNote(cat1, u"wrong join"_s, &error), 1);
+        Filter rejected;
+        rejected.reviewStatuses = {int(ReviewStatus::Rejected)};
+        QVERIFY2(s->page(rejected, 10, 0, &page, &error), qPrintable(error));
+        QCOMPARE(page.size(), 1);
+        QCOMPARE(page.first().pairId, u"cur-1"_s);
+        QCOMPARE(page.first().reviewerNote, u"wrong join"_s);
+        Statistics stats;
+        QVERIFY2(s->statistics(Filter(), &stats, &error), qPrintable(error));
+        QCOMPARE(stats.approvedPairs, 4);
+        QCOMPARE(stats.rejectedPairs, 1);
+        QCOMPARE(stats.unreviewedPairs, 0);
+
+        // Every change is in the audit log, newest first, with the role that made it.
+        QList<Storage::AuditEntry> log;
+        QVERIFY2(s->auditLog(100, &log, &error), qPrintable(error));
+        QStringList actions;
+        for (const auto &e : log)
+            actions << u"%1 %2"_s.arg(e.action).arg(e.pairCount);
+        QCOMPARE(actions, QStringList({u"note 1"_s, u"review 1"_s, u"review 5"_s, u"review 2"_s, u"purge 1"_s,
+                                       u"delete 1"_s, u"restore 1"_s, u"restore 3"_s, u"delete 1"_s,
+                                       u"delete 0"_s, u"delete 3"_s}));
+        QCOMPARE(log.last().detail[u"batch"_s].toInteger(), 1);
+        QCOMPARE(log.last().detail[u"filter"_s].toObject()[u"search"_s].toString(), u"cats"_s);
+        QCOMPARE(log.first().detail[u"note"_s].toString(), u"wrong join"_s);
+        QCOMPARE(log.first().role, u"pairlens"_s);
+        QVERIFY(log.first().at.endsWith(u'Z'));
+
+        // The read-only role may read all of it and change nothing.
+        QCOMPARE(psql(m_url, u"GRANT USAGE ON SCHEMA t_cur TO pairlens_ro; "
+                             "GRANT SELECT ON ALL TABLES IN SCHEMA t_cur TO pairlens_ro"_s),
+                 QString());
+        auto reader = PgStorage::open(withSchema(m_readOnly, u"t_cur"_s), &error);
+        QVERIFY2(reader, qPrintable(error));
+        QCOMPARE(reader->count(rejected, &error), 1);
+        error.clear();
+        QVERIFY(!reader->softDelete(Filter(), &error));
+        const QString refusal =
+            u"is read-only for this PostgreSQL role: it may not change pairs in schema t_cur."_s;
+        QVERIFY2(error.endsWith(refusal), qPrintable(error));
+        QCOMPARE(reader->setReviewStatus(Filter(), ReviewStatus::Rejected, &error), -1);
+        QVERIFY2(error.endsWith(refusal), qPrintable(error));
+        QCOMPARE(reader->setReviewerNote(Filter(), u"x"_s, &error), -1);
+        QCOMPARE(reader->restore(Filter(), &error), -1);
+        QCOMPARE(reader->purge(Filter(), &error), -1);
+        QCOMPARE(reader->restoreBatch(1, &error), -1);
+        QVERIFY2(error.endsWith(refusal), qPrintable(error));
+        QCOMPARE(reader->count(rejected, &error), 1);
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_cur.audit_log"_s), QString::number(log.size()));
     }
 
     void wrongPasswordIsOneSentenceWithoutThePassword()
@@ -211,9 +431,9 @@ private slots:
 
     void cleanupTestCase()
     {
-        psql(
-            m_url,
-            u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE; DROP SCHEMA IF EXISTS t_v1 CASCADE"_s);
+        psql(m_url, u"DROP SCHEMA IF EXISTS t_first CASCADE; DROP SCHEMA IF EXISTS t_other CASCADE; DROP "
+                    u"SCHEMA IF EXISTS t_v1 CASCADE; DROP SCHEMA IF EXISTS t_v2 CASCADE; "
+                    "DROP SCHEMA IF EXISTS t_cur CASCADE"_s);
     }
 };
 

@@ -24,20 +24,22 @@ using pg::tr;
 
 namespace pg {
 
-bool condition(const Filter &f, Condition *out, QString *error)
+bool condition(const Filter &f, int version, Condition *out, QString *error)
 {
     // What PostgreSQL cannot answer the same way as a dataset file yet is refused, by its option.
     QString unsupported;
-    if (!f.search.trimmed().isEmpty())
-        unsupported = u"--search"_s;
-    else if (f.duplicates == Filter::Duplicates::Exact)
+    if (f.duplicates == Filter::Duplicates::Exact)
         unsupported = u"--duplicates"_s;
     else if (f.duplicates == Filter::Duplicates::Normalized)
         unsupported = u"--normalized-duplicates"_s;
-    else if (f.restrictToRowIds || !f.rowIds.isEmpty() || !f.pairIds.isEmpty())
-        unsupported = u"--id"_s;
     if (!unsupported.isEmpty()) {
         *error = tr("The filter %1 is not supported on PostgreSQL datasets yet.").arg(unsupported);
+        return false;
+    }
+    const bool curated = hasCuration(version);
+    if (!curated && !f.search.trimmed().isEmpty()) {
+        *error = tr("The filter --search needs the search column of PostgreSQL format version 3: open the "
+                    "schema once with a role that may write to add it.");
         return false;
     }
     QStringList parts;
@@ -47,14 +49,17 @@ bool condition(const Filter &f, Condition *out, QString *error)
         params.append(value.toUtf8());
         return u"$%1"_s.arg(params.size());
     };
-    // No trash yet: every analysed pair is live. Unanalysed rows (a recorder's) are in no view, as
-    // in a dataset file.
+    // A pair is in the trash while it has a delete batch. Unanalysed rows (a recorder's) are in no
+    // view, as in a dataset file. Before format version 3 there is no trash: every analysed pair is
+    // live.
     switch (f.scope) {
     case Filter::Scope::Live:
         parts << u"p.query_type IS NOT NULL"_s;
+        if (curated)
+            parts << u"p.delete_batch IS NULL"_s;
         break;
     case Filter::Scope::Deleted:
-        parts << u"false"_s;
+        parts << (curated ? u"p.delete_batch IS NOT NULL"_s : u"false"_s);
         break;
     case Filter::Scope::All:
         break;
@@ -90,12 +95,35 @@ bool condition(const Filter &f, Condition *out, QString *error)
                  "(SELECT %2 FROM json_array_elements_text(%3::json) AS w(name)))"_s.arg(
                      lower(u"t.name"_s), lower(u"w.name"_s), param(json));
     }
-    // No review yet: every pair is unreviewed.
-    if (!f.reviewStatuses.isEmpty() && !f.reviewStatuses.contains(int(ReviewStatus::Unreviewed)))
-        parts << u"false"_s;
+    if (!f.reviewStatuses.isEmpty()) {
+        QStringList statuses;
+        for (int v : f.reviewStatuses)
+            statuses << QString::number(v);
+        if (curated)
+            parts << u"p.review_status IN (%1)"_s.arg(statuses.join(u','));
+        else if (!f.reviewStatuses.contains(int(ReviewStatus::Unreviewed)))
+            parts << u"false"_s; // no review column: every pair is unreviewed
+    }
     if (f.piiRequired) {
         const quint32 mask = f.piiKinds ? f.piiKinds : 0xFFFFFFFFu;
         parts << u"(coalesce(p.pii_mask, 0)::bigint & %1) <> 0"_s.arg(mask);
+    }
+    if (!f.search.trimmed().isEmpty()) {
+        // The words of the search in the pair's search vector (pgcurate.cpp), by its GIN index.
+        const QString query = searchQuery(f.search);
+        parts << (query.isEmpty() ? u"false"_s : u"p.search_vector @@ %1::tsquery"_s.arg(param(query)));
+    }
+    if (f.restrictToRowIds || !f.rowIds.isEmpty()) {
+        QStringList ids;
+        for (qint64 id : f.rowIds)
+            ids << QString::number(id);
+        parts << u"p.id IN (SELECT json_array_elements_text(%1::json)::bigint)"_s.arg(
+            param(u'[' + ids.join(u',') + u']'));
+    }
+    if (!f.pairIds.isEmpty()) {
+        const QString json = QString::fromUtf8(
+            QJsonDocument(QJsonArray::fromStringList(f.pairIds)).toJson(QJsonDocument::Compact));
+        parts << u"p.pair_id IN (SELECT json_array_elements_text(%1::json))"_s.arg(param(json));
     }
     out->where = parts.isEmpty() ? u"true"_s : parts.join(u" AND "_s);
     return true;
@@ -106,7 +134,7 @@ bool condition(const Filter &f, Condition *out, QString *error)
 qint64 PgStorage::count(const Filter &filter, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, &c, error))
+    if (!pg::condition(filter, m_version, &c, error))
         return -1;
     Result r(pg::exec(m_conn->pg, u"SELECT count(*) FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where),
                       c.params));
@@ -121,17 +149,20 @@ bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair>
 {
     out->clear();
     pg::Condition c;
-    if (!pg::condition(filter, &c, error))
+    if (!pg::condition(filter, m_version, &c, error))
         return false;
     Result r(pg::exec(
         m_conn->pg,
         u"SELECT p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, p.database_type, "
         "p.database_name, p.success, p.execution_time_ms, p.metadata, p.query_type, p.table_names, "
-        "p.pii_mask "
+        "p.pii_mask, %5 "
         "FROM %1.pairs p WHERE %2 ORDER BY p.ts COLLATE \"C\" DESC, p.id DESC LIMIT %3 OFFSET %4"_s
             .arg(m_quotedSchema, c.where)
             .arg(limit)
-            .arg(offset),
+            .arg(offset)
+            .arg(pg::hasCuration(m_version)
+                     ? u"p.review_status, p.reviewer_note, p.delete_batch IS NOT NULL, p.deleted_at"_s
+                     : u"0, '', false, NULL::text"_s),
         c.params));
     if (!r.ok()) {
         *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
@@ -159,6 +190,10 @@ bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair>
                 p.tableNames << v.toString();
         }
         p.piiMask = quint32(r.number(i, 12));
+        p.reviewStatus = ReviewStatus(r.number(i, 13));
+        p.reviewerNote = r.text(i, 14);
+        p.deleted = r.text(i, 15) == u"t"_s;
+        p.deletedAt = r.text(i, 16);
         out->append(std::move(p));
     }
     return true;
@@ -179,8 +214,9 @@ enum Breakdown
     kBreakdowns
 };
 
+// %1 in the first: the review status (a constant before format version 3).
 const char *const kBreakdownKeys[] = {
-    "coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.pii_mask",
+    "coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.pii_mask, %1",
     "p.question_length",
     "p.sql_length",
     "p.database_name",
@@ -226,7 +262,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
 {
     *out = Statistics();
     pg::Condition c;
-    if (!pg::condition(filter, &c, error))
+    if (!pg::condition(filter, m_version, &c, error))
         return false;
     PGconn *pg = m_conn->pg;
     const auto fail = [&](const QString &why) {
@@ -245,9 +281,11 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     //    one GROUP BY per breakdown). GROUPING() tells the sets apart: its bit of a key is 0 in the
     //    set that groups by it.
     QStringList keys, sets;
+    const QString review = pg::hasCuration(m_version) ? u"p.review_status"_s : u"0::integer"_s;
     for (const char *k : kBreakdownKeys) {
-        keys << QString::fromLatin1(k);
-        sets << u"("_s + QString::fromLatin1(k) + u')';
+        const QString key = QString::fromLatin1(k).replace(u"%1"_s, review);
+        keys << key;
+        sets << u"("_s + key + u')';
     }
     const QString sql = u"SELECT GROUPING(%1), %1, count(*), sum(p.question_length), sum(p.sql_length), "
                         u"min(p.ts COLLATE \"C\"), "
@@ -260,11 +298,11 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     Result r(pg::exec(pg, sql, c.params));
     if (!r.ok())
         return fail(r.error());
-    // Columns: 0 GROUPING(), 1-4 the combination, 5 question length, 6 SQL length, 7 database name,
-    // 8 table_names, then the aggregates from 9.
-    constexpr int kKeyColumn[kBreakdowns] = {1, 5, 6, 7, 8};
-    constexpr int kCount = 9, kFirst = 18;
-    const int keyCount = 8;
+    // Columns: 0 GROUPING(), 1-5 the combination, 6 question length, 7 SQL length, 8 database name,
+    // 9 table_names, then the aggregates from 10.
+    constexpr int kKeyColumn[kBreakdowns] = {1, 6, 7, 8, 9};
+    constexpr int kCount = 10, kFirst = 19;
+    const int keyCount = 9;
     const auto grouped = [&](int row, Breakdown b) {
         const int bit = keyCount - kKeyColumn[b]; // GROUPING()'s last argument is its lowest bit
         return (r.number(row, 0) & (qint64(1) << bit)) == 0;
@@ -284,32 +322,42 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
                 out->unscannedPairs += n;
             else
                 masks[r.number(i, 4)] += n;
-            qlen += r.real(i, 10);
-            slen += r.real(i, 11);
-            const QString first = r.text(i, 12), last = r.text(i, 13);
+            switch (r.number(i, 5)) {
+            case int(ReviewStatus::Approved):
+                out->approvedPairs += n;
+                break;
+            case int(ReviewStatus::Rejected):
+                out->rejectedPairs += n;
+                break;
+            default:
+                out->unreviewedPairs += n;
+                break;
+            }
+            qlen += r.real(i, 11);
+            slen += r.real(i, 12);
+            const QString first = r.text(i, 13), last = r.text(i, 14);
             if (!first.isEmpty() && (out->firstTimestamp.isEmpty() || first < out->firstTimestamp))
                 out->firstTimestamp = first;
             if (last > out->lastTimestamp)
                 out->lastTimestamp = last;
-            if (const qint64 timed = r.number(i, 14); timed > 0) {
+            if (const qint64 timed = r.number(i, 15); timed > 0) {
                 auto &e = out->executionTime;
-                const double lo = r.real(i, 16), hi = r.real(i, 17);
+                const double lo = r.real(i, 17), hi = r.real(i, 18);
                 e.min = e.count == 0 ? lo : std::min(e.min, lo);
                 e.max = e.count == 0 ? hi : std::max(e.max, hi);
                 e.count += timed;
-                etime += r.real(i, 15);
+                etime += r.real(i, 16);
             }
         } else if (grouped(i, QuestionLength)) {
-            questionLengths[int(r.number(i, 5))] += n;
+            questionLengths[int(r.number(i, 6))] += n;
         } else if (grouped(i, SqlLength)) {
-            sqlLengths[int(r.number(i, 6))] += n;
+            sqlLengths[int(r.number(i, 7))] += n;
         } else if (grouped(i, DatabaseName)) {
-            out->databaseNames.insert(r.text(i, 7), n);
+            out->databaseNames.insert(r.text(i, 8), n);
         } else if (grouped(i, TableNames)) {
-            tableNames.append({QByteArray(PQgetvalue(r.res, i, kFirst)), r.text(i, 8), n});
+            tableNames.append({QByteArray(PQgetvalue(r.res, i, kFirst)), r.text(i, 9), n});
         }
     }
-    out->unreviewedPairs = out->totalPairs; // no review in PostgreSQL yet
     stats::setAveragesAndPiiKinds(out, qlen, slen, etime, masks);
     out->questionLengths = stats::binLengths(questionLengths);
     out->sqlLengths = stats::binLengths(sqlLengths);
@@ -350,7 +398,21 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
             e.p99 = values.at(2).toDouble();
         }
     }
-    // No trash in PostgreSQL yet: deletedPairs stays 0.
+    // 4. The trash: the same filter over deleted pairs, as a dataset file counts it.
+    if (pg::hasCuration(m_version)) {
+        Filter trash = filter;
+        trash.scope = Filter::Scope::Deleted;
+        pg::Condition t;
+        if (!pg::condition(trash, m_version, &t, error)) {
+            Result rollback(PQexec(pg, "ROLLBACK"));
+            return false;
+        }
+        Result n(pg::exec(pg, u"SELECT count(*) FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, t.where),
+                          t.params));
+        if (!n.ok())
+            return fail(n.error());
+        out->deletedPairs = n.number(0, 0);
+    }
     Result commit(PQexec(pg, "COMMIT"));
     return true;
 }
@@ -358,7 +420,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
 bool PgStorage::countDuplicates(const Filter &filter, Statistics *out, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, &c, error))
+    if (!pg::condition(filter, m_version, &c, error))
         return false;
     PGconn *pg = m_conn->pg;
     // Streamed a row at a time (single-row mode): memory holds one batch and the keys.
@@ -499,7 +561,7 @@ private:
 std::unique_ptr<RowCursor> PgStorage::readRows(const Filter &filter, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, &c, error))
+    if (!pg::condition(filter, m_version, &c, error))
         return nullptr;
     auto cursor = std::make_unique<PgRowCursor>(m_conn->pg);
     const QString sql = u"SELECT p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "

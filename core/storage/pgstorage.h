@@ -12,8 +12,9 @@ namespace pairlens {
 class PgStorage final : public Storage
 {
 public:
-    // 1: settings, pairs. 2: pairs_live_ts, the order of the file's default view.
-    static constexpr int kFormatVersion = 2;
+    // 1: settings, pairs. 2: pairs_live_ts, the order of the file's default view. 3: review, trash
+    // and search columns, audit_log.
+    static constexpr int kFormatVersion = 3;
 
     // Connects (connect_timeout 10 s unless the URL sets one) and creates the schema on first open.
     // On failure returns nullptr and one sentence in *error, never containing the password.
@@ -32,7 +33,8 @@ public:
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;
 
     // pgread.cpp. Filters: dates, success, statement types, database types and names, tables, review
-    // status (every pair is unreviewed) and PII kinds; search and duplicates are refused.
+    // status, PII kinds, search, pair_ids and row ids, and the scope (live pairs, the trash, both);
+    // duplicates are refused.
     qint64 count(const Filter &filter, QString *error) override;
     bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) override;
     bool statistics(const Filter &filter, Statistics *out, QString *error) override;
@@ -40,6 +42,16 @@ public:
     // A server-side cursor (DECLARE ... NO SCROLL CURSOR, FETCH n) in a read-only REPEATABLE READ
     // transaction, ended when the cursor is destroyed; the connection serves nothing else meanwhile.
     std::unique_ptr<RowCursor> readRows(const Filter &filter, QString *error) override;
+
+    // pgcurate.cpp: each in one transaction under the schema's curation lock (an advisory lock), so
+    // that changes of the schema's pairs and their audit entries are made one after the other.
+    std::optional<DeleteResult> softDelete(const Filter &filter, QString *error) override;
+    qint64 restoreBatch(qint64 batch, QString *error) override;
+    qint64 restore(const Filter &filter, QString *error) override;
+    qint64 purge(const Filter &filter, QString *error) override;
+    qint64 setReviewStatus(const Filter &filter, ReviewStatus status, QString *error) override;
+    qint64 setReviewerNote(const Filter &filter, const QString &note, QString *error) override;
+    bool auditLog(int limit, QList<AuditEntry> *out, QString *error) override;
 
     QHash<QString, QString> settings() override;
     QByteArray secret() const override { return m_secret; }
@@ -55,6 +67,12 @@ private:
     PgStorage() = default;
     bool migrate(QString *error);
     bool ensureSecret(QString *error);
+    // pgcurate.cpp: one curation change. Takes the curation lock, runs `change` (which returns the
+    // pairs it changed, or -1 with *why) and writes the audit entry with `pairCount` (or the count
+    // `change` returns when pairCount < 0), all in one transaction. Returns the count or -1 with
+    // *error.
+    qint64 curate(const QString &action, QJsonObject detail, qint64 pairCount,
+                  const std::function<qint64(QString *why, QJsonObject *detail)> &change, QString *error);
 
     std::unique_ptr<Conn> m_conn;
     QString m_location; // the URL without its password

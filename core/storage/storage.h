@@ -1,6 +1,7 @@
 // The storage seam (issue 18): what PairLens needs from wherever the pairs live.
 // SQLite datasets keep using Dataset/PairStore directly; PostgreSQL implements this interface.
-// The interface grows as commands move onto it (so far: import, list and stats).
+// The interface grows as commands move onto it (so far: import, list, stats, export, scan, and
+// curation: delete, restore, purge, review, notes and the audit log).
 #pragma once
 
 #include "dataset/deriver.h"
@@ -10,11 +11,13 @@
 
 #include <QByteArrayView>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace pairlens {
 
@@ -85,6 +88,45 @@ public:
     // The analysed pairs matching the filter in row id order (the order pairs were added, as a
     // dataset file's export reads them), or nullptr with *error.
     virtual std::unique_ptr<RowCursor> readRows(const Filter &filter, QString *error) = 0;
+
+    // Curation, as PairStore's methods of the same names do it in a dataset file. Each is one
+    // transaction that also writes its entry in the audit log (AuditEntry), so a change is either
+    // done and logged or not done at all. A role that may not change pairs gets one sentence in
+    // *error ("... is read-only ..."); so does every other failure (nothing changed then).
+    struct DeleteResult
+    {
+        qint64 count = 0;
+        qint64 batch = 0; // restoreBatch(batch) undoes the delete
+    };
+    // Moves the live pairs matching the filter (its scope is ignored) to the trash as one new batch.
+    virtual std::optional<DeleteResult> softDelete(const Filter &filter, QString *error) = 0;
+    // Restores the pairs of one delete batch still in the trash; how many, or -1 with *error.
+    virtual qint64 restoreBatch(qint64 batch, QString *error) = 0;
+    // Restores the trashed pairs matching the filter (its scope is ignored); -1 with *error.
+    virtual qint64 restore(const Filter &filter, QString *error) = 0;
+    // Removes the trashed pairs matching the filter for good (its scope is ignored); -1 with *error.
+    virtual qint64 purge(const Filter &filter, QString *error) = 0;
+    // Sets the review status of the pairs matching the filter; returns how many pairs matched (all
+    // of them have the status now, as a dataset file counts them), -1 with *error. Two edits of one
+    // pair at the same time: the one committed last wins, and both are in the audit log in that order.
+    virtual qint64 setReviewStatus(const Filter &filter, ReviewStatus status, QString *error) = 0;
+    // Sets the reviewer note ("" clears it) of the pairs matching the filter (one pair: a filter
+    // with its pair_id); returns how many pairs matched, -1 with *error.
+    virtual qint64 setReviewerNote(const Filter &filter, const QString &note, QString *error) = 0;
+
+    // One entry of the audit log, as a dataset file's audit_log table holds it, with the database
+    // role that made the change (empty for a dataset file, which has no roles).
+    struct AuditEntry
+    {
+        qint64 id = 0;
+        QString at; // UTC, YYYY-MM-DDTHH:MM:SS.mmmZ
+        QString action;
+        qint64 pairCount = 0;
+        QJsonObject detail;
+        QString role;
+    };
+    // The newest `limit` entries, newest first; false with *error.
+    virtual bool auditLog(int limit, QList<AuditEntry> *out, QString *error) = 0;
 
     // The settings a dataset file keeps in its settings table (privacy operators, custom patterns),
     // without the secret; empty when they cannot be read.

@@ -1,0 +1,364 @@
+// PgStorage's curation (issue 18): the trash (delete, undo, restore, purge), review statuses and
+// reviewer notes, the audit log; and the tokenizer of the search, which the writes and the filter
+// share.
+//
+// Every change is one transaction: BEGIN, the schema's curation lock (a transaction-level advisory
+// lock), one statement over the matching pairs, the audit entry, COMMIT. The lock puts the changes
+// of one schema in a row, so the audit log lists them in the order they took effect, two changes
+// over overlapping pairs never deadlock on each other's row locks, and two deletes never take the
+// same batch number. Recorders (INSERT) and reads never wait for it. A statement locks only the rows
+// it changes: a review or note skips the pairs that already have it.
+#include "storage/pgstorage.h"
+#include "storage/pgstorage_p.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+
+using pg::Result;
+using pg::tr;
+
+namespace pg {
+
+namespace {
+
+// FTS5's unicode61 token characters: letters, digits and private-use characters; combining marks
+// belong to the token they follow (remove_diacritics then drops them).
+bool isTokenChar(char32_t c)
+{
+    switch (QChar::category(c)) {
+    case QChar::Letter_Uppercase:
+    case QChar::Letter_Lowercase:
+    case QChar::Letter_Titlecase:
+    case QChar::Letter_Modifier:
+    case QChar::Letter_Other:
+    case QChar::Number_DecimalDigit:
+    case QChar::Number_Letter:
+    case QChar::Number_Other:
+    case QChar::Other_PrivateUse:
+    case QChar::Mark_NonSpacing:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Lower case without diacritics: the canonical decomposition without its combining marks.
+QString fold(const QString &token)
+{
+    const QString decomposed = token.normalized(QString::NormalizationForm_D);
+    QString out;
+    out.reserve(decomposed.size());
+    for (const char32_t c : decomposed.toUcs4()) {
+        if (QChar::category(c) != QChar::Mark_NonSpacing)
+            out += QString::fromUcs4(&c, 1);
+    }
+    return out.toLower();
+}
+
+// tsvector's limits: a lexeme of at most 2,047 bytes, positions up to 16,383, at most 1 MB in all.
+constexpr qsizetype kMaxLexeme = 2046;
+constexpr int kMaxPosition = 16383;
+constexpr qsizetype kMaxVectorText = 900 * 1024;
+
+} // namespace
+
+QStringList searchTokens(const QString &text)
+{
+    QStringList tokens;
+    QString current;
+    for (const char32_t c : text.toUcs4()) {
+        if (isTokenChar(c)) {
+            current += QString::fromUcs4(&c, 1);
+        } else if (!current.isEmpty()) {
+            tokens << fold(current);
+            current.clear();
+        }
+    }
+    if (!current.isEmpty())
+        tokens << fold(current);
+    tokens.removeAll(QString()); // a run of combining marks alone
+    return tokens;
+}
+
+QByteArray searchVector(const QString &question, const QString &sql)
+{
+    QByteArray out("");
+    int position = 0;
+    const auto add = [&](const QString &text) {
+        for (const QString &token : searchTokens(text)) {
+            ++position;
+            const QByteArray lexeme = token.toUtf8();
+            if (lexeme.size() > kMaxLexeme || out.size() > kMaxVectorText)
+                continue;
+            if (!out.isEmpty())
+                out += ' ';
+            out += '\'' + lexeme + "':" + QByteArray::number(std::min(position, kMaxPosition));
+        }
+    };
+    add(question);
+    ++position; // no phrase spans the question and the SQL
+    add(sql);
+    return out;
+}
+
+QString searchQuery(const QString &search)
+{
+    QStringList phrases;
+    const QStringList words = search.simplified().split(u' ', Qt::SkipEmptyParts);
+    for (qsizetype w = 0; w < words.size(); ++w) {
+        QStringList tokens = searchTokens(words.at(w));
+        if (tokens.isEmpty())
+            continue;
+        for (QString &t : tokens)
+            t = u'\'' + t + u'\'';
+        if (w == words.size() - 1)
+            tokens.last() += u":*"_s;
+        phrases << u'(' + tokens.join(u" <-> "_s) + u')';
+    }
+    return phrases.join(u" & "_s);
+}
+
+} // namespace pg
+
+qint64 PgStorage::curate(const QString &action, QJsonObject detail, qint64 pairCount,
+                         const std::function<qint64(QString *why, QJsonObject *detail)> &change,
+                         QString *error)
+{
+    PGconn *pg = m_conn->pg;
+    const auto readOnly = [&] {
+        *error = tr("%1 is read-only for this PostgreSQL role: it may not change pairs in schema %2.")
+                     .arg(m_location, m_schema);
+        return -1;
+    };
+    // A schema a read-only role read as it was (older than version 3) has nothing to change.
+    if (!pg::hasCuration(m_version))
+        return readOnly();
+    {
+        Result may(
+            pg::exec(pg,
+                     u"SELECT has_table_privilege($1::text, 'UPDATE') AND "
+                     "has_table_privilege($2::text, 'INSERT')"_s,
+                     {(m_quotedSchema + u".pairs"_s).toUtf8(), (m_quotedSchema + u".audit_log"_s).toUtf8()}));
+        if (may.ok() && may.text(0, 0) != u"t"_s)
+            return readOnly();
+    }
+    QByteArray state;
+    const auto fail = [&](const QString &why) -> qint64 {
+        Result rollback(PQexec(pg, "ROLLBACK"));
+        // Refused by the server after all (a column privilege, a read-only transaction).
+        if (state == "42501" || state == "25006")
+            return readOnly();
+        *error = tr("Cannot change the pairs in PostgreSQL schema %1: %2")
+                     .arg(m_schema, why.isEmpty() ? tr("the connection was lost") : why);
+        return -1;
+    };
+    const auto run = [&](const QString &sql, const QList<QByteArray> &params = {}) -> bool {
+        Result r(pg::exec(pg, sql, params));
+        if (r.ok())
+            return true;
+        state = r.state();
+        *error = r.error();
+        return false;
+    };
+    if (!run(u"BEGIN"_s) || !run(u"SELECT pg_advisory_xact_lock(hashtext($1::text))"_s,
+                                 {(u"pairlens-curate:"_s + m_schema).toUtf8()}))
+        return fail(*error);
+    QString why;
+    const qint64 n = change(&why, &detail);
+    if (n < 0) {
+        // `change` keeps the SQLSTATE of its failure in `why`'s first five characters.
+        state = why.left(5).toLatin1();
+        return fail(why.mid(6));
+    }
+    if (!run(u"INSERT INTO %1.audit_log (action, pair_count, detail) VALUES ($1, $2, $3::jsonb)"_s.arg(
+                 m_quotedSchema),
+             {action.toUtf8(), QByteArray::number(pairCount < 0 ? n : pairCount),
+              QJsonDocument(detail).toJson(QJsonDocument::Compact)}) ||
+        !run(u"COMMIT"_s))
+        return fail(*error);
+    return n;
+}
+
+namespace {
+
+// Runs one statement of a curation change: the rows it changed (or the first column of its one
+// row, with `counted`), or -1 with "SQLSTATE reason" in *why.
+qint64 statement(PGconn *pg, const QString &sql, const QList<QByteArray> &params, QString *why,
+                 bool counted = false)
+{
+    Result r(pg::exec(pg, sql, params));
+    if (!r.ok()) {
+        *why = QString::fromLatin1(r.state().leftJustified(5, ' ')) + u' ' + r.error();
+        return -1;
+    }
+    if (counted)
+        return r.number(0, 0);
+    return QByteArray(PQcmdTuples(r.res)).toLongLong();
+}
+
+QJsonObject filterDetail(const Filter &filter)
+{
+    return {{u"filter"_s, filter.toJson()}};
+}
+
+const char kNow[] = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+} // namespace
+
+std::optional<Storage::DeleteResult> PgStorage::softDelete(const Filter &filter, QString *error)
+{
+    Filter live = filter;
+    live.scope = Filter::Scope::Live;
+    pg::Condition c;
+    if (!pg::condition(live, m_version, &c, error))
+        return std::nullopt;
+    DeleteResult result;
+    const qint64 n = curate(
+        u"delete"_s, filterDetail(filter), -1,
+        [&](QString *why, QJsonObject *detail) -> qint64 {
+            // Under the curation lock: no other delete takes the same number.
+            result.batch = statement(m_conn->pg,
+                                     u"SELECT coalesce(max(delete_batch), 0) + 1 FROM %1.pairs "
+                                     "WHERE delete_batch IS NOT NULL"_s.arg(m_quotedSchema),
+                                     {}, why, true);
+            if (result.batch < 0)
+                return -1;
+            detail->insert(u"batch"_s, result.batch);
+            QList<QByteArray> params = c.params;
+            params << QByteArray::number(result.batch);
+            return statement(m_conn->pg,
+                             u"UPDATE %1.pairs p SET delete_batch = $%2::bigint, deleted_at = %3 WHERE %4"_s
+                                 .arg(m_quotedSchema)
+                                 .arg(params.size())
+                                 .arg(QLatin1StringView(kNow), c.where),
+                             params, why);
+        },
+        error);
+    if (n < 0)
+        return std::nullopt;
+    result.count = n;
+    return result;
+}
+
+qint64 PgStorage::restoreBatch(qint64 batch, QString *error)
+{
+    return curate(
+        u"restore"_s, {{u"batch"_s, batch}}, -1,
+        [&](QString *why, QJsonObject *) {
+            return statement(m_conn->pg,
+                             u"UPDATE %1.pairs SET delete_batch = NULL, deleted_at = NULL "
+                             "WHERE delete_batch = $1::bigint"_s.arg(m_quotedSchema),
+                             {QByteArray::number(batch)}, why);
+        },
+        error);
+}
+
+qint64 PgStorage::restore(const Filter &filter, QString *error)
+{
+    Filter trashed = filter;
+    trashed.scope = Filter::Scope::Deleted;
+    pg::Condition c;
+    if (!pg::condition(trashed, m_version, &c, error))
+        return -1;
+    return curate(
+        u"restore"_s, filterDetail(filter), -1,
+        [&](QString *why, QJsonObject *) {
+            return statement(m_conn->pg,
+                             u"UPDATE %1.pairs p SET delete_batch = NULL, deleted_at = NULL WHERE %2"_s.arg(
+                                 m_quotedSchema, c.where),
+                             c.params, why);
+        },
+        error);
+}
+
+qint64 PgStorage::purge(const Filter &filter, QString *error)
+{
+    Filter trashed = filter;
+    trashed.scope = Filter::Scope::Deleted;
+    pg::Condition c;
+    if (!pg::condition(trashed, m_version, &c, error))
+        return -1;
+    return curate(
+        u"purge"_s, filterDetail(filter), -1,
+        [&](QString *why, QJsonObject *) {
+            return statement(m_conn->pg, u"DELETE FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where),
+                             c.params, why);
+        },
+        error);
+}
+
+// A review or a note: every matching pair ends with the value; only those without it are changed
+// (and locked). The count is of the matching pairs, as a dataset file reports it.
+qint64 PgStorage::setReviewStatus(const Filter &filter, ReviewStatus status, QString *error)
+{
+    pg::Condition c;
+    if (!pg::condition(filter, m_version, &c, error))
+        return -1;
+    QJsonObject detail{{u"status"_s, reviewStatusName(status)}, {u"filter"_s, filter.toJson()}};
+    return curate(
+        u"review"_s, detail, -1,
+        [&](QString *why, QJsonObject *) -> qint64 {
+            QList<QByteArray> params = c.params;
+            params << QByteArray::number(int(status));
+            const QString value = u"$%1::integer"_s.arg(params.size());
+            const qint64 matched = statement(
+                m_conn->pg,
+                u"WITH changed AS (UPDATE %1.pairs p SET review_status = %2 WHERE %3 AND p.review_status <> "
+                u"%2 "
+                "RETURNING 1) SELECT (SELECT count(*) FROM %1.pairs p WHERE %3 AND p.review_status = %2) + "
+                "(SELECT count(*) FROM changed)"_s.arg(m_quotedSchema, value, c.where),
+                params, why, true);
+            return matched;
+        },
+        error);
+}
+
+qint64 PgStorage::setReviewerNote(const Filter &filter, const QString &note, QString *error)
+{
+    pg::Condition c;
+    if (!pg::condition(filter, m_version, &c, error))
+        return -1;
+    QJsonObject detail{{u"note"_s, note}, {u"filter"_s, filter.toJson()}};
+    return curate(
+        u"note"_s, detail, -1,
+        [&](QString *why, QJsonObject *) -> qint64 {
+            QList<QByteArray> params = c.params;
+            params << note.toUtf8();
+            const QString value = u"$%1::text"_s.arg(params.size());
+            return statement(
+                m_conn->pg,
+                u"WITH changed AS (UPDATE %1.pairs p SET reviewer_note = %2 WHERE %3 AND p.reviewer_note <> "
+                u"%2 "
+                "RETURNING 1) SELECT (SELECT count(*) FROM %1.pairs p WHERE %3 AND p.reviewer_note = %2) + "
+                "(SELECT count(*) FROM changed)"_s.arg(m_quotedSchema, value, c.where),
+                params, why, true);
+        },
+        error);
+}
+
+bool PgStorage::auditLog(int limit, QList<AuditEntry> *out, QString *error)
+{
+    out->clear();
+    if (!pg::hasCuration(m_version))
+        return true; // no audit log before format version 3
+    Result r(pg::exec(m_conn->pg, u"SELECT id, at, action, pair_count, detail::text, role FROM %1.audit_log "
+                                  "ORDER BY id DESC LIMIT %2"_s.arg(m_quotedSchema)
+                                      .arg(std::max(0, limit))));
+    if (!r.ok()) {
+        *error = tr("Cannot read the audit log of PostgreSQL schema %1: %2").arg(m_schema, r.error());
+        return false;
+    }
+    for (int i = 0; i < r.rows(); ++i) {
+        out->append({r.number(i, 0), r.text(i, 1), r.text(i, 2), r.number(i, 3),
+                     QJsonDocument::fromJson(r.text(i, 4).toUtf8()).object(), r.text(i, 5)});
+    }
+    return true;
+}
+
+} // namespace pairlens
