@@ -148,6 +148,15 @@ void TstPiiDetectors::worldNumbers_data()
     add(u"iban gb42nawi04454264788619."_s, u"gb42nawi04454264788619"_s, PiiKind::Iban);
     add(u"iban GB42NAWI 04454264788619"_s, u"GB42NAWI 04454264788619"_s, PiiKind::Iban);
     add(u"iban gb42-nawi-0445-4264-7886-19"_s, u"gb42-nawi-0445-4264-7886-19"_s, PiiKind::Iban);
+    // Countries outside the SWIFT registry that use IBANs (Iran, Morocco) and Honduras (2024).
+    add(u"IBAN IR720170000000225264111007"_s, u"IR720170000000225264111007"_s, PiiKind::Iban);
+    add(u"RIB MA64 0115 1900 0001 2050 0053 4921"_s, u"MA64 0115 1900 0001 2050 0053 4921"_s, PiiKind::Iban);
+    add(u"iban HN27BCEN00000000000000012345"_s, u"HN27BCEN00000000000000012345"_s, PiiKind::Iban);
+    // A '/' after the area code of an international number; a bracketed trunk-prefixed area code
+    // before more digits than any region assigns is still a phone number, not the SSN inside it.
+    add(u"called from +36 20/941-5450 today"_s, u"+36 20/941-5450"_s, PiiKind::Phone);
+    add(u"ring +49 30/1234567"_s, u"+49 30/1234567"_s, PiiKind::Phone);
+    add(u"call back on (0161) 457739517"_s, u"(0161) 457739517"_s, PiiKind::Phone);
 }
 
 void TstPiiDetectors::worldNumbers()
@@ -202,6 +211,9 @@ void TstPiiDetectors::validators()
     QCOMPARE(ibanLength(u"DE"), 22);
     QCOMPARE(ibanLength(u"US"), 0);
     QCOMPARE(ibanLength(u"gb"), 22);
+    QCOMPARE(ibanLength(u"IR"), 26);
+    QCOMPARE(ibanLength(u"HN"), 28);
+    QVERIFY(!ibanChecksumValid(u"IR720170000000225264111008"));
     QVERIFY(ibanChecksumValid(u"GB42NAWI04454264788619"));
     quint8 v4[4];
     QVERIFY(parseIpv4(u"255.255.255.255", v4));

@@ -189,9 +189,12 @@ qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos, bool memoize)
         groupEnds[groups] = i;
         groupDigits[groups] = digits;
         ++groups;
-        // Up to two joiners between groups: "-", " ", ".", "(", ")", ") ", " (".
+        // Up to two joiners between groups: "-", " ", ".", "(", ")", ") ", " ("; or one '/' after
+        // an area code, as Hungary and Germany write it ("+36 20/941-5450", "+49 30/1234567").
         qsizetype k = i;
-        while (k - i < 2) {
+        if (at(text, k) == u'/' && groups >= 2)
+            ++k;
+        while (k - i < 2 && at(text, i) != u'/') {
             const char16_t c = at(text, k);
             if (!(isPhoneSeparator(c) || c == u'(' || c == u')'))
                 break;
@@ -449,6 +452,11 @@ qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserE
             }
         }
         ok = ok || (r.digits >= 8 && r.digits <= 12 && context());
+        // A trunk-prefixed area code in brackets and the subscriber's digits ("(0161) 457739517",
+        // "(030) 1234567"), written so only phone numbers are, even when no region would assign
+        // it: not an SSN, an order number or an amount.
+        ok = ok || (r.bracketed == 0 && r.d[0] == '0' && r.len[0] >= 3 && r.len[0] <= 5 && r.digits >= 8 &&
+                    r.digits <= 13 && r.digits - r.len[0] >= 5);
     } else if (r.digits > 12) {
         ok = false;
     } else if (r.groups == 3 && r.len[0] == 3 && r.len[1] == 3 && r.len[2] == 4) {
