@@ -806,8 +806,28 @@
 <context>
     <name>PgStorage</name>
     <message>
+        <source>%1 is read-only for this PostgreSQL role: it may not change pairs in schema %2.</source>
+        <translation>%1 ist für diese PostgreSQL-Rolle schreibgeschützt: Sie darf die Paare im Schema %2 nicht ändern.</translation>
+    </message>
+    <message>
+        <source>Cannot change the pairs in PostgreSQL schema %1: %2</source>
+        <translation>Die Paare im PostgreSQL-Schema %1 können nicht geändert werden: %2</translation>
+    </message>
+    <message>
+        <source>the connection was lost</source>
+        <translation>die Verbindung ist abgebrochen</translation>
+    </message>
+    <message>
+        <source>Cannot read the audit log of PostgreSQL schema %1: %2</source>
+        <translation>Das Änderungsprotokoll des PostgreSQL-Schemas %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
         <source>The filter %1 is not supported on PostgreSQL datasets yet.</source>
         <translation>Der Filter %1 wird bei PostgreSQL-Datensätzen noch nicht unterstützt.</translation>
+    </message>
+    <message>
+        <source>The filter --search needs the search column of PostgreSQL format version 3: open the schema once with a role that may write to add it.</source>
+        <translation>Der Filter --search braucht die Suchspalte des PostgreSQL-Formats Version 3: Öffnen Sie das Schema einmal mit einer Rolle, die schreiben darf, um sie anzulegen.</translation>
     </message>
     <message>
         <source>Cannot count the pairs in PostgreSQL: %1</source>
@@ -824,10 +844,6 @@
     <message>
         <source>Cannot count the duplicates in PostgreSQL: %1</source>
         <translation>Die Duplikate in PostgreSQL können nicht gezählt werden: %1</translation>
-    </message>
-    <message>
-        <source>the connection was lost</source>
-        <translation>die Verbindung ist abgebrochen</translation>
     </message>
     <message>
         <source>Not a PostgreSQL location (postgresql://user@host:port/database).</source>
@@ -1163,8 +1179,8 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, export and scan do); use a dataset file.</source>
-        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, export und scan schon); verwenden Sie eine Datensatzdatei.</translation>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, export, scan, delete, restore and review do); use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, export, scan, delete, restore und review schon); verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
@@ -1232,22 +1248,6 @@
         <translation>j</translation>
     </message>
     <message>
-        <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
-        <translation>Verschiebt Paare in den Papierkorb (wiederherstellen mit &apos;pairlens restore&apos;). Geben Sie --id oder einen Filter an.</translation>
-    </message>
-    <message>
-        <source>A pair_id to delete (repeat, or separate with commas).</source>
-        <translation>Eine zu löschende pair_id (mehrfach angeben oder durch Kommas trennen).</translation>
-    </message>
-    <message>
-        <source>Don&apos;t ask for confirmation.</source>
-        <translation>Nicht nach einer Bestätigung fragen.</translation>
-    </message>
-    <message>
-        <source>pairlens delete: give --id ID or a filter (for example --failed-only); refusing to delete every pair.</source>
-        <translation>pairlens delete: Geben Sie --id ID oder einen Filter an (zum Beispiel --failed-only); ohne Auswahl werden nicht alle Paare gelöscht.</translation>
-    </message>
-    <message>
         <source>No pairs match; nothing was deleted.</source>
         <translation>Keine passenden Paare; es wurde nichts gelöscht.</translation>
     </message>
@@ -1264,12 +1264,52 @@
         <translation>Es wurde nichts gelöscht.</translation>
     </message>
     <message>
-        <source>delete</source>
-        <translation>löschen</translation>
-    </message>
-    <message>
         <source>Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all</source>
         <translation>%1 Paare in den Papierkorb verschoben. Rückgängig mit: pairlens restore %2 --all</translation>
+    </message>
+    <message>
+        <source>Restored %1 pairs.</source>
+        <translation>%1 Paare wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>Warning: no pair has the pair_id %1.</source>
+        <translation>Warnung: Kein Paar hat die pair_id %1.</translation>
+    </message>
+    <message>
+        <source>No pairs match; nothing was changed.</source>
+        <translation>Keine Paare passen; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>Marked %1 pairs %2.</source>
+        <translation>%1 Paare als %2 markiert.</translation>
+    </message>
+    <message>
+        <source>Set the reviewer note of %1 pairs.</source>
+        <translation>Prüfnotiz von %1 Paaren gesetzt.</translation>
+    </message>
+    <message>
+        <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
+        <translation>Verschiebt Paare in den Papierkorb (wiederherstellen mit &apos;pairlens restore&apos;). Geben Sie --id oder einen Filter an.</translation>
+    </message>
+    <message>
+        <source>Dataset file or postgresql:// URL.</source>
+        <translation>Datensatzdatei oder postgresql://-URL.</translation>
+    </message>
+    <message>
+        <source>A pair_id to delete (repeat, or separate with commas).</source>
+        <translation>Eine zu löschende pair_id (mehrfach angeben oder durch Kommas trennen).</translation>
+    </message>
+    <message>
+        <source>Don&apos;t ask for confirmation.</source>
+        <translation>Nicht nach einer Bestätigung fragen.</translation>
+    </message>
+    <message>
+        <source>pairlens delete: give --id ID or a filter (for example --failed-only); refusing to delete every pair.</source>
+        <translation>pairlens delete: Geben Sie --id ID oder einen Filter an (zum Beispiel --failed-only); ohne Auswahl werden nicht alle Paare gelöscht.</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>löschen</translation>
     </message>
     <message>
         <source>Restores deleted pairs from the trash.</source>
@@ -1290,10 +1330,6 @@
     <message>
         <source>restore</source>
         <translation>wiederherstellen</translation>
-    </message>
-    <message>
-        <source>Restored %1 pairs.</source>
-        <translation>%1 Paare wiederhergestellt.</translation>
     </message>
     <message>
         <source>Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all, and the new status with --status S (or with --set S, --status then selecting pairs by their current status).</source>
@@ -1330,22 +1366,6 @@
     <message>
         <source>review</source>
         <translation>Prüfen</translation>
-    </message>
-    <message>
-        <source>Warning: no pair has the pair_id %1.</source>
-        <translation>Warnung: Kein Paar hat die pair_id %1.</translation>
-    </message>
-    <message>
-        <source>No pairs match; nothing was changed.</source>
-        <translation>Keine Paare passen; nichts wurde geändert.</translation>
-    </message>
-    <message>
-        <source>Marked %1 pairs %2.</source>
-        <translation>%1 Paare als %2 markiert.</translation>
-    </message>
-    <message>
-        <source>Set the reviewer note of %1 pairs.</source>
-        <translation>Prüfnotiz von %1 Paaren gesetzt.</translation>
     </message>
     <message>
         <source>Writes a synthetic dataset with realistic questions, SQL and PII.</source>
@@ -1650,10 +1670,6 @@
     <message>
         <source>Reports the personal data (PII) found in the pairs matching the filter: findings and pairs per kind, where they are, and a few examples shown anonymized, exactly as an export would write them. Original values are never printed.</source>
         <translation>Berichtet über die personenbezogenen Daten (PII) in den Paaren, die dem Filter entsprechen: Funde und Paare je Art, wo sie vorkommen, und einige Beispiele, anonymisiert, genau so, wie ein Export sie schreiben würde. Originalwerte werden nie ausgegeben.</translation>
-    </message>
-    <message>
-        <source>Dataset file or postgresql:// URL.</source>
-        <translation>Datensatzdatei oder postgresql://-URL.</translation>
     </message>
     <message>
         <source>Examples per kind (default 3, 0 for none).</source>
@@ -3278,74 +3294,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Keine Paare entsprechen dem Filter.</translation>
     </message>
     <message>
-        <source>The dataset %1 does not exist.</source>
-        <translation>Der Datensatz %1 existiert nicht.</translation>
-    </message>
-    <message>
-        <source>Creating the demo dataset…</source>
-        <translation>Demo-Datensatz wird erstellt…</translation>
-    </message>
-    <message>
-        <source>%1 – PairLens</source>
-        <translation>%1 – PairLens</translation>
-    </message>
-    <message>
-        <source>%1 [read-only] – PairLens</source>
-        <translation>%1 [schreibgeschützt] – PairLens</translation>
-    </message>
-    <message>
-        <source>This dataset is read-only: you can browse, filter and preview it, but not review, edit, import or delete.</source>
-        <translation>Dieser Datensatz ist schreibgeschützt: Sie können ihn durchblättern, filtern und in der Vorschau ansehen, aber nicht prüfen, bearbeiten, importieren oder löschen.</translation>
-    </message>
-    <message>
-        <source>The dataset was upgraded to the current format.</source>
-        <translation>Der Datensatz wurde auf das aktuelle Format aktualisiert.</translation>
-    </message>
-    <message>
-        <source>Open or create a dataset first, then import files into it.</source>
-        <translation>Öffnen oder erstellen Sie zuerst einen Datensatz und importieren Sie dann Dateien hinein.</translation>
-    </message>
-    <message>
-        <source>The dataset is read-only; nothing can be imported into it.</source>
-        <translation>Der Datensatz ist schreibgeschützt; in ihn kann nichts importiert werden.</translation>
-    </message>
-    <message>
-        <source>The import failed: %1</source>
-        <translation>Der Import ist fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Open Dataset</source>
-        <translation>Datensatz öffnen</translation>
-    </message>
-    <message>
-        <source>Open Dataset Read-Only</source>
-        <translation>Datensatz schreibgeschützt öffnen</translation>
-    </message>
-    <message>
-        <source>PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)</source>
-        <translation>PairLens-Datensätze (*.pairlens *.db *.sqlite);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>New Dataset</source>
-        <translation>Neuer Datensatz</translation>
-    </message>
-    <message>
-        <source>pairs.pairlens</source>
-        <translation>paare.pairlens</translation>
-    </message>
-    <message>
-        <source>PairLens datasets (*.pairlens)</source>
-        <translation>PairLens-Datensätze (*.pairlens)</translation>
-    </message>
-    <message>
-        <source>Import Pairs</source>
-        <translation>Paare importieren</translation>
-    </message>
-    <message>
-        <source>Pairs (*.jsonl *.ndjson *.json *.csv);;All files (*)</source>
-        <translation>Paare (*.jsonl *.ndjson *.json *.csv);;Alle Dateien (*)</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -3624,6 +3572,74 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Shortcut</source>
         <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>The dataset %1 does not exist.</source>
+        <translation>Der Datensatz %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Creating the demo dataset…</source>
+        <translation>Demo-Datensatz wird erstellt…</translation>
+    </message>
+    <message>
+        <source>%1 – PairLens</source>
+        <translation>%1 – PairLens</translation>
+    </message>
+    <message>
+        <source>%1 [read-only] – PairLens</source>
+        <translation>%1 [schreibgeschützt] – PairLens</translation>
+    </message>
+    <message>
+        <source>This dataset is read-only: you can browse, filter and preview it, but not review, edit, import or delete.</source>
+        <translation>Dieser Datensatz ist schreibgeschützt: Sie können ihn durchblättern, filtern und in der Vorschau ansehen, aber nicht prüfen, bearbeiten, importieren oder löschen.</translation>
+    </message>
+    <message>
+        <source>The dataset was upgraded to the current format.</source>
+        <translation>Der Datensatz wurde auf das aktuelle Format aktualisiert.</translation>
+    </message>
+    <message>
+        <source>Open or create a dataset first, then import files into it.</source>
+        <translation>Öffnen oder erstellen Sie zuerst einen Datensatz und importieren Sie dann Dateien hinein.</translation>
+    </message>
+    <message>
+        <source>The dataset is read-only; nothing can be imported into it.</source>
+        <translation>Der Datensatz ist schreibgeschützt; in ihn kann nichts importiert werden.</translation>
+    </message>
+    <message>
+        <source>The import failed: %1</source>
+        <translation>Der Import ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Open Dataset</source>
+        <translation>Datensatz öffnen</translation>
+    </message>
+    <message>
+        <source>Open Dataset Read-Only</source>
+        <translation>Datensatz schreibgeschützt öffnen</translation>
+    </message>
+    <message>
+        <source>PairLens datasets (*.pairlens *.db *.sqlite);;All files (*)</source>
+        <translation>PairLens-Datensätze (*.pairlens *.db *.sqlite);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>New Dataset</source>
+        <translation>Neuer Datensatz</translation>
+    </message>
+    <message>
+        <source>pairs.pairlens</source>
+        <translation>paare.pairlens</translation>
+    </message>
+    <message>
+        <source>PairLens datasets (*.pairlens)</source>
+        <translation>PairLens-Datensätze (*.pairlens)</translation>
+    </message>
+    <message>
+        <source>Import Pairs</source>
+        <translation>Paare importieren</translation>
+    </message>
+    <message>
+        <source>Pairs (*.jsonl *.ndjson *.json *.csv);;All files (*)</source>
+        <translation>Paare (*.jsonl *.ndjson *.json *.csv);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Statistics</source>

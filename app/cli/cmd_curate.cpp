@@ -1,15 +1,19 @@
 // `pairlens delete` and `pairlens restore`: soft delete into the trash and back; `pairlens review`:
-// review status and reviewer note for scripted curation.
+// review status and reviewer note for scripted curation. A dataset file is curated through
+// PairStore, a PostgreSQL dataset through the storage seam (storage/storage.h), with the same
+// messages and rules.
 #include "cli/cliutil.h"
 #include "cli/command.h"
 #include "dataset/pairstore.h"
 #include "dataset/reviewnotes.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
 
 #include <cstdio>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -47,6 +51,133 @@ bool confirm(const QString &question)
     const QString answer = QString::fromUtf8(buf).trimmed().toLower();
     return !answer.isEmpty() && (answer.startsWith(u'y') || answer.startsWith(yes.toLower()));
 }
+
+// Before a delete of `n` pairs: Ok to go on, or the exit code when nothing is to be done (no match,
+// no --yes without a terminal, a "no" at the prompt), with its message printed.
+std::optional<int> refuseDelete(qint64 n, bool yes)
+{
+    if (n == 0) {
+        out(tr("No pairs match; nothing was deleted."));
+        return Ok;
+    }
+    if (!yes) {
+        if (!stdinIsTerminal()) {
+            err(tr("pairlens delete: %1 pairs match; add --yes to delete them without a prompt.").arg(n));
+            return Usage;
+        }
+        if (!confirm(tr("Move %1 pairs to the trash?").arg(n))) {
+            out(tr("Nothing was deleted."));
+            return Ok;
+        }
+    }
+    return std::nullopt;
+}
+
+void deleted(qint64 count, const QString &location)
+{
+    out(tr("Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all").arg(count).arg(location));
+}
+
+int deleteFromStorage(const QString &location, const Filter &filter, bool yes)
+{
+    const std::unique_ptr<Storage> storage = openStorage(location);
+    if (!storage)
+        return Failure;
+    QString error;
+    const qint64 n = storage->count(filter, &error);
+    if (n < 0) {
+        err(error);
+        return Failure;
+    }
+    if (const std::optional<int> code = refuseDelete(n, yes))
+        return *code;
+    const auto r = storage->softDelete(filter, &error);
+    if (!r) {
+        err(error);
+        return Failure;
+    }
+    deleted(r->count, storage->location());
+    return Ok;
+}
+
+int restoreInStorage(const QString &location, const Filter &filter)
+{
+    const std::unique_ptr<Storage> storage = openStorage(location);
+    if (!storage)
+        return Failure;
+    QString error;
+    const qint64 n = storage->restore(filter, &error);
+    if (n < 0) {
+        err(error);
+        return Failure;
+    }
+    out(tr("Restored %1 pairs.").arg(n));
+    return Ok;
+}
+
+// What `review` did, printed the same way for both kinds of dataset.
+int reviewed(const QCommandLineParser &parser, ReviewStatus status, qint64 matched, qint64 changed,
+             qint64 notes, const QStringList &missing)
+{
+    for (const QString &id : std::as_const(missing))
+        err(tr("Warning: no pair has the pair_id %1.").arg(id));
+    const QString name = reviewStatusName(status);
+    if (parser.isSet(u"json"_s)) {
+        printJson(QJsonObject{{u"status"_s, name},
+                              {u"matched"_s, matched},
+                              {u"changed"_s, changed},
+                              {u"notes"_s, notes},
+                              {u"missing_ids"_s, QJsonArray::fromStringList(missing)}});
+    } else if (matched == 0) {
+        out(tr("No pairs match; nothing was changed."));
+    } else {
+        out(tr("Marked %1 pairs %2.").arg(changed).arg(name));
+        if (parser.isSet(u"note"_s))
+            out(tr("Set the reviewer note of %1 pairs.").arg(notes));
+    }
+    return missing.isEmpty() ? Ok : Incomplete;
+}
+
+int reviewInStorage(const QCommandLineParser &parser, const QString &location, const Filter &filter,
+                    ReviewStatus status)
+{
+    const std::unique_ptr<Storage> storage = openStorage(location);
+    if (!storage)
+        return Failure;
+    QString error;
+    const qint64 matched = storage->count(filter, &error);
+    if (matched < 0) {
+        err(error);
+        return Failure;
+    }
+    QStringList missing;
+    if (!filter.pairIds.isEmpty() && matched < filter.pairIds.size()) {
+        // As a dataset file looks them up: a pair_id stored anywhere (live, in the trash, unanalysed).
+        for (const QString &id : filter.pairIds) {
+            Filter one;
+            one.scope = Filter::Scope::All;
+            one.pairIds = {id};
+            const qint64 n = storage->count(one, &error);
+            if (n < 0) {
+                err(error);
+                return Failure;
+            }
+            if (n == 0)
+                missing << id;
+        }
+    }
+    qint64 changed = 0, notes = 0;
+    if (matched > 0 && (changed = storage->setReviewStatus(filter, status, &error)) < 0) {
+        err(error);
+        return Failure;
+    }
+    if (matched > 0 && parser.isSet(u"note"_s) &&
+        (notes = storage->setReviewerNote(filter, parser.value(u"note"_s), &error)) < 0) {
+        err(error);
+        return Failure;
+    }
+    return reviewed(parser, status, matched, changed, notes, missing);
+}
 } // namespace
 
 int runDelete(const QStringList &args)
@@ -55,7 +186,7 @@ int runDelete(const QStringList &args)
     setupParser(
         parser, u"delete"_s,
         tr("Moves pairs to the trash (restore them with 'pairlens restore'). Give --id or a filter."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     addFilterOptions(parser);
     parser.addOptions({{u"id"_s, tr("A pair_id to delete (repeat, or separate with commas)."), u"ID"_s},
                        {u"yes"_s, tr("Don't ask for confirmation.")}});
@@ -71,7 +202,10 @@ int runDelete(const QStringList &args)
                "every pair."));
         return Usage;
     }
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    const QString location = parser.positionalArguments().at(1);
+    if (isPostgresLocation(location))
+        return deleteFromStorage(location, filter, parser.isSet(u"yes"_s));
+    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
     if (!ds)
         return Failure;
     PairStore store(*ds);
@@ -80,20 +214,8 @@ int runDelete(const QStringList &args)
         err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
         return Failure;
     }
-    if (n == 0) {
-        out(tr("No pairs match; nothing was deleted."));
-        return Ok;
-    }
-    if (!parser.isSet(u"yes"_s)) {
-        if (!stdinIsTerminal()) {
-            err(tr("pairlens delete: %1 pairs match; add --yes to delete them without a prompt.").arg(n));
-            return Usage;
-        }
-        if (!confirm(tr("Move %1 pairs to the trash?").arg(n))) {
-            out(tr("Nothing was deleted."));
-            return Ok;
-        }
-    }
+    if (const std::optional<int> code = refuseDelete(n, parser.isSet(u"yes"_s)))
+        return *code;
     ProgressBar bar(tr("delete"));
     store.setWriteProgress([&bar](qint64 done, qint64 total) {
         if (total > 0)
@@ -106,9 +228,7 @@ int runDelete(const QStringList &args)
         err(ds->failureMessage(Dataset::Access::Write, store.errorString()));
         return Failure;
     }
-    out(tr("Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all")
-            .arg(r->count)
-            .arg(ds->location()));
+    deleted(r->count, ds->location());
     return Ok;
 }
 
@@ -116,7 +236,7 @@ int runRestore(const QStringList &args)
 {
     QCommandLineParser parser;
     setupParser(parser, u"restore"_s, tr("Restores deleted pairs from the trash."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     parser.addOptions({{u"id"_s, tr("A pair_id to restore (repeat, or separate with commas)."), u"ID"_s},
                        {u"all"_s, tr("Restore every deleted pair.")}});
     if (!parseOrExplain(parser, args, 1))
@@ -127,7 +247,10 @@ int runRestore(const QStringList &args)
         err(tr("pairlens restore: give either --id ID... or --all."));
         return Usage;
     }
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    const QString location = parser.positionalArguments().at(1);
+    if (isPostgresLocation(location))
+        return restoreInStorage(location, filter);
+    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
     if (!ds)
         return Failure;
     PairStore store(*ds);
@@ -154,7 +277,7 @@ int runReview(const QStringList &args)
                 tr("Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all, "
                    "and the new status with --status S (or with --set S, --status then selecting pairs by "
                    "their current status)."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     addFilterOptions(parser);
     parser.addOptions({
         {u"id"_s, tr("A pair_id to review (repeat, or separate with commas)."), u"ID"_s},
@@ -188,7 +311,10 @@ int runReview(const QStringList &args)
                "review every pair."));
         return Usage;
     }
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    const QString location = parser.positionalArguments().at(1);
+    if (isPostgresLocation(location))
+        return reviewInStorage(parser, location, filter, ReviewStatus(status));
+    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
     if (!ds)
         return Failure;
     PairStore store(*ds);
@@ -228,23 +354,7 @@ int runReview(const QStringList &args)
         notes = *n;
     }
     bar.finish();
-    for (const QString &id : std::as_const(missing))
-        err(tr("Warning: no pair has the pair_id %1.").arg(id));
-    const QString name = reviewStatusName(ReviewStatus(status));
-    if (parser.isSet(u"json"_s)) {
-        printJson(QJsonObject{{u"status"_s, name},
-                              {u"matched"_s, matched},
-                              {u"changed"_s, changed},
-                              {u"notes"_s, notes},
-                              {u"missing_ids"_s, QJsonArray::fromStringList(missing)}});
-    } else if (matched == 0) {
-        out(tr("No pairs match; nothing was changed."));
-    } else {
-        out(tr("Marked %1 pairs %2.").arg(changed).arg(name));
-        if (parser.isSet(u"note"_s))
-            out(tr("Set the reviewer note of %1 pairs.").arg(notes));
-    }
-    return missing.isEmpty() ? Ok : Incomplete;
+    return reviewed(parser, ReviewStatus(status), matched, changed, notes, missing);
 }
 
 } // namespace pairlens::cli
