@@ -94,7 +94,7 @@ class TstPgCurate : public QObject
         return psql(m_owner, u"SELECT count(*) FROM %1.pairs WHERE %2"_s.arg(m_schema, where)).toLongLong();
     }
 
-    // The curation entries of the file's audit log (a read-only SQLite connection), oldest first:
+    // The import and curation entries of the file's audit log (a read-only SQLite connection), oldest first:
     // action, pair count and detail.
     QList<QJsonObject> fileAudit()
     {
@@ -106,7 +106,8 @@ class TstPgCurate : public QObject
             if (db.open()) {
                 QSqlQuery q(db);
                 q.exec(u"SELECT action, pair_count, detail FROM audit_log "
-                       "WHERE action IN ('delete', 'restore', 'purge', 'review', 'note') ORDER BY id"_s);
+                       "WHERE action IN ('import', 'delete', 'restore', 'purge', 'review', 'note') "
+                       "ORDER BY id"_s);
                 while (q.next())
                     out.append({{u"action"_s, q.value(0).toString()},
                                 {u"pair_count"_s, q.value(1).toLongLong()},

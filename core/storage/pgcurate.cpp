@@ -342,6 +342,26 @@ qint64 PgStorage::setReviewerNote(const Filter &filter, const QString &note, QSt
         error);
 }
 
+bool PgStorage::audit(const QString &action, qint64 pairCount, const QJsonObject &detail, QString *error)
+{
+    if (!pg::hasCuration(m_version)) {
+        *error = tr("%1 is read-only for this PostgreSQL role: it may not change pairs in schema %2.")
+                     .arg(m_location, m_schema);
+        return false;
+    }
+    Result r(
+        pg::exec(m_conn->pg,
+                 u"INSERT INTO %1.audit_log (action, pair_count, detail) VALUES ($1, $2, $3::jsonb)"_s.arg(
+                     m_quotedSchema),
+                 {action.toUtf8(), QByteArray::number(pairCount),
+                  QJsonDocument(detail).toJson(QJsonDocument::Compact)}));
+    if (!r.ok()) {
+        *error = tr("Cannot change the pairs in PostgreSQL schema %1: %2").arg(m_schema, r.error());
+        return false;
+    }
+    return true;
+}
+
 bool PgStorage::auditLog(int limit, QList<AuditEntry> *out, QString *error)
 {
     out->clear();

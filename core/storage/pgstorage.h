@@ -52,6 +52,7 @@ public:
     qint64 setReviewStatus(const Filter &filter, ReviewStatus status, QString *error) override;
     qint64 setReviewerNote(const Filter &filter, const QString &note, QString *error) override;
     bool auditLog(int limit, QList<AuditEntry> *out, QString *error) override;
+    bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail, QString *error) override;
 
     QHash<QString, QString> settings() override;
     QByteArray secret() const override { return m_secret; }

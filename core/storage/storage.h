@@ -127,6 +127,10 @@ public:
     };
     // The newest `limit` entries, newest first; false with *error.
     virtual bool auditLog(int limit, QList<AuditEntry> *out, QString *error) = 0;
+    // Adds an entry for a change made by other means (an import: importIntoStorage()); false with
+    // *error.
+    virtual bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail,
+                       QString *error) = 0;
 
     // The settings a dataset file keeps in its settings table (privacy operators, custom patterns),
     // without the secret; empty when they cannot be read.

@@ -122,6 +122,17 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
         if (report.fatalError.isEmpty())
             report.fatalError = moveError;
     }
+    // The entry `pairlens import` writes in a dataset file's audit log, once the pairs are in (a
+    // killed import leaves none: the batches it committed are in the store unlogged). As for a file,
+    // a failure to log does not fail the import.
+    QString auditError;
+    if (moveError.isEmpty())
+        storage.audit(u"import"_s, added,
+                      {{u"file"_s, file},
+                       {u"records"_s, report.records},
+                       {u"skipped"_s, report.rejected},
+                       {u"state"_s, u"done"_s}},
+                      &auditError);
     return report;
 }
 
