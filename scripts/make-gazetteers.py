@@ -81,6 +81,7 @@ und oder der die das des dem ein eine mit von bei nach für im am zum zur neu ne
 stadt dorf berg burg feld hof haus bad markt kirche strasse straße platz weg tal see
 et ou le la les du des au aux sur sous en avec pour chez saint sainte ville bourg
 y o el los las del con sin por para en nuevo nueva ciudad puerto villa pueblo
+kunde kundin herrn cliente geburtsdatum geburtstag geboren nacimiento naissance
 """.split()
 
 FREQUENT_LANGUAGES = ["german", "french", "spanish", "italian", "portuguese", "dutch", "swedish"]

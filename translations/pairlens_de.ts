@@ -130,6 +130,18 @@
         <translation>IBAN</translation>
     </message>
     <message>
+        <source>Person name</source>
+        <translation>Personenname</translation>
+    </message>
+    <message>
+        <source>Street address</source>
+        <translation>Straßenadresse</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Geburtsdatum</translation>
+    </message>
+    <message>
         <source>Custom pattern</source>
         <translation>Eigenes Muster</translation>
     </message>
@@ -933,6 +945,10 @@
         <translation>Adresse</translation>
     </message>
     <message>
+        <source>Birth date</source>
+        <translation>Geburtsdatum</translation>
+    </message>
+    <message>
         <source>Custom</source>
         <translation>Eigenes</translation>
     </message>
@@ -967,6 +983,10 @@
     <message>
         <source>Street address</source>
         <translation>Straßenadresse</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Geburtsdatum</translation>
     </message>
     <message>
         <source>Custom pattern</source>
@@ -2024,8 +2044,8 @@
         <translation>Zeigt oder ändert, wie ein Datensatz anonymisiert wird: den Operator je PII-Art (mask, pseudonym, redact, hash, keep, surrogate), eigene Muster und ob Metadaten durchsucht werden. Gilt für die Vorschau, den Scan und jeden Export. Der Schlüssel des Datensatzes wird nie angezeigt.</translation>
     </message>
     <message>
-        <source>Set the operator of a kind: KIND=OP, e.g. email=pseudonym or name=surrogate (kinds: email, phone, ssn, credit_card, ip_address, iban, name, address, database_name). Repeatable.</source>
-        <translation>Den Operator einer Art festlegen: KIND=OP, z. B. email=pseudonym oder name=surrogate (Arten: email, phone, ssn, credit_card, ip_address, iban, name, address, database_name). Mehrfach angebbar.</translation>
+        <source>Set the operator of a kind: KIND=OP, e.g. email=pseudonym or name=surrogate (kinds: email, phone, ssn, credit_card, ip_address, iban, name, address, date_of_birth, database_name). Repeatable.</source>
+        <translation>Den Operator einer Art festlegen: KIND=OP, z. B. email=pseudonym oder name=surrogate (Arten: email, phone, ssn, credit_card, ip_address, iban, name, address, date_of_birth, database_name). Mehrfach angebbar.</translation>
     </message>
     <message>
         <source>Add or replace a custom pattern: NAME=REGEX (PCRE syntax). Repeatable.</source>

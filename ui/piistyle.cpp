@@ -24,6 +24,8 @@ QColor piiColor(PiiKind kind)
         return QColor(0xf9, 0xc4, 0xe1);
     case PiiKind::Address:
         return QColor(0xc8, 0xe6, 0x9c);
+    case PiiKind::DateOfBirth:
+        return QColor(0xff, 0xd5, 0x9e);
     case PiiKind::Custom:
         return QColor(0xe6, 0xc9, 0xa8);
     }
@@ -49,6 +51,8 @@ QString piiLabel(PiiKind kind)
         return QCoreApplication::translate("PiiStyle", "Name");
     case PiiKind::Address:
         return QCoreApplication::translate("PiiStyle", "Address");
+    case PiiKind::DateOfBirth:
+        return QCoreApplication::translate("PiiStyle", "Birth date");
     case PiiKind::Custom:
         return QCoreApplication::translate("PiiStyle", "Custom");
     }
@@ -74,6 +78,8 @@ QString piiDescription(PiiKind kind)
         return QCoreApplication::translate("PiiStyle", "Person name");
     case PiiKind::Address:
         return QCoreApplication::translate("PiiStyle", "Street address");
+    case PiiKind::DateOfBirth:
+        return QCoreApplication::translate("PiiStyle", "Date of birth");
     case PiiKind::Custom:
         return QCoreApplication::translate("PiiStyle", "Custom pattern");
     }

@@ -59,6 +59,8 @@ QString sampleOf(PiiKind kind)
         return u"Mr Omar Johnson"_s;
     if (name == u"address"_s)
         return u"221 Baker Street"_s;
+    if (name == u"date_of_birth"_s)
+        return u"12 March 1985"_s;
     return {};
 }
 

@@ -89,7 +89,8 @@ int runPrivacy(const QStringList &args)
     parser.addOptions({
         {u"operator"_s,
          tr("Set the operator of a kind: KIND=OP, e.g. email=pseudonym or name=surrogate (kinds: email, "
-            "phone, ssn, credit_card, ip_address, iban, name, address, database_name). Repeatable."),
+            "phone, ssn, credit_card, ip_address, iban, name, address, date_of_birth, database_name). "
+            "Repeatable."),
          u"KIND=OP"_s},
         {u"add-pattern"_s, tr("Add or replace a custom pattern: NAME=REGEX (PCRE syntax). Repeatable."),
          u"NAME=REGEX"_s},

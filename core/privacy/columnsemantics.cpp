@@ -91,6 +91,14 @@ quint32 kindOfColumn(QStringView identifier)
         return quint32(PiiKind::Iban);
     if (hasPart(u"ip") || contains(all, u"ipaddress") || contains(all, u"ipaddr"))
         return quint32(PiiKind::IpAddress);
+    // birth_date, date_of_birth, dob, birthday, birthdate, BirthDate, geburtsdatum (not
+    // birth_place, birth_country: where, not when).
+    if (all == u"dob" || hasPart(u"dob") || contains(all, u"birthdate") || contains(all, u"dateofbirth") ||
+        contains(all, u"birthday") || contains(all, u"geburtsdatum") || contains(all, u"geburtstag") ||
+        contains(all, u"fechanacimiento") || contains(all, u"fechadenacimiento") ||
+        contains(all, u"datenaissance") || contains(all, u"datedenaissance") ||
+        (hasPart(u"birth") && (hasPart(u"date") || hasPart(u"dt") || hasPart(u"day"))))
+        return quint32(PiiKind::DateOfBirth);
     if (contains(all, u"address") || hasPart(u"addr") || contains(all, u"street") || hasPart(u"zip") ||
         contains(all, u"zipcode") || contains(all, u"postcode") || contains(all, u"postalcode"))
         return quint32(PiiKind::Address);

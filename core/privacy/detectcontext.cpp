@@ -14,6 +14,8 @@
 #include <string_view>
 #include <type_traits>
 
+using namespace Qt::StringLiterals;
+
 namespace pairlens::privacy::detail {
 
 namespace {
@@ -225,6 +227,362 @@ bool hasContext(QStringView text, qsizetype start, qsizetype end, ContextKind ki
     while (to < text.size() && to - end < kAfter && !isBarrier(text, to))
         ++to;
     return anyContextWord(text, from, start, kind) || anyContextWord(text, end, to, kind);
+}
+
+// ---- Dates of birth ----
+// Dates of birth (issue 15): a date right after words that say it is one ("born", "date of birth", "DOB",
+// "birthday", "geboren", "Geburtsdatum", "né le", "née le"), and the reading and rewriting of dates
+// in the formats people write (ISO 1985-03-12, 12.03.1985, 03/12/1985, 12 March 1985, March 12th,
+// 1985, 12. März 1985, 12 mars 1985). A date compared with a column named birth_date, dob, ... is
+// columnsemantics.cpp's. See docs/anonymization.md (Dates of birth).
+
+namespace {
+
+// Month names by language, January first; the surrogate writes a month in the list the original's
+// came from. Abbreviations (the first three letters, "Sept") are recognised in every list.
+constexpr std::array<std::array<std::u16string_view, 12>, 4> kMonths = {{
+    {u"january", u"february", u"march", u"april", u"may", u"june", u"july", u"august", u"september",
+     u"october", u"november", u"december"},
+    {u"januar", u"februar", u"märz", u"april", u"mai", u"juni", u"juli", u"august", u"september", u"oktober",
+     u"november", u"dezember"},
+    {u"janvier", u"février", u"mars", u"avril", u"mai", u"juin", u"juillet", u"août", u"septembre",
+     u"octobre", u"novembre", u"décembre"},
+    {u"enero", u"febrero", u"marzo", u"abril", u"mayo", u"junio", u"julio", u"agosto", u"septiembre",
+     u"octubre", u"noviembre", u"diciembre"},
+}};
+
+bool isLetter(char16_t c)
+{
+    return c < 0x80 ? isAsciiAlpha(c) : QChar(c).isLetter();
+}
+
+bool equalsFolded(QStringView a, std::u16string_view b)
+{
+    return a.compare(QStringView(b.data(), qsizetype(b.size())), Qt::CaseInsensitive) == 0;
+}
+
+// The month named by the letters at text[pos..end): 1-12 and its language, or 0. A three- or
+// four-letter abbreviation counts ("Mar", "Sept", "déc").
+int monthAt(QStringView word, int *language, bool *abbreviated)
+{
+    if (word.size() < 3 || word.size() > 10)
+        return 0;
+    for (int l = 0; l < int(kMonths.size()); ++l) {
+        for (int m = 0; m < 12; ++m) {
+            const std::u16string_view name = kMonths[size_t(l)][size_t(m)];
+            const bool whole = equalsFolded(word, name);
+            const bool abbreviation = !whole && (word.size() == 3 || word.size() == 4) &&
+                                      qsizetype(name.size()) > word.size() &&
+                                      equalsFolded(word, name.substr(0, size_t(word.size())));
+            if (whole || abbreviation) {
+                *language = l;
+                *abbreviated = abbreviation;
+                return m + 1;
+            }
+        }
+    }
+    return 0;
+}
+
+qsizetype digitsFrom(QStringView text, qsizetype pos, int *value)
+{
+    qsizetype e = pos;
+    int v = 0;
+    while (e < text.size() && e - pos < 5 && isDigit(text[e].unicode()))
+        v = v * 10 + (text[e++].unicode() - u'0');
+    *value = v;
+    return e;
+}
+
+qsizetype lettersFrom(QStringView text, qsizetype pos)
+{
+    qsizetype e = pos;
+    while (e < text.size() && isLetter(text[e].unicode()))
+        ++e;
+    return e;
+}
+
+bool plausible(const DateParts &d)
+{
+    if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31)
+        return false;
+    return d.year < 100 || (d.year >= 1880 && d.year <= 2099);
+}
+
+// After a day number: an English ordinal ("12th") or a '.' ("12. März").
+qsizetype afterDay(QStringView text, qsizetype e)
+{
+    const QStringView rest = text.mid(e, 2);
+    if (rest.compare(u"st", Qt::CaseInsensitive) == 0 || rest.compare(u"nd", Qt::CaseInsensitive) == 0 ||
+        rest.compare(u"rd", Qt::CaseInsensitive) == 0 || rest.compare(u"th", Qt::CaseInsensitive) == 0 ||
+        rest.compare(u"er", Qt::CaseInsensitive) == 0) {
+        if (e + 2 >= text.size() || !isLetter(text[e + 2].unicode()))
+            return e + 2;
+    }
+    if (e < text.size() && text[e] == u'.' && e + 1 < text.size() && text[e + 1] == u' ')
+        return e + 1;
+    return e;
+}
+
+qsizetype skipSpaces(QStringView text, qsizetype k)
+{
+    while (k < text.size() && text[k] == u' ')
+        ++k;
+    return k;
+}
+
+// "12 March 1985", "12th of March, 1985", "12. März 1985", "1er janvier 1990", "12 de marzo de 1985".
+qsizetype dayMonthYear(QStringView text, qsizetype pos, DateParts *d)
+{
+    int day = 0;
+    qsizetype e = digitsFrom(text, pos, &day);
+    if (e - pos < 1 || e - pos > 2)
+        return -1;
+    e = skipSpaces(text, afterDay(text, e));
+    for (std::u16string_view filler : {u"of ", u"de "}) {
+        if (equalsFolded(text.mid(e, qsizetype(filler.size())), filler))
+            e = skipSpaces(text, e + qsizetype(filler.size()));
+    }
+    const qsizetype m = lettersFrom(text, e);
+    int language = 0;
+    bool abbreviated = false;
+    const int month = monthAt(text.mid(e, m - e), &language, &abbreviated);
+    if (month == 0)
+        return -1;
+    qsizetype k = m < text.size() && text[m] == u'.' ? m + 1 : m;
+    if (k < text.size() && text[k] == u',')
+        ++k;
+    k = skipSpaces(text, k);
+    if (equalsFolded(text.mid(k, 3), u"de "))
+        k = skipSpaces(text, k + 3);
+    int year = 0;
+    const qsizetype y = digitsFrom(text, k, &year);
+    if (y - k != 4)
+        return -1;
+    *d = DateParts{year, month, day, "DY"};
+    return plausible(*d) ? y : -1;
+}
+
+// "March 12, 1985", "Mar 12th 1985".
+qsizetype monthDayYear(QStringView text, qsizetype pos, DateParts *d)
+{
+    const qsizetype m = lettersFrom(text, pos);
+    int language = 0;
+    bool abbreviated = false;
+    const int month = monthAt(text.mid(pos, m - pos), &language, &abbreviated);
+    if (month == 0)
+        return -1;
+    qsizetype k = skipSpaces(text, m < text.size() && text[m] == u'.' ? m + 1 : m);
+    int day = 0;
+    qsizetype e = digitsFrom(text, k, &day);
+    if (e - k < 1 || e - k > 2)
+        return -1;
+    e = afterDay(text, e);
+    if (e < text.size() && text[e] == u',')
+        ++e;
+    e = skipSpaces(text, e);
+    int year = 0;
+    const qsizetype y = digitsFrom(text, e, &year);
+    if (y - e != 4)
+        return -1;
+    *d = DateParts{year, month, day, "DY"};
+    return plausible(*d) ? y : -1;
+}
+
+// Numbers joined by one separator ('-', '.', '/'): year first (ISO), or day and month first
+// (12.03.1985; 03/12/1985 is read as month first, the US order, when the first can be a month).
+qsizetype numericDate(QStringView text, qsizetype pos, DateParts *d)
+{
+    int a = 0, b = 0, c = 0;
+    const qsizetype e1 = digitsFrom(text, pos, &a);
+    if (e1 >= text.size() || e1 - pos < 1 || e1 - pos > 4)
+        return -1;
+    const char16_t sep = text[e1].unicode();
+    if (sep != u'-' && sep != u'.' && sep != u'/')
+        return -1;
+    const qsizetype e2 = digitsFrom(text, e1 + 1, &b);
+    if (e2 - e1 - 1 < 1 || e2 - e1 - 1 > 2 || e2 >= text.size() || text[e2] != sep)
+        return -1;
+    const qsizetype e3 = digitsFrom(text, e2 + 1, &c);
+    const qsizetype lenA = e1 - pos, lenC = e3 - e2 - 1;
+    if (e3 < text.size() && (isDigit(text[e3].unicode()) || isLetter(text[e3].unicode())))
+        return -1;
+    if (lenA == 4 && lenC >= 1 && lenC <= 2)
+        *d = DateParts{a, b, c, "YMD"};
+    else if (lenA <= 2 && (lenC == 4 || lenC == 2))
+        *d = sep == u'/' && a <= 12 && b <= 31 ? DateParts{c, a, b, "MDY"} : DateParts{c, b, a, "DMY"};
+    else
+        return -1;
+    return plausible(*d) ? e3 : -1;
+}
+
+// The words after which a date is a date of birth, in lower case; each may be followed by
+// fillers (`kFillers`) before the date.
+constexpr std::array<std::u16string_view, 14> kTriggers = {
+    u"date of birth", u"birth date",         u"birthdate", u"birthday", u"born",  u"dob",
+    u"d.o.b.",        u"geburtsdatum",       u"geboren",   u"geb.",     u"né le", u"née le",
+    u"né(e) le",      u"fecha de nacimiento"};
+constexpr std::array<std::u16string_view, 9> kFillers = {u"on",  u"in", u"is", u"was", u"am",
+                                                         u"the", u"le", u"el", u"at"};
+
+// The end of a trigger starting at text[pos] (a word boundary before it), or -1.
+qsizetype triggerAt(QStringView text, qsizetype pos)
+{
+    if (pos > 0 && isLetter(text[pos - 1].unicode()))
+        return -1;
+    for (std::u16string_view t : kTriggers) {
+        const qsizetype len = qsizetype(t.size());
+        if (pos + len <= text.size() && equalsFolded(text.mid(pos, len), t) &&
+            (pos + len == text.size() || !isLetter(text[pos + len].unicode()) || t.back() == u'.'))
+            return pos + len;
+    }
+    return -1;
+}
+
+} // namespace
+
+qsizetype parseDateAt(QStringView text, qsizetype pos, DateParts *date)
+{
+    if (pos >= text.size())
+        return -1;
+    DateParts d;
+    qsizetype end = -1;
+    if (isDigit(text[pos].unicode())) {
+        end = numericDate(text, pos, &d);
+        if (end < 0)
+            end = dayMonthYear(text, pos, &d);
+    } else if (isLetter(text[pos].unicode())) {
+        end = monthDayYear(text, pos, &d);
+    }
+    if (end >= 0 && date)
+        *date = d;
+    return end;
+}
+
+void findDatesOfBirth(QStringView text, QList<Match> &out)
+{
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = text[i].unicode() | 0x20;
+        if (c != u'b' && c != u'd' && c != u'g' && c != u'n' && c != u'f')
+            continue;
+        qsizetype k = triggerAt(text, i);
+        if (k < 0)
+            continue;
+        // Fillers: ':', '-', ',', '(' and words such as "on", "am", "le".
+        for (int hop = 0; hop < 4 && k < n; ++hop) {
+            while (k < n && (text[k] == u' ' || text[k] == u':' || text[k] == u'-' || text[k] == u',' ||
+                             text[k] == u'(' || text[k] == u'='))
+                ++k;
+            const qsizetype e = lettersFrom(text, k);
+            bool filler = false;
+            for (std::u16string_view f : kFillers)
+                filler = filler || (e - k == qsizetype(f.size()) && equalsFolded(text.mid(k, e - k), f));
+            if (!filler)
+                break;
+            k = e;
+        }
+        const qsizetype end = parseDateAt(text, k, nullptr);
+        if (end > k) {
+            out.append(Match{PiiKind::DateOfBirth, k, end, -1});
+            i = end - 1;
+        }
+    }
+}
+
+template <typename Ch> bool mayHaveBirthWordIn(const Ch *p, qsizetype n)
+{
+    const auto u = [p](qsizetype k) { return char16_t(std::make_unsigned_t<Ch>(p[k]) | 0x20); };
+    for (qsizetype i = 0; i + 2 < n; ++i) {
+        const char16_t c = u(i);
+        // "born", "birth", "dob", "d.o.b", "geboren", "geburtsdatum", "geb.", "né", "née",
+        // "nacimiento": the first two units decide (UTF-8 "né" is 'n', 0xC3 0xA9).
+        const char16_t d = u(i + 1);
+        if ((c == u'b' && (d == u'o' || d == u'i')) || (c == u'd' && (d == u'o' || d == u'.')) ||
+            (c == u'g' && d == u'e' && u(i + 2) == u'b') || (c == u'n' && (d == u'\u00e9' || d == 0xE3)) ||
+            (c == u'n' && d == u'a' && u(i + 2) == u'c'))
+            return true;
+    }
+    return false;
+}
+
+bool mayHaveBirthWord(QStringView text)
+{
+    return mayHaveBirthWordIn(text.utf16(), text.size());
+}
+
+bool mayHaveBirthWord(QByteArrayView utf8)
+{
+    return mayHaveBirthWordIn(utf8.data(), utf8.size());
+}
+
+QString rewriteDate(QStringView original, const DateParts &to)
+{
+    DateParts from;
+    const qsizetype end = parseDateAt(original, 0, &from);
+    if (end != original.size())
+        return {};
+    QString out;
+    const qsizetype n = original.size();
+    qsizetype i = 0;
+    int numberIndex = 0;
+    while (i < n) {
+        const char16_t c = original[i].unicode();
+        if (isDigit(c)) {
+            int value = 0;
+            const qsizetype e = digitsFrom(original, i, &value);
+            const qsizetype width = e - i;
+            const char role = numberIndex < 3 ? from.roles[numberIndex] : 'D';
+            const int replacement = role == 'Y'   ? (width == 4 ? to.year : to.year % 100)
+                                    : role == 'M' ? to.month
+                                                  : to.day;
+            out += width >= 2 ? u"%1"_s.arg(replacement, int(width), 10, QChar(u'0'))
+                              : QString::number(replacement);
+            ++numberIndex;
+            i = e;
+            continue;
+        }
+        if (isLetter(c)) {
+            const qsizetype e = lettersFrom(original, i);
+            const QStringView word = original.mid(i, e - i);
+            int language = 0;
+            bool abbreviated = false;
+            if (monthAt(word, &language, &abbreviated) != 0) {
+                QString name =
+                    QString::fromUtf16(kMonths[size_t(language)][size_t(to.month - 1)].data(),
+                                       qsizetype(kMonths[size_t(language)][size_t(to.month - 1)].size()));
+                if (abbreviated)
+                    name = name.left(word.size());
+                if (word[0].isUpper())
+                    name[0] = name[0].toUpper();
+                if (word.size() > 1 && word[1].isUpper())
+                    name = name.toUpper();
+                out += name;
+            } else if (i > 0 && isDigit(original[i - 1].unicode()) &&
+                       word.compare(u"er", Qt::CaseInsensitive) == 0) {
+                if (to.day == 1)
+                    out += word; // "1er janvier": only the first has the ordinal
+            } else if (i > 0 && isDigit(original[i - 1].unicode()) && word.size() == 2 &&
+                       (word.compare(u"st", Qt::CaseInsensitive) == 0 ||
+                        word.compare(u"nd", Qt::CaseInsensitive) == 0 ||
+                        word.compare(u"rd", Qt::CaseInsensitive) == 0 ||
+                        word.compare(u"th", Qt::CaseInsensitive) == 0)) {
+                const int day = to.day;
+                const QString suffix = (day % 10 == 1 && day != 11)   ? u"st"_s
+                                       : (day % 10 == 2 && day != 12) ? u"nd"_s
+                                       : (day % 10 == 3 && day != 13) ? u"rd"_s
+                                                                      : u"th"_s;
+                out += word[0].isUpper() ? suffix.toUpper() : suffix;
+            } else {
+                out += word;
+            }
+            i = e;
+            continue;
+        }
+        out += original[i];
+        ++i;
+    }
+    return out;
 }
 
 } // namespace pairlens::privacy::detail

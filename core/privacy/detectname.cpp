@@ -538,7 +538,13 @@ template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
              (u(e + 1) >= '0' && u(e + 1) <= '9')))
             return true;
     }
-    return false;
+    // A date of birth needs a digit and a word that says it is one ("dob: 1985-03-12").
+    if (!digit)
+        return false;
+    if constexpr (sizeof(Ch) == 2)
+        return mayHaveBirthWord(QStringView(reinterpret_cast<const char16_t *>(p), n));
+    else
+        return mayHaveBirthWord(QByteArrayView(p, n));
 }
 
 } // namespace

@@ -322,10 +322,12 @@ int kindPriority(PiiKind kind)
         return 6;
     case PiiKind::Address:
         return 7;
-    case PiiKind::Name:
+    case PiiKind::DateOfBirth:
         return 8;
+    case PiiKind::Name:
+        return 9;
     }
-    return 9;
+    return 10;
 }
 
 void resolveOverlaps(QList<Match> &matches)

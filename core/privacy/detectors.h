@@ -99,12 +99,14 @@ bool mayContainBuiltin(QByteArrayView utf8);
 void findBuiltins(QStringView text, QList<Match> &out, bool fast = true);
 // Keeps the longest of overlapping matches (ties: the earlier kind in the priority order), sorted by start.
 void resolveOverlaps(QList<Match> &matches);
-// That priority order: e-mail, IBAN, card, SSN, phone, IP, custom, address, name (lower wins).
+// That priority order: e-mail, IBAN, card, SSN, phone, IP, custom, address, date of birth, name
+// (lower wins).
 int kindPriority(PiiKind kind);
 
 // Person names and street addresses (detectname.cpp, detectaddress.cpp, docs/anonymization.md).
 // The pre-filter: false when the text has no capitalised word, no digit next to a letter and no
-// character outside ASCII, so neither can be there (the same answer over UTF-16 and UTF-8).
+// character outside ASCII, so neither can be there (the same answer over UTF-16 and UTF-8); true
+// also for a digit and a word that may announce a date of birth (findDatesOfBirth() runs with them).
 bool mayContainNameOrAddress(QStringView text);
 bool mayContainNameOrAddress(QByteArrayView utf8);
 // Whether the apostrophe at text[i] is inside a word: a letter follows, and a word of two or more
@@ -114,6 +116,26 @@ bool apostropheInWord(QStringView text, qsizetype i);
 // Names: capitalised given and family names of the gazetteer, initials, after titles (Dr, Mrs) and
 // context words ("customer", "named"); common words that are also names need more evidence.
 void findNames(QStringView text, QList<Match> &out);
+// Dates of birth (detectcontext.cpp): a date right after "born", "date of birth", "DOB",
+// "birthday", "geboren", "Geburtsdatum", "né(e) le", ... ("born on 12 March 1985", "DOB:
+// 1985-03-12"). The pre-filter: whether such a word may be there (mayContainNameOrAddress() also
+// answers true for a text with a digit and such a word).
+void findDatesOfBirth(QStringView text, QList<Match> &out);
+bool mayHaveBirthWord(QStringView text);
+bool mayHaveBirthWord(QByteArrayView utf8);
+// A date as written: its year, month and day, and the roles of its numbers in the order they are
+// written ("YMD" for 1985-03-12, "DMY" for 12.03.1985, "MDY" for 03/12/1985, "DY" for 12 March 1985).
+struct DateParts
+{
+    int year = 0, month = 0, day = 0;
+    char roles[4] = {};
+};
+// Reads a date at text[pos] (ISO, d.m.y, m/d/y, "12 March 1985", "March 12th, 1985", "12. März
+// 1985", "1er janvier 1990"; month names in English, German, French and Spanish): its end, or -1.
+qsizetype parseDateAt(QStringView text, qsizetype pos, DateParts *date);
+// The date `to` written in the format of `original` (its order, separators, widths, month names
+// and their language, case and abbreviation); empty when `original` is no date.
+QString rewriteDate(QStringView original, const DateParts &to);
 // Whether a text holds a word that names an organisation or a place rather than a person
 // ("Company", "Motors", "Crew", "Circuit", "Inc", "Monte", "Santo", ...): such words end a name's
 // evidence ("Columbus Crew", "General Motors", "Monte Carlo" are no one's names).

@@ -104,6 +104,8 @@ QString maskFor(PiiKind kind, QStringView original, const QString &normalised, c
         return u"person_"_s + digestHex(digest, 8);
     case PiiKind::Address:
         return u"address_"_s + digestHex(digest, 8);
+    case PiiKind::DateOfBirth: // nothing of the date is kept: a year or month alone narrows much
+        return u"dob_"_s + digestHex(digest, 8);
     case PiiKind::Custom: {
         QString out = original.toString();
         for (QChar &c : out) {
@@ -176,6 +178,12 @@ QString pseudonymFor(PiiKind kind, QStringView original, const QString &normalis
         noun[0] = noun[0].toUpper();
         return QString::number(1 + digestNumber(d, 0, 999)) + u' ' + noun + u" Street"_s;
     }
+    case PiiKind::DateOfBirth: { // "1963-07-21": a date between 1940 and 2005, in ISO form
+        const DateParts date = dateFromDigest(d);
+        return u"%1-%2-%3"_s.arg(date.year)
+            .arg(date.month, 2, 10, QChar(u'0'))
+            .arg(date.day, 2, 10, QChar(u'0'));
+    }
     case PiiKind::Custom: {
         QString name = customName.toLower();
         for (QChar &c : name) {
@@ -246,10 +254,30 @@ QString normalise(PiiKind kind, QStringView original)
         // question are the same person.
         return original.toString().simplified().toCaseFolded();
     }
+    case PiiKind::DateOfBirth: {
+        // The date itself: "1985-03-12", "12.03.1985" and "March 12, 1985" are the same birthday.
+        DateParts date;
+        if (parseDateAt(original, 0, &date) == original.size()) {
+            const int year = date.year >= 100 ? date.year : date.year + (date.year <= 30 ? 2000 : 1900);
+            return u"%1-%2-%3"_s.arg(year, 4, 10, QChar(u'0'))
+                .arg(date.month, 2, 10, QChar(u'0'))
+                .arg(date.day, 2, 10, QChar(u'0'));
+        }
+        return original.toString().simplified().toCaseFolded();
+    }
     case PiiKind::Custom:
         return original.toString();
     }
     return original.toString();
+}
+
+DateParts dateFromDigest(const Digest &d)
+{
+    DateParts date;
+    date.year = 1940 + int(digestNumber(d, 0, 66));
+    date.month = 1 + int(digestNumber(d, 8, 12));
+    date.day = 1 + int(digestNumber(d, 16, 28)); // every month has a 28th
+    return date;
 }
 
 QString replacementFor(const KeyedHasher &hasher, PiiKind kind, const QString &customName, Operator op,

@@ -5,6 +5,7 @@
 // across the question, the SQL and all pairs of a dataset.
 
 #include "privacy/anonymizer.h"
+#include "privacy/detectors.h"
 #include "privacy/hmac.h"
 
 namespace pairlens::privacy::detail {
@@ -20,6 +21,9 @@ QString replacementFor(const KeyedHasher &hasher, PiiKind kind, const QString &c
 // The surrogate operator (surrogate.cpp): a realistic value of the kind in the original's format, or
 // empty where there is none (IP addresses, East Asian addresses: the pseudonym is used).
 QString surrogateFor(PiiKind kind, QStringView original, const QString &normalised, const Digest &digest);
+
+// The date a date of birth's pseudonym and surrogate show (1940-2005, day 1-28), from its digest.
+DateParts dateFromDigest(const Digest &d);
 
 QString databaseNameReplacement(const KeyedHasher &hasher, Operator op, QStringView name);
 

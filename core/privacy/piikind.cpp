@@ -6,8 +6,8 @@ namespace pairlens {
 
 QList<PiiKind> allPiiKinds()
 {
-    return {PiiKind::Email, PiiKind::Phone, PiiKind::Ssn,     PiiKind::CreditCard, PiiKind::IpAddress,
-            PiiKind::Iban,  PiiKind::Name,  PiiKind::Address, PiiKind::Custom};
+    return {PiiKind::Email, PiiKind::Phone, PiiKind::Ssn,     PiiKind::CreditCard,  PiiKind::IpAddress,
+            PiiKind::Iban,  PiiKind::Name,  PiiKind::Address, PiiKind::DateOfBirth, PiiKind::Custom};
 }
 
 QString piiKindName(PiiKind kind)
@@ -29,6 +29,8 @@ QString piiKindName(PiiKind kind)
         return u"name"_s;
     case PiiKind::Address:
         return u"address"_s;
+    case PiiKind::DateOfBirth:
+        return u"date_of_birth"_s;
     case PiiKind::Custom:
         return u"custom"_s;
     }
@@ -52,6 +54,9 @@ quint32 piiKindFromName(QStringView name)
         return quint32(PiiKind::Name);
     if (n == u"street_address"_s)
         return quint32(PiiKind::Address);
+    if (n == u"dob"_s || n == u"birth_date"_s || n == u"birthdate"_s || n == u"birthday"_s ||
+        n == u"dateofbirth"_s)
+        return quint32(PiiKind::DateOfBirth);
     if (n == u"us_ssn"_s)
         return quint32(PiiKind::Ssn);
     return 0;

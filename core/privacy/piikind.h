@@ -18,15 +18,17 @@ enum class PiiKind : quint32
     IpAddress = 1u << 4,
     Iban = 1u << 5,
     Custom = 1u << 6,
-    Name = 1u << 7,    // a person's name
-    Address = 1u << 8, // a street address
+    Name = 1u << 7,        // a person's name
+    Address = 1u << 8,     // a street address
+    DateOfBirth = 1u << 9, // a date of birth (in text after "born", "DOB", ...; in SQL by its column)
 };
 
 QList<PiiKind> allPiiKinds();
 // Stable lower-case names used on the command line and in JSON: email, phone, ssn, credit_card,
-// ip_address, iban, name, address, custom.
+// ip_address, iban, name, address, date_of_birth, custom.
 QString piiKindName(PiiKind kind);
-// Accepts the stable names and a few aliases (ip, card, cc); returns 0 when unknown.
+// Accepts the stable names and a few aliases (ip, card, cc, dob, birth_date, birthday); returns 0
+// when unknown.
 quint32 piiKindFromName(QStringView name);
 QStringList piiKindNames(quint32 mask);
 

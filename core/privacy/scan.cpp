@@ -23,6 +23,7 @@ void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int view
         (fast ? (known.names >= 0 ? known.names != 0 : detail::mayContainNameOrAddress(view.text)) : true)) {
         detail::findNames(view.text, matches);
         detail::findAddresses(view.text, matches);
+        detail::findDatesOfBirth(view.text, matches);
     }
     if (custom && !patterns.patterns.isEmpty())
         detail::findCustom(patterns, view.text, matches);

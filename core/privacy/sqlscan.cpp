@@ -320,6 +320,7 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
         if (names) {
             detail::findNames(sql, raw);
             detail::findAddresses(sql, raw);
+            detail::findDatesOfBirth(sql, raw);
         }
         if (!patterns.notPii.isEmpty())
             raw.removeIf([&](const Match &m) { // values a reviewer decided are not personal data

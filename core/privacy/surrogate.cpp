@@ -391,6 +391,8 @@ QString surrogateFor(PiiKind kind, QStringView original, const QString &normalis
         return nameSurrogate(original, s);
     case PiiKind::Address:
         return addressSurrogate(original, s);
+    case PiiKind::DateOfBirth: // another date, written as the original is ("12 March 1985" -> "3 July 1961")
+        return rewriteDate(original, dateFromDigest(digest));
     case PiiKind::IpAddress: // the documentation ranges, as the pseudonym (see operators.cpp)
         return {};
     case PiiKind::Custom:

@@ -378,6 +378,12 @@ QString piiLabel(const QString &name)
         return tr("IP address");
     if (name == u"iban"_s)
         return tr("IBAN");
+    if (name == u"name"_s)
+        return tr("Person name");
+    if (name == u"address"_s)
+        return tr("Street address");
+    if (name == u"date_of_birth"_s)
+        return tr("Date of birth");
     if (name == u"custom"_s)
         return tr("Custom pattern");
     return name;
