@@ -1420,8 +1420,8 @@
         <translation>Importiert Paare aus JSON-Lines-, JSON- oder CSV-Dateien (Feldnamen des Seed-Formats oder question/sql/db_id). Fehlerhafte Einträge werden mit ihrer Zeilennummer gemeldet; der Rest wird importiert. Der Exit-Code ist nur dann 0, wenn jeder Eintrag importiert wurde oder bereits vorhanden war.</translation>
     </message>
     <message>
-        <source>Dataset file (created when missing).</source>
-        <translation>Datensatzdatei (wird angelegt, falls sie fehlt).</translation>
+        <source>Dataset file (created when missing) or postgresql:// URL.</source>
+        <translation>Datensatzdatei (wird angelegt, falls sie fehlt) oder postgresql://-URL.</translation>
     </message>
     <message>
         <source>Files to import.</source>

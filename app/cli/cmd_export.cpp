@@ -66,7 +66,7 @@ int runExport(const QStringList &args)
     QCommandLineParser parser;
     setupParser(parser, u"export"_s,
                 tr("Exports the pairs matching the filter, anonymized unless --no-anonymize is given."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     addFilterOptions(parser);
     QStringList formats;
     for (Format f : allFormats())

@@ -32,7 +32,7 @@ int runList(const QStringList &args)
 {
     QCommandLineParser parser;
     setupParser(parser, u"list"_s, tr("Lists the pairs of a dataset, newest first."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     addFilterOptions(parser);
     parser.addOptions({{u"limit"_s, tr("At most N pairs (default 50)."), u"N"_s, u"50"_s},
                        {u"offset"_s, tr("Skip the first N matching pairs."), u"N"_s, u"0"_s},
@@ -110,7 +110,7 @@ int runStats(const QStringList &args)
 {
     QCommandLineParser parser;
     setupParser(parser, u"stats"_s, tr("Shows statistics of the pairs matching the filter."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     addFilterOptions(parser);
     parser.addOptions({{u"json"_s, tr("Print JSON (see docs/cli.md).")},
                        {u"count-duplicates"_s,
