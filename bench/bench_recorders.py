@@ -7,7 +7,9 @@ Two phases on one dataset of demo pairs, in the same run:
   busy   the same recorders while the window's worker writes (pairlens_worker_driver: reviews,
          notes, edits, deletes and undos every 20 ms), a reader pages through the table
          (`pairlens list --offset ... --limit 100`) and a pipeline exports (`pairlens export`), all in
-         loops.
+         loops. `--background import` instead adds demo pairs to the dataset in a loop
+         (`pairlens demo DATASET --pairs 20000 --seed N`: the chunked add path of `pairlens import`
+         into an existing dataset and of the server's POST /pairs:batch).
 Each phase runs the Python sample (examples/recorder.py) and the C++ sample
 (pairlens_recorder_example) as separate recorder processes at the same time. Reported per phase:
 pairs/s of all recorders together (rows / wall time of the phase), busy retries and errors that
@@ -120,7 +122,17 @@ class Background:
                 self.counts["export" if p.returncode == 0 else "export_failed"] += 1
                 self.holds += [(int(m), w) for m, w in HOLD.findall(p.stderr)]
 
-        for name, fn in (("list", lister), ("export", exporter)):
+        def importer():
+            seed = 100
+            while not self.stop.is_set():
+                seed += 1
+                p = subprocess.run([pairlens, "demo", dataset, "--pairs", "20000", "--seed", str(seed)],
+                                   capture_output=True, text=True, env=pairlens_env())
+                self.counts["import" if p.returncode == 0 else "import_failed"] += 1
+                self.holds += [(int(m), "import-" + w) for m, w in HOLD.findall(p.stderr)]
+
+        self.counts.update({"import": 0, "import_failed": 0})
+        for name, fn in (("list", lister), ("export", exporter), ("import", importer)):
             if name not in parts:
                 continue
             t = threading.Thread(target=fn, daemon=True)
@@ -154,7 +166,8 @@ def main():
     parser.add_argument("--kinds", choices=["mixed", "python", "cpp"], default="mixed",
                         help="which sample recorders run: alternately Python and C++ (default), or one kind")
     parser.add_argument("--background", default="window,list,export",
-                        help="what works beside the recorders in the busy phase (default window,list,export)")
+                        help="what works beside the recorders in the busy phase (default window,list,export; "
+                             "or import)")
     args = parser.parse_args()
     pairlens, driver = tu.find_binaries(args)
     cpp = args.recorder_cpp or os.path.join(args.bin_dir or os.path.join(REPO, "build"), "examples",

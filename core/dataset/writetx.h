@@ -24,7 +24,8 @@ public:
     bool commit(QString *error);
     void rollback();
     bool isActive() const { return m_active; }
-    // Milliseconds since begin() returned (the time the write lock has been held).
+    // Milliseconds since begin() returned: the time the write lock has been held so far, or after
+    // commit() the whole time including COMMIT (which writes the pages to the WAL).
     qint64 heldMs() const { return m_held.isValid() ? m_held.elapsed() : 0; }
 
 private:
@@ -59,6 +60,35 @@ private:
 // again at once could keep them out for seconds. Half the time free keeps each poll's chance of
 // finding the lock free at about one half.
 void yieldWriteLock(qint64 heldMs);
+
+// Paces the chunks of one long stream of writes (an import, a demo): after each chunk's commit it
+// leaves the write lock free as yieldWriteLock() does while other connections are writing, and
+// otherwise keeps the lock busier. Whether others write is read from `PRAGMA data_version`, which
+// changes when another connection commits: another writer can only commit in one of our gaps.
+// Without one for kContendedMs, the gap after a chunk is skipped, but after every kAloneWorkMs of
+// writing the lock is left free for kOpenGapMs, longer than SQLite's busy handler ever sleeps
+// between two polls (100 ms): a writer that starts waiting meanwhile gets the lock within about
+// kAloneWorkMs + kOpenGapMs (far inside the 5 s busy timeout of the dataset's contract), and its
+// commit turns the pacing back to an equal gap after every chunk.
+class LockPacer
+{
+public:
+    explicit LockPacer(QSqlDatabase &db);
+    // Called after a chunk's commit that held the lock `heldMs` (COMMIT included).
+    void pause(qint64 heldMs);
+
+    static constexpr int kContendedMs = 2000;
+    static constexpr int kAloneWorkMs = 500;
+    static constexpr int kOpenGapMs = 120;
+
+private:
+    qint64 dataVersion();
+
+    QSqlDatabase &m_db;
+    qint64 m_version = -1;
+    QElapsedTimer m_sinceOther; // since another connection last committed
+    qint64 m_workSinceGap = 0;
+};
 
 // Records that a write transaction held the lock for `heldMs` (called at every commit). With the
 // environment variable PAIRLENS_TRACE_LOCK_MS=N set, holds of N ms or more are reported on stderr
