@@ -22,10 +22,12 @@ Batch deriveBatch(QList<Pair> pairs, const Deriver &deriver, const QString &now)
 {
     Batch b;
     b.derived.reserve(pairs.size());
-    for (const Pair &p : pairs)
+    for (const Pair &p : pairs) {
         b.derived.append(deriver.derive(p.naturalLanguageQuery, p.sqlQuery,
                                         p.timestamp.isEmpty() ? QStringView(now) : QStringView(p.timestamp),
                                         p.databaseType, p.pairId, p.metadata));
+        b.derived.last().metadataJson = metadataText(p.metadata); // here, not on the writing thread
+    }
     b.pairs = std::move(pairs);
     return b;
 }

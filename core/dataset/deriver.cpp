@@ -115,6 +115,11 @@ QString normalisePairTimestamp(QStringView text)
 
 Deriver::Deriver(PiiScanner scanner) : m_scanner(std::move(scanner)) {}
 
+QByteArray metadataText(const QJsonObject &metadata)
+{
+    return metadata.isEmpty() ? QByteArray("{}") : QJsonDocument(metadata).toJson(QJsonDocument::Compact);
+}
+
 DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView timestamp,
                               QStringView databaseType, QStringView pairId, const QJsonObject &metadata) const
 {

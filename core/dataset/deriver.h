@@ -26,7 +26,13 @@ struct DerivedFields
     QString ts;             // timestamp normalised to UTC (the text as given when unparseable)
     int questionLength = 0; // in characters (code points)
     int sqlLength = 0;
+    // The pair's metadata as stored (compact JSON), when written ahead on the thread that derived
+    // the fields (metadataText()); null otherwise, and the insert writes it.
+    QByteArray metadataJson;
 };
+
+// The stored text of a pair's metadata: compact JSON, "{}" for none.
+QByteArray metadataText(const QJsonObject &metadata);
 
 // Parses the ISO-8601 forms pairs arrive with ("2024-01-15T10:30:00Z", "...+02:00", a space instead
 // of the T, a date alone; no offset means UTC). Returns an invalid QDateTime when unparseable.

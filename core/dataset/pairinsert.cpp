@@ -1,6 +1,5 @@
 #include "dataset/pairinsert.h"
 
-#include <QJsonDocument>
 #include <QSqlDriver>
 #include <QUuid>
 #include <QVariant>
@@ -81,8 +80,7 @@ bool PairInserter::insert(const Pair &p, const DerivedFields &d, const QString &
                                 : sqlite3_bind_double(m_stmt, 8, p.executionTimeMs);
     {
         QByteArray &b = m_buffers[slot++];
-        b = p.metadata.isEmpty() ? QByteArray("{}")
-                                 : QJsonDocument(p.metadata).toJson(QJsonDocument::Compact);
+        b = d.metadataJson.isNull() ? metadataText(p.metadata) : d.metadataJson;
         rc |= sqlite3_bind_text(m_stmt, 9, b.constData(), int(b.size()), SQLITE_STATIC);
     }
     rc |= bindNullable(10, d.ts);
