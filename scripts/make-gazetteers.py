@@ -62,13 +62,17 @@ plaza walk row mews grove gardens hill heights park loop path pike run view squa
 TITLES = "mr mrs ms miss dr prof sir dame herr frau mme mlle madame monsieur señor señora sr sra".split()
 
 # Words of organisations besides faker's legal entity types ("GmbH", "e Hijos", "en Zonen"): a run
-# of capitalised words with one of them is a company, not a person.
+# of capitalised words with one of them is a company, not a person (the first lines are those of
+# kNonPerson in core/privacy/detectname.cpp).
 ORGANISATIONS = """
 company companies corporation corp inc ltd llc gmbh plc ag kg sa sas sarl srl spa bv nv ab oy
 pty lda ltda partner partners partnerschaft sons söhne sohn zonen figli hijos hermanos sønner
 asociados associados associates holding holdings gruppe gruppo grupo groep gruppen group
 international industries industrie solutions services systems technologies consulting
 enterprises trading logistik logistics bedrijf combinatie aktiebolag kommanditbolag comércio
+motors motor crew circuit academy school college university club united fc team bank airlines
+airways hotel records studios pictures press monte santo sao são fort institute foundation hospital
+stadium island
 kft zrt nyrt bt kkt doo dd sro spol oü uab sia oyj aps pvt bhd sdn tbk cty tnhh ooo zao oao pjsc
 jsc llp lp sarl sàrl snc eurl sasu scs sca gie sl slu sau srls sapa sccl coop cooperativa
 """.split()

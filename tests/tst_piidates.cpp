@@ -52,6 +52,7 @@ private slots:
     void surrogateKeepsTheFormat_data();
     void surrogateKeepsTheFormat();
     void fastPathsAgree();
+    void anyOffset();
 };
 
 void TstPiiDates::kind()
@@ -244,6 +245,25 @@ void TstPiiDates::fastPathsAgree()
         QCOMPARE(detail::mayContainNameOrAddress(QStringView(text)),
                  detail::mayContainNameOrAddress(QByteArrayView(text.toUtf8())));
     }
+}
+
+// The pre-filter reads sixteen units at a time: a birth word at any offset, in any case, with
+// characters above U+00FF around it, is still seen, in UTF-16 and UTF-8 alike.
+void TstPiiDates::anyOffset()
+{
+    const Anonymizer a(keyed(Operator::Redact));
+    for (const QString &word : {u"DOB: 1979-07-14"_s, u"née le 2 février 1958"_s,
+                                u"Geburtsdatum 03.10.1961"_s, u"BORN 14 July 1979"_s}) {
+        for (int k = 0; k < 40; ++k) {
+            const QString text = QString(k, u'\u0142') + u' ' + word + u' ' + QString(40 - k, u'x');
+            QVERIFY2(detail::mayHaveBirthWord(QStringView(text)), qPrintable(text));
+            QVERIFY(detail::mayHaveBirthWord(QByteArrayView(text.toUtf8())));
+            QVERIFY2(a.anonymizeText(text).text.contains(u"<DATE_OF_BIRTH>"_s), qPrintable(text));
+        }
+    }
+    const QString none = QString(64, u'\u0142') + u" bo bi do ge na n\u00e8 1979-07-14"_s;
+    QVERIFY(!detail::mayHaveBirthWord(QStringView(none)));
+    QVERIFY(!detail::mayHaveBirthWord(QByteArrayView(none.toUtf8())));
 }
 
 QTEST_GUILESS_MAIN(TstPiiDates)

@@ -10,6 +10,10 @@
 
 #include <QChar>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <array>
 #include <string_view>
 #include <type_traits>
@@ -416,12 +420,12 @@ qsizetype numericDate(QStringView text, qsizetype pos, DateParts *d)
     return plausible(*d) ? e3 : -1;
 }
 
-// The words after which a date is a date of birth, in lower case; each may be followed by
-// fillers (`kFillers`) before the date.
-constexpr std::array<std::u16string_view, 14> kTriggers = {
-    u"date of birth", u"birth date",         u"birthdate", u"birthday", u"born",  u"dob",
-    u"d.o.b.",        u"geburtsdatum",       u"geboren",   u"geb.",     u"né le", u"née le",
-    u"né(e) le",      u"fecha de nacimiento"};
+// The words after which a date is a date of birth, in lower case ("birth" ends "date of birth"); each may be
+// followed by fillers (`kFillers`) before the date.
+constexpr std::array<std::u16string_view, 16> kTriggers = {
+    u"birth date", u"birth",        u"birthdate", u"birthday", u"born",  u"dob",
+    u"d.o.b.",     u"geburtsdatum", u"geboren",   u"geb.",     u"né le", u"née le",
+    u"né(e) le",   u"nacimiento",   u"nacido",    u"nacida"};
 constexpr std::array<std::u16string_view, 9> kFillers = {u"on",  u"in", u"is", u"was", u"am",
                                                          u"the", u"le", u"el", u"at"};
 
@@ -437,6 +441,79 @@ qsizetype triggerAt(QStringView text, qsizetype pos)
             return pos + len;
     }
     return -1;
+}
+
+// The three units (lower-cased by | 0x20) a word announcing a date of birth starts with: "bor"n,
+// "bir"th, "dob", "d.o".b., "geb"oren/"geb"urtsdatum, "nac"imiento, "né" (UTF-8: 'n', 0xC3 0xA9).
+bool birthStart(char16_t a, char16_t b, char16_t c)
+{
+    switch (a) {
+    case u'b':
+        return (b == u'o' || b == u'i') && c == u'r';
+    case u'd':
+        return (b == u'o' && c == u'b') || (b == u'.' && c == u'o');
+    case u'g':
+        return b == u'e' && c == u'b';
+    case u'n':
+        return b == u'\u00e9' || (b == 0xE3 && c == 0xA9) || (b == u'a' && c == u'c');
+    default:
+        return false;
+    }
+}
+
+template <typename Ch> bool mayHaveBirthWordIn(const Ch *p, qsizetype n)
+{
+    const auto u = [p, n](qsizetype k) {
+        return k < n ? char16_t(std::make_unsigned_t<Ch>(p[k]) | 0x20) : char16_t(0);
+    };
+    qsizetype i = 0;
+#if defined(__SSE2__)
+    if constexpr (sizeof(Ch) == 2) {
+        // Sixteen units at a time, packed into bytes (units above 0xFF become 0xFF, which no
+        // letter below is): only where a 'b', 'd', 'g' or 'n' (any case) is followed by a unit
+        // that may continue a birth word is the exact check made. The last units are copied
+        // into a zero-padded block and read the same way.
+        const auto eq = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+        const auto block = [&](const Ch *q, qsizetype limit) {
+            const auto load = [q](qsizetype k) {
+                return _mm_or_si128(
+                    _mm_packus_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(q + k)),
+                                     _mm_loadu_si128(reinterpret_cast<const __m128i *>(q + k + 8))),
+                    _mm_set1_epi8(0x20));
+            };
+            const __m128i v = load(0), w = load(1);
+            const __m128i first =
+                _mm_or_si128(_mm_or_si128(eq(v, 'b'), eq(v, 'd')), _mm_or_si128(eq(v, 'g'), eq(v, 'n')));
+            const __m128i second = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(eq(w, 'o'), eq(w, 'i')), _mm_or_si128(eq(w, 'e'), eq(w, '.'))),
+                _mm_or_si128(eq(w, 'a'), eq(w, char(0xE9))));
+            int mask = _mm_movemask_epi8(_mm_and_si128(first, second));
+            const auto at = [q, limit](qsizetype k) {
+                return k < limit ? char16_t(q[k] | 0x20) : char16_t(0);
+            };
+            while (mask != 0) {
+                const int lane = __builtin_ctz(unsigned(mask));
+                if (birthStart(at(lane), at(lane + 1), at(lane + 2)))
+                    return true;
+                mask &= mask - 1;
+            }
+            return false;
+        };
+        for (; i + 18 <= n; i += 16) {
+            if (block(p + i, n - i))
+                return true;
+        }
+        Ch rest[32] = {}; // fewer than 18 units are left
+        for (qsizetype k = i; k < n; ++k)
+            rest[k - i] = p[k];
+        return block(rest, n - i);
+    }
+#endif
+    for (; i + 1 < n; ++i) {
+        if (birthStart(u(i), u(i + 1), u(i + 2)))
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -461,10 +538,14 @@ qsizetype parseDateAt(QStringView text, qsizetype pos, DateParts *date)
 
 void findDatesOfBirth(QStringView text, QList<Match> &out)
 {
+    if (!mayHaveBirthWord(text))
+        return;
     const qsizetype n = text.size();
+    const auto u = [text, n](qsizetype k) {
+        return k < n ? char16_t(text[k].unicode() | 0x20) : char16_t(0);
+    };
     for (qsizetype i = 0; i < n; ++i) {
-        const char16_t c = text[i].unicode() | 0x20;
-        if (c != u'b' && c != u'd' && c != u'g' && c != u'n' && c != u'f')
+        if (!birthStart(u(i), u(i + 1), u(i + 2)))
             continue;
         qsizetype k = triggerAt(text, i);
         if (k < 0)
@@ -488,22 +569,6 @@ void findDatesOfBirth(QStringView text, QList<Match> &out)
             i = end - 1;
         }
     }
-}
-
-template <typename Ch> bool mayHaveBirthWordIn(const Ch *p, qsizetype n)
-{
-    const auto u = [p](qsizetype k) { return char16_t(std::make_unsigned_t<Ch>(p[k]) | 0x20); };
-    for (qsizetype i = 0; i + 2 < n; ++i) {
-        const char16_t c = u(i);
-        // "born", "birth", "dob", "d.o.b", "geboren", "geburtsdatum", "geb.", "né", "née",
-        // "nacimiento": the first two units decide (UTF-8 "né" is 'n', 0xC3 0xA9).
-        const char16_t d = u(i + 1);
-        if ((c == u'b' && (d == u'o' || d == u'i')) || (c == u'd' && (d == u'o' || d == u'.')) ||
-            (c == u'g' && d == u'e' && u(i + 2) == u'b') || (c == u'n' && (d == u'\u00e9' || d == 0xE3)) ||
-            (c == u'n' && d == u'a' && u(i + 2) == u'c'))
-            return true;
-    }
-    return false;
 }
 
 bool mayHaveBirthWord(QStringView text)
@@ -536,8 +601,10 @@ QString rewriteDate(QStringView original, const DateParts &to)
             const int replacement = role == 'Y'   ? (width == 4 ? to.year : to.year % 100)
                                     : role == 'M' ? to.month
                                                   : to.day;
-            out += width >= 2 ? u"%1"_s.arg(replacement, int(width), 10, QChar(u'0'))
-                              : QString::number(replacement);
+            // Numeric dates keep their widths ("07/04/79"); a day next to a month name keeps a
+            // leading zero only when it had one ("04 July", but "July 2nd" from "July 14th").
+            const bool pad = width >= 2 && (from.roles[1] != 'Y' || original[i] == u'0');
+            out += pad ? u"%1"_s.arg(replacement, int(width), 10, QChar(u'0')) : QString::number(replacement);
             ++numberIndex;
             i = e;
             continue;

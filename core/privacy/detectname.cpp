@@ -187,7 +187,8 @@ constexpr std::array<std::u16string_view, 34> kStrongContext = {
     u"kundin",   u"herrn",     u"holder",  u"cliente",   u"signed", u"regards"};
 constexpr std::array<std::u16string_view, 2> kWeakContext = {u"for", u"by"};
 
-// Words of organisations and places (compared case-insensitively as whole words).
+// Words of organisations and places (compared case-insensitively as whole words). They also carry
+// the gazetteer's Organisation bit (make-gazetteers.py), so a Word's bits answer without a lookup.
 constexpr std::array<std::u16string_view, 40> kNonPerson = {
     u"company",   u"companies",  u"motors",     u"motor",   u"corporation", u"corp",    u"inc",
     u"ltd",       u"llc",        u"gmbh",       u"plc",     u"crew",        u"circuit", u"academy",
@@ -274,10 +275,9 @@ int contextBefore(QStringView text, qsizetype pos)
 
 // A capitalised word that may be a name the gazetteer does not know: unknown, or a family name,
 // and no organisation or place.
-bool unknownNameWord(QStringView text, const Word &w)
+bool unknownNameWord(const Word &w)
 {
-    return w.capitalised && (w.bits == 0 || w.bits == FamilyName) &&
-           !nonPersonWord(text.mid(w.start, w.end - w.start));
+    return w.capitalised && (w.bits == 0 || w.bits == FamilyName) && !(w.bits & Organisation);
 }
 
 bool isNameWord(const Word &w)
@@ -332,8 +332,10 @@ bool thingContext(QStringView w)
 // a word of an organisation or place.
 bool plainNameWord(QStringView text, const Word &w)
 {
-    return w.capitalised && !w.vocabulary && !(w.bits & (CommonWord | StopWord | StreetSuffix | Title)) &&
-           !nonPersonWord(text.mid(w.start, w.end - w.start));
+    // kNonPerson's words carry the Organisation bit too (make-gazetteers.py): no second lookup.
+    Q_UNUSED(text);
+    return w.capitalised && !w.vocabulary &&
+           !(w.bits & (CommonWord | StopWord | StreetSuffix | Title | Organisation));
 }
 
 // A number after the words (a lower-case word may come between): a street and its house number
@@ -613,14 +615,14 @@ void findNames(QStringView text, QList<Match> &out)
         }
         const bool stopStart = stopGivenStarts(text, words, i);
         if (w.capitalised && w.bits == 0 && i + 1 < n && adjacent(text, w, words[i + 1]) &&
-            unknownNameWord(text, words[i + 1]) && contextBefore(text, w.start) == 2 &&
+            unknownNameWord(words[i + 1]) && contextBefore(text, w.start) == 2 &&
             contextInProse(text, w.start)) {
             // Two names the gazetteer does not know after a strong context word: "customer Borna
             // Pavešić", "Regards, Themba Nonyana".
             size_t last = i + 1; // and a third ("Liên Kiệt Vương")
             if (last + 1 < n && adjacent(text, words[last], words[last + 1]) && words[last + 1].capitalised &&
                 !(words[last + 1].bits & (StopWord | StreetSuffix | Title)) &&
-                !nonPersonWord(text.mid(words[last + 1].start, words[last + 1].end - words[last + 1].start)))
+                !(words[last + 1].bits & Organisation))
                 ++last;
             out.append(Match{PiiKind::Name, w.start, words[last].end, -1});
             i = last;
@@ -648,8 +650,7 @@ void findNames(QStringView text, QList<Match> &out)
                 // A family name after particles: "Jente van de Wal", "Boet de Lange".
                 if ((words[i].bits & GivenName) && !words[end - 1].initial &&
                     particlesBetween(text, words[end - 1], x) && x.capitalised &&
-                    !(x.bits & (StopWord | StreetSuffix | Title)) &&
-                    !nonPersonWord(text.mid(x.start, x.end - x.start))) {
+                    !(x.bits & (StopWord | StreetSuffix | Title)) && !(x.bits & Organisation)) {
                     ++end;
                     break;
                 }
@@ -658,8 +659,7 @@ void findNames(QStringView text, QList<Match> &out)
             // An unknown capitalised word after a given and a family name ends it ("María Teresa
             // Gamboa Acuña", "Omar Johnson Xylander").
             if (x.capitalised && x.bits == 0 && end - i >= 2 && (words[i].bits & GivenName) &&
-                !nonPersonWord(text.mid(x.start, x.end - x.start)) &&
-                (end + 1 >= n || !adjacent(text, x, words[end + 1]))) {
+                !(x.bits & Organisation) && (end + 1 >= n || !adjacent(text, x, words[end + 1]))) {
                 ++end;
                 break;
             }
@@ -713,7 +713,7 @@ void findNames(QStringView text, QList<Match> &out)
         for (size_t k = i; accept && k < std::min(n, end + 1); ++k) {
             if (k == end && !adjacent(text, words[end - 1], words[k]))
                 break;
-            accept = !nonPersonWord(text.mid(words[k].start, words[k].end - words[k].start));
+            accept = !(words[k].bits & Organisation);
         }
         size_t run = capitalisedRun(text, words, i);
         if (run > i && organisationAfter(text, words[run - 1].end))
