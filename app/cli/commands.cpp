@@ -6,6 +6,7 @@ namespace pairlens::cli {
 
 int runDemo(const QStringList &args);
 int runImport(const QStringList &args);
+int runCopy(const QStringList &args);
 int runList(const QStringList &args);
 int runStats(const QStringList &args);
 int runDelete(const QStringList &args);
@@ -29,6 +30,10 @@ const QList<Command> &commands()
         {u"import"_s, u"DATASET FILE... [--format jsonl|json|csv]"_s,
          QT_TRANSLATE_NOOP("cli", "Adds the pairs of JSONL, JSON or CSV files; creates DATASET if missing."),
          runImport},
+        {u"copy"_s, u"SOURCE TARGET [--yes]"_s,
+         QT_TRANSLATE_NOOP("cli",
+                           "Copies a whole dataset between a dataset file and PostgreSQL, losslessly."),
+         runCopy},
         {u"list"_s, u"DATASET [FILTER] [--limit N] [--offset N] [--json]"_s,
          QT_TRANSLATE_NOOP("cli", "Lists the pairs matching the filter."), runList},
         {u"stats"_s, u"DATASET [FILTER] [--json]"_s,

@@ -52,7 +52,12 @@ using pg::tr;
 
 PgStorage::~PgStorage() = default;
 
-std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *error)
+pg_conn *PgStorage::connection() const
+{
+    return m_conn->pg;
+}
+
+std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *error, bool create)
 {
     if (!isPostgresLocation(location)) {
         *error = tr("Not a PostgreSQL location (postgresql://user@host:port/database).");
@@ -77,6 +82,7 @@ std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *err
     std::unique_ptr<PgStorage> storage(new PgStorage);
     storage->m_conn = std::make_unique<Conn>();
     storage->m_schema = schema;
+    storage->m_create = create;
     QUrl shown(location);
     shown.setPassword({});
     storage->m_location = shown.toString();
@@ -175,6 +181,11 @@ bool PgStorage::migrate(QString *error)
                      .arg(m_schema)
                      .arg(m_version)
                      .arg(kFormatVersion);
+        return false;
+    }
+    if (m_version == 0 && !m_create) {
+        *error =
+            tr("%1 holds no PairLens dataset: schema %2 has no PairLens tables.").arg(m_location, m_schema);
         return false;
     }
     if (m_version == kFormatVersion)

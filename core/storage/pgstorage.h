@@ -7,6 +7,8 @@
 
 #include <memory>
 
+struct pg_conn; // libpq's PGconn
+
 namespace pairlens {
 
 class PgStorage final : public Storage
@@ -18,7 +20,8 @@ public:
 
     // Connects (connect_timeout 10 s unless the URL sets one) and creates the schema on first open.
     // On failure returns nullptr and one sentence in *error, never containing the password.
-    static std::unique_ptr<PgStorage> open(const QString &location, QString *error);
+    // With `create` false a schema without PairLens tables is refused instead (a copy's source).
+    static std::unique_ptr<PgStorage> open(const QString &location, QString *error, bool create = true);
     ~PgStorage() override;
 
     QString location() const override { return m_location; }
@@ -58,6 +61,10 @@ public:
     QByteArray secret() const override { return m_secret; }
 
     QString schema() const { return m_schema; }
+    // For storagecopy.cpp, which streams whole tables in and out with COPY: the connection and the
+    // schema's name quoted for SQL.
+    pg_conn *connection() const;
+    QString quotedSchema() const { return m_quotedSchema; }
     // Refreshes the planner's statistics of the pairs table (ANALYZE) after a large import, instead
     // of waiting for autovacuum: the statistics' grouping sets are planned from them. Skipped
     // quietly by PostgreSQL for a role that does not own the table.
@@ -80,6 +87,7 @@ private:
     QString m_schema;
     QString m_quotedSchema;
     int m_version = 0;
+    bool m_create = true;
     QByteArray m_secret;
 };
 
