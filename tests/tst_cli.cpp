@@ -97,9 +97,10 @@ void TstCli::helpAndUsageErrors()
     r = run({u"exprot"_s, m_demo});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains(u"Did you mean 'export'"_s), qPrintable(r.err));
+    // `copy` exists since issue 18; a dataset onto itself is refused (exit 1), nothing written.
     r = run({u"copy"_s, m_demo, m_demo});
-    QCOMPARE(r.code, 2);
-    QVERIFY2(r.err.contains(u"not part of PairLens"_s), qPrintable(r.err));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(u"same dataset"_s), qPrintable(r.err));
     r = run({u"--version"_s});
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.startsWith(u"pairlens "_s), qPrintable(r.out));
