@@ -16,8 +16,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -42,56 +40,6 @@ QString text(const QString &s)
 {
     return s.isNull() ? QString(u""_s) : s;
 }
-
-// Replaces SQLite's automatic checkpoint (a checkpoint at the COMMIT that finds 1,000 pages or
-// more in the WAL) for its lifetime by one between chunks, when the WAL holds `pages` or more;
-// then puts SQLite's default back. A checkpoint inside COMMIT would count as time the chunk held
-// the lock and shrink the next chunks; between them it runs with the lock free.
-class ChunkCheckpoints
-{
-public:
-    ChunkCheckpoints(sqlite3 *db, int pages) : m_db(db), m_pages(pages)
-    {
-        if (m_db)
-            sqlite3_wal_hook(m_db, &ChunkCheckpoints::walHook, this);
-    }
-    ~ChunkCheckpoints()
-    {
-        if (m_db) {
-            checkpoint();
-            sqlite3_wal_autocheckpoint(m_db, 1000); // SQLite's default, and its own hook again
-        }
-    }
-    ChunkCheckpoints(const ChunkCheckpoints &) = delete;
-    ChunkCheckpoints &operator=(const ChunkCheckpoints &) = delete;
-
-    // Between two chunks (no transaction open): a passive checkpoint when the WAL is long.
-    void between()
-    {
-        if (m_db && m_frames >= m_pages)
-            checkpoint();
-    }
-
-private:
-    void checkpoint()
-    {
-        // Passive: copies what no reader still needs, waits for no one, takes no write lock.
-        if (m_frames > 0)
-            sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        m_frames = 0;
-    }
-    static int walHook(void *self, sqlite3 *, const char *, int frames)
-    {
-        static_cast<ChunkCheckpoints *>(self)->m_frames = frames;
-        return SQLITE_OK;
-    }
-
-    sqlite3 *m_db;
-    int m_pages;
-    int m_frames = 0;
-};
-
-constexpr int kAddCheckpointPages = 16384; // 64 MiB of 4 KiB pages
 
 } // namespace
 
@@ -194,14 +142,8 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
     // In short transactions (sized from the last ones, COMMIT included), so that a large import
     // never keeps a recorder waiting for the write lock; each transaction is all-or-nothing.
     //
-    // Checkpoints every kAddCheckpointPages pages of WAL instead of SQLite's 1,000, between
-    // chunks: on a large dataset each row dirties a page of each of 13 indexes, so a chunk of a
-    // few hundred rows writes thousands of pages and every COMMIT ran a checkpoint of its own,
-    // with two fsyncs of the file. The WAL stays bounded (a checkpoint at each 64 MiB and at the
-    // end of each add()), kill -9 loses nothing committed, and a power loss can lose at most those
-    // 64 MiB of the latest commits (synchronous = NORMAL syncs the WAL at checkpoints), never the
-    // dataset's consistency. Other connections keep their own setting.
-    ChunkCheckpoints checkpoints(sqliteHandle(m_dataset.db()), kAddCheckpointPages);
+    // Checkpoints between chunks at 64 MiB of WAL rather than in every COMMIT (writetx.h).
+    ChunkCheckpoints checkpoints(m_dataset.db());
     if (!m_addPacer)
         m_addPacer = std::make_unique<LockPacer>(m_dataset.db());
     for (qsizetype from = 0; from < pairs.size();) {

@@ -157,6 +157,11 @@ qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &val
                 qint64 total, const Progress &progress, QString *error)
 {
     ChunkSizer sizer;
+    // Each chunk rewrites its rows and their entries in up to 13 indexes: a checkpoint per COMMIT
+    // copied the same index pages into the file again and again (writetx.h), and the gaps are left
+    // out while no one else writes.
+    ChunkCheckpoints checkpoints(db);
+    LockPacer pacer(db);
     qint64 changed = 0, done = 0;
     while (true) {
         const int limit = sizer.size();
@@ -168,7 +173,8 @@ qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &val
         changed += n;
         done += taken;
         sizer.record(int(taken), held);
-        yieldWriteLock(held);
+        checkpoints.between();
+        pacer.pause(held);
         if (progress)
             progress(std::min(done, total), total);
     }

@@ -1,8 +1,12 @@
 #include "dataset/writetx.h"
 
+#include "dataset/pairinsert.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -116,6 +120,40 @@ void LockPacer::pause(qint64 heldMs)
         m_workSinceGap = 0;
         QThread::msleep(kOpenGapMs);
     }
+}
+
+ChunkCheckpoints::ChunkCheckpoints(QSqlDatabase &db, int pages) : m_db(sqliteHandle(db)), m_pages(pages)
+{
+    if (m_db)
+        sqlite3_wal_hook(m_db, &ChunkCheckpoints::walHook, this);
+}
+
+ChunkCheckpoints::~ChunkCheckpoints()
+{
+    if (m_db) {
+        checkpoint();
+        sqlite3_wal_autocheckpoint(m_db, 1000); // SQLite's default, and its own hook again
+    }
+}
+
+void ChunkCheckpoints::between()
+{
+    if (m_db && m_frames >= m_pages)
+        checkpoint();
+}
+
+void ChunkCheckpoints::checkpoint()
+{
+    // Passive: copies what no reader still needs, waits for no one, takes no write lock.
+    if (m_frames > 0)
+        sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    m_frames = 0;
+}
+
+int ChunkCheckpoints::walHook(void *self, sqlite3 *, const char *, int frames)
+{
+    static_cast<ChunkCheckpoints *>(self)->m_frames = frames;
+    return SQLITE_OK;
 }
 
 bool isBusyError(const QString &text)
