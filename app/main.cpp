@@ -59,8 +59,8 @@ void printUsage()
     out(QCoreApplication::translate("main", "Run 'pairlens COMMAND --help' for the options of a command."));
 }
 
-// Commands that DESIGN.md names and this build does not have yet.
-const QStringList kLaterCommands = {u"review"_s, u"copy"_s};
+// Commands that DESIGN.md names and this build does not have yet (none now; kept for the next).
+const QStringList kLaterCommands = {};
 
 int editDistance(const QString &a, const QString &b)
 {

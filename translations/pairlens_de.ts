@@ -818,10 +818,6 @@
 <context>
     <name>PgStorage</name>
     <message>
-        <source>%1 holds no PairLens dataset: schema %2 has no PairLens tables.</source>
-        <translation>%1 enthält keinen PairLens-Datensatz: Schema %2 hat keine PairLens-Tabellen.</translation>
-    </message>
-    <message>
         <source>%1 is read-only for this PostgreSQL role: it may not change pairs in schema %2.</source>
         <translation>%1 ist für diese PostgreSQL-Rolle schreibgeschützt: Sie darf die Paare im Schema %2 nicht ändern.</translation>
     </message>
@@ -888,6 +884,10 @@
     <message>
         <source>The PostgreSQL schema %1 has format version %2; this PairLens reads up to version %3.</source>
         <translation>Das PostgreSQL-Schema %1 hat die Formatversion %2; diese PairLens-Version liest bis Version %3.</translation>
+    </message>
+    <message>
+        <source>%1 holds no PairLens dataset: schema %2 has no PairLens tables.</source>
+        <translation>%1 enthält keinen PairLens-Datensatz: Schema %2 hat keine PairLens-Tabellen.</translation>
     </message>
     <message>
         <source>Cannot create the PairLens tables in PostgreSQL schema %1: %2</source>
@@ -1189,43 +1189,37 @@
     </message>
 </context>
 <context>
+    <name>StorageCopy</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 already holds %n pairs; pairlens copy writes only into a new or empty dataset. Nothing was written.</source>
+        <translation>
+            <numerusform>%1 enthält bereits %n Paar; pairlens copy schreibt nur in einen neuen oder leeren Datensatz. Es wurde nichts geschrieben.</numerusform>
+            <numerusform>%1 enthält bereits %n Paare; pairlens copy schreibt nur in einen neuen oder leeren Datensatz. Es wurde nichts geschrieben.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 exists; pairlens copy writes a new dataset file (remove it or choose another name). Nothing was written.</source>
+        <translation>%1 existiert bereits; pairlens copy schreibt eine neue Datensatzdatei (entfernen Sie sie oder wählen Sie einen anderen Namen). Es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Cannot copy into %1: %2</source>
+        <translation>In %1 kann nicht kopiert werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>The source and the target are the same dataset; nothing was copied.</source>
+        <translation>Quelle und Ziel sind derselbe Datensatz; es wurde nichts kopiert.</translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
-    <message>
-        <source>Copies a whole dataset between a dataset file and PostgreSQL, losslessly.</source>
-        <translation>Kopiert einen ganzen Datensatz verlustfrei zwischen einer Datensatzdatei und PostgreSQL.</translation>
-    </message>
-    <message>
-        <source>Copies a dataset with every pair, its review and trash, the audit log and the settings (including the anonymization key) between a dataset file and PostgreSQL. TARGET must be new or hold no pairs; an interrupted copy leaves no half-written target.</source>
-        <translation>Kopiert einen Datensatz mit allen Paaren, ihrer Prüfung und dem Papierkorb, dem Änderungsprotokoll und den Einstellungen (einschließlich des Anonymisierungsschlüssels) zwischen einer Datensatzdatei und PostgreSQL. TARGET muss neu sein oder darf keine Paare enthalten; eine unterbrochene Kopie hinterlässt kein halb geschriebenes Ziel.</translation>
-    </message>
-    <message>
-        <source>Dataset file or postgresql:// URL to copy.</source>
-        <translation>Zu kopierende Datensatzdatei oder postgresql://-URL.</translation>
-    </message>
-    <message>
-        <source>New dataset file, or postgresql:// URL of an empty schema.</source>
-        <translation>Neue Datensatzdatei oder postgresql://-URL eines leeren Schemas.</translation>
-    </message>
-    <message>
-        <source>Don't ask for confirmation (copy never replaces pairs, so it asks nothing).</source>
-        <translation>Nicht nach einer Bestätigung fragen (copy ersetzt nie Paare und fragt daher nichts).</translation>
-    </message>
-    <message>
-        <source>pairlens copy: give one SOURCE and one TARGET.</source>
-        <translation>pairlens copy: Geben Sie eine SOURCE und ein TARGET an.</translation>
-    </message>
-    <message>
-        <source>copy</source>
-        <translation>Kopie</translation>
-    </message>
-    <message>
-        <source>Copy cancelled; nothing was written to %1.</source>
-        <translation>Kopie abgebrochen; nach %1 wurde nichts geschrieben.</translation>
-    </message>
-    <message>
-        <source>Copied %1 pairs (%2 in the trash) and %3 audit log entries to %4.</source>
-        <translation>%1 Paare (%2 davon im Papierkorb) und %3 Einträge des Änderungsprotokolls nach %4 kopiert.</translation>
-    </message>
     <message>
         <source>The subcommand.</source>
         <translation>Der Unterbefehl.</translation>
@@ -1301,6 +1295,38 @@
     <message>
         <source>pairlens chart: %1 is the dataset itself (or one of its files); choose another image file.</source>
         <translation>pairlens chart: %1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Bilddatei.</translation>
+    </message>
+    <message>
+        <source>Copies a dataset with every pair, its review and trash, the audit log and the settings (including the anonymization key) between a dataset file and PostgreSQL. TARGET must be new or hold no pairs; an interrupted copy leaves no half-written target.</source>
+        <translation>Kopiert einen Datensatz mit allen Paaren, ihrer Prüfung und dem Papierkorb, dem Änderungsprotokoll und den Einstellungen (einschließlich des Anonymisierungsschlüssels) zwischen einer Datensatzdatei und PostgreSQL. TARGET muss neu sein oder darf keine Paare enthalten; eine unterbrochene Kopie hinterlässt kein halb geschriebenes Ziel.</translation>
+    </message>
+    <message>
+        <source>Dataset file or postgresql:// URL to copy.</source>
+        <translation>Zu kopierende Datensatzdatei oder postgresql://-URL.</translation>
+    </message>
+    <message>
+        <source>New dataset file, or postgresql:// URL of an empty schema.</source>
+        <translation>Neue Datensatzdatei oder postgresql://-URL eines leeren Schemas.</translation>
+    </message>
+    <message>
+        <source>Don&apos;t ask for confirmation (copy never replaces pairs, so it asks nothing).</source>
+        <translation>Nicht nach einer Bestätigung fragen (copy ersetzt nie Paare und fragt daher nichts).</translation>
+    </message>
+    <message>
+        <source>pairlens copy: give one SOURCE and one TARGET.</source>
+        <translation>pairlens copy: Geben Sie eine SOURCE und ein TARGET an.</translation>
+    </message>
+    <message>
+        <source>copy</source>
+        <translation>Kopie</translation>
+    </message>
+    <message>
+        <source>Copy cancelled; nothing was written to %1.</source>
+        <translation>Kopie abgebrochen; nach %1 wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Copied %1 pairs (%2 in the trash) and %3 audit log entries to %4.</source>
+        <translation>%1 Paare (%2 davon im Papierkorb) und %3 Einträge des Änderungsprotokolls nach %4 kopiert.</translation>
     </message>
     <message>
         <source>y</source>
@@ -2206,6 +2232,10 @@
     <message>
         <source>Adds the pairs of JSONL, JSON or CSV files; creates DATASET if missing.</source>
         <translation>Fügt die Paare aus JSONL-, JSON- oder CSV-Dateien hinzu; legt DATASET an, falls es fehlt.</translation>
+    </message>
+    <message>
+        <source>Copies a whole dataset between a dataset file and PostgreSQL, losslessly.</source>
+        <translation>Kopiert einen ganzen Datensatz verlustfrei zwischen einer Datensatzdatei und PostgreSQL.</translation>
     </message>
     <message>
         <source>Lists the pairs matching the filter.</source>
@@ -4252,32 +4282,6 @@ Exportiert als: %2</translation>
             <numerusform>%n Paar im Papierkorb endgültig löschen? Dies kann nicht rückgängig gemacht werden.</numerusform>
             <numerusform>Alle %n Paare im Papierkorb endgültig löschen? Dies kann nicht rückgängig gemacht werden.</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>StorageCopy</name>
-    <message numerus="yes">
-        <source>%1 already holds %n pairs; pairlens copy writes only into a new or empty dataset. Nothing was written.</source>
-        <translation>
-            <numerusform>%1 enthält bereits %n Paar; pairlens copy schreibt nur in einen neuen oder leeren Datensatz. Es wurde nichts geschrieben.</numerusform>
-            <numerusform>%1 enthält bereits %n Paare; pairlens copy schreibt nur in einen neuen oder leeren Datensatz. Es wurde nichts geschrieben.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 exists; pairlens copy writes a new dataset file (remove it or choose another name). Nothing was written.</source>
-        <translation>%1 existiert bereits; pairlens copy schreibt eine neue Datensatzdatei (entfernen Sie sie oder wählen Sie einen anderen Namen). Es wurde nichts geschrieben.</translation>
-    </message>
-    <message>
-        <source>Cannot copy into %1: %2</source>
-        <translation>In %1 kann nicht kopiert werden: %2</translation>
-    </message>
-    <message>
-        <source>The source and the target are the same dataset; nothing was copied.</source>
-        <translation>Quelle und Ziel sind derselbe Datensatz; es wurde nichts kopiert.</translation>
-    </message>
-    <message>
-        <source>%1 does not exist.</source>
-        <translation>%1 existiert nicht.</translation>
     </message>
 </context>
 </TS>

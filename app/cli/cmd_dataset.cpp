@@ -104,7 +104,8 @@ int runImport(const QStringList &args)
         tr("Imports pairs from JSON Lines, JSON or CSV files (seed field names, or question/sql/db_id). "
            "Malformed records are reported with their line number; the rest are imported. Exits 0 only "
            "when every record was imported or was already present."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file (created when missing) or postgresql:// URL."));
+    parser.addPositionalArgument(u"DATASET"_s,
+                                 tr("Dataset file (created when missing) or postgresql:// URL."));
     parser.addPositionalArgument(u"FILE"_s, tr("Files to import."), u"FILE..."_s);
     parser.addOption(
         {u"format"_s, tr("Force the format: jsonl, json or csv (default: detected)."), u"FMT"_s});

@@ -73,8 +73,9 @@ public:
     // What the PII kinds of the pairs were computed with: when a dataset's value differs from
     // kScannerVersion (detectors added, metadata counted), a writable open rescans them once.
     // 2: person names, street addresses, column semantics and the metadata's values count.
+    // 3: dates of birth, names the gazetteer does not hold, more phone and IBAN forms.
     static inline const QString kScannerVersionKey = QStringLiteral("privacy.scannerVersion");
-    static constexpr int kScannerVersion = 2;
+    static constexpr int kScannerVersion = 3;
 
     // Recomputes the PII kinds of every analysed pair (after the dataset's custom patterns changed),
     // in batches inside transactions. Returns the number of pairs whose kinds changed, or -1 on

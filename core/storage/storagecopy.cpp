@@ -292,11 +292,13 @@ public:
 
 QString notEmpty(const QString &location, qint64 pairs)
 {
-    return QCoreApplication::translate(
-               "StorageCopy",
-               "%1 already holds %n pairs; pairlens copy writes only into a new or empty "
-               "dataset. Nothing was written.",
-               nullptr, int(std::min<qint64>(pairs, INT_MAX)))
+    // The count outside the call: lupdate's parser does not come back from a template argument
+    // list inside translate()'s arguments.
+    const int n = int(std::min(pairs, qint64(INT_MAX)));
+    return QCoreApplication::translate("StorageCopy",
+                                       "%1 already holds %n pairs; pairlens copy writes only into a new "
+                                       "or empty dataset. Nothing was written.",
+                                       nullptr, n)
         .arg(location);
 }
 
