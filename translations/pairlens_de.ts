@@ -2134,8 +2134,8 @@
         <translation>VALUE ist keine personenbezogene Angabe: Funde genau dieses Werts bleiben überall unverändert (E-Mail-Adressen in jeder Schreibweise). Wiederholbar.</translation>
     </message>
     <message>
-        <source>Mark VALUE as personal data of KIND (email, phone, ssn, credit_card, ip_address, iban or custom) wherever it occurs: KIND=VALUE. Repeatable.</source>
-        <translation>VALUE überall, wo er vorkommt, als personenbezogene Angabe der Art KIND markieren (email, phone, ssn, credit_card, ip_address, iban oder custom): KIND=VALUE. Wiederholbar.</translation>
+        <source>Mark VALUE as personal data of KIND (email, phone, ssn, credit_card, ip_address, iban, name, address, date_of_birth or custom) wherever it occurs: KIND=VALUE. Repeatable.</source>
+        <translation>VALUE überall, wo er vorkommt, als personenbezogene Angabe der Art KIND markieren (email, phone, ssn, credit_card, ip_address, iban, name, address, date_of_birth oder custom): KIND=VALUE. Wiederholbar.</translation>
     </message>
     <message>
         <source>Remove the decisions about VALUE (with --pair: that pair&apos;s only). Repeatable.</source>

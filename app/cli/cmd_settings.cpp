@@ -103,8 +103,8 @@ int runPrivacy(const QStringList &args)
             "are everywhere (e-mail addresses in any case). Repeatable."),
          u"VALUE"_s},
         {u"mark"_s,
-         tr("Mark VALUE as personal data of KIND (email, phone, ssn, credit_card, ip_address, iban or "
-            "custom) wherever it occurs: KIND=VALUE. Repeatable."),
+         tr("Mark VALUE as personal data of KIND (email, phone, ssn, credit_card, ip_address, iban, name, "
+            "address, date_of_birth or custom) wherever it occurs: KIND=VALUE. Repeatable."),
          u"KIND=VALUE"_s},
         {u"forget"_s, tr("Remove the decisions about VALUE (with --pair: that pair's only). Repeatable."),
          u"VALUE"_s},
