@@ -45,6 +45,30 @@ PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params)
                         nullptr, 0);
 }
 
+// One field of COPY's text format: backslash, tab, newline and carriage return escaped.
+void appendCopyField(QByteArray &line, const QString &value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    for (const char c : utf8) {
+        switch (c) {
+        case '\\':
+            line += "\\\\";
+            break;
+        case '\t':
+            line += "\\t";
+            break;
+        case '\n':
+            line += "\\n";
+            break;
+        case '\r':
+            line += "\\r";
+            break;
+        default:
+            line += c;
+        }
+    }
+}
+
 } // namespace pg
 
 using pg::Result;
@@ -295,30 +319,6 @@ bool PgStorage::canWrite(QString *why)
 
 namespace {
 
-// One field of COPY's text format: backslash, tab, newline and carriage return escaped.
-void appendCopyField(QByteArray &line, const QString &value)
-{
-    const QByteArray utf8 = value.toUtf8();
-    for (const char c : utf8) {
-        switch (c) {
-        case '\\':
-            line += "\\\\";
-            break;
-        case '\t':
-            line += "\\t";
-            break;
-        case '\n':
-            line += "\\n";
-            break;
-        case '\r':
-            line += "\\r";
-            break;
-        default:
-            line += c;
-        }
-    }
-}
-
 // The derived fields as the last seven fields of a COPY line (ts, query_type, table_names,
 // pii_mask, question_length, sql_length, search_vector): \N for each of the first six when `d` is
 // null, and for the search vector when `vector` is null.
@@ -327,11 +327,11 @@ void appendDerived(QByteArray &line, const DerivedFields *d, const QByteArray &v
     if (!d) {
         line += "\\N\t\\N\t\\N\t\\N\t\\N\t\\N";
     } else {
-        appendCopyField(line, d->ts);
+        pg::appendCopyField(line, d->ts);
         line += '\t';
-        appendCopyField(line, d->queryType);
+        pg::appendCopyField(line, d->queryType);
         line += '\t';
-        appendCopyField(line, d->tableNamesJson);
+        pg::appendCopyField(line, d->tableNamesJson);
         line += '\t' + QByteArray::number(d->piiMask) + '\t' + QByteArray::number(d->questionLength) + '\t' +
                 QByteArray::number(d->sqlLength);
     }
@@ -397,21 +397,22 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> 
     QByteArray buffer;
     for (qsizetype i = 0; i < pairs.size(); ++i) {
         const Pair &p = pairs.at(i);
-        appendCopyField(buffer, p.pairId);
+        pg::appendCopyField(buffer, p.pairId);
         buffer += '\t';
-        appendCopyField(buffer, p.naturalLanguageQuery);
+        pg::appendCopyField(buffer, p.naturalLanguageQuery);
         buffer += '\t';
-        appendCopyField(buffer, p.sqlQuery);
+        pg::appendCopyField(buffer, p.sqlQuery);
         buffer += '\t';
-        appendCopyField(buffer, p.timestamp);
+        pg::appendCopyField(buffer, p.timestamp);
         buffer += '\t';
-        appendCopyField(buffer, p.databaseType);
+        pg::appendCopyField(buffer, p.databaseType);
         buffer += '\t';
-        appendCopyField(buffer, p.databaseName);
+        pg::appendCopyField(buffer, p.databaseName);
         buffer += p.success ? "\t1\t" : "\t0\t";
         buffer += p.executionTimeMs < 0 ? QByteArray("\\N") : QByteArray::number(p.executionTimeMs, 'g', 17);
         buffer += '\t';
-        appendCopyField(buffer, QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
+        pg::appendCopyField(buffer,
+                            QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
         buffer += '\t';
         if (derived.isEmpty())
             appendDerived(buffer, nullptr, {});

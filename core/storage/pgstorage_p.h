@@ -96,5 +96,8 @@ QByteArray searchVector(const QString &question, const QString &sql);
 // when no word has a token (then nothing matches).
 QString searchQuery(const QString &search);
 
+// Appends one field of COPY's text format to `line`: backslash, tab, newline and carriage return escaped.
+void appendCopyField(QByteArray &line, const QString &value);
+
 } // namespace pg
 } // namespace pairlens

@@ -433,29 +433,6 @@ private:
     std::unique_ptr<QSqlQuery> m_insert;
 };
 
-// One field of COPY's text format.
-void appendField(QByteArray &line, const QString &value)
-{
-    for (const char c : value.toUtf8()) {
-        switch (c) {
-        case '\\':
-            line += "\\\\";
-            break;
-        case '\t':
-            line += "\\t";
-            break;
-        case '\n':
-            line += "\\n";
-            break;
-        case '\r':
-            line += "\\r";
-            break;
-        default:
-            line += c;
-        }
-    }
-}
-
 class PgTarget final : public Target
 {
 public:
@@ -509,7 +486,7 @@ public:
                 else if (kKinds[size_t(i)] == Kind::Real)
                     buffer += QByteArray::number(v.toDouble(), 'g', 17);
                 else
-                    appendField(buffer, v.toString());
+                    pg::appendCopyField(buffer, v.toString());
                 buffer += '\t';
             }
             // As an import writes it: the search words of analysed pairs; a recorder's row (not
@@ -541,13 +518,13 @@ public:
     {
         QByteArray buffer;
         for (const AuditRow &row : rows) {
-            appendField(buffer, row.at);
+            pg::appendCopyField(buffer, row.at);
             buffer += '\t';
-            appendField(buffer, row.action);
+            pg::appendCopyField(buffer, row.action);
             buffer += '\t' + QByteArray::number(row.pairCount) + '\t';
-            appendField(buffer, row.detail.isEmpty() ? u"{}"_s : row.detail);
+            pg::appendCopyField(buffer, row.detail.isEmpty() ? u"{}"_s : row.detail);
             buffer += '\t';
-            appendField(buffer, row.role);
+            pg::appendCopyField(buffer, row.role);
             buffer += '\n';
         }
         return startCopy(u"audit_log (at, action, pair_count, detail, role)"_s, error) &&
