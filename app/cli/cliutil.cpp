@@ -12,12 +12,38 @@
 #include <QDateTime>
 #include <QJsonDocument>
 
+#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
+
+namespace {
+std::atomic_bool g_cancelRequested = false;
+extern "C" void requestCancel(int)
+{
+    g_cancelRequested.store(true);
+}
+} // namespace
+
+CancelOnSignal::CancelOnSignal()
+{
+    std::signal(SIGINT, requestCancel);
+    std::signal(SIGTERM, requestCancel);
+}
+
+void CancelOnSignal::restoreDefaults()
+{
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
+
+std::atomic_bool *CancelOnSignal::flag()
+{
+    return &g_cancelRequested;
+}
 
 void out(const QString &text)
 {

@@ -11,6 +11,7 @@
 #include <QJsonValue>
 #include <QString>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 
@@ -53,6 +54,22 @@ int finishCommand(int code);
 
 // Opens the dataset and computes its statistics for the filter, or prints why not (exit Failure).
 bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out);
+
+// While it lives (or until restoreDefaults()), Ctrl-C and SIGTERM set a flag instead of ending the
+// process, so a long command stops cleanly (exit 130); then the default actions come back. The flag
+// stays readable afterwards. One per command.
+class CancelOnSignal
+{
+public:
+    CancelOnSignal();
+    ~CancelOnSignal() { restoreDefaults(); }
+    CancelOnSignal(const CancelOnSignal &) = delete;
+    CancelOnSignal &operator=(const CancelOnSignal &) = delete;
+    void restoreDefaults();
+    // What a Progress polls.
+    static std::atomic_bool *flag();
+    static bool requested() { return flag()->load(); }
+};
 
 // A progress bar on stderr (count, rate, ETA) when stderr is a terminal; silent otherwise.
 class ProgressBar

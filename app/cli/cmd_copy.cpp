@@ -8,9 +8,6 @@
 #include <QCoreApplication>
 #include <QUrl>
 
-#include <atomic>
-#include <csignal>
-
 using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
@@ -19,13 +16,6 @@ namespace {
 QString tr(const char *s)
 {
     return QCoreApplication::translate("cli", s);
-}
-
-std::atomic_bool g_cancelCopy = false;
-
-extern "C" void requestCopyCancel(int)
-{
-    g_cancelCopy.store(true);
 }
 
 // A location as messages show it: a URL without its password.
@@ -59,19 +49,18 @@ int runCopy(const QStringList &args)
         return Usage;
     }
     const QString source = parser.positionalArguments().at(1), target = parser.positionalArguments().at(2);
-    std::signal(SIGINT, requestCopyCancel);
-    std::signal(SIGTERM, requestCopyCancel);
+    CancelOnSignal cancel;
     CopyReport r;
     {
         ProgressBar bar(tr("copy"));
         const Progress progress(
-            [&bar](qint64 done, qint64 total, const QString &) { bar.update(done, total); }, &g_cancelCopy);
+            [&bar](qint64 done, qint64 total, const QString &) { bar.update(done, total); },
+            CancelOnSignal::flag());
         r = copyDataset(source, target, progress);
         bar.finish();
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    if (r.cancelled || (g_cancelCopy.load() && !r.error.isEmpty())) {
+    cancel.restoreDefaults();
+    if (r.cancelled || (CancelOnSignal::requested() && !r.error.isEmpty())) {
         err(tr("Copy cancelled; nothing was written to %1.").arg(shown(target)));
         return Cancelled;
     }

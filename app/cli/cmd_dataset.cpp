@@ -11,9 +11,6 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 
-#include <atomic>
-#include <csignal>
-
 using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
@@ -220,14 +217,6 @@ static int importInto(Dataset &dataset, bool bulk, const QStringList &files, Imp
     return total.complete() ? Ok : Incomplete;
 }
 
-namespace {
-std::atomic_bool g_cancelImport = false;
-extern "C" void requestImportCancel(int)
-{
-    g_cancelImport.store(true);
-}
-} // namespace
-
 // Imports the files into a PostgreSQL dataset through the same importer (storage/storageimport.h),
 // with the same messages. Ctrl-C / SIGTERM stop it cleanly (exit 130): the batch being written is
 // finished, the batches written stay (importing again adds the rest), and the staging dataset is
@@ -244,28 +233,26 @@ static int importIntoPostgres(const QString &location, const QStringList &files,
         err(error);
         return Failure;
     }
-    std::signal(SIGINT, requestImportCancel);
-    std::signal(SIGTERM, requestImportCancel);
+    CancelOnSignal cancel;
     ImportReport total;
     for (const QString &file : files) {
         ProgressBar bar(QFileInfo(file).fileName(), true);
         const Progress progress([&bar](qint64 done, qint64 all, const QString &) { bar.update(done, all); },
-                                &g_cancelImport);
+                                CancelOnSignal::flag());
         const ImportReport r = importIntoStorage(*storage, file, format, progress);
         bar.finish();
         printFileReport(file, r);
         total.merge(r);
-        if (g_cancelImport.load())
+        if (CancelOnSignal::requested())
             break;
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    cancel.restoreDefaults();
     // Many new rows: the planner's statistics of the table, now rather than when autovacuum comes.
     if (total.added >= 10000)
         storage->analyze();
     if (!total.fatalError.isEmpty())
         return Failure;
-    if (g_cancelImport.load())
+    if (CancelOnSignal::requested())
         return Cancelled;
     return total.complete() ? Ok : Incomplete;
 }

@@ -12,9 +12,6 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
-#include <atomic>
-#include <csignal>
-
 using namespace Qt::StringLiterals;
 
 namespace pairlens::cli {
@@ -23,13 +20,6 @@ namespace {
 QString tr(const char *s)
 {
     return QCoreApplication::translate("cli", s);
-}
-
-std::atomic_bool g_cancel = false;
-
-extern "C" void requestCancel(int)
-{
-    g_cancel.store(true);
 }
 
 QStringList splitIds(const QString &text)
@@ -192,8 +182,7 @@ int runExport(const QStringList &args)
     }
 
     // From here on Ctrl-C / SIGTERM cancel cleanly (exit 130), even while the dataset opens.
-    std::signal(SIGINT, requestCancel);
-    std::signal(SIGTERM, requestCancel);
+    CancelOnSignal cancel;
     // A PostgreSQL dataset goes through the storage seam into the same export engine.
     const QString location = parser.positionalArguments().at(1);
     std::unique_ptr<Dataset> ds;
@@ -210,11 +199,10 @@ int runExport(const QStringList &args)
 
     ProgressBar bar(tr("Exporting"));
     const Progress progress([&bar](qint64 done, qint64 total, const QString &) { bar.update(done, total); },
-                            &g_cancel);
+                            CancelOnSignal::flag());
     const ExportResult r = ds ? Exporter(*ds, o).run(progress) : Exporter(*storage, o).run(progress);
     bar.finish();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    cancel.restoreDefaults();
 
     if (r.cancelled) {
         err(tr("Export cancelled; nothing was written."));
