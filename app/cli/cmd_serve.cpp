@@ -1,9 +1,12 @@
-// `pairlens serve`: the Training Data Export API over a dataset (core/server, docs/api.md), and
-// `pairlens keys`: the API keys it accepts (stored as hashes in the dataset).
+// `pairlens serve`: the Training Data Export API over a dataset file or a PostgreSQL schema
+// (core/server, docs/api.md), and `pairlens keys`: the API keys it accepts (stored as hashes in the
+// dataset's settings).
 #include "cli/cliutil.h"
 #include "cli/command.h"
 #include "server/apikeys.h"
 #include "server/apiserver.h"
+#include "server/serverstore.h"
+#include "storage/pgstorage.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -55,6 +58,23 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
     *port = quint16(p);
     return true;
 }
+
+// The store `serve` and `keys` work on: a dataset file (kept open in *file) or a PostgreSQL schema.
+// nullptr once the reason is printed.
+std::unique_ptr<server::ServerStore> openServerStore(const QString &location, std::unique_ptr<Dataset> *file)
+{
+    if (!isPostgresLocation(location)) {
+        *file = openDataset(location, Dataset::Mode::OpenExisting);
+        return *file ? server::fileServerStore(**file) : nullptr;
+    }
+    std::unique_ptr<Storage> storage = openStorage(location);
+    if (!storage)
+        return nullptr;
+    return server::storageServerStore(std::move(storage),
+                                      [location](QString *error) -> std::unique_ptr<Storage> {
+                                          return PgStorage::open(location, error, false);
+                                      });
+}
 } // namespace
 
 int runServe(const QStringList &args)
@@ -63,7 +83,7 @@ int runServe(const QStringList &args)
     setupParser(parser, u"serve"_s,
                 tr("Serves the Training Data Export API over the dataset (see docs/api.md). Every route but "
                    "/health needs a key from 'pairlens keys'."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     parser.addOptions({
         {u"listen"_s, tr("Address and port to listen on (default 127.0.0.1:8765; port 0 picks a free one)."),
          u"ADDR:PORT"_s},
@@ -113,21 +133,24 @@ int runServe(const QStringList &args)
         }
     }
 
-    auto ds = openDataset(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
-    if (!ds)
+    std::unique_ptr<Dataset> file;
+    const std::unique_ptr<server::ServerStore> store =
+        openServerStore(parser.positionalArguments().at(1), &file);
+    if (!store)
         return Failure;
-    if (ds->isReadOnly())
-        err(tr("Warning: %1 is read-only (%2); the API answers reads only.")
-                .arg(ds->location(), ds->readOnlyReason()));
-    if (server::ApiKeys::list(*ds).isEmpty())
+    QString readOnly;
+    if (!store->canWrite(&readOnly))
+        err(tr("Warning: %1; the API answers reads only.")
+                .arg(readOnly.chopped(readOnly.endsWith(u'.') ? 1 : 0)));
+    if (store->keys().isEmpty())
         err(tr("Warning: %1 has no API keys yet; create one with: pairlens keys %1 create --name NAME "
                "--scope "
                "read,write,export")
-                .arg(ds->location()));
+                .arg(store->location()));
 
     // A client that goes away mid-export must not kill the server (writes into its pipe fail instead).
     std::signal(SIGPIPE, SIG_IGN);
-    server::ApiServer api(*ds, options);
+    server::ApiServer api(*store, options);
     QString error;
     if (!api.start(&error)) {
         err(u"pairlens serve: "_s + error);
@@ -146,7 +169,7 @@ int runServe(const QStringList &args)
     out(tr("pairlens serve: listening on %1://%2:%3/api/training-data (dataset %4)")
             .arg(api.isTls() ? u"https"_s : u"http"_s, host)
             .arg(api.port())
-            .arg(ds->location()));
+            .arg(store->location()));
     std::fflush(stdout);
     const int code = QCoreApplication::exec();
     api.flush();
@@ -160,7 +183,7 @@ int runKeys(const QStringList &args)
         parser, u"keys"_s,
         tr("Creates, lists and revokes the API keys of 'pairlens serve'. The dataset keeps only a hash "
            "of each key: create prints the key once."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     parser.addPositionalArgument(u"ACTION"_s, tr("create, list or revoke NAME."));
     parser.addOptions({
         {u"name"_s, tr("The new key's name (create)."), u"NAME"_s},
@@ -194,12 +217,19 @@ int runKeys(const QStringList &args)
         err(tr("pairlens keys revoke: give the name of the key to revoke."));
         return Usage;
     }
-    auto ds = openDataset(positional.at(1), Dataset::Mode::OpenExisting);
-    if (!ds)
+    // A dataset file or a PostgreSQL schema: the keys live in its settings either way.
+    std::unique_ptr<Dataset> ds;
+    std::unique_ptr<Storage> storage;
+    if (isPostgresLocation(positional.at(1)))
+        storage = openStorage(positional.at(1));
+    else
+        ds = openDataset(positional.at(1), Dataset::Mode::OpenExisting);
+    if (!ds && !storage)
         return Failure;
+    const QString location = ds ? ds->location() : storage->location();
     const bool json = parser.isSet(u"json"_s);
     if (action == u"list"_s) {
-        const QList<server::ApiKey> keys = server::ApiKeys::list(*ds);
+        const QList<server::ApiKey> keys = ds ? server::ApiKeys::list(*ds) : server::ApiKeys::list(*storage);
         if (json) {
             QJsonArray array;
             for (const server::ApiKey &k : keys)
@@ -209,7 +239,7 @@ int runKeys(const QStringList &args)
                                 {u"created"_s, k.created}});
             printJson(array);
         } else if (keys.isEmpty()) {
-            out(tr("%1 has no API keys.").arg(ds->location()));
+            out(tr("%1 has no API keys.").arg(location));
         } else {
             for (const server::ApiKey &k : keys)
                 out(u"%1  %2  %3"_s.arg(k.name.leftJustified(20), server::scopeNames(k.scopes).join(u','),
@@ -218,7 +248,8 @@ int runKeys(const QStringList &args)
         return Ok;
     }
     if (action == u"revoke"_s) {
-        if (!server::ApiKeys::revoke(*ds, positional.at(3), &error)) {
+        if (!(ds ? server::ApiKeys::revoke(*ds, positional.at(3), &error)
+                 : server::ApiKeys::revoke(*storage, positional.at(3), &error))) {
             err(tr("pairlens keys revoke: %1.").arg(error));
             return Failure;
         }
@@ -229,7 +260,9 @@ int runKeys(const QStringList &args)
                     .arg(positional.at(3)));
         return Ok;
     }
-    const std::optional<QString> key = server::ApiKeys::create(*ds, parser.value(u"name"_s), scopes, &error);
+    const std::optional<QString> key =
+        ds ? server::ApiKeys::create(*ds, parser.value(u"name"_s), scopes, &error)
+           : server::ApiKeys::create(*storage, parser.value(u"name"_s), scopes, &error);
     if (!key) {
         err(tr("pairlens keys create: %1.").arg(error));
         return Failure;

@@ -2,6 +2,7 @@
 
 #include "dataset/dataset.h"
 #include "dataset/writetx.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -35,6 +36,67 @@ template <typename Change> bool changeKeys(Dataset &dataset, QString *error, Cha
         return false;
     }
     return tx.commit(error);
+}
+
+template <typename Change> bool changeKeys(Storage &storage, QString *error, Change change)
+{
+    return storage.updateSetting(
+        ApiKeys::kSettingKey,
+        [&](const QString &current, QString *why) -> std::optional<QString> {
+            QList<ApiKey> keys = ApiKeys::fromJson(current);
+            if (!change(keys)) {
+                *why = *error;
+                return std::nullopt;
+            }
+            return ApiKeys::toJson(keys);
+        },
+        error);
+}
+
+// A new key: "plk_" and 32 bytes from the system's cryptographic generator (getrandom on Linux).
+QString newKey()
+{
+    QByteArray raw(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
+    return u"plk_"_s +
+           QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+template <typename Store>
+std::optional<QString> createKey(Store &store, const QString &name, quint32 scopes, QString *error)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty() || trimmed.size() > 100) {
+        *error = QCoreApplication::translate("ApiKeys", "a key needs a name of 1 to 100 characters");
+        return std::nullopt;
+    }
+    const QString key = newKey();
+    const bool ok = changeKeys(store, error, [&](QList<ApiKey> &keys) {
+        for (const ApiKey &k : std::as_const(keys)) {
+            if (k.name == trimmed) {
+                *error = QCoreApplication::translate("ApiKeys",
+                                                     "a key named '%1' exists already (revoke it first)")
+                             .arg(trimmed);
+                return false;
+            }
+        }
+        keys << ApiKey{trimmed, ApiKeys::hash(key.toUtf8()), scopes,
+                       QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)};
+        return true;
+    });
+    if (!ok)
+        return std::nullopt;
+    return key;
+}
+
+template <typename Store> bool revokeKey(Store &store, const QString &name, QString *error)
+{
+    return changeKeys(store, error, [&](QList<ApiKey> &keys) {
+        const qsizetype removed = keys.removeIf([&](const ApiKey &k) { return k.name == name.trimmed(); });
+        if (removed == 0)
+            *error = QCoreApplication::translate("ApiKeys", "no key is named '%1'").arg(name);
+        return removed > 0;
+    });
 }
 } // namespace
 
@@ -130,42 +192,27 @@ QList<ApiKey> ApiKeys::list(Dataset &dataset)
 
 std::optional<QString> ApiKeys::create(Dataset &dataset, const QString &name, quint32 scopes, QString *error)
 {
-    const QString trimmed = name.trimmed();
-    if (trimmed.isEmpty() || trimmed.size() > 100) {
-        *error = QCoreApplication::translate("ApiKeys", "a key needs a name of 1 to 100 characters");
-        return std::nullopt;
-    }
-    // 32 bytes from the system's cryptographic generator (getrandom on Linux).
-    QByteArray raw(32, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
-    const QString key = u"plk_"_s + QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding |
-                                                                     QByteArray::OmitTrailingEquals));
-    const bool ok = changeKeys(dataset, error, [&](QList<ApiKey> &keys) {
-        for (const ApiKey &k : std::as_const(keys)) {
-            if (k.name == trimmed) {
-                *error = QCoreApplication::translate("ApiKeys",
-                                                     "a key named '%1' exists already (revoke it first)")
-                             .arg(trimmed);
-                return false;
-            }
-        }
-        keys << ApiKey{trimmed, hash(key.toUtf8()), scopes,
-                       QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)};
-        return true;
-    });
-    if (!ok)
-        return std::nullopt;
-    return key;
+    return createKey(dataset, name, scopes, error);
 }
 
 bool ApiKeys::revoke(Dataset &dataset, const QString &name, QString *error)
 {
-    return changeKeys(dataset, error, [&](QList<ApiKey> &keys) {
-        const qsizetype removed = keys.removeIf([&](const ApiKey &k) { return k.name == name.trimmed(); });
-        if (removed == 0)
-            *error = QCoreApplication::translate("ApiKeys", "no key is named '%1'").arg(name);
-        return removed > 0;
-    });
+    return revokeKey(dataset, name, error);
+}
+
+QList<ApiKey> ApiKeys::list(Storage &storage)
+{
+    return fromJson(storage.settings().value(kSettingKey));
+}
+
+std::optional<QString> ApiKeys::create(Storage &storage, const QString &name, quint32 scopes, QString *error)
+{
+    return createKey(storage, name, scopes, error);
+}
+
+bool ApiKeys::revoke(Storage &storage, const QString &name, QString *error)
+{
+    return revokeKey(storage, name, error);
 }
 
 } // namespace pairlens::server

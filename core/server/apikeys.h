@@ -3,7 +3,8 @@
 // API keys of `pairlens serve` (docs/api.md, "Keys"). A key is 32 random bytes, shown once as
 // "plk_" + base64url when it is created; the dataset keeps only its SHA-256, its name and its
 // scopes, as a JSON array in the settings table under "server.keys" (no schema change). Keys are
-// created and revoked in BEGIN IMMEDIATE transactions, so two `pairlens keys` runs never lose one.
+// created and revoked in BEGIN IMMEDIATE transactions (in PostgreSQL: under an advisory lock of the
+// schema's settings), so two `pairlens keys` runs never lose one.
 
 #include <QByteArray>
 #include <QList>
@@ -14,7 +15,8 @@
 
 namespace pairlens {
 class Dataset;
-}
+class Storage;
+} // namespace pairlens
 
 namespace pairlens::server {
 
@@ -58,6 +60,11 @@ public:
                                          QString *error);
     // Removes the key named `name`; false with *error when there is none or writing failed.
     static bool revoke(Dataset &dataset, const QString &name, QString *error);
+    // The same for a store behind the storage seam (a PostgreSQL schema: its settings table).
+    static QList<ApiKey> list(Storage &storage);
+    static std::optional<QString> create(Storage &storage, const QString &name, quint32 scopes,
+                                         QString *error);
+    static bool revoke(Storage &storage, const QString &name, QString *error);
 };
 
 } // namespace pairlens::server

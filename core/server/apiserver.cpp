@@ -1,6 +1,6 @@
 #include "server/apiserver.h"
 
-#include "dataset/dataset.h"
+#include "dataset/writetx.h"
 #include "privacy/anonymizer.h"
 #include "server/openapi.h"
 #include "server/writequeue.h"
@@ -55,8 +55,8 @@ std::optional<QStringList> segmentsAfter(const QString &encodedPath, const QStri
 }
 } // namespace
 
-ApiServer::ApiServer(Dataset &dataset, ServerOptions options, QObject *parent)
-    : QAbstractHttpServer(parent), m_dataset(dataset), m_options(std::move(options)), m_store(dataset),
+ApiServer::ApiServer(ServerStore &store, ServerOptions options, QObject *parent)
+    : QAbstractHttpServer(parent), m_store(store), m_options(std::move(options)),
       m_queue(std::make_unique<WriteQueue>(m_store)), m_limiter(m_options.rateLimit, m_options.rateBurst)
 {}
 
@@ -149,7 +149,7 @@ void ApiServer::storeFailed(const ApiRequest &r, const QString &error)
     if (isBusyError(error))
         fail(r, 503, u"The dataset is busy; try again."_s, {{"Retry-After", "1"}});
     else
-        fail(r, 500, m_dataset.failureMessage(Dataset::Access::Write, error));
+        fail(r, 500, m_store.failureMessage(true, error));
 }
 
 std::optional<QJsonObject> ApiServer::jsonBody(const ApiRequest &r)
@@ -179,7 +179,7 @@ std::optional<ApiKey> ApiServer::keyFor(const QByteArray &token)
     const QByteArray hash = ApiKeys::hash(token);
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (!m_keysLoaded.isValid() || m_keysLoaded.elapsed() > 1000) {
-            m_keys = ApiKeys::list(m_dataset);
+            m_keys = m_store.keys();
             m_keysLoaded.start();
         }
         for (const ApiKey &k : std::as_const(m_keys)) {
@@ -193,14 +193,26 @@ std::optional<ApiKey> ApiServer::keyFor(const QByteArray &token)
     return std::nullopt;
 }
 
+QString ApiServer::readOnlyReason()
+{
+    if (!m_readOnlyChecked.isValid() || m_readOnlyChecked.elapsed() > 5000) {
+        m_readOnlyReason.clear();
+        QString why;
+        if (!m_store.canWrite(&why))
+            m_readOnlyReason = why.isEmpty() ? u"The dataset is read-only."_s : why;
+        m_readOnlyChecked.start();
+    }
+    return m_readOnlyReason;
+}
+
 const privacy::Anonymizer *ApiServer::anonymizerFor(const ApiRequest &r)
 {
     if (r.key.allows(ScopeRaw))
         return nullptr;
     // Rebuilt every few seconds: `pairlens privacy` may change the operators while the server runs.
     if (!m_anonymizer || m_anonymizerBuilt.elapsed() > 5000) {
-        privacy::Config config = privacy::Config::fromSettings(m_dataset.settings());
-        config.key = m_dataset.secret();
+        privacy::Config config = privacy::Config::fromSettings(m_store.settings());
+        config.key = m_store.secret();
         m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
         m_anonymizerBuilt.start();
     }
@@ -303,6 +315,12 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
              u"The key '%1' has no '%2' scope (it has: %3)."_s.arg(r.key.name, scopeName(route->scope),
                                                                    scopeNames(r.key.scopes).join(u", "_s)));
         return true;
+    }
+    if (route->scope == ScopeWrite) {
+        if (const QString why = readOnlyReason(); !why.isEmpty()) {
+            fail(r, 403, u"This server cannot write: %1"_s.arg(why));
+            return true;
+        }
     }
     if (const int wait = m_limiter.take(r.key.name)) {
         fail(r, 429,

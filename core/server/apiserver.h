@@ -1,8 +1,9 @@
 #pragma once
 
 // `pairlens serve`: the Training Data Export API over a dataset (docs/api.md), on Qt HttpServer.
-// Everything runs on the thread that owns the Dataset (one connection, short BEGIN IMMEDIATE
-// transactions through PairStore) except exports, which run on a worker with their own connection.
+// Over a dataset file or a PostgreSQL schema (serverstore.h). Everything runs on the server's thread
+// (one connection: for a file short BEGIN IMMEDIATE transactions through PairStore) except
+// statistics and exports, which run on a worker with their own connection.
 // Routes under /api/training-data: POST/GET /pairs, POST /pairs:batch, GET/PATCH/DELETE
 // /pairs/<pair_id>, POST /pairs/<pair_id>/restore, GET /statistics, GET /export; and GET /health,
 // GET /api/openapi.json. Every route but those two needs an API key with the right scope.
@@ -11,6 +12,7 @@
 #include "server/apikeys.h"
 #include "server/httpio.h"
 #include "server/ratelimiter.h"
+#include "server/serverstore.h"
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
@@ -23,12 +25,9 @@
 class QTcpSocket;
 class QThread;
 
-namespace pairlens {
-class Dataset;
-namespace privacy {
+namespace pairlens::privacy {
 class Anonymizer;
 }
-} // namespace pairlens
 
 namespace pairlens::server {
 
@@ -61,7 +60,8 @@ class ApiServer : public QAbstractHttpServer
 {
     Q_OBJECT
 public:
-    ApiServer(Dataset &dataset, ServerOptions options, QObject *parent = nullptr);
+    // The store outlives the server.
+    ApiServer(ServerStore &store, ServerOptions options, QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Loads the certificate and key (when given) and listens; false with one sentence in *error.
@@ -81,6 +81,9 @@ protected:
 private:
     // Routing and access (apiserver.cpp)
     std::optional<ApiKey> keyFor(const QByteArray &token);
+    // Why nothing may be written (a read-only file or database role), empty when writes may go in;
+    // asked again at most every few seconds.
+    QString readOnlyReason();
     const privacy::Anonymizer *anonymizerFor(const ApiRequest &r);
     void reply(const ApiRequest &r, int status, const QJsonObject &body, const HeaderList &headers = {});
     void fail(const ApiRequest &r, int status, const QString &message, const HeaderList &headers = {});
@@ -99,15 +102,16 @@ private:
     void statistics(const ApiRequest &r);
     void exportPairs(const ApiRequest &r); // exportroute.cpp
 
-    Dataset &m_dataset;
+    ServerStore &m_store;
     ServerOptions m_options;
-    PairStore m_store;
     std::unique_ptr<WriteQueue> m_queue;
     RateLimiter m_limiter;
     GuardedTcpServer *m_server = nullptr;
     bool m_tls = false;
     QList<ApiKey> m_keys;
     QElapsedTimer m_keysLoaded;
+    QString m_readOnlyReason;
+    QElapsedTimer m_readOnlyChecked;
     QList<QThread *> m_workers; // statistics being computed (waited for on destruction)
     std::unique_ptr<privacy::Anonymizer> m_anonymizer;
     QElapsedTimer m_anonymizerBuilt;

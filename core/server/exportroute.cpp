@@ -83,7 +83,8 @@ void ApiServer::exportPairs(const ApiRequest &r)
 
     const QString fileName = u"training_data_%1.%2"_s.arg(
         QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd_HHmmss"_s), formatExtension(o.format));
-    auto *stream = new ExportStream(m_dataset, o, r.socket, contentTypeOf(o.format), fileName, r.close, this);
+    auto *stream =
+        new ExportStream(m_store.exportJob(), o, r.socket, contentTypeOf(o.format), fileName, r.close, this);
     const QJsonObject detail{
         {u"key"_s, r.key.name},
         {u"route"_s, u"GET /api/training-data/export"_s},

@@ -1,6 +1,5 @@
 #include "server/exportstream.h"
 
-#include "dataset/dataset.h"
 #include "server/httpio.h"
 
 #include <QSocketNotifier>
@@ -20,9 +19,9 @@ constexpr qint64 kLowWater = 256 * 1024;
 constexpr qsizetype kReadSize = 256 * 1024;
 } // namespace
 
-ExportStream::ExportStream(Dataset &dataset, exporting::ExportOptions options, QTcpSocket *socket,
+ExportStream::ExportStream(ServerStore::ExportJob job, exporting::ExportOptions options, QTcpSocket *socket,
                            QByteArray contentType, QString fileName, bool closeAfter, QObject *parent)
-    : QObject(parent), m_dataset(dataset), m_options(std::move(options)), m_socket(socket),
+    : QObject(parent), m_job(std::move(job)), m_options(std::move(options)), m_socket(socket),
       m_contentType(std::move(contentType)), m_fileName(std::move(fileName)), m_closeAfter(closeAfter)
 {}
 
@@ -69,15 +68,8 @@ bool ExportStream::start(QString *error)
 
     const int writeFd = m_writeFd;
     m_thread = QThread::create([this, writeFd] {
-        QString openError;
-        std::unique_ptr<Dataset> own = m_dataset.reopen(&openError);
-        if (!own) {
-            m_openError = openError;
-        } else {
-            std::atomic_bool *cancel = &m_cancel;
-            m_result = exporting::Exporter(*own, m_options).run(Progress({}, cancel));
-        }
-        ::close(writeFd); // the reader sees the end
+        m_result = m_job(m_options, &m_cancel); // a dataset it cannot open: a failed result
+        ::close(writeFd);                       // the reader sees the end
     });
     m_writeFd = -1;
     connect(m_thread, &QThread::finished, this, [this] {
@@ -168,8 +160,7 @@ void ExportStream::maybeFinish()
             if (m_closeAfter)
                 m_socket->disconnectFromHost();
         } else if (!m_headSent) {
-            const QString message = !m_openError.isEmpty() ? m_openError : m_result.error;
-            writeJson(m_socket, 500, errorBody(message), {}, m_closeAfter);
+            writeJson(m_socket, 500, errorBody(m_result.error), {}, m_closeAfter);
         } else {
             m_socket->abort(); // no last chunk: the client sees a cut-off response, not a short file
         }

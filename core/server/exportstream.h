@@ -9,6 +9,7 @@
 // can never take a cut-off file for a whole one.
 
 #include "export/exporter.h"
+#include "server/serverstore.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -21,17 +22,13 @@ class QSocketNotifier;
 class QTcpSocket;
 class QThread;
 
-namespace pairlens {
-class Dataset;
-}
-
 namespace pairlens::server {
 
 class ExportStream : public QObject
 {
     Q_OBJECT
 public:
-    ExportStream(Dataset &dataset, exporting::ExportOptions options, QTcpSocket *socket,
+    ExportStream(ServerStore::ExportJob job, exporting::ExportOptions options, QTcpSocket *socket,
                  QByteArray contentType, QString fileName, bool closeAfter, QObject *parent = nullptr);
     ~ExportStream() override;
 
@@ -54,7 +51,7 @@ private:
     void maybeFinish();
     void closeReadEnd();
 
-    Dataset &m_dataset;
+    ServerStore::ExportJob m_job;
     exporting::ExportOptions m_options;
     QPointer<QTcpSocket> m_socket;
     QByteArray m_contentType;
@@ -66,7 +63,6 @@ private:
     QThread *m_thread = nullptr;
     std::atomic_bool m_cancel = false;
     exporting::ExportResult m_result;
-    QString m_openError;
     bool m_headSent = false;
     bool m_eof = false;
     bool m_workerDone = false;

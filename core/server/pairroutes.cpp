@@ -1,7 +1,7 @@
 // The routes over pairs and statistics of ApiServer (apiserver.h): each one a few calls into the
-// store API (PairStore, computeStatistics), never SQL of its own.
-#include "dataset/dataset.h"
+// store (serverstore.h), never SQL of its own.
 #include "dataset/deriver.h"
+#include "dataset/writetx.h"
 #include "export/exporter.h"
 #include "privacy/anonymizer.h"
 #include "server/apiquery.h"
@@ -16,14 +16,6 @@
 using namespace Qt::StringLiterals;
 
 namespace pairlens::server {
-namespace {
-Filter byPairId(const QString &pairId)
-{
-    Filter f;
-    f.pairIds = {pairId};
-    return f;
-}
-} // namespace
 
 void ApiServer::addPair(const ApiRequest &r)
 {
@@ -79,9 +71,9 @@ void ApiServer::addBatch(const ApiRequest &r)
     m_queue->closeAudit(); // the batch gets its own entry
     m_store.startAddAudit(u"api.add"_s,
                           {{u"key"_s, r.key.name}, {u"route"_s, u"POST /api/training-data/pairs:batch"_s}});
-    // Short transactions (~20 ms each): a recorder or the window never waits long for the lock. A
-    // pair_id already stored is left as it is, so sending a batch again adds nothing twice.
-    const PairStore::AddResult result = m_store.add(pairs);
+    // In a file, short transactions (~20 ms each): a recorder or the window never waits long for the
+    // lock. A pair_id already stored is left as it is, so sending a batch again adds nothing twice.
+    const PairStore::AddResult result = m_store.add(pairs, {}, false);
     m_store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
     if (!result.error.isEmpty()) {
         // The pairs of the committed transactions stay: sending the batch again adds the rest.
@@ -95,7 +87,7 @@ void ApiServer::addBatch(const ApiRequest &r)
                     u"Added %1 of the %2 pairs before writing failed (%3); send the batch again to add the "
                     "rest."_s.arg(result.added)
                         .arg(pairs.size())
-                        .arg(m_dataset.failureMessage(Dataset::Access::Write, result.error)));
+                        .arg(m_store.failureMessage(true, result.error)));
     }
     reply(r, result.added > 0 ? 201 : 200,
           {{u"added"_s, result.added},
@@ -120,14 +112,14 @@ void ApiServer::listPairs(const ApiRequest &r)
         if (!after)
             return fail(r, 400, u"cursor: not a cursor this server returned."_s);
     }
-    const PairStore::Sort sort{PairStore::SortColumn::Timestamp, Qt::DescendingOrder};
     const qint64 total = m_store.count(*filter);
     if (total < 0)
-        return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, m_store.errorString()));
-    const QList<Pair> page = after ? m_store.pageAfter(*filter, sort, *after, int(*limit))
-                                   : m_store.page(*filter, sort, int(*limit), *offset);
-    if (!m_store.errorString().isEmpty() && page.isEmpty() && total > 0)
-        return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, m_store.errorString()));
+        return fail(r, 500, m_store.failureMessage(false, m_store.errorString()));
+    const std::optional<QList<Pair>> rows =
+        m_store.page(*filter, int(*limit), *offset, after ? &*after : nullptr);
+    if (!rows)
+        return fail(r, 500, m_store.failureMessage(false, m_store.errorString()));
+    const QList<Pair> &page = *rows;
     const privacy::Anonymizer *anonymizer = anonymizerFor(r);
     QJsonArray pairs;
     for (const Pair &p : page)
@@ -137,7 +129,7 @@ void ApiServer::listPairs(const ApiRequest &r)
         out[u"offset"_s] = *offset;
     // The cursor continues after the last pair of this page, whatever was added or deleted since.
     out[u"next_cursor"_s] = page.size() == *limit && *limit > 0
-                                ? QJsonValue(encodeCursor(m_store.keyOf(page.last(), sort.column)))
+                                ? QJsonValue(encodeCursor(m_store.keyOf(page.last())))
                                 : QJsonValue();
     reply(r, 200, out);
 }
@@ -172,9 +164,9 @@ void ApiServer::patchPair(const ApiRequest &r, const QString &pairId)
     const std::optional<Pair> p = m_store.getByPairId(pairId);
     if (!p || p->deleted)
         return fail(r, 404, u"No pair has the pair_id %1."_s.arg(pairId));
-    if (status >= 0 && !m_store.setReviewStatus(byPairId(pairId), ReviewStatus(status)))
+    if (status >= 0 && !m_store.setReviewStatus(pairId, ReviewStatus(status)))
         return storeFailed(r, m_store.errorString());
-    if (!note.isUndefined() && !m_store.setReviewerNote(p->rowId, note.toString()))
+    if (!note.isUndefined() && !m_store.setReviewerNote(pairId, note.toString()))
         return storeFailed(r, m_store.errorString());
     QJsonObject detail{{u"pair_id"_s, pairId}};
     if (status >= 0)
@@ -182,12 +174,12 @@ void ApiServer::patchPair(const ApiRequest &r, const QString &pairId)
     if (!note.isUndefined())
         detail[u"reviewer_note"_s] = true; // that it changed; the note itself stays in the pair
     auditRequest(r, u"api.review"_s, 1, detail);
-    reply(r, 200, {{u"pair"_s, apiPair(m_store.get(p->rowId).value_or(*p), anonymizerFor(r))}});
+    reply(r, 200, {{u"pair"_s, apiPair(m_store.getByPairId(pairId).value_or(*p), anonymizerFor(r))}});
 }
 
 void ApiServer::deletePair(const ApiRequest &r, const QString &pairId)
 {
-    const std::optional<PairStore::DeleteResult> d = m_store.softDelete(byPairId(pairId));
+    const std::optional<PairStore::DeleteResult> d = m_store.softDelete(pairId);
     if (!d)
         return storeFailed(r, m_store.errorString());
     if (d->count == 0)
@@ -202,7 +194,7 @@ void ApiServer::deletePair(const ApiRequest &r, const QString &pairId)
 
 void ApiServer::restorePair(const ApiRequest &r, const QString &pairId)
 {
-    const std::optional<qint64> n = m_store.restore(byPairId(pairId));
+    const std::optional<qint64> n = m_store.restore(pairId);
     if (!n)
         return storeFailed(r, m_store.errorString());
     if (*n == 0)
@@ -230,16 +222,15 @@ void ApiServer::statistics(const ApiRequest &r)
         bool ok = false;
     };
     auto result = std::make_shared<Result>();
-    QThread *worker = QThread::create([this, result, f = *filter] {
-        std::unique_ptr<Dataset> own = m_dataset.reopen(&result->error);
-        result->ok = own && computeStatistics(*own, f, &result->stats, &result->error);
+    QThread *worker = QThread::create([job = m_store.statisticsJob(), result, f = *filter] {
+        result->ok = job(f, &result->stats, &result->error);
     });
     m_workers.append(worker);
     connect(worker, &QThread::finished, this, [this, r, result, worker] {
         m_workers.removeOne(worker);
         worker->deleteLater();
         if (!result->ok)
-            return fail(r, 500, m_dataset.failureMessage(Dataset::Access::Read, result->error));
+            return fail(r, 500, m_store.failureMessage(false, result->error));
         if (const privacy::Anonymizer *anonymizer = anonymizerFor(r))
             exporting::anonymizeStatistics(result->stats, *anonymizer);
         reply(r, 200, {{u"statistics"_s, result->stats.toJson()}});

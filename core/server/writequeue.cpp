@@ -3,6 +3,7 @@
 #include "dataset/deriver.h"
 #include "dataset/pairstore.h"
 #include "dataset/writetx.h"
+#include "server/serverstore.h"
 
 #include <QTimer>
 
@@ -10,7 +11,7 @@ using namespace Qt::StringLiterals;
 
 namespace pairlens::server {
 
-WriteQueue::WriteQueue(PairStore &store, QObject *parent) : QObject(parent), m_store(store)
+WriteQueue::WriteQueue(ServerStore &store, QObject *parent) : QObject(parent), m_store(store)
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -92,7 +93,7 @@ void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
     if (m_auditKey != key || !m_auditAge.isValid() || m_auditAge.elapsed() > 60000) {
         closeAudit();
         if (m_store.startAddAudit(u"api.add"_s,
-                                  {{u"key"_s, key}, {u"route"_s, u"POST /api/training-data/pairs"_s}}) > 0) {
+                                  {{u"key"_s, key}, {u"route"_s, u"POST /api/training-data/pairs"_s}})) {
             m_auditKey = key;
             m_auditAge.start();
         }
@@ -104,7 +105,7 @@ void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
     for (const Pair &p : std::as_const(pairs))
         derived.append(m_store.deriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
                                                 p.databaseType, p.pairId, p.metadata));
-    const PairStore::AddResult r = m_store.add(pairs, derived, PairStore::AddMode::OneTransaction);
+    const PairStore::AddResult r = m_store.add(pairs, derived, true);
     if (!r.error.isEmpty()) {
         const int status = isBusyError(r.error) ? 503 : 500;
         for (Item *item : std::as_const(adding))

@@ -1,8 +1,8 @@
 #pragma once
 
 // Single POST /pairs requests are written together: the pairs that arrive while the event loop is
-// busy go into one BEGIN IMMEDIATE transaction (PairStore::add, AddMode::OneTransaction), which also
-// adds them to the key's open "api.add" audit entry, and every request is answered only after that
+// busy go into one transaction (in a file BEGIN IMMEDIATE: PairStore::add, AddMode::OneTransaction), which
+// also adds them to the key's open "api.add" audit entry, and every request is answered only after that
 // commit. So 16 clients posting at once cost one commit, not sixteen, and no answered pair can be
 // lost by a kill -9.
 
@@ -18,11 +18,9 @@
 #include <functional>
 #include <optional>
 
-namespace pairlens {
-class PairStore;
-}
-
 namespace pairlens::server {
+
+class ServerStore;
 
 class WriteQueue : public QObject
 {
@@ -32,7 +30,7 @@ public:
     // `stored` is the pair as stored when written.
     using Done = std::function<void(int status, const std::optional<Pair> &stored, const QString &error)>;
 
-    explicit WriteQueue(PairStore &store, QObject *parent = nullptr);
+    explicit WriteQueue(ServerStore &store, QObject *parent = nullptr);
 
     void add(const Pair &pair, bool clientId, const QString &keyName, Done done);
     // Writes what is queued now (also called by the destructor and on shutdown).
@@ -54,7 +52,7 @@ private:
     };
     void writeGroup(const QString &key, QList<Item> &items);
 
-    PairStore &m_store;
+    ServerStore &m_store;
     QList<Item> m_items;
     bool m_scheduled = false;
     QTimer m_timer;

@@ -57,6 +57,11 @@ public:
     bool auditLog(int limit, QList<AuditEntry> *out, QString *error) override;
     bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail, QString *error) override;
 
+    // pgkeyset.cpp: the ids of a page by (ts, id) row comparison on pairs_live_ts, then the pairs.
+    bool pageAfter(const Filter &filter, const PageMark &after, int limit, QList<Pair> *out, PageMark *last,
+                   QString *error) override;
+    // pgkeyset.cpp: under a transaction-scoped advisory lock of the schema's settings.
+    bool updateSetting(const QString &key, const SettingChange &change, QString *error) override;
     QHash<QString, QString> settings() override;
     QByteArray secret() const override { return m_secret; }
 

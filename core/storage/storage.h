@@ -132,9 +132,27 @@ public:
     virtual bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail,
                        QString *error) = 0;
 
+    // Keyset paging in the default order (newest first), for deep pages that stay right while pairs
+    // are added (the HTTP API's cursor): where a page ended, as the next call continues after it.
+    struct PageMark
+    {
+        bool valid = false; // false: from the top
+        QString ts;         // the pair's normalised time; null for a pair without one
+        qint64 rowId = 0;
+    };
+    // Up to `limit` pairs matching the filter after `after`; *last gets the mark of the last one
+    // (invalid when the page is empty). False with *error.
+    virtual bool pageAfter(const Filter &filter, const PageMark &after, int limit, QList<Pair> *out,
+                           PageMark *last, QString *error) = 0;
+
     // The settings a dataset file keeps in its settings table (privacy operators, custom patterns),
     // without the secret; empty when they cannot be read.
     virtual QHash<QString, QString> settings() = 0;
+    // Changes one setting in one transaction, with other changes of it made one after the other:
+    // `change` gets the current value (empty when unset) and returns the new one, or nullopt with
+    // *error to leave it as it is. False with one sentence in *error (e.g. for a read-only role).
+    using SettingChange = std::function<std::optional<QString>(const QString &current, QString *error)>;
+    virtual bool updateSetting(const QString &key, const SettingChange &change, QString *error) = 0;
     // The per-dataset anonymization secret (32 bytes), as Dataset::secret(): created once with the
     // store; a role that may not write into a store without one gets a secret for this session.
     virtual QByteArray secret() const = 0;

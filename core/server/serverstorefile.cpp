@@ -1,0 +1,121 @@
+// The server over a dataset file: PairStore on the server's thread, workers through
+// Dataset::reopen() (serverstore.h).
+#include "dataset/dataset.h"
+#include "server/serverstore.h"
+
+#include <QCoreApplication>
+
+namespace pairlens::server {
+namespace {
+Filter byPairId(const QString &pairId)
+{
+    Filter f;
+    f.pairIds = {pairId};
+    return f;
+}
+
+class FileServerStore final : public ServerStore
+{
+public:
+    explicit FileServerStore(Dataset &dataset) : m_dataset(dataset), m_store(dataset) {}
+
+    QString location() const override { return m_dataset.location(); }
+    bool canWrite(QString *why) override
+    {
+        if (!m_dataset.isReadOnly())
+            return true;
+        *why = QCoreApplication::translate("ServerStore", "%1 is read-only (%2).")
+                   .arg(m_dataset.location(), m_dataset.readOnlyReason());
+        return false;
+    }
+    QList<ApiKey> keys() override { return ApiKeys::list(m_dataset); }
+    QHash<QString, QString> settings() override { return m_dataset.settings(); }
+    QByteArray secret() override { return m_dataset.secret(); }
+    QString failureMessage(bool write, const QString &error) const override
+    {
+        return m_dataset.failureMessage(write ? Dataset::Access::Write : Dataset::Access::Read, error);
+    }
+    const Deriver &deriver() const override { return m_store.deriver(); }
+    QString errorString() const override { return m_store.errorString(); }
+
+    PairStore::AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+                             bool oneTransaction) override
+    {
+        const auto mode =
+            oneTransaction ? PairStore::AddMode::OneTransaction : PairStore::AddMode::ShortTransactions;
+        return derived.isEmpty() ? m_store.add(pairs, mode) : m_store.add(pairs, derived, mode);
+    }
+    bool startAddAudit(const QString &action, const QJsonObject &detail) override
+    {
+        return m_store.startAddAudit(action, detail) > 0;
+    }
+    bool finishAddAudit(const QJsonObject &moreDetail) override { return m_store.finishAddAudit(moreDetail); }
+    bool audit(const QString &action, qint64 pairs, const QJsonObject &detail) override
+    {
+        return m_store.audit(action, pairs, detail);
+    }
+
+    std::optional<Pair> getByPairId(const QString &pairId) override { return m_store.getByPairId(pairId); }
+    qint64 count(const Filter &filter) override { return m_store.count(filter); }
+    std::optional<QList<Pair>> page(const Filter &filter, int limit, qint64 offset,
+                                    const PairStore::PageKey *after) override
+    {
+        QList<Pair> rows = after ? m_store.pageAfter(filter, kSort, *after, limit)
+                                 : m_store.page(filter, kSort, limit, offset);
+        if (rows.isEmpty() && !m_store.errorString().isEmpty())
+            return std::nullopt;
+        return rows;
+    }
+    PairStore::PageKey keyOf(const Pair &pair) const override { return m_store.keyOf(pair, kSort.column); }
+
+    std::optional<PairStore::DeleteResult> softDelete(const QString &pairId) override
+    {
+        return m_store.softDelete(byPairId(pairId));
+    }
+    std::optional<qint64> restore(const QString &pairId) override
+    {
+        return m_store.restore(byPairId(pairId));
+    }
+    bool setReviewStatus(const QString &pairId, ReviewStatus status) override
+    {
+        return m_store.setReviewStatus(byPairId(pairId), status);
+    }
+    bool setReviewerNote(const QString &pairId, const QString &note) override
+    {
+        const std::optional<Pair> p = m_store.getByPairId(pairId);
+        return p && m_store.setReviewerNote(p->rowId, note);
+    }
+
+    StatisticsJob statisticsJob() const override
+    {
+        const Dataset *dataset = &m_dataset;
+        return [dataset](const Filter &filter, Statistics *out, QString *error) {
+            std::unique_ptr<Dataset> own = dataset->reopen(error);
+            return own && computeStatistics(*own, filter, out, error);
+        };
+    }
+    ExportJob exportJob() const override
+    {
+        const Dataset *dataset = &m_dataset;
+        return [dataset](const exporting::ExportOptions &options, std::atomic_bool *cancel) {
+            exporting::ExportResult result;
+            std::unique_ptr<Dataset> own = dataset->reopen(&result.error);
+            if (own)
+                result = exporting::Exporter(*own, options).run(Progress({}, cancel));
+            return result;
+        };
+    }
+
+private:
+    static constexpr PairStore::Sort kSort{PairStore::SortColumn::Timestamp, Qt::DescendingOrder};
+    Dataset &m_dataset;
+    PairStore m_store;
+};
+} // namespace
+
+std::unique_ptr<ServerStore> fileServerStore(Dataset &dataset)
+{
+    return std::make_unique<FileServerStore>(dataset);
+}
+
+} // namespace pairlens::server
