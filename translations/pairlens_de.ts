@@ -8,14 +8,6 @@
         <translation>%1 ist schreibgeschützt.</translation>
     </message>
     <message>
-        <source>unknown scope &apos;%1&apos; (use read, write, export, raw or admin)</source>
-        <translation>unbekannter Bereich &apos;%1&apos; (read, write, export, raw oder admin verwenden)</translation>
-    </message>
-    <message>
-        <source>no scope given (use read, write, export, raw or admin)</source>
-        <translation>kein Bereich angegeben (read, write, export, raw oder admin verwenden)</translation>
-    </message>
-    <message>
         <source>a key needs a name of 1 to 100 characters</source>
         <translation>ein Schlüssel braucht einen Namen mit 1 bis 100 Zeichen</translation>
     </message>
@@ -26,6 +18,14 @@
     <message>
         <source>no key is named &apos;%1&apos;</source>
         <translation>kein Schlüssel heißt &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>unknown scope &apos;%1&apos; (use read, write, export, raw or admin)</source>
+        <translation>unbekannter Bereich &apos;%1&apos; (read, write, export, raw oder admin verwenden)</translation>
+    </message>
+    <message>
+        <source>no scope given (use read, write, export, raw or admin)</source>
+        <translation>kein Bereich angegeben (read, write, export, raw oder admin verwenden)</translation>
     </message>
 </context>
 <context>
@@ -834,6 +834,18 @@
         <translation>Das Änderungsprotokoll des PostgreSQL-Schemas %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
+        <source>Cannot read the pairs from PostgreSQL: %1</source>
+        <translation>Die Paare können nicht aus PostgreSQL gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 is read-only for this PostgreSQL role: it may not change the settings of schema %2.</source>
+        <translation>%1 ist für diese PostgreSQL-Rolle schreibgeschützt: Sie darf die Einstellungen des Schemas %2 nicht ändern.</translation>
+    </message>
+    <message>
+        <source>Cannot change the settings of PostgreSQL schema %1: %2</source>
+        <translation>Die Einstellungen des PostgreSQL-Schemas %1 können nicht geändert werden: %2</translation>
+    </message>
+    <message>
         <source>The filter %1 is not supported on PostgreSQL datasets yet.</source>
         <translation>Der Filter %1 wird bei PostgreSQL-Datensätzen noch nicht unterstützt.</translation>
     </message>
@@ -844,10 +856,6 @@
     <message>
         <source>Cannot count the pairs in PostgreSQL: %1</source>
         <translation>Die Paare in PostgreSQL können nicht gezählt werden: %1</translation>
-    </message>
-    <message>
-        <source>Cannot read the pairs from PostgreSQL: %1</source>
-        <translation>Die Paare können nicht aus PostgreSQL gelesen werden: %1</translation>
     </message>
     <message>
         <source>Cannot compute the statistics in PostgreSQL: %1</source>
@@ -1071,6 +1079,17 @@
     </message>
 </context>
 <context>
+    <name>ServerStore</name>
+    <message>
+        <source>%1 is read-only (%2).</source>
+        <translation>%1 ist schreibgeschützt (%2).</translation>
+    </message>
+    <message>
+        <source>the cursor is not one this server returned</source>
+        <translation>der Cursor stammt nicht von diesem Server</translation>
+    </message>
+</context>
+<context>
     <name>Statistics</name>
     <message>
         <source>Finding duplicates</source>
@@ -1233,8 +1252,8 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, export, scan, delete, restore and review do); use a dataset file.</source>
-        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, export, scan, delete, restore und review schon); verwenden Sie eine Datensatzdatei.</translation>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, export, scan, delete, restore, review, copy, serve and keys do); use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, export, scan, delete, restore, review, copy, serve und keys schon); verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
@@ -2002,8 +2021,8 @@
         <translation>pairlens serve: --burst muss eine Zahl sein, mindestens 1.</translation>
     </message>
     <message>
-        <source>Warning: %1 is read-only (%2); the API answers reads only.</source>
-        <translation>Warnung: %1 ist schreibgeschützt (%2); die API beantwortet nur Lesezugriffe.</translation>
+        <source>Warning: %1; the API answers reads only.</source>
+        <translation>Warnung: %1; die API beantwortet nur Lesezugriffe.</translation>
     </message>
     <message>
         <source>Warning: %1 has no API keys yet; create one with: pairlens keys %1 create --name NAME --scope read,write,export</source>
@@ -2505,6 +2524,14 @@
     <message>
         <source>No dataset is open.</source>
         <translation>Es ist kein Datensatz geöffnet.</translation>
+    </message>
+    <message>
+        <source>This is not possible on a PostgreSQL dataset yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The change could not be made.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
