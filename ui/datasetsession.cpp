@@ -27,6 +27,11 @@ DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
         emit totalsChanged(live, trash);
     });
     connect(m_worker, &DatasetWorker::externalChange, this, &DatasetSession::externalChange);
+    // Another window's review, delete or note on a PostgreSQL dataset: every model reloads in place.
+    connect(m_worker, &DatasetWorker::changedElsewhere, this, [this] {
+        if (m_open)
+            emit modified();
+    });
     connect(m_worker, &DatasetWorker::writeProgress, this,
             [this](int, qint64 done, qint64 total) { emit writeProgress(done, total); });
     connect(m_worker, &DatasetWorker::failed, this, &DatasetSession::writeFailed);

@@ -5,6 +5,7 @@
 #include "dataset/deriver.h"
 #include "dataset/privacydecisions.h"
 #include "export/exporter.h"
+#include "storage/storage.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -39,6 +40,10 @@ DatasetWorker::~DatasetWorker()
 void DatasetWorker::open(const QString &location, Dataset::Mode mode)
 {
     close();
+    if (isPostgresLocation(location)) {
+        openStorage(location, mode);
+        return;
+    }
     OpenInfo info;
     info.location = location;
     QString error;
@@ -131,6 +136,10 @@ void DatasetWorker::close()
     m_shortFirstPages.clear();
     m_store.reset();
     m_dataset.reset();
+    m_storage.reset();
+    m_storageReadOnly = false;
+    m_lastStorageError.clear();
+    m_storageMark = {};
     m_knownLive = 0;
 }
 
@@ -143,6 +152,10 @@ void DatasetWorker::setPollInterval(int ms)
 
 void DatasetWorker::updateTotals()
 {
+    if (m_storage) {
+        storageTotals();
+        return;
+    }
     if (!m_store)
         return;
     Filter trash;
@@ -154,6 +167,10 @@ void DatasetWorker::updateTotals()
 void DatasetWorker::count(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
                           const Filter &filter)
 {
+    if (m_storage && !(state && state->generation.load() != generation)) {
+        storageCount(client, generation, filter);
+        return;
+    }
     if (!m_store || (state && state->generation.load() != generation))
         return; // the model has moved on and ignores this count anyway
     const auto known = m_shortFirstPages.constFind(client);
@@ -172,6 +189,10 @@ void DatasetWorker::fetchPage(const PageRequest &r)
 {
     const bool stale = r.state->generation.load() != r.generation;
     const bool far = r.keepRadius > 0 && std::abs(r.page - r.state->focusPage.load()) > r.keepRadius;
+    if (m_storage && !stale && !far) {
+        storagePage(r);
+        return;
+    }
     if (!m_store || stale || far) {
         emit pageDropped(r.client, r.generation, r.page);
         return;
@@ -227,6 +248,10 @@ QList<Pair> DatasetWorker::pageByIds(const PageRequest &r)
 
 void DatasetWorker::loadChoices()
 {
+    if (m_storage) {
+        storageChoices();
+        return;
+    }
     if (!m_store)
         return;
     FilterChoices c;
@@ -239,6 +264,10 @@ void DatasetWorker::loadChoices()
 void DatasetWorker::findNext(quint64 client, const Filter &filter, const PairStore::Sort &sort,
                              qint64 fromRow)
 {
+    if (m_storage) {
+        storageFindNext(client, filter, sort, fromRow);
+        return;
+    }
     if (!m_store)
         return;
     for (qint64 offset = fromRow; offset < fromRow + kFindLimit; offset += kFindChunk) {
@@ -257,6 +286,10 @@ void DatasetWorker::findNext(quint64 client, const Filter &filter, const PairSto
 
 void DatasetWorker::locate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort)
 {
+    if (m_storage) {
+        storageLocate(pairId, filter, sort);
+        return;
+    }
     if (!m_store)
         return;
     const std::optional<Pair> pair = m_store->getByPairId(pairId);
@@ -412,7 +445,11 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
 void DatasetWorker::write(int requestId, const WriteRequest &request)
 {
     WriteResult result;
-    if (!m_store) {
+    if (m_storage) {
+        result = storageWrite(request);
+        if (request.kind != WriteKind::Note)
+            updateTotals();
+    } else if (!m_store) {
         result.error = tr("No dataset is open.");
     } else {
         m_store->setWriteProgress([this, requestId](qint64 done, qint64 total) {
@@ -431,6 +468,10 @@ void DatasetWorker::write(int requestId, const WriteRequest &request)
 
 void DatasetWorker::refresh(int requestId)
 {
+    if (m_storage) {
+        storageRefresh(requestId);
+        return;
+    }
     WriteResult result;
     result.requestId = requestId;
     result.kind = WriteKind::Refresh;
@@ -451,6 +492,10 @@ void DatasetWorker::refresh(int requestId)
 
 void DatasetWorker::previewRecord(qint64 rowId, int format)
 {
+    if (m_storage) {
+        storagePreview(rowId, format);
+        return;
+    }
     if (!m_dataset)
         return;
     exporting::ExportOptions o;
@@ -469,6 +514,10 @@ void DatasetWorker::previewRecord(qint64 rowId, int format)
 
 void DatasetWorker::poll()
 {
+    if (m_storage) {
+        storagePoll();
+        return;
+    }
     if (!m_dataset)
         return;
     const qint64 version = m_dataset->dataVersion();

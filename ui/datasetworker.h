@@ -26,7 +26,8 @@ class QTimer;
 
 namespace pairlens {
 class Dataset;
-}
+class Storage;
+} // namespace pairlens
 
 namespace pairlens::ui {
 
@@ -37,6 +38,7 @@ struct OpenInfo
     QString details; // what SQLite said behind the error, for "Show details"
     bool readOnly = false;
     QString readOnlyReason; // why a dataset opened read-only although writing was asked for
+    bool postgres = false;  // a PostgreSQL dataset (Storage): edits, adds and privacy are not offered yet
     bool migrated = false;
     QHash<QString, QString> settings;
     QByteArray secret;
@@ -179,6 +181,9 @@ signals:
     void writeProgress(int requestId, qint64 done, qint64 total);
     // Another program changed the dataset: `added` more live pairs than when last refreshed.
     void externalChange(qint64 added, qint64 live);
+    // Another program reviewed, deleted, restored or noted pairs of a PostgreSQL dataset: the window
+    // reloads what it shows.
+    void changedElsewhere();
     void failed(const QString &message, const QString &details = QString());
 
 private:
@@ -191,6 +196,28 @@ private:
     WriteResult runWrite(const WriteRequest &request);
 
     QList<Pair> pageByIds(const PageRequest &request);
+    // datasetworkerpg.cpp: the same work on a PostgreSQL dataset, through the storage seam.
+    void openStorage(const QString &location, pairlens::Dataset::Mode mode);
+    void storageTotals();
+    void storageCount(quint64 client, quint64 generation, const Filter &filter);
+    void storagePage(const PageRequest &request);
+    void storageChoices();
+    void storageFindNext(quint64 client, const Filter &filter, const PairStore::Sort &sort, qint64 fromRow);
+    void storageLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort);
+    QList<qint64> storageResolve(const Selection &selection, QString *error);
+    WriteResult storageWrite(const WriteRequest &request);
+    void storageRefresh(int requestId);
+    void storagePreview(qint64 rowId, int format);
+    void storagePoll();
+    // A read's sentence in the window's error bar, once until a read succeeds again.
+    void storageFailed(const QString &error);
+    // What the poll compares: the largest row id, the live and trashed pairs, the newest audit entry.
+    struct StorageMark
+    {
+        qint64 maxId = 0, live = 0, trash = 0, audit = 0;
+        bool operator==(const StorageMark &) const = default;
+    };
+    bool storageMark(StorageMark *mark, QString *error);
     bool reportDamage(); // emits failed() with the damage sentence once; true when damage was reported
 
     // For pages far from the top, a model's whole result (the row ids of its filter in its sort
@@ -212,6 +239,10 @@ private:
     QHash<quint64, ShortFirstPage> m_shortFirstPages; // by client
     qint64 m_directOffsetLimit = 2000;
 
+    std::unique_ptr<Storage> m_storage; // a PostgreSQL dataset (then m_dataset and m_store are null)
+    bool m_storageReadOnly = false;
+    QString m_lastStorageError;
+    StorageMark m_storageMark;
     std::unique_ptr<Dataset> m_dataset;
     bool m_damageReported = false; // the damage sentence was emitted for m_dataset
     std::unique_ptr<PairStore> m_store;

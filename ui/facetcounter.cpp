@@ -1,6 +1,8 @@
 #include "facetcounter.h"
 
 #include "dataset/dataset.h"
+#include "privacy/piikind.h"
+#include "storage/pgstorage.h"
 
 #include <QFutureWatcher>
 #include <QSqlQuery>
@@ -46,6 +48,104 @@ std::unique_ptr<Dataset> openForFacets(const QString &location, QString *error)
     return dataset;
 }
 
+// A PostgreSQL dataset's facets from the store's statistics (Storage::statistics): one per dimension
+// the filter restricts (with that restriction left out), and one for the rest. The tables are the
+// statistics' most used ones (Statistics::kTopTables) and any the filter names.
+bool storageFacets(Storage &storage, const Filter &filter, FacetCounts *out, QString *error,
+                   const std::atomic_bool &cancel)
+{
+    *out = FacetCounts();
+    Statistics base;
+    bool haveBase = false;
+    const auto statistics = [&](const Filter &f, bool restricted, Statistics *stats) {
+        if (cancel.load()) {
+            *error = QCoreApplication::translate("Statistics", "The statistics were cancelled.");
+            return false;
+        }
+        if (!restricted) {
+            if (!haveBase && !storage.statistics(filter, &base, error))
+                return false;
+            haveBase = true;
+            *stats = base;
+            return true;
+        }
+        return storage.statistics(f, stats, error);
+    };
+    const auto values = [](const QMap<QString, qint64> &counts) {
+        FacetCounts::Values v;
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+            if (it.value() > 0)
+                v.append({it.key(), it.value()});
+        }
+        std::stable_sort(v.begin(), v.end(),
+                         [](const auto &a, const auto &b) { return a.second > b.second; });
+        return v;
+    };
+    Statistics st;
+    Filter f = filter;
+    f.queryTypes.clear();
+    if (!statistics(f, !filter.queryTypes.isEmpty(), &st))
+        return false;
+    out->queryTypes = values(st.queryTypes);
+    f = filter;
+    f.databaseTypes.clear();
+    if (!statistics(f, !filter.databaseTypes.isEmpty(), &st))
+        return false;
+    out->databaseTypes = values(st.databaseTypes);
+    f = filter;
+    f.databaseNames.clear();
+    if (!statistics(f, !filter.databaseNames.isEmpty(), &st))
+        return false;
+    out->databaseNames = values(st.databaseNames);
+    f = filter;
+    f.success = Filter::Success::Any;
+    if (!statistics(f, filter.success != Filter::Success::Any, &st))
+        return false;
+    out->successful = st.successfulPairs;
+    out->failed = st.failedPairs;
+    f = filter;
+    f.reviewStatuses.clear();
+    if (!statistics(f, !filter.reviewStatuses.isEmpty(), &st))
+        return false;
+    out->reviewStatuses = {st.unreviewedPairs, st.approvedPairs, st.rejectedPairs};
+    f = filter;
+    f.piiRequired = false;
+    f.piiKinds = 0;
+    if (!statistics(f, filter.piiRequired || filter.piiKinds, &st))
+        return false;
+    out->withPii = st.pairsWithPii;
+    for (PiiKind k : allPiiKinds())
+        out->piiKinds.insert(quint32(k), st.piiKinds.value(piiKindName(k)));
+    f = filter;
+    f.tables.clear();
+    if (!statistics(f, !filter.tables.isEmpty(), &st))
+        return false;
+    for (const Statistics::Count &t : std::as_const(st.topTables))
+        out->tables.append({t.name, t.count});
+    for (const QString &name : filter.tables) {
+        if (out->value(out->tables, name) > 0)
+            continue;
+        Filter one = f;
+        one.tables = {name};
+        const qint64 n = storage.count(one, error);
+        if (n < 0)
+            return false;
+        if (n > 0)
+            out->tables.append({name, n});
+    }
+    return true;
+}
+
+bool storageTimeRange(Storage &storage, QDateTime *first, QDateTime *last, QString *error)
+{
+    Statistics st;
+    if (!storage.statistics(Filter(), &st, error))
+        return false;
+    *first = QDateTime::fromString(st.firstTimestamp, Qt::ISODateWithMs);
+    *last = QDateTime::fromString(st.lastTimestamp, Qt::ISODateWithMs);
+    return true;
+}
+
 } // namespace
 
 struct FacetCounter::Result
@@ -88,6 +188,11 @@ void FacetCounter::setDataset(const QString &location)
     watcher->setFuture(QtConcurrent::run(&facetPool(), [location] {
         Range r;
         QString error;
+        if (isPostgresLocation(location)) {
+            if (auto storage = PgStorage::open(location, &error, false))
+                storageTimeRange(*storage, &r.first, &r.second, &error);
+            return r;
+        }
         if (auto dataset = openForFacets(location, &error))
             liveTimeRange(*dataset, &r.first, &r.second, &error);
         return r;
@@ -125,6 +230,15 @@ void FacetCounter::count(const Filter &filter)
             Result r;
             r.generation = generation;
             QString error;
+            if (isPostgresLocation(location)) {
+                auto storage = PgStorage::open(location, &error, false);
+                if (!storage)
+                    return r;
+                if (wantRange)
+                    r.hasRange = storageTimeRange(*storage, &r.first, &r.last, &error);
+                r.ok = storageFacets(*storage, filter, &r.counts, &error, *cancel);
+                return r;
+            }
             auto dataset = openForFacets(location, &error);
             if (!dataset)
                 return r;

@@ -102,7 +102,8 @@ void MainWindow::onOpened(const OpenInfo &info)
     // On the first start the columns are sized to the window once the table is laid out
     // (afterwards the user's widths are restored).
     m_fitPending = !m_columnsFitted;
-    const QString name = QFileInfo(info.location).fileName();
+    // A PostgreSQL dataset is named by its URL (PairLens never shows a password).
+    const QString name = info.postgres ? info.location : QFileInfo(info.location).fileName();
     setWindowTitle(info.readOnly ? tr("%1 [read-only] – PairLens").arg(name) : tr("%1 – PairLens").arg(name));
     const QString readOnlyText =
         tr("This dataset is read-only: you can browse, filter and preview it, but not "

@@ -145,7 +145,107 @@ qint64 PgStorage::count(const Filter &filter, QString *error)
     return r.number(0, 0);
 }
 
+namespace {
+
+// The ORDER BY of a table order, as orderByClause() gives it for a dataset file: the column's terms
+// (texts compared byte by byte, as SQLite compares them), then the row id, all in the sort's
+// direction; SQLite sorts a NULL first, so a missing value comes first when ascending and last when
+// descending. Before format version 3 every pair is unreviewed.
+QString orderBy(const PairStore::Sort &sort, int version)
+{
+    const bool ascending = sort.order == Qt::AscendingOrder;
+    const QString dir = ascending ? u" ASC NULLS FIRST"_s : u" DESC NULLS LAST"_s;
+    QString out = u" ORDER BY "_s;
+    for (QString term : sortTerms(sort.column)) {
+        if (term == u"p.ts"_s || term == u"p.natural_language_query"_s || term == u"p.sql_query"_s ||
+            term == u"p.query_type"_s || term == u"p.database_type"_s || term == u"p.database_name"_s)
+            term += u" COLLATE \"C\""_s;
+        else if (term == u"p.review_status"_s && !pg::hasCuration(version))
+            continue;
+        out += term + dir + u", "_s;
+    }
+    return out + u"p.id"_s + (ascending ? u" ASC"_s : u" DESC"_s);
+}
+
+QString limitClause(int limit, qint64 offset)
+{
+    return (limit >= 0 ? u" LIMIT %1"_s.arg(limit) : QString()) +
+           u" OFFSET %1"_s.arg(std::max<qint64>(0, offset));
+}
+
+} // namespace
+
 bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error)
+{
+    // The file's default order; PostgreSQL sorts a pair without a time first here (NULLS FIRST).
+    return readPairs(filter, u" ORDER BY p.ts COLLATE \"C\" DESC, p.id DESC"_s + limitClause(limit, offset),
+                     out, error);
+}
+
+bool PgStorage::page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
+                     QList<Pair> *out, QString *error)
+{
+    return readPairs(filter, orderBy(sort, m_version) + limitClause(limit, offset), out, error);
+}
+
+bool PgStorage::rowIds(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
+                       QList<qint64> *out, QString *error)
+{
+    out->clear();
+    pg::Condition c;
+    if (!pg::condition(filter, m_version, &c, error))
+        return false;
+    Result r(pg::exec(m_conn->pg,
+                      u"SELECT p.id FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where) +
+                          orderBy(sort, m_version) + limitClause(limit, offset),
+                      c.params));
+    if (!r.ok()) {
+        *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
+        return false;
+    }
+    out->reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i)
+        out->append(r.number(i, 0));
+    return true;
+}
+
+bool PgStorage::distinctValues(const QString &column, QStringList *out, QString *error)
+{
+    out->clear();
+    static const QStringList allowed = {u"query_type"_s, u"database_type"_s, u"database_name"_s};
+    if (!allowed.contains(column))
+        return true;
+    pg::Condition c;
+    if (!pg::condition(Filter(), m_version, &c, error))
+        return false;
+    Result r(pg::exec(
+        m_conn->pg,
+        u"SELECT DISTINCT p.%1 COLLATE \"C\" FROM %2.pairs p WHERE %3 AND p.%1 > '' ORDER BY 1"_s.arg(
+            column, m_quotedSchema, c.where),
+        c.params));
+    if (!r.ok()) {
+        *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
+        return false;
+    }
+    for (int i = 0; i < r.rows(); ++i)
+        out->append(r.text(i, 0));
+    return true;
+}
+
+std::optional<Pair> PgStorage::get(qint64 rowId, QString *error)
+{
+    Filter f;
+    f.scope = Filter::Scope::All;
+    f.rowIds = {rowId};
+    f.restrictToRowIds = true;
+    QList<Pair> pairs;
+    if (!readPairs(f, u" LIMIT 1"_s, &pairs, error) || pairs.isEmpty())
+        return std::nullopt;
+    return pairs.first();
+}
+
+bool PgStorage::readPairs(const Filter &filter, const QString &orderAndLimit, QList<Pair> *out,
+                          QString *error)
 {
     out->clear();
     pg::Condition c;
@@ -155,14 +255,12 @@ bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair>
         m_conn->pg,
         u"SELECT p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, p.database_type, "
         "p.database_name, p.success, p.execution_time_ms, p.metadata, p.query_type, p.table_names, "
-        "p.pii_mask, %5 "
-        "FROM %1.pairs p WHERE %2 ORDER BY p.ts COLLATE \"C\" DESC, p.id DESC LIMIT %3 OFFSET %4"_s
-            .arg(m_quotedSchema, c.where)
-            .arg(limit)
-            .arg(offset)
-            .arg(pg::hasCuration(m_version)
-                     ? u"p.review_status, p.reviewer_note, p.delete_batch IS NOT NULL, p.deleted_at"_s
-                     : u"0, '', false, NULL::text"_s),
+        "p.pii_mask, %3 "
+        "FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where)
+                .arg(pg::hasCuration(m_version)
+                         ? u"p.review_status, p.reviewer_note, p.delete_batch IS NOT NULL, p.deleted_at"_s
+                         : u"0, '', false, NULL::text"_s) +
+            orderAndLimit,
         c.params));
     if (!r.ok()) {
         *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());

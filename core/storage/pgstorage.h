@@ -40,6 +40,12 @@ public:
     // duplicates are refused.
     qint64 count(const Filter &filter, QString *error) override;
     bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) override;
+    bool page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset, QList<Pair> *out,
+              QString *error) override;
+    bool rowIds(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
+                QList<qint64> *out, QString *error) override;
+    bool distinctValues(const QString &column, QStringList *out, QString *error) override;
+    std::optional<Pair> get(qint64 rowId, QString *error) override;
     bool statistics(const Filter &filter, Statistics *out, QString *error) override;
     bool countDuplicates(const Filter &filter, Statistics *out, QString *error) override;
     // A server-side cursor (DECLARE ... NO SCROLL CURSOR, FETCH n) in a read-only REPEATABLE READ
@@ -80,6 +86,8 @@ private:
     PgStorage() = default;
     bool migrate(QString *error);
     bool ensureSecret(QString *error);
+    // pgread.cpp: the pairs matching the filter, with `orderAndLimit` (ORDER BY ... LIMIT ...) appended.
+    bool readPairs(const Filter &filter, const QString &orderAndLimit, QList<Pair> *out, QString *error);
     // pgcurate.cpp: one curation change. Takes the curation lock, runs `change` (which returns the
     // pairs it changed, or -1 with *why) and writes the audit entry with `pairCount` (or the count
     // `change` returns when pairCount < 0), all in one transaction. Returns the count or -1 with

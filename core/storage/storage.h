@@ -7,6 +7,7 @@
 #include "dataset/deriver.h"
 #include "dataset/filter.h"
 #include "dataset/pair.h"
+#include "dataset/pairstore.h"
 #include "stats/statistics.h"
 
 #include <QByteArrayView>
@@ -80,6 +81,20 @@ public:
     // A page in the dataset file's default order: newest first (normalised time, then row id,
     // descending), `offset` pairs skipped.
     virtual bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) = 0;
+    // The window's reads. A page in one of the table's orders: the sort column, then as a dataset
+    // file's table breaks ties (orderByClause(): the time for some columns, then the row id), all in
+    // the sort's direction, a missing value first when ascending, texts compared byte by byte.
+    virtual bool page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
+                      QList<Pair> *out, QString *error) = 0;
+    // The row ids of that order (limit < 0: all of them from `offset`), as PairStore::rowIds().
+    virtual bool rowIds(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
+                        QList<qint64> *out, QString *error) = 0;
+    // The distinct non-empty values of query_type, database_type or database_name among the live
+    // pairs, ascending (the filter panel's choices); false with *error.
+    virtual bool distinctValues(const QString &column, QStringList *out, QString *error) = 0;
+    // One pair by row id, live or in the trash; nullopt when there is none (*error says why when
+    // the store could not be read, and is left empty when the pair does not exist).
+    virtual std::optional<Pair> get(qint64 rowId, QString *error) = 0;
     // The statistics of docs/statistics.md, as aggregates computed by the store (not by reading the
     // pairs into PairLens); the duplicates are left uncounted (-1).
     virtual bool statistics(const Filter &filter, Statistics *out, QString *error) = 0;

@@ -3,6 +3,7 @@
 #include "dataset/dataset.h"
 #include "stats/chartselection.h"
 #include "stats/duplicates.h"
+#include "storage/pgstorage.h"
 
 #include <QAbstractBarSeries>
 #include <QApplication>
@@ -52,6 +53,37 @@ enum Page
     MessagePage
 };
 
+// A PostgreSQL dataset's statistics: aggregates computed by the server (Storage::statistics), then
+// the duplicates as for a file (up to kDuplicatesCounted pairs). A statistic cannot be cancelled
+// halfway there; a cancelled one is dropped when it is done.
+StatisticsView::Result computeOnStorage(int generation, const QString &location, const Filter &filter,
+                                        const std::optional<Filter> &pinBase,
+                                        const std::shared_ptr<std::atomic_bool> &cancel)
+{
+    StatisticsView::Result r;
+    r.generation = generation;
+    QString error;
+    const auto fail = [&] {
+        r.cancelled = cancel->load();
+        r.error = error;
+        return r;
+    };
+    std::unique_ptr<PgStorage> storage = PgStorage::open(location, &error, false);
+    if (!storage || !storage->statistics(filter, &r.stats, &error))
+        return fail();
+    if (r.stats.totalPairs <= StatisticsView::kDuplicatesCounted && !cancel->load() &&
+        !storage->countDuplicates(filter, &r.stats, &error))
+        return fail();
+    if (pinBase) {
+        Statistics base;
+        if (cancel->load() || !storage->statistics(*pinBase, &base, &error))
+            return fail();
+        r.pinStats = base;
+    }
+    r.cancelled = cancel->load();
+    return r;
+}
+
 // Runs on a pool thread: the dataset is opened (and closed) there, so its connection never
 // crosses threads.
 StatisticsView::Result computeOnWorker(int generation, const QString &location, const Filter &filter,
@@ -64,6 +96,8 @@ StatisticsView::Result computeOnWorker(int generation, const QString &location, 
     StatisticsView::Result r;
     r.generation = generation;
     QString error;
+    if (isPostgresLocation(location))
+        return computeOnStorage(generation, location, filter, pinBase, cancel);
     auto dataset = Dataset::open(location, Dataset::Mode::ReadOnly, &error);
     if (!dataset) {
         r.error = error;

@@ -1,0 +1,396 @@
+// DatasetWorker on a PostgreSQL dataset (issue 18): the same answers as for a dataset file, through
+// the storage seam (storage/storage.h) on the worker's own connection. What the seam does not offer
+// yet (editing a pair's text, adding a pair, privacy settings) is refused in one sentence; the
+// window disables those actions and says why.
+#include "datasetworker.h"
+
+#include "export/exporter.h"
+#include "storage/pgstorage.h"
+
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens::ui {
+namespace {
+
+constexpr int kFindChunk = 2000;
+constexpr qint64 kFindLimit = 500000;
+// How many of the newest live pairs a poll looks at to count the ones another program added.
+constexpr int kNewPairsLooked = 10000;
+
+Filter idFilter(const QList<qint64> &ids, Filter::Scope scope = Filter::Scope::Live)
+{
+    Filter f;
+    f.rowIds = ids;
+    f.restrictToRowIds = true;
+    f.scope = scope;
+    return f;
+}
+
+const PairStore::Sort kById{PairStore::SortColumn::Id, Qt::AscendingOrder};
+const PairStore::Sort kNewestId{PairStore::SortColumn::Id, Qt::DescendingOrder};
+
+} // namespace
+
+void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
+{
+    OpenInfo info;
+    info.location = location;
+    info.postgres = true;
+    QString error;
+    std::unique_ptr<PgStorage> pg = PgStorage::open(location, &error, mode != Dataset::Mode::ReadOnly);
+    if (!pg) {
+        info.error = error;
+        emit opened(info);
+        return;
+    }
+    info.location = pg->location(); // without a password
+    QString why;
+    if (mode == Dataset::Mode::ReadOnly) {
+        m_storageReadOnly = true;
+    } else if (!pg->canWrite(&why)) {
+        m_storageReadOnly = true;
+        info.readOnlyReason = why;
+    }
+    if (!m_storageReadOnly && pg->deriveMissing(defaultDeriver(), &error) < 0)
+        emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    info.readOnly = m_storageReadOnly;
+    info.settings = pg->settings();
+    info.secret = pg->secret();
+    m_storage = std::move(pg);
+    storageMark(&m_storageMark, &error);
+    m_knownMaxId = m_storageMark.maxId;
+    emit opened(info);
+    QTimer::singleShot(400, this, &DatasetWorker::updateTotals);
+    if (!m_poll) {
+        m_poll = new QTimer(this);
+        connect(m_poll, &QTimer::timeout, this, &DatasetWorker::poll);
+    }
+    m_poll->start(m_pollInterval);
+}
+
+void DatasetWorker::storageFailed(const QString &error)
+{
+    if (error == m_lastStorageError)
+        return;
+    m_lastStorageError = error;
+    emit failed(error);
+}
+
+void DatasetWorker::storageTotals()
+{
+    QString error;
+    Filter trash;
+    trash.scope = Filter::Scope::Deleted;
+    const qint64 live = m_storage->count(Filter(), &error);
+    const qint64 trashed = live < 0 ? -1 : m_storage->count(trash, &error);
+    if (trashed < 0) {
+        storageFailed(error);
+        return;
+    }
+    m_knownLive = live;
+    emit totalsChanged(live, trashed);
+}
+
+void DatasetWorker::storageCount(quint64 client, quint64 generation, const Filter &filter)
+{
+    const auto known = m_shortFirstPages.constFind(client);
+    if (known != m_shortFirstPages.cend() && known->generation == generation) {
+        emit counted(client, generation, known->rows);
+        return;
+    }
+    QString error;
+    const qint64 n = m_storage->count(filter, &error);
+    if (n < 0)
+        storageFailed(error);
+    else
+        m_lastStorageError.clear();
+    emit counted(client, generation, std::max<qint64>(0, n));
+}
+
+void DatasetWorker::storagePage(const PageRequest &r)
+{
+    const qint64 offset = r.page * r.pageSize;
+    QString error;
+    QList<Pair> rows;
+    const auto list = m_idLists.constFind(r.client);
+    const bool haveIds = list != m_idLists.cend() && list->generation == r.generation;
+    if (!haveIds && offset < m_directOffsetLimit) {
+        if (!m_storage->page(r.filter, r.sort, r.pageSize, offset, &rows, &error)) {
+            storageFailed(error);
+        } else if (offset == 0 && rows.size() < r.pageSize) {
+            m_shortFirstPages.insert(r.client, {r.generation, rows.size()});
+        }
+        emit pageLoaded(r.client, r.generation, r.page, rows);
+        return;
+    }
+    // Deep pages, as for a file: the view's row ids once, then each page by its ids.
+    IdList &ids = m_idLists[r.client];
+    if (ids.generation != r.generation || ids.ids.isEmpty()) {
+        ids.generation = r.generation;
+        if (!m_storage->rowIds(r.filter, r.sort, -1, 0, &ids.ids, &error))
+            storageFailed(error);
+    }
+    if (offset < ids.ids.size() && !m_storage->page(idFilter(ids.ids.mid(offset, r.pageSize), r.filter.scope),
+                                                    r.sort, r.pageSize, 0, &rows, &error))
+        storageFailed(error);
+    emit pageLoaded(r.client, r.generation, r.page, rows);
+}
+
+void DatasetWorker::storageChoices()
+{
+    FilterChoices c;
+    QString error;
+    if (!m_storage->distinctValues(u"query_type"_s, &c.queryTypes, &error) ||
+        !m_storage->distinctValues(u"database_type"_s, &c.databaseTypes, &error) ||
+        !m_storage->distinctValues(u"database_name"_s, &c.databaseNames, &error)) {
+        storageFailed(error);
+        return;
+    }
+    emit choicesLoaded(c);
+}
+
+void DatasetWorker::storageFindNext(quint64 client, const Filter &filter, const PairStore::Sort &sort,
+                                    qint64 fromRow)
+{
+    QString error;
+    for (qint64 offset = fromRow; offset < fromRow + kFindLimit; offset += kFindChunk) {
+        QList<Pair> rows;
+        if (!m_storage->page(filter, sort, kFindChunk, offset, &rows, &error)) {
+            storageFailed(error);
+            break;
+        }
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (rows.at(i).reviewStatus == ReviewStatus::Unreviewed) {
+                emit nextFound(client, offset + i);
+                return;
+            }
+        }
+        if (rows.size() < kFindChunk)
+            break;
+    }
+    emit nextFound(client, -1);
+}
+
+void DatasetWorker::storageLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort)
+{
+    Filter byPairId;
+    byPairId.scope = Filter::Scope::All;
+    byPairId.pairIds = {pairId};
+    QList<Pair> found;
+    QString error;
+    if (!m_storage->page(byPairId, kById, 1, 0, &found, &error))
+        storageFailed(error);
+    if (found.isEmpty() || found.first().deleted) {
+        emit pairLocated(pairId, -1, !found.isEmpty(), !found.isEmpty());
+        return;
+    }
+    QList<qint64> ids;
+    if (!m_storage->rowIds(filter, sort, -1, 0, &ids, &error))
+        storageFailed(error);
+    emit pairLocated(pairId, ids.indexOf(found.first().rowId), true, false);
+}
+
+QList<qint64> DatasetWorker::storageResolve(const Selection &s, QString *error)
+{
+    QList<qint64> ids;
+    if (s.wholeFilter) {
+        m_storage->rowIds(s.filter, s.sort, -1, 0, &ids, error);
+        return ids;
+    }
+    ids = s.rowIds;
+    for (const auto &range : s.ranges) {
+        QList<qint64> part;
+        if (!m_storage->rowIds(s.filter, s.sort, int(range.second), range.first, &part, error))
+            return {};
+        ids += part;
+    }
+    return ids;
+}
+
+WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
+{
+    WriteResult result;
+    result.kind = r.kind;
+    QString &error = result.error;
+    const Filter::Scope scope = r.selection.filter.scope;
+    Storage &s = *m_storage;
+    switch (r.kind) {
+    case WriteKind::Delete:
+    case WriteKind::Redelete: {
+        result.rowIds =
+            r.kind == WriteKind::Delete ? storageResolve(r.selection, &error) : r.selection.rowIds;
+        if (!error.isEmpty())
+            break;
+        if (const auto d = s.softDelete(idFilter(result.rowIds), &error)) {
+            result.ok = true;
+            result.count = d->count;
+            result.batch = d->batch;
+        }
+        break;
+    }
+    case WriteKind::RestoreBatch:
+        result.count = s.restoreBatch(r.batch, &error);
+        result.ok = result.count >= 0;
+        break;
+    case WriteKind::Restore: {
+        Filter trashed =
+            r.selection.wholeFilter ? r.selection.filter : idFilter(storageResolve(r.selection, &error));
+        trashed.scope = Filter::Scope::Deleted;
+        if (!error.isEmpty() || !s.rowIds(trashed, kById, -1, 0, &result.rowIds, &error))
+            break;
+        result.count = s.restore(idFilter(result.rowIds, Filter::Scope::Deleted), &error);
+        result.ok = result.count >= 0;
+        break;
+    }
+    case WriteKind::Purge: {
+        const Filter f = r.selection.wholeFilter ? r.selection.filter
+                                                 : idFilter(storageResolve(r.selection, &error), scope);
+        if (!error.isEmpty())
+            break;
+        result.count = s.purge(f, &error);
+        result.ok = result.count >= 0;
+        break;
+    }
+    case WriteKind::Review: {
+        result.rowIds = storageResolve(r.selection, &error);
+        Filter before = idFilter(result.rowIds, scope);
+        for (const ReviewStatus status :
+             {ReviewStatus::Unreviewed, ReviewStatus::Approved, ReviewStatus::Rejected}) {
+            before.reviewStatuses = {int(status)};
+            QList<qint64> ids;
+            if (error.isEmpty())
+                s.rowIds(before, kById, -1, 0, &ids, &error);
+            result.previousByStatus << ids;
+        }
+        if (!error.isEmpty())
+            break;
+        result.count = s.setReviewStatus(idFilter(result.rowIds, scope), r.status, &error);
+        result.ok = result.count >= 0;
+        break;
+    }
+    case WriteKind::ReviewRestore:
+        result.ok = true;
+        for (qsizetype i = 0; i < r.byStatus.size() && result.ok; ++i) {
+            if (r.byStatus.at(i).isEmpty())
+                continue;
+            const qint64 n =
+                s.setReviewStatus(idFilter(r.byStatus.at(i), Filter::Scope::All), ReviewStatus(i), &error);
+            result.ok = n >= 0;
+            result.count += std::max<qint64>(0, n);
+        }
+        break;
+    case WriteKind::Note: {
+        const std::optional<Pair> old = s.get(r.rowId, &error);
+        if (!old) {
+            if (error.isEmpty())
+                error = tr("The pair no longer exists.");
+            break;
+        }
+        result.rowIds = {r.rowId};
+        result.count = s.setReviewerNote(idFilter({r.rowId}, Filter::Scope::All), r.note, &error);
+        result.ok = result.count >= 0;
+        break;
+    }
+    case WriteKind::Edit:
+    case WriteKind::Add:
+    case WriteKind::PrivacyDecisions:
+    case WriteKind::PrivacySettings:
+        error = tr("This is not possible on a PostgreSQL dataset yet.");
+        break;
+    case WriteKind::Refresh:
+        break;
+    }
+    if (!result.ok && error.isEmpty())
+        error = tr("The change could not be made.");
+    // This window's own change is not another program's: the poll compares with the store after it.
+    QString ignored;
+    storageMark(&m_storageMark, &ignored);
+    return result;
+}
+
+void DatasetWorker::storageRefresh(int requestId)
+{
+    WriteResult result;
+    result.requestId = requestId;
+    result.kind = WriteKind::Refresh;
+    QString error;
+    if (!m_storageReadOnly && m_storage->deriveMissing(defaultDeriver(), &error) < 0)
+        result.error = error;
+    QList<qint64> newest;
+    if (m_storage->rowIds(Filter(), kNewestId, kNewPairsLooked, 0, &newest, &error))
+        result.count =
+            std::count_if(newest.cbegin(), newest.cend(), [this](qint64 id) { return id > m_knownMaxId; });
+    else if (result.error.isEmpty())
+        result.error = error;
+    storageMark(&m_storageMark, &error);
+    m_knownMaxId = std::max(m_knownMaxId, m_storageMark.maxId);
+    updateTotals();
+    result.ok = result.error.isEmpty();
+    emit writeFinished(result);
+    loadChoices();
+}
+
+void DatasetWorker::storagePreview(qint64 rowId, int format)
+{
+    exporting::ExportOptions o;
+    o.format = exporting::Format(format);
+    o.filter.rowIds = {rowId};
+    o.filter.restrictToRowIds = true;
+    o.review = exporting::ReviewScope::IncludeRejected;
+    o.includeFailed = true;
+    QString error;
+    const QList<QByteArray> records = exporting::Exporter(*m_storage, o).preview(1, &error);
+    if (records.isEmpty() && error.isEmpty())
+        error = tr("The pair no longer exists.");
+    emit recordPreviewed(rowId, format, records.value(0), error);
+}
+
+bool DatasetWorker::storageMark(StorageMark *mark, QString *error)
+{
+    Filter all;
+    all.scope = Filter::Scope::All;
+    QList<qint64> newest;
+    if (!m_storage->rowIds(all, kNewestId, 1, 0, &newest, error))
+        return false;
+    // Recorders' rows are in no view until analysed: the largest id of any row.
+    Filter trash;
+    trash.scope = Filter::Scope::Deleted;
+    QList<Storage::AuditEntry> audit;
+    mark->maxId = newest.value(0);
+    mark->live = m_storage->count(Filter(), error);
+    mark->trash = m_storage->count(trash, error);
+    if (mark->live < 0 || mark->trash < 0 || !m_storage->auditLog(1, &audit, error))
+        return false;
+    mark->audit = audit.isEmpty() ? 0 : audit.first().id;
+    return true;
+}
+
+void DatasetWorker::storagePoll()
+{
+    // Another program's change shows in the row ids, the counts or the audit log (every curation
+    // writes an entry): compared each poll, a few indexed reads.
+    StorageMark mark;
+    QString error;
+    if (!storageMark(&mark, &error) || mark == m_storageMark)
+        return;
+    const bool newRows = mark.maxId > m_storageMark.maxId;
+    if (newRows && !m_storageReadOnly && m_storage->deriveMissing(defaultDeriver(), &error) < 0)
+        emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    const bool curated = mark.audit != m_storageMark.audit || mark.trash != m_storageMark.trash;
+    m_storageMark = mark;
+    QList<qint64> newest;
+    qint64 added = 0;
+    if (m_storage->rowIds(Filter(), kNewestId, kNewPairsLooked, 0, &newest, &error))
+        added =
+            std::count_if(newest.cbegin(), newest.cend(), [this](qint64 id) { return id > m_knownMaxId; });
+    if (curated) {
+        storageTotals();
+        emit changedElsewhere();
+    }
+    if (added > 0 || mark.live != m_knownLive)
+        emit externalChange(added, mark.live);
+}
+
+} // namespace pairlens::ui
