@@ -1,4 +1,5 @@
 // `pairlens serve` on loopback: bench_server PAIRLENS [--posts N] [--export-pairs N] [--workdir DIR]
+//                                            [--pg URL]
 // In one run, against the real `pairlens serve` process (rate limit off):
 //   1. single-pair POSTs from 16 keep-alive clients at once (target >= 5,000/s);
 //   2. POST /pairs:batch of 10,000 pairs from 2 clients (target >= 100,000 pairs/s), and as the
@@ -7,9 +8,13 @@
 //      `pairlens export -o FILE` of the same dataset (target <= 1.5x), with the server's peak resident
 //      size (VmHWM; target <= 150 MB) and the two files compared byte for byte;
 //   4. kill -9 of the server while 16 clients post: every pair that got a 201 must be in the file.
+// With --pg URL, 1 and 2 serve fresh schemas of that PostgreSQL database instead of files, against
+// the store alone (PgStorage::addBatch in groups of 16) and `pairlens import` into a schema; 3 and 4
+// are left to the file run.
 // Figures go to docs/performance.md ("HTTP server").
 #include "dataset/dataset.h"
 #include "dataset/pairstore.h"
+#include "storage/pgstorage.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -22,6 +27,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTimer>
@@ -36,6 +42,8 @@ using namespace pairlens;
 namespace {
 
 QString g_pairlens;
+QString g_pgUrl; // --pg: serve PostgreSQL schemas of this database
+QString g_work;
 
 void say(const QString &text)
 {
@@ -58,6 +66,22 @@ QByteArray runOrDie(const QStringList &args, double *seconds = nullptr)
         std::exit(1);
     }
     return p.readAllStandardOutput();
+}
+
+// A new dataset of 100 demo pairs: a file in the work folder, or with --pg a new schema (copied from
+// such a file).
+QString freshDataset(const QString &name)
+{
+    const QString file = g_work + u'/' + name + u".pairlens"_s;
+    Dataset::removeFiles(file, nullptr);
+    runOrDie({u"demo"_s, file, u"--pairs"_s, u"100"_s});
+    if (g_pgUrl.isEmpty())
+        return file;
+    const QString schema = u"bench_%1_%2"_s.arg(name.toLower().replace(u'-', u'_'))
+                               .arg(QRandomGenerator::global()->generate(), 8, 16, QChar(u'0'));
+    const QString location = g_pgUrl + (g_pgUrl.contains(u'?') ? u"&schema="_s : u"?schema="_s) + schema;
+    runOrDie({u"copy"_s, file, location});
+    return location;
 }
 
 struct Server
@@ -234,11 +258,12 @@ int main(int argc, char *argv[])
             exportPairs = args[i + 1].toInt();
         else if (args[i] == u"--workdir"_s)
             work = args[i + 1];
+        else if (args[i] == u"--pg"_s)
+            g_pgUrl = args[i + 1];
     }
     QDir().mkpath(work);
-    const QString small = work + u"/posts.pairlens"_s;
-    Dataset::removeFiles(small, nullptr);
-    runOrDie({u"demo"_s, small, u"--pairs"_s, u"100"_s});
+    g_work = work;
+    const QString small = freshDataset(u"posts"_s);
     const QByteArray key =
         QJsonDocument::fromJson(runOrDie({u"keys"_s, small, u"create"_s, u"--name"_s, u"bench"_s,
                                           u"--scope"_s, u"admin"_s, u"--json"_s}))
@@ -270,12 +295,18 @@ int main(int argc, char *argv[])
         server.stop();
         // Reference, same run: the store alone (no HTTP) adding the same number of pairs in
         // transactions of 16 (what the server's write queue does with 16 clients), one process.
-        const QString direct = work + u"/posts-direct.pairlens"_s;
-        Dataset::removeFiles(direct, nullptr);
-        runOrDie({u"demo"_s, direct, u"--pairs"_s, u"100"_s});
+        const QString direct = freshDataset(u"posts-direct"_s);
         QString error;
-        auto ds = Dataset::open(direct, Dataset::Mode::OpenExisting, &error);
-        PairStore store(*ds);
+        std::unique_ptr<Dataset> ds;
+        std::unique_ptr<PairStore> store;
+        std::unique_ptr<PgStorage> pg;
+        const Deriver deriver = defaultDeriver();
+        if (g_pgUrl.isEmpty()) {
+            ds = Dataset::open(direct, Dataset::Mode::OpenExisting, &error);
+            store = std::make_unique<PairStore>(*ds);
+        } else {
+            pg = PgStorage::open(direct, &error);
+        }
         QElapsedTimer t;
         t.start();
         for (int i = 0; i < posts; i += 16) {
@@ -294,12 +325,22 @@ int main(int argc, char *argv[])
                 p.metadata = o.value(u"metadata"_s).toObject();
                 group << p;
             }
-            store.add(group, PairStore::AddMode::OneTransaction);
+            if (store) {
+                store->add(group, PairStore::AddMode::OneTransaction);
+            } else {
+                // What the server does for a group: derive, then one addBatch.
+                QList<DerivedFields> derived;
+                for (const Pair &p : std::as_const(group))
+                    derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
+                                              p.pairId, p.metadata);
+                pg->addBatch(group, derived, &error);
+            }
         }
         const double directSeconds = double(t.nsecsElapsed()) / 1e9;
         say(u"single POSTs, 16 clients: %1 pairs (201: %2, other: %3) in %4 s = %5 pairs/s (target >= "
             u"5,000); "
-            "server peak %6 MB; reference: PairStore::add of the same pairs in transactions of 16, no HTTP: "
+            "server peak %6 MB; reference: the store alone adding the same pairs in transactions of 16, no "
+            "HTTP: "
             "%7 s = %8 pairs/s; ratio HTTP/store time %9"_s.arg(posts)
                 .arg(created)
                 .arg(other)
@@ -345,9 +386,7 @@ int main(int argc, char *argv[])
                 }));
         const double s = runClients(clients);
         server.stop();
-        const QString fresh = work + u"/import-reference.pairlens"_s;
-        Dataset::removeFiles(fresh, nullptr);
-        runOrDie({u"demo"_s, fresh, u"--pairs"_s, u"100"_s});
+        const QString fresh = freshDataset(u"import-reference"_s);
         double importSeconds = 0;
         runOrDie({u"import"_s, fresh, work + u"/batch-pairs.jsonl"_s}, &importSeconds);
         say(u"batches: %1 x %2 pairs (%3 fully added) in %4 s = %5 pairs/s (target >= 100,000); reference "
@@ -360,6 +399,9 @@ int main(int argc, char *argv[])
                 .arg(double(batches * perBatch) / importSeconds, 0, 'f', 0)
                 .arg(s / importSeconds, 0, 'f', 2));
     }
+
+    if (!g_pgUrl.isEmpty())
+        return 0; // the export and kill -9 runs are the file run's
 
     // --- 3. export of a large dataset: HTTP (curl) against the CLI, best of two runs each
     {

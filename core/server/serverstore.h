@@ -61,6 +61,9 @@ public:
 
     // The pair with this pair_id, live or in the trash (Pair::deleted says which).
     virtual std::optional<Pair> getByPairId(const QString &pairId) = 0;
+    // The stored pairs of these pair_ids, live or in the trash, by pair_id (one read for all of them
+    // where the store is a round trip away); nullopt with errorString().
+    virtual std::optional<QHash<QString, Pair>> getByPairIds(const QStringList &pairIds) = 0;
     // Matching pairs; -1 with errorString().
     virtual qint64 count(const Filter &filter) = 0;
     // A page newest first: `offset` pairs skipped, or the pairs after `after` (a key from keyOf()).

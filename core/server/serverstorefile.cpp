@@ -56,6 +56,18 @@ public:
     }
 
     std::optional<Pair> getByPairId(const QString &pairId) override { return m_store.getByPairId(pairId); }
+    std::optional<QHash<QString, Pair>> getByPairIds(const QStringList &pairIds) override
+    {
+        // Each an index lookup in the same process: no round trip to save.
+        QHash<QString, Pair> out;
+        for (const QString &id : pairIds) {
+            if (std::optional<Pair> p = m_store.getByPairId(id))
+                out.insert(id, std::move(*p));
+            else if (!m_store.errorString().isEmpty())
+                return std::nullopt;
+        }
+        return out;
+    }
     qint64 count(const Filter &filter) override { return m_store.count(filter); }
     std::optional<QList<Pair>> page(const Filter &filter, int limit, qint64 offset,
                                     const PairStore::PageKey *after) override

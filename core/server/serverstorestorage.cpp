@@ -107,6 +107,22 @@ public:
             return std::nullopt;
         return rows.first();
     }
+    std::optional<QHash<QString, Pair>> getByPairIds(const QStringList &pairIds) override
+    {
+        QHash<QString, Pair> out;
+        if (pairIds.isEmpty())
+            return out;
+        Filter f;
+        f.pairIds = pairIds;
+        f.scope = Filter::Scope::All;
+        QList<Pair> rows;
+        m_error.clear();
+        if (!m_storage->page(f, int(pairIds.size()), 0, &rows, &m_error))
+            return std::nullopt;
+        for (Pair &p : rows)
+            out.insert(p.pairId, std::move(p));
+        return out;
+    }
     qint64 count(const Filter &filter) override { return m_storage->count(filter, &m_error); }
     std::optional<QList<Pair>> page(const Filter &filter, int limit, qint64 offset,
                                     const PairStore::PageKey *after) override

@@ -72,13 +72,27 @@ void WriteQueue::flush()
 
 void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
 {
-    // A pair_id the client chose may exist already: answered with the stored pair (idempotent).
+    // A pair_id the client chose may exist already: answered with the stored pair (idempotent). The
+    // group's pair_ids are looked up together (one round trip to a database server).
+    QStringList chosen;
+    for (const Item &item : std::as_const(items)) {
+        if (item.clientId)
+            chosen << item.pair.pairId;
+    }
+    const std::optional<QHash<QString, Pair>> existing = m_store.getByPairIds(chosen);
+    if (!existing) {
+        const QString error = m_store.errorString();
+        for (Item &item : items)
+            item.done(isBusyError(error) ? 503 : 500, std::nullopt, error);
+        return;
+    }
     QList<Pair> pairs;
     QList<Item *> adding;
     for (Item &item : items) {
         if (item.clientId) {
-            if (const std::optional<Pair> stored = m_store.getByPairId(item.pair.pairId)) {
-                item.done(200, stored, {});
+            const auto stored = existing->constFind(item.pair.pairId);
+            if (stored != existing->cend()) {
+                item.done(200, *stored, {});
                 continue;
             }
         }
@@ -124,10 +138,15 @@ void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
         return;
     }
     // Some pair_id was stored meanwhile (by another program): each answer reads its pair back.
+    QStringList ids;
+    for (const Item *item : std::as_const(adding))
+        ids << item->pair.pairId;
+    const std::optional<QHash<QString, Pair>> stored = m_store.getByPairIds(ids);
     for (Item *item : std::as_const(adding)) {
-        const std::optional<Pair> stored = m_store.getByPairId(item->pair.pairId);
-        if (stored)
-            item->done(201, stored, {});
+        const auto it =
+            stored ? stored->constFind(item->pair.pairId) : QHash<QString, Pair>::const_iterator();
+        if (stored && it != stored->cend())
+            item->done(201, *it, {});
         else
             item->done(500, std::nullopt, m_store.errorString());
     }
