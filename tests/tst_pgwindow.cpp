@@ -12,16 +12,19 @@
 #include "pairtablemodel.h"
 #include "pgtestutil.h"
 #include "storage/storagecopy.h"
+#include "trashdialog.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 #include <QUrl>
 
 #include <memory>
@@ -70,9 +73,9 @@ class TstPgWindow : public QObject
     // Waits until the model has counted and loaded its first `n` rows (or all of them).
     static bool loaded(ui::PairTableModel *m, int n)
     {
-        QTest::qWaitFor([m] { return m->isCounted(); }, kWait);
+        (void)QTest::qWaitFor([m] { return m->isCounted(); }, kWait);
         const int rows = std::min(n, m->rowCount());
-        QTest::qWaitFor(
+        (void)QTest::qWaitFor(
             [m, rows] {
                 for (int i = 0; i < rows; ++i)
                     if (!m->pairAt(i))
@@ -93,6 +96,37 @@ class TstPgWindow : public QObject
         for (int i = 0; i < std::min(n, m->rowCount()); ++i)
             ids << (m->pairAt(i) ? m->pairAt(i)->pairId : u"(not loaded)"_s);
         return ids;
+    }
+
+    // A schema of its own holding a copy of the file, for a test that changes pairs.
+    QString freshSchema(QString *schema)
+    {
+        *schema = pairlens::test::uniqueSchema(u"t_wcur"_s);
+        m_dropped << *schema;
+        const QString url = m_owner + u"?schema="_s + *schema;
+        const CopyReport copy = copyDataset(m_file, url);
+        if (!copy.error.isEmpty())
+            qWarning("%s", qPrintable(copy.error));
+        psql(m_owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; "
+                      "GRANT SELECT ON ALL TABLES IN SCHEMA %1 TO pairlens_ro"_s.arg(*schema));
+        return copy.error.isEmpty() ? url : QString();
+    }
+    QStringList m_dropped;
+
+    qint64 pgCount(const QString &schema, const QString &where)
+    {
+        return psql(m_owner, u"SELECT count(*) FROM %1.pairs WHERE %2"_s.arg(schema, where)).toLongLong();
+    }
+
+    static void clickRow(ui::MainWindow *w, int row, Qt::KeyboardModifiers modifiers = {})
+    {
+        QTableView *view = w->tableView();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::processEvents();
+        view->scrollTo(view->model()->index(row, 1));
+        const QRect rect = view->visualRect(view->model()->index(row, 1));
+        QVERIFY(rect.isValid());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, rect.center());
     }
 
 private slots:
@@ -120,8 +154,10 @@ private slots:
 
     void cleanupTestCase()
     {
-        if (!m_schema.isEmpty() && !m_owner.isEmpty())
-            psql(m_owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(m_schema));
+        if (m_owner.isEmpty())
+            return;
+        for (const QString &schema : QStringList{m_schema} + m_dropped)
+            psql(m_owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(schema));
     }
 
     // The same count and rows as the window on the file, in every order the table offers.
@@ -222,6 +258,114 @@ private slots:
         QVERIFY2(pg->errorBar()->text().contains(u"not supported on PostgreSQL"_s),
                  qPrintable(pg->errorBar()->text()));
         QCOMPARE(pg->model()->rowCount(), 0);
+    }
+
+    // Delete with undo, review with undo, a note, restore and purge in the trash: each reaches the
+    // schema (read back by psql), as in a file. What the seam does not offer is disabled, saying why.
+    void curate()
+    {
+        QString schema;
+        const QString url = freshSchema(&schema);
+        QVERIFY(!url.isEmpty());
+        auto w = openWindow(url);
+        QVERIFY(w);
+        QVERIFY(loaded(w->model(), 20));
+        QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QAction *>(u"actionDelete"_s), kWait);
+        const auto action = [&w](const QString &name) { return w->findChild<QAction *>(name); };
+        for (const QString &name : {u"actionEditPair"_s, u"actionAddPair"_s, u"actionPrivacySettings"_s,
+                                    u"actionImport"_s, u"actionExport"_s}) {
+            QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
+            QVERIFY2(action(name)->toolTip().contains(u"PostgreSQL"_s), qPrintable(action(name)->toolTip()));
+        }
+        const QString live = u"delete_batch IS NULL"_s;
+
+        // Delete three pairs, undo, redo.
+        QStringList ids;
+        for (int row = 0; row < 3; ++row)
+            ids << w->model()->pairAt(row)->pairId;
+        const QString those = u"pair_id IN ('%1')"_s.arg(ids.join(u"','"_s));
+        clickRow(w.get(), 0);
+        clickRow(w.get(), 2, Qt::ShiftModifier);
+        QVERIFY(action(u"actionDelete"_s)->isEnabled());
+        action(u"actionDelete"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(w->model()->rowCount(), kPairs - 3, kWait);
+        QCOMPARE(pgCount(schema, live), qint64(kPairs - 3));
+        QCOMPARE(pgCount(schema, those + u" AND delete_batch IS NOT NULL"_s), qint64(3));
+        w->undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(w->model()->rowCount(), kPairs, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, live), qint64(kPairs), kWait);
+        w->undoStack()->redo();
+        QTRY_COMPARE_WITH_TIMEOUT(w->model()->rowCount(), kPairs - 3, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, those + u" AND delete_batch IS NOT NULL"_s), qint64(3),
+                                  kWait);
+
+        // The trash: restore all (undoable), then purge them for good.
+        action(u"actionTrash"_s)->trigger();
+        ui::TrashDialog *trash = w->trashDialog();
+        QVERIFY(trash);
+        trash->confirm = [](const QString &) { return true; };
+        QTRY_COMPARE_WITH_TIMEOUT(trash->model()->rowCount(), 3, kWait);
+        trash->restoreAll();
+        QTRY_COMPARE_WITH_TIMEOUT(trash->model()->rowCount(), 0, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, live), qint64(kPairs), kWait);
+        w->undoStack()->undo(); // back to the trash
+        QTRY_COMPARE_WITH_TIMEOUT(trash->model()->rowCount(), 3, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, live), qint64(kPairs - 3), kWait);
+        trash->purgeAll();
+        QTRY_COMPARE_WITH_TIMEOUT(trash->model()->rowCount(), 0, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, u"true"_s), qint64(kPairs - 3), kWait);
+        trash->close();
+
+        // Review: approve the first pair, undo.
+        QVERIFY(loaded(w->model(), 5));
+        const QString first = u"pair_id = '%1'"_s.arg(w->model()->pairAt(0)->pairId);
+        const int before =
+            psql(m_owner, u"SELECT review_status FROM %1.pairs WHERE %2"_s.arg(schema, first)).toInt();
+        QCOMPARE(before, int(ReviewStatus::Unreviewed));
+        clickRow(w.get(), 0);
+        action(u"actionApprove"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, first + u" AND review_status = 1"_s), qint64(1), kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(w->model()->pairAt(0) ? int(w->model()->pairAt(0)->reviewStatus) : -1,
+                                  int(ReviewStatus::Approved), kWait);
+        w->undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, first + u" AND review_status = 0"_s), qint64(1), kWait);
+
+        // A reviewer note, typed in the pair pane.
+        clickRow(w.get(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(w->detailPane()->rowId(), w->model()->pairAt(0)->rowId, kWait);
+        QPlainTextEdit *note = w->detailPane()->noteEdit();
+        QVERIFY(note && !note->isReadOnly());
+        note->setFocus();
+        QTest::keyClicks(note, u"checked by the window"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, first + u" AND reviewer_note = 'checked by the window'"_s),
+                                  qint64(1), kWait);
+        // Both curations are in the schema's audit log.
+        const QString actions = psql(m_owner, u"SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM "
+                                              "%1.audit_log"_s.arg(schema));
+        for (const QString &a : {u"delete"_s, u"restore"_s, u"purge"_s, u"review"_s, u"note"_s})
+            QVERIFY2(actions.contains(a), qPrintable(actions));
+    }
+
+    // A role that may not write: the window opens read-only with the role's sentence, and nothing
+    // that changes pairs is offered.
+    void readOnlyRole()
+    {
+        auto w = openWindow(m_readOnly);
+        QVERIFY(w);
+        QVERIFY(loaded(w->model(), 20));
+        QCOMPARE(w->model()->rowCount(), kPairs);
+        QVERIFY(w->session()->isReadOnly());
+        QVERIFY(w->readOnlyBar()->isVisible());
+        QVERIFY2(w->readOnlyBar()->text().contains(u"read-only for this PostgreSQL role"_s),
+                 qPrintable(w->readOnlyBar()->text()));
+        QVERIFY2(w->windowTitle().contains(u"read-only"_s), qPrintable(w->windowTitle()));
+        QVERIFY(!w->windowTitle().contains(QUrl(m_readOnly).password()));
+        clickRow(w.get(), 0);
+        for (const QString &name :
+             {u"actionDelete"_s, u"actionApprove"_s, u"actionReject"_s, u"actionEditPair"_s})
+            QVERIFY2(!w->findChild<QAction *>(name)->isEnabled(), qPrintable(name));
+        auto *note = w->detailPane()->findChild<QPlainTextEdit *>(u"noteEdit"_s);
+        QVERIFY(note && note->isReadOnly());
     }
 };
 

@@ -6,6 +6,8 @@
 #include "pairtableview.h"
 #include "privacysettingsdialog.h"
 
+#include "storage/storage.h"
+
 #include <QAction>
 #include <QCoreApplication>
 #include <QDialog>
@@ -66,8 +68,8 @@ void MainWindow::buildActions()
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
         m_recentMenu->clear();
         for (const QString &path : recentDatasets()) {
-            QAction *a = m_recentMenu->addAction(QFileInfo(path).fileName(), this,
-                                                 [this, path] { openDataset(path); });
+            const QString name = isPostgresLocation(path) ? path : QFileInfo(path).fileName();
+            QAction *a = m_recentMenu->addAction(name, this, [this, path] { openDataset(path); });
             a->setToolTip(path);
             a->setStatusTip(path);
         }
@@ -234,6 +236,26 @@ void MainWindow::updateActions()
          {"actionApprove", "actionReject", "actionResetReview", "actionDelete", "actionEditPair"}) {
         if (QAction *a = findChild<QAction *>(QString::fromLatin1(name)))
             a->setEnabled(writable && selected);
+    }
+    // What a PostgreSQL dataset does not offer in the window yet is disabled, its tooltip says why.
+    const bool postgres = open && m_session->info().postgres;
+    const QList<QPair<const char *, QString>> notOnPostgres = {
+        {"actionEditPair",
+         tr("Editing a pair's question and SQL is not available on PostgreSQL datasets yet.")},
+        {"actionAddPair", tr("Adding pairs by hand is not available on PostgreSQL datasets yet.")},
+        {"actionPrivacySettings", tr("Privacy settings are not available on PostgreSQL datasets yet.")},
+        {"actionImport", tr("Import into a PostgreSQL dataset with 'pairlens import FILE URL' for now.")},
+        {"actionExport", tr("Export a PostgreSQL dataset with 'pairlens export URL -o FILE' for now.")},
+    };
+    for (const auto &[name, why] : notOnPostgres) {
+        QAction *a = findChild<QAction *>(QString::fromLatin1(name));
+        if (!a)
+            continue;
+        if (!a->property("fileToolTip").isValid())
+            a->setProperty("fileToolTip", a->toolTip());
+        a->setToolTip(postgres ? why : a->property("fileToolTip").toString());
+        if (postgres)
+            a->setEnabled(false);
     }
 }
 

@@ -9,6 +9,8 @@
 #include "mainwindow.h"
 #include "trashdialog.h"
 
+#include "storage/storage.h"
+
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -112,6 +114,8 @@ void MainWindow::onOpened(const OpenInfo &info)
                                                          : info.readOnlyReason + u' ' + readOnlyText);
     m_readOnlyBar->setVisible(info.readOnly);
     m_detail->setReadOnly(info.readOnly);
+    m_detail->setPrivacyUnavailable(
+        info.postgres ? tr("Privacy decisions are not available on PostgreSQL datasets yet.") : QString());
     m_choicesPending = true; // asked for once the first rows are on their way
     rememberRecent(info.location);
     QSettings().setValue(u"lastDataset"_s, info.location);
@@ -201,7 +205,7 @@ QStringList MainWindow::recentDatasets() const
 void MainWindow::rememberRecent(const QString &path)
 {
     QStringList recent = recentDatasets();
-    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString absolute = isPostgresLocation(path) ? path : QFileInfo(path).absoluteFilePath();
     recent.removeAll(absolute);
     recent.prepend(absolute);
     while (recent.size() > kMaxRecent)
