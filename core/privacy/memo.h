@@ -8,7 +8,9 @@
 // operator, value). When the memo holds `Capacity` entries it starts again empty, so its memory is
 // bounded whatever the data, and a dataset of all-distinct values costs one lookup per value more.
 
+#include <array>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
@@ -71,6 +73,23 @@ public:
 private:
     std::mutex m_mutex;
     BoundedMap<Key, Value, Hash, Capacity> m_map;
+};
+
+// A direct-mapped memo, one per thread: `Slots` (a power of two) slots, each holding one key and its
+// result; a key's hash picks its slot and a new key overwrites what was there. The caller compares
+// and fills the slot (the key is part of the slot). No allocation per entry and nothing to empty:
+// for data whose values mostly do not repeat (random test data, most phone numbers) the memo costs
+// one hash and one comparison per value; values that do repeat stay until another value of the
+// same slot comes.
+template <typename Slot, std::size_t Slots> class DirectMemo
+{
+    static_assert((Slots & (Slots - 1)) == 0, "Slots must be a power of two");
+
+public:
+    Slot &slot(std::size_t hash) { return (*m_slots)[(hash ^ (hash >> 17)) & (Slots - 1)]; }
+
+private:
+    std::unique_ptr<std::array<Slot, Slots>> m_slots = std::make_unique<std::array<Slot, Slots>>();
 };
 
 } // namespace pairlens::privacy::detail
