@@ -10,12 +10,37 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace pairlens::privacy::detail {
 
 namespace {
+
+// The first position from `from` holding the unit a or b, or n when there is none: the quotes of
+// the SQL, eight units at a time (Qt's indexOf() costs a call chain per quote of every literal).
+qsizetype findEither(const char16_t *p, qsizetype from, qsizetype n, char16_t a, char16_t b)
+{
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi16(short(a)), vb = _mm_set1_epi16(short(b));
+    for (; from + 8 <= n; from += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + from));
+        const int hit = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi16(v, va), _mm_cmpeq_epi16(v, vb)));
+        if (hit != 0)
+            return from + std::countr_zero(unsigned(hit)) / 2;
+    }
+#endif
+    for (; from < n; ++from) {
+        if (p[from] == a || p[from] == b)
+            return from;
+    }
+    return n;
+}
 
 constexpr quint32 kBareName = 1u << 31; // "name": a person's name only when the value looks like one
 
@@ -229,8 +254,8 @@ quint32 cachedKindOfColumn(QStringView identifier)
 bool literalCovered(QStringView sql, qsizetype q, bool like, const QList<Candidate> &found)
 {
     const char16_t quote = sql[q].unicode();
-    const qsizetype close = sql.indexOf(QChar(quote), q + 1);
-    if (close < 0 || (close + 1 < sql.size() && sql[close + 1] == QChar(quote)))
+    const qsizetype close = findEither(sql.utf16(), q + 1, sql.size(), quote, quote);
+    if (close >= sql.size() || (close + 1 < sql.size() && sql[close + 1] == QChar(quote)))
         return false; // unterminated, or a doubled quote: read it properly
     qsizetype a = q + 1, b = close;
     while (a < b && (sql[a].isSpace() || (like && sql[a] == u'%')))
@@ -298,17 +323,9 @@ bool columnMentions(QStringView sql, const QList<Candidate> *found)
         *wordStart = b;
         return e - b == word.size() && sql.mid(b, e - b).compare(word, Qt::CaseInsensitive) == 0;
     };
-    qsizetype nextSingle = -1, nextDouble = -1; // the next quotes, found with Qt's vectorised search
+    const char16_t *p = sql.utf16();
     for (qsizetype q = 0; q < n; ++q) {
-        if (nextSingle < q) {
-            nextSingle = sql.indexOf(u'\'', q);
-            nextSingle = nextSingle < 0 ? n : nextSingle;
-        }
-        if (nextDouble < q) {
-            nextDouble = sql.indexOf(u'"', q);
-            nextDouble = nextDouble < 0 ? n : nextDouble;
-        }
-        q = std::min(nextSingle, nextDouble);
+        q = findEither(p, q, n, u'\'', u'"'); // the next quote
         if (q >= n)
             break;
         const char16_t c = sql[q].unicode();
@@ -361,8 +378,8 @@ bool columnMentions(QStringView sql, const QList<Candidate> *found)
         }
         // 'x' = col: after the closing quote.
         if (c == u'\'') {
-            const qsizetype close = sql.indexOf(u'\'', q + 1);
-            if (close < 0)
+            const qsizetype close = findEither(p, q + 1, n, u'\'', u'\'');
+            if (close >= n)
                 break;
             qsizetype a = close + 1;
             while (a < n && isSqlSpace(sql[a].unicode()))
