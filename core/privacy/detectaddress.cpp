@@ -8,6 +8,7 @@
 #include "privacy/detectaddress_p.h"
 #include "privacy/detectors.h"
 #include "privacy/gazetteer.h"
+#include "privacy/wordset.h"
 
 #include <QChar>
 
@@ -19,9 +20,15 @@ namespace pairlens::privacy::detail {
 
 namespace {
 
-bool isLetterUnit(char16_t c)
+[[gnu::noinline]] bool isLetterOutsideAscii(char16_t c)
 {
-    return c < 0x80 ? isAsciiAlpha(c) : QChar(c).isLetter();
+    return QChar(c).isLetter();
+}
+
+// Inlined for ASCII: findAddresses() asks it at every letter of a text with a digit.
+inline bool isLetterUnit(char16_t c)
+{
+    return c < 0x80 ? isAsciiAlpha(c) : isLetterOutsideAscii(c);
 }
 
 bool isUpperUnit(char16_t c)
@@ -55,7 +62,6 @@ qsizetype wordEnd(QStringView text, qsizetype i)
     return i;
 }
 
-// Case-insensitive, without allocating (this runs at every word of every text).
 // Whether a unit of a word may equal, in any case, a unit of a lower-case list entry: a quick
 // test before Qt's case-insensitive comparison (exact for ASCII letters, always true otherwise).
 inline bool mayEqualFolded(char16_t w, char16_t x)
@@ -63,19 +69,60 @@ inline bool mayEqualFolded(char16_t w, char16_t x)
     return w >= 0x80 || x >= 0x80 || (w | 0x20) == x;
 }
 
-bool lowerIn(QStringView word, std::initializer_list<std::u16string_view> list)
+// Case-insensitive, without allocating (this runs at every word of every text; wordset.h).
+template <std::size_t N> bool lowerIn(QStringView word, const WordSet<N> &set)
 {
-    if (word.isEmpty())
-        return false;
-    const char16_t first = word.front().unicode();
-    for (std::u16string_view x : list) {
-        const QStringView sv(x.data(), qsizetype(x.size()));
-        if (word.size() == sv.size() && mayEqualFolded(first, x.front()) &&
-            word.compare(sv, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
+    return set.containsFolded(word);
 }
+
+constexpr WordSet kMoreEnglishSuffixes{
+    u"rise",    u"croft", u"bank", u"gate",   u"end",   u"drove", u"mead",    u"chase",    u"yard",
+    u"garth",   u"fold",  u"wynd", u"parade", u"vale",  u"brae",  u"grange",  u"approach", u"wood",
+    u"paddock", u"brow",  u"lea",  u"side",   u"copse", u"glade", u"circuit", u"link",     u"lk"};
+constexpr WordSet kUnitWords{u"apt",          u"apartment", u"suite",  u"ste",   u"unit",   u"flat",
+                             u"room",         u"floor",     u"casa",   u"hus",   u"zimmer", u"kat",
+                             u"appartamento", u"piso",      u"andar",  u"bloco", u"stan",   u"lgh",
+                             u"app",          u"bte",       u"pisarna"};
+constexpr WordSet kFloorWords{u"og", u"hoog", u"stock", u"etage", u"étage"};
+constexpr WordSet kRomanceTypes{u"rue",     u"avenue",   u"boulevard", u"bd",      u"place",   u"chemin",
+                                u"allée",   u"impasse",  u"quai",      u"route",   u"cours",   u"voie",
+                                u"passage", u"square",   u"villa",     u"cité",    u"sentier", u"esplanade",
+                                u"rua",     u"travessa", u"alameda",   u"avenida", u"praça",   u"largo",
+                                u"rodovia", u"viela",    u"calle",     u"camino",  u"paseo",   u"plaza"};
+constexpr WordSet kElidedArticles{u"l", u"d"};
+constexpr WordSet kRomanceParticles{u"de", u"la", u"du",  u"des", u"le",  u"les", u"l'", u"d'",
+                                    u"da", u"do", u"dos", u"das", u"del", u"l",   u"d"};
+constexpr WordSet kDottedSuffixes{u"st", u"ave", u"av",   u"rd",  u"ln",  u"blvd", u"dr",  u"ct",
+                                  u"pl", u"sq",  u"pkwy", u"hwy", u"ter", u"cir",  u"trl", u"cres"};
+constexpr WordSet kNumberWords{u"nr", u"no", u"nº", u"n", u"num"};
+constexpr WordSet kGermanTypes{u"straße", u"strasse", u"str",   u"allee", u"platz", u"weg",
+                               u"gasse",  u"gata",    u"gatan", u"vägen", u"gränd"};
+constexpr WordSet kScandinavianPrefixes{u"västra", u"östra",  u"norra", u"södra", u"lilla",  u"stora",
+                                        u"nedre",  u"övre",   u"gamle", u"nye",   u"vestre", u"østre",
+                                        u"nordre", u"søndre", u"store", u"lille"};
+constexpr WordSet kLowerTypesAfter{u"ulica",   u"cesta",    u"trg",      u"út",      u"utca",    u"útja",
+                                   u"főút",    u"sor",      u"fasor",    u"tér",     u"körút",   u"köz",
+                                   u"sétány",  u"iela",     u"bulvāris", u"laukums", u"gatve",   u"prospekts",
+                                   u"ulice",   u"námestie", u"nábrežie", u"trieda",  u"náměstí", u"park",
+                                   u"határút", u"országút", u"sugárút",  u"főtér",   u"körtér",  u"liget",
+                                   u"rakpart", u"dűlő",     u"dambis",   u"gāte"};
+constexpr WordSet kGermanPrepositions{u"am", u"an", u"auf", u"zum", u"zur", u"unter", u"hinter"};
+constexpr WordSet kTypesFirst{
+    u"via",          u"viale",     u"piazza",  u"piazzale",  u"corso",   u"borgo",    u"contrada",
+    u"vicolo",       u"largo",     u"calle",   u"avenida",   u"av",      u"rua",      u"travessa",
+    u"praça",        u"paseo",     u"plaza",   u"carrera",   u"camino",  u"ronda",    u"glorieta",
+    u"travesía",     u"strada",    u"ul",      u"ulica",     u"aleja",   u"al",       u"os",
+    u"pl",           u"wyb",       u"bulw",    u"droga",     u"ogród",   u"skwer",    u"rondo",
+    u"rotonda",      u"park",      u"rynek",   u"szosa",     u"wyspa",   u"bloque",   u"edificio",
+    u"escalinata",   u"jardines",  u"parcela", u"poblado",   u"parque",  u"pasaje",   u"riera",
+    u"rambla",       u"subida",    u"salida",  u"bajada",    u"caserío", u"caserio",  u"aldea",
+    u"barrio",       u"carretera", u"cuesta",  u"explanada", u"manzana", u"polígono", u"senda",
+    u"urbanización", u"vía",       u"incrocio"};
+constexpr WordSet kNameParticles{u"de",  u"del", u"la",  u"di",  u"da", u"do",
+                                 u"dos", u"das", u"der", u"den", u"dem"};
+constexpr WordSet kLowerCaseTypes{u"via",     u"viale", u"ul",    u"al",    u"os",    u"pl",
+                                  u"wyb",     u"bulw",  u"droga", u"ogród", u"skwer", u"rondo",
+                                  u"rotonda", u"park",  u"rynek", u"szosa", u"wyspa"};
 
 bool endsWithAny(QStringView word, std::initializer_list<std::u16string_view> list)
 {
@@ -118,17 +165,12 @@ qsizetype houseNumber(QStringView text, qsizetype i)
 // gazetteer's list (faker's "en" one) lacks.
 bool moreEnglishSuffix(QStringView w)
 {
-    return lowerIn(w, {u"rise",  u"croft",  u"bank",     u"gate",    u"end",     u"drove",  u"mead",
-                       u"chase", u"yard",   u"garth",    u"fold",    u"wynd",    u"parade", u"vale",
-                       u"brae",  u"grange", u"approach", u"wood",    u"paddock", u"brow",   u"lea",
-                       u"side",  u"copse",  u"glade",    u"circuit", u"link",    u"lk"});
+    return lowerIn(w, kMoreEnglishSuffixes);
 }
 
 bool isUnitWord(QStringView w)
 {
-    return lowerIn(w, {u"apt",   u"apartment", u"suite", u"ste",    u"unit", u"flat",         u"room",
-                       u"floor", u"casa",      u"hus",   u"zimmer", u"kat",  u"appartamento", u"piso",
-                       u"andar", u"bloco",     u"stan",  u"lgh",    u"app",  u"bte",          u"pisarna"});
+    return lowerIn(w, kUnitWords);
 }
 
 // A unit after a street: " Apt 4", ", Apt. 4B", " Suite 200", " Unit 5", " #12"; its end or `end`.
@@ -159,7 +201,7 @@ qsizetype unitAfter(QStringView text, qsizetype end)
         const qsizetype h = houseNumber(text, i);
         if (h > 0 && h + 1 < text.size() && text[h] == u' ') {
             const qsizetype f = wordEnd(text, h + 1);
-            if (lowerIn(text.mid(h + 1, f - h - 1), {u"og", u"hoog", u"stock", u"etage", u"étage"}))
+            if (lowerIn(text.mid(h + 1, f - h - 1), kFloorWords))
                 return f;
         }
         return end;
@@ -194,12 +236,7 @@ qsizetype matchNumberFirst(QStringView text, qsizetype pos)
     qsizetype w = wordEnd(text, i);
     if (w == i)
         return -1;
-    const bool romanceType = lowerIn(
-        text.mid(i, w - i),
-        {u"rue",     u"avenue",    u"boulevard", u"bd",       u"place",   u"chemin",  u"allée", u"impasse",
-         u"quai",    u"route",     u"cours",     u"voie",     u"passage", u"square",  u"villa", u"cité",
-         u"sentier", u"esplanade", u"rua",       u"travessa", u"alameda", u"avenida", u"praça", u"largo",
-         u"rodovia", u"viela",     u"calle",     u"camino",   u"paseo",   u"plaza"});
+    const bool romanceType = lowerIn(text.mid(i, w - i), kRomanceTypes);
     // "12 Avenue Road" is English (a suffix last); "263 Avenue de l'Odéon", "808 Rua Gabriel" are not.
     if (romanceType && isUpperUnit(text[i].unicode())) {
         const qsizetype english = matchEnglishAfterNumber(text, i);
@@ -212,7 +249,7 @@ qsizetype matchNumberFirst(QStringView text, qsizetype pos)
         for (int words = 0; words < 5; ++words) {
             // Words are joined by a space, or by the apostrophe of an elided article ("de l'Odéon").
             const bool elided = w + 1 < text.size() && (text[w] == u'\'' || text[w] == u'\u2019') &&
-                                lowerIn(text.mid(w - 1, 1), {u"l", u"d"}) &&
+                                lowerIn(text.mid(w - 1, 1), kElidedArticles) &&
                                 (w < 2 || !isLetterUnit(text[w - 2].unicode()));
             if (w >= text.size() || (text[w] != u' ' && !elided))
                 break;
@@ -224,8 +261,7 @@ qsizetype matchNumberFirst(QStringView text, qsizetype pos)
                 break; // "Apt. 184", "Casa 7": the unit, read by unitAfter()
             if (capitalisedAt(text, s, e))
                 end = e;
-            else if (!lowerIn(text.mid(s, e - s), {u"de", u"la", u"du", u"des", u"le", u"les", u"l'", u"d'",
-                                                   u"da", u"do", u"dos", u"das", u"del", u"l", u"d"}) &&
+            else if (!lowerIn(text.mid(s, e - s), kRomanceParticles) &&
                      !text.mid(s, e - s).startsWith(u"d'") && !text.mid(s, e - s).startsWith(u"l'"))
                 break;
             w = e;
@@ -261,9 +297,7 @@ qsizetype matchEnglishAfterNumber(QStringView text, qsizetype i)
         if (!ordinal && names > 0 && ((gazetteerBits(word) & StreetSuffix) || moreEnglishSuffix(word))) {
             end = e;
             // The '.' of an abbreviation ("St.", "Ave."), not a full stop after "Avenue".
-            if (end < text.size() && text[end] == u'.' &&
-                lowerIn(word, {u"st", u"ave", u"av", u"rd", u"ln", u"blvd", u"dr", u"ct", u"pl", u"sq",
-                               u"pkwy", u"hwy", u"ter", u"cir", u"trl", u"cres"}))
+            if (end < text.size() && text[end] == u'.' && lowerIn(word, kDottedSuffixes))
                 ++end;
         }
         ++names;
@@ -296,7 +330,7 @@ qsizetype numberAfterName(QStringView text, qsizetype i)
         return -1;
     ++i;
     const qsizetype w = wordEnd(text, i);
-    if (w > i && lowerIn(text.mid(i, w - i), {u"nr", u"no", u"nº", u"n", u"num"})) {
+    if (w > i && lowerIn(text.mid(i, w - i), kNumberWords)) {
         i = w;
         if (i < text.size() && text[i] == u'.')
             ++i;
@@ -337,12 +371,10 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
                             u"damm",      u"ufer",    u"chaussee", u"straat", u"laan",   u"gracht", u"plein",
                             u"kade",      u"singel",  u"gatan",    u"vägen",  u"gata",   u"gade",   u"vej",
                             u"veien",     u"katu",    u"tie",      u"kuja"}) ||
-         lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse", u"gata",
-                        u"gatan", u"vägen", u"gränd"}))) {
+         lowerIn(word, kGermanTypes))) {
         if (word.endsWith(u"str") && e == w)
             return -1; // "Str" is written "Str."
-        if (lowerIn(word, {u"straße", u"strasse", u"str", u"allee", u"platz", u"weg", u"gasse", u"gata",
-                           u"gatan", u"vägen", u"gränd"})) {
+        if (lowerIn(word, kGermanTypes)) {
             // "Berliner Straße": the capitalised word before it is part of the name.
             if (pos < 2 || text[pos - 1] != u' ' || !isLetterUnit(text[pos - 2].unicode()))
                 return -1;
@@ -378,10 +410,7 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
             qsizetype b = pos - 1;
             while (b > 0 && isLetterUnit(text[b - 1].unicode()))
                 --b;
-            if (lowerIn(text.mid(b, pos - 1 - b),
-                        {u"västra", u"östra", u"norra", u"södra", u"lilla", u"stora", u"nedre", u"övre",
-                         u"gamle", u"nye", u"vestre", u"østre", u"nordre", u"søndre", u"store", u"lille"}) &&
-                capitalisedAt(text, b, pos - 1))
+            if (lowerIn(text.mid(b, pos - 1 - b), kScandinavianPrefixes) && capitalisedAt(text, b, pos - 1))
                 *start = b;
         }
         return number > 0 ? unitAfter(text, number) : -1;
@@ -393,34 +422,15 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
         capitalisedAt(text, pos, w)) {
         const qsizetype t = wordEnd(text, w + 1);
         if (t + 1 < text.size() && (text[t] == u' ' || text[t] == u',') &&
-            !isLetterUnit(text[t + 1].unicode()) &&
-            lowerIn(text.mid(w + 1, t - w - 1),
-                    {u"ulica",    u"cesta",   u"trg",     u"út",        u"utca",     u"útja",     u"főút",
-                     u"sor",      u"fasor",   u"tér",     u"körút",     u"köz",      u"sétány",   u"iela",
-                     u"bulvāris", u"laukums", u"gatve",   u"prospekts", u"ulice",    u"námestie", u"nábrežie",
-                     u"trieda",   u"náměstí", u"park",    u"határút",   u"országút", u"sugárút",  u"főtér",
-                     u"körtér",   u"liget",   u"rakpart", u"dűlő",      u"dambis",   u"gāte"})) {
+            !isLetterUnit(text[t + 1].unicode()) && lowerIn(text.mid(w + 1, t - w - 1), kLowerTypesAfter)) {
             const qsizetype number = numberAfterName(text, t);
             return number > 0 ? unitAfter(text, number) : -1;
         }
     }
     // German "Am Mittelberg 8", "An den Rheinauen 30a": a house number of at most three digits
     // (so "Am Montag 2024" is no address).
-    const bool german = lowerIn(word, {u"am", u"an", u"auf", u"zum", u"zur", u"unter", u"hinter"}) &&
-                        isUpperUnit(text[pos].unicode());
-    if (w - pos > 12 ||
-        (!german &&
-         !lowerIn(word, {u"via",        u"viale",    u"piazza",   u"piazzale",     u"corso",   u"borgo",
-                         u"contrada",   u"vicolo",   u"largo",    u"calle",        u"avenida", u"av",
-                         u"rua",        u"travessa", u"praça",    u"paseo",        u"plaza",   u"carrera",
-                         u"camino",     u"ronda",    u"glorieta", u"travesía",     u"strada",  u"ul",
-                         u"ulica",      u"aleja",    u"al",       u"os",           u"pl",      u"wyb",
-                         u"bulw",       u"droga",    u"ogród",    u"skwer",        u"rondo",   u"rotonda",
-                         u"park",       u"rynek",    u"szosa",    u"wyspa",        u"bloque",  u"edificio",
-                         u"escalinata", u"jardines", u"parcela",  u"poblado",      u"parque",  u"pasaje",
-                         u"riera",      u"rambla",   u"subida",   u"salida",       u"bajada",  u"caserío",
-                         u"caserio",    u"aldea",    u"barrio",   u"carretera",    u"cuesta",  u"explanada",
-                         u"manzana",    u"polígono", u"senda",    u"urbanización", u"vía",     u"incrocio"})))
+    const bool german = lowerIn(word, kGermanPrepositions) && isUpperUnit(text[pos].unicode());
+    if (w - pos > 12 || (!german && !lowerIn(word, kTypesFirst)))
         return -1;
     if ((word == u"ul" || word == u"al" || word == u"os" || word == u"pl" || word == u"wyb" ||
          word == u"bulw") &&
@@ -435,8 +445,7 @@ qsizetype matchNameFirst(QStringView text, qsizetype pos, qsizetype *start)
         const qsizetype we = wordEnd(text, s);
         if (we == s)
             break;
-        const bool particle = lowerIn(text.mid(s, we - s), {u"de", u"del", u"la", u"di", u"da", u"do", u"dos",
-                                                            u"das", u"der", u"den", u"dem"});
+        const bool particle = lowerIn(text.mid(s, we - s), kNameParticles);
         if (!capitalisedAt(text, s, we) && !particle)
             break;
         names += particle ? 0 : 1;
@@ -482,9 +491,7 @@ bool lowerCaseType(QStringView text, qsizetype i)
         w = wordEnd(text, i); // "ogród"
     if (w - i < 2 || w - i > 7)
         return false;
-    return lowerIn(text.mid(i, w - i),
-                   {u"via", u"viale", u"ul", u"al", u"os", u"pl", u"wyb", u"bulw", u"droga", u"ogród",
-                    u"skwer", u"rondo", u"rotonda", u"park", u"rynek", u"szosa", u"wyspa"});
+    return lowerIn(text.mid(i, w - i), kLowerCaseTypes);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 // that is not one, or after a strong context word; a stop word only after a title.
 #include "privacy/detectors.h"
 #include "privacy/gazetteer.h"
+#include "privacy/wordset.h"
 
 #include <QChar>
 
@@ -24,11 +25,17 @@ namespace pairlens::privacy::detail {
 
 namespace {
 
-bool isLetterUnit(char16_t c)
+[[gnu::noinline]] bool isLetterOutsideAscii(char16_t c)
+{
+    return QChar(c).isLetter();
+}
+
+// Inlined for ASCII: readWords() asks it at every letter of every text.
+inline bool isLetterUnit(char16_t c)
 {
     if (c < 0x80)
         return isAsciiAlpha(c);
-    return QChar(c).isLetter();
+    return isLetterOutsideAscii(c);
 }
 
 bool isUpperUnit(char16_t c)
@@ -179,13 +186,13 @@ QStringView wordBefore(QStringView text, qsizetype pos)
 
 // Words after which a single name is one: strong ones (a name that is also a common word counts
 // too) and weak ones.
-constexpr std::array<std::u16string_view, 34> kStrongContext = {
-    u"customer", u"customers", u"client",  u"named",     u"called", u"user",    u"employee",
-    u"staff",    u"patient",   u"student", u"member",    u"person", u"contact", u"manager",
-    u"owner",    u"teacher",   u"driver",  u"passenger", u"guest",  u"tenant",  u"applicant",
-    u"author",   u"nurse",     u"doctor",  u"dear",      u"hi",     u"hello",   u"kunde",
-    u"kundin",   u"herrn",     u"holder",  u"cliente",   u"signed", u"regards"};
-constexpr std::array<std::u16string_view, 2> kWeakContext = {u"for", u"by"};
+constexpr WordSet kStrongContext{u"customer", u"customers", u"client",    u"named",   u"called", u"user",
+                                 u"employee", u"staff",     u"patient",   u"student", u"member", u"person",
+                                 u"contact",  u"manager",   u"owner",     u"teacher", u"driver", u"passenger",
+                                 u"guest",    u"tenant",    u"applicant", u"author",  u"nurse",  u"doctor",
+                                 u"dear",     u"hi",        u"hello",     u"kunde",   u"kundin", u"herrn",
+                                 u"holder",   u"cliente",   u"signed",    u"regards"};
+constexpr WordSet kWeakContext{u"for", u"by"};
 
 // Words of organisations and places (compared case-insensitively as whole words). They also carry
 // the gazetteer's Organisation bit (make-gazetteers.py), so a Word's bits answer without a lookup.
@@ -246,11 +253,8 @@ bool contextInProse(QStringView text, qsizetype pos)
         return false;
     if (isLowerUnit(w[0].unicode()))
         return true;
-    for (std::u16string_view g : {u"dear", u"hi", u"hello", u"regards"}) {
-        if (w.compare(QStringView(g.data(), qsizetype(g.size())), Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
+    static constexpr WordSet kGreetings{u"dear", u"hi", u"hello", u"regards"};
+    return kGreetings.containsFolded(w);
 }
 
 int contextBefore(QStringView text, qsizetype pos)
@@ -258,19 +262,9 @@ int contextBefore(QStringView text, qsizetype pos)
     const QStringView w = wordBefore(text, pos);
     if (w.isEmpty())
         return 0;
-    const auto in = [w](std::u16string_view s) {
-        return w.size() == qsizetype(s.size()) &&
-               w.compare(QStringView(s.data(), qsizetype(s.size())), Qt::CaseInsensitive) == 0;
-    };
-    for (std::u16string_view s : kStrongContext) {
-        if (in(s))
-            return 2;
-    }
-    for (std::u16string_view s : kWeakContext) {
-        if (in(s))
-            return 1;
-    }
-    return 0;
+    if (kStrongContext.containsFolded(w))
+        return 2;
+    return kWeakContext.containsFolded(w) ? 1 : 0;
 }
 
 // A capitalised word that may be a name the gazetteer does not know: unknown, or a family name,
@@ -299,32 +293,26 @@ bool stopGivenStarts(QStringView text, const std::vector<Word> &words, size_t i)
 
 bool isParticle(QStringView w)
 {
-    for (std::u16string_view p : {u"de", u"di", u"da", u"del", u"della", u"van", u"von", u"der", u"den",
-                                  u"du", u"dos", u"das", u"le", u"la", u"ten", u"ter"}) {
-        if (w.compare(QStringView(p.data(), qsizetype(p.size())), Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
+    static constexpr WordSet kParticles{u"de",  u"di", u"da",  u"del", u"della", u"van", u"von", u"der",
+                                        u"den", u"du", u"dos", u"das", u"le",    u"la",  u"ten", u"ter"};
+    return kParticles.containsFolded(w);
 }
 
 // Words after which capitalised words are more often a place or a thing than a person: "in
 // Sesto Olinda", "at Kuala Lumpur", "the Lakers".
 bool placeOrThingBefore(QStringView before)
 {
-    for (std::u16string_view p :
-         {u"in", u"at", u"near", u"the", u"a", u"an", u"into", u"via", u"im", u"à", u"en"}) {
-        if (before.compare(QStringView(p.data(), qsizetype(p.size())), Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
+    static constexpr WordSet kPlaceOrThing{u"in",   u"at",  u"near", u"the", u"a", u"an",
+                                           u"into", u"via", u"im",   u"à",   u"en"};
+    return kPlaceOrThing.containsFolded(before);
 }
 
 // Strong context words that also introduce things ("a band called Gorgoroth", "a ship named
 // Aquababy"): one unknown word after them is no evidence of a person.
 bool thingContext(QStringView w)
 {
-    return w.compare(u"called", Qt::CaseInsensitive) == 0 || w.compare(u"named", Qt::CaseInsensitive) == 0 ||
-           w.compare(u"signed", Qt::CaseInsensitive) == 0 || w.compare(u"author", Qt::CaseInsensitive) == 0;
+    static constexpr WordSet kThingContext{u"called", u"named", u"signed", u"author"};
+    return kThingContext.containsFolded(w);
 }
 
 // A word that may be part of a name the gazetteer does not hold: capitalised, and neither a word
@@ -365,14 +353,10 @@ bool personVerbStarts(QStringView text, const Word &w)
         --k;
     if (k > 0 && text[k - 1] != u'.' && text[k - 1] != u'!' && text[k - 1] != u'?' && text[k - 1] != u'\n')
         return false;
-    const QStringView v = text.mid(w.start, w.end - w.start);
-    for (std::u16string_view p :
-         {u"ask", u"call", u"email", u"e-mail", u"phone", u"text", u"message", u"contact", u"tell", u"invite",
-          u"thank", u"pay", u"remind", u"notify", u"cc", u"ping"}) {
-        if (v.compare(QStringView(p.data(), qsizetype(p.size())), Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
+    static constexpr WordSet kPersonVerbs{u"ask",     u"call",    u"email", u"e-mail", u"phone", u"text",
+                                          u"message", u"contact", u"tell",  u"invite", u"thank", u"pay",
+                                          u"remind",  u"notify",  u"cc",    u"ping"};
+    return kPersonVerbs.containsFolded(text.mid(w.start, w.end - w.start));
 }
 
 // Two or three capitalised words, none of them a word of the word list, a common or stop word
