@@ -2,6 +2,7 @@
 // pg_cluster holds a copy of a dataset file (pairlens copy's engine, same pairs, same row ids), and
 // the window on it shows what the window on the file shows: the count, the rows in every sort order,
 // filters, choices; curation with undo, a read-only role, the connect dialog, two windows at once.
+#include "connectdialog.h"
 #include "curator.h"
 #include "datasetsession.h"
 #include "detailpane.h"
@@ -11,16 +12,24 @@
 #include "mainwindow.h"
 #include "pairtablemodel.h"
 #include "pgtestutil.h"
+#include "stats/statisticsview.h"
+#include "storage/storage.h"
 #include "storage/storagecopy.h"
 #include "trashdialog.h"
 
 #include <QAction>
 #include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -366,6 +375,95 @@ private slots:
             QVERIFY2(!w->findChild<QAction *>(name)->isEnabled(), qPrintable(name));
         auto *note = w->detailPane()->findChild<QPlainTextEdit *>(u"noteEdit"_s);
         QVERIFY(note && note->isReadOnly());
+    }
+
+    // File > Connect to PostgreSQL…: a wrong password keeps the dialog open with libpq's reason; the
+    // right one opens the dataset, whose statistics and recent entry never hold the password.
+    void connectDialog()
+    {
+        auto w = makeWindow();
+        QVERIFY(w);
+        QAction *connectAction = w->findChild<QAction *>(u"actionConnectPostgres"_s);
+        QVERIFY(connectAction && connectAction->isEnabled());
+        QCOMPARE(connectAction->shortcut(), QKeySequence(u"Ctrl+Shift+O"_s));
+        ui::ConnectDialog *d = w->connectToPostgres();
+        QVERIFY(d && d->isVisible());
+        const QUrl owner(m_owner);
+        const auto field = [d](const QString &name) { return d->findChild<QLineEdit *>(name); };
+        field(u"hostEdit"_s)->setText(owner.host());
+        d->findChild<QSpinBox *>(u"portEdit"_s)->setValue(owner.port());
+        field(u"databaseEdit"_s)->setText(owner.path().mid(1));
+        field(u"userEdit"_s)->setText(owner.userName());
+        field(u"schemaEdit"_s)->setText(m_schema);
+        field(u"passwordEdit"_s)->setText(u"not-the-password"_s);
+        QTest::mouseClick(d->findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!d->errorText().isEmpty(), kWait);
+        QVERIFY(d->isVisible());
+        QVERIFY2(d->errorText().contains(u"password authentication failed"_s), qPrintable(d->errorText()));
+        QVERIFY(!d->errorText().contains(u"not-the-password"_s));
+        QVERIFY(!w->session()->isOpen());
+
+        QPointer<ui::ConnectDialog> guard(d);
+        field(u"passwordEdit"_s)->setText(owner.password());
+        QTest::mouseClick(d->findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!guard || !guard->isVisible(), kWait);
+        QVERIFY(loaded(w->model(), 20));
+        QCOMPARE(w->model()->rowCount(), kPairs);
+        QVERIFY(!w->windowTitle().contains(owner.password()));
+        QVERIFY(w->windowTitle().contains(m_schema));
+        // The statistics are computed on a connection of their own, with the password typed.
+        auto *tabs = qobject_cast<QTabWidget *>(w->statisticsView()->parentWidget()->parentWidget());
+        QVERIFY(tabs);
+        tabs->setCurrentWidget(w->statisticsView());
+        QTRY_VERIFY_WITH_TIMEOUT(w->statisticsView()->statisticsJson().contains(u"\"total_pairs\": 300"_s),
+                                 kWait);
+        // The recent connection is the URL without the password, offered by the next dialog.
+        const QStringList recent = QSettings().value(u"recentDatasets"_s).toStringList();
+        QVERIFY(!recent.isEmpty());
+        QVERIFY2(isPostgresLocation(recent.first()) && recent.first().contains(m_schema),
+                 qPrintable(recent.first()));
+        QVERIFY(!recent.first().contains(owner.password()));
+        QSettings().sync();
+        QFile ini(QSettings().fileName());
+        QVERIFY(ini.open(QIODevice::ReadOnly));
+        QVERIFY(!ini.readAll().contains(owner.password().toUtf8()));
+        ui::ConnectDialog *next = w->connectToPostgres();
+        auto *combo = next->findChild<QComboBox *>(u"recentConnections"_s);
+        QVERIFY(combo->count() >= 2); // "New connection", then every PostgreSQL dataset opened so far
+        QCOMPARE(combo->itemText(1), recent.first());
+        for (int i = 1; i < combo->count(); ++i)
+            QVERIFY(!combo->itemText(i).contains(owner.password()));
+        QCOMPARE(next->findChild<QLineEdit *>(u"schemaEdit"_s)->text(), m_schema);
+        QVERIFY(next->findChild<QLineEdit *>(u"passwordEdit"_s)->text().isEmpty());
+        next->reject();
+    }
+
+    // File > Copy Dataset To: the PostgreSQL dataset to a new file, and a file to a new schema.
+    void copyTo()
+    {
+        auto pg = openWindow(m_url);
+        QVERIFY(pg);
+        QVERIFY(loaded(pg->model(), 20));
+        QTRY_VERIFY_WITH_TIMEOUT(pg->session()->totalsKnown(), kWait);
+        const QString target = m_dir.filePath(u"copy.pairlens"_s);
+        QSignalSpy finished(pg.get(), &ui::MainWindow::copyFinished);
+        pg->copyDatasetTo(target);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kWait);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        auto copy = openWindow(target);
+        QVERIFY(copy && loaded(copy->model(), 50));
+        QCOMPARE(copy->model()->rowCount(), kPairs);
+        QCOMPARE(firstRows(copy->model(), 50), firstRows(pg->model(), 50));
+
+        const QString schema = pairlens::test::uniqueSchema(u"t_wcopy"_s);
+        m_dropped << schema;
+        QSignalSpy back(copy.get(), &ui::MainWindow::copyFinished);
+        copy->copyDatasetTo(m_owner + u"?schema="_s + schema);
+        QTRY_COMPARE_WITH_TIMEOUT(back.size(), 1, kWait);
+        QVERIFY2(back.first().at(0).toBool(), qPrintable(back.first().at(1).toString()));
+        QCOMPARE(pgCount(schema, u"true"_s), qint64(kPairs));
+        // The status bar names the target without its password.
+        QVERIFY(!copy->statusBar()->currentMessage().contains(QUrl(m_owner).password()));
     }
 };
 

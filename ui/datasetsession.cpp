@@ -54,6 +54,7 @@ void DatasetSession::post(std::function<void(DatasetWorker *)> job)
 
 void DatasetSession::open(const QString &location, Dataset::Mode mode)
 {
+    m_connectLocation = location;
     emit opening(location);
     emit busyChanged(true);
     post([location, mode](DatasetWorker *w) { w->open(location, mode); });
@@ -61,6 +62,7 @@ void DatasetSession::open(const QString &location, Dataset::Mode mode)
 
 void DatasetSession::createNew(const QString &location)
 {
+    m_connectLocation = location;
     emit opening(location);
     emit busyChanged(true);
     post([location](DatasetWorker *w) { w->createNew(location); });
@@ -68,6 +70,7 @@ void DatasetSession::createNew(const QString &location)
 
 void DatasetSession::createDemo(const QString &location, int pairs)
 {
+    m_connectLocation = location;
     emit opening(location);
     emit busyChanged(true);
     post([location, pairs](DatasetWorker *w) { w->createDemo(location, pairs); });

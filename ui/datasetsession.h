@@ -41,6 +41,10 @@ public:
     bool isOpen() const { return m_open; }
     bool isReadOnly() const { return m_info.readOnly; }
     QString location() const { return m_info.location; }
+    // The location as it was opened: for a PostgreSQL dataset with the password typed in the connect
+    // dialog (kept in memory only), for the threads that open connections of their own (facets,
+    // statistics, copies). location() never has a password.
+    QString connectLocation() const { return m_open ? m_connectLocation : QString(); }
     const OpenInfo &info() const { return m_info; }
     const privacy::Anonymizer *anonymizer() const { return m_anonymizer.get(); }
     qint64 liveTotal() const { return m_live; }
@@ -89,6 +93,7 @@ private:
     QThread *m_thread = nullptr;
     DatasetWorker *m_worker = nullptr;
     OpenInfo m_info;
+    QString m_connectLocation;
     bool m_open = false;
     std::unique_ptr<privacy::Anonymizer> m_anonymizer;
     QHash<int, Callback> m_callbacks;

@@ -18,6 +18,7 @@ class QUndoStack;
 
 namespace pairlens::ui {
 
+class ConnectDialog;
 class Curator;
 class DatasetSession;
 class DetailPane;
@@ -50,6 +51,11 @@ public:
     void closeDataset();
     // Imports JSONL / JSON / CSV files into the open dataset (progress dialog, report).
     void importFiles(const QStringList &files);
+    // mainwindowpg.cpp: File > Connect to PostgreSQL… (the dialog, open and window-modal; `prefill`
+    // a recent connection's URL), and File > Copy Dataset To: the open dataset copied to a new
+    // file or an empty PostgreSQL schema on a pool thread, with progress and cancel.
+    ConnectDialog *connectToPostgres(const QString &prefill = {});
+    void copyDatasetTo(const QString &target);
 
     // Hook for the statistics view (ui/stats/): adds it as a tab next to the pairs. The window
     // calls `setFilter` on it with every filter change; its filterRequested() applies a filter.
@@ -84,6 +90,8 @@ public slots:
 
 signals:
     void datasetOpened(const QString &location);
+    // A copy (copyDatasetTo) ended: `error` is empty on success.
+    void copyFinished(bool ok, const QString &error);
     void filterApplied(const pairlens::Filter &filter);
 
 protected:
@@ -118,6 +126,8 @@ private:
     void updateEmptyResult();
     void rememberRecent(const QString &path);
     QStringList recentDatasets() const;
+    QStringList recentConnections() const; // the PostgreSQL ones, newest first
+    void chooseCopyTarget(bool postgres);
     void chooseAndOpen(bool readOnly = false);
     void chooseAndCreate();
     void chooseAndImport();
@@ -160,6 +170,7 @@ private:
     bool m_choicesPending = false;
     bool m_columnsFitted = false;
     bool m_fitPending = false;
+    bool m_copyRunning = false;
 };
 
 } // namespace pairlens::ui

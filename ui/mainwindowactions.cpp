@@ -63,13 +63,23 @@ void MainWindow::buildActions()
               [this] { chooseAndOpen(); });
     addAction(file, u"actionOpenReadOnly"_s, tr("Open Dataset &Read-Only…"), QKeySequence(),
               tr("Open a dataset without changing anything in it"), [this] { chooseAndOpen(true); });
+    addAction(file, u"actionConnectPostgres"_s, tr("Connect to &PostgreSQL…"),
+              QKeySequence(u"Ctrl+Shift+O"_s), tr("Open a dataset kept in a PostgreSQL schema"),
+              [this] { connectToPostgres(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(u"recentMenu"_s);
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
         m_recentMenu->clear();
         for (const QString &path : recentDatasets()) {
-            const QString name = isPostgresLocation(path) ? path : QFileInfo(path).fileName();
-            QAction *a = m_recentMenu->addAction(name, this, [this, path] { openDataset(path); });
+            // A recent PostgreSQL dataset opens the connect dialog for it: it may need a password.
+            const bool postgres = isPostgresLocation(path);
+            QAction *a = m_recentMenu->addAction(postgres ? path : QFileInfo(path).fileName(), this,
+                                                 [this, path, postgres] {
+                                                     if (postgres)
+                                                         connectToPostgres(path);
+                                                     else
+                                                         openDataset(path);
+                                                 });
             a->setToolTip(path);
             a->setStatusTip(path);
         }
@@ -97,6 +107,16 @@ void MainWindow::buildActions()
                                                       "build. Use 'pairlens export DATASET -o FILE --format "
                                                       "FMT' on the command line."));
                   });
+    QMenu *copyMenu = file->addMenu(tr("Cop&y Dataset To"));
+    copyMenu->setObjectName(u"copyMenu"_s);
+    QAction *copyToFile = addAction(copyMenu, u"actionCopyToFile"_s, tr("New Dataset &File…"), {},
+                                    tr("Copy every pair, review, the trash, the audit log and the settings "
+                                       "to a new dataset file"),
+                                    [this] { chooseCopyTarget(false); });
+    QAction *copyToPostgres = addAction(copyMenu, u"actionCopyToPostgres"_s, tr("&PostgreSQL…"), {},
+                                        tr("Copy every pair, review, the trash, the audit log and the "
+                                           "settings to an empty PostgreSQL schema"),
+                                        [this] { chooseCopyTarget(true); });
     file->addSeparator();
     QAction *close = addAction(file, u"actionClose"_s, tr("&Close Dataset"), QKeySequence::Close, {},
                                [this] { closeDataset(); });
@@ -218,8 +238,9 @@ void MainWindow::buildActions()
             m_curator->editCurrent();
     });
 
-    m_needsDataset = {close, exportAction, trash, next,         previous,      nextUnreviewed,
-                      goTo,  preview,      find,  clearFilters, refreshAction, privacySettings};
+    m_needsDataset = {close,      exportAction,  trash, next,         previous,      nextUnreviewed,
+                      goTo,       preview,       find,  clearFilters, refreshAction, privacySettings,
+                      copyToFile, copyToPostgres};
     m_needsWritable = {import, add, editPair, del, delAll, approve, reject, reset};
 }
 

@@ -43,7 +43,8 @@ void MainWindow::buildFilters()
     connect(this, &MainWindow::datasetOpened, this, showChips);
 
     // The panel counts its facets on the open dataset, again after every change to it.
-    connect(this, &MainWindow::datasetOpened, m_filters, &FilterPanel::setDataset);
+    connect(this, &MainWindow::datasetOpened, m_filters,
+            [this] { m_filters->setDataset(m_session->connectLocation()); });
     connect(m_session, &DatasetSession::modified, m_filters, &FilterPanel::recount);
     connect(m_session, &DatasetSession::closed, this, [this] {
         m_filters->setDataset({});
@@ -112,7 +113,7 @@ void MainWindow::syncStatistics()
     if (!m_statsStale || m_tabs->currentWidget() != m_stats || !m_session->isOpen())
         return;
     m_statsStale = false;
-    const QString location = m_session->location();
+    const QString location = m_session->connectLocation();
     if (m_stats->dataset() != location) {
         m_stats->setDataset({}); // cancels a computation for the old dataset without starting one
         m_stats->setFilter(m_model->filter());
