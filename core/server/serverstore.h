@@ -79,6 +79,10 @@ public:
     virtual bool setReviewStatus(const QString &pairId, ReviewStatus status) = 0;
     virtual bool setReviewerNote(const QString &pairId, const QString &note) = 0;
 
+    // Another store on the same dataset for the calling thread (the write queue's writer), with a
+    // connection of its own; nullptr with *error.
+    virtual std::unique_ptr<ServerStore> reopen(QString *error) const = 0;
+
     // Jobs for a worker thread, each opening its own connection to the same dataset.
     using StatisticsJob = std::function<bool(const Filter &filter, Statistics *out, QString *error)>;
     virtual StatisticsJob statisticsJob() const = 0;

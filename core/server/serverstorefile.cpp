@@ -18,6 +18,9 @@ class FileServerStore final : public ServerStore
 {
 public:
     explicit FileServerStore(Dataset &dataset) : m_dataset(dataset), m_store(dataset) {}
+    explicit FileServerStore(std::unique_ptr<Dataset> owned)
+        : m_owned(std::move(owned)), m_dataset(*m_owned), m_store(*m_owned)
+    {}
 
     QString location() const override { return m_dataset.location(); }
     bool canWrite(QString *why) override
@@ -98,6 +101,14 @@ public:
         return p && m_store.setReviewerNote(p->rowId, note);
     }
 
+    std::unique_ptr<ServerStore> reopen(QString *error) const override
+    {
+        std::unique_ptr<Dataset> own = m_dataset.reopen(error);
+        if (!own)
+            return nullptr;
+        return std::make_unique<FileServerStore>(std::move(own));
+    }
+
     StatisticsJob statisticsJob() const override
     {
         const Dataset *dataset = &m_dataset;
@@ -120,6 +131,7 @@ public:
 
 private:
     static constexpr PairStore::Sort kSort{PairStore::SortColumn::Timestamp, Qt::DescendingOrder};
+    std::unique_ptr<Dataset> m_owned; // a reopened connection this store owns
     Dataset &m_dataset;
     PairStore m_store;
 };

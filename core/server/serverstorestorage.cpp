@@ -181,6 +181,14 @@ public:
         return m_storage->setReviewerNote(byPairId(pairId), note, &m_error) >= 0;
     }
 
+    std::unique_ptr<ServerStore> reopen(QString *error) const override
+    {
+        std::unique_ptr<Storage> own = m_reopen(error);
+        if (!own)
+            return nullptr;
+        return std::make_unique<StorageServerStore>(std::move(own), m_reopen);
+    }
+
     StatisticsJob statisticsJob() const override
     {
         return [reopen = m_reopen](const Filter &filter, Statistics *out, QString *error) {

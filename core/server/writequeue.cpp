@@ -5,151 +5,266 @@
 #include "dataset/writetx.h"
 #include "server/serverstore.h"
 
-#include <QTimer>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
 namespace pairlens::server {
+namespace {
+// What the writer does for one group: the audit entry's bookkeeping, then the group.
+struct Job
+{
+    QList<WriteQueue::Request> requests;
+    bool finishAudit = false;
+    qint64 auditRequests = 0;         // with finishAudit: the requests the closed entry served
+    std::optional<QJsonObject> start; // a new "api.add" entry's detail
+};
+
+QList<WriteQueue::Answer> runJob(ServerStore &store, const Job &job)
+{
+    if (job.finishAudit)
+        store.finishAddAudit({{u"requests"_s, job.auditRequests}});
+    if (job.start)
+        store.startAddAudit(u"api.add"_s, *job.start);
+    return writeGroup(store, job.requests);
+}
+} // namespace
+
+QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue::Request> &requests)
+{
+    QList<WriteQueue::Answer> answers(requests.size());
+    // A pair_id the client chose may exist already: answered with the stored pair (idempotent). The
+    // group's pair_ids are looked up together (one round trip to a database server).
+    QStringList chosen;
+    for (const WriteQueue::Request &r : requests) {
+        if (r.clientId)
+            chosen << r.pair.pairId;
+    }
+    const std::optional<QHash<QString, Pair>> existing = store.getByPairIds(chosen);
+    if (!existing) {
+        const QString error = store.errorString();
+        for (WriteQueue::Answer &a : answers)
+            a = {isBusyError(error) ? 503 : 500, std::nullopt, error};
+        return answers;
+    }
+    QList<Pair> pairs;
+    QList<qsizetype> adding; // index in `requests` of each pair in `pairs`
+    for (qsizetype i = 0; i < requests.size(); ++i) {
+        const WriteQueue::Request &r = requests.at(i);
+        if (r.clientId) {
+            const auto stored = existing->constFind(r.pair.pairId);
+            if (stored != existing->cend()) {
+                answers[i] = {200, *stored, {}};
+                continue;
+            }
+        }
+        pairs.append(r.pair);
+        adding.append(i);
+    }
+    if (pairs.isEmpty())
+        return answers;
+    // Derived here (not inside add()) so that the answers need not read the pairs back.
+    QList<DerivedFields> derived;
+    derived.reserve(pairs.size());
+    for (const Pair &p : std::as_const(pairs))
+        derived.append(store.deriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
+                                              p.pairId, p.metadata));
+    const PairStore::AddResult r = store.add(pairs, derived, true);
+    if (!r.error.isEmpty()) {
+        const int status = isBusyError(r.error) ? 503 : 500;
+        for (qsizetype i : std::as_const(adding))
+            answers[i] = {status, std::nullopt, r.error};
+        return answers;
+    }
+    if (r.added == pairs.size()) {
+        // Every pair is new: stored as sent, with the derived fields.
+        for (qsizetype j = 0; j < adding.size(); ++j) {
+            Pair stored = pairs.at(j);
+            stored.queryType = derived.at(j).queryType;
+            stored.tableNames = derived.at(j).tableNames;
+            stored.piiMask = derived.at(j).piiMask;
+            answers[adding.at(j)] = {201, std::move(stored), {}};
+        }
+        return answers;
+    }
+    // Some pair_id was stored meanwhile (by another program): each answer reads its pair back.
+    QStringList ids;
+    for (const Pair &p : std::as_const(pairs))
+        ids << p.pairId;
+    const std::optional<QHash<QString, Pair>> stored = store.getByPairIds(ids);
+    for (qsizetype j = 0; j < adding.size(); ++j) {
+        const auto it =
+            stored ? stored->constFind(pairs.at(j).pairId) : QHash<QString, Pair>::const_iterator();
+        if (stored && it != stored->cend())
+            answers[adding.at(j)] = {201, *it, {}};
+        else
+            answers[adding.at(j)] = {500, std::nullopt, store.errorString()};
+    }
+    return answers;
+}
 
 WriteQueue::WriteQueue(ServerStore &store, QObject *parent) : QObject(parent), m_store(store)
 {
     m_timer.setSingleShot(true);
-    m_timer.setTimerType(Qt::PreciseTimer);
-    connect(&m_timer, &QTimer::timeout, this, &WriteQueue::flush);
+    connect(&m_timer, &QTimer::timeout, this, &WriteQueue::dispatch);
+    // The writer: a thread with a connection of its own, opened (and later closed) on that thread.
+    m_thread = new QThread;
+    m_thread->setObjectName(u"pairlens-writer"_s);
+    m_writer = new QObject;
+    m_writer->moveToThread(m_thread);
+    m_thread->start();
+    QString error;
+    QMetaObject::invokeMethod(
+        m_writer, [this, &error] { m_writerStore = m_store.reopen(&error); }, Qt::BlockingQueuedConnection);
+    if (!m_writerStore)
+        qWarning("pairlens serve: the write queue writes on the server's thread (%s)", qPrintable(error));
 }
 
 WriteQueue::~WriteQueue()
 {
     flush();
     closeAudit();
-}
-
-void WriteQueue::closeAudit()
-{
-    if (m_auditKey.isEmpty())
-        return;
-    m_store.finishAddAudit({{u"requests"_s, m_auditRequests}});
-    m_auditKey.clear();
-    m_auditRequests = 0;
+    QMetaObject::invokeMethod(
+        m_writer, [this] { m_writerStore.reset(); }, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_writer; // its thread has ended
+    delete m_thread;
 }
 
 void WriteQueue::add(const Pair &pair, bool clientId, const QString &keyName, Done done)
 {
     m_items.append(Item{pair, clientId, keyName, std::move(done)});
-    if (m_items.size() >= kMaxGroup) {
-        flush();
+    if (!m_inFlight.isEmpty())
+        return; // the next group forms while the writer commits; dispatched when it is done
+    if (m_items.size() >= kMaxGroup)
+        dispatch();
+    else if (!m_timer.isActive())
+        m_timer.start(0); // after the other requests this turn of the event loop brought
+}
+
+QList<WriteQueue::Item> WriteQueue::takeGroup(QString *key)
+{
+    QList<Item> group;
+    if (m_items.isEmpty())
+        return group;
+    *key = m_items.first().key;
+    for (qsizetype i = 0; i < m_items.size() && group.size() < kMaxGroup;) {
+        if (m_items.at(i).key == *key)
+            group.append(m_items.takeAt(i));
+        else
+            ++i;
+    }
+    return group;
+}
+
+void WriteQueue::dispatch()
+{
+    if (!m_inFlight.isEmpty())
+        return;
+    QString key;
+    QList<Item> group = takeGroup(&key);
+    if (group.isEmpty())
+        return;
+    Job job;
+    for (const Item &item : std::as_const(group))
+        job.requests.append({item.pair, item.clientId});
+    // One audit entry per key and minute (not per commit): it is written first, each group's
+    // transaction adds its pairs to it, and it is closed when the key changes, after a minute or on
+    // shutdown. A kill -9 leaves it counting exactly the pairs added.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_auditKey != key || now - m_auditStarted > 60000) {
+        job.finishAudit = !m_auditKey.isEmpty();
+        job.auditRequests = m_auditRequests;
+        job.start = QJsonObject{{u"key"_s, key}, {u"route"_s, u"POST /api/training-data/pairs"_s}};
+        m_auditKey = key;
+        m_auditStarted = now;
+        m_auditRequests = 0;
+    }
+    m_auditRequests += group.size();
+
+    if (!m_writerStore) {
+        const QList<Answer> answers = runJob(m_store, job);
+        for (qsizetype i = 0; i < group.size(); ++i)
+            group[i].done(answers.at(i).status, answers.at(i).stored, answers.at(i).error);
         return;
     }
-    if (m_scheduled)
+    m_inFlight = std::move(group);
+    QMetaObject::invokeMethod(
+        m_writer,
+        [this, job = std::move(job)] {
+            QList<Answer> answers = runJob(*m_writerStore, job);
+            {
+                const std::lock_guard lock(m_mutex);
+                m_answers = std::move(answers);
+            }
+            m_answered.notify_all();
+            // Dropped by Qt if the queue is gone by then (its destructor collected the answers).
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (collect())
+                        dispatch();
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+bool WriteQueue::collect()
+{
+    QList<Answer> answers;
+    {
+        const std::lock_guard lock(m_mutex);
+        if (!m_answers || m_inFlight.isEmpty())
+            return false;
+        answers = std::move(*m_answers);
+        m_answers.reset();
+    }
+    QList<Item> group = std::move(m_inFlight);
+    m_inFlight.clear();
+    for (qsizetype i = 0; i < group.size(); ++i)
+        group[i].done(answers.at(i).status, answers.at(i).stored, answers.at(i).error);
+    return true;
+}
+
+void WriteQueue::waitForWriter()
+{
+    if (m_inFlight.isEmpty())
         return;
-    m_scheduled = true;
-    // Under load (the last group held more than one pair, or it was written a moment ago) the group
-    // stays open for a millisecond, so that the clients answered by the last commit join this one:
-    // one commit then serves many requests. A lone recorder is written at the next turn of the
-    // event loop, without the wait.
-    const bool busy = m_lastGroup > 1 || (m_sinceFlush.isValid() && m_sinceFlush.elapsed() < 2);
-    m_timer.start(busy ? 1 : 0);
+    {
+        std::unique_lock lock(m_mutex);
+        m_answered.wait(lock, [this] { return m_answers.has_value(); });
+    }
+    collect();
 }
 
 void WriteQueue::flush()
 {
-    m_scheduled = false;
     m_timer.stop();
-    m_lastGroup = int(m_items.size());
+    waitForWriter();
     while (!m_items.isEmpty()) {
-        const QString key = m_items.first().key;
-        QList<Item> group;
-        for (qsizetype i = 0; i < m_items.size() && group.size() < kMaxGroup;) {
-            if (m_items.at(i).key == key)
-                group.append(m_items.takeAt(i));
-            else
-                ++i;
-        }
-        writeGroup(key, group);
+        dispatch();
+        waitForWriter();
     }
-    m_sinceFlush.start();
 }
 
-void WriteQueue::writeGroup(const QString &key, QList<Item> &items)
+void WriteQueue::closeAudit()
 {
-    // A pair_id the client chose may exist already: answered with the stored pair (idempotent). The
-    // group's pair_ids are looked up together (one round trip to a database server).
-    QStringList chosen;
-    for (const Item &item : std::as_const(items)) {
-        if (item.clientId)
-            chosen << item.pair.pairId;
-    }
-    const std::optional<QHash<QString, Pair>> existing = m_store.getByPairIds(chosen);
-    if (!existing) {
-        const QString error = m_store.errorString();
-        for (Item &item : items)
-            item.done(isBusyError(error) ? 503 : 500, std::nullopt, error);
+    flush();
+    if (m_auditKey.isEmpty())
         return;
-    }
-    QList<Pair> pairs;
-    QList<Item *> adding;
-    for (Item &item : items) {
-        if (item.clientId) {
-            const auto stored = existing->constFind(item.pair.pairId);
-            if (stored != existing->cend()) {
-                item.done(200, *stored, {});
-                continue;
-            }
-        }
-        pairs.append(item.pair);
-        adding.append(&item);
-    }
-    if (pairs.isEmpty())
-        return;
-    // One audit entry per key and minute (not per commit): it is written first, each add()
-    // transaction adds its pairs to it in the same transaction, and it is closed when the key
-    // changes, after a minute or on shutdown. A kill -9 leaves it counting exactly the pairs added.
-    if (m_auditKey != key || !m_auditAge.isValid() || m_auditAge.elapsed() > 60000) {
-        closeAudit();
-        if (m_store.startAddAudit(u"api.add"_s,
-                                  {{u"key"_s, key}, {u"route"_s, u"POST /api/training-data/pairs"_s}})) {
-            m_auditKey = key;
-            m_auditAge.start();
-        }
-    }
-    m_auditRequests += items.size();
-    // Derived here (not inside add()) so that the answers need not read the pairs back.
-    QList<DerivedFields> derived;
-    derived.reserve(pairs.size());
-    for (const Pair &p : std::as_const(pairs))
-        derived.append(m_store.deriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
-                                                p.databaseType, p.pairId, p.metadata));
-    const PairStore::AddResult r = m_store.add(pairs, derived, true);
-    if (!r.error.isEmpty()) {
-        const int status = isBusyError(r.error) ? 503 : 500;
-        for (Item *item : std::as_const(adding))
-            item->done(status, std::nullopt, r.error);
-        return;
-    }
-    if (r.added == pairs.size()) {
-        // Every pair is new: stored as sent, with the derived fields.
-        for (qsizetype i = 0; i < adding.size(); ++i) {
-            Pair stored = pairs.at(i);
-            stored.queryType = derived.at(i).queryType;
-            stored.tableNames = derived.at(i).tableNames;
-            stored.piiMask = derived.at(i).piiMask;
-            adding.at(i)->done(201, stored, {});
-        }
-        return;
-    }
-    // Some pair_id was stored meanwhile (by another program): each answer reads its pair back.
-    QStringList ids;
-    for (const Item *item : std::as_const(adding))
-        ids << item->pair.pairId;
-    const std::optional<QHash<QString, Pair>> stored = m_store.getByPairIds(ids);
-    for (Item *item : std::as_const(adding)) {
-        const auto it =
-            stored ? stored->constFind(item->pair.pairId) : QHash<QString, Pair>::const_iterator();
-        if (stored && it != stored->cend())
-            item->done(201, *it, {});
-        else
-            item->done(500, std::nullopt, m_store.errorString());
-    }
+    const QJsonObject detail{{u"requests"_s, m_auditRequests}};
+    if (m_writerStore)
+        QMetaObject::invokeMethod(
+            m_writer, [this, detail] { m_writerStore->finishAddAudit(detail); },
+            Qt::BlockingQueuedConnection);
+    else
+        m_store.finishAddAudit(detail);
+    m_auditKey.clear();
+    m_auditRequests = 0;
 }
 
 } // namespace pairlens::server
