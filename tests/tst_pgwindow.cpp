@@ -465,6 +465,57 @@ private slots:
         // The status bar names the target without its password.
         QVERIFY(!copy->statusBar()->currentMessage().contains(QUrl(m_owner).password()));
     }
+
+    // Two windows on one PostgreSQL dataset see each other's deletes and reviews without a refresh,
+    // and a recorder's new pair is announced, as a file's window announces it.
+    void twoWindows()
+    {
+        QString schema;
+        const QString url = freshSchema(&schema);
+        QVERIFY(!url.isEmpty());
+        auto a = openWindow(url);
+        auto b = openWindow(url);
+        QVERIFY(a && b);
+        for (ui::MainWindow *w : {a.get(), b.get()})
+            w->session()->setPollInterval(200);
+        QVERIFY(loaded(a->model(), 20));
+        QVERIFY(loaded(b->model(), 20));
+
+        // A deletes the first pair: B's table loses it.
+        const QString deleted = a->model()->pairAt(0)->pairId;
+        QCOMPARE(b->model()->pairAt(0)->pairId, deleted);
+        clickRow(a.get(), 0);
+        a->findChild<QAction *>(u"actionDelete"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(a->model()->rowCount(), kPairs - 1, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(b->model()->rowCount(), kPairs - 1, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(b->model()->pairAt(0) && b->model()->pairAt(0)->pairId != deleted, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(b->session()->liveTotal(), qint64(kPairs - 1), kWait);
+
+        // B rejects the new first pair: A shows it rejected.
+        clickRow(b.get(), 0);
+        const QString reviewed = b->model()->pairAt(0)->pairId;
+        b->findChild<QAction *>(u"actionReject"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, u"pair_id = '%1' AND review_status = 2"_s.arg(reviewed)),
+                                  qint64(1), kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(a->model()->pairAt(0) && a->model()->pairAt(0)->pairId == reviewed &&
+                                     a->model()->pairAt(0)->reviewStatus == ReviewStatus::Rejected,
+                                 kWait);
+
+        // A recorder inserts a pair (the seed fields only): both windows announce it; a refresh shows it.
+        QCOMPARE(
+            psql(m_owner, u"INSERT INTO %1.pairs (pair_id, natural_language_query, sql_query, timestamp, "
+                          "database_type, database_name, success, metadata) VALUES ('recorded-1', "
+                          "'How many orders are there?', 'SELECT count(*) FROM orders', "
+                          "'2099-01-01T00:00:00Z', 'postgresql', 'shop', 1, '{}')"_s.arg(schema)),
+            QString());
+        QTRY_VERIFY_WITH_TIMEOUT(b->externalBar()->isVisible(), kWait);
+        QVERIFY2(b->externalBar()->text().contains(u"1 new pair"_s), qPrintable(b->externalBar()->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(a->externalBar()->isVisible(), kWait);
+        b->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(b->model()->rowCount(), kPairs, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(b->model()->pairAt(0) && b->model()->pairAt(0)->pairId == u"recorded-1"_s,
+                                 kWait);
+    }
 };
 
 QTEST_MAIN(TstPgWindow)
