@@ -211,10 +211,10 @@ private:
     void storagePoll();
     // A read's sentence in the window's error bar, once until a read succeeds again.
     void storageFailed(const QString &error);
-    // What the poll compares: the largest row id, the live and trashed pairs, the newest audit entry.
+    // What the poll compares: the largest row id and the newest audit entry.
     struct StorageMark
     {
-        qint64 maxId = 0, live = 0, trash = 0, audit = 0;
+        qint64 maxId = 0, audit = 0;
         bool operator==(const StorageMark &) const = default;
     };
     bool storageMark(StorageMark *mark, QString *error);

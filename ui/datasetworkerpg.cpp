@@ -349,48 +349,46 @@ void DatasetWorker::storagePreview(qint64 rowId, int format)
 
 bool DatasetWorker::storageMark(StorageMark *mark, QString *error)
 {
+    // Two index lookups, cheap at any size (a poll never counts the pairs): the largest row id of
+    // any row (a recorder's rows are in no view until analysed) and the newest audit entry, which
+    // every delete, restore, purge, review and note writes in its transaction.
     Filter all;
     all.scope = Filter::Scope::All;
     QList<qint64> newest;
-    if (!m_storage->rowIds(all, kNewestId, 1, 0, &newest, error))
-        return false;
-    // Recorders' rows are in no view until analysed: the largest id of any row.
-    Filter trash;
-    trash.scope = Filter::Scope::Deleted;
     QList<Storage::AuditEntry> audit;
-    mark->maxId = newest.value(0);
-    mark->live = m_storage->count(Filter(), error);
-    mark->trash = m_storage->count(trash, error);
-    if (mark->live < 0 || mark->trash < 0 || !m_storage->auditLog(1, &audit, error))
+    if (!m_storage->rowIds(all, kNewestId, 1, 0, &newest, error) || !m_storage->auditLog(1, &audit, error))
         return false;
+    mark->maxId = newest.value(0);
     mark->audit = audit.isEmpty() ? 0 : audit.first().id;
     return true;
 }
 
 void DatasetWorker::storagePoll()
 {
-    // Another program's change shows in the row ids, the counts or the audit log (every curation
-    // writes an entry): compared each poll, a few indexed reads.
+    // Another program's change shows in the row ids or the audit log.
     StorageMark mark;
     QString error;
     if (!storageMark(&mark, &error) || mark == m_storageMark)
         return;
     const bool newRows = mark.maxId > m_storageMark.maxId;
+    const bool curated = mark.audit != m_storageMark.audit;
+    m_storageMark = mark;
     if (newRows && !m_storageReadOnly && m_storage->deriveMissing(defaultDeriver(), &error) < 0)
         emit failed(tr("Some pairs could not be analysed: %1").arg(error));
-    const bool curated = mark.audit != m_storageMark.audit || mark.trash != m_storageMark.trash;
-    m_storageMark = mark;
-    QList<qint64> newest;
-    qint64 added = 0;
-    if (m_storage->rowIds(Filter(), kNewestId, kNewPairsLooked, 0, &newest, &error))
-        added =
-            std::count_if(newest.cbegin(), newest.cend(), [this](qint64 id) { return id > m_knownMaxId; });
     if (curated) {
         storageTotals();
         emit changedElsewhere();
     }
-    if (added > 0 || mark.live != m_knownLive)
-        emit externalChange(added, mark.live);
+    if (!newRows)
+        return;
+    // The new pairs since the last refresh, among the newest live ones.
+    QList<qint64> newest;
+    if (!m_storage->rowIds(Filter(), kNewestId, kNewPairsLooked, 0, &newest, &error))
+        return;
+    const qint64 added =
+        std::count_if(newest.cbegin(), newest.cend(), [this](qint64 id) { return id > m_knownMaxId; });
+    if (added > 0)
+        emit externalChange(added, m_knownLive + added);
 }
 
 } // namespace pairlens::ui
