@@ -2425,6 +2425,73 @@
     </message>
 </context>
 <context>
+    <name>pairlens::ui::ConnectDialog</name>
+    <message>
+        <source>Connect to PostgreSQL</source>
+        <translation>Mit PostgreSQL verbinden</translation>
+    </message>
+    <message>
+        <source>Copy Dataset to PostgreSQL</source>
+        <translation>Datensatz nach PostgreSQL kopieren</translation>
+    </message>
+    <message>
+        <source>Open a dataset kept in a PostgreSQL schema, shared with your team.</source>
+        <translation>Einen Datensatz in einem PostgreSQL-Schema öffnen, den Ihr Team gemeinsam nutzt.</translation>
+    </message>
+    <message>
+        <source>The schema must be new or hold no pairs; the copy keeps every pair, review, the trash, the audit log and the settings.</source>
+        <translation>Das Schema muss neu sein oder darf keine Paare enthalten; die Kopie behält jedes Paar, jede Prüfung, den Papierkorb, das Änderungsprotokoll und die Einstellungen.</translation>
+    </message>
+    <message>
+        <source>New connection</source>
+        <translation>Neue Verbindung</translation>
+    </message>
+    <message>
+        <source>&amp;Recent:</source>
+        <translation>&amp;Zuletzt:</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Host:</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>P&amp;ort:</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Datenbank:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>&amp;Schema:</source>
+        <translation>&amp;Schema:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>PairLens never stores the password. Leave it empty to use ~/.pgpass or the PGPASSWORD environment variable.</source>
+        <translation>PairLens speichert das Passwort nie. Lassen Sie es leer, um ~/.pgpass oder die Umgebungsvariable PGPASSWORD zu verwenden.</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Enter the server&apos;s host and the database.</source>
+        <translation>Geben Sie den Host des Servers und die Datenbank ein.</translation>
+    </message>
+</context>
+<context>
     <name>pairlens::ui::Curator</name>
     <message>
         <source>Go to Pair</source>
@@ -2527,11 +2594,11 @@
     </message>
     <message>
         <source>This is not possible on a PostgreSQL dataset yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei einem PostgreSQL-Datensatz ist das noch nicht möglich.</translation>
     </message>
     <message>
         <source>The change could not be made.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Änderung konnte nicht vorgenommen werden.</translation>
     </message>
 </context>
 <context>
@@ -2655,6 +2722,10 @@
     <message>
         <source>The record cannot be shown: %1</source>
         <translation>Der Datensatz kann nicht angezeigt werden: %1</translation>
+    </message>
+    <message>
+        <source>Not personal data / Mark as personal data</source>
+        <translation>Keine personenbezogene Angabe / Als personenbezogen markieren</translation>
     </message>
     <message>
         <source>Not personal data in this pair</source>
@@ -3439,6 +3510,14 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Einen Datensatz öffnen, ohne etwas darin zu ändern</translation>
     </message>
     <message>
+        <source>Connect to &amp;PostgreSQL…</source>
+        <translation>Mit &amp;PostgreSQL verbinden…</translation>
+    </message>
+    <message>
+        <source>Open a dataset kept in a PostgreSQL schema</source>
+        <translation>Einen Datensatz in einem PostgreSQL-Schema öffnen</translation>
+    </message>
+    <message>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
@@ -3481,6 +3560,26 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Exporting from the window is not available in this build. Use &apos;pairlens export DATASET -o FILE --format FMT&apos; on the command line.</source>
         <translation>Exportieren aus dem Fenster ist in diesem Build nicht verfügbar. Verwenden Sie auf der Kommandozeile &apos;pairlens export DATASET -o FILE --format FMT&apos;.</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y Dataset To</source>
+        <translation>Datensatz kop&amp;ieren nach</translation>
+    </message>
+    <message>
+        <source>New Dataset &amp;File…</source>
+        <translation>Neue Datensatz&amp;datei…</translation>
+    </message>
+    <message>
+        <source>Copy every pair, review, the trash, the audit log and the settings to a new dataset file</source>
+        <translation>Jedes Paar, jede Prüfung, den Papierkorb, das Änderungsprotokoll und die Einstellungen in eine neue Datensatzdatei kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;PostgreSQL…</source>
+        <translation>&amp;PostgreSQL…</translation>
+    </message>
+    <message>
+        <source>Copy every pair, review, the trash, the audit log and the settings to an empty PostgreSQL schema</source>
+        <translation>Jedes Paar, jede Prüfung, den Papierkorb, das Änderungsprotokoll und die Einstellungen in ein leeres PostgreSQL-Schema kopieren</translation>
     </message>
     <message>
         <source>&amp;Close Dataset</source>
@@ -3679,6 +3778,26 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
+        <source>Editing a pair&apos;s question and SQL is not available on PostgreSQL datasets yet.</source>
+        <translation>Frage und SQL eines Paares lassen sich bei PostgreSQL-Datensätzen noch nicht bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Adding pairs by hand is not available on PostgreSQL datasets yet.</source>
+        <translation>Paare von Hand hinzuzufügen ist bei PostgreSQL-Datensätzen noch nicht möglich.</translation>
+    </message>
+    <message>
+        <source>Privacy settings are not available on PostgreSQL datasets yet.</source>
+        <translation>Datenschutz-Einstellungen gibt es bei PostgreSQL-Datensätzen noch nicht.</translation>
+    </message>
+    <message>
+        <source>Import into a PostgreSQL dataset with &apos;pairlens import FILE URL&apos; for now.</source>
+        <translation>Importieren Sie in einen PostgreSQL-Datensatz vorerst mit &apos;pairlens import DATEI URL&apos;.</translation>
+    </message>
+    <message>
+        <source>Export a PostgreSQL dataset with &apos;pairlens export URL -o FILE&apos; for now.</source>
+        <translation>Exportieren Sie einen PostgreSQL-Datensatz vorerst mit &apos;pairlens export URL -o DATEI&apos;.</translation>
+    </message>
+    <message>
         <source>Keyboard Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
@@ -3709,6 +3828,10 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>This dataset is read-only: you can browse, filter and preview it, but not review, edit, import or delete.</source>
         <translation>Dieser Datensatz ist schreibgeschützt: Sie können ihn durchblättern, filtern und in der Vorschau ansehen, aber nicht prüfen, bearbeiten, importieren oder löschen.</translation>
+    </message>
+    <message>
+        <source>Privacy decisions are not available on PostgreSQL datasets yet.</source>
+        <translation>Datenschutz-Entscheidungen gibt es bei PostgreSQL-Datensätzen noch nicht.</translation>
     </message>
     <message>
         <source>The dataset was upgraded to the current format.</source>
@@ -3773,6 +3896,41 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Choose Another Place…</source>
         <translation>Anderen Ort wählen…</translation>
+    </message>
+    <message>
+        <source>Copy Dataset To</source>
+        <translation>Datensatz kopieren nach</translation>
+    </message>
+    <message>
+        <source>copy.pairlens</source>
+        <translation>kopie.pairlens</translation>
+    </message>
+    <message>
+        <source>Copying the dataset to %1…</source>
+        <translation>Der Datensatz wird nach %1 kopiert…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Copy Dataset</source>
+        <translation>Datensatz kopieren</translation>
+    </message>
+    <message>
+        <source>The copy was cancelled; nothing was written.</source>
+        <translation>Das Kopieren wurde abgebrochen; nichts wurde geschrieben.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n pairs to %1.</source>
+        <translation>
+            <numerusform>%n Paar nach %1 kopiert.</numerusform>
+            <numerusform>%n Paare nach %1 kopiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
     </message>
 </context>
 <context>
