@@ -109,8 +109,10 @@ void detectText(const detail::CompiledPatterns &patterns, QStringView text, bool
     const int needs = detail::foldNeeds(text);
     PreFilter known;
     if (fast && needs == detail::FoldNothing) {
-        known.builtin = detail::mayContainBuiltin(text) ? 1 : 0;
+        // A text the name rules read anyway goes to findBuiltins() without its pre-filter: where
+        // mayContainBuiltin() says no, findBuiltins() finds nothing, at about the same cost.
         known.names = detail::mayContainNameOrAddress(text) ? 1 : 0;
+        known.builtin = known.names || detail::mayContainBuiltin(text) ? 1 : 0;
         if (patterns.patterns.isEmpty() && !known.builtin && !known.names)
             return;
     }

@@ -4,9 +4,34 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pairlens::privacy::detail {
 
 namespace {
+
+// Whether a quote follows the same quote anywhere ('' or ""), eight units at a time.
+bool hasDoubledQuote(const char16_t *p, qsizetype n)
+{
+    qsizetype i = 1;
+#if defined(__SSE2__)
+    const __m128i single = _mm_set1_epi16(short(u'\'')), twin = _mm_set1_epi16(short(u'"'));
+    for (; i + 8 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i - 1));
+        const __m128i quote = _mm_or_si128(_mm_cmpeq_epi16(v, single), _mm_cmpeq_epi16(v, twin));
+        if (_mm_movemask_epi8(_mm_and_si128(quote, _mm_cmpeq_epi16(v, before))) != 0)
+            return true;
+    }
+#endif
+    for (; i < n; ++i) {
+        if ((p[i] == u'\'' || p[i] == u'"') && p[i - 1] == p[i])
+            return true;
+    }
+    return false;
+}
 
 bool isTrivia(sql::TokenKind kind)
 {
@@ -231,8 +256,8 @@ void detectSqlView(const detail::CompiledPatterns &patterns, SqlScan &s, View &&
     const int needs = detail::foldNeeds(view.text);
     PreFilter known;
     if (fast && needs == detail::FoldNothing) {
-        known.builtin = detail::mayContainBuiltin(view.text) ? 1 : 0;
-        known.names = detail::mayContainNameOrAddress(view.text) ? 1 : 0;
+        known.names = detail::mayContainNameOrAddress(view.text) ? 1 : 0; // as in detectText()
+        known.builtin = known.names || detail::mayContainBuiltin(view.text) ? 1 : 0;
         if (patterns.patterns.isEmpty() && !known.builtin && !known.names)
             return;
     }
@@ -307,11 +332,9 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
     const bool names = detail::mayContainNameOrAddress(sql);
     // A doubled quote inside a literal ('O''Brien') is one character of the value: names are read
     // in the decoded literal (the whole text shows "O''Brien").
-    bool doubled = false;
-    for (qsizetype i = 1; names && !doubled && i < sql.size(); ++i)
-        doubled = (sql[i] == u'\'' || sql[i] == u'"') && sql[i - 1] == sql[i];
-    if (fast && patterns.patterns.isEmpty() && !needsTokenScan(sql) && !doubled) {
-        const bool builtins = detail::mayContainBuiltin(sql);
+    if (fast && patterns.patterns.isEmpty() && !needsTokenScan(sql) &&
+        !(names && hasDoubledQuote(sql.utf16(), sql.size()))) {
+        const bool builtins = names || detail::mayContainBuiltin(sql); // as in detectText()
         if (!builtins && !names && !mayHaveColumnValues(sql))
             return;
         QList<Match> raw;
