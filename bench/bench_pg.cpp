@@ -1,9 +1,15 @@
-// PostgreSQL import throughput (issue 18): bench_pg URL [PAIRS]
+// PostgreSQL at scale (issue 18): bench_pg URL [PAIRS] [--reads]
 // Generates PAIRS demo pairs (DemoGenerator, seed 42), adds them through PgStorage::addBatch
 // (COPY FROM STDIN in batches of 10,000, ON CONFLICT by pair_id) into schema bench_pg, and as the
 // reference loads the same seed fields with `psql -c "\copy ..."` into a plain table; prints both
 // times and the ratio. URL: e.g. the fixture's, `scripts/pg-cluster.sh start /tmp/pgb` then /tmp/pgb/url.
+// With --reads the pairs are analysed first (the derived fields a window and an export need, timed
+// apart), and then the issue's read targets are measured on them (median of 5): the first page
+// (<= 50 ms), a search's count and first page (<= 200 ms), the statistics (<= 1 s), and the
+// anonymized JSONL export against `psql \copy (SELECT ...) TO` of the same rows (<= 1.5x).
 #include "dataset/demogenerator.h"
+#include "dataset/deriver.h"
+#include "export/exporter.h"
 #include "storage/pgstorage.h"
 
 #include <QCoreApplication>
@@ -13,7 +19,9 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
 
 using namespace pairlens;
 using namespace Qt::StringLiterals;
@@ -39,6 +47,75 @@ static bool psql(const QString &url, const QString &command)
     return p.exitCode() == 0;
 }
 
+// The median of five runs of `f`, in milliseconds.
+static double medianMs(const std::function<void()> &f)
+{
+    QList<double> ms;
+    for (int i = 0; i < 5; ++i) {
+        QElapsedTimer t;
+        t.start();
+        f();
+        ms << double(t.nsecsElapsed()) / 1e6;
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms.at(2);
+}
+
+// The read targets of issue 18 on the analysed pairs of `storage`.
+static int measureReads(PgStorage &storage, const QString &url, const QString &dir)
+{
+    QString error;
+    QList<Pair> rows;
+    const auto check = [&](bool ok) {
+        if (!ok)
+            std::fprintf(stderr, "bench_pg: %s\n", qPrintable(error));
+        return ok;
+    };
+    bool ok = true;
+    const double first = medianMs([&] { ok = ok && check(storage.page(Filter(), 50, 0, &rows, &error)); });
+    std::printf("first page (50, newest first)    %.1f ms   (target <= 50 ms)\n", first);
+    for (const QString &words : {u"refunded"_s, u"customers berlin"_s}) {
+        Filter f;
+        f.search = words;
+        qint64 n = 0;
+        const double count = medianMs([&] { n = storage.count(f, &error); });
+        const double page = medianMs([&] { ok = ok && check(storage.page(f, 50, 0, &rows, &error)); });
+        std::printf("search '%s': %lld matches, count %.1f ms, first page %.1f ms   (target <= 200 ms)\n",
+                    qPrintable(words), n, count, page);
+    }
+    Statistics stats;
+    const double statistics =
+        medianMs([&] { ok = ok && check(storage.statistics(Filter(), &stats, &error)); });
+    std::printf("statistics                       %.0f ms   (target <= 1,000 ms)\n", statistics);
+
+    exporting::ExportOptions o;
+    o.format = exporting::Format::Jsonl;
+    o.target = dir + u"/export.jsonl"_s;
+    o.overwrite = true;
+    o.writeManifest = false;
+    o.audit = false;
+    qint64 exported = 0;
+    const double exportMs = medianMs([&] {
+        const exporting::ExportResult r = exporting::Exporter(storage, o).run();
+        ok = ok && r.ok;
+        exported = r.count;
+        if (!r.ok)
+            std::fprintf(stderr, "bench_pg: %s\n", qPrintable(r.error));
+    });
+    const double copyMs = medianMs([&] {
+        psql(url,
+             u"\\copy (SELECT pair_id, natural_language_query, sql_query, timestamp, database_type, "
+             "database_name, table_names, success, execution_time_ms, query_type, metadata FROM "
+             "bench_pg.pairs WHERE query_type IS NOT NULL AND delete_batch IS NULL AND review_status <> 2 "
+             "ORDER BY id) TO '%1'"_s.arg(dir + u"/copy.tsv"_s));
+    });
+    std::printf(
+        "anonymized JSONL export          %.0f ms for %lld pairs; psql \\copy of the same rows %.0f ms; "
+        "ratio %.2f   (target <= 1.5)\n",
+        exportMs, exported, copyMs, exportMs / copyMs);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
@@ -48,6 +125,7 @@ int main(int argc, char **argv)
     }
     const QString url = QString::fromLocal8Bit(argv[1]);
     const int count = argc > 2 ? std::atoi(argv[2]) : 200000;
+    const bool reads = argc > 3 && QByteArray(argv[3]) == "--reads";
     psql(url, u"DROP SCHEMA IF EXISTS bench_pg CASCADE"_s);
 
     DemoGenerator generator(42);
@@ -60,9 +138,21 @@ int main(int argc, char **argv)
         return 1;
     }
     QElapsedTimer timer;
+    QList<DerivedFields> derived;
+    if (reads) {
+        // The analysis an import does (statement type, tables, PII kinds, time), timed apart.
+        timer.start();
+        const Deriver deriver = defaultDeriver();
+        derived.reserve(pairs.size());
+        for (const Pair &p : pairs)
+            derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
+                                      p.pairId, p.metadata);
+        std::printf("analysis (one thread)       %.0f ms\n", double(timer.nsecsElapsed()) / 1e6);
+    }
     timer.start();
     for (qsizetype i = 0; i < pairs.size(); i += 10000) {
-        if (storage->addBatch(pairs.mid(i, 10000), &error) < 0) {
+        if (storage->addBatch(pairs.mid(i, 10000), reads ? derived.mid(i, 10000) : QList<DerivedFields>(),
+                              &error) < 0) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return 1;
         }
@@ -100,6 +190,11 @@ int main(int argc, char **argv)
     std::printf("PairLens addBatch (COPY)    %.0f ms  %.0f pairs/s\n", pairlensMs, count / pairlensMs * 1000);
     std::printf("psql \\copy (reference)      %.0f ms  %.0f pairs/s\n", psqlMs, count / psqlMs * 1000);
     std::printf("ratio PairLens / psql       %.2f\n", pairlensMs / psqlMs);
+    int code = 0;
+    if (reads) {
+        storage->analyze();
+        code = measureReads(*storage, url, dir.path());
+    }
     psql(url, u"DROP SCHEMA IF EXISTS bench_pg CASCADE"_s);
-    return 0;
+    return code;
 }
