@@ -251,7 +251,8 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
         auto owner = PgStorage::open(withSchema(m_url, u"t_v2"_s), &error);
         QVERIFY2(owner, qPrintable(error));
         QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
-        QCOMPARE(psql(m_url, u"SELECT value FROM t_v2.settings WHERE key = 'format_version'"_s), u"3"_s);
+        QCOMPARE(psql(m_url, u"SELECT value FROM t_v2.settings WHERE key = 'format_version'"_s),
+                 QString::number(PgStorage::kFormatVersion));
         QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v2.audit_log"_s), u"0"_s);
         QCOMPARE(owner->deriveMissing(defaultDeriver(), &error), 1);
         QCOMPARE(psql(m_url, u"SELECT review_status, reviewer_note, delete_batch IS NULL, question_length, "

@@ -846,6 +846,18 @@
         <translation>Die Einstellungen des PostgreSQL-Schemas %1 können nicht geändert werden: %2</translation>
     </message>
     <message>
+        <source>PostgreSQL schema %1 has format version %2, which does not announce changes; the next open by a role that may change it brings it to version %3.</source>
+        <translation>Das PostgreSQL-Schema %1 hat die Formatversion %2, die keine Änderungen meldet; das nächste Öffnen durch eine Rolle, die es ändern darf, bringt es auf Version %3.</translation>
+    </message>
+    <message>
+        <source>Cannot listen for changes in PostgreSQL schema %1: %2</source>
+        <translation>Auf Änderungen im PostgreSQL-Schema %1 kann nicht gewartet werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the changes of PostgreSQL schema %1: %2</source>
+        <translation>Die Änderungen des PostgreSQL-Schemas %1 können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
         <source>The filter %1 is not supported on PostgreSQL datasets yet.</source>
         <translation>Der Filter %1 wird bei PostgreSQL-Datensätzen noch nicht unterstützt.</translation>
     </message>

@@ -222,9 +222,10 @@ bool PgStorage::migrate(QString *error)
         return true;
 
     // First open (or an older version): one transaction creates what is missing of the schema, its
-    // tables and indexes, and sets the version. The columns match the SQLite dataset's pairs table
-    // (docs/dataset-format.md) so a recorder can INSERT the same seed fields; the derived columns
-    // stay NULL until PairLens fills them.
+    // tables, indexes and change trigger (version 4: every statement that changes pairs, a
+    // recorder's INSERT included, notifies the channel named as the schema), and sets the version. The
+    // columns match the SQLite dataset's pairs table (docs/dataset-format.md) so a recorder can INSERT the
+    // same seed fields; the derived columns stay NULL until PairLens fills them.
     const QString ddl = uR"(SET client_min_messages = warning;
 BEGIN;
 SELECT pg_advisory_xact_lock(hashtext('pairlens-migrate'));
@@ -267,6 +268,14 @@ CREATE TABLE IF NOT EXISTS %1.audit_log (
     detail JSONB NOT NULL DEFAULT '{}',
     role TEXT NOT NULL DEFAULT current_user
 );
+CREATE OR REPLACE FUNCTION %1.pairlens_notify() RETURNS trigger LANGUAGE plpgsql AS $pairlens$
+BEGIN
+    PERFORM pg_notify(TG_TABLE_SCHEMA, lower(TG_OP));
+    RETURN NULL;
+END
+$pairlens$;
+CREATE OR REPLACE TRIGGER pairs_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %1.pairs
+    FOR EACH STATEMENT EXECUTE FUNCTION %1.pairlens_notify();
 INSERT INTO %1.settings AS s (key, value) VALUES ('format_version', '%2')
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value WHERE s.value::int < EXCLUDED.value::int;
 COMMIT;)"_s.arg(s)

@@ -15,8 +15,8 @@ class PgStorage final : public Storage
 {
 public:
     // 1: settings, pairs. 2: pairs_live_ts, the order of the file's default view. 3: review, trash
-    // and search columns, audit_log.
-    static constexpr int kFormatVersion = 3;
+    // and search columns, audit_log. 4: the pairs table announces its changes (pairs_changed).
+    static constexpr int kFormatVersion = 4;
 
     // Connects (connect_timeout 10 s unless the URL sets one) and creates the schema on first open.
     // On failure returns nullptr and one sentence in *error, never containing the password.
@@ -71,7 +71,18 @@ public:
     QHash<QString, QString> settings() override;
     QByteArray secret() const override { return m_secret; }
 
+    // pgnotify.cpp: LISTEN on the schema's channel (its name), which the statement-level trigger
+    // pairs_changed of format version 4 notifies after every INSERT, UPDATE, DELETE or TRUNCATE of
+    // pairs, whoever made it. A schema of an older version (read as it is by a read-only role) is
+    // refused in one sentence.
+    bool listenForChanges(QString *error) override;
+    // PQconsumeInput and PQnotifies: the notifications of the schema's channel since the last call.
+    int takeChanges(QString *error) override;
+
     QString schema() const { return m_schema; }
+    // The process id of the server's backend serving this connection (PQbackendPID), e.g. for an
+    // administrator's pg_terminate_backend(); 0 without a connection.
+    int backendPid() const;
     // For storagecopy.cpp, which streams whole tables in and out with COPY: the connection and the
     // schema's name quoted for SQL.
     pg_conn *connection() const;

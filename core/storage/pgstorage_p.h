@@ -18,6 +18,7 @@ namespace pairlens {
 struct PgStorage::Conn
 {
     PGconn *pg = nullptr;
+    bool listening = false; // LISTEN was issued (pgnotify.cpp)
     ~Conn()
     {
         if (pg)

@@ -171,6 +171,25 @@ public:
     // The per-dataset anonymization secret (32 bytes), as Dataset::secret(): created once with the
     // store; a role that may not write into a store without one gets a secret for this session.
     virtual QByteArray secret() const = 0;
+
+    // Change notification (several people at once). listenForChanges() asks the store to announce
+    // every change of its pairs (added, deleted, reviewed, noted, purged: by PairLens or by anyone
+    // else, a recorder's plain INSERT included) to this connection; false with one sentence in *error
+    // when it cannot. takeChanges() never waits: how many announcements arrived since the last call
+    // (0: nothing changed; the store's own changes count too, several changes may come as one), or
+    // -1 with one sentence in *error when the connection was lost (the store reconnects and listens
+    // again: re-read everything, as what changed meanwhile was not announced). A store without
+    // notifications (the default) answers false with *error empty, and 0: poll instead.
+    virtual bool listenForChanges(QString *error)
+    {
+        Q_UNUSED(error);
+        return false;
+    }
+    virtual int takeChanges(QString *error)
+    {
+        Q_UNUSED(error);
+        return 0;
+    }
 };
 
 // The analysis of a store without anonymization settings of its own (all a PostgreSQL store has so

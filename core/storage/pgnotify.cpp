@@ -1,0 +1,61 @@
+// PgStorage's change notification (issue 18, several people at once): the trigger pairs_changed of
+// format version 4 runs pg_notify(schema, operation) once per statement that changes the pairs
+// table, whoever runs it (PairLens, a recorder's plain INSERT, psql), and PostgreSQL delivers it
+// at commit to every session that listens on the schema's channel. A window's worker listens on its
+// store's connection and asks takeChanges() at each poll.
+#include "storage/pgstorage.h"
+#include "storage/pgstorage_p.h"
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+
+using pg::Result;
+using pg::tr;
+
+int PgStorage::backendPid() const
+{
+    return m_conn && m_conn->pg ? PQbackendPID(m_conn->pg) : 0;
+}
+
+bool PgStorage::listenForChanges(QString *error)
+{
+    if (m_version < 4) {
+        *error = tr("PostgreSQL schema %1 has format version %2, which does not announce changes; the "
+                    "next open by a role that may change it brings it to version %3.")
+                     .arg(m_schema)
+                     .arg(m_version)
+                     .arg(kFormatVersion);
+        return false;
+    }
+    // The channel is the schema's name, as the trigger's TG_TABLE_SCHEMA gives it.
+    Result r(pg::exec(m_conn->pg, u"LISTEN "_s + m_quotedSchema));
+    if (!r.ok()) {
+        *error = tr("Cannot listen for changes in PostgreSQL schema %1: %2").arg(m_schema, r.error());
+        return false;
+    }
+    m_conn->listening = true;
+    return true;
+}
+
+int PgStorage::takeChanges(QString *error)
+{
+    PGconn *pg = m_conn->pg;
+    // Reads what the server sent without waiting; notifications that came with the results of other
+    // statements are already in libpq's queue.
+    if (PQconsumeInput(pg) != 1) {
+        *error = tr("Cannot read the changes of PostgreSQL schema %1: %2")
+                     .arg(m_schema, pg::message(PQerrorMessage(pg)));
+        return -1;
+    }
+    int count = 0;
+    const QByteArray channel = m_schema.toUtf8();
+    while (PGnotify *n = PQnotifies(pg)) {
+        if (channel == n->relname)
+            ++count;
+        PQfreemem(n);
+    }
+    return count;
+}
+
+} // namespace pairlens
