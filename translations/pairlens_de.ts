@@ -3575,7 +3575,7 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     </message>
     <message>
         <source>Cop&amp;y Dataset To</source>
-        <translation>Datensatz kop&amp;ieren nach</translation>
+        <translation>Datensatz &amp;kopieren nach</translation>
     </message>
     <message>
         <source>New Dataset &amp;File…</source>
@@ -3804,10 +3804,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Import into a PostgreSQL dataset with &apos;pairlens import FILE URL&apos; for now.</source>
         <translation>Importieren Sie in einen PostgreSQL-Datensatz vorerst mit &apos;pairlens import DATEI URL&apos;.</translation>
-    </message>
-    <message>
-        <source>Export a PostgreSQL dataset with &apos;pairlens export URL -o FILE&apos; for now.</source>
-        <translation>Exportieren Sie einen PostgreSQL-Datensatz vorerst mit &apos;pairlens export URL -o DATEI&apos;.</translation>
     </message>
     <message>
         <source>Keyboard Shortcuts</source>

@@ -19,8 +19,9 @@ using namespace detail;
 QStringList sortTerms(PairStore::SortColumn column)
 {
     // Each sort reads an index in order: a column with an index of its own is followed by the row
-    // id only; a column whose index is (column, ts, id) is followed by the time, so pairs of equal
-    // value come in time order (in the sort's direction) and the index gives the whole order.
+    // id only; a column whose index is (column, ts) is followed by the time, so pairs of equal
+    // value come in time order (in the sort's direction) and the index gives the whole order (an
+    // index entry ends in the row id, which SQLite orders by).
     using C = PairStore::SortColumn;
     switch (column) {
     case C::Id:

@@ -8,7 +8,7 @@ namespace pairlens::schema {
 // Identifies a PairLens dataset file (SQLite `PRAGMA application_id`, "PLNS").
 constexpr int kApplicationId = 0x504C4E53;
 // The format version this build writes. Older files are migrated on open; newer ones are refused.
-constexpr int kCurrentVersion = 4;
+constexpr int kCurrentVersion = 5;
 // Files from this version on hold every table and column this build reads; later versions only add
 // indexes. A read-only file of an older version that is at least this one opens as it is (slower to
 // sort) instead of being refused for want of an upgrade.
