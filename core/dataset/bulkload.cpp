@@ -130,14 +130,17 @@ void BulkLoad::discard()
 
 bool BulkLoad::dropIndexes(QString *error)
 {
-    // Every secondary index of pairs and pair_tables except the ones inserts need: the pair_id
-    // index (its UNIQUE constraint: no `sql`) and pairs_underived (imported rows are analysed, so
-    // it stays empty).
+    // Every secondary index of pairs and pair_tables except the ones inserts need or never touch:
+    // the pair_id index (its UNIQUE constraint: no `sql`), and the partial indexes no new row
+    // enters (imported rows are analysed and live): pairs_underived, pairs_trash and
+    // pairs_delete_batch. Building those afterwards scanned the whole table for nothing (~0.2 s
+    // each on 1M pairs).
     QSqlDatabase &db = m_dataset->db();
     QSqlQuery q(db);
     QStringList names;
     if (!q.exec(u"SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
-                "AND tbl_name IN ('pairs', 'pair_tables') AND name <> 'pairs_underived' ORDER BY name"_s)) {
+                "AND tbl_name IN ('pairs', 'pair_tables') "
+                "AND name NOT IN ('pairs_underived', 'pairs_trash', 'pairs_delete_batch') ORDER BY name"_s)) {
         *error = q.lastError().text();
         return false;
     }
