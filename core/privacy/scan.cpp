@@ -27,6 +27,8 @@ void detectInView(const detail::CompiledPatterns &patterns, Scan &scan, int view
     }
     if (custom && !patterns.patterns.isEmpty())
         detail::findCustom(patterns, view.text, matches);
+    if (!matches.isEmpty())
+        scan.found.reserve(scan.found.size() + matches.size()); // one allocation, not one per growth
     for (const Match &m : std::as_const(matches)) {
         if (!patterns.notPii.isEmpty() &&
             patterns.isNotPii(m.kind, view.text.mid(m.start, m.end - m.start).toString()))
@@ -86,22 +88,27 @@ void resolve(QList<Candidate> &found)
     if (found.size() < 2)
         return;
     sortByPreference(found);
-    QList<Candidate> kept;
-    kept.reserve(found.size());
-    for (const Candidate &c : std::as_const(found)) {
+    // The kept ones are gathered at the front, in place (no second list per text).
+    Candidate *const first = found.data();
+    qsizetype kept = 0;
+    for (qsizetype i = 0; i < found.size(); ++i) {
+        const Candidate &c = first[i];
         bool overlaps = false;
-        for (const Candidate &k : std::as_const(kept)) {
-            if (c.m.start < k.m.end && k.m.start < c.m.end) {
+        for (qsizetype k = 0; k < kept; ++k) {
+            if (c.m.start < first[k].m.end && first[k].m.start < c.m.end) {
                 overlaps = true;
                 break;
             }
         }
-        if (!overlaps)
-            kept.append(c);
+        if (!overlaps) {
+            if (kept != i)
+                first[kept] = c;
+            ++kept;
+        }
     }
-    std::sort(kept.begin(), kept.end(),
+    found.resize(kept);
+    std::sort(found.begin(), found.end(),
               [](const Candidate &x, const Candidate &y) { return x.m.start < y.m.start; });
-    found = std::move(kept);
 }
 
 void detectText(const detail::CompiledPatterns &patterns, QStringView text, bool fast, Scan &scan)

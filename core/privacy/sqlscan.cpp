@@ -280,7 +280,8 @@ void detectSqlView(const detail::CompiledPatterns &patterns, SqlScan &s, View &&
 void detectSimpleSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect,
                      const QList<Match> &raw, SqlScan &s)
 {
-    s.scan.source.text = sql; // view -1
+    s.scan.source.text = sql;         // view -1
+    s.scan.found.reserve(raw.size()); // one allocation, not one per growth
     qsizetype reach = 0;
     for (const Match &m : raw)
         reach = std::max(reach, m.end);
@@ -329,6 +330,8 @@ void detectSimpleSql(const detail::CompiledPatterns &patterns, QStringView sql, 
 void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::Dialect dialect, bool fast,
                SqlScan &s)
 {
+    if (fast && !mayHoldLiteralOrComment(sql))
+        return; // no literal, no comment: nothing of the SQL is ever read (custom patterns neither)
     const bool names = detail::mayContainNameOrAddress(sql);
     // A doubled quote inside a literal ('O''Brien') is one character of the value: names are read
     // in the decoded literal (the whole text shows "O''Brien").
@@ -337,7 +340,8 @@ void detectSql(const detail::CompiledPatterns &patterns, QStringView sql, sql::D
         const bool builtins = names || detail::mayContainBuiltin(sql); // as in detectText()
         if (!builtins && !names && !mayHaveColumnValues(sql))
             return;
-        QList<Match> raw;
+        thread_local QList<Match> raw; // a scratch list: its capacity is kept between calls
+        raw.resize(0);
         if (builtins)
             detail::findBuiltins(sql, raw, fast);
         if (names) {

@@ -22,6 +22,10 @@ inline bool isScannedToken(sql::TokenKind kind)
 // Whether reading the SQL token by token could find what the whole text does not show
 // (sqlscanprefilter.cpp).
 bool needsTokenScan(QStringView sql);
+// Whether the SQL may hold a string literal or a comment, in any dialect: a quote, '$' or '#'
+// anywhere, or "--", "/*", "//". Every value of an SQL text lies in one of those (identifiers,
+// keywords and numbers are never read), so without them there is nothing to find.
+bool mayHoldLiteralOrComment(QStringView sql);
 
 // One literal or comment of the SQL.
 struct Piece

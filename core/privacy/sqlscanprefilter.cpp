@@ -78,6 +78,34 @@ bool containsConcat(const char16_t *p, qsizetype n)
 
 } // namespace
 
+bool mayHoldLiteralOrComment(QStringView sql)
+{
+    const char16_t *p = sql.utf16();
+    const qsizetype n = sql.size();
+    qsizetype i = 0;
+#if defined(__SSE2__)
+    const auto eq = [](__m128i v, char16_t c) { return _mm_cmpeq_epi16(v, _mm_set1_epi16(short(c))); };
+    for (; i + 9 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i + 1)); // the next units
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(eq(v, u'\''), eq(v, u'"')), _mm_or_si128(eq(v, u'$'), eq(v, u'#')));
+        hit = _mm_or_si128(hit, _mm_and_si128(eq(v, u'-'), eq(w, u'-')));
+        hit = _mm_or_si128(hit, _mm_and_si128(eq(v, u'/'), _mm_or_si128(eq(w, u'*'), eq(w, u'/'))));
+        if (_mm_movemask_epi8(hit) != 0)
+            return true;
+    }
+#endif
+    for (; i < n; ++i) {
+        const char16_t c = p[i];
+        const char16_t d = i + 1 < n ? p[i + 1] : u'\0';
+        if (c == u'\'' || c == u'"' || c == u'$' || c == u'#' || (c == u'-' && d == u'-') ||
+            (c == u'/' && (d == u'*' || d == u'/')))
+            return true;
+    }
+    return false;
+}
+
 // Whether reading the SQL token by token could find what the whole text does not show: non-ASCII
 // text (folding), backslash escapes, hex and U& strings, and string literals joined by
 // concatenation (a quote followed by ||, + or, with CONCAT in the text, a comma, then another
