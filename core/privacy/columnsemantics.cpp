@@ -454,10 +454,11 @@ void findColumnValues(const CompiledPatterns &patterns, QStringView sql, sql::Di
         const sql::TokenKind k = kindAt(j);
         if (k != sql::TokenKind::Word && k != sql::TokenKind::QuotedIdentifier)
             return 0;
-        return kindOfColumn(text(j));
+        return cachedKindOfColumn(text(j));
     };
     const auto isWord = [&](qsizetype j, QStringView w) {
-        return kindAt(j) == sql::TokenKind::Word && text(j).compare(w, Qt::CaseInsensitive) == 0;
+        return kindAt(j) == sql::TokenKind::Word && text(j).size() == w.size() &&
+               text(j).compare(w, Qt::CaseInsensitive) == 0;
     };
     const auto isPunct = [&](qsizetype j, char16_t c) {
         return kindAt(j) == sql::TokenKind::Punctuation && text(j).size() == 1 && text(j)[0] == c;

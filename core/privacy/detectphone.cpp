@@ -65,6 +65,8 @@ qsizetype extensionEnd(QStringView text, qsizetype i)
     qsizetype k = i;
     if (at(text, k) == u' ')
         ++k;
+    if (const char16_t f = at(text, k) | 0x20; f != u'e' && f != u'x')
+        return i; // every word below starts with 'e' or 'x', in any case
     const QStringView rest = text.mid(k, 10);
     qsizetype word = 0;
     if (rest.startsWith(u"extension", Qt::CaseInsensitive))
