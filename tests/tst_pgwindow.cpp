@@ -6,6 +6,8 @@
 #include "curator.h"
 #include "datasetsession.h"
 #include "detailpane.h"
+#include "exportdialog.h"
+#include "exportpreview.h"
 #include "filterpanel.h"
 #include "guitestutil.h"
 #include "infobar.h"
@@ -281,8 +283,8 @@ private slots:
         QVERIFY(loaded(w->model(), 20));
         QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QAction *>(u"actionDelete"_s), kWait);
         const auto action = [&w](const QString &name) { return w->findChild<QAction *>(name); };
-        for (const QString &name : {u"actionEditPair"_s, u"actionAddPair"_s, u"actionPrivacySettings"_s,
-                                    u"actionImport"_s, u"actionExport"_s}) {
+        for (const QString &name :
+             {u"actionEditPair"_s, u"actionAddPair"_s, u"actionPrivacySettings"_s, u"actionImport"_s}) {
             QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
             QVERIFY2(action(name)->toolTip().contains(u"PostgreSQL"_s), qPrintable(action(name)->toolTip()));
         }
@@ -395,8 +397,10 @@ private slots:
         field(u"databaseEdit"_s)->setText(owner.path().mid(1));
         field(u"userEdit"_s)->setText(owner.userName());
         field(u"schemaEdit"_s)->setText(m_schema);
-        field(u"passwordEdit"_s)->setText(u"not-the-password"_s);
-        QTest::mouseClick(d->findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
+        field(u"passwordEdit"_s)->setFocus();
+        QTest::keyClicks(field(u"passwordEdit"_s), u"not-the-password"_s);
+        for (QPushButton *b : d->findChildren<QPushButton *>())
+            QTest::keyClick(field(u"passwordEdit"_s), Qt::Key_Return); // as a user confirms
         QTRY_VERIFY_WITH_TIMEOUT(!d->errorText().isEmpty(), kWait);
         QVERIFY(d->isVisible());
         QVERIFY2(d->errorText().contains(u"password authentication failed"_s), qPrintable(d->errorText()));
@@ -501,6 +505,15 @@ private slots:
                                      a->model()->pairAt(0)->reviewStatus == ReviewStatus::Rejected,
                                  kWait);
 
+        // Another program's plain UPDATE (no audit entry): announced by the server, B shows it.
+        const QString third = b->model()->pairAt(2)->pairId;
+        QCOMPARE(
+            psql(m_owner, u"UPDATE %1.pairs SET review_status = 1 WHERE pair_id = '%2'"_s.arg(schema, third)),
+            QString());
+        QTRY_VERIFY_WITH_TIMEOUT(b->model()->pairAt(2) && b->model()->pairAt(2)->pairId == third &&
+                                     b->model()->pairAt(2)->reviewStatus == ReviewStatus::Approved,
+                                 kWait);
+
         // A recorder inserts a pair (the seed fields only): both windows announce it; a refresh shows it.
         QCOMPARE(
             psql(m_owner, u"INSERT INTO %1.pairs (pair_id, natural_language_query, sql_query, timestamp, "
@@ -515,6 +528,45 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(b->model()->rowCount(), kPairs, kWait);
         QTRY_VERIFY_WITH_TIMEOUT(b->model()->pairAt(0) && b->model()->pairAt(0)->pairId == u"recorded-1"_s,
                                  kWait);
+    }
+
+    // File > Export… on a PostgreSQL dataset writes the same anonymized bytes as on the file it was
+    // copied from (same pairs, same key); the command line it shows has no password.
+    void exportFromWindow()
+    {
+        QMap<QString, QByteArray> written;
+        for (const QString &location : {m_file, m_url}) {
+            auto w = openWindow(location);
+            QVERIFY(w && loaded(w->model(), 20));
+            QTRY_VERIFY_WITH_TIMEOUT(w->session()->totalsKnown(), kWait);
+            QAction *action = w->findChild<QAction *>(u"actionExport"_s);
+            QVERIFY(action && action->isEnabled());
+            action->trigger();
+            auto *dialog = w->findChild<ui::ExportDialog *>(u"exportDialog"_s);
+            QVERIFY(dialog);
+            QTRY_VERIFY_WITH_TIMEOUT(!dialog->isCounting() && !dialog->countsText().isEmpty(), kWait);
+            QVERIFY2(dialog->countsText().contains(u"300"_s), qPrintable(dialog->countsText()));
+            const QString target =
+                m_dir.filePath(isPostgresLocation(location) ? u"pg.jsonl"_s : u"file.jsonl"_s);
+            dialog->setTarget(target);
+            if (isPostgresLocation(location)) {
+                const QString command = dialog->preview()->findChild<QPlainTextEdit *>()->toPlainText();
+                QVERIFY(!command.contains(QUrl(m_owner).password()));
+            }
+            QPointer<ui::ExportDialog> guard(dialog);
+            QSignalSpy finished(dialog, &ui::ExportDialog::exportFinished);
+            dialog->startExport();
+            QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kWait);
+            const auto result = finished.first().first().value<exporting::ExportResult>();
+            QVERIFY2(result.ok, qPrintable(result.error));
+            QFile f(target);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            written.insert(location, f.readAll());
+            if (guard)
+                guard->close();
+        }
+        QVERIFY(!written.value(m_file).isEmpty());
+        QVERIFY(written.value(m_file) == written.value(m_url));
     }
 };
 

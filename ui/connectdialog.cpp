@@ -84,6 +84,11 @@ ConnectDialog::ConnectDialog(Mode mode, const QStringList &recent, QWidget *pare
     m_connect =
         buttons->addButton(mode == Mode::Open ? tr("&Connect") : tr("&Copy"), QDialogButtonBox::AcceptRole);
     m_connect->setObjectName(u"connectButton"_s);
+    // Return in any field connects: no other button becomes the default by taking the focus.
+    for (QAbstractButton *b : buttons->buttons()) {
+        if (auto *push = qobject_cast<QPushButton *>(b))
+            push->setAutoDefault(false);
+    }
     m_connect->setDefault(true);
     connect(buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::tryConnect);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -111,6 +116,13 @@ void ConnectDialog::setLocation(const QString &location)
     m_schema->setText(schema.isEmpty() ? kDefaultSchema : schema);
     m_password->clear();
     m_error->hide();
+    // The recent entry it came from is shown as chosen; the password is what is left to type.
+    const int recent = m_recent->findData(shownLocation());
+    if (recent > 0) {
+        const QSignalBlocker blocker(m_recent);
+        m_recent->setCurrentIndex(recent);
+    }
+    m_password->setFocus();
 }
 
 QString ConnectDialog::url(bool withPassword) const

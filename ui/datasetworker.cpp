@@ -138,6 +138,8 @@ void DatasetWorker::close()
     m_dataset.reset();
     m_storage.reset();
     m_storageReadOnly = false;
+    m_listening = false;
+    m_ownChange = false;
     m_lastStorageError.clear();
     m_storageMark = {};
     m_knownLive = 0;

@@ -9,6 +9,8 @@
 
 #include <QTimer>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens::ui {
@@ -55,6 +57,10 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
     }
     if (!m_storageReadOnly && pg->deriveMissing(defaultDeriver(), &error) < 0)
         emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    // Changes announced by the server (LISTEN/NOTIFY) make the poll a local check while nothing
+    // changes; without them (an old schema on a read-only role) the poll compares marks each time.
+    QString notListening;
+    m_listening = pg->listenForChanges(&notListening);
     info.readOnly = m_storageReadOnly;
     info.settings = pg->settings();
     info.secret = pg->secret();
@@ -304,6 +310,7 @@ WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
     }
     if (!result.ok && error.isEmpty())
         error = tr("The change could not be made.");
+    m_ownChange = true;
     // This window's own change is not another program's: the poll compares with the store after it.
     QString ignored;
     storageMark(&m_storageMark, &ignored);
@@ -316,6 +323,7 @@ void DatasetWorker::storageRefresh(int requestId)
     result.requestId = requestId;
     result.kind = WriteKind::Refresh;
     QString error;
+    m_ownChange = true;
     if (!m_storageReadOnly && m_storage->deriveMissing(defaultDeriver(), &error) < 0)
         result.error = error;
     QList<qint64> newest;
@@ -365,16 +373,33 @@ bool DatasetWorker::storageMark(StorageMark *mark, QString *error)
 
 void DatasetWorker::storagePoll()
 {
+    QString error;
+    // Announced changes: none, nothing to read. Some: the marks say what happened; a change that
+    // moves neither (a recorder's own UPDATE) reloads the view unless this worker made it. A lost
+    // connection announced nothing meanwhile: everything is read again.
+    bool unexplained = false;
+    if (m_listening) {
+        const int changes = m_storage->takeChanges(&error);
+        if (changes == 0)
+            return;
+        unexplained = changes < 0 || !std::exchange(m_ownChange, false);
+        if (changes < 0)
+            storageFailed(error);
+    }
     // Another program's change shows in the row ids or the audit log.
     StorageMark mark;
-    QString error;
-    if (!storageMark(&mark, &error) || mark == m_storageMark)
+    if (!storageMark(&mark, &error))
+        return;
+    if (mark == m_storageMark && !unexplained)
         return;
     const bool newRows = mark.maxId > m_storageMark.maxId;
-    const bool curated = mark.audit != m_storageMark.audit;
+    const bool curated = mark.audit != m_storageMark.audit || (unexplained && !newRows);
     m_storageMark = mark;
-    if (newRows && !m_storageReadOnly && m_storage->deriveMissing(defaultDeriver(), &error) < 0)
-        emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    if (newRows && !m_storageReadOnly) {
+        m_ownChange = true; // the analysis writes the derived fields: announced too
+        if (m_storage->deriveMissing(defaultDeriver(), &error) < 0)
+            emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    }
     if (curated) {
         storageTotals();
         emit changedElsewhere();

@@ -2,6 +2,7 @@
 
 #include "exportjobs.h"
 #include "exportpreview.h"
+#include "storage/storage.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -29,6 +30,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QToolButton>
+#include <QUrl>
+#include <QUrlQuery>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -117,7 +120,13 @@ ExportDialog::ExportDialog(Source source, QWidget *parent) : QDialog(parent), m_
     QString folder = settings.value(kFolderKey).toString();
     if (folder.isEmpty() || !QFileInfo(folder).isDir())
         folder = defaultFolder();
-    const QString base = QFileInfo(m_source.location).completeBaseName();
+    // A PostgreSQL dataset's exports are named after its schema.
+    QString base = QFileInfo(m_source.location).completeBaseName();
+    if (isPostgresLocation(m_source.location)) {
+        base = QUrlQuery(QUrl(m_source.location)).queryItemValue(u"schema"_s);
+        if (base.isEmpty())
+            base = u"training_data"_s;
+    }
     m_target->setText(QDir(folder).filePath(
         base + u'.' + exporting::formatExtension(Format(m_format->currentData().toInt()))));
 

@@ -2,6 +2,7 @@
 
 #include "dataset/dataset.h"
 #include "dataset/pairstore.h"
+#include "storage/pgstorage.h"
 
 #include <QCoreApplication>
 
@@ -23,12 +24,48 @@ Filter selectionFilter(Dataset &ds, const Selection &selection)
     return filter;
 }
 
+namespace {
+
+// A PostgreSQL dataset (issue 18): the same jobs through the storage seam, on a connection of
+// their own. The duplicates an export drops are not counted beforehand there (the export still
+// drops them), and the engine's preview needs a dataset file: the dialog says so.
+std::unique_ptr<PgStorage> openStorage(const QString &location, QString *error)
+{
+    return PgStorage::open(location, error, false);
+}
+
+bool storageSelectionFilter(Storage &storage, const Selection &selection, Filter *out, QString *error)
+{
+    QList<qint64> ids = selection.rowIds;
+    for (const auto &range : selection.ranges) {
+        QList<qint64> part;
+        if (!storage.rowIds(selection.filter, selection.sort, int(range.second), range.first, &part, error))
+            return false;
+        ids += part;
+    }
+    *out = Filter();
+    out->scope = selection.filter.scope;
+    out->rowIds = ids;
+    out->restrictToRowIds = true;
+    return true;
+}
+
+} // namespace
+
 Counts count(int generation, ExportOptions options, QString location, Selection selection,
              bool resolveSelection, std::shared_ptr<std::atomic_bool> cancel)
 {
     Counts counts;
     counts.generation = generation;
     QString error;
+    if (isPostgresLocation(location)) {
+        std::unique_ptr<PgStorage> storage = openStorage(location, &error);
+        if (storage &&
+            (!resolveSelection || storageSelectionFilter(*storage, selection, &options.filter, &error)))
+            counts.scope = exporting::Exporter::countScope(*storage, options, &error);
+        counts.error = counts.scope ? QString() : error;
+        return counts;
+    }
     std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::ReadOnly, &error);
     if (!ds) {
         counts.error = error;
@@ -54,6 +91,25 @@ Sample sample(int generation, ExportOptions options, QString location, Selection
     Sample s;
     s.generation = generation;
     QString error;
+    if (isPostgresLocation(location)) {
+        std::unique_ptr<PgStorage> storage = openStorage(location, &error);
+        Filter rows;
+        if (storage && fromSelection && storageSelectionFilter(*storage, selection, &rows, &error) &&
+            maxPairIds > 0) {
+            s.pairIdsTooMany = rows.rowIds.size() > maxPairIds;
+            QList<Pair> pairs;
+            if (!s.pairIdsTooMany &&
+                storage->page(rows, PairStore::Sort{}, int(rows.rowIds.size()), 0, &pairs, &error)) {
+                for (const Pair &p : std::as_const(pairs))
+                    s.pairIds << p.pairId;
+                s.pairIdsRead = true;
+            }
+        }
+        if (storage)
+            exporting::Exporter(*storage, options).preview(1, &error); // says why there is none
+        s.error = error;
+        return s;
+    }
     std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::ReadOnly, &error);
     if (!ds) {
         s.error = error;
@@ -88,6 +144,21 @@ ExportResult run(ExportOptions options, QString location, bool readOnly, Selecti
 {
     ExportResult result;
     QString error;
+    const Progress progress(
+        [done, total](qint64 d, qint64 t, const QString &) {
+            done->store(d);
+            total->store(t);
+        },
+        cancel.get());
+    if (isPostgresLocation(location)) {
+        std::unique_ptr<PgStorage> storage = openStorage(location, &error);
+        if (!storage ||
+            (resolveSelection && !storageSelectionFilter(*storage, selection, &options.filter, &error))) {
+            result.error = error;
+            return result;
+        }
+        return exporting::Exporter(*storage, options).run(progress);
+    }
     std::unique_ptr<Dataset> ds =
         Dataset::open(location, readOnly ? Dataset::Mode::ReadOnly : Dataset::Mode::OpenExisting, &error);
     if (!ds) {
@@ -98,12 +169,6 @@ ExportResult run(ExportOptions options, QString location, bool readOnly, Selecti
         options.audit = false; // a read-only dataset has no audit log to write to
     if (resolveSelection)
         options.filter = selectionFilter(*ds, selection);
-    const Progress progress(
-        [done, total](qint64 d, qint64 t, const QString &) {
-            done->store(d);
-            total->store(t);
-        },
-        cancel.get());
     return exporting::Exporter(*ds, options).run(progress);
 }
 

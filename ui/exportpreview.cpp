@@ -2,6 +2,7 @@
 
 #include "export/exportcommand.h"
 #include "exportjobs.h"
+#include "storage/storage.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -13,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -115,8 +117,11 @@ void ExportPreview::updateCommand()
         else
             notes << tr("Reading the selected pairs' ids…");
     }
-    const exporting::ExportCommand command =
-        exporting::exportCommand(o, QDir::toNativeSeparators(m_location));
+    // A PostgreSQL URL is shown without the password typed in the connect dialog.
+    QUrl shownUrl(m_location);
+    shownUrl.setPassword({});
+    const exporting::ExportCommand command = exporting::exportCommand(
+        o, isPostgresLocation(m_location) ? shownUrl.toString() : QDir::toNativeSeparators(m_location));
     notes += command.unsupported;
     m_command->setPlainText(command.shellText());
     m_commandNote->setText(notes.join(u' '));

@@ -415,7 +415,7 @@ void MainWindow::showExportDialog()
     if (!m_session->isOpen())
         return;
     ExportDialog::Source source;
-    source.location = m_session->location();
+    source.location = m_session->connectLocation(); // a PostgreSQL password stays in memory
     source.readOnly = m_session->isReadOnly();
     source.filter = m_model->filter();
     source.filterCount = m_model->rowCount();

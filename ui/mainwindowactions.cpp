@@ -266,7 +266,6 @@ void MainWindow::updateActions()
         {"actionAddPair", tr("Adding pairs by hand is not available on PostgreSQL datasets yet.")},
         {"actionPrivacySettings", tr("Privacy settings are not available on PostgreSQL datasets yet.")},
         {"actionImport", tr("Import into a PostgreSQL dataset with 'pairlens import FILE URL' for now.")},
-        {"actionExport", tr("Export a PostgreSQL dataset with 'pairlens export URL -o FILE' for now.")},
     };
     for (const auto &[name, why] : notOnPostgres) {
         QAction *a = findChild<QAction *>(QString::fromLatin1(name));
