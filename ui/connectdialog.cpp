@@ -163,6 +163,8 @@ void ConnectDialog::showError(const QString &error)
 {
     m_error->setText(error);
     m_error->show();
+    // Room for the sentence without squeezing the fields.
+    resize(width(), std::max(height(), sizeHint().height()));
     emit connectFailed(error);
 }
 
