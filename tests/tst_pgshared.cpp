@@ -6,8 +6,12 @@
 #include "pgtestutil.h"
 #include "storage/pgstorage.h"
 
+#include "testutil.h"
+
 #include <QDeadlineTimer>
+#include <QProcess>
 #include <QTest>
+#include <QThread>
 #include <QUrl>
 
 using namespace pairlens;
@@ -48,6 +52,64 @@ class TstPgShared : public QObject
             qWarning("%s", qPrintable(error));
         return s;
     }
+
+    // What an administrator does to a connection (the server restarting does the same to all of
+    // them): ends its backend with pg_terminate_backend(), then waits until it is gone. The shared
+    // cluster itself is never restarted (other tests use it meanwhile).
+    void endBackend(int pid)
+    {
+        QVERIFY(pid > 0);
+        QCOMPARE(psql(m_owner, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)), u"t"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            psql(m_owner, u"SELECT count(*) FROM pg_stat_activity WHERE pid = %1"_s.arg(pid)), u"0"_s, 30000);
+    }
+
+    // The sentences of a lost connection to the fixture's server.
+    QString lost() const
+    {
+        const QUrl url(m_owner);
+        return u"The connection to the PostgreSQL server at %1:%2 was lost; PairLens reconnected. Nothing "
+               u"was "
+               "changed; try again."_s.arg(url.host())
+                   .arg(url.port());
+    }
+    QString lostInCommit() const
+    {
+        const QUrl url(m_owner);
+        return u"The connection to the PostgreSQL server at %1:%2 was lost while the change was being "
+               "committed; PairLens reconnected. Whether the change was made is unknown: look before trying "
+               "again."_s.arg(url.host())
+                   .arg(url.port());
+    }
+
+    // A psql session (another process) holding a transaction-level advisory lock until release().
+    struct LockHolder
+    {
+        QProcess psql;
+        QString key;
+        void hold(const QString &url, const QString &lockKey)
+        {
+            key = lockKey;
+            psql.start(QStringLiteral(PAIRLENS_PSQL), {url, u"-X"_s, u"-q"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s});
+            psql.waitForStarted();
+            psql.write(u"BEGIN; SELECT pg_advisory_xact_lock(hashtext('%1'));\n"_s.arg(key).toUtf8());
+        }
+        void release()
+        {
+            psql.write("COMMIT;\n");
+            psql.closeWriteChannel();
+            psql.waitForFinished(30000);
+        }
+    };
+    // The backends waiting for (granted false) or holding the advisory lock `key`.
+    QString lockPids(const QString &key, bool granted)
+    {
+        return psql(m_owner,
+                    u"SELECT coalesce(string_agg(pid::text, ','), '') FROM pg_locks WHERE "
+                    "locktype = 'advisory' AND granted = %1 AND objid::bigint = "
+                    "(hashtext('%2')::bigint & 4294967295)"_s.arg(granted ? u"true"_s : u"false"_s, key));
+    }
+    QString auditCount() { return psql(m_owner, u"SELECT count(*) FROM %1.audit_log"_s.arg(m_schema)); }
 
 private slots:
     void initTestCase()
@@ -167,6 +229,212 @@ private slots:
                  QString());
         QCOMPARE(waitForChanges(*owner, &error), 1);
         psql(m_owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(schema));
+    }
+
+    void readsGoOnAfterTheConnectionIsLost()
+    {
+        auto s = open(m_url);
+        QVERIFY(s);
+        QString error;
+        QVERIFY2(s->listenForChanges(&error), qPrintable(error));
+        const qint64 total = s->count(Filter(), &error);
+        QVERIFY2(total > 0, qPrintable(error));
+
+        // Each read is run again on a new connection, as if nothing had happened.
+        int pid = s->backendPid();
+        endBackend(pid);
+        QCOMPARE(s->count(Filter(), &error), total);
+        QVERIFY(s->backendPid() != pid);
+        // What changed meanwhile was not announced: the listener hears of it as one change, and
+        // listens again.
+        QCOMPARE(s->takeChanges(&error), 1);
+        QCOMPARE(s->takeChanges(&error), 0);
+        QCOMPARE(psql(m_owner, u"INSERT INTO %1.pairs (sql_query) VALUES ('SELECT 6')"_s.arg(m_schema)),
+                 QString());
+        QCOMPARE(waitForChanges(*s, &error), 1);
+        QVERIFY(s->deriveMissing(defaultDeriver(), &error) >= 0);
+        QCOMPARE(waitForChanges(*s, &error), 1);
+        const qint64 live = s->count(Filter(), &error);
+
+        endBackend(s->backendPid());
+        QList<Pair> page;
+        QVERIFY2(s->page(Filter(), 100, 0, &page, &error), qPrintable(error));
+        QCOMPARE(page.size(), live);
+        endBackend(s->backendPid());
+        Statistics stats;
+        QVERIFY2(s->statistics(Filter(), &stats, &error), qPrintable(error));
+        QCOMPARE(stats.totalPairs, live);
+        endBackend(s->backendPid());
+        auto rows = s->readRows(Filter(), &error);
+        QVERIFY2(rows, qPrintable(error));
+        qint64 read = 0;
+        while (rows->fetch(100, [&](const StoredRow &) { ++read; }) > 0) {
+        }
+        QVERIFY2(rows->errorString().isEmpty(), qPrintable(rows->errorString()));
+        QCOMPARE(read, live);
+        rows.reset();
+        endBackend(s->backendPid());
+        QList<Storage::AuditEntry> log;
+        QVERIFY2(s->auditLog(10, &log, &error), qPrintable(error));
+        QVERIFY(!log.isEmpty());
+        endBackend(s->backendPid());
+        QVERIFY(!s->settings().isEmpty());
+
+        // Those reads reconnected while listening: one change, for all of them.
+        QCOMPARE(s->takeChanges(&error), 1);
+        QCOMPARE(s->takeChanges(&error), 0);
+
+        // A poll that finds the connection lost says so, reconnects and listens again.
+        endBackend(s->backendPid());
+        QCOMPARE(s->takeChanges(&error), -1);
+        QCOMPARE(error, lost());
+        QCOMPARE(s->takeChanges(&error), 0);
+        QCOMPARE(psql(m_owner, u"INSERT INTO %1.pairs (sql_query) VALUES ('SELECT 7')"_s.arg(m_schema)),
+                 QString());
+        QCOMPARE(waitForChanges(*s, &error), 1);
+    }
+
+    void aWriteSaysSoAndATryAgainWorks()
+    {
+        auto s = open(m_url);
+        QVERIFY(s);
+        QString error;
+        QVERIFY(s->deriveMissing(defaultDeriver(), &error) >= 0);
+        Filter one;
+        one.pairIds = {u"from-import"_s};
+        const QString before = auditCount();
+
+        endBackend(s->backendPid());
+        QCOMPARE(s->setReviewStatus(one, ReviewStatus::Approved, &error), -1);
+        QCOMPARE(error, lost());
+        QCOMPARE(auditCount(), before);
+        QCOMPARE(psql(m_owner,
+                      u"SELECT review_status FROM %1.pairs WHERE pair_id = 'from-import'"_s.arg(m_schema)),
+                 u"0"_s); // unchanged
+        QCOMPARE(s->setReviewStatus(one, ReviewStatus::Approved, &error), 1);
+        QCOMPARE(psql(m_owner,
+                      u"SELECT review_status FROM %1.pairs WHERE pair_id = 'from-import'"_s.arg(m_schema)),
+                 u"1"_s);
+
+        QList<Pair> pairs(1);
+        pairs[0].pairId = u"after-loss"_s;
+        pairs[0].sqlQuery = u"SELECT 8"_s;
+        const qint64 stored = s->count(&error);
+        endBackend(s->backendPid());
+        QCOMPARE(s->addBatch(pairs, &error), -1);
+        QCOMPARE(error, lost());
+        QCOMPARE(s->count(&error), stored);
+        QCOMPARE(s->addBatch(pairs, &error), 1);
+
+        endBackend(s->backendPid());
+        QVERIFY(!s->softDelete(one, &error));
+        QCOMPARE(error, lost());
+        const auto deleted = s->softDelete(one, &error);
+        QVERIFY2(deleted && deleted->count == 1, qPrintable(error));
+        endBackend(s->backendPid());
+        QCOMPARE(s->restoreBatch(deleted->batch, &error), -1);
+        QCOMPARE(error, lost());
+        QCOMPARE(s->restoreBatch(deleted->batch, &error), 1);
+        endBackend(s->backendPid());
+        QCOMPARE(s->deriveMissing(defaultDeriver(), &error), -1);
+        QCOMPARE(error, lost());
+        QCOMPARE(s->deriveMissing(defaultDeriver(), &error), 1);
+    }
+
+    void anInterruptedWriteIsNotHalfDone()
+    {
+        // The write waits for the curation lock inside its transaction (a psql session holds it);
+        // its backend is ended there. PostgreSQL rolls the transaction back: nothing changed.
+        auto s = open(m_url);
+        QVERIFY(s);
+        const int pid = s->backendPid();
+        const QString key = u"pairlens-curate:"_s + m_schema;
+        LockHolder holder;
+        holder.hold(m_owner, key);
+        QTRY_VERIFY_WITH_TIMEOUT(!lockPids(key, true).isEmpty(), 30000);
+        const QString before = auditCount();
+        qint64 result = 0;
+        QString error;
+        std::unique_ptr<QThread> write(QThread::create([&] {
+            Filter all;
+            result = s->setReviewerNote(all, u"interrupted"_s, &error);
+        }));
+        write->start();
+        QTRY_COMPARE_WITH_TIMEOUT(lockPids(key, false), QString::number(pid), 30000);
+        endBackend(pid);
+        QVERIFY(write->wait(60000));
+        QCOMPARE(result, -1);
+        QCOMPARE(error, lost());
+        holder.release();
+        QCOMPARE(psql(m_owner,
+                      u"SELECT count(*) FROM %1.pairs WHERE reviewer_note = 'interrupted'"_s.arg(m_schema)),
+                 u"0"_s);
+        QCOMPARE(auditCount(), before);
+    }
+
+    void aLostCommitIsAnUnknownOutcome()
+    {
+        // A deferred constraint trigger makes COMMIT wait for a lock a psql session holds; the
+        // backend is ended while COMMIT runs. PairLens cannot know whether it committed and says so.
+        const QString gate = u"gate:"_s + m_schema;
+        QCOMPARE(psql(m_owner, uR"(CREATE FUNCTION %1.gate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_advisory_xact_lock(hashtext('%2')); RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER gate AFTER UPDATE ON %1.pairs DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION %1.gate())"_s.arg(m_schema, gate)),
+                 QString());
+        auto s = open(m_url);
+        QVERIFY(s);
+        const int pid = s->backendPid();
+        LockHolder holder;
+        holder.hold(m_owner, gate);
+        QTRY_VERIFY_WITH_TIMEOUT(!lockPids(gate, true).isEmpty(), 30000);
+        const QString before = auditCount();
+        qint64 result = 0;
+        QString error;
+        std::unique_ptr<QThread> write(QThread::create([&] {
+            Filter one;
+            one.pairIds = {u"from-import"_s};
+            result = s->setReviewerNote(one, u"at commit"_s, &error);
+        }));
+        write->start();
+        QTRY_COMPARE_WITH_TIMEOUT(lockPids(gate, false), QString::number(pid), 30000);
+        endBackend(pid);
+        QVERIFY(write->wait(60000));
+        holder.release();
+        QCOMPARE(result, -1);
+        QCOMPARE(error, lostInCommit());
+        // (It was rolled back: the backend ended before its commit was done.)
+        QCOMPARE(
+            psql(m_owner, u"SELECT count(*) FROM %1.pairs WHERE reviewer_note = 'at commit'"_s.arg(m_schema)),
+            u"0"_s);
+        QCOMPARE(auditCount(), before);
+        QCOMPARE(psql(m_owner, u"DROP TRIGGER gate ON %1.pairs; DROP FUNCTION %1.gate()"_s.arg(m_schema)),
+                 QString());
+    }
+
+    void theCommandLineSaysItInOneSentence()
+    {
+        // pairlens review (a process of its own) waits for the curation lock; its backend is ended.
+        const QString key = u"pairlens-curate:"_s + m_schema;
+        LockHolder holder;
+        holder.hold(m_owner, key);
+        QTRY_VERIFY_WITH_TIMEOUT(!lockPids(key, true).isEmpty(), 30000);
+        const QString before = auditCount();
+        QProcess review;
+        review.setProcessEnvironment(pairlens::test::englishEnvironment());
+        review.start(QStringLiteral(PAIRLENS_EXE),
+                     {u"review"_s, m_url, u"--id"_s, u"after-loss"_s, u"--status"_s, u"rejected"_s});
+        QTRY_VERIFY_WITH_TIMEOUT(!lockPids(key, false).isEmpty(), 30000);
+        endBackend(lockPids(key, false).toInt());
+        QVERIFY(review.waitForFinished(60000));
+        holder.release();
+        QCOMPARE(review.exitCode(), 1);
+        QCOMPARE(QString::fromUtf8(review.readAllStandardError()), lost() + u'\n');
+        QCOMPARE(review.readAllStandardOutput(), QByteArray());
+        QCOMPARE(auditCount(), before);
+        QCOMPARE(
+            psql(m_owner, u"SELECT review_status FROM %1.pairs WHERE pair_id = 'after-loss'"_s.arg(m_schema)),
+            u"0"_s);
     }
 
     void cleanupTestCase()

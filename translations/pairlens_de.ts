@@ -818,6 +818,26 @@
 <context>
     <name>PgStorage</name>
     <message>
+        <source>libpq refused PairLens&apos;s connection events.</source>
+        <translation>libpq hat die Verbindungsereignisse von PairLens abgelehnt.</translation>
+    </message>
+    <message>
+        <source>The connection to the PostgreSQL server at %1 was lost while the change was being committed, and PairLens could not reconnect (%2): whether the change was made is unknown.</source>
+        <translation>Die Verbindung zum PostgreSQL-Server %1 ist abgebrochen, während die Änderung festgeschrieben wurde, und PairLens konnte sich nicht neu verbinden (%2): Ob die Änderung gemacht wurde, ist unbekannt.</translation>
+    </message>
+    <message>
+        <source>The connection to the PostgreSQL server at %1 was lost, and PairLens could not reconnect (%2). Nothing was changed; try again later.</source>
+        <translation>Die Verbindung zum PostgreSQL-Server %1 ist abgebrochen, und PairLens konnte sich nicht neu verbinden (%2). Es wurde nichts geändert; versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>The connection to the PostgreSQL server at %1 was lost while the change was being committed; PairLens reconnected. Whether the change was made is unknown: look before trying again.</source>
+        <translation>Die Verbindung zum PostgreSQL-Server %1 ist abgebrochen, während die Änderung festgeschrieben wurde; PairLens hat sich neu verbunden. Ob die Änderung gemacht wurde, ist unbekannt: Sehen Sie nach, bevor Sie es erneut versuchen.</translation>
+    </message>
+    <message>
+        <source>The connection to the PostgreSQL server at %1 was lost; PairLens reconnected. Nothing was changed; try again.</source>
+        <translation>Die Verbindung zum PostgreSQL-Server %1 ist abgebrochen; PairLens hat sich neu verbunden. Es wurde nichts geändert; versuchen Sie es erneut.</translation>
+    </message>
+    <message>
         <source>%1 is read-only for this PostgreSQL role: it may not change pairs in schema %2.</source>
         <translation>%1 ist für diese PostgreSQL-Rolle schreibgeschützt: Sie darf die Paare im Schema %2 nicht ändern.</translation>
     </message>

@@ -169,6 +169,7 @@ qint64 PgStorage::curate(const QString &action, QJsonObject detail, qint64 pairC
     // A schema a read-only role read as it was (older than version 3) has nothing to change.
     if (!pg::hasCuration(m_version))
         return readOnly();
+    const pg::Writing writing(m_conn.get());
     {
         Result may(
             pg::exec(pg,
@@ -178,9 +179,19 @@ qint64 PgStorage::curate(const QString &action, QJsonObject detail, qint64 pairC
         if (may.ok() && may.text(0, 0) != u"t"_s)
             return readOnly();
     }
+    if (writing.lost()) {
+        *error = m_conn->lostMessage();
+        return -1;
+    }
     QByteArray state;
+    bool committing = false;
     const auto fail = [&](const QString &why) -> qint64 {
-        Result rollback(PQexec(pg, "ROLLBACK"));
+        // The connection dropped: PostgreSQL rolled the transaction back (unless COMMIT was under way).
+        if (writing.lost()) {
+            *error = m_conn->lostMessage(committing);
+            return -1;
+        }
+        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
         // Refused by the server after all (a column privilege, a read-only transaction).
         if (state == "42501" || state == "25006")
             return readOnly();
@@ -209,8 +220,10 @@ qint64 PgStorage::curate(const QString &action, QJsonObject detail, qint64 pairC
     if (!run(u"INSERT INTO %1.audit_log (action, pair_count, detail) VALUES ($1, $2, $3::jsonb)"_s.arg(
                  m_quotedSchema),
              {action.toUtf8(), QByteArray::number(pairCount < 0 ? n : pairCount),
-              QJsonDocument(detail).toJson(QJsonDocument::Compact)}) ||
-        !run(u"COMMIT"_s))
+              QJsonDocument(detail).toJson(QJsonDocument::Compact)}))
+        return fail(*error);
+    committing = true;
+    if (!run(u"COMMIT"_s))
         return fail(*error);
     return n;
 }
@@ -379,12 +392,19 @@ bool PgStorage::audit(const QString &action, qint64 pairCount, const QJsonObject
                      .arg(m_location, m_schema);
         return false;
     }
+    const pg::Writing writing(m_conn.get());
     Result r(
         pg::exec(m_conn->pg,
                  u"INSERT INTO %1.audit_log (action, pair_count, detail) VALUES ($1, $2, $3::jsonb)"_s.arg(
                      m_quotedSchema),
                  {action.toUtf8(), QByteArray::number(pairCount),
                   QJsonDocument(detail).toJson(QJsonDocument::Compact)}));
+    if (!r.ok() && writing.lost()) {
+        // One statement on its own commits as it runs: whether it did before the connection dropped
+        // is unknown.
+        *error = m_conn->lostMessage(true);
+        return false;
+    }
     if (!r.ok()) {
         *error = tr("Cannot change the pairs in PostgreSQL schema %1: %2").arg(m_schema, r.error());
         return false;

@@ -34,7 +34,8 @@ bool PgStorage::listenForChanges(QString *error)
         *error = tr("Cannot listen for changes in PostgreSQL schema %1: %2").arg(m_schema, r.error());
         return false;
     }
-    m_conn->listening = true;
+    m_conn->listen = (u"LISTEN "_s + m_quotedSchema).toUtf8();
+    m_conn->missed = false;
     return true;
 }
 
@@ -42,13 +43,24 @@ int PgStorage::takeChanges(QString *error)
 {
     PGconn *pg = m_conn->pg;
     // Reads what the server sent without waiting; notifications that came with the results of other
-    // statements are already in libpq's queue.
-    if (PQconsumeInput(pg) != 1) {
+    // statements are already in libpq's queue. Twice: a backend that ended sent a last message, then
+    // closed the connection, and libpq's one read may stop after the message (which it takes for a
+    // notice) without seeing the end.
+    const auto consume = [pg] { return PQstatus(pg) != CONNECTION_BAD && PQconsumeInput(pg) == 1; };
+    if (!consume() || !consume() || PQstatus(pg) == CONNECTION_BAD) {
+        if (m_conn->recoverIfLost()) {
+            // Lost here: say so (recoverIfLost() LISTENed again when it could reconnect).
+            m_conn->missed = false;
+            *error = m_conn->lostMessage();
+            return -1;
+        }
         *error = tr("Cannot read the changes of PostgreSQL schema %1: %2")
                      .arg(m_schema, pg::message(PQerrorMessage(pg)));
         return -1;
     }
-    int count = 0;
+    // Reconnected by another call (a read run again): what changed meanwhile was not announced.
+    int count = m_conn->missed ? 1 : 0;
+    m_conn->missed = false;
     const QByteArray channel = m_schema.toUtf8();
     while (PGnotify *n = PQnotifies(pg)) {
         if (channel == n->relname)

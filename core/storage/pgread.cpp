@@ -370,7 +370,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     };
     // Every query reads the same snapshot.
     {
-        Result begin(PQexec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        Result begin(pg::exec(pg, u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s));
         if (!begin.ok())
             return fail(begin.error());
     }
@@ -596,7 +596,7 @@ public:
 
     bool start(const QString &sql, const QList<QByteArray> &params, QString *error)
     {
-        Result begin(PQexec(m_pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        Result begin(pg::exec(m_pg, u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s));
         if (!begin.ok()) {
             *error = readError(begin.error());
             return false;

@@ -33,18 +33,6 @@ QString message(const char *text)
     return line;
 }
 
-PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params)
-{
-    if (params.isEmpty())
-        return PQexec(pg, sql.toUtf8().constData());
-    std::vector<const char *> values;
-    values.reserve(size_t(params.size()));
-    for (const QByteArray &p : params)
-        values.push_back(p.constData());
-    return PQexecParams(pg, sql.toUtf8().constData(), int(values.size()), nullptr, values.data(), nullptr,
-                        nullptr, 0);
-}
-
 // One field of COPY's text format: backslash, tab, newline and carriage return escaped.
 void appendCopyField(QByteArray &line, const QString &value)
 {
@@ -110,15 +98,14 @@ std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *err
     QUrl shown(location);
     shown.setPassword({});
     storage->m_location = shown.toString();
-    const QByteArray conninfo = url.toEncoded();
-    storage->m_conn->pg = PQconnectdb(conninfo.constData());
-    PGconn *pg = storage->m_conn->pg;
     const QString where = u"%1:%2"_s.arg(url.host()).arg(url.port(5432));
-    if (!pg || PQstatus(pg) != CONNECTION_OK) {
-        *error = tr("Cannot connect to PostgreSQL at %1: %2")
-                     .arg(where, pg ? pg::message(PQerrorMessage(pg)) : QString());
+    storage->m_conn->where = where;
+    QString why;
+    if (!storage->m_conn->connect(url.toEncoded(), &why)) {
+        *error = tr("Cannot connect to PostgreSQL at %1: %2").arg(where, why);
         return nullptr;
     }
+    PGconn *pg = storage->m_conn->pg;
     char *quoted = PQescapeIdentifier(pg, schema.toUtf8().constData(), size_t(schema.toUtf8().size()));
     storage->m_quotedSchema = QString::fromUtf8(quoted);
     PQfreemem(quoted);
@@ -297,7 +284,7 @@ COMMIT;)"_s.arg(s)
 
 qint64 PgStorage::count(QString *error)
 {
-    Result r(PQexec(m_conn->pg, u"SELECT count(*) FROM %1.pairs"_s.arg(m_quotedSchema).toUtf8().constData()));
+    Result r(pg::exec(m_conn->pg, u"SELECT count(*) FROM %1.pairs"_s.arg(m_quotedSchema)));
     if (!r.ok()) {
         *error = tr("Cannot count the pairs in PostgreSQL: %1").arg(r.error());
         return -1;
@@ -398,8 +385,13 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> 
 {
     Q_ASSERT(derived.isEmpty() || derived.size() == pairs.size());
     PGconn *pg = m_conn->pg;
-    const auto fail = [&](const QString &why) -> qint64 {
-        Result rollback(PQexec(pg, "ROLLBACK"));
+    const pg::Writing writing(m_conn.get());
+    const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
+        if (writing.lost()) {
+            *error = m_conn->lostMessage(committing);
+            return -1;
+        }
+        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
         *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
@@ -430,7 +422,7 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> 
         buffer += '\n';
     }
     {
-        Result begin(PQexec(pg, "BEGIN"));
+        Result begin(pg::exec(pg, u"BEGIN"_s));
         if (!begin.ok())
             return fail(begin.error());
     }
@@ -451,7 +443,7 @@ SELECT COALESCE(NULLIF(pair_id, ''), replace(gen_random_uuid()::text, '-', '')),
     database_type, database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask,
     question_length, sql_length, search_vector
 FROM pairlens_in ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
-    Result inserted(PQexec(pg, insert.toUtf8().constData()));
+    Result inserted(pg::exec(pg, insert));
     if (!inserted.ok())
         return fail(inserted.error());
     const qint64 added = QByteArray(PQcmdTuples(inserted.res)).toLongLong();
@@ -469,9 +461,9 @@ FROM pairlens_in ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
             *taken = t.number(0, 0);
         }
     }
-    Result commit(PQexec(pg, "COMMIT"));
+    Result commit(pg::exec(pg, u"COMMIT"_s));
     if (!commit.ok())
-        return fail(commit.error());
+        return fail(commit.error(), true);
     return added;
 }
 
@@ -481,8 +473,13 @@ qint64 PgStorage::deriveMissing(const Deriver &deriver, QString *error)
     constexpr int kBatch = 5000;
     qint64 done = 0;
     QByteArray lastId = "0";
-    const auto fail = [&](const QString &why) -> qint64 {
-        Result rollback(PQexec(pg, "ROLLBACK"));
+    const pg::Writing writing(m_conn.get());
+    const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
+        if (writing.lost()) {
+            *error = m_conn->lostMessage(committing);
+            return -1;
+        }
+        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
         *error = tr("Cannot analyse the new pairs in PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
@@ -521,7 +518,7 @@ qint64 PgStorage::deriveMissing(const Deriver &deriver, QString *error)
             buffer += '\n';
         }
         {
-            Result begin(PQexec(pg, "BEGIN"));
+            Result begin(pg::exec(pg, u"BEGIN"_s));
             if (!begin.ok())
                 return fail(begin.error());
         }
@@ -538,9 +535,9 @@ qint64 PgStorage::deriveMissing(const Deriver &deriver, QString *error)
                 "WHERE p.id = i.id AND p.search_vector IS NULL"_s.arg(m_quotedSchema)));
         if (!updated.ok())
             return fail(updated.error());
-        Result commit(PQexec(pg, "COMMIT"));
+        Result commit(pg::exec(pg, u"COMMIT"_s));
         if (!commit.ok())
-            return fail(commit.error());
+            return fail(commit.error(), true);
         done += analysed;
         if (rows.rows() < kBatch)
             break;

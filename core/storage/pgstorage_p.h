@@ -15,18 +15,61 @@
 
 namespace pairlens {
 
-struct PgStorage::Conn
+namespace pg {
+
+// One connection and what it takes to reconnect it (pgconnection.cpp). When a statement fails because
+// the connection dropped (the server restarted, the backend was ended), exec() reconnects once with
+// the same parameters (PQreset: the PGconn stays the same object) and LISTENs again; a read outside
+// a transaction (SELECT, BEGIN ... READ ONLY) is then run again, so it succeeds as if nothing
+// happened. A write (while a Writing guard is alive) is never run again: it fails, PostgreSQL has
+// rolled back what it had done, and lostMessage() says so in one sentence.
+struct Link
 {
     PGconn *pg = nullptr;
-    bool listening = false; // LISTEN was issued (pgnotify.cpp)
-    ~Conn()
-    {
-        if (pg)
-            PQfinish(pg);
-    }
+    QString where;          // host:port, for messages
+    QByteArray listen;      // the LISTEN statement once listening (pgnotify.cpp), run again after a reconnect
+    int reconnects = 0;     // attempts so far, successful or not
+    QString reconnectError; // why the last attempt failed; empty when it succeeded
+    bool missed = false;    // reconnected while listening since the last takeChanges()
+    bool writing = false;   // in a write: no statement is run again
+
+    Link() = default;
+    Link(const Link &) = delete;
+    Link &operator=(const Link &) = delete;
+    ~Link();
+    // Connects with `conninfo`; false with libpq's reason in *why.
+    bool connect(const QByteArray &conninfo, QString *why);
+    // Reconnects when the connection is lost; true when it was (whether the new one works or not).
+    bool recoverIfLost();
+    // The one sentence for an operation the lost connection stopped: nothing was changed, or, when
+    // the connection dropped while COMMIT was under way, that the change's outcome is unknown.
+    QString lostMessage(bool duringCommit = false) const;
 };
 
-namespace pg {
+// Marks a write on a Link for its lifetime (its statements are never run again) and tells whether the
+// connection was lost meanwhile.
+class Writing
+{
+public:
+    explicit Writing(Link *link) : m_link(link), m_before(link->reconnects), m_outer(link->writing)
+    {
+        link->writing = true;
+    }
+    ~Writing() { m_link->writing = m_outer; }
+    Writing(const Writing &) = delete;
+    Writing &operator=(const Writing &) = delete;
+    // True when the connection dropped since the write began (PairLens reconnected, or tried to).
+    bool lost() const
+    {
+        m_link->recoverIfLost();
+        return m_link->reconnects != m_before;
+    }
+
+private:
+    Link *m_link;
+    int m_before;
+    bool m_outer;
+};
 
 inline QString tr(const char *text)
 {
@@ -63,7 +106,8 @@ struct Result
     double real(int row, int column) const { return QByteArray(PQgetvalue(res, row, column)).toDouble(); }
 };
 
-// Runs one statement with text parameters ($1, $2, ...).
+// Runs one statement with text parameters ($1, $2, ...); on a connection of a Link, reconnects when
+// the connection dropped and runs a read again (Link above).
 PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params = {});
 
 // The WHERE condition of a Filter over `pairs p`, with its parameters, for a schema of format
@@ -101,4 +145,9 @@ QString searchQuery(const QString &search);
 void appendCopyField(QByteArray &line, const QString &value);
 
 } // namespace pg
+
+struct PgStorage::Conn : pg::Link
+{
+};
+
 } // namespace pairlens
