@@ -437,6 +437,80 @@ CREATE CONSTRAINT TRIGGER gate AFTER UPDATE ON %1.pairs DEFERRABLE INITIALLY DEF
             u"0"_s);
     }
 
+    void twoReviewersEditOnePairAtOnce()
+    {
+        // Two reviewers with roles of their own, each in its own connection, set the status and
+        // the note of one pair at the same time: a psql session holds the schema's curation lock,
+        // the first reviewer's change starts waiting for it, then the second's. PostgreSQL lets them
+        // in in that order; the one committed last wins, and the audit log lists both, in that order,
+        // each with its role. The second role is made by the cluster's superuser (over its socket).
+        const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
+        const QString admin = u"postgresql://postgres@/pairlens?host=%1&port=%2"_s.arg(
+            dir, pairlens::test::readTrimmed(dir + u"/port"_s));
+        const QString role = pairlens::test::uniqueSchema(u"t_reviewer"_s);
+        QCOMPARE(
+            psql(admin, u"CREATE ROLE %1 LOGIN PASSWORD 'second-reviewer'; GRANT USAGE ON SCHEMA %2 TO %1; "
+                        "GRANT SELECT ON ALL TABLES IN SCHEMA %2 TO %1; GRANT UPDATE ON %2.pairs TO %1; "
+                        "GRANT INSERT ON %2.audit_log TO %1"_s.arg(role, m_schema)),
+            QString());
+        QUrl second(m_url);
+        second.setUserName(role);
+        second.setPassword(u"second-reviewer"_s);
+        auto first = open(m_url);
+        auto other = open(second.toString());
+        QVERIFY(first && other);
+        QString error;
+        QVERIFY(first->deriveMissing(defaultDeriver(), &error) >= 0);
+        Filter one;
+        one.pairIds = {u"after-loss"_s};
+        const QString key = u"pairlens-curate:"_s + m_schema;
+        const int firstPid = first->backendPid();
+        const auto concurrently = [&](const std::function<qint64(Storage &)> &change) {
+            LockHolder holder;
+            holder.hold(m_owner, key);
+            QTRY_VERIFY_WITH_TIMEOUT(!lockPids(key, true).isEmpty(), 30000);
+            qint64 a = 0, b = 0;
+            std::unique_ptr<QThread> ta(QThread::create([&] { a = change(*first); }));
+            std::unique_ptr<QThread> tb(QThread::create([&] { b = change(*other); }));
+            ta->start();
+            QTRY_COMPARE_WITH_TIMEOUT(lockPids(key, false), QString::number(firstPid), 30000);
+            tb->start();
+            QTRY_COMPARE_WITH_TIMEOUT(lockPids(key, false).split(u',').size(), 2, 30000);
+            holder.release();
+            QVERIFY(ta->wait(60000) && tb->wait(60000));
+            QCOMPARE(a, 1);
+            QCOMPARE(b, 1);
+        };
+        // Each thread answers its own storage's change; which status each sets depends on it.
+        concurrently([&](Storage &s) {
+            QString e;
+            return s.setReviewStatus(one, &s == first.get() ? ReviewStatus::Approved : ReviewStatus::Rejected,
+                                     &e);
+        });
+        if (QTest::currentTestFailed())
+            return;
+        concurrently([&](Storage &s) {
+            QString e;
+            return s.setReviewerNote(one, &s == first.get() ? u"first says fine"_s : u"second says wrong"_s,
+                                     &e);
+        });
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(psql(m_owner,
+                      u"SELECT review_status, reviewer_note FROM %1.pairs WHERE pair_id = 'after-loss'"_s.arg(
+                          m_schema)),
+                 u"2|second says wrong"_s);
+        QCOMPARE(psql(m_owner,
+                      u"SELECT string_agg(action || ' ' || coalesce(detail->>'status', detail->>'note') || "
+                      "' by ' || role, ', ' ORDER BY id) FROM %1.audit_log "
+                      "WHERE detail->'filter'->'pair_ids' ? 'after-loss'"_s.arg(m_schema)),
+                 u"review approved by pairlens, review rejected by %1, note first says fine by pairlens, "
+                 "note second says wrong by %1"_s.arg(role));
+        first.reset();
+        other.reset();
+        psql(admin, u"DROP OWNED BY %1; DROP ROLE %1"_s.arg(role));
+    }
+
     void cleanupTestCase()
     {
         if (!m_schema.isEmpty() && !m_owner.isEmpty())

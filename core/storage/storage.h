@@ -178,8 +178,9 @@ public:
     // when it cannot. takeChanges() never waits: how many announcements arrived since the last call
     // (0: nothing changed; the store's own changes count too, several changes may come as one), or
     // -1 with one sentence in *error when the connection was lost (the store reconnects and listens
-    // again: re-read everything, as what changed meanwhile was not announced). A store without
-    // notifications (the default) answers false with *error empty, and 0: poll instead.
+    // again: re-read everything, as what changed meanwhile was not announced). After a reconnect made
+    // by another call it answers at least 1, for the same reason. A store without notifications (the
+    // default) answers false with *error empty, and 0: poll instead.
     virtual bool listenForChanges(QString *error)
     {
         Q_UNUSED(error);
