@@ -64,8 +64,15 @@ bool PgStorage::pageAfter(const Filter &filter, const PageMark &after, int limit
 bool PgStorage::updateSetting(const QString &key, const SettingChange &change, QString *error)
 {
     PGconn *pg = connection();
+    // A write: never run again after a lost connection, which gets the store's one sentence.
+    const pg::Writing writing(m_conn.get());
+    bool committing = false;
     const auto fail = [&](const QString &why, const QByteArray &state) {
-        Result rollback(PQexec(pg, "ROLLBACK"));
+        if (writing.lost()) {
+            *error = m_conn->lostMessage(committing);
+            return false;
+        }
+        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
         if (state == "42501" || state == "25006")
             *error =
                 tr("%1 is read-only for this PostgreSQL role: it may not change the settings of schema %2.")
@@ -76,7 +83,7 @@ bool PgStorage::updateSetting(const QString &key, const SettingChange &change, Q
     };
     error->clear();
     {
-        Result begin(PQexec(pg, "BEGIN"));
+        Result begin(pg::exec(pg, u"BEGIN"_s));
         if (!begin.ok())
             return fail(begin.error(), begin.state());
         Result lock(pg::exec(pg, u"SELECT pg_advisory_xact_lock(hashtext($1::text))"_s,
@@ -91,7 +98,7 @@ bool PgStorage::updateSetting(const QString &key, const SettingChange &change, Q
     QString why;
     const std::optional<QString> value = change(current.rows() ? current.text(0, 0) : QString(), &why);
     if (!value) {
-        Result rollback(PQexec(pg, "ROLLBACK"));
+        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
         *error = why;
         return false;
     }
@@ -101,7 +108,8 @@ bool PgStorage::updateSetting(const QString &key, const SettingChange &change, Q
                           {key.toUtf8(), value->toUtf8()}));
     if (!write.ok())
         return fail(write.error(), write.state());
-    Result commit(PQexec(pg, "COMMIT"));
+    committing = true;
+    Result commit(pg::exec(pg, u"COMMIT"_s));
     if (!commit.ok())
         return fail(commit.error(), commit.state());
     return true;
