@@ -12,15 +12,12 @@ pair that got a 201.
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
 import re
 import sys
 import tempfile
-import threading
-import time
 import urllib.parse
 
 import checklib
@@ -145,36 +142,8 @@ def test_read_only(args, ro_loc, keys, owner, schema):
 
 
 def test_kill9(args, loc, keys, owner, schema):
-    srv = Server(args.pairlens, loc, "--rate-limit", "0")
-    acked, lock, stop = [], threading.Lock(), threading.Event()
     tag = "k%08x" % random.getrandbits(32)
-
-    def client(n):
-        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-        i = 0
-        while not stop.is_set():
-            pid = f"{tag}-{n}-{i}"
-            i += 1
-            try:
-                c.request("POST", "/api/training-data/pairs", body=json.dumps(dict(NEW_PAIR, pair_id=pid)),
-                          headers={"Authorization": "Bearer " + keys["writer"], "Content-Type": "application/json"})
-                r = c.getresponse()
-                r.read()
-                if r.status == 201:
-                    with lock:
-                        acked.append(pid)
-            except (OSError, http.client.HTTPException):
-                return
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    time.sleep(1.5)
-    srv.proc.kill()
-    srv.proc.wait()
-    stop.set()
-    for t in threads:
-        t.join()
+    acked = tst_server.post_until_killed(Server(args.pairlens, loc, "--rate-limit", "0"), keys["writer"], tag)
     stored = set(psql_value(args, owner, f"SELECT string_agg(pair_id, ' ') FROM {schema}.pairs "
                             f"WHERE pair_id LIKE '{tag}-%'").split())
     lost = [p for p in acked if p not in stored]

@@ -647,19 +647,16 @@ def test_docs(srv, keys, tmp):
     check("... which the API then returns", s == 200, f"{s}")
 
 
-def test_kill9(args, tmp):
-    """Four clients post as fast as they can; kill -9; every pair that got a 201 is in the file."""
-    ds = os.path.join(tmp, "kill.pairlens")
-    run([args.pairlens, "demo", ds, "--pairs", "10"])
-    key = make_key(args, ds, "loader", "write")
-    srv = Server(args.pairlens, ds, "--rate-limit", "0")
+def post_until_killed(srv, key, tag):
+    """Four clients post as fast as they can for 1.5 s, then the server gets kill -9; returns the
+    pair_ids (TAG-client-n) that got a 201."""
     acked, lock, stop = [], threading.Lock(), threading.Event()
 
     def client(n):
-        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
         i = 0
         while not stop.is_set():
-            pid = f"k{n}-{i}"
+            pid = f"{tag}-{n}-{i}"
             i += 1
             try:
                 c.request("POST", "/api/training-data/pairs", body=json.dumps(dict(NEW_PAIR, pair_id=pid)),
@@ -681,8 +678,17 @@ def test_kill9(args, tmp):
     stop.set()
     for t in threads:
         t.join()
+    return acked
+
+
+def test_kill9(args, tmp):
+    """Four clients post as fast as they can; kill -9; every pair that got a 201 is in the file."""
+    ds = os.path.join(tmp, "kill.pairlens")
+    run([args.pairlens, "demo", ds, "--pairs", "10"])
+    key = make_key(args, ds, "loader", "write")
+    acked = post_until_killed(Server(args.pairlens, ds, "--rate-limit", "0"), key, "k")
     with read_only(ds) as db:
-        stored = {r[0] for r in db.execute("SELECT pair_id FROM pairs WHERE pair_id LIKE 'k%-%'")}
+        stored = {r[0] for r in db.execute("SELECT pair_id FROM pairs WHERE pair_id LIKE 'k-%'")}
     lost = [p for p in acked if p not in stored]
     check("kill -9 under load: every pair that got a 201 is in the dataset", len(acked) > 50 and not lost,
           f"{len(acked)} acknowledged, {len(lost)} lost")
