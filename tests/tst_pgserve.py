@@ -18,7 +18,6 @@ import random
 import re
 import sys
 import tempfile
-import urllib.parse
 
 import checklib
 from checklib import check, run
@@ -73,21 +72,14 @@ def test_cursor_with_recorder(srv, keys, args, owner, schema):
     start is seen once, none twice (an offset walk would repeat pairs here)."""
     s, _, b = srv.call("GET", "/api/training-data/pairs?limit=0", key=keys["reader"])
     total = b.get("total", 0)
-    seen, cursor, pages = [], None, 0
-    while pages < 1000:
-        q = "/api/training-data/pairs?limit=250" + ("&cursor=" + urllib.parse.quote(cursor) if cursor else "")
-        s, _, b = srv.call("GET", q, key=keys["reader"])
-        if s != 200:
-            break
-        seen += [p["pair_id"] for p in b["pairs"]]
-        pages += 1
-        if pages == 2:  # a recorder writes the seed fields with plain SQL, as docs/dataset-format.md says
+
+    def recorder(page):
+        if page == 2:  # a recorder writes the seed fields with plain SQL, as docs/dataset-format.md says
             psql(args, owner, f"INSERT INTO {schema}.pairs (pair_id, natural_language_query, sql_query, timestamp) "
                  f"SELECT 'rec-' || g, 'How many orders?', 'SELECT count(*) FROM orders', "
                  f"to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM generate_series(1, 40) g")
-        cursor = b.get("next_cursor")
-        if not cursor:
-            break
+
+    seen = tst_server.walk_cursor(srv, keys["reader"], 250, recorder)
     check("the cursor walks every pair once while a recorder inserts", len(seen) == total and len(set(seen)) == total,
           f"{len(seen)} seen, {len(set(seen))} distinct, {total} at the start")
 

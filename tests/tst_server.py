@@ -235,6 +235,25 @@ def test_body_limits(srv, keys, tmp):
     check("the server answers after the refusals", s == 200, f"{s}")
 
 
+def walk_cursor(srv, key, limit, after_page=None):
+    """The pair_ids GET /pairs gives page by page through next_cursor (at most 1,000 pages), until a
+    page has no cursor or a call fails; after_page(n) runs after the n-th page."""
+    seen, cursor, pages = [], None, 0
+    while pages < 1000:
+        q = f"/api/training-data/pairs?limit={limit}" + ("&cursor=" + urllib.parse.quote(cursor) if cursor else "")
+        s, _, b = srv.call("GET", q, key=key)
+        if s != 200:
+            break
+        seen += [p["pair_id"] for p in b["pairs"]]
+        pages += 1
+        if after_page:
+            after_page(pages)
+        cursor = b.get("next_cursor")
+        if not cursor:
+            break
+    return seen
+
+
 def test_list(srv, keys):
     s, _, b = srv.call("GET", "/api/training-data/pairs?limit=5&offset=0", key=keys["reader"])
     check("GET /pairs: {pairs, total}", s == 200 and len(b.get("pairs", [])) == 5 and b.get("total", 0) > 5,
@@ -261,17 +280,7 @@ def test_list(srv, keys):
         s, _, b = srv.call("GET", "/api/training-data/pairs?" + q, key=keys["reader"])
         check(f"GET /pairs with {what}: 400", s == 400 and is_error(b), f"{s} {b}")
     # Deep paging: the cursor walks every pair once, in the order of offset paging.
-    seen, cursor, pages = [], None, 0
-    while pages < 1000:
-        q = "/api/training-data/pairs?limit=97" + ("&cursor=" + urllib.parse.quote(cursor) if cursor else "")
-        s, _, b = srv.call("GET", q, key=keys["reader"])
-        if s != 200:
-            break
-        seen += [p["pair_id"] for p in b["pairs"]]
-        pages += 1
-        cursor = b.get("next_cursor")
-        if not cursor:
-            break
+    seen = walk_cursor(srv, keys["reader"], 97)
     check("the cursor pages through every pair once", len(seen) == total and len(set(seen)) == total,
           f"{len(seen)} {len(set(seen))} {total}")
     s, _, b = srv.call("GET", "/api/training-data/pairs?limit=97&offset=194", key=keys["reader"])
