@@ -266,21 +266,32 @@ void DatasetWorker::loadChoices()
 void DatasetWorker::findNext(quint64 client, const Filter &filter, const PairStore::Sort &sort,
                              qint64 fromRow)
 {
-    if (m_storage) {
-        storageFindNext(client, filter, sort, fromRow);
+    if (!m_store && !m_storage)
         return;
-    }
-    if (!m_store)
-        return;
+    // One chunk of the view from `offset`, from the file or through the seam; nullopt when the
+    // store failed (then said so).
+    const auto chunk = [&](qint64 offset) -> std::optional<QList<Pair>> {
+        if (!m_storage)
+            return m_store->page(filter, sort, kFindChunk, offset);
+        QList<Pair> rows;
+        QString error;
+        if (!m_storage->page(filter, sort, kFindChunk, offset, &rows, &error)) {
+            storageFailed(error);
+            return std::nullopt;
+        }
+        return rows;
+    };
     for (qint64 offset = fromRow; offset < fromRow + kFindLimit; offset += kFindChunk) {
-        const QList<Pair> rows = m_store->page(filter, sort, kFindChunk, offset);
-        for (qsizetype i = 0; i < rows.size(); ++i) {
-            if (rows.at(i).reviewStatus == ReviewStatus::Unreviewed) {
+        const std::optional<QList<Pair>> rows = chunk(offset);
+        if (!rows)
+            break;
+        for (qsizetype i = 0; i < rows->size(); ++i) {
+            if (rows->at(i).reviewStatus == ReviewStatus::Unreviewed) {
                 emit nextFound(client, offset + i);
                 return;
             }
         }
-        if (rows.size() < kFindChunk)
+        if (rows->size() < kFindChunk)
             break;
     }
     emit nextFound(client, -1);

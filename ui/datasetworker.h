@@ -202,7 +202,6 @@ private:
     void storageCount(quint64 client, quint64 generation, const Filter &filter);
     void storagePage(const PageRequest &request);
     void storageChoices();
-    void storageFindNext(quint64 client, const Filter &filter, const PairStore::Sort &sort, qint64 fromRow);
     void storageLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort);
     QList<qint64> storageResolve(const Selection &selection, QString *error);
     WriteResult storageWrite(const WriteRequest &request);

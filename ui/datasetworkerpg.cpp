@@ -16,8 +16,6 @@ using namespace Qt::StringLiterals;
 namespace pairlens::ui {
 namespace {
 
-constexpr int kFindChunk = 2000;
-constexpr qint64 kFindLimit = 500000;
 // How many of the newest live pairs a poll looks at to count the ones another program added.
 constexpr int kNewPairsLooked = 10000;
 
@@ -155,28 +153,6 @@ void DatasetWorker::storageChoices()
         return;
     }
     emit choicesLoaded(c);
-}
-
-void DatasetWorker::storageFindNext(quint64 client, const Filter &filter, const PairStore::Sort &sort,
-                                    qint64 fromRow)
-{
-    QString error;
-    for (qint64 offset = fromRow; offset < fromRow + kFindLimit; offset += kFindChunk) {
-        QList<Pair> rows;
-        if (!m_storage->page(filter, sort, kFindChunk, offset, &rows, &error)) {
-            storageFailed(error);
-            break;
-        }
-        for (qsizetype i = 0; i < rows.size(); ++i) {
-            if (rows.at(i).reviewStatus == ReviewStatus::Unreviewed) {
-                emit nextFound(client, offset + i);
-                return;
-            }
-        }
-        if (rows.size() < kFindChunk)
-            break;
-    }
-    emit nextFound(client, -1);
 }
 
 void DatasetWorker::storageLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort)
