@@ -4,6 +4,7 @@
 // filters, choices; curation with undo, a read-only role, the connect dialog, two windows at once.
 #include "connectdialog.h"
 #include "curator.h"
+#include "dataset/dataset.h"
 #include "datasetsession.h"
 #include "detailpane.h"
 #include "exportdialog.h"
@@ -15,6 +16,7 @@
 #include "pairtablemodel.h"
 #include "pgtestutil.h"
 #include "stats/statisticsview.h"
+#include "storage/pgstorage.h"
 #include "storage/storage.h"
 #include "storage/storagecopy.h"
 #include "trashdialog.h"
@@ -56,10 +58,11 @@ class TstPgWindow : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QString m_file;     // the dataset file
-    QString m_owner;    // the owner role's URL (psql)
-    QString m_url;      // the owner's URL with this run's schema
-    QString m_readOnly; // the read-only role's URL, same schema
+    QString m_file;         // the dataset file
+    QString m_owner;        // the owner role's URL (psql)
+    QString m_url;          // the owner's URL with this run's schema
+    QString m_readOnly;     // the read-only role's URL, same schema
+    QString m_readOnlyRole; // the read-only role's URL without a schema
     QString m_schema;
 
     static std::unique_ptr<ui::MainWindow> makeWindow()
@@ -151,6 +154,7 @@ private slots:
         m_owner = server.owner;
         m_schema = pairlens::test::uniqueSchema(u"t_win"_s);
         m_url = m_owner + u"?schema="_s + m_schema;
+        m_readOnlyRole = server.readOnly;
         m_readOnly = server.readOnly + u"?schema="_s + m_schema;
         m_file = m_dir.filePath(u"pairs.pairlens"_s);
         QVERIFY(pairlens::test::makeDemoDataset(m_file, kPairs));
@@ -283,8 +287,7 @@ private slots:
         QVERIFY(loaded(w->model(), 20));
         QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QAction *>(u"actionDelete"_s), kWait);
         const auto action = [&w](const QString &name) { return w->findChild<QAction *>(name); };
-        for (const QString &name :
-             {u"actionEditPair"_s, u"actionAddPair"_s, u"actionPrivacySettings"_s, u"actionImport"_s}) {
+        for (const QString &name : {u"actionAddPair"_s, u"actionPrivacySettings"_s, u"actionImport"_s}) {
             QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
             QVERIFY2(action(name)->toolTip().contains(u"PostgreSQL"_s), qPrintable(action(name)->toolTip()));
         }
@@ -355,6 +358,141 @@ private slots:
                                               "%1.audit_log"_s.arg(schema));
         for (const QString &a : {u"delete"_s, u"restore"_s, u"purge"_s, u"review"_s, u"note"_s})
             QVERIFY2(actions.contains(a), qPrintable(actions));
+    }
+
+    // Edit > Edit Pair on PostgreSQL, beside a file holding the same pairs: the same text and derived
+    // fields (statement type, tables, PII kinds, the search finds the new words), undo and redo, the
+    // audit entries; two windows editing one pair: the later commit wins, both are in the audit log;
+    // a read-only role gets the store's sentence.
+    void editPair()
+    {
+        QString schema;
+        const QString url = freshSchema(&schema);
+        QVERIFY(!url.isEmpty());
+        const QString file = m_dir.filePath(u"edit.pairlens"_s);
+        const CopyReport copy = copyDataset(url, file);
+        QVERIFY2(copy.error.isEmpty(), qPrintable(copy.error));
+        auto f = openWindow(file);
+        auto w = openWindow(url);
+        QVERIFY(f && w);
+        QVERIFY(loaded(f->model(), 20));
+        QVERIFY(loaded(w->model(), 20));
+        QAction *edit = w->findChild<QAction *>(u"actionEditPair"_s);
+        QVERIFY(edit);
+        QVERIFY2(!edit->toolTip().contains(u"PostgreSQL"_s), qPrintable(edit->toolTip()));
+        const Pair original = *w->model()->pairAt(1);
+        QCOMPARE(f->model()->pairAt(1)->pairId, original.pairId);
+        const QString question = u"Which orders did alice@example.com place this week?"_s;
+        const QString sql = u"SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id "
+                            "WHERE c.email = 'alice@example.com'"_s;
+        for (ui::MainWindow *window : {f.get(), w.get()}) {
+            window->curator()->editPair = [&](bool add, Pair *p) {
+                if (add)
+                    return false;
+                p->naturalLanguageQuery = question;
+                p->sqlQuery = sql;
+                return true;
+            };
+            clickRow(window, 1);
+            QVERIFY(window->findChild<QAction *>(u"actionEditPair"_s)->isEnabled());
+            window->findChild<QAction *>(u"actionEditPair"_s)->trigger();
+            QTRY_COMPARE_WITH_TIMEOUT(window->undoStack()->undoText(), u"Edit pair"_s, kWait);
+        }
+        const QString byId = u"id = %1"_s.arg(original.rowId);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            psql(m_owner, u"SELECT sql_query FROM %1.pairs WHERE %2"_s.arg(schema, byId)), sql, kWait);
+        // The window shows the stored pair, and it is the file's in every field.
+        QTRY_VERIFY_WITH_TIMEOUT(w->model()->pairAt(1) && w->model()->pairAt(1)->sqlQuery == sql, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(f->model()->pairAt(1) && f->model()->pairAt(1)->sqlQuery == sql, kWait);
+        const auto same = [](const Pair &a, const Pair &b) {
+            QCOMPARE(a.pairId, b.pairId);
+            QCOMPARE(a.naturalLanguageQuery, b.naturalLanguageQuery);
+            QCOMPARE(a.sqlQuery, b.sqlQuery);
+            QCOMPARE(a.queryType, b.queryType);
+            QCOMPARE(a.tableNames, b.tableNames);
+            QCOMPARE(a.piiMask, b.piiMask);
+            QCOMPARE(a.timestamp, b.timestamp);
+        };
+        QString error;
+        auto store = PgStorage::open(url, &error);
+        QVERIFY2(store, qPrintable(error));
+        auto dataset = Dataset::open(file, Dataset::Mode::ReadOnly, &error);
+        QVERIFY2(dataset, qPrintable(error));
+        const std::optional<Pair> edited = store->get(original.rowId, &error);
+        QVERIFY2(edited, qPrintable(error));
+        same(*edited, *PairStore(*dataset).get(original.rowId));
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(edited->queryType, u"SELECT"_s);
+        QVERIFY2(edited->tableNames.contains(u"customers"_s) && edited->tableNames.contains(u"orders"_s),
+                 qPrintable(edited->tableNames.join(u',')));
+        QVERIFY(edited->piiMask != 0); // the e-mail address
+        QCOMPARE(psql(m_owner, u"SELECT question_length || ',' || sql_length FROM %1.pairs WHERE %2"_s.arg(
+                                   schema, byId)),
+                 u"%1,%2"_s.arg(question.size()).arg(sql.size()));
+        // The search finds the new words, on PostgreSQL as in the file.
+        Filter search;
+        search.search = u"alice week"_s;
+        QCOMPARE(store->count(search, &error), qint64(1));
+        QCOMPARE(PairStore(*dataset).count(search), qint64(1));
+
+        // Undo and redo, as in the file.
+        for (ui::MainWindow *window : {f.get(), w.get()})
+            window->undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            psql(m_owner, u"SELECT sql_query FROM %1.pairs WHERE %2"_s.arg(schema, byId)), original.sqlQuery,
+            kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(PairStore(*dataset).get(original.rowId)->sqlQuery == original.sqlQuery,
+                                 kWait);
+        same(*store->get(original.rowId, &error), *PairStore(*dataset).get(original.rowId));
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(store->get(original.rowId, &error)->queryType, original.queryType);
+        QCOMPARE(store->count(search, &error), qint64(0));
+        w->undoStack()->redo();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            psql(m_owner, u"SELECT sql_query FROM %1.pairs WHERE %2"_s.arg(schema, byId)), sql, kWait);
+        // Each edit has its entry, naming the pair, as a file's.
+        QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.audit_log WHERE action = 'edit' AND pair_count = 1 "
+                               "AND detail->>'pair_id' = '%2'"_s.arg(schema, original.pairId)),
+                 u"3"_s);
+
+        // Two windows edit the same pair: the later commit wins, both edits are logged in that order,
+        // and the first window shows the winner without a refresh.
+        auto other = openWindow(url);
+        QVERIFY(other && loaded(other->model(), 20));
+        for (ui::MainWindow *window : {w.get(), other.get()})
+            window->session()->setPollInterval(200);
+        const QString mine = u"SELECT count(*) FROM orders"_s, theirs = u"SELECT count(*) FROM customers"_s;
+        const auto editTo = [&](ui::MainWindow *window, const QString &text) {
+            window->curator()->editPair = [text](bool add, Pair *p) {
+                p->sqlQuery = text;
+                return !add;
+            };
+            clickRow(window, 1);
+            window->findChild<QAction *>(u"actionEditPair"_s)->trigger();
+        };
+        editTo(w.get(), mine);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            psql(m_owner, u"SELECT sql_query FROM %1.pairs WHERE %2"_s.arg(schema, byId)), mine, kWait);
+        editTo(other.get(), theirs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            psql(m_owner, u"SELECT sql_query FROM %1.pairs WHERE %2"_s.arg(schema, byId)), theirs, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(w->model()->pairAt(1) && w->model()->pairAt(1)->sqlQuery == theirs, kWait);
+        QList<Storage::AuditEntry> log;
+        QVERIFY2(store->auditLog(2, &log, &error), qPrintable(error));
+        QCOMPARE(log.size(), 2);
+        QCOMPARE(log.at(0).action, u"edit"_s);
+        QCOMPARE(log.at(1).action, u"edit"_s);
+        QCOMPARE(log.at(0).detail.value(u"pair_id"_s).toString(), original.pairId);
+        QVERIFY(log.at(0).id > log.at(1).id);
+
+        // A role that may not change pairs gets the store's sentence, and nothing changes.
+        auto readOnly = PgStorage::open(m_readOnlyRole + u"?schema="_s + schema, &error);
+        QVERIFY2(readOnly, qPrintable(error));
+        QVERIFY(!readOnly->updateText(original.rowId, question, sql, DerivedFields(), &error));
+        QVERIFY2(error.contains(u"read-only for this PostgreSQL role"_s), qPrintable(error));
+        QCOMPARE(psql(m_owner, u"SELECT sql_query FROM %1.pairs WHERE %2"_s.arg(schema, byId)), theirs);
     }
 
     // A role that may not write: the window opens read-only with the role's sentence, and nothing

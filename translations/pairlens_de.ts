@@ -854,6 +854,10 @@
         <translation>Das Änderungsprotokoll des PostgreSQL-Schemas %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
+        <source>The pair no longer exists.</source>
+        <translation>Das Paar existiert nicht mehr.</translation>
+    </message>
+    <message>
         <source>Cannot read the pairs from PostgreSQL: %1</source>
         <translation>Die Paare können nicht aus PostgreSQL gelesen werden: %1</translation>
     </message>
@@ -1234,6 +1238,10 @@
 </context>
 <context>
     <name>Storage</name>
+    <message>
+        <source>Editing a pair&apos;s text is not supported by this store.</source>
+        <translation>Das Bearbeiten des Textes eines Paares wird von diesem Speicher nicht unterstützt.</translation>
+    </message>
     <message>
         <source>Cannot create a temporary folder for the import: %1</source>
         <translation>Für den Import kann kein temporärer Ordner angelegt werden: %1</translation>
@@ -3808,10 +3816,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
-    </message>
-    <message>
-        <source>Editing a pair&apos;s question and SQL is not available on PostgreSQL datasets yet.</source>
-        <translation>Frage und SQL eines Paares lassen sich bei PostgreSQL-Datensätzen noch nicht bearbeiten.</translation>
     </message>
     <message>
         <source>Adding pairs by hand is not available on PostgreSQL datasets yet.</source>

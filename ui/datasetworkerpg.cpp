@@ -1,7 +1,6 @@
 // DatasetWorker on a PostgreSQL dataset (issue 18): the same answers as for a dataset file, through
 // the storage seam (storage/storage.h) on the worker's own connection. What the seam does not offer
-// yet (editing a pair's text, adding a pair, privacy settings) is refused in one sentence; the
-// window disables those actions and says why.
+// yet is refused in one sentence; the window disables those actions and says why.
 #include "datasetworker.h"
 
 #include "export/exporter.h"
@@ -26,6 +25,15 @@ Filter idFilter(const QList<qint64> &ids, Filter::Scope scope = Filter::Scope::L
     f.restrictToRowIds = true;
     f.scope = scope;
     return f;
+}
+
+// The analysis with the store's own anonymization settings (its custom patterns and decisions
+// decide the PII kinds), as Deriver::forDataset() analyses a file's pairs.
+Deriver storageDeriver(Storage &storage)
+{
+    privacy::Config config = privacy::Config::fromSettings(storage.settings());
+    config.key = storage.secret();
+    return Deriver::forPrivacy(std::move(config));
 }
 
 const PairStore::Sort kById{PairStore::SortColumn::Id, Qt::AscendingOrder};
@@ -275,7 +283,23 @@ WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
         result.ok = result.count >= 0;
         break;
     }
-    case WriteKind::Edit:
+    case WriteKind::Edit: {
+        const std::optional<Pair> old = s.get(r.rowId, &error);
+        if (!old) {
+            if (error.isEmpty())
+                error = tr("The pair no longer exists.");
+            break;
+        }
+        result.rowIds = {r.rowId};
+        result.previousQuestion = old->naturalLanguageQuery;
+        result.previousSql = old->sqlQuery;
+        // Analysed before the write, as a file's edit: only the update waits for the store's lock.
+        const DerivedFields derived = storageDeriver(s).derive(r.question, r.sql, old->timestamp,
+                                                               old->databaseType, old->pairId, old->metadata);
+        result.ok = s.updateText(r.rowId, r.question, r.sql, derived, &error);
+        result.count = 1;
+        break;
+    }
     case WriteKind::Add:
     case WriteKind::PrivacyDecisions:
     case WriteKind::PrivacySettings:

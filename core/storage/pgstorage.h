@@ -63,6 +63,10 @@ public:
     bool auditLog(int limit, QList<AuditEntry> *out, QString *error) override;
     bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail, QString *error) override;
 
+    // pgedit.cpp: one UPDATE under the curation lock (pgcurate.cpp), with the new search vector.
+    bool updateText(qint64 rowId, const QString &question, const QString &sql, const DerivedFields &derived,
+                    QString *error) override;
+
     // pgkeyset.cpp: the ids of a page by (ts, id) row comparison on pairs_live_ts, then the pairs.
     bool pageAfter(const Filter &filter, const PageMark &after, int limit, QList<Pair> *out, PageMark *last,
                    QString *error) override;

@@ -2,6 +2,7 @@
 
 #include "privacy/anonymizer.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -28,6 +29,17 @@ Pair pairFromStoredRow(const StoredRow &row)
     p.success = row.success;
     p.executionTimeMs = row.executionTimeMs;
     return p;
+}
+
+bool Storage::updateText(qint64 rowId, const QString &question, const QString &sql,
+                         const DerivedFields &derived, QString *error)
+{
+    Q_UNUSED(rowId);
+    Q_UNUSED(question);
+    Q_UNUSED(sql);
+    Q_UNUSED(derived);
+    *error = QCoreApplication::translate("Storage", "Editing a pair's text is not supported by this store.");
+    return false;
 }
 
 Deriver defaultDeriver()

@@ -161,6 +161,15 @@ public:
     virtual bool pageAfter(const Filter &filter, const PageMark &after, int limit, QList<Pair> *out,
                            PageMark *last, QString *error) = 0;
 
+    // Editing by hand (the window): replaces one pair's question and SQL (live or in the trash) and
+    // its derived fields (`derived`: Deriver::derive of the new text, as PairStore::updateText
+    // derives them) in one transaction with its "edit" audit entry ({"pair_id"}). Two edits of one
+    // pair at the same time: the one committed last wins, and both are in the audit log in that
+    // order. False with one sentence in *error (a read-only role: the store's sentence). The
+    // default: not supported by this store.
+    virtual bool updateText(qint64 rowId, const QString &question, const QString &sql,
+                            const DerivedFields &derived, QString *error);
+
     // The settings a dataset file keeps in its settings table (privacy operators, custom patterns),
     // without the secret; empty when they cannot be read.
     virtual QHash<QString, QString> settings() = 0;
