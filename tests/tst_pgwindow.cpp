@@ -287,7 +287,7 @@ private slots:
         QVERIFY(loaded(w->model(), 20));
         QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QAction *>(u"actionDelete"_s), kWait);
         const auto action = [&w](const QString &name) { return w->findChild<QAction *>(name); };
-        for (const QString &name : {u"actionAddPair"_s, u"actionPrivacySettings"_s, u"actionImport"_s}) {
+        for (const QString &name : {u"actionPrivacySettings"_s, u"actionImport"_s}) {
             QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
             QVERIFY2(action(name)->toolTip().contains(u"PostgreSQL"_s), qPrintable(action(name)->toolTip()));
         }
@@ -493,6 +493,101 @@ private slots:
         QVERIFY(!readOnly->updateText(original.rowId, question, sql, DerivedFields(), &error));
         QVERIFY2(error.contains(u"read-only for this PostgreSQL role"_s), qPrintable(error));
         QCOMPARE(psql(m_owner, u"SELECT sql_query FROM %1.pairs WHERE %2"_s.arg(schema, byId)), theirs);
+    }
+
+    // Edit > Add Pair on PostgreSQL, beside a file: the pair is stored analysed (as the file stores
+    // it), shown at once and not announced as another program's; undo moves it to the trash, redo
+    // back; a pair_id that exists already is refused with the file's sentence.
+    void addPair()
+    {
+        QString schema;
+        const QString url = freshSchema(&schema);
+        QVERIFY(!url.isEmpty());
+        const QString file = m_dir.filePath(u"add.pairlens"_s);
+        const CopyReport copy = copyDataset(url, file);
+        QVERIFY2(copy.error.isEmpty(), qPrintable(copy.error));
+        auto f = openWindow(file);
+        auto w = openWindow(url);
+        QVERIFY(f && w);
+        QVERIFY(loaded(f->model(), 20));
+        QVERIFY(loaded(w->model(), 20));
+        w->session()->setPollInterval(200);
+        QAction *add = w->findChild<QAction *>(u"actionAddPair"_s);
+        QVERIFY(add && add->isEnabled());
+        QVERIFY2(!add->toolTip().contains(u"PostgreSQL"_s), qPrintable(add->toolTip()));
+        const QString question = u"Which customers live at 12 Baker Street?"_s;
+        const QString sql = u"SELECT name FROM customers WHERE street = '12 Baker Street'"_s;
+        for (ui::MainWindow *window : {f.get(), w.get()}) {
+            window->curator()->editPair = [&](bool adding, Pair *p) {
+                if (!adding)
+                    return false;
+                p->pairId = u"hand-made-1"_s;
+                p->naturalLanguageQuery = question;
+                p->sqlQuery = sql;
+                p->databaseType = u"sqlite"_s;
+                p->databaseName = u"shop"_s;
+                return true;
+            };
+            window->findChild<QAction *>(u"actionAddPair"_s)->trigger();
+            QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), kPairs + 1, kWait);
+            QTRY_COMPARE_WITH_TIMEOUT(window->undoStack()->undoText(), u"Add pair"_s, kWait);
+        }
+        QCOMPARE(pgCount(schema,
+                         u"pair_id = 'hand-made-1' AND delete_batch IS NULL AND query_type IS NOT NULL "
+                         "AND search_vector IS NOT NULL AND ts IS NOT NULL"_s),
+                 qint64(1));
+        QString error;
+        auto store = PgStorage::open(url, &error);
+        QVERIFY2(store, qPrintable(error));
+        auto dataset = Dataset::open(file, Dataset::Mode::ReadOnly, &error);
+        QVERIFY2(dataset, qPrintable(error));
+        const std::optional<Pair> inFile = PairStore(*dataset).getByPairId(u"hand-made-1"_s);
+        QVERIFY(inFile);
+        Filter byPairId;
+        byPairId.pairIds = {u"hand-made-1"_s};
+        QList<Pair> found;
+        QVERIFY2(store->page(byPairId, 1, 0, &found, &error), qPrintable(error));
+        QCOMPARE(found.size(), 1);
+        const Pair &stored = found.first();
+        QCOMPARE(stored.naturalLanguageQuery, question);
+        QCOMPARE(stored.sqlQuery, sql);
+        QCOMPARE(stored.queryType, inFile->queryType);
+        QCOMPARE(stored.tableNames, inFile->tableNames);
+        QCOMPARE(stored.piiMask, inFile->piiMask);
+        QVERIFY(stored.piiMask != 0); // the street address
+        QCOMPARE(stored.databaseName, u"shop"_s);
+        // Found by the search and by its statement type, as in the file.
+        Filter search;
+        search.search = u"baker street"_s;
+        QCOMPARE(store->count(search, &error), PairStore(*dataset).count(search));
+        QVERIFY(store->count(search, &error) >= 1);
+
+        // Undo: in the trash; redo: live again (the file does the same).
+        w->undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(w->model()->rowCount(), kPairs, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, u"pair_id = 'hand-made-1' AND delete_batch IS NOT NULL"_s),
+                                  qint64(1), kWait);
+        w->undoStack()->redo();
+        QTRY_COMPARE_WITH_TIMEOUT(w->model()->rowCount(), kPairs + 1, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pgCount(schema, u"pair_id = 'hand-made-1' AND delete_batch IS NULL"_s),
+                                  qint64(1), kWait);
+
+        // The same pair_id again: refused with the file's sentence, nothing added.
+        QSignalSpy failed(w->session(), &ui::DatasetSession::writeFailed);
+        w->findChild<QAction *>(u"actionAddPair"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, kWait);
+        QVERIFY2(failed.first().first().toString().contains(u"hand-made-1 exists already"_s),
+                 qPrintable(failed.first().first().toString()));
+        QCOMPARE(pgCount(schema, u"true"_s), qint64(kPairs + 1));
+
+        // The window's own pair is not announced as new; a recorder's pair is, alone.
+        QVERIFY(!w->externalBar()->isVisible());
+        QCOMPARE(psql(m_owner,
+                      u"INSERT INTO %1.pairs (pair_id, natural_language_query, sql_query) VALUES "
+                      "('recorded-2', 'How many products?', 'SELECT count(*) FROM products')"_s.arg(schema)),
+                 QString());
+        QTRY_VERIFY_WITH_TIMEOUT(w->externalBar()->isVisible(), kWait);
+        QVERIFY2(w->externalBar()->text().contains(u"1 new pair"_s), qPrintable(w->externalBar()->text()));
     }
 
     // A role that may not write: the window opens read-only with the role's sentence, and nothing

@@ -3818,10 +3818,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <source>Adding pairs by hand is not available on PostgreSQL datasets yet.</source>
-        <translation>Paare von Hand hinzuzufügen ist bei PostgreSQL-Datensätzen noch nicht möglich.</translation>
-    </message>
-    <message>
         <source>Privacy settings are not available on PostgreSQL datasets yet.</source>
         <translation>Datenschutz-Einstellungen gibt es bei PostgreSQL-Datensätzen noch nicht.</translation>
     </message>

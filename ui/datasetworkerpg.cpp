@@ -7,6 +7,7 @@
 #include "storage/pgstorage.h"
 
 #include <QTimer>
+#include <QUuid>
 
 #include <utility>
 
@@ -206,6 +207,7 @@ WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
     QString &error = result.error;
     const Filter::Scope scope = r.selection.filter.scope;
     Storage &s = *m_storage;
+    bool addedOwn = false; // a pair added while no other program added any
     switch (r.kind) {
     case WriteKind::Delete:
     case WriteKind::Redelete: {
@@ -300,7 +302,35 @@ WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
         result.count = 1;
         break;
     }
-    case WriteKind::Add:
+    case WriteKind::Add: {
+        // Rows up to the known largest id are known: the one added now is this window's own, not
+        // another program's, unless another program added rows since (the next poll counts those).
+        StorageMark before;
+        const bool noneNew = storageMark(&before, &error) && before.maxId <= m_knownMaxId;
+        error.clear();
+        Pair pair = r.pair;
+        if (pair.pairId.isEmpty()) // named here, so that undo finds the pair it added
+            pair.pairId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        // Analysed here, as `pairlens import` does for PostgreSQL, so the pair is in the views at once.
+        const DerivedFields derived =
+            storageDeriver(s).derive(pair.naturalLanguageQuery, pair.sqlQuery, pair.timestamp,
+                                     pair.databaseType, pair.pairId, pair.metadata);
+        result.count = s.addBatch({pair}, {derived}, &error);
+        result.ok = result.count == 1;
+        if (result.count == 0)
+            error = tr("A pair with the id %1 exists already.").arg(pair.pairId);
+        if (!result.ok)
+            break;
+        Filter byPairId;
+        byPairId.scope = Filter::Scope::All;
+        byPairId.pairIds = {pair.pairId};
+        QList<Pair> added;
+        if (s.page(byPairId, kById, 1, 0, &added, &error) && !added.isEmpty())
+            result.rowIds = {added.first().rowId};
+        error.clear();
+        addedOwn = noneNew;
+        break;
+    }
     case WriteKind::PrivacyDecisions:
     case WriteKind::PrivacySettings:
         error = tr("This is not possible on a PostgreSQL dataset yet.");
@@ -314,6 +344,8 @@ WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
     // This window's own change is not another program's: the poll compares with the store after it.
     QString ignored;
     storageMark(&m_storageMark, &ignored);
+    if (addedOwn)
+        m_knownMaxId = std::max(m_knownMaxId, m_storageMark.maxId);
     return result;
 }
 
