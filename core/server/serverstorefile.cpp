@@ -1,6 +1,7 @@
 // The server over a dataset file: PairStore on the server's thread, workers through
 // Dataset::reopen() (serverstore.h).
 #include "dataset/dataset.h"
+#include "dataset/writetx.h"
 #include "server/serverstore.h"
 
 #include <QCoreApplication>
@@ -44,9 +45,21 @@ public:
     PairStore::AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
                              bool oneTransaction) override
     {
-        const auto mode =
-            oneTransaction ? PairStore::AddMode::OneTransaction : PairStore::AddMode::ShortTransactions;
-        return derived.isEmpty() ? m_store.add(pairs, mode) : m_store.add(pairs, derived, mode);
+        if (!oneTransaction) {
+            m_checkpoints.reset(); // the chunked path checkpoints in its own way (writetx.h)
+            return derived.isEmpty() ? m_store.add(pairs, PairStore::AddMode::ShortTransactions)
+                                     : m_store.add(pairs, derived, PairStore::AddMode::ShortTransactions);
+        }
+        // A stream of small commits (the write queue's groups): checkpointed between them once the
+        // WAL is long, not inside every thousandth COMMIT, so a page that every commit dirties is
+        // copied into the file once per checkpoint and the file is synced far less often.
+        if (!m_checkpoints)
+            m_checkpoints = std::make_unique<ChunkCheckpoints>(m_dataset.db());
+        PairStore::AddResult r = derived.isEmpty()
+                                     ? m_store.add(pairs, PairStore::AddMode::OneTransaction)
+                                     : m_store.add(pairs, derived, PairStore::AddMode::OneTransaction);
+        m_checkpoints->between();
+        return r;
     }
     bool startAddAudit(const QString &action, const QJsonObject &detail) override
     {
@@ -134,6 +147,7 @@ private:
     std::unique_ptr<Dataset> m_owned; // a reopened connection this store owns
     Dataset &m_dataset;
     PairStore m_store;
+    std::unique_ptr<ChunkCheckpoints> m_checkpoints; // while single commits stream in
 };
 } // namespace
 
