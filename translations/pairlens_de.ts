@@ -882,6 +882,14 @@
         <translation>Die Änderungen des PostgreSQL-Schemas %1 können nicht gelesen werden: %2</translation>
     </message>
     <message>
+        <source>Cannot rescan the PII kinds in PostgreSQL schema %1: %2</source>
+        <translation>Die PII-Arten im PostgreSQL-Schema %1 können nicht erneut gescannt werden: %2</translation>
+    </message>
+    <message>
+        <source>The rescan of the PII kinds was stopped; it is finished when the dataset is next opened.</source>
+        <translation>Der erneute Scan der PII-Arten wurde angehalten; er wird beim nächsten Öffnen des Datensatzes abgeschlossen.</translation>
+    </message>
+    <message>
         <source>The filter %1 is not supported on PostgreSQL datasets yet.</source>
         <translation>Der Filter %1 wird bei PostgreSQL-Datensätzen noch nicht unterstützt.</translation>
     </message>
@@ -1241,6 +1249,14 @@
     <message>
         <source>Editing a pair&apos;s text is not supported by this store.</source>
         <translation>Das Bearbeiten des Textes eines Paares wird von diesem Speicher nicht unterstützt.</translation>
+    </message>
+    <message>
+        <source>Changing the privacy settings is not supported by this store.</source>
+        <translation>Das Ändern der Datenschutzeinstellungen wird von diesem Speicher nicht unterstützt.</translation>
+    </message>
+    <message>
+        <source>Rescanning the PII kinds is not supported by this store.</source>
+        <translation>Das erneute Scannen der PII-Arten wird von diesem Speicher nicht unterstützt.</translation>
     </message>
     <message>
         <source>Cannot create a temporary folder for the import: %1</source>
@@ -2633,10 +2649,6 @@
         <translation>Es ist kein Datensatz geöffnet.</translation>
     </message>
     <message>
-        <source>This is not possible on a PostgreSQL dataset yet.</source>
-        <translation>Bei einem PostgreSQL-Datensatz ist das noch nicht möglich.</translation>
-    </message>
-    <message>
         <source>The change could not be made.</source>
         <translation>Die Änderung konnte nicht vorgenommen werden.</translation>
     </message>
@@ -2762,10 +2774,6 @@
     <message>
         <source>The record cannot be shown: %1</source>
         <translation>Der Datensatz kann nicht angezeigt werden: %1</translation>
-    </message>
-    <message>
-        <source>Not personal data / Mark as personal data</source>
-        <translation>Keine personenbezogene Angabe / Als personenbezogen markieren</translation>
     </message>
     <message>
         <source>Not personal data in this pair</source>
@@ -3818,10 +3826,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <source>Privacy settings are not available on PostgreSQL datasets yet.</source>
-        <translation>Datenschutz-Einstellungen gibt es bei PostgreSQL-Datensätzen noch nicht.</translation>
-    </message>
-    <message>
         <source>Import into a PostgreSQL dataset with &apos;pairlens import FILE URL&apos; for now.</source>
         <translation>Importieren Sie in einen PostgreSQL-Datensatz vorerst mit &apos;pairlens import DATEI URL&apos;.</translation>
     </message>
@@ -3856,10 +3860,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
     <message>
         <source>This dataset is read-only: you can browse, filter and preview it, but not review, edit, import or delete.</source>
         <translation>Dieser Datensatz ist schreibgeschützt: Sie können ihn durchblättern, filtern und in der Vorschau ansehen, aber nicht prüfen, bearbeiten, importieren oder löschen.</translation>
-    </message>
-    <message>
-        <source>Privacy decisions are not available on PostgreSQL datasets yet.</source>
-        <translation>Datenschutz-Entscheidungen gibt es bei PostgreSQL-Datensätzen noch nicht.</translation>
     </message>
     <message>
         <source>The dataset was upgraded to the current format.</source>

@@ -459,7 +459,7 @@ void DatasetWorker::write(int requestId, const WriteRequest &request)
 {
     WriteResult result;
     if (m_storage) {
-        result = storageWrite(request);
+        result = storageWrite(requestId, request);
         if (request.kind != WriteKind::Note)
             updateTotals();
     } else if (!m_store) {

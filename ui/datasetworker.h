@@ -204,7 +204,9 @@ private:
     void storageChoices();
     void storageLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort);
     QList<qint64> storageResolve(const Selection &selection, QString *error);
-    WriteResult storageWrite(const WriteRequest &request);
+    WriteResult storageWrite(int requestId, const WriteRequest &request);
+    // Rescans the PII kinds with the store's settings, its progress as the write's; -1 with *error.
+    qint64 storageRescan(int requestId, QString *error);
     void storageRefresh(int requestId);
     void storagePreview(qint64 rowId, int format);
     void storagePoll();

@@ -3,9 +3,12 @@
 // yet is refused in one sentence; the window disables those actions and says why.
 #include "datasetworker.h"
 
+#include "dataset/privacydecisions.h"
 #include "export/exporter.h"
 #include "storage/pgstorage.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimer>
 #include <QUuid>
 
@@ -62,7 +65,12 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
         m_storageReadOnly = true;
         info.readOnlyReason = why;
     }
-    if (!m_storageReadOnly && pg->deriveMissing(defaultDeriver(), &error) < 0)
+    if (!m_storageReadOnly && pg->deriveMissing(storageDeriver(*pg), &error) < 0)
+        emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    // A rescan of the PII kinds cut short (the window closed, the connection lost) is finished now,
+    // as a writable open of a dataset file finishes it.
+    if (!m_storageReadOnly && pg->settings().contains(Deriver::kRescanPendingKey) &&
+        pg->rescanPii(storageDeriver(*pg), {}, &error) < 0)
         emit failed(tr("Some pairs could not be analysed: %1").arg(error));
     // Changes announced by the server (LISTEN/NOTIFY) make the poll a local check while nothing
     // changes; without them (an old schema on a read-only role) the poll compares marks each time.
@@ -200,7 +208,7 @@ QList<qint64> DatasetWorker::storageResolve(const Selection &s, QString *error)
     return ids;
 }
 
-WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
+WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
 {
     WriteResult result;
     result.kind = r.kind;
@@ -331,10 +339,42 @@ WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
         addedOwn = noneNew;
         break;
     }
-    case WriteKind::PrivacyDecisions:
-    case WriteKind::PrivacySettings:
-        error = tr("This is not possible on a PostgreSQL dataset yet.");
+    case WriteKind::PrivacyDecisions: {
+        // As savePrivacyDecisions() for a file: the decisions, an owed rescan and the audit entry in
+        // one transaction, then the rescan of the PII kinds (one cut short is finished by the next open).
+        result.previousDecisions = privacy::Config::fromSettings(s.settings()).decisions;
+        const QString json = privacy::decisionsToJson(r.decisions);
+        QJsonObject detail = r.change;
+        detail.insert(u"decisions"_s, QJsonDocument::fromJson(json.toUtf8()).array());
+        if (s.updateSettings({{privacy::Config::kDecisionsKey, json}, {Deriver::kRescanPendingKey, u"1"_s}},
+                             u"privacy_decisions"_s, detail, &error)) {
+            result.count = storageRescan(requestId, &error);
+            result.ok = result.count >= 0;
+        }
+        result.settings = s.settings();
         break;
+    }
+    case WriteKind::PrivacySettings: {
+        // As savePrivacySettings() for a file: checked, stored with its audit entry, and the PII kinds
+        // rescanned when what detection finds changed.
+        if (const QStringList problems = r.config.validate(); !problems.isEmpty()) {
+            error = problems.join(u' ');
+            break;
+        }
+        const privacy::Config before = privacy::Config::fromSettings(s.settings());
+        const bool rescan = !sameCustomPatterns(before.customPatterns, r.config.customPatterns) ||
+                            before.scanMetadata != r.config.scanMetadata;
+        QHash<QString, QString> values = r.config.toSettings();
+        if (rescan)
+            values.insert(Deriver::kRescanPendingKey, u"1"_s);
+        if (s.updateSettings(values, u"settings"_s, {{u"privacy"_s, privacySettingsJson(r.config)}},
+                             &error)) {
+            result.count = rescan ? storageRescan(requestId, &error) : 0;
+            result.ok = result.count >= 0;
+        }
+        result.settings = s.settings();
+        break;
+    }
     case WriteKind::Refresh:
         break;
     }
@@ -349,6 +389,17 @@ WriteResult DatasetWorker::storageWrite(const WriteRequest &r)
     return result;
 }
 
+qint64 DatasetWorker::storageRescan(int requestId, QString *error)
+{
+    return m_storage->rescanPii(
+        storageDeriver(*m_storage),
+        [this, requestId](qint64 done, qint64 total) {
+            emit writeProgress(requestId, done, total);
+            return true;
+        },
+        error);
+}
+
 void DatasetWorker::storageRefresh(int requestId)
 {
     WriteResult result;
@@ -356,7 +407,7 @@ void DatasetWorker::storageRefresh(int requestId)
     result.kind = WriteKind::Refresh;
     QString error;
     m_ownChange = true;
-    if (!m_storageReadOnly && m_storage->deriveMissing(defaultDeriver(), &error) < 0)
+    if (!m_storageReadOnly && m_storage->deriveMissing(storageDeriver(*m_storage), &error) < 0)
         result.error = error;
     QList<qint64> newest;
     if (m_storage->rowIds(Filter(), kNewestId, kNewPairsLooked, 0, &newest, &error))
@@ -429,7 +480,7 @@ void DatasetWorker::storagePoll()
     m_storageMark = mark;
     if (newRows && !m_storageReadOnly) {
         m_ownChange = true; // the analysis writes the derived fields: announced too
-        if (m_storage->deriveMissing(defaultDeriver(), &error) < 0)
+        if (m_storage->deriveMissing(storageDeriver(*m_storage), &error) < 0)
             emit failed(tr("Some pairs could not be analysed: %1").arg(error));
     }
     if (curated) {

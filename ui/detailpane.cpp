@@ -455,15 +455,6 @@ QList<QAction *> DetailPane::privacyActions(QPlainTextEdit *view, int position, 
     QList<QAction *> actions;
     if (m_readOnly || m_rowId == 0)
         return actions;
-    if (!m_privacyUnavailable.isEmpty()) {
-        auto *none = new QAction(tr("Not personal data / Mark as personal data"), parent);
-        none->setObjectName(u"privacyUnavailable"_s);
-        none->setEnabled(false);
-        none->setToolTip(m_privacyUnavailable);
-        none->setStatusTip(m_privacyUnavailable);
-        actions << none;
-        return actions;
-    }
     for (const privacy::Finding &f : m_findings.value(view)) {
         if (position < f.start || position > f.end)
             continue;

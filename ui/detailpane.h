@@ -31,8 +31,6 @@ public:
     // nullptr clears the pane. The same pair again (e.g. reloaded) keeps a note being typed.
     void setPair(const Pair *pair, const privacy::Anonymizer *anonymizer);
     void setReadOnly(bool readOnly);
-    // Why privacy decisions cannot be made here (e.g. on a PostgreSQL dataset); empty: they can.
-    void setPrivacyUnavailable(const QString &why) { m_privacyUnavailable = why; }
     qint64 rowId() const { return m_rowId; }
 
     QPlainTextEdit *originalQuestion() const { return m_question[0]; }
@@ -100,7 +98,6 @@ private:
     bool m_noteDirty = false;
     QString m_storedNote; // the note as the dataset holds it, as far as this pane knows
     bool m_readOnly = false;
-    QString m_privacyUnavailable;
     QHash<const QPlainTextEdit *, QList<privacy::Finding>> m_findings; // of the original views
 };
 

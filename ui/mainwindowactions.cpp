@@ -261,7 +261,6 @@ void MainWindow::updateActions()
     // What a PostgreSQL dataset does not offer in the window yet is disabled, its tooltip says why.
     const bool postgres = open && m_session->info().postgres;
     const QList<QPair<const char *, QString>> notOnPostgres = {
-        {"actionPrivacySettings", tr("Privacy settings are not available on PostgreSQL datasets yet.")},
         {"actionImport", tr("Import into a PostgreSQL dataset with 'pairlens import FILE URL' for now.")},
     };
     for (const auto &[name, why] : notOnPostgres) {

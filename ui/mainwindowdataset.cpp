@@ -114,8 +114,6 @@ void MainWindow::onOpened(const OpenInfo &info)
                                                          : info.readOnlyReason + u' ' + readOnlyText);
     m_readOnlyBar->setVisible(info.readOnly);
     m_detail->setReadOnly(info.readOnly);
-    m_detail->setPrivacyUnavailable(
-        info.postgres ? tr("Privacy decisions are not available on PostgreSQL datasets yet.") : QString());
     m_choicesPending = true; // asked for once the first rows are on their way
     rememberRecent(info.location);
     QSettings().setValue(u"lastDataset"_s, info.location);

@@ -67,6 +67,12 @@ public:
     bool updateText(qint64 rowId, const QString &question, const QString &sql, const DerivedFields &derived,
                     QString *error) override;
 
+    // pgprivacy.cpp: the settings under the schema's settings lock (as updateSetting), the audit entry
+    // in the same transaction; the rescan reads 5,000 pairs at a time and updates the changed kinds.
+    bool updateSettings(const QHash<QString, QString> &values, const QString &action,
+                        const QJsonObject &detail, QString *error) override;
+    qint64 rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error) override;
+
     // pgkeyset.cpp: the ids of a page by (ts, id) row comparison on pairs_live_ts, then the pairs.
     bool pageAfter(const Filter &filter, const PageMark &after, int limit, QList<Pair> *out, PageMark *last,
                    QString *error) override;

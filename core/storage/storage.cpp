@@ -42,6 +42,26 @@ bool Storage::updateText(qint64 rowId, const QString &question, const QString &s
     return false;
 }
 
+bool Storage::updateSettings(const QHash<QString, QString> &values, const QString &action,
+                             const QJsonObject &detail, QString *error)
+{
+    Q_UNUSED(values);
+    Q_UNUSED(action);
+    Q_UNUSED(detail);
+    *error = QCoreApplication::translate("Storage",
+                                         "Changing the privacy settings is not supported by this store.");
+    return false;
+}
+
+qint64 Storage::rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error)
+{
+    Q_UNUSED(deriver);
+    Q_UNUSED(progress);
+    *error =
+        QCoreApplication::translate("Storage", "Rescanning the PII kinds is not supported by this store.");
+    return -1;
+}
+
 Deriver defaultDeriver()
 {
     // Deriver::forDataset() with the settings of a new dataset file: no custom patterns, no

@@ -170,6 +170,21 @@ public:
     virtual bool updateText(qint64 rowId, const QString &question, const QString &sql,
                             const DerivedFields &derived, QString *error);
 
+    // Privacy settings and decisions (the window's dialog and pair pane): sets every key of `values`
+    // (the other settings stay as they are) and writes one audit entry (`action`, no pairs,
+    // `detail`) in one transaction, as a dataset file's savePrivacySettings() and
+    // savePrivacyDecisions() store theirs. False with one sentence in *error (a read-only role: the
+    // store's sentence). The default: not supported by this store.
+    virtual bool updateSettings(const QHash<QString, QString> &values, const QString &action,
+                                const QJsonObject &detail, QString *error);
+    // Recomputes the PII kinds of every analysed pair with `deriver` (after the custom patterns,
+    // metadata scanning or decisions changed), as Deriver::rescanPii() does in a file, in batches of
+    // their own transactions, then removes the owed rescan's setting (Deriver::kRescanPendingKey).
+    // `progress` (when set) gets (done, total) and may return false to stop. Returns how many pairs'
+    // kinds changed, -1 with *error. The default: not supported by this store.
+    using RescanProgress = std::function<bool(qint64 done, qint64 total)>;
+    virtual qint64 rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error);
+
     // The settings a dataset file keeps in its settings table (privacy operators, custom patterns),
     // without the secret; empty when they cannot be read.
     virtual QHash<QString, QString> settings() = 0;

@@ -1,0 +1,159 @@
+// PgStorage's privacy settings and decisions (the window, issue 18): several settings and their
+// audit entry in one transaction, and the rescan of the PII kinds that follows a change of what
+// detection finds, as savePrivacySettings(), savePrivacyDecisions() and Deriver::rescanPii() do in
+// a dataset file.
+#include "storage/pgstorage.h"
+#include "storage/pgstorage_p.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+
+using pg::Result;
+using pg::tr;
+
+bool PgStorage::updateSettings(const QHash<QString, QString> &values, const QString &action,
+                               const QJsonObject &detail, QString *error)
+{
+    PGconn *pg = connection();
+    error->clear();
+    if (!pg::hasCuration(m_version)) { // no audit log before format version 3
+        *error = tr("%1 is read-only for this PostgreSQL role: it may not change the settings of schema %2.")
+                     .arg(m_location, m_schema);
+        return false;
+    }
+    // A write: never run again after a lost connection, which gets the store's one sentence.
+    const pg::Writing writing(m_conn.get());
+    bool committing = false;
+    const auto fail = [&](const Result &r) {
+        if (writing.lost()) {
+            *error = m_conn->lostMessage(committing);
+            return false;
+        }
+        const QString why = r.error();
+        const QByteArray state = r.state();
+        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
+        if (state == "42501" || state == "25006")
+            *error =
+                tr("%1 is read-only for this PostgreSQL role: it may not change the settings of schema %2.")
+                    .arg(m_location, m_schema);
+        else
+            *error = tr("Cannot change the settings of PostgreSQL schema %1: %2").arg(m_schema, why);
+        return false;
+    };
+    const auto run = [&](const QString &sql, const QList<QByteArray> &params, Result *out) {
+        out->res = pg::exec(pg, sql, params);
+        return out->ok();
+    };
+    {
+        Result begin(nullptr);
+        if (!run(u"BEGIN"_s, {}, &begin))
+            return fail(begin);
+        // The lock updateSetting() takes: changes of the schema's settings are made one after the other.
+        Result lock(nullptr);
+        if (!run(u"SELECT pg_advisory_xact_lock(hashtext($1::text))"_s,
+                 {(u"pairlens-settings:"_s + m_schema).toUtf8()}, &lock))
+            return fail(lock);
+    }
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        Result write(nullptr);
+        if (!run(u"INSERT INTO %1.settings (key, value) VALUES ($1, $2) "
+                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"_s.arg(m_quotedSchema),
+                 {it.key().toUtf8(), it.value().toUtf8()}, &write))
+            return fail(write);
+    }
+    Result audit(nullptr);
+    if (!run(u"INSERT INTO %1.audit_log (action, pair_count, detail) VALUES ($1, 0, $2::jsonb)"_s.arg(
+                 m_quotedSchema),
+             {action.toUtf8(), QJsonDocument(detail).toJson(QJsonDocument::Compact)}, &audit))
+        return fail(audit);
+    committing = true;
+    Result commit(nullptr);
+    if (!run(u"COMMIT"_s, {}, &commit))
+        return fail(commit);
+    return true;
+}
+
+qint64 PgStorage::rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error)
+{
+    PGconn *pg = connection();
+    constexpr int kBatch = 5000;
+    error->clear();
+    const pg::Writing writing(m_conn.get());
+    const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
+        if (writing.lost()) {
+            *error = m_conn->lostMessage(committing);
+            return -1;
+        }
+        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
+        *error = tr("Cannot rescan the PII kinds in PostgreSQL schema %1: %2").arg(m_schema, why);
+        return -1;
+    };
+    qint64 total = 0;
+    if (progress) {
+        Result n(pg::exec(
+            pg, u"SELECT count(*) FROM %1.pairs WHERE query_type IS NOT NULL"_s.arg(m_quotedSchema)));
+        if (!n.ok())
+            return fail(n.error());
+        total = n.number(0, 0);
+    }
+    qint64 done = 0, changed = 0;
+    QByteArray lastId = "0";
+    while (true) {
+        // Read and analysed outside any transaction; only the update of the changed kinds holds locks.
+        Result rows(
+            pg::exec(pg,
+                     u"SELECT id, natural_language_query, sql_query, timestamp, database_type, pair_id, "
+                     "metadata, pii_mask FROM %1.pairs WHERE query_type IS NOT NULL AND id > $1::bigint "
+                     "ORDER BY id LIMIT %2"_s.arg(m_quotedSchema)
+                         .arg(kBatch),
+                     {lastId}));
+        if (!rows.ok())
+            return fail(rows.error());
+        QByteArray ids = "{", masks = "{";
+        int n = 0;
+        for (int i = 0; i < rows.rows(); ++i) {
+            lastId = PQgetvalue(rows.res, i, 0);
+            const QString metadata = rows.text(i, 6);
+            const DerivedFields d = deriver.derive(
+                rows.text(i, 1), rows.text(i, 2), rows.text(i, 3), rows.text(i, 4), rows.text(i, 5),
+                metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object() : QJsonObject());
+            if (!rows.isNull(i, 7) && quint32(rows.number(i, 7)) == d.piiMask)
+                continue;
+            if (n++ > 0) {
+                ids += ',';
+                masks += ',';
+            }
+            ids += lastId;
+            masks += QByteArray::number(d.piiMask);
+        }
+        ids += '}';
+        masks += '}';
+        if (n > 0) {
+            Result updated(pg::exec(pg,
+                                    u"UPDATE %1.pairs p SET pii_mask = c.mask FROM unnest($1::bigint[], "
+                                    "$2::bigint[]) AS c(id, mask) WHERE p.id = c.id"_s.arg(m_quotedSchema),
+                                    {ids, masks}));
+            if (!updated.ok())
+                return fail(updated.error(), true);
+            changed += n;
+        }
+        done += rows.rows();
+        if (progress && !progress(done, std::max(total, done))) {
+            *error = tr(
+                "The rescan of the PII kinds was stopped; it is finished when the dataset is next opened.");
+            return -1;
+        }
+        if (rows.rows() < kBatch)
+            break;
+    }
+    Result owed(pg::exec(pg, u"DELETE FROM %1.settings WHERE key = $1"_s.arg(m_quotedSchema),
+                         {Deriver::kRescanPendingKey.toUtf8()}));
+    if (!owed.ok())
+        return fail(owed.error(), true);
+    return changed;
+}
+
+} // namespace pairlens
