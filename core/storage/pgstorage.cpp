@@ -341,14 +341,12 @@ void appendDerived(QByteArray &line, const DerivedFields *d, const QByteArray &v
 const char kDerivedColumns[] = "ts TEXT, query_type TEXT, table_names TEXT, pii_mask BIGINT, "
                                "question_length INTEGER, sql_length INTEGER, search_vector TSVECTOR";
 
-// In the open transaction: creates the temporary table `pairlens_in` with `columns` (dropped at
-// commit) and COPYs the lines of `data` into it. Returns false with libpq's reason in *why.
-bool copyIn(PGconn *pg, const QString &columns, const QByteArray &data, QString *why)
+// Runs `statements` (in one round trip, the last of them a COPY ... FROM STDIN) and COPYs the lines of
+// `data`. Returns false with libpq's reason in *why.
+bool copyInto(PGconn *pg, const QString &statements, const QByteArray &data, QString *why)
 {
     {
-        Result r(pg::exec(
-            pg, u"CREATE TEMP TABLE pairlens_in (%1) ON COMMIT DROP; COPY pairlens_in FROM STDIN"_s.arg(
-                    columns)));
+        Result r(pg::exec(pg, statements));
         if (PQresultStatus(r.res) != PGRES_COPY_IN) {
             *why = r.error();
             return false;
@@ -376,6 +374,15 @@ bool copyIn(PGconn *pg, const QString &columns, const QByteArray &data, QString 
     while (PGresult *more = PQgetResult(pg))
         PQclear(more);
     return ok;
+}
+
+// In the open transaction: creates the temporary table `pairlens_in` with `columns` (dropped at
+// commit) and COPYs the lines of `data` into it. Returns false with libpq's reason in *why.
+bool copyIn(PGconn *pg, const QString &columns, const QByteArray &data, QString *why)
+{
+    return copyInto(
+        pg, u"CREATE TEMP TABLE pairlens_in (%1) ON COMMIT DROP; COPY pairlens_in FROM STDIN"_s.arg(columns),
+        data, why);
 }
 
 } // namespace
@@ -421,18 +428,16 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> 
             appendDerived(buffer, &derived.at(i), pg::searchVector(p.naturalLanguageQuery, p.sqlQuery));
         buffer += '\n';
     }
-    {
-        Result begin(pg::exec(pg, u"BEGIN"_s));
-        if (!begin.ok())
-            return fail(begin.error());
-    }
+    // BEGIN, the session's staging table (kept for the next batch: creating one per batch wrote the
+    // catalog each time, most of a small batch's cost) and the COPY in one round trip; the INSERT and
+    // COMMIT in a second one unless the taken pair_ids are to be counted.
     QString why;
-    if (!copyIn(
-            pg,
-            u"pair_id TEXT, natural_language_query TEXT, sql_query TEXT, timestamp TEXT, database_type TEXT, "
-            "database_name TEXT, success INTEGER, execution_time_ms DOUBLE PRECISION, metadata TEXT, "_s +
-                QLatin1StringView(kDerivedColumns),
-            buffer, &why))
+    const QString staging =
+        u"BEGIN; CREATE TEMP TABLE IF NOT EXISTS pairlens_add (pair_id TEXT, natural_language_query TEXT, "
+        "sql_query TEXT, timestamp TEXT, database_type TEXT, database_name TEXT, success INTEGER, "
+        "execution_time_ms DOUBLE PRECISION, metadata TEXT, %1) ON COMMIT DELETE ROWS; "
+        "COPY pairlens_add FROM STDIN"_s.arg(QLatin1StringView(kDerivedColumns));
+    if (!copyInto(pg, staging, buffer, &why))
         return fail(why);
     const QString insert =
         uR"(INSERT INTO %1.pairs (pair_id, natural_language_query, sql_query, timestamp, database_type,
@@ -442,18 +447,32 @@ SELECT COALESCE(NULLIF(pair_id, ''), replace(gen_random_uuid()::text, '-', '')),
     COALESCE(NULLIF(timestamp, ''), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
     database_type, database_name, success, execution_time_ms, metadata, ts, query_type, table_names, pii_mask,
     question_length, sql_length, search_vector
-FROM pairlens_in ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
+FROM pairlens_add ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
+    if (!taken) {
+        // One round trip: the INSERT's result, then the COMMIT's (PQexec would keep only the last).
+        if (!PQsendQuery(pg, (insert + u"; COMMIT"_s).toUtf8().constData()))
+            return fail(pg::message(PQerrorMessage(pg)));
+        Result inserted(PQgetResult(pg));
+        Result committed(inserted.ok() ? PQgetResult(pg) : nullptr);
+        while (PGresult *more = PQgetResult(pg))
+            PQclear(more);
+        if (!inserted.ok())
+            return fail(inserted.error());
+        if (!committed.ok())
+            return fail(committed.res ? committed.error() : pg::message(PQerrorMessage(pg)), true);
+        return QByteArray(PQcmdTuples(inserted.res)).toLongLong();
+    }
     Result inserted(pg::exec(pg, insert));
     if (!inserted.ok())
         return fail(inserted.error());
     const qint64 added = QByteArray(PQcmdTuples(inserted.res)).toLongLong();
-    if (taken) {
+    {
         // Only when some pairs were skipped: those stored with another question or SQL hold a taken
         // pair_id (the pairs just added have their own text, and the batch's pair_ids are distinct).
         *taken = 0;
         if (added < pairs.size()) {
             Result t(
-                pg::exec(pg, u"SELECT count(*) FROM pairlens_in i JOIN %1.pairs p ON p.pair_id = i.pair_id "
+                pg::exec(pg, u"SELECT count(*) FROM pairlens_add i JOIN %1.pairs p ON p.pair_id = i.pair_id "
                              "WHERE p.natural_language_query <> i.natural_language_query "
                              "OR p.sql_query <> i.sql_query"_s.arg(m_quotedSchema)));
             if (!t.ok())
