@@ -1,10 +1,12 @@
 // The window on a PostgreSQL dataset (issue 18): the real PostgreSQL 15 of the CTest fixture
 // pg_cluster holds a copy of a dataset file (pairlens copy's engine, same pairs, same row ids), and
 // the window on it shows what the window on the file shows: the count, the rows in every sort order,
-// filters, choices; curation with undo, a read-only role, the connect dialog, two windows at once.
+// filters, choices; curation with undo, editing and adding pairs, the privacy settings and
+// decisions, importing, a read-only role, the connect dialog, two windows at once.
 #include "connectdialog.h"
 #include "curator.h"
 #include "dataset/dataset.h"
+#include "dataset/privacydecisions.h"
 #include "datasetsession.h"
 #include "detailpane.h"
 #include "export/exporter.h"
@@ -12,6 +14,7 @@
 #include "exportpreview.h"
 #include "filterpanel.h"
 #include "guitestutil.h"
+#include "importdialog.h"
 #include "infobar.h"
 #include "mainwindow.h"
 #include "pairtablemodel.h"
@@ -27,7 +30,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QFile>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -295,10 +300,12 @@ private slots:
         QVERIFY(loaded(w->model(), 20));
         QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QAction *>(u"actionDelete"_s), kWait);
         const auto action = [&w](const QString &name) { return w->findChild<QAction *>(name); };
-        for (const QString &name : {u"actionImport"_s}) {
-            QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
-            QVERIFY2(action(name)->toolTip().contains(u"PostgreSQL"_s), qPrintable(action(name)->toolTip()));
-        }
+        // Every action a file's window offers is offered here too (Edit Pair once a pair is selected).
+        for (const QString &name : {u"actionAddPair"_s, u"actionPrivacySettings"_s, u"actionImport"_s})
+            QVERIFY2(action(name)->isEnabled(), qPrintable(name));
+        for (const QString &name :
+             {u"actionEditPair"_s, u"actionAddPair"_s, u"actionPrivacySettings"_s, u"actionImport"_s})
+            QVERIFY2(!action(name)->toolTip().contains(u"PostgreSQL"_s), qPrintable(action(name)->toolTip()));
         const QString live = u"delete_batch IS NULL"_s;
 
         // Delete three pairs, undo, redo.
@@ -748,6 +755,133 @@ private slots:
         QVERIFY(
             !readOnly->updateSettings({{u"privacy.operator.email"_s, u"hash"_s}}, u"settings"_s, {}, &error));
         QVERIFY2(error.contains(u"read-only for this PostgreSQL role"_s), qPrintable(error));
+    }
+
+    // File > Import… on PostgreSQL, beside a file: the same report (added, rejected lines, pairs already
+    // there), the rows in the table at once, analysed with the schema's own custom pattern, the audit
+    // entry; Cancel stops a large import and says so.
+    void importFromWindow()
+    {
+        QString schema;
+        const QString url = freshSchema(&schema);
+        QVERIFY(!url.isEmpty());
+        const QString file = m_dir.filePath(u"import.pairlens"_s);
+        const CopyReport copy = copyDataset(url, file);
+        QVERIFY2(copy.error.isEmpty(), qPrintable(copy.error));
+        // A custom pattern in both: the imported pairs' kinds are found with it, as the store's own.
+        privacy::Config config;
+        config.customPatterns = {{u"ticket"_s, u"TCK-[0-9]{4}"_s, privacy::Operator::Mask}};
+        QString error;
+        {
+            auto store = PgStorage::open(url, &error);
+            QVERIFY2(store, qPrintable(error));
+            QVERIFY2(store->updateSettings(config.toSettings(), u"settings"_s, {}, &error),
+                     qPrintable(error));
+            auto dataset = Dataset::open(file, Dataset::Mode::OpenExisting, &error);
+            QVERIFY2(dataset, qPrintable(error));
+            QVERIFY2(savePrivacySettings(*dataset, config, &error) >= 0, qPrintable(error));
+        }
+        // 500 new pairs (every fifth with a ticket number), one line that is no JSON, and one pair
+        // that is there already.
+        const QString input = m_dir.filePath(u"import.jsonl"_s);
+        {
+            QFile out(input);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 500; ++i) {
+                const QString question = i % 5 == 0
+                                             ? u"Close ticket TCK-%1 for order %2"_s.arg(1000 + i).arg(i)
+                                             : u"How many orders has customer %1 placed?"_s.arg(i);
+                const QJsonObject record{
+                    {u"pair_id"_s, u"imported-%1"_s.arg(i)},
+                    {u"natural_language_query"_s, question},
+                    {u"sql_query"_s, u"SELECT count(*) FROM orders WHERE customer_id = %1"_s.arg(i)},
+                    {u"timestamp"_s, u"2030-01-01T00:%1:%2Z"_s.arg(i / 60, 2, 10, QChar(u'0'))
+                                         .arg(i % 60, 2, 10, QChar(u'0'))},
+                    {u"database_type"_s, u"postgresql"_s},
+                    {u"database_name"_s, u"shop"_s}};
+                out.write(QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n');
+                if (i == 250)
+                    out.write("{ this is not JSON\n");
+            }
+            out.write(
+                QJsonDocument(
+                    QJsonObject{{u"pair_id"_s, u"imported-7"_s},
+                                {u"natural_language_query"_s, u"How many orders has customer 7 placed?"_s},
+                                {u"sql_query"_s, u"SELECT count(*) FROM orders WHERE customer_id = 7"_s},
+                                {u"timestamp"_s, u"2030-01-01T00:00:07Z"_s},
+                                {u"database_type"_s, u"postgresql"_s},
+                                {u"database_name"_s, u"shop"_s}})
+                    .toJson(QJsonDocument::Compact) +
+                '\n');
+        }
+        auto f = openWindow(file);
+        auto w = openWindow(url);
+        QVERIFY(f && w);
+        QVERIFY(loaded(f->model(), 20));
+        QVERIFY(loaded(w->model(), 20));
+        QAction *action = w->findChild<QAction *>(u"actionImport"_s);
+        QVERIFY(action && action->isEnabled());
+        QVERIFY2(!action->toolTip().contains(u"pairlens import"_s), qPrintable(action->toolTip()));
+        QList<ImportReport> reports;
+        for (ui::MainWindow *window : {f.get(), w.get()}) {
+            window->importFiles({input});
+            auto *dialog = window->findChild<ui::ImportDialog *>(u"importDialog"_s);
+            QVERIFY(dialog);
+            QSignalSpy finished(dialog, &ui::ImportDialog::importFinished);
+            QVERIFY(finished.wait(kWait));
+            reports << finished.first().first().value<ImportReport>();
+            QVERIFY2(reports.last().fatalError.isEmpty(), qPrintable(reports.last().fatalError));
+            QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), kPairs + 500, kWait);
+            dialog->close();
+        }
+        const ImportReport &inFile = reports.at(0), &inPg = reports.at(1);
+        QCOMPARE(inPg.added, qint64(500));
+        QCOMPARE(inPg.added, inFile.added);
+        QCOMPARE(inPg.rejected, inFile.rejected);
+        QCOMPARE(inPg.rejected, qint64(1));
+        QCOMPARE(inPg.alreadyPresent, inFile.alreadyPresent);
+        QCOMPARE(inPg.issues.size(), inFile.issues.size());
+        QCOMPARE(inPg.issues.first().line, inFile.issues.first().line);
+        QCOMPARE(ui::ImportDialog::summary(inPg, 1), ui::ImportDialog::summary(inFile, 1));
+        // The newest rows are the imported ones, the same in both windows.
+        QVERIFY(loaded(f->model(), 100));
+        QVERIFY(loaded(w->model(), 100));
+        QCOMPARE(firstRows(w->model(), 100), firstRows(f->model(), 100));
+        QVERIFY(w->model()->pairAt(0)->pairId.startsWith(u"imported-"_s));
+        // Analysed with the schema's pattern: every fifth pair has the custom kind.
+        const QString custom =
+            u"pair_id LIKE 'imported-%' AND pii_mask & %1 <> 0"_s.arg(quint32(PiiKind::Custom));
+        QCOMPARE(pgCount(schema, custom), qint64(100));
+        QCOMPARE(pgCount(schema, u"pair_id LIKE 'imported-%' AND search_vector IS NOT NULL"_s), qint64(500));
+        QCOMPARE(
+            psql(m_owner, u"SELECT pair_count || ' ' || (detail->>'source') FROM %1.audit_log WHERE action = "
+                          "'import'"_s.arg(schema)),
+            u"500 window"_s);
+
+        // Cancel: a large import stops, says so, and keeps what it added before.
+        const QString large = m_dir.filePath(u"large.jsonl"_s);
+        {
+            QFile out(large);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 200000; ++i)
+                out.write(u"{\"pair_id\":\"large-%1\",\"natural_language_query\":\"Count orders %1\","
+                          "\"sql_query\":\"SELECT count(*) FROM orders WHERE id > %1\"}\n"_s.arg(i)
+                              .toUtf8());
+        }
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the first dialog
+        QVERIFY(!w->findChild<ui::ImportDialog *>(u"importDialog"_s));
+        w->importFiles({large});
+        auto *dialog = w->findChild<ui::ImportDialog *>(u"importDialog"_s);
+        QVERIFY(dialog && dialog->isRunning());
+        QSignalSpy finished(dialog, &ui::ImportDialog::importFinished);
+        QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel),
+                          Qt::LeftButton);
+        QVERIFY(finished.wait(kWait));
+        const ImportReport cancelled = finished.first().first().value<ImportReport>();
+        QVERIFY(cancelled.cancelled);
+        QVERIFY(cancelled.added < 200000);
+        QCOMPARE(pgCount(schema, u"pair_id LIKE 'large-%'"_s), cancelled.added);
+        QVERIFY(dialog->findChild<QLabel *>(u"importSummary"_s)->text().contains(u"cancelled"_s));
     }
 
     // A role that may not write: the window opens read-only with the role's sentence, and nothing

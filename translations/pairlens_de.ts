@@ -3826,10 +3826,6 @@ Importieren Sie JSONL-, JSON- oder CSV-Dateien oder ziehen Sie sie hierher.</tra
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <source>Import into a PostgreSQL dataset with &apos;pairlens import FILE URL&apos; for now.</source>
-        <translation>Importieren Sie in einen PostgreSQL-Datensatz vorerst mit &apos;pairlens import DATEI URL&apos;.</translation>
-    </message>
-    <message>
         <source>Keyboard Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>

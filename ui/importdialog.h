@@ -2,6 +2,7 @@
 
 #include "dataset/importer.h"
 
+#include <QDeadlineTimer>
 #include <QDialog>
 #include <QFuture>
 
@@ -14,8 +15,9 @@ class QProgressBar;
 
 namespace pairlens::ui {
 
-// Imports files into a dataset on a thread of its own (with its own connection, so the table keeps
-// answering), shows the progress with Cancel, then a report with the rejected lines and why.
+// Imports files into a dataset (a file, or a PostgreSQL schema given by its URL with the password)
+// on a thread of its own (with its own connection, so the table keeps answering), shows the progress
+// with Cancel, then a report with the rejected lines and why.
 class ImportDialog : public QDialog
 {
     Q_OBJECT
@@ -36,6 +38,10 @@ signals:
     void importFinished(const pairlens::ImportReport &report);
 
 private:
+    // On the import thread: the progress of file `file` (reported at most every 100 ms), and the
+    // import of a PostgreSQL dataset (importIntoStorage()).
+    Progress progressOf(int file, QDeadlineTimer *throttle);
+    ImportReport importIntoPostgres(const QString &location, const QStringList &files);
     void onProgress(int file, qint64 done, qint64 total);
     void onFinished(const ImportReport &report);
     void reject() override;

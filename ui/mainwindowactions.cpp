@@ -258,21 +258,6 @@ void MainWindow::updateActions()
         if (QAction *a = findChild<QAction *>(QString::fromLatin1(name)))
             a->setEnabled(writable && selected);
     }
-    // What a PostgreSQL dataset does not offer in the window yet is disabled, its tooltip says why.
-    const bool postgres = open && m_session->info().postgres;
-    const QList<QPair<const char *, QString>> notOnPostgres = {
-        {"actionImport", tr("Import into a PostgreSQL dataset with 'pairlens import FILE URL' for now.")},
-    };
-    for (const auto &[name, why] : notOnPostgres) {
-        QAction *a = findChild<QAction *>(QString::fromLatin1(name));
-        if (!a)
-            continue;
-        if (!a->property("fileToolTip").isValid())
-            a->setProperty("fileToolTip", a->toolTip());
-        a->setToolTip(postgres ? why : a->property("fileToolTip").toString());
-        if (postgres)
-            a->setEnabled(false);
-    }
 }
 
 void MainWindow::showShortcuts()

@@ -149,7 +149,8 @@ void MainWindow::importFiles(const QStringList &files)
         showError(tr("The dataset is read-only; nothing can be imported into it."));
         return;
     }
-    auto *dialog = new ImportDialog(m_session->location(), files, this);
+    // A PostgreSQL dataset is connected to with the password typed (in memory only).
+    auto *dialog = new ImportDialog(m_session->connectLocation(), files, this);
     dialog->setObjectName(u"importDialog"_s);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ImportDialog::importFinished, this, [this](const ImportReport &report) {

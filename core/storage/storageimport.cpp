@@ -2,6 +2,7 @@
 
 #include "dataset/bulkload.h"
 #include "dataset/pairstore.h"
+#include "privacy/anonymizer.h"
 #include "storage/storage.h"
 
 #include <QCoreApplication>
@@ -18,7 +19,7 @@ using namespace Qt::StringLiterals;
 namespace pairlens {
 
 ImportReport importIntoStorage(Storage &storage, const QString &file, ImportFormat format,
-                               const Progress &progress)
+                               const Progress &progress, const QJsonObject &auditDetail)
 {
     ImportReport report;
     QTemporaryDir dir;
@@ -33,6 +34,18 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
     if (!staging) {
         report.fatalError = error;
         return report;
+    }
+    // The staging dataset's analysis finds the PII kinds the storage's settings find.
+    {
+        const privacy::Config config = privacy::Config::fromSettings(storage.settings());
+        QHash<QString, QString> settings = config.toSettings();
+        settings.insert(privacy::Config::kDecisionsKey, privacy::decisionsToJson(config.decisions));
+        for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
+            if (!staging->dataset().setSetting(it.key(), it.value())) {
+                report.fatalError = staging->dataset().errorString();
+                return report;
+            }
+        }
     }
     qint64 lastId = 0, moved = 0, added = 0, taken = 0;
     QString moveError;
@@ -126,13 +139,14 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
     // killed import leaves none: the batches it committed are in the store unlogged). As for a file,
     // a failure to log does not fail the import.
     QString auditError;
-    if (moveError.isEmpty())
-        storage.audit(u"import"_s, added,
-                      {{u"file"_s, file},
+    QJsonObject detail{{u"file"_s, file},
                        {u"records"_s, report.records},
                        {u"skipped"_s, report.rejected},
-                       {u"state"_s, u"done"_s}},
-                      &auditError);
+                       {u"state"_s, u"done"_s}};
+    for (auto it = auditDetail.begin(); it != auditDetail.end(); ++it)
+        detail.insert(it.key(), it.value());
+    if (moveError.isEmpty())
+        storage.audit(u"import"_s, added, detail, &auditError);
     return report;
 }
 

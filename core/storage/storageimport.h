@@ -7,6 +7,8 @@
 #include "common/progress.h"
 #include "dataset/importer.h"
 
+#include <QJsonObject>
+
 namespace pairlens {
 
 class Storage;
@@ -20,7 +22,10 @@ class Storage;
 // storage counted them (a pair_id already stored there is already present), and
 // conflictsWithDataset the pairs whose pair_id the storage holds with another question or SQL (the
 // lines of those records are not known: `conflicts` lists only those within the file).
+// The staging dataset analyses with the storage's privacy settings (custom patterns, metadata
+// scanning, decisions), so the PII kinds are those the storage's own analysis finds. `auditDetail`
+// is added to the import's audit entry (the window's {"source": "window"}).
 ImportReport importIntoStorage(Storage &storage, const QString &file, ImportFormat format,
-                               const Progress &progress = {});
+                               const Progress &progress = {}, const QJsonObject &auditDetail = {});
 
 } // namespace pairlens
