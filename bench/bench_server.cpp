@@ -14,6 +14,7 @@
 // Figures go to docs/performance.md ("HTTP server").
 #include "dataset/dataset.h"
 #include "dataset/pairstore.h"
+#include "dataset/writetx.h"
 #include "storage/pgstorage.h"
 
 #include <QCoreApplication>
@@ -301,9 +302,11 @@ int main(int argc, char *argv[])
         std::unique_ptr<PairStore> store;
         std::unique_ptr<PgStorage> pg;
         const Deriver deriver = defaultDeriver();
+        std::unique_ptr<ChunkCheckpoints> checkpoints; // as the server's writer checkpoints its stream
         if (g_pgUrl.isEmpty()) {
             ds = Dataset::open(direct, Dataset::Mode::OpenExisting, &error);
             store = std::make_unique<PairStore>(*ds);
+            checkpoints = std::make_unique<ChunkCheckpoints>(ds->db());
         } else {
             pg = PgStorage::open(direct, &error);
         }
@@ -327,6 +330,7 @@ int main(int argc, char *argv[])
             }
             if (store) {
                 store->add(group, PairStore::AddMode::OneTransaction);
+                checkpoints->between();
             } else {
                 // What the server does for a group: derive, then one addBatch.
                 QList<DerivedFields> derived;
