@@ -3,12 +3,17 @@
 // top to bottom. The count follows the first rows and is reported apart.
 // Usage: bench_gui [PAIRS] [DATASET]   (default 1000000, /tmp/pairlens-bench-gui-1m.pairlens; the
 // dataset is generated once with DemoGenerator and cached). Runs on the offscreen platform.
+// DATASET may be a postgresql:// URL (issue 18): the same measurements of the window on that schema,
+// which is filled once with `pairlens copy`'s engine from the cached dataset file (an empty or new
+// schema; one that holds PAIRS pairs already is used as it is).
 #include "dataset/dataset.h"
 #include "dataset/demogenerator.h"
 #include "dataset/pairstore.h"
 #include "filterpanel.h"
 #include "mainwindow.h"
 #include "pairtablemodel.h"
+#include "storage/pgstorage.h"
+#include "storage/storagecopy.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -85,6 +90,39 @@ bool ensureDataset(const QString &path, int pairs)
     return true;
 }
 
+// A PostgreSQL schema holding `pairs` pairs: used as it is, or (empty) filled from the dataset file
+// at `file` (generated first when needed). *where gets its location without the password.
+bool ensurePostgres(const QString &url, int pairs, const QString &file, QString *where)
+{
+    QString error;
+    {
+        std::unique_ptr<PgStorage> pg = PgStorage::open(url, &error);
+        if (!pg) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return false;
+        }
+        *where = pg->location();
+        const qint64 n = pg->count(&error);
+        if (n == pairs)
+            return true;
+        if (n != 0) {
+            std::fprintf(stderr, "%s holds %lld pairs, not %d: give an empty or new schema\n",
+                         qPrintable(*where), qlonglong(n), pairs);
+            return false;
+        }
+    }
+    if (!ensureDataset(file, pairs))
+        return false;
+    std::printf("copying %s into %s ...\n", qPrintable(file), qPrintable(*where));
+    std::fflush(stdout);
+    const CopyReport copy = copyDataset(file, url);
+    if (!copy.error.isEmpty()) {
+        std::fprintf(stderr, "%s\n", qPrintable(copy.error));
+        return false;
+    }
+    return true;
+}
+
 // Spins the event loop until `done` holds; returns the elapsed milliseconds (-1 on timeout).
 double waitFor(const std::function<bool()> &done, int timeoutMs = 60000)
 {
@@ -136,9 +174,12 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(u"PairLensBench"_s);
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
-    if (!ensureDataset(path, pairs))
+    QString shown = path;
+    if (isPostgresLocation(path)
+            ? !ensurePostgres(path, pairs, u"/tmp/pairlens-bench-gui-1m.pairlens"_s, &shown)
+            : !ensureDataset(path, pairs))
         return 1;
-    std::printf("dataset: %s, %d pairs, resident before opening %.1f MB\n", qPrintable(path), pairs,
+    std::printf("dataset: %s, %d pairs, resident before opening %.1f MB\n", qPrintable(shown), pairs,
                 residentMb());
 
     MainWindow window;
