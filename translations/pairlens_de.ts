@@ -1308,8 +1308,8 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, export, scan, delete, restore, review, copy, serve and keys do); use a dataset file.</source>
-        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, export, scan, delete, restore, review, copy, serve und keys schon); verwenden Sie eine Datensatzdatei.</translation>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, export, scan, privacy, delete, restore, review, copy, serve and keys do); use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, export, scan, privacy, delete, restore, review, copy, serve und keys schon); verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
@@ -2279,6 +2279,10 @@
     <message>
         <source>%1 is read-only; nothing was changed.</source>
         <translation>%1 ist schreibgeschützt; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>%1 Nothing was changed.</source>
+        <translation>%1 Es wurde nichts geändert.</translation>
     </message>
     <message>
         <source>rescan</source>

@@ -20,6 +20,7 @@
 #include <QStringList>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QTimer;
@@ -206,7 +207,7 @@ private:
     QList<qint64> storageResolve(const Selection &selection, QString *error);
     WriteResult storageWrite(int requestId, const WriteRequest &request);
     // Rescans the PII kinds with the store's settings, its progress as the write's; -1 with *error.
-    qint64 storageRescan(int requestId, QString *error);
+    std::function<bool(qint64, qint64)> rescanProgress(int requestId); // writeProgress for a rescan
     void storageRefresh(int requestId);
     void storagePreview(qint64 rowId, int format);
     void storagePoll();

@@ -6,6 +6,7 @@
 #include "dataset/privacydecisions.h"
 #include "export/exporter.h"
 #include "storage/pgstorage.h"
+#include "storage/storageprivacy.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,15 +30,6 @@ Filter idFilter(const QList<qint64> &ids, Filter::Scope scope = Filter::Scope::L
     f.restrictToRowIds = true;
     f.scope = scope;
     return f;
-}
-
-// The analysis with the store's own anonymization settings (its custom patterns and decisions
-// decide the PII kinds), as Deriver::forDataset() analyses a file's pairs.
-Deriver storageDeriver(Storage &storage)
-{
-    privacy::Config config = privacy::Config::fromSettings(storage.settings());
-    config.key = storage.secret();
-    return Deriver::forPrivacy(std::move(config));
 }
 
 const PairStore::Sort kById{PairStore::SortColumn::Id, Qt::AscendingOrder};
@@ -343,35 +335,16 @@ WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
         // As savePrivacyDecisions() for a file: the decisions, an owed rescan and the audit entry in
         // one transaction, then the rescan of the PII kinds (one cut short is finished by the next open).
         result.previousDecisions = privacy::Config::fromSettings(s.settings()).decisions;
-        const QString json = privacy::decisionsToJson(r.decisions);
-        QJsonObject detail = r.change;
-        detail.insert(u"decisions"_s, QJsonDocument::fromJson(json.toUtf8()).array());
-        if (s.updateSettings({{privacy::Config::kDecisionsKey, json}, {Deriver::kRescanPendingKey, u"1"_s}},
-                             u"privacy_decisions"_s, detail, &error)) {
-            result.count = storageRescan(requestId, &error);
-            result.ok = result.count >= 0;
-        }
+        result.count = savePrivacyDecisions(s, r.decisions, r.change, &error, rescanProgress(requestId));
+        result.ok = result.count >= 0;
         result.settings = s.settings();
         break;
     }
     case WriteKind::PrivacySettings: {
         // As savePrivacySettings() for a file: checked, stored with its audit entry, and the PII kinds
         // rescanned when what detection finds changed.
-        if (const QStringList problems = r.config.validate(); !problems.isEmpty()) {
-            error = problems.join(u' ');
-            break;
-        }
-        const privacy::Config before = privacy::Config::fromSettings(s.settings());
-        const bool rescan = !sameCustomPatterns(before.customPatterns, r.config.customPatterns) ||
-                            before.scanMetadata != r.config.scanMetadata;
-        QHash<QString, QString> values = r.config.toSettings();
-        if (rescan)
-            values.insert(Deriver::kRescanPendingKey, u"1"_s);
-        if (s.updateSettings(values, u"settings"_s, {{u"privacy"_s, privacySettingsJson(r.config)}},
-                             &error)) {
-            result.count = rescan ? storageRescan(requestId, &error) : 0;
-            result.ok = result.count >= 0;
-        }
+        result.count = savePrivacySettings(s, r.config, &error, rescanProgress(requestId));
+        result.ok = result.count >= 0;
         result.settings = s.settings();
         break;
     }
@@ -389,15 +362,12 @@ WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
     return result;
 }
 
-qint64 DatasetWorker::storageRescan(int requestId, QString *error)
+std::function<bool(qint64, qint64)> DatasetWorker::rescanProgress(int requestId)
 {
-    return m_storage->rescanPii(
-        storageDeriver(*m_storage),
-        [this, requestId](qint64 done, qint64 total) {
-            emit writeProgress(requestId, done, total);
-            return true;
-        },
-        error);
+    return [this, requestId](qint64 done, qint64 total) {
+        emit writeProgress(requestId, done, total);
+        return true;
+    };
 }
 
 void DatasetWorker::storageRefresh(int requestId)

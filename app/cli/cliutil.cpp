@@ -146,8 +146,8 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
         // The commands that work on PostgreSQL call openStorage() instead.
         err(QCoreApplication::translate("cli",
                                         "pairlens %1 does not work on PostgreSQL datasets yet (import, "
-                                        "list, stats, export, scan, delete, restore, review, copy, serve and "
-                                        "keys do); use a dataset file.")
+                                        "list, stats, export, scan, privacy, delete, restore, review, copy, "
+                                        "serve and keys do); use a dataset file.")
                 .arg(QCoreApplication::arguments().value(1)));
         return nullptr;
     }
@@ -174,7 +174,7 @@ std::unique_ptr<Storage> openStorage(const QString &location)
         return nullptr;
     }
     QString readOnly;
-    if (storage->canWrite(&readOnly) && storage->deriveMissing(defaultDeriver(), &error) < 0)
+    if (storage->canWrite(&readOnly) && storage->deriveMissing(storageDeriver(*storage), &error) < 0)
         err(QCoreApplication::translate("cli", "Warning: could not analyse new pairs: %1").arg(error));
     return storage;
 }

@@ -7,6 +7,7 @@
 #include "dataset/privacydecisions.h"
 #include "dataset/writetx.h"
 #include "privacy/anonymizer.h"
+#include "storage/storageprivacy.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -85,7 +86,7 @@ int runPrivacy(const QStringList &args)
         tr("Shows or changes how a dataset is anonymized: the operator per kind of PII (mask, pseudonym, "
            "redact, hash, keep, surrogate), custom patterns and whether metadata is scanned. Used by the "
            "preview, scan and every export. The dataset's key is never shown."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL."));
     parser.addOptions({
         {u"operator"_s,
          tr("Set the operator of a kind: KIND=OP, e.g. email=pseudonym or name=surrogate (kinds: email, "
@@ -129,11 +130,19 @@ int runPrivacy(const QStringList &args)
                "pair)."));
         return Usage;
     }
-    auto ds = openDataset(parser.positionalArguments().at(1),
-                          changing ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly);
-    if (!ds)
+    // A dataset file, or a PostgreSQL store through the storage seam (the same changes, audit entries
+    // and rescans: storage/storageprivacy.h).
+    const QString location = parser.positionalArguments().at(1);
+    std::unique_ptr<Dataset> ds;
+    std::unique_ptr<Storage> storage;
+    if (isPostgresLocation(location))
+        storage = openStorage(location);
+    else
+        ds = openDataset(location, changing ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly);
+    if (!ds && !storage)
         return Failure;
-    privacy::Config config = privacy::Config::fromSettings(ds->settings());
+    const QString where = ds ? ds->location() : storage->location();
+    privacy::Config config = privacy::Config::fromSettings(ds ? ds->settings() : storage->settings());
     const QList<privacy::CustomPattern> patternsBefore = config.customPatterns;
 
     for (const QString &assignment : parser.values(u"operator"_s)) {
@@ -249,8 +258,10 @@ int runPrivacy(const QStringList &args)
     }
 
     if (changing) {
-        if (ds->isReadOnly()) {
-            err(tr("%1 is read-only; nothing was changed.").arg(ds->location()));
+        QString readOnly;
+        if (ds ? ds->isReadOnly() : !storage->canWrite(&readOnly)) {
+            err(ds ? tr("%1 is read-only; nothing was changed.").arg(where)
+                   : tr("%1 Nothing was changed.").arg(readOnly));
             return Failure;
         }
         const bool patternsChanged = !sameCustomPatterns(patternsBefore, config.customPatterns);
@@ -258,13 +269,15 @@ int runPrivacy(const QStringList &args)
             // Stored in one transaction; a change of the custom patterns rescans the PII kinds.
             ProgressBar bar(tr("rescan"));
             QString error;
-            const qint64 n = savePrivacySettings(*ds, config, &error, [&](qint64 done, qint64 total) {
+            const auto progress = [&](qint64 done, qint64 total) {
                 bar.update(done, total);
                 return true;
-            });
+            };
+            const qint64 n = ds ? savePrivacySettings(*ds, config, &error, progress)
+                                : savePrivacySettings(*storage, config, &error, progress);
             bar.finish();
             if (n < 0) {
-                err(tr("The settings could not be saved or applied to %1: %2").arg(ds->location(), error));
+                err(tr("The settings could not be saved or applied to %1: %2").arg(where, error));
                 return Failure;
             }
             if (patternsChanged && !parser.isSet(u"json"_s))
@@ -273,11 +286,12 @@ int runPrivacy(const QStringList &args)
         if (decisionsChanged) {
             ProgressBar bar(tr("rescan"));
             QString error;
-            const qint64 n =
-                savePrivacyDecisions(*ds, config.decisions, change, &error, [&](qint64 done, qint64 total) {
-                    bar.update(done, total);
-                    return true;
-                });
+            const auto progress = [&](qint64 done, qint64 total) {
+                bar.update(done, total);
+                return true;
+            };
+            const qint64 n = ds ? savePrivacyDecisions(*ds, config.decisions, change, &error, progress)
+                                : savePrivacyDecisions(*storage, config.decisions, change, &error, progress);
             bar.finish();
             if (n < 0) {
                 err(tr("The privacy decisions could not be saved or applied: %1").arg(error));
@@ -291,13 +305,13 @@ int runPrivacy(const QStringList &args)
         if (parser.isSet(u"json"_s))
             printJson(QJsonObject{{u"decisions"_s, decisionsJsonArray(config.decisions)}});
         else
-            printDecisions(ds->location(), config.decisions);
+            printDecisions(where, config.decisions);
     } else if (parser.isSet(u"json"_s)) {
         QJsonObject json = privacySettingsJson(config);
         json.insert(u"decisions"_s, qint64(config.decisions.size()));
         printJson(json);
     } else {
-        printConfig(ds->location(), config);
+        printConfig(where, config);
     }
     return Ok;
 }

@@ -41,7 +41,7 @@ class StorageServerStore final : public ServerStore
 public:
     StorageServerStore(std::unique_ptr<Storage> storage,
                        std::function<std::unique_ptr<Storage>(QString *)> reopen)
-        : m_storage(std::move(storage)), m_reopen(std::move(reopen)), m_deriver(defaultDeriver())
+        : m_storage(std::move(storage)), m_reopen(std::move(reopen)), m_deriver(storageDeriver(*m_storage))
     {}
 
     QString location() const override { return m_storage->location(); }

@@ -69,4 +69,11 @@ Deriver defaultDeriver()
     return Deriver::forPrivacy(privacy::Config::fromSettings({}));
 }
 
+Deriver storageDeriver(Storage &storage)
+{
+    privacy::Config config = privacy::Config::fromSettings(storage.settings());
+    config.key = storage.secret();
+    return Deriver::forPrivacy(std::move(config));
+}
+
 } // namespace pairlens

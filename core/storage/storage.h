@@ -218,9 +218,13 @@ public:
     }
 };
 
-// The analysis of a store without anonymization settings of its own (all a PostgreSQL store has so
-// far): what Deriver::forDataset() does for a new dataset file.
+// The analysis of a store without anonymization settings of its own: what Deriver::forDataset()
+// does for a new dataset file.
 Deriver defaultDeriver();
+
+// The analysis with the store's own anonymization settings (its custom patterns and decisions decide
+// the PII kinds), as Deriver::forDataset() analyses a file's pairs.
+Deriver storageDeriver(Storage &storage);
 
 // The pair a forward read gave, with its derived fields (statement type, tables) as stored.
 Pair pairFromStoredRow(const StoredRow &row);
