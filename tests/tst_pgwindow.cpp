@@ -44,6 +44,7 @@
 #include <QSpinBox>
 #include <QSqlQuery>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -1093,6 +1094,50 @@ private slots:
         }
         QVERIFY(!written.value(m_file).isEmpty());
         QVERIFY(written.value(m_file) == written.value(m_url));
+    }
+
+    // The pane's "Record as Exported" and the export dialog's sample record are the engine's bytes on
+    // PostgreSQL as on the file the schema was copied from (same secret), in every format.
+    void recordAsExported()
+    {
+        auto file = openWindow(m_file);
+        auto pg = openWindow(m_url);
+        QVERIFY(file && pg);
+        QVERIFY(loaded(file->model(), 20));
+        QVERIFY(loaded(pg->model(), 20));
+        QCOMPARE(firstRows(pg->model(), 1), firstRows(file->model(), 1));
+        QMap<int, QByteArray> fileRecords;
+        for (ui::MainWindow *w : {file.get(), pg.get()}) {
+            clickRow(w, 0);
+            ui::DetailPane *pane = w->detailPane();
+            QTRY_COMPARE_WITH_TIMEOUT(pane->rowId(), w->model()->pairAt(0)->rowId, kWait);
+            QTabBar *bar = pane->tabs()->tabBar();
+            QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(1).center());
+            QComboBox *format = pane->recordFormat();
+            for (int i = 0; i < format->count(); ++i) {
+                format->setCurrentIndex(i);
+                QTRY_VERIFY_WITH_TIMEOUT(!pane->recordBytes().isEmpty(), kWait);
+                if (w == file.get()) {
+                    fileRecords.insert(i, pane->recordBytes());
+                } else {
+                    QTRY_COMPARE_WITH_TIMEOUT(pane->recordBytes(), fileRecords.value(i), kWait);
+                }
+            }
+        }
+        QStringList samples;
+        for (ui::MainWindow *w : {file.get(), pg.get()}) {
+            QAction *action = w->findChild<QAction *>(u"actionExport"_s);
+            QVERIFY(action && action->isEnabled());
+            action->trigger();
+            auto *dialog = w->findChild<ui::ExportDialog *>(u"exportDialog"_s);
+            QVERIFY(dialog);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                !dialog->preview()->isSampling() && !dialog->preview()->sampleText().isEmpty(), kWait);
+            samples << dialog->preview()->sampleText();
+            dialog->close();
+        }
+        QVERIFY2(!samples.value(1).contains(u"dataset file"_s), qPrintable(samples.value(1)));
+        QCOMPARE(samples.value(1), samples.value(0));
     }
 };
 

@@ -93,20 +93,34 @@ Sample sample(int generation, ExportOptions options, QString location, Selection
     QString error;
     if (isPostgresLocation(location)) {
         std::unique_ptr<PgStorage> storage = openStorage(location, &error);
-        Filter rows;
-        if (storage && fromSelection && storageSelectionFilter(*storage, selection, &rows, &error) &&
-            maxPairIds > 0) {
-            s.pairIdsTooMany = rows.rowIds.size() > maxPairIds;
-            QList<Pair> pairs;
-            if (!s.pairIdsTooMany &&
-                storage->page(rows, PairStore::Sort{}, int(rows.rowIds.size()), 0, &pairs, &error)) {
-                for (const Pair &p : std::as_const(pairs))
-                    s.pairIds << p.pairId;
-                s.pairIdsRead = true;
-            }
+        if (!storage) {
+            s.error = error;
+            return s;
         }
-        if (storage)
-            exporting::Exporter(*storage, options).preview(1, &error); // says why there is none
+        options.target.clear();
+        if (fromSelection) {
+            Filter rows;
+            if (!storageSelectionFilter(*storage, selection, &rows, &error)) {
+                s.error = error;
+                return s;
+            }
+            if (maxPairIds > 0) {
+                s.pairIdsTooMany = rows.rowIds.size() > maxPairIds;
+                QList<Pair> pairs;
+                if (!s.pairIdsTooMany &&
+                    storage->page(rows, PairStore::Sort{}, int(rows.rowIds.size()), 0, &pairs, &error)) {
+                    for (const Pair &p : std::as_const(pairs))
+                        s.pairIds << p.pairId;
+                    s.pairIdsRead = true;
+                }
+            }
+            // The selected pair as the export writes it, as for a file below.
+            options.filter = rows;
+            options.filter.rowIds = rows.rowIds.mid(0, 1);
+            options.review = exporting::ReviewScope::IncludeRejected;
+            options.includeFailed = true;
+        }
+        s.record = exporting::Exporter(*storage, options).preview(1, &error).value(0);
         s.error = error;
         return s;
     }

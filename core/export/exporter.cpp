@@ -182,14 +182,10 @@ Exporter::Exporter(Storage &storage, ExportOptions options)
 QList<QByteArray> Exporter::preview(int limit, QString *error)
 {
     QList<QByteArray> out;
-    if (!m_dataset) {
-        if (error)
-            *error = tr("Previews need a dataset file.");
-        return out;
-    }
     const privacy::Config config = [&] {
-        privacy::Config c = privacy::Config::fromSettings(m_dataset->settings());
-        c.key = m_dataset->secret();
+        privacy::Config c =
+            privacy::Config::fromSettings(m_dataset ? m_dataset->settings() : m_storage->settings());
+        c.key = m_dataset ? m_dataset->secret() : m_storage->secret();
         return c;
     }();
     const privacy::Anonymizer anonymizer(config);
@@ -200,14 +196,18 @@ QList<QByteArray> Exporter::preview(int limit, QString *error)
                           QDateTime::currentDateTimeUtc(),
                           {}};
     const std::unique_ptr<FormatWriter> writer = FormatWriter::create(m_options.format, context);
-    RecordSource source(*m_dataset);
-    if (!source.start(m_options.effectiveFilter())) {
+    std::optional<RecordSource> source;
+    if (m_dataset)
+        source.emplace(*m_dataset);
+    else
+        source.emplace(*m_storage);
+    if (!source->start(m_options.effectiveFilter())) {
         if (error)
-            *error = source.errorString();
+            *error = source->errorString();
         return out;
     }
     std::vector<RawRow> rows;
-    source.read(rows, limit);
+    source->read(rows, limit);
     RecordConverter converter(m_options.anonymize ? &anonymizer : nullptr);
     for (const RawRow &row : rows) {
         QByteArray bytes;
@@ -215,7 +215,7 @@ QList<QByteArray> Exporter::preview(int limit, QString *error)
         out << bytes;
     }
     if (error)
-        *error = source.errorString();
+        *error = source->errorString();
     return out;
 }
 
