@@ -451,10 +451,6 @@
         <translation>Die Kommandozeile exportiert nur vorhandene Paare, nie den Papierkorb.</translation>
     </message>
     <message>
-        <source>Previews need a dataset file.</source>
-        <translation>Vorschauen brauchen eine Datensatzdatei.</translation>
-    </message>
-    <message>
         <source>%1 is the dataset itself (or one of its files); choose another export file.</source>
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
     </message>
