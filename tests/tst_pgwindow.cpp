@@ -30,6 +30,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QJsonDocument>
@@ -1094,6 +1095,30 @@ private slots:
         }
         QVERIFY(!written.value(m_file).isEmpty());
         QVERIFY(written.value(m_file) == written.value(m_url));
+    }
+
+    // The filter panel's unticked dates start at the dataset's oldest and newest pair, on PostgreSQL
+    // (two index lookups) as on the file.
+    void datesStartAtTheDatasetsOwn()
+    {
+        const QStringList range =
+            psql(m_owner,
+                 u"SELECT substr(min(ts), 1, 10) || ' ' || substr(max(ts), 1, 10) "
+                 "FROM %1.pairs WHERE query_type IS NOT NULL AND delete_batch IS NULL"_s.arg(m_schema))
+                .split(u' ');
+        QCOMPARE(range.size(), 2);
+        const QDate first = QDate::fromString(range.at(0), Qt::ISODate);
+        const QDate last = QDate::fromString(range.at(1), Qt::ISODate);
+        QVERIFY(first.isValid() && last.isValid() && first < last && first != QDate::currentDate());
+        for (const QString &location : {m_file, m_url}) {
+            auto w = openWindow(location);
+            QVERIFY(w && loaded(w->model(), 1));
+            auto *from = w->filterPanel()->findChild<QDateEdit *>(u"fromDate"_s);
+            auto *to = w->filterPanel()->findChild<QDateEdit *>(u"toDate"_s);
+            QVERIFY(from && to);
+            QTRY_COMPARE_WITH_TIMEOUT(from->date(), first, kWait);
+            QTRY_COMPARE_WITH_TIMEOUT(to->date(), last, kWait);
+        }
     }
 
     // The pane's "Record as Exported" and the export dialog's sample record are the engine's bytes on

@@ -137,6 +137,7 @@ void DatasetWorker::close()
     m_store.reset();
     m_dataset.reset();
     m_storage.reset();
+    m_liveCount.reset();
     m_storageReadOnly = false;
     m_listening = false;
     m_ownChange = false;

@@ -71,6 +71,7 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
     info.readOnly = m_storageReadOnly;
     info.settings = pg->settings();
     info.secret = pg->secret();
+    m_liveCount.reset();
     m_storage = std::move(pg);
     storageMark(&m_storageMark, &error);
     m_knownMaxId = m_storageMark.maxId;
@@ -96,7 +97,11 @@ void DatasetWorker::storageTotals()
     QString error;
     Filter trash;
     trash.scope = Filter::Scope::Deleted;
-    const qint64 live = m_storage->count(Filter(), &error);
+    StorageMark now;
+    const bool marked = storageMark(&now, &error);
+    const qint64 live = marked && m_liveCount && m_liveCount->first == now
+                            ? m_liveCount->second
+                            : m_storage->count(Filter(), &error);
     const qint64 trashed = live < 0 ? -1 : m_storage->count(trash, &error);
     if (trashed < 0) {
         storageFailed(error);
@@ -114,7 +119,12 @@ void DatasetWorker::storageCount(quint64 client, quint64 generation, const Filte
         return;
     }
     QString error;
+    StorageMark before;
+    const bool unfiltered = filter.isEmpty() && filter.scope == Filter::Scope::Live;
+    const bool marked = unfiltered && storageMark(&before, &error);
     const qint64 n = m_storage->count(filter, &error);
+    if (marked && n >= 0)
+        m_liveCount = {before, n};
     if (n < 0)
         storageFailed(error);
     else
