@@ -165,6 +165,16 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
     return ds;
 }
 
+OpenedDataset openFileOrStorage(const QString &location, Dataset::Mode mode)
+{
+    OpenedDataset opened;
+    if (isPostgresLocation(location))
+        opened.storage = openStorage(location);
+    else
+        opened.file = openDataset(location, mode);
+    return opened;
+}
+
 std::unique_ptr<Storage> openStorage(const QString &location)
 {
     QString error;

@@ -46,6 +46,16 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
 // derived fields of rows written by recorders are filled in first (when the role may write).
 std::unique_ptr<Storage> openStorage(const QString &location);
 
+// A command's dataset: a file opened with openDataset() in `mode`, or a postgresql:// store opened
+// with openStorage(); both empty (after the reason was printed) when it could not be opened.
+struct OpenedDataset
+{
+    std::unique_ptr<Dataset> file;
+    std::unique_ptr<Storage> storage;
+    explicit operator bool() const { return file || storage; }
+};
+OpenedDataset openFileOrStorage(const QString &location, Dataset::Mode mode);
+
 // The exit status of a command as it returned, unless SQLite reported damage to a dataset the
 // command opened with openDataset() and the command did not fail anyway: a damaged page ends a read
 // as if the pairs had run out, so a command may have done its work on part of the pairs. Then the

@@ -184,15 +184,11 @@ int runExport(const QStringList &args)
     // From here on Ctrl-C / SIGTERM cancel cleanly (exit 130), even while the dataset opens.
     CancelOnSignal cancel;
     // A PostgreSQL dataset goes through the storage seam into the same export engine.
-    const QString location = parser.positionalArguments().at(1);
-    std::unique_ptr<Dataset> ds;
-    std::unique_ptr<Storage> storage;
-    if (isPostgresLocation(location))
-        storage = openStorage(location);
-    else
-        ds = openDataset(location, Dataset::Mode::OpenExisting);
-    if (!ds && !storage)
+    OpenedDataset opened = openFileOrStorage(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    if (!opened)
         return Failure;
+    const std::unique_ptr<Dataset> ds = std::move(opened.file);
+    const std::unique_ptr<Storage> storage = std::move(opened.storage);
     if (!o.anonymize)
         err(tr("Warning: anonymization is off (--no-anonymize); the export holds the original values, "
                "including any personal data."));

@@ -400,15 +400,12 @@ int runScan(const QStringList &args)
         err(tr("pairlens scan: --examples takes a number from 0 to 1000."));
         return Usage;
     }
-    const QString location = parser.positionalArguments().at(1);
-    std::unique_ptr<Dataset> ds;
-    std::unique_ptr<Storage> storage;
-    if (isPostgresLocation(location))
-        storage = openStorage(location); // the same report, from the server's rows
-    else
-        ds = openDataset(location, Dataset::Mode::OpenExisting);
-    if (!ds && !storage)
+    // A PostgreSQL store gives the same report, from the server's rows.
+    OpenedDataset opened = openFileOrStorage(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
+    if (!opened)
         return Failure;
+    const std::unique_ptr<Dataset> ds = std::move(opened.file);
+    const std::unique_ptr<Storage> storage = std::move(opened.storage);
     const privacy::Anonymizer anonymizer =
         ds ? datasetAnonymizer(*ds) : anonymizerOf(storage->settings(), storage->secret());
     ScanReport report(examples);

@@ -132,15 +132,12 @@ int runPrivacy(const QStringList &args)
     }
     // A dataset file, or a PostgreSQL store through the storage seam (the same changes, audit entries
     // and rescans: storage/storageprivacy.h).
-    const QString location = parser.positionalArguments().at(1);
-    std::unique_ptr<Dataset> ds;
-    std::unique_ptr<Storage> storage;
-    if (isPostgresLocation(location))
-        storage = openStorage(location);
-    else
-        ds = openDataset(location, changing ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly);
-    if (!ds && !storage)
+    OpenedDataset opened = openFileOrStorage(
+        parser.positionalArguments().at(1), changing ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly);
+    if (!opened)
         return Failure;
+    const std::unique_ptr<Dataset> ds = std::move(opened.file);
+    const std::unique_ptr<Storage> storage = std::move(opened.storage);
     const QString where = ds ? ds->location() : storage->location();
     privacy::Config config = privacy::Config::fromSettings(ds ? ds->settings() : storage->settings());
     const QList<privacy::CustomPattern> patternsBefore = config.customPatterns;
