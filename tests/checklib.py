@@ -31,6 +31,24 @@ def run(cmd, timeout=TIMEOUT):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
+def pg_fixture():
+    """The owner's and the read-only role's URLs of the pg_cluster fixture (scripts/pg-cluster.sh,
+    in PAIRLENS_PG_DIR), after a check that it started; None when it did not."""
+    pgdir = os.environ.get("PAIRLENS_PG_DIR", "")
+    if not check("fixture: PAIRLENS_PG_DIR names a started cluster", os.path.isfile(os.path.join(pgdir, "url")),
+                 pgdir):
+        return None
+    with open(os.path.join(pgdir, "url")) as owner, open(os.path.join(pgdir, "url-readonly")) as ro:
+        return owner.read().strip(), ro.read().strip()
+
+
+def psql(psql_bin, url, sql, timeout=60):
+    """One statement through psql (unaligned, tuples only, stop on error), failing fast on a dead server."""
+    sep = "&" if "?" in url else "?"
+    return run([psql_bin, url + sep + "connect_timeout=5", "-X", "-v", "ON_ERROR_STOP=1", "-q", "-tA", "-c", sql],
+               timeout=timeout)
+
+
 @contextlib.contextmanager
 def read_only(path):
     """A read-only connection: the only way these tests look into a dataset besides PairLens."""

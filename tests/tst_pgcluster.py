@@ -13,12 +13,7 @@ import sys
 import urllib.parse
 
 import checklib
-from checklib import check, run
-
-
-def psql(psql_bin, url, sql):
-    sep = "&" if "?" in url else "?"
-    return run([psql_bin, url + sep + "connect_timeout=5", "-X", "-v", "ON_ERROR_STOP=1", "-q", "-tA", "-c", sql], timeout=60)
+from checklib import check, psql, run
 
 
 def main():
@@ -26,11 +21,11 @@ def main():
     ap.add_argument("--pairlens", required=True)
     ap.add_argument("--psql", required=True)
     args = ap.parse_args()
-    pgdir = os.environ.get("PAIRLENS_PG_DIR", "")
-    if not check("fixture: PAIRLENS_PG_DIR names a started cluster", os.path.isfile(os.path.join(pgdir, "url")), pgdir):
+    fixture = checklib.pg_fixture()
+    if not fixture:
         return 1
-    url = open(os.path.join(pgdir, "url")).read().strip()
-    ro = open(os.path.join(pgdir, "url-readonly")).read().strip()
+    url, ro = fixture
+    pgdir = os.environ["PAIRLENS_PG_DIR"]
     host = urllib.parse.urlsplit(url).hostname
     check("server listens on 127.0.0.1 only", host == "127.0.0.1", url)
 

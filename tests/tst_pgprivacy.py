@@ -14,7 +14,7 @@ import tempfile
 import urllib.parse
 
 import checklib
-from checklib import check, run
+from checklib import check, psql, run
 
 SCHEMA = "t_privacy"
 PAIRS = [
@@ -23,12 +23,6 @@ PAIRS = [
     ("p3", "Who called from 415-555-0134?", "SELECT name FROM calls WHERE phone = '415-555-0134'"),
 ]
 RECORDED = ("rec1", "Reopen ticket TKT-654321", "UPDATE tickets SET open = true WHERE code = 'TKT-654321'")
-
-
-def psql(psql_bin, url, sql):
-    sep = "&" if "?" in url else "?"
-    return run([psql_bin, url + sep + "connect_timeout=5", "-X", "-v", "ON_ERROR_STOP=1", "-q", "-tA", "-c", sql],
-               timeout=60)
 
 
 def with_schema(url, schema):
@@ -58,11 +52,10 @@ def main():
     ap.add_argument("--psql", required=True)
     args = ap.parse_args()
     pl = args.pairlens
-    pgdir = os.environ.get("PAIRLENS_PG_DIR", "")
-    if not check("fixture: PAIRLENS_PG_DIR names a started cluster", os.path.isfile(os.path.join(pgdir, "url")), pgdir):
+    fixture = checklib.pg_fixture()
+    if not fixture:
         return 1
-    owner = open(os.path.join(pgdir, "url")).read().strip()
-    ro = open(os.path.join(pgdir, "url-readonly")).read().strip()
+    owner, ro = fixture
     ro_role = urllib.parse.urlsplit(ro).username
     psql(args.psql, owner, f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
     pg = with_schema(owner, SCHEMA)

@@ -148,11 +148,10 @@ def main():
     ap.add_argument("--pairlens", required=True)
     ap.add_argument("--psql", required=True)
     args = ap.parse_args()
-    pgdir = os.environ.get("PAIRLENS_PG_DIR", "")
-    if not check("fixture: PAIRLENS_PG_DIR names a started cluster", os.path.isfile(os.path.join(pgdir, "url")), pgdir):
+    fixture = checklib.pg_fixture()
+    if not fixture:
         return 1
-    owner = open(os.path.join(pgdir, "url")).read().strip()
-    ro = open(os.path.join(pgdir, "url-readonly")).read().strip()
+    owner, ro = fixture
     schema = "t_serve_%08x" % random.getrandbits(32)
     loc, ro_loc = owner + "?schema=" + schema, ro + "?schema=" + schema
     with tempfile.TemporaryDirectory(prefix="tst_pgserve_") as tmp:
