@@ -61,6 +61,14 @@ bool PgStorage::pageAfter(const Filter &filter, const PageMark &after, int limit
     return true;
 }
 
+QString PgStorage::settingsFailure(const QByteArray &state, const QString &why) const
+{
+    if (state == "42501" || state == "25006")
+        return tr("%1 is read-only for this PostgreSQL role: it may not change the settings of schema %2.")
+            .arg(m_location, m_schema);
+    return tr("Cannot change the settings of PostgreSQL schema %1: %2").arg(m_schema, why);
+}
+
 bool PgStorage::updateSetting(const QString &key, const SettingChange &change, QString *error)
 {
     PGconn *pg = connection();
@@ -73,12 +81,7 @@ bool PgStorage::updateSetting(const QString &key, const SettingChange &change, Q
             return false;
         }
         Result rollback(pg::exec(pg, u"ROLLBACK"_s));
-        if (state == "42501" || state == "25006")
-            *error =
-                tr("%1 is read-only for this PostgreSQL role: it may not change the settings of schema %2.")
-                    .arg(m_location, m_schema);
-        else
-            *error = tr("Cannot change the settings of PostgreSQL schema %1: %2").arg(m_schema, why);
+        *error = settingsFailure(state, why);
         return false;
     };
     error->clear();

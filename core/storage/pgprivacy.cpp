@@ -35,12 +35,7 @@ bool PgStorage::updateSettings(const QHash<QString, QString> &values, const QStr
         const QString why = r.error();
         const QByteArray state = r.state();
         Result rollback(pg::exec(pg, u"ROLLBACK"_s));
-        if (state == "42501" || state == "25006")
-            *error =
-                tr("%1 is read-only for this PostgreSQL role: it may not change the settings of schema %2.")
-                    .arg(m_location, m_schema);
-        else
-            *error = tr("Cannot change the settings of PostgreSQL schema %1: %2").arg(m_schema, why);
+        *error = settingsFailure(state, why);
         return false;
     };
     const auto run = [&](const QString &sql, const QList<QByteArray> &params, Result *out) {

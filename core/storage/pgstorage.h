@@ -107,6 +107,9 @@ private:
     PgStorage() = default;
     bool migrate(QString *error);
     bool ensureSecret(QString *error);
+    // The sentence for a failed change of the settings (pgkeyset.cpp, pgprivacy.cpp): a role that may
+    // not write (SQLSTATE 42501 or 25006) is told so, anything else gives PostgreSQL's reason.
+    QString settingsFailure(const QByteArray &state, const QString &why) const;
     // pgread.cpp: the pairs matching the filter, with `orderAndLimit` (ORDER BY ... LIMIT ...) appended.
     bool readPairs(const Filter &filter, const QString &orderAndLimit, QList<Pair> *out, QString *error);
     // pgcurate.cpp: one curation change. Takes the curation lock, runs `change` (which returns the
