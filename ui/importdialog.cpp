@@ -81,18 +81,24 @@ void ImportDialog::start()
                 store.startAddAudit(u"import"_s, {{u"file"_s, files.at(i)}, {u"source"_s, u"window"_s}});
                 ImportReport r = importer.importFile(files.at(i), ImportFormat::Auto, progress);
                 store.finishAddAudit({{u"records"_s, r.records}, {u"skipped"_s, r.rejected}});
-                for (ImportIssue &issue : r.issues) {
-                    if (issue.file.isEmpty())
-                        issue.file = files.at(i);
-                }
-                if (!r.fatalError.isEmpty())
-                    r.fatalError = tr("%1: %2").arg(QFileInfo(files.at(i)).fileName(), r.fatalError);
-                total.merge(r);
+                addFileReport(&total, std::move(r), files.at(i));
             }
         }
         total.cancelled = total.cancelled || m_cancel;
         QMetaObject::invokeMethod(this, [this, total] { onFinished(total); });
     });
+}
+
+void ImportDialog::addFileReport(ImportReport *total, ImportReport report, const QString &file)
+{
+    // The issues and a fatal error name the file they are about.
+    for (ImportIssue &issue : report.issues) {
+        if (issue.file.isEmpty())
+            issue.file = file;
+    }
+    if (!report.fatalError.isEmpty())
+        report.fatalError = tr("%1: %2").arg(QFileInfo(file).fileName(), report.fatalError);
+    total->merge(report);
 }
 
 Progress ImportDialog::progressOf(int file, QDeadlineTimer *throttle)
@@ -120,15 +126,10 @@ ImportReport ImportDialog::importIntoPostgres(const QString &location, const QSt
     }
     QDeadlineTimer throttle(0);
     for (int i = 0; i < files.size() && !m_cancel; ++i) {
-        ImportReport r = importIntoStorage(*storage, files.at(i), ImportFormat::Auto,
-                                           progressOf(i, &throttle), {{u"source"_s, u"window"_s}});
-        for (ImportIssue &issue : r.issues) {
-            if (issue.file.isEmpty())
-                issue.file = files.at(i);
-        }
-        if (!r.fatalError.isEmpty())
-            r.fatalError = tr("%1: %2").arg(QFileInfo(files.at(i)).fileName(), r.fatalError);
-        total.merge(r);
+        addFileReport(&total,
+                      importIntoStorage(*storage, files.at(i), ImportFormat::Auto, progressOf(i, &throttle),
+                                        {{u"source"_s, u"window"_s}}),
+                      files.at(i));
     }
     // Many new rows: the planner's statistics now rather than when autovacuum comes (as the CLI).
     if (total.added >= 10000)

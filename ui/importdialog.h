@@ -42,6 +42,8 @@ private:
     // import of a PostgreSQL dataset (importIntoStorage()).
     Progress progressOf(int file, QDeadlineTimer *throttle);
     ImportReport importIntoPostgres(const QString &location, const QStringList &files);
+    // Adds the report of one file to the whole import's, its issues and fatal error named by the file.
+    void addFileReport(ImportReport *total, ImportReport report, const QString &file);
     void onProgress(int file, qint64 done, qint64 total);
     void onFinished(const ImportReport &report);
     void reject() override;
