@@ -127,7 +127,20 @@ class TstPgWindow : public QObject
         return ids;
     }
 
-    // A schema of its own holding a copy of the file, for a test that changes pairs.
+    // A schema of its own holding a copy of the file, for a test that changes pairs; with `fileName`,
+    // also a dataset file in the test's folder copied from that schema, beside it (*file; empty URL
+    // when either copy failed).
+    QString freshSchema(QString *schema, const QString &fileName, QString *file)
+    {
+        const QString url = freshSchema(schema);
+        if (url.isEmpty())
+            return url;
+        *file = m_dir.filePath(fileName);
+        const CopyReport copy = copyDataset(url, *file);
+        if (!copy.error.isEmpty())
+            qWarning("%s", qPrintable(copy.error));
+        return copy.error.isEmpty() ? url : QString();
+    }
     QString freshSchema(QString *schema)
     {
         *schema = pairlens::test::uniqueSchema(u"t_wcur"_s);
@@ -383,12 +396,9 @@ private slots:
     // a read-only role gets the store's sentence.
     void editPair()
     {
-        QString schema;
-        const QString url = freshSchema(&schema);
+        QString schema, file;
+        const QString url = freshSchema(&schema, u"edit.pairlens"_s, &file);
         QVERIFY(!url.isEmpty());
-        const QString file = m_dir.filePath(u"edit.pairlens"_s);
-        const CopyReport copy = copyDataset(url, file);
-        QVERIFY2(copy.error.isEmpty(), qPrintable(copy.error));
         auto f = openWindow(file);
         auto w = openWindow(url);
         QVERIFY(f && w);
@@ -517,12 +527,9 @@ private slots:
     // back; a pair_id that exists already is refused with the file's sentence.
     void addPair()
     {
-        QString schema;
-        const QString url = freshSchema(&schema);
+        QString schema, file;
+        const QString url = freshSchema(&schema, u"add.pairlens"_s, &file);
         QVERIFY(!url.isEmpty());
-        const QString file = m_dir.filePath(u"add.pairlens"_s);
-        const CopyReport copy = copyDataset(url, file);
-        QVERIFY2(copy.error.isEmpty(), qPrintable(copy.error));
         auto f = openWindow(file);
         auto w = openWindow(url);
         QVERIFY(f && w);
@@ -613,12 +620,9 @@ private slots:
     // and show what the file's show; undo puts everything back.
     void privacySettings()
     {
-        QString schema;
-        const QString url = freshSchema(&schema);
+        QString schema, file;
+        const QString url = freshSchema(&schema, u"privacy.pairlens"_s, &file);
         QVERIFY(!url.isEmpty());
-        const QString file = m_dir.filePath(u"privacy.pairlens"_s);
-        const CopyReport copy = copyDataset(url, file);
-        QVERIFY2(copy.error.isEmpty(), qPrintable(copy.error));
         const auto exported = [this](const QString &location, const QString &name) -> QByteArray {
             const QString out = m_dir.filePath(name);
             const pairlens::test::CliRun run = pairlens::test::runHeadless(
@@ -764,12 +768,9 @@ private slots:
     // entry; Cancel stops a large import and says so.
     void importFromWindow()
     {
-        QString schema;
-        const QString url = freshSchema(&schema);
+        QString schema, file;
+        const QString url = freshSchema(&schema, u"import.pairlens"_s, &file);
         QVERIFY(!url.isEmpty());
-        const QString file = m_dir.filePath(u"import.pairlens"_s);
-        const CopyReport copy = copyDataset(url, file);
-        QVERIFY2(copy.error.isEmpty(), qPrintable(copy.error));
         // A custom pattern in both: the imported pairs' kinds are found with it, as the store's own.
         privacy::Config config;
         config.customPatterns = {{u"ticket"_s, u"TCK-[0-9]{4}"_s, privacy::Operator::Mask}};
