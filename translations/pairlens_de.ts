@@ -1130,6 +1130,25 @@
     </message>
 </context>
 <context>
+    <name>SqliteStorage</name>
+    <message>
+        <source>The dataset is read-only.</source>
+        <translation>Der Datensatz ist schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>Cannot count the pairs: %1</source>
+        <translation>Die Paare können nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>There are no choices for the column %1.</source>
+        <translation>Für die Spalte %1 gibt es keine Auswahl.</translation>
+    </message>
+    <message>
+        <source>Cannot read the audit log: %1</source>
+        <translation>Das Prüfprotokoll kann nicht gelesen werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>Statistics</name>
     <message>
         <source>Finding duplicates</source>

@@ -1,5 +1,7 @@
 // The storage seam (issue 18): what PairLens needs from wherever the pairs live.
-// SQLite datasets keep using Dataset/PairStore directly; PostgreSQL implements this interface.
+// Two implementations: SqliteStorage (sqlitestorage.h, a dataset file through Dataset/PairStore's
+// own paths) and PgStorage (pgstorage.h); openStorageAt() picks one by location. tests/tst_backends.cpp
+// is the contract both pass. Most file commands still use Dataset/PairStore directly.
 // The interface grows as commands move onto it (so far: import, list, stats, export, scan, and
 // curation: delete, restore, purge, review, notes and the audit log).
 #pragma once

@@ -1,0 +1,420 @@
+// The storage seam's contract (issue 18): one set of scenarios run through the Storage interface on
+// both implementations, a dataset file (SqliteStorage) and a fresh schema of the pg_cluster fixture's
+// PostgreSQL (PgStorage), with the same expected results written once. Where the two legitimately
+// differ, each one's documented behaviour is asserted and the comment says why.
+#include "pgtestutil.h"
+#include "testutil.h"
+
+#include "storage/pgstorage.h"
+#include "storage/sqlitestorage.h"
+#include "storage/storage.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+
+namespace {
+
+// The pairs every backend gets, and what a filter keeps of them (computed here once).
+struct Input
+{
+    QList<Pair> pairs;
+    Input()
+    {
+        for (int i = 0; i < 40; ++i) {
+            Pair p;
+            p.pairId = u"p%1"_s.arg(i, 2, 10, QChar(u'0'));
+            p.naturalLanguageQuery = i % 5 == 0 ? u"contact bob%1@example.com about orders"_s.arg(i)
+                                                : u"how many orders number %1"_s.arg(i);
+            p.sqlQuery = i % 2 ? u"SELECT count(*) FROM orders WHERE id = %1"_s.arg(i)
+                               : u"INSERT INTO orders VALUES (%1)"_s.arg(i);
+            p.timestamp =
+                u"2026-01-%1T10:%2:00Z"_s.arg(i % 20 + 1, 2, 10, QChar(u'0')).arg(i, 2, 10, QChar(u'0'));
+            p.databaseType = i % 2 ? u"postgres"_s : u"sqlite"_s;
+            p.databaseName = i % 3 == 0 ? u"shop"_s : u"hr"_s;
+            p.success = i % 4 != 3;
+            p.executionTimeMs = i * 1.5;
+            pairs << p;
+        }
+    }
+    qint64 count(const std::function<bool(int)> &keep) const
+    {
+        qint64 n = 0;
+        for (int i = 0; i < pairs.size(); ++i)
+            n += keep(i);
+        return n;
+    }
+};
+
+QStringList ids(const QList<Pair> &pairs)
+{
+    QStringList out;
+    for (const Pair &p : pairs)
+        out << p.pairId;
+    return out;
+}
+
+} // namespace
+
+class TstBackends : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    test::PgServer m_server;
+    QStringList m_schemas; // dropped at the end
+    Input m_input;
+
+    QString pgUrl(const QString &base)
+    {
+        const QString schema = test::uniqueSchema(u"t_be"_s);
+        m_schemas << schema;
+        return base + u"?schema="_s + schema;
+    }
+    // A fresh, empty store of the row's backend; its location in *location.
+    std::unique_ptr<Storage> fresh(const QString &backend, QString *location = nullptr)
+    {
+        QString error;
+        const QString where = backend == "sqlite"_L1
+                                  ? m_dir.filePath(test::uniqueSchema(u"ds"_s) + u".pairlens"_s)
+                                  : pgUrl(m_server.owner);
+        if (location)
+            *location = where;
+        auto s = openStorageAt(where, Dataset::Mode::OpenOrCreate, &error);
+        if (!s)
+            qWarning("cannot open %s: %s", qPrintable(where), qPrintable(error));
+        return s;
+    }
+    std::unique_ptr<Storage> filled(const QString &backend, QString *location = nullptr)
+    {
+        auto s = fresh(backend, location);
+        if (!s)
+            return s;
+        QString error;
+        const Deriver deriver = defaultDeriver();
+        QList<DerivedFields> derived;
+        for (const Pair &p : m_input.pairs)
+            derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
+                                      p.pairId, p.metadata);
+        if (s->addBatch(m_input.pairs, derived, &error) != m_input.pairs.size()) {
+            qWarning("addBatch: %s", qPrintable(error));
+            return nullptr;
+        }
+        return s;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_server = test::pgServer();
+        QVERIFY2(m_server.found(), "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
+    }
+    void cleanupTestCase()
+    {
+        for (const QString &schema : std::as_const(m_schemas))
+            test::psql(m_server.owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(schema));
+    }
+
+    void contract_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << u"sqlite"_s;
+        QTest::newRow("postgresql") << u"postgresql"_s;
+    }
+
+    // addBatch is idempotent by pair_id; count sees every Filter field the same way.
+    void contract()
+    {
+        QFETCH(QString, backend);
+        auto s = filled(backend);
+        QVERIFY(s);
+        QString error;
+        QCOMPARE(s->count(&error), 40);
+        qint64 taken = -1;
+        QList<Pair> again = m_input.pairs;
+        again[0].sqlQuery = u"SELECT 1"_s; // a taken pair_id: the stored pair is kept
+        QCOMPARE(s->addBatch(again, {}, &error, &taken), 0);
+        QCOMPARE(taken, 1);
+        QCOMPARE(s->count(&error), 40);
+
+        const auto expect = [&](const Filter &f, const std::function<bool(int)> &keep, const char *what) {
+            QString e;
+            const qint64 n = s->count(f, &e);
+            QVERIFY2(n == m_input.count(keep),
+                     qPrintable(u"%1: %2 (%3)"_s.arg(QString::fromUtf8(what)).arg(n).arg(e)));
+        };
+        Filter f;
+        expect(
+            f, [](int) { return true; }, "all");
+        f = {};
+        f.queryTypes = {u"SELECT"_s};
+        expect(
+            f, [](int i) { return i % 2 == 1; }, "type");
+        f = {};
+        f.databaseTypes = {u"sqlite"_s};
+        expect(
+            f, [](int i) { return i % 2 == 0; }, "db type");
+        f = {};
+        f.databaseNames = {u"shop"_s};
+        expect(
+            f, [](int i) { return i % 3 == 0; }, "db name");
+        f = {};
+        f.success = Filter::Success::FailedOnly;
+        expect(
+            f, [](int i) { return i % 4 == 3; }, "failed");
+        f = {};
+        f.from = QDateTime(QDate(2026, 1, 5), QTime(0, 0), Qt::UTC);
+        f.to = QDateTime(QDate(2026, 1, 10), QTime(23, 59, 59), Qt::UTC);
+        expect(
+            f, [](int i) { return i % 20 + 1 >= 5 && i % 20 + 1 <= 10; }, "dates");
+        f = {};
+        f.search = u"contact"_s;
+        expect(
+            f, [](int i) { return i % 5 == 0; }, "search");
+        f = {};
+        f.piiRequired = true;
+        expect(
+            f, [](int i) { return i % 5 == 0; }, "PII (an e-mail address)");
+        f = {};
+        f.pairIds = {u"p01"_s, u"p02"_s};
+        expect(
+            f, [](int i) { return i == 1 || i == 2; }, "pair ids");
+
+        // get, distinctValues
+        QList<Pair> page;
+        QVERIFY2(s->page(Filter(), 1, 0, &page, &error), qPrintable(error));
+        QCOMPARE(page.size(), 1);
+        QCOMPARE(page.first().pairId, u"p39"_s); // newest first: 2026-01-20T10:39
+        const auto got = s->get(page.first().rowId, &error);
+        QVERIFY(got);
+        QCOMPARE(got->naturalLanguageQuery, m_input.pairs[39].naturalLanguageQuery);
+        QCOMPARE(got->tableNames, QStringList{u"orders"_s});
+        QStringList values;
+        QVERIFY(s->distinctValues(u"database_name"_s, &values, &error));
+        QCOMPARE(values, (QStringList{u"hr"_s, u"shop"_s}));
+        QVERIFY(s->distinctValues(u"query_type"_s, &values, &error));
+        QCOMPARE(values, (QStringList{u"INSERT"_s, u"SELECT"_s}));
+
+        // pageAfter walks the same pairs as the offset pages.
+        QStringList walked, offsets;
+        Storage::PageMark mark;
+        for (int guard = 0; guard < 20; ++guard) {
+            QList<Pair> out;
+            Storage::PageMark last;
+            QVERIFY2(s->pageAfter(Filter(), mark, 7, &out, &last, &error), qPrintable(error));
+            mark = last;
+            if (out.isEmpty())
+                break;
+            walked << ids(out);
+        }
+        for (qint64 off = 0; off < 40; off += 7) {
+            QList<Pair> out;
+            QVERIFY(s->page(Filter(), 7, off, &out, &error));
+            offsets << ids(out);
+        }
+        QCOMPARE(walked, offsets);
+        QCOMPARE(walked.size(), 40);
+
+        // readRows: row id order, the content as added.
+        auto cursor = s->readRows(Filter(), &error);
+        QVERIFY2(cursor, qPrintable(error));
+        QStringList read;
+        while (cursor->fetch(9, [&](const StoredRow &r) {
+            const Pair p = pairFromStoredRow(r);
+            read << p.pairId;
+            const Pair &in = m_input.pairs[p.pairId.mid(1).toInt()];
+            QCOMPARE(p.sqlQuery, in.sqlQuery);
+            QCOMPARE(p.databaseName, in.databaseName);
+            QCOMPARE(p.success, in.success);
+        }) > 0) {
+        }
+        QVERIFY2(cursor->errorString().isEmpty(), qPrintable(cursor->errorString()));
+        QCOMPARE(read, ids(m_input.pairs));
+        // A PostgreSQL cursor reads in a read-only transaction of the store's connection, so it is
+        // ended before the store writes (PgStorage then refuses writes with its read-only sentence).
+        cursor.reset();
+
+        // Curation, each with its audit entry.
+        QList<Storage::AuditEntry> log;
+        QVERIFY(s->auditLog(100, &log, &error));
+        const qint64 entriesBefore = log.size();
+        f = {};
+        f.search = u"contact"_s;
+        const auto deleted = s->softDelete(f, &error);
+        QVERIFY2(deleted, qPrintable(error));
+        QCOMPARE(deleted->count, 8);
+        QCOMPARE(s->count(Filter(), &error), 32);
+        Filter trash;
+        trash.scope = Filter::Scope::Deleted;
+        QCOMPARE(s->count(trash, &error), 8);
+        QCOMPARE(s->restoreBatch(deleted->batch, &error), 8);
+        QCOMPARE(s->count(Filter(), &error), 40);
+        f = {};
+        f.pairIds = {u"p00"_s, u"p01"_s};
+        QVERIFY(s->softDelete(f, &error));
+        QCOMPARE(s->restore(f, &error), 2);
+        QVERIFY(s->softDelete(f, &error));
+        QCOMPARE(s->purge(f, &error), 2);
+        QCOMPARE(s->count(&error), 38);
+        f = {};
+        f.databaseTypes = {u"postgres"_s};
+        QCOMPARE(s->setReviewStatus(f, ReviewStatus::Approved, &error), 19);
+        Filter approved;
+        approved.reviewStatuses = {int(ReviewStatus::Approved)};
+        QCOMPARE(s->count(approved, &error), 19);
+        f = {};
+        f.pairIds = {u"p05"_s};
+        QCOMPARE(s->setReviewerNote(f, u"check the address"_s, &error), 1);
+        // Again: the pair matches (and has the note), as setReviewStatus counts the matched pairs.
+        QCOMPARE(s->setReviewerNote(f, u"check the address"_s, &error), 1);
+        QVERIFY(s->auditLog(100, &log, &error));
+        QStringList actions;
+        for (qsizetype i = log.size() - entriesBefore - 1; i >= 0; --i)
+            actions << log[i].action + u":"_s + QString::number(log[i].pairCount);
+        // Every write logged once, in order (the repeated note too, on both backends).
+        QCOMPARE(actions.size(), 9);
+        QCOMPARE(actions.first(), u"delete:8"_s);
+        QCOMPARE(actions.mid(1, 5),
+                 (QStringList{u"restore:8"_s, u"delete:2"_s, u"restore:2"_s, u"delete:2"_s, u"purge:2"_s}));
+        QVERIFY2(actions[6].startsWith(u"review:"_s) && actions[7].startsWith(u"note:"_s) &&
+                     actions[8].startsWith(u"note:"_s),
+                 qPrintable(actions.join(u' ')));
+
+        // Settings: one change after the other.
+        QVERIFY2(
+            s->updateSetting(
+                u"test.key"_s,
+                [](const QString &current, QString *) { return std::optional<QString>(current + u"a"_s); },
+                &error),
+            qPrintable(error));
+        QVERIFY(s->updateSetting(
+            u"test.key"_s,
+            [](const QString &current, QString *) { return std::optional<QString>(current + u"b"_s); },
+            &error));
+        QCOMPARE(s->settings().value(u"test.key"_s), u"ab"_s);
+        QCOMPARE(s->secret().size(), 32);
+    }
+
+    void actionsAgree()
+    {
+        // The audit actions of the same writes are named the same on both backends.
+        QStringList actions[2];
+        for (int b = 0; b < 2; ++b) {
+            auto s = filled(b ? u"postgresql"_s : u"sqlite"_s);
+            QVERIFY(s);
+            QString error;
+            QList<Storage::AuditEntry> log;
+            QVERIFY(s->auditLog(100, &log, &error));
+            const qsizetype before = log.size();
+            Filter f;
+            f.search = u"contact"_s;
+            const auto d = s->softDelete(f, &error);
+            QVERIFY(d);
+            QVERIFY(s->restoreBatch(d->batch, &error) >= 0);
+            QVERIFY(s->softDelete(f, &error));
+            QVERIFY(s->restore(f, &error) >= 0);
+            QVERIFY(s->softDelete(f, &error));
+            QVERIFY(s->purge(f, &error) >= 0);
+            f = {};
+            f.databaseTypes = {u"postgres"_s};
+            QVERIFY(s->setReviewStatus(f, ReviewStatus::Rejected, &error) >= 0);
+            f = {};
+            f.pairIds = {u"p01"_s};
+            QVERIFY(s->setReviewerNote(f, u"n"_s, &error) >= 0);
+            QVERIFY(s->auditLog(100, &log, &error));
+            for (qsizetype i = log.size() - before - 1; i >= 0; --i)
+                actions[b] << log[i].action + u":"_s + QString::number(log[i].pairCount);
+        }
+        QVERIFY2(actions[1] == actions[0],
+                 qPrintable(actions[0].join(u' ') + u" / "_s + actions[1].join(u' ')));
+    }
+
+    void sortsAgree()
+    {
+        auto file = filled(u"sqlite"_s), pg = filled(u"postgresql"_s);
+        QVERIFY(file && pg);
+        QString error;
+        using C = PairStore::SortColumn;
+        for (C column : {C::Id, C::Timestamp, C::Question, C::Sql, C::QueryType, C::DatabaseType,
+                         C::DatabaseName, C::Success, C::ExecutionTime, C::PiiKinds, C::ReviewStatus}) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                QList<Pair> a, b;
+                QVERIFY(file->page(Filter(), PairStore::Sort{column, order}, 100, 0, &a, &error));
+                QVERIFY2(pg->page(Filter(), PairStore::Sort{column, order}, 100, 0, &b, &error),
+                         qPrintable(error));
+                QVERIFY2(ids(a) == ids(b), qPrintable(u"sort %1 %2: %3 / %4"_s.arg(int(column))
+                                                          .arg(int(order))
+                                                          .arg(ids(a).join(u','), ids(b).join(u','))));
+            }
+        }
+        Statistics sa, sb;
+        QVERIFY2(file->statistics(Filter(), &sa, &error), qPrintable(error));
+        QVERIFY2(pg->statistics(Filter(), &sb, &error), qPrintable(error));
+        QVERIFY(file->countDuplicates(Filter(), &sa, &error));
+        QVERIFY(pg->countDuplicates(Filter(), &sb, &error));
+        QCOMPARE(QJsonDocument(sb.toJson()).toJson(), QJsonDocument(sa.toJson()).toJson());
+    }
+
+    void readOnly_data() { contract_data(); }
+    void readOnly()
+    {
+        QFETCH(QString, backend);
+        QString location, error;
+        {
+            QVERIFY(filled(backend, &location));
+        }
+        std::unique_ptr<Storage> s;
+        if (backend == "sqlite"_L1) {
+            s = openStorageAt(location, Dataset::Mode::ReadOnly, &error);
+        } else {
+            // The read-only role on the same schema (the fixture's url-readonly), granted reading as
+            // an administrator would.
+            const QString granted = test::psql(
+                m_server.owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; GRANT "
+                                "SELECT ON ALL TABLES IN SCHEMA %1 TO pairlens_ro"_s.arg(m_schemas.last()));
+            QVERIFY2(!granted.startsWith(u"psql failed"_s), qPrintable(granted));
+            s = PgStorage::open(m_server.readOnly + u"?schema="_s + m_schemas.last(), &error, false);
+        }
+        QVERIFY2(s, qPrintable(error));
+        QString why;
+        QVERIFY(!s->canWrite(&why));
+        QVERIFY(!why.isEmpty());
+        Filter f;
+        f.pairIds = {u"p01"_s};
+        error.clear();
+        QVERIFY(!s->softDelete(f, &error));
+        QVERIFY(error.contains(u"read-only"_s));
+        QCOMPARE(s->count(&error), 40);
+    }
+
+    void changesFromAnotherProcess_data() { contract_data(); }
+    void changesFromAnotherProcess()
+    {
+        QFETCH(QString, backend);
+        QString location, error;
+        auto s = filled(backend, &location);
+        QVERIFY(s);
+        QVERIFY2(s->listenForChanges(&error), qPrintable(error));
+        QCOMPARE(s->takeChanges(&error), 0);
+        const test::CliRun r = test::runHeadless(
+            QStringLiteral(PAIRLENS_EXE),
+            {u"review"_s, location, u"--db-type"_s, u"sqlite"_s, u"--status"_s, u"approved"_s}, m_dir.path());
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        int seen = 0;
+        for (int i = 0; i < 100 && seen == 0; ++i) {
+            seen = s->takeChanges(&error);
+            if (seen == 0)
+                QTest::qWait(50);
+        }
+        QVERIFY2(seen > 0, qPrintable(error));
+        Filter approved;
+        approved.reviewStatuses = {int(ReviewStatus::Approved)};
+        QCOMPARE(s->count(approved, &error), 20);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstBackends)
+#include "tst_backends.moc"
