@@ -296,6 +296,38 @@ private slots:
             &error));
         QCOMPARE(s->settings().value(u"test.key"_s), u"ab"_s);
         QCOMPARE(s->secret().size(), 32);
+
+        // The window's edits: a pair's text (with its "edit" entry), settings with their own entry, and
+        // the PII rescan.
+        f = {};
+        f.pairIds = {u"p07"_s};
+        QList<Pair> one;
+        QVERIFY(s->page(f, 1, 0, &one, &error));
+        QCOMPARE(one.size(), 1);
+        const Deriver deriver = storageDeriver(*s);
+        const DerivedFields d =
+            deriver.derive(u"write to carol@example.org"_s, u"UPDATE customers SET x = 1"_s, one[0].timestamp,
+                           one[0].databaseType, one[0].pairId);
+        QVERIFY2(s->updateText(one[0].rowId, u"write to carol@example.org"_s, u"UPDATE customers SET x = 1"_s,
+                               d, &error),
+                 qPrintable(error));
+        const auto edited = s->get(one[0].rowId, &error);
+        QVERIFY(edited);
+        QCOMPARE(edited->queryType, u"UPDATE"_s);
+        QCOMPARE(edited->tableNames, QStringList{u"customers"_s});
+        QVERIFY(edited->piiMask != 0);
+        QVERIFY2(
+            s->updateSettings({{u"test.other"_s, u"1"_s}}, u"settings"_s, {{u"why"_s, u"test"_s}}, &error),
+            qPrintable(error));
+        QCOMPARE(s->settings().value(u"test.other"_s), u"1"_s);
+        QVERIFY(s->auditLog(2, &log, &error));
+        QCOMPARE(log.size(), 2);
+        QCOMPARE(log[0].action, u"settings"_s);
+        QCOMPARE(log[0].detail.value(u"why"_s).toString(), u"test"_s);
+        QCOMPARE(log[1].action, u"edit"_s);
+        QCOMPARE(log[1].detail.value(u"pair_id"_s).toString(), u"p07"_s);
+        QVERIFY2(s->rescanPii(deriver, {}, &error) >= 0, qPrintable(error));
+        QVERIFY(s->settings().value(Deriver::kRescanPendingKey).isEmpty());
     }
 
     void actionsAgree()

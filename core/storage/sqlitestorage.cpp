@@ -357,6 +357,51 @@ bool SqliteStorage::pageAfter(const Filter &filter, const PageMark &after, int l
     return true;
 }
 
+bool SqliteStorage::updateText(qint64 rowId, const QString &question, const QString &sql,
+                               const DerivedFields &derived, QString *error)
+{
+    // PairStore derives the fields itself with the file's own analysis (the same Deriver::derive).
+    Q_UNUSED(derived);
+    if (!canWrite(error))
+        return false;
+    if (!m_store.updateText(rowId, question, sql)) {
+        *error = writeFailure();
+        return false;
+    }
+    return true;
+}
+
+bool SqliteStorage::updateSettings(const QHash<QString, QString> &values, const QString &action,
+                                   const QJsonObject &detail, QString *error)
+{
+    if (!canWrite(error))
+        return false;
+    // The keys and the audit entry in one BEGIN IMMEDIATE transaction, as savePrivacySettings()
+    // writes a file's.
+    WriteTransaction tx(m_dataset->db());
+    if (!tx.begin(error))
+        return false;
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (!m_dataset->setSetting(it.key(), it.value())) {
+            *error = m_dataset->errorString();
+            return false;
+        }
+    }
+    if (!m_store.audit(action, 0, detail)) {
+        *error = writeFailure();
+        return false;
+    }
+    return tx.commit(error);
+}
+
+qint64 SqliteStorage::rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error)
+{
+    if (!canWrite(error))
+        return -1;
+    // Deriver::rescanPii removes the owed rescan's setting when it completes.
+    return deriver.rescanPii(*m_dataset, error, progress);
+}
+
 QHash<QString, QString> SqliteStorage::settings()
 {
     return m_dataset->settings();

@@ -49,6 +49,11 @@ public:
     bool audit(const QString &action, qint64 pairCount, const QJsonObject &detail, QString *error) override;
     bool pageAfter(const Filter &filter, const PageMark &after, int limit, QList<Pair> *out, PageMark *last,
                    QString *error) override;
+    bool updateText(qint64 rowId, const QString &question, const QString &sql, const DerivedFields &derived,
+                    QString *error) override;
+    bool updateSettings(const QHash<QString, QString> &values, const QString &action,
+                        const QJsonObject &detail, QString *error) override;
+    qint64 rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error) override;
     QHash<QString, QString> settings() override;
     bool updateSetting(const QString &key, const SettingChange &change, QString *error) override;
     QByteArray secret() const override;
