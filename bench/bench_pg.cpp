@@ -1,4 +1,4 @@
-// PostgreSQL at scale (issue 18): bench_pg URL [PAIRS] [--reads]
+// PostgreSQL at scale (issue 18): bench_pg URL [PAIRS] [--reads [--keep] | --existing]
 // Generates PAIRS demo pairs (DemoGenerator, seed 42), adds them through PgStorage::addBatch
 // (COPY FROM STDIN in batches of 10,000, ON CONFLICT by pair_id) into schema bench_pg, and as the
 // reference loads the same seed fields with `psql -c "\copy ..."` into a plain table; prints both
@@ -120,12 +120,25 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_pg URL [PAIRS]\n");
+        std::fprintf(stderr, "usage: bench_pg URL [PAIRS] [--reads [--keep] | --existing]\n");
         return 2;
     }
     const QString url = QString::fromLocal8Bit(argv[1]);
     const int count = argc > 2 ? std::atoi(argv[2]) : 200000;
     const bool reads = argc > 3 && QByteArray(argv[3]) == "--reads";
+    // --keep (after --reads) leaves schema bench_pg in place for measuring later changes on it.
+    const bool keep = argc > 4 && QByteArray(argv[4]) == "--keep";
+    if (argc > 3 && QByteArray(argv[3]) == "--existing") {
+        // The reads again on the schema a run with --keep left.
+        QString error;
+        auto storage = PgStorage::open(url + u"?schema=bench_pg"_s, &error);
+        if (!storage) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 1;
+        }
+        QTemporaryDir dir;
+        return measureReads(*storage, url, dir.path());
+    }
     psql(url, u"DROP SCHEMA IF EXISTS bench_pg CASCADE"_s);
 
     DemoGenerator generator(42);
@@ -195,6 +208,7 @@ int main(int argc, char **argv)
         storage->analyze();
         code = measureReads(*storage, url, dir.path());
     }
-    psql(url, u"DROP SCHEMA IF EXISTS bench_pg CASCADE"_s);
+    if (!keep)
+        psql(url, u"DROP SCHEMA IF EXISTS bench_pg CASCADE"_s);
     return code;
 }

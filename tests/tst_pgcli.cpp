@@ -210,6 +210,11 @@ private slots:
             if (filter.first() != u"--status"_s) // nothing is approved: the others must match some pairs
                 QVERIFY2(json(pg)[u"total_pairs"_s].toInteger() > 0, qPrintable(filter.join(u' ')));
         }
+        // No pair at all: every breakdown of the one grouping-sets scan empty, no times to rank.
+        const auto [file, pg] = both({u"stats"_s}, {u"--json"_s, u"--from"_s, u"2099-01-01"_s});
+        QVERIFY2(pg.code == 0, qPrintable(pg.err));
+        QCOMPARE(json(pg)[u"total_pairs"_s].toInteger(), 0);
+        QCOMPARE(json(pg), json(file));
     }
 
     void listIsTheSame()

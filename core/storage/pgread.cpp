@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -306,16 +307,18 @@ bool PgStorage::readPairs(const Filter &filter, const QString &orderAndLimit, QL
 
 namespace {
 
-// The breakdowns of the statistics, one grouping set each, in one scan of the matching pairs. (The
-// pairs per day are counted by a query of their own: with them in the sets, PostgreSQL 15 sorts every
-// row by day, on disk at a million pairs, instead of hashing.)
+// The breakdowns of the statistics, one grouping set each, in one scan of the matching pairs, every
+// set hashed. An aggregate is computed for every set, so the sets have count(*) alone: the sums,
+// extremes and percentiles come from their counts, and the first and last times from the
+// table_names texts' own GROUP BY (the only breakdown that needs a text aggregate).
 enum Breakdown
 {
     Combination, // statement type, database type, success, PII kinds: the sums
     QuestionLength,
     SqlLength,
     DatabaseName,
-    TableNames, // each distinct table_names text, with its first pair (time, then row)
+    Day,           // the pairs per day, split by success
+    ExecutionTime, // each distinct time: count, sum, extremes and percentiles
     kBreakdowns
 };
 
@@ -325,7 +328,8 @@ const char *const kBreakdownKeys[] = {
     "p.question_length",
     "p.sql_length",
     "p.database_name",
-    "p.table_names",
+    "p.day, p.success <> 0",
+    "p.execution_time_ms",
 };
 
 // The tables of the distinct table_names texts, as a dataset file counts them
@@ -384,30 +388,35 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
 
     // 1. Every breakdown in one scan: a grouping set each (the portable path of a dataset file runs
     //    one GROUP BY per breakdown). GROUPING() tells the sets apart: its bit of a key is 0 in the
-    //    set that groups by it.
-    QStringList keys, sets;
-    const QString review = pg::hasCuration(m_version) ? u"p.review_status"_s : u"0::integer"_s;
-    for (const char *k : kBreakdownKeys) {
-        const QString key = QString::fromLatin1(k).replace(u"%1"_s, review);
-        keys << key;
-        sets << u"("_s + key + u')';
+    //    set that groups by it. Hashing every set keeps it to one pass over the pairs; left alone the
+    //    planner sorts some of them (on disk at a million pairs). The day comes out of a subquery
+    //    (OFFSET 0 keeps it one) so that the planner guesses its distinct values (200) instead of
+    //    taking those of ts (one per pair), which made it sort rather than hash that set.
+    for (const char *setting : {"SET LOCAL work_mem = '64MB'", "SET LOCAL enable_sort = off"}) {
+        Result set(PQexec(pg, setting));
+        if (!set.ok())
+            return fail(set.error());
     }
-    const QString sql = u"SELECT GROUPING(%1), %1, count(*), sum(p.question_length), sum(p.sql_length), "
-                        u"min(p.ts COLLATE \"C\"), "
-                        "max(p.ts COLLATE \"C\"), count(p.execution_time_ms), sum(p.execution_time_ms), "
-                        "min(p.execution_time_ms), "
-                        "max(p.execution_time_ms), "
-                        "min((p.ts || chr(1) || lpad(p.id::text, 20, '0')) COLLATE \"C\") "
-                        "FROM %2.pairs p WHERE %3 GROUP BY GROUPING SETS (%4)"_s.arg(
-                            keys.join(u", "_s), m_quotedSchema, c.where, sets.join(u", "_s));
+    QStringList sets;
+    const QString review = pg::hasCuration(m_version) ? u"p.review_status"_s : u"0::integer"_s;
+    for (const char *k : kBreakdownKeys)
+        sets << u"("_s + QString::fromLatin1(k).replace(u"%1"_s, review) + u')';
+    // The distinct keys in GROUPING() (the day's set shares the success with the combination).
+    const QString keys =
+        u"coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.pii_mask, %1, "
+        "p.question_length, p.sql_length, p.database_name, p.day, p.execution_time_ms"_s.arg(review);
+    const QString sql =
+        u"SELECT GROUPING(%1), %1, count(*) "
+        "FROM (SELECT p.*, substr(p.ts, 1, 10) AS day FROM %2.pairs p WHERE %3 OFFSET 0) p "
+        "GROUP BY GROUPING SETS (%4)"_s.arg(keys, m_quotedSchema, c.where, sets.join(u", "_s));
     Result r(pg::exec(pg, sql, c.params));
     if (!r.ok())
         return fail(r.error());
     // Columns: 0 GROUPING(), 1-5 the combination, 6 question length, 7 SQL length, 8 database name,
-    // 9 table_names, then the aggregates from 10.
-    constexpr int kKeyColumn[kBreakdowns] = {1, 6, 7, 8, 9};
-    constexpr int kCount = 10, kFirst = 19;
-    const int keyCount = 9;
+    // 9 day (with 3, the success), 10 execution time, 11 the count.
+    constexpr int kKeyColumn[kBreakdowns] = {1, 6, 7, 8, 9, 10};
+    constexpr int kCount = 11;
+    const int keyCount = 10;
     const auto grouped = [&](int row, Breakdown b) {
         const int bit = keyCount - kKeyColumn[b]; // GROUPING()'s last argument is its lowest bit
         return (r.number(row, 0) & (qint64(1) << bit)) == 0;
@@ -416,6 +425,8 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     QHash<qint64, qint64> masks;
     QMap<int, qint64> questionLengths, sqlLengths;
     QList<TableNamesText> tableNames;
+    QMap<QDate, stats::DayCount> days;
+    std::map<double, qint64> times;
     for (int i = 0; i < r.rows(); ++i) {
         const qint64 n = r.number(i, kCount);
         if (grouped(i, Combination)) {
@@ -438,71 +449,72 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
                 out->unreviewedPairs += n;
                 break;
             }
-            qlen += r.real(i, 11);
-            slen += r.real(i, 12);
-            const QString first = r.text(i, 13), last = r.text(i, 14);
-            if (!first.isEmpty() && (out->firstTimestamp.isEmpty() || first < out->firstTimestamp))
-                out->firstTimestamp = first;
-            if (last > out->lastTimestamp)
-                out->lastTimestamp = last;
-            if (const qint64 timed = r.number(i, 15); timed > 0) {
-                auto &e = out->executionTime;
-                const double lo = r.real(i, 17), hi = r.real(i, 18);
-                e.min = e.count == 0 ? lo : std::min(e.min, lo);
-                e.max = e.count == 0 ? hi : std::max(e.max, hi);
-                e.count += timed;
-                etime += r.real(i, 16);
-            }
         } else if (grouped(i, QuestionLength)) {
             questionLengths[int(r.number(i, 6))] += n;
+            qlen += r.real(i, 6) * double(n);
         } else if (grouped(i, SqlLength)) {
             sqlLengths[int(r.number(i, 7))] += n;
+            slen += r.real(i, 7) * double(n);
         } else if (grouped(i, DatabaseName)) {
             out->databaseNames.insert(r.text(i, 8), n);
-        } else if (grouped(i, TableNames)) {
-            tableNames.append({QByteArray(PQgetvalue(r.res, i, kFirst)), r.text(i, 9), n});
+        } else if (grouped(i, Day)) {
+            const QDate day = r.isNull(i, 9) ? QDate() : QDate::fromString(r.text(i, 9), Qt::ISODate);
+            if (day.isValid()) {
+                days[day].pairs += n;
+                if (r.text(i, 3) != u"t"_s)
+                    days[day].failed += n;
+            }
+        } else if (grouped(i, ExecutionTime)) {
+            if (!r.isNull(i, 10))
+                times[r.real(i, 10)] += n;
+        }
+    }
+    // 2. The distinct table_names texts, each with its first pair (time, then row) and its last time.
+    //    min(ts, then id) also gives the first time: its text up to chr(1).
+    Result t(pg::exec(pg,
+                      u"SELECT p.table_names, count(*), max(p.ts COLLATE \"C\"), "
+                      "min((p.ts || chr(1) || lpad(p.id::text, 20, '0')) COLLATE \"C\") FROM %1.pairs p "
+                      "WHERE %2 GROUP BY 1"_s.arg(m_quotedSchema, c.where),
+                      c.params));
+    if (!t.ok())
+        return fail(t.error());
+    for (int i = 0; i < t.rows(); ++i) {
+        const QString first = t.text(i, 3).section(QChar(1), 0, 0), last = t.text(i, 2);
+        if (!first.isEmpty() && (out->firstTimestamp.isEmpty() || first < out->firstTimestamp))
+            out->firstTimestamp = first;
+        if (last > out->lastTimestamp)
+            out->lastTimestamp = last;
+        tableNames.append({QByteArray(PQgetvalue(t.res, i, 3)), t.text(i, 0), t.number(i, 1)});
+    }
+    // 3. The execution times in order: count, sum, extremes, and the nearest-rank percentiles (the
+    // smallest time with at least p% at or below, rank ceil(p * n) as a dataset file's).
+    auto &e = out->executionTime;
+    for (const auto &[time, n] : times) {
+        e.count += n;
+        etime += time * double(n);
+    }
+    if (!times.empty()) {
+        e.min = times.begin()->first;
+        e.max = times.rbegin()->first;
+        const std::pair<double, double *> ranks[] = {{0.50, &e.p50}, {0.90, &e.p90}, {0.99, &e.p99}};
+        for (const auto &[fraction, target] : ranks) {
+            const qint64 rank = std::clamp<qint64>(qint64(std::ceil(fraction * double(e.count))), 1, e.count);
+            qint64 below = 0;
+            for (const auto &[time, n] : times) {
+                below += n;
+                if (below >= rank) {
+                    *target = time;
+                    break;
+                }
+            }
         }
     }
     stats::setAveragesAndPiiKinds(out, qlen, slen, etime, masks);
     out->questionLengths = stats::binLengths(questionLengths);
     out->sqlLengths = stats::binLengths(sqlLengths);
     stats::setTables(out, countTables(tableNames));
-
-    // 2. Pairs per day, rolled up into the timeline.
-    Result d(pg::exec(
-        pg,
-        u"SELECT substr(p.ts, 1, 10), count(*), count(*) FILTER (WHERE p.success = 0) FROM %1.pairs p "
-        "WHERE %2 AND p.ts IS NOT NULL GROUP BY 1"_s.arg(m_quotedSchema, c.where),
-        c.params));
-    if (!d.ok())
-        return fail(d.error());
-    QMap<QDate, stats::DayCount> days;
-    for (int i = 0; i < d.rows(); ++i) {
-        const QDate day = QDate::fromString(d.text(i, 0), Qt::ISODate);
-        if (day.isValid())
-            days[day] = {d.number(i, 1), d.number(i, 2)};
-    }
     stats::setTimeline(out, days);
 
-    // 3. Nearest-rank percentiles of the execution time (the smallest value with at least p% at or
-    //    below): percentile_disc's rank is ceil(p * n), as a dataset file's.
-    auto &e = out->executionTime;
-    if (e.count > 0) {
-        Result p(pg::exec(
-            pg,
-            u"SELECT percentile_disc(ARRAY[0.5, 0.9, 0.99]::float8[]) WITHIN GROUP "
-            "(ORDER BY p.execution_time_ms) FROM %1.pairs p WHERE %2 AND p.execution_time_ms IS NOT NULL"_s
-                .arg(m_quotedSchema, c.where),
-            c.params));
-        if (!p.ok())
-            return fail(p.error());
-        const QStringList values = p.text(0, 0).mid(1).chopped(1).split(u',');
-        if (values.size() == 3) {
-            e.p50 = values.at(0).toDouble();
-            e.p90 = values.at(1).toDouble();
-            e.p99 = values.at(2).toDouble();
-        }
-    }
     // 4. The trash: the same filter over deleted pairs, as a dataset file counts it.
     if (pg::hasCuration(m_version)) {
         Filter trash = filter;
