@@ -125,6 +125,16 @@ QString Link::lostMessage(bool duringCommit) const
                               .arg(where);
 }
 
+bool Writing::lostOrRolledBack(bool committing, QString *error) const
+{
+    if (lost()) {
+        *error = m_link->lostMessage(committing);
+        return true;
+    }
+    PQclear(exec(m_link->pg, u"ROLLBACK"_s));
+    return false;
+}
+
 PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params)
 {
     Link *link = linkOf(pg);

@@ -76,12 +76,8 @@ bool PgStorage::updateSetting(const QString &key, const SettingChange &change, Q
     const pg::Writing writing(m_conn.get());
     bool committing = false;
     const auto fail = [&](const QString &why, const QByteArray &state) {
-        if (writing.lost()) {
-            *error = m_conn->lostMessage(committing);
-            return false;
-        }
-        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
-        *error = settingsFailure(state, why);
+        if (!writing.lostOrRolledBack(committing, error))
+            *error = settingsFailure(state, why);
         return false;
     };
     error->clear();

@@ -28,14 +28,8 @@ bool PgStorage::updateSettings(const QHash<QString, QString> &values, const QStr
     const pg::Writing writing(m_conn.get());
     bool committing = false;
     const auto fail = [&](const Result &r) {
-        if (writing.lost()) {
-            *error = m_conn->lostMessage(committing);
-            return false;
-        }
-        const QString why = r.error();
-        const QByteArray state = r.state();
-        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
-        *error = settingsFailure(state, why);
+        if (!writing.lostOrRolledBack(committing, error))
+            *error = settingsFailure(r.state(), r.error());
         return false;
     };
     const auto run = [&](const QString &sql, const QList<QByteArray> &params, Result *out) {
@@ -78,12 +72,8 @@ qint64 PgStorage::rescanPii(const Deriver &deriver, const RescanProgress &progre
     error->clear();
     const pg::Writing writing(m_conn.get());
     const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
-        if (writing.lost()) {
-            *error = m_conn->lostMessage(committing);
-            return -1;
-        }
-        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
-        *error = tr("Cannot rescan the PII kinds in PostgreSQL schema %1: %2").arg(m_schema, why);
+        if (!writing.lostOrRolledBack(committing, error))
+            *error = tr("Cannot rescan the PII kinds in PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
     qint64 total = 0;

@@ -394,12 +394,8 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> 
     PGconn *pg = m_conn->pg;
     const pg::Writing writing(m_conn.get());
     const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
-        if (writing.lost()) {
-            *error = m_conn->lostMessage(committing);
-            return -1;
-        }
-        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
-        *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
+        if (!writing.lostOrRolledBack(committing, error))
+            *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
     QByteArray buffer;
@@ -494,12 +490,8 @@ qint64 PgStorage::deriveMissing(const Deriver &deriver, QString *error)
     QByteArray lastId = "0";
     const pg::Writing writing(m_conn.get());
     const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
-        if (writing.lost()) {
-            *error = m_conn->lostMessage(committing);
-            return -1;
-        }
-        Result rollback(pg::exec(pg, u"ROLLBACK"_s));
-        *error = tr("Cannot analyse the new pairs in PostgreSQL schema %1: %2").arg(m_schema, why);
+        if (!writing.lostOrRolledBack(committing, error))
+            *error = tr("Cannot analyse the new pairs in PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
     while (true) {

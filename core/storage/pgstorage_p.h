@@ -64,6 +64,10 @@ public:
         m_link->recoverIfLost();
         return m_link->reconnects != m_before;
     }
+    // After a failed statement of the write: true with the lost connection's one sentence in *error
+    // (PostgreSQL rolled the transaction back, unless COMMIT was under way: `committing`), or false
+    // after a ROLLBACK on the live connection, for the caller to say what failed.
+    bool lostOrRolledBack(bool committing, QString *error) const;
 
 private:
     Link *m_link;
