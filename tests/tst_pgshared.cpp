@@ -144,9 +144,21 @@ private slots:
                  QString());
         QCOMPARE(waitForChanges(*s, &error), 1);
         QCOMPARE(s->takeChanges(&error), 0);
-        // Its own changes count too (the analysis of the recorder's rows).
+        // Its own changes are not announced to it (PostgreSQL delivers a session's own notification
+        // with its COMMIT, so it would be counted at once), as a file's data_version leaves out its
+        // own connection's commits ...
         QCOMPARE(s->deriveMissing(defaultDeriver(), &error), 2);
+        QCOMPARE(s->takeChanges(&error), 0);
+        // ... and another program's change that arrives with one of its own is still announced (a
+        // window missed a plain UPDATE when its own review's notification came in the same poll).
+        QCOMPARE(s->setReviewStatus(Filter(), ReviewStatus::Rejected, &error), 2);
+        QCOMPARE(
+            psql(m_owner, u"UPDATE %1.pairs SET reviewer_note = 'by psql' WHERE natural_language_query = "
+                          "'list dogs'"_s.arg(m_schema)),
+            QString());
         QCOMPARE(waitForChanges(*s, &error), 1);
+        QCOMPARE(s->setReviewStatus(Filter(), ReviewStatus::Unreviewed, &error), 2);
+        QCOMPARE(s->takeChanges(&error), 0);
 
         // Another process reviews and deletes.
         QCOMPARE(psql(m_owner, u"UPDATE %1.pairs SET review_status = 1 WHERE natural_language_query = "
@@ -253,7 +265,7 @@ private slots:
                  QString());
         QCOMPARE(waitForChanges(*s, &error), 1);
         QVERIFY(s->deriveMissing(defaultDeriver(), &error) >= 0);
-        QCOMPARE(waitForChanges(*s, &error), 1);
+        QCOMPARE(s->takeChanges(&error), 0); // its own analysis: not announced to itself
         const qint64 live = s->count(Filter(), &error);
 
         endBackend(s->backendPid());

@@ -140,7 +140,6 @@ void DatasetWorker::close()
     m_liveCount.reset();
     m_storageReadOnly = false;
     m_listening = false;
-    m_ownChange = false;
     m_lastStorageError.clear();
     m_storageMark = {};
     m_knownLive = 0;

@@ -250,7 +250,6 @@ private:
     std::unique_ptr<Storage> m_storage; // a PostgreSQL dataset (then m_dataset and m_store are null)
     bool m_storageReadOnly = false;
     bool m_listening = false; // the store announces changes (Storage::listenForChanges)
-    bool m_ownChange = false; // this worker changed the store since the last poll
     QString m_lastStorageError;
     StorageMark m_storageMark;
     std::unique_ptr<Dataset> m_dataset;

@@ -363,7 +363,6 @@ WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
     }
     if (!result.ok && error.isEmpty())
         error = tr("The change could not be made.");
-    m_ownChange = true;
     // This window's own change is not another program's: the poll compares with the store after it.
     QString ignored;
     storageMark(&m_storageMark, &ignored);
@@ -386,7 +385,6 @@ void DatasetWorker::storageRefresh(int requestId)
     result.requestId = requestId;
     result.kind = WriteKind::Refresh;
     QString error;
-    m_ownChange = true;
     if (!m_storageReadOnly && m_storage->deriveMissing(storageDeriver(*m_storage), &error) < 0)
         result.error = error;
     QList<qint64> newest;
@@ -437,15 +435,15 @@ bool DatasetWorker::storageMark(StorageMark *mark, QString *error)
 void DatasetWorker::storagePoll()
 {
     QString error;
-    // Announced changes: none, nothing to read. Some: the marks say what happened; a change that
-    // moves neither (a recorder's own UPDATE) reloads the view unless this worker made it. A lost
+    // Announced changes (other connections' only): none, nothing to read. Some: the marks say what
+    // happened; a change that moves neither (a recorder's own UPDATE) reloads the view. A lost
     // connection announced nothing meanwhile: everything is read again.
     bool unexplained = false;
     if (m_listening) {
         const int changes = m_storage->takeChanges(&error);
         if (changes == 0)
             return;
-        unexplained = changes < 0 || !std::exchange(m_ownChange, false);
+        unexplained = true;
         if (changes < 0)
             storageFailed(error);
     }
@@ -459,7 +457,6 @@ void DatasetWorker::storagePoll()
     const bool curated = mark.audit != m_storageMark.audit || (unexplained && !newRows);
     m_storageMark = mark;
     if (newRows && !m_storageReadOnly) {
-        m_ownChange = true; // the analysis writes the derived fields: announced too
         if (m_storage->deriveMissing(storageDeriver(*m_storage), &error) < 0)
             emit failed(tr("Some pairs could not be analysed: %1").arg(error));
     }

@@ -61,9 +61,13 @@ int PgStorage::takeChanges(QString *error)
     // Reconnected by another call (a read run again): what changed meanwhile was not announced.
     int count = m_conn->missed ? 1 : 0;
     m_conn->missed = false;
+    // Only other sessions' changes, as a file's PRAGMA data_version counts only other connections'
+    // commits: this connection's own writes are known to its caller, and counting them made a
+    // change by another program that arrived in the same poll look like one of its own.
     const QByteArray channel = m_schema.toUtf8();
+    const int own = PQbackendPID(pg);
     while (PGnotify *n = PQnotifies(pg)) {
-        if (channel == n->relname)
+        if (channel == n->relname && n->be_pid != own)
             ++count;
         PQfreemem(n);
     }

@@ -58,7 +58,8 @@ public:
     bool updateSetting(const QString &key, const SettingChange &change, QString *error) override;
     QByteArray secret() const override;
     // PRAGMA data_version polling (Dataset::dataVersion()): a commit by another connection counts as
-    // one change (the connection's own writes do not change it: a documented difference).
+    // one change (the connection's own writes do not change it, as PgStorage counts only other
+    // sessions' notifications).
     bool listenForChanges(QString *error) override;
     int takeChanges(QString *error) override;
 

@@ -203,7 +203,7 @@ public:
     // every change of its pairs (added, deleted, reviewed, noted, purged: by PairLens or by anyone
     // else, a recorder's plain INSERT included) to this connection; false with one sentence in *error
     // when it cannot. takeChanges() never waits: how many announcements arrived since the last call
-    // (0: nothing changed; the store's own changes count too, several changes may come as one), or
+    // (0: nothing changed; only other connections' changes count, several may come as one), or
     // -1 with one sentence in *error when the connection was lost (the store reconnects and listens
     // again: re-read everything, as what changed meanwhile was not announced). After a reconnect made
     // by another call it answers at least 1, for the same reason. A store without notifications (the
