@@ -32,6 +32,12 @@ QThreadPool &facetPool()
         auto *p = new QThreadPool;
         p->setMaxThreadCount(1);
         p->setExpiryTimeout(-1); // the thread keeps its priority for good
+        // A count still running when the application ends finishes first, while Qt is still up (as
+        // the application waits for its global pool); left running, it met a torn-down Qt at exit.
+        qAddPostRoutine([] {
+            pool->clear();
+            pool->waitForDone();
+        });
         return p;
     }();
     return *pool;
