@@ -250,7 +250,24 @@ void TstExportDialog::exportSelectedRows()
     dialog->startExport();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeout);
     QVERIFY(QFile::exists(target));
-    QCOMPARE(lines(target).size(), 1 + 7); // the header and the seven selected pairs
+    // The header and the seven selected pairs, counted as CSV records: a demo pair's SQL may hold a
+    // line break inside its quoted field (which rows are selected depends on the demo's dates).
+    QFile csv(target);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    int records = 0;
+    bool quoted = false, empty = true;
+    for (const char c : csv.readAll()) {
+        if (c == '"')
+            quoted = !quoted;
+        if (c == '\n' && !quoted) {
+            records += empty ? 0 : 1;
+            empty = true;
+        } else if (c != '\r') {
+            empty = false;
+        }
+    }
+    records += empty ? 0 : 1;
+    QCOMPARE(records, 1 + 7);
 }
 
 void TstExportDialog::invalidOptionsAreExplained()
