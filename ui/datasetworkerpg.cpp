@@ -1,15 +1,11 @@
 // DatasetWorker on a PostgreSQL dataset (issue 18): the same answers as for a dataset file, through
-// the storage seam (storage/storage.h) on the worker's own connection. What the seam does not offer
-// yet is refused in one sentence; the window disables those actions and says why.
+// the storage seam (storage/storage.h) on the worker's own connection.
 #include "datasetworker.h"
 
-#include "dataset/privacydecisions.h"
 #include "export/exporter.h"
 #include "storage/pgstorage.h"
 #include "storage/storageprivacy.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QTimer>
 #include <QUuid>
 
@@ -57,13 +53,15 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
         m_storageReadOnly = true;
         info.readOnlyReason = why;
     }
-    if (!m_storageReadOnly && pg->deriveMissing(storageDeriver(*pg), &error) < 0)
-        emit failed(tr("Some pairs could not be analysed: %1").arg(error));
-    // A rescan of the PII kinds cut short (the window closed, the connection lost) is finished now,
-    // as a writable open of a dataset file finishes it.
-    if (!m_storageReadOnly && pg->settings().contains(Deriver::kRescanPendingKey) &&
-        pg->rescanPii(storageDeriver(*pg), {}, &error) < 0)
-        emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    if (!m_storageReadOnly) {
+        const Deriver deriver = storageDeriver(*pg);
+        if (pg->deriveMissing(deriver, &error) < 0)
+            emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+        // A rescan of the PII kinds cut short (the window closed, the connection lost) is finished
+        // now, as a writable open of a dataset file finishes it.
+        if (pg->settings().contains(Deriver::kRescanPendingKey) && pg->rescanPii(deriver, {}, &error) < 0)
+            emit failed(tr("Some pairs could not be analysed: %1").arg(error));
+    }
     // Changes announced by the server (LISTEN/NOTIFY) make the poll a local check while nothing
     // changes; without them (an old schema on a read-only role) the poll compares marks each time.
     QString notListening;

@@ -462,19 +462,16 @@ FROM pairlens_add ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
     if (!inserted.ok())
         return fail(inserted.error());
     const qint64 added = QByteArray(PQcmdTuples(inserted.res)).toLongLong();
-    {
-        // Only when some pairs were skipped: those stored with another question or SQL hold a taken
-        // pair_id (the pairs just added have their own text, and the batch's pair_ids are distinct).
-        *taken = 0;
-        if (added < pairs.size()) {
-            Result t(
-                pg::exec(pg, u"SELECT count(*) FROM pairlens_add i JOIN %1.pairs p ON p.pair_id = i.pair_id "
-                             "WHERE p.natural_language_query <> i.natural_language_query "
-                             "OR p.sql_query <> i.sql_query"_s.arg(m_quotedSchema)));
-            if (!t.ok())
-                return fail(t.error());
-            *taken = t.number(0, 0);
-        }
+    // Only when some pairs were skipped: those stored with another question or SQL hold a taken
+    // pair_id (the pairs just added have their own text, and the batch's pair_ids are distinct).
+    *taken = 0;
+    if (added < pairs.size()) {
+        Result t(pg::exec(pg, u"SELECT count(*) FROM pairlens_add i JOIN %1.pairs p ON p.pair_id = i.pair_id "
+                              "WHERE p.natural_language_query <> i.natural_language_query "
+                              "OR p.sql_query <> i.sql_query"_s.arg(m_quotedSchema)));
+        if (!t.ok())
+            return fail(t.error());
+        *taken = t.number(0, 0);
     }
     Result commit(pg::exec(pg, u"COMMIT"_s));
     if (!commit.ok())
