@@ -42,6 +42,8 @@ private:
     QString undoText() const;
     QString redoText() const;
     std::optional<Pair> pair(qint64 rowId);
+    // Waits until the window's worker has done every write posted so far.
+    void settleWrites();
     qint64 count(const Filter &filter = {});
     void setStatus(const QList<qint64> &rowIds, ReviewStatus status);
     QList<ReviewStatus> statuses(const QList<qint64> &rowIds);
@@ -70,6 +72,15 @@ QString TstCurationUndo::undoText() const
 QString TstCurationUndo::redoText() const
 {
     return m_window->findChild<QAction *>(u"actionRedo"_s)->text().remove(u'&');
+}
+
+void TstCurationUndo::settleWrites()
+{
+    // The worker takes requests in order: once a refresh posted now is answered, every write
+    // posted before it is done.
+    bool answered = false;
+    m_window->session()->refresh([&answered](const WriteResult &) { answered = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(answered, 20000);
 }
 
 std::optional<Pair> TstCurationUndo::pair(qint64 rowId)
@@ -275,12 +286,15 @@ void TstCurationUndo::noteUndoBeforeTheSaveIsAnswered()
     QTest::keyClick(note, Qt::Key_Escape);
     QCOMPARE(m_window->undoStack()->count(), 1); // one step for one pair's note
     m_window->findChild<QAction *>(u"actionUndo"_s)->trigger();
-    // Three writes are queued by now. (The failures once blamed on their speed came from pair()
-    // reading an empty optional; the longer wait is only headroom.)
-    QTRY_COMPARE_WITH_TIMEOUT(pair(id)->reviewerNote, QString(), 20000);
+    // Three writes are queued by now. The note the undo writes back is the one the pair had before
+    // the first save landed, so polling for it could stop before any write was done (a fresh-machine
+    // run failed so, with "20000 ms would have been sufficient"): wait for the writes, then look.
+    settleWrites();
+    QCOMPARE(pair(id)->reviewerNote, QString());
     QVERIFY(m_window->undoStack()->canRedo());
     m_window->findChild<QAction *>(u"actionRedo"_s)->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(pair(id)->reviewerNote, u"first and second"_s, 20000);
+    settleWrites();
+    QCOMPARE(pair(id)->reviewerNote, u"first and second"_s);
     QTRY_COMPARE_WITH_TIMEOUT(note->toPlainText(), u"first and second"_s, 20000);
 }
 
