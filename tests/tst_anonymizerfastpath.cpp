@@ -105,6 +105,7 @@ private slots:
     void prefilterExamples_data();
     void prefilterExamples();
     void prefilterNeverHidesACandidate();
+    void internationalNumbersSameAnswer();
     void sharedDataSameResults();
     void demoPairsSameResults();
     void unchangedOutputsShareTheInput();
@@ -184,6 +185,43 @@ void TstAnonymizerFastPath::prefilterNeverHidesACandidate()
     }
     qInfo("%lld of %lld texts skipped by the pre-filter", qint64(skipped), qint64(all.size()));
     QVERIFY(skipped > 0);
+}
+
+// matchIntlPhoneAt() with its memos validates a '+' number in three or more groups only where the
+// answer depends on it (a shorter prefix valid, or no possible length): the same end as validating
+// every prefix from the longest, for valid, invalid, impossible and over-long numbers, numbers with
+// a valid prefix and an invalid whole, and numbers followed by an extension or more digits. Each
+// text twice, so the second answer comes from the memos.
+void TstAnonymizerFastPath::internationalNumbersSameAnswer()
+{
+    const QStringList numbers = {
+        u"+44 20 7946 0958"_s,     u"+44 20 7946 0958 12"_s,       u"+44 20 7946 0958 1234"_s,
+        u"+44 20 7946 09"_s,       u"+44 7700 900 123"_s,          u"+44 7700 900 123 4"_s,
+        u"+49 30 1234 5678"_s,     u"+49 30 1234 5678 9"_s,        u"+49 30 12345 67 8901"_s,
+        u"+49 89 636 48018"_s,     u"+33 1 42 68 53 00"_s,         u"+33 1 42 68 53 00 11"_s,
+        u"+33 6 12 34 56 78"_s,    u"+39 06 698 12345"_s,          u"+39 06 6981 2345 6"_s,
+        u"+81 3 1234 5678"_s,      u"+81 90 1234 5678 1"_s,        u"+86 138 0013 8000"_s,
+        u"+91 98765 43210"_s,      u"+91 98765 43210 9"_s,         u"+61 2 9876 5432"_s,
+        u"+7 495 123-45-67"_s,     u"+7 (495) 123-45-67 89"_s,     u"+55 11 91234-5678"_s,
+        u"+36 20/941-5450"_s,      u"+999 12 345 678"_s,           u"+99 12 345 678 901"_s,
+        u"+44 20 7946 0958 x12"_s, u"+44 20 7946 0958 ext. 123"_s, u"+44 20 7946 0958-1"_s,
+        u"+44 20 7946 0958.5"_s,   u"+44 12 34 56 78 90 12 34"_s,  u"+3 12 345 678"_s,
+        u"+44 20 7946 0958abc"_s,  u"call +44 (0) 20 7946 0958"_s, u"+41 44 668 18 00"_s,
+        u"+41 44 668 18 00 0"_s,   u"+353 1 234 5678"_s,           u"+353 1 234 5678 90"_s,
+    };
+    int prefixes = 0; // numbers read as a valid prefix of their groups (the whole invalid)
+    for (const QString &number : numbers) {
+        const qsizetype pos = number.indexOf(u'+');
+        const qsizetype full = detail::matchIntlPhoneAt(number, pos, false);
+        prefixes +=
+            full > 0 && full + 1 < number.size() && number[full] == u' ' && number[full + 1].isDigit();
+        for (int round = 0; round < 2; ++round) {
+            const qsizetype fast = detail::matchIntlPhoneAt(number, pos, true);
+            if (fast != full)
+                QFAIL(qPrintable(u"%1: %2 vs %3"_s.arg(number).arg(fast).arg(full)));
+        }
+    }
+    QVERIFY(prefixes > 0);
 }
 
 void TstAnonymizerFastPath::sharedDataSameResults()

@@ -47,16 +47,66 @@ bool validForRegionUncached(const std::string &number, const char *region)
     return util->IsValidNumber(parsed);
 }
 
+bool possibleInternationalUncached(const std::string &number)
+{
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber parsed;
+    if (util->Parse(number, "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR)
+        return false;
+    return util->IsPossibleNumberWithReason(parsed) == PhoneNumberUtil::IS_POSSIBLE;
+}
+
+// The question a memo entry answers: valid in a region, or (kPossible) a possible '+' number.
+constexpr const char *kPossible = "+P";
+
+// The last answers of this thread, in front of the shared memo: a repeated candidate costs a hash
+// and a comparison of its units, not a conversion, a key string, a lock and a map lookup.
+struct PhoneSlot
+{
+    const char *question = nullptr; // nullptr: empty
+    int length = 0;
+    bool answer = false;
+    char16_t units[32];
+};
+
 // libphonenumber's answer (~340k instructions, ICU regular expressions) remembered once for all
-// threads (an export's workers see the same numbers): the key is the region code (two letters, or
-// "ZZ" for '+' numbers), then the candidate's ASCII. 65,536 entries are ~6 MB at most.
+// threads (an export's workers see the same numbers): the key is the question (the region code,
+// two letters or "ZZ" for '+' numbers, or kPossible), then the candidate's ASCII. 65,536 entries are
+// ~6 MB at most.
+bool askLibphonenumber(QStringView number, const char *question, bool memoize)
+{
+    const auto compute = [question](const std::string &ascii) {
+        return question == kPossible ? possibleInternationalUncached(ascii)
+                                     : validForRegionUncached(ascii, question);
+    };
+    if (!memoize)
+        return compute(toAscii(number));
+    PhoneSlot *slot = nullptr;
+    if (number.size() <= qsizetype(std::size(PhoneSlot{}.units))) {
+        std::size_t h = reinterpret_cast<std::uintptr_t>(question) * 0x9E3779B97F4A7C15ull;
+        for (const QChar c : number)
+            h = (h ^ c.unicode()) * 0x100000001B3ull;
+        thread_local DirectMemo<PhoneSlot, 1024> recent;
+        slot = &recent.slot(h);
+        if (slot->question == question && slot->length == number.size() &&
+            std::equal(number.utf16(), number.utf16() + number.size(), slot->units))
+            return slot->answer;
+    }
+    static SharedMemo<std::string, bool, std::hash<std::string>, 65536> memo;
+    const std::string ascii = toAscii(number);
+    const bool answer = memo.get(question + ascii, [&] { return compute(ascii); });
+    if (slot) {
+        slot->question = question;
+        slot->length = int(number.size());
+        slot->answer = answer;
+        std::copy(number.utf16(), number.utf16() + number.size(), slot->units);
+    }
+    return answer;
+}
+
 bool validForRegion(QStringView number, const char *region, bool memoize)
 {
-    const std::string ascii = toAscii(number);
-    if (!memoize)
-        return validForRegionUncached(ascii, region);
-    static SharedMemo<std::string, bool, std::hash<std::string>, 65536> memo;
-    return memo.get(region + ascii, [&] { return validForRegionUncached(ascii, region); });
+    return askLibphonenumber(number, region, memoize);
 }
 
 // An optional extension after a number: " x12", " ext. 12", " ext12", " extension 12".
@@ -158,13 +208,11 @@ qsizetype matchNanpPhoneAt(QStringView text, qsizetype pos)
 
 namespace {
 
-bool possibleInternational(QStringView number)
+// Whether a '+' number has a possible length for its country code (libphonenumber, remembered like
+// validForRegion()).
+bool possibleInternational(QStringView number, bool memoize)
 {
-    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
-    PhoneNumber parsed;
-    if (util->Parse(toAscii(number), "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR)
-        return false;
-    return util->IsPossibleNumberWithReason(parsed) == PhoneNumberUtil::IS_POSSIBLE;
+    return askLibphonenumber(number, kPossible, memoize);
 }
 
 } // namespace
@@ -206,6 +254,27 @@ qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos, bool memoize)
             break;
         i = k;
     }
+    const int last = groups - 1;
+    if (memoize && groups >= 3 && groupDigits[last] >= 8 && numberEndOk(text, groupEnds[last])) {
+        // The same answer as the loop below with one validation fewer for most numbers: a number
+        // written in three or more groups of a possible length is taken whole (the last rule)
+        // unless a prefix of it is valid, so when no shorter prefix is valid (their answers are
+        // remembered: numbers of one area share them) whether the whole is valid does not matter.
+        // Only where a shorter prefix is valid, or the whole has no possible length, is the whole
+        // validated. tst_anonymizerfastpath compares this with the loop (memoize false).
+        const qsizetype whole = groupEnds[last];
+        qsizetype shorter = -1; // the longest valid prefix
+        for (int g = last - 1; g >= 0 && groupDigits[g] >= 8 && shorter < 0; --g) {
+            if (numberEndOk(text, groupEnds[g]) &&
+                validForRegion(text.mid(pos, groupEnds[g] - pos), "ZZ", true))
+                shorter = groupEnds[g];
+        }
+        if (shorter < 0 && possibleInternational(text.mid(pos, whole - pos), true))
+            return extensionEnd(text, whole);
+        if (validForRegion(text.mid(pos, whole - pos), "ZZ", true))
+            return extensionEnd(text, whole);
+        return shorter < 0 ? -1 : extensionEnd(text, shorter);
+    }
     for (int g = groups - 1; g >= 0; --g) {
         if (groupDigits[g] < 8)
             break;
@@ -220,7 +289,7 @@ qsizetype matchIntlPhoneAt(QStringView text, qsizetype pos, bool memoize)
     if (groups >= 1 && groupDigits[groups - 1] >= 8) {
         const qsizetype end = groupEnds[groups - 1];
         if (numberEndOk(text, end) && (groups >= 3 || hasContext(text, pos, end, ContextKind::Phone)) &&
-            possibleInternational(text.mid(pos, end - pos)))
+            possibleInternational(text.mid(pos, end - pos), memoize))
             return extensionEnd(text, end);
     }
     return -1;
@@ -432,7 +501,7 @@ qsizetype matchNationalPhoneAt(QStringView text, qsizetype pos, qsizetype loserE
         if (r.bracketed < 0 || r.start[r.bracketed] - 1 >= from) {
             const QString plus = u'+' + text.mid(from, end - from).toString();
             ok = validForRegion(plus, "ZZ", memoize) ||
-                 ((r.groups >= 3 || context()) && possibleInternational(plus));
+                 ((r.groups >= 3 || context()) && possibleInternational(plus, memoize));
         }
     }
     if (ok) {
