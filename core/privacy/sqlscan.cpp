@@ -272,6 +272,50 @@ void detectSqlView(const detail::CompiledPatterns &patterns, SqlScan &s, View &&
         s.scan.found[k].piece = piece;
 }
 
+// Where reading the SQL's tokens for its literals and comments may start: after the last
+// whitespace before the first unit that could begin or be inside one (a quote, '`', '[', '$', '#',
+// '-', '/', or a unit outside ASCII). Every token before that unit is a word, number, operator,
+// punctuation, parameter or whitespace, and none of those holds whitespace but a whitespace run,
+// which ends where a unit that is no whitespace follows: so the lexer, which reads each token from
+// its start alone, has a token boundary there and reads the same tokens from it as from 0. (A
+// string's prefix letters, as in E'x' or U&'x', come after that whitespace.) 0 when there is none.
+qsizetype firstTokenToRead(QStringView sql)
+{
+    const char16_t *p = sql.utf16();
+    const qsizetype n = sql.size();
+    const auto special = [](char16_t c) {
+        return c >= 0x80 || c == u'\'' || c == u'"' || c == u'`' || c == u'[' || c == u'$' || c == u'#' ||
+               c == u'-' || c == u'/';
+    };
+    qsizetype first = 0;
+#if defined(__SSE2__)
+    const auto eq = [](__m128i v, char16_t c) { return _mm_cmpeq_epi16(v, _mm_set1_epi16(short(c))); };
+    const __m128i ascii = _mm_set1_epi16(0x7F), zero = _mm_setzero_si128();
+    for (; first + 8 <= n; first += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + first));
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(eq(v, u'\''), eq(v, u'"')), _mm_or_si128(eq(v, u'`'), eq(v, u'[')));
+        hit = _mm_or_si128(hit, _mm_or_si128(_mm_or_si128(eq(v, u'$'), eq(v, u'#')),
+                                             _mm_or_si128(eq(v, u'-'), eq(v, u'/'))));
+        hit = _mm_or_si128(hit, _mm_andnot_si128(_mm_cmpeq_epi16(_mm_subs_epu16(v, ascii), zero),
+                                                 _mm_set1_epi16(-1))); // above 0x7F
+        if (_mm_movemask_epi8(hit) != 0)
+            break;
+    }
+#endif
+    while (first < n && !special(p[first]))
+        ++first;
+    // The lexer's whitespace in ASCII (everything before `first` is ASCII).
+    const auto space = [](char16_t c) {
+        return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r' || c == u'\f' || c == u'\v';
+    };
+    for (qsizetype w = first - 1; w >= 0; --w) {
+        if (space(p[w]))
+            return w + 1;
+    }
+    return 0;
+}
+
 // SQL that needs no decoding, folding or joining (see needsTokenScan()), with the candidates found
 // in the whole text: those inside the content of a literal or comment are kept; a literal or
 // comment that a candidate crosses, or whose content is not verbatim (doubled quotes), is read on
@@ -285,7 +329,7 @@ void detectSimpleSql(const detail::CompiledPatterns &patterns, QStringView sql, 
     qsizetype reach = 0;
     for (const Match &m : raw)
         reach = std::max(reach, m.end);
-    for (qsizetype next = 0; next < reach;) {
+    for (qsizetype next = firstTokenToRead(sql); next < reach;) {
         const sql::Token token = sql::nextToken(sql, next, dialect);
         next += token.length;
         if (!isScannedToken(token.kind))
