@@ -9,6 +9,7 @@
 #include "privacy/anonymizer.h"
 #include "privacy/detectors.h"
 #include "privacy/memo.h"
+#include "privacy/operators.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -106,6 +107,7 @@ private slots:
     void prefilterExamples();
     void prefilterNeverHidesACandidate();
     void internationalNumbersSameAnswer();
+    void unkeyedMasksAndIpv4Form();
     void sharedDataSameResults();
     void demoPairsSameResults();
     void unchangedOutputsShareTheInput();
@@ -222,6 +224,41 @@ void TstAnonymizerFastPath::internationalNumbersSameAnswer()
         }
     }
     QVERIFY(prefixes > 0);
+}
+
+// replacementFor() skips the keyed digest where the mask reads none of it (numbers, IP addresses,
+// IBANs, custom values): such masks are the same under any key, and those that do read it differ.
+// normalise() writes an IPv4 address's parts in decimal itself: as the format string did.
+void TstAnonymizerFastPath::unkeyedMasksAndIpv4Form()
+{
+    const detail::KeyedHasher a(QByteArrayLiteral("key-a")), b(QByteArrayLiteral("key-b"));
+    const QList<std::pair<PiiKind, QString>> values = {
+        {PiiKind::Phone, u"+44 20 7946 0958"_s},
+        {PiiKind::Ssn, u"123-45-6789"_s},
+        {PiiKind::CreditCard, u"4111 1111 1111 1111"_s},
+        {PiiKind::IpAddress, u"10.0.42.7"_s},
+        {PiiKind::IpAddress, u"2001:db8::1"_s},
+        {PiiKind::Iban, u"DE89 3704 0044 0532 0130 00"_s},
+        {PiiKind::Custom, u"EMP-123456"_s},
+    };
+    for (const auto &[kind, value] : values) {
+        const QString x = detail::replacementFor(a, kind, u"employee"_s, Operator::Mask, value);
+        QCOMPARE(x, detail::replacementFor(b, kind, u"employee"_s, Operator::Mask, value));
+        QVERIFY(x != value);
+        QVERIFY(detail::replacementFor(a, kind, u"employee"_s, Operator::Hash, value) !=
+                detail::replacementFor(b, kind, u"employee"_s, Operator::Hash, value));
+    }
+    for (PiiKind kind : {PiiKind::Email, PiiKind::Name, PiiKind::Address, PiiKind::DateOfBirth}) {
+        const QString value = kind == PiiKind::Email         ? u"omar.johnson@example.org"_s
+                              : kind == PiiKind::DateOfBirth ? u"1985-03-12"_s
+                                                             : u"Omar Johnson"_s;
+        QVERIFY(detail::replacementFor(a, kind, {}, Operator::Mask, value) !=
+                detail::replacementFor(b, kind, {}, Operator::Mask, value));
+    }
+    for (int v = 0; v < 256; ++v) {
+        const QString ip = u"%1.%2.%3.%4"_s.arg(v).arg(255 - v).arg(v / 16).arg(v % 100);
+        QCOMPARE(detail::normalise(PiiKind::IpAddress, ip), ip);
+    }
 }
 
 void TstAnonymizerFastPath::sharedDataSameResults()

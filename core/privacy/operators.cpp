@@ -78,6 +78,27 @@ int mod97(QStringView text)
     return remainder;
 }
 
+// The kinds whose mask reads nothing of the digest (replacementFor() does not compute it for them).
+bool maskIsUnkeyed(PiiKind kind)
+{
+    switch (kind) {
+    case PiiKind::Phone:
+    case PiiKind::Ssn:
+    case PiiKind::CreditCard:
+    case PiiKind::IpAddress:
+    case PiiKind::Iban:
+    case PiiKind::Custom:
+        return true;
+    case PiiKind::Email:
+    case PiiKind::Name:
+    case PiiKind::Address:
+    case PiiKind::DateOfBirth:
+        return false;
+    }
+    return false;
+}
+
+// `digest` is read only for the kinds maskIsUnkeyed() leaves out.
 QString maskFor(PiiKind kind, QStringView original, const QString &normalised, const Digest &digest)
 {
     switch (kind) {
@@ -230,8 +251,21 @@ QString normalise(PiiKind kind, QStringView original)
         QStringView address, prefix;
         splitIp(original, &address, &prefix);
         quint8 v4[4];
-        if (parseIpv4(address, v4))
-            return u"%1.%2.%3.%4"_s.arg(v4[0]).arg(v4[1]).arg(v4[2]).arg(v4[3]);
+        if (parseIpv4(address, v4)) { // "a.b.c.d" in decimal, written directly (no format string)
+            char16_t out[15];
+            int k = 0;
+            for (int part = 0; part < 4; ++part) {
+                if (part > 0)
+                    out[k++] = u'.';
+                const int v = v4[part];
+                if (v >= 100)
+                    out[k++] = char16_t(u'0' + v / 100);
+                if (v >= 10)
+                    out[k++] = char16_t(u'0' + v / 10 % 10);
+                out[k++] = char16_t(u'0' + v % 10);
+            }
+            return QString(reinterpret_cast<const QChar *>(out), k);
+        }
         quint16 v6[8];
         if (!parseIpv6(address, v6))
             return address.toString().toLower();
@@ -288,7 +322,11 @@ QString replacementFor(const KeyedHasher &hasher, PiiKind kind, const QString &c
     if (op == Operator::Redact)
         return redactionFor(kind, customName);
     const QString normalised = normalise(kind, original);
-    const Digest digest = hasher.digest(domainOf(kind, customName), normalised);
+    // The keyed digest (two SHA-256 runs) only where the replacement reads it: the masks of
+    // numbers, IP addresses, IBANs and custom values keep their shape and last characters and
+    // never do (maskFor()); the demo's and most data's distinct values are of these kinds.
+    const bool keyed = op != Operator::Mask || !maskIsUnkeyed(kind);
+    const Digest digest = keyed ? hasher.digest(domainOf(kind, customName), normalised) : Digest{};
     switch (op) {
     case Operator::Mask:
         return maskFor(kind, original, normalised, digest);
