@@ -390,6 +390,74 @@ private slots:
         QCOMPARE(QJsonDocument(sb.toJson()).toJson(), QJsonDocument(sa.toJson()).toJson());
     }
 
+    // The duplicates filters see the same pairs in every scope, in pages, counts, statistics and
+    // deletes: the 40 pairs, exact copies of p01 and p02 under other pair_ids (the copy of p02 in
+    // the trash), and one pair like no other.
+    void duplicatesAgree_data() { contract_data(); }
+    void duplicatesAgree()
+    {
+        QFETCH(QString, backend);
+        auto s = filled(backend);
+        QVERIFY(s);
+        QString error;
+        QList<Pair> extra = {m_input.pairs[1], m_input.pairs[2], m_input.pairs[3]};
+        extra[0].pairId = u"d01"_s;
+        extra[1].pairId = u"d02"_s;
+        extra[2].pairId = u"u01"_s;
+        extra[2].naturalLanguageQuery = u"list the employees"_s;
+        extra[2].sqlQuery = u"SELECT name FROM employees"_s;
+        QList<DerivedFields> derived;
+        for (const Pair &p : extra)
+            derived << defaultDeriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
+                                               p.databaseType, p.pairId, p.metadata);
+        QCOMPARE(s->addBatch(extra, derived, &error), 3);
+        Filter one;
+        one.pairIds = {u"d02"_s};
+        QVERIFY2(s->softDelete(one, &error), qPrintable(error));
+
+        const auto idsOf = [&](const Filter &f) {
+            QList<Pair> page;
+            if (!s->page(f, PairStore::Sort{PairStore::SortColumn::Id, Qt::AscendingOrder}, 100, 0, &page,
+                         &error))
+                return QStringList{u"error: "_s + error};
+            QStringList out = ids(page);
+            out.sort();
+            return out;
+        };
+        Filter exact, normalized;
+        exact.duplicates = Filter::Duplicates::Exact;
+        normalized.duplicates = Filter::Duplicates::Normalized;
+        QCOMPARE(idsOf(exact), (QStringList{u"d01"_s, u"p01"_s}));
+        QCOMPARE(s->count(exact, &error), 2);
+        // Every question and SQL of the 40 pairs differs from the others' in its numbers only.
+        QStringList all = ids(m_input.pairs) << u"d01"_s;
+        all.sort();
+        QCOMPARE(idsOf(normalized), all);
+        exact.scope = Filter::Scope::All;
+        QCOMPARE(idsOf(exact), (QStringList{u"d01"_s, u"d02"_s, u"p01"_s, u"p02"_s}));
+        exact.scope = Filter::Scope::Deleted;
+        QCOMPARE(idsOf(exact), QStringList());
+        exact.scope = Filter::Scope::Live;
+        exact.databaseTypes = {u"sqlite"_s}; // p01 and its copy are postgres pairs
+        QCOMPARE(s->count(exact, &error), 0);
+
+        Statistics stats;
+        QVERIFY2(s->countDuplicates(Filter(), &stats, &error), qPrintable(error));
+        QCOMPARE(stats.exactDuplicates, 1);
+        QCOMPARE(stats.normalizedDuplicates, 37); // 41 pairs in four shapes, u01 alone
+        Filter trash;
+        trash.scope = Filter::Scope::All;
+        QVERIFY2(s->countDuplicates(trash, &stats, &error), qPrintable(error));
+        QCOMPARE(stats.exactDuplicates, 2);
+
+        // A delete under the filter takes exactly the pairs it shows.
+        exact.databaseTypes.clear();
+        const auto deleted = s->softDelete(exact, &error);
+        QVERIFY2(deleted, qPrintable(error));
+        QCOMPARE(deleted->count, 2);
+        QCOMPARE(s->count(Filter(), &error), 40 + 3 - 1 - 2);
+    }
+
     void readOnly_data() { contract_data(); }
     void readOnly()
     {

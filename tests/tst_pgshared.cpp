@@ -122,7 +122,7 @@ private slots:
         m_readOnly = server.readOnly + u"?schema="_s + m_schema;
         auto s = open(m_url);
         QVERIFY(s);
-        QCOMPARE(s->formatVersion(), 4);
+        QCOMPARE(s->formatVersion(), PgStorage::kFormatVersion);
         QCOMPARE(psql(m_owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; "
                                "GRANT SELECT ON ALL TABLES IN SCHEMA %1 TO pairlens_ro"_s.arg(m_schema)),
                  QString());
@@ -213,7 +213,7 @@ private slots:
     void versionThreeGetsTheTrigger()
     {
         // A schema of version 3 (before the trigger): a read-only role reads it as it is and is told
-        // that it announces nothing; the owner's open adds the trigger and sets version 4.
+        // that it announces nothing; the owner's open adds the trigger and sets the current version.
         const QString schema = pairlens::test::uniqueSchema(u"t_v3"_s);
         QVERIFY(open(m_owner + u"?schema="_s + schema));
         QCOMPARE(psql(m_owner, u"DROP TRIGGER pairs_changed ON %1.pairs; DROP FUNCTION %1.pairlens_notify(); "
@@ -229,13 +229,14 @@ private slots:
             QVERIFY(!reader->listenForChanges(&error));
             QCOMPARE(error,
                      u"PostgreSQL schema %1 has format version 3, which does not announce changes; "
-                     "the next open by a role that may change it brings it to version 4."_s.arg(schema));
+                     "the next open by a role that may change it brings it to version %2."_s.arg(schema)
+                         .arg(PgStorage::kFormatVersion));
         }
         auto owner = open(m_owner + u"?schema="_s + schema);
         QVERIFY(owner);
-        QCOMPARE(owner->formatVersion(), 4);
+        QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
         QCOMPARE(psql(m_owner, u"SELECT value FROM %1.settings WHERE key = 'format_version'"_s.arg(schema)),
-                 u"4"_s);
+                 QString::number(PgStorage::kFormatVersion));
         QVERIFY2(owner->listenForChanges(&error), qPrintable(error));
         QCOMPARE(psql(m_owner, u"INSERT INTO %1.pairs (sql_query) VALUES ('SELECT 5')"_s.arg(schema)),
                  QString());

@@ -259,6 +259,7 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
                              "search_vector IS NOT NULL FROM t_v2.pairs WHERE pair_id = 'old-1'"_s),
                  u"0||t|26|t"_s);
         QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v2.pairs WHERE search_vector IS NULL"_s), u"0"_s);
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v2.pairs WHERE normalized_key IS NULL"_s), u"0"_s);
         QCOMPARE(owner->count(Filter(), &error), 2);
         Filter search;
         search.search = u"creme BRULEE ord"_s; // without accents, any case, the last word a prefix
@@ -285,6 +286,82 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
         auto again = PgStorage::open(withSchema(m_url, u"t_v2"_s), &error);
         QVERIFY2(again, qPrintable(error));
         QCOMPARE(again->deriveMissing(defaultDeriver(), &error), 0);
+    }
+
+    void versionFourGetsDuplicateKeys()
+    {
+        // A schema of format version 4 (before the duplicate keys) with three analysed pairs: two
+        // with the same question and SQL, a third that differs from them only in its numbers.
+        QString error;
+        {
+            auto s = PgStorage::open(withSchema(m_url, u"t_v4"_s), &error);
+            QVERIFY2(s, qPrintable(error));
+            QList<Pair> pairs(3);
+            QList<DerivedFields> derived;
+            for (int i = 0; i < 3; ++i) {
+                pairs[i].pairId = u"v4-%1"_s.arg(i);
+                pairs[i].naturalLanguageQuery = i < 2 ? u"orders over 10"_s : u"Orders over 250?"_s;
+                pairs[i].sqlQuery = i < 2 ? u"SELECT * FROM orders WHERE total > 10"_s
+                                          : u"select *  from ORDERS where total > 250"_s;
+                pairs[i].databaseType = u"postgresql"_s;
+                derived << defaultDeriver().derive(pairs[i].naturalLanguageQuery, pairs[i].sqlQuery, {},
+                                                   pairs[i].databaseType, pairs[i].pairId, {});
+            }
+            QVERIFY2(s->addBatch(pairs, derived, &error) == 3, qPrintable(error));
+        }
+        QCOMPARE(psql(m_url, u"ALTER TABLE t_v4.pairs DROP COLUMN exact_key, DROP COLUMN normalized_key; "
+                             "CREATE INDEX pairs_unsearched ON t_v4.pairs (id) WHERE search_vector IS NULL; "
+                             "UPDATE t_v4.settings SET value = '4' WHERE key = 'format_version'; "
+                             "GRANT USAGE ON SCHEMA t_v4 TO pairlens_ro; "
+                             "GRANT SELECT ON ALL TABLES IN SCHEMA t_v4 TO pairlens_ro"_s),
+                 QString());
+        Filter exact, normalized;
+        exact.duplicates = Filter::Duplicates::Exact;
+        normalized.duplicates = Filter::Duplicates::Normalized;
+        {
+            // The read-only role reads version 4 as it is: the duplicates filters are refused in one
+            // sentence, and the statistics count the duplicates on the client.
+            auto reader = PgStorage::open(withSchema(m_readOnly, u"t_v4"_s), &error);
+            QVERIFY2(reader, qPrintable(error));
+            QCOMPARE(reader->formatVersion(), 4);
+            QCOMPARE(reader->count(exact, &error), -1);
+            QCOMPARE(error,
+                     u"The filter --duplicates needs the duplicate keys of PostgreSQL format version 5: "
+                     "open the schema once with a role that may write to add them."_s);
+            Statistics stats;
+            QVERIFY2(reader->countDuplicates(Filter(), &stats, &error), qPrintable(error));
+            QCOMPARE(stats.exactDuplicates, 1);
+            QCOMPARE(stats.normalizedDuplicates, 2);
+        }
+        // The owner's open adds the columns; the next derivation keys the rows already stored.
+        auto owner = PgStorage::open(withSchema(m_url, u"t_v4"_s), &error);
+        QVERIFY2(owner, qPrintable(error));
+        QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v4.pairs WHERE normalized_key IS NULL"_s), u"3"_s);
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM pg_indexes WHERE schemaname = 't_v4' "
+                             "AND indexname IN ('pairs_unkeyed', 'pairs_unsearched')"_s),
+                 u"1"_s);
+        QCOMPARE(owner->count(exact, &error), 0);                    // no keys yet: no pair found a duplicate
+        QCOMPARE(owner->deriveMissing(defaultDeriver(), &error), 0); // keyed, not analysed again
+        QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v4.pairs WHERE normalized_key IS NULL "
+                             "OR octet_length(exact_key) <> 16"_s),
+                 u"0"_s);
+        QCOMPARE(owner->count(exact, &error), 2);
+        QCOMPARE(owner->count(normalized, &error), 3);
+        Statistics stats;
+        QVERIFY2(owner->countDuplicates(Filter(), &stats, &error), qPrintable(error));
+        QCOMPARE(stats.exactDuplicates, 1);
+        QCOMPARE(stats.normalizedDuplicates, 2);
+        // An edit keys the pair again: the third pair made the same as the first two.
+        QVERIFY2(owner->updateText(
+                     psql(m_url, u"SELECT id FROM t_v4.pairs WHERE pair_id = 'v4-2'"_s).toLongLong(),
+                     u"orders over 10"_s, u"SELECT * FROM orders WHERE total > 10"_s,
+                     defaultDeriver().derive(u"orders over 10"_s, u"SELECT * FROM orders WHERE total > 10"_s,
+                                             {}, u"postgresql"_s, u"v4-2"_s, {}),
+                     &error),
+                 qPrintable(error));
+        QCOMPARE(owner->count(exact, &error), 3);
+        psql(m_url, u"DROP SCHEMA t_v4 CASCADE"_s);
     }
 
     void curationThroughTheSeam()

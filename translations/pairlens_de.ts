@@ -886,8 +886,8 @@
         <translation>Der erneute Scan der PII-Arten wurde angehalten; er wird beim nächsten Öffnen des Datensatzes abgeschlossen.</translation>
     </message>
     <message>
-        <source>The filter %1 is not supported on PostgreSQL datasets yet.</source>
-        <translation>Der Filter %1 wird bei PostgreSQL-Datensätzen noch nicht unterstützt.</translation>
+        <source>The filter %1 needs the duplicate keys of PostgreSQL format version 5: open the schema once with a role that may write to add them.</source>
+        <translation>Der Filter %1 braucht die Duplikatschlüssel des PostgreSQL-Formats Version 5: Öffnen Sie das Schema einmal mit einer Rolle, die schreiben darf, um sie anzulegen.</translation>
     </message>
     <message>
         <source>The filter --search needs the search column of PostgreSQL format version 3: open the schema once with a role that may write to add it.</source>

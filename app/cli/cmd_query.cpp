@@ -52,13 +52,17 @@ int runList(const QStringList &args)
     const QString location = parser.positionalArguments().at(1);
     qint64 total = 0;
     QList<Pair> pairs;
+    // Duplicates are listed by question, so that the pairs of each group stand together.
+    const PairStore::Sort sort = filter.duplicates == Filter::Duplicates::Any
+                                     ? PairStore::Sort{}
+                                     : PairStore::Sort{PairStore::SortColumn::Question, Qt::AscendingOrder};
     if (isPostgresLocation(location)) {
         const std::unique_ptr<Storage> storage = openStorage(location);
         if (!storage)
             return Failure;
         QString error;
         total = storage->count(filter, &error);
-        if (total < 0 || !storage->page(filter, limit, offset, &pairs, &error)) {
+        if (total < 0 || !storage->page(filter, sort, limit, offset, &pairs, &error)) {
             err(error);
             return Failure;
         }
@@ -68,11 +72,6 @@ int runList(const QStringList &args)
             return Failure;
         PairStore store(*ds);
         total = store.count(filter);
-        // Duplicates are listed by question, so that the pairs of each group stand together.
-        const PairStore::Sort sort =
-            filter.duplicates == Filter::Duplicates::Any
-                ? PairStore::Sort{}
-                : PairStore::Sort{PairStore::SortColumn::Question, Qt::AscendingOrder};
         pairs = store.page(filter, sort, limit, offset);
         if (total < 0 || !store.errorString().isEmpty() || ds->damageReported()) {
             // A damaged page ends a read as if the pairs had run out: SQLite's report of the damage,

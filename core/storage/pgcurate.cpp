@@ -8,6 +8,7 @@
 // over overlapping pairs never deadlock on each other's row locks, and two deletes never take the
 // same batch number. Recorders (INSERT) and reads never wait for it. A statement locks only the rows
 // it changes: a review or note skips the pairs that already have it.
+#include "dataset/duplicatekeys.h"
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
@@ -154,6 +155,16 @@ QString searchQuery(const QString &search)
     return phrases.join(u" & "_s);
 }
 
+DuplicateKeys duplicateKeys(const QString &question, const QString &sql, const QString &databaseType)
+{
+    const auto hex = [](const dupkeys::Key &key) -> QByteArray { // not a builder of a dead temporary
+        return "\\x" +
+               QByteArray::fromRawData(reinterpret_cast<const char *>(key.data()), sizeof key).toHex();
+    };
+    return {hex(dupkeys::exactPairKey(question.toUtf8(), sql.toUtf8())),
+            hex(dupkeys::normalizedPairKey(question, sql, databaseType))};
+}
+
 } // namespace pg
 
 qint64 PgStorage::curate(const QString &action, QJsonObject detail, qint64 pairCount,
@@ -259,7 +270,7 @@ std::optional<Storage::DeleteResult> PgStorage::softDelete(const Filter &filter,
     Filter live = filter;
     live.scope = Filter::Scope::Live;
     pg::Condition c;
-    if (!pg::condition(live, m_version, &c, error))
+    if (!pg::condition(live, m_version, m_quotedSchema, &c, error))
         return std::nullopt;
     DeleteResult result;
     const qint64 n = curate(
@@ -307,7 +318,7 @@ qint64 PgStorage::restore(const Filter &filter, QString *error)
     Filter trashed = filter;
     trashed.scope = Filter::Scope::Deleted;
     pg::Condition c;
-    if (!pg::condition(trashed, m_version, &c, error))
+    if (!pg::condition(trashed, m_version, m_quotedSchema, &c, error))
         return -1;
     return curate(
         u"restore"_s, filterDetail(filter), -1,
@@ -325,7 +336,7 @@ qint64 PgStorage::purge(const Filter &filter, QString *error)
     Filter trashed = filter;
     trashed.scope = Filter::Scope::Deleted;
     pg::Condition c;
-    if (!pg::condition(trashed, m_version, &c, error))
+    if (!pg::condition(trashed, m_version, m_quotedSchema, &c, error))
         return -1;
     return curate(
         u"purge"_s, filterDetail(filter), -1,
@@ -341,7 +352,7 @@ qint64 PgStorage::purge(const Filter &filter, QString *error)
 qint64 PgStorage::setReviewStatus(const Filter &filter, ReviewStatus status, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return -1;
     QJsonObject detail{{u"status"_s, reviewStatusName(status)}, {u"filter"_s, filter.toJson()}};
     return curate(
@@ -365,7 +376,7 @@ qint64 PgStorage::setReviewStatus(const Filter &filter, ReviewStatus status, QSt
 qint64 PgStorage::setReviewerNote(const Filter &filter, const QString &note, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return -1;
     QJsonObject detail{{u"note"_s, note}, {u"filter"_s, filter.toJson()}};
     return curate(

@@ -23,21 +23,31 @@ bool PgStorage::updateText(qint64 rowId, const QString &question, const QString 
     const qint64 n = curate(
         u"edit"_s, {}, 1,
         [&](QString *why, QJsonObject *detail) -> qint64 {
+            const auto failed = [&](const Result &r) {
+                // curate() reads the SQLSTATE from the first five characters.
+                *why = QString::fromLatin1(r.state().leftJustified(5, ' ')) + u' ' + r.error();
+                return -1;
+            };
+            // The normalized key reads the SQL in the dialect of the pair's database type.
+            Result type(pg::exec(
+                m_conn->pg, u"SELECT database_type FROM %1.pairs WHERE id = $1::bigint"_s.arg(m_quotedSchema),
+                {QByteArray::number(rowId)}));
+            if (!type.ok())
+                return failed(type);
+            const pg::DuplicateKeys keys =
+                pg::duplicateKeys(question, sql, type.rows() ? type.text(0, 0) : QString());
             Result r(pg::exec(
                 m_conn->pg,
                 u"UPDATE %1.pairs SET natural_language_query = $1, sql_query = $2, query_type = $3, "
                 "table_names = $4, pii_mask = $5::bigint, question_length = $6::integer, "
-                "sql_length = $7::integer, search_vector = $8::tsvector WHERE id = $9::bigint RETURNING pair_id"_s
-                    .arg(m_quotedSchema),
+                "sql_length = $7::integer, search_vector = $8::tsvector, exact_key = $9::bytea, "
+                "normalized_key = $10::bytea WHERE id = $11::bigint RETURNING pair_id"_s.arg(m_quotedSchema),
                 {question.toUtf8(), sql.toUtf8(), derived.queryType.toUtf8(), derived.tableNamesJson.toUtf8(),
                  QByteArray::number(derived.piiMask), QByteArray::number(derived.questionLength),
-                 QByteArray::number(derived.sqlLength), pg::searchVector(question, sql),
-                 QByteArray::number(rowId)}));
-            if (!r.ok()) {
-                // curate() reads the SQLSTATE from the first five characters.
-                *why = QString::fromLatin1(r.state().leftJustified(5, ' ')) + u' ' + r.error();
-                return -1;
-            }
+                 QByteArray::number(derived.sqlLength), pg::searchVector(question, sql), keys.exact,
+                 keys.normalized, QByteArray::number(rowId)}));
+            if (!r.ok())
+                return failed(r);
             if (r.rows() == 0) {
                 *why = u"      "_s + tr("The pair no longer exists.");
                 return -1;

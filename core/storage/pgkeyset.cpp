@@ -16,7 +16,7 @@ bool PgStorage::pageAfter(const Filter &filter, const PageMark &after, int limit
     out->clear();
     *last = PageMark();
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return false;
     QString where = c.where;
     QList<QByteArray> params = c.params;

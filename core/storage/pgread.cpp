@@ -25,46 +25,50 @@ using pg::tr;
 
 namespace pg {
 
-bool condition(const Filter &f, int version, Condition *out, QString *error)
+namespace {
+
+// The parts of a condition over `pairs ALIAS` that say which pairs a scope holds. A pair is in the
+// trash while it has a delete batch. Unanalysed rows (a recorder's) are in no view, as in a
+// dataset file. Before format version 3 there is no trash: every analysed pair is live.
+QStringList scopeParts(Filter::Scope scope, bool curated, const QString &alias)
 {
-    // What PostgreSQL cannot answer the same way as a dataset file yet is refused, by its option.
-    QString unsupported;
-    if (f.duplicates == Filter::Duplicates::Exact)
-        unsupported = u"--duplicates"_s;
-    else if (f.duplicates == Filter::Duplicates::Normalized)
-        unsupported = u"--normalized-duplicates"_s;
-    if (!unsupported.isEmpty()) {
-        *error = tr("The filter %1 is not supported on PostgreSQL datasets yet.").arg(unsupported);
+    switch (scope) {
+    case Filter::Scope::Live:
+        if (curated)
+            return {alias + u".query_type IS NOT NULL"_s, alias + u".delete_batch IS NULL"_s};
+        return {alias + u".query_type IS NOT NULL"_s};
+    case Filter::Scope::Deleted:
+        return {curated ? alias + u".delete_batch IS NOT NULL"_s : u"false"_s};
+    case Filter::Scope::All:
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
+bool condition(const Filter &f, int version, const QString &quotedSchema, Condition *out, QString *error)
+{
+    const bool curated = hasCuration(version);
+    if (f.duplicates != Filter::Duplicates::Any && !hasDuplicateKeys(version)) {
+        *error = tr("The filter %1 needs the duplicate keys of PostgreSQL format version 5: open the schema "
+                    "once with a role that may write to add them.")
+                     .arg(f.duplicates == Filter::Duplicates::Exact ? u"--duplicates"_s
+                                                                    : u"--normalized-duplicates"_s);
         return false;
     }
-    const bool curated = hasCuration(version);
     if (!curated && !f.search.trimmed().isEmpty()) {
         *error = tr("The filter --search needs the search column of PostgreSQL format version 3: open the "
                     "schema once with a role that may write to add it.");
         return false;
     }
-    QStringList parts;
+    QStringList parts = scopeParts(f.scope, curated, u"p"_s);
     QList<QByteArray> &params = out->params;
     params.clear();
     const auto param = [&](const QString &value) {
         params.append(value.toUtf8());
         return u"$%1"_s.arg(params.size());
     };
-    // A pair is in the trash while it has a delete batch. Unanalysed rows (a recorder's) are in no
-    // view, as in a dataset file. Before format version 3 there is no trash: every analysed pair is
-    // live.
-    switch (f.scope) {
-    case Filter::Scope::Live:
-        parts << u"p.query_type IS NOT NULL"_s;
-        if (curated)
-            parts << u"p.delete_batch IS NULL"_s;
-        break;
-    case Filter::Scope::Deleted:
-        parts << (curated ? u"p.delete_batch IS NOT NULL"_s : u"false"_s);
-        break;
-    case Filter::Scope::All:
-        break;
-    }
     // ts is compared byte by byte, as SQLite compares text.
     if (f.from.isValid())
         parts << u"p.ts COLLATE \"C\" >= %1"_s.arg(param(normalisedTimestamp(f.from)));
@@ -126,6 +130,16 @@ bool condition(const Filter &f, int version, Condition *out, QString *error)
             QJsonDocument(QJsonArray::fromStringList(f.pairIds)).toJson(QJsonDocument::Compact));
         parts << u"p.pair_id IN (SELECT json_array_elements_text(%1::json))"_s.arg(param(json));
     }
+    if (f.duplicates != Filter::Duplicates::Any) {
+        // The pairs of the scope whose key (stored with the search vector) another pair of the scope
+        // shares, as a dataset file's duplicatesCondition() with the SQL functions of the keys. A
+        // row without keys is a recorder's that PairLens has not analysed yet: in no live view.
+        const QString key = f.duplicates == Filter::Duplicates::Exact ? u"exact_key"_s : u"normalized_key"_s;
+        QStringList shared = scopeParts(f.scope, curated, u"d"_s);
+        shared << u"d.%1 IS NOT NULL"_s.arg(key);
+        parts << u"p.%1 IN (SELECT d.%1 FROM %2.pairs d WHERE %3 GROUP BY d.%1 HAVING count(*) > 1)"_s.arg(
+            key, quotedSchema, shared.join(u" AND "_s));
+    }
     out->where = parts.isEmpty() ? u"true"_s : parts.join(u" AND "_s);
     return true;
 }
@@ -135,7 +149,7 @@ bool condition(const Filter &f, int version, Condition *out, QString *error)
 qint64 PgStorage::count(const Filter &filter, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return -1;
     Result r(pg::exec(m_conn->pg, u"SELECT count(*) FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where),
                       c.params));
@@ -201,7 +215,7 @@ bool PgStorage::rowIds(const Filter &filter, const PairStore::Sort &sort, int li
 {
     out->clear();
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return false;
     Result r(pg::exec(m_conn->pg,
                       u"SELECT p.id FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where) +
@@ -224,7 +238,7 @@ bool PgStorage::distinctValues(const QString &column, QStringList *out, QString 
     if (!allowed.contains(column))
         return true;
     pg::Condition c;
-    if (!pg::condition(Filter(), m_version, &c, error))
+    if (!pg::condition(Filter(), m_version, m_quotedSchema, &c, error))
         return false;
     Result r(pg::exec(
         m_conn->pg,
@@ -257,7 +271,7 @@ bool PgStorage::readPairs(const Filter &filter, const QString &orderAndLimit, QL
 {
     out->clear();
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return false;
     Result r(pg::exec(
         m_conn->pg,
@@ -371,7 +385,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
 {
     *out = Statistics();
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return false;
     PGconn *pg = m_conn->pg;
     const auto fail = [&](const QString &why) {
@@ -520,7 +534,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
         Filter trash = filter;
         trash.scope = Filter::Scope::Deleted;
         pg::Condition t;
-        if (!pg::condition(trash, m_version, &t, error)) {
+        if (!pg::condition(trash, m_version, m_quotedSchema, &t, error)) {
             Result rollback(PQexec(pg, "ROLLBACK"));
             return false;
         }
@@ -537,9 +551,28 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
 bool PgStorage::countDuplicates(const Filter &filter, Statistics *out, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return false;
     PGconn *pg = m_conn->pg;
+    if (pg::hasDuplicateKeys(m_version)) {
+        // The stored keys, counted by the server; rows without keys (a recorder's that PairLens has
+        // not analysed, read by a role that may not analyse them) are keyed here instead, below.
+        Result r(
+            pg::exec(pg,
+                     u"SELECT count(*) FILTER (WHERE p.exact_key IS NULL OR p.normalized_key IS NULL), "
+                     "count(*) - count(DISTINCT p.exact_key), count(*) - count(DISTINCT p.normalized_key) "
+                     "FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where),
+                     c.params));
+        if (!r.ok()) {
+            *error = tr("Cannot count the duplicates in PostgreSQL: %1").arg(r.error());
+            return false;
+        }
+        if (r.number(0, 0) == 0) {
+            out->exactDuplicates = r.number(0, 1);
+            out->normalizedDuplicates = r.number(0, 2);
+            return true;
+        }
+    }
     // Streamed a row at a time (single-row mode): memory holds one batch and the keys.
     std::vector<const char *> values;
     for (const QByteArray &p : c.params)
@@ -678,7 +711,7 @@ private:
 std::unique_ptr<RowCursor> PgStorage::readRows(const Filter &filter, QString *error)
 {
     pg::Condition c;
-    if (!pg::condition(filter, m_version, &c, error))
+    if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return nullptr;
     auto cursor = std::make_unique<PgRowCursor>(m_conn->pg);
     const QString sql = u"SELECT p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "

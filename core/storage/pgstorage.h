@@ -16,7 +16,7 @@ class PgStorage final : public Storage
 public:
     // 1: settings, pairs. 2: pairs_live_ts, the order of the file's default view. 3: review, trash
     // and search columns, audit_log. 4: the pairs table announces its changes (pairs_changed).
-    static constexpr int kFormatVersion = 4;
+    static constexpr int kFormatVersion = 5;
 
     // Connects (connect_timeout 10 s unless the URL sets one) and creates the schema on first open.
     // On failure returns nullptr and one sentence in *error, never containing the password.

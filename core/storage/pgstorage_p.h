@@ -123,13 +123,31 @@ struct Condition
     QString where;
     QList<QByteArray> params;
 };
-bool condition(const Filter &filter, int version, Condition *out, QString *error);
+// `quotedSchema` names the schema for the subqueries of the duplicates filters.
+bool condition(const Filter &filter, int version, const QString &quotedSchema, Condition *out,
+               QString *error);
 
 // True when the schema has the columns of format version 3 (review, trash, search).
 inline bool hasCuration(int version)
 {
     return version >= 3;
 }
+
+// True when the schema has the duplicate keys of format version 5 (`exact_key`, `normalized_key`).
+inline bool hasDuplicateKeys(int version)
+{
+    return version >= 5;
+}
+
+// A pair's duplicate keys (dataset/duplicatekeys.h) as bytea hex input (`\x` and 32 digits): the 16 bytes
+// of each key as a dataset file's pairlens_exact_key() and pairlens_normalized_key() return them.
+// PairLens stores them with the search vector (format version 5), so that the duplicates filters
+// and counts are SQL over the schema. In a COPY line each takes one more backslash.
+struct DuplicateKeys
+{
+    QByteArray exact, normalized;
+};
+DuplicateKeys duplicateKeys(const QString &question, const QString &sql, const QString &databaseType);
 
 // The search (pgcurate.cpp). A dataset file's full-text index splits text into tokens of letters,
 // digits and private-use characters, lower-cased and without diacritics (FTS5's unicode61 tokenizer

@@ -45,7 +45,8 @@ constexpr std::array<Kind, kColumns> kKinds = {Kind::Int,  Kind::Text, Kind::Tex
                                                Kind::Text, Kind::Text, Kind::Int,  Kind::Real, Kind::Text,
                                                Kind::Text, Kind::Text, Kind::Text, Kind::Int,  Kind::Int,
                                                Kind::Int,  Kind::Int,  Kind::Text, Kind::Text, Kind::Int};
-constexpr int kIdColumn = 0, kQuestionColumn = 2, kSqlColumn = 3, kQueryTypeColumn = 11, kBatchColumn = 19;
+constexpr int kIdColumn = 0, kQuestionColumn = 2, kSqlColumn = 3, kDatabaseTypeColumn = 5,
+              kQueryTypeColumn = 11, kBatchColumn = 19;
 const QString kColumnList =
     u"id, pair_id, natural_language_query, sql_query, timestamp, database_type, database_name, success, "
     "execution_time_ms, metadata, ts, query_type, table_names, pii_mask, question_length, sql_length, "
@@ -470,7 +471,7 @@ public:
             *error = notEmpty(m_storage->location(), n.number(0, 0));
             return false;
         }
-        return startCopy(u"pairs (%1, search_vector)"_s.arg(kColumnList), error);
+        return startCopy(u"pairs (%1, search_vector, exact_key, normalized_key)"_s.arg(kColumnList), error);
     }
 
     bool addPairs(const QList<Row> &rows, QString *error) override
@@ -489,14 +490,15 @@ public:
                     pg::appendCopyField(buffer, v.toString());
                 buffer += '\t';
             }
-            // As an import writes it: the search words of analysed pairs; a recorder's row (not
-            // analysed yet) gets them with its derived fields.
+            // As an import writes it: the search words and duplicate keys of analysed pairs; a
+            // recorder's row (not analysed yet) gets them with its derived fields.
             if (row[kQueryTypeColumn].isNull()) {
-                buffer += "\\N";
+                buffer += "\\N\t\\N\t\\N";
             } else {
-                const QByteArray vector =
-                    pg::searchVector(row[kQuestionColumn].toString(), row[kSqlColumn].toString());
-                buffer += vector.isNull() ? QByteArray("\\N") : vector;
+                const QString question = row[kQuestionColumn].toString(), sql = row[kSqlColumn].toString();
+                const pg::DuplicateKeys keys =
+                    pg::duplicateKeys(question, sql, row[kDatabaseTypeColumn].toString());
+                buffer += pg::searchVector(question, sql) + "\t\\" + keys.exact + "\t\\" + keys.normalized;
             }
             buffer += '\n';
         }
