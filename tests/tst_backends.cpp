@@ -458,6 +458,49 @@ private slots:
         QCOMPARE(s->count(Filter(), &error), 40 + 3 - 1 - 2);
     }
 
+    // On a large table PostgreSQL's statistics split their scan between two connections on one
+    // snapshot (by the table's blocks): the same numbers as one scan and as a dataset file's.
+    void statisticsSplitAgree()
+    {
+        auto file = fresh(u"sqlite"_s), pg = fresh(u"postgresql"_s);
+        QVERIFY(file && pg);
+        QList<Pair> pairs;
+        QList<DerivedFields> derived;
+        for (int i = 0; i < 3000; ++i) {
+            Pair p = m_input.pairs[i % 40];
+            p.pairId = u"s%1"_s.arg(i);
+            p.naturalLanguageQuery += u" in region %1"_s.arg(i % 17);
+            p.sqlQuery = i % 3 ? p.sqlQuery : u"SELECT * FROM region_%1 JOIN Orders USING (id)"_s.arg(i % 11);
+            p.timestamp =
+                u"2026-0%1-%2T0%3:00:00Z"_s.arg(i % 9 + 1).arg(i % 28 + 1, 2, 10, QChar(u'0')).arg(i % 10);
+            p.databaseName = u"db%1"_s.arg(i % 13);
+            p.executionTimeMs = i % 7 ? (i % 101) * 0.25 : -1;
+            pairs << p;
+            derived << defaultDeriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
+                                               p.databaseType, p.pairId, p.metadata);
+        }
+        QString error;
+        QCOMPARE(file->addBatch(pairs, derived, &error), 3000);
+        QCOMPARE(pg->addBatch(pairs, derived, &error), 3000);
+        Filter some;
+        some.success = Filter::Success::SuccessfulOnly;
+        some.from = QDateTime(QDate(2026, 3, 1), QTime(0, 0), Qt::UTC);
+        for (const Filter &f : {Filter(), some}) {
+            Statistics s[3];
+            QVERIFY2(file->statistics(f, &s[0], &error), qPrintable(error));
+            PgStorage::setStatisticsSplitBlocks(1 << 30); // one scan
+            QVERIFY2(pg->statistics(f, &s[1], &error), qPrintable(error));
+            PgStorage::setStatisticsSplitBlocks(1); // two halves of a table of some 200 blocks
+            const bool ok = pg->statistics(f, &s[2], &error);
+            PgStorage::setStatisticsSplitBlocks(4096);
+            QVERIFY2(ok, qPrintable(error));
+            QVERIFY(s[0].totalPairs > 1000);
+            const QByteArray json = QJsonDocument(s[0].toJson()).toJson();
+            QCOMPARE(QJsonDocument(s[1].toJson()).toJson(), json);
+            QCOMPARE(QJsonDocument(s[2].toJson()).toJson(), json);
+        }
+    }
+
     void readOnly_data() { contract_data(); }
     void readOnly()
     {

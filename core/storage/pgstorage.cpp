@@ -101,7 +101,8 @@ std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *err
     const QString where = u"%1:%2"_s.arg(url.host()).arg(url.port(5432));
     storage->m_conn->where = where;
     QString why;
-    if (!storage->m_conn->connect(url.toEncoded(), &why)) {
+    storage->m_conninfo = url.toEncoded();
+    if (!storage->m_conn->connect(storage->m_conninfo, &why)) {
         *error = tr("Cannot connect to PostgreSQL at %1: %2").arg(where, why);
         return nullptr;
     }

@@ -101,6 +101,9 @@ public:
     // of waiting for autovacuum: the statistics' grouping sets are planned from them. Skipped
     // quietly by PostgreSQL for a role that does not own the table.
     void analyze();
+    // The size of the pairs table (in blocks of 8 KiB) from which statistics() splits its scan
+    // between two connections (4,096 unless set); tests lower it to read small tables so.
+    static void setStatisticsSplitBlocks(qint64 blocks);
 
 private:
     struct Conn;
@@ -119,8 +122,13 @@ private:
     qint64 curate(const QString &action, QJsonObject detail, qint64 pairCount,
                   const std::function<qint64(QString *why, QJsonObject *detail)> &change, QString *error);
 
+    // pgstats.cpp: the second connection of the statistics' split scan (m_helper), opened on first use.
+    pg_conn *helperConnection();
+
     std::unique_ptr<Conn> m_conn;
-    QString m_location; // the URL without its password
+    std::unique_ptr<Conn> m_helper;
+    QByteArray m_conninfo; // as connected, password included: kept in memory only, for m_helper
+    QString m_location;    // the URL without its password
     QString m_schema;
     QString m_quotedSchema;
     int m_version = 0;
