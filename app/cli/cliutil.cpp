@@ -6,6 +6,7 @@
 #include "dataset/filterargs.h"
 #include "dataset/pair.h"
 #include "privacy/piikind.h"
+#include "stats/duplicates.h"
 #include "storage/pgstorage.h"
 
 #include <QCoreApplication>
@@ -146,8 +147,8 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
         // The commands that work on PostgreSQL call openStorage() instead.
         err(QCoreApplication::translate("cli",
                                         "pairlens %1 does not work on PostgreSQL datasets yet (import, "
-                                        "list, stats, export, scan, privacy, delete, restore, review, copy, "
-                                        "serve and keys do); use a dataset file.")
+                                        "list, stats, chart, export, scan, privacy, delete, restore, review, "
+                                        "copy, serve and keys do); use a dataset file.")
                 .arg(QCoreApplication::arguments().value(1)));
         return nullptr;
     }
@@ -203,13 +204,29 @@ int finishCommand(int code)
     return Failure;
 }
 
-bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out)
+bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out,
+                         const std::function<bool(const Statistics &)> &withDuplicates)
 {
+    QString error;
+    if (isPostgresLocation(location)) {
+        // Aggregates computed by the server (storage/pgstats.cpp).
+        const std::unique_ptr<Storage> storage = openStorage(location);
+        if (!storage)
+            return false;
+        if (!storage->statistics(filter, out, &error) ||
+            (withDuplicates && withDuplicates(*out) && !storage->countDuplicates(filter, out, &error))) {
+            err(error);
+            return false;
+        }
+        return true;
+    }
     auto ds = openDataset(location, Dataset::Mode::OpenExisting);
     if (!ds)
         return false;
-    QString error;
-    if (!computeStatistics(*ds, filter, out, &error) || ds->damageReported()) {
+    bool computed = computeStatistics(*ds, filter, out, &error);
+    if (computed && withDuplicates && withDuplicates(*out))
+        computed = addDuplicates(*ds, filter, out, &error);
+    if (!computed || ds->damageReported()) {
         err(ds->damageReported() || Dataset::isDamageError(error) || Dataset::isDiskFullError(error)
                 ? ds->failureMessage(Dataset::Access::Read, error)
                 : QCoreApplication::translate("cli", "Cannot compute statistics of %1: %2")

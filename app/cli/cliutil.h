@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace pairlens::cli {
@@ -62,8 +63,11 @@ OpenedDataset openFileOrStorage(const QString &location, Dataset::Mode mode);
 // damage sentence goes to stderr and the status is Failure.
 int finishCommand(int code);
 
-// Opens the dataset and computes its statistics for the filter, or prints why not (exit Failure).
-bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out);
+// Opens the dataset (a file or a postgresql:// store) and computes its statistics for the filter,
+// with the duplicates when `withDuplicates` says so for the counted statistics, or prints why not
+// (exit Failure).
+bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out,
+                         const std::function<bool(const Statistics &)> &withDuplicates = {});
 
 // While it lives (or until restoreDefaults()), Ctrl-C and SIGTERM set a flag instead of ending the
 // process, so a long command stops cleanly (exit 130); then the default actions come back. The flag

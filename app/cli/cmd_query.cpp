@@ -3,7 +3,6 @@
 #include "cli/command.h"
 #include "dataset/pairstore.h"
 #include "privacy/piikind.h"
-#include "stats/duplicates.h"
 #include "stats/statistics.h"
 #include "storage/storage.h"
 
@@ -124,36 +123,12 @@ int runStats(const QStringList &args)
         return Usage;
     Statistics s;
     const QString location = parser.positionalArguments().at(1);
-    const auto countDuplicates = [&]() {
+    const auto countDuplicates = [&](const Statistics &counted) {
         return parser.isSet(u"count-duplicates"_s) ||
-               (!parser.isSet(u"no-duplicates"_s) && s.totalPairs <= kDuplicatesByDefault);
+               (!parser.isSet(u"no-duplicates"_s) && counted.totalPairs <= kDuplicatesByDefault);
     };
-    if (isPostgresLocation(location)) {
-        // Aggregates computed by the server (storage/pgread.cpp).
-        const std::unique_ptr<Storage> storage = openStorage(location);
-        if (!storage)
-            return Failure;
-        QString error;
-        if (!storage->statistics(filter, &s, &error) ||
-            (countDuplicates() && !storage->countDuplicates(filter, &s, &error))) {
-            err(error);
-            return Failure;
-        }
-    } else {
-        auto ds = openDataset(location, Dataset::Mode::OpenExisting);
-        if (!ds)
-            return Failure;
-        QString error;
-        bool computed = computeStatistics(*ds, filter, &s, &error);
-        if (computed && countDuplicates())
-            computed = addDuplicates(*ds, filter, &s, &error);
-        if (!computed || ds->damageReported()) {
-            err(ds->damageReported() || Dataset::isDamageError(error) || Dataset::isDiskFullError(error)
-                    ? ds->failureMessage(Dataset::Access::Read, error)
-                    : tr("Cannot compute statistics of %1: %2").arg(ds->location(), error));
-            return Failure;
-        }
-    }
+    if (!statisticsOrExplain(location, filter, &s, countDuplicates))
+        return Failure;
     if (parser.isSet(u"json"_s)) {
         QJsonObject json = s.toJson();
         if (!json.contains(u"duplicates"_s))
