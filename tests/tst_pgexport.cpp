@@ -187,6 +187,17 @@ class TstPgExport : public QObject
             r->remove(u"files"_s);
             r->remove(u"manifest"_s);
         }
+        if (!url.isEmpty() && url.startsWith(m_readOnly.section(u'?', 0, 0))) {
+            // A read-only role exports, but its export is not in the audit log, and it is told so.
+            const QString expected =
+                u"The export was not recorded in the audit log: %1 is read-only for this PostgreSQL role: "
+                "it may not add pairs to schema %2."_s.arg(
+                    QUrl(url).adjusted(QUrl::RemovePassword).toString(), m_schema);
+            if (!pg.err.contains(expected)) {
+                qWarning() << what << "the read-only role's warning" << pg.err;
+                return -1;
+            }
+        }
         if (fr != pr) {
             qWarning() << what << "results differ" << fr << pr;
             return -1;
@@ -351,6 +362,31 @@ private slots:
         QCOMPARE(file.code, 4);
         QCOMPARE(pg.code, 4);
         QCOMPARE(pg.err, file.err);
+    }
+
+    // An export is in the audit log, as a file's: the format, the files and their checksums, the
+    // filter; written once the read is over (the cursor's read-only transaction ended).
+    void exportIsAudited()
+    {
+        const QString before = psql(m_owner, u"SELECT count(*) FROM %1.audit_log"_s.arg(m_schema));
+        const QString out = m_dir.filePath(u"audited.csv"_s);
+        const Run r = run({u"export"_s, m_url, u"-o"_s, out, u"--format"_s, u"csv"_s, u"--failed-only"_s});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(!r.err.contains(u"audit"_s), qPrintable(r.err));
+        QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.audit_log"_s.arg(m_schema)).toInt(),
+                 before.toInt() + 1);
+        const QString entry =
+            psql(m_owner, u"SELECT action, pair_count, detail->>'format', detail->>'anonymized', "
+                          "detail->'filter'->>'success', detail->'files'->>0 FROM %1.audit_log "
+                          "ORDER BY id DESC LIMIT 1"_s.arg(m_schema));
+        const QStringList fields = entry.split(u'|');
+        QCOMPARE(fields.size(), 6);
+        QCOMPARE(fields[0], u"export"_s);
+        QVERIFY(fields[1].toInt() > 0 && fields[1].toInt() < 400);
+        QCOMPARE(fields.mid(2, 2), (QStringList{u"csv"_s, u"true"_s}));
+        QCOMPARE(fields[4], u"failed"_s);
+        QCOMPARE(fields[5], QFileInfo(out).absoluteFilePath());
+        removeOutputs();
     }
 
     void readOnlyRoleExports()

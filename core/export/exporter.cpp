@@ -515,7 +515,10 @@ ExportResult Exporter::run(const Progress &progress)
     if (manifest && !manifest->commit())
         result.warnings << tr("Cannot write %1: %2").arg(result.manifestPath, manifest->errorString());
 
-    if (o.audit && store) {
+    // The read is over: a PostgreSQL cursor ends its read-only transaction here, before the entry
+    // is written on the same connection.
+    source.reset();
+    if (o.audit && (store || m_storage)) {
         QJsonArray names;
         for (const ExportedFile &f : std::as_const(result.files))
             names.append(o.toStdout() ? u"-"_s
@@ -528,10 +531,13 @@ ExportResult Exporter::run(const Progress &progress)
                                  {u"left_out"_s, leftOut},
                                  {u"options"_s, o.toJson()},
                                  {u"filter"_s, recorded.toJson()}};
-        if (!store->audit(u"export"_s, result.count, detail))
-            result.warnings << tr("The export was not recorded in the audit log: %1")
-                                   .arg(m_dataset->isReadOnly() ? tr("the dataset is read-only")
-                                                                : store->errorString());
+        QString why;
+        if (store && !store->audit(u"export"_s, result.count, detail))
+            why = m_dataset->isReadOnly() ? tr("the dataset is read-only") : store->errorString();
+        else if (!store && m_storage->canWrite(&why))
+            m_storage->audit(u"export"_s, result.count, detail, &why);
+        if (!why.isEmpty())
+            result.warnings << tr("The export was not recorded in the audit log: %1").arg(why);
     }
     result.ok = true;
     return result;
