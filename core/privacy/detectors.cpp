@@ -209,14 +209,32 @@ int digitsAhead(QStringView text, qsizetype pos, bool *dotOrColon)
     return digits;
 }
 
+constexpr std::array<bool, 128> makeFindBuiltinsSkip()
+{
+    std::array<bool, 128> t{};
+    for (int c = 0; c < 128; ++c)
+        t[c] = !(kClassTable[c] & (DigitClass | UpperClass | LowerClass)) && c != '%' && c != '@' &&
+               c != '+' && c != '(' && c != ':';
+    return t;
+}
+
+constexpr std::array<bool, 128> kFindBuiltinsSkip = makeFindBuiltinsSkip();
+
 } // namespace
 
 void findBuiltins(QStringView text, QList<Match> &out, bool fast)
 {
     const qsizetype n = text.size();
+    const char16_t *p = text.utf16();
     qsizetype i = 0;
     while (i < n) {
-        const char16_t c = text[i].unicode();
+        // Past the units where nothing can start (the last branch below): all but digits,
+        // letters, '%', '@', '+', '(' and ':', and units outside ASCII.
+        while (i < n && (p[i] >= 0x80 || kFindBuiltinsSkip[p[i]]))
+            ++i;
+        if (i >= n)
+            break;
+        const char16_t c = p[i];
         if (isDigit(c)) {
             if (numberStartOk(text, i)) {
                 bool dotOrColon = false;
@@ -260,7 +278,7 @@ void findBuiltins(QStringView text, QList<Match> &out, bool fast)
                         add(out, PiiKind::IpAddress, i, matchIpv6At(text, i));
                 }
             }
-            while (i < n && isWordChar(text[i].unicode()))
+            while (i < n && isWordChar(p[i]))
                 ++i;
             continue;
         }
