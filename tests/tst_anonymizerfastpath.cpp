@@ -10,6 +10,7 @@
 #include "privacy/detectors.h"
 #include "privacy/memo.h"
 #include "privacy/operators.h"
+#include "privacy/wordset.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -18,7 +19,9 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
+#include <string_view>
 #include <thread>
 
 using namespace Qt::StringLiterals;
@@ -108,6 +111,7 @@ private slots:
     void prefilterNeverHidesACandidate();
     void internationalNumbersSameAnswer();
     void unkeyedMasksAndIpv4Form();
+    void asciiShortcutsSameAnswer();
     void sharedDataSameResults();
     void demoPairsSameResults();
     void unchangedOutputsShareTheInput();
@@ -224,6 +228,57 @@ void TstAnonymizerFastPath::internationalNumbersSameAnswer()
         }
     }
     QVERIFY(prefixes > 0);
+}
+
+// isKnownTld() answers two- and three-letter labels from bits instead of its binary search, and
+// the word lists compare ASCII words without Qt's case folding: the same answers as the list and
+// as QStringView::compare(Qt::CaseInsensitive).
+void TstAnonymizerFastPath::asciiShortcutsSameAnswer()
+{
+    static constexpr std::string_view tlds[] = {
+#include "privacy/tldlist.inc"
+    };
+    int known = 0;
+    for (int length = 2; length <= 3; ++length) {
+        for (int k = 0; k < (length == 2 ? 26 * 26 : 26 * 26 * 26); ++k) {
+            char lower[3];
+            QString label;
+            for (int j = length - 1, rest = k; j >= 0; --j, rest /= 26)
+                lower[j] = char('a' + rest % 26);
+            const std::string_view word(lower, size_t(length));
+            const bool listed = std::binary_search(std::begin(tlds), std::end(tlds), word);
+            known += listed;
+            const QString asWritten = QString::fromLatin1(lower, length);
+            for (const QString &l :
+                 {asWritten, asWritten.toUpper(), QString(asWritten.left(1).toUpper() + asWritten.mid(1))}) {
+                if (detail::isKnownTld(l) != listed)
+                    QFAIL(qPrintable(l));
+            }
+        }
+    }
+    QCOMPARE(known, 249 + 217); // every two- and three-letter TLD of the list
+    QVERIFY(!detail::isKnownTld(u"c0m") && !detail::isKnownTld(u"d-e") && detail::isKnownTld(u"xn--p1ai"));
+
+    const QStringList words = {u"like"_s,   u"LIKE"_s,        u"Like"_s,    u"lik"_s,         u"likes"_s,
+                               u"li@e"_s,   u"li`e"_s,        u"li[e"_s,    u"li{e"_s,        u"values"_s,
+                               u"VALUES"_s, u"stra\u00DFe"_s, u"STRASSE"_s, u"Stra\u00DFe"_s, u"\u212Aing"_s,
+                               u"king"_s,   u"KING"_s,        u"\u017Ft"_s, u"st"_s,          u"ST"_s,
+                               u"1st"_s,    u"1ST"_s,         u""_s,        u"a"_s,           u"A"_s,
+                               u"_"_s,      u"\u00E9"_s,      u"\u00C9"_s};
+    for (const QString &a : words) {
+        for (const QString &b : words) {
+            const std::u16string_view bv(reinterpret_cast<const char16_t *>(b.utf16()), size_t(b.size()));
+            const int fast = detail::asciiFoldedEquals(a, bv);
+            const bool qt = QStringView(a).compare(b, Qt::CaseInsensitive) == 0;
+            if (fast >= 0 && (fast == 1) != qt)
+                QFAIL(qPrintable(a + u" / "_s + b));
+            const auto ascii = [](const QString &w) {
+                return std::all_of(w.cbegin(), w.cend(), [](QChar c) { return c.unicode() < 0x80; });
+            };
+            if (fast < 0 && ascii(a) && ascii(b))
+                QFAIL(qPrintable(u"ASCII left to Qt: "_s + a + u" / "_s + b));
+        }
+    }
 }
 
 // replacementFor() skips the keyed digest where the mask reads none of it (numbers, IP addresses,

@@ -321,7 +321,14 @@ bool columnMentions(QStringView sql, const QList<Candidate> *found)
         while (b > 0 && isAsciiAlpha(sql[b - 1].unicode()))
             --b;
         *wordStart = b;
-        return e - b == word.size() && sql.mid(b, e - b).compare(word, Qt::CaseInsensitive) == 0;
+        if (e - b != word.size())
+            return false;
+        // ASCII letters against a lower-case ASCII word: `| 0x20` is their case folding.
+        for (qsizetype k = 0; k < word.size(); ++k) {
+            if ((sql[b + k].unicode() | 0x20) != word[k].unicode())
+                return false;
+        }
+        return true;
     };
     const char16_t *p = sql.utf16();
     for (qsizetype q = 0; q < n; ++q) {

@@ -7,6 +7,7 @@
 // on the literal's or comment's own words: the whole SQL and the literal read alone give the same
 // answer (tst_anonymizerfastpath compares both readings).
 #include "privacy/detectors.h"
+#include "privacy/wordset.h"
 
 #include <QChar>
 
@@ -262,6 +263,8 @@ bool isLetter(char16_t c)
 
 bool equalsFolded(QStringView a, std::u16string_view b)
 {
+    if (const int equal = asciiFoldedEquals(a, b); equal >= 0)
+        return equal == 1;
     return a.compare(QStringView(b.data(), qsizetype(b.size())), Qt::CaseInsensitive) == 0;
 }
 

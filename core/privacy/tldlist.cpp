@@ -7,6 +7,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 
 namespace pairlens::privacy::detail {
@@ -18,6 +19,38 @@ constexpr std::string_view kTlds[] = {
 };
 
 static_assert(std::is_sorted(std::begin(kTlds), std::end(kTlds)), "binary_search needs a sorted list");
+
+// The two- and three-letter TLDs (those of most addresses) as one bit each, indexed by their
+// letters in base 26: a label of two or three letters is answered without the binary search.
+struct ShortTlds
+{
+    std::array<quint64, (26 * 26 + 63) / 64> two{};
+    std::array<quint64, (26 * 26 * 26 + 63) / 64> three{};
+};
+
+constexpr bool isLowerLetters(std::string_view s)
+{
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+constexpr ShortTlds makeShortTlds()
+{
+    ShortTlds t;
+    for (std::string_view tld : kTlds) {
+        if (!isLowerLetters(tld))
+            continue; // found by the binary search (a label with a digit or '-' never uses the bits)
+        if (tld.size() == 2) {
+            const int k = (tld[0] - 'a') * 26 + (tld[1] - 'a');
+            t.two[k / 64] |= quint64(1) << (k % 64);
+        } else if (tld.size() == 3) {
+            const int k = ((tld[0] - 'a') * 26 + (tld[1] - 'a')) * 26 + (tld[2] - 'a');
+            t.three[k / 64] |= quint64(1) << (k % 64);
+        }
+    }
+    return t;
+}
+
+constexpr ShortTlds kShortTlds = makeShortTlds();
 
 } // namespace
 
@@ -44,6 +77,13 @@ bool isKnownTld(QStringView label)
         buffer[i] = char(c | (isAsciiAlpha(c) ? 0x20 : 0));
     }
     const std::string_view tld(buffer, size_t(label.size()));
+    if (tld.size() <= 3 && isLowerLetters(tld)) {
+        int k = 0;
+        for (char c : tld)
+            k = k * 26 + (c - 'a');
+        const quint64 *bits = tld.size() == 2 ? kShortTlds.two.data() : kShortTlds.three.data();
+        return (bits[k / 64] >> (k % 64)) & 1;
+    }
     return std::binary_search(std::begin(kTlds), std::end(kTlds), tld);
 }
 

@@ -15,6 +15,37 @@
 
 namespace pairlens::privacy::detail {
 
+// Qt's case-insensitive equality (QStringView::compare with Qt::CaseInsensitive) decided in ASCII:
+// 1 equal, 0 not, -1 when a unit outside ASCII is reached first and Qt's folding has to decide.
+// ASCII letters fold with `| 0x20`, every other ASCII unit only equals itself, and the units are
+// compared in step up to the first difference, as Qt does.
+inline int asciiFoldedEquals(QStringView a, std::u16string_view b)
+{
+    const qsizetype n = std::min(a.size(), qsizetype(b.size()));
+    for (qsizetype k = 0; k < n; ++k) {
+        const char16_t x = a[k].unicode(), y = b[size_t(k)];
+        if (x >= 0x80 || y >= 0x80)
+            return -1;
+        if (x == y)
+            continue;
+        const char16_t lx = x >= u'A' && x <= u'Z' ? char16_t(x | 0x20) : x;
+        const char16_t ly = y >= u'A' && y <= u'Z' ? char16_t(y | 0x20) : y;
+        if (lx != ly)
+            return 0;
+    }
+    if (a.size() == qsizetype(b.size()))
+        return 1;
+    for (qsizetype k = n; k < a.size(); ++k) {
+        if (a[k].unicode() >= 0x80)
+            return -1;
+    }
+    for (size_t k = size_t(n); k < b.size(); ++k) {
+        if (b[k] >= 0x80)
+            return -1;
+    }
+    return 0;
+}
+
 template <std::size_t N> class WordSet
 {
 public:
@@ -42,8 +73,10 @@ public:
         }
         for (std::u16string_view x : m_words) {
             const QStringView sv(x.data(), qsizetype(x.size()));
-            if (word.size() == sv.size() && mayEqualFolded(first, x.empty() ? u'\0' : x.front()) &&
-                word.compare(sv, Qt::CaseInsensitive) == 0)
+            if (word.size() != sv.size() || !mayEqualFolded(first, x.empty() ? u'\0' : x.front()))
+                continue;
+            const int equal = asciiFoldedEquals(word, x);
+            if (equal == 1 || (equal < 0 && word.compare(sv, Qt::CaseInsensitive) == 0))
                 return true;
         }
         return false;
