@@ -4,6 +4,7 @@
 #include "privacy/detectors.h"
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 
 namespace pairlens::privacy::detail {
@@ -36,20 +37,26 @@ constexpr IbanCountry kIbanCountries[] = {
     {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
 };
 
+// The same lengths indexed by the code's letters (0 where no country): the pre-filter asks at every
+// two letters before two digits.
+constexpr std::array<quint8, 26 * 26> makeLengthTable()
+{
+    std::array<quint8, 26 * 26> t{};
+    for (const IbanCountry &c : kIbanCountries)
+        t[size_t((c.code[0] - 'A') * 26 + (c.code[1] - 'A'))] = quint8(c.length);
+    return t;
+}
+
+constexpr std::array<quint8, 26 * 26> kLengthByCode = makeLengthTable();
+
 } // namespace
 
 int ibanLength(QStringView cc)
 {
     if (cc.size() != 2 || !isAsciiAlpha(cc[0].unicode()) || !isAsciiAlpha(cc[1].unicode()))
         return 0;
-    const char key[2] = {char(cc[0].unicode() & ~0x20), char(cc[1].unicode() & ~0x20)}; // upper case
-    const auto *it = std::lower_bound(std::begin(kIbanCountries), std::end(kIbanCountries), key,
-                                      [](const IbanCountry &c, const char *k) {
-                                          return std::string_view(c.code, 2) < std::string_view(k, 2);
-                                      });
-    if (it == std::end(kIbanCountries) || it->code[0] != key[0] || it->code[1] != key[1])
-        return 0;
-    return it->length;
+    const int first = (cc[0].unicode() & ~0x20) - 'A', second = (cc[1].unicode() & ~0x20) - 'A'; // upper case
+    return kLengthByCode[size_t(first * 26 + second)];
 }
 
 bool ibanChecksumValid(QStringView iban)
