@@ -21,6 +21,9 @@
 using namespace Qt::StringLiterals;
 using pairlens::test::psql;
 
+// The audit actions of curation, which both logs must hold alike.
+const QString kCurationActions = u"'import', 'delete', 'restore', 'purge', 'review', 'note'"_s;
+
 class TstPgCurate : public QObject
 {
     Q_OBJECT
@@ -96,7 +99,8 @@ class TstPgCurate : public QObject
 
     // The import and curation entries of the file's audit log (a read-only SQLite connection), oldest first:
     // action, pair count and detail.
-    QList<QJsonObject> fileAudit()
+    // The curation entries of the file's audit log (or those of `actions`).
+    QList<QJsonObject> fileAudit(const QString &actions = kCurationActions)
     {
         QList<QJsonObject> out;
         {
@@ -105,9 +109,8 @@ class TstPgCurate : public QObject
             db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
             if (db.open()) {
                 QSqlQuery q(db);
-                q.exec(u"SELECT action, pair_count, detail FROM audit_log "
-                       "WHERE action IN ('import', 'delete', 'restore', 'purge', 'review', 'note') "
-                       "ORDER BY id"_s);
+                q.exec(u"SELECT action, pair_count, detail FROM audit_log WHERE action IN (%1) ORDER BY id"_s
+                           .arg(actions));
                 while (q.next())
                     out.append({{u"action"_s, q.value(0).toString()},
                                 {u"pair_count"_s, q.value(1).toLongLong()},
@@ -120,12 +123,14 @@ class TstPgCurate : public QObject
     }
 
     // The same of the PostgreSQL audit log, with the role of each entry.
-    QList<QJsonObject> pgAudit(QStringList *roles = nullptr)
+    QList<QJsonObject> pgAudit(QStringList *roles = nullptr, const QString &actions = kCurationActions)
     {
         QList<QJsonObject> out;
         const QString rows =
-            psql(m_owner, u"SELECT json_build_object('action', action, 'pair_count', pair_count, "
-                          "'detail', detail, 'role', role) FROM %1.audit_log ORDER BY id"_s.arg(m_schema));
+            psql(m_owner,
+                 u"SELECT json_build_object('action', action, 'pair_count', pair_count, "
+                 "'detail', detail, 'role', role) FROM %1.audit_log WHERE action IN (%2) ORDER BY id"_s.arg(
+                     m_schema, actions));
         for (const QString &line : rows.split(u'\n', Qt::SkipEmptyParts)) {
             QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
             if (roles)
@@ -263,6 +268,16 @@ private slots:
         const QList<QJsonObject> file = fileAudit();
         QVERIFY(pg.size() >= 12);
         QCOMPARE(pg, file);
+        // The exports are in both logs too, with their counts (their files' paths differ).
+        const auto counts = [](const QList<QJsonObject> &entries) {
+            QList<qint64> out;
+            for (const QJsonObject &e : entries)
+                out << e.value(u"pair_count"_s).toInteger();
+            return out;
+        };
+        const QList<qint64> exports = counts(fileAudit(u"'export'"_s));
+        QVERIFY(exports.size() >= 5);
+        QCOMPARE(counts(pgAudit(nullptr, u"'export'"_s)), exports);
         QCOMPARE(roles, QStringList(pg.size(), QUrl(m_owner).userName()));
         QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.audit_log WHERE at !~ "
                                "'^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$'"_s.arg(m_schema)),
