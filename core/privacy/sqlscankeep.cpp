@@ -83,8 +83,11 @@ QString safeReplacement(const QString &replacement, int attempt)
 bool keepsStructure(const sql::DecodedContent &content, QStringView removed, QStringView inserted)
 {
     const auto holds = [removed](std::u16string_view characters) { // all ASCII
-        return std::any_of(removed.begin(), removed.end(), [characters](QChar c) {
-            return c.unicode() < 0x80 && characters.find(c.unicode()) != std::u16string_view::npos;
+        quint64 bits[2] = {0, 0};                                  // one bit per ASCII unit
+        for (char16_t c : characters)
+            bits[c >> 6] |= quint64(1) << (c & 63);
+        return std::any_of(removed.begin(), removed.end(), [&bits](QChar c) {
+            return c.unicode() < 0x80 && ((bits[c.unicode() >> 6] >> (c.unicode() & 63)) & 1);
         });
     };
     switch (content.form) {
