@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -273,18 +274,26 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
             }
         }
     };
-    {
-        Result r(pg::exec(pg, scan(here), c.params));
-        if (!r.ok())
-            return fail(r.error());
-        fold(r);
-    }
-    if (!there.isEmpty()) {
-        Result r(takeThere(scan(there)));
-        if (!r.ok())
-            return fail(r.error());
-        fold(r);
-    }
+    // Runs `query` over this connection's half of the blocks (all of them when not split), then takes
+    // the other half's answer, folding each; false after fail().
+    const auto readHalves = [&](const std::function<QString(const QString &)> &query,
+                                const std::function<void(const Result &)> &take) {
+        {
+            Result r(pg::exec(pg, query(here), c.params));
+            if (!r.ok())
+                return fail(r.error());
+            take(r);
+        }
+        if (!there.isEmpty()) {
+            Result r(takeThere(query(there)));
+            if (!r.ok())
+                return fail(r.error());
+            take(r);
+        }
+        return true;
+    };
+    if (!readHalves(scan, fold))
+        return false;
     // 2. The distinct table_names texts, each with its first pair (time, then row) and its last time.
     //    min(ts, then id) also gives the first time: its text up to chr(1). Split as the scan is:
     //    the counts of a text in the two halves add up, the first and last are the extremes of both.
@@ -305,18 +314,8 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     };
     if (helper && !sendThere(tables(there)))
         endHelper();
-    {
-        Result t(pg::exec(pg, tables(here), c.params));
-        if (!t.ok())
-            return fail(t.error());
-        foldTables(t);
-    }
-    if (!there.isEmpty()) {
-        Result t(takeThere(tables(there)));
-        if (!t.ok())
-            return fail(t.error());
-        foldTables(t);
-    }
+    if (!readHalves(tables, foldTables))
+        return false;
     endHelper();
     // 3. The execution times in order: count, sum, extremes, and the nearest-rank percentiles (the
     // smallest time with at least p% at or below, rank ceil(p * n) as a dataset file's).
