@@ -364,6 +364,35 @@ private slots:
         QCOMPARE(pg.err, file.err);
     }
 
+    // `anonymize --dataset` with a PostgreSQL location uses the store's settings and secret: the
+    // same replacements as with the file that holds the same secret, for text and for SQL.
+    void anonymizeIsTheFilesAnonymize()
+    {
+        const QByteArray text = "Mail the result to ana.lopez@example.com.\n"
+                                "Call +1 415 555 0142 about card 4111 1111 1111 1111\n"
+                                "nothing personal here\n";
+        const QByteArray sql = "SELECT * FROM users WHERE email = 'ana.lopez@example.com'\n";
+        const QString exe = QStringLiteral(PAIRLENS_EXE);
+        for (const auto &[options, input] :
+             {std::pair{QStringList{}, text}, std::pair{QStringList{u"--sql"_s, u"--json"_s}, sql}}) {
+            const QStringList file = QStringList{u"anonymize"_s, u"--dataset"_s, m_file} << options;
+            const QStringList pg = QStringList{u"anonymize"_s, u"--dataset"_s, m_url} << options;
+            const auto a = pairlens::test::runHeadless(exe, file, m_dir.path(), input);
+            const auto b = pairlens::test::runHeadless(exe, pg, m_dir.path(), input);
+            QVERIFY2(a.code == 0, qPrintable(a.err));
+            QVERIFY2(b.code == 0, qPrintable(b.err));
+            QVERIFY(!b.out.isEmpty());
+            QCOMPARE(b.out, a.out);
+            // --json also echoes the input line; what is written in its place is the "anonymized" text.
+            const QString written =
+                options.contains(u"--json"_s)
+                    ? QJsonDocument::fromJson(b.rawOut).object()[u"anonymized"_s].toString()
+                    : b.out;
+            QVERIFY2(written.contains(u"@example.com"_s) && !written.contains(u"ana.lopez"_s),
+                     qPrintable(b.out));
+        }
+    }
+
     // An export is in the audit log, as a file's: the format, the files and their checksums, the
     // filter; written once the read is over (the cursor's read-only transaction ended).
     void exportIsAudited()

@@ -483,12 +483,12 @@
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <source>The export was not recorded in the audit log: %1</source>
-        <translation>Der Export wurde nicht im Audit-Protokoll vermerkt: %1</translation>
-    </message>
-    <message>
         <source>the dataset is read-only</source>
         <translation>der Datensatz ist schreibgeschützt</translation>
+    </message>
+    <message>
+        <source>The export was not recorded in the audit log: %1</source>
+        <translation>Der Export wurde nicht im Audit-Protokoll vermerkt: %1</translation>
     </message>
     <message>
         <source>Unknown field &quot;%1&quot; (known fields: %2).</source>
@@ -1323,8 +1323,8 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, chart, export, scan, privacy, delete, restore, review, copy, serve and keys do); use a dataset file.</source>
-        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, chart, export, scan, privacy, delete, restore, review, copy, serve und keys schon); verwenden Sie eine Datensatzdatei.</translation>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, chart, export, scan, privacy, anonymize, delete, restore, review, copy, serve and keys do); use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, chart, export, scan, privacy, anonymize, delete, restore, review, copy, serve und keys schon); verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>

@@ -147,8 +147,8 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
         // The commands that work on PostgreSQL call openStorage() instead.
         err(QCoreApplication::translate("cli",
                                         "pairlens %1 does not work on PostgreSQL datasets yet (import, "
-                                        "list, stats, chart, export, scan, privacy, delete, restore, review, "
-                                        "copy, serve and keys do); use a dataset file.")
+                                        "list, stats, chart, export, scan, privacy, anonymize, delete, "
+                                        "restore, review, copy, serve and keys do); use a dataset file.")
                 .arg(QCoreApplication::arguments().value(1)));
         return nullptr;
     }

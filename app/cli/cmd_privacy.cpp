@@ -502,10 +502,13 @@ int runAnonymize(const QStringList &args)
     }
     std::unique_ptr<privacy::Anonymizer> anonymizer;
     if (parser.isSet(u"dataset"_s)) {
-        auto ds = openDataset(parser.value(u"dataset"_s), Dataset::Mode::ReadOnly);
-        if (!ds)
+        // A dataset file or a PostgreSQL store: its settings and secret, as its exports use them.
+        const OpenedDataset opened = openFileOrStorage(parser.value(u"dataset"_s), Dataset::Mode::ReadOnly);
+        if (!opened)
             return Failure;
-        anonymizer = std::make_unique<privacy::Anonymizer>(datasetAnonymizer(*ds));
+        anonymizer = std::make_unique<privacy::Anonymizer>(
+            opened.file ? datasetAnonymizer(*opened.file)
+                        : anonymizerOf(opened.storage->settings(), opened.storage->secret()));
     } else {
         privacy::Config config;
         config.key.resize(32);
