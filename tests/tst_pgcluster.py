@@ -51,13 +51,15 @@ def main():
     r = psql(args.psql, f"postgresql://pairlens@127.0.0.1:{closed}/pairlens", "SELECT 1")
     check("a closed port fails, no hang", r.returncode != 0, r.stderr)
 
-    # A command that does not take a postgresql:// location yet (every other one does, see tst_pgcli,
-    # tst_pgexport and tst_pgcurate) answers one clear sentence, exit != 0, and creates nothing.
-    r = run([args.pairlens, "demo", url, "--pairs", "10"], timeout=60)
-    err = r.stderr.strip()
-    check("pairlens demo postgresql://... exits non-zero with one sentence",
-          r.returncode != 0 and "PostgreSQL" in err and len(err.splitlines()) == 1, r.stdout + r.stderr)
+    # Every command takes a postgresql:// location (see tst_pgcli, tst_pgexport and tst_pgcurate);
+    # demo writes its pairs into a schema of their own and names it without the password.
+    r = run([args.pairlens, "demo", url + "?schema=t_cluster_demo", "--pairs", "25"], timeout=60)
+    check("pairlens demo postgresql://... writes its pairs",
+          r.returncode == 0 and "Wrote 25 demo pairs to postgresql://" in r.stdout, r.stdout + r.stderr)
+    stored = psql(args.psql, url, "SELECT count(*) FROM t_cluster_demo.pairs WHERE query_type IS NOT NULL")
+    check("the demo's pairs are stored analysed", stored.stdout.strip() == "25", stored.stdout + stored.stderr)
     check("the password is not echoed", parts.password not in r.stdout + r.stderr)
+    psql(args.psql, url, "DROP SCHEMA IF EXISTS t_cluster_demo CASCADE")
 
     psql(args.psql, url, "DROP TABLE IF EXISTS training_data.t_cluster")
     print(f"{checklib.passed} passed, {checklib.failed} failed")

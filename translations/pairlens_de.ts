@@ -1323,8 +1323,8 @@
         <translation>pairlens %1: Argumente fehlen. Weitere Informationen mit &apos;pairlens %1 --help&apos;.</translation>
     </message>
     <message>
-        <source>pairlens %1 does not work on PostgreSQL datasets yet (import, list, stats, chart, export, scan, privacy, anonymize, delete, restore, review, copy, serve and keys do); use a dataset file.</source>
-        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen (import, list, stats, chart, export, scan, privacy, anonymize, delete, restore, review, copy, serve und keys schon); verwenden Sie eine Datensatzdatei.</translation>
+        <source>pairlens %1 does not work on PostgreSQL datasets yet; use a dataset file.</source>
+        <translation>pairlens %1 funktioniert noch nicht mit PostgreSQL-Datensätzen; verwenden Sie eine Datensatzdatei.</translation>
     </message>
     <message>
         <source>Warning: could not analyse new pairs: %1</source>
@@ -1548,8 +1548,8 @@
         <translation>Schreibt einen synthetischen Datensatz mit realistischen Fragen, SQL und personenbezogenen Daten.</translation>
     </message>
     <message>
-        <source>Dataset file to create or add to.</source>
-        <translation>Datensatzdatei, die angelegt oder ergänzt wird.</translation>
+        <source>Dataset file or postgresql:// URL to create or add to.</source>
+        <translation>Datensatzdatei oder postgresql://-URL, die angelegt oder ergänzt wird.</translation>
     </message>
     <message>
         <source>How many pairs (default 2000).</source>
@@ -1618,6 +1618,10 @@
     <message>
         <source>%1: %2 records, %3 imported, %4 already present, %5 skipped.</source>
         <translation>%1: %2 Einträge, %3 importiert, %4 bereits vorhanden, %5 übersprungen.</translation>
+    </message>
+    <message>
+        <source>Warning: the demo pairs were not recorded in the audit log: %1</source>
+        <translation>Warnung: Die Demo-Paare wurden nicht im Prüfprotokoll vermerkt: %1</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>

@@ -144,11 +144,10 @@ std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode
 {
     QString error;
     if (isPostgresLocation(location)) {
-        // The commands that work on PostgreSQL call openStorage() instead.
-        err(QCoreApplication::translate("cli",
-                                        "pairlens %1 does not work on PostgreSQL datasets yet (import, "
-                                        "list, stats, chart, export, scan, privacy, anonymize, delete, "
-                                        "restore, review, copy, serve and keys do); use a dataset file.")
+        // Every command opens a PostgreSQL location with openStorage() instead; this is the net
+        // for one that does not (yet).
+        err(QCoreApplication::translate(
+                "cli", "pairlens %1 does not work on PostgreSQL datasets yet; use a dataset file.")
                 .arg(QCoreApplication::arguments().value(1)));
         return nullptr;
     }

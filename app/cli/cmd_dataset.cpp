@@ -2,7 +2,9 @@
 #include "cli/cliutil.h"
 #include "cli/command.h"
 #include "dataset/bulkload.h"
+#include "dataset/demogenerator.h"
 #include "dataset/demowriter.h"
+#include "dataset/deriver.h"
 #include "dataset/importer.h"
 #include "dataset/pairstore.h"
 #include "storage/pgstorage.h"
@@ -10,6 +12,9 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -22,12 +27,13 @@ QString tr(const char *s)
 } // namespace
 static int importInto(Dataset &dataset, bool bulk, const QStringList &files, ImportFormat format);
 static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format);
+static int demoIntoPostgres(const QString &location, quint64 seed, qint64 count);
 
 int runDemo(const QStringList &args)
 {
     QCommandLineParser parser;
     setupParser(parser, u"demo"_s, tr("Writes a synthetic dataset with realistic questions, SQL and PII."));
-    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file to create or add to."));
+    parser.addPositionalArgument(u"DATASET"_s, tr("Dataset file or postgresql:// URL to create or add to."));
     parser.addOptions(
         {{u"pairs"_s, tr("How many pairs (default 2000)."), u"N"_s, u"2000"_s},
          {u"seed"_s, tr("Random seed; the same seed gives the same pairs (default 42)."), u"S"_s, u"42"_s}});
@@ -41,8 +47,10 @@ int runDemo(const QStringList &args)
             "pairlens demo: --pairs takes a number from 0 to 100000000 and --seed a non-negative number."));
         return Usage;
     }
-    // A new dataset is written as a bulk load (bulkload.h): the indexes are built once at the end.
     const QString location = parser.positionalArguments().at(1);
+    if (isPostgresLocation(location))
+        return demoIntoPostgres(location, seed, count);
+    // A new dataset is written as a bulk load (bulkload.h): the indexes are built once at the end.
     std::unique_ptr<BulkLoad> bulk;
     std::unique_ptr<Dataset> opened;
     if (BulkLoad::canCreate(location) && count > 0) {
@@ -221,6 +229,55 @@ static int importInto(Dataset &dataset, bool bulk, const QStringList &files, Imp
 // with the same messages. Ctrl-C / SIGTERM stop it cleanly (exit 130): the batch being written is
 // finished, the batches written stay (importing again adds the rest), and the staging dataset is
 // removed.
+// The demo's pairs into a PostgreSQL schema (created when missing), analysed as an import's, in
+// batches of 10,000 of their own transactions; Ctrl-C stops after the batch under way. The same
+// seed gives the same pairs as in a file (their dates end now).
+static int demoIntoPostgres(const QString &location, quint64 seed, qint64 count)
+{
+    QString error;
+    const std::unique_ptr<PgStorage> storage = PgStorage::open(location, &error);
+    if (!storage) {
+        err(error);
+        return Failure;
+    }
+    if (!storage->canWrite(&error)) {
+        err(error);
+        return Failure;
+    }
+    CancelOnSignal cancel;
+    DemoGenerator generator(seed);
+    const Deriver deriver = storageDeriver(*storage);
+    ProgressBar bar(tr("demo"));
+    qint64 added = 0;
+    for (qint64 done = 0; done < count && !CancelOnSignal::requested();) {
+        const QList<Pair> pairs = generator.generate(int(std::min<qint64>(10000, count - done)));
+        QList<DerivedFields> derived(pairs.size());
+        QtConcurrent::blockingMap(derived, [&](DerivedFields &d) {
+            const Pair &p = pairs.at(&d - derived.data());
+            d = deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType, p.pairId,
+                               p.metadata);
+        });
+        const qint64 n = storage->addBatch(pairs, derived, &error);
+        if (n < 0) {
+            bar.finish();
+            err(error);
+            return Failure;
+        }
+        added += n;
+        done += pairs.size();
+        bar.update(done, count);
+    }
+    bar.finish();
+    cancel.restoreDefaults();
+    if (!storage->audit(u"import"_s, added, {{u"source"_s, u"demo"_s}, {u"seed"_s, QString::number(seed)}},
+                        &error))
+        err(tr("Warning: the demo pairs were not recorded in the audit log: %1").arg(error));
+    if (added >= 10000)
+        storage->analyze();
+    out(tr("Wrote %1 demo pairs to %2.").arg(added).arg(storage->location()));
+    return CancelOnSignal::requested() ? Cancelled : Ok;
+}
+
 static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format)
 {
     QString error;
