@@ -1,37 +1,20 @@
-// pairlens: runs a headless subcommand, or opens the window.
+// pairlens: runs a headless subcommand, or starts the window program (app/window_main.cpp). This
+// executable links no GUI library: the window and `pairlens chart` run in `pairlens-window`.
 #include "cli/cliutil.h"
 #include "cli/command.h"
-#include "mainwindow.h"
+#include "identity.h"
+#include "launch.h"
 
-#include <QApplication>
+#include <QCoreApplication>
 #include <QFileInfo>
-#include <QLibraryInfo>
-#include <QLocale>
-#include <QTranslator>
 
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
+using pairlens::app::installTranslations;
+using pairlens::app::setIdentity;
 
 namespace {
-
-void installTranslations(QCoreApplication &app)
-{
-    const QLocale locale;
-    auto *own = new QTranslator(&app);
-    if (own->load(locale, u"pairlens"_s, u"_"_s, u":/i18n"_s))
-        QCoreApplication::installTranslator(own);
-    auto *qt = new QTranslator(&app);
-    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qt);
-}
-
-void setIdentity()
-{
-    QCoreApplication::setOrganizationName(u"PairLens"_s);
-    QCoreApplication::setApplicationName(u"PairLens"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(PAIRLENS_VERSION));
-}
 
 void printUsage()
 {
@@ -140,26 +123,6 @@ int main(int argc, char *argv[])
             printUsage();
         return 0;
     }
-    if (first == u"chart"_s) {
-        // Charts are drawn with QtCharts (widgets) on the offscreen platform: no display needed.
-        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-            qputenv("QT_QPA_PLATFORM", "offscreen");
-        // Headless runs have no XDG runtime folder; that warning is noise, not the one-sentence error.
-        static const QtMessageHandler previous = qInstallMessageHandler(
-            [](QtMsgType type, const QMessageLogContext &context, const QString &message) {
-                if (message.startsWith(u"QStandardPaths:"_s))
-                    return;
-                if (previous)
-                    previous(type, context, message);
-                else
-                    pairlens::cli::err(message);
-            });
-        QApplication app(argc, argv);
-        setIdentity();
-        installTranslations(app);
-        return pairlens::cli::finishCommand(
-            pairlens::cli::findCommand(first)->run(QCoreApplication::arguments().mid(1)));
-    }
     if (const pairlens::cli::Command *command = pairlens::cli::findCommand(first)) {
         QCoreApplication app(argc, argv);
         setIdentity();
@@ -172,30 +135,14 @@ int main(int argc, char *argv[])
         pairlens::cli::err(u"pairlens: unknown option %1. Try 'pairlens --help'."_s.arg(first));
         return pairlens::cli::Usage;
     }
-    {
-        QStringList args;
-        for (int i = 1; i < argc; ++i)
-            args << QString::fromLocal8Bit(argv[i]);
-        if (!opensWindow(args)) {
-            QCoreApplication app(argc, argv);
-            setIdentity();
-            installTranslations(app);
-            return unknownCommand(args.first());
-        }
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    if (!opensWindow(args)) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        installTranslations(app);
+        return unknownCommand(args.first());
     }
-
-    QApplication app(argc, argv);
-    setIdentity();
-    QApplication::setDesktopFileName(u"pairlens"_s);
-    installTranslations(app);
-    QStringList rest = QCoreApplication::arguments().mid(1);
-    if (!rest.isEmpty() && rest.first() == u"gui"_s)
-        rest.removeFirst();
-    pairlens::ui::MainWindow window;
-    window.show();
-    if (!rest.isEmpty())
-        window.openDataset(rest.first());
-    else
-        window.openLastDataset();
-    return app.exec();
+    return pairlens::app::execWindowProgram(args);
 }

@@ -9,7 +9,7 @@ deb=$(ls build/pairlens_*.deb | head -n 1)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 dpkg-deb -x "$deb" "$tmp/root"
-for f in usr/bin/pairlens usr/share/applications/pairlens.desktop usr/share/icons/hicolor/scalable/apps/pairlens.svg \
+for f in usr/bin/pairlens usr/lib/pairlens/pairlens-window usr/share/applications/pairlens.desktop usr/share/icons/hicolor/scalable/apps/pairlens.svg \
          usr/share/metainfo/io.pairlens.PairLens.metainfo.xml usr/share/man/man1/pairlens.1.gz \
          usr/share/bash-completion/completions/pairlens usr/share/doc/pairlens/copyright \
          usr/share/doc/pairlens/changelog.gz; do
@@ -25,4 +25,7 @@ test -z "$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$tmp/root/usr/share/man
 bash -n "$tmp/root/usr/share/bash-completion/completions/pairlens"
 "$tmp/root/usr/bin/pairlens" demo "$tmp/demo.pairlens" --pairs 50 >/dev/null
 test "$("$tmp/root/usr/bin/pairlens" stats "$tmp/demo.pairlens" --json | grep -c '"total_pairs": 50')" = 1
+# `pairlens chart` runs in the window program, which the packaged pairlens finds in ../lib/pairlens.
+"$tmp/root/usr/bin/pairlens" chart "$tmp/demo.pairlens" --kind success -o "$tmp/chart.png" >/dev/null
+test -s "$tmp/chart.png"
 echo "package: $(basename "$deb") installs its files and runs"

@@ -2463,6 +2463,14 @@
 <context>
     <name>main</name>
     <message>
+        <source>pairlens: the window program pairlens-window is not installed beside pairlens; reinstall PairLens.</source>
+        <translation>pairlens: Das Fensterprogramm pairlens-window ist nicht neben pairlens installiert; installieren Sie PairLens neu.</translation>
+    </message>
+    <message>
+        <source>pairlens: could not start %1: %2.</source>
+        <translation>pairlens: %1 konnte nicht gestartet werden: %2.</translation>
+    </message>
+    <message>
         <source>PairLens %1: curate natural-language to SQL training pairs.</source>
         <translation>PairLens %1: Trainingspaare aus natürlicher Sprache und SQL kuratieren.</translation>
     </message>
