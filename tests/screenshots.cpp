@@ -10,6 +10,7 @@
 #include "datasetsession.h"
 #include "exportdialog.h"
 #include "filterpanel.h"
+#include "identity.h"
 #include "mainwindow.h"
 #include "pairtablemodel.h"
 #include "privacy/piikind.h"
@@ -21,14 +22,12 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QLibraryInfo>
 #include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QTranslator>
 
 #include <cstdio>
 #include <functional>
@@ -68,13 +67,7 @@ bool save(QWidget *widget, const QString &path)
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    const QLocale locale;
-    auto *own = new QTranslator(&app);
-    if (own->load(locale, u"pairlens"_s, u"_"_s, u":/i18n"_s))
-        QCoreApplication::installTranslator(own);
-    auto *qt = new QTranslator(&app);
-    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qt);
+    pairlens::app::installTranslations(app); // as the window does
     if (argc < 3) {
         std::fprintf(stderr, "usage: pairlens_screenshots DATASET OUTDIR\n");
         return 2;
