@@ -14,6 +14,7 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QDir>
 #include <QFile>
 #include <QFontMetricsF>
 #include <QImage>
@@ -114,6 +115,7 @@ private slots:
     void viewEmptyState();
     void cliChartHeadless();
     void cliChartErrors();
+    void windowProgramMissing();
 
 private:
     QTemporaryDir m_dir;
@@ -677,6 +679,35 @@ void TestCharts::cliChartErrors()
         1);
     QVERIFY(text.startsWith(u"Cannot write the chart"_s));
     QVERIFY(!QFile::exists(m_dir.filePath(u"x.png"_s)));
+}
+
+// `pairlens` runs charts and the window in the window program beside it (app/launch.cpp). A copy of
+// `pairlens` alone, without it, says so in one sentence and fails; the other commands still work.
+void TestCharts::windowProgramMissing()
+{
+    const QString lone = m_dir.filePath(u"lone/pairlens"_s);
+    QVERIFY(QDir().mkpath(m_dir.filePath(u"lone"_s)));
+    QVERIFY(QFile::copy(QStringLiteral(PAIRLENS_EXE), lone));
+    QVERIFY(QFile::setPermissions(lone, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QString sentence =
+        u"pairlens: the window program pairlens-window is not installed beside pairlens; "
+        "reinstall PairLens."_s;
+    for (const QStringList &args :
+         {QStringList{u"chart"_s, m_demo, u"--kind"_s, u"success"_s, u"-o"_s, m_dir.filePath(u"y.png"_s)},
+          QStringList{m_demo}, QStringList{u"gui"_s}}) {
+        QProcess p;
+        p.setProcessEnvironment(test::englishEnvironment());
+        p.start(lone, args);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()).trimmed(), sentence);
+    }
+    QVERIFY(!QFile::exists(m_dir.filePath(u"y.png"_s)));
+    QProcess stats;
+    stats.start(lone, {u"stats"_s, m_demo, u"--json"_s});
+    QVERIFY(stats.waitForFinished(60000));
+    QCOMPARE(stats.exitCode(), 0);
+    QVERIFY(stats.readAllStandardOutput().contains("total_pairs"));
 }
 
 QTEST_MAIN(TestCharts)
