@@ -26,6 +26,10 @@ QString tr(const char *s)
 }
 } // namespace
 static int importInto(Dataset &dataset, bool bulk, const QStringList &files, ImportFormat format);
+// Imports the files into a PostgreSQL dataset through the same importer (storage/storageimport.h),
+// with the same messages. Ctrl-C / SIGTERM stop it cleanly (exit 130): the batch being written is
+// finished, the batches written stay (importing again adds the rest), and the staging dataset is
+// removed.
 static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format);
 static int demoIntoPostgres(const QString &location, quint64 seed, qint64 count);
 
@@ -225,25 +229,27 @@ static int importInto(Dataset &dataset, bool bulk, const QStringList &files, Imp
     return total.complete() ? Ok : Incomplete;
 }
 
-// Imports the files into a PostgreSQL dataset through the same importer (storage/storageimport.h),
-// with the same messages. Ctrl-C / SIGTERM stop it cleanly (exit 130): the batch being written is
-// finished, the batches written stay (importing again adds the rest), and the staging dataset is
-// removed.
+// A PostgreSQL dataset that this role may write, or nullptr after saying why.
+static std::unique_ptr<PgStorage> openWritablePostgres(const QString &location)
+{
+    QString error;
+    std::unique_ptr<PgStorage> storage = PgStorage::open(location, &error);
+    if (storage && !storage->canWrite(&error))
+        storage.reset();
+    if (!storage)
+        err(error);
+    return storage;
+}
+
 // The demo's pairs into a PostgreSQL schema (created when missing), analysed as an import's, in
 // batches of 10,000 of their own transactions; Ctrl-C stops after the batch under way. The same
 // seed gives the same pairs as in a file (their dates end now).
 static int demoIntoPostgres(const QString &location, quint64 seed, qint64 count)
 {
     QString error;
-    const std::unique_ptr<PgStorage> storage = PgStorage::open(location, &error);
-    if (!storage) {
-        err(error);
+    const std::unique_ptr<PgStorage> storage = openWritablePostgres(location);
+    if (!storage)
         return Failure;
-    }
-    if (!storage->canWrite(&error)) {
-        err(error);
-        return Failure;
-    }
     CancelOnSignal cancel;
     DemoGenerator generator(seed);
     const Deriver deriver = storageDeriver(*storage);
@@ -278,18 +284,16 @@ static int demoIntoPostgres(const QString &location, quint64 seed, qint64 count)
     return CancelOnSignal::requested() ? Cancelled : Ok;
 }
 
+// Imports the files into a PostgreSQL dataset through the same importer (storage/storageimport.h),
+// with the same messages. Ctrl-C / SIGTERM stop it cleanly (exit 130): the batch being written is
+// finished, the batches written stay (importing again adds the rest), and the staging dataset is
+// removed.
 static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format)
 {
     QString error;
-    const std::unique_ptr<PgStorage> storage = PgStorage::open(location, &error);
-    if (!storage) {
-        err(error);
+    const std::unique_ptr<PgStorage> storage = openWritablePostgres(location);
+    if (!storage)
         return Failure;
-    }
-    if (!storage->canWrite(&error)) {
-        err(error);
-        return Failure;
-    }
     CancelOnSignal cancel;
     ImportReport total;
     for (const QString &file : files) {
