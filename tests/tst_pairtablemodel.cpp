@@ -163,10 +163,14 @@ void TstPairTableModel::firstPageComesBeforeTheCount()
     f.search = u"ord"_s;
     const qint64 expected = expectedCount(f);
     QVERIFY(expected > PairTableModel::kPageSize);
+    QVERIFY(model.isCurrent());
     model.setFilter(f);
     QCOMPARE(model.rowCount(), 1200); // the old rows stay until the new ones arrive
+    QVERIFY(model.isCounted());       // ... and so does their count,
+    QVERIFY(!model.isCurrent());      // which is not the new filter's
     QTRY_COMPARE(counted.size(), 1);
     QVERIFY(model.isCounted());
+    QVERIFY(model.isCurrent());
     QCOMPARE(qint64(model.rowCount()), expected);
 
     QString error;
@@ -186,7 +190,9 @@ void TstPairTableModel::firstPageComesBeforeTheCount()
     // A new sort shows its first page the same way.
     resets.clear();
     model.sort(PairTableModel::Time, Qt::DescendingOrder);
+    QVERIFY(!model.isCurrent());
     QTRY_COMPARE(counted.size(), 2);
+    QVERIFY(model.isCurrent());
     QCOMPARE(resets.size(), 1);
     QCOMPARE(resets.first().rows, PairTableModel::kPageSize);
     QCOMPARE(qint64(model.rowCount()), expected);

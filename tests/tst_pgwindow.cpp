@@ -102,7 +102,8 @@ class TstPgWindow : public QObject
     // Waits until the model has counted and loaded its first `n` rows (or all of them).
     static bool loaded(ui::PairTableModel *m, int n)
     {
-        (void)QTest::qWaitFor([m] { return m->isCounted(); }, kWait);
+        // The new sort's own count and rows, not the previous sort's, still on screen until then.
+        (void)QTest::qWaitFor([m] { return m->isCurrent(); }, kWait);
         const int rows = std::min(n, m->rowCount());
         (void)QTest::qWaitFor(
             [m, rows] {
@@ -115,7 +116,7 @@ class TstPgWindow : public QObject
         for (int i = 0; i < rows; ++i)
             if (!m->pairAt(i))
                 return false;
-        return m->isCounted();
+        return m->isCurrent();
     }
 
     // The pair ids of the first `n` rows.

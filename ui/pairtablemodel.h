@@ -80,6 +80,10 @@ public:
 
     // False until the matching pairs are counted (rowCount() may be the first page alone).
     bool isCounted() const { return m_counted; }
+    // True once the rows and count shown are those of the current filter and sort. After
+    // setFilter() or setSort(), isCounted() still holds the previous count until the new one
+    // arrives; this does not.
+    bool isCurrent() const { return m_counted && m_shownGeneration == m_generation; }
     qsizetype cachedPageCount() const { return m_cache.pageCount(); }
     qint64 matchingCount() const { return m_count; }
     const Pair *pairAt(int row) const;
