@@ -1144,6 +1144,10 @@
         <translation>Für die Spalte %1 gibt es keine Auswahl.</translation>
     </message>
     <message>
+        <source>Cannot compute statistics of %1: %2</source>
+        <translation>Die Statistik von %1 kann nicht berechnet werden: %2</translation>
+    </message>
+    <message>
         <source>Cannot read the audit log: %1</source>
         <translation>Das Prüfprotokoll kann nicht gelesen werden: %1</translation>
     </message>
@@ -1335,10 +1339,6 @@
         <translation>%1 ist beschädigt; stellen Sie ihn aus einer Sicherung wieder her.</translation>
     </message>
     <message>
-        <source>Cannot compute statistics of %1: %2</source>
-        <translation>Die Statistik von %1 kann nicht berechnet werden: %2</translation>
-    </message>
-    <message>
         <source>Renders a statistics chart of the pairs matching the filter to a PNG or SVG file.</source>
         <translation>Zeichnet ein Statistikdiagramm der Paare, die dem Filter entsprechen, in eine PNG- oder SVG-Datei.</translation>
     </message>
@@ -1444,6 +1444,14 @@
         <translation>%1 Paare in den Papierkorb verschoben. Rückgängig mit: pairlens restore %2 --all</translation>
     </message>
     <message>
+        <source>delete</source>
+        <translation>löschen</translation>
+    </message>
+    <message>
+        <source>restore</source>
+        <translation>wiederherstellen</translation>
+    </message>
+    <message>
         <source>Restored %1 pairs.</source>
         <translation>%1 Paare wiederhergestellt.</translation>
     </message>
@@ -1462,6 +1470,10 @@
     <message>
         <source>Set the reviewer note of %1 pairs.</source>
         <translation>Prüfnotiz von %1 Paaren gesetzt.</translation>
+    </message>
+    <message>
+        <source>review</source>
+        <translation>Prüfen</translation>
     </message>
     <message>
         <source>Moves pairs to the trash (restore them with &apos;pairlens restore&apos;). Give --id or a filter.</source>
@@ -1484,10 +1496,6 @@
         <translation>pairlens delete: Geben Sie --id ID oder einen Filter an (zum Beispiel --failed-only); ohne Auswahl werden nicht alle Paare gelöscht.</translation>
     </message>
     <message>
-        <source>delete</source>
-        <translation>löschen</translation>
-    </message>
-    <message>
         <source>Restores deleted pairs from the trash.</source>
         <translation>Stellt gelöschte Paare aus dem Papierkorb wieder her.</translation>
     </message>
@@ -1502,10 +1510,6 @@
     <message>
         <source>pairlens restore: give either --id ID... or --all.</source>
         <translation>pairlens restore: Geben Sie entweder --id ID... oder --all an.</translation>
-    </message>
-    <message>
-        <source>restore</source>
-        <translation>wiederherstellen</translation>
     </message>
     <message>
         <source>Sets the review status (and the reviewer note) of pairs. Give --id, a filter or --all, and the new status with --status S (or with --set S, --status then selecting pairs by their current status).</source>
@@ -1538,10 +1542,6 @@
     <message>
         <source>pairlens review: give --id ID, a filter (for example --db-name NAME) or --all; refusing to review every pair.</source>
         <translation>pairlens review: Geben Sie --id ID, einen Filter (zum Beispiel --db-name NAME) oder --all an; alle Paare werden nicht ungefragt geprüft.</translation>
-    </message>
-    <message>
-        <source>review</source>
-        <translation>Prüfen</translation>
     </message>
     <message>
         <source>Writes a synthetic dataset with realistic questions, SQL and PII.</source>

@@ -8,6 +8,7 @@
 #include "privacy/piikind.h"
 #include "stats/duplicates.h"
 #include "storage/pgstorage.h"
+#include "storage/sqlitestorage.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -175,8 +176,14 @@ OpenedDataset openFileOrStorage(const QString &location, Dataset::Mode mode)
     return opened;
 }
 
-std::unique_ptr<Storage> openStorage(const QString &location)
+std::unique_ptr<Storage> openStorage(const QString &location, Dataset::Mode mode)
 {
+    if (!isPostgresLocation(location)) {
+        std::unique_ptr<Dataset> ds = openDataset(location, mode);
+        if (!ds)
+            return nullptr;
+        return std::make_unique<SqliteStorage>(std::move(ds));
+    }
     QString error;
     std::unique_ptr<Storage> storage = PgStorage::open(location, &error);
     if (!storage) {
@@ -206,30 +213,15 @@ int finishCommand(int code)
 bool statisticsOrExplain(const QString &location, const Filter &filter, Statistics *out,
                          const std::function<bool(const Statistics &)> &withDuplicates)
 {
-    QString error;
-    if (isPostgresLocation(location)) {
-        // Aggregates computed by the server (storage/pgstats.cpp).
-        const std::unique_ptr<Storage> storage = openStorage(location);
-        if (!storage)
-            return false;
-        if (!storage->statistics(filter, out, &error) ||
-            (withDuplicates && withDuplicates(*out) && !storage->countDuplicates(filter, out, &error))) {
-            err(error);
-            return false;
-        }
-        return true;
-    }
-    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
-    if (!ds)
+    // A file's statistics in one scan (stats/), PostgreSQL's as aggregates on the server
+    // (storage/pgstats.cpp).
+    const std::unique_ptr<Storage> storage = openStorage(location);
+    if (!storage)
         return false;
-    bool computed = computeStatistics(*ds, filter, out, &error);
-    if (computed && withDuplicates && withDuplicates(*out))
-        computed = addDuplicates(*ds, filter, out, &error);
-    if (!computed || ds->damageReported()) {
-        err(ds->damageReported() || Dataset::isDamageError(error) || Dataset::isDiskFullError(error)
-                ? ds->failureMessage(Dataset::Access::Read, error)
-                : QCoreApplication::translate("cli", "Cannot compute statistics of %1: %2")
-                      .arg(ds->location(), error));
+    QString error;
+    if (!storage->statistics(filter, out, &error) ||
+        (withDuplicates && withDuplicates(*out) && !storage->countDuplicates(filter, out, &error))) {
+        err(error);
         return false;
     }
     return true;

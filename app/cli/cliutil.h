@@ -43,9 +43,12 @@ bool hasFilterOptions(const QCommandLineParser &parser);
 // filled in first (unless the dataset is read-only).
 std::unique_ptr<Dataset> openDataset(const QString &location, Dataset::Mode mode);
 
-// Opens a PostgreSQL dataset (storage/pgstorage.h) or prints the reason. As openDataset(), the
-// derived fields of rows written by recorders are filled in first (when the role may write).
-std::unique_ptr<Storage> openStorage(const QString &location);
+// Opens a dataset behind the storage seam, or prints the reason: a PostgreSQL location
+// (storage/pgstorage.h), or a file opened with openDataset() in `mode` (storage/sqlitestorage.h).
+// As openDataset(), the derived fields of rows written by recorders are filled in first (when the
+// dataset may be written).
+std::unique_ptr<Storage> openStorage(const QString &location,
+                                     Dataset::Mode mode = Dataset::Mode::OpenExisting);
 
 // A command's dataset: a file opened with openDataset() in `mode`, or a postgresql:// store opened
 // with openStorage(); both empty (after the reason was printed) when it could not be opened.

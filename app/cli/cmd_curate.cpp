@@ -1,11 +1,8 @@
 // `pairlens delete` and `pairlens restore`: soft delete into the trash and back; `pairlens review`:
-// review status and reviewer note for scripted curation. A dataset file is curated through
-// PairStore, a PostgreSQL dataset through the storage seam (storage/storage.h), with the same
-// messages and rules.
+// review status and reviewer note for scripted curation. Both kinds of dataset, a file and a
+// PostgreSQL store, through the storage seam (storage/storage.h): one path, the same messages.
 #include "cli/cliutil.h"
 #include "cli/command.h"
-#include "dataset/pairstore.h"
-#include "dataset/reviewnotes.h"
 #include "storage/storage.h"
 
 #include <QCoreApplication>
@@ -13,6 +10,7 @@
 #include <QJsonObject>
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -78,6 +76,16 @@ void deleted(qint64 count, const QString &location)
     out(tr("Moved %1 pairs to the trash. Undo with: pairlens restore %2 --all").arg(count).arg(location));
 }
 
+// A long write's progress drawn on the bar (a dataset file's chunked writes; PostgreSQL reports none).
+std::function<bool(qint64, qint64)> barProgress(ProgressBar &bar)
+{
+    return [&bar](qint64 done, qint64 total) {
+        if (total > 0)
+            bar.update(done, total);
+        return true;
+    };
+}
+
 int deleteFromStorage(const QString &location, const Filter &filter, bool yes)
 {
     const std::unique_ptr<Storage> storage = openStorage(location);
@@ -91,7 +99,10 @@ int deleteFromStorage(const QString &location, const Filter &filter, bool yes)
     }
     if (const std::optional<int> code = refuseDelete(n, yes))
         return *code;
+    ProgressBar bar(tr("delete"));
+    storage->setWriteProgress(barProgress(bar));
     const auto r = storage->softDelete(filter, &error);
+    bar.finish();
     if (!r) {
         err(error);
         return Failure;
@@ -106,7 +117,10 @@ int restoreInStorage(const QString &location, const Filter &filter)
     if (!storage)
         return Failure;
     QString error;
+    ProgressBar bar(tr("restore"));
+    storage->setWriteProgress(barProgress(bar));
     const qint64 n = storage->restore(filter, &error);
+    bar.finish();
     if (n < 0) {
         err(error);
         return Failure;
@@ -167,15 +181,20 @@ int reviewInStorage(const QCommandLineParser &parser, const QString &location, c
         }
     }
     qint64 changed = 0, notes = 0;
+    ProgressBar bar(tr("review"));
+    storage->setWriteProgress(barProgress(bar));
     if (matched > 0 && (changed = storage->setReviewStatus(filter, status, &error)) < 0) {
+        bar.finish();
         err(error);
         return Failure;
     }
     if (matched > 0 && parser.isSet(u"note"_s) &&
         (notes = storage->setReviewerNote(filter, parser.value(u"note"_s), &error)) < 0) {
+        bar.finish();
         err(error);
         return Failure;
     }
+    bar.finish();
     return reviewed(parser, status, matched, changed, notes, missing);
 }
 } // namespace
@@ -202,34 +221,7 @@ int runDelete(const QStringList &args)
                "every pair."));
         return Usage;
     }
-    const QString location = parser.positionalArguments().at(1);
-    if (isPostgresLocation(location))
-        return deleteFromStorage(location, filter, parser.isSet(u"yes"_s));
-    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
-    if (!ds)
-        return Failure;
-    PairStore store(*ds);
-    const qint64 n = store.count(filter);
-    if (n < 0) {
-        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
-        return Failure;
-    }
-    if (const std::optional<int> code = refuseDelete(n, parser.isSet(u"yes"_s)))
-        return *code;
-    ProgressBar bar(tr("delete"));
-    store.setWriteProgress([&bar](qint64 done, qint64 total) {
-        if (total > 0)
-            bar.update(done, total);
-        return true;
-    });
-    const auto r = store.softDelete(filter);
-    bar.finish();
-    if (!r) {
-        err(ds->failureMessage(Dataset::Access::Write, store.errorString()));
-        return Failure;
-    }
-    deleted(r->count, ds->location());
-    return Ok;
+    return deleteFromStorage(parser.positionalArguments().at(1), filter, parser.isSet(u"yes"_s));
 }
 
 int runRestore(const QStringList &args)
@@ -247,27 +239,7 @@ int runRestore(const QStringList &args)
         err(tr("pairlens restore: give either --id ID... or --all."));
         return Usage;
     }
-    const QString location = parser.positionalArguments().at(1);
-    if (isPostgresLocation(location))
-        return restoreInStorage(location, filter);
-    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
-    if (!ds)
-        return Failure;
-    PairStore store(*ds);
-    ProgressBar bar(tr("restore"));
-    store.setWriteProgress([&bar](qint64 done, qint64 total) {
-        if (total > 0)
-            bar.update(done, total);
-        return true;
-    });
-    const auto n = store.restore(filter);
-    bar.finish();
-    if (!n) {
-        err(ds->failureMessage(Dataset::Access::Write, store.errorString()));
-        return Failure;
-    }
-    out(tr("Restored %1 pairs.").arg(*n));
-    return Ok;
+    return restoreInStorage(parser.positionalArguments().at(1), filter);
 }
 
 int runReview(const QStringList &args)
@@ -311,50 +283,7 @@ int runReview(const QStringList &args)
                "review every pair."));
         return Usage;
     }
-    const QString location = parser.positionalArguments().at(1);
-    if (isPostgresLocation(location))
-        return reviewInStorage(parser, location, filter, ReviewStatus(status));
-    auto ds = openDataset(location, Dataset::Mode::OpenExisting);
-    if (!ds)
-        return Failure;
-    PairStore store(*ds);
-    const qint64 matched = store.count(filter);
-    if (matched < 0) {
-        err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
-        return Failure;
-    }
-    QStringList missing;
-    if (!filter.pairIds.isEmpty() && matched < filter.pairIds.size()) {
-        for (const QString &id : std::as_const(filter.pairIds)) {
-            if (!store.getByPairId(id))
-                missing << id;
-        }
-    }
-    ProgressBar bar(tr("review"));
-    store.setWriteProgress([&bar](qint64 done, qint64 total) {
-        if (total > 0)
-            bar.update(done, total);
-        return true;
-    });
-    qint64 changed = 0;
-    if (matched > 0 && !store.setReviewStatus(filter, ReviewStatus(status), &changed)) {
-        bar.finish();
-        err(ds->failureMessage(Dataset::Access::Write, store.errorString()));
-        return Failure;
-    }
-    qint64 notes = 0;
-    if (matched > 0 && parser.isSet(u"note"_s)) {
-        QString error;
-        const std::optional<qint64> n = setReviewerNotes(*ds, filter, parser.value(u"note"_s), &error);
-        if (!n) {
-            bar.finish();
-            err(ds->failureMessage(Dataset::Access::Write, error));
-            return Failure;
-        }
-        notes = *n;
-    }
-    bar.finish();
-    return reviewed(parser, ReviewStatus(status), matched, changed, notes, missing);
+    return reviewInStorage(parser, parser.positionalArguments().at(1), filter, ReviewStatus(status));
 }
 
 } // namespace pairlens::cli

@@ -55,29 +55,14 @@ int runList(const QStringList &args)
     const PairStore::Sort sort = filter.duplicates == Filter::Duplicates::Any
                                      ? PairStore::Sort{}
                                      : PairStore::Sort{PairStore::SortColumn::Question, Qt::AscendingOrder};
-    if (isPostgresLocation(location)) {
-        const std::unique_ptr<Storage> storage = openStorage(location);
-        if (!storage)
-            return Failure;
-        QString error;
-        total = storage->count(filter, &error);
-        if (total < 0 || !storage->page(filter, sort, limit, offset, &pairs, &error)) {
-            err(error);
-            return Failure;
-        }
-    } else {
-        auto ds = openDataset(location, Dataset::Mode::OpenExisting);
-        if (!ds)
-            return Failure;
-        PairStore store(*ds);
-        total = store.count(filter);
-        pairs = store.page(filter, sort, limit, offset);
-        if (total < 0 || !store.errorString().isEmpty() || ds->damageReported()) {
-            // A damaged page ends a read as if the pairs had run out: SQLite's report of the damage,
-            // not the number of pairs read, tells the two apart.
-            err(ds->failureMessage(Dataset::Access::Read, store.errorString()));
-            return Failure;
-        }
+    const std::unique_ptr<Storage> storage = openStorage(location);
+    if (!storage)
+        return Failure;
+    QString error;
+    total = storage->count(filter, &error);
+    if (total < 0 || !storage->page(filter, sort, limit, offset, &pairs, &error)) {
+        err(error);
+        return Failure;
     }
     if (parser.isSet(u"json"_s)) {
         QJsonArray a;

@@ -115,7 +115,8 @@ QString SqliteStorage::writeFailure() const
     if (m_dataset->isReadOnly())
         return m_dataset->readOnlyReason().isEmpty() ? tr("The dataset is read-only.")
                                                      : m_dataset->readOnlyReason();
-    return m_store.errorString();
+    // The file's own sentence: which dataset, and a damaged file or a full disk said as such.
+    return m_dataset->failureMessage(Dataset::Access::Write, m_store.errorString());
 }
 
 qint64 SqliteStorage::count(QString *error)
@@ -164,7 +165,7 @@ qint64 SqliteStorage::count(const Filter &filter, QString *error)
 {
     const qint64 n = m_store.count(filter);
     if (n < 0)
-        *error = m_store.errorString();
+        *error = m_dataset->failureMessage(Dataset::Access::Read, m_store.errorString());
     return n;
 }
 
@@ -177,8 +178,10 @@ bool SqliteStorage::page(const Filter &filter, const PairStore::Sort &sort, int 
                          QList<Pair> *out, QString *error)
 {
     *out = m_store.page(filter, sort, limit, offset);
-    if (out->isEmpty() && !m_store.errorString().isEmpty()) {
-        *error = m_store.errorString();
+    // A damaged page ends a read as if the pairs had run out: SQLite's report of the damage, not
+    // the number of pairs read, tells the two apart.
+    if ((out->isEmpty() && !m_store.errorString().isEmpty()) || m_dataset->damageReported()) {
+        *error = m_dataset->failureMessage(Dataset::Access::Read, m_store.errorString());
         return false;
     }
     return true;
@@ -215,18 +218,33 @@ std::optional<Pair> SqliteStorage::get(qint64 rowId, QString *error)
 
 bool SqliteStorage::statistics(const Filter &filter, Statistics *out, QString *error)
 {
-    return computeStatistics(*m_dataset, filter, out, error);
+    return statisticsRead(computeStatistics(*m_dataset, filter, out, error), error);
 }
 
 bool SqliteStorage::countDuplicates(const Filter &filter, Statistics *out, QString *error)
 {
-    return addDuplicates(*m_dataset, filter, out, error);
+    return statisticsRead(addDuplicates(*m_dataset, filter, out, error), error);
+}
+
+bool SqliteStorage::statisticsRead(bool computed, QString *error) const
+{
+    if (computed && !m_dataset->damageReported())
+        return true;
+    *error = m_dataset->damageReported() || Dataset::isDamageError(*error) || Dataset::isDiskFullError(*error)
+                 ? m_dataset->failureMessage(Dataset::Access::Read, *error)
+                 : tr("Cannot compute statistics of %1: %2").arg(m_dataset->location(), *error);
+    return false;
 }
 
 std::unique_ptr<RowCursor> SqliteStorage::readRows(const Filter &filter, QString *error)
 {
     Q_UNUSED(error);
     return std::make_unique<SqliteRowCursor>(m_store, filter);
+}
+
+void SqliteStorage::setWriteProgress(std::function<bool(qint64 done, qint64 total)> progress)
+{
+    m_store.setWriteProgress(std::move(progress));
 }
 
 std::optional<Storage::DeleteResult> SqliteStorage::softDelete(const Filter &filter, QString *error)
@@ -280,8 +298,9 @@ qint64 SqliteStorage::setReviewStatus(const Filter &filter, ReviewStatus status,
         *error = writeFailure();
         return -1;
     }
-    // Storage counts the pairs that matched (all have the status now), as a file's CLI reports them.
-    return m_store.count(filter);
+    // The pairs that matched (all have the status now). Not a count after the change: a filter on
+    // the review status itself (`--status approved --set unreviewed`) matches none of them then.
+    return changed;
 }
 
 qint64 SqliteStorage::setReviewerNote(const Filter &filter, const QString &note, QString *error)
@@ -291,6 +310,8 @@ qint64 SqliteStorage::setReviewerNote(const Filter &filter, const QString &note,
     // The file's own path for notes (`pairlens review --note`): chunked BEGIN IMMEDIATE writes and
     // one "note" entry in the audit log.
     const std::optional<qint64> n = setReviewerNotes(*m_dataset, filter, note, error);
+    if (!n)
+        *error = m_dataset->failureMessage(Dataset::Access::Write, *error);
     return n.value_or(-1);
 }
 

@@ -39,6 +39,7 @@ public:
     bool statistics(const Filter &filter, Statistics *out, QString *error) override;
     bool countDuplicates(const Filter &filter, Statistics *out, QString *error) override;
     std::unique_ptr<RowCursor> readRows(const Filter &filter, QString *error) override;
+    void setWriteProgress(std::function<bool(qint64 done, qint64 total)> progress) override;
     std::optional<DeleteResult> softDelete(const Filter &filter, QString *error) override;
     qint64 restoreBatch(qint64 batch, QString *error) override;
     qint64 restore(const Filter &filter, QString *error) override;
@@ -66,6 +67,9 @@ public:
 private:
     // One sentence for a failed write of PairStore (the read-only reason when the file is read-only).
     QString writeFailure() const;
+    // The statistics' result: true, or false with *error made the file's sentence (damage, a full
+    // disk, or what failed).
+    bool statisticsRead(bool computed, QString *error) const;
 
     std::unique_ptr<Dataset> m_dataset;
     PairStore m_store;

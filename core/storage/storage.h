@@ -116,6 +116,13 @@ public:
         qint64 count = 0;
         qint64 batch = 0; // restoreBatch(batch) undoes the delete
     };
+    // Reports the progress of the long writes below (delete, restore, purge, review of many pairs)
+    // as done of total; returning false cancels one before its commit point (nothing changes). A
+    // backend that makes each change in one transaction (PostgreSQL) reports nothing.
+    virtual void setWriteProgress(std::function<bool(qint64 done, qint64 total)> progress)
+    {
+        Q_UNUSED(progress);
+    }
     // Moves the live pairs matching the filter (its scope is ignored) to the trash as one new batch.
     virtual std::optional<DeleteResult> softDelete(const Filter &filter, QString *error) = 0;
     // Restores the pairs of one delete batch still in the trash; how many, or -1 with *error.
