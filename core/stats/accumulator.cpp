@@ -160,9 +160,13 @@ void setTables(Statistics *out, QList<Statistics::Count> tables)
     out->topTables = tables.mid(0, Statistics::kTopTables);
 }
 
-StatsAccumulator::StatsAccumulator(bool collectTimes, bool ordered)
-    : m_collectTimes(collectTimes), m_ordered(ordered), m_timeSums(1)
-{}
+StatsAccumulator::StatsAccumulator(qint64 timeLimit, bool ordered)
+    : m_timeLimit(timeLimit), m_ordered(ordered), m_timeSums(1)
+{
+    // Address space only (the allocator maps a block this large, and pages are touched as times
+    // arrive): the times are never copied as the vector grows, nor when another's are merged.
+    m_times.reserve(size_t(timeLimit));
+}
 
 // True when this combination's first pair comes before the given one in ts order.
 bool StatsAccumulator::Combination::before(bool otherHasTs, const char *otherTs, int length,
@@ -267,8 +271,13 @@ void StatsAccumulator::add(sqlite3_value **argv)
         m_timeMax = m_timed ? std::max(m_timeMax, t) : t;
         m_timeSums[size_t(m_chunk)] += t;
         ++m_timed;
-        if (m_collectTimes)
+        if (m_timesDropped) {
+        } else if (qint64(m_times.size()) < m_timeLimit) {
             m_times.push_back(t);
+        } else if (m_timeLimit > 0) {
+            m_timesDropped = true; // percentiles can no longer be exact from here: free the memory
+            std::vector<double>().swap(m_times);
+        }
     }
 }
 
@@ -326,7 +335,13 @@ void StatsAccumulator::merge(const StatsAccumulator &other)
         m_timeSums.resize(other.m_timeSums.size());
     for (size_t i = 0; i < other.m_timeSums.size(); ++i)
         m_timeSums[i] += other.m_timeSums[i]; // each chunk was folded by one accumulator only
-    m_times.insert(m_times.end(), other.m_times.begin(), other.m_times.end());
+    if (m_timesDropped || other.m_timesDropped ||
+        qint64(m_times.size() + other.m_times.size()) > m_timeLimit) {
+        m_timesDropped = true;
+        std::vector<double>().swap(m_times);
+    } else {
+        m_times.insert(m_times.end(), other.m_times.begin(), other.m_times.end());
+    }
 }
 
 // The distinct table names (ignoring ASCII case, as the pair_tables index does) of a JSON array
@@ -438,7 +453,7 @@ void StatsAccumulator::finish(Statistics *out)
         out->executionTime.avg = sum / double(m_timed);
     }
     tables(out);
-    if (m_collectTimes && m_timed && qint64(m_times.size()) == m_timed) {
+    if (m_timed && timesComplete()) {
         // Exact nearest-rank percentiles: the rank-th smallest value, by partial sorts of what lies
         // above the previous rank.
         const std::pair<double, double *> ranks[] = {{0.50, &out->executionTime.p50},

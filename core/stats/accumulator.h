@@ -205,10 +205,12 @@ private:
 class StatsAccumulator
 {
 public:
-    // collectTimes: keep every execution time for exact percentiles (the nearest-rank values).
+    // timeLimit: keep up to that many execution times for exact percentiles (the nearest-rank
+    // values); past it they are dropped, so memory stays bounded, and timesComplete() says so.
+    // 0 keeps none.
     // ordered: the rows come in ts order (a scan of the pairs_stats index); otherwise the
     // accumulator compares timestamps to find what a scan in ts order would have seen first.
-    explicit StatsAccumulator(bool collectTimes, bool ordered);
+    explicit StatsAccumulator(qint64 timeLimit, bool ordered);
     StatsAccumulator(const StatsAccumulator &) = delete;
     StatsAccumulator &operator=(const StatsAccumulator &) = delete;
 
@@ -219,11 +221,17 @@ public:
     void add(sqlite3_value **argv);
     // Folds in the rows of another accumulator (its chunks disjoint from this one's).
     void merge(const StatsAccumulator &other);
-    // Fills everything but the trash count, and the percentiles only with collectTimes.
+    // Fills everything but the trash count, and the percentiles only when timesComplete().
     void finish(Statistics *out);
+    // True when every execution time seen is kept (none dropped past the limit): the percentiles
+    // are exact.
+    bool timesComplete() const
+    {
+        return m_timeLimit > 0 && !m_timesDropped && qint64(m_times.size()) == m_timed;
+    }
 
     qint64 total() const { return m_total; }
-    bool collectsTimes() const { return m_collectTimes; }
+    qint64 timeLimit() const { return m_timeLimit; }
     bool isOrdered() const { return m_ordered; }
 
 private:
@@ -245,7 +253,8 @@ private:
     void addTs(const char *ts, int length, bool ok);
     void tables(Statistics *out) const;
 
-    bool m_collectTimes = false;
+    qint64 m_timeLimit = 0;
+    bool m_timesDropped = false;
     bool m_ordered = true;
     int m_chunk = 0;
     qint64 m_rowInChunk = 0;
@@ -267,7 +276,7 @@ private:
     qint64 m_timed = 0;
     double m_timeMin = 0, m_timeMax = 0;
     std::vector<double> m_timeSums; // per chunk, summed in chunk order at the end
-    std::vector<double> m_times;    // with collectTimes
+    std::vector<double> m_times;    // up to m_timeLimit
 };
 
 } // namespace pairlens::stats

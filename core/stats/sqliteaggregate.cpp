@@ -31,6 +31,8 @@ constexpr int kChunks = 16;
 // saves.
 constexpr qint64 kOwnConnectionBytes = qint64(8) << 20;
 constexpr int kMaxThreads = 4;
+// 2M execution times: 16 MB, and less than 32 MB with the threads' parts before they are merged.
+constexpr int kTimeLimit = 2'000'000;
 
 thread_local ScanReport t_lastScan;
 
@@ -325,7 +327,9 @@ bool scanOnOwnConnections(sqlite3 *db, const QByteArray &file, const QList<Chunk
     std::vector<std::unique_ptr<StatsAccumulator>> parts;
     std::vector<std::thread> workers;
     for (int i = 1; i < threads && chunks.size() > 1; ++i) {
-        parts.push_back(std::make_unique<StatsAccumulator>(acc->collectsTimes(), acc->isOrdered()));
+        // Each thread keeps its share of the execution times; whatever passes the limit drops them.
+        const qint64 share = (acc->timeLimit() + threads - 1) / threads;
+        parts.push_back(std::make_unique<StatsAccumulator>(share, acc->isOrdered()));
         try {
             workers.emplace_back(work, std::ref(shared), file, parts.back().get());
         } catch (const std::system_error &) { // no more threads: scan with the ones there are
@@ -393,10 +397,20 @@ int scanConnections(qint64 bytes, bool parallel)
     return parallel ? std::clamp(QThread::idealThreadCount(), 1, kMaxThreads) : 1;
 }
 
-bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, bool percentiles, const Progress &progress,
-                        Statistics *out, QString *error, bool *cancelled, bool *readTransaction)
+// How many execution times a scan keeps for exact percentiles (PAIRLENS_STATS_TIME_LIMIT sets it
+// for tests); past it the caller takes them by ORDER BY + OFFSET, in constant memory.
+static int timeLimit()
+{
+    bool set = false;
+    const int forced = qEnvironmentVariableIntValue("PAIRLENS_STATS_TIME_LIMIT", &set);
+    return set && forced >= 0 ? forced : kTimeLimit;
+}
+
+bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, const Progress &progress, Statistics *out,
+                        QString *error, bool *cancelled, bool *readTransaction, bool *percentiles)
 {
     *readTransaction = false;
+    *percentiles = false;
     if (!db.driver() || db.driverName() != u"QSQLITE"_s)
         return false;
     const QVariant handle = db.driver()->handle();
@@ -425,7 +439,7 @@ bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, bool percentiles
     const int connections =
         autocommit && file && *file ? scanConnections(QFileInfo(QString::fromUtf8(file)).size(), indexed) : 0;
 
-    StatsAccumulator acc(percentiles, indexed);
+    StatsAccumulator acc(timeLimit(), indexed);
     bool scanned = false;
     t_lastScan = {};
     if (connections > 0) {
@@ -449,6 +463,8 @@ bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, bool percentiles
             return true;
     }
     acc.finish(out);
+    *percentiles = acc.timesComplete();
+    t_lastScan.percentiles = *percentiles;
     return true;
 }
 

@@ -22,14 +22,15 @@ namespace pairlens::stats {
 //
 // Returns false without touching *out when the connection is not SQLite (the caller then runs the
 // portable GROUP BY queries); sets *error when the query itself failed, *cancelled when the
-// progress asked to stop. With `percentiles`, the execution-time percentiles are taken from the
-// exact values gathered in the same pass (used under a filter, where ORDER BY + OFFSET would sort
-// the matching rows).
+// progress asked to stop. The execution-time percentiles are taken from the exact values gathered
+// in the same pass, up to 2M of them (*percentiles says whether they were); the caller takes them
+// otherwise (ORDER BY + OFFSET: an index walk, or under a filter a sort of the matching rows, each
+// slower than the values the scan had in hand).
 //
 // When the connection was not in a transaction, the scan leaves a read transaction open (and sets
 // *readTransaction) so that the caller's further queries see the same state; the caller commits it.
-bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, bool percentiles, const Progress &progress,
-                        Statistics *out, QString *error, bool *cancelled, bool *readTransaction);
+bool aggregateInOnePass(QSqlDatabase &db, const Filter &filter, const Progress &progress, Statistics *out,
+                        QString *error, bool *cancelled, bool *readTransaction, bool *percentiles);
 
 // How the last aggregateInOnePass() on this thread scanned (the tests check that the path they
 // mean to exercise ran): on how many connections of its own (0: the dataset's) and in how many
@@ -38,6 +39,7 @@ struct ScanReport
 {
     int connections = 0;
     int statements = 0;
+    bool percentiles = false; // taken from the scan's values
 };
 ScanReport lastScan();
 

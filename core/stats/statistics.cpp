@@ -242,16 +242,15 @@ bool computeStatistics(Dataset &dataset, const Filter &filter, Statistics *out, 
     // 1. Every breakdown: in one scan on SQLite (split over threads on a large dataset), else one
     //    GROUP BY each. Everything runs in one read transaction, so every number describes the
     //    same state of the dataset.
-    //    Percentiles: by ORDER BY + OFFSET, an index walk when only the scope restricts; under a
-    //    filter the one-scan path takes them from the exact values of its pass instead.
+    //    Percentiles: the one-scan path takes them from the exact values of its pass (up to a
+    //    limit); else by ORDER BY + OFFSET.
     const bool forcePortable = qEnvironmentVariableIsSet("PAIRLENS_STATS_PORTABLE");
-    const bool walkIndex = filter.isEmpty();
     ReadTransaction transaction(dataset.db());
     QString passError;
-    bool cancelled = false, began = false;
+    bool cancelled = false, began = false, percentilesTaken = false;
     const bool onePass =
-        !forcePortable && stats::aggregateInOnePass(dataset.db(), filter, !walkIndex, progress, out,
-                                                    &passError, &cancelled, &began);
+        !forcePortable && stats::aggregateInOnePass(dataset.db(), filter, progress, out, &passError,
+                                                    &cancelled, &began, &percentilesTaken);
     transaction.setActive(began);
     if (!onePass) {
         *out = Statistics();
@@ -269,7 +268,7 @@ bool computeStatistics(Dataset &dataset, const Filter &filter, Statistics *out, 
         return false;
 
     // 2. Execution time percentiles.
-    if ((!onePass || walkIndex) && !percentiles(q, c, &out->executionTime, error))
+    if (!percentilesTaken && !percentiles(q, c, &out->executionTime, error))
         return false;
     if (!step(2))
         return false;
