@@ -140,11 +140,15 @@ private slots:
         QCOMPARE(taken, 1);
         QCOMPARE(s->count(&error), 40);
 
+        QList<Filter> asked;
+        QList<qint64> wanted;
         const auto expect = [&](const Filter &f, const std::function<bool(int)> &keep, const char *what) {
             QString e;
             const qint64 n = s->count(f, &e);
             QVERIFY2(n == m_input.count(keep),
                      qPrintable(u"%1: %2 (%3)"_s.arg(QString::fromUtf8(what)).arg(n).arg(e)));
+            asked << f;
+            wanted << n;
         };
         Filter f;
         expect(
@@ -182,6 +186,13 @@ private slots:
         f.pairIds = {u"p01"_s, u"p02"_s};
         expect(
             f, [](int i) { return i == 1 || i == 2; }, "pair ids");
+        // All of them at once (an export's scope counts; one scan on PostgreSQL), overlapping,
+        // disjoint and with parameters of their own: the same counts.
+        QList<qint64> counts;
+        QVERIFY2(s->countEach(asked, &counts, &error), qPrintable(error));
+        QCOMPARE(counts, wanted);
+        QVERIFY2(s->countEach(asked.mid(5, 2), &counts, &error), qPrintable(error));
+        QCOMPARE(counts, wanted.mid(5, 2));
 
         // get, distinctValues
         QList<Pair> page;

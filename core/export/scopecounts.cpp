@@ -8,6 +8,7 @@
 #include "storage/storage.h"
 
 #include <QCoreApplication>
+#include <QJsonObject>
 
 #include <algorithm>
 #include <functional>
@@ -71,9 +72,28 @@ std::optional<ScopeCounts> Exporter::countScope(Dataset &dataset, const ExportOp
 std::optional<ScopeCounts> Exporter::countScope(Storage &storage, const ExportOptions &options,
                                                 QString *error)
 {
+    // Every filter countScopeWith() may ask for, counted together (on PostgreSQL one scan instead
+    // of one each); a filter not among them is counted on its own.
+    QList<Filter> filters{options.filter, options.reviewedFilter(), options.effectiveFilter()};
+    Filter rejected = options.filter;
+    rejected.reviewStatuses = {int(ReviewStatus::Rejected)};
+    filters << rejected;
+    QList<QJsonObject> keys;
+    for (const Filter &f : filters)
+        keys << f.toJson();
     QString failure;
-    return countScopeWith([&](const Filter &f) { return storage.count(f, &failure); },
-                          [&] { return failure; }, options, error);
+    QList<qint64> counts;
+    if (!storage.countEach(filters, &counts, &failure)) {
+        if (error)
+            *error = failure;
+        return std::nullopt;
+    }
+    return countScopeWith(
+        [&](const Filter &f) {
+            const qsizetype i = keys.indexOf(f.toJson());
+            return i >= 0 ? counts.at(i) : storage.count(f, &failure);
+        },
+        [&] { return failure; }, options, error);
 }
 
 std::optional<qint64> Exporter::countDuplicates(Dataset &dataset, const ExportOptions &options,

@@ -153,4 +153,20 @@ PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params)
     return r;
 }
 
+bool send(PGconn *pg, const QString &sql, const QList<QByteArray> &params, QString *why)
+{
+    if (Link *link = linkOf(pg))
+        link->recoverIfLost(); // lost in an earlier call, as exec() does
+    const QByteArray text = sql.toUtf8();
+    std::vector<const char *> values;
+    values.reserve(size_t(params.size()));
+    for (const QByteArray &p : params)
+        values.push_back(p.constData());
+    if (PQsendQueryParams(pg, text.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr,
+                          0))
+        return true;
+    *why = message(PQerrorMessage(pg));
+    return false;
+}
+
 } // namespace pairlens::pg

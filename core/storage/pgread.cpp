@@ -39,7 +39,8 @@ QStringList scopeParts(Filter::Scope scope, bool curated, const QString &alias)
 
 } // namespace
 
-bool condition(const Filter &f, int version, const QString &quotedSchema, Condition *out, QString *error)
+bool condition(const Filter &f, int version, const QString &quotedSchema, Condition *out, QString *error,
+               bool append)
 {
     const bool curated = hasCuration(version);
     if (f.duplicates != Filter::Duplicates::Any && !hasDuplicateKeys(version)) {
@@ -56,7 +57,8 @@ bool condition(const Filter &f, int version, const QString &quotedSchema, Condit
     }
     QStringList parts = scopeParts(f.scope, curated, u"p"_s);
     QList<QByteArray> &params = out->params;
-    params.clear();
+    if (!append)
+        params.clear();
     const auto param = [&](const QString &value) {
         params.append(value.toUtf8());
         return u"$%1"_s.arg(params.size());
@@ -150,6 +152,34 @@ qint64 PgStorage::count(const Filter &filter, QString *error)
         return -1;
     }
     return r.number(0, 0);
+}
+
+bool PgStorage::countEach(const QList<Filter> &filters, QList<qint64> *counts, QString *error)
+{
+    // One scan for all of them: count(*) FILTER (WHERE ...) each, over the rows any of them matches
+    // (which the planner may still find by index, e.g. a search).
+    counts->clear();
+    pg::Condition c;
+    QStringList columns, any;
+    for (const Filter &f : filters) {
+        if (!pg::condition(f, m_version, m_quotedSchema, &c, error, true))
+            return false;
+        columns << u"count(*) FILTER (WHERE %1)"_s.arg(c.where);
+        any << u'(' + c.where + u')';
+    }
+    if (columns.isEmpty())
+        return true;
+    Result r(pg::exec(m_conn->pg,
+                      u"SELECT %1 FROM %2.pairs p WHERE %3"_s.arg(columns.join(u", "_s), m_quotedSchema,
+                                                                  any.join(u" OR "_s)),
+                      c.params));
+    if (!r.ok()) {
+        *error = tr("Cannot count the pairs in PostgreSQL: %1").arg(r.error());
+        return false;
+    }
+    for (int i = 0; i < columns.size(); ++i)
+        counts->append(r.number(0, i));
+    return true;
 }
 
 namespace {
@@ -313,14 +343,29 @@ bool PgStorage::readPairs(const Filter &filter, const QString &orderAndLimit, QL
 
 namespace {
 
-// A cursor over the pairs in one read-only REPEATABLE READ transaction: every FETCH sees the
-// snapshot of the first, whatever recorders insert meanwhile.
+// The pairs of one SELECT in a read-only REPEATABLE READ transaction (one snapshot, whatever
+// recorders insert meanwhile), streamed in single-row mode: the server sends every row without
+// waiting for the client to ask, where a cursor's FETCH waited a round trip and the server's work
+// for each batch. libpq holds one row at a time; the socket's buffers hold what the server sent
+// ahead. The connection is busy until the last row is read or the cursor is destroyed, which
+// cancels the rest of the statement.
 class PgRowCursor final : public RowCursor
 {
 public:
     explicit PgRowCursor(PGconn *pg) : m_pg(pg) {}
     ~PgRowCursor() override
     {
+        if (m_sent && !m_done) {
+            // Stopped early (a preview, a cancelled export): ask the server to stop sending, then
+            // read what is left so that the connection is free for the next statement.
+            if (PGcancel *cancel = PQgetCancel(m_pg)) {
+                char why[256];
+                PQcancel(cancel, why, int(sizeof why));
+                PQfreeCancel(cancel);
+            }
+            while (PGresult *rest = PQgetResult(m_pg))
+                PQclear(rest);
+        }
         if (m_open)
             Result end(PQexec(m_pg, "ROLLBACK"));
     }
@@ -333,9 +378,14 @@ public:
             return false;
         }
         m_open = true;
-        Result declare(pg::exec(m_pg, u"DECLARE pairlens_rows NO SCROLL CURSOR FOR "_s + sql, params));
-        if (!declare.ok()) {
-            *error = readError(declare.error());
+        QString why;
+        if (!pg::send(m_pg, sql, params, &why)) {
+            *error = readError(why);
+            return false;
+        }
+        m_sent = true;
+        if (!PQsetSingleRowMode(m_pg)) {
+            *error = readError(pg::message(PQerrorMessage(m_pg)));
             return false;
         }
         return true;
@@ -343,29 +393,30 @@ public:
 
     int fetch(int max, const std::function<void(const StoredRow &)> &row) override
     {
-        if (m_done)
-            return 0;
-        Result r(PQexec(
-            m_pg,
-            QByteArray("FETCH FORWARD " + QByteArray::number(max) + " FROM pairlens_rows").constData()));
-        if (!r.ok()) {
-            m_error = readError(r.error());
-            m_done = true;
-            return 0;
-        }
-        const int n = r.rows();
-        if (n < max)
-            m_done = true;
+        int n = 0;
         // Column order of the SELECT: the texts in StoredRow's order, then success,
         // execution_time_ms, id.
         StoredRow out;
-        for (int i = 0; i < n; ++i) {
+        while (!m_done && n < max) {
+            Result r(PQgetResult(m_pg));
+            const auto status = PQresultStatus(r.res);
+            if (status != PGRES_SINGLE_TUPLE) {
+                // The end (an empty PGRES_TUPLES_OK), or an error; then the NULL that ends the
+                // statement.
+                if (!r.res || status != PGRES_TUPLES_OK)
+                    m_error = readError(r.res ? r.error() : pg::message(PQerrorMessage(m_pg)));
+                while (PGresult *rest = PQgetResult(m_pg))
+                    PQclear(rest);
+                m_done = true;
+                break;
+            }
             for (int c = 0; c < 9; ++c)
-                out.text[c] = QByteArrayView(PQgetvalue(r.res, i, c), PQgetlength(r.res, i, c));
-            out.success = QByteArrayView(PQgetvalue(r.res, i, 9)) != "0";
-            out.executionTimeMs = r.isNull(i, 10) ? -1 : r.real(i, 10);
-            out.rowId = r.number(i, 11);
+                out.text[c] = QByteArrayView(PQgetvalue(r.res, 0, c), PQgetlength(r.res, 0, c));
+            out.success = QByteArrayView(PQgetvalue(r.res, 0, 9)) != "0";
+            out.executionTimeMs = r.isNull(0, 10) ? -1 : r.real(0, 10);
+            out.rowId = r.number(0, 11);
             row(out);
+            ++n;
         }
         return n;
     }
@@ -380,7 +431,8 @@ private:
     }
 
     PGconn *m_pg;
-    bool m_open = false;
+    bool m_open = false; // in the transaction
+    bool m_sent = false;
     bool m_done = false;
     QString m_error;
 };

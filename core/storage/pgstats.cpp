@@ -391,17 +391,15 @@ bool PgStorage::countDuplicates(const Filter &filter, Statistics *out, QString *
         }
     }
     // Streamed a row at a time (single-row mode): memory holds one batch and the keys.
-    std::vector<const char *> values;
-    for (const QByteArray &p : c.params)
-        values.push_back(p.constData());
-    const QByteArray sql =
-        u"SELECT p.natural_language_query, p.sql_query, p.database_type FROM %1.pairs p WHERE %2"_s
-            .arg(m_quotedSchema, c.where)
-            .toUtf8();
-    if (!PQsendQueryParams(pg, sql.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr,
-                           0) ||
+    QString why;
+    if (!pg::send(
+            pg,
+            u"SELECT p.natural_language_query, p.sql_query, p.database_type FROM %1.pairs p WHERE %2"_s.arg(
+                m_quotedSchema, c.where),
+            c.params, &why) ||
         !PQsetSingleRowMode(pg)) {
-        *error = tr("Cannot count the duplicates in PostgreSQL: %1").arg(pg::message(PQerrorMessage(pg)));
+        *error = tr("Cannot count the duplicates in PostgreSQL: %1")
+                     .arg(why.isEmpty() ? pg::message(PQerrorMessage(pg)) : why);
         return false;
     }
     struct Row

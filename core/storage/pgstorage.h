@@ -39,6 +39,7 @@ public:
     // status, PII kinds, search, pair_ids and row ids, and the scope (live pairs, the trash, both);
     // duplicates are refused.
     qint64 count(const Filter &filter, QString *error) override;
+    bool countEach(const QList<Filter> &filters, QList<qint64> *counts, QString *error) override;
     bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) override;
     bool page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset, QList<Pair> *out,
               QString *error) override;

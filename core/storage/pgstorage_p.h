@@ -113,6 +113,10 @@ struct Result
 // Runs one statement with text parameters ($1, $2, ...); on a connection of a Link, reconnects when
 // the connection dropped and runs a read again (Link above).
 PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params = {});
+// Sends one statement with text parameters without waiting for its result (PQsendQueryParams), on a
+// Link's connection after reconnecting it if it was lost in an earlier call. False with libpq's
+// reason in *why.
+bool send(PGconn *pg, const QString &sql, const QList<QByteArray> &params, QString *why);
 
 // The WHERE condition of a Filter over `pairs p`, with its parameters, for a schema of format
 // `version` (before 3 there is no review, trash or search column: a read-only role reads such a
@@ -123,9 +127,10 @@ struct Condition
     QString where;
     QList<QByteArray> params;
 };
-// `quotedSchema` names the schema for the subqueries of the duplicates filters.
-bool condition(const Filter &filter, int version, const QString &quotedSchema, Condition *out,
-               QString *error);
+// `quotedSchema` names the schema for the subqueries of the duplicates filters. The parameters are
+// numbered after those already in out->params when `append` (several conditions in one statement).
+bool condition(const Filter &filter, int version, const QString &quotedSchema, Condition *out, QString *error,
+               bool append = false);
 
 // True when the schema has the columns of format version 3 (review, trash, search).
 inline bool hasCuration(int version)

@@ -31,6 +31,18 @@ Pair pairFromStoredRow(const StoredRow &row)
     return p;
 }
 
+bool Storage::countEach(const QList<Filter> &filters, QList<qint64> *counts, QString *error)
+{
+    counts->clear();
+    for (const Filter &f : filters) {
+        const qint64 n = count(f, error);
+        if (n < 0)
+            return false;
+        counts->append(n);
+    }
+    return true;
+}
+
 bool Storage::updateText(qint64 rowId, const QString &question, const QString &sql,
                          const DerivedFields &derived, QString *error)
 {

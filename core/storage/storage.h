@@ -80,6 +80,9 @@ public:
     // The reads below see what a dataset file's live views see: analysed pairs matching the filter.
     // A filter the store cannot apply yet fails with one sentence in *error that names it.
     virtual qint64 count(const Filter &filter, QString *error) = 0;
+    // The count of each filter, in order (an export's scope counts). One count() each unless the
+    // store answers them together (PostgreSQL: one scan). False with *error set.
+    virtual bool countEach(const QList<Filter> &filters, QList<qint64> *counts, QString *error);
     // A page in the dataset file's default order: newest first (normalised time, then row id,
     // descending), `offset` pairs skipped.
     virtual bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) = 0;
