@@ -163,6 +163,8 @@ pairs=$(in_root "$root" "/root/pairlens/build/app/pairlens stats /root/pairlens-
 
 begin "README command 2: scripts/test.sh"
 if ! in_root "$root" "cd /root/pairlens && scripts/test.sh" >"$log/test.log" 2>&1; then
+    # The failing checks and QtTest lines first: the log is overwritten by the next run.
+    grep -E '^(FAIL[ !]|   Loc: |QWARN|.*\*\*\*(Failed|Timeout|Exception))' "$log/test.log" | head -60 >&2 || true
     tail -40 "$log/test.log" >&2
     say "FAILED: scripts/test.sh (log: $log/test.log)"
     exit 1
