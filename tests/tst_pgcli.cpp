@@ -275,15 +275,54 @@ private slots:
         QCOMPARE(pg.out, file.out);
         QVERIFY2(pg.out.contains(u": 2 records, 1 imported, 1 already present, 0 skipped."_s),
                  qPrintable(pg.out));
-        // The file names the line; PostgreSQL gives the count only.
+        // Both name the line and say where the pair_id was taken, in the same words.
         const QString summary = taken +
                                 u": 1 records have a pair_id that is already taken by another question or "
                                 "SQL (1 in the dataset, 0 earlier in the file); they were not imported.\n"_s;
         QVERIFY2(file.err.contains(summary), qPrintable(file.err));
-        QCOMPARE(pg.err, summary);
+        QVERIFY2(
+            pg.err.contains(taken + u":1: not imported: pair_id \"timed-0\" is already in the dataset"_s),
+            qPrintable(pg.err));
+        QCOMPARE(pg.err, file.err);
         QCOMPARE(psql(m_owner, u"SELECT natural_language_query <> 'another question' FROM %1.pairs "
                                "WHERE pair_id = 'timed-0'"_s.arg(m_schema)),
                  u"t"_s);
+    }
+
+    void pairIdsReusedInTheFileAsInAFile()
+    {
+        // 12,000 records, so more than one batch: reuse-0 comes again on line 3 (the same pair) and
+        // on line 11,000 (another question, a later batch); every record is without a time.
+        const QString reused = m_dir.filePath(u"reused.jsonl"_s);
+        QFile f(reused);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray text;
+        for (int i = 1; i <= 12000; ++i) {
+            const QByteArray id =
+                i == 3 || i == 11000 ? QByteArray("reuse-0") : "reuse-" + QByteArray::number(i);
+            const QByteArray question =
+                i == 11000 ? QByteArray("another question") : QByteArray("question 1");
+            text += "{\"pair_id\": \"" + (i == 1 ? QByteArray("reuse-0") : id) +
+                    "\", \"natural_language_query\": \"" +
+                    (i == 1 || i == 3 ? QByteArray("question 1") : question) +
+                    "\", \"sql_query\": \"SELECT " + QByteArray::number(i == 3 ? 1 : i) + "\"}\n";
+        }
+        f.write(text);
+        f.close();
+        const auto [file, pg] = both({u"import"_s}, {reused});
+        QCOMPARE(file.code, 0);
+        QCOMPARE(pg.code, 0);
+        QVERIFY2(pg.out.contains(u": 12000 records, 11998 imported, 2 already present, 0 skipped."_s),
+                 qPrintable(pg.out));
+        QCOMPARE(pg.out, file.out);
+        QVERIFY2(pg.err.contains(reused + u":11000: not imported: pair_id \"reuse-0\" was used by an earlier "
+                                          "record of this file"_s),
+                 qPrintable(pg.err));
+        QCOMPARE(pg.err, file.err);
+        // The first record is kept, stored at the import's time as in a file.
+        QCOMPARE(psql(m_owner, u"SELECT natural_language_query, sql_query, timestamp = ts, length(timestamp) "
+                               "FROM %1.pairs WHERE pair_id = 'reuse-0'"_s.arg(m_schema)),
+                 u"question 1|SELECT 1|t|24"_s);
     }
 
     void recorderRowsAreAnalysedOnOpen()

@@ -2,9 +2,7 @@
 #include "dataset/importer_p.h"
 
 #include "dataset/csvreader.h"
-#include "dataset/dataset.h"
 #include "dataset/jsonreader.h"
-#include "dataset/pairstore.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -41,14 +39,14 @@ struct Importer::Sink
         if (batch.isEmpty())
             return true;
         importer.noteConflicts(batch, lines, file, importStart, report);
-        const PairStore::AddResult r = importer.m_store.add(batch);
+        const ImportTarget::Added r = importer.m_target.add(batch, {});
         batch.clear();
         lines.clear();
         bytes = 0;
         report.added += r.added;
         report.alreadyPresent += r.alreadyPresent;
         if (!r.error.isEmpty()) {
-            report.fatalError = importer.writeFailure(r.error);
+            report.fatalError = importer.m_target.writeFailure(r.error);
             return false;
         }
         return true;
@@ -62,7 +60,11 @@ struct Importer::Sink
     }
 };
 
-Importer::Importer(PairStore &store) : m_store(store) {}
+Importer::Importer(PairStore &store)
+    : m_ownTarget(std::make_unique<PairStoreTarget>(store)), m_target(*m_ownTarget)
+{}
+
+Importer::Importer(ImportTarget &target) : m_target(target) {}
 
 QString Importer::formatName(ImportFormat format)
 {
@@ -127,7 +129,7 @@ ImportReport Importer::importFile(const QString &path, ImportFormat format, cons
         report.fatalError = tr("%1 does not exist or is not a file.").arg(path);
         return report;
     }
-    if (m_store.dataset().isOwnFile(path)) {
+    if (m_target.isOwnFile(path)) {
         // Reading it would open the dataset outside SQLite, which drops this process's locks on it.
         report.fatalError =
             tr("%1 is the dataset itself (or one of its files); nothing was imported.").arg(path);
@@ -164,7 +166,7 @@ ImportReport Importer::importJson(const QString &path, const Progress &progress)
     }
     // Streamed: one record's text at a time, never the whole document.
     JsonRecordReader reader(&f);
-    Sink sink{*this, report, path, m_store.maxRowId(), {}, {}, 0};
+    Sink sink{*this, report, path, m_target.maxRowId(), {}, {}, 0};
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
     const qint64 total = f.size();
     JsonRecordReader::Record record;
@@ -241,7 +243,7 @@ ImportReport Importer::importCsv(const QString &path, const Progress &progress)
         return report;
     }
     reader.setFieldCount(int(header.size()));
-    Sink sink{*this, report, path, m_store.maxRowId(), {}, {}, 0};
+    Sink sink{*this, report, path, m_target.maxRowId(), {}, {}, 0};
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
     const qint64 total = f.size();
     QStringList fields;

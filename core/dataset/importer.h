@@ -1,12 +1,14 @@
 #pragma once
 
 #include "common/progress.h"
+#include "dataset/importtarget.h"
 #include "dataset/pair.h"
 
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace pairlens {
@@ -55,14 +57,15 @@ struct ImportReport
 
 // Reads JSONL, JSON (an array of pairs, or an export envelope with "pairs") and CSV files, in the
 // seed's field names or the public-data shape (question / sql / db_id), and adds the pairs to the
-// store in batches. Malformed records are reported with their line and reason; the rest import.
-// Every format is streamed in bounded memory whatever the file: a record (a JSON Lines line, an
-// element of a JSON array, a CSV record) is at most kMaxRecordBytes of the file and each of its
-// text fields at most kMaxFieldBytes of UTF-8; larger ones are read past without being held.
+// store in batches (or to any ImportTarget: importtarget.h). Malformed records are reported with their line
+// and reason; the rest import. Every format is streamed in bounded memory whatever the file: a record (a JSON
+// Lines line, an element of a JSON array, a CSV record) is at most kMaxRecordBytes of the file and each of
+// its text fields at most kMaxFieldBytes of UTF-8; larger ones are read past without being held.
 class Importer
 {
 public:
     explicit Importer(PairStore &store);
+    explicit Importer(ImportTarget &target);
 
     ImportReport importFile(const QString &path, ImportFormat format = ImportFormat::Auto,
                             const Progress &progress = {});
@@ -91,9 +94,9 @@ private:
     // an earlier record of this import).
     void noteConflicts(const QList<Pair> &pairs, const QList<qint64> &lines, const QString &file,
                        qint64 importStart, ImportReport &report);
-    QString writeFailure(const QString &error) const;
 
-    PairStore &m_store;
+    std::unique_ptr<PairStoreTarget> m_ownTarget; // when made for a PairStore
+    ImportTarget &m_target;
 };
 
 } // namespace pairlens

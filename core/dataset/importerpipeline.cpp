@@ -5,7 +5,6 @@
 #include "dataset/importer_p.h"
 
 #include "dataset/deriver.h"
-#include "dataset/pairstore.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -145,8 +144,8 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
     const qint64 total = f.size();
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
     const QString importTime = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-    const Deriver &deriver = m_store.deriver();
-    const qint64 importStart = m_store.maxRowId();
+    const Deriver &deriver = m_target.deriver();
+    const qint64 importStart = m_target.maxRowId();
     LineReader reader(f);
     qint64 lineNo = 0;
 
@@ -188,11 +187,11 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
         if (parsed.pairs.isEmpty())
             return true;
         noteConflicts(parsed.pairs, parsed.lines, path, importStart, report);
-        const PairStore::AddResult r = m_store.add(parsed.pairs, parsed.derived);
+        const ImportTarget::Added r = m_target.add(parsed.pairs, parsed.derived);
         report.added += r.added;
         report.alreadyPresent += r.alreadyPresent;
         if (!r.error.isEmpty()) {
-            report.fatalError = writeFailure(r.error);
+            report.fatalError = m_target.writeFailure(r.error);
             return false;
         }
         return true;

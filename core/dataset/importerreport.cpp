@@ -1,11 +1,7 @@
-// What an import reports: reports merged, pair_ids that conflict, and write failures.
+// What an import reports: reports merged and pair_ids that conflict.
 
 #include "dataset/importer.h"
 #include "dataset/importer_p.h"
-
-#include "dataset/dataset.h"
-#include "dataset/pairinsert.h"
-#include "dataset/pairstore.h"
 
 #include <QHash>
 
@@ -78,8 +74,8 @@ void Importer::noteConflicts(const QList<Pair> &pairs, const QList<qint64> &line
     }
     // In the dataset: before this import, or added by an earlier batch of it (a higher row id).
     QString lookupError;
-    const bool looked = findPairIds(
-        sqliteHandle(m_store.dataset().db()), ids,
+    const bool looked = m_target.findPairIds(
+        ids,
         [&](qsizetype k, qint64 rowId, const QString &question, const QString &sql) {
             const qsizetype i = first.value(ids.at(k), -1);
             if (i < 0)
@@ -108,17 +104,6 @@ void Importer::noteConflicts(const QList<Pair> &pairs, const QList<qint64> &line
         if (report.conflicts.size() < ImportReport::kMaxConflicts)
             report.conflicts.append({file, n.line, 0, n.reason});
     }
-}
-
-QString Importer::writeFailure(const QString &error) const
-{
-    // The store's errors may carry its own "Cannot write to the dataset: " in front.
-    QString detail = error;
-    const QString prefix =
-        QCoreApplication::translate("PairStore", "Cannot write to the dataset: %1").arg(QString());
-    if (!prefix.isEmpty() && detail.startsWith(prefix))
-        detail = detail.mid(prefix.size());
-    return m_store.dataset().failureMessage(Dataset::Access::Write, detail);
 }
 
 } // namespace pairlens

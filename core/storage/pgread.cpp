@@ -276,6 +276,36 @@ bool PgStorage::distinctValues(const QString &column, QStringList *out, QString 
     return true;
 }
 
+qint64 PgStorage::maxRowId(QString *error)
+{
+    Result r(pg::exec(m_conn->pg, u"SELECT coalesce(max(id), 0) FROM %1.pairs"_s.arg(m_quotedSchema)));
+    if (!r.ok() || r.rows() != 1) {
+        *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
+        return -1;
+    }
+    return r.number(0, 0);
+}
+
+bool PgStorage::findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error)
+{
+    if (ids.isEmpty())
+        return true;
+    // One round trip for the whole list (the pair_id index answers each), live pairs and the trash.
+    const QByteArray json = QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact);
+    Result r(pg::exec(m_conn->pg,
+                      u"SELECT i.k - 1, p.id, p.natural_language_query, p.sql_query "
+                      "FROM json_array_elements_text($1::json) WITH ORDINALITY AS i(pair_id, k) "
+                      "JOIN %1.pairs p ON p.pair_id = i.pair_id"_s.arg(m_quotedSchema),
+                      {json}));
+    if (!r.ok()) {
+        *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
+        return false;
+    }
+    for (int i = 0; i < r.rows(); ++i)
+        found(qsizetype(r.number(i, 0)), r.number(i, 1), r.text(i, 2), r.text(i, 3));
+    return true;
+}
+
 std::optional<Pair> PgStorage::get(qint64 rowId, QString *error)
 {
     Filter f;

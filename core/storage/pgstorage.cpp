@@ -34,11 +34,19 @@ QString message(const char *text)
 }
 
 // One field of COPY's text format: backslash, tab, newline and carriage return escaped.
-void appendCopyField(QByteArray &line, const QString &value)
+void appendCopyBytes(QByteArray &line, QByteArrayView utf8)
 {
-    const QByteArray utf8 = value.toUtf8();
-    for (const char c : utf8) {
-        switch (c) {
+    // Runs without a character to escape are appended whole (most fields have none).
+    const char *p = utf8.data();
+    const char *const end = p + utf8.size();
+    while (p < end) {
+        const char *run = p;
+        while (p < end && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r')
+            ++p;
+        line.append(run, p - run);
+        if (p == end)
+            break;
+        switch (*p++) {
         case '\\':
             line += "\\\\";
             break;
@@ -48,13 +56,15 @@ void appendCopyField(QByteArray &line, const QString &value)
         case '\n':
             line += "\\n";
             break;
-        case '\r':
-            line += "\\r";
-            break;
         default:
-            line += c;
+            line += "\\r";
         }
     }
+}
+
+void appendCopyField(QByteArray &line, const QString &value)
+{
+    appendCopyBytes(line, value.toUtf8());
 }
 
 } // namespace pg
@@ -424,8 +434,10 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> 
         buffer += p.success ? "\t1\t" : "\t0\t";
         buffer += p.executionTimeMs < 0 ? QByteArray("\\N") : QByteArray::number(p.executionTimeMs, 'g', 17);
         buffer += '\t';
-        pg::appendCopyField(buffer,
-                            QString::fromUtf8(QJsonDocument(p.metadata).toJson(QJsonDocument::Compact)));
+        if (!derived.isEmpty() && !derived.at(i).metadataJson.isNull())
+            pg::appendCopyBytes(buffer, derived.at(i).metadataJson); // serialised by the importer's worker
+        else
+            pg::appendCopyBytes(buffer, QJsonDocument(p.metadata).toJson(QJsonDocument::Compact));
         buffer += '\t';
         if (derived.isEmpty())
             appendDerived(buffer, nullptr, {});

@@ -34,6 +34,8 @@ public:
     qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error,
                     qint64 *taken) override;
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;
+    qint64 maxRowId(QString *error) override;
+    bool findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error) override;
 
     // pgread.cpp. Filters: dates, success, statement types, database types and names, tables, review
     // status, PII kinds, search, pair_ids and row ids, and the scope (live pairs, the trash, both);

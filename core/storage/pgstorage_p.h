@@ -7,6 +7,7 @@
 #include "storage/pgstorage.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
@@ -170,6 +171,8 @@ QString searchQuery(const QString &search);
 
 // Appends one field of COPY's text format to `line`: backslash, tab, newline and carriage return escaped.
 void appendCopyField(QByteArray &line, const QString &value);
+// The same for text that is UTF-8 already.
+void appendCopyBytes(QByteArray &line, QByteArrayView utf8);
 
 } // namespace pg
 

@@ -1,5 +1,6 @@
 #include "storage/sqlitestorage.h"
 
+#include "dataset/pairinsert.h"
 #include "dataset/reviewnotes.h"
 #include "dataset/writetx.h"
 #include "stats/duplicates.h"
@@ -154,6 +155,27 @@ qint64 SqliteStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFiel
     if (taken)
         *taken = takenCount;
     return r.added;
+}
+
+qint64 SqliteStorage::maxRowId(QString *error)
+{
+    Q_UNUSED(error);
+    return m_store.maxRowId();
+}
+
+bool SqliteStorage::findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error)
+{
+    return pairlens::findPairIds(
+        sqliteHandle(m_dataset->db()), ids,
+        [&](qsizetype k, qint64 rowId, const QString &question, const QString &sql) {
+            found(k, rowId, question, sql);
+        },
+        error);
+}
+
+bool SqliteStorage::isOwnFile(const QString &path) const
+{
+    return m_dataset->isOwnFile(path);
 }
 
 qint64 SqliteStorage::deriveMissing(const Deriver &deriver, QString *error)

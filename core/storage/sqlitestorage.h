@@ -28,6 +28,9 @@ public:
                     qint64 *taken) override;
     using Storage::addBatch;
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;
+    qint64 maxRowId(QString *error) override;
+    bool findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error) override;
+    bool isOwnFile(const QString &path) const override;
     qint64 count(const Filter &filter, QString *error) override;
     bool page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error) override;
     bool page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset, QList<Pair> *out,

@@ -8,6 +8,7 @@
 
 #include "dataset/deriver.h"
 #include "dataset/filter.h"
+#include "dataset/importtarget.h"
 #include "dataset/pair.h"
 #include "dataset/pairstore.h"
 #include "stats/statistics.h"
@@ -76,6 +77,18 @@ public:
     // Fills the derived fields of the rows that lack them (written by recorders) with the shared
     // analysis (Deriver::derive). Returns how many rows were analysed, -1 with *error.
     virtual qint64 deriveMissing(const Deriver &deriver, QString *error) = 0;
+
+    // For an import (storageimport.cpp, as a dataset file's importer asks its PairStore): the highest
+    // row id stored (0 when there is none), -1 with *error; and the pairs stored under `ids` (live or
+    // in the trash), `found(index into ids, row id, question, sql)` for each. False with *error.
+    virtual qint64 maxRowId(QString *error) = 0;
+    virtual bool findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error) = 0;
+    // True when `path` is the store itself or one of its files (a dataset file's own file).
+    virtual bool isOwnFile(const QString &path) const
+    {
+        Q_UNUSED(path);
+        return false;
+    }
 
     // The reads below see what a dataset file's live views see: analysed pairs matching the filter.
     // A filter the store cannot apply yet fails with one sentence in *error that names it.
