@@ -35,11 +35,13 @@ struct ParsedChunk
     QList<qint64> lines;       // of the pairs
     QList<ImportIssue> issues; // in line order
     QList<RawLine> raw;        // the lines read, handed back to be freed where they were read
+    std::any prepared;         // the target's work on the pairs (ImportTarget::prepare())
 };
 
 ParsedChunk parseLines(QList<RawLine> lines, const QString &file, const QByteArray &fileKey,
-                       const Deriver &deriver, const QString &importTime)
+                       const ImportTarget &target, const QString &importTime)
 {
+    const Deriver &deriver = target.deriver();
     ParsedChunk out;
     out.pairs.reserve(lines.size());
     out.derived.reserve(lines.size());
@@ -74,6 +76,8 @@ ParsedChunk parseLines(QList<RawLine> lines, const QString &file, const QByteArr
         out.lines.append(l.line);
     }
     out.raw = std::move(lines);
+    if (!out.pairs.isEmpty())
+        out.prepared = target.prepare(out.pairs, out.derived);
     return out;
 }
 
@@ -144,7 +148,6 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
     const qint64 total = f.size();
     const QByteArray fileKey = QFileInfo(path).fileName().toUtf8();
     const QString importTime = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-    const Deriver &deriver = m_target.deriver();
     const qint64 importStart = m_target.maxRowId();
     LineReader reader(f);
     qint64 lineNo = 0;
@@ -187,7 +190,7 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
         if (parsed.pairs.isEmpty())
             return true;
         noteConflicts(parsed.pairs, parsed.lines, path, importStart, report);
-        const ImportTarget::Added r = m_target.add(parsed.pairs, parsed.derived);
+        const ImportTarget::Added r = m_target.add(parsed.pairs, parsed.derived, parsed.prepared);
         report.added += r.added;
         report.alreadyPresent += r.alreadyPresent;
         if (!r.error.isEmpty()) {
@@ -221,7 +224,7 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
                 return report;
             pending = {};
             written = {};
-            if (!consume(parseLines(raw, path, fileKey, deriver, importTime)))
+            if (!consume(parseLines(raw, path, fileKey, m_target, importTime)))
                 return report;
             if (!progress.report(reader.position(), total, path)) {
                 report.cancelled = true;
@@ -234,7 +237,7 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
         if (!last)
             next = QtConcurrent::run([&, raw = std::move(raw), toFree = std::move(written)]() mutable {
                 toFree = {};
-                return parseLines(std::move(raw), path, fileKey, deriver, importTime);
+                return parseLines(std::move(raw), path, fileKey, m_target, importTime);
             });
         written = {};
         if (pending.isValid() && !consume(takeWritten(pending))) {

@@ -33,8 +33,10 @@ bool PairStoreTarget::findPairIds(const QStringList &ids, const Found &found, QS
         error);
 }
 
-ImportTarget::Added PairStoreTarget::add(const QList<Pair> &pairs, const QList<DerivedFields> &derived)
+ImportTarget::Added PairStoreTarget::add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+                                         const std::any &prepared)
 {
+    Q_UNUSED(prepared);
     const PairStore::AddResult r = derived.isEmpty() ? m_store.add(pairs) : m_store.add(pairs, derived);
     return {r.added, r.alreadyPresent, r.error};
 }

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <any>
 #include <functional>
 
 namespace pairlens {
@@ -39,9 +40,20 @@ public:
     // Calls `found(index into ids, row id, question, sql)` for each of `ids` stored (live or in the
     // trash); false with *error when the lookup failed.
     virtual bool findPairIds(const QStringList &ids, const Found &found, QString *error) = 0;
+    // Work on a batch that needs no store, which the importer runs on its worker thread while the
+    // batch before is written (PostgreSQL: the COPY text). What it returns comes back to add() as
+    // `prepared`; by default nothing.
+    virtual std::any prepare(const QList<Pair> &pairs, const QList<DerivedFields> &derived) const
+    {
+        Q_UNUSED(pairs);
+        Q_UNUSED(derived);
+        return {};
+    }
     // Adds the pairs whose pair_id is not stored yet (the first of a list wins); `derived` is empty
-    // (the target analyses them) or holds one entry per pair.
-    virtual Added add(const QList<Pair> &pairs, const QList<DerivedFields> &derived) = 0;
+    // (the target analyses them) or holds one entry per pair; `prepared` is empty or what prepare()
+    // returned for these lists.
+    virtual Added add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+                      const std::any &prepared = {}) = 0;
     // The one sentence a failed add() ends the import with.
     virtual QString writeFailure(const QString &error) const = 0;
 };
@@ -55,7 +67,8 @@ public:
     bool isOwnFile(const QString &path) const override;
     qint64 maxRowId() override;
     bool findPairIds(const QStringList &ids, const Found &found, QString *error) override;
-    Added add(const QList<Pair> &pairs, const QList<DerivedFields> &derived) override;
+    Added add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+              const std::any &prepared) override;
     QString writeFailure(const QString &error) const override;
 
 private:

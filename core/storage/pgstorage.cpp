@@ -406,17 +406,9 @@ bool copyIn(PGconn *pg, const QString &columns, const QByteArray &data, QString 
 
 } // namespace
 
-qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error,
-                           qint64 *taken)
+Storage::PreparedBatch PgStorage::prepareBatch(QList<Pair> pairs, QList<DerivedFields> derived) const
 {
     Q_ASSERT(derived.isEmpty() || derived.size() == pairs.size());
-    PGconn *pg = m_conn->pg;
-    const pg::Writing writing(m_conn.get());
-    const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
-        if (!writing.lostOrRolledBack(committing, error))
-            *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
-        return -1;
-    };
     QByteArray buffer;
     for (qsizetype i = 0; i < pairs.size(); ++i) {
         const Pair &p = pairs.at(i);
@@ -446,6 +438,34 @@ qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> 
                           pg::duplicateKeys(p.naturalLanguageQuery, p.sqlQuery, p.databaseType));
         buffer += '\n';
     }
+    // The pairs themselves are not needed to send the batch.
+    PreparedBatch batch;
+    batch.data = std::move(buffer);
+    batch.count = pairs.size();
+    return batch;
+}
+
+qint64 PgStorage::addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error,
+                           qint64 *taken)
+{
+    return addPreparedBatch(prepareBatch(pairs, derived), error, taken);
+}
+
+qint64 PgStorage::addPrepared(const PreparedBatch &batch, QString *error)
+{
+    return addPreparedBatch(batch, error, nullptr);
+}
+
+qint64 PgStorage::addPreparedBatch(const PreparedBatch &batch, QString *error, qint64 *taken)
+{
+    PGconn *pg = m_conn->pg;
+    const pg::Writing writing(m_conn.get());
+    const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
+        if (!writing.lostOrRolledBack(committing, error))
+            *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
+        return -1;
+    };
+    const QByteArray &buffer = batch.data;
     // BEGIN, the session's staging table (kept for the next batch: creating one per batch wrote the
     // catalog each time, most of a small batch's cost) and the COPY in one round trip; the INSERT and
     // COMMIT in a second one unless the taken pair_ids are to be counted.
@@ -487,7 +507,7 @@ FROM pairlens_add ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
     // Only when some pairs were skipped: those stored with another question or SQL hold a taken
     // pair_id (the pairs just added have their own text, and the batch's pair_ids are distinct).
     *taken = 0;
-    if (added < pairs.size()) {
+    if (added < batch.count) {
         Result t(pg::exec(pg, u"SELECT count(*) FROM pairlens_add i JOIN %1.pairs p ON p.pair_id = i.pair_id "
                               "WHERE p.natural_language_query <> i.natural_language_query "
                               "OR p.sql_query <> i.sql_query"_s.arg(m_quotedSchema)));

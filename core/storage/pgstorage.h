@@ -33,6 +33,9 @@ public:
     // Through COPY ... FROM STDIN into a temporary table, then INSERT ... ON CONFLICT (pair_id) DO NOTHING.
     qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error,
                     qint64 *taken) override;
+    // The COPY text (with the search vectors and duplicate keys); addPrepared() sends it.
+    PreparedBatch prepareBatch(QList<Pair> pairs, QList<DerivedFields> derived) const override;
+    qint64 addPrepared(const PreparedBatch &batch, QString *error) override;
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;
     qint64 maxRowId(QString *error) override;
     bool findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error) override;
@@ -109,6 +112,7 @@ public:
     static void setStatisticsSplitBlocks(qint64 blocks);
 
 private:
+    qint64 addPreparedBatch(const PreparedBatch &batch, QString *error, qint64 *taken);
     struct Conn;
     PgStorage() = default;
     bool migrate(QString *error);

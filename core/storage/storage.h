@@ -74,6 +74,25 @@ public:
         return addBatch(pairs, derived, error, nullptr);
     }
     qint64 addBatch(const QList<Pair> &pairs, QString *error) { return addBatch(pairs, {}, error, nullptr); }
+    // addBatch() in two steps, for a caller that prepares the next batch on another thread while
+    // this one is written (an import): prepareBatch() touches no connection and may run on any
+    // thread, addPrepared() writes the batch. The default keeps the pairs for addBatch().
+    struct PreparedBatch
+    {
+        QList<Pair> pairs;
+        QList<DerivedFields> derived;
+        QByteArray data; // what the store sends (PostgreSQL: the COPY text)
+        qsizetype count = 0;
+    };
+    virtual PreparedBatch prepareBatch(QList<Pair> pairs, QList<DerivedFields> derived) const
+    {
+        const qsizetype n = pairs.size();
+        return {std::move(pairs), std::move(derived), {}, n};
+    }
+    virtual qint64 addPrepared(const PreparedBatch &batch, QString *error)
+    {
+        return addBatch(batch.pairs, batch.derived, error, nullptr);
+    }
     // Fills the derived fields of the rows that lack them (written by recorders) with the shared
     // analysis (Deriver::derive). Returns how many rows were analysed, -1 with *error.
     virtual qint64 deriveMissing(const Deriver &deriver, QString *error) = 0;

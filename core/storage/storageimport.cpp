@@ -29,16 +29,17 @@ public:
     {
         return m_storage.findPairIds(ids, found, error);
     }
-    Added add(const QList<Pair> &pairs, const QList<DerivedFields> &derived) override
+    std::any prepare(const QList<Pair> &pairs, const QList<DerivedFields> &derived) const override
     {
         // The first pair of a pair_id in the list is the one stored, as in a dataset file; a store
         // is given each pair_id once per batch.
+        const QString importTime = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
         QList<Pair> unique;
         QList<DerivedFields> uniqueDerived;
-        const QString importTime = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
         QHash<QString, bool> seen;
         seen.reserve(pairs.size());
         unique.reserve(pairs.size());
+        uniqueDerived.reserve(pairs.size());
         for (qsizetype i = 0; i < pairs.size(); ++i) {
             const Pair &p = pairs.at(i);
             if (seen.contains(p.pairId))
@@ -54,8 +55,17 @@ public:
             if (unique.last().timestamp.isEmpty())
                 unique.last().timestamp = uniqueDerived.last().ts;
         }
+        return m_storage.prepareBatch(std::move(unique), std::move(uniqueDerived));
+    }
+    Added add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
+              const std::any &prepared) override
+    {
+        const auto *batch = std::any_cast<Storage::PreparedBatch>(&prepared);
         Added result;
-        const qint64 n = m_storage.addBatch(unique, uniqueDerived, &result.error);
+        const qint64 n =
+            batch ? m_storage.addPrepared(*batch, &result.error)
+                  : m_storage.addPrepared(std::any_cast<Storage::PreparedBatch>(prepare(pairs, derived)),
+                                          &result.error);
         if (n < 0)
             return result;
         result.added = n;
