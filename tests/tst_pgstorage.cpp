@@ -127,6 +127,59 @@ private slots:
         QCOMPARE(s->addBatch({}, &error), 0);
     }
 
+    // A batch its caller found new goes straight into the table; when a pair_id of it was stored
+    // meanwhile (a recorder), that COPY fails as a whole and the batch is added as any other: the
+    // stored pair kept, the others added once, nothing lost or doubled.
+    void freshBatchFallsBackWhenAPairIdWasTakenMeanwhile()
+    {
+        QString error;
+        auto s = PgStorage::open(withSchema(m_url, u"t_fresh"_s), &error);
+        QVERIFY2(s, qPrintable(error));
+        const auto pairsOf = [](const QStringList &ids) {
+            QList<Pair> pairs;
+            for (const QString &id : ids) {
+                Pair p;
+                p.pairId = id;
+                p.naturalLanguageQuery = u"question "_s + id;
+                p.sqlQuery = u"SELECT 1"_s;
+                p.timestamp = u"2024-05-01T10:00:00Z"_s;
+                pairs << p;
+            }
+            return pairs;
+        };
+        const Deriver deriver = defaultDeriver();
+        const auto derivedOf = [&](const QList<Pair> &pairs) {
+            QList<DerivedFields> derived;
+            for (const Pair &p : pairs)
+                derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
+                                          p.pairId, p.metadata);
+            return derived;
+        };
+        QList<Pair> first = pairsOf({u"fresh-1"_s, u"fresh-2"_s});
+        Storage::PreparedBatch batch = s->prepareBatch(first, derivedOf(first));
+        QVERIFY(batch.complete);
+        batch.fresh = true;
+        QCOMPARE(s->addPrepared(batch, &error), 2);
+        QCOMPARE(psql(m_url,
+                      u"SELECT count(*), count(search_vector), count(normalized_key), count(query_type) "
+                      "FROM t_fresh.pairs"_s),
+                 u"2|2|2|2"_s);
+
+        // "Found none stored" is stale: fresh-2 is there (with another question from a recorder).
+        QCOMPARE(psql(m_url, u"UPDATE t_fresh.pairs SET natural_language_query = 'recorded' "
+                             "WHERE pair_id = 'fresh-2'"_s),
+                 QString());
+        QList<Pair> second = pairsOf({u"fresh-3"_s, u"fresh-2"_s, u"fresh-4"_s});
+        batch = s->prepareBatch(second, derivedOf(second));
+        batch.fresh = true;
+        QCOMPARE(s->addPrepared(batch, &error), 2);
+        QCOMPARE(
+            psql(m_url, u"SELECT string_agg(pair_id || '=' || natural_language_query, ',' ORDER BY pair_id) "
+                        "FROM t_fresh.pairs"_s),
+            u"fresh-1=question fresh-1,fresh-2=recorded,fresh-3=question fresh-3,fresh-4=question fresh-4"_s);
+        psql(m_url, u"DROP SCHEMA t_fresh CASCADE"_s);
+    }
+
     void readOnlyRoleReadsButCannotCreate()
     {
         // The cluster grants the read-only role SELECT in training_data (created by the owner above).

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QHash>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens {
@@ -27,7 +29,18 @@ public:
     }
     bool findPairIds(const QStringList &ids, const Found &found, QString *error) override
     {
-        return m_storage.findPairIds(ids, found, error);
+        // The importer looks up each batch's pair_ids just before adding it: when none is stored, the
+        // store may write the batch without checking each again (PreparedBatch::fresh).
+        bool any = false;
+        const bool looked = m_storage.findPairIds(
+            ids,
+            [&](qsizetype k, qint64 rowId, const QString &question, const QString &sql) {
+                any = true;
+                found(k, rowId, question, sql);
+            },
+            error);
+        m_lookedUpNone = looked && !any;
+        return looked;
     }
     std::any prepare(const QList<Pair> &pairs, const QList<DerivedFields> &derived) const override
     {
@@ -60,12 +73,12 @@ public:
     Added add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
               const std::any &prepared) override
     {
-        const auto *batch = std::any_cast<Storage::PreparedBatch>(&prepared);
+        const auto *given = std::any_cast<Storage::PreparedBatch>(&prepared);
+        Storage::PreparedBatch batch =
+            given ? *given : std::any_cast<Storage::PreparedBatch>(prepare(pairs, derived));
+        batch.fresh = std::exchange(m_lookedUpNone, false);
         Added result;
-        const qint64 n =
-            batch ? m_storage.addPrepared(*batch, &result.error)
-                  : m_storage.addPrepared(std::any_cast<Storage::PreparedBatch>(prepare(pairs, derived)),
-                                          &result.error);
+        const qint64 n = m_storage.addPrepared(batch, &result.error);
         if (n < 0)
             return result;
         result.added = n;
@@ -78,6 +91,7 @@ public:
 private:
     Storage &m_storage;
     const Deriver m_deriver;
+    bool m_lookedUpNone = false;
 };
 
 } // namespace
