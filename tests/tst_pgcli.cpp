@@ -414,7 +414,7 @@ private slots:
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"HOME"_s, m_dir.path());
-        env.insert(u"TMPDIR"_s, tmp); // where the staging dataset goes
+        env.insert(u"TMPDIR"_s, tmp); // an import leaves nothing here
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, url, big});
         QVERIFY(p.waitForStarted());

@@ -28,8 +28,7 @@ QString tr(const char *s)
 static int importInto(Dataset &dataset, bool bulk, const QStringList &files, ImportFormat format);
 // Imports the files into a PostgreSQL dataset through the same importer (storage/storageimport.h),
 // with the same messages. Ctrl-C / SIGTERM stop it cleanly (exit 130): the batch being written is
-// finished, the batches written stay (importing again adds the rest), and the staging dataset is
-// removed.
+// finished and the batches written stay (importing again adds the rest).
 static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format);
 static int demoIntoPostgres(const QString &location, quint64 seed, qint64 count);
 
@@ -286,8 +285,7 @@ static int demoIntoPostgres(const QString &location, quint64 seed, qint64 count)
 
 // Imports the files into a PostgreSQL dataset through the same importer (storage/storageimport.h),
 // with the same messages. Ctrl-C / SIGTERM stop it cleanly (exit 130): the batch being written is
-// finished, the batches written stay (importing again adds the rest), and the staging dataset is
-// removed.
+// finished and the batches written stay (importing again adds the rest).
 static int importIntoPostgres(const QString &location, const QStringList &files, ImportFormat format)
 {
     QString error;
