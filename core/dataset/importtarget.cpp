@@ -25,12 +25,7 @@ qint64 PairStoreTarget::maxRowId()
 
 bool PairStoreTarget::findPairIds(const QStringList &ids, const Found &found, QString *error)
 {
-    return pairlens::findPairIds(
-        sqliteHandle(m_store.dataset().db()), ids,
-        [&](qsizetype k, qint64 rowId, const QString &question, const QString &sql) {
-            found(k, rowId, question, sql);
-        },
-        error);
+    return pairlens::findPairIds(sqliteHandle(m_store.dataset().db()), ids, found, error);
 }
 
 ImportTarget::Added PairStoreTarget::add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,

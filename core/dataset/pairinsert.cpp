@@ -107,7 +107,8 @@ bool PairInserter::insert(const Pair &p, const DerivedFields &d, const QString &
 }
 
 bool findPairIds(sqlite3 *db, const QStringList &ids,
-                 const std::function<void(qsizetype, qint64, QString, QString)> &found, QString *error)
+                 const std::function<void(qsizetype, qint64, const QString &, const QString &)> &found,
+                 QString *error)
 {
     static const char kFind[] = "SELECT id, natural_language_query, sql_query FROM pairs WHERE pair_id = ?1";
     sqlite3_stmt *stmt = nullptr;

@@ -51,6 +51,7 @@ private:
 // hundreds of values into an IN list) and calls `found(index into ids, row id, question, sql)` for
 // each that is in the dataset. Returns false with *error when the lookup failed.
 bool findPairIds(sqlite3 *db, const QStringList &ids,
-                 const std::function<void(qsizetype, qint64, QString, QString)> &found, QString *error);
+                 const std::function<void(qsizetype, qint64, const QString &, const QString &)> &found,
+                 QString *error);
 
 } // namespace pairlens

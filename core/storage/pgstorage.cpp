@@ -491,9 +491,7 @@ qint64 PgStorage::addPreparedBatch(const PreparedBatch &batch, QString *error, q
                 return fail(commit.error(), true);
             return batch.count;
         }
-        if (state != "23505") // not a unique violation
-            return fail(why);
-        if (writing.lost())
+        if (state != "23505" || writing.lost()) // not a unique violation on a live connection
             return fail(why);
         PQclear(pg::exec(pg, u"ROLLBACK"_s));
     }

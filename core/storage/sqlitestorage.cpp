@@ -165,12 +165,7 @@ qint64 SqliteStorage::maxRowId(QString *error)
 
 bool SqliteStorage::findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error)
 {
-    return pairlens::findPairIds(
-        sqliteHandle(m_dataset->db()), ids,
-        [&](qsizetype k, qint64 rowId, const QString &question, const QString &sql) {
-            found(k, rowId, question, sql);
-        },
-        error);
+    return pairlens::findPairIds(sqliteHandle(m_dataset->db()), ids, found, error);
 }
 
 bool SqliteStorage::isOwnFile(const QString &path) const
