@@ -2,6 +2,7 @@
 // (tests/CMakeLists.txt, scripts/pg-cluster.sh) and psql, run as a recorder or an admin would.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
@@ -50,6 +51,58 @@ inline QString psql(const QString &url, const QString &sql)
     if (!p.waitForFinished(60000) || p.exitCode() != 0)
         return QStringLiteral("psql failed: ") + QString::fromUtf8(p.readAllStandardError());
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+// Another session that holds `table` locked (ACCESS EXCLUSIVE, in an open transaction) from its
+// start until release() or its end: every statement that reads the table waits meanwhile. A psql
+// reading its statements from a pipe, so that the lock is held without a statement running.
+class TableLock
+{
+public:
+    TableLock(const QString &url, const QString &table)
+    {
+        m_psql.start(QStringLiteral(PAIRLENS_PSQL),
+                     {url, QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-tA"),
+                      QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1")});
+        m_psql.waitForStarted();
+        m_psql.write(QStringLiteral("BEGIN; LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n")
+                         .arg(table)
+                         .toUtf8());
+    }
+    ~TableLock() { release(); }
+    // True once the lock is held (false when psql failed or took longer than `ms`).
+    bool held(int ms = 30000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (!m_out.contains("locked") && m_psql.state() == QProcess::Running && t.elapsed() < ms) {
+            m_psql.waitForReadyRead(100);
+            m_out += m_psql.readAllStandardOutput();
+        }
+        return m_out.contains("locked");
+    }
+    void release()
+    {
+        if (m_psql.state() == QProcess::NotRunning)
+            return;
+        m_psql.write("ROLLBACK;\n\\q\n");
+        m_psql.closeWriteChannel();
+        if (!m_psql.waitForFinished(30000))
+            m_psql.kill();
+    }
+
+private:
+    QProcess m_psql;
+    QByteArray m_out;
+};
+
+// How many sessions wait for a lock on `table` (a statement stuck behind TableLock).
+inline int waitingOn(const QString &url, const QString &table)
+{
+    return psql(url, QStringLiteral(
+                         "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = '%1'::regclass")
+                         .arg(table))
+        .toInt();
 }
 #endif
 

@@ -208,6 +208,13 @@ private slots:
         QCOMPARE(values, (QStringList{u"hr"_s, u"shop"_s}));
         QVERIFY(s->distinctValues(u"query_type"_s, &values, &error));
         QCOMPARE(values, (QStringList{u"INSERT"_s, u"SELECT"_s}));
+        // All three in one pass: the same lists, in the order asked.
+        QList<QStringList> lists;
+        QVERIFY2(
+            s->distinctValuesOf({u"database_type"_s, u"query_type"_s, u"database_name"_s}, &lists, &error),
+            qPrintable(error));
+        QCOMPARE(lists, (QList<QStringList>{
+                            {u"postgres"_s, u"sqlite"_s}, {u"INSERT"_s, u"SELECT"_s}, {u"hr"_s, u"shop"_s}}));
 
         // pageAfter walks the same pairs as the offset pages.
         QStringList walked, offsets;

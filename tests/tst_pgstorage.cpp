@@ -10,6 +10,9 @@
 #include <QTest>
 #include <QUrl>
 
+#include <atomic>
+#include <thread>
+
 using namespace pairlens;
 using namespace Qt::StringLiterals;
 using pairlens::test::psql;
@@ -178,6 +181,71 @@ private slots:
                         "FROM t_fresh.pairs"_s),
             u"fresh-1=question fresh-1,fresh-2=recorded,fresh-3=question fresh-3,fresh-4=question fresh-4"_s);
         psql(m_url, u"DROP SCHEMA t_fresh CASCADE"_s);
+    }
+
+    // statementCanceller() stops, from another thread, a read that waits (here for a lock another
+    // session holds): it fails with an error at once, and the connection serves the next statement.
+    void cancellerStopsTheRunningStatement()
+    {
+        QString error;
+        auto s = PgStorage::open(withSchema(m_url, u"t_cancel"_s), &error);
+        QVERIFY2(s, qPrintable(error));
+        Pair p;
+        p.pairId = u"c1"_s;
+        p.naturalLanguageQuery = u"How many orders?"_s;
+        p.sqlQuery = u"SELECT count(*) FROM orders"_s;
+        QCOMPARE(s->addBatch({p}, &error), 1);
+        const std::function<void()> cancel = s->statementCanceller();
+        QVERIFY(cancel);
+
+        pairlens::test::TableLock lock(m_url, u"t_cancel.pairs"_s);
+        QVERIFY(lock.held());
+        qint64 counted = 0;
+        QString countError;
+        std::atomic<bool> done{false};
+        std::thread reader([&] {
+            counted = s->count(Filter(), &countError);
+            done = true;
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s), 1, 30000);
+        cancel();
+        // The lock is still held: only the cancel ends the count (a bound for a hang, not a timing).
+        const bool ended = QTest::qWaitFor([&] { return done.load(); }, 30000);
+        if (!ended)
+            lock.release();
+        reader.join();
+        QVERIFY(ended);
+        QCOMPARE(counted, qint64(-1));
+        QVERIFY2(countError.contains(u"cancel"_s, Qt::CaseInsensitive), qPrintable(countError));
+        QCOMPARE(pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s), 0);
+        lock.release();
+        QCOMPARE(s->count(&error), qint64(1));
+
+        // The statistics (the window's longest read) after the connection was lost and made again
+        // since the canceller was made: the canceller follows the new backend.
+        QCOMPARE(psql(m_url, u"SELECT pg_terminate_backend(%1)"_s.arg(s->backendPid())), u"t"_s);
+        QCOMPARE(s->count(&error), qint64(1)); // a read is run again on a new connection
+        pairlens::test::TableLock again(m_url, u"t_cancel.pairs"_s);
+        QVERIFY(again.held());
+        bool computed = true;
+        Statistics stats;
+        QString statsError;
+        done = false;
+        std::thread statistics([&] {
+            computed = s->statistics(Filter(), &stats, &statsError);
+            done = true;
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s), 1, 30000);
+        cancel();
+        const bool stopped = QTest::qWaitFor([&] { return done.load(); }, 30000);
+        if (!stopped)
+            again.release();
+        statistics.join();
+        QVERIFY(stopped);
+        QVERIFY(!computed);
+        QVERIFY2(statsError.contains(u"cancel"_s, Qt::CaseInsensitive), qPrintable(statsError));
+        again.release();
+        psql(m_url, u"DROP SCHEMA t_cancel CASCADE"_s);
     }
 
     void readOnlyRoleReadsButCannotCreate()

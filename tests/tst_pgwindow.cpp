@@ -1002,6 +1002,39 @@ private slots:
 
     // Two windows on one PostgreSQL dataset see each other's deletes and reviews without a refresh,
     // and a recorder's new pair is announced, as a file's window announces it.
+    // Closing a PostgreSQL dataset while the window's reads wait (a search behind another session's
+    // lock on the pairs: its page, facets and statistics) stops them: the next dataset opens at
+    // once, no statement of the closed one is left waiting, and nothing is said about them. Before,
+    // the next open waited until the page's read ended, and the others ran on.
+    void closeStopsAWaitingRead()
+    {
+        QString schema;
+        const QString url = freshSchema(&schema);
+        QVERIFY(!url.isEmpty());
+        auto w = openWindow(url);
+        QVERIFY(w);
+        QVERIFY(loaded(w->model(), 20));
+        auto *tabs = qobject_cast<QTabWidget *>(w->statisticsView()->parentWidget()->parentWidget());
+        QVERIFY(tabs);
+        tabs->setCurrentWidget(w->statisticsView());
+        QTRY_VERIFY_WITH_TIMEOUT(!w->statisticsView()->isBusy(), kWait);
+        pairlens::test::TableLock lock(m_owner, schema + u".pairs"_s);
+        QVERIFY(lock.held());
+        // The table's page, the facets' counts and the statistics of the search wait for the lock.
+        Filter search;
+        search.search = u"customers"_s;
+        w->filterPanel()->applyFilter(search);
+        QTRY_VERIFY_WITH_TIMEOUT(pairlens::test::waitingOn(m_owner, schema + u".pairs"_s) >= 3, kWait);
+
+        w->closeDataset();
+        QVERIFY(w->openDataset(m_file));
+        tabs->setCurrentIndex(0);
+        QVERIFY(loaded(w->model(), 20)); // the lock is still held
+        QTRY_COMPARE_WITH_TIMEOUT(pairlens::test::waitingOn(m_owner, schema + u".pairs"_s), 0, kWait);
+        QVERIFY(w->errorBar()->isHidden());
+        lock.release();
+    }
+
     void twoWindows()
     {
         QString schema;

@@ -15,6 +15,7 @@ DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("pairlens-dataset"));
     m_worker = new DatasetWorker;
+    m_worker->setReadInterrupt(m_reads);
     m_worker->moveToThread(m_thread);
     // The worker (and with it the dataset connection) is destroyed on its own thread.
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -40,6 +41,7 @@ DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
 
 DatasetSession::~DatasetSession()
 {
+    abandonReads();
     post([](DatasetWorker *w) { w->close(); });
     m_thread->quit();
     m_thread->wait();
@@ -50,6 +52,33 @@ void DatasetSession::post(std::function<void(DatasetWorker *)> job)
     DatasetWorker *w = m_worker;
     QMetaObject::invokeMethod(
         m_worker, [w, job = std::move(job)] { job(w); }, Qt::QueuedConnection);
+}
+
+void DatasetSession::postRead(std::function<void(DatasetWorker *)> job, std::function<bool()> stale)
+{
+    post([epoch = m_epoch, asked = m_epoch->load(), job = std::move(job),
+          stale = std::move(stale)](DatasetWorker *w) {
+        if (epoch->load() == asked)
+            w->read([w, &job] { job(w); }, stale);
+    });
+}
+
+namespace {
+
+// A table's read whose answer is of no use any more: the table asked for another generation since.
+std::function<bool()> staleWhenMovedOn(const std::shared_ptr<LoadState> &state, quint64 generation)
+{
+    if (!state)
+        return {};
+    return [state, generation] { return state->generation.load() != generation; };
+}
+
+} // namespace
+
+void DatasetSession::abandonReads()
+{
+    ++*m_epoch;
+    m_reads->interrupt();
 }
 
 void DatasetSession::open(const QString &location, Dataset::Mode mode)
@@ -78,6 +107,7 @@ void DatasetSession::createDemo(const QString &location, int pairs)
 
 void DatasetSession::close()
 {
+    abandonReads();
     post([](DatasetWorker *w) { w->close(); });
     const bool wasOpen = m_open;
     m_open = false;
@@ -117,33 +147,35 @@ void DatasetSession::onOpened(const OpenInfo &info)
 void DatasetSession::requestCount(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
                                   const Filter &filter)
 {
-    post([=](DatasetWorker *w) { w->count(state, client, generation, filter); });
+    postRead([=](DatasetWorker *w) { w->count(state, client, generation, filter); },
+             staleWhenMovedOn(state, generation));
 }
 
 void DatasetSession::requestPage(const PageRequest &request)
 {
-    post([request](DatasetWorker *w) { w->fetchPage(request); });
+    postRead([request](DatasetWorker *w) { w->fetchPage(request); },
+             staleWhenMovedOn(request.state, request.generation));
 }
 
 void DatasetSession::requestChoices()
 {
-    post([](DatasetWorker *w) { w->loadChoices(); });
+    postRead([](DatasetWorker *w) { w->loadChoices(); });
 }
 
 void DatasetSession::requestNextUnreviewed(quint64 client, const Filter &filter, const PairStore::Sort &sort,
                                            qint64 fromRow)
 {
-    post([=](DatasetWorker *w) { w->findNext(client, filter, sort, fromRow); });
+    postRead([=](DatasetWorker *w) { w->findNext(client, filter, sort, fromRow); });
 }
 
 void DatasetSession::requestLocate(const QString &pairId, const Filter &filter, const PairStore::Sort &sort)
 {
-    post([=](DatasetWorker *w) { w->locate(pairId, filter, sort); });
+    postRead([=](DatasetWorker *w) { w->locate(pairId, filter, sort); });
 }
 
 void DatasetSession::requestRecord(qint64 rowId, int format)
 {
-    post([rowId, format](DatasetWorker *w) { w->previewRecord(rowId, format); });
+    postRead([rowId, format](DatasetWorker *w) { w->previewRecord(rowId, format); });
 }
 
 void DatasetSession::write(const WriteRequest &request, Callback callback)

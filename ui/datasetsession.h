@@ -59,6 +59,8 @@ public:
     void requestCount(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
                       const Filter &filter);
     void requestPage(const PageRequest &request);
+    // A table moved on to another filter or sort: its count or page in flight is stopped.
+    void interruptStaleReads() { m_reads->interruptStale(); }
     void requestChoices();
     void requestNextUnreviewed(quint64 client, const Filter &filter, const PairStore::Sort &sort,
                                qint64 fromRow);
@@ -87,10 +89,18 @@ signals:
 
 private:
     void post(std::function<void(DatasetWorker *)> job);
+    // A read: dropped when the dataset it was asked of has been closed before it runs, and
+    // interrupted when the dataset is closed while it runs (ReadInterrupt).
+    // `stale` as for ReadInterrupt::begin().
+    void postRead(std::function<void(DatasetWorker *)> job, std::function<bool()> stale = {});
+    // Closing: reads still queued are dropped, the one in flight is stopped.
+    void abandonReads();
     void onOpened(const OpenInfo &info);
     void onWriteFinished(const WriteResult &result);
 
     QThread *m_thread = nullptr;
+    std::shared_ptr<ReadInterrupt> m_reads = std::make_shared<ReadInterrupt>();
+    std::shared_ptr<std::atomic<quint64>> m_epoch = std::make_shared<std::atomic<quint64>>(0);
     DatasetWorker *m_worker = nullptr;
     OpenInfo m_info;
     QString m_connectLocation;

@@ -10,6 +10,7 @@
 #include "dataset/pair.h"
 #include "dataset/pairstore.h"
 #include "privacy/anonymizer.h"
+#include "readinterrupt.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -166,6 +167,11 @@ public:
     // The bytes an anonymized export in `format` (an exporting::Format) writes for one pair, from the
     // export engine (Exporter::preview), whatever its review status or success.
     void previewRecord(qint64 rowId, int format);
+    // Runs a read that the window may stop (ReadInterrupt) when it closes the dataset; the failure
+    // of a read stopped that way is not reported.
+    void read(const std::function<void()> &job, std::function<bool()> stale = {});
+    // Set before the worker moves to its thread.
+    void setReadInterrupt(std::shared_ptr<ReadInterrupt> reads) { m_reads = std::move(reads); }
 
 signals:
     void opened(const pairlens::ui::OpenInfo &info);
@@ -247,6 +253,7 @@ private:
     QHash<quint64, ShortFirstPage> m_shortFirstPages; // by client
     qint64 m_directOffsetLimit = 2000;
 
+    std::shared_ptr<ReadInterrupt> m_reads;
     std::unique_ptr<Storage> m_storage; // a PostgreSQL dataset (then m_dataset and m_store are null)
     bool m_storageReadOnly = false;
     bool m_listening = false; // the store announces changes (Storage::listenForChanges)

@@ -74,7 +74,7 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
     storageMark(&m_storageMark, &error);
     m_knownMaxId = m_storageMark.maxId;
     emit opened(info);
-    QTimer::singleShot(400, this, &DatasetWorker::updateTotals);
+    QTimer::singleShot(400, this, [this] { read([this] { updateTotals(); }); });
     if (!m_poll) {
         m_poll = new QTimer(this);
         connect(m_poll, &QTimer::timeout, this, &DatasetWorker::poll);
@@ -84,10 +84,23 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
 
 void DatasetWorker::storageFailed(const QString &error)
 {
+    if (m_reads && m_reads->interrupted())
+        return; // the window closed the dataset and stopped the read
     if (error == m_lastStorageError)
         return;
     m_lastStorageError = error;
     emit failed(error);
+}
+
+void DatasetWorker::read(const std::function<void()> &job, std::function<bool()> stale)
+{
+    if (!m_reads) {
+        job();
+        return;
+    }
+    m_reads->begin(m_storage ? m_storage->statementCanceller() : std::function<void()>(), std::move(stale));
+    job();
+    m_reads->end();
 }
 
 void DatasetWorker::storageTotals()
@@ -161,14 +174,17 @@ void DatasetWorker::storagePage(const PageRequest &r)
 
 void DatasetWorker::storageChoices()
 {
-    FilterChoices c;
+    QList<QStringList> values;
     QString error;
-    if (!m_storage->distinctValues(u"query_type"_s, &c.queryTypes, &error) ||
-        !m_storage->distinctValues(u"database_type"_s, &c.databaseTypes, &error) ||
-        !m_storage->distinctValues(u"database_name"_s, &c.databaseNames, &error)) {
+    if (!m_storage->distinctValuesOf({u"query_type"_s, u"database_type"_s, u"database_name"_s}, &values,
+                                     &error)) {
         storageFailed(error);
         return;
     }
+    FilterChoices c;
+    c.queryTypes = values.value(0);
+    c.databaseTypes = values.value(1);
+    c.databaseNames = values.value(2);
     emit choicesLoaded(c);
 }
 

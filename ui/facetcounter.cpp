@@ -3,6 +3,7 @@
 #include "dataset/dataset.h"
 #include "dataset/deriver.h"
 #include "privacy/piikind.h"
+#include "readinterrupt.h"
 #include "storage/pgstorage.h"
 
 #include <QFutureWatcher>
@@ -176,14 +177,20 @@ FacetCounter::FacetCounter(QObject *parent) : QObject(parent) {}
 
 FacetCounter::~FacetCounter()
 {
+    cancelRunning();
+}
+
+void FacetCounter::cancelRunning()
+{
     if (m_cancel)
         m_cancel->store(true);
+    if (m_reads)
+        m_reads->interrupt(); // a PostgreSQL statement in flight: seconds of both cores at 1M pairs
 }
 
 void FacetCounter::setDataset(const QString &location)
 {
-    if (m_cancel)
-        m_cancel->store(true);
+    cancelRunning();
     ++m_generation;
     m_location = location;
     m_rangePending = false;
@@ -218,9 +225,9 @@ void FacetCounter::count(const Filter &filter)
 {
     if (m_location.isEmpty())
         return;
-    if (m_cancel)
-        m_cancel->store(true); // the older filter's counts are of no use any more
+    cancelRunning(); // the older filter's counts are of no use any more
     m_cancel = std::make_shared<std::atomic_bool>(false);
+    m_reads = std::make_shared<ReadInterrupt>();
     const int generation = ++m_generation;
     const bool wantRange = m_rangePending;
     setBusy(true);
@@ -240,28 +247,29 @@ void FacetCounter::count(const Filter &filter)
     });
     // Runs on the facets' thread: the dataset is opened (and closed) there, so its connection never
     // crosses threads.
-    watcher->setFuture(QtConcurrent::run(
-        &facetPool(), [generation, location = m_location, filter, wantRange, cancel = m_cancel] {
-            Result r;
-            r.generation = generation;
-            QString error;
-            if (isPostgresLocation(location)) {
-                auto storage = PgStorage::open(location, &error, false);
-                if (!storage)
-                    return r;
-                if (wantRange)
-                    r.hasRange = storageTimeRange(*storage, &r.first, &r.last, &error);
-                r.ok = storageFacets(*storage, filter, &r.counts, &error, *cancel);
+    watcher->setFuture(QtConcurrent::run(&facetPool(), [generation, location = m_location, filter, wantRange,
+                                                        cancel = m_cancel, reads = m_reads] {
+        Result r;
+        r.generation = generation;
+        QString error;
+        if (isPostgresLocation(location)) {
+            auto storage = PgStorage::open(location, &error, false);
+            if (!storage)
                 return r;
-            }
-            auto dataset = openForFacets(location, &error);
-            if (!dataset)
-                return r;
+            const ReadScope reading(reads, storage->statementCanceller());
             if (wantRange)
-                r.hasRange = liveTimeRange(*dataset, &r.first, &r.last, &error);
-            r.ok = computeFacets(*dataset, filter, &r.counts, &error, Progress({}, cancel.get()));
+                r.hasRange = storageTimeRange(*storage, &r.first, &r.last, &error);
+            r.ok = storageFacets(*storage, filter, &r.counts, &error, *cancel);
             return r;
-        }));
+        }
+        auto dataset = openForFacets(location, &error);
+        if (!dataset)
+            return r;
+        if (wantRange)
+            r.hasRange = liveTimeRange(*dataset, &r.first, &r.last, &error);
+        r.ok = computeFacets(*dataset, filter, &r.counts, &error, Progress({}, cancel.get()));
+        return r;
+    }));
 }
 
 void FacetCounter::setBusy(bool busy)

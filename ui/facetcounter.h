@@ -11,6 +11,8 @@
 
 namespace pairlens::ui {
 
+class ReadInterrupt;
+
 // Counts the filter panel's facets (stats/facets.h) on a low-priority thread with a connection of its own,
 // so that neither the window nor the table's worker waits for them. A newer request cancels an
 // older one; only the newest result is reported.
@@ -41,6 +43,8 @@ private:
     bool m_busy = false;
     int m_generation = 0;
     std::shared_ptr<std::atomic_bool> m_cancel;
+    std::shared_ptr<ReadInterrupt> m_reads; // the running count's statement in flight
+    void cancelRunning();
 };
 
 } // namespace pairlens::ui

@@ -117,6 +117,7 @@ void PairTableModel::reset()
 {
     beginResetModel();
     m_state->generation = ++m_generation;
+    m_session->interruptStaleReads(); // the count or page of the old generation in flight
     m_shownGeneration = m_generation;
     m_count = 0;
     m_counted = false;
@@ -138,6 +139,7 @@ void PairTableModel::restart(bool keepRows)
     if (!m_session->isOpen())
         return;
     m_state->generation = ++m_generation;
+    m_session->interruptStaleReads(); // the count or page of the old generation in flight
     m_keepRows = keepRows;
     m_requested.clear();
     m_pending.clear();

@@ -62,8 +62,37 @@ bool failed(PGresult *r)
 
 } // namespace
 
+CancelKeys::~CancelKeys()
+{
+    for (PGcancel *key : keys) {
+        if (key)
+            PQfreeCancel(key);
+    }
+}
+
+void CancelKeys::set(Slot slot, PGconn *pg)
+{
+    PGcancel *key = pg ? PQgetCancel(pg) : nullptr;
+    const std::lock_guard lock(mutex);
+    if (keys[slot])
+        PQfreeCancel(keys[slot]);
+    keys[slot] = key;
+}
+
+void CancelKeys::cancelAll()
+{
+    const std::lock_guard lock(mutex);
+    for (PGcancel *key : keys) {
+        char why[256];
+        if (key)
+            PQcancel(key, why, int(sizeof why));
+    }
+}
+
 Link::~Link()
 {
+    if (cancelKeys)
+        cancelKeys->set(cancelSlot, nullptr);
     if (pg)
         PQfinish(pg);
 }
@@ -81,6 +110,8 @@ bool Link::connect(const QByteArray &conninfo, QString *why)
         *why = tr("libpq refused PairLens's connection events.");
         return false;
     }
+    if (cancelKeys)
+        cancelKeys->set(cancelSlot, pg);
     return true;
 }
 
@@ -95,6 +126,8 @@ bool Link::recoverIfLost()
         return true;
     }
     reconnectError.clear();
+    if (cancelKeys)
+        cancelKeys->set(cancelSlot, pg); // another backend now
     if (!listen.isEmpty()) {
         // Changes made while the connection was down were announced to no one: the listener hears
         // of it as one change (pgnotify.cpp).

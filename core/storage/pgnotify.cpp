@@ -2,7 +2,8 @@
 // format version 4 runs pg_notify(schema, operation) once per statement that changes the pairs
 // table, whoever runs it (PairLens, a recorder's plain INSERT, psql), and PostgreSQL delivers it
 // at commit to every session that listens on the schema's channel. A window's worker listens on its
-// store's connection and asks takeChanges() at each poll.
+// store's connection and asks takeChanges() at each poll. Also the canceller of the statement that
+// runs on that connection (a window closing while a long read runs).
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
@@ -72,6 +73,13 @@ int PgStorage::takeChanges(QString *error)
         PQfreemem(n);
     }
     return count;
+}
+
+std::function<void()> PgStorage::statementCanceller()
+{
+    // The keys follow the connections (the statistics' second one, a reconnect), so the function
+    // stops whatever this store runs when it is called.
+    return [keys = m_cancelKeys] { keys->cancelAll(); };
 }
 
 } // namespace pairlens

@@ -276,6 +276,54 @@ bool PgStorage::distinctValues(const QString &column, QStringList *out, QString 
     return true;
 }
 
+bool PgStorage::distinctValuesOf(const QStringList &columns, QList<QStringList> *out, QString *error)
+{
+    // One scan with a grouping set per column (each a hash table of its few values): the filter
+    // panel's three lists of a 1M-pair schema took three scans of the table, ~0.6 s each.
+    out->clear();
+    static const QStringList allowed = {u"query_type"_s, u"database_type"_s, u"database_name"_s};
+    for (const QString &column : columns) {
+        if (!allowed.contains(column)) // named in the SQL below: only these three
+            return Storage::distinctValuesOf(columns, out, error);
+    }
+    if (columns.size() < 2)
+        return Storage::distinctValuesOf(columns, out, error);
+    pg::Condition c;
+    if (!pg::condition(Filter(), m_version, m_quotedSchema, &c, error))
+        return false;
+    QStringList terms, sets, order;
+    for (const QString &column : columns) {
+        terms << u"p.%1"_s.arg(column);
+        sets << u"(p.%1)"_s.arg(column);
+        order << u"p.%1 COLLATE \"C\""_s.arg(column);
+    }
+    // GROUPING() has bit (n - 1 - i) clear in the rows of column i's set; ordered by it, then by
+    // that column's value byte by byte, each set's rows come together and sorted.
+    Result r(pg::exec(m_conn->pg,
+                      u"SELECT GROUPING(%1), %1 FROM %2.pairs p WHERE %3 GROUP BY GROUPING SETS (%4) "
+                      "ORDER BY 1, %5"_s.arg(terms.join(u", "_s), m_quotedSchema, c.where, sets.join(u", "_s),
+                                             order.join(u", "_s)),
+                      c.params));
+    if (!r.ok()) {
+        *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
+        return false;
+    }
+    const int n = int(columns.size());
+    for (int i = 0; i < n; ++i)
+        out->append(QStringList());
+    for (int row = 0; row < r.rows(); ++row) {
+        const qint64 grouping = r.number(row, 0);
+        for (int i = 0; i < n; ++i) {
+            if (grouping & (qint64(1) << (n - 1 - i)))
+                continue;
+            if (!r.isNull(row, i + 1) && !r.text(row, i + 1).isEmpty())
+                (*out)[i].append(r.text(row, i + 1));
+            break;
+        }
+    }
+    return true;
+}
+
 qint64 PgStorage::maxRowId(QString *error)
 {
     Result r(pg::exec(m_conn->pg, u"SELECT coalesce(max(id), 0) FROM %1.pairs"_s.arg(m_quotedSchema)));

@@ -106,6 +106,8 @@ pg_conn *PgStorage::helperConnection()
         return m_helper->pg;
     m_helper = std::make_unique<Conn>();
     m_helper->where = m_conn->where;
+    m_helper->cancelKeys = m_cancelKeys;
+    m_helper->cancelSlot = pg::CancelKeys::Helper;
     QString why;
     if (!m_helper->connect(m_conninfo, &why)) {
         m_helper.reset();

@@ -112,6 +112,8 @@ std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *err
     storage->m_location = shown.toString();
     const QString where = u"%1:%2"_s.arg(url.host()).arg(url.port(5432));
     storage->m_conn->where = where;
+    storage->m_cancelKeys = std::make_shared<pg::CancelKeys>();
+    storage->m_conn->cancelKeys = storage->m_cancelKeys;
     QString why;
     storage->m_conninfo = url.toEncoded();
     if (!storage->m_conn->connect(storage->m_conninfo, &why)) {

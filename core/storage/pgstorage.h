@@ -11,6 +11,10 @@ struct pg_conn; // libpq's PGconn
 
 namespace pairlens {
 
+namespace pg {
+struct CancelKeys;
+}
+
 class PgStorage final : public Storage
 {
 public:
@@ -51,6 +55,7 @@ public:
     bool rowIds(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
                 QList<qint64> *out, QString *error) override;
     bool distinctValues(const QString &column, QStringList *out, QString *error) override;
+    bool distinctValuesOf(const QStringList &columns, QList<QStringList> *out, QString *error) override;
     std::optional<Pair> get(qint64 rowId, QString *error) override;
     bool statistics(const Filter &filter, Statistics *out, QString *error) override;
     bool countDuplicates(const Filter &filter, Statistics *out, QString *error) override;
@@ -92,6 +97,7 @@ public:
     // pairs, whoever made it. A schema of an older version (read as it is by a read-only role) is
     // refused in one sentence.
     bool listenForChanges(QString *error) override;
+    std::function<void()> statementCanceller() override;
     // PQconsumeInput and PQnotifies: the notifications of the schema's channel since the last call.
     int takeChanges(QString *error) override;
 
@@ -132,6 +138,7 @@ private:
     // pgstats.cpp: the second connection of the statistics' split scan (m_helper), opened on first use.
     pg_conn *helperConnection();
 
+    std::shared_ptr<pg::CancelKeys> m_cancelKeys; // of m_conn and m_helper, for statementCanceller()
     std::unique_ptr<Conn> m_conn;
     std::unique_ptr<Conn> m_helper;
     QByteArray m_conninfo; // as connected, password included: kept in memory only, for m_helper

@@ -14,9 +14,37 @@
 
 #include <libpq-fe.h>
 
+#include <memory>
+#include <mutex>
+
 namespace pairlens {
 
 namespace pg {
+
+// What a cancel request needs for each connection of one store (PQgetCancel()), kept current
+// across reconnects by the Links, so that another thread may stop whatever they run
+// (Storage::statementCanceller(): a window that no longer needs a read).
+struct CancelKeys
+{
+    enum Slot
+    {
+        Main,
+        Helper, // the statistics' second connection
+        Slots
+    };
+    std::mutex mutex;
+    PGcancel *keys[Slots] = {};
+
+    CancelKeys() = default;
+    CancelKeys(const CancelKeys &) = delete;
+    CancelKeys &operator=(const CancelKeys &) = delete;
+    ~CancelKeys();
+    // On the connection's thread, after it connected (nullptr: it is gone).
+    void set(Slot slot, PGconn *pg);
+    // Any thread: sends a cancel request for each connection (PQcancel() returns once the server
+    // has taken it; a session that runs nothing ignores it).
+    void cancelAll();
+};
 
 // One connection and what it takes to reconnect it (pgconnection.cpp). When a statement fails because
 // the connection dropped (the server restarted, the backend was ended), exec() reconnects once with
@@ -33,6 +61,8 @@ struct Link
     QString reconnectError; // why the last attempt failed; empty when it succeeded
     bool missed = false;    // reconnected while listening since the last takeChanges()
     bool writing = false;   // in a write: no statement is run again
+    std::shared_ptr<CancelKeys> cancelKeys; // set before connect(): kept current for this slot
+    CancelKeys::Slot cancelSlot = CancelKeys::Main;
 
     Link() = default;
     Link(const Link &) = delete;

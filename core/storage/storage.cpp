@@ -31,6 +31,18 @@ Pair pairFromStoredRow(const StoredRow &row)
     return p;
 }
 
+bool Storage::distinctValuesOf(const QStringList &columns, QList<QStringList> *out, QString *error)
+{
+    out->clear();
+    for (const QString &column : columns) {
+        QStringList values;
+        if (!distinctValues(column, &values, error))
+            return false;
+        out->append(values);
+    }
+    return true;
+}
+
 bool Storage::countEach(const QList<Filter> &filters, QList<qint64> *counts, QString *error)
 {
     counts->clear();

@@ -132,6 +132,9 @@ public:
     // The distinct non-empty values of query_type, database_type or database_name among the live
     // pairs, ascending (the filter panel's choices); false with *error.
     virtual bool distinctValues(const QString &column, QStringList *out, QString *error) = 0;
+    // distinctValues() of each of `columns`, in their order, in one pass over the pairs where the
+    // store can (PostgreSQL: one scan instead of one per column); false with *error.
+    virtual bool distinctValuesOf(const QStringList &columns, QList<QStringList> *out, QString *error);
     // One pair by row id, live or in the trash; nullopt when there is none (*error says why when
     // the store could not be read, and is left empty when the pair does not exist).
     virtual std::optional<Pair> get(qint64 rowId, QString *error) = 0;
@@ -262,6 +265,13 @@ public:
         Q_UNUSED(error);
         return 0;
     }
+
+    // A function that any thread may call to stop the statement this store runs at that moment,
+    // which then fails with an error (nothing half-done: a write rolls back); empty where the store
+    // has none to stop (a dataset file's reads are short). Made on the store's thread before the
+    // statement is sent; the caller decides which statements it may stop (the window: reads only,
+    // when it closes the dataset, see ui::ReadInterrupt).
+    virtual std::function<void()> statementCanceller() { return {}; }
 };
 
 // The analysis of a store without anonymization settings of its own: what Deriver::forDataset()

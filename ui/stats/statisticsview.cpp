@@ -1,6 +1,7 @@
 #include "stats/statisticsview.h"
 
 #include "dataset/dataset.h"
+#include "readinterrupt.h"
 #include "stats/chartselection.h"
 #include "stats/duplicates.h"
 #include "storage/pgstorage.h"
@@ -54,11 +55,12 @@ enum Page
 };
 
 // A PostgreSQL dataset's statistics: aggregates computed by the server (Storage::statistics), then
-// the duplicates as for a file (up to kDuplicatesCounted pairs). A statistic cannot be cancelled
-// halfway there; a cancelled one is dropped when it is done.
+// the duplicates as for a file (up to kDuplicatesCounted pairs). A cancelled one stops its statement
+// in flight (`reads`: seconds of both cores at a million pairs) and is dropped.
 StatisticsView::Result computeOnStorage(int generation, const QString &location, const Filter &filter,
                                         const std::optional<Filter> &pinBase,
-                                        const std::shared_ptr<std::atomic_bool> &cancel)
+                                        const std::shared_ptr<std::atomic_bool> &cancel,
+                                        const std::shared_ptr<ReadInterrupt> &reads)
 {
     StatisticsView::Result r;
     r.generation = generation;
@@ -69,7 +71,10 @@ StatisticsView::Result computeOnStorage(int generation, const QString &location,
         return r;
     };
     std::unique_ptr<PgStorage> storage = PgStorage::open(location, &error, false);
-    if (!storage || !storage->statistics(filter, &r.stats, &error))
+    if (!storage)
+        return fail();
+    const ReadScope reading(reads, storage->statementCanceller());
+    if (cancel->load() || !storage->statistics(filter, &r.stats, &error))
         return fail();
     if (r.stats.totalPairs <= StatisticsView::kDuplicatesCounted && !cancel->load() &&
         !storage->countDuplicates(filter, &r.stats, &error))
@@ -89,6 +94,7 @@ StatisticsView::Result computeOnStorage(int generation, const QString &location,
 StatisticsView::Result computeOnWorker(int generation, const QString &location, const Filter &filter,
                                        const std::optional<Filter> &pinBase,
                                        std::shared_ptr<std::atomic_bool> cancel,
+                                       std::shared_ptr<ReadInterrupt> reads,
                                        std::function<void(qint64, qint64)> report)
 {
     const Progress progress([report](qint64 done, qint64 total, const QString &) { report(done, total); },
@@ -97,7 +103,7 @@ StatisticsView::Result computeOnWorker(int generation, const QString &location, 
     r.generation = generation;
     QString error;
     if (isPostgresLocation(location))
-        return computeOnStorage(generation, location, filter, pinBase, cancel);
+        return computeOnStorage(generation, location, filter, pinBase, cancel, reads);
     auto dataset = Dataset::open(location, Dataset::Mode::ReadOnly, &error);
     if (!dataset) {
         r.error = error;
@@ -223,8 +229,15 @@ StatisticsView::StatisticsView(QWidget *parent) : QWidget(parent)
 
 StatisticsView::~StatisticsView()
 {
+    cancelRunning(); // a running computation stops soon; its result is dropped
+}
+
+void StatisticsView::cancelRunning()
+{
     if (m_cancel)
-        m_cancel->store(true); // a running computation stops soon; its result is dropped
+        m_cancel->store(true);
+    if (m_reads)
+        m_reads->interrupt();
 }
 
 void StatisticsView::setDataset(const QString &location)
@@ -247,8 +260,7 @@ void StatisticsView::refresh()
 {
     if (m_location.isEmpty()) {
         ++m_generation;
-        if (m_cancel)
-            m_cancel->store(true);
+        cancelRunning();
         m_hasStats = false;
         setBusy(false);
         m_message->setText(tr("Open a dataset to see its statistics."));
@@ -261,9 +273,9 @@ void StatisticsView::refresh()
 
 void StatisticsView::startComputation()
 {
-    if (m_cancel)
-        m_cancel->store(true); // the older computation is stale
+    cancelRunning(); // the older computation is stale
     m_cancel = std::make_shared<std::atomic_bool>(false);
+    m_reads = std::make_shared<ReadInterrupt>();
     const int generation = ++m_generation;
     setBusy(true);
     // Until the first numbers are in, the page says that they are being computed (never "Open a
@@ -290,7 +302,7 @@ void StatisticsView::startComputation()
     });
     watcher->setFuture(QtConcurrent::run(&m_pool, computeOnWorker, generation, m_location, m_filter,
                                          m_pinKind ? std::optional<Filter>(m_pinBase) : std::nullopt,
-                                         m_cancel, progress));
+                                         m_cancel, m_reads, progress));
 }
 
 void StatisticsView::showResult(const Result &result)

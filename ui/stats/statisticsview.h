@@ -21,6 +21,8 @@ class QToolButton;
 
 namespace pairlens::ui {
 
+class ReadInterrupt;
+
 // The statistics dashboard: key figures and one chart per ChartKind for the pairs matching a
 // filter. Computes on a worker thread with its own connection (results of an older filter are
 // dropped). Clicking a bar or slice emits filterRequested() with the filter narrowed to it.
@@ -72,6 +74,7 @@ protected:
 
 private:
     void startComputation();
+    void cancelRunning(); // the running computation: its flag set, its statement in flight stopped
     void showResult(const Result &result);
     void rebuildCharts();
     void connectChart(ChartKind kind, QChart *chart);
@@ -94,6 +97,7 @@ private:
     bool m_busy = false;
     int m_generation = 0;
     std::shared_ptr<std::atomic_bool> m_cancel;
+    std::shared_ptr<ReadInterrupt> m_reads; // the running computation's statement in flight
     // The computations run here, not in the global pool, whose threads the duplicate count
     // (QtConcurrent::blockingMap) needs: two computations there (a stale one and its successor)
     // left it none and stalled both.
