@@ -59,7 +59,8 @@ def main():
     ro_role = urllib.parse.urlsplit(ro).username
     psql(args.psql, owner, f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
     pg = with_schema(owner, SCHEMA)
-    tmp = tempfile.mkdtemp(prefix="tst_pgprivacy-")
+    tmp_dir = tempfile.TemporaryDirectory(prefix="tst_pgprivacy-")
+    tmp = tmp_dir.name
     src = os.path.join(tmp, "pairs.jsonl")
     with open(src, "w", encoding="utf-8") as f:
         for pid, q, sql in PAIRS:
@@ -134,6 +135,7 @@ def main():
     check("the read-only role still reads the settings", r.returncode == 0 and "ticket" in r.stdout, r.stderr)
 
     psql(args.psql, owner, f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+    tmp_dir.cleanup()
     print(f"{checklib.passed} passed, {checklib.failed} failed")
     return 1 if checklib.failed else 0
 
