@@ -11,6 +11,7 @@
 #include <QUrl>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 using namespace pairlens;
@@ -198,53 +199,45 @@ private slots:
         const std::function<void()> cancel = s->statementCanceller();
         QVERIFY(cancel);
 
-        pairlens::test::TableLock lock(m_url, u"t_cancel.pairs"_s);
-        QVERIFY(lock.held());
-        qint64 counted = 0;
-        QString countError;
-        std::atomic<bool> done{false};
-        std::thread reader([&] {
-            counted = s->count(Filter(), &countError);
-            done = true;
-        });
-        QTRY_COMPARE_WITH_TIMEOUT(pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s), 1, 30000);
-        cancel();
-        // The lock is still held: only the cancel ends the count (a bound for a hang, not a timing).
-        const bool ended = QTest::qWaitFor([&] { return done.load(); }, 30000);
-        if (!ended)
-            lock.release();
-        reader.join();
-        QVERIFY(ended);
-        QCOMPARE(counted, qint64(-1));
-        QVERIFY2(countError.contains(u"cancel"_s, Qt::CaseInsensitive), qPrintable(countError));
-        QCOMPARE(pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s), 0);
-        lock.release();
+        // Runs `read` on another thread while another session holds the pairs locked, cancels it
+        // once it waits, and gives its result and error. The lock is held until the read ended: only
+        // the cancel ends it (30 s: a bound for a hang, not a timing).
+        const auto stopWhileWaiting = [&](const std::function<bool(QString *)> &read, QString *why) {
+            pairlens::test::TableLock lock(m_url, u"t_cancel.pairs"_s);
+            if (!lock.held())
+                return std::optional<bool>();
+            std::atomic<bool> done{false};
+            bool result = true;
+            std::thread reader([&] {
+                result = read(why);
+                done = true;
+            });
+            const bool waited = QTest::qWaitFor(
+                [&] { return pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s) == 1; }, 30000);
+            cancel();
+            const bool ended = QTest::qWaitFor([&] { return done.load(); }, 30000);
+            if (!ended)
+                lock.release();
+            reader.join();
+            const bool stillWaiting = pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s) != 0;
+            return waited && ended && !stillWaiting ? std::optional<bool>(result) : std::optional<bool>();
+        };
+        QString why;
+        const auto counted = stopWhileWaiting([&](QString *e) { return s->count(Filter(), e) >= 0; }, &why);
+        QCOMPARE(counted, std::optional<bool>(false));
+        QVERIFY2(why.contains(u"cancel"_s, Qt::CaseInsensitive), qPrintable(why));
         QCOMPARE(s->count(&error), qint64(1));
 
         // The statistics (the window's longest read) after the connection was lost and made again
         // since the canceller was made: the canceller follows the new backend.
         QCOMPARE(psql(m_url, u"SELECT pg_terminate_backend(%1)"_s.arg(s->backendPid())), u"t"_s);
         QCOMPARE(s->count(&error), qint64(1)); // a read is run again on a new connection
-        pairlens::test::TableLock again(m_url, u"t_cancel.pairs"_s);
-        QVERIFY(again.held());
-        bool computed = true;
         Statistics stats;
-        QString statsError;
-        done = false;
-        std::thread statistics([&] {
-            computed = s->statistics(Filter(), &stats, &statsError);
-            done = true;
-        });
-        QTRY_COMPARE_WITH_TIMEOUT(pairlens::test::waitingOn(m_url, u"t_cancel.pairs"_s), 1, 30000);
-        cancel();
-        const bool stopped = QTest::qWaitFor([&] { return done.load(); }, 30000);
-        if (!stopped)
-            again.release();
-        statistics.join();
-        QVERIFY(stopped);
-        QVERIFY(!computed);
-        QVERIFY2(statsError.contains(u"cancel"_s, Qt::CaseInsensitive), qPrintable(statsError));
-        again.release();
+        why.clear();
+        const auto computed =
+            stopWhileWaiting([&](QString *e) { return s->statistics(Filter(), &stats, e); }, &why);
+        QCOMPARE(computed, std::optional<bool>(false));
+        QVERIFY2(why.contains(u"cancel"_s, Qt::CaseInsensitive), qPrintable(why));
         psql(m_url, u"DROP SCHEMA t_cancel CASCADE"_s);
     }
 

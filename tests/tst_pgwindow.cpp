@@ -128,6 +128,15 @@ class TstPgWindow : public QObject
         return ids;
     }
 
+    // A window on a schema of its own (freshSchema()) with its first rows loaded; null when any of
+    // that failed.
+    std::unique_ptr<ui::MainWindow> freshWindow(QString *schema)
+    {
+        const QString url = freshSchema(schema);
+        auto w = url.isEmpty() ? nullptr : openWindow(url);
+        return w && loaded(w->model(), 20) ? std::move(w) : nullptr;
+    }
+
     // A schema of its own holding a copy of the file, for a test that changes pairs; with `fileName`,
     // also a dataset file in the test's folder copied from that schema, beside it (*file; empty URL
     // when either copy failed).
@@ -309,11 +318,8 @@ private slots:
     void curate()
     {
         QString schema;
-        const QString url = freshSchema(&schema);
-        QVERIFY(!url.isEmpty());
-        auto w = openWindow(url);
+        auto w = freshWindow(&schema);
         QVERIFY(w);
-        QVERIFY(loaded(w->model(), 20));
         QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QAction *>(u"actionDelete"_s), kWait);
         const auto action = [&w](const QString &name) { return w->findChild<QAction *>(name); };
         // Every action a file's window offers is offered here too (Edit Pair once a pair is selected).
@@ -1009,11 +1015,8 @@ private slots:
     void closeStopsAWaitingRead()
     {
         QString schema;
-        const QString url = freshSchema(&schema);
-        QVERIFY(!url.isEmpty());
-        auto w = openWindow(url);
+        auto w = freshWindow(&schema);
         QVERIFY(w);
-        QVERIFY(loaded(w->model(), 20));
         auto *tabs = qobject_cast<QTabWidget *>(w->statisticsView()->parentWidget()->parentWidget());
         QVERIFY(tabs);
         tabs->setCurrentWidget(w->statisticsView());
