@@ -25,8 +25,9 @@ void ReadInterrupt::end()
 
 bool ReadInterrupt::interrupted()
 {
+    // Only inside the read: a failure after it (the poll's lost connection) is reported.
     const std::lock_guard lock(m_mutex);
-    return m_interrupted;
+    return m_reading && m_interrupted;
 }
 
 void ReadInterrupt::cancelNow(unsigned long long read)

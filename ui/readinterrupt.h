@@ -21,7 +21,8 @@ public:
     // Worker thread: the read is over. The canceller is dropped under the lock, so that a cancel
     // sent from interrupt() has reached the server before the next statement (a write) is sent.
     void end();
-    // Worker thread, inside a read: whether it was interrupted (its failure is not reported).
+    // Worker thread: whether the read that runs now was interrupted (its failure is not reported);
+    // false outside a read.
     bool interrupted();
     // Any thread: stops the read that runs now, if any: every statement it still sends fails. Does
     // not wait for a slow or lost server: the cancel requests are sent from a thread of its own.

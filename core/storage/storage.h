@@ -268,9 +268,9 @@ public:
 
     // A function that any thread may call to stop the statement this store runs at that moment,
     // which then fails with an error (nothing half-done: a write rolls back); empty where the store
-    // has none to stop (a dataset file's reads are short). Made on the store's thread before the
-    // statement is sent; the caller decides which statements it may stop (the window: reads only,
-    // when it closes the dataset, see ui::ReadInterrupt).
+    // has none to stop (a dataset file's reads are short). Made on the store's thread; when called,
+    // it stops whatever the store runs then. The caller decides which statements it may stop (the
+    // window: reads only, see ui::ReadInterrupt).
     virtual std::function<void()> statementCanceller() { return {}; }
 };
 
