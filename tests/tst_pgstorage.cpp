@@ -478,6 +478,45 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
         psql(m_url, u"DROP SCHEMA t_v4 CASCADE"_s);
     }
 
+    void versionFiveLosesTheUnusedTimestampIndex()
+    {
+        // A schema of format version 5 had pairs_timestamp on the raw timestamp, which no read used
+        // and every insert paid for. The read-only role reads version 5 as it is; the owner's open
+        // drops the index and nothing else: an index of a recorder's own stays.
+        QString error;
+        {
+            auto s = PgStorage::open(withSchema(m_url, u"t_v5"_s), &error);
+            QVERIFY2(s, qPrintable(error));
+        }
+        const QString indexes = u"SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes "
+                                "WHERE schemaname = 't_v5' AND indexname LIKE '%timestamp%'"_s;
+        QCOMPARE(psql(m_url, indexes), QString());
+        QCOMPARE(
+            psql(m_url,
+                 u"CREATE INDEX pairs_timestamp ON t_v5.pairs (timestamp); "
+                 "CREATE INDEX recorder_timestamp ON t_v5.pairs (timestamp DESC); "
+                 "INSERT INTO t_v5.pairs (natural_language_query, sql_query) VALUES ('users', 'SELECT 1'); "
+                 "UPDATE t_v5.settings SET value = '5' WHERE key = 'format_version'; "
+                 "GRANT USAGE ON SCHEMA t_v5 TO pairlens_ro; "
+                 "GRANT SELECT ON ALL TABLES IN SCHEMA t_v5 TO pairlens_ro"_s),
+            QString());
+        {
+            auto reader = PgStorage::open(withSchema(m_readOnly, u"t_v5"_s), &error);
+            QVERIFY2(reader, qPrintable(error));
+            QCOMPARE(reader->formatVersion(), 5);
+            QCOMPARE(reader->count(&error), 1);
+        }
+        QCOMPARE(psql(m_url, indexes), u"pairs_timestamp,recorder_timestamp"_s);
+        auto owner = PgStorage::open(withSchema(m_url, u"t_v5"_s), &error);
+        QVERIFY2(owner, qPrintable(error));
+        QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
+        QCOMPARE(psql(m_url, u"SELECT value FROM t_v5.settings WHERE key = 'format_version'"_s),
+                 QString::number(PgStorage::kFormatVersion));
+        QCOMPARE(psql(m_url, indexes), u"recorder_timestamp"_s);
+        QCOMPARE(owner->count(&error), 1);
+        psql(m_url, u"DROP SCHEMA t_v5 CASCADE"_s);
+    }
+
     void curationThroughTheSeam()
     {
         QString error;

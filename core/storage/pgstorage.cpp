@@ -252,7 +252,7 @@ CREATE TABLE IF NOT EXISTS %1.pairs (
     sql_length INTEGER
 );
 CREATE INDEX IF NOT EXISTS pairs_underived ON %1.pairs (id) WHERE query_type IS NULL;
-CREATE INDEX IF NOT EXISTS pairs_timestamp ON %1.pairs (timestamp);
+DROP INDEX IF EXISTS %1.pairs_timestamp;
 CREATE INDEX IF NOT EXISTS pairs_live_ts ON %1.pairs (ts COLLATE "C", id) WHERE query_type IS NOT NULL;
 ALTER TABLE %1.pairs ADD COLUMN IF NOT EXISTS review_status INTEGER NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS reviewer_note TEXT NOT NULL DEFAULT '',
