@@ -61,7 +61,8 @@ QStringList writtenPaths(const ExportOptions &o)
 }
 
 // Applies the rule of Exporter::filesNeedingConfirmation() to every path the export writes. Paths
-// for which `isDatasetFile` is true are skipped without being opened.
+// for which `isDatasetFile` is true are skipped without being opened; with `o.overwrite` no file is
+// read (a regular file is replaced whatever it holds, so an earlier export is not hashed).
 TargetCheck checkTargets(const ExportOptions &o, const std::function<bool(const QString &)> &isDatasetFile)
 {
     TargetCheck check;
@@ -86,6 +87,8 @@ TargetCheck checkTargets(const ExportOptions &o, const std::function<bool(const 
                 check.notRegular = path;
             continue;
         }
+        if (o.overwrite)
+            continue; // replaced without asking (--force): no need to recognise it by its hash
         const std::optional<QJsonObject> &m = previous();
         const bool earlier = m && (path == manifestPath || listsUnchanged(*m, path));
         if (!earlier)
