@@ -11,10 +11,6 @@
 
 #include <QChar>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <array>
 #include <string_view>
 #include <type_traits>
@@ -446,79 +442,6 @@ qsizetype triggerAt(QStringView text, qsizetype pos)
     return -1;
 }
 
-// The three units (lower-cased by | 0x20) a word announcing a date of birth starts with: "bor"n,
-// "bir"th, "dob", "d.o".b., "geb"oren/"geb"urtsdatum, "nac"imiento, "né" (UTF-8: 'n', 0xC3 0xA9).
-bool birthStart(char16_t a, char16_t b, char16_t c)
-{
-    switch (a) {
-    case u'b':
-        return (b == u'o' || b == u'i') && c == u'r';
-    case u'd':
-        return (b == u'o' && c == u'b') || (b == u'.' && c == u'o');
-    case u'g':
-        return b == u'e' && c == u'b';
-    case u'n':
-        return b == u'\u00e9' || (b == 0xE3 && c == 0xA9) || (b == u'a' && c == u'c');
-    default:
-        return false;
-    }
-}
-
-template <typename Ch> bool mayHaveBirthWordIn(const Ch *p, qsizetype n)
-{
-    const auto u = [p, n](qsizetype k) {
-        return k < n ? char16_t(std::make_unsigned_t<Ch>(p[k]) | 0x20) : char16_t(0);
-    };
-    qsizetype i = 0;
-#if defined(__SSE2__)
-    if constexpr (sizeof(Ch) == 2) {
-        // Sixteen units at a time, packed into bytes (units above 0xFF become 0xFF, which no
-        // letter below is): only where a 'b', 'd', 'g' or 'n' (any case) is followed by a unit
-        // that may continue a birth word is the exact check made. The last units are copied
-        // into a zero-padded block and read the same way.
-        const auto eq = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
-        const auto block = [&](const Ch *q, qsizetype limit) {
-            const auto load = [q](qsizetype k) {
-                return _mm_or_si128(
-                    _mm_packus_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(q + k)),
-                                     _mm_loadu_si128(reinterpret_cast<const __m128i *>(q + k + 8))),
-                    _mm_set1_epi8(0x20));
-            };
-            const __m128i v = load(0), w = load(1);
-            const __m128i first =
-                _mm_or_si128(_mm_or_si128(eq(v, 'b'), eq(v, 'd')), _mm_or_si128(eq(v, 'g'), eq(v, 'n')));
-            const __m128i second = _mm_or_si128(
-                _mm_or_si128(_mm_or_si128(eq(w, 'o'), eq(w, 'i')), _mm_or_si128(eq(w, 'e'), eq(w, '.'))),
-                _mm_or_si128(eq(w, 'a'), eq(w, char(0xE9))));
-            int mask = _mm_movemask_epi8(_mm_and_si128(first, second));
-            const auto at = [q, limit](qsizetype k) {
-                return k < limit ? char16_t(q[k] | 0x20) : char16_t(0);
-            };
-            while (mask != 0) {
-                const int lane = __builtin_ctz(unsigned(mask));
-                if (birthStart(at(lane), at(lane + 1), at(lane + 2)))
-                    return true;
-                mask &= mask - 1;
-            }
-            return false;
-        };
-        for (; i + 18 <= n; i += 16) {
-            if (block(p + i, n - i))
-                return true;
-        }
-        Ch rest[32] = {}; // fewer than 18 units are left
-        for (qsizetype k = i; k < n; ++k)
-            rest[k - i] = p[k];
-        return block(rest, n - i);
-    }
-#endif
-    for (; i + 1 < n; ++i) {
-        if (birthStart(u(i), u(i + 1), u(i + 2)))
-            return true;
-    }
-    return false;
-}
-
 } // namespace
 
 qsizetype parseDateAt(QStringView text, qsizetype pos, DateParts *date)
@@ -572,16 +495,6 @@ void findDatesOfBirth(QStringView text, QList<Match> &out)
             i = end - 1;
         }
     }
-}
-
-bool mayHaveBirthWord(QStringView text)
-{
-    return mayHaveBirthWordIn(text.utf16(), text.size());
-}
-
-bool mayHaveBirthWord(QByteArrayView utf8)
-{
-    return mayHaveBirthWordIn(utf8.data(), utf8.size());
 }
 
 QString rewriteDate(QStringView original, const DateParts &to)

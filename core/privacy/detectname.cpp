@@ -12,13 +12,8 @@
 
 #include <QChar>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <array>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 namespace pairlens::privacy::detail {
@@ -446,93 +441,6 @@ bool organisationAfter(QStringView text, qsizetype pos)
     return false;
 }
 
-// See mayContainNameOrAddress(). The least evidence of every rule: a capitalised word (an ASCII
-// upper-case letter and a lower-case one, or a unit outside ASCII, at the start of a word) with
-// a word, digit or '.' and spaces, ',' or ':' before it (a context word, the second of two names, a name
-// after an initial or title, a street after its number), or one space and a capital, digit or
-// unit outside ASCII after it (the first of two names, a title, a street before its number); or
-// CJK or Hangul text and a digit. Units outside ASCII count alike in UTF-16 and UTF-8 (a lead
-// byte >= 0xE3 is a character >= U+3000).
-template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
-{
-    const auto u = [p](qsizetype k) { return unsigned(std::make_unsigned_t<Ch>(p[k])); };
-    const auto letter = [&](qsizetype k) {
-        const unsigned c = u(k);
-        return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    };
-    bool digit = false, cjk = false;
-    for (qsizetype i = 0; i < n; ++i) {
-#if defined(__SSE2__)
-        if constexpr (sizeof(Ch) == 2) {
-            // Eight units at a time past those that decide nothing here: no capital followed by a
-            // lower-case letter, nothing outside ASCII (a digit only remembered). SQL keywords in
-            // capitals and text in lower case go by at a few instructions per eight units.
-            const __m128i capitalA = _mm_set1_epi16(short(u'A')), smallA = _mm_set1_epi16(short(u'a')),
-                          zero = _mm_set1_epi16(short(u'0')), ascii = _mm_set1_epi16(0x7F),
-                          none = _mm_setzero_si128();
-            const auto inRange = [none](__m128i v, __m128i lo, short span) {
-                return _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, lo), _mm_set1_epi16(span)), none);
-            };
-            while (i + 9 <= n) {
-                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
-                const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i + 1));
-                const __m128i other =
-                    _mm_andnot_si128(_mm_cmpeq_epi16(_mm_subs_epu16(v, ascii), none), _mm_set1_epi16(-1));
-                const __m128i nextOther =
-                    _mm_andnot_si128(_mm_cmpeq_epi16(_mm_subs_epu16(w, ascii), none), _mm_set1_epi16(-1));
-                const __m128i start =
-                    _mm_and_si128(inRange(v, capitalA, 25), _mm_or_si128(inRange(w, smallA, 25), nextOther));
-                if (_mm_movemask_epi8(_mm_or_si128(start, other)) != 0)
-                    break;
-                digit = digit || _mm_movemask_epi8(inRange(v, zero, 9)) != 0;
-                i += 8;
-            }
-            if (i >= n)
-                break;
-        }
-#endif
-        const unsigned c = u(i);
-        if (c >= '0' && c <= '9') {
-            digit = true;
-            if (cjk)
-                return true;
-            continue;
-        }
-        if (c >= (sizeof(Ch) == 1 ? 0xE3u : 0x3000u)) {
-            cjk = true;
-            if (digit)
-                return true;
-        }
-        const bool start = c >= 0x80 || (c >= 'A' && c <= 'Z' && i + 1 < n &&
-                                         (u(i + 1) >= 0x80 || (u(i + 1) >= 'a' && u(i + 1) <= 'z')));
-        if (!start || (i > 0 && letter(i - 1)))
-            continue;
-        qsizetype b = i;
-        while (b > 0 && (u(b - 1) == ' ' || u(b - 1) == ',' || u(b - 1) == ':'))
-            --b;
-        if (b < i && b > 0 && (letter(b - 1) || u(b - 1) == '.' || (u(b - 1) >= '0' && u(b - 1) <= '9')))
-            return true;
-        qsizetype e = i + 1;
-        while (e < n && (letter(e) || u(e) == '-' || u(e) == '\''))
-            ++e;
-        if (e < n && u(e) == '.')
-            ++e;
-        if (e < n && u(e) == ',')
-            ++e;
-        if (e + 1 < n && u(e) == ' ' &&
-            (u(e + 1) >= 0x80 || (u(e + 1) >= 'A' && u(e + 1) <= 'Z') ||
-             (u(e + 1) >= '0' && u(e + 1) <= '9')))
-            return true;
-    }
-    // A date of birth needs a digit and a word that says it is one ("dob: 1985-03-12").
-    if (!digit)
-        return false;
-    if constexpr (sizeof(Ch) == 2)
-        return mayHaveBirthWord(QStringView(reinterpret_cast<const char16_t *>(p), n));
-    else
-        return mayHaveBirthWord(QByteArrayView(p, n));
-}
-
 } // namespace
 
 bool apostropheInWord(QStringView text, qsizetype i)
@@ -561,16 +469,6 @@ bool holdsNonPersonWord(QStringView text)
         i = e;
     }
     return false;
-}
-
-bool mayContainNameOrAddress(QStringView text)
-{
-    return mayContainNameIn(text.utf16(), text.size());
-}
-
-bool mayContainNameOrAddress(QByteArrayView utf8)
-{
-    return mayContainNameIn(utf8.data(), utf8.size());
 }
 
 void findNames(QStringView text, QList<Match> &out)

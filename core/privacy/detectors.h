@@ -123,6 +123,23 @@ void findNames(QStringView text, QList<Match> &out);
 void findDatesOfBirth(QStringView text, QList<Match> &out);
 bool mayHaveBirthWord(QStringView text);
 bool mayHaveBirthWord(QByteArrayView utf8);
+// The three units (lower-cased by | 0x20) a word announcing a date of birth starts with: "bor"n,
+// "bir"th, "dob", "d.o".b., "geb"oren/"geb"urtsdatum, "nac"imiento, "né" (UTF-8: 'n', 0xC3 0xA9).
+inline bool birthStart(char16_t a, char16_t b, char16_t c)
+{
+    switch (a) {
+    case u'b':
+        return (b == u'o' || b == u'i') && c == u'r';
+    case u'd':
+        return (b == u'o' && c == u'b') || (b == u'.' && c == u'o');
+    case u'g':
+        return b == u'e' && c == u'b';
+    case u'n':
+        return b == u'\u00e9' || (b == 0xE3 && c == 0xA9) || (b == u'a' && c == u'c');
+    default:
+        return false;
+    }
+}
 // A date as written: its year, month and day, and the roles of its numbers in the order they are
 // written ("YMD" for 1985-03-12, "DMY" for 12.03.1985, "MDY" for 03/12/1985, "DY" for 12 March 1985).
 struct DateParts
