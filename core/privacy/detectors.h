@@ -104,9 +104,9 @@ void resolveOverlaps(QList<Match> &matches);
 int kindPriority(PiiKind kind);
 
 // Person names and street addresses (detectname.cpp, detectaddress.cpp, docs/anonymization.md).
-// The pre-filter: false when the text has no capitalised word, no digit next to a letter and no
-// character outside ASCII, so neither can be there (the same answer over UTF-16 and UTF-8); true
-// also for a digit and a word that may announce a date of birth (findDatesOfBirth() runs with them).
+// The pre-filter (detectprefilter.cpp): false when the text has no capitalised word, no digit next to a
+// letter and no character outside ASCII, so neither can be there (the same answer over UTF-16 and UTF-8);
+// true also for a digit and a word that may announce a date of birth (findDatesOfBirth() runs with them).
 bool mayContainNameOrAddress(QStringView text);
 bool mayContainNameOrAddress(QByteArrayView utf8);
 // Whether the apostrophe at text[i] is inside a word: a letter follows, and a word of two or more

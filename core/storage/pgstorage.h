@@ -106,8 +106,8 @@ public:
     // The process id of the server's backend serving this connection (PQbackendPID), e.g. for an
     // administrator's pg_terminate_backend(); 0 without a connection.
     int backendPid() const;
-    // For storagecopy.cpp, which streams whole tables in and out with COPY: the connection and the
-    // schema's name quoted for SQL.
+    // For the copy (storagecopysource.cpp, storagecopytarget.cpp), which streams whole tables in and out with
+    // COPY: the connection and the schema's name quoted for SQL.
     pg_conn *connection() const;
     QString quotedSchema() const { return m_quotedSchema; }
     // Refreshes the planner's statistics of the pairs table (ANALYZE) after a large import, instead

@@ -1,8 +1,9 @@
 #pragma once
 
-// Internal to PgStorage: what its files share. pgstorage.cpp connects, migrates and writes,
-// pgread.cpp translates filters and reads (count, page, statistics, duplicates), pgcurate.cpp
-// curates (trash, review, notes, audit log) and holds the search's tokenizer.
+// Internal to PgStorage: what its files share. pgstorage.cpp connects and migrates, pgadd.cpp adds
+// pairs and derives recorders' rows, pgread.cpp translates filters and reads (count, page,
+// statistics, duplicates), pgcurate.cpp curates (trash, review, notes, audit log) and holds the
+// search's tokenizer.
 
 #include "storage/pgstorage.h"
 
