@@ -303,11 +303,18 @@ void TstExportDialog::replacingAFileThatIsNoExportAsks()
         return dialog;
     };
 
-    // Cancel: nothing is written, the file is as it was, the dialog says so.
+    // Cancel: nothing is written, the file is as it was, the dialog says so. The existing file is
+    // read on a worker: until its answer arrives the dialog waits, and a second click does nothing.
     QPointer<ExportDialog> dialog = start();
     QVERIFY(dialog);
+    QVERIFY(dialog->isChecking());
+    QVERIFY(!dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s));
+    QVERIFY(!dialog->findChild<QPushButton *>(u"exportStart"_s)->isEnabled());
+    dialog->startExport();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s), kTimeout);
+    QVERIFY(!dialog->isChecking());
+    QCOMPARE(dialog->findChildren<QMessageBox *>(u"exportReplaceQuestion"_s).size(), 1);
     auto *box = dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s);
-    QVERIFY(box);
     QVERIFY(box->isVisible());
     QVERIFY2(box->informativeText().contains(QDir::toNativeSeparators(target)),
              qPrintable(box->informativeText()));
@@ -328,6 +335,7 @@ void TstExportDialog::replacingAFileThatIsNoExportAsks()
     // Replace: the export runs and replaces it.
     QSignalSpy finished(dialog.data(), &ExportDialog::exportFinished);
     dialog->startExport();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s), kTimeout);
     box = dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s);
     QVERIFY(box && box->isVisible());
     box->findChild<QPushButton *>(u"exportReplace"_s)->click();
@@ -340,11 +348,11 @@ void TstExportDialog::replacingAFileThatIsNoExportAsks()
         if (auto *result = qobject_cast<QMessageBox *>(w))
             result->close();
 
-    // An earlier export of the same format is replaced without a question.
+    // An earlier export of the same format is replaced without a question (one would keep the
+    // export from finishing).
     dialog = start();
     QVERIFY(dialog);
-    QVERIFY(!dialog->findChild<QMessageBox *>(u"exportReplaceQuestion"_s));
-    QVERIFY(dialog->isRunning());
+    QVERIFY(dialog->isChecking());
     QSignalSpy again(dialog.data(), &ExportDialog::exportFinished);
     QTRY_COMPARE_WITH_TIMEOUT(again.size(), 1, kTimeout);
     QVERIFY(again.at(0).at(0).value<exporting::ExportResult>().ok);

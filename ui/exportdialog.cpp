@@ -1,5 +1,6 @@
 #include "exportdialog.h"
 
+#include "export/targetcheck.h"
 #include "exportjobs.h"
 #include "exportpreview.h"
 #include "storage/storage.h"
@@ -16,7 +17,6 @@
 #include <QFormLayout>
 #include <QFutureWatcher>
 #include <QGroupBox>
-#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -35,6 +35,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <atomic>
 
 using namespace Qt::StringLiterals;
@@ -455,7 +456,7 @@ void ExportDialog::showProblem(const QString &text)
 
 void ExportDialog::startExport()
 {
-    if (m_running || m_asking)
+    if (m_running || m_asking || m_checking)
         return;
     const ExportOptions o = options();
     if (o.target.isEmpty()) {
@@ -467,14 +468,32 @@ void ExportDialog::startExport()
         return;
     }
     showProblem({});
-    QGuiApplication::setOverrideCursor(Qt::WaitCursor); // an earlier export is hashed to recognise it
-    const QStringList replaced = exporting::Exporter::filesNeedingConfirmation(o, m_source.location);
-    QGuiApplication::restoreOverrideCursor();
-    if (!replaced.isEmpty()) {
-        askToReplace(o, replaced);
+    const auto decide = [this, o](const QStringList &replaced) {
+        if (!replaced.isEmpty())
+            askToReplace(o, replaced);
+        else
+            launch(o);
+    };
+    const QStringList paths = exporting::writtenPaths(o);
+    if (std::none_of(paths.begin(), paths.end(), [](const QString &p) { return QFileInfo(p).isFile(); })) {
+        decide(exporting::Exporter::filesNeedingConfirmation(o, m_source.location)); // nothing to read
         return;
     }
-    launch(o);
+    // An existing target is read to recognise an earlier export (its SHA-256: seconds for a file of
+    // gigabytes), on a worker; the dialog stays responsive and may be closed meanwhile.
+    m_checking = true;
+    m_exportButton->setEnabled(false);
+    setCursor(Qt::BusyCursor);
+    auto *watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, decide] {
+        watcher->deleteLater();
+        m_checking = false;
+        unsetCursor();
+        m_exportButton->setEnabled(true);
+        decide(watcher->result());
+    });
+    watcher->setFuture(
+        QtConcurrent::run(&exporting::Exporter::filesNeedingConfirmation, o, QString(m_source.location)));
 }
 
 void ExportDialog::askToReplace(ExportOptions o, const QStringList &files)

@@ -82,11 +82,15 @@ public:
     using Counts = exportjobs::Counts;
     // The sample record and the command line beside the options.
     ExportPreview *preview() const { return m_preview; }
+    // Existing target files are being checked before the export starts (or asks to replace them).
+    bool isChecking() const { return m_checking; }
 
 public slots:
     // Validates and starts the export (the Export button). When the export would replace existing
     // files that are not an unchanged earlier PairLens export of the same format, it first asks
     // (a window-modal QMessageBox named "exportReplaceQuestion") and starts only on "Replace".
+    // When a target file exists, it is read (hashed) on a worker first: the question or the export
+    // follows when the event loop delivers the answer (isChecking() until then).
     void startExport();
 
 signals:
@@ -107,7 +111,8 @@ private:
     Source m_source;
     exporting::ExportResult m_result;
     bool m_running = false;
-    bool m_asking = false; // the question whether to replace files is open
+    bool m_asking = false;   // the question whether to replace files is open
+    bool m_checking = false; // existing targets are being read (hashed) before the question
     struct RunState;
     std::shared_ptr<RunState> m_state;
 
