@@ -10,11 +10,25 @@
 #include <QLocale>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTranslator>
 
 namespace pairlens::test {
+
+// Clicks the question cell of `row` in a window's table (scrolled to it once the layout has
+// settled: a pair pane shown by an earlier click takes its room). Fails the test when the row has
+// no cell on screen.
+inline void clickTableRow(QTableView *view, int row, Qt::KeyboardModifiers modifiers = {})
+{
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCoreApplication::processEvents();
+    view->scrollTo(view->model()->index(row, 1));
+    const QRect rect = view->visualRect(view->model()->index(row, 1));
+    QVERIFY(rect.isValid());
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, rect.center());
+}
 
 // Test-mode standard paths and a settings folder inside `dir`, so no test reads or changes a
 // user's configuration.

@@ -176,13 +176,19 @@ protected:
 
     static void clickRow(ui::MainWindow *w, int row, Qt::KeyboardModifiers modifiers = {})
     {
-        QTableView *view = w->tableView();
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        view->scrollTo(view->model()->index(row, 1));
-        const QRect rect = view->visualRect(view->model()->index(row, 1));
-        QVERIFY(rect.isValid());
-        QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, rect.center());
+        clickTableRow(w->tableView(), row, modifiers);
+    }
+
+    // Windows on the dataset file and on the schema holding the same pairs, each with its first rows
+    // loaded; {nullptr, nullptr} when any of that failed.
+    static std::pair<std::unique_ptr<ui::MainWindow>, std::unique_ptr<ui::MainWindow>>
+    besideEachOther(const QString &file, const QString &url)
+    {
+        auto f = openWindow(file);
+        auto w = openWindow(url);
+        if (!f || !w || !loaded(f->model(), 20) || !loaded(w->model(), 20))
+            return {};
+        return {std::move(f), std::move(w)};
     }
 
     // A demo dataset file and its copy in a schema of its own (named from `schemaPrefix`), which

@@ -104,10 +104,7 @@ void TstCurationPane::openWindow()
 
 void TstCurationPane::clickRow(int row)
 {
-    QTableView *view = m_window->tableView();
-    const QRect rect = view->visualRect(view->model()->index(row, 1));
-    QVERIFY(rect.isValid());
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    test::clickTableRow(m_window->tableView(), row);
 }
 
 QByteArray TstCurationPane::engineRecord(qint64 rowId, exporting::Format format)

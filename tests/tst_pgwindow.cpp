@@ -173,11 +173,8 @@ private slots:
                     .toJson(QJsonDocument::Compact) +
                 '\n');
         }
-        auto f = openWindow(file);
-        auto w = openWindow(url);
+        auto [f, w] = besideEachOther(file, url);
         QVERIFY(f && w);
-        QVERIFY(loaded(f->model(), 20));
-        QVERIFY(loaded(w->model(), 20));
         QAction *action = w->findChild<QAction *>(u"actionImport"_s);
         QVERIFY(action && action->isEnabled());
         QVERIFY2(!action->toolTip().contains(u"pairlens import"_s), qPrintable(action->toolTip()));

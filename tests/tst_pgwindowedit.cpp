@@ -110,11 +110,8 @@ private slots:
         QString schema, file;
         const QString url = freshSchema(&schema, u"edit.pairlens"_s, &file);
         QVERIFY(!url.isEmpty());
-        auto f = openWindow(file);
-        auto w = openWindow(url);
+        auto [f, w] = besideEachOther(file, url);
         QVERIFY(f && w);
-        QVERIFY(loaded(f->model(), 20));
-        QVERIFY(loaded(w->model(), 20));
         QAction *edit = w->findChild<QAction *>(u"actionEditPair"_s);
         QVERIFY(edit);
         QVERIFY2(!edit->toolTip().contains(u"PostgreSQL"_s), qPrintable(edit->toolTip()));
@@ -241,11 +238,8 @@ private slots:
         QString schema, file;
         const QString url = freshSchema(&schema, u"add.pairlens"_s, &file);
         QVERIFY(!url.isEmpty());
-        auto f = openWindow(file);
-        auto w = openWindow(url);
+        auto [f, w] = besideEachOther(file, url);
         QVERIFY(f && w);
-        QVERIFY(loaded(f->model(), 20));
-        QVERIFY(loaded(w->model(), 20));
         w->session()->setPollInterval(200);
         QAction *add = w->findChild<QAction *>(u"actionAddPair"_s);
         QVERIFY(add && add->isEnabled());
@@ -351,11 +345,8 @@ private slots:
             psql(m_owner, u"SELECT min(id) FROM %1.pairs WHERE pii_mask & %2 <> 0"_s.arg(schema).arg(email));
         QVERIFY2(withEmail.toLongLong() > 0, qPrintable(withEmail));
 
-        auto f = openWindow(file);
-        auto w = openWindow(url);
+        auto [f, w] = besideEachOther(file, url);
         QVERIFY(f && w);
-        QVERIFY(loaded(f->model(), 20));
-        QVERIFY(loaded(w->model(), 20));
         // The pair pane's anonymized views of the pair (what an export writes of it).
         const qint64 rowId = withEmail.toLongLong();
         const QString pairId =

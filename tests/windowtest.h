@@ -59,14 +59,7 @@ protected:
 
     void clickRow(int row, Qt::KeyboardModifiers modifiers = {})
     {
-        QTableView *view = m_window->tableView();
-        // The layout settles first: the pair pane, shown by a previous click, takes its room.
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        view->scrollTo(view->model()->index(row, 1));
-        const QRect rect = view->visualRect(view->model()->index(row, 1));
-        QVERIFY(rect.isValid());
-        QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, rect.center());
+        test::clickTableRow(m_window->tableView(), row, modifiers);
     }
 
     void key(QKeySequence sequence) { QTest::keySequence(m_window->tableView(), sequence); }
