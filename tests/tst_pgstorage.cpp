@@ -31,6 +31,22 @@ class TstPgStorage : public QObject
         return url + u"?schema="_s + schema;
     }
 
+    // Makes `schema` look as an older PairLens left it: the SQL `changes`, then its format version
+    // set to `version`; the read-only role may read it. What psql said (empty when it worked).
+    QString asVersion(const QString &schema, int version, const QString &changes)
+    {
+        return psql(m_url, changes + u" UPDATE %1.settings SET value = '%2' WHERE key = 'format_version'; "
+                                     "GRANT USAGE ON SCHEMA %1 TO pairlens_ro; "
+                                     "GRANT SELECT ON ALL TABLES IN SCHEMA %1 TO pairlens_ro"_s.arg(schema)
+                                         .arg(version));
+    }
+
+    // The format version stored in `schema`'s settings.
+    QString storedVersion(const QString &schema)
+    {
+        return psql(m_url, u"SELECT value FROM %1.settings WHERE key = 'format_version'"_s.arg(schema));
+    }
+
 private slots:
     void initTestCase()
     {
@@ -60,8 +76,7 @@ private slots:
         QCOMPARE(s->formatVersion(), PgStorage::kFormatVersion);
         QCOMPARE(s->schema(), u"t_first"_s);
         QCOMPARE(s->count(&error), 0);
-        QCOMPARE(psql(m_url, u"SELECT value FROM t_first.settings WHERE key = 'format_version'"_s),
-                 QString::number(PgStorage::kFormatVersion));
+        QCOMPARE(storedVersion(u"t_first"_s), QString::number(PgStorage::kFormatVersion));
 
         // A recorder plain-INSERTs the seed fields; pair_id and timestamp get defaults.
         QCOMPARE(
@@ -278,10 +293,7 @@ private slots:
         // owner's open adds the index and sets version 2 once.
         QString error;
         QVERIFY2(PgStorage::open(withSchema(m_url, u"t_v1"_s), &error), qPrintable(error));
-        QCOMPARE(psql(m_url, u"DROP INDEX t_v1.pairs_live_ts; UPDATE t_v1.settings SET value = '1' "
-                             "WHERE key = 'format_version'; GRANT USAGE ON SCHEMA t_v1 TO pairlens_ro; "
-                             "GRANT SELECT ON ALL TABLES IN SCHEMA t_v1 TO pairlens_ro"_s),
-                 QString());
+        QCOMPARE(asVersion(u"t_v1"_s, 1, u"DROP INDEX t_v1.pairs_live_ts;"_s), QString());
         auto reader = PgStorage::open(withSchema(m_readOnly, u"t_v1"_s), &error);
         QVERIFY2(reader, qPrintable(error));
         QCOMPARE(reader->formatVersion(), 1);
@@ -292,8 +304,7 @@ private slots:
         QCOMPARE(psql(m_url, u"SELECT count(*) FROM pg_indexes WHERE schemaname = 't_v1' "
                              "AND indexname = 'pairs_live_ts'"_s),
                  u"1"_s);
-        QCOMPARE(psql(m_url, u"SELECT value FROM t_v1.settings WHERE key = 'format_version'"_s),
-                 QString::number(PgStorage::kFormatVersion));
+        QCOMPARE(storedVersion(u"t_v1"_s), QString::number(PgStorage::kFormatVersion));
     }
 
     void versionTwoGetsCurationAndSearch()
@@ -365,8 +376,7 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
         auto owner = PgStorage::open(withSchema(m_url, u"t_v2"_s), &error);
         QVERIFY2(owner, qPrintable(error));
         QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
-        QCOMPARE(psql(m_url, u"SELECT value FROM t_v2.settings WHERE key = 'format_version'"_s),
-                 QString::number(PgStorage::kFormatVersion));
+        QCOMPARE(storedVersion(u"t_v2"_s), QString::number(PgStorage::kFormatVersion));
         QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_v2.audit_log"_s), u"0"_s);
         QCOMPARE(owner->deriveMissing(defaultDeriver(), &error), 1);
         QCOMPARE(psql(m_url, u"SELECT review_status, reviewer_note, delete_batch IS NULL, question_length, "
@@ -423,11 +433,9 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
             }
             QVERIFY2(s->addBatch(pairs, derived, &error) == 3, qPrintable(error));
         }
-        QCOMPARE(psql(m_url, u"ALTER TABLE t_v4.pairs DROP COLUMN exact_key, DROP COLUMN normalized_key; "
-                             "CREATE INDEX pairs_unsearched ON t_v4.pairs (id) WHERE search_vector IS NULL; "
-                             "UPDATE t_v4.settings SET value = '4' WHERE key = 'format_version'; "
-                             "GRANT USAGE ON SCHEMA t_v4 TO pairlens_ro; "
-                             "GRANT SELECT ON ALL TABLES IN SCHEMA t_v4 TO pairlens_ro"_s),
+        QCOMPARE(asVersion(u"t_v4"_s, 4,
+                           u"ALTER TABLE t_v4.pairs DROP COLUMN exact_key, DROP COLUMN normalized_key; "
+                           "CREATE INDEX pairs_unsearched ON t_v4.pairs (id) WHERE search_vector IS NULL;"_s),
                  QString());
         Filter exact, normalized;
         exact.duplicates = Filter::Duplicates::Exact;
@@ -492,13 +500,11 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
                                 "WHERE schemaname = 't_v5' AND indexname LIKE '%timestamp%'"_s;
         QCOMPARE(psql(m_url, indexes), QString());
         QCOMPARE(
-            psql(m_url,
-                 u"CREATE INDEX pairs_timestamp ON t_v5.pairs (timestamp); "
-                 "CREATE INDEX recorder_timestamp ON t_v5.pairs (timestamp DESC); "
-                 "INSERT INTO t_v5.pairs (natural_language_query, sql_query) VALUES ('users', 'SELECT 1'); "
-                 "UPDATE t_v5.settings SET value = '5' WHERE key = 'format_version'; "
-                 "GRANT USAGE ON SCHEMA t_v5 TO pairlens_ro; "
-                 "GRANT SELECT ON ALL TABLES IN SCHEMA t_v5 TO pairlens_ro"_s),
+            asVersion(
+                u"t_v5"_s, 5,
+                u"CREATE INDEX pairs_timestamp ON t_v5.pairs (timestamp); "
+                "CREATE INDEX recorder_timestamp ON t_v5.pairs (timestamp DESC); "
+                "INSERT INTO t_v5.pairs (natural_language_query, sql_query) VALUES ('users', 'SELECT 1');"_s),
             QString());
         {
             auto reader = PgStorage::open(withSchema(m_readOnly, u"t_v5"_s), &error);
@@ -510,8 +516,7 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
         auto owner = PgStorage::open(withSchema(m_url, u"t_v5"_s), &error);
         QVERIFY2(owner, qPrintable(error));
         QCOMPARE(owner->formatVersion(), PgStorage::kFormatVersion);
-        QCOMPARE(psql(m_url, u"SELECT value FROM t_v5.settings WHERE key = 'format_version'"_s),
-                 QString::number(PgStorage::kFormatVersion));
+        QCOMPARE(storedVersion(u"t_v5"_s), QString::number(PgStorage::kFormatVersion));
         QCOMPARE(psql(m_url, indexes), u"recorder_timestamp"_s);
         QCOMPARE(owner->count(&error), 1);
         psql(m_url, u"DROP SCHEMA t_v5 CASCADE"_s);
