@@ -6,7 +6,7 @@
 // Words that are also common English words ("Will", "Rose", "Price") or stop words (months,
 // places, "Street", "Order") need more evidence: a common word counts only next to another name
 // that is not one, or after a strong context word; a stop word only after a title.
-#include "privacy/detectors.h"
+#include "privacy/detectname_p.h"
 #include "privacy/gazetteer.h"
 #include "privacy/wordset.h"
 
@@ -19,143 +19,6 @@
 namespace pairlens::privacy::detail {
 
 namespace {
-
-[[gnu::noinline]] bool isLetterOutsideAscii(char16_t c)
-{
-    return QChar(c).isLetter();
-}
-
-// Inlined for ASCII: readWords() asks it at every letter of every text.
-inline bool isLetterUnit(char16_t c)
-{
-    if (c < 0x80)
-        return isAsciiAlpha(c);
-    return isLetterOutsideAscii(c);
-}
-
-bool isUpperUnit(char16_t c)
-{
-    if (c < 0x80)
-        return isAsciiUpper(c);
-    return QChar(c).isUpper() || QChar(c).isTitleCase();
-}
-
-bool isLowerUnit(char16_t c)
-{
-    if (c < 0x80)
-        return c >= u'a' && c <= u'z';
-    return QChar(c).isLower();
-}
-
-bool isApostrophe(char16_t c)
-{
-    return c == u'\'' || c == u'\u2019';
-}
-
-struct Word
-{
-    qsizetype start = 0, end = 0; // the letters (a possessive "'s" left out)
-    qsizetype after = 0;          // end, or past a '.' right after it
-    quint8 bits = 0;              // the gazetteer's bits but Vocabulary (0: unknown)
-    bool vocabulary = false;      // a word of the word list that no name is ("Show", "Ergonomic")
-    bool capitalised = false;
-    bool initial = false; // one upper-case letter and a '.'
-};
-
-// Capitalised: an upper-case letter, then lower-case letters; after "Mc", "Mac", an apostrophe or
-// a hyphen another upper-case letter may follow ("McDonald", "O'Brien", "Smith-Jones").
-bool capitalised(QStringView w)
-{
-    if (w.size() < 2 || !isUpperUnit(w[0].unicode()))
-        return false;
-    for (qsizetype i = 1; i < w.size(); ++i) {
-        const char16_t c = w[i].unicode();
-        if (isLowerUnit(c) || isApostrophe(c) || c == u'-')
-            continue;
-        if (isUpperUnit(c)) {
-            const char16_t p = w[i - 1].unicode();
-            if (isApostrophe(p) || p == u'-' || (i == 2 && w.startsWith(u"Mc")) ||
-                (i == 3 && w.startsWith(u"Mac")))
-                continue;
-        }
-        return false;
-    }
-    return true;
-}
-
-quint8 bitsOf(QStringView w)
-{
-    const quint8 bits = gazetteerBits(w);
-    if (bits != 0)
-        return bits;
-    // "O'Brien", "D'Angelo", "McAllister", "MacGregor": family names by their form.
-    if (w.size() >= 4 && (w[1] == u'\'' || w[1] == u'\u2019') && isUpperUnit(w[2].unicode()))
-        return FamilyName;
-    if ((w.size() >= 4 && w.startsWith(u"Mc") && isUpperUnit(w[2].unicode())) ||
-        (w.size() >= 5 && w.startsWith(u"Mac") && isUpperUnit(w[3].unicode())))
-        return FamilyName;
-    if (!w.contains(u'-'))
-        return 0;
-    // "Smith-Jones", "Anne-Marie": every part a name.
-    quint8 any = 0;
-    for (QStringView part : w.tokenize(u'-')) {
-        const quint8 b = gazetteerBits(part);
-        if (!(b & (GivenName | FamilyName)) || (b & StopWord))
-            return 0;
-        any |= b & (GivenName | FamilyName);
-    }
-    return any;
-}
-
-// The words of the text (letters, with inner apostrophes and hyphens); a word glued to a digit or
-// '_' (an identifier such as "name_1") is left out.
-void readWords(QStringView text, std::vector<Word> &words)
-{
-    const qsizetype n = text.size();
-    qsizetype i = 0;
-    while (i < n) {
-        const char16_t c = text[i].unicode();
-        if (!isLetterUnit(c)) {
-            ++i;
-            continue;
-        }
-        const bool glued = i > 0 && isWordChar(text[i - 1].unicode());
-        qsizetype e = i + 1;
-        while (e < n) {
-            const char16_t d = text[e].unicode();
-            if (isLetterUnit(d) || (d == u'-' && e + 1 < n && isLetterUnit(text[e + 1].unicode())) ||
-                (isApostrophe(d) && apostropheInWord(text, e)))
-                ++e;
-            else
-                break;
-        }
-        const bool gluedAfter = e < n && isWordChar(text[e].unicode());
-        if (glued || gluedAfter || !isUpperUnit(c)) {
-            i = e;
-            while (i < n && isWordChar(text[i].unicode()))
-                ++i;
-            continue;
-        }
-        Word w;
-        w.start = i;
-        w.end = e;
-        if (e - i > 2 && isApostrophe(text[e - 2].unicode()) && (text[e - 1] == u's' || text[e - 1] == u'S'))
-            w.end = e - 2; // "Smith's"
-        w.after = w.end < n && text[w.end] == u'.' && w.end == e ? w.end + 1 : w.end;
-        const QStringView s = text.mid(w.start, w.end - w.start);
-        if (s.size() == 1) {
-            w.initial = w.after > w.end;
-        } else if (capitalised(s)) {
-            w.capitalised = true;
-            const quint8 bits = bitsOf(s);
-            w.bits = bits & ~Vocabulary;
-            w.vocabulary = (bits & Vocabulary) != 0;
-        }
-        if (w.initial || w.capitalised)
-            words.push_back(w);
-        i = e;
-    }
-}
 
 // Only one space (or a no-break space) between two words of one name.
 bool adjacent(QStringView text, const Word &a, const Word &b)
@@ -442,17 +305,6 @@ bool organisationAfter(QStringView text, qsizetype pos)
 }
 
 } // namespace
-
-bool apostropheInWord(QStringView text, qsizetype i)
-{
-    if (i < 1 || i + 1 >= text.size() || !isLetterUnit(text[i + 1].unicode()) ||
-        !isLetterUnit(text[i - 1].unicode()))
-        return false;
-    if (i >= 2 && isLetterUnit(text[i - 2].unicode()))
-        return true; // "Smith's", "don't"
-    const char16_t p = text[i - 1].unicode();
-    return p == u'O' || p == u'D' || p == u'L';
-}
 
 bool holdsNonPersonWord(QStringView text)
 {
