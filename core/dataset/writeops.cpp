@@ -20,6 +20,8 @@ namespace pairlens::writeops {
 namespace {
 
 constexpr int kReadPage = 20000; // ids read per step of the staging, outside any lock
+// The largest op applied in time order (its row ids are held in memory: 8 bytes each).
+constexpr qint64 kTimeOrderLimit = 4000000;
 
 QString actionName(Action a)
 {
@@ -99,16 +101,42 @@ bool fail(QString *error, const QSqlQuery &q)
     return false;
 }
 
+// The staged rows of an op that a chunk applies: the next `limit` in row id order, or those of
+// `listed` (a JSON array of row ids) that are still staged. Only staged rows are ever applied, in
+// the transaction that removes them from the staging: a row that another process applied (and
+// that a later op may have changed again since) is left alone.
+struct ChunkRows
+{
+    int limit = 0;
+    QString listed;
+
+    QString select() const
+    {
+        return listed.isNull()
+                   ? u"SELECT pair FROM write_op_rows WHERE op = ? ORDER BY pair LIMIT ?"_s
+                   : u"SELECT pair FROM write_op_rows WHERE op = ? AND pair IN (SELECT value FROM json_each(?))"_s;
+    }
+    void bind(QSqlQuery &q, qint64 opId) const
+    {
+        q.addBindValue(opId);
+        if (listed.isNull())
+            q.addBindValue(limit);
+        else
+            q.addBindValue(listed);
+    }
+};
+
 // Applies one chunk of an op's staged rows inside a write transaction: *changed rows changed,
-// *taken staged rows consumed (0 when nothing was left: the op is then removed). False on error.
-bool applyChunk(QSqlDatabase &db, qint64 opId, Action action, const QString &value, qint64 batch, int limit,
-                qint64 *changed, qint64 *taken, qint64 *heldMs, QString *error)
+// *taken staged rows consumed. When a chunk in row id order finds nothing left, the op is removed.
+// False on error.
+bool applyChunk(QSqlDatabase &db, qint64 opId, Action action, const QString &value, qint64 batch,
+                const ChunkRows &rows, qint64 *changed, qint64 *taken, qint64 *heldMs, QString *error)
 {
     WriteTransaction tx(db);
     if (!tx.begin(error))
         return false;
     QSqlQuery q(db);
-    const QString staged = u"SELECT pair FROM write_op_rows WHERE op = ? ORDER BY pair LIMIT ?"_s;
+    const QString staged = rows.select();
     switch (action) {
     case Action::Delete:
         q.prepare(
@@ -130,19 +158,17 @@ bool applyChunk(QSqlDatabase &db, qint64 opId, Action action, const QString &val
         q.addBindValue(value.toInt());
         break;
     }
-    q.addBindValue(opId);
-    q.addBindValue(limit);
+    rows.bind(q, opId);
     if (!q.exec())
         return fail(error, q);
     *changed = std::max(0, q.numRowsAffected());
     q.prepare(u"DELETE FROM write_op_rows WHERE op = ? AND pair IN ("_s + staged + u")"_s);
     q.addBindValue(opId);
-    q.addBindValue(opId);
-    q.addBindValue(limit);
+    rows.bind(q, opId);
     if (!q.exec())
         return fail(error, q);
     *taken = q.numRowsAffected();
-    if (*taken == 0) {
+    if (*taken == 0 && rows.listed.isNull()) {
         q.prepare(u"DELETE FROM write_ops WHERE id = ?"_s);
         q.addBindValue(opId);
         if (!q.exec())
@@ -152,7 +178,42 @@ bool applyChunk(QSqlDatabase &db, qint64 opId, Action action, const QString &val
     return tx.commit(error);
 }
 
-// Applies every staged row of a committed op. Returns the rows changed, or -1 on error.
+// The op's staged rows in the order of their pairs' times, read outside the lock; empty for a
+// purge, an op of more than kTimeOrderLimit rows, or when the read fails (the rows are then applied
+// in row id order). Eight of a pair's indexes lead with its time, or with a column of few values and
+// then its time (pairs_ts, pairs_stats, the six (column, ts) ones), so rows close in time share
+// their pages: a chunk of them dirties a few pages of each, where a chunk in row id order, random in
+// time when the pairs were not added in time order (a shuffled file, the demo), dirties a page per
+// row in each. Every dirty page goes to the WAL at each COMMIT, and to the file again at the next
+// checkpoint (docs/performance.md, "Deletes in time order").
+QList<qint64> stagedInTimeOrder(QSqlDatabase &db, qint64 opId, Action action)
+{
+    QList<qint64> ids;
+    if (action == Action::Purge) // the rows leave the table and the few indexes of the trash
+        return ids;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT count(*) FROM write_op_rows WHERE op = ?"_s);
+    q.addBindValue(opId);
+    if (!q.exec() || !q.next() || q.value(0).toLongLong() > kTimeOrderLimit)
+        return ids;
+    ids.reserve(q.value(0).toLongLong());
+    q.finish();
+    q.prepare(u"SELECT w.pair FROM write_op_rows w JOIN pairs p ON p.id = w.pair WHERE w.op = ? "
+              "ORDER BY p.ts, w.pair"_s);
+    q.addBindValue(opId);
+    if (!q.exec())
+        return {};
+    while (q.next())
+        ids.append(q.value(0).toLongLong());
+    if (q.lastError().isValid())
+        return {};
+    return ids;
+}
+
+// Applies every staged row of a committed op: first in time order (above), then whatever is still
+// staged in row id order (rows the first pass did not list, or all of them), which also removes
+// the op. Returns the rows changed, or -1 on error.
 qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &value, qint64 batch,
                 qint64 total, const Progress &progress, QString *error)
 {
@@ -162,17 +223,25 @@ qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &val
     // out while no one else writes.
     ChunkCheckpoints checkpoints(db);
     LockPacer pacer(db);
+    const QList<qint64> ordered = stagedInTimeOrder(db, opId, action);
+    qsizetype next = 0;
     qint64 changed = 0, done = 0;
     while (true) {
-        const int limit = sizer.size();
+        ChunkRows rows;
+        rows.limit = sizer.size();
+        if (next < ordered.size()) {
+            const qsizetype to = std::min<qsizetype>(ordered.size(), next + rows.limit);
+            rows.listed = idsJson(ordered, next, to);
+            next = to;
+        }
         qint64 n = 0, taken = 0, held = 0;
-        if (!applyChunk(db, opId, action, value, batch, limit, &n, &taken, &held, error))
+        if (!applyChunk(db, opId, action, value, batch, rows, &n, &taken, &held, error))
             return -1;
-        if (taken == 0)
+        if (taken == 0 && rows.listed.isNull())
             break;
         changed += n;
         done += taken;
-        sizer.record(int(taken), held);
+        sizer.record(int(std::max<qint64>(taken, 1)), held);
         checkpoints.between();
         pacer.pause(held);
         if (progress)
