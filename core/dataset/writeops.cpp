@@ -241,7 +241,7 @@ qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &val
             break;
         changed += n;
         done += taken;
-        sizer.record(int(std::max<qint64>(taken, 1)), held);
+        sizer.record(int(taken), held); // nothing when another process took the listed rows
         checkpoints.between();
         pacer.pause(held);
         if (progress)
