@@ -1,7 +1,8 @@
 #pragma once
 
 // The export engine's tests (tst_export: formats; tst_exportfiles: target files; tst_exportprivacy:
-// anonymization): five awkward pairs in a new dataset, independent readers of what was written.
+// anonymization; tst_exportcuration: curation): five awkward pairs in a new dataset, independent
+// readers of what was written.
 #include "dataset/dataset.h"
 #include "dataset/pairstore.h"
 #include "export/exporter.h"
@@ -91,6 +92,20 @@ inline const QString kTricky =
     u"Say \"hi\", then\nnew line\ttab \x01 ctrl \\ back, caf\u00e9 \u65e5\u672c \U0001F600"_s;
 inline const QString kEmail = u"grace.hopper@navy-example.org"_s;
 
+// A pair of a fixed time and database, without execution time or metadata.
+inline Pair plainPair(const QString &id, const QString &q, const QString &sql, bool success = true)
+{
+    Pair p;
+    p.pairId = id;
+    p.naturalLanguageQuery = q;
+    p.sqlQuery = sql;
+    p.timestamp = u"2024-05-01T12:00:00.000Z"_s;
+    p.databaseType = u"postgresql"_s;
+    p.databaseName = u"shop"_s;
+    p.success = success;
+    return p;
+}
+
 // The dataset every export test starts from (setUp() in each test class's init()).
 class ExportFixture
 {
@@ -127,16 +142,10 @@ protected:
         return exporting::Exporter(*m_ds, o).run();
     }
 
+    // A plain pair with an execution time (when it succeeded) and metadata.
     static Pair pair(const QString &id, const QString &q, const QString &sql, bool success = true)
     {
-        Pair p;
-        p.pairId = id;
-        p.naturalLanguageQuery = q;
-        p.sqlQuery = sql;
-        p.timestamp = u"2024-05-01T12:00:00.000Z"_s;
-        p.databaseType = u"postgresql"_s;
-        p.databaseName = u"shop"_s;
-        p.success = success;
+        Pair p = plainPair(id, q, sql, success);
         p.executionTimeMs = success ? 12.5 : -1;
         p.metadata = QJsonObject{{u"agent"_s, u"test"_s}, {u"n"_s, 3}};
         return p;

@@ -10,6 +10,7 @@
 #include "dataset/pairstore.h"
 #include "dataset/reviewnotes.h"
 #include "export/exporter.h"
+#include "exportfixture.h"
 #include "stats/duplicates.h"
 #include "stats/statistics.h"
 
@@ -102,15 +103,7 @@ private:
 
 Pair TstExportCuration::pair(const QString &id, const QString &q, const QString &sql, bool success) const
 {
-    Pair p;
-    p.pairId = id;
-    p.naturalLanguageQuery = q;
-    p.sqlQuery = sql;
-    p.timestamp = u"2024-05-01T12:00:00.000Z"_s;
-    p.databaseType = u"postgresql"_s;
-    p.databaseName = u"shop"_s;
-    p.success = success;
-    return p;
+    return test::plainPair(id, q, sql, success);
 }
 
 ExportResult TstExportCuration::exportTo(const QString &name, ExportOptions o)
