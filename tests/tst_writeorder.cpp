@@ -67,6 +67,8 @@ private:
     QList<qint64> logged();
     // The live pairs' row ids, oldest first.
     QList<qint64> byTime();
+    // The first column of a query's rows, as row ids.
+    QList<qint64> ids(const QString &sql);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Dataset> m_ds;
@@ -108,28 +110,27 @@ void TstWriteOrder::cleanup()
     m_dir.reset();
 }
 
-QList<qint64> TstWriteOrder::logged()
+QList<qint64> TstWriteOrder::ids(const QString &sql)
 {
     QList<qint64> out;
     QSqlQuery q(m_ds->db());
-    if (!q.exec(u"SELECT pair FROM order_log ORDER BY n"_s))
+    if (!q.exec(sql))
         return out;
     while (q.next())
         out << q.value(0).toLongLong();
-    q.finish();
-    q.exec(u"DELETE FROM order_log"_s);
+    return out;
+}
+
+QList<qint64> TstWriteOrder::logged()
+{
+    const QList<qint64> out = ids(u"SELECT pair FROM order_log ORDER BY n"_s);
+    QSqlQuery(m_ds->db()).exec(u"DELETE FROM order_log"_s);
     return out;
 }
 
 QList<qint64> TstWriteOrder::byTime()
 {
-    QList<qint64> out;
-    QSqlQuery q(m_ds->db());
-    if (!q.exec(u"SELECT id FROM pairs WHERE deleted = 0 ORDER BY ts, id"_s))
-        return out;
-    while (q.next())
-        out << q.value(0).toLongLong();
-    return out;
+    return ids(u"SELECT id FROM pairs WHERE deleted = 0 ORDER BY ts, id"_s);
 }
 
 void TstWriteOrder::deleteChangesPairsInTimeOrder()
