@@ -10,8 +10,6 @@
 #include "privacy/gazetteer.h"
 #include "privacy/wordset.h"
 
-#include <QChar>
-
 #include <array>
 #include <string_view>
 #include <vector>
