@@ -106,8 +106,8 @@ private:
     bool m_scanMetadata;
     QHash<QString, QString> m_names, m_strings;
     QHash<QByteArray, QByteArray> m_tables;
-    QHash<QByteArray, QByteArray> m_ids, m_types; // anonymized identifiers that hold personal data
-    QByteArray m_lastType;                        // the database type of m_lastDialect
+    QHash<QByteArray, QByteArray> m_types; // anonymized database types that hold personal data
+    QByteArray m_lastType;                 // the database type of m_lastDialect
     int m_lastDialect = -1;
 };
 
