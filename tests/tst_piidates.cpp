@@ -264,6 +264,20 @@ void TstPiiDates::anyOffset()
     const QString none = QString(64, u'\u0142') + u" bo bi do ge na n\u00e8 1979-07-14"_s;
     QVERIFY(!detail::mayHaveBirthWord(QStringView(none)));
     QVERIFY(!detail::mayHaveBirthWord(QByteArrayView(none.toUtf8())));
+    // At the very end of texts of every length around the block size (shorter texts are read
+    // unit by unit, longer ones end with an overlapping block): the last two units still count.
+    for (const QString &word : {u"dob"_s, u"D.O"_s, u"Geb"_s, u"bir"_s, u"BORN"_s, u"nac"_s, u"n\u00e9"_s}) {
+        for (int k = 0; k < 40; ++k) {
+            for (const QChar pad : {QChar(u'x'), QChar(u'\u0142')}) {
+                const QString text = QString(k, pad) + word;
+                QVERIFY2(detail::mayHaveBirthWord(QStringView(text)), qPrintable(text));
+                QVERIFY2(detail::mayHaveBirthWord(QByteArrayView(text.toUtf8())), qPrintable(text));
+                const QString cut = text.chopped(1); // one unit short of the word: nothing
+                if (word.size() == 3 && !word.startsWith(u'n'))
+                    QVERIFY2(!detail::mayHaveBirthWord(QStringView(cut)), qPrintable(cut));
+            }
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TstPiiDates)

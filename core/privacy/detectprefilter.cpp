@@ -24,8 +24,7 @@ template <typename Ch> bool mayHaveBirthWordIn(const Ch *p, qsizetype n)
     if constexpr (sizeof(Ch) == 2) {
         // Sixteen units at a time, packed into bytes (units above 0xFF become 0xFF, which no
         // letter below is): only where a 'b', 'd', 'g' or 'n' (any case) is followed by a unit
-        // that may continue a birth word is the exact check made. The last units are copied
-        // into a zero-padded block and read the same way.
+        // that may continue a birth word is the exact check made.
         const auto eq = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
         const auto block = [&](const Ch *q, qsizetype limit) {
             const auto load = [q](qsizetype k) {
@@ -56,10 +55,14 @@ template <typename Ch> bool mayHaveBirthWordIn(const Ch *p, qsizetype n)
             if (block(p + i, n - i))
                 return true;
         }
-        Ch rest[32] = {}; // fewer than 18 units are left
-        for (qsizetype k = i; k < n; ++k)
-            rest[k - i] = p[k];
-        return block(rest, n - i);
+        // The last units: the block of the last 17 units again (a unit read twice gives the same
+        // answer; its lanes start at n - 17 .. n - 2, and a birth word needs two units), or one
+        // by one when the text is shorter (ids and metadata values: copying them into a padded
+        // block cost more than reading them).
+        if (i >= n)
+            return false;
+        if (n >= 17)
+            return block(p + n - 17, 17);
     }
 #endif
     for (; i + 1 < n; ++i) {
