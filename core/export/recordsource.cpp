@@ -17,6 +17,7 @@
 #include <openssl/hmac.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -281,21 +282,28 @@ RecordConverter::RecordConverter(const privacy::Anonymizer *anonymizer)
     : m_anonymizer(anonymizer), m_scanMetadata(anonymizer && anonymizer->config().scanMetadata)
 {}
 
-QString RecordConverter::cached(QHash<QString, QString> &cache, const QString &value, bool databaseName)
+QString RecordConverter::cached(Replacements &cache, const QString &value, bool databaseName)
 {
     // Replacements are a pure function of the value (and the key), so repeats are looked up; a
     // pair with decisions of its own (rare) is anonymized afresh.
     if (m_pair != m_anonymizer)
         return databaseName ? m_pair->anonymizeDatabaseName(value) : m_pair->anonymizeText(value).text;
-    const auto it = cache.constFind(value);
-    if (it != cache.constEnd())
-        return it.value();
-    if (cache.size() > 4096)
-        cache.clear();
-    QString out =
-        databaseName ? m_anonymizer->anonymizeDatabaseName(value) : m_anonymizer->anonymizeText(value).text;
-    cache.insert(value, out);
-    return out;
+    for (int i = 0; i < cache.used; ++i) {
+        if (cache.recent[size_t(i)].first == value)
+            return cache.recent[size_t(i)].second;
+    }
+    auto it = cache.all.constFind(value);
+    if (it == cache.all.constEnd()) {
+        if (cache.all.size() > 4096)
+            cache.all.clear();
+        it = cache.all.insert(value, databaseName ? m_anonymizer->anonymizeDatabaseName(value)
+                                                  : m_anonymizer->anonymizeText(value).text);
+    }
+    auto &slot = cache.recent[size_t(cache.next)];
+    slot = {value, it.value()};
+    cache.next = (cache.next + 1) % int(cache.recent.size());
+    cache.used = std::min(cache.used + 1, int(cache.recent.size()));
+    return slot.second;
 }
 
 QString anonymizeTableName(const privacy::Anonymizer &anonymizer, const QString &name)

@@ -12,7 +12,9 @@
 #include <QHash>
 #include <QString>
 
+#include <array>
 #include <memory>
+#include <utility>
 #include <vector>
 
 struct sqlite3_stmt;
@@ -96,7 +98,15 @@ public:
     ExportRecord convert(const RawRow &row);
 
 private:
-    QString cached(QHash<QString, QString> &cache, const QString &value, bool databaseName);
+    // Replacements already made: the last few compared in turn (a dataset names a handful of
+    // databases, agents and models; hashing the value of every row cost more), then all of them.
+    struct Replacements
+    {
+        QHash<QString, QString> all;
+        std::array<std::pair<QString, QString>, 8> recent;
+        int used = 0, next = 0;
+    };
+    QString cached(Replacements &cache, const QString &value, bool databaseName);
     QByteArray identifier(privacy::IdentifierField field, const QByteArray &utf8);
     QByteArray tableNamesJson(QByteArrayView json);
     bool appendJson(QByteArray &out, const char *&p, const char *end, int depth);
@@ -104,7 +114,7 @@ private:
     const privacy::Anonymizer *m_anonymizer;
     const privacy::Anonymizer *m_pair = nullptr; // the record's: forPair() of its pair_id
     bool m_scanMetadata;
-    QHash<QString, QString> m_names, m_strings;
+    Replacements m_names, m_strings;
     QHash<QByteArray, QByteArray> m_tables;
     QHash<QByteArray, QByteArray> m_types; // anonymized database types that hold personal data
     QByteArray m_lastType;                 // the database type of m_lastDialect
