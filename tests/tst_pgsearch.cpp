@@ -70,6 +70,29 @@ private slots:
                  throughTokens(u"Kunden in Köln"_s, u"SELECT 1"_s));
         QCOMPARE(pg::searchVector(QString(), QString()), QByteArray(""));
     }
+
+    // tsvector's limits, the same on both paths: a lexeme over 2,046 bytes is left out but keeps
+    // its position, positions stop at 16,383, and the text stops growing past 900 KiB.
+    void limits()
+    {
+        const QString longToken(3000, u'x');
+        QCOMPARE(pg::searchVector(u"a "_s + longToken + u" b"_s, u"c"_s), QByteArray("'a':1 'b':3 'c':5"));
+        QCOMPARE(pg::searchVector(u"\u00e4 "_s + longToken + u" b"_s, u"c"_s),
+                 QByteArray("'a':1 'b':3 'c':5"));
+        QString many;
+        for (int i = 0; i < 20000; ++i)
+            many += u"w"_s + QString::number(i) + u' ';
+        const QByteArray capped = pg::searchVector(many, QString());
+        QVERIFY(capped.endsWith("'w19999':16383"));
+        QVERIFY(capped.contains("'w16381':16382 'w16382':16383 'w16383':16383"));
+        QCOMPARE(pg::searchVector(many + u"\u00e4"_s, QString()).left(capped.size()), capped);
+        QString huge;
+        for (int i = 0; i < 150000; ++i)
+            huge += u"token"_s + QString::number(i) + u' ';
+        const QByteArray bounded = pg::searchVector(huge, u"tail"_s);
+        QVERIFY(bounded.size() > 900 * 1024 && bounded.size() < 900 * 1024 + 64);
+        QVERIFY(!bounded.contains("'tail'"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstPgSearch)
