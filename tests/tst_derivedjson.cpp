@@ -1,7 +1,8 @@
-// The JSON texts an import stores with each pair (its metadata and its table names) are written
-// without Qt's JSON writer when that writer would copy the texts as they are. The stored bytes must
-// not depend on which path wrote them: these tests compare both with QJsonDocument's compact text
-// over texts that need every kind of escape, and over values of every JSON type.
+// The JSON texts an import stores with each pair (its metadata and its table names) and the lists
+// of pair_ids it looks up are written without Qt's JSON writer when that writer would copy the
+// texts as they are. The stored bytes must not depend on which path wrote them: these tests compare
+// both with QJsonDocument's compact text over texts that need every kind of escape, and over values
+// of every JSON type.
 #include "dataset/deriver.h"
 
 #include <QJsonArray>
@@ -131,6 +132,16 @@ void TstDerivedJson::tableNamesAreQtsCompactText()
     }
     const DerivedFields d = deriver.derive(u"q"_s, sqls.at(2), u"2026-12-06T00:00:00Z"_s, u"postgresql"_s);
     QCOMPARE(d.tableNames.size(), 3);
+    // Any list of strings (the pair_ids an import looks up on PostgreSQL go the same way).
+    QCOMPARE(stringArrayText({}), QByteArray("[]"));
+    QRandomGenerator rng(6122026);
+    for (int i = 0; i < 20000; ++i) {
+        QStringList values;
+        for (int k = rng.bounded(4); k > 0; --k)
+            values << randomText(rng);
+        QCOMPARE(stringArrayText(values),
+                 QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact));
+    }
 }
 
 QTEST_GUILESS_MAIN(TstDerivedJson)

@@ -49,27 +49,6 @@ bool plainJsonText(QStringView text)
     return true;
 }
 
-QString tablesJson(const QStringList &tables)
-{
-    if (std::all_of(tables.cbegin(), tables.cend(), [](const QString &t) { return plainJsonText(t); })) {
-        QString out;
-        out.reserve(2 + std::accumulate(tables.cbegin(), tables.cend(), qsizetype(0),
-                                        [](qsizetype n, const QString &t) { return n + t.size() + 3; }));
-        out += u'[';
-        for (const QString &t : tables) {
-            if (out.size() > 1)
-                out += u',';
-            out += u'"';
-            out += t;
-            out += u'"';
-        }
-        out += u']';
-        return out;
-    }
-    return QString::fromUtf8(
-        QJsonDocument(QJsonArray::fromStringList(tables)).toJson(QJsonDocument::Compact));
-}
-
 // metadataText() of an object of plain keys whose values are plain strings, booleans or null;
 // a null QByteArray for any other object.
 QByteArray plainMetadataText(const QJsonObject &metadata)
@@ -187,6 +166,25 @@ QString normalisePairTimestamp(QStringView text)
 
 Deriver::Deriver(PiiScanner scanner) : m_scanner(std::move(scanner)) {}
 
+QByteArray stringArrayText(const QStringList &values)
+{
+    if (!std::all_of(values.cbegin(), values.cend(), [](const QString &v) { return plainJsonText(v); }))
+        return QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact);
+    QByteArray out;
+    out.reserve(2 + std::accumulate(values.cbegin(), values.cend(), qsizetype(0),
+                                    [](qsizetype n, const QString &v) { return n + v.size() + 3; }));
+    out += '[';
+    for (const QString &v : values) {
+        if (out.size() > 1)
+            out += ',';
+        out += '"';
+        out += v.toLatin1();
+        out += '"';
+    }
+    out += ']';
+    return out;
+}
+
 QByteArray metadataText(const QJsonObject &metadata)
 {
     if (metadata.isEmpty())
@@ -202,7 +200,7 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     const sql::Analysis a = sql::analyze(sql);
     d.queryType = sql::statementTypeName(a.type);
     d.tableNames = a.tables;
-    d.tableNamesJson = tablesJson(a.tables);
+    d.tableNamesJson = QString::fromUtf8(stringArrayText(a.tables));
     if (m_scanner)
         d.piiMask = m_scanner(question, sql, databaseType, pairId, metadata);
     // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.

@@ -33,6 +33,9 @@ struct DerivedFields
 
 // The stored text of a pair's metadata: compact JSON, "{}" for none.
 QByteArray metadataText(const QJsonObject &metadata);
+// A list of strings as compact JSON, byte for byte as QJsonDocument writes it (table names, the
+// pair_ids an import looks up), without Qt's writer where it would copy the texts as they are.
+QByteArray stringArrayText(const QStringList &values);
 
 // Parses the ISO-8601 forms pairs arrive with ("2024-01-15T10:30:00Z", "...+02:00", a space instead
 // of the T, a date alone; no offset means UTC). Returns an invalid QDateTime when unparseable.

@@ -75,8 +75,10 @@ public:
 
     // Maps one record to a pair; returns nullopt with a reason when the record can't be used.
     // `fallbackId` seeds the pair_id for records without one (stable for the same file and line).
+    // `metadataText`, when given, receives the pair's metadataText() (written for the size check,
+    // so the caller need not write it again).
     static std::optional<Pair> pairFromRecord(const QJsonObject &record, const QByteArray &fallbackId,
-                                              QString *reason);
+                                              QString *reason, QByteArray *metadataText = nullptr);
 
     // 1 MiB of UTF-8 per text field: the question, the SQL, the metadata (as JSON, with the other
     // fields the record carries), the pair_id, names, the note.

@@ -60,8 +60,9 @@ ParsedChunk parseLines(QList<RawLine> lines, const QString &file, const QByteArr
             reject(l, reason);
             continue;
         }
+        QByteArray metadataJson;
         std::optional<Pair> p = Importer::pairFromRecord(
-            object, fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason);
+            object, fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason, &metadataJson);
         if (!p) {
             reject(l, reason);
             continue;
@@ -70,8 +71,9 @@ ParsedChunk parseLines(QList<RawLine> lines, const QString &file, const QByteArr
             deriver.derive(p->naturalLanguageQuery, p->sqlQuery,
                            p->timestamp.isEmpty() ? QStringView(importTime) : QStringView(p->timestamp),
                            p->databaseType, p->pairId, p->metadata));
-        // Serialised here, on the worker: it was half of the writing thread's insert cost.
-        out.derived.last().metadataJson = metadataText(p->metadata);
+        // Serialised here, on the worker (it was half of the writing thread's insert cost), once:
+        // pairFromRecord() wrote it for its size check.
+        out.derived.last().metadataJson = std::move(metadataJson);
         out.pairs.append(std::move(*p));
         out.lines.append(l.line);
     }

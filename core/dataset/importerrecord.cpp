@@ -189,7 +189,7 @@ bool parseRecordText(const QByteArray &text, bool isLine, QJsonObject *object, Q
 using namespace detail;
 
 std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteArray &fallbackId,
-                                             QString *reason)
+                                             QString *reason, QByteArray *metadataJson)
 {
     Pair p;
     bool hasQuestion = false, hasSql = false;
@@ -295,11 +295,13 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
         if (!kKnownKeys.contains(it.key()) && !p.metadata.contains(it.key()))
             p.metadata.insert(it.key(), it.value());
     }
-    if (!p.metadata.isEmpty() &&
-        QJsonDocument(p.metadata).toJson(QJsonDocument::Compact).size() > kMaxFieldBytes) {
+    QByteArray text = metadataText(p.metadata);
+    if (text.size() > kMaxFieldBytes) {
         *reason = tr("\"metadata\" (with the other fields the record carries) is larger than 1 MiB of UTF-8");
         return std::nullopt;
     }
+    if (metadataJson)
+        *metadataJson = std::move(text);
     return p;
 }
 

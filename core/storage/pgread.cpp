@@ -1,5 +1,6 @@
 // PgStorage's reads: the Filter translated to PostgreSQL, counts, pages and cursors (the statistics
 // are in pgstats.cpp).
+#include "dataset/deriver.h"
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
@@ -339,7 +340,7 @@ bool PgStorage::findPairIds(const QStringList &ids, const ImportTarget::Found &f
     if (ids.isEmpty())
         return true;
     // One round trip for the whole list (the pair_id index answers each), live pairs and the trash.
-    const QByteArray json = QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact);
+    const QByteArray json = stringArrayText(ids);
     Result r(pg::exec(m_conn->pg,
                       u"SELECT i.k - 1, p.id, p.natural_language_query, p.sql_query "
                       "FROM json_array_elements_text($1::json) WITH ORDINALITY AS i(pair_id, k) "
