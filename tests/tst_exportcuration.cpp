@@ -11,6 +11,7 @@
 #include "dataset/reviewnotes.h"
 #include "export/exporter.h"
 #include "exportfixture.h"
+#include "sql/tokenizer.h"
 #include "stats/duplicates.h"
 #include "stats/statistics.h"
 
@@ -18,6 +19,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -84,6 +86,8 @@ private slots:
     void cleanup();
     void normalization_data();
     void normalization();
+    void normalizedQuestionUnitByUnit();
+    void normalizedSqlTokenByToken();
     void reviewScope();
     void reviewScopeRefusesContradictions();
     void trainingFormatsDedupeByDefault();
@@ -158,6 +162,124 @@ void TstExportCuration::normalization()
     QCOMPARE(dupkeys::questionKey(a) == dupkeys::questionKey(b), sameQuestion);
     QVERIFY(dupkeys::questionKey(a) != dupkeys::sqlKey(a, {})); // the kinds never share a key
     QVERIFY(dupkeys::isNull(dupkeys::questionKey(u" ?! "_s)));
+}
+
+// normalizedQuestion() writes in place and reads ASCII without the Unicode tables: the same text
+// as folding unit by unit through QChar, for texts of every kind of unit.
+void TstExportCuration::normalizedQuestionUnitByUnit()
+{
+    const auto reference = [](QStringView question) {
+        QString out;
+        bool gap = false, digits = false;
+        for (const QChar c : question) {
+            if (!(c.isLetterOrNumber() || c.isSurrogate() || c.isMark())) {
+                gap = !out.isEmpty();
+                digits = false;
+                continue;
+            }
+            if (gap)
+                out += u' ';
+            gap = false;
+            if (c.isDigit()) {
+                if (!digits)
+                    out += u'0';
+                digits = true;
+                continue;
+            }
+            digits = false;
+            out += c.unicode() < 0x80 ? QChar(c.toLower()) : c.toCaseFolded();
+        }
+        return out;
+    };
+    const QList<QString> units = {u"a"_s,
+                                  u"Z"_s,
+                                  u"7"_s,
+                                  u" "_s,
+                                  u"?"_s,
+                                  u"_"_s,
+                                  u"-"_s,
+                                  u"\u00c9"_s,
+                                  u"\u00aa"_s,
+                                  u"\u00b5"_s,
+                                  u"\u0301"_s,
+                                  u"\u0663"_s,
+                                  u"\uff11"_s,
+                                  u"\u00df"_s,
+                                  u"\u0130"_s,
+                                  u"\u03a3"_s,
+                                  u"\u4e2d"_s,
+                                  u"\U0001D400"_s,
+                                  QString(QChar(0xDC00)),
+                                  u"\u2003"_s};
+    QRandomGenerator rng(2026120606);
+    for (int i = 0; i < 20000; ++i) {
+        QString text;
+        for (int k = rng.bounded(12); k > 0; --k)
+            text += units.at(rng.bounded(int(units.size())));
+        QCOMPARE(dupkeys::normalizedQuestion(text), reference(text));
+    }
+}
+
+// normalizedSql() writes in place: the same text as appending token by token, for statements of
+// every kind of token in every dialect.
+void TstExportCuration::normalizedSqlTokenByToken()
+{
+    const auto fold = [](QStringView text) {
+        QString out;
+        for (const QChar c : text)
+            out += c.unicode() < 0x80 ? QChar(c.toLower()) : c.toCaseFolded();
+        return out;
+    };
+    const auto reference = [&](QStringView sql, QStringView databaseType) {
+        const sql::Dialect dialect = sql::dialectFromDatabaseType(databaseType);
+        QString out;
+        qsizetype meaningfulEnd = 0;
+        for (qsizetype i = 0; i < sql.size();) {
+            const sql::Token t = sql::nextToken(sql, i, dialect);
+            i = t.start + t.length;
+            if (t.length <= 0)
+                break;
+            const QStringView text = t.text(sql);
+            if (t.kind == sql::TokenKind::Whitespace || t.kind == sql::TokenKind::LineComment ||
+                t.kind == sql::TokenKind::BlockComment)
+                continue;
+            if (!out.isEmpty())
+                out += u' ';
+            if (t.kind == sql::TokenKind::String || t.kind == sql::TokenKind::DollarString ||
+                t.kind == sql::TokenKind::Number || t.kind == sql::TokenKind::Parameter)
+                out += u'?';
+            else if (t.kind == sql::TokenKind::QuotedIdentifier)
+                out += fold(sql::unquote(sql, t, dialect));
+            else if (t.kind == sql::TokenKind::Word)
+                out += fold(text);
+            else
+                out += text;
+            if (!(t.kind == sql::TokenKind::Punctuation && text == u";"))
+                meaningfulEnd = out.size();
+        }
+        out.truncate(meaningfulEnd);
+        return out;
+    };
+    const QList<QString> pieces = {u"SELECT"_s,     u"from"_s,       u" "_s,
+                                   u"\n"_s,         u"T1.Name"_s,    u"\"We\"\"ird\""_s,
+                                   u"`Tick`"_s,     u"[Br]"_s,       u"'x''y'"_s,
+                                   u"$$dollar$$"_s, u"42"_s,         u"3.5e2"_s,
+                                   u"?"_s,          u"$1"_s,         u":name"_s,
+                                   u"@v"_s,         u"-- note\n"_s,  u"/* c */"_s,
+                                   u";"_s,          u","_s,          u"("_s,
+                                   u")"_s,          u"="_s,          u"<>"_s,
+                                   u"::"_s,         u"Caf\u00c9"_s,  u"\u03a3\u00df"_s,
+                                   u"\U0001D400"_s, u"\"\u00c4\""_s, QString(40, u'x')};
+    const QStringList types = {u"postgresql"_s, u"mysql"_s,     u"sqlite"_s,
+                               u"sqlserver"_s,  u"snowflake"_s, QString()};
+    QRandomGenerator rng(2026120607);
+    for (int i = 0; i < 20000; ++i) {
+        QString sql;
+        for (int k = rng.bounded(14); k > 0; --k)
+            sql += pieces.at(rng.bounded(int(pieces.size())));
+        const QString type = types.at(rng.bounded(int(types.size())));
+        QCOMPARE(dupkeys::normalizedSql(sql, type), reference(sql, type));
+    }
 }
 
 void TstExportCuration::reviewScope()

@@ -39,12 +39,6 @@ QChar folded(QChar c)
     return c.toCaseFolded();
 }
 
-void appendFolded(QString &out, QStringView text)
-{
-    for (const QChar c : text)
-        out += folded(c);
-}
-
 // --- SQL functions ---------------------------------------------------------------------------------
 
 QString argText(sqlite3_value *v)
@@ -93,39 +87,58 @@ const bool g_registered =
 
 QString normalizedQuestion(QStringView question)
 {
-    QString out;
-    out.reserve(question.size());
+    // Written in place into room for the whole question: every unit read writes at most one (a
+    // space is written only before a word unit and after a unit that wrote nothing).
+    QString out(question.size(), Qt::Uninitialized);
+    QChar *const begin = out.data();
+    QChar *w = begin;
     bool gap = false;
     bool digits = false;
     for (const QChar c : question) {
-        // Surrogates (letters and symbols beyond the BMP) are kept as they are.
-        const bool word = c.isLetterOrNumber() || c.isSurrogate() || c.isMark();
+        // Surrogates (letters and symbols beyond the BMP) are kept as they are. ASCII (nearly
+        // every question) without the Unicode tables: its words are letters and digits.
+        const char16_t u = c.unicode();
+        const bool word =
+            u < 0x80 ? (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9')
+                     : c.isLetterOrNumber() || c.isSurrogate() || c.isMark();
         if (!word) {
-            gap = !out.isEmpty();
+            gap = w != begin;
             digits = false;
             continue;
         }
         if (gap)
-            out += u' ';
+            *w++ = u' ';
         gap = false;
         if (c.isDigit()) {
             if (!digits)
-                out += u'0';
+                *w++ = u'0';
             digits = true;
             continue;
         }
         digits = false;
-        out += folded(c);
+        *w++ = folded(c);
     }
+    out.truncate(w - begin);
     return out;
 }
 
 QString normalizedSql(QStringView sql, QStringView databaseType)
 {
     const sql::Dialect dialect = sql::dialectFromDatabaseType(databaseType);
-    QString out;
-    out.reserve(sql.size());
-    qsizetype meaningfulEnd = 0; // out's size after its last token that is not a semicolon
+    // Written in place (QString::append per token and per unit was a call each): `n` units written
+    // so far, the room grown when a token needs more (a token is written with at most its length
+    // and a space, so twice the SQL's length is always enough).
+    QString out(2 * sql.size() + 2, Qt::Uninitialized);
+    qsizetype n = 0;
+    const auto write = [&](QStringView piece, bool fold) {
+        if (n + piece.size() > out.size())
+            out.resize(2 * (n + piece.size()));
+        QChar *w = out.data() + n;
+        for (const QChar c : piece)
+            *w++ = fold ? folded(c) : c;
+        n += piece.size();
+    };
+    qsizetype meaningfulEnd = 0; // n after the last token that is not a semicolon
     for (qsizetype i = 0; i < sql.size();) {
         const sql::Token t = sql::nextToken(sql, i, dialect);
         i = t.start + t.length;
@@ -140,27 +153,27 @@ QString normalizedSql(QStringView sql, QStringView databaseType)
         default:
             break;
         }
-        if (!out.isEmpty())
-            out += u' ';
+        if (n > 0)
+            write(u" ", false);
         switch (t.kind) {
         case sql::TokenKind::String:
         case sql::TokenKind::DollarString:
         case sql::TokenKind::Number:
         case sql::TokenKind::Parameter:
-            out += u'?';
+            write(u"?", false);
             break;
         case sql::TokenKind::QuotedIdentifier:
-            appendFolded(out, sql::unquote(sql, t, dialect));
+            write(sql::unquote(sql, t, dialect), true);
             break;
         case sql::TokenKind::Word:
-            appendFolded(out, text);
+            write(text, true);
             break;
         default:
-            out += text;
+            write(text, false);
             break;
         }
         if (!(t.kind == sql::TokenKind::Punctuation && text == u";"))
-            meaningfulEnd = out.size();
+            meaningfulEnd = n;
     }
     out.truncate(meaningfulEnd); // "SELECT 1;" is "SELECT 1"
     return out;
