@@ -91,7 +91,7 @@ QStringList searchTokens(const QString &text)
 QByteArray searchVector(const QString &question, const QString &sql)
 {
     QByteArray out("");
-    out.reserve(2 * (question.size() + sql.size()) + 16);
+    out.reserve(std::min(2 * (question.size() + sql.size()) + 16, kMaxVectorText + kMaxLexeme + 16));
     int position = 0;
     // Writes `position` after a lexeme (std::to_chars: QByteArray::number() cost ~380 instructions
     // a position, a fifth of the vector's time).
