@@ -416,6 +416,63 @@ def test_store_errors(srv, keys, ds):
               str(list(documented)))
 
 
+def test_batch_queue(srv, keys, ds):
+    """A batch is written by the server's writer thread while the server reads on: with another
+    program holding the write lock (for less than the 2 s busy timeout), a batch waits for it, and
+    meanwhile the server answers other requests, queues four more batches and refuses a fifth with
+    503 and Retry-After; once the lock is free every queued batch is added, each pair once."""
+    import sqlite3
+
+    def batch(tag, n=5):
+        return {"pairs": [dict(NEW_PAIR, pair_id=f"tst-queue-{tag}-{i}",
+                               natural_language_query=f"Queued batch {tag}, pair {i}") for i in range(n)]}
+
+    answers = {}
+
+    def post(tag):
+        answers[tag] = srv.call("POST", "/api/training-data/pairs:batch", key=keys["writer"], body=batch(tag))
+
+    holder = sqlite3.connect(ds, timeout=10, isolation_level=None)
+    threads = []
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        threads.append(threading.Thread(target=post, args=("a",)))
+        threads[-1].start()
+        time.sleep(0.15)
+        health_status, _, _ = srv.call("GET", "/health")
+        health_done = time.monotonic()
+        for tag in "bcde":
+            threads.append(threading.Thread(target=post, args=(tag,)))
+            threads[-1].start()
+        time.sleep(0.45)
+        refused = srv.call("POST", "/api/training-data/pairs:batch", key=keys["writer"], body=batch("f"))
+        refused_done = time.monotonic()
+        released = time.monotonic()
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    for t in threads:
+        t.join(TIMEOUT)
+    check("GET /health answered while a batch waited for the write lock",
+          health_status == 200 and health_done < released, f"{health_status}")
+    s, h, b = refused
+    check("a fifth waiting batch: 503 with Retry-After and an error, at once",
+          s == 503 and h.get("retry-after") == "1" and is_error(b) and refused_done <= released, f"{s} {h} {b}")
+    ok = [tag for tag in "abcde" if answers.get(tag, (0,))[0] == 201 and answers[tag][2].get("added") == 5]
+    check("the batch in flight and the four waiting ones: 201, all added once the lock is free",
+          ok == list("abcde"), f"{ok} {[(t, answers.get(t, (None,))[0]) for t in 'abcde']}")
+    with read_only(ds) as db:
+        counts = dict(db.execute("SELECT substr(pair_id, 11, 1), count(*) FROM pairs "
+                                 "WHERE pair_id LIKE 'tst-queue-%' GROUP BY 1").fetchall())
+    check("each queued pair stored once, nothing of the refused batch",
+          counts == {t: 5 for t in "abcde"}, str(counts))
+    with read_only(ds) as db:
+        details = [json.loads(d) for (d,) in db.execute("SELECT detail FROM audit_log WHERE action = 'api.add'")]
+    entries = [d for d in details if d.get("route") == "POST /api/training-data/pairs:batch" and d.get("added") == 5
+               and d.get("key") == "writer"]
+    check("each queued batch has an audit entry of its own with the key", len(entries) == 5, str(len(entries)))
+
+
 def test_statistics(srv, keys):
     s, _, b = srv.call("GET", "/api/training-data/statistics", key=keys["reader"])
     st = b.get("statistics", {}) if isinstance(b, dict) else {}
@@ -725,6 +782,7 @@ def main():
             test_delete_restore_review(srv, keys, pair_id)
             test_batch(srv, keys)
             test_store_errors(srv, keys, ds)
+            test_batch_queue(srv, keys, ds)
             test_statistics(srv, keys)
             test_export(srv, keys, ds)
             test_disconnect(srv, keys, ds, big=8_000_000)

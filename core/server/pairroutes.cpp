@@ -49,6 +49,11 @@ void ApiServer::addBatch(const ApiRequest &r)
     if (items.size() > kMaxBatch)
         return fail(r, 413,
                     u"A batch holds at most %1 pairs; this one has %2."_s.arg(kMaxBatch).arg(items.size()));
+    if (m_queue->waitingBatches() >= WriteQueue::kMaxWaitingBatches)
+        return fail(r, 503,
+                    u"The server is still writing %1 batches that came before this one; send it again in a "
+                    "moment."_s.arg(m_queue->waitingBatches() + 1),
+                    {{"Retry-After", "1"}});
     // Every pair is checked before any is written: a batch with one bad pair writes nothing.
     QList<Pair> pairs;
     pairs.reserve(items.size());
@@ -67,32 +72,33 @@ void ApiServer::addBatch(const ApiRequest &r)
             pairs << *p;
         }
     }
-    m_queue->flush();
-    m_queue->closeAudit(); // the batch gets its own entry
-    m_store.startAddAudit(u"api.add"_s,
-                          {{u"key"_s, r.key.name}, {u"route"_s, u"POST /api/training-data/pairs:batch"_s}});
-    // In a file, short transactions (~20 ms each): a recorder or the window never waits long for the
-    // lock. A pair_id already stored is left as it is, so sending a batch again adds nothing twice.
-    const PairStore::AddResult result = m_store.add(pairs, {}, false);
-    m_store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
-    if (!result.error.isEmpty()) {
-        // The pairs of the committed transactions stay: sending the batch again adds the rest.
-        if (isBusyError(result.error))
-            return fail(r, 503,
-                        u"Added %1 of the %2 pairs, then the dataset stayed busy (another program holds "
-                        "its write lock); send the batch again to add the rest."_s.arg(result.added)
-                            .arg(pairs.size()),
+    // Written on the write queue's writer after the single requests before it, under an audit entry
+    // of its own (writequeue.h); answered from its result, while this thread reads on.
+    const qsizetype unique = pairs.size(), duplicates = items.size() - pairs.size();
+    m_queue->addBatch(
+        std::move(pairs), {{u"key"_s, r.key.name}, {u"route"_s, u"POST /api/training-data/pairs:batch"_s}},
+        [this, r, ids, unique, duplicates](const PairStore::AddResult &result) {
+            if (!result.error.isEmpty()) {
+                // The pairs of the committed transactions stay: sending the batch again adds the rest.
+                if (isBusyError(result.error))
+                    return fail(
+                        r, 503,
+                        u"Added %1 of the %2 pairs, then the dataset stayed busy (another program "
+                        "holds its write lock); send the batch again to add the rest."_s.arg(result.added)
+                            .arg(unique),
                         {{"Retry-After", "1"}});
-        return fail(r, 500,
-                    u"Added %1 of the %2 pairs before writing failed (%3); send the batch again to add the "
-                    "rest."_s.arg(result.added)
-                        .arg(pairs.size())
+                return fail(
+                    r, 500,
+                    u"Added %1 of the %2 pairs before writing failed (%3); send the batch again to add "
+                    "the rest."_s.arg(result.added)
+                        .arg(unique)
                         .arg(m_store.failureMessage(true, result.error)));
-    }
-    reply(r, result.added > 0 ? 201 : 200,
-          {{u"added"_s, result.added},
-           {u"already_present"_s, result.alreadyPresent + (items.size() - pairs.size())},
-           {u"pair_ids"_s, QJsonArray::fromStringList(ids)}});
+            }
+            reply(r, result.added > 0 ? 201 : 200,
+                  {{u"added"_s, result.added},
+                   {u"already_present"_s, result.alreadyPresent + duplicates},
+                   {u"pair_ids"_s, QJsonArray::fromStringList(ids)}});
+        });
 }
 
 void ApiServer::listPairs(const ApiRequest &r)

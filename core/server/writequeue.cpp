@@ -30,6 +30,27 @@ QList<WriteQueue::Answer> runJob(ServerStore &store, const Job &job)
         store.startAddAudit(u"api.add"_s, *job.start);
     return writeGroup(store, job.requests);
 }
+
+// What the writer does for one batch: the single requests' open entry closed, then the batch's own.
+struct BatchJob
+{
+    QList<Pair> pairs;
+    QJsonObject auditDetail;
+    bool finishAudit = false;
+    qint64 auditRequests = 0;
+};
+
+PairStore::AddResult runBatch(ServerStore &store, const BatchJob &job)
+{
+    if (job.finishAudit)
+        store.finishAddAudit({{u"requests"_s, job.auditRequests}});
+    store.startAddAudit(u"api.add"_s, job.auditDetail);
+    // In a file, short transactions (~20 ms each): a recorder or the window never waits long for the
+    // lock. A pair_id already stored is left as it is, so sending a batch again adds nothing twice.
+    const PairStore::AddResult result = store.add(job.pairs, {}, false);
+    store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
+    return result;
+}
 } // namespace
 
 QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue::Request> &requests)
@@ -136,8 +157,8 @@ WriteQueue::~WriteQueue()
 
 void WriteQueue::add(const Pair &pair, bool clientId, const QString &keyName, Done done)
 {
-    m_items.append(Item{pair, clientId, keyName, std::move(done)});
-    if (!m_inFlight.isEmpty())
+    m_items.append(Item{pair, clientId, keyName, std::move(done), ++m_arrivals});
+    if (!m_inFlight.isEmpty() || m_batchInFlight)
         return; // the next group forms while the writer commits; dispatched when it is done
     if (m_items.size() >= kMaxGroup)
         dispatch();
@@ -160,10 +181,53 @@ QList<WriteQueue::Item> WriteQueue::takeGroup(QString *key)
     return group;
 }
 
+void WriteQueue::addBatch(QList<Pair> pairs, const QJsonObject &auditDetail, BatchDone done)
+{
+    if (!m_writerStore) { // written here, in turn with the single requests
+        flush();
+        closeAudit();
+        done(runBatch(m_store, BatchJob{std::move(pairs), auditDetail}));
+        return;
+    }
+    m_batches.append(Batch{std::move(pairs), auditDetail, std::move(done), ++m_arrivals});
+    dispatch();
+}
+
+void WriteQueue::dispatchBatch()
+{
+    Batch batch = m_batches.takeFirst();
+    BatchJob job{batch.pairs, batch.auditDetail, !m_auditKey.isEmpty(), m_auditRequests};
+    m_auditKey.clear(); // the single requests after the batch open an entry of their own
+    m_auditRequests = 0;
+    m_batchInFlight = std::move(batch);
+    QMetaObject::invokeMethod(
+        m_writer,
+        [this, job = std::move(job)] {
+            PairStore::AddResult result = runBatch(*m_writerStore, job);
+            {
+                const std::lock_guard lock(m_mutex);
+                m_batchResult = std::move(result);
+            }
+            m_answered.notify_all();
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (collect())
+                        dispatch();
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
 void WriteQueue::dispatch()
 {
-    if (!m_inFlight.isEmpty())
+    if (!m_inFlight.isEmpty() || m_batchInFlight)
         return;
+    if (!m_batches.isEmpty() && (m_items.isEmpty() || m_batches.first().order < m_items.first().order)) {
+        dispatchBatch();
+        return;
+    }
     QString key;
     QList<Item> group = takeGroup(&key);
     if (group.isEmpty())
@@ -215,6 +279,20 @@ void WriteQueue::dispatch()
 
 bool WriteQueue::collect()
 {
+    if (m_batchInFlight) {
+        std::optional<PairStore::AddResult> result;
+        {
+            const std::lock_guard lock(m_mutex);
+            if (!m_batchResult)
+                return false;
+            result = std::move(m_batchResult);
+            m_batchResult.reset();
+        }
+        Batch batch = std::move(*m_batchInFlight);
+        m_batchInFlight.reset();
+        batch.done(*result);
+        return true;
+    }
     QList<Answer> answers;
     {
         const std::lock_guard lock(m_mutex);
@@ -232,11 +310,13 @@ bool WriteQueue::collect()
 
 void WriteQueue::waitForWriter()
 {
-    if (m_inFlight.isEmpty())
+    if (m_inFlight.isEmpty() && !m_batchInFlight)
         return;
     {
+        const bool batch = m_batchInFlight.has_value();
         std::unique_lock lock(m_mutex);
-        m_answered.wait(lock, [this] { return m_answers.has_value(); });
+        m_answered.wait(lock,
+                        [this, batch] { return batch ? m_batchResult.has_value() : m_answers.has_value(); });
     }
     collect();
 }
@@ -245,7 +325,7 @@ void WriteQueue::flush()
 {
     m_timer.stop();
     waitForWriter();
-    while (!m_items.isEmpty()) {
+    while (!m_items.isEmpty() || !m_batches.isEmpty()) {
         dispatch();
         waitForWriter();
     }
