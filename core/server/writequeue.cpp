@@ -181,6 +181,29 @@ QList<WriteQueue::Item> WriteQueue::takeGroup(QString *key)
     return group;
 }
 
+template <typename Work, typename Result> void WriteQueue::runOnWriter(Work work, std::optional<Result> &slot)
+{
+    QMetaObject::invokeMethod(
+        m_writer,
+        [this, work = std::move(work), &slot] {
+            Result result = work();
+            {
+                const std::lock_guard lock(m_mutex);
+                slot = std::move(result);
+            }
+            m_answered.notify_all();
+            // Dropped by Qt if the queue is gone by then (its destructor collected the answers).
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (collect())
+                        dispatch();
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
 void WriteQueue::addBatch(QList<Pair> pairs, const QJsonObject &auditDetail, BatchDone done)
 {
     if (!m_writerStore) { // written here, in turn with the single requests
@@ -200,24 +223,7 @@ void WriteQueue::dispatchBatch()
     m_auditKey.clear(); // the single requests after the batch open an entry of their own
     m_auditRequests = 0;
     m_batchInFlight = std::move(batch);
-    QMetaObject::invokeMethod(
-        m_writer,
-        [this, job = std::move(job)] {
-            PairStore::AddResult result = runBatch(*m_writerStore, job);
-            {
-                const std::lock_guard lock(m_mutex);
-                m_batchResult = std::move(result);
-            }
-            m_answered.notify_all();
-            QMetaObject::invokeMethod(
-                this,
-                [this] {
-                    if (collect())
-                        dispatch();
-                },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    runOnWriter([this, job = std::move(job)] { return runBatch(*m_writerStore, job); }, m_batchResult);
 }
 
 void WriteQueue::dispatch()
@@ -256,25 +262,7 @@ void WriteQueue::dispatch()
         return;
     }
     m_inFlight = std::move(group);
-    QMetaObject::invokeMethod(
-        m_writer,
-        [this, job = std::move(job)] {
-            QList<Answer> answers = runJob(*m_writerStore, job);
-            {
-                const std::lock_guard lock(m_mutex);
-                m_answers = std::move(answers);
-            }
-            m_answered.notify_all();
-            // Dropped by Qt if the queue is gone by then (its destructor collected the answers).
-            QMetaObject::invokeMethod(
-                this,
-                [this] {
-                    if (collect())
-                        dispatch();
-                },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    runOnWriter([this, job = std::move(job)] { return runJob(*m_writerStore, job); }, m_answers);
 }
 
 bool WriteQueue::collect()

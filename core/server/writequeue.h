@@ -101,6 +101,9 @@ private:
     // Answers the group in flight once the writer is done; false when it is not done yet.
     bool collect();
     void waitForWriter();
+    // Runs `work` on the writer, hands its result over in `slot` (under m_mutex) and collects it on
+    // the server's thread.
+    template <typename Work, typename Result> void runOnWriter(Work work, std::optional<Result> &slot);
 
     ServerStore &m_store;
     std::unique_ptr<ServerStore> m_writerStore; // used on m_thread only
