@@ -90,8 +90,12 @@ QStringList searchTokens(const QString &text)
 
 QByteArray searchVector(const QString &question, const QString &sql)
 {
+    // What the ASCII path below may write for a text of n units: at most n / 2 + 1 tokens, each
+    // with at most 9 bytes beside its letters, and nothing starts past kMaxVectorText, so the room
+    // is bounded whatever the text's length. Reserved for both texts at once: one allocation.
+    const auto roomFor = [](qsizetype n) { return std::min(10 * n + 16, kMaxVectorText + kMaxLexeme + 16); };
     QByteArray out("");
-    out.reserve(std::min(2 * (question.size() + sql.size()) + 16, kMaxVectorText + kMaxLexeme + 16));
+    out.reserve(roomFor(question.size()) + roomFor(sql.size()));
     int position = 0;
     // Writes `position` after a lexeme (std::to_chars: QByteArray::number() cost ~380 instructions
     // a position, a fifth of the vector's time).
@@ -123,10 +127,8 @@ QByteArray searchVector(const QString &question, const QString &sql)
         const qsizetype n = text.size();
         if (std::any_of(p, p + n, [](char16_t c) { return c >= 0x80; }))
             return false;
-        // At most n / 2 + 1 tokens, each written with at most 9 bytes beside its letters, and
-        // nothing starts past kMaxVectorText: the room is bounded whatever the text's length.
         const qsizetype old = out.size();
-        out.resize(old + std::min(10 * n + 16, kMaxVectorText + kMaxLexeme + 16));
+        out.resize(old + roomFor(n));
         char *const begin = out.data();
         char *w = begin + old;
         for (qsizetype i = 0; i < n;) {
