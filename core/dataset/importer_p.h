@@ -11,6 +11,9 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <functional>
+#include <optional>
+
 namespace pairlens::detail {
 
 inline QString tr(const char *text)
@@ -20,5 +23,56 @@ inline QString tr(const char *text)
 
 // Parses the JSON text of one record into an object, or says why it can't be used (importerrecord.cpp).
 bool parseRecordText(const QByteArray &text, bool isLine, QJsonObject *object, QString *reason);
+
+// The first \uD800-\uDFFF escape of a JSON text that is not half of a surrogate pair, or empty.
+QByteArray loneSurrogateEscape(const QByteArray &json);
+
+// Whether a record's key is one of the fields a pair is read from (or derived again), not kept
+// in the metadata.
+bool isKnownRecordKey(QStringView key);
+
+// One field of a record as a pair reads it.
+struct RecordScalar
+{
+    enum class Kind : quint8
+    {
+        Absent,
+        Null,
+        String,
+        Number,
+        Bool,
+        Json
+    };
+    Kind kind = Kind::Absent;
+    QString text;      // String: the text; Json: an object or array as compact JSON
+    double number = 0; // Number
+    bool boolean = false;
+};
+
+// What a pair is made of, read from a record: each field the first of its names the record holds
+// with a value other than null (natural_language_query, then question; ...).
+struct RecordFields
+{
+    RecordScalar question, sql, pairId, timestamp, databaseType, databaseName, reviewStatus, reviewerNote;
+    RecordScalar success, executionTime; // these two also null
+    QJsonObject metadata;                // with the record's other keys merged in
+    QString metadataError;               // why the metadata can't be used, reported in its turn
+};
+
+// The fields of a parsed record (importerrecord.cpp).
+RecordFields fieldsOf(const QJsonObject &record);
+
+// The pair of a record's fields with every check of Importer::pairFromRecord() (which is
+// fieldsOf() and this); `fallbackId` is asked only when the record has no pair_id.
+std::optional<Pair> pairFromFields(RecordFields &fields, const std::function<QByteArray()> &fallbackId,
+                                   QString *reason, QByteArray *metadataText);
+
+// The fields of a JSON Lines line read by simdjson, several times faster than Qt's parser
+// (importerfast.cpp). Returns false, leaving the line to parseRecordText() and fieldsOf(), unless
+// the line is a JSON object whose every field this reads exactly as they do: valid UTF-8 without a
+// lone surrogate escape, no key twice, the fields a pair reads and the metadata's and other keys'
+// values strings, numbers, true, false or null (the metadata an object of those, or null). Every
+// reason a line is refused therefore comes from the same code as before.
+bool fastRecordFields(const QByteArray &text, RecordFields *fields);
 
 } // namespace pairlens::detail

@@ -54,15 +54,25 @@ ParsedChunk parseLines(QList<RawLine> lines, const QString &file, const QByteArr
             reject(l, l.error);
             continue;
         }
-        QJsonObject object;
         QString reason;
-        if (!parseRecordText(l.text, true, &object, &reason)) {
-            reject(l, reason);
-            continue;
-        }
         QByteArray metadataJson;
-        std::optional<Pair> p = Importer::pairFromRecord(
-            object, fileKey + ':' + QByteArray::number(l.line) + ':' + l.text, &reason, &metadataJson);
+        // Asked only for a record without a pair_id.
+        const auto fallbackId = [&]() -> QByteArray {
+            return fileKey + ':' + QByteArray::number(l.line) + ':' + l.text;
+        };
+        RecordFields fast;
+        std::optional<Pair> p;
+        if (fastRecordFields(l.text, &fast)) {
+            p = pairFromFields(fast, fallbackId, &reason, &metadataJson);
+        } else {
+            QJsonObject object;
+            if (!parseRecordText(l.text, true, &object, &reason)) {
+                reject(l, reason);
+                continue;
+            }
+            RecordFields fields = fieldsOf(object);
+            p = pairFromFields(fields, fallbackId, &reason, &metadataJson);
+        }
         if (!p) {
             reject(l, reason);
             continue;

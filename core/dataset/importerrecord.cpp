@@ -21,42 +21,72 @@ namespace {
 // Namespace for the stable ids of records that arrive without a pair_id.
 const QUuid kIdNamespace(u"6f1d2a4e-3c9b-4f7a-9a51-2b0c8e7d5f10"_s);
 
-QString firstString(const QJsonObject &o, std::initializer_list<QString> keys, bool *present = nullptr)
+std::optional<bool> parseBool(const RecordScalar &v)
 {
-    for (const QString &k : keys) {
-        const auto it = o.constFind(k);
-        if (it != o.constEnd() && !it->isNull() && !it->isUndefined()) {
-            if (present)
-                *present = true;
-            if (it->isString())
-                return it->toString();
-            if (it->isDouble())
-                return QString::number(it->toDouble(), 'g', 17);
-            if (it->isBool())
-                return it->toBool() ? u"true"_s : u"false"_s;
-            return QString::fromUtf8(QJsonDocument(it->toObject()).toJson(QJsonDocument::Compact));
-        }
-    }
-    if (present)
-        *present = false;
-    return {};
-}
-
-std::optional<bool> parseBool(const QJsonValue &v)
-{
-    if (v.isBool())
-        return v.toBool();
-    if (v.isDouble())
-        return v.toDouble() != 0;
-    if (v.isString()) {
-        const QString s = v.toString().trimmed().toLower();
+    switch (v.kind) {
+    case RecordScalar::Kind::Bool:
+        return v.boolean;
+    case RecordScalar::Kind::Number:
+        return v.number != 0;
+    case RecordScalar::Kind::String: {
+        const QString s = v.text.trimmed().toLower();
         if (s == u"true"_s || s == u"1"_s || s == u"yes"_s || s == u"t"_s || s == u"success"_s)
             return true;
         if (s == u"false"_s || s == u"0"_s || s == u"no"_s || s == u"f"_s || s == u"failure"_s ||
             s == u"failed"_s)
             return false;
+        return std::nullopt;
     }
-    return std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
+// A field's value as the pair holds it: a number in full precision, true or false, an object or
+// array as compact JSON.
+QString textOf(const RecordScalar &v)
+{
+    switch (v.kind) {
+    case RecordScalar::Kind::String:
+    case RecordScalar::Kind::Json:
+        return v.text;
+    case RecordScalar::Kind::Number:
+        return QString::number(v.number, 'g', 17);
+    case RecordScalar::Kind::Bool:
+        return v.boolean ? u"true"_s : u"false"_s;
+    default:
+        return {};
+    }
+}
+
+RecordScalar scalarOf(const QJsonValue &v)
+{
+    RecordScalar s;
+    if (v.isUndefined())
+        return s;
+    if (v.isNull())
+        s.kind = RecordScalar::Kind::Null;
+    else if (v.isString())
+        s.kind = RecordScalar::Kind::String, s.text = v.toString();
+    else if (v.isDouble())
+        s.kind = RecordScalar::Kind::Number, s.number = v.toDouble();
+    else if (v.isBool())
+        s.kind = RecordScalar::Kind::Bool, s.boolean = v.toBool();
+    else
+        s.kind = RecordScalar::Kind::Json,
+        s.text = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    return s;
+}
+
+// The first of `keys` the record holds with a value other than null.
+RecordScalar firstOf(const QJsonObject &o, std::initializer_list<QString> keys)
+{
+    for (const QString &k : keys) {
+        const auto it = o.constFind(k);
+        if (it != o.constEnd() && !it->isNull() && !it->isUndefined())
+            return scalarOf(*it);
+    }
+    return {};
 }
 
 // Bytes of the UTF-8 form of a text (a surrogate pair makes 4, anything else 1-3).
@@ -101,6 +131,31 @@ int escapedUnit(const QByteArray &json, qsizetype at)
     return unit;
 }
 
+const QStringList kKnownKeys = {
+    u"pair_id"_s,
+    u"id"_s,
+    u"natural_language_query"_s,
+    u"question"_s,
+    u"sql_query"_s,
+    u"sql"_s,
+    u"query"_s,
+    u"timestamp"_s,
+    u"database_type"_s,
+    u"db_type"_s,
+    u"database_name"_s,
+    u"db_id"_s,
+    u"success"_s,
+    u"execution_time_ms"_s,
+    u"metadata"_s,
+    u"query_type"_s,
+    u"table_names"_s,
+    u"review_status"_s,
+    u"reviewer_note"_s,
+    u"pii_kinds"_s,
+};
+
+} // namespace
+
 // A \uD800-\uDFFF escape that is not one half of a surrogate pair ("\ud800" followed by anything
 // but a low surrogate, or a low surrogate alone), or an empty array. Such an escape is no
 // character, and Qt's parser would merge a lone high one with the character after it.
@@ -127,30 +182,10 @@ QByteArray loneSurrogateEscape(const QByteArray &json)
     return {};
 }
 
-const QStringList kKnownKeys = {
-    u"pair_id"_s,
-    u"id"_s,
-    u"natural_language_query"_s,
-    u"question"_s,
-    u"sql_query"_s,
-    u"sql"_s,
-    u"query"_s,
-    u"timestamp"_s,
-    u"database_type"_s,
-    u"db_type"_s,
-    u"database_name"_s,
-    u"db_id"_s,
-    u"success"_s,
-    u"execution_time_ms"_s,
-    u"metadata"_s,
-    u"query_type"_s,
-    u"table_names"_s,
-    u"review_status"_s,
-    u"reviewer_note"_s,
-    u"pii_kinds"_s,
-};
-
-} // namespace
+bool isKnownRecordKey(QStringView key)
+{
+    return kKnownKeys.contains(key);
+}
 
 // Parses the JSON text of one record (a JSON Lines line, a JSON array's element) into an object,
 // or says why it can't be used. `what` names the text in reasons: "line" or "record".
@@ -188,25 +223,73 @@ bool parseRecordText(const QByteArray &text, bool isLine, QJsonObject *object, Q
 
 using namespace detail;
 
-std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteArray &fallbackId,
-                                             QString *reason, QByteArray *metadataJson)
+namespace detail {
+
+RecordFields fieldsOf(const QJsonObject &o)
+{
+    RecordFields f;
+    f.question = firstOf(o, {u"natural_language_query"_s, u"question"_s});
+    f.sql = firstOf(o, {u"sql_query"_s, u"sql"_s, u"query"_s});
+    f.pairId = firstOf(o, {u"pair_id"_s, u"id"_s});
+    f.timestamp = firstOf(o, {u"timestamp"_s});
+    f.databaseType = firstOf(o, {u"database_type"_s, u"db_type"_s});
+    f.databaseName = firstOf(o, {u"database_name"_s, u"db_id"_s});
+    f.success = scalarOf(o.value(u"success"_s));
+    f.executionTime = scalarOf(o.value(u"execution_time_ms"_s));
+    f.reviewStatus = firstOf(o, {u"review_status"_s});
+    f.reviewerNote = firstOf(o, {u"reviewer_note"_s});
+    // Metadata is a JSON object, or a string holding one (CSV); null, absent or an empty string
+    // mean none. Anything else (an array, a number, true or false) is refused like a string that
+    // holds no object, never dropped.
+    const QJsonValue meta = o.value(u"metadata"_s);
+    if (meta.isObject()) {
+        f.metadata = meta.toObject();
+    } else if (meta.isString()) {
+        if (!meta.toString().trimmed().isEmpty()) {
+            const QJsonDocument d = QJsonDocument::fromJson(meta.toString().toUtf8());
+            if (d.isObject())
+                f.metadata = d.object();
+            else
+                f.metadataError = tr("\"metadata\" is not a JSON object");
+        }
+    } else if (meta.isArray()) {
+        f.metadataError = tr("\"metadata\" is not a JSON object (it is an array)");
+    } else if (meta.isDouble()) {
+        f.metadataError = tr("\"metadata\" is not a JSON object (it is a number)");
+    } else if (meta.isBool()) {
+        f.metadataError = tr("\"metadata\" is not a JSON object (it is true or false)");
+    }
+    // Anything else the record carries (the public data's source, split, difficulty, ...) is kept.
+    if (f.metadataError.isEmpty()) {
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+            if (!isKnownRecordKey(it.key()) && !f.metadata.contains(it.key()))
+                f.metadata.insert(it.key(), it.value());
+        }
+    }
+    return f;
+}
+
+std::optional<Pair> pairFromFields(RecordFields &f, const std::function<QByteArray()> &fallbackId,
+                                   QString *reason, QByteArray *metadataJson)
 {
     Pair p;
-    bool hasQuestion = false, hasSql = false;
-    p.naturalLanguageQuery = firstString(o, {u"natural_language_query"_s, u"question"_s}, &hasQuestion);
-    p.sqlQuery = firstString(o, {u"sql_query"_s, u"sql"_s, u"query"_s}, &hasSql);
-    if (!hasQuestion) {
+    const auto present = [](const RecordScalar &v) {
+        return v.kind != RecordScalar::Kind::Absent && v.kind != RecordScalar::Kind::Null;
+    };
+    if (!present(f.question)) {
         *reason = tr("no question (natural_language_query or question)");
         return std::nullopt;
     }
+    p.naturalLanguageQuery = textOf(f.question);
     if (p.naturalLanguageQuery.trimmed().isEmpty()) {
         *reason = tr("the question is empty");
         return std::nullopt;
     }
-    if (!hasSql) {
+    if (!present(f.sql)) {
         *reason = tr("no SQL (sql_query or sql)");
         return std::nullopt;
     }
+    p.sqlQuery = textOf(f.sql);
     if (tooLarge(p.naturalLanguageQuery)) {
         *reason = tr("the question is larger than 1 MiB of UTF-8");
         return std::nullopt;
@@ -221,24 +304,24 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
         *reason = tr("\"%1\" is larger than 1 MiB of UTF-8").arg(name);
         return true;
     };
-    p.pairId = firstString(o, {u"pair_id"_s, u"id"_s}).trimmed();
+    p.pairId = textOf(f.pairId).trimmed();
     if (largeField(p.pairId, u"pair_id"_s))
         return std::nullopt;
     if (p.pairId.isEmpty())
-        p.pairId = QUuid::createUuidV5(kIdNamespace, fallbackId).toString(QUuid::WithoutBraces);
-    p.timestamp = firstString(o, {u"timestamp"_s}).trimmed();
+        p.pairId = QUuid::createUuidV5(kIdNamespace, fallbackId()).toString(QUuid::WithoutBraces);
+    p.timestamp = textOf(f.timestamp).trimmed();
     if (largeField(p.timestamp, u"timestamp"_s))
         return std::nullopt;
     if (!p.timestamp.isEmpty() && normalisePairTimestamp(p.timestamp).isEmpty()) {
         *reason = tr("the timestamp \"%1\" is not an ISO-8601 date and time").arg(p.timestamp.left(40));
         return std::nullopt;
     }
-    p.databaseType = firstString(o, {u"database_type"_s, u"db_type"_s}).trimmed();
-    p.databaseName = firstString(o, {u"database_name"_s, u"db_id"_s}).trimmed();
+    p.databaseType = textOf(f.databaseType).trimmed();
+    p.databaseName = textOf(f.databaseName).trimmed();
     if (largeField(p.databaseType, u"database_type"_s) || largeField(p.databaseName, u"database_name"_s))
         return std::nullopt;
-    if (o.contains(u"success"_s)) {
-        const std::optional<bool> s = parseBool(o.value(u"success"_s));
+    if (f.success.kind != RecordScalar::Kind::Absent) {
+        const std::optional<bool> s = parseBool(f.success);
         if (!s) {
             *reason = tr("\"success\" is not true or false");
             return std::nullopt;
@@ -246,12 +329,11 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
         p.success = *s;
     }
     p.executionTimeMs = -1;
-    const QJsonValue et = o.value(u"execution_time_ms"_s);
-    if (et.isDouble()) {
-        p.executionTimeMs = et.toDouble();
-    } else if (et.isString() && !et.toString().isEmpty()) {
+    if (f.executionTime.kind == RecordScalar::Kind::Number) {
+        p.executionTimeMs = f.executionTime.number;
+    } else if (f.executionTime.kind == RecordScalar::Kind::String && !f.executionTime.text.isEmpty()) {
         bool ok = false;
-        p.executionTimeMs = et.toString().toDouble(&ok);
+        p.executionTimeMs = f.executionTime.text.toDouble(&ok);
         if (!ok) {
             *reason = tr("\"execution_time_ms\" is not a number");
             return std::nullopt;
@@ -259,50 +341,35 @@ std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteAr
     }
     if (p.executionTimeMs < -1)
         p.executionTimeMs = -1;
-    // Metadata is a JSON object, or a string holding one (CSV); null, absent or an empty string
-    // mean none. Anything else (an array, a number, true or false) is refused like a string that
-    // holds no object, never dropped.
-    const QJsonValue meta = o.value(u"metadata"_s);
-    if (meta.isObject()) {
-        p.metadata = meta.toObject();
-    } else if (meta.isString()) {
-        if (!meta.toString().trimmed().isEmpty()) {
-            const QJsonDocument d = QJsonDocument::fromJson(meta.toString().toUtf8());
-            if (!d.isObject()) {
-                *reason = tr("\"metadata\" is not a JSON object");
-                return std::nullopt;
-            }
-            p.metadata = d.object();
-        }
-    } else if (meta.isArray()) {
-        *reason = tr("\"metadata\" is not a JSON object (it is an array)");
-        return std::nullopt;
-    } else if (meta.isDouble()) {
-        *reason = tr("\"metadata\" is not a JSON object (it is a number)");
-        return std::nullopt;
-    } else if (meta.isBool()) {
-        *reason = tr("\"metadata\" is not a JSON object (it is true or false)");
+    if (!f.metadataError.isEmpty()) {
+        *reason = f.metadataError;
         return std::nullopt;
     }
-    const int status = reviewStatusFromName(firstString(o, {u"review_status"_s}));
+    const int status = reviewStatusFromName(textOf(f.reviewStatus));
     if (status >= 0)
         p.reviewStatus = ReviewStatus(status);
-    p.reviewerNote = firstString(o, {u"reviewer_note"_s});
+    p.reviewerNote = textOf(f.reviewerNote);
     if (largeField(p.reviewerNote, u"reviewer_note"_s))
         return std::nullopt;
-    // Anything else the record carries (the public data's source, split, difficulty, ...) is kept.
-    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
-        if (!kKnownKeys.contains(it.key()) && !p.metadata.contains(it.key()))
-            p.metadata.insert(it.key(), it.value());
-    }
+    p.metadata = std::move(f.metadata);
     QByteArray text = metadataText(p.metadata);
-    if (text.size() > kMaxFieldBytes) {
+    if (text.size() > Importer::kMaxFieldBytes) {
         *reason = tr("\"metadata\" (with the other fields the record carries) is larger than 1 MiB of UTF-8");
         return std::nullopt;
     }
     if (metadataJson)
         *metadataJson = std::move(text);
     return p;
+}
+
+} // namespace detail
+
+std::optional<Pair> Importer::pairFromRecord(const QJsonObject &o, const QByteArray &fallbackId,
+                                             QString *reason, QByteArray *metadataJson)
+{
+    RecordFields f = fieldsOf(o);
+    return pairFromFields(
+        f, [&] { return fallbackId; }, reason, metadataJson);
 }
 
 } // namespace pairlens

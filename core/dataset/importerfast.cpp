@@ -1,0 +1,289 @@
+// The fields of a JSON Lines record read by simdjson instead of Qt's JSON parser, for the records
+// it reads exactly as parseRecordText() and fieldsOf() do; every other line goes their way.
+
+#include "dataset/importer_p.h"
+
+#include <QStringDecoder>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+namespace pairlens::detail {
+namespace {
+
+// Longer lines take Qt's way: the parser's buffers grow to the longest line a thread has read and
+// stay, so this bounds what each worker keeps (a few times this size).
+constexpr qsizetype kMaxFastBytes = 256 * 1024;
+
+enum class Slot : quint8
+{
+    Question,
+    Sql,
+    PairId,
+    Timestamp,
+    DatabaseType,
+    DatabaseName,
+    ReviewStatus,
+    ReviewerNote,
+    Success,
+    ExecutionTime,
+    Metadata,
+    Ignored, // known keys whose value the pair derives again (any JSON)
+    Other,   // kept in the metadata
+};
+constexpr int kReadSlots = int(Slot::ExecutionTime) + 1;
+
+struct KnownKey
+{
+    std::string_view name;
+    Slot slot;
+    int rank; // among the names of one field: the first one the record holds wins
+};
+
+// The keys of isKnownRecordKey() (tst_importfast checks that both agree), with the order of their
+// names as fieldsOf() reads them.
+constexpr KnownKey kKnownKeys[] = {
+    {"natural_language_query", Slot::Question, 0},
+    {"question", Slot::Question, 1},
+    {"sql_query", Slot::Sql, 0},
+    {"sql", Slot::Sql, 1},
+    {"query", Slot::Sql, 2},
+    {"pair_id", Slot::PairId, 0},
+    {"id", Slot::PairId, 1},
+    {"timestamp", Slot::Timestamp, 0},
+    {"database_type", Slot::DatabaseType, 0},
+    {"db_type", Slot::DatabaseType, 1},
+    {"database_name", Slot::DatabaseName, 0},
+    {"db_id", Slot::DatabaseName, 1},
+    {"review_status", Slot::ReviewStatus, 0},
+    {"reviewer_note", Slot::ReviewerNote, 0},
+    {"success", Slot::Success, 0},
+    {"execution_time_ms", Slot::ExecutionTime, 0},
+    {"metadata", Slot::Metadata, 0},
+    {"query_type", Slot::Ignored, 0},
+    {"table_names", Slot::Ignored, 0},
+    {"pii_kinds", Slot::Ignored, 0},
+};
+
+const KnownKey *knownKey(std::string_view key)
+{
+    for (const KnownKey &k : kKnownKeys) {
+        if (k.name == key)
+            return &k;
+    }
+    return nullptr;
+}
+
+QString qstring(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+bool isAscii(const QByteArray &text)
+{
+    const char *p = text.constData();
+    const char *end = p + text.size();
+    for (; end - p >= 8; p += 8) {
+        quint64 block;
+        std::memcpy(&block, p, 8);
+        if (block & 0x8080808080808080ULL)
+            return false;
+    }
+    for (; p < end; ++p) {
+        if (static_cast<unsigned char>(*p) & 0x80)
+            return false;
+    }
+    return true;
+}
+
+// Integers Qt's parser keeps as integers; past them it keeps a double (a value this leaves to it).
+constexpr qint64 kExactInteger = qint64(1) << 53;
+
+bool scalarOf(simdjson::dom::element e, RecordScalar *out)
+{
+    using T = simdjson::dom::element_type;
+    switch (e.type()) {
+    case T::STRING:
+        out->kind = RecordScalar::Kind::String;
+        out->text = qstring(e.get_string().value_unsafe());
+        return true;
+    case T::INT64: {
+        const qint64 n = e.get_int64().value_unsafe();
+        if (n >= kExactInteger || n <= -kExactInteger)
+            return false;
+        out->kind = RecordScalar::Kind::Number;
+        out->number = double(n);
+        return true;
+    }
+    case T::DOUBLE:
+        out->kind = RecordScalar::Kind::Number;
+        out->number = e.get_double().value_unsafe();
+        return out->number != 0; // Qt's way with the sign of "-0.0"
+    case T::BOOL:
+        out->kind = RecordScalar::Kind::Bool;
+        out->boolean = e.get_bool().value_unsafe();
+        return true;
+    case T::NULL_VALUE:
+        out->kind = RecordScalar::Kind::Null;
+        return true;
+    default: // arrays, objects, integers past 64 bits
+        return false;
+    }
+}
+
+bool jsonValueOf(simdjson::dom::element e, QJsonValue *out)
+{
+    using T = simdjson::dom::element_type;
+    switch (e.type()) {
+    case T::STRING:
+        *out = QJsonValue(qstring(e.get_string().value_unsafe()));
+        return true;
+    case T::INT64: {
+        const qint64 n = e.get_int64().value_unsafe();
+        if (n >= kExactInteger || n <= -kExactInteger)
+            return false;
+        *out = QJsonValue(n);
+        return true;
+    }
+    case T::DOUBLE: {
+        const double d = e.get_double().value_unsafe();
+        if (d == 0)
+            return false; // Qt's way with the sign of "-0.0"
+        *out = QJsonValue(d);
+        return true;
+    }
+    case T::BOOL:
+        *out = QJsonValue(e.get_bool().value_unsafe());
+        return true;
+    case T::NULL_VALUE:
+        *out = QJsonValue(QJsonValue::Null);
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Whether an object names a key twice (Qt's parser keeps one of them; this leaves that to it).
+bool hasDuplicateKey(simdjson::dom::object o)
+{
+    std::string_view seen[64];
+    int n = 0;
+    for (const simdjson::dom::key_value_pair field : o) {
+        if (n == 64)
+            return true; // not a record this reads: too many keys to compare cheaply
+        for (int i = 0; i < n; ++i) {
+            if (seen[i] == field.key)
+                return true;
+        }
+        seen[n++] = field.key;
+    }
+    return false;
+}
+
+struct Parser
+{
+    simdjson::dom::parser parser;
+    std::unique_ptr<char[]> padded{new char[kMaxFastBytes + simdjson::SIMDJSON_PADDING]};
+};
+
+} // namespace
+
+bool fastRecordFields(const QByteArray &text, RecordFields *fields)
+{
+    if (text.size() > kMaxFastBytes || text.isEmpty())
+        return false;
+    if (!isAscii(text)) {
+        // As parseRecordText() checks it (simdjson checks too, but this is the check its refusal
+        // words).
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString decoded = decoder.decode(text);
+        Q_UNUSED(decoded);
+        if (decoder.hasError())
+            return false;
+    }
+    if (!loneSurrogateEscape(text).isEmpty())
+        return false;
+
+    // One parser per worker thread, its buffers reused line after line.
+    thread_local Parser p;
+    std::memcpy(p.padded.get(), text.constData(), size_t(text.size()));
+    std::memset(p.padded.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+    simdjson::dom::element doc;
+    if (p.parser.parse(p.padded.get(), size_t(text.size()), false).get(doc) != simdjson::SUCCESS)
+        return false;
+    simdjson::dom::object record;
+    if (doc.get_object().get(record) != simdjson::SUCCESS || hasDuplicateKey(record))
+        return false;
+
+    RecordScalar *fieldOf[kReadSlots] = {
+        &fields->question,     &fields->sql,           &fields->pairId,       &fields->timestamp,
+        &fields->databaseType, &fields->databaseName,  &fields->reviewStatus, &fields->reviewerNote,
+        &fields->success,      &fields->executionTime,
+    };
+    int ranks[kReadSlots];
+    std::fill(std::begin(ranks), std::end(ranks), INT_MAX);
+    simdjson::dom::object metadata;
+    bool hasMetadata = false;
+    // The record's other keys, merged into the metadata once it is read.
+    QList<std::pair<std::string_view, simdjson::dom::element>> others;
+
+    for (const simdjson::dom::key_value_pair field : record) {
+        const KnownKey *known = knownKey(field.key);
+        if (!known) {
+            others.append({field.key, field.value});
+            continue;
+        }
+        if (known->slot == Slot::Ignored)
+            continue;
+        if (known->slot == Slot::Metadata) {
+            using T = simdjson::dom::element_type;
+            if (field.value.type() == T::OBJECT) {
+                metadata = field.value.get_object().value_unsafe();
+                hasMetadata = true;
+            } else if (field.value.type() != T::NULL_VALUE) {
+                return false; // a string holding an object, or a refusal Qt's way words
+            }
+            continue;
+        }
+        RecordScalar value;
+        if (!scalarOf(field.value, &value))
+            return false;
+        const int slot = int(known->slot);
+        // Null counts as absent for the fields read by name (the next name is read), not for these.
+        const bool nullable = known->slot == Slot::Success || known->slot == Slot::ExecutionTime;
+        if (value.kind == RecordScalar::Kind::Null && !nullable)
+            continue;
+        if (known->rank < ranks[slot]) {
+            ranks[slot] = known->rank;
+            *fieldOf[slot] = std::move(value);
+        }
+    }
+
+    QJsonObject &meta = fields->metadata;
+    if (hasMetadata) {
+        if (hasDuplicateKey(metadata))
+            return false;
+        for (const simdjson::dom::key_value_pair member : metadata) {
+            QJsonValue value;
+            if (!jsonValueOf(member.value, &value))
+                return false;
+            meta.insert(qstring(member.key), value);
+        }
+    }
+    for (const auto &[key, element] : others) {
+        QJsonValue value;
+        if (!jsonValueOf(element, &value))
+            return false;
+        const QString name = qstring(key);
+        if (!meta.contains(name))
+            meta.insert(name, value);
+    }
+    return true;
+}
+
+} // namespace pairlens::detail
