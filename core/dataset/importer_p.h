@@ -56,6 +56,7 @@ struct RecordFields
     RecordScalar question, sql, pairId, timestamp, databaseType, databaseName, reviewStatus, reviewerNote;
     RecordScalar success, executionTime; // these two also null
     QJsonObject metadata;                // with the record's other keys merged in
+    QByteArray metadataText;             // its metadataText() when the reader wrote it, else null
     QString metadataError;               // why the metadata can't be used, reported in its turn
 };
 

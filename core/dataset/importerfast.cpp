@@ -3,11 +3,14 @@
 
 #include "dataset/importer_p.h"
 
+#include <QJsonDocument>
 #include <QStringDecoder>
+#include <QVarLengthArray>
 
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -185,6 +188,91 @@ bool hasDuplicateKey(simdjson::dom::object o)
     return false;
 }
 
+struct Member
+{
+    std::string_view key;
+    simdjson::dom::element value;
+};
+
+// Whether Qt's JSON writer copies a text as it is (deriver.cpp's plainJsonText()).
+bool plainText(std::string_view text)
+{
+    return std::all_of(text.cbegin(), text.cend(),
+                       [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; });
+}
+
+// metadataText() of the members (keys in Qt's order, values written as Qt's writer writes them)
+// when every key is plain and every value a plain string, an integer Qt keeps as one, true, false
+// or null; false for anything else, which Qt's writer then writes.
+bool writePlainMetadata(QVarLengthArray<Member, 16> &members, QByteArray *out)
+{
+    using T = simdjson::dom::element_type;
+    qsizetype size = 2;
+    for (const Member &m : members) {
+        if (!plainText(m.key))
+            return false;
+        switch (m.value.type()) {
+        case T::STRING: {
+            const std::string_view s = m.value.get_string().value_unsafe();
+            if (!plainText(s))
+                return false;
+            size += qsizetype(s.size()) + 2;
+            break;
+        }
+        case T::INT64: {
+            const qint64 n = m.value.get_int64().value_unsafe();
+            if (n >= kExactInteger || n <= -kExactInteger)
+                return false;
+            size += 20;
+            break;
+        }
+        case T::BOOL:
+        case T::NULL_VALUE:
+            size += 5;
+            break;
+        default:
+            return false;
+        }
+        size += qsizetype(m.key.size()) + 4;
+    }
+    // QJsonObject keeps its keys in the order of their UTF-16 units: for ASCII, of their bytes.
+    std::sort(members.begin(), members.end(), [](const Member &a, const Member &b) { return a.key < b.key; });
+    QByteArray text;
+    text.reserve(size);
+    text += '{';
+    for (const Member &m : members) {
+        if (text.size() > 1)
+            text += ',';
+        text += '"';
+        text.append(m.key.data(), qsizetype(m.key.size()));
+        text += "\":";
+        switch (m.value.type()) {
+        case T::STRING: {
+            const std::string_view s = m.value.get_string().value_unsafe();
+            text += '"';
+            text.append(s.data(), qsizetype(s.size()));
+            text += '"';
+            break;
+        }
+        case T::INT64: {
+            char digits[24];
+            const auto r = std::to_chars(digits, digits + sizeof digits, m.value.get_int64().value_unsafe());
+            text.append(digits, r.ptr - digits);
+            break;
+        }
+        case T::BOOL:
+            text += m.value.get_bool().value_unsafe() ? "true" : "false";
+            break;
+        default:
+            text += "null";
+            break;
+        }
+    }
+    text += '}';
+    *out = std::move(text);
+    return true;
+}
+
 struct Parser
 {
     simdjson::dom::parser parser;
@@ -264,24 +352,31 @@ bool fastRecordFields(const QByteArray &text, RecordFields *fields)
         }
     }
 
-    QJsonObject &meta = fields->metadata;
+    // The metadata's members, then the other keys it does not name.
+    QVarLengthArray<Member, 16> members;
     if (hasMetadata) {
         if (hasDuplicateKey(metadata))
             return false;
-        for (const simdjson::dom::key_value_pair member : metadata) {
-            QJsonValue value;
-            if (!jsonValueOf(member.value, &value))
-                return false;
-            meta.insert(qstring(member.key), value);
-        }
+        for (const simdjson::dom::key_value_pair member : metadata)
+            members.append({member.key, member.value});
     }
+    const qsizetype named = members.size();
     for (const auto &[key, element] : others) {
+        const auto end = members.cbegin() + named;
+        if (std::find_if(members.cbegin(), end, [&](const Member &m) { return m.key == key; }) == end)
+            members.append({key, element});
+    }
+    if (writePlainMetadata(members, &fields->metadataText)) {
+        // Qt's parser makes the object of that text in a third of the time of inserting its members.
+        fields->metadata = QJsonDocument::fromJson(fields->metadataText).object();
+        return true;
+    }
+    QJsonObject &meta = fields->metadata;
+    for (const Member &m : members) {
         QJsonValue value;
-        if (!jsonValueOf(element, &value))
+        if (!jsonValueOf(m.value, &value))
             return false;
-        const QString name = qstring(key);
-        if (!meta.contains(name))
-            meta.insert(name, value);
+        meta.insert(qstring(m.key), value);
     }
     return true;
 }

@@ -352,7 +352,7 @@ std::optional<Pair> pairFromFields(RecordFields &f, const std::function<QByteArr
     if (largeField(p.reviewerNote, u"reviewer_note"_s))
         return std::nullopt;
     p.metadata = std::move(f.metadata);
-    QByteArray text = metadataText(p.metadata);
+    QByteArray text = f.metadataText.isNull() ? metadataText(p.metadata) : std::move(f.metadataText);
     if (text.size() > Importer::kMaxFieldBytes) {
         *reason = tr("\"metadata\" (with the other fields the record carries) is larger than 1 MiB of UTF-8");
         return std::nullopt;
