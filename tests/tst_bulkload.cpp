@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTest>
@@ -31,6 +32,7 @@ class TstBulkLoad : public QObject
 private slots:
     void importEqualsOrdinaryImport();
     void demoEqualsOrdinaryDemo();
+    void textBuiltInPlaceWhenTheWorkerCannot();
     void killedBulkImportLeavesNoDataset();
     void neverReplacesAFileThatAppeared();
     void existingDatasetIsNotBulkLoaded();
@@ -69,6 +71,7 @@ QStringList contents(const QString &path)
     dump(u"SELECT name, pair FROM pair_tables ORDER BY pair, name"_s);
     for (const QString &term : {u"customers"_s, u"email"_s, u"orders"_s, u"refunded"_s, u"berlin"_s})
         dump(u"SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH '%1' ORDER BY rowid"_s.arg(term));
+    dump(u"SELECT k, v FROM pairs_fts_config ORDER BY k"_s);
     dump(u"SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name"_s);
     dump(u"PRAGMA user_version"_s);
     dump(u"PRAGMA application_id"_s);
@@ -82,6 +85,19 @@ QStringList contents(const QString &path)
 QStringList leftovers(const QString &dir)
 {
     return QDir(dir).entryList({u"*.importing-*"_s}, QDir::Files | QDir::Hidden);
+}
+
+// FTS5's own check of the full-text index against the pairs it indexes (every term of every row).
+bool fullTextIndexIsWhole(const QString &path, QString *error)
+{
+    auto ds = Dataset::open(path, Dataset::Mode::OpenExisting, error);
+    if (!ds)
+        return false;
+    QSqlQuery q(ds->db());
+    if (q.exec(u"INSERT INTO pairs_fts(pairs_fts) VALUES ('integrity-check')"_s))
+        return true;
+    *error = q.lastError().text();
+    return false;
 }
 
 } // namespace
@@ -146,6 +162,7 @@ void TstBulkLoad::importEqualsOrdinaryImport()
     QVERIFY(expected.size() > 7000);
     QCOMPARE(contents(bulk), expected);
     QVERIFY2(leftovers(dir.path()).isEmpty(), qPrintable(leftovers(dir.path()).join(u' ')));
+    QVERIFY2(fullTextIndexIsWhole(bulk, &error), qPrintable(error));
 
     // The bulk-loaded dataset works as any other: search, delete and undo.
     auto ds = Dataset::open(bulk, Dataset::Mode::OpenExisting, &error);
@@ -206,6 +223,38 @@ void TstBulkLoad::demoEqualsOrdinaryDemo()
     const QStringList expected = withoutTimes(ordinary);
     QCOMPARE(expected.size(), 12000);
     QCOMPARE(withoutTimes(bulk), expected);
+}
+
+// The full-text index and pair_tables are built on a worker into a side file; when that fails
+// (here: a directory where the side file goes), the bulk load builds them in place instead.
+void TstBulkLoad::textBuiltInPlaceWhenTheWorkerCannot()
+{
+    QTemporaryDir dir;
+    const QString jsonl = writeJsonl(dir, u"pairs.jsonl"_s, 3000);
+    const QString ordinary = dir.filePath(u"ordinary.pairlens"_s);
+    const QString bulk = dir.filePath(u"bulk.pairlens"_s);
+    const QString side = BulkLoad::temporaryPathFor(bulk, QCoreApplication::applicationPid()) + u"-text"_s;
+    QVERIFY(QDir().mkpath(side));
+    QString error;
+    {
+        auto ds = Dataset::open(ordinary, Dataset::Mode::OpenOrCreate, &error);
+        QVERIFY2(ds, qPrintable(error));
+        PairStore store(*ds);
+        QCOMPARE(Importer(store).importFile(jsonl).added, 3000);
+    }
+    {
+        auto load = BulkLoad::begin(bulk, &error);
+        QVERIFY2(load, qPrintable(error));
+        {
+            PairStore store(load->dataset());
+            store.setBulkLoad(true);
+            QCOMPARE(Importer(store).importFile(jsonl).added, 3000);
+        }
+        QVERIFY2(load->finish(&error), qPrintable(error));
+    }
+    QVERIFY(QFileInfo(side).isDir()); // the worker could not have used it
+    QCOMPARE(contents(bulk), contents(ordinary));
+    QVERIFY2(fullTextIndexIsWhole(bulk, &error), qPrintable(error));
 }
 
 void TstBulkLoad::killedBulkImportLeavesNoDataset()

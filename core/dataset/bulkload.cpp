@@ -1,5 +1,6 @@
 #include "dataset/bulkload.h"
 
+#include "dataset/bulktext.h"
 #include "dataset/writetx.h"
 
 #include <QCoreApplication>
@@ -47,7 +48,7 @@ int bulkSortThreads()
 
 void removeWithCompanions(const QString &path)
 {
-    for (const QString &suffix : {u"-wal"_s, u"-shm"_s, u"-journal"_s, QString()})
+    for (const QString &suffix : {u"-wal"_s, u"-shm"_s, u"-journal"_s, u"-text"_s, QString()})
         QFile::remove(path + suffix);
 }
 
@@ -190,36 +191,78 @@ bool BulkLoad::buildIndexes(QString *error)
     // caches). The sorter's helper thread: bulkSortThreads().
     if (!exec(db, u"PRAGMA cache_size = -16384"_s, error))
         return false;
+    // The full-text index and pair_tables are built on a worker meanwhile (bulktext.h).
+    BulkTextBuild text(m_temp, BulkTextBuild::sideFileFor(m_temp));
+    const auto onPairTables = [](const QString &sql) { return sql.contains(u" ON pair_tables"_s); };
+    {
+        WriteTransaction tx(db);
+        if (!tx.begin(error) || !exec(db, u"PRAGMA threads = %1"_s.arg(bulkSortThreads()), error))
+            return false;
+        for (const QString &sql : std::as_const(m_indexes)) {
+            if (onPairTables(sql))
+                continue; // built once pair_tables is filled, below
+            if (!exec(db, sql, error))
+                return false;
+            step(qPrintable(sql.section(u' ', 2, 2)));
+        }
+        if (!exec(db, u"PRAGMA threads = 0"_s, error) || !tx.commit(error))
+            return false;
+    }
+    QString textError;
+    const bool built = text.wait(&textError);
+    step("full-text index and pair_tables: the rest of the worker's time");
+    if (built &&
+        !exec(db, u"ATTACH '%1' AS side"_s.arg(BulkTextBuild::sideFileFor(m_temp).replace(u'\'', u"''"_s)),
+              error))
+        return false;
+    // Foreign keys off while pair_tables is copied (every pair it names is in pairs): with them on,
+    // each row looked its pair up (1M pairs: 1.5 s), and SQLite's copy of whole pages could not
+    // be used. (PRAGMA foreign_keys does nothing inside a transaction.)
+    if (!exec(db, u"PRAGMA foreign_keys = OFF"_s, error))
+        return false;
     WriteTransaction tx(db);
     if (!tx.begin(error))
         return false;
-    // The full-text index and pair_tables of the analysed rows (all of them), in one statement each,
-    // then the secondary indexes, each built by one sort. FTS5 writes a segment each time its
-    // pending terms pass 'hashsize' (1 MiB by default) and merges them as it goes: with 16 MiB the
-    // full-text index of 300k demo pairs took 0.55 s instead of 0.77-0.83 s (`sqlite3`, 16 MiB
-    // cache; 32 and 64 MiB saved no more). The setting is stored in pairs_fts_config, so it is
-    // removed again: the dataset is left as the ordinary path writes it.
-    if (!exec(db, u"INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('hashsize', 16777216)"_s, error) ||
-        !exec(db,
-              u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
-              "SELECT id, natural_language_query, sql_query FROM pairs WHERE query_type IS NOT NULL"_s,
-              error) ||
-        !exec(db, u"DELETE FROM pairs_fts_config WHERE k = 'hashsize'"_s, error) ||
-        !exec(db,
-              u"INSERT OR IGNORE INTO pair_tables(name, pair) SELECT j.value, p.id "
-              "FROM pairs p, json_each(p.table_names) j WHERE p.table_names IS NOT NULL"_s,
-              error))
-        return false;
-    step("full-text index and pair_tables");
-    // The sorts may use a second thread: the worker that analysed the rows is done by now.
-    if (!exec(db, u"PRAGMA threads = %1"_s.arg(bulkSortThreads()), error))
-        return false;
+    if (built) {
+        for (const QString &sql : BulkTextBuild::copyStatements()) {
+            if (!exec(db, sql, error))
+                return false;
+            step(qPrintable(sql.section(u' ', 0, 2)));
+        }
+    } else {
+        // In place, as before the worker (its failure is no reason to fail the import). FTS5 writes
+        // a segment each time its pending terms pass 'hashsize' (1 MiB by default) and merges them
+        // as it goes: with 16 MiB the full-text index of 300k demo pairs took 0.55 s instead of
+        // 0.77-0.83 s. The setting is stored in pairs_fts_config, so it is removed again: the
+        // dataset is left as the ordinary path writes it.
+        if (trace)
+            std::fprintf(stderr, "bulk load: full-text index built in place (%s)\n", qPrintable(textError));
+        if (!exec(db, u"INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('hashsize', 16777216)"_s, error) ||
+            !exec(db,
+                  u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
+                  "SELECT id, natural_language_query, sql_query FROM pairs WHERE query_type IS NOT NULL"_s,
+                  error) ||
+            !exec(db, u"DELETE FROM pairs_fts_config WHERE k = 'hashsize'"_s, error) ||
+            !exec(db,
+                  u"INSERT OR IGNORE INTO pair_tables(name, pair) SELECT j.value, p.id "
+                  "FROM pairs p, json_each(p.table_names) j WHERE p.table_names IS NOT NULL"_s,
+                  error))
+            return false;
+    }
+    step("full-text index and pair_tables copied");
     for (const QString &sql : std::as_const(m_indexes)) {
+        if (!onPairTables(sql))
+            continue;
         if (!exec(db, sql, error))
             return false;
         step(qPrintable(sql.section(u' ', 2, 2)));
     }
-    return exec(db, u"PRAGMA threads = 0"_s, error) && tx.commit(error);
+    if (!tx.commit(error) || !exec(db, u"PRAGMA foreign_keys = ON"_s, error))
+        return false;
+    if (built && !exec(db, u"DETACH side"_s, error))
+        return false;
+    QFile::remove(BulkTextBuild::sideFileFor(m_temp));
+    return true;
 }
 
 bool BulkLoad::finish(QString *error)
