@@ -12,6 +12,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cstring>
+#include <deque>
 
 namespace pairlens {
 
@@ -212,7 +213,9 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
         return true;
     };
 
-    // A two-stage pipeline: while this thread writes chunk N, a worker parses and analyses N+1.
+    // A pipeline: while this thread writes chunk N, workers parse and analyse N+1 and N+2 (the
+    // parsing of a chunk takes about twice the time of its write, so one worker kept the other
+    // core half idle).
     // Analysing a record takes memory in proportion to its text (about 45 MB for a record of 1 MB
     // question, 1 MB SQL and 1 MB metadata), so a chunk with large records is never in flight
     // beside another one, and is analysed on this thread (what a worker thread frees stays with
@@ -221,20 +224,30 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
     // parsed chunk and are freed here, a written chunk is freed by the next parsing task on its
     // worker. Freeing into the other thread's malloc arena takes that arena's lock, and the two
     // threads then wait on each other (`pairlens demo`, demowriter.cpp: 1.3x).
+    constexpr qsizetype kInFlight = 3; // chunks parsed or being parsed beside the one written
     ParsedChunk written;
-    auto takeWritten = [&](QFuture<ParsedChunk> &f) -> const ParsedChunk & {
-        written = f.takeResult();
+    std::deque<QFuture<ParsedChunk>> pending;
+    auto writeOldest = [&] {
+        written = pending.front().takeResult();
+        pending.pop_front();
         written.raw = {};
-        return written;
+        return consume(written);
     };
-    QFuture<ParsedChunk> pending;
+    auto waitForAll = [&] {
+        for (QFuture<ParsedChunk> &f : pending)
+            f.waitForFinished();
+        pending.clear();
+    };
     while (true) {
         bool large = false;
         QList<RawLine> raw = readChunk(&large);
         if (large) {
-            if (pending.isValid() && !consume(takeWritten(pending)))
-                return report;
-            pending = {};
+            while (!pending.empty()) {
+                if (!writeOldest()) {
+                    waitForAll();
+                    return report;
+                }
+            }
             written = {};
             if (!consume(parseLines(raw, path, fileKey, m_target, importTime)))
                 return report;
@@ -244,24 +257,25 @@ ImportReport Importer::importJsonl(const QString &path, const Progress &progress
             }
             continue;
         }
-        QFuture<ParsedChunk> next;
         const bool last = raw.isEmpty();
         if (!last)
-            next = QtConcurrent::run([&, raw = std::move(raw), toFree = std::move(written)]() mutable {
-                toFree = {};
-                return parseLines(std::move(raw), path, fileKey, m_target, importTime);
-            });
+            pending.push_back(
+                QtConcurrent::run([&, raw = std::move(raw), toFree = std::move(written)]() mutable {
+                    toFree = {};
+                    return parseLines(std::move(raw), path, fileKey, m_target, importTime);
+                }));
         written = {};
-        if (pending.isValid() && !consume(takeWritten(pending))) {
-            next.waitForFinished();
-            return report;
+        while (pending.size() >= (last ? 1 : kInFlight)) {
+            if (!writeOldest()) {
+                waitForAll();
+                return report;
+            }
         }
-        pending = next;
         if (last)
             break;
         if (!progress.report(reader.position(), total, path)) {
             report.cancelled = true;
-            pending.waitForFinished();
+            waitForAll();
             break;
         }
     }
