@@ -1,7 +1,9 @@
 #include "dataset/demogenerator.h"
 
-#include <QHash>
+#include <QJsonDocument>
 #include <QJsonObject>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -109,6 +111,21 @@ const DbType kDbTypes[] = {{u"postgresql", 40}, {u"mysql", 25},   {u"sqlite", 15
 
 } // namespace
 
+namespace {
+
+// Qt::ISODateWithMs of a UTC time ("2026-08-14T09:45:02.640Z"), written directly.
+QString isoTimestamp(const QDateTime &utc)
+{
+    const QDate d = utc.date();
+    const QTime t = utc.time();
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", d.year(), d.month(), d.day(),
+                  t.hour(), t.minute(), t.second(), t.msec());
+    return QString::fromLatin1(text);
+}
+
+} // namespace
+
 DemoGenerator::DemoGenerator(quint64 seed, QDateTime end)
     : m_rng(quint32(seed ^ (seed >> 32))), m_end(end.isValid() ? end : QDateTime::currentDateTimeUtc()),
       m_seed(seed)
@@ -210,7 +227,7 @@ QString DemoGenerator::iban()
     return u"DE"_s + QString::number(check).rightJustified(2, u'0') + bban;
 }
 
-QString DemoGenerator::fill(const QString &pattern, QHash<QChar, QString> *memo)
+QString DemoGenerator::fill(QStringView pattern, Memo *memo)
 {
     QString out;
     out.reserve(pattern.size() + 32);
@@ -222,9 +239,9 @@ QString DemoGenerator::fill(const QString &pattern, QHash<QChar, QString> *memo)
         }
         const QChar key = pattern.at(i + 1);
         i += 2;
-        auto it = memo->find(key);
-        if (it == memo->end()) {
-            QString v;
+        const char16_t slot = key.unicode() < 128 ? key.unicode() : 0;
+        if (!memo->set[slot]) {
+            QString &v = memo->values[slot];
             switch (key.unicode()) {
             case u'T':
                 v = pick(kTables);
@@ -269,9 +286,9 @@ QString DemoGenerator::fill(const QString &pattern, QHash<QChar, QString> *memo)
                 v = key;
                 break;
             }
-            it = memo->insert(key, v);
+            memo->set[slot] = true;
         }
-        out += *it;
+        out += memo->values[slot];
     }
     return out;
 }
@@ -280,11 +297,12 @@ Pair DemoGenerator::next()
 {
     ++m_counter;
     const Template &t = kTemplates[m_rng.bounded(quint32(std::size(kTemplates)))];
-    QHash<QChar, QString> memo;
+    Memo memo;
     Pair p;
-    p.pairId = u"demo-%1-%2"_s.arg(m_seed).arg(m_counter, 7, 10, QChar(u'0'));
-    p.naturalLanguageQuery = fill(QString::fromUtf16(t.question), &memo);
-    p.sqlQuery = fill(QString::fromUtf16(t.sql), &memo);
+    p.pairId =
+        u"demo-"_s + QString::number(m_seed) + u'-' + QString::number(m_counter).rightJustified(7, u'0');
+    p.naturalLanguageQuery = fill(QStringView(t.question), &memo);
+    p.sqlQuery = fill(QStringView(t.sql), &memo);
     int w = int(m_rng.bounded(100));
     for (const DbType &d : kDbTypes) {
         if (w < d.weight) {
@@ -300,19 +318,23 @@ Pair DemoGenerator::next()
         ts = ts.addDays(-2);
     ts.setTime(QTime(8 + int(m_rng.bounded(11)), int(m_rng.bounded(60)), int(m_rng.bounded(60)),
                      int(m_rng.bounded(1000))));
-    p.timestamp = ts.toUTC().toString(Qt::ISODateWithMs);
+    p.timestamp = isoTimestamp(ts.toUTC());
     p.success = m_rng.bounded(100) >= 12;
     const double base = 2.0 + m_rng.bounded(40.0);
     p.executionTimeMs = std::round((m_rng.bounded(10) == 0 ? base * 40 : base) * 100.0) / 100.0;
-    QJsonObject meta{{u"agent"_s, u"sql-agent"_s},
-                     {u"model"_s, pick(kModels)},
-                     {u"session_id"_s, u"s-%1"_s.arg(m_rng.bounded(100000))}};
+    // The metadata as JSON text, its keys in order, made into an object by Qt's parser: a third of
+    // the time of inserting its members one by one. The values drawn in the same order as ever.
+    const QString model = pick(kModels);
+    const quint32 session = m_rng.bounded(100000);
+    QByteArray meta = "{\"agent\":\"sql-agent\"";
     if (!p.success)
-        meta.insert(u"error"_s,
-                    m_rng.bounded(2) ? u"relation does not exist"_s : u"syntax error at or near \"FROM\""_s);
+        meta += m_rng.bounded(2) ? ",\"error\":\"relation does not exist\""
+                                 : ",\"error\":\"syntax error at or near \\\"FROM\\\"\"";
+    meta += ",\"model\":\"" + model.toUtf8() + '"';
     if (m_rng.bounded(8) == 0)
-        meta.insert(u"requested_by"_s, email());
-    p.metadata = meta;
+        meta += ",\"requested_by\":\"" + email().toUtf8() + '"';
+    meta += ",\"session_id\":\"s-" + QByteArray::number(session) + "\"}";
+    p.metadata = QJsonDocument::fromJson(meta).object();
     return p;
 }
 

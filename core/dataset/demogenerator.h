@@ -29,7 +29,13 @@ private:
     QString ip();
     QString iban();
     QString person();
-    QString fill(const QString &pattern, QHash<QChar, QString> *memo);
+    // The values of one pair's placeholders ({T}, {E}, ...), each drawn once per pair.
+    struct Memo
+    {
+        QString values[128];
+        bool set[128] = {};
+    };
+    QString fill(QStringView pattern, Memo *memo);
 
     QRandomGenerator m_rng;
     QDateTime m_end;
