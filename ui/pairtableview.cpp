@@ -255,7 +255,12 @@ void fitPairColumns(QTableView *view)
         {M::Success, fit(M::Success, {translate(model, "Yes"), translate(model, "Failed")})},
         {M::ExecutionTime,
          fit(M::ExecutionTime, {translate(model, "%1 ms").arg(QLocale().toString(1234.5, 'f', 1))})},
-        {M::Pii, fit(M::Pii, {QStringLiteral("E-mail Phone")}) + 10},
+        // Three kinds in the window's language (the demo's common mix; German "E-Mail, Telefon,
+        // Name" is a third wider than English): more end in the badges' "…".
+        {M::Pii,
+         fit(M::Pii,
+             {QStringList{piiLabel(PiiKind::Email), piiLabel(PiiKind::Phone), piiLabel(PiiKind::Name)}.join(
+                 u", "_s)})},
         {M::Added, fit(M::Added, {QStringLiteral("10000000")})},
         {M::Review, fit(M::Review, {reviewStatusLabel(ReviewStatus::Unreviewed),
                                     reviewStatusLabel(ReviewStatus::Approved),
