@@ -361,10 +361,12 @@ bool fastRecordFields(const QByteArray &text, RecordFields *fields)
             members.append({member.key, member.value});
     }
     const qsizetype named = members.size();
-    for (const auto &[key, element] : others) {
+    for (const auto &other : others) {
+        // (A plain pair, not a structured binding: clang 14 cannot capture one in a lambda.)
+        const std::string_view key = other.first;
         const auto end = members.cbegin() + named;
-        if (std::find_if(members.cbegin(), end, [&](const Member &m) { return m.key == key; }) == end)
-            members.append({key, element});
+        if (std::find_if(members.cbegin(), end, [key](const Member &m) { return m.key == key; }) == end)
+            members.append({key, other.second});
     }
     if (writePlainMetadata(members, &fields->metadataText)) {
         // Qt's parser makes the object of that text in a third of the time of inserting its members.
