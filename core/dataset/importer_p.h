@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <optional>
+#include <string_view>
 
 namespace pairlens::detail {
 
@@ -27,8 +28,62 @@ bool parseRecordText(const QByteArray &text, bool isLine, QJsonObject *object, Q
 // The first \uD800-\uDFFF escape of a JSON text that is not half of a surrogate pair, or empty.
 QByteArray loneSurrogateEscape(const QByteArray &json);
 
-// Whether a record's key is one of the fields a pair is read from (or derived again), not kept
-// in the metadata.
+// What a record's key is to a pair: one of its fields, the metadata, a field the import derives
+// again (any value), or (no entry in kRecordKeys) a key kept in the metadata.
+enum class RecordField : quint8
+{
+    Question,
+    Sql,
+    PairId,
+    Timestamp,
+    DatabaseType,
+    DatabaseName,
+    ReviewStatus,
+    ReviewerNote,
+    Success, // like the next one read even when null
+    ExecutionTime,
+    Metadata,
+    Derived,
+};
+
+struct RecordKey
+{
+    std::string_view name;
+    RecordField field;
+};
+
+// Every key a pair reads, its names in the order they are read: of the names of one field, the
+// first a record holds with a value other than null wins (natural_language_query, then question).
+inline constexpr RecordKey kRecordKeys[] = {
+    {"natural_language_query", RecordField::Question},
+    {"question", RecordField::Question},
+    {"sql_query", RecordField::Sql},
+    {"sql", RecordField::Sql},
+    {"query", RecordField::Sql},
+    {"pair_id", RecordField::PairId},
+    {"id", RecordField::PairId},
+    {"timestamp", RecordField::Timestamp},
+    {"database_type", RecordField::DatabaseType},
+    {"db_type", RecordField::DatabaseType},
+    {"database_name", RecordField::DatabaseName},
+    {"db_id", RecordField::DatabaseName},
+    {"review_status", RecordField::ReviewStatus},
+    {"reviewer_note", RecordField::ReviewerNote},
+    {"success", RecordField::Success},
+    {"execution_time_ms", RecordField::ExecutionTime},
+    {"metadata", RecordField::Metadata},
+    {"query_type", RecordField::Derived},
+    {"table_names", RecordField::Derived},
+    {"pii_kinds", RecordField::Derived},
+};
+
+// Whether a null value is read as the field's value (the others read their next name instead).
+inline bool readsNull(RecordField field)
+{
+    return field == RecordField::Success || field == RecordField::ExecutionTime;
+}
+
+// Whether a record's key is one of kRecordKeys, not kept in the metadata.
 bool isKnownRecordKey(QStringView key);
 
 // One field of a record as a pair reads it.
@@ -58,6 +113,15 @@ struct RecordFields
     QJsonObject metadata;                // with the record's other keys merged in
     QByteArray metadataText;             // its metadataText() when the reader wrote it, else null
     QString metadataError;               // why the metadata can't be used, reported in its turn
+
+    // The scalar a field is read into; nullptr for the metadata and the derived ones.
+    RecordScalar *scalar(RecordField field)
+    {
+        RecordScalar *const scalars[] = {&question,     &sql,          &pairId,       &timestamp,
+                                         &databaseType, &databaseName, &reviewStatus, &reviewerNote,
+                                         &success,      &executionTime};
+        return field < RecordField::Metadata ? scalars[int(field)] : nullptr;
+    }
 };
 
 // The fields of a parsed record (importerrecord.cpp).

@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <climits>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -23,59 +22,10 @@ namespace {
 // stay, so this bounds what each worker keeps (a few times this size).
 constexpr qsizetype kMaxFastBytes = 256 * 1024;
 
-enum class Slot : quint8
+// The entry of kRecordKeys for a key, or nullptr (a key kept in the metadata).
+const RecordKey *knownKey(std::string_view key)
 {
-    Question,
-    Sql,
-    PairId,
-    Timestamp,
-    DatabaseType,
-    DatabaseName,
-    ReviewStatus,
-    ReviewerNote,
-    Success,
-    ExecutionTime,
-    Metadata,
-    Ignored, // known keys whose value the pair derives again (any JSON)
-    Other,   // kept in the metadata
-};
-constexpr int kReadSlots = int(Slot::ExecutionTime) + 1;
-
-struct KnownKey
-{
-    std::string_view name;
-    Slot slot;
-    int rank; // among the names of one field: the first one the record holds wins
-};
-
-// The keys of isKnownRecordKey() (tst_importfast checks that both agree), with the order of their
-// names as fieldsOf() reads them.
-constexpr KnownKey kKnownKeys[] = {
-    {"natural_language_query", Slot::Question, 0},
-    {"question", Slot::Question, 1},
-    {"sql_query", Slot::Sql, 0},
-    {"sql", Slot::Sql, 1},
-    {"query", Slot::Sql, 2},
-    {"pair_id", Slot::PairId, 0},
-    {"id", Slot::PairId, 1},
-    {"timestamp", Slot::Timestamp, 0},
-    {"database_type", Slot::DatabaseType, 0},
-    {"db_type", Slot::DatabaseType, 1},
-    {"database_name", Slot::DatabaseName, 0},
-    {"db_id", Slot::DatabaseName, 1},
-    {"review_status", Slot::ReviewStatus, 0},
-    {"reviewer_note", Slot::ReviewerNote, 0},
-    {"success", Slot::Success, 0},
-    {"execution_time_ms", Slot::ExecutionTime, 0},
-    {"metadata", Slot::Metadata, 0},
-    {"query_type", Slot::Ignored, 0},
-    {"table_names", Slot::Ignored, 0},
-    {"pii_kinds", Slot::Ignored, 0},
-};
-
-const KnownKey *knownKey(std::string_view key)
-{
-    for (const KnownKey &k : kKnownKeys) {
+    for (const RecordKey &k : kRecordKeys) {
         if (k.name == key)
             return &k;
     }
@@ -308,27 +258,22 @@ bool fastRecordFields(const QByteArray &text, RecordFields *fields)
     if (doc.get_object().get(record) != simdjson::SUCCESS || hasDuplicateKey(record))
         return false;
 
-    RecordScalar *fieldOf[kReadSlots] = {
-        &fields->question,     &fields->sql,           &fields->pairId,       &fields->timestamp,
-        &fields->databaseType, &fields->databaseName,  &fields->reviewStatus, &fields->reviewerNote,
-        &fields->success,      &fields->executionTime,
-    };
-    int ranks[kReadSlots];
-    std::fill(std::begin(ranks), std::end(ranks), INT_MAX);
+    // For each field, the position in kRecordKeys of the name it was read under: an earlier name wins.
+    const RecordKey *readAs[int(RecordField::Metadata)] = {};
     simdjson::dom::object metadata;
     bool hasMetadata = false;
     // The record's other keys, merged into the metadata once it is read.
     QList<std::pair<std::string_view, simdjson::dom::element>> others;
 
     for (const simdjson::dom::key_value_pair field : record) {
-        const KnownKey *known = knownKey(field.key);
+        const RecordKey *known = knownKey(field.key);
         if (!known) {
             others.append({field.key, field.value});
             continue;
         }
-        if (known->slot == Slot::Ignored)
+        if (known->field == RecordField::Derived)
             continue;
-        if (known->slot == Slot::Metadata) {
+        if (known->field == RecordField::Metadata) {
             using T = simdjson::dom::element_type;
             if (field.value.type() == T::OBJECT) {
                 metadata = field.value.get_object().value_unsafe();
@@ -341,14 +286,13 @@ bool fastRecordFields(const QByteArray &text, RecordFields *fields)
         RecordScalar value;
         if (!scalarOf(field.value, &value))
             return false;
-        const int slot = int(known->slot);
-        // Null counts as absent for the fields read by name (the next name is read), not for these.
-        const bool nullable = known->slot == Slot::Success || known->slot == Slot::ExecutionTime;
-        if (value.kind == RecordScalar::Kind::Null && !nullable)
+        // Null counts as absent: the field is read under its next name (readsNull(): except these).
+        if (value.kind == RecordScalar::Kind::Null && !readsNull(known->field))
             continue;
-        if (known->rank < ranks[slot]) {
-            ranks[slot] = known->rank;
-            *fieldOf[slot] = std::move(value);
+        const RecordKey *&read = readAs[int(known->field)];
+        if (!read || known < read) {
+            read = known;
+            *fields->scalar(known->field) = std::move(value);
         }
     }
 

@@ -10,6 +10,8 @@
 #include <QStringDecoder>
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens {
@@ -78,17 +80,6 @@ RecordScalar scalarOf(const QJsonValue &v)
     return s;
 }
 
-// The first of `keys` the record holds with a value other than null.
-RecordScalar firstOf(const QJsonObject &o, std::initializer_list<QString> keys)
-{
-    for (const QString &k : keys) {
-        const auto it = o.constFind(k);
-        if (it != o.constEnd() && !it->isNull() && !it->isUndefined())
-            return scalarOf(*it);
-    }
-    return {};
-}
-
 // Bytes of the UTF-8 form of a text (a surrogate pair makes 4, anything else 1-3).
 qsizetype utf8Size(QStringView text)
 {
@@ -131,29 +122,6 @@ int escapedUnit(const QByteArray &json, qsizetype at)
     return unit;
 }
 
-const QStringList kKnownKeys = {
-    u"pair_id"_s,
-    u"id"_s,
-    u"natural_language_query"_s,
-    u"question"_s,
-    u"sql_query"_s,
-    u"sql"_s,
-    u"query"_s,
-    u"timestamp"_s,
-    u"database_type"_s,
-    u"db_type"_s,
-    u"database_name"_s,
-    u"db_id"_s,
-    u"success"_s,
-    u"execution_time_ms"_s,
-    u"metadata"_s,
-    u"query_type"_s,
-    u"table_names"_s,
-    u"review_status"_s,
-    u"reviewer_note"_s,
-    u"pii_kinds"_s,
-};
-
 } // namespace
 
 // A \uD800-\uDFFF escape that is not one half of a surrogate pair ("\ud800" followed by anything
@@ -184,7 +152,9 @@ QByteArray loneSurrogateEscape(const QByteArray &json)
 
 bool isKnownRecordKey(QStringView key)
 {
-    return kKnownKeys.contains(key);
+    return std::any_of(std::begin(kRecordKeys), std::end(kRecordKeys), [key](const RecordKey &k) {
+        return key == QLatin1StringView(k.name.data(), qsizetype(k.name.size()));
+    });
 }
 
 // Parses the JSON text of one record (a JSON Lines line, a JSON array's element) into an object,
@@ -228,16 +198,14 @@ namespace detail {
 RecordFields fieldsOf(const QJsonObject &o)
 {
     RecordFields f;
-    f.question = firstOf(o, {u"natural_language_query"_s, u"question"_s});
-    f.sql = firstOf(o, {u"sql_query"_s, u"sql"_s, u"query"_s});
-    f.pairId = firstOf(o, {u"pair_id"_s, u"id"_s});
-    f.timestamp = firstOf(o, {u"timestamp"_s});
-    f.databaseType = firstOf(o, {u"database_type"_s, u"db_type"_s});
-    f.databaseName = firstOf(o, {u"database_name"_s, u"db_id"_s});
-    f.success = scalarOf(o.value(u"success"_s));
-    f.executionTime = scalarOf(o.value(u"execution_time_ms"_s));
-    f.reviewStatus = firstOf(o, {u"review_status"_s});
-    f.reviewerNote = firstOf(o, {u"reviewer_note"_s});
+    for (const RecordKey &k : kRecordKeys) {
+        RecordScalar *scalar = f.scalar(k.field);
+        if (!scalar || scalar->kind != RecordScalar::Kind::Absent)
+            continue; // not a scalar, or read under an earlier name
+        const auto it = o.constFind(QLatin1StringView(k.name.data(), qsizetype(k.name.size())));
+        if (it != o.constEnd() && (readsNull(k.field) || !it->isNull()))
+            *scalar = scalarOf(*it);
+    }
     // Metadata is a JSON object, or a string holding one (CSV); null, absent or an empty string
     // mean none. Anything else (an array, a number, true or false) is refused like a string that
     // holds no object, never dropped.
