@@ -153,8 +153,7 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
             return result;
         m_addSizer.record(int(to - from), held);
         from = to;
-        checkpoints.between();
-        m_addPacer->pause(held); // also before the caller's next add()
+        m_addPacer->pause(held, &checkpoints); // also before the caller's next add()
     }
     return result;
 }

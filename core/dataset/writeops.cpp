@@ -242,8 +242,7 @@ qint64 applyAll(QSqlDatabase &db, qint64 opId, Action action, const QString &val
         changed += n;
         done += taken;
         sizer.record(int(taken), held); // nothing when another process took the listed rows
-        checkpoints.between();
-        pacer.pause(held);
+        pacer.pause(held, &checkpoints);
         if (progress)
             progress(std::min(done, total), total);
     }

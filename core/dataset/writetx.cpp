@@ -103,7 +103,7 @@ qint64 LockPacer::dataVersion()
     return -1;
 }
 
-void LockPacer::pause(qint64 heldMs)
+void LockPacer::pause(qint64 heldMs, ChunkCheckpoints *checkpoints)
 {
     const qint64 version = dataVersion();
     if (version != m_version || version < 0) {
@@ -112,14 +112,25 @@ void LockPacer::pause(qint64 heldMs)
     }
     if (m_sinceOther.elapsed() < kContendedMs) {
         m_workSinceGap = 0;
+        if (checkpoints)
+            checkpoints->between();
         yieldWriteLock(heldMs);
         return;
     }
     m_workSinceGap += std::max<qint64>(heldMs, 1);
-    if (m_workSinceGap >= kAloneWorkMs) {
-        m_workSinceGap = 0;
-        QThread::msleep(kOpenGapMs);
+    if (m_workSinceGap < kAloneWorkMs) {
+        if (checkpoints)
+            checkpoints->between(ChunkCheckpoints::kMaxPages);
+        return;
     }
+    m_workSinceGap = 0;
+    QElapsedTimer gap;
+    gap.start();
+    if (checkpoints)
+        checkpoints->now(); // without the write lock: part of the gap
+    const qint64 left = kOpenGapMs - gap.elapsed();
+    if (left > 0)
+        QThread::msleep(static_cast<unsigned long>(left));
 }
 
 ChunkCheckpoints::ChunkCheckpoints(QSqlDatabase &db, int pages) : m_db(sqliteHandle(db)), m_pages(pages)
@@ -131,21 +142,23 @@ ChunkCheckpoints::ChunkCheckpoints(QSqlDatabase &db, int pages) : m_db(sqliteHan
 ChunkCheckpoints::~ChunkCheckpoints()
 {
     if (m_db) {
-        checkpoint();
+        // A long WAL is checkpointed here; a short one is left to the next commit that finds
+        // 1,000 pages or to the last connection's close (an import is many of these objects).
+        between();
         sqlite3_wal_autocheckpoint(m_db, 1000); // SQLite's default, and its own hook again
     }
 }
 
-void ChunkCheckpoints::between()
+void ChunkCheckpoints::between(int pages)
 {
-    if (m_db && m_frames >= m_pages)
-        checkpoint();
+    if (m_db && m_frames >= (pages > 0 ? pages : m_pages))
+        now();
 }
 
-void ChunkCheckpoints::checkpoint()
+void ChunkCheckpoints::now()
 {
     // Passive: copies what no reader still needs, waits for no one, takes no write lock.
-    if (m_frames > 0)
+    if (m_db && m_frames > 0)
         sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     m_frames = 0;
 }

@@ -63,6 +63,8 @@ private:
 // finding the lock free at about one half.
 void yieldWriteLock(qint64 heldMs);
 
+class ChunkCheckpoints;
+
 // Paces the chunks of one long stream of writes (an import, a demo): after each chunk's commit it
 // leaves the write lock free as yieldWriteLock() does while other connections are writing, and
 // otherwise keeps the lock busier. Whether others write is read from `PRAGMA data_version`, which
@@ -72,12 +74,18 @@ void yieldWriteLock(qint64 heldMs);
 // between two polls (100 ms): a writer that starts waiting meanwhile gets the lock within about
 // kAloneWorkMs + kOpenGapMs (far inside the 5 s busy timeout of the dataset's contract), and its
 // commit turns the pacing back to an equal gap after every chunk.
+//
+// With `checkpoints`, the WAL is checkpointed in those gaps: a passive checkpoint takes no write
+// lock, so it fills the time the lock is left free instead of adding to the writer's (on an
+// import it took about as long as the gap, ~100-150 ms, and ran twice per gap at 64 MiB). While
+// others write, and alone between the gaps past ChunkCheckpoints::kMaxPages, it checkpoints as
+// ChunkCheckpoints::between() does.
 class LockPacer
 {
 public:
     explicit LockPacer(QSqlDatabase &db);
     // Called after a chunk's commit that held the lock `heldMs` (COMMIT included).
-    void pause(qint64 heldMs);
+    void pause(qint64 heldMs, ChunkCheckpoints *checkpoints = nullptr);
 
     static constexpr int kContendedMs = 2000;
     static constexpr int kAloneWorkMs = 500;
@@ -94,28 +102,32 @@ private:
 
 // Replaces SQLite's automatic checkpoint (a checkpoint at the COMMIT that finds 1,000 pages or
 // more in the WAL) for its lifetime by one between chunks, when the WAL holds `pages` or more;
-// then checkpoints once more and puts SQLite's default back. On a large dataset each row of a
-// chunk dirties a page of each of 13 indexes, so every COMMIT ran a checkpoint of its own, with
-// two fsyncs of the file; a checkpoint inside COMMIT also counts as time the chunk held the lock
-// and shrinks the next chunks. Between chunks it runs passive, with the lock free. The WAL stays
-// bounded; kill -9 loses nothing committed; a power loss can lose at most the last `pages` of
-// commits (synchronous = NORMAL syncs the WAL at checkpoints), never the dataset's consistency.
+// at its end it checkpoints once more if the WAL holds that much and puts SQLite's default back.
+// On a large dataset each row of a chunk dirties a page of each of 13 indexes, so every COMMIT
+// ran a checkpoint of its own, with two fsyncs of the file; a checkpoint inside COMMIT also counts
+// as time the chunk held the lock and shrinks the next chunks. Between chunks it runs passive,
+// with the lock free. The WAL stays bounded (kMaxPages when a LockPacer checkpoints in its gaps);
+// kill -9 loses nothing committed; a power loss can lose at most the commits since the last
+// checkpoint (synchronous = NORMAL syncs the WAL at checkpoints), never the dataset's consistency.
 // Other connections keep their own setting.
 class ChunkCheckpoints
 {
 public:
-    static constexpr int kPages = 16384; // 64 MiB of 4 KiB pages
+    static constexpr int kPages = 16384;    // 64 MiB of 4 KiB pages
+    static constexpr int kMaxPages = 65536; // 256 MiB: alone, between a LockPacer's gaps
 
     explicit ChunkCheckpoints(QSqlDatabase &db, int pages = kPages);
     ~ChunkCheckpoints();
     ChunkCheckpoints(const ChunkCheckpoints &) = delete;
     ChunkCheckpoints &operator=(const ChunkCheckpoints &) = delete;
 
-    // Between two chunks (no transaction open): a passive checkpoint when the WAL is long.
-    void between();
+    // Between two chunks (no transaction open): a passive checkpoint when the WAL holds `pages`
+    // (by default the constructor's) or more.
+    void between(int pages = 0);
+    // A passive checkpoint now, if the WAL holds anything.
+    void now();
 
 private:
-    void checkpoint();
     static int walHook(void *self, sqlite3 *, const char *, int frames);
 
     sqlite3 *m_db;

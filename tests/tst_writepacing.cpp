@@ -1,0 +1,142 @@
+// When a long stream of writes (an import, a delete of many pairs) checkpoints the WAL: in the
+// gaps that LockPacer leaves the write lock free while no one else writes, not after every 64 MiB
+// as well (core/dataset/writetx.h). A checkpoint copies pages from the WAL into the database file,
+// so the file's size (read with stat, the file is never opened here) tells whether one ran.
+#include "dataset/pairinsert.h"
+#include "dataset/writetx.h"
+
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+
+class TstWritePacing : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void alonePacerCheckpointsInItsGaps();
+    void contendedPacerCheckpointsPastTheLimit();
+    void endOfChunksCheckpointsOnlyALongWal();
+
+private:
+    // Writes `rows` rows of 4 KiB in one write transaction: each takes a page of the WAL.
+    void writeRows(int rows);
+    qint64 fileSize() const { return QFileInfo(m_path).size(); }
+
+    QTemporaryDir m_dir;
+    QString m_path;
+    QString m_name;
+};
+
+void TstWritePacing::init()
+{
+    QVERIFY(m_dir.isValid());
+    m_path = m_dir.filePath(u"pacing.sqlite"_s);
+    QFile::remove(m_path);
+    m_name = QString::fromLatin1(QTest::currentTestFunction());
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
+    db.setDatabaseName(m_path);
+    QVERIFY(db.open());
+    QSqlQuery q(db);
+    QVERIFY(q.exec(u"PRAGMA journal_mode = WAL"_s));
+    QVERIFY(q.exec(u"CREATE TABLE t(x BLOB)"_s));
+    QVERIFY(q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
+}
+
+void TstWritePacing::cleanup()
+{
+    QSqlDatabase::database(m_name).close();
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+void TstWritePacing::writeRows(int rows)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_name);
+    WriteTransaction tx(db);
+    QString error;
+    QVERIFY2(tx.begin(&error), qPrintable(error));
+    QSqlQuery q(db);
+    QVERIFY(q.prepare(u"INSERT INTO t(x) VALUES (zeroblob(4000))"_s));
+    for (int i = 0; i < rows; ++i)
+        QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    QVERIFY2(tx.commit(&error), qPrintable(error));
+}
+
+void TstWritePacing::alonePacerCheckpointsInItsGaps()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_name);
+    ChunkCheckpoints checkpoints(db, 50); // "long" at 50 pages, to keep the test small
+    LockPacer pacer(db);
+    // A pacer starts as if another connection had just written; alone after kContendedMs.
+    QThread::msleep(LockPacer::kContendedMs + 100);
+    const qint64 empty = fileSize();
+
+    writeRows(100);
+    if (QTest::currentTestFailed())
+        return;
+    pacer.pause(1, &checkpoints); // alone, no gap due, 100 pages < kMaxPages
+    QCOMPARE(fileSize(), empty);
+
+    writeRows(100);
+    if (QTest::currentTestFailed())
+        return;
+    pacer.pause(LockPacer::kAloneWorkMs, &checkpoints); // a gap: the checkpoint runs in it
+    QVERIFY2(fileSize() >= empty + 200 * 4000, "the gap did not checkpoint the WAL");
+
+    // After the gap the count starts again: no checkpoint until the next one.
+    const qint64 after = fileSize();
+    writeRows(100);
+    if (QTest::currentTestFailed())
+        return;
+    pacer.pause(1, &checkpoints);
+    QCOMPARE(fileSize(), after);
+}
+
+void TstWritePacing::contendedPacerCheckpointsPastTheLimit()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_name);
+    ChunkCheckpoints checkpoints(db, 150);
+    LockPacer pacer(db); // contended for its first kContendedMs: a short gap after every chunk
+    const qint64 empty = fileSize();
+    writeRows(100);
+    if (QTest::currentTestFailed())
+        return;
+    pacer.pause(1, &checkpoints);
+    QCOMPARE(fileSize(), empty); // 100 pages: below the limit of 150
+    writeRows(100);
+    if (QTest::currentTestFailed())
+        return;
+    pacer.pause(1, &checkpoints);
+    QVERIFY2(fileSize() >= empty + 200 * 4000, "200 pages in the WAL were not checkpointed");
+}
+
+void TstWritePacing::endOfChunksCheckpointsOnlyALongWal()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_name);
+    const qint64 empty = fileSize();
+    {
+        ChunkCheckpoints checkpoints(db, 150);
+        writeRows(100);
+    }
+    QCOMPARE(fileSize(), empty); // a short WAL is left to SQLite's own checkpoint or the close
+    {
+        ChunkCheckpoints checkpoints(db, 150);
+        writeRows(100); // 200 pages in the WAL now: the first 100 were not checkpointed
+    }
+    QVERIFY2(fileSize() >= empty + 200 * 4000, "a long WAL was left at the end of the chunks");
+    // SQLite's automatic checkpoint is back: a commit past 1,000 pages runs one.
+    const qint64 before = fileSize();
+    writeRows(1100);
+    QVERIFY(fileSize() > before);
+}
+
+QTEST_GUILESS_MAIN(TstWritePacing)
+#include "tst_writepacing.moc"
