@@ -1,7 +1,8 @@
-// When a long stream of writes (an import, a delete of many pairs) checkpoints the WAL: in the
-// gaps that LockPacer leaves the write lock free while no one else writes, not after every 64 MiB
-// as well (core/dataset/writetx.h). A checkpoint copies pages from the WAL into the database file,
-// so the file's size (read with stat, the file is never opened here) tells whether one ran.
+// When a long stream of writes (an import, a delete of many pairs) checkpoints the WAL: on a
+// thread of its own once the WAL is long, and the rest in the gaps that LockPacer leaves the write
+// lock free while no one else writes, so that the WAL starts again (core/dataset/writetx.h). A checkpoint
+// copies pages from the WAL into the database file, so the file's size (read with stat, the file is never
+// opened here) tells whether one ran.
 #include "dataset/pairinsert.h"
 #include "dataset/writetx.h"
 
@@ -73,7 +74,7 @@ void TstWritePacing::writeRows(int rows)
 void TstWritePacing::alonePacerCheckpointsInItsGaps()
 {
     QSqlDatabase db = QSqlDatabase::database(m_name);
-    ChunkCheckpoints checkpoints(db, 50); // "long" at 50 pages, to keep the test small
+    ChunkCheckpoints checkpoints(db, 150); // "long" at 150 pages, to keep the test small
     LockPacer pacer(db);
     // A pacer starts as if another connection had just written; alone after kContendedMs.
     QThread::msleep(LockPacer::kContendedMs + 100);
@@ -82,21 +83,32 @@ void TstWritePacing::alonePacerCheckpointsInItsGaps()
     writeRows(100);
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(1, &checkpoints); // alone, no gap due, 100 pages < kMaxPages
+    pacer.pause(1, &checkpoints); // no gap due, 100 pages: nothing
+    checkpoints.wait();
     QCOMPARE(fileSize(), empty);
 
     writeRows(100);
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(LockPacer::kAloneWorkMs, &checkpoints); // a gap: the checkpoint runs in it
-    QVERIFY2(fileSize() >= empty + 200 * 4000, "the gap did not checkpoint the WAL");
+    pacer.pause(1, &checkpoints); // 200 pages: the thread copies them while the writer goes on
+    checkpoints.wait();
+    const qint64 copied = fileSize();
+    QVERIFY2(copied >= empty + 200 * 4000, "the thread did not checkpoint 200 pages");
 
-    // After the gap the count starts again: no checkpoint until the next one.
+    writeRows(100);
+    if (QTest::currentTestFailed())
+        return;
+    pacer.pause(LockPacer::kAloneWorkMs, &checkpoints); // a gap: the rest is copied in it
+    QVERIFY2(fileSize() >= copied + 100 * 4000, "the gap did not checkpoint the rest of the WAL");
+
+    // Every page copied in the gap, so the next write starts the WAL from its beginning: 100
+    // pages in it, below the limit, and no checkpoint.
     const qint64 after = fileSize();
     writeRows(100);
     if (QTest::currentTestFailed())
         return;
     pacer.pause(1, &checkpoints);
+    checkpoints.wait();
     QCOMPARE(fileSize(), after);
 }
 
@@ -110,11 +122,13 @@ void TstWritePacing::contendedPacerCheckpointsPastTheLimit()
     if (QTest::currentTestFailed())
         return;
     pacer.pause(1, &checkpoints);
+    checkpoints.wait();
     QCOMPARE(fileSize(), empty); // 100 pages: below the limit of 150
     writeRows(100);
     if (QTest::currentTestFailed())
         return;
     pacer.pause(1, &checkpoints);
+    checkpoints.wait();
     QVERIFY2(fileSize() >= empty + 200 * 4000, "200 pages in the WAL were not checkpointed");
 }
 

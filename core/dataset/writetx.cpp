@@ -1,6 +1,7 @@
 #include "dataset/writetx.h"
 
 #include "dataset/pairinsert.h"
+#include "dataset/walcheckpointer.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -120,14 +121,14 @@ void LockPacer::pause(qint64 heldMs, ChunkCheckpoints *checkpoints)
     m_workSinceGap += std::max<qint64>(heldMs, 1);
     if (m_workSinceGap < kAloneWorkMs) {
         if (checkpoints)
-            checkpoints->between(ChunkCheckpoints::kMaxPages);
+            checkpoints->between();
         return;
     }
     m_workSinceGap = 0;
     QElapsedTimer gap;
     gap.start();
     if (checkpoints)
-        checkpoints->now(); // without the write lock: part of the gap
+        checkpoints->now(); // the rest of what the thread copied meanwhile
     const qint64 left = kOpenGapMs - gap.elapsed();
     if (left > 0)
         QThread::msleep(static_cast<unsigned long>(left));
@@ -141,25 +142,57 @@ ChunkCheckpoints::ChunkCheckpoints(QSqlDatabase &db, int pages) : m_db(sqliteHan
 
 ChunkCheckpoints::~ChunkCheckpoints()
 {
-    if (m_db) {
-        // A long WAL is checkpointed here; a short one is left to the next commit that finds
-        // 1,000 pages or to the last connection's close (an import is many of these objects).
-        between();
-        sqlite3_wal_autocheckpoint(m_db, 1000); // SQLite's default, and its own hook again
-    }
+    if (!m_db)
+        return;
+    wait();
+    // A long WAL is checkpointed here (mostly copied by the thread already); a short one is left
+    // to the next commit that finds 1,000 pages or to the last connection's close (an import is
+    // many of these objects).
+    if (m_frames >= m_pages)
+        copyAll();
+    m_thread.reset();
+    sqlite3_wal_autocheckpoint(m_db, 1000); // SQLite's default, and its own hook again
 }
 
 void ChunkCheckpoints::between(int pages)
 {
-    if (m_db && m_frames >= (pages > 0 ? pages : m_pages))
-        now();
+    if (!m_db)
+        return;
+    const int at = pages > 0 ? pages : m_pages;
+    if (m_frames >= std::max(at, int(kMaxPages))) {
+        copyAll();
+        return;
+    }
+    if (m_frames < at)
+        return;
+    if (!m_thread && !m_noThread) {
+        m_thread = std::make_unique<WalCheckpointer>(m_db);
+        m_noThread = !m_thread->isValid();
+    }
+    if (m_noThread)
+        copyAll();
+    else
+        m_thread->start(); // unless one runs: then the next chunk asks again
 }
 
 void ChunkCheckpoints::now()
 {
-    // Passive: copies what no reader still needs, waits for no one, takes no write lock.
     if (m_db && m_frames > 0)
-        sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        copyAll();
+}
+
+void ChunkCheckpoints::wait()
+{
+    if (m_thread)
+        m_thread->wait();
+}
+
+void ChunkCheckpoints::copyAll()
+{
+    wait();
+    // Passive: copies what no reader still needs, waits for no one, takes no write lock. With the
+    // thread's checkpoints before it, only the pages written since the last one are left.
+    sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     m_frames = 0;
 }
 

@@ -9,9 +9,13 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <memory>
+
 struct sqlite3;
 
 namespace pairlens {
+
+class WalCheckpointer;
 
 class WriteTransaction
 {
@@ -75,10 +79,10 @@ class ChunkCheckpoints;
 // kAloneWorkMs + kOpenGapMs (far inside the 5 s busy timeout of the dataset's contract), and its
 // commit turns the pacing back to an equal gap after every chunk.
 //
-// With `checkpoints`, the WAL is checkpointed in those gaps: a passive checkpoint takes no write
-// lock, so it fills the time the lock is left free instead of adding to the writer's (on an
-// import it took about as long as the gap, ~100-150 ms, and ran twice per gap at 64 MiB). While
-// others write, and alone between the gaps past ChunkCheckpoints::kMaxPages, it checkpoints as
+// With `checkpoints`, a checkpoint starts in each of those gaps, while the writer is idle (one in
+// every 64 MiB of WAL ran twice per gap on an import, and a gap is the one time a checkpoint can
+// copy the whole WAL, so that the next write starts it again from its beginning). While others
+// write, and alone between the gaps past ChunkCheckpoints::kMaxPages, it checkpoints as
 // ChunkCheckpoints::between() does.
 class LockPacer
 {
@@ -101,38 +105,47 @@ private:
 };
 
 // Replaces SQLite's automatic checkpoint (a checkpoint at the COMMIT that finds 1,000 pages or
-// more in the WAL) for its lifetime by one between chunks, when the WAL holds `pages` or more;
-// at its end it checkpoints once more if the WAL holds that much and puts SQLite's default back.
-// On a large dataset each row of a chunk dirties a page of each of 13 indexes, so every COMMIT
-// ran a checkpoint of its own, with two fsyncs of the file; a checkpoint inside COMMIT also counts
-// as time the chunk held the lock and shrinks the next chunks. Between chunks it runs passive,
-// with the lock free. The WAL stays bounded (kMaxPages when a LockPacer checkpoints in its gaps);
-// kill -9 loses nothing committed; a power loss can lose at most the commits since the last
-// checkpoint (synchronous = NORMAL syncs the WAL at checkpoints), never the dataset's consistency.
-// Other connections keep their own setting.
+// more in the WAL) for its lifetime by one between chunks, when the WAL holds `pages` or more; at
+// its end it checkpoints if the WAL holds that much and puts SQLite's default back. On a large
+// dataset each row of a chunk dirties a page of each of 13 indexes, so every COMMIT ran a
+// checkpoint of its own, with two fsyncs of the file; a checkpoint inside COMMIT also counts as
+// time the chunk held the lock and shrinks the next chunks.
+//
+// The checkpoints are passive and run on a thread of their own (WalCheckpointer) while the chunks
+// go on; one that runs when a checkpoint is asked for again is left to finish. SQLite starts the
+// WAL again from its beginning only when a write begins with every page of it copied, so a WAL
+// checkpointed while written to keeps growing: at kMaxPages the writer waits for the thread and
+// copies the rest itself, and its next write starts the WAL again. kill -9 loses nothing committed;
+// a power loss can lose at most the commits since the last checkpoint (synchronous = NORMAL syncs
+// the WAL at checkpoints), never the dataset's consistency. Other connections keep their setting.
 class ChunkCheckpoints
 {
 public:
     static constexpr int kPages = 16384;    // 64 MiB of 4 KiB pages
-    static constexpr int kMaxPages = 65536; // 256 MiB: alone, between a LockPacer's gaps
+    static constexpr int kMaxPages = 65536; // 256 MiB
 
     explicit ChunkCheckpoints(QSqlDatabase &db, int pages = kPages);
     ~ChunkCheckpoints();
     ChunkCheckpoints(const ChunkCheckpoints &) = delete;
     ChunkCheckpoints &operator=(const ChunkCheckpoints &) = delete;
 
-    // Between two chunks (no transaction open): a passive checkpoint when the WAL holds `pages`
-    // (by default the constructor's) or more.
+    // Between two chunks (no transaction open): a checkpoint when the WAL holds `pages` (by
+    // default the constructor's) or more; past kMaxPages, one that has copied every page on return.
     void between(int pages = 0);
-    // A passive checkpoint now, if the WAL holds anything.
+    // A checkpoint now, if the WAL holds anything (a LockPacer gap).
     void now();
+    // Returns once the checkpoint started by between() or now() has finished.
+    void wait();
 
 private:
     static int walHook(void *self, sqlite3 *, const char *, int frames);
+    void copyAll();
 
     sqlite3 *m_db;
     int m_pages;
     int m_frames = 0;
+    std::unique_ptr<WalCheckpointer> m_thread; // opened at the first checkpoint
+    bool m_noThread = false;                   // it could not be opened: checkpoint here
 };
 
 // Records that a write transaction held the lock for `heldMs` (called at every commit). With the
