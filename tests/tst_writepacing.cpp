@@ -30,6 +30,9 @@ private slots:
 private:
     // Writes `rows` rows of 4 KiB in one write transaction: each takes a page of the WAL.
     void writeRows(int rows);
+    // Writes 100 rows, pauses after them as a chunk that held the lock `heldMs`, and waits for a
+    // checkpoint that the pause started.
+    void chunk(LockPacer &pacer, ChunkCheckpoints &checkpoints, qint64 heldMs);
     qint64 fileSize() const { return QFileInfo(m_path).size(); }
 
     QTemporaryDir m_dir;
@@ -71,6 +74,15 @@ void TstWritePacing::writeRows(int rows)
     QVERIFY2(tx.commit(&error), qPrintable(error));
 }
 
+void TstWritePacing::chunk(LockPacer &pacer, ChunkCheckpoints &checkpoints, qint64 heldMs)
+{
+    writeRows(100);
+    if (QTest::currentTestFailed())
+        return;
+    pacer.pause(heldMs, &checkpoints);
+    checkpoints.wait();
+}
+
 void TstWritePacing::alonePacerCheckpointsInItsGaps()
 {
     QSqlDatabase db = QSqlDatabase::database(m_name);
@@ -80,35 +92,28 @@ void TstWritePacing::alonePacerCheckpointsInItsGaps()
     QThread::msleep(LockPacer::kContendedMs + 100);
     const qint64 empty = fileSize();
 
-    writeRows(100);
+    chunk(pacer, checkpoints, 1); // no gap due, 100 pages: nothing
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(1, &checkpoints); // no gap due, 100 pages: nothing
-    checkpoints.wait();
     QCOMPARE(fileSize(), empty);
 
-    writeRows(100);
+    chunk(pacer, checkpoints, 1); // 200 pages: the thread copies them while the writer goes on
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(1, &checkpoints); // 200 pages: the thread copies them while the writer goes on
-    checkpoints.wait();
     const qint64 copied = fileSize();
     QVERIFY2(copied >= empty + 200 * 4000, "the thread did not checkpoint 200 pages");
 
-    writeRows(100);
+    chunk(pacer, checkpoints, LockPacer::kAloneWorkMs); // a gap: the rest is copied in it
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(LockPacer::kAloneWorkMs, &checkpoints); // a gap: the rest is copied in it
     QVERIFY2(fileSize() >= copied + 100 * 4000, "the gap did not checkpoint the rest of the WAL");
 
     // Every page copied in the gap, so the next write starts the WAL from its beginning: 100
     // pages in it, below the limit, and no checkpoint.
     const qint64 after = fileSize();
-    writeRows(100);
+    chunk(pacer, checkpoints, 1);
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(1, &checkpoints);
-    checkpoints.wait();
     QCOMPARE(fileSize(), after);
 }
 
@@ -118,17 +123,13 @@ void TstWritePacing::contendedPacerCheckpointsPastTheLimit()
     ChunkCheckpoints checkpoints(db, 150);
     LockPacer pacer(db); // contended for its first kContendedMs: a short gap after every chunk
     const qint64 empty = fileSize();
-    writeRows(100);
+    chunk(pacer, checkpoints, 1);
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(1, &checkpoints);
-    checkpoints.wait();
     QCOMPARE(fileSize(), empty); // 100 pages: below the limit of 150
-    writeRows(100);
+    chunk(pacer, checkpoints, 1);
     if (QTest::currentTestFailed())
         return;
-    pacer.pause(1, &checkpoints);
-    checkpoints.wait();
     QVERIFY2(fileSize() >= empty + 200 * 4000, "200 pages in the WAL were not checkpointed");
 }
 
