@@ -100,7 +100,7 @@ private:
 
     QSqlDatabase &m_db;
     qint64 m_version = -1;
-    QElapsedTimer m_sinceOther; // since another connection last committed
+    QElapsedTimer m_sinceOther; // since another connection last committed (invalid: never seen)
     qint64 m_workSinceGap = 0;
 };
 
