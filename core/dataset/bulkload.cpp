@@ -1,6 +1,7 @@
 #include "dataset/bulkload.h"
 
 #include "dataset/bulktext.h"
+#include "dataset/schema.h"
 #include "dataset/writetx.h"
 
 #include <QCoreApplication>
@@ -238,14 +239,10 @@ bool BulkLoad::buildIndexes(QString *error)
         if (trace)
             std::fprintf(stderr, "bulk load: full-text index built in place (%s)\n", qPrintable(textError));
         if (!exec(db, u"INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('hashsize', 16777216)"_s, error) ||
-            !exec(db,
-                  u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
-                  "SELECT id, natural_language_query, sql_query FROM pairs WHERE query_type IS NOT NULL"_s,
+            !exec(db, schema::fullTextFill(u"pairs_fts"_s, u"pairs"_s, u"p.query_type IS NOT NULL"_s),
                   error) ||
             !exec(db, u"DELETE FROM pairs_fts_config WHERE k = 'hashsize'"_s, error) ||
-            !exec(db,
-                  u"INSERT OR IGNORE INTO pair_tables(name, pair) SELECT j.value, p.id "
-                  "FROM pairs p, json_each(p.table_names) j WHERE p.table_names IS NOT NULL"_s,
+            !exec(db, schema::pairTablesFill(u"pair_tables"_s, u"pairs"_s, u"p.table_names IS NOT NULL"_s),
                   error))
             return false;
     }

@@ -1,5 +1,7 @@
 #include "dataset/bulktext.h"
 
+#include "dataset/schema.h"
+
 #include <QRegularExpression>
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
@@ -67,10 +69,7 @@ QString build(const QString &source, const QString &sideFile)
         // in-place build uses, added 15 MB to the import's peak memory here for no gain (the worker
         // ends seconds before the index builds).
         exec(db, u"INSERT INTO fts(fts, rank) VALUES ('hashsize', 4194304)"_s, &error) &&
-        exec(db,
-             u"INSERT INTO fts(rowid, natural_language_query, sql_query) "
-             "SELECT id, natural_language_query, sql_query FROM src.pairs WHERE query_type IS NOT NULL"_s,
-             &error) &&
+        exec(db, schema::fullTextFill(u"fts"_s, u"src.pairs"_s, u"p.query_type IS NOT NULL"_s), &error) &&
         // One segment instead of the several the flushes leave (1M pairs: 8), so a search reads one
         // b-tree per term (0.7 s of the worker's time, which ends seconds before the index builds).
         exec(db, u"INSERT INTO fts(fts) VALUES ('optimize')"_s, &error) &&
@@ -78,10 +77,7 @@ QString build(const QString &source, const QString &sideFile)
              u"CREATE TABLE pt (name TEXT NOT NULL COLLATE NOCASE, pair INTEGER NOT NULL, "
              "PRIMARY KEY (name, pair)) WITHOUT ROWID"_s,
              &error) &&
-        exec(db,
-             u"INSERT OR IGNORE INTO pt(name, pair) SELECT j.value, p.id "
-             "FROM src.pairs p, json_each(p.table_names) j WHERE p.table_names IS NOT NULL"_s,
-             &error);
+        exec(db, schema::pairTablesFill(u"pt"_s, u"src.pairs"_s, u"p.table_names IS NOT NULL"_s), &error);
     if (!ok && error.isEmpty())
         error = u"the full-text index of this dataset is not the one a bulk load knows"_s;
     sqlite3_close(db);

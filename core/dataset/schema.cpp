@@ -294,22 +294,29 @@ bool migrate(QSqlDatabase &db, int fromVersion, QString *error, int toVersion)
     return true;
 }
 
+QString fullTextFill(const QString &fts, const QString &pairs, const QString &where)
+{
+    return u"INSERT INTO %1(rowid, natural_language_query, sql_query) "
+           "SELECT p.id, p.natural_language_query, p.sql_query FROM %2 p WHERE %3"_s.arg(fts, pairs, where);
+}
+
+QString pairTablesFill(const QString &tables, const QString &pairs, const QString &where)
+{
+    return u"INSERT OR IGNORE INTO %1(name, pair) SELECT j.value, p.id "
+           "FROM %2 p, json_each(p.table_names) j WHERE %3"_s.arg(tables, pairs, where);
+}
+
 bool indexInsertedRows(QSqlDatabase &db, qint64 firstId, QString *error)
 {
     QSqlQuery q(db);
-    q.prepare(u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
-              "SELECT id, natural_language_query, sql_query FROM pairs WHERE id >= ?"_s);
-    q.addBindValue(firstId);
-    if (!q.exec()) {
-        *error = q.lastError().text();
-        return false;
-    }
-    q.prepare(u"INSERT OR IGNORE INTO pair_tables(name, pair) SELECT j.value, p.id "
-              "FROM pairs p, json_each(p.table_names) j WHERE p.id >= ?"_s);
-    q.addBindValue(firstId);
-    if (!q.exec()) {
-        *error = q.lastError().text();
-        return false;
+    for (const QString &sql : {fullTextFill(u"pairs_fts"_s, u"pairs"_s, u"p.id >= ?"_s),
+                               pairTablesFill(u"pair_tables"_s, u"pairs"_s, u"p.id >= ?"_s)}) {
+        q.prepare(sql);
+        q.addBindValue(firstId);
+        if (!q.exec()) {
+            *error = q.lastError().text();
+            return false;
+        }
     }
     return true;
 }
@@ -317,9 +324,7 @@ bool indexInsertedRows(QSqlDatabase &db, qint64 firstId, QString *error)
 bool indexDerivedRows(QSqlDatabase &db, const QString &idsJson, QString *error)
 {
     QSqlQuery q(db);
-    q.prepare(
-        u"INSERT INTO pairs_fts(rowid, natural_language_query, sql_query) "
-        "SELECT id, natural_language_query, sql_query FROM pairs WHERE id IN (SELECT value FROM json_each(?))"_s);
+    q.prepare(fullTextFill(u"pairs_fts"_s, u"pairs"_s, u"p.id IN (SELECT value FROM json_each(?))"_s));
     q.addBindValue(idsJson);
     if (!q.exec()) {
         *error = q.lastError().text();

@@ -18,6 +18,12 @@ constexpr int kOldestReadableVersion = 2;
 // transaction. Returns false with a message in *error on failure (nothing is changed then).
 bool migrate(QSqlDatabase &db, int fromVersion, QString *error, int toVersion = kCurrentVersion);
 
+// The statement that adds the rows of `pairs` (read as `p`) that match `where` to the full-text
+// index `fts`, and the one that adds their tables to `tables` (pair_tables' columns). Shared by the
+// ordinary path (below), the bulk load and its worker (bulkload.cpp, bulktext.cpp).
+QString fullTextFill(const QString &fts, const QString &pairs, const QString &where);
+QString pairTablesFill(const QString &tables, const QString &pairs, const QString &where);
+
 // Adds the rows with id >= firstId (just inserted by this connection, inside its write
 // transaction) to the full-text index and to pair_tables. One statement per batch keeps FTS5 from
 // flushing per row.
