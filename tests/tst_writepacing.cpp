@@ -26,6 +26,7 @@ private slots:
     void alonePacerCheckpointsInItsGaps();
     void contendedPacerLeavesShortGaps();
     void endOfChunksCheckpointsOnlyALongWal();
+    void withoutASecondConnectionTheWriterCheckpoints();
 
 private:
     // Writes `rows` rows of 4 KiB in one write transaction: each takes a page of the WAL.
@@ -161,6 +162,26 @@ void TstWritePacing::endOfChunksCheckpointsOnlyALongWal()
     const qint64 before = fileSize();
     writeRows(1100);
     QVERIFY(fileSize() > before);
+}
+
+void TstWritePacing::withoutASecondConnectionTheWriterCheckpoints()
+{
+    // The file moved away while it is open (its path renamed, as a user may do): a second
+    // connection cannot open it, and the writer's own connection checkpoints instead.
+    QSqlDatabase db = QSqlDatabase::database(m_name);
+    const QString moved = m_path + u".moved"_s;
+    QVERIFY(QFile::rename(m_path, moved));
+    const qint64 empty = QFileInfo(moved).size();
+    ChunkCheckpoints checkpoints(db, 150);
+    LockPacer pacer(db);
+    chunk(pacer, checkpoints, 1);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(QFileInfo(moved).size(), empty);
+    chunk(pacer, checkpoints, 1);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY2(QFileInfo(moved).size() >= empty + 200 * 4000, "200 pages in the WAL were not checkpointed");
 }
 
 QTEST_GUILESS_MAIN(TstWritePacing)
