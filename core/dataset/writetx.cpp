@@ -156,25 +156,20 @@ ChunkCheckpoints::~ChunkCheckpoints()
     sqlite3_wal_autocheckpoint(m_db, 1000); // SQLite's default, and its own hook again
 }
 
-void ChunkCheckpoints::between(int pages)
+void ChunkCheckpoints::between()
 {
-    if (!m_db)
+    if (!m_db || m_frames < m_pages)
         return;
-    const int at = pages > 0 ? pages : m_pages;
-    if (m_frames >= std::max(at, int(kMaxPages))) {
+    if (m_frames >= std::max(m_pages, int(kMaxPages))) {
         copyAll();
         return;
     }
-    if (m_frames < at)
-        return;
-    if (!m_thread && !m_noThread) {
+    if (!m_thread)
         m_thread = std::make_unique<WalCheckpointer>(m_db);
-        m_noThread = !m_thread->isValid();
-    }
-    if (m_noThread)
-        copyAll();
-    else
+    if (m_thread->isValid())
         m_thread->start(); // unless one runs: then the next chunk asks again
+    else
+        copyAll();
 }
 
 void ChunkCheckpoints::now()

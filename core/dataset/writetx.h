@@ -79,11 +79,9 @@ class ChunkCheckpoints;
 // kAloneWorkMs + kOpenGapMs (far inside the 5 s busy timeout of the dataset's contract), and its
 // commit turns the pacing back to an equal gap after every chunk.
 //
-// With `checkpoints`, a checkpoint starts in each of those gaps, while the writer is idle (one in
-// every 64 MiB of WAL ran twice per gap on an import, and a gap is the one time a checkpoint can
-// copy the whole WAL, so that the next write starts it again from its beginning). While others
-// write, and alone between the gaps past ChunkCheckpoints::kMaxPages, it checkpoints as
-// ChunkCheckpoints::between() does.
+// With `checkpoints`, each open gap copies what is left of the WAL (ChunkCheckpoints::now()): the
+// writer is idle then, the one time a checkpoint can copy the whole WAL, so that the next write
+// starts it again from its beginning. After the other chunks it calls ChunkCheckpoints::between().
 class LockPacer
 {
 public:
@@ -129,12 +127,13 @@ public:
     ChunkCheckpoints(const ChunkCheckpoints &) = delete;
     ChunkCheckpoints &operator=(const ChunkCheckpoints &) = delete;
 
-    // Between two chunks (no transaction open): a checkpoint when the WAL holds `pages` (by
-    // default the constructor's) or more; past kMaxPages, one that has copied every page on return.
-    void between(int pages = 0);
-    // A checkpoint now, if the WAL holds anything (a LockPacer gap).
+    // Between two chunks (no transaction open): a checkpoint on the thread when the WAL holds the
+    // constructor's `pages` or more; past kMaxPages, one that has copied every page on return.
+    void between();
+    // A checkpoint that has copied every page on return, if the WAL holds anything (a LockPacer
+    // gap).
     void now();
-    // Returns once the checkpoint started by between() or now() has finished.
+    // Returns once the checkpoint started by between() has finished.
     void wait();
 
 private:
@@ -144,8 +143,8 @@ private:
     sqlite3 *m_db;
     int m_pages;
     int m_frames = 0;
-    std::unique_ptr<WalCheckpointer> m_thread; // opened at the first checkpoint
-    bool m_noThread = false;                   // it could not be opened: checkpoint here
+    std::unique_ptr<WalCheckpointer> m_thread; // opened at the first checkpoint; if it could not
+                                               // be (isValid()), the checkpoints run here
 };
 
 // Records that a write transaction held the lock for `heldMs` (called at every commit). With the
