@@ -9,7 +9,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-svg-dev libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev libqt6opengl6-dev
     qt6-httpserver-dev qt6-websockets-dev libqt6httpserver6 libqt6websockets6
-    libssl-dev zlib1g-dev libsqlite3-dev sqlite3 libphonenumber-dev libsimdjson-dev
+    libssl-dev zlib1g-dev libsqlite3-dev sqlite3 libphonenumber-dev libprotobuf-dev libsimdjson-dev
     xvfb xauth imagemagick fonts-dejavu-core dpkg-dev file desktop-file-utils appstream qt6-translations-l10n
     python3 python3-yaml util-linux procps lintian man-db gzip curl openssl
     postgresql-15 libpq-dev

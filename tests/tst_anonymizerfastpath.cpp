@@ -7,9 +7,11 @@
 // must find no candidate at all.
 #include "dataset/demogenerator.h"
 #include "privacy/anonymizer.h"
+#include "privacy/detectaddress_p.h"
 #include "privacy/detectors.h"
 #include "privacy/memo.h"
 #include "privacy/operators.h"
+#include "privacy/phoneparse_p.h"
 #include "privacy/wordset.h"
 #include "testutil.h"
 
@@ -17,10 +19,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
+
+#include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
 #include <atomic>
+#include <set>
 #include <string_view>
 #include <thread>
 
@@ -78,8 +85,9 @@ struct Corpus
 Corpus loadTestData()
 {
     Corpus c;
-    for (const QString &name : {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"sede.jsonl"_s,
-                                u"pg_statements.jsonl"_s, u"text2sql_data.jsonl"_s, u"pii_cases.jsonl"_s}) {
+    for (const QString &name :
+         {u"spider.jsonl"_s, u"bird_dev.jsonl"_s, u"sede.jsonl"_s, u"pg_statements.jsonl"_s,
+          u"text2sql_data.jsonl"_s, u"pii_cases.jsonl"_s, u"pii_names.jsonl"_s}) {
         const QString path = test::testDataFile(name);
         QFile file(path);
         if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
@@ -110,6 +118,8 @@ private slots:
     void prefilterExamples();
     void prefilterNeverHidesACandidate();
     void internationalNumbersSameAnswer();
+    void quickParseSameAsLibphonenumber();
+    void houseNumberFilterNeverHidesAnAddress();
     void unkeyedMasksAndIpv4Form();
     void asciiShortcutsSameAnswer();
     void sharedDataSameResults();
@@ -228,6 +238,111 @@ void TstAnonymizerFastPath::internationalNumbersSameAnswer()
         }
     }
     QVERIFY(prefixes > 0);
+}
+
+// parseInternationalQuickly() gives the number libphonenumber's Parse(number, "ZZ") gives wherever
+// it answers: random '+' numbers of every calling code, 2 to 17 national digits (some starting
+// with '0' or the national prefix, which it leaves to Parse()), joined by the separators
+// matchIntlPhoneAt() lets through. It must answer for most of them, or it saves nothing.
+void TstAnonymizerFastPath::quickParseSameAsLibphonenumber()
+{
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    std::set<int> codes;
+    util->GetSupportedCallingCodes(&codes);
+    QVERIFY(codes.size() > 200);
+    codes.insert({99, 999, 888, 21, 42}); // calling codes no country has
+    static const char *const joins[] = {" ", " ", "-", ".", " (", ") ", "/", "", "", ""};
+    QRandomGenerator rng(15);
+    int all = 0, decided = 0, possible = 0;
+    for (const int code : codes) {
+        for (int k = 0; k < 80; ++k) {
+            std::string number = "+" + std::to_string(code) + joins[rng.bounded(int(std::size(joins)))];
+            const int digits = 2 + int(rng.bounded(16));
+            for (int d = 0; d < digits; ++d) {
+                number += char('0' + rng.bounded(10));
+                if (d + 1 < digits && rng.bounded(4) == 0)
+                    number += joins[rng.bounded(int(std::size(joins)))];
+            }
+            PhoneNumber quick, parsed;
+            const bool answered = detail::parseInternationalQuickly(number, &quick);
+            const bool ok = util->Parse(number, "ZZ", &parsed) == PhoneNumberUtil::NO_PARSING_ERROR;
+            ++all;
+            if (!answered)
+                continue;
+            ++decided;
+            if (!ok || quick.country_code() != parsed.country_code() ||
+                quick.national_number() != parsed.national_number() ||
+                quick.italian_leading_zero() != parsed.italian_leading_zero() ||
+                quick.number_of_leading_zeros() != parsed.number_of_leading_zeros() ||
+                quick.has_extension() != parsed.has_extension())
+                QFAIL(qPrintable(u"%1: quick %2/%3, Parse %4 %5/%6"_s.arg(QString::fromStdString(number))
+                                     .arg(quick.country_code())
+                                     .arg(quick.national_number())
+                                     .arg(ok)
+                                     .arg(parsed.country_code())
+                                     .arg(parsed.national_number())));
+            possible += util->IsPossibleNumber(quick) ? 1 : 0;
+        }
+    }
+    qInfo("%d of %d numbers parsed without Parse(), %d of them possible", decided, all, possible);
+    QVERIFY(decided > all / 2);
+    QVERIFY(possible > decided / 10);
+    // Not a plain '+' number: left to Parse().
+    PhoneNumber n;
+    for (const char *other : {"+44 20 7946 0958 x12", "+44 (0)20 7946 0958", "+800 1234 5678", "+0 123 4567",
+                              "44 20 7946 0958", "+44 20 7946 0958 ", "+4"})
+        QVERIFY2(!detail::parseInternationalQuickly(other, &n), other);
+}
+
+// findAddresses() reads a text only where a number stands that no ASCII letter or digit glues onto
+// from the left, or a number word right after a space ("Nr5"): every address of the corpora, of
+// the demo and of the forms below is found as without that check, and texts whose only digits are
+// glued ("omar.chen89@outlook.com") are skipped.
+void TstAnonymizerFastPath::houseNumberFilterNeverHidesAnAddress()
+{
+    const Corpus corpus = loadTestData();
+    if (!corpus.error.isEmpty())
+        QFAIL(corpus.error.constData());
+    const QStringList forms = {
+        u"Ship it to Hauptstraße Nr5 today"_s,
+        u"Ship it to Hauptstraße Nr. 5"_s,
+        u"Ship it to Hauptstraße no5"_s,
+        u"Berliner Straße 12a"_s,
+        u"Via Roma, nº5"_s,
+        u"Calle Mayor, 5"_s,
+        u"東京都千代田区丸の内1-2-3"_s,
+        u"서울특별시 강남구 테헤란로 123"_s,
+        u"221B Baker Street"_s,
+        u"lives at 12 Oak Hill Rd, Apt. 4"_s,
+        u"'1600 Pennsylvania Ave NW'"_s,
+        u"(12 rue de la Paix)"_s,
+    };
+    QStringList all = corpus.texts + corpus.sql + forms;
+    DemoGenerator gen(7);
+    for (const Pair &p : gen.generate(20000))
+        all << p.naturalLanguageQuery << p.sqlQuery;
+    const auto same = [](const QList<detail::Match> &a, const QList<detail::Match> &b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto &x, const auto &y) {
+            return x.kind == y.kind && x.start == y.start && x.end == y.end;
+        });
+    };
+    qsizetype found = 0, skipped = 0;
+    for (const QString &text : std::as_const(all)) {
+        QList<detail::Match> with, without;
+        detail::findAddresses(text, without, false);
+        detail::findAddresses(text, with, true);
+        if (!same(with, without))
+            QFAIL(qPrintable(u"the house-number check hid an address in: "_s + text));
+        found += without.isEmpty() ? 0 : 1;
+        skipped += text.contains(QRegularExpression(u"[0-9]"_s)) && !detail::mayHoldHouseNumber(text) ? 1 : 0;
+        if (forms.contains(text) && without.isEmpty())
+            QFAIL(qPrintable(u"no address in the form: "_s + text));
+    }
+    qInfo("%lld texts with an address, %lld texts with digits skipped", qint64(found), qint64(skipped));
+    QVERIFY(found > 20);
+    QVERIFY(skipped > 1000);
 }
 
 // isKnownTld() answers two- and three-letter labels from bits instead of its binary search, and

@@ -501,10 +501,37 @@ qsizetype houseNumberAt(QStringView text, qsizetype i)
     return houseNumber(text, i);
 }
 
-void findAddresses(QStringView text, QList<Match> &out)
+// Whether a house number can start in the text. Every form has one, and findAddresses() reads a
+// number only where no ASCII letter or digit glues onto it from the left ("omar.chen89@" holds
+// none), or after a number word right after a space (numberAfterName(): " Nr5"). Most texts have
+// no digit at all, or only digits glued into e-mail addresses and identifiers.
+bool mayHoldHouseNumber(QStringView text)
 {
-    // Every form has a number: most texts have none.
-    if (std::none_of(text.begin(), text.end(), [](QChar c) { return isDigit(c.unicode()); }))
+    const char16_t *p = text.utf16();
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        if (!isDigit(p[i]))
+            continue;
+        if (i == 0)
+            return true;
+        const char16_t before = p[i - 1];
+        if (before >= 0x80 || !(isAsciiAlpha(before) || isDigit(before)))
+            return true;
+        if (isDigit(before))
+            continue;
+        qsizetype s = i - 1;
+        while (s > 0 && i - s < 4 && p[s - 1] < 0x80 && isAsciiAlpha(p[s - 1]))
+            --s;
+        if (s > 0 && p[s - 1] == u' ' && lowerIn(text.mid(s, i - s), kNumberWords))
+            return true;
+    }
+    return false;
+}
+
+void findAddresses(QStringView text, QList<Match> &out, bool prefilter)
+{
+    if (prefilter ? !mayHoldHouseNumber(text)
+                  : std::none_of(text.begin(), text.end(), [](QChar c) { return isDigit(c.unicode()); }))
         return;
     const qsizetype n = text.size();
     qsizetype i = 0, nextDigit = -1;

@@ -6,6 +6,8 @@
 
 namespace pairlens::privacy::detail {
 
+// Whether a house number can start anywhere in the text (findAddresses()' pre-filter).
+bool mayHoldHouseNumber(QStringView text);
 // A house number at i: 1-5 digits, an optional letter ("221B") or range ("12-14"); its end or -1.
 qsizetype houseNumberAt(QStringView text, qsizetype i);
 // Japanese and Chinese: CJK text holding an administrative unit right before the number at `pos`,

@@ -159,7 +159,9 @@ QString rewriteDate(QStringView original, const DateParts &to);
 bool holdsNonPersonWord(QStringView text);
 // Street addresses: "221B Baker Street", "Hauptstraße 5", "12 rue de la Paix", "Via Roma 10",
 // Japanese, Chinese and Korean forms.
-void findAddresses(QStringView text, QList<Match> &out);
+// `prefilter` false: without the check that the text holds a number a house number could start
+// with (tests compare both).
+void findAddresses(QStringView text, QList<Match> &out, bool prefilter = true);
 
 // What a context word says a nearby number is.
 enum class ContextKind

@@ -7,6 +7,7 @@
 // (detectcontext.cpp). docs/anonymization.md lists the rules.
 #include "privacy/detectors.h"
 #include "privacy/memo.h"
+#include "privacy/phoneparse_p.h"
 
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -38,22 +39,25 @@ std::string toAscii(QStringView text)
     return out;
 }
 
+// Parse(number, region), through parseInternationalQuickly() where that is sure of the result.
+bool parse(const std::string &number, const char *region, PhoneNumber *parsed)
+{
+    if (region[0] == 'Z' && region[1] == 'Z' && parseInternationalQuickly(number, parsed))
+        return true;
+    return PhoneNumberUtil::GetInstance()->Parse(number, region, parsed) == PhoneNumberUtil::NO_PARSING_ERROR;
+}
+
 bool validForRegionUncached(const std::string &number, const char *region)
 {
-    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
     PhoneNumber parsed;
-    if (util->Parse(number, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR)
-        return false;
-    return util->IsValidNumber(parsed);
+    return parse(number, region, &parsed) && PhoneNumberUtil::GetInstance()->IsValidNumber(parsed);
 }
 
 bool possibleInternationalUncached(const std::string &number)
 {
-    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
     PhoneNumber parsed;
-    if (util->Parse(number, "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR)
-        return false;
-    return util->IsPossibleNumberWithReason(parsed) == PhoneNumberUtil::IS_POSSIBLE;
+    return parse(number, "ZZ", &parsed) &&
+           PhoneNumberUtil::GetInstance()->IsPossibleNumberWithReason(parsed) == PhoneNumberUtil::IS_POSSIBLE;
 }
 
 // The question a memo entry answers: valid in a region, or (kPossible) a possible '+' number.
