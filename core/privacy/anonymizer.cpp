@@ -316,6 +316,9 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
     QList<Finding> findings;
     QList<QList<Segment>> segments; // of values joined from several literals
     QList<int> pieceOf;
+    findings.reserve(s.scan.found.size()); // one allocation each, not one per growth
+    segments.reserve(s.scan.found.size());
+    pieceOf.reserve(s.scan.found.size());
     for (const Candidate &c : std::as_const(s.scan.found)) {
         Finding f = findingOf(s.scan.view(c.view), c.a, c.b, c.m);
         f.original = sql.mid(c.m.start, c.m.end - c.m.start).toString();
@@ -339,6 +342,7 @@ AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql:
         result.text.clear();
         result.text.reserve(sql.size() + 16 * findings.size());
         result.findings.clear();
+        result.findings.reserve(findings.size());
         qsizetype pos = 0;
         for (qsizetype k = 0; k < findings.size(); ++k) {
             Finding f = findings[k];
