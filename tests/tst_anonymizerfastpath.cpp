@@ -12,6 +12,7 @@
 #include "privacy/memo.h"
 #include "privacy/operators.h"
 #include "privacy/phoneparse_p.h"
+#include "privacy/sqlscan_p.h"
 #include "privacy/wordset.h"
 #include "testutil.h"
 
@@ -128,6 +129,7 @@ private slots:
     void memoKeepsAnonymizersApart();
     void utf8UnchangedOnlyWhenCertain();
     void threadMemoIsBounded();
+    void scratchScansStaySmall();
     void sharedMemoAcrossThreads();
 };
 
@@ -612,6 +614,42 @@ void TstAnonymizerFastPath::threadMemoIsBounded()
     QCOMPARE(calls, 6);
     QCOMPARE(get(7), 70); // still there
     QCOMPARE(calls, 6);
+}
+
+// The scans the anonymizer reuses on a thread keep their lists' capacity from one text to the
+// next, and give it back after a huge text; an SQL of 3,000 e-mail literals in between changes
+// nothing of what the texts after it give.
+void TstAnonymizerFastPath::scratchScansStaySmall()
+{
+    detail::SqlScan &first = detail::scratch<detail::SqlScan, 99>();
+    first.scan.found.resize(10);
+    first.pieces.resize(10);
+    detail::SqlScan &again = detail::scratch<detail::SqlScan, 99>();
+    QCOMPARE(&again, &first);
+    QVERIFY(again.scan.found.isEmpty() && again.pieces.isEmpty());
+    QVERIFY(again.scan.found.capacity() >= 10); // kept
+    again.scan.found.resize(5000);
+    again.tokens.resize(5000);
+    detail::SqlScan &after = detail::scratch<detail::SqlScan, 99>();
+    QVERIFY(after.scan.found.isEmpty() && after.tokens.isEmpty());
+    QVERIFY(after.scan.found.capacity() <= 1024 && after.tokens.capacity() <= 1024); // given back
+
+    const Anonymizer anonymizer{Config{}};
+    const QString small = u"SELECT * FROM t WHERE email = 'ann@example.org' AND note = 'x'"_s;
+    const QString question = u"Mail ann@example.org about order 12"_s;
+    const AnonymizedText before = anonymizer.anonymizeSql(small);
+    const AnonymizedText beforeQuestion = anonymizer.anonymizeText(question);
+    const quint32 mask = anonymizer.scanMask(question, small);
+    QStringList values;
+    for (int i = 0; i < 3000; ++i)
+        values << u"'user%1@example.org'"_s.arg(i);
+    const QString huge = u"SELECT * FROM t WHERE email IN ("_s + values.join(u", "_s) + u')';
+    QCOMPARE(anonymizer.anonymizeSql(huge).findings.size(), 3000);
+    QCOMPARE(anonymizer.scanMask(huge, huge), anonymizer.scanMask(u"x@example.org"_s, QString()));
+    QCOMPARE(anonymizer.anonymizeSql(small).text, before.text);
+    QCOMPARE(anonymizer.anonymizeSql(small).findings.size(), before.findings.size());
+    QCOMPARE(anonymizer.anonymizeText(question).text, beforeQuestion.text);
+    QCOMPARE(anonymizer.scanMask(question, small), mask);
 }
 
 // Two threads asking one shared memo for the same keys all get the right value; each key is

@@ -273,7 +273,7 @@ AnonymizedText Anonymizer::build(QStringView text, const QString *shared,
                                  const QList<Finding> *sqlFindings) const
 {
     detail::prefetchText(text);
-    Scan scan;
+    Scan &scan = detail::scratch<Scan, 0>();
     detectText(*m_patterns, text, m_fastPaths, scan);
     if (sqlFindings && !sqlFindings->isEmpty())
         addSqlValues(text, *sqlFindings, scan);
@@ -305,7 +305,7 @@ AnonymizedText Anonymizer::build(QStringView text, const QString *shared,
 AnonymizedText Anonymizer::buildSql(QStringView sql, const QString *shared, sql::Dialect dialect) const
 {
     detail::prefetchText(sql);
-    SqlScan s;
+    SqlScan &s = detail::scratch<SqlScan, 1>();
     detectSql(*m_patterns, sql, dialect, m_fastPaths, s);
     AnonymizedText result;
     if (s.scan.found.isEmpty()) {
@@ -534,9 +534,9 @@ quint32 Anonymizer::scanMask(QStringView question, QStringView sql, sql::Dialect
     // pairs: scanMask() +8-10 %; build() and buildSql() request their text's lines alike, +2-5 %).
     detail::prefetchText(question);
     detail::prefetchText(sql);
-    Scan text;
+    Scan &text = detail::scratch<Scan, 2>();
     detectText(*m_patterns, question, m_fastPaths, text);
-    SqlScan s;
+    SqlScan &s = detail::scratch<SqlScan, 3>();
     detectSql(*m_patterns, sql, dialect, m_fastPaths, s);
     return maskOf(text.found) | maskOf(s.scan.found);
 }

@@ -34,7 +34,35 @@ struct Scan
     QList<Candidate> found;
 
     const View &view(int index) const { return index < 0 ? source : views[size_t(index)]; }
+    // Empty again, keeping the lists' capacity (a scan reused on one thread: scratch()).
+    void clear()
+    {
+        source.text = {}; // the source view never holds more than its text
+        views.clear();
+        found.clear();
+    }
+    // Whether a huge text left a list large enough to give its memory back.
+    bool large() const { return views.capacity() > 1024 || found.capacity() > 1024; }
 };
+
+// A T (Scan, SqlScan) of this thread, cleared, whose lists keep their capacity from call to call:
+// no allocation per text for the candidates, views and pieces. `Use` tells the callers apart, so
+// two of them never share one while it is in use (a caller must not call itself).
+// What a thread keeps between calls stays small whatever the data: lists a huge text made large
+// are given back.
+template <typename T> [[gnu::noinline]] void release(T &t)
+{
+    t = T();
+}
+template <typename T, int Use> T &scratch()
+{
+    thread_local T t;
+    if (t.large()) [[unlikely]]
+        release(t);
+    else
+        t.clear();
+    return t;
+}
 
 // Asks for every cache line of a text at once: a text that is not in the cache (a long run over
 // many pairs) then costs about one memory latency instead of one per line read in turn.

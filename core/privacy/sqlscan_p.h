@@ -54,6 +54,20 @@ struct SqlScan
     QList<Chain> chains;
     QList<int> viewPiece; // per view: its piece, or -1
     QList<int> viewChain; // per view: its chain, or -1
+    void clear()          // see Scan::clear()
+    {
+        scan.clear();
+        tokens.clear();
+        pieces.clear();
+        chains.clear();
+        viewPiece.clear();
+        viewChain.clear();
+    }
+    bool large() const // see Scan::large()
+    {
+        return scan.large() || tokens.capacity() > 1024 || pieces.capacity() > 1024 ||
+               chains.capacity() > 1024 || viewPiece.capacity() > 1024 || viewChain.capacity() > 1024;
+    }
 };
 
 // Values in the SQL's string literals and comments only; identifiers, keywords, numbers and
