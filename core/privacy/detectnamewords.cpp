@@ -69,6 +69,20 @@ void readWords(QStringView text, std::vector<Word> &words)
             ++i;
             continue;
         }
+        if (c >= u'a' && c <= u'z') {
+            // A lower-case ASCII word (most words of a question, SQL's identifiers) is never a
+            // name's: past it in one run of ASCII letters, digits and '_', as the steps below would
+            // go, unless it ends at a unit that could join it to more ('-', an apostrophe, or one
+            // outside ASCII), where they decide.
+            qsizetype e = i + 1;
+            while (e < n && text[e].unicode() < 0x80 && isWordChar(text[e].unicode()))
+                ++e;
+            const char16_t stop = e < n ? text[e].unicode() : char16_t(0);
+            if (stop < 0x80 && stop != u'-' && !isApostrophe(stop)) {
+                i = e;
+                continue;
+            }
+        }
         const bool glued = i > 0 && isWordChar(text[i - 1].unicode());
         qsizetype e = i + 1;
         while (e < n) {
