@@ -304,8 +304,14 @@ QString MainWindow::statusText() const
 
 void MainWindow::updateStatus()
 {
+    const auto show = [this](const QString &text) {
+        if (text == m_statusTotals->text())
+            return;
+        m_statusTotals->setText(text);
+        emit statusTextChanged(text);
+    };
     if (!m_session->isOpen()) {
-        m_statusTotals->setText(tr("No dataset open"));
+        show(tr("No dataset open"));
         return;
     }
     const QLocale l;
@@ -324,7 +330,7 @@ void MainWindow::updateStatus()
     parts << tr("%1 selected").arg(l.toString(m_curator->selectedCount()));
     if (m_session->trashTotal() > 0)
         parts << tr("%1 in the trash").arg(l.toString(m_session->trashTotal()));
-    m_statusTotals->setText(parts.join(u"   ·   "_s));
+    show(parts.join(u"   ·   "_s));
 }
 
 void MainWindow::updateDetail()

@@ -93,6 +93,8 @@ signals:
     // A copy (copyDatasetTo) ended: `error` is empty on success.
     void copyFinished(bool ok, const QString &error);
     void filterApplied(const pairlens::Filter &filter);
+    // The status bar's totals ("3,000 pairs · Counting… · 0 selected") changed to `text`.
+    void statusTextChanged(const QString &text);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
