@@ -84,6 +84,24 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
     int phoneWord = -1;        // mayHavePhoneWord(), computed when first needed
     qsizetype i = 0;
     while (i < n) {
+#if defined(__SSE2__)
+        if constexpr (sizeof(Ch) == 2) {
+            // Eight units at a time to the next one in '0'..'@' (whatever is outside that range is
+            // passed one by one below anyway).
+            const __m128i zero = _mm_setzero_si128(), first = _mm_set1_epi16(0x30),
+                          span = _mm_set1_epi16(0x10);
+            while (i + 8 <= n) {
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+                const __m128i hit = _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, first), span), zero);
+                const unsigned mask = unsigned(_mm_movemask_epi8(hit));
+                if (mask != 0) {
+                    i += qsizetype(__builtin_ctz(mask) / 2);
+                    break;
+                }
+                i += 8;
+            }
+        }
+#endif
         constexpr qsizetype perWord = sizeof(quint64) / sizeof(Ch);
         while (i + perWord <= n) {
             quint64 x;
