@@ -74,9 +74,7 @@ void readWords(QStringView text, std::vector<Word> &words)
             // name's: past it in one run of ASCII letters, digits and '_', as the steps below would
             // go, unless it ends at a unit that could join it to more ('-', an apostrophe, or one
             // outside ASCII), where they decide.
-            qsizetype e = i + 1;
-            while (e < n && text[e].unicode() < 0x80 && isWordChar(text[e].unicode()))
-                ++e;
+            const qsizetype e = skipAsciiWordChars(text.utf16(), i + 1, n);
             const char16_t stop = e < n ? text[e].unicode() : char16_t(0);
             if (stop < 0x80 && stop != u'-' && !isApostrophe(stop)) {
                 i = e;

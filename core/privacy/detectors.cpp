@@ -6,10 +6,6 @@
 #include <cstring>
 #include <type_traits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace pairlens::privacy::detail {
 
 namespace {
@@ -88,12 +84,9 @@ template <typename Ch> bool mayContainBuiltinIn(const Ch *p, qsizetype n)
         if constexpr (sizeof(Ch) == 2) {
             // Eight units at a time to the next one in '0'..'@' (whatever is outside that range is
             // passed one by one below anyway).
-            const __m128i zero = _mm_setzero_si128(), first = _mm_set1_epi16(0x30),
-                          span = _mm_set1_epi16(0x10);
             while (i + 8 <= n) {
                 const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
-                const __m128i hit = _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, first), span), zero);
-                const unsigned mask = unsigned(_mm_movemask_epi8(hit));
+                const unsigned mask = unsigned(_mm_movemask_epi8(unitsInRange(v, u'0', u'@' - u'0')));
                 if (mask != 0) {
                     i += qsizetype(__builtin_ctz(mask) / 2);
                     break;
@@ -242,35 +235,11 @@ constexpr std::array<bool, 128> makeFindBuiltinsSkip()
 
 constexpr std::array<bool, 128> kFindBuiltinsSkip = makeFindBuiltinsSkip();
 
-// Past the run of word characters (letters, digits and '_' of any script) at i: eight ASCII units at
-// a time, those outside ASCII one by one.
+// Past the run of word characters (letters, digits and '_' of any script) at i.
 qsizetype skipWordChars(const char16_t *p, qsizetype i, qsizetype n)
 {
     for (;;) {
-#if defined(__SSE2__)
-        const __m128i none = _mm_setzero_si128();
-        const auto inRange = [none](__m128i v, short lo, short span) {
-            return _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, _mm_set1_epi16(lo)), _mm_set1_epi16(span)),
-                                   none);
-        };
-        while (i + 8 <= n) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
-            // A unit whose value with bit 0x20 set is 'a'..'z' is an ASCII letter (no unit above
-            // 0x7F can become one), then the digits and '_'.
-            const __m128i word =
-                _mm_or_si128(_mm_or_si128(inRange(_mm_or_si128(v, _mm_set1_epi16(0x20)), 'a', 'z' - 'a'),
-                                          inRange(v, '0', 9)),
-                             _mm_cmpeq_epi16(v, _mm_set1_epi16('_')));
-            const unsigned mask = unsigned(_mm_movemask_epi8(word));
-            if (mask != 0xFFFFu) {
-                i += qsizetype(__builtin_ctz(~mask) / 2);
-                break;
-            }
-            i += 8;
-        }
-#endif
-        while (i < n && p[i] < 0x80 && isWordChar(p[i]))
-            ++i;
+        i = skipAsciiWordChars(p, i, n);
         if (i >= n || p[i] < 0x80 || !isWordChar(p[i]))
             return i;
         ++i; // a word character outside ASCII

@@ -11,6 +11,10 @@
 #include <QList>
 #include <QStringView>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pairlens::privacy::detail {
 
 struct Match
@@ -62,6 +66,37 @@ inline bool isWordChar(char16_t c)
     if (c < 0x80)
         return (kAsciiClass[c] & WordClass) != 0;
     return isWordCharSlow(c);
+}
+#if defined(__SSE2__)
+// Per 16-bit lane: all ones where lo <= unit <= lo + span, else zero.
+inline __m128i unitsInRange(__m128i v, char16_t lo, char16_t span)
+{
+    return _mm_cmpeq_epi16(
+        _mm_subs_epu16(_mm_sub_epi16(v, _mm_set1_epi16(short(lo))), _mm_set1_epi16(short(span))),
+        _mm_setzero_si128());
+}
+#endif
+// Past the run of ASCII letters, digits and '_' at i in p[0, n) (eight units at a time with SSE2);
+// it stops at the first unit outside ASCII.
+inline qsizetype skipAsciiWordChars(const char16_t *p, qsizetype i, qsizetype n)
+{
+#if defined(__SSE2__)
+    for (; i + 8 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        // A unit whose value with bit 0x20 set is 'a'..'z' is an ASCII letter (no unit above 0x7F
+        // can become one), then the digits and '_'.
+        const __m128i word =
+            _mm_or_si128(_mm_or_si128(unitsInRange(_mm_or_si128(v, _mm_set1_epi16(0x20)), u'a', u'z' - u'a'),
+                                      unitsInRange(v, u'0', 9)),
+                         _mm_cmpeq_epi16(v, _mm_set1_epi16(short(u'_'))));
+        const unsigned mask = unsigned(_mm_movemask_epi8(word));
+        if (mask != 0xFFFFu)
+            return i + qsizetype(__builtin_ctz(~mask) / 2);
+    }
+#endif
+    while (i < n && p[i] < 0x80 && isWordChar(p[i]))
+        ++i;
+    return i;
 }
 inline char16_t at(QStringView s, qsizetype i)
 {

@@ -93,12 +93,7 @@ template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
             // Eight units at a time past those that decide nothing here: no capital followed by a
             // lower-case letter, nothing outside ASCII (a digit only remembered). SQL keywords in
             // capitals and text in lower case go by at a few instructions per eight units.
-            const __m128i capitalA = _mm_set1_epi16(short(u'A')), smallA = _mm_set1_epi16(short(u'a')),
-                          zero = _mm_set1_epi16(short(u'0')), ascii = _mm_set1_epi16(0x7F),
-                          none = _mm_setzero_si128();
-            const auto inRange = [none](__m128i v, __m128i lo, short span) {
-                return _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, lo), _mm_set1_epi16(span)), none);
-            };
+            const __m128i ascii = _mm_set1_epi16(0x7F), none = _mm_setzero_si128();
             while (i + 9 <= n) {
                 const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
                 const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i + 1));
@@ -106,11 +101,11 @@ template <typename Ch> bool mayContainNameIn(const Ch *p, qsizetype n)
                     _mm_andnot_si128(_mm_cmpeq_epi16(_mm_subs_epu16(v, ascii), none), _mm_set1_epi16(-1));
                 const __m128i nextOther =
                     _mm_andnot_si128(_mm_cmpeq_epi16(_mm_subs_epu16(w, ascii), none), _mm_set1_epi16(-1));
-                const __m128i start =
-                    _mm_and_si128(inRange(v, capitalA, 25), _mm_or_si128(inRange(w, smallA, 25), nextOther));
+                const __m128i start = _mm_and_si128(unitsInRange(v, u'A', 25),
+                                                    _mm_or_si128(unitsInRange(w, u'a', 25), nextOther));
                 if (_mm_movemask_epi8(_mm_or_si128(start, other)) != 0)
                     break;
-                digit = digit || _mm_movemask_epi8(inRange(v, zero, 9)) != 0;
+                digit = digit || _mm_movemask_epi8(unitsInRange(v, u'0', 9)) != 0;
                 i += 8;
             }
             if (i >= n)
