@@ -15,7 +15,8 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <array>
-#include <cstdlib>
+#include <cstdint>
+#include <string_view>
 #include <unordered_map>
 
 // libphonenumber's compiled-in metadata, the bytes PhoneNumberUtil parses at its own start
@@ -111,13 +112,10 @@ bool parseInternationalQuickly(const std::string &number, PhoneNumber *out)
     const auto &codes = callingCodes();
     int code = 0;
     size_t codeLength = 0;
-    for (size_t k = 1; k <= 3; ++k) {
-        const int candidate = code * 10 + (digits[k - 1] - '0');
-        code = candidate;
-        if (codes[size_t(candidate)].kind != CallingCode::None) {
+    for (size_t k = 1; k <= 3 && codeLength == 0; ++k) {
+        code = code * 10 + (digits[k - 1] - '0');
+        if (codes[size_t(code)].kind != CallingCode::None)
             codeLength = k;
-            break;
-        }
     }
     if (codeLength == 0)
         return false;
@@ -128,11 +126,13 @@ bool parseInternationalQuickly(const std::string &number, PhoneNumber *out)
     if (national.size() < 2 || national.size() > 17 || national[0] == '0')
         return false;
     if (!cc.nationalPrefix.empty() && national.substr(0, cc.nationalPrefix.size()) == cc.nationalPrefix)
-        return false; // Parse() may strip it
-    const std::string nationalDigits(national);
+        return false;                 // Parse() may strip it
+    std::uint64_t nationalNumber = 0; // at most 17 digits
+    for (const char d : national)
+        nationalNumber = nationalNumber * 10 + std::uint64_t(d - '0');
     out->Clear();
     out->set_country_code(code);
-    out->set_national_number(std::strtoull(nationalDigits.c_str(), nullptr, 10));
+    out->set_national_number(nationalNumber);
     return true;
 }
 
