@@ -114,6 +114,13 @@ public:
     // of waiting for autovacuum: the statistics' grouping sets are planned from them. Skipped
     // quietly by PostgreSQL for a role that does not own the table.
     void analyze();
+    // pgbulk.cpp. Into an empty pairs table whose owner this role is: drops pairs_search and
+    // pairs_live_ts (holding the schema's bulk-load lock, a session advisory lock) and builds them
+    // again at the end, both at once on two connections. A process killed in between leaves them
+    // missing; the next open by the table's owner builds them (repairIndexes()) once no bulk load
+    // holds the lock.
+    bool beginBulkLoad() override;
+    bool endBulkLoad(QString *error) override;
     // The size of the pairs table (in blocks of 8 KiB) from which statistics() splits its scan
     // between two connections (4,096 unless set); tests lower it to read small tables so.
     static void setStatisticsSplitBlocks(qint64 blocks);
@@ -124,6 +131,9 @@ private:
     PgStorage() = default;
     bool migrate(QString *error);
     bool ensureSecret(QString *error);
+    // pgbulk.cpp: builds the indexes a killed bulk load left missing (see beginBulkLoad()).
+    void repairIndexes();
+    bool buildBulkIndexes(QString *error);
     // The sentence for a failed change of the settings (pgkeyset.cpp, pgprivacy.cpp): a role that may
     // not write (SQLSTATE 42501 or 25006) is told so, anything else gives PostgreSQL's reason.
     QString settingsFailure(const QByteArray &state, const QString &why) const;

@@ -142,6 +142,14 @@ struct Result
     double real(int row, int column) const { return QByteArray(PQgetvalue(res, row, column)).toDouble(); }
 };
 
+// The two indexes a bulk load leaves out and builds at its end (pgbulk.cpp), as the schema's DDL
+// creates them (pgstorage.cpp); %1 is the quoted schema.
+inline const QString kLiveTsIndexDdl =
+    QStringLiteral("CREATE INDEX IF NOT EXISTS pairs_live_ts ON %1.pairs (ts COLLATE \"C\", id) "
+                   "WHERE query_type IS NOT NULL");
+inline const QString kSearchIndexDdl =
+    QStringLiteral("CREATE INDEX IF NOT EXISTS pairs_search ON %1.pairs USING gin (search_vector)");
+
 // Runs one statement with text parameters ($1, $2, ...); on a connection of a Link, reconnects when
 // the connection dropped and runs a read again (Link above).
 PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params = {});

@@ -156,6 +156,17 @@ public:
         qint64 count = 0;
         qint64 batch = 0; // restoreBatch(batch) undoes the delete
     };
+    // A large load into an empty store (an import) may leave out the indexes that each added pair
+    // would update at a random place and build them once at the end (PostgreSQL: the search and
+    // time indexes; a dataset file has its own bulk path, PairStore::add()). beginBulkLoad() says
+    // whether it did; if so endBulkLoad() must follow, also after a failed or cancelled load. Reads
+    // stay right meanwhile, only slower. By default there is nothing to leave out.
+    virtual bool beginBulkLoad() { return false; }
+    virtual bool endBulkLoad(QString *error)
+    {
+        Q_UNUSED(error);
+        return true;
+    }
     // Reports the progress of the long writes below (delete, restore, purge, review of many pairs)
     // as done of total; returning false cancels one before its commit point (nothing changes). A
     // backend that makes each change in one transaction (PostgreSQL) reports nothing.

@@ -100,7 +100,14 @@ ImportReport importIntoStorage(Storage &storage, const QString &file, ImportForm
                                const Progress &progress, const QJsonObject &auditDetail)
 {
     StorageTarget target(storage);
+    const bool bulk = storage.beginBulkLoad();
     ImportReport report = Importer(target).importFile(file, format, progress);
+    if (bulk) {
+        // Also after a failed or cancelled import: the pairs it added are in and need their indexes.
+        QString indexError;
+        if (!storage.endBulkLoad(&indexError) && report.fatalError.isEmpty())
+            report.fatalError = indexError;
+    }
     // The entry `pairlens import` writes in a dataset file's audit log, once the pairs are in (a
     // killed import leaves none: the batches it committed are in the store unlogged). As for a file,
     // a failure to log does not fail the import.

@@ -1,0 +1,216 @@
+// The bulk load of an import into an empty PostgreSQL schema (PgStorage::beginBulkLoad(), issue 18)
+// against the real PostgreSQL 15 of the CTest fixture pg_cluster: the search and time indexes are
+// left out while the pairs are copied and built once at the end; a load that dies in between
+// (its connection ends, a killed `pairlens import`) leaves them for the next open to build.
+#include "pgtestutil.h"
+#include "storage/pgstorage.h"
+#include "storage/storageimport.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pairlens;
+using namespace Qt::StringLiterals;
+using pairlens::test::psql;
+
+class TstPgBulk : public QObject
+{
+    Q_OBJECT
+
+    test::PgServer m_server;
+    QTemporaryDir m_dir;
+
+    QString url(const QString &schema) const { return m_server.owner + u"?schema="_s + schema; }
+
+    // `count` JSON Lines records, every fifth one asking about refunds, pair_ids from `first` on.
+    QString writeJsonl(const QString &name, int first, int count)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        for (int i = first; i < first + count; ++i) {
+            const QString word = i % 5 == 0 ? u"refunded"_s : u"shipped"_s;
+            f.write(
+                uR"({"pair_id": "bulk-%1", "natural_language_query": "Which orders were %2 on day %3?", )"
+                uR"("sql_query": "SELECT id FROM orders WHERE status = '%2' AND day = %3;", )"
+                uR"("timestamp": "2026-0%4-1%5T10:00:00Z", "database_type": "postgresql", "success": true})"
+                u"\n"_s.arg(i)
+                    .arg(word)
+                    .arg(i % 28)
+                    .arg(1 + i % 9)
+                    .arg(i % 10)
+                    .toUtf8());
+        }
+        return path;
+    }
+
+    // The two indexes a bulk load rebuilds, by object id ("-" when missing), and their definitions.
+    QString indexes(const QString &schema)
+    {
+        return psql(m_server.owner,
+                    u"SELECT coalesce(to_regclass('%1.pairs_search')::oid::text, '-') || ' ' || "
+                    "coalesce(to_regclass('%1.pairs_live_ts')::oid::text, '-')"_s.arg(schema));
+    }
+    QString definitions(const QString &schema)
+    {
+        return psql(
+            m_server.owner,
+            u"SELECT string_agg(replace(indexdef, '%1.', ''), ' | ' ORDER BY indexname) FROM pg_indexes "
+            "WHERE schemaname = '%1' AND indexname IN ('pairs_search', 'pairs_live_ts')"_s.arg(schema));
+    }
+    static bool missing(const QString &oids) { return oids.contains(u'-'); }
+
+private slots:
+    void initTestCase()
+    {
+        m_server = test::pgServer();
+        QVERIFY2(m_server.found(), "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void importIntoAnEmptySchemaBuildsTheIndexesOnceAtTheEnd()
+    {
+        const QString schema = test::uniqueSchema(u"t_bulk"_s);
+        QString error;
+        auto storage = PgStorage::open(url(schema), &error);
+        QVERIFY2(storage, qPrintable(error));
+        const QString expected = definitions(schema);
+        QVERIFY2(expected.contains(u"USING gin (search_vector)"_s), qPrintable(expected));
+        const QString before = indexes(schema);
+        QVERIFY2(!missing(before), qPrintable(before));
+
+        const ImportReport r =
+            importIntoStorage(*storage, writeJsonl(u"a.jsonl"_s, 0, 3000), ImportFormat::Auto, {});
+        QVERIFY2(r.fatalError.isEmpty(), qPrintable(r.fatalError));
+        QCOMPARE(r.added, 3000);
+        // Built again (new objects), with the definitions the schema's DDL gives them.
+        const QString after = indexes(schema);
+        QVERIFY2(!missing(after), qPrintable(after));
+        QVERIFY2(after.section(u' ', 0, 0) != before.section(u' ', 0, 0),
+                 qPrintable(before + u" / "_s + after));
+        QVERIFY2(after.section(u' ', 1, 1) != before.section(u' ', 1, 1),
+                 qPrintable(before + u" / "_s + after));
+        QCOMPARE(definitions(schema), expected);
+        // ... and used: the search reads the GIN index, the newest first page the time index.
+        Filter refunded;
+        refunded.search = u"refunded"_s;
+        QCOMPARE(storage->count(refunded, &error), 600);
+        const QString plan =
+            psql(m_server.owner,
+                 u"SET enable_seqscan = off; EXPLAIN SELECT id FROM %1.pairs WHERE search_vector @@ "
+                 "to_tsquery('simple', 'refunded')"_s.arg(schema));
+        QVERIFY2(plan.contains(u"pairs_search"_s), qPrintable(plan));
+
+        // A second import finds pairs: nothing is dropped, the new pairs enter the indexes as they come.
+        const ImportReport more =
+            importIntoStorage(*storage, writeJsonl(u"b.jsonl"_s, 3000, 500), ImportFormat::Auto, {});
+        QVERIFY2(more.fatalError.isEmpty(), qPrintable(more.fatalError));
+        QCOMPARE(more.added, 500);
+        QCOMPARE(indexes(schema), after);
+        QCOMPARE(storage->count(refunded, &error), 700);
+        storage.reset();
+        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
+    void aLoadThatEndsWithoutBuildingLeavesThemToTheNextOpen()
+    {
+        const QString schema = test::uniqueSchema(u"t_bulk"_s);
+        QString error;
+        auto loading = PgStorage::open(url(schema), &error);
+        QVERIFY2(loading, qPrintable(error));
+        QVERIFY(loading->beginBulkLoad());
+        QVERIFY(missing(indexes(schema)));
+        QCOMPARE(psql(m_server.owner, u"INSERT INTO %1.pairs (natural_language_query, sql_query) VALUES "
+                                      "('recorded meanwhile', 'SELECT 1')"_s.arg(schema)),
+                 QString());
+        // Another open while the load holds the schema's bulk-load lock leaves the indexes to it,
+        // and reads right meanwhile (without them).
+        {
+            auto other = PgStorage::open(url(schema), &error);
+            QVERIFY2(other, qPrintable(error));
+            QCOMPARE(other->count(&error), 1);
+            QVERIFY(missing(indexes(schema)));
+            QVERIFY(!other->beginBulkLoad()); // the table is not empty, and the lock is taken
+        }
+        // The loading process dies (its connection ends). The read-only role may not build the
+        // indexes and reads without them; the owner's next open builds them.
+        loading.reset();
+        QVERIFY(missing(indexes(schema)));
+        QCOMPARE(
+            psql(m_server.owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN "
+                                 "SCHEMA %1 TO pairlens_ro"_s.arg(schema)),
+            QString());
+        {
+            auto reader = PgStorage::open(m_server.readOnly + u"?schema="_s + schema, &error);
+            QVERIFY2(reader, qPrintable(error));
+            QCOMPARE(reader->count(&error), 1);
+            QVERIFY(missing(indexes(schema)));
+        }
+        auto next = PgStorage::open(url(schema), &error);
+        QVERIFY2(next, qPrintable(error));
+        QVERIFY2(!missing(indexes(schema)), qPrintable(indexes(schema)));
+        QCOMPARE(next->count(&error), 1);
+        next.reset();
+        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
+    void aKilledImportLosesNoBatchAndItsIndexesComeBack()
+    {
+        // A real `pairlens import` killed (SIGKILL) while it loads: the pairs of the batches it
+        // committed stay, and the next open (here `pairlens stats`) builds the indexes.
+        const QString schema = test::uniqueSchema(u"t_bulk"_s);
+        const QString file = writeJsonl(u"big.jsonl"_s, 0, 200000);
+        QProcess import;
+        import.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, url(schema), file});
+        QVERIFY(import.waitForStarted());
+        // Killed once some batches are in (or when it ends first on a fast machine).
+        QElapsedTimer waited;
+        waited.start();
+        qint64 inside = 0;
+        while (waited.elapsed() < 60000 && import.state() == QProcess::Running) {
+            const QString n = psql(m_server.owner, u"SELECT count(*) FROM %1.pairs"_s.arg(schema));
+            inside = n.toLongLong();
+            if (inside > 0)
+                break;
+            QTest::qWait(20);
+        }
+        const bool killed = import.state() == QProcess::Running;
+        if (killed) {
+            QVERIFY(missing(indexes(schema)));
+            import.kill();
+        }
+        import.waitForFinished();
+        const qint64 committed =
+            psql(m_server.owner, u"SELECT count(*) FROM %1.pairs"_s.arg(schema)).toLongLong();
+        QVERIFY(committed >= inside);
+        QVERIFY(committed > 0);
+        QProcess stats;
+        stats.start(QStringLiteral(PAIRLENS_EXE), {u"stats"_s, url(schema), u"--json"_s});
+        QVERIFY(stats.waitForFinished(120000));
+        QCOMPARE(stats.exitCode(), 0);
+        QVERIFY2(!missing(indexes(schema)), qPrintable(indexes(schema)));
+        // Every committed pair is whole (derived fields, search words) and found through the index.
+        QCOMPARE(psql(m_server.owner,
+                      u"SELECT count(*) FROM %1.pairs WHERE query_type IS NULL OR search_vector IS "
+                      "NULL"_s.arg(schema)),
+                 u"0"_s);
+        QString error;
+        auto s = PgStorage::open(url(schema), &error);
+        QVERIFY2(s, qPrintable(error));
+        Filter refunded;
+        refunded.search = u"refunded"_s;
+        const qint64 expected =
+            psql(m_server.owner, u"SELECT count(*) FROM %1.pairs WHERE natural_language_query "
+                                 "LIKE '%refunded%'"_s.arg(schema))
+                .toLongLong();
+        QCOMPARE(s->count(refunded, &error), expected);
+        s.reset();
+        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPgBulk)
+#include "tst_pgbulk.moc"
