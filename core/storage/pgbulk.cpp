@@ -28,28 +28,32 @@ QString bulkLockCall(const char *function)
 
 bool PgStorage::beginBulkLoad()
 {
-    PGconn *pg = m_conn->pg;
-    const QByteArray schema = m_quotedSchema.toUtf8();
-    // Only the owner may drop and build indexes, and only an empty table gains (a full one would
-    // be indexed again whole).
-    Result owner(pg::exec(
-        pg,
-        u"SELECT NOT EXISTS (SELECT 1 FROM %1.pairs) AND "
-        "pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = $1::regclass"_s.arg(
-            m_quotedSchema),
-        {schema + ".pairs"}));
-    if (!owner.ok() || owner.rows() != 1 || owner.text(0, 0) != u"t"_s)
+    // Only an empty table gains (a full one would be indexed again whole).
+    if (!takeBulkLock(u"NOT EXISTS (SELECT 1 FROM %1.pairs)"_s.arg(m_quotedSchema)))
         return false;
-    Result locked(pg::exec(pg, bulkLockCall("pg_try_advisory_lock"), {schema}));
-    if (!locked.ok() || locked.text(0, 0) != u"t"_s)
-        return false; // another bulk load of this schema
-    Result dropped(
-        pg::exec(pg, u"DROP INDEX IF EXISTS %1.pairs_search, %1.pairs_live_ts"_s.arg(m_quotedSchema)));
+    Result dropped(pg::exec(m_conn->pg,
+                            u"DROP INDEX IF EXISTS %1.pairs_search, %1.pairs_live_ts"_s.arg(m_quotedSchema)));
     if (!dropped.ok()) {
-        Result unlocked(pg::exec(pg, bulkLockCall("pg_advisory_unlock"), {schema}));
+        Result unlocked(pg::exec(m_conn->pg, bulkLockCall("pg_advisory_unlock"), {m_quotedSchema.toUtf8()}));
         return false;
     }
     return true;
+}
+
+// True when `condition` holds ($1 is the pairs table's name), this role owns the table (only the
+// owner may drop and build its indexes) and this connection took the schema's bulk-load lock.
+bool PgStorage::takeBulkLock(const QString &condition)
+{
+    PGconn *pg = m_conn->pg;
+    const QByteArray schema = m_quotedSchema.toUtf8();
+    Result owner(pg::exec(pg,
+                          u"SELECT (%1) AND pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c "
+                          "WHERE c.oid = $1::regclass"_s.arg(condition),
+                          {schema + ".pairs"}));
+    if (!owner.ok() || owner.rows() != 1 || owner.text(0, 0) != u"t"_s)
+        return false;
+    Result locked(pg::exec(pg, bulkLockCall("pg_try_advisory_lock"), {schema}));
+    return locked.ok() && locked.text(0, 0) == u"t"_s;
 }
 
 bool PgStorage::endBulkLoad(QString *error)
@@ -97,21 +101,13 @@ bool PgStorage::buildBulkIndexes(QString *error)
 
 void PgStorage::repairIndexes()
 {
-    PGconn *pg = m_conn->pg;
-    const QByteArray schema = m_quotedSchema.toUtf8();
-    Result missing(pg::exec(
-        pg,
-        u"SELECT (to_regclass($1) IS NULL OR to_regclass($2) IS NULL) AND "
-        "pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = $3::regclass"_s,
-        {schema + ".pairs_search", schema + ".pairs_live_ts", schema + ".pairs"}));
-    if (!missing.ok() || missing.rows() != 1 || missing.text(0, 0) != u"t"_s)
-        return; // nothing missing, or not this role's to build (reads are right without them)
-    Result locked(pg::exec(pg, bulkLockCall("pg_try_advisory_lock"), {schema}));
-    if (!locked.ok() || locked.text(0, 0) != u"t"_s)
-        return; // a bulk load is still running: it builds them
+    // Nothing missing, not this role's to build (reads are right without them), or a bulk load
+    // still running, which builds them: nothing to do.
+    if (!takeBulkLock(u"to_regclass($1 || '_search') IS NULL OR to_regclass($1 || '_live_ts') IS NULL"_s))
+        return;
     QString why;
     const bool built = buildBulkIndexes(&why);
-    Result unlocked(pg::exec(pg, bulkLockCall("pg_advisory_unlock"), {schema}));
+    Result unlocked(pg::exec(m_conn->pg, bulkLockCall("pg_advisory_unlock"), {m_quotedSchema.toUtf8()}));
     // A failure leaves the dataset readable (only slower to search); the next open tries again.
     if (!built)
         qWarning("%s", qPrintable(why));

@@ -133,6 +133,7 @@ private:
     bool ensureSecret(QString *error);
     // pgbulk.cpp: builds the indexes a killed bulk load left missing (see beginBulkLoad()).
     void repairIndexes();
+    bool takeBulkLock(const QString &condition);
     bool buildBulkIndexes(QString *error);
     // The sentence for a failed change of the settings (pgkeyset.cpp, pgprivacy.cpp): a role that may
     // not write (SQLSTATE 42501 or 25006) is told so, anything else gives PostgreSQL's reason.
