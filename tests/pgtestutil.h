@@ -59,15 +59,17 @@ inline QString psql(const QString &url, const QString &sql)
 class TableLock
 {
 public:
-    TableLock(const QString &url, const QString &table)
+    // `mode`: ACCESS SHARE holds the table as a reader's open transaction does (only a change of its
+    // structure, such as DROP INDEX, waits).
+    TableLock(const QString &url, const QString &table,
+              const QString &mode = QStringLiteral("ACCESS EXCLUSIVE"))
     {
         m_psql.start(QStringLiteral(PAIRLENS_PSQL),
                      {url, QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-tA"),
                       QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1")});
         m_psql.waitForStarted();
-        m_psql.write(QStringLiteral("BEGIN; LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n")
-                         .arg(table)
-                         .toUtf8());
+        m_psql.write(
+            QStringLiteral("BEGIN; LOCK TABLE %1 IN %2 MODE; SELECT 'locked';\n").arg(table, mode).toUtf8());
     }
     ~TableLock() { release(); }
     // True once the lock is held (false when psql failed or took longer than `ms`).

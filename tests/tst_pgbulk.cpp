@@ -115,6 +115,28 @@ private slots:
         psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
 
+    void aReaderKeepingATransactionOpenOnlyCostsTheBulkLoad()
+    {
+        // A session idle in a transaction that read the table (ACCESS SHARE) would hold the drop of
+        // the indexes, and the import behind it, until it ends: the import gives the drop 2 s and
+        // then adds its pairs the ordinary way.
+        const QString schema = test::uniqueSchema(u"t_bulk"_s);
+        QString error;
+        auto storage = PgStorage::open(url(schema), &error);
+        QVERIFY2(storage, qPrintable(error));
+        const QString before = indexes(schema);
+        test::TableLock reader(m_server.owner, schema + u".pairs"_s, u"ACCESS SHARE"_s);
+        QVERIFY(reader.held());
+        const ImportReport r =
+            importIntoStorage(*storage, writeJsonl(u"c.jsonl"_s, 0, 200), ImportFormat::Auto, {});
+        QVERIFY2(r.fatalError.isEmpty(), qPrintable(r.fatalError));
+        QCOMPARE(r.added, 200);
+        QCOMPARE(indexes(schema), before);
+        reader.release();
+        storage.reset();
+        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
     void aLoadThatEndsWithoutBuildingLeavesThemToTheNextOpen()
     {
         const QString schema = test::uniqueSchema(u"t_bulk"_s);

@@ -31,9 +31,13 @@ bool PgStorage::beginBulkLoad()
     // Only an empty table gains (a full one would be indexed again whole).
     if (!takeBulkLock(u"NOT EXISTS (SELECT 1 FROM %1.pairs)"_s.arg(m_quotedSchema)))
         return false;
-    Result dropped(pg::exec(m_conn->pg,
-                            u"DROP INDEX IF EXISTS %1.pairs_search, %1.pairs_live_ts"_s.arg(m_quotedSchema)));
+    // The drop waits for every statement on the table to end; a session that keeps one open (idle in
+    // a transaction) must not hold the import up: after 2 s it loads the ordinary way instead.
+    Result dropped(pg::exec(
+        m_conn->pg, u"BEGIN; SET LOCAL lock_timeout = '2s'; "
+                    "DROP INDEX IF EXISTS %1.pairs_search, %1.pairs_live_ts; COMMIT"_s.arg(m_quotedSchema)));
     if (!dropped.ok()) {
+        Result rollback(PQexec(m_conn->pg, "ROLLBACK"));
         Result unlocked(pg::exec(m_conn->pg, bulkLockCall("pg_advisory_unlock"), {m_quotedSchema.toUtf8()}));
         return false;
     }
