@@ -133,6 +133,17 @@ class TstPgCopy : public QObject
         return p.exitStatus() == QProcess::CrashExit ? 9 : p.exitCode();
     }
 
+    // The definitions of the two indexes a copy into a new schema builds after its pairs.
+    static inline const QString kCopiedIndexes =
+        u"CREATE INDEX pairs_live_ts ON S.pairs USING btree (ts COLLATE \"C\", id) WHERE (query_type IS NOT "
+        "NULL) | CREATE INDEX pairs_search ON S.pairs USING gin (search_vector)"_s;
+    QString indexDefinitions(const QString &name)
+    {
+        return psql(m_owner, u"SELECT string_agg(replace(indexdef, '%1.', 'S.'), ' | ' ORDER BY indexname) "
+                             "FROM pg_indexes WHERE schemaname = '%1' AND indexname IN ('pairs_search', "
+                             "'pairs_live_ts')"_s.arg(schema(name)));
+    }
+
 private slots:
     void initTestCase()
     {
@@ -171,6 +182,9 @@ private slots:
         QVERIFY2(r.out.startsWith(u"Copied 600 pairs ("_s), qPrintable(r.out));
         QVERIFY(!r.out.contains(QUrl(m_owner).password()));
         QCOMPARE(pgCount(u"round"_s), 600);
+        // The schema the copy created got its search and time indexes after its pairs (the same
+        // definitions as a schema an import fills), and a search reads the GIN index.
+        QCOMPARE(indexDefinitions(u"round"_s), kCopiedIndexes);
         r = run({u"copy"_s, pg, back});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(QFileInfo::exists(back));
@@ -273,8 +287,10 @@ private slots:
         const auto copying = [&](qint64) { return psql(m_owner, writing) == u"1"_s; };
         // Killed, then Ctrl-C (SIGTERM): the target has no pairs and no entries either time.
         QCOMPARE(interrupted(big, pg, true, copying), 9);
-        // The server notices the lost connection and rolls back (its COPY leaves the activity list).
+        // The server notices the lost connection and rolls back (its COPY leaves the activity list),
+        // the drop of the indexes with it.
         QTRY_VERIFY_WITH_TIMEOUT(!copying(0), 30000);
+        QCOMPARE(indexDefinitions(u"killed"_s), kCopiedIndexes);
         QCOMPARE(interrupted(big, pg, false, copying), 130);
         QCOMPARE(pgCount(u"killed"_s), 0);
         QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.audit_log"_s.arg(schema(u"killed"_s))), u"0"_s);

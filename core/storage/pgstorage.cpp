@@ -287,6 +287,7 @@ COMMIT;)"_s.arg(s, QString::number(kFormatVersion), pg::kLiveTsIndexDdl.arg(s), 
         *error = tr("Cannot create the PairLens tables in PostgreSQL schema %1: %2").arg(m_schema, why);
         return false;
     }
+    m_createdSchema = m_version == 0;
     m_version = readVersion();
     if (m_version != kFormatVersion) {
         *error = tr("The PostgreSQL schema %1 has no readable format version.").arg(m_schema);

@@ -120,6 +120,8 @@ public:
     // missing; the next open by the table's owner builds them (repairIndexes()) once no bulk load
     // holds the lock.
     bool beginBulkLoad() override;
+    // True when this open created the schema (no PairLens tables were there before).
+    bool createdSchema() const { return m_createdSchema; }
     bool endBulkLoad(QString *error) override;
     // The size of the pairs table (in blocks of 8 KiB) from which statistics() splits its scan
     // between two connections (4,096 unless set); tests lower it to read small tables so.
@@ -159,6 +161,7 @@ private:
     QString m_quotedSchema;
     int m_version = 0;
     bool m_create = true;
+    bool m_createdSchema = false;
     QByteArray m_secret;
 };
 

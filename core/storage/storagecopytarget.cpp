@@ -203,6 +203,14 @@ public:
             *error = notEmpty(m_storage->location(), n.number(0, 0));
             return false;
         }
+        // A schema this copy created has no reader yet: its two indexes whose entries would land at
+        // random places are built once after the pairs, in the same transaction (a reader that
+        // comes meanwhile waits for the commit instead of reading an empty table).
+        if (m_storage->createdSchema()) {
+            if (!exec(u"DROP INDEX %1.pairs_search, %1.pairs_live_ts"_s.arg(s), error))
+                return false;
+            m_buildIndexes = true;
+        }
         return startCopy(u"pairs (%1, search_vector, exact_key, normalized_key)"_s.arg(kColumnList), error);
     }
 
@@ -240,6 +248,9 @@ public:
     bool endPairs(QString *error) override
     {
         if (!endCopy(error))
+            return false;
+        if (m_buildIndexes && !(exec(pg::kLiveTsIndexDdl.arg(m_storage->quotedSchema()), error) &&
+                                exec(pg::kSearchIndexDdl.arg(m_storage->quotedSchema()), error)))
             return false;
         // The next pair a recorder or an import adds comes after the copied ones.
         const QString s = m_storage->quotedSchema();
@@ -337,6 +348,7 @@ private:
     std::unique_ptr<PgStorage> m_storage;
     bool m_open = false;
     bool m_copying = false;
+    bool m_buildIndexes = false; // begin() dropped pairs_search and pairs_live_ts
 };
 
 } // namespace
