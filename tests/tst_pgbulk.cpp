@@ -21,6 +21,7 @@ class TstPgBulk : public QObject
 
     test::PgServer m_server;
     QTemporaryDir m_dir;
+    QString m_schema; // each test's own, dropped after it
 
     QString url(const QString &schema) const { return m_server.owner + u"?schema="_s + schema; }
 
@@ -47,6 +48,17 @@ class TstPgBulk : public QObject
         return path;
     }
 
+    // Imports `count` such records through importIntoStorage(); true when every one was added.
+    bool importRecords(PgStorage &storage, const QString &name, int first, int count)
+    {
+        const ImportReport r =
+            importIntoStorage(storage, writeJsonl(name, first, count), ImportFormat::Auto, {});
+        if (r.fatalError.isEmpty() && r.added == count)
+            return true;
+        qWarning("%s: %s (%lld added)", qPrintable(name), qPrintable(r.fatalError), r.added);
+        return false;
+    }
+
     // The two indexes a bulk load rebuilds, by object id ("-" when missing), and their definitions.
     QString indexes(const QString &schema)
     {
@@ -70,30 +82,28 @@ private slots:
         QVERIFY2(m_server.found(), "the pg_cluster fixture did not run (PAIRLENS_PG_DIR)");
         QVERIFY(m_dir.isValid());
     }
+    void init() { m_schema = test::uniqueSchema(u"t_bulk"_s); }
+    void cleanup() { psql(m_server.owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(m_schema)); }
 
     void importIntoAnEmptySchemaBuildsTheIndexesOnceAtTheEnd()
     {
-        const QString schema = test::uniqueSchema(u"t_bulk"_s);
         QString error;
-        auto storage = PgStorage::open(url(schema), &error);
+        auto storage = PgStorage::open(url(m_schema), &error);
         QVERIFY2(storage, qPrintable(error));
-        const QString expected = definitions(schema);
+        const QString expected = definitions(m_schema);
         QVERIFY2(expected.contains(u"USING gin (search_vector)"_s), qPrintable(expected));
-        const QString before = indexes(schema);
+        const QString before = indexes(m_schema);
         QVERIFY2(!missing(before), qPrintable(before));
 
-        const ImportReport r =
-            importIntoStorage(*storage, writeJsonl(u"a.jsonl"_s, 0, 3000), ImportFormat::Auto, {});
-        QVERIFY2(r.fatalError.isEmpty(), qPrintable(r.fatalError));
-        QCOMPARE(r.added, 3000);
-        // Built again (new objects), with the definitions the schema's DDL gives them.
-        const QString after = indexes(schema);
+        QVERIFY(importRecords(*storage, u"a.jsonl"_s, 0, 3000));
+        // Built again (new objects), with the definitions the m_schema's DDL gives them.
+        const QString after = indexes(m_schema);
         QVERIFY2(!missing(after), qPrintable(after));
         QVERIFY2(after.section(u' ', 0, 0) != before.section(u' ', 0, 0),
                  qPrintable(before + u" / "_s + after));
         QVERIFY2(after.section(u' ', 1, 1) != before.section(u' ', 1, 1),
                  qPrintable(before + u" / "_s + after));
-        QCOMPARE(definitions(schema), expected);
+        QCOMPARE(definitions(m_schema), expected);
         // ... and used: the search reads the GIN index, the newest first page the time index.
         Filter refunded;
         refunded.search = u"refunded"_s;
@@ -101,18 +111,14 @@ private slots:
         const QString plan =
             psql(m_server.owner,
                  u"SET enable_seqscan = off; EXPLAIN SELECT id FROM %1.pairs WHERE search_vector @@ "
-                 "to_tsquery('simple', 'refunded')"_s.arg(schema));
+                 "to_tsquery('simple', 'refunded')"_s.arg(m_schema));
         QVERIFY2(plan.contains(u"pairs_search"_s), qPrintable(plan));
 
         // A second import finds pairs: nothing is dropped, the new pairs enter the indexes as they come.
-        const ImportReport more =
-            importIntoStorage(*storage, writeJsonl(u"b.jsonl"_s, 3000, 500), ImportFormat::Auto, {});
-        QVERIFY2(more.fatalError.isEmpty(), qPrintable(more.fatalError));
-        QCOMPARE(more.added, 500);
-        QCOMPARE(indexes(schema), after);
+        QVERIFY(importRecords(*storage, u"b.jsonl"_s, 3000, 500));
+        QCOMPARE(indexes(m_schema), after);
         QCOMPARE(storage->count(refunded, &error), 700);
         storage.reset();
-        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
 
     void aReaderKeepingATransactionOpenOnlyCostsTheBulkLoad()
@@ -120,80 +126,72 @@ private slots:
         // A session idle in a transaction that read the table (ACCESS SHARE) would hold the drop of
         // the indexes, and the import behind it, until it ends: the import gives the drop 2 s and
         // then adds its pairs the ordinary way.
-        const QString schema = test::uniqueSchema(u"t_bulk"_s);
         QString error;
-        auto storage = PgStorage::open(url(schema), &error);
+        auto storage = PgStorage::open(url(m_schema), &error);
         QVERIFY2(storage, qPrintable(error));
-        const QString before = indexes(schema);
-        test::TableLock reader(m_server.owner, schema + u".pairs"_s, u"ACCESS SHARE"_s);
+        const QString before = indexes(m_schema);
+        test::TableLock reader(m_server.owner, m_schema + u".pairs"_s, u"ACCESS SHARE"_s);
         QVERIFY(reader.held());
-        const ImportReport r =
-            importIntoStorage(*storage, writeJsonl(u"c.jsonl"_s, 0, 200), ImportFormat::Auto, {});
-        QVERIFY2(r.fatalError.isEmpty(), qPrintable(r.fatalError));
-        QCOMPARE(r.added, 200);
-        QCOMPARE(indexes(schema), before);
+        QVERIFY(importRecords(*storage, u"c.jsonl"_s, 0, 200));
+        QCOMPARE(indexes(m_schema), before);
         reader.release();
         storage.reset();
-        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
 
     void aLoadThatEndsWithoutBuildingLeavesThemToTheNextOpen()
     {
-        const QString schema = test::uniqueSchema(u"t_bulk"_s);
         QString error;
-        auto loading = PgStorage::open(url(schema), &error);
+        auto loading = PgStorage::open(url(m_schema), &error);
         QVERIFY2(loading, qPrintable(error));
         QVERIFY(loading->beginBulkLoad());
-        QVERIFY(missing(indexes(schema)));
+        QVERIFY(missing(indexes(m_schema)));
         QCOMPARE(psql(m_server.owner, u"INSERT INTO %1.pairs (natural_language_query, sql_query) VALUES "
-                                      "('recorded meanwhile', 'SELECT 1')"_s.arg(schema)),
+                                      "('recorded meanwhile', 'SELECT 1')"_s.arg(m_schema)),
                  QString());
-        // Another open while the load holds the schema's bulk-load lock leaves the indexes to it,
+        // Another open while the load holds the m_schema's bulk-load lock leaves the indexes to it,
         // and reads right meanwhile (without them).
         {
-            auto other = PgStorage::open(url(schema), &error);
+            auto other = PgStorage::open(url(m_schema), &error);
             QVERIFY2(other, qPrintable(error));
             QCOMPARE(other->count(&error), 1);
-            QVERIFY(missing(indexes(schema)));
+            QVERIFY(missing(indexes(m_schema)));
             QVERIFY(!other->beginBulkLoad()); // the table is not empty, and the lock is taken
         }
         // The loading process dies (its connection ends). The read-only role may not build the
         // indexes and reads without them; the owner's next open builds them.
         loading.reset();
-        QVERIFY(missing(indexes(schema)));
+        QVERIFY(missing(indexes(m_schema)));
         QCOMPARE(
             psql(m_server.owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN "
-                                 "SCHEMA %1 TO pairlens_ro"_s.arg(schema)),
+                                 "SCHEMA %1 TO pairlens_ro"_s.arg(m_schema)),
             QString());
         {
-            auto reader = PgStorage::open(m_server.readOnly + u"?schema="_s + schema, &error);
+            auto reader = PgStorage::open(m_server.readOnly + u"?schema="_s + m_schema, &error);
             QVERIFY2(reader, qPrintable(error));
             QCOMPARE(reader->count(&error), 1);
-            QVERIFY(missing(indexes(schema)));
+            QVERIFY(missing(indexes(m_schema)));
         }
-        auto next = PgStorage::open(url(schema), &error);
+        auto next = PgStorage::open(url(m_schema), &error);
         QVERIFY2(next, qPrintable(error));
-        QVERIFY2(!missing(indexes(schema)), qPrintable(indexes(schema)));
+        QVERIFY2(!missing(indexes(m_schema)), qPrintable(indexes(m_schema)));
         QCOMPARE(next->count(&error), 1);
         next.reset();
-        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
 
     void aKilledImportLosesNoBatchAndItsIndexesComeBack()
     {
         // A real `pairlens import` killed (SIGKILL) while it loads: the pairs of the batches it
         // committed stay, and the next open (here `pairlens stats`) builds the indexes.
-        const QString schema = test::uniqueSchema(u"t_bulk"_s);
         const QString file = writeJsonl(u"big.jsonl"_s, 0, 200000);
         QProcess import;
-        import.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, url(schema), file});
+        import.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, url(m_schema), file});
         QVERIFY(import.waitForStarted());
         // Killed once some batches are in (or when it ends first on a fast machine).
         QElapsedTimer waited;
         waited.start();
         qint64 inside = 0;
         while (waited.elapsed() < 60000 && import.state() == QProcess::Running) {
-            const QString n = psql(m_server.owner, u"SELECT count(*) FROM %1.pairs"_s.arg(schema));
+            const QString n = psql(m_server.owner, u"SELECT count(*) FROM %1.pairs"_s.arg(m_schema));
             inside = n.toLongLong();
             if (inside > 0)
                 break;
@@ -201,36 +199,35 @@ private slots:
         }
         const bool killed = import.state() == QProcess::Running;
         if (killed) {
-            QVERIFY(missing(indexes(schema)));
+            QVERIFY(missing(indexes(m_schema)));
             import.kill();
         }
         import.waitForFinished();
         const qint64 committed =
-            psql(m_server.owner, u"SELECT count(*) FROM %1.pairs"_s.arg(schema)).toLongLong();
+            psql(m_server.owner, u"SELECT count(*) FROM %1.pairs"_s.arg(m_schema)).toLongLong();
         QVERIFY(committed >= inside);
         QVERIFY(committed > 0);
         QProcess stats;
-        stats.start(QStringLiteral(PAIRLENS_EXE), {u"stats"_s, url(schema), u"--json"_s});
+        stats.start(QStringLiteral(PAIRLENS_EXE), {u"stats"_s, url(m_schema), u"--json"_s});
         QVERIFY(stats.waitForFinished(120000));
         QCOMPARE(stats.exitCode(), 0);
-        QVERIFY2(!missing(indexes(schema)), qPrintable(indexes(schema)));
+        QVERIFY2(!missing(indexes(m_schema)), qPrintable(indexes(m_schema)));
         // Every committed pair is whole (derived fields, search words) and found through the index.
         QCOMPARE(psql(m_server.owner,
                       u"SELECT count(*) FROM %1.pairs WHERE query_type IS NULL OR search_vector IS "
-                      "NULL"_s.arg(schema)),
+                      "NULL"_s.arg(m_schema)),
                  u"0"_s);
         QString error;
-        auto s = PgStorage::open(url(schema), &error);
+        auto s = PgStorage::open(url(m_schema), &error);
         QVERIFY2(s, qPrintable(error));
         Filter refunded;
         refunded.search = u"refunded"_s;
         const qint64 expected =
             psql(m_server.owner, u"SELECT count(*) FROM %1.pairs WHERE natural_language_query "
-                                 "LIKE '%refunded%'"_s.arg(schema))
+                                 "LIKE '%refunded%'"_s.arg(m_schema))
                 .toLongLong();
         QCOMPARE(s->count(refunded, &error), expected);
         s.reset();
-        psql(m_server.owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
 };
 
