@@ -120,9 +120,9 @@ public:
     // missing; the next open by the table's owner builds them (repairIndexes()) once no bulk load
     // holds the lock.
     bool beginBulkLoad() override;
+    bool endBulkLoad(QString *error) override;
     // True when this open created the schema (no PairLens tables were there before).
     bool createdSchema() const { return m_createdSchema; }
-    bool endBulkLoad(QString *error) override;
     // The size of the pairs table (in blocks of 8 KiB) from which statistics() splits its scan
     // between two connections (4,096 unless set); tests lower it to read small tables so.
     static void setStatisticsSplitBlocks(qint64 blocks);
