@@ -74,6 +74,15 @@ class TstPgBulk : public QObject
             "WHERE schemaname = '%1' AND indexname IN ('pairs_search', 'pairs_live_ts')"_s.arg(schema));
     }
     static bool missing(const QString &oids) { return oids.contains(u'-'); }
+    // True once no session holds the test schema's bulk-load lock: the backend of a process that
+    // ended (killed, or closed its connection) lets it go only when the server has noticed, which
+    // may come after the process is gone.
+    bool bulkLockFree()
+    {
+        const QString key = u"hashtext('pairlens-bulk'), hashtext('\"%1\"')"_s.arg(m_schema);
+        return psql(m_server.owner,
+                    u"SELECT pg_try_advisory_lock(%1) AND pg_advisory_unlock(%1)"_s.arg(key)) == u"t"_s;
+    }
 
 private slots:
     void initTestCase()
@@ -96,7 +105,7 @@ private slots:
         QVERIFY2(!missing(before), qPrintable(before));
 
         QVERIFY(importRecords(*storage, u"a.jsonl"_s, 0, 3000));
-        // Built again (new objects), with the definitions the m_schema's DDL gives them.
+        // Built again (new objects), with the definitions the schema's DDL gives them.
         const QString after = indexes(m_schema);
         QVERIFY2(!missing(after), qPrintable(after));
         QVERIFY2(after.section(u' ', 0, 0) != before.section(u' ', 0, 0),
@@ -148,8 +157,9 @@ private slots:
         QCOMPARE(psql(m_server.owner, u"INSERT INTO %1.pairs (natural_language_query, sql_query) VALUES "
                                       "('recorded meanwhile', 'SELECT 1')"_s.arg(m_schema)),
                  QString());
-        // Another open while the load holds the m_schema's bulk-load lock leaves the indexes to it,
+        // Another open while the load holds the schema's bulk-load lock leaves the indexes to it,
         // and reads right meanwhile (without them).
+        QVERIFY(!bulkLockFree());
         {
             auto other = PgStorage::open(url(m_schema), &error);
             QVERIFY2(other, qPrintable(error));
@@ -160,6 +170,7 @@ private slots:
         // The loading process dies (its connection ends). The read-only role may not build the
         // indexes and reads without them; the owner's next open builds them.
         loading.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(bulkLockFree(), 30000);
         QVERIFY(missing(indexes(m_schema)));
         QCOMPARE(
             psql(m_server.owner, u"GRANT USAGE ON SCHEMA %1 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN "
@@ -203,6 +214,7 @@ private slots:
             import.kill();
         }
         import.waitForFinished();
+        QTRY_VERIFY_WITH_TIMEOUT(bulkLockFree(), 30000);
         const qint64 committed =
             psql(m_server.owner, u"SELECT count(*) FROM %1.pairs"_s.arg(m_schema)).toLongLong();
         QVERIFY(committed >= inside);
