@@ -98,6 +98,17 @@ private:
     QByteArray m_out;
 };
 
+// The definitions of the two indexes a bulk load or a copy into a new schema builds after its pairs
+// (pairs_live_ts, pairs_search), in that order, " | " between, the schema's name left out.
+inline QString bulkIndexDefinitions(const QString &url, const QString &schema)
+{
+    return psql(url,
+                QStringLiteral("SELECT string_agg(replace(indexdef, '%1.', ''), ' | ' ORDER BY indexname) "
+                               "FROM pg_indexes WHERE schemaname = '%1' AND indexname IN "
+                               "('pairs_search', 'pairs_live_ts')")
+                    .arg(schema));
+}
+
 // How many sessions wait for a lock on `table` (a statement stuck behind TableLock).
 inline int waitingOn(const QString &url, const QString &table)
 {

@@ -59,20 +59,14 @@ class TstPgBulk : public QObject
         return false;
     }
 
-    // The two indexes a bulk load rebuilds, by object id ("-" when missing), and their definitions.
+    // The two indexes a bulk load rebuilds, by object id ("-" when missing).
     QString indexes(const QString &schema)
     {
         return psql(m_server.owner,
                     u"SELECT coalesce(to_regclass('%1.pairs_search')::oid::text, '-') || ' ' || "
                     "coalesce(to_regclass('%1.pairs_live_ts')::oid::text, '-')"_s.arg(schema));
     }
-    QString definitions(const QString &schema)
-    {
-        return psql(
-            m_server.owner,
-            u"SELECT string_agg(replace(indexdef, '%1.', ''), ' | ' ORDER BY indexname) FROM pg_indexes "
-            "WHERE schemaname = '%1' AND indexname IN ('pairs_search', 'pairs_live_ts')"_s.arg(schema));
-    }
+    QString definitions(const QString &schema) { return test::bulkIndexDefinitions(m_server.owner, schema); }
     static bool missing(const QString &oids) { return oids.contains(u'-'); }
     // True once no session holds the test schema's bulk-load lock: the backend of a process that
     // ended (killed, or closed its connection) lets it go only when the server has noticed, which

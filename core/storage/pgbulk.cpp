@@ -33,15 +33,19 @@ bool PgStorage::beginBulkLoad()
         return false;
     // The drop waits for every statement on the table to end; a session that keeps one open (idle in
     // a transaction) must not hold the import up: after 2 s it loads the ordinary way instead.
-    Result dropped(pg::exec(
-        m_conn->pg, u"BEGIN; SET LOCAL lock_timeout = '2s'; "
-                    "DROP INDEX IF EXISTS %1.pairs_search, %1.pairs_live_ts; COMMIT"_s.arg(m_quotedSchema)));
+    Result dropped(pg::exec(m_conn->pg, u"BEGIN; SET LOCAL lock_timeout = '2s'; %1; COMMIT"_s.arg(
+                                            pg::kBulkIndexesDrop.arg(m_quotedSchema))));
     if (!dropped.ok()) {
         Result rollback(PQexec(m_conn->pg, "ROLLBACK"));
-        Result unlocked(pg::exec(m_conn->pg, bulkLockCall("pg_advisory_unlock"), {m_quotedSchema.toUtf8()}));
+        releaseBulkLock();
         return false;
     }
     return true;
+}
+
+void PgStorage::releaseBulkLock()
+{
+    Result unlocked(pg::exec(m_conn->pg, bulkLockCall("pg_advisory_unlock"), {m_quotedSchema.toUtf8()}));
 }
 
 // True when `condition` holds ($1 is the pairs table's name), this role owns the table (only the
@@ -63,7 +67,7 @@ bool PgStorage::takeBulkLock(const QString &condition)
 bool PgStorage::endBulkLoad(QString *error)
 {
     const bool built = buildBulkIndexes(error);
-    Result unlocked(pg::exec(m_conn->pg, bulkLockCall("pg_advisory_unlock"), {m_quotedSchema.toUtf8()}));
+    releaseBulkLock();
     return built;
 }
 
@@ -111,7 +115,7 @@ void PgStorage::repairIndexes()
         return;
     QString why;
     const bool built = buildBulkIndexes(&why);
-    Result unlocked(pg::exec(m_conn->pg, bulkLockCall("pg_advisory_unlock"), {m_quotedSchema.toUtf8()}));
+    releaseBulkLock();
     // A failure leaves the dataset readable (only slower to search); the next open tries again.
     if (!built)
         qWarning("%s", qPrintable(why));

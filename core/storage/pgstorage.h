@@ -136,6 +136,7 @@ private:
     // pgbulk.cpp: builds the indexes a killed bulk load left missing (see beginBulkLoad()).
     void repairIndexes();
     bool takeBulkLock(const QString &condition);
+    void releaseBulkLock();
     bool buildBulkIndexes(QString *error);
     // The sentence for a failed change of the settings (pgkeyset.cpp, pgprivacy.cpp): a role that may
     // not write (SQLSTATE 42501 or 25006) is told so, anything else gives PostgreSQL's reason.

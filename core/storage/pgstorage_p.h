@@ -149,6 +149,8 @@ inline const QString kLiveTsIndexDdl =
                    "WHERE query_type IS NOT NULL");
 inline const QString kSearchIndexDdl =
     QStringLiteral("CREATE INDEX IF NOT EXISTS pairs_search ON %1.pairs USING gin (search_vector)");
+inline const QString kBulkIndexesDrop =
+    QStringLiteral("DROP INDEX IF EXISTS %1.pairs_search, %1.pairs_live_ts");
 
 // Runs one statement with text parameters ($1, $2, ...); on a connection of a Link, reconnects when
 // the connection dropped and runs a read again (Link above).

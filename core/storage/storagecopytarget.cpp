@@ -207,7 +207,7 @@ public:
         // random places are built once after the pairs, in the same transaction (a reader that
         // comes meanwhile waits for the commit instead of reading an empty table).
         if (m_storage->createdSchema()) {
-            if (!exec(u"DROP INDEX %1.pairs_search, %1.pairs_live_ts"_s.arg(s), error))
+            if (!exec(pg::kBulkIndexesDrop.arg(s), error))
                 return false;
             m_buildIndexes = true;
         }
