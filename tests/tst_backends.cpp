@@ -493,6 +493,12 @@ private slots:
                 u"2026-0%1-%2T0%3:00:00Z"_s.arg(i % 9 + 1).arg(i % 28 + 1, 2, 10, QChar(u'0')).arg(i % 10);
             p.databaseName = u"db%1"_s.arg(i % 13);
             p.executionTimeMs = i % 7 ? (i % 101) * 0.25 : -1;
+            if (i == 2999) {
+                // The earliest pair, stored last (in the second half of the blocks): its spelling of
+                // the orders table wins, and its time is the first.
+                p.sqlQuery = u"SELECT * FROM ORDERS"_s;
+                p.timestamp = u"2025-12-31T23:59:59Z"_s;
+            }
             pairs << p;
             derived << defaultDeriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
                                                p.databaseType, p.pairId, p.metadata);
@@ -513,6 +519,11 @@ private slots:
             PgStorage::setStatisticsSplitBlocks(4096);
             QVERIFY2(ok, qPrintable(error));
             QVERIFY(s[0].totalPairs > 1000);
+            if (f.from.isNull()) {
+                QCOMPARE(s[0].firstTimestamp, u"2025-12-31T23:59:59.000Z"_s);
+                QVERIFY(std::any_of(s[0].topTables.cbegin(), s[0].topTables.cend(),
+                                    [](const Statistics::Count &t) { return t.name == u"ORDERS"_s; }));
+            }
             const QByteArray json = QJsonDocument(s[0].toJson()).toJson();
             QCOMPARE(QJsonDocument(s[1].toJson()).toJson(), json);
             QCOMPARE(QJsonDocument(s[2].toJson()).toJson(), json);

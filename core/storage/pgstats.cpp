@@ -11,6 +11,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
@@ -31,8 +32,9 @@ namespace {
 
 // The breakdowns of the statistics, one grouping set each, in one scan of the matching pairs, every
 // set hashed. An aggregate is computed for every set, so the sets have count(*) alone: the sums,
-// extremes and percentiles come from their counts, and the first and last times from the
-// table_names texts' own GROUP BY (the only breakdown that needs a text aggregate).
+// extremes and percentiles come from their counts, the first and last times from the pairs_live_ts
+// index within the first and last days, and a table's spelling from its texts' first pairs, read
+// only for the texts of tables spelt more than one way.
 enum Breakdown
 {
     Combination, // statement type, database type, success, PII kinds: the sums
@@ -41,6 +43,7 @@ enum Breakdown
     DatabaseName,
     Day,           // the pairs per day, split by success
     ExecutionTime, // each distinct time: count, sum, extremes and percentiles
+    TableNames,    // each distinct table_names text
     kBreakdowns
 };
 
@@ -52,6 +55,7 @@ const char *const kBreakdownKeys[] = {
     "p.database_name",
     "p.day, p.success <> 0",
     "p.execution_time_ms",
+    "p.table_names",
 };
 
 // The tables of the distinct table_names texts, as a dataset file counts them
@@ -85,6 +89,63 @@ QList<Statistics::Count> countTables(QList<TableNamesText> texts)
         }
     }
     return tables;
+}
+
+// The texts that name a table spelt another way somewhere (`Orders` here, `orders` there): only
+// their order decides how a table is spelt, so only their first pairs are read.
+QList<qsizetype> textsOfRespelledTables(const QList<TableNamesText> &texts)
+{
+    QHash<QByteArray, QString> spelling; // lower-cased name -> the first spelling met
+    QSet<QByteArray> respelled;
+    QList<QList<QByteArray>> keys(texts.size());
+    for (qsizetype i = 0; i < texts.size(); ++i) {
+        for (const QJsonValue &v : QJsonDocument::fromJson(texts[i].json.toUtf8()).array()) {
+            const QString name = v.toString();
+            const QByteArray key = name.toUtf8().toLower();
+            const auto known = spelling.constFind(key);
+            if (known == spelling.cend())
+                spelling.insert(key, name);
+            else if (known.value() != name)
+                respelled.insert(key);
+            keys[i].append(key);
+        }
+    }
+    QList<qsizetype> out;
+    for (qsizetype i = 0; i < texts.size(); ++i) {
+        if (std::any_of(keys[i].cbegin(), keys[i].cend(),
+                        [&](const QByteArray &k) { return respelled.contains(k); }))
+            out.append(i);
+    }
+    return out;
+}
+
+// Texts as a PostgreSQL text[] literal.
+QByteArray textArray(const QList<QByteArray> &texts)
+{
+    QByteArray out = "{";
+    for (const QByteArray &t : texts) {
+        if (out.size() > 1)
+            out += ',';
+        out += '"';
+        for (const char ch : t) {
+            if (ch == '"' || ch == '\\')
+                out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + '}';
+}
+
+// The smallest text above every text that starts with `prefix` when one is easily had (an ASCII
+// prefix whose last character can be raised), else empty: the bound of the last day's walk.
+QByteArray afterPrefix(QByteArray prefix)
+{
+    if (prefix.isEmpty() || std::any_of(prefix.cbegin(), prefix.cend(), [](char ch) { return ch & 0x80; }) ||
+        prefix.back() >= 0x7e)
+        return {};
+    ++prefix.back();
+    return prefix;
 }
 
 } // namespace
@@ -164,7 +225,8 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     // The distinct keys in GROUPING() (the day's set shares the success with the combination).
     const QString keys =
         u"coalesce(p.query_type, ''), p.database_type, p.success <> 0, p.pii_mask, %1, "
-        "p.question_length, p.sql_length, p.database_name, p.day, p.execution_time_ms"_s.arg(review);
+        "p.question_length, p.sql_length, p.database_name, p.day, p.execution_time_ms, p.table_names"_s.arg(
+            review);
     const auto scan = [&](const QString &blocks) {
         return u"SELECT GROUPING(%1), %1, count(*) "
                "FROM (SELECT p.*, substr(p.ts, 1, 10) AS day FROM %2.pairs p WHERE %3%5 OFFSET 0) p "
@@ -174,10 +236,11 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     // table's blocks (a TID range scan each) between this connection and a second one that reads
     // this transaction's exported snapshot. The counts of the two halves add up.
     QString here, there;
+    QList<QByteArray> params = c.params; // of the statement at hand: the filter's, then its own
     // Sends `sql` (with the filter's parameters) to the second connection; false when it cannot.
     const auto sendThere = [&](const QString &sql) {
         std::vector<const char *> values;
-        for (const QByteArray &v : c.params)
+        for (const QByteArray &v : params)
             values.push_back(v.constData());
         return PQsendQueryParams(helper, sql.toUtf8().constData(), int(values.size()), nullptr, values.data(),
                                  nullptr, nullptr, 0) == 1;
@@ -195,7 +258,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
             PQclear(res);
             endHelper();
         }
-        return pg::exec(pg, sql, c.params);
+        return pg::exec(pg, sql, params);
     };
     {
         Result size(pg::exec(pg,
@@ -217,15 +280,16 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
                 endHelper(); // this connection reads both halves instead
         }
     }
-    const int keyCount = 10;
+    const int keyCount = 11;
     // Columns: 0 GROUPING(), 1-5 the combination, 6 question length, 7 SQL length, 8 database name,
-    // 9 day (with 3, the success), 10 execution time, 11 the count.
-    constexpr int kKeyColumn[kBreakdowns] = {1, 6, 7, 8, 9, 10};
-    constexpr int kCount = 11;
+    // 9 day (with 3, the success), 10 execution time, 11 table_names, 12 the count.
+    constexpr int kKeyColumn[kBreakdowns] = {1, 6, 7, 8, 9, 10, 11};
+    constexpr int kCount = 12;
     double qlen = 0, slen = 0, etime = 0;
     QHash<qint64, qint64> masks;
     QMap<int, qint64> questionLengths, sqlLengths;
-    QList<TableNamesText> tableNames;
+    QHash<QByteArray, qint64> tableNameCounts; // table_names text -> pairs
+    QByteArray firstDay, lastDay;              // the extreme day texts of the pairs (C order)
     QMap<QDate, stats::DayCount> days;
     std::map<double, qint64> times;
     const auto fold = [&](const Result &r) {
@@ -264,6 +328,13 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
             } else if (grouped(i, DatabaseName)) {
                 out->databaseNames[r.text(i, 8)] += n;
             } else if (grouped(i, Day)) {
+                if (!r.isNull(i, 9)) {
+                    const QByteArray text(PQgetvalue(r.res, i, 9));
+                    if (!text.isEmpty() && (firstDay.isEmpty() || text < firstDay))
+                        firstDay = text;
+                    if (text > lastDay)
+                        lastDay = text;
+                }
                 const QDate day = r.isNull(i, 9) ? QDate() : QDate::fromString(r.text(i, 9), Qt::ISODate);
                 if (day.isValid()) {
                     days[day].pairs += n;
@@ -273,6 +344,9 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
             } else if (grouped(i, ExecutionTime)) {
                 if (!r.isNull(i, 10))
                     times[r.real(i, 10)] += n;
+            } else if (grouped(i, TableNames)) {
+                if (!r.isNull(i, 11))
+                    tableNameCounts[QByteArray(PQgetvalue(r.res, i, 11))] += n;
             }
         }
     };
@@ -281,7 +355,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     const auto readHalves = [&](const std::function<QString(const QString &)> &query,
                                 const std::function<void(const Result &)> &take) {
         {
-            Result r(pg::exec(pg, query(here), c.params));
+            Result r(pg::exec(pg, query(here), params));
             if (!r.ok())
                 return fail(r.error());
             take(r);
@@ -296,30 +370,64 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     };
     if (!readHalves(scan, fold))
         return false;
-    // 2. The distinct table_names texts, each with its first pair (time, then row) and its last time.
-    //    min(ts, then id) also gives the first time: its text up to chr(1). Split as the scan is:
-    //    the counts of a text in the two halves add up, the first and last are the extremes of both.
-    const auto tables = [&](const QString &blocks) {
-        return u"SELECT p.table_names, count(*), max(p.ts COLLATE \"C\"), "
-               "min((p.ts || chr(1) || lpad(p.id::text, 20, '0')) COLLATE \"C\") FROM %1.pairs p "
-               "WHERE %2%3 GROUP BY 1"_s.arg(m_quotedSchema, c.where, blocks);
-    };
-    const auto foldTables = [&](const Result &t) {
-        for (int i = 0; i < t.rows(); ++i) {
-            const QString first = t.text(i, 3).section(QChar(1), 0, 0), last = t.text(i, 2);
-            if (!first.isEmpty() && (out->firstTimestamp.isEmpty() || first < out->firstTimestamp))
-                out->firstTimestamp = first;
-            if (last > out->lastTimestamp)
-                out->lastTimestamp = last;
-            tableNames.append({QByteArray(PQgetvalue(t.res, i, 3)), t.text(i, 0), t.number(i, 1)});
+    // 2. The first and last times: the smallest time is in the smallest day text, the largest in the
+    //    largest (texts in C order), so each is the end of a walk of pairs_live_ts over one day.
+    QList<TableNamesText> tableNames;
+    for (auto t = tableNameCounts.cbegin(); t != tableNameCounts.cend(); ++t)
+        tableNames.append({{}, QString::fromUtf8(t.key()), t.value()});
+    if (!firstDay.isEmpty()) {
+        const QString n = QString::number(c.params.size() + 1), ts = u"p.ts COLLATE \"C\""_s;
+        const QByteArray after = afterPrefix(lastDay);
+        params = c.params;
+        params << firstDay << lastDay;
+        if (!after.isEmpty())
+            params << after;
+        const QString walk =
+            u"(SELECT p.ts FROM %1.pairs p WHERE %2 AND %3 >= $%4%5 ORDER BY %3 %6 LIMIT 1)"_s;
+        Result r(pg::exec(
+            pg,
+            u"SELECT "_s + walk.arg(m_quotedSchema, c.where, ts, n, QString(), u"ASC"_s) + u", "_s +
+                walk.arg(m_quotedSchema, c.where, ts, QString::number(c.params.size() + 2),
+                         after.isEmpty() ? QString() : u" AND %1 < $%2"_s.arg(ts).arg(c.params.size() + 3),
+                         u"DESC"_s),
+            params));
+        if (!r.ok())
+            return fail(r.error());
+        out->firstTimestamp = r.text(0, 0);
+        out->lastTimestamp = r.text(0, 1);
+    }
+    // 3. A table spelt more than one way is spelt as in the first pair (by time, then row) that names
+    //    it: the first pairs of the texts that name such a table, split as the scan is (the first of
+    //    a text is the earlier of both halves').
+    if (const QList<qsizetype> respelled = textsOfRespelledTables(tableNames); !respelled.isEmpty()) {
+        QHash<QString, qsizetype> index;
+        QList<QByteArray> texts;
+        for (const qsizetype i : respelled) {
+            index.insert(tableNames[i].json, i);
+            texts.append(tableNames[i].json.toUtf8());
         }
-    };
-    if (helper && !sendThere(tables(there)))
-        endHelper();
-    if (!readHalves(tables, foldTables))
-        return false;
+        params = c.params;
+        params << textArray(texts);
+        const auto firsts = [&](const QString &blocks) {
+            return u"SELECT p.table_names, min((coalesce(p.ts, '') || chr(1) || lpad(p.id::text, 20, '0')) "
+                   "COLLATE \"C\") FROM %1.pairs p WHERE %2 AND p.table_names = ANY($%3::text[])%4 GROUP BY 1"_s
+                       .arg(m_quotedSchema, c.where, QString::number(params.size()), blocks);
+        };
+        const auto foldFirsts = [&](const Result &t) {
+            for (int i = 0; i < t.rows(); ++i) {
+                TableNamesText &text = tableNames[index.value(t.text(i, 0))];
+                const QByteArray first(PQgetvalue(t.res, i, 1));
+                if (text.first.isEmpty() || first < text.first)
+                    text.first = first;
+            }
+        };
+        if (helper && !sendThere(firsts(there)))
+            endHelper();
+        if (!readHalves(firsts, foldFirsts))
+            return false;
+    }
     endHelper();
-    // 3. The execution times in order: count, sum, extremes, and the nearest-rank percentiles (the
+    // 4. The execution times in order: count, sum, extremes, and the nearest-rank percentiles (the
     // smallest time with at least p% at or below, rank ceil(p * n) as a dataset file's).
     auto &e = out->executionTime;
     for (const auto &[time, n] : times) {
@@ -348,7 +456,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
     stats::setTables(out, countTables(tableNames));
     stats::setTimeline(out, days);
 
-    // 4. The trash: the same filter over deleted pairs, as a dataset file counts it.
+    // 5. The trash: the same filter over deleted pairs, as a dataset file counts it.
     if (pg::hasCuration(m_version)) {
         Filter trash = filter;
         trash.scope = Filter::Scope::Deleted;
