@@ -4,6 +4,7 @@
 #include "infobar.h"
 #include "windowtest.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -22,6 +23,7 @@ private slots:
     void pairFilesAreRecognised();
     void jsonlOpensAsANewDataset();
     void cancellingLeavesEverythingAsItWas();
+    void aFailedImportLeavesNoDataset();
     void aFileThatIsNoDatasetOffersAnother();
 
 private:
@@ -104,6 +106,29 @@ void TstOpenPairFile::cancellingLeavesEverythingAsItWas()
     QCOMPARE(m_window->model()->rowCount(), 20);
     QVERIFY(!QFileInfo::exists(m_dir->filePath(u"more.csv.pairlens"_s)));
     QVERIFY(!m_window->errorBar()->isVisible());
+}
+
+// The new dataset is a bulk load (bulkload.h): it appears only when complete, so an import that
+// fails leaves no file at all, and the dataset open before stays open.
+void TstOpenPairFile::aFailedImportLeavesNoDataset()
+{
+    const QString bad = m_dir->filePath(u"broken.json"_s);
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        R"([{"pair_id":"a1","natural_language_query":"Show the users","sql_query":"SELECT * FROM users"},)"
+        "\n{\"pair_id\": \"a2\", \"natural_language_query\": ");
+    f.close();
+    openWindow(20);
+    m_window->askImportAsDataset = [](const QString &, const QString &target) { return target; };
+    QVERIFY(!m_window->openDataset(bad));
+    QTRY_VERIFY(m_window->errorBar()->isVisible());
+    auto *label = m_window->errorBar()->findChild<QLabel *>(u"infoText"_s);
+    QVERIFY2(label->text().contains(u"The import failed"_s) && label->text().contains(u"not valid JSON"_s),
+             qPrintable(label->text()));
+    QCOMPARE(QDir(m_dir->path()).entryList({u"broken*"_s}, QDir::Files), QStringList{u"broken.json"_s});
+    QCOMPARE(m_window->session()->location(), m_path);
+    QCOMPARE(m_window->model()->rowCount(), 20);
 }
 
 void TstOpenPairFile::aFileThatIsNoDatasetOffersAnother()

@@ -1,5 +1,6 @@
 #include "importdialog.h"
 
+#include "dataset/bulkload.h"
 #include "dataset/dataset.h"
 #include "dataset/pairstore.h"
 #include "storage/pgstorage.h"
@@ -62,8 +63,9 @@ void ImportDialog::start()
     m_future = QtConcurrent::run([this, location, files] {
         ImportReport total;
         QString error;
-        if (isPostgresLocation(location)) {
-            total = importIntoPostgres(location, files);
+        if (isPostgresLocation(location) || m_createsDataset) {
+            total =
+                m_createsDataset ? importIntoNewFile(location, files) : importIntoPostgres(location, files);
             total.cancelled = total.cancelled || m_cancel;
             QMetaObject::invokeMethod(this, [this, total] { onFinished(total); });
             return;
@@ -74,19 +76,53 @@ void ImportDialog::start()
             total.fatalError = error;
         } else {
             PairStore store(*ds);
-            Importer importer(store);
-            QDeadlineTimer throttle(0);
-            for (int i = 0; i < files.size() && !m_cancel; ++i) {
-                const Progress progress = progressOf(i, &throttle);
-                store.startAddAudit(u"import"_s, {{u"file"_s, files.at(i)}, {u"source"_s, u"window"_s}});
-                ImportReport r = importer.importFile(files.at(i), ImportFormat::Auto, progress);
-                store.finishAddAudit({{u"records"_s, r.records}, {u"skipped"_s, r.rejected}});
-                addFileReport(&total, std::move(r), files.at(i));
-            }
+            importEach(store, files, &total);
         }
         total.cancelled = total.cancelled || m_cancel;
         QMetaObject::invokeMethod(this, [this, total] { onFinished(total); });
     });
+}
+
+void ImportDialog::importEach(PairStore &store, const QStringList &files, ImportReport *total)
+{
+    Importer importer(store);
+    QDeadlineTimer throttle(0);
+    for (int i = 0; i < files.size() && !m_cancel; ++i) {
+        const Progress progress = progressOf(i, &throttle);
+        store.startAddAudit(u"import"_s, {{u"file"_s, files.at(i)}, {u"source"_s, u"window"_s}});
+        ImportReport r = importer.importFile(files.at(i), ImportFormat::Auto, progress);
+        store.finishAddAudit({{u"records"_s, r.records}, {u"skipped"_s, r.rejected}});
+        addFileReport(total, std::move(r), files.at(i));
+    }
+}
+
+ImportReport ImportDialog::importIntoNewFile(const QString &location, const QStringList &files)
+{
+    // `pairlens import NEW FILE`'s way: a file nobody else knows of, renamed to the location when
+    // its indexes are built. Dropped without finish() (a failure), it removes itself.
+    ImportReport total;
+    QString error;
+    std::unique_ptr<BulkLoad> bulk = BulkLoad::begin(location, &error);
+    if (!bulk) {
+        total.fatalError = error;
+        return total;
+    }
+    {
+        PairStore store(bulk->dataset());
+        store.setBulkLoad(true);
+        importEach(store, files, &total);
+    }
+    if (!total.fatalError.isEmpty() || (total.added == 0 && m_cancel))
+        return total; // no dataset: the import failed, or was cancelled before a pair came in
+    QMetaObject::invokeMethod(this, [this] {
+        m_building = true;
+        m_label->setText(tr("Building the indexes of the new dataset…"));
+        m_bar->setRange(0, 0); // busy: the build reports no steps
+        m_buttons->setEnabled(false);
+    });
+    if (!bulk->finish(&error))
+        total.fatalError = error;
+    return total;
 }
 
 void ImportDialog::addFileReport(ImportReport *total, ImportReport report, const QString &file)
@@ -198,8 +234,11 @@ QString ImportDialog::conflictText(const ImportReport &r)
 void ImportDialog::onFinished(const ImportReport &report)
 {
     m_running = false;
+    m_building = false;
     m_report = report;
+    m_bar->setRange(0, 1000);
     m_bar->setValue(m_bar->maximum());
+    m_buttons->setEnabled(true);
     m_label->setText(report.fatalError.isEmpty() && !report.cancelled ? tr("Import finished.")
                      : report.cancelled                               ? tr("Import cancelled.")
                                                                       : tr("Import failed."));
@@ -223,6 +262,8 @@ void ImportDialog::onFinished(const ImportReport &report)
 
 void ImportDialog::reject()
 {
+    if (m_building)
+        return; // the pairs are in; only the indexes are left to build
     if (m_running) {
         m_cancel = true; // the import stops at its next progress report and finishes normally
         m_label->setText(tr("Cancelling…"));

@@ -13,6 +13,10 @@ class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 
+namespace pairlens {
+class PairStore;
+}
+
 namespace pairlens::ui {
 
 // Imports files into a dataset (a file, or a PostgreSQL schema given by its URL with the password)
@@ -25,6 +29,10 @@ public:
     ImportDialog(const QString &location, const QStringList &files, QWidget *parent = nullptr);
     ~ImportDialog() override;
 
+    // The location does not exist yet: the files are bulk-loaded into a new dataset file there
+    // (dataset/bulkload.h: indexes built once at the end), which appears only when it is complete;
+    // a failed import leaves no file, a cancelled one the pairs added before. Call before start().
+    void setCreatesDataset(bool creates) { m_createsDataset = creates; }
     void start();
     bool isRunning() const { return m_running; }
     const ImportReport &report() const { return m_report; }
@@ -42,6 +50,9 @@ private:
     // import of a PostgreSQL dataset (importIntoStorage()).
     Progress progressOf(int file, QDeadlineTimer *throttle);
     ImportReport importIntoPostgres(const QString &location, const QStringList &files);
+    ImportReport importIntoNewFile(const QString &location, const QStringList &files);
+    // Imports the files one after another into a dataset file's store, each with its audit entry.
+    void importEach(PairStore &store, const QStringList &files, ImportReport *total);
     // Adds the report of one file to the whole import's, its issues and fatal error named by the file.
     void addFileReport(ImportReport *total, ImportReport report, const QString &file);
     void onProgress(int file, qint64 done, qint64 total);
@@ -58,6 +69,8 @@ private:
     QFuture<void> m_future;
     std::atomic_bool m_cancel{false};
     bool m_running = false;
+    bool m_createsDataset = false;
+    bool m_building = false; // a new dataset's indexes are being built: no longer cancellable
     ImportReport m_report;
 };
 
