@@ -24,6 +24,7 @@ private slots:
     void jsonlOpensAsANewDataset();
     void cancellingLeavesEverythingAsItWas();
     void aFailedImportLeavesNoDataset();
+    void jsonlDroppedOnAnEmptyWindow();
     void aFileThatIsNoDatasetOffersAnother();
 
 private:
@@ -108,6 +109,24 @@ void TstOpenPairFile::cancellingLeavesEverythingAsItWas()
     QVERIFY(!m_window->errorBar()->isVisible());
 }
 
+// A file of pairs dropped on a window with no dataset open gets the same offer as one opened.
+void TstOpenPairFile::jsonlDroppedOnAnEmptyWindow()
+{
+    const QString pairs = writePairs(u"dropped.jsonl"_s);
+    showEmptyWindow();
+    QString asked;
+    m_window->askImportAsDataset = [&](const QString &file, const QString &target) {
+        asked = file;
+        return target;
+    };
+    m_window->importFiles({pairs});
+    QCOMPARE(asked, pairs);
+    QTRY_VERIFY(m_window->session()->isOpen());
+    QCOMPARE(m_window->session()->location(), m_dir->filePath(u"dropped.pairlens"_s));
+    QTRY_COMPARE(m_window->model()->rowCount(), 3);
+    QVERIFY(!m_window->errorBar()->isVisible());
+}
+
 // The new dataset is a bulk load (bulkload.h): it appears only when complete, so an import that
 // fails leaves no file at all, and the dataset open before stays open.
 void TstOpenPairFile::aFailedImportLeavesNoDataset()
@@ -147,8 +166,9 @@ void TstOpenPairFile::aFileThatIsNoDatasetOffersAnother()
     QVERIFY2(label->text().contains(u"is not a PairLens dataset"_s), qPrintable(label->text()));
     auto *other = bar->findChild<QToolButton *>(u"openOtherButton"_s);
     QVERIFY(other && other->isVisible());
-    // Another kind of error has no such button.
-    m_window->importFiles({writePairs(u"pairs.jsonl"_s)});
+    // Another kind of error has no such button: files to import with no dataset open (one file
+    // is offered a new dataset, jsonlDroppedOnAnEmptyWindow).
+    m_window->importFiles({writePairs(u"pairs.jsonl"_s), writePairs(u"more.jsonl"_s)});
     QTRY_VERIFY(bar->isVisible() && !other->isVisible());
 }
 

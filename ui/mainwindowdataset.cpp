@@ -142,7 +142,11 @@ void MainWindow::importFiles(const QStringList &files)
     if (files.isEmpty())
         return;
     if (!m_session->isOpen()) {
-        showError(tr("Open or create a dataset first, then import files into it."));
+        // One file dropped on (or chosen in) a window with no dataset: the same offer as opening it.
+        if (files.size() == 1 && m_pendingOpen.isEmpty())
+            importAsNewDataset(files.first());
+        else
+            showError(tr("Open or create a dataset first, then import files into it."));
         return;
     }
     if (m_session->isReadOnly()) {
