@@ -119,6 +119,10 @@ private:
     void onOpenFailed(const QString &location, const QString &error, const QString &details);
     void showError(const QString &message, const QString &details = QString());
     void importAsNewDataset(const QString &file); // mainwindowpairfile.cpp
+    // Imports the files into `location` in an ImportDialog (a new dataset's bulk load when
+    // `createsDataset`); `done` runs when it ends, before its report is shown.
+    void startImport(const QString &location, const QStringList &files, bool createsDataset,
+                     const std::function<void()> &done);
     void updateActions();
     void updateStatus();
     void updateDetail();

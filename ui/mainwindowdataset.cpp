@@ -154,11 +154,19 @@ void MainWindow::importFiles(const QStringList &files)
         return;
     }
     // A PostgreSQL dataset is connected to with the password typed (in memory only).
-    auto *dialog = new ImportDialog(m_session->connectLocation(), files, this);
+    startImport(m_session->connectLocation(), files, false,
+                [this] { m_session->refresh([this](const WriteResult &) { m_externalBar->hide(); }); });
+}
+
+void MainWindow::startImport(const QString &location, const QStringList &files, bool createsDataset,
+                             const std::function<void()> &done)
+{
+    auto *dialog = new ImportDialog(location, files, this);
     dialog->setObjectName(u"importDialog"_s);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ImportDialog::importFinished, this, [this](const ImportReport &report) {
-        m_session->refresh([this](const WriteResult &) { m_externalBar->hide(); });
+    dialog->setCreatesDataset(createsDataset);
+    connect(dialog, &ImportDialog::importFinished, this, [this, done](const ImportReport &report) {
+        done();
         if (!report.fatalError.isEmpty())
             showError(tr("The import failed: %1").arg(report.fatalError));
         else

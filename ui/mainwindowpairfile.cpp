@@ -1,6 +1,5 @@
 // MainWindow: a file of pairs (JSONL, JSON, CSV) opened as if it were a dataset is offered for
 // import into a new dataset instead of failing with "not a PairLens dataset".
-#include "importdialog.h"
 #include "mainwindow.h"
 
 #include "dataset/bulkload.h"
@@ -10,7 +9,6 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QStatusBar>
 
 using namespace Qt::StringLiterals;
 
@@ -57,20 +55,10 @@ void MainWindow::importAsNewDataset(const QString &file)
     }
     // A bulk load, as `pairlens import NEW FILE` (about 15x faster than adding to an open dataset at
     // a million pairs); the dataset open now stays open until the new one is complete.
-    auto *dialog = new ImportDialog(target, {file}, this);
-    dialog->setObjectName(u"importDialog"_s);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setCreatesDataset(true);
-    connect(dialog, &ImportDialog::importFinished, this, [this, target](const ImportReport &report) {
+    startImport(target, {file}, true, [this, target] {
         if (QFileInfo::exists(target))
             openDataset(target);
-        if (!report.fatalError.isEmpty())
-            showError(tr("The import failed: %1").arg(report.fatalError));
-        else
-            statusBar()->showMessage(ImportDialog::summary(report, 1).section(u':', 1).trimmed(), 8000);
     });
-    dialog->show();
-    dialog->start();
 }
 
 } // namespace pairlens::ui
