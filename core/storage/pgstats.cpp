@@ -119,24 +119,6 @@ QList<qsizetype> textsOfRespelledTables(const QList<TableNamesText> &texts)
     return out;
 }
 
-// Texts as a PostgreSQL text[] literal.
-QByteArray textArray(const QList<QByteArray> &texts)
-{
-    QByteArray out = "{";
-    for (const QByteArray &t : texts) {
-        if (out.size() > 1)
-            out += ',';
-        out += '"';
-        for (const char ch : t) {
-            if (ch == '"' || ch == '\\')
-                out += '\\';
-            out += ch;
-        }
-        out += '"';
-    }
-    return out + '}';
-}
-
 // The smallest text above every text that starts with `prefix` when one is easily had (an ASCII
 // prefix whose last character can be raised), else empty: the bound of the last day's walk.
 QByteArray afterPrefix(QByteArray prefix)
@@ -407,7 +389,7 @@ bool PgStorage::statistics(const Filter &filter, Statistics *out, QString *error
             texts.append(tableNames[i].json.toUtf8());
         }
         params = c.params;
-        params << textArray(texts);
+        params << pg::textArray(texts);
         const auto firsts = [&](const QString &blocks) {
             return u"SELECT p.table_names, min((coalesce(p.ts, '') || chr(1) || lpad(p.id::text, 20, '0')) "
                    "COLLATE \"C\") FROM %1.pairs p WHERE %2 AND p.table_names = ANY($%3::text[])%4 GROUP BY 1"_s

@@ -29,6 +29,23 @@ QString message(const char *text)
     return line;
 }
 
+QByteArray textArray(const QList<QByteArray> &texts)
+{
+    QByteArray out = "{";
+    for (const QByteArray &t : texts) {
+        if (out.size() > 1)
+            out += ',';
+        out += '"';
+        for (const char ch : t) {
+            if (ch == '"' || ch == '\\')
+                out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + '}';
+}
+
 // One field of COPY's text format: backslash, tab, newline and carriage return escaped.
 void appendCopyBytes(QByteArray &line, QByteArrayView utf8)
 {

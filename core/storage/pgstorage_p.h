@@ -152,6 +152,9 @@ inline const QString kSearchIndexDdl =
 inline const QString kBulkIndexesDrop =
     QStringLiteral("DROP INDEX IF EXISTS %1.pairs_search, %1.pairs_live_ts");
 
+// UTF-8 texts as a text[] literal, for a parameter `$n::text[]`.
+QByteArray textArray(const QList<QByteArray> &texts);
+
 // Runs one statement with text parameters ($1, $2, ...); on a connection of a Link, reconnects when
 // the connection dropped and runs a read again (Link above).
 PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params = {});
