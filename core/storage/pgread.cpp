@@ -87,11 +87,13 @@ bool condition(const Filter &f, int version, const QString &quotedSchema, Condit
         // As pair_tables' COLLATE NOCASE: names compared in ASCII lower case.
         // A table_names text is a JSON array of strings. Parsing every pair's took seconds at a
         // million pairs; in a text without a backslash a quote appears only around an element, so
-        // `"name"` occurs in it exactly when an element is `name`: a text search. lower() in the C
-        // collation folds ASCII letters only (as the file's NOCASE), and keeps a JSON text valid
-        // (escapes are lower case but for \u's hex digits), so a text with escapes is parsed
-        // lower-cased and asked for the folded names (jsonb's ?|). Neither is a subquery, so the
-        // server's parallel workers may scan.
+        // `"name"` occurs in it exactly when an element is `name`: a pattern match. ILIKE in the
+        // C collation folds ASCII letters only (as the file's NOCASE), and the planner estimates
+        // a pattern on the column from its statistics (a name no pair uses: a scan, not a walk of
+        // the time order to its end). A text with a backslash (escapes) is parsed instead,
+        // lower-cased by lower() in the C collation (ASCII only; a JSON text stays valid, its
+        // escapes lower case but for \u's hex digits) and asked for the folded names (jsonb's ?|).
+        // No subquery, so the server's parallel workers may scan.
         QList<QByteArray> folded;
         for (const QString &name : f.tables) {
             QByteArray n = name.toUtf8();
@@ -101,19 +103,21 @@ bool condition(const Filter &f, int version, const QString &quotedSchema, Condit
             }
             folded << n;
         }
-        const QString text = u"lower(p.table_names COLLATE \"C\")"_s;
-        const QString exact =
-            u"%1::jsonb ?| %2::text[]"_s.arg(text, param(QString::fromUtf8(textArray(folded))));
+        const QString exact = u"lower(p.table_names COLLATE \"C\")::jsonb ?| %1::text[]"_s.arg(
+            param(QString::fromUtf8(textArray(folded))));
         const auto plain = [](const QByteArray &name) {
             return std::none_of(name.cbegin(), name.cend(),
                                 [](char c) { return c == '"' || c == '\\' || uchar(c) < 0x20; });
         };
         if (std::all_of(folded.cbegin(), folded.cend(), plain)) {
+            const QString escaped = u"p.table_names COLLATE \"C\" LIKE '%\\\\%'"_s;
             QStringList found;
-            for (const QByteArray &name : folded)
-                found << u"strpos(%1, %2) > 0"_s.arg(text, param(QString::fromUtf8('"' + name + '"')));
-            parts << u"(CASE WHEN strpos(p.table_names, '\\') > 0 THEN %1 ELSE (%2) END)"_s.arg(
-                exact, found.join(u" OR "_s));
+            for (QByteArray name : folded) {
+                name.replace('%', "\\%").replace('_', "\\_");
+                found << u"p.table_names COLLATE \"C\" ILIKE %1"_s.arg(
+                    param(QString::fromUtf8("%\"" + name + "\"%")));
+            }
+            parts << u"((%1 OR %2) AND (NOT %2 OR %3))"_s.arg(found.join(u" OR "_s), escaped, exact);
         } else {
             parts << exact;
         }
