@@ -388,16 +388,29 @@ private slots:
         QVERIFY(file && pg);
         QString error;
         using C = PairStore::SortColumn;
-        for (C column : {C::Id, C::Timestamp, C::Question, C::Sql, C::QueryType, C::DatabaseType,
-                         C::DatabaseName, C::Success, C::ExecutionTime, C::PiiKinds, C::ReviewStatus}) {
-            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
-                QList<Pair> a, b;
-                QVERIFY(file->page(Filter(), PairStore::Sort{column, order}, 100, 0, &a, &error));
-                QVERIFY2(pg->page(Filter(), PairStore::Sort{column, order}, 100, 0, &b, &error),
-                         qPrintable(error));
-                QVERIFY2(ids(a) == ids(b), qPrintable(u"sort %1 %2: %3 / %4"_s.arg(int(column))
-                                                          .arg(int(order))
-                                                          .arg(ids(a).join(u','), ids(b).join(u','))));
+        // Every pair, and a page of a filter's (PostgreSQL picks a page's row ids, then reads
+        // their rows in that order).
+        Filter sqlite;
+        sqlite.databaseTypes = {u"sqlite"_s};
+        const struct
+        {
+            Filter filter;
+            int limit, offset;
+        } pages[] = {{Filter(), 100, 0}, {sqlite, 7, 3}};
+        for (const auto &[filter, limit, offset] : pages) {
+            for (C column : {C::Id, C::Timestamp, C::Question, C::Sql, C::QueryType, C::DatabaseType,
+                             C::DatabaseName, C::Success, C::ExecutionTime, C::PiiKinds, C::ReviewStatus}) {
+                for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                    QList<Pair> a, b;
+                    QVERIFY(file->page(filter, PairStore::Sort{column, order}, limit, offset, &a, &error));
+                    QVERIFY2(pg->page(filter, PairStore::Sort{column, order}, limit, offset, &b, &error),
+                             qPrintable(error));
+                    QCOMPARE(a.size(), std::min(limit, 40 - offset));
+                    QVERIFY2(ids(a) == ids(b), qPrintable(u"sort %1 %2: %3 / %4"_s.arg(int(column))
+                                                              .arg(int(order))
+                                                              .arg(ids(a).join(u','), ids(b).join(u','))));
+                    QCOMPARE(b.last().naturalLanguageQuery, a.last().naturalLanguageQuery);
+                }
             }
         }
         Statistics sa, sb;

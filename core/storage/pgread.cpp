@@ -260,7 +260,7 @@ bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair>
 bool PgStorage::page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
                      QList<Pair> *out, QString *error)
 {
-    return readPairs(filter, orderBy(sort, m_version) + limitClause(limit, offset), out, error);
+    return readPairs(filter, orderBy(sort, m_version) + limitClause(limit, offset), out, error, true);
 }
 
 bool PgStorage::rowIds(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
@@ -398,23 +398,27 @@ std::optional<Pair> PgStorage::get(qint64 rowId, QString *error)
 }
 
 bool PgStorage::readPairs(const Filter &filter, const QString &orderAndLimit, QList<Pair> *out,
-                          QString *error)
+                          QString *error, bool idsFirst)
 {
     out->clear();
     pg::Condition c;
     if (!pg::condition(filter, m_version, m_quotedSchema, &c, error))
         return false;
-    Result r(pg::exec(
-        m_conn->pg,
-        u"SELECT p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, p.database_type, "
-        "p.database_name, p.success, p.execution_time_ms, p.metadata, p.query_type, p.table_names, "
-        "p.pii_mask, %3 "
-        "FROM %1.pairs p WHERE %2"_s.arg(m_quotedSchema, c.where)
-                .arg(pg::hasCuration(m_version)
-                         ? u"p.review_status, p.reviewer_note, p.delete_batch IS NOT NULL, p.deleted_at"_s
-                         : u"0, '', false, NULL::text"_s) +
-            orderAndLimit,
-        c.params));
+    // The ids in their order (an array keeps its subquery's order), joined to their rows.
+    const QString from =
+        idsFirst ? u"unnest(ARRAY(SELECT p.id FROM %1.pairs p WHERE %2%3)) WITH ORDINALITY AS k(id, n) "
+                   "JOIN %1.pairs p ON p.id = k.id ORDER BY k.n"_s.arg(m_quotedSchema, c.where, orderAndLimit)
+                 : u"%1.pairs p WHERE %2%3"_s.arg(m_quotedSchema, c.where, orderAndLimit);
+    Result r(pg::exec(m_conn->pg,
+                      u"SELECT p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "
+                      "p.database_type, p.database_name, p.success, p.execution_time_ms, p.metadata, "
+                      "p.query_type, p.table_names, p.pii_mask, %1 FROM "_s.arg(
+                          pg::hasCuration(m_version)
+                              ? u"p.review_status, p.reviewer_note, p.delete_batch IS NOT NULL, "
+                                "p.deleted_at"_s
+                              : u"0, '', false, NULL::text"_s) +
+                          from,
+                      c.params));
     if (!r.ok()) {
         *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
         return false;

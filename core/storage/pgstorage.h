@@ -142,7 +142,10 @@ private:
     // not write (SQLSTATE 42501 or 25006) is told so, anything else gives PostgreSQL's reason.
     QString settingsFailure(const QByteArray &state, const QString &why) const;
     // pgread.cpp: the pairs matching the filter, with `orderAndLimit` (ORDER BY ... LIMIT ...) appended.
-    bool readPairs(const Filter &filter, const QString &orderAndLimit, QList<Pair> *out, QString *error);
+    // `idsFirst`: the order and limit pick the row ids alone, then their rows are read (a sort by a
+    // column carries 16 bytes a row instead of the whole pair: 300 instead of 450-490 ms at 1M).
+    bool readPairs(const Filter &filter, const QString &orderAndLimit, QList<Pair> *out, QString *error,
+                   bool idsFirst = false);
     // pgcurate.cpp: one curation change. Takes the curation lock, runs `change` (which returns the
     // pairs it changed, or -1 with *why) and writes the audit entry with `pairCount` (or the count
     // `change` returns when pairCount < 0), all in one transaction. Returns the count or -1 with
