@@ -646,6 +646,22 @@
         <translation>der Text enthält %1, eine Hälfte eines UTF-16-Surrogatpaars ohne die andere Hälfte, also kein Zeichen</translation>
     </message>
     <message>
+        <source>&quot;metadata&quot; is not a JSON object</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>&quot;metadata&quot; is not a JSON object (it is an array)</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern ein Array)</translation>
+    </message>
+    <message>
+        <source>&quot;metadata&quot; is not a JSON object (it is a number)</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern eine Zahl)</translation>
+    </message>
+    <message>
+        <source>&quot;metadata&quot; is not a JSON object (it is true or false)</source>
+        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern true oder false)</translation>
+    </message>
+    <message>
         <source>no question (natural_language_query or question)</source>
         <translation>keine Frage (natural_language_query oder question)</translation>
     </message>
@@ -680,22 +696,6 @@
     <message>
         <source>&quot;execution_time_ms&quot; is not a number</source>
         <translation>&quot;execution_time_ms&quot; ist keine Zahl</translation>
-    </message>
-    <message>
-        <source>&quot;metadata&quot; is not a JSON object</source>
-        <translation>&quot;metadata&quot; ist kein JSON-Objekt</translation>
-    </message>
-    <message>
-        <source>&quot;metadata&quot; is not a JSON object (it is an array)</source>
-        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern ein Array)</translation>
-    </message>
-    <message>
-        <source>&quot;metadata&quot; is not a JSON object (it is a number)</source>
-        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern eine Zahl)</translation>
-    </message>
-    <message>
-        <source>&quot;metadata&quot; is not a JSON object (it is true or false)</source>
-        <translation>&quot;metadata&quot; ist kein JSON-Objekt (sondern true oder false)</translation>
     </message>
     <message>
         <source>&quot;metadata&quot; (with the other fields the record carries) is larger than 1 MiB of UTF-8</source>
@@ -813,6 +813,18 @@
 </context>
 <context>
     <name>PgStorage</name>
+    <message>
+        <source>Cannot add pairs to PostgreSQL schema %1: %2</source>
+        <translation>Dem PostgreSQL-Schema %1 können keine Paare hinzugefügt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot analyse the new pairs in PostgreSQL schema %1: %2</source>
+        <translation>Die neuen Paare im PostgreSQL-Schema %1 können nicht analysiert werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot build the indexes of PostgreSQL schema %1 after the import: %2 (the next open builds them)</source>
+        <translation>Die Indizes des PostgreSQL-Schemas %1 können nach dem Import nicht aufgebaut werden: %2 (das nächste Öffnen baut sie auf)</translation>
+    </message>
     <message>
         <source>libpq refused PairLens&apos;s connection events.</source>
         <translation>libpq hat die Verbindungsereignisse von PairLens abgelehnt.</translation>
@@ -954,12 +966,20 @@
         <translation>%1 ist für diese PostgreSQL-Rolle schreibgeschützt: Sie darf dem Schema %2 keine Paare hinzufügen.</translation>
     </message>
     <message>
-        <source>Cannot add pairs to PostgreSQL schema %1: %2</source>
-        <translation>Dem PostgreSQL-Schema %1 können keine Paare hinzugefügt werden: %2</translation>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <source>Cannot analyse the new pairs in PostgreSQL schema %1: %2</source>
-        <translation>Die neuen Paare im PostgreSQL-Schema %1 können nicht analysiert werden: %2</translation>
+        <source>%1 does not exist.</source>
+        <translation>%1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>%1 exists; pairlens copy writes a new dataset file (remove it or choose another name). Nothing was written.</source>
+        <translation>%1 existiert bereits; pairlens copy schreibt eine neue Datensatzdatei (entfernen Sie sie oder wählen Sie einen anderen Namen). Es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Cannot copy into %1: %2</source>
+        <translation>In %1 kann nicht kopiert werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1277,16 +1297,12 @@
         <source>Rescanning the PII kinds is not supported by this store.</source>
         <translation>Das erneute Scannen der PII-Arten wird von diesem Speicher nicht unterstützt.</translation>
     </message>
-    <message>
-        <source>Cannot create a temporary folder for the import: %1</source>
-        <translation>Für den Import kann kein temporärer Ordner angelegt werden: %1</translation>
-    </message>
 </context>
 <context>
     <name>StorageCopy</name>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
+        <source>The source and the target are the same dataset; nothing was copied.</source>
+        <translation>Quelle und Ziel sind derselbe Datensatz; es wurde nichts kopiert.</translation>
     </message>
     <message numerus="yes">
         <source>%1 already holds %n pairs; pairlens copy writes only into a new or empty dataset. Nothing was written.</source>
@@ -1294,22 +1310,6 @@
             <numerusform>%1 enthält bereits %n Paar; pairlens copy schreibt nur in einen neuen oder leeren Datensatz. Es wurde nichts geschrieben.</numerusform>
             <numerusform>%1 enthält bereits %n Paare; pairlens copy schreibt nur in einen neuen oder leeren Datensatz. Es wurde nichts geschrieben.</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>%1 exists; pairlens copy writes a new dataset file (remove it or choose another name). Nothing was written.</source>
-        <translation>%1 existiert bereits; pairlens copy schreibt eine neue Datensatzdatei (entfernen Sie sie oder wählen Sie einen anderen Namen). Es wurde nichts geschrieben.</translation>
-    </message>
-    <message>
-        <source>Cannot copy into %1: %2</source>
-        <translation>In %1 kann nicht kopiert werden: %2</translation>
-    </message>
-    <message>
-        <source>%1 does not exist.</source>
-        <translation>%1 existiert nicht.</translation>
-    </message>
-    <message>
-        <source>The source and the target are the same dataset; nothing was copied.</source>
-        <translation>Quelle und Ziel sind derselbe Datensatz; es wurde nichts kopiert.</translation>
     </message>
 </context>
 <context>
@@ -3367,6 +3367,10 @@
         <translation>%1 wird importiert…</translation>
     </message>
     <message>
+        <source>Building the indexes of the new dataset…</source>
+        <translation>Die Indizes des neuen Datensatzes werden aufgebaut…</translation>
+    </message>
+    <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
@@ -3379,40 +3383,40 @@
         <translation>1 Paar hinzugefügt</translation>
     </message>
     <message numerus="yes">
-        <source>%n pairs added</source>
+        <source>%Ln pairs added</source>
         <translation>
-            <numerusform>%n Paar hinzugefügt</numerusform>
-            <numerusform>%n Paare hinzugefügt</numerusform>
+            <numerusform>%Ln Paar hinzugefügt</numerusform>
+            <numerusform>%Ln Paare hinzugefügt</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n already in the dataset (left as they were)</source>
+        <source>%Ln already in the dataset (left as they were)</source>
         <translation>
-            <numerusform>%n bereits im Datensatz (unverändert belassen)</numerusform>
-            <numerusform>%n bereits im Datensatz (unverändert belassen)</numerusform>
+            <numerusform>%Ln bereits im Datensatz (unverändert belassen)</numerusform>
+            <numerusform>%Ln bereits im Datensatz (unverändert belassen)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n rejected</source>
+        <source>%Ln rejected</source>
         <translation>
-            <numerusform>%n abgelehnt</numerusform>
-            <numerusform>%n abgelehnt</numerusform>
+            <numerusform>%Ln abgelehnt</numerusform>
+            <numerusform>%Ln abgelehnt</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n not imported because another question or SQL has their pair_id</source>
+        <source>%Ln not imported because another question or SQL has their pair_id</source>
         <translation>
-            <numerusform>%n nicht importiert, weil eine andere Frage oder ein anderes SQL ihre pair_id hat</numerusform>
-            <numerusform>%n nicht importiert, weil eine andere Frage oder ein anderes SQL ihre pair_id hat</numerusform>
+            <numerusform>%Ln nicht importiert, weil eine andere Frage oder ein anderes SQL ihre pair_id hat</numerusform>
+            <numerusform>%Ln nicht importiert, weil eine andere Frage oder ein anderes SQL ihre pair_id hat</numerusform>
         </translation>
     </message>
     <message>
-        <source>Read %1 records from 1 file: </source>
-        <translation>%1 Einträge aus 1 Datei gelesen: </translation>
+        <source>Read %L1 records from 1 file: </source>
+        <translation>%L1 Einträge aus 1 Datei gelesen: </translation>
     </message>
     <message>
-        <source>Read %1 records from %2 files: </source>
-        <translation>%1 Einträge aus %2 Dateien gelesen: </translation>
+        <source>Read %L1 records from %2 files: </source>
+        <translation>%L1 Einträge aus %2 Dateien gelesen: </translation>
     </message>
     <message>
         <source>The import was cancelled; the pairs added before stay in the dataset.</source>
