@@ -23,7 +23,8 @@ copied into the dictionary, so they survive the next run.
 Usage (from anywhere):  python3 translations/fill_de.py [--no-lupdate] [--check] [--prune]
   --no-lupdate  don't run lupdate first (use the .ts as it is)
   --check       change nothing (lupdate runs on a copy); exit 1 when a message would stay
-                untranslated, a placeholder differs or lrelease complains
+                untranslated, a placeholder differs, lrelease complains or the .ts in the tree is
+                not what this script would write (the ctest translations_current)
   --prune       drop dictionary entries that no longer match any source string
 Exit code 0 when every message is translated, 1 otherwise. LUPDATE / LRELEASE override the tools.
 """
@@ -327,6 +328,11 @@ def fill(ts, args, tmp):
         dictionary = {c: e for c, e in dictionary.items() if e}
 
     write_ts(root, ts)
+    if args.check and ts.read_bytes() != TS.read_bytes():
+        # The window loads the .ts's translations: a new or changed message is German only once
+        # the .ts is written again.
+        problems.append(f"{TS.name} is not what this script writes from the sources and the dictionary: "
+                        "run python3 translations/fill_de.py and commit it")
     if not args.check and (harvested or (args.prune and stale)):
         DICTIONARY.write_text(json.dumps(dictionary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     result = subprocess.run([tool("LRELEASE", "lrelease"), str(ts), "-qm", str(tmp / "check.qm")],
