@@ -187,15 +187,15 @@ void ImportDialog::onProgress(int file, qint64 done, qint64 total)
 QString ImportDialog::summary(const ImportReport &r, int files)
 {
     QStringList parts;
-    parts << (r.added == 1 ? tr("1 pair added") : tr("%n pairs added", nullptr, int(r.added)));
+    parts << (r.added == 1 ? tr("1 pair added") : tr("%Ln pairs added", nullptr, int(r.added)));
     if (r.alreadyPresent)
-        parts << tr("%n already in the dataset (left as they were)", nullptr, int(r.alreadyPresent));
+        parts << tr("%Ln already in the dataset (left as they were)", nullptr, int(r.alreadyPresent));
     if (r.rejected)
-        parts << tr("%n rejected", nullptr, int(r.rejected));
+        parts << tr("%Ln rejected", nullptr, int(r.rejected));
     if (const qint64 n = r.conflictsWithDataset + r.conflictsInFile; n > 0)
-        parts << tr("%n not imported because another question or SQL has their pair_id", nullptr, int(n));
-    QString text = (files == 1 ? tr("Read %1 records from 1 file: ").arg(r.records)
-                               : tr("Read %1 records from %2 files: ").arg(r.records).arg(files)) +
+        parts << tr("%Ln not imported because another question or SQL has their pair_id", nullptr, int(n));
+    QString text = (files == 1 ? tr("Read %L1 records from 1 file: ").arg(r.records)
+                               : tr("Read %L1 records from %2 files: ").arg(r.records).arg(files)) +
                    parts.join(u", "_s) + u'.';
     if (r.cancelled)
         text += u' ' + tr("The import was cancelled; the pairs added before stay in the dataset.");
