@@ -97,15 +97,9 @@ bool condition(const Filter &f, int version, const QString &quotedSchema, Condit
         // lower-cased by lower() in the C collation (ASCII only; a JSON text stays valid, its
         // escapes lower case but for \u's hex digits) and asked for the folded names (jsonb's ?|).
         // No subquery, so the server's parallel workers may scan.
-        QList<QByteArray> folded;
-        for (const QString &name : f.tables) {
-            QByteArray n = name.toUtf8();
-            for (char &c : n) {
-                if (c >= 'A' && c <= 'Z')
-                    c = char(c + 32);
-            }
-            folded << n;
-        }
+        QList<QByteArray> folded; // QByteArray::toLower() folds ASCII only, as the statistics' keys
+        for (const QString &name : f.tables)
+            folded << name.toUtf8().toLower();
         const QString exact = u"lower(p.table_names COLLATE \"C\")::jsonb ?| %1::text[]"_s.arg(
             param(QString::fromUtf8(textArray(folded))));
         const auto plain = [](const QByteArray &name) {
