@@ -61,26 +61,27 @@ void ImportDialog::start()
     const QString location = m_location;
     const QStringList files = m_files;
     m_future = QtConcurrent::run([this, location, files] {
-        ImportReport total;
-        QString error;
-        if (isPostgresLocation(location) || m_createsDataset) {
-            total =
-                m_createsDataset ? importIntoNewFile(location, files) : importIntoPostgres(location, files);
-            total.cancelled = total.cancelled || m_cancel;
-            QMetaObject::invokeMethod(this, [this, total] { onFinished(total); });
-            return;
-        }
-        // The import thread's own connection: a QSqlDatabase belongs to the thread that opened it.
-        std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::OpenExisting, &error);
-        if (!ds) {
-            total.fatalError = error;
-        } else {
-            PairStore store(*ds);
-            importEach(store, files, &total);
-        }
+        ImportReport total = m_createsDataset               ? importIntoNewFile(location, files)
+                             : isPostgresLocation(location) ? importIntoPostgres(location, files)
+                                                            : importIntoFile(location, files);
         total.cancelled = total.cancelled || m_cancel;
         QMetaObject::invokeMethod(this, [this, total] { onFinished(total); });
     });
+}
+
+ImportReport ImportDialog::importIntoFile(const QString &location, const QStringList &files)
+{
+    // The import thread's own connection: a QSqlDatabase belongs to the thread that opened it.
+    ImportReport total;
+    QString error;
+    std::unique_ptr<Dataset> ds = Dataset::open(location, Dataset::Mode::OpenExisting, &error);
+    if (!ds) {
+        total.fatalError = error;
+        return total;
+    }
+    PairStore store(*ds);
+    importEach(store, files, &total);
+    return total;
 }
 
 void ImportDialog::importEach(PairStore &store, const QStringList &files, ImportReport *total)

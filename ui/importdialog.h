@@ -47,10 +47,12 @@ signals:
 
 private:
     // On the import thread: the progress of file `file` (reported at most every 100 ms), and the
-    // import of a PostgreSQL dataset (importIntoStorage()).
+    // import into a PostgreSQL dataset (importIntoStorage()), a new dataset file (a bulk load) or
+    // an existing one.
     Progress progressOf(int file, QDeadlineTimer *throttle);
     ImportReport importIntoPostgres(const QString &location, const QStringList &files);
     ImportReport importIntoNewFile(const QString &location, const QStringList &files);
+    ImportReport importIntoFile(const QString &location, const QStringList &files);
     // Imports the files one after another into a dataset file's store, each with its audit entry.
     void importEach(PairStore &store, const QStringList &files, ImportReport *total);
     // Adds the report of one file to the whole import's, its issues and fatal error named by the file.
