@@ -11,6 +11,7 @@
 #include "dataset/demogenerator.h"
 #include "dataset/deriver.h"
 #include "export/exporter.h"
+#include "privacy/piikind.h"
 #include "storage/pgstorage.h"
 
 #include <QCoreApplication>
@@ -75,14 +76,22 @@ static int measureReads(PgStorage &storage, const QString &url, const QString &d
     bool ok = true;
     const double first = medianMs([&] { ok = ok && check(storage.page(Filter(), 50, 0, &rows, &error)); });
     std::printf("first page (50, newest first)    %.1f ms   (target <= 50 ms)\n", first);
-    for (const QString &words : {u"refunded"_s, u"customers berlin"_s}) {
-        Filter f;
-        f.search = words;
+    // Two searches, and one with a PII kind that the demo's questions about customers never have
+    // (the planner expects a fifth of the pairs to match it: pgpage.cpp).
+    Filter refunded, customersBerlin, customersSsn;
+    refunded.search = u"refunded"_s;
+    customersBerlin.search = u"customers berlin"_s;
+    customersSsn.search = u"customers"_s;
+    customersSsn.piiRequired = true;
+    customersSsn.piiKinds = quint32(PiiKind::Ssn);
+    for (const auto &[f, label] : {std::pair{refunded, "search 'refunded'"},
+                                   {customersBerlin, "search 'customers berlin'"},
+                                   {customersSsn, "search 'customers' with an SSN"}}) {
         qint64 n = 0;
         const double count = medianMs([&] { n = storage.count(f, &error); });
         const double page = medianMs([&] { ok = ok && check(storage.page(f, 50, 0, &rows, &error)); });
-        std::printf("search '%s': %lld matches, count %.1f ms, first page %.1f ms   (target <= 200 ms)\n",
-                    qPrintable(words), n, count, page);
+        std::printf("%s: %lld matches, count %.1f ms, first page %.1f ms   (target <= 200 ms)\n", label,
+                    static_cast<long long>(n), count, page);
     }
     Statistics stats;
     const double statistics =

@@ -5,6 +5,7 @@
 #include "pgtestutil.h"
 #include "testutil.h"
 
+#include "privacy/piikind.h"
 #include "storage/pgstorage.h"
 #include "storage/sqlitestorage.h"
 #include "storage/storage.h"
@@ -604,6 +605,56 @@ private slots:
         QCOMPARE(count({u"CAFÉ"_s}), 3);
         QCOMPARE(count({u"order"_s}), 0);
         QCOMPARE(count({u"name"_s}), 0);
+    }
+
+    // Pages in time order of filters whose matches PostgreSQL's planner cannot count are read by a
+    // bounded walk of the time order, then, when the page is not full by its end, by sorting the
+    // matches (pgpage.cpp): both ways give the file's pages, in both directions and at offsets.
+    void hardFilterPagesAgree()
+    {
+        auto file = filled(u"sqlite"_s), pg = filled(u"postgresql"_s);
+        QVERIFY(file && pg);
+        Filter searchAndEmail, email, none, failedInShop, contactOrders, postgres;
+        searchAndEmail.search = u"orders"_s;
+        searchAndEmail.piiRequired = true;
+        searchAndEmail.piiKinds = quint32(PiiKind::Email);
+        email.piiRequired = true;
+        none.queryTypes = {u"INSERT"_s};
+        none.databaseTypes = {u"postgres"_s}; // INSERT is every even pair, postgres every odd one
+        failedInShop.success = Filter::Success::FailedOnly;
+        failedInShop.databaseNames = {u"shop"_s};
+        contactOrders.tables = {u"ORDERS"_s};
+        contactOrders.search = u"contact"_s;
+        postgres.databaseTypes = {u"postgres"_s};
+        QString error;
+        for (int walk : {5, 1000}) {
+            PgStorage::setTimePageWalk(walk); // 5: the walk fills some pages, not others
+            for (const Filter &f : {searchAndEmail, email, none, failedInShop, contactOrders, postgres}) {
+                for (const auto &[limit, offset] : {std::pair{3, 0}, {3, 2}, {50, 0}}) {
+                    QList<Pair> a, b;
+                    QVERIFY(file->page(f, limit, offset, &a, &error));
+                    QVERIFY2(pg->page(f, limit, offset, &b, &error), qPrintable(error));
+                    QCOMPARE(ids(b), ids(a));
+                    for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                        const PairStore::Sort sort{PairStore::SortColumn::Timestamp, order};
+                        QVERIFY(file->page(f, sort, limit, offset, &a, &error));
+                        QVERIFY2(pg->page(f, sort, limit, offset, &b, &error), qPrintable(error));
+                        QCOMPARE(ids(b), ids(a));
+                        if (!b.isEmpty())
+                            QCOMPARE(b.first().sqlQuery, a.first().sqlQuery);
+                    }
+                }
+            }
+        }
+        PgStorage::setTimePageWalk(0);
+        // What the file says, so that the comparisons above mean something.
+        QList<Pair> a;
+        QVERIFY(file->page(searchAndEmail, 50, 0, &a, &error));
+        QCOMPARE(a.size(), 8);
+        QVERIFY(file->page(none, 50, 0, &a, &error));
+        QCOMPARE(a.size(), 0);
+        QVERIFY(file->page(failedInShop, 50, 0, &a, &error));
+        QCOMPARE(ids(a), (QStringList{u"p39"_s, u"p15"_s, u"p27"_s, u"p03"_s}));
     }
 
     void readOnly_data() { contract_data(); }

@@ -60,7 +60,8 @@ int runList(const QStringList &args)
         return Failure;
     QString error;
     total = storage->count(filter, &error);
-    if (total < 0 || !storage->page(filter, sort, limit, offset, &pairs, &error)) {
+    // No page past the last match (a filter that matches nothing costs its count only).
+    if (total < 0 || (total > offset && !storage->page(filter, sort, limit, offset, &pairs, &error))) {
         err(error);
         return Failure;
     }

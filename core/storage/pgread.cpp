@@ -246,6 +246,8 @@ QString limitClause(int limit, qint64 offset)
 
 bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair> *out, QString *error)
 {
+    if (const TimePage read = timePage(filter, false, limit, offset, out, error); read != TimePage::NotTried)
+        return read == TimePage::Read;
     // The file's default order; PostgreSQL sorts a pair without a time first here (NULLS FIRST).
     return readPairs(filter, u" ORDER BY p.ts COLLATE \"C\" DESC, p.id DESC"_s + limitClause(limit, offset),
                      out, error);
@@ -254,6 +256,11 @@ bool PgStorage::page(const Filter &filter, int limit, qint64 offset, QList<Pair>
 bool PgStorage::page(const Filter &filter, const PairStore::Sort &sort, int limit, qint64 offset,
                      QList<Pair> *out, QString *error)
 {
+    if (sort.column == PairStore::SortColumn::Timestamp) {
+        const TimePage read = timePage(filter, sort.order == Qt::AscendingOrder, limit, offset, out, error);
+        if (read != TimePage::NotTried)
+            return read == TimePage::Read;
+    }
     return readPairs(filter, orderBy(sort, m_version) + limitClause(limit, offset), out, error, true);
 }
 
@@ -403,6 +410,13 @@ bool PgStorage::readPairs(const Filter &filter, const QString &orderAndLimit, QL
         idsFirst ? u"unnest(ARRAY(SELECT p.id FROM %1.pairs p WHERE %2%3)) WITH ORDINALITY AS k(id, n) "
                    "JOIN %1.pairs p ON p.id = k.id ORDER BY k.n"_s.arg(m_quotedSchema, c.where, orderAndLimit)
                  : u"%1.pairs p WHERE %2%3"_s.arg(m_quotedSchema, c.where, orderAndLimit);
+    return readPairRows(from, c.params, out, error);
+}
+
+bool PgStorage::readPairRows(const QString &from, const QList<QByteArray> &params, QList<Pair> *out,
+                             QString *error)
+{
+    out->clear();
     Result r(pg::exec(m_conn->pg,
                       u"SELECT p.id, p.pair_id, p.natural_language_query, p.sql_query, p.timestamp, "
                       "p.database_type, p.database_name, p.success, p.execution_time_ms, p.metadata, "
@@ -412,7 +426,7 @@ bool PgStorage::readPairs(const Filter &filter, const QString &orderAndLimit, QL
                                 "p.deleted_at"_s
                               : u"0, '', false, NULL::text"_s) +
                           from,
-                      c.params));
+                      params));
     if (!r.ok()) {
         *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(r.error());
         return false;

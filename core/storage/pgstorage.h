@@ -126,6 +126,9 @@ public:
     // The size of the pairs table (in blocks of 8 KiB) from which statistics() splits its scan
     // between two connections (4,096 unless set); tests lower it to read small tables so.
     static void setStatisticsSplitBlocks(qint64 blocks);
+    // How many pairs a page in time order of a hard-to-count filter walks before it sorts the
+    // matches instead (10,000 unless set); tests lower it (pgpage.cpp).
+    static void setTimePageWalk(int pairs);
 
 private:
     qint64 addPreparedBatch(const PreparedBatch &batch, QString *error, qint64 *taken);
@@ -146,6 +149,19 @@ private:
     // column carries 16 bytes a row instead of the whole pair: 300 instead of 450-490 ms at 1M).
     bool readPairs(const Filter &filter, const QString &orderAndLimit, QList<Pair> *out, QString *error,
                    bool idsFirst = false);
+    // pgread.cpp: the rows of `SELECT <a pair's columns> FROM <from>` (whose pairs are `p`).
+    bool readPairRows(const QString &from, const QList<QByteArray> &params, QList<Pair> *out, QString *error);
+    // pgpage.cpp: a page in time order of a filter whose matches the planner cannot count (a search
+    // and a PII kind together, tables, ...), which it would otherwise find by walking pairs_live_ts
+    // through every pair when they are few. NotTried when the filter is not such a filter.
+    enum class TimePage
+    {
+        NotTried,
+        Read,
+        Failed
+    };
+    TimePage timePage(const Filter &filter, bool ascending, int limit, qint64 offset, QList<Pair> *out,
+                      QString *error);
     // pgcurate.cpp: one curation change. Takes the curation lock, runs `change` (which returns the
     // pairs it changed, or -1 with *why) and writes the audit entry with `pairCount` (or the count
     // `change` returns when pairCount < 0), all in one transaction. Returns the count or -1 with
