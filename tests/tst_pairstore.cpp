@@ -24,6 +24,7 @@ private slots:
     void init();
     void cleanup();
     void addCountsAndSkipsExisting();
+    void getByPairIdsFindsEachScope();
     void offsetPagesAreStable();
     void keysetPagesCoverEverythingOnce_data();
     void keysetPagesCoverEverythingOnce();
@@ -107,6 +108,35 @@ void TstPairStore::addCountsAndSkipsExisting()
     QCOMPARE(a->executionTimeMs, 12.5);
     QVERIFY(m_store->get(a->rowId));
     QVERIFY(!m_store->get(99999));
+}
+
+// The server's write queue looks a group's pair_ids up together: live and trashed pairs are found,
+// absent ids are left out, and ids that need quoting in JSON are matched as written.
+void TstPairStore::getByPairIdsFindsEachScope()
+{
+    const QString odd = u"quote\"back\\slash é"_s;
+    QCOMPARE(m_store
+                 ->add({makePair(u"a"_s, u"How many users?"_s, u"SELECT count(*) FROM users"_s),
+                        makePair(u"b"_s, u"Add a user"_s, u"INSERT INTO users(name) VALUES ('x')"_s),
+                        makePair(odd, u"List users"_s, u"SELECT * FROM users"_s)})
+                 .added,
+             3);
+    Filter onlyB;
+    onlyB.pairIds = {u"b"_s};
+    QVERIFY(m_store->softDelete(onlyB));
+    const std::optional<QList<Pair>> found = m_store->getByPairIds({u"a"_s, u"nope"_s, u"b"_s, odd});
+    QVERIFY2(found, qPrintable(m_store->errorString()));
+    QStringList ids;
+    for (const Pair &p : *found)
+        ids << p.pairId;
+    ids.sort();
+    QCOMPARE(ids, (QStringList{u"a"_s, u"b"_s, odd}));
+    for (const Pair &p : *found) {
+        QCOMPARE(p.deleted, p.pairId == u"b"_s);
+        QVERIFY(!p.naturalLanguageQuery.isEmpty());
+    }
+    QCOMPARE(m_store->getByPairIds({u"nope"_s})->size(), 0);
+    QCOMPARE(m_store->getByPairIds({})->size(), 0);
 }
 
 void TstPairStore::offsetPagesAreStable()

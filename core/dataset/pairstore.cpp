@@ -167,6 +167,40 @@ std::optional<Pair> PairStore::getByPairId(const QString &pairId)
     return r.first();
 }
 
+std::optional<QList<Pair>> PairStore::getByPairIds(const QStringList &pairIds)
+{
+    if (pairIds.isEmpty())
+        return QList<Pair>();
+    // The server's write queue asks for a group of up to 16 at once, and almost always finds none:
+    // first a short statement for the row ids (preparing the SELECT of every column took more than
+    // the lookups: 40 % of the writer's time when each pair_id had one of its own), then the pairs.
+    const QString json =
+        QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(pairIds)).toJson(QJsonDocument::Compact));
+    m_error.clear();
+    QSqlQuery q(m_dataset.db());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT id FROM pairs WHERE pair_id IN (SELECT value FROM json_each(?))"_s);
+    q.addBindValue(json);
+    if (!q.exec()) {
+        failQuery(q);
+        return std::nullopt;
+    }
+    QStringList rowIds;
+    while (q.next())
+        rowIds << q.value(0).toString();
+    if (q.lastError().isValid()) {
+        failQuery(q);
+        return std::nullopt;
+    }
+    if (rowIds.isEmpty())
+        return QList<Pair>();
+    QList<Pair> r =
+        runSelect(u"SELECT "_s + kColumns + u" FROM pairs p WHERE p.id IN (%1)"_s.arg(rowIds.join(u',')), {});
+    if (!m_error.isEmpty())
+        return std::nullopt;
+    return r;
+}
+
 QStringList PairStore::distinctValues(const QString &column)
 {
     static const QStringList allowed = {u"query_type"_s, u"database_type"_s, u"database_name"_s};

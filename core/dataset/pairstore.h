@@ -110,6 +110,9 @@ public:
 
     std::optional<Pair> get(qint64 rowId);
     std::optional<Pair> getByPairId(const QString &pairId);
+    // The stored pairs of these pair_ids (any scope), in one statement; those not stored are absent.
+    // std::nullopt on a failed read (errorString()).
+    std::optional<QList<Pair>> getByPairIds(const QStringList &pairIds);
 
     // Adds pairs, computing their derived fields, in transactions short enough (~20 ms) that other
     // writers never wait long; each transaction adds a whole run of the pairs or none of it. Pairs

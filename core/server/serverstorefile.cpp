@@ -74,14 +74,12 @@ public:
     std::optional<Pair> getByPairId(const QString &pairId) override { return m_store.getByPairId(pairId); }
     std::optional<QHash<QString, Pair>> getByPairIds(const QStringList &pairIds) override
     {
-        // Each an index lookup in the same process: no round trip to save.
+        std::optional<QList<Pair>> rows = m_store.getByPairIds(pairIds);
+        if (!rows)
+            return std::nullopt;
         QHash<QString, Pair> out;
-        for (const QString &id : pairIds) {
-            if (std::optional<Pair> p = m_store.getByPairId(id))
-                out.insert(id, std::move(*p));
-            else if (!m_store.errorString().isEmpty())
-                return std::nullopt;
-        }
+        for (Pair &p : *rows)
+            out.insert(p.pairId, std::move(p));
         return out;
     }
     qint64 count(const Filter &filter) override { return m_store.count(filter); }
