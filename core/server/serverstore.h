@@ -51,9 +51,11 @@ public:
     virtual QString errorString() const = 0;
 
     // Adds pairs (derived[i] belongs to pairs[i]); a pair_id already stored is left as it is.
-    // `oneTransaction`: all or nothing (small lists); otherwise in short transactions.
+    // `oneTransaction`: all or nothing (small lists); otherwise in short transactions. `lookedUp`:
+    // none of the pair_ids was stored when the caller looked (a database server may then write the
+    // pairs straight into the table, and falls back to skipping stored ones if that changed).
     virtual PairStore::AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
-                                     bool oneTransaction) = 0;
+                                     bool oneTransaction, bool lookedUp) = 0;
     // An audit entry for the adds that follow until finishAddAudit() (PairStore::startAddAudit).
     virtual bool startAddAudit(const QString &action, const QJsonObject &detail) = 0;
     virtual bool finishAddAudit(const QJsonObject &moreDetail) = 0;

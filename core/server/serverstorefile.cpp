@@ -43,7 +43,8 @@ public:
     QString errorString() const override { return m_store.errorString(); }
 
     PairStore::AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived,
-                             bool oneTransaction) override
+                             bool oneTransaction,
+                             bool /*lookedUp: SQLite's INSERT skips stored ones*/) override
     {
         if (!oneTransaction) {
             m_checkpoints.reset(); // the chunked path checkpoints in its own way (writetx.h)

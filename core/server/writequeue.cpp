@@ -47,7 +47,7 @@ PairStore::AddResult runBatch(ServerStore &store, const BatchJob &job)
     store.startAddAudit(u"api.add"_s, job.auditDetail);
     // In a file, short transactions (~20 ms each): a recorder or the window never waits long for the
     // lock. A pair_id already stored is left as it is, so sending a batch again adds nothing twice.
-    const PairStore::AddResult result = store.add(job.pairs, {}, false);
+    const PairStore::AddResult result = store.add(job.pairs, {}, false, false);
     store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
     return result;
 }
@@ -92,7 +92,8 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
     for (const Pair &p : std::as_const(pairs))
         derived.append(store.deriver().derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
                                               p.pairId, p.metadata));
-    const PairStore::AddResult r = store.add(pairs, derived, true);
+    // Every pair_id of `pairs` was looked up above (a generated one is new).
+    const PairStore::AddResult r = store.add(pairs, derived, true, true);
     if (!r.error.isEmpty()) {
         const int status = isBusyError(r.error) ? 503 : 500;
         for (qsizetype i : std::as_const(adding))
