@@ -43,7 +43,8 @@ using namespace pairlens;
 namespace {
 
 QString g_pairlens;
-QString g_pgUrl; // --pg: serve PostgreSQL schemas of this database
+QString g_pgUrl;       // --pg: serve PostgreSQL schemas of this database
+QStringList g_schemas; // the schemas freshDataset() made, dropped at the end (each holds ~150 MB)
 QString g_work;
 
 void say(const QString &text)
@@ -82,6 +83,7 @@ QString freshDataset(const QString &name)
                                .arg(QRandomGenerator::global()->generate(), 8, 16, QChar(u'0'));
     const QString location = g_pgUrl + (g_pgUrl.contains(u'?') ? u"&schema="_s : u"?schema="_s) + schema;
     runOrDie({u"copy"_s, file, location});
+    g_schemas << schema;
     return location;
 }
 
@@ -404,8 +406,16 @@ int main(int argc, char *argv[])
                 .arg(s / importSeconds, 0, 'f', 2));
     }
 
-    if (!g_pgUrl.isEmpty())
-        return 0; // the export and kill -9 runs are the file run's
+    if (!g_pgUrl.isEmpty()) {
+        // The export and kill -9 runs are the file run's.
+        QProcess psql;
+        psql.start(u"/usr/lib/postgresql/15/bin/psql"_s,
+                   {g_pgUrl, u"-X"_s, u"-q"_s, u"-c"_s,
+                    u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(g_schemas.join(u", "_s))});
+        if (!psql.waitForFinished(-1) || psql.exitCode() != 0)
+            say(u"bench_server: could not drop the schemas "_s + g_schemas.join(u", "_s));
+        return 0;
+    }
 
     // --- 3. export of a large dataset: HTTP (curl) against the CLI, best of two runs each
     {

@@ -54,6 +54,22 @@ public:
     const Deriver &deriver() const override { return m_deriver; }
     QString errorString() const override { return m_error; }
 
+    // A batch's pair_ids looked up in one statement, as an import looks its batches up: when none is
+    // stored, the batch goes straight into the table. False also when the lookup fails (the add
+    // then skips stored ones itself).
+    bool noneStored(const QList<Pair> &pairs)
+    {
+        QStringList ids;
+        ids.reserve(pairs.size());
+        for (const Pair &p : pairs)
+            ids << p.pairId;
+        bool any = false;
+        QString error;
+        return m_storage->findPairIds(
+                   ids, [&](qsizetype, qint64, const QString &, const QString &) { any = true; }, &error) &&
+               !any;
+    }
+
     PairStore::AddResult add(const QList<Pair> &pairs, const QList<DerivedFields> &derived, bool,
                              bool lookedUp) override
     {
@@ -71,7 +87,7 @@ public:
         // Looked up: straight into the table when the storage can (PostgreSQL's COPY without the
         // staging table, whose truncation at every commit was a seventh of the server's work).
         Storage::PreparedBatch batch = m_storage->prepareBatch(pairs, fields);
-        batch.fresh = lookedUp;
+        batch.fresh = lookedUp || (batch.complete && noneStored(pairs));
         const qint64 added = m_storage->addPrepared(batch, &error);
         if (added < 0) {
             result.error = error;
