@@ -127,8 +127,9 @@ public:
     // between two connections (4,096 unless set); tests lower it to read small tables so.
     static void setStatisticsSplitBlocks(qint64 blocks);
     // How many pairs a page in time order of a hard-to-count filter walks before it sorts the
-    // matches instead (10,000 unless set); tests lower it (pgpage.cpp).
-    static void setTimePageWalk(int pairs);
+    // matches instead (10,000 unless set), and whether only when the planner's plan is the walk
+    // (askPlanner: true unless set); tests lower the one and turn off the other (pgpage.cpp).
+    static void setTimePageWalk(int pairs, bool askPlanner = true);
 
 private:
     qint64 addPreparedBatch(const PreparedBatch &batch, QString *error, qint64 *taken);
