@@ -29,7 +29,7 @@ bool g_askPlanner = true;
 // after the first pages have shown whether the walk is short.
 constexpr qint64 kWalkedPageEnd = 1'000;
 
-// A filter of live pairs with a condition other than the time (which bounds the walk itself) and an
+// A filter of live pairs with a condition other than the time (a date bounds the walk itself) and no
 // explicit selection (found by its ids).
 bool hardToCount(const Filter &f)
 {
@@ -89,26 +89,20 @@ PgStorage::TimePage PgStorage::timePage(const Filter &filter, bool ascending, in
         *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(walked.error());
         return TimePage::Failed;
     }
-    QStringList ids;
-    if (walked.rows() == end) {
-        for (int i = int(offset); i < walked.rows(); ++i)
-            ids << QString::number(walked.number(i, 0));
-    } else {
-        Result sorted(pg::exec(m_conn->pg,
-                               u"SELECT p.id FROM %1.pairs p WHERE %2 ORDER BY (p.ts || '') COLLATE \"C\"%3, "
-                               "p.id%3 LIMIT %4 OFFSET %5"_s.arg(m_quotedSchema, c.where, dir)
-                                   .arg(limit)
-                                   .arg(offset),
-                               c.params));
-        if (!sorted.ok()) {
-            *error = tr("Cannot read the pairs from PostgreSQL: %1").arg(sorted.error());
-            return TimePage::Failed;
-        }
-        for (int i = 0; i < sorted.rows(); ++i)
-            ids << QString::number(sorted.number(i, 0));
+    if (walked.rows() < end) {
+        // Few matches: found the filter's own way and sorted in an order no index gives, their ids
+        // first (readPairs()), in one statement.
+        return readPairs(filter,
+                         u" ORDER BY (p.ts || '') COLLATE \"C\"%1, p.id%1 LIMIT %2 OFFSET %3"_s.arg(dir)
+                             .arg(limit)
+                             .arg(offset),
+                         out, error, true)
+                   ? TimePage::Read
+                   : TimePage::Failed;
     }
-    if (ids.isEmpty())
-        return TimePage::Read;
+    QStringList ids; // the page's, after the offset's: limit >= 1 of them
+    for (int i = int(offset); i < walked.rows(); ++i)
+        ids << QString::number(walked.number(i, 0));
     const QList<QByteArray> params{u"{%1}"_s.arg(ids.join(u',')).toUtf8()};
     return readPairRows(u"unnest($1::bigint[]) WITH ORDINALITY AS k(id, n) JOIN %1.pairs p ON p.id = k.id "
                         "ORDER BY k.n"_s.arg(m_quotedSchema),
