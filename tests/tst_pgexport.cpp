@@ -126,6 +126,25 @@ class TstPgExport : public QObject
                 out.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
             }
         }
+        // Texts that COPY's text format escapes (tab, newline, carriage return, backspace, form
+        // feed, vertical tab, backslash, a backslash before N), quotes, and values that the
+        // filters below pass as parameters (PostgreSQL's rows arrive as COPY lines, with the
+        // parameters written into the statement).
+        for (int i = 0; i < 6; ++i) {
+            QJsonObject o{
+                {u"pair_id"_s, u"odd'\\id-%1"_s.arg(i)},
+                {u"natural_language_query"_s,
+                 u"It's\ta \"tab\"\nand a newline\r, \\N not null, C:\\temp\\%1 \b\f\v\u0001 done"_s.arg(i)},
+                {u"sql_query"_s, u"SELECT '\\N', E'\\t' FROM \"o'brien\"\tWHERE x = '$1' -- %1"_s.arg(i)},
+                {u"timestamp"_s, u"2024-04-0%1T10:00:00Z"_s.arg(i + 1)},
+                {u"database_type"_s, u"postgresql"_s},
+                {u"database_name"_s, u"o'brien\\db"_s},
+                {u"success"_s, i % 2 == 0},
+                {u"metadata"_s, QJsonObject{{u"path"_s, u"C:\\x\ty"_s}, {u"quote"_s, u"'\"'"_s}}}};
+            if (i % 3 == 0)
+                o[u"execution_time_ms"_s] = 1.5 * i;
+            out.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+        }
     }
 
     // The dataset file takes the PostgreSQL dataset's secret, so that both replace values alike.
@@ -308,10 +327,37 @@ private slots:
         // A search and a list of pair_ids select the same pairs as in the file.
         QVERIFY(compareExport(u"jsonl"_s, {u"--search"_s, u"how many"_s}) > 10);
         QCOMPARE(compareExport(u"csv"_s, {u"--ids"_s, u"exp-0,exp-2,exp-4,no-such-pair"_s}), 3);
+        // Escaped texts and parameters with quotes and backslashes, anonymized and not.
+        QCOMPARE(compareExport(u"jsonl"_s, {u"--db-name"_s, u"o'brien\\db"_s, u"--successful-only"_s}), 3);
+        QCOMPARE(compareExport(u"jsonl"_s, {u"--db-name"_s, u"o'brien\\db"_s, u"--no-anonymize"_s,
+                                            u"--include-failed"_s}),
+                 6);
+        QCOMPARE(compareExport(u"csv"_s, {u"--ids"_s, u"odd'\\id-0,odd'\\id-4"_s, u"--no-anonymize"_s}), 2);
+        QCOMPARE(compareExport(u"jsonl"_s, {u"--search"_s, u"it's C:\\temp"_s, u"--no-anonymize"_s,
+                                            u"--include-failed"_s}),
+                 6);
         // A split: each group of pairs sharing a normalized question or SQL on one side, by the
         // same keyed hash.
         QVERIFY(compareExport(u"jsonl"_s, {u"--split"_s, u"0.8"_s}) > 400);
         QVERIFY(compareExport(u"openai-chat"_s, {u"--split"_s, u"0.5"_s, u"--db-type"_s, u"mysql"_s}) > 100);
+    }
+
+    // A schema whose name holds `$1` (quoted in every statement): the parameters written into the
+    // export's COPY statement replace neither it nor the `$1` in a stored text.
+    void aSchemaNamedWithADollarSign()
+    {
+        const QString schema = pairlens::test::uniqueSchema(u"t_d-$1"_s);
+        const QString url = m_owner + u"?schema="_s + QString::fromUtf8(QUrl::toPercentEncoding(schema));
+        QCOMPARE(run({u"import"_s, url, m_input}).code, 0);
+        const QString secret =
+            psql(m_owner, u"SELECT value FROM %1.settings WHERE key = 'privacy.secret'"_s.arg(m_schema));
+        QCOMPARE(psql(m_owner, u"UPDATE \"%1\".settings SET value = '%2' WHERE key = 'privacy.secret'"_s.arg(
+                                   schema, secret)),
+                 QString());
+        QCOMPARE(compareExport(u"jsonl"_s, {u"--db-name"_s, u"o'brien\\db"_s, u"--no-anonymize"_s}, url), 6);
+        QVERIFY(compareExport(u"jsonl"_s, {u"--db-type"_s, u"mysql"_s, u"--from"_s, u"2024-04-01"_s}, url) >
+                10);
+        psql(m_owner, u"DROP SCHEMA \"%1\" CASCADE"_s.arg(schema));
     }
 
     void anonymizedByDefault()

@@ -202,4 +202,46 @@ bool send(PGconn *pg, const QString &sql, const QList<QByteArray> &params, QStri
     return false;
 }
 
+bool inlineParams(PGconn *pg, const QString &sql, const QList<QByteArray> &params, QString *out, QString *why)
+{
+    QStringList literals;
+    literals.reserve(params.size());
+    for (const QByteArray &p : params) {
+        char *quoted = PQescapeLiteral(pg, p.constData(), size_t(p.size()));
+        if (!quoted) {
+            *why = message(PQerrorMessage(pg));
+            return false;
+        }
+        literals << QString::fromUtf8(quoted);
+        PQfreemem(quoted);
+    }
+    out->clear();
+    out->reserve(sql.size() + 64);
+    QChar quote; // inside '...' or "..." (a doubled quote leaves and enters again)
+    const auto inName = [&](qsizetype i) {
+        return i > 0 && (sql.at(i - 1).isLetterOrNumber() || sql.at(i - 1) == u'_' || sql.at(i - 1) == u'$');
+    };
+    for (qsizetype i = 0; i < sql.size(); ++i) {
+        const QChar c = sql.at(i);
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+        } else if (c == u'\'' || c == u'"') {
+            quote = c;
+        } else if (c == u'$' && !inName(i)) {
+            qsizetype e = i + 1;
+            while (e < sql.size() && sql.at(e) >= u'0' && sql.at(e) <= u'9')
+                ++e;
+            const qsizetype n = e > i + 1 ? QStringView(sql).sliced(i + 1, e - i - 1).toLongLong() : 0;
+            if (n >= 1 && n <= literals.size()) {
+                *out += literals.at(n - 1);
+                i = e - 1;
+                continue;
+            }
+        }
+        *out += c;
+    }
+    return true;
+}
+
 } // namespace pairlens::pg

@@ -162,6 +162,12 @@ PGresult *exec(PGconn *pg, const QString &sql, const QList<QByteArray> &params =
 // Link's connection after reconnecting it if it was lost in an earlier call. False with libpq's
 // reason in *why.
 bool send(PGconn *pg, const QString &sql, const QList<QByteArray> &params, QString *why);
+// The statement with its text parameters written in as literals (PQescapeLiteral), for a statement
+// that cannot take parameters (COPY (SELECT ...) TO STDOUT). A `$n` is replaced only outside string
+// literals and quoted identifiers (a schema may be named "a$1") and not inside a name (a$1). False
+// with libpq's reason in *why.
+bool inlineParams(PGconn *pg, const QString &sql, const QList<QByteArray> &params, QString *out,
+                  QString *why);
 
 // The WHERE condition of a Filter over `pairs p`, with its parameters, for a schema of format
 // `version` (before 3 there is no review, trash or search column: a read-only role reads such a
