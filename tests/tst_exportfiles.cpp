@@ -1,13 +1,17 @@
 // The export engine's target files: atomicity (cancel, failing targets), empty exports, manifest,
 // audit entry, which earlier files an export may replace and which never.
 #include "dataset/demogenerator.h"
+#include "export/outputfile.h"
 #include "exportfixture.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QSqlQuery>
 
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -29,7 +33,53 @@ private slots:
     void replacesOnlyEarlierExports();
     void replacingSplitsAndManifests();
     void neverReplacesSpecialFiles();
+    void largeFilesWrittenInOrder_data();
+    void largeFilesWrittenInOrder();
+    void writeFailureMidwayLeavesNothing();
 };
+
+namespace {
+
+// 24 MiB of lines that differ (so that an out-of-order or lost buffer shows), in pieces of odd sizes
+// that straddle the 1 MiB buffers the writing thread takes.
+QByteArray manyLines()
+{
+    QByteArray all;
+    for (int i = 0; all.size() < (24 << 20); ++i)
+        all += "{\"n\": " + QByteArray::number(i) + ", \"text\": \"" +
+               QByteArray(i % 97, char('a' + i % 26)) + "\"}\n";
+    return all;
+}
+
+bool writeInPieces(OutputFile &file, const QByteArray &all)
+{
+    for (qsizetype at = 0, step = 1; at < all.size(); at += step, step = step * 7 % 300001 + 1)
+        if (!file.write(all.constData() + at, std::min(step, all.size() - at)))
+            return false;
+    return true;
+}
+
+QByteArray gunzip(const QByteArray &gz)
+{
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK)
+        return {};
+    QByteArray out;
+    QByteArray chunk(1 << 16, Qt::Uninitialized);
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.constData()));
+    zs.avail_in = uInt(gz.size());
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        zs.next_out = reinterpret_cast<Bytef *>(chunk.data());
+        zs.avail_out = uInt(chunk.size());
+        rc = inflate(&zs, Z_NO_FLUSH);
+        out.append(chunk.constData(), chunk.size() - qsizetype(zs.avail_out));
+    }
+    inflateEnd(&zs);
+    return rc == Z_STREAM_END ? out : QByteArray();
+}
+
+} // namespace
 
 void TstExportFiles::init()
 {
@@ -336,6 +386,60 @@ void TstExportFiles::neverReplacesSpecialFiles()
     o.overwrite = false;
     QCOMPARE(Exporter::filesNeedingConfirmation(o, m_ds->location()), QStringList{link});
     QCOMPARE(Exporter(*m_ds, o).run().refusedFiles, QStringList{link});
+}
+
+// Full buffers are compressed, hashed and written by a thread of the file's own: every byte
+// arrives in order, and the checksum is that of the bytes on disk.
+void TstExportFiles::largeFilesWrittenInOrder_data()
+{
+    QTest::addColumn<int>("gzipLevel");
+    QTest::newRow("plain") << 0;
+    QTest::newRow("gzip") << 6;
+}
+
+void TstExportFiles::largeFilesWrittenInOrder()
+{
+    QFETCH(int, gzipLevel);
+    const QByteArray all = manyLines();
+    const QString target = m_dir->filePath(u"big.jsonl"_s);
+    OutputFile file(target, gzipLevel);
+    QVERIFY2(file.open(), qPrintable(file.errorString()));
+    QVERIFY2(writeInPieces(file, all), qPrintable(file.errorString()));
+    QVERIFY2(file.commit(), qPrintable(file.errorString()));
+    const QByteArray onDisk = readFile(target);
+    QCOMPARE(file.bytesWritten(), onDisk.size());
+    QCOMPARE(file.sha256Hex(), QCryptographicHash::hash(onDisk, QCryptographicHash::Sha256).toHex());
+    QCOMPARE(file.sha256Hex(), sha256OfFile(target));
+    QVERIFY((gzipLevel ? gunzip(onDisk) : onDisk) == all);
+}
+
+// A write that fails on the writing thread (here the file size limit, EFBIG, as a full disk would)
+// fails the file with one sentence, and nothing is left at the target or beside it.
+void TstExportFiles::writeFailureMidwayLeavesNothing()
+{
+    rlimit old{};
+    QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+    const auto oldSignal = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = old;
+    small.rlim_cur = 5 << 20;
+    QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+    const QString target = m_dir->filePath(u"limited.jsonl"_s);
+    bool wrote = false, committed = false;
+    QString error;
+    {
+        OutputFile file(target);
+        QVERIFY(file.open());
+        wrote = writeInPieces(file, manyLines());
+        committed = wrote && file.commit();
+        error = file.errorString();
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, oldSignal);
+    QVERIFY(!committed);
+    QVERIFY2(error.startsWith(u"Cannot write "_s) && error.contains(u"limited.jsonl"_s), qPrintable(error));
+    QStringList left = QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden);
+    left.removeIf([](const QString &name) { return name.startsWith(u"ds.pairlens"_s); });
+    QCOMPARE(left, QStringList());
 }
 
 QTEST_GUILESS_MAIN(TstExportFiles)

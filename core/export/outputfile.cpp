@@ -11,12 +11,22 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#ifdef Q_OS_LINUX
+#include <fcntl.h>
+#endif
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens::exporting {
 namespace {
 
 constexpr qsizetype kBufferSize = 1 << 20;
+[[maybe_unused]] constexpr qint64 kWritebackBytes = 8 << 20;
 
 QString tr(const char *text)
 {
@@ -44,6 +54,70 @@ struct OutputFile::State
     }
 };
 
+// The thread that writes full buffers (see the header). The caller hands a buffer over with
+// push() and gets an empty one with its capacity back; at most kPending wait.
+struct OutputFile::Writer
+{
+    static constexpr int kPending = 2;
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<QByteArray> pending;
+    std::vector<QByteArray> spare;
+    bool busy = false; // writing a buffer taken from `pending`
+    bool stop = false; // no more buffers: end when `pending` is written (or at once, abandoning)
+    bool abandon = false;
+    bool failed = false;
+    QString error;
+    std::thread thread;
+
+    // Hands `buffer` over, waiting while kPending wait; gives back an empty buffer. False once the
+    // thread failed.
+    bool push(QByteArray &buffer)
+    {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return failed || int(pending.size()) < kPending; });
+        if (failed)
+            return false;
+        pending.push_back(std::move(buffer));
+        if (!spare.empty()) {
+            buffer = std::move(spare.back());
+            spare.pop_back();
+        } else {
+            buffer = QByteArray();
+            buffer.reserve(kBufferSize + 64 * 1024);
+        }
+        changed.notify_all();
+        return true;
+    }
+
+    void run(OutputFile *file)
+    {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            changed.wait(lock, [&] { return stop || !pending.empty(); });
+            if (pending.empty() || abandon)
+                return;
+            QByteArray buffer = std::move(pending.front());
+            pending.pop_front();
+            busy = true;
+            lock.unlock();
+            const bool ok = file->compressAndWrite(buffer, false);
+            lock.lock();
+            busy = false;
+            buffer.resize(0);
+            spare.push_back(std::move(buffer));
+            if (!ok) {
+                failed = true;
+                error = file->m_writerError;
+                changed.notify_all();
+                return;
+            }
+            changed.notify_all();
+        }
+    }
+};
+
 OutputFile::OutputFile(const QString &path, int gzipLevel, int stdoutFd)
     : m_path(path), m_gzipLevel(gzipLevel), m_stdoutFd(stdoutFd), m_file(path),
       m_state(std::make_unique<State>())
@@ -58,6 +132,24 @@ OutputFile::~OutputFile()
     discard();
 }
 
+bool OutputFile::stopWriter(bool abandon)
+{
+    if (!m_writer)
+        return true;
+    {
+        const std::lock_guard lock(m_writer->mutex);
+        m_writer->stop = true;
+        m_writer->abandon = abandon;
+    }
+    m_writer->changed.notify_all();
+    m_writer->thread.join();
+    const bool ok = !m_writer->failed;
+    if (!ok)
+        fail(m_writer->error);
+    m_writer.reset();
+    return ok;
+}
+
 QString OutputFile::displayName() const
 {
     return m_device == &m_stdout ? tr("standard output") : QDir::toNativeSeparators(m_path);
@@ -65,8 +157,11 @@ QString OutputFile::displayName() const
 
 bool OutputFile::fail(const QString &message)
 {
-    if (m_error.isEmpty())
-        m_error = message;
+    // On the writing thread the error waits in m_writerError until the caller learns of it.
+    QString &error =
+        m_writer && std::this_thread::get_id() == m_writer->thread.get_id() ? m_writerError : m_error;
+    if (error.isEmpty())
+        error = message;
     return false;
 }
 
@@ -117,19 +212,43 @@ bool OutputFile::writeToDisk(const char *data, qsizetype size)
     if (m_device->write(data, size) != size)
         return failWrite(m_device->errorString());
     m_bytesOnDisk += size;
+#ifdef Q_OS_LINUX
+    // Starts the kernel writing what is written so far, every kWritebackBytes: the fdatasync of
+    // commit() then waits for the last few MiB, not for the whole file (0.8 s for 490 MB).
+    if (m_device == &m_file && m_bytesOnDisk - m_writebackFrom >= kWritebackBytes && m_file.flush()) {
+        ::sync_file_range(m_file.handle(), m_writebackFrom, m_bytesOnDisk - m_writebackFrom,
+                          SYNC_FILE_RANGE_WRITE);
+        m_writebackFrom = m_bytesOnDisk;
+    }
+#endif
     return true;
 }
 
 bool OutputFile::flushBuffer(bool final)
 {
-    if (!m_state->zlibActive) {
-        const bool ok = writeToDisk(m_buffer.constData(), m_buffer.size());
-        m_buffer.resize(0); // keeps the capacity (clear() would free it and regrow it every flush)
-        return ok;
+    if (!final) {
+        if (!m_writer) {
+            m_writer = std::make_unique<Writer>();
+            m_writer->thread = std::thread([this] { m_writer->run(this); });
+        }
+        if (m_writer->push(m_buffer))
+            return true;
+        return stopWriter(true);
     }
+    if (!stopWriter(false))
+        return false;
+    const bool ok = compressAndWrite(m_buffer, true);
+    m_buffer.resize(0); // keeps the capacity (clear() would free it and regrow it every flush)
+    return ok;
+}
+
+bool OutputFile::compressAndWrite(QByteArray &buffer, bool final)
+{
+    if (!m_state->zlibActive)
+        return writeToDisk(buffer.constData(), buffer.size());
     z_stream &zs = m_state->zs;
-    zs.next_in = reinterpret_cast<Bytef *>(m_buffer.data());
-    zs.avail_in = uInt(m_buffer.size());
+    zs.next_in = reinterpret_cast<Bytef *>(buffer.data());
+    zs.avail_in = uInt(buffer.size());
     int rc = Z_OK;
     do {
         zs.next_out = reinterpret_cast<Bytef *>(m_state->compressed.data());
@@ -141,7 +260,6 @@ bool OutputFile::flushBuffer(bool final)
         if (!writeToDisk(m_state->compressed.constData(), produced))
             return false;
     } while (zs.avail_out == 0 || (final && rc != Z_STREAM_END));
-    m_buffer.resize(0);
     return true;
 }
 
@@ -190,6 +308,7 @@ bool OutputFile::commit()
 
 void OutputFile::discard()
 {
+    stopWriter(true);
     if (m_open && m_device == &m_stdout) {
         m_stdout.close();
         m_open = false;
