@@ -910,6 +910,10 @@
         <translation>Die Paare in PostgreSQL können nicht gezählt werden: %1</translation>
     </message>
     <message>
+        <source>the server sent a row PairLens cannot read</source>
+        <translation>der Server hat eine Zeile gesendet, die PairLens nicht lesen kann</translation>
+    </message>
+    <message>
         <source>Cannot compute the statistics in PostgreSQL: %1</source>
         <translation>Die Statistik kann in PostgreSQL nicht berechnet werden: %1</translation>
     </message>
