@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #endif
 
+#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -209,8 +210,13 @@ bool OutputFile::writeToDisk(const char *data, qsizetype size)
     if (size <= 0)
         return true;
     EVP_DigestUpdate(m_state->digest.get(), data, size_t(size));
-    if (m_device->write(data, size) != size)
-        return failWrite(m_device->errorString());
+    errno = 0;
+    if (m_device->write(data, size) != size) {
+        // QSaveFile says "Unknown error" for a failed write; the C library's reason (a full disk,
+        // an exceeded quota, a file too large) is the sentence's cause.
+        const int cause = errno;
+        return failWrite(cause != 0 ? qt_error_string(cause) : m_device->errorString());
+    }
     m_bytesOnDisk += size;
 #ifdef Q_OS_LINUX
     // Starts the kernel writing what is written so far, every kWritebackBytes: the fdatasync of
