@@ -65,7 +65,6 @@ struct OutputFile::Writer
     std::condition_variable changed;
     std::deque<QByteArray> pending;
     std::vector<QByteArray> spare;
-    bool busy = false; // writing a buffer taken from `pending`
     bool stop = false; // no more buffers: end when `pending` is written (or at once, abandoning)
     bool abandon = false;
     bool failed = false;
@@ -101,11 +100,9 @@ struct OutputFile::Writer
                 return;
             QByteArray buffer = std::move(pending.front());
             pending.pop_front();
-            busy = true;
             lock.unlock();
             const bool ok = file->compressAndWrite(buffer, false);
             lock.lock();
-            busy = false;
             buffer.resize(0);
             spare.push_back(std::move(buffer));
             if (!ok) {

@@ -506,8 +506,8 @@ public:
             *error = readError(why);
             return false;
         }
-        if (!PQsendQuery(m_pg, (u"COPY ("_s + select + u") TO STDOUT"_s).toUtf8().constData())) {
-            *error = readError(pg::message(PQerrorMessage(m_pg)));
+        if (!pg::send(m_pg, u"COPY ("_s + select + u") TO STDOUT"_s, {}, &why)) {
+            *error = readError(why);
             return false;
         }
         m_sent = true;
