@@ -2,11 +2,13 @@
 // (scripts/pg-cluster.sh; PAIRLENS_PG_DIR names its DIR with the owner's and the read-only URLs).
 #include "pgtestutil.h"
 #include "storage/pgstorage.h"
+#include "storage/pgstorage_p.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTest>
 #include <QUrl>
 
@@ -634,6 +636,121 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
         QVERIFY2(error.endsWith(refusal), qPrintable(error));
         QCOMPARE(reader->count(rejected, &error), 1);
         QCOMPARE(psql(m_url, u"SELECT count(*) FROM t_cur.audit_log"_s), QString::number(log.size()));
+    }
+
+    // Pairs are sent in COPY's binary form, their search vectors sorted and merged on the client
+    // (pg::appendBinarySearchVector); they must be the vectors tsvector's input function makes of
+    // the text form (pg::searchVector), on the server itself: words repeated and sharing prefixes
+    // (within and past the 8 bytes compared first), lexemes whose UTF-8 sorts above ASCII, a word past
+    // 256 positions, positions past 16,383, a text past 900 KiB, a lexeme too long. Half the pairs
+    // go straight into the table, half through the staging table. The duplicate keys are compared
+    // with their text form too.
+    void binarySearchVectorsEqualTheTextInput()
+    {
+        psql(m_url, u"DROP SCHEMA IF EXISTS t_vec CASCADE"_s);
+        QString error;
+        auto s = PgStorage::open(withSchema(m_url, u"t_vec"_s), &error);
+        QVERIFY2(s, qPrintable(error));
+
+        QList<QPair<QString, QString>> texts;
+        const QStringList words = {u"a"_s,         u"ab"_s,         u"abc"_s,      u"abcdefgh"_s,
+                                   u"abcdefghi"_s, u"ABCDEFGHIJ"_s, u"abcdefgz"_s, u"abcdefghz"_s,
+                                   u"select"_s,    u"SELECT"_s,     u"x1"_s,       u"10"_s,
+                                   u"2"_s,         u"Köln"_s,       u"koln"_s,     u"東京"_s,
+                                   u"東"_s,        u"ωmega"_s,      u"zz"_s,       u"Straße"_s};
+        const QStringList separators = {u" "_s, u", "_s, u"("_s, u") "_s, u"."_s, u"\t"_s, u"'"_s, u"_"_s};
+        QRandomGenerator random(20261207);
+        const auto sentence = [&](int maxWords) {
+            QString out;
+            const int n = int(random.bounded(maxWords + 1));
+            for (int i = 0; i < n; ++i)
+                out +=
+                    words.at(random.bounded(words.size())) + separators.at(random.bounded(separators.size()));
+            return out;
+        };
+        for (int i = 0; i < 400; ++i)
+            texts.append({sentence(12), sentence(30)});
+        texts.append({QString(), QString()});
+        texts.append({u"\u0301 a \u0301"_s, u"SELECT 1"_s});
+        texts.append({u"a "_s + QString(3000, u'x') + u" b"_s, u"c b a"_s});
+        texts.append({u"word "_s.repeated(300), u"word select"_s});
+        QString many;
+        for (int i = 0; i < 20000; ++i)
+            many += u"w"_s + QString::number(i % 500) + u' ';
+        texts.append({many, u"w1 tail"_s});
+        QString huge;
+        for (int i = 0; i < 150000; ++i)
+            huge += u"token"_s + QString::number(i) + u' ';
+        texts.append({huge, u"tail"_s});
+
+        QList<Pair> pairs;
+        QList<DerivedFields> derived;
+        for (qsizetype i = 0; i < texts.size(); ++i) {
+            Pair p;
+            p.pairId = u"v-%1"_s.arg(i);
+            p.naturalLanguageQuery = texts.at(i).first;
+            p.sqlQuery = texts.at(i).second;
+            p.timestamp = u"2024-05-01T10:00:00Z"_s;
+            p.databaseType = u"postgresql"_s;
+            pairs << p;
+            DerivedFields d;
+            d.ts = u"2024-05-01T10:00:00.000Z"_s;
+            d.queryType = u"SELECT"_s;
+            d.tableNamesJson = u"[\"t\"]"_s;
+            d.piiMask = 5;
+            d.questionLength = 7;
+            d.sqlLength = 9;
+            derived << d;
+        }
+        const qsizetype half = pairs.size() / 2;
+        Storage::PreparedBatch fresh = s->prepareBatch(pairs.mid(0, half), derived.mid(0, half));
+        fresh.fresh = true;
+        QCOMPARE(s->addPrepared(fresh, &error), half);
+        QCOMPARE(s->addBatch(pairs.mid(half), derived.mid(half), &error), pairs.size() - half);
+
+        // The expected values as SQL literals, sent on psql's standard input (the longest vector
+        // is near 1 MB, past what one argument may hold).
+        QString sql =
+            u"CREATE TEMP TABLE e (id TEXT, v TEXT, exact TEXT, normalized TEXT); INSERT INTO e VALUES "_s;
+        const auto literal = [](const QByteArray &text) -> QString {
+            return u'\'' + QString::fromUtf8(text).replace(u'\'', u"''"_s) + u'\'';
+        };
+        for (qsizetype i = 0; i < pairs.size(); ++i) {
+            const pg::DuplicateKeys keys = pg::duplicateKeys(pairs.at(i).naturalLanguageQuery,
+                                                             pairs.at(i).sqlQuery, pairs.at(i).databaseType);
+            sql += (i ? u", ("_s : u"("_s) + literal(pairs.at(i).pairId.toUtf8()) + u", "_s +
+                   literal(pg::searchVector(pairs.at(i).naturalLanguageQuery, pairs.at(i).sqlQuery)) +
+                   u", "_s + literal(keys.exact) + u", "_s + literal(keys.normalized) + u')';
+        }
+        sql +=
+            u"; SELECT count(*), count(*) FILTER (WHERE p.search_vector = e.v::tsvector "
+            "AND p.exact_key = e.exact::bytea AND p.normalized_key = e.normalized::bytea "
+            "AND p.ts = '2024-05-01T10:00:00.000Z' AND p.query_type = 'SELECT' AND p.table_names = '[\"t\"]' "
+            "AND p.pii_mask = 5 AND p.question_length = 7 AND p.sql_length = 9), "
+            "coalesce(string_agg(e.id, ' ') FILTER (WHERE p.search_vector IS DISTINCT FROM e.v::tsvector), "
+            "'') "
+            "FROM e JOIN t_vec.pairs p ON p.pair_id = e.id;"_s;
+        QProcess client;
+        client.start(QStringLiteral(PAIRLENS_PSQL),
+                     {m_url, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-f"_s, u"-"_s});
+        QVERIFY(client.waitForStarted());
+        client.write(sql.toUtf8());
+        client.closeWriteChannel();
+        QVERIFY(client.waitForFinished(120000));
+        QCOMPARE(client.exitCode(), 0);
+        const QString n = QString::number(pairs.size());
+        QCOMPARE(QString::fromUtf8(client.readAllStandardOutput()).trimmed(), n + u'|' + n + u'|');
+        // The cases meant to reach tsvector's limits did.
+        QCOMPARE(psql(m_url,
+                      u"SELECT length(search_vector) FROM t_vec.pairs WHERE pair_id IN ('v-403', 'v-404') "
+                      "ORDER BY pair_id"_s),
+                 u"2\n501"_s);
+        QCOMPARE(
+            psql(m_url,
+                 u"SELECT array_length(tsvector_to_array(search_vector), 1) > 1000, "
+                 "position('tail' IN search_vector::text) = 0 FROM t_vec.pairs WHERE pair_id = 'v-405'"_s),
+            u"t|t"_s);
+        psql(m_url, u"DROP SCHEMA IF EXISTS t_vec CASCADE"_s);
     }
 
     void wrongPasswordIsOneSentenceWithoutThePassword()

@@ -38,7 +38,8 @@ public:
     // Through COPY ... FROM STDIN into a temporary table, then INSERT ... ON CONFLICT (pair_id) DO NOTHING.
     qint64 addBatch(const QList<Pair> &pairs, const QList<DerivedFields> &derived, QString *error,
                     qint64 *taken) override;
-    // The COPY text (with the search vectors and duplicate keys); addPrepared() sends it.
+    // The rows in COPY's binary format (with the search vectors and duplicate keys); addPrepared()
+    // sends them.
     PreparedBatch prepareBatch(QList<Pair> pairs, QList<DerivedFields> derived) const override;
     qint64 addPrepared(const PreparedBatch &batch, QString *error) override;
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;

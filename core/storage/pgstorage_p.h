@@ -214,6 +214,9 @@ QStringList searchTokens(const QString &text);
 // their positions (one position left out between the two, so no phrase spans them). Empty when
 // neither has a token.
 QByteArray searchVector(const QString &question, const QString &sql);
+// The same vector as one field of a binary COPY (its length, then tsvector's binary form: the
+// lexemes sorted and unique, each with its ascending positions), appended to `out`.
+void appendBinarySearchVector(QByteArray &out, const QString &question, const QString &sql);
 // Filter::search as tsquery input text, as ftsQuery() reads it for a file: every word a phrase of
 // its tokens (<->), all of them required (&), the last token of the last word a prefix (:*). Empty
 // when no word has a token (then nothing matches).

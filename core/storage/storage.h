@@ -81,7 +81,7 @@ public:
     {
         QList<Pair> pairs;
         QList<DerivedFields> derived;
-        QByteArray data; // what the store sends (PostgreSQL: the COPY text)
+        QByteArray data; // what the store sends (PostgreSQL: the rows in COPY's binary format)
         qsizetype count = 0;
         bool complete = false; // every pair has its pair_id and time (nothing for the store to fill in)
         bool fresh = false;    // set by the caller: none of the pair_ids was stored when it looked
