@@ -68,7 +68,20 @@ public:
         append32(qint32(value.size()));
         m_out.append(value.data(), value.size());
     }
-    void text(const QString &value) { bytes(value.toUtf8()); }
+    void text(const QString &value)
+    {
+        // ASCII (ids, times, names) straight into the buffer, without a converted copy.
+        const char16_t *p = reinterpret_cast<const char16_t *>(value.utf16());
+        const qsizetype n = value.size();
+        if (std::any_of(p, p + n, [](char16_t c) { return c >= 0x80; })) {
+            bytes(value.toUtf8());
+            return;
+        }
+        append32(qint32(n));
+        const qsizetype at = m_out.size();
+        m_out.resize(at + n);
+        std::copy(p, p + n, m_out.data() + at);
+    }
     void int4(qint32 value) // INTEGER
     {
         append32(4);
@@ -173,8 +186,10 @@ Storage::PreparedBatch PgStorage::prepareBatch(QList<Pair> pairs, QList<DerivedF
         const Pair &p = pairs.at(i);
         copy.row(18);
         copy.text(p.pairId);
-        copy.text(p.naturalLanguageQuery);
-        copy.text(p.sqlQuery);
+        const QByteArray question = p.naturalLanguageQuery.toUtf8(),
+                         sql = p.sqlQuery.toUtf8(); // once for both
+        copy.bytes(question);
+        copy.bytes(sql);
         copy.text(p.timestamp);
         copy.text(p.databaseType);
         copy.text(p.databaseName);
@@ -200,7 +215,6 @@ Storage::PreparedBatch PgStorage::prepareBatch(QList<Pair> pairs, QList<DerivedF
         copy.int4(d.questionLength);
         copy.int4(d.sqlLength);
         pg::appendBinarySearchVector(buffer, p.naturalLanguageQuery, p.sqlQuery);
-        const QByteArray question = p.naturalLanguageQuery.toUtf8(), sql = p.sqlQuery.toUtf8();
         copy.key(dupkeys::exactPairKey(question, sql));
         copy.key(dupkeys::normalizedPairKey(p.naturalLanguageQuery, p.sqlQuery, p.databaseType));
     }
