@@ -313,6 +313,32 @@ private slots:
         QCOMPARE(QDir(m_dir.path()).entryList({u"bigback.pairlens.importing-*"_s}), QStringList());
     }
 
+    // SQLite's integers have 64 bits, PostgreSQL's INTEGER columns 32: a file whose pair holds more
+    // (written by another program) is refused in one sentence naming the pair and the column, and the
+    // target keeps no pair of it.
+    void integerTooLargeForPostgresIsRefused()
+    {
+        const QString wide = file(u"wide"_s);
+        QVERIFY(QFile::copy(m_source, wide));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"wide"_s);
+            db.setDatabaseName(wide);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"UPDATE pairs SET question_length = 5000000000 WHERE id = 7"_s));
+            QCOMPARE(q.numRowsAffected(), 1);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"wide"_s);
+        const Run r = run({u"copy"_s, wide, url(u"wide"_s)});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.trimmed().count(u'\n') == 0 &&
+                     r.err.contains(u"the pair with id 7 holds 5000000000 in question_length, more than "
+                                    "PostgreSQL's INTEGER column holds."_s),
+                 qPrintable(r.err));
+        QCOMPARE(pgCount(u"wide"_s), 0);
+    }
+
     void readOnlyRoleTargetIsRefused()
     {
         const QString name = schema(u"ro"_s);
@@ -357,7 +383,7 @@ private slots:
 
     void cleanupTestCase()
     {
-        for (const QString &name : {u"round"_s, u"full"_s, u"killed"_s, u"ro"_s, u"x"_s})
+        for (const QString &name : {u"round"_s, u"full"_s, u"killed"_s, u"ro"_s, u"x"_s, u"wide"_s})
             psql(m_owner, u"DROP SCHEMA IF EXISTS %1 CASCADE"_s.arg(schema(name)));
     }
 };

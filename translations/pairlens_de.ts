@@ -982,6 +982,10 @@
         <translation>%1 existiert bereits; pairlens copy schreibt eine neue Datensatzdatei (entfernen Sie sie oder wählen Sie einen anderen Namen). Es wurde nichts geschrieben.</translation>
     </message>
     <message>
+        <source>the pair with id %1 holds %2 in %3, more than PostgreSQL&apos;s INTEGER column holds.</source>
+        <translation>das Paar mit der ID %1 hat in %3 den Wert %2, mehr als eine INTEGER-Spalte von PostgreSQL fassen kann.</translation>
+    </message>
+    <message>
         <source>Cannot copy into %1: %2</source>
         <translation>In %1 kann nicht kopiert werden: %2</translation>
     </message>

@@ -6,12 +6,10 @@
 #include "storage/pgstorage_p.h"
 
 #include <QJsonDocument>
-#include <QtEndian>
 
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -48,73 +46,6 @@ void appendDerived(QByteArray &line, const DerivedFields *d, const QByteArray &v
     line += vector; // tokens of letters and digits, quotes, colons and spaces: nothing to escape
     line += "\t\\" + keys.exact + "\t\\" + keys.normalized;
 }
-
-// A batch in COPY's binary format (appended to `out`): the signature and header, then for each row
-// its count of fields and each field as its length (-1 for NULL) and bytes, in the binary form of
-// its column's type; -1 after the last row. The columns' types must be the ones named here.
-class BinaryCopy
-{
-public:
-    explicit BinaryCopy(QByteArray &out) : m_out(out)
-    {
-        m_out.append("PGCOPY\n\xff\r\n\0", 11);
-        append32(0); // flags: no OIDs
-        append32(0); // no header extension
-    }
-    void row(qint16 fields) { append16(fields); }
-    void null() { append32(-1); }
-    void bytes(QByteArrayView value) // TEXT and BYTEA
-    {
-        append32(qint32(value.size()));
-        m_out.append(value.data(), value.size());
-    }
-    void text(const QString &value)
-    {
-        // ASCII (ids, times, names) straight into the buffer, without a converted copy.
-        const char16_t *p = reinterpret_cast<const char16_t *>(value.utf16());
-        const qsizetype n = value.size();
-        if (std::any_of(p, p + n, [](char16_t c) { return c >= 0x80; })) {
-            bytes(value.toUtf8());
-            return;
-        }
-        append32(qint32(n));
-        const qsizetype at = m_out.size();
-        m_out.resize(at + n);
-        std::copy(p, p + n, m_out.data() + at);
-    }
-    void int4(qint32 value) // INTEGER
-    {
-        append32(4);
-        append32(value);
-    }
-    void float8(double value) // DOUBLE PRECISION
-    {
-        append32(8);
-        quint64 bits;
-        std::memcpy(&bits, &value, sizeof bits);
-        const quint64 be = qToBigEndian(bits);
-        m_out.append(reinterpret_cast<const char *>(&be), 8);
-    }
-    // A duplicate key as BYTEA: its 16 bytes as the text form's hex spells them (pg::duplicateKeys).
-    void key(const dupkeys::Key &key)
-    {
-        bytes(QByteArrayView(reinterpret_cast<const char *>(key.data()), sizeof key));
-    }
-    void finish() { append16(-1); }
-
-private:
-    void append16(qint16 v)
-    {
-        const qint16 be = qToBigEndian(v);
-        m_out.append(reinterpret_cast<const char *>(&be), 2);
-    }
-    void append32(qint32 v)
-    {
-        const qint32 be = qToBigEndian(v);
-        m_out.append(reinterpret_cast<const char *>(&be), 4);
-    }
-    QByteArray &m_out;
-};
 
 const char kDerivedColumns[] = "ts TEXT, query_type TEXT, table_names TEXT, pii_mask INTEGER, "
                                "question_length INTEGER, sql_length INTEGER, search_vector TSVECTOR, "
@@ -181,7 +112,7 @@ Storage::PreparedBatch PgStorage::prepareBatch(QList<Pair> pairs, QList<DerivedF
     for (const Pair &p : std::as_const(pairs))
         room += 2 * (p.naturalLanguageQuery.size() + p.sqlQuery.size()) + 512;
     buffer.reserve(room);
-    BinaryCopy copy(buffer);
+    pg::BinaryCopy copy(buffer);
     for (qsizetype i = 0; i < pairs.size(); ++i) {
         const Pair &p = pairs.at(i);
         copy.row(18);

@@ -2,9 +2,10 @@
 
 // Internal to PgStorage: what its files share. pgstorage.cpp connects and migrates, pgadd.cpp adds
 // pairs and derives recorders' rows, pgread.cpp translates filters and reads (count, page,
-// statistics, duplicates), pgcurate.cpp curates (trash, review, notes, audit log) and holds the
-// search's tokenizer.
+// statistics, duplicates), pgcurate.cpp curates (trash, review, notes, audit log), pgsearchvector.cpp
+// holds the search's tokenizer and builds the search vectors.
 
+#include "dataset/duplicatekeys.h"
 #include "storage/pgstorage.h"
 
 #include <QByteArray>
@@ -12,9 +13,12 @@
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
+#include <QtEndian>
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -221,6 +225,82 @@ void appendBinarySearchVector(QByteArray &out, const QString &question, const QS
 // its tokens (<->), all of them required (&), the last token of the last word a prefix (:*). Empty
 // when no word has a token (then nothing matches).
 QString searchQuery(const QString &search);
+
+// Rows in COPY's binary format, appended to `out`: the signature and header (unless the data
+// continues a COPY that had them), then for each row its count of fields and each field as its
+// length (-1 for NULL) and bytes, in the binary form of its column's type; finish() after the last
+// row. The columns' types must be the ones named here.
+class BinaryCopy
+{
+public:
+    explicit BinaryCopy(QByteArray &out, bool header = true) : m_out(out)
+    {
+        if (!header)
+            return;
+        m_out.append("PGCOPY\n\xff\r\n\0", 11);
+        append32(0); // flags: no OIDs
+        append32(0); // no header extension
+    }
+    void row(qint16 fields) { append16(fields); }
+    void null() { append32(-1); }
+    void bytes(QByteArrayView value) // TEXT and BYTEA
+    {
+        append32(qint32(value.size()));
+        m_out.append(value.data(), value.size());
+    }
+    void text(const QString &value)
+    {
+        // ASCII (ids, times, names) straight into the buffer, without a converted copy.
+        const char16_t *p = reinterpret_cast<const char16_t *>(value.utf16());
+        const qsizetype n = value.size();
+        if (std::any_of(p, p + n, [](char16_t c) { return c >= 0x80; })) {
+            bytes(value.toUtf8());
+            return;
+        }
+        append32(qint32(n));
+        const qsizetype at = m_out.size();
+        m_out.resize(at + n);
+        std::copy(p, p + n, m_out.data() + at);
+    }
+    void int4(qint32 value) // INTEGER
+    {
+        append32(4);
+        append32(value);
+    }
+    void int8(qint64 value) // BIGINT
+    {
+        append32(8);
+        const qint64 be = qToBigEndian(value);
+        m_out.append(reinterpret_cast<const char *>(&be), 8);
+    }
+    void float8(double value) // DOUBLE PRECISION
+    {
+        append32(8);
+        quint64 bits;
+        std::memcpy(&bits, &value, sizeof bits);
+        const quint64 be = qToBigEndian(bits);
+        m_out.append(reinterpret_cast<const char *>(&be), 8);
+    }
+    // A duplicate key as BYTEA: its 16 bytes as the text form's hex spells them (pg::duplicateKeys).
+    void key(const dupkeys::Key &key)
+    {
+        bytes(QByteArrayView(reinterpret_cast<const char *>(key.data()), sizeof key));
+    }
+    void finish() { append16(-1); }
+
+private:
+    void append16(qint16 v)
+    {
+        const qint16 be = qToBigEndian(v);
+        m_out.append(reinterpret_cast<const char *>(&be), 2);
+    }
+    void append32(qint32 v)
+    {
+        const qint32 be = qToBigEndian(v);
+        m_out.append(reinterpret_cast<const char *>(&be), 4);
+    }
+    QByteArray &m_out;
+};
 
 // Appends one field of COPY's text format to `line`: backslash, tab, newline and carriage return escaped.
 void appendCopyField(QByteArray &line, const QString &value);

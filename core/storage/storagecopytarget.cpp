@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include <climits>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -211,43 +212,64 @@ public:
                 return false;
             m_buildIndexes = true;
         }
-        return startCopy(u"pairs (%1, search_vector, exact_key, normalized_key)"_s.arg(kColumnList), error);
+        // The pairs in COPY's binary format, as an import sends them (pgadd.cpp): no escaping, and
+        // the search vectors sorted here instead of parsed and sorted by the server.
+        QByteArray header;
+        pg::BinaryCopy(header, true);
+        return startCopy(u"pairs (%1, search_vector, exact_key, normalized_key)"_s.arg(kColumnList), error,
+                         u" (FORMAT binary)"_s) &&
+               put(header, error);
     }
 
     bool addPairs(const QList<Row> &rows, QString *error) override
     {
         QByteArray buffer;
+        pg::BinaryCopy copy(buffer, false);
         for (const Row &row : rows) {
+            copy.row(kColumns + 3);
             for (int i = 0; i < kColumns; ++i) {
                 const QVariant &v = row[size_t(i)];
-                if (v.isNull())
-                    buffer += "\\N";
-                else if (kKinds[size_t(i)] == Kind::Int)
-                    buffer += QByteArray::number(v.toLongLong());
-                else if (kKinds[size_t(i)] == Kind::Real)
-                    buffer += QByteArray::number(v.toDouble(), 'g', 17);
-                else
-                    pg::appendCopyField(buffer, v.toString());
-                buffer += '\t';
+                if (v.isNull()) {
+                    copy.null();
+                } else if (kKinds[size_t(i)] == Kind::Real) {
+                    copy.float8(v.toDouble());
+                } else if (kKinds[size_t(i)] == Kind::Text) {
+                    copy.text(v.toString());
+                } else if (i == kIdColumn || i == kBatchColumn) { // BIGINT
+                    copy.int8(v.toLongLong());
+                } else { // INTEGER: a file may hold more (SQLite's integers have 64 bits)
+                    const qint64 n = v.toLongLong();
+                    if (n < std::numeric_limits<qint32>::min() || n > std::numeric_limits<qint32>::max())
+                        return failed(tr("the pair with id %1 holds %2 in %3, more than PostgreSQL's "
+                                         "INTEGER column holds.")
+                                          .arg(row[kIdColumn].toLongLong())
+                                          .arg(n)
+                                          .arg(kColumnList.split(u", "_s).at(i)),
+                                      error);
+                    copy.int4(qint32(n));
+                }
             }
             // As an import writes it: the search words and duplicate keys of analysed pairs; a
             // recorder's row (not analysed yet) gets them with its derived fields.
             if (row[kQueryTypeColumn].isNull()) {
-                buffer += "\\N\t\\N\t\\N";
+                copy.null();
+                copy.null();
+                copy.null();
             } else {
                 const QString question = row[kQuestionColumn].toString(), sql = row[kSqlColumn].toString();
-                const pg::DuplicateKeys keys =
-                    pg::duplicateKeys(question, sql, row[kDatabaseTypeColumn].toString());
-                buffer += pg::searchVector(question, sql) + "\t\\" + keys.exact + "\t\\" + keys.normalized;
+                pg::appendBinarySearchVector(buffer, question, sql);
+                copy.key(dupkeys::exactPairKey(question.toUtf8(), sql.toUtf8()));
+                copy.key(dupkeys::normalizedPairKey(question, sql, row[kDatabaseTypeColumn].toString()));
             }
-            buffer += '\n';
         }
         return put(buffer, error);
     }
 
     bool endPairs(QString *error) override
     {
-        if (!endCopy(error))
+        QByteArray trailer;
+        pg::BinaryCopy(trailer, false).finish();
+        if (!put(trailer, error) || !endCopy(error))
             return false;
         if (m_buildIndexes && !(exec(pg::kLiveTsIndexDdl.arg(m_storage->quotedSchema()), error) &&
                                 exec(pg::kSearchIndexDdl.arg(m_storage->quotedSchema()), error)))
@@ -315,10 +337,10 @@ private:
         pg::Result r(pg::exec(m_storage->connection(), sql));
         return r.ok() || failed(r.error(), error);
     }
-    bool startCopy(const QString &into, QString *error)
+    bool startCopy(const QString &into, QString *error, const QString &options = {})
     {
         pg::Result r(pg::exec(m_storage->connection(),
-                              u"COPY %1.%2 FROM STDIN"_s.arg(m_storage->quotedSchema(), into)));
+                              u"COPY %1.%2 FROM STDIN"_s.arg(m_storage->quotedSchema(), into) + options));
         if (PQresultStatus(r.res) != PGRES_COPY_IN)
             return failed(r.error(), error);
         m_copying = true;
