@@ -753,6 +753,68 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
         psql(m_url, u"DROP SCHEMA IF EXISTS t_vec CASCADE"_s);
     }
 
+    // PairLens speaks UTF-8 to a database in another encoding (LATIN1 here): what it stores is that
+    // database's own characters (read right by psql, 14 characters and not the 17 of UTF-8's bytes
+    // taken as Latin-1), what a recorder stores PairLens reads and searches right, and a character
+    // the encoding lacks is refused in one sentence.
+    void databaseInAnotherEncoding()
+    {
+        const QString dir = qEnvironmentVariable("PAIRLENS_PG_DIR");
+        const QStringList admin = {
+            u"-X"_s, u"-q"_s,       u"-tA"_s, u"-h"_s,      dir, u"-p"_s, readTrimmed(dir + u"/port"_s),
+            u"-U"_s, u"postgres"_s, u"-d"_s,  u"postgres"_s};
+        const auto asAdmin = [&](const QString &sql) {
+            QProcess p;
+            p.start(QStringLiteral(PAIRLENS_PSQL), admin + QStringList{u"-c"_s, sql});
+            return p.waitForFinished(60000) && p.exitCode() == 0
+                       ? QString()
+                       : QString::fromUtf8(p.readAllStandardError());
+        };
+        QCOMPARE(asAdmin(u"DROP DATABASE IF EXISTS t_latin1"_s), QString());
+        QCOMPARE(asAdmin(u"CREATE DATABASE t_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
+                         "TEMPLATE template0 OWNER pairlens"_s),
+                 QString());
+        QUrl latin(m_url);
+        latin.setPath(u"/t_latin1"_s);
+        const QString psqlUrl = latin.toString() + u"?client_encoding=UTF8"_s;
+        {
+            QString error;
+            auto s = PgStorage::open(withSchema(latin.toString(), u"t_enc"_s), &error);
+            QVERIFY2(s, qPrintable(error));
+            Pair p;
+            p.pairId = u"umlauts"_s;
+            p.naturalLanguageQuery = u"Grüße aus Köln"_s;
+            p.sqlQuery = u"SELECT 'crème'"_s;
+            QCOMPARE(s->addBatch({p},
+                                 {defaultDeriver().derive(p.naturalLanguageQuery, p.sqlQuery, u""_s, u""_s,
+                                                          p.pairId, {})},
+                                 &error),
+                     1);
+            QCOMPARE(psql(psqlUrl,
+                          u"SELECT length(natural_language_query), natural_language_query = "
+                          "'Grüße aus Köln', sql_query FROM t_enc.pairs WHERE pair_id = 'umlauts'"_s),
+                     u"14|t|SELECT 'crème'"_s);
+            QCOMPARE(psql(psqlUrl, u"INSERT INTO t_enc.pairs (pair_id, natural_language_query, sql_query) "
+                                   "VALUES ('recorded', 'Café für Zoë', 'SELECT 2')"_s),
+                     QString());
+            QCOMPARE(s->deriveMissing(defaultDeriver(), &error), 1);
+            Filter search;
+            search.search = u"zoe"_s;
+            QList<Pair> page;
+            QVERIFY2(s->page(search, 10, 0, &page, &error), qPrintable(error));
+            QCOMPARE(page.size(), 1);
+            QCOMPARE(page.first().naturalLanguageQuery, u"Café für Zoë"_s);
+
+            p.pairId = u"tokyo"_s;
+            p.naturalLanguageQuery = u"Kunden in 東京"_s;
+            QCOMPARE(s->addBatch({p}, &error), -1);
+            QVERIFY2(error.contains(u"has no equivalent in encoding \"LATIN1\""_s) && !error.contains(u'\n'),
+                     qPrintable(error));
+            QCOMPARE(s->count(&error), 2);
+        }
+        QCOMPARE(asAdmin(u"DROP DATABASE t_latin1"_s), QString());
+    }
+
     void wrongPasswordIsOneSentenceWithoutThePassword()
     {
         QUrl url(m_url);

@@ -112,6 +112,11 @@ std::unique_ptr<PgStorage> PgStorage::open(const QString &location, QString *err
         schema = u"training_data"_s;
     if (!query.hasQueryItem(u"connect_timeout"_s))
         query.addQueryItem(u"connect_timeout"_s, u"10"_s);
+    // PairLens sends and reads UTF-8 whatever the database's encoding: without this a database in
+    // another encoding (LATIN1, SQL_ASCII) took the bytes of UTF-8 text as its own characters, which
+    // a recorder or psql then read garbled (and PairLens read theirs garbled).
+    query.removeAllQueryItems(u"client_encoding"_s);
+    query.addQueryItem(u"client_encoding"_s, u"UTF8"_s);
     url.setQuery(query);
 
     std::unique_ptr<PgStorage> storage(new PgStorage);
