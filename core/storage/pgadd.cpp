@@ -1,7 +1,6 @@
 // PgStorage's adds (issue 18): batches of pairs COPYed into `pairs` (straight, or through the
 // session's staging table when some pair_ids may be taken), and the derived fields of rows that
 // recorders inserted with their seed fields only.
-#include "dataset/duplicatekeys.h"
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
@@ -145,9 +144,7 @@ Storage::PreparedBatch PgStorage::prepareBatch(QList<Pair> pairs, QList<DerivedF
         copy.int4(qint32(d.piiMask));
         copy.int4(d.questionLength);
         copy.int4(d.sqlLength);
-        pg::appendBinarySearchVector(buffer, p.naturalLanguageQuery, p.sqlQuery);
-        copy.key(dupkeys::exactPairKey(question, sql));
-        copy.key(dupkeys::normalizedPairKey(p.naturalLanguageQuery, p.sqlQuery, p.databaseType));
+        copy.searchFields(p.naturalLanguageQuery, p.sqlQuery, question, sql, p.databaseType);
     }
     copy.finish();
     // The pairs themselves are not needed to send the batch.

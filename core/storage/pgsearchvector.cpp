@@ -241,4 +241,12 @@ void appendBinarySearchVector(QByteArray &out, const QString &question, const QS
     qToBigEndian(count, out.data() + start + 4);
 }
 
+void BinaryCopy::searchFields(const QString &question, const QString &sql, QByteArrayView questionUtf8,
+                              QByteArrayView sqlUtf8, const QString &databaseType)
+{
+    appendBinarySearchVector(m_out, question, sql);
+    key(dupkeys::exactPairKey(questionUtf8, sqlUtf8));
+    key(dupkeys::normalizedPairKey(question, sql, databaseType));
+}
+
 } // namespace pairlens::pg

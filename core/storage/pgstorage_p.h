@@ -286,6 +286,11 @@ public:
     {
         bytes(QByteArrayView(reinterpret_cast<const char *>(key.data()), sizeof key));
     }
+    // An analysed pair's last three fields: its search vector (appendBinarySearchVector) and its
+    // exact and normalized duplicate keys; the question and SQL given also as UTF-8, converted once
+    // by the caller for their own fields.
+    void searchFields(const QString &question, const QString &sql, QByteArrayView questionUtf8,
+                      QByteArrayView sqlUtf8, const QString &databaseType);
     void finish() { append16(-1); }
 
 private:

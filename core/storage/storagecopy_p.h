@@ -21,16 +21,18 @@ QString tr(const char *text);
 // (`deleted`) is read as the delete batch being set, as PostgreSQL stores it (0 for a trashed pair
 // of a file without a batch number).
 constexpr int kColumns = 20;
+// Int is PostgreSQL's INTEGER (32 bits), BigInt its BIGINT; a dataset file's integers have 64 bits.
 enum class Kind
 {
     Int,
+    BigInt,
     Real,
     Text
 };
-constexpr std::array<Kind, kColumns> kKinds = {Kind::Int,  Kind::Text, Kind::Text, Kind::Text, Kind::Text,
-                                               Kind::Text, Kind::Text, Kind::Int,  Kind::Real, Kind::Text,
-                                               Kind::Text, Kind::Text, Kind::Text, Kind::Int,  Kind::Int,
-                                               Kind::Int,  Kind::Int,  Kind::Text, Kind::Text, Kind::Int};
+constexpr std::array<Kind, kColumns> kKinds = {
+    Kind::BigInt, Kind::Text, Kind::Text, Kind::Text, Kind::Text, Kind::Text,  Kind::Text,
+    Kind::Int,    Kind::Real, Kind::Text, Kind::Text, Kind::Text, Kind::Text,  Kind::Int,
+    Kind::Int,    Kind::Int,  Kind::Int,  Kind::Text, Kind::Text, Kind::BigInt};
 constexpr int kIdColumn = 0, kQuestionColumn = 2, kSqlColumn = 3, kDatabaseTypeColumn = 5,
               kQueryTypeColumn = 11, kBatchColumn = 19;
 inline const QString kColumnList = QStringLiteral(
@@ -46,6 +48,7 @@ inline QVariant typed(Kind kind, const QVariant &v)
         return {};
     switch (kind) {
     case Kind::Int:
+    case Kind::BigInt:
         return v.toLongLong();
     case Kind::Real:
         return v.toDouble();

@@ -227,17 +227,28 @@ public:
         pg::BinaryCopy copy(buffer, false);
         for (const Row &row : rows) {
             copy.row(kColumns + 3);
+            const QString question = row[kQuestionColumn].toString(), sql = row[kSqlColumn].toString();
+            const QByteArray questionUtf8 = question.toUtf8(), sqlUtf8 = sql.toUtf8(); // once for both
             for (int i = 0; i < kColumns; ++i) {
                 const QVariant &v = row[size_t(i)];
                 if (v.isNull()) {
                     copy.null();
-                } else if (kKinds[size_t(i)] == Kind::Real) {
+                    continue;
+                }
+                switch (kKinds[size_t(i)]) {
+                case Kind::Text:
+                    if (i == kQuestionColumn || i == kSqlColumn)
+                        copy.bytes(i == kQuestionColumn ? questionUtf8 : sqlUtf8);
+                    else
+                        copy.text(v.toString());
+                    break;
+                case Kind::Real:
                     copy.float8(v.toDouble());
-                } else if (kKinds[size_t(i)] == Kind::Text) {
-                    copy.text(v.toString());
-                } else if (i == kIdColumn || i == kBatchColumn) { // BIGINT
+                    break;
+                case Kind::BigInt:
                     copy.int8(v.toLongLong());
-                } else { // INTEGER: a file may hold more (SQLite's integers have 64 bits)
+                    break;
+                case Kind::Int: {
                     const qint64 n = v.toLongLong();
                     if (n < std::numeric_limits<qint32>::min() || n > std::numeric_limits<qint32>::max())
                         return failed(tr("the pair with id %1 holds %2 in %3, more than PostgreSQL's "
@@ -247,6 +258,8 @@ public:
                                           .arg(kColumnList.split(u", "_s).at(i)),
                                       error);
                     copy.int4(qint32(n));
+                    break;
+                }
                 }
             }
             // As an import writes it: the search words and duplicate keys of analysed pairs; a
@@ -256,10 +269,7 @@ public:
                 copy.null();
                 copy.null();
             } else {
-                const QString question = row[kQuestionColumn].toString(), sql = row[kSqlColumn].toString();
-                pg::appendBinarySearchVector(buffer, question, sql);
-                copy.key(dupkeys::exactPairKey(question.toUtf8(), sql.toUtf8()));
-                copy.key(dupkeys::normalizedPairKey(question, sql, row[kDatabaseTypeColumn].toString()));
+                copy.searchFields(question, sql, questionUtf8, sqlUtf8, row[kDatabaseTypeColumn].toString());
             }
         }
         return put(buffer, error);
