@@ -1,8 +1,9 @@
 // Several people at once on one PostgreSQL dataset (issue 18), against the real PostgreSQL 15 of
 // the CTest fixture pg_cluster: change notification (a recorder's INSERT, deletes and reviews made
 // by another process are announced to a listening store), a lost connection (the store's backend
-// ended by an administrator: reads go on, writes say so in one sentence and nothing is half-done),
-// and concurrent edits of one pair.
+// ended by an administrator: reads go on, a write runs once more on the new connection, a second
+// loss says so in one sentence, and nothing is half-done or done twice), and concurrent edits of
+// one pair.
 #include "pgtestutil.h"
 #include "storage/pgstorage.h"
 
@@ -307,57 +308,73 @@ private slots:
         QCOMPARE(waitForChanges(*s, &error), 1);
     }
 
-    void aWriteSaysSoAndATryAgainWorks()
+    void aWriteRunsOnceMoreAfterALostConnection()
     {
+        // The backend is ended while the store is idle (what a server restart does): the write's
+        // first statement finds the connection gone, PairLens reconnects, and the whole write runs
+        // again on the new connection, exactly once.
         auto s = open(m_url);
         QVERIFY(s);
         QString error;
         QVERIFY(s->deriveMissing(defaultDeriver(), &error) >= 0);
         Filter one;
         one.pairIds = {u"from-import"_s};
-        const QString before = auditCount();
+        const auto audits = [this] { return auditCount().toInt(); };
+        const int before = audits();
 
-        endBackend(s->backendPid());
-        QCOMPARE(s->setReviewStatus(one, ReviewStatus::Approved, &error), -1);
-        QCOMPARE(error, lost());
-        QCOMPARE(auditCount(), before);
-        QCOMPARE(psql(m_owner,
-                      u"SELECT review_status FROM %1.pairs WHERE pair_id = 'from-import'"_s.arg(m_schema)),
-                 u"0"_s); // unchanged
+        int pid = s->backendPid();
+        endBackend(pid);
         QCOMPARE(s->setReviewStatus(one, ReviewStatus::Approved, &error), 1);
+        QVERIFY(s->backendPid() != pid);
+        QCOMPARE(audits(), before + 1);
         QCOMPARE(psql(m_owner,
                       u"SELECT review_status FROM %1.pairs WHERE pair_id = 'from-import'"_s.arg(m_schema)),
                  u"1"_s);
 
-        QList<Pair> pairs(1);
+        // A pair without a pair_id gets a new one from the server: added twice, it would be two rows.
+        QList<Pair> pairs(2);
         pairs[0].pairId = u"after-loss"_s;
         pairs[0].sqlQuery = u"SELECT 8"_s;
+        pairs[1].sqlQuery = u"SELECT 'no pair_id'"_s;
         const qint64 stored = s->count(&error);
-        endBackend(s->backendPid());
-        QCOMPARE(s->addBatch(pairs, &error), -1);
-        QCOMPARE(error, lost());
-        QCOMPARE(s->count(&error), stored);
-        QCOMPARE(s->addBatch(pairs, &error), 1);
+        endBackend(pid = s->backendPid());
+        QCOMPARE(s->addBatch(pairs, &error), 2);
+        QVERIFY(s->backendPid() != pid);
+        QCOMPARE(s->count(&error), stored + 2);
+        QCOMPARE(
+            psql(m_owner,
+                 u"SELECT count(*) FROM %1.pairs WHERE sql_query = 'SELECT ''no pair_id'''"_s.arg(m_schema)),
+            u"1"_s);
 
         endBackend(s->backendPid());
-        QVERIFY(!s->softDelete(one, &error));
-        QCOMPARE(error, lost());
         const auto deleted = s->softDelete(one, &error);
         QVERIFY2(deleted && deleted->count == 1, qPrintable(error));
+        QCOMPARE(audits(), before + 2);
         endBackend(s->backendPid());
-        QCOMPARE(s->restoreBatch(deleted->batch, &error), -1);
-        QCOMPARE(error, lost());
         QCOMPARE(s->restoreBatch(deleted->batch, &error), 1);
+        QCOMPARE(audits(), before + 3);
+        QCOMPARE(psql(m_owner, u"INSERT INTO %1.pairs (sql_query) VALUES ('SELECT 9')"_s.arg(m_schema)),
+                 QString());
+        const QString underived =
+            psql(m_owner, u"SELECT count(*) FROM %1.pairs WHERE normalized_key IS NULL"_s.arg(m_schema));
+        QCOMPARE(underived, u"3"_s); // the two added by addBatch() and the recorder's
         endBackend(s->backendPid());
-        QCOMPARE(s->deriveMissing(defaultDeriver(), &error), -1);
-        QCOMPARE(error, lost());
-        QCOMPARE(s->deriveMissing(defaultDeriver(), &error), 1);
+        QCOMPARE(s->deriveMissing(defaultDeriver(), &error), 3);
+        endBackend(s->backendPid());
+        QVERIFY2(s->updateSettings({{u"test.after_loss"_s, u"kept"_s}}, u"settings"_s, {}, &error),
+                 qPrintable(error));
+        QCOMPARE(audits(), before + 4);
+        QCOMPARE(
+            psql(m_owner, u"SELECT value FROM %1.settings WHERE key = 'test.after_loss'"_s.arg(m_schema)),
+            u"kept"_s);
     }
 
     void anInterruptedWriteIsNotHalfDone()
     {
         // The write waits for the curation lock inside its transaction (a psql session holds it);
-        // its backend is ended there. PostgreSQL rolls the transaction back: nothing changed.
+        // its backend is ended there. PostgreSQL rolls the transaction back: nothing changed. The
+        // write runs once more on a new connection and waits again; that backend is ended too: the
+        // second loss is said in one sentence.
         auto s = open(m_url);
         QVERIFY(s);
         const int pid = s->backendPid();
@@ -375,6 +392,13 @@ private slots:
         write->start();
         QTRY_COMPARE_WITH_TIMEOUT(lockPids(key, false), QString::number(pid), 30000);
         endBackend(pid);
+        QTRY_VERIFY_WITH_TIMEOUT(!lockPids(key, false).isEmpty(), 30000);
+        const int again = lockPids(key, false).toInt();
+        QVERIFY(again != pid);
+        QCOMPARE(psql(m_owner,
+                      u"SELECT count(*) FROM %1.pairs WHERE reviewer_note = 'interrupted'"_s.arg(m_schema)),
+                 u"0"_s);
+        endBackend(again);
         QVERIFY(write->wait(60000));
         QCOMPARE(result, -1);
         QCOMPARE(error, lost());
@@ -427,7 +451,8 @@ CREATE CONSTRAINT TRIGGER gate AFTER UPDATE ON %1.pairs DEFERRABLE INITIALLY DEF
 
     void theCommandLineSaysItInOneSentence()
     {
-        // pairlens review (a process of its own) waits for the curation lock; its backend is ended.
+        // pairlens review (a process of its own) waits for the curation lock; its backend is ended,
+        // and the backend of its second try too.
         const QString key = u"pairlens-curate:"_s + m_schema;
         LockHolder holder;
         holder.hold(m_owner, key);
@@ -438,6 +463,10 @@ CREATE CONSTRAINT TRIGGER gate AFTER UPDATE ON %1.pairs DEFERRABLE INITIALLY DEF
         review.start(QStringLiteral(PAIRLENS_EXE),
                      {u"review"_s, m_url, u"--id"_s, u"after-loss"_s, u"--status"_s, u"rejected"_s});
         QTRY_VERIFY_WITH_TIMEOUT(!lockPids(key, false).isEmpty(), 30000);
+        const int first = lockPids(key, false).toInt();
+        endBackend(first);
+        QTRY_VERIFY_WITH_TIMEOUT(!lockPids(key, false).isEmpty() && lockPids(key, false).toInt() != first,
+                                 30000);
         endBackend(lockPids(key, false).toInt());
         QVERIFY(review.waitForFinished(60000));
         holder.release();

@@ -169,6 +169,12 @@ qint64 PgStorage::addPrepared(const PreparedBatch &batch, QString *error)
 
 qint64 PgStorage::addPreparedBatch(const PreparedBatch &batch, QString *error, qint64 *taken)
 {
+    return pg::againAfterReconnect(m_conn.get(), error,
+                                   [&] { return addPreparedBatchOnce(batch, error, taken); });
+}
+
+qint64 PgStorage::addPreparedBatchOnce(const PreparedBatch &batch, QString *error, qint64 *taken)
+{
     PGconn *pg = m_conn->pg;
     const pg::Writing writing(m_conn.get());
     const auto fail = [&](const QString &why, bool committing = false) -> qint64 {
@@ -225,8 +231,10 @@ FROM pairlens_add ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
         Result committed(inserted.ok() ? PQgetResult(pg) : nullptr);
         while (PGresult *more = PQgetResult(pg))
             PQclear(more);
+        // The COMMIT went with the INSERT: a connection lost before the INSERT's answer may have
+        // committed it (outcome unknown, never run again).
         if (!inserted.ok())
-            return fail(inserted.error());
+            return fail(inserted.error(), true);
         if (!committed.ok())
             return fail(committed.res ? committed.error() : pg::message(PQerrorMessage(pg)), true);
         return QByteArray(PQcmdTuples(inserted.res)).toLongLong();
@@ -253,6 +261,11 @@ FROM pairlens_add ON CONFLICT (pair_id) DO NOTHING)"_s.arg(m_quotedSchema);
 }
 
 qint64 PgStorage::deriveMissing(const Deriver &deriver, QString *error)
+{
+    return pg::againAfterReconnect(m_conn.get(), error, [&] { return deriveMissingOnce(deriver, error); });
+}
+
+qint64 PgStorage::deriveMissingOnce(const Deriver &deriver, QString *error)
 {
     PGconn *pg = m_conn->pg;
     constexpr int kBatch = 5000;

@@ -2,8 +2,9 @@
 // went away (restarted, the backend ended by an administrator, the network dropped) reconnects the
 // connection once, with the parameters it was opened with (PQreset), and LISTENs again. A read
 // outside a transaction is run again on the new connection, so it succeeds as if nothing had
-// happened; a write is not: PostgreSQL rolled back the transaction the connection died in, so
-// nothing of it was done, and the write answers one sentence (Link::lostMessage()) for the person
+// happened; a write's statement is not: PostgreSQL rolled back the transaction the connection died
+// in, so nothing of it was done, and the whole write runs once more from its start
+// (againAfterReconnect()); a second loss answers one sentence (Link::lostMessage()) for the person
 // to try again. Only a COMMIT whose answer was lost leaves the outcome unknown, and says so.
 #include "storage/pgstorage_p.h"
 
@@ -137,8 +138,9 @@ bool Link::recoverIfLost()
     return true;
 }
 
-QString Link::lostMessage(bool duringCommit) const
+QString Link::lostMessage(bool duringCommit)
 {
+    rolledBack = !duringCommit && reconnectError.isEmpty();
     if (!reconnectError.isEmpty()) {
         return duringCommit
                    ? tr("The connection to the PostgreSQL server at %1 was lost while the change was being "

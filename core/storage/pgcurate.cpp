@@ -59,6 +59,15 @@ qint64 PgStorage::curate(const QString &action, QJsonObject detail, qint64 pairC
                          const std::function<qint64(QString *why, QJsonObject *detail)> &change,
                          QString *error)
 {
+    return pg::againAfterReconnect(m_conn.get(), error,
+                                   [&] { return curateOnce(action, detail, pairCount, change, error); });
+}
+
+qint64 PgStorage::curateOnce(const QString &action, const QJsonObject &firstDetail, qint64 pairCount,
+                             const std::function<qint64(QString *why, QJsonObject *detail)> &change,
+                             QString *error)
+{
+    QJsonObject detail = firstDetail;
     PGconn *pg = m_conn->pg;
     const auto readOnly = [&] {
         *error = tr("%1 is read-only for this PostgreSQL role: it may not change pairs in schema %2.")

@@ -71,6 +71,12 @@ QString PgStorage::settingsFailure(const QByteArray &state, const QString &why) 
 
 bool PgStorage::updateSetting(const QString &key, const SettingChange &change, QString *error)
 {
+    return pg::againAfterReconnect(m_conn.get(), error,
+                                   [&] { return updateSettingOnce(key, change, error); });
+}
+
+bool PgStorage::updateSettingOnce(const QString &key, const SettingChange &change, QString *error)
+{
     PGconn *pg = connection();
     // A write: never run again after a lost connection, which gets the store's one sentence.
     const pg::Writing writing(m_conn.get());

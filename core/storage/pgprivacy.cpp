@@ -17,6 +17,13 @@ using pg::tr;
 bool PgStorage::updateSettings(const QHash<QString, QString> &values, const QString &action,
                                const QJsonObject &detail, QString *error)
 {
+    return pg::againAfterReconnect(m_conn.get(), error,
+                                   [&] { return updateSettingsOnce(values, action, detail, error); });
+}
+
+bool PgStorage::updateSettingsOnce(const QHash<QString, QString> &values, const QString &action,
+                                   const QJsonObject &detail, QString *error)
+{
     PGconn *pg = connection();
     error->clear();
     if (!pg::hasCuration(m_version)) { // no audit log before format version 3
@@ -66,6 +73,12 @@ bool PgStorage::updateSettings(const QHash<QString, QString> &values, const QStr
 }
 
 qint64 PgStorage::rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error)
+{
+    return pg::againAfterReconnect(m_conn.get(), error,
+                                   [&] { return rescanPiiOnce(deriver, progress, error); });
+}
+
+qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &progress, QString *error)
 {
     PGconn *pg = connection();
     constexpr int kBatch = 5000;

@@ -134,6 +134,16 @@ public:
 
 private:
     qint64 addPreparedBatch(const PreparedBatch &batch, QString *error, qint64 *taken);
+    // One run of each write; the public functions run it once more after a reconnect
+    // (pg::againAfterReconnect()).
+    qint64 addPreparedBatchOnce(const PreparedBatch &batch, QString *error, qint64 *taken);
+    qint64 deriveMissingOnce(const Deriver &deriver, QString *error);
+    bool updateSettingsOnce(const QHash<QString, QString> &values, const QString &action,
+                            const QJsonObject &detail, QString *error);
+    qint64 rescanPiiOnce(const Deriver &deriver, const RescanProgress &progress, QString *error);
+    bool updateSettingOnce(const QString &key, const SettingChange &change, QString *error);
+    qint64 curateOnce(const QString &action, const QJsonObject &detail, qint64 pairCount,
+                      const std::function<qint64(QString *why, QJsonObject *detail)> &change, QString *error);
     struct Conn;
     PgStorage() = default;
     bool migrate(QString *error);

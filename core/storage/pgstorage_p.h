@@ -55,8 +55,9 @@ struct CancelKeys
 // the connection dropped (the server restarted, the backend was ended), exec() reconnects once with
 // the same parameters (PQreset: the PGconn stays the same object) and LISTENs again; a read outside
 // a transaction (SELECT, BEGIN ... READ ONLY) is then run again, so it succeeds as if nothing
-// happened. A write (while a Writing guard is alive) is never run again: it fails, PostgreSQL has
-// rolled back what it had done, and lostMessage() says so in one sentence.
+// happened. A statement of a write (while a Writing guard is alive) is never run again on its own:
+// it fails, PostgreSQL has rolled back what it had done, and lostMessage() says so in one sentence;
+// the whole write may then be run again from its start (againAfterReconnect()).
 struct Link
 {
     PGconn *pg = nullptr;
@@ -66,6 +67,7 @@ struct Link
     QString reconnectError; // why the last attempt failed; empty when it succeeded
     bool missed = false;    // reconnected while listening since the last takeChanges()
     bool writing = false;   // in a write: no statement is run again
+    bool rolledBack = false;                // lostMessage() said nothing was changed and the reconnect worked
     std::shared_ptr<CancelKeys> cancelKeys; // set before connect(): kept current for this slot
     CancelKeys::Slot cancelSlot = CancelKeys::Main;
 
@@ -79,8 +81,34 @@ struct Link
     bool recoverIfLost();
     // The one sentence for an operation the lost connection stopped: nothing was changed, or, when
     // the connection dropped while COMMIT was under way, that the change's outcome is unknown.
-    QString lostMessage(bool duringCommit = false) const;
+    QString lostMessage(bool duringCommit = false);
 };
+
+inline bool succeeded(bool ok)
+{
+    return ok;
+}
+inline bool succeeded(qint64 count)
+{
+    return count >= 0;
+}
+
+// Runs a write, and once more when it failed only because the connection dropped before its COMMIT
+// was sent and PairLens reconnected (lostMessage() said nothing was changed): PostgreSQL rolled all
+// of it back, so the second run does what the first would have done, and the first write after a
+// server restart succeeds without anyone seeing the restart. `write` is whole transactions that a
+// second run repeats safely: every PgStorage write is one transaction, or batches of which each
+// skips what an earlier one did. A second loss fails with its sentence.
+template <typename Write> auto againAfterReconnect(Link *link, QString *error, Write &&write)
+{
+    link->rolledBack = false;
+    auto result = write();
+    if (succeeded(result) || !link->rolledBack)
+        return result;
+    link->rolledBack = false;
+    error->clear();
+    return write();
+}
 
 // Marks a write on a Link for its lifetime (its statements are never run again) and tells whether the
 // connection was lost meanwhile.
