@@ -4,6 +4,8 @@
 #                                     DIR, database "pairlens" with an owner role (password) and a
 #                                     read-only role; writes DIR/url and DIR/url-readonly
 #   scripts/pg-cluster.sh stop DIR    stops the server and removes DIR
+#   scripts/pg-cluster.sh pause DIR   stops the server (every session ended, commits kept), keeping DIR
+#   scripts/pg-cluster.sh resume DIR  starts the paused server again on its port
 # initdb refuses root: as root the server runs as "nobody" (setpriv), with DIR owned by it.
 # PAIRLENS_PG_BIN overrides /usr/lib/postgresql/15/bin.
 set -euo pipefail
@@ -11,7 +13,7 @@ set -euo pipefail
 bin=${PAIRLENS_PG_BIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: pg-cluster.sh start|stop DIR" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: pg-cluster.sh start|stop|pause|resume DIR" >&2; exit 2; }
 
 as_owner() { # COMMAND...: runs as the cluster's unprivileged owner
     if [ "$(id -u)" -eq 0 ]; then
@@ -19,6 +21,12 @@ as_owner() { # COMMAND...: runs as the cluster's unprivileged owner
     else
         "$@"
     fi
+}
+
+start_server() { # PORT: starts the server of DIR on 127.0.0.1:PORT
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
+        -o "-c listen_addresses=127.0.0.1 -p $1 -k $dir -c dynamic_shared_memory_type=mmap -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+        >/dev/null 2>&1
 }
 
 case "$cmd" in
@@ -50,9 +58,7 @@ start)
     started=""
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-        if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c dynamic_shared_memory_type=mmap -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
-            >/dev/null 2>&1; then
+        if start_server "$port"; then
             started=1
             break
         fi
@@ -81,8 +87,14 @@ stop)
     fi
     rm -rf "$dir"
     ;;
+pause)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -w -t 30 -m fast stop >/dev/null
+    ;;
+resume)
+    start_server "$(cat "$dir/port")" || { echo "pg-cluster: the server did not start again (log: $dir/server.log)" >&2; exit 1; }
+    ;;
 *)
-    echo "usage: pg-cluster.sh start|stop DIR" >&2
+    echo "usage: pg-cluster.sh start|stop|pause|resume DIR" >&2
     exit 2
     ;;
 esac

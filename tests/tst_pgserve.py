@@ -5,8 +5,10 @@ unchanged against the schema (routing, keys and scopes, listing with every filte
 delete/restore/review, batches, statistics, the OpenAPI document); what tst_server.py looks up in
 the dataset file is looked up here with psql: the stored pairs, the export against the live pairs,
 the audit log with the key's name. Also: `pairlens keys` on the schema, a cursor walk that stays
-right while a recorder inserts with plain SQL, a read-only role, and kill -9 under load losing no
-pair that got a 201.
+right while a recorder inserts with plain SQL, a read-only role, kill -9 under load losing no
+pair that got a 201, and a PostgreSQL server of its own restarted and stopped under the running
+server: the first requests after a restart succeed, every keyed route answers 503 with Retry-After
+(never 401 or 403) while it is down, /health says so, and it serves again when the server is back.
 
     tst_pgserve.py --pairlens PATH --psql PATH   (PAIRLENS_PG_DIR names the fixture's DIR)
 """
@@ -16,8 +18,10 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
+import time
 
 import checklib
 from checklib import check, run
@@ -143,6 +147,105 @@ def test_kill9(args, loc, keys, owner, schema):
           f"{len(acked)} acknowledged, {len(lost)} lost")
 
 
+def pg_cluster(args, action, directory):
+    """scripts/pg-cluster.sh ACTION DIR with the binaries beside --psql."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "pg-cluster.sh")
+    env = dict(os.environ, PAIRLENS_PG_BIN=os.path.dirname(args.psql))
+    return subprocess.run(["bash", script, action, directory], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_server_down(args):
+    directory = tempfile.mkdtemp(prefix="pairlens-pgdown-", dir="/tmp")
+    r = pg_cluster(args, "start", directory)
+    if not check("a PostgreSQL server of the test's own", r.returncode == 0, r.stderr):
+        return
+    srv = None
+    try:
+        with open(os.path.join(directory, "url")) as f:
+            loc = f.read().strip() + "?schema=down"
+        key = make_key(args, loc, "w", "read,write,export")
+        srv = Server(args.pairlens, loc, "--rate-limit", "0")
+        added = []
+
+        def post(tag):
+            s, h, b = srv.call("POST", "/api/training-data/pairs", key=key,
+                               body={"natural_language_query": "Pairs " + tag, "sql_query": "SELECT 1"})
+            if s == 201:
+                added.append(tag)
+            return s, h, b
+
+        s, _, b = post("before")
+        check("down: a pair added", s == 201, f"{s} {b}")
+
+        # A restart ends every connection: the next requests find theirs gone. A read runs again on
+        # a new connection; a write, rolled back with its connection, runs once more.
+        r = pg_cluster(args, "pause", directory)
+        r2 = pg_cluster(args, "resume", directory)
+        check("down: the server restarted", r.returncode == 0 and r2.returncode == 0, r.stderr + r2.stderr)
+        s, _, b = post("after restart")
+        check("down: the first POST after a restart is added (201)", s == 201, f"{s} {b}")
+        time.sleep(1.1)  # the keys are read again after a second
+        r = pg_cluster(args, "pause", directory)
+        r2 = pg_cluster(args, "resume", directory)
+        s, _, b = srv.call("GET", "/api/training-data/pairs?limit=5", key=key)
+        check("down: the first read after a restart lists the pairs", s == 200 and b.get("total") == 2, f"{s} {b}")
+        s, _, b = post("after second restart")
+        check("down: a POST after a restart that a read noticed first", s == 201, f"{s} {b}")
+
+        # Down: every keyed route says 503 with Retry-After (never 401 for a key it cannot check,
+        # never 403 for a dataset it cannot ask), whether the keys were read a moment ago or not.
+        r = pg_cluster(args, "pause", directory)
+        check("down: the server stopped", r.returncode == 0, r.stderr)
+        routes = [("GET", "/api/training-data/pairs?limit=1", None),
+                  ("POST", "/api/training-data/pairs", {"natural_language_query": "lost", "sql_query": "SELECT 2"}),
+                  ("POST", "/api/training-data/pairs:batch",
+                   {"pairs": [{"natural_language_query": "lost", "sql_query": "SELECT 3"}]}),
+                  ("PATCH", "/api/training-data/pairs/nosuch", {"review_status": "approved"}),
+                  ("GET", "/api/training-data/pairs/nosuch", None),
+                  ("DELETE", "/api/training-data/pairs/nosuch", None),
+                  ("GET", "/api/training-data/statistics", None),
+                  ("GET", "/api/training-data/export?format=jsonl", None)]
+        for method, path, body in routes:
+            s, h, b = srv.call(method, path, key=key, body=body)
+            check(f"down: {method} {path.split('?')[0]} answers 503 with Retry-After",
+                  s == 503 and h.get("retry-after") and is_error(b), f"{s} {h.get('retry-after')} {b}")
+        s, _, doc = srv.call("GET", "/api/openapi.json")
+        keyed = [(p, m) for p, item in doc.get("paths", {}).items() for m, op in item.items()
+                 if m in ("get", "post", "put", "patch", "delete") and op.get("security") != []] if s == 200 else []
+        check("down: the OpenAPI document lists 503 for every keyed operation and /health",
+              keyed and all("503" in doc["paths"][p][m]["responses"] for p, m in keyed + [("/health", "get")]),
+              str([(p, m) for p, m in keyed if "503" not in doc["paths"][p][m]["responses"]]))
+        time.sleep(1.1)
+        for method, path, body in routes[:2]:
+            s, h, b = srv.call(method, path, key=key, body=body)
+            check(f"down, keys to be read again: {method} {path.split('?')[0]} answers 503, not 401",
+                  s == 503 and h.get("retry-after") and "PostgreSQL" in b.get("error", ""),
+                  f"{s} {h.get('retry-after')} {b}")
+        s, h, b = srv.call("GET", "/health")
+        check("down: /health answers 503 'unavailable' with the reason", s == 503 and h.get("retry-after")
+              and b.get("status") == "unavailable" and "PostgreSQL" in b.get("error", ""), f"{s} {b}")
+        check("down: the server is still running", srv.proc.poll() is None)
+
+        r = pg_cluster(args, "resume", directory)
+        check("down: the server started again", r.returncode == 0, r.stderr)
+        time.sleep(1.1)
+        s, _, b = srv.call("GET", "/health")
+        check("back: /health answers 200", s == 200 and b.get("status") == "ok", f"{s} {b}")
+        s, _, b = post("back")
+        check("back: POST adds again (201)", s == 201, f"{s} {b}")
+        with open(os.path.join(directory, "url")) as f:
+            owner = f.read().strip()
+        stored = psql_value(args, owner, "SELECT string_agg(natural_language_query, '|' ORDER BY id) "
+                            "FROM down.pairs")
+        check("down: each pair that got a 201 is stored once, none of those refused",
+              stored == "|".join("Pairs " + t for t in added) and len(added) == 4, stored)
+    finally:
+        if srv:
+            srv.stop()
+        pg_cluster(args, "stop", directory)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pairlens", required=True)
@@ -185,6 +288,7 @@ def main():
             test_audit(args, owner, schema)
             test_read_only(args, ro_loc, keys, owner, schema)
             test_kill9(args, loc, keys, owner, schema)
+            test_server_down(args)
         finally:
             psql(args, owner, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     print(f"{checklib.passed} passed, {checklib.failed} failed")

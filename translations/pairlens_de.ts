@@ -451,6 +451,10 @@
         <translation>Die Kommandozeile exportiert nur vorhandene Paare, nie den Papierkorb.</translation>
     </message>
     <message>
+        <source>Cannot read the privacy settings: %1</source>
+        <translation>Die Datenschutzeinstellungen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
         <source>%1 is the dataset itself (or one of its files); choose another export file.</source>
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
     </message>

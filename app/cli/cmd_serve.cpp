@@ -142,7 +142,8 @@ int runServe(const QStringList &args)
     if (!store->canWrite(&readOnly))
         err(tr("Warning: %1; the API answers reads only.")
                 .arg(readOnly.chopped(readOnly.endsWith(u'.') ? 1 : 0)));
-    if (store->keys().isEmpty())
+    QString keysError;
+    if (const auto keys = store->keys(&keysError); keys && keys->isEmpty())
         err(tr("Warning: %1 has no API keys yet; create one with: pairlens keys %1 create --name NAME "
                "--scope "
                "read,write,export")

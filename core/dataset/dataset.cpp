@@ -372,13 +372,29 @@ QString Dataset::setting(const QString &key, const QString &fallback) const
 QHash<QString, QString> Dataset::settings() const
 {
     QHash<QString, QString> out;
-    QSqlQuery q(m_db);
-    if (q.exec(u"SELECT key, value FROM settings"_s)) {
-        while (q.next())
-            out.insert(q.value(0).toString(), q.value(1).toString());
-    }
-    out.remove(kSecretKey);
+    QString error;
+    readSettings(&out, &error);
     return out;
+}
+
+bool Dataset::readSettings(QHash<QString, QString> *out, QString *error) const
+{
+    out->clear();
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(u"SELECT key, value FROM settings"_s)) {
+        *error = q.lastError().text();
+        return false;
+    }
+    while (q.next())
+        out->insert(q.value(0).toString(), q.value(1).toString());
+    if (q.lastError().isValid()) {
+        *error = q.lastError().text();
+        out->clear();
+        return false;
+    }
+    out->remove(kSecretKey);
+    return true;
 }
 
 bool Dataset::setSetting(const QString &key, const QString &value)

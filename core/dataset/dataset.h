@@ -57,7 +57,9 @@ public:
     bool wasMigrated() const { return m_migratedFrom > 0; }
 
     QString setting(const QString &key, const QString &fallback = {}) const;
+    // The settings table without the secret; empty when it cannot be read (readSettings() says why).
     QHash<QString, QString> settings() const;
+    bool readSettings(QHash<QString, QString> *out, QString *error) const;
     bool setSetting(const QString &key, const QString &value);
 
     // The per-dataset anonymization secret (32 random bytes, created with the dataset). Never

@@ -60,7 +60,8 @@ public:
     {
         qint64 added = 0;
         qint64 alreadyPresent = 0; // pair_id existed: left as it was
-        QString error; // set when writing failed: the pairs counted above were added, the rest not
+        QString error;            // set when writing failed: the pairs counted above were added, the rest not
+        bool unreachable = false; // with error: the dataset's server could not be reached (try later)
     };
 
     struct DeleteResult

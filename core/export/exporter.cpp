@@ -179,16 +179,32 @@ Exporter::Exporter(Storage &storage, ExportOptions options)
     : m_storage(&storage), m_options(std::move(options))
 {}
 
+std::optional<privacy::Config> Exporter::privacyConfig(QString *error) const
+{
+    // Never without the settings: an anonymizer missing the reviewers' own patterns and decisions
+    // would let their values out.
+    QHash<QString, QString> settings;
+    QString why;
+    if (m_dataset ? !m_dataset->readSettings(&settings, &why) : !m_storage->readSettings(&settings, &why)) {
+        *error = tr("Cannot read the privacy settings: %1").arg(why);
+        return std::nullopt;
+    }
+    privacy::Config c = privacy::Config::fromSettings(settings);
+    c.key = m_dataset ? m_dataset->secret() : m_storage->secret();
+    return c;
+}
+
 QList<QByteArray> Exporter::preview(int limit, QString *error)
 {
     QList<QByteArray> out;
-    const privacy::Config config = [&] {
-        privacy::Config c =
-            privacy::Config::fromSettings(m_dataset ? m_dataset->settings() : m_storage->settings());
-        c.key = m_dataset ? m_dataset->secret() : m_storage->secret();
-        return c;
-    }();
-    const privacy::Anonymizer anonymizer(config);
+    QString settingsError;
+    const std::optional<privacy::Config> config = privacyConfig(&settingsError);
+    if (!config) {
+        if (error)
+            *error = settingsError;
+        return out;
+    }
+    const privacy::Anonymizer anonymizer(*config);
     WriterContext context{m_options.fields,
                           m_options.csvRaw,
                           m_options.systemPrompt.value_or(defaultSystemPrompt()),
@@ -290,10 +306,11 @@ ExportResult Exporter::run(const Progress &progress)
         result.matched = counts->matched;
     }
 
-    privacy::Config config =
-        privacy::Config::fromSettings(m_dataset ? m_dataset->settings() : m_storage->settings());
-    config.key = m_dataset ? m_dataset->secret() : m_storage->secret();
-    const privacy::Anonymizer anonymizer(config);
+    QString settingsError;
+    const std::optional<privacy::Config> config = privacyConfig(&settingsError);
+    if (!config)
+        return failed(readFailure(settingsError));
+    const privacy::Anonymizer anonymizer(*config);
     const privacy::Anonymizer *anonymizing = o.anonymize ? &anonymizer : nullptr;
     // What the manifest and the audit log record: in an anonymized export, no value the records
     // replace appears in them either.
@@ -479,7 +496,7 @@ ExportResult Exporter::run(const Progress &progress)
             {u"left_out"_s, leftOut},
             {u"pair_count"_s, result.count},
             {u"duplicates_removed"_s, result.duplicates},
-            {u"anonymization"_s, anonymizationJson(o, config)},
+            {u"anonymization"_s, anonymizationJson(o, *config)},
             {u"files"_s, filesJson},
         };
         if (groups)

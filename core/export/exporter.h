@@ -27,7 +27,8 @@ class Storage;
 struct Statistics;
 namespace privacy {
 class Anonymizer;
-}
+struct Config;
+} // namespace privacy
 } // namespace pairlens
 
 namespace pairlens::exporting {
@@ -125,6 +126,9 @@ public:
     static Filter recordedFilter(const Filter &filter, const privacy::Anonymizer *anonymizer);
 
 private:
+    // The dataset's privacy settings with its key; nullopt with *error when they cannot be read.
+    std::optional<privacy::Config> privacyConfig(QString *error) const;
+
     Dataset *m_dataset = nullptr;
     Storage *m_storage = nullptr;
     ExportOptions m_options;

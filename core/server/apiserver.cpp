@@ -121,6 +121,11 @@ bool ApiServer::start(QString *error)
         tls = c;
         m_tls = true;
     }
+    QString unreadable;
+    if (!refreshSettings(true, &unreadable)) {
+        *error = u"Cannot read the settings of %1: %2"_s.arg(m_store.location(), unreadable);
+        return false;
+    }
     m_server = new GuardedTcpServer(m_options.maxBodyBytes, tls, this);
     if (!m_server->listen(m_options.address, m_options.port)) {
         *error = u"Cannot listen on %1 port %2: %3."_s.arg(m_options.address.toString())
@@ -144,12 +149,20 @@ void ApiServer::fail(const ApiRequest &r, int status, const QString &message, co
     writeJson(r.socket, status, errorBody(message), headers, r.close);
 }
 
+void ApiServer::failed(const ApiRequest &r, const QString &message)
+{
+    if (m_store.reachable())
+        fail(r, 500, message);
+    else
+        fail(r, 503, message, {{"Retry-After", "5"}});
+}
+
 void ApiServer::storeFailed(const ApiRequest &r, const QString &error)
 {
     if (isBusyError(error))
         fail(r, 503, u"The dataset is busy; try again."_s, {{"Retry-After", "1"}});
     else
-        fail(r, 500, m_store.failureMessage(true, error));
+        failed(r, m_store.failureMessage(true, error));
 }
 
 std::optional<QJsonObject> ApiServer::jsonBody(const ApiRequest &r)
@@ -173,15 +186,31 @@ void ApiServer::auditRequest(const ApiRequest &r, const QString &action, qint64 
     m_store.audit(action, pairs, detail);
 }
 
-std::optional<ApiKey> ApiServer::keyFor(const QByteArray &token)
+bool ApiServer::refreshSettings(bool anonymizerToo, QString *error)
+{
+    QHash<QString, QString> settings;
+    if (!m_store.readSettings(&settings, error))
+        return false;
+    m_keys = ApiKeys::fromJson(settings.value(ApiKeys::kSettingKey));
+    m_keysLoaded.start();
+    // `pairlens privacy` may change the operators while the server runs. Built only from settings
+    // that were read: without the reviewers' patterns and decisions it would let their values out.
+    if (anonymizerToo || !m_anonymizer || m_anonymizerBuilt.elapsed() > 5000) {
+        privacy::Config config = privacy::Config::fromSettings(settings);
+        config.key = m_store.secret();
+        m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
+        m_anonymizerBuilt.start();
+    }
+    return true;
+}
+
+std::optional<ApiKey> ApiServer::keyFor(const QByteArray &token, QString *unreadable)
 {
     // Keys are read again at most once a second, so `pairlens keys revoke` takes effect within one.
     const QByteArray hash = ApiKeys::hash(token);
     for (int attempt = 0; attempt < 2; ++attempt) {
-        if (!m_keysLoaded.isValid() || m_keysLoaded.elapsed() > 1000) {
-            m_keys = m_store.keys();
-            m_keysLoaded.start();
-        }
+        if ((!m_keysLoaded.isValid() || m_keysLoaded.elapsed() > 1000) && !refreshSettings(false, unreadable))
+            return std::nullopt;
         for (const ApiKey &k : std::as_const(m_keys)) {
             if (k.sha256 == hash)
                 return k;
@@ -193,13 +222,19 @@ std::optional<ApiKey> ApiServer::keyFor(const QByteArray &token)
     return std::nullopt;
 }
 
-QString ApiServer::readOnlyReason()
+QString ApiServer::readOnlyReason(bool *unavailable)
 {
     if (!m_readOnlyChecked.isValid() || m_readOnlyChecked.elapsed() > 5000) {
         m_readOnlyReason.clear();
         QString why;
-        if (!m_store.canWrite(&why))
+        if (!m_store.canWrite(&why)) {
+            if (!m_store.reachable()) {
+                // Not read-only, unreachable: asked again with the next write.
+                *unavailable = true;
+                return why;
+            }
             m_readOnlyReason = why.isEmpty() ? u"The dataset is read-only."_s : why;
+        }
         m_readOnlyChecked.start();
     }
     return m_readOnlyReason;
@@ -209,13 +244,7 @@ const privacy::Anonymizer *ApiServer::anonymizerFor(const ApiRequest &r)
 {
     if (r.key.allows(ScopeRaw))
         return nullptr;
-    // Rebuilt every few seconds: `pairlens privacy` may change the operators while the server runs.
-    if (!m_anonymizer || m_anonymizerBuilt.elapsed() > 5000) {
-        privacy::Config config = privacy::Config::fromSettings(m_store.settings());
-        config.key = m_store.secret();
-        m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
-        m_anonymizerBuilt.start();
-    }
+    // Built by start() and rebuilt with the keys (refreshSettings()): never null here.
     return m_anonymizer.get();
 }
 
@@ -238,7 +267,22 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     if (path == u"/health"_s || path == u"/api/training-data/health"_s) {
         if (r.method != "GET")
             return fail(r, 405, u"Use GET."_s, {{"Allow", "GET"}}), true;
-        reply(r, 200, {{u"status"_s, u"ok"_s}, {u"version"_s, QStringLiteral(PAIRLENS_VERSION)}});
+        // Healthy when the dataset answers: its settings read at most once a second (with the keys),
+        // so that a flood of health checks costs the dataset nothing more.
+        if (!m_healthChecked.isValid() || m_healthChecked.elapsed() > 1000) {
+            m_healthChecked.start();
+            QString why;
+            const bool fresh = m_keysLoaded.isValid() && m_keysLoaded.elapsed() <= 1000;
+            m_healthError = fresh || refreshSettings(false, &why) ? QString() : why;
+        }
+        if (m_healthError.isEmpty())
+            reply(r, 200, {{u"status"_s, u"ok"_s}, {u"version"_s, QStringLiteral(PAIRLENS_VERSION)}});
+        else
+            reply(r, 503,
+                  {{u"status"_s, u"unavailable"_s},
+                   {u"version"_s, QStringLiteral(PAIRLENS_VERSION)},
+                   {u"error"_s, m_store.failureMessage(false, m_healthError)}},
+                  {{"Retry-After", "5"}});
         return true;
     }
     if (path == u"/api/openapi.json"_s) {
@@ -303,7 +347,14 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
              {{"WWW-Authenticate", "Bearer realm=\"pairlens\""}});
         return true;
     }
-    const std::optional<ApiKey> key = keyFor(auth.mid(7).trimmed());
+    QString unreadable;
+    const std::optional<ApiKey> key = keyFor(auth.mid(7).trimmed(), &unreadable);
+    if (!key && !unreadable.isEmpty()) {
+        fail(r, 503,
+             u"The API keys cannot be checked now: %1"_s.arg(m_store.failureMessage(false, unreadable)),
+             {{"Retry-After", "5"}});
+        return true;
+    }
     if (!key) {
         fail(r, 401, u"The API key is not valid (mistyped or revoked)."_s,
              {{"WWW-Authenticate", "Bearer realm=\"pairlens\", error=\"invalid_token\""}});
@@ -317,8 +368,12 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         return true;
     }
     if (route->scope == ScopeWrite) {
-        if (const QString why = readOnlyReason(); !why.isEmpty()) {
-            fail(r, 403, u"This server cannot write: %1"_s.arg(why));
+        bool unavailable = false;
+        if (const QString why = readOnlyReason(&unavailable); !why.isEmpty()) {
+            if (unavailable)
+                fail(r, 503, why, {{"Retry-After", "5"}});
+            else
+                fail(r, 403, u"This server cannot write: %1"_s.arg(why));
             return true;
         }
     }

@@ -80,14 +80,22 @@ protected:
 
 private:
     // Routing and access (apiserver.cpp)
-    std::optional<ApiKey> keyFor(const QByteArray &token);
+    // The key whose hash is the token's; nullopt when there is none, or with *unreadable set when
+    // the keys could not be read (the dataset's server unreachable: 503, not 401).
+    std::optional<ApiKey> keyFor(const QByteArray &token, QString *unreadable);
+    // Reads the settings again: the keys, and the anonymizer when it is older than five seconds or
+    // `anonymizerToo`. False with *error (and both kept as they were) when they cannot be read.
+    bool refreshSettings(bool anonymizerToo, QString *error);
     // Why nothing may be written (a read-only file or database role), empty when writes may go in;
-    // asked again at most every few seconds.
-    QString readOnlyReason();
+    // asked again at most every few seconds. `*unavailable`: the dataset's server cannot be reached.
+    QString readOnlyReason(bool *unavailable);
     const privacy::Anonymizer *anonymizerFor(const ApiRequest &r);
     void reply(const ApiRequest &r, int status, const QJsonObject &body, const HeaderList &headers = {});
     void fail(const ApiRequest &r, int status, const QString &message, const HeaderList &headers = {});
     void storeFailed(const ApiRequest &r, const QString &error);
+    // A failure of the store: 503 with Retry-After while the dataset's server cannot be reached (the
+    // client tries again later), else 500.
+    void failed(const ApiRequest &r, const QString &message);
     std::optional<QJsonObject> jsonBody(const ApiRequest &r);
     void auditRequest(const ApiRequest &r, const QString &action, qint64 pairs, QJsonObject detail);
 
@@ -110,6 +118,8 @@ private:
     bool m_tls = false;
     QList<ApiKey> m_keys;
     QElapsedTimer m_keysLoaded;
+    QElapsedTimer m_healthChecked; // the last read of /health's own (the keys were older than 1 s)
+    QString m_healthError;         // why that read failed
     QString m_readOnlyReason;
     QElapsedTimer m_readOnlyChecked;
     QList<QThread *> m_workers; // statistics being computed (waited for on destruction)

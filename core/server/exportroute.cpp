@@ -85,6 +85,7 @@ void ApiServer::exportPairs(const ApiRequest &r)
         QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd_HHmmss"_s), formatExtension(o.format));
     auto *stream =
         new ExportStream(m_store.exportJob(), o, r.socket, contentTypeOf(o.format), fileName, r.close, this);
+    stream->setReachable([this] { return m_store.reachable(); });
     const QJsonObject detail{
         {u"key"_s, r.key.name},
         {u"route"_s, u"GET /api/training-data/export"_s},
@@ -103,7 +104,7 @@ void ApiServer::exportPairs(const ApiRequest &r)
     });
     if (!stream->start(&error)) {
         delete stream;
-        return fail(r, 500, error);
+        return failed(r, error);
     }
 }
 

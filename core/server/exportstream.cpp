@@ -160,7 +160,10 @@ void ExportStream::maybeFinish()
             if (m_closeAfter)
                 m_socket->disconnectFromHost();
         } else if (!m_headSent) {
-            writeJson(m_socket, 500, errorBody(m_result.error), {}, m_closeAfter);
+            if (m_reachable && !m_reachable())
+                writeJson(m_socket, 503, errorBody(m_result.error), {{"Retry-After", "5"}}, m_closeAfter);
+            else
+                writeJson(m_socket, 500, errorBody(m_result.error), {}, m_closeAfter);
         } else {
             m_socket->abort(); // no last chunk: the client sees a cut-off response, not a short file
         }

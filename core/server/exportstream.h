@@ -17,6 +17,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 
 class QSocketNotifier;
 class QTcpSocket;
@@ -34,6 +35,9 @@ public:
 
     // Starts the worker; false with *error when the pipe can't be made.
     bool start(QString *error);
+    // Asked when the export failed before its first byte: false (the dataset's server cannot be
+    // reached) answers 503 with Retry-After instead of 500.
+    void setReachable(std::function<bool()> reachable) { m_reachable = std::move(reachable); }
 
     const exporting::ExportResult &result() const { return m_result; }
     bool clientGone() const { return m_clientGone; }
@@ -52,6 +56,7 @@ private:
     void closeReadEnd();
 
     ServerStore::ExportJob m_job;
+    std::function<bool()> m_reachable;
     exporting::ExportOptions m_options;
     QPointer<QTcpSocket> m_socket;
     QByteArray m_contentType;

@@ -33,6 +33,8 @@ void ApiServer::addPair(const ApiRequest &r)
                  [this, r, anonymizer](int status, const std::optional<Pair> &stored, const QString &error) {
                      if (stored)
                          reply(r, status, {{u"pair"_s, apiPair(*stored, anonymizer)}});
+                     else if (status == 503 && !isBusyError(error)) // the dataset's server unreachable
+                         fail(r, 503, m_store.failureMessage(true, error), {{"Retry-After", "5"}});
                      else
                          storeFailed(r, error);
                  });
@@ -88,11 +90,12 @@ void ApiServer::addBatch(const ApiRequest &r)
                             .arg(unique),
                         {{"Retry-After", "1"}});
                 return fail(
-                    r, 500,
+                    r, result.unreachable ? 503 : 500,
                     u"Added %1 of the %2 pairs before writing failed (%3); send the batch again to add "
                     "the rest."_s.arg(result.added)
                         .arg(unique)
-                        .arg(m_store.failureMessage(true, result.error)));
+                        .arg(m_store.failureMessage(true, result.error)),
+                    result.unreachable ? HeaderList{{"Retry-After", "5"}} : HeaderList{});
             }
             reply(r, result.added > 0 ? 201 : 200,
                   {{u"added"_s, result.added},
@@ -120,11 +123,11 @@ void ApiServer::listPairs(const ApiRequest &r)
     }
     const qint64 total = m_store.count(*filter);
     if (total < 0)
-        return fail(r, 500, m_store.failureMessage(false, m_store.errorString()));
+        return failed(r, m_store.failureMessage(false, m_store.errorString()));
     const std::optional<QList<Pair>> rows =
         m_store.page(*filter, int(*limit), *offset, after ? &*after : nullptr);
     if (!rows)
-        return fail(r, 500, m_store.failureMessage(false, m_store.errorString()));
+        return failed(r, m_store.failureMessage(false, m_store.errorString()));
     const QList<Pair> &page = *rows;
     const privacy::Anonymizer *anonymizer = anonymizerFor(r);
     QJsonArray pairs;
@@ -143,6 +146,8 @@ void ApiServer::listPairs(const ApiRequest &r)
 void ApiServer::getPair(const ApiRequest &r, const QString &pairId)
 {
     const std::optional<Pair> p = m_store.getByPairId(pairId);
+    if (!p && !m_store.errorString().isEmpty()) // not read: never "no such pair"
+        return storeFailed(r, m_store.errorString());
     if (!p || p->deleted)
         return fail(
             r, 404,
@@ -168,6 +173,8 @@ void ApiServer::patchPair(const ApiRequest &r, const QString &pairId)
     if (status < 0 && note.isUndefined())
         return fail(r, 400, u"Give review_status, reviewer_note or both."_s);
     const std::optional<Pair> p = m_store.getByPairId(pairId);
+    if (!p && !m_store.errorString().isEmpty())
+        return storeFailed(r, m_store.errorString());
     if (!p || p->deleted)
         return fail(r, 404, u"No pair has the pair_id %1."_s.arg(pairId));
     if (status >= 0 && !m_store.setReviewStatus(pairId, ReviewStatus(status)))
@@ -236,7 +243,7 @@ void ApiServer::statistics(const ApiRequest &r)
         m_workers.removeOne(worker);
         worker->deleteLater();
         if (!result->ok)
-            return fail(r, 500, m_store.failureMessage(false, result->error));
+            return failed(r, m_store.failureMessage(false, result->error));
         if (const privacy::Anonymizer *anonymizer = anonymizerFor(r))
             exporting::anonymizeStatistics(result->stats, *anonymizer);
         reply(r, 200, {{u"statistics"_s, result->stats.toJson()}});

@@ -41,8 +41,20 @@ public:
     virtual QString location() const = 0;
     // False with one sentence in *why when nothing may be written (a read-only file or role).
     virtual bool canWrite(QString *why) = 0;
-    virtual QList<ApiKey> keys() = 0;
-    virtual QHash<QString, QString> settings() = 0;
+    // The dataset's settings (the API keys' hashes, the privacy settings) without the secret; false
+    // with *error when they cannot be read.
+    virtual bool readSettings(QHash<QString, QString> *out, QString *error) = 0;
+    // Whether the dataset's server answers now (Storage::reachable()), asked after a failure: one
+    // while it does not is answered 503, for the client to try again later.
+    virtual bool reachable() = 0;
+    // The API keys kept in the settings; nullopt with *error when they cannot be read.
+    std::optional<QList<ApiKey>> keys(QString *error)
+    {
+        QHash<QString, QString> settings;
+        if (!readSettings(&settings, error))
+            return std::nullopt;
+        return ApiKeys::fromJson(settings.value(ApiKeys::kSettingKey));
+    }
     virtual QByteArray secret() = 0;
     // The sentence a client gets for a failure the store reported as `error`.
     virtual QString failureMessage(bool write, const QString &error) const = 0;

@@ -32,8 +32,11 @@ public:
                    .arg(m_dataset.location(), m_dataset.readOnlyReason());
         return false;
     }
-    QList<ApiKey> keys() override { return ApiKeys::list(m_dataset); }
-    QHash<QString, QString> settings() override { return m_dataset.settings(); }
+    bool readSettings(QHash<QString, QString> *out, QString *error) override
+    {
+        return m_dataset.readSettings(out, error);
+    }
+    bool reachable() override { return true; }
     QByteArray secret() override { return m_dataset.secret(); }
     QString failureMessage(bool write, const QString &error) const override
     {

@@ -46,8 +46,11 @@ public:
 
     QString location() const override { return m_storage->location(); }
     bool canWrite(QString *why) override { return m_storage->canWrite(why); }
-    QList<ApiKey> keys() override { return ApiKeys::list(*m_storage); }
-    QHash<QString, QString> settings() override { return m_storage->settings(); }
+    bool readSettings(QHash<QString, QString> *out, QString *error) override
+    {
+        return m_storage->readSettings(out, error);
+    }
+    bool reachable() override { return m_storage->reachable(); }
     QByteArray secret() override { return m_storage->secret(); }
     // The store's sentences name the server and the schema already.
     QString failureMessage(bool, const QString &error) const override { return error; }

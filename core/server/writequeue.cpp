@@ -47,7 +47,8 @@ PairStore::AddResult runBatch(ServerStore &store, const BatchJob &job)
     store.startAddAudit(u"api.add"_s, job.auditDetail);
     // In a file, short transactions (~20 ms each): a recorder or the window never waits long for the
     // lock. A pair_id already stored is left as it is, so sending a batch again adds nothing twice.
-    const PairStore::AddResult result = store.add(job.pairs, {}, false, false);
+    PairStore::AddResult result = store.add(job.pairs, {}, false, false);
+    result.unreachable = !result.error.isEmpty() && !store.reachable();
     store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
     return result;
 }
@@ -67,7 +68,7 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
     if (!existing) {
         const QString error = store.errorString();
         for (WriteQueue::Answer &a : answers)
-            a = {isBusyError(error) ? 503 : 500, std::nullopt, error};
+            a = {isBusyError(error) || !store.reachable() ? 503 : 500, std::nullopt, error};
         return answers;
     }
     QList<Pair> pairs;
@@ -95,7 +96,7 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
     // Every pair_id of `pairs` was looked up above (a generated one is new).
     const PairStore::AddResult r = store.add(pairs, derived, true, true);
     if (!r.error.isEmpty()) {
-        const int status = isBusyError(r.error) ? 503 : 500;
+        const int status = isBusyError(r.error) || !store.reachable() ? 503 : 500;
         for (qsizetype i : std::as_const(adding))
             answers[i] = {status, std::nullopt, r.error};
         return answers;

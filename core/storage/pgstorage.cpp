@@ -194,16 +194,24 @@ COMMIT;)"_s.arg(m_quotedSchema, QString::fromLatin1(secret.toHex()));
     return true;
 }
 
-QHash<QString, QString> PgStorage::settings()
+bool PgStorage::readSettings(QHash<QString, QString> *out, QString *error)
 {
-    QHash<QString, QString> out;
+    out->clear();
     Result r(pg::exec(m_conn->pg, u"SELECT key, value FROM %1.settings"_s.arg(m_quotedSchema)));
-    if (!r.ok())
-        return out;
+    if (!r.ok()) {
+        *error = m_conn->pg && PQstatus(m_conn->pg) == CONNECTION_BAD ? m_conn->lostMessage() : r.error();
+        return false;
+    }
     for (int i = 0; i < r.rows(); ++i)
-        out.insert(r.text(i, 0), r.text(i, 1));
-    out.remove(u"privacy.secret"_s);
-    return out;
+        out->insert(r.text(i, 0), r.text(i, 1));
+    out->remove(u"privacy.secret"_s);
+    return true;
+}
+
+bool PgStorage::reachable()
+{
+    Result r(pg::exec(m_conn->pg, u"SELECT 1"_s)); // run again on a new connection after a loss
+    return r.ok();
 }
 
 bool PgStorage::migrate(QString *error)

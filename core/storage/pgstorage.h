@@ -91,7 +91,8 @@ public:
                    QString *error) override;
     // pgkeyset.cpp: under a transaction-scoped advisory lock of the schema's settings.
     bool updateSetting(const QString &key, const SettingChange &change, QString *error) override;
-    QHash<QString, QString> settings() override;
+    bool readSettings(QHash<QString, QString> *out, QString *error) override;
+    bool reachable() override;
     QByteArray secret() const override { return m_secret; }
 
     // pgnotify.cpp: LISTEN on the schema's channel (its name), which the statement-level trigger

@@ -440,9 +440,9 @@ qint64 SqliteStorage::rescanPii(const Deriver &deriver, const RescanProgress &pr
     return deriver.rescanPii(*m_dataset, error, progress);
 }
 
-QHash<QString, QString> SqliteStorage::settings()
+bool SqliteStorage::readSettings(QHash<QString, QString> *out, QString *error)
 {
-    return m_dataset->settings();
+    return m_dataset->readSettings(out, error);
 }
 
 bool SqliteStorage::updateSetting(const QString &key, const SettingChange &change, QString *error)

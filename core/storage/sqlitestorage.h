@@ -58,7 +58,7 @@ public:
     bool updateSettings(const QHash<QString, QString> &values, const QString &action,
                         const QJsonObject &detail, QString *error) override;
     qint64 rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error) override;
-    QHash<QString, QString> settings() override;
+    bool readSettings(QHash<QString, QString> *out, QString *error) override;
     bool updateSetting(const QString &key, const SettingChange &change, QString *error) override;
     QByteArray secret() const override;
     // PRAGMA data_version polling (Dataset::dataVersion()): a commit by another connection counts as

@@ -93,6 +93,14 @@ Deriver defaultDeriver()
     return Deriver::forPrivacy(privacy::Config::fromSettings({}));
 }
 
+QHash<QString, QString> Storage::settings()
+{
+    QHash<QString, QString> out;
+    QString error;
+    readSettings(&out, &error);
+    return out;
+}
+
 Deriver storageDeriver(Storage &storage)
 {
     privacy::Config config = privacy::Config::fromSettings(storage.settings());

@@ -246,8 +246,14 @@ public:
     virtual qint64 rescanPii(const Deriver &deriver, const RescanProgress &progress, QString *error);
 
     // The settings a dataset file keeps in its settings table (privacy operators, custom patterns),
-    // without the secret; empty when they cannot be read.
-    virtual QHash<QString, QString> settings() = 0;
+    // without the secret; false with *error (and nothing in *out) when they cannot be read. Whoever
+    // anonymizes with them must not go on without them (the reviewers' patterns and decisions).
+    virtual bool readSettings(QHash<QString, QString> *out, QString *error) = 0;
+    // The same, empty when they cannot be read.
+    QHash<QString, QString> settings();
+    // Whether the store's server answers now (a trivial query, after reconnecting when the connection
+    // was lost). Asked after a failure, to tell "try again later" from an error. A file always does.
+    virtual bool reachable() { return true; }
     // Changes one setting in one transaction, with other changes of it made one after the other:
     // `change` gets the current value (empty when unset) and returns the new one, or nullopt with
     // *error to leave it as it is. False with one sentence in *error (e.g. for a read-only role).
