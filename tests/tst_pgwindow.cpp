@@ -4,6 +4,9 @@
 // Curation, editing, adding and privacy: tst_pgwindowedit.cpp.
 #include "pgwindowfixture.h"
 
+#include <QProcess>
+#include <QScopeGuard>
+
 using namespace Qt::StringLiterals;
 using namespace pairlens;
 using pairlens::test::kPgWindowPairs;
@@ -547,6 +550,62 @@ private slots:
         }
         QVERIFY2(!samples.value(1).contains(u"dataset file"_s), qPrintable(samples.value(1)));
         QCOMPARE(samples.value(1), samples.value(0));
+    }
+
+    // The PostgreSQL server goes away under an open window and comes back (a cluster of the test's
+    // own: the fixture's is shared with other tests). The window says it cannot reach the server,
+    // takes that message down when a poll reconnects, and hears changes again.
+    void serverAwayAndBack()
+    {
+        QTemporaryDir dir(QDir::tempPath() + u"/pairlens-away-XXXXXX"_s);
+        QVERIFY(dir.isValid());
+        // The server runs as "nobody" when the tests run as root: it must reach its directory.
+        QVERIFY(QFile::setPermissions(dir.path(),
+                                      QFile::permissions(dir.path()) | QFile::ExeOther | QFile::ExeGroup));
+        const QString cluster = dir.path() + u"/pg"_s;
+        const auto pgCluster = [&cluster](const QString &action) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(u"PAIRLENS_PG_BIN"_s, QFileInfo(QStringLiteral(PAIRLENS_PSQL)).path());
+            p.setProcessEnvironment(env);
+            p.start(u"bash"_s,
+                    {QStringLiteral(PAIRLENS_SOURCE_DIR) + u"/scripts/pg-cluster.sh"_s, action, cluster});
+            return p.waitForFinished(120000) && p.exitCode() == 0
+                       ? QString()
+                       : QString::fromUtf8(p.readAllStandardError());
+        };
+        QCOMPARE(pgCluster(u"start"_s), QString());
+        const auto stop = qScopeGuard([&] { pgCluster(u"stop"_s); });
+        QFile urlFile(cluster + u"/url"_s);
+        QVERIFY(urlFile.open(QIODevice::ReadOnly));
+        const QString owner = QString::fromUtf8(urlFile.readAll()).trimmed();
+        const QString url = owner + u"?schema=away"_s;
+        {
+            QString error;
+            auto s = PgStorage::open(url, &error);
+            QVERIFY2(s, qPrintable(error));
+            QList<Pair> pairs(3);
+            for (int i = 0; i < 3; ++i)
+                pairs[i].sqlQuery = u"SELECT %1"_s.arg(i);
+            QCOMPARE(s->addBatch(pairs, &error), 3);
+        }
+        auto w = openWindow(url);
+        QVERIFY(w);
+        w->session()->setPollInterval(200);
+        QVERIFY(loaded(w->model(), 3));
+
+        QCOMPARE(pgCluster(u"pause"_s), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(w->errorBar()->isVisible(), kWait);
+        QVERIFY2(w->errorBar()->text().contains(u"could not reconnect"_s), qPrintable(w->errorBar()->text()));
+
+        QCOMPARE(pgCluster(u"resume"_s), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(!w->errorBar()->isVisible(), kWait);
+        QVERIFY2(w->statusBar()->currentMessage().contains(u"again"_s),
+                 qPrintable(w->statusBar()->currentMessage()));
+        QCOMPARE(w->model()->rowCount(), 3);
+        // Listening again: a recorder's INSERT is announced.
+        QCOMPARE(psql(owner, u"INSERT INTO away.pairs (sql_query) VALUES ('SELECT 4')"_s), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(w->externalBar()->isVisible(), kWait);
     }
 };
 

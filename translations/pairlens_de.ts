@@ -3500,6 +3500,10 @@
         <translation>Anderen Datensatz öffnen…</translation>
     </message>
     <message>
+        <source>Connected to the dataset&apos;s server again.</source>
+        <translation>Wieder mit dem Server des Datensatzes verbunden.</translation>
+    </message>
+    <message>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>

@@ -36,6 +36,7 @@ DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
     connect(m_worker, &DatasetWorker::writeProgress, this,
             [this](int, qint64 done, qint64 total) { emit writeProgress(done, total); });
     connect(m_worker, &DatasetWorker::failed, this, &DatasetSession::writeFailed);
+    connect(m_worker, &DatasetWorker::reconnected, this, &DatasetSession::reconnected);
     m_thread->start();
 }
 

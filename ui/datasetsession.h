@@ -82,6 +82,8 @@ signals:
     void modified();
     void totalsChanged(qint64 live, qint64 trash);
     void writeFailed(const QString &error, const QString &details = QString());
+    // The dataset's server answers again after `error` was reported (DatasetWorker::reconnected()).
+    void reconnected(const QString &error);
     void externalChange(qint64 added, qint64 live);
     void busyChanged(bool busy);
     // A large write's progress (done of total pairs; total 0 while they are gathered).

@@ -141,6 +141,7 @@ void DatasetWorker::close()
     m_storageReadOnly = false;
     m_listening = false;
     m_lastStorageError.clear();
+    m_pollError.clear();
     m_storageMark = {};
     m_knownLive = 0;
 }

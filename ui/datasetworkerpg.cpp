@@ -455,11 +455,19 @@ void DatasetWorker::storagePoll()
     bool unexplained = false;
     if (m_listening) {
         const int changes = m_storage->takeChanges(&error);
+        if (changes >= 0 && !m_pollError.isEmpty()) {
+            emit reconnected(m_pollError);
+            m_pollError.clear();
+            m_lastStorageError.clear();
+        }
         if (changes == 0)
             return;
         unexplained = true;
-        if (changes < 0)
+        if (changes < 0) {
             storageFailed(error);
+            m_pollError = error;
+            return; // away: nothing can be read until a poll reconnects
+        }
     }
     // Another program's change shows in the row ids or the audit log.
     StorageMark mark;

@@ -90,6 +90,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &DatasetSession::openFailed, this, &MainWindow::onOpenFailed);
     connect(m_session, &DatasetSession::writeFailed, this, &MainWindow::showError);
+    // The server is back: its "cannot reach" message comes down (not another message shown since).
+    connect(m_session, &DatasetSession::reconnected, this, [this](const QString &error) {
+        if (m_errorBar->isVisible() && m_errorBar->text() == error)
+            m_errorBar->hide();
+        statusBar()->showMessage(tr("Connected to the dataset's server again."), 8000);
+    });
     connect(m_session, &DatasetSession::totalsChanged, this, &MainWindow::updateStatus);
     connect(m_session, &DatasetSession::busyChanged, this, [this](bool busy) {
         m_busy = std::max(0, m_busy + (busy ? 1 : -1));

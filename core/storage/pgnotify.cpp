@@ -50,8 +50,12 @@ int PgStorage::takeChanges(QString *error)
     const auto consume = [pg] { return PQstatus(pg) != CONNECTION_BAD && PQconsumeInput(pg) == 1; };
     if (!consume() || !consume() || PQstatus(pg) == CONNECTION_BAD) {
         if (m_conn->recoverIfLost()) {
-            // Lost here: say so (recoverIfLost() LISTENed again when it could reconnect).
             m_conn->missed = false;
+            // Reconnected (and LISTENing again): what changed meanwhile was announced to no one, so
+            // one change, for the caller to read everything again; nothing of the caller's was
+            // stopped, so nothing to say. Still away: the sentence, and the next poll tries again.
+            if (m_conn->reconnectError.isEmpty())
+                return 1;
             *error = m_conn->lostMessage();
             return -1;
         }

@@ -267,10 +267,11 @@ public:
     // every change of its pairs (added, deleted, reviewed, noted, purged: by PairLens or by anyone
     // else, a recorder's plain INSERT included) to this connection; false with one sentence in *error
     // when it cannot. takeChanges() never waits: how many announcements arrived since the last call
-    // (0: nothing changed; only other connections' changes count, several may come as one), or
-    // -1 with one sentence in *error when the connection was lost (the store reconnects and listens
-    // again: re-read everything, as what changed meanwhile was not announced). After a reconnect made
-    // by another call it answers at least 1, for the same reason. A store without notifications (the
+    // (0: nothing changed; only other connections' changes count, several may come as one). When the
+    // connection was lost the store reconnects and listens again and answers at least 1 (re-read
+    // everything: what changed meanwhile was not announced), also after a reconnect made by another
+    // call; -1 with one sentence in *error while the server cannot be reached (the next call tries
+    // again). A store without notifications (the
     // default) answers false with *error empty, and 0: poll instead.
     virtual bool listenForChanges(QString *error)
     {
