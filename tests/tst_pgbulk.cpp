@@ -8,8 +8,10 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace pairlens;
 using namespace Qt::StringLiterals;
@@ -181,6 +183,51 @@ private slots:
         QVERIFY2(!missing(indexes(m_schema)), qPrintable(indexes(m_schema)));
         QCOMPARE(next->count(&error), 1);
         next.reset();
+    }
+
+    void aServerRestartDuringTheBuildsBuildsThemAgain()
+    {
+        // Both builds wait for a session that holds the table in ROW EXCLUSIVE mode; their backends
+        // are ended there, as a server restart ends them. The load builds them once more on new
+        // connections under the bulk-load lock taken again.
+        QString error;
+        auto storage = PgStorage::open(url(m_schema), &error);
+        QVERIFY2(storage, qPrintable(error));
+        QVERIFY(storage->beginBulkLoad());
+        QVERIFY(missing(indexes(m_schema)));
+        QCOMPARE(psql(m_server.owner, u"INSERT INTO %1.pairs (natural_language_query, sql_query) VALUES "
+                                      "('loaded', 'SELECT 1')"_s.arg(m_schema)),
+                 QString());
+        auto writer =
+            std::make_unique<test::TableLock>(m_server.owner, m_schema + u".pairs"_s, u"ROW EXCLUSIVE"_s);
+        QVERIFY(writer->held());
+        bool built = false;
+        QString why;
+        std::unique_ptr<QThread> end(QThread::create([&] { built = storage->endBulkLoad(&why); }));
+        end->start();
+        const auto finish = qScopeGuard([&] { // also when a check fails: never a thread left waiting
+            writer.reset();
+            end->wait(60000);
+        });
+        // The builds of this schema waiting for the lock.
+        const auto waiting = [this](const QString &what) {
+            return psql(m_server.owner, u"SELECT "_s + what +
+                                            u" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                                            "query LIKE 'CREATE INDEX%' AND query LIKE '%"_s +
+                                            m_schema + u"%'"_s);
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(waiting(u"count(*)"_s), u"2"_s, 30000);
+        const QString ended = waiting(u"string_agg(pid::text, ',')"_s);
+        QCOMPARE(waiting(u"count(*) FILTER (WHERE pg_terminate_backend(pid))"_s), u"2"_s);
+        // The second run waits for the same session on new backends, then builds once it ends.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            waiting(u"count(*)"_s) == u"2"_s && waiting(u"string_agg(pid::text, ',')"_s) != ended, 30000);
+        writer.reset();
+        QVERIFY(end->wait(60000));
+        QVERIFY2(built, qPrintable(why));
+        QVERIFY2(!missing(indexes(m_schema)), qPrintable(indexes(m_schema)));
+        QTRY_VERIFY_WITH_TIMEOUT(bulkLockFree(), 30000);
+        storage.reset();
     }
 
     void aKilledImportLosesNoBatchAndItsIndexesComeBack()

@@ -24,6 +24,10 @@ QString bulkLockCall(const char *function)
     return u"SELECT %1(hashtext('pairlens-bulk'), hashtext($1))"_s.arg(QLatin1StringView(function));
 }
 
+// The condition of takeBulkLock() under which an open builds the indexes.
+const QString kIndexesMissing =
+    u"to_regclass($1 || '_search') IS NULL OR to_regclass($1 || '_live_ts') IS NULL"_s;
+
 } // namespace
 
 bool PgStorage::beginBulkLoad()
@@ -66,7 +70,22 @@ bool PgStorage::takeBulkLock(const QString &condition)
 
 bool PgStorage::endBulkLoad(QString *error)
 {
-    const bool built = buildBulkIndexes(error);
+    const int reconnects = m_conn->reconnects;
+    bool built = buildBulkIndexes(error);
+    releaseBulkLock();
+    const bool lost =
+        m_conn->reconnects != reconnects || (m_helper && PQstatus(m_helper->pg) == CONNECTION_BAD);
+    if (built || !lost)
+        return built;
+    // The server restarted during the builds, which it rolled back (and with the connection the
+    // bulk-load lock went). Built once more on new connections under the lock taken again, as an
+    // open repairs them, unless another process's open took it to build them meanwhile.
+    if (Result alive(pg::exec(m_conn->pg, u"SELECT 1"_s)); !alive.ok())
+        return false;
+    if (!takeBulkLock(kIndexesMissing))
+        return true;
+    error->clear();
+    built = buildBulkIndexes(error);
     releaseBulkLock();
     return built;
 }
@@ -111,7 +130,7 @@ void PgStorage::repairIndexes()
 {
     // Nothing missing, not this role's to build (reads are right without them), or a bulk load
     // still running, which builds them: nothing to do.
-    if (!takeBulkLock(u"to_regclass($1 || '_search') IS NULL OR to_regclass($1 || '_live_ts') IS NULL"_s))
+    if (!takeBulkLock(kIndexesMissing))
         return;
     QString why;
     const bool built = buildBulkIndexes(&why);
