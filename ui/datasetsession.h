@@ -82,8 +82,9 @@ signals:
     void modified();
     void totalsChanged(qint64 live, qint64 trash);
     void writeFailed(const QString &error, const QString &details = QString());
-    // The dataset's server answers again after `error` was reported (DatasetWorker::reconnected()).
-    void reconnected(const QString &error);
+    // The dataset's server answers again; `errors` were reported while it was away
+    // (DatasetWorker::reconnected()).
+    void reconnected(const QStringList &errors);
     void externalChange(qint64 added, qint64 live);
     void busyChanged(bool busy);
     // A large write's progress (done of total pairs; total 0 while they are gathered).

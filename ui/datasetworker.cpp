@@ -142,6 +142,7 @@ void DatasetWorker::close()
     m_listening = false;
     m_lastStorageError.clear();
     m_pollError.clear();
+    m_awayErrors.clear();
     m_storageMark = {};
     m_knownLive = 0;
 }

@@ -194,9 +194,9 @@ signals:
     // reloads what it shows.
     void changedElsewhere();
     void failed(const QString &message, const QString &details = QString());
-    // The dataset's server answers again after a poll reported `error` (failed()): the window may
-    // take that message down.
-    void reconnected(const QString &error);
+    // The dataset's server answers again after a poll reported it away (failed()): `errors` are the
+    // messages reported meanwhile, which the window may take down.
+    void reconnected(const QStringList &errors);
 
 private:
     // Closes the dataset and removes the file at `location` for a new one; emits opened() with the
@@ -261,7 +261,8 @@ private:
     bool m_storageReadOnly = false;
     bool m_listening = false; // the store announces changes (Storage::listenForChanges)
     QString m_lastStorageError;
-    QString m_pollError; // what the last poll reported while the server was away
+    QString m_pollError;      // what the last poll reported while the server was away
+    QStringList m_awayErrors; // every message reported since (the poll's first)
     StorageMark m_storageMark;
     std::unique_ptr<Dataset> m_dataset;
     bool m_damageReported = false; // the damage sentence was emitted for m_dataset

@@ -86,6 +86,9 @@ void DatasetWorker::storageFailed(const QString &error)
 {
     if (m_reads && m_reads->interrupted())
         return; // the window closed the dataset and stopped the read
+    // While the server is away, what it made the reads say comes down with the poll's sentence.
+    if (!m_pollError.isEmpty() && !m_awayErrors.contains(error) && m_awayErrors.size() < 64)
+        m_awayErrors << error;
     if (error == m_lastStorageError)
         return;
     m_lastStorageError = error;
@@ -456,16 +459,17 @@ void DatasetWorker::storagePoll()
     if (m_listening) {
         const int changes = m_storage->takeChanges(&error);
         if (changes >= 0 && !m_pollError.isEmpty()) {
-            emit reconnected(m_pollError);
+            emit reconnected(m_awayErrors);
             m_pollError.clear();
+            m_awayErrors.clear();
             m_lastStorageError.clear();
         }
         if (changes == 0)
             return;
         unexplained = true;
         if (changes < 0) {
-            storageFailed(error);
             m_pollError = error;
+            storageFailed(error);
             return; // away: nothing can be read until a poll reconnects
         }
     }

@@ -91,8 +91,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_session, &DatasetSession::openFailed, this, &MainWindow::onOpenFailed);
     connect(m_session, &DatasetSession::writeFailed, this, &MainWindow::showError);
     // The server is back: its "cannot reach" message comes down (not another message shown since).
-    connect(m_session, &DatasetSession::reconnected, this, [this](const QString &error) {
-        if (m_errorBar->isVisible() && m_errorBar->text() == error)
+    connect(m_session, &DatasetSession::reconnected, this, [this](const QStringList &errors) {
+        if (m_errorBar->isVisible() && errors.contains(m_errorBar->text()))
             m_errorBar->hide();
         statusBar()->showMessage(tr("Connected to the dataset's server again."), 8000);
     });
