@@ -33,8 +33,6 @@ void ApiServer::addPair(const ApiRequest &r)
                  [this, r, anonymizer](int status, const std::optional<Pair> &stored, const QString &error) {
                      if (stored)
                          reply(r, status, {{u"pair"_s, apiPair(*stored, anonymizer)}});
-                     else if (status == 503 && !isBusyError(error)) // the dataset's server unreachable
-                         fail(r, 503, m_store.failureMessage(true, error), {{"Retry-After", "5"}});
                      else
                          storeFailed(r, error);
                  });

@@ -68,7 +68,7 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
     if (!existing) {
         const QString error = store.errorString();
         for (WriteQueue::Answer &a : answers)
-            a = {isBusyError(error) || !store.reachable() ? 503 : 500, std::nullopt, error};
+            a = {isBusyError(error) ? 503 : 500, std::nullopt, error};
         return answers;
     }
     QList<Pair> pairs;
@@ -96,7 +96,7 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
     // Every pair_id of `pairs` was looked up above (a generated one is new).
     const PairStore::AddResult r = store.add(pairs, derived, true, true);
     if (!r.error.isEmpty()) {
-        const int status = isBusyError(r.error) || !store.reachable() ? 503 : 500;
+        const int status = isBusyError(r.error) ? 503 : 500;
         for (qsizetype i : std::as_const(adding))
             answers[i] = {status, std::nullopt, r.error};
         return answers;
