@@ -156,7 +156,12 @@ void phases(const QString &path, int n)
         source.read(rows, n);
     }
     const double readUs = double(t.nsecsElapsed()) / 1e3 / double(rows.size());
-    privacy::Config config = privacy::Config::fromSettings(ds->settings());
+    QHash<QString, QString> settings;
+    if (!ds->readSettings(&settings, &error)) {
+        std::fprintf(stderr, "Cannot read the settings: %s\n", qPrintable(error));
+        return;
+    }
+    privacy::Config config = privacy::Config::fromSettings(settings);
     config.key = ds->secret();
     const privacy::Anonymizer anonymizer(config);
     t.start();

@@ -25,6 +25,7 @@
 #include "storage/pgstorage.h"
 #include "storage/storage.h"
 #include "storage/storagecopy.h"
+#include "storage/storageprivacy.h"
 #include "testutil.h"
 #include "trashdialog.h"
 

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QProcessEnvironment>
 #include <QString>
@@ -16,6 +17,17 @@ QString testDataFile(const QString &name);
 
 // The sentence a test fails with when tests/data/<name> is missing.
 QByteArray missingTestDataMessage(const QString &name);
+
+// The settings of a dataset file or store as a test checks them; empty, with a warning that names
+// the error, when they cannot be read.
+template <typename Store> QHash<QString, QString> storedSettings(Store &store)
+{
+    QHash<QString, QString> settings;
+    QString error;
+    if (!store.readSettings(&settings, &error))
+        qWarning("Cannot read the settings: %s", qPrintable(error));
+    return settings;
+}
 
 // A fresh temporary folder that is removed at the end of the test.
 QString tempPath(QTemporaryDir &dir, const QString &name);

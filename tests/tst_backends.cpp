@@ -313,7 +313,7 @@ private slots:
             u"test.key"_s,
             [](const QString &current, QString *) { return std::optional<QString>(current + u"b"_s); },
             &error));
-        QCOMPARE(s->settings().value(u"test.key"_s), u"ab"_s);
+        QCOMPARE(test::storedSettings(*s).value(u"test.key"_s), u"ab"_s);
         QCOMPARE(s->secret().size(), 32);
 
         // The window's edits: a pair's text (with its "edit" entry), settings with their own entry, and
@@ -338,7 +338,7 @@ private slots:
         QVERIFY2(
             s->updateSettings({{u"test.other"_s, u"1"_s}}, u"settings"_s, {{u"why"_s, u"test"_s}}, &error),
             qPrintable(error));
-        QCOMPARE(s->settings().value(u"test.other"_s), u"1"_s);
+        QCOMPARE(test::storedSettings(*s).value(u"test.other"_s), u"1"_s);
         QVERIFY(s->auditLog(2, &log, &error));
         QCOMPARE(log.size(), 2);
         QCOMPARE(log[0].action, u"settings"_s);
@@ -346,7 +346,7 @@ private slots:
         QCOMPARE(log[1].action, u"edit"_s);
         QCOMPARE(log[1].detail.value(u"pair_id"_s).toString(), u"p07"_s);
         QVERIFY2(s->rescanPii(deriver, {}, &error) >= 0, qPrintable(error));
-        QVERIFY(s->settings().value(Deriver::kRescanPendingKey).isEmpty());
+        QVERIFY(test::storedSettings(*s).value(Deriver::kRescanPendingKey).isEmpty());
     }
 
     void actionsAgree()

@@ -618,7 +618,7 @@ void TstPairStore::metadataCountsInPiiKinds()
     email.piiKinds = quint32(PiiKind::Email);
     QCOMPARE(m_store->count(email), 1);
     // A dataset that does not scan metadata does not count it either (rescanned when changed).
-    privacy::Config config = privacy::Config::fromSettings(m_ds->settings());
+    privacy::Config config = privacy::Config::fromSettings(test::storedSettings(*m_ds));
     config.scanMetadata = false;
     QString error;
     QVERIFY2(savePrivacySettings(*m_ds, config, &error) >= 0, qPrintable(error));

@@ -6,7 +6,8 @@ delete/restore/review, batches, statistics, the OpenAPI document); what tst_serv
 the dataset file is looked up here with psql: the stored pairs, the export against the live pairs,
 the audit log with the key's name. Also: `pairlens keys` on the schema, a cursor walk that stays
 right while a recorder inserts with plain SQL, a read-only role, kill -9 under load losing no
-pair that got a 201, and a PostgreSQL server of its own restarted and stopped under the running
+pair that got a 201, the PII kinds of added pairs following `pairlens privacy` run meanwhile, and a
+PostgreSQL server of its own restarted and stopped under the running
 server: the first requests after a restart succeed, every keyed route answers 503 with Retry-After
 (never 401 or 403) while it is down, /health says so, and it serves again when the server is back.
 
@@ -281,6 +282,10 @@ def main():
                 test_cursor_with_recorder(srv, keys, args, owner, schema)
                 test_export(srv, keys, args, owner, schema)
                 tst_server.test_openapi(srv, keys)
+                tst_server.test_settings_followed(
+                    srv, keys, args, loc,
+                    lambda ids: [int(psql_value(args, owner, f"SELECT pii_mask FROM {schema}.pairs "
+                                                             f"WHERE pair_id = '{i}'")) for i in ids])
                 check("the server is still running", srv.proc.poll() is None)
             finally:
                 srv.stop()

@@ -292,7 +292,7 @@ private slots:
         QVERIFY2(s->auditLog(10, &log, &error), qPrintable(error));
         QVERIFY(!log.isEmpty());
         endBackend(s->backendPid());
-        QVERIFY(!s->settings().isEmpty());
+        QVERIFY(!test::storedSettings(*s).isEmpty());
 
         // Those reads reconnected while listening: one change, for all of them.
         QCOMPARE(s->takeChanges(&error), 1);

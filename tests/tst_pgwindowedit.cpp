@@ -389,10 +389,10 @@ private slots:
         QString error;
         auto store = PgStorage::open(url, &error);
         QVERIFY2(store, qPrintable(error));
-        const privacy::Config stored = privacy::Config::fromSettings(store->settings());
+        const privacy::Config stored = privacy::Config::fromSettings(test::storedSettings(*store));
         QCOMPARE(stored.operatorFor(PiiKind::Email), privacy::Operator::Hash);
         QCOMPARE(stored.customPatterns.size(), 1);
-        QVERIFY(!store->settings().contains(Deriver::kRescanPendingKey)); // the rescan finished
+        QVERIFY(!test::storedSettings(*store).contains(Deriver::kRescanPendingKey)); // the rescan finished
         // The PII kinds were rescanned with the pattern, as in the file.
         const auto fileCount = [&](const QString &where) {
             auto ds = Dataset::open(file, Dataset::Mode::ReadOnly, &error);
@@ -421,13 +421,22 @@ private slots:
             window->undoStack()->undo();
             QVERIFY(undone.wait(kWait));
         }
-        QCOMPARE(privacy::Config::fromSettings(store->settings()).operatorFor(PiiKind::Email),
+        QCOMPARE(privacy::Config::fromSettings(test::storedSettings(*store)).operatorFor(PiiKind::Email),
                  privacy::Operator::Mask);
-        QVERIFY(privacy::Config::fromSettings(store->settings()).customPatterns.isEmpty());
+        QVERIFY(privacy::Config::fromSettings(test::storedSettings(*store)).customPatterns.isEmpty());
         QCOMPARE(pgCount(schema, customWhere), qint64(0));
         QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.audit_log WHERE action = 'settings'"_s.arg(schema)),
                  u"2"_s);
         QCOMPARE(exported(url, u"privacy-undone.jsonl"_s), before);
+
+        // Changed elsewhere (`pairlens privacy` on the schema; here another connection): the window's
+        // preview follows without reopening, and back.
+        for (const privacy::Operator op : {privacy::Operator::Hash, privacy::Operator::Mask}) {
+            privacy::Config elsewhere = privacy::Config::fromSettings(test::storedSettings(*store));
+            elsewhere.operators.insert(PiiKind::Email, op);
+            QVERIFY2(savePrivacySettings(*store, elsewhere, &error) >= 0, qPrintable(error));
+            QTRY_COMPARE_WITH_TIMEOUT(w->session()->anonymizer()->config().operatorFor(PiiKind::Email), op, kWait);
+        }
 
         // A decision as the pair pane writes it (PrivacyDecider): stored with its audit entry, the kinds
         // rescanned, the export following it, as in the file.
@@ -445,7 +454,7 @@ private slots:
             window->session()->write(r);
             QVERIFY(done.wait(kWait));
         }
-        QCOMPARE(privacy::Config::fromSettings(store->settings()).decisions.size(), 1);
+        QCOMPARE(privacy::Config::fromSettings(test::storedSettings(*store)).decisions.size(), 1);
         QCOMPARE(psql(m_owner, u"SELECT count(*) FROM %1.audit_log WHERE action = 'privacy_decisions' AND "
                                "detail->'decisions' <> '[]'"_s.arg(schema)),
                  u"1"_s);

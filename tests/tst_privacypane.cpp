@@ -100,7 +100,8 @@ QList<privacy::Decision> TstPrivacyPane::decisions()
 {
     QString error;
     auto ds = Dataset::open(m_path, Dataset::Mode::ReadOnly, &error);
-    return ds ? privacy::Config::fromSettings(ds->settings()).decisions : QList<privacy::Decision>{};
+    return ds ? privacy::Config::fromSettings(test::storedSettings(*ds)).decisions
+              : QList<privacy::Decision>{};
 }
 
 quint32 TstPrivacyPane::piiMask()

@@ -6,6 +6,7 @@
 #include "windowtest.h"
 
 #include "dataset/dataset.h"
+#include "dataset/privacydecisions.h"
 #include "privacy/anonymizer.h"
 
 #include <QAction>
@@ -32,6 +33,7 @@ private slots:
     void patternsTestBoxAndErrors();
     void readOnlyCannotSave();
     void saveWritesTheDatasetAndUndoes();
+    void changesElsewhereReachThePreview();
 
 private:
     static privacy::Config keyed()
@@ -135,7 +137,7 @@ void TstPrivacySettings::saveWritesTheDatasetAndUndoes()
     auto readSettings = [this] {
         QString error;
         auto ds = Dataset::open(m_path, Dataset::Mode::ReadOnly, &error);
-        return ds ? privacy::Config::fromSettings(ds->settings()) : privacy::Config{};
+        return ds ? privacy::Config::fromSettings(test::storedSettings(*ds)) : privacy::Config{};
     };
     auto customPairs = [this] {
         QString error;
@@ -178,6 +180,27 @@ void TstPrivacySettings::saveWritesTheDatasetAndUndoes()
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toLongLong(), 2); // the change and its undo
     }
+}
+
+void TstPrivacySettings::changesElsewhereReachThePreview()
+{
+    // `pairlens privacy` (here: a connection of its own) changes the settings while the window is
+    // open: the preview anonymizes as an export now would, without reopening.
+    openWindow(50);
+    m_window->session()->setPollInterval(100);
+    QCOMPARE(m_window->session()->anonymizer()->config().operatorFor(PiiKind::Email), privacy::Operator::Mask);
+    {
+        QString error;
+        auto other = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+        QVERIFY2(other, qPrintable(error));
+        privacy::Config config = privacy::Config::fromSettings(test::storedSettings(*other));
+        config.operators.insert(PiiKind::Email, privacy::Operator::Hash);
+        config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
+        QVERIFY2(savePrivacySettings(*other, config, &error) >= 0, qPrintable(error));
+    }
+    QTRY_COMPARE(m_window->session()->anonymizer()->config().operatorFor(PiiKind::Email), privacy::Operator::Hash);
+    QCOMPARE(m_window->session()->anonymizer()->config().customPatterns.size(), 1);
+    QVERIFY(!m_window->session()->anonymizer()->anonymizeText(u"ticket TCK-204518"_s).text.contains(u"TCK-204518"_s));
 }
 
 QTEST_MAIN(TstPrivacySettings)

@@ -3,8 +3,8 @@
 of Python's standard library, and curl). Issue 19: every route and its JSON shape, every error
 (401/403/404/405/400/411/413/429, 500 and 503 from the store), keys and scopes, anonymized database names and exports, the
 cursor, batches that are idempotent, the audit log with the key's name, a client that disconnects
-mid-export, TLS, the OpenAPI document against the server, and kill -9 under load losing no pair
-that got a 201.
+mid-export, TLS, the OpenAPI document against the server, the PII kinds of added pairs following
+`pairlens privacy` run while the server runs, and kill -9 under load losing no pair that got a 201.
 
     tst_server.py --pairlens PATH [--only NAME]
 
@@ -571,6 +571,41 @@ def test_disconnect(srv, keys, ds, big):
     check("the server answers after the disconnect", s == 200, f"{s}")
 
 
+def file_masks(ds):
+    """pair_ids -> their stored pii_mask, read from the dataset file."""
+    def masks(ids):
+        with read_only(ds) as db:
+            return [db.execute("SELECT pii_mask FROM pairs WHERE pair_id = ?", (i,)).fetchone()[0] for i in ids]
+    return masks
+
+
+def test_settings_followed(srv, keys, args, ds, masks):
+    """The PII kinds of pairs the server adds follow the dataset's privacy settings as they are when
+    each pair arrives: `pairlens privacy` run while the server runs (its rescan has finished before
+    these pairs exist) counts for them, one way and back. `masks(pair_ids)` reads their pii_mask."""
+
+    def ticket_pair(pair_id):
+        return dict(NEW_PAIR, pair_id=pair_id, natural_language_query="What is the status of ticket TCK-204518?",
+                    sql_query="SELECT status FROM tickets WHERE code = 'TCK-204518'")
+
+    r = run([args.pairlens, "privacy", ds, "--add-pattern", "ticket=TCK-[0-9]{6}"])
+    check("pairlens privacy adds a pattern while the server runs", r.returncode == 0, r.stderr)
+    s, _, b = srv.call("POST", "/api/training-data/pairs", key=keys["writer"], body=ticket_pair("ticket-1"))
+    check("a POST after it: the pattern's kind in the answer", s == 201 and "custom" in b["pair"]["pii_kinds"],
+          f"{s} {b}")
+    batch = [ticket_pair(f"ticket-batch-{i}") for i in range(3)]
+    s, _, b = srv.call("POST", "/api/training-data/pairs:batch", key=keys["writer"], body={"pairs": batch})
+    check("a batch after it is added", s == 201 and b.get("added") == 3, f"{s} {b}")
+    stored = masks(["ticket-1"] + [p["pair_id"] for p in batch])
+    check("... and every stored pair has the pattern's kind", all(m & 64 for m in stored), str(stored))
+    r = run([args.pairlens, "privacy", ds, "--remove-pattern", "ticket"])
+    check("pairlens privacy removes it again", r.returncode == 0, r.stderr)
+    s, _, b = srv.call("POST", "/api/training-data/pairs", key=keys["writer"], body=ticket_pair("ticket-2"))
+    check("a POST after the removal: no custom kind", s == 201 and "custom" not in b["pair"]["pii_kinds"], f"{s} {b}")
+    after = masks(["ticket-2"])
+    check("... nor stored", not after[0] & 64, str(after))
+
+
 def test_audit(ds):
     with read_only(ds) as db:
         rows = [(a, json.loads(d)) for a, d in db.execute("SELECT action, detail FROM audit_log WHERE action LIKE 'api.%'")]
@@ -788,6 +823,7 @@ def main():
             test_disconnect(srv, keys, ds, big=8_000_000)
             test_openapi(srv, keys)
             test_docs(srv, keys, tmp)
+            test_settings_followed(srv, keys, args, ds, file_masks(ds))
             test_audit(ds)
             check("the server is still running", srv.proc.poll() is None)
         finally:

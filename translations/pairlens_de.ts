@@ -425,6 +425,10 @@
 <context>
     <name>Deriver</name>
     <message>
+        <source>Cannot read the privacy settings: %1</source>
+        <translation>Die Datenschutzeinstellungen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
         <source>The dataset is read-only.</source>
         <translation>Der Datensatz ist schreibgeschützt.</translation>
     </message>
@@ -1347,6 +1351,10 @@
         <translation>Warnung: Neue Paare konnten nicht analysiert werden: %1</translation>
     </message>
     <message>
+        <source>Cannot read the settings of %1: %2</source>
+        <translation>Die Einstellungen von %1 können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
         <source>%1 is damaged; restore it from a backup.</source>
         <translation>%1 ist beschädigt; stellen Sie ihn aus einer Sicherung wieder her.</translation>
     </message>
@@ -2152,6 +2160,10 @@
         <translation>pairlens keys revoke: geben Sie den Namen des zu widerrufenden Schlüssels an.</translation>
     </message>
     <message>
+        <source>Cannot read the API keys of %1: %2</source>
+        <translation>Die API-Schlüssel von %1 können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
         <source>%1 has no API keys.</source>
         <translation>%1 hat keine API-Schlüssel.</translation>
     </message>
@@ -2668,8 +2680,16 @@
 <context>
     <name>pairlens::ui::DatasetWorker</name>
     <message>
+        <source>Cannot read the settings of %1: %2</source>
+        <translation>Die Einstellungen von %1 können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
         <source>Some pairs could not be analysed: %1</source>
         <translation>Einige Paare konnten nicht analysiert werden: %1</translation>
+    </message>
+    <message>
+        <source>The change was saved, but the preview cannot read the settings back: %1</source>
+        <translation>Die Änderung wurde gespeichert, aber die Vorschau kann die Einstellungen nicht wieder lesen: %1</translation>
     </message>
     <message>
         <source>Cannot write the demo dataset: %1</source>

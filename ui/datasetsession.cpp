@@ -37,6 +37,13 @@ DatasetSession::DatasetSession(QObject *parent) : QObject(parent)
             [this](int, qint64 done, qint64 total) { emit writeProgress(done, total); });
     connect(m_worker, &DatasetWorker::failed, this, &DatasetSession::writeFailed);
     connect(m_worker, &DatasetWorker::reconnected, this, &DatasetSession::reconnected);
+    // Another program's change of the privacy settings: the preview shows what an export would.
+    connect(m_worker, &DatasetWorker::settingsChanged, this, [this](const QHash<QString, QString> &settings) {
+        if (!m_open)
+            return;
+        useSettings(settings);
+        emit modified();
+    });
     m_thread->start();
 }
 
@@ -139,10 +146,16 @@ void DatasetSession::onOpened(const OpenInfo &info)
     }
     m_info = info;
     m_open = true;
-    privacy::Config config = privacy::Config::fromSettings(info.settings);
-    config.key = info.secret;
-    m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
+    useSettings(info.settings);
     emit opened(info);
+}
+
+void DatasetSession::useSettings(const QHash<QString, QString> &settings)
+{
+    m_info.settings = settings;
+    privacy::Config config = privacy::Config::fromSettings(settings);
+    config.key = m_info.secret;
+    m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
 }
 
 void DatasetSession::requestCount(const std::shared_ptr<LoadState> &state, quint64 client, quint64 generation,
@@ -201,16 +214,16 @@ void DatasetSession::onWriteFinished(const WriteResult &result)
 {
     emit busyChanged(false);
     if ((result.kind == WriteKind::PrivacyDecisions || result.kind == WriteKind::PrivacySettings) &&
-        result.ok) {
+        result.ok && result.settings) {
         // The preview follows the new decisions and settings at once.
-        m_info.settings = result.settings;
-        privacy::Config config = privacy::Config::fromSettings(m_info.settings);
-        config.key = m_info.secret;
-        m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
+        useSettings(*result.settings);
     }
     if (const Callback cb = m_callbacks.take(result.requestId))
         cb(result);
-    if (!result.ok && !result.error.isEmpty())
+    const bool privacyChange =
+        result.kind == WriteKind::PrivacyDecisions || result.kind == WriteKind::PrivacySettings;
+    // A failed write, or a privacy change saved whose settings could not be read back.
+    if ((!result.ok || (privacyChange && !result.settings)) && !result.error.isEmpty())
         emit writeFailed(result.error);
     if (result.ok || result.kind == WriteKind::Refresh)
         emit modified();

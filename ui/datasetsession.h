@@ -92,6 +92,8 @@ signals:
 
 private:
     void post(std::function<void(DatasetWorker *)> job);
+    // The dataset's settings as the window knows them, and the preview's anonymizer built from them.
+    void useSettings(const QHash<QString, QString> &settings);
     // A read: dropped when the dataset it was asked of has been closed before it runs, and
     // interrupted when the dataset is closed while it runs (ReadInterrupt).
     // `stale` as for ReadInterrupt::begin().

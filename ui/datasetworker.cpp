@@ -49,6 +49,11 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
     QString error;
     m_dataset = Dataset::open(location, mode, &error, &info.details);
     m_damageReported = false;
+    // The preview anonymizes with the settings as read, never with defaults taken for them.
+    if (QString unreadable; m_dataset && !m_dataset->readSettings(&info.settings, &unreadable)) {
+        error = tr("Cannot read the settings of %1: %2").arg(location, unreadable);
+        m_dataset.reset();
+    }
     if (!m_dataset) {
         info.error = error;
         emit opened(info);
@@ -64,8 +69,8 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
     info.readOnly = m_dataset->isReadOnly();
     info.readOnlyReason = m_dataset->readOnlyReason();
     info.migrated = m_dataset->wasMigrated();
-    info.settings = m_dataset->settings();
     info.secret = m_dataset->secret();
+    m_privacySettings = privacySettingsFingerprint(info.settings);
     m_dataVersion = m_dataset->dataVersion();
     emit opened(info);
     // The totals for the status bar can wait until the first rows are on screen.
@@ -75,6 +80,31 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
         connect(m_poll, &QTimer::timeout, this, &DatasetWorker::poll);
     }
     m_poll->start(m_pollInterval);
+}
+
+void DatasetWorker::readSettingsBack(WriteResult *result)
+{
+    QHash<QString, QString> settings;
+    QString error;
+    if (m_dataset ? m_dataset->readSettings(&settings, &error) : m_storage->readSettings(&settings, &error)) {
+        m_privacySettings = privacySettingsFingerprint(settings);
+        result->settings = std::move(settings);
+    } else
+        result->error =
+            tr("The change was saved, but the preview cannot read the settings back: %1").arg(error);
+}
+
+void DatasetWorker::checkSettings()
+{
+    QHash<QString, QString> settings;
+    QString error;
+    if (!(m_dataset ? m_dataset->readSettings(&settings, &error) : m_storage->readSettings(&settings, &error)))
+        return;
+    const QString fingerprint = privacySettingsFingerprint(settings);
+    if (fingerprint == m_privacySettings)
+        return;
+    m_privacySettings = fingerprint;
+    emit settingsChanged(settings);
 }
 
 bool DatasetWorker::removeForNew(const QString &location)
@@ -433,12 +463,12 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
         break;
     }
     case WriteKind::PrivacyDecisions: {
-        result.previousDecisions = privacy::Config::fromSettings(m_dataset->settings()).decisions;
         QString error;
         result.count = savePrivacyDecisions(*m_dataset, r.decisions, r.change, &error);
         result.ok = result.count >= 0;
         result.error = error;
-        result.settings = m_dataset->settings();
+        if (result.ok)
+            readSettingsBack(&result);
         break;
     }
     case WriteKind::PrivacySettings: {
@@ -446,7 +476,8 @@ WriteResult DatasetWorker::runWrite(const WriteRequest &r)
         result.count = savePrivacySettings(*m_dataset, r.config, &error);
         result.ok = result.count >= 0;
         result.error = error;
-        result.settings = m_dataset->settings();
+        if (result.ok)
+            readSettingsBack(&result);
         break;
     }
     case WriteKind::Refresh:
@@ -546,6 +577,7 @@ void DatasetWorker::poll()
             emit failed(tr("Some pairs could not be analysed: %1").arg(error));
     }
     m_dataVersion = m_dataset->dataVersion();
+    checkSettings();
     // New pairs are counted by row id since the last refresh, so rows added before the first totals
     // were read (or while other pairs were deleted) are never absorbed into the known count.
     const qint64 added = m_store->countLiveAfter(m_knownMaxId);

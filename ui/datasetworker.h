@@ -135,9 +135,9 @@ struct WriteResult
     // Edit: the question and SQL before. (A note's undo knows its before from the pair pane.)
     QList<QList<qint64>> previousByStatus;
     QString previousQuestion, previousSql;
-    // PrivacyDecisions: the decisions before; both privacy kinds: the dataset's settings after.
-    QList<privacy::Decision> previousDecisions;
-    QHash<QString, QString> settings;
+    // Both privacy kinds: the dataset's settings after, read back for the preview (unset, with
+    // `error` saying why, when they could not be read).
+    std::optional<QHash<QString, QString>> settings;
 };
 
 class DatasetWorker : public QObject
@@ -197,11 +197,19 @@ signals:
     // The dataset's server answers again after a poll reported it away (failed()): `errors` are the
     // messages reported meanwhile, which the window may take down.
     void reconnected(const QStringList &errors);
+    // Another program (`pairlens privacy`, another window) changed the privacy settings: the
+    // preview follows them.
+    void settingsChanged(const QHash<QString, QString> &settings);
 
 private:
     // Closes the dataset and removes the file at `location` for a new one; emits opened() with the
     // error and returns false when another program still has it open.
     bool removeForNew(const QString &location);
+    // The settings after a privacy change, into result->settings, or result->error says why not.
+    void readSettingsBack(WriteResult *result);
+    // After another program's change: emits settingsChanged() when the privacy settings differ
+    // from the last ones known (a failed read is tried again at the next change).
+    void checkSettings();
     void poll();
     void updateTotals();
     QList<qint64> resolve(const Selection &selection);
@@ -269,6 +277,7 @@ private:
     std::unique_ptr<PairStore> m_store;
     QTimer *m_poll = nullptr;
     int m_pollInterval = 2000;
+    QString m_privacySettings; // privacySettingsFingerprint() of the settings the window knows
     qint64 m_dataVersion = -1;
     qint64 m_knownLive = 0;
     qint64 m_knownMaxId = 0; // the largest row id when the dataset was opened or last refreshed

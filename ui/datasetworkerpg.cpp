@@ -46,6 +46,12 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
         return;
     }
     info.location = pg->location(); // without a password
+    // The preview anonymizes with the settings as read, never with defaults taken for them.
+    if (QString unreadable; !pg->readSettings(&info.settings, &unreadable)) {
+        info.error = tr("Cannot read the settings of %1: %2").arg(info.location, unreadable);
+        emit opened(info);
+        return;
+    }
     QString why;
     if (mode == Dataset::Mode::ReadOnly) {
         m_storageReadOnly = true;
@@ -59,7 +65,7 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
             emit failed(tr("Some pairs could not be analysed: %1").arg(error));
         // A rescan of the PII kinds cut short (the window closed, the connection lost) is finished
         // now, as a writable open of a dataset file finishes it.
-        if (pg->settings().contains(Deriver::kRescanPendingKey) && pg->rescanPii(deriver, {}, &error) < 0)
+        if (info.settings.contains(Deriver::kRescanPendingKey) && pg->rescanPii(deriver, {}, &error) < 0)
             emit failed(tr("Some pairs could not be analysed: %1").arg(error));
     }
     // Changes announced by the server (LISTEN/NOTIFY) make the poll a local check while nothing
@@ -67,8 +73,8 @@ void DatasetWorker::openStorage(const QString &location, Dataset::Mode mode)
     QString notListening;
     m_listening = pg->listenForChanges(&notListening);
     info.readOnly = m_storageReadOnly;
-    info.settings = pg->settings();
     info.secret = pg->secret();
+    m_privacySettings = privacySettingsFingerprint(info.settings);
     m_liveCount.reset();
     m_storage = std::move(pg);
     storageMark(&m_storageMark, &error);
@@ -361,10 +367,10 @@ WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
     case WriteKind::PrivacyDecisions: {
         // As savePrivacyDecisions() for a file: the decisions, an owed rescan and the audit entry in
         // one transaction, then the rescan of the PII kinds (one cut short is finished by the next open).
-        result.previousDecisions = privacy::Config::fromSettings(s.settings()).decisions;
         result.count = savePrivacyDecisions(s, r.decisions, r.change, &error, rescanProgress(requestId));
         result.ok = result.count >= 0;
-        result.settings = s.settings();
+        if (result.ok)
+            readSettingsBack(&result);
         break;
     }
     case WriteKind::PrivacySettings: {
@@ -372,7 +378,8 @@ WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
         // rescanned when what detection finds changed.
         result.count = savePrivacySettings(s, r.config, &error, rescanProgress(requestId));
         result.ok = result.count >= 0;
-        result.settings = s.settings();
+        if (result.ok)
+            readSettingsBack(&result);
         break;
     }
     case WriteKind::Refresh:
@@ -487,6 +494,8 @@ void DatasetWorker::storagePoll()
             emit failed(tr("Some pairs could not be analysed: %1").arg(error));
     }
     if (curated) {
+        // A change of the privacy settings is audited too.
+        checkSettings();
         storageTotals();
         emit changedElsewhere();
     }

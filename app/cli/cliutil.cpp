@@ -176,6 +176,26 @@ OpenedDataset openFileOrStorage(const QString &location, Dataset::Mode mode)
     return opened;
 }
 
+std::optional<QHash<QString, QString>> OpenedDataset::readSettings() const
+{
+    QHash<QString, QString> settings;
+    QString error;
+    if (file ? file->readSettings(&settings, &error) : storage->readSettings(&settings, &error))
+        return settings;
+    err(QCoreApplication::translate("cli", "Cannot read the settings of %1: %2").arg(location(), error));
+    return std::nullopt;
+}
+
+QString OpenedDataset::location() const
+{
+    return file ? file->location() : storage->location();
+}
+
+QByteArray OpenedDataset::secret() const
+{
+    return file ? file->secret() : storage->secret();
+}
+
 std::unique_ptr<Storage> openStorage(const QString &location, Dataset::Mode mode)
 {
     if (!isPostgresLocation(location)) {

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace pairlens::cli {
 
@@ -57,6 +58,11 @@ struct OpenedDataset
     std::unique_ptr<Dataset> file;
     std::unique_ptr<Storage> storage;
     explicit operator bool() const { return file || storage; }
+    // Its settings as read (its privacy settings, API keys), or nullopt after printing why they
+    // cannot be read: a command must not take the defaults for a reviewer's settings.
+    std::optional<QHash<QString, QString>> readSettings() const;
+    QString location() const;
+    QByteArray secret() const;
 };
 OpenedDataset openFileOrStorage(const QString &location, Dataset::Mode mode);
 

@@ -41,9 +41,14 @@ privacy::Anonymizer anonymizerOf(const QHash<QString, QString> &settings, const 
     return privacy::Anonymizer(config);
 }
 
-privacy::Anonymizer datasetAnonymizer(const Dataset &ds)
+// The anonymizer of a dataset file or store, as its exports build it; nullptr after printing why its
+// settings cannot be read.
+std::unique_ptr<privacy::Anonymizer> datasetAnonymizer(const OpenedDataset &opened)
 {
-    return anonymizerOf(ds.settings(), ds.secret());
+    const std::optional<QHash<QString, QString>> settings = opened.readSettings();
+    if (!settings)
+        return nullptr;
+    return std::make_unique<privacy::Anonymizer>(anonymizerOf(*settings, opened.secret()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,10 +409,12 @@ int runScan(const QStringList &args)
     OpenedDataset opened = openFileOrStorage(parser.positionalArguments().at(1), Dataset::Mode::OpenExisting);
     if (!opened)
         return Failure;
+    const std::unique_ptr<privacy::Anonymizer> scanning = datasetAnonymizer(opened);
+    if (!scanning)
+        return Failure;
+    const privacy::Anonymizer &anonymizer = *scanning;
     const std::unique_ptr<Dataset> ds = std::move(opened.file);
     const std::unique_ptr<Storage> storage = std::move(opened.storage);
-    const privacy::Anonymizer anonymizer =
-        ds ? datasetAnonymizer(*ds) : anonymizerOf(storage->settings(), storage->secret());
     ScanReport report(examples);
     ProgressBar bar(tr("scan"));
     qint64 done = 0;
@@ -506,9 +513,9 @@ int runAnonymize(const QStringList &args)
         const OpenedDataset opened = openFileOrStorage(parser.value(u"dataset"_s), Dataset::Mode::ReadOnly);
         if (!opened)
             return Failure;
-        anonymizer = std::make_unique<privacy::Anonymizer>(
-            opened.file ? datasetAnonymizer(*opened.file)
-                        : anonymizerOf(opened.storage->settings(), opened.storage->secret()));
+        anonymizer = datasetAnonymizer(opened);
+        if (!anonymizer)
+            return Failure;
     } else {
         privacy::Config config;
         config.key.resize(32);

@@ -230,7 +230,14 @@ int runKeys(const QStringList &args)
     const QString location = ds ? ds->location() : storage->location();
     const bool json = parser.isSet(u"json"_s);
     if (action == u"list"_s) {
-        const QList<server::ApiKey> keys = ds ? server::ApiKeys::list(*ds) : server::ApiKeys::list(*storage);
+        QString error;
+        const std::optional<QList<server::ApiKey>> listed =
+            ds ? server::ApiKeys::list(*ds, &error) : server::ApiKeys::list(*storage, &error);
+        if (!listed) {
+            err(tr("Cannot read the API keys of %1: %2").arg(location, error));
+            return Failure;
+        }
+        const QList<server::ApiKey> &keys = *listed;
         if (json) {
             QJsonArray array;
             for (const server::ApiKey &k : keys)

@@ -136,10 +136,15 @@ int runPrivacy(const QStringList &args)
         parser.positionalArguments().at(1), changing ? Dataset::Mode::OpenExisting : Dataset::Mode::ReadOnly);
     if (!opened)
         return Failure;
+    // Changes are made to the settings as read: the defaults taken for unreadable ones would be
+    // written back over the reviewers' patterns and decisions.
+    const std::optional<QHash<QString, QString>> stored = opened.readSettings();
+    if (!stored)
+        return Failure;
     const std::unique_ptr<Dataset> ds = std::move(opened.file);
     const std::unique_ptr<Storage> storage = std::move(opened.storage);
     const QString where = ds ? ds->location() : storage->location();
-    privacy::Config config = privacy::Config::fromSettings(ds ? ds->settings() : storage->settings());
+    privacy::Config config = privacy::Config::fromSettings(*stored);
     const QList<privacy::CustomPattern> patternsBefore = config.customPatterns;
 
     for (const QString &assignment : parser.values(u"operator"_s)) {

@@ -369,14 +369,6 @@ QString Dataset::setting(const QString &key, const QString &fallback) const
     return fallback;
 }
 
-QHash<QString, QString> Dataset::settings() const
-{
-    QHash<QString, QString> out;
-    QString error;
-    readSettings(&out, &error);
-    return out;
-}
-
 bool Dataset::readSettings(QHash<QString, QString> *out, QString *error) const
 {
     out->clear();

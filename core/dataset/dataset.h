@@ -57,8 +57,8 @@ public:
     bool wasMigrated() const { return m_migratedFrom > 0; }
 
     QString setting(const QString &key, const QString &fallback = {}) const;
-    // The settings table without the secret; empty when it cannot be read (readSettings() says why).
-    QHash<QString, QString> settings() const;
+    // The settings table without the secret; false with *error (and nothing in *out) when it cannot
+    // be read. Whoever anonymizes or scans with them must not go on without them.
     bool readSettings(QHash<QString, QString> *out, QString *error) const;
     bool setSetting(const QString &key, const QString &value);
 

@@ -164,7 +164,72 @@ QString normalisePairTimestamp(QStringView text)
     return dt.isValid() ? normalisedTimestamp(dt) : QString();
 }
 
-Deriver::Deriver(PiiScanner scanner) : m_scanner(std::move(scanner)) {}
+Deriver::Deriver(PiiScanner scanner)
+    : m_state(std::make_shared<const State>(State{std::move(scanner), {}, {}}))
+{}
+
+Deriver::Deriver(const Deriver &other) : m_state(other.state()), m_source(other.m_source) {}
+
+Deriver &Deriver::operator=(const Deriver &other)
+{
+    m_state.store(other.state(), std::memory_order_release);
+    m_source = other.m_source;
+    return *this;
+}
+
+QString privacySettingsFingerprint(const QHash<QString, QString> &settings)
+{
+    QStringList keys;
+    for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
+        if (it.key().startsWith(u"privacy."_s) && it.key() != Deriver::kRescanPendingKey)
+            keys << it.key();
+    }
+    keys.sort();
+    QString fingerprint;
+    for (const QString &k : std::as_const(keys))
+        fingerprint += k + QChar(0) + settings.value(k) + QChar(0);
+    return fingerprint;
+}
+
+Deriver Deriver::following(SettingsReader read, QByteArray key)
+{
+    Deriver d;
+    d.m_source = std::make_shared<const Source>(Source{std::move(read), std::move(key)});
+    QString ignored; // kept in the state: usable() says it
+    d.refresh(&ignored);
+    return d;
+}
+
+bool Deriver::refresh(QString *error) const
+{
+    if (!m_source)
+        return true;
+    QHash<QString, QString> settings;
+    QString unreadable;
+    if (!m_source->read(&settings, &unreadable)) {
+        *error =
+            QCoreApplication::translate("Deriver", "Cannot read the privacy settings: %1").arg(unreadable);
+        m_state.store(std::make_shared<const State>(State{{}, {}, *error}), std::memory_order_release);
+        return false;
+    }
+    // The operators count too, though the kinds do not depend on them: they cost only a rebuild.
+    const QString fingerprint = privacySettingsFingerprint(settings);
+    const std::shared_ptr<const State> now = state();
+    if (now && now->error.isEmpty() && now->scanner && now->fingerprint == fingerprint)
+        return true;
+    privacy::Config config = privacy::Config::fromSettings(settings);
+    config.key = m_source->key;
+    Deriver built = forPrivacy(std::move(config));
+    m_state.store(std::make_shared<const State>(State{built.state()->scanner, fingerprint, {}}),
+                  std::memory_order_release);
+    return true;
+}
+
+bool Deriver::usable(QString *error) const
+{
+    const std::shared_ptr<const State> s = state();
+    return !s || s->error.isEmpty() || refresh(error);
+}
 
 QByteArray stringArrayText(const QStringList &values)
 {
@@ -201,8 +266,9 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     d.queryType = sql::statementTypeName(a.type);
     d.tableNames = a.tables;
     d.tableNamesJson = QString::fromUtf8(stringArrayText(a.tables));
-    if (m_scanner)
-        d.piiMask = m_scanner(question, sql, databaseType, pairId, metadata);
+    const std::shared_ptr<const State> s = state();
+    if (s && s->scanner)
+        d.piiMask = s->scanner(question, sql, databaseType, pairId, metadata);
     // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.
     d.ts = normalisePairTimestamp(timestamp);
     if (d.ts.isEmpty())
@@ -260,6 +326,8 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
     countQuery.finish();
     if (total == 0)
         return 0;
+    if (!usable(error))
+        return -1;
     qint64 done = 0;
     qint64 lastId = 0;
     constexpr int kBatch = 5000;
@@ -346,6 +414,10 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
         *error = QCoreApplication::translate("Deriver", "The dataset is read-only.");
         return -1;
     }
+    if (!usable(error))
+        return -1;
+    const std::shared_ptr<const State> scanning = state();
+    const PiiScanner &scanner = scanning->scanner;
     QSqlDatabase &db = dataset.db();
     QSqlQuery q(db);
     q.exec(u"SELECT count(*) FROM pairs WHERE query_type IS NOT NULL"_s);
@@ -371,9 +443,9 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
             ++rows;
             lastId = q.value(0).toLongLong();
             const quint32 mask =
-                m_scanner ? m_scanner(q.value(1).toString(), q.value(2).toString(), q.value(4).toString(),
-                                      q.value(5).toString(), metadataObject(q.value(6)))
-                          : 0;
+                scanner ? scanner(q.value(1).toString(), q.value(2).toString(), q.value(4).toString(),
+                                  q.value(5).toString(), metadataObject(q.value(6)))
+                        : 0;
             if (q.value(3).toLongLong() != qint64(mask))
                 updates.append({lastId, mask});
         }
@@ -418,9 +490,9 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
 Deriver Deriver::forDataset(Dataset &dataset)
 {
     // The PII kinds depend on the dataset's custom patterns, so the scanner uses its settings.
-    privacy::Config config = privacy::Config::fromSettings(dataset.settings());
-    config.key = dataset.secret();
-    return forPrivacy(std::move(config));
+    return following(
+        [&dataset](QHash<QString, QString> *out, QString *error) { return dataset.readSettings(out, error); },
+        dataset.secret());
 }
 
 Deriver Deriver::forPrivacy(privacy::Config config)

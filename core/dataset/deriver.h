@@ -6,7 +6,11 @@
 
 #include <QJsonObject>
 
+#include <QHash>
+
+#include <atomic>
 #include <functional>
+#include <memory>
 
 namespace pairlens {
 
@@ -45,6 +49,10 @@ QDateTime parsePairTimestamp(QStringView text);
 // exported datasets are dominated by it).
 QString normalisePairTimestamp(QStringView text);
 
+// What the PII kinds and the anonymization depend on: a dataset's privacy.* settings (patterns,
+// decisions, operators, metadata scanning) as one comparable text, without the owed-rescan mark.
+QString privacySettingsFingerprint(const QHash<QString, QString> &settings);
+
 class Deriver
 {
 public:
@@ -54,12 +62,32 @@ public:
     using PiiScanner = std::function<quint32(QStringView question, QStringView sql, QStringView databaseType,
                                              QStringView pairId, const QJsonObject &metadata)>;
 
-    // A deriver that uses the dataset's anonymization settings for the PII kinds.
+    // Reads a store's settings (Dataset::readSettings, Storage::readSettings); false with *error
+    // when they cannot be read.
+    using SettingsReader = std::function<bool(QHash<QString, QString> *settings, QString *error)>;
+
+    // A deriver that uses the dataset's anonymization settings for the PII kinds (following()).
     static Deriver forDataset(Dataset &dataset);
+    // A deriver whose PII kinds follow a store's privacy settings: read when it is made and again
+    // by each refresh(), on the thread that owns the store's connection. `key` is the store's
+    // anonymization secret. When they cannot be read, usable() says why: writes that analyse
+    // pairs with it fail rather than store kinds found without the reviewers' patterns.
+    static Deriver following(SettingsReader read, QByteArray key);
     // A deriver whose PII kinds are those this privacy configuration finds (forDataset() with a
     // dataset's settings; a new dataset's defaults for a store without settings of its own).
     static Deriver forPrivacy(privacy::Config config);
     explicit Deriver(PiiScanner scanner = {});
+    Deriver(const Deriver &other);
+    Deriver &operator=(const Deriver &other);
+
+    // Reads the settings again (following() derivers; others need nothing) and takes their
+    // privacy settings when they changed since the last read, so that a long-running window or
+    // server finds what `pairlens privacy` added meanwhile. Safe while other threads derive.
+    // False with *error when the settings cannot be read (usable() is false until a read works).
+    bool refresh(QString *error) const;
+    // True unless the last read of the settings failed and reading them again fails too (then
+    // *error says why).
+    bool usable(QString *error) const;
 
     DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp,
                          QStringView databaseType, QStringView pairId = {},
@@ -87,7 +115,21 @@ public:
                      const std::function<bool(qint64, qint64)> &progress = {}) const;
 
 private:
-    PiiScanner m_scanner;
+    struct State
+    {
+        PiiScanner scanner;
+        QString fingerprint; // the privacy settings the scanner was built from
+        QString error;       // set when they could not be read: no scanner
+    };
+    struct Source
+    {
+        SettingsReader read;
+        QByteArray key;
+    };
+    std::shared_ptr<const State> state() const { return m_state.load(std::memory_order_acquire); }
+
+    mutable std::atomic<std::shared_ptr<const State>> m_state;
+    std::shared_ptr<const Source> m_source; // null: a fixed scanner
 };
 
 } // namespace pairlens

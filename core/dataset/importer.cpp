@@ -143,6 +143,12 @@ ImportReport Importer::importFile(const QString &path, ImportFormat format, cons
             return report;
         }
     }
+    // The PII kinds follow the target's privacy settings as they are now (a window's store may
+    // have been opened before `pairlens privacy` changed them); never the defaults for unread ones.
+    if (QString unreadable; !m_target.deriver().refresh(&unreadable)) {
+        report.fatalError = unreadable;
+        return report;
+    }
     switch (format) {
     case ImportFormat::Jsonl:
         return importJsonl(path, progress);

@@ -119,6 +119,12 @@ std::optional<qint64> PairStore::runLarge(writeops::Op &op, const QString &where
 
 PairStore::AddResult PairStore::add(const QList<Pair> &pairs, AddMode mode)
 {
+    // With the privacy settings as they are now: this store may be older than a change of them.
+    if (QString unreadable; !m_deriver.refresh(&unreadable)) {
+        AddResult failed;
+        failed.error = unreadable;
+        return failed;
+    }
     QList<DerivedFields> derived;
     derived.reserve(pairs.size());
     const QString importTime = nowIso();
@@ -243,7 +249,10 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
     const std::optional<Pair> old = get(rowId);
     if (!old)
         return fail(QCoreApplication::translate("PairStore", "The pair no longer exists."));
-    // Analysed before the write lock is taken: only the update needs it.
+    // Analysed before the write lock is taken (only the update needs it), with the privacy settings
+    // as they are now.
+    if (QString unreadable; !m_deriver.refresh(&unreadable))
+        return fail(unreadable);
     const DerivedFields d =
         m_deriver.derive(question, sql, old->timestamp, old->databaseType, old->pairId, old->metadata);
     WriteTransaction tx(m_dataset.db()); // rolled back unless committed

@@ -119,7 +119,11 @@ qint64 savePrivacySettings(Dataset &dataset, const privacy::Config &config, QStr
     WriteTransaction tx(dataset.db());
     if (!tx.begin(error))
         return -1;
-    const privacy::Config before = privacy::Config::fromSettings(dataset.settings());
+    // Read, not assumed: a failed read taken as the defaults would skip the rescan a change owes.
+    QHash<QString, QString> stored;
+    if (!dataset.readSettings(&stored, error))
+        return -1;
+    const privacy::Config before = privacy::Config::fromSettings(stored);
     // Custom patterns decide the "custom" PII kind of every pair: a change owes a rescan, committed
     // with the patterns so that one cut short (kill, crash) is finished by the next writable open.
     const bool rescan = !sameCustomPatterns(before.customPatterns, config.customPatterns) ||

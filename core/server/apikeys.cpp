@@ -185,9 +185,12 @@ QString ApiKeys::toJson(const QList<ApiKey> &keys)
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
 }
 
-QList<ApiKey> ApiKeys::list(Dataset &dataset)
+std::optional<QList<ApiKey>> ApiKeys::list(Dataset &dataset, QString *error)
 {
-    return fromJson(dataset.setting(kSettingKey));
+    QHash<QString, QString> settings;
+    if (!dataset.readSettings(&settings, error))
+        return std::nullopt;
+    return fromJson(settings.value(kSettingKey));
 }
 
 std::optional<QString> ApiKeys::create(Dataset &dataset, const QString &name, quint32 scopes, QString *error)
@@ -200,9 +203,12 @@ bool ApiKeys::revoke(Dataset &dataset, const QString &name, QString *error)
     return revokeKey(dataset, name, error);
 }
 
-QList<ApiKey> ApiKeys::list(Storage &storage)
+std::optional<QList<ApiKey>> ApiKeys::list(Storage &storage, QString *error)
 {
-    return fromJson(storage.settings().value(kSettingKey));
+    QHash<QString, QString> settings;
+    if (!storage.readSettings(&settings, error))
+        return std::nullopt;
+    return fromJson(settings.value(kSettingKey));
 }
 
 std::optional<QString> ApiKeys::create(Storage &storage, const QString &name, quint32 scopes, QString *error)

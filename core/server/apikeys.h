@@ -53,15 +53,16 @@ public:
     static QList<ApiKey> fromJson(const QString &json);
     static QString toJson(const QList<ApiKey> &keys);
 
-    // The dataset's keys (never the keys themselves: they are not stored).
-    static QList<ApiKey> list(Dataset &dataset);
+    // The dataset's keys (never the keys themselves: they are not stored); nullopt with *error when
+    // the settings cannot be read.
+    static std::optional<QList<ApiKey>> list(Dataset &dataset, QString *error);
     // Creates a key; returns it (the only time it exists in clear) or nullopt with *error.
     static std::optional<QString> create(Dataset &dataset, const QString &name, quint32 scopes,
                                          QString *error);
     // Removes the key named `name`; false with *error when there is none or writing failed.
     static bool revoke(Dataset &dataset, const QString &name, QString *error);
     // The same for a store behind the storage seam (a PostgreSQL schema: its settings table).
-    static QList<ApiKey> list(Storage &storage);
+    static std::optional<QList<ApiKey>> list(Storage &storage, QString *error);
     static std::optional<QString> create(Storage &storage, const QString &name, quint32 scopes,
                                          QString *error);
     static bool revoke(Storage &storage, const QString &name, QString *error);

@@ -82,6 +82,11 @@ public:
         // Analysed here, as a file's add() does: the live views show analysed pairs only.
         QList<DerivedFields> fields = derived;
         if (fields.isEmpty()) {
+            // With the privacy settings as they are now (`pairlens privacy` may have changed them).
+            if (!m_deriver.refresh(&error)) {
+                result.error = error;
+                return result;
+            }
             fields.reserve(pairs.size());
             for (const Pair &p : pairs)
                 fields.append(m_deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,

@@ -87,7 +87,13 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
     }
     if (pairs.isEmpty())
         return answers;
-    // Derived here (not inside add()) so that the answers need not read the pairs back.
+    // Derived here (not inside add()) so that the answers need not read the pairs back, with the
+    // privacy settings as they are now (`pairlens privacy` may have changed them meanwhile).
+    if (QString unreadable; !store.deriver().refresh(&unreadable)) {
+        for (qsizetype i : std::as_const(adding))
+            answers[i] = {500, std::nullopt, unreadable};
+        return answers;
+    }
     QList<DerivedFields> derived;
     derived.reserve(pairs.size());
     for (const Pair &p : std::as_const(pairs))

@@ -293,6 +293,8 @@ qint64 PgStorage::deriveMissingOnce(const Deriver &deriver, QString *error)
             return fail(rows.error());
         if (rows.rows() == 0)
             break;
+        if (QString unreadable; !deriver.usable(&unreadable))
+            return fail(unreadable);
         QByteArray buffer;
         qint64 analysed = 0;
         for (int i = 0; i < rows.rows(); ++i) {

@@ -1,7 +1,8 @@
 // PgStorage's change notification (issue 18, several people at once): the trigger pairs_changed of
 // format version 4 runs pg_notify(schema, operation) once per statement that changes the pairs
 // table, whoever runs it (PairLens, a recorder's plain INSERT, psql), and PostgreSQL delivers it
-// at commit to every session that listens on the schema's channel. A window's worker listens on its
+// at commit to every session that listens on the schema's channel; PairLens's changes of the privacy
+// settings announce themselves on it too (payload "settings"). A window's worker listens on its
 // store's connection and asks takeChanges() at each poll. Also the canceller of the statement that
 // runs on that connection (a window closing while a long read runs).
 #include "storage/pgstorage.h"

@@ -65,6 +65,11 @@ bool PgStorage::updateSettingsOnce(const QHash<QString, QString> &values, const 
                  m_quotedSchema),
              {action.toUtf8(), QJsonDocument(detail).toJson(QJsonDocument::Compact)}, &audit))
         return fail(audit);
+    // Announced like a change of the pairs (pgnotify.cpp), at commit: open windows read the settings
+    // again for their preview even when no pair's PII kinds change (an operator, a decision).
+    Result announce(nullptr);
+    if (!run(u"SELECT pg_notify($1, 'settings')"_s, {m_schema.toUtf8()}, &announce))
+        return fail(announce);
     committing = true;
     Result commit(nullptr);
     if (!run(u"COMMIT"_s, {}, &commit))
@@ -89,6 +94,8 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
             *error = tr("Cannot rescan the PII kinds in PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
+    if (QString unreadable; !deriver.usable(&unreadable))
+        return fail(unreadable);
     qint64 total = 0;
     if (progress) {
         Result n(pg::exec(

@@ -93,19 +93,11 @@ Deriver defaultDeriver()
     return Deriver::forPrivacy(privacy::Config::fromSettings({}));
 }
 
-QHash<QString, QString> Storage::settings()
-{
-    QHash<QString, QString> out;
-    QString error;
-    readSettings(&out, &error);
-    return out;
-}
-
 Deriver storageDeriver(Storage &storage)
 {
-    privacy::Config config = privacy::Config::fromSettings(storage.settings());
-    config.key = storage.secret();
-    return Deriver::forPrivacy(std::move(config));
+    return Deriver::following(
+        [&storage](QHash<QString, QString> *out, QString *error) { return storage.readSettings(out, error); },
+        storage.secret());
 }
 
 } // namespace pairlens

@@ -249,8 +249,6 @@ public:
     // without the secret; false with *error (and nothing in *out) when they cannot be read. Whoever
     // anonymizes with them must not go on without them (the reviewers' patterns and decisions).
     virtual bool readSettings(QHash<QString, QString> *out, QString *error) = 0;
-    // The same, empty when they cannot be read.
-    QHash<QString, QString> settings();
     // Whether the store's server answers now (a trivial query, after reconnecting when the connection
     // was lost). Asked after a failure, to tell "try again later" from an error. A file always does.
     virtual bool reachable() { return true; }
@@ -297,7 +295,8 @@ public:
 Deriver defaultDeriver();
 
 // The analysis with the store's own anonymization settings (its custom patterns and decisions decide
-// the PII kinds), as Deriver::forDataset() analyses a file's pairs.
+// the PII kinds), as Deriver::forDataset() analyses a file's pairs: Deriver::following() the store's
+// readSettings(), on the thread that owns the store.
 Deriver storageDeriver(Storage &storage);
 
 // The pair a forward read gave, with its derived fields (statement type, tables) as stored.

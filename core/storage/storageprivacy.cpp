@@ -17,7 +17,11 @@ qint64 savePrivacySettings(Storage &storage, const privacy::Config &config, QStr
         *error = problems.join(u' ');
         return -1;
     }
-    const privacy::Config before = privacy::Config::fromSettings(storage.settings());
+    // Read, not assumed: a failed read taken as the defaults would skip the rescan a change owes.
+    QHash<QString, QString> stored;
+    if (!storage.readSettings(&stored, error))
+        return -1;
+    const privacy::Config before = privacy::Config::fromSettings(stored);
     const bool rescan = !sameCustomPatterns(before.customPatterns, config.customPatterns) ||
                         before.scanMetadata != config.scanMetadata;
     QHash<QString, QString> values = config.toSettings();

@@ -1,0 +1,178 @@
+// Writers analyse pairs with the dataset's privacy settings as they are when they write: a store opened
+// before another program (`pairlens privacy`, another window) changed them finds what the change
+// added, and a writer whose settings cannot be read writes nothing rather than kinds found without
+// the reviewers' patterns (the server over the same: tst_server.py, test_settings_followed).
+#include "dataset/dataset.h"
+#include "dataset/deriver.h"
+#include "dataset/importer.h"
+#include "dataset/pairstore.h"
+#include "dataset/privacydecisions.h"
+#include "privacy/anonymizer.h"
+#include "privacy/piikind.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace pairlens;
+
+namespace {
+
+const QString kTicketQuestion = u"What is the status of ticket TCK-204518?"_s;
+const QString kTicketSql = u"SELECT status FROM tickets WHERE code = 'TCK-204518'"_s;
+constexpr quint32 kCustom = quint32(PiiKind::Custom);
+
+Pair ticketPair(const QString &id)
+{
+    Pair p;
+    p.pairId = id;
+    p.naturalLanguageQuery = kTicketQuestion;
+    p.sqlQuery = kTicketSql;
+    p.timestamp = u"2026-11-30T10:00:00Z"_s;
+    p.databaseType = u"postgresql"_s;
+    return p;
+}
+
+} // namespace
+
+class TstFollowSettings : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void addsEditsAndImportsFollowAnotherConnectionsChange();
+    void aDeriverWithoutItsSettingsWritesNothing();
+
+private:
+    // Adds (`add`) or removes the ticket pattern through a connection of its own, as another
+    // program would.
+    void changePatternElsewhere(bool add);
+    quint32 maskOf(const QString &pairId);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+    std::unique_ptr<Dataset> m_ds;
+    std::unique_ptr<PairStore> m_store;
+};
+
+void TstFollowSettings::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_path = m_dir->filePath(u"follow.pairlens"_s);
+    QString error;
+    m_ds = Dataset::open(m_path, Dataset::Mode::OpenOrCreate, &error);
+    QVERIFY2(m_ds, qPrintable(error));
+    m_store = std::make_unique<PairStore>(*m_ds);
+    Pair plain = ticketPair(u"plain"_s);
+    plain.naturalLanguageQuery = u"How many tickets are open?"_s;
+    plain.sqlQuery = u"SELECT count(*) FROM tickets"_s;
+    QVERIFY(m_store->add({plain}).error.isEmpty());
+}
+
+void TstFollowSettings::cleanup()
+{
+    m_store.reset();
+    m_ds.reset();
+    m_dir.reset();
+}
+
+void TstFollowSettings::changePatternElsewhere(bool add)
+{
+    QString error;
+    const std::unique_ptr<Dataset> other = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(other, qPrintable(error));
+    QHash<QString, QString> settings;
+    QVERIFY2(other->readSettings(&settings, &error), qPrintable(error));
+    privacy::Config config = privacy::Config::fromSettings(settings);
+    if (add)
+        config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
+    else
+        config.customPatterns.clear();
+    QVERIFY2(savePrivacySettings(*other, config, &error) >= 0, qPrintable(error));
+}
+
+quint32 TstFollowSettings::maskOf(const QString &pairId)
+{
+    const std::optional<Pair> p = m_store->getByPairId(pairId);
+    return p ? p->piiMask : 0xFFFFFFFFu;
+}
+
+void TstFollowSettings::addsEditsAndImportsFollowAnotherConnectionsChange()
+{
+    // The store (a window's, a server's) exists before the change; the change's own rescan has
+    // finished before these pairs are written, so only the writer itself can get them right.
+    changePatternElsewhere(true);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(m_store->add({ticketPair(u"added"_s)}).error.isEmpty());
+    QCOMPARE(maskOf(u"added"_s) & kCustom, kCustom);
+
+    const qint64 plainRow = m_store->getByPairId(u"plain"_s)->rowId;
+    QVERIFY2(m_store->updateText(plainRow, kTicketQuestion, kTicketSql), qPrintable(m_store->errorString()));
+    QCOMPARE(maskOf(u"plain"_s) & kCustom, kCustom);
+
+    const QString jsonl = m_dir->filePath(u"tickets.jsonl"_s);
+    QFile f(jsonl);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        R"({"pair_id": "imported", "natural_language_query": "What is the status of ticket TCK-204518?", )"
+        R"("sql_query": "SELECT 1", "timestamp": "2026-11-30T10:00:00Z"})"
+        "\n");
+    f.close();
+    const ImportReport report = Importer(*m_store).importFile(jsonl);
+    QVERIFY2(report.fatalError.isEmpty(), qPrintable(report.fatalError));
+    QCOMPARE(maskOf(u"imported"_s) & kCustom, kCustom);
+
+    // And back: with the pattern removed elsewhere, a new pair is not tagged with it.
+    changePatternElsewhere(false);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(m_store->add({ticketPair(u"after-removal"_s)}).error.isEmpty());
+    QCOMPARE(maskOf(u"after-removal"_s) & kCustom, 0u);
+    QCOMPARE(maskOf(u"added"_s) & kCustom, 0u); // the removal's rescan
+}
+
+void TstFollowSettings::aDeriverWithoutItsSettingsWritesNothing()
+{
+    // A row an outside program wrote (not analysed yet) and a reader of the settings that fails,
+    // as a lost connection to a PostgreSQL server or an I/O error makes it fail.
+    QSqlQuery q(m_ds->db());
+    QVERIFY(q.exec(u"INSERT INTO pairs (pair_id, natural_language_query, sql_query, timestamp) "
+                   "VALUES ('outside', 'Find jane.doe@gmail.com', 'SELECT 1', '2026-11-30T10:00:00Z')"_s));
+    q.finish();
+    bool readable = false;
+    const Deriver deriver = Deriver::following(
+        [&](QHash<QString, QString> *out, QString *error) {
+            if (readable)
+                return m_ds->readSettings(out, error);
+            *error = u"disk I/O error"_s;
+            return false;
+        },
+        m_ds->secret());
+    QString error;
+    QVERIFY(!deriver.usable(&error));
+    QCOMPARE(error, u"Cannot read the privacy settings: disk I/O error"_s);
+
+    error.clear();
+    QCOMPARE(deriver.deriveMissing(*m_ds, &error), -1);
+    QCOMPARE(error, u"Cannot read the privacy settings: disk I/O error"_s);
+    QVERIFY(q.exec(u"SELECT query_type IS NULL FROM pairs WHERE pair_id = 'outside'"_s) && q.next());
+    QVERIFY(q.value(0).toBool()); // left for a writer that can read them
+    q.finish();
+    error.clear();
+    QCOMPARE(deriver.rescanPii(*m_ds, &error), -1);
+    QCOMPARE(error, u"Cannot read the privacy settings: disk I/O error"_s);
+
+    // Readable again: the same deriver reads them at its next use and analyses the row.
+    readable = true;
+    error.clear();
+    QCOMPARE(deriver.deriveMissing(*m_ds, &error), 1);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(m_store->getByPairId(u"outside"_s)->piiMask & quint32(PiiKind::Email), quint32(PiiKind::Email));
+}
+
+QTEST_GUILESS_MAIN(TstFollowSettings)
+#include "tst_followsettings.moc"
