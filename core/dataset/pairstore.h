@@ -60,8 +60,7 @@ public:
     {
         qint64 added = 0;
         qint64 alreadyPresent = 0; // pair_id existed: left as it was
-        QString error;            // set when writing failed: the pairs counted above were added, the rest not
-        bool unreachable = false; // with error: the dataset's server could not be reached (try later)
+        QString error; // set when writing failed: the pairs counted above were added, the rest not
     };
 
     struct DeleteResult

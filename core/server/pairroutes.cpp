@@ -87,13 +87,15 @@ void ApiServer::addBatch(const ApiRequest &r)
                         "holds its write lock); send the batch again to add the rest."_s.arg(result.added)
                             .arg(unique),
                         {{"Retry-After", "1"}});
+                // 503 when the dataset's server does not answer now (asked here, as storeFailed() asks).
+                const bool unreachable = !m_store.reachable();
                 return fail(
-                    r, result.unreachable ? 503 : 500,
+                    r, unreachable ? 503 : 500,
                     u"Added %1 of the %2 pairs before writing failed (%3); send the batch again to add "
                     "the rest."_s.arg(result.added)
                         .arg(unique)
                         .arg(m_store.failureMessage(true, result.error)),
-                    result.unreachable ? HeaderList{{"Retry-After", "5"}} : HeaderList{});
+                    unreachable ? HeaderList{{"Retry-After", "5"}} : HeaderList{});
             }
             reply(r, result.added > 0 ? 201 : 200,
                   {{u"added"_s, result.added},

@@ -48,7 +48,6 @@ PairStore::AddResult runBatch(ServerStore &store, const BatchJob &job)
     // In a file, short transactions (~20 ms each): a recorder or the window never waits long for the
     // lock. A pair_id already stored is left as it is, so sending a batch again adds nothing twice.
     PairStore::AddResult result = store.add(job.pairs, {}, false, false);
-    result.unreachable = !result.error.isEmpty() && !store.reachable();
     store.finishAddAudit({{u"added"_s, result.added}, {u"already_present"_s, result.alreadyPresent}});
     return result;
 }
