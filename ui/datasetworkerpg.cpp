@@ -329,8 +329,12 @@ WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
         result.previousQuestion = old->naturalLanguageQuery;
         result.previousSql = old->sqlQuery;
         // Analysed before the write, as a file's edit: only the update waits for the store's lock.
-        const DerivedFields derived = storageDeriver(s).derive(r.question, r.sql, old->timestamp,
-                                                               old->databaseType, old->pairId, old->metadata);
+        // With the settings as read, never without them.
+        const Deriver deriver = storageDeriver(s);
+        if (!deriver.usable(&error))
+            break;
+        const DerivedFields derived =
+            deriver.derive(r.question, r.sql, old->timestamp, old->databaseType, old->pairId, old->metadata);
         result.ok = s.updateText(r.rowId, r.question, r.sql, derived, &error);
         result.count = 1;
         break;
@@ -345,9 +349,11 @@ WriteResult DatasetWorker::storageWrite(int requestId, const WriteRequest &r)
         if (pair.pairId.isEmpty()) // named here, so that undo finds the pair it added
             pair.pairId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         // Analysed here, as `pairlens import` does for PostgreSQL, so the pair is in the views at once.
-        const DerivedFields derived =
-            storageDeriver(s).derive(pair.naturalLanguageQuery, pair.sqlQuery, pair.timestamp,
-                                     pair.databaseType, pair.pairId, pair.metadata);
+        const Deriver deriver = storageDeriver(s);
+        if (!deriver.usable(&error))
+            break;
+        const DerivedFields derived = deriver.derive(pair.naturalLanguageQuery, pair.sqlQuery, pair.timestamp,
+                                                     pair.databaseType, pair.pairId, pair.metadata);
         result.count = s.addBatch({pair}, {derived}, &error);
         result.ok = result.count == 1;
         if (result.count == 0)

@@ -41,6 +41,8 @@ qint64 addDemoPairs(PairStore &store, quint64 seed, qint64 count, QString *error
     DemoGenerator gen(seed, end);
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     const Deriver &deriver = store.deriver();
+    if (!deriver.refresh(error)) // the dataset's own patterns count for the demo pairs too
+        return -1;
     qint64 generated = 0, written = 0, added = 0;
     // A three-stage pipeline: while this thread writes batch N, one worker analyses batch N+1
     // (statement type, tables, PII kinds) and another generates batch N+2. Generating and analysing
