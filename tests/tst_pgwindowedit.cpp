@@ -435,7 +435,8 @@ private slots:
             privacy::Config elsewhere = privacy::Config::fromSettings(test::storedSettings(*store));
             elsewhere.operators.insert(PiiKind::Email, op);
             QVERIFY2(savePrivacySettings(*store, elsewhere, &error) >= 0, qPrintable(error));
-            QTRY_COMPARE_WITH_TIMEOUT(w->session()->anonymizer()->config().operatorFor(PiiKind::Email), op, kWait);
+            QTRY_COMPARE_WITH_TIMEOUT(w->session()->anonymizer()->config().operatorFor(PiiKind::Email), op,
+                                      kWait);
         }
 
         // A decision as the pair pane writes it (PrivacyDecider): stored with its audit entry, the kinds

@@ -188,7 +188,8 @@ void TstPrivacySettings::changesElsewhereReachThePreview()
     // open: the preview anonymizes as an export now would, without reopening.
     openWindow(50);
     m_window->session()->setPollInterval(100);
-    QCOMPARE(m_window->session()->anonymizer()->config().operatorFor(PiiKind::Email), privacy::Operator::Mask);
+    QCOMPARE(m_window->session()->anonymizer()->config().operatorFor(PiiKind::Email),
+             privacy::Operator::Mask);
     {
         QString error;
         auto other = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
@@ -198,9 +199,13 @@ void TstPrivacySettings::changesElsewhereReachThePreview()
         config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
         QVERIFY2(savePrivacySettings(*other, config, &error) >= 0, qPrintable(error));
     }
-    QTRY_COMPARE(m_window->session()->anonymizer()->config().operatorFor(PiiKind::Email), privacy::Operator::Hash);
+    QTRY_COMPARE(m_window->session()->anonymizer()->config().operatorFor(PiiKind::Email),
+                 privacy::Operator::Hash);
     QCOMPARE(m_window->session()->anonymizer()->config().customPatterns.size(), 1);
-    QVERIFY(!m_window->session()->anonymizer()->anonymizeText(u"ticket TCK-204518"_s).text.contains(u"TCK-204518"_s));
+    QVERIFY(!m_window->session()
+                 ->anonymizer()
+                 ->anonymizeText(u"ticket TCK-204518"_s)
+                 .text.contains(u"TCK-204518"_s));
 }
 
 QTEST_MAIN(TstPrivacySettings)

@@ -98,7 +98,8 @@ void DatasetWorker::checkSettings()
 {
     QHash<QString, QString> settings;
     QString error;
-    if (!(m_dataset ? m_dataset->readSettings(&settings, &error) : m_storage->readSettings(&settings, &error)))
+    if (!(m_dataset ? m_dataset->readSettings(&settings, &error)
+                    : m_storage->readSettings(&settings, &error)))
         return;
     const QString fingerprint = privacySettingsFingerprint(settings);
     if (fingerprint == m_privacySettings)
