@@ -82,11 +82,16 @@ void DatasetWorker::open(const QString &location, Dataset::Mode mode)
     m_poll->start(m_pollInterval);
 }
 
+bool DatasetWorker::readSettings(QHash<QString, QString> *settings, QString *error)
+{
+    return m_dataset ? m_dataset->readSettings(settings, error) : m_storage->readSettings(settings, error);
+}
+
 void DatasetWorker::readSettingsBack(WriteResult *result)
 {
     QHash<QString, QString> settings;
     QString error;
-    if (m_dataset ? m_dataset->readSettings(&settings, &error) : m_storage->readSettings(&settings, &error)) {
+    if (readSettings(&settings, &error)) {
         m_privacySettings = privacySettingsFingerprint(settings);
         result->settings = std::move(settings);
     } else
@@ -98,8 +103,7 @@ void DatasetWorker::checkSettings()
 {
     QHash<QString, QString> settings;
     QString error;
-    if (!(m_dataset ? m_dataset->readSettings(&settings, &error)
-                    : m_storage->readSettings(&settings, &error)))
+    if (!readSettings(&settings, &error))
         return;
     const QString fingerprint = privacySettingsFingerprint(settings);
     if (fingerprint == m_privacySettings)

@@ -205,6 +205,8 @@ private:
     // Closes the dataset and removes the file at `location` for a new one; emits opened() with the
     // error and returns false when another program still has it open.
     bool removeForNew(const QString &location);
+    // The open dataset's settings (file or PostgreSQL); false with *error when they cannot be read.
+    bool readSettings(QHash<QString, QString> *settings, QString *error);
     // The settings after a privacy change, into result->settings, or result->error says why not.
     void readSettingsBack(WriteResult *result);
     // After another program's change: emits settingsChanged() when the privacy settings differ

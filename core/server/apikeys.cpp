@@ -89,6 +89,14 @@ std::optional<QString> createKey(Store &store, const QString &name, quint32 scop
     return key;
 }
 
+template <typename Store> std::optional<QList<ApiKey>> listKeys(Store &store, QString *error)
+{
+    QHash<QString, QString> settings;
+    if (!store.readSettings(&settings, error))
+        return std::nullopt;
+    return ApiKeys::fromJson(settings.value(ApiKeys::kSettingKey));
+}
+
 template <typename Store> bool revokeKey(Store &store, const QString &name, QString *error)
 {
     return changeKeys(store, error, [&](QList<ApiKey> &keys) {
@@ -187,10 +195,7 @@ QString ApiKeys::toJson(const QList<ApiKey> &keys)
 
 std::optional<QList<ApiKey>> ApiKeys::list(Dataset &dataset, QString *error)
 {
-    QHash<QString, QString> settings;
-    if (!dataset.readSettings(&settings, error))
-        return std::nullopt;
-    return fromJson(settings.value(kSettingKey));
+    return listKeys(dataset, error);
 }
 
 std::optional<QString> ApiKeys::create(Dataset &dataset, const QString &name, quint32 scopes, QString *error)
@@ -205,10 +210,7 @@ bool ApiKeys::revoke(Dataset &dataset, const QString &name, QString *error)
 
 std::optional<QList<ApiKey>> ApiKeys::list(Storage &storage, QString *error)
 {
-    QHash<QString, QString> settings;
-    if (!storage.readSettings(&settings, error))
-        return std::nullopt;
-    return fromJson(settings.value(kSettingKey));
+    return listKeys(storage, error);
 }
 
 std::optional<QString> ApiKeys::create(Storage &storage, const QString &name, quint32 scopes, QString *error)
