@@ -45,12 +45,20 @@ private slots:
     void cleanup();
     void addsEditsAndImportsFollowAnotherConnectionsChange();
     void aDeriverWithoutItsSettingsWritesNothing();
+    // The race the write transaction closes: pairs analysed before another program's change and
+    // written after its rescan passed them.
+    void pairsAnalysedBeforeAChangeAreWrittenWithIt();
+    void anImportFollowsAChangeMadeWhileItRuns();
+    void analysisOfOutsideRowsFollowsAChangeMadeWhileItRuns();
+    void aRescanOvertakenByAnotherChangeStartsOver();
 
 private:
     // Adds (`add`) or removes the ticket pattern through a connection of its own, as another
     // program would.
     void changePatternElsewhere(bool add);
     quint32 maskOf(const QString &pairId);
+    // Pairs whose PII kinds include (`withCustom`) or lack the custom kind.
+    qint64 countCustom(bool withCustom);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;
@@ -98,6 +106,16 @@ quint32 TstFollowSettings::maskOf(const QString &pairId)
 {
     const std::optional<Pair> p = m_store->getByPairId(pairId);
     return p ? p->piiMask : 0xFFFFFFFFu;
+}
+
+qint64 TstFollowSettings::countCustom(bool withCustom)
+{
+    QSqlQuery q(m_ds->db());
+    q.prepare(
+        u"SELECT count(*) FROM pairs WHERE pair_id <> 'plain' AND (coalesce(pii_mask, 0) & ?) %1 0"_s.arg(
+            withCustom ? u"<>"_s : u"="_s));
+    q.addBindValue(kCustom);
+    return q.exec() && q.next() ? q.value(0).toLongLong() : -1;
 }
 
 void TstFollowSettings::addsEditsAndImportsFollowAnotherConnectionsChange()
@@ -172,6 +190,116 @@ void TstFollowSettings::aDeriverWithoutItsSettingsWritesNothing()
     QCOMPARE(deriver.deriveMissing(*m_ds, &error), 1);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(m_store->getByPairId(u"outside"_s)->piiMask & quint32(PiiKind::Email), quint32(PiiKind::Email));
+}
+
+void TstFollowSettings::pairsAnalysedBeforeAChangeAreWrittenWithIt()
+{
+    // As the server's writer and the importer's pipeline do: analysed first, written later.
+    const Pair first = ticketPair(u"first"_s);
+    const DerivedFields before = m_store->deriver().derive(first.naturalLanguageQuery, first.sqlQuery,
+                                                           first.timestamp, first.databaseType, first.pairId);
+    QCOMPARE(before.piiMask & kCustom, 0u);
+    changePatternElsewhere(true); // its rescan is over before the pair is written
+    if (QTest::currentTestFailed())
+        return;
+    PairStore::AddResult r = m_store->add({first}, {before});
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QCOMPARE(maskOf(u"first"_s) & kCustom, kCustom);
+
+    // And the other way: analysed with the pattern, which is removed before the write.
+    const Pair second = ticketPair(u"second"_s);
+    const DerivedFields with = m_store->deriver().derive(
+        second.naturalLanguageQuery, second.sqlQuery, second.timestamp, second.databaseType, second.pairId);
+    QCOMPARE(with.piiMask & kCustom, kCustom);
+    changePatternElsewhere(false);
+    if (QTest::currentTestFailed())
+        return;
+    r = m_store->add({second}, {with}, PairStore::AddMode::OneTransaction);
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QCOMPARE(maskOf(u"second"_s) & kCustom, 0u);
+}
+
+void TstFollowSettings::anImportFollowsAChangeMadeWhileItRuns()
+{
+    // Large enough for many chunks, parsed and analysed ahead of the writes on other threads.
+    const QString jsonl = m_dir->filePath(u"many.jsonl"_s);
+    QFile f(jsonl);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    constexpr int kPairs = 40000;
+    for (int i = 0; i < kPairs; ++i)
+        f.write(QByteArrayLiteral(R"({"pair_id": "t)") + QByteArray::number(i) +
+                R"(", "natural_language_query": "What is the status of ticket TCK-204518?", )"
+                R"("sql_query": "SELECT status FROM tickets WHERE id = )" +
+                QByteArray::number(i) +
+                R"(", "timestamp": "2026-11-30T10:00:00Z"})"
+                "\n");
+    f.close();
+    int reports = 0;
+    const Progress progress([&](qint64 done, qint64 total, const QString &) {
+        if (++reports == 1 && done < total)
+            changePatternElsewhere(true);
+    });
+    const ImportReport report = Importer(*m_store).importFile(jsonl, ImportFormat::Auto, progress);
+    QVERIFY2(report.fatalError.isEmpty(), qPrintable(report.fatalError));
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(reports > 2); // the change came before most of the file was written
+    QCOMPARE(report.added, qint64(kPairs));
+    QCOMPARE(countCustom(false), qint64(0));
+    QCOMPARE(countCustom(true), qint64(kPairs));
+}
+
+void TstFollowSettings::analysisOfOutsideRowsFollowsAChangeMadeWhileItRuns()
+{
+    // Rows an outside program wrote, analysed in batches; the pattern arrives after the first.
+    constexpr int kRows = 12000;
+    QSqlQuery q(m_ds->db());
+    QVERIFY(q.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+                   "INSERT INTO pairs (pair_id, natural_language_query, sql_query, timestamp) "
+                   "SELECT 'o' || i, 'What is the status of ticket TCK-204518?', 'SELECT ' || i, "
+                   "'2026-11-30T10:00:00Z' FROM n"_s.arg(kRows)));
+    q.finish();
+    int reports = 0;
+    QString error;
+    const qint64 derived =
+        Deriver::forDataset(*m_ds).deriveMissing(*m_ds, &error, [&](qint64 done, qint64 total) {
+            if (++reports == 1 && done < total)
+                changePatternElsewhere(true);
+            return true;
+        });
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!QTest::currentTestFailed());
+    QCOMPARE(derived, qint64(kRows));
+    QCOMPARE(countCustom(false), qint64(0));
+    QCOMPARE(countCustom(true), qint64(kRows));
+}
+
+void TstFollowSettings::aRescanOvertakenByAnotherChangeStartsOver()
+{
+    // 12,000 ticket pairs; this connection adds the pattern and rescans them in batches; after
+    // the first batch another program removes it again (and runs its own rescan to the end).
+    constexpr int kPairs = 12000;
+    QList<Pair> pairs;
+    for (int i = 0; i < kPairs; ++i)
+        pairs << ticketPair(u"r%1"_s.arg(i));
+    QVERIFY(m_store->add(pairs).error.isEmpty());
+    QString error;
+    QHash<QString, QString> settings;
+    QVERIFY2(m_ds->readSettings(&settings, &error), qPrintable(error));
+    privacy::Config config = privacy::Config::fromSettings(settings);
+    config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
+    int reports = 0;
+    const qint64 changed = savePrivacySettings(*m_ds, config, &error, [&](qint64 done, qint64 total) {
+        if (++reports == 1 && done < total)
+            changePatternElsewhere(false);
+        return true;
+    });
+    QVERIFY2(changed >= 0, qPrintable(error));
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(reports > 1);
+    // The settings are the other program's (no pattern), and so are the kinds.
+    QCOMPARE(countCustom(true), qint64(0));
+    QVERIFY2(m_ds->readSettings(&settings, &error), qPrintable(error));
+    QVERIFY(!settings.contains(Deriver::kRescanPendingKey));
 }
 
 QTEST_GUILESS_MAIN(TstFollowSettings)

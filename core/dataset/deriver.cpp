@@ -231,6 +231,27 @@ bool Deriver::usable(QString *error) const
     return !s || s->error.isEmpty() || refresh(error);
 }
 
+QString Deriver::settingsFingerprint() const
+{
+    const std::shared_ptr<const State> s = state();
+    return s ? s->fingerprint : QString();
+}
+
+bool Deriver::isCurrent(const DerivedFields &fields) const
+{
+    return fields.piiSettings == settingsFingerprint();
+}
+
+DerivedFields Deriver::withCurrentKinds(DerivedFields fields, QStringView question, QStringView sql,
+                                        QStringView databaseType, QStringView pairId,
+                                        const QJsonObject &metadata) const
+{
+    const std::shared_ptr<const State> s = state();
+    fields.piiMask = s && s->scanner ? s->scanner(question, sql, databaseType, pairId, metadata) : 0;
+    fields.piiSettings = s ? s->fingerprint : QString();
+    return fields;
+}
+
 QByteArray stringArrayText(const QStringList &values)
 {
     if (!std::all_of(values.cbegin(), values.cend(), [](const QString &v) { return plainJsonText(v); }))
@@ -269,6 +290,8 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     const std::shared_ptr<const State> s = state();
     if (s && s->scanner)
         d.piiMask = s->scanner(question, sql, databaseType, pairId, metadata);
+    if (s)
+        d.piiSettings = s->fingerprint;
     // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.
     d.ts = normalisePairTimestamp(timestamp);
     if (d.ts.isEmpty())
@@ -326,7 +349,7 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
     countQuery.finish();
     if (total == 0)
         return 0;
-    if (!usable(error))
+    if (!refresh(error)) // the settings as they are now (and again in each write below)
         return -1;
     qint64 done = 0;
     qint64 lastId = 0;
@@ -354,14 +377,18 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
         {
             qint64 id;
             DerivedFields d;
+            QString question, sql, databaseType, pairId;
+            QJsonObject metadata;
         };
         QList<Row> rows;
         while (select.next()) {
-            const qint64 id = select.value(0).toLongLong();
-            rows.append({id, derive(select.value(1).toString(), select.value(2).toString(),
-                                    select.value(3).toString(), select.value(4).toString(),
-                                    select.value(5).toString(), metadataObject(select.value(6)))});
-            lastId = id;
+            Row r{select.value(0).toLongLong(),   {},
+                  select.value(1).toString(),     select.value(2).toString(),
+                  select.value(4).toString(),     select.value(5).toString(),
+                  metadataObject(select.value(6))};
+            r.d = derive(r.question, r.sql, select.value(3).toString(), r.databaseType, r.pairId, r.metadata);
+            lastId = r.id;
+            rows.append(std::move(r));
         }
         if (select.lastError().isValid()) { // a step failed: not the end of the rows
             *error = select.lastError().text();
@@ -373,15 +400,23 @@ qint64 Deriver::deriveMissing(Dataset &dataset, QString *error,
             // underived are updated and indexed, so none enters the full-text index twice.
             update.prepare(u"UPDATE pairs SET query_type = ?, table_names = ?, pii_mask = ?, ts = ?, "
                            "question_length = ?, sql_length = ? WHERE id = ? AND query_type IS NULL"_s);
+            // The privacy settings as this transaction sees them: another program's change
+            // committed since the rows were analysed finds their kinds again.
+            if (!refresh(e))
+                return false;
             QJsonArray ids;
             for (qsizetype i = from; i < to; ++i) {
                 const Row &r = rows.at(i);
-                update.addBindValue(r.d.queryType);
-                update.addBindValue(r.d.tableNamesJson);
-                update.addBindValue(r.d.piiMask);
-                update.addBindValue(r.d.ts);
-                update.addBindValue(r.d.questionLength);
-                update.addBindValue(r.d.sqlLength);
+                const DerivedFields d =
+                    isCurrent(r.d)
+                        ? r.d
+                        : withCurrentKinds(r.d, r.question, r.sql, r.databaseType, r.pairId, r.metadata);
+                update.addBindValue(d.queryType);
+                update.addBindValue(d.tableNamesJson);
+                update.addBindValue(d.piiMask);
+                update.addBindValue(d.ts);
+                update.addBindValue(d.questionLength);
+                update.addBindValue(d.sqlLength);
                 update.addBindValue(r.id);
                 if (!update.exec()) {
                     *e = update.lastError().text();
@@ -414,10 +449,9 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
         *error = QCoreApplication::translate("Deriver", "The dataset is read-only.");
         return -1;
     }
-    if (!usable(error))
+    if (!refresh(error)) // the settings as they are now (and again in each write below)
         return -1;
-    const std::shared_ptr<const State> scanning = state();
-    const PiiScanner &scanner = scanning->scanner;
+    std::shared_ptr<const State> scanning = state();
     QSqlDatabase &db = dataset.db();
     QSqlQuery q(db);
     q.exec(u"SELECT count(*) FROM pairs WHERE query_type IS NOT NULL"_s);
@@ -426,7 +460,25 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
     qint64 done = 0, changed = 0, lastId = 0;
     constexpr int kBatch = 5000;
     QSqlQuery update(db);
+    // Each write transaction reads the settings again; when another program changed them since
+    // this rescan began (its own rescan may be past these rows already), it starts over with them.
+    bool changedMeanwhile = false;
+    const auto stillCurrent = [&](QString *e) {
+        if (!refresh(e))
+            return false;
+        if (state()->fingerprint == scanning->fingerprint)
+            return true;
+        changedMeanwhile = true;
+        *e = u"the privacy settings changed"_s; // never shown: the rescan starts over
+        return false;
+    };
+    const auto startOver = [&] {
+        changedMeanwhile = false;
+        scanning = state();
+        done = changed = lastId = 0;
+    };
     while (true) {
+        const PiiScanner &scanner = scanning->scanner;
         q.setForwardOnly(true);
         q.prepare(u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1), database_type, "
                   u"pair_id, metadata "
@@ -456,6 +508,8 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
         q.finish();
         const bool ok =
             writeInChunks(db, updates.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
+                if (!stillCurrent(e))
+                    return false;
                 update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
                 for (qsizetype i = from; i < to; ++i) {
                     update.addBindValue(updates.at(i).second);
@@ -467,6 +521,10 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
                 }
                 return true;
             });
+        if (!ok && changedMeanwhile) {
+            startOver();
+            continue;
+        }
         if (!ok)
             return -1;
         changed += updates.size();
@@ -476,14 +534,28 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
         if (progress && !progress(done, total))
             return changed; // cancelled: the rescan stays owed
     }
+    // The owed rescan is done only if the settings are still those it scanned with.
+    WriteTransaction tx(db);
+    if (!tx.begin(error))
+        return -1;
+    if (!stillCurrent(error)) {
+        if (!changedMeanwhile)
+            return -1;
+        tx.rollback();
+        return rescanPii(dataset, error, progress); // with the settings as they are now
+    }
+    QSqlQuery clear(db);
+    clear.prepare(u"DELETE FROM settings WHERE key = ?"_s);
+    clear.addBindValue(kRescanPendingKey);
+    if (!clear.exec()) {
+        *error = clear.lastError().text();
+        return -1;
+    }
+    clear.finish();
+    if (!tx.commit(error))
+        return -1;
     if (progress)
         progress(done, total);
-    if (!dataset.setting(kRescanPendingKey).isEmpty()) {
-        QSqlQuery clear(db);
-        clear.prepare(u"DELETE FROM settings WHERE key = ?"_s);
-        clear.addBindValue(kRescanPendingKey);
-        clear.exec();
-    }
     return changed;
 }
 

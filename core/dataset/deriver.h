@@ -33,6 +33,9 @@ struct DerivedFields
     // The pair's metadata as stored (compact JSON), when written ahead on the thread that derived
     // the fields (metadataText()); null otherwise, and the insert writes it.
     QByteArray metadataJson;
+    // The privacy settings piiMask was found with (their privacySettingsFingerprint(), shared):
+    // a writer compares it inside its write transaction, where a change of them cannot slip in.
+    QString piiSettings;
 };
 
 // The stored text of a pair's metadata: compact JSON, "{}" for none.
@@ -88,6 +91,18 @@ public:
     // True unless the last read of the settings failed and reading them again fails too (then
     // *error says why).
     bool usable(QString *error) const;
+    // The privacy settings derive() uses now, as privacySettingsFingerprint() (DerivedFields::
+    // piiSettings); empty for a deriver made from a scanner or a configuration.
+    QString settingsFingerprint() const;
+    // Whether `fields` were derived (by this deriver or another) with the privacy settings this
+    // deriver uses now (DerivedFields::piiSettings); if not,
+    // withCurrentKinds() finds the pair's PII kinds again. A writer calls them after refresh()
+    // inside its write transaction: a pair analysed before another program changed the settings
+    // and written after that change's rescan passed would otherwise keep the old kinds.
+    bool isCurrent(const DerivedFields &fields) const;
+    DerivedFields withCurrentKinds(DerivedFields fields, QStringView question, QStringView sql,
+                                   QStringView databaseType, QStringView pairId = {},
+                                   const QJsonObject &metadata = {}) const;
 
     DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp,
                          QStringView databaseType, QStringView pairId = {},

@@ -195,8 +195,14 @@ private:
     std::optional<qint64> nthSearchMatch(const QString &fts, const Sort &sort, qint64 n,
                                          std::optional<qint64> afterRowId);
 
+    // Inside a write transaction: reads the privacy settings again unless no other connection has
+    // committed since this did (PRAGMA data_version), so that pairs analysed before another
+    // program changed them are written with the kinds of the change (Deriver::isCurrent()).
+    bool settingsCurrentInWrite(QString *error);
+
     Dataset &m_dataset;
     Deriver m_deriver;
+    qint64 m_settingsDataVersion = -1; // data_version when settingsCurrentInWrite() last read
     QString m_error;
     qint64 m_searchWalkLimit = 0;
     std::function<bool(qint64, qint64)> m_progress;

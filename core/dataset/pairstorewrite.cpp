@@ -164,6 +164,19 @@ PairStore::AddResult PairStore::add(const QList<Pair> &pairs, const QList<Derive
     return result;
 }
 
+bool PairStore::settingsCurrentInWrite(QString *error)
+{
+    // Another connection's commits move data_version (this connection's own do not: its own
+    // changes of the settings run their rescan on it, after any write of its own).
+    const qint64 version = m_dataset.dataVersion();
+    if (version >= 0 && version == m_settingsDataVersion)
+        return true;
+    if (!m_deriver.refresh(error))
+        return false;
+    m_settingsDataVersion = version;
+    return true;
+}
+
 bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &derived, qsizetype from,
                          qsizetype to, AddResult *result, qint64 *heldMs)
 {
@@ -185,10 +198,20 @@ bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &d
     };
     if (!insert.isValid())
         return failWith(insert.lastError());
+    if (QString unreadable; !settingsCurrentInWrite(&unreadable))
+        return failWith(unreadable);
     for (qsizetype i = from; i < to; ++i) {
         qint64 rowId = 0;
         QString insertError;
-        if (!insert.insert(pairs.at(i), derived.at(i), importTime, &rowId, &insertError))
+        const Pair &p = pairs.at(i);
+        // Analysed before another program's change of the privacy settings (whose rescan may
+        // have passed already): found again, with the settings this transaction sees.
+        const DerivedFields &d =
+            m_deriver.isCurrent(derived.at(i))
+                ? derived.at(i)
+                : m_deriver.withCurrentKinds(derived.at(i), p.naturalLanguageQuery, p.sqlQuery,
+                                             p.databaseType, p.pairId, p.metadata);
+        if (!insert.insert(p, d, importTime, &rowId, &insertError))
             return failWith(insertError);
         if (rowId > 0) {
             if (added++ == 0)
@@ -253,11 +276,15 @@ bool PairStore::updateText(qint64 rowId, const QString &question, const QString 
     // as they are now.
     if (QString unreadable; !m_deriver.refresh(&unreadable))
         return fail(unreadable);
-    const DerivedFields d =
+    DerivedFields d =
         m_deriver.derive(question, sql, old->timestamp, old->databaseType, old->pairId, old->metadata);
     WriteTransaction tx(m_dataset.db()); // rolled back unless committed
     if (!beginWrite(tx))
         return false;
+    if (QString unreadable; !settingsCurrentInWrite(&unreadable))
+        return fail(unreadable);
+    if (!m_deriver.isCurrent(d))
+        d = m_deriver.withCurrentKinds(d, question, sql, old->databaseType, old->pairId, old->metadata);
     QSqlQuery q(m_dataset.db());
     q.prepare(u"UPDATE pairs SET natural_language_query = ?, sql_query = ?, query_type = ?, table_names = ?, "
               "pii_mask = ?, question_length = ?, sql_length = ? WHERE id = ?"_s);

@@ -107,12 +107,20 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
         return answers;
     }
     if (r.added == pairs.size()) {
-        // Every pair is new: stored as sent, with the derived fields.
+        // Every pair is new: stored as sent, with the derived fields (and the PII kinds the store
+        // found again when the privacy settings changed before its transaction).
+        const Deriver &deriver = store.deriver();
         for (qsizetype j = 0; j < adding.size(); ++j) {
             Pair stored = pairs.at(j);
-            stored.queryType = derived.at(j).queryType;
-            stored.tableNames = derived.at(j).tableNames;
-            stored.piiMask = derived.at(j).piiMask;
+            const DerivedFields &d = derived.at(j);
+            stored.queryType = d.queryType;
+            stored.tableNames = d.tableNames;
+            stored.piiMask = deriver.isCurrent(d)
+                                 ? d.piiMask
+                                 : deriver
+                                       .withCurrentKinds(d, stored.naturalLanguageQuery, stored.sqlQuery,
+                                                         stored.databaseType, stored.pairId, stored.metadata)
+                                       .piiMask;
             answers[adding.at(j)] = {201, std::move(stored), {}};
         }
         return answers;

@@ -147,8 +147,11 @@ Storage::PreparedBatch PgStorage::prepareBatch(QList<Pair> pairs, QList<DerivedF
         copy.searchFields(p.naturalLanguageQuery, p.sqlQuery, question, sql, p.databaseType);
     }
     copy.finish();
-    // The pairs themselves are not needed to send the batch.
+    // The pairs stay with the batch: their PII kinds are found again if the privacy settings
+    // changed before it is written (withCurrentKinds()).
     PreparedBatch batch;
+    batch.pairs = pairs;
+    batch.derived = derived;
     batch.data = std::move(buffer);
     batch.count = pairs.size();
     batch.complete = std::all_of(pairs.cbegin(), pairs.cend(),
@@ -182,19 +185,40 @@ qint64 PgStorage::addPreparedBatchOnce(const PreparedBatch &batch, QString *erro
             *error = tr("Cannot add pairs to PostgreSQL schema %1: %2").arg(m_schema, why);
         return -1;
     };
-    const QByteArray &buffer = batch.data;
+    // Pairs analysed before this transaction have their PII kinds checked inside it against the
+    // privacy settings, under the schema's settings lock (pgsettingslock.cpp).
+    const bool analysed = !batch.derived.isEmpty();
+    const QString begin = analysed ? QString() : u"BEGIN; "_s;
+    PreparedBatch current;
+    const auto beginAnalysed = [&](QString *why) {
+        if (!analysed)
+            return true;
+        Result r(pg::exec(pg, u"BEGIN"_s));
+        if (!r.ok()) {
+            *why = r.error();
+            return false;
+        }
+        if (!lockSettingsShared(why))
+            return false;
+        current = withCurrentKinds(batch);
+        return true;
+    };
+    const QByteArray &buffer = analysed ? current.data : batch.data;
     QString why;
     if (batch.fresh && batch.complete && !taken) {
+        if (!beginAnalysed(&why))
+            return fail(why);
         // None of the pair_ids was stored when the caller looked: straight into the table, without
         // the staging table and its second copy of every row on the server (a fifth of its work).
         // A pair_id stored meanwhile (a recorder) makes the COPY fail as a whole: then as below.
         QByteArray state;
-        if (copyInto(pg,
-                     u"BEGIN; COPY %1.pairs (pair_id, natural_language_query, sql_query, timestamp, "
-                     "database_type, database_name, success, execution_time_ms, metadata, ts, query_type, "
-                     "table_names, pii_mask, question_length, sql_length, search_vector, exact_key, "
-                     "normalized_key) FROM STDIN (FORMAT binary)"_s.arg(m_quotedSchema),
-                     buffer, &why, &state)) {
+        if (copyInto(
+                pg,
+                begin + u"COPY %1.pairs (pair_id, natural_language_query, sql_query, timestamp, "
+                        "database_type, database_name, success, execution_time_ms, metadata, ts, query_type, "
+                        "table_names, pii_mask, question_length, sql_length, search_vector, exact_key, "
+                        "normalized_key) FROM STDIN (FORMAT binary)"_s.arg(m_quotedSchema),
+                buffer, &why, &state)) {
             Result commit(pg::exec(pg, u"COMMIT"_s));
             if (!commit.ok())
                 return fail(commit.error(), true);
@@ -207,11 +231,13 @@ qint64 PgStorage::addPreparedBatchOnce(const PreparedBatch &batch, QString *erro
     // BEGIN, the session's staging table (kept for the next batch: creating one per batch wrote the
     // catalog each time, most of a small batch's cost) and the COPY in one round trip; the INSERT and
     // COMMIT in a second one unless the taken pair_ids are to be counted.
+    if (!beginAnalysed(&why))
+        return fail(why);
     const QString staging =
-        u"BEGIN; CREATE TEMP TABLE IF NOT EXISTS pairlens_add (pair_id TEXT, natural_language_query TEXT, "
-        "sql_query TEXT, timestamp TEXT, database_type TEXT, database_name TEXT, success INTEGER, "
-        "execution_time_ms DOUBLE PRECISION, metadata TEXT, %1) ON COMMIT DELETE ROWS; "
-        "COPY pairlens_add FROM STDIN (FORMAT binary)"_s.arg(QLatin1StringView(kDerivedColumns));
+        begin + u"CREATE TEMP TABLE IF NOT EXISTS pairlens_add (pair_id TEXT, natural_language_query TEXT, "
+                "sql_query TEXT, timestamp TEXT, database_type TEXT, database_name TEXT, success INTEGER, "
+                "execution_time_ms DOUBLE PRECISION, metadata TEXT, %1) ON COMMIT DELETE ROWS; "
+                "COPY pairlens_add FROM STDIN (FORMAT binary)"_s.arg(QLatin1StringView(kDerivedColumns));
     if (!copyInto(pg, staging, buffer, &why))
         return fail(why);
     const QString insert =
@@ -297,30 +323,48 @@ qint64 PgStorage::deriveMissingOnce(const Deriver &deriver, QString *error)
             return fail(unreadable);
         QByteArray buffer;
         qint64 analysed = 0;
-        for (int i = 0; i < rows.rows(); ++i) {
-            const QString question = rows.text(i, 1), sql = rows.text(i, 2), type = rows.text(i, 4);
-            lastId = PQgetvalue(rows.res, i, 0);
-            buffer += lastId + '\t';
-            const pg::DuplicateKeys keys = pg::duplicateKeys(question, sql, type);
-            if (rows.text(i, 7) == u"t"_s) {
-                const QString metadata = rows.text(i, 6);
-                const DerivedFields d =
-                    deriver.derive(question, sql, rows.text(i, 3), type, rows.text(i, 5),
-                                   metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object()
-                                                       : QJsonObject());
-                appendDerived(buffer, &d, pg::searchVector(question, sql), keys);
-                ++analysed;
-            } else {
-                appendDerived(buffer, nullptr, pg::searchVector(question, sql), keys);
+        QStringList analysedWith; // the privacy settings of each analysis (Deriver::isCurrent())
+        const auto analyse = [&](const Deriver &with) {
+            buffer.clear();
+            analysed = 0;
+            analysedWith.clear();
+            for (int i = 0; i < rows.rows(); ++i) {
+                const QString question = rows.text(i, 1), sql = rows.text(i, 2), type = rows.text(i, 4);
+                lastId = PQgetvalue(rows.res, i, 0);
+                buffer += lastId + '\t';
+                const pg::DuplicateKeys keys = pg::duplicateKeys(question, sql, type);
+                if (rows.text(i, 7) == u"t"_s) {
+                    const QString metadata = rows.text(i, 6);
+                    const DerivedFields d =
+                        with.derive(question, sql, rows.text(i, 3), type, rows.text(i, 5),
+                                    metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object()
+                                                        : QJsonObject());
+                    appendDerived(buffer, &d, pg::searchVector(question, sql), keys);
+                    if (analysedWith.isEmpty() || analysedWith.constLast() != d.piiSettings)
+                        analysedWith << d.piiSettings;
+                    ++analysed;
+                } else {
+                    appendDerived(buffer, nullptr, pg::searchVector(question, sql), keys);
+                }
+                buffer += '\n';
             }
-            buffer += '\n';
-        }
+        };
+        analyse(deriver);
+        QString why;
         {
             Result begin(pg::exec(pg, u"BEGIN"_s));
             if (!begin.ok())
                 return fail(begin.error());
         }
-        QString why;
+        if (!lockSettingsShared(&why))
+            return fail(why);
+        // The settings changed since the rows were analysed (outside the transaction): again, with
+        // the settings as the transaction sees them (rare, and short of the whole batch's work).
+        const Deriver &current = settingsInWrite();
+        const QString now = current.settingsFingerprint();
+        if (std::any_of(analysedWith.cbegin(), analysedWith.cend(),
+                        [&](const QString &f) { return f != now; }))
+            analyse(current);
         if (!copyIn(pg, u"id BIGINT, "_s + QLatin1StringView(kDerivedColumns), buffer, &why))
             return fail(why);
         // A row another process analysed meanwhile keeps its fields.

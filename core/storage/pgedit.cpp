@@ -7,6 +7,7 @@
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 
 using namespace Qt::StringLiterals;
@@ -29,22 +30,37 @@ bool PgStorage::updateText(qint64 rowId, const QString &question, const QString 
                 return -1;
             };
             // The normalized key reads the SQL in the dialect of the pair's database type.
-            Result type(pg::exec(
-                m_conn->pg, u"SELECT database_type FROM %1.pairs WHERE id = $1::bigint"_s.arg(m_quotedSchema),
-                {QByteArray::number(rowId)}));
+            Result type(
+                pg::exec(m_conn->pg,
+                         u"SELECT database_type, pair_id, metadata FROM %1.pairs WHERE id = $1::bigint"_s.arg(
+                             m_quotedSchema),
+                         {QByteArray::number(rowId)}));
             if (!type.ok())
                 return failed(type);
-            const pg::DuplicateKeys keys =
-                pg::duplicateKeys(question, sql, type.rows() ? type.text(0, 0) : QString());
+            const QString databaseType = type.rows() ? type.text(0, 0) : QString();
+            const pg::DuplicateKeys keys = pg::duplicateKeys(question, sql, databaseType);
+            // Analysed before the transaction: found again if the privacy settings changed since.
+            if (QString unreadable; !lockSettingsShared(&unreadable)) {
+                *why = u"      "_s + unreadable;
+                return -1;
+            }
+            DerivedFields current = derived;
+            if (!settingsInWrite().isCurrent(derived) && type.rows()) {
+                const QString metadata = type.text(0, 2);
+                current = settingsInWrite().withCurrentKinds(
+                    derived, question, sql, databaseType, type.text(0, 1),
+                    metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object()
+                                        : QJsonObject());
+            }
             Result r(pg::exec(
                 m_conn->pg,
                 u"UPDATE %1.pairs SET natural_language_query = $1, sql_query = $2, query_type = $3, "
                 "table_names = $4, pii_mask = $5::bigint, question_length = $6::integer, "
                 "sql_length = $7::integer, search_vector = $8::tsvector, exact_key = $9::bytea, "
                 "normalized_key = $10::bytea WHERE id = $11::bigint RETURNING pair_id"_s.arg(m_quotedSchema),
-                {question.toUtf8(), sql.toUtf8(), derived.queryType.toUtf8(), derived.tableNamesJson.toUtf8(),
-                 QByteArray::number(derived.piiMask), QByteArray::number(derived.questionLength),
-                 QByteArray::number(derived.sqlLength), pg::searchVector(question, sql), keys.exact,
+                {question.toUtf8(), sql.toUtf8(), current.queryType.toUtf8(), current.tableNamesJson.toUtf8(),
+                 QByteArray::number(current.piiMask), QByteArray::number(current.questionLength),
+                 QByteArray::number(current.sqlLength), pg::searchVector(question, sql), keys.exact,
                  keys.normalized, QByteArray::number(rowId)}));
             if (!r.ok())
                 return failed(r);

@@ -7,6 +7,8 @@
 
 #include <QJsonDocument>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace pairlens {
@@ -106,6 +108,32 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
     }
     qint64 done = 0, changed = 0;
     QByteArray lastId = "0";
+    // Each write takes the settings lock shared and reads the settings again: when another program
+    // changed them since this rescan began (its own rescan may be past these rows already), the
+    // rescan starts over with the settings as they are then (pgsettingslock.cpp).
+    const Deriver *scanner = &deriver;
+    std::optional<Deriver> overtakenBy; // the settings of the changes that overtook this rescan
+    // BEGIN, the lock and the settings: false with *why on failure; *overtaken (and rolled back,
+    // ready to start over) when they are no longer those of the scan.
+    const auto beginCurrent = [&](bool *overtaken, QString *why) {
+        *overtaken = false;
+        Result begin(pg::exec(pg, u"BEGIN"_s));
+        if (!begin.ok()) {
+            *why = begin.error();
+            return false;
+        }
+        if (!lockSettingsShared(why))
+            return false;
+        if (settingsInWrite().settingsFingerprint() == scanner->settingsFingerprint())
+            return true;
+        *overtaken = true;
+        PQclear(pg::exec(pg, u"ROLLBACK"_s));
+        overtakenBy = settingsInWrite(); // a copy: the next lockSettingsShared() reads again
+        scanner = &*overtakenBy;
+        done = changed = 0;
+        lastId = "0";
+        return true;
+    };
     while (true) {
         // Read and analysed outside any transaction; only the update of the changed kinds holds locks.
         Result rows(
@@ -122,7 +150,7 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
         for (int i = 0; i < rows.rows(); ++i) {
             lastId = PQgetvalue(rows.res, i, 0);
             const QString metadata = rows.text(i, 6);
-            const DerivedFields d = deriver.derive(
+            const DerivedFields d = scanner->derive(
                 rows.text(i, 1), rows.text(i, 2), rows.text(i, 3), rows.text(i, 4), rows.text(i, 5),
                 metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object() : QJsonObject());
             if (!rows.isNull(i, 7) && quint32(rows.number(i, 7)) == d.piiMask)
@@ -137,12 +165,21 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
         ids += '}';
         masks += '}';
         if (n > 0) {
+            bool overtaken = false;
+            QString why;
+            if (!beginCurrent(&overtaken, &why))
+                return fail(why);
+            if (overtaken)
+                continue;
             Result updated(pg::exec(pg,
                                     u"UPDATE %1.pairs p SET pii_mask = c.mask FROM unnest($1::bigint[], "
                                     "$2::bigint[]) AS c(id, mask) WHERE p.id = c.id"_s.arg(m_quotedSchema),
                                     {ids, masks}));
             if (!updated.ok())
-                return fail(updated.error(), true);
+                return fail(updated.error());
+            Result commit(pg::exec(pg, u"COMMIT"_s));
+            if (!commit.ok())
+                return fail(commit.error(), true);
             changed += n;
         }
         done += rows.rows();
@@ -154,10 +191,20 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
         if (rows.rows() < kBatch)
             break;
     }
+    // The owed rescan is done only if the settings are still those it scanned with.
+    bool overtaken = false;
+    QString why;
+    if (!beginCurrent(&overtaken, &why))
+        return fail(why);
+    if (overtaken)
+        return rescanPiiOnce(*scanner, progress, error);
     Result owed(pg::exec(pg, u"DELETE FROM %1.settings WHERE key = $1"_s.arg(m_quotedSchema),
                          {Deriver::kRescanPendingKey.toUtf8()}));
     if (!owed.ok())
-        return fail(owed.error(), true);
+        return fail(owed.error());
+    Result commit(pg::exec(pg, u"COMMIT"_s));
+    if (!commit.ok())
+        return fail(commit.error(), true);
     return changed;
 }
 

@@ -184,6 +184,16 @@ private:
 
     // pgstats.cpp: the second connection of the statistics' split scan (m_helper), opened on first use.
     pg_conn *helperConnection();
+    // pgsettingslock.cpp. Inside a write transaction that stores PII kinds: takes the schema's
+    // settings lock shared (updateSettings() takes it alone, so a change of the privacy settings
+    // commits before this transaction began or after it ends, and the change's rescan then sees
+    // its rows) and reads the settings again. False with *why when they cannot be read.
+    bool lockSettingsShared(QString *why);
+    // The privacy settings as lockSettingsShared() last read them: fields derived with others
+    // (Deriver::isCurrent()) are derived again with these (Deriver::withCurrentKinds()).
+    const Deriver &settingsInWrite();
+    // The batch with every PII kind found with settingsInWrite() (itself when they all were).
+    PreparedBatch withCurrentKinds(const PreparedBatch &batch);
 
     std::shared_ptr<pg::CancelKeys> m_cancelKeys; // of m_conn and m_helper, for statementCanceller()
     std::unique_ptr<Conn> m_conn;
@@ -196,6 +206,7 @@ private:
     bool m_create = true;
     bool m_createdSchema = false;
     QByteArray m_secret;
+    std::unique_ptr<Deriver> m_settingsInWrite; // lockSettingsShared()'s reading, made on first use
 };
 
 } // namespace pairlens

@@ -83,6 +83,10 @@ public:
             return result;
         result.added = n;
         result.alreadyPresent = pairs.size() - n;
+        // The store finds the kinds again when the privacy settings changed before its write:
+        // the batches analysed from now on take the change (one read of the settings a batch).
+        if (QString unreadable; !m_deriver.refresh(&unreadable))
+            result.error = unreadable;
         return result;
     }
     // The store's errors are already one sentence naming the store.

@@ -1,0 +1,52 @@
+// The privacy settings inside PgStorage's writes of PII kinds. A writer analyses pairs before its
+// transaction (the importer's worker thread, the server's writer); another program's change of the
+// privacy settings may commit meanwhile and its rescan finish before the pairs are stored, which
+// would leave them with the kinds of the settings before. Each such write takes the schema's
+// settings lock shared, reads the settings again and finds the kinds of any pair analysed with
+// other settings once more, as PairStore does inside BEGIN IMMEDIATE in a dataset file.
+#include "storage/pgstorage.h"
+#include "storage/pgstorage_p.h"
+
+using namespace Qt::StringLiterals;
+
+namespace pairlens {
+
+using pg::Result;
+
+bool PgStorage::lockSettingsShared(QString *why)
+{
+    Result lock(pg::exec(m_conn->pg, u"SELECT pg_advisory_xact_lock_shared(hashtext($1::text))"_s,
+                         {(u"pairlens-settings:"_s + m_schema).toUtf8()}));
+    if (!lock.ok()) {
+        *why = lock.error();
+        return false;
+    }
+    return settingsInWrite().refresh(why);
+}
+
+const Deriver &PgStorage::settingsInWrite()
+{
+    if (!m_settingsInWrite) // reads on this connection: inside the transaction that holds the lock
+        m_settingsInWrite = std::make_unique<Deriver>(storageDeriver(*this));
+    return *m_settingsInWrite;
+}
+
+Storage::PreparedBatch PgStorage::withCurrentKinds(const PreparedBatch &batch)
+{
+    const Deriver &current = settingsInWrite();
+    if (std::all_of(batch.derived.cbegin(), batch.derived.cend(),
+                    [&](const DerivedFields &d) { return current.isCurrent(d); }))
+        return batch;
+    QList<DerivedFields> derived = batch.derived;
+    for (qsizetype i = 0; i < derived.size(); ++i) {
+        const Pair &p = batch.pairs.at(i);
+        if (!current.isCurrent(derived.at(i)))
+            derived[i] = current.withCurrentKinds(derived.at(i), p.naturalLanguageQuery, p.sqlQuery,
+                                                  p.databaseType, p.pairId, p.metadata);
+    }
+    PreparedBatch redone = prepareBatch(batch.pairs, std::move(derived));
+    redone.fresh = batch.fresh;
+    return redone;
+}
+
+} // namespace pairlens
