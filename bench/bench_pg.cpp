@@ -165,7 +165,9 @@ int main(int argc, char **argv)
     if (reads) {
         // The analysis an import does (statement type, tables, PII kinds, time), timed apart.
         timer.start();
-        const Deriver deriver = defaultDeriver();
+        // The schema's own settings, as an import's: fields analysed with others are analysed
+        // again inside the write (pgsettingslock.cpp).
+        const Deriver deriver = storageDeriver(*storage);
         derived.reserve(pairs.size());
         for (const Pair &p : pairs)
             derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,

@@ -36,6 +36,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -303,7 +304,7 @@ int main(int argc, char *argv[])
         std::unique_ptr<Dataset> ds;
         std::unique_ptr<PairStore> store;
         std::unique_ptr<PgStorage> pg;
-        const Deriver deriver = defaultDeriver();
+        std::optional<Deriver> deriver;                // the schema's settings, as the server's
         std::unique_ptr<ChunkCheckpoints> checkpoints; // as the server's writer checkpoints its stream
         if (g_pgUrl.isEmpty()) {
             ds = Dataset::open(direct, Dataset::Mode::OpenExisting, &error);
@@ -311,6 +312,8 @@ int main(int argc, char *argv[])
             checkpoints = std::make_unique<ChunkCheckpoints>(ds->db());
         } else {
             pg = PgStorage::open(direct, &error);
+            if (pg)
+                deriver = storageDeriver(*pg);
         }
         QElapsedTimer t;
         t.start();
@@ -337,8 +340,8 @@ int main(int argc, char *argv[])
                 // What the server does for a group: derive, then one addBatch.
                 QList<DerivedFields> derived;
                 for (const Pair &p : std::as_const(group))
-                    derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
-                                              p.pairId, p.metadata);
+                    derived << deriver->derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp,
+                                               p.databaseType, p.pairId, p.metadata);
                 pg->addBatch(group, derived, &error);
             }
         }

@@ -685,6 +685,9 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
 
         QList<Pair> pairs;
         QList<DerivedFields> derived;
+        // Fields made up here, stored as given: marked as found with the schema's settings (fields
+        // found with others are analysed again inside the write, tst_pgfollowsettings).
+        const QByteArray settings = storageDeriver(*s).settingsId();
         for (qsizetype i = 0; i < texts.size(); ++i) {
             Pair p;
             p.pairId = u"v-%1"_s.arg(i);
@@ -700,6 +703,7 @@ GRANT USAGE ON SCHEMA t_v2 TO pairlens_ro; GRANT SELECT ON ALL TABLES IN SCHEMA 
             d.piiMask = 5;
             d.questionLength = 7;
             d.sqlLength = 9;
+            d.piiSettings = settings;
             derived << d;
         }
         const qsizetype half = pairs.size() / 2;

@@ -9,6 +9,7 @@
 #include "sql/analyzer.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -220,7 +221,8 @@ bool Deriver::refresh(QString *error) const
     privacy::Config config = privacy::Config::fromSettings(settings);
     config.key = m_source->key;
     Deriver built = forPrivacy(std::move(config));
-    m_state.store(std::make_shared<const State>(State{built.state()->scanner, fingerprint, {}}),
+    const QByteArray id = QCryptographicHash::hash(fingerprint.toUtf8(), QCryptographicHash::Sha256);
+    m_state.store(std::make_shared<const State>(State{built.state()->scanner, fingerprint, {}, id}),
                   std::memory_order_release);
     return true;
 }
@@ -231,15 +233,15 @@ bool Deriver::usable(QString *error) const
     return !s || s->error.isEmpty() || refresh(error);
 }
 
-QString Deriver::settingsFingerprint() const
+QByteArray Deriver::settingsId() const
 {
     const std::shared_ptr<const State> s = state();
-    return s ? s->fingerprint : QString();
+    return s ? s->id : QByteArray();
 }
 
 bool Deriver::isCurrent(const DerivedFields &fields) const
 {
-    return fields.piiSettings == settingsFingerprint();
+    return fields.piiSettings == settingsId();
 }
 
 DerivedFields Deriver::withCurrentKinds(DerivedFields fields, QStringView question, QStringView sql,
@@ -248,7 +250,7 @@ DerivedFields Deriver::withCurrentKinds(DerivedFields fields, QStringView questi
 {
     const std::shared_ptr<const State> s = state();
     fields.piiMask = s && s->scanner ? s->scanner(question, sql, databaseType, pairId, metadata) : 0;
-    fields.piiSettings = s ? s->fingerprint : QString();
+    fields.piiSettings = s ? s->id : QByteArray();
     return fields;
 }
 
@@ -291,7 +293,7 @@ DerivedFields Deriver::derive(QStringView question, QStringView sql, QStringView
     if (s && s->scanner)
         d.piiMask = s->scanner(question, sql, databaseType, pairId, metadata);
     if (s)
-        d.piiSettings = s->fingerprint;
+        d.piiSettings = s->id;
     // Sorting and date filters use ts; an unparseable timestamp keeps its text so every row sorts.
     d.ts = normalisePairTimestamp(timestamp);
     if (d.ts.isEmpty())
@@ -466,7 +468,7 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
     const auto stillCurrent = [&](QString *e) {
         if (!refresh(e))
             return false;
-        if (state()->fingerprint == scanning->fingerprint)
+        if (state()->id == scanning->id)
             return true;
         changedMeanwhile = true;
         *e = u"the privacy settings changed"_s; // never shown: the rescan starts over

@@ -33,9 +33,9 @@ struct DerivedFields
     // The pair's metadata as stored (compact JSON), when written ahead on the thread that derived
     // the fields (metadataText()); null otherwise, and the insert writes it.
     QByteArray metadataJson;
-    // The privacy settings piiMask was found with (their privacySettingsFingerprint(), shared):
-    // a writer compares it inside its write transaction, where a change of them cannot slip in.
-    QString piiSettings;
+    // The privacy settings piiMask was found with (Deriver::settingsId()): a writer compares it
+    // inside its write transaction, where a change of them cannot slip in.
+    QByteArray piiSettings;
 };
 
 // The stored text of a pair's metadata: compact JSON, "{}" for none.
@@ -91,9 +91,10 @@ public:
     // True unless the last read of the settings failed and reading them again fails too (then
     // *error says why).
     bool usable(QString *error) const;
-    // The privacy settings derive() uses now, as privacySettingsFingerprint() (DerivedFields::
-    // piiSettings); empty for a deriver made from a scanner or a configuration.
-    QString settingsFingerprint() const;
+    // The privacy settings derive() uses now: a digest of their privacySettingsFingerprint() (the
+    // same for every deriver of the same settings, and short to compare whatever the decisions),
+    // empty for a deriver made from a scanner or a configuration.
+    QByteArray settingsId() const;
     // Whether `fields` were derived (by this deriver or another) with the privacy settings this
     // deriver uses now (DerivedFields::piiSettings); if not,
     // withCurrentKinds() finds the pair's PII kinds again. A writer calls them after refresh()
@@ -135,6 +136,7 @@ private:
         PiiScanner scanner;
         QString fingerprint; // the privacy settings the scanner was built from
         QString error;       // set when they could not be read: no scanner
+        QByteArray id;       // the digest of `fingerprint` (settingsId())
     };
     struct Source
     {

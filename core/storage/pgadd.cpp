@@ -323,7 +323,7 @@ qint64 PgStorage::deriveMissingOnce(const Deriver &deriver, QString *error)
             return fail(unreadable);
         QByteArray buffer;
         qint64 analysed = 0;
-        QStringList analysedWith; // the privacy settings of each analysis (Deriver::isCurrent())
+        QByteArrayList analysedWith; // the privacy settings of each analysis (Deriver::isCurrent())
         const auto analyse = [&](const Deriver &with) {
             buffer.clear();
             analysed = 0;
@@ -361,9 +361,9 @@ qint64 PgStorage::deriveMissingOnce(const Deriver &deriver, QString *error)
         // The settings changed since the rows were analysed (outside the transaction): again, with
         // the settings as the transaction sees them (rare, and short of the whole batch's work).
         const Deriver &current = settingsInWrite();
-        const QString now = current.settingsFingerprint();
+        const QByteArray now = current.settingsId();
         if (std::any_of(analysedWith.cbegin(), analysedWith.cend(),
-                        [&](const QString &f) { return f != now; }))
+                        [&](const QByteArray &f) { return f != now; }))
             analyse(current);
         if (!copyIn(pg, u"id BIGINT, "_s + QLatin1StringView(kDerivedColumns), buffer, &why))
             return fail(why);

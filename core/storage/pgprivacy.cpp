@@ -124,7 +124,7 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
         }
         if (!lockSettingsShared(why))
             return false;
-        if (settingsInWrite().settingsFingerprint() == scanner->settingsFingerprint())
+        if (settingsInWrite().settingsId() == scanner->settingsId())
             return true;
         *overtaken = true;
         PQclear(pg::exec(pg, u"ROLLBACK"_s));
