@@ -10,6 +10,7 @@
 #include "privacy/anonymizer.h"
 #include "privacy/piikind.h"
 #include "testutil.h"
+#include "ticketpairs.h"
 
 #include <QFile>
 #include <QSqlQuery>
@@ -18,24 +19,10 @@
 using namespace Qt::StringLiterals;
 using namespace pairlens;
 
-namespace {
-
-const QString kTicketQuestion = u"What is the status of ticket TCK-204518?"_s;
-const QString kTicketSql = u"SELECT status FROM tickets WHERE code = 'TCK-204518'"_s;
-constexpr quint32 kCustom = quint32(PiiKind::Custom);
-
-Pair ticketPair(const QString &id)
-{
-    Pair p;
-    p.pairId = id;
-    p.naturalLanguageQuery = kTicketQuestion;
-    p.sqlQuery = kTicketSql;
-    p.timestamp = u"2026-11-30T10:00:00Z"_s;
-    p.databaseType = u"postgresql"_s;
-    return p;
-}
-
-} // namespace
+using test::kTicketQuestion;
+using test::kTicketSql;
+using test::ticketPair;
+constexpr quint32 kCustom = test::kCustomKind;
 
 class TstFollowSettings : public QObject
 {
@@ -94,12 +81,8 @@ void TstFollowSettings::changePatternElsewhere(bool add)
     QVERIFY2(other, qPrintable(error));
     QHash<QString, QString> settings;
     QVERIFY2(other->readSettings(&settings, &error), qPrintable(error));
-    privacy::Config config = privacy::Config::fromSettings(settings);
-    if (add)
-        config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
-    else
-        config.customPatterns.clear();
-    QVERIFY2(savePrivacySettings(*other, config, &error) >= 0, qPrintable(error));
+    QVERIFY2(savePrivacySettings(*other, test::withTicketPattern(settings, add), &error) >= 0,
+             qPrintable(error));
 }
 
 quint32 TstFollowSettings::maskOf(const QString &pairId)
@@ -223,17 +206,8 @@ void TstFollowSettings::anImportFollowsAChangeMadeWhileItRuns()
 {
     // Large enough for many chunks, parsed and analysed ahead of the writes on other threads.
     const QString jsonl = m_dir->filePath(u"many.jsonl"_s);
-    QFile f(jsonl);
-    QVERIFY(f.open(QIODevice::WriteOnly));
     constexpr int kPairs = 40000;
-    for (int i = 0; i < kPairs; ++i)
-        f.write(QByteArrayLiteral(R"({"pair_id": "t)") + QByteArray::number(i) +
-                R"(", "natural_language_query": "What is the status of ticket TCK-204518?", )"
-                R"("sql_query": "SELECT status FROM tickets WHERE id = )" +
-                QByteArray::number(i) +
-                R"(", "timestamp": "2026-11-30T10:00:00Z"})"
-                "\n");
-    f.close();
+    QVERIFY(test::writeTicketLines(jsonl, kPairs));
     int reports = 0;
     const Progress progress([&](qint64 done, qint64 total, const QString &) {
         if (++reports == 1 && done < total)
@@ -285,8 +259,7 @@ void TstFollowSettings::aRescanOvertakenByAnotherChangeStartsOver()
     QString error;
     QHash<QString, QString> settings;
     QVERIFY2(m_ds->readSettings(&settings, &error), qPrintable(error));
-    privacy::Config config = privacy::Config::fromSettings(settings);
-    config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
+    const privacy::Config config = test::withTicketPattern(settings, true);
     int reports = 0;
     const qint64 changed = savePrivacySettings(*m_ds, config, &error, [&](qint64 done, qint64 total) {
         if (++reports == 1 && done < total)

@@ -5,6 +5,7 @@
 // starts over. Two PgStorage connections to the pg_cluster fixture's server stand for two programs.
 #include "pgtestutil.h"
 #include "testutil.h"
+#include "ticketpairs.h"
 
 #include "dataset/importer.h"
 #include "privacy/anonymizer.h"
@@ -21,40 +22,9 @@ using namespace Qt::StringLiterals;
 using namespace pairlens;
 using pairlens::test::psql;
 
-namespace {
-
-const QString kTicketQuestion = u"What is the status of ticket TCK-204518?"_s;
-constexpr quint32 kCustom = quint32(PiiKind::Custom);
-
-Pair ticketPair(const QString &id)
-{
-    Pair p;
-    p.pairId = id;
-    p.naturalLanguageQuery = kTicketQuestion;
-    p.sqlQuery = u"SELECT status FROM tickets WHERE code = 'TCK-204518'"_s;
-    p.timestamp = u"2026-11-30T10:00:00Z"_s;
-    p.databaseType = u"postgresql"_s;
-    return p;
-}
-
-// `count` JSON Lines records of ticket pairs (pair_ids t0, t1, ...). Outside the class: moc does not
-// read raw string literals.
-bool writeTicketLines(const QString &path, int count)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return false;
-    for (int i = 0; i < count; ++i)
-        f.write(QByteArrayLiteral(R"({"pair_id": "t)") + QByteArray::number(i) +
-                R"(", "natural_language_query": "What is the status of ticket TCK-204518?", )"
-                R"("sql_query": "SELECT status FROM tickets WHERE id = )" +
-                QByteArray::number(i) +
-                R"(", "timestamp": "2026-11-30T10:00:00Z"})"
-                "\n");
-    return f.flush();
-}
-
-} // namespace
+using test::kTicketQuestion;
+using test::ticketPair;
+constexpr quint32 kCustom = test::kCustomKind;
 
 class TstPgFollowSettings : public QObject
 {
@@ -72,12 +42,8 @@ class TstPgFollowSettings : public QObject
         QHash<QString, QString> settings;
         QString error;
         QVERIFY2(m_other->readSettings(&settings, &error), qPrintable(error));
-        privacy::Config config = privacy::Config::fromSettings(settings);
-        if (add)
-            config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
-        else
-            config.customPatterns.clear();
-        QVERIFY2(savePrivacySettings(*m_other, config, &error) >= 0, qPrintable(error));
+        QVERIFY2(savePrivacySettings(*m_other, test::withTicketPattern(settings, add), &error) >= 0,
+                 qPrintable(error));
     }
     // The pairs whose kinds hold (`withCustom`) or lack the custom kind, read by psql.
     qint64 countCustom(bool withCustom)
@@ -167,7 +133,7 @@ private slots:
     {
         const QString jsonl = m_dir.filePath(u"%1.jsonl"_s.arg(m_schema));
         constexpr int kPairs = 40000;
-        QVERIFY(writeTicketLines(jsonl, kPairs));
+        QVERIFY(test::writeTicketLines(jsonl, kPairs));
         int reports = 0;
         const Progress progress([&](qint64 done, qint64 total, const QString &) {
             if (++reports == 1 && done < total)
@@ -199,8 +165,7 @@ private slots:
         QCOMPARE(m_writer->addBatch(pairs, derived, &error), qint64(kPairs));
         QHash<QString, QString> settings;
         QVERIFY2(m_writer->readSettings(&settings, &error), qPrintable(error));
-        privacy::Config config = privacy::Config::fromSettings(settings);
-        config.customPatterns.append({u"ticket"_s, u"TCK-[0-9]{6}"_s, privacy::Operator::Redact});
+        const privacy::Config config = test::withTicketPattern(settings, true);
         int reports = 0;
         const qint64 changed = savePrivacySettings(*m_writer, config, &error, [&](qint64 done, qint64 total) {
             if (++reports == 1 && done < total)
