@@ -193,12 +193,7 @@ qint64 PgStorage::addPreparedBatchOnce(const PreparedBatch &batch, QString *erro
     const auto beginAnalysed = [&](QString *why) {
         if (!analysed)
             return true;
-        Result r(pg::exec(pg, u"BEGIN"_s));
-        if (!r.ok()) {
-            *why = r.error();
-            return false;
-        }
-        if (!lockSettingsShared(why))
+        if (!lockSettingsShared(why, true))
             return false;
         current = withCurrentKinds(batch);
         return true;
@@ -351,12 +346,7 @@ qint64 PgStorage::deriveMissingOnce(const Deriver &deriver, QString *error)
         };
         analyse(deriver);
         QString why;
-        {
-            Result begin(pg::exec(pg, u"BEGIN"_s));
-            if (!begin.ok())
-                return fail(begin.error());
-        }
-        if (!lockSettingsShared(&why))
+        if (!lockSettingsShared(&why, true))
             return fail(why);
         // The settings changed since the rows were analysed (outside the transaction): again, with
         // the settings as the transaction sees them (rare, and short of the whole batch's work).

@@ -117,12 +117,7 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
     // ready to start over) when they are no longer those of the scan.
     const auto beginCurrent = [&](bool *overtaken, QString *why) {
         *overtaken = false;
-        Result begin(pg::exec(pg, u"BEGIN"_s));
-        if (!begin.ok()) {
-            *why = begin.error();
-            return false;
-        }
-        if (!lockSettingsShared(why))
+        if (!lockSettingsShared(why, true))
             return false;
         if (settingsInWrite().settingsId() == scanner->settingsId())
             return true;

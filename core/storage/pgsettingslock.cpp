@@ -13,21 +13,39 @@ namespace pairlens {
 
 using pg::Result;
 
-bool PgStorage::lockSettingsShared(QString *why)
+bool PgStorage::lockSettingsShared(QString *why, bool begin)
 {
-    Result lock(pg::exec(m_conn->pg, u"SELECT pg_advisory_xact_lock_shared(hashtext($1::text))"_s,
-                         {(u"pairlens-settings:"_s + m_schema).toUtf8()}));
-    if (!lock.ok()) {
-        *why = lock.error();
+    // BEGIN, the lock and the read in one statement list (one round trip; only the last result,
+    // the settings, comes back), the lock's name written in as a literal.
+    QString sql;
+    if (!pg::inlineParams(m_conn->pg,
+                          (begin ? u"BEGIN; "_s : QString()) +
+                              u"SELECT pg_advisory_xact_lock_shared(hashtext($1::text)); "
+                              "SELECT key, value FROM %1.settings"_s.arg(m_quotedSchema),
+                          {(u"pairlens-settings:"_s + m_schema).toUtf8()}, &sql, why))
+        return false;
+    Result read(pg::exec(m_conn->pg, sql));
+    if (!read.ok()) {
+        *why = read.error();
         return false;
     }
+    m_settingsRead.clear();
+    for (int i = 0; i < read.rows(); ++i)
+        m_settingsRead.insert(read.text(i, 0), read.text(i, 1));
+    m_settingsRead.remove(u"privacy.secret"_s); // as readSettings() gives them
     return settingsInWrite().refresh(why);
 }
 
 const Deriver &PgStorage::settingsInWrite()
 {
-    if (!m_settingsInWrite) // reads on this connection: inside the transaction that holds the lock
-        m_settingsInWrite = std::make_unique<Deriver>(storageDeriver(*this));
+    // Follows what lockSettingsShared() read inside the transaction that holds the lock.
+    if (!m_settingsInWrite)
+        m_settingsInWrite = std::make_unique<Deriver>(Deriver::following(
+            [this](QHash<QString, QString> *out, QString *) {
+                *out = m_settingsRead;
+                return true;
+            },
+            m_secret));
     return *m_settingsInWrite;
 }
 

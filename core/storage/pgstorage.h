@@ -184,11 +184,12 @@ private:
 
     // pgstats.cpp: the second connection of the statistics' split scan (m_helper), opened on first use.
     pg_conn *helperConnection();
-    // pgsettingslock.cpp. Inside a write transaction that stores PII kinds: takes the schema's
-    // settings lock shared (updateSettings() takes it alone, so a change of the privacy settings
-    // commits before this transaction began or after it ends, and the change's rescan then sees
-    // its rows) and reads the settings again. False with *why when they cannot be read.
-    bool lockSettingsShared(QString *why);
+    // pgsettingslock.cpp. Inside a write transaction that stores PII kinds (`begin`: begins it
+    // too): takes the schema's settings lock shared (updateSettings() takes it alone, so a change
+    // of the privacy settings commits before this transaction began or after it ends, and the
+    // change's rescan then sees its rows) and reads the settings again, in one round trip. False
+    // with *why when that fails.
+    bool lockSettingsShared(QString *why, bool begin = false);
     // The privacy settings as lockSettingsShared() last read them: fields derived with others
     // (Deriver::isCurrent()) are derived again with these (Deriver::withCurrentKinds()).
     const Deriver &settingsInWrite();
@@ -207,6 +208,7 @@ private:
     bool m_createdSchema = false;
     QByteArray m_secret;
     std::unique_ptr<Deriver> m_settingsInWrite; // lockSettingsShared()'s reading, made on first use
+    QHash<QString, QString> m_settingsRead;     // the settings lockSettingsShared() last read
 };
 
 } // namespace pairlens
