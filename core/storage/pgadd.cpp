@@ -329,11 +329,8 @@ qint64 PgStorage::deriveMissingOnce(const Deriver &deriver, QString *error)
                 buffer += lastId + '\t';
                 const pg::DuplicateKeys keys = pg::duplicateKeys(question, sql, type);
                 if (rows.text(i, 7) == u"t"_s) {
-                    const QString metadata = rows.text(i, 6);
-                    const DerivedFields d =
-                        with.derive(question, sql, rows.text(i, 3), type, rows.text(i, 5),
-                                    metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object()
-                                                        : QJsonObject());
+                    const DerivedFields d = with.derive(question, sql, rows.text(i, 3), type, rows.text(i, 5),
+                                                        pg::metadataObject(rows.text(i, 6)));
                     appendDerived(buffer, &d, pg::searchVector(question, sql), keys);
                     if (analysedWith.isEmpty() || analysedWith.constLast() != d.piiSettings)
                         analysedWith << d.piiSettings;

@@ -7,7 +7,6 @@
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 
 using namespace Qt::StringLiterals;
@@ -45,13 +44,10 @@ bool PgStorage::updateText(qint64 rowId, const QString &question, const QString 
                 return -1;
             }
             DerivedFields current = derived;
-            if (!settingsInWrite().isCurrent(derived) && type.rows()) {
-                const QString metadata = type.text(0, 2);
-                current = settingsInWrite().withCurrentKinds(
-                    derived, question, sql, databaseType, type.text(0, 1),
-                    metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object()
-                                        : QJsonObject());
-            }
+            if (!settingsInWrite().isCurrent(derived) && type.rows())
+                current =
+                    settingsInWrite().withCurrentKinds(derived, question, sql, databaseType, type.text(0, 1),
+                                                       pg::metadataObject(type.text(0, 2)));
             Result r(pg::exec(
                 m_conn->pg,
                 u"UPDATE %1.pairs SET natural_language_query = $1, sql_query = $2, query_type = $3, "

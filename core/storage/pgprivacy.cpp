@@ -144,10 +144,9 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
         int n = 0;
         for (int i = 0; i < rows.rows(); ++i) {
             lastId = PQgetvalue(rows.res, i, 0);
-            const QString metadata = rows.text(i, 6);
-            const DerivedFields d = scanner->derive(
-                rows.text(i, 1), rows.text(i, 2), rows.text(i, 3), rows.text(i, 4), rows.text(i, 5),
-                metadata.size() > 2 ? QJsonDocument::fromJson(metadata.toUtf8()).object() : QJsonObject());
+            const DerivedFields d =
+                scanner->derive(rows.text(i, 1), rows.text(i, 2), rows.text(i, 3), rows.text(i, 4),
+                                rows.text(i, 5), pg::metadataObject(rows.text(i, 6)));
             if (!rows.isNull(i, 7) && quint32(rows.number(i, 7)) == d.piiMask)
                 continue;
             if (n++ > 0) {

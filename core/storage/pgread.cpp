@@ -444,9 +444,7 @@ bool PgStorage::readPairRows(const QString &from, const QList<QByteArray> &param
         p.databaseName = r.text(i, 6);
         p.success = r.number(i, 7) != 0;
         p.executionTimeMs = r.isNull(i, 8) ? -1 : r.real(i, 8);
-        const QString metadata = r.text(i, 9);
-        if (metadata.size() > 2)
-            p.metadata = QJsonDocument::fromJson(metadata.toUtf8()).object();
+        p.metadata = pg::metadataObject(r.text(i, 9));
         p.queryType = r.text(i, 10);
         const QString tables = r.text(i, 11);
         if (tables.size() > 2) {

@@ -29,10 +29,7 @@ bool PgStorage::lockSettingsShared(QString *why, bool begin)
         *why = read.error();
         return false;
     }
-    m_settingsRead.clear();
-    for (int i = 0; i < read.rows(); ++i)
-        m_settingsRead.insert(read.text(i, 0), read.text(i, 1));
-    m_settingsRead.remove(u"privacy.secret"_s); // as readSettings() gives them
+    m_settingsRead = pg::settingsOf(read);
     return settingsInWrite().refresh(why);
 }
 

@@ -1,6 +1,7 @@
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QUrl>
 #include <QUrlQuery>
@@ -78,6 +79,20 @@ void appendCopyBytes(QByteArray &line, QByteArrayView utf8)
 void appendCopyField(QByteArray &line, const QString &value)
 {
     appendCopyBytes(line, value.toUtf8());
+}
+
+QJsonObject metadataObject(const QString &stored)
+{
+    return stored.size() > 2 ? QJsonDocument::fromJson(stored.toUtf8()).object() : QJsonObject();
+}
+
+QHash<QString, QString> settingsOf(const Result &rows)
+{
+    QHash<QString, QString> settings;
+    for (int i = 0; i < rows.rows(); ++i)
+        settings.insert(rows.text(i, 0), rows.text(i, 1));
+    settings.remove(u"privacy.secret"_s);
+    return settings;
 }
 
 } // namespace pg
@@ -202,9 +217,7 @@ bool PgStorage::readSettings(QHash<QString, QString> *out, QString *error)
         *error = m_conn->pg && PQstatus(m_conn->pg) == CONNECTION_BAD ? m_conn->lostMessage() : r.error();
         return false;
     }
-    for (int i = 0; i < r.rows(); ++i)
-        out->insert(r.text(i, 0), r.text(i, 1));
-    out->remove(u"privacy.secret"_s);
+    *out = pg::settingsOf(r);
     return true;
 }
 

@@ -11,6 +11,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QCoreApplication>
+#include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QtEndian>
@@ -173,6 +175,12 @@ struct Result
     qint64 number(int row, int column) const { return QByteArray(PQgetvalue(res, row, column)).toLongLong(); }
     double real(int row, int column) const { return QByteArray(PQgetvalue(res, row, column)).toDouble(); }
 };
+
+// A pair's stored metadata (its JSON text) as an object; "{}" and "" are none, without a parse.
+QJsonObject metadataObject(const QString &stored);
+// The rows of `SELECT key, value FROM settings` as readSettings() gives them: without the
+// anonymization secret (which no reader of the settings gets).
+QHash<QString, QString> settingsOf(const Result &rows);
 
 // The two indexes a bulk load leaves out and builds at its end (pgbulk.cpp), as the schema's DDL
 // creates them (pgstorage.cpp); %1 is the quoted schema.
