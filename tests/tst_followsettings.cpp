@@ -38,8 +38,13 @@ private slots:
     void anImportFollowsAChangeMadeWhileItRuns();
     void analysisOfOutsideRowsFollowsAChangeMadeWhileItRuns();
     void aRescanOvertakenByAnotherChangeStartsOver();
+    // A rescan reads a batch, finds the kinds, then writes those that changed: an edit committed in
+    // between keeps the kinds of its new texts.
+    void aRescanKeepsTheKindsOfAnEditMadeMeanwhile();
 
 private:
+    // Edits a pair's texts through a connection of its own, as another program would.
+    void editElsewhere(const QString &pairId, const QString &question, const QString &sql);
     // Adds (`add`) or removes the ticket pattern through a connection of its own, as another
     // program would.
     void changePatternElsewhere(bool add);
@@ -273,6 +278,44 @@ void TstFollowSettings::aRescanOvertakenByAnotherChangeStartsOver()
     QCOMPARE(countCustom(true), qint64(0));
     QVERIFY2(m_ds->readSettings(&settings, &error), qPrintable(error));
     QVERIFY(!settings.contains(Deriver::kRescanPendingKey));
+}
+
+void TstFollowSettings::editElsewhere(const QString &pairId, const QString &question, const QString &sql)
+{
+    QString error;
+    const std::unique_ptr<Dataset> other = Dataset::open(m_path, Dataset::Mode::OpenExisting, &error);
+    QVERIFY2(other, qPrintable(error));
+    PairStore store(*other);
+    const std::optional<Pair> pair = store.getByPairId(pairId);
+    QVERIFY(pair);
+    QVERIFY(store.updateText(pair->rowId, question, sql));
+}
+
+void TstFollowSettings::aRescanKeepsTheKindsOfAnEditMadeMeanwhile()
+{
+    // Two ticket pairs stored without the custom kind; a scanner that finds it in the ticket
+    // number, and the other program's edit of "victim" to a text without one while the rescan
+    // reads that pair (after the read, before the write).
+    QVERIFY(m_store->add({ticketPair(u"victim"_s), ticketPair(u"other"_s)}).error.isEmpty());
+    QCOMPARE(countCustom(true), qint64(0));
+    bool edited = false;
+    const Deriver scanner([&](QStringView question, QStringView, QStringView, QStringView pairId,
+                              const QJsonObject &) -> quint32 {
+        if (pairId == u"victim" && !edited) {
+            edited = true;
+            editElsewhere(u"victim"_s, u"How many tickets are closed?"_s, u"SELECT count(*) FROM tickets"_s);
+        }
+        return question.contains(u"TCK-") ? kCustom : 0;
+    });
+    QString error;
+    const qint64 changed = scanner.rescanPii(*m_ds, &error);
+    QVERIFY2(changed >= 0, qPrintable(error));
+    QVERIFY(edited);
+    QVERIFY(!QTest::currentTestFailed());
+    QCOMPARE(m_store->getByPairId(u"victim"_s)->naturalLanguageQuery, u"How many tickets are closed?"_s);
+    QCOMPARE(maskOf(u"victim"_s) & kCustom, 0u); // the edit's kinds, not those of the old text
+    QCOMPARE(maskOf(u"other"_s) & kCustom, kCustom);
+    QCOMPARE(changed, qint64(1));
 }
 
 QTEST_GUILESS_MAIN(TstFollowSettings)

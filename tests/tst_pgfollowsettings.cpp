@@ -10,11 +10,13 @@
 #include "dataset/importer.h"
 #include "privacy/anonymizer.h"
 #include "privacy/piikind.h"
+#include "server/serverstore.h"
 #include "storage/pgstorage.h"
 #include "storage/storageimport.h"
 #include "storage/storageprivacy.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -179,6 +181,86 @@ private slots:
         QCOMPARE(countCustom(true), qint64(0));
         QVERIFY2(m_writer->readSettings(&settings, &error), qPrintable(error));
         QVERIFY(!settings.contains(Deriver::kRescanPendingKey));
+    }
+
+    void aServerStoresAndAnswersTheKindsOfAChangeMadeMeanwhile()
+    {
+        // The server's writer analyses a group of POSTs with its store's deriver, then adds them; a
+        // change of the settings committed in between is found inside the add, and the answers
+        // (server::writeGroup(), through Deriver::currentFor()) read the kinds with deriver(),
+        // which then follows that change too.
+        const QString url = m_owner + u"?schema="_s + m_schema;
+        QString error;
+        std::unique_ptr<Storage> storage = PgStorage::open(url, &error);
+        QVERIFY2(storage, qPrintable(error));
+        const std::unique_ptr<server::ServerStore> store =
+            server::storageServerStore(std::move(storage), [url](QString *e) -> std::unique_ptr<Storage> {
+                return PgStorage::open(url, e);
+            });
+        const Pair posted = ticketPair(u"posted"_s);
+        const DerivedFields before =
+            store->deriver().derive(posted.naturalLanguageQuery, posted.sqlQuery, posted.timestamp,
+                                    posted.databaseType, posted.pairId);
+        QCOMPARE(before.piiMask & kCustom, 0u);
+        changePatternElsewhere(true);
+        if (QTest::currentTestFailed())
+            return;
+        const PairStore::AddResult added = store->add({posted}, {before}, true, true);
+        QVERIFY2(added.error.isEmpty(), qPrintable(added.error));
+        QCOMPARE(added.added, qint64(1));
+        QCOMPARE(countCustom(true), qint64(1));
+        QCOMPARE(store->deriver().currentFor(before, posted).piiMask & kCustom, kCustom);
+    }
+
+    void aRescanKeepsTheKindsOfAnEditMadeMeanwhile()
+    {
+        // The pattern is set and two ticket pairs are stored without its kind (as analysed before
+        // it); the rescan reads them outside any transaction, then updates the changed kinds. Another
+        // session has edited "victim" to a text without a ticket number, not yet committed: it
+        // commits once the rescan's update waits for that row, which then holds the edit's texts.
+        changePatternElsewhere(true);
+        if (QTest::currentTestFailed())
+            return;
+        QString error;
+        const Deriver deriver = storageDeriver(*m_writer);
+        QList<Pair> pairs{ticketPair(u"victim"_s), ticketPair(u"other"_s)};
+        QList<DerivedFields> derived;
+        for (const Pair &p : std::as_const(pairs))
+            derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
+                                      p.pairId);
+        QCOMPARE(m_writer->addBatch(pairs, derived, &error), qint64(2));
+        psql(m_owner, u"UPDATE %1.pairs SET pii_mask = 0"_s.arg(m_schema));
+        QCOMPARE(countCustom(true), qint64(0));
+
+        QProcess editor;
+        editor.start(QStringLiteral(PAIRLENS_PSQL),
+                     {m_owner, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s});
+        QVERIFY(editor.waitForStarted());
+        editor.write(u"BEGIN; UPDATE %1.pairs SET natural_language_query = 'How many tickets are closed?', "
+                     "sql_query = 'SELECT count(*) FROM tickets', pii_mask = 0 WHERE pair_id = 'victim'; "
+                     "SELECT 'edited';\n"
+                     // Commits when a session waits for this one (at most 30 s).
+                     "DO $$ BEGIN FOR i IN 1..3000 LOOP EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity "
+                     "WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))); PERFORM pg_sleep(0.01); "
+                     "END LOOP; END $$; COMMIT;\n"_s.arg(m_schema)
+                         .toUtf8());
+        editor.closeWriteChannel();
+        QByteArray out;
+        while (!out.contains("edited") && editor.state() == QProcess::Running &&
+               editor.waitForReadyRead(30000))
+            out += editor.readAllStandardOutput();
+        QVERIFY2(out.contains("edited"), editor.readAllStandardError().constData());
+
+        const qint64 changed = m_writer->rescanPii(deriver, {}, &error);
+        QVERIFY2(changed >= 0, qPrintable(error));
+        QVERIFY(editor.waitForFinished(30000));
+        QCOMPARE(editor.exitCode(), 0);
+        QCOMPARE(psql(m_owner, u"SELECT natural_language_query || ' ' || (pii_mask & %1) FROM %2.pairs WHERE "
+                               "pair_id = 'victim'"_s.arg(kCustom)
+                                   .arg(m_schema)),
+                 u"How many tickets are closed? 0"_s); // the edit's kinds, not those of the old text
+        QCOMPARE(countCustom(true), qint64(1));
+        QCOMPARE(changed, qint64(1));
     }
 };
 

@@ -254,6 +254,13 @@ DerivedFields Deriver::withCurrentKinds(DerivedFields fields, QStringView questi
     return fields;
 }
 
+DerivedFields Deriver::currentFor(const DerivedFields &fields, const Pair &pair) const
+{
+    return isCurrent(fields) ? fields
+                             : withCurrentKinds(fields, pair.naturalLanguageQuery, pair.sqlQuery,
+                                                pair.databaseType, pair.pairId, pair.metadata);
+}
+
 QByteArray stringArrayText(const QStringList &values)
 {
     if (!std::all_of(values.cbegin(), values.cend(), [](const QString &v) { return plainJsonText(v); }))
@@ -491,7 +498,15 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
             *error = q.lastError().text();
             return -1;
         }
-        QList<std::pair<qint64, quint32>> updates;
+        // A changed kind is written only where the pair still holds the texts it was found in: an
+        // edit committed between this read and the write below stored the kinds of its own texts.
+        struct Change
+        {
+            qint64 id;
+            quint32 mask;
+            QVariant question, sql, metadata; // as read, so that they compare equal as stored
+        };
+        QList<Change> updates;
         int rows = 0;
         while (q.next()) {
             ++rows;
@@ -501,25 +516,31 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
                                   q.value(5).toString(), metadataObject(q.value(6)))
                         : 0;
             if (q.value(3).toLongLong() != qint64(mask))
-                updates.append({lastId, mask});
+                updates.append({lastId, mask, q.value(1), q.value(2), q.value(6)});
         }
         if (q.lastError().isValid()) { // a step failed: not the end of the rows
             *error = q.lastError().text();
             return -1;
         }
         q.finish();
+        // Which changes were written: a chunk retried after a busy error sets its own again.
+        std::vector<char> written(updates.size(), 0);
         const bool ok =
             writeInChunks(db, updates.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
                 if (!stillCurrent(e))
                     return false;
-                update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
+                update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ? AND natural_language_query = ? "
+                               "AND sql_query = ? AND metadata = ?"_s);
                 for (qsizetype i = from; i < to; ++i) {
-                    update.addBindValue(updates.at(i).second);
-                    update.addBindValue(updates.at(i).first);
+                    const Change &c = updates.at(i);
+                    for (const QVariant &v :
+                         {QVariant(c.mask), QVariant(c.id), c.question, c.sql, c.metadata})
+                        update.addBindValue(v);
                     if (!update.exec()) {
                         *e = update.lastError().text();
                         return false;
                     }
+                    written[size_t(i)] = update.numRowsAffected() > 0;
                 }
                 return true;
             });
@@ -529,7 +550,7 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
         }
         if (!ok)
             return -1;
-        changed += updates.size();
+        changed += std::count(written.begin(), written.end(), 1);
         done += rows;
         if (rows < kBatch)
             break;

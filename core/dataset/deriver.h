@@ -104,6 +104,9 @@ public:
     DerivedFields withCurrentKinds(DerivedFields fields, QStringView question, QStringView sql,
                                    QStringView databaseType, QStringView pairId = {},
                                    const QJsonObject &metadata = {}) const;
+    // `fields` of `pair` as a writer stores them: as they are when current, else with the kinds
+    // found again (withCurrentKinds() of the pair's texts).
+    DerivedFields currentFor(const DerivedFields &fields, const Pair &pair) const;
 
     DerivedFields derive(QStringView question, QStringView sql, QStringView timestamp,
                          QStringView databaseType, QStringView pairId = {},

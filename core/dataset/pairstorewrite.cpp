@@ -206,11 +206,7 @@ bool PairStore::addRange(const QList<Pair> &pairs, const QList<DerivedFields> &d
         const Pair &p = pairs.at(i);
         // Analysed before another program's change of the privacy settings (whose rescan may
         // have passed already): found again, with the settings this transaction sees.
-        const DerivedFields &d =
-            m_deriver.isCurrent(derived.at(i))
-                ? derived.at(i)
-                : m_deriver.withCurrentKinds(derived.at(i), p.naturalLanguageQuery, p.sqlQuery,
-                                             p.databaseType, p.pairId, p.metadata);
+        const DerivedFields d = m_deriver.currentFor(derived.at(i), p);
         if (!insert.insert(p, d, importTime, &rowId, &insertError))
             return failWith(insertError);
         if (rowId > 0) {

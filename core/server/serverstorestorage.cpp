@@ -103,6 +103,13 @@ public:
         }
         result.added = added;
         result.alreadyPresent = pairs.size() - added;
+        // A change of the privacy settings committed after `fields` were analysed: the storage found
+        // those kinds again inside its transaction, and deriver() takes that change too, so that the
+        // answers (writeGroup(): Deriver::currentFor()) carry the kinds stored.
+        if (const QByteArray seen = m_storage->settingsIdOfLastAdd();
+            !seen.isEmpty() && seen != m_deriver.settingsId())
+            m_deriver.refresh(&error); // on failure deriver() stays as it was, as before the add
+
         // Each commit gets its entry right after it (the store's adds write none themselves).
         if (m_auditOpen && added > 0) {
             QJsonObject detail = m_auditDetail;

@@ -115,12 +115,7 @@ QList<WriteQueue::Answer> writeGroup(ServerStore &store, const QList<WriteQueue:
             const DerivedFields &d = derived.at(j);
             stored.queryType = d.queryType;
             stored.tableNames = d.tableNames;
-            stored.piiMask = deriver.isCurrent(d)
-                                 ? d.piiMask
-                                 : deriver
-                                       .withCurrentKinds(d, stored.naturalLanguageQuery, stored.sqlQuery,
-                                                         stored.databaseType, stored.pairId, stored.metadata)
-                                       .piiMask;
+            stored.piiMask = deriver.currentFor(d, stored).piiMask;
             answers[adding.at(j)] = {201, std::move(stored), {}};
         }
         return answers;

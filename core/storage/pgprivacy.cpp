@@ -5,6 +5,7 @@
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 
 #include <optional>
@@ -140,7 +141,11 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
                      {lastId}));
         if (!rows.ok())
             return fail(rows.error());
+        // A changed kind is written only where the pair still holds the texts it was found in (their
+        // MD5s, compared by the server): an edit committed between this read and the update below
+        // stored the kinds of its own texts.
         QByteArray ids = "{", masks = "{";
+        QList<QByteArray> seen;
         int n = 0;
         for (int i = 0; i < rows.rows(); ++i) {
             lastId = PQgetvalue(rows.res, i, 0);
@@ -155,6 +160,13 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
             }
             ids += lastId;
             masks += QByteArray::number(d.piiMask);
+            QByteArray texts;
+            for (const int column : {1, 2, 6})
+                texts += QCryptographicHash::hash(QByteArrayView(PQgetvalue(rows.res, i, column),
+                                                                 PQgetlength(rows.res, i, column)),
+                                                  QCryptographicHash::Md5)
+                             .toHex();
+            seen << texts;
         }
         ids += '}';
         masks += '}';
@@ -167,14 +179,17 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
                 continue;
             Result updated(pg::exec(pg,
                                     u"UPDATE %1.pairs p SET pii_mask = c.mask FROM unnest($1::bigint[], "
-                                    "$2::bigint[]) AS c(id, mask) WHERE p.id = c.id"_s.arg(m_quotedSchema),
-                                    {ids, masks}));
+                                    "$2::bigint[], $3::text[]) AS c(id, mask, seen) WHERE p.id = c.id AND "
+                                    "md5(p.natural_language_query) || md5(p.sql_query) || md5(p.metadata) = "
+                                    "c.seen"_s.arg(m_quotedSchema),
+                                    {ids, masks, pg::textArray(seen)}));
             if (!updated.ok())
                 return fail(updated.error());
+            const qint64 written = QByteArray(PQcmdTuples(updated.res)).toLongLong();
             Result commit(pg::exec(pg, u"COMMIT"_s));
             if (!commit.ok())
                 return fail(commit.error(), true);
-            changed += n;
+            changed += written;
         }
         done += rows.rows();
         if (progress && !progress(done, std::max(total, done))) {

@@ -53,12 +53,8 @@ Storage::PreparedBatch PgStorage::withCurrentKinds(const PreparedBatch &batch)
                     [&](const DerivedFields &d) { return current.isCurrent(d); }))
         return batch;
     QList<DerivedFields> derived = batch.derived;
-    for (qsizetype i = 0; i < derived.size(); ++i) {
-        const Pair &p = batch.pairs.at(i);
-        if (!current.isCurrent(derived.at(i)))
-            derived[i] = current.withCurrentKinds(derived.at(i), p.naturalLanguageQuery, p.sqlQuery,
-                                                  p.databaseType, p.pairId, p.metadata);
-    }
+    for (qsizetype i = 0; i < derived.size(); ++i)
+        derived[i] = current.currentFor(derived.at(i), batch.pairs.at(i));
     PreparedBatch redone = prepareBatch(batch.pairs, std::move(derived));
     redone.fresh = batch.fresh;
     return redone;

@@ -42,6 +42,10 @@ public:
     // sends them.
     PreparedBatch prepareBatch(QList<Pair> pairs, QList<DerivedFields> derived) const override;
     qint64 addPrepared(const PreparedBatch &batch, QString *error) override;
+    QByteArray settingsIdOfLastAdd() const override
+    {
+        return m_settingsInWrite ? m_settingsInWrite->settingsId() : QByteArray();
+    }
     qint64 deriveMissing(const Deriver &deriver, QString *error) override;
     qint64 maxRowId(QString *error) override;
     bool findPairIds(const QStringList &ids, const ImportTarget::Found &found, QString *error) override;

@@ -95,6 +95,10 @@ public:
     {
         return addBatch(batch.pairs, batch.derived, error, nullptr);
     }
+    // The privacy settings (Deriver::settingsId()) the last add found the PII kinds with inside its
+    // write transaction, where it finds again those of pairs analysed with others; empty when the
+    // store does not tell (a file's PairStore answers with the kinds it stored itself).
+    virtual QByteArray settingsIdOfLastAdd() const { return {}; }
     // Fills the derived fields of the rows that lack them (written by recorders) with the shared
     // analysis (Deriver::derive). Returns how many rows were analysed, -1 with *error.
     virtual qint64 deriveMissing(const Deriver &deriver, QString *error) = 0;
