@@ -216,8 +216,9 @@ private slots:
     {
         // The pattern is set and two ticket pairs are stored without its kind (as analysed before
         // it); the rescan reads them outside any transaction, then updates the changed kinds. Another
-        // session has edited "victim" to a text without a ticket number, not yet committed: it
-        // commits once the rescan's update waits for that row, which then holds the edit's texts.
+        // session has edited "victim" to a text without a ticket number and reviewed "other", not yet
+        // committed: it commits once the rescan's update waits for those rows. The edit keeps its
+        // kinds; the reviewed pair, whose texts did not change, gets the pattern's.
         changePatternElsewhere(true);
         if (QTest::currentTestFailed())
             return;
@@ -238,6 +239,7 @@ private slots:
         QVERIFY(editor.waitForStarted());
         editor.write(u"BEGIN; UPDATE %1.pairs SET natural_language_query = 'How many tickets are closed?', "
                      "sql_query = 'SELECT count(*) FROM tickets', pii_mask = 0 WHERE pair_id = 'victim'; "
+                     "UPDATE %1.pairs SET review_status = 1 WHERE pair_id = 'other'; "
                      "SELECT 'edited';\n"
                      // Commits when a session waits for this one (at most 30 s).
                      "DO $$ BEGIN FOR i IN 1..3000 LOOP EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity "

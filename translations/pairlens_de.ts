@@ -902,6 +902,10 @@
         <translation>Die PII-Arten im PostgreSQL-Schema %1 können nicht erneut gescannt werden: %2</translation>
     </message>
     <message>
+        <source>the pairs kept changing while they were rescanned</source>
+        <translation>die Paare änderten sich während der erneuten Prüfung immer wieder</translation>
+    </message>
+    <message>
         <source>The rescan of the PII kinds was stopped; it is finished when the dataset is next opened.</source>
         <translation>Der erneute Scan der PII-Arten wurde angehalten; er wird beim nächsten Öffnen des Datensatzes abgeschlossen.</translation>
     </message>

@@ -488,6 +488,9 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
     };
     while (true) {
         const PiiScanner &scanner = scanning->scanner;
+        // Read before the batch: while no other connection commits after it, no edit can come between
+        // the read and the write, and the write need not compare the texts.
+        const qint64 versionBeforeRead = dataset.dataVersion();
         q.setForwardOnly(true);
         q.prepare(u"SELECT id, natural_language_query, sql_query, coalesce(pii_mask, -1), database_type, "
                   u"pair_id, metadata "
@@ -529,13 +532,18 @@ qint64 Deriver::rescanPii(Dataset &dataset, QString *error,
             writeInChunks(db, updates.size(), error, [&](qsizetype from, qsizetype to, QString *e) {
                 if (!stillCurrent(e))
                     return false;
-                update.prepare(u"UPDATE pairs SET pii_mask = ? WHERE id = ? AND natural_language_query = ? "
-                               "AND sql_query = ? AND metadata = ?"_s);
+                const bool othersWrote = versionBeforeRead < 0 || dataset.dataVersion() != versionBeforeRead;
+                update.prepare(othersWrote ? u"UPDATE pairs SET pii_mask = ? WHERE id = ? AND "
+                                             "natural_language_query = ? AND sql_query = ? AND metadata = ?"_s
+                                           : u"UPDATE pairs SET pii_mask = ? WHERE id = ?"_s);
                 for (qsizetype i = from; i < to; ++i) {
                     const Change &c = updates.at(i);
-                    for (const QVariant &v :
-                         {QVariant(c.mask), QVariant(c.id), c.question, c.sql, c.metadata})
-                        update.addBindValue(v);
+                    update.addBindValue(c.mask);
+                    update.addBindValue(c.id);
+                    if (othersWrote) {
+                        for (const QVariant *v : {&c.question, &c.sql, &c.metadata})
+                            update.addBindValue(*v);
+                    }
                     if (!update.exec()) {
                         *e = update.lastError().text();
                         return false;

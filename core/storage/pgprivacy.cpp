@@ -5,7 +5,6 @@
 #include "storage/pgstorage.h"
 #include "storage/pgstorage_p.h"
 
-#include <QCryptographicHash>
 #include <QJsonDocument>
 
 #include <optional>
@@ -130,22 +129,24 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
         lastId = "0";
         return true;
     };
+    int rereads = 0; // of the current batch, after other writes changed some of its rows
+    constexpr int kMaxRereads = 100;
     while (true) {
+        const QByteArray batchStart = lastId;
         // Read and analysed outside any transaction; only the update of the changed kinds holds locks.
-        Result rows(
-            pg::exec(pg,
-                     u"SELECT id, natural_language_query, sql_query, timestamp, database_type, pair_id, "
-                     "metadata, pii_mask FROM %1.pairs WHERE query_type IS NOT NULL AND id > $1::bigint "
-                     "ORDER BY id LIMIT %2"_s.arg(m_quotedSchema)
-                         .arg(kBatch),
-                     {lastId}));
+        Result rows(pg::exec(
+            pg,
+            u"SELECT id, natural_language_query, sql_query, timestamp, database_type, pair_id, "
+            "metadata, pii_mask, xmin FROM %1.pairs WHERE query_type IS NOT NULL AND id > $1::bigint "
+            "ORDER BY id LIMIT %2"_s.arg(m_quotedSchema)
+                .arg(kBatch),
+            {lastId}));
         if (!rows.ok())
             return fail(rows.error());
-        // A changed kind is written only where the pair still holds the texts it was found in (their
-        // MD5s, compared by the server): an edit committed between this read and the update below
-        // stored the kinds of its own texts.
-        QByteArray ids = "{", masks = "{";
-        QList<QByteArray> seen;
+        // A changed kind is written only to the row version it was found in (its xmin): an edit
+        // committed between this read and the update below stored the kinds of its own texts. Rows
+        // another write changed meanwhile (an edit, a review, a delete) are read again with the batch.
+        QByteArray ids = "{", masks = "{", versions = "{";
         int n = 0;
         for (int i = 0; i < rows.rows(); ++i) {
             lastId = PQgetvalue(rows.res, i, 0);
@@ -157,19 +158,15 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
             if (n++ > 0) {
                 ids += ',';
                 masks += ',';
+                versions += ',';
             }
             ids += lastId;
             masks += QByteArray::number(d.piiMask);
-            QByteArray texts;
-            for (const int column : {1, 2, 6})
-                texts += QCryptographicHash::hash(QByteArrayView(PQgetvalue(rows.res, i, column),
-                                                                 PQgetlength(rows.res, i, column)),
-                                                  QCryptographicHash::Md5)
-                             .toHex();
-            seen << texts;
+            versions += PQgetvalue(rows.res, i, 8);
         }
         ids += '}';
         masks += '}';
+        versions += '}';
         if (n > 0) {
             bool overtaken = false;
             QString why;
@@ -179,10 +176,9 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
                 continue;
             Result updated(pg::exec(pg,
                                     u"UPDATE %1.pairs p SET pii_mask = c.mask FROM unnest($1::bigint[], "
-                                    "$2::bigint[], $3::text[]) AS c(id, mask, seen) WHERE p.id = c.id AND "
-                                    "md5(p.natural_language_query) || md5(p.sql_query) || md5(p.metadata) = "
-                                    "c.seen"_s.arg(m_quotedSchema),
-                                    {ids, masks, pg::textArray(seen)}));
+                                    "$2::bigint[], $3::xid[]) AS c(id, mask, version) WHERE p.id = c.id AND "
+                                    "p.xmin = c.version"_s.arg(m_quotedSchema),
+                                    {ids, masks, versions}));
             if (!updated.ok())
                 return fail(updated.error());
             const qint64 written = QByteArray(PQcmdTuples(updated.res)).toLongLong();
@@ -190,7 +186,14 @@ qint64 PgStorage::rescanPiiOnce(const Deriver &deriver, const RescanProgress &pr
             if (!commit.ok())
                 return fail(commit.error(), true);
             changed += written;
+            if (written < n) { // some rows changed since the read: this batch once more
+                if (++rereads > kMaxRereads)
+                    return fail(tr("the pairs kept changing while they were rescanned"));
+                lastId = batchStart;
+                continue;
+            }
         }
+        rereads = 0;
         done += rows.rows();
         if (progress && !progress(done, std::max(total, done))) {
             *error = tr(
