@@ -604,6 +604,20 @@ def test_settings_followed(srv, keys, args, ds, masks):
     check("a POST after the removal: no custom kind", s == 201 and "custom" not in b["pair"]["pii_kinds"], f"{s} {b}")
     after = masks(["ticket-2"])
     check("... nor stored", not after[0] & 64, str(after))
+    # The answers' anonymization follows a change of the operators within a second (the settings are
+    # read again with the keys, at most once a second; before, the anonymizer was rebuilt every 5 s).
+    r = run([args.pairlens, "privacy", ds, "--operator", "database_name=redact"])
+    check("pairlens privacy changes the database-name operator", r.returncode == 0, r.stderr)
+    time.sleep(1.2)
+    s, _, b = srv.call("GET", "/api/training-data/pairs/ticket-1", key=keys["reader"])
+    check("a GET a second later shows the new operator's database name",
+          s == 200 and b["pair"]["database_name"] == "<DATABASE_NAME>", f"{s} {b}")
+    r = run([args.pairlens, "privacy", ds, "--operator", "database_name=mask"])
+    check("... and back", r.returncode == 0, r.stderr)
+    time.sleep(1.2)  # the two GETs are less than 5 s apart: a timer could not have rebuilt for both
+    s, _, b = srv.call("GET", "/api/training-data/pairs/ticket-1", key=keys["reader"])
+    check("a GET a second later shows the masked database name again",
+          s == 200 and b["pair"]["database_name"].startswith("db_"), f"{s} {b}")
 
 
 def test_audit(ds):

@@ -1,5 +1,6 @@
 #include "server/apiserver.h"
 
+#include "dataset/deriver.h"
 #include "dataset/writetx.h"
 #include "privacy/anonymizer.h"
 #include "server/openapi.h"
@@ -122,7 +123,7 @@ bool ApiServer::start(QString *error)
         m_tls = true;
     }
     QString unreadable;
-    if (!refreshSettings(true, &unreadable)) {
+    if (!refreshSettings(&unreadable)) {
         *error = u"Cannot read the settings of %1: %2"_s.arg(m_store.location(), unreadable);
         return false;
     }
@@ -186,20 +187,23 @@ void ApiServer::auditRequest(const ApiRequest &r, const QString &action, qint64 
     m_store.audit(action, pairs, detail);
 }
 
-bool ApiServer::refreshSettings(bool anonymizerToo, QString *error)
+bool ApiServer::refreshSettings(QString *error)
 {
     QHash<QString, QString> settings;
     if (!m_store.readSettings(&settings, error))
         return false;
     m_keys = ApiKeys::fromJson(settings.value(ApiKeys::kSettingKey));
     m_keysLoaded.start();
-    // `pairlens privacy` may change the operators while the server runs. Built only from settings
-    // that were read: without the reviewers' patterns and decisions it would let their values out.
-    if (anonymizerToo || !m_anonymizer || m_anonymizerBuilt.elapsed() > 5000) {
+    // `pairlens privacy` may change the operators while the server runs: rebuilt when they changed,
+    // so the answers follow within a second (the settings are read with the keys). Built only from
+    // settings that were read: without the reviewers' patterns and decisions it would let their
+    // values out.
+    QString fingerprint = privacySettingsFingerprint(settings);
+    if (!m_anonymizer || fingerprint != m_anonymizerSettings) {
         privacy::Config config = privacy::Config::fromSettings(settings);
         config.key = m_store.secret();
         m_anonymizer = std::make_unique<privacy::Anonymizer>(config);
-        m_anonymizerBuilt.start();
+        m_anonymizerSettings = std::move(fingerprint);
     }
     return true;
 }
@@ -209,7 +213,7 @@ std::optional<ApiKey> ApiServer::keyFor(const QByteArray &token, QString *unread
     // Keys are read again at most once a second, so `pairlens keys revoke` takes effect within one.
     const QByteArray hash = ApiKeys::hash(token);
     for (int attempt = 0; attempt < 2; ++attempt) {
-        if ((!m_keysLoaded.isValid() || m_keysLoaded.elapsed() > 1000) && !refreshSettings(false, unreadable))
+        if ((!m_keysLoaded.isValid() || m_keysLoaded.elapsed() > 1000) && !refreshSettings(unreadable))
             return std::nullopt;
         for (const ApiKey &k : std::as_const(m_keys)) {
             if (k.sha256 == hash)
@@ -273,7 +277,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             m_healthChecked.start();
             QString why;
             const bool fresh = m_keysLoaded.isValid() && m_keysLoaded.elapsed() <= 1000;
-            m_healthError = fresh || refreshSettings(false, &why) ? QString() : why;
+            m_healthError = fresh || refreshSettings(&why) ? QString() : why;
         }
         if (m_healthError.isEmpty())
             reply(r, 200, {{u"status"_s, u"ok"_s}, {u"version"_s, QStringLiteral(PAIRLENS_VERSION)}});

@@ -83,9 +83,9 @@ private:
     // The key whose hash is the token's; nullopt when there is none, or with *unreadable set when
     // the keys could not be read (the dataset's server unreachable: 503, not 401).
     std::optional<ApiKey> keyFor(const QByteArray &token, QString *unreadable);
-    // Reads the settings again: the keys, and the anonymizer when it is older than five seconds or
-    // `anonymizerToo`. False with *error (and both kept as they were) when they cannot be read.
-    bool refreshSettings(bool anonymizerToo, QString *error);
+    // Reads the settings again: the keys, and the anonymizer when the privacy settings changed.
+    // False with *error (and both kept as they were) when they cannot be read.
+    bool refreshSettings(QString *error);
     // Why nothing may be written (a read-only file or database role), empty when writes may go in;
     // asked again at most every few seconds. `*unavailable`: the dataset's server cannot be reached.
     QString readOnlyReason(bool *unavailable);
@@ -124,7 +124,7 @@ private:
     QElapsedTimer m_readOnlyChecked;
     QList<QThread *> m_workers; // statistics being computed (waited for on destruction)
     std::unique_ptr<privacy::Anonymizer> m_anonymizer;
-    QElapsedTimer m_anonymizerBuilt;
+    QString m_anonymizerSettings; // privacySettingsFingerprint() of the settings it was built from
 };
 
 } // namespace pairlens::server
