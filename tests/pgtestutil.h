@@ -53,9 +53,53 @@ inline QString psql(const QString &url, const QString &sql)
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
 
+// A psql session reading its statements from a pipe (send()), so that a transaction stays open
+// between them without a statement running; ended (its open transaction rolled back) by finish().
+class PsqlSession
+{
+public:
+    explicit PsqlSession(const QString &url)
+    {
+        m_psql.start(QStringLiteral(PAIRLENS_PSQL),
+                     {url, QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-tA"),
+                      QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1")});
+        m_psql.waitForStarted();
+    }
+    ~PsqlSession() { finish(QByteArrayLiteral("ROLLBACK;\n")); }
+    void send(const QByteArray &statements) { m_psql.write(statements); }
+    // True once the output holds `marker` (false when psql failed or took longer than `ms`).
+    bool waitFor(const QByteArray &marker, int ms = 30000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (!m_out.contains(marker) && m_psql.state() == QProcess::Running && t.elapsed() < ms) {
+            m_psql.waitForReadyRead(100);
+            m_out += m_psql.readAllStandardOutput();
+        }
+        return m_out.contains(marker);
+    }
+    // Sends `last`, ends the session and waits for psql to exit; its exit code (-1 when it did not).
+    int finish(const QByteArray &last = {})
+    {
+        if (m_psql.state() == QProcess::NotRunning)
+            return m_psql.exitStatus() == QProcess::NormalExit ? m_psql.exitCode() : -1;
+        m_psql.write(last + "\\q\n");
+        m_psql.closeWriteChannel();
+        if (!m_psql.waitForFinished(30000)) {
+            m_psql.kill();
+            return -1;
+        }
+        return m_psql.exitStatus() == QProcess::NormalExit ? m_psql.exitCode() : -1;
+    }
+    QByteArray errors() { return m_psql.readAllStandardError(); }
+
+private:
+    QProcess m_psql;
+    QByteArray m_out;
+};
+
 // Another session that holds `table` locked (ACCESS EXCLUSIVE, in an open transaction) from its
-// start until release() or its end: every statement that reads the table waits meanwhile. A psql
-// reading its statements from a pipe, so that the lock is held without a statement running.
+// start until release() or its end: every statement that reads the table waits meanwhile.
 class TableLock
 {
 public:
@@ -63,39 +107,17 @@ public:
     // structure, such as DROP INDEX, waits).
     TableLock(const QString &url, const QString &table,
               const QString &mode = QStringLiteral("ACCESS EXCLUSIVE"))
+        : m_session(url)
     {
-        m_psql.start(QStringLiteral(PAIRLENS_PSQL),
-                     {url, QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-tA"),
-                      QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1")});
-        m_psql.waitForStarted();
-        m_psql.write(
+        m_session.send(
             QStringLiteral("BEGIN; LOCK TABLE %1 IN %2 MODE; SELECT 'locked';\n").arg(table, mode).toUtf8());
     }
-    ~TableLock() { release(); }
     // True once the lock is held (false when psql failed or took longer than `ms`).
-    bool held(int ms = 30000)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!m_out.contains("locked") && m_psql.state() == QProcess::Running && t.elapsed() < ms) {
-            m_psql.waitForReadyRead(100);
-            m_out += m_psql.readAllStandardOutput();
-        }
-        return m_out.contains("locked");
-    }
-    void release()
-    {
-        if (m_psql.state() == QProcess::NotRunning)
-            return;
-        m_psql.write("ROLLBACK;\n\\q\n");
-        m_psql.closeWriteChannel();
-        if (!m_psql.waitForFinished(30000))
-            m_psql.kill();
-    }
+    bool held(int ms = 30000) { return m_session.waitFor("locked", ms); }
+    void release() { m_session.finish("ROLLBACK;\n"); }
 
 private:
-    QProcess m_psql;
-    QByteArray m_out;
+    PsqlSession m_session;
 };
 
 // The definitions of the two indexes a bulk load or a copy into a new schema builds after its pairs

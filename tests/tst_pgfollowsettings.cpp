@@ -16,7 +16,6 @@
 #include "storage/storageprivacy.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -57,6 +56,19 @@ class TstPgFollowSettings : public QObject
         bool ok = false;
         const qint64 v = n.toLongLong(&ok);
         return ok ? v : -1;
+    }
+
+    // Stores `pairs` through the writer, analysed with the schema's settings as they are now.
+    void addAnalysed(const QList<Pair> &pairs)
+    {
+        const Deriver deriver = storageDeriver(*m_writer);
+        QList<DerivedFields> derived;
+        for (const Pair &p : pairs)
+            derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
+                                      p.pairId);
+        QString error;
+        QCOMPARE(m_writer->addBatch(pairs, derived, &error), qint64(pairs.size()));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
 private slots:
@@ -158,13 +170,10 @@ private slots:
         QList<Pair> pairs;
         for (int i = 0; i < kPairs; ++i)
             pairs << ticketPair(u"r%1"_s.arg(i));
+        addAnalysed(pairs);
+        if (QTest::currentTestFailed())
+            return;
         QString error;
-        const Deriver deriver = storageDeriver(*m_writer);
-        QList<DerivedFields> derived;
-        for (const Pair &p : std::as_const(pairs))
-            derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
-                                      p.pairId);
-        QCOMPARE(m_writer->addBatch(pairs, derived, &error), qint64(kPairs));
         QHash<QString, QString> settings;
         QVERIFY2(m_writer->readSettings(&settings, &error), qPrintable(error));
         const privacy::Config config = test::withTicketPattern(settings, true);
@@ -222,41 +231,28 @@ private slots:
         changePatternElsewhere(true);
         if (QTest::currentTestFailed())
             return;
-        QString error;
-        const Deriver deriver = storageDeriver(*m_writer);
-        QList<Pair> pairs{ticketPair(u"victim"_s), ticketPair(u"other"_s)};
-        QList<DerivedFields> derived;
-        for (const Pair &p : std::as_const(pairs))
-            derived << deriver.derive(p.naturalLanguageQuery, p.sqlQuery, p.timestamp, p.databaseType,
-                                      p.pairId);
-        QCOMPARE(m_writer->addBatch(pairs, derived, &error), qint64(2));
+        addAnalysed({ticketPair(u"victim"_s), ticketPair(u"other"_s)});
+        if (QTest::currentTestFailed())
+            return;
         psql(m_owner, u"UPDATE %1.pairs SET pii_mask = 0"_s.arg(m_schema));
         QCOMPARE(countCustom(true), qint64(0));
 
-        QProcess editor;
-        editor.start(QStringLiteral(PAIRLENS_PSQL),
-                     {m_owner, u"-X"_s, u"-q"_s, u"-tA"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s});
-        QVERIFY(editor.waitForStarted());
-        editor.write(u"BEGIN; UPDATE %1.pairs SET natural_language_query = 'How many tickets are closed?', "
-                     "sql_query = 'SELECT count(*) FROM tickets', pii_mask = 0 WHERE pair_id = 'victim'; "
-                     "UPDATE %1.pairs SET review_status = 1 WHERE pair_id = 'other'; "
-                     "SELECT 'edited';\n"
-                     // Commits when a session waits for this one (at most 30 s).
-                     "DO $$ BEGIN FOR i IN 1..3000 LOOP EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity "
-                     "WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))); PERFORM pg_sleep(0.01); "
-                     "END LOOP; END $$; COMMIT;\n"_s.arg(m_schema)
-                         .toUtf8());
-        editor.closeWriteChannel();
-        QByteArray out;
-        while (!out.contains("edited") && editor.state() == QProcess::Running &&
-               editor.waitForReadyRead(30000))
-            out += editor.readAllStandardOutput();
-        QVERIFY2(out.contains("edited"), editor.readAllStandardError().constData());
+        test::PsqlSession editor(m_owner);
+        editor.send(u"BEGIN; UPDATE %1.pairs SET natural_language_query = 'How many tickets are closed?', "
+                    "sql_query = 'SELECT count(*) FROM tickets', pii_mask = 0 WHERE pair_id = 'victim'; "
+                    "UPDATE %1.pairs SET review_status = 1 WHERE pair_id = 'other'; "
+                    "SELECT 'edited';\n"
+                    // Commits when a session waits for this one (at most 30 s).
+                    "DO $$ BEGIN FOR i IN 1..3000 LOOP EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity "
+                    "WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))); PERFORM pg_sleep(0.01); "
+                    "END LOOP; END $$; COMMIT;\n"_s.arg(m_schema)
+                        .toUtf8());
+        QVERIFY2(editor.waitFor("edited"), editor.errors().constData());
 
-        const qint64 changed = m_writer->rescanPii(deriver, {}, &error);
+        QString error;
+        const qint64 changed = m_writer->rescanPii(storageDeriver(*m_writer), {}, &error);
         QVERIFY2(changed >= 0, qPrintable(error));
-        QVERIFY(editor.waitForFinished(30000));
-        QCOMPARE(editor.exitCode(), 0);
+        QCOMPARE(editor.finish(), 0);
         QCOMPARE(psql(m_owner, u"SELECT natural_language_query || ' ' || (pii_mask & %1) FROM %2.pairs WHERE "
                                "pair_id = 'victim'"_s.arg(kCustom)
                                    .arg(m_schema)),
