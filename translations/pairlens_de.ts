@@ -459,6 +459,14 @@
         <translation>Die Datenschutzeinstellungen können nicht gelesen werden: %1</translation>
     </message>
     <message>
+        <source>Reconnecting to the server</source>
+        <translation>Verbindung zum Server wird wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>The connection to %1 was lost during the export; PairLens reconnected and exported again from the start.</source>
+        <translation>Die Verbindung zu %1 ist während des Exports abgebrochen; PairLens hat sich neu verbunden und noch einmal von vorn exportiert.</translation>
+    </message>
+    <message>
         <source>%1 is the dataset itself (or one of its files); choose another export file.</source>
         <translation>%1 ist der Datensatz selbst (oder eine seiner Dateien); wählen Sie eine andere Exportdatei.</translation>
     </message>

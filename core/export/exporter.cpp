@@ -14,6 +14,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -236,6 +237,35 @@ QList<QByteArray> Exporter::preview(int limit, QString *error)
 }
 
 ExportResult Exporter::run(const Progress &progress)
+{
+    const int losses = m_storage ? m_storage->connectionLosses() : 0;
+    ExportResult result = runOnce(progress);
+    // Nothing of a failed attempt was committed (the files are written under temporary names), so
+    // a read cut off by a lost connection starts again on the new one, once. Bytes already sent to
+    // standard output (or `pairlens serve`'s response) cannot be taken back.
+    if (result.ok || result.cancelled || !m_storage || m_options.toStdout() || progress.isCancelled())
+        return result;
+    // A server that restarts takes a few seconds to answer again: asked every half second for 15 s.
+    QElapsedTimer waited;
+    waited.start();
+    bool back = m_storage->reachable();
+    while (!back && waited.elapsed() < 15000) {
+        if (!progress.report(0, 0, tr("Reconnecting to the server")))
+            return result;
+        QThread::msleep(500);
+        back = m_storage->reachable();
+    }
+    if (!back || m_storage->connectionLosses() == losses)
+        return result;
+    ExportResult again = runOnce(progress);
+    if (again.ok)
+        again.warnings.prepend(tr("The connection to %1 was lost during the export; PairLens reconnected and "
+                                  "exported again from the start.")
+                                   .arg(m_storage->location()));
+    return again;
+}
+
+ExportResult Exporter::runOnce(const Progress &progress)
 {
     ExportResult result;
     const ExportOptions &o = m_options;

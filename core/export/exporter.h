@@ -88,7 +88,10 @@ public:
     // No audit-log entry (such a store has no audit log yet), no preview.
     Exporter(Storage &storage, ExportOptions options);
 
-    // Runs the export on the calling thread (the dataset's thread). Progress counts pairs.
+    // Runs the export on the calling thread (the dataset's thread). Progress counts pairs. An export
+    // of a store behind the seam into files whose connection was lost midway (the server restarted)
+    // runs once more from the start on the new connection, with a warning saying so; nothing of the
+    // first attempt is kept. Standard output and a second loss end it with the error.
     ExportResult run(const Progress &progress = {});
 
     // The first `limit` records exactly as the export would write them (same anonymization and
@@ -126,6 +129,7 @@ public:
     static Filter recordedFilter(const Filter &filter, const privacy::Anonymizer *anonymizer);
 
 private:
+    ExportResult runOnce(const Progress &progress);
     // The dataset's privacy settings with its key; nullopt with *error when they cannot be read.
     std::optional<privacy::Config> privacyConfig(QString *error) const;
 

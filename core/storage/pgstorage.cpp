@@ -227,6 +227,11 @@ bool PgStorage::reachable()
     return r.ok();
 }
 
+int PgStorage::connectionLosses() const
+{
+    return m_conn->reconnects;
+}
+
 bool PgStorage::migrate(QString *error)
 {
     PGconn *pg = m_conn->pg;

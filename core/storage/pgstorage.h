@@ -97,6 +97,7 @@ public:
     bool updateSetting(const QString &key, const SettingChange &change, QString *error) override;
     bool readSettings(QHash<QString, QString> *out, QString *error) override;
     bool reachable() override;
+    int connectionLosses() const override;
     QByteArray secret() const override { return m_secret; }
 
     // pgnotify.cpp: LISTEN on the schema's channel (its name), which the statement-level trigger

@@ -256,6 +256,9 @@ public:
     // Whether the store's server answers now (a trivial query, after reconnecting when the connection
     // was lost). Asked after a failure, to tell "try again later" from an error. A file always does.
     virtual bool reachable() { return true; }
+    // How many times the store's connection was lost and opened again so far (0 for a file): a
+    // caller compares it before and after a failure to tell a lost connection from an error.
+    virtual int connectionLosses() const { return 0; }
     // Changes one setting in one transaction, with other changes of it made one after the other:
     // `change` gets the current value (empty when unset) and returns the new one, or nullopt with
     // *error to leave it as it is. False with one sentence in *error (e.g. for a read-only role).
