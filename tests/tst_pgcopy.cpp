@@ -313,6 +313,99 @@ private slots:
         QCOMPARE(QDir(m_dir.path()).entryList({u"bigback.pairlens.importing-*"_s}), QStringList());
     }
 
+    // A connection lost midway (its backend ended, as by a server restart): the copy starts again
+    // from the beginning on a new connection, says so, and the target is whole; both directions.
+    void aLostConnectionCopiesAgainFromTheStart()
+    {
+        const QString big = file(u"lostsource"_s);
+        Run r = run({u"demo"_s, big, u"--pairs"_s, u"30000"_s, u"--seed"_s, u"5"_s});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto copyEnding = [&](const QString &source, const QString &target,
+                                    const std::function<bool(qint64 pid)> &started, const QString &backends) {
+            QProcess p;
+            p.setProcessEnvironment(pairlens::test::englishEnvironment());
+            p.start(QStringLiteral(PAIRLENS_EXE), {u"copy"_s, source, target});
+            if (!p.waitForStarted())
+                return Run{-1, {}, {}, {}};
+            QDeadlineTimer deadline(60000);
+            while (!started(p.processId()) && p.state() == QProcess::Running && !deadline.hasExpired())
+                QThread::msleep(5);
+            const QString ended =
+                psql(m_owner, u"SELECT count(*) FROM pg_stat_activity WHERE pid <> "
+                              "pg_backend_pid() AND %1 AND pg_terminate_backend(pid)"_s.arg(backends));
+            p.waitForFinished(60000);
+            const QByteArray out = p.readAllStandardOutput();
+            return Run{ended == u"1"_s ? p.exitCode() : -2, QString::fromUtf8(out),
+                       QString::fromUtf8(p.readAllStandardError()), out};
+        };
+        const QString said = u"The connection was lost during the copy ("_s;
+        const QString again = u"PairLens reconnected and copied again from the start."_s;
+
+        // Into PostgreSQL: the target's COPY is cut off, rolled back, and written again whole.
+        const QString pg = url(u"lost"_s);
+        const QString copyInto =
+            u"query LIKE 'COPY %' AND query LIKE '%\"%1\".pairs%'"_s.arg(schema(u"lost"_s));
+        r = copyEnding(
+            big, pg,
+            [&](qint64) {
+                return psql(m_owner,
+                            u"SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "_s +
+                                copyInto) == u"1"_s;
+            },
+            copyInto);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(said) && r.err.contains(again), qPrintable(r.err));
+        QCOMPARE(pgCount(u"lost"_s), 30000);
+        QCOMPARE(psql(m_owner,
+                      u"SELECT count(*) FROM %1.audit_log WHERE action = 'copy'"_s.arg(schema(u"lost"_s))),
+                 u"1"_s);
+
+        // Out of PostgreSQL: the source's read is held at its 100th pair (a row-level security policy
+        // waits there for an advisory lock this test holds), its backend ended while it waits, and
+        // the next attempt held there again on a new backend until the lock is released.
+        const QString s = schema(u"lost"_s);
+        QCOMPARE(
+            psql(m_owner,
+                 u"CREATE FUNCTION %1.gate(bigint) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                 "IF $1 = 100 AND current_setting('transaction_isolation') = 'repeatable read' THEN "
+                 "PERFORM pg_advisory_lock_shared(4343); PERFORM pg_advisory_unlock_shared(4343); END IF; "
+                 "RETURN true; END $$; ALTER TABLE %1.pairs ENABLE ROW LEVEL SECURITY; "
+                 "ALTER TABLE %1.pairs FORCE ROW LEVEL SECURITY; "
+                 "CREATE POLICY gate ON %1.pairs FOR SELECT USING (%1.gate(id))"_s.arg(s)),
+            QString());
+        const auto waiting = [&](const QString &other) {
+            QString pid;
+            for (int i = 0; i < 600 && pid.isEmpty(); ++i) {
+                pid = psql(m_owner, u"SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                                    "wait_event = 'advisory' AND pid <> %1"_s.arg(other));
+                if (pid.isEmpty())
+                    QThread::msleep(50);
+            }
+            return pid;
+        };
+        const QString back = file(u"lostback"_s);
+        QProcess p;
+        p.setProcessEnvironment(pairlens::test::englishEnvironment());
+        {
+            pairlens::test::PsqlSession lock(m_owner);
+            lock.send("SELECT 'locked' FROM pg_advisory_lock(4343);\n");
+            QVERIFY(lock.waitFor("locked"));
+            p.start(QStringLiteral(PAIRLENS_EXE), {u"copy"_s, pg, back});
+            QVERIFY(p.waitForStarted());
+            const QString first = waiting(u"0"_s);
+            QVERIFY2(!first.isEmpty(), p.readAllStandardError().constData());
+            QCOMPARE(psql(m_owner, u"SELECT pg_terminate_backend(%1)"_s.arg(first)), u"t"_s);
+            QVERIFY2(!waiting(first).isEmpty(), p.readAllStandardError().constData());
+        } // the lock is released: the second attempt reads on
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains(said) && err.contains(again), qPrintable(err));
+        const QString pairs = u"SELECT id, pair_id, metadata, ts, pii_mask FROM pairs ORDER BY id"_s;
+        QCOMPARE(fileRows(back, pairs), fileRows(big, pairs));
+        QCOMPARE(QDir(m_dir.path()).entryList({u"lostback.pairlens.importing-*"_s}), QStringList());
+    }
+
     // SQLite's integers have 64 bits, PostgreSQL's INTEGER columns 32: a file whose pair holds more
     // (written by another program) is refused in one sentence naming the pair and the column, and the
     // target keeps no pair of it.

@@ -1332,6 +1332,14 @@
         <source>The source and the target are the same dataset; nothing was copied.</source>
         <translation>Quelle und Ziel sind derselbe Datensatz; es wurde nichts kopiert.</translation>
     </message>
+    <message>
+        <source>Reconnecting to the server</source>
+        <translation>Verbindung zum Server wird wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>The connection was lost during the copy (%1); PairLens reconnected and copied again from the start.</source>
+        <translation>Die Verbindung ist während des Kopierens abgebrochen (%1); PairLens hat sich neu verbunden und noch einmal von vorn kopiert.</translation>
+    </message>
     <message numerus="yes">
         <source>%1 already holds %n pairs; pairlens copy writes only into a new or empty dataset. Nothing was written.</source>
         <translation>
@@ -1445,6 +1453,10 @@
     <message>
         <source>Copy cancelled; nothing was written to %1.</source>
         <translation>Kopie abgebrochen; nach %1 wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
     </message>
     <message>
         <source>Copied %1 pairs (%2 in the trash) and %3 audit log entries to %4.</source>
@@ -1774,10 +1786,6 @@
     <message>
         <source>pairlens export: not replacing %1: not an unchanged earlier PairLens %2 export; nothing was written (--force replaces it).</source>
         <translation>pairlens export: %1 wird nicht ersetzt: kein unveränderter früherer PairLens-%2-Export; es wurde nichts geschrieben (--force ersetzt ihn).</translation>
-    </message>
-    <message>
-        <source>Warning: %1</source>
-        <translation>Warnung: %1</translation>
     </message>
     <message>
         <source>standard output</source>

@@ -103,9 +103,10 @@ void MainWindow::copyDatasetTo(const QString &target)
         } else if (!r.error.isEmpty()) {
             showError(r.error);
         } else {
-            statusBar()->showMessage(
-                tr("Copied %n pairs to %1.", nullptr, int(std::min<qint64>(r.pairs, INT_MAX))).arg(shown),
-                10000);
+            QStringList said{
+                tr("Copied %n pairs to %1.", nullptr, int(std::min<qint64>(r.pairs, INT_MAX))).arg(shown)};
+            said << r.warnings; // e.g. that a lost connection made it start again
+            statusBar()->showMessage(said.join(u' '), r.warnings.isEmpty() ? 10000 : 30000);
         }
         emit copyFinished(r.error.isEmpty() && !r.cancelled, r.cancelled ? tr("cancelled") : r.error);
     });

@@ -68,6 +68,8 @@ int runCopy(const QStringList &args)
         err(r.error);
         return Failure;
     }
+    for (const QString &w : std::as_const(r.warnings))
+        err(tr("Warning: %1").arg(w));
     out(tr("Copied %1 pairs (%2 in the trash) and %3 audit log entries to %4.")
             .arg(r.pairs)
             .arg(r.trashed)

@@ -16,10 +16,13 @@
 //   and the settings) with the tables locked against other writers; an interrupted copy (Ctrl-C, a
 //   lost connection, a killed process) is rolled back by the server, so the target has no pairs and
 //   a second copy starts over.
+// A copy cut off by a lost connection (either side's server restarting) therefore starts again from
+// the beginning by itself, once, when both sides open again within 15 s (CopyReport::warnings).
 
 #include "common/progress.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace pairlens {
 
@@ -30,6 +33,7 @@ struct CopyReport
     qint64 auditEntries = 0; // audit log entries copied (the copy's own entry not counted)
     bool cancelled = false;  // stopped through the progress; nothing was written
     QString error;           // one sentence; nothing was written
+    QStringList warnings;    // e.g. that a lost connection made the copy start again
 };
 
 // Copies SOURCE (a dataset file or postgresql:// URL) to TARGET. Progress counts pairs.

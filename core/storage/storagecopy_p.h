@@ -81,6 +81,8 @@ public:
     // The next pairs in row id order: how many, 0 at the end, -1 with *error.
     virtual int pairs(QList<Row> *out, QString *error) = 0;
     virtual int audit(QList<AuditRow> *out, QString *error) = 0;
+    // Whether the connection to a server was lost since it was opened (a file: never).
+    virtual bool lostConnection() const { return false; }
 };
 
 // A dataset file (opened read-only) or a PostgreSQL schema with PairLens tables; nullptr and one
@@ -101,6 +103,8 @@ public:
     // Writes the settings and the copy's own audit entry and makes the copy visible.
     virtual bool finish(const QHash<QString, QString> &settings, qint64 pairs, const QJsonObject &detail,
                         QString *error) = 0;
+    // Whether the connection to a server was lost since it was opened (a file: never).
+    virtual bool lostConnection() const { return false; }
 };
 
 // A new dataset file (built as a bulk load) or a PostgreSQL schema (created when missing).

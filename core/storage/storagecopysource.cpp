@@ -105,6 +105,10 @@ class PgSource final : public Source
 {
 public:
     explicit PgSource(std::unique_ptr<PgStorage> storage) : m_storage(std::move(storage)) {}
+    bool lostConnection() const override
+    {
+        return m_storage->connectionLosses() > 0 || PQstatus(m_storage->connection()) == CONNECTION_BAD;
+    }
     ~PgSource() override
     {
         if (m_open)
