@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 using namespace Qt::StringLiterals;
 using namespace pairlens;
@@ -65,37 +66,36 @@ int main(int argc, char **argv)
         for (int i = 0; i < pairs; ++i)
             f.write(QJsonDocument(pairToJson(gen.next())).toJson(QJsonDocument::Compact) + '\n');
     }
-    // New pairs for the import into the full dataset (another seed, other pair_ids).
+    // New pairs for the imports into the full dataset: another seed, other pair_ids, and times as
+    // `time` gives them (empty: the generator's).
     const int extra = std::max(1, pairs / 10);
+    const auto writeNewPairs = [extra](const QString &path, int seed, const QString &prefix,
+                                       const std::function<QString(int)> &time) {
+        if (QFile::exists(path))
+            return true;
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return false;
+        DemoGenerator gen(seed);
+        for (int i = 0; i < extra; ++i) {
+            Pair p = gen.next();
+            p.pairId = prefix + p.pairId;
+            if (time)
+                p.timestamp = time(i);
+            f.write(QJsonDocument(pairToJson(p)).toJson(QJsonDocument::Compact) + '\n');
+        }
+        return true;
+    };
+    // Spread over the same 180 days as the dataset's: a worst case for the indexes that lead with
+    // the time.
     const QString extraJsonl = work + u"/extra-%1.jsonl"_s.arg(extra);
-    if (!QFile::exists(extraJsonl)) {
-        QFile f(extraJsonl);
-        if (!f.open(QIODevice::WriteOnly))
-            return 1;
-        DemoGenerator gen(2);
-        for (int i = 0; i < extra; ++i) {
-            Pair p = gen.next();
-            p.pairId = u"extra-"_s + p.pairId;
-            f.write(QJsonDocument(pairToJson(p)).toJson(QJsonDocument::Compact) + '\n');
-        }
-    }
-    // The same number of pairs as recorders add them: times after the dataset's newest pair, in
-    // order (the file above spreads its times over the same 180 days as the dataset, a worst case
-    // for the indexes that lead with the time).
+    // As recorders add them: after the dataset's newest pair, in order.
     const QString recentJsonl = work + u"/recent-%1.jsonl"_s.arg(extra);
-    if (!QFile::exists(recentJsonl)) {
-        QFile f(recentJsonl);
-        if (!f.open(QIODevice::WriteOnly))
-            return 1;
-        DemoGenerator gen(3);
-        const QDateTime start = QDateTime::currentDateTimeUtc().addDays(1);
-        for (int i = 0; i < extra; ++i) {
-            Pair p = gen.next();
-            p.pairId = u"recent-"_s + p.pairId;
-            p.timestamp = start.addMSecs(qint64(i) * 250).toString(Qt::ISODateWithMs);
-            f.write(QJsonDocument(pairToJson(p)).toJson(QJsonDocument::Compact) + '\n');
-        }
-    }
+    const QDateTime future(QDate(2100, 1, 1), QTime(0, 0), Qt::UTC);
+    if (!writeNewPairs(extraJsonl, 2, u"extra-"_s, {}) ||
+        !writeNewPairs(recentJsonl, 3, u"recent-"_s,
+                       [&](int i) { return future.addMSecs(qint64(i) * 250).toString(Qt::ISODateWithMs); }))
+        return 1;
     const QString dbPath = work + u"/bench.pairlens"_s;
     // PAIRLENS_BENCH_REUSE=1 keeps the dataset of the previous run and skips the import.
     const bool reuse = qEnvironmentVariableIntValue("PAIRLENS_BENCH_REUSE") == 1 && QFile::exists(dbPath);

@@ -283,6 +283,26 @@ class TstPgExport : public QObject
         return pid;
     }
 
+    // Starts `pairlens export` of the gated `schema` (as the read-only role) into `out`.
+    bool startGatedExport(QProcess &p, const QString &schema, const QString &out)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"HOME"_s, m_dir.path());
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PAIRLENS_EXE),
+                {u"export"_s, QString(m_readOnly).replace(m_schema, schema), u"-o"_s, out});
+        return p.waitForStarted();
+    }
+
+    // Ends the backend that waits at the gate (other than `other`); its pid, empty when none came.
+    QString endWaitingBackend(const QString &other = u"0"_s)
+    {
+        const QString pid = waitingBackend(other);
+        if (pid.isEmpty() || psql(m_roRole, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)) != u"t"_s)
+            return {};
+        return pid;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -516,24 +536,17 @@ private slots:
     {
         const QString schema = gatedSchema();
         QVERIFY(!schema.isEmpty());
-        const QString url = QString(m_readOnly).replace(m_schema, schema);
         const QString out = m_dir.filePath(u"dropped.jsonl"_s);
         QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"HOME"_s, m_dir.path());
-        p.setProcessEnvironment(env);
         {
             LockHolder lock;
             QVERIFY(lock.start(m_owner));
-            p.start(QStringLiteral(PAIRLENS_EXE), {u"export"_s, url, u"-o"_s, out});
-            QVERIFY(p.waitForStarted());
+            QVERIFY(startGatedExport(p, schema, out));
             // The export is in the middle of its read, its output file open.
-            const QString pid = waitingBackend();
-            QVERIFY2(!pid.isEmpty(), qPrintable(QString::fromUtf8(p.readAllStandardError())));
-            QCOMPARE(psql(m_roRole, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)), u"t"_s);
+            const QString pid = endWaitingBackend();
+            QVERIFY2(!pid.isEmpty(), p.readAllStandardError().constData());
             // The second attempt reads on a new backend and stops at the same row.
-            const QString again = waitingBackend(pid);
-            QVERIFY2(!again.isEmpty(), qPrintable(QString::fromUtf8(p.readAllStandardError())));
+            QVERIFY2(!waitingBackend(pid).isEmpty(), p.readAllStandardError().constData());
         }
         QVERIFY(p.waitForFinished(60000));
         const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
@@ -541,11 +554,12 @@ private slots:
         QVERIFY2(err.contains(u"was lost during the export; PairLens reconnected and exported again from the "
                               "start."_s),
                  qPrintable(err));
-        const Run ref = run({u"export"_s, url, u"-o"_s, m_dir.filePath(u"undropped.jsonl"_s)});
-        QCOMPARE(ref.code, 0);
+        const QString undropped = m_dir.filePath(u"undropped.jsonl"_s);
+        QCOMPARE(run({u"export"_s, QString(m_readOnly).replace(m_schema, schema), u"-o"_s, undropped}).code,
+                 0);
         const QByteArray written = readAll(out);
         QVERIFY2(written.count('\n') > 100, written.left(200).constData()); // past the gate's row
-        QVERIFY(written == readAll(m_dir.filePath(u"undropped.jsonl"_s)));
+        QVERIFY(written == readAll(undropped));
         removeOutputs();
         psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
@@ -557,20 +571,11 @@ private slots:
         QVERIFY(!schema.isEmpty());
         LockHolder lock;
         QVERIFY(lock.start(m_owner));
-        const QString out = m_dir.filePath(u"dropped.jsonl"_s);
         QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"HOME"_s, m_dir.path());
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(PAIRLENS_EXE),
-                {u"export"_s, QString(m_readOnly).replace(m_schema, schema), u"-o"_s, out});
-        QVERIFY(p.waitForStarted());
-        const QString pid = waitingBackend();
-        QVERIFY2(!pid.isEmpty(), qPrintable(QString::fromUtf8(p.readAllStandardError())));
-        QCOMPARE(psql(m_roRole, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)), u"t"_s);
-        const QString again = waitingBackend(pid);
-        QVERIFY2(!again.isEmpty(), qPrintable(QString::fromUtf8(p.readAllStandardError())));
-        QCOMPARE(psql(m_roRole, u"SELECT pg_terminate_backend(%1)"_s.arg(again)), u"t"_s);
+        QVERIFY(startGatedExport(p, schema, m_dir.filePath(u"dropped.jsonl"_s)));
+        const QString pid = endWaitingBackend();
+        QVERIFY2(!pid.isEmpty(), p.readAllStandardError().constData());
+        QVERIFY2(!endWaitingBackend(pid).isEmpty(), p.readAllStandardError().constData());
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 1);
         const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
@@ -584,17 +589,11 @@ private slots:
     {
         const QString schema = gatedSchema();
         QVERIFY(!schema.isEmpty());
-        const QString out = m_dir.filePath(u"cancelled.jsonl"_s);
         QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"HOME"_s, m_dir.path());
-        p.setProcessEnvironment(env);
         {
             LockHolder lock;
             QVERIFY(lock.start(m_owner));
-            p.start(QStringLiteral(PAIRLENS_EXE),
-                    {u"export"_s, QString(m_readOnly).replace(m_schema, schema), u"-o"_s, out});
-            QVERIFY(p.waitForStarted());
+            QVERIFY(startGatedExport(p, schema, m_dir.filePath(u"cancelled.jsonl"_s)));
             QVERIFY(!waitingBackend().isEmpty());
             ::kill(pid_t(p.processId()), SIGINT);
         } // the lock is released: the cursor goes on, and the export sees the request to stop
