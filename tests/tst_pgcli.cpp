@@ -389,6 +389,63 @@ private slots:
         psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
     }
 
+    void anImportOutlivesTheServerGoingAway()
+    {
+        // The write of the batch holding pair timed-100 waits there for a lock this test holds, and
+        // its backend is ended three times: the store writes the batch again after the first loss,
+        // the import once more after the second (as after a server restart, once the server answers
+        // again), and the import ends complete, each pair once.
+        const QString schema = m_schema + u"_r"_s;
+        const QString url = m_owner + u"?schema="_s + schema;
+        QCOMPARE(run({u"list"_s, url}).code, 0); // creates the schema
+        QCOMPARE(
+            psql(
+                m_owner,
+                u"CREATE FUNCTION %1.gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.pair_id = 'timed-100' THEN PERFORM pg_advisory_lock_shared(4545); "
+                "PERFORM pg_advisory_unlock_shared(4545); END IF; RETURN NEW; END $$; "
+                "CREATE TRIGGER gate BEFORE INSERT ON %1.pairs FOR EACH ROW EXECUTE FUNCTION %1.gate()"_s.arg(
+                    schema)),
+            QString());
+        const auto endWaiting = [&](const QString &other) {
+            QString pid;
+            for (int i = 0; i < 600 && pid.isEmpty(); ++i) {
+                pid = psql(m_owner, u"SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                                    "wait_event = 'advisory' AND pid <> %1"_s.arg(other));
+                if (pid.isEmpty())
+                    QTest::qWait(50);
+            }
+            if (pid.isEmpty() || psql(m_owner, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)) != u"t"_s)
+                return QString();
+            return pid;
+        };
+        QProcess p;
+        p.setProcessEnvironment(pairlens::test::englishEnvironment());
+        {
+            pairlens::test::PsqlSession lock(m_owner);
+            lock.send("SELECT 'locked' FROM pg_advisory_lock(4545);\n");
+            QVERIFY(lock.waitFor("locked"));
+            p.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, url, m_timed});
+            QVERIFY(p.waitForStarted());
+            QString pid = u"0"_s;
+            for (int i = 0; i < 3; ++i) {
+                pid = endWaiting(pid);
+                QVERIFY2(!pid.isEmpty(), qPrintable(QString::number(i) + u": "_s +
+                                                    QString::fromUtf8(p.readAllStandardError())));
+            }
+        } // the lock is released
+        QVERIFY(p.waitForFinished(60000));
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 3, qPrintable(err + out)); // 3: the two records the file spoils
+        QVERIFY2(!err.contains(u"PostgreSQL"_s), qPrintable(err));
+        QVERIFY2(out.contains(u": 303 records, 301 imported, 0 already present, 2 skipped."_s),
+                 qPrintable(out));
+        QCOMPARE(psql(m_owner, u"SELECT count(*), count(DISTINCT pair_id) FROM %1.pairs"_s.arg(schema)),
+                 u"301|301"_s);
+        psql(m_owner, u"DROP SCHEMA %1 CASCADE"_s.arg(schema));
+    }
+
     void ctrlCStopsTheImportCleanly()
     {
         // 300,000 small records: several seconds of import, interrupted once the first batches are in.

@@ -141,6 +141,7 @@ bool Link::recoverIfLost()
 QString Link::lostMessage(bool duringCommit)
 {
     rolledBack = !duringCommit && reconnectError.isEmpty();
+    lostUncommitted = !duringCommit;
     if (!reconnectError.isEmpty()) {
         return duringCommit
                    ? tr("The connection to the PostgreSQL server at %1 was lost while the change was being "

@@ -232,6 +232,11 @@ int PgStorage::connectionLosses() const
     return m_conn->reconnects;
 }
 
+bool PgStorage::lastWriteLostUncommitted() const
+{
+    return m_conn->lostUncommitted;
+}
+
 bool PgStorage::migrate(QString *error)
 {
     PGconn *pg = m_conn->pg;

@@ -98,6 +98,7 @@ public:
     bool readSettings(QHash<QString, QString> *out, QString *error) override;
     bool reachable() override;
     int connectionLosses() const override;
+    bool lastWriteLostUncommitted() const override;
     QByteArray secret() const override { return m_secret; }
 
     // pgnotify.cpp: LISTEN on the schema's channel (its name), which the statement-level trigger

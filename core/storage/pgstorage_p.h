@@ -70,6 +70,7 @@ struct Link
     bool missed = false;    // reconnected while listening since the last takeChanges()
     bool writing = false;   // in a write: no statement is run again
     bool rolledBack = false;                // lostMessage() said nothing was changed and the reconnect worked
+    bool lostUncommitted = false;           // lostMessage() said nothing was changed (reconnected or not)
     std::shared_ptr<CancelKeys> cancelKeys; // set before connect(): kept current for this slot
     CancelKeys::Slot cancelSlot = CancelKeys::Main;
 
@@ -103,7 +104,7 @@ inline bool succeeded(qint64 count)
 // skips what an earlier one did. A second loss fails with its sentence.
 template <typename Write> auto againAfterReconnect(Link *link, QString *error, Write &&write)
 {
-    link->rolledBack = false;
+    link->rolledBack = link->lostUncommitted = false;
     auto result = write();
     if (succeeded(result) || !link->rolledBack)
         return result;

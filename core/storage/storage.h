@@ -259,6 +259,10 @@ public:
     // How many times the store's connection was lost and opened again so far (0 for a file): a
     // caller compares it before and after a failure to tell a lost connection from an error.
     virtual int connectionLosses() const { return 0; }
+    // Whether the last write failed only because the connection was lost before its COMMIT was sent
+    // (PostgreSQL rolled all of it back, so running it again does it once), also when the store could
+    // not reconnect yet. A file: never.
+    virtual bool lastWriteLostUncommitted() const { return false; }
     // Changes one setting in one transaction, with other changes of it made one after the other:
     // `change` gets the current value (empty when unset) and returns the new one, or nullopt with
     // *error to leave it as it is. False with one sentence in *error (e.g. for a read-only role).

@@ -3,7 +3,9 @@
 #include "storage/storage.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHash>
+#include <QThread>
 
 #include <utility>
 
@@ -78,7 +80,14 @@ public:
             given ? *given : std::any_cast<Storage::PreparedBatch>(prepare(pairs, derived));
         batch.fresh = std::exchange(m_lookedUpNone, false);
         Added result;
-        const qint64 n = m_storage.addPrepared(batch, &result.error);
+        qint64 n = m_storage.addPrepared(batch, &result.error);
+        // Lost twice, or the server still away (restarting): nothing of the batch was done, so once
+        // the server answers again (asked every half second for 15 s) it is written once more, and
+        // a long import outlives a restart of the server.
+        if (n < 0 && m_storage.lastWriteLostUncommitted() && waitForServer()) {
+            result.error.clear();
+            n = m_storage.addPrepared(batch, &result.error);
+        }
         if (n < 0)
             return result;
         result.added = n;
@@ -93,6 +102,18 @@ public:
     QString writeFailure(const QString &error) const override { return error; }
 
 private:
+    bool waitForServer()
+    {
+        QElapsedTimer waited;
+        waited.start();
+        while (!m_storage.reachable()) {
+            if (waited.elapsed() >= 15000)
+                return false;
+            QThread::msleep(500);
+        }
+        return true;
+    }
+
     Storage &m_storage;
     const Deriver m_deriver;
     bool m_lookedUpNone = false;
