@@ -14,7 +14,6 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -245,16 +244,8 @@ ExportResult Exporter::run(const Progress &progress)
     // standard output (or `pairlens serve`'s response) cannot be taken back.
     if (result.ok || result.cancelled || !m_storage || m_options.toStdout() || progress.isCancelled())
         return result;
-    // A server that restarts takes a few seconds to answer again: asked every half second for 15 s.
-    QElapsedTimer waited;
-    waited.start();
-    bool back = m_storage->reachable();
-    while (!back && waited.elapsed() < 15000) {
-        if (!progress.report(0, 0, tr("Reconnecting to the server")))
-            return result;
-        QThread::msleep(500);
-        back = m_storage->reachable();
-    }
+    const bool back = m_storage->reachableWithin(
+        Storage::kReconnectWaitMs, [&] { return !progress.report(0, 0, tr("Reconnecting to the server")); });
     if (!back || m_storage->connectionLosses() == losses)
         return result;
     ExportResult again = runOnce(progress);

@@ -3,10 +3,24 @@
 #include "privacy/anonymizer.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QThread>
 
 namespace pairlens {
+
+bool Storage::reachableWithin(int ms, const std::function<bool()> &stop)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (!reachable()) {
+        if (waited.elapsed() >= ms || (stop && stop()))
+            return false;
+        QThread::msleep(500);
+    }
+    return true;
+}
 
 Pair pairFromStoredRow(const StoredRow &row)
 {

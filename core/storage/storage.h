@@ -256,6 +256,11 @@ public:
     // Whether the store's server answers now (a trivial query, after reconnecting when the connection
     // was lost). Asked after a failure, to tell "try again later" from an error. A file always does.
     virtual bool reachable() { return true; }
+    // How long a long operation cut off by a lost connection waits for the server to answer again
+    // (a restart takes a few seconds) before it gives up, and reachableWithin(), which asks every
+    // half second; false at once when `stop` (if given) says so.
+    static constexpr int kReconnectWaitMs = 15000;
+    bool reachableWithin(int ms, const std::function<bool()> &stop = {});
     // How many times the store's connection was lost and opened again so far (0 for a file): a
     // caller compares it before and after a failure to tell a lost connection from an error.
     virtual int connectionLosses() const { return 0; }

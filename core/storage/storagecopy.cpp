@@ -133,7 +133,7 @@ CopyReport copyDataset(const QString &sourceLocation, const QString &targetLocat
     waited.start();
     for (;;) {
         report = copyOnce(sourceLocation, targetLocation, progress, &opened, &lost);
-        if (opened || report.cancelled || waited.elapsed() >= 15000)
+        if (opened || report.cancelled || waited.elapsed() >= Storage::kReconnectWaitMs)
             break;
         // Neither side could be opened yet: the server is still starting.
         if (!progress.report(0, 0, tr("Reconnecting to the server")))

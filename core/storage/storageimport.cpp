@@ -3,9 +3,7 @@
 #include "storage/storage.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QHash>
-#include <QThread>
 
 #include <utility>
 
@@ -82,9 +80,10 @@ public:
         Added result;
         qint64 n = m_storage.addPrepared(batch, &result.error);
         // Lost twice, or the server still away (restarting): nothing of the batch was done, so once
-        // the server answers again (asked every half second for 15 s) it is written once more, and
-        // a long import outlives a restart of the server.
-        if (n < 0 && m_storage.lastWriteLostUncommitted() && waitForServer()) {
+        // the server answers again it is written once more, and a long import outlives a restart of
+        // the server.
+        if (n < 0 && m_storage.lastWriteLostUncommitted() &&
+            m_storage.reachableWithin(Storage::kReconnectWaitMs)) {
             result.error.clear();
             n = m_storage.addPrepared(batch, &result.error);
         }
@@ -102,18 +101,6 @@ public:
     QString writeFailure(const QString &error) const override { return error; }
 
 private:
-    bool waitForServer()
-    {
-        QElapsedTimer waited;
-        waited.start();
-        while (!m_storage.reachable()) {
-            if (waited.elapsed() >= 15000)
-                return false;
-            QThread::msleep(500);
-        }
-        return true;
-    }
-
     Storage &m_storage;
     const Deriver m_deriver;
     bool m_lookedUpNone = false;
