@@ -7,6 +7,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QString>
+#include <QThread>
 
 namespace pairlens::test {
 
@@ -51,6 +52,27 @@ inline QString psql(const QString &url, const QString &sql)
     if (!p.waitForFinished(60000) || p.exitCode() != 0)
         return QStringLiteral("psql failed: ") + QString::fromUtf8(p.readAllStandardError());
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+// Waits (up to 30 s) until a backend of the server at `url` (other than backend `other`) waits for
+// the advisory lock `key` (a test holds a write or a read at a row with it, then ends that backend;
+// the key keeps tests that run at once apart); its pid, empty when none came.
+inline QString advisoryWaiter(const QString &url, int key, const QString &other = QStringLiteral("0"))
+{
+    QElapsedTimer t;
+    t.start();
+    for (;;) {
+        const QString pid =
+            psql(url, QStringLiteral("SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' "
+                                     "AND NOT granted AND objid = %1 AND pid <> %2")
+                          .arg(key)
+                          .arg(other));
+        if (pid.startsWith(QStringLiteral("psql failed")))
+            return {};
+        if (!pid.isEmpty() || t.elapsed() > 30000)
+            return pid;
+        QThread::msleep(50);
+    }
 }
 
 // A psql session reading its statements from a pipe (send()), so that a transaction stays open

@@ -408,13 +408,7 @@ private slots:
                     schema)),
             QString());
         const auto endWaiting = [&](const QString &other) {
-            QString pid;
-            for (int i = 0; i < 600 && pid.isEmpty(); ++i) {
-                pid = psql(m_owner, u"SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
-                                    "wait_event = 'advisory' AND pid <> %1"_s.arg(other));
-                if (pid.isEmpty())
-                    QTest::qWait(50);
-            }
+            const QString pid = pairlens::test::advisoryWaiter(m_owner, 4545, other);
             if (pid.isEmpty() || psql(m_owner, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)) != u"t"_s)
                 return QString();
             return pid;

@@ -374,14 +374,7 @@ private slots:
                  "CREATE POLICY gate ON %1.pairs FOR SELECT USING (%1.gate(id))"_s.arg(s)),
             QString());
         const auto waiting = [&](const QString &other) {
-            QString pid;
-            for (int i = 0; i < 600 && pid.isEmpty(); ++i) {
-                pid = psql(m_owner, u"SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
-                                    "wait_event = 'advisory' AND pid <> %1"_s.arg(other));
-                if (pid.isEmpty())
-                    QThread::msleep(50);
-            }
-            return pid;
+            return pairlens::test::advisoryWaiter(m_owner, 4343, other);
         };
         const QString back = file(u"lostback"_s);
         QProcess p;

@@ -268,19 +268,10 @@ class TstPgExport : public QObject
         return setup.isEmpty() ? schema : QString();
     }
 
-    // Waits until a backend of the read-only role (other than `other`) waits for the advisory lock;
-    // its pid.
+    // The backend (other than `other`) that waits at the gate (advisory lock 4242).
     QString waitingBackend(const QString &other = u"0"_s)
     {
-        QString pid;
-        for (int i = 0; i < 600 && pid.isEmpty(); ++i) {
-            pid = psql(m_roRole,
-                       u"SELECT pid FROM pg_stat_activity WHERE usename = 'pairlens_ro' AND "
-                       "wait_event_type = 'Lock' AND wait_event = 'advisory' AND pid <> %1"_s.arg(other));
-            if (pid.isEmpty())
-                QTest::qWait(50);
-        }
-        return pid;
+        return pairlens::test::advisoryWaiter(m_roRole, 4242, other);
     }
 
     // Starts `pairlens export` of the gated `schema` (as the read-only role) into `out`.
