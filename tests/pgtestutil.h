@@ -120,6 +120,34 @@ private:
     QByteArray m_out;
 };
 
+// Advisory lock `key` held by a psql session of its own until destroyed (a test's gate: a trigger or
+// a row-level security policy waits for it at one row). held() says whether it was taken.
+class AdvisoryLock
+{
+public:
+    AdvisoryLock(const QString &url, int key) : m_session(url)
+    {
+        m_session.send(QStringLiteral("SELECT 'locked' FROM pg_advisory_lock(%1);\n").arg(key).toUtf8());
+        m_held = m_session.waitFor(QByteArrayLiteral("locked"));
+    }
+    bool held() const { return m_held; }
+
+private:
+    PsqlSession m_session;
+    bool m_held = false;
+};
+
+// Ends the backend that advisoryWaiter() finds waiting for `key` (other than `other`); its pid,
+// empty when none came or it could not be ended.
+inline QString endAdvisoryWaiter(const QString &url, int key, const QString &other = QStringLiteral("0"))
+{
+    const QString pid = advisoryWaiter(url, key, other);
+    if (pid.isEmpty() ||
+        psql(url, QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid)) != QStringLiteral("t"))
+        return {};
+    return pid;
+}
+
 // Another session that holds `table` locked (ACCESS EXCLUSIVE, in an open transaction) from its
 // start until release() or its end: every statement that reads the table waits meanwhile.
 class TableLock

@@ -407,23 +407,16 @@ private slots:
                 "CREATE TRIGGER gate BEFORE INSERT ON %1.pairs FOR EACH ROW EXECUTE FUNCTION %1.gate()"_s.arg(
                     schema)),
             QString());
-        const auto endWaiting = [&](const QString &other) {
-            const QString pid = pairlens::test::advisoryWaiter(m_owner, 4545, other);
-            if (pid.isEmpty() || psql(m_owner, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)) != u"t"_s)
-                return QString();
-            return pid;
-        };
         QProcess p;
         p.setProcessEnvironment(pairlens::test::englishEnvironment());
         {
-            pairlens::test::PsqlSession lock(m_owner);
-            lock.send("SELECT 'locked' FROM pg_advisory_lock(4545);\n");
-            QVERIFY(lock.waitFor("locked"));
+            const pairlens::test::AdvisoryLock lock(m_owner, 4545);
+            QVERIFY(lock.held());
             p.start(QStringLiteral(PAIRLENS_EXE), {u"import"_s, url, m_timed});
             QVERIFY(p.waitForStarted());
             QString pid = u"0"_s;
             for (int i = 0; i < 3; ++i) {
-                pid = endWaiting(pid);
+                pid = pairlens::test::endAdvisoryWaiter(m_owner, 4545, pid);
                 QVERIFY2(!pid.isEmpty(), qPrintable(QString::number(i) + u": "_s +
                                                     QString::fromUtf8(p.readAllStandardError())));
             }

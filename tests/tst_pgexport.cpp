@@ -227,25 +227,6 @@ class TstPgExport : public QObject
     }
 
     // A session that holds advisory lock 4242 while it is open, for the gate below.
-    struct LockHolder
-    {
-        QProcess p;
-        bool start(const QString &url)
-        {
-            p.start(QStringLiteral(PAIRLENS_PSQL), {url, u"-X"_s, u"-q"_s, u"-tA"_s});
-            if (!p.waitForStarted())
-                return false;
-            p.write("SELECT 'locked' FROM pg_advisory_lock(4242);\n");
-            return p.waitForReadyRead(30000) && p.readAllStandardOutput().contains("locked");
-        }
-        ~LockHolder()
-        {
-            p.closeWriteChannel();
-            if (!p.waitForFinished(30000))
-                p.kill();
-        }
-    };
-
     int m_gated = 0;
     // A schema whose pairs the read-only role reads through a row-level security policy that waits
     // for advisory lock 4242 at the 100th row of a REPEATABLE READ read (the export's cursor), never
@@ -288,10 +269,7 @@ class TstPgExport : public QObject
     // Ends the backend that waits at the gate (other than `other`); its pid, empty when none came.
     QString endWaitingBackend(const QString &other = u"0"_s)
     {
-        const QString pid = waitingBackend(other);
-        if (pid.isEmpty() || psql(m_roRole, u"SELECT pg_terminate_backend(%1)"_s.arg(pid)) != u"t"_s)
-            return {};
-        return pid;
+        return pairlens::test::endAdvisoryWaiter(m_roRole, 4242, other);
     }
 
 private slots:
@@ -530,8 +508,8 @@ private slots:
         const QString out = m_dir.filePath(u"dropped.jsonl"_s);
         QProcess p;
         {
-            LockHolder lock;
-            QVERIFY(lock.start(m_owner));
+            const pairlens::test::AdvisoryLock lock(m_owner, 4242);
+            QVERIFY(lock.held());
             QVERIFY(startGatedExport(p, schema, out));
             // The export is in the middle of its read, its output file open.
             const QString pid = endWaitingBackend();
@@ -560,8 +538,8 @@ private slots:
     {
         const QString schema = gatedSchema();
         QVERIFY(!schema.isEmpty());
-        LockHolder lock;
-        QVERIFY(lock.start(m_owner));
+        const pairlens::test::AdvisoryLock lock(m_owner, 4242);
+        QVERIFY(lock.held());
         QProcess p;
         QVERIFY(startGatedExport(p, schema, m_dir.filePath(u"dropped.jsonl"_s)));
         const QString pid = endWaitingBackend();
@@ -582,8 +560,8 @@ private slots:
         QVERIFY(!schema.isEmpty());
         QProcess p;
         {
-            LockHolder lock;
-            QVERIFY(lock.start(m_owner));
+            const pairlens::test::AdvisoryLock lock(m_owner, 4242);
+            QVERIFY(lock.held());
             QVERIFY(startGatedExport(p, schema, m_dir.filePath(u"cancelled.jsonl"_s)));
             QVERIFY(!waitingBackend().isEmpty());
             ::kill(pid_t(p.processId()), SIGINT);
