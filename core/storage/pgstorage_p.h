@@ -108,7 +108,7 @@ template <typename Write> auto againAfterReconnect(Link *link, QString *error, W
     auto result = write();
     if (succeeded(result) || !link->rolledBack)
         return result;
-    link->rolledBack = false;
+    link->rolledBack = link->lostUncommitted = false; // what the second run says, not the first
     error->clear();
     return write();
 }
