@@ -232,6 +232,11 @@ int PgStorage::connectionLosses() const
     return m_conn->reconnects;
 }
 
+bool PgStorage::lostSinceOpened() const
+{
+    return m_conn->reconnects > 0 || PQstatus(m_conn->pg) == CONNECTION_BAD;
+}
+
 bool PgStorage::lastWriteLostUncommitted() const
 {
     return m_conn->lostUncommitted;

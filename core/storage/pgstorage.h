@@ -98,6 +98,9 @@ public:
     bool readSettings(QHash<QString, QString> *out, QString *error) override;
     bool reachable() override;
     int connectionLosses() const override;
+    // Whether the connection was lost since the store was opened: reopened (or tried), or found
+    // dropped by a statement and not reopened yet.
+    bool lostSinceOpened() const;
     bool lastWriteLostUncommitted() const override;
     QByteArray secret() const override { return m_secret; }
 

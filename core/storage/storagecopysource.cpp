@@ -105,10 +105,7 @@ class PgSource final : public Source
 {
 public:
     explicit PgSource(std::unique_ptr<PgStorage> storage) : m_storage(std::move(storage)) {}
-    bool lostConnection() const override
-    {
-        return m_storage->connectionLosses() > 0 || PQstatus(m_storage->connection()) == CONNECTION_BAD;
-    }
+    bool lostConnection() const override { return m_storage->lostSinceOpened(); }
     ~PgSource() override
     {
         if (m_open)

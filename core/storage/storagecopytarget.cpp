@@ -171,10 +171,7 @@ class PgTarget final : public Target
 {
 public:
     explicit PgTarget(std::unique_ptr<PgStorage> storage) : m_storage(std::move(storage)) {}
-    bool lostConnection() const override
-    {
-        return m_storage->connectionLosses() > 0 || PQstatus(m_storage->connection()) == CONNECTION_BAD;
-    }
+    bool lostConnection() const override { return m_storage->lostSinceOpened(); }
     ~PgTarget() override
     {
         // Not finished: the server drops everything written (and would do so for a lost connection
